@@ -1,0 +1,106 @@
+"""Exceptions and located problems.
+
+Every input problem perfrules finds is a :class:`Problem`: a stable ``code``, a
+message in Chinese and English, the key path inside the file it concerns and,
+when the input came from a file, the file name and 1-based line and column.
+The library reports all problems at once by raising one :class:`SpecError`
+that carries them all.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from typing import Literal, TypeAlias
+
+import attrs
+
+PathKey: TypeAlias = tuple[str | int, ...]
+Lang: TypeAlias = Literal["zh", "en"]
+
+
+class Severity(enum.Enum):
+    """How serious a problem is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+def format_path(path: PathKey) -> str:
+    """Render a key path the way a TOML author reads it: ``indicators[2].weight``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part.replace("_", "").replace("-", "").isalnum() and part.isascii():
+            out += f".{part}" if out else part
+        else:
+            quoted = '"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            out += f".{quoted}" if out else quoted
+    return out
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One thing wrong with a spec, an actuals file or a command line."""
+
+    code: str
+    message: str
+    message_zh: str
+    path: PathKey = ()
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    suggestion: str | None = None
+    severity: Severity = Severity.ERROR
+
+    @property
+    def location(self) -> str:
+        """``file:line:column`` as far as known (``<input>`` when there is no file)."""
+        where = self.file if self.file is not None else "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where
+
+    def text(self, lang: Lang = "zh") -> str:
+        """The message with the did-you-mean hint, in the requested language."""
+        msg = self.message_zh if lang == "zh" else self.message
+        if self.suggestion is not None:
+            msg += f"（是否应为 “{self.suggestion}”？）" if lang == "zh" else f" (did you mean {self.suggestion!r}?)"
+        return msg
+
+    def __str__(self) -> str:
+        path = format_path(self.path)
+        return f"{self.location}: {path + ': ' if path else ''}{self.text('en')} [{self.code}]"
+
+
+class PerfrulesError(Exception):
+    """Base class of every exception perfrules raises on purpose."""
+
+
+class SpecError(PerfrulesError, ValueError):
+    """A spec, an actuals file or another input is invalid.
+
+    Carries every problem found, not just the first: iterate
+    :attr:`problems`. ``str(error)`` lists them all, one per line, each with
+    its location.
+    """
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        if not self.problems:
+            raise ValueError("SpecError needs at least one problem")
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} found"
+        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+
+    def __reduce__(self) -> tuple[type[SpecError], tuple[tuple[Problem, ...]]]:
+        return (type(self), (self.problems,))
+
+
+class EvaluationError(PerfrulesError, ArithmeticError):
+    """A rule could not be applied to otherwise valid input (a bug or an unsupported case)."""

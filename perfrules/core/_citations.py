@@ -1,0 +1,109 @@
+"""The rule texts each scoring method encodes, with their sources.
+
+``status`` says how sure we are of the wording: ``verified`` (read in a
+published source), ``quoted`` (the clause as local documents commonly quote
+it; check against the official text), ``practice`` (what production systems
+do; no document number), ``inferred`` (derived from published scores).
+"""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen(kw_only=True)
+class Citation:
+    """A rule's source: document, clause text and how sure the wording is."""
+
+    id: str
+    document: str
+    text: str
+    status: str
+
+    def __str__(self) -> str:
+        return f"{self.document}：{self.text}"
+
+
+CY2020_10 = "财预〔2020〕10号《项目支出绩效评价管理办法》"
+
+QUANT_POSITIVE = Citation(
+    id="quantitative.positive",
+    document=f"{CY2020_10}第十六条",
+    text="定量指标得分按照以下方法评定：与年初指标值相比，完成指标值的，记该指标所赋全部分值；"
+    "未完成指标值的，按照完成值与指标值的比例记分。",
+    status="quoted",
+)
+QUANT_NEGATIVE_INVERSE = Citation(
+    id="quantitative.negative.inverse_ratio",
+    document="项目支出绩效自评表填表说明（财政部门印发的自评表样式）",
+    text="若定量指标为反向指标（即指标值≤*），则得分计算方法应用年度指标值（A）/全年实际值（B）*该指标分值；"
+    "得分最高不能超过该指标分值上限。",
+    status="verified",
+)
+QUANT_NEGATIVE_LINEAR = Citation(
+    id="quantitative.negative.linear_overshoot",
+    document="省级预算绩效管理系统自评计分规则（生产实践，无文号）",
+    text="反向指标：实际完成值≤指标值得满分；指标值＜实际完成值＜2倍指标值时，"
+    "得分＝(1－(实际完成值－指标值)÷指标值)×分值；实际完成值≥2倍指标值不得分。",
+    status="practice",
+)
+QUANT_EQUAL = Citation(
+    id="quantitative.equal",
+    document=f"{CY2020_10}第十六条",
+    text="完成指标值的，记该指标所赋全部分值；未完成指标值的，按照完成值与指标值的比例记分。"
+    "（“=”指标：低于指标值按比例计分；高于指标值的处理由规范声明。）",
+    status="quoted",
+)
+QUALITATIVE = Citation(
+    id="qualitative.tiers",
+    document=f"{CY2020_10}第十六条",
+    text="定性指标得分按照以下方法评定：根据指标完成情况分为达成年度指标、部分达成年度指标并具有一定效果、"
+    "未达成年度指标且效果较差三档，分别按照该指标对应分值区间100-80%（含80%）、80-60%（含60%）、60-0%合理确定分值。",
+    status="quoted",
+)
+BUDGET_PROPORTIONAL = Citation(
+    id="budget_execution.proportional",
+    document=f"{CY2020_10}第十五条及附件项目支出绩效自评表",
+    text="预算执行率=全年执行数/全年预算数；预算执行率分值10分，得分=预算执行率×分值，最高不超过分值。",
+    status="quoted",
+)
+BUDGET_ROUND_WHOLE = Citation(
+    id="budget_execution.round_whole",
+    document="湖南省财政厅《关于开展2024年度省级预算部门绩效自评和部门评价的通知》（湘财绩〔2025〕2号）执行口径",
+    text="预算执行率得分=预算执行率×分值，四舍五入取整数分，最高不超过分值"
+    "（据已公开的湖南省部门整体支出自评得分归纳，如执行率94.48%得9分）。",
+    status="inferred",
+)
+GRADES = Citation(
+    id="grades",
+    document=f"{CY2020_10}；财政部预算司绩效评价结果等级划分标准",
+    text="绩效评价结果采取评分和评级相结合的方式……90（含）-100分为优、80（含）-90分为良、"
+    "60（含）-80分为中、60分以下为差。等级线可由规范另行声明。",
+    status="verified",
+)
+OVERSHOOT = Citation(
+    id="warning.overshoot",
+    document=f"{CY2020_10}第十六条",
+    text="对完成值高于指标值较多的，要分析原因，如果是由于年初指标值设定明显偏低造成的，要按照偏离度适度调减分值。"
+    "（提示阈值：实际完成值≥指标值的130%时偏差原因必填，见省级预算绩效管理系统预警规则。）",
+    status="quoted",
+)
+CAP = Citation(
+    id="score.cap",
+    document="项目支出绩效自评表填表说明",
+    text="得分最高不能超过该指标分值上限。",
+    status="verified",
+)
+
+ALL: tuple[Citation, ...] = (
+    QUANT_POSITIVE,
+    QUANT_NEGATIVE_INVERSE,
+    QUANT_NEGATIVE_LINEAR,
+    QUANT_EQUAL,
+    QUALITATIVE,
+    BUDGET_PROPORTIONAL,
+    BUDGET_ROUND_WHOLE,
+    GRADES,
+    OVERSHOOT,
+    CAP,
+)

@@ -1,0 +1,147 @@
+"""The versioned JSON document of an evaluation, for other tools.
+
+Numbers are strings so that no JSON reader turns them into binary floats:
+scores and weights as plain decimals (``"9"``, ``"2.85"``), exact
+intermediate values such as rates as a decimal when it terminates and as
+``"p/q"`` otherwise. See ``docs/json-format.md``.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from perfrules._version import __version__
+from perfrules.core._citations import Citation
+from perfrules.core._exact import exact_str
+from perfrules.core._result import Evaluation, ScoreWarning, Step
+from perfrules.model import format_decimal
+
+DOCUMENT_SCHEMA = "perfrules.evaluation"
+DOCUMENT_SCHEMA_VERSION = 1
+
+
+def _d(value: Decimal | None) -> str | None:
+    return None if value is None else format_decimal(value)
+
+
+def _f(value: Fraction | None) -> str | None:
+    return None if value is None else exact_str(value)
+
+
+def _citation(c: Citation) -> dict[str, str]:
+    return {"id": c.id, "document": c.document, "text": c.text, "status": c.status}
+
+
+def _steps(steps: tuple[Step, ...]) -> list[dict[str, str]]:
+    return [{"kind": s.kind, "zh": s.zh, "en": s.en} for s in steps]
+
+
+def _warning(w: ScoreWarning) -> dict[str, Any]:
+    return {
+        "code": w.code,
+        "indicator": w.indicator,
+        "zh": w.zh,
+        "en": w.en,
+        "citation": _citation(w.citation) if w.citation is not None else None,
+    }
+
+
+def to_document(ev: Evaluation) -> dict[str, Any]:
+    """The evaluation as a JSON-ready dict (schema ``perfrules.evaluation``, version 1)."""
+    be = ev.budget_execution
+    return {
+        "schema": DOCUMENT_SCHEMA,
+        "schema_version": DOCUMENT_SCHEMA_VERSION,
+        "perfrules_version": __version__,
+        "spec": {
+            "id": ev.spec_id,
+            "title": ev.title,
+            "unit": ev.unit,
+            "year": ev.year,
+            "kind": ev.kind,
+            "basis": ev.basis,
+            "sha256": ev.spec_sha256,
+        },
+        "actuals": {"label": ev.actuals_label},
+        "policies": dict(ev.policies),
+        "budget_execution": None
+        if be is None
+        else {
+            "name": be.name,
+            "weight": _d(be.weight),
+            "initial": _d(be.initial),
+            "full_year": _d(be.full_year),
+            "spent": _d(be.spent),
+            "unit": be.unit,
+            "base": be.base,
+            "rate": _f(be.rate),
+            "rate_display": be.rate_display,
+            "policy": be.policy,
+            "score": _d(be.score),
+            "lost": _d(be.lost),
+            "reason": be.reason,
+            "reason_en": be.reason_en,
+            "citation": _citation(be.citation),
+            "steps": _steps(be.steps),
+            "lines": [
+                {
+                    "name": li.name,
+                    "budget": _d(li.budget),
+                    "spent": _d(li.spent),
+                    "rate": _f(li.rate),
+                    "rate_display": li.rate_display,
+                }
+                for li in be.lines
+            ],
+        },
+        "indicators": [
+            {
+                "id": r.id,
+                "name": r.name,
+                "category": r.category,
+                "category_path": list(r.category_path),
+                "weight": _d(r.weight),
+                "target": r.target,
+                "actual": r.actual,
+                "actual_value": _f(r.actual_value),
+                "tier": r.tier,
+                "method": r.method,
+                "met": r.met,
+                "score": _d(r.score),
+                "lost": _d(r.lost),
+                "reason": r.reason,
+                "reason_en": r.reason_en,
+                "note": r.note,
+                "citation": _citation(r.citation),
+                "steps": _steps(r.steps),
+                "warnings": [_warning(w) for w in r.warnings],
+            }
+            for r in ev.indicators
+        ],
+        "categories": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "level": c.level,
+                "parent": c.parent,
+                "weight": _d(c.weight),
+                "score": _d(c.score),
+                "lost": _d(c.lost),
+            }
+            for c in ev.categories
+        ],
+        "total_weight": _d(ev.total_weight),
+        "total": _d(ev.total),
+        "lost": _d(ev.lost),
+        "grade": ev.grade,
+        "grade_steps": _steps(ev.grade_steps),
+        "warnings": [_warning(w) for w in ev.warnings],
+    }
+
+
+def to_json(ev: Evaluation, *, indent: int | None = 2) -> str:
+    """The evaluation document as JSON text (UTF-8, Chinese kept readable)."""
+    return json.dumps(to_document(ev), ensure_ascii=False, indent=indent)

@@ -1,0 +1,176 @@
+"""Evaluation results: immutable, fully explained, Decimal throughout."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+import attrs
+
+from perfrules._errors import Lang
+from perfrules.core._citations import Citation
+
+StepKind = Literal["input", "compare", "formula", "round", "clamp", "policy", "deduction", "rule"]
+
+
+@attrs.frozen(kw_only=True)
+class Step:
+    """One step of an explanation, in Chinese and English."""
+
+    kind: StepKind
+    zh: str
+    en: str
+
+    def text(self, lang: Lang = "zh") -> str:
+        """The step in the requested language."""
+        return self.zh if lang == "zh" else self.en
+
+
+@attrs.frozen(kw_only=True)
+class ScoreWarning:
+    """Something a reviewer must look at; it does not change the score."""
+
+    code: str
+    zh: str
+    en: str
+    indicator: str | None = None
+    citation: Citation | None = None
+
+    def text(self, lang: Lang = "zh") -> str:
+        """The warning in the requested language."""
+        return self.zh if lang == "zh" else self.en
+
+
+@attrs.frozen(kw_only=True)
+class IndicatorResult:
+    """The score of one 三级 indicator and every step that produced it."""
+
+    id: str
+    name: str
+    category: str
+    category_path: tuple[str, ...]
+    weight: Decimal
+    target: str
+    actual: str
+    actual_value: Fraction | None
+    tier: str | None
+    method: str
+    met: bool | None
+    score: Decimal
+    steps: tuple[Step, ...]
+    citation: Citation
+    reason: str | None = None  # 扣分原因 (Chinese) when points are lost
+    reason_en: str | None = None
+    note: str | None = None  # 偏差原因分析 from the actuals
+    warnings: tuple[ScoreWarning, ...] = ()
+
+    @property
+    def lost(self) -> Decimal:
+        """Points deducted (扣分): weight − score."""
+        return self.weight - self.score
+
+
+@attrs.frozen(kw_only=True)
+class BudgetLineResult:
+    """One informational line of the budget breakdown with its own rate."""
+
+    name: str
+    spent: Decimal
+    budget: Decimal | None
+    rate: Fraction | None
+    rate_display: str | None
+
+
+@attrs.frozen(kw_only=True)
+class BudgetExecutionResult:
+    """The budget-execution row (预算执行率) of the form."""
+
+    name: str
+    weight: Decimal
+    initial: Decimal | None
+    full_year: Decimal
+    spent: Decimal
+    unit: str
+    base: str
+    rate: Fraction
+    rate_display: str
+    policy: str
+    score: Decimal
+    steps: tuple[Step, ...]
+    citation: Citation
+    reason: str | None = None
+    reason_en: str | None = None
+    lines: tuple[BudgetLineResult, ...] = ()
+
+    @property
+    def lost(self) -> Decimal:
+        """Points deducted: weight − score."""
+        return self.weight - self.score
+
+
+@attrs.frozen(kw_only=True)
+class CategoryResult:
+    """Subtotal of a 一级 or 二级 category."""
+
+    id: str
+    name: str
+    level: int
+    parent: str | None
+    weight: Decimal
+    score: Decimal
+
+    @property
+    def lost(self) -> Decimal:
+        """Points deducted in this category."""
+        return self.weight - self.score
+
+
+@attrs.frozen(kw_only=True)
+class Evaluation:
+    """The whole self-evaluation: every indicator, subtotals, total and grade."""
+
+    spec_id: str
+    title: str
+    unit: str
+    year: int
+    kind: str
+    basis: str
+    spec_sha256: str
+    actuals_label: str | None
+    indicators: tuple[IndicatorResult, ...]
+    budget_execution: BudgetExecutionResult | None
+    categories: tuple[CategoryResult, ...]
+    total_weight: Decimal
+    total: Decimal
+    grade: str
+    grade_steps: tuple[Step, ...]
+    warnings: tuple[ScoreWarning, ...]
+    policies: tuple[tuple[str, str], ...]
+
+    @property
+    def lost(self) -> Decimal:
+        """Points deducted in all: total weight − total."""
+        return self.total_weight - self.total
+
+    def indicator(self, indicator_id: str) -> IndicatorResult:
+        """The result of the indicator with this id (:class:`KeyError` if none)."""
+        for res in self.indicators:
+            if res.id == indicator_id:
+                return res
+        raise KeyError(indicator_id)
+
+    def category(self, category_id: str) -> CategoryResult:
+        """The subtotal of the category with this id (:class:`KeyError` if none)."""
+        for res in self.categories:
+            if res.id == category_id:
+                return res
+        raise KeyError(category_id)
+
+    def children(self, category_id: str | None) -> tuple[CategoryResult, ...]:
+        """Categories whose parent is ``category_id`` (``None``: the 一级 ones)."""
+        return tuple(c for c in self.categories if c.parent == category_id)
+
+    def indicators_in(self, category_id: str) -> tuple[IndicatorResult, ...]:
+        """Indicators filed directly under ``category_id``."""
+        return tuple(r for r in self.indicators if r.category == category_id)

@@ -1,0 +1,379 @@
+"""Semantic checks of a spec and of actuals against it. Pure: they return problems."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from fractions import Fraction
+
+from perfrules._errors import PathKey, Problem
+from perfrules._suggest import suggest
+from perfrules.core._exact import show, show_dec
+from perfrules.model import (
+    Actuals,
+    ExecutionBase,
+    Indicator,
+    IndicatorActual,
+    LinearOvershoot,
+    Qualitative,
+    QualitativeDefault,
+    SourceMap,
+    Spec,
+    make_problem,
+)
+
+
+class _Collector:
+    def __init__(self, source: SourceMap | None) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def add(self, code: str, path: PathKey, *, en: str, zh: str, suggestion: str | None = None) -> None:
+        self.problems.append(
+            make_problem(code, path, en=en, zh=zh, source=self.source, suggestion=suggestion)
+        )
+
+
+def _is_power_of_ten(q: Decimal) -> bool:
+    if q <= 0:
+        return False
+    digits = q.normalize().as_tuple().digits
+    return digits == (1,)
+
+
+def _first_index(seq: list[str]) -> Iterator[tuple[int, int]]:
+    """Pairs (first, duplicate) of indexes of repeated values."""
+    seen: dict[str, int] = {}
+    for i, v in enumerate(seq):
+        if v in seen:
+            yield seen[v], i
+        else:
+            seen[v] = i
+
+
+def validate_spec(spec: Spec) -> list[Problem]:
+    """Every semantic problem of ``spec`` (empty when it is sound)."""
+    c = _Collector(spec.source)
+    cats = spec.categories
+    inds = spec.indicators
+
+    def line_of(path: PathKey) -> str:
+        if spec.source is None:
+            return ""
+        line, _ = spec.source.locate(path)
+        return f" (line {line})" if line else ""
+
+    for first, dup in _first_index([x.id for x in cats]):
+        c.add("duplicate-id", ("categories", dup, "id"),
+              en=f"category id {cats[dup].id!r} is already used by categories[{first}]{line_of(('categories', first))}",
+              zh=f"类别编号“{cats[dup].id}”重复，已在 categories[{first}]{line_of(('categories', first))} 使用")  # fmt: skip
+    for first, dup in _first_index([x.id for x in inds]):
+        c.add("duplicate-id", ("indicators", dup, "id"),
+              en=f"indicator id {inds[dup].id!r} is already used by indicators[{first}]{line_of(('indicators', first))}",
+              zh=f"指标编号“{inds[dup].id}”重复，已在 indicators[{first}]{line_of(('indicators', first))} 使用")  # fmt: skip
+
+    cat_ids = [x.id for x in cats]
+    by_id = {x.id: x for x in cats}
+    top_ids = [x.id for x in cats if x.parent is None]
+    for i, cat in enumerate(cats):
+        if cat.weight <= 0:
+            c.add("weight", ("categories", i, "weight"),
+                  en=f"category {cat.id!r} has weight {show_dec(cat.weight)}; weights must be positive",
+                  zh=f"类别“{cat.name}”分值为{show_dec(cat.weight)}，分值必须大于0")  # fmt: skip
+        if cat.parent is not None:
+            parent = by_id.get(cat.parent)
+            if parent is None:
+                c.add("unknown-category", ("categories", i, "parent"),
+                      en=f"parent {cat.parent!r} of category {cat.id!r} is not a category",
+                      zh=f"类别“{cat.name}”的上级“{cat.parent}”不存在",
+                      suggestion=suggest(cat.parent, top_ids))  # fmt: skip
+            elif parent.parent is not None:
+                c.add("category-depth", ("categories", i, "parent"),
+                      en=f"category {cat.id!r}: parent {cat.parent!r} is itself a 二级 category; "
+                      "categories have two levels (一级, 二级) and indicators are the third",
+                      zh=f"类别“{cat.name}”的上级“{parent.name}”本身是二级指标；类别只有一级、二级两层，三级为指标")  # fmt: skip
+
+    parents_with_children = {x.parent for x in cats if x.parent is not None}
+    for i, ind in enumerate(inds):
+        path: PathKey = ("indicators", i)
+        if ind.weight <= 0:
+            c.add("weight", (*path, "weight"),
+                  en=f"indicator {ind.id!r} has weight {show_dec(ind.weight)}; weights must be positive",
+                  zh=f"指标“{ind.name}”分值为{show_dec(ind.weight)}，分值必须大于0")  # fmt: skip
+        if ind.category not in by_id:
+            c.add("unknown-category", (*path, "category"),
+                  en=f"indicator {ind.id!r} is filed under unknown category {ind.category!r}",
+                  zh=f"指标“{ind.name}”所属类别“{ind.category}”不存在",
+                  suggestion=suggest(ind.category, cat_ids))  # fmt: skip
+        elif ind.category in parents_with_children:
+            c.add("category-not-leaf", (*path, "category"),
+                  en=f"indicator {ind.id!r} is filed under {ind.category!r}, which has 二级 categories; file it under one of them",
+                  zh=f"指标“{ind.name}”所属类别“{by_id[ind.category].name}”下设二级指标，应归入其中之一")  # fmt: skip
+        _check_indicator_target(c, spec, i)
+
+    # weights add up
+    for i, cat in enumerate(cats):
+        kids = [x.weight for x in cats if x.parent == cat.id] or [
+            x.weight for x in inds if x.category == cat.id
+        ]
+        if not kids:
+            c.add("empty-category", ("categories", i),
+                  en=f"category {cat.id!r} has no sub-categories and no indicators",
+                  zh=f"类别“{cat.name}”下既无二级指标也无三级指标")  # fmt: skip
+        elif sum(kids, Decimal(0)) != cat.weight:
+            c.add("weight-sum", ("categories", i, "weight"),
+                  en=f"category {cat.id!r} has weight {show_dec(cat.weight)} but its parts add up to {show_dec(sum(kids, Decimal(0)))}",
+                  zh=f"类别“{cat.name}”分值{show_dec(cat.weight)}分，但其下各项分值合计{show_dec(sum(kids, Decimal(0)))}分")  # fmt: skip
+    top_sum = sum((x.weight for x in cats if x.parent is None), Decimal(0))
+    if spec.budget_execution is not None:
+        top_sum += spec.budget_execution.weight
+        if spec.budget_execution.weight <= 0:
+            c.add("weight", ("budget_execution", "weight"),
+                  en="the budget-execution weight must be positive", zh="预算执行率分值必须大于0")  # fmt: skip
+    if cats and top_sum != spec.meta.total:
+        c.add("total", ("meta", "total"),
+              en=f"一级 categories{' and budget execution' if spec.budget_execution else ''} add up to "
+              f"{show_dec(top_sum)}, not the declared total {show_dec(spec.meta.total)} (declare meta.total if intended)",
+              zh=f"一级指标{'及预算执行率' if spec.budget_execution else ''}分值合计{show_dec(top_sum)}分，"
+              f"与总分{show_dec(spec.meta.total)}分不符（如确需其他总分，请在 meta.total 声明）")  # fmt: skip
+    if not inds:
+        c.add("no-indicators", ("indicators",), en="the spec has no indicators", zh="规范中没有任何三级指标")
+
+    _check_bands(c, spec)
+    return c.problems
+
+
+def _check_indicator_target(c: _Collector, spec: Spec, i: int) -> None:
+    ind = spec.indicators[i]
+    path: PathKey = ("indicators", i)
+    method = ind.method
+    if ind.target is None and ind.target_text is None:
+        c.add("missing-target", path,
+              en=f"indicator {ind.id!r} has neither a target nor a target_text",
+              zh=f"指标“{ind.name}”未设置年度指标值（target 或 target_text）")  # fmt: skip
+        return
+    qualitative = isinstance(method, Qualitative) or (method is None and ind.target is None)
+    if qualitative:
+        if ind.target is not None:
+            c.add("method-target", (*path, "target"),
+                  en=f"indicator {ind.id!r} is qualitative but has a quantitative target {ind.target}; "
+                  "write the target wording as target_text, or choose a quantitative method",
+                  zh=f"指标“{ind.name}”为定性指标，却设置了定量指标值{ind.target}；定性指标请用 target_text 表述")  # fmt: skip
+        if ind.derive is not None:
+            c.add("method-target", (*path, "derive"),
+                  en=f"indicator {ind.id!r} is qualitative and cannot derive its actual from amounts",
+                  zh=f"指标“{ind.name}”为定性指标，不能由金额计算实际完成值")  # fmt: skip
+        return
+    if ind.target is None:
+        c.add("method-target", (*path, "method"),
+              en=f"indicator {ind.id!r} uses method {method.name if method else 'ratio'!r} but has no quantitative target",
+              zh=f"指标“{ind.name}”采用定量计分，但没有定量指标值（如“≥400期”）")  # fmt: skip
+        return
+    t = ind.target
+    if t.value < 0:
+        c.add("target-value", (*path, "target"),
+              en=f"indicator {ind.id!r}: target value {show_dec(t.value)} is negative; ratio scoring needs a target ≥ 0",
+              zh=f"指标“{ind.name}”指标值{show_dec(t.value)}为负数，按比例计分要求指标值不小于0")  # fmt: skip
+    if isinstance(method, LinearOvershoot) and t.comparator.direction != "negative":
+        c.add("method-target", (*path, "method"),
+              en=f"indicator {ind.id!r}: linear_overshoot applies to ≤/< targets, not {t.comparator.value}",
+              zh=f"指标“{ind.name}”：linear_overshoot 仅适用于反向指标（≤、<），指标值为“{t}”")  # fmt: skip
+    if ind.derive is not None and t.unit not in ("%", ""):
+        c.add("derive-unit", (*path, "derive"),
+              en=f"indicator {ind.id!r}: a derived rate needs the unit % (or none), not {t.unit!r}",
+              zh=f"指标“{ind.name}”：由金额计算的比率，计量单位应为“%”或留空，而非“{t.unit}”")  # fmt: skip
+
+
+def _check_bands(c: _Collector, spec: Spec) -> None:
+    names = [g.name for g in spec.grades]
+    for first, dup in _first_index(names):
+        c.add("duplicate-id", ("grades", dup, "name"),
+              en=f"grade {names[dup]!r} is declared twice", zh=f"等级“{names[dup]}”重复声明")  # fmt: skip
+    mins = [g.min for g in spec.grades]
+    if not spec.grades:
+        c.add("grades", ("grades",), en="at least one grade band is needed", zh="至少需要一个等级")
+    else:
+        for i in range(1, len(mins)):
+            if mins[i] >= mins[i - 1]:
+                c.add("grades", ("grades", i, "min"),
+                      en="grade bands must be listed from the highest minimum to the lowest, strictly decreasing",
+                      zh="等级须按分数线从高到低排列，且分数线严格递减")  # fmt: skip
+        if mins[-1] != 0:
+            c.add("grades", ("grades", len(mins) - 1, "min"),
+                  en="the lowest grade band must start at 0 so that every total gets a grade",
+                  zh="最低等级的分数线须为0，保证每个总分都有等级")  # fmt: skip
+        for i, m in enumerate(mins):
+            if m < 0 or m > spec.meta.total:
+                c.add("grades", ("grades", i, "min"),
+                      en=f"grade minimum {show_dec(m)} lies outside 0..{show_dec(spec.meta.total)}",
+                      zh=f"等级分数线{show_dec(m)}超出0至{show_dec(spec.meta.total)}的范围")  # fmt: skip
+    tier_names: list[str] = []
+    for i, tier in enumerate(spec.tiers):
+        tier_names += [tier.name, *tier.aliases]
+        if not (0 <= tier.min < tier.max <= 1):
+            c.add("tiers", ("tiers", i),
+                  en=f"tier {tier.name!r}: need 0 ≤ min < max ≤ 1 (shares of the weight)",
+                  zh=f"档次“{tier.name}”：须满足 0 ≤ min < max ≤ 1（占分值的比例）")  # fmt: skip
+    for first, dup in _first_index(tier_names):
+        c.add("duplicate-id", ("tiers",),
+              en=f"tier name or alias {tier_names[dup]!r} is used twice",
+              zh=f"档次名称或别名“{tier_names[dup]}”重复")  # fmt: skip
+    r = spec.rounding
+    for key, q in (("score", r.score), ("total", r.total), ("rate_display", r.rate_display)):
+        if not _is_power_of_ten(q):
+            c.add("rounding", ("rounding", key),
+                  en=f"rounding.{key} must be a power of ten such as 1, 0.1 or 0.01, not {show_dec(q)}",
+                  zh=f"rounding.{key} 须为1、0.1、0.01等10的幂，而非{show_dec(q)}")  # fmt: skip
+    if r.mode != "half_up":
+        c.add("rounding", ("rounding", "mode"),
+              en=f"rounding mode {r.mode!r} is not supported; perfrules rounds half-up (四舍五入)",
+              zh=f"不支持舍入方式“{r.mode}”；perfrules 按四舍五入计算", suggestion="half_up")  # fmt: skip
+    ow = spec.policy.overshoot_warning
+    if ow is not None and ow <= 1:
+        c.add("policy", ("policy", "overshoot_warning"),
+              en=f"policy.overshoot_warning is a multiple of the target and must exceed 1, not {show_dec(ow)}",
+              zh=f"policy.overshoot_warning 为指标值的倍数，须大于1，而非{show_dec(ow)}")  # fmt: skip
+
+
+def validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
+    """Every problem of ``actuals`` as the actuals of ``spec`` (empty when they fit)."""
+    c = _Collector(actuals.source)
+    meta = spec.meta
+    if actuals.spec is not None and actuals.spec != meta.id:
+        c.add("spec-mismatch", ("spec",),
+              en=f"these actuals are for spec {actuals.spec!r}, not {meta.id!r}",
+              zh=f"本实际完成值文件对应规范“{actuals.spec}”，而非“{meta.id}”", suggestion=meta.id)  # fmt: skip
+    if actuals.year is not None and actuals.year != meta.year:
+        c.add("year-mismatch", ("year",),
+              en=f"these actuals are for {actuals.year}, the spec for {meta.year}",
+              zh=f"实际完成值年度为{actuals.year}年，规范年度为{meta.year}年")  # fmt: skip
+
+    spec_ids = [i.id for i in spec.indicators]
+    for given in actuals.indicators:
+        if given.id not in spec_ids:
+            c.add("unknown-indicator", ("indicators", given.id),
+                  en=f"actual given for {given.id!r}, which is not an indicator of spec {meta.id!r}",
+                  zh=f"指标“{given.id}”不在规范“{meta.id}”中", suggestion=suggest(given.id, spec_ids))  # fmt: skip
+    amount_names = [a.name for a in actuals.amounts]
+    for amt in actuals.amounts:
+        if amt.value < 0:
+            c.add("negative", ("amounts", amt.name),
+                  en=f"amount {amt.name!r} is negative ({show_dec(amt.value)})",
+                  zh=f"金额“{amt.label or amt.name}”为负数（{show_dec(amt.value)}）")  # fmt: skip
+
+    for ind in spec.indicators:
+        act = actuals.indicator(ind.id)
+        path: PathKey = ("indicators", ind.id)
+        if ind.derive is not None:
+            if act is not None and act.value is not None:
+                c.add("derived-value", (*path, "value"),
+                      en=f"indicator {ind.id!r} is computed from amounts "
+                      f"{ind.derive.numerator!r}/{ind.derive.denominator!r}; do not type its value in",
+                      zh=f"指标“{ind.name}”由金额{ind.derive.numerator}/{ind.derive.denominator}计算得出，不应填写 value")  # fmt: skip
+            for role, name in (("numerator", ind.derive.numerator), ("denominator", ind.derive.denominator)):
+                if name not in amount_names:
+                    c.add("missing-amount", ("amounts",),
+                          en=f"indicator {ind.id!r} needs amount {name!r} ({role}), which the actuals do not give",
+                          zh=f"指标“{ind.name}”需要金额“{name}”，实际完成值文件 [amounts] 中没有",
+                          suggestion=suggest(name, amount_names))  # fmt: skip
+                elif role == "denominator" and actuals.amount(name) == 0:
+                    c.add("zero-denominator", ("amounts", name),
+                          en=f"amount {name!r} is 0 and divides indicator {ind.id!r}",
+                          zh=f"金额“{name}”为0，无法作为指标“{ind.name}”的分母")  # fmt: skip
+            continue
+        if act is None:
+            c.add("missing-actual", ("indicators",),
+                  en=f"no actual given for indicator {ind.id!r} ({ind.name})",
+                  zh=f"指标“{ind.name}”（{ind.id}）缺少实际完成值")  # fmt: skip
+            continue
+        if ind.is_qualitative:
+            _check_qualitative_actual(c, spec, ind, act, path)
+        else:
+            if act.tier is not None or act.score is not None:
+                c.add("actual-kind", (*path, "tier" if act.tier is not None else "score"),
+                      en=f"indicator {ind.id!r} is quantitative: give a value, not a tier or score",
+                      zh=f"指标“{ind.name}”为定量指标，应填写数值 value，而非档次或得分")  # fmt: skip
+            if act.value is None:
+                c.add("missing-actual", path,
+                      en=f"indicator {ind.id!r} is quantitative and needs a value",
+                      zh=f"指标“{ind.name}”为定量指标，缺少实际完成值 value")  # fmt: skip
+            elif act.value < 0:
+                c.add("negative", (*path, "value"),
+                      en=f"indicator {ind.id!r}: actual {show_dec(act.value)} is negative",
+                      zh=f"指标“{ind.name}”实际完成值{show_dec(act.value)}为负数")  # fmt: skip
+
+    be = spec.budget_execution
+    b = actuals.budget
+    if be is not None and b is None:
+        c.add("missing-budget", ("budget",),
+              en="the spec scores budget execution; the actuals need a [budget] block with full_year and spent",
+              zh="规范包含预算执行率，实际完成值文件须有 [budget]（全年预算数 full_year、全年执行数 spent）")  # fmt: skip
+    if b is not None:
+        for key in ("full_year", "spent", "initial"):
+            v = getattr(b, key)
+            if v is not None and v < 0:
+                c.add("negative", ("budget", key),
+                      en=f"budget.{key} is negative ({show_dec(v)})", zh=f"budget.{key} 为负数（{show_dec(v)}）")  # fmt: skip
+        base_value = b.full_year
+        if be is not None and be.base is ExecutionBase.INITIAL:
+            if b.initial is None:
+                c.add("missing-budget", ("budget",),
+                      en="the spec divides by the initial budget (年初预算数); give budget.initial",
+                      zh="规范以年初预算数为分母，须填写 budget.initial")  # fmt: skip
+            base_value = b.initial if b.initial is not None else Decimal(1)
+        if be is not None and base_value == 0:
+            c.add("zero-denominator", ("budget", be.base.value),
+                  en="the budget that execution is measured against is 0",
+                  zh="预算执行率的分母（预算数）为0")  # fmt: skip
+        for li, line in enumerate(b.lines):
+            for key in ("full_year", "spent", "initial"):
+                v = getattr(line, key)
+                if v is not None and v < 0:
+                    c.add("negative", ("budget", "lines", li, key),
+                          en=f"budget line {line.name!r}: {key} is negative", zh=f"预算明细“{line.name}”的 {key} 为负数")  # fmt: skip
+    return c.problems
+
+
+def _check_qualitative_actual(
+    c: _Collector, spec: Spec, ind: Indicator, act: IndicatorActual, path: PathKey
+) -> None:
+    if act.value is not None:
+        c.add("actual-kind", (*path, "value"),
+              en=f"indicator {ind.id!r} is qualitative: give a tier (and optionally a score), not a value",
+              zh=f"指标“{ind.name}”为定性指标，应填写档次 tier（可另填得分 score），而非数值 value")  # fmt: skip
+    if act.tier is None:
+        c.add("missing-actual", path,
+              en=f"indicator {ind.id!r} is qualitative and needs a tier: "
+              + " / ".join(t.name for t in spec.tiers),
+              zh=f"指标“{ind.name}”为定性指标，须填写档次：" + "／".join(t.name for t in spec.tiers))  # fmt: skip
+        return
+    names = [n for t in spec.tiers for n in (t.name, *t.aliases)]
+    try:
+        tier = spec.tier(act.tier)
+    except KeyError:
+        c.add("unknown-tier", (*path, "tier"),
+              en=f"indicator {ind.id!r}: {act.tier!r} is not a tier of this spec",
+              zh=f"指标“{ind.name}”：档次“{act.tier}”不存在", suggestion=suggest(act.tier, names))  # fmt: skip
+        return
+    lo, hi = tier_range(ind.weight, tier.min, tier.max)
+    if act.score is not None:
+        s = Fraction(act.score)
+        inside = lo <= s and (s <= hi if tier.max_inclusive else s < hi)
+        if not inside:
+            close = "]" if tier.max_inclusive else ")"
+            c.add("score-outside-tier", (*path, "score"),
+                  en=f"indicator {ind.id!r}: score {show_dec(act.score)} is outside tier {tier.name!r}, "
+                  f"which admits [{show(lo)}, {show(hi)}{close} of weight {show_dec(ind.weight)}",
+                  zh=f"指标“{ind.name}”：得分{show_dec(act.score)}不在档次“{tier.name}”的分值区间"
+                  f"[{show(lo)}, {show(hi)}{close}内（分值{show_dec(ind.weight)}分）")  # fmt: skip
+    elif spec.policy.qualitative_default is QualitativeDefault.REQUIRE_SCORE and not (
+        tier.max_inclusive and tier.max == 1
+    ):
+        c.add("missing-score", (*path, "score"),
+              en=f"indicator {ind.id!r}: the spec requires an entered score for tier {tier.name!r}",
+              zh=f"指标“{ind.name}”：规范要求档次“{tier.name}”须填写得分 score")  # fmt: skip
+
+
+def tier_range(weight: Decimal, lo: Decimal, hi: Decimal) -> tuple[Fraction, Fraction]:
+    """The score range a tier admits for ``weight``."""
+    return Fraction(weight) * Fraction(lo), Fraction(weight) * Fraction(hi)

@@ -1,0 +1,274 @@
+"""The spec: an indicator system (指标体系) with its weights, targets and declared policies.
+
+Every class here is a frozen attrs class; collections are tuples. Build them
+in Python or load them from TOML with :func:`perfrules.load_spec`.
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+from typing import ClassVar, TypeAlias
+
+import attrs
+
+from perfrules.model._source import SourceMap
+from perfrules.model._target import QuantitativeTarget
+
+
+class Kind(enum.Enum):
+    """What is evaluated: a department's whole spending or one project."""
+
+    DEPARTMENT = "部门整体支出"
+    PROJECT = "项目支出"
+
+
+class ExecutionPolicy(enum.Enum):
+    """How the budget-execution rate (预算执行率) becomes points.
+
+    ``proportional``: rate × weight, rounded half-up to the score quantum
+    (central practice, 财预〔2020〕10号 自评表). ``round_whole``: rate × weight
+    rounded half-up to whole points (consistent with published Hunan
+    部门整体支出 scores, e.g. 94.48% × 10 → 9).
+    """
+
+    PROPORTIONAL = "proportional"
+    ROUND_WHOLE = "round_whole"
+
+
+class ExecutionBase(enum.Enum):
+    """Which budget figure the execution rate divides by."""
+
+    FULL_YEAR = "full_year"  # 全年预算数 (adjusted budget, incl. carry-over)
+    INITIAL = "initial"  # 年初预算数
+
+
+class NegativeRule(enum.Enum):
+    """How an unmet negative (≤, <) target scores.
+
+    ``inverse_ratio``: target / actual × weight (指标值/实际值, the older forms'
+    反向指标 rule). ``linear_overshoot``: (1 − (actual − target) / target) ×
+    weight, zero at twice the target (a production provincial system's rule).
+    """
+
+    INVERSE_RATIO = "inverse_ratio"
+    LINEAR_OVERSHOOT = "linear_overshoot"
+
+
+class EqualAbove(enum.Enum):
+    """How an exact (=) target scores when the actual is above it."""
+
+    FULL = "full"  # exceeding an exact target counts as met (production practice)
+    INVERSE_RATIO = "inverse_ratio"  # target / actual × weight
+
+
+class QualitativeDefault(enum.Enum):
+    """What a qualitative indicator scores when the actuals give a tier but no score."""
+
+    TIER_TOP = "tier_top"  # the highest score the tier admits at the score quantum
+    REQUIRE_SCORE = "require_score"  # an entered score is mandatory below the top tier
+
+
+# ---------------------------------------------------------------------------
+# Scoring methods. Each names itself in TOML by ``name``.
+
+
+@attrs.frozen
+class Ratio:
+    """Quantitative ratio scoring (财预〔2020〕10号 第十六条).
+
+    Met → full weight; unmet positive → actual / target × weight; unmet
+    negative → by the spec's :class:`NegativeRule`; exact targets by
+    :class:`EqualAbove` above and actual / target × weight below.
+    """
+
+    name: ClassVar[str] = "ratio"
+
+
+@attrs.frozen
+class LinearOvershoot:
+    """Negative targets only: (1 − (actual − target) / target) × weight, 0 at twice the target."""
+
+    name: ClassVar[str] = "linear_overshoot"
+
+
+@attrs.frozen
+class Qualitative:
+    """Three tiers at 100–80% / 80–60% / 60–0% of the weight (财预〔2020〕10号 第十六条)."""
+
+    name: ClassVar[str] = "qualitative"
+
+
+Method: TypeAlias = Ratio | LinearOvershoot | Qualitative
+METHODS: dict[str, type[Ratio] | type[LinearOvershoot] | type[Qualitative]] = {
+    m.name: m for m in (Ratio, LinearOvershoot, Qualitative)
+}
+
+
+# ---------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Meta:
+    """Who and what is evaluated, and on which policy basis."""
+
+    id: str
+    title: str
+    unit: str  # 预算部门 / 单位
+    year: int
+    kind: Kind
+    basis: str = ""  # the policy basis (文件依据) as the report states it
+    total: Decimal = Decimal(100)  # the declared full score
+
+
+@attrs.frozen(kw_only=True)
+class Rounding:
+    """Declared rounding: quanta for indicator scores and the total; always half-up."""
+
+    score: Decimal = Decimal("0.01")
+    total: Decimal = Decimal("0.01")
+    rate_display: Decimal = Decimal("0.01")  # precision of rates shown in %, e.g. 94.48%
+    mode: str = "half_up"
+
+
+@attrs.frozen(kw_only=True)
+class Policy:
+    """Declared choices where local practice differs (never hard-coded ``if``s)."""
+
+    negative: NegativeRule = NegativeRule.INVERSE_RATIO
+    equal_above: EqualAbove = EqualAbove.FULL
+    overshoot_warning: Decimal | None = Decimal("1.3")
+    qualitative_default: QualitativeDefault = QualitativeDefault.TIER_TOP
+
+
+@attrs.frozen(kw_only=True)
+class GradeBand:
+    """A grade (等级) and the lowest total that earns it."""
+
+    name: str
+    min: Decimal
+
+
+DEFAULT_GRADES: tuple[GradeBand, ...] = (
+    GradeBand(name="优", min=Decimal(90)),
+    GradeBand(name="良", min=Decimal(80)),
+    GradeBand(name="中", min=Decimal(60)),
+    GradeBand(name="差", min=Decimal(0)),
+)
+
+
+@attrs.frozen(kw_only=True)
+class Tier:
+    """A qualitative tier (定性档次) and the share of the weight it admits.
+
+    A score ``s`` fits when ``min × weight ≤ s`` and ``s ≤ max × weight``
+    (``<`` when ``max_inclusive`` is false).
+    """
+
+    name: str
+    min: Decimal
+    max: Decimal
+    max_inclusive: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+DEFAULT_TIERS: tuple[Tier, ...] = (
+    Tier(name="达成年度指标", min=Decimal("0.8"), max=Decimal(1), max_inclusive=True, aliases=("达成",)),
+    Tier(name="部分达成年度指标并具有一定效果", min=Decimal("0.6"), max=Decimal("0.8"), aliases=("部分达成",)),
+    Tier(name="未达成年度指标且效果较差", min=Decimal(0), max=Decimal("0.6"), aliases=("未达成",)),
+)
+
+
+@attrs.frozen(kw_only=True)
+class Category:
+    """一级 (no parent) or 二级 (parent is a 一级 id) indicator category."""
+
+    id: str
+    name: str
+    weight: Decimal
+    parent: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Derivation:
+    """An actual computed from amounts: numerator / denominator (× 100 when the unit is %)."""
+
+    numerator: str
+    denominator: str
+
+
+@attrs.frozen(kw_only=True)
+class Indicator:
+    """A 三级 indicator: weight (分值), target (年度指标值) and scoring method."""
+
+    id: str
+    name: str
+    category: str
+    weight: Decimal
+    target: QuantitativeTarget | None = None
+    target_text: str | None = None  # 年度指标值 as the form words it
+    method: Method | None = None  # None: the spec's default for the target
+    derive: Derivation | None = None
+    note: str | None = None
+    source: str | None = None
+
+    @property
+    def is_qualitative(self) -> bool:
+        """Whether the indicator is scored by tier rather than by number."""
+        if self.method is not None:
+            return isinstance(self.method, Qualitative)
+        return self.target is None
+
+    @property
+    def target_display(self) -> str:
+        """What the 年度指标值 column shows."""
+        if self.target_text is not None:
+            return self.target_text
+        return str(self.target) if self.target is not None else ""
+
+
+@attrs.frozen(kw_only=True)
+class BudgetExecution:
+    """The budget-execution block (预算执行率) and how it scores."""
+
+    weight: Decimal = Decimal(10)
+    policy: ExecutionPolicy = ExecutionPolicy.PROPORTIONAL
+    base: ExecutionBase = ExecutionBase.FULL_YEAR
+    cap: bool = True  # a rate above 100% scores as 100%
+    name: str = "预算执行率"
+
+
+@attrs.frozen(kw_only=True)
+class Spec:
+    """A complete indicator system with its policies, ready to evaluate."""
+
+    meta: Meta
+    categories: tuple[Category, ...]
+    indicators: tuple[Indicator, ...]
+    budget_execution: BudgetExecution | None = None
+    policy: Policy = Policy()
+    rounding: Rounding = Rounding()
+    grades: tuple[GradeBand, ...] = DEFAULT_GRADES
+    tiers: tuple[Tier, ...] = DEFAULT_TIERS
+    source: SourceMap | None = attrs.field(default=None, eq=False, repr=False)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """The indicator with this id (:class:`KeyError` if none)."""
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(indicator_id)
+
+    def category(self, category_id: str) -> Category:
+        """The category with this id (:class:`KeyError` if none)."""
+        for cat in self.categories:
+            if cat.id == category_id:
+                return cat
+        raise KeyError(category_id)
+
+    def tier(self, name: str) -> Tier:
+        """The qualitative tier called ``name`` or one of its aliases."""
+        for tier in self.tiers:
+            if name == tier.name or name in tier.aliases:
+                return tier
+        raise KeyError(name)

@@ -1,0 +1,258 @@
+"""The strict cattrs converter between TOML data and the model.
+
+Strict means: no unknown key, no coercion (a string is never a number, a
+number never a string, ``true`` never ``1``), no non-finite number, enum
+values checked with a did-you-mean.
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+from typing import Any, cast
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from perfrules._suggest import suggest
+from perfrules.model import (
+    METHODS,
+    Actuals,
+    Amount,
+    Comparator,
+    IndicatorActual,
+    Method,
+    QuantitativeTarget,
+    Spec,
+    format_decimal,
+)
+
+
+class ValueProblem(ValueError):
+    """A value of the wrong type or form; ``suggestion`` is a did-you-mean."""
+
+    def __init__(self, en: str, zh: str, suggestion: str | None = None) -> None:
+        super().__init__(en)
+        self.en = en
+        self.zh = zh
+        self.suggestion = suggestion
+
+
+class AtKey(ExceptionGroup[Exception]):
+    """Errors found under one key of a table whose keys are data (indicator ids, amount names)."""
+
+    key: str
+
+    def __new__(cls, key: str, excs: list[Exception]) -> AtKey:
+        self = super().__new__(cls, f"under key {key!r}", excs)
+        self.key = key
+        return self
+
+
+_TYPE_NAMES = {str: ("a string", "字符串"), int: ("an integer", "整数"), bool: ("true or false", "true/false"),
+               Decimal: ("a number", "数值"), dict: ("a table", "表"), list: ("an array", "数组")}  # fmt: skip
+
+
+def _kind(value: object) -> tuple[str, str]:
+    if isinstance(value, bool):
+        return ("a boolean", "布尔值")
+    if isinstance(value, int):
+        return ("an integer", "整数")
+    if isinstance(value, Decimal):
+        return ("a number", "数值")
+    if isinstance(value, str):
+        return (f"the string {value!r}", f"字符串“{value}”")
+    if isinstance(value, dict):
+        return ("a table", "表")
+    if isinstance(value, list):
+        return ("an array", "数组")
+    return (type(value).__name__, type(value).__name__)
+
+
+def _expected(value: object, want: type) -> ValueProblem:
+    got_en, got_zh = _kind(value)
+    want_en, want_zh = _TYPE_NAMES.get(want, (want.__name__, want.__name__))
+    return ValueProblem(f"expected {want_en}, got {got_en}", f"应为{want_zh}，实际为{got_zh}")
+
+
+def _str(value: object, _: type) -> str:
+    if not isinstance(value, str):
+        raise _expected(value, str)
+    return value
+
+
+def _int(value: object, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _expected(value, int)
+    return value
+
+
+def _bool(value: object, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise _expected(value, bool)
+    return value
+
+
+def _decimal(value: object, _: type) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise _expected(value, Decimal)
+    dec = Decimal(value)
+    if not dec.is_finite():
+        raise ValueProblem(f"{value} is not a finite number", f"{value} 不是有限数值")
+    return dec
+
+
+def _enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
+    if not isinstance(value, str):
+        raise _expected(value, str)
+    try:
+        return cls(value)
+    except ValueError:
+        options = [str(m.value) for m in cls]
+        raise ValueProblem(
+            f"{value!r} is not one of: {', '.join(options)}",
+            f"“{value}”不是可选值之一：{'、'.join(options)}",
+            suggest(value, options),
+        ) from None
+
+
+def _target(value: object, _: type) -> QuantitativeTarget:
+    if isinstance(value, str):
+        try:
+            return QuantitativeTarget.parse(value)
+        except ValueError:
+            raise ValueProblem(
+                f"cannot read target {value!r} as comparator, number and unit (e.g. '≥400期', '≤100%'); "
+                "write a qualitative target's wording as target_text instead",
+                f"无法将指标值“{value}”解析为比较符、数值和单位（如“≥400期”“≤100%”）；定性指标请用 target_text 表述",
+            ) from None
+    if isinstance(value, dict):
+        data = dict(value)
+        cmp = data.get("comparator")
+        if isinstance(cmp, str) and cmp.strip() in _CMP_ALIASES:
+            data["comparator"] = Comparator.parse(cmp).value
+        return cast(QuantitativeTarget, converter.structure(data, _RawTarget))
+    raise _expected(value, str)
+
+
+class _RawTarget:
+    """Marker type: a target given as a table, structured by the generated attrs hook."""
+
+
+_CMP_ALIASES = {"≥", ">=", "≧", "＞=", "⩾", ">", "＞", "≤", "<=", "≦", "＜=", "⩽", "<", "＜", "=", "＝", "=="}
+
+
+def _method(value: object, _: Any) -> Method:
+    if isinstance(value, dict):
+        name = value.get("name")
+        extra = sorted(set(value) - {"name"})
+        if extra:
+            raise cattrs.ForbiddenExtraKeysError("", METHODS.get(str(name), METHODS["ratio"]), set(extra))
+        value = name
+    if not isinstance(value, str):
+        raise _expected(value, str)
+    cls = METHODS.get(value)
+    if cls is None:
+        raise ValueProblem(
+            f"unknown scoring method {value!r}; known: {', '.join(METHODS)}",
+            f"未知的计分方法“{value}”；可选：{'、'.join(METHODS)}",
+            suggest(value, METHODS),
+        )
+    return cls()
+
+
+def _keyed(cls: type[Any], shorthand: str) -> Any:
+    """Structure ``{key: number | table}`` into a tuple of ``cls`` with the key as ``id``/``name``."""
+    key_field = "id" if cls is IndicatorActual else "name"
+
+    def hook(value: object, _: Any) -> tuple[Any, ...]:
+        if not isinstance(value, dict):
+            raise _expected(value, dict)
+        out: list[Any] = []
+        errors: list[Exception] = []
+        for key, item in value.items():
+            data = {shorthand: item} if not isinstance(item, dict) else dict(item)
+            if key_field in data:
+                errors.append(AtKey(key, [cattrs.ForbiddenExtraKeysError("", cls, {key_field})]))
+                continue
+            data[key_field] = key
+            try:
+                out.append(_structure_entry(data, cls))
+            except Exception as exc:  # noqa: BLE001 - regrouped with its key for located reporting
+                errors.append(AtKey(key, [exc]))
+        if errors:
+            raise ExceptionGroup("invalid entries", errors)
+        return tuple(out)
+
+    return hook
+
+
+def _unkeyed(conv: cattrs.Converter, key_field: str) -> Any:
+    def hook(items: tuple[Any, ...]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for item in items:
+            data = conv.unstructure(item)
+            key = data.pop(key_field)
+            out[key] = data["value"] if set(data) == {"value"} else data
+        return out
+
+    return hook
+
+
+def _structure_entry(data: dict[str, Any], cls: type[Any]) -> Any:
+    return converter.structure(data, cls)
+
+
+def _unstructure_decimal(value: Decimal) -> int | Decimal:
+    if value == value.to_integral_value():
+        return int(value)
+    return Decimal(format_decimal(value))
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True, omit_if_default=True)
+    conv.register_structure_hook(str, _str)
+    conv.register_structure_hook(int, _int)
+    conv.register_structure_hook(bool, _bool)
+    conv.register_structure_hook(Decimal, _decimal)
+    conv.register_structure_hook_func(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum)
+    conv.register_structure_hook(QuantitativeTarget, _target)
+    conv.register_structure_hook_func(lambda t: t in (Method, Method | None), _method)
+    conv.register_structure_hook_func(
+        lambda t: t == tuple[IndicatorActual, ...], _keyed(IndicatorActual, "value")
+    )
+    conv.register_structure_hook_func(lambda t: t == tuple[Amount, ...], _keyed(Amount, "value"))
+
+    def attrs_factory(cls: type[Any]) -> Any:
+        target = QuantitativeTarget if cls is _RawTarget else cls
+        if cls in (Spec, Actuals):  # the source map is attached by the loader, never read from TOML
+            inner = make_dict_structure_fn(target, conv, _cattrs_forbid_extra_keys=True, source=override(omit=True))
+        else:
+            inner = make_dict_structure_fn(target, conv, _cattrs_forbid_extra_keys=True)
+
+        def structure(value: object, _: Any) -> Any:
+            if not isinstance(value, dict):
+                raise _expected(value, dict)
+            return inner(value, target)
+
+        return structure
+
+    conv.register_structure_hook_factory(lambda t: attrs.has(t) or t is _RawTarget, attrs_factory)
+
+    # unstructuring, for writing specs and actuals back to TOML
+    conv.register_unstructure_hook(Decimal, _unstructure_decimal)
+    conv.register_unstructure_hook_func(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value)
+    conv.register_unstructure_hook(QuantitativeTarget, str)
+    conv.register_unstructure_hook_func(lambda t: t in METHODS.values(), lambda m: m.name)
+    conv.register_unstructure_hook_func(lambda t: t == tuple[IndicatorActual, ...], _unkeyed(conv, "id"))
+    conv.register_unstructure_hook_func(lambda t: t == tuple[Amount, ...], _unkeyed(conv, "name"))
+    for cls in (Spec, Actuals):
+        conv.register_unstructure_hook(
+            cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, source=override(omit=True))
+        )
+    return conv
+
+
+converter = _make_converter()
+

@@ -1,0 +1,174 @@
+"""Loading specs and actuals from TOML, strictly, with every problem located."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+import tomli_w
+from cattrs.errors import ForbiddenExtraKeysError
+from cattrs.errors import AttributeValidationNote, IterableValidationNote
+
+from perfrules._errors import PathKey, Problem, SpecError
+from perfrules._suggest import suggest
+from perfrules.core import validate_actuals, validate_spec
+from perfrules.model import Actuals, SourceMap, Spec, make_problem
+from perfrules.spec._converter import AtKey, ValueProblem, converter
+from perfrules.spec._toml_index import index_positions
+
+T = TypeVar("T")
+
+SPEC_FILE = "spec.toml"
+ACTUALS_FILE = "actuals.toml"
+
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _parse(text: str, file: str | None) -> tuple[dict[str, Any], SourceMap]:
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _TOML_POS.search(msg)
+        line, col = (int(m[1]), int(m[2])) if m else (None, None)
+        raise SpecError([Problem(
+            code="toml-syntax", message=f"TOML syntax error: {msg}", message_zh=f"TOML 语法错误：{msg}",
+            file=file, line=line, column=col,
+        )]) from None  # fmt: skip
+    return data, SourceMap(file=file, positions=index_positions(text))
+
+
+def _read(path: str | os.PathLike[str]) -> str:
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise SpecError([Problem(
+            code="file", message=f"cannot read {p}: {exc.strerror or exc}",
+            message_zh=f"无法读取文件 {p}：{exc.strerror or exc}", file=str(p),
+        )]) from None  # fmt: skip
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SpecError([Problem(
+            code="encoding", message=f"not UTF-8 text (byte {exc.start})", message_zh="文件不是 UTF-8 编码",
+            file=str(p), line=line,
+        )]) from None  # fmt: skip
+
+
+def _fields(cls: type[Any]) -> list[str]:
+    if not attrs.has(cls):
+        return ["name"]
+    return [f.name for f in attrs.fields(cls) if f.name != "source" or cls not in (Spec, Actuals)]
+
+
+def _walk(exc: BaseException, path: PathKey) -> Iterator[tuple[PathKey, BaseException]]:
+    if isinstance(exc, AtKey):
+        for inner in exc.exceptions:
+            yield from _walk(inner, (*path, exc.key))
+        return
+    if isinstance(exc, BaseExceptionGroup):
+        for sub in exc.exceptions:
+            sub_path = path
+            for note in getattr(sub, "__notes__", ()):
+                if isinstance(note, AttributeValidationNote):
+                    sub_path = (*path, note.name)
+                elif isinstance(note, IterableValidationNote):
+                    sub_path = (*path, note.index)
+            yield from _walk(sub, sub_path)
+        return
+    yield path, exc
+
+
+def _problems(exc: BaseException, source: SourceMap) -> list[Problem]:
+    out: list[Problem] = []
+    for path, err in _walk(exc, ()):
+        if isinstance(err, ForbiddenExtraKeysError):
+            allowed = _fields(err.cl)
+            for key in sorted(err.extra_fields):
+                out.append(make_problem(
+                    "unknown-key", (*path, key), source=source,
+                    en=f"unknown key {key!r}; allowed here: {', '.join(allowed)}",
+                    zh=f"未知的键“{key}”；此处可用的键：{'、'.join(allowed)}",
+                    suggestion=suggest(key, allowed),
+                ))  # fmt: skip
+        elif isinstance(err, KeyError):
+            key = str(path[-1]) if path else str(err)
+            out.append(make_problem("missing-key", path, source=source,
+                                    en=f"required key {key!r} is missing", zh=f"缺少必填的键“{key}”"))  # fmt: skip
+        elif isinstance(err, ValueProblem):
+            out.append(make_problem("invalid-value", path, source=source, en=err.en, zh=err.zh,
+                                    suggestion=err.suggestion))  # fmt: skip
+        else:
+            out.append(make_problem("invalid-value", path, source=source,
+                                    en=f"invalid value: {err}", zh=f"取值无效：{err}"))  # fmt: skip
+    return out
+
+
+def _structure(data: dict[str, Any], cls: type[T], source: SourceMap) -> T:
+    try:
+        obj = converter.structure(data, cls)
+    except (cattrs.BaseValidationError, ExceptionGroup, ValueError, TypeError) as exc:
+        raise SpecError(_problems(exc, source)) from None
+    return attrs.evolve(obj, source=source)  # type: ignore[misc]
+
+
+def loads_spec(text: str, *, file: str | None = None) -> Spec:
+    """Load a spec from TOML text; raise :class:`SpecError` listing every problem."""
+    data, source = _parse(text, file)
+    spec = _structure(data, Spec, source)
+    problems = validate_spec(spec)
+    if problems:
+        raise SpecError(problems)
+    return spec
+
+
+def load_spec(path: str | os.PathLike[str]) -> Spec:
+    """Load a spec file; a folder means its ``spec.toml``."""
+    p = Path(path)
+    if p.is_dir():
+        p = p / SPEC_FILE
+    return loads_spec(_read(p), file=str(p))
+
+
+def loads_actuals(text: str, *, file: str | None = None, spec: Spec | None = None) -> Actuals:
+    """Load actuals from TOML text; with ``spec``, also check them against it."""
+    data, source = _parse(text, file)
+    actuals = _structure(data, Actuals, source)
+    if spec is not None:
+        problems = validate_actuals(spec, actuals)
+        if problems:
+            raise SpecError(problems)
+    return actuals
+
+
+def load_actuals(path: str | os.PathLike[str], spec: Spec | None = None) -> Actuals:
+    """Load an actuals file; a folder means its ``actuals.toml``."""
+    p = Path(path)
+    if p.is_dir():
+        p = p / ACTUALS_FILE
+    return loads_actuals(_read(p), file=str(p), spec=spec)
+
+
+def load_example(folder: str | os.PathLike[str]) -> tuple[Spec, Actuals]:
+    """Load ``spec.toml`` and ``actuals.toml`` from one folder, checked against each other."""
+    spec = load_spec(Path(folder) / SPEC_FILE)
+    return spec, load_actuals(Path(folder) / ACTUALS_FILE, spec=spec)
+
+
+def dumps_spec(spec: Spec) -> str:
+    """The spec as TOML text that :func:`loads_spec` reads back to an equal spec."""
+    return tomli_w.dumps(converter.unstructure(spec, Spec))
+
+
+def dumps_actuals(actuals: Actuals) -> str:
+    """The actuals as TOML text that :func:`loads_actuals` reads back to equal actuals."""
+    return tomli_w.dumps(converter.unstructure(actuals, Actuals))
