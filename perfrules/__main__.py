@@ -1,0 +1,3 @@
+from perfrules.cli import run
+
+run()

@@ -1,0 +1,195 @@
+"""The ``perfrules`` command line.
+
+Exit codes: 0 success, 2 bad input (spec, actuals or arguments), 1 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+
+from perfrules._errors import Lang, Problem, SpecError
+from perfrules._suggest import suggest
+from perfrules._version import __version__
+from perfrules.core import evaluate, to_document
+from perfrules.core._document import to_json
+from perfrules.model import Actuals, Spec
+from perfrules.render import AuditTable, IndicatorDetail, ProblemList
+from perfrules.spec import ACTUALS_FILE, SPEC_FILE, load_actuals, load_spec
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+BUDGET_IDS = ("budget_execution", "预算执行率")
+
+
+class _UsageError(Exception):
+    """Bad command-line arguments (exit 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(message)
+
+
+def _console(stream: object, width: int | None = None) -> Console:
+    is_tty = hasattr(stream, "isatty") and stream.isatty()  # type: ignore[attr-defined]
+    if width is None and not is_tty and "COLUMNS" not in os.environ:
+        width = 160  # Chinese tables need room; pipes otherwise get 80 columns
+    return Console(file=stream, width=width, soft_wrap=False, highlight=False)  # type: ignore[arg-type]
+
+
+def _build_parser() -> _Parser:
+    p = _Parser(
+        prog="perfrules",
+        description="预算绩效自评 as code: check specs, evaluate actuals, explain every point.",
+    )
+    p.add_argument("--version", action="version", version=f"perfrules {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--lang", choices=("zh", "en"), default="zh", help="output language (default zh)")
+        sp.add_argument("--width", type=int, default=None, help="terminal width for tables")
+
+    c = sub.add_parser("check", help="validate a spec, and actuals against it")
+    c.add_argument("spec", help=f"spec file, or a folder holding {SPEC_FILE} (and {ACTUALS_FILE})")
+    c.add_argument("actuals", nargs="?", help=f"actuals file (default: {ACTUALS_FILE} in a spec folder, if present)")
+    common(c)
+
+    e = sub.add_parser("evaluate", help="score actuals against a spec")
+    e.add_argument("spec", help=f"spec file, or a folder holding {SPEC_FILE} and {ACTUALS_FILE}")
+    e.add_argument("actuals", nargs="?", help=f"actuals file (default: {ACTUALS_FILE} in the spec's folder)")
+    e.add_argument("--format", choices=("table", "json"), default="table")
+    e.add_argument("-o", "--output", help="write to this file instead of standard output")
+    common(e)
+
+    x = sub.add_parser("explain", help="show every step behind one indicator's score")
+    x.add_argument("args", nargs="+", metavar="SPEC [ACTUALS] INDICATOR_ID",
+                   help="spec (file or folder), optional actuals file, then the indicator id "
+                   f"({' or '.join(BUDGET_IDS)} for the budget row)")  # fmt: skip
+    x.add_argument("--format", choices=("table", "json"), default="table")
+    common(x)
+    return p
+
+
+def _resolve(spec_arg: str, actuals_arg: str | None, *, need_actuals: bool) -> tuple[Path, Path | None]:
+    spec_path = Path(spec_arg)
+    if not spec_path.exists():
+        load_spec(spec_path)  # raises the located "cannot read" problem
+    actuals_path = Path(actuals_arg) if actuals_arg else None
+    if actuals_path is None and spec_path.is_dir():
+        candidate = spec_path / ACTUALS_FILE
+        if candidate.exists() or need_actuals:
+            actuals_path = candidate
+    if need_actuals and actuals_path is None:
+        raise _UsageError(f"no actuals: give an actuals file or a folder holding {SPEC_FILE} and {ACTUALS_FILE}")
+    return spec_path, actuals_path
+
+
+def _load(spec_path: Path, actuals_path: Path | None) -> tuple[Spec, Actuals | None]:
+    spec = load_spec(spec_path)
+    actuals = load_actuals(actuals_path, spec=spec) if actuals_path is not None else None
+    return spec, actuals
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    args = _build_parser().parse_args(argv)
+    if args.command is None:
+        raise _UsageError("choose a command: check, evaluate or explain (see --help)")
+    lang: Lang = args.lang
+    out = _console(sys.stdout, args.width)
+
+    if args.command == "check":
+        spec_path, actuals_path = _resolve(args.spec, args.actuals, need_actuals=False)
+        spec, actuals = _load(spec_path, actuals_path)
+        n = len(spec.indicators)
+        if lang == "zh":
+            msg = f"✓ 规范 {spec.meta.id} 有效：{len(spec.categories)} 个类别，{n} 个三级指标"
+            msg += f"；实际完成值 {actuals_path} 与之相符" if actuals is not None else ""
+        else:
+            msg = f"✓ spec {spec.meta.id} is valid: {len(spec.categories)} categories, {n} indicators"
+            msg += f"; actuals {actuals_path} match it" if actuals is not None else ""
+        out.print(msg)
+        return EXIT_OK
+
+    if args.command == "evaluate":
+        spec_path, actuals_path = _resolve(args.spec, args.actuals, need_actuals=True)
+        spec, actuals = _load(spec_path, actuals_path)
+        assert actuals is not None
+        ev = evaluate(spec, actuals)
+        if args.format == "json":
+            text = to_json(ev) + "\n"
+            if args.output:
+                Path(args.output).write_text(text, encoding="utf-8")
+            else:
+                sys.stdout.write(text)
+        elif args.output:
+            with open(args.output, "w", encoding="utf-8") as fh:
+                _console(fh, args.width or 160).print(AuditTable(ev, lang=lang))
+        else:
+            out.print(AuditTable(ev, lang=lang))
+        return EXIT_OK
+
+    # explain
+    parts: list[str] = args.args
+    if len(parts) not in (2, 3):
+        raise _UsageError("explain takes SPEC [ACTUALS] INDICATOR_ID")
+    indicator_id = parts[-1]
+    spec_path, actuals_path = _resolve(parts[0], parts[1] if len(parts) == 3 else None, need_actuals=True)
+    spec, actuals = _load(spec_path, actuals_path)
+    assert actuals is not None
+    ev = evaluate(spec, actuals)
+    doc = to_document(ev)
+    if indicator_id in BUDGET_IDS:
+        if ev.budget_execution is None:
+            raise _UsageError("this spec has no budget-execution block")
+        if args.format == "json":
+            sys.stdout.write(json.dumps(doc["budget_execution"], ensure_ascii=False, indent=2) + "\n")
+        else:
+            out.print(IndicatorDetail(ev.budget_execution, lang=lang))
+        return EXIT_OK
+    ids = [r.id for r in ev.indicators]
+    if indicator_id not in ids:
+        hint = suggest(indicator_id, ids + list(BUDGET_IDS))
+        raise SpecError([Problem(
+            code="unknown-indicator", path=(indicator_id,), file="<command line>",
+            message=f"no indicator {indicator_id!r} in spec {spec.meta.id!r}",
+            message_zh=f"规范“{spec.meta.id}”中没有指标“{indicator_id}”", suggestion=hint,
+        )])  # fmt: skip
+    if args.format == "json":
+        item = next(i for i in doc["indicators"] if i["id"] == indicator_id)
+        sys.stdout.write(json.dumps(item, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.print(IndicatorDetail(ev.indicator(indicator_id), lang=lang))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 2 bad input, 1 internal error)."""
+    err = _console(sys.stderr)
+    lang: Lang = "en" if argv is not None and "--lang=en" in argv else "zh"
+    raw = list(sys.argv[1:] if argv is None else argv)
+    if "--lang" in raw and raw.index("--lang") + 1 < len(raw) and raw[raw.index("--lang") + 1] == "en":
+        lang = "en"
+    try:
+        return _run(argv)
+    except SpecError as exc:
+        err.print(ProblemList(exc.problems, lang=lang))
+        return EXIT_INPUT
+    except _UsageError as exc:
+        err.print(f"perfrules: {'参数错误' if lang == 'zh' else 'usage error'}: {exc}", markup=False)
+        err.print("perfrules --help", style="dim")
+        return EXIT_INPUT
+    except SystemExit as exc:  # --help / --version
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # noqa: BLE001 - anything else is our bug: say so, exit 1
+        err.print("perfrules: internal error (please report it with the input that caused it):", style="bold red")
+        err.print(traceback.format_exc(), markup=False)
+        return EXIT_INTERNAL

@@ -1,0 +1,12 @@
+"""rich renderables for evaluations and problems: one module per concept.
+
+The core never imports this package; these objects wrap core results and
+render through ``__rich_console__``.
+"""
+
+from perfrules.render._audit_table import AuditTable
+from perfrules.render._indicator_detail import IndicatorDetail
+from perfrules.render._problems import ProblemList
+from perfrules.render._warnings import WarningList
+
+__all__ = ["AuditTable", "IndicatorDetail", "ProblemList", "WarningList"]

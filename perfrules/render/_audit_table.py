@@ -1,0 +1,123 @@
+"""The self-evaluation table (绩效自评表) view of an :class:`~perfrules.Evaluation`."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.table import Table
+from rich.text import Text
+
+from perfrules._errors import Lang
+from perfrules.core import Evaluation
+from perfrules.render._format import amount, pts
+from perfrules.render._warnings import WarningList
+
+_HEAD = {
+    "zh": ("一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "得分", "扣分原因"),
+    "en": ("Level 1", "Level 2", "Indicator", "Weight", "Target", "Actual", "Score", "Reason for deduction"),
+}
+
+
+class AuditTable:
+    """Renders an evaluation the way the official 自评表 lays it out.
+
+    The budget-execution block first (年初预算数 / 全年预算数 / 全年执行数 /
+    分值 / 执行率 / 得分), then every 三级 indicator under its 一级/二级
+    categories with 分值, 年度指标值, 实际完成值, 得分 and 扣分原因, the
+    subtotals, the total and the grade, and the warnings.
+    """
+
+    def __init__(self, evaluation: Evaluation, *, lang: Lang = "zh") -> None:
+        self.evaluation = evaluation
+        self.lang = lang
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        ev = self.evaluation
+        zh = self.lang == "zh"
+        title = Text(ev.title, style="bold")
+        sub = Text(
+            f"{ev.unit} · {ev.year}年度 · {ev.kind}" if zh else f"{ev.unit} · {ev.year} · {ev.kind}",
+            style="dim",
+        )
+        parts: list[object] = [title, sub]
+        if ev.basis:
+            parts.append(Text(("依据：" if zh else "Basis: ") + ev.basis, style="dim"))
+        be = ev.budget_execution
+        if be is not None:
+            bt = Table(box=box.SIMPLE_HEAVY, title=("预算执行情况（万元）" if zh else f"Budget execution ({be.unit})"))
+            heads = (
+                ("", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", "扣分原因")
+                if zh
+                else ("", "Initial budget", "Full-year budget", "Spent", "Weight", "Rate", "Score", "Reason")
+            )
+            for i, h in enumerate(heads):
+                bt.add_column(h, justify="right" if 0 < i < 7 else "left", overflow="fold")
+            bt.add_row(
+                be.name if zh else "Budget execution",
+                amount(be.initial),
+                amount(be.full_year),
+                amount(be.spent),
+                pts(be.weight),
+                be.rate_display,
+                Text(pts(be.score), style="bold red" if be.lost > 0 else "bold green"),
+                (be.reason if zh else be.reason_en) or "",
+            )
+            for line in be.lines:
+                bt.add_row(Text(f"  {line.name}", style="dim"), "", amount(line.budget), amount(line.spent), "",
+                           line.rate_display or "", "", "")  # fmt: skip
+            parts.append(bt)
+
+        head = _HEAD[self.lang]
+        t = Table(box=box.SIMPLE_HEAVY, show_lines=False, title="绩效指标" if zh else "Indicators")
+        t.add_column(head[0], overflow="fold", max_width=10)
+        t.add_column(head[1], overflow="fold", max_width=12)
+        t.add_column(head[2], overflow="fold", ratio=3)
+        t.add_column(head[3], justify="right")
+        t.add_column(head[4], overflow="fold", ratio=2)
+        t.add_column(head[5], overflow="fold", ratio=2)
+        t.add_column(head[6], justify="right")
+        t.add_column(head[7], overflow="fold", ratio=3)
+        for top in ev.children(None):
+            t.add_row(Text(top.name, style="bold"), "", "", Text(pts(top.weight), style="bold"), "", "",
+                      Text(pts(top.score), style="bold"), _lost(top.lost, zh), style="on grey11")  # fmt: skip
+            groups = ev.children(top.id) or (top,)
+            for mid in groups:
+                if mid is not top:
+                    t.add_row("", Text(mid.name, style="italic"), "", pts(mid.weight), "", "", pts(mid.score),
+                              _lost(mid.lost, zh))  # fmt: skip
+                for r in ev.indicators_in(mid.id):
+                    mark = " ⚠" if r.warnings else ""
+                    t.add_row(
+                        "",
+                        "",
+                        r.name,
+                        pts(r.weight),
+                        r.target,
+                        r.actual + mark,
+                        Text(pts(r.score), style="red" if r.lost > 0 else "green"),
+                        (r.reason if zh else r.reason_en) or "",
+                    )
+        if be is not None:
+            t.add_row(Text(be.name if zh else "Budget execution", style="bold"), "", "", Text(pts(be.weight), style="bold"),
+                      "100%", be.rate_display, Text(pts(be.score), style="bold"), _lost(be.lost, zh), style="on grey11")  # fmt: skip
+        t.add_row(
+            Text("总分" if zh else "Total", style="bold"), "", "", Text(pts(ev.total_weight), style="bold"), "", "",
+            Text(pts(ev.total), style="bold"), Text((f"等级：{ev.grade}" if zh else f"grade: {ev.grade}"), style="bold"),
+        )  # fmt: skip
+        parts.append(t)
+        summary = (
+            f"总分 {pts(ev.total)} 分（满分 {pts(ev.total_weight)} 分，扣 {pts(ev.lost)} 分），等级：{ev.grade}"
+            if zh
+            else f"Total {pts(ev.total)} of {pts(ev.total_weight)} ({pts(ev.lost)} deducted), grade {ev.grade}"
+        )
+        parts.append(Text(summary, style="bold"))
+        if ev.warnings:
+            parts.append(WarningList(ev.warnings, lang=self.lang))
+        yield Group(*parts)  # type: ignore[arg-type]
+
+
+def _lost(lost: object, zh: bool) -> str:
+    text = pts(lost)  # type: ignore[arg-type]
+    if text in ("0", ""):
+        return "未扣分" if zh else "no deduction"
+    return f"扣{text}分" if zh else f"{text} deducted"

@@ -1,0 +1,76 @@
+"""The layering the folder names promise: spec → model → core → render/cli."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import perfrules
+
+PKG = Path(perfrules.__file__).parent
+
+# what each layer may import from perfrules (besides itself and the base modules)
+ALLOWED = {
+    "model": set(),
+    "core": {"model"},
+    "spec": {"model", "core"},
+    "render": {"model", "core"},
+    "cli": {"model", "core", "spec", "render"},
+}
+BASE = {"_errors", "_suggest", "_version"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("perfrules."):
+            found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("perfrules."):
+                    found.add(alias.name.split(".")[1])
+    return found
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_layer_imports_only_what_is_below_it(layer: str) -> None:
+    for path in (PKG / layer).rglob("*.py"):
+        bad = _imports(path) - ALLOWED[layer] - BASE - {layer}
+        assert not bad, f"{path.relative_to(PKG)} imports {sorted(bad)}"
+
+
+def test_core_does_no_io_and_no_printing() -> None:
+    forbidden = {"open", "print", "input", "eval", "exec"}
+    for path in (PKG / "core").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                assert node.func.id not in forbidden, f"{path.name} calls {node.func.id}()"
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                for m in mods:
+                    assert m.split(".")[0] not in {"os", "sys", "pathlib", "io", "rich", "tomllib"}, (
+                        f"{path.name} imports {m}"
+                    )
+
+
+def test_no_eval_anywhere() -> None:
+    for path in PKG.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                assert node.func.id not in {"eval", "exec", "compile"}, f"{path.name} calls {node.func.id}()"
+
+
+def test_public_all_is_literal_and_complete() -> None:
+    tree = ast.parse((PKG / "__init__.py").read_text(encoding="utf-8"))
+    assigned = [n for n in tree.body if isinstance(n, ast.Assign) and any(
+        isinstance(t, ast.Name) and t.id == "__all__" for t in n.targets)]  # fmt: skip
+    assert len(assigned) == 1 and isinstance(assigned[0].value, ast.List)
+    names = [ast.literal_eval(e) for e in assigned[0].value.elts]
+    assert len(names) == len(set(names)), "duplicate names in __all__"
+    for name in names:
+        assert hasattr(perfrules, name), name
