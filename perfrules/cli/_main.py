@@ -12,6 +12,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import IO
 
 from rich.console import Console
 
@@ -37,11 +38,10 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(message)
 
 
-def _console(stream: object, width: int | None = None) -> Console:
-    is_tty = hasattr(stream, "isatty") and stream.isatty()  # type: ignore[attr-defined]
-    if width is None and not is_tty and "COLUMNS" not in os.environ:
+def _console(stream: IO[str], width: int | None = None) -> Console:
+    if width is None and not stream.isatty() and "COLUMNS" not in os.environ:
         width = 160  # Chinese tables need room; pipes otherwise get 80 columns
-    return Console(file=stream, width=width, soft_wrap=False, highlight=False)  # type: ignore[arg-type]
+    return Console(file=stream, width=width, soft_wrap=False, highlight=False)
 
 
 def _build_parser() -> _Parser:
