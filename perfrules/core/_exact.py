@@ -25,11 +25,14 @@ def round_half_up(value: Fraction, quantum: Decimal) -> Decimal:
     steps = value / q
     sign = -1 if steps < 0 else 1
     n = (abs(steps) * 2 + 1) // 2  # floor(|x| + 1/2)
-    exponent = quantum.as_tuple().exponent
-    result = Decimal(sign * n) * quantum
-    if isinstance(exponent, int):
-        result = result.quantize(Decimal(1).scaleb(exponent))
-    return result
+    # Build n × quantum from its digits: Decimal multiplication and quantize
+    # would round to the context precision (28 digits) or raise beyond it.
+    _, q_digits, exponent = quantum.as_tuple()
+    if not isinstance(exponent, int):
+        raise ValueError(f"quantum {quantum} is not finite")
+    coefficient = n * int("".join(map(str, q_digits)))
+    negative = 1 if sign < 0 and coefficient else 0
+    return Decimal((negative, tuple(map(int, str(coefficient))), exponent))
 
 
 def is_terminating(value: Fraction) -> bool:

@@ -12,6 +12,7 @@ from perfrules.core._exact import show, show_dec
 from perfrules.model import (
     Actuals,
     ExecutionBase,
+    ExecutionPolicy,
     Indicator,
     IndicatorActual,
     LinearOvershoot,
@@ -110,6 +111,7 @@ def validate_spec(spec: Spec) -> list[Problem]:
                   en=f"indicator {ind.id!r} is filed under {ind.category!r}, which has 二级 categories; file it under one of them",
                   zh=f"指标“{ind.name}”所属类别“{by_id[ind.category].name}”下设二级指标，应归入其中之一")  # fmt: skip
         _check_indicator_target(c, spec, i)
+        _check_precision(c, (*path, "weight"), ind.weight, spec.rounding.score, "rounding.score")
 
     # weights add up
     for i, cat in enumerate(cats):
@@ -130,6 +132,12 @@ def validate_spec(spec: Spec) -> list[Problem]:
         if spec.budget_execution.weight <= 0:
             c.add("weight", ("budget_execution", "weight"),
                   en="the budget-execution weight must be positive", zh="预算执行率分值必须大于0")  # fmt: skip
+        elif spec.budget_execution.policy is ExecutionPolicy.ROUND_WHOLE:
+            _check_precision(c, ("budget_execution", "weight"), spec.budget_execution.weight, Decimal(1),
+                             "budget_execution.policy = round_whole")  # fmt: skip
+        else:
+            _check_precision(c, ("budget_execution", "weight"), spec.budget_execution.weight, spec.rounding.score,
+                             "rounding.score")  # fmt: skip
     if cats and top_sum != spec.meta.total:
         c.add("total", ("meta", "total"),
               en=f"一级 categories{' and budget execution' if spec.budget_execution else ''} add up to "
@@ -141,6 +149,22 @@ def validate_spec(spec: Spec) -> list[Problem]:
 
     _check_bands(c, spec)
     return c.problems
+
+
+def _check_precision(c: _Collector, path: PathKey, weight: Decimal, quantum: Decimal, what: str) -> None:
+    """A weight must be a multiple of the quantum its score is rounded to.
+
+    Otherwise rounding can lift a score above its weight (7.5 rounded to whole
+    points is 8) or cost points on a met target (2.544 at 0.01 is 2.54).
+    """
+    if weight <= 0 or not _is_power_of_ten(quantum):
+        return  # reported elsewhere
+    if (Fraction(weight) / Fraction(quantum)).denominator != 1:
+        c.add("weight-precision", path,
+              en=f"weight {show_dec(weight)} is not a multiple of the score precision {show_dec(quantum)} ({what}); "
+              "rounding a score could exceed the weight or cost points on a met target",
+              zh=f"分值{show_dec(weight)}不是得分精度{show_dec(quantum)}（{what}）的整数倍，"
+              "舍入后得分可能超过分值或在完成指标时被扣分")  # fmt: skip
 
 
 def _check_indicator_target(c: _Collector, spec: Spec, i: int) -> None:

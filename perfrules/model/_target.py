@@ -69,9 +69,11 @@ _TARGET_RE = re.compile(
 
 def format_decimal(value: Decimal) -> str:
     """Plain notation without exponent or needless trailing zeros (``2.50`` → ``2.5``)."""
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
-    text = format(value.normalize(), "f")
+    # ``format(..., "f")`` is exact; ``quantize``/``normalize`` would round to
+    # the context precision (28 digits) or raise InvalidOperation beyond it.
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return text
 
 

@@ -23,6 +23,7 @@ from perfrules.model import (
     Comparator,
     IndicatorActual,
     Method,
+    Policy,
     QuantitativeTarget,
     Spec,
     format_decimal,
@@ -94,13 +95,42 @@ def _bool(value: object, _: type) -> bool:
     return value
 
 
+MAX_MAGNITUDE = 15  # numbers must be below 10**15 in absolute value ...
+MAX_PLACES = 10  # ... and have at most 10 decimal places, so Decimal sums stay exact
+
+
+def _check_range(dec: Decimal, shown: object) -> None:
+    """Reject numbers no budget form holds, which would overflow or slow exact arithmetic."""
+    if dec.is_zero():
+        return
+    if dec.adjusted() >= MAX_MAGNITUDE:
+        raise ValueProblem(f"{shown} is too large (the absolute value must be below 10^{MAX_MAGNITUDE})",
+                           f"{shown} 数值过大（绝对值须小于10^{MAX_MAGNITUDE}）")  # fmt: skip
+    _, digits, exp = dec.as_tuple()
+    assert isinstance(exp, int)
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if exp < 0 and -(exp + trailing) > MAX_PLACES:
+        raise ValueProblem(f"{shown} has more than {MAX_PLACES} decimal places",
+                           f"{shown} 的小数位数超过{MAX_PLACES}位")  # fmt: skip
+
+
 def _decimal(value: object, _: type) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise _expected(value, Decimal)
     dec = Decimal(value)
     if not dec.is_finite():
         raise ValueProblem(f"{value} is not a finite number", f"{value} 不是有限数值")
+    _check_range(dec, value)
     return dec
+
+
+def _off_or_decimal(value: object, _: type) -> Decimal | None:
+    """``false`` switches an optional threshold off (TOML has no null); otherwise a number."""
+    if value is False:
+        return None
+    if value is True:
+        raise ValueProblem("expected a number or false, got true", "应为数值或 false，实际为 true")
+    return _decimal(value, Decimal)
 
 
 def _enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
@@ -120,13 +150,17 @@ def _enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
 def _target(value: object, _: type) -> QuantitativeTarget:
     if isinstance(value, str):
         try:
-            return QuantitativeTarget.parse(value)
+            parsed = QuantitativeTarget.parse(value)
         except ValueError:
-            raise ValueProblem(
-                f"cannot read target {value!r} as comparator, number and unit (e.g. '≥400期', '≤100%'); "
-                "write a qualitative target's wording as target_text instead",
-                f"无法将指标值“{value}”解析为比较符、数值和单位（如“≥400期”“≤100%”）；定性指标请用 target_text 表述",
-            ) from None
+            parsed = None
+        if parsed is not None:
+            _check_range(parsed.value, repr(value))
+            return parsed
+        raise ValueProblem(
+            f"cannot read target {value!r} as comparator, number and unit (e.g. '≥400期', '≤100%'); "
+            "write a qualitative target's wording as target_text instead",
+            f"无法将指标值“{value}”解析为比较符、数值和单位（如“≥400期”“≤100%”）；定性指标请用 target_text 表述",
+        )
     if isinstance(value, dict):
         data = dict(value)
         cmp = data.get("comparator")
@@ -190,12 +224,15 @@ def _keyed(cls: type[Any], shorthand: str) -> Any:
 
 def _unkeyed(conv: cattrs.Converter, key_field: str) -> Any:
     def hook(items: tuple[Any, ...]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
+        entries: list[tuple[str, dict[str, Any]]] = []
         for item in items:
             data = conv.unstructure(item)
-            key = data.pop(key_field)
-            out[key] = data["value"] if set(data) == {"value"} else data
-        return out
+            entries.append((data.pop(key_field), data))
+        # TOML writers put plain values before sub-tables: use the ``key = value``
+        # shorthand only up to the first entry that needs a table, so that the
+        # order (and hence equality after loading) is kept.
+        first_table = next((i for i, (_, d) in enumerate(entries) if set(d) != {"value"}), len(entries))
+        return {key: data["value"] if i < first_table else data for i, (key, data) in enumerate(entries)}
 
     return hook
 
@@ -228,6 +265,10 @@ def _make_converter() -> cattrs.Converter:
         target = QuantitativeTarget if cls is _RawTarget else cls
         if cls in (Spec, Actuals):  # the source map is attached by the loader, never read from TOML
             inner = make_dict_structure_fn(target, conv, _cattrs_forbid_extra_keys=True, source=override(omit=True))
+        elif cls is Policy:  # overshoot_warning = false switches the warning off
+            inner = make_dict_structure_fn(
+                target, conv, _cattrs_forbid_extra_keys=True, overshoot_warning=override(struct_hook=_off_or_decimal)
+            )
         else:
             inner = make_dict_structure_fn(target, conv, _cattrs_forbid_extra_keys=True)
 
@@ -247,6 +288,15 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook_func(lambda t: t in METHODS.values(), lambda m: m.name)
     conv.register_unstructure_hook_func(lambda t: t == tuple[IndicatorActual, ...], _unkeyed(conv, "id"))
     conv.register_unstructure_hook_func(lambda t: t == tuple[Amount, ...], _unkeyed(conv, "name"))
+    conv.register_unstructure_hook(
+        Policy,
+        make_dict_unstructure_fn(
+            Policy,
+            conv,
+            _cattrs_omit_if_default=True,
+            overshoot_warning=override(unstruct_hook=lambda v: False if v is None else _unstructure_decimal(v)),
+        ),
+    )
     for cls in (Spec, Actuals):
         conv.register_unstructure_hook(
             cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, source=override(omit=True))

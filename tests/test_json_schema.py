@@ -1,0 +1,316 @@
+"""docs/evaluation.schema.json describes the documents perfrules.to_document writes.
+
+The seed example, an evaluation with lost points and partial qualitative tiers,
+and one without a budget-execution row must validate; documents with a number
+where a string belongs, or with a field the schema does not know, must not.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import jsonschema
+import pytest
+from jsonschema import Draft202012Validator
+
+import perfrules
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_PATH = ROOT / "docs" / "evaluation.schema.json"
+SEED = ROOT / "examples" / "hunan-2024-general-office"
+
+
+@pytest.fixture(scope="module")
+def validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _errors(validator: Draft202012Validator, doc: Any) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(doc)]
+
+
+def _seed_document() -> dict[str, Any]:
+    spec, actuals = perfrules.load_example(SEED)
+    return perfrules.to_document(perfrules.evaluate(spec, actuals))
+
+
+# A made-up project that loses points almost everywhere: unmet positive, exact and
+# negative targets under both negative rules, a derived % rate, partial and failed
+# qualitative tiers (one by tier_top, one with an entered score), an overshoot
+# warning, execution measured against the initial budget, budget lines without
+# a rate, actuals without a label.
+LOSSY_SPEC = """
+[meta]
+id = "lossy-2024"
+title = "2024年度某市社区服务项目支出绩效自评（测试）"
+unit = "某市民政局"
+year = 2024
+kind = "项目支出"
+
+[budget_execution]
+weight = 10
+policy = "proportional"
+base = "initial"
+
+[policy]
+negative = "linear_overshoot"
+equal_above = "inverse_ratio"
+
+[rounding]
+total = 0.1
+
+[[categories]]
+id = "output"
+name = "产出指标"
+weight = 60
+
+[[categories]]
+id = "benefit"
+name = "效益指标"
+weight = 30
+
+[[indicators]]
+id = "visits"
+name = "上门服务人次"
+category = "output"
+weight = 10
+target = "≥1200人次"
+
+[[indicators]]
+id = "trainings"
+name = "培训场次"
+category = "output"
+weight = 10
+target = "=12场"
+
+[[indicators]]
+id = "complaints"
+name = "投诉件数"
+category = "output"
+weight = 10
+target = "≤20件"
+
+[[indicators]]
+id = "cost_rate"
+name = "成本控制率"
+category = "output"
+weight = 10
+target = "≤100%"
+method = "ratio"
+derive = { numerator = "cost_spent", denominator = "cost_budget" }
+
+[[indicators]]
+id = "volunteers"
+name = "志愿者招募人数"
+category = "output"
+weight = 10
+target = "≥50人"
+
+[[indicators]]
+id = "response"
+name = "响应时限"
+category = "output"
+weight = 10
+target_text = "48小时内响应"
+
+[[indicators]]
+id = "wellbeing"
+name = "居民获得感"
+category = "benefit"
+weight = 20
+target_text = "居民获得感明显提升"
+
+[[indicators]]
+id = "mechanism"
+name = "长效机制"
+category = "benefit"
+weight = 10
+target_text = "建立社区服务长效机制"
+"""
+
+LOSSY_ACTUALS = """
+spec = "lossy-2024"
+year = 2024
+
+[budget]
+initial = 300
+full_year = 320
+spent = 281.37
+
+[[budget.lines]]
+name = "人员经费"
+spent = 100
+full_year = 110
+
+[amounts]
+cost_budget = 90
+cost_spent = { value = 97.3, label = "实际成本" }
+
+[indicators]
+visits = 1013
+trainings = { value = 14, text = "14场" }
+complaints = { value = 23, note = "集中在第三季度" }
+volunteers = 71
+response = { tier = "部分达成", text = "平均52小时" }
+wellbeing = { tier = "未达成年度指标且效果较差", score = 7.5 }
+mechanism = { tier = "达成", score = 8.5 }
+"""
+
+
+def _lossy() -> perfrules.Evaluation:
+    spec = perfrules.loads_spec(LOSSY_SPEC, file="spec.toml")
+    actuals = perfrules.loads_actuals(LOSSY_ACTUALS, file="actuals.toml", spec=spec)
+    return perfrules.evaluate(spec, actuals)
+
+
+def test_schema_is_valid_draft_2020_12() -> None:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+
+
+def test_seed_document_validates(validator: Draft202012Validator) -> None:
+    doc = _seed_document()
+    assert _errors(validator, doc) == []
+    # and through JSON text, as other tools read it
+    assert _errors(validator, json.loads(perfrules.to_json(_evaluate_seed()))) == []
+    assert (doc["total"], doc["grade"], doc["budget_execution"]["score"]) == ("99", "优", "9")
+
+
+def _evaluate_seed() -> perfrules.Evaluation:
+    spec, actuals = perfrules.load_example(SEED)
+    return perfrules.evaluate(spec, actuals)
+
+
+def test_lossy_document_validates(validator: Draft202012Validator) -> None:
+    ev = _lossy()
+    doc = perfrules.to_document(ev)
+    assert _errors(validator, doc) == []
+
+    by_id = {r["id"]: r for r in doc["indicators"]}
+    # points were lost across the board, each with a reason
+    lost = {k: r["lost"] for k, r in by_id.items()}
+    assert lost == {
+        "visits": "1.56",  # 1013 ÷ 1200 × 10 = 8.441666…
+        "trainings": "1.43",  # 12 ÷ 14 × 10 = 8.571428… (equal_above = inverse_ratio)
+        "complaints": "1.5",  # (1 − 3 ÷ 20) × 10 (negative = linear_overshoot)
+        "cost_rate": "0.81",  # 97.3 ÷ 90 = 108.11…% → (1 − 0.0811…) × 10 = 9.1888…
+        "volunteers": "0",  # met, but 142% ≥ 130%: warned
+        "response": "2.01",  # 部分达成 [6, 8) → tier_top 7.99
+        "wellbeing": "12.5",  # 未达成 [0, 12) with entered 7.5
+        "mechanism": "1.5",  # 达成 [8, 10] with entered 8.5
+    }
+    assert all((r["reason"] is None) == (r["lost"] == "0") for r in doc["indicators"])
+    assert by_id["response"]["tier"] == "部分达成年度指标并具有一定效果"
+    assert by_id["wellbeing"]["tier"] == "未达成年度指标且效果较差"
+    assert by_id["cost_rate"]["actual_value"] == "973/9"  # 97.3 ÷ 90 × 100, exact
+    assert by_id["trainings"]["method"] == "inverse_ratio"
+    assert by_id["complaints"]["method"] == "linear_overshoot"
+    assert [w["indicator"] for w in doc["warnings"]] == ["volunteers"]
+
+    be = doc["budget_execution"]
+    assert (be["base"], be["initial"], be["rate"], be["rate_display"], be["score"]) == (
+        "initial",
+        "300",
+        "0.9379",
+        "93.79%",
+        "9.38",
+    )
+    assert be["lines"] == [
+        {"name": "人员经费", "budget": None, "spent": "100", "rate": None, "rate_display": None}
+    ]
+    assert doc["actuals"] == {"label": None}
+    assert doc["policies"]["rounding"] == "half_up score=0.01 total=0.1"
+    # 52.69 + 16 + 9.38 = 78.07, rounded half-up to rounding.total = 0.1
+    assert [c["score"] for c in doc["categories"]] == ["52.69", "16"]
+    assert (doc["total"], doc["lost"], doc["grade"]) == ("78.1", "21.9", "中")
+    assert ev.total == Decimal("78.1")
+
+
+def test_document_without_budget_execution_validates(validator: Draft202012Validator) -> None:
+    spec = perfrules.loads_spec(LOSSY_SPEC)
+    assert spec.budget_execution is not None
+    # drop the row: 一级 weights must then add up to meta.total on their own
+    spec = attrs.evolve(
+        spec,
+        budget_execution=None,
+        meta=attrs.evolve(spec.meta, total=Decimal(90)),
+        grades=(perfrules.GradeBand(name="合格", min=Decimal(60)), perfrules.GradeBand(name="不合格", min=Decimal(0))),
+        policy=attrs.evolve(spec.policy, overshoot_warning=None),
+    )
+    actuals = perfrules.loads_actuals(LOSSY_ACTUALS, spec=spec)
+    doc = perfrules.to_document(perfrules.evaluate(spec, actuals))
+    assert doc["budget_execution"] is None
+    assert doc["policies"]["budget_execution"] == "none"
+    assert doc["policies"]["overshoot_warning"] == "off"
+    assert doc["warnings"] == []
+    assert _errors(validator, doc) == []
+
+
+# ---------------------------------------------------------------------------
+# the schema rejects what it should
+
+
+def _invalid(validator: Draft202012Validator, doc: Any) -> bool:
+    return not validator.is_valid(doc)
+
+
+def test_rejects_a_number_where_a_string_is_required(validator: Draft202012Validator) -> None:
+    doc = _seed_document()
+    for mutate in (
+        lambda d: d.__setitem__("total", 99),
+        lambda d: d.__setitem__("total", 99.0),
+        lambda d: d["indicators"][0].__setitem__("score", 3),
+        lambda d: d["budget_execution"].__setitem__("rate", 0.9448),
+        lambda d: d["categories"][0].__setitem__("weight", 50),
+    ):
+        bad = copy.deepcopy(doc)
+        mutate(bad)
+        assert _invalid(validator, bad)
+    with pytest.raises(jsonschema.ValidationError):
+        bad = copy.deepcopy(doc)
+        bad["total"] = 99
+        jsonschema.validate(bad, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")), cls=Draft202012Validator)
+
+
+def test_rejects_an_unknown_field(validator: Draft202012Validator) -> None:
+    doc = _seed_document()
+    for mutate in (
+        lambda d: d.__setitem__("comment", "x"),
+        lambda d: d["spec"].__setitem__("version", "1"),
+        lambda d: d["indicators"][0].__setitem__("extra", None),
+        lambda d: d["indicators"][0]["citation"].__setitem__("url", "https://example.org"),
+        lambda d: d["budget_execution"]["steps"][0].__setitem__("note", "x"),
+        lambda d: d["policies"].__setitem__("strictness", "high"),
+        lambda d: d["warnings"][0].__setitem__("severity", "warning"),
+    ):
+        bad = copy.deepcopy(doc)
+        mutate(bad)
+        assert _invalid(validator, bad)
+
+
+def test_rejects_malformed_strings_and_inconsistencies(validator: Draft202012Validator) -> None:
+    doc = _seed_document()
+    for mutate in (
+        lambda d: d.__setitem__("total", "99.00"),  # needless trailing zeros
+        lambda d: d.__setitem__("total", "9.9E+1"),  # exponent
+        lambda d: d["budget_execution"].__setitem__("rate", "0.944801…"),  # not exact
+        lambda d: d.__setitem__("schema_version", 2),
+        lambda d: d["indicators"][0].__setitem__("reason", "扣0分"),  # a reason without a deduction
+        lambda d: d["budget_execution"].__setitem__("reason", None),  # a deduction without a reason
+        lambda d: d["indicators"][0].__setitem__("tier", "达成年度指标"),  # tier on a quantitative result
+        lambda d: d["categories"][1].__setitem__("parent", None),  # a 二级 category without parent
+        lambda d: d["indicators"][0]["steps"][0].__setitem__("kind", "comment"),
+        lambda d: d["indicators"][0]["citation"].__setitem__("status", "rumoured"),
+        lambda d: d.pop("warnings"),  # a required field missing
+    ):
+        bad = copy.deepcopy(doc)
+        mutate(bad)
+        assert _invalid(validator, bad), mutate
