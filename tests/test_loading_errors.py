@@ -212,13 +212,22 @@ def test_absurd_number_inside_a_target_string() -> None:
     assert p.path == ("indicators", 0, "target")
 
 
-@pytest.mark.parametrize("target", ["≥ abc", "abc", "≥", "≥≥5", ""])
+@pytest.mark.parametrize("target", ["≥ abc", "abc", "≥", "≥≥5", "", "≥1,000期", "≥1，000期", "≥1e5", "≥1.5.2", "不少于2.5万条"])
 def test_unreadable_target(target: str) -> None:
     text = replace_once(SPEC, 'target = "≥400期"', f'target = "{target}"')
     p = only(load_spec_err(text), "invalid-value")
     assert p.path == ("indicators", 0, "target")
     assert "target_text" in p.message  # points qualitative authors to the right key
     assert p.line == line_of(text, f'target = "{target}"')
+
+
+@pytest.mark.parametrize(
+    ("target", "shown"),
+    [("≥2.5万条", "≥2.5万条"), ("≥ 95 %", "≥95%"), ("24期", "=24期"), ("＞=5km", "≥5km"), ("≦100%", "≤100%")],
+)
+def test_readable_targets(target: str, shown: str) -> None:
+    text = replace_once(SPEC, 'target = "≥400期"', f'target = "{target}"')
+    assert str(perfrules.loads_spec(text).indicator("issues").target) == shown
 
 
 def test_target_as_table() -> None:

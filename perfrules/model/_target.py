@@ -67,6 +67,10 @@ _TARGET_RE = re.compile(
 )
 
 
+# a "unit" that really continues the number: thousands separator, second point, exponent
+_NUMBER_TAIL = re.compile(r"[,，.．][0-9]|[eE][+-]?[0-9]")
+
+
 def format_decimal(value: Decimal) -> str:
     """Plain notation without exponent or needless trailing zeros (``2.50`` → ``2.5``)."""
     # ``format(..., "f")`` is exact; ``quantize``/``normalize`` would round to
@@ -93,7 +97,8 @@ class QuantitativeTarget:
         write "24期". Raises :class:`ValueError` on anything else.
         """
         m = _TARGET_RE.match(text)
-        if m is None:
+        if m is None or _NUMBER_TAIL.match(m["unit"] or ""):
+            # "≥1,000期" or "≥1e5" must not silently become "≥1" with unit ",000期" / "e5"
             raise ValueError(f"cannot read {text!r} as comparator, number and unit")
         try:
             value = Decimal(m["num"])
