@@ -7,7 +7,7 @@ get every point explained::
 
     spec, actuals = perfrules.load_example("examples/hunan-2024-general-office")
     ev = perfrules.evaluate(spec, actuals)
-    ev.total, ev.grade  # (Decimal('99'), '优')
+    ev.total, ev.grade  # (Decimal('99.00'), '优')
 
 The flow is spec (TOML) → model (frozen attrs objects) → core (pure
 evaluation) → render / cli. See ``docs/`` for the spec format and the JSON
@@ -44,6 +44,7 @@ from perfrules.model import (
     GradeBand,
     Indicator,
     IndicatorActual,
+    InverseRatio,
     Kind,
     LinearOvershoot,
     Meta,
@@ -87,6 +88,7 @@ __all__ = [
     "Indicator",
     "IndicatorActual",
     "IndicatorResult",
+    "InverseRatio",
     "Kind",
     "LinearOvershoot",
     "Meta",

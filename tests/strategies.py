@@ -11,7 +11,7 @@ scoring rules have edges:
 * qualitative indicators with tiers (names or aliases) and optional entered
   scores at and inside the tier edges;
 * rates derived from amounts;
-* budget execution with both policies, both bases and with/without cap;
+* budget execution with both policies and both bases;
 * declared policies, rounding quanta and grade bands;
 * near-boundary actuals: actual == target, just above / below, exactly
   130% and 120% of the target, zero, and actuals that put the exact score
@@ -216,8 +216,11 @@ def target_for(draw: st.DrawFn, *, derived: bool) -> QuantitativeTarget:
     return QuantitativeTarget(comparator=cmp, value=value, unit=unit)
 
 
-def indicator(draw: st.DrawFn, ind_id: str, category: str, weight: Decimal) -> Indicator:
-    kind = pick(draw, ["quant", "quant", "quant", "derived", "qual"])
+def indicator(draw: st.DrawFn, ind_id: str, category: str, weight: Decimal, quantum: Decimal) -> Indicator:
+    # A qualitative weight must leave every default tier a score on the quantum grid
+    # (部分达成 spans 0.2 × weight, so weight ≥ 5 quanta); smaller weights are quantitative.
+    kinds = ["quant", "quant", "quant", "derived", "qual"] if weight >= 5 * quantum else ["quant", "derived"]
+    kind = pick(draw, kinds)
     name = draw(free_text)
     note = draw(maybe_text)
     if kind == "qual":
@@ -301,7 +304,6 @@ def specs(draw: st.DrawFn, budget_execution: bool | None = None) -> Spec:
             weight=Decimal(pick(draw, [5, 10, 10, 15, 20])),
             policy=policy,
             base=pick(draw, list(ExecutionBase)),
-            cap=draw(st.booleans()),
             name=pick(draw, ["预算执行率", "资金执行率"]),
         )
     budget_weight = budget.weight if budget else Decimal(0)
@@ -323,7 +325,7 @@ def specs(draw: st.DrawFn, budget_execution: bool | None = None) -> Spec:
     for leaf, count in zip(leaves, per_leaf, strict=True):
         for _ in range(count):
             ind_id, weight = next(it)
-            indicators.append(indicator(draw, ind_id, leaf, weight))
+            indicators.append(indicator(draw, ind_id, leaf, weight, q))
             leaf_weight[leaf] = leaf_weight.get(leaf, Decimal(0)) + weight
 
     categories: list[Category] = []
@@ -386,12 +388,9 @@ def qualitative_actual(draw: st.DrawFn, spec: Spec, ind: Indicator) -> Indicator
     score: Decimal | None = None
     if need_score or draw(st.booleans()):
         k_lo, k_hi = tier_score_bounds(ind.weight, tier, q)
-        lower_edge = ind.weight * tier.min  # exact: the tier's lowest admitted score
-        choices = [lower_edge]
-        if k_lo <= k_hi:
-            choices += [q * k_lo, q * k_hi, q * draw(st.integers(k_lo, k_hi))]
-        if tier.max_inclusive:
-            choices.append(ind.weight * tier.max)
+        # entered scores sit on the quantum grid (score-precision): the tier's lowest and
+        # highest admitted multiples of q, and one in between
+        choices = [q * k_lo, q * k_hi, q * draw(st.integers(k_lo, k_hi))]
         score = pick(draw, choices)
     return IndicatorActual(id=ind.id, tier=name, score=score, text=draw(maybe_text))
 

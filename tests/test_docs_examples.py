@@ -170,7 +170,7 @@ _REQUIRE_SCORE = ('qualitative_default = "tier_top"', 'qualitative_default = "re
 MUTATIONS: list[Mutation] = [
     ("toml-syntax", "spec", "weight = 50", "weight = = 50"),
     ("unknown-key", "spec", 'weight = 10\ntarget = "≥120公里"', 'wieght = 10\ntarget = "≥120公里"'),
-    ("missing-key", "spec", 'weight = 10\ntarget = "≥120公里"', 'wieght = 10\ntarget = "≥120公里"'),
+    ("missing-key", "spec", 'weight = 10\ntarget = "≥120公里"', 'target = "≥120公里"'),
     ("invalid-value", "spec", "weight = 6\n", 'weight = "6"\n'),
     ("invalid-value", "spec", 'policy = "proportional"', 'policy = "proportionnal"'),
     ("invalid-value", "spec", 'target = "≥90%"', 'target = "不低于90%"'),
@@ -366,8 +366,8 @@ def test_scoring_qualitative_case(row: list[str]) -> None:
 
 @pytest.mark.parametrize("row", BUDGET_CASES, ids=[f"{r[0]}|{r[1]}|{r[2]}|{r[3]}" for r in BUDGET_CASES])
 def test_scoring_budget_case(row: list[str]) -> None:
-    full_year, spent, policy, cap, score = (_cell(c) for c in row[:5])
-    budget = f'[budget_execution]\nweight = 10\npolicy = "{policy}"\ncap = {cap}\n'
+    full_year, spent, policy, score = (_cell(c) for c in row[:4])
+    budget = f'[budget_execution]\nweight = 10\npolicy = "{policy}"\n'
     spec_src = _mini_spec("90", 'target = "≥1"', budget=budget)
     ev = _evaluate(spec_src, f"[budget]\nfull_year = {full_year}\nspent = {spent}\n[indicators]\ni = 1\n")
     assert ev.budget_execution is not None

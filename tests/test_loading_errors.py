@@ -132,8 +132,18 @@ def test_misspelled_key_is_located_with_suggestion() -> None:
     assert (p.file, p.line, p.column) == ("spec.toml", line_of(text, "wieght"), 3)
     assert p.location == f"spec.toml:{p.line}:3"
     assert "weight" in p.text("en") and "是否应为 “weight”" in p.text("zh")
-    # the required key it replaces is reported missing as well
-    assert only(err, "missing-key").path == ("indicators", 0, "weight")
+    # one typo, one problem: the required key it replaces is not reported missing as well
+    assert "missing-key" not in problem_codes(err)
+
+
+def test_a_typo_does_not_hide_semantic_problems() -> None:
+    # misspelt required key + a wrong category elsewhere: both are reported in one go,
+    # the semantic checks reading the misspelt key as its did-you-mean
+    text = replace_once(SPEC, "weight = 20\ntarget = \"≥400期\"", "wieght = 20\ntarget = \"≥400期\"")
+    text = replace_once(text, 'category = "benefit"', 'category = "benefti"')
+    err = load_spec_err(text)
+    assert sorted(problem_codes(err)) == ["empty-category", "unknown-category", "unknown-key"]
+    assert only(err, "unknown-category").suggestion == "benefit"
 
 
 def test_misspelled_optional_key_is_the_only_problem() -> None:
@@ -488,8 +498,11 @@ def test_value_given_for_a_derived_indicator() -> None:
 def test_missing_amount_with_suggestion() -> None:
     text = replace_once(ACTUALS, "cost_spent = 90", "cost_spend = 90")
     p = only(load_actuals_err(text), "missing-amount")
-    assert p.suggestion == "cost_spend"
-    assert "cost_spent" in p.message
+    # located at the likely misspelling in the actuals, suggesting the name the spec needs
+    assert p.path == ("amounts", "cost_spend")
+    assert p.line == line_of(text, "cost_spend = 90")
+    assert p.suggestion == "cost_spent"
+    assert "cost_spent" in p.message and "cost_spend" in p.message
 
 
 def test_zero_denominator() -> None:
@@ -568,3 +581,26 @@ def test_actuals_without_spec_skip_the_cross_checks() -> None:
     with pytest.raises(SpecError) as err:
         perfrules.evaluate(perfrules.loads_spec(SPEC), actuals)
     assert "unknown-indicator" in problem_codes(err.value)
+
+
+def test_method_table_without_name() -> None:
+    text = replace_once(SPEC, 'target = "≥400期"', 'target = "≥400期"\nmethod = {}')
+    p = only(load_spec_err(text), "invalid-value")
+    assert p.path == ("indicators", 0, "method")
+    assert "name" in p.message
+
+
+def test_method_table_with_an_extra_key_lists_what_is_allowed() -> None:
+    text = replace_once(SPEC, 'target = "≥400期"', 'target = "≥400期"\nmethod = { name = "ratio", nmae = 1 }')
+    p = only(load_spec_err(text), "unknown-key")
+    assert p.path == ("indicators", 0, "method", "nmae")
+    assert "allowed here: name" in p.message
+    assert p.suggestion == "name"
+
+
+def test_id_inside_an_actuals_entry_is_explained() -> None:
+    text = replace_once(ACTUALS, "cost_spent = 90", "cost_spent = 90")  # unchanged anchor
+    text = text.replace("[indicators]\n", '[indicators]\nreports = { id = "reports", value = 1 }\n', 1)
+    err = load_actuals_err(text)
+    p = next(p for p in err.problems if p.path[:2] == ("indicators", "reports"))
+    assert "remove it" in p.message and "key" in p.message

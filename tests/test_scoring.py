@@ -452,11 +452,6 @@ def test_budget_rate_just_above_100_percent_is_capped() -> None:
     assert any(s.kind == "clamp" and "100%" in s.zh for s in be.steps)
 
 
-def test_budget_score_never_exceeds_weight_even_without_cap() -> None:
-    be = _budget_eval("1200", policy=ExecutionPolicy.PROPORTIONAL, cap=False)
-    assert be.score == D(10)
-
-
 def test_budget_base_initial() -> None:
     # 855 / 900 (年初预算数) = 95% → 9.5; against the full-year budget 855 / 1000 = 85.5% → 8.55
     initial = _budget_eval("855", initial="900", policy=ExecutionPolicy.PROPORTIONAL, base=ExecutionBase.INITIAL)
@@ -634,3 +629,91 @@ def test_decimal_text_is_exact_for_long_and_large_numbers() -> None:
     assert format_decimal(Decimal("100")) == "100"
     assert format_decimal(Decimal("1E+2")) == "100"
     assert format_decimal(Decimal("0.000")) == "0"
+
+
+# ---------------------------------------------------------------------------
+# review fixes: strict boundaries, "=" overshoot, per-indicator negative rule,
+# tier/score precision, met for the top tier
+
+
+@pytest.mark.parametrize("target", [">10", "<10"])
+def test_strict_target_missed_by_equality_warns(target: str) -> None:
+    res = score_one(target, 10, 3)
+    assert res.met is False and res.score == D(3)
+    assert [w.code for w in res.warnings] == ["strict-boundary"]
+    assert "严格" in res.warnings[0].zh
+
+
+def test_strict_target_missed_below_does_not_warn() -> None:
+    res = score_one(">10", 9, 3)
+    assert res.score == D("2.7") and res.warnings == ()
+
+
+def test_unmet_target_rounded_to_full_marks_is_not_a_strict_boundary() -> None:
+    # 50 / 100 × 0.01 = 0.005 → 0.01 at 0.01: full marks by rounding, not by equality
+    res = score_one("≥100", 50, "0.01")
+    assert res.score == D("0.01") and res.met is False
+    assert res.warnings == ()
+
+
+def test_overshoot_warning_on_exact_targets() -> None:
+    res = score_one("=24期", 32, 3)  # 32 / 24 = 133% ≥ 130%
+    assert res.score == D(3)
+    assert [w.code for w in res.warnings] == ["overshoot"]
+    assert score_one("=24期", 31, 3).warnings == ()  # 129%
+
+
+def test_inverse_ratio_method_overrides_a_linear_policy() -> None:
+    spec = make_spec([quant("x", 3, "≤100", method=perfrules.InverseRatio())], policy=LINEAR)
+    res = perfrules.evaluate(spec, make_actuals(value("x", 120))).indicator("x")
+    assert res.method == "inverse_ratio"
+    assert res.score == D("2.5")  # 100 / 120 × 3 = 2.5; the linear rule would give (1 − 0.2) × 3 = 2.4
+    assert any("本指标 method 声明" in s.zh for s in res.steps)
+
+
+def test_inverse_ratio_method_on_a_positive_target_is_an_error() -> None:
+    spec = make_spec([quant("x", 3, "≥100", method=perfrules.InverseRatio())])
+    with pytest.raises(SpecError) as err:
+        perfrules.check(spec)
+    assert problem_codes(err.value) == ["method-target"]
+
+
+def test_tier_without_a_score_on_the_grid_is_a_spec_error() -> None:
+    # weight 2 at whole points: 部分达成 admits [1.2, 1.6), which holds no whole number
+    spec = make_spec([qual("q", 2)], rounding=Rounding(score=D(1), total=D(1)))
+    with pytest.raises(SpecError) as err:
+        perfrules.check(spec)
+    assert problem_codes(err.value) == ["tier-precision"]
+    assert err.value.problems[0].path == ("indicators", 0, "weight")
+
+
+def test_entered_score_off_the_grid_is_an_actuals_error() -> None:
+    spec = make_spec([qual("q", 5)])
+    with pytest.raises(SpecError) as err:
+        perfrules.evaluate(spec, make_actuals(tier("q", "部分达成", "3.999")))
+    assert problem_codes(err.value) == ["score-precision"]
+
+
+def test_top_tier_is_met_whatever_score_inside_it() -> None:
+    spec = make_spec([qual("q", 10)])
+    res = perfrules.evaluate(spec, make_actuals(tier("q", "达成年度指标", "8.5"))).indicator("q")
+    assert res.met is True and res.score == D("8.5") and res.lost == D("1.5")
+    partial = perfrules.evaluate(spec, make_actuals(tier("q", "部分达成", "7.9"))).indicator("q")
+    assert partial.met is False
+
+
+def test_default_grades_need_a_total_of_100() -> None:
+    spec = make_spec([quant("x", 50, "≥1")], filler=False)
+    with pytest.raises(SpecError) as err:
+        perfrules.check(spec)
+    assert problem_codes(err.value) == ["grades"]  # one problem, at meta.total, not one per band
+    assert err.value.problems[0].path == ("meta", "total")
+
+
+def test_declared_total_must_fit_the_total_quantum() -> None:
+    spec = make_spec([quant("x", "99.5", "≥1")], filler=False,
+                     rounding=Rounding(total=D(1)), grades=(GradeBand(name="合格", min=D(0)),))  # fmt: skip
+    with pytest.raises(SpecError) as err:
+        perfrules.check(spec)
+    assert problem_codes(err.value) == ["weight-precision"]
+    assert err.value.problems[0].path == ("meta", "total")

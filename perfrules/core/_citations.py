@@ -1,9 +1,10 @@
 """The rule texts each scoring method encodes, with their sources.
 
 ``status`` says how sure we are of the wording: ``verified`` (read in a
-published source), ``quoted`` (the clause as local documents commonly quote
-it; check against the official text), ``practice`` (what production systems
-do; no document number), ``inferred`` (derived from published scores).
+stored published source), ``recalled`` (the clause as we recall it; the
+official text was not available to check it word for word — verify before
+citing it in a formal report), ``practice`` (what production systems do; no
+document number), ``inferred`` (derived from published scores).
 """
 
 from __future__ import annotations
@@ -31,13 +32,12 @@ QUANT_POSITIVE = Citation(
     document=f"{CY2020_10}第十六条",
     text="定量指标得分按照以下方法评定：与年初指标值相比，完成指标值的，记该指标所赋全部分值；"
     "未完成指标值的，按照完成值与指标值的比例记分。",
-    status="quoted",
+    status="recalled",
 )
 QUANT_NEGATIVE_INVERSE = Citation(
     id="quantitative.negative.inverse_ratio",
     document="项目支出绩效自评表填表说明（财政部门印发的自评表样式）",
-    text="若定量指标为反向指标（即指标值≤*），则得分计算方法应用年度指标值（A）/全年实际值（B）*该指标分值；"
-    "得分最高不能超过该指标分值上限。",
+    text="若定量指标为反向指标（即指标值≤*），则得分计算方法应用年度指标值（A）/全年实际值（B）*该指标分值。",
     status="verified",
 )
 QUANT_NEGATIVE_LINEAR = Citation(
@@ -52,20 +52,20 @@ QUANT_EQUAL = Citation(
     document=f"{CY2020_10}第十六条",
     text="完成指标值的，记该指标所赋全部分值；未完成指标值的，按照完成值与指标值的比例记分。"
     "（“=”指标：低于指标值按比例计分；高于指标值的处理由规范声明。）",
-    status="quoted",
+    status="recalled",
 )
 QUALITATIVE = Citation(
     id="qualitative.tiers",
     document=f"{CY2020_10}第十六条",
     text="定性指标得分按照以下方法评定：根据指标完成情况分为达成年度指标、部分达成年度指标并具有一定效果、"
     "未达成年度指标且效果较差三档，分别按照该指标对应分值区间100-80%（含80%）、80-60%（含60%）、60-0%合理确定分值。",
-    status="quoted",
+    status="recalled",
 )
 BUDGET_PROPORTIONAL = Citation(
     id="budget_execution.proportional",
     document=f"{CY2020_10}第十五条及附件项目支出绩效自评表",
     text="预算执行率=全年执行数/全年预算数；预算执行率分值10分，得分=预算执行率×分值，最高不超过分值。",
-    status="quoted",
+    status="recalled",
 )
 BUDGET_ROUND_WHOLE = Citation(
     id="budget_execution.round_whole",
@@ -76,9 +76,8 @@ BUDGET_ROUND_WHOLE = Citation(
 )
 GRADES = Citation(
     id="grades",
-    document=f"{CY2020_10}；财政部预算司绩效评价结果等级划分标准",
-    text="绩效评价结果采取评分和评级相结合的方式……90（含）-100分为优、80（含）-90分为良、"
-    "60（含）-80分为中、60分以下为差。等级线可由规范另行声明。",
+    document="财政部预算司绩效评价结果等级划分标准（转引；与财预〔2020〕10号一致）",
+    text="优（90-100分）、良（80-89分）、中（60-79分）、差（0-59分）四个档次。等级线可由规范另行声明。",
     status="verified",
 )
 OVERSHOOT = Citation(
@@ -86,13 +85,13 @@ OVERSHOOT = Citation(
     document=f"{CY2020_10}第十六条",
     text="对完成值高于指标值较多的，要分析原因，如果是由于年初指标值设定明显偏低造成的，要按照偏离度适度调减分值。"
     "（提示阈值：实际完成值≥指标值的130%时偏差原因必填，见省级预算绩效管理系统预警规则。）",
-    status="quoted",
+    status="recalled",
 )
 CAP = Citation(
     id="score.cap",
-    document="项目支出绩效自评表填表说明",
+    document="项目支出绩效自评表填表说明（旧版自评表）",
     text="得分最高不能超过该指标分值上限。",
-    status="verified",
+    status="recalled",
 )
 
 ALL: tuple[Citation, ...] = (

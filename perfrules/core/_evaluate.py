@@ -20,7 +20,7 @@ from perfrules.core._result import (
 )
 from perfrules.core._scoring import Scored, score_budget_execution, score_qualitative, score_quantitative
 from perfrules.core._validate import validate_actuals, validate_spec
-from perfrules.model import Actuals, Indicator, LinearOvershoot, Spec
+from perfrules.model import Actuals, Indicator, InverseRatio, LinearOvershoot, NegativeRule, Spec
 
 
 def check(spec: Spec, actuals: Actuals | None = None) -> None:
@@ -148,7 +148,11 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
             assert act is not None and act.value is not None  # guaranteed by validate_actuals
             actual_value = Fraction(act.value)
             actual_display = text or f"{show_dec(act.value)}{target.unit}"
-        method = ind.method if isinstance(ind.method, LinearOvershoot) else None
+        method: NegativeRule | None = None  # a per-indicator negative rule overrides policy.negative
+        if isinstance(ind.method, LinearOvershoot):
+            method = NegativeRule.LINEAR_OVERSHOOT
+        elif isinstance(ind.method, InverseRatio):
+            method = NegativeRule.INVERSE_RATIO
         scored = score_quantitative(
             weight=ind.weight,
             target=target,
@@ -162,7 +166,7 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
         ratio_limit = spec.policy.overshoot_warning
         if (
             ratio_limit is not None
-            and target.comparator.direction == "positive"
+            and target.comparator.direction in ("positive", "equal")
             and target.value > 0
             and actual_value >= Fraction(ratio_limit) * Fraction(target.value)
         ):
@@ -176,6 +180,21 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
                 f"(≥ {show(Fraction(ratio_limit) * 100)}%): far above the target; explain the deviation "
                 "or whether the target was set too low",
                 citation=cite.OVERSHOOT,
+            ))  # fmt: skip
+        if (
+            scored.met is False
+            and scored.score == ind.weight
+            and target.comparator.value in (">", "<")
+            and actual_value == Fraction(target.value)
+        ):
+            strict = target.comparator.value
+            warnings.append(ScoreWarning(
+                code="strict-boundary",
+                indicator=ind.id,
+                zh=f"{ind.name}：实际完成值等于指标值，未满足“{strict}”的严格要求，但按完成比例计分仍为满分，请复核指标值表述",
+                en=f"{ind.name}: the actual equals the target, so the strict '{strict}' is not met, "
+                "yet the completion ratio still gives full marks; review how the target is worded",
+                citation=scored.citation,
             ))  # fmt: skip
     steps = tuple(derive_steps) + scored.steps
     return IndicatorResult(

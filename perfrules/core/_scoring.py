@@ -22,7 +22,6 @@ from perfrules.model import (
     EqualAbove,
     ExecutionBase,
     ExecutionPolicy,
-    LinearOvershoot,
     NegativeRule,
     QualitativeDefault,
     QuantitativeTarget,
@@ -96,7 +95,7 @@ def score_quantitative(
     target: QuantitativeTarget,
     actual: Fraction,
     actual_text: str,
-    method: LinearOvershoot | None,
+    method: NegativeRule | None,
     negative_rule: NegativeRule,
     equal_above: EqualAbove,
     rounding: Rounding,
@@ -112,12 +111,16 @@ def score_quantitative(
     met = cmp.holds(a, t)
     direction = cmp.direction
     if direction == "negative":
-        use_linear = method is not None or negative_rule is NegativeRule.LINEAR_OVERSHOOT
+        rule = method if method is not None else negative_rule
+        use_linear = rule is NegativeRule.LINEAR_OVERSHOOT
         citation = cite.QUANT_NEGATIVE_LINEAR if use_linear else cite.QUANT_NEGATIVE_INVERSE
-        method_name = "linear_overshoot" if use_linear else "inverse_ratio"
+        method_name = rule.value
         if method is None:
             steps.append(_step("policy", f"反向指标计分口径：{method_name}（规范 policy.negative 声明）",
                                f"negative-indicator rule: {method_name} (declared by policy.negative)"))  # fmt: skip
+        else:
+            steps.append(_step("policy", f"反向指标计分口径：{method_name}（本指标 method 声明）",
+                               f"negative-indicator rule: {method_name} (declared by this indicator's method)"))  # fmt: skip
     elif direction == "positive":
         citation, method_name = cite.QUANT_POSITIVE, "ratio"
     else:
@@ -239,7 +242,7 @@ def score_qualitative(
             zh = f"未录入得分，按档次可取的最高分计（上限不含，按{show_dec(rounding.score)}分精度）{show(raw)}"
             en = f"no score entered: the highest score the tier admits at {show_dec(rounding.score)} precision, {show(raw)}"
         steps.append(_step("policy", zh + "（policy.qualitative_default = tier_top）", en + " (policy.qualitative_default = tier_top)"))
-    met = tier.max_inclusive and tier.max == 1 and raw == w
+    met = tier.max_inclusive and tier.max == 1  # 达成年度指标: the target is met, whatever score is entered
     return _finish(raw, weight, rounding.score, steps, met=met, method="qualitative", citation=cite.QUALITATIVE,
                    why_zh=f"定性评价为“{tier.name}”，按该档次分值区间计分",
                    why_en=f"qualitative outcome {tier.name!r}, scored within that tier's range")  # fmt: skip
@@ -263,7 +266,7 @@ def score_budget_execution(
               f"execution rate = spent / budget = {show_dec(budget.spent)} / {show_dec(base)} = {show(rate * 100, 6)}% (shown as {pct})"),
     ]  # fmt: skip
     capped = rate
-    if block.cap and rate > 1:
+    if rate > 1:
         capped = Fraction(1)
         steps.append(_step("clamp", "执行率超过100%，按100%计", "rate above 100% counts as 100%"))
     raw = capped * w

@@ -10,11 +10,13 @@ from perfrules._errors import PathKey, Problem
 from perfrules._suggest import suggest
 from perfrules.core._exact import show, show_dec
 from perfrules.model import (
+    DEFAULT_GRADES,
     Actuals,
     ExecutionBase,
     ExecutionPolicy,
     Indicator,
     IndicatorActual,
+    InverseRatio,
     LinearOvershoot,
     Qualitative,
     QualitativeDefault,
@@ -101,6 +103,8 @@ def validate_spec(spec: Spec) -> list[Problem]:
             c.add("weight", (*path, "weight"),
                   en=f"indicator {ind.id!r} has weight {show_dec(ind.weight)}; weights must be positive",
                   zh=f"指标“{ind.name}”分值为{show_dec(ind.weight)}，分值必须大于0")  # fmt: skip
+        if ind.is_qualitative:
+            _check_tier_grid(c, spec, ind, (*path, "weight"))
         if ind.category not in by_id:
             c.add("unknown-category", (*path, "category"),
                   en=f"indicator {ind.id!r} is filed under unknown category {ind.category!r}",
@@ -147,6 +151,7 @@ def validate_spec(spec: Spec) -> list[Problem]:
     if not inds:
         c.add("no-indicators", ("indicators",), en="the spec has no indicators", zh="规范中没有任何三级指标")
 
+    _check_precision(c, ("meta", "total"), spec.meta.total, spec.rounding.total, "rounding.total")
     _check_bands(c, spec)
     return c.problems
 
@@ -198,14 +203,31 @@ def _check_indicator_target(c: _Collector, spec: Spec, i: int) -> None:
         c.add("target-value", (*path, "target"),
               en=f"indicator {ind.id!r}: target value {show_dec(t.value)} is negative; ratio scoring needs a target ≥ 0",
               zh=f"指标“{ind.name}”指标值{show_dec(t.value)}为负数，按比例计分要求指标值不小于0")  # fmt: skip
-    if isinstance(method, LinearOvershoot) and t.comparator.direction != "negative":
+    if isinstance(method, LinearOvershoot | InverseRatio) and t.comparator.direction != "negative":
         c.add("method-target", (*path, "method"),
-              en=f"indicator {ind.id!r}: linear_overshoot applies to ≤/< targets, not {t.comparator.value}",
-              zh=f"指标“{ind.name}”：linear_overshoot 仅适用于反向指标（≤、<），指标值为“{t}”")  # fmt: skip
+              en=f"indicator {ind.id!r}: {method.name} applies to ≤/< targets, not {t.comparator.value}",
+              zh=f"指标“{ind.name}”：{method.name} 仅适用于反向指标（≤、<），指标值为“{t}”")  # fmt: skip
     if ind.derive is not None and t.unit not in ("%", ""):
         c.add("derive-unit", (*path, "derive"),
               en=f"indicator {ind.id!r}: a derived rate needs the unit % (or none), not {t.unit!r}",
               zh=f"指标“{ind.name}”：由金额计算的比率，计量单位应为“%”或留空，而非“{t.unit}”")  # fmt: skip
+
+
+def _check_tier_grid(c: _Collector, spec: Spec, ind: Indicator, path: PathKey) -> None:
+    """Every qualitative tier must admit at least one score at the score quantum."""
+    q = Fraction(spec.rounding.score)
+    if ind.weight <= 0 or q <= 0:
+        return
+    for tier in spec.tiers:
+        lo, hi = tier_range(ind.weight, tier.min, tier.max)
+        first = -((-lo / q).__floor__()) * q  # smallest multiple of q ≥ lo
+        if not (first < hi or (tier.max_inclusive and first == hi)):
+            c.add("tier-precision", path,
+                  en=f"indicator {ind.id!r}: with weight {show_dec(ind.weight)} no score at the quantum "
+                  f"{show_dec(spec.rounding.score)} lies in tier {tier.name!r} [{show(lo)}, {show(hi)}"
+                  f"{']' if tier.max_inclusive else ')'}; raise the weight or use a finer rounding.score",
+                  zh=f"指标“{ind.name}”：分值{show_dec(ind.weight)}分时，按{show_dec(spec.rounding.score)}分精度，"
+                  f"档次“{tier.name}”的区间内没有可取的分数；请调整分值或 rounding.score")  # fmt: skip
 
 
 def _check_bands(c: _Collector, spec: Spec) -> None:
@@ -214,7 +236,12 @@ def _check_bands(c: _Collector, spec: Spec) -> None:
         c.add("duplicate-id", ("grades", dup, "name"),
               en=f"grade {names[dup]!r} is declared twice", zh=f"等级“{names[dup]}”重复声明")  # fmt: skip
     mins = [g.min for g in spec.grades]
-    if not spec.grades:
+    if spec.grades == DEFAULT_GRADES and spec.meta.total != 100 and spec.meta.total < DEFAULT_GRADES[0].min:
+        c.add("grades", ("meta", "total"),
+              en=f"the default grade bands (优 ≥ 90, 良 ≥ 80, 中 ≥ 60) are for a total of 100; "
+              f"declare [[grades]] for a total of {show_dec(spec.meta.total)}",
+              zh=f"默认等级线（优≥90、良≥80、中≥60）适用于总分100分；总分为{show_dec(spec.meta.total)}分时请声明 [[grades]]")  # fmt: skip
+    elif not spec.grades:
         c.add("grades", ("grades",), en="at least one grade band is needed", zh="至少需要一个等级")
     else:
         for i in range(1, len(mins)):
@@ -296,11 +323,18 @@ def validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
                       zh=f"指标“{ind.name}”由金额{ind.derive.numerator}/{ind.derive.denominator}计算得出，不应填写 value")  # fmt: skip
             for role, name in (("numerator", ind.derive.numerator), ("denominator", ind.derive.denominator)):
                 if name not in amount_names:
-                    c.add("missing-amount", ("amounts",),
-                          en=f"indicator {ind.id!r} needs amount {name!r} ({role}), which the actuals do not give",
-                          zh=f"指标“{ind.name}”需要金额“{name}”，实际完成值文件 [amounts] 中没有",
-                          suggestion=suggest(name, amount_names))  # fmt: skip
-                elif role == "denominator" and actuals.amount(name) == 0:
+                    close = suggest(name, amount_names)
+                    if close is not None:  # point at the likely misspelling in the actuals
+                        c.add("missing-amount", ("amounts", close),
+                              en=f"indicator {ind.id!r} needs amount {name!r} ({role}); the actuals give {close!r}",
+                              zh=f"指标“{ind.name}”需要金额“{name}”，实际完成值文件给出的是“{close}”",
+                              suggestion=name)  # fmt: skip
+                    else:
+                        c.add("missing-amount", ("amounts",),
+                              en=f"indicator {ind.id!r} needs amount {name!r} ({role}), which the actuals do not give",
+                              zh=f"指标“{ind.name}”需要金额“{name}”，实际完成值文件 [amounts] 中没有")  # fmt: skip
+                    continue
+                if role == "denominator" and actuals.amount(name) == 0:
                     c.add("zero-denominator", ("amounts", name),
                           en=f"amount {name!r} is 0 and divides indicator {ind.id!r}",
                           zh=f"金额“{name}”为0，无法作为指标“{ind.name}”的分母")  # fmt: skip
@@ -380,7 +414,13 @@ def _check_qualitative_actual(
               zh=f"指标“{ind.name}”：档次“{act.tier}”不存在", suggestion=suggest(act.tier, names))  # fmt: skip
         return
     lo, hi = tier_range(ind.weight, tier.min, tier.max)
-    if act.score is not None:
+    if act.score is not None and (Fraction(act.score) / Fraction(spec.rounding.score)).denominator != 1:
+        c.add("score-precision", (*path, "score"),
+              en=f"indicator {ind.id!r}: score {show_dec(act.score)} has more decimals than rounding.score "
+              f"({show_dec(spec.rounding.score)}); rounding it could move it across a tier edge",
+              zh=f"指标“{ind.name}”：得分{show_dec(act.score)}的小数位多于 rounding.score（{show_dec(spec.rounding.score)}），"
+              "舍入后可能跨越档次边界")  # fmt: skip
+    elif act.score is not None:
         s = Fraction(act.score)
         inside = lo <= s and (s <= hi if tier.max_inclusive else s < hi)
         if not inside:

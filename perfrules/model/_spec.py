@@ -93,15 +93,22 @@ class LinearOvershoot:
 
 
 @attrs.frozen
+class InverseRatio:
+    """Negative targets only: target / actual × weight, whatever ``policy.negative`` says."""
+
+    name: ClassVar[str] = "inverse_ratio"
+
+
+@attrs.frozen
 class Qualitative:
     """Three tiers at 100–80% / 80–60% / 60–0% of the weight (财预〔2020〕10号 第十六条)."""
 
     name: ClassVar[str] = "qualitative"
 
 
-Method: TypeAlias = Ratio | LinearOvershoot | Qualitative
-METHODS: dict[str, type[Ratio] | type[LinearOvershoot] | type[Qualitative]] = {
-    m.name: m for m in (Ratio, LinearOvershoot, Qualitative)
+Method: TypeAlias = Ratio | InverseRatio | LinearOvershoot | Qualitative
+METHODS: dict[str, type[Ratio] | type[InverseRatio] | type[LinearOvershoot] | type[Qualitative]] = {
+    m.name: m for m in (Ratio, InverseRatio, LinearOvershoot, Qualitative)
 }
 
 
@@ -209,8 +216,8 @@ class Indicator:
     target_text: str | None = None  # 年度指标值 as the form words it
     method: Method | None = None  # None: the spec's default for the target
     derive: Derivation | None = None
-    note: str | None = None
-    source: str | None = None
+    note: str | None = None  # 指标解释 / remarks, informational
+    source: str | None = None  # where the indicator comes from (document, 绩效目标表), informational
 
     @property
     def is_qualitative(self) -> bool:
@@ -234,7 +241,6 @@ class BudgetExecution:
     weight: Decimal = Decimal(10)
     policy: ExecutionPolicy = ExecutionPolicy.PROPORTIONAL
     base: ExecutionBase = ExecutionBase.FULL_YEAR
-    cap: bool = True  # a rate above 100% scores as 100%
     name: str = "预算执行率"
 
 

@@ -179,7 +179,12 @@ _CMP_ALIASES = {"≥", ">=", "≧", "＞=", "⩾", ">", "＞", "≤", "<=", "≦
 
 def _method(value: object, _: Any) -> Method:
     if isinstance(value, dict):
-        name = value.get("name")
+        if "name" not in value:
+            raise ValueProblem(
+                f"a method table needs a name, one of: {', '.join(METHODS)}",
+                f"计分方法表须有 name，可选：{'、'.join(METHODS)}",
+            )
+        name = value["name"]
         extra = sorted(set(value) - {"name"})
         if extra:
             raise cattrs.ForbiddenExtraKeysError("", METHODS.get(str(name), METHODS["ratio"]), set(extra))
@@ -208,7 +213,10 @@ def _keyed(cls: type[Any], shorthand: str) -> Any:
         for key, item in value.items():
             data = {shorthand: item} if not isinstance(item, dict) else dict(item)
             if key_field in data:
-                errors.append(AtKey(key, [cattrs.ForbiddenExtraKeysError("", cls, {key_field})]))
+                errors.append(AtKey(key, [ValueProblem(
+                    f"{key_field!r} is given by this entry's key ({key!r}); remove it",
+                    f"“{key_field}”已由本条目的键（{key}）给出，请删除",
+                )]))  # fmt: skip
                 continue
             data[key_field] = key
             try:

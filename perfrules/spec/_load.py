@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,7 +19,7 @@ from cattrs.errors import AttributeValidationNote, IterableValidationNote
 from perfrules._errors import PathKey, Problem, SpecError
 from perfrules._suggest import suggest
 from perfrules.core import validate_actuals, validate_spec
-from perfrules.model import Actuals, SourceMap, Spec, make_problem
+from perfrules.model import METHODS, Actuals, SourceMap, Spec, make_problem
 from perfrules.spec._converter import AtKey, ValueProblem, converter
 from perfrules.spec._toml_index import index_positions
 
@@ -65,8 +65,10 @@ def _read(path: str | os.PathLike[str]) -> str:
 
 
 def _fields(cls: type[Any]) -> list[str]:
+    if cls in METHODS.values():  # scoring methods name themselves with a ``name`` key
+        return ["name", *(f.name for f in attrs.fields(cls))]
     if not attrs.has(cls):
-        return ["name"]
+        return []
     return [f.name for f in attrs.fields(cls) if f.name != "source" or cls not in (Spec, Actuals)]
 
 
@@ -113,22 +115,63 @@ def _problems(exc: BaseException, source: SourceMap) -> list[Problem]:
     return out
 
 
-def _structure(data: dict[str, Any], cls: type[T], source: SourceMap) -> T:
+def _as_suggested(data: Any, fixes: dict[PathKey, str | None]) -> Any:
+    """A deep copy of ``data`` with each misspelt key renamed as suggested (or dropped)."""
+    if isinstance(data, dict):
+        out: dict[Any, Any] = {}
+        for k, v in data.items():
+            sub = {p[1:]: s for p, s in fixes.items() if len(p) > 1 and p[0] == k}
+            if (k,) in fixes:
+                new = fixes[(k,)]
+                if new is not None and new not in data:
+                    out[new] = _as_suggested(v, sub)
+                continue
+            out[k] = _as_suggested(v, sub)
+        return out
+    if isinstance(data, list):
+        return [_as_suggested(v, {p[1:]: s for p, s in fixes.items() if len(p) > 1 and p[0] == i})
+                for i, v in enumerate(data)]  # fmt: skip
+    return data
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    """Drop 'missing key k' where an unknown key beside it is a misspelling of k (one typo, one problem)."""
+    misspelt = {(p.path[:-1], p.suggestion) for p in problems if p.code == "unknown-key" and p.suggestion}
+    return [p for p in problems if not (p.code == "missing-key" and p.path and (p.path[:-1], p.path[-1]) in misspelt)]
+
+
+def _structure(data: dict[str, Any], cls: type[T], source: SourceMap, validate: Callable[[T], list[Problem]]) -> T:
+    """Structure strictly, then validate; raise every problem found in both stages at once.
+
+    When the only structural problems are unknown keys, the semantic checks
+    still run, on the data read as the did-you-means suggest (keys without a
+    suggestion dropped), so that a typo does not hide a wrong weight further
+    down. Problems found that way are real once the typo is fixed as suggested.
+    """
     try:
         obj = converter.structure(data, cls)
     except (cattrs.BaseValidationError, ExceptionGroup, ValueError, TypeError) as exc:
-        raise SpecError(_problems(exc, source)) from None
-    return attrs.evolve(obj, source=source)  # type: ignore[misc]
+        problems = _dedupe(_problems(exc, source))
+        if all(p.code == "unknown-key" for p in problems):
+            try:
+                fixes = {p.path: p.suggestion for p in problems}
+                lenient = converter.structure(_as_suggested(data, fixes), cls)
+            except (cattrs.BaseValidationError, ExceptionGroup, ValueError, TypeError):
+                pass
+            else:
+                problems += validate(attrs.evolve(lenient, source=source))  # type: ignore[misc]
+        raise SpecError(problems) from None
+    obj = attrs.evolve(obj, source=source)  # type: ignore[misc]
+    problems = validate(obj)
+    if problems:
+        raise SpecError(problems)
+    return obj
 
 
 def loads_spec(text: str, *, file: str | None = None) -> Spec:
     """Load a spec from TOML text; raise :class:`SpecError` listing every problem."""
     data, source = _parse(text, file)
-    spec = _structure(data, Spec, source)
-    problems = validate_spec(spec)
-    if problems:
-        raise SpecError(problems)
-    return spec
+    return _structure(data, Spec, source, validate_spec)
 
 
 def load_spec(path: str | os.PathLike[str]) -> Spec:
@@ -142,12 +185,7 @@ def load_spec(path: str | os.PathLike[str]) -> Spec:
 def loads_actuals(text: str, *, file: str | None = None, spec: Spec | None = None) -> Actuals:
     """Load actuals from TOML text; with ``spec``, also check them against it."""
     data, source = _parse(text, file)
-    actuals = _structure(data, Actuals, source)
-    if spec is not None:
-        problems = validate_actuals(spec, actuals)
-        if problems:
-            raise SpecError(problems)
-    return actuals
+    return _structure(data, Actuals, source, lambda a: validate_actuals(spec, a) if spec is not None else [])
 
 
 def load_actuals(path: str | os.PathLike[str], spec: Spec | None = None) -> Actuals:
