@@ -7,6 +7,9 @@ from fractions import Fraction
 
 from perfrules._errors import SpecError
 from perfrules.core import _citations as cite
+from perfrules.core._derive import amount_env, names_of
+from perfrules.core._derive import compute as derive_compute
+from perfrules.core._derive import text_of as derive_text
 from perfrules.core._digest import spec_sha256
 from perfrules.core._exact import round_half_up, show, show_dec, show_percent
 from perfrules.core._result import (
@@ -121,21 +124,20 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
         target = ind.target
         assert target is not None  # guaranteed by validate_spec
         if ind.derive is not None:
-            num = Fraction(actuals.amount(ind.derive.numerator))
-            den = Fraction(actuals.amount(ind.derive.denominator))
-            ratio = num / den
+            env = amount_env(actuals)
+            ratio = derive_compute(ind.derive, env)
             percent = target.unit == "%"
             actual_value = ratio * 100 if percent else ratio
             shown = show_percent(ratio, spec.rounding.rate_display) if percent else show(ratio)
             labels = {a.name: (a.label or a.name) for a in actuals.amounts}
-            n_lbl, d_lbl = labels[ind.derive.numerator], labels[ind.derive.denominator]
+            f_zh, f_en = derive_text(ind.derive, labels)
+            values = "，".join(f"{labels.get(n, n)} = {show(env[n])}" for _, n in names_of(ind.derive))
+            values_en = ", ".join(f"{n} = {show(env[n])}" for _, n in names_of(ind.derive))
             times = " × 100%" if percent else ""
             derive_steps.append(Step(
                 kind="input",
-                zh=f"实际完成值 = {n_lbl} ÷ {d_lbl}{times} = {show(num)} ÷ {show(den)}{times} = "
-                f"{show(actual_value, 6)}{target.unit}（显示为{shown}）",
-                en=f"actual = {ind.derive.numerator} / {ind.derive.denominator}{times} = {show(num)} / {show(den)}{times} = "
-                f"{show(actual_value, 6)}{target.unit} (shown as {shown})",
+                zh=f"实际完成值 = {f_zh}{times}（{values}）= {show(actual_value, 6)}{target.unit}（显示为{shown}）",
+                en=f"actual = {f_en}{times} ({values_en}) = {show(actual_value, 6)}{target.unit} (shown as {shown})",
             ))  # fmt: skip
             actual_display = shown
             if text is not None and text != shown:

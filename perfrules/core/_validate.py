@@ -8,11 +8,16 @@ from fractions import Fraction
 
 from perfrules._errors import PathKey, Problem
 from perfrules._suggest import suggest
+from perfrules.core._derive import amount_env, names_of
+from perfrules.core._derive import compute as derive_compute
+from perfrules.core._derive import text_of as derive_text
 from perfrules.core._exact import show, show_dec
+from perfrules.core._formula_eval import FormulaZeroDivision
 from perfrules.model import (
     DEFAULT_GRADES,
     Actuals,
     ExecutionBase,
+    Formula,
     ExecutionPolicy,
     Indicator,
     IndicatorActual,
@@ -305,6 +310,7 @@ def validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
             c.add("unknown-indicator", ("indicators", given.id),
                   en=f"actual given for {given.id!r}, which is not an indicator of spec {meta.id!r}",
                   zh=f"指标“{given.id}”不在规范“{meta.id}”中", suggestion=suggest(given.id, spec_ids))  # fmt: skip
+    env = amount_env(actuals)
     amount_names = [a.name for a in actuals.amounts]
     for amt in actuals.amounts:
         if amt.value < 0:
@@ -316,13 +322,15 @@ def validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
         act = actuals.indicator(ind.id)
         path: PathKey = ("indicators", ind.id)
         if ind.derive is not None:
+            f_zh, f_en = derive_text(ind.derive)
             if act is not None and act.value is not None:
                 c.add("derived-value", (*path, "value"),
-                      en=f"indicator {ind.id!r} is computed from amounts "
-                      f"{ind.derive.numerator!r}/{ind.derive.denominator!r}; do not type its value in",
-                      zh=f"指标“{ind.name}”由金额{ind.derive.numerator}/{ind.derive.denominator}计算得出，不应填写 value")  # fmt: skip
-            for role, name in (("numerator", ind.derive.numerator), ("denominator", ind.derive.denominator)):
-                if name not in amount_names:
+                      en=f"indicator {ind.id!r} is computed from amounts ({f_en}); do not type its value in",
+                      zh=f"指标“{ind.name}”由金额计算得出（{f_zh}），不应填写 value")  # fmt: skip
+            missing = False
+            for role, name in names_of(ind.derive):
+                if name not in env:
+                    missing = True
                     close = suggest(name, amount_names)
                     if close is not None:  # point at the likely misspelling in the actuals
                         c.add("missing-amount", ("amounts", close),
@@ -334,10 +342,18 @@ def validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
                               en=f"indicator {ind.id!r} needs amount {name!r} ({role}), which the actuals do not give",
                               zh=f"指标“{ind.name}”需要金额“{name}”，实际完成值文件 [amounts] 中没有")  # fmt: skip
                     continue
-                if role == "denominator" and actuals.amount(name) == 0:
+                if role == "denominator" and env[name] == 0:
                     c.add("zero-denominator", ("amounts", name),
                           en=f"amount {name!r} is 0 and divides indicator {ind.id!r}",
                           zh=f"金额“{name}”为0，无法作为指标“{ind.name}”的分母")  # fmt: skip
+                    missing = True
+            if not missing and isinstance(ind.derive, Formula):
+                try:
+                    derive_compute(ind.derive, env)
+                except FormulaZeroDivision as exc:
+                    c.add("zero-denominator", ("amounts",),
+                          en=f"indicator {ind.id!r}: in {f_en}, the divisor {exc.divisor_text} is 0 with these amounts",
+                          zh=f"指标“{ind.name}”：公式 {f_zh} 中的除数 {exc.divisor_text} 按本年金额为0，无法计算")  # fmt: skip
             continue
         if act is None:
             c.add("missing-actual", ("indicators",),

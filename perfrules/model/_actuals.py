@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import attrs
 
+from perfrules.model._formula import Formula
 from perfrules.model._source import SourceMap
 
 
@@ -40,6 +41,14 @@ class Amount:
 
 
 @attrs.frozen(kw_only=True)
+class Deduction:
+    """扣减分数: points deducted by hand from an indicator, always with a reason."""
+
+    points: Decimal
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
 class IndicatorActual:
     """The 实际完成值 of one indicator.
 
@@ -55,6 +64,35 @@ class IndicatorActual:
     score: Decimal | None = None
     text: str | None = None
     note: str | None = None
+    not_applicable: str | None = None  # 不适用: the reason; the indicator is dropped and the rest rescaled
+    deductions: tuple[Deduction, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class BonusAward:
+    """加分: points awarded under a spec's bonus item, with the reason."""
+
+    id: str
+    points: Decimal
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class VetoTrigger:
+    """一票否决 triggered: the veto's id and what happened."""
+
+    id: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class Figure:
+    """A figure a report states (``stated``, e.g. "69.22%") and the formula that recomputes it."""
+
+    name: str
+    formula: Formula
+    stated: str
+    label: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -64,6 +102,9 @@ class Actuals:
     indicators: tuple[IndicatorActual, ...]
     budget: BudgetAmounts | None = None
     amounts: tuple[Amount, ...] = ()
+    bonus: tuple[BonusAward, ...] = ()
+    vetoes: tuple[VetoTrigger, ...] = ()
+    figures: tuple[Figure, ...] = ()
     spec: str | None = None  # the spec id these actuals belong to (checked when given)
     year: int | None = None
     label: str | None = None

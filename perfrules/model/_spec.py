@@ -12,6 +12,7 @@ from typing import ClassVar, TypeAlias
 
 import attrs
 
+from perfrules.model._formula import Formula
 from perfrules.model._source import SourceMap
 from perfrules.model._target import QuantitativeTarget
 
@@ -106,9 +107,77 @@ class Qualitative:
     name: ClassVar[str] = "qualitative"
 
 
-Method: TypeAlias = Ratio | InverseRatio | LinearOvershoot | Qualitative
-METHODS: dict[str, type[Ratio] | type[InverseRatio] | type[LinearOvershoot] | type[Qualitative]] = {
-    m.name: m for m in (Ratio, InverseRatio, LinearOvershoot, Qualitative)
+class PartialStep(enum.Enum):
+    """How a part of a step counts in step deductions."""
+
+    FLOOR = "floor"  # only whole steps deduct (每超过一个百分点扣…: 1.5 points over → 1 step)
+    CEIL = "ceil"  # any started step deducts in full
+    PROPORTIONAL = "proportional"  # deduct pro rata (1.5 points over → 1.5 steps)
+
+
+@attrs.frozen(kw_only=True)
+class StepDeduction:
+    """每超过/低于 ``per`` 扣 ``deduct`` 分，扣完为止.
+
+    The distance from the target counts in the direction the comparator sets:
+    above a ≤/< target, below a ≥/> target, either side of an = target.
+    ``per`` is in the target's unit (percentage points for a % target).
+    """
+
+    name: ClassVar[str] = "step"
+    per: Decimal
+    deduct: Decimal
+    partial: PartialStep = PartialStep.FLOOR
+
+
+class BandBasis(enum.Enum):
+    """What a band table is read against."""
+
+    ACTUAL = "actual"  # the actual value, in the target's unit
+    DEVIATION = "deviation"  # |actual − target| ÷ target × 100 (percent), symmetric around the target
+
+
+@attrs.frozen(kw_only=True)
+class Band:
+    """One row of a band table: values in [min, max) (edges as declared) score ``score`` points."""
+
+    score: Decimal
+    min: Decimal | None = None  # None: unbounded below
+    max: Decimal | None = None  # None: unbounded above
+    min_inclusive: bool = True
+    max_inclusive: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class Bands:
+    """区间计分: "≥90% 计5分；80%（含）-90% 计4分；…；低于60%不得分"."""
+
+    name: ClassVar[str] = "bands"
+    bands: tuple[Band, ...]
+    on: BandBasis = BandBasis.ACTUAL
+
+
+@attrs.frozen
+class RateTimesWeight:
+    """Score = rate × weight (a % actual as its share; capped at the weight), met or not."""
+
+    name: ClassVar[str] = "rate"
+
+
+@attrs.frozen(kw_only=True)
+class PerOccurrence:
+    """每出现一例扣 ``deduct`` 分，扣完为止: the actual is a count of occurrences."""
+
+    name: ClassVar[str] = "per_occurrence"
+    deduct: Decimal
+
+
+Method: TypeAlias = (
+    Ratio | InverseRatio | LinearOvershoot | Qualitative | StepDeduction | Bands | RateTimesWeight | PerOccurrence
+)
+METHODS: dict[str, type[Method]] = {
+    m.name: m
+    for m in (Ratio, InverseRatio, LinearOvershoot, Qualitative, StepDeduction, Bands, RateTimesWeight, PerOccurrence)
 }
 
 
@@ -139,13 +208,25 @@ class Rounding:
 
 
 @attrs.frozen(kw_only=True)
+class OvershootDeduction:
+    """按照偏离度适度调减分值: above ``threshold`` × target, every further ``per`` × target deducts ``deduct``."""
+
+    threshold: Decimal  # a multiple of the target, e.g. 1.3
+    per: Decimal  # a share of the target, e.g. 0.1 (every further 10 % of the target)
+    deduct: Decimal  # points per step
+    partial: PartialStep = PartialStep.FLOOR
+
+
+@attrs.frozen(kw_only=True)
 class Policy:
     """Declared choices where local practice differs (never hard-coded ``if``s)."""
 
     negative: NegativeRule = NegativeRule.INVERSE_RATIO
     equal_above: EqualAbove = EqualAbove.FULL
     overshoot_warning: Decimal | None = Decimal("1.3")
+    overshoot_deduction: OvershootDeduction | None = None
     qualitative_default: QualitativeDefault = QualitativeDefault.TIER_TOP
+    total_cap: bool = True  # bonus points never lift the total above meta.total
 
 
 @attrs.frozen(kw_only=True)
@@ -205,6 +286,14 @@ class Derivation:
 
 
 @attrs.frozen(kw_only=True)
+class RuleSource:
+    """A rule's source as a spec declares it: document (with number) and the rule text."""
+
+    document: str
+    text: str = ""
+
+
+@attrs.frozen(kw_only=True)
 class Indicator:
     """A 三级 indicator: weight (分值), target (年度指标值) and scoring method."""
 
@@ -215,7 +304,8 @@ class Indicator:
     target: QuantitativeTarget | None = None
     target_text: str | None = None  # 年度指标值 as the form words it
     method: Method | None = None  # None: the spec's default for the target
-    derive: Derivation | None = None
+    derive: Derivation | Formula | None = None
+    rule: RuleSource | None = None  # the rule text and document this indicator's scoring follows
     note: str | None = None  # 指标解释 / remarks, informational
     source: str | None = None  # where the indicator comes from (document, 绩效目标表), informational
 
@@ -236,12 +326,57 @@ class Indicator:
 
 @attrs.frozen(kw_only=True)
 class BudgetExecution:
-    """The budget-execution block (预算执行率) and how it scores."""
+    """The budget-execution block (预算执行率) and how it scores.
+
+    ``method`` (bands or steps on the rate in %, against a 100% target)
+    replaces ``policy`` when given.
+    """
 
     weight: Decimal = Decimal(10)
     policy: ExecutionPolicy = ExecutionPolicy.PROPORTIONAL
     base: ExecutionBase = ExecutionBase.FULL_YEAR
     name: str = "预算执行率"
+    method: Bands | StepDeduction | None = None
+    rule: RuleSource | None = None
+
+
+@attrs.frozen(kw_only=True)
+class BonusItem:
+    """加分项: extra points up to ``cap``, each award with a reason in the actuals."""
+
+    id: str
+    name: str
+    cap: Decimal
+    rule: RuleSource | None = None
+
+
+class VetoEffect(enum.Enum):
+    """What a triggered veto (一票否决) does."""
+
+    ZERO = "zero"  # the total becomes 0
+    GRADE = "grade"  # the grade becomes ``grade`` (e.g. 差) whatever the total
+
+
+@attrs.frozen(kw_only=True)
+class Veto:
+    """一票否决: a condition that, when the actuals trigger it, sets the total or the grade."""
+
+    id: str
+    name: str
+    effect: VetoEffect = VetoEffect.GRADE
+    grade: str | None = None  # for effect = grade: the grade it imposes (default: the lowest band)
+    rule: RuleSource | None = None
+
+
+@attrs.frozen(kw_only=True)
+class FrameworkInfo:
+    """Which shared framework (and which dated version of it) a spec was built from, and why."""
+
+    id: str
+    title: str
+    file: str | None = None
+    version: str | None = None  # the validity period chosen, e.g. "2024" or "2021–2023"
+    reason: str | None = None  # why that version: "in force for 2024"
 
 
 @attrs.frozen(kw_only=True)
@@ -256,6 +391,9 @@ class Spec:
     rounding: Rounding = Rounding()
     grades: tuple[GradeBand, ...] = DEFAULT_GRADES
     tiers: tuple[Tier, ...] = DEFAULT_TIERS
+    bonus: tuple[BonusItem, ...] = ()
+    vetoes: tuple[Veto, ...] = ()
+    framework: FrameworkInfo | None = attrs.field(default=None, eq=False)
     source: SourceMap | None = attrs.field(default=None, eq=False, repr=False)
 
     def indicator(self, indicator_id: str) -> Indicator:

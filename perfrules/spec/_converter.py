@@ -16,11 +16,15 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from perfrules._suggest import suggest
+from perfrules.model._formula import Formula, FormulaError
 from perfrules.model import (
     METHODS,
     Actuals,
     Amount,
+    BonusAward,
     Comparator,
+    Figure,
+    VetoTrigger,
     IndicatorActual,
     Method,
     Policy,
@@ -177,18 +181,27 @@ class _RawTarget:
 _CMP_ALIASES = {"≥", ">=", "≧", "＞=", "⩾", ">", "＞", "≤", "<=", "≦", "＜=", "⩽", "<", "＜", "=", "＝", "=="}
 
 
+def _formula(value: object, _: Any) -> Formula:
+    if not isinstance(value, str):
+        raise _expected(value, str)
+    try:
+        return Formula.parse(value)
+    except FormulaError as exc:
+        at = f" (column {exc.column} of the formula)" if exc.column else ""
+        at_zh = f"（公式第{exc.column}个字符处）" if exc.column else ""
+        raise ValueProblem(f"formula {value!r}: {exc.en}{at}", f"公式“{value}”：{exc.zh}{at_zh}", exc.suggestion) from None
+
+
 def _method(value: object, _: Any) -> Method:
+    params: dict[str, Any] = {}
     if isinstance(value, dict):
         if "name" not in value:
             raise ValueProblem(
                 f"a method table needs a name, one of: {', '.join(METHODS)}",
                 f"计分方法表须有 name，可选：{'、'.join(METHODS)}",
             )
-        name = value["name"]
-        extra = sorted(set(value) - {"name"})
-        if extra:
-            raise cattrs.ForbiddenExtraKeysError("", METHODS.get(str(name), METHODS["ratio"]), set(extra))
-        value = name
+        params = {k: v for k, v in value.items() if k != "name"}
+        value = value["name"]
     if not isinstance(value, str):
         raise _expected(value, str)
     cls = METHODS.get(value)
@@ -198,12 +211,23 @@ def _method(value: object, _: Any) -> Method:
             f"未知的计分方法“{value}”；可选：{'、'.join(METHODS)}",
             suggest(value, METHODS),
         )
-    return cls()
+    required = [f.name for f in attrs.fields(cls) if f.default is attrs.NOTHING]
+    if not params and required:
+        keys = ", ".join(f"{k} = …" for k in required)
+        raise ValueProblem(
+            f"method {value!r} needs parameters: write method = {{ name = \"{value}\", {keys} }}",
+            f"计分方法“{value}”需要参数：method = {{ name = \"{value}\", {keys} }}",
+        )
+    return converter.structure(params, cls)
 
 
-def _keyed(cls: type[Any], shorthand: str) -> Any:
-    """Structure ``{key: number | table}`` into a tuple of ``cls`` with the key as ``id``/``name``."""
-    key_field = "id" if cls is IndicatorActual else "name"
+def _keyed(cls: type[Any], shorthand: str | None) -> Any:
+    """Structure ``{key: value | table}`` into a tuple of ``cls`` with the key as ``id``/``name``.
+
+    A plain value is shorthand for ``{shorthand = value}``; with no shorthand
+    every entry must be a table.
+    """
+    key_field = "id" if "id" in attrs.fields_dict(cls) else "name"
 
     def hook(value: object, _: Any) -> tuple[Any, ...]:
         if not isinstance(value, dict):
@@ -211,7 +235,10 @@ def _keyed(cls: type[Any], shorthand: str) -> Any:
         out: list[Any] = []
         errors: list[Exception] = []
         for key, item in value.items():
-            data = {shorthand: item} if not isinstance(item, dict) else dict(item)
+            if not isinstance(item, dict) and shorthand is None:
+                errors.append(AtKey(key, [_expected(item, dict)]))
+                continue
+            data: dict[str, Any] = dict(item) if isinstance(item, dict) else {str(shorthand): item}
             if key_field in data:
                 errors.append(AtKey(key, [ValueProblem(
                     f"{key_field!r} is given by this entry's key ({key!r}); remove it",
@@ -268,6 +295,10 @@ def _make_converter() -> cattrs.Converter:
         lambda t: t == tuple[IndicatorActual, ...], _keyed(IndicatorActual, "value")
     )
     conv.register_structure_hook_func(lambda t: t == tuple[Amount, ...], _keyed(Amount, "value"))
+    conv.register_structure_hook_func(lambda t: t == tuple[BonusAward, ...], _keyed(BonusAward, "points"))
+    conv.register_structure_hook_func(lambda t: t == tuple[VetoTrigger, ...], _keyed(VetoTrigger, "reason"))
+    conv.register_structure_hook_func(lambda t: t == tuple[Figure, ...], _keyed(Figure, None))
+    conv.register_structure_hook(Formula, _formula)
 
     def attrs_factory(cls: type[Any]) -> Any:
         target = QuantitativeTarget if cls is _RawTarget else cls
@@ -293,9 +324,19 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(Decimal, _unstructure_decimal)
     conv.register_unstructure_hook_func(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value)
     conv.register_unstructure_hook(QuantitativeTarget, str)
-    conv.register_unstructure_hook_func(lambda t: t in METHODS.values(), lambda m: m.name)
+    def unstructure_method(method: Any) -> Any:
+        fields = attrs.fields(type(method))
+        if not fields:
+            return method.name  # a method without parameters is written as its name
+        return {"name": method.name, **make_dict_unstructure_fn(type(method), conv, _cattrs_omit_if_default=True)(method)}
+
+    conv.register_unstructure_hook_func(lambda t: t in METHODS.values(), unstructure_method)
     conv.register_unstructure_hook_func(lambda t: t == tuple[IndicatorActual, ...], _unkeyed(conv, "id"))
     conv.register_unstructure_hook_func(lambda t: t == tuple[Amount, ...], _unkeyed(conv, "name"))
+    conv.register_unstructure_hook_func(lambda t: t == tuple[BonusAward, ...], _unkeyed(conv, "id"))
+    conv.register_unstructure_hook_func(lambda t: t == tuple[VetoTrigger, ...], _unkeyed(conv, "id"))
+    conv.register_unstructure_hook_func(lambda t: t == tuple[Figure, ...], _unkeyed(conv, "name"))
+    conv.register_unstructure_hook(Formula, str)
     conv.register_unstructure_hook(
         Policy,
         make_dict_unstructure_fn(
