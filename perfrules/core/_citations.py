@@ -4,7 +4,9 @@
 stored published source), ``recalled`` (the clause as we recall it; the
 official text was not available to check it word for word — verify before
 citing it in a formal report), ``practice`` (what production systems do; no
-document number), ``inferred`` (derived from published scores).
+document number), ``inferred`` (derived from published scores), ``declared``
+(a rule the spec itself declares, such as its bonus items and vetoes; the
+spec's own ``rule`` table names the document).
 """
 
 from __future__ import annotations
@@ -106,3 +108,64 @@ ALL: tuple[Citation, ...] = (
     OVERSHOOT,
     CAP,
 )
+
+YUEYANG = "部门整体支出绩效评价共性指标体系（如岳阳市部门整体支出绩效自评表）"
+
+STEP = Citation(
+    id="step",
+    document=YUEYANG,
+    text="以100%为标准。在职人员控制率≦100%，计5分；每超过一个百分点扣0.5分，扣完为止。"
+    "（“三公经费”控制率≦100%，计6分；每超过一个百分点扣1分，扣完为止。）",
+    status="verified",
+)
+BANDS = Citation(
+    id="bands",
+    document=YUEYANG,
+    text="重点支出安排率≥90%，计5分；80%（含）-90%，计4分；70%（含）-80%，计3分；60%（含）-70%，计2分；低于60%不得分。",
+    status="verified",
+)
+RATE = Citation(
+    id="rate",
+    document="部门考核表计分办法（如一般公共预算支出实际完成率）",
+    text="一般公共预算支出实际完成率=本年一般公共预算支出完成数*100%/本年一般公共预算支出年初预算数……按完成比例计算得分，满分为止。",
+    status="verified",
+)
+PER_OCCURRENCE = Citation(
+    id="per_occurrence",
+    document=YUEYANG,
+    text="以上情况每出现一例不符合要求的扣1分，扣完为止。",
+    status="verified",
+)
+MANUAL_DEDUCTION = Citation(
+    id="manual_deduction",
+    document="省级预算绩效管理系统自评表“扣减分数”栏（生产实践，无文号）",
+    text="扣减分数须注明原因，从该指标得分中扣减，扣完为止。",
+    status="practice",
+)
+NOT_APPLICABLE = Citation(
+    id="not_applicable",
+    document="项目支出绩效自评表填表说明（旧版自评表）",
+    text="对于不适用部分评价对象的评价指标，不考核该指标，用适用指标得分汇总后按百分制对该项目折算计分。",
+    status="verified",
+)
+OVERSHOOT_DEDUCTION = Citation(
+    id="overshoot_deduction",
+    document=f"{CY2020_10}第十六条",
+    text="对完成值高于指标值较多的，要分析原因，如果是由于年初指标值设定明显偏低造成的，要按照偏离度适度调减分值。"
+    "（调减的起点、步长和分值由规范 policy.overshoot_deduction 声明。）",
+    status="recalled",
+)
+BONUS = Citation(
+    id="bonus",
+    document="规范声明的加分项",
+    text="加分项按规范声明的上限计分，须注明加分理由；总分是否可超过满分由规范 policy.total_cap 声明。",
+    status="declared",
+)
+VETO = Citation(
+    id="veto",
+    document="规范声明的一票否决事项",
+    text="发生一票否决事项的，按规范声明将总分记为0分或将等级定为规定等级。",
+    status="declared",
+)
+
+ALL = (*ALL, STEP, BANDS, RATE, PER_OCCURRENCE, MANUAL_DEDUCTION, NOT_APPLICABLE, OVERSHOOT_DEDUCTION, BONUS, VETO)

@@ -17,7 +17,7 @@ from perfrules._version import __version__
 from perfrules.core._citations import Citation
 from perfrules.core._exact import exact_str
 from perfrules.core._result import Evaluation, ScoreWarning, Step
-from perfrules.model import format_decimal
+from perfrules.model import RuleSource, format_decimal
 
 DOCUMENT_SCHEMA = "perfrules.evaluation"
 DOCUMENT_SCHEMA_VERSION = 1
@@ -47,6 +47,10 @@ def _warning(w: ScoreWarning) -> dict[str, Any]:
         "en": w.en,
         "citation": _citation(w.citation) if w.citation is not None else None,
     }
+
+
+def _rule(rule: RuleSource | None) -> dict[str, str] | None:
+    return None if rule is None else {"document": rule.document, "text": rule.text}
 
 
 def to_document(ev: Evaluation) -> dict[str, Any]:
@@ -86,6 +90,7 @@ def to_document(ev: Evaluation) -> dict[str, Any]:
             "reason_en": be.reason_en,
             "citation": _citation(be.citation),
             "steps": _steps(be.steps),
+            "rule": _rule(be.rule),
             "lines": [
                 {
                     "name": li.name,
@@ -118,6 +123,8 @@ def to_document(ev: Evaluation) -> dict[str, Any]:
                 "citation": _citation(r.citation),
                 "steps": _steps(r.steps),
                 "warnings": [_warning(w) for w in r.warnings],
+                "applicable": r.applicable,
+                "rule": _rule(r.rule),
             }
             for r in ev.indicators
         ],
@@ -130,6 +137,7 @@ def to_document(ev: Evaluation) -> dict[str, Any]:
                 "weight": _d(c.weight),
                 "score": _d(c.score),
                 "lost": _d(c.lost),
+                "applicable_weight": _d(c.applicable_weight),
             }
             for c in ev.categories
         ],
@@ -138,6 +146,20 @@ def to_document(ev: Evaluation) -> dict[str, Any]:
         "lost": _d(ev.lost),
         "grade": ev.grade,
         "grade_steps": _steps(ev.grade_steps),
+        "total_steps": _steps(ev.total_steps),
+        "bonus": [
+            {"id": b.id, "name": b.name, "cap": _d(b.cap), "points": _d(b.points), "reason": b.reason} for b in ev.bonus
+        ],
+        "vetoes": [{"id": v.id, "name": v.name, "effect": v.effect, "reason": v.reason} for v in ev.vetoes],
+        "framework": None
+        if ev.framework is None
+        else {
+            "id": ev.framework.id,
+            "title": ev.framework.title,
+            "file": ev.framework.file,
+            "version": ev.framework.version,
+            "reason": ev.framework.reason,
+        },
         "warnings": [_warning(w) for w in ev.warnings],
     }
 

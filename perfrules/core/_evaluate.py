@@ -13,6 +13,7 @@ from perfrules.core._derive import text_of as derive_text
 from perfrules.core._digest import spec_sha256
 from perfrules.core._exact import round_half_up, show, show_dec, show_percent
 from perfrules.core._result import (
+    BonusResult,
     BudgetExecutionResult,
     BudgetLineResult,
     CategoryResult,
@@ -20,10 +21,35 @@ from perfrules.core._result import (
     IndicatorResult,
     ScoreWarning,
     Step,
+    VetoResult,
 )
-from perfrules.core._scoring import Scored, score_budget_execution, score_qualitative, score_quantitative
+from perfrules.core._scoring import (
+    Scored,
+    count_steps,
+    score_bands,
+    score_budget_execution,
+    score_per_occurrence,
+    score_qualitative,
+    score_quantitative,
+    score_rate,
+    score_step,
+    with_deductions,
+)
 from perfrules.core._validate import validate_actuals, validate_spec
-from perfrules.model import Actuals, Indicator, InverseRatio, LinearOvershoot, NegativeRule, Spec
+from perfrules.model import (
+    Actuals,
+    Bands,
+    Indicator,
+    InverseRatio,
+    LinearOvershoot,
+    NegativeRule,
+    PerOccurrence,
+    QuantitativeTarget,
+    RateTimesWeight,
+    Spec,
+    StepDeduction,
+    VetoEffect,
+)
 
 
 def check(spec: Spec, actuals: Actuals | None = None) -> None:
@@ -50,11 +76,20 @@ def evaluate(spec: Spec, actuals: Actuals) -> Evaluation:
         budget_result = _score_budget(spec, actuals)
 
     categories = _subtotals(spec, results)
-    raw_total = sum((c.score for c in categories if c.parent is None), Decimal(0))
-    if budget_result is not None:
-        raw_total += budget_result.score
-    total = round_half_up(Fraction(raw_total), spec.rounding.total)
+    total, total_steps, bonus, vetoes = _total(spec, actuals, results, categories, budget_result)
     grade, grade_steps = _grade(spec, total)
+    veto_grades = [v for v in spec.vetoes if v.id in {r.id for r in vetoes} and v.effect is VetoEffect.GRADE]
+    if veto_grades:
+        lowest = spec.grades[-1].name
+        imposed = [v.grade or lowest for v in veto_grades]
+        order = [g.name for g in spec.grades]
+        worst = max(imposed, key=order.index)
+        grade_steps = (*grade_steps, Step(
+            kind="policy",
+            zh=f"一票否决（{'、'.join(v.name for v in veto_grades)}）：等级定为“{worst}”",
+            en=f"veto ({', '.join(v.id for v in veto_grades)}): grade set to {worst!r}",
+        ))  # fmt: skip
+        grade = worst
 
     warnings = tuple(w for r in results for w in r.warnings)
     policies = (
@@ -85,7 +120,74 @@ def evaluate(spec: Spec, actuals: Actuals) -> Evaluation:
         grade_steps=grade_steps,
         warnings=warnings,
         policies=policies,
+        total_steps=total_steps,
+        bonus=bonus,
+        vetoes=vetoes,
+        framework=spec.framework,
     )
+
+
+def _total(
+    spec: Spec,
+    actuals: Actuals,
+    results: tuple[IndicatorResult, ...],
+    categories: tuple[CategoryResult, ...],
+    budget: BudgetExecutionResult | None,
+) -> tuple[Decimal, tuple[Step, ...], tuple[BonusResult, ...], tuple[VetoResult, ...]]:
+    """The total: Σ subtotals (+ budget), rescaled for 不适用, + bonus, capped, vetoed, rounded."""
+    meta = spec.meta
+    steps: list[Step] = []
+    parts = [(c.name, c.score) for c in categories if c.parent is None]
+    if budget is not None:
+        parts.append((budget.name, budget.score))
+    raw = sum((Fraction(s) for _, s in parts), Fraction(0))
+    steps.append(Step(kind="formula",
+                      zh="总分 = " + " + ".join(f"{n}{show_dec(s)}" for n, s in parts) + f" = {show(raw, 6)}",
+                      en="total = " + " + ".join(show_dec(s) for _, s in parts) + f" = {show(raw, 6)}"))  # fmt: skip
+    dropped = [r for r in results if not r.applicable]
+    if dropped:
+        na_weight = sum((Fraction(r.weight) for r in dropped), Fraction(0))
+        base = Fraction(meta.total) - na_weight
+        scaled = raw / base * Fraction(meta.total)
+        names = "、".join(r.name for r in dropped)
+        steps.append(Step(kind="formula",
+                          zh=f"不适用指标（{names}，分值合计{show(na_weight)}分）不考核，按百分制折算："
+                          f"{show(raw, 6)} ÷ {show(base)} × {show_dec(meta.total)} = {show(scaled, 6)}",
+                          en=f"not applicable ({', '.join(r.id for r in dropped)}, weight {show(na_weight)}): rescaled "
+                          f"{show(raw, 6)} / {show(base)} × {show_dec(meta.total)} = {show(scaled, 6)}"))  # fmt: skip
+        steps.append(Step(kind="rule", zh=f"依据：{cite.NOT_APPLICABLE}",
+                          en=f"rule: {cite.NOT_APPLICABLE.document} [{cite.NOT_APPLICABLE.id}]"))  # fmt: skip
+        raw = scaled
+    bonus: list[BonusResult] = []
+    for award in actuals.bonus:
+        item = next(b for b in spec.bonus if b.id == award.id)
+        bonus.append(BonusResult(id=item.id, name=item.name, cap=item.cap, points=award.points, reason=award.reason))
+        raw += Fraction(award.points)
+        src = item.rule.document if item.rule else cite.BONUS.document
+        steps.append(Step(kind="formula",
+                          zh=f"加分项“{item.name}”加{show_dec(award.points)}分（上限{show_dec(item.cap)}分）：{award.reason}（{src}）",
+                          en=f"bonus {item.id!r}: +{show_dec(award.points)} (cap {show_dec(item.cap)}): {award.reason}"))  # fmt: skip
+    if bonus and spec.policy.total_cap and raw > Fraction(meta.total):
+        steps.append(Step(kind="clamp", zh=f"加分后{show(raw, 6)}分超过满分，按{show_dec(meta.total)}分计（policy.total_cap）",
+                          en=f"{show(raw, 6)} exceeds the full score; capped at {show_dec(meta.total)} (policy.total_cap)"))  # fmt: skip
+        raw = Fraction(meta.total)
+    vetoes: list[VetoResult] = []
+    for trig in actuals.vetoes:
+        veto = next(v for v in spec.vetoes if v.id == trig.id)
+        vetoes.append(VetoResult(id=veto.id, name=veto.name, effect=veto.effect.value, reason=trig.reason))
+        src = veto.rule.document if veto.rule else cite.VETO.document
+        if veto.effect is VetoEffect.ZERO:
+            steps.append(Step(kind="policy", zh=f"一票否决“{veto.name}”：{trig.reason}；总分记为0分（{src}）",
+                              en=f"veto {veto.id!r}: {trig.reason}; the total is 0"))  # fmt: skip
+            raw = Fraction(0)
+        else:
+            steps.append(Step(kind="policy", zh=f"一票否决“{veto.name}”：{trig.reason}；等级按规定确定（{src}）",
+                              en=f"veto {veto.id!r}: {trig.reason}; the grade is imposed"))  # fmt: skip
+    total = round_half_up(raw, spec.rounding.total)
+    if Fraction(total) != raw:
+        steps.append(Step(kind="round", zh=f"总分按四舍五入保留到{show_dec(spec.rounding.total)}：{show(raw, 6)} → {show_dec(total)}",
+                          en=f"total rounded half-up to {show_dec(spec.rounding.total)}: {show(raw, 6)} → {show_dec(total)}"))  # fmt: skip
+    return total, tuple(steps), tuple(bonus), tuple(vetoes)
 
 
 def _category_path(spec: Spec, category_id: str) -> tuple[str, ...]:
@@ -98,8 +200,25 @@ def _category_path(spec: Spec, category_id: str) -> tuple[str, ...]:
     return tuple(path)
 
 
+def _not_applicable(spec: Spec, ind: Indicator, reason: str, note: str | None) -> IndicatorResult:
+    c = cite.NOT_APPLICABLE
+    return IndicatorResult(
+        id=ind.id, name=ind.name, category=ind.category, category_path=_category_path(spec, ind.category),
+        weight=ind.weight, target=ind.target_display, actual="不适用", actual_value=None, tier=None,
+        method="not_applicable", met=None, score=Decimal(0), citation=c, note=note, applicable=False, rule=ind.rule,
+        steps=(
+            Step(kind="input", zh=f"不适用：{reason}", en=f"not applicable: {reason}"),
+            Step(kind="policy", zh=f"不考核该指标（分值{show_dec(ind.weight)}分），其余指标得分按百分制折算",
+                 en=f"not scored (weight {show_dec(ind.weight)}); the total is rescaled over the applicable weight"),
+            Step(kind="rule", zh=f"依据：{c}", en=f"rule: {c.document} [{c.id}]"),
+        ),
+    )  # fmt: skip
+
+
 def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorResult:
     act = actuals.indicator(ind.id)
+    if act is not None and act.not_applicable is not None:
+        return _not_applicable(spec, ind, act.not_applicable, act.note)
     text = act.text if act is not None else None
     warnings: list[ScoreWarning] = []
     actual_value: Fraction | None = None
@@ -150,21 +269,8 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
             assert act is not None and act.value is not None  # guaranteed by validate_actuals
             actual_value = Fraction(act.value)
             actual_display = text or f"{show_dec(act.value)}{target.unit}"
-        method: NegativeRule | None = None  # a per-indicator negative rule overrides policy.negative
-        if isinstance(ind.method, LinearOvershoot):
-            method = NegativeRule.LINEAR_OVERSHOOT
-        elif isinstance(ind.method, InverseRatio):
-            method = NegativeRule.INVERSE_RATIO
-        scored = score_quantitative(
-            weight=ind.weight,
-            target=target,
-            actual=actual_value,
-            actual_text=actual_display if ind.derive else f"{show(actual_value)}{target.unit}",
-            method=method,
-            negative_rule=spec.policy.negative,
-            equal_above=spec.policy.equal_above,
-            rounding=spec.rounding,
-        )
+        scored = _score_quantitative(spec, ind, target, actual_value,
+                                     actual_display if ind.derive else f"{show(actual_value)}{target.unit}")  # fmt: skip
         ratio_limit = spec.policy.overshoot_warning
         if (
             ratio_limit is not None
@@ -198,7 +304,13 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
                 "yet the completion ratio still gives full marks; review how the target is worded",
                 citation=scored.citation,
             ))  # fmt: skip
+    if act is not None and act.deductions:
+        items = [(Fraction(d.points), d.reason, d.reason) for d in act.deductions]
+        scored = with_deductions(scored, ind.weight, spec.rounding.score, items, cite.MANUAL_DEDUCTION)
     steps = tuple(derive_steps) + scored.steps
+    if ind.rule is not None:
+        steps = (*steps, Step(kind="rule", zh=f"本指标计分依据（规范声明）：{ind.rule.document}{'：' + ind.rule.text if ind.rule.text else ''}",
+                              en=f"this indicator's rule (declared by the spec): {ind.rule.document}"))  # fmt: skip
     return IndicatorResult(
         id=ind.id,
         name=ind.name,
@@ -218,7 +330,48 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
         reason_en=scored.reason_en,
         note=act.note if act is not None else None,
         warnings=tuple(warnings),
+        rule=ind.rule,
     )
+
+
+def _score_quantitative(
+    spec: Spec, ind: Indicator, target: QuantitativeTarget, actual: Fraction, actual_text: str
+) -> Scored:
+    """Dispatch on the indicator's method; apply a declared overshoot deduction to ratio scoring."""
+    m = ind.method
+    common = {"weight": ind.weight, "target": target, "actual": actual, "actual_text": actual_text,
+              "rounding": spec.rounding}  # fmt: skip
+    if isinstance(m, StepDeduction):
+        return score_step(method=m, **common)  # type: ignore[arg-type]
+    if isinstance(m, Bands):
+        return score_bands(method=m, **common)  # type: ignore[arg-type]
+    if isinstance(m, RateTimesWeight):
+        return score_rate(**common)  # type: ignore[arg-type]
+    if isinstance(m, PerOccurrence):
+        return score_per_occurrence(weight=ind.weight, actual=actual, actual_text=actual_text, method=m,
+                                    rounding=spec.rounding)  # fmt: skip
+    negative: NegativeRule | None = None  # a per-indicator negative rule overrides policy.negative
+    if isinstance(m, LinearOvershoot):
+        negative = NegativeRule.LINEAR_OVERSHOOT
+    elif isinstance(m, InverseRatio):
+        negative = NegativeRule.INVERSE_RATIO
+    scored = score_quantitative(method=negative, negative_rule=spec.policy.negative,
+                                equal_above=spec.policy.equal_above, **common)  # type: ignore[arg-type]
+    od = spec.policy.overshoot_deduction
+    t = Fraction(target.value)
+    if od is not None and target.comparator.direction in ("positive", "equal") and t > 0:
+        ratio = actual / t
+        if ratio > Fraction(od.threshold):
+            n = count_steps(ratio - Fraction(od.threshold), Fraction(od.per), od.partial)
+            points = n * Fraction(od.deduct)
+            if points > 0:
+                zh = (f"实际完成值为指标值的{show(ratio * 100, 2)}%，超过{show(Fraction(od.threshold) * 100)}%，"
+                      f"按偏离度每超出指标值的{show(Fraction(od.per) * 100)}%扣{show_dec(od.deduct)}分（{show(n)}档）")
+                en = (f"actual is {show(ratio * 100, 2)}% of the target, above {show(Fraction(od.threshold) * 100)}%: "
+                      f"{show_dec(od.deduct)} per further {show(Fraction(od.per) * 100)}% ({show(n)} step(s))")  # fmt: skip
+                scored = with_deductions(scored, ind.weight, spec.rounding.score, [(points, zh, en)],
+                                         cite.OVERSHOOT_DEDUCTION)  # fmt: skip
+    return scored
 
 
 def _score_budget(spec: Spec, actuals: Actuals) -> BudgetExecutionResult:
@@ -226,6 +379,10 @@ def _score_budget(spec: Spec, actuals: Actuals) -> BudgetExecutionResult:
     budget = actuals.budget
     assert block is not None and budget is not None
     scored, rate, base = score_budget_execution(block, budget, spec.rounding)
+    steps = scored.steps
+    if block.rule is not None:
+        steps = (*steps, Step(kind="rule", zh=f"本项计分依据（规范声明）：{block.rule.document}{'：' + block.rule.text if block.rule.text else ''}",
+                              en=f"this row's rule (declared by the spec): {block.rule.document}"))  # fmt: skip
     lines = []
     for line in budget.lines:
         line_base = line.initial if block.base.value == "initial" else line.full_year
@@ -246,22 +403,27 @@ def _score_budget(spec: Spec, actuals: Actuals) -> BudgetExecutionResult:
         rate_display=show_percent(rate, spec.rounding.rate_display),
         policy=block.policy.value,
         score=scored.score,
-        steps=scored.steps,
+        steps=steps,
         citation=scored.citation,
         reason=scored.reason,
         reason_en=scored.reason_en,
         lines=tuple(lines),
+        rule=block.rule,
     )
 
 
 def _subtotals(spec: Spec, results: tuple[IndicatorResult, ...]) -> tuple[CategoryResult, ...]:
     scores: dict[str, Decimal] = {}
-    for cat in spec.categories:  # leaves first: sum their indicators
-        scores[cat.id] = sum((r.score for r in results if r.category == cat.id), Decimal(0))
+    applicable: dict[str, Decimal] = {}
+    for cat in spec.categories:  # leaves first: sum their (applicable) indicators
+        mine = [r for r in results if r.category == cat.id]
+        scores[cat.id] = sum((r.score for r in mine), Decimal(0))
+        applicable[cat.id] = sum((r.weight for r in mine if r.applicable), Decimal(0))
     for cat in spec.categories:  # then 一级 categories sum their 二级 children
         kids = [k for k in spec.categories if k.parent == cat.id]
         if kids:
             scores[cat.id] = sum((scores[k.id] for k in kids), Decimal(0))
+            applicable[cat.id] = sum((applicable[k.id] for k in kids), Decimal(0))
     ordered = []
     for top in (c for c in spec.categories if c.parent is None):
         ordered.append(top)
@@ -274,6 +436,7 @@ def _subtotals(spec: Spec, results: tuple[IndicatorResult, ...]) -> tuple[Catego
             parent=c.parent,
             weight=c.weight,
             score=scores[c.id],
+            applicable_weight=applicable[c.id] if applicable[c.id] != c.weight else None,
         )
         for c in ordered
     )

@@ -10,6 +10,7 @@ import attrs
 
 from perfrules._errors import Lang
 from perfrules.core._citations import Citation
+from perfrules.model import FrameworkInfo, RuleSource
 
 StepKind = Literal["input", "compare", "formula", "round", "clamp", "policy", "deduction", "rule"]
 
@@ -64,11 +65,13 @@ class IndicatorResult:
     reason_en: str | None = None
     note: str | None = None  # 偏差原因分析 from the actuals
     warnings: tuple[ScoreWarning, ...] = ()
+    applicable: bool = True  # False: 不适用, dropped and the rest rescaled
+    rule: RuleSource | None = None  # the rule the spec declares for this indicator
 
     @property
     def lost(self) -> Decimal:
-        """Points deducted (扣分): weight − score."""
-        return self.weight - self.score
+        """Points deducted (扣分): weight − score (0 for a not-applicable indicator)."""
+        return self.weight - self.score if self.applicable else Decimal(0)
 
 
 @attrs.frozen(kw_only=True)
@@ -102,6 +105,7 @@ class BudgetExecutionResult:
     reason: str | None = None
     reason_en: str | None = None
     lines: tuple[BudgetLineResult, ...] = ()
+    rule: RuleSource | None = None
 
     @property
     def lost(self) -> Decimal:
@@ -119,11 +123,34 @@ class CategoryResult:
     parent: str | None
     weight: Decimal
     score: Decimal
+    applicable_weight: Decimal | None = None  # weight of the applicable indicators, when some are 不适用
 
     @property
     def lost(self) -> Decimal:
-        """Points deducted in this category."""
-        return self.weight - self.score
+        """Points deducted in this category (of its applicable weight)."""
+        base = self.weight if self.applicable_weight is None else self.applicable_weight
+        return base - self.score
+
+
+@attrs.frozen(kw_only=True)
+class BonusResult:
+    """A 加分项 as awarded."""
+
+    id: str
+    name: str
+    cap: Decimal
+    points: Decimal
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class VetoResult:
+    """A triggered 一票否决 and what it did."""
+
+    id: str
+    name: str
+    effect: str
+    reason: str
 
 
 @attrs.frozen(kw_only=True)
@@ -147,11 +174,15 @@ class Evaluation:
     grade_steps: tuple[Step, ...]
     warnings: tuple[ScoreWarning, ...]
     policies: tuple[tuple[str, str], ...]
+    total_steps: tuple[Step, ...] = ()
+    bonus: tuple[BonusResult, ...] = ()
+    vetoes: tuple[VetoResult, ...] = ()
+    framework: FrameworkInfo | None = None
 
     @property
     def lost(self) -> Decimal:
-        """Points deducted in all: total weight − total."""
-        return self.total_weight - self.total
+        """Points below the full score: total weight − total (never below 0)."""
+        return max(self.total_weight - self.total, Decimal(0))
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
         """The result of the indicator with this id (:class:`KeyError` if none)."""

@@ -17,15 +17,22 @@ from perfrules.core._citations import Citation
 from perfrules.core._exact import places_of, round_half_up, show, show_dec, show_percent
 from perfrules.core._result import Step
 from perfrules.model import (
+    Band,
+    BandBasis,
+    Bands,
     BudgetAmounts,
+    Comparator,
     BudgetExecution,
     EqualAbove,
     ExecutionBase,
     ExecutionPolicy,
     NegativeRule,
+    PartialStep,
+    PerOccurrence,
     QualitativeDefault,
     QuantitativeTarget,
     Rounding,
+    StepDeduction,
     Tier,
 )
 
@@ -265,6 +272,15 @@ def score_budget_execution(
         _step("formula", f"预算执行率 = 全年执行数 ÷ {base_zh} = {show_dec(budget.spent)} ÷ {show_dec(base)} = {show(rate * 100, 6)}%（显示为{pct}）",
               f"execution rate = spent / budget = {show_dec(budget.spent)} / {show_dec(base)} = {show(rate * 100, 6)}% (shown as {pct})"),
     ]  # fmt: skip
+    if block.method is not None:  # bands or steps on the rate in %, against 100%
+        target = QuantitativeTarget(comparator=Comparator.GE, value=Decimal(100), unit="%")
+        kw = {"weight": block.weight, "target": target, "actual": rate * 100, "actual_text": pct, "rounding": rounding}
+        if isinstance(block.method, Bands):
+            scored = score_bands(method=block.method, **kw)  # type: ignore[arg-type]
+        else:
+            scored = score_step(method=block.method, **kw)  # type: ignore[arg-type]
+        scored = attrs.evolve(scored, steps=(*steps, *scored.steps))
+        return scored, rate, base
     capped = rate
     if rate > 1:
         capped = Fraction(1)
@@ -285,3 +301,166 @@ def score_budget_execution(
                      why_zh=f"预算执行率{pct}，未达到100%，{how_zh}",
                      why_en=f"execution rate {pct} is below 100%; {how_en}")  # fmt: skip
     return scored, rate, base
+
+
+# ---------------------------------------------------------------------------
+# The rule catalogue: steps, bands, rate × weight, per occurrence, deductions.
+
+
+def count_steps(distance: Fraction, per: Fraction, partial: PartialStep) -> Fraction:
+    """How many steps of size ``per`` a ``distance`` ≥ 0 makes under the declared partial-step rule."""
+    steps = distance / per
+    if partial is PartialStep.FLOOR:
+        return Fraction(steps.__floor__())
+    if partial is PartialStep.CEIL:
+        return Fraction(steps.__ceil__())
+    return steps
+
+
+_PARTIAL_ZH = {PartialStep.FLOOR: "不足一档不扣", PartialStep.CEIL: "不足一档按一档扣", PartialStep.PROPORTIONAL: "按比例折算"}
+
+
+def score_step(
+    *, weight: Decimal, target: QuantitativeTarget, actual: Fraction, actual_text: str,
+    method: StepDeduction, rounding: Rounding, quantum: Decimal | None = None, citation: Citation = cite.STEP,
+) -> Scored:  # fmt: skip
+    """每超过/低于 per 扣 deduct 分，扣完为止, measured from the target in the comparator's direction."""
+    t, a, w = Fraction(target.value), actual, Fraction(weight)
+    tgt = str(target)
+    steps = [_step("input", f"年度指标值 {tgt}；实际完成值 {actual_text}；分值 {show_dec(weight)}分",
+                   f"target {tgt}; actual {actual_text}; weight {show_dec(weight)}")]  # fmt: skip
+    direction = target.comparator.direction
+    if direction == "negative":
+        distance, side_zh, side_en = max(a - t, Fraction(0)), "超过", "above"
+    elif direction == "positive":
+        distance, side_zh, side_en = max(t - a, Fraction(0)), "低于", "below"
+    else:
+        distance, side_zh, side_en = abs(a - t), "偏离", "away from"
+    met = target.comparator.holds(a, t)
+    per, deduct = Fraction(method.per), Fraction(method.deduct)
+    n = count_steps(distance, per, method.partial)
+    raw = w - n * deduct
+    unit = target.unit if target.unit != "%" else "个百分点"
+    steps.append(_step("compare",
+                       f"{show(a)} {side_zh}指标值 {show(t)} 共 {show(distance)}{unit}；每{show(per)}{unit}为一档（{_PARTIAL_ZH[method.partial]}），计 {show(n)} 档",
+                       f"{show(a)} is {show(distance)} {side_en} the target {show(t)}; steps of {show(per)} ({method.partial.value}): {show(n)}"))  # fmt: skip
+    steps.append(_step("formula",
+                       f"得分 = 分值 − 档数 × 每档扣分 = {show_dec(weight)} − {show(n)} × {show(deduct)} = {show(raw, 6)}（扣完为止）",
+                       f"score = weight − steps × deduction = {show_dec(weight)} − {show(n)} × {show(deduct)} = {show(raw, 6)} (floored at 0)"))  # fmt: skip
+    return _finish(raw, weight, quantum or rounding.score, steps, met=met, method="step", citation=citation,
+                   why_zh=f"实际完成值{actual_text}{side_zh}年度指标值{tgt}，每{show(per)}{unit}扣{show(deduct)}分",
+                   why_en=f"actual {actual_text} is {side_en} target {tgt}; {show(deduct)} per {show(per)}")  # fmt: skip
+
+
+def _band_text(band: Band) -> str:
+    lo = "" if band.min is None else f"{show_dec(band.min)}{'（含）' if band.min_inclusive else '（不含）'}"
+    hi = "" if band.max is None else f"{show_dec(band.max)}{'（含）' if band.max_inclusive else '（不含）'}"
+    if band.min is None:
+        return f"低于{hi}" if hi else "任意值"
+    if band.max is None:
+        return f"{lo}以上"
+    return f"{lo}至{hi}"
+
+
+def band_holds(band: Band, value: Fraction) -> bool:
+    """Whether ``value`` lies in the band, edges as declared."""
+    if band.min is not None:
+        lo = Fraction(band.min)
+        if value < lo or (value == lo and not band.min_inclusive):
+            return False
+    if band.max is not None:
+        hi = Fraction(band.max)
+        if value > hi or (value == hi and not band.max_inclusive):
+            return False
+    return True
+
+
+def score_bands(
+    *, weight: Decimal, target: QuantitativeTarget, actual: Fraction, actual_text: str,
+    method: Bands, rounding: Rounding, quantum: Decimal | None = None, citation: Citation = cite.BANDS,
+) -> Scored:  # fmt: skip
+    """区间计分: the band the value falls in gives the score."""
+    t, a = Fraction(target.value), actual
+    tgt = str(target)
+    steps = [_step("input", f"年度指标值 {tgt}；实际完成值 {actual_text}；分值 {show_dec(weight)}分",
+                   f"target {tgt}; actual {actual_text}; weight {show_dec(weight)}")]  # fmt: skip
+    if method.on is BandBasis.DEVIATION:
+        value = abs(a - t) / t * 100 if t != 0 else (Fraction(0) if a == 0 else Fraction(10**9))
+        steps.append(_step("formula", f"偏离度 = |实际完成值 − 指标值| ÷ 指标值 × 100% = |{show(a)} − {show(t)}| ÷ {show(t)} × 100% = {show(value, 6)}%",
+                           f"deviation = |actual − target| / target × 100% = {show(value, 6)}%"))  # fmt: skip
+        what_zh, what_en = f"偏离度{show(value, 2)}%", f"deviation {show(value, 2)}%"
+    else:
+        value = a
+        what_zh, what_en = f"实际完成值{actual_text}", f"actual {actual_text}"
+    band = next(b for b in method.bands if band_holds(b, value))  # validate_spec: the bands cover every value
+    table = "；".join(f"{_band_text(b)}计{show_dec(b.score)}分" for b in method.bands)
+    steps.append(_step("compare", f"计分区间：{table}。{what_zh}落在“{_band_text(band)}”，计{show_dec(band.score)}分",
+                       f"{what_en} falls in band {_band_text(band)}: {show_dec(band.score)} points"))  # fmt: skip
+    met = target.comparator.holds(a, t)
+    return _finish(Fraction(band.score), weight, quantum or rounding.score, steps, met=met, method="bands",
+                   citation=citation, why_zh=f"{what_zh}落在“{_band_text(band)}”区间，计{show_dec(band.score)}分",
+                   why_en=f"{what_en} falls in band {_band_text(band)}")  # fmt: skip
+
+
+def score_rate(
+    *, weight: Decimal, target: QuantitativeTarget, actual: Fraction, actual_text: str, rounding: Rounding
+) -> Scored:
+    """Score = rate × weight: the actual as a share (÷ 100 for a % unit), met or not; capped at the weight."""
+    share = actual / 100 if target.unit == "%" else actual
+    raw = share * Fraction(weight)
+    tgt = str(target)
+    steps = [
+        _step("input", f"年度指标值 {tgt}；实际完成值 {actual_text}；分值 {show_dec(weight)}分",
+              f"target {tgt}; actual {actual_text}; weight {show_dec(weight)}"),
+        _step("formula", f"得分 = 实际完成比率 × 分值 = {show(share * 100, 6)}% × {show_dec(weight)} = {show(raw, 6)}（满分为止）",
+              f"score = rate × weight = {show(share * 100, 6)}% × {show_dec(weight)} = {show(raw, 6)} (capped at the weight)"),
+    ]  # fmt: skip
+    met = target.comparator.holds(actual, Fraction(target.value))
+    return _finish(raw, weight, rounding.score, steps, met=met, method="rate", citation=cite.RATE,
+                   why_zh=f"实际完成值{actual_text}，按比率×分值计分", why_en=f"actual {actual_text}; scored as rate × weight")  # fmt: skip
+
+
+def score_per_occurrence(
+    *, weight: Decimal, actual: Fraction, actual_text: str, method: PerOccurrence, rounding: Rounding
+) -> Scored:
+    """每出现一例扣 deduct 分，扣完为止: the actual is the count."""
+    d = Fraction(method.deduct)
+    raw = Fraction(weight) - actual * d
+    steps = [
+        _step("input", f"出现 {show(actual)} 例；分值 {show_dec(weight)}分；每例扣 {show(d)} 分",
+              f"{show(actual)} occurrence(s); weight {show_dec(weight)}; {show(d)} per occurrence"),
+        _step("formula", f"得分 = 分值 − 例数 × 每例扣分 = {show_dec(weight)} − {show(actual)} × {show(d)} = {show(raw, 6)}（扣完为止）",
+              f"score = weight − count × deduction = {show(raw, 6)} (floored at 0)"),
+    ]  # fmt: skip
+    return _finish(raw, weight, rounding.score, steps, met=actual == 0, method="per_occurrence",
+                   citation=cite.PER_OCCURRENCE, why_zh=f"出现{actual_text}，每例扣{show(d)}分",
+                   why_en=f"{actual_text} occurrence(s), {show(d)} each")  # fmt: skip
+
+
+def with_deductions(
+    scored: Scored, weight: Decimal, quantum: Decimal, items: list[tuple[Fraction, str, str]], citation: Citation
+) -> Scored:
+    """Subtract further deductions (overshoot, manual) from a method's score, each with its reason."""
+    if not items:
+        return scored
+    steps = list(scored.steps)
+    rule = steps.pop()  # the method's rule step stays last
+    raw = Fraction(scored.score)
+    reasons_zh = [scored.reason] if scored.reason else []
+    reasons_en = [scored.reason_en] if scored.reason_en else []
+    for points, zh, en in items:
+        raw -= points
+        steps.append(_step("deduction", f"扣减：{zh}，扣{show(points)}分（{citation.document}）",
+                           f"deducted: {en}; {show(points)} point(s) [{citation.id}]"))  # fmt: skip
+        reasons_zh.append(f"{zh}，扣{show(points)}分")
+        reasons_en.append(f"{en}; {show(points)} point(s) deducted")
+    if raw < 0:
+        steps.append(_step("clamp", f"{show(raw)} 小于0，扣完为止，按0分计", f"{show(raw)} is below 0; floored at 0"))
+        raw = Fraction(0)
+    score = round_half_up(raw, quantum)
+    if Fraction(score) != raw:
+        steps.append(_step("round", f"按四舍五入保留{places_of(quantum)}位小数：{show(raw, 6)} → {show_dec(score)}",
+                           f"rounded half-up: {show(raw, 6)} → {show_dec(score)}"))  # fmt: skip
+    steps.append(rule)
+    return Scored(score=score, met=scored.met, method=scored.method, steps=tuple(steps), citation=scored.citation,
+                  reason="；".join(reasons_zh), reason_en="; ".join(reasons_en))  # fmt: skip

@@ -16,6 +16,9 @@ from perfrules.core._formula_eval import FormulaZeroDivision
 from perfrules.model import (
     DEFAULT_GRADES,
     Actuals,
+    Band,
+    BandBasis,
+    Bands,
     ExecutionBase,
     Formula,
     ExecutionPolicy,
@@ -24,7 +27,12 @@ from perfrules.model import (
     InverseRatio,
     LinearOvershoot,
     Qualitative,
+    PerOccurrence,
     QualitativeDefault,
+    QuantitativeTarget,
+    RateTimesWeight,
+    StepDeduction,
+    VetoEffect,
     SourceMap,
     Spec,
     make_problem,
@@ -120,6 +128,8 @@ def validate_spec(spec: Spec) -> list[Problem]:
                   en=f"indicator {ind.id!r} is filed under {ind.category!r}, which has 二级 categories; file it under one of them",
                   zh=f"指标“{ind.name}”所属类别“{by_id[ind.category].name}”下设二级指标，应归入其中之一")  # fmt: skip
         _check_indicator_target(c, spec, i)
+        if ind.method is not None:
+            _check_method_params(c, spec, ind.method, ind.weight, (*path, "method"), ind.target)
         _check_precision(c, (*path, "weight"), ind.weight, spec.rounding.score, "rounding.score")
 
     # weights add up
@@ -158,7 +168,119 @@ def validate_spec(spec: Spec) -> list[Problem]:
 
     _check_precision(c, ("meta", "total"), spec.meta.total, spec.rounding.total, "rounding.total")
     _check_bands(c, spec)
+    _check_catalogue(c, spec)
     return c.problems
+
+
+def _on_grid(value: Decimal, quantum: Decimal) -> bool:
+    return (Fraction(value) / Fraction(quantum)).denominator == 1
+
+
+def _check_method_params(
+    c: _Collector, spec: Spec, method: object, weight: Decimal, path: PathKey, target: QuantitativeTarget | None
+) -> None:
+    """Parameters of the catalogue's methods: positive steps, band tables that tile the values once."""
+    q = spec.rounding.score
+    if isinstance(method, StepDeduction):
+        for key, v in (("per", method.per), ("deduct", method.deduct)):
+            if v <= 0:
+                c.add("method-params", (*path, key), en=f"step method: {key} must be positive, not {show_dec(v)}",
+                      zh=f"扣分档计分：{key} 须大于0，而非{show_dec(v)}")  # fmt: skip
+    elif isinstance(method, PerOccurrence):
+        if method.deduct <= 0:
+            c.add("method-params", (*path, "deduct"), en="per_occurrence: deduct must be positive",
+                  zh="按例扣分：deduct 须大于0")  # fmt: skip
+    elif isinstance(method, RateTimesWeight):
+        if target is not None and target.unit not in ("%", ""):
+            c.add("method-target", path, en=f"method rate scores a rate: the target unit must be % or none, not {target.unit!r}",
+                  zh=f"比率计分要求指标单位为“%”或留空，而非“{target.unit}”")  # fmt: skip
+    elif isinstance(method, Bands):
+        _check_band_table(c, method, weight, q, (*path, "bands"))
+        if method.on is BandBasis.DEVIATION and target is not None and target.value == 0:
+            c.add("method-params", (*path, "on"), en="deviation bands need a target above 0",
+                  zh="按偏离度分档计分要求指标值大于0")  # fmt: skip
+
+
+def _check_band_table(c: _Collector, method: Bands, weight: Decimal, q: Decimal, path: PathKey) -> None:
+    bands = method.bands
+    if not bands:
+        c.add("bands", path, en="a band table needs at least one band", zh="区间计分表至少需要一个区间")
+        return
+    for i, b in enumerate(bands):
+        if not (0 <= b.score <= weight):
+            c.add("bands", (*path, i, "score"), en=f"band score {show_dec(b.score)} lies outside 0..{show_dec(weight)}",
+                  zh=f"区间得分{show_dec(b.score)}超出0至{show_dec(weight)}分")  # fmt: skip
+        elif not _on_grid(b.score, q):
+            c.add("bands", (*path, i, "score"), en=f"band score {show_dec(b.score)} is finer than rounding.score",
+                  zh=f"区间得分{show_dec(b.score)}的小数位多于 rounding.score")  # fmt: skip
+        if b.min is not None and b.max is not None and (b.min > b.max or (b.min == b.max and not (b.min_inclusive and b.max_inclusive))):
+            c.add("bands", (*path, i), en=f"band {i}: min {show_dec(b.min)} must be below max {show_dec(b.max)}",
+                  zh=f"第{i + 1}个区间的下限{show_dec(b.min)}须小于上限{show_dec(b.max)}")  # fmt: skip
+            return
+    # The bands must cover every value ≥ 0 exactly once: walk them from the lowest edge up.
+    def lo_key(b: Band) -> tuple[int, Fraction, int]:
+        if b.min is None:
+            return (0, Fraction(0), 0)
+        return (1, Fraction(b.min), 0 if b.min_inclusive else 1)
+
+    order = sorted(range(len(bands)), key=lambda i: lo_key(bands[i]))
+    cursor: tuple[Fraction, bool] | None = (Fraction(0), True)  # next uncovered value, and whether it is included
+    for i in order:
+        b = bands[i]
+        if cursor is None:
+            c.add("bands", (*path, i), en="band overlaps an earlier band that is unbounded above",
+                  zh=f"第{i + 1}个区间与无上限的区间重叠")  # fmt: skip
+            return
+        value, incl = cursor
+        if b.min is not None:
+            lo, lo_incl = Fraction(b.min), b.min_inclusive
+            if lo > value or (lo == value and incl and not lo_incl):
+                c.add("bands", (*path, i), en=f"values from {show(value)} up to {show(lo)} fall in no band (a gap)",
+                      zh=f"{show(value)}至{show(lo)}之间的值不属于任何区间（区间有缺口）")  # fmt: skip
+                return
+            if lo < value or (lo == value and lo_incl and not incl):
+                if not (lo < 0 and value == 0 and incl):
+                    c.add("bands", (*path, i), en=f"band {i} overlaps the band below it at {show(max(lo, Fraction(0)))}",
+                          zh=f"第{i + 1}个区间与下方区间在{show(max(lo, Fraction(0)))}处重叠")  # fmt: skip
+                    return
+        cursor = None if b.max is None else (Fraction(b.max), not b.max_inclusive)
+    if cursor is not None:
+        c.add("bands", path, en=f"values from {show(cursor[0])} upward fall in no band (declare a band without max)",
+              zh=f"{show(cursor[0])}及以上的值不属于任何区间（请设置无上限的区间）")  # fmt: skip
+
+
+def _check_catalogue(c: _Collector, spec: Spec) -> None:
+    """Budget-execution methods, bonus items, vetoes and the overshoot deduction."""
+    be = spec.budget_execution
+    if be is not None and be.method is not None:
+        _check_method_params(c, spec, be.method, be.weight, ("budget_execution", "method"), None)
+    for first, dup in _first_index([b.id for b in spec.bonus]):
+        c.add("duplicate-id", ("bonus", dup, "id"), en=f"bonus item id {spec.bonus[dup].id!r} is used twice",
+              zh=f"加分项编号“{spec.bonus[dup].id}”重复")  # fmt: skip
+    for i, item in enumerate(spec.bonus):
+        if item.cap <= 0 or not _on_grid(item.cap, spec.rounding.score):
+            c.add("bonus", ("bonus", i, "cap"), en=f"bonus item {item.id!r}: cap must be positive and on the score grid",
+                  zh=f"加分项“{item.name}”：上限须大于0且符合 rounding.score 精度")  # fmt: skip
+    names = [g.name for g in spec.grades]
+    for first, dup in _first_index([v.id for v in spec.vetoes]):
+        c.add("duplicate-id", ("vetoes", dup, "id"), en=f"veto id {spec.vetoes[dup].id!r} is used twice",
+              zh=f"一票否决事项编号“{spec.vetoes[dup].id}”重复")  # fmt: skip
+    for i, veto in enumerate(spec.vetoes):
+        if veto.grade is not None and veto.grade not in names:
+            c.add("veto", ("vetoes", i, "grade"), en=f"veto {veto.id!r}: {veto.grade!r} is not a grade of this spec",
+                  zh=f"一票否决“{veto.name}”：等级“{veto.grade}”不存在", suggestion=suggest(veto.grade, names))  # fmt: skip
+        if veto.grade is not None and veto.effect is not VetoEffect.GRADE:
+            c.add("veto", ("vetoes", i, "grade"), en=f"veto {veto.id!r}: a grade only goes with effect = \"grade\"",
+                  zh=f"一票否决“{veto.name}”：仅 effect = \"grade\" 时可设置等级")  # fmt: skip
+    od = spec.policy.overshoot_deduction
+    if od is not None:
+        for key, v, ok in (("threshold", od.threshold, od.threshold >= 1), ("per", od.per, od.per > 0),
+                           ("deduct", od.deduct, od.deduct > 0)):  # fmt: skip
+            if not ok:
+                c.add("policy", ("policy", "overshoot_deduction", key),
+                      en=f"policy.overshoot_deduction.{key} = {show_dec(v)} is out of range "
+                      "(threshold ≥ 1, per > 0, deduct > 0)",
+                      zh=f"policy.overshoot_deduction.{key} = {show_dec(v)} 超出范围（threshold ≥ 1，per > 0，deduct > 0）")  # fmt: skip
 
 
 def _check_precision(c: _Collector, path: PathKey, weight: Decimal, quantum: Decimal, what: str) -> None:
@@ -321,6 +443,8 @@ def validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
     for ind in spec.indicators:
         act = actuals.indicator(ind.id)
         path: PathKey = ("indicators", ind.id)
+        if act is not None and act.not_applicable is not None:
+            continue  # 不适用: checked in _check_catalogue_actuals
         if ind.derive is not None:
             f_zh, f_en = derive_text(ind.derive)
             if act is not None and act.value is not None:
@@ -360,6 +484,12 @@ def validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
                   en=f"no actual given for indicator {ind.id!r} ({ind.name})",
                   zh=f"指标“{ind.name}”（{ind.id}）缺少实际完成值")  # fmt: skip
             continue
+        if act.not_applicable is not None:
+            continue  # checked with the other 不适用 entries below
+        if isinstance(ind.method, PerOccurrence) and act.value is not None and act.value != act.value.to_integral_value():
+            c.add("actual-kind", (*path, "value"),
+                  en=f"indicator {ind.id!r} counts occurrences: the value must be a whole number",
+                  zh=f"指标“{ind.name}”按例扣分，实际完成值须为整数（例数）")  # fmt: skip
         if ind.is_qualitative:
             _check_qualitative_actual(c, spec, ind, act, path)
         else:
@@ -376,6 +506,7 @@ def validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
                       en=f"indicator {ind.id!r}: actual {show_dec(act.value)} is negative",
                       zh=f"指标“{ind.name}”实际完成值{show_dec(act.value)}为负数")  # fmt: skip
 
+    _check_catalogue_actuals(c, spec, actuals, env)
     be = spec.budget_execution
     b = actuals.budget
     if be is not None and b is None:
@@ -406,6 +537,69 @@ def validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
                     c.add("negative", ("budget", "lines", li, key),
                           en=f"budget line {line.name!r}: {key} is negative", zh=f"预算明细“{line.name}”的 {key} 为负数")  # fmt: skip
     return c.problems
+
+
+def _check_catalogue_actuals(c: _Collector, spec: Spec, actuals: Actuals, env: dict[str, Fraction]) -> None:
+    """不适用 entries, manual deductions, bonus awards, veto triggers and stated figures."""
+    q = spec.rounding.score
+    dropped = 0
+    for act in actuals.indicators:
+        path: PathKey = ("indicators", act.id)
+        if act.not_applicable is not None:
+            dropped += 1
+            if not act.not_applicable.strip():
+                c.add("reason", (*path, "not_applicable"), en="not_applicable needs the reason",
+                      zh="不适用须说明原因")  # fmt: skip
+            if act.value is not None or act.tier is not None or act.score is not None or act.deductions:
+                c.add("actual-kind", (*path, "not_applicable"),
+                      en=f"indicator {act.id!r} is not applicable: give no value, tier, score or deductions",
+                      zh=f"指标“{act.id}”不适用，不应再填写数值、档次、得分或扣减")  # fmt: skip
+        for j, d in enumerate(act.deductions):
+            if d.points <= 0 or not _on_grid(d.points, q):
+                c.add("deduction", (*path, "deductions", j, "points"),
+                      en=f"a deduction must be positive and on the score grid ({show_dec(q)}), not {show_dec(d.points)}",
+                      zh=f"扣减分数须大于0且符合 rounding.score 精度（{show_dec(q)}），而非{show_dec(d.points)}")  # fmt: skip
+            if not d.reason.strip():
+                c.add("reason", (*path, "deductions", j, "reason"), en="a deduction needs its reason",
+                      zh="扣减分数须注明原因")  # fmt: skip
+    if spec.indicators and dropped >= len(spec.indicators):
+        c.add("not-applicable", ("indicators",), en="every indicator is marked not applicable: nothing to score",
+              zh="所有指标均为不适用，无可计分指标")  # fmt: skip
+    bonus_ids = [b.id for b in spec.bonus]
+    for award in actuals.bonus:
+        path = ("bonus", award.id)
+        item = next((b for b in spec.bonus if b.id == award.id), None)
+        if item is None:
+            c.add("unknown-bonus", path, en=f"{award.id!r} is not a bonus item of this spec",
+                  zh=f"加分项“{award.id}”不存在", suggestion=suggest(award.id, bonus_ids))  # fmt: skip
+            continue
+        if award.points <= 0 or award.points > item.cap or not _on_grid(award.points, q):
+            c.add("bonus", (*path, "points"),
+                  en=f"bonus {award.id!r}: {show_dec(award.points)} points must be above 0, at most the cap "
+                  f"{show_dec(item.cap)} and on the score grid",
+                  zh=f"加分项“{item.name}”：加{show_dec(award.points)}分须大于0、不超过上限{show_dec(item.cap)}分且符合精度")  # fmt: skip
+        if not award.reason.strip():
+            c.add("reason", (*path, "reason"), en="a bonus award needs its reason", zh="加分须注明理由")
+    veto_ids = [v.id for v in spec.vetoes]
+    for trig in actuals.vetoes:
+        if trig.id not in veto_ids:
+            c.add("unknown-veto", ("vetoes", trig.id), en=f"{trig.id!r} is not a veto of this spec",
+                  zh=f"一票否决事项“{trig.id}”不存在", suggestion=suggest(trig.id, veto_ids))  # fmt: skip
+        elif not trig.reason.strip():
+            c.add("reason", ("vetoes", trig.id), en="a triggered veto needs its reason", zh="一票否决须说明事实")
+    for fig in actuals.figures:
+        path = ("figures", fig.name, "formula")
+        unknown = fig.formula.check(env)
+        for err in unknown:
+            c.add("missing-amount", path, en=f"figure {fig.name!r}: {err.en}", zh=f"数据核对项“{fig.name}”：{err.zh}",
+                  suggestion=err.suggestion)  # fmt: skip
+        if not unknown:
+            try:
+                derive_compute(fig.formula, env)
+            except FormulaZeroDivision as exc:
+                c.add("zero-denominator", path,
+                      en=f"figure {fig.name!r}: the divisor {exc.divisor_text} is 0",
+                      zh=f"数据核对项“{fig.name}”：除数 {exc.divisor_text} 为0")  # fmt: skip
 
 
 def _check_qualitative_actual(

@@ -87,6 +87,11 @@ class AuditTable:
                               _lost(mid.lost, zh))  # fmt: skip
                 for r in ev.indicators_in(mid.id):
                     mark = " ⚠" if r.warnings else ""
+                    if not r.applicable:
+                        t.add_row("", "", Text(r.name, style="dim"), Text(pts(r.weight), style="dim"), r.target,
+                                  Text("不适用" if zh else "n/a", style="dim"), Text("—", style="dim"),
+                                  Text((r.steps[0].text(self.lang)), style="dim"))  # fmt: skip
+                        continue
                     t.add_row(
                         "",
                         "",
@@ -97,6 +102,12 @@ class AuditTable:
                         Text(pts(r.score), style="red" if r.lost > 0 else "green"),
                         (r.reason if zh else r.reason_en) or "",
                     )
+        for b in ev.bonus:
+            t.add_row(Text("加分项" if zh else "Bonus", style="bold"), "", b.name, pts(b.cap), "", "",
+                      Text(f"+{pts(b.points)}", style="green"), b.reason)  # fmt: skip
+        for v in ev.vetoes:
+            t.add_row(Text("一票否决" if zh else "Veto", style="bold red"), "", v.name, "", "", "",
+                      "", Text(v.reason, style="red"))  # fmt: skip
         if be is not None:
             t.add_row(Text(be.name if zh else "Budget execution", style="bold"), "", "", Text(pts(be.weight), style="bold"),
                       "100%", be.rate_display, Text(pts(be.score), style="bold"), _lost(be.lost, zh), style="on grey11")  # fmt: skip
@@ -111,6 +122,11 @@ class AuditTable:
             else f"Total {pts(ev.total)} of {pts(ev.total_weight)} ({pts(ev.lost)} deducted), grade {ev.grade}"
         )
         parts.append(Text(summary, style="bold"))
+        if len(ev.total_steps) > 1:  # rescaled, bonus, capped, vetoed or rounded: show how
+            how = Text()
+            for i, step in enumerate(ev.total_steps):
+                how.append(("\n" if i else "") + "· " + step.text(self.lang), style="dim")
+            parts.append(how)
         if ev.warnings:
             parts.append(WarningList(ev.warnings, lang=self.lang))
         yield Group(*parts)  # type: ignore[arg-type]

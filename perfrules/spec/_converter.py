@@ -21,15 +21,18 @@ from perfrules.model import (
     METHODS,
     Actuals,
     Amount,
+    Bands,
     BonusAward,
     Comparator,
+    Derivation,
     Figure,
-    VetoTrigger,
     IndicatorActual,
     Method,
     Policy,
     QuantitativeTarget,
     Spec,
+    StepDeduction,
+    VetoTrigger,
     format_decimal,
 )
 
@@ -192,6 +195,22 @@ def _formula(value: object, _: Any) -> Formula:
         raise ValueProblem(f"formula {value!r}: {exc.en}{at}", f"公式“{value}”：{exc.zh}{at_zh}", exc.suggestion) from None
 
 
+def _derive(value: object, _: Any) -> Derivation | Formula:
+    if isinstance(value, str):
+        return _formula(value, Formula)
+    return converter.structure(value, Derivation)
+
+
+def _rate_method(value: object, _: Any) -> Bands | StepDeduction:
+    method = _method(value, Method)
+    if not isinstance(method, Bands | StepDeduction):
+        raise ValueProblem(
+            f"budget execution scores by its policy, or by method \"bands\" or \"step\" on the rate; not {method.name!r}",
+            f"预算执行率按 policy 计分，或用 method = \"bands\"/\"step\" 按执行率分档；不支持“{method.name}”",
+        )
+    return method
+
+
 def _method(value: object, _: Any) -> Method:
     params: dict[str, Any] = {}
     if isinstance(value, dict):
@@ -299,6 +318,8 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook_func(lambda t: t == tuple[VetoTrigger, ...], _keyed(VetoTrigger, "reason"))
     conv.register_structure_hook_func(lambda t: t == tuple[Figure, ...], _keyed(Figure, None))
     conv.register_structure_hook(Formula, _formula)
+    conv.register_structure_hook_func(lambda t: t in (Derivation | Formula, Derivation | Formula | None), _derive)
+    conv.register_structure_hook_func(lambda t: t in (Bands | StepDeduction, Bands | StepDeduction | None), _rate_method)
 
     def attrs_factory(cls: type[Any]) -> Any:
         target = QuantitativeTarget if cls is _RawTarget else cls
