@@ -17,6 +17,7 @@ from perfrules._version import __version__
 from perfrules.core._citations import Citation
 from perfrules.core._exact import exact_str
 from perfrules.core._result import Evaluation, ScoreWarning, Step
+from perfrules.core._whynot import FullMarks
 from perfrules.model import RuleSource, format_decimal
 
 DOCUMENT_SCHEMA = "perfrules.evaluation"
@@ -47,6 +48,12 @@ def _warning(w: ScoreWarning) -> dict[str, Any]:
         "en": w.en,
         "citation": _citation(w.citation) if w.citation is not None else None,
     }
+
+
+def _full(fm: FullMarks | None) -> dict[str, Any] | None:
+    if fm is None:
+        return None
+    return {"threshold": _f(fm.threshold), "comparator": fm.comparator, "zh": fm.zh, "en": fm.en}
 
 
 def _rule(rule: RuleSource | None) -> dict[str, str] | None:
@@ -91,6 +98,7 @@ def to_document(ev: Evaluation) -> dict[str, Any]:
             "citation": _citation(be.citation),
             "steps": _steps(be.steps),
             "rule": _rule(be.rule),
+            "full_marks": _full(be.full_marks),
             "lines": [
                 {
                     "name": li.name,
@@ -125,6 +133,7 @@ def to_document(ev: Evaluation) -> dict[str, Any]:
                 "warnings": [_warning(w) for w in r.warnings],
                 "applicable": r.applicable,
                 "rule": _rule(r.rule),
+                "full_marks": _full(r.full_marks),
             }
             for r in ev.indicators
         ],
@@ -160,6 +169,9 @@ def to_document(ev: Evaluation) -> dict[str, Any]:
             "version": ev.framework.version,
             "reason": ev.framework.reason,
         },
+        "losses": [
+            {"id": getattr(r, "id", "budget_execution"), "name": r.name, "lost": _d(r.lost)} for r in ev.losses()
+        ],
         "warnings": [_warning(w) for w in ev.warnings],
     }
 

@@ -36,8 +36,12 @@ from perfrules.core._scoring import (
     with_deductions,
 )
 from perfrules.core._validate import validate_actuals, validate_spec
+from perfrules.core._whynot import FullMarks, budget_full_marks, full_marks
+import attrs
+
 from perfrules.model import (
     Actuals,
+    IndicatorActual,
     Bands,
     Indicator,
     InverseRatio,
@@ -331,7 +335,17 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
         note=act.note if act is not None else None,
         warnings=tuple(warnings),
         rule=ind.rule,
+        full_marks=_full_marks_of(spec, ind, act) if scored.score < ind.weight else None,
     )
+
+
+def _full_marks_of(spec: Spec, ind: Indicator, act: IndicatorActual | None) -> FullMarks | None:
+    fm = full_marks(spec, ind)
+    if fm is not None and act is not None and act.deductions:
+        points = sum((d.points for d in act.deductions), Decimal(0))
+        fm = attrs.evolve(fm, zh=fm.zh + f"；另有扣减分数{show_dec(points)}分，与实际完成值无关",
+                          en=fm.en + f"; a manual deduction of {show_dec(points)} applies whatever the actual")  # fmt: skip
+    return fm
 
 
 def _score_quantitative(
@@ -409,6 +423,7 @@ def _score_budget(spec: Spec, actuals: Actuals) -> BudgetExecutionResult:
         reason_en=scored.reason_en,
         lines=tuple(lines),
         rule=block.rule,
+        full_marks=budget_full_marks(spec, block) if scored.score < block.weight else None,
     )
 
 

@@ -10,6 +10,7 @@ import attrs
 
 from perfrules._errors import Lang
 from perfrules.core._citations import Citation
+from perfrules.core._whynot import FullMarks
 from perfrules.model import FrameworkInfo, RuleSource
 
 StepKind = Literal["input", "compare", "formula", "round", "clamp", "policy", "deduction", "rule"]
@@ -67,6 +68,7 @@ class IndicatorResult:
     warnings: tuple[ScoreWarning, ...] = ()
     applicable: bool = True  # False: 不适用, dropped and the rest rescaled
     rule: RuleSource | None = None  # the rule the spec declares for this indicator
+    full_marks: FullMarks | None = None  # when points were lost: what actual would have earned full marks
 
     @property
     def lost(self) -> Decimal:
@@ -106,6 +108,7 @@ class BudgetExecutionResult:
     reason_en: str | None = None
     lines: tuple[BudgetLineResult, ...] = ()
     rule: RuleSource | None = None
+    full_marks: FullMarks | None = None
 
     @property
     def lost(self) -> Decimal:
@@ -183,6 +186,13 @@ class Evaluation:
     def lost(self) -> Decimal:
         """Points below the full score: total weight − total (never below 0)."""
         return max(self.total_weight - self.total, Decimal(0))
+
+    def losses(self) -> tuple[IndicatorResult | BudgetExecutionResult, ...]:
+        """Every row that lost points, the most points lost first (ties in form order)."""
+        rows: list[IndicatorResult | BudgetExecutionResult] = [r for r in self.indicators if r.lost > 0]
+        if self.budget_execution is not None and self.budget_execution.lost > 0:
+            rows.insert(0, self.budget_execution)
+        return tuple(sorted(rows, key=lambda r: -r.lost))
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
         """The result of the indicator with this id (:class:`KeyError` if none)."""

@@ -6,7 +6,8 @@ render through ``__rich_console__``.
 
 from perfrules.render._audit_table import AuditTable
 from perfrules.render._indicator_detail import IndicatorDetail
+from perfrules.render._losses import LossRanking
 from perfrules.render._problems import ProblemList
 from perfrules.render._warnings import WarningList
 
-__all__ = ["AuditTable", "IndicatorDetail", "ProblemList", "WarningList"]
+__all__ = ["AuditTable", "IndicatorDetail", "LossRanking", "ProblemList", "WarningList"]

@@ -10,6 +10,7 @@ from rich.text import Text
 from perfrules._errors import Lang
 from perfrules.core import Evaluation
 from perfrules.render._format import amount, pts
+from perfrules.render._losses import LossRanking
 from perfrules.render._warnings import WarningList
 
 _HEAD = {
@@ -127,6 +128,8 @@ class AuditTable:
             for i, step in enumerate(ev.total_steps):
                 how.append(("\n" if i else "") + "· " + step.text(self.lang), style="dim")
             parts.append(how)
+        if ev.losses():
+            parts.append(LossRanking(ev, lang=self.lang))
         if ev.warnings:
             parts.append(WarningList(ev.warnings, lang=self.lang))
         yield Group(*parts)  # type: ignore[arg-type]

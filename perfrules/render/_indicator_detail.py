@@ -31,6 +31,8 @@ class IndicatorDetail:
         t.add_column(overflow="fold")
         for i, step in enumerate(r.steps, 1):
             t.add_row(f"{i}.", _KIND_ZH.get(step.kind, step.kind) if zh else step.kind, step.text(self.lang))
+        if r.full_marks is not None:
+            t.add_row("→", "满分条件" if zh else "full marks", Text(r.full_marks.zh if zh else r.full_marks.en, style="bold"))
         if isinstance(r, IndicatorResult):
             for w in r.warnings:
                 t.add_row("⚠", "提示" if zh else "warning", Text(w.text(self.lang), style="yellow"))

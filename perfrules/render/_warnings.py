@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from perfrules._errors import Lang
@@ -20,14 +21,14 @@ class WarningList:
         self.lang = lang
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        body = Text()
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold yellow", no_wrap=True)
+        grid.add_column(overflow="fold")
         for i, w in enumerate(self.warnings, 1):
-            if i > 1:
-                body.append("\n")
-            body.append(f"{i}. ", style="bold yellow")
-            body.append(w.text(self.lang))
+            body = Text(w.text(self.lang))
             if w.citation is not None:
                 body.append(("（依据：" if self.lang == "zh" else " (rule: ") + w.citation.document
                             + ("）" if self.lang == "zh" else ")"), style="dim")  # fmt: skip
+            grid.add_row(f"{i}.", body)
         title = "提示" if self.lang == "zh" else "Warnings"
-        yield Panel(body, title=f"{title} ({len(self.warnings)})", border_style="yellow", expand=True)
+        yield Panel(grid, title=f"{title} ({len(self.warnings)})", border_style="yellow", expand=True)

@@ -1,0 +1,99 @@
+"""Why not full marks: the threshold each rule gives, checked by scoring at and beside it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import perfrules
+from perfrules import ExecutionPolicy, NegativeRule, Policy, Rounding
+
+from conftest import D, make_actuals, make_spec, quant, score_one, value
+
+
+def test_seed_budget_row_needed_95_percent(seed_eval: perfrules.Evaluation) -> None:
+    be = seed_eval.budget_execution
+    assert be is not None and be.full_marks is not None
+    # round_whole: rate × 10 rounds to 10 from 9.5 on, so 95% would have earned full marks
+    assert be.full_marks.threshold == Fraction(95) and be.full_marks.comparator == "≥"
+    assert "预算执行率≥95%即可得满分" in be.full_marks.zh
+    assert [r.name for r in seed_eval.losses()] == ["预算执行率"]
+
+
+def test_seed_document_ranks_losses(seed_eval: perfrules.Evaluation) -> None:
+    doc = perfrules.to_document(seed_eval)
+    assert doc["losses"] == [{"id": "budget_execution", "name": "预算执行率", "lost": "1"}]
+    assert doc["budget_execution"]["full_marks"]["threshold"] == "95"
+    assert all(i["full_marks"] is None for i in doc["indicators"])  # nothing else lost points
+
+
+def test_proportional_budget_needs_99_95_percent() -> None:
+    from perfrules import BudgetAmounts, BudgetExecution
+
+    block = BudgetExecution(weight=D(10), policy=ExecutionPolicy.PROPORTIONAL)
+    spec = make_spec([quant("x", 3, "≥1")], budget=block)
+    ev = perfrules.evaluate(spec, make_actuals(value("x", 1), budget=BudgetAmounts(full_year=D(100), spent=D(90))))
+    assert ev.budget_execution is not None and ev.budget_execution.full_marks is not None
+    # rate × 10 ≥ 9.995 rounds to 10.00: rate ≥ 99.95%
+    assert ev.budget_execution.full_marks.threshold == Fraction(9995, 100)
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "policy"),
+    [
+        ("≥400期", 380, Policy()),
+        (">400期", 380, Policy()),
+        ("≤100%", 120, Policy()),
+        ("≤100%", 120, Policy(negative=NegativeRule.LINEAR_OVERSHOOT)),
+        ("=24期", 20, Policy()),
+    ],
+)
+def test_threshold_earns_full_marks_and_just_beyond_does_not(target: str, actual: int, policy: Policy) -> None:
+    res = score_one(target, actual, 3, policy=policy)
+    fm = res.full_marks
+    assert fm is not None and fm.threshold is not None and fm.comparator is not None
+    scaled = fm.threshold * 10**6
+    if fm.comparator in ("≥", ">"):  # at: the threshold rounded to the safe side; beyond: just short of it
+        at, beyond = Fraction(scaled.__ceil__(), 10**6), Fraction(scaled.__floor__() - 1, 10**6)
+    else:
+        at, beyond = Fraction(scaled.__floor__(), 10**6), Fraction(scaled.__ceil__() + 1, 10**6)
+    assert score_one(target, _dec(at), 3, policy=policy).score == D(3)
+    assert score_one(target, _dec(beyond), 3, policy=policy).score < D(3)
+
+
+def _dec(value: Fraction) -> str:
+    """Exact text of a fraction with a terminating decimal expansion (here: at most 6 places)."""
+    assert (value * 10**6).denominator == 1
+    return str(Decimal(value.numerator) / Decimal(value.denominator))
+
+
+def test_met_indicator_has_no_full_marks_hint() -> None:
+    assert score_one("≥400期", 400, 3).full_marks is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    t=st.integers(1, 10_000),
+    a_share=st.fractions(min_value=0, max_value=1),
+    w=st.sampled_from(["1", "2.5", "3", "5", "10"]),
+    q=st.sampled_from(["0.01", "0.1", "1"]),
+)
+def test_positive_threshold_is_exactly_where_full_marks_start(t: int, a_share: Fraction, w: str, q: str) -> None:
+    rounding = Rounding(score=D(q), total=D("0.01"))
+    if (Fraction(D(w)) / Fraction(D(q))).denominator != 1:
+        return  # weight not on the grid: the spec is invalid (weight-precision)
+    actual = Fraction(t) * a_share
+    res = score_one(f"≥{t}", _dec(Fraction(round(actual * 100), 100)), w, rounding=rounding)
+    if res.full_marks is None:
+        assert res.score == D(w)
+        return
+    thr = res.full_marks.threshold
+    assert thr is not None and thr <= t
+    # at the threshold (rounded up to a terminating value) the same rule gives full marks
+    up = Fraction((thr * 10**6).__ceil__(), 10**6)
+    assert score_one(f"≥{t}", _dec(up), w, rounding=rounding).score == D(w)
