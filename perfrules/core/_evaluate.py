@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+import attrs
+
 from perfrules._errors import SpecError
 from perfrules.core import _citations as cite
 from perfrules.core._derive import amount_env, names_of
@@ -37,13 +39,11 @@ from perfrules.core._scoring import (
 )
 from perfrules.core._validate import validate_actuals, validate_spec
 from perfrules.core._whynot import FullMarks, budget_full_marks, full_marks
-import attrs
-
 from perfrules.model import (
     Actuals,
-    IndicatorActual,
     Bands,
     Indicator,
+    IndicatorActual,
     InverseRatio,
     LinearOvershoot,
     NegativeRule,

@@ -25,7 +25,16 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from perfrules.model._formula import Binary, Call, Formula, Name, Node, Number, Unary, unparse
+from perfrules.model._formula import (
+    Binary,
+    Call,
+    Formula,
+    Name,
+    Node,
+    Number,
+    Unary,
+    unparse,
+)
 
 __all__ = ["FormulaZeroDivision", "evaluate_formula"]
 

@@ -20,21 +20,21 @@ from perfrules.model import (
     BandBasis,
     Bands,
     ExecutionBase,
-    Formula,
     ExecutionPolicy,
+    Formula,
     Indicator,
     IndicatorActual,
     InverseRatio,
     LinearOvershoot,
-    Qualitative,
     PerOccurrence,
+    Qualitative,
     QualitativeDefault,
     QuantitativeTarget,
     RateTimesWeight,
-    StepDeduction,
-    VetoEffect,
     SourceMap,
     Spec,
+    StepDeduction,
+    VetoEffect,
     make_problem,
 )
 
@@ -254,7 +254,7 @@ def _check_catalogue(c: _Collector, spec: Spec) -> None:
     be = spec.budget_execution
     if be is not None and be.method is not None:
         _check_method_params(c, spec, be.method, be.weight, ("budget_execution", "method"), None)
-    for first, dup in _first_index([b.id for b in spec.bonus]):
+    for _first, dup in _first_index([b.id for b in spec.bonus]):
         c.add("duplicate-id", ("bonus", dup, "id"), en=f"bonus item id {spec.bonus[dup].id!r} is used twice",
               zh=f"加分项编号“{spec.bonus[dup].id}”重复")  # fmt: skip
     for i, item in enumerate(spec.bonus):
@@ -262,7 +262,7 @@ def _check_catalogue(c: _Collector, spec: Spec) -> None:
             c.add("bonus", ("bonus", i, "cap"), en=f"bonus item {item.id!r}: cap must be positive and on the score grid",
                   zh=f"加分项“{item.name}”：上限须大于0且符合 rounding.score 精度")  # fmt: skip
     names = [g.name for g in spec.grades]
-    for first, dup in _first_index([v.id for v in spec.vetoes]):
+    for _first, dup in _first_index([v.id for v in spec.vetoes]):
         c.add("duplicate-id", ("vetoes", dup, "id"), en=f"veto id {spec.vetoes[dup].id!r} is used twice",
               zh=f"一票否决事项编号“{spec.vetoes[dup].id}”重复")  # fmt: skip
     for i, veto in enumerate(spec.vetoes):
@@ -359,7 +359,7 @@ def _check_tier_grid(c: _Collector, spec: Spec, ind: Indicator, path: PathKey) -
 
 def _check_bands(c: _Collector, spec: Spec) -> None:
     names = [g.name for g in spec.grades]
-    for first, dup in _first_index(names):
+    for _first, dup in _first_index(names):
         c.add("duplicate-id", ("grades", dup, "name"),
               en=f"grade {names[dup]!r} is declared twice", zh=f"等级“{names[dup]}”重复声明")  # fmt: skip
     mins = [g.min for g in spec.grades]
@@ -392,7 +392,7 @@ def _check_bands(c: _Collector, spec: Spec) -> None:
             c.add("tiers", ("tiers", i),
                   en=f"tier {tier.name!r}: need 0 ≤ min < max ≤ 1 (shares of the weight)",
                   zh=f"档次“{tier.name}”：须满足 0 ≤ min < max ≤ 1（占分值的比例）")  # fmt: skip
-    for first, dup in _first_index(tier_names):
+    for _first, dup in _first_index(tier_names):
         c.add("duplicate-id", ("tiers",),
               en=f"tier name or alias {tier_names[dup]!r} is used twice",
               zh=f"档次名称或别名“{tier_names[dup]}”重复")  # fmt: skip

@@ -16,8 +16,8 @@ import attrs
 
 from perfrules.core._exact import show, show_dec
 from perfrules.model import (
-    Bands,
     BandBasis,
+    Bands,
     BudgetExecution,
     EqualAbove,
     ExecutionPolicy,

@@ -16,7 +16,6 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from perfrules._suggest import suggest
-from perfrules.model._formula import Formula, FormulaError
 from perfrules.model import (
     METHODS,
     Actuals,
@@ -35,6 +34,7 @@ from perfrules.model import (
     VetoTrigger,
     format_decimal,
 )
+from perfrules.model._formula import Formula, FormulaError
 
 
 class ValueProblem(ValueError):

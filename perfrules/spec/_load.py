@@ -13,8 +13,11 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 import tomli_w
-from cattrs.errors import ForbiddenExtraKeysError
-from cattrs.errors import AttributeValidationNote, IterableValidationNote
+from cattrs.errors import (
+    AttributeValidationNote,
+    ForbiddenExtraKeysError,
+    IterableValidationNote,
+)
 
 from perfrules._errors import PathKey, Problem, SpecError
 from perfrules._suggest import suggest
