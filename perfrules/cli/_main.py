@@ -1,6 +1,7 @@
 """The ``perfrules`` command line.
 
-Exit codes: 0 success, 2 bad input (spec, actuals or arguments), 1 internal error.
+Exit codes: 0 success, 2 bad input (spec, actuals or arguments), 1 internal error;
+``lint --strict`` also exits 1 when there is a warning-level finding.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
 
+import attrs
 from rich.console import Console
 
 from perfrules._errors import Lang, Problem, SpecError
@@ -21,11 +24,13 @@ from perfrules._suggest import suggest
 from perfrules._version import __version__
 from perfrules.core import evaluate, to_document
 from perfrules.core._document import to_json
+from perfrules.lint import CODES, LintOptions, lint_report, to_lint_document
 from perfrules.model import Actuals, Spec
-from perfrules.render import AuditTable, IndicatorDetail, ProblemList
+from perfrules.render import AuditTable, FindingList, IndicatorDetail, ProblemList
 from perfrules.spec import ACTUALS_FILE, SPEC_FILE, load_actuals, load_spec
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+EXIT_LINT_STRICT = 1  # lint --strict with a warning-level finding
 BUDGET_IDS = ("budget_execution", "预算执行率")
 
 
@@ -74,7 +79,52 @@ def _build_parser() -> _Parser:
                    f"({' or '.join(BUDGET_IDS)} for the budget row)")  # fmt: skip
     x.add_argument("--format", choices=("table", "json"), default="table")
     common(x)
+
+    lt = sub.add_parser("lint", help="target-setting quality and figure audit (see docs/lint.md)")
+    lt.add_argument("spec", help=f"spec file, or a folder holding {SPEC_FILE} (and {ACTUALS_FILE})")
+    lt.add_argument("actuals", nargs="?", help=f"actuals file (default: {ACTUALS_FILE} in a spec folder, if present)")
+    lt.add_argument("--format", choices=("table", "json"), default="table")
+    lt.add_argument("--strict", action="store_true", help="exit 1 when there is a warning-level finding")
+    lt.add_argument("--overshoot", type=_decimal_arg, metavar="X",
+                    help="target-low when actual ≥ X × target (default: the spec's policy.overshoot_warning, or 1.3)")
+    lt.add_argument("--benefit-qualitative-share", type=_decimal_arg, metavar="S",
+                    help="benefit-qualitative when more than S of a 效益 category is qualitative (default 0.5)")
+    lt.add_argument("--min-weight-share", type=_decimal_arg, metavar="S",
+                    help="weight-trivial when weight < S × meta.total (default 0.01)")
+    lt.add_argument("--min-sibling-share", type=_decimal_arg, metavar="S",
+                    help="weight-minor when weight < S × its category's average weight (default 0.5; 0: off)")
+    lt.add_argument("--ignore", action="append", default=[], metavar="CODE",
+                    help="do not report this finding code (repeatable)")
+    lt.add_argument("--figures", action="store_true", help="also print every recomputed figure (table format)")
+    common(lt)
     return p
+
+
+def _decimal_arg(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value.is_finite():
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return value
+
+
+def _lint_options(args: argparse.Namespace) -> LintOptions:
+    given = {
+        "overshoot": args.overshoot,
+        "benefit_qualitative_share": args.benefit_qualitative_share,
+        "min_weight_share": args.min_weight_share,
+        "min_sibling_share": args.min_sibling_share,
+    }
+    for code in args.ignore:
+        if code not in CODES:
+            hint = suggest(code, CODES)
+            raise _UsageError(f"--ignore: unknown finding code {code!r}" + (f" (did you mean {hint!r}?)" if hint else ""))
+    try:
+        return attrs.evolve(LintOptions(ignore=frozenset(args.ignore)), **{k: v for k, v in given.items() if v is not None})
+    except ValueError as exc:
+        raise _UsageError(str(exc).replace("_", "-")) from None
 
 
 def _resolve(spec_arg: str, actuals_arg: str | None, *, need_actuals: bool) -> tuple[Path, Path | None]:
@@ -100,7 +150,7 @@ def _load(spec_path: Path, actuals_path: Path | None) -> tuple[Spec, Actuals | N
 def _run(argv: Sequence[str] | None) -> int:
     args = _build_parser().parse_args(argv)
     if args.command is None:
-        raise _UsageError("choose a command: check, evaluate or explain (see --help)")
+        raise _UsageError("choose a command: check, evaluate, explain or lint (see --help)")
     lang: Lang = args.lang
     out = _console(sys.stdout, args.width)
 
@@ -135,6 +185,9 @@ def _run(argv: Sequence[str] | None) -> int:
             out.print(AuditTable(ev, lang=lang))
         return EXIT_OK
 
+    if args.command == "lint":
+        return _lint(args, lang, out)
+
     # explain
     parts: list[str] = args.args
     if len(parts) not in (2, 3):
@@ -166,6 +219,26 @@ def _run(argv: Sequence[str] | None) -> int:
         sys.stdout.write(json.dumps(item, ensure_ascii=False, indent=2) + "\n")
     else:
         out.print(IndicatorDetail(ev.indicator(indicator_id), lang=lang))
+    return EXIT_OK
+
+
+def _lint(args: argparse.Namespace, lang: Lang, out: Console) -> int:
+    options = _lint_options(args)
+    spec_path, actuals_path = _resolve(args.spec, args.actuals, need_actuals=False)
+    spec, actuals = _load(spec_path, actuals_path)
+    report = lint_report(spec, actuals, options=options)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(to_lint_document(report), ensure_ascii=False, indent=2) + "\n")
+    else:
+        zh = lang == "zh"
+        title = f"perfrules lint {spec.meta.id}"
+        out.print(FindingList(report.findings, lang=lang, figures=report.figures if actuals is not None else None,
+                              show_figures=args.figures, title=title))  # fmt: skip
+        if actuals is None:
+            out.print("（未提供实际完成值：未检查指标值偏低，也未核对数字）" if zh
+                      else "(no actuals: targets set low and the figure audit were not checked)", style="dim")  # fmt: skip
+    if args.strict and report.count("warning"):
+        return EXIT_LINT_STRICT
     return EXIT_OK
 
 

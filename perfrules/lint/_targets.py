@@ -1,0 +1,331 @@
+"""Target-setting checks: targets set low, qualitative-heavy 效益, missing 成本, unmeasurable targets, trivial weights."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from perfrules.core._derive import amount_env
+from perfrules.core._derive import compute as derive_compute
+from perfrules.core._exact import exact_str, show, show_dec
+from perfrules.lint import _citations as cite
+from perfrules.lint._model import CODES, Evidence, Finding, LintOptions
+from perfrules.model import Actuals, Category, Indicator, Spec
+
+DEFAULT_OVERSHOOT = Decimal("1.3")
+
+# A number in a target's wording: a digit (ASCII or full-width), 百分之… , or a
+# Chinese numeral directly followed by a measure word (三次, 十二期, 两个). A
+# numeral alone is not enough: 进一步, 一定, 统一 are words, not numbers.
+_MEASURE_WORDS = "次个项期篇家人场批轮条份本所件名天日月年周时万亿元户座台套处门类种级倍"
+_NUMBER = re.compile(
+    r"[0-9０-９]|百分之[零〇一二两三四五六七八九十百]+"
+    rf"|[零〇一二两三四五六七八九十百千]+[{_MEASURE_WORDS}]"
+)
+# A comparison in a target's wording, as a sign or as the words forms use.
+_COMPARATOR = re.compile(
+    r"[≥≤><＞＜=＝≧≦⩾⩽]|不少于|不低于|不超过|不高于|不多于|不大于|不小于|至少|最多|以上|以下|以内"
+    r"|低于|高于|超过|少于|多于|达到|控制在"
+)
+
+
+def _pct(value: Fraction) -> str:
+    return f"{show(value * 100, 2)}%"
+
+
+def _ev(key: str, value: str, zh: str, en: str, exact: Fraction | None = None) -> Evidence:
+    return Evidence(key=key, value=value, zh=zh, en=en, exact=None if exact is None else exact_str(exact))
+
+
+def _finding(code: str, **fields: Any) -> Finding:
+    """A spec finding with the catalogue severity of ``code``."""
+    return Finding(code=code, severity=CODES[code].severity, **fields)
+
+
+def _ind_label(ind: Indicator) -> str:
+    return f"{ind.name}（{ind.id}）"
+
+
+class _Context:
+    """Indexes of the spec shared by the checks."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.cat_index = {c.id: i for i, c in enumerate(spec.categories)}
+        self.cats = {c.id: c for c in spec.categories}
+
+    def top(self, category_id: str) -> Category | None:
+        """The 一级 category above (or equal to) ``category_id``; None if unknown."""
+        cat = self.cats.get(category_id)
+        seen: set[str] = set()
+        while cat is not None and cat.parent is not None and cat.id not in seen:
+            seen.add(cat.id)
+            parent = self.cats.get(cat.parent)
+            if parent is None:
+                break
+            cat = parent
+        return cat
+
+    def names_on_path(self, category_id: str) -> list[str]:
+        """Names of the category and of its 一级 parent."""
+        cat = self.cats.get(category_id)
+        if cat is None:
+            return []
+        names = [cat.name]
+        top = self.top(category_id)
+        if top is not None and top.id != cat.id:
+            names.append(top.name)
+        return names
+
+
+# --------------------------------------------------------------------- actuals
+
+
+def _actual_of(ind: Indicator, actuals: Actuals, env: dict[str, Fraction]) -> Fraction | None:
+    """The actual in the target's unit, or None (qualitative, not applicable, missing, not computable)."""
+    if ind.target is None or ind.is_qualitative:
+        return None
+    act = actuals.indicator(ind.id)
+    if act is not None and act.not_applicable is not None:
+        return None
+    if ind.derive is not None:
+        try:
+            ratio = derive_compute(ind.derive, env)
+        except (KeyError, ArithmeticError, TypeError, ValueError):
+            return None  # a load error (missing-amount, zero-denominator); the figure audit reports formulas
+        return ratio * 100 if ind.target.unit == "%" else ratio
+    if act is None or act.value is None:
+        return None
+    return Fraction(act.value)
+
+
+def _overshoot(spec: Spec, options: LintOptions) -> tuple[Decimal, str]:
+    """The threshold and where it comes from: ``option``, ``policy.overshoot_warning`` or ``default``."""
+    if options.overshoot is not None:
+        return options.overshoot, "option"
+    if spec.policy.overshoot_warning is not None:
+        return spec.policy.overshoot_warning, "policy.overshoot_warning"
+    return DEFAULT_OVERSHOOT, "default"
+
+
+def target_low(spec: Spec, actuals: Actuals, options: LintOptions) -> Iterator[Finding]:
+    """``target-low``: an actual at or above overshoot × a ≥, > or = target above 0."""
+    limit, source = _overshoot(spec, options)
+    env = amount_env(actuals)
+    for i, ind in enumerate(spec.indicators):
+        target = ind.target
+        if target is None or target.comparator.direction == "negative" or target.value <= 0:
+            continue
+        actual = _actual_of(ind, actuals, env)
+        if actual is None:
+            continue
+        share = actual / Fraction(target.value)
+        if share < Fraction(limit):
+            continue
+        a = f"{show(actual)}{target.unit}"
+        t = str(target)
+        lim = _pct(Fraction(limit))
+        yield _finding(
+            "target-low",
+            indicator=ind.id,
+            path=("indicators", i, "target"),
+            zh=f"{_ind_label(ind)}：实际完成值{a}为指标值{t}的{_pct(share)}，达到{lim}提示线；"
+            "完成值高于指标值较多，需分析原因，指标值可能设定偏低",
+            en=f"{ind.name} ({ind.id}): actual {a} is {_pct(share)} of target {t}, at or above {lim}; "
+            "far above the target: explain why, the target may have been set too low",
+            evidence=(
+                _ev("actual", a, "实际完成值", "actual", actual),
+                _ev("target", t, "指标值", "target"),
+                _ev("share", _pct(share), "完成比例", "actual ÷ target", share * 100),
+                _ev("threshold", lim, "提示线", "threshold", Fraction(limit) * 100),
+                _ev("threshold_source", source, "提示线来源", "threshold from"),
+            ),
+            citation=cite.TARGET_LOW,
+        )
+
+
+# ------------------------------------------------------------ spec structure
+
+
+def _benefit_groups(ctx: _Context, keyword: str) -> list[tuple[Category, list[Indicator]]]:
+    """效益 groups: each 一级 category whose name holds ``keyword`` with everything under it,
+    and each 二级 category holding ``keyword`` whose 一级 parent does not."""
+    groups: dict[str, list[Indicator]] = {}
+    for ind in ctx.spec.indicators:
+        cat = ctx.cats.get(ind.category)
+        if cat is None:
+            continue
+        top = ctx.top(ind.category)
+        if top is not None and keyword in top.name:
+            groups.setdefault(top.id, []).append(ind)
+        elif keyword in cat.name:
+            groups.setdefault(cat.id, []).append(ind)
+    return [(ctx.cats[cid], inds) for cid, inds in groups.items()]
+
+
+def benefit_qualitative(spec: Spec, options: LintOptions) -> Iterator[Finding]:
+    """``benefit-qualitative``: more than the allowed share of a 效益 group's indicators are qualitative."""
+    ctx = _Context(spec)
+    limit = Fraction(options.benefit_qualitative_share)
+    for cat, inds in _benefit_groups(ctx, options.benefit_keyword):
+        qual = [ind for ind in inds if ind.is_qualitative]
+        share = Fraction(len(qual), len(inds))
+        if share <= limit:
+            continue
+        names = "、".join(ind.name for ind in qual)
+        names_en = ", ".join(ind.id for ind in qual)
+        n, q = len(inds), len(qual)
+        yield _finding(
+            "benefit-qualitative",
+            path=("categories", ctx.cat_index[cat.id]),
+            zh=f"{cat.name}：{n}个三级指标中{q}个为定性指标（{names}），占{_pct(share)}，超过{_pct(limit)}；"
+            "用可量化的指标评估实际效益偏少",
+            en=f"{cat.name} ({cat.id}): {q} of its {n} indicators are qualitative ({names_en}), "
+            f"{_pct(share)}, more than {_pct(limit)}: too few quantified indicators measure the benefits",
+            evidence=(
+                _ev("indicators", str(n), "三级指标数", "indicators"),
+                _ev("qualitative", str(q), "定性指标数", "qualitative"),
+                _ev("qualitative_ids", ", ".join(ind.id for ind in qual), "定性指标", "qualitative indicators"),
+                _ev("share", _pct(share), "定性占比", "qualitative share", share * 100),
+                _ev("threshold", _pct(limit), "上限（不含）", "limit (exclusive)"),
+            ),
+            citation=cite.MEASURABLE,
+        )
+
+
+def no_cost_indicator(spec: Spec, options: LintOptions) -> Iterator[Finding]:
+    """``no-cost-indicator``: no indicator under a category whose name holds 成本."""
+    ctx = _Context(spec)
+    keyword = options.cost_keyword
+    if any(keyword in name for ind in spec.indicators for name in ctx.names_on_path(ind.category)):
+        return
+    output = next((i for i, c in enumerate(spec.categories) if c.parent is None and "产出" in c.name), None)
+    path: tuple[str | int, ...] = ("categories", output) if output is not None else ("categories",)
+    yield _finding(
+        "no-cost-indicator",
+        path=path,
+        zh=f"指标体系中没有成本指标：没有任何三级指标归入名称含“{keyword}”的类别；"
+        "成本指标（如经费控制率、单位成本）反映资金使用的经济性",
+        en=f"the indicator system has no cost indicator: no indicator is filed under a category whose name "
+        f"contains '{keyword}'; cost indicators (a spending control rate, a unit cost) measure economy",
+        evidence=(
+            _ev("keyword", keyword, "识别关键字", "keyword"),
+            _ev("categories", "、".join(c.name for c in spec.categories), "现有类别", "categories"),
+        ),
+        citation=cite.COST,
+    )
+
+
+def target_no_unit(spec: Spec) -> Iterator[Finding]:
+    """``target-no-unit``: a quantitative target without a unit (``≥400`` rather than ``≥400期``)."""
+    for i, ind in enumerate(spec.indicators):
+        if ind.target is None or ind.target.unit.strip():
+            continue
+        t = str(ind.target)
+        yield _finding(
+            "target-no-unit",
+            indicator=ind.id,
+            path=("indicators", i, "target"),
+            zh=f"{_ind_label(ind)}：指标值{t}没有计量单位，无法判断衡量的是什么（如“期”“%”“万元”）",
+            en=f"{ind.name} ({ind.id}): target {t} has no unit, so what it measures is unclear (期, %, 万元, …)",
+            evidence=(
+                _ev("target", t, "指标值", "target"),
+                *([_ev("target_text", ind.target_text, "年度指标值表述", "target wording")] if ind.target_text else []),
+            ),
+            citation=cite.MEASURABLE,
+        )
+
+
+def vague_words_in(text: str, words: tuple[str, ...]) -> list[str]:
+    """The open-ended words of ``words`` in ``text``, when it has no number and no comparison; else []."""
+    if _NUMBER.search(text) or _COMPARATOR.search(text):
+        return []
+    return [w for w in words if w in text]
+
+
+def target_vague(spec: Spec, options: LintOptions) -> Iterator[Finding]:
+    """``target-vague``: a qualitative target worded with no number, no comparison, and an open-ended word."""
+    for i, ind in enumerate(spec.indicators):
+        if not ind.is_qualitative or not ind.target_text:
+            continue
+        found = vague_words_in(ind.target_text, options.vague_words)
+        if not found:
+            continue
+        words = "、".join(f"“{w}”" for w in found)
+        yield _finding(
+            "target-vague",
+            indicator=ind.id,
+            path=("indicators", i, "target_text"),
+            zh=f"{_ind_label(ind)}：指标值“{ind.target_text}”没有数字、没有比较，只有方向性表述{words}，"
+            "无法判断是否达成；应写明可衡量的结果（数量、标准或时限）",
+            en=f"{ind.name} ({ind.id}): the target '{ind.target_text}' has no number, no comparison and only "
+            f"open-ended wording ({', '.join(found)}): whether it is met cannot be judged; state a measurable "
+            "result (a quantity, a standard or a deadline)",
+            evidence=(
+                _ev("target_text", ind.target_text, "指标值表述", "target wording"),
+                _ev("vague_words", "、".join(found), "方向性用语", "open-ended words"),
+            ),
+            citation=cite.MEASURABLE,
+        )
+
+
+def weights(spec: Spec, options: LintOptions) -> Iterator[Finding]:
+    """``weight-trivial`` (share of meta.total) and ``weight-minor`` (share of the category average)."""
+    total = Fraction(spec.meta.total)
+    min_total = Fraction(options.min_weight_share) * total
+    counts: dict[str, int] = {}
+    for ind in spec.indicators:
+        counts[ind.category] = counts.get(ind.category, 0) + 1
+    cats = {c.id: c for c in spec.categories}
+    for i, ind in enumerate(spec.indicators):
+        w = Fraction(ind.weight)
+        path = ("indicators", i, "weight")
+        if total > 0 and w < min_total:
+            lim = show_dec(options.min_weight_share * 100)
+            yield _finding(
+                "weight-trivial",
+                indicator=ind.id,
+                path=path,
+                zh=f"{_ind_label(ind)}：分值{show_dec(ind.weight)}分仅占总分{show_dec(spec.meta.total)}分的"
+                f"{_pct(w / total)}，低于{lim}%；完成与否对结果几乎没有影响",
+                en=f"{ind.name} ({ind.id}): weight {show_dec(ind.weight)} is {_pct(w / total)} of the total "
+                f"{show_dec(spec.meta.total)}, below {lim}%: meeting it or not hardly changes the result",
+                evidence=(
+                    _ev("weight", show_dec(ind.weight), "分值", "weight"),
+                    _ev("total", show_dec(spec.meta.total), "总分", "total"),
+                    _ev("share", _pct(w / total), "占总分比例", "share of the total", w / total * 100),
+                    _ev("threshold", f"{lim}%", "下限（不含）", "limit (exclusive)"),
+                ),
+                citation=cite.WEIGHTS,
+            )
+            continue  # one weight finding per indicator
+        cat = cats.get(ind.category)
+        n = counts[ind.category]
+        if cat is None or n < 2 or options.min_sibling_share == 0:
+            continue
+        average = Fraction(cat.weight) / n
+        limit = Fraction(options.min_sibling_share) * average
+        if w < limit:
+            yield _finding(
+                "weight-minor",
+                indicator=ind.id,
+                path=path,
+                zh=f"{_ind_label(ind)}：分值{show_dec(ind.weight)}分不到所在类别{cat.name}（{show_dec(cat.weight)}分、"
+                f"{n}个指标，平均{show(average, 2)}分）平均分值的{_pct(Fraction(options.min_sibling_share))}；"
+                "请确认其重要程度确实远低于同类指标",
+                en=f"{ind.name} ({ind.id}): weight {show_dec(ind.weight)} is less than "
+                f"{_pct(Fraction(options.min_sibling_share))} of the average in {cat.name} "
+                f"({show_dec(cat.weight)} over {n} indicators, {show(average, 2)} each); "
+                "make sure it really matters that much less than its siblings",
+                evidence=(
+                    _ev("weight", show_dec(ind.weight), "分值", "weight"),
+                    _ev("category_weight", show_dec(cat.weight), "类别分值", "category weight"),
+                    _ev("siblings", str(n), "类别内指标数", "indicators in the category"),
+                    _ev("average", show(average, 4), "平均分值", "average weight", average),
+                    _ev("threshold", show(limit, 4), "下限（不含）", "limit (exclusive)", limit),
+                ),
+                citation=cite.WEIGHTS,
+            )
