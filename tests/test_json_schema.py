@@ -314,3 +314,227 @@ def test_rejects_malformed_strings_and_inconsistencies(validator: Draft202012Val
         bad = copy.deepcopy(doc)
         mutate(bad)
         assert _invalid(validator, bad), mutate
+
+
+# ---------------------------------------------------------------------------
+# the rule catalogue's fields
+
+
+CATALOGUE_DEMO = ROOT / "examples" / "catalogue-demo"
+
+# Everything the catalogue adds to a document at once: step/bands/rate/per_occurrence results,
+# budget execution by steps, 不适用, manual and overshoot deductions, declared rules, bonus
+# (total_cap off, so the total passes 100), and both kinds of veto.
+CATALOGUE_SPEC = """
+[meta]
+id = "catalogue-schema"
+title = "规则目录（测试）"
+unit = "某局"
+year = 2024
+kind = "部门整体支出"
+
+[budget_execution]
+weight = 10
+method = { name = "step", per = 1, deduct = 0.5, partial = "proportional" }
+rule = { document = "某办法", text = "" }
+
+[policy]
+overshoot_deduction = { threshold = 1.2, per = 0.1, deduct = 1 }
+total_cap = false
+
+[[grades]]
+name = "优"
+min = 90
+[[grades]]
+name = "中"
+min = 60
+[[grades]]
+name = "差"
+min = 0
+
+[[categories]]
+id = "a"
+name = "投入"
+weight = 90
+
+[[bonus]]
+id = "b"
+name = "加分"
+cap = 5
+
+[[vetoes]]
+id = "g"
+name = "等级否决"
+grade = "中"
+
+[[vetoes]]
+id = "z"
+name = "总分否决"
+effect = "zero"
+
+[[indicators]]
+id = "s"
+name = "控制率"
+category = "a"
+weight = 20
+target = "≤100%"
+method = { name = "step", per = 1, deduct = 2 }
+rule = { document = "共性指标", text = "每超过一个百分点扣2分" }
+
+[[indicators]]
+id = "d"
+name = "偏离度"
+category = "a"
+weight = 20
+target = "=50"
+method = { name = "bands", on = "deviation", bands = [{ max = 10, score = 20 }, { min = 10, score = 5 }] }
+
+[[indicators]]
+id = "r"
+name = "满意度"
+category = "a"
+weight = 20
+target = "≥90%"
+method = "rate"
+
+[[indicators]]
+id = "o"
+name = "违规"
+category = "a"
+weight = 10
+target = "=0例"
+method = { name = "per_occurrence", deduct = 4 }
+
+[[indicators]]
+id = "q"
+name = "场次"
+category = "a"
+weight = 10
+target = "≥10场"
+
+[[indicators]]
+id = "n"
+name = "试点"
+category = "a"
+weight = 10
+target_text = "开展试点"
+"""
+
+CATALOGUE_ACTUALS = """
+[budget]
+full_year = 200
+spent = 190.5
+
+[indicators]
+s = { value = 100, deductions = [{ points = 1.5, reason = "台账不全" }] }
+d = 56
+r = 88
+o = 3
+q = 15
+n = { not_applicable = "未安排" }
+
+[bonus]
+b = { points = 5, reason = "获奖" }
+"""
+
+
+def _catalogue(vetoes: str = "") -> dict[str, Any]:
+    spec = perfrules.loads_spec(CATALOGUE_SPEC, file="spec.toml")
+    actuals = perfrules.loads_actuals(CATALOGUE_ACTUALS + vetoes, file="actuals.toml", spec=spec)
+    return perfrules.to_document(perfrules.evaluate(spec, actuals))
+
+
+def test_catalogue_documents_validate(validator: Draft202012Validator) -> None:
+    demo = perfrules.to_document(perfrules.evaluate(*perfrules.load_example(CATALOGUE_DEMO)))
+    assert _errors(validator, demo) == []
+    doc = _catalogue()
+    assert _errors(validator, doc) == []
+    by_id = {r["id"]: r for r in doc["indicators"]}
+    assert {k: r["method"] for k, r in by_id.items()} == {
+        "s": "step", "d": "bands", "r": "rate", "o": "per_occurrence", "q": "ratio", "n": "not_applicable",
+    }  # fmt: skip
+    assert by_id["s"]["score"] == "18.5" and by_id["s"]["rule"] == {"document": "共性指标", "text": "每超过一个百分点扣2分"}
+    assert by_id["s"]["full_marks"]["comparator"] is None or by_id["s"]["full_marks"]["zh"]
+    assert (by_id["q"]["score"], by_id["q"]["met"]) == ("7", True)  # 150%: 3 steps above 120% × 1
+    assert (by_id["n"]["applicable"], by_id["n"]["met"], by_id["n"]["score"]) == (False, None, "0")
+    assert doc["categories"][0]["applicable_weight"] == "80"
+    be = doc["budget_execution"]
+    # 95.25%: 4.75 points below 100% × 0.5 (proportional) = 2.375 → 7.625 → 7.63 (half-up)
+    assert (be["score"], be["citation"]["id"], be["rule"], be["policy"]) == (
+        "7.63", "step", {"document": "某办法", "text": ""}, "proportional",
+    )  # fmt: skip
+    # (18.5 + 5 + 17.6 + 0 + 7 + 7.63) ÷ 90 × 100 = 61.9222…, + 5 = 66.9222… → 66.92
+    assert [b["points"] for b in doc["bonus"]] == ["5"]
+    assert (doc["total"], doc["grade"], doc["vetoes"]) == ("66.92", "中", [])
+    assert [(r["id"], r["lost"]) for r in doc["losses"]] == [
+        ("d", "15"), ("o", "10"), ("q", "3"), ("r", "2.4"), ("budget_execution", "2.37"), ("s", "1.5"),
+    ]
+
+
+def test_veto_documents_validate(validator: Draft202012Validator) -> None:
+    graded = _catalogue('[vetoes]\ng = "审计发现问题"\n')
+    assert _errors(validator, graded) == []
+    assert (graded["grade"], graded["vetoes"]) == ("中", [{"id": "g", "name": "等级否决", "effect": "grade", "reason": "审计发现问题"}])
+    assert graded["grade_steps"][-1]["kind"] == "policy"
+    zeroed = _catalogue('[vetoes]\nz = "重大违纪"\n')
+    assert _errors(validator, zeroed) == []
+    assert (zeroed["total"], zeroed["lost"], zeroed["grade"]) == ("0", "100", "差")
+    assert zeroed["vetoes"][0]["effect"] == "zero"
+
+
+def test_total_above_the_full_score_validates(validator: Draft202012Validator) -> None:
+    spec = perfrules.loads_spec(CATALOGUE_SPEC)
+    text = CATALOGUE_ACTUALS.replace("d = 56", "d = 50").replace("r = 88", "r = 100").replace("o = 3", "o = 0")
+    text = text.replace("q = 15", "q = 10").replace("s = { value = 100, deductions = [{ points = 1.5, reason = \"台账不全\" }] }", "s = 100")
+    text = text.replace("spent = 190.5", "spent = 200")
+    doc = perfrules.to_document(perfrules.evaluate(spec, perfrules.loads_actuals(text, spec=spec)))
+    assert (doc["total"], doc["lost"], doc["losses"]) == ("105", "0", [])
+    assert _errors(validator, doc) == []
+
+
+def test_seed_document_names_its_framework(validator: Draft202012Validator) -> None:
+    doc = _seed_document()
+    fw = doc["framework"]
+    assert fw is not None and set(fw) == {"id", "title", "file", "version", "reason"}
+    assert _errors(validator, doc) == []
+
+
+def test_schema_enumerations_are_the_code_s() -> None:
+    from perfrules.core._citations import ALL
+    from perfrules.model import METHODS
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    defs = schema["$defs"]
+    assert defs["citation"]["properties"]["id"]["enum"] == [c.id for c in ALL]
+    assert set(defs["citation"]["properties"]["status"]["enum"]) == {c.status for c in ALL}
+    assert set(defs["indicator"]["properties"]["method"]["enum"]) == set(METHODS) | {"not_applicable"}
+    assert set(schema["required"]) == set(_seed_document())
+
+
+def test_rejects_malformed_catalogue_fields(validator: Draft202012Validator) -> None:
+    doc = _catalogue('[vetoes]\ng = "审计发现问题"\n')
+    assert _errors(validator, doc) == []
+    na = next(i for i, r in enumerate(doc["indicators"]) if r["applicable"] is False)
+    for mutate in (
+        lambda d: d["indicators"][na].__setitem__("method", "ratio"),  # 不适用 with a method
+        lambda d: d["indicators"][na].__setitem__("score", "5"),  # 不适用 with a score
+        lambda d: d["indicators"][na].__setitem__("met", False),
+        lambda d: d["indicators"][0].__setitem__("method", "not_applicable"),  # applicable yet not_applicable
+        lambda d: d["indicators"][0].__setitem__("met", None),  # applicable results are met or not
+        lambda d: d["indicators"][0].__setitem__("rule", {"document": "x"}),  # rule without text
+        lambda d: d["indicators"][0]["full_marks"].__setitem__("threshold", 101),
+        lambda d: d["categories"][0].__setitem__("applicable_weight", 80),
+        lambda d: d["bonus"][0].__setitem__("points", "0"),  # an award is above 0
+        lambda d: d["bonus"][0].__setitem__("points", 5),
+        lambda d: d["vetoes"][0].__setitem__("effect", "downgrade"),
+        lambda d: d["vetoes"][0].pop("reason"),
+        lambda d: d.__setitem__("framework", {"id": "x", "title": "y"}),  # the three optional keys are always present
+        lambda d: d["losses"][0].__setitem__("lost", "0"),  # only rows that lost points
+        lambda d: d.__setitem__("total_steps", []),
+        lambda d: d.pop("losses"),
+        lambda d: d["budget_execution"].pop("rule"),
+        lambda d: d["warnings"].append({"code": "unknown", "indicator": None, "zh": "x", "en": "x", "citation": None}),
+    ):
+        bad = copy.deepcopy(doc)
+        mutate(bad)
+        assert _invalid(validator, bad), mutate
