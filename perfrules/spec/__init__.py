@@ -1,5 +1,10 @@
-"""Reading and writing specs and actuals as TOML, strictly and with located errors."""
+"""Reading and writing specs and actuals as TOML, strictly and with located errors.
 
+Specs may ``extends`` shared frameworks (``specs/``, docs/frameworks.md); loading
+flattens them into one spec.
+"""
+
+from perfrules.spec._extends import SPECS_DIR, framework_dirs
 from perfrules.spec._load import (
     ACTUALS_FILE,
     SPEC_FILE,
@@ -15,8 +20,10 @@ from perfrules.spec._load import (
 __all__ = [
     "ACTUALS_FILE",
     "SPEC_FILE",
+    "SPECS_DIR",
     "dumps_actuals",
     "dumps_spec",
+    "framework_dirs",
     "load_actuals",
     "load_example",
     "load_spec",

@@ -24,6 +24,7 @@ from perfrules._suggest import suggest
 from perfrules.core import validate_actuals, validate_spec
 from perfrules.model import METHODS, Actuals, SourceMap, Spec, make_problem
 from perfrules.spec._converter import AtKey, ValueProblem, converter
+from perfrules.spec._extends import framework_problem, resolve, uses_frameworks
 from perfrules.spec._toml_index import index_positions
 
 T = TypeVar("T")
@@ -72,7 +73,8 @@ def _fields(cls: type[Any]) -> list[str]:
         return ["name", *(f.name for f in attrs.fields(cls))]
     if not attrs.has(cls):
         return []
-    return [f.name for f in attrs.fields(cls) if f.name != "source" or cls not in (Spec, Actuals)]
+    hidden = {"source", "framework"} if cls is Spec else {"source"} if cls is Actuals else set()
+    return [f.name for f in attrs.fields(cls) if f.name not in hidden]
 
 
 def _walk(exc: BaseException, path: PathKey) -> Iterator[tuple[PathKey, BaseException]]:
@@ -93,29 +95,39 @@ def _walk(exc: BaseException, path: PathKey) -> Iterator[tuple[PathKey, BaseExce
     yield path, exc
 
 
-def _problems(exc: BaseException, source: SourceMap) -> list[Problem]:
+def _problems(exc: BaseException) -> list[Problem]:
+    """The structural problems in ``exc``, with key paths of the data and no location yet."""
     out: list[Problem] = []
     for path, err in _walk(exc, ()):
         if isinstance(err, ForbiddenExtraKeysError):
             allowed = _fields(err.cl)
             for key in sorted(err.extra_fields):
                 out.append(make_problem(
-                    "unknown-key", (*path, key), source=source,
+                    "unknown-key", (*path, key),
                     en=f"unknown key {key!r}; allowed here: {', '.join(allowed)}",
                     zh=f"未知的键“{key}”；此处可用的键：{'、'.join(allowed)}",
                     suggestion=suggest(key, allowed),
                 ))  # fmt: skip
         elif isinstance(err, KeyError):
             key = str(path[-1]) if path else str(err)
-            out.append(make_problem("missing-key", path, source=source,
-                                    en=f"required key {key!r} is missing", zh=f"缺少必填的键“{key}”"))  # fmt: skip
+            out.append(make_problem("missing-key", path, en=f"required key {key!r} is missing", zh=f"缺少必填的键“{key}”"))
         elif isinstance(err, ValueProblem):
-            out.append(make_problem("invalid-value", path, source=source, en=err.en, zh=err.zh,
-                                    suggestion=err.suggestion))  # fmt: skip
+            out.append(make_problem("invalid-value", path, en=err.en, zh=err.zh, suggestion=err.suggestion))
         else:
-            out.append(make_problem("invalid-value", path, source=source,
-                                    en=f"invalid value: {err}", zh=f"取值无效：{err}"))  # fmt: skip
+            out.append(make_problem("invalid-value", path, en=f"invalid value: {err}", zh=f"取值无效：{err}"))
     return out
+
+
+# Problems of a value as written (its key, its type): located where the key is written, even in a framework file.
+_AS_WRITTEN = frozenset({"unknown-key", "invalid-value"})
+
+
+def _locate(problem: Problem, source: SourceMap) -> Problem:
+    """``problem`` (key path of the data) located through ``source``."""
+    return make_problem(
+        problem.code, problem.path, en=problem.message, zh=problem.message_zh, source=source,
+        suggestion=problem.suggestion, severity=problem.severity, written=problem.code in _AS_WRITTEN,
+    )  # fmt: skip
 
 
 def _as_suggested(data: Any, fixes: dict[PathKey, str | None]) -> Any:
@@ -154,10 +166,11 @@ def _structure(data: dict[str, Any], cls: type[T], source: SourceMap, validate: 
     try:
         obj = converter.structure(data, cls)
     except (cattrs.BaseValidationError, ExceptionGroup, ValueError, TypeError) as exc:
-        problems = _dedupe(_problems(exc, source))
-        if all(p.code == "unknown-key" for p in problems):
+        raw = _dedupe(_problems(exc))
+        problems = [_locate(p, source) for p in raw]
+        if all(p.code == "unknown-key" for p in raw):
             try:
-                fixes = {p.path: p.suggestion for p in problems}
+                fixes = {p.path: p.suggestion for p in raw}
                 lenient = converter.structure(_as_suggested(data, fixes), cls)
             except (cattrs.BaseValidationError, ExceptionGroup, ValueError, TypeError):
                 pass
@@ -171,10 +184,45 @@ def _structure(data: dict[str, Any], cls: type[T], source: SourceMap, validate: 
     return obj
 
 
+def _structural(data: dict[str, Any], source: SourceMap) -> list[Problem]:
+    """The strict structural problems of spec data (no semantic checks), located."""
+    try:
+        converter.structure(data, Spec)
+    except (cattrs.BaseValidationError, ExceptionGroup, ValueError, TypeError) as exc:
+        return [_locate(p, source) for p in _dedupe(_problems(exc))]
+    return []
+
+
+def _read_toml(path: Path, display: str) -> tuple[dict[str, Any], SourceMap]:
+    try:
+        text = _read(path)
+    except SpecError as err:
+        raise SpecError([attrs.evolve(p, file=display) for p in err.problems]) from None
+    return _parse(text, display)
+
+
 def loads_spec(text: str, *, file: str | None = None) -> Spec:
-    """Load a spec from TOML text; raise :class:`SpecError` listing every problem."""
+    """Load a spec from TOML text; raise :class:`SpecError` listing every problem.
+
+    A spec that ``extends`` a framework is flattened first (docs/frameworks.md):
+    a framework named by a path is read relative to ``file``'s folder (the
+    working directory for text without a file), one named by id from the
+    nearest ``specs/`` folder above it. The result is one flat spec whose
+    ``framework`` says which framework (and which dated version) it was built
+    from. A framework file itself is not a spec and is refused.
+    """
     data, source = _parse(text, file)
-    return _structure(data, Spec, source, validate_spec)
+    if not uses_frameworks(data):
+        return _structure(data, Spec, source, validate_spec)
+    if "framework" in data:
+        raise SpecError([framework_problem(data, source)])
+    res = resolve(data, source, read=_read_toml, structural=_structural)
+    if res.fatal:
+        raise SpecError(res.problems)
+    if res.problems:  # with every structural problem of the merged data, but no semantic checks
+        raise SpecError([*res.problems, *_structural(res.data, res.source)])
+    spec = _structure(res.data, Spec, res.source, validate_spec)
+    return attrs.evolve(spec, framework=res.framework)
 
 
 def load_spec(path: str | os.PathLike[str]) -> Spec:
@@ -206,8 +254,19 @@ def load_example(folder: str | os.PathLike[str]) -> tuple[Spec, Actuals]:
 
 
 def dumps_spec(spec: Spec) -> str:
-    """The spec as TOML text that :func:`loads_spec` reads back to an equal spec."""
-    return tomli_w.dumps(converter.unstructure(spec, Spec))
+    """The spec as TOML text that :func:`loads_spec` reads back to an equal spec.
+
+    A spec built from a framework is written flattened: every value it has,
+    no ``extends``; a comment names the framework it came from.
+    """
+    data = converter.unstructure(spec, Spec)
+    data.pop("framework", None)
+    head = ""
+    if spec.framework is not None:
+        fw = spec.framework
+        version = f", version {fw.version}" if fw.version else ""
+        head = f"# flattened from framework {fw.id!r} ({fw.file or '?'}{version})\n"
+    return head + tomli_w.dumps(data)
 
 
 def dumps_actuals(actuals: Actuals) -> str:

@@ -1,0 +1,901 @@
+"""Frameworks: ``extends``, explicit overrides and dated versions, resolved on the raw TOML data.
+
+A *framework* is a TOML file with a ``[framework]`` table (id, title) holding
+values many specs share: meta defaults, policies, grades, tiers, the
+budget-execution row, 一级 (and 二级) categories, common indicators, bonus
+items, vetoes. A *unit spec* starts with ``extends = "<ref>"`` and declares
+what is its own. Frameworks may extend frameworks. Everything here works on
+the data ``tomllib`` returned, before cattrs structuring: the result is one
+flat data dict (and a :class:`~perfrules.model._source.SourceMap` that knows
+which file wrote each key), which the loader then structures and validates
+as any spec. The format is documented in ``docs/frameworks.md``.
+
+Merging rules, in short:
+
+* tables (``meta``, ``policy``, ``rounding``, ``budget_execution``) merge key
+  by key; lists of entries with an ``id`` (``categories``, ``indicators``,
+  ``bonus``, ``vetoes``) merge by id; other lists (``grades``, ``tiers``) are
+  one value. Defining again what the framework defines is an
+  ``override-conflict``; ``[overrides.<table>]`` / ``[[overrides.<list>]]``
+  (with ``id``) replace inherited values field by field, and overriding what
+  the framework does not define is ``override-dangling``.
+* ``[[versions]]`` of a framework carry a validity period (``valid = { from =
+  2024 }``) and values that replace the framework's (own or inherited) in that
+  period. The version in force for the unit's ``meta.year`` applies.
+* An inherited category or indicator without ``weight`` is a *template*: it
+  enters the spec only when an override gives it a weight.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import tomllib
+import typing
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from perfrules._errors import PathKey, Problem, SpecError
+from perfrules._suggest import suggest
+from perfrules.model import FrameworkInfo, Spec
+from perfrules.model._source import Location, SourceFile, SourceMap
+
+# Problem codes raised here (documented in docs/frameworks.md).
+EXTENDS = "extends"
+EXTENDS_CYCLE = "extends-cycle"
+OVERRIDE_CONFLICT = "override-conflict"
+OVERRIDE_DANGLING = "override-dangling"
+VERSION_OVERLAP = "version-overlap"
+VERSION_PERIOD = "version-period"
+NO_VERSION = "no-version"
+FRAMEWORK_FILE = "framework-file"
+FRAMEWORK_TEMPLATE = "framework-template"
+CODES = (
+    EXTENDS, EXTENDS_CYCLE, OVERRIDE_CONFLICT, OVERRIDE_DANGLING, VERSION_OVERLAP, VERSION_PERIOD,
+    NO_VERSION, FRAMEWORK_FILE, FRAMEWORK_TEMPLATE,
+)  # fmt: skip
+_UNKNOWN_KEY = "unknown-key"
+_MISSING_KEY = "missing-key"
+_INVALID_VALUE = "invalid-value"
+
+SPECS_DIR = "specs"  # the folder frameworks are looked up in by id
+# Keys with a meaning of their own in frameworks and unit specs (never passed to the converter).
+SPECIAL_KEYS = ("extends", "overrides", "framework", "versions")
+_FRAMEWORK_KEYS = ("id", "title", "note", "valid")
+_VERSION_KEYS = ("valid", "note")
+_PERIOD_KEYS = ("from", "to")
+
+# A parsed file: its data and its source map (raises SpecError for unreadable or malformed files).
+Reader = Callable[[Path, str], tuple[dict[str, Any], SourceMap]]
+# The strict structural problems of merged data (unknown keys, wrong values), located.
+Structural = Callable[[dict[str, Any], SourceMap], list[Problem]]
+
+
+# ---------------------------------------------------------------------------
+# the spec's top-level fields and how each merges
+
+
+@attrs.frozen
+class _Field:
+    kind: str  # "table" | "keyed" (entries with an id) | "whole" (one value)
+    cls: type[Any]  # the table's class, or the class of the list's entries
+
+
+def _spec_fields() -> dict[str, _Field]:
+    hints = typing.get_type_hints(Spec)
+    out: dict[str, _Field] = {}
+    for f in attrs.fields(Spec):
+        if f.name in ("source", "framework"):
+            continue
+        hint = hints[f.name]
+        args = typing.get_args(hint)
+        if typing.get_origin(hint) is tuple:
+            item = args[0]
+            out[f.name] = _Field("keyed" if "id" in attrs.fields_dict(item) else "whole", item)
+        else:
+            cls = next(a for a in (args or (hint,)) if attrs.has(a))
+            out[f.name] = _Field("table", cls)
+    return out
+
+
+FIELDS = _spec_fields()
+
+
+def _field_names(cls: type[Any]) -> list[str]:
+    return [f.name for f in attrs.fields(cls)]
+
+
+# ---------------------------------------------------------------------------
+# data with origins
+
+
+@attrs.define(eq=False)
+class _Node:
+    """A TOML value and where it is written: the file and the key path inside that file."""
+
+    value: Any  # dict[str, _Node] | list[_Node] | a scalar
+    src: SourceFile
+    path: PathKey
+
+    @property
+    def where(self) -> Location:
+        line, column = self.src.locate(self.path)
+        return Location(self.src.file, self.path, line, column, self.src.framework)
+
+    def get(self, key: str) -> _Node | None:
+        return self.value.get(key) if isinstance(self.value, dict) else None
+
+
+def _wrap(value: Any, src: SourceFile, path: PathKey) -> _Node:
+    if isinstance(value, dict):
+        return _Node({k: _wrap(v, src, (*path, k)) for k, v in value.items()}, src, path)
+    if isinstance(value, list):
+        return _Node([_wrap(v, src, (*path, i)) for i, v in enumerate(value)], src, path)
+    return _Node(value, src, path)
+
+
+def _unwrap(node: _Node, path: PathKey, origins: dict[PathKey, tuple[SourceFile, PathKey]]) -> Any:
+    origins[path] = (node.src, node.path)
+    if isinstance(node.value, dict):
+        return {k: _unwrap(v, (*path, k), origins) for k, v in node.value.items()}
+    if isinstance(node.value, list):
+        return [_unwrap(v, (*path, i), origins) for i, v in enumerate(node.value)]
+    return node.value
+
+
+def _entry_id(node: _Node) -> str | None:
+    ident = node.get("id")
+    return ident.value if ident is not None and isinstance(ident.value, str) else None
+
+
+# ---------------------------------------------------------------------------
+# validity periods
+
+
+@attrs.frozen
+class Period:
+    """A validity period in whole budget years; ``None`` is open. Dates count for their year."""
+
+    start: int | None
+    end: int | None
+    start_text: str | None = None  # the bound as written (a year or an ISO date)
+    end_text: str | None = None
+
+    def covers(self, year: int) -> bool:
+        return (self.start is None or self.start <= year) and (self.end is None or year <= self.end)
+
+    def overlaps(self, other: Period) -> bool:
+        lo = max((y for y in (self.start, other.start) if y is not None), default=None)
+        hi = min((y for y in (self.end, other.end) if y is not None), default=None)
+        return lo is None or hi is None or lo <= hi
+
+    @property
+    def label(self) -> str:
+        """``2024–``, ``2021–2023``, ``2024``, ``–2023``."""
+        s, e = self.start_text, self.end_text
+        if s is not None and e is not None:
+            return s if s == e else f"{s}–{e}"
+        if s is not None:
+            return f"{s}–"
+        if e is not None:
+            return f"–{e}"
+        return "all years"
+
+    @property
+    def label_zh(self) -> str:
+        """``2024年起``, ``2021—2023年``, ``2024年``, ``2023年及以前``."""
+        s, e = self.start_text, self.end_text
+
+        def zh(text: str) -> str:
+            return f"{text}年" if text.isdigit() else text
+
+        if s is not None and e is not None:
+            if s == e:
+                return zh(s)
+            return f"{s}—{e}年" if s.isdigit() and e.isdigit() else f"{zh(s)}至{zh(e)}"
+        if s is not None:
+            return f"{zh(s)}起"
+        if e is not None:
+            return f"{zh(e)}及以前"
+        return "所有年度"
+
+
+# ---------------------------------------------------------------------------
+# loaded frameworks
+
+
+@attrs.define(eq=False)
+class _Version:
+    index: int
+    period: Period
+    node: _Node  # the [[versions]] entry
+
+
+@attrs.define(eq=False)
+class _Framework:
+    id: str
+    title: str
+    src: SourceFile
+    root: _Node
+    ref: _Node  # the `extends` value that names this framework (in the file that extends it)
+    valid: Period | None = None
+    versions: list[_Version] = attrs.field(factory=list)
+
+
+@attrs.frozen
+class Resolved:
+    """The outcome of resolving a spec's ``extends``: flat data, its source map, framework info, problems.
+
+    ``fatal``: the chain could not be read, so ``data`` is not worth structuring.
+    """
+
+    data: dict[str, Any]
+    source: SourceMap
+    framework: FrameworkInfo | None
+    problems: tuple[Problem, ...]
+    fatal: bool = False
+
+
+def uses_frameworks(data: dict[str, Any]) -> bool:
+    """Whether the data needs this module: it extends, overrides, versions or is a framework."""
+    return any(key in data for key in SPECIAL_KEYS)
+
+
+def _problem(code: str, at: Location, en: str, zh: str, suggestion: str | None = None) -> Problem:
+    return Problem(code=code, message=en, message_zh=zh, path=at.path, file=at.file, line=at.line,
+                   column=at.column, suggestion=suggestion)  # fmt: skip
+
+
+def _display(path: Path) -> str:
+    """A framework file's name as problems and results show it: relative to the working directory when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+_ID_CACHE: dict[tuple[str, int, int], str | None] = {}
+
+
+def _declared_id(path: Path) -> str | None:
+    """The ``[framework] id`` a file declares (None when it has none or cannot be read)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _ID_CACHE:
+        ident: str | None = None
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            data = {}
+        table = data.get("framework")
+        if isinstance(table, dict) and isinstance(table.get("id"), str):
+            ident = table["id"]
+        _ID_CACHE[key] = ident
+    return _ID_CACHE[key]
+
+
+def framework_dirs(start: Path) -> list[Path]:
+    """Where a framework id is looked up, in order.
+
+    Every ``specs/`` folder from ``start`` upwards (nearest first), then the
+    ``specs/`` folder of the perfrules source tree when there is one (a source
+    checkout or an editable install).
+    """
+    found: list[Path] = []
+    start = start.absolute()
+    for folder in (start, *start.parents):
+        candidate = folder / SPECS_DIR
+        if candidate.is_dir():
+            found.append(candidate)
+    bundled = Path(__file__).resolve().parents[2] / SPECS_DIR
+    if bundled.is_dir() and all(bundled.resolve() != f.resolve() for f in found):
+        found.append(bundled)
+    return found
+
+
+def _is_path_ref(ref: str) -> bool:
+    return ref.endswith(".toml") or "/" in ref or "\\" in ref or ref.startswith(".")
+
+
+# ---------------------------------------------------------------------------
+
+
+class _Resolver:
+    def __init__(self, read: Reader) -> None:
+        self.read = read
+        self.problems: list[Problem] = []
+
+    def add(self, code: str, at: Location, en: str, zh: str, suggestion: str | None = None) -> None:
+        self.problems.append(_problem(code, at, en, zh, suggestion))
+
+    # ---- reading the chain ------------------------------------------------
+
+    def locate_ref(self, ref_node: _Node, referrer_dir: Path) -> tuple[Path, str] | None:
+        """The framework file ``ref_node`` names: its path and display name."""
+        ref = ref_node.value
+        if not isinstance(ref, str):
+            got = "a table" if isinstance(ref, dict) else "an array" if isinstance(ref, list) else repr(ref)
+            self.add(_INVALID_VALUE, ref_node.where,
+                     f"extends: expected a string (a framework id or a path to a framework file), got {got}",
+                     f"extends 应为字符串（框架编号或框架文件路径），实际为 {got}")  # fmt: skip
+            return None
+        if not ref.strip():
+            self.add(EXTENDS, ref_node.where, "extends is empty: name a framework id or a framework file",
+                     "extends 为空：请写框架编号或框架文件路径")  # fmt: skip
+            return None
+        if _is_path_ref(ref):
+            path = referrer_dir / ref
+            base = os.path.dirname(ref_node.src.file) if ref_node.src.file else ""
+            return path, os.path.normpath(os.path.join(base, ref))
+        dirs = framework_dirs(referrer_dir)
+        known: list[str] = []
+        for folder in dirs:
+            files = sorted(folder.glob("*.toml"))
+            ids = {f: _declared_id(f) for f in files}
+            known.extend(i for i in ids.values() if i is not None)
+            matches = [f for f in files if ids[f] == ref] or [f for f in files if ids[f] is None and f.stem == ref]
+            if len(matches) > 1:
+                names = ", ".join(_display(m) for m in matches)
+                self.add(EXTENDS, ref_node.where,
+                         f"framework id {ref!r} is declared by more than one file in {_display(folder)}: {names}",
+                         f"框架编号“{ref}”在 {_display(folder)} 中被多个文件声明：{names}")  # fmt: skip
+                return None
+            if matches:
+                return matches[0], _display(matches[0])
+        where = ", ".join(f"{_display(d)}/" for d in dirs) or f"no {SPECS_DIR}/ folder above {_display(referrer_dir)}"
+        self.add(EXTENDS, ref_node.where,
+                 f"no framework with id {ref!r} (looked in: {where}); write a framework id or a path ending in .toml",
+                 f"找不到编号为“{ref}”的框架（查找位置：{where}）；请写框架编号或以 .toml 结尾的文件路径",
+                 suggest(ref, sorted(set(known))))  # fmt: skip
+        return None
+
+    def load_chain(self, referrer: _Node, referrer_dir: Path, seen: list[tuple[str, str]]) -> list[_Framework] | None:
+        """The frameworks ``referrer`` (a file's root node) extends, nearest first; None when unreadable."""
+        ref_node = referrer.get("extends")
+        assert ref_node is not None
+        found = self.locate_ref(ref_node, referrer_dir)
+        if found is None:
+            return None
+        path, display = found
+        real = os.path.realpath(path)
+        chain_names = [name for _, name in seen]
+        if real in (r for r, _ in seen):
+            cycle = " → ".join([*chain_names[[r for r, _ in seen].index(real):], display])
+            self.add(EXTENDS_CYCLE, ref_node.where, f"extends goes round in a circle: {cycle}",
+                     f"extends 形成循环：{cycle}")  # fmt: skip
+            return None
+        try:
+            data, smap = self.read(path, display)
+        except SpecError as err:
+            for p in err.problems:
+                if p.code == "file":
+                    self.add(EXTENDS, ref_node.where, f"cannot read framework {display}: {p.message}",
+                             f"无法读取框架 {display}：{p.message_zh}")  # fmt: skip
+                else:
+                    self.problems.append(p)
+            return None
+        table = data.get("framework")
+        if not isinstance(table, dict):
+            self.add(EXTENDS, ref_node.where,
+                     f"{display} is not a framework: it has no [framework] table (id, title)",
+                     f"{display} 不是框架文件：缺少 [framework] 表（id、title）")  # fmt: skip
+            return None
+        ident = table.get("id") if isinstance(table.get("id"), str) else Path(display).stem
+        src = SourceFile(display, smap.positions, str(ident))
+        root = _wrap(data, src, ())
+        fw = self.framework(root, src, ref_node)
+        if "extends" in data:
+            parents = self.load_chain(root, path.parent, [*seen, (real, display)])
+            if parents is None:
+                return None
+            return [fw, *parents]
+        return [fw]
+
+    def framework(self, root: _Node, src: SourceFile, ref: _Node) -> _Framework:
+        """Check the [framework] table and the [[versions]] of a framework file."""
+        table = root.get("framework")
+        assert table is not None
+        fw = _Framework(id=str(src.framework), title="", src=src, root=root, ref=ref)
+        self.check_keys(table, _FRAMEWORK_KEYS)
+        for key in ("id", "title"):
+            node = table.get(key)
+            if node is None:
+                self.add(_MISSING_KEY, Location(src.file, (*table.path, key), *src.locate(table.path)),
+                         f"required key {key!r} is missing", f"缺少必填的键“{key}”")  # fmt: skip
+            elif not isinstance(node.value, str):
+                self.expected_string(node)
+        title = table.get("title")
+        fw.title = title.value if title is not None and isinstance(title.value, str) else fw.id
+        note = table.get("note")
+        if note is not None and not isinstance(note.value, str):
+            self.expected_string(note)
+        valid = table.get("valid")
+        if valid is not None:
+            fw.valid = self.period(valid)
+        versions = root.get("versions")
+        if versions is not None:
+            if not isinstance(versions.value, list) or not all(isinstance(v.value, dict) for v in versions.value):
+                self.add(_INVALID_VALUE, versions.where, "versions: expected an array of tables ([[versions]])",
+                         "versions 应为表数组（[[versions]]）")  # fmt: skip
+            else:
+                for i, node in enumerate(versions.value):
+                    version = self.version(i, node)
+                    if version is not None:
+                        fw.versions.append(version)
+                for j, later in enumerate(fw.versions):
+                    for earlier in fw.versions[:j]:
+                        if later.period.overlaps(earlier.period):
+                            at = later.node.get("valid")
+                            first = earlier.node.get("valid")
+                            assert at is not None and first is not None
+                            self.add(VERSION_OVERLAP, at.where,
+                                     f"version valid {later.period.label} overlaps the version valid "
+                                     f"{earlier.period.label} (versions[{earlier.index}], line {first.where.line}); "
+                                     "a budget year must have one version in force",
+                                     f"版本有效期{later.period.label_zh}与 versions[{earlier.index}]（第{first.where.line}行）"
+                                     f"的有效期{earlier.period.label_zh}重叠；每个预算年度只能有一个版本适用")  # fmt: skip
+        return fw
+
+    def version(self, index: int, node: _Node) -> _Version | None:
+        for key, sub in node.value.items():
+            if key in SPECIAL_KEYS:
+                self.add(_UNKNOWN_KEY, sub.where,
+                         f"{key!r} is not allowed inside a version; a version holds a validity period "
+                         "(valid), a note and the spec values that differ in that period",
+                         f"版本中不能使用“{key}”；版本只含有效期（valid）、说明（note）及该期间不同的规范取值")  # fmt: skip
+        note = node.get("note")
+        if note is not None and not isinstance(note.value, str):
+            self.expected_string(note)
+        valid = node.get("valid")
+        if valid is None:
+            line, column = node.src.locate(node.path)
+            self.add(_MISSING_KEY, Location(node.src.file, (*node.path, "valid"), line, column),
+                     "required key 'valid' is missing: a version needs its validity period, "
+                     "e.g. valid = { from = 2024 }",
+                     "缺少必填的键“valid”：版本须写明有效期，如 valid = { from = 2024 }")  # fmt: skip
+            return None
+        period = self.period(valid)
+        return None if period is None else _Version(index, period, node)
+
+    def period(self, node: _Node) -> Period | None:
+        if not isinstance(node.value, dict):
+            self.add(_INVALID_VALUE, node.where,
+                     "a validity period is a table: { from = 2021, to = 2023 } (either end may be left open)",
+                     "有效期应为表：{ from = 2021, to = 2023 }（任一端可省略）")  # fmt: skip
+            return None
+        self.check_keys(node, _PERIOD_KEYS)
+        bounds: list[tuple[int | None, str | None]] = []
+        ok = True
+        for key in _PERIOD_KEYS:
+            sub = node.get(key)
+            if sub is None:
+                bounds.append((None, None))
+            elif isinstance(sub.value, bool) or not isinstance(sub.value, int | datetime.date) or isinstance(
+                sub.value, datetime.datetime
+            ):
+                self.add(_INVALID_VALUE, sub.where, f"valid.{key}: expected a year (2024) or a date (2024-01-01)",
+                         f"valid.{key} 应为年份（如 2024）或日期（如 2024-01-01）")  # fmt: skip
+                ok = False
+            elif isinstance(sub.value, datetime.date):
+                bounds.append((sub.value.year, sub.value.isoformat()))
+            else:
+                bounds.append((sub.value, str(sub.value)))
+        if not ok:
+            return None
+        (start, start_text), (end, end_text) = bounds
+        period = Period(start, end, start_text, end_text)
+        if start is not None and end is not None and start > end:
+            self.add(VERSION_PERIOD, node.where, f"validity period {period.label} ends before it starts",
+                     f"有效期{period.label_zh}的结束早于开始")  # fmt: skip
+            return None
+        return period
+
+    def check_keys(self, node: _Node, allowed: tuple[str, ...] | list[str]) -> None:
+        for key, sub in node.value.items():
+            if key not in allowed:
+                self.add(_UNKNOWN_KEY, sub.where, f"unknown key {key!r}; allowed here: {', '.join(allowed)}",
+                         f"未知的键“{key}”；此处可用的键：{'、'.join(allowed)}", suggest(key, allowed))  # fmt: skip
+
+    def expected_string(self, node: _Node) -> None:
+        self.add(_INVALID_VALUE, node.where, "expected a string", "应为字符串")
+
+    # ---- merging ------------------------------------------------------------
+
+    def conflict(self, node: _Node, prev: _Node, what: str | None, how: str) -> None:
+        fw = prev.src.framework or "?"
+        self.add(OVERRIDE_CONFLICT, node.where,
+                 f"{what + ' is ' if what else ''}already defined by framework {fw!r} at {prev.where.text}; "
+                 f"to replace it, say so: {how}",
+                 f"{what or '此项'}已由框架“{fw}”定义（{prev.where.text}）；如需替换，请明确写在覆盖项中：{how}")  # fmt: skip
+
+    def merge(self, base: _Node | None, own: _Node, parent: str | None) -> _Node:
+        """``own`` (a file's values) on top of ``base`` (what it inherits), then the file's [overrides]."""
+        result: dict[str, _Node] = dict(base.value) if base is not None else {}
+        for key, node in own.value.items():
+            if key in SPECIAL_KEYS:
+                continue
+            prev = result.get(key)
+            field = FIELDS.get(key)
+            if prev is None:
+                result[key] = node
+            elif field is not None and field.kind == "table" and isinstance(prev.value, dict) and isinstance(
+                node.value, dict
+            ):
+                merged = dict(prev.value)
+                for k, sub in node.value.items():
+                    if k in prev.value:
+                        self.conflict(sub, prev.value[k], None, f"[overrides.{key}] {k} = …")
+                    merged[k] = sub
+                result[key] = _Node(merged, node.src, node.path)
+            elif field is not None and field.kind == "keyed" and isinstance(prev.value, list) and isinstance(
+                node.value, list
+            ):
+                entries = list(prev.value)
+                index = {i: n for n, e in enumerate(entries) if (i := _entry_id(e)) is not None}
+                for entry in node.value:
+                    ident = _entry_id(entry)
+                    if ident is not None and ident in index:
+                        old = entries[index[ident]]
+                        self.conflict(entry.get("id") or entry, old.get("id") or old, f"{key} entry {ident!r}",
+                                      f"[[overrides.{key}]] id = {ident!r} with the fields to change")
+                        entries[index[ident]] = entry
+                    else:
+                        entries.append(entry)
+                result[key] = _Node(entries, node.src, node.path)
+            else:
+                self.conflict(node, prev, None, f"overrides.{key} = …" if field is None or field.kind != "table"
+                              else f"[overrides.{key}]")  # fmt: skip
+                result[key] = node
+        overrides = own.get("overrides")
+        if overrides is not None:
+            self.overrides(result, base, overrides, parent)
+        return _Node(result, own.src, own.path)
+
+    def overrides(self, result: dict[str, _Node], base: _Node | None, ov: _Node, parent: str | None) -> None:
+        if not isinstance(ov.value, dict):
+            self.add(_INVALID_VALUE, ov.where, "overrides: expected a table ([overrides.<table>] or "
+                     "[[overrides.<list>]])", "overrides 应为表（[overrides.表名] 或 [[overrides.列表名]]）")  # fmt: skip
+            return
+        if base is None:
+            self.add(OVERRIDE_DANGLING, ov.where, "overrides without extends: this file inherits nothing to override",
+                     "没有 extends 却写了 overrides：本文件没有继承任何可覆盖的内容")  # fmt: skip
+            return
+        inherited: dict[str, _Node] = base.value
+        fields = list(FIELDS)
+        for key, node in ov.value.items():
+            field = FIELDS.get(key)
+            if field is None:
+                self.add(_UNKNOWN_KEY, node.where, f"unknown key {key!r} in overrides; allowed here: {', '.join(fields)}",
+                         f"overrides 中未知的键“{key}”；此处可用的键：{'、'.join(fields)}", suggest(key, fields))  # fmt: skip
+                continue
+            prev = inherited.get(key)
+            if prev is None:
+                self.add(OVERRIDE_DANGLING, node.where,
+                         f"framework {parent!r} does not define {key}, so there is nothing to override; "
+                         f"declare {key} directly",
+                         f"框架“{parent}”没有定义 {key}，无可覆盖；请直接声明 {key}",
+                         suggest(key, [k for k in inherited if k in FIELDS]))  # fmt: skip
+                continue
+            if field.kind == "table":
+                self.override_table(result, key, field, prev, node, parent)
+            elif field.kind == "whole":
+                if not isinstance(node.value, list):
+                    self.add(_INVALID_VALUE, node.where, f"overrides.{key}: expected an array of tables, like {key}",
+                             f"overrides.{key} 应为表数组，与 {key} 相同")  # fmt: skip
+                    continue
+                result[key] = node
+            else:
+                self.override_entries(result, key, field, prev, node, parent)
+
+    def override_table(self, result: dict[str, _Node], key: str, field: _Field, prev: _Node, node: _Node,
+                       parent: str | None) -> None:  # fmt: skip
+        if not isinstance(node.value, dict):
+            self.add(_INVALID_VALUE, node.where, f"overrides.{key}: expected a table ([overrides.{key}])",
+                     f"overrides.{key} 应为表（[overrides.{key}]）")  # fmt: skip
+            return
+        allowed = _field_names(field.cls)
+        current = result[key]
+        merged = dict(current.value) if isinstance(current.value, dict) else {}
+        for k, sub in node.value.items():
+            if k not in allowed:
+                self.add(_UNKNOWN_KEY, sub.where, f"unknown key {k!r}; allowed here: {', '.join(allowed)}",
+                         f"未知的键“{k}”；此处可用的键：{'、'.join(allowed)}", suggest(k, allowed))  # fmt: skip
+            elif not isinstance(prev.value, dict) or k not in prev.value:
+                defined = list(prev.value) if isinstance(prev.value, dict) else []
+                self.add(OVERRIDE_DANGLING, sub.where,
+                         f"framework {parent!r} does not define {key}.{k}, so there is nothing to override; "
+                         f"set it directly in [{key}]",
+                         f"框架“{parent}”没有定义 {key}.{k}，无可覆盖；请直接写在 [{key}] 中",
+                         suggest(k, defined))  # fmt: skip
+            else:
+                merged[k] = sub
+        result[key] = _Node(merged, current.src, current.path)
+
+    def override_entries(self, result: dict[str, _Node], key: str, field: _Field, prev: _Node, node: _Node,
+                         parent: str | None) -> None:  # fmt: skip
+        if not isinstance(node.value, list) or not all(isinstance(e.value, dict) for e in node.value):
+            self.add(_INVALID_VALUE, node.where, f"overrides.{key}: expected an array of tables ([[overrides.{key}]])",
+                     f"overrides.{key} 应为表数组（[[overrides.{key}]]）")  # fmt: skip
+            return
+        allowed = _field_names(field.cls)
+        inherited_ids = [i for e in prev.value if (i := _entry_id(e)) is not None] if isinstance(prev.value, list) else []
+        current = result[key]
+        entries = list(current.value) if isinstance(current.value, list) else []
+        done: dict[str, _Node] = {}
+        for entry in node.value:
+            ident_node = entry.get("id")
+            if ident_node is None:
+                line, column = entry.src.locate(entry.path)
+                self.add(_MISSING_KEY, Location(entry.src.file, (*entry.path, "id"), line, column),
+                         f"required key 'id' is missing: an entry of overrides.{key} names the inherited entry it changes",
+                         f"缺少必填的键“id”：overrides.{key} 的每一项须以 id 指明要覆盖的继承项")  # fmt: skip
+                continue
+            ident = ident_node.value
+            if not isinstance(ident, str):
+                self.expected_string(ident_node)
+                continue
+            bad = False
+            for k, sub in entry.value.items():
+                if k not in allowed:
+                    bad = True
+                    self.add(_UNKNOWN_KEY, sub.where, f"unknown key {k!r}; allowed here: {', '.join(allowed)}",
+                             f"未知的键“{k}”；此处可用的键：{'、'.join(allowed)}", suggest(k, allowed))  # fmt: skip
+            if ident not in inherited_ids:
+                self.add(OVERRIDE_DANGLING, ident_node.where,
+                         f"framework {parent!r} has no {key} entry {ident!r} to override",
+                         f"框架“{parent}”的 {key} 中没有编号为“{ident}”的项，无可覆盖",
+                         suggest(ident, inherited_ids))  # fmt: skip
+                continue
+            if ident in done:
+                first = done[ident]
+                self.add(OVERRIDE_CONFLICT, ident_node.where,
+                         f"{key} entry {ident!r} is overridden twice (first at {first.where.text})",
+                         f"{key} 中编号“{ident}”被覆盖了两次（第一次在 {first.where.text}）")  # fmt: skip
+                continue
+            done[ident] = ident_node
+            if bad:
+                continue
+            at = next(n for n, e in enumerate(entries) if _entry_id(e) == ident)
+            target = entries[at]
+            fields = dict(target.value)
+            fields.update({k: sub for k, sub in entry.value.items() if k != "id"})
+            entries[at] = _Node(fields, target.src, target.path)
+        result[key] = _Node(entries, current.src, current.path)
+
+    def apply_version(self, merged: _Node, version: _Version) -> _Node:
+        """The version's values replace the framework's (own or inherited) for its period."""
+        result = dict(merged.value)
+        for key, node in version.node.value.items():
+            if key in _VERSION_KEYS or key in SPECIAL_KEYS:
+                continue
+            prev = result.get(key)
+            field = FIELDS.get(key)
+            if prev is None or field is None or field.kind == "whole":
+                result[key] = node
+            elif field.kind == "table" and isinstance(prev.value, dict) and isinstance(node.value, dict):
+                result[key] = _Node({**prev.value, **node.value}, prev.src, prev.path)
+            elif field.kind == "keyed" and isinstance(prev.value, list) and isinstance(node.value, list):
+                entries = list(prev.value)
+                for entry in node.value:
+                    ident = _entry_id(entry)
+                    at = next((n for n, e in enumerate(entries) if ident is not None and _entry_id(e) == ident), None)
+                    if at is None:
+                        entries.append(entry)
+                    elif isinstance(entry.value, dict) and isinstance(entries[at].value, dict):
+                        entries[at] = _Node({**entries[at].value, **entry.value}, entries[at].src, entries[at].path)
+                result[key] = _Node(entries, prev.src, prev.path)
+            else:
+                result[key] = node
+        return _Node(result, merged.src, merged.path)
+
+    # ---- versions -------------------------------------------------------------
+
+    def pick(self, fw: _Framework, year: int | None, forced: dict[int, int]) -> tuple[_Version | None, str, str]:
+        """The version of ``fw`` in force for ``year``, and why (zh, en)."""
+        if id(fw) in forced:
+            version = next(v for v in fw.versions if v.index == forced[id(fw)])
+            return version, "", ""
+        if year is None:
+            return None, "", ""
+        for version in fw.versions:
+            if version.period.covers(year):
+                label, label_zh = version.period.label, version.period.label_zh
+                return version, f"{year}年度适用（版本有效期：{label_zh}）", f"in force for {year} (version valid {label})"
+        if fw.valid is not None and fw.valid.covers(year):
+            label, label_zh = fw.valid.label, fw.valid.label_zh
+            extra_zh, extra_en = ("；无适用的分期版本", "; no dated version applies") if fw.versions else ("", "")
+            return (None, f"{year}年度适用（框架有效期：{label_zh}{extra_zh}）",
+                    f"in force for {year} (framework valid {label}{extra_en})")  # fmt: skip
+        if fw.valid is None and not fw.versions:
+            return None, "框架未分年度版本，适用于所有年度", "the framework has no dated versions; it applies to every year"
+        spans = [v.period for v in fw.versions] + ([fw.valid] if fw.valid is not None else [])
+        self.add(NO_VERSION, fw.ref.where,
+                 f"framework {fw.id!r} has no version in force for {year} (meta.year): it covers "
+                 f"{', '.join(p.label for p in spans)}",
+                 f"框架“{fw.id}”没有适用于{year}年度（meta.year）的版本：其有效期为{'、'.join(p.label_zh for p in spans)}")  # fmt: skip
+        return None, "", ""
+
+    def effective(self, chain: list[_Framework], k: int, year: int | None, forced: dict[int, int]) -> _Node:
+        """Framework ``chain[k]`` as in force: its parents, its own values and overrides, its version."""
+        fw = chain[k]
+        base = self.effective(chain, k + 1, year, forced) if k + 1 < len(chain) else None
+        parent = chain[k + 1].id if k + 1 < len(chain) else None
+        merged = self.merge(base, fw.root, parent)
+        version, _, _ = self.pick(fw, year, forced)
+        return merged if version is None else self.apply_version(merged, version)
+
+    # ---- the unit ---------------------------------------------------------------
+
+    def flatten(self, unit: _Node, chain: list[_Framework], year: int | None,
+                forced: dict[int, int]) -> tuple[dict[str, Any], dict[PathKey, tuple[SourceFile, PathKey]]]:  # fmt: skip
+        base = self.effective(chain, 0, year, forced) if chain else None
+        merged = self.merge(base, unit, chain[0].id if chain else None)
+        self.drop_templates(merged)
+        categories = merged.value.get("categories")
+        if categories is not None and isinstance(categories.value, list):
+            merged.value["categories"] = _Node(_tree_order(categories.value), categories.src, categories.path)
+        origins: dict[PathKey, tuple[SourceFile, PathKey]] = {}
+        data = _unwrap(merged, (), origins)
+        return data, origins
+
+    def drop_templates(self, merged: _Node) -> None:
+        """Leave out inherited entries without a weight (templates no override completed)."""
+        dropped: dict[str, _Node] = {}
+        for key, field in FIELDS.items():
+            node = merged.value.get(key)
+            if field.kind != "keyed" or "weight" not in _field_names(field.cls) or node is None:
+                continue
+            if not isinstance(node.value, list):
+                continue
+            kept: list[_Node] = []
+            allowed = _field_names(field.cls)
+            for entry in node.value:
+                if entry.src.framework is not None and isinstance(entry.value, dict) and "weight" not in entry.value:
+                    if key == "categories" and (ident := _entry_id(entry)) is not None:
+                        dropped[ident] = entry
+                    self.check_keys(entry, allowed)  # never structured: its keys are checked here
+                    continue
+                kept.append(entry)
+            merged.value[key] = _Node(kept, node.src, node.path)
+        if not dropped:
+            return
+        for key, ref in (("categories", "parent"), ("indicators", "category")):
+            node = merged.value.get(key)
+            for entry in node.value if node is not None and isinstance(node.value, list) else []:
+                target = entry.get(ref)
+                if target is not None and isinstance(target.value, str) and target.value in dropped:
+                    tpl = dropped[target.value]
+                    fw = tpl.src.framework
+                    self.add(FRAMEWORK_TEMPLATE, target.where,
+                             f"category {target.value!r} of framework {fw!r} ({tpl.where.text}) is a template "
+                             f"without a weight; to use it give it one: [[overrides.categories]] "
+                             f"id = {target.value!r}, weight = …",
+                             f"框架“{fw}”的类别“{target.value}”（{tpl.where.text}）是未定分值的模板；如需使用，"
+                             f"请在 [[overrides.categories]] 中写 id = \"{target.value}\" 及 weight")  # fmt: skip
+
+
+def _tree_order(entries: list[_Node]) -> list[_Node]:
+    """Categories with each one followed by its children (file order otherwise kept)."""
+    ids = {i for e in entries if (i := _entry_id(e)) is not None}
+
+    def parent_of(entry: _Node) -> str | None:
+        node = entry.get("parent")
+        return node.value if node is not None and isinstance(node.value, str) and node.value in ids else None
+
+    out: list[_Node] = []
+    placed: set[int] = set()
+
+    def place(entry: _Node) -> None:
+        if id(entry) in placed:
+            return
+        placed.add(id(entry))
+        out.append(entry)
+        ident = _entry_id(entry)
+        for child in entries:
+            if ident is not None and parent_of(child) == ident and child is not entry:
+                place(child)
+
+    for entry in entries:
+        if parent_of(entry) is None or parent_of(entry) == _entry_id(entry):
+            place(entry)
+    for entry in entries:  # parent cycles: keep what is left, in file order
+        place(entry)
+    return out
+
+
+def _year(unit: dict[str, Any], chain: list[_Framework]) -> int | None:
+    for meta in (unit.get("meta"), *(fw.root.get("meta") for fw in chain)):
+        if isinstance(meta, _Node):
+            meta = _unwrap(meta, (), {})
+        year = meta.get("year") if isinstance(meta, dict) else None
+        if isinstance(year, int) and not isinstance(year, bool):
+            return year
+    return None
+
+
+def _reason(resolver: _Resolver, chain: list[_Framework], year: int | None) -> tuple[str | None, str | None]:
+    """The version label of the unit's framework and why it (and its parents' versions) apply."""
+    parts_zh: list[str] = []
+    parts_en: list[str] = []
+    label: str | None = None
+    for k, fw in enumerate(chain):
+        version, zh, en = resolver.pick(fw, year, {})
+        if k == 0:
+            label = version.period.label if version is not None else fw.valid.label if fw.valid is not None else None
+            parts_zh.append(zh)
+            parts_en.append(en)
+        else:
+            parts_zh.append(f"上级框架“{fw.id}”：{zh}")
+            parts_en.append(f"parent framework {fw.id!r}: {en}")
+    if not any(parts_zh):
+        return label, None
+    return label, f"{'；'.join(parts_zh)} / {'; '.join(parts_en)}"
+
+
+def framework_problem(data: dict[str, Any], source: SourceMap) -> Problem:
+    """The problem of loading a framework file as if it were a complete spec."""
+    table = data.get("framework")
+    ident = table.get("id") if isinstance(table, dict) else None
+    name = ident if isinstance(ident, str) else "…"
+    line, column = source.locate(("framework",))
+    return Problem(
+        code=FRAMEWORK_FILE,
+        message=f"this file is a framework ({name!r}), not a complete spec, and cannot be evaluated by itself; "
+        f'write a unit spec that declares extends = "{name}" and its own meta, categories and indicators',
+        message_zh=f"此文件是框架（{name}），不是完整的规范，不能单独评价；请编写单位规范，"
+        f"写 extends = \"{name}\" 并声明本单位的 meta、类别和指标",
+        path=("framework",), file=source.file, line=line, column=column,
+    )  # fmt: skip
+
+
+def resolve(data: dict[str, Any], source: SourceMap, *, read: Reader, structural: Structural) -> Resolved:
+    """Flatten a spec that extends frameworks into one spec's data, with every problem located.
+
+    ``read`` parses a framework file; ``structural`` gives the strict
+    structural problems of data (used to check the versions not in force).
+    """
+    resolver = _Resolver(read)
+    unit_src = SourceFile(source.file, source.positions, None)
+    unit = _wrap(data, unit_src, ())
+    if "versions" in data:
+        resolver.add(_UNKNOWN_KEY, unit.value["versions"].where,
+                     "unknown key 'versions': dated versions belong in a framework (a file with a [framework] table)",
+                     "未知的键“versions”：分期版本只能写在框架文件（含 [framework] 表）中")  # fmt: skip
+        del unit.value["versions"]
+    chain: list[_Framework] = []
+    if "extends" in data:
+        here = Path(source.file).parent if source.file else Path.cwd()
+        real = os.path.realpath(source.file) if source.file else "<input>"
+        loaded = resolver.load_chain(unit, here.absolute(), [(real, source.file or "<input>")])
+        if loaded is None:
+            return Resolved(data, source, None, tuple(resolver.problems), fatal=True)
+        chain = loaded
+    year = _year(unit.value, chain)
+    flat, origins = resolver.flatten(unit, chain, year, {})
+    smap = SourceMap(source.file, source.positions, origins, ("extends",) if chain else None)
+    problems = list(resolver.problems)
+    seen = {(p.code, p.file, p.path, p.message) for p in problems}
+    for fw in chain:  # the versions not in force are checked too: their problems are problems of the file
+        picked, _, _ = _Resolver(read).pick(fw, year, {})
+        for version in fw.versions:
+            if version is picked:
+                continue
+            other = _Resolver(read)
+            data_v, origins_v = other.flatten(unit, chain, year, {id(fw): version.index})
+            found = other.problems + structural(data_v, SourceMap(source.file, source.positions, origins_v, ("extends",)))
+            for p in found:
+                key = (p.code, p.file, p.path, p.message)
+                if p.file == fw.src.file and p.path[:2] == ("versions", version.index) and key not in seen:
+                    seen.add(key)
+                    problems.append(p)
+    info = None
+    if chain:
+        label, reason = _reason(_Resolver(read), chain, year)
+        info = FrameworkInfo(id=chain[0].id, title=chain[0].title, file=chain[0].src.file, version=label, reason=reason)
+    return Resolved(flat, smap, info, tuple(problems))
