@@ -1,7 +1,9 @@
 """The ``perfrules`` command line.
 
 Exit codes: 0 success, 2 bad input (spec, actuals or arguments), 1 internal error;
-``lint --strict`` also exits 1 when there is a warning-level finding.
+``lint --strict`` also exits 1 when there is a warning-level finding; ``test``
+exits 1 when a golden case fails (2 when a case file or what it names is bad);
+``diff`` exits 2 when a unit's actuals do not load or fit one of the specs.
 """
 
 from __future__ import annotations
@@ -24,13 +26,16 @@ from perfrules._suggest import suggest
 from perfrules._version import __version__
 from perfrules.core import evaluate, to_document
 from perfrules.core._document import to_json
+from perfrules.golden import CASE_SUFFIX, EditError, run_paths, update_files
 from perfrules.lint import CODES, LintOptions, lint_report, to_lint_document
 from perfrules.model import Actuals, Spec
-from perfrules.render import AuditTable, FindingList, IndicatorDetail, ProblemList
+from perfrules.render import AuditTable, CaseReport, ChangeList, DiffReport, FindingList, IndicatorDetail, ProblemList
 from perfrules.spec import ACTUALS_FILE, SPEC_FILE, load_actuals, load_spec
+from perfrules.whatif import diff_paths, to_diff_document
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 EXIT_LINT_STRICT = 1  # lint --strict with a warning-level finding
+EXIT_TEST_FAILED = 1  # test: a golden case failed
 BUDGET_IDS = ("budget_execution", "预算执行率")
 
 
@@ -97,6 +102,23 @@ def _build_parser() -> _Parser:
                     help="do not report this finding code (repeatable)")
     lt.add_argument("--figures", action="store_true", help="also print every recomputed figure (table format)")
     common(lt)
+
+    ts = sub.add_parser("test", help=f"run golden cases ({'*' + CASE_SUFFIX}) and show what differs (docs/golden-cases.md)")
+    ts.add_argument("paths", nargs="+", metavar="PATH", help=f"case files, or folders searched for *{CASE_SUFFIX}")
+    ts.add_argument("--update", action="store_true",
+                    help="re-record the expected values of failing cases in their files (after a deliberate rule change)")
+    ts.add_argument("-q", "--quiet", action="store_true", help="do not list the cases that pass")
+    common(ts)
+
+    df = sub.add_parser("diff", help="score two spec versions over units' actuals and compare (docs/what-if.md)")
+    df.add_argument("old", metavar="OLD", help=f"the old spec: a spec file or a folder holding {SPEC_FILE}")
+    df.add_argument("new", metavar="NEW", help=f"the new spec: a spec file or a folder holding {SPEC_FILE}")
+    df.add_argument("--actuals", nargs="+", default=[], metavar="PATH",
+                    help=f"units' actuals: files, folders holding {ACTUALS_FILE}, or folders of actuals files "
+                    f"(default: {ACTUALS_FILE} beside OLD, else beside NEW)")  # fmt: skip
+    df.add_argument("--format", choices=("table", "json"), default="table")
+    df.add_argument("--all-rows", action="store_true", help="table: list unchanged rows too")
+    common(df)
     return p
 
 
@@ -150,7 +172,7 @@ def _load(spec_path: Path, actuals_path: Path | None) -> tuple[Spec, Actuals | N
 def _run(argv: Sequence[str] | None) -> int:
     args = _build_parser().parse_args(argv)
     if args.command is None:
-        raise _UsageError("choose a command: check, evaluate, explain or lint (see --help)")
+        raise _UsageError("choose a command: check, evaluate, explain, lint, test or diff (see --help)")
     lang: Lang = args.lang
     out = _console(sys.stdout, args.width)
 
@@ -187,6 +209,12 @@ def _run(argv: Sequence[str] | None) -> int:
 
     if args.command == "lint":
         return _lint(args, lang, out)
+
+    if args.command == "test":
+        return _test(args, lang, out)
+
+    if args.command == "diff":
+        return _diff(args, lang, out)
 
     # explain
     parts: list[str] = args.args
@@ -240,6 +268,50 @@ def _lint(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     if args.strict and report.count("warning"):
         return EXIT_LINT_STRICT
     return EXIT_OK
+
+
+def _test(args: argparse.Namespace, lang: Lang, out: Console) -> int:
+    zh = lang == "zh"
+    run = run_paths(args.paths)
+    if not run.cases and not run.file_errors:
+        raise _UsageError(f"no case files (*{CASE_SUFFIX}) under {', '.join(args.paths)}")
+    if args.update:
+        try:
+            changes = update_files(run)
+        except EditError as exc:
+            out.print(f"perfrules test --update: {exc}", markup=False, style="bold red")
+            return EXIT_INPUT
+        if changes:
+            out.print(ChangeList(changes, lang=lang))
+        else:
+            out.print("没有需要重新记录的期望值" if zh else "nothing to re-record", style="dim")
+        run = run_paths(args.paths)
+    for f in run.file_errors:
+        line = f"! {f.file}  " + ("用例文件有误，未运行" if zh else "ERROR (case file not read)")
+        out.print(line, markup=False, style="bold red")
+        out.print(ProblemList(f.problems, lang=lang))
+    for case in run.cases:
+        if case.status != "passed" or not args.quiet:
+            out.print(CaseReport(case, lang=lang))
+    if run.errors:
+        out.print(f"{run.errors} 项输入有误" if zh else f"{run.errors} with bad input", style="bold red")
+    out.print(run.summary, markup=False, highlight=False)
+    if run.errors:
+        return EXIT_INPUT
+    return EXIT_TEST_FAILED if run.failed else EXIT_OK
+
+
+def _diff(args: argparse.Namespace, lang: Lang, out: Console) -> int:
+    diff = diff_paths(args.old, args.new, args.actuals)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(to_diff_document(diff), ensure_ascii=False, indent=2) + "\n")
+        err = _console(sys.stderr)
+        for unit in diff.bad_units:
+            err.print(f"{unit.unit}:", markup=False, style="bold red")
+            err.print(ProblemList([e.problem for e in unit.errors], lang=lang))
+    else:
+        out.print(DiffReport(diff, lang=lang, all_rows=args.all_rows))
+    return EXIT_INPUT if diff.bad_units else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
