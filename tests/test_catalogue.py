@@ -283,9 +283,9 @@ def test_deviation_bands_need_a_positive_target() -> None:
         ((band(3, 80, 90), band(0, None, 80)), "values from 90 upward fall in no band (declare a band without max)"),
         ((band(5, 90, lo_in=False), band(0, None, 90)), "values from 90 up to 90 fall in no band (a gap)"),
         ((band(5, 90), band(0, 10, 90)), "values from 0 up to 10 fall in no band (a gap)"),
-        ((band(5), band(0, 80)), "band overlaps an earlier band that is unbounded above"),
-        ((band(5, 90, 80), band(0, None, 80)), "band 0: min 90 must be below max 80"),
-        ((band(5, 90, 90), band(0, None, 90)), "band 0: min 90 must be below max 90"),
+        ((band(5), band(0, 80)), "band 2 overlaps an earlier band that is unbounded above"),
+        ((band(5, 90, 80), band(0, None, 80)), "band 1: min 90 must be below max 80"),
+        ((band(5, 90, 90), band(0, None, 90)), "band 1: min 90 must be below max 90"),
         ((band(6, 90), band(0, None, 90)), "band score 6 lies outside 0..5"),
         ((band("4.995", 90), band(0, None, 90)), "band score 4.995 is finer than rounding.score"),
         ((), "a band table needs at least one band"),
@@ -313,17 +313,11 @@ def test_valid_band_tables(bands: tuple[Band, ...]) -> None:
     perfrules.check(make_spec([quant("x", 5, "≥90%", method=Bands(bands=bands))]))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="code defect: two bands unbounded below overlap, but _check_band_table skips bands without min"
-)
 def test_two_bands_unbounded_below_overlap() -> None:
     spec = make_spec([quant("x", 5, "≥90%", method=Bands(bands=(band(0, None, 60), band(2, None, 70), band(5, 70))))])
     assert "bands" in codes_of_spec(spec)
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeError,
-                   reason="code defect: a negative formula-derived value is not rejected; bands covering only "
-                   "values ≥ 0 then raise StopIteration inside evaluate (RuntimeError)")  # fmt: skip
 def test_negative_derived_value_is_a_problem_not_a_crash() -> None:
     ind = attrs.evolve(
         quant("x", 5, "=0%", method=ADJUST),
@@ -390,7 +384,6 @@ def test_per_occurrence_deduct_must_be_positive() -> None:
     assert codes_of_spec(make_spec([quant("x", 5, "=0例", method=PerOccurrence(deduct=D(0)))])) == ["method-params"]
 
 
-@pytest.mark.xfail(strict=True, reason="code defect: a formula-derived count is not checked for being whole")
 def test_per_occurrence_derived_count_must_be_whole() -> None:
     ind = attrs.evolve(quant("x", 5, "=0", method=PerOccurrence(deduct=D(1))), derive=Formula.parse("a / b"))
     spec = make_spec([ind])
@@ -586,12 +579,15 @@ def test_overshoot_deduction_parameters(od: OvershootDeduction, key: str) -> Non
     assert [(p.code, p.path) for p in problems] == [("policy", ("policy", "overshoot_deduction", key))]
 
 
-@pytest.mark.xfail(strict=True, reason="code defect: overshoot_deduction.deduct is not checked against rounding.score; "
-                   "a deduction that rounds away leaves a reason with nothing lost")  # fmt: skip
-def test_overshoot_deduction_finer_than_the_grid_keeps_reason_and_loss_together() -> None:
+def test_overshoot_deduction_finer_than_the_grid_is_rejected_and_reasons_follow_losses() -> None:
     policy = Policy(overshoot_deduction=attrs.evolve(OD, deduct=D("0.001")))
-    res = one("≥10", "15", 10, None, policy=policy)
-    assert (res.reason is None) == (res.lost == 0)
+    with pytest.raises(SpecError) as exc:
+        one("≥10", "15", 10, None, policy=policy)
+    assert [(p.code, p.path) for p in exc.value.problems] == [("policy", ("policy", "overshoot_deduction", "deduct"))]
+    # a proportional step can still land off the grid; if it rounds away, no reason is left behind
+    tiny = Policy(overshoot_deduction=attrs.evolve(OD, deduct=D("0.01"), partial=PartialStep.PROPORTIONAL))
+    res = one("≥10", "13.02", 10, None, policy=tiny)  # (1.302 − 1.3) / 0.1 = 0.02 steps × 0.01 = 0.0002 → rounds away
+    assert res.score == D(10) and res.reason is None
 
 
 # ---------------------------------------------------------------------------
@@ -655,12 +651,13 @@ def test_duplicate_bonus_and_veto_ids() -> None:
     assert codes_of_spec(spec) == ["duplicate-id", "duplicate-id"]
 
 
-def test_bonus_shorthand_without_reason_is_rejected() -> None:
-    """`[bonus] id = 2` is read as { points = 2 } and then misses its reason (documented in spec-format.md)."""
+def test_bonus_award_must_be_a_table_with_its_reason() -> None:
+    """`[bonus] id = 2` has no shorthand: an award always needs its reason, so it is a table."""
     spec = _bonus_spec()
     with pytest.raises(SpecError) as exc:
         perfrules.loads_actuals("[indicators]\nx = 10\nfill = 1\n[bonus]\ninnovation = 2\n", spec=spec)
-    assert [(p.code, p.path) for p in exc.value.problems] == [("missing-key", ("bonus", "innovation", "reason"))]
+    assert [(p.code, p.path) for p in exc.value.problems] == [("invalid-value", ("bonus", "innovation"))]
+    assert "table" in exc.value.problems[0].message
 
 
 # ---------------------------------------------------------------------------
@@ -702,8 +699,6 @@ def test_veto_with_a_declared_grade() -> None:
     assert perfrules.evaluate(spec, actuals).grade == "中"  # 100 would be 优
 
 
-@pytest.mark.xfail(strict=True, reason="code defect: a grade veto's grade replaces the earned grade even when the "
-                   "earned one is lower, so a veto can lift 差 to 中")  # fmt: skip
 def test_a_veto_never_improves_the_grade() -> None:
     spec = attrs.evolve(_veto_spec(), vetoes=(Veto(id="violation", name="重大违纪违规", grade="中"),))
     actuals = attrs.evolve(make_actuals(value("x", 1)), vetoes=(VetoTrigger(id="violation", reason="r"),))
@@ -760,8 +755,8 @@ def _budget(method: Bands | StepDeduction, spent: str, full_year: str = "1000") 
 def test_budget_execution_by_bands(spent: str, score: str) -> None:
     be = _budget(BUDGET_BANDS, spent)
     assert be.score == D(score)
-    assert_cites(be, cite.BANDS)
-    assert be.policy == "proportional"  # still the (default) policy, though the bands scored the row
+    assert_cites(be, cite.BUDGET_METHOD)
+    assert be.policy == "method bands"  # the method, not the unused default policy, scored the row
     assert [s.kind for s in be.steps[:2]] == ["input", "formula"]
 
 
@@ -773,7 +768,7 @@ def test_budget_execution_by_bands(spent: str, score: str) -> None:
 def test_budget_execution_by_steps(spent: str, partial: PartialStep, score: str) -> None:
     be = _budget(step("1", "0.2", partial), spent)
     assert be.score == D(score)
-    assert_cites(be, cite.STEP)
+    assert_cites(be, cite.BUDGET_METHOD)
 
 
 def test_budget_execution_method_must_be_bands_or_step() -> None:
@@ -1030,7 +1025,7 @@ def test_catalogue_demo_full_result() -> None:
     assert ev.indicator("three_public_control").actual == "103.50%"
     assert [r.applicable for r in ev.indicators].count(False) == 1
     be = ev.budget_execution
-    assert be is not None and (be.score, be.lost, be.citation.id, be.rate_display) == (D(8), D(2), "bands", "92.50%")
+    assert be is not None and (be.score, be.lost, be.citation.id, be.rate_display) == (D(8), D(2), "budget_execution.method", "92.50%")
     assert [(c.id, c.score, c.lost, c.applicable_weight) for c in ev.categories] == [
         ("input", D("21.83"), D("8.17"), None),
         ("output", D("28.5"), D("1.5"), D(30)),

@@ -137,7 +137,7 @@ def test_catalogue_example_total_grade_and_details() -> None:
     assert ev.category("output").applicable_weight == Decimal(45)
     assert [b.id for b in ev.bonus] == ["award"] and ev.vetoes == ()
     assert [(w.code, w.indicator) for w in ev.warnings] == [("overshoot", "trainings")]
-    assert ev.budget_execution is not None and ev.budget_execution.citation.id == "step"
+    assert ev.budget_execution is not None and ev.budget_execution.citation.id == "budget_execution.method"
     # every catalogue key the doc says the example shows is there
     spec = perfrules.loads_spec(catalogue_spec_text())
     assert spec.policy.overshoot_deduction is not None and spec.policy.total_cap is True
@@ -299,7 +299,7 @@ MUTATIONS: list[Mutation] = [
     ("deduction", "cat-actuals", "points = 0.5,", "points = 0.005,"),
     ("unknown-bonus", "cat-actuals", "award = {", "awrd = {"),
     ("unknown-veto", "cat-actuals", "[figures]", '[vetoes]\naudti = "审计发现挪用专项资金"\n\n[figures]'),
-    ("missing-key", "cat-actuals", 'award = { points = 2, reason = "获市级文明单位等两项表彰" }', "award = 2"),
+    ("invalid-value", "cat-actuals", 'award = { points = 2, reason = "获市级文明单位等两项表彰" }', "award = 2"),
     ("zero-denominator", "cat-actuals", '"budget.spent / budget.full_year"', '"budget.spent / (budget.full_year - 500)"'),
 ]
 
@@ -631,8 +631,8 @@ def test_scoring_budget_method_case(row: list[str]) -> None:
     be = ev.budget_execution
     assert be is not None
     assert be.score == Decimal(score)
-    assert be.citation.id == ("bands" if method.endswith(" bands") else "step")
-    assert be.policy == "proportional"  # the doc: the (default) policy is still shown, though unused
+    assert be.citation.id == "budget_execution.method"
+    assert be.policy == ("method bands" if method.endswith(" bands") else "method step")  # the method scored the row
     assert (be.reason is None) == (be.lost == 0)
 
 

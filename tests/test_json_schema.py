@@ -461,7 +461,7 @@ def test_catalogue_documents_validate(validator: Draft202012Validator) -> None:
     be = doc["budget_execution"]
     # 95.25%: 4.75 points below 100% × 0.5 (proportional) = 2.375 → 7.625 → 7.63 (half-up)
     assert (be["score"], be["citation"]["id"], be["rule"], be["policy"]) == (
-        "7.63", "step", {"document": "某办法", "text": ""}, "proportional",
+        "7.63", "budget_execution.method", {"document": "某办法", "text": ""}, "method step",
     )  # fmt: skip
     # (18.5 + 5 + 17.6 + 0 + 7 + 7.63) ÷ 90 × 100 = 61.9222…, + 5 = 66.9222… → 66.92
     assert [b["points"] for b in doc["bonus"]] == ["5"]

@@ -155,6 +155,12 @@ OVERSHOOT_DEDUCTION = Citation(
     "（调减的起点、步长和分值由规范 policy.overshoot_deduction 声明。）",
     status="recalled",
 )
+BUDGET_METHOD = Citation(
+    id="budget_execution.method",
+    document="规范声明的预算执行率计分办法",
+    text="预算执行率按规范声明的计分区间或扣分档计分（规范的 budget_execution.rule 载明所依据的文件）。",
+    status="declared",
+)
 BONUS = Citation(
     id="bonus",
     document="规范声明的加分项",
@@ -168,4 +174,4 @@ VETO = Citation(
     status="declared",
 )
 
-ALL = (*ALL, STEP, BANDS, RATE, PER_OCCURRENCE, MANUAL_DEDUCTION, NOT_APPLICABLE, OVERSHOOT_DEDUCTION, BONUS, VETO)
+ALL = (*ALL, STEP, BANDS, RATE, PER_OCCURRENCE, MANUAL_DEDUCTION, NOT_APPLICABLE, OVERSHOOT_DEDUCTION, BUDGET_METHOD, BONUS, VETO)

@@ -87,7 +87,7 @@ def evaluate(spec: Spec, actuals: Actuals) -> Evaluation:
         lowest = spec.grades[-1].name
         imposed = [v.grade or lowest for v in veto_grades]
         order = [g.name for g in spec.grades]
-        worst = max(imposed, key=order.index)
+        worst = max([*imposed, grade], key=order.index)  # a veto never improves the earned grade
         grade_steps = (*grade_steps, Step(
             kind="policy",
             zh=f"一票否决（{'、'.join(v.name for v in veto_grades)}）：等级定为“{worst}”",
@@ -102,7 +102,7 @@ def evaluate(spec: Spec, actuals: Actuals) -> Evaluation:
         ("overshoot_warning", show_dec(spec.policy.overshoot_warning) if spec.policy.overshoot_warning else "off"),
         ("qualitative_default", spec.policy.qualitative_default.value),
         ("rounding", f"half_up score={show_dec(spec.rounding.score)} total={show_dec(spec.rounding.total)}"),
-        ("budget_execution", spec.budget_execution.policy.value if spec.budget_execution else "none"),
+        ("budget_execution", _budget_policy(spec)),
         ("grades", " ".join(f"{g.name}≥{show_dec(g.min)}" for g in spec.grades)),
     )
     meta = spec.meta
@@ -129,6 +129,13 @@ def evaluate(spec: Spec, actuals: Actuals) -> Evaluation:
         vetoes=vetoes,
         framework=spec.framework,
     )
+
+
+def _budget_policy(spec: Spec) -> str:
+    be = spec.budget_execution
+    if be is None:
+        return "none"
+    return f"method {be.method.name}" if be.method is not None else be.policy.value
 
 
 def _total(
@@ -415,7 +422,7 @@ def _score_budget(spec: Spec, actuals: Actuals) -> BudgetExecutionResult:
         base=block.base.value,
         rate=rate,
         rate_display=show_percent(rate, spec.rounding.rate_display),
-        policy=block.policy.value,
+        policy=_budget_policy(spec),
         score=scored.score,
         steps=steps,
         citation=scored.citation,

@@ -276,9 +276,9 @@ def score_budget_execution(
         target = QuantitativeTarget(comparator=Comparator.GE, value=Decimal(100), unit="%")
         kw = {"weight": block.weight, "target": target, "actual": rate * 100, "actual_text": pct, "rounding": rounding}
         if isinstance(block.method, Bands):
-            scored = score_bands(method=block.method, **kw)  # type: ignore[arg-type]
+            scored = score_bands(method=block.method, citation=cite.BUDGET_METHOD, **kw)  # type: ignore[arg-type]
         else:
-            scored = score_step(method=block.method, **kw)  # type: ignore[arg-type]
+            scored = score_step(method=block.method, citation=cite.BUDGET_METHOD, **kw)  # type: ignore[arg-type]
         scored = attrs.evolve(scored, steps=(*steps, *scored.steps))
         return scored, rate, base
     capped = rate
@@ -462,5 +462,7 @@ def with_deductions(
         steps.append(_step("round", f"按四舍五入保留{places_of(quantum)}位小数：{show(raw, 6)} → {show_dec(score)}",
                            f"rounded half-up: {show(raw, 6)} → {show_dec(score)}"))  # fmt: skip
     steps.append(rule)
+    lost = score < weight  # a deduction that rounds away leaves no reason behind
     return Scored(score=score, met=scored.met, method=scored.method, steps=tuple(steps), citation=scored.citation,
-                  reason="；".join(reasons_zh), reason_en="; ".join(reasons_en))  # fmt: skip
+                  reason="；".join(reasons_zh) if lost else None,
+                  reason_en="; ".join(reasons_en) if lost else None)  # fmt: skip

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from perfrules._errors import PathKey, Problem
 from perfrules._suggest import suggest
-from perfrules.core._derive import amount_env, names_of
+from perfrules.core._derive import BUDGET_NAMES, amount_env, names_of
 from perfrules.core._derive import compute as derive_compute
 from perfrules.core._derive import text_of as derive_text
 from perfrules.core._exact import show, show_dec
@@ -151,7 +151,7 @@ def validate_spec(spec: Spec) -> list[Problem]:
         if spec.budget_execution.weight <= 0:
             c.add("weight", ("budget_execution", "weight"),
                   en="the budget-execution weight must be positive", zh="预算执行率分值必须大于0")  # fmt: skip
-        elif spec.budget_execution.policy is ExecutionPolicy.ROUND_WHOLE:
+        elif spec.budget_execution.policy is ExecutionPolicy.ROUND_WHOLE and spec.budget_execution.method is None:
             _check_precision(c, ("budget_execution", "weight"), spec.budget_execution.weight, Decimal(1),
                              "budget_execution.policy = round_whole")  # fmt: skip
         else:
@@ -173,6 +173,8 @@ def validate_spec(spec: Spec) -> list[Problem]:
 
 
 def _on_grid(value: Decimal, quantum: Decimal) -> bool:
+    if quantum <= 0:
+        return True  # a non-positive quantum is reported by the rounding check
     return (Fraction(value) / Fraction(quantum)).denominator == 1
 
 
@@ -214,7 +216,7 @@ def _check_band_table(c: _Collector, method: Bands, weight: Decimal, q: Decimal,
             c.add("bands", (*path, i, "score"), en=f"band score {show_dec(b.score)} is finer than rounding.score",
                   zh=f"区间得分{show_dec(b.score)}的小数位多于 rounding.score")  # fmt: skip
         if b.min is not None and b.max is not None and (b.min > b.max or (b.min == b.max and not (b.min_inclusive and b.max_inclusive))):
-            c.add("bands", (*path, i), en=f"band {i}: min {show_dec(b.min)} must be below max {show_dec(b.max)}",
+            c.add("bands", (*path, i), en=f"band {i + 1}: min {show_dec(b.min)} must be below max {show_dec(b.max)}",
                   zh=f"第{i + 1}个区间的下限{show_dec(b.min)}须小于上限{show_dec(b.max)}")  # fmt: skip
             return
     # The bands must cover every value ≥ 0 exactly once: walk them from the lowest edge up.
@@ -227,8 +229,12 @@ def _check_band_table(c: _Collector, method: Bands, weight: Decimal, q: Decimal,
     cursor: tuple[Fraction, bool] | None = (Fraction(0), True)  # next uncovered value, and whether it is included
     for i in order:
         b = bands[i]
+        if b.min is None and i != order[0]:
+            c.add("bands", (*path, i), en=f"band {i + 1} and band {order[0] + 1} are both unbounded below: they overlap",
+                  zh=f"第{i + 1}个区间与第{order[0] + 1}个区间均无下限，相互重叠")  # fmt: skip
+            return
         if cursor is None:
-            c.add("bands", (*path, i), en="band overlaps an earlier band that is unbounded above",
+            c.add("bands", (*path, i), en=f"band {i + 1} overlaps an earlier band that is unbounded above",
                   zh=f"第{i + 1}个区间与无上限的区间重叠")  # fmt: skip
             return
         value, incl = cursor
@@ -240,7 +246,7 @@ def _check_band_table(c: _Collector, method: Bands, weight: Decimal, q: Decimal,
                 return
             if lo < value or (lo == value and lo_incl and not incl):
                 if not (lo < 0 and value == 0 and incl):
-                    c.add("bands", (*path, i), en=f"band {i} overlaps the band below it at {show(max(lo, Fraction(0)))}",
+                    c.add("bands", (*path, i), en=f"band {i + 1} overlaps the band below it at {show(max(lo, Fraction(0)))}",
                           zh=f"第{i + 1}个区间与下方区间在{show(max(lo, Fraction(0)))}处重叠")  # fmt: skip
                     return
         cursor = None if b.max is None else (Fraction(b.max), not b.max_inclusive)
@@ -273,6 +279,10 @@ def _check_catalogue(c: _Collector, spec: Spec) -> None:
             c.add("veto", ("vetoes", i, "grade"), en=f"veto {veto.id!r}: a grade only goes with effect = \"grade\"",
                   zh=f"一票否决“{veto.name}”：仅 effect = \"grade\" 时可设置等级")  # fmt: skip
     od = spec.policy.overshoot_deduction
+    if od is not None and od.deduct > 0 and not _on_grid(od.deduct, spec.rounding.score):
+        c.add("policy", ("policy", "overshoot_deduction", "deduct"),
+              en=f"policy.overshoot_deduction.deduct = {show_dec(od.deduct)} is finer than rounding.score ({show_dec(spec.rounding.score)})",
+              zh=f"policy.overshoot_deduction.deduct = {show_dec(od.deduct)} 的小数位多于 rounding.score（{show_dec(spec.rounding.score)}）")  # fmt: skip
     if od is not None:
         for key, v, ok in (("threshold", od.threshold, od.threshold >= 1), ("per", od.per, od.per > 0),
                            ("deduct", od.deduct, od.deduct > 0)):  # fmt: skip
@@ -455,29 +465,32 @@ def validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
             for role, name in names_of(ind.derive):
                 if name not in env:
                     missing = True
-                    close = suggest(name, amount_names)
-                    if close is not None:  # point at the likely misspelling in the actuals
+                    close = suggest(name, list(env))
+                    if close is not None and close not in BUDGET_NAMES:  # point at the likely misspelling in the actuals
                         c.add("missing-amount", ("amounts", close),
                               en=f"indicator {ind.id!r} needs amount {name!r} ({role}); the actuals give {close!r}",
                               zh=f"指标“{ind.name}”需要金额“{name}”，实际完成值文件给出的是“{close}”",
                               suggestion=name)  # fmt: skip
-                    else:
+                    else:  # nothing close in the actuals, or the spec misspells a budget.* name
                         c.add("missing-amount", ("amounts",),
                               en=f"indicator {ind.id!r} needs amount {name!r} ({role}), which the actuals do not give",
-                              zh=f"指标“{ind.name}”需要金额“{name}”，实际完成值文件 [amounts] 中没有")  # fmt: skip
+                              zh=f"指标“{ind.name}”需要金额“{name}”，实际完成值文件 [amounts] 中没有",
+                              suggestion=close)  # fmt: skip
                     continue
                 if role == "denominator" and env[name] == 0:
                     c.add("zero-denominator", ("amounts", name),
                           en=f"amount {name!r} is 0 and divides indicator {ind.id!r}",
                           zh=f"金额“{name}”为0，无法作为指标“{ind.name}”的分母")  # fmt: skip
                     missing = True
-            if not missing and isinstance(ind.derive, Formula):
+            if not missing and all(env[n] >= 0 for _, n in names_of(ind.derive)):  # negatives: reported above
                 try:
-                    derive_compute(ind.derive, env)
+                    derived = derive_compute(ind.derive, env)
                 except FormulaZeroDivision as exc:
                     c.add("zero-denominator", ("amounts",),
                           en=f"indicator {ind.id!r}: in {f_en}, the divisor {exc.divisor_text} is 0 with these amounts",
                           zh=f"指标“{ind.name}”：公式 {f_zh} 中的除数 {exc.divisor_text} 按本年金额为0，无法计算")  # fmt: skip
+                else:
+                    _check_derived_value(c, ind, derived, f_zh, f_en)
             continue
         if act is None:
             c.add("missing-actual", ("indicators",),
@@ -539,6 +552,28 @@ def validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
     return c.problems
 
 
+def _check_derived_value(c: _Collector, ind: Indicator, value: Fraction, f_zh: str, f_en: str) -> None:
+    """A derived actual must suit its method: ≥ 0 unless the rule reads below 0; a whole count."""
+    method = ind.method
+    below_zero_ok = isinstance(method, StepDeduction) or (
+        isinstance(method, Bands) and method.on is BandBasis.ACTUAL and any(b.min is None for b in method.bands)
+    )
+    if value < 0 and not below_zero_ok:
+        c.add("negative", ("indicators", ind.id),
+              en=f"indicator {ind.id!r}: {f_en} is negative ({show(value)}) with these amounts, and its method "
+              "scores values ≥ 0 only (use a step method, or a band unbounded below)",
+              zh=f"指标“{ind.name}”：按本年金额计算 {f_zh} 为负数（{show(value)}），其计分方法只适用于非负值"
+              "（可改用扣分档计分，或设置无下限的区间）")  # fmt: skip
+    if isinstance(method, PerOccurrence) and value.denominator != 1:
+        c.add("actual-kind", ("indicators", ind.id),
+              en=f"indicator {ind.id!r} counts occurrences, but {f_en} gives {show(value)}, not a whole number",
+              zh=f"指标“{ind.name}”按例扣分，但 {f_zh} 计算得{show(value)}，不是整数")  # fmt: skip
+
+
+def _name_of(spec: Spec, indicator_id: str) -> str:
+    return next((i.name for i in spec.indicators if i.id == indicator_id), indicator_id)
+
+
 def _check_catalogue_actuals(c: _Collector, spec: Spec, actuals: Actuals, env: dict[str, Fraction]) -> None:
     """不适用 entries, manual deductions, bonus awards, veto triggers and stated figures."""
     q = spec.rounding.score
@@ -553,7 +588,7 @@ def _check_catalogue_actuals(c: _Collector, spec: Spec, actuals: Actuals, env: d
             if act.value is not None or act.tier is not None or act.score is not None or act.deductions:
                 c.add("actual-kind", (*path, "not_applicable"),
                       en=f"indicator {act.id!r} is not applicable: give no value, tier, score or deductions",
-                      zh=f"指标“{act.id}”不适用，不应再填写数值、档次、得分或扣减")  # fmt: skip
+                      zh=f"指标“{_name_of(spec, act.id)}”不适用，不应再填写数值、档次、得分或扣减")  # fmt: skip
         for j, d in enumerate(act.deductions):
             if d.points <= 0 or not _on_grid(d.points, q):
                 c.add("deduction", (*path, "deductions", j, "points"),
@@ -591,8 +626,7 @@ def _check_catalogue_actuals(c: _Collector, spec: Spec, actuals: Actuals, env: d
         path = ("figures", fig.name, "formula")
         unknown = fig.formula.check(env)
         for err in unknown:
-            c.add("missing-amount", path, en=f"figure {fig.name!r}: {err.en}", zh=f"数据核对项“{fig.name}”：{err.zh}",
-                  suggestion=err.suggestion)  # fmt: skip
+            c.add("missing-amount", path, en=f"figure {fig.name!r}: {err.en}", zh=f"数据核对项“{fig.name}”：{err.zh}")
         if not unknown:
             try:
                 derive_compute(fig.formula, env)

@@ -104,6 +104,8 @@ def _quantitative(
         if d == "negative":
             return _fm(t + per, "<", u, what_zh, what_en) if strict else _fm(t, "≤", u, what_zh, what_en)
         if d == "positive":
+            if strict and t - per < 0:  # every value ≥ 0 is within one step: the rule itself never deducted
+                return _fm(Fraction(0), "≥", u, what_zh, what_en)
             return _fm(t - per, ">", u, what_zh, what_en) if strict else _fm(t, "≥", u, what_zh, what_en)
         lo, hi = (t - per, t + per) if strict else (t, t)
         return FullMarks(threshold=None, comparator=None,

@@ -314,7 +314,7 @@ def _make_converter() -> cattrs.Converter:
         lambda t: t == tuple[IndicatorActual, ...], _keyed(IndicatorActual, "value")
     )
     conv.register_structure_hook_func(lambda t: t == tuple[Amount, ...], _keyed(Amount, "value"))
-    conv.register_structure_hook_func(lambda t: t == tuple[BonusAward, ...], _keyed(BonusAward, "points"))
+    conv.register_structure_hook_func(lambda t: t == tuple[BonusAward, ...], _keyed(BonusAward, None))
     conv.register_structure_hook_func(lambda t: t == tuple[VetoTrigger, ...], _keyed(VetoTrigger, "reason"))
     conv.register_structure_hook_func(lambda t: t == tuple[Figure, ...], _keyed(Figure, None))
     conv.register_structure_hook(Formula, _formula)
@@ -323,7 +323,11 @@ def _make_converter() -> cattrs.Converter:
 
     def attrs_factory(cls: type[Any]) -> Any:
         target = QuantitativeTarget if cls is _RawTarget else cls
-        if cls in (Spec, Actuals):  # the source map is attached by the loader, never read from TOML
+        if cls is Spec:  # the source map and framework info are attached by the loader, never read from TOML
+            inner = make_dict_structure_fn(
+                target, conv, _cattrs_forbid_extra_keys=True, source=override(omit=True), framework=override(omit=True)
+            )
+        elif cls is Actuals:
             inner = make_dict_structure_fn(target, conv, _cattrs_forbid_extra_keys=True, source=override(omit=True))
         elif cls is Policy:  # overshoot_warning = false switches the warning off
             inner = make_dict_structure_fn(
@@ -367,10 +371,15 @@ def _make_converter() -> cattrs.Converter:
             overshoot_warning=override(unstruct_hook=lambda v: False if v is None else _unstructure_decimal(v)),
         ),
     )
-    for cls in (Spec, Actuals):
-        conv.register_unstructure_hook(
-            cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, source=override(omit=True))
-        )
+    conv.register_unstructure_hook(
+        Spec,
+        make_dict_unstructure_fn(
+            Spec, conv, _cattrs_omit_if_default=True, source=override(omit=True), framework=override(omit=True)
+        ),
+    )
+    conv.register_unstructure_hook(
+        Actuals, make_dict_unstructure_fn(Actuals, conv, _cattrs_omit_if_default=True, source=override(omit=True))
+    )
     return conv
 
 
