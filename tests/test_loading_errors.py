@@ -11,11 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import column_of, line_of, problem_codes
 
 import perfrules
 from perfrules import Problem, Spec, SpecError
-
-from conftest import column_of, line_of, problem_codes
 
 SPEC = """\
 [meta]

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import attrs
 import pytest
+from conftest import D, derived, make_actuals, make_spec, problem_codes, qual, quant, score_one, step_kinds, tier, value
 
 import perfrules
 from perfrules import (
@@ -27,8 +28,6 @@ from perfrules import (
     Rounding,
     SpecError,
 )
-
-from conftest import D, derived, make_actuals, make_spec, problem_codes, qual, quant, score_one, step_kinds, tier, value
 
 LINEAR = Policy(negative=NegativeRule.LINEAR_OVERSHOOT)
 EQUAL_INVERSE = Policy(equal_above=EqualAbove.INVERSE_RATIO)

@@ -22,12 +22,11 @@ from pathlib import Path
 
 import attrs
 import pytest
+from conftest import D
 
 import perfrules
 from perfrules import Actuals, Evaluation, ExecutionPolicy, Spec
 from perfrules.core import spec_sha256
-
-from conftest import D
 
 REPORT = Path("/work/shared/seed/000_89c0cb00bebb9dcf.txt")
 

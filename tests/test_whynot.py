@@ -5,15 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-import attrs
 import pytest
+from conftest import D, make_actuals, make_spec, quant, score_one, value
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perfrules
 from perfrules import ExecutionPolicy, NegativeRule, Policy, Rounding
-
-from conftest import D, make_actuals, make_spec, quant, score_one, value
 
 
 def test_seed_budget_row_needed_95_percent(seed_eval: perfrules.Evaluation) -> None:

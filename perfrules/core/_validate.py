@@ -21,7 +21,6 @@ from perfrules.model import (
     Bands,
     ExecutionBase,
     ExecutionPolicy,
-    Formula,
     Indicator,
     IndicatorActual,
     InverseRatio,
@@ -443,7 +442,6 @@ def validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
                   en=f"actual given for {given.id!r}, which is not an indicator of spec {meta.id!r}",
                   zh=f"指标“{given.id}”不在规范“{meta.id}”中", suggestion=suggest(given.id, spec_ids))  # fmt: skip
     env = amount_env(actuals)
-    amount_names = [a.name for a in actuals.amounts]
     for amt in actuals.amounts:
         if amt.value < 0:
             c.add("negative", ("amounts", amt.name),
