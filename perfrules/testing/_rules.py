@@ -1,0 +1,393 @@
+"""What the kit knows about each scoring method, stated independently of the core.
+
+* :func:`indicator_shape` — where a method's score is monotone in the actual
+  (the basis of the monotonicity property);
+* :func:`full_marks_value` — an actual that earns the full weight (the basis
+  of the rescaling property);
+* :func:`boundary_values` and :func:`tie_values` — the actuals where a rule
+  changes its mind or where the exact score is a rounding tie (the basis of
+  the near-boundary strategies).
+
+Everything is exact (fractions) and follows the rules as docs/spec-format.md
+and docs/scoring.md state them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from perfrules.model import (
+    Band,
+    BandBasis,
+    Bands,
+    Comparator,
+    EqualAbove,
+    Indicator,
+    InverseRatio,
+    LinearOvershoot,
+    NegativeRule,
+    PartialStep,
+    PerOccurrence,
+    RateTimesWeight,
+    Spec,
+    StepDeduction,
+)
+
+RATIO_FAMILY = frozenset({"ratio", "inverse_ratio", "linear_overshoot"})
+
+
+def method_name(ind: Indicator) -> str:
+    """The scoring method an indicator uses: its declared method, or the default for its target."""
+    if ind.is_qualitative:
+        return "qualitative"
+    return "ratio" if ind.method is None else ind.method.name
+
+
+def negative_rule(spec: Spec, ind: Indicator) -> NegativeRule:
+    """The rule an unmet ≤/< target of a ratio-family indicator scores by."""
+    if isinstance(ind.method, LinearOvershoot):
+        return NegativeRule.LINEAR_OVERSHOOT
+    if isinstance(ind.method, InverseRatio):
+        return NegativeRule.INVERSE_RATIO
+    return spec.policy.negative
+
+
+# ---------------------------------------------------------------------------
+# band tables
+
+
+def band_contains(band: Band, value: Fraction) -> bool:
+    """Whether ``value`` lies in ``band``, edges as declared."""
+    if band.min is not None:
+        lo = Fraction(band.min)
+        if value < lo or (value == lo and not band.min_inclusive):
+            return False
+    if band.max is not None:
+        hi = Fraction(band.max)
+        if value > hi or (value == hi and not band.max_inclusive):
+            return False
+    return True
+
+
+def band_in_value_order(bands: Iterable[Band]) -> list[Band]:
+    """The bands that hold values ≥ 0, from the lowest values up."""
+
+    def lo_key(b: Band) -> tuple[int, Fraction, int]:
+        if b.min is None:
+            return (0, Fraction(0), 0)
+        return (1, Fraction(b.min), 0 if b.min_inclusive else 1)
+
+    def below_zero(b: Band) -> bool:
+        return b.max is not None and (b.max < 0 or (b.max == 0 and not b.max_inclusive))
+
+    return [b for b in sorted(bands, key=lo_key) if not below_zero(b)]
+
+
+def band_point(band: Band) -> Fraction | None:
+    """A value ≥ 0 inside ``band`` (its lowest edge when it can), or ``None`` if it holds none."""
+    lo = None if band.min is None else Fraction(band.min)
+    hi = None if band.max is None else Fraction(band.max)
+    candidates: list[Fraction] = []
+    if lo is None or lo <= 0:
+        candidates.append(Fraction(0))
+    if lo is not None:
+        candidates.append(lo)
+        candidates.append((lo + hi) / 2 if hi is not None else lo + 1)
+    if hi is not None:
+        candidates.append(hi)
+        candidates.append(hi / 2)
+    return next((c for c in candidates if c >= 0 and band_contains(band, c)), None)
+
+
+# ---------------------------------------------------------------------------
+# monotone shapes
+
+
+@dataclass(frozen=True)
+class Bound:
+    """An edge of a monotone region: ``value`` (``None``: unbounded) and whether it belongs to it."""
+
+    value: Fraction | None
+    inclusive: bool = True
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Where a score is monotone in the actual *a* ≥ 0.
+
+    Non-decreasing on [0, ``rise``] (``rise.value`` ``None``: everywhere) and
+    non-increasing on [``fall``, ∞); ``None`` for a region that does not
+    exist. Moving *a* toward the target inside a region never loses points.
+    """
+
+    rise: Bound | None = None
+    fall: Bound | None = None
+
+    def in_rise(self, a: Fraction) -> bool:
+        r = self.rise
+        if r is None:
+            return False
+        return r.value is None or a < r.value or (a == r.value and r.inclusive)
+
+    def in_fall(self, a: Fraction) -> bool:
+        f = self.fall
+        if f is None:
+            return False
+        assert f.value is not None
+        return a > f.value or (a == f.value and f.inclusive)
+
+
+RISING = Shape(rise=Bound(None))
+FALLING = Shape(fall=Bound(Fraction(0)))
+
+
+def peak(at: Fraction, *, inclusive: bool = True) -> Shape:
+    """Non-decreasing up to ``at``, non-increasing from ``at``."""
+    return Shape(rise=Bound(at, inclusive), fall=Bound(at, inclusive))
+
+
+def band_shape(bands: Bands, target: Fraction) -> Shape | None:
+    """The monotone shape of a band table; ``None`` unless its scores rise then fall (or only one)."""
+    order = band_in_value_order(bands.bands)
+    scores = [b.score for b in order]
+    if bands.on is BandBasis.DEVIATION:  # bands on |a − t| / t: only tables that never reward deviating
+        if any(scores[i] < scores[i + 1] for i in range(len(scores) - 1)):
+            return None
+        return peak(target)
+    top = max(scores)
+    p = scores.index(top)
+    if any(scores[i] > scores[i + 1] for i in range(p)) or any(
+        scores[i] < scores[i + 1] for i in range(p, len(scores) - 1)
+    ):
+        return None
+    p2 = p
+    while p2 + 1 < len(scores) and scores[p2 + 1] == top:
+        p2 += 1
+    hi = order[p2]
+    rise = Bound(None if hi.max is None else Fraction(hi.max), hi.max_inclusive)
+    lo = order[p]
+    if lo.min is None or lo.min < 0:
+        fall = Bound(Fraction(0))
+    else:
+        fall = Bound(Fraction(lo.min), lo.min_inclusive)
+    return Shape(rise=rise, fall=fall)
+
+
+def indicator_shape(spec: Spec, ind: Indicator) -> Shape | None:
+    """Where the indicator's score is monotone in its actual; ``None`` when it is not (or not by number)."""
+    name = method_name(ind)
+    target = ind.target
+    if name == "qualitative" or target is None:
+        return None
+    t = Fraction(target.value)
+    direction = target.comparator.direction
+    m = ind.method
+    if name in RATIO_FAMILY:
+        od = spec.policy.overshoot_deduction
+        if direction == "negative":
+            return FALLING
+        if direction == "equal" and t == 0:
+            return peak(t)
+        if od is not None and t > 0:  # full up to threshold × target, deducted beyond
+            if direction == "equal" and spec.policy.equal_above is EqualAbove.INVERSE_RATIO:
+                return peak(t)
+            return peak(Fraction(od.threshold) * t)
+        if direction == "equal" and spec.policy.equal_above is EqualAbove.INVERSE_RATIO:
+            return peak(t)
+        return RISING
+    if isinstance(m, StepDeduction):
+        return FALLING if direction == "negative" else RISING if direction == "positive" else peak(t)
+    if isinstance(m, Bands):
+        return band_shape(m, t)
+    if isinstance(m, RateTimesWeight):
+        return RISING
+    if isinstance(m, PerOccurrence):
+        return FALLING
+    return None  # pragma: no cover - every method is named above
+
+
+def budget_shape(spec: Spec) -> Shape | None:
+    """Where the budget row's score is monotone in the execution rate (in %)."""
+    block = spec.budget_execution
+    if block is None:
+        return None
+    if isinstance(block.method, Bands):
+        return band_shape(block.method, Fraction(100))
+    return RISING  # the policy (rate capped at 100%) and steps below 100% both only reward spending
+
+
+# ---------------------------------------------------------------------------
+# full marks
+
+
+def full_marks_value(spec: Spec, ind: Indicator) -> Fraction | None:
+    """An actual that earns ``ind`` its full weight by its method, or ``None`` if none does."""
+    target = ind.target
+    name = method_name(ind)
+    if name == "qualitative" or target is None:
+        return None
+    t = Fraction(target.value)
+    cmp = target.comparator
+    m = ind.method
+    if name in RATIO_FAMILY:
+        if cmp is Comparator.GT and t == 0:
+            return Fraction(1)
+        if cmp is Comparator.LT:
+            return Fraction(0) if t > 0 else None
+        return t
+    if isinstance(m, StepDeduction):
+        return t  # no distance, no step
+    if isinstance(m, Bands):
+        full = [b for b in band_in_value_order(m.bands) if Fraction(b.score) == Fraction(ind.weight)]
+        for band in full:
+            v = band_point(band)
+            if v is not None:
+                return v if m.on is BandBasis.ACTUAL else t * (1 + v / 100)
+        return None
+    if isinstance(m, RateTimesWeight):
+        return Fraction(100) if target.unit == "%" else Fraction(1)
+    if isinstance(m, PerOccurrence):
+        return Fraction(0)
+    return None  # pragma: no cover
+
+
+def full_marks_tier(spec: Spec) -> str | None:
+    """The tier whose range reaches the full weight inclusively (达成年度指标), if the spec has one."""
+    return next((t.name for t in spec.tiers if t.max == 1 and t.max_inclusive), None)
+
+
+def budget_full_rate(spec: Spec) -> Fraction | None:
+    """An execution rate (in %) that earns the budget row its full weight."""
+    block = spec.budget_execution
+    if block is None:
+        return None
+    if isinstance(block.method, Bands):
+        for band in band_in_value_order(block.method.bands):
+            if Fraction(band.score) == Fraction(block.weight):
+                v = band_point(band)
+                if v is not None:
+                    return v if block.method.on is BandBasis.ACTUAL else 100 + v
+        return None
+    return Fraction(100)
+
+
+# ---------------------------------------------------------------------------
+# near-boundary values
+
+
+def _step_zero(weight: Fraction, deduct: Fraction) -> int:
+    """The number of steps that takes the whole weight."""
+    return math.ceil(weight / deduct)
+
+
+def boundary_values(spec: Spec, ind: Indicator) -> list[Fraction]:
+    """Actuals where the indicator's rule changes its mind: the target, edges, thresholds (all ≥ 0)."""
+    target = ind.target
+    if target is None:
+        return []
+    t, w = Fraction(target.value), Fraction(ind.weight)
+    name = method_name(ind)
+    m = ind.method
+    values = [t, Fraction(0)]
+    if spec.policy.overshoot_warning is not None:
+        values.append(Fraction(spec.policy.overshoot_warning) * t)
+    if name in RATIO_FAMILY:
+        values += [2 * t, t / 2]
+        od = spec.policy.overshoot_deduction
+        if od is not None:
+            thr, per = Fraction(od.threshold), Fraction(od.per)
+            values += [(thr + k * per) * t for k in range(4)]
+    elif isinstance(m, StepDeduction):
+        per = Fraction(m.per)
+        zero = _step_zero(w, Fraction(m.deduct))
+        for k in (*range(4), zero, zero + 1):
+            values += [t + k * per, t - k * per]
+    elif isinstance(m, Bands):
+        for band in m.bands:
+            for edge in (band.min, band.max):
+                if edge is None:
+                    continue
+                e = Fraction(edge)
+                values += [e] if m.on is BandBasis.ACTUAL else [t * (1 + e / 100), t * (1 - e / 100)]
+    elif isinstance(m, RateTimesWeight):
+        values.append(Fraction(100) if target.unit == "%" else Fraction(1))
+    elif isinstance(m, PerOccurrence):
+        zero = _step_zero(w, Fraction(m.deduct))
+        values += [Fraction(n) for n in (1, 2, zero - 1, zero, zero + 1)]
+    return _unique_non_negative(values)
+
+
+def tie_values(spec: Spec, ind: Indicator, k: int) -> list[Fraction]:
+    """Actuals whose exact, unrounded score is (k + ½) × rounding.score: a half-up rounding tie."""
+    target = ind.target
+    if target is None:
+        return []
+    t, w = Fraction(target.value), Fraction(ind.weight)
+    s = (k + Fraction(1, 2)) * Fraction(spec.rounding.score)
+    if not 0 < s < w:
+        return []
+    name = method_name(ind)
+    m = ind.method
+    direction = target.comparator.direction
+    values: list[Fraction] = []
+    if name in RATIO_FAMILY and t > 0:
+        if direction in ("positive", "equal"):
+            values.append(s / w * t)  # a / t × w = s
+        if direction == "equal" and spec.policy.equal_above is EqualAbove.INVERSE_RATIO:
+            values.append(t * w / s)  # t / a × w = s, above the target
+        if direction == "negative":
+            linear = negative_rule(spec, ind) is NegativeRule.LINEAR_OVERSHOOT
+            values.append(t * (2 - s / w) if linear else t * w / s)
+    elif isinstance(m, StepDeduction) and m.partial is PartialStep.PROPORTIONAL:
+        d = (w - s) / Fraction(m.deduct) * Fraction(m.per)  # w − d / per × deduct = s
+        values += [t - d, t + d]
+    elif isinstance(m, RateTimesWeight):
+        values.append(s / w * (100 if target.unit == "%" else 1))
+    return _unique_non_negative(values)
+
+
+def budget_boundary_rates(spec: Spec) -> list[Fraction]:
+    """Execution rates (in %) where the budget row's rule changes its mind."""
+    block = spec.budget_execution
+    values = [Fraction(100), Fraction(0)]
+    if block is None:
+        return values
+    m = block.method
+    if isinstance(m, Bands):
+        for band in m.bands:
+            for edge in (band.min, band.max):
+                if edge is not None:
+                    e = Fraction(edge)
+                    values += [e] if m.on is BandBasis.ACTUAL else [100 + e, 100 - e]
+    elif isinstance(m, StepDeduction):
+        zero = _step_zero(Fraction(block.weight), Fraction(m.deduct))
+        values += [100 - k * Fraction(m.per) for k in (1, 2, 3, zero, zero + 1)]
+    return _unique_non_negative(values)
+
+
+def budget_tie_rates(spec: Spec, k: int) -> list[Fraction]:
+    """Execution rates (in %) where the budget row's exact score is a half-up rounding tie."""
+    block = spec.budget_execution
+    if block is None:
+        return []
+    w = Fraction(block.weight)
+    m = block.method
+    if m is None:
+        quantum = Fraction(1) if block.policy.value == "round_whole" else Fraction(spec.rounding.score)
+        s = (k + Fraction(1, 2)) * quantum
+        return [s / w * 100] if 0 < s < w else []
+    s = (k + Fraction(1, 2)) * Fraction(spec.rounding.score)
+    if isinstance(m, StepDeduction) and m.partial is PartialStep.PROPORTIONAL and 0 < s < w:
+        return _unique_non_negative([100 - (w - s) / Fraction(m.deduct) * Fraction(m.per)])
+    return []
+
+
+def _unique_non_negative(values: Iterable[Fraction]) -> list[Fraction]:
+    out: list[Fraction] = []
+    for v in values:
+        if v >= 0 and v not in out:
+            out.append(v)
+    return out

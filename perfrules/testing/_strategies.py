@@ -1,0 +1,1012 @@
+"""Hypothesis strategies: valid specs, valid actuals for a given spec, and (spec, actuals) cases.
+
+Every spec :func:`specs` draws passes ``perfrules.check``; every actuals
+:func:`actuals_for` draws pass ``perfrules.check(spec, actuals)``, so
+``perfrules.evaluate`` never raises on them. All numbers stay within what the
+TOML loader accepts (below 10^15, at most 10 decimal places), so the objects
+also round-trip through ``dumps_spec``/``loads_spec`` and
+``dumps_actuals``/``loads_actuals``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any, NamedTuple, TypeVar
+
+from hypothesis import assume
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from perfrules.core import validate_actuals, validate_spec
+from perfrules.model import (
+    DEFAULT_GRADES,
+    DEFAULT_TIERS,
+    METHODS,
+    Actuals,
+    Amount,
+    Band,
+    BandBasis,
+    Bands,
+    BonusAward,
+    BonusItem,
+    BudgetAmounts,
+    BudgetExecution,
+    BudgetLine,
+    Category,
+    Comparator,
+    Deduction,
+    Derivation,
+    EqualAbove,
+    ExecutionBase,
+    ExecutionPolicy,
+    Formula,
+    GradeBand,
+    Indicator,
+    IndicatorActual,
+    InverseRatio,
+    Kind,
+    LinearOvershoot,
+    Meta,
+    Method,
+    NegativeRule,
+    OvershootDeduction,
+    PartialStep,
+    PerOccurrence,
+    Policy,
+    Qualitative,
+    QualitativeDefault,
+    QuantitativeTarget,
+    RateTimesWeight,
+    Ratio,
+    Rounding,
+    RuleSource,
+    Spec,
+    StepDeduction,
+    Tier,
+    Veto,
+    VetoEffect,
+    VetoTrigger,
+)
+from perfrules.testing._numbers import formula_value, simple_ratio, to_decimal
+from perfrules.testing._rules import (
+    boundary_values,
+    budget_boundary_rates,
+    budget_tie_rates,
+    method_name,
+    tie_values,
+)
+
+METHOD_NAMES: tuple[str, ...] = tuple(METHODS)
+"""The scoring methods :func:`specs` can use: ``ratio``, ``inverse_ratio``, ``linear_overshoot``,
+``qualitative``, ``step``, ``bands``, ``rate``, ``per_occurrence``."""
+
+BUDGET_KINDS: tuple[str, ...] = ("proportional", "round_whole", "bands", "step")
+"""How a generated 预算执行率 row scores: one of the two policies, or a bands/step method on the rate."""
+
+DERIVABLE = frozenset({"ratio", "inverse_ratio", "linear_overshoot", "step", "bands", "rate"})
+NEGATIVE_ONLY = frozenset({"inverse_ratio", "linear_overshoot"})
+
+T = TypeVar("T")
+
+
+class Case(NamedTuple):
+    """A valid spec and valid actuals for it (unpacks as ``spec, actuals = case``)."""
+
+    spec: Spec
+    actuals: Actuals
+
+
+# ---------------------------------------------------------------------------
+# argument validation (hypothesis style: InvalidArgument saying what is wrong)
+
+
+def _tri_state(name: str, value: object) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise InvalidArgument(f"{name}={value!r} must be True (always), False (never) or None (sometimes)")
+    return value
+
+
+def _int_arg(name: str, value: object, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgument(f"{name}={value!r} must be an int, not {type(value).__name__}")
+    if not lo <= value <= hi:
+        raise InvalidArgument(f"{name}={value} must be between {lo} and {hi}")
+    return value
+
+
+def _names_arg(name: str, value: object, allowed: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise InvalidArgument(
+            f"{name}={value!r} is a single string; pass a collection of names, e.g. {name}=[{value!r}]"
+        )
+    if not isinstance(value, Collection):
+        raise InvalidArgument(f"{name}={value!r} must be a collection of names from {list(allowed)}")
+    items = list(value)
+    for item in items:
+        if not isinstance(item, str) or item not in allowed:
+            raise InvalidArgument(f"{name} contains {item!r}, which is not one of {list(allowed)}")
+    if not items:
+        raise InvalidArgument(f"{name} is empty; give at least one of {list(allowed)}")
+    return tuple(dict.fromkeys(items))
+
+
+def _total_arg(value: object) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or isinstance(value, float) or not isinstance(value, int | Decimal | str):
+        raise InvalidArgument(
+            f"total={value!r} must be an int, a Decimal or a decimal string such as '99.5' (never a float)"
+        )
+    try:
+        total = Decimal(value)
+    except InvalidOperation:
+        raise InvalidArgument(f"total={value!r} is not a number") from None
+    if not total.is_finite() or not Decimal(10) <= total <= Decimal(10**6):
+        raise InvalidArgument(f"total={value!r} must lie between 10 and 1000000")
+    if total != total.quantize(Decimal("0.01")):
+        raise InvalidArgument(f"total={value!r} has more than 2 decimal places")
+    return total
+
+
+# ---------------------------------------------------------------------------
+# small pieces
+
+UNITS = ["", "%", "期", "万条", "次", "个", "篇", "天", "万元"]
+ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_-.指标率"
+free_text = st.text(max_size=12)  # any character TOML strings carry
+maybe_text = st.none() | free_text
+ids = st.text(alphabet=ID_ALPHABET, min_size=1, max_size=10)
+reasons = st.builds(lambda head, tail: head + tail, st.sampled_from(["原因：", "因", "r"]), free_text)
+
+positive_decimals = st.one_of(
+    st.integers(1, 1000).map(Decimal),
+    st.integers(1, 100_000).map(lambda n: Decimal(n).scaleb(-2)),
+    st.integers(1, 10_000).map(lambda n: Decimal(n).scaleb(-1)),
+)
+target_values = st.one_of(
+    st.sampled_from([Decimal(0), Decimal(100), Decimal(95), Decimal(90), Decimal(400), Decimal(1), Decimal("2.5")]),
+    positive_decimals,
+)
+
+
+def _pick(draw: st.DrawFn, options: Sequence[T]) -> T:
+    """One of ``options``, shrinking toward the first."""
+    return options[draw(st.integers(0, len(options) - 1))]
+
+
+def _chance(draw: st.DrawFn, one_in: int) -> bool:
+    """True about once in ``one_in`` draws; shrinks toward False (the simpler case)."""
+    return draw(st.integers(0, one_in - 1)) == one_in - 1
+
+
+def _decimal_value(draw: st.DrawFn, max_value: int, places: int) -> Decimal:
+    return Decimal(draw(st.integers(0, max_value * 10**places))).scaleb(-places)
+
+
+def _d(value: Fraction) -> Decimal:
+    dec = to_decimal(value)
+    assert dec is not None, value
+    return dec
+
+
+def _partition(draw: st.DrawFn, total_units: int, parts: int, min_units: int) -> list[int]:
+    """``parts`` integers ≥ ``min_units`` adding up to ``total_units``."""
+    extra = total_units - parts * min_units
+    assert extra >= 0
+    cuts = sorted(draw(st.lists(st.integers(0, extra), min_size=parts - 1, max_size=parts - 1)))
+    edges = [0, *cuts, extra]
+    return [min_units + b - a for a, b in zip(edges, edges[1:], strict=False)]
+
+
+def _sizes(draw: st.DrawFn, total: int, parts: int) -> list[int]:
+    """``parts`` integers ≥ 1 adding up to ``total``."""
+    return _partition(draw, total, parts, 1)
+
+
+# ---------------------------------------------------------------------------
+# specs
+
+
+@dataclass(frozen=True)
+class _SpecConfig:
+    methods: tuple[str, ...]
+    budget: bool | None
+    budget_kinds: tuple[str, ...]
+    min_indicators: int
+    max_indicators: int
+    total: Decimal | None
+    derived: bool | None
+    bonus: bool | None
+    vetoes: bool | None
+    overshoot_deduction: bool | None
+    custom_tiers: bool | None
+
+
+def specs(
+    *,
+    methods: Collection[str] | None = None,
+    budget_execution: bool | Collection[str] | None = None,
+    min_indicators: int = 1,
+    max_indicators: int = 8,
+    total: Decimal | int | str | None = None,
+    derived: bool | None = None,
+    bonus: bool | None = None,
+    vetoes: bool | None = None,
+    overshoot_deduction: bool | None = None,
+    custom_tiers: bool | None = None,
+) -> st.SearchStrategy[Spec]:
+    """Valid specs mixing the rule catalogue's scoring methods.
+
+    * ``methods`` — the methods indicators may use (default: all of
+      :data:`METHOD_NAMES`); ``"ratio"`` covers both an explicit ``ratio``
+      and no method. ``inverse_ratio``/``linear_overshoot`` get ``≤``/``<``
+      targets; ``qualitative`` indicators get weights whose every tier holds a
+      score on the rounding grid.
+    * ``budget_execution`` — ``None``: sometimes a 预算执行率 row; ``True``:
+      always; ``False``: never; or a collection of :data:`BUDGET_KINDS`
+      (always, scoring by one of them).
+    * ``min_indicators``/``max_indicators`` — how many 三级 indicators (1–60).
+    * ``total`` — ``meta.total`` exactly (10 to 1000000, at most 2 decimal
+      places); default: 100 or any other declared total.
+    * ``derived``, ``bonus``, ``vetoes``, ``overshoot_deduction``,
+      ``custom_tiers`` — ``None``: sometimes; ``True``: always (at least one
+      derived indicator, bonus item, veto; a declared overshoot deduction;
+      tiers other than the default three); ``False``: never.
+
+    Weights are multiples of the score quantum and add up exactly (二级 to
+    their 一级, 一级 and the budget row to ``meta.total``); band tables cover
+    every value ≥ 0 exactly once; grades, tiers and rounding are valid.
+    """
+    chosen = METHOD_NAMES if methods is None else _names_arg("methods", methods, METHOD_NAMES)
+    if budget_execution is None or isinstance(budget_execution, bool):
+        budget, kinds = budget_execution, BUDGET_KINDS
+    else:
+        budget, kinds = True, _names_arg("budget_execution", budget_execution, BUDGET_KINDS)
+    lo = _int_arg("min_indicators", min_indicators, 1, 60)
+    hi = _int_arg("max_indicators", max_indicators, 1, 60)
+    if lo > hi:
+        raise InvalidArgument(f"min_indicators={lo} is above max_indicators={hi}")
+    derived_ = _tri_state("derived", derived)
+    if derived_ and not DERIVABLE & set(chosen):
+        raise InvalidArgument(
+            f"derived=True needs a method whose actual can be derived from amounts ({sorted(DERIVABLE)}); "
+            f"methods={list(chosen)} has none"
+        )
+    cfg = _SpecConfig(
+        methods=chosen,
+        budget=budget,
+        budget_kinds=kinds,
+        min_indicators=lo,
+        max_indicators=hi,
+        total=_total_arg(total),
+        derived=derived_,
+        bonus=_tri_state("bonus", bonus),
+        vetoes=_tri_state("vetoes", vetoes),
+        overshoot_deduction=_tri_state("overshoot_deduction", overshoot_deduction),
+        custom_tiers=_tri_state("custom_tiers", custom_tiers),
+    )
+    return _spec(cfg)
+
+
+def _flag(draw: st.DrawFn, setting: bool | None, one_in: int = 2) -> bool:
+    return setting if setting is not None else _chance(draw, one_in)
+
+
+@st.composite
+def _spec(draw: st.DrawFn, cfg: _SpecConfig) -> Spec:
+    # the budget row first: its weight comes off the total
+    budget_kind = _pick(draw, cfg.budget_kinds) if _flag(draw, cfg.budget) else None
+    budget_weight = Decimal(0)
+    if budget_kind is not None:
+        options = [Decimal(w) for w in (5, 10, 15, 20)]
+        if cfg.total is not None:
+            options = [w for w in options if w <= cfg.total / 2]
+        budget_weight = _pick(draw, options)
+
+    qual_only = set(cfg.methods) == {"qualitative"}
+    n_inds = draw(st.integers(cfg.min_indicators, cfg.max_indicators))
+    fixed_total = cfg.total
+    if fixed_total is None and draw(st.booleans()):
+        fixed_total = Decimal(100)  # the usual full score
+    # precision: granularity g of the weights, score quantum q (g is a multiple of q)
+    grids = [
+        (Decimal(g), Decimal(q))
+        for g, qs in (("0.01", ["0.01"]), ("0.5", ["0.01", "0.1"]), ("1", ["0.01", "0.1", "1"]))
+        for q in qs
+    ]
+
+    def min_units(g: Decimal, q: Decimal) -> int:
+        return math.ceil(5 * q / g) if qual_only else 1  # a qualitative weight ≥ 5 quanta fits every tier
+
+    if fixed_total is not None:
+        rest = fixed_total - budget_weight
+        grids = [(g, q) for g, q in grids if rest % g == 0 and rest / g >= n_inds * min_units(g, q)]
+    g, q = _pick(draw, grids)  # (0.01, 0.01) always fits
+    mu = min_units(g, q)
+    if fixed_total is not None:
+        units = _partition(draw, int((fixed_total - budget_weight) / g), n_inds, mu)
+    else:
+        units = [draw(st.integers(mu, max(mu, int(Decimal(30) / g)))) for _ in range(n_inds)]
+    weights = [g * u for u in units]
+    total = fixed_total if fixed_total is not None else sum(weights, Decimal(0)) + budget_weight
+    total_quanta = [x for x in (Decimal("0.01"), q) if total % x == 0]
+    rounding = Rounding(
+        score=q,
+        total=_pick(draw, total_quanta),
+        rate_display=Decimal(_pick(draw, ["0.01", "0.1", "1"])),
+    )
+
+    # category tree: 一级 categories, some with 二级 children; leaves hold the indicators
+    n_leaves = draw(st.integers(1, min(n_inds, 6)))
+    n_tops = draw(st.integers(1, min(n_leaves, 3)))
+    groups = _sizes(draw, n_leaves, n_tops)
+    has_kids = [size > 1 or draw(st.booleans()) for size in groups]
+    n_cats = sum(size + 1 if kids else 1 for size, kids in zip(groups, has_kids, strict=True))
+    cat_ids = draw(st.lists(ids, min_size=n_cats, max_size=n_cats, unique=True))
+    it_ids = iter(cat_ids)
+    tops: list[tuple[str, list[str]]] = []
+    for size, kids in zip(groups, has_kids, strict=True):
+        top = next(it_ids)
+        tops.append((top, [next(it_ids) for _ in range(size)] if kids else []))
+    leaves = [leaf for top, kids in tops for leaf in (kids or [top])]
+    per_leaf = _sizes(draw, n_inds, len(leaves))
+
+    # tiers before the indicators: qualitative weights must fit them
+    tiers = _tiers(draw) if _flag(draw, cfg.custom_tiers, 5) else DEFAULT_TIERS
+
+    forced_derived = draw(st.integers(0, n_inds - 1)) if cfg.derived else None
+    shared: dict[str, str] = {}  # shared denominators of derived indicators, by form
+    ind_ids = draw(st.lists(ids, min_size=n_inds, max_size=n_inds, unique=True))
+    indicators: list[Indicator] = []
+    leaf_weight: dict[str, Decimal] = {}
+    position = 0
+    for leaf, count in zip(leaves, per_leaf, strict=True):
+        for _ in range(count):
+            weight = weights[position]
+            indicators.append(_indicator(draw, cfg, position, ind_ids[position], leaf, weight, q,
+                                         forced=position == forced_derived, shared=shared,
+                                         budget=budget_kind is not None))  # fmt: skip
+            leaf_weight[leaf] = leaf_weight.get(leaf, Decimal(0)) + weight
+            position += 1
+
+    categories: list[Category] = []
+    for top, children in tops:
+        top_weight = sum((leaf_weight[k] for k in children), Decimal(0)) if children else leaf_weight[top]
+        categories.append(Category(id=top, name=draw(free_text), weight=top_weight))
+        categories.extend(Category(id=k, name=draw(free_text), weight=leaf_weight[k], parent=top) for k in children)
+    if draw(st.booleans()):  # any order: a 二级 may come before its 一级
+        categories = list(draw(st.permutations(categories)))
+    if draw(st.booleans()):
+        indicators = list(draw(st.permutations(indicators)))
+
+    od = None
+    if _flag(draw, cfg.overshoot_deduction, 4):
+        od = OvershootDeduction(
+            threshold=Decimal(_pick(draw, ["1.3", "1", "1.2", "1.5"])),
+            per=Decimal(_pick(draw, ["0.1", "0.05", "0.2", "0.25"])),
+            deduct=_pick(draw, [d for d in map(Decimal, ["0.5", "1", "0.25", "0.1", "2"]) if d % q == 0]),
+            partial=_pick(draw, list(PartialStep)),
+        )
+    policy = Policy(
+        negative=_pick(draw, list(NegativeRule)),
+        equal_above=_pick(draw, list(EqualAbove)),
+        overshoot_warning=_pick(draw, [Decimal("1.3"), None, Decimal("1.2"), Decimal("1.5")]),
+        overshoot_deduction=od,
+        qualitative_default=_pick(draw, list(QualitativeDefault)),
+        total_cap=draw(st.booleans()),
+    )
+    grades = _grades(draw, total)
+    block = _budget_block(draw, budget_kind, budget_weight, q) if budget_kind is not None else None
+    bonus: list[BonusItem] = []
+    if _flag(draw, cfg.bonus, 3):
+        n = draw(st.integers(1, 2))
+        caps = [c for c in (Decimal(1), Decimal(2), Decimal("0.5"), Decimal(3), q) if c % q == 0]
+        bonus = [
+            BonusItem(id=bid, name=draw(free_text), cap=_pick(draw, caps), rule=_rule(draw))
+            for bid in draw(st.lists(ids, min_size=n, max_size=n, unique=True))
+        ]
+    vetoes: list[Veto] = []
+    if _flag(draw, cfg.vetoes, 3):
+        n = draw(st.integers(1, 2))
+        for vid in draw(st.lists(ids, min_size=n, max_size=n, unique=True)):
+            effect = _pick(draw, list(VetoEffect))
+            grade = None
+            if effect is VetoEffect.GRADE and draw(st.booleans()):
+                grade = _pick(draw, [g.name for g in reversed(grades)])
+            vetoes.append(Veto(id=vid, name=draw(free_text), effect=effect, grade=grade, rule=_rule(draw)))
+    meta = Meta(
+        id=draw(ids),
+        title=draw(free_text),
+        unit=draw(free_text),
+        year=draw(st.integers(2000, 2035)),
+        kind=_pick(draw, list(Kind)),
+        basis=draw(free_text),
+        total=total,
+    )
+    return Spec(
+        meta=meta,
+        categories=tuple(categories),
+        indicators=tuple(indicators),
+        budget_execution=block,
+        policy=policy,
+        rounding=rounding,
+        grades=grades,
+        tiers=tiers,
+        bonus=tuple(bonus),
+        vetoes=tuple(vetoes),
+    )
+
+
+def _rule(draw: st.DrawFn) -> RuleSource | None:
+    if _chance(draw, 4):
+        return RuleSource(document=draw(free_text), text=draw(free_text))
+    return None
+
+
+def _tiers(draw: st.DrawFn) -> tuple[Tier, ...]:
+    """Custom tiers: cuts at multiples of 0.2, so every tier spans at least 20% of the weight."""
+    cuts = sorted(draw(st.sets(st.sampled_from(["0.2", "0.4", "0.6", "0.8"]), min_size=1, max_size=3)), key=Decimal)
+    edges = [Decimal(0), *(Decimal(c) for c in cuts), Decimal(1)]
+    n = len(edges) - 1
+    names = draw(st.lists(st.sampled_from(["优秀", "良好", "合格", "基本合格", "不合格", "较差"]),
+                          min_size=n, max_size=n, unique=True))  # fmt: skip
+    top_inclusive = not _chance(draw, 8)  # rarely a top tier that stops short of the full weight
+    tiers = []
+    for i in range(n):  # the top tier first
+        lo, hi = edges[n - 1 - i], edges[n - i]
+        alias = (f"{names[i]}档",) if draw(st.booleans()) else ()
+        tiers.append(Tier(name=names[i], min=lo, max=hi, max_inclusive=i == 0 and top_inclusive, aliases=alias))
+    return tuple(tiers)
+
+
+def _grades(draw: st.DrawFn, total: Decimal) -> tuple[GradeBand, ...]:
+    options = ["random"]
+    if total >= 90:
+        options.insert(0, "default")
+    if total >= 80:
+        options.append("80/70/60")
+    choice = _pick(draw, options)
+    if choice == "default":
+        return DEFAULT_GRADES
+    if choice == "80/70/60":
+        return tuple(GradeBand(name=n, min=Decimal(m)) for n, m in zip("优良中差", [80, 70, 60, 0], strict=True))
+    picks = draw(st.lists(st.integers(1, int(total * 100)), max_size=3, unique=True))
+    mins = [Decimal(p).scaleb(-2) for p in sorted(picks, reverse=True)] + [Decimal(0)]
+    names = draw(st.lists(free_text, min_size=len(mins), max_size=len(mins), unique=True))
+    return tuple(GradeBand(name=n, min=m) for n, m in zip(names, mins, strict=True))
+
+
+def _indicator(
+    draw: st.DrawFn, cfg: _SpecConfig, index: int, ind_id: str, category: str, weight: Decimal, q: Decimal,
+    *, forced: bool, shared: dict[str, str], budget: bool,
+) -> Indicator:  # fmt: skip
+    options = [m for m in cfg.methods if m != "qualitative" or weight >= 5 * q]
+    if forced:
+        options = [m for m in options if m in DERIVABLE]
+    name = _pick(draw, options)
+    common: dict[str, Any] = {
+        "id": ind_id,
+        "name": draw(free_text),
+        "category": category,
+        "weight": weight,
+        "note": draw(maybe_text),
+        "rule": _rule(draw),
+    }
+    if name == "qualitative":
+        return Indicator(target_text=draw(free_text), method=_pick(draw, [None, Qualitative()]), **common)
+    derive: Derivation | Formula | None = None
+    if name in DERIVABLE and (forced or (cfg.derived is None and _chance(draw, 5))):
+        derive = _derive(draw, index, shared, budget)
+    cmp = _pick(draw, list(Comparator))
+    unit = _pick(draw, ["%", ""]) if derive is not None else _pick(draw, UNITS)
+    value = draw(target_values)
+    method: Method | None
+    if name == "ratio":
+        method = _pick(draw, [None, Ratio()])
+    elif name in NEGATIVE_ONLY:
+        cmp = _pick(draw, [Comparator.LE, Comparator.LT])
+        method = InverseRatio() if name == "inverse_ratio" else LinearOvershoot()
+    elif name == "step":
+        per_options = [Decimal(1), Decimal("0.5"), Decimal(2), Decimal(5), Decimal(10), Decimal("0.1")]
+        method = StepDeduction(
+            per=_pick(draw, per_options),
+            deduct=_pick(draw, [Decimal("0.5"), Decimal(1), Decimal("0.25"), Decimal(2), Decimal("0.3"), weight]),
+            partial=_pick(draw, list(PartialStep)),
+        )
+    elif name == "bands":
+        on = _pick(draw, list(BandBasis)) if value > 0 else BandBasis.ACTUAL
+        method = Bands(bands=_band_table(draw, weight, q, Fraction(value), on), on=on)
+    elif name == "rate":
+        unit = _pick(draw, ["%", ""])
+        if unit == "%":
+            value = _pick(draw, [Decimal(90), Decimal(100), Decimal(95), Decimal(80), _decimal_value(draw, 100, 1)])
+        else:
+            value = _pick(draw, [Decimal("0.9"), Decimal(1), Decimal("0.95"), Decimal("0.8")])
+        cmp = _pick(draw, [Comparator.GE, *Comparator])
+        method = RateTimesWeight()
+    else:  # per_occurrence
+        unit = _pick(draw, ["例", "次", ""])
+        cmp = _pick(draw, [Comparator.EQ, Comparator.LE, Comparator.LT, Comparator.GE])
+        value = _pick(draw, [Decimal(0), Decimal(1), Decimal(2)])
+        method = PerOccurrence(deduct=_pick(draw, [Decimal(1), Decimal("0.5"), Decimal(2), Decimal("0.25"), weight]))
+    return Indicator(
+        target=QuantitativeTarget(comparator=cmp, value=value, unit=unit),
+        target_text=draw(maybe_text),
+        method=method,
+        derive=derive,
+        source=draw(maybe_text),
+        **common,
+    )
+
+
+def _derive(draw: st.DrawFn, index: int, shared: dict[str, str], budget: bool) -> Derivation | Formula:
+    forms = ["table", "formula", "sum"] + (["budget"] if budget else [])
+    form = _pick(draw, forms)
+    if form == "budget":  # an indicator computed from the budget figures
+        return Formula.parse(_pick(draw, ["budget.spent / budget.full_year", "budget.spent/budget.full_year"]))
+    if form == "table":
+        den = shared.setdefault("table", f"{index}/den") if draw(st.booleans()) else f"{index}/den"
+        return Derivation(numerator=f"{index}/num", denominator=den)
+    den = shared.setdefault("formula", f"d{index}") if draw(st.booleans()) else f"d{index}"
+    if form == "sum":
+        return Formula.parse(f"(n{index} + m{index}) / {den}")
+    return Formula.parse(f"n{index} / {den}")
+
+
+def _band_table(draw: st.DrawFn, weight: Decimal, q: Decimal, t: Fraction, on: BandBasis) -> tuple[Band, ...]:
+    """A band table covering every value ≥ 0 exactly once, edges near the target."""
+    if on is BandBasis.DEVIATION:
+        candidates = [Fraction(x) for x in (5, 10, 20, 30, 15, 50)]
+    elif t > 0:
+        candidates = [t * Fraction(f) for f in ("0.9", "1", "0.8", "0.6", "1.1", "0.7", "1.2", "0.5", "1.5")]
+    else:
+        candidates = [Fraction(x) for x in (1, 5, 10, "0.5", 50, 100)]
+    picked = draw(st.lists(st.sampled_from(candidates), max_size=4, unique=True))
+    edges = sorted({e for e in picked if e > 0 and to_decimal(e) is not None})
+    point_at_zero = _chance(draw, 6)  # "=0": the single value 0 has its own band
+    rows: list[dict[str, Any]] = []
+    lo: Fraction | None = Fraction(0) if point_at_zero or draw(st.booleans()) else None
+    lo_incl = True
+    if point_at_zero:
+        rows.append({"min": Fraction(0), "max": Fraction(0), "min_inclusive": True, "max_inclusive": True})
+        lo_incl = False
+    for e in edges:
+        mode = _pick(draw, ["upper", "lower", "point"])  # which band holds the edge itself
+        rows.append({"min": lo, "max": e, "min_inclusive": lo_incl, "max_inclusive": mode == "lower"})
+        if mode == "point":
+            rows.append({"min": e, "max": e, "min_inclusive": True, "max_inclusive": True})
+        lo, lo_incl = e, mode == "upper"
+    rows.append({"min": lo, "max": None, "min_inclusive": lo_incl, "max_inclusive": False})
+
+    top = int(weight / q)
+    n = len(rows)
+    ks = sorted(draw(st.lists(st.integers(0, top), min_size=n, max_size=n)))
+    pattern = _pick(draw, ["rising", "falling", "peak", "random", "constant"] if on is BandBasis.ACTUAL
+                    else ["falling", "falling", "random", "constant"])  # fmt: skip
+    if not _chance(draw, 6):
+        ks[-1] = top  # usually a band gives the full weight
+    if pattern == "falling":
+        ks.reverse()
+    elif pattern == "peak":  # rising to the top band, then falling
+        at = draw(st.integers(0, n - 1))
+        rest = ks[:-1]
+        ks = rest[:at] + [ks[-1]] + sorted(rest[at:], reverse=True)
+    elif pattern == "random":
+        ks = draw(st.permutations(ks))
+    elif pattern == "constant":
+        ks = [ks[-1]] * n
+    bands = [
+        Band(
+            score=q * k,
+            min=None if r["min"] is None else _d(r["min"]),
+            max=None if r["max"] is None else _d(r["max"]),
+            min_inclusive=r["min_inclusive"],
+            max_inclusive=r["max_inclusive"],
+        )
+        for r, k in zip(rows, ks, strict=True)
+    ]
+    if draw(st.booleans()):
+        bands = list(draw(st.permutations(bands)))  # a table may list its bands in any order
+    return tuple(bands)
+
+
+def _budget_block(draw: st.DrawFn, kind: str, weight: Decimal, q: Decimal) -> BudgetExecution:
+    method: Bands | StepDeduction | None = None
+    policy = _pick(draw, list(ExecutionPolicy))
+    if kind in ("proportional", "round_whole"):
+        policy = ExecutionPolicy(kind)
+    elif kind == "bands":
+        on = BandBasis.DEVIATION if _chance(draw, 5) else BandBasis.ACTUAL
+        method = Bands(bands=_band_table(draw, weight, q, Fraction(100), on), on=on)
+    else:
+        method = StepDeduction(
+            per=_pick(draw, [Decimal(1), Decimal(5), Decimal(10), Decimal("0.5")]),
+            deduct=_pick(draw, [Decimal("0.5"), Decimal(1), Decimal(2), Decimal("0.25")]),
+            partial=_pick(draw, list(PartialStep)),
+        )
+    return BudgetExecution(
+        weight=weight,
+        policy=policy,
+        base=_pick(draw, list(ExecutionBase)),
+        name=_pick(draw, ["预算执行率", "资金执行率"]),
+        method=method,
+        rule=_rule(draw),
+    )
+
+
+# ---------------------------------------------------------------------------
+# actuals
+
+
+@dataclass(frozen=True)
+class _ActualsConfig:
+    near_boundary: bool
+    not_applicable: bool | None
+    bonus: bool | None
+    vetoes: bool | None
+    deductions: bool | None
+
+
+def actuals_for(
+    spec: Spec,
+    *,
+    near_boundary: bool = True,
+    not_applicable: bool | None = None,
+    bonus: bool | None = None,
+    vetoes: bool | None = None,
+    deductions: bool | None = None,
+) -> st.SearchStrategy[Actuals]:
+    """Valid actuals for ``spec`` — a spec you wrote or loaded, or one :func:`specs` drew.
+
+    * ``near_boundary`` — draw mostly where rules change their mind: actual
+      == target, band edges, step edges, overshoot thresholds, actuals whose
+      exact score w·a/t (or the method's counterpart) is a half-up tie such
+      as x.xx5, execution rates at the budget row's rounding threshold; each
+      also nudged by 0.01, 0.0001 or 1. ``False``: plain random values.
+    * ``not_applicable`` — mark indicators 不适用 (never all of them);
+      ``bonus`` — award the spec's bonus items; ``vetoes`` — trigger its
+      vetoes; ``deductions`` — manual 扣减分数 on indicators. Each ``None``:
+      sometimes; ``True``: at least one; ``False``: never.
+
+    Derived indicators get amounts that produce the wanted value exactly
+    (formulas of the form ``n / d`` and ``(n1 + n2) / d`` are inverted; other
+    formulas get random positive amounts).
+    """
+    if not isinstance(spec, Spec):
+        raise InvalidArgument(f"spec={spec!r} must be a perfrules.Spec (load one with perfrules.load_spec)")
+    problems = validate_spec(spec)
+    if problems:
+        listed = "; ".join(f"{'.'.join(map(str, p.path))}: {p.message}" for p in problems[:5])
+        raise InvalidArgument(f"spec {spec.meta.id!r} is not valid, so it has no valid actuals: {listed}")
+    if not isinstance(near_boundary, bool):
+        raise InvalidArgument(f"near_boundary={near_boundary!r} must be True or False")
+    cfg = _ActualsConfig(
+        near_boundary=near_boundary,
+        not_applicable=_tri_state("not_applicable", not_applicable),
+        bonus=_tri_state("bonus", bonus),
+        vetoes=_tri_state("vetoes", vetoes),
+        deductions=_tri_state("deductions", deductions),
+    )
+    if cfg.not_applicable and len(spec.indicators) < 2:
+        raise InvalidArgument("not_applicable=True needs a spec with two indicators or more (one must stay applicable)")
+    if cfg.bonus and not spec.bonus:
+        raise InvalidArgument(f"bonus=True, but spec {spec.meta.id!r} declares no bonus items")
+    if cfg.vetoes and not spec.vetoes:
+        raise InvalidArgument(f"vetoes=True, but spec {spec.meta.id!r} declares no vetoes")
+    return _actuals(spec, cfg)
+
+
+def _derive_names(ind: Indicator) -> tuple[str, ...]:
+    if isinstance(ind.derive, Derivation):
+        return (ind.derive.numerator, ind.derive.denominator)
+    if isinstance(ind.derive, Formula):
+        return tuple(sorted(ind.derive.names))
+    return ()
+
+
+@st.composite
+def _actuals(draw: st.DrawFn, spec: Spec, cfg: _ActualsConfig) -> Actuals:
+    inds = spec.indicators
+    na: set[str] = set()
+    if cfg.not_applicable is True:
+        na = set(draw(st.lists(st.sampled_from([i.id for i in inds]), min_size=1, max_size=len(inds) - 1, unique=True)))
+    elif cfg.not_applicable is None:
+        na = {i.id for i in inds if _chance(draw, 16)}
+        if len(na) == len(inds):
+            na.discard(inds[0].id)
+    applicable = [i for i in inds if i.id not in na]
+
+    names_needed = {n for i in applicable for n in _derive_names(i)}
+    need_budget = spec.budget_execution is not None or any(n.startswith("budget.") for n in names_needed)
+    budget = None
+    if need_budget or _chance(draw, 2):
+        budget = _budget_amounts(draw, spec, cfg.near_boundary, "budget.initial" in names_needed)
+    env: dict[str, Fraction] = {}
+    if budget is not None:
+        env["budget.full_year"] = Fraction(budget.full_year)
+        env["budget.spent"] = Fraction(budget.spent)
+        if budget.initial is not None:
+            env["budget.initial"] = Fraction(budget.initial)
+    amounts: dict[str, Decimal] = {}
+
+    deducted: set[str] = set()
+    if cfg.deductions is True:
+        deducted = {_pick(draw, [i.id for i in applicable])}
+    if cfg.deductions is not False:
+        deducted |= {i.id for i in applicable if _chance(draw, 10)}
+
+    acts: list[IndicatorActual] = []
+    for ind in inds:
+        text, note = draw(maybe_text), draw(maybe_text)
+        if ind.id in na:
+            acts.append(IndicatorActual(id=ind.id, not_applicable=draw(reasons), text=text, note=note))
+            continue
+        cuts = _deductions(draw, spec, ind) if ind.id in deducted else ()
+        if ind.is_qualitative:
+            tier, score = _qualitative(draw, spec, ind)
+            acts.append(IndicatorActual(id=ind.id, tier=tier, score=score, text=text, note=note, deductions=cuts))
+        elif ind.derive is not None:
+            _derived_amounts(draw, spec, ind, cfg.near_boundary, env, amounts)
+            if text is not None or note is not None or cuts:
+                acts.append(IndicatorActual(id=ind.id, text=text, note=note, deductions=cuts))
+        else:
+            value = _quantitative_value(draw, spec, ind, cfg.near_boundary)
+            acts.append(IndicatorActual(id=ind.id, value=value, text=text, note=note, deductions=cuts))
+    # derived values must be computable and not negative (a negative derived rate is outside the rules)
+    for ind in applicable:
+        if isinstance(ind.derive, Formula):
+            derived_value = formula_value(ind.derive, env)
+            assume(derived_value is not None and derived_value >= 0)
+    if _chance(draw, 8):  # an amount no indicator uses is allowed and ignored
+        amounts.setdefault("unused", draw(positive_decimals))
+    if draw(st.booleans()):
+        acts = list(draw(st.permutations(acts)))
+
+    awards: list[BonusAward] = []
+    if cfg.bonus is not False and spec.bonus:
+        chosen = [b for b in spec.bonus if _chance(draw, 3)]
+        if cfg.bonus and not chosen:
+            chosen = [_pick(draw, spec.bonus)]
+        q = spec.rounding.score
+        for item in chosen:
+            top = int(item.cap / q)
+            k = _pick(draw, [top, 1, draw(st.integers(1, top))])
+            awards.append(BonusAward(id=item.id, points=q * k, reason=draw(reasons)))
+    triggers: list[VetoTrigger] = []
+    if cfg.vetoes is not False and spec.vetoes:
+        hit = [v for v in spec.vetoes if _chance(draw, 10)]
+        if cfg.vetoes and not hit:
+            hit = [_pick(draw, spec.vetoes)]
+        triggers = [VetoTrigger(id=v.id, reason=draw(reasons)) for v in hit]
+
+    actuals = Actuals(
+        indicators=tuple(acts),
+        budget=budget,
+        amounts=tuple(Amount(name=n, value=v, label=draw(maybe_text)) for n, v in amounts.items()),
+        bonus=tuple(awards),
+        vetoes=tuple(triggers),
+        spec=_pick(draw, [None, spec.meta.id]),
+        year=_pick(draw, [None, spec.meta.year]),
+        label=draw(maybe_text),
+    )
+    assume(not validate_actuals(spec, actuals))  # only unusual user formulas (a zero divisor) are ever rejected
+    return actuals
+
+
+def _deductions(draw: st.DrawFn, spec: Spec, ind: Indicator) -> tuple[Deduction, ...]:
+    q = spec.rounding.score
+    top = int(ind.weight / q)
+    n = draw(st.integers(1, 2))
+    return tuple(
+        Deduction(points=q * _pick(draw, [1, top, top + 1, draw(st.integers(1, top + 1))]), reason=draw(reasons))
+        for _ in range(n)
+    )
+
+
+def _qualitative(draw: st.DrawFn, spec: Spec, ind: Indicator) -> tuple[str, Decimal | None]:
+    tier = _pick(draw, spec.tiers)
+    name = _pick(draw, [tier.name, *tier.aliases])
+    top = tier.max_inclusive and tier.max == 1
+    need_score = spec.policy.qualitative_default is QualitativeDefault.REQUIRE_SCORE and not top
+    if not (need_score or draw(st.booleans())):
+        return name, None
+    q = Fraction(spec.rounding.score)
+    lo, hi = Fraction(ind.weight) * Fraction(tier.min), Fraction(ind.weight) * Fraction(tier.max)
+    k_lo = math.ceil(lo / q)
+    k_hi = math.floor(hi / q) if tier.max_inclusive else math.ceil(hi / q) - 1
+    k = _pick(draw, [k_hi, k_lo, draw(st.integers(k_lo, k_hi))])  # the tier's edges on the grid, or inside
+    return name, spec.rounding.score * k
+
+
+def _wanted_actual(draw: st.DrawFn, spec: Spec, ind: Indicator, near: bool, *, whole: bool) -> Fraction:
+    """An actual for a quantitative indicator: near a boundary of its rule, or random."""
+    target = ind.target
+    assert target is not None
+    t = Fraction(target.value)
+    if not near or _chance(draw, 6):
+        places = 0 if whole else _pick(draw, [0, 1, 2, 4])
+        return Fraction(_decimal_value(draw, int(max(2 * t, Fraction(10))) + 1, places))
+    edges = boundary_values(spec, ind)
+    kind = _pick(draw, ["edge", "tie", "offset"])
+    if kind == "tie" and not whole:
+        k = draw(st.integers(0, max(0, int(Fraction(ind.weight) / Fraction(spec.rounding.score)) - 1)))
+        ties = tie_values(spec, ind, k)
+        if ties:
+            return _pick(draw, ties)
+    edge = _pick(draw, edges)
+    if kind == "offset":
+        eps = Fraction(1) if whole else Fraction(_pick(draw, [Decimal("0.01"), Decimal("0.0001"), Decimal(1)]))
+        edge = max(Fraction(0), edge + _pick(draw, [eps, -eps]))
+    return Fraction(math.floor(edge)) if whole else edge
+
+
+def _quantitative_value(draw: st.DrawFn, spec: Spec, ind: Indicator, near: bool) -> Decimal:
+    whole = method_name(ind) == "per_occurrence"
+    wanted = _wanted_actual(draw, spec, ind, near, whole=whole)
+    value = to_decimal(wanted)
+    if value is None:  # not a short decimal (a tie of w × a / t with w = 3, …): fall back to the target
+        assert ind.target is not None
+        value = Decimal(math.floor(ind.target.value)) if whole else ind.target.value
+    return value
+
+
+def _derived_amounts(
+    draw: st.DrawFn, spec: Spec, ind: Indicator, near: bool, env: dict[str, Fraction], amounts: dict[str, Decimal]
+) -> None:
+    """Amounts for a derived indicator; the wanted actual exactly when the derivation can be inverted."""
+    derive = ind.derive
+    target = ind.target
+    assert derive is not None and target is not None
+    if isinstance(derive, Derivation):
+        parts: tuple[tuple[str, ...], str] | None = ((derive.numerator,), derive.denominator)
+    else:
+        parts = simple_ratio(derive)
+    free = parts is not None and all(n not in env and not n.startswith("budget.") for n in parts[0])
+    if parts is not None and free and not parts[1].startswith("budget."):
+        numerators, den_name = parts
+        wanted = _wanted_actual(draw, spec, ind, near, whole=method_name(ind) == "per_occurrence")
+        ratio = wanted / (100 if target.unit == "%" else 1)
+        den = env.get(den_name)
+        if den is None:
+            if ratio.denominator == 1 or _chance(draw, 3):
+                den = Fraction(draw(positive_decimals))
+            else:  # a denominator that makes the ratio exact: ties that no short decimal can type
+                den = Fraction(ratio.denominator * _pick(draw, [1, 2, 10, 7]))
+            if to_decimal(den) is None:
+                den = Fraction(100)
+            _set(env, amounts, den_name, den)
+        num = ratio * den
+        if to_decimal(num) is None:
+            num = Fraction(_decimal_value(draw, 5000, 2))
+        shares = [num]
+        if len(numerators) > 1:
+            first = num * Fraction(_pick(draw, ["0", "0.5", "0.25", "1"]))
+            if to_decimal(first) is None:
+                first = Fraction(0)
+            shares = [first, num - first] + [Fraction(0)] * (len(numerators) - 2)
+        for name, share in zip(numerators, shares, strict=True):
+            _set(env, amounts, name, share)
+        return
+    for name in _derive_names(ind):  # any other formula: random amounts
+        if name not in env and not name.startswith("budget."):
+            _set(env, amounts, name, Fraction(draw(positive_decimals)))
+
+
+def _set(env: dict[str, Fraction], amounts: dict[str, Decimal], name: str, value: Fraction) -> None:
+    env[name] = value
+    amounts[name] = _d(value)
+
+
+def _budget_amounts(draw: st.DrawFn, spec: Spec, near: bool, need_initial: bool) -> BudgetAmounts:
+    block = spec.budget_execution
+    base_is_initial = block is not None and block.base is ExecutionBase.INITIAL
+    full_year = draw(positive_decimals)
+    initial = draw(st.none() | positive_decimals)
+    if (base_is_initial or need_initial) and initial is None:
+        initial = draw(positive_decimals)
+    if base_is_initial and _chance(draw, 10):
+        full_year = Decimal(0)  # only the initial budget is divided by
+    # the execution rate, in %
+    rate: Fraction
+    if not near or _chance(draw, 6):
+        rate = Fraction(_decimal_value(draw, 150, _pick(draw, [2, 0, 4])))
+    else:
+        kind = _pick(draw, ["edge", "tie", "display", "offset"])
+        rates = budget_boundary_rates(spec)
+        rate = _pick(draw, rates)
+        if kind == "tie" and block is not None:
+            quantum = Decimal(1) if block.method is None and block.policy is ExecutionPolicy.ROUND_WHOLE else spec.rounding.score
+            k = draw(st.integers(0, max(0, int(block.weight / quantum) - 1)))
+            rate = _pick(draw, budget_tie_rates(spec, k) or rates)
+        elif kind == "display":  # a rate shown at a half-up tie of rounding.rate_display, e.g. 94.475%
+            rd = Fraction(spec.rounding.rate_display)
+            rate = (draw(st.integers(0, int(150 / rd))) + Fraction(1, 2)) * rd
+        elif kind == "offset":
+            eps = Fraction(_pick(draw, [Decimal("0.01"), Decimal("0.0001"), Decimal(1)]))
+            rate = max(Fraction(0), rate + _pick(draw, [eps, -eps]))
+    base = Fraction(initial if base_is_initial and initial is not None else full_year)
+    spent = rate / 100 * base
+    if to_decimal(spent) is None:  # choose the base so that the rate is exact
+        share = rate / 100
+        base = Fraction(share.denominator * _pick(draw, [1, 100, 3]))
+        spent = share * base
+        if to_decimal(base) is None or to_decimal(spent) is None:
+            base, spent = Fraction(100), Fraction(_decimal_value(draw, 150, 2))
+        if base_is_initial:
+            initial = _d(base)
+        else:
+            full_year = _d(base)
+    lines = draw(st.lists(st.builds(
+        BudgetLine,
+        name=free_text,
+        spent=positive_decimals,
+        full_year=st.none() | positive_decimals,
+        initial=st.none() | positive_decimals,
+    ), max_size=2))  # fmt: skip
+    return BudgetAmounts(
+        full_year=full_year,
+        spent=_d(spent),
+        initial=initial,
+        unit=_pick(draw, ["万元", "元"]),
+        lines=tuple(lines),
+    )
+
+
+# ---------------------------------------------------------------------------
+# cases
+
+
+def cases(
+    *,
+    methods: Collection[str] | None = None,
+    budget_execution: bool | Collection[str] | None = None,
+    min_indicators: int = 1,
+    max_indicators: int = 8,
+    total: Decimal | int | str | None = None,
+    derived: bool | None = None,
+    overshoot_deduction: bool | None = None,
+    custom_tiers: bool | None = None,
+    near_boundary: bool = True,
+    not_applicable: bool | None = None,
+    bonus: bool | None = None,
+    vetoes: bool | None = None,
+    deductions: bool | None = None,
+) -> st.SearchStrategy[Case]:
+    """(spec, actuals) pairs: a spec from :func:`specs` and actuals from :func:`actuals_for`.
+
+    The arguments are those of :func:`specs` and :func:`actuals_for`;
+    ``bonus`` and ``vetoes`` apply to both (``True``: the spec declares at
+    least one and the actuals award / trigger at least one; ``False``:
+    neither; ``None``: sometimes). ``not_applicable=True`` draws specs with
+    two indicators or more.
+    """
+    _int_arg("min_indicators", min_indicators, 1, 60)
+    _int_arg("max_indicators", max_indicators, 1, 60)
+    if not_applicable is True and max_indicators < 2:
+        raise InvalidArgument("not_applicable=True needs max_indicators ≥ 2 (one indicator must stay applicable)")
+    spec_strategy = specs(
+        methods=methods,
+        budget_execution=budget_execution,
+        min_indicators=max(min_indicators, 2) if not_applicable is True else min_indicators,
+        max_indicators=max_indicators,
+        total=total,
+        derived=derived,
+        bonus=bonus,
+        vetoes=vetoes,
+        overshoot_deduction=overshoot_deduction,
+        custom_tiers=custom_tiers,
+    )
+    if not isinstance(near_boundary, bool):
+        raise InvalidArgument(f"near_boundary={near_boundary!r} must be True or False")
+    cfg = _ActualsConfig(
+        near_boundary=near_boundary,
+        not_applicable=_tri_state("not_applicable", not_applicable),
+        bonus=_tri_state("bonus", bonus),
+        vetoes=_tri_state("vetoes", vetoes),
+        deductions=_tri_state("deductions", deductions),
+    )
+    return spec_strategy.flatmap(lambda spec: _actuals(spec, cfg).map(lambda actuals: Case(spec, actuals)))

@@ -1,0 +1,503 @@
+"""The hypothesis kit perfrules.testing: its arguments, what it draws, and that each property bites."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis.errors import InvalidArgument
+
+import perfrules
+from perfrules import (
+    Actuals,
+    BudgetAmounts,
+    BudgetExecution,
+    Evaluation,
+    IndicatorActual,
+    RateTimesWeight,
+    Spec,
+    StepDeduction,
+)
+from perfrules.testing import (
+    BUDGET_KINDS,
+    METHOD_NAMES,
+    PROPERTIES,
+    Case,
+    actuals_for,
+    cases,
+    check_all,
+    check_deterministic,
+    check_explained,
+    check_grade,
+    check_monotone,
+    check_rescaling,
+    check_round_trip,
+    check_score_bounds,
+    check_subtotals,
+    check_total,
+    specs,
+)
+from perfrules.testing._rules import method_name
+
+from conftest import ROOT, SEED_DIR, D, make_actuals, make_spec, qual, quant, tier, value
+
+KIT = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+AUTHOR = settings(KIT, max_examples=100)  # what docs/testing.md recommends for a policy author's spec
+FIND = settings(max_examples=2000, deadline=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+
+
+# ---------------------------------------------------------------------------
+# importing
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
+
+
+def test_importing_perfrules_never_imports_hypothesis() -> None:
+    done = _python(
+        "import sys, perfrules, perfrules.cli, perfrules.core, perfrules.model, perfrules.render, perfrules.spec\n"
+        "assert 'hypothesis' not in sys.modules, sorted(m for m in sys.modules if 'hypothesis' in m)\n"
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_kit_without_hypothesis_names_the_test_extra() -> None:
+    done = _python(
+        "import sys\n"
+        "sys.modules['hypothesis'] = None  # as if it were not installed\n"
+        "try:\n"
+        "    import perfrules.testing\n"
+        "except ImportError as exc:\n"
+        "    print(exc)\n"
+        "else:\n"
+        "    raise SystemExit('imported')\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "perfrules[test]" in done.stdout and "hypothesis" in done.stdout
+
+
+# ---------------------------------------------------------------------------
+# argument validation: InvalidArgument at once, saying what is wrong
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: specs(methods="ratio"), "single string"),
+        (lambda: specs(methods=["ratio", "rato"]), "'rato', which is not one of"),
+        (lambda: specs(methods=[]), "empty"),
+        (lambda: specs(methods=42), "collection of names"),
+        (lambda: specs(budget_execution=["bands", "capped"]), "'capped'"),
+        (lambda: specs(budget_execution="bands"), "single string"),
+        (lambda: specs(min_indicators=0), "between 1 and 60"),
+        (lambda: specs(max_indicators=61), "between 1 and 60"),
+        (lambda: specs(max_indicators=True), "must be an int"),
+        (lambda: specs(min_indicators=2.0), "must be an int"),
+        (lambda: specs(min_indicators=5, max_indicators=2), "above max_indicators"),
+        (lambda: specs(total=99.5), "never a float"),
+        (lambda: specs(total="abc"), "not a number"),
+        (lambda: specs(total=5), "between 10 and 1000000"),
+        (lambda: specs(total="100.001"), "more than 2 decimal places"),
+        (lambda: specs(total=Decimal("Infinity")), "between 10"),
+        (lambda: specs(derived=1), "True (always), False (never) or None"),
+        (lambda: specs(bonus="yes"), "bonus='yes'"),
+        (lambda: specs(methods=["qualitative", "per_occurrence"], derived=True), "derived=True needs"),
+        (lambda: actuals_for("spec.toml"), "must be a perfrules.Spec"),
+        (lambda: actuals_for(_one_indicator_spec(), not_applicable=True), "two indicators or more"),
+        (lambda: actuals_for(_one_indicator_spec(), bonus=True), "declares no bonus items"),
+        (lambda: actuals_for(_one_indicator_spec(), vetoes=True), "declares no vetoes"),
+        (lambda: actuals_for(_one_indicator_spec(), near_boundary=None), "near_boundary=None"),
+        (lambda: actuals_for(_one_indicator_spec(), deductions=0), "deductions=0"),
+        (lambda: cases(not_applicable=True, max_indicators=1), "max_indicators ≥ 2"),
+        (lambda: cases(near_boundary="edges"), "near_boundary='edges'"),
+        (lambda: cases(methods=["ratio"], vetoes=2), "vetoes=2"),
+    ],
+)
+def test_strategy_arguments_are_validated_at_once(make: Callable[[], object], message: str) -> None:
+    with pytest.raises(InvalidArgument, match=_literal(message)):
+        make()
+
+
+def test_actuals_for_an_invalid_spec_lists_its_problems() -> None:
+    spec = _one_indicator_spec()
+    broken = attrs.evolve(spec, meta=attrs.evolve(spec.meta, total=D(90)))
+    with pytest.raises(InvalidArgument, match="is not valid, so it has no valid actuals: meta.total"):
+        actuals_for(broken)
+
+
+def test_property_arguments_are_validated() -> None:
+    spec, actuals = _small_case()
+    with pytest.raises(ValueError, match="skip must name properties"):
+        check_all(spec, actuals, skip=["monotonic"])
+    with pytest.raises(ValueError, match="skip must name properties"):
+        check_all(spec, actuals, skip="monotone")
+    with pytest.raises(ValueError, match="deltas must be positive"):
+        check_monotone(spec, actuals, deltas=[D(0)])
+
+
+def _literal(text: str) -> str:
+    return re.escape(text)
+
+
+def _one_indicator_spec() -> Spec:
+    return make_spec([quant("x", 100, "≥10")], filler=False)
+
+
+# ---------------------------------------------------------------------------
+# what the strategies draw
+
+
+CONFIGS: list[dict[str, Any]] = [
+    {},
+    {"methods": ["bands"], "budget_execution": ["bands"], "custom_tiers": False},
+    {"methods": ["step", "per_occurrence", "rate"], "budget_execution": ["step", "round_whole"]},
+    {"methods": ["qualitative"], "custom_tiers": True, "budget_execution": False},
+    {"methods": ["ratio", "inverse_ratio", "linear_overshoot"], "overshoot_deduction": True, "derived": True},
+    {"not_applicable": True, "bonus": True, "vetoes": True, "deductions": True, "min_indicators": 3},
+    {"total": "87.5", "budget_execution": True, "near_boundary": False},
+    {"total": 1000, "min_indicators": 10, "max_indicators": 12, "derived": False, "bonus": False, "vetoes": False},
+]
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=[str(i) for i in range(len(CONFIGS))])
+def test_drawn_cases_are_valid_and_honour_the_arguments(config: dict[str, Any]) -> None:
+    @KIT
+    @given(cases(**config))
+    def run(case: Case) -> None:
+        spec, actuals = case  # a Case unpacks as a pair
+        perfrules.check(spec, actuals)  # never a problem: evaluate never raises
+        ev = perfrules.evaluate(spec, actuals)
+        used = {method_name(i) for i in spec.indicators}
+        assert used <= set(config.get("methods", METHOD_NAMES))
+        lo, hi = config.get("min_indicators", 1), config.get("max_indicators", 8)
+        assert lo <= len(spec.indicators) <= hi
+        if config.get("budget_execution") is False:
+            assert spec.budget_execution is None
+        elif config.get("budget_execution") is not None:
+            assert spec.budget_execution is not None and ev.budget_execution is not None
+            kinds = config["budget_execution"]
+            if kinds is not True:
+                block = spec.budget_execution
+                kind = block.method.name if block.method is not None else block.policy.value
+                assert kind in kinds and kind in BUDGET_KINDS
+        if "total" in config:
+            assert spec.meta.total == Decimal(config["total"])
+        if config.get("custom_tiers") is True:
+            assert spec.tiers != perfrules.model.DEFAULT_TIERS
+        if config.get("custom_tiers") is False:
+            assert spec.tiers == perfrules.model.DEFAULT_TIERS
+        if config.get("overshoot_deduction"):
+            assert spec.policy.overshoot_deduction is not None
+        if config.get("derived") is True:
+            assert any(i.derive is not None for i in spec.indicators)
+        if config.get("derived") is False:
+            assert all(i.derive is None for i in spec.indicators)
+        for flag, declared, given_ in (("bonus", spec.bonus, actuals.bonus), ("vetoes", spec.vetoes, actuals.vetoes)):
+            if config.get(flag) is True:
+                assert declared and given_
+            if config.get(flag) is False:
+                assert not declared and not given_
+        if config.get("not_applicable"):
+            assert any(not r.applicable for r in ev.indicators) and any(r.applicable for r in ev.indicators)
+        if config.get("deductions"):
+            assert any(a.deductions for a in actuals.indicators)
+
+    run()
+
+
+@KIT
+@given(specs())
+def test_drawn_specs_are_valid_and_load_back(spec: Spec) -> None:
+    perfrules.check(spec)
+    assert perfrules.loads_spec(perfrules.dumps_spec(spec)) == spec
+
+
+def _actual_equals_target(case: Case) -> bool:
+    ev = perfrules.evaluate(*case)
+    return any(
+        ev.indicator(i.id).actual_value == Fraction(i.target.value) for i in case.spec.indicators if i.target is not None
+    )
+
+
+def _ratio_tie(case: Case) -> bool:
+    """Some unmet ≥ indicator scored by ratio whose exact score w·a/t is a half-quantum tie (x.xx5)."""
+    ev = perfrules.evaluate(*case)
+    q = Fraction(case.spec.rounding.score)
+    for ind in case.spec.indicators:
+        res = ev.indicator(ind.id)
+        t = ind.target
+        if method_name(ind) != "ratio" or t is None or t.comparator.value != "≥" or res.actual_value is None:
+            continue
+        if 0 < res.actual_value < t.value:
+            steps = res.actual_value / Fraction(t.value) * Fraction(ind.weight) / q
+            if steps - (steps.numerator // steps.denominator) == Fraction(1, 2):
+                return True
+    return False
+
+
+def _at_band_edge(case: Case) -> bool:
+    ev = perfrules.evaluate(*case)
+    for ind in case.spec.indicators:
+        res = ev.indicator(ind.id)
+        m = ind.method
+        if isinstance(m, perfrules.Bands) and m.on is perfrules.BandBasis.ACTUAL and res.actual_value is not None:
+            edges = {Fraction(e) for b in m.bands for e in (b.min, b.max) if e is not None and e > 0}
+            if res.actual_value in edges:
+                return True
+    return False
+
+
+def _at_step_edge(case: Case) -> bool:
+    ev = perfrules.evaluate(*case)
+    for ind in case.spec.indicators:
+        res = ev.indicator(ind.id)
+        m, t = ind.method, ind.target
+        if isinstance(m, StepDeduction) and t is not None and res.actual_value is not None:
+            distance = abs(res.actual_value - Fraction(t.value))
+            if distance > 0 and (distance / Fraction(m.per)).denominator == 1:
+                return True
+    return False
+
+
+def _budget_tie(case: Case) -> bool:
+    ev = perfrules.evaluate(*case)
+    be, block = ev.budget_execution, case.spec.budget_execution
+    if be is None or block is None or block.method is not None or be.rate >= 1:
+        return False
+    quantum = Fraction(1) if block.policy.value == "round_whole" else Fraction(case.spec.rounding.score)
+    steps = be.rate * Fraction(block.weight) / quantum
+    return steps - (steps.numerator // steps.denominator) == Fraction(1, 2)
+
+
+@pytest.mark.parametrize(
+    ("strategy", "condition"),
+    [
+        (cases(methods=["ratio"]), _actual_equals_target),
+        (cases(methods=["ratio"]), _ratio_tie),
+        (cases(methods=["bands"]), _at_band_edge),
+        (cases(methods=["step"]), _at_step_edge),
+        (cases(budget_execution=["round_whole", "proportional"]), _budget_tie),
+    ],
+    ids=["actual-equals-target", "ratio-tie", "band-edge", "step-edge", "budget-rounding-threshold"],
+)
+def test_near_boundary_values_are_drawn(strategy: Any, condition: Callable[[Case], bool]) -> None:
+    find(strategy, condition, settings=FIND)
+
+
+def test_near_boundary_actuals_for_the_seed_hit_the_budget_rows_rounding_threshold() -> None:
+    spec = perfrules.load_spec(SEED_DIR)  # round_whole at weight 10: 94.5% is the tie 9.45 → 9
+    found = find(actuals_for(spec), lambda a: _budget_tie(Case(spec, a)), settings=FIND)
+    assert found.budget is not None
+
+
+# ---------------------------------------------------------------------------
+# each property fails when the behaviour it names breaks
+
+
+def _small_case() -> tuple[Spec, Actuals]:
+    spec = make_spec(
+        [
+            quant("x", 10, "≥100"),
+            quant("y", 5, "≤10", method=StepDeduction(per=D(1), deduct=D(1))),
+            quant("r", 10, "≥90%", method=RateTimesWeight()),
+            qual("z", 10),
+        ],
+        budget=BudgetExecution(weight=D(10)),
+    )
+    actuals = make_actuals(
+        value("x", 90), value("y", 12), value("r", "92.5"), tier("z", "部分达成"),
+        budget=BudgetAmounts(full_year=D(100), spent=D(90)),
+    )  # fmt: skip
+    return spec, actuals
+
+
+def _broken(change: Callable[[Evaluation], Evaluation]) -> Callable[[Spec, Actuals], Evaluation]:
+    return lambda spec, actuals: change(perfrules.evaluate(spec, actuals))
+
+
+def _with_indicator(ev: Evaluation, ind_id: str, **changes: Any) -> Evaluation:
+    return attrs.evolve(ev, indicators=tuple(attrs.evolve(r, **changes) if r.id == ind_id else r for r in ev.indicators))
+
+
+def test_the_small_case_satisfies_every_property() -> None:
+    spec, actuals = _small_case()
+    assert check_all(spec, actuals) == tuple(PROPERTIES)
+
+
+def test_score_bounds_catches_a_score_above_its_weight_or_off_the_grid() -> None:
+    spec, actuals = _small_case()
+    above = _broken(lambda ev: _with_indicator(ev, "x", score=D("10.5")))
+    with pytest.raises(AssertionError, match=r"\[score_bounds\] indicator 'x' .* scores 10.5, outside \[0, 10\]"):
+        check_score_bounds(spec, actuals, evaluate=above)
+    fine = _broken(lambda ev: _with_indicator(ev, "x", score=D("9.005")))
+    with pytest.raises(AssertionError, match="not a multiple of rounding.score"):
+        check_score_bounds(spec, actuals, evaluate=fine)
+    over = _broken(lambda ev: attrs.evolve(ev, total=D("100.01")))
+    with pytest.raises(AssertionError, match="exceeds meta.total"):
+        check_score_bounds(spec, actuals, evaluate=over)
+
+
+def test_total_catches_a_wrong_total() -> None:
+    spec, actuals = _small_case()
+    wrong = _broken(lambda ev: attrs.evolve(ev, total=ev.total - D("0.01")))
+    with pytest.raises(AssertionError, match=r"\[total\] the total .* is not Σ 一级 subtotals \+ budget"):
+        check_total(spec, actuals, evaluate=wrong)
+    na = attrs.evolve(actuals, indicators=tuple(
+        IndicatorActual(id="y", not_applicable="本年无此业务") if a.id == "y" else a for a in actuals.indicators))  # fmt: skip
+    unscaled = _broken(lambda ev: attrs.evolve(ev, total=sum((c.score for c in ev.categories if c.level == 1),
+                                                             ev.budget_execution.score if ev.budget_execution else D(0))))  # fmt: skip
+    with pytest.raises(AssertionError, match="the documented rule gives .*rescaled"):
+        check_total(spec, na, evaluate=unscaled)
+
+
+def test_subtotals_catches_a_subtotal_that_is_not_the_sum() -> None:
+    spec, actuals = _small_case()
+    wrong = _broken(lambda ev: attrs.evolve(ev, categories=tuple(
+        attrs.evolve(c, score=c.score - 1) for c in ev.categories)))  # fmt: skip
+    with pytest.raises(AssertionError, match=r"\[subtotals\] category 'c' subtotal is .* children add up to"):
+        check_subtotals(spec, actuals, evaluate=wrong)
+
+
+def test_grade_catches_a_grade_outside_its_band() -> None:
+    spec, actuals = _small_case()
+    wrong = _broken(lambda ev: attrs.evolve(ev, grade="优" if ev.grade != "优" else "良"))
+    with pytest.raises(AssertionError, match=r"\[grade\] the total .* earns"):
+        check_grade(spec, actuals, evaluate=wrong)
+
+
+def test_explained_catches_a_lost_point_without_reason_and_a_met_target_below_full() -> None:
+    spec, actuals = _small_case()
+    silent = _broken(lambda ev: _with_indicator(ev, "x", reason=None))
+    with pytest.raises(AssertionError, match=r"\[explained\] indicator 'x' .* without a reason"):
+        check_explained(spec, actuals, evaluate=silent)
+    met = attrs.evolve(actuals, indicators=tuple(
+        attrs.evolve(a, value=D(100)) if a.id == "x" else a for a in actuals.indicators))  # fmt: skip
+    short = _broken(lambda ev: _with_indicator(ev, "x", score=D("9.99"), reason="扣0.01分",
+                                               steps=(*ev.indicator("x").steps[:-1], perfrules.Step(kind="deduction", zh="扣0.01分", en=""), ev.indicator("x").steps[-1])))  # fmt: skip
+    with pytest.raises(AssertionError, match="meets its target .* but scores 9.99"):
+        check_explained(spec, met, evaluate=short)
+
+
+def test_monotone_catches_a_rule_that_rewards_doing_worse() -> None:
+    spec, actuals = _small_case()
+
+    def upside_down(s: Spec, a: Actuals) -> Evaluation:  # 'x' (≥100) scored higher the lower its actual
+        ev = perfrules.evaluate(s, a)
+        res = ev.indicator("x")
+        assert res.actual_value is not None
+        score = max(D(0), D(10) - perfrules.core.round_half_up(res.actual_value / 10, D("0.01")))
+        return _with_indicator(ev, "x", score=score)
+
+    with pytest.raises(AssertionError, match=r"\[monotone\] indicator 'x' \(ratio, target ≥100\): moving the actual from 90 to"):
+        check_monotone(spec, actuals, evaluate=upside_down)
+
+
+def test_monotone_catches_a_broken_scoring_method_in_the_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec, actuals = _small_case()
+    from perfrules.core import _evaluate, _scoring
+
+    def falling_rate(**kw: Any) -> Any:  # rate × weight turned into (1 − rate) × weight
+        kw["actual"] = 100 - kw["actual"]
+        return _scoring.score_rate(**kw)
+
+    monkeypatch.setattr(_evaluate, "score_rate", falling_rate)
+    with pytest.raises(AssertionError, match=r"\[monotone\] indicator 'r' \(rate"):
+        check_monotone(spec, actuals)
+
+
+def test_rescaling_catches_a_total_that_is_not_rescaled() -> None:
+    spec, actuals = _small_case()
+    na = attrs.evolve(actuals, indicators=tuple(
+        IndicatorActual(id="y", not_applicable="本年无此业务") if a.id == "y" else a for a in actuals.indicators))  # fmt: skip
+    assert check_rescaling(spec, na)
+
+    def unscaled(s: Spec, a: Actuals) -> Evaluation:
+        ev = perfrules.evaluate(s, a)
+        plain = sum((c.score for c in ev.categories if c.level == 1), D(0))
+        return attrs.evolve(ev, total=plain + (ev.budget_execution.score if ev.budget_execution else D(0)))
+
+    with pytest.raises(AssertionError, match=r"\[rescaling\] every applicable row is at full marks with \['y'\] not applicable"):
+        check_rescaling(spec, na, evaluate=unscaled)
+
+
+def test_deterministic_catches_an_evaluation_that_changes_between_calls() -> None:
+    spec, actuals = _small_case()
+    calls: list[int] = []
+
+    def drifting(s: Spec, a: Actuals) -> Evaluation:
+        calls.append(1)
+        ev = perfrules.evaluate(s, a)
+        return attrs.evolve(ev, actuals_label=str(len(calls)))
+
+    with pytest.raises(AssertionError, match=r"\[deterministic\] two evaluations .* differ in \['actuals_label'\]"):
+        check_deterministic(spec, actuals, evaluate=drifting)
+
+
+def test_round_trip_catches_an_evaluation_that_depends_on_the_file() -> None:
+    spec, actuals = _small_case()
+
+    def file_sensitive(s: Spec, a: Actuals) -> Evaluation:
+        ev = perfrules.evaluate(s, a)
+        return attrs.evolve(ev, title=ev.title + "（文件）") if s.source is not None else ev
+
+    with pytest.raises(AssertionError, match=r"\[round_trip\] the inputs read back evaluate to another JSON document"):
+        check_round_trip(spec, actuals, evaluate=file_sensitive)
+
+
+def test_check_all_reports_the_first_failing_property_by_name() -> None:
+    spec, actuals = _small_case()
+    wrong = _broken(lambda ev: attrs.evolve(ev, total=ev.total + 1))
+    with pytest.raises(AssertionError, match=r"^\[total\]"):
+        check_all(spec, actuals, evaluate=wrong)
+    assert "total" not in check_all(spec, actuals, skip=["total", "round_trip"])
+
+
+# ---------------------------------------------------------------------------
+# a policy author's spec, in a few lines (as docs/testing.md shows)
+
+SEED_SPEC = perfrules.load_spec(SEED_DIR / "spec.toml")
+
+
+@AUTHOR
+@given(actuals_for(SEED_SPEC))
+def test_seed_spec(actuals: Actuals) -> None:
+    check_all(SEED_SPEC, actuals)
+
+
+CATALOGUE_SPEC = perfrules.load_spec(ROOT / "examples" / "catalogue-demo" / "spec.toml")
+
+
+@KIT
+@given(actuals_for(CATALOGUE_SPEC, not_applicable=True, bonus=True, vetoes=None))
+def test_catalogue_demo_spec(actuals: Actuals) -> None:
+    check_all(CATALOGUE_SPEC, actuals)
+
+
+def test_the_examples_of_docs_testing_md_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert len(blocks) >= 5
+    monkeypatch.chdir(ROOT)  # the examples name files relative to the project
+    namespace: dict[str, Any] = {}
+    for block in blocks:  # in order, sharing names, as a reader would paste them; few examples each
+        exec(re.sub(r"max_examples=\d+", "max_examples=3", block), namespace)  # noqa: S102
+    tests = [f for name, f in namespace.items() if name.startswith("test_") and callable(f)]
+    assert len(tests) >= 4
+    for test in tests:
+        test()
+
+
+def test_the_published_actuals_satisfy_every_property() -> None:
+    spec, actuals = perfrules.load_example(SEED_DIR)
+    assert check_all(spec, actuals) == tuple(PROPERTIES)
+    spec, actuals = perfrules.load_example(ROOT / "examples" / "catalogue-demo")
+    assert set(check_all(spec, actuals)) >= set(PROPERTIES) - {"rescaling"}
