@@ -20,6 +20,7 @@ ALLOWED = {
     "lint": {"model", "core"},
     "golden": {"model", "core", "spec"},
     "whatif": {"model", "core", "spec"},
+    "testing": {"model", "core", "spec"},
     "cli": {"model", "core", "spec", "render", "lint", "golden", "whatif"},
 }
 # top-level modules that are layers of their own

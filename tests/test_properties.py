@@ -17,8 +17,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from conftest import SEED_DIR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import mutated
 
 import perfrules
 from perfrules import (
@@ -60,9 +62,6 @@ from perfrules.testing import (
     check_total,
     specs,
 )
-
-from conftest import SEED_DIR
-from strategies import mutated
 
 PROPS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 import pytest
+from conftest import ROOT, SEED_DIR, D, make_actuals, make_spec, qual, quant, tier, value
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis.errors import InvalidArgument
 
@@ -46,8 +47,6 @@ from perfrules.testing import (
     specs,
 )
 from perfrules.testing._rules import method_name
-
-from conftest import ROOT, SEED_DIR, D, make_actuals, make_spec, qual, quant, tier, value
 
 KIT = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 AUTHOR = settings(KIT, max_examples=100)  # what docs/testing.md recommends for a policy author's spec

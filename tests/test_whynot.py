@@ -95,3 +95,36 @@ def test_positive_threshold_is_exactly_where_full_marks_start(t: int, a_share: F
     # at the threshold (rounded up to a terminating value) the same rule gives full marks
     up = Fraction((thr * 10**6).__ceil__(), 10**6)
     assert score_one(f"≥{t}", _dec(up), w, rounding=rounding).score == D(w)
+
+
+def test_deviation_bands_state_a_range_not_a_bound() -> None:
+    from perfrules import Band, BandBasis, Bands
+
+    bands = Bands(bands=(Band(score=D(10), max=D(10), max_inclusive=True), Band(score=D(5), min=D(10), min_inclusive=False)),
+                  on=BandBasis.DEVIATION)  # fmt: skip
+    res = score_one("=200", 250, 10, method=bands)
+    assert res.score == D(5) and res.full_marks is not None
+    assert (res.full_marks.threshold, res.full_marks.comparator) == (None, None)
+    assert "偏离度" in res.full_marks.zh
+
+
+def test_a_closed_full_band_is_stated_as_the_band() -> None:
+    from perfrules import Band, Bands
+
+    bands = Bands(bands=(Band(score=D(0), max=D(90)), Band(score=D(10), min=D(90), max=D(110), max_inclusive=True),
+                         Band(score=D(5), min=D(110), min_inclusive=False)))  # fmt: skip
+    res = score_one("≥90%", 120, 10, method=bands)
+    assert res.full_marks is not None and res.full_marks.threshold is None
+    assert "90（含）至110（含）" in res.full_marks.zh  # not "≥90%": 120% is above the full band
+
+
+def test_budget_method_decides_the_full_marks_rate_not_the_unused_policy() -> None:
+    from perfrules import Band, Bands, BudgetAmounts, BudgetExecution
+
+    method = Bands(bands=(Band(score=D(10), max=D(50), max_inclusive=True), Band(score=D(4), min=D(50), min_inclusive=False)))
+    block = BudgetExecution(weight=D(10), policy=ExecutionPolicy.ROUND_WHOLE, method=method)
+    spec = make_spec([quant("x", 3, "≥1")], budget=block)
+    ev = perfrules.evaluate(spec, make_actuals(value("x", 1), budget=BudgetAmounts(full_year=D(100), spent=D(80))))
+    be = ev.budget_execution
+    assert be is not None and be.score == D(4) and be.full_marks is not None
+    assert (be.full_marks.threshold, be.full_marks.comparator) == (Fraction(50), "≤")  # not round_whole's ≥95%

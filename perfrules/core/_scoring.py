@@ -16,6 +16,7 @@ from perfrules.core import _citations as cite
 from perfrules.core._citations import Citation
 from perfrules.core._exact import places_of, round_half_up, show, show_dec, show_percent
 from perfrules.core._result import Step
+from perfrules.core._text import band_text
 from perfrules.model import (
     Band,
     BandBasis,
@@ -352,16 +353,6 @@ def score_step(
                    why_en=f"actual {actual_text} is {side_en} target {tgt}; {show(deduct)} per {show(per)}")  # fmt: skip
 
 
-def _band_text(band: Band) -> str:
-    lo = "" if band.min is None else f"{show_dec(band.min)}{'（含）' if band.min_inclusive else '（不含）'}"
-    hi = "" if band.max is None else f"{show_dec(band.max)}{'（含）' if band.max_inclusive else '（不含）'}"
-    if band.min is None:
-        return f"低于{hi}" if hi else "任意值"
-    if band.max is None:
-        return f"{lo}以上"
-    return f"{lo}至{hi}"
-
-
 def band_holds(band: Band, value: Fraction) -> bool:
     """Whether ``value`` lies in the band, edges as declared."""
     if band.min is not None:
@@ -393,13 +384,13 @@ def score_bands(
         value = a
         what_zh, what_en = f"实际完成值{actual_text}", f"actual {actual_text}"
     band = next(b for b in method.bands if band_holds(b, value))  # validate_spec: the bands cover every value
-    table = "；".join(f"{_band_text(b)}计{show_dec(b.score)}分" for b in method.bands)
-    steps.append(_step("compare", f"计分区间：{table}。{what_zh}落在“{_band_text(band)}”，计{show_dec(band.score)}分",
-                       f"{what_en} falls in band {_band_text(band)}: {show_dec(band.score)} points"))  # fmt: skip
+    table = "；".join(f"{band_text(b)}计{show_dec(b.score)}分" for b in method.bands)
+    steps.append(_step("compare", f"计分区间：{table}。{what_zh}落在“{band_text(band)}”，计{show_dec(band.score)}分",
+                       f"{what_en} falls in band {band_text(band)}: {show_dec(band.score)} points"))  # fmt: skip
     met = target.comparator.holds(a, t)
     return _finish(Fraction(band.score), weight, quantum or rounding.score, steps, met=met, method="bands",
-                   citation=citation, why_zh=f"{what_zh}落在“{_band_text(band)}”区间，计{show_dec(band.score)}分",
-                   why_en=f"{what_en} falls in band {_band_text(band)}")  # fmt: skip
+                   citation=citation, why_zh=f"{what_zh}落在“{band_text(band)}”区间，计{show_dec(band.score)}分",
+                   why_en=f"{what_en} falls in band {band_text(band)}")  # fmt: skip
 
 
 def score_rate(

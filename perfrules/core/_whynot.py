@@ -15,6 +15,7 @@ from fractions import Fraction
 import attrs
 
 from perfrules.core._exact import show, show_dec
+from perfrules.core._text import band_text
 from perfrules.model import (
     BandBasis,
     Bands,
@@ -116,21 +117,20 @@ def _quantitative(
         if not full:
             return FullMarks(threshold=None, comparator=None, zh="计分区间中没有满分档",
                              en="no band gives the full weight")  # fmt: skip
-        if method.on is BandBasis.DEVIATION:
+        where = "、".join(band_text(b) for b in full)
+        if method.on is BandBasis.DEVIATION:  # a range around the target: no single bound on the actual
+            return FullMarks(threshold=None, comparator=None,
+                             zh=f"偏离度（|实际完成值 − 指标值| ÷ 指标值）在“{where}”区间即可得满分",
+                             en=f"full marks with a deviation from the target {show(t)}{u} in band(s) {where}")  # fmt: skip
+        if len(full) == 1 and (full[0].min is None) != (full[0].max is None):  # one half-open band: one bound
             b = full[0]
-            edge = Fraction(b.max) if b.max is not None else None
-            if edge is None:
-                return None
-            cmp = "≤" if b.max_inclusive else "<"
-            return FullMarks(threshold=edge, comparator=cmp,
-                             zh=f"偏离度{cmp}{show(edge)}%即可得满分（{what_zh}在{show(t * (1 - edge / 100), 4)}至{show(t * (1 + edge / 100), 4)}{u}之间）",
-                             en=f"full marks with a deviation {cmp} {show(edge)}%")  # fmt: skip
-        lows = [b for b in full if b.min is not None]
-        if len(lows) < len(full):
-            return None  # unbounded below: any small value already earns full marks
-        b = min(lows, key=lambda x: Fraction(x.min or 0))
-        assert b.min is not None
-        return _fm(Fraction(b.min), "≥" if b.min_inclusive else ">", u, what_zh, what_en)
+            if b.min is not None:
+                return _fm(Fraction(b.min), "≥" if b.min_inclusive else ">", u, what_zh, what_en)
+            assert b.max is not None
+            return _fm(Fraction(b.max), "≤" if b.max_inclusive else "<", u, what_zh, what_en)
+        return FullMarks(threshold=None, comparator=None,
+                         zh=f"{what_zh}在“{where}”区间即可得满分",
+                         en=f"full marks with {what_en} in band(s) {where}")  # fmt: skip
     if isinstance(method, RateTimesWeight):
         share = _slack(w, q)
         thr = share * 100 if u == "%" else share
@@ -181,11 +181,13 @@ def low_en(low: Fraction, unit: str) -> str:
 def budget_full_marks(spec: Spec, block: BudgetExecution) -> FullMarks:
     """The execution rate that would have earned the budget row its full weight."""
     target = QuantitativeTarget.parse("≥100%")
-    if block.method is not None:
+    if block.method is not None:  # the declared bands or steps decide; the unused policy never does
         fm = _quantitative(target, block.method, block.weight, spec.rounding.score, spec,
                            what_zh="预算执行率", what_en="an execution rate")  # fmt: skip
         if fm is not None:
             return fm
+        return FullMarks(threshold=None, comparator=None, zh="按规范声明的计分办法，执行率的任何取值均不能得满分",
+                         en="under the declared method no execution rate earns full marks")  # fmt: skip
     q = Decimal(1) if block.policy is ExecutionPolicy.ROUND_WHOLE else spec.rounding.score
     thr = _slack(block.weight, q) * 100
     how_zh = "（执行率×分值四舍五入取整后为满分）" if block.policy is ExecutionPolicy.ROUND_WHOLE else "（执行率×分值四舍五入后为满分）"
