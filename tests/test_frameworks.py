@@ -841,3 +841,17 @@ def test_doc_framework_file_message_is_real(monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(SpecError) as info:
         perfrules.load_spec("specs/hunan-department.toml")
     assert str(info.value.problems[0]) in DOC.read_text(encoding="utf-8")
+
+
+def test_framework_lookup_stops_at_the_repository_root(tmp_path: Path) -> None:
+    from perfrules.spec._extends import framework_dirs
+
+    (tmp_path / "specs").mkdir()  # a stray specs/ above the project
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "specs").mkdir()
+    unit = repo / "units" / "a"
+    unit.mkdir(parents=True)
+    dirs = framework_dirs(unit)
+    assert repo / "specs" in dirs
+    assert tmp_path / "specs" not in dirs

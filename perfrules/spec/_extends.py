@@ -283,9 +283,11 @@ def _declared_id(path: Path) -> str | None:
 def framework_dirs(start: Path) -> list[Path]:
     """Where a framework id is looked up, in order.
 
-    Every ``specs/`` folder from ``start`` upwards (nearest first), then the
-    ``specs/`` folder of the perfrules source tree when there is one (a source
-    checkout or an editable install).
+    Every ``specs/`` folder from ``start`` upwards (nearest first), stopping at
+    the root of the repository the spec is in (the first folder holding
+    ``.git``), so that a stray ``specs/`` folder above the project is never
+    searched; then the ``specs/`` folder of the perfrules source tree when there
+    is one (a source checkout or an editable install).
     """
     found: list[Path] = []
     start = start.absolute()
@@ -293,6 +295,8 @@ def framework_dirs(start: Path) -> list[Path]:
         candidate = folder / SPECS_DIR
         if candidate.is_dir():
             found.append(candidate)
+        if (folder / ".git").exists():
+            break
     bundled = Path(__file__).resolve().parents[2] / SPECS_DIR
     if bundled.is_dir() and all(bundled.resolve() != f.resolve() for f in found):
         found.append(bundled)
