@@ -18,6 +18,7 @@ from perfrules.whatif._model import (
     DiffSummary,
     GradeMove,
     RowDelta,
+    RowKind,
     RowSummary,
     Side,
     SpecChange,
@@ -105,38 +106,32 @@ def spec_changes(old: Spec, new: Spec) -> tuple[SpecChange, ...]:
 def _rows(old: Evaluation, new: Evaluation) -> tuple[RowDelta, ...]:
     rows: list[RowDelta] = []
     ob, nb = old.budget_execution, new.budget_execution
-    either_be = nb or ob
-    if either_be is not None:
-        rows.append(RowDelta(
-            kind="budget_execution", id="budget_execution", name=either_be.name,
-            old=ob.score if ob else None, new=nb.score if nb else None,
-            old_weight=ob.weight if ob else None, new_weight=nb.weight if nb else None,
-            old_reason=ob.reason if ob else None, new_reason=nb.reason if nb else None,
-        ))  # fmt: skip
+    if nb is not None or ob is not None:
+        rows.append(_delta("budget_execution", "budget_execution", ob, nb, reasons=True))
     old_ind = {r.id: r for r in old.indicators}
     new_ind = {r.id: r for r in new.indicators}
     for ident in [*old_ind, *(k for k in new_ind if k not in old_ind)]:
-        o, n = old_ind.get(ident), new_ind.get(ident)
-        either = n or o
-        assert either is not None
-        rows.append(RowDelta(
-            kind="indicator", id=ident, name=either.name,
-            old=o.score if o else None, new=n.score if n else None,
-            old_weight=o.weight if o else None, new_weight=n.weight if n else None,
-            old_reason=o.reason if o else None, new_reason=n.reason if n else None,
-        ))  # fmt: skip
+        rows.append(_delta("indicator", ident, old_ind.get(ident), new_ind.get(ident), reasons=True))
     old_cat = {c.id: c for c in old.categories}
     new_cat = {c.id: c for c in new.categories}
     for ident in [*old_cat, *(k for k in new_cat if k not in old_cat)]:
-        oc, nc = old_cat.get(ident), new_cat.get(ident)
-        cat = nc or oc
-        assert cat is not None
-        rows.append(RowDelta(
-            kind="subtotal", id=ident, name=cat.name,
-            old=oc.score if oc else None, new=nc.score if nc else None,
-            old_weight=oc.weight if oc else None, new_weight=nc.weight if nc else None,
-        ))  # fmt: skip
+        rows.append(_delta("subtotal", ident, old_cat.get(ident), new_cat.get(ident), reasons=False))
     return tuple(rows)
+
+
+def _delta(kind: RowKind, ident: str, o: Any, n: Any, *, reasons: bool) -> RowDelta:
+    """One row's old and new score, weight and (for scored rows) 扣分原因; either side may be absent."""
+    either = n if n is not None else o
+    assert either is not None
+    extra = (
+        {"old_reason": o.reason if o else None, "new_reason": n.reason if n else None} if reasons else {}
+    )
+    return RowDelta(
+        kind=kind, id=ident, name=either.name,
+        old=o.score if o else None, new=n.score if n else None,
+        old_weight=o.weight if o else None, new_weight=n.weight if n else None,
+        **extra,
+    )  # fmt: skip
 
 
 def compare_unit(old: Spec, new: Spec, unit: UnitInput) -> UnitDiff:
