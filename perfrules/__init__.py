@@ -74,6 +74,7 @@ from perfrules.model import (
     Veto,
     VetoEffect,
     VetoTrigger,
+    WeightPrecision,
 )
 from perfrules.spec import (
     dumps_actuals,
@@ -141,6 +142,7 @@ __all__ = [
     "Veto",
     "VetoEffect",
     "VetoTrigger",
+    "WeightPrecision",
     "check",
     "dumps_actuals",
     "dumps_spec",

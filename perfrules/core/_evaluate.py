@@ -50,6 +50,7 @@ from perfrules.model import (
     PerOccurrence,
     QuantitativeTarget,
     RateTimesWeight,
+    Rounding,
     Spec,
     StepDeduction,
     VetoEffect,
@@ -236,6 +237,7 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
     tier_name: str | None = None
     derive_steps: list[Step] = []
     scored: Scored
+    rounding = spec.rounding if ind.round_to is None else attrs.evolve(spec.rounding, score=ind.round_to)
     if ind.is_qualitative:
         assert act is not None and act.tier is not None  # guaranteed by validate_actuals
         tier = spec.tier(act.tier)
@@ -247,7 +249,7 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
             entered=act.score,
             description=text,
             default=spec.policy.qualitative_default,
-            rounding=spec.rounding,
+            rounding=rounding,
         )
         actual_display = text or tier.name
     else:
@@ -281,7 +283,8 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
             actual_value = Fraction(act.value)
             actual_display = text or f"{show_dec(act.value)}{target.unit}"
         scored = _score_quantitative(spec, ind, target, actual_value,
-                                     actual_display if ind.derive else f"{show(actual_value)}{target.unit}")  # fmt: skip
+                                     actual_display if ind.derive else f"{show(actual_value)}{target.unit}",
+                                     rounding)  # fmt: skip
         ratio_limit = spec.policy.overshoot_warning
         if (
             ratio_limit is not None
@@ -317,8 +320,12 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
             ))  # fmt: skip
     if act is not None and act.deductions:
         items = [(Fraction(d.points), d.reason, d.reason) for d in act.deductions]
-        scored = with_deductions(scored, ind.weight, spec.rounding.score, items, cite.MANUAL_DEDUCTION)
+        scored = with_deductions(scored, ind.weight, rounding.score, items, cite.MANUAL_DEDUCTION)
     steps = tuple(derive_steps) + scored.steps
+    if ind.round_to is not None:
+        steps = (Step(kind="policy", zh=f"本指标得分按规范声明的精度 round_to = {show_dec(ind.round_to)} 四舍五入（而非 rounding.score = {show_dec(spec.rounding.score)}）",
+                      en=f"this indicator's score is rounded half-up to round_to = {show_dec(ind.round_to)} as the spec declares (not rounding.score = {show_dec(spec.rounding.score)})"),
+                 *steps)  # fmt: skip
     if ind.rule is not None:
         steps = (*steps, Step(kind="rule", zh=f"本指标计分依据（规范声明）：{ind.rule.document}{'：' + ind.rule.text if ind.rule.text else ''}",
                               en=f"this indicator's rule (declared by the spec): {ind.rule.document}"))  # fmt: skip
@@ -356,12 +363,12 @@ def _full_marks_of(spec: Spec, ind: Indicator, act: IndicatorActual | None) -> F
 
 
 def _score_quantitative(
-    spec: Spec, ind: Indicator, target: QuantitativeTarget, actual: Fraction, actual_text: str
+    spec: Spec, ind: Indicator, target: QuantitativeTarget, actual: Fraction, actual_text: str, rounding: Rounding
 ) -> Scored:
     """Dispatch on the indicator's method; apply a declared overshoot deduction to ratio scoring."""
     m = ind.method
     common = {"weight": ind.weight, "target": target, "actual": actual, "actual_text": actual_text,
-              "rounding": spec.rounding}  # fmt: skip
+              "rounding": rounding}  # fmt: skip
     if isinstance(m, StepDeduction):
         return score_step(method=m, **common)  # type: ignore[arg-type]
     if isinstance(m, Bands):
@@ -370,7 +377,7 @@ def _score_quantitative(
         return score_rate(**common)  # type: ignore[arg-type]
     if isinstance(m, PerOccurrence):
         return score_per_occurrence(weight=ind.weight, actual=actual, actual_text=actual_text, method=m,
-                                    rounding=spec.rounding)  # fmt: skip
+                                    rounding=rounding)  # fmt: skip
     negative: NegativeRule | None = None  # a per-indicator negative rule overrides policy.negative
     if isinstance(m, LinearOvershoot):
         negative = NegativeRule.LINEAR_OVERSHOOT
@@ -390,7 +397,7 @@ def _score_quantitative(
                       f"按偏离度每超出指标值的{show(Fraction(od.per) * 100)}%扣{show_dec(od.deduct)}分（{show(n)}档）")
                 en = (f"actual is {show(ratio * 100, 2)}% of the target, above {show(Fraction(od.threshold) * 100)}%: "
                       f"{show_dec(od.deduct)} per further {show(Fraction(od.per) * 100)}% ({show(n)} step(s))")  # fmt: skip
-                scored = with_deductions(scored, ind.weight, spec.rounding.score, [(points, zh, en)],
+                scored = with_deductions(scored, ind.weight, rounding.score, [(points, zh, en)],
                                          cite.OVERSHOOT_DEDUCTION)  # fmt: skip
     return scored
 

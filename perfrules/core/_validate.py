@@ -34,6 +34,7 @@ from perfrules.model import (
     Spec,
     StepDeduction,
     VetoEffect,
+    WeightPrecision,
     make_problem,
 )
 
@@ -129,7 +130,14 @@ def validate_spec(spec: Spec) -> list[Problem]:
         _check_indicator_target(c, spec, i)
         if ind.method is not None:
             _check_method_params(c, spec, ind.method, ind.weight, (*path, "method"), ind.target)
-        _check_precision(c, (*path, "weight"), ind.weight, spec.rounding.score, "rounding.score")
+        if ind.round_to is None:
+            _check_precision(c, (*path, "weight"), ind.weight, spec.rounding.score, "rounding.score")
+        elif spec.policy.weight_precision is WeightPrecision.ERROR:
+            _check_precision(c, (*path, "weight"), ind.weight, ind.round_to, "round_to")
+        if ind.round_to is not None and (ind.round_to <= 0 or not _is_power_of_ten(ind.round_to)):
+            c.add("rounding", (*path, "round_to"),
+                  en=f"round_to must be a positive power of ten (1, 0.1, 0.01, …), not {show_dec(ind.round_to)}",
+                  zh=f"round_to 须为10的正整数次幂或其倒数（1、0.1、0.01……），而非{show_dec(ind.round_to)}")  # fmt: skip
 
     # weights add up
     for i, cat in enumerate(cats):
@@ -150,6 +158,8 @@ def validate_spec(spec: Spec) -> list[Problem]:
         if spec.budget_execution.weight <= 0:
             c.add("weight", ("budget_execution", "weight"),
                   en="the budget-execution weight must be positive", zh="预算执行率分值必须大于0")  # fmt: skip
+        elif spec.policy.weight_precision is WeightPrecision.ALLOW:
+            pass  # declared: the rule is applied as written, even where rounding passes the weight
         elif spec.budget_execution.policy is ExecutionPolicy.ROUND_WHOLE and spec.budget_execution.method is None:
             _check_precision(c, ("budget_execution", "weight"), spec.budget_execution.weight, Decimal(1),
                              "budget_execution.policy = round_whole")  # fmt: skip

@@ -78,7 +78,7 @@ def _fm(threshold: Fraction, cmp: str, unit: str, what_zh: str, what_en: str, ex
 
 def full_marks(spec: Spec, ind: Indicator) -> FullMarks | None:
     """What actual would have earned ``ind`` its full weight (``None`` if nothing sensible can be said)."""
-    q = spec.rounding.score
+    q = ind.score_quantum(spec.rounding.score)
     w = ind.weight
     if ind.is_qualitative:
         top = spec.tiers[0]

@@ -51,6 +51,7 @@ from perfrules.model._spec import (
     Tier,
     Veto,
     VetoEffect,
+    WeightPrecision,
 )
 from perfrules.model._target import Comparator, QuantitativeTarget, format_decimal
 
@@ -108,4 +109,5 @@ __all__ = [
     "Veto",
     "VetoEffect",
     "VetoTrigger",
+    "WeightPrecision",
 ]

@@ -70,6 +70,13 @@ class QualitativeDefault(enum.Enum):
     REQUIRE_SCORE = "require_score"  # an entered score is mandatory below the top tier
 
 
+class WeightPrecision(enum.Enum):
+    """Whether a weight finer than the quantum its score is rounded to is an error."""
+
+    ERROR = "error"  # the default: rounding could lift a score above its weight (4.5 → 5)
+    ALLOW = "allow"  # the rule is applied as written: a full 4.5 rounded to whole points scores 5
+
+
 # ---------------------------------------------------------------------------
 # Scoring methods. Each names itself in TOML by ``name``.
 
@@ -227,6 +234,7 @@ class Policy:
     overshoot_deduction: OvershootDeduction | None = None
     qualitative_default: QualitativeDefault = QualitativeDefault.TIER_TOP
     total_cap: bool = True  # bonus points never lift the total above meta.total
+    weight_precision: WeightPrecision = WeightPrecision.ERROR
 
 
 @attrs.frozen(kw_only=True)
@@ -308,6 +316,11 @@ class Indicator:
     rule: RuleSource | None = None  # the rule text and document this indicator's scoring follows
     note: str | None = None  # 指标解释 / remarks, informational
     source: str | None = None  # where the indicator comes from (document, 绩效目标表), informational
+    round_to: Decimal | None = None  # this indicator's score precision, instead of rounding.score (1: whole points)
+
+    def score_quantum(self, default: Decimal) -> Decimal:
+        """The quantum this indicator's score is rounded to: ``round_to``, else ``default`` (rounding.score)."""
+        return default if self.round_to is None else self.round_to
 
     @property
     def is_qualitative(self) -> bool:

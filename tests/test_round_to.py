@@ -1,0 +1,95 @@
+"""Per-indicator score precision (``round_to``) and the declared ``policy.weight_precision``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+import perfrules
+from perfrules.spec import loads_actuals, loads_spec
+
+SPEC = """
+[meta]
+id = "round-to"
+title = "t"
+unit = "u"
+year = 2024
+kind = "项目支出"
+total = {total}
+{policy}
+[[categories]]
+id = "output"
+name = "产出指标"
+weight = {total}
+
+[[indicators]]
+id = "exec"
+name = "资金执行率"
+category = "output"
+weight = {w1}
+target = "≥100%"
+round_to = 1
+
+[[indicators]]
+id = "count"
+name = "培训场次"
+category = "output"
+weight = 5
+target = "≥10场"
+
+[[indicators]]
+id = "filler"
+name = "其他指标"
+category = "output"
+weight = {filler}
+target = "≥1个"
+"""
+
+
+def _spec(w1: str, policy: str = "") -> perfrules.Spec:
+    return loads_spec(SPEC.format(w1=w1, total=100, filler=95 - Decimal(w1), policy=policy), file="spec.toml")
+
+
+def _acts(rate: str, count: str = "10") -> perfrules.Actuals:
+    return loads_actuals(f"[indicators]\nexec = {{ value = {rate} }}\ncount = {{ value = {count} }}\nfiller = {{ value = 1 }}\n", file="actuals.toml")
+
+
+def test_round_to_rounds_this_indicator_only_and_half_up() -> None:
+    spec = _spec("6")
+    ev = perfrules.evaluate(spec, _acts("91.75", "9.99"))
+    # 6 × 91.75% = 5.505 → whole points, half-up: 6; the sibling keeps rounding.score = 0.01: 5 × 0.999 = 4.995 → 5.00
+    assert ev.indicator("exec").score == Decimal(6)
+    assert ev.indicator("count").score == Decimal("5.00")
+    ev2 = perfrules.evaluate(spec, _acts("91.66"))
+    assert ev2.indicator("exec").score == Decimal(5)  # 5.4996 → 5
+    steps = " ".join(s.zh for s in ev2.indicator("exec").steps)
+    assert "round_to = 1" in steps and "取整数" in steps
+
+
+def test_round_to_computes_w_a_over_t_before_rounding() -> None:
+    # 3 × 50.5/100 = 1.515: whole points → 2; never 3 × round(0.505) or similar
+    spec = _spec("3")
+    assert perfrules.evaluate(spec, _acts("50")).indicator("exec").score == Decimal(2)  # 1.5 → 2 (tie, half-up)
+    assert perfrules.evaluate(spec, _acts("49.9")).indicator("exec").score == Decimal(1)  # 1.497 → 1
+
+
+def test_weight_finer_than_round_to_is_an_error_by_default() -> None:
+    with pytest.raises(perfrules.SpecError) as info:
+        _spec("4.5")
+    codes = [p.code for p in info.value.problems]
+    assert codes == ["weight-precision"]
+    assert info.value.problems[0].path == ("indicators", 0, "weight")
+
+
+def test_weight_precision_allow_applies_the_rule_as_written() -> None:
+    spec = _spec("4.5", '\n[policy]\nweight_precision = "allow"\n')
+    perfrules.check(spec)
+    ev = perfrules.evaluate(spec, _acts("100"))
+    assert ev.indicator("exec").score == Decimal(5)  # a full 4.5 rounded to whole points, as the rule says
+
+
+def test_round_to_must_be_a_power_of_ten() -> None:
+    with pytest.raises(perfrules.SpecError) as info:
+        loads_spec(SPEC.format(w1="6", total=100, filler=89, policy="").replace("round_to = 1", "round_to = 0.5"), file="spec.toml")
+    assert [p.code for p in info.value.problems] == ["rounding"]
