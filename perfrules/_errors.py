@@ -53,11 +53,14 @@ class Problem:
     column: int | None = None
     suggestion: str | None = None
     severity: Severity = Severity.ERROR
+    cell: str | None = None  # a workbook cell as ``sheet!A1`` (``line``/``column`` then hold its row and column)
 
     @property
     def location(self) -> str:
-        """``file:line:column`` as far as known (``<input>`` when there is no file)."""
+        """``file:line:column`` as far as known (``<input>`` when there is no file); ``file:sheet!A1`` for a cell."""
         where = self.file if self.file is not None else "<input>"
+        if self.cell is not None:
+            return f"{where}:{self.cell}"
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
