@@ -1,0 +1,55 @@
+"""The audit trail as Markdown (CommonMark with GitHub tables).
+
+Text from the spec and actuals is escaped: Markdown punctuation and ``<``,
+``>``, ``&`` get a backslash, so a name such as ``<script>`` shows as text
+and never becomes HTML, and ``|`` cannot break a table.
+"""
+
+from __future__ import annotations
+
+from perfrules._errors import Lang
+from perfrules.core import Evaluation
+from perfrules.report._audit import audit_blocks
+from perfrules.report._blocks import Block, ChartSlot, Heading, Items, Para, Table
+from perfrules.report._text import one_line
+
+_SPECIAL = set("\\`*_[]<>&|#~")
+
+
+def md_escape(text: str) -> str:
+    """Plain text made safe for Markdown: special punctuation backslash-escaped, one line."""
+    return "".join("\\" + ch if ch in _SPECIAL else ch for ch in one_line(text))
+
+
+def _cell(text: str) -> str:
+    return md_escape(text) if text else " "
+
+
+def _table(t: Table) -> list[str]:
+    lines = ["| " + " | ".join(_cell(h) for h in t.head) + " |",
+             "|" + "|".join("---:" if i in t.numeric else "---" for i in range(len(t.head))) + "|"]  # fmt: skip
+    for row in t.rows:
+        cells = [_cell(c) for c in row.cells]
+        if row.role in ("group", "total"):
+            cells = [f"**{c}**" if c.strip() else c for c in cells]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _block(b: Block) -> list[str]:
+    if isinstance(b, Heading):
+        return ["#" * b.level + " " + md_escape(b.text)]
+    if isinstance(b, Para):
+        return [f"**{md_escape(b.text)}**" if b.strong else md_escape(b.text)]
+    if isinstance(b, Items):
+        return [(f"{i}. " if b.ordered else "- ") + md_escape(item) for i, item in enumerate(b.items, 1)]
+    if isinstance(b, Table):
+        return _table(b)
+    assert isinstance(b, ChartSlot)
+    return []  # Markdown has no chart; the table that follows holds its data
+
+
+def to_markdown(evaluation: Evaluation, *, lang: Lang = "zh") -> str:
+    """The audit trail of an evaluation as one Markdown document (Chinese, or English with ``lang="en"``)."""
+    chunks = ["\n".join(lines) for lines in (_block(b) for b in audit_blocks(evaluation, lang)) if lines]
+    return "\n\n".join(chunks) + "\n"
