@@ -407,10 +407,11 @@ def _check_bands(c: _Collector, spec: Spec) -> None:
     tier_names: list[str] = []
     for i, tier in enumerate(spec.tiers):
         tier_names += [tier.name, *tier.aliases]
-        if not (0 <= tier.min < tier.max <= 1):
+        fixed = tier.min == tier.max and tier.max_inclusive  # a fixed share: A/B/C/D = 100/80/60/0 %
+        if not (0 <= tier.min <= tier.max <= 1) or (tier.min == tier.max and not fixed):
             c.add("tiers", ("tiers", i),
-                  en=f"tier {tier.name!r}: need 0 ≤ min < max ≤ 1 (shares of the weight)",
-                  zh=f"档次“{tier.name}”：须满足 0 ≤ min < max ≤ 1（占分值的比例）")  # fmt: skip
+                  en=f"tier {tier.name!r}: need 0 ≤ min < max ≤ 1 (shares of the weight), or min = max with max_inclusive = true (a fixed share)",
+                  zh=f"档次“{tier.name}”：须满足 0 ≤ min < max ≤ 1（占分值的比例），或 min = max 且 max_inclusive = true（固定比例）")  # fmt: skip
     for _first, dup in _first_index(tier_names):
         c.add("duplicate-id", ("tiers",),
               en=f"tier name or alias {tier_names[dup]!r} is used twice",
