@@ -361,7 +361,7 @@ def _check_indicator_target(c: _Collector, spec: Spec, i: int) -> None:
 
 def _check_tier_grid(c: _Collector, spec: Spec, ind: Indicator, path: PathKey) -> None:
     """Every qualitative tier must admit at least one score at the score quantum."""
-    q = Fraction(spec.rounding.score)
+    q = Fraction(ind.score_quantum(spec.rounding.score))
     if ind.weight <= 0 or q <= 0:
         return
     for tier in spec.tiers:
