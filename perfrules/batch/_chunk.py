@@ -87,7 +87,10 @@ class Chunk:
     any indicators a framework declares) apply; its ``meta`` holds placeholders
     for what the unit supplies (id, title, unit, year). Bases are shared: units
     with the same ``spec`` cell and year get the same object, so a scorer may
-    group units by ``id(base)``.
+    group units by ``id(base)``. ``refs[i]`` is the unit's ``spec`` cell as
+    written (``""`` for none); ``bases[i] is None`` with a non-empty
+    ``refs[i]`` means the base did not structure on its own: leave such a unit
+    unscored (the pure path reports why, or scores it).
 
     ``first_unit`` is the index, in the whole table's sequence of units that
     reached a scorer, of ``units[0]`` (informational).
@@ -102,6 +105,7 @@ class Chunk:
     stops: Sequence[int]
     bases: Sequence[Spec | None]
     inline: Sequence[bool]
+    refs: Sequence[str] = ()
     first_unit: int = 0
 
     def __len__(self) -> int:

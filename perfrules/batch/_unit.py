@@ -1,0 +1,670 @@
+"""One unit of the long table → a checked (Spec, Actuals) pair, every problem located at (file, row, column).
+
+A unit's rows either give actuals for a complete spec its ``spec`` cell names,
+or declare the unit's indicators inline on a base (a framework id, a framework
+file, or a plain TOML file with policy, rounding, tiers, grades … and no
+indicators) or on perfrules' defaults. Inline units are assembled into the
+TOML-shaped data a spec file would hold and go through the very loader a spec
+file goes through (``extends`` resolution, strict cattrs structuring,
+``validate_spec``), with a :class:`~perfrules.model.SourceMap` whose
+*positions* are table cells: every problem the loader or the validator finds
+is therefore located at the row and column that wrote the value.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from perfrules._errors import PathKey, Problem, SpecError
+from perfrules.batch._table import UNIT_LEVEL, parse_number, table_problem
+from perfrules.core import validate_actuals
+from perfrules.model import Actuals, Kind, SourceMap, Spec
+from perfrules.spec import SPEC_FILE, load_spec
+from perfrules.spec._converter import converter
+from perfrules.spec._extends import resolve, uses_frameworks
+from perfrules.spec._load import _read_toml, _structural, _structure
+
+# columns that declare an indicator (not allowed when the unit's spec declares its indicators)
+DECLARING: tuple[str, ...] = (
+    "name", "category", "subcategory", "weight", "method", "comparator", "target", "target_unit",
+    "target_text", "per", "deduct", "partial", "round_to",
+)  # fmt: skip
+META_COLUMNS: tuple[str, ...] = ("kind", "title", "unit_name")
+_NUMERIC_ROW = ("weight", "target", "per", "deduct", "round_to", "actual", "score")
+_NUMERIC_UNIT = ("budget", "spent", "initial")
+_STEP_PARAMS = {"step": ("per", "deduct", "partial"), "per_occurrence": ("deduct",)}
+DEFAULT_KIND = Kind.PROJECT.value
+
+
+@attrs.frozen(eq=False)
+class UnitRows:
+    """The rows of one unit: canonical column → cell texts, and the rows' numbers in the file."""
+
+    unit: str
+    file: str
+    folder: Path
+    header: dict[str, int]
+    cells: dict[str, list[str]]
+    rows: list[int]
+
+    def col(self, name: str) -> int | None:
+        return self.header.get(name)
+
+    def get(self, name: str, i: int) -> str:
+        col = self.cells.get(name)
+        return col[i].strip() if col is not None else ""
+
+    def problem(self, code: str, en: str, zh: str, *, i: int = 0, column: str | None = None,
+                suggestion: str | None = None) -> Problem:  # fmt: skip
+        name = column if column is not None and column in self.header else "unit"
+        return table_problem(code, self.file, en, zh, row=self.rows[i], column=self.header[name],
+                             column_name=name, suggestion=suggestion)  # fmt: skip
+
+
+# ---------------------------------------------------------------------------
+# bases: what a ``spec`` cell names, loaded once per path (and per year for inline bases)
+
+
+@attrs.frozen(eq=False)
+class Base:
+    """What a unit's ``spec`` cell resolves to.
+
+    ``kind``: ``"spec"`` — a complete spec (``spec`` holds it, checked), the
+    rows give actuals; ``"framework"`` / ``"plain"`` — a base the unit's inline
+    indicators build on, named in ``extends`` as ``ref``; ``"none"`` — no
+    ``spec`` cell, perfrules' defaults. ``error`` holds the problems when the
+    spec or base cannot be loaded.
+    """
+
+    kind: str
+    ref: str | None = None
+    spec: Spec | None = None
+    error: SpecError | None = None
+
+
+class Bases:
+    """Loads and caches what ``spec`` cells name: complete specs by path, base files, probes by (ref, year)."""
+
+    def __init__(self, folder: Path, file: str) -> None:
+        self.folder = folder
+        self.file = file
+        self._refs: dict[str, Base] = {}
+        self._files: dict[tuple[str, str], tuple[dict[str, Any] | None, SourceMap | None, SpecError | None]] = {}
+        self._probes: dict[tuple[str, int | None], tuple[dict[str, Any], Spec | None, list[Problem]]] = {}
+
+    # reading framework and base files (cached; a base without [framework] reads as one)
+    def read(self, path: Path, display: str) -> tuple[dict[str, Any], SourceMap]:
+        key = (os.path.realpath(path), display)
+        hit = self._files.get(key)
+        if hit is None:
+            try:
+                data, smap = _read_toml(path, display)
+                hit = (data, smap, None)
+            except SpecError as err:
+                hit = (None, None, err)
+            self._files[key] = hit
+        got, got_map, failure = hit
+        if failure is not None:
+            raise failure
+        assert got is not None and got_map is not None
+        data, smap = got, got_map
+        if "framework" not in data:  # a plain base file: policy, rounding, tiers, grades … and no indicators
+            stem = Path(display).stem
+            data = {**data, "framework": {"id": stem, "title": stem}}
+        return data, smap
+
+    def lookup(self, ref: str) -> Base:
+        """The base or spec a ``spec`` cell names (cached)."""
+        if ref not in self._refs:
+            self._refs[ref] = self._lookup(ref)
+        return self._refs[ref]
+
+    def _lookup(self, ref: str) -> Base:
+        if not ref:
+            return Base("none")
+        path = self.folder / ref
+        is_path = ref.endswith(".toml") or "/" in ref or "\\" in ref or ref.startswith(".") or path.is_dir()
+        if not is_path:
+            return Base("framework", ref=ref)  # a framework id, looked up from the table's folder
+        if path.is_dir():
+            path = path / SPEC_FILE
+        display = os.path.normpath(os.path.join(os.path.dirname(self.file), ref))
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+            data = tomllib.loads(text)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            try:
+                load_spec(path)  # raises the located problem of the file
+            except SpecError as err:
+                return Base("spec", error=err)
+            return Base("spec", error=SpecError([Problem(code="file", message=f"cannot read {display}",
+                                                         message_zh=f"无法读取 {display}", file=display)]))  # fmt: skip
+        absolute = str(path.absolute())
+        if "framework" in data:
+            return Base("framework", ref=absolute)
+        if data.get("indicators"):
+            try:
+                return Base("spec", spec=load_spec(path))
+            except SpecError as err:
+                return Base("spec", error=err)
+        return Base("plain", ref=absolute)
+
+    def probe(self, ref: str, year: int | None) -> tuple[dict[str, Any], Spec | None, list[Problem]]:
+        """The base ``ref`` flattened for ``year``: its data, as a (placeholder, unchecked) Spec, and its problems."""
+        key = (ref, year)
+        if key not in self._probes:
+            data: dict[str, Any] = {"extends": ref}
+            if year is not None:
+                data["meta"] = {"year": year}
+            res = resolve(data, SourceMap(self.file), read=self.read, structural=_structural)
+            flat = res.data if not res.fatal else {}
+            problems = list(res.problems) if res.fatal else [p for p in res.problems if p.file != self.file]
+            self._probes[key] = (flat, _placeholder_spec(flat, ref, year) if not res.fatal else None, problems)
+        return self._probes[key]
+
+
+def _placeholder_spec(flat: dict[str, Any], ref: str, year: int | None) -> Spec | None:
+    """The base as a Spec object (meta placeholders, no validation), for chunk scorers; None if it does not structure."""
+    data = {k: v for k, v in flat.items() if k not in ("extends", "overrides")}
+    meta = dict(data.get("meta") or {})
+    meta.setdefault("id", ref)
+    meta.setdefault("title", ref)
+    meta.setdefault("unit", "")
+    meta.setdefault("year", year if year is not None else 0)
+    meta.setdefault("kind", DEFAULT_KIND)
+    data["meta"] = meta
+    data.setdefault("categories", [])
+    data.setdefault("indicators", [])
+    try:
+        return converter.structure(data, Spec)
+    except Exception:  # noqa: BLE001 - a base that does not structure is reported per unit by the loader
+        return None
+
+
+# ---------------------------------------------------------------------------
+# the unit
+
+
+@attrs.frozen(eq=False)
+class Prepared:
+    """A unit after the table-level checks: its per-unit values and what its ``spec`` cell names."""
+
+    rows: UnitRows
+    values: dict[str, tuple[str, int]]  # per-unit column → (text, row index) of the first cell that gives it
+    base: Base
+    year: int | None
+    base_spec: Spec | None  # the complete spec, or the inline base as a placeholder Spec
+    inline: bool
+
+
+def prepare(rows: UnitRows, bases: Bases) -> Prepared:
+    """Check the per-unit columns agree and resolve the unit's ``spec`` cell; raise SpecError otherwise."""
+    problems: list[Problem] = []
+    values: dict[str, tuple[str, int]] = {}
+    for col in UNIT_LEVEL:
+        if col not in rows.cells:
+            continue
+        for i, raw in enumerate(rows.cells[col]):
+            text = raw.strip()
+            if not text:
+                continue
+            if col not in values:
+                values[col] = (text, i)
+                continue
+            first, j = values[col]
+            same = first == text
+            if not same and col in _NUMERIC_UNIT:
+                a, b = parse_number(first), parse_number(text)
+                same = a is not None and a == b
+            if not same:
+                problems.append(rows.problem(
+                    "unit-disagree",
+                    f"unit {rows.unit!r}: {col} is {text!r} in row {rows.rows[i]} but {first!r} in row {rows.rows[j]}; "
+                    "a per-unit column must agree on every row that gives it",
+                    f"单位“{rows.unit}”的 {col} 在第{rows.rows[i]}行为“{text}”，在第{rows.rows[j]}行为“{first}”；"
+                    "同一单位各行填写的单位级列必须一致",
+                    i=i, column=col,
+                ))  # fmt: skip
+                break
+    year: int | None = None
+    if "year" in values:
+        text, i = values["year"]
+        if text.isdigit() and len(text) <= 4:
+            year = int(text)
+        else:
+            problems.append(rows.problem("invalid-value", f"year {text!r} is not a year such as 2024",
+                                         f"年度“{text}”不是有效年份（如 2024）", i=i, column="year"))  # fmt: skip
+    for col in _NUMERIC_UNIT:
+        if col in values and parse_number(values[col][0]) is None:
+            text, i = values[col]
+            problems.append(_bad_number(rows, col, text, i))
+    if problems:
+        raise SpecError(problems)
+    ref, ref_i = values.get("spec", ("", 0))
+    base = bases.lookup(ref)
+    if base.error is not None:
+        raise SpecError([_at_spec_cell(p, rows, ref_i, bases.file) for p in base.error.problems])
+    if base.kind == "spec":
+        return Prepared(rows, values, base, year, base.spec, inline=False)
+    if base.kind == "none":
+        return Prepared(rows, values, base, year, None, inline=True)
+    assert base.ref is not None
+    _, placeholder, probe_problems = bases.probe(base.ref, year)
+    fatal = [p for p in probe_problems if p.code in ("extends", "extends-cycle", "file", "toml-syntax", "encoding")]
+    if fatal:
+        raise SpecError([_at_spec_cell(p, rows, ref_i, bases.file) for p in fatal])
+    return Prepared(rows, values, base, year, placeholder, inline=True)
+
+
+def _at_spec_cell(p: Problem, rows: UnitRows, i: int, file: str) -> Problem:
+    """A problem of the base located in the table (no file, or the table without a line): at the spec cell."""
+    if p.file is not None and p.file != file and p.file != "<input>":
+        return p
+    col = "spec" if "spec" in rows.header else "unit"
+    return attrs.evolve(p, file=rows.file, line=rows.rows[i], column=rows.header[col], path=(col,))
+
+
+def _bad_number(rows: UnitRows, col: str, text: str, i: int) -> Problem:
+    return rows.problem(
+        "invalid-number",
+        f"{col}: {text!r} is not a plain decimal number (write e.g. 12.5: no thousands separators, exponents or units)",
+        f"{col}：“{text}”不是有效数字（请写如 12.5 的十进制数，不带千分位、指数或单位）",
+        i=i, column=col,
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------
+# building the data
+
+
+class _Builder:
+    """Collects the TOML-shaped data of a unit and where (row, column) each key path is written."""
+
+    def __init__(self, rows: UnitRows) -> None:
+        self.rows = rows
+        self.positions: dict[PathKey, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+
+    def at(self, path: PathKey, i: int, column: str) -> None:
+        col = self.rows.col(column) or self.rows.col("indicator") or self.rows.header["unit"]
+        self.positions[path] = (self.rows.rows[i], col)
+
+    def number(self, column: str, i: int) -> Decimal | None:
+        text = self.rows.get(column, i)
+        if not text:
+            return None
+        value = parse_number(text)
+        if value is None:
+            self.problems.append(_bad_number(self.rows, column, text, i))
+        return value
+
+
+def _actuals_data(b: _Builder, prepared: Prepared, indicator_rows: list[int], amount_rows: list[int]) -> dict[str, Any]:
+    rows = prepared.rows
+    entries: dict[str, Any] = {}
+    for i in indicator_rows:
+        ident = rows.get("indicator", i)
+        entry: dict[str, Any] = {}
+        for col, key in (("actual", "value"), ("score", "score")):
+            value = b.number(col, i)
+            if value is not None:
+                entry[key] = value
+                b.at(("indicators", ident, key), i, col)
+        for col in ("tier", "text", "note", "not_applicable"):
+            text = rows.get(col, i)
+            if text:
+                entry[col] = text
+                b.at(("indicators", ident, col), i, col)
+        entries[ident] = entry
+        b.at(("indicators", ident), i, "indicator")
+    data: dict[str, Any] = {"indicators": entries}
+    b.at(("indicators",), 0, "indicator")
+    amounts: dict[str, Any] = {}
+    for i in amount_rows:
+        name = rows.get("amount", i)
+        value = b.number("actual", i)
+        b.at(("amounts", name), i, "amount")
+        b.at(("amounts", name, "value"), i, "actual")
+        if value is None:
+            if rows.get("actual", i) == "":
+                b.problems.append(rows.problem("missing-actual", f"amount {name!r} has no value in the actual column",
+                                               f"金额“{name}”缺少数值（actual 列）", i=i, column="actual"))  # fmt: skip
+            continue
+        label = rows.get("name", i)
+        amounts[name] = {"value": value, "label": label} if label else value
+    if amounts:
+        data["amounts"] = amounts
+        b.at(("amounts",), amount_rows[0], "amount")
+    budget: dict[str, Any] = {}
+    for col, key in (("budget", "full_year"), ("spent", "spent"), ("initial", "initial")):
+        if col in prepared.values:
+            text, i = prepared.values[col]
+            value = parse_number(text)
+            if value is not None:
+                budget[key] = value
+            b.at(("budget", key), i, col)
+    if budget:
+        data["budget"] = budget
+        first = min(prepared.values[c][1] for c in ("budget", "spent", "initial") if c in prepared.values)
+        b.at(("budget",), first, "budget" if "budget" in prepared.values else "spent")
+    if "year" in prepared.values and prepared.year is not None and not prepared.inline:
+        data["year"] = prepared.year
+        b.at(("year",), prepared.values["year"][1], "year")
+    return data
+
+
+def _method(b: _Builder, rows: UnitRows, i: int, path: PathKey) -> Any:
+    name = rows.get("method", i)
+    params = {c: rows.get(c, i) for c in ("per", "deduct", "partial") if rows.get(c, i)}
+    if name == "bands":
+        b.problems.append(rows.problem(
+            "bands-in-table",
+            "method 'bands' needs a band table, which only a spec file can hold: declare this indicator in a spec "
+            "file (and name it in the spec column), or choose another method",
+            "区间计分（bands）需要区间表，只能在规范文件中声明：请在规范文件中声明该指标（并在 spec 列引用），或改用其他计分方法",
+            i=i, column="method",
+        ))  # fmt: skip
+        return None
+    if not name:
+        if params:  # parameters without a method: let the loader say the method does not take them
+            name = "ratio"
+        else:
+            return None
+    b.at(path, i, "method")
+    if not params and name not in _STEP_PARAMS:
+        return name
+    table: dict[str, Any] = {"name": name}
+    for col, text in params.items():
+        b.at((*path, col), i, col)
+        if col == "partial":
+            table[col] = text
+        else:
+            value = b.number(col, i)
+            if value is not None:
+                table[col] = value
+    return table
+
+
+def _indicator_fields(b: _Builder, rows: UnitRows, i: int, path: PathKey, ind: dict[str, Any],
+                      sums: dict[str, Decimal], template_weights: dict[str, Decimal], cats: tuple[str, ...]) -> None:  # fmt: skip
+    """Weight, target, method and round_to of one inline indicator row."""
+    weight = b.number("weight", i)
+    if weight is not None:
+        ind["weight"] = weight
+        for cat in set(cats):
+            sums[cat] = sums.get(cat, Decimal(0)) + weight
+            if cat in template_weights:
+                template_weights[cat] += weight
+    target = b.number("target", i)
+    if target is not None:
+        comparator = rows.get("comparator", i) or "="
+        ind["target"] = {"comparator": comparator, "value": target, "unit": rows.get("target_unit", i)}
+        b.at((*path, "target"), i, "target")
+        b.at((*path, "target", "value"), i, "target")
+        b.at((*path, "target", "comparator"), i, "comparator" if rows.get("comparator", i) else "target")
+        b.at((*path, "target", "unit"), i, "target_unit")
+    elif not rows.get("target", i) and (rows.get("comparator", i) or rows.get("target_unit", i)):
+        b.at((*path, "target"), i, "target")
+        ind["target"] = {"comparator": rows.get("comparator", i) or "=", "unit": rows.get("target_unit", i)}
+    if rows.get("target_text", i):
+        ind["target_text"] = rows.get("target_text", i)
+        b.at((*path, "target_text"), i, "target_text")
+    method = _method(b, rows, i, (*path, "method"))
+    if method is not None:
+        ind["method"] = method
+    round_to = b.number("round_to", i)
+    if round_to is not None:
+        ind["round_to"] = round_to
+        b.at((*path, "round_to"), i, "round_to")
+
+
+def _spec_data(b: _Builder, prepared: Prepared, bases: Bases, indicator_rows: list[int]) -> dict[str, Any]:
+    """The TOML-shaped spec data of an inline unit."""
+    rows = prepared.rows
+    base = prepared.base
+    flat: dict[str, Any] = {}
+    if base.ref is not None:
+        flat, _, _ = bases.probe(base.ref, prepared.year)
+    base_meta: dict[str, Any] = flat.get("meta") or {}
+    base_cats: list[dict[str, Any]] = [c for c in flat.get("categories") or [] if isinstance(c, dict)]
+    by_name_top = {c.get("name"): c for c in base_cats if not c.get("parent")}
+    by_id = {c.get("id"): c for c in base_cats}
+    data: dict[str, Any] = {}
+    if base.ref is not None:
+        data["extends"] = base.ref
+        spec_i = prepared.values["spec"][1]
+        b.at(("extends",), spec_i, "spec")
+
+    # meta: the unit's own values; a key the base already defines is replaced by an override
+    own: dict[str, tuple[Any, int, str]] = {"id": (rows.unit, 0, "unit")}
+    title = prepared.values.get("title")
+    own["title"] = (title[0], title[1], "title") if title else (rows.unit, 0, "unit")
+    name = prepared.values.get("unit_name")
+    own["unit"] = (name[0], name[1], "unit_name") if name else (rows.unit, 0, "unit")
+    if prepared.year is not None:
+        own["year"] = (prepared.year, prepared.values["year"][1], "year")
+    elif "year" not in base_meta:
+        b.problems.append(rows.problem(
+            "missing-year",
+            f"unit {rows.unit!r} declares its indicators inline and needs its budget year: fill the year column "
+            "(or declare meta.year in its base)",
+            f"单位“{rows.unit}”在表中声明指标，须填写年度（year 列），或在其基础规范中声明 meta.year",
+            column="year",
+        ))  # fmt: skip
+    kind = prepared.values.get("kind")
+    if kind:
+        own["kind"] = (kind[0], kind[1], "kind")
+    elif "kind" not in base_meta:
+        own["kind"] = (DEFAULT_KIND, 0, "unit")
+    meta: dict[str, Any] = {}
+    overrides: dict[str, Any] = {}
+    for key, (value, i, col) in own.items():
+        if key in base_meta:
+            if base_meta[key] != value:
+                overrides[key] = value
+                b.at(("overrides", "meta", key), i, col)
+        else:
+            meta[key] = value
+            b.at(("meta", key), i, col)
+    data["meta"] = meta
+    b.at(("meta",), 0, "unit")
+    if overrides:
+        data["overrides"] = {"meta": overrides}
+
+    # categories: a base's category by name (or id), else a new one weighing the sum of its indicators
+    new_cats: dict[str, dict[str, Any]] = {}
+    cat_rows: dict[str, tuple[int, str]] = {}
+    sums: dict[str, Decimal] = {}
+    template_weights: dict[str, Decimal] = {}
+    indicators: list[dict[str, Any]] = []
+    for n, i in enumerate(indicator_rows):
+        path: PathKey = ("indicators", n)
+        ident = rows.get("indicator", i)
+        ind: dict[str, Any] = {"id": ident, "name": rows.get("name", i) or ident}
+        b.at(path, i, "indicator")
+        b.at((*path, "id"), i, "indicator")
+        b.at((*path, "name"), i, "name")
+        top_name, sub_name = rows.get("category", i), rows.get("subcategory", i)
+        b.at((*path, "category"), i, "category")
+        b.at((*path, "weight"), i, "weight")
+        if not top_name:  # the loader reports the missing category at this row
+            indicators.append(ind)
+            _indicator_fields(b, rows, i, path, ind, sums, template_weights, ())
+            continue
+        top = by_name_top.get(top_name) or (by_id.get(top_name) if not by_id.get(top_name, {}).get("parent") else None)
+        top_id = top["id"] if top is not None else top_name
+        if top is None and top_id not in new_cats:
+            new_cats[top_id] = {"id": top_id, "name": top_name}
+            cat_rows[top_id] = (i, "category")
+        leaf = top_id
+        if sub_name:
+            sub = next((c for c in base_cats if c.get("parent") == top_id and sub_name in (c.get("name"), c.get("id"))), None)
+            leaf = sub["id"] if sub is not None else f"{top_id}.{sub_name}"
+            if sub is None and leaf not in new_cats:
+                new_cats[leaf] = {"id": leaf, "name": sub_name, "parent": top_id}
+                cat_rows[leaf] = (i, "subcategory")
+            elif sub is not None and "weight" not in sub:
+                template_weights.setdefault(leaf, Decimal(0))
+        ind["category"] = leaf
+        b.at((*path, "category"), i, "subcategory" if sub_name else "category")
+        _indicator_fields(b, rows, i, path, ind, sums, template_weights, (leaf, top_id))
+        indicators.append(ind)
+    categories: list[dict[str, Any]] = []
+    for k, (cid, cat) in enumerate(new_cats.items()):
+        i, col = cat_rows[cid]
+        entry = dict(cat)
+        if cid in sums:
+            entry["weight"] = sums[cid]
+        categories.append(entry)
+        for key in ("", "id", "name", "weight", "parent"):
+            b.at(("categories", k, key) if key else ("categories", k), i, col)
+    if categories:
+        data["categories"] = categories
+    if template_weights:
+        data.setdefault("overrides", {})["categories"] = [{"id": cid, "weight": w} for cid, w in template_weights.items()]
+    data["indicators"] = indicators
+    b.at(("indicators",), 0, "indicator")
+    return data
+
+
+def _load_spec_data(data: dict[str, Any], source: SourceMap, bases: Bases) -> Spec:
+    """The spec loader's own path (docs/frameworks.md) for data assembled from the table."""
+    from perfrules.core import validate_spec
+
+    if not uses_frameworks(data):
+        return _structure(data, Spec, source, validate_spec)
+    res = resolve(data, source, read=bases.read, structural=_structural)
+    if res.fatal:
+        raise SpecError(res.problems)
+    if res.problems:
+        raise SpecError([*res.problems, *_structural(res.data, res.source)])
+    spec = _structure(res.data, Spec, res.source, validate_spec)
+    return attrs.evolve(spec, framework=res.framework)
+
+
+# ---------------------------------------------------------------------------
+
+
+def _relocate(problems: Sequence[Problem], rows: UnitRows, columns: dict[int, str],
+              ind_rows: dict[str, int]) -> list[Problem]:  # fmt: skip
+    """Problems the loader located in the table: show the column name as the path; fill unknown places."""
+    out: list[Problem] = []
+    for p in problems:
+        if p.file not in (rows.file, None, "<input>"):
+            out.append(p)  # in a framework or base file
+            continue
+        line, column = p.line, p.column
+        if p.code == "missing-actual" and len(p.path) == 2 and p.path[0] == "indicators":
+            i = ind_rows.get(str(p.path[1]))
+            if i is not None:
+                col = "actual" if "actual" in rows.header else "tier" if "tier" in rows.header else "indicator"
+                line, column = rows.rows[i], rows.header.get(col, rows.header["unit"])
+        elif p.code == "unknown-indicator" and len(p.path) == 2:
+            i = ind_rows.get(str(p.path[1]))
+            if i is not None:
+                line, column = rows.rows[i], rows.header.get("indicator", rows.header["unit"])
+        if line is None:
+            line, column = rows.rows[0], rows.header["unit"]
+        name = columns.get(column or 0, "unit")
+        out.append(attrs.evolve(p, file=rows.file, line=line, column=column, path=(name,)))
+    return out
+
+
+def build(prepared: Prepared, bases: Bases) -> tuple[Spec, Actuals]:
+    """The unit's checked spec and actuals; raise SpecError with every problem located in the table."""
+    rows = prepared.rows
+    columns = {n: c for c, n in rows.header.items()}
+    problems: list[Problem] = []
+    indicator_rows: list[int] = []
+    amount_rows: list[int] = []
+    seen: dict[str, int] = {}
+    for i in range(len(rows.rows)):
+        ident, amount = rows.get("indicator", i), rows.get("amount", i)
+        if ident and amount:
+            problems.append(rows.problem("row-kind", "a row gives either an indicator or an amount, not both",
+                                         "一行只能填写指标（indicator）或金额名称（amount）之一", i=i, column="amount"))  # fmt: skip
+        elif ident:
+            if ident in seen:
+                problems.append(rows.problem(
+                    "duplicate-indicator",
+                    f"unit {rows.unit!r}: indicator {ident!r} is already given in row {rows.rows[seen[ident]]}",
+                    f"单位“{rows.unit}”的指标“{ident}”已在第{rows.rows[seen[ident]]}行填写", i=i, column="indicator",
+                ))  # fmt: skip
+                continue
+            seen[ident] = i
+            indicator_rows.append(i)
+        elif amount:
+            amount_rows.append(i)
+        else:
+            filled = [c for c in rows.cells if c not in UNIT_LEVEL and c != "unit" and rows.get(c, i)]
+            if filled:
+                problems.append(rows.problem(
+                    "row-kind", f"the row gives {', '.join(filled)} but neither an indicator nor an amount",
+                    f"该行填写了 {'、'.join(filled)}，但未填写指标（indicator）或金额名称（amount）", i=i, column="indicator",
+                ))  # fmt: skip
+    b = _Builder(rows)
+    spec_problems: list[Problem] = []
+    spec: Spec | None = None
+    if prepared.inline:
+        data = _spec_data(b, prepared, bases, indicator_rows)
+        problems += b.problems
+        b.problems = []
+        source = SourceMap(rows.file, b.positions)
+        try:
+            spec = _load_spec_data(data, source, bases)
+        except SpecError as err:
+            spec_problems = list(err.problems)
+    else:
+        spec = prepared.base_spec
+        for i in indicator_rows + amount_rows:
+            for col in DECLARING:
+                if rows.get(col, i) and not (col == "name" and i in amount_rows):
+                    problems.append(rows.problem(
+                        "declared-by-spec",
+                        f"{col}: indicator {rows.get('indicator', i)!r} is declared by the spec "
+                        f"{prepared.values['spec'][0]!r}; its rows give only actuals (indicator, actual, tier, score, text, note)",
+                        f"{col}：指标“{rows.get('indicator', i)}”由规范“{prepared.values['spec'][0]}”声明；"
+                        "表中只填写实际完成情况（indicator、actual、tier、score、text、note）",
+                        i=i, column=col,
+                    ))  # fmt: skip
+        for col in META_COLUMNS:
+            if col in prepared.values:
+                text, i = prepared.values[col]
+                problems.append(rows.problem(
+                    "declared-by-spec", f"{col}: the unit's spec {prepared.values['spec'][0]!r} declares its meta",
+                    f"{col}：单位的规范“{prepared.values['spec'][0]}”已声明其基本信息", i=i, column=col,
+                ))  # fmt: skip
+    actuals_data = _actuals_data(b, prepared, indicator_rows, amount_rows)
+    problems += b.problems
+    actuals: Actuals | None = None
+    if spec is not None:
+        source = SourceMap(rows.file, b.positions)
+        checked = spec
+        try:
+            actuals = _structure(actuals_data, Actuals, source, lambda a: validate_actuals(checked, a))
+        except SpecError as err:
+            problems += err.problems
+    all_problems = _relocate([*problems, *spec_problems], rows, columns, seen)
+    if all_problems:
+        raise SpecError(_dedupe(all_problems))
+    assert spec is not None and actuals is not None
+    return spec, actuals
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    """One problem per (code, place, message), in the order found, sorted by row."""
+    seen: set[tuple[str, str | None, int | None, int | None, str]] = set()
+    out: list[Problem] = []
+    for p in problems:
+        key = (p.code, p.file, p.line, p.column, p.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return sorted(out, key=lambda p: (p.file != problems[0].file, p.line or 0, p.column or 0))
