@@ -46,7 +46,8 @@ def _figures(weight: Decimal, score: Decimal, lost: Decimal, lang: Lang, not_app
 def category_header(label: str, cat: CategoryResult, lang: Lang) -> str:
     na = None if cat.applicable_weight is None else cat.weight - cat.applicable_weight
     fig = _figures(cat.weight, cat.score, cat.lost, lang, na)
-    return f"{label}{cat.name}（{fig}）" if lang == "zh" else f"{label} {cat.name} ({fig})"
+    name = one_line(cat.name)
+    return f"{label}{name}（{fig}）" if lang == "zh" else f"{label} {name} ({fig})"
 
 
 def budget_header(label: str, be: BudgetExecutionResult, lang: Lang) -> str:
@@ -175,7 +176,10 @@ def to_narrative(evaluation: Evaluation, *, lang: Lang = "zh") -> str:
                 paras.append(_end(f"{one_line(v.name)}: {v.reason}; {effect}", lang))
     if len(ev.total_steps) > 1:  # rescaled, bonus, capped, vetoed or rounded: say how
         how = [one_line(s.text(lang)) for s in ev.total_steps if s.kind != "rule"]
-        paras.append(_end(("总分计算：" + "；".join(how)) if zh else ("How the total was reached: " + "; ".join(how)), lang))
+        if zh:
+            paras.append("总分计算：" + "；".join(how) + f"；总分为{pts(ev.total)}分。")
+        else:
+            paras.append("How the total was reached: " + "; ".join(how) + f"; the total is {pts(ev.total)}.")
     if zh:
         paras.append(f"综上，{kind}绩效自评得分{pts(ev.total)}分（满分{pts(ev.total_weight)}分），自评等级为“{ev.grade}”。")
     else:

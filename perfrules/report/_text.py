@@ -74,5 +74,5 @@ def lost_phrase(lost: Decimal, lang: Lang) -> str:
 
 
 def one_line(text: str) -> str:
-    """Text on one line: line breaks from user files become spaces."""
-    return " ".join(text.split("\n")).replace("\r", " ")
+    """Text on one line: every line break a user file may hold (``str.splitlines``) becomes a space."""
+    return " ".join(text.splitlines())
