@@ -1,0 +1,286 @@
+"""The visible 自评表: which value goes in which cell, as pure data (no openpyxl).
+
+The exporter writes a :class:`Layout`; the importer rebuilds the layout of the
+spec and actuals in the hidden sheet and compares it with the cells it reads,
+so both sides share one definition of the form (docs/excel.md, "Layout").
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal, TypeAlias
+
+import attrs
+
+from perfrules.core import Evaluation
+from perfrules.model import Actuals, Category, Indicator, IndicatorActual, Spec, format_decimal
+
+SHEET = "自评表"
+HIDDEN_SHEET = "perfrules"
+LAYOUT_VERSION = 1
+COLUMNS = "ABCDEFGHIJ"
+WIDTHS = {"A": 12, "B": 14, "C": 30, "D": 22, "E": 22, "F": 8, "G": 8, "H": 30, "I": 18, "J": 18}
+
+# indicator table columns
+C_L1, C_L2, C_NAME, C_TARGET, C_ACTUAL, C_WEIGHT, C_SCORE, C_REASON, C_NOTE = "ABCDEFGHI"
+# budget block columns
+B_LABEL, B_INITIAL, B_FULL, B_SPENT, B_WEIGHT, B_RATE, B_SCORE, B_REASON = "CDEFGHIJ"
+
+INDICATOR_HEADERS = {
+    C_L1: "一级指标", C_L2: "二级指标", C_NAME: "三级指标", C_TARGET: "年度指标值", C_ACTUAL: "实际完成值",
+    C_WEIGHT: "分值", C_SCORE: "得分", C_REASON: "扣分原因", C_NOTE: "偏差原因分析及改进措施",
+}  # fmt: skip
+BUDGET_HEADERS = {
+    B_INITIAL: "年初预算数", B_FULL: "全年预算数", B_SPENT: "全年执行数",
+    B_WEIGHT: "分值", B_RATE: "执行率", B_SCORE: "得分", B_REASON: "扣分原因",
+}  # fmt: skip
+BUDGET_TOTAL = "年度资金总额"
+BUDGET_LABEL = "资金情况"
+TOTAL_LABEL = "总分"
+SUBTOTAL_SUFFIX = "小计"
+GRADE_PREFIX = "自评等级："
+BONUS_PREFIX = "加分项："
+VETO_PREFIX = "一票否决："
+TITLE_LABEL = "自评名称"
+UNIT_LABEL = "预算部门（单位）"
+
+Role: TypeAlias = Literal["heading", "label", "header", "input", "result", "info"]
+ResultKind: TypeAlias = Literal["indicator", "budget", "rate", "category", "total", "grade"]
+FieldKey: TypeAlias = tuple[str | int, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Cell:
+    """One cell of the form: its value (text or exact number) and what it is for."""
+
+    ref: str
+    value: str | Decimal | None
+    role: Role
+    places: int | None = None  # number format decimals (numbers only)
+    percent: bool = False  # shown as a percentage (the value is the share)
+    wrap: bool = False
+    field: FieldKey | None = None  # the model value an input cell shows
+    result: tuple[ResultKind, str, str] | None = None  # declared result: kind, subject id, label
+
+
+@attrs.frozen(kw_only=True)
+class Layout:
+    """Every written cell, the merged ranges and the rows that get borders."""
+
+    cells: tuple[Cell, ...]
+    merges: tuple[str, ...]
+    table_rows: tuple[int, int]  # first and last row with borders
+
+    def cell(self, ref: str) -> Cell | None:
+        """The cell written at ``ref``."""
+        for c in self.cells:
+            if c.ref == ref:
+                return c
+        return None
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.cells: list[Cell] = []
+        self.merges: list[str] = []
+
+    def put(self, col: str, row: int, value: str | Decimal | None, role: Role, **kw: object) -> None:
+        self.cells.append(Cell(ref=f"{col}{row}", value=value, role=role, **kw))  # type: ignore[arg-type]
+
+    def merge(self, first: str, last: str) -> None:
+        if first != last:
+            self.merges.append(f"{first}:{last}")
+
+
+def _number(value: Decimal | None) -> tuple[Decimal | None, int | None]:
+    if value is None:
+        return None, None
+    exp = value.as_tuple().exponent
+    return value, max(0, -exp) if isinstance(exp, int) else 0
+
+
+def actual_display(ind: Indicator, act: IndicatorActual | None, computed: str | None) -> str | None:
+    """What the 实际完成值 cell shows: the actual's wording, else its value with the target's unit, else its tier.
+
+    A derived indicator shows the computed actual (``computed``) when the
+    actuals give no wording.
+    """
+    if act is None:
+        return computed if ind.derive is not None else None
+    if act.text is not None:
+        return act.text
+    if ind.derive is not None:
+        return computed
+    if act.value is not None:
+        unit = ind.target.unit if ind.target is not None else ""
+        return format_decimal(act.value) + unit
+    return act.tier
+
+
+def form_rows(spec: Spec) -> list[tuple[Category, Category | None, list[Indicator]]]:
+    """The indicator rows in form order: per 一级 category, its own indicators, then per 二级 its indicators."""
+    out: list[tuple[Category, Category | None, list[Indicator]]] = []
+    for top in (c for c in spec.categories if c.parent is None):
+        own = [i for i in spec.indicators if i.category == top.id]
+        if own:
+            out.append((top, None, own))
+        for sub in (c for c in spec.categories if c.parent == top.id):
+            inds = [i for i in spec.indicators if i.category == sub.id]
+            if inds:
+                out.append((top, sub, inds))
+    return out
+
+
+def _share(rate_display: str) -> tuple[Decimal, int]:
+    points = Decimal(rate_display.rstrip("%"))
+    exp = points.as_tuple().exponent
+    places = max(0, -exp) if isinstance(exp, int) else 0
+    return points.scaleb(-2), places
+
+
+def build_layout(spec: Spec, actuals: Actuals, ev: Evaluation) -> Layout:
+    """The visible form of ``spec`` with ``actuals`` and their evaluation ``ev``."""
+    b = _Builder()
+    last = COLUMNS[-1]
+    b.put("A", 1, f"{spec.meta.kind.value}绩效自评表", "heading", field=("meta", "kind"))
+    b.merge("A1", f"{last}1")
+    b.put("A", 2, f"（{spec.meta.year}年度）", "heading", field=("meta", "year"))
+    b.merge("A2", f"{last}2")
+    b.put("A", 3, TITLE_LABEL, "label")
+    b.merge("A3", "B3")
+    b.put("C", 3, spec.meta.title, "input", field=("meta", "title"), wrap=True)
+    b.merge("C3", f"{last}3")
+    b.put("A", 4, UNIT_LABEL, "label")
+    b.merge("A4", "B4")
+    b.put("C", 4, spec.meta.unit, "input", field=("meta", "unit"), wrap=True)
+    b.merge("C4", f"{last}4")
+
+    # budget block
+    row = 5
+    budget = actuals.budget
+    be = ev.budget_execution
+    lines = budget.lines if budget is not None else ()
+    unit = budget.unit if budget is not None else "万元"
+    b.put("A", row, f"{BUDGET_LABEL}（{unit}）", "input", field=("budget", "unit"), wrap=True)
+    b.merge(f"A{row}", f"B{row + 1 + len(lines)}")
+    b.put(B_LABEL, row, None, "header")
+    for col, text in BUDGET_HEADERS.items():
+        b.put(col, row, text, "header")
+    row += 1
+    b.put(B_LABEL, row, BUDGET_TOTAL, "label")
+    for col, key, val in (
+        (B_INITIAL, "initial", budget.initial if budget else None),
+        (B_FULL, "full_year", budget.full_year if budget else None),
+        (B_SPENT, "spent", budget.spent if budget else None),
+    ):
+        v, p = _number(val)
+        b.put(col, row, v, "input", places=p, field=("amounts", key))
+    weight = spec.budget_execution.weight if spec.budget_execution is not None else None
+    v, p = _number(weight)
+    b.put(B_WEIGHT, row, v, "input", places=p, field=("budget", "weight"))
+    if be is not None:
+        share, places = _share(be.rate_display)
+        b.put(B_RATE, row, share, "result", places=places, percent=True, result=("rate", "budget_execution", be.name))
+        v, p = _number(be.score)
+        b.put(B_SCORE, row, v, "result", places=p, result=("budget", "budget_execution", be.name))
+        b.put(B_REASON, row, be.reason, "info", wrap=True)
+    else:
+        for col in (B_RATE, B_SCORE, B_REASON):
+            b.put(col, row, None, "info")
+    line_results = be.lines if be is not None else ()
+    for i, line in enumerate(lines):
+        row += 1
+        b.put(B_LABEL, row, line.name, "input", field=("line", i, "name"), wrap=True)
+        for col, key, val in ((B_INITIAL, "initial", line.initial), (B_FULL, "full_year", line.full_year),
+                              (B_SPENT, "spent", line.spent)):  # fmt: skip
+            v, p = _number(val)
+            b.put(col, row, v, "input", places=p, field=("line", i, key))
+        b.put(B_WEIGHT, row, None, "info")
+        lr = line_results[i] if i < len(line_results) else None
+        if lr is not None and lr.rate_display is not None:
+            share, places = _share(lr.rate_display)
+            b.put(B_RATE, row, share, "info", places=places, percent=True)
+        else:
+            b.put(B_RATE, row, None, "info")
+        b.put(B_SCORE, row, None, "info")
+        b.put(B_REASON, row, None, "info")
+    first_table_row = 5
+
+    # indicator table
+    row += 1
+    for col, text in INDICATOR_HEADERS.items():
+        b.put(col, row, text, "header")
+    b.put("J", row, None, "header")
+    b.merge(f"{C_NOTE}{row}", f"J{row}")
+    results = {r.id: r for r in ev.indicators}
+    groups = form_rows(spec)
+    for top in (c for c in spec.categories if c.parent is None):
+        top_groups = [(sub, inds) for t, sub, inds in groups if t.id == top.id]
+        if not top_groups:
+            continue
+        top_start = row + 1
+        for sub, inds in top_groups:
+            start = row + 1
+            for ind in inds:
+                row += 1
+                res = results[ind.id]
+                act = actuals.indicator(ind.id)
+                b.put(C_NAME, row, ind.name, "input", field=("indicator", ind.id, "name"), wrap=True)
+                b.put(C_TARGET, row, ind.target_display or None, "input", field=("indicator", ind.id, "target"),
+                      wrap=True)  # fmt: skip
+                b.put(C_ACTUAL, row, actual_display(ind, act, res.actual), "input",
+                      field=("actual", ind.id, "actual"), wrap=True)  # fmt: skip
+                v, p = _number(ind.weight)
+                b.put(C_WEIGHT, row, v, "input", places=p, field=("indicator", ind.id, "weight"))
+                v, p = _number(res.score)
+                b.put(C_SCORE, row, v, "result", places=p, result=("indicator", ind.id, ind.name))
+                b.put(C_REASON, row, res.reason, "info", wrap=True)
+                b.put(C_NOTE, row, act.note if act is not None else None, "input",
+                      field=("actual", ind.id, "note"), wrap=True)  # fmt: skip
+                b.merge(f"{C_NOTE}{row}", f"J{row}")
+            if sub is not None:  # 二级 merged vertically over its rows
+                b.put(C_L2, start, sub.name, "input", field=("category", sub.id, "name"), wrap=True)
+                b.merge(f"{C_L2}{start}", f"{C_L2}{row}")
+            else:  # indicators filed directly under the 一级 category: no 二级
+                for r in range(start, row + 1):
+                    b.put(C_L2, r, None, "input")
+        # 一级 merged vertically over every row of the category
+        b.put(C_L1, top_start, top.name, "input", field=("category", top.id, "name"), wrap=True)
+        b.merge(f"{C_L1}{top_start}", f"{C_L1}{row}")
+        row += 1
+        cat = ev.category(top.id)
+        b.put("A", row, f"{top.name}{SUBTOTAL_SUFFIX}", "info", wrap=True)
+        b.merge(f"A{row}", f"E{row}")
+        v, p = _number(top.weight)
+        b.put(C_WEIGHT, row, v, "info", places=p)
+        v, p = _number(cat.score)
+        b.put(C_SCORE, row, v, "result", places=p, result=("category", top.id, top.name))
+        b.put(C_REASON, row, None, "info")
+        b.merge(f"{C_REASON}{row}", f"J{row}")
+    for bonus in ev.bonus:
+        row += 1
+        b.put("A", row, f"{BONUS_PREFIX}{bonus.name}（上限{format_decimal(bonus.cap)}分）", "info", wrap=True)
+        b.merge(f"A{row}", f"E{row}")
+        v, p = _number(bonus.cap)
+        b.put(C_WEIGHT, row, v, "info", places=p)
+        v, p = _number(bonus.points)
+        b.put(C_SCORE, row, v, "info", places=p)
+        b.put(C_REASON, row, bonus.reason, "info", wrap=True)
+        b.merge(f"{C_REASON}{row}", f"J{row}")
+    for veto in ev.vetoes:
+        row += 1
+        b.put("A", row, f"{VETO_PREFIX}{veto.name}", "info", wrap=True)
+        b.merge(f"A{row}", f"G{row}")
+        b.put(C_REASON, row, veto.reason, "info", wrap=True)
+        b.merge(f"{C_REASON}{row}", f"J{row}")
+    row += 1
+    b.put("A", row, TOTAL_LABEL, "label")
+    b.merge(f"A{row}", f"E{row}")
+    v, p = _number(ev.total_weight)
+    b.put(C_WEIGHT, row, v, "info", places=p)
+    v, p = _number(ev.total)
+    b.put(C_SCORE, row, v, "result", places=p, result=("total", "total", TOTAL_LABEL))
+    b.put(C_REASON, row, f"{GRADE_PREFIX}{ev.grade}", "result", result=("grade", "grade", "自评等级"))
+    b.merge(f"{C_REASON}{row}", f"J{row}")
+    return Layout(cells=tuple(b.cells), merges=tuple(b.merges), table_rows=(first_table_row, row))
+

@@ -1,0 +1,65 @@
+"""The importer's errors: located at a workbook cell (``自评表!E12``) with the text seen there."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from perfrules._errors import PathKey, PerfrulesError, Problem, Severity, SpecError
+
+EXTRA = "xlsx"  # the optional dependency group that installs openpyxl
+
+
+class WorkbookError(SpecError):
+    """A workbook that cannot be read as a 自评表: every problem at once, each at its cell.
+
+    A :class:`perfrules.SpecError` (so a :class:`perfrules.PerfrulesError` and a
+    :class:`ValueError`); iterate :attr:`problems`.
+    """
+
+
+class MissingDependencyError(PerfrulesError, ImportError):
+    """openpyxl is not installed: install the ``perfrules[xlsx]`` extra."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"reading and writing .xlsx workbooks needs openpyxl, which is not installed; "
+            f"install the extra: pip install 'perfrules[{EXTRA}]'"
+        )
+
+
+def openpyxl_module() -> Any:
+    """The openpyxl module, or :class:`MissingDependencyError` naming the extra."""
+    try:
+        import openpyxl
+    except ImportError:
+        raise MissingDependencyError() from None
+    return openpyxl
+
+
+_REF = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def column_number(letters: str) -> int:
+    """``A`` → 1, ``J`` → 10, ``AA`` → 27."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - ord("A") + 1
+    return n
+
+
+def at_cell(code: str, file: str, sheet: str, ref: str, *, en: str, zh: str, path: PathKey = (),
+            severity: Severity = Severity.ERROR, suggestion: str | None = None) -> Problem:  # fmt: skip
+    """A problem located at ``sheet!ref`` of ``file`` (line = row, column = column number)."""
+    m = _REF.match(ref)
+    line, column = (int(m[2]), column_number(m[1])) if m else (None, None)
+    return Problem(
+        code=code, message=en, message_zh=zh, path=path, file=file, line=line, column=column,
+        cell=f"{sheet}!{ref}", severity=severity, suggestion=suggestion,
+    )  # fmt: skip
+
+
+def in_file(code: str, file: str, *, en: str, zh: str, path: PathKey = (),
+            severity: Severity = Severity.ERROR) -> Problem:  # fmt: skip
+    """A problem of the workbook as a whole (no cell)."""
+    return Problem(code=code, message=en, message_zh=zh, path=path, file=file, severity=severity)

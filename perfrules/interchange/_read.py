@@ -1,0 +1,1059 @@
+"""Reading a 自评表 workbook: the exported form (hidden sheet present) or a hand-filled one (on a framework)."""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from perfrules._errors import Problem, Severity, SpecError
+from perfrules.core import evaluate, validate_actuals, validate_spec
+from perfrules.interchange._cells import CellValueError, visible
+from perfrules.interchange._layout import (
+    BUDGET_TOTAL,
+    GRADE_PREFIX,
+    HIDDEN_SHEET,
+    LAYOUT_VERSION,
+    SHEET,
+    Cell,
+    Layout,
+    build_layout,
+)
+from perfrules.interchange._model import DeclaredScore, IdMapping, ImportedForm
+from perfrules.interchange._problems import WorkbookError, at_cell, in_file, openpyxl_module
+from perfrules.interchange._sheet import Sheet, split_ref
+from perfrules.interchange._targets import ReadError, bare_warning, read_number_with_unit, read_target
+from perfrules.model import (
+    Actuals,
+    BudgetAmounts,
+    BudgetExecution,
+    BudgetLine,
+    FrameworkInfo,
+    Indicator,
+    IndicatorActual,
+    Kind,
+    Spec,
+)
+from perfrules.spec import loads_actuals, loads_spec
+
+FORMAT_ID = "perfrules-xlsx"
+_YEAR = re.compile(r"(\d{4})\s*年")
+_UNIT_IN_LABEL = re.compile(r"[（(]\s*(.+?)\s*[）)]")
+
+
+def read_workbook(path: str | os.PathLike[str], *, framework: str | None = None) -> ImportedForm:
+    """Read a filled 自评表 workbook into a spec, actuals and the scores it declares.
+
+    A workbook :func:`write_workbook` wrote carries a hidden ``perfrules``
+    sheet: the spec and actuals come from it, and every visible input cell that
+    differs from it wins and is reported as a warning (``visible-overrides-hidden``).
+    A hand-filled form carries no ids, methods or policy: it is read on top of
+    ``framework`` (a framework id such as ``hunan-department`` or
+    ``national-project``), with ids generated from the rows (docs/excel.md).
+
+    Raises :class:`WorkbookError` (a :class:`perfrules.SpecError`) with every
+    problem, each at its cell (``自评表!E12``) with the text seen there.
+    """
+    p = Path(path)
+    file = str(p)
+    openpyxl = openpyxl_module()
+    try:
+        wb = openpyxl.load_workbook(p, data_only=True)
+    except FileNotFoundError:
+        raise WorkbookError([in_file("file", file, en=f"cannot read {file}: no such file",
+                                     zh=f"无法读取文件 {file}：文件不存在")]) from None  # fmt: skip
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise WorkbookError([in_file("unreadable", file, en=f"not an .xlsx workbook openpyxl can read: {exc}",
+                                     zh=f"不是可读取的 .xlsx 工作簿：{exc}")]) from None  # fmt: skip
+    visible_sheets = [ws for ws in wb.worksheets if ws.title != HIDDEN_SHEET]
+    if not visible_sheets:
+        raise WorkbookError([in_file("no-sheet", file, en="the workbook has no form sheet", zh="工作簿中没有自评表工作表")])
+    ws = wb[SHEET] if SHEET in wb.sheetnames else visible_sheets[0]
+    sheet = Sheet(ws)
+    if HIDDEN_SHEET in wb.sheetnames:
+        return _Hidden(file, sheet, Sheet(wb[HIDDEN_SHEET]), framework).read()
+    return _HandFilled(file, sheet, framework).read()
+
+
+# ---------------------------------------------------------------------------
+# shared: problems, locations
+
+
+class _Problems:
+    def __init__(self, file: str, sheet: Sheet) -> None:
+        self.file = file
+        self.sheet = sheet
+        self.items: list[Problem] = []
+
+    def at(self, row: int, col: int, code: str, en: str, zh: str, *, warning: bool = False) -> None:
+        ref = self.sheet.ref(row, col)
+        seen = self.sheet.raw(row, col)
+        if seen is not None and not isinstance(seen, str):
+            seen = self.sheet.text(row, col)
+        if seen is not None:
+            en += f" (cell: {seen!r})"
+            zh += f"（单元格内容：“{seen}”）"
+        self.items.append(at_cell(code, self.file, self.sheet.name, ref, en=en, zh=zh,
+                                  severity=Severity.WARNING if warning else Severity.ERROR))  # fmt: skip
+
+    def whole(self, code: str, en: str, zh: str, *, warning: bool = False) -> None:
+        self.items.append(in_file(code, self.file, en=en, zh=zh, severity=Severity.WARNING if warning else Severity.ERROR))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.items if p.severity is Severity.WARNING)
+
+    def raise_errors(self) -> None:
+        if self.errors:
+            raise WorkbookError(self.items)
+
+
+_IND_FIELD = {"name": "name", "weight": "weight", "target": "target", "target_text": "target", "method": "target",
+              "derive": "target", "round_to": "weight"}  # fmt: skip
+
+
+class _Locator:
+    """Where the model's values sit in the form: field keys → cell refs."""
+
+    def __init__(self) -> None:
+        self.refs: dict[tuple[str | int, ...], str] = {}
+
+    def locate(self, problem: Problem, indicator_ids: list[str], category_ids: list[str]) -> str | None:
+        path = problem.path
+        key: tuple[str | int, ...] | None = None
+        if len(path) >= 2 and path[0] == "indicators":
+            if isinstance(path[1], int) and path[1] < len(indicator_ids):
+                field = _IND_FIELD.get(str(path[2]), "name") if len(path) > 2 else "name"
+                key = ("indicator", indicator_ids[path[1]], field)
+            elif isinstance(path[1], str):
+                field = "note" if len(path) > 2 and path[2] == "note" else "actual"
+                key = ("actual", path[1], field)
+        elif len(path) >= 2 and path[0] == "categories" and isinstance(path[1], int) and path[1] < len(category_ids):
+            key = ("category", category_ids[path[1]], "name")
+        elif path[:1] == ("budget_execution",):
+            key = ("budget", "weight")
+        elif path[:1] == ("budget",):
+            key = ("amounts", str(path[1]) if len(path) > 1 and path[1] in ("initial", "full_year", "spent") else "full_year")
+        elif path[:1] == ("meta",) and len(path) > 1:
+            key = ("meta", str(path[1]))
+        if key is None:
+            return None
+        return self.refs.get(key)
+
+
+def _relocate(problems: Iterable[Problem], file: str, sheet: Sheet, locator: _Locator,
+              indicator_ids: list[str], category_ids: list[str]) -> list[Problem]:  # fmt: skip
+    out = []
+    for p in problems:
+        ref = locator.locate(p, indicator_ids, category_ids)
+        if ref is not None:
+            out.append(at_cell(p.code, file, sheet.name, ref, en=p.message, zh=p.message_zh, path=p.path,
+                               severity=p.severity, suggestion=p.suggestion))  # fmt: skip
+        else:
+            out.append(attrs.evolve(p, file=file, line=None, column=None))
+    return out
+
+
+def _kind(text: str | None) -> Kind | None:
+    if text is None:
+        return None
+    if Kind.PROJECT.value in text:
+        return Kind.PROJECT
+    if Kind.DEPARTMENT.value in text:
+        return Kind.DEPARTMENT
+    return None
+
+
+# ---------------------------------------------------------------------------
+# the exported form: hidden sheet + visible cells
+
+
+class _Hidden:
+    def __init__(self, file: str, sheet: Sheet, hidden: Sheet, framework: str | None) -> None:
+        self.file = file
+        self.sheet = sheet
+        self.hidden = hidden
+        self.framework = framework
+        self.problems = _Problems(file, sheet)
+
+    def _payload(self) -> tuple[dict[str, str], dict[str, tuple[str, list[int]]]]:
+        """Key/value rows of the hidden sheet; the TOML texts with the hidden row of each line."""
+        keys: dict[str, str] = {}
+        texts: dict[str, tuple[list[str], list[int]]] = {}
+        for row in range(1, self.hidden.max_row + 1):
+            key = self.hidden.raw(row, 1)
+            value = self.hidden.raw(row, 2)
+            text = "" if value is None else str(value)
+            if not isinstance(key, str):
+                continue
+            if key.endswith(".toml") or key.endswith(".toml+"):
+                name = key.rstrip("+")
+                lines, rows = texts.setdefault(name, ([], []))
+                if key.endswith("+") and lines:
+                    lines[-1] += text
+                else:
+                    lines.append(text)
+                    rows.append(row)
+            else:
+                keys[key] = text
+        return keys, {k: ("\n".join(lines), rows) for k, (lines, rows) in texts.items()}
+
+    def _hidden_problems(self, err: SpecError, rows: list[int]) -> list[Problem]:
+        out = []
+        for p in err.problems:
+            if p.line is not None and 1 <= p.line <= len(rows):
+                out.append(at_cell(p.code, self.file, HIDDEN_SHEET, f"B{rows[p.line - 1]}", en=p.message,
+                                   zh=p.message_zh, path=p.path, severity=p.severity, suggestion=p.suggestion))  # fmt: skip
+            else:
+                out.append(attrs.evolve(p, file=self.file))
+        return out
+
+    def read(self) -> ImportedForm:
+        keys, texts = self._payload()
+        if keys.get("format") != FORMAT_ID or "spec.toml" not in texts or "actuals.toml" not in texts:
+            raise WorkbookError([in_file("hidden-sheet", self.file,
+                en=f"the sheet {HIDDEN_SHEET!r} is not perfrules' hidden sheet (format {FORMAT_ID!r} with spec.toml and "
+                   "actuals.toml); rename or delete it to import the form as hand-filled",
+                zh=f"工作表“{HIDDEN_SHEET}”不是 perfrules 写入的隐藏表（应含 format = {FORMAT_ID}、spec.toml 与 actuals.toml）；"
+                   "如需按手工填写的表导入，请将其改名或删除")])  # fmt: skip
+        if keys.get("layout") != str(LAYOUT_VERSION):
+            raise WorkbookError([in_file("hidden-sheet", self.file,
+                en=f"the form was written with layout version {keys.get('layout')!r}; this perfrules reads {LAYOUT_VERSION}",
+                zh=f"该表由版式版本 {keys.get('layout')} 写入，本版本 perfrules 只能读取版式 {LAYOUT_VERSION}")])  # fmt: skip
+        spec_text, spec_rows = texts["spec.toml"]
+        actuals_text, actuals_rows = texts["actuals.toml"]
+        try:
+            spec = loads_spec(spec_text, file=f"{self.file}[{HIDDEN_SHEET}]")
+        except SpecError as err:
+            raise WorkbookError(self._hidden_problems(err, spec_rows)) from None
+        if "framework.id" in keys:
+            spec = attrs.evolve(spec, framework=FrameworkInfo(
+                id=keys["framework.id"], title=keys.get("framework.title", ""), file=keys.get("framework.file"),
+                version=keys.get("framework.version"), reason=keys.get("framework.reason")))  # fmt: skip
+        try:
+            actuals = loads_actuals(actuals_text, file=f"{self.file}[{HIDDEN_SHEET}]", spec=spec)
+        except SpecError as err:
+            raise WorkbookError(self._hidden_problems(err, actuals_rows)) from None
+        if self.framework is not None and (spec.framework is None or spec.framework.id != self.framework):
+            self.problems.whole("framework-ignored",
+                f"--framework {self.framework!r} is not used: the hidden sheet carries the spec "
+                f"(framework {spec.framework.id if spec.framework else 'none'!r})",
+                f"未使用指定的框架“{self.framework}”：隐藏表中已含规范（框架：{spec.framework.id if spec.framework else '无'}）",
+                warning=True)  # fmt: skip
+        layout = build_layout(spec, actuals, evaluate(spec, actuals))
+        self._check_structure(layout)
+        self.problems.raise_errors()
+        spec, actuals = self._apply_visible(layout, spec, actuals)
+        locator = _Locator()
+        for c in layout.cells:
+            if c.field is not None:
+                locator.refs[c.field] = c.ref
+        if any(p.code == "visible-overrides-hidden" for p in self.problems.items):
+            found = validate_spec(spec)
+            if not found:
+                found = validate_actuals(spec, actuals)
+            self.problems.items += _relocate(found, self.file, self.sheet, locator,
+                                             [i.id for i in spec.indicators], [c.id for c in spec.categories])  # fmt: skip
+        declared = self._declared(layout)
+        self.problems.raise_errors()
+        ids = []
+        for c in layout.cells:
+            if c.field is not None and c.field[0] in ("category", "indicator") and c.field[2] == "name":
+                label = spec.category(str(c.field[1])).name if c.field[0] == "category" else spec.indicator(str(c.field[1])).name
+                ids.append(IdMapping(id=str(c.field[1]), kind=c.field[0], label=label,  # type: ignore[arg-type]
+                                     cell=f"{self.sheet.name}!{c.ref}"))  # fmt: skip
+        return ImportedForm(spec=spec, actuals=actuals, declared=declared, ids=tuple(ids),
+                            warnings=self.problems.warnings, file=self.file, sheet=self.sheet.name, hidden=True,
+                            framework=spec.framework.id if spec.framework else None)  # fmt: skip
+
+    def _check_structure(self, layout: Layout) -> None:
+        for c in layout.cells:
+            if c.role not in ("header", "label") or c.value is None:
+                continue
+            row, col = split_ref(c.ref)
+            if self.sheet.text(row, col) != visible(str(c.value)):
+                self.problems.at(row, col, "layout-changed",
+                    f"expected {c.value!r} here: the form's layout changed after export (rows inserted or deleted?); "
+                    f"restore it, or delete the hidden sheet {HIDDEN_SHEET!r} and import the form as hand-filled with --framework",
+                    f"此处应为“{c.value}”：导出后表格版式已改动（插入或删除了行？）；请恢复版式，"
+                    f"或删除隐藏表“{HIDDEN_SHEET}”后按手工填写的表导入（指定 --framework）")  # fmt: skip
+
+    def _declared(self, layout: Layout) -> tuple[DeclaredScore, ...]:
+        out = []
+        for c in layout.cells:
+            if c.result is None:
+                continue
+            kind, subject, label = c.result
+            row, col = split_ref(c.ref)
+            where = f"{self.sheet.name}!{c.ref}"
+            if kind == "grade":
+                text = self.sheet.text(row, col)
+                grade = text[len(GRADE_PREFIX):].strip() if text and text.startswith(GRADE_PREFIX) else text
+                out.append(DeclaredScore(kind=kind, subject=subject, label=label, cell=where, text=grade or None))
+                continue
+            try:
+                value = self.sheet.number(row, col, declared=True, percent=kind == "rate", suffixes=("分",))
+            except CellValueError as exc:
+                self.problems.at(row, col, "declared-unreadable", f"declared {label}: {exc.en}", f"填报的{label}：{exc.zh}")
+                continue
+            out.append(DeclaredScore(kind=kind, subject=subject, label=label, cell=where, value=value))
+        return tuple(out)
+
+    # -- visible wins ------------------------------------------------------
+
+    def _apply_visible(self, layout: Layout, spec: Spec, actuals: Actuals) -> tuple[Spec, Actuals]:
+        ev_actual = {r.id: r.actual for r in evaluate(spec, actuals).indicators}
+        for c in layout.cells:
+            if c.field is None:
+                continue
+            row, col = split_ref(c.ref)
+            if isinstance(c.value, Decimal) or c.places is not None or _numeric_field(c):
+                try:
+                    seen_num = self.sheet.number(row, col)
+                except CellValueError as exc:
+                    self.problems.at(row, col, "not-a-number", exc.en, exc.zh)
+                    continue
+                if seen_num == c.value or (seen_num is None and c.value is None):
+                    continue
+                try:
+                    changed = _apply_number(c, seen_num, spec, actuals)
+                except ReadError as exc:
+                    self.problems.at(row, col, "unreadable", exc.en, exc.zh)
+                    continue
+            else:
+                seen = self.sheet.text(row, col)
+                if seen == visible(c.value if isinstance(c.value, str) else None):
+                    continue
+                try:
+                    changed = self._apply_text(c, seen, spec, actuals, ev_actual, row, col)
+                except ReadError as exc:
+                    self.problems.at(row, col, "unreadable", exc.en, exc.zh)
+                    continue
+            if changed is None:
+                continue
+            spec, actuals = changed
+            old = "" if c.value is None else str(c.value)
+            self.problems.at(row, col, "visible-overrides-hidden",
+                             f"differs from the hidden sheet ({old!r}): the visible cell wins",
+                             f"与隐藏表中的值（“{old}”）不同：以表中可见的值为准", warning=True)  # fmt: skip
+        return spec, actuals
+
+    def _apply_text(self, c: Cell, seen: str | None, spec: Spec, actuals: Actuals, ev_actual: dict[str, str],
+                    row: int, col: int) -> tuple[Spec, Actuals] | None:  # fmt: skip
+        field = c.field
+        assert field is not None
+        text = seen if seen is not None else ""
+        if field[0] == "meta":
+            meta = spec.meta
+            if field[1] == "kind":
+                kind = _kind(seen)
+                if kind is None:
+                    raise ReadError(f"the title names neither {Kind.PROJECT.value} nor {Kind.DEPARTMENT.value}",
+                                    f"表头未写明“{Kind.PROJECT.value}”或“{Kind.DEPARTMENT.value}”")  # fmt: skip
+                meta = attrs.evolve(meta, kind=kind)
+            elif field[1] == "year":
+                m = _YEAR.search(text)
+                if m is None:
+                    raise ReadError("no year (e.g. （2024年度）)", "未写明年度（如“（2024年度）”）")
+                meta = attrs.evolve(meta, year=int(m[1]))
+            elif field[1] == "title":
+                meta = attrs.evolve(meta, title=text)
+            else:
+                meta = attrs.evolve(meta, unit=text)
+            return attrs.evolve(spec, meta=meta), actuals
+        if field[0] == "budget":  # the unit in 资金情况（万元）
+            m = _UNIT_IN_LABEL.search(text)
+            if m is None:
+                raise ReadError("no unit in brackets, e.g. 资金情况（万元）", "未在括号中写明金额单位，如“资金情况（万元）”")
+            if actuals.budget is None:
+                return None
+            return spec, attrs.evolve(actuals, budget=attrs.evolve(actuals.budget, unit=m[1]))
+        if field[0] == "line":
+            assert actuals.budget is not None
+            lines = list(actuals.budget.lines)
+            lines[int(field[1])] = attrs.evolve(lines[int(field[1])], name=text)
+            return spec, attrs.evolve(actuals, budget=attrs.evolve(actuals.budget, lines=tuple(lines)))
+        if field[0] == "category":
+            cats = tuple(attrs.evolve(k, name=text) if k.id == field[1] else k for k in spec.categories)
+            return attrs.evolve(spec, categories=cats), actuals
+        if field[0] == "indicator":
+            ind = spec.indicator(str(field[1]))
+            if field[2] == "name":
+                new = attrs.evolve(ind, name=text)
+            else:  # target
+                reading = read_target(text)
+                if reading.bare and reading.target is not None:
+                    en, zh = bare_warning(text, reading.target)
+                    self.problems.at(row, col, "bare-target", en, zh, warning=True)
+                new = attrs.evolve(ind, target=reading.target, target_text=reading.text)
+            inds = tuple(new if i.id == ind.id else i for i in spec.indicators)
+            return attrs.evolve(spec, indicators=inds), actuals
+        # actual / note
+        ind = spec.indicator(str(field[1]))
+        act = actuals.indicator(ind.id) or IndicatorActual(id=ind.id)
+        if field[2] == "note":
+            new_act = attrs.evolve(act, note=seen)
+        else:
+            if ind.derive is not None:
+                self.problems.at(row, col, "derived-actual",
+                    f"实际完成值 of a derived indicator is computed from the amounts ({ev_actual.get(ind.id)!r}); "
+                    "the cell is not read: change the amounts in the hidden sheet's actuals instead",
+                    f"派生指标的实际完成值由金额计算（“{ev_actual.get(ind.id)}”），此单元格不作为输入；如需修改请改动金额",
+                    warning=True)  # fmt: skip
+                return None
+            new_act = _read_actual(ind, act, seen, spec)
+        acts = list(actuals.indicators)
+        if actuals.indicator(ind.id) is None:
+            acts.append(new_act)
+        else:
+            acts = [new_act if a.id == ind.id else a for a in acts]
+        return spec, attrs.evolve(actuals, indicators=tuple(acts))
+
+
+def _numeric_field(c: Cell) -> bool:
+    f = c.field
+    return f is not None and (f[0] == "amounts" or (f[0] == "budget" and f[1] == "weight")
+                              or (f[0] == "line" and f[2] != "name") or (f[0] == "indicator" and f[2] == "weight"))  # fmt: skip
+
+
+def _apply_number(c: Cell, value: Decimal | None, spec: Spec, actuals: Actuals) -> tuple[Spec, Actuals] | None:
+    field = c.field
+    assert field is not None
+    if field[0] == "indicator":
+        if value is None:
+            raise ReadError("分值 is empty", "分值为空")
+        inds = tuple(attrs.evolve(i, weight=value) if i.id == field[1] else i for i in spec.indicators)
+        return attrs.evolve(spec, indicators=inds), actuals
+    if field[0] == "budget":
+        if value is None:
+            return attrs.evolve(spec, budget_execution=None), actuals
+        be = spec.budget_execution or BudgetExecution()
+        return attrs.evolve(spec, budget_execution=attrs.evolve(be, weight=value)), actuals
+    if field[0] == "amounts":
+        key = str(field[1])
+        budget = actuals.budget
+        if budget is None:
+            if value is None:
+                return None
+            budget = BudgetAmounts(full_year=value if key == "full_year" else Decimal(0),
+                                   spent=value if key == "spent" else Decimal(0))  # fmt: skip
+        if value is None and key != "initial":
+            raise ReadError("the amount is empty", "金额为空")
+        kw: dict[str, Any] = {key: value}
+        return spec, attrs.evolve(actuals, budget=attrs.evolve(budget, **kw))
+    # a budget line
+    assert actuals.budget is not None
+    lines = list(actuals.budget.lines)
+    i, key = int(field[1]), str(field[2])
+    if value is None and key == "spent":
+        raise ReadError("全年执行数 is empty", "全年执行数为空")
+    line_kw: dict[str, Any] = {key: value}
+    lines[i] = attrs.evolve(lines[i], **line_kw)
+    return spec, attrs.evolve(actuals, budget=attrs.evolve(actuals.budget, lines=tuple(lines)))
+
+
+def _read_actual(ind: Indicator, act: IndicatorActual, seen: str | None, spec: Spec,
+                 declared: Decimal | None = None) -> IndicatorActual:  # fmt: skip
+    """The actual with its 实际完成值 read from ``seen`` (visible wins); :class:`ReadError` when it does not read."""
+    if ind.is_qualitative:
+        if seen is None:
+            return attrs.evolve(act, text=None)
+        try:
+            tier = spec.tier(seen.strip())
+        except KeyError:
+            if act.tier is not None or act.not_applicable is not None:
+                return attrs.evolve(act, text=seen)  # new wording, same tier
+            return attrs.evolve(act, text=seen, **_tier_from_score(ind, spec, declared))
+        return attrs.evolve(act, tier=tier.name if seen.strip() == tier.name else seen.strip(), text=None)
+    if seen is None:
+        return attrs.evolve(act, value=None, text=None)
+    unit = ind.target.unit if ind.target is not None else ""
+    value = read_number_with_unit(seen, unit)
+    return attrs.evolve(act, value=value, text=seen if seen != _plain_text(value, unit) else None)
+
+
+def _plain_text(value: Decimal, unit: str) -> str:
+    from perfrules.model import format_decimal
+
+    return format_decimal(value) + unit
+
+
+def _tier_from_score(ind: Indicator, spec: Spec, declared: Decimal | None) -> dict[str, Any]:
+    """Tier (and score) of a qualitative indicator whose 实际完成值 is wording: from the declared 得分."""
+    names = "、".join(t.name for t in spec.tiers)
+    if declared is None:
+        raise ReadError(
+            f"qualitative indicator: write a tier ({', '.join(t.name for t in spec.tiers)}) in 实际完成值, "
+            "or its score in 得分, so that the tier is known",
+            f"定性指标：请在实际完成值中填写档次（{names}），或在得分中填写分数，以确定档次",
+        )
+    for tier in spec.tiers:
+        lo, hi = tier.min * ind.weight, tier.max * ind.weight
+        if lo <= declared and (declared <= hi if tier.max_inclusive else declared < hi):
+            return {"tier": tier.name, "score": None if declared == ind.weight else declared}
+    raise ReadError(
+        f"declared score {declared} fits no tier of a weight {ind.weight} indicator",
+        f"填报得分 {declared} 不属于分值为 {ind.weight} 的指标的任何档次",
+    )
+
+
+# ---------------------------------------------------------------------------
+# a hand-filled form on a framework
+
+
+_HEADERS = {  # header text (spaces and bracketed notes removed) → role
+    "一级指标": "l1", "二级指标": "l2", "三级指标": "name", "年度指标值": "target", "实际完成值": "actual",
+    "分值": "weight", "得分": "score", "扣分原因": "reason", "偏差原因分析及改进措施": "note",
+    "偏差原因分析及改进措施说明": "note", "偏差原因": "note", "备注": "note",
+}  # fmt: skip
+_REQUIRED = ("l1", "l2", "name", "target", "actual", "weight", "score")
+_BUDGET_HEADERS = {"年初预算数": "initial", "全年预算数": "full_year", "全年执行数": "spent", "分值": "weight",
+                   "执行率": "rate", "得分": "score"}  # fmt: skip
+_TITLE_LABELS = ("自评名称", "项目名称", "评价名称")
+_UNIT_LABELS = ("预算部门（单位）", "预算部门", "主管部门", "实施单位", "部门名称", "单位名称")
+_TOTAL_LABELS = ("总分", "合计", "总计", "得分合计")
+_GRADE_LABELS = ("自评等级", "评价等级", "等级")
+_GRADE_IN_TEXT = re.compile(r"(?:自评等级|评价等级|等级)\s*[:：]\s*(\S+)")
+KNOWN_IDS = {  # category names → ids (docs/excel.md, "Ids")
+    "产出指标": "output", "效益指标": "benefit", "满意度指标": "satisfaction", "成本指标": "cost",
+    "数量指标": "quantity", "质量指标": "quality", "时效指标": "timeliness",
+    "经济效益指标": "economic", "社会效益指标": "social", "生态效益指标": "ecological",
+    "可持续影响指标": "sustainable", "服务对象满意度指标": "service",
+}  # fmt: skip
+
+
+def _norm(text: str | None) -> str:
+    if text is None:
+        return ""
+    text = re.sub(r"[（(][^）)]*[）)]", "", text)
+    return re.sub(r"\s+", "", text)
+
+
+def _strip_suffix(name: str) -> str:
+    return name[:-2] if name.endswith("指标") else name
+
+
+@attrs.frozen
+class _Row:
+    row: int
+    l1: str
+    l1_cell: tuple[int, int]
+    l2: str | None
+    l2_cell: tuple[int, int] | None
+    name: str
+    target: Any  # TargetReading
+    weight: Decimal
+    declared: Decimal | None
+    actual_text: str | None
+    actual_numeric: Decimal | None
+    note: str | None
+
+
+class _HandFilled:
+    def __init__(self, file: str, sheet: Sheet, framework: str | None) -> None:
+        self.file = file
+        self.sheet = sheet
+        self.framework = framework
+        self.problems = _Problems(file, sheet)
+        self.declared: list[DeclaredScore] = []
+        self.locator = _Locator()
+        self._cols: dict[str, int] = {}
+        self.subtotals: list[tuple[str, int]] = []  # (一级 name or "", row)
+
+    def _find_row(self, wanted: Callable[[dict[str, int]], bool], table: dict[str, str],
+                  start: int = 1, stop: int | None = None) -> tuple[int, dict[str, int]] | None:  # fmt: skip
+        for row in range(start, (stop or self.sheet.max_row) + 1):
+            cols: dict[str, int] = {}
+            for col in range(1, self.sheet.max_col + 1):
+                if self.sheet.where(row, col) != (row, col):
+                    continue
+                role = table.get(_norm(self.sheet.text(row, col)))
+                if role is not None and role not in cols:
+                    cols[role] = col
+            if wanted(cols):
+                return row, cols
+        return None
+
+    def read(self) -> ImportedForm:
+        if self.framework is None:
+            raise WorkbookError([in_file("framework-required", self.file,
+                en="a hand-filled form (no hidden perfrules sheet) carries no ids, methods or policy: "
+                   "give the framework it follows, e.g. --framework hunan-department or national-project",
+                zh="手工填写的自评表（无 perfrules 隐藏表）不含指标编号、计分方法和政策：请指定其依据的框架，"
+                   "如 --framework hunan-department 或 national-project")])  # fmt: skip
+        found = self._find_row(lambda c: "name" in c and "target" in c, _HEADERS)
+        if found is None:
+            raise WorkbookError([in_file("no-indicator-table", self.file,
+                en=f"sheet {self.sheet.name!r}: no indicator table (a header row with 三级指标 and 年度指标值)",
+                zh=f"工作表“{self.sheet.name}”中未找到指标表（含“三级指标”“年度指标值”的表头行）")])  # fmt: skip
+        header_row, cols = found
+        self._cols = cols
+        missing = [r for r in _REQUIRED if r not in cols]
+        for role in missing:
+            name = next(k for k, v in _HEADERS.items() if v == role)
+            self.problems.whole("header-missing", f"row {header_row}: no column {name!r}",
+                                f"第{header_row}行表头缺少“{name}”列")  # fmt: skip
+        self.problems.raise_errors()
+        year, title, unit, kind = self._meta(header_row)
+        budget = self._budget(header_row)
+        rows = self._rows(header_row, cols)
+        self.problems.raise_errors()
+        assert year is not None
+        return self._build(rows, year, title, unit, kind, budget)
+
+    # -- meta and budget ---------------------------------------------------
+
+    def _label_value(self, labels: tuple[str, ...], stop: int) -> tuple[str | None, tuple[int, int] | None]:
+        for row in range(1, stop):
+            for col in range(1, self.sheet.max_col + 1):
+                if self.sheet.where(row, col) != (row, col) or _norm(self.sheet.text(row, col)) not in labels:
+                    continue
+                for c2 in range(col + 1, self.sheet.max_col + 1):
+                    if self.sheet.where(row, c2)[1] <= col:
+                        continue
+                    text = self.sheet.text(row, c2)
+                    if text:
+                        return text, self.sheet.where(row, c2)
+                return None, (row, col)
+        return None, None
+
+    def _meta(self, stop: int) -> tuple[int | None, str | None, str | None, Kind | None]:
+        year = None
+        kind = None
+        for row in range(1, stop):
+            for col in range(1, self.sheet.max_col + 1):
+                text = self.sheet.text(row, col)
+                if text is None or self.sheet.where(row, col) != (row, col):
+                    continue
+                if kind is None and "自评表" in text:
+                    kind = _kind(text)
+                m = re.search(r"(\d{4})\s*年度", text)
+                if year is None and m is not None:
+                    year = int(m[1])
+                    self.locator.refs[("meta", "year")] = self.sheet.ref(row, col)
+        if year is None:
+            self.problems.whole("year-missing", "no year above the indicator table (e.g. （2024年度）)",
+                                "指标表上方未写明年度（如“（2024年度）”）")  # fmt: skip
+        title, tcell = self._label_value(_TITLE_LABELS, stop)
+        unit, ucell = self._label_value(_UNIT_LABELS, stop)
+        if tcell:
+            self.locator.refs[("meta", "title")] = self.sheet.ref(*tcell)
+        if ucell:
+            self.locator.refs[("meta", "unit")] = self.sheet.ref(*ucell)
+        if unit is None:
+            self.problems.whole("unit-missing", f"no unit: a cell labelled {' / '.join(_UNIT_LABELS)} with its name beside it",
+                                f"未找到单位名称：应有“{'”或“'.join(_UNIT_LABELS)}”标签及其右侧的名称")  # fmt: skip
+        return year, title, unit, kind
+
+    def _budget(self, stop: int) -> dict[str, Any] | None:
+        found = self._find_row(lambda c: "full_year" in c and "spent" in c, _BUDGET_HEADERS, stop=stop - 1)
+        if found is None:
+            return None
+        hrow, cols = found
+        label_col = min(cols.values()) - 1
+        unit = "万元"
+        for row in range(hrow, stop):
+            for col in range(1, label_col + 1):
+                m = _UNIT_IN_LABEL.search(self.sheet.text(row, col) or "")
+                if m and ("资金" in (self.sheet.text(row, col) or "")):
+                    unit = m[1]
+        out: dict[str, Any] = {"unit": unit, "lines": []}
+        first = True
+        for row in range(hrow + 1, stop):
+            label = self.sheet.text(row, label_col) if label_col >= 1 else None
+            nums: dict[str, Decimal | None] = {}
+            for key in ("initial", "full_year", "spent", "weight"):
+                if key not in cols:
+                    nums[key] = None
+                    continue
+                try:
+                    nums[key] = self.sheet.number(row, cols[key], suffixes=("分",) if key == "weight" else ())
+                except CellValueError as exc:
+                    self.problems.at(row, cols[key], "not-a-number", exc.en, exc.zh)
+                    nums[key] = None
+            if label is None and all(v is None for v in nums.values()):
+                continue
+            if first:
+                first = False
+                if nums["full_year"] is None and nums["spent"] is None:
+                    out["empty"] = (row, cols["full_year"])
+                else:
+                    for key in ("full_year", "spent"):
+                        if nums[key] is None:
+                            self.problems.at(row, cols[key], "missing-budget", f"{BUDGET_TOTAL}: no {key} amount",
+                                             f"{BUDGET_TOTAL}：缺少{'全年预算数' if key == 'full_year' else '全年执行数'}")  # fmt: skip
+                out.update(initial=nums["initial"], full_year=nums["full_year"], spent=nums["spent"],
+                           weight=nums["weight"], row=row, cols=cols)  # fmt: skip
+                for key in ("initial", "full_year", "spent"):
+                    if key in cols:
+                        self.locator.refs[("amounts", key)] = self.sheet.ref(row, cols[key])
+                if "weight" in cols:
+                    self.locator.refs[("budget", "weight")] = self.sheet.ref(row, cols["weight"])
+                self._budget_declared(row, cols)
+                continue
+            if all(nums[k] is None for k in ("initial", "full_year", "spent")):
+                continue  # an unused line of the form (其中：上年结转资金 …)
+            if nums["spent"] is None:
+                self.problems.at(row, cols["spent"], "missing-budget", f"budget line {label!r}: no 全年执行数",
+                                 f"预算明细“{label}”缺少全年执行数")  # fmt: skip
+                continue
+            out["lines"].append(BudgetLine(name=label or "", spent=nums["spent"], full_year=nums["full_year"],
+                                           initial=nums["initial"]))  # fmt: skip
+        return out
+
+    def _budget_declared(self, row: int, cols: dict[str, int]) -> None:
+        for key, kind, label in (("rate", "rate", "预算执行率"), ("score", "budget", "预算执行率得分")):
+            if key not in cols:
+                continue
+            try:
+                value = self.sheet.number(row, cols[key], declared=True, percent=key == "rate", suffixes=("分",))
+            except CellValueError as exc:
+                self.problems.at(row, cols[key], "declared-unreadable", exc.en, exc.zh)
+                continue
+            if value is not None:
+                self.declared.append(DeclaredScore(kind=kind, subject="budget_execution", label=label,  # type: ignore[arg-type]
+                                                   cell=self.sheet.cell(row, cols[key]), value=value))  # fmt: skip
+
+    # -- indicator rows ----------------------------------------------------
+
+    def _rows(self, header_row: int, cols: dict[str, int]) -> list[_Row]:
+        rows: list[_Row] = []
+        for row in range(header_row + 1, self.sheet.max_row + 1):
+            l1_col = cols["l1"]
+            head = self.sheet.text(row, l1_col)
+            name_col = cols["name"]
+            label_row = self.sheet.where(row, name_col)[1] < name_col or (
+                self.sheet.spans_right(row, l1_col) and self.sheet.where(row, l1_col)[0] == row)
+            if label_row:
+                self._label_row(row, head, cols)
+                continue
+            keys = ("name", "target", "actual", "weight", "score")
+            if all(self.sheet.raw(row, cols[k]) is None for k in keys):
+                continue  # an empty row of the form
+            r = self._indicator_row(row, cols)
+            if r is not None:
+                rows.append(r)
+        return rows
+
+    def _label_row(self, row: int, head: str | None, cols: dict[str, int]) -> None:
+        label = _norm(head)
+        score_col = cols["score"]
+        if label in _TOTAL_LABELS:
+            self._declared_number(row, score_col, "total", "total", "总分")
+            for col in range(score_col + 1, self.sheet.max_col + 1):
+                m = _GRADE_IN_TEXT.search(self.sheet.text(row, col) or "")
+                if m:
+                    self.declared.append(DeclaredScore(kind="grade", subject="grade", label="自评等级",
+                                                       cell=self.sheet.cell(row, col), text=m[1]))  # fmt: skip
+                    break
+        elif label.endswith("小计"):
+            self.subtotals.append((label[:-2], row))
+        elif label in _GRADE_LABELS:
+            for col in range(cols["l1"] + 1, self.sheet.max_col + 1):
+                if self.sheet.where(row, col)[1] <= cols["l1"]:
+                    continue
+                text = self.sheet.text(row, col)
+                if text:
+                    self.declared.append(DeclaredScore(kind="grade", subject="grade", label="自评等级",
+                                                       cell=self.sheet.cell(row, col), text=text.strip()))  # fmt: skip
+                    break
+        elif label.startswith(("加分", "一票否决")):
+            self.problems.at(row, cols["l1"], "not-imported",
+                             "bonus and veto rows are not imported from a hand-filled form: add them to the spec and actuals",
+                             "手工填写的表中的加分项和一票否决行不导入：请在规范和实际完成值中补充", warning=True)  # fmt: skip
+        elif label:
+            self.problems.at(row, cols["l1"], "row-unknown",
+                             "a row spanning the indicator columns that is neither 小计, 总分 nor 自评等级",
+                             "跨越指标列的行既不是“小计”“总分”也不是“自评等级”")  # fmt: skip
+
+    def _declared_number(self, row: int, col: int, kind: str, subject: str, label: str) -> None:
+        try:
+            value = self.sheet.number(row, col, declared=True, suffixes=("分",))
+        except CellValueError as exc:
+            self.problems.at(row, col, "declared-unreadable", exc.en, exc.zh)
+            return
+        if value is not None:
+            self.declared.append(DeclaredScore(kind=kind, subject=subject, label=label,  # type: ignore[arg-type]
+                                               cell=self.sheet.cell(row, col), value=value))  # fmt: skip
+
+    def _indicator_row(self, row: int, cols: dict[str, int]) -> _Row | None:
+        ok = True
+        l1 = self.sheet.text(row, cols["l1"])
+        if not l1:
+            self.problems.at(row, cols["l1"], "category-missing", "一级指标 is empty (merge it over its rows)",
+                             "一级指标为空（请将其单元格纵向合并覆盖所属各行）")  # fmt: skip
+            ok = False
+        l2 = self.sheet.text(row, cols["l2"])
+        name = self.sheet.text(row, cols["name"])
+        if not name:
+            self.problems.at(row, cols["name"], "name-missing", "三级指标 is empty", "三级指标名称为空")
+            ok = False
+        target = None
+        target_text = self.sheet.text(row, cols["target"])
+        try:
+            target = read_target(target_text or "")
+        except ReadError as exc:
+            self.problems.at(row, cols["target"], "target-unreadable", exc.en, exc.zh)
+            ok = False
+        if target is not None and target.bare and target.target is not None:
+            en, zh = bare_warning(target_text or "", target.target)
+            self.problems.at(row, cols["target"], "bare-target", en, zh, warning=True)
+        weight = None
+        try:
+            weight = self.sheet.number(row, cols["weight"], suffixes=("分",))
+        except CellValueError as exc:
+            self.problems.at(row, cols["weight"], "not-a-number", exc.en, exc.zh)
+            ok = False
+        if weight is None and ok:
+            self.problems.at(row, cols["weight"], "weight-missing", "分值 is empty", "分值为空")
+            ok = False
+        declared = None
+        try:
+            declared = self.sheet.number(row, cols["score"], declared=True, suffixes=("分",))
+        except CellValueError as exc:
+            self.problems.at(row, cols["score"], "declared-unreadable", exc.en, exc.zh)
+        actual_numeric = None
+        if isinstance(self.sheet.raw(row, cols["actual"]), int | float):
+            unit = target.target.unit if target is not None and target.target is not None else ""
+            try:
+                actual_numeric = self.sheet.number(row, cols["actual"], percent=unit == "%")
+            except CellValueError as exc:
+                self.problems.at(row, cols["actual"], "not-a-number", exc.en, exc.zh)
+                ok = False
+        note = self.sheet.text(row, cols["note"]) if "note" in cols else None
+        if not ok:
+            return None
+        assert l1 is not None and name is not None and weight is not None and target is not None
+        return _Row(row=row, l1=l1, l1_cell=self.sheet.where(row, cols["l1"]), l2=l2,
+                    l2_cell=self.sheet.where(row, cols["l2"]) if l2 else None, name=name, target=target,
+                    weight=weight, declared=declared, actual_text=self.sheet.text(row, cols["actual"]),
+                    actual_numeric=actual_numeric, note=note)  # fmt: skip
+
+    # -- the spec on the framework ------------------------------------------
+
+    def _build(self, rows: list[_Row], year: int, title: str | None, unit: str | None, kind: Kind | None,
+               budget: dict[str, Any] | None) -> ImportedForm:  # fmt: skip
+        from perfrules.interchange._framework import resolve_framework
+
+        assert self.framework is not None
+        stem = Path(self.file).stem
+        spec_id = stem if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", stem) else f"{self.framework}-{year}"
+        probe_meta = {"id": spec_id, "title": title or "", "unit": unit or "", "year": year}
+        data, info, problems = resolve_framework(self.framework, probe_meta)
+        if problems:
+            raise WorkbookError([attrs.evolve(p, file=self.file) if p.file in (None, "<input>") else p for p in problems])
+        fw_kind = _kind(str(data.get("meta", {}).get("kind", "")))
+        if title is None:
+            k = fw_kind or kind
+            data["meta"]["title"] = f"{year}年度{unit or ''}{k.value if k else ''}绩效自评"
+            self.problems.whole("title-missing", f"no {' / '.join(_TITLE_LABELS)}: the title is made up as {data['meta']['title']!r}",
+                                f"未找到“{'”或“'.join(_TITLE_LABELS)}”：自评名称按“{data['meta']['title']}”生成", warning=True)  # fmt: skip
+        if kind is not None and fw_kind is not None and kind != fw_kind:
+            self.problems.whole("kind-differs", f"the form is a {kind.value} form, framework {self.framework!r} is for {fw_kind.value}",
+                                f"表头为{kind.value}自评表，而框架“{self.framework}”适用于{fw_kind.value}", warning=True)  # fmt: skip
+        categories: list[dict[str, Any]] = list(data.get("categories", []))
+        fw_cats = {c["id"] for c in categories}
+        indicators: list[dict[str, Any]] = list(data.get("indicators", []))
+        n_fw_inds = len(indicators)
+        ids: list[IdMapping] = []
+        l1_ids: dict[str, str] = {}
+        l2_ids: dict[tuple[str, str], str] = {}
+        weights: dict[str, Decimal] = {}
+        new_cats: dict[str, dict[str, Any]] = {}
+        cells_of: dict[str, tuple[int, int]] = {}
+        width = max(2, len(str(len(rows))))
+        acts: list[IndicatorActual] = []
+        spec_tiers = _tiers(data)
+        for n, r in enumerate(rows, start=1):
+            top = l1_ids.get(r.l1)
+            if top is None:
+                top = _match(r.l1, [c for c in categories if c.get("parent") is None]) or _new_id(
+                    KNOWN_IDS.get(r.l1) or KNOWN_IDS.get(r.l1 + "指标"), "l", {c["id"] for c in categories} | set(new_cats))
+                l1_ids[r.l1] = top
+                if top not in fw_cats and top not in new_cats:
+                    new_cats[top] = {"id": top, "name": r.l1, "weight": Decimal(0)}
+                    categories.append(new_cats[top])
+                cells_of[top] = r.l1_cell
+                ids.append(IdMapping(id=top, kind="category", label=r.l1, cell=self.sheet.cell(*r.l1_cell)))
+            cat = top
+            if r.l2:
+                sub = l2_ids.get((top, r.l2))
+                if sub is None:
+                    existing = _match(r.l2, [c for c in categories if c.get("parent") == top])
+                    sub = existing or _new_id(f"{top}.{KNOWN_IDS[r.l2]}" if r.l2 in KNOWN_IDS else None, f"{top}.c",
+                                              {c["id"] for c in categories} | set(new_cats))  # fmt: skip
+                    l2_ids[(top, r.l2)] = sub
+                    if sub not in fw_cats and sub not in new_cats:
+                        new_cats[sub] = {"id": sub, "name": r.l2, "parent": top, "weight": Decimal(0)}
+                        categories.append(new_cats[sub])
+                    assert r.l2_cell is not None
+                    cells_of[sub] = r.l2_cell
+                    ids.append(IdMapping(id=sub, kind="category", label=r.l2, cell=self.sheet.cell(*r.l2_cell)))
+                cat = sub
+            weights[cat] = weights.get(cat, Decimal(0)) + r.weight
+            if cat != top:
+                weights[top] = weights.get(top, Decimal(0)) + r.weight
+            ind_id = f"i{n:0{width}d}"
+            ind: dict[str, Any] = {"id": ind_id, "name": r.name, "category": cat, "weight": r.weight}
+            if r.target.target is not None:
+                ind["target"] = str(r.target.target)
+            if r.target.text is not None:
+                ind["target_text"] = r.target.text
+            indicators.append(ind)
+            ids.append(IdMapping(id=ind_id, kind="indicator", label=r.name, cell=self.sheet.cell(r.row, self._col("name", 3))))
+            cols_of = {"name": 3, "target": 4, "actual": 5, "weight": 6, "note": 9}
+            for field, col in cols_of.items():
+                key: tuple[str | int, ...] = ("actual", ind_id, field) if field in ("actual", "note") else ("indicator", ind_id, field)
+                self.locator.refs[key] = self.sheet.ref(r.row, self._col(field, col))
+            if r.declared is not None:
+                self.declared.append(DeclaredScore(kind="indicator", subject=ind_id, label=r.name,
+                                                   cell=self.sheet.cell(r.row, self._col("score", 7)), value=r.declared))  # fmt: skip
+            act = self._actual(r, ind_id, spec_tiers)
+            if act is not None:
+                acts.append(act)
+        for cid, cat_data in new_cats.items():
+            cat_data["weight"] = weights.get(cid, Decimal(0))
+        for cid, (row, col) in cells_of.items():
+            self.locator.refs[("category", cid, "name")] = self.sheet.ref(row, col)
+        # 小计 rows: declared category scores
+        for name, row in self.subtotals:
+            top_id = l1_ids.get(name) or (l1_ids.get(name + "指标") if name else None)
+            if top_id is None and not name:
+                prev = [r for r in rows if r.row < row]
+                top_id = l1_ids.get(prev[-1].l1) if prev else None
+            if top_id is None:
+                self.problems.at(row, 1, "row-unknown", f"小计 of an unknown 一级指标 {name!r}", f"“{name}”不是表中的一级指标")
+                continue
+            self._declared_number(row, self._col("score", 7), "category", top_id, name or top_id)
+        self._check_weights(categories, weights, fw_cats, cells_of)
+        be_data = data.get("budget_execution")
+        actual_budget = None
+        if budget is not None and "row" in budget:
+            if budget.get("weight") is not None:
+                if be_data is None:
+                    data["budget_execution"] = {"weight": budget["weight"]}
+                elif Decimal(str(be_data.get("weight", 10))) != budget["weight"]:
+                    row, col = budget["row"], budget["cols"]["weight"]
+                    self.problems.at(row, col, "framework-differs",
+                                     f"framework {self.framework!r} gives 预算执行率 {be_data.get('weight', 10)} points",
+                                     f"框架“{self.framework}”规定预算执行率分值为 {be_data.get('weight', 10)}")  # fmt: skip
+            if budget["full_year"] is not None and budget["spent"] is not None:
+                actual_budget = BudgetAmounts(full_year=budget["full_year"], spent=budget["spent"], initial=budget["initial"],
+                                              unit=budget["unit"], lines=tuple(budget["lines"]))  # fmt: skip
+        if data.get("budget_execution") is not None and actual_budget is None:
+            where: tuple[int, int] | None = budget.get("empty") if budget else None
+            if where is not None:
+                self.problems.at(where[0], where[1], "missing-budget", f"framework {self.framework!r} scores 预算执行率: fill in 全年预算数 and 全年执行数",
+                                 f"框架“{self.framework}”对预算执行率计分：请填写全年预算数和全年执行数")  # fmt: skip
+            else:
+                self.problems.whole("missing-budget", f"framework {self.framework!r} scores 预算执行率 but the form has no budget block "
+                                    "(年初预算数 / 全年预算数 / 全年执行数)",
+                                    f"框架“{self.framework}”对预算执行率计分，但表中没有资金情况（年初预算数/全年预算数/全年执行数）")  # fmt: skip
+        self.problems.raise_errors()
+        data["categories"] = categories
+        data["indicators"] = indicators
+        spec = self._load_spec(data, [str(i["id"]) for i in indicators], [str(c["id"]) for c in categories], n_fw_inds)
+        spec = attrs.evolve(spec, framework=info)
+        actuals = Actuals(indicators=tuple(acts), budget=actual_budget, spec=spec.meta.id, year=year)
+        found = validate_actuals(spec, actuals)
+        self.problems.items += _relocate(found, self.file, self.sheet, self.locator,
+                                         [i.id for i in spec.indicators], [c.id for c in spec.categories])  # fmt: skip
+        self.problems.raise_errors()
+        return ImportedForm(spec=spec, actuals=actuals, declared=tuple(self.declared), ids=tuple(ids),
+                            warnings=self.problems.warnings, file=self.file, sheet=self.sheet.name, hidden=False,
+                            framework=self.framework)  # fmt: skip
+
+    def _col(self, field: str, default: int) -> int:
+        return self._cols.get(field, default)
+
+    def _actual(self, r: _Row, ind_id: str, tiers: list[dict[str, Any]]) -> IndicatorActual | None:
+        act = IndicatorActual(id=ind_id, note=r.note)
+        cell = (r.row, self._col("actual", 5))
+        if r.target.target is None:  # qualitative
+            text = r.actual_text
+            names = {t["name"]: t["name"] for t in tiers}
+            names.update({a: t["name"] for t in tiers for a in t.get("aliases", ())})
+            if text is not None and text.strip() in names:
+                return attrs.evolve(act, tier=text.strip())
+            declared = r.declared
+            weight = r.weight
+            for t in tiers:
+                lo, hi = Decimal(str(t["min"])) * weight, Decimal(str(t["max"])) * weight
+                if declared is not None and lo <= declared and (declared <= hi if t.get("max_inclusive") else declared < hi):
+                    return attrs.evolve(act, tier=t["name"], text=text, score=None if declared == weight else declared)
+            if declared is None:
+                self.problems.at(*cell, "tier-unknown",
+                    "qualitative indicator: write its tier in 实际完成值 (" + ", ".join(names) + ") or its score in 得分",
+                    "定性指标：请在实际完成值中填写档次（" + "、".join(names) + "），或在得分中填写分数")  # fmt: skip
+            else:
+                self.problems.at(*cell, "tier-unknown", f"declared score {declared} fits no tier of a {weight}-point indicator",
+                                 f"填报得分 {declared} 不属于分值为 {weight} 的指标的任何档次")  # fmt: skip
+            return None
+        unit = r.target.target.unit
+        if r.actual_numeric is not None:
+            return attrs.evolve(act, value=r.actual_numeric)
+        if r.actual_text is None:
+            self.problems.at(*cell, "actual-missing", "实际完成值 is empty", "实际完成值为空")
+            return None
+        try:
+            value = read_number_with_unit(r.actual_text, unit)
+        except ReadError as exc:
+            self.problems.at(*cell, "actual-unreadable", exc.en, exc.zh)
+            return None
+        return attrs.evolve(act, value=value, text=r.actual_text)
+
+    def _check_weights(self, categories: list[dict[str, Any]], weights: dict[str, Decimal], fw_cats: set[str],
+                       cells_of: dict[str, tuple[int, int]]) -> None:  # fmt: skip
+        for c in categories:
+            if c["id"] in fw_cats and c["id"] in weights and Decimal(str(c["weight"])) != weights[c["id"]]:
+                row, col = cells_of[c["id"]]
+                self.problems.at(row, col, "framework-differs",
+                                 f"framework {self.framework!r} gives {c['name']} {c['weight']} points; the form's indicators "
+                                 f"under it add up to {weights[c['id']]}",
+                                 f"框架“{self.framework}”规定{c['name']}分值为 {c['weight']}，而表中其下三级指标分值合计为 {weights[c['id']]}")  # fmt: skip
+
+    def _load_spec(self, data: dict[str, Any], ind_ids: list[str], cat_ids: list[str], n_fw: int) -> Spec:
+        import tomli_w
+
+        try:
+            return loads_spec(tomli_w.dumps(data))
+        except SpecError as err:
+            raise WorkbookError(_relocate(err.problems, self.file, self.sheet, self.locator, ind_ids, cat_ids)) from None
+
+
+def _tiers(data: dict[str, Any]) -> list[dict[str, Any]]:
+    from perfrules.model import DEFAULT_TIERS
+
+    if "tiers" in data:
+        return list(data["tiers"])
+    return [{"name": t.name, "min": t.min, "max": t.max, "max_inclusive": t.max_inclusive, "aliases": t.aliases}
+            for t in DEFAULT_TIERS]  # fmt: skip
+
+
+def _match(name: str, candidates: list[dict[str, Any]]) -> str | None:
+    for c in candidates:
+        if c.get("name") == name:
+            return str(c["id"])
+    for c in candidates:
+        if _strip_suffix(str(c.get("name", ""))) == _strip_suffix(name):
+            return str(c["id"])
+    return None
+
+
+def _new_id(preferred: str | None, prefix: str, taken: set[str]) -> str:
+    if preferred is not None and preferred not in taken:
+        return preferred
+    n = 1
+    while f"{prefix}{n}" in taken:
+        n += 1
+    return f"{prefix}{n}"

@@ -1,0 +1,246 @@
+"""Writing the 自评表 workbook: the visible form, the hidden ``perfrules`` sheet, the blank template."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from perfrules._version import __version__
+from perfrules.core import Evaluation, evaluate
+from perfrules.interchange._cells import fits_number_cell, number_format, plain, visible, xml_safe_toml
+from perfrules.interchange._layout import (
+    BUDGET_HEADERS,
+    BUDGET_LABEL,
+    BUDGET_TOTAL,
+    COLUMNS,
+    HIDDEN_SHEET,
+    INDICATOR_HEADERS,
+    LAYOUT_VERSION,
+    SHEET,
+    SUBTOTAL_SUFFIX,
+    TITLE_LABEL,
+    TOTAL_LABEL,
+    UNIT_LABEL,
+    WIDTHS,
+    Cell,
+    Layout,
+    build_layout,
+)
+from perfrules.interchange._problems import openpyxl_module
+from perfrules.model import Actuals, Spec
+from perfrules.spec import dumps_actuals, dumps_spec
+
+FORMAT_ID = "perfrules-xlsx"
+CHUNK = 30000  # characters per hidden cell (a cell holds at most 32767)
+
+
+def write_workbook(spec: Spec, actuals: Actuals, path: str | os.PathLike[str], *,
+                   evaluation: Evaluation | None = None) -> Path:  # fmt: skip
+    """Write the evaluated 自评表 of ``spec`` and ``actuals`` to ``path`` (.xlsx), atomically.
+
+    The visible sheet ``自评表`` is the official layout, ready to submit; the
+    hidden sheet ``perfrules`` carries the spec and actuals as TOML, so that
+    :func:`read_workbook` gives back an equal spec and equal actuals. Pass
+    ``evaluation`` when you already have it (it must be the evaluation of these
+    two); otherwise it is computed.
+    """
+    ev = evaluation if evaluation is not None else evaluate(spec, actuals)
+    layout = build_layout(spec, actuals, ev)
+    openpyxl = openpyxl_module()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    _write_layout(ws, layout)
+    _write_hidden(wb, spec, actuals)
+    return _save(wb, Path(path))
+
+
+def _save(wb: Any, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _text(cell: Any, text: str) -> None:
+    cell.value = text
+    cell.data_type = "s"  # never a formula, even when the text starts with "="
+
+
+def _write_layout(ws: Any, layout: Layout) -> None:
+    styles = openpyxl_module().styles
+    thin = styles.Side(style="thin", color="000000")
+    border = styles.Border(left=thin, right=thin, top=thin, bottom=thin)
+    header_fill = styles.PatternFill("solid", fgColor="D9E1F2")
+    label_fill = styles.PatternFill("solid", fgColor="F2F2F2")
+    first, last = layout.table_rows
+    for row in range(3, last + 1):
+        for col in COLUMNS:
+            c = ws[f"{col}{row}"]
+            c.border = border
+            c.alignment = styles.Alignment(vertical="center", wrap_text=True)
+    for cell in layout.cells:
+        _put(ws, cell, styles, header_fill, label_fill)
+    for rng in layout.merges:
+        ws.merge_cells(rng)
+    for col, width in WIDTHS.items():
+        ws.column_dimensions[col].width = width
+    ws.row_dimensions[1].height = 30
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:2"
+
+
+def _put(ws: Any, cell: Cell, styles: Any, header_fill: Any, label_fill: Any) -> None:
+    c = ws[cell.ref]
+    value = cell.value
+    if isinstance(value, Decimal):
+        if fits_number_cell(value):
+            c.value = value
+            c.number_format = number_format(cell.places or 0, percent=cell.percent)
+        else:  # more digits than a numeric cell keeps: exact text
+            _text(c, plain(value * 100) + "%" if cell.percent else plain(value))
+        c.alignment = styles.Alignment(horizontal="right", vertical="center")
+    elif isinstance(value, str):
+        text = visible(value)
+        if text is not None:
+            _text(c, text)
+    if cell.role == "heading":
+        size = 16 if cell.ref == "A1" else 11
+        c.font = styles.Font(bold=cell.ref == "A1", size=size)
+        c.alignment = styles.Alignment(horizontal="center", vertical="center")
+    elif cell.role == "header":
+        c.font = styles.Font(bold=True)
+        c.fill = header_fill
+        c.alignment = styles.Alignment(horizontal="center", vertical="center", wrap_text=True)
+    elif cell.role == "label" or (cell.ref.startswith(("A", "B")) and cell.role == "input"):
+        c.font = styles.Font(bold=cell.role == "label")
+        c.fill = label_fill
+        c.alignment = styles.Alignment(horizontal="center", vertical="center", wrap_text=True)
+    elif cell.wrap:
+        c.alignment = styles.Alignment(vertical="center", wrap_text=True)
+
+
+def _write_hidden(wb: Any, spec: Spec, actuals: Actuals) -> None:
+    ws = wb.create_sheet(HIDDEN_SHEET)
+    ws.sheet_state = "hidden"
+    rows: list[tuple[str, str]] = [
+        ("format", FORMAT_ID),
+        ("layout", str(LAYOUT_VERSION)),
+        ("perfrules", __version__),
+        ("sheet", SHEET),
+        ("note", "Written by perfrules. The visible sheet is authoritative: a visible cell that differs from "
+                 "this sheet wins and is reported (docs/excel.md)."),
+    ]  # fmt: skip
+    fw = spec.framework
+    if fw is not None:
+        for key in ("id", "title", "file", "version", "reason"):
+            value = getattr(fw, key)
+            if value is not None:
+                rows.append((f"framework.{key}", value))
+    rows += _chunks("spec.toml", xml_safe_toml(dumps_spec(spec)))
+    rows += _chunks("actuals.toml", xml_safe_toml(dumps_actuals(actuals)))
+    for i, (key, value) in enumerate(rows, start=1):
+        _text(ws.cell(row=i, column=1), key)
+        if value != "":
+            _text(ws.cell(row=i, column=2), value)
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 100
+
+
+def _chunks(key: str, text: str) -> Iterable[tuple[str, str]]:
+    """One row per line of ``text``; a line longer than a cell continues on rows keyed ``key+``."""
+    for line in text.split("\n"):
+        yield key, line[:CHUNK]
+        for start in range(CHUNK, len(line), CHUNK):
+            yield key + "+", line[start : start + CHUNK]
+
+
+# ---------------------------------------------------------------------------
+# the blank template
+
+BLANK_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("产出指标", ("数量指标", "质量指标", "时效指标", "成本指标")),
+    ("效益指标", ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标")),
+    ("满意度指标", ("服务对象满意度指标",)),
+)
+BLANK_ROWS_PER_GROUP = 2
+BLANK_LINES = ("其中：基本支出", "项目支出")
+
+
+def blank_layout() -> Layout:
+    """The layout of the blank 自评表: headers and category labels, every value cell empty."""
+    cells: list[Cell] = []
+    merges: list[str] = []
+
+    def put(ref: str, value: str | None, role: str) -> None:
+        cells.append(Cell(ref=ref, value=value, role=role))  # type: ignore[arg-type]
+
+    put("A1", "部门整体支出绩效自评表", "heading")
+    merges.append("A1:J1")
+    put("A2", "（    年度）", "heading")
+    merges.append("A2:J2")
+    put("A3", TITLE_LABEL, "label")
+    merges += ["A3:B3", "C3:J3"]
+    put("A4", UNIT_LABEL, "label")
+    merges += ["A4:B4", "C4:J4"]
+    row = 5
+    put(f"A{row}", f"{BUDGET_LABEL}（万元）", "label")
+    merges.append(f"A{row}:B{row + 1 + len(BLANK_LINES)}")
+    for col, text in BUDGET_HEADERS.items():
+        put(f"{col}{row}", text, "header")
+    row += 1
+    put(f"C{row}", BUDGET_TOTAL, "label")
+    for name in BLANK_LINES:
+        row += 1
+        put(f"C{row}", name, "input")
+    row += 1
+    for col, text in INDICATOR_HEADERS.items():
+        put(f"{col}{row}", text, "header")
+    merges.append(f"I{row}:J{row}")
+    for top, subs in BLANK_GROUPS:
+        top_start = row + 1
+        for sub in subs:
+            start = row + 1
+            put(f"B{start}", sub, "input")
+            row += BLANK_ROWS_PER_GROUP
+            merges.append(f"B{start}:B{row}")
+            merges += [f"I{r}:J{r}" for r in range(start, row + 1)]
+        put(f"A{top_start}", top, "input")
+        merges.append(f"A{top_start}:A{row}")
+        row += 1
+        put(f"A{row}", f"{top}{SUBTOTAL_SUFFIX}", "info")
+        merges += [f"A{row}:E{row}", f"H{row}:J{row}"]
+    row += 1
+    put(f"A{row}", TOTAL_LABEL, "label")
+    merges += [f"A{row}:E{row}", f"H{row}:J{row}"]
+    put(f"H{row}", "自评等级：", "info")
+    return Layout(cells=tuple(cells), merges=tuple(merges), table_rows=(5, row))
+
+
+def blank_template(path: str | os.PathLike[str]) -> Path:
+    """Write the blank 自评表 (部门整体支出 layout, the national 二级 categories, two empty rows each) to ``path``.
+
+    Fill it in Excel and import it with ``read_workbook(path, framework=...)``:
+    empty rows are skipped, the category names may be changed, rows may be added
+    (keep 一级/二级 merged over their rows). No hidden sheet.
+    """
+    openpyxl = openpyxl_module()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    _write_layout(ws, blank_layout())
+    return _save(wb, Path(path))
