@@ -3,7 +3,12 @@
 Exit codes: 0 success, 2 bad input (spec, actuals or arguments), 1 internal error;
 ``lint --strict`` also exits 1 when there is a warning-level finding; ``test``
 exits 1 when a golden case fails (2 when a case file or what it names is bad);
-``diff`` exits 2 when a unit's actuals do not load or fit one of the specs.
+``diff`` exits 2 when a unit's actuals do not load or fit one of the specs;
+``import`` exits 1 when the form's declared scores (得分, 执行率, 小计, 总分, 等级)
+disagree with the computed ones (spec.toml and actuals.toml are written all the
+same) and 2 when the workbook cannot be read (every problem at its sheet!cell)
+or openpyxl is missing (install ``perfrules[xlsx]``); ``export`` exits 2 on bad
+input, ``--to xlsx`` without ``-o``, or a missing optional dependency.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from rich.console import Console
 from perfrules._errors import Lang, Problem, SpecError
 from perfrules._suggest import suggest
 from perfrules._version import __version__
+from perfrules.cli._interchange import ExtraMissing, add_parsers, run_export, run_import
 from perfrules.core import evaluate, to_document
 from perfrules.core._document import to_json
 from perfrules.golden import CASE_SUFFIX, EditError, run_paths, update_files
@@ -119,6 +125,7 @@ def _build_parser() -> _Parser:
     df.add_argument("--format", choices=("table", "json"), default="table")
     df.add_argument("--all-rows", action="store_true", help="table: list unchanged rows too")
     common(df)
+    add_parsers(sub, common)  # import, export (perfrules/cli/_interchange.py)
     return p
 
 
@@ -172,7 +179,7 @@ def _load(spec_path: Path, actuals_path: Path | None) -> tuple[Spec, Actuals | N
 def _run(argv: Sequence[str] | None) -> int:
     args = _build_parser().parse_args(argv)
     if args.command is None:
-        raise _UsageError("choose a command: check, evaluate, explain, lint, test or diff (see --help)")
+        raise _UsageError("choose a command: check, evaluate, explain, lint, test, diff, import or export (see --help)")
     lang: Lang = args.lang
     out = _console(sys.stdout, args.width)
 
@@ -215,6 +222,12 @@ def _run(argv: Sequence[str] | None) -> int:
 
     if args.command == "diff":
         return _diff(args, lang, out)
+
+    if args.command == "import":
+        return run_import(args, lang, out, _console(sys.stderr))
+
+    if args.command == "export":
+        return run_export(args, lang, out)
 
     # explain
     parts: list[str] = args.args
@@ -329,6 +342,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _UsageError as exc:
         err.print(f"perfrules: {'参数错误' if lang == 'zh' else 'usage error'}: {exc}", markup=False)
         err.print("perfrules --help", style="dim")
+        return EXIT_INPUT
+    except ExtraMissing as exc:
+        err.print(f"perfrules: {exc}", markup=False)
         return EXIT_INPUT
     except SystemExit as exc:  # --help / --version
         return int(exc.code) if isinstance(exc.code, int) else EXIT_OK
