@@ -157,3 +157,13 @@ def test_chart_with_nothing_lost_has_only_zero_bars(seed: perfrules.Evaluation) 
     assert be is not None
     full = attrs.evolve(seed, budget_execution=attrs.evolve(be, score=be.weight))
     assert set(_bars(to_html(full)).values()) == {0}
+
+
+def test_long_category_names_are_shortened_on_the_chart_only(seed: perfrules.Evaluation) -> None:
+    long_name = "产出指标" * 10
+    cats = tuple(attrs.evolve(c, name=long_name) if c.id == "output" else c for c in seed.categories)
+    page = to_html(attrs.evolve(seed, categories=cats))
+    svg = page[page.index("<svg"): page.index("</svg>")]
+    assert f">{'产出指标' * 3}产出…</text>" in svg  # 14 CJK characters and the ellipsis fit the label width
+    assert f"<title>{long_name}：未扣分</title>" in svg  # the full name is the row's tooltip
+    assert f"<td>{long_name}</td>" in page  # and is in the table under the chart

@@ -173,3 +173,9 @@ def test_english_narrative(seed_evaluation: perfrules.Evaluation) -> None:
     assert "Reason for deduction: execution rate 94.48% is below 100%" in text
     assert "grade 优." in text
     assert "分值" not in text and "得分" not in text
+
+
+def test_docs_show_the_seed_narrative_as_generated(seed_evaluation: perfrules.Evaluation) -> None:
+    doc = (ROOT / "docs" / "reports.md").read_text(encoding="utf-8")
+    block = doc.split("### The narrative of the seed\n\n```text\n", 1)[1].split("\n```", 1)[0]
+    assert block + "\n" == to_narrative(seed_evaluation)

@@ -8,6 +8,7 @@ half-up to 0.01 px; no float is involved.
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 from html import escape
@@ -27,7 +28,8 @@ BAR_HEIGHT = 18  # px
 PAD = 8  # px above the first and below the last row
 VALUE_WIDTH = 130  # px right of the bars for the points lost
 WIDTH = LABEL_WIDTH + BAR_MAX + VALUE_WIDTH
-_LABEL_CHARS = 14  # longer names are shortened on the chart (the full name is its tooltip and in the table)
+_LABEL_UNITS = 30  # label width in half-width units (a CJK character is 2); longer names are shortened on the
+# chart, the full name is the row's tooltip and is in the table under the chart
 
 
 @attrs.frozen(kw_only=True)
@@ -59,8 +61,21 @@ def loss_bars(ev: Evaluation, lang: Lang = "zh") -> tuple[Bar, ...]:
     return tuple(bars)
 
 
+def _units(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
 def _short(label: str) -> str:
-    return label if len(label) <= _LABEL_CHARS else label[: _LABEL_CHARS - 1] + "…"
+    """The label as it fits left of the bars: cut with ``…`` beyond ``_LABEL_UNITS``."""
+    if sum(map(_units, label)) <= _LABEL_UNITS:
+        return label
+    out, used = "", 0
+    for ch in label:
+        if used + _units(ch) > _LABEL_UNITS - 1:
+            break
+        out += ch
+        used += _units(ch)
+    return out + "…"
 
 
 def chart_svg(ev: Evaluation, lang: Lang = "zh") -> str:
