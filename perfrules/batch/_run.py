@@ -204,12 +204,12 @@ def _units(table: Table, block_rows: int) -> Iterator[_Pending]:
                 return _Pending(unit_rows, skip=True)
             reported.add(current)
             resume = table.strays[current]
-            return _Pending(unit_rows, (unit_rows.problem(
-                "not-contiguous",
+            return _Pending(unit_rows, (table_problem(
+                "not-contiguous", table.file,
                 f"the rows of unit {current!r} are not contiguous: rows {rows[0]}–{rows[-1]}, then again from row "
                 f"{resume}; keep each unit's rows together",
                 f"单位“{current}”的行不连续：第{rows[0]}—{rows[-1]}行之后，又从第{resume}行起出现；同一单位的行须相邻",
-                column="unit",
+                row=resume, column=table.header["unit"], column_name="unit",
             ),))  # fmt: skip
         if not current:
             return _Pending(unit_rows, (unit_rows.problem("missing-unit", "the row has no unit id",

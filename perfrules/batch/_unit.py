@@ -98,6 +98,12 @@ class Bases:
         self._refs: dict[str, Base] = {}
         self._files: dict[tuple[str, str], tuple[dict[str, Any] | None, SourceMap | None, SpecError | None]] = {}
         self._probes: dict[tuple[str, int | None], tuple[dict[str, Any], Spec | None, list[Problem]]] = {}
+        self._templates: dict[tuple[str, int | None], dict[tuple[str | None, str | None], str]] = {}
+
+    def templates(self, ref: str, year: int | None) -> dict[tuple[str | None, str | None], str]:
+        """The base's template categories (no weight): (parent id, name) → id."""
+        self.probe(ref, year)
+        return self._templates[(ref, year)]
 
     # reading framework and base files (cached; a base without [framework] reads as one)
     def read(self, path: Path, display: str) -> tuple[dict[str, Any], SourceMap]:
@@ -129,7 +135,7 @@ class Bases:
     def _lookup(self, ref: str) -> Base:
         if not ref:
             return Base("none")
-        path = self.folder / ref
+        path = Path(os.path.normpath(self.folder / ref))
         is_path = ref.endswith(".toml") or "/" in ref or "\\" in ref or ref.startswith(".") or path.is_dir()
         if not is_path:
             return Base("framework", ref=ref)  # a framework id, looked up from the table's folder
@@ -163,8 +169,22 @@ class Bases:
             data: dict[str, Any] = {"extends": ref}
             if year is not None:
                 data["meta"] = {"year": year}
-            res = resolve(data, SourceMap(self.file), read=self.read, structural=_structural)
-            flat = res.data if not res.fatal else {}
+            read: list[dict[str, Any]] = []
+
+            def reading(path: Path, display: str) -> tuple[dict[str, Any], SourceMap]:
+                got = self.read(path, display)
+                read.append(got[0])
+                return got
+
+            res = resolve(data, SourceMap(self.file), read=reading, structural=_structural)
+            templates = {(c.get("parent"), c.get("name")): c["id"] for d in read for c in d.get("categories") or []
+                         if isinstance(c, dict) and "weight" not in c and isinstance(c.get("id"), str)}  # fmt: skip
+            self._templates[key] = templates
+            flat = dict(res.data) if not res.fatal else {}
+            if isinstance(flat.get("meta"), dict):  # only what the base defines, not the probe's own year
+                origins = res.source.origins
+                flat["meta"] = {k: v for k, v in flat["meta"].items()
+                                if (hit := origins.get(("meta", k))) is not None and hit[0].framework is not None}  # fmt: skip
             problems = list(res.problems) if res.fatal else [p for p in res.problems if p.file != self.file]
             self._probes[key] = (flat, _placeholder_spec(flat, ref, year) if not res.fatal else None, problems)
         return self._probes[key]
@@ -430,8 +450,10 @@ def _spec_data(b: _Builder, prepared: Prepared, bases: Bases, indicator_rows: li
     rows = prepared.rows
     base = prepared.base
     flat: dict[str, Any] = {}
+    templates: dict[tuple[str | None, str | None], str] = {}
     if base.ref is not None:
         flat, _, _ = bases.probe(base.ref, prepared.year)
+        templates = bases.templates(base.ref, prepared.year)
     base_meta: dict[str, Any] = flat.get("meta") or {}
     base_cats: list[dict[str, Any]] = [c for c in flat.get("categories") or [] if isinstance(c, dict)]
     by_name_top = {c.get("name"): c for c in base_cats if not c.get("parent")}
@@ -506,12 +528,17 @@ def _spec_data(b: _Builder, prepared: Prepared, bases: Bases, indicator_rows: li
         leaf = top_id
         if sub_name:
             sub = next((c for c in base_cats if c.get("parent") == top_id and sub_name in (c.get("name"), c.get("id"))), None)
-            leaf = sub["id"] if sub is not None else f"{top_id}.{sub_name}"
-            if sub is None and leaf not in new_cats:
-                new_cats[leaf] = {"id": leaf, "name": sub_name, "parent": top_id}
-                cat_rows[leaf] = (i, "subcategory")
-            elif sub is not None and "weight" not in sub:
+            template = templates.get((top_id, sub_name))
+            if sub is not None:
+                leaf = sub["id"]
+            elif template is not None:  # a framework template: the unit gives it its weight by an override
+                leaf = template
                 template_weights.setdefault(leaf, Decimal(0))
+            else:
+                leaf = f"{top_id}.{sub_name}"
+                if leaf not in new_cats:
+                    new_cats[leaf] = {"id": leaf, "name": sub_name, "parent": top_id}
+                    cat_rows[leaf] = (i, "subcategory")
         ind["category"] = leaf
         b.at((*path, "category"), i, "subcategory" if sub_name else "category")
         _indicator_fields(b, rows, i, path, ind, sums, template_weights, (leaf, top_id))
@@ -529,6 +556,9 @@ def _spec_data(b: _Builder, prepared: Prepared, bases: Bases, indicator_rows: li
         data["categories"] = categories
     if template_weights:
         data.setdefault("overrides", {})["categories"] = [{"id": cid, "weight": w} for cid, w in template_weights.items()]
+        for k, cid in enumerate(template_weights):
+            i = next(n for n, ind in zip(indicator_rows, indicators, strict=False) if ind.get("category") == cid)
+            b.at(("overrides", "categories", k), i, "subcategory")
     data["indicators"] = indicators
     b.at(("indicators",), 0, "indicator")
     return data
@@ -651,9 +681,10 @@ def build(prepared: Prepared, bases: Bases) -> tuple[Spec, Actuals]:
             actuals = _structure(actuals_data, Actuals, source, lambda a: validate_actuals(checked, a))
         except SpecError as err:
             problems += err.problems
-    all_problems = _relocate([*problems, *spec_problems], rows, columns, seen)
-    if all_problems:
-        raise SpecError(_dedupe(all_problems))
+    own = _relocate(problems, rows, columns, seen)
+    loaded = _relocate(spec_problems, rows, columns, seen)
+    if own or loaded:  # the table's own problems first: a loader problem may only follow from one of them
+        raise SpecError(_dedupe(own) + [p for p in _dedupe(loaded) if p not in own])
     assert spec is not None and actuals is not None
     return spec, actuals
 
@@ -667,4 +698,4 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
         if key not in seen:
             seen.add(key)
             out.append(p)
-    return sorted(out, key=lambda p: (p.file != problems[0].file, p.line or 0, p.column or 0))
+    return sorted(out, key=lambda p: (p.file != problems[0].file, p.line or 0, p.column or 0)) if out else out
