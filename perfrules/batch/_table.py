@@ -68,7 +68,7 @@ _ALIAS: dict[str, str] = {
 CSV_SUFFIX = ".csv"
 PARQUET_SUFFIXES = (".parquet", ".pq")
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 def parse_number(text: str) -> Decimal | None:

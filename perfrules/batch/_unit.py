@@ -698,4 +698,4 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
         if key not in seen:
             seen.add(key)
             out.append(p)
-    return sorted(out, key=lambda p: (p.file != problems[0].file, p.line or 0, p.column or 0)) if out else out
+    return sorted(out, key=lambda p: (p.file != problems[0].file, p.line or 0)) if out else out

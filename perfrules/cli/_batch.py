@@ -48,7 +48,7 @@ def add_parser(subparsers: Any, common: Callable[[argparse.ArgumentParser], None
 
 
 def _err(lang: Lang) -> Console:
-    return Console(file=sys.stderr, highlight=False, soft_wrap=False)
+    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
 
 
 def run(args: argparse.Namespace, out_console: Console) -> int:
