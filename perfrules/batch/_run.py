@@ -344,7 +344,7 @@ def _score_chunk(table: Table, chunk: list[_Pending], bases: Bases, scorer: Chun
 def _scored_chunks(table: Table, *, engine: str, chunk_units: int, audit: bool,
                    on_unit: Callable[[str, Evaluation | None, tuple[Problem, ...]], None] | None) -> Iterator[_Scored]:  # fmt: skip
     scorer = vector_scorer(engine)
-    if audit and engine != "vector":
+    if audit:
         scorer = None  # the audit needs every unit's Evaluation: the pure path makes it
     bases = Bases(table.folder, table.file)
     first = 0
