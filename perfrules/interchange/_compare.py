@@ -13,6 +13,7 @@ from rich.text import Text
 
 from perfrules._errors import Lang
 from perfrules.core import Evaluation
+from perfrules.interchange._cells import visible
 from perfrules.interchange._model import DeclaredKind, DeclaredScore, ImportedForm
 from perfrules.model import format_decimal
 
@@ -61,7 +62,7 @@ def compare_declared(form: ImportedForm, evaluation: Evaluation) -> tuple[Disagr
 
 def _compare_one(d: DeclaredScore, ev: Evaluation) -> Disagreement | None:
     if d.kind == "grade":
-        if d.text is None or d.text == ev.grade:
+        if d.text is None or d.text == visible(ev.grade):  # as a cell holds it
             return None
         return Disagreement(cell=d.cell, kind=d.kind, subject=d.subject, label=d.label, declared=d.text,
                             computed=ev.grade, difference=None)  # fmt: skip

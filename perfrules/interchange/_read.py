@@ -39,6 +39,7 @@ from perfrules.model import (
     IndicatorActual,
     Kind,
     Spec,
+    format_decimal,
 )
 from perfrules.spec import loads_actuals, loads_spec
 
@@ -298,7 +299,7 @@ class _Hidden:
             where = f"{self.sheet.name}!{c.ref}"
             if kind == "grade":
                 text = self.sheet.text(row, col)
-                grade = text[len(GRADE_PREFIX):].strip() if text and text.startswith(GRADE_PREFIX) else text
+                grade = text[len(GRADE_PREFIX):] if text and text.startswith(GRADE_PREFIX) else text
                 out.append(DeclaredScore(kind=kind, subject=subject, label=label, cell=where, text=grade or None))
                 continue
             try:
@@ -483,8 +484,7 @@ def _read_actual(ind: Indicator, act: IndicatorActual, seen: str | None, spec: S
 
 
 def _plain_text(value: Decimal, unit: str) -> str:
-    from perfrules.model import format_decimal
-
+    """``408期``: what the form shows for a value without wording (the wording is then not kept)."""
     return format_decimal(value) + unit
 
 
@@ -831,12 +831,23 @@ class _HandFilled:
                 self.problems.at(row, cols["actual"], "not-a-number", exc.en, exc.zh)
                 ok = False
         note = self.sheet.text(row, cols["note"]) if "note" in cols else None
+        actual_text = self.sheet.text(row, cols["actual"])
+        if target is not None and target.target is not None and actual_numeric is None and ok:
+            if actual_text is None:
+                self.problems.at(row, cols["actual"], "actual-missing", "实际完成值 is empty", "实际完成值为空")
+                ok = False
+            else:
+                try:
+                    actual_numeric = read_number_with_unit(actual_text, target.target.unit)
+                except ReadError as exc:
+                    self.problems.at(row, cols["actual"], "actual-unreadable", exc.en, exc.zh)
+                    ok = False
         if not ok:
             return None
         assert l1 is not None and name is not None and weight is not None and target is not None
         return _Row(row=row, l1=l1, l1_cell=self.sheet.where(row, cols["l1"]), l2=l2,
                     l2_cell=self.sheet.where(row, cols["l2"]) if l2 else None, name=name, target=target,
-                    weight=weight, declared=declared, actual_text=self.sheet.text(row, cols["actual"]),
+                    weight=weight, declared=declared, actual_text=actual_text,
                     actual_numeric=actual_numeric, note=note)  # fmt: skip
 
     # -- the spec on the framework ------------------------------------------
@@ -999,18 +1010,12 @@ class _HandFilled:
                 self.problems.at(*cell, "tier-unknown", f"declared score {declared} fits no tier of a {weight}-point indicator",
                                  f"填报得分 {declared} 不属于分值为 {weight} 的指标的任何档次")  # fmt: skip
             return None
-        unit = r.target.target.unit
-        if r.actual_numeric is not None:
-            return attrs.evolve(act, value=r.actual_numeric)
-        if r.actual_text is None:
-            self.problems.at(*cell, "actual-missing", "实际完成值 is empty", "实际完成值为空")
-            return None
-        try:
-            value = read_number_with_unit(r.actual_text, unit)
-        except ReadError as exc:
-            self.problems.at(*cell, "actual-unreadable", exc.en, exc.zh)
-            return None
-        return attrs.evolve(act, value=value, text=r.actual_text)
+        value = r.actual_numeric  # read with the row (a quantitative actual is a number with the target's unit)
+        assert value is not None
+        if r.actual_text is None or isinstance(self.sheet.raw(r.row, self._col("actual", 5)), int | float):
+            return attrs.evolve(act, value=value)  # a numeric cell: no wording
+        keep = r.actual_text != _plain_text(value, r.target.target.unit)
+        return attrs.evolve(act, value=value, text=r.actual_text if keep else None)
 
     def _check_weights(self, categories: list[dict[str, Any]], weights: dict[str, Decimal], fw_cats: set[str],
                        cells_of: dict[str, tuple[int, int]]) -> None:  # fmt: skip
