@@ -130,10 +130,9 @@ def validate_spec(spec: Spec) -> list[Problem]:
         _check_indicator_target(c, spec, i)
         if ind.method is not None:
             _check_method_params(c, spec, ind.method, ind.weight, (*path, "method"), ind.target)
-        if ind.round_to is None:
-            _check_precision(c, (*path, "weight"), ind.weight, spec.rounding.score, "rounding.score")
-        elif spec.policy.weight_precision is WeightPrecision.ERROR:
-            _check_precision(c, (*path, "weight"), ind.weight, ind.round_to, "round_to")
+        if spec.policy.weight_precision is WeightPrecision.ERROR:
+            quantum, what = (spec.rounding.score, "rounding.score") if ind.round_to is None else (ind.round_to, "round_to")
+            _check_precision(c, (*path, "weight"), ind.weight, quantum, what)
         if ind.round_to is not None and (ind.round_to <= 0 or not _is_power_of_ten(ind.round_to)):
             c.add("rounding", (*path, "round_to"),
                   en=f"round_to must be a positive power of ten (1, 0.1, 0.01, …), not {show_dec(ind.round_to)}",

@@ -1,0 +1,894 @@
+"""The exact vectorised path: a chunk of units scored with NumPy integer arithmetic, identical to the core.
+
+:func:`score_chunk` takes a :class:`~perfrules.batch.Chunk` and returns a
+:class:`~perfrules.batch.ChunkResult` for every unit it can score *exactly as*
+``perfrules.evaluate`` would, and lists the others as unscored (the runner
+then scores them on the pure path, which also reports bad input). How:
+
+1. **Parse** every numeric column once, vectorised (pyarrow): a cell is
+   accepted only when it is a plain non-negative decimal (``0``, ``12.5``;
+   at most 12 integer digits and 6 decimals) and becomes an integer at the
+   column's scale (``12.5`` at scale 2 is ``1250``) — never a float.
+2. **Group** units by shape: the same base (or spec), the same indicator ids,
+   categories, methods, comparators, units and precisions in the same order,
+   and whether a budget is given.
+3. For each group, **build one prototype** unit with the pure path
+   (``Chunk.build``: the same loader and validator as a spec file) and read
+   the rules off it: each indicator's method, comparator, quantum, the
+   policy, tiers, grades and the budget row. A group whose spec uses anything
+   the kernel does not do (band tables, derived rates, the overshoot
+   deduction, …) goes to the pure path whole.
+4. **Check** every unit of the group against what validation would check of
+   its own numbers (weights on their score precision, categories adding up to
+   the declared total, tiers admitting a score, actuals present, targets and
+   step sizes positive, …); a unit that fails any check goes to the pure path,
+   which reports it. Only the checked domain is vectorised.
+5. **Score** with :mod:`perfrules.batch._kernel`: exact integer formulas,
+   ``w·a/t`` formed before one half-up rounding per indicator, Decimal
+   string forms of every result reproduced digit for digit (``"99.00"``,
+   ``"9"``).
+
+Identity with the per-unit evaluator is a tested property
+(tests/test_batch_vector.py, hypothesis over generated batches).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from perfrules._errors import SpecError
+from perfrules.batch import _kernel as K
+from perfrules.batch._chunk import CATEGORY_COLUMNS, INDICATOR_COLUMNS, UNIT_COLUMNS, Chunk, ChunkResult
+from perfrules.model import (
+    Actuals,
+    Comparator,
+    EqualAbove,
+    ExecutionBase,
+    ExecutionPolicy,
+    InverseRatio,
+    LinearOvershoot,
+    NegativeRule,
+    PerOccurrence,
+    QualitativeDefault,
+    RateTimesWeight,
+    Ratio,
+    Spec,
+    StepDeduction,
+    WeightPrecision,
+)
+
+MAX_INT_DIGITS, MAX_PLACES = 12, 6
+_CANONICAL = rf"^(0|[1-9][0-9]{{0,{MAX_INT_DIGITS - 1}}})(\.[0-9]{{1,{MAX_PLACES}}})?$"
+NUMERIC = ("weight", "target", "actual", "per", "deduct", "budget", "spent")
+# columns whose text is part of a unit's shape (what the prototype's rules are read from)
+SHAPE = ("indicator", "category", "subcategory", "method", "comparator", "target_unit", "round_to", "partial")
+# columns the kernel never handles: a non-empty cell sends its unit to the pure path
+UNSUPPORTED = ("score", "not_applicable", "amount", "initial")
+BUDGET_ROW = "budget_execution"  # the indicator id of the 预算执行率 row in the indicators table (as _run writes it)
+_CMP = {Comparator.GE: "ge", Comparator.GT: "gt", Comparator.LE: "le", Comparator.LT: "lt", Comparator.EQ: "eq"}
+
+IntArray = npt.NDArray[Any]
+BoolArray = npt.NDArray[np.bool_]
+
+
+class Unsupported(Exception):
+    """A group's spec uses something the kernel does not do: the group goes to the pure path."""
+
+
+# ---------------------------------------------------------------------------
+# 1. parsing
+
+
+def arrow_strings(col: Sequence[str]) -> pa.Array:
+    """A column of cell texts as a pyarrow string array (no copy when the chunk already holds one)."""
+    arr = getattr(col, "arrow", None)
+    if arr is None:
+        arr = col if isinstance(col, (pa.Array, pa.ChunkedArray)) else pa.array(col, type=pa.string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.null_count:
+        arr = pc.fill_null(arr, "")
+    return arr
+
+
+def _np(arr: pa.Array) -> npt.NDArray[Any]:
+    return np.asarray(arr.to_numpy(zero_copy_only=False))
+
+
+@attrs.frozen(eq=False)
+class Numbers:
+    """A parsed numeric column: ``value`` = the number × 10^scale (int64), where ``ok``."""
+
+    value: IntArray
+    ok: BoolArray  # a plain non-negative decimal the kernel accepts
+    empty: BoolArray
+    places: IntArray  # decimals as written (0 for "12"), per row
+    scale: int
+
+
+def parse(texts: pa.Array) -> Numbers:
+    """Exact integers from decimal texts, vectorised; anything else is not ``ok`` (the pure path judges it).
+
+    Fast path: Arrow's exact string → decimal128 cast over the whole column
+    at the column's largest number of places (never through float), after
+    ruling out what Arrow accepts but the table format does not (exponents,
+    whitespace). If the cast rejects any cell, the column is checked cell by
+    cell with the table format's regular expression first.
+    """
+    n = len(texts)
+    length = _np(pc.binary_length(texts)).astype(np.int64)
+    empty = length == 0
+    dot = _np(pc.find_substring(texts, ".")).astype(np.int64)
+    places = np.where(dot >= 0, length - dot - 1, 0)
+    odd = _np(pc.or_(pc.match_substring(texts, "e", ignore_case=True), pc.match_substring(texts, " ")))
+    ok = ~empty & ~odd.astype(bool) & (places <= MAX_PLACES) & (length <= MAX_INT_DIGITS + MAX_PLACES + 2)
+    try:
+        dec, scale = _cast(texts, ok, places)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        ok &= _np(pc.match_substring_regex(texts, _CANONICAL)).astype(bool)
+        dec, scale = _cast(texts, ok, places)
+    words = np.frombuffer(dec.buffers()[1], dtype=np.int64, count=2 * n, offset=dec.offset * 16).reshape(n, 2)
+    value = words[:, 0].copy()
+    ok &= (words[:, 1] == 0) & (value >= 0)  # non-negative and inside int64
+    return Numbers(np.where(ok, value, 0), ok, empty, np.where(ok, places, 0), scale)
+
+
+def _cast(texts: pa.Array, ok: BoolArray, places: IntArray) -> tuple[pa.Array, int]:
+    scale = int(places[ok].max()) if ok.any() else 0
+    clean = pc.if_else(pa.array(ok), texts, pa.scalar("0")) if not ok.all() else texts
+    return pc.cast(clean, pa.decimal128(38, scale)), scale
+
+
+# ---------------------------------------------------------------------------
+# decimal text, digit for digit as str(Decimal) writes it
+
+
+def fmt(values: IntArray, places: int) -> npt.NDArray[np.object_]:
+    """``str(Decimal)`` of value × 10^-places for each element (places 0..6; plain notation)."""
+    if values.dtype == object:
+        return np.array([_fmt1(int(v), places) for v in values.tolist()], dtype=object)
+    v = np.ascontiguousarray(values, dtype=np.int64)
+    words = np.empty((len(v), 2), dtype=np.int64)
+    words[:, 0] = v
+    words[:, 1] = v >> 63
+    arr = pa.Array.from_buffers(pa.decimal128(38, places), len(v), [None, pa.py_buffer(words)])
+    return np.asarray(pc.cast(arr, pa.string()).to_numpy(zero_copy_only=False), dtype=object)
+
+
+def fmt_places(values: IntArray, places: IntArray, scale: int) -> npt.NDArray[np.object_]:
+    """Like :func:`fmt` with a per-element number of places; ``values`` are at ``scale`` (≥ every place)."""
+    out = np.empty(len(values), dtype=object)
+    for p in np.flatnonzero(np.bincount(places, minlength=1)).tolist():
+        sel = places == p
+        out[sel] = fmt(values[sel] // (10 ** (scale - p)), int(p))
+    return out
+
+
+def _fmt1(v: int, places: int) -> str:
+    return str(Decimal(v).scaleb(-places))
+
+
+# ---------------------------------------------------------------------------
+# 3. the rules of a group, read off its prototype
+
+
+@attrs.frozen(eq=False)
+class Slot:
+    """One indicator position of a group."""
+
+    id: str
+    row: int  # offset of its row inside the unit's rows
+    rule: K.Rule
+    leaf: str  # its category id
+    weight: Decimal | None  # a spec-declared weight (spec-referencing units), else None: the table's
+    target: Decimal | None
+    per: Decimal | None
+    deduct: Decimal | None
+    percent_unit: bool
+    warn: bool  # overshoot warnings apply (positive or exact, target > 0 checked per unit)
+
+
+@attrs.frozen(eq=False)
+class CatPlan:
+    id: str
+    name: str
+    level: int
+    parent: str | None
+    slots: tuple[int, ...]  # slot indices it sums (a 一级 with 二级 children: all of theirs)
+    weight: Decimal | None  # declared (spec-referencing units) or None: Σ of the unit's weights
+
+
+@attrs.frozen(eq=False)
+class Plan:
+    spec: Spec
+    slots: tuple[Slot, ...]
+    cats: tuple[CatPlan, ...]
+    tops: tuple[int, ...]  # indices into cats of the 一级 categories
+    inline: bool
+    budget: tuple[Decimal, int] | None  # (weight, places) of the 预算执行率 row when it is scored
+    tiers: dict[str, int]
+    tier_bounds: tuple[tuple[Fraction, Fraction, bool], ...]
+    total_places: int
+    grades: tuple[tuple[str, Decimal], ...]
+
+
+def _places(q: Decimal) -> int:
+    """n for a quantum 10^-n (0 ≤ n ≤ 6), else Unsupported."""
+    t = q.normalize().as_tuple()
+    if t.digits != (1,) or not isinstance(t.exponent, int) or not -MAX_PLACES <= t.exponent <= 0 or t.sign:
+        raise Unsupported(f"quantum {q}")
+    # Decimal("1") and Decimal("1.00") both quantise whole points; the core keeps the written exponent
+    exp = q.as_tuple().exponent
+    assert isinstance(exp, int)
+    if q.as_tuple().digits != (1,) and q != Decimal(1).scaleb(exp):
+        raise Unsupported(f"quantum {q} written with trailing zeros")
+    return -exp
+
+
+def plan_of(spec: Spec, order: dict[str, int], inline: bool, has_budget: bool) -> Plan:
+    """The kernel's view of ``spec``; ``order`` maps indicator ids to row offsets in the unit."""
+    pol = spec.policy
+    if pol.overshoot_deduction is not None:
+        raise Unsupported("overshoot deduction")
+    if pol.qualitative_default is not QualitativeDefault.TIER_TOP:
+        raise Unsupported("qualitative_default")
+    rounding = spec.rounding
+    slots: list[Slot] = []
+    for ind in spec.indicators:
+        if ind.derive is not None:
+            raise Unsupported("derived indicator")
+        places = _places(ind.score_quantum(rounding.score))
+        if ind.id not in order:
+            raise Unsupported("indicator without a row")
+        common: dict[str, Any] = {"id": ind.id, "row": order[ind.id], "leaf": ind.category,
+                  "weight": None if inline else ind.weight}  # fmt: skip
+        if ind.is_qualitative:
+            slots.append(Slot(rule=K.Rule(kind="tier", cmp="eq", places=places), target=None, per=None, deduct=None,
+                              percent_unit=False, warn=False, **common))  # fmt: skip
+            continue
+        t = ind.target
+        assert t is not None
+        m = ind.method
+        direction = t.comparator.direction
+        per = deduct = None
+        partial = "floor"
+        kind: K.Kind
+        if isinstance(m, StepDeduction):
+            kind, per, deduct, partial = "step", m.per, m.deduct, m.partial.value
+        elif isinstance(m, RateTimesWeight):
+            kind = "rate"
+        elif isinstance(m, PerOccurrence):
+            kind, deduct = "per_occurrence", m.deduct
+        elif isinstance(m, InverseRatio) or (
+            (m is None or isinstance(m, Ratio)) and direction == "negative" and pol.negative is NegativeRule.INVERSE_RATIO
+        ):
+            kind = "inverse"
+        elif isinstance(m, LinearOvershoot) or (m is None or isinstance(m, Ratio)) and direction == "negative":
+            kind = "linear"
+        elif m is None or isinstance(m, Ratio):
+            if direction == "positive":
+                kind = "ratio"
+            else:
+                kind = "equal_full" if pol.equal_above is EqualAbove.FULL else "equal_inverse"
+        else:
+            raise Unsupported(f"method {m.name}")
+        if kind in ("inverse", "linear") and direction != "negative":
+            raise Unsupported("negative-only method on another target")
+        slots.append(Slot(
+            rule=K.Rule(kind=kind, cmp=_CMP[t.comparator], places=places, percent=t.unit == "%",  # type: ignore[arg-type]
+                        partial=partial),  # type: ignore[arg-type]
+            target=None if inline else t.value, per=per if not inline else None,
+            deduct=deduct if not inline else None, percent_unit=t.unit == "%",
+            warn=pol.overshoot_warning is not None and direction in ("positive", "equal"), **common,
+        ))  # fmt: skip
+    index = {s.id: k for k, s in enumerate(slots)}
+    members: dict[str, list[int]] = {}
+    for k, ind in enumerate(spec.indicators):
+        members.setdefault(ind.category, []).append(k)
+    ordered = []
+    for top in (c for c in spec.categories if c.parent is None):
+        ordered.append(top)
+        ordered.extend(c for c in spec.categories if c.parent == top.id)
+    cats: list[CatPlan] = []
+    for c in ordered:
+        kids = [k.id for k in spec.categories if k.parent == c.id]
+        mine = sorted(i for cid in ([c.id, *kids] if kids else [c.id]) for i in members.get(cid, []))
+        cats.append(CatPlan(id=c.id, name=c.name, level=1 if c.parent is None else 2, parent=c.parent,
+                            slots=tuple(mine), weight=None if inline else c.weight))  # fmt: skip
+    del index
+    budget = None
+    be = spec.budget_execution
+    if has_budget:
+        if be is None:
+            raise Unsupported("budget without a budget-execution row")
+        if be.method is not None or be.base is not ExecutionBase.FULL_YEAR:
+            raise Unsupported("budget method or base")
+        places = 0 if be.policy is ExecutionPolicy.ROUND_WHOLE else _places(rounding.score)
+        budget = (be.weight, places)
+    tiers: dict[str, int] = {}
+    for k, tier in enumerate(spec.tiers):
+        for name in (tier.name, *tier.aliases):
+            tiers.setdefault(name, k)
+    return Plan(
+        spec=spec, slots=tuple(slots), cats=tuple(cats), tops=tuple(k for k, c in enumerate(cats) if c.level == 1),
+        inline=inline, budget=budget, tiers=tiers,
+        tier_bounds=tuple((Fraction(t.min), Fraction(t.max), t.max_inclusive) for t in spec.tiers),
+        total_places=_places(rounding.total), grades=tuple((g.name, g.min) for g in spec.grades),
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------
+# the chunk
+
+
+@attrs.frozen(eq=False)
+class _Cols:
+    """A chunk's columns, parsed once."""
+
+    text: dict[str, pa.Array]
+    num: dict[str, Numbers]
+    n_rows: int
+    _filled: dict[str, BoolArray] = attrs.field(factory=dict)
+    _codes: dict[str, tuple[IntArray, list[Any]]] = attrs.field(factory=dict)
+
+    def nonempty(self, name: str) -> BoolArray:
+        """Rows whose ``name`` cell is not empty (cached)."""
+        if name not in self._filled:
+            if name not in self.text:
+                self._filled[name] = np.zeros(self.n_rows, dtype=bool)
+            else:
+                self._filled[name] = _np(pc.binary_length(self.text[name])) > 0
+        return self._filled[name]
+
+    def codes(self, name: str) -> tuple[IntArray, list[Any]]:
+        """The column dictionary-encoded: per-row codes and the distinct texts (cached)."""
+        if name not in self._codes:
+            enc = pc.dictionary_encode(self.text[name])
+            self._codes[name] = (_np(enc.indices).astype(np.int64), enc.dictionary.to_pylist())
+        return self._codes[name]
+
+
+def _columns(chunk: Chunk) -> _Cols:
+    n = len(chunk.rows)
+    text = {name: arrow_strings(col) for name, col in chunk.columns.items()}
+    num = {name: parse(text[name]) for name in NUMERIC if name in text}
+    return _Cols(text=text, num=num, n_rows=n)
+
+
+def _unit_values(cols: _Cols, name: str, starts: IntArray, stops: IntArray) -> tuple[Numbers | None, BoolArray]:
+    """A per-unit numeric column: the first non-empty cell of each unit (the runner checked they agree)."""
+    n_units = len(starts)
+    if name not in cols.num:
+        return None, np.zeros(n_units, dtype=bool)
+    nums = cols.num[name]
+    given = ~nums.empty
+    unit_of_row = np.repeat(np.arange(n_units), stops - starts)
+    rows = np.flatnonzero(given)
+    first = np.full(n_units, -1, dtype=np.int64)
+    if len(rows):
+        u = unit_of_row[rows]  # non-decreasing: a unit's rows are contiguous
+        lead = np.ones(len(u), dtype=bool)
+        lead[1:] = u[1:] != u[:-1]
+        first[u[lead]] = rows[lead]
+    has = first >= 0
+    pick = np.where(has, first, 0)
+    return Numbers(nums.value[pick], nums.ok[pick] & has, ~has, nums.places[pick], nums.scale), has
+
+
+def _shape_codes(cols: _Cols) -> IntArray:
+    """One integer per row for the text of its shape columns and which of its other cells are filled."""
+    parts = [cols.text[c] for c in SHAPE if c in cols.text]
+    code = np.zeros(cols.n_rows, dtype=np.int64)
+    if parts:
+        joined = pc.binary_join_element_wise(*parts, "\x1f") if len(parts) > 1 else parts[0]
+        code = _np(pc.dictionary_encode(joined).indices).astype(np.int64)
+    filled = [c for c in cols.text if c not in SHAPE]
+    presence = np.zeros(cols.n_rows, dtype=np.int64)
+    for bit, c in enumerate(filled):
+        presence |= cols.nonempty(c).astype(np.int64) << bit
+    return code << len(filled) | presence
+
+
+def _equal_rows(key: IntArray, passes: int = 8) -> list[IntArray]:
+    """Indices of ``key``'s rows, grouped by equal rows (a few shapes are the common case: compare, don't sort)."""
+    remaining = np.arange(len(key))
+    out: list[IntArray] = []
+    while len(remaining) and len(out) < passes:
+        same = (key[remaining] == key[remaining[0]]).all(axis=1)
+        out.append(remaining[same])
+        remaining = remaining[~same]
+    if len(remaining):
+        _, inv = np.unique(key[remaining], axis=0, return_inverse=True)
+        inv = np.asarray(inv).reshape(-1)
+        order = np.argsort(inv, kind="stable")
+        out.extend(np.split(remaining[order], np.flatnonzero(np.diff(inv[order])) + 1))
+    return out
+
+
+def unit_builder(chunk: Chunk, folder: Path) -> Callable[[int], tuple[Spec, Actuals]]:
+    """``build(i)``: unit ``i`` of ``chunk`` as the pure path builds it (checked Spec and Actuals, or SpecError)."""
+    from perfrules.batch._unit import Bases, UnitRows, build, prepare
+
+    bases = Bases(folder, chunk.file)
+
+    def build_unit(i: int) -> tuple[Spec, Actuals]:
+        lo, hi = chunk.starts[i], chunk.stops[i]
+        cells = {c: [_text(v) for v in col[lo:hi]] for c, col in chunk.columns.items()}
+        rows = UnitRows(unit=chunk.units[i], file=chunk.file, folder=folder, header=dict(chunk.column_numbers),
+                        cells=cells, rows=list(chunk.rows[lo:hi]))  # fmt: skip
+        return build(prepare(rows, bases), bases)
+
+    return build_unit
+
+
+def _text(v: Any) -> str:
+    if isinstance(v, pa.Scalar):
+        v = v.as_py()
+    return "" if v is None else str(v)
+
+
+def score_chunk(chunk: Chunk, build: Callable[[int], tuple[Spec, Actuals]] | None = None, *,
+                folder: Path | None = None) -> ChunkResult:  # fmt: skip
+    """Score every unit of ``chunk`` the kernel can score exactly; list the others as unscored.
+
+    ``build(i)`` builds unit ``i`` on the pure path (for the group prototypes);
+    by default :func:`unit_builder` over ``folder`` (the table's folder, which
+    relative ``spec`` paths are read from; default: the chunk file's folder).
+    """
+    n_units = len(chunk)
+    if n_units == 0:
+        return ChunkResult.empty(n_units)
+    if build is None:
+        build = unit_builder(chunk, folder if folder is not None else Path(chunk.file).parent)
+    cols = _columns(chunk)
+    starts = np.asarray(chunk.starts, dtype=np.int64)
+    stops = np.asarray(chunk.stops, dtype=np.int64)
+    sizes = stops - starts
+    codes = _shape_codes(cols)
+    bad_row = np.zeros(cols.n_rows, dtype=bool)
+    for c in UNSUPPORTED:
+        bad_row |= cols.nonempty(c)
+    unit_of_row = np.repeat(np.arange(n_units), sizes)
+    unit_bad = np.zeros(n_units, dtype=bool)
+    unit_bad[unit_of_row[bad_row]] = True
+    budget, has_budget = _unit_values(cols, "budget", starts, stops)
+    spent, has_spent = _unit_values(cols, "spent", starts, stops)
+    unit_bad |= has_budget != has_spent
+    row_clean = np.ones(cols.n_rows, dtype=bool)
+    for nums in cols.num.values():
+        row_clean &= nums.ok | nums.empty
+    unit_clean = np.logical_and.reduceat(row_clean, starts) if cols.n_rows else np.ones(n_units, dtype=bool)
+    unit_clean &= sizes > 0
+    base_ids: dict[int, int] = {}
+    base_code = np.array([base_ids.setdefault(id(b), len(base_ids)) for b in chunk.bases], dtype=np.int64)
+    inline = np.asarray(chunk.inline, dtype=bool)
+
+    groups: list[_GroupOut] = []
+    unscored: list[int] = []
+    for k in np.unique(sizes).tolist():
+        members = np.flatnonzero(sizes == k)
+        if k == 0:
+            unscored.extend(members.tolist())
+            continue
+        mat = codes[starts[members][:, None] + np.arange(k)[None, :]]
+        key = np.concatenate([base_code[members][:, None], inline[members][:, None].astype(np.int64),
+                              has_budget[members][:, None].astype(np.int64), mat], axis=1)  # fmt: skip
+        for same in _equal_rows(key):
+            units = members[same]
+            units = units[~unit_bad[units]]
+            if len(units) == 0:
+                continue
+            candidates = np.concatenate([units[unit_clean[units]], units[~unit_clean[units]]])
+            out = _score_group(chunk, build, cols, units, candidates, starts, k, budget, spent,
+                               bool(has_budget[units[0]]))  # fmt: skip
+            done = out.units if out is not None else np.empty(0, dtype=np.int64)
+            if out is not None:
+                groups.append(out)
+            unscored.extend(np.setdiff1d(units, done).tolist())
+    unscored.extend(int(u) for u in np.flatnonzero(unit_bad))
+    return _assemble(groups, sorted(set(unscored)))
+
+
+# ---------------------------------------------------------------------------
+# 4–5. one group
+
+
+def _prototype(build: Callable[[int], Any], candidates: IntArray, signature: Callable[[int], Any],
+               tries: int = 8) -> tuple[int, Spec] | None:
+    """The first candidate the pure path builds (skipping candidates whose numbers repeat a failed one's)."""
+    failed: set[Any] = set()
+    for u in candidates.tolist():
+        sig = signature(int(u))
+        if sig in failed:
+            continue
+        try:
+            spec, _ = build(int(u))
+        except SpecError:
+            failed.add(sig)
+            if len(failed) >= tries:
+                return None
+            continue
+        return int(u), spec
+    return None
+
+
+def _score_group(
+    chunk: Chunk,
+    build: Callable[[int], Any],
+    cols: _Cols,
+    units: IntArray,
+    candidates: IntArray,
+    starts: IntArray,
+    k: int,
+    budget: Numbers | None,
+    spent: Numbers | None,
+    has_budget: bool,
+) -> _GroupOut | None:
+    rows = starts[units][:, None] + np.arange(k)[None, :]  # (n, k) row indices, table order
+    ok = np.ones(len(units), dtype=bool)
+
+    # what must parse, per slot, is known once the plan is: first a cheap pre-check for the prototype
+    numeric = [cols.text[c] for c in NUMERIC if c in cols.text]
+
+    def signature(u: int) -> tuple[Any, ...]:
+        lo = int(starts[u])
+        return tuple(tuple(col.slice(lo, k).to_pylist()) for col in numeric)
+
+    proto = _prototype(build, candidates, signature)
+    if proto is None:
+        return None
+    u0, spec = proto
+    ids = cols.text["indicator"].take(pa.array(rows[units == u0][0])).to_pylist() if "indicator" in cols.text else []
+    order = {ident: j for j, ident in enumerate(ids)}
+    try:
+        plan = plan_of(spec, order, bool(chunk.inline[u0]), has_budget)
+    except Unsupported:
+        return None
+    n = len(units)
+    S: list[IntArray] = []
+    met_cols: list[BoolArray] = []
+    warn = np.zeros(n, dtype=np.int64)
+    w_cols: list[tuple[IntArray, int, IntArray | None, str | None]] = []  # weight ints, scale, places, const text
+
+    def col(name: str, j: int) -> tuple[Numbers, IntArray]:
+        nums = cols.num[name]
+        r = rows[:, j]
+        return nums, r
+
+    def need(name: str, j: int) -> IntArray:
+        nonlocal ok
+        if name not in cols.num:
+            ok &= False
+            return np.zeros(n, dtype=np.int64)
+        nums, r = col(name, j)
+        ok &= nums.ok[r]
+        return nums.value[r]
+
+    def const(value: Decimal, scale: int) -> IntArray:
+        return np.full(n, int(value.scaleb(scale)), dtype=np.int64)
+
+    # scales: a spec's own numbers join the table's at a common scale
+    def scale_of(name: str, decl: list[Decimal | None]) -> int:
+        s = cols.num[name].scale if name in cols.num else 0
+        return max([s] + [_dec_places(d) for d in decl if d is not None])
+
+    sw = scale_of("weight", [s.weight for s in plan.slots])
+    st = scale_of("target", [s.target for s in plan.slots])
+    sp = scale_of("per", [s.per for s in plan.slots])
+    sd = scale_of("deduct", [s.deduct for s in plan.slots])
+    sa = cols.num["actual"].scale if "actual" in cols.num else 0
+    if max(sw, st, sp, sd, sa) > MAX_PLACES:
+        return None
+    sc = K.Scales(weight=sw, target=st, actual=sa, per=sp, deduct=sd)
+
+    def rescale(v: IntArray, have: int, want: int) -> IntArray:
+        return v * (10 ** (want - have)) if want != have else v
+
+    W = np.empty((n, k), dtype=np.int64)
+    T = np.zeros((n, k), dtype=np.int64)
+    A = np.zeros((n, k), dtype=np.int64)
+    P = np.zeros((n, k), dtype=np.int64)
+    D = np.zeros((n, k), dtype=np.int64)
+    TIER = np.zeros((n, k), dtype=np.int64)
+    has_tier = "tier" in cols.text
+    for j, slot in enumerate(plan.slots):
+        r = slot.row
+        if slot.weight is None:
+            W[:, j] = rescale(need("weight", r), cols.num["weight"].scale if "weight" in cols.num else 0, sw)
+            w_cols.append((W[:, j], sw, cols.num["weight"].places[rows[:, r]] if "weight" in cols.num else None, None))
+        else:
+            W[:, j] = const(slot.weight, sw)
+            w_cols.append((W[:, j], sw, None, str(slot.weight)))
+        if slot.rule.kind == "tier":
+            if not has_tier:
+                return None
+            row_codes, names = cols.codes("tier")
+            lut = np.array([plan.tiers.get(x.strip() if isinstance(x, str) else x, -1) for x in names] or [-1],
+                           dtype=np.int64)  # fmt: skip
+            codes = lut[row_codes[rows[:, r]]]
+            ok &= codes >= 0
+            TIER[:, j] = np.maximum(codes, 0)
+            if "actual" in cols.num:
+                ok &= cols.num["actual"].empty[rows[:, r]]
+            continue
+        ok &= ~cols.nonempty("tier")[rows[:, r]]
+        A[:, j] = need("actual", r)
+        if slot.target is None:
+            T[:, j] = rescale(need("target", r), cols.num["target"].scale if "target" in cols.num else 0, st)
+        else:
+            T[:, j] = const(slot.target, st)
+        ok &= T[:, j] > 0
+        if slot.rule.kind == "step":
+            if slot.per is None:
+                P[:, j] = rescale(need("per", r), cols.num["per"].scale if "per" in cols.num else 0, sp)
+                D[:, j] = rescale(need("deduct", r), cols.num["deduct"].scale if "deduct" in cols.num else 0, sd)
+            else:
+                assert slot.deduct is not None
+                P[:, j], D[:, j] = const(slot.per, sp), const(slot.deduct, sd)
+            ok &= (P[:, j] > 0) & (D[:, j] > 0)
+        elif slot.rule.kind == "per_occurrence":
+            if slot.deduct is None:
+                D[:, j] = rescale(need("deduct", r), cols.num["deduct"].scale if "deduct" in cols.num else 0, sd)
+            else:
+                D[:, j] = const(slot.deduct, sd)
+            ok &= D[:, j] > 0
+    ok &= (W > 0).all(axis=1)
+    # rows already refused still flow through the arithmetic: keep their divisors non-zero
+    T[T <= 0] = 1
+    P[P <= 0] = 1
+
+    # a group whose numbers could overflow int64 anywhere outside the kernel (which guards itself) goes pure
+    lim_den = Fraction(plan.spec.policy.overshoot_warning or 1).denominator
+    outside = (int(W.max(initial=0)) * 10**MAX_PLACES * (k + 1) + int(A.max(initial=0)) * 10**st * lim_den
+               + int(T.max(initial=0)) * 10**sa * 100)  # fmt: skip
+    if not K.fits_int64(outside):
+        return None
+
+    # validation the core would do on these numbers (the unit goes pure, which reports it, if any fails)
+    strict = plan.spec.policy.weight_precision is WeightPrecision.ERROR
+    for j, slot in enumerate(plan.slots):
+        if strict:
+            ok &= (W[:, j] * 10**slot.rule.places) % 10**sw == 0
+        if slot.rule.kind == "tier":
+            ok &= _tier_grid_ok(W[:, j], sw, slot.rule.places, plan.tier_bounds)
+    w_by_cat = []
+    for c in plan.cats:
+        wsum = W[:, list(c.slots)].sum(axis=1) if c.slots else np.zeros(n, dtype=W.dtype)
+        w_by_cat.append(wsum)
+        if c.weight is not None:
+            ok &= wsum == int(c.weight.scaleb(sw))
+    top_sum = sum((w_by_cat[i] for i in plan.tops), np.zeros(n, dtype=W.dtype))
+    if plan.budget is not None:
+        top_sum = top_sum + int(plan.budget[0].scaleb(sw)) if _dec_places(plan.budget[0]) <= sw else None
+        if top_sum is None:
+            return None
+    total_weight = plan.spec.meta.total
+    if _dec_places(total_weight) > sw:
+        return None
+    ok &= top_sum == int(total_weight.scaleb(sw))
+
+    # scoring, one call per rule over all slots that share it
+    by_rule: dict[K.Rule, list[int]] = {}
+    for j, slot in enumerate(plan.slots):
+        by_rule.setdefault(slot.rule, []).append(j)
+    Sq = np.zeros((n, k), dtype=W.dtype)
+    MET = np.zeros((n, k), dtype=bool)
+    for rule, js in by_rule.items():
+        if rule.kind == "tier":
+            tb = plan.tier_bounds
+            hn = np.array([b[1].numerator for b in tb], dtype=np.int64)[TIER[:, js]]
+            hd = np.array([b[1].denominator for b in tb], dtype=np.int64)[TIER[:, js]]
+            inc = np.array([b[2] for b in tb], dtype=bool)[TIER[:, js]]
+            ln = np.array([b[0].numerator for b in tb], dtype=np.int64)[TIER[:, js]]
+            ld = np.array([b[0].denominator for b in tb], dtype=np.int64)[TIER[:, js]]
+            s, m = K.score(rule, sc, W[:, js], T[:, js], A[:, js], tier_hi=(hn, hd, inc), tier_lo=(ln, ld))
+        else:
+            s, m = K.score(rule, sc, W[:, js], T[:, js], A[:, js], per=P[:, js], deduct=D[:, js])
+        Sq[:, js] = s
+        MET[:, js] = m
+    # warnings: overshoot (actual ≥ limit × target, target > 0) and the strict boundary (> or < with actual = target)
+    limit = plan.spec.policy.overshoot_warning
+    st10, sa10 = 10**st, 10**sa
+    for j, slot in enumerate(plan.slots):
+        if slot.rule.kind == "tier":
+            continue
+        a_t, t_a = A[:, j] * st10, T[:, j] * sa10
+        if slot.warn and limit is not None:
+            lim = Fraction(limit)
+            warn += (a_t * lim.denominator >= t_a * lim.numerator).astype(np.int64)
+        if slot.rule.cmp in ("gt", "lt"):
+            full = Sq[:, j] * 10**sw == W[:, j] * 10**slot.rule.places
+            warn += ((a_t == t_a) & ~MET[:, j] & full).astype(np.int64)
+    S, met_cols = [Sq[:, j] for j in range(k)], [MET[:, j] for j in range(k)]
+
+    # budget row
+    b_score = None
+    if plan.budget is not None:
+        assert budget is not None and spent is not None
+        bw, bp = plan.budget
+        bsel, ssel = budget.value[units], spent.value[units]
+        ok &= budget.ok[units] & spent.ok[units] & (bsel > 0)
+        b_score, _ = K.budget_score(int(bw.scaleb(_dec_places(bw))), _dec_places(bw), bp,
+                                    np.where(bsel > 0, bsel, 1), ssel, budget.scale, spent.scale)  # fmt: skip
+
+    # totals: Σ 一级 subtotals (+ budget), at the finest places, rounded once to rounding.total
+    places = [s.rule.places for s in plan.slots]
+    E = max(places + ([plan.budget[1]] if plan.budget else []) + [0])
+    raw = np.zeros(n, dtype=Sq.dtype)
+    for j in range(k):
+        raw = raw + Sq[:, j] * 10 ** (E - places[j])
+    if b_score is not None and plan.budget is not None:
+        raw = raw + b_score * 10 ** (E - plan.budget[1])
+    tp = plan.total_places
+    total = raw * 10 ** (tp - E) if tp >= E else K.half_up(raw, 10 ** (E - tp))
+    grade_idx = np.full(n, len(plan.grades) - 1, dtype=np.int64)
+    for gi in range(len(plan.grades) - 1, -1, -1):
+        gmin = plan.grades[gi][1]
+        gp = max(tp, _dec_places(gmin))
+        grade_idx = np.where(total * 10 ** (gp - tp) >= int(gmin.scaleb(gp)), gi, grade_idx)
+
+    return _format_group(chunk, cols, plan, units, rows, ok, S, met_cols, w_cols, sw, places, E, raw, total,
+                         grade_idx, warn, b_score)  # fmt: skip
+
+
+def _dec_places(d: Decimal) -> int:
+    exp = d.as_tuple().exponent
+    assert isinstance(exp, int)
+    return max(0, -exp)
+
+
+def _tier_grid_ok(w: IntArray, sw: int, places: int, bounds: tuple[tuple[Fraction, Fraction, bool], ...]) -> BoolArray:
+    """validate_spec's tier-precision rule: every tier admits a score at the quantum, for these weights."""
+    ok = np.ones(len(w), dtype=bool)
+    e = 10**places
+    for lo, hi, inclusive in bounds:
+        # lo·w and hi·w in quanta: (lo.n · w · e) / (lo.d · 10^sw)
+        lo_num, lo_den = w * lo.numerator * e, lo.denominator * 10**sw
+        hi_num, hi_den = w * hi.numerator * e, hi.denominator * 10**sw
+        first = -((-lo_num) // lo_den)  # smallest quantum ≥ lo·w
+        below = first * hi_den < hi_num
+        equal = first * hi_den == hi_num
+        ok &= below | (equal & inclusive)
+    return ok
+
+
+@attrs.frozen(eq=False)
+class _GroupOut:
+    """A group's rows of the three output tables, column by column, unit-major; ``units`` are chunk indices."""
+
+    units: IntArray
+    unit_cols: dict[str, Any]
+    ind_cols: dict[str, Any]
+    cat_cols: dict[str, Any]
+    k: int
+    n_cats: int
+
+
+def _format_group(chunk: Chunk, cols: _Cols, plan: Plan, units: IntArray, rows: IntArray, ok: BoolArray,
+                  S: list[IntArray], met: list[BoolArray], w_cols: list[tuple[IntArray, int, IntArray | None, str | None]],
+                  sw: int, places: list[int], E: int, raw: IntArray, total: IntArray, grade_idx: IntArray,
+                  warn: IntArray, b_score: IntArray | None) -> _GroupOut | None:  # fmt: skip
+    """The group's checked units as output cells: Decimal texts digit for digit as the core writes them."""
+    sel = np.flatnonzero(ok)
+    if len(sel) == 0:
+        return None
+    n, k = len(sel), len(plan.slots)
+    unit_ids = np.asarray([chunk.units[int(u)] for u in units[sel].tolist()], dtype=object)
+    tp = plan.total_places
+    tw = plan.spec.meta.total
+    lp = max(tp, _dec_places(tw))
+    lost_q = int(tw.scaleb(lp)) - total[sel] * 10 ** (lp - tp)
+    lost_s = fmt(np.maximum(lost_q, 0), lp)
+    lost_s[lost_q < 0] = "0"  # max(total_weight − total, Decimal(0)) is Decimal(0) when negative (and 0.00 at 0)
+    none = np.full(n, None, dtype=object)
+    unit_cols = {
+        "unit": unit_ids, "status": np.full(n, "ok", dtype=object), "total": fmt(total[sel], tp),
+        "grade": np.asarray([g for g, _ in plan.grades], dtype=object)[grade_idx[sel]],
+        "total_weight": np.full(n, str(tw), dtype=object), "lost": lost_s, "warnings": warn[sel].astype(np.int64),
+        **{c: none for c in UNIT_COLUMNS if c.startswith("error")},
+    }  # fmt: skip
+
+    ind_text = cols.text["indicator"]
+    id_cols, score_cols, lost_cols, weight_cols, wplaces_cols = [], [], [], [], []
+    for j, slot in enumerate(plan.slots):
+        wv, wscale, wplaces, wconst = w_cols[j]
+        p = places[j]
+        id_cols.append(np.asarray(ind_text.take(pa.array(rows[sel, slot.row])).to_numpy(zero_copy_only=False), dtype=object))
+        score_cols.append(fmt(S[j][sel], p))
+        if wconst is not None:
+            weight_cols.append(np.full(n, wconst, dtype=object))
+            wpl = np.full(n, _dec_places(Decimal(wconst)), dtype=np.int64)
+        else:
+            assert wplaces is not None
+            wpl = wplaces[sel]
+            weight_cols.append(fmt_places(wv[sel], wpl, wscale))
+        wplaces_cols.append(wpl)
+        top = max(p, wscale)
+        diff = wv[sel] * 10 ** (top - wscale) - S[j][sel] * 10 ** (top - p)
+        lost_cols.append(_fmt_signed(diff, np.maximum(wpl, p), top))
+    cat_cols_ = [np.full(n, s.leaf, dtype=object) for s in plan.slots]
+    met_cols: list[Any] = [m[sel] for m in met]
+    kk = k
+    if plan.budget is not None and b_score is not None:  # the 预算执行率 row follows the indicators (as the pure path writes it)
+        bw, bp = plan.budget
+        top = max(bp, _dec_places(bw))
+        id_cols.append(np.full(n, BUDGET_ROW, dtype=object))
+        cat_cols_.append(np.full(n, None, dtype=object))
+        weight_cols.append(np.full(n, str(bw), dtype=object))
+        score_cols.append(fmt(b_score[sel], bp))
+        lost_cols.append(_fmt_signed(int(bw.scaleb(top)) - b_score[sel] * 10 ** (top - bp),
+                                     np.full(n, top, dtype=np.int64), top))  # fmt: skip
+        met_cols = [m.astype(object) for m in met_cols] + [np.full(n, None, dtype=object)]
+        kk = k + 1
+    ind_cols = {
+        "unit": np.repeat(unit_ids, kk),
+        "indicator": np.stack(id_cols, axis=1).ravel(),
+        "category": np.stack(cat_cols_, axis=1).ravel(),
+        "weight": np.stack(weight_cols, axis=1).ravel(),
+        "score": np.stack(score_cols, axis=1).ravel(),
+        "lost": np.stack(lost_cols, axis=1).ravel(),
+        "met": np.stack(met_cols, axis=1).ravel(),
+    }
+    c_w, c_s = [], []
+    for c in plan.cats:
+        cp = max([places[j] for j in c.slots] + [0])
+        cs = np.zeros(n, dtype=total.dtype)
+        for j in c.slots:
+            cs = cs + S[j][sel] * 10 ** (cp - places[j])
+        c_s.append(fmt(cs, cp))
+        if c.weight is not None:
+            c_w.append(np.full(n, str(c.weight), dtype=object))
+        elif not c.slots:
+            c_w.append(np.full(n, "0", dtype=object))
+        else:
+            wsum = sum((w_cols[j][0][sel] for j in c.slots), np.zeros(n, dtype=total.dtype))
+            wpl = np.max(np.stack([wplaces_cols[j] for j in c.slots]), axis=0)
+            c_w.append(fmt_places(wsum, wpl, sw))
+    nc = len(plan.cats)
+    cat_cols = {
+        "unit": np.repeat(unit_ids, nc),
+        "category": np.tile(np.asarray([c.id for c in plan.cats], dtype=object), n),
+        "name": np.tile(np.asarray([c.name for c in plan.cats], dtype=object), n),
+        "level": np.tile(np.asarray([c.level for c in plan.cats], dtype=np.int64), n),
+        "weight": np.stack(c_w, axis=1).ravel() if nc else np.empty(0, dtype=object),
+        "score": np.stack(c_s, axis=1).ravel() if nc else np.empty(0, dtype=object),
+    }
+    return _GroupOut(units=units[sel], unit_cols=unit_cols, ind_cols=ind_cols, cat_cols=cat_cols, k=kk, n_cats=nc)
+
+
+def _fmt_signed(diff: IntArray, places: IntArray, scale: int) -> npt.NDArray[np.object_]:
+    """Decimal text of a possibly negative difference at per-element places (diff is at ``scale``)."""
+    neg = diff < 0
+    mag = fmt_places(np.abs(diff), places, scale)
+    if neg.any():
+        mag[neg] = np.asarray(["-" + str(x) for x in mag[neg].tolist()], dtype=object)
+    return mag
+
+
+def _assemble(groups: list[_GroupOut], unscored: list[int]) -> ChunkResult:
+    """The groups' rows in chunk unit order (a stable sort by unit keeps each unit's rows in order)."""
+    if not groups:
+        return ChunkResult(units={c: [] for c in UNIT_COLUMNS}, indicators={c: [] for c in INDICATOR_COLUMNS},
+                           categories={c: [] for c in CATEGORY_COLUMNS}, unscored=tuple(unscored))  # fmt: skip
+
+    def table(names: tuple[str, ...], part: str, per_unit: Callable[[_GroupOut], int]) -> dict[str, Any]:
+        keys = np.concatenate([np.repeat(g.units, per_unit(g)) for g in groups])
+        order = np.argsort(keys, kind="stable")
+        return {c: np.concatenate([getattr(g, part)[c] for g in groups])[order] for c in names}
+
+    return ChunkResult(
+        units=table(UNIT_COLUMNS, "unit_cols", lambda g: 1),
+        indicators=table(INDICATOR_COLUMNS, "ind_cols", lambda g: g.k),
+        categories=table(CATEGORY_COLUMNS, "cat_cols", lambda g: g.n_cats),
+        unscored=tuple(unscored),
+    )

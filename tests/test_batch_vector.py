@@ -1,0 +1,286 @@
+"""The exact vectorised batch path gives identical results to the per-unit evaluator.
+
+Property: for generated batches — several shapes of unit (mixed methods,
+comparators, tiers, per-indicator precision, budget rows), bases with varied
+policies and rounding, exact half-up ties (raw scores of the form
+(k + ½) × quantum) and units with bad or out-of-domain numbers — every unit
+the vectorised scorer scores has exactly the rows the pure path writes for
+it (``_Out.ok(unit, perfrules.evaluate(spec, actuals))``), digit for digit;
+and every clean unit is scored by the vectorised path (so the property is not
+vacuous).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+np = pytest.importorskip("numpy")
+pytest.importorskip("pyarrow")
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+import perfrules  # noqa: E402
+from perfrules._errors import SpecError  # noqa: E402
+from perfrules.batch import _kernel as K  # noqa: E402
+from perfrules.batch._chunk import CATEGORY_COLUMNS, INDICATOR_COLUMNS, UNIT_COLUMNS  # noqa: E402
+from perfrules.batch._run import _make_chunk, _Out, _units  # noqa: E402
+from perfrules.batch._table import table_from_columns  # noqa: E402
+from perfrules.batch._unit import Bases, build, prepare  # noqa: E402
+from perfrules.batch._vector import fmt, parse, score_chunk  # noqa: E402
+
+COLUMNS = ("unit", "indicator", "name", "category", "subcategory", "weight", "method", "comparator", "target",
+           "target_unit", "target_text", "actual", "tier", "per", "deduct", "partial", "round_to", "spec", "year",
+           "budget", "spent")  # fmt: skip
+
+FIXED_TIERS = "".join(
+    f'\n[[tiers]]\nname = "{n}"\nmin = {s}\nmax = {s}\nmax_inclusive = true\n'
+    for n, s in (("A", "1"), ("B", "0.8"), ("C", "0.6"), ("D", "0"))
+)
+
+
+def _dec(f: Fraction) -> str | None:
+    """Plain decimal text of ``f`` if it has at most 6 places."""
+    d = Decimal(f.numerator) / Decimal(f.denominator)
+    if Fraction(d) != f or d < 0:
+        return None
+    text = format(d.normalize(), "f")
+    return text if "." not in text or len(text.split(".")[1]) <= 6 else None
+
+
+@st.composite
+def bases(draw: st.DrawFn) -> dict[str, Any]:
+    score_places = draw(st.sampled_from([2, 2, 1, 0]))
+    budget = draw(st.sampled_from([None, "proportional", "round_whole"]))
+    return {
+        "negative": draw(st.sampled_from(["inverse_ratio", "linear_overshoot"])),
+        "equal_above": draw(st.sampled_from(["full", "inverse_ratio"])),
+        "precision": draw(st.sampled_from(["error", "allow"])),
+        "warning": draw(st.sampled_from(["1.3", "1.5", "false"])),
+        "score_places": score_places,
+        "total_places": draw(st.sampled_from([2, 1])) if score_places else draw(st.sampled_from([2, 1, 0])),
+        "fixed_tiers": draw(st.booleans()),
+        "budget": budget,
+    }
+
+
+def _base_toml(b: dict[str, Any]) -> str:
+    q = {2: "0.01", 1: "0.1", 0: "1"}
+    text = ('[meta]\nid = "vbase"\ntitle = "base"\nunit = "u"\nyear = 2024\nkind = "项目支出"\n\n'
+            f'[policy]\nnegative = "{b["negative"]}"\nequal_above = "{b["equal_above"]}"\n'
+            f'weight_precision = "{b["precision"]}"\novershoot_warning = {b["warning"]}\n\n'
+            f'[rounding]\nscore = {q[b["score_places"]]}\ntotal = {q[b["total_places"]]}\n')  # fmt: skip
+    if b["budget"]:
+        text += f'\n[budget_execution]\nweight = 10\npolicy = "{b["budget"]}"\n'
+    if b["fixed_tiers"]:
+        text += FIXED_TIERS
+    return text
+
+
+SLOT_KINDS = ("ge", "gt", "eq", "le", "lt", "linear", "step", "rate", "per_occurrence", "qual")
+
+
+@st.composite
+def shapes(draw: st.DrawFn, base: dict[str, Any]) -> list[dict[str, Any]]:
+    k = draw(st.integers(1, 6))
+    slots = []
+    for j in range(k):
+        kind = draw(st.sampled_from(SLOT_KINDS))
+        slot: dict[str, Any] = {"kind": kind, "id": f"i{j}", "category": draw(st.sampled_from(["产出指标", "效益指标"])),
+                                "round_to": draw(st.sampled_from(["", "", "", "1", "0.1"]))}  # fmt: skip
+        if kind == "step":
+            slot["partial"] = draw(st.sampled_from(["", "floor", "ceil", "proportional"]))
+            slot["cmp"] = draw(st.sampled_from(["≥", "≤", "="]))
+        slots.append(slot)
+    return slots
+
+
+@st.composite
+def number(draw: st.DrawFn, lo: int = 0, hi: int = 1000, places: int = 2) -> Fraction:
+    return Fraction(draw(st.integers(lo * 10**places, hi * 10**places)), 10**places)
+
+
+@st.composite
+def unit_rows(draw: st.DrawFn, uid: str, base: dict[str, Any], slots: list[dict[str, Any]], corrupt: bool
+              ) -> list[dict[str, str]]:  # fmt: skip
+    q_places = base["score_places"]
+    budget_w = 10 if base["budget"] else 0
+    total = 100 - budget_w
+    # weights: positive parts of the total on a grid; sometimes a finer (off-grid) weight
+    grid = Fraction(1, 10**q_places) if draw(st.booleans()) else Fraction(1, 2)
+    if any(s["round_to"] == "1" for s in slots) and draw(st.booleans()):
+        grid = Fraction(1)
+    n_parts = int(total / grid)
+    cuts = sorted(draw(st.lists(st.integers(1, n_parts - 1), min_size=len(slots) - 1, max_size=len(slots) - 1,
+                                unique=True)))  # fmt: skip
+    parts = [b - a for a, b in zip([0, *cuts], [*cuts, n_parts], strict=True)]
+    weights = [p * grid for p in parts]
+    rows = []
+    for slot, w in zip(slots, weights, strict=True):
+        kind = slot["kind"]
+        row = dict.fromkeys(COLUMNS, "")
+        row.update(unit=uid, indicator=slot["id"], name=f"指标{slot['id']}", category=slot["category"],
+                   weight=_dec(w) or "1", round_to=slot["round_to"])  # fmt: skip
+        if kind == "qual":
+            row.update(method="qualitative", target_text="达成预期",
+                       tier=draw(st.sampled_from(["A", "B", "C", "D"] if base["fixed_tiers"] else
+                                                 ["达成年度指标", "部分达成", "未达成"])))  # fmt: skip
+            rows.append(row)
+            continue
+        t = draw(number(1, 500))
+        if kind in ("rate",):
+            t = draw(st.sampled_from([Fraction(90), Fraction(95), Fraction(100)]))
+        mode = draw(st.sampled_from(["random", "tie", "equal", "over"]))
+        a = draw(number(0, 600))
+        if mode == "equal":
+            a = t
+        elif mode == "over":
+            a = t * draw(st.sampled_from([Fraction(13, 10), Fraction(3, 2), Fraction(2), Fraction(11, 10)]))
+        elif mode == "tie" and w > 0:
+            # w·a/t = (m + ½)·quantum exactly: a half-up tie at this indicator's precision
+            qp = {"1": 0, "0.1": 1}.get(slot["round_to"], q_places)
+            m = draw(st.integers(0, max(0, int(w * 10**qp) - 1)))
+            a_tie = (m + Fraction(1, 2)) / 10**qp * t / w
+            if _dec(a_tie) is not None:
+                a = a_tie
+        a_text = _dec(a) or "1"
+        method, cmp = "", {"ge": "≥", "gt": ">", "eq": "=", "le": "≤", "lt": "<", "linear": "≤"}.get(kind, "≥")
+        if kind == "linear":
+            method = "linear_overshoot"
+        elif kind == "step":
+            method, cmp = "step", slot["cmp"]
+            row.update(per=draw(st.sampled_from(["1", "0.5", "2.5"])), deduct=draw(st.sampled_from(["0.25", "0.5", "1"])),
+                       partial=slot["partial"])  # fmt: skip
+        elif kind == "rate":
+            method = "rate"
+            row["target_unit"] = "%"
+        elif kind == "per_occurrence":
+            method, cmp = "per_occurrence", "="
+            t, a_text = Fraction(0), str(draw(st.integers(0, 12)))
+        row.update(method=method, comparator=cmp, target=_dec(t) or "1", actual=a_text)
+        rows.append(row)
+    if corrupt:
+        r = draw(st.integers(0, len(rows) - 1))
+        col, bad = draw(st.sampled_from([("actual", "-3"), ("actual", "abc"), ("actual", ""), ("weight", "0"),
+                                         ("target", "0"), ("actual", "1e2"), ("tier", "X"), ("actual", " 5"),
+                                         ("weight", "1.1234567")]))  # fmt: skip
+        rows[r][col] = bad
+    rows[0]["spec"] = "vbase.toml"
+    if base["budget"]:
+        b = draw(number(100, 9000))
+        rows[0]["budget"] = _dec(b) or "100"
+        rows[-1]["spent"] = _dec(b * draw(st.sampled_from([Fraction(1), Fraction(9448, 10000), Fraction(21, 20),
+                                                            Fraction(1, 2)]))) or "50"  # fmt: skip
+    return rows
+
+
+@st.composite
+def batches(draw: st.DrawFn) -> tuple[dict[str, Any], list[list[dict[str, str]]], list[bool]]:
+    base = draw(bases())
+    shape_list = [draw(shapes(base)) for _ in range(draw(st.integers(1, 3)))]
+    units, corrupt_flags = [], []
+    for n in range(draw(st.integers(1, 10))):
+        corrupt = draw(st.integers(0, 9)) == 0
+        units.append(draw(unit_rows(f"u{n:03d}", base, draw(st.sampled_from(shape_list)), corrupt)))
+        corrupt_flags.append(corrupt)
+    return base, units, corrupt_flags
+
+
+def _pure_rows(folder: Path, columns: dict[str, list[str]]) -> tuple[dict[str, Any], list[bool], Any, Any]:
+    table = table_from_columns(columns, file=str(folder / "t.csv"), folder=folder)
+    bases_ = Bases(folder, table.file)
+    pending = list(_units(table, 1024))
+    prepared = [prepare(p.rows, bases_) for p in pending]
+    chunk = _make_chunk(table, prepared, 0)
+    expected: dict[str, Any] = {}
+    valid: list[Any] = []
+    for p in prepared:
+        out = _Out()
+        try:
+            spec, actuals = build(p, bases_)
+            out.ok(p.rows.unit, perfrules.evaluate(spec, actuals))
+            valid.append(True)
+        except SpecError as err:
+            valid.append(err)
+        expected[p.rows.unit] = out
+    return expected, valid, chunk, table
+
+
+def _rows_of(result: Any, table: str, names: tuple[str, ...], unit: str) -> list[tuple[Any, ...]]:
+    cols = getattr(result, table)
+    out = []
+    for r in range(len(cols["unit"])):
+        if cols["unit"][r] == unit:
+            out.append(tuple(_py(cols[c][r]) for c in names))
+    return out
+
+
+def _py(v: Any) -> Any:
+    item = getattr(v, "item", None)
+    return item() if callable(item) and not isinstance(v, str) else v
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(batches())
+def test_vectorised_equals_per_unit_evaluator(tmp_path_factory: pytest.TempPathFactory,
+                                              batch: tuple[dict[str, Any], list[list[dict[str, str]]], list[bool]]
+                                              ) -> None:  # fmt: skip
+    base, units, corrupt = batch
+    folder = tmp_path_factory.mktemp("vb")
+    (folder / "vbase.toml").write_text(_base_toml(base), encoding="utf-8")
+    columns = {c: [row[c] for unit in units for row in unit] for c in COLUMNS}
+    expected, valid, chunk, table = _pure_rows(folder, columns)
+    result = score_chunk(chunk, folder=folder)
+    scored = [chunk.units[i] for i in range(len(chunk)) if i not in set(result.unscored)]
+    assert list(map(_py, result.units["unit"])) == scored
+    for unit in scored:
+        exp = expected[unit]
+        v = valid[chunk.units.index(unit)]
+        assert v is True, f"{unit}: the vectorised path scored a unit the evaluator rejects: {v}"
+        for table_name, names in (("units", UNIT_COLUMNS), ("indicators", INDICATOR_COLUMNS),
+                                  ("categories", CATEGORY_COLUMNS)):  # fmt: skip
+            want = [tuple(getattr(exp, table_name)[c][r] for c in names)
+                    for r in range(len(getattr(exp, table_name)["unit"]))]  # fmt: skip
+            assert _rows_of(result, table_name, names, unit) == want, (unit, table_name)
+    # not vacuous: a clean unit that the evaluator accepts is scored by the vectorised path
+    for i, unit in enumerate(chunk.units):
+        if valid[i] is True and not corrupt[i]:
+            assert unit in scored, f"{unit}: a clean, valid unit was left to the pure path"
+
+
+def test_a_tie_rounds_half_up_exactly() -> None:
+    # 3 × 0.5/1 = 1.5 points → 2 at whole points; 2.5 × 0.0207/0.1 = 0.5175 → 0.52 at 0.01 (float: 0.51749…)
+    rule = K.Rule(kind="ratio", cmp="ge", places=0)
+    s, met = K.score(rule, K.Scales(weight=0, target=1, actual=1), np.array([3]), np.array([10]), np.array([5]))
+    assert s.tolist() == [2] and met.tolist() == [False]
+    rule = K.Rule(kind="ratio", cmp="ge", places=2)
+    s, _ = K.score(rule, K.Scales(weight=1, target=1, actual=4), np.array([25]), np.array([1]), np.array([207]))
+    assert s.tolist() == [52]
+
+
+def test_overflowing_numbers_switch_to_python_integers() -> None:
+    rule = K.Rule(kind="ratio", cmp="ge", places=2)
+    big = 10**17
+    w, t, a = np.array([10**4]), np.array([big]), np.array([big // 3])
+    s, _ = K.score(rule, K.Scales(weight=2, target=2, actual=2), w, t, a)
+    assert s.tolist() == [round(Fraction(10**4 * (big // 3), big) + Fraction(1, 10**9))]  # 3333.33… → 3333
+
+
+def test_parse_is_exact_and_refuses_what_the_table_format_refuses() -> None:
+    import pyarrow as pa
+
+    nums = parse(pa.array(["0.1", "2.675", "31092.65", "", "1e2", "-1", "abc", " 5", "5.5"]))
+    assert nums.scale == 3
+    assert nums.value[:3].tolist() == [100, 2675, 31092650]
+    # refused cells go to the pure path, which accepts some ("-1") and reports the rest
+    assert nums.ok.tolist() == [True, True, True, False, False, False, False, False, True]
+    assert nums.empty.tolist()[3] is True
+    clean = parse(pa.array(["007", "5.", "+2.50"]))  # forms the table format accepts; the cast reads them exactly
+    assert clean.ok.tolist() == [True, True, True] and clean.value.tolist() == [700, 500, 250]
+    assert fmt(np.array([500, 1234, 0]), 2).tolist() == ["5.00", "12.34", "0.00"]
+    assert fmt(np.array([9]), 0).tolist() == ["9"]
