@@ -8,7 +8,9 @@ exits 1 when a golden case fails (2 when a case file or what it names is bad);
 disagree with the computed ones (spec.toml and actuals.toml are written all the
 same) and 2 when the workbook cannot be read (every problem at its sheet!cell)
 or openpyxl is missing (install ``perfrules[xlsx]``); ``export`` exits 2 on bad
-input, ``--to xlsx`` without ``-o``, or a missing optional dependency.
+input, ``--to xlsx`` without ``-o``, or a missing optional dependency;
+``batch`` exits 2 when any unit of the table failed (its error row says why;
+every other unit is scored and written) or the table cannot be read.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from rich.console import Console
 from perfrules._errors import Lang, Problem, SpecError
 from perfrules._suggest import suggest
 from perfrules._version import __version__
+from perfrules.cli import _batch
 from perfrules.cli._interchange import ExtraMissing, add_parsers, run_export, run_import
 from perfrules.core import evaluate, to_document
 from perfrules.core._document import to_json
@@ -126,6 +129,7 @@ def _build_parser() -> _Parser:
     df.add_argument("--all-rows", action="store_true", help="table: list unchanged rows too")
     common(df)
     add_parsers(sub, common)  # import, export (perfrules/cli/_interchange.py)
+    _batch.add_parser(sub, common)  # batch (perfrules/cli/_batch.py)
     return p
 
 
@@ -228,6 +232,9 @@ def _run(argv: Sequence[str] | None) -> int:
 
     if args.command == "export":
         return run_export(args, lang, out)
+
+    if args.command == "batch":
+        return _batch.run(args, out)
 
     # explain
     parts: list[str] = args.args
