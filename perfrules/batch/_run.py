@@ -354,6 +354,23 @@ def _scored_chunks(table: Table, *, engine: str, chunk_units: int, audit: bool,
         yield scored
 
 
+FAST_CHUNK_UNITS = 50_000  # units per chunk on the columnar runner
+
+
+def _fast_module(table: Table, engine: str, audit: bool) -> Any:
+    """The columnar runner (perfrules.batch._fast) when it applies to this run, else None."""
+    scorer = vector_scorer(engine)
+    if engine == "pure" or audit or scorer is None:
+        return None
+    try:
+        module = importlib.import_module("perfrules.batch._fast")
+    except ImportError:  # the vectorised module is not the real one (a stand-in scorer): chunk by chunk
+        return None
+    if module.score_chunk is not scorer:  # a stand-in scorer is in use: chunk by chunk, through it
+        return None
+    return module if module.usable(table) else None
+
+
 # ---------------------------------------------------------------------------
 # public API
 
@@ -442,14 +459,21 @@ def run_batch(path: str | os.PathLike[str] | Table, out: str | os.PathLike[str],
 
         tally = Tally()
         done = 0
-        for scored in _scored_chunks(table, engine=engine, chunk_units=chunk_units, audit=audit is not None,
-                                     on_unit=on_unit):  # fmt: skip
+        fast = _fast_module(table, engine, audit is not None)
+        chunks: Iterator[Any] = (
+            fast.scored_chunks(table, chunk_units=max(chunk_units, FAST_CHUNK_UNITS)) if fast is not None
+            else _scored_chunks(table, engine=engine, chunk_units=chunk_units, audit=audit is not None, on_unit=on_unit)
+        )  # fmt: skip
+        for scored in chunks:
             o = scored.out
             writers["units"].write(o.units)
             writers["indicators"].write(o.indicators)
             writers["categories"].write(o.categories)
             writers["problems"].write(o.problems)
-            tally.add(o.units, o.indicators)
+            if fast is not None:
+                fast.tally_arrays(tally, o.units, o.indicators)
+            else:
+                tally.add(o.units, o.indicators)
             tally.engine("vector", scored.vector)
             tally.engine("pure", scored.pure)
             done += len(o.units["unit"])

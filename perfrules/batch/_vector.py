@@ -425,7 +425,7 @@ def unit_builder(chunk: Chunk, folder: Path) -> Callable[[int], tuple[Spec, Actu
         lo, hi = chunk.starts[i], chunk.stops[i]
         cells = {c: [_text(v) for v in col[lo:hi]] for c, col in chunk.columns.items()}
         rows = UnitRows(unit=chunk.units[i], file=chunk.file, folder=folder, header=dict(chunk.column_numbers),
-                        cells=cells, rows=list(chunk.rows[lo:hi]))  # fmt: skip
+                        cells=cells, rows=[int(r) for r in chunk.rows[lo:hi]])  # fmt: skip
         return build(prepare(rows, bases), bases)
 
     return build_unit

@@ -58,7 +58,12 @@ def _arrow_table(schema: Any, columns: Sequence[str], chunk: Mapping[str, Sequen
 
     arrays = []
     for c in columns:
-        values = list(chunk[c])
+        given = chunk[c]
+        kind = schema.field(c).type
+        if isinstance(given, pa.Array) and given.type == kind:  # columnar results pass straight through
+            arrays.append(given)
+            continue
+        values = list(given)
         if c in INT_COLUMNS:
             values = [None if v is None else int(v) for v in values]
         elif c in BOOL_COLUMNS:

@@ -1,0 +1,350 @@
+"""The columnar runner: the long table read with pyarrow, scored by the vectorised path, written with pyarrow.
+
+Used by :func:`~perfrules.batch.run_batch` for a CSV or Parquet file when
+NumPy and pyarrow import and the engine allows it. Rows never become Python
+objects on the way: cells stay in Arrow arrays from the reader to the writer.
+Every unit the vectorised path does not score (bad input, a method it does
+not do, a unit whose per-unit columns disagree, a ``spec`` cell that does not
+load …) is handed, with its rows, to the pure runner's own chunk scorer
+(``_run._score_chunk``), so results and error rows are the pure path's,
+digit for digit and problem for problem.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from perfrules._errors import SpecError
+from perfrules.batch._chunk import CATEGORY_COLUMNS, INDICATOR_COLUMNS, STATUS_OK, UNIT_COLUMNS, Chunk
+from perfrules.batch._summary import Tally
+from perfrules.batch._table import UNIT_LEVEL, Table
+from perfrules.batch._unit import Bases, Prepared, UnitRows, prepare
+from perfrules.batch._vector import _np, score_chunk, unit_builder
+
+BLOCK_BYTES = 1 << 24  # CSV read in blocks of about 16 MiB
+
+
+def usable(table: Table) -> bool:
+    """Whether the columnar runner reads this table exactly as the pure reader does."""
+    if table.format not in ("csv", "parquet") or table.path is None or table.strays:
+        return False
+    if table.format == "csv":
+        with open(table.path, "rb") as fh:  # blank lines: the csv module counts them, Arrow skips them
+            data = fh.read()
+        return b"\n\n" not in data and b"\n\r\n" not in data and b"\r\r" not in data
+    return True
+
+
+def _batches(table: Table) -> Iterator[pa.RecordBatch]:
+    """The table's record batches, every column as text, named by canonical column."""
+    assert table.path is not None
+    names = {i: c for c, i in table.header.items()}
+    if table.format == "csv":
+        import pyarrow.csv as pcsv
+
+        with open(table.path, encoding="utf-8-sig", newline="") as fh:
+            raw = next(csv.reader(fh))
+        reader = pcsv.open_csv(
+            table.path,
+            read_options=pcsv.ReadOptions(block_size=BLOCK_BYTES, encoding="utf8"),
+            convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in raw},
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )  # fmt: skip
+        for rb in reader:
+            cols = {names[i + 1]: rb.column(i) for i in range(rb.num_columns) if i + 1 in names}
+            yield pa.RecordBatch.from_pydict(cols)
+        return
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(table.path)
+    schema_names = pf.schema_arrow.names
+    wanted = {c: schema_names[i - 1] for c, i in table.header.items()}
+    for rb in pf.iter_batches(batch_size=1 << 18, columns=list(wanted.values())):
+        yield pa.RecordBatch.from_pydict({c: _as_text(rb.column(rb.schema.get_field_index(n))) for c, n in wanted.items()})
+
+
+def _as_text(arr: pa.Array) -> pa.Array:
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        return pc.fill_null(arr.cast(pa.string()), "")
+    return pc.fill_null(pc.cast(arr, pa.string()), "")
+
+
+@attrs.frozen(eq=False)
+class Scored:
+    """One chunk's output tables (Arrow arrays, unit order), as the pure runner's ``_Scored`` carries them."""
+
+    out: Any
+    vector: int
+    pure: int
+
+
+@attrs.frozen(eq=False)
+class _Tables:
+    units: dict[str, Any]
+    indicators: dict[str, Any]
+    categories: dict[str, Any]
+    problems: dict[str, Any]
+
+
+def scored_chunks(table: Table, *, chunk_units: int) -> Iterator[Scored]:
+    """Score the table chunk by chunk (whole units; ``chunk_units`` per chunk at least)."""
+    from perfrules.batch._run import _Pending, _score_chunk
+
+    bases = Bases(table.folder, table.file)
+    probes: dict[tuple[str, str], Prepared | SpecError] = {}
+    carry: pa.Table | None = None
+    row0 = 2  # file row number of the carried rows' first row (the header is row 1)
+    first_unit = 0
+    pending_rows: list[pa.Table] = []
+    pending_n = 0
+
+    def flush(data: pa.Table, start_row: int) -> Iterator[Scored]:
+        nonlocal first_unit
+        scored = _score(table, data, start_row, bases, probes, first_unit, _Pending, _score_chunk)
+        first_unit += len(scored.out.units["unit"])
+        yield scored
+
+    for rb in _batches(table):
+        data = pa.Table.from_batches([rb]) if carry is None else pa.concat_tables([carry, pa.Table.from_batches([rb])])
+        units = pc.utf8_trim_whitespace(data.column("unit").combine_chunks())
+        codes = _np(pc.dictionary_encode(units).indices)
+        n = len(codes)
+        if n == 0:
+            continue
+        # the last unit may continue in the next block: keep it back
+        change = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+        cut = int(change[-1]) if len(change) else 0
+        done, carry = data.slice(0, cut), data.slice(cut)
+        if cut:
+            pending_rows.append(done)
+            pending_n += len(change)
+        if pending_n >= chunk_units:
+            block = pa.concat_tables(pending_rows).combine_chunks()
+            yield from flush(block, row0)
+            row0 += block.num_rows
+            pending_rows, pending_n = [], 0
+    tail = [*pending_rows, *([carry] if carry is not None and carry.num_rows else [])]
+    if tail:
+        yield from flush(pa.concat_tables(tail).combine_chunks(), row0)
+
+
+def _score(table: Table, data: pa.Table, row0: int, bases: Bases, probes: dict[tuple[str, str], Prepared | SpecError],
+           first_unit: int, pending_cls: Any, score_pure: Any) -> Scored:  # fmt: skip
+    n_rows = data.num_rows
+    text = {c: data.column(c).combine_chunks() for c in data.column_names}
+    filled = {c: _np(pc.binary_length(a)) > 0 for c, a in text.items()}
+    # a record whose every cell is blank is skipped, as the pure reader does
+    blank = ~np.logical_or.reduce([f for f in filled.values()]) if filled else np.zeros(n_rows, dtype=bool)
+    maybe = ~filled["unit"] | _np(pc.match_substring(text["unit"], " "))
+    if maybe.any():
+        idx = np.flatnonzero(maybe)
+        trimmed = {c: pc.utf8_trim_whitespace(a.take(pa.array(idx))) for c, a in text.items()}
+        all_blank = np.logical_and.reduce([_np(pc.binary_length(t)) == 0 for t in trimmed.values()])
+        blank[idx] = all_blank
+    rows_no = np.arange(row0, row0 + n_rows, dtype=np.int64)
+    if blank.any():
+        keep = np.flatnonzero(~blank)
+        text = {c: a.take(pa.array(keep)) for c, a in text.items()}
+        filled = {c: f[keep] for c, f in filled.items()}
+        rows_no = rows_no[keep]
+        n_rows = len(keep)
+    unit_text = pc.utf8_trim_whitespace(text["unit"])
+    enc = pc.dictionary_encode(unit_text)
+    codes = _np(enc.indices)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if n_rows else np.zeros(0, dtype=np.int64)
+    stops = np.r_[starts[1:], n_rows].astype(np.int64)
+    ids: list[str] = enc.dictionary.take(pa.array(codes[starts])).to_pylist() if n_rows else []
+    n_units = len(ids)
+    unit_of_row = np.repeat(np.arange(n_units), stops - starts)
+
+    # per-unit columns must agree where given (else the pure path reports it); the unit's spec/year pick its base
+    fallback = np.zeros(n_units, dtype=bool)
+    firsts: dict[str, npt.NDArray[Any]] = {}
+    for c in UNIT_LEVEL:
+        if c not in text:
+            continue
+        c_codes = _np(pc.dictionary_encode(text[c]).indices).astype(np.int64)
+        c_codes[~filled[c]] = -1
+        first = np.full(n_units, -1, dtype=np.int64)
+        rows = np.flatnonzero(filled[c])
+        if len(rows):
+            u = unit_of_row[rows]
+            lead = np.r_[True, u[1:] != u[:-1]]
+            first[u[lead]] = rows[lead]
+            seen = c_codes[first[unit_of_row[rows]]]
+            fallback[u[c_codes[rows] != seen]] = True
+        firsts[c] = first
+    fallback |= np.asarray([not u for u in ids], dtype=bool)  # a row without a unit id
+    fallback |= np.asarray([u in table.strays for u in ids], dtype=bool)
+
+    def cell(c: str, r: int) -> str:
+        return str(text[c][r].as_py()).strip() if c in text and r >= 0 else ""
+
+    def rows_of(i: int) -> UnitRows:
+        lo, hi = int(starts[i]), int(stops[i])
+        cells = {c: a.slice(lo, hi - lo).to_pylist() for c, a in text.items()}
+        return UnitRows(ids[i], table.file, table.folder, table.header, cells, rows_no[lo:hi].tolist())
+
+    bases_of: list[Any] = [None] * n_units
+    inline = [True] * n_units
+    refs = [""] * n_units
+    spec_first = firsts.get("spec", np.full(n_units, -1))
+    year_first = firsts.get("year", np.full(n_units, -1))
+    combos = np.stack([spec_first, year_first], axis=1)
+    for i in range(n_units):
+        if fallback[i]:
+            continue
+        key = (cell("spec", int(combos[i, 0])), cell("year", int(combos[i, 1])))
+        got = probes.get(key)
+        if got is None:
+            try:
+                got = prepare(rows_of(i), bases)
+            except SpecError as err:
+                got = err
+            probes[key] = got
+        if isinstance(got, SpecError):
+            fallback[i] = True
+            continue
+        bases_of[i], inline[i], refs[i] = got.base_spec, got.inline, key[0]
+    good = np.flatnonzero(~fallback)
+    vector_units: list[int] = []
+    vres = None
+    if len(good):
+        sub_starts, sub_stops = starts[good], stops[good]
+        take = np.concatenate([np.arange(a, b) for a, b in zip(sub_starts.tolist(), sub_stops.tolist(), strict=True)]) \
+            if len(good) < n_units else np.arange(n_rows)  # fmt: skip
+        columns = {c: a.take(pa.array(take)) if len(good) < n_units else a for c, a in text.items()}
+        sizes = sub_stops - sub_starts
+        new_starts = np.r_[0, np.cumsum(sizes)[:-1]].astype(np.int64)
+        row_numbers: Any = rows_no[take]  # NumPy arrays serve as the chunk's sequences
+        chunk = Chunk(file=table.file, columns=columns, column_numbers=dict(table.header), rows=row_numbers,
+                      units=[ids[i] for i in good.tolist()], starts=new_starts.tolist(),
+                      stops=(new_starts + sizes).tolist(), bases=[bases_of[i] for i in good.tolist()],
+                      inline=[inline[i] for i in good.tolist()], refs=[refs[i] for i in good.tolist()],
+                      first_unit=first_unit)  # fmt: skip
+        vres = score_chunk(chunk, unit_builder(chunk, table.folder))
+        unscored = set(vres.unscored)
+        vector_units = [int(good[j]) for j in range(len(good)) if j not in unscored]
+        fallback[[int(good[j]) for j in sorted(unscored)]] = True
+    pure_units = np.flatnonzero(fallback).tolist()
+    pure_out = None
+    if pure_units:
+        pendings = [pending_cls(rows_of(i)) if ids[i] and ids[i] not in table.strays else _pending_with_problem(
+            pending_cls, table, rows_of(i)) for i in pure_units]  # fmt: skip
+        pure_out = score_pure(table, pendings, bases, None, first_unit, None).out
+    return Scored(out=_merge(vres, vector_units, pure_out, pure_units), vector=len(vector_units), pure=len(pure_units))
+
+
+def _pending_with_problem(pending_cls: Any, table: Table, rows: UnitRows) -> Any:
+    """A unit the pure reader fails before scoring: no unit id."""
+    return pending_cls(rows, (rows.problem("missing-unit", "the row has no unit id", "该行未填写单位（unit 列）",
+                                           column="unit"),))  # fmt: skip
+
+
+def _arrow(values: Any, name: str) -> pa.Array:
+    from perfrules.batch._chunk import BOOL_COLUMNS, INT_COLUMNS
+
+    if isinstance(values, pa.Array):
+        return values
+    kind = pa.int64() if name in INT_COLUMNS else pa.bool_() if name in BOOL_COLUMNS else pa.string()
+    if isinstance(values, np.ndarray) and (values.dtype != object or kind == pa.string()):
+        return pa.array(values, type=kind, from_pandas=values.dtype == object)
+    if kind == pa.string():  # as the writer does: every other cell is written as its text
+        return pa.array([None if v is None else str(v) for v in values], type=kind)
+    return pa.array(list(values), type=kind)
+
+
+def _merge(vres: Any, vector_units: list[int], pure: Any, pure_units: list[int]) -> _Tables:
+    """Vector and pure results in unit order (a stable sort by unit index keeps each unit's rows together)."""
+    from perfrules.batch._run import PROBLEM_COLUMNS
+
+    def table(names: tuple[str, ...], part: str) -> dict[str, Any]:
+        keys: list[npt.NDArray[np.int64]] = []
+        cols: dict[str, list[Any]] = {c: [] for c in names}
+        for src, units in ((vres, vector_units), (pure, pure_units)):
+            if src is None or not units or not hasattr(src, part):
+                continue
+            t = getattr(src, part)
+            if not len(t[names[0]]):
+                continue
+            # rows per unit: runs of equal unit ids in the source's unit column
+            u_col = _arrow(t["unit"], "unit")
+            uc = _np(pc.dictionary_encode(u_col).indices) if len(u_col) else np.zeros(0, dtype=np.int64)
+            run_start = np.r_[True, uc[1:] != uc[:-1]]
+            run_index = np.cumsum(run_start) - 1
+            keys.append(np.asarray(units, dtype=np.int64)[run_index] if part != "problems" else
+                        _problem_keys(t, units, pure))  # fmt: skip
+            for c in names:
+                cols[c].append(_arrow(t[c], c))
+        if not keys:
+            return {c: pa.array([], type=_arrow([], c).type) for c in names}
+        order = pa.array(np.argsort(np.concatenate(keys), kind="stable"))
+        return {c: pa.concat_arrays(cols[c]).take(order) for c in names}
+
+    return _Tables(units=table(UNIT_COLUMNS, "units"), indicators=table(INDICATOR_COLUMNS, "indicators"),
+                   categories=table(CATEGORY_COLUMNS, "categories"), problems=table(PROBLEM_COLUMNS, "problems"))  # fmt: skip
+
+
+def _problem_keys(t: Any, units: list[int], pure: Any) -> npt.NDArray[np.int64]:
+    """Unit index of each problems row (problems rows follow the pure units' order, one run per failed unit)."""
+    failed = [u for u, s in zip(units, pure.units["status"], strict=True) if s != STATUS_OK]
+    ids = pure.problems["unit"]
+    keys = np.empty(len(ids), dtype=np.int64)
+    k = -1
+    prev = object()
+    for r, u in enumerate(ids):
+        if u != prev or r == 0:
+            k += 1
+            prev = u
+        keys[r] = failed[k]
+    return keys
+
+
+def tally_arrays(tally: Tally, units: dict[str, pa.Array], indicators: dict[str, pa.Array]) -> None:
+    """:meth:`Tally.add` for Arrow columns, vectorised (same counts, same first-seen order)."""
+    status = _np(units["status"])
+    ok = status == STATUS_OK
+    tally.units += len(status)
+    tally.scored += int(ok.sum())
+    grades = pc.dictionary_encode(units["grade"].filter(pa.array(ok)))
+    g_idx = _np(grades.indices)
+    if len(g_idx):
+        uniq, first, counts = np.unique(g_idx, return_index=True, return_counts=True)
+        for j in np.argsort(first).tolist():
+            name = grades.dictionary[int(uniq[j])].as_py()
+            tally.grades[name] = tally.grades.get(name, 0) + int(counts[j])
+    lost = indicators["lost"]
+    has = _np(pc.binary_length(pc.fill_null(lost, ""))) > 0
+    negative = _np(pc.starts_with(pc.fill_null(lost, ""), "-"))
+    sel = np.flatnonzero(has & ~negative)
+    if not len(sel):
+        return
+    from perfrules.batch._vector import parse
+
+    nums = parse(pc.fill_null(lost, "").take(pa.array(sel)))
+    positive = nums.value > 0
+    sel, values, places = sel[positive], nums.value[positive], nums.places[positive]
+    ind = pc.dictionary_encode(indicators["indicator"].take(pa.array(sel)))
+    idx = _np(ind.indices)
+    m = len(ind.dictionary)
+    uniq, first = np.unique(idx, return_index=True)
+    counts = np.bincount(idx, minlength=m)
+    total = np.zeros(m, dtype=np.int64)
+    np.add.at(total, idx, values)  # exact: integers at the column's scale
+    most = np.zeros(m, dtype=np.int64)
+    np.maximum.at(most, idx, places)  # Σ Decimal keeps the most places any term has
+    for j in np.argsort(first).tolist():
+        code = int(uniq[j])
+        name = ind.dictionary[code].as_py()
+        points = Decimal(int(total[code]) // 10 ** (nums.scale - int(most[code]))).scaleb(-int(most[code]))
+        tally.points[name] = tally.points.get(name, Decimal(0)) + points
+        tally.losing[name] = tally.losing.get(name, 0) + int(counts[code])
