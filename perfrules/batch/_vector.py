@@ -555,9 +555,6 @@ def _score_group(
     except Unsupported:
         return None
     n = len(units)
-    S: list[IntArray] = []
-    met_cols: list[BoolArray] = []
-    warn = np.zeros(n, dtype=np.int64)
     w_cols: list[tuple[IntArray, int, IntArray | None, str | None]] = []  # weight ints, scale, places, const text
 
     def col(name: str, j: int) -> tuple[Numbers, IntArray]:
@@ -647,6 +644,52 @@ def _score_group(
     T[T <= 0] = 1
     P[P <= 0] = 1
 
+    bud = None
+    if plan.budget is not None:
+        assert budget is not None and spent is not None
+        bud = (budget.value[units], spent.value[units], budget.ok[units] & spent.ok[units], budget.scale, spent.scale)
+    got = compute(plan, sc, W, T, A, P, D, TIER, ok, bud)
+    if got is None:
+        return None
+    S = [got.S[:, j] for j in range(k)]
+    met_cols = [got.MET[:, j] for j in range(k)]
+    return _format_group(chunk, cols, plan, units, rows, got.ok, S, met_cols, w_cols, sw, got.places, got.E,
+                         got.raw, got.total, got.grade_idx, got.warn, got.b_score)  # fmt: skip
+
+
+@attrs.frozen(eq=False)
+class Computed:
+    """A group's numbers: scores in quanta per slot, met flags, warnings, totals, grades and the units that check."""
+
+    S: IntArray  # (n, k) scores, slot j in quanta of 10^-places[j]
+    MET: BoolArray
+    warn: IntArray
+    raw: IntArray  # Σ of the scores (and the budget row) at 10^-E
+    total: IntArray  # at 10^-plan.total_places
+    grade_idx: IntArray  # index into plan.grades
+    ok: BoolArray  # the units whose numbers pass what validation checks (the others go to the pure path)
+    b_score: IntArray | None
+    places: list[int]
+    E: int
+
+
+def compute(plan: Plan, sc: K.Scales, W: IntArray, T: IntArray, A: IntArray, P: IntArray, D: IntArray,
+            TIER: IntArray, ok: BoolArray, budget: tuple[IntArray, IntArray, BoolArray, int, int] | None = None
+            ) -> Computed | None:  # fmt: skip
+    """Score a group's units from scaled integer matrices (n units × k slots, in ``plan``'s slot order).
+
+    ``W``, ``T``, ``A``, ``P``, ``D`` are weights, targets, actuals, step sizes
+    and deductions at ``sc``'s scales; ``TIER`` holds tier indices (into
+    ``plan.spec.tiers``) for qualitative slots; ``ok`` marks units whose cells
+    parsed. ``budget`` is (budget, spent, parsed, budget scale, spent scale)
+    per unit when the plan scores a 预算执行率 row. Returns ``None`` when the
+    numbers could overflow int64 outside the kernel (the caller then uses the
+    pure path).
+    """
+    n, k = W.shape
+    sw, st, sa = sc.weight, sc.target, sc.actual
+    warn = np.zeros(n, dtype=np.int64)
+    ok = ok.copy()
     # a group whose numbers could overflow int64 anywhere outside the kernel (which guards itself) goes pure
     lim_den = Fraction(plan.spec.policy.overshoot_warning or 1).denominator
     outside = (int(W.max(initial=0)) * 10**MAX_PLACES * (k + 1) + int(A.max(initial=0)) * 10**st * lim_den
@@ -709,17 +752,16 @@ def _score_group(
         if slot.rule.cmp in ("gt", "lt"):
             full = Sq[:, j] * 10**sw == W[:, j] * 10**slot.rule.places
             warn += ((a_t == t_a) & ~MET[:, j] & full).astype(np.int64)
-    S, met_cols = [Sq[:, j] for j in range(k)], [MET[:, j] for j in range(k)]
 
     # budget row
     b_score = None
     if plan.budget is not None:
-        assert budget is not None and spent is not None
+        assert budget is not None
         bw, bp = plan.budget
-        bsel, ssel = budget.value[units], spent.value[units]
-        ok &= budget.ok[units] & spent.ok[units] & (bsel > 0)
+        bsel, ssel, b_ok, b_scale, s_scale = budget
+        ok &= b_ok & (bsel > 0)
         b_score, _ = K.budget_score(int(bw.scaleb(_dec_places(bw))), _dec_places(bw), bp,
-                                    np.where(bsel > 0, bsel, 1), ssel, budget.scale, spent.scale)  # fmt: skip
+                                    np.where(bsel > 0, bsel, 1), ssel, b_scale, s_scale)  # fmt: skip
 
     # totals: Σ 一级 subtotals (+ budget), at the finest places, rounded once to rounding.total
     places = [s.rule.places for s in plan.slots]
@@ -737,8 +779,8 @@ def _score_group(
         gp = max(tp, _dec_places(gmin))
         grade_idx = np.where(total * 10 ** (gp - tp) >= int(gmin.scaleb(gp)), gi, grade_idx)
 
-    return _format_group(chunk, cols, plan, units, rows, ok, S, met_cols, w_cols, sw, places, E, raw, total,
-                         grade_idx, warn, b_score)  # fmt: skip
+    return Computed(S=Sq, MET=MET, warn=warn, raw=raw, total=total, grade_idx=grade_idx, ok=ok, b_score=b_score,
+                    places=places, E=E)
 
 
 def _dec_places(d: Decimal) -> int:
