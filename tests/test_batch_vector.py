@@ -28,6 +28,7 @@ from hypothesis import strategies as st  # noqa: E402
 import perfrules  # noqa: E402
 from perfrules._errors import SpecError  # noqa: E402
 from perfrules.batch import _kernel as K  # noqa: E402
+from perfrules.batch import _vector  # noqa: E402
 from perfrules.batch._chunk import CATEGORY_COLUMNS, INDICATOR_COLUMNS, UNIT_COLUMNS  # noqa: E402
 from perfrules.batch._run import _make_chunk, _Out, _units  # noqa: E402
 from perfrules.batch._table import table_from_columns  # noqa: E402
@@ -236,6 +237,17 @@ def test_vectorised_equals_per_unit_evaluator(tmp_path_factory: pytest.TempPathF
     columns = {c: [row[c] for unit in units for row in unit] for c in COLUMNS}
     expected, valid, chunk, table = _pure_rows(folder, columns)
     result = score_chunk(chunk, folder=folder)
+    # blocks of a few units on two threads give the very same result
+    saved = _vector.BLOCK_UNITS
+    try:
+        _vector.BLOCK_UNITS = 2
+        blocked = score_chunk(chunk, folder=folder)
+    finally:
+        _vector.BLOCK_UNITS = saved
+    for part in ("units", "indicators", "categories"):
+        a, b = getattr(result, part), getattr(blocked, part)
+        assert {c: list(map(_py, a[c])) for c in a} == {c: list(map(_py, b[c])) for c in b}, part
+    assert tuple(result.unscored) == tuple(blocked.unscored)
     scored = [chunk.units[i] for i in range(len(chunk)) if i not in set(result.unscored)]
     assert list(map(_py, result.units["unit"])) == scored
     for unit in scored:

@@ -47,6 +47,29 @@ class Scales:
     deduct: int = 0
 
 
+@attrs.frozen(eq=False)
+class TierTable:
+    """The spec's tiers as arrays (one entry per tier): the top and bottom shares as fractions, and inclusiveness."""
+
+    hi_num: IntArray
+    hi_den: IntArray
+    inclusive: BoolArray
+    lo_num: IntArray
+    lo_den: IntArray
+    met: BoolArray  # the tier means the target is met: an inclusive top at 100 %
+    all_inclusive: bool
+
+    @classmethod
+    def of(cls, bounds: list[tuple[int, int, bool, int, int]]) -> TierTable:
+        """From (top num, top den, inclusive, bottom num, bottom den) per tier."""
+        hn = np.array([b[0] for b in bounds], dtype=np.int64)
+        hd = np.array([b[1] for b in bounds], dtype=np.int64)
+        inc = np.array([b[2] for b in bounds], dtype=bool)
+        return cls(hi_num=hn, hi_den=hd, inclusive=inc, lo_num=np.array([b[3] for b in bounds], dtype=np.int64),
+                   lo_den=np.array([b[4] for b in bounds], dtype=np.int64), met=inc & (hn == hd),
+                   all_inclusive=bool(inc.all()))  # fmt: skip
+
+
 @attrs.frozen(kw_only=True)
 class Rule:
     """What the core does for one kind of slot (all slots of a rule group share it)."""
@@ -78,26 +101,49 @@ def _mx(x: IntArray | None) -> int:
 
 
 def bound(rule: Rule, sc: Scales, w: IntArray, t: IntArray, a: IntArray, per: IntArray | None,
-          deduct: IntArray | None, tier_hi: tuple[IntArray, IntArray, BoolArray] | None) -> int:
-    """An upper bound on every intermediate :func:`score` forms for ``rule`` on these inputs (Python ints)."""
-    W, T, A, PER, D = _mx(w), _mx(t), _mx(a), _mx(per), _mx(deduct)
-    e, sw, st, sa, sp, sd = p10(rule.places), p10(sc.weight), p10(sc.target), p10(sc.actual), p10(sc.per), p10(sc.deduct)
-    at = A * st + T * sa  # |actual| + |target| at the common scale
-    base = 4 * (W * e * sw + at)
+          deduct: IntArray | None, tier_hi: TierTable | None,
+          maxima: tuple[int, int, int, int, int] | None = None) -> int:  # fmt: skip
+    """An upper bound on every intermediate :func:`score` forms for ``rule`` on these inputs (Python ints).
+
+    It follows the formulas term by term (each product, each numerator and
+    denominator after its power of ten), times 8 for the ``2·num + den`` of
+    the rounding and the comparisons.
+    """
+    W, T, A, PER, D = maxima if maxima is not None else (_mx(w), _mx(t), _mx(a), _mx(per), _mx(deduct))
+    W, T, A, PER, D = W + 1, T + 1, A + 1, PER + 1, D + 1
+    pl, sw, st, sa = rule.places, sc.weight, sc.target, sc.actual
+
+    def up(x: int) -> int:
+        return p10(max(x, 0))
+
+    c = max(st, sa)
+    tc, ac = T * p10(c - st), A * p10(c - sa)
+    terms = [W * up(pl - sw), tc, ac]
     kind = rule.kind
     if kind == "tier":
         assert tier_hi is not None
-        h = max(_mx(tier_hi[0]), _mx(tier_hi[1]), 1)
-        return base + 8 * W * h * e * sw * h
-    if kind in ("ratio", "equal_full", "equal_inverse", "inverse", "linear"):
-        return base + 8 * W * at * e * st * sa + 4 * at * sw * st * sa
-    if kind == "step":
-        dn = at * sp
-        dd = max(PER, 1) * st * sa
-        return base + 8 * (W * sd * dd + dn * max(D, 1) * sw) * e * sw + 4 * dn
-    if kind == "rate":
-        return base + 8 * W * A * e * sw * sa * 100
-    return base + 8 * (W * sa * sd + A * max(D, 1) * sw) * e * sw  # per_occurrence
+        h = max(int(tier_hi.hi_num.max()), int(tier_hi.hi_den.max()), int(tier_hi.lo_num.max()),
+                int(tier_hi.lo_den.max()), 1) + 1  # fmt: skip
+        terms += [W * h * up(pl - sw) * h, h * up(sw - pl) * W * h]
+    elif kind in ("ratio", "equal_full", "equal_inverse", "inverse"):
+        x, y = st + pl - sw - sa, sa + pl - sw - st
+        terms += [W * A * up(x), T * up(-x), W * T * up(y), A * up(-y)]
+    elif kind == "linear":
+        terms += [W * (2 * tc + ac) * up(pl - sw), tc * up(sw - pl)]
+    elif kind == "step":
+        y = sc.per - c
+        dn, dd = (tc + ac) * up(y), PER * up(-y)
+        m = max(sw, sc.deduct)
+        num = W * p10(m - sw) * dd + dn * D * p10(m - sc.deduct)
+        terms += [dn, dd, num * up(pl - m), dd * up(m - pl), W * dd * up(m - sw)]
+    elif kind == "rate":
+        m = sw + sa + (2 if rule.percent else 0)
+        terms += [W * A * up(pl - m), up(m - pl), W * p10(m - sw) * up(sw - m)]
+    else:  # per_occurrence
+        m = max(sw, sa + sc.deduct)
+        num = W * p10(m - sw) + A * D * p10(m - sa - sc.deduct)
+        terms += [num * up(pl - m), up(m - pl)]
+    return 8 * max(terms)
 
 
 def met_mask(cmp: Cmp, a_t: IntArray, t_a: IntArray) -> BoolArray:
@@ -113,20 +159,18 @@ def met_mask(cmp: Cmp, a_t: IntArray, t_a: IntArray) -> BoolArray:
     return np.asarray(a_t == t_a)
 
 
-def _clamped(num: IntArray, den: IntArray | int, w: IntArray, e: int, sw: int, full: IntArray,
-             low: bool, high: bool) -> IntArray:
-    """Round ``num/den`` quanta half-up after clamping the raw score to [0, weight] where it can leave it.
+def _scaled(x: IntArray, exp: int) -> IntArray:
+    """x · 10^exp for exp ≥ 0 (no pass over the array when exp is 0)."""
+    return x if exp == 0 else x * p10(exp)
 
-    ``low``/``high``: whether the raw score can fall below 0 / rise above the
-    weight for this formula (the clamps cost array passes; they are skipped
-    where the formula provably stays inside).
-    """
-    if low:
-        num = np.maximum(num, 0)
-    s = half_up(num, den)
-    if high:
-        s = np.where(num * sw > w * e * den, full, s)  # raw > weight: the weight, rounded
-    return s
+
+def _ratio(num: IntArray, den: IntArray | int, exp: int) -> IntArray:
+    """round_half_up(num / den × 10^exp) for num ≥ 0, den > 0: the exponent goes to whichever side keeps it exact."""
+    if exp >= 0:
+        if isinstance(den, int) and den == 1:
+            return _scaled(num, exp)  # an integer already: nothing to round
+        return half_up(_scaled(num, exp), den)
+    return half_up(num, den * p10(-exp) if isinstance(den, int) else den * p10(-exp))
 
 
 def score(
@@ -137,84 +181,113 @@ def score(
     a: IntArray,
     per: IntArray | None = None,
     deduct: IntArray | None = None,
-    tier_hi: tuple[IntArray, IntArray, BoolArray] | None = None,
-    tier_lo: tuple[IntArray, IntArray] | None = None,
+    tiers: tuple[IntArray, TierTable] | None = None,
+    *,
+    maxima: tuple[int, int, int, int, int] | None = None,
 ) -> tuple[IntArray, BoolArray]:
     """Scores (in quanta of 10^-places) and the met flags of one rule group.
 
     ``w``, ``t``, ``a`` (and ``per``, ``deduct``) are same-shaped scaled
-    integer arrays. For ``tier``: ``tier_hi = (num, den, inclusive)`` and
-    ``tier_lo = (num, den)`` give each element's tier bounds as fractions of
-    the weight (``t`` and ``a`` are then ignored).
+    integer arrays. For ``tier``: ``tiers = (index, table)`` gives each
+    element's tier (an index into the table of tier bounds; ``t`` and ``a``
+    are then ignored). ``maxima`` (of |w|, |t|,
+    |a|, |per|, |deduct|) spares the overflow check its passes over the arrays
+    when the caller knows them.
+
+    Each formula is written with its powers of ten collected into one
+    exponent, so that no array is multiplied by 1: raw = w·a/t at the score
+    precision is ``W·A·10^(st + places − sw − sa) / T`` in scaled integers.
     """
-    if w.dtype != object and not fits_int64(bound(rule, sc, w, t, a, per, deduct, tier_hi)):
+    if w.dtype != object and not fits_int64(bound(rule, sc, w, t, a, per, deduct, tiers[1] if tiers else None, maxima)):
         w, t, a = w.astype(object), t.astype(object), a.astype(object)
         per = per.astype(object) if per is not None else None
         deduct = deduct.astype(object) if deduct is not None else None
-    e = p10(rule.places)
-    sw = p10(sc.weight)
-    full = half_up(w * e, sw)  # the weight itself at the score precision (clamped raw = weight)
+    pl, sw = rule.places, sc.weight
+    full = _ratio(w, 1, pl - sw)  # the weight at the score precision (a raw score clamped to the weight)
     kind = rule.kind
     if kind == "tier":
         # tier_top (core._scoring): w·max when the top is inclusive, else the largest
         # quantum strictly below w·max, but never below w·min; then rounded half-up.
-        assert tier_hi is not None and tier_lo is not None
-        hn, hd, inclusive = tier_hi
-        ln, ld = tier_lo
-        x, den = w * hn * e, sw * hd  # w·max in quanta = x / den
+        assert tiers is not None
+        idx, table = tiers
+        met = table.met[idx]
+        hn, hd = table.hi_num[idx], table.hi_den[idx]
+        x = _scaled(w * hn, max(pl - sw, 0))  # w·max in quanta = x / den
+        den = _scaled(hd, max(sw - pl, 0))
         top_incl = half_up(x, den)
+        if table.all_inclusive:
+            return top_incl, met
+        inclusive = table.inclusive[idx]
         top_excl = -((-x) // den) - 1
-        lo_num, lo_den = w * ln * e, sw * ld
+        lo_num = _scaled(w * table.lo_num[idx], max(pl - sw, 0))
+        lo_den = _scaled(table.lo_den[idx], max(sw - pl, 0))
         top_excl = np.where(top_excl * lo_den < lo_num, half_up(lo_num, lo_den), top_excl)
-        return np.where(inclusive, top_incl, top_excl), np.asarray(inclusive & (hn == hd))
-    st, sa = p10(sc.target), p10(sc.actual)
-    a_t, t_a = a * st, t * sa  # actual and target at the common scale 10^(st + sa)
-    met = met_mask(rule.cmp, a_t, t_a)
+        return np.where(inclusive, top_incl, top_excl), met
+    st, sa = sc.target, sc.actual
+    c = max(st, sa)  # actual and target at the common scale 10^c
+    a_c, t_c = _scaled(a, c - sa), _scaled(t, c - st)
+    met = met_mask(rule.cmp, a_c, t_c)
     if kind in ("ratio", "equal_full", "equal_inverse"):
         # unmet below the target: w·a/t (0 ≤ raw < w); > with a == t: w·a/t = w
-        below = a_t < t_a
-        s = np.where(below, half_up(w * a * (st * e), t * (sw * sa)), full)
+        below = ~met if rule.cmp == "ge" else np.asarray(a_c < t_c)
+        s = np.where(below, _ratio(w * a, t, st + pl - sw - sa), full)
         if kind == "equal_inverse":  # above an exact target: w·t/a (0 < raw < w)
-            above = a_t > t_a
-            s = np.where(above, half_up(w * t * (sa * e), np.where(above, a, 1) * (sw * st)), s)
+            above = np.asarray(a_c > t_c)
+            s = np.where(above, _ratio(w * t, np.where(above, a, 1), sa + pl - sw - st), s)
             return s, met
         if kind == "equal_full":  # above an exact target counts as met (policy.equal_above = full)
-            return s, met | (a_t > t_a)
+            return s, met | (a_c > t_c)
         return s, met
     if kind == "inverse":  # unmet (a > t, or a = t under <): w·t/a, 0 < raw ≤ w
         un = ~met
-        s = np.where(un, half_up(w * t * (sa * e), np.where(un, a, 1) * (sw * st)), full)
-        return s, met
+        return np.where(un, _ratio(w * t, np.where(un, a, 1), sa + pl - sw - st), full), met
     if kind == "linear":  # unmet: (2t − a)/t · w, below 0 from twice the target
         un = ~met
-        num = np.maximum(w * (2 * t_a - a_t) * e, 0)
-        s = np.where(un, half_up(num, t * (sw * sa)), full)
-        return s, met
+        num = np.maximum(w * (2 * t_c - a_c), 0)  # at scale sw + c
+        return np.where(un, _ratio(num, _scaled(t, c - st), pl - sw), full), met
     if kind == "step":
         assert per is not None and deduct is not None
-        sp, sd = p10(sc.per), p10(sc.deduct)
+        sp, sd = sc.per, sc.deduct
         if rule.cmp in ("ge", "gt"):
-            dist = np.maximum(t_a - a_t, 0)
+            dist = np.maximum(t_c - a_c, 0)
         elif rule.cmp in ("le", "lt"):
-            dist = np.maximum(a_t - t_a, 0)
+            dist = np.maximum(a_c - t_c, 0)
         else:
-            dist = np.abs(a_t - t_a)
-        dn, dd = dist * sp, per * (st * sa)  # steps = dn / dd
+            dist = np.abs(a_c - t_c)
+        # steps = dist/10^c ÷ per/10^sp = dn / dd
+        y = sp - c
+        dn, dd = (_scaled(dist, y), per) if y >= 0 else (dist, per * p10(-y))
+        m = max(sw, sd)  # the raw score w − steps·deduct at scale 10^m
         if rule.partial == "proportional":
-            num = (w * sd * dd - dn * deduct * sw) * e
-            return _clamped(num, sw * sd * dd, w, e, sw, full, True, False), met
+            num = _scaled(w, m - sw) * dd - dn * _scaled(deduct, m - sd)  # at scale m, over dd
+            return _clamped(np.maximum(num, 0), dd, m, pl, w, sw, full, high=False), met
         n = dn // dd if rule.partial == "floor" else -((-dn) // dd)
-        num = (w * sd - n * deduct * sw) * e
-        return _clamped(num, sw * sd, w, e, sw, full, True, False), met
+        num = _scaled(w, m - sw) - n * _scaled(deduct, m - sd)
+        return _clamped(np.maximum(num, 0), 1, m, pl, w, sw, full, high=False), met
     if kind == "rate":  # share × w, capped at the weight
-        hundred = 100 if rule.percent else 1
-        return _clamped(w * a * e, sw * sa * hundred, w, e, sw, full, False, True), met
+        return _clamped(w * a, 1, sw + sa + (2 if rule.percent else 0), pl, w, sw, full, high=True), met
     if kind == "per_occurrence":  # w − a·deduct, floored at 0
         assert deduct is not None
-        sd = p10(sc.deduct)
-        num = (w * sa * sd - a * deduct * sw) * e
-        return _clamped(num, sw * sa * sd, w, e, sw, full, True, False), np.asarray(a == 0)
+        sd = sc.deduct
+        m = max(sw, sa + sd)
+        num = np.maximum(_scaled(w, m - sw) - _scaled(a * deduct, m - sa - sd), 0)
+        return _clamped(num, 1, m, pl, w, sw, full, high=False), np.asarray(a == 0)
     raise ValueError(f"unknown kind {kind!r}")  # pragma: no cover
+
+
+def _clamped(num: IntArray, den: IntArray | int, m: int, pl: int, w: IntArray, sw: int, full: IntArray, *,
+             high: bool) -> IntArray:  # fmt: skip
+    """The raw score ``num/den`` at scale 10^m (num ≥ 0), at the score precision 10^-pl, half-up.
+
+    With ``high``, a raw score above the weight ``w/10^sw`` gives ``full`` (the
+    weight at the score precision), decided on integers:
+    num/den/10^m > w/10^sw ⟺ num·10^sw > w·den·10^m.
+    """
+    s = _ratio(num, den, pl - m)
+    if high:
+        lhs, rhs = (num, w * den * p10(m - sw)) if m >= sw else (num * p10(sw - m), w * den)
+        s = np.where(lhs > rhs, full, s)
+    return s
 
 
 def budget_score(
