@@ -296,3 +296,25 @@ def test_parse_is_exact_and_refuses_what_the_table_format_refuses() -> None:
     assert clean.ok.tolist() == [True, True, True] and clean.value.tolist() == [700, 500, 250]
     assert fmt(np.array([500, 1234, 0]), 2).tolist() == ["5.00", "12.34", "0.00"]
     assert fmt(np.array([9]), 0).tolist() == ["9"]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("body", [
+    ["a,x,1", "a,y,2", "b,x,1", "c,x,1"],
+    ["a,x,1", "b,x,1", "a,y,2", "c,x,1", "b,y,3", "a,z,4"],  # strays: a resumes at row 4, b at row 6
+    ["a,x,1", "", "b,x,1"],  # a blank line: the csv module's reading is the reference
+    [" a ,x,1", "a,y,2", ",,", "b,x,1"],  # a blank record and padded ids
+])
+def test_fast_csv_scan_agrees_with_the_csv_module(tmp_path: Path, newline: str, body: list[str]) -> None:
+    from perfrules.batch import _table
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(newline.join(["unit,indicator,actual", *body, ""]).encode())
+    fast = _table._open_csv_table(path, str(path))
+    fields = ("header", "row_count", "unit_count", "strays")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_table, "_fast_csv_scan", lambda p, f: None)
+        slow = _table._open_csv_table(path, str(path))
+    assert {f: getattr(fast, f) for f in fields} == {f: getattr(slow, f) for f in fields}
+    used_fast = _table._fast_csv_scan(path, str(path)) is not None
+    assert used_fast == ("" not in body and ",," not in body)

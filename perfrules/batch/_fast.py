@@ -13,6 +13,7 @@ digit for digit and problem for problem.
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -26,7 +27,7 @@ import pyarrow.compute as pc
 from perfrules._errors import SpecError
 from perfrules.batch._chunk import CATEGORY_COLUMNS, INDICATOR_COLUMNS, STATUS_OK, UNIT_COLUMNS, Chunk
 from perfrules.batch._summary import Tally
-from perfrules.batch._table import UNIT_LEVEL, Table
+from perfrules.batch._table import UNIT_LEVEL, Table, plain_lines
 from perfrules.batch._unit import Bases, Prepared, UnitRows, prepare
 from perfrules.batch._vector import _np, score_chunk, unit_builder
 
@@ -37,10 +38,14 @@ def usable(table: Table) -> bool:
     """Whether the columnar runner reads this table exactly as the pure reader does."""
     if table.format not in ("csv", "parquet") or table.path is None or table.strays:
         return False
-    if table.format == "csv":
-        with open(table.path, "rb") as fh:  # blank lines: the csv module counts them, Arrow skips them
-            data = fh.read()
-        return b"\n\n" not in data and b"\n\r\n" not in data and b"\r\r" not in data
+    if table.format == "csv":  # blank lines: the csv module counts them, Arrow skips them
+        import mmap
+
+        with open(table.path, "rb") as fh:
+            if os.fstat(fh.fileno()).st_size == 0:
+                return False
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                return plain_lines(mm)
     return True
 
 
