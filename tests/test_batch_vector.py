@@ -213,7 +213,7 @@ def _pure_rows(folder: Path, columns: dict[str, list[str]]) -> tuple[dict[str, A
 
 
 def _rows_of(result: Any, table: str, names: tuple[str, ...], unit: str) -> list[tuple[Any, ...]]:
-    cols = getattr(result, table)
+    cols = {c: list(map(_py, v)) for c, v in getattr(result, table).items()}
     out = []
     for r in range(len(cols["unit"])):
         if cols["unit"][r] == unit:
@@ -222,6 +222,9 @@ def _rows_of(result: Any, table: str, names: tuple[str, ...], unit: str) -> list
 
 
 def _py(v: Any) -> Any:
+    as_py = getattr(v, "as_py", None)
+    if callable(as_py):
+        return as_py()
     item = getattr(v, "item", None)
     return item() if callable(item) and not isinstance(v, str) else v
 
@@ -294,8 +297,8 @@ def test_parse_is_exact_and_refuses_what_the_table_format_refuses() -> None:
     assert nums.empty.tolist()[3] is True
     clean = parse(pa.array(["007", "5.", "+2.50"]))  # forms the table format accepts; the cast reads them exactly
     assert clean.ok.tolist() == [True, True, True] and clean.value.tolist() == [700, 500, 250]
-    assert fmt(np.array([500, 1234, 0]), 2).tolist() == ["5.00", "12.34", "0.00"]
-    assert fmt(np.array([9]), 0).tolist() == ["9"]
+    assert fmt(np.array([500, 1234, 0]), 2).to_pylist() == ["5.00", "12.34", "0.00"]
+    assert fmt(np.array([9]), 0).to_pylist() == ["9"]
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])

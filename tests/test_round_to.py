@@ -93,3 +93,12 @@ def test_round_to_must_be_a_power_of_ten() -> None:
     with pytest.raises(perfrules.SpecError) as info:
         loads_spec(SPEC.format(w1="6", total=100, filler=89, policy="").replace("round_to = 1", "round_to = 0.5"), file="spec.toml")
     assert [p.code for p in info.value.problems] == ["rounding"]
+
+
+def test_full_marks_are_not_promised_when_no_score_can_equal_the_weight() -> None:
+    # weight 0.5 rounded to whole points (declared allow): the score is 0 or 1, never 0.5
+    text = SPEC.format(w1="0.5", total=100, filler=94.5, policy='\n[policy]\nweight_precision = "allow"\n')
+    spec = loads_spec(text, file="spec.toml")
+    ev = perfrules.evaluate(spec, _acts("40"))  # 0.5 × 40% = 0.2 → 0
+    res = ev.indicator("exec")
+    assert res.score == Decimal(0) and res.full_marks is None

@@ -38,7 +38,7 @@ def usable(table: Table) -> bool:
     """Whether the columnar runner reads this table exactly as the pure reader does."""
     if table.format not in ("csv", "parquet") or table.path is None or table.strays:
         return False
-    if table.format == "csv":  # blank lines: the csv module counts them, Arrow skips them
+    if table.format == "csv" and not table.plain:  # blank lines: the csv module counts them, Arrow skips them
         import mmap
 
         with open(table.path, "rb") as fh:
@@ -194,6 +194,14 @@ def _score(table: Table, data: pa.Table, row0: int, bases: Bases, probes: dict[t
     def cell(c: str, r: int) -> str:
         return str(text[c][r].as_py()).strip() if c in text and r >= 0 else ""
 
+    def code_of(c: str) -> npt.NDArray[np.int64]:
+        """Per unit: the code of its first filled ``c`` cell's text (−1 when none)."""
+        if c not in text:
+            return np.full(n_units, -1, dtype=np.int64)
+        first = firsts[c]
+        codes = _np(pc.dictionary_encode(text[c]).indices).astype(np.int64)
+        return np.where(first >= 0, codes[np.maximum(first, 0)], -1)
+
     def rows_of(i: int) -> UnitRows:
         lo, hi = int(starts[i]), int(stops[i])
         cells = {c: a.slice(lo, hi - lo).to_pylist() for c, a in text.items()}
@@ -202,24 +210,34 @@ def _score(table: Table, data: pa.Table, row0: int, bases: Bases, probes: dict[t
     bases_of: list[Any] = [None] * n_units
     inline = [True] * n_units
     refs = [""] * n_units
-    spec_first = firsts.get("spec", np.full(n_units, -1))
-    year_first = firsts.get("year", np.full(n_units, -1))
-    combos = np.stack([spec_first, year_first], axis=1)
-    for i in range(n_units):
-        if fallback[i]:
-            continue
-        key = (cell("spec", int(combos[i, 0])), cell("year", int(combos[i, 1])))
+    # each distinct (spec, year) is resolved once, on its first unit, by the pure path's own ``prepare``
+    combos = np.stack([code_of("spec"), code_of("year")], axis=1)
+    _, first_of, combo_of = np.unique(combos, axis=0, return_index=True, return_inverse=True)
+    combo_of = np.asarray(combo_of).reshape(-1)
+    resolved: list[Prepared | SpecError] = []
+    for g, r in enumerate(first_of.tolist()):
+        key = (cell("spec", int(firsts["spec"][r]) if "spec" in firsts else -1),
+               cell("year", int(firsts["year"][r]) if "year" in firsts else -1))  # fmt: skip
         got = probes.get(key)
         if got is None:
-            try:
-                got = prepare(rows_of(i), bases)
-            except SpecError as err:
-                got = err
-            probes[key] = got
+            # a unit can fail prepare for its own reasons (a bad budget cell): try a few before giving up on the base
+            for u in np.flatnonzero((combo_of == g) & ~fallback)[:3].tolist() or [r]:
+                try:
+                    got = prepare(rows_of(u), bases)
+                    break
+                except SpecError as err:
+                    got = err
+            assert got is not None
+            if isinstance(got, Prepared):
+                probes[key] = got
+        resolved.append(got)
+    for i in np.flatnonzero(~fallback).tolist():
+        got = resolved[int(combo_of[i])]
         if isinstance(got, SpecError):
             fallback[i] = True
             continue
-        bases_of[i], inline[i], refs[i] = got.base_spec, got.inline, key[0]
+        bases_of[i], inline[i] = got.base_spec, got.inline
+        refs[i] = got.values.get("spec", ("", 0))[0]
     good = np.flatnonzero(~fallback)
     vector_units: list[int] = []
     vres = None

@@ -156,7 +156,10 @@ class _Out:
                 table[c].extend(_plain(values[r]) for r in span)
 
 def _plain(value: Any) -> Any:
-    """A cell value as a plain Python object (NumPy scalars → int/bool/str)."""
+    """A cell value as a plain Python object (NumPy or Arrow scalars → int/bool/str/None)."""
+    as_py = getattr(value, "as_py", None)
+    if callable(as_py):
+        return as_py()
     item = getattr(value, "item", None)
     return item() if callable(item) and not isinstance(value, str) else value
 

@@ -172,6 +172,7 @@ class Table:
     path: Path | None = None
     data: Mapping[str, Sequence[str]] | None = None
     strays: Mapping[str, int] = attrs.field(factory=dict)  # unit → row where its rows resume after another unit's
+    plain: bool = False  # checked: no blank lines or lone carriage returns (a CSV the pyarrow reader reads alike)
 
     def blocks(self, size: int = 8192) -> Iterator[Block]:
         """The table's rows in order, ``size`` rows at a time."""
@@ -305,7 +306,7 @@ def _fast_csv_scan(path: Path, file: str) -> Table | None:
                 strays.setdefault(name, r + 2)
             seen.add(code)
     return Table(file=file, folder=path.parent, header=header, format="csv", row_count=n,
-                 unit_count=len(enc.dictionary), path=path, strays=strays)  # fmt: skip
+                 unit_count=len(enc.dictionary), path=path, strays=strays, plain=True)  # fmt: skip
 
 
 class _UnitScan:

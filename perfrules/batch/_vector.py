@@ -122,7 +122,7 @@ class Numbers:
 def parse(texts: pa.Array) -> Numbers:
     """Exact integers from decimal texts, vectorised; anything else is not ``ok`` (the pure path judges it).
 
-    Fast path: Arrow's exact string → decimal128 cast over the whole column
+    Fast path: Arrow's exact string → decimal128 cast over the filled cells
     at the column's largest number of places (never through float), after
     ruling out what Arrow accepts but the table format does not (exponents,
     whitespace). If the cast rejects any cell, the column is checked cell by
@@ -131,10 +131,24 @@ def parse(texts: pa.Array) -> Numbers:
     n = len(texts)
     length = _np(pc.binary_length(texts)).astype(np.int64)
     empty = length == 0
+    filled = np.flatnonzero(~empty)
+    value = np.zeros(n, dtype=np.int64)
+    places = np.zeros(n, dtype=np.int64)
+    ok = np.zeros(n, dtype=bool)
+    if not len(filled):
+        return Numbers(value, ok, empty, places, 0)
+    sub = texts if len(filled) == n else texts.take(pa.array(filled))
+    v, o, pl, scale = _parse_filled(sub, length[filled])
+    value[filled], ok[filled], places[filled] = v, o, pl
+    return Numbers(value, ok, empty, places, scale)
+
+
+def _parse_filled(texts: pa.Array, length: IntArray) -> tuple[IntArray, BoolArray, IntArray, int]:
+    n = len(texts)
     dot = _np(pc.find_substring(texts, ".")).astype(np.int64)
     places = np.where(dot >= 0, length - dot - 1, 0)
-    odd = _np(pc.or_(pc.match_substring(texts, "e", ignore_case=True), pc.match_substring(texts, " ")))
-    ok = ~empty & ~odd.astype(bool) & (places <= MAX_PLACES) & (length <= MAX_INT_DIGITS + MAX_PLACES + 2)
+    odd = pc.or_(pc.or_(pc.match_substring(texts, "e"), pc.match_substring(texts, "E")), pc.match_substring(texts, " "))
+    ok = ~_np(odd).astype(bool) & (places <= MAX_PLACES) & (length <= MAX_INT_DIGITS + MAX_PLACES + 2)
     try:
         dec, scale = _cast(texts, ok, places)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -143,38 +157,62 @@ def parse(texts: pa.Array) -> Numbers:
     words = np.frombuffer(dec.buffers()[1], dtype=np.int64, count=2 * n, offset=dec.offset * 16).reshape(n, 2)
     value = words[:, 0].copy()
     ok &= (words[:, 1] == 0) & (value >= 0)  # non-negative and inside int64
-    return Numbers(np.where(ok, value, 0), ok, empty, np.where(ok, places, 0), scale)
+    return np.where(ok, value, 0), ok, np.where(ok, places, 0), scale
 
 
 def _cast(texts: pa.Array, ok: BoolArray, places: IntArray) -> tuple[pa.Array, int]:
     scale = int(places[ok].max()) if ok.any() else 0
     clean = pc.if_else(pa.array(ok), texts, pa.scalar("0")) if not ok.all() else texts
-    return pc.cast(clean, pa.decimal128(38, scale)), scale
+    # every cell kept has at most ``scale`` places and 18 digits: nothing to truncate or overflow
+    return pc.cast(clean, pa.decimal128(38, scale), safe=False), scale
 
 
 # ---------------------------------------------------------------------------
 # decimal text, digit for digit as str(Decimal) writes it
 
 
-def fmt(values: IntArray, places: int) -> npt.NDArray[np.object_]:
-    """``str(Decimal)`` of value × 10^-places for each element (places 0..6; plain notation)."""
+def fmt(values: IntArray, places: int) -> pa.Array:
+    """``str(Decimal)`` of value × 10^-places for each element (places 0..6; plain notation), as Arrow strings."""
     if values.dtype == object:
-        return np.array([_fmt1(int(v), places) for v in values.tolist()], dtype=object)
+        return pa.array([_fmt1(int(v), places) for v in values.tolist()], type=pa.string())
     v = np.ascontiguousarray(values, dtype=np.int64)
     words = np.empty((len(v), 2), dtype=np.int64)
     words[:, 0] = v
     words[:, 1] = v >> 63
     arr = pa.Array.from_buffers(pa.decimal128(38, places), len(v), [None, pa.py_buffer(words)])
-    return np.asarray(pc.cast(arr, pa.string()).to_numpy(zero_copy_only=False), dtype=object)
+    return pc.cast(arr, pa.string())
 
 
-def fmt_places(values: IntArray, places: IntArray, scale: int) -> npt.NDArray[np.object_]:
+def fmt_places(values: IntArray, places: IntArray, scale: int) -> pa.Array:
     """Like :func:`fmt` with a per-element number of places; ``values`` are at ``scale`` (≥ every place)."""
-    out = np.empty(len(values), dtype=object)
-    for p in np.flatnonzero(np.bincount(places, minlength=1)).tolist():
-        sel = places == p
-        out[sel] = fmt(values[sel] // (10 ** (scale - p)), int(p))
-    return out
+    distinct = np.flatnonzero(np.bincount(places, minlength=1)).tolist()
+    if len(distinct) == 1:
+        p = int(distinct[0])
+        return fmt(values // (10 ** (scale - p)) if scale > p else values, p)
+    pieces, order = [], []
+    for p in distinct:
+        sel = np.flatnonzero(places == p)
+        pieces.append(fmt(values[sel] // (10 ** (scale - p)), int(p)))
+        order.append(sel)
+    where = np.empty(len(values), dtype=np.int64)
+    where[np.concatenate(order)] = np.arange(len(values))
+    return pa.concat_arrays(pieces).take(pa.array(where))
+
+
+def const(value: Any, n: int, kind: pa.DataType | None = None) -> pa.Array:
+    """An Arrow array of ``n`` copies of ``value``."""
+    base = pa.array([value], type=kind if kind is not None else pa.string())
+    return base.take(pa.array(np.zeros(n, dtype=np.int64)))
+
+
+def interleave(columns: list[pa.Array]) -> pa.Array:
+    """Row-major order of k equal-length columns: c0[0], c1[0], …, c0[1], c1[1], … (one take)."""
+    k = len(columns)
+    if k == 1:
+        return columns[0]
+    n = len(columns[0])
+    order = (np.arange(n, dtype=np.int64)[:, None] + np.arange(k, dtype=np.int64)[None, :] * n).ravel()
+    return pa.concat_arrays(columns).take(pa.array(order))
 
 
 def _fmt1(v: int, places: int) -> str:
@@ -390,11 +428,13 @@ def _unit_values(cols: _Cols, name: str, starts: IntArray, stops: IntArray) -> t
 
 def _shape_codes(cols: _Cols) -> IntArray:
     """One integer per row for the text of its shape columns and which of its other cells are filled."""
-    parts = [cols.text[c] for c in SHAPE if c in cols.text]
     code = np.zeros(cols.n_rows, dtype=np.int64)
-    if parts:
-        joined = pc.binary_join_element_wise(*parts, "\x1f") if len(parts) > 1 else parts[0]
-        code = _np(pc.dictionary_encode(joined).indices).astype(np.int64)
+    for c in SHAPE:
+        if c in cols.text:
+            col_codes, names = cols.codes(c)
+            code = code * (len(names) + 1) + col_codes
+            if code.size and int(code.max()) > 2**40:  # renumber before the product could overflow
+                code = np.unique(code, return_inverse=True)[1].reshape(-1).astype(np.int64)
     filled = [c for c in cols.text if c not in SHAPE]
     presence = np.zeros(cols.n_rows, dtype=np.int64)
     for bit, c in enumerate(filled):
@@ -905,35 +945,37 @@ def _format_group(chunk: Chunk, cols: _Cols, plan: Plan, units: IntArray, rows: 
                   S: list[IntArray], met: list[BoolArray], w_cols: list[tuple[IntArray, int, IntArray | None, str | None]],
                   sw: int, places: list[int], E: int, raw: IntArray, total: IntArray, grade_idx: IntArray,
                   warn: IntArray, b_score: IntArray | None) -> _GroupOut | None:  # fmt: skip
-    """The group's checked units as output cells: Decimal texts digit for digit as the core writes them."""
+    """The group's checked units as output cells (Arrow arrays): Decimal texts digit for digit as the core writes them."""
     sel = np.flatnonzero(ok)
     if len(sel) == 0:
         return None
     n, k = len(sel), len(plan.slots)
-    unit_ids = np.asarray([chunk.units[int(u)] for u in units[sel].tolist()], dtype=object)
+    unit_ids = pa.array([chunk.units[int(u)] for u in units[sel].tolist()], type=pa.string())
     tp = plan.total_places
     tw = plan.spec.meta.total
     lp = max(tp, _dec_places(tw))
     lost_q = int(tw.scaleb(lp)) - total[sel] * 10 ** (lp - tp)
-    lost_s = fmt(np.maximum(lost_q, 0), lp)
-    lost_s[lost_q < 0] = "0"  # max(total_weight − total, Decimal(0)) is Decimal(0) when negative (and 0.00 at 0)
-    none = np.full(n, None, dtype=object)
-    unit_cols = {
-        "unit": unit_ids, "status": np.full(n, "ok", dtype=object), "total": fmt(total[sel], tp),
-        "grade": np.asarray([g for g, _ in plan.grades], dtype=object)[grade_idx[sel]],
-        "total_weight": np.full(n, str(tw), dtype=object), "lost": lost_s, "warnings": warn[sel].astype(np.int64),
-        **{c: none for c in UNIT_COLUMNS if c.startswith("error")},
+    # max(total_weight − total, Decimal(0)) is Decimal(0) when negative (and total_weight − total, e.g. 0.00, at 0)
+    lost_s = pc.if_else(pa.array(lost_q < 0), pa.scalar("0"), fmt(np.maximum(lost_q, 0), lp))
+    none = pa.nulls(n, pa.string())
+    unit_cols: dict[str, Any] = {
+        "unit": unit_ids, "status": const("ok", n), "total": fmt(total[sel], tp),
+        "grade": pa.array([g for g, _ in plan.grades], type=pa.string()).take(pa.array(grade_idx[sel])),
+        "total_weight": const(str(tw), n), "lost": lost_s, "warnings": pa.array(warn[sel].astype(np.int64)),
+        **{c: (pa.nulls(n, pa.int64()) if c in ("error_row", "error_column") else none)
+           for c in UNIT_COLUMNS if c.startswith("error")},
     }  # fmt: skip
 
     ind_text = cols.text["indicator"]
-    id_cols, score_cols, lost_cols, weight_cols, wplaces_cols = [], [], [], [], []
+    id_cols, score_cols, lost_cols, weight_cols, cat_cols_, wplaces_cols = [], [], [], [], [], []
     for j, slot in enumerate(plan.slots):
         wv, wscale, wplaces, wconst = w_cols[j]
         p = places[j]
-        id_cols.append(np.asarray(ind_text.take(pa.array(rows[sel, slot.row])).to_numpy(zero_copy_only=False), dtype=object))
+        id_cols.append(ind_text.take(pa.array(rows[sel, slot.row])))
+        cat_cols_.append(const(slot.leaf, n))
         score_cols.append(fmt(S[j][sel], p))
         if wconst is not None:
-            weight_cols.append(np.full(n, wconst, dtype=object))
+            weight_cols.append(const(wconst, n))
             wpl = np.full(n, _dec_places(Decimal(wconst)), dtype=np.int64)
         else:
             assert wplaces is not None
@@ -943,28 +985,23 @@ def _format_group(chunk: Chunk, cols: _Cols, plan: Plan, units: IntArray, rows: 
         top = max(p, wscale)
         diff = wv[sel] * 10 ** (top - wscale) - S[j][sel] * 10 ** (top - p)
         lost_cols.append(_fmt_signed(diff, np.maximum(wpl, p), top))
-    cat_cols_ = [np.full(n, s.leaf, dtype=object) for s in plan.slots]
-    met_cols: list[Any] = [m[sel] for m in met]
+    met_cols = [pa.array(m[sel]) for m in met]
     kk = k
     if plan.budget is not None and b_score is not None:  # the 预算执行率 row follows the indicators (as the pure path writes it)
         bw, bp = plan.budget
         top = max(bp, _dec_places(bw))
-        id_cols.append(np.full(n, BUDGET_ROW, dtype=object))
-        cat_cols_.append(np.full(n, None, dtype=object))
-        weight_cols.append(np.full(n, str(bw), dtype=object))
+        id_cols.append(const(BUDGET_ROW, n))
+        cat_cols_.append(none)
+        weight_cols.append(const(str(bw), n))
         score_cols.append(fmt(b_score[sel], bp))
         lost_cols.append(_fmt_signed(int(bw.scaleb(top)) - b_score[sel] * 10 ** (top - bp),
                                      np.full(n, top, dtype=np.int64), top))  # fmt: skip
-        met_cols = [m.astype(object) for m in met_cols] + [np.full(n, None, dtype=object)]
+        met_cols.append(pa.nulls(n, pa.bool_()))
         kk = k + 1
     ind_cols = {
-        "unit": np.repeat(unit_ids, kk),
-        "indicator": np.stack(id_cols, axis=1).ravel(),
-        "category": np.stack(cat_cols_, axis=1).ravel(),
-        "weight": np.stack(weight_cols, axis=1).ravel(),
-        "score": np.stack(score_cols, axis=1).ravel(),
-        "lost": np.stack(lost_cols, axis=1).ravel(),
-        "met": np.stack(met_cols, axis=1).ravel(),
+        "unit": unit_ids.take(pa.array(np.repeat(np.arange(n), kk))),
+        "indicator": interleave(id_cols), "category": interleave(cat_cols_), "weight": interleave(weight_cols),
+        "score": interleave(score_cols), "lost": interleave(lost_cols), "met": interleave(met_cols),
     }
     c_w, c_s = [], []
     for c in plan.cats:
@@ -974,31 +1011,31 @@ def _format_group(chunk: Chunk, cols: _Cols, plan: Plan, units: IntArray, rows: 
             cs = cs + S[j][sel] * 10 ** (cp - places[j])
         c_s.append(fmt(cs, cp))
         if c.weight is not None:
-            c_w.append(np.full(n, str(c.weight), dtype=object))
+            c_w.append(const(str(c.weight), n))
         elif not c.slots:
-            c_w.append(np.full(n, "0", dtype=object))
+            c_w.append(const("0", n))
         else:
             wsum = sum((w_cols[j][0][sel] for j in c.slots), np.zeros(n, dtype=total.dtype))
             wpl = np.max(np.stack([wplaces_cols[j] for j in c.slots]), axis=0)
             c_w.append(fmt_places(wsum, wpl, sw))
     nc = len(plan.cats)
-    cat_cols = {
-        "unit": np.repeat(unit_ids, nc),
-        "category": np.tile(np.asarray([c.id for c in plan.cats], dtype=object), n),
-        "name": np.tile(np.asarray([c.name for c in plan.cats], dtype=object), n),
-        "level": np.tile(np.asarray([c.level for c in plan.cats], dtype=np.int64), n),
-        "weight": np.stack(c_w, axis=1).ravel() if nc else np.empty(0, dtype=object),
-        "score": np.stack(c_s, axis=1).ravel() if nc else np.empty(0, dtype=object),
+    cat_cols: dict[str, Any] = {
+        "unit": unit_ids.take(pa.array(np.repeat(np.arange(n), nc))),
+        "category": interleave([const(c.id, n) for c in plan.cats]) if nc else pa.array([], pa.string()),
+        "name": interleave([const(c.name, n) for c in plan.cats]) if nc else pa.array([], pa.string()),
+        "level": interleave([const(c.level, n, pa.int64()) for c in plan.cats]) if nc else pa.array([], pa.int64()),
+        "weight": interleave(c_w) if nc else pa.array([], pa.string()),
+        "score": interleave(c_s) if nc else pa.array([], pa.string()),
     }
     return _GroupOut(units=units[sel], unit_cols=unit_cols, ind_cols=ind_cols, cat_cols=cat_cols, k=kk, n_cats=nc)
 
 
-def _fmt_signed(diff: IntArray, places: IntArray, scale: int) -> npt.NDArray[np.object_]:
+def _fmt_signed(diff: IntArray, places: IntArray, scale: int) -> pa.Array:
     """Decimal text of a possibly negative difference at per-element places (diff is at ``scale``)."""
     neg = diff < 0
     mag = fmt_places(np.abs(diff), places, scale)
     if neg.any():
-        mag[neg] = np.asarray(["-" + str(x) for x in mag[neg].tolist()], dtype=object)
+        mag = pc.if_else(pa.array(neg), pc.binary_join_element_wise("-", mag, ""), mag)
     return mag
 
 
@@ -1010,8 +1047,11 @@ def _assemble(groups: list[_GroupOut], unscored: list[int]) -> ChunkResult:
 
     def table(names: tuple[str, ...], part: str, per_unit: Callable[[_GroupOut], int]) -> dict[str, Any]:
         keys = np.concatenate([np.repeat(g.units, per_unit(g)) for g in groups])
-        order = np.argsort(keys, kind="stable")
-        return {c: np.concatenate([getattr(g, part)[c] for g in groups])[order] for c in names}
+        cols = {c: pa.concat_arrays([getattr(g, part)[c] for g in groups]) for c in names}
+        if len(keys) < 2 or bool((keys[1:] >= keys[:-1]).all()):
+            return cols  # already in unit order
+        order = pa.array(np.argsort(keys, kind="stable"))
+        return {c: a.take(order) for c, a in cols.items()}
 
     return ChunkResult(
         units=table(UNIT_COLUMNS, "unit_cols", lambda g: 1),

@@ -80,6 +80,8 @@ def full_marks(spec: Spec, ind: Indicator) -> FullMarks | None:
     """What actual would have earned ``ind`` its full weight (``None`` if nothing sensible can be said)."""
     q = ind.score_quantum(spec.rounding.score)
     w = ind.weight
+    if (Fraction(w) / Fraction(q)).denominator != 1:
+        return None  # policy.weight_precision = allow: no score at this precision equals the weight
     if ind.is_qualitative:
         top = spec.tiers[0]
         return FullMarks(threshold=None, comparator=None,
@@ -189,6 +191,11 @@ def budget_full_marks(spec: Spec, block: BudgetExecution) -> FullMarks:
         return FullMarks(threshold=None, comparator=None, zh="按规范声明的计分办法，执行率的任何取值均不能得满分",
                          en="under the declared method no execution rate earns full marks")  # fmt: skip
     q = Decimal(1) if block.policy is ExecutionPolicy.ROUND_WHOLE else spec.rounding.score
+    if (Fraction(block.weight) / Fraction(q)).denominator != 1:  # policy.weight_precision = allow
+        return FullMarks(threshold=None, comparator=None,
+                         zh=f"分值{show_dec(block.weight)}分不是得分精度{show_dec(q)}的整数倍，任何执行率的得分都不会恰为分值",
+                         en=f"the weight {show_dec(block.weight)} is not a multiple of the score precision {show_dec(q)}: "
+                         "no execution rate scores exactly the weight")  # fmt: skip
     thr = _slack(block.weight, q) * 100
     how_zh = "（执行率×分值四舍五入取整后为满分）" if block.policy is ExecutionPolicy.ROUND_WHOLE else "（执行率×分值四舍五入后为满分）"
     return _fm(thr, "≥", "%", "预算执行率", "an execution rate", how_zh, " (rate × weight rounds to the full weight)")
