@@ -15,7 +15,8 @@ that its peak memory is its own:
   per-unit validity checks, scores, met flags, warnings, totals and grades;
 * ``e2e`` — ``perfrules batch`` as a library call from the long CSV file
   (about 100 MB at N = 100,000): read, check, score, write the four result tables;
-* ``audit`` — the same run with the audit trail streamed (``--audit``).
+* ``audit`` — the same run with the audit trail streamed (``--audit --audit-level record``:
+  every input cell and output of every unit; ``explain`` gives the full document on demand).
 
 Every phase's unit totals and grades are checked against the baseline's
 (identical, exactly) before any figure is printed; a mismatch exits 1.
@@ -114,7 +115,7 @@ def phase(name: str, n: int, folder: Path, repeat: int) -> dict[str, object]:
         result = folder / f"{name}.csv"
         audit = folder / "audit.jsonl" if name == "audit" else None
         t = time.perf_counter()
-        summary = run_batch(read_table(csv_path), result, audit=audit)
+        summary = run_batch(read_table(csv_path), result, audit=audit, audit_level="record")
         secs = time.perf_counter() - t
         units = pcsv.read_csv(result, convert_options=pcsv.ConvertOptions(column_types={"total": "string"}))
         totals = np.array([int(x.replace(".", "")) for x in units.column("total").to_pylist()])

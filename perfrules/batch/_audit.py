@@ -52,6 +52,33 @@ class AuditWriter:
         self._index.write((json.dumps([unit, self.offset, len(line)], ensure_ascii=False) + "\n").encode())
         self.offset += len(line)
 
+    def write_block(self, lines: Any, units: Any) -> None:
+        """Append many units at once: ``lines`` an Arrow string array (each ending in a newline), ``units`` their ids.
+
+        The lines' bytes go to the file as they sit in the array's buffer; the
+        index lines are built the same way (the audit records' fast path).
+        """
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from perfrules.batch._records import json_strings
+
+        if len(lines) == 0:
+            return
+        lines = pa.concat_arrays([lines]) if lines.offset else lines
+        offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32, count=len(lines) + 1)
+        data = lines.buffers()[2]
+        lo, hi = int(offsets[0]), int(offsets[-1])
+        self._fh.write(memoryview(data)[lo:hi])
+        lengths = np.diff(offsets).astype(np.int64)
+        starts = self.offset + np.r_[0, np.cumsum(lengths)[:-1]]
+        index = pc.binary_join_element_wise("[", json_strings(units), ", ", pc.cast(pa.array(starts), pa.string()),
+                                            ", ", pc.cast(pa.array(lengths), pa.string()), "]\n", "")  # fmt: skip
+        idx_offsets = np.frombuffer(index.buffers()[1], dtype=np.int32, count=len(index) + 1)
+        self._index.write(memoryview(index.buffers()[2])[int(idx_offsets[0]):int(idx_offsets[-1])])
+        self.offset += hi - lo
+
     def commit(self) -> None:
         self._fh.close()
         self._index.close()
@@ -62,6 +89,10 @@ class AuditWriter:
             while block := body.read(1 << 20):
                 out.write(block)
         self.tmp_index.unlink()
+        from perfrules.batch._write import default_mode
+
+        os.chmod(self.tmp, default_mode())
+        os.chmod(final_index, default_mode())
         os.replace(self.tmp, self.path)
         os.replace(final_index, self.index_path)
 
@@ -79,13 +110,47 @@ def index_path(audit: str | os.PathLike[str]) -> Path:
     return p.with_name(p.name + INDEX_SUFFIX)
 
 
-def explain(audit: str | os.PathLike[str], unit: str) -> dict[str, Any]:
+def explain(audit: str | os.PathLike[str], unit: str, *, full: bool = True) -> dict[str, Any]:
     """The audit document of ``unit``, found through the index: one seek, one line read.
+
+    For an audit written at ``--audit-level record``, the line is the unit's
+    record; with ``full`` (the default) it is turned into the core's evaluation
+    document, exactly as ``--audit-level full`` writes it: that one unit is
+    rebuilt from the record's cells (its base read again from the record's
+    folder) and evaluated, and the result must agree with the record's total,
+    grade and every indicator score (:class:`ValueError` otherwise — the base
+    changed since the batch ran). ``full=False`` returns the record itself.
 
     Raises :class:`KeyError` when the unit is not in the audit, and
     :class:`ValueError` when the index does not belong to the audit file (it
     was rewritten since).
     """
+    doc = _line(audit, unit)
+    if full and doc.get("schema") == "perfrules.batch-audit" and doc.get("status") == "ok":
+        return _document_of_record(doc)
+    return doc
+
+
+def _document_of_record(rec: dict[str, Any]) -> dict[str, Any]:
+    from perfrules.batch._unit import Bases, UnitRows, build, prepare
+    from perfrules.core import evaluate, to_document
+
+    cells: dict[str, list[str]] = rec["cells"]
+    header = {c: i for i, c in enumerate(cells, start=1)}
+    folder = Path(rec["folder"])
+    bases = Bases(folder, rec["table"])
+    rows = UnitRows(rec["unit"], rec["table"], folder, header, cells, list(rec["rows"]))
+    ev = evaluate(*build(prepare(rows, bases), bases))
+    got = (str(ev.total), ev.grade, [(r.id, str(r.score)) for r in ev.indicators])
+    want = (rec["total"], rec["grade"], [(i[0], i[3]) for i in rec["indicators"] if i[0] != "budget_execution"])
+    if got != want:
+        raise ValueError(f"unit {rec['unit']!r}: evaluating its recorded cells now gives {got[0]} {got[1]}, "
+                         f"not the recorded {want[0]} {want[1]}: its base or spec changed since the batch ran")  # fmt: skip
+    document = to_document(ev)
+    return document if "unit" in document else {"unit": rec["unit"], **document}
+
+
+def _line(audit: str | os.PathLike[str], unit: str) -> dict[str, Any]:
     path = Path(audit)
     with open(index_path(path), "rb") as idx:
         head = json.loads(idx.readline())

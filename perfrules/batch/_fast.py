@@ -90,6 +90,9 @@ class Scored:
     out: Any
     vector: int
     pure: int
+    cells: dict[str, pa.Array] = attrs.field(factory=dict)  # every output unit's input rows, unit after unit
+    row_numbers: Any = None
+    row_counts: Any = None
 
 
 @attrs.frozen(eq=False)
@@ -264,7 +267,8 @@ def _score(table: Table, data: pa.Table, row0: int, bases: Bases, probes: dict[t
         pendings = [pending_cls(rows_of(i)) if ids[i] and ids[i] not in table.strays else _pending_with_problem(
             pending_cls, table, rows_of(i)) for i in pure_units]  # fmt: skip
         pure_out = score_pure(table, pendings, bases, None, first_unit, None).out
-    return Scored(out=_merge(vres, vector_units, pure_out, pure_units), vector=len(vector_units), pure=len(pure_units))
+    return Scored(out=_merge(vres, vector_units, pure_out, pure_units), vector=len(vector_units), pure=len(pure_units),
+                  cells=text, row_numbers=rows_no, row_counts=(stops - starts).astype(np.int64))
 
 
 def _pending_with_problem(pending_cls: Any, table: Table, rows: UnitRows) -> Any:

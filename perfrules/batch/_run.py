@@ -277,6 +277,7 @@ class _Scored:
     out: _Out
     vector: int
     pure: int
+    rows: list[UnitRows] = attrs.field(factory=list)  # the rows of each output unit, in output order
 
 
 def _score_chunk(table: Table, chunk: list[_Pending], bases: Bases, scorer: ChunkScorer | None, first_unit: int,
@@ -313,18 +314,21 @@ def _score_chunk(table: Table, chunk: list[_Pending], bases: Bases, scorer: Chun
             n += 1
     out = _Out()
     pure = 0
+    unit_rows: list[UnitRows] = []
     for k, pending in enumerate(chunk):
         if pending.skip:
             continue
         unit = pending.rows.unit
         if k in failed:
             out.error(unit, failed[k])
+            unit_rows.append(pending.rows)
             if on_unit is not None:
                 on_unit(unit, None, failed[k])
             continue
         if k in vector_done:
             assert result is not None
             out.extend(result, vector_done[k])
+            unit_rows.append(pending.rows)
             if on_unit is not None:
                 on_unit(unit, None, ())
             continue
@@ -333,15 +337,17 @@ def _score_chunk(table: Table, chunk: list[_Pending], bases: Bases, scorer: Chun
             ev = evaluate(spec, actuals)
         except SpecError as err:
             out.error(unit, err.problems)
+            unit_rows.append(pending.rows)
             if on_unit is not None:
                 on_unit(unit, None, err.problems)
             continue
         pure += 1
         out.ok(unit, ev)
+        unit_rows.append(pending.rows)
         if on_unit is not None:
             on_unit(unit, ev, ())
         del ev
-    return _Scored(out, len(vector_done), pure)
+    return _Scored(out, len(vector_done), pure, unit_rows)
 
 
 def _scored_chunks(table: Table, *, engine: str, chunk_units: int, audit: bool,
@@ -358,6 +364,35 @@ def _scored_chunks(table: Table, *, engine: str, chunk_units: int, audit: bool,
 
 
 FAST_CHUNK_UNITS = 50_000  # units per chunk on the columnar runner
+AUDIT_LEVELS: tuple[str, ...] = ("full", "record")
+
+
+def _write_records(writer: AuditWriter, table: Table, scored: Any) -> None:
+    """Audit records of one chunk's units (``audit_level="record"``)."""
+    import numpy as np
+    import pyarrow as pa
+
+    from perfrules.batch._records import lines_for
+
+    o = scored.out
+    cols = {"units": UNIT_COLUMNS, "indicators": INDICATOR_COLUMNS, "categories": CATEGORY_COLUMNS,
+            "problems": PROBLEM_COLUMNS}  # fmt: skip
+    from perfrules.batch._write import _arrow_table, _schema
+
+    tables = {name: _arrow_table(_schema(names), names, getattr(o, name)) for name, names in cols.items()}
+    arrays = {name: {c: t.column(c).combine_chunks() for c in t.column_names} for name, t in tables.items()}
+    if hasattr(scored, "cells"):  # the columnar runner carries the cells as Arrow arrays already
+        cells, rows, counts = scored.cells, scored.row_numbers, scored.row_counts
+    else:
+        names = list(table.header)
+        cells = {c: pa.array([v for r in scored.rows for v in r.cells.get(c, [""] * len(r.rows))], type=pa.string())
+                 for c in names}  # fmt: skip
+        rows = np.array([n for r in scored.rows for n in r.rows], dtype=np.int64)
+        counts = np.array([len(r.rows) for r in scored.rows], dtype=np.int64)
+    lines, ids = lines_for(table=table.file, folder=str(Path(table.folder).resolve()), units=arrays["units"],
+                           indicators=arrays["indicators"], categories=arrays["categories"],
+                           problems=arrays["problems"], cells=cells, rows=rows, row_counts=counts)  # fmt: skip
+    writer.write_block(lines, ids)
 
 
 def _fast_module(table: Table, engine: str, audit: bool) -> Any:
@@ -418,7 +453,8 @@ def output_paths(out: str | os.PathLike[str]) -> dict[str, Path]:
 
 def run_batch(path: str | os.PathLike[str] | Table, out: str | os.PathLike[str], *,
               audit: str | os.PathLike[str] | None = None, engine: str = "auto", progress: Progress | None = None,
-              chunk_units: int = CHUNK_UNITS, use_pyarrow: bool | None = None) -> BatchSummary:  # fmt: skip
+              chunk_units: int = CHUNK_UNITS, use_pyarrow: bool | None = None,
+              audit_level: str = "full") -> BatchSummary:  # fmt: skip
     """Score every unit of the long table at ``path`` and write the result tables (docs/batch.md).
 
     Writes ``out`` (units) and, beside it, ``<stem>.indicators<suffix>``,
@@ -426,7 +462,11 @@ def run_batch(path: str | os.PathLike[str] | Table, out: str | os.PathLike[str],
     Parquet by ``out``'s suffix), all atomically: each goes to a temporary file
     in the same folder and is renamed into place only when the whole run has
     succeeded. With ``audit``, every unit's explanation document is streamed
-    to that JSON-lines file (and its index, for :func:`explain`). Returns the
+    to that JSON-lines file (and its index, for :func:`explain`):
+    ``audit_level="full"`` writes the core's evaluation document of every unit
+    (the pure path scores every unit), ``"record"`` the unit's audit record
+    (every input cell and every output; :func:`explain` turns it into the full
+    document on demand) at batch speed. Returns the
     summary; a unit that fails is an error row, never an exception. Raises
     :class:`~perfrules.SpecError` when the table cannot be read (unreadable
     file, unknown header …) and :class:`EngineUnavailable` for ``engine="vector"``
@@ -441,6 +481,12 @@ def run_batch(path: str | os.PathLike[str] | Table, out: str | os.PathLike[str],
     if FORMATS[suffix] == "parquet" and not (pyarrow_available() if use_pyarrow is None else use_pyarrow):
         raise EngineUnavailable("writing Parquet needs pyarrow: pip install 'perfrules[batch]'")
     vector_scorer(engine)  # fail early on an unavailable engine
+    if audit_level not in AUDIT_LEVELS:
+        raise ValueError(f"audit_level must be one of {', '.join(AUDIT_LEVELS)}, not {audit_level!r}")
+    records = audit is not None and audit_level == "record"
+    if records and not pyarrow_available():
+        raise EngineUnavailable("audit records need pyarrow: pip install 'perfrules[batch]' (or audit_level='full')")
+    full_audit = audit is not None and not records
     columns = {"units": UNIT_COLUMNS, "indicators": INDICATOR_COLUMNS, "categories": CATEGORY_COLUMNS,
                "problems": PROBLEM_COLUMNS}  # fmt: skip
     writers: dict[str, TableWriter] = {}
@@ -450,7 +496,7 @@ def run_batch(path: str | os.PathLike[str] | Table, out: str | os.PathLike[str],
             writers[name] = TableWriter(p, columns[name], use_pyarrow=use_pyarrow)
         if audit is not None:
             audit_writer = AuditWriter(audit)
-        sink = audit_writer
+        sink = audit_writer if full_audit else None
 
         def on_unit(unit: str, ev: Evaluation | None, problems: tuple[Problem, ...]) -> None:
             if sink is None:
@@ -462,10 +508,10 @@ def run_batch(path: str | os.PathLike[str] | Table, out: str | os.PathLike[str],
 
         tally = Tally()
         done = 0
-        fast = _fast_module(table, engine, audit is not None)
+        fast = _fast_module(table, engine, full_audit)
         chunks: Iterator[Any] = (
             fast.scored_chunks(table, chunk_units=max(chunk_units, FAST_CHUNK_UNITS)) if fast is not None
-            else _scored_chunks(table, engine=engine, chunk_units=chunk_units, audit=audit is not None, on_unit=on_unit)
+            else _scored_chunks(table, engine=engine, chunk_units=chunk_units, audit=full_audit, on_unit=on_unit)
         )  # fmt: skip
         for scored in chunks:
             o = scored.out
@@ -477,6 +523,8 @@ def run_batch(path: str | os.PathLike[str] | Table, out: str | os.PathLike[str],
                 fast.tally_arrays(tally, o.units, o.indicators)
             else:
                 tally.add(o.units, o.indicators)
+            if records and audit_writer is not None:
+                _write_records(audit_writer, table, scored)
             tally.engine("vector", scored.vector)
             tally.engine("pure", scored.pure)
             done += len(o.units["unit"])

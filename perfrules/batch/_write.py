@@ -128,6 +128,7 @@ class TableWriter:
     def commit(self) -> None:
         """Finish the file and move it into place atomically."""
         self.close()
+        os.chmod(self.tmp, default_mode())  # mkstemp made it private; the result is an ordinary file
         os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
@@ -140,6 +141,13 @@ class TableWriter:
         if not self._fh.closed:
             self._fh.close()
         self.tmp.unlink(missing_ok=True)
+
+
+def default_mode() -> int:
+    """The permissions a newly created file gets under the process's umask (0o644 under the usual 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def sibling(out: Path, name: str) -> Path:

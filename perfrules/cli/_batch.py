@@ -39,7 +39,11 @@ def add_parser(subparsers: Any, common: Callable[[argparse.ArgumentParser], None
     b.add_argument("--out", required=True, metavar="OUT",
                    help="units table (.csv or .parquet); <stem>.indicators, .categories and .problems beside it")
     b.add_argument("--audit", metavar="AUDIT.jsonl",
-                   help="stream every unit's evaluation document here (one JSON line per unit, with an index)")
+                   help="stream every unit's audit trail here (one JSON line per unit, with an index)")
+    b.add_argument("--audit-level", choices=("full", "record"), default="full",
+                   help="full: the core's evaluation document of every unit (pure path); record: every input cell "
+                   "and output of the unit at batch speed, turned into the full document on demand by "
+                   "perfrules.batch.explain (docs/batch.md)")
     b.add_argument("--engine", choices=ENGINES, default="auto",
                    help="auto: the vectorised path when installed, else pure; pure; vector (needs perfrules[batch])")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
@@ -77,10 +81,10 @@ def run(args: argparse.Namespace, out_console: Console) -> int:
             with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                           TimeRemainingColumn(), console=err, transient=True) as bar:  # fmt: skip
                 task = bar.add_task("评分" if zh else "scoring", total=table.unit_count)
-                summary = run_batch(table, args.out, audit=args.audit, engine=args.engine,
+                summary = run_batch(table, args.out, audit=args.audit, engine=args.engine, audit_level=args.audit_level,
                                     progress=lambda done, total: bar.update(task, completed=done))  # fmt: skip
         else:
-            summary = run_batch(table, args.out, audit=args.audit, engine=args.engine)
+            summary = run_batch(table, args.out, audit=args.audit, engine=args.engine, audit_level=args.audit_level)
     except EngineUnavailable as exc:
         msg = "向量化计分需要 NumPy 和 pyarrow：pip install 'perfrules[batch]'" if zh else str(exc)
         err.print(f"perfrules batch: {msg}", markup=False, style="bold red")

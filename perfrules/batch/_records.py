@@ -1,0 +1,180 @@
+"""Audit records: the streamed audit trail at batch speed (``--audit-level record``).
+
+One JSON line per unit, built column-wise with Arrow string kernels (no
+Python object per row or per unit):
+
+``{"schema": "perfrules.batch-audit", "schema_version": 1, "unit": …,
+"status": "ok", "table": …, "folder": …, "rows": [first, …], "cells": {column:
+[cell text per row, …], …}, "total": …, "grade": …, "total_weight": …,
+"lost": …, "warnings": n, "indicators": [[id, category, weight, score, lost,
+met], …], "categories": [[id, name, level, weight, score], …]}``
+
+— every input cell of the unit (so the record is self-contained with respect
+to the table) and every output of the result tables. A failed unit's line is
+``{"schema": …, "unit": …, "status": "error", "problems": [...]}``.
+:func:`perfrules.batch.explain` turns a record into the core's full
+evaluation document on demand by rebuilding that one unit from its cells
+(and its base, read again from ``folder``) and evaluating it, and checks that
+the total, the grade and every indicator score agree with the record.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+SCHEMA = "perfrules.batch-audit"
+SCHEMA_VERSION = 1
+_CONTROL = r"[\x00-\x1f\x7f]"
+
+
+def json_strings(arr: pa.Array) -> pa.Array:
+    """Each string as a JSON string literal (nulls as ``null``), vectorised; exotic characters via json.dumps."""
+    arr = arr.cast(pa.string())
+    nulls = arr.is_null()
+    filled = pc.fill_null(arr, "")
+    esc = pc.replace_substring(pc.replace_substring(filled, "\\", "\\\\"), '"', '\\"')
+    out = pc.binary_join_element_wise('"', esc, '"', "")
+    odd = np.asarray(pc.match_substring_regex(filled, _CONTROL).to_numpy(zero_copy_only=False), dtype=bool)
+    if odd.any():  # control characters: let json escape them, only for those cells
+        idx = np.flatnonzero(odd)
+        fixed = pa.array([json.dumps(v, ensure_ascii=False) for v in filled.take(pa.array(idx)).to_pylist()])
+        values = out.to_pylist()
+        for i, v in zip(idx.tolist(), fixed.to_pylist(), strict=True):
+            values[i] = v
+        out = pa.array(values, type=pa.string())
+    return pc.if_else(nulls, pa.scalar("null"), out)
+
+
+def _literal(arr: pa.Array) -> pa.Array:
+    """JSON literals of an Arrow column: strings quoted, ints and bools bare, nulls null."""
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        return json_strings(arr)
+    if pa.types.is_boolean(arr.type):
+        return pc.fill_null(pc.if_else(arr, pa.scalar("true"), pa.scalar("false")), "null")
+    return pc.fill_null(pc.cast(arr, pa.string()), "null")
+
+
+def _per_unit(fragments: pa.Array, counts: npt.NDArray[np.int64], sep: str = ",") -> pa.Array:
+    """Join consecutive runs of ``fragments`` (``counts[i]`` for unit i) with ``sep``: one string per unit."""
+    offsets = np.zeros(len(counts) + 1, dtype=np.int32)
+    np.cumsum(counts, out=offsets[1:])
+    return pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), fragments), sep)
+
+
+def _rows(columns: Sequence[pa.Array]) -> pa.Array:
+    """Row-wise JSON arrays ``[a,b,…]`` of literal columns."""
+    return pc.binary_join_element_wise("[", *_interleave_sep(columns), "]", "")
+
+
+def _interleave_sep(columns: Sequence[pa.Array]) -> list[Any]:
+    out: list[Any] = []
+    for i, c in enumerate(columns):
+        if i:
+            out.append(",")
+        out.append(c)
+    return out
+
+
+def record_lines(*, table: str, folder: str, units: dict[str, pa.Array], indicators: dict[str, pa.Array],
+                 categories: dict[str, pa.Array], cells: dict[str, pa.Array], rows: npt.NDArray[np.int64],
+                 row_counts: npt.NDArray[np.int64], ind_counts: npt.NDArray[np.int64],
+                 cat_counts: npt.NDArray[np.int64]) -> pa.Array:  # fmt: skip
+    """One JSON line (ending in a newline) per unit of the result tables, all units ``status == ok``.
+
+    ``cells`` are the units' input rows (canonical column → texts), unit after
+    unit, ``rows`` their row numbers in the file; the three ``*_counts`` say
+    how many input rows, indicator rows and category rows each unit has.
+    """
+    n = len(units["unit"])
+    head = f'{{"schema":"{SCHEMA}","schema_version":{SCHEMA_VERSION},"unit":'
+    table_lit, folder_lit = json.dumps(table, ensure_ascii=False), json.dumps(folder, ensure_ascii=False)
+    row_lists = _per_unit(pc.cast(pa.array(rows), pa.string()), row_counts)
+    cell_parts: list[Any] = []
+    for i, (name, col) in enumerate(cells.items()):
+        cell_parts += [("," if i else "") + json.dumps(name, ensure_ascii=False) + ":[",
+                       _per_unit(json_strings(col), row_counts), "]"]  # fmt: skip
+    ind = _per_unit(_rows([_literal(indicators[c]) for c in ("indicator", "category", "weight", "score", "lost", "met")]),
+                    ind_counts)  # fmt: skip
+    cat = _per_unit(_rows([_literal(categories[c]) for c in ("category", "name", "level", "weight", "score")]),
+                    cat_counts)  # fmt: skip
+    parts: list[Any] = [
+        head, json_strings(units["unit"]), ',"status":"ok","table":', table_lit, ',"folder":', folder_lit,
+        ',"rows":[', row_lists, '],"cells":{', *cell_parts, '},"total":', json_strings(units["total"]),
+        ',"grade":', json_strings(units["grade"]), ',"total_weight":', json_strings(units["total_weight"]),
+        ',"lost":', json_strings(units["lost"]), ',"warnings":', _literal(units["warnings"]),
+        ',"indicators":[', ind, '],"categories":[', cat, "]}\n",
+    ]  # fmt: skip
+    if n == 0:
+        return pa.array([], type=pa.string())
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def error_line(unit: str, problems: list[dict[str, Any]]) -> str:
+    """The record of a unit that could not be scored."""
+    doc = {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, "unit": unit, "status": "error", "problems": problems}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _runs(col: pa.Array) -> npt.NDArray[np.int64]:
+    """Lengths of the runs of equal values of a column (one run per unit in a unit-ordered table)."""
+    if len(col) == 0:
+        return np.zeros(0, dtype=np.int64)
+    codes = np.asarray(pc.dictionary_encode(col).indices.to_numpy(zero_copy_only=False))
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    runs: npt.NDArray[np.int64] = np.diff(np.r_[starts, len(codes)]).astype(np.int64)
+    return runs
+
+
+def lines_for(*, table: str, folder: str, units: dict[str, pa.Array], indicators: dict[str, pa.Array],
+              categories: dict[str, pa.Array], problems: dict[str, pa.Array], cells: dict[str, pa.Array],
+              rows: npt.NDArray[np.int64], row_counts: npt.NDArray[np.int64]) -> tuple[pa.Array, pa.Array]:  # fmt: skip
+    """The audit lines of one chunk's units, in unit order, and the units' ids.
+
+    ``cells``/``rows``/``row_counts`` are every output unit's input rows, unit
+    after unit (failed units included).
+    """
+    n = len(units["unit"])
+    ok = np.asarray(pc.equal(units["status"], "ok").to_numpy(zero_copy_only=False), dtype=bool)
+    ok_idx = np.flatnonzero(ok)
+    starts = np.r_[0, np.cumsum(row_counts)[:-1]].astype(np.int64) if n else np.zeros(0, dtype=np.int64)
+    take_rows = (np.concatenate([np.arange(starts[i], starts[i] + row_counts[i]) for i in ok_idx.tolist()])
+                 if len(ok_idx) else np.zeros(0, dtype=np.int64))  # fmt: skip
+    sel = pa.array(take_rows)
+    lines_ok = record_lines(
+        table=table, folder=folder, units={c: a.take(pa.array(ok_idx)) for c, a in units.items()},
+        indicators=indicators, categories=categories, cells={c: a.take(sel) for c, a in cells.items()},
+        rows=rows[take_rows], row_counts=row_counts[ok_idx], ind_counts=_runs(indicators["unit"]),
+        cat_counts=_runs(categories["unit"]) if len(categories["unit"]) else np.zeros(len(ok_idx), dtype=np.int64),
+    )  # fmt: skip
+    if len(ok_idx) == n:
+        return lines_ok, units["unit"]
+    # failed units: their problems, as the full audit writes them
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    p_cols = {c: a.to_pylist() for c, a in problems.items()}
+    for r in range(len(p_cols["unit"])):
+        by_unit.setdefault(p_cols["unit"][r], []).append({
+            "code": p_cols["code"][r], "file": p_cols["file"][r], "row": _int(p_cols["row"][r]),
+            "column": _int(p_cols["column"][r]), "field": p_cols["field"][r], "message": p_cols["error_en"][r],
+            "message_zh": p_cols["error"][r],
+        })  # fmt: skip
+    ids = units["unit"].to_pylist()
+    out: list[Any] = [None] * n
+    for j, i in enumerate(ok_idx.tolist()):
+        out[i] = j
+    bad = [error_line(ids[i], by_unit.get(ids[i], [])) for i in range(n) if not ok[i]]
+    merged = pa.concat_arrays([lines_ok, pa.array(bad, type=pa.string())])
+    order = np.empty(n, dtype=np.int64)
+    order[ok_idx] = np.arange(len(ok_idx))
+    order[~ok] = len(ok_idx) + np.arange(n - len(ok_idx))
+    return merged.take(pa.array(order)), units["unit"]
+
+
+def _int(v: Any) -> int | None:
+    return None if v in (None, "") else int(v)
