@@ -79,9 +79,13 @@ def _prototype_plan(folder: Path, cols: W.Columns):
 
 
 def phase(name: str, n: int, folder: Path, repeat: int) -> dict[str, object]:
-    cols = W.generate(n)
     evals = n * W.K
     out: dict[str, object] = {}
+    if name == "prepare":  # the CSV for the file phases, written apart so that no phase's memory includes it
+        (folder / "bench-base.toml").write_text(W.BASE_SPEC, encoding="utf-8")
+        W.write_csv(W.generate(n), folder / "units.csv")
+        return {"seconds": 0.0}
+    cols = W.generate(n) if name in ("baseline", "scores") else {}
     if name == "baseline":
         import _baseline as B
 
@@ -109,9 +113,6 @@ def phase(name: str, n: int, folder: Path, repeat: int) -> dict[str, object]:
         from perfrules.batch import read_table, run_batch
 
         csv_path = folder / "units.csv"
-        if not csv_path.exists():
-            (folder / "bench-base.toml").write_text(W.BASE_SPEC, encoding="utf-8")
-            W.write_csv(cols, csv_path)
         result = folder / f"{name}.csv"
         audit = folder / "audit.jsonl" if name == "audit" else None
         t = time.perf_counter()
@@ -157,15 +158,16 @@ def main() -> int:
     report: dict[str, object] = {"n": args.n, "indicators": args.n * W.K, "cpus": os.cpu_count(),
                                  "python": sys.version.split()[0]}  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="perfrules-bench-") as tmp:
-        for name in PHASES:
-            if name not in wanted:
+        for name in ("prepare", *PHASES):
+            if name not in wanted and not (name == "prepare" and {"e2e", "audit"} & set(wanted)):
                 continue
             cmd = [sys.executable, __file__, "--phase", name, "--n", str(args.n), "--repeat", str(args.repeat), "--dir", tmp]
             res = subprocess.run(cmd, capture_output=True, text=True)
             if res.returncode != 0:
                 sys.stderr.write(res.stdout + res.stderr)
                 return 1
-            report[name] = json.loads(res.stdout.strip().splitlines()[-1])
+            if name != "prepare":
+                report[name] = json.loads(res.stdout.strip().splitlines()[-1])
     base = report["baseline"]["evals_per_s"]  # type: ignore[index]
     for name in ("scores", "e2e", "audit"):
         if name in report:

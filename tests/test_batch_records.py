@@ -55,7 +55,8 @@ def test_records_expand_to_exactly_the_full_documents(tmp_path: Path) -> None:
     bad = next(r for r in records if r["unit"] == "u02")
     assert bad["status"] == "error" and bad["problems"][0]["row"] == 8 and bad["problems"][0]["code"] == "invalid-number"
     ok = next(r for r in records if r["unit"] == "u05")
-    assert ok["cells"]["name"][0] == '指标"A"' and ok["rows"] == [17, 18, 19]
+    assert ok["cells"]["name"][0] == '指标"A"' and ok["rows"] == [17, 18, 19] and "unit" not in ok["cells"]
+    assert ok["indicators"]["indicator"] == ["a", "b", "c", "budget_execution"] and ok["indicators"]["met"][3] is None
     for unit in ("u00", "u05", "u29"):
         assert explain(tmp_path / "rec.jsonl", unit) == explain(tmp_path / "full.jsonl", unit)
         assert explain(tmp_path / "rec.jsonl", unit, full=False)["schema"] == "perfrules.batch-audit"

@@ -135,14 +135,16 @@ def _document_of_record(rec: dict[str, Any]) -> dict[str, Any]:
     from perfrules.batch._unit import Bases, UnitRows, build, prepare
     from perfrules.core import evaluate, to_document
 
-    cells: dict[str, list[str]] = rec["cells"]
+    cells: dict[str, list[str]] = {"unit": [rec["unit"]] * len(rec["rows"]), **rec["cells"]}
     header = {c: i for i, c in enumerate(cells, start=1)}
     folder = Path(rec["folder"])
     bases = Bases(folder, rec["table"])
     rows = UnitRows(rec["unit"], rec["table"], folder, header, cells, list(rec["rows"]))
     ev = evaluate(*build(prepare(rows, bases), bases))
     got = (str(ev.total), ev.grade, [(r.id, str(r.score)) for r in ev.indicators])
-    want = (rec["total"], rec["grade"], [(i[0], i[3]) for i in rec["indicators"] if i[0] != "budget_execution"])
+    ind = rec["indicators"]
+    want = (rec["total"], rec["grade"],
+            [(i, sc) for i, sc in zip(ind["indicator"], ind["score"], strict=True) if i != "budget_execution"])  # fmt: skip
     if got != want:
         raise ValueError(f"unit {rec['unit']!r}: evaluating its recorded cells now gives {got[0]} {got[1]}, "
                          f"not the recorded {want[0]} {want[1]}: its base or spec changed since the batch ran")  # fmt: skip

@@ -4,10 +4,12 @@ One JSON line per unit, built column-wise with Arrow string kernels (no
 Python object per row or per unit):
 
 ``{"schema": "perfrules.batch-audit", "schema_version": 1, "unit": …,
-"status": "ok", "table": …, "folder": …, "rows": [first, …], "cells": {column:
-[cell text per row, …], …}, "total": …, "grade": …, "total_weight": …,
-"lost": …, "warnings": n, "indicators": [[id, category, weight, score, lost,
-met], …], "categories": [[id, name, level, weight, score], …]}``
+"status": "ok", "table": …, "folder": …, "rows": [row number, …], "cells": {column: [cell text per row, …], …},
+"total": …, "grade": …, "total_weight": …, "lost": …, "warnings": n,
+"indicators": {"indicator": […], "category": […], "weight": […], "score":
+[…], "lost": […], "met": […]}, "categories": {"category": […], "name": […],
+"level": […], "weight": […], "score": […]}}`` — columns, one entry per row of
+the result tables (the ``unit`` column of the cells is the record's ``unit``)
 
 — every input cell of the unit (so the record is self-contained with respect
 to the table) and every output of the result tables. A failed unit's line is
@@ -37,8 +39,13 @@ _CONTROL = r"[\x00-\x1f\x7f]"
 def json_strings(arr: pa.Array) -> pa.Array:
     """Each string as a JSON string literal (nulls as ``null``), vectorised; exotic characters via json.dumps."""
     arr = arr.cast(pa.string())
+    if arr.offset:
+        arr = pa.concat_arrays([arr])
     nulls = arr.is_null()
-    filled = pc.fill_null(arr, "")
+    filled = pc.fill_null(arr, "") if arr.null_count else arr
+    if not _needs_escaping(filled):  # the common case: wrap in quotes, nothing to escape
+        out = pc.binary_join_element_wise('"', filled, '"', "")
+        return pc.if_else(nulls, pa.scalar("null"), out) if arr.null_count else out
     esc = pc.replace_substring(pc.replace_substring(filled, "\\", "\\\\"), '"', '\\"')
     out = pc.binary_join_element_wise('"', esc, '"', "")
     odd = np.asarray(pc.match_substring_regex(filled, _CONTROL).to_numpy(zero_copy_only=False), dtype=bool)
@@ -50,6 +57,16 @@ def json_strings(arr: pa.Array) -> pa.Array:
             values[i] = v
         out = pa.array(values, type=pa.string())
     return pc.if_else(nulls, pa.scalar("null"), out)
+
+
+def _needs_escaping(arr: pa.Array) -> bool:
+    """Whether any string of ``arr`` holds a quote, a backslash or a control character (one pass over its bytes)."""
+    data = arr.buffers()[2]
+    if data is None or len(arr) == 0:
+        return False
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=len(arr) + 1)
+    raw = np.frombuffer(data, dtype=np.uint8)[int(offsets[0]):int(offsets[-1])]
+    return bool(((raw < 32) | (raw == 34) | (raw == 92) | (raw == 127)).any())
 
 
 def _literal(arr: pa.Array) -> pa.Array:
@@ -68,18 +85,22 @@ def _per_unit(fragments: pa.Array, counts: npt.NDArray[np.int64], sep: str = ","
     return pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), fragments), sep)
 
 
-def _rows(columns: Sequence[pa.Array]) -> pa.Array:
-    """Row-wise JSON arrays ``[a,b,…]`` of literal columns."""
-    return pc.binary_join_element_wise("[", *_interleave_sep(columns), "]", "")
+def json_lists(col: pa.Array, counts: npt.NDArray[np.int64]) -> pa.Array:
+    """Per unit, the JSON array of its run of ``col`` (``counts[i]`` values for unit i): ``["a","b"]``, ``[1,2]``.
 
-
-def _interleave_sep(columns: Sequence[pa.Array]) -> list[Any]:
-    out: list[Any] = []
-    for i, c in enumerate(columns):
-        if i:
-            out.append(",")
-        out.append(c)
-    return out
+    Plain strings are joined with ``","`` and wrapped once per unit (no work
+    per cell beyond the copy); strings that need escaping, and nulls, go
+    through :func:`json_strings` cell by cell.
+    """
+    is_text = pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
+    if is_text and col.null_count == 0:
+        col = pa.concat_arrays([col]) if col.offset else col
+        if not _needs_escaping(col):
+            inner = _per_unit(col, counts, '","')
+            return pc.binary_join_element_wise(pc.if_else(pc.equal(pa.array(counts), 0), pa.scalar("["), pa.scalar('["')),
+                                               inner, pc.if_else(pc.equal(pa.array(counts), 0), pa.scalar("]"),
+                                                                 pa.scalar('"]')), "")  # fmt: skip
+    return pc.binary_join_element_wise("[", _per_unit(_literal(col), counts), "]", "")
 
 
 def record_lines(*, table: str, folder: str, units: dict[str, pa.Array], indicators: dict[str, pa.Array],
@@ -93,26 +114,27 @@ def record_lines(*, table: str, folder: str, units: dict[str, pa.Array], indicat
     how many input rows, indicator rows and category rows each unit has.
     """
     n = len(units["unit"])
-    head = f'{{"schema":"{SCHEMA}","schema_version":{SCHEMA_VERSION},"unit":'
-    table_lit, folder_lit = json.dumps(table, ensure_ascii=False), json.dumps(folder, ensure_ascii=False)
-    row_lists = _per_unit(pc.cast(pa.array(rows), pa.string()), row_counts)
-    cell_parts: list[Any] = []
-    for i, (name, col) in enumerate(cells.items()):
-        cell_parts += [("," if i else "") + json.dumps(name, ensure_ascii=False) + ":[",
-                       _per_unit(json_strings(col), row_counts), "]"]  # fmt: skip
-    ind = _per_unit(_rows([_literal(indicators[c]) for c in ("indicator", "category", "weight", "score", "lost", "met")]),
-                    ind_counts)  # fmt: skip
-    cat = _per_unit(_rows([_literal(categories[c]) for c in ("category", "name", "level", "weight", "score")]),
-                    cat_counts)  # fmt: skip
-    parts: list[Any] = [
-        head, json_strings(units["unit"]), ',"status":"ok","table":', table_lit, ',"folder":', folder_lit,
-        ',"rows":[', row_lists, '],"cells":{', *cell_parts, '},"total":', json_strings(units["total"]),
-        ',"grade":', json_strings(units["grade"]), ',"total_weight":', json_strings(units["total_weight"]),
-        ',"lost":', json_strings(units["lost"]), ',"warnings":', _literal(units["warnings"]),
-        ',"indicators":[', ind, '],"categories":[', cat, "]}\n",
-    ]  # fmt: skip
     if n == 0:
         return pa.array([], type=pa.string())
+    head = f'{{"schema":"{SCHEMA}","schema_version":{SCHEMA_VERSION},"unit":'
+    table_lit, folder_lit = json.dumps(table, ensure_ascii=False), json.dumps(folder, ensure_ascii=False)
+
+    def obj(columns: dict[str, pa.Array], counts: npt.NDArray[np.int64], names: Sequence[str]) -> list[Any]:
+        parts: list[Any] = ["{"]
+        for i, name in enumerate(names):
+            parts += [("," if i else "") + json.dumps(name, ensure_ascii=False) + ":", json_lists(columns[name], counts)]
+        return [*parts, "}"]
+
+    parts: list[Any] = [
+        head, json_strings(units["unit"]), ',"status":"ok","table":', table_lit, ',"folder":', folder_lit,
+        ',"rows":', json_lists(pa.array(rows), row_counts),
+        ',"cells":', *obj(cells, row_counts, [c for c in cells if c != "unit"]),
+        ',"total":', json_strings(units["total"]), ',"grade":', json_strings(units["grade"]),
+        ',"total_weight":', json_strings(units["total_weight"]), ',"lost":', json_strings(units["lost"]),
+        ',"warnings":', _literal(units["warnings"]),
+        ',"indicators":', *obj(indicators, ind_counts, ("indicator", "category", "weight", "score", "lost", "met")),
+        ',"categories":', *obj(categories, cat_counts, ("category", "name", "level", "weight", "score")), "}\n",
+    ]  # fmt: skip
     return pc.binary_join_element_wise(*parts, "")
 
 
@@ -143,13 +165,12 @@ def lines_for(*, table: str, folder: str, units: dict[str, pa.Array], indicators
     n = len(units["unit"])
     ok = np.asarray(pc.equal(units["status"], "ok").to_numpy(zero_copy_only=False), dtype=bool)
     ok_idx = np.flatnonzero(ok)
-    starts = np.r_[0, np.cumsum(row_counts)[:-1]].astype(np.int64) if n else np.zeros(0, dtype=np.int64)
-    take_rows = (np.concatenate([np.arange(starts[i], starts[i] + row_counts[i]) for i in ok_idx.tolist()])
-                 if len(ok_idx) else np.zeros(0, dtype=np.int64))  # fmt: skip
+    take_rows = np.flatnonzero(np.repeat(ok, row_counts))  # the input rows of the scored units
     sel = pa.array(take_rows)
     lines_ok = record_lines(
         table=table, folder=folder, units={c: a.take(pa.array(ok_idx)) for c, a in units.items()},
-        indicators=indicators, categories=categories, cells={c: a.take(sel) for c, a in cells.items()},
+        indicators=indicators, categories=categories,
+        cells=cells if len(take_rows) == len(rows) else {c: a.take(sel) for c, a in cells.items()},
         rows=rows[take_rows], row_counts=row_counts[ok_idx], ind_counts=_runs(indicators["unit"]),
         cat_counts=_runs(categories["unit"]) if len(categories["unit"]) else np.zeros(len(ok_idx), dtype=np.int64),
     )  # fmt: skip

@@ -363,7 +363,7 @@ def _scored_chunks(table: Table, *, engine: str, chunk_units: int, audit: bool,
         yield scored
 
 
-FAST_CHUNK_UNITS = 50_000  # units per chunk on the columnar runner
+FAST_CHUNK_UNITS = 10_000  # units per chunk on the columnar runner
 AUDIT_LEVELS: tuple[str, ...] = ("full", "record")
 
 
