@@ -31,6 +31,7 @@ from perfrules.batch import _kernel as K  # noqa: E402
 from perfrules.batch import _vector  # noqa: E402
 from perfrules.batch._chunk import CATEGORY_COLUMNS, INDICATOR_COLUMNS, UNIT_COLUMNS  # noqa: E402
 from perfrules.batch._run import _make_chunk, _Out, _units  # noqa: E402
+from perfrules.batch._run import _plain as _py  # noqa: E402
 from perfrules.batch._table import table_from_columns  # noqa: E402
 from perfrules.batch._unit import Bases, build, prepare  # noqa: E402
 from perfrules.batch._vector import fmt, parse, score_chunk  # noqa: E402
@@ -219,14 +220,6 @@ def _rows_of(result: Any, table: str, names: tuple[str, ...], unit: str) -> list
         if cols["unit"][r] == unit:
             out.append(tuple(_py(cols[c][r]) for c in names))
     return out
-
-
-def _py(v: Any) -> Any:
-    as_py = getattr(v, "as_py", None)
-    if callable(as_py):
-        return as_py()
-    item = getattr(v, "item", None)
-    return item() if callable(item) and not isinstance(v, str) else v
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
