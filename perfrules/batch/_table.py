@@ -68,6 +68,8 @@ _ALIAS: dict[str, str] = {
 
 CSV_SUFFIX = ".csv"
 PARQUET_SUFFIXES = (".parquet", ".pq")
+XLSX_SUFFIX = ".xlsx"
+EXCEL_DIGITS = 15  # the significant digits an Excel numeric cell keeps
 
 
 
@@ -433,8 +435,71 @@ def read_table(path: str | os.PathLike[str]) -> Table:
         return _open_csv_table(p, file)
     if suffix in PARQUET_SUFFIXES:
         return _open_parquet(p, file)
-    raise SpecError([table_problem("file", file, f"{file}: a table must be .csv or .parquet, not {suffix or 'no suffix'!r}",
-                                   f"{file}：表格须为 .csv 或 .parquet 文件")])  # fmt: skip
+    if suffix == XLSX_SUFFIX:
+        return _open_xlsx(p, file)
+    raise SpecError([table_problem("file", file, f"{file}: a table must be .csv, .parquet or .xlsx, not {suffix or 'no suffix'!r}",
+                                   f"{file}：表格须为 .csv、.parquet 或 .xlsx 文件")])  # fmt: skip
+
+
+def _open_xlsx(path: Path, file: str) -> Table:
+    """The first worksheet of a workbook as a long table (openpyxl; the extra ``perfrules[xlsx]``).
+
+    Cells become the text the table format reads: text as written, whole
+    numbers as digits, other numbers as the shortest decimal that is the
+    stored binary value (``Decimal(repr(x))``). A number with more than 15
+    significant digits is float noise (a formula's result, never a typed
+    value): its text is marked so that the unit fails with the cell located,
+    never a silent guess. Trailing empty rows are dropped; rows keep their
+    sheet row numbers (the header is row 1).
+    """
+    try:
+        import openpyxl
+    except ImportError:
+        raise SpecError([table_problem("file", file, "reading .xlsx needs openpyxl: pip install 'perfrules[xlsx]'",
+                                       "读取 .xlsx 需要 openpyxl：pip install 'perfrules[xlsx]'")]) from None  # fmt: skip
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise SpecError([table_problem("file", file, f"not a readable .xlsx workbook: {exc}",
+                                       f"不是可读取的 .xlsx 工作簿：{exc}")]) from None  # fmt: skip
+    try:
+        rows = [[_xlsx_text(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    if not rows:
+        raise SpecError([table_problem("missing-column", file, "the worksheet is empty: no header row",
+                                       "工作表为空：没有表头行", row=1)])  # fmt: skip
+    while len(rows) > 1 and not any(c.strip() for c in rows[-1]):
+        rows.pop()
+    names = rows[0]
+    while names and not names[-1].strip():  # unused columns at the right of the header
+        names = names[:-1]
+    width = len(names)
+    columns = {name: [r[i] if i < len(r) else "" for r in rows[1:]] for i, name in enumerate(names)}
+    if len(columns) != width:  # a repeated header: let the header check say so
+        _resolve_header(names, file)
+    table = table_from_columns(columns, file=file, folder=path.parent)
+    return attrs.evolve(table, path=path)
+
+
+def _xlsx_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return repr(value)
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        text = repr(value)
+        digits = Decimal(text).as_tuple().digits
+        if len("".join(map(str, digits)).strip("0")) > EXCEL_DIGITS:
+            return f"{text}（浮点误差 float noise: type the number）"
+        return format(Decimal(text), "f")
+    return str(value)
 
 
 def table_from_columns(columns: Mapping[str, Sequence[str]], *, file: str = "<table>",
