@@ -35,7 +35,7 @@ def add_parser(subparsers: Any, common: Callable[[argparse.ArgumentParser], None
     b: argparse.ArgumentParser = subparsers.add_parser(
         "batch", help="score every unit of a long table (CSV or Parquet) and write result tables (docs/batch.md)",
     )
-    b.add_argument("input", metavar="IN", help="the long table: .csv or .parquet, one row per unit × indicator")
+    b.add_argument("input", metavar="IN", help="the long table: .csv, .xlsx or .parquet, one row per unit × indicator")
     b.add_argument("--out", required=True, metavar="OUT",
                    help="units table (.csv or .parquet); <stem>.indicators, .categories and .problems beside it")
     b.add_argument("--audit", metavar="AUDIT.jsonl",
