@@ -131,3 +131,13 @@ def test_missing_openpyxl_names_the_extra(tmp_path: Path, capsys: pytest.Capture
     assert main(["export", str(SEED_DIR), "--to", "xlsx", "-o", str(tmp_path / "f.xlsx")]) == 2
     assert "perfrules[xlsx]" in capsys.readouterr().err
     assert not (tmp_path / "f.xlsx").exists()
+
+
+def test_export_narrative_with_stated_actuals(capsys: pytest.CaptureFixture[str]) -> None:
+    seed = str(Path(__file__).resolve().parent.parent / "examples" / "hunan-2024-general-office")
+    assert main(["export", seed, "--to", "narrative"]) == 0
+    computed = capsys.readouterr().out
+    assert main(["export", seed, "--to", "narrative", "--stated-actuals"]) == 0
+    stated = capsys.readouterr().out
+    assert "实际完成值：85.39%" in computed and "实际完成值：85.4%，" not in computed
+    assert "实际完成值：85.4%，" in stated and "实际完成值：85.39%" not in stated

@@ -31,13 +31,11 @@ EXCEPTIONS = {
         "1、数量指标（分值20分，得20分，未扣分）",
         "the seed numbers this one 二级 heading '1.' and every other one '、' (2、质量指标 … 3、可持续影响指标)",
     ),
-    "“三公”经费控制率，年度指标值：≤100%，实际完成值：85.4%，分值5分，得分5分。": (
-        "“三公”经费控制率，年度指标值：≤100%，实际完成值：85.39%，分值5分，得分5分。",
-        "the rate is computed from the report's amounts, 702.8 ÷ 823 = 85.3949…%, and shown at the spec's "
-        "rate_display 0.01 like every other rate (98.88%, 94.48%); the seed prints this one rate at one "
-        "decimal place. The stated 85.4% stays in the explanation steps and the actuals' note.",
-    ),
 }
+# with actual="stated" the narrative prints a derived rate as the actuals state it (the report's 85.4%);
+# by default it prints the value the score is computed from: 702.8 ÷ 823 = 85.3949…% → 85.39% at rate_display
+THREE_PUBLIC_STATED = "“三公”经费控制率，年度指标值：≤100%，实际完成值：85.4%，分值5分，得分5分。"
+THREE_PUBLIC_COMPUTED = "“三公”经费控制率，年度指标值：≤100%，实际完成值：85.39%，分值5分，得分5分。"
 
 
 def seed_scoring_lines(text: str) -> list[str]:
@@ -80,7 +78,7 @@ def test_extraction_finds_every_scoring_line_of_the_seed(seed_lines: list[str]) 
 def test_narrative_reproduces_the_seed_scoring_lines_in_order(
     seed_evaluation: perfrules.Evaluation, seed_lines: list[str]
 ) -> None:
-    generated = [line for line in to_narrative(seed_evaluation).splitlines() if line]
+    generated = [line for line in to_narrative(seed_evaluation, actual="stated").splitlines() if line]
     pos = 0
     used = set()
     for seed_line in seed_lines:
@@ -97,10 +95,21 @@ def test_narrative_reproduces_the_seed_scoring_lines_in_order(
 
 
 def test_exceptions_differ_from_the_seed_only_where_stated() -> None:
-    one, three_public = EXCEPTIONS.values()
-    seed_one, seed_three = EXCEPTIONS
+    (one,) = EXCEPTIONS.values()
+    (seed_one,) = EXCEPTIONS
     assert seed_one.replace("1.", "1、", 1) == one[0]
-    assert seed_three.replace("85.4%", "85.39%") == three_public[0]
+
+
+def test_stated_and_computed_actuals(seed_evaluation: perfrules.Evaluation, seed_lines: list[str]) -> None:
+    assert THREE_PUBLIC_STATED in seed_lines
+    stated = to_narrative(seed_evaluation, actual="stated").splitlines()
+    computed = to_narrative(seed_evaluation).splitlines()
+    assert THREE_PUBLIC_STATED in stated and THREE_PUBLIC_COMPUTED not in stated
+    assert THREE_PUBLIC_COMPUTED in computed and THREE_PUBLIC_STATED not in computed
+    # only the derived rate whose stated text differs changes
+    assert [a for a, b in zip(stated, computed, strict=True) if a != b] == [THREE_PUBLIC_STATED]
+    with pytest.raises(ValueError, match="actual must be one of"):
+        to_narrative(seed_evaluation, actual="typed")  # type: ignore[arg-type]
 
 
 def test_the_seed_satisfaction_header_and_the_extra_subheader(seed_evaluation: perfrules.Evaluation) -> None:

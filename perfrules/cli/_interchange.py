@@ -53,6 +53,8 @@ def add_parsers(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     ex.add_argument("actuals", nargs="?", metavar="ACTUALS", help=f"actuals file (default: {ACTUALS_FILE} beside the spec)")
     ex.add_argument("--to", required=True, choices=EXPORT_FORMATS, dest="to", help="output format")
     ex.add_argument("-o", "--output", metavar="FILE", help="output file (required for xlsx; others default to stdout)")
+    ex.add_argument("--stated-actuals", action="store_true",
+                    help="narrative: a derived rate's 实际完成值 as the actuals state it (85.4%%), not as computed (85.39%%)")
     common(ex)  # type: ignore[operator]
 
 
@@ -135,8 +137,10 @@ def run_export(args: argparse.Namespace, lang: Lang, out: Console) -> int:
         from perfrules import report
     except ImportError as exc:  # the report package is optional here
         raise ExtraMissing(f"--to {args.to}: the report renderers are not available ({exc})") from None
-    render = {"md": report.to_markdown, "html": report.to_html, "narrative": report.to_narrative}[args.to]
-    text = render(ev, lang=lang)
+    if args.to == "narrative":
+        text = report.to_narrative(ev, lang=lang, actual="stated" if args.stated_actuals else "computed")
+    else:
+        text = {"md": report.to_markdown, "html": report.to_html}[args.to](ev, lang=lang)
     if not text.endswith("\n"):
         text += "\n"
     if args.output:

@@ -236,6 +236,7 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
     actual_value: Fraction | None = None
     tier_name: str | None = None
     derive_steps: list[Step] = []
+    stated: str | None = None
     scored: Scored
     rounding = spec.rounding if ind.round_to is None else attrs.evolve(spec.rounding, score=ind.round_to)
     if ind.is_qualitative:
@@ -273,6 +274,7 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
             ))  # fmt: skip
             actual_display = shown
             if text is not None and text != shown:
+                stated = text
                 derive_steps.append(Step(
                     kind="input",
                     zh=f"报告填报的实际完成值为“{text}”，按金额计算值{shown}计分",
@@ -350,6 +352,7 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
         warnings=tuple(warnings),
         rule=ind.rule,
         full_marks=_full_marks_of(spec, ind, act) if scored.score < ind.weight else None,
+        stated=stated,
     )
 
 

@@ -69,6 +69,7 @@ class IndicatorResult:
     applicable: bool = True  # False: 不适用, dropped and the rest rescaled
     rule: RuleSource | None = None  # the rule the spec declares for this indicator
     full_marks: FullMarks | None = None  # when points were lost: what actual would have earned full marks
+    stated: str | None = None  # the 实际完成值 as the actuals state it, where the score uses a computed value (derived rates)
 
     @property
     def lost(self) -> Decimal:

@@ -17,11 +17,15 @@ Every figure comes from the :class:`~perfrules.core.Evaluation`: names,
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal, TypeAlias
 
 from perfrules._errors import Lang
 from perfrules.core import BudgetExecutionResult, CategoryResult, Evaluation, IndicatorResult
 from perfrules.report._text import lost_of, lost_phrase, one_line, pts, zh_section
 from perfrules.report._tree import sections
+
+Actual: TypeAlias = Literal["computed", "stated"]
+ACTUALS: tuple[str, ...] = ("computed", "stated")
 
 _KIND_EN = {"部门整体支出": "department-wide spending", "项目支出": "project spending"}
 
@@ -65,18 +69,24 @@ def _reason(reason: str | None, lost: Decimal, lang: Lang) -> str:
     return _end(lost_phrase(lost, lang), lang)
 
 
-def indicator_line(r: IndicatorResult, lang: Lang = "zh") -> str:
-    """``名称，年度指标值：…，实际完成值：…，分值X分，得分Y分。`` plus the 扣分原因 when points were lost."""
-    name, target, actual = one_line(r.name), one_line(r.target), one_line(r.actual)
+def indicator_line(r: IndicatorResult, lang: Lang = "zh", *, actual: Actual = "computed") -> str:
+    """``名称，年度指标值：…，实际完成值：…，分值X分，得分Y分。`` plus the 扣分原因 when points were lost.
+
+    ``actual="stated"`` prints the 实际完成值 as the actuals state it where the
+    score uses a computed value (a derived rate: the report's ``85.4%`` for the
+    computed 85.39%); the default prints the value the score was computed from.
+    """
+    shown = r.stated if actual == "stated" and r.stated is not None else r.actual
+    name, target, actual_text = one_line(r.name), one_line(r.target), one_line(shown)
     if not r.applicable:
         why = r.steps[0].text(lang) if r.steps else ("不适用" if lang == "zh" else "not applicable")
         if lang == "zh":
             return f"{name}，年度指标值：{target}，实际完成值：不适用，分值{pts(r.weight)}分，不考核。" + _end(why, lang)
         return f"{name}: target: {target}; actual: not applicable; weight {pts(r.weight)}, not scored. " + _end(why, lang)
     if lang == "zh":
-        line = f"{name}，年度指标值：{target}，实际完成值：{actual}，分值{pts(r.weight)}分，得分{pts(r.score)}分。"
+        line = f"{name}，年度指标值：{target}，实际完成值：{actual_text}，分值{pts(r.weight)}分，得分{pts(r.score)}分。"
         return line + _reason(r.reason, r.lost, lang)
-    line = f"{name}: target: {target}; actual: {actual}; weight {pts(r.weight)}, score {pts(r.score)}."
+    line = f"{name}: target: {target}; actual: {actual_text}; weight {pts(r.weight)}, score {pts(r.score)}."
     reason = _reason(r.reason_en, r.lost, lang)
     return line + (" " + reason if reason else "")
 
@@ -112,7 +122,7 @@ def _budget_paragraph(be: BudgetExecutionResult, lang: Lang) -> list[str]:
     return out
 
 
-def to_narrative(evaluation: Evaluation, *, lang: Lang = "zh") -> str:
+def to_narrative(evaluation: Evaluation, *, lang: Lang = "zh", actual: Actual = "computed") -> str:
     """The scoring prose of the self-evaluation report, in the seed report's own wording.
 
     One paragraph per line, paragraphs separated by a blank line: the title,
@@ -124,8 +134,12 @@ def to_narrative(evaluation: Evaluation, *, lang: Lang = "zh") -> str:
     ``扣分原因：…。`` when points were lost, and ``说明：…`` for the
     actuals' note), the bonus items and vetoes, how the total was reached
     when it is not the plain sum, and the closing total and grade line.
-    ``lang="en"`` gives the same in English.
+    ``lang="en"`` gives the same in English. ``actual="stated"`` prints a
+    derived rate's 实际完成值 as the actuals state it (the report's own ``85.4%``)
+    instead of the value the score was computed from (``85.39%``).
     """
+    if actual not in ACTUALS:
+        raise ValueError(f"actual must be one of {', '.join(ACTUALS)}, not {actual!r}")
     ev = evaluation
     zh = lang == "zh"
     kind = ev.kind if zh else _KIND_EN.get(ev.kind, ev.kind)
@@ -154,7 +168,7 @@ def to_narrative(evaluation: Evaluation, *, lang: Lang = "zh") -> str:
                 sub += 1
                 paras.append(category_header(f"{sub}、" if zh else f"{sub}.", group.category, lang))
             for r in group.indicators:
-                paras.append(indicator_line(r, lang))
+                paras.append(indicator_line(r, lang, actual=actual))
                 if r.note:
                     paras.append(_end(("说明：" if zh else "Note: ") + r.note, lang))
     if ev.bonus:
