@@ -9,7 +9,7 @@ that its peak memory is its own:
 
 * ``baseline`` — benchmarks/_baseline.py: exact int64 NumPy over the wide
   (N, 20) arrays, this workload's rules hard-coded, nothing else;
-* ``scores`` — perfrules' vectorised scoring (``perfrules.batch._vector.compute``)
+* ``scores`` — perfrules' vectorised scoring (``perfrules.batch._compute.compute``)
   from the same in-memory integer columns: the rules read off the spec (a
   base file + the table's indicator declarations, checked by the loader),
   per-unit validity checks, scores, met flags, warnings, totals and grades;
@@ -65,7 +65,7 @@ def _prototype_plan(folder: Path, cols: W.Columns):
     from perfrules.batch._run import _units
     from perfrules.batch._table import read_table
     from perfrules.batch._unit import Bases, build, prepare
-    from perfrules.batch._vector import plan_of
+    from perfrules.batch._plan import plan_of
 
     one = folder / "one.csv"
     (folder / "bench-base.toml").write_text(W.BASE_SPEC, encoding="utf-8")
@@ -95,7 +95,7 @@ def phase(name: str, n: int, folder: Path, repeat: int) -> dict[str, object]:
         out = {"seconds": secs}
     elif name == "scores":
         from perfrules.batch import _kernel as K
-        from perfrules.batch._vector import compute
+        from perfrules.batch._compute import compute
 
         plan = _prototype_plan(folder, cols)
         tier_of = np.array([plan.tiers[t] for t in W.TIERS], dtype=np.int64)

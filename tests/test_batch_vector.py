@@ -27,14 +27,15 @@ from hypothesis import strategies as st  # noqa: E402
 
 import perfrules  # noqa: E402
 from perfrules._errors import SpecError  # noqa: E402
+from perfrules.batch import _compute  # noqa: E402
 from perfrules.batch import _kernel as K  # noqa: E402
-from perfrules.batch import _vector  # noqa: E402
+from perfrules.batch._cells import fmt, parse  # noqa: E402
 from perfrules.batch._chunk import CATEGORY_COLUMNS, INDICATOR_COLUMNS, UNIT_COLUMNS  # noqa: E402
 from perfrules.batch._run import _make_chunk, _Out, _units  # noqa: E402
 from perfrules.batch._run import _plain as _py  # noqa: E402
 from perfrules.batch._table import table_from_columns  # noqa: E402
 from perfrules.batch._unit import Bases, build, prepare  # noqa: E402
-from perfrules.batch._vector import fmt, parse, score_chunk  # noqa: E402
+from perfrules.batch._vector import score_chunk  # noqa: E402
 
 COLUMNS = ("unit", "indicator", "name", "category", "subcategory", "weight", "method", "comparator", "target",
            "target_unit", "target_text", "actual", "tier", "per", "deduct", "partial", "round_to", "spec", "year",
@@ -234,12 +235,12 @@ def test_vectorised_equals_per_unit_evaluator(tmp_path_factory: pytest.TempPathF
     expected, valid, chunk, table = _pure_rows(folder, columns)
     result = score_chunk(chunk, folder=folder)
     # blocks of a few units on two threads give the very same result
-    saved = _vector.BLOCK_UNITS
+    saved = _compute.BLOCK_UNITS
     try:
-        _vector.BLOCK_UNITS = 2
+        _compute.BLOCK_UNITS = 2
         blocked = score_chunk(chunk, folder=folder)
     finally:
-        _vector.BLOCK_UNITS = saved
+        _compute.BLOCK_UNITS = saved
     for part in ("units", "indicators", "categories"):
         a, b = getattr(result, part), getattr(blocked, part)
         assert {c: list(map(_py, a[c])) for c in a} == {c: list(map(_py, b[c])) for c in b}, part

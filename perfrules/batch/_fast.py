@@ -27,11 +27,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from perfrules._errors import SpecError
+from perfrules.batch._cells import _np
 from perfrules.batch._chunk import CATEGORY_COLUMNS, INDICATOR_COLUMNS, STATUS_OK, UNIT_COLUMNS, Chunk
 from perfrules.batch._summary import Tally
 from perfrules.batch._table import UNIT_LEVEL, Table, plain_lines
 from perfrules.batch._unit import Bases, Prepared, UnitRows, prepare
-from perfrules.batch._vector import _np, score_chunk, unit_builder
+from perfrules.batch._vector import score_chunk, unit_builder
 
 BLOCK_BYTES = 1 << 24  # CSV read in blocks of about 16 MiB
 WORKERS = 1  # chunks scored at once beside the reading (each spreads its arithmetic over the CPUs); 2 gained
@@ -367,7 +368,7 @@ def tally_arrays(tally: Tally, units: dict[str, pa.Array], indicators: dict[str,
     sel = np.flatnonzero(has & ~negative)
     if not len(sel):
         return
-    from perfrules.batch._vector import parse
+    from perfrules.batch._cells import parse
 
     nums = parse(pc.fill_null(lost, "").take(pa.array(sel)))
     positive = nums.value > 0

@@ -1,0 +1,166 @@
+"""Cells as exact integers and results as the core's Decimal text, column-wise with Arrow (the vectorised path).
+
+:func:`parse` turns a column of cell texts into integers at the column's
+scale (never through float), :func:`fmt` turns integers back into exactly
+the text ``str(Decimal)`` writes (``"99.00"``, ``"9"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+MAX_INT_DIGITS, MAX_PLACES = 12, 6
+_CANONICAL = rf"^(0|[1-9][0-9]{{0,{MAX_INT_DIGITS - 1}}})(\.[0-9]{{1,{MAX_PLACES}}})?$"
+
+IntArray = npt.NDArray[Any]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def arrow_strings(col: Sequence[str]) -> pa.Array:
+    """A column of cell texts as a pyarrow string array (no copy when the chunk already holds one)."""
+    arr = getattr(col, "arrow", None)
+    if arr is None:
+        arr = col if isinstance(col, (pa.Array, pa.ChunkedArray)) else pa.array(col, type=pa.string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.null_count:
+        arr = pc.fill_null(arr, "")
+    return arr
+
+
+def _np(arr: pa.Array) -> npt.NDArray[Any]:
+    return np.asarray(arr.to_numpy(zero_copy_only=False))
+
+
+@attrs.frozen(eq=False)
+class Numbers:
+    """A parsed numeric column: ``value`` = the number × 10^scale (int64), where ``ok``."""
+
+    value: IntArray
+    ok: BoolArray  # a plain non-negative decimal the kernel accepts
+    empty: BoolArray
+    places: IntArray  # decimals as written (0 for "12"), per row
+    scale: int
+
+
+def parse(texts: pa.Array) -> Numbers:
+    """Exact integers from decimal texts, vectorised; anything else is not ``ok`` (the pure path judges it).
+
+    Fast path: Arrow's exact string → decimal128 cast over the filled cells
+    at the column's largest number of places (never through float), after
+    ruling out what Arrow accepts but the table format does not (exponents,
+    whitespace). If the cast rejects any cell, the column is checked cell by
+    cell with the table format's regular expression first.
+    """
+    n = len(texts)
+    length = _np(pc.binary_length(texts)).astype(np.int64)
+    empty = length == 0
+    filled = np.flatnonzero(~empty)
+    value = np.zeros(n, dtype=np.int64)
+    places = np.zeros(n, dtype=np.int64)
+    ok = np.zeros(n, dtype=bool)
+    if not len(filled):
+        return Numbers(value, ok, empty, places, 0)
+    sub = texts if len(filled) == n else texts.take(pa.array(filled))
+    v, o, pl, scale = _parse_filled(sub, length[filled])
+    value[filled], ok[filled], places[filled] = v, o, pl
+    return Numbers(value, ok, empty, places, scale)
+
+
+def _parse_filled(texts: pa.Array, length: IntArray) -> tuple[IntArray, BoolArray, IntArray, int]:
+    n = len(texts)
+    dot = _np(pc.find_substring(texts, ".")).astype(np.int64)
+    places = np.where(dot >= 0, length - dot - 1, 0)
+    odd = pc.or_(pc.or_(pc.match_substring(texts, "e"), pc.match_substring(texts, "E")), pc.match_substring(texts, " "))
+    ok = ~_np(odd).astype(bool) & (places <= MAX_PLACES) & (length <= MAX_INT_DIGITS + MAX_PLACES + 2)
+    try:
+        dec, scale = _cast(texts, ok, places)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        ok &= _np(pc.match_substring_regex(texts, _CANONICAL)).astype(bool)
+        dec, scale = _cast(texts, ok, places)
+    words = np.frombuffer(dec.buffers()[1], dtype=np.int64, count=2 * n, offset=dec.offset * 16).reshape(n, 2)
+    value = words[:, 0].copy()
+    ok &= (words[:, 1] == 0) & (value >= 0)  # non-negative and inside int64
+    return np.where(ok, value, 0), ok, np.where(ok, places, 0), scale
+
+
+def _cast(texts: pa.Array, ok: BoolArray, places: IntArray) -> tuple[pa.Array, int]:
+    scale = int(places[ok].max()) if ok.any() else 0
+    clean = pc.if_else(pa.array(ok), texts, pa.scalar("0")) if not ok.all() else texts
+    # every cell kept has at most ``scale`` places and 18 digits: nothing to truncate or overflow
+    return pc.cast(clean, pa.decimal128(38, scale), safe=False), scale
+
+
+# ---------------------------------------------------------------------------
+# decimal text, digit for digit as str(Decimal) writes it
+
+
+def fmt(values: IntArray, places: int) -> pa.Array:
+    """``str(Decimal)`` of value × 10^-places for each element (places 0..6; plain notation), as Arrow strings."""
+    if values.dtype == object:
+        return pa.array([_fmt1(int(v), places) for v in values.tolist()], type=pa.string())
+    v = np.ascontiguousarray(values, dtype=np.int64)
+    words = np.empty((len(v), 2), dtype=np.int64)
+    words[:, 0] = v
+    words[:, 1] = v >> 63
+    arr = pa.Array.from_buffers(pa.decimal128(38, places), len(v), [None, pa.py_buffer(words)])
+    return pc.cast(arr, pa.string())
+
+
+def fmt_places(values: IntArray, places: IntArray, scale: int) -> pa.Array:
+    """Like :func:`fmt` with a per-element number of places; ``values`` are at ``scale`` (≥ every place)."""
+    distinct = np.flatnonzero(np.bincount(places, minlength=1)).tolist()
+    if len(distinct) == 1:
+        p = int(distinct[0])
+        return fmt(values // (10 ** (scale - p)) if scale > p else values, p)
+    pieces, order = [], []
+    for p in distinct:
+        sel = np.flatnonzero(places == p)
+        pieces.append(fmt(values[sel] // (10 ** (scale - p)), int(p)))
+        order.append(sel)
+    where = np.empty(len(values), dtype=np.int64)
+    where[np.concatenate(order)] = np.arange(len(values))
+    return pa.concat_arrays(pieces).take(pa.array(where))
+
+
+def const(value: Any, n: int, kind: pa.DataType | None = None) -> pa.Array:
+    """An Arrow array of ``n`` copies of ``value``."""
+    base = pa.array([value], type=kind if kind is not None else pa.string())
+    return base.take(pa.array(np.zeros(n, dtype=np.int64)))
+
+
+def interleave(columns: list[pa.Array]) -> pa.Array:
+    """Row-major order of k equal-length columns: c0[0], c1[0], …, c0[1], c1[1], … (one take)."""
+    k = len(columns)
+    if k == 1:
+        return columns[0]
+    n = len(columns[0])
+    order = (np.arange(n, dtype=np.int64)[:, None] + np.arange(k, dtype=np.int64)[None, :] * n).ravel()
+    return pa.concat_arrays(columns).take(pa.array(order))
+
+
+def _fmt1(v: int, places: int) -> str:
+    return str(Decimal(v).scaleb(-places))
+
+
+def _dec_places(d: Decimal) -> int:
+    exp = d.as_tuple().exponent
+    assert isinstance(exp, int)
+    return max(0, -exp)
+
+
+def _fmt_signed(diff: IntArray, places: IntArray, scale: int) -> pa.Array:
+    """Decimal text of a possibly negative difference at per-element places (diff is at ``scale``)."""
+    neg = diff < 0
+    mag = fmt_places(np.abs(diff), places, scale)
+    if neg.any():
+        mag = pc.if_else(pa.array(neg), pc.binary_join_element_wise("-", mag, ""), mag)
+    return mag

@@ -1,0 +1,248 @@
+"""A group's numbers, scored: checks, scores, met flags, warnings, totals and grades from scaled integer matrices.
+
+:func:`compute` is the vectorised path's arithmetic; it runs over blocks of
+units on all CPUs and calls :mod:`perfrules.batch._kernel` once per rule.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+from fractions import Fraction
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from perfrules.batch import _kernel as K
+from perfrules.batch._cells import MAX_PLACES, _dec_places
+from perfrules.batch._plan import Plan
+from perfrules.model import WeightPrecision
+
+IntArray = npt.NDArray[Any]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@attrs.frozen(eq=False)
+class Computed:
+    """A group's numbers: scores in quanta per slot, met flags, warnings, totals, grades and the units that check."""
+
+    S: IntArray  # (n, k) scores, slot j in quanta of 10^-places[j]
+    MET: BoolArray
+    warn: IntArray
+    raw: IntArray  # Σ of the scores (and the budget row) at 10^-E
+    total: IntArray  # at 10^-plan.total_places
+    grade_idx: IntArray  # index into plan.grades
+    ok: BoolArray  # the units whose numbers pass what validation checks (the others go to the pure path)
+    b_score: IntArray | None
+    places: list[int]
+    E: int
+
+
+BLOCK_UNITS = 4096  # units per block: a block's temporaries stay in the CPU's caches
+
+
+def _span(js: list[int]) -> slice | list[int]:
+    """A slice when the slot indices are a contiguous run (a view, not a copy)."""
+    return slice(js[0], js[-1] + 1) if js == list(range(js[0], js[-1] + 1)) else js
+
+
+@attrs.frozen(eq=False)
+class _Consts:
+    """What :func:`compute` needs of a plan, worked out once per call (Python objects, not per unit)."""
+
+    rules: tuple[tuple[K.Rule, slice | list[int]], ...]
+    tier_table: K.TierTable
+    strict: tuple[tuple[int, slice | list[int]], ...]  # (places, slots) whose weights must sit on the grid
+    tier_grid: tuple[tuple[int, slice | list[int]], ...]  # (places, qualitative slots)
+    warn_slots: slice | list[int] | None
+    limit: tuple[int, int] | None  # overshoot_warning as num/den
+    strict_boundary: slice | list[int] | None  # > and < slots
+    mult: IntArray  # per slot: 10^(E − places), to sum scores at 10^-E
+    declared: tuple[tuple[slice | list[int], int], ...]  # categories with a declared weight (scaled)
+    top_total: int | None  # Σ 一级 weights (+ budget) must equal meta.total (scaled); None: cannot be compared
+    grade_mins: IntArray  # ascending, at 10^-gp
+    gp: int
+    places: list[int]
+    E: int
+
+
+def _consts(plan: Plan, sc: K.Scales) -> _Consts:
+    sw = sc.weight
+    places = [s.rule.places for s in plan.slots]
+    E = max(places + ([plan.budget[1]] if plan.budget else []) + [0])
+    by_rule: dict[K.Rule, list[int]] = {}
+    by_places: dict[int, list[int]] = {}
+    for j, slot in enumerate(plan.slots):
+        by_rule.setdefault(slot.rule, []).append(j)
+        by_places.setdefault(slot.rule.places, []).append(j)
+    strict = plan.spec.policy.weight_precision is WeightPrecision.ERROR
+    tiers = [j for j, s in enumerate(plan.slots) if s.rule.kind == "tier"]
+    warn = [j for j, s in enumerate(plan.slots) if s.rule.kind != "tier" and s.warn]
+    boundary = [j for j, s in enumerate(plan.slots) if s.rule.kind != "tier" and s.rule.cmp in ("gt", "lt")]
+    limit = plan.spec.policy.overshoot_warning
+    tb = plan.tier_bounds or ((Fraction(0), Fraction(1), True),)
+    total_w = plan.spec.meta.total
+    top_total: int | None = int(total_w.scaleb(sw)) if _dec_places(total_w) <= sw else None
+    if plan.budget is not None and top_total is not None:
+        top_total = top_total - int(plan.budget[0].scaleb(sw)) if _dec_places(plan.budget[0]) <= sw else None
+    tp = plan.total_places
+    gp = max([tp] + [_dec_places(m) for _, m in plan.grades])
+    return _Consts(
+        rules=tuple((r, _span(js)) for r, js in by_rule.items()),
+        tier_table=K.TierTable.of([(b[1].numerator, b[1].denominator, b[2], b[0].numerator, b[0].denominator)
+                                   for b in tb]),  # fmt: skip
+        strict=tuple((p, _span(js)) for p, js in by_places.items()) if strict else (),
+        tier_grid=tuple((p, _span([j for j in tiers if places[j] == p])) for p in sorted({places[j] for j in tiers})),
+        warn_slots=_span(warn) if warn and limit is not None else None,
+        limit=(Fraction(limit).numerator, Fraction(limit).denominator) if limit is not None else None,
+        strict_boundary=_span(boundary) if boundary else None,
+        mult=np.array([10 ** (E - p) for p in places], dtype=np.int64),
+        declared=tuple((_span(list(c.slots)), int(c.weight.scaleb(sw))) for c in plan.cats
+                       if c.weight is not None and c.slots and _dec_places(c.weight) <= sw),  # fmt: skip
+        top_total=top_total,
+        grade_mins=np.array([int(m.scaleb(gp)) for _, m in reversed(plan.grades)], dtype=np.int64),
+        gp=gp, places=places, E=E,
+    )  # fmt: skip
+
+
+def compute(plan: Plan, sc: K.Scales, W: IntArray, T: IntArray, A: IntArray, P: IntArray, D: IntArray,
+            TIER: IntArray, ok: BoolArray, budget: tuple[IntArray, IntArray, BoolArray, int, int] | None = None,
+            *, threads: int | None = None) -> Computed | None:  # fmt: skip
+    """Score a group's units from scaled integer matrices (n units × k slots, in ``plan``'s slot order).
+
+    ``W``, ``T``, ``A``, ``P``, ``D`` are weights, targets, actuals, step sizes
+    and deductions at ``sc``'s scales; ``TIER`` holds tier indices (into
+    ``plan.spec.tiers``) for qualitative slots; ``ok`` marks units whose cells
+    parsed. ``budget`` is (budget, spent, parsed, budget scale, spent scale)
+    per unit when the plan scores a 预算执行率 row. Returns ``None`` when the
+    numbers could overflow int64 outside the kernel (the caller then uses the
+    pure path).
+
+    Units are scored in blocks of :data:`BLOCK_UNITS`, on ``threads`` threads
+    (default: the machine's CPUs; NumPy releases the GIL inside its loops).
+    """
+    n, k = W.shape
+    c = _consts(plan, sc)
+    if c.top_total is None or (plan.budget is not None and _dec_places(plan.budget[0]) > sc.weight):
+        return None
+    maxima = (_amax(W), _amax(T), _amax(A), _amax(P), _amax(D))
+    lim_den = c.limit[1] if c.limit else 1
+    outside = maxima[0] * 10**MAX_PLACES * (k + 1) + maxima[2] * 10**sc.target * lim_den * 8 + maxima[1] * 10**sc.actual * 100
+    if not K.fits_int64(outside):
+        return None
+    blocks = [(lo, min(n, lo + BLOCK_UNITS)) for lo in range(0, n, BLOCK_UNITS)] or [(0, 0)]
+
+    def run(span: tuple[int, int]) -> Computed:
+        lo, hi = span
+        bud = None if budget is None else (budget[0][lo:hi], budget[1][lo:hi], budget[2][lo:hi], budget[3], budget[4])
+        return _block(plan, c, sc, W[lo:hi], T[lo:hi], A[lo:hi], P[lo:hi], D[lo:hi], TIER[lo:hi], ok[lo:hi], bud, maxima)
+
+    workers = min(threads or os.cpu_count() or 1, len(blocks))
+    if workers > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            parts = list(pool.map(run, blocks))
+    else:
+        parts = [run(b) for b in blocks]
+    if len(parts) == 1:
+        return parts[0]
+    cat = np.concatenate
+    b_scores = [p.b_score for p in parts]
+    return Computed(S=cat([p.S for p in parts]), MET=cat([p.MET for p in parts]), warn=cat([p.warn for p in parts]),
+                    raw=cat([p.raw for p in parts]), total=cat([p.total for p in parts]),
+                    grade_idx=cat([p.grade_idx for p in parts]), ok=cat([p.ok for p in parts]),
+                    b_score=None if b_scores[0] is None else cat(b_scores),  # type: ignore[arg-type]
+                    places=c.places, E=c.E)  # fmt: skip
+
+
+def _amax(x: IntArray) -> int:
+    """The largest |x| (the matrices hold parsed non-negative numbers; a negative one is checked all the same)."""
+    if not x.size:
+        return 0
+    hi, lo = int(x.max()), int(x.min())
+    return max(hi, -lo)
+
+
+def _block(plan: Plan, c: _Consts, sc: K.Scales, W: IntArray, T: IntArray, A: IntArray, P: IntArray, D: IntArray,
+           TIER: IntArray, ok: BoolArray, budget: tuple[IntArray, IntArray, BoolArray, int, int] | None,
+           maxima: tuple[int, int, int, int, int]) -> Computed:  # fmt: skip
+    n, k = W.shape
+    sw = sc.weight
+    ok = ok.copy()
+    # what validation checks of these numbers (a unit failing any goes to the pure path, which reports it)
+    for places, js in c.strict:  # weights on the grid of their score precision
+        if places < sw:
+            ok &= ~(W[:, js] % 10 ** (sw - places)).any(axis=1)
+    for places, js in c.tier_grid:  # every tier admits a score at the precision, for these weights
+        ok &= _tier_grid_ok(W[:, js], sw, places, plan.tier_bounds).all(axis=1)
+    for js, declared in c.declared:
+        ok &= W[:, js].sum(axis=1) == declared
+    ok &= W.sum(axis=1) == c.top_total
+    # scores, one kernel call per rule over all the slots that share it
+    Sq = np.empty((n, k), dtype=np.int64)
+    MET = np.empty((n, k), dtype=bool)
+    for rule, js in c.rules:
+        if rule.kind == "tier":
+            s, m = K.score(rule, sc, W[:, js], T[:, js], A[:, js], tiers=(TIER[:, js], c.tier_table), maxima=maxima)
+        else:
+            s, m = K.score(rule, sc, W[:, js], T[:, js], A[:, js], per=P[:, js], deduct=D[:, js], maxima=maxima)
+        Sq[:, js] = s
+        MET[:, js] = m
+    # warnings: overshoot (actual ≥ limit × target, target > 0) and the strict boundary (> or < with actual = target)
+    warn = np.zeros(n, dtype=np.int64)
+    cs = max(sc.target, sc.actual)
+    if c.warn_slots is not None and c.limit is not None:
+        num, den = c.limit
+        a_c = A[:, c.warn_slots] * (10 ** (cs - sc.actual) * den)
+        t_c = T[:, c.warn_slots] * (10 ** (cs - sc.target) * num)
+        warn += (a_c >= t_c).sum(axis=1)
+    if c.strict_boundary is not None:
+        js = c.strict_boundary
+        same = A[:, js] * 10 ** (cs - sc.actual) == T[:, js] * 10 ** (cs - sc.target)
+        pl = np.array(c.places)[js]
+        full = Sq[:, js] * 10**sw == W[:, js] * (10 ** pl)[None, :]
+        warn += (same & ~MET[:, js] & full).sum(axis=1)
+    # the budget row
+    b_score = None
+    if plan.budget is not None:
+        assert budget is not None
+        bw, bp = plan.budget
+        bsel, ssel, b_ok, b_scale, s_scale = budget
+        ok &= b_ok & (bsel > 0)
+        b_score, _ = K.budget_score(int(bw.scaleb(_dec_places(bw))), _dec_places(bw), bp,
+                                    np.where(bsel > 0, bsel, 1), ssel, b_scale, s_scale)  # fmt: skip
+    # the total: Σ scores (+ budget) at 10^-E, rounded once to rounding.total; the grade by its minimum
+    E = c.E
+    raw = Sq.sum(axis=1) if not (c.mult != 1).any() else (Sq * c.mult[None, :]).sum(axis=1)
+    if b_score is not None and plan.budget is not None:
+        raw = raw + b_score * 10 ** (E - plan.budget[1])
+    tp = plan.total_places
+    total = raw * 10 ** (tp - E) if tp >= E else K.half_up(raw, 10 ** (E - tp))
+    at_gp = total * 10 ** (c.gp - tp) if c.gp > tp else total
+    grade_idx = len(c.grade_mins) - np.searchsorted(c.grade_mins, at_gp, side="right")
+    return Computed(S=Sq, MET=MET, warn=warn, raw=raw, total=total, grade_idx=grade_idx, ok=ok, b_score=b_score,
+                    places=c.places, E=E)
+
+
+def _tier_grid_ok(w: IntArray, sw: int, places: int, bounds: tuple[tuple[Fraction, Fraction, bool], ...]) -> BoolArray:
+    """validate_spec's tier-precision rule, element-wise: every tier admits a score at the quantum for weight w."""
+    ok = np.ones(w.shape, dtype=bool)
+    e = 10**places
+    modulus = 1  # fixed shares n/d: w·n·e/(d·10^sw) is an integer ⟺ w is a multiple of d·10^sw / gcd(n·e, d·10^sw)
+    for lo, hi, inclusive in bounds:
+        if lo == hi and inclusive:
+            den = lo.denominator * 10**sw
+            modulus = math.lcm(modulus, den // math.gcd(lo.numerator * e, den))
+    if modulus > 1:
+        ok &= w % modulus == 0
+    for lo, hi, inclusive in bounds:
+        if lo == hi and inclusive:
+            continue
+        # lo·w and hi·w in quanta: (n · w · e) / (d · 10^sw)
+        lo_num, lo_den = w * lo.numerator * e, lo.denominator * 10**sw
+        hi_num, hi_den = w * hi.numerator * e, hi.denominator * 10**sw
+        first = -((-lo_num) // lo_den)  # smallest quantum ≥ lo·w
+        ok &= (first * hi_den < hi_num) | ((first * hi_den == hi_num) & inclusive)
+    return ok

@@ -1,0 +1,183 @@
+"""The vectorised path's view of a spec: each indicator's rule, the categories, the budget row, tiers and grades.
+
+:func:`plan_of` reads them off a prototype unit's checked spec; anything the
+kernel does not do raises :class:`Unsupported` (the group then goes to the
+pure path).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from perfrules.batch import _kernel as K
+from perfrules.batch._cells import MAX_PLACES
+from perfrules.model import (
+    Comparator,
+    EqualAbove,
+    ExecutionBase,
+    ExecutionPolicy,
+    InverseRatio,
+    LinearOvershoot,
+    NegativeRule,
+    PerOccurrence,
+    QualitativeDefault,
+    RateTimesWeight,
+    Ratio,
+    Spec,
+    StepDeduction,
+)
+
+_CMP = {Comparator.GE: "ge", Comparator.GT: "gt", Comparator.LE: "le", Comparator.LT: "lt", Comparator.EQ: "eq"}
+
+
+class Unsupported(Exception):
+    """A group's spec uses something the kernel does not do: the group goes to the pure path."""
+
+
+@attrs.frozen(eq=False)
+class Slot:
+    """One indicator position of a group."""
+
+    id: str
+    row: int  # offset of its row inside the unit's rows
+    rule: K.Rule
+    leaf: str  # its category id
+    weight: Decimal | None  # a spec-declared weight (spec-referencing units), else None: the table's
+    target: Decimal | None
+    per: Decimal | None
+    deduct: Decimal | None
+    percent_unit: bool
+    warn: bool  # overshoot warnings apply (positive or exact, target > 0 checked per unit)
+
+
+@attrs.frozen(eq=False)
+class CatPlan:
+    id: str
+    name: str
+    level: int
+    parent: str | None
+    slots: tuple[int, ...]  # slot indices it sums (a 一级 with 二级 children: all of theirs)
+    weight: Decimal | None  # declared (spec-referencing units) or None: Σ of the unit's weights
+
+
+@attrs.frozen(eq=False)
+class Plan:
+    spec: Spec
+    slots: tuple[Slot, ...]
+    cats: tuple[CatPlan, ...]
+    tops: tuple[int, ...]  # indices into cats of the 一级 categories
+    inline: bool
+    budget: tuple[Decimal, int] | None  # (weight, places) of the 预算执行率 row when it is scored
+    tiers: dict[str, int]
+    tier_bounds: tuple[tuple[Fraction, Fraction, bool], ...]
+    total_places: int
+    grades: tuple[tuple[str, Decimal], ...]
+
+
+def _places(q: Decimal) -> int:
+    """n for a quantum 10^-n (0 ≤ n ≤ 6), else Unsupported."""
+    t = q.normalize().as_tuple()
+    if t.digits != (1,) or not isinstance(t.exponent, int) or not -MAX_PLACES <= t.exponent <= 0 or t.sign:
+        raise Unsupported(f"quantum {q}")
+    # Decimal("1") and Decimal("1.00") both quantise whole points; the core keeps the written exponent
+    exp = q.as_tuple().exponent
+    assert isinstance(exp, int)
+    if q.as_tuple().digits != (1,) and q != Decimal(1).scaleb(exp):
+        raise Unsupported(f"quantum {q} written with trailing zeros")
+    return -exp
+
+
+def plan_of(spec: Spec, order: dict[str, int], inline: bool, has_budget: bool) -> Plan:
+    """The kernel's view of ``spec``; ``order`` maps indicator ids to row offsets in the unit."""
+    pol = spec.policy
+    if pol.overshoot_deduction is not None:
+        raise Unsupported("overshoot deduction")
+    if pol.qualitative_default is not QualitativeDefault.TIER_TOP:
+        raise Unsupported("qualitative_default")
+    rounding = spec.rounding
+    slots: list[Slot] = []
+    for ind in spec.indicators:
+        if ind.derive is not None:
+            raise Unsupported("derived indicator")
+        places = _places(ind.score_quantum(rounding.score))
+        if ind.id not in order:
+            raise Unsupported("indicator without a row")
+        common: dict[str, Any] = {"id": ind.id, "row": order[ind.id], "leaf": ind.category,
+                  "weight": None if inline else ind.weight}  # fmt: skip
+        if ind.is_qualitative:
+            slots.append(Slot(rule=K.Rule(kind="tier", cmp="eq", places=places), target=None, per=None, deduct=None,
+                              percent_unit=False, warn=False, **common))  # fmt: skip
+            continue
+        t = ind.target
+        assert t is not None
+        m = ind.method
+        direction = t.comparator.direction
+        per = deduct = None
+        partial = "floor"
+        kind: K.Kind
+        if isinstance(m, StepDeduction):
+            kind, per, deduct, partial = "step", m.per, m.deduct, m.partial.value
+        elif isinstance(m, RateTimesWeight):
+            kind = "rate"
+        elif isinstance(m, PerOccurrence):
+            kind, deduct = "per_occurrence", m.deduct
+        elif isinstance(m, InverseRatio) or (
+            (m is None or isinstance(m, Ratio)) and direction == "negative" and pol.negative is NegativeRule.INVERSE_RATIO
+        ):
+            kind = "inverse"
+        elif isinstance(m, LinearOvershoot) or (m is None or isinstance(m, Ratio)) and direction == "negative":
+            kind = "linear"
+        elif m is None or isinstance(m, Ratio):
+            if direction == "positive":
+                kind = "ratio"
+            else:
+                kind = "equal_full" if pol.equal_above is EqualAbove.FULL else "equal_inverse"
+        else:
+            raise Unsupported(f"method {m.name}")
+        if kind in ("inverse", "linear") and direction != "negative":
+            raise Unsupported("negative-only method on another target")
+        slots.append(Slot(
+            rule=K.Rule(kind=kind, cmp=_CMP[t.comparator], places=places, percent=t.unit == "%",  # type: ignore[arg-type]
+                        partial=partial),  # type: ignore[arg-type]
+            target=None if inline else t.value, per=per if not inline else None,
+            deduct=deduct if not inline else None, percent_unit=t.unit == "%",
+            warn=pol.overshoot_warning is not None and direction in ("positive", "equal"), **common,
+        ))  # fmt: skip
+    index = {s.id: k for k, s in enumerate(slots)}
+    members: dict[str, list[int]] = {}
+    for k, ind in enumerate(spec.indicators):
+        members.setdefault(ind.category, []).append(k)
+    ordered = []
+    for top in (c for c in spec.categories if c.parent is None):
+        ordered.append(top)
+        ordered.extend(c for c in spec.categories if c.parent == top.id)
+    cats: list[CatPlan] = []
+    for c in ordered:
+        kids = [k.id for k in spec.categories if k.parent == c.id]
+        mine = sorted(i for cid in ([c.id, *kids] if kids else [c.id]) for i in members.get(cid, []))
+        cats.append(CatPlan(id=c.id, name=c.name, level=1 if c.parent is None else 2, parent=c.parent,
+                            slots=tuple(mine), weight=None if inline else c.weight))  # fmt: skip
+    del index
+    budget = None
+    be = spec.budget_execution
+    if has_budget:
+        if be is None:
+            raise Unsupported("budget without a budget-execution row")
+        if be.method is not None or be.base is not ExecutionBase.FULL_YEAR:
+            raise Unsupported("budget method or base")
+        places = 0 if be.policy is ExecutionPolicy.ROUND_WHOLE else _places(rounding.score)
+        budget = (be.weight, places)
+    tiers: dict[str, int] = {}
+    for k, tier in enumerate(spec.tiers):
+        for name in (tier.name, *tier.aliases):
+            tiers.setdefault(name, k)
+    return Plan(
+        spec=spec, slots=tuple(slots), cats=tuple(cats), tops=tuple(k for k, c in enumerate(cats) if c.level == 1),
+        inline=inline, budget=budget, tiers=tiers,
+        tier_bounds=tuple((Fraction(t.min), Fraction(t.max), t.max_inclusive) for t in spec.tiers),
+        total_places=_places(rounding.total), grades=tuple((g.name, g.min) for g in spec.grades),
+    )  # fmt: skip
