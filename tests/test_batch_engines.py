@@ -1,0 +1,361 @@
+"""The batch engines agree on any long table file, end to end (docs/batch.md, "Engines").
+
+Property: for a generated messy long table on disk (CSV, sometimes also Parquet),
+
+* ``run_batch(path, out, engine="pure")`` and ``run_batch(path, out, engine="auto")`` (the columnar runner,
+  ``perfrules/batch/_fast.py``, whenever it accepts the file) write byte-identical units, indicators,
+  categories and problems files, and their summaries agree on units, scored, failed and grades;
+* with ``audit_level="record"``, ``explain(audit, unit)`` equals the ``audit_level="full"`` document of
+  every unit (for a failed unit, the record minus its ``schema``/``schema_version`` keys).
+
+The tables mix inline units on two base files (tests/data/batch_engines/), inline units without a base,
+units referencing a complete spec, per-unit columns (``year``, ``budget``, ``spent``) given on some rows,
+agreeing ("100" / "100.0") or not, messy numbers, unit ids with surrounding blanks, blank records, rows
+without a unit id, non-contiguous units, quoted cells with commas, quotes and line breaks, CRLF / LF, a
+BOM, shuffled columns and Chinese aliases. Inputs that trip the discrepancies found so far are kept out
+of the property and pinned by the ``xfail(strict=True)`` tests at the end (each names the cause).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+
+pytest.importorskip("numpy")
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from perfrules.batch import _fast, _run, explain, output_paths, read_table, run_batch  # noqa: E402
+
+DATA = Path(__file__).resolve().parent / "data" / "batch_engines"
+FILES = ("base.toml", "base_year.toml", "spec.toml")
+COLUMNS = ("unit", "indicator", "name", "category", "weight", "method", "comparator", "target", "target_text",
+           "actual", "tier", "text", "note", "spec", "year", "budget", "spent", "kind", "title", "unit_name")  # fmt: skip
+ALIASES = {"unit": "单位", "indicator": "指标", "category": "一级指标", "weight": "分值", "target": "指标值",
+           "actual": "实际完成值", "tier": "档次", "year": "年度", "budget": "全年预算数", "spent": "全年执行数"}  # fmt: skip
+TIERS = ("达成年度指标", "部分达成", "未达成", "A", "B", "C")
+SPEC_TIERS = ("达成年度指标", "部分达成年度指标并具有一定效果", "未达成年度指标且效果较差")  # spec.toml's (the default tiers)
+
+# number cells: plain decimals and every messy spelling the reader must treat alike in both engines
+MESSY_NUMBERS = ("5.", ".5", "+5", "007", "1e2", "-3", "", "５", " 5 ", "1,5", "0", "nan", "12.50", "1.234567")
+MESSY_YEARS = ("2024", "2024.0", " 2024", "+2024", "2023", "2025", "２０２４", "24", "")
+MESSY_MONEY = ("100", "100.0", "1e2", "99.5", "0", "-1", "１００", " 100 ", "80", "")
+PADS = ("", "", "", " ", "  ", "\t", " \u3000")
+# text cells with separators, quotes and line breaks (no blank line: see test_quoted_newline_across_a_block)
+TEXTS = ("", "完成", "a,b", 'say "hi"', '"', "x\ny", "x\r\ny", "，、；", "  ", "多行\n说明，含逗号")
+
+
+# ---------------------------------------------------------------------------
+# the generator
+
+
+@st.composite
+def number(draw: st.DrawFn, lo: int = 0, hi: int = 300, mess: bool = True) -> str:
+    if mess and draw(st.integers(0, 4)) == 0:
+        return draw(st.sampled_from(MESSY_NUMBERS))
+    v = draw(st.integers(lo * 10, hi * 10))
+    return str(v // 10) if v % 10 == 0 else f"{v // 10}.{v % 10}"
+
+
+def _weights(draw: st.DrawFn, total: int, n: int, mess: bool) -> list[str]:
+    cuts = sorted(draw(st.lists(st.integers(1, total - 1), min_size=n - 1, max_size=n - 1, unique=True)))
+    ws = [str(b - a) for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
+    if mess and draw(st.integers(0, 9)) == 0:  # a bad weight now and then
+        ws[0] = draw(st.sampled_from(["0", "-5", "12.5", "", "x", "1e1"]))
+    return ws
+
+
+@st.composite
+def unit_rows(draw: st.DrawFn, k: int, tidy: bool = False) -> list[dict[str, str]]:
+    """The rows of one unit (``k``: its number), every column a cell text ("" when empty)."""
+    uid = f"u{k}" if draw(st.integers(0, 5)) else draw(st.sampled_from([f"单位{k}", f"U-{k:03d}", f"00{k}"]))
+    kind = draw(st.sampled_from(["base", "base_year", "nobase", "spec", "spec"]))
+    mess = not tidy and draw(st.booleans())  # a clean unit is one the vectorised scorer takes (when the file reaches it)
+    rows: list[dict[str, str]] = []
+    if kind == "spec":
+        ref = draw(st.sampled_from(["spec.toml", "spec.toml", "./spec.toml", "missing.toml"] if mess else ["spec.toml"]))
+        for ind in draw(st.permutations(["q1", "q2", "b1"])):
+            if mess and draw(st.integers(0, 7)) == 0:
+                continue  # a missing actual
+            row = {"indicator": ind}
+            if ind == "b1":
+                row["tier"] = draw(st.sampled_from(TIERS if mess else SPEC_TIERS))
+            else:
+                row["actual"] = draw(number(0, 150, mess))
+            if mess and draw(st.integers(0, 9)) == 0:  # a declaring column on a spec unit's row
+                row["weight"] = "40"
+            rows.append(row)
+        if not rows:
+            rows.append({"indicator": "q1", "actual": "90"})
+        rows[0]["spec"] = ref
+    else:
+        total = 90 if kind == "base_year" else 100
+        n = draw(st.integers(1, 3))
+        for j, w in enumerate(_weights(draw, total, n, mess)):
+            row = {"indicator": f"i{j}", "category": draw(st.sampled_from(["产出指标", "效益指标", "满意度指标"])),
+                   "weight": w, "name": draw(st.sampled_from(["", f"指标{j}", "名称,含逗号"]))}  # fmt: skip
+            if draw(st.integers(0, 3)) == 0:
+                row.update(target_text="成效明显", tier=draw(st.sampled_from(TIERS if mess else TIERS[3:])),
+                           method=draw(st.sampled_from(["", "", "qualitative"])))  # fmt: skip
+            else:
+                row.update(comparator=draw(st.sampled_from(["≥", ">=", "<=", "≤", "", "=", ">", "~"])),
+                           target=draw(number(1, 200, mess)), actual=draw(number(0, 300, mess)),
+                           method=draw(st.sampled_from(["", "", "", "ratio", "inverse_ratio", "linear_overshoot",
+                                                        *(["ratoi"] if mess else [])])))  # fmt: skip
+            rows.append(row)
+        if kind != "nobase":
+            rows[0]["spec"] = "base.toml" if kind == "base" else "base_year.toml"
+            if mess and draw(st.integers(0, 4)) == 0:
+                rows[0]["spec"] = draw(st.sampled_from(["national-project", "hunan-department", "nationl-project"]))
+        if mess and draw(st.integers(0, 3)) == 0:  # per-unit meta columns (a base resolved once per (spec, year) must not mind)
+            rows[-1]["kind"] = draw(st.sampled_from(["项目支出", "部门整体支出", "" if not mess else "其他"]))
+            rows[0]["title"] = draw(st.sampled_from(["", "标题", "标题,含逗号"]))
+            rows[0]["unit_name"] = draw(st.sampled_from(["", "某单位"]))
+    if draw(st.integers(0, 6)) == 0:
+        draw(st.randoms()).shuffle(rows)
+    # per-unit columns: none, on the first row, on every row, or disagreeing between rows
+    for col, values in (("year", MESSY_YEARS), ("budget", MESSY_MONEY), ("spent", MESSY_MONEY)):
+        mode = draw(st.sampled_from(["none", "first", "all", "some"]))
+        if not mess:  # agreeing values ("100" and "100.0" agree); a budget only where it is scored
+            values = values[:2]
+            if col != "year" and kind not in ("spec", "base_year"):
+                mode = "none"
+        if kind == "base_year" and col == "year" and (not mess or draw(st.booleans())):
+            mode = "none"
+        if col == "year" and kind in ("base", "nobase") and mode == "none" and draw(st.integers(0, 3)):
+            mode = "first"  # mostly scorable units
+        first = draw(st.sampled_from(values[:2])) if draw(st.integers(0, 2)) else draw(st.sampled_from(values))
+        for r, row in enumerate(rows):
+            if mode == "first" and r == 0 or mode == "all":
+                row[col] = first
+            elif mode == "some" and draw(st.booleans()):
+                row[col] = draw(st.sampled_from(values)) if mess and draw(st.integers(0, 2)) == 0 else first
+    for row in rows:
+        if draw(st.integers(0, 3)) == 0:
+            row["text"] = draw(st.sampled_from(TEXTS))
+        if draw(st.integers(0, 8)) == 0:
+            row["note"] = draw(st.sampled_from(TEXTS))
+        row["unit"] = (draw(st.sampled_from(PADS)) + uid + draw(st.sampled_from(PADS))) if mess else uid
+    return rows
+
+
+BLANKS = ("", " ", "  ")  # blank cells of a blank record (see test_blank_record_with_a_tab for "\t", "\u3000")
+
+
+@st.composite
+def tables(draw: st.DrawFn, *, parquet: bool = False) -> dict[str, Any]:
+    n = draw(st.integers(1, 8))
+    tidy = draw(st.integers(0, 2)) == 0  # clean units in a clean file: the vectorised scorer scores them
+    units = [draw(unit_rows(k, tidy)) for k in range(1, n + 1)]
+    records: list[dict[str, str]] = [r for u in units for r in u]
+    blank_inside = False
+    if not tidy and draw(st.integers(0, 3)) == 0 and len(units) > 1:  # a unit's rows resume after another unit's
+        i = draw(st.integers(0, len(units) - 2))
+        if len(units[i]) > 1:
+            row = units[i][-1]
+            records.remove(row)
+            records.insert(records.index(units[i + 1][-1]) + 1, row)
+    # rows without a unit id, blank records (not in a Parquet table: see test_parquet_blank_row)
+    for _ in range(0 if tidy else draw(st.integers(0, 3))):
+        at = draw(st.integers(0, len(records)))
+        if draw(st.booleans()):
+            records.insert(at, {"unit": draw(st.sampled_from(["", " "])), "indicator": "x", "actual": "1"})
+        elif not parquet:
+            records.insert(at, {c: draw(st.sampled_from(BLANKS)) for c in COLUMNS})
+            blank_inside = blank_inside or 0 < at < len(records) - 1
+    cols = ["unit", *(draw(st.lists(st.sampled_from(COLUMNS[1:]), unique=True, min_size=3))
+                      if not tidy and draw(st.integers(0, 3)) == 0 else COLUMNS[1:])]  # mostly every column
+    for must in ("indicator", "actual", "spec"):  # keep most tables meaningful
+        if must not in cols and draw(st.integers(0, 4)):
+            cols.append(must)
+    cols = draw(st.permutations(cols))
+    header = [ALIASES[c] if c in ALIASES and draw(st.integers(0, 3)) == 0 else c for c in cols]
+    return {
+        "cols": cols, "header": header, "records": [[r.get(c, "") for c in cols] for r in records],
+        "crlf": draw(st.booleans()), "bom": draw(st.integers(0, 3)) == 0,
+        "quote_all": draw(st.booleans()), "blank_inside": blank_inside,
+    }  # fmt: skip
+
+
+def csv_bytes(t: dict[str, Any]) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n" if t["crlf"] else "\n",
+                   quoting=csv.QUOTE_ALL if t["quote_all"] else csv.QUOTE_MINIMAL)  # fmt: skip
+    w.writerow(t["header"])
+    w.writerows(t["records"])
+    return ("\ufeff" if t["bom"] else "").encode() + buf.getvalue().encode("utf-8")
+
+
+def write_parquet(path: Path, t: dict[str, Any]) -> None:
+    cols = {h: pa.array([r[i] for r in t["records"]], type=pa.string()) for i, h in enumerate(t["header"])}
+    pq.write_table(pa.table(cols), path)
+
+
+# ---------------------------------------------------------------------------
+# running and comparing the engines
+
+
+@contextmanager
+def folder() -> Iterator[Path]:
+    d = Path(tempfile.mkdtemp(prefix="perfrules-engines-"))
+    try:
+        for f in FILES:
+            shutil.copy(DATA / f, d / f)
+        yield d
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def run(path: Path, tag: str, **kw: Any) -> tuple[dict[str, bytes], Any]:
+    out = path.parent / f"{tag}.csv"
+    summary = run_batch(path, out, **kw)
+    return {k: p.read_bytes() for k, p in output_paths(out).items()}, summary
+
+
+def _sum(s: Any) -> tuple[Any, ...]:
+    return s.units, s.scored, s.failed, dict(s.grades)
+
+
+def assert_engines_agree(path: Path, *, chunk_units: int = _run.CHUNK_UNITS) -> dict[str, int]:
+    """pure (with the full audit) vs auto (plain, and with the record audit); returns the auto engine counts."""
+    full, rec = path.parent / "full.jsonl", path.parent / "rec.jsonl"
+    want, s_pure = run(path, "pure", engine="pure", audit=full, audit_level="full", chunk_units=chunk_units)
+    got, s_auto = run(path, "auto", engine="auto", chunk_units=chunk_units)
+    got_rec, s_rec = run(path, "rec", engine="auto", audit=rec, audit_level="record", chunk_units=chunk_units)
+    for name in want:
+        assert got[name].decode() == want[name].decode(), name
+        assert got_rec[name].decode() == want[name].decode(), name
+    assert _sum(s_auto) == _sum(s_pure) == _sum(s_rec)
+    ids = [r["unit"] for r in csv.DictReader(io.StringIO(want["units"].decode()))]
+    for unit in (u for u in ids if ids.count(u) == 1):
+        doc = explain(rec, unit)
+        if doc.get("status") == "error":
+            doc = {k: v for k, v in doc.items() if k not in ("schema", "schema_version")}
+        assert json.dumps(doc, ensure_ascii=False, sort_keys=True) == \
+            json.dumps(explain(full, unit), ensure_ascii=False, sort_keys=True), unit  # fmt: skip
+    return dict(s_auto.engines)
+
+
+# the columnar runner's chunk and block sizes, made small so that a few units span several chunks and blocks
+@contextmanager
+def small_chunks(units: int, block: int) -> Iterator[None]:
+    with mock.patch.object(_run, "FAST_CHUNK_UNITS", units), mock.patch.object(_fast, "BLOCK_BYTES", block):
+        yield
+
+
+# ---------------------------------------------------------------------------
+# the property
+
+
+EXAMPLES = int(os.environ.get("PERFRULES_ENGINE_EXAMPLES", "60"))  # a bug hunt: set it to thousands
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(t=tables(), parquet=st.integers(0, 3), small=st.sampled_from([None, None, 1, 2, 3]))
+def test_engines_write_the_same_files(t: dict[str, Any], parquet: int, small: int | None) -> None:
+    data = csv_bytes(t)
+    if small is not None:
+        # a blank record inside a unit at a chunk cut, or a quoted line break at a block edge, are known bugs
+        # (test_blank_record_at_a_chunk_cut, test_quoted_newline_across_a_block)
+        if t["blank_inside"] or b"\n" in b"".join(c.encode() for r in t["records"] for c in r):
+            small = None
+    with folder() as d:
+        path = d / "units.csv"
+        path.write_bytes(data)
+        if small is None:
+            assert_engines_agree(path)
+        else:
+            with small_chunks(small, max(256, len(data) // 3)):
+                assert_engines_agree(path, chunk_units=small)
+        if parquet == 0:
+            pt = dict(t, records=[r for r in t["records"] if any(c.strip() for c in r)])
+            write_parquet(d / "units.parquet", pt)
+            assert_engines_agree(d / "units.parquet")
+
+
+def test_the_property_reaches_the_columnar_runner() -> None:
+    """Not vacuous: a clean generated-style table goes through the columnar runner and the vector scorer."""
+    rows = ["unit,indicator,category,weight,comparator,target,actual,tier,year,spec,budget,spent",
+            "u1,i0,产出指标,60,≥,10,9,,2024,base.toml,,",
+            "u1,i1,效益指标,40,<=,5,6,,,,,",
+            "u2,q1,,,,,90,,,spec.toml,100,95",
+            "u2,q2,,,,,80,,2024,,100,",
+            "u2,b1,,,,,,达成年度指标,,,,"]  # fmt: skip
+    with folder() as d:
+        path = d / "units.csv"
+        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        assert _fast.usable(read_table(path))
+        assert assert_engines_agree(path) == {"vector": 2}
+
+
+# ---------------------------------------------------------------------------
+# discrepancies found (minimal reproducers); each xfail names its cause
+
+
+H = "unit,indicator,category,weight,comparator,target,actual,year,spec"
+U1 = "u1,q1,产出指标,100,>=,10,9,2024,base.toml"
+U2 = "u2,q1,产出指标,100,>=,10,9,2024,base.toml"
+
+
+def _agree_on_csv(text: str, **kw: Any) -> None:
+    with folder() as d:
+        path = d / "units.csv"
+        path.write_bytes(text.encode("utf-8"))
+        assert_engines_agree(path, **kw)
+
+
+@pytest.mark.xfail(strict=True, reason="_fast._score treats a record whose unit cell is blank but holds no ASCII "
+                   "space (tab, U+3000) as a row: `maybe` only matches ' ' (perfrules/batch/_fast.py:168); "
+                   "the csv reader skips it as blank; auto writes an extra missing-unit error row")  # fmt: skip
+@pytest.mark.parametrize("blank", ["\t", "\u3000", "\xa0"])
+def test_blank_record_with_a_tab(blank: str) -> None:
+    _agree_on_csv(f"{H}\n{U1}\n{blank},,,,,,,,\n{U2}\n")
+
+
+@pytest.mark.xfail(strict=True, reason="a record with fewer or more cells than the header: the csv reader pads/"
+                   "ignores, pyarrow's CSV reader in _fast._batches (perfrules/batch/_fast.py:67) raises "
+                   "ArrowInvalid, and run_batch(engine='auto') crashes; _fast.usable does not check it")  # fmt: skip
+@pytest.mark.parametrize("record", [U2.rsplit(",", 5)[0], U2 + ","])
+def test_ragged_record(record: str) -> None:
+    _agree_on_csv(f"{H}\n{U1}\n{record}\n")
+
+
+@pytest.mark.xfail(strict=True, reason="Parquet: the pure reader keeps an all-empty row (a missing-unit error, "
+                   "_table._parquet_blocks), the columnar runner skips it as blank (perfrules/batch/_fast.py:167)")  # fmt: skip
+def test_parquet_blank_row() -> None:
+    with folder() as d:
+        t = {"header": H.split(","), "records": [U1.split(","), [""] * 9, U2.split(",")]}
+        write_parquet(d / "units.parquet", t)
+        assert_engines_agree(d / "units.parquet")
+
+
+@pytest.mark.xfail(strict=True, reason="scored_chunks cuts chunks at unit runs counted before blank records are "
+                   "dropped (perfrules/batch/_fast.py:138-149): a blank record inside a unit's rows at the cut "
+                   "splits the unit over two chunks (two wrong error rows); at the real sizes, the 10,001st unit")  # fmt: skip
+def test_blank_record_at_a_chunk_cut() -> None:
+    u2b = "u2,q2,产出指标,50,>=,10,9,,"
+    with small_chunks(1, 1 << 24):
+        _agree_on_csv(f"{H}\n{U1}\nu2,q1,产出指标,50,>=,10,9,2024,base.toml\n,,,,,,,,\n{u2b}\n", chunk_units=1)
+
+
+@pytest.mark.xfail(strict=True, reason="_fast._batches reads with pyarrow's default newlines_in_values=False "
+                   "(perfrules/batch/_fast.py:64-68): a quoted cell with a line break across a block edge "
+                   "(BLOCK_BYTES, 16 MiB) raises ArrowInvalid and the run crashes")  # fmt: skip
+def test_quoted_newline_across_a_block() -> None:
+    text = f'{H},text\n{U1},"a\nb"\n{U2},x\n'
+    with small_chunks(10_000, 100):
+        _agree_on_csv(text)
