@@ -230,16 +230,36 @@ def _sum(s: Any) -> tuple[Any, ...]:
     return s.units, s.scored, s.failed, dict(s.grades)
 
 
-def assert_engines_agree(path: Path, *, chunk_units: int = _run.CHUNK_UNITS) -> dict[str, int]:
-    """pure (with the full audit) vs auto (plain, and with the record audit); returns the auto engine counts."""
+def in_unit_order(text: str, units: bytes) -> str:
+    """A table's lines regrouped in the units table's order (stable: each unit's own rows keep their order)."""
+    order = {u: k for k, u in enumerate(r["unit"] for r in csv.DictReader(io.StringIO(units.decode())))}
+    head, *lines = text.splitlines(keepends=True)
+    rows = list(csv.reader(io.StringIO("".join(lines))))
+    keyed = sorted(zip(rows, lines, strict=True), key=lambda p: order.get(p[0][0], -1))
+    return head + "".join(line for _, line in keyed)
+
+
+def assert_engines_agree(path: Path, *, chunk_units: int = _run.CHUNK_UNITS, exact_order: bool = False) -> dict[str, int]:
+    """pure (with the full audit) vs auto (plain, and with the record audit); returns the auto engine counts.
+
+    Without ``exact_order``, the indicators and categories files are compared with their rows regrouped in
+    unit order (each unit's rows as written): the columnar runner misorders them after a failed unit
+    (test_rows_after_a_failed_unit_in_unit_order), and then the records are not explained (they carry the
+    misplaced rows); everything else is compared byte for byte.
+    """
     full, rec = path.parent / "full.jsonl", path.parent / "rec.jsonl"
     want, s_pure = run(path, "pure", engine="pure", audit=full, audit_level="full", chunk_units=chunk_units)
     got, s_auto = run(path, "auto", engine="auto", chunk_units=chunk_units)
     got_rec, s_rec = run(path, "rec", engine="auto", audit=rec, audit_level="record", chunk_units=chunk_units)
     for name in want:
-        assert got[name].decode() == want[name].decode(), name
-        assert got_rec[name].decode() == want[name].decode(), name
+        w = want[name].decode()
+        for g in (got[name].decode(), got_rec[name].decode()):
+            if not exact_order and name in ("indicators", "categories"):
+                w, g = in_unit_order(w, want["units"]), in_unit_order(g, want["units"])
+            assert g == w, name
     assert _sum(s_auto) == _sum(s_pure) == _sum(s_rec)
+    if any(got_rec[n] != want[n] for n in ("indicators", "categories")):
+        return dict(s_auto.engines)  # the misordered rows also go into the records (the same bug): explain fails
     ids = [r["unit"] for r in csv.DictReader(io.StringIO(want["units"].decode()))]
     for unit in (u for u in ids if ids.count(u) == 1):
         doc = explain(rec, unit)
@@ -299,7 +319,7 @@ def test_the_property_reaches_the_columnar_runner() -> None:
         path = d / "units.csv"
         path.write_text("\n".join(rows) + "\n", encoding="utf-8")
         assert _fast.usable(read_table(path))
-        assert assert_engines_agree(path) == {"vector": 2}
+        assert assert_engines_agree(path, exact_order=True) == {"vector": 2}
 
 
 # ---------------------------------------------------------------------------
@@ -315,7 +335,7 @@ def _agree_on_csv(text: str, **kw: Any) -> None:
     with folder() as d:
         path = d / "units.csv"
         path.write_bytes(text.encode("utf-8"))
-        assert_engines_agree(path, **kw)
+        assert_engines_agree(path, exact_order=True, **kw)
 
 
 @pytest.mark.xfail(strict=True, reason="_fast._score treats a record whose unit cell is blank but holds no ASCII "
@@ -359,3 +379,22 @@ def test_quoted_newline_across_a_block() -> None:
     text = f'{H},text\n{U1},"a\nb"\n{U2},x\n'
     with small_chunks(10_000, 100):
         _agree_on_csv(text)
+
+
+@pytest.mark.xfail(strict=True, reason="_fast._merge keys the indicators/categories rows by runs of unit ids "
+                   "mapped onto *all* the source's units (perfrules/batch/_fast.py:321-324), but a failed unit has "
+                   "no such rows: a pure-scored unit after a failed one takes the failed unit's index, and its "
+                   "rows are sorted before the vector units' (wrong row order in .indicators/.categories; the "
+                   "audit records then carry another unit's indicators and explain() raises ValueError)")  # fmt: skip
+def test_rows_after_a_failed_unit_in_unit_order() -> None:
+    with folder() as d:  # the records: explain(record) raises for both units
+        path = d / "units.csv"
+        path.write_text("unit,indicator,category,weight,comparator,target,actual,year,budget,spent\n"
+                        "e1,q1,产出指标,100,>=,10,9,,,\nv1,q1,产出指标,100,>=,10,9,2024,,\n"
+                        "p1,q1,产出指标,100,>=,10,8,2024, 100 ,100\n", encoding="utf-8")  # fmt: skip
+        run_batch(path, d / "out.csv", audit=d / "rec.jsonl", audit_level="record")
+        assert explain(d / "rec.jsonl", "v1")["total"] == 90  # ValueError today
+
+    h = "unit,indicator,category,weight,comparator,target,actual,year,budget,spent"
+    _agree_on_csv(f"{h}\ne1,q1,产出指标,100,>=,10,9,,,\nv1,q1,产出指标,100,>=,10,9,2024,,\n"
+                  "p1,q1,产出指标,100,>=,10,8,2024, 100 ,100\n")  # e1 fails (no year); p1 is left to the pure path
