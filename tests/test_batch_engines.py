@@ -12,8 +12,8 @@ The tables mix inline units on two base files (tests/data/batch_engines/), inlin
 units referencing a complete spec, per-unit columns (``year``, ``budget``, ``spent``) given on some rows,
 agreeing ("100" / "100.0") or not, messy numbers, unit ids with surrounding blanks, blank records, rows
 without a unit id, non-contiguous units, quoted cells with commas, quotes and line breaks, CRLF / LF, a
-BOM, shuffled columns and Chinese aliases. Inputs that trip the discrepancies found so far are kept out
-of the property and pinned by the ``xfail(strict=True)`` tests at the end (each names the cause).
+BOM, shuffled columns and Chinese aliases. The six discrepancies this test found in the columnar runner
+(all fixed) keep their minimal reproducers at the end.
 """
 
 from __future__ import annotations
@@ -230,23 +230,8 @@ def _sum(s: Any) -> tuple[Any, ...]:
     return s.units, s.scored, s.failed, dict(s.grades)
 
 
-def in_unit_order(text: str, units: bytes) -> str:
-    """A table's lines regrouped in the units table's order (stable: each unit's own rows keep their order)."""
-    order = {u: k for k, u in enumerate(r["unit"] for r in csv.DictReader(io.StringIO(units.decode())))}
-    head, *lines = text.splitlines(keepends=True)
-    rows = list(csv.reader(io.StringIO("".join(lines))))
-    keyed = sorted(zip(rows, lines, strict=True), key=lambda p: order.get(p[0][0], -1))
-    return head + "".join(line for _, line in keyed)
-
-
-def assert_engines_agree(path: Path, *, chunk_units: int = _run.CHUNK_UNITS, exact_order: bool = False) -> dict[str, int]:
-    """pure (with the full audit) vs auto (plain, and with the record audit); returns the auto engine counts.
-
-    Without ``exact_order``, the indicators and categories files are compared with their rows regrouped in
-    unit order (each unit's rows as written): the columnar runner misorders them after a failed unit
-    (test_rows_after_a_failed_unit_in_unit_order), and then the records are not explained (they carry the
-    misplaced rows); everything else is compared byte for byte.
-    """
+def assert_engines_agree(path: Path, *, chunk_units: int = _run.CHUNK_UNITS) -> dict[str, int]:
+    """pure (with the full audit) vs auto (plain, and with the record audit), byte for byte; the auto engine counts."""
     full, rec = path.parent / "full.jsonl", path.parent / "rec.jsonl"
     want, s_pure = run(path, "pure", engine="pure", audit=full, audit_level="full", chunk_units=chunk_units)
     got, s_auto = run(path, "auto", engine="auto", chunk_units=chunk_units)
@@ -254,12 +239,8 @@ def assert_engines_agree(path: Path, *, chunk_units: int = _run.CHUNK_UNITS, exa
     for name in want:
         w = want[name].decode()
         for g in (got[name].decode(), got_rec[name].decode()):
-            if not exact_order and name in ("indicators", "categories"):
-                w, g = in_unit_order(w, want["units"]), in_unit_order(g, want["units"])
             assert g == w, name
     assert _sum(s_auto) == _sum(s_pure) == _sum(s_rec)
-    if any(got_rec[n] != want[n] for n in ("indicators", "categories")):
-        return dict(s_auto.engines)  # the misordered rows also go into the records (the same bug): explain fails
     ids = [r["unit"] for r in csv.DictReader(io.StringIO(want["units"].decode()))]
     for unit in (u for u in ids if ids.count(u) == 1):
         doc = explain(rec, unit)
@@ -288,11 +269,6 @@ EXAMPLES = int(os.environ.get("PERFRULES_ENGINE_EXAMPLES", "60"))  # a bug hunt:
 @given(t=tables(), parquet=st.integers(0, 3), small=st.sampled_from([None, None, 1, 2, 3]))
 def test_engines_write_the_same_files(t: dict[str, Any], parquet: int, small: int | None) -> None:
     data = csv_bytes(t)
-    if small is not None:
-        # a blank record inside a unit at a chunk cut, or a quoted line break at a block edge, are known bugs
-        # (test_blank_record_at_a_chunk_cut, test_quoted_newline_across_a_block)
-        if t["blank_inside"] or b"\n" in b"".join(c.encode() for r in t["records"] for c in r):
-            small = None
     with folder() as d:
         path = d / "units.csv"
         path.write_bytes(data)
@@ -319,11 +295,13 @@ def test_the_property_reaches_the_columnar_runner() -> None:
         path = d / "units.csv"
         path.write_text("\n".join(rows) + "\n", encoding="utf-8")
         assert _fast.usable(read_table(path))
-        assert assert_engines_agree(path, exact_order=True) == {"vector": 2}
+        assert assert_engines_agree(path) == {"vector": 2}
 
 
 # ---------------------------------------------------------------------------
-# discrepancies found (minimal reproducers); each xfail names its cause
+# the discrepancies this test found (minimal reproducers; fixed in perfrules/batch/_fast.py and _table.py):
+# blank records whose unit cell is other whitespace, ragged records, an all-empty Parquet row, a blank record
+# at a chunk cut, a quoted line break across a read block, and rows misordered after a failed unit
 
 
 H = "unit,indicator,category,weight,comparator,target,actual,year,spec"
@@ -335,27 +313,19 @@ def _agree_on_csv(text: str, **kw: Any) -> None:
     with folder() as d:
         path = d / "units.csv"
         path.write_bytes(text.encode("utf-8"))
-        assert_engines_agree(path, exact_order=True, **kw)
+        assert_engines_agree(path, **kw)
 
 
-@pytest.mark.xfail(strict=True, reason="_fast._score treats a record whose unit cell is blank but holds no ASCII "
-                   "space (tab, U+3000) as a row: `maybe` only matches ' ' (perfrules/batch/_fast.py:168); "
-                   "the csv reader skips it as blank; auto writes an extra missing-unit error row")  # fmt: skip
 @pytest.mark.parametrize("blank", ["\t", "\u3000", "\xa0"])
 def test_blank_record_with_a_tab(blank: str) -> None:
     _agree_on_csv(f"{H}\n{U1}\n{blank},,,,,,,,\n{U2}\n")
 
 
-@pytest.mark.xfail(strict=True, reason="a record with fewer or more cells than the header: the csv reader pads/"
-                   "ignores, pyarrow's CSV reader in _fast._batches (perfrules/batch/_fast.py:67) raises "
-                   "ArrowInvalid, and run_batch(engine='auto') crashes; _fast.usable does not check it")  # fmt: skip
 @pytest.mark.parametrize("record", [U2.rsplit(",", 5)[0], U2 + ","])
 def test_ragged_record(record: str) -> None:
     _agree_on_csv(f"{H}\n{U1}\n{record}\n")
 
 
-@pytest.mark.xfail(strict=True, reason="Parquet: the pure reader keeps an all-empty row (a missing-unit error, "
-                   "_table._parquet_blocks), the columnar runner skips it as blank (perfrules/batch/_fast.py:167)")  # fmt: skip
 def test_parquet_blank_row() -> None:
     with folder() as d:
         t = {"header": H.split(","), "records": [U1.split(","), [""] * 9, U2.split(",")]}
@@ -363,29 +333,18 @@ def test_parquet_blank_row() -> None:
         assert_engines_agree(d / "units.parquet")
 
 
-@pytest.mark.xfail(strict=True, reason="scored_chunks cuts chunks at unit runs counted before blank records are "
-                   "dropped (perfrules/batch/_fast.py:138-149): a blank record inside a unit's rows at the cut "
-                   "splits the unit over two chunks (two wrong error rows); at the real sizes, the 10,001st unit")  # fmt: skip
 def test_blank_record_at_a_chunk_cut() -> None:
     u2b = "u2,q2,产出指标,50,>=,10,9,,"
     with small_chunks(1, 1 << 24):
         _agree_on_csv(f"{H}\n{U1}\nu2,q1,产出指标,50,>=,10,9,2024,base.toml\n,,,,,,,,\n{u2b}\n", chunk_units=1)
 
 
-@pytest.mark.xfail(strict=True, reason="_fast._batches reads with pyarrow's default newlines_in_values=False "
-                   "(perfrules/batch/_fast.py:64-68): a quoted cell with a line break across a block edge "
-                   "(BLOCK_BYTES, 16 MiB) raises ArrowInvalid and the run crashes")  # fmt: skip
 def test_quoted_newline_across_a_block() -> None:
     text = f'{H},text\n{U1},"a\nb"\n{U2},x\n'
     with small_chunks(10_000, 100):
         _agree_on_csv(text)
 
 
-@pytest.mark.xfail(strict=True, reason="_fast._merge keys the indicators/categories rows by runs of unit ids "
-                   "mapped onto *all* the source's units (perfrules/batch/_fast.py:321-324), but a failed unit has "
-                   "no such rows: a pure-scored unit after a failed one takes the failed unit's index, and its "
-                   "rows are sorted before the vector units' (wrong row order in .indicators/.categories; the "
-                   "audit records then carry another unit's indicators and explain() raises ValueError)")  # fmt: skip
 def test_rows_after_a_failed_unit_in_unit_order() -> None:
     with folder() as d:  # the records: explain(record) raises for both units
         path = d / "units.csv"

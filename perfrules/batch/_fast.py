@@ -13,7 +13,6 @@ digit for digit and problem for problem.
 from __future__ import annotations
 
 import csv
-import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -30,7 +29,7 @@ from perfrules._errors import SpecError
 from perfrules.batch._cells import _np
 from perfrules.batch._chunk import CATEGORY_COLUMNS, INDICATOR_COLUMNS, STATUS_OK, UNIT_COLUMNS, Chunk
 from perfrules.batch._summary import Tally
-from perfrules.batch._table import UNIT_LEVEL, Table, plain_lines
+from perfrules.batch._table import UNIT_LEVEL, Table, csv_parse_options, strip_agrees
 from perfrules.batch._unit import Bases, Prepared, UnitRows, prepare
 from perfrules.batch._vector import score_chunk, unit_builder
 
@@ -40,18 +39,23 @@ WORKERS = 1  # chunks scored at once beside the reading (each spreads its arithm
 
 
 def usable(table: Table) -> bool:
-    """Whether the columnar runner reads this table exactly as the pure reader does."""
+    """Whether the columnar runner reads this table exactly as the pure reader does.
+
+    A CSV qualifies when the table scan ran on pyarrow (``Table.plain``): no
+    blank lines or stray carriage returns, every record as wide as the header
+    and with a unit id, unit ids trimmed alike by Arrow and ``str.strip``. A
+    Parquet file when its unit ids trim alike. Otherwise the chunk-by-chunk
+    runner reads the table.
+    """
     if table.format not in ("csv", "parquet") or table.path is None or table.strays:
         return False
-    if table.format == "csv" and not table.plain:  # blank lines: the csv module counts them, Arrow skips them
-        import mmap
+    if table.format == "csv":
+        return table.plain
+    import pyarrow.parquet as pq
 
-        with open(table.path, "rb") as fh:
-            if os.fstat(fh.fileno()).st_size == 0:
-                return False
-            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                return plain_lines(mm)
-    return True
+    names = pq.ParquetFile(table.path).schema_arrow.names
+    units = _as_text(pq.read_table(table.path, columns=[names[table.header["unit"] - 1]]).column(0).combine_chunks())
+    return strip_agrees(units)
 
 
 def _batches(table: Table) -> Iterator[pa.RecordBatch]:
@@ -66,6 +70,7 @@ def _batches(table: Table) -> Iterator[pa.RecordBatch]:
         reader = pcsv.open_csv(
             table.path,
             read_options=pcsv.ReadOptions(block_size=BLOCK_BYTES, encoding="utf8"),
+            parse_options=csv_parse_options(table.path),
             convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in raw},
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
         )  # fmt: skip
@@ -163,14 +168,9 @@ def _score(table: Table, data: pa.Table, row0: int, bases: Bases, probes: dict[t
     n_rows = data.num_rows
     text = {c: data.column(c).combine_chunks() for c in data.column_names}
     filled = {c: _np(pc.binary_length(a)) > 0 for c, a in text.items()}
-    # a record whose every cell is blank is skipped, as the pure reader does
-    blank = ~np.logical_or.reduce([f for f in filled.values()]) if filled else np.zeros(n_rows, dtype=bool)
-    maybe = ~filled["unit"] | _np(pc.match_substring(text["unit"], " "))
-    if maybe.any():
-        idx = np.flatnonzero(maybe)
-        trimmed = {c: pc.utf8_trim_whitespace(a.take(pa.array(idx))) for c, a in text.items()}
-        all_blank = np.logical_and.reduce([_np(pc.binary_length(t)) == 0 for t in trimmed.values()])
-        blank[idx] = all_blank
+    # (a CSV qualifies for this runner only when every record has a unit id: no blank record to skip;
+    # a Parquet row is a row for the pure reader too)
+    blank = np.zeros(n_rows, dtype=bool)
     rows_no = np.arange(row0, row0 + n_rows, dtype=np.int64)
     if blank.any():
         keep = np.flatnonzero(~blank)
@@ -280,7 +280,7 @@ def _score(table: Table, data: pa.Table, row0: int, bases: Bases, probes: dict[t
         pendings = [pending_cls(rows_of(i)) if ids[i] and ids[i] not in table.strays else _pending_with_problem(
             pending_cls, table, rows_of(i)) for i in pure_units]  # fmt: skip
         pure_out = score_pure(table, pendings, bases, None, first_unit, None).out
-    return Scored(out=_merge(vres, vector_units, pure_out, pure_units), vector=len(vector_units), pure=len(pure_units),
+    return Scored(out=_merge(vres, pure_out, ids), vector=len(vector_units), pure=len(pure_units),
                   cells=text, row_numbers=rows_no, row_counts=(stops - starts).astype(np.int64))
 
 
@@ -303,26 +303,30 @@ def _arrow(values: Any, name: str) -> pa.Array:
     return pa.array(list(values), type=kind)
 
 
-def _merge(vres: Any, vector_units: list[int], pure: Any, pure_units: list[int]) -> _Tables:
-    """Vector and pure results in unit order (a stable sort by unit index keeps each unit's rows together)."""
+def _merge(vres: Any, pure: Any, ids: list[str]) -> _Tables:
+    """Vector and pure results in unit order: every row is keyed by the index of its unit id in the chunk.
+
+    A stable sort by that key keeps each unit's rows together and in their
+    order. (Keys come from the rows' own unit ids: a failed unit has a units
+    row and problems rows but no indicator or category rows.)
+    """
     from perfrules.batch._run import PROBLEM_COLUMNS
+
+    index_of = {u: i for i, u in enumerate(ids)}
 
     def table(names: tuple[str, ...], part: str) -> dict[str, Any]:
         keys: list[npt.NDArray[np.int64]] = []
         cols: dict[str, list[Any]] = {c: [] for c in names}
-        for src, units in ((vres, vector_units), (pure, pure_units)):
-            if src is None or not units or not hasattr(src, part):
+        for src in (vres, pure):
+            if src is None or not hasattr(src, part):
                 continue
             t = getattr(src, part)
             if not len(t[names[0]]):
                 continue
-            # rows per unit: runs of equal unit ids in the source's unit column
             u_col = _arrow(t["unit"], "unit")
-            uc = _np(pc.dictionary_encode(u_col).indices) if len(u_col) else np.zeros(0, dtype=np.int64)
-            run_start = np.r_[True, uc[1:] != uc[:-1]]
-            run_index = np.cumsum(run_start) - 1
-            keys.append(np.asarray(units, dtype=np.int64)[run_index] if part != "problems" else
-                        _problem_keys(t, units, pure))  # fmt: skip
+            enc = pc.dictionary_encode(u_col)
+            lut = np.array([index_of[u] for u in enc.dictionary.to_pylist()], dtype=np.int64)
+            keys.append(lut[_np(enc.indices)])
             for c in names:
                 cols[c].append(_arrow(t[c], c))
         if not keys:
@@ -332,21 +336,6 @@ def _merge(vres: Any, vector_units: list[int], pure: Any, pure_units: list[int])
 
     return _Tables(units=table(UNIT_COLUMNS, "units"), indicators=table(INDICATOR_COLUMNS, "indicators"),
                    categories=table(CATEGORY_COLUMNS, "categories"), problems=table(PROBLEM_COLUMNS, "problems"))  # fmt: skip
-
-
-def _problem_keys(t: Any, units: list[int], pure: Any) -> npt.NDArray[np.int64]:
-    """Unit index of each problems row (problems rows follow the pure units' order, one run per failed unit)."""
-    failed = [u for u, s in zip(units, pure.units["status"], strict=True) if s != STATUS_OK]
-    ids = pure.problems["unit"]
-    keys = np.empty(len(ids), dtype=np.int64)
-    k = -1
-    prev = object()
-    for r, u in enumerate(ids):
-        if u != prev or r == 0:
-            k += 1
-            prev = u
-        keys[r] = failed[k]
-    return keys
 
 
 def tally_arrays(tally: Tally, units: dict[str, pa.Array], indicators: dict[str, pa.Array]) -> None:

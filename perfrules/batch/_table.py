@@ -256,6 +256,46 @@ def _open_csv_table(path: Path, file: str) -> Table:
                  unit_count=len(scan.seen), path=path, strays=scan.strays)  # fmt: skip
 
 
+def csv_parse_options(path: Path) -> Any:
+    """pyarrow's CSV parse options for ``path``: quoted line breaks allowed when the file has quotes at all."""
+    import pyarrow.csv as pcsv
+
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        quoted = mm.find(b'"') >= 0
+    return pcsv.ParseOptions(newlines_in_values=quoted)
+
+
+def strip_agrees(units: Any) -> bool:
+    """Whether Arrow's whitespace trimming of these unit ids gives what ``str.strip`` gives, and none is empty.
+
+    Only ids with a byte below 0x21 or above 0x7f can differ; those few are
+    compared in Python.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(units)
+    if n == 0:
+        return True
+    units = pa.concat_arrays([units]) if units.offset else units
+    trimmed = pc.utf8_trim_whitespace(units)
+    if pc.min(pc.binary_length(trimmed)).as_py() == 0:
+        return False  # a record without a unit id (maybe a blank record): the csv scan decides
+    offsets = np.frombuffer(units.buffers()[1], dtype=np.int32, count=n + 1)
+    data = units.buffers()[2]
+    raw = np.frombuffer(data, dtype=np.uint8)[int(offsets[0]):int(offsets[-1])] if data is not None else np.zeros(0)
+    odd = ((raw < 0x21) | (raw > 0x7F)).astype(np.int64)
+    per_row = np.add.reduceat(odd, (offsets[:-1] - offsets[0]).astype(np.int64)) if len(raw) else np.zeros(n)
+    per_row[np.diff(offsets) == 0] = 0  # reduceat gives the next row's first byte for an empty cell
+    idx = np.flatnonzero(per_row)
+    if not len(idx):
+        return True
+    sel = pa.array(idx)
+    pairs = zip(units.take(sel).to_pylist(), trimmed.take(sel).to_pylist(), strict=True)
+    return all((u or "").strip() == t for u, t in pairs)
+
+
 def _fast_csv_scan(path: Path, file: str) -> Table | None:
     """The same scan as the csv module's, by pyarrow over the unit column, when it provably agrees.
 
@@ -285,15 +325,16 @@ def _fast_csv_scan(path: Path, file: str) -> Table | None:
     unit_name = names[header["unit"] - 1]
     if names.count(unit_name) != 1:
         return None
-    try:
-        units = pcsv.read_csv(path, read_options=pcsv.ReadOptions(encoding="utf8"), convert_options=pcsv.ConvertOptions(
+    try:  # every record must parse with the header's width (Arrow refuses ragged rows; the csv module pads them)
+        units = pcsv.read_csv(path, read_options=pcsv.ReadOptions(encoding="utf8"), parse_options=csv_parse_options(path),
+                              convert_options=pcsv.ConvertOptions(
             include_columns=[unit_name], column_types={unit_name: pa.string()}, strings_can_be_null=False,
             quoted_strings_can_be_null=False)).column(0).combine_chunks()  # fmt: skip
     except (pa.ArrowInvalid, OSError):
         return None  # the csv module reads it and reports what is wrong
+    if not strip_agrees(units):
+        return None  # a record without a unit id, or ids that only str.strip trims: the csv scan decides
     trimmed = pc.utf8_trim_whitespace(units)
-    if len(trimmed) and pc.min(pc.binary_length(trimmed)).as_py() == 0:
-        return None  # a record without a unit id, maybe a blank record: the csv scan decides
     enc = pc.dictionary_encode(trimmed)
     codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False))
     n = len(codes)
