@@ -168,16 +168,9 @@ def _score(table: Table, data: pa.Table, row0: int, bases: Bases, probes: dict[t
     n_rows = data.num_rows
     text = {c: data.column(c).combine_chunks() for c in data.column_names}
     filled = {c: _np(pc.binary_length(a)) > 0 for c, a in text.items()}
-    # (a CSV qualifies for this runner only when every record has a unit id: no blank record to skip;
-    # a Parquet row is a row for the pure reader too)
-    blank = np.zeros(n_rows, dtype=bool)
+    # usable() admits only tables whose every record has a unit id and whose units are contiguous:
+    # no blank record to skip, no unit without an id, no rows out of place
     rows_no = np.arange(row0, row0 + n_rows, dtype=np.int64)
-    if blank.any():
-        keep = np.flatnonzero(~blank)
-        text = {c: a.take(pa.array(keep)) for c, a in text.items()}
-        filled = {c: f[keep] for c, f in filled.items()}
-        rows_no = rows_no[keep]
-        n_rows = len(keep)
     unit_text = pc.utf8_trim_whitespace(text["unit"])
     enc = pc.dictionary_encode(unit_text)
     codes = _np(enc.indices)
@@ -204,8 +197,6 @@ def _score(table: Table, data: pa.Table, row0: int, bases: Bases, probes: dict[t
             seen = c_codes[first[unit_of_row[rows]]]
             fallback[u[c_codes[rows] != seen]] = True
         firsts[c] = first
-    fallback |= np.asarray([not u for u in ids], dtype=bool)  # a row without a unit id
-    fallback |= np.asarray([u in table.strays for u in ids], dtype=bool)
 
     def cell(c: str, r: int) -> str:
         return str(text[c][r].as_py()).strip() if c in text and r >= 0 else ""
@@ -277,17 +268,10 @@ def _score(table: Table, data: pa.Table, row0: int, bases: Bases, probes: dict[t
     pure_units = np.flatnonzero(fallback).tolist()
     pure_out = None
     if pure_units:
-        pendings = [pending_cls(rows_of(i)) if ids[i] and ids[i] not in table.strays else _pending_with_problem(
-            pending_cls, table, rows_of(i)) for i in pure_units]  # fmt: skip
+        pendings = [pending_cls(rows_of(i)) for i in pure_units]
         pure_out = score_pure(table, pendings, bases, None, first_unit, None).out
     return Scored(out=_merge(vres, pure_out, ids), vector=len(vector_units), pure=len(pure_units),
                   cells=text, row_numbers=rows_no, row_counts=(stops - starts).astype(np.int64))
-
-
-def _pending_with_problem(pending_cls: Any, table: Table, rows: UnitRows) -> Any:
-    """A unit the pure reader fails before scoring: no unit id."""
-    return pending_cls(rows, (rows.problem("missing-unit", "the row has no unit id", "该行未填写单位（unit 列）",
-                                           column="unit"),))  # fmt: skip
 
 
 def _arrow(values: Any, name: str) -> pa.Array:
