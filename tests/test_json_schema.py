@@ -1,4 +1,4 @@
-"""docs/evaluation.schema.json describes the documents perfrules.to_document writes.
+"""specs/schemas/evaluation.schema.json describes the documents perfrules.to_document writes.
 
 The seed example, an evaluation with lost points and partial qualitative tiers,
 and one without a budget-execution row must validate; documents with a number
@@ -21,7 +21,7 @@ from jsonschema import Draft202012Validator
 import perfrules
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA_PATH = ROOT / "docs" / "evaluation.schema.json"
+SCHEMA_PATH = ROOT / "specs" / "schemas" / "evaluation.schema.json"
 SEED = ROOT / "examples" / "hunan-2024-general-office"
 
 
