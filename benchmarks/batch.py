@@ -40,9 +40,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import numpy as np  # noqa: E402
-
 import _workload as W  # noqa: E402
+import numpy as np  # noqa: E402
 
 PHASES = ("baseline", "scores", "e2e", "audit")
 
@@ -62,10 +61,10 @@ def _best(fn, repeat: int) -> tuple[float, object]:
 
 def _prototype_plan(folder: Path, cols: W.Columns):
     """The perfrules plan of the template, read off unit 0 as the loader builds it."""
+    from perfrules.batch._plan import plan_of
     from perfrules.batch._run import _units
     from perfrules.batch._table import read_table
     from perfrules.batch._unit import Bases, build, prepare
-    from perfrules.batch._plan import plan_of
 
     one = folder / "one.csv"
     (folder / "bench-base.toml").write_text(W.BASE_SPEC, encoding="utf-8")

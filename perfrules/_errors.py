@@ -107,3 +107,20 @@ class SpecError(PerfrulesError, ValueError):
 
 class EvaluationError(PerfrulesError, ArithmeticError):
     """A rule could not be applied to otherwise valid input (a bug or an unsupported case)."""
+
+
+def problem_document(p: Problem) -> dict[str, object]:
+    """A problem as JSON (``check --format json``, ``test --format json``): every field, messages in both languages."""
+    return {
+        "code": p.code,
+        "severity": p.severity.value,
+        "file": p.file,
+        "line": p.line,
+        "column": p.column,
+        "cell": p.cell,
+        "path": format_path(p.path),
+        "location": p.location,
+        "message": p.text("en"),
+        "message_zh": p.text("zh"),
+        "suggestion": p.suggestion,
+    }

@@ -16,27 +16,32 @@ from __future__ import annotations
 from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
-from rich.console import Console, RenderableType
 
-from perfrules._errors import Lang, SpecError
-from perfrules.golden import CaseFile, CaseResult, CaseRunner, is_case_file, load_case_file
-from perfrules.render import CaseReport, ProblemList
+from perfrules._names import CASE_SUFFIX
+
+if TYPE_CHECKING:  # imported when a case file is collected: a session with none never loads perfrules' core
+    from rich.console import RenderableType
+
+    from perfrules._errors import SpecError
+    from perfrules.golden import CaseFile, CaseResult, CaseRunner
 
 _WIDTH = 120
 FILE_ITEM = "<case file>"  # the item of a case file that does not load
 
 
 def _render(renderable: RenderableType) -> str:
+    from rich.console import Console
+
     buf = StringIO()
     Console(file=buf, width=_WIDTH, color_system=None, force_terminal=False, soft_wrap=False,
             highlight=False).print(renderable)  # fmt: skip
     return buf.getvalue().rstrip("\n")
 
 
-def _lang(config: pytest.Config) -> Lang:
+def _lang(config: pytest.Config) -> Literal["zh", "en"]:
     return "en" if config.getoption("perfrules_lang", "zh") == "en" else "zh"
 
 
@@ -49,7 +54,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> GoldenFile | None:
     """Collect ``*.case.toml`` files (only those: specs, actuals and other TOML files are left alone)."""
-    if is_case_file(file_path):
+    if file_path.name.endswith(CASE_SUFFIX) and len(file_path.name) > len(CASE_SUFFIX):
         return GoldenFile.from_parent(parent, path=file_path)
     return None
 
@@ -66,6 +71,9 @@ class GoldenFile(pytest.File):
     """A case file: one item per case (one failing item when the file does not load)."""
 
     def collect(self) -> Iterator[pytest.Item]:
+        from perfrules._errors import SpecError
+        from perfrules.golden import CaseRunner, load_case_file
+
         try:
             case_file = load_case_file(self.path)
         except SpecError as err:  # reported as a failing item, so that the other tests still run
@@ -90,6 +98,9 @@ class GoldenFileError(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         """Every problem of the file, located."""
+        from perfrules._errors import SpecError
+        from perfrules.render import ProblemList
+
         if isinstance(excinfo.value, SpecError):
             return _render(ProblemList(excinfo.value.problems, lang=_lang(self.config)))
         return super().repr_failure(excinfo, style=style)
@@ -116,6 +127,8 @@ class GoldenItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         """The ``perfrules test`` report of the case."""
+        from perfrules.render import CaseReport
+
         if isinstance(excinfo.value, GoldenCaseFailed):
             return _render(CaseReport(excinfo.value.result, lang=_lang(self.config)))
         return super().repr_failure(excinfo, style=style)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,23 +18,25 @@ PKG = Path(perfrules.__file__).parent
 ALLOWED = {
     "model": set(),
     "core": {"model"},
-    "spec": {"model", "core"},
+    "spec": {"model", "core", "_resources"},  # _resources: where the shipped frameworks are
     "render": {"model", "core"},
     "lint": {"model", "core"},
     "golden": {"model", "core", "spec"},
     "whatif": {"model", "core", "spec"},
     "testing": {"model", "core", "spec"},
     "report": {"model", "core"},  # Markdown, HTML and the Chinese narrative: text from an Evaluation
-    "interchange": {"model", "core", "spec"},  # the 自评表 workbook in and out (openpyxl)
+    "interchange": {"model", "core", "spec", "_resources"},  # the 自评表 workbook in and out (openpyxl)
     "batch": {"model", "core", "spec"},  # long tables of many units, the exact vectorised path
-    "cli": {"model", "core", "spec", "render", "lint", "golden", "whatif", "report", "interchange", "batch"},
+    "schema": {"model", "spec", "golden", "_resources"},  # JSON Schemas of the TOML files, from the model
+    "cli": {"model", "core", "spec", "render", "lint", "golden", "whatif", "report", "interchange", "batch",
+            "schema", "_resources"},  # fmt: skip
 }
 # top-level modules that are layers of their own
 MODULES = {"pytest_plugin": {"golden", "render"}}
 # the pure modules of the golden and what-if packages (their I/O sits in the other modules)
 PURE_MODULES = ["golden/_check.py", "golden/_edit.py", "golden/_model.py",
                 "whatif/_compare.py", "whatif/_document.py", "whatif/_model.py"]  # fmt: skip
-BASE = {"_errors", "_suggest", "_version"}
+BASE = {"_errors", "_suggest", "_version", "_names"}
 
 
 def _imports(path: Path) -> set[str]:
@@ -94,3 +99,39 @@ def test_public_all_is_literal_and_complete() -> None:
     assert len(names) == len(set(names)), "duplicate names in __all__"
     for name in names:
         assert hasattr(perfrules, name), name
+
+
+def _fresh(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PKG.parent)
+
+
+HEAVY = ("perfrules.core", "perfrules.model", "perfrules.spec", "perfrules.render", "attr", "cattrs", "rich")
+
+
+def test_import_perfrules_and_the_version_load_nothing_heavy() -> None:
+    """``import perfrules`` and ``perfrules --version`` start fast: the core, attrs, cattrs and rich wait."""
+    res = _fresh("import sys, perfrules, perfrules.cli\n"
+                 "from perfrules.cli._parser import build_parser\n"
+                 "build_parser()\n"
+                 f"print(sorted(m for m in sys.modules if m.startswith({HEAVY!r})))")  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "[]"
+    res = _fresh("import sys, perfrules\nperfrules.evaluate\nprint('perfrules.core' in sys.modules)")
+    assert res.stdout.strip() == "True", res.stderr  # and the names still resolve on first use
+
+
+def test_the_pytest_plugin_loads_nothing_heavy_without_cases(tmp_path: Path) -> None:
+    (tmp_path / "test_plain.py").write_text(
+        "import sys\n\n\ndef test_plain():\n"
+        f"    heavy = sorted(m for m in sys.modules if m.startswith({HEAVY[:5]!r}))\n"
+        "    assert 'perfrules.pytest_plugin' in sys.modules and heavy == [], heavy\n",
+        encoding="utf-8",
+    )
+    import importlib.metadata
+
+    registered = any(ep.value == "perfrules.pytest_plugin" for ep in importlib.metadata.entry_points(group="pytest11"))
+    plugin = [] if registered else ["-p", "perfrules.pytest_plugin"]
+    env = dict(os.environ, PYTHONPATH=str(PKG.parent))
+    res = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *plugin, str(tmp_path)],
+                         capture_output=True, text=True, cwd=tmp_path, env=env)  # fmt: skip
+    assert res.returncode == 0, res.stdout + res.stderr

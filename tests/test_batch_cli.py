@@ -1,9 +1,7 @@
-"""``perfrules batch``: exit codes, messages and the summary, through a small argparse harness
-(and through ``perfrules.cli.main`` once the subcommand is wired there)."""
+"""``perfrules batch``: exit codes, messages and the summary, through the real parser and through ``perfrules.cli.main``."""
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 from pathlib import Path
@@ -14,6 +12,8 @@ from rich.console import Console
 import perfrules.cli._main as cli_main
 from perfrules.batch import read_table, table_from_columns
 from perfrules.cli import _batch
+from perfrules.cli._exit import UsageError
+from perfrules.cli._parser import build_parser
 
 ROWS = [
     {"单位": "a", "指标": "x", "一级指标": "产出指标", "分值": "100", "比较符": ">=", "指标值": "10", "实际完成值": "9",
@@ -23,25 +23,8 @@ ROWS = [
 ]  # fmt: skip
 
 
-class _Usage(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _Usage(message)
-
-
 def run(argv: list[str]) -> tuple[int, str]:
-    parser = _Parser(prog="perfrules")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-
-    def common(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--lang", choices=("zh", "en"), default="zh")
-        sp.add_argument("--width", type=int, default=None)
-
-    _batch.add_parser(sub, common)
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     buf = io.StringIO()
     code = _batch.run(args, Console(file=buf, width=120))
     return code, buf.getvalue()
@@ -63,10 +46,10 @@ def test_all_scored_exit_0_and_chinese_summary(tmp_path: Path) -> None:
     assert [(r["unit"], r["total"], r["grade"]) for r in rows] == [("a", "90.00", "优"), ("b", "100.00", "优")]
 
 
-def test_a_bad_unit_exits_2_and_is_listed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_unit_exits_1_and_is_listed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = [dict(ROWS[0], 实际完成值="九"), ROWS[1]]
     code, text = run(["batch", str(write(tmp_path / "in.csv", rows)), "--out", str(tmp_path / "o.csv"), "--lang", "en"])
-    assert code == 2
+    assert code == 1  # a finding: the failed unit has its error row, the other is scored
     assert "2 units: 1 scored, 1 failed" in text
     err = capsys.readouterr().err
     assert f"{tmp_path / 'in.csv'}:2:7: [a]" in err and "invalid-number" in err
@@ -87,9 +70,9 @@ def test_unreadable_input_and_bad_out_exit_2(tmp_path: Path, capsys: pytest.Capt
     good = write(tmp_path / "in.csv", ROWS)
     assert run(["batch", str(good), "--out", str(tmp_path / "o.txt")])[0] == 2
     assert run(["batch", str(good), "--out", str(tmp_path / "missing" / "o.csv")])[0] == 2
-    with pytest.raises(_Usage):
+    with pytest.raises(UsageError):
         run(["batch", str(good)])  # --out is required
-    with pytest.raises(_Usage):
+    with pytest.raises(UsageError):
         run(["batch", str(good), "--out", "o.csv", "--engine", "fast"])
 
 
@@ -116,8 +99,6 @@ def test_chinese_aliases_read_as_canonical_columns(tmp_path: Path) -> None:
         table_from_columns({"unit": ["a", "b"], "indicator": ["x"]})
 
 
-@pytest.mark.skipif("batch" not in Path(cli_main.__file__).read_text(encoding="utf-8"),
-                    reason="perfrules batch is not wired into perfrules.cli.main yet")  # fmt: skip
 def test_through_main(tmp_path: Path) -> None:
     assert cli_main.main(["batch", str(write(tmp_path / "in.csv", ROWS)), "--out", str(tmp_path / "o.csv"), "-q"]) == 0
     assert cli_main.main(["batch", str(tmp_path / "in.csv")]) == 2

@@ -93,7 +93,6 @@ def test_check_misspelled_key_exit_2_with_line_and_suggestion(
 def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate"]) == 2
     assert main(["frobnicate"]) == 2
-    assert main([]) == 2
     assert main(["evaluate", str(SEED), "--format", "xml"]) == 2
 
 

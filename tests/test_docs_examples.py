@@ -16,9 +16,19 @@ docs/json-format.md.
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import io
 import json
 import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tokenize
+import tomllib
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -692,3 +702,788 @@ def test_scoring_sources_table_is_the_citation_catalogue() -> None:
     assert texts == [(c.id, c.status, c.text) for c in ALL]
     statuses = re.findall(r"^\* `([a-z]+)` — ", doc[doc.index("## Sources and their status") :], re.M)
     assert set(statuses) == {c.status for c in ALL}
+
+
+# ===========================================================================
+# every code block of the docs and the README is run or checked
+#
+# DOC_BLOCKS lists each fenced block of README.md and docs/*.md (by file and the start of its
+# first line) with what holds it true:
+#
+#   RUN        a python block, run here as written in a copy of the repository's examples/,
+#              specs/, tests/data/ and docs/ (a fresh folder as the working directory, so the
+#              paths a block names resolve as from the repository root and what it writes stays
+#              there); its listed comment claims (`expr  # value`, `print(...)  # output`) are
+#              compared with what it gives, `…` standing for anything
+#   SHELL      a sh block, command by command: `perfrules …` run through perfrules.cli.main
+#              (exit 0 unless listed) or, when it shows placeholders (SPEC, [--opt a|b]), every
+#              option and choice checked against that command's --help; pip installs checked
+#              against pyproject's extras; mkdir/cp/printf and `python -c` run; pytest not run
+#   HERE       checked by the named test function of this file
+#   ELSEWHERE  checked by the named test of another file (it must exist)
+#   ALLOWED    not run, for the reason given (python blocks are still compiled, toml parsed)
+#
+# A block that no entry matches, or an entry that matches no block, fails
+# test_every_doc_block_is_run_or_checked: a new block must say how it is held.
+
+RUN, SHELL, HERE, ELSEWHERE, ALLOWED = "run", "shell", "here", "elsewhere", "allowed"
+BLOCK_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+@dataclass(frozen=True)
+class Block:
+    file: str  # relative to the repository: README.md, docs/x.md
+    line: int  # of the opening fence
+    lang: str  # the info string's first word ("" when none)
+    text: str  # the content, dedented by the fence's indentation
+
+    @property
+    def first(self) -> str:
+        return next((line.strip() for line in self.text.splitlines() if line.strip()), "")
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def doc_blocks() -> list[Block]:
+    """Every fenced block of README.md and docs/*.md, in file order."""
+    found: list[Block] = []
+    opening = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([^\s`]*)")
+    for path in BLOCK_FILES:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        i = 0
+        while i < len(lines):
+            m = opening.match(lines[i])
+            if not m:
+                i += 1
+                continue
+            indent, fence = len(m[1]), m[2]
+            j = i + 1
+            while j < len(lines) and not (lines[j].strip().startswith(fence[0] * len(fence)) and not lines[j].strip().strip(fence[0])):
+                j += 1
+            assert j < len(lines), f"{path.name}:{i + 1}: unclosed code block"
+            body = "\n".join(line[indent:] if line[:indent].strip() == "" else line for line in lines[i + 1 : j])
+            found.append(Block(path.relative_to(ROOT).as_posix(), i + 1, m[3], body + "\n"))
+            i = j + 1
+    return found
+
+
+@dataclass(frozen=True)
+class Entry:
+    file: str
+    prefix: str  # the block's first line starts with this
+    how: str
+    detail: str = ""  # HERE/ELSEWHERE: the test; ALLOWED: the reason; RUN/SHELL: a note
+    count: int = 1  # how many blocks of the file it covers (blocks of one kind, e.g. JSON excerpts)
+    setup: str = ""  # RUN/SHELL: what the working folder is given first (see _SETUPS)
+    claims: tuple[str, ...] = ()  # RUN: statements (by their start) whose trailing comment states the result
+    needs: tuple[str, ...] = ()  # RUN/SHELL: modules needed (skipped, saying so, without them)
+    codes: dict[str, int] = field(default_factory=dict)  # SHELL: exit code by command start (default 0)
+    then: str = ""  # SHELL: a function of this file checking the folder afterwards
+
+
+R, D = "README.md", "docs/"
+DOC_BLOCKS: list[Entry] = [
+    # README.md
+    Entry(R, "python -m pip install . && perfrules evaluate", SHELL),
+    Entry(R, "python -m pip install '.[test]'", SHELL),
+    Entry(R, "perfrules check SPEC", SHELL),
+    Entry(R, "import perfrules", RUN, claims=("print(ev.total, ev.grade)", "print(be.rate_display")),
+    Entry(R, "perfrules/model/", HERE, "test_readme_layout_names_real_folders"),
+    # docs/index.md
+    Entry(D + "index.md", "perfrules evaluate examples/", SHELL),
+    # docs/batch.md
+    Entry(D + "batch.md", "perfrules batch units.csv", SHELL, setup="units_csv"),
+    Entry(D + "batch.md", "import rich", RUN, setup="units_csv"),
+    Entry(D + "batch.md", "[meta]", HERE, "test_batch_base_excerpt_is_the_test_data"),
+    Entry(D + "batch.md", "# score_partition.py", RUN, setup="units_csv", needs=("pandas",)),
+    Entry(D + "batch.md", "import pandas as pd", RUN, setup="score_partition", needs=("pandas",)),
+    Entry(D + "batch.md", "import dask.dataframe", ALLOWED,
+          "needs Dask and an s3:// bucket; score_frame, which it maps, runs in the pandas example"),
+    Entry(D + "batch.md", "from pyspark.sql", ALLOWED,
+          "needs Spark and an hdfs:// path; score_frame, which it applies, runs in the pandas example"),
+    # docs/editors.md
+    Entry(D + "editors.md", "perfrules schema spec", SHELL),
+    Entry(D + "editors.md", "#:schema ../schemas/spec.schema.json", ALLOWED,
+          "the first line of a unit spec, as an illustration; the shipped files' own #:schema lines are checked "
+          "where the schemas are tested"),
+    Entry(D + "editors.md", "{", ALLOWED, "VS Code settings with a user's absolute paths; parsed as JSON here"),
+    Entry(D + "editors.md", "# file: .taplo.toml", ALLOWED,
+          "taplo's configuration for a user's project; parsed as TOML here (the schemas' tests run taplo)"),
+    Entry(D + "editors.md", "taplo check", ALLOWED, "taplo on a user's files (units/…), which this repository does not have"),
+    Entry(D + "editors.md", "error: Additional properties", ALLOWED, "taplo's output for a user's file, as an illustration"),
+    Entry(D + "editors.md", "python -m perfrules.schema --write", SHELL),
+    # docs/excel.md
+    Entry(D + "excel.md", "import perfrules", RUN, setup="filled_xlsx", needs=("openpyxl",)),
+    Entry(D + "excel.md", "自评表!G12", HERE, "test_excel_disagreement_line_is_real"),
+    Entry(D + "excel.md", "perfrules import FORM.xlsx", SHELL),
+    Entry(D + "excel.md", "perfrules export examples/", SHELL, needs=("openpyxl",), then="_same_as_the_shipped_workbooks"),
+    # docs/frameworks.md
+    Entry(D + "frameworks.md", "import perfrules", RUN,
+          claims=("spec.framework.id, spec.framework.version", "spec.framework.reason")),
+    Entry(D + "frameworks.md", 'extends = "hunan-department"', HERE, "test_frameworks_unit_spec_excerpt_is_the_seed"),
+    Entry(D + "frameworks.md", "[project]", ELSEWHERE, "tests/test_framework_packages.py"),
+    Entry(D + "frameworks.md", "[overrides.budget_execution]", HERE, "test_frameworks_overrides_fragment_applies"),
+    Entry(D + "frameworks.md", "# national-project lists", HERE, "test_frameworks_templates_fragment_names_templates"),
+    Entry(D + "frameworks.md", "[[versions]]", HERE, "test_frameworks_versions_fragment_is_hunans"),
+    Entry(D + "frameworks.md", "2024年度适用", HERE, "test_frameworks_reason_text_is_real"),
+    Entry(D + "frameworks.md", "# extends = ", ELSEWHERE, "tests/test_frameworks.py::test_doc_example_messages_are_real"),
+    # docs/golden-cases.md
+    Entry(D + "golden-cases.md", "perfrules test examples/ specs/", SHELL,
+          detail="python -m pytest examples/ specs/ is not run (pytest inside pytest): this suite collects them"),
+    Entry(D + "golden-cases.md", "examples/hunan-2024-general-office/cases/", HERE, "test_golden_case_listing_is_the_shipped_files"),
+    Entry(D + "golden-cases.md", "# file: docs-example.case.toml", ELSEWHERE,
+          "tests/test_golden.py::test_the_documented_example_runs_and_passes"),
+    Entry(D + "golden-cases.md", "✗ examples/", HERE, "test_golden_failure_report_is_real"),
+    Entry(D + "golden-cases.md", "$ perfrules test t.case.toml", HERE, "test_golden_error_reports_are_real"),
+    Entry(D + "golden-cases.md", "! t.case.toml:3", HERE, "test_golden_error_reports_are_real"),
+    Entry(D + "golden-cases.md", "from perfrules.golden import", RUN, claims=("print(run.summary)",)),
+    # docs/json-format.md
+    Entry(D + "json-format.md", "import perfrules", RUN, claims=('doc["total"], doc["grade"]',), needs=("jsonschema",)),
+    Entry(D + "json-format.md", "{", HERE, "test_json_format_excerpts_are_real", count=8),
+    Entry(D + "json-format.md", "[", HERE, "test_json_format_excerpts_are_real"),
+    # docs/lint.md
+    Entry(D + "lint.md", "perfrules lint SPEC", SHELL),
+    Entry(D + "lint.md", "import perfrules", RUN),
+    Entry(D + "lint.md", "[figures.personnel_share]", HERE, "test_lint_figure_fragment_is_the_seeds"),
+    Entry(D + "lint.md", "{", HERE, "test_lint_json_outline_is_real"),
+    Entry(D + "lint.md", "perfrules lint hunan-2024-general-office", HERE, "test_lint_outputs_are_real", count=4),
+    # docs/reports.md
+    Entry(D + "reports.md", "import perfrules", RUN, claims=("to_narrative(ev)", "to_html(ev)")),
+    Entry(D + "reports.md", "2024年度湖南省人民政府办公厅", ELSEWHERE,
+          "tests/test_report_narrative.py::test_docs_show_the_seed_narrative_as_generated"),
+    Entry(D + "reports.md", "chromium --headless", HERE, "test_reports_chromium_command_is_the_browser_tests"),
+    # docs/scoring.md
+    Entry(D + "scoring.md", "# fragment: key_spending bands", HERE, "test_scoring_bands_case"),
+    Entry(D + "scoring.md", "# fragment: budget_adjust bands", HERE, "test_scoring_bands_case"),
+    Entry(D + "scoring.md", "# fragment: deviation bands", HERE, "test_scoring_bands_case"),
+    Entry(D + "scoring.md", "# fragment: budget bands", HERE, "test_scoring_budget_method_case"),
+    Entry(D + "scoring.md", "总分 = 投入", HERE, "test_scoring_worked_example_is_the_catalogue_demo"),
+    Entry(D + "scoring.md", "出现 2 例", HERE, "test_scoring_worked_example_is_the_catalogue_demo"),
+    # docs/spec-format.md
+    Entry(D + "spec-format.md", "import perfrules", RUN),
+    Entry(D + "spec-format.md", "# file: spec.toml", HERE, "test_example_loads_and_gives_the_stated_total"),
+    Entry(D + "spec-format.md", "# file: actuals.toml", HERE, "test_example_loads_and_gives_the_stated_total"),
+    Entry(D + "spec-format.md", "# file: catalogue/spec.toml", HERE, "test_catalogue_example_total_grade_and_details"),
+    Entry(D + "spec-format.md", "# file: catalogue/actuals.toml", HERE, "test_catalogue_example_total_grade_and_details"),
+    Entry(D + "spec-format.md", "# fragment: the default tiers", HERE, "test_default_tiers_fragment_is_the_default"),
+    Entry(D + "spec-format.md", "spec.toml:101:1: indicators[0].wieght", HERE, "test_prose_examples_of_a_problem_are_real"),
+    Entry(D + "spec-format.md", '# load_spec("nowhere/spec.toml")', HERE, "test_documented_error_message_is_real"),
+    # docs/testing.md
+    Entry(D + "testing.md", "python -m pip install 'perfrules[testing]'", SHELL),
+    Entry(D + "testing.md", "import perfrules", ELSEWHERE, "tests/test_testing_kit.py::test_the_examples_of_docs_testing_md_run"),
+    Entry(D + "testing.md", "AssertionError: [monotone]", ALLOWED,
+          "a made-up failure, as the page says; each property's message is tested in tests/test_testing_kit.py"),
+    Entry(D + "testing.md", "from perfrules.testing import specs", ELSEWHERE,
+          "tests/test_testing_kit.py::test_the_examples_of_docs_testing_md_run"),
+    Entry(D + "testing.md", "from perfrules.testing import cases", ELSEWHERE,
+          "tests/test_testing_kit.py::test_the_examples_of_docs_testing_md_run"),
+    Entry(D + "testing.md", "from decimal import Decimal\n", ELSEWHERE,
+          "tests/test_testing_kit.py::test_the_examples_of_docs_testing_md_run"),
+    Entry(D + "testing.md", "from decimal import Decimal as D", ELSEWHERE,
+          "tests/test_testing_kit.py::test_the_examples_of_docs_testing_md_run"),
+    # docs/what-if.md
+    Entry(D + "what-if.md", "perfrules diff OLD NEW", SHELL),
+    Entry(D + "what-if.md", "mkdir -p work", SHELL),
+    Entry(D + "what-if.md", "规则对比（what-if）", HERE, "test_what_if_acceptance_output_is_real"),
+    Entry(D + "what-if.md", "{", ELSEWHERE, "tests/test_whatif.py::test_the_documented_example_and_json_are_real"),
+    Entry(D + "what-if.md", "import perfrules", RUN, setup="proportional",
+          claims=("print(u.old_total, u.new_total, u.total_delta)", "print(row.old, row.new, row.delta)")),
+]  # fmt: skip
+
+
+def _matches(entry: Entry, block: Block) -> bool:
+    prefix = entry.prefix
+    if prefix.endswith("\n"):  # the whole first line
+        return entry.file == block.file and block.first == prefix.strip()
+    return entry.file == block.file and block.first.startswith(prefix)
+
+
+def _covered() -> dict[Block, Entry]:
+    """Each block with its entry; raises AssertionError on a block without one or an entry that does not fit."""
+    blocks = doc_blocks()
+    owner: dict[Block, Entry] = {}
+    problems: list[str] = []
+    for entry in DOC_BLOCKS:
+        mine = [b for b in blocks if _matches(entry, b)]
+        if len(mine) != entry.count:
+            problems.append(f"entry {entry.file} {entry.prefix!r}: matches {len(mine)} blocks, expected {entry.count}")
+        for b in mine:
+            if b in owner:
+                problems.append(f"{b.where}: matched by two entries ({owner[b].prefix!r}, {entry.prefix!r})")
+            owner[b] = entry
+    for b in blocks:
+        if b not in owner:
+            problems.append(f"{b.where}: a {b.lang or 'plain'} block starting {b.first[:60]!r} that no test runs or "
+                            "checks: add it to DOC_BLOCKS in tests/test_docs_examples.py")  # fmt: skip
+    assert not problems, "\n".join(problems)
+    return owner
+
+
+def _blocks_of(how: str) -> list[tuple[Block, Entry]]:
+    try:
+        owner = _covered()
+    except AssertionError:  # reported by test_every_doc_block_is_run_or_checked
+        owner = {b: e for e in DOC_BLOCKS for b in doc_blocks() if _matches(e, b)}
+    return [(b, e) for b, e in owner.items() if e.how == how]
+
+
+def test_every_doc_block_is_run_or_checked() -> None:
+    owner = _covered()
+    assert len(owner) >= 70  # the parser found the blocks (79 when this was written)
+    for block, entry in owner.items():
+        assert entry.how in (RUN, SHELL, HERE, ELSEWHERE, ALLOWED), entry
+        if entry.how == RUN:
+            assert block.lang == "python", f"{block.where}: RUN is for python blocks"
+        elif entry.how == SHELL:
+            assert block.lang == "sh", f"{block.where}: SHELL is for sh blocks"
+        elif entry.how == HERE:
+            assert callable(globals().get(entry.detail)) and entry.detail.startswith("test_"), entry.detail
+        elif entry.how == ELSEWHERE:
+            path, _, name = entry.detail.partition("::")
+            assert (ROOT / path).is_file(), f"{block.where}: {path} does not exist"
+            if name:
+                assert re.search(rf"^def {re.escape(name)}\(", (ROOT / path).read_text(encoding="utf-8"), re.M), entry.detail
+        else:
+            assert len(entry.detail) > 20, f"{block.where}: say why it is not run"
+        if entry.then:
+            assert callable(globals().get(entry.then)), entry.then
+
+
+@pytest.mark.parametrize(("block", "entry"), _blocks_of(ALLOWED), ids=lambda v: v.where if isinstance(v, Block) else "")
+def test_allowed_blocks_are_at_least_well_formed(block: Block, entry: Entry) -> None:
+    if block.lang == "python":
+        ast.parse(block.text, filename=block.where)
+    elif block.lang == "toml":
+        tomllib.loads(block.text)
+    elif block.lang == "json":
+        json.loads(block.text)
+
+
+# --- the sandbox: a copy of what the docs' paths name, as the working directory
+
+UNITS_CSV = """\
+unit,year,indicator,category,subcategory,weight,comparator,target,target_unit,target_text,actual,tier
+u0041,2024,meetings,产出指标,数量指标,60,≥,12,次,,12,
+u0041,2024,service,满意度指标,服务对象满意度指标,40,,,,群众满意,,达成
+u0042,2024,meetings,产出指标,数量指标,60,≥,12,次,,9,
+u0042,2024,service,满意度指标,服务对象满意度指标,40,,,,群众满意,,部分达成
+u0043,2024,meetings,产出指标,数量指标,60,≥,12,次,,15,
+u0043,2024,service,满意度指标,服务对象满意度指标,40,,,,群众满意,,达成
+"""  # the units.csv the batch examples read: three inline units (u0042 loses points)
+
+
+def _sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # the workbooks written compare with the shipped ones
+    box = tmp_path / "repo"
+    for name in ("examples", "specs", "docs"):
+        shutil.copytree(ROOT / name, box / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "tests" / "data", box / "tests" / "data")
+    monkeypatch.chdir(box)
+    return box
+
+
+def _block(file: str, prefix: str) -> Block:
+    [found] = [b for b in doc_blocks() if b.file == file and b.first.startswith(prefix)]
+    return found
+
+
+def _setup_units_csv(box: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (box / "units.csv").write_text(UNITS_CSV, encoding="utf-8")
+
+
+def _setup_score_partition(box: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _setup_units_csv(box, monkeypatch)
+    (box / "score_partition.py").write_text(_block("docs/batch.md", "# score_partition.py").text, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(box))
+    monkeypatch.delitem(sys.modules, "score_partition", raising=False)
+
+
+def _setup_filled_xlsx(box: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hand-filled form: the seed's form with one score changed, without the hidden perfrules sheet."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(box / "tests" / "data" / "自评表-altered.xlsx")
+    del wb["perfrules"]
+    wb.save(box / "filled.xlsx")
+
+
+def _setup_proportional(box: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What-if's acceptance example, made by the page's own commands (work/proportional)."""
+    for command in _shell_commands(_block("docs/what-if.md", "mkdir -p work").text):
+        if not command.startswith("perfrules "):
+            subprocess.run(["bash", "-c", command], cwd=box, check=True)
+
+
+_SETUPS: dict[str, Callable[[Path, pytest.MonkeyPatch], None]] = {
+    "": lambda box, mp: None,
+    "units_csv": _setup_units_csv,
+    "score_partition": _setup_score_partition,
+    "filled_xlsx": _setup_filled_xlsx,
+    "proportional": _setup_proportional,
+}
+
+
+# --- python blocks
+
+
+def _comment_claim(comment: str, shown: str) -> bool:
+    """Whether ``shown`` is what ``comment`` states: equal, "…" standing for anything; quotes around it optional."""
+    wanted = comment.strip()
+    options = [wanted]
+    if len(wanted) > 1 and wanted[0] == wanted[-1] and wanted[0] in "\"'":
+        options.append(wanted[1:-1])
+    for w in options:
+        pattern = ".*?".join(re.escape(part.strip()) for part in w.split("…"))
+        if re.fullmatch(pattern, shown.strip(), re.S) or re.fullmatch(pattern, " ".join(shown.split()), re.S):
+            return True
+    return False
+
+
+def _trailing_comments(source: str) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.COMMENT:
+            out[tok.start[0]] = tok.string[1:].strip()
+    return out
+
+
+def run_python_block(block: Block, claims: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Run ``block`` statement by statement in the working folder; check its claims; its namespace."""
+    tree = ast.parse(block.text, filename=block.where)
+    ast.increment_lineno(tree, block.line)  # tracebacks name the line of the document
+    lines = block.text.splitlines()
+    comments = _trailing_comments(block.text)
+    namespace: dict[str, Any] = {"__name__": "__doc_block__"}
+    checked: list[str] = []
+    for stmt in tree.body:
+        start = lines[stmt.lineno - block.line - 1].strip()
+        end_line = (stmt.end_lineno or stmt.lineno) - block.line
+        is_print = (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)
+                    and isinstance(stmt.value.func, ast.Name) and stmt.value.func.id == "print")  # fmt: skip
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            if isinstance(stmt, ast.Expr) and not is_print:
+                value = eval(compile(ast.Expression(stmt.value), block.where, "eval"), namespace)  # noqa: S307
+                shown = [repr(value), str(value)]
+            else:
+                exec(compile(ast.Module([stmt], type_ignores=[]), block.where, "exec"), namespace)  # noqa: S102
+                shown = [buffer.getvalue().rstrip("\n")]
+        claim = next((c for c in claims if start.startswith(c)), None)
+        if claim is not None:
+            comment = comments.get(end_line)
+            assert comment is not None, f"{block.where}: {claim!r} has no comment stating its result"
+            assert any(_comment_claim(comment, s) for s in shown), (
+                f"{block.where}: `{start}` says {comment!r} but gives {shown[-1][:300]!r}"
+            )
+            checked.append(claim)
+    assert sorted(checked) == sorted(claims), f"{block.where}: claims not found: {set(claims) - set(checked)}"
+    return namespace
+
+
+def _needs(entry: Entry) -> None:
+    for module in entry.needs:
+        pytest.importorskip(module, reason=f"{module} is not installed: the block needs it")
+
+
+@pytest.mark.parametrize(("block", "entry"), _blocks_of(RUN), ids=lambda v: v.where if isinstance(v, Block) else "")
+def test_python_block_runs(block: Block, entry: Entry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                           capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    _needs(entry)
+    box = _sandbox(tmp_path, monkeypatch)
+    _SETUPS[entry.setup](box, monkeypatch)
+    run_python_block(block, entry.claims)
+
+
+def test_readme_render_line_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """README: "Render with rich: `import …`, then `rich.print(…)` …" — its code spans run after the README's block."""
+    _sandbox(tmp_path, monkeypatch)
+    namespace = run_python_block(_block("README.md", "import perfrules"))
+    [line] = [x for x in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if x.startswith("Render with rich")]
+    spans = re.findall(r"`([^`]+)`", line)
+    assert spans[0].startswith("import ") and len(spans) >= 3
+    for span in spans:
+        exec(span, namespace)  # noqa: S102
+    out = capsys.readouterr().out
+    assert "预算执行率" in out and "组织参事围绕中心工作形成建言篇数" in out
+
+
+# --- shell blocks
+
+
+def _shell_split(line: str, separator: str) -> list[str]:
+    """``line`` cut at ``separator`` outside quotes (and at an unquoted # comment, which is dropped)."""
+    parts, current, quote, i = [], "", "", 0
+    while i < len(line):
+        ch = line[i]
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#" and (not current or current[-1].isspace()):
+            break
+        elif line.startswith(separator, i):
+            parts.append(current.strip())
+            current, i = "", i + len(separator)
+            continue
+        current += ch
+        i += 1
+    parts.append(current.strip())
+    return [p for p in parts if p]
+
+
+def _shell_commands(text: str) -> list[str]:
+    commands: list[str] = []
+    for raw in text.replace("\\\n", " ").splitlines():
+        line = raw.strip().removeprefix("$ ")
+        if raw[:1].isspace() and line.startswith("[") and commands:  # a usage line continued
+            commands[-1] += " " + _shell_split(line, "&&")[0]
+        elif line and not line.startswith("#"):
+            commands += _shell_split(line, "&&")
+    return commands
+
+
+_PLACEHOLDER = re.compile(r"^[\[\]]*(?:[A-Z][A-Z0-9_]+(?:\.\w+)?|[A-Z]\.\w+)(?:\.\.\.)?[\[\]]*$")
+
+
+def _check_synopsis(tokens: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """A usage line (placeholders, [optional parts]): the command exists and has every option and choice shown."""
+    from perfrules.cli import main
+
+    command = tokens[1]
+    capsys.readouterr()
+    assert main([command, "--help"]) == 0, f"perfrules {command}: no such command"
+    usage = capsys.readouterr().out
+    for token in tokens[2:]:
+        bare = token.strip("[]").split("=")[0]
+        if bare.startswith("-"):
+            assert re.search(rf"(?<![\w-]){re.escape(bare)}(?![\w-])", usage), f"perfrules {command} has no option {bare}"
+        elif "|" in bare:
+            for choice in bare.split("|"):
+                assert re.search(rf"\b{re.escape(choice)}\b", usage), f"perfrules {command}: {choice!r} is not a choice"
+
+
+def _check_pip(tokens: list[str]) -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for target in tokens[4:]:
+        m = re.fullmatch(r"(\.|perfrules)(?:\[([\w,-]+)\])?", target)
+        assert m, f"pip install {target}: not this project"
+        for extra in (m[2] or "").split(","):
+            assert not extra or extra in project["optional-dependencies"], f"no extra {extra!r} in pyproject.toml"
+
+
+def run_shell_block(block: Block, entry: Entry, box: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """Run or check every command of ``block`` in ``box``; the commands not run, with why."""
+    from perfrules.cli import main
+
+    not_run: list[str] = []
+    for command in _shell_commands(block.text):
+        tokens = shlex.split(command)
+        if tokens[0] == "perfrules":
+            if any(_PLACEHOLDER.match(t) for t in tokens[2:]) or any("[" in t for t in tokens):
+                _check_synopsis(tokens, capsys)
+                continue
+            capsys.readouterr()
+            code = main(tokens[1:])
+            expected = next((c for start, c in entry.codes.items() if command.startswith(start)), 0)
+            output = capsys.readouterr()
+            assert code == expected, f"{block.where}: `{command}` exited {code}\n{output.out[-2000:]}{output.err[-2000:]}"
+        elif tokens[:3] == ["python", "-m", "pip"] and tokens[3] == "install":
+            _check_pip(tokens)
+            not_run.append(f"{command} (the extras it names exist)")
+        elif tokens[:3] == ["python", "-m", "pytest"]:
+            assert all((box / p).exists() for p in tokens[3:] if not p.startswith("-")), command
+            not_run.append(f"{command} (pytest inside pytest; this suite runs the same)")
+        elif tokens[:2] == ["python", "-m"] and tokens[2].startswith("perfrules"):
+            done = subprocess.run([sys.executable, *tokens[1:]], cwd=box, capture_output=True, text=True, check=False)
+            assert done.returncode == 0, f"{block.where}: `{command}` exited {done.returncode}: {done.stderr[-2000:]}"
+        elif tokens[:2] == ["python", "-c"]:
+            exec(tokens[2], {"__name__": "__main__"})  # noqa: S102
+        elif tokens[0] in ("mkdir", "cp", "printf", "for"):
+            # perfrules inside a shell construct: the same command, from this Python
+            shim = f'perfrules() {{ {shlex.quote(sys.executable)} -m perfrules "$@"; }}; '
+            subprocess.run(["bash", "-c", shim + command], cwd=box, check=True)
+        else:
+            pytest.fail(f"{block.where}: no handler for `{command}` (teach run_shell_block, or list the block as ALLOWED)")
+    return not_run
+
+
+@pytest.mark.parametrize(("block", "entry"), _blocks_of(SHELL), ids=lambda v: v.where if isinstance(v, Block) else "")
+def test_shell_block_runs(block: Block, entry: Entry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                          capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    _needs(entry)
+    box = _sandbox(tmp_path, monkeypatch)
+    _SETUPS[entry.setup](box, monkeypatch)
+    run_shell_block(block, entry, box, capsys)
+    if entry.then:
+        globals()[entry.then](box)
+
+
+def _same_as_the_shipped_workbooks(box: Path) -> None:
+    """docs/excel.md's regeneration commands write, byte for byte, the workbooks the repository ships."""
+    for rel in ("examples/hunan-2024-general-office/自评表.xlsx", "specs/templates/绩效自评表-空白.xlsx"):
+        assert (box / rel).read_bytes() == (ROOT / rel).read_bytes(), f"{rel}: not what its documented command writes"
+
+
+# --- output and excerpt blocks checked here
+
+
+def _normal(line: str) -> str:
+    """A line of terminal output without box drawing and with single spaces."""
+    return " ".join(re.sub(r"[│┃╭╮╰╯─━┏┓┗┛┡┩┣┫╇╈┳┻╋]", " ", line).split())
+
+
+def same_output(doc: str, real: str, *, abridged: bool = False) -> None:
+    """``doc`` (a block) shows ``real`` (what the command printed), line by line, whitespace aside.
+
+    ``abridged``: the doc's lines appear in order among the real ones, a line ending in "…" being a
+    prefix and a line of "…" alone skipping any number of lines.
+    """
+    want = [n for n in map(_normal, doc.splitlines()) if n]
+    have = [n for n in map(_normal, real.splitlines()) if n]
+    if not abridged:
+        assert want == have, "\n".join(difflib_lines(want, have))
+        return
+    i = 0
+    for w in want:
+        if w == "…":
+            continue
+        prefix = w[:-1].rstrip() if w.endswith("…") else None
+        while i < len(have) and not (have[i] == w or (prefix is not None and have[i].startswith(prefix))):
+            i += 1
+        assert i < len(have), f"not in the real output (in order): {w!r}\n--- real:\n" + "\n".join(have)
+        i += 1
+
+
+def difflib_lines(want: list[str], have: list[str]) -> list[str]:
+    import difflib
+
+    return list(difflib.unified_diff(want, have, "doc", "real", lineterm="", n=1))
+
+
+def _cli(argv: list[str], capsys: pytest.CaptureFixture[str], code: int = 0) -> str:
+    from perfrules.cli import main
+
+    capsys.readouterr()
+    got = main(argv)
+    out = capsys.readouterr()
+    assert got == code, f"perfrules {' '.join(argv)} exited {got}: {out.err[-2000:]}"
+    return out.out
+
+
+def test_what_if_acceptance_output_is_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    """docs/what-if.md: the commands' output as shown, the sha256 prefixes included."""
+    box = _sandbox(tmp_path, monkeypatch)
+    _setup_proportional(box, monkeypatch)
+    [command] = [c for c in _shell_commands(_block("docs/what-if.md", "mkdir -p work").text) if c.startswith("perfrules ")]
+    real = _cli([*shlex.split(command)[1:], "--width", "250"], capsys)
+    same_output(_block("docs/what-if.md", "规则对比（what-if）").text, real)
+    from perfrules.core import spec_sha256
+
+    shown = re.findall(r"sha256 ([0-9a-f]{12})", _block("docs/what-if.md", "规则对比（what-if）").text)
+    assert shown == [spec_sha256(perfrules.load_spec(p))[:12] for p in ("examples/hunan-2024-general-office", "work/proportional")]
+
+
+def test_excel_disagreement_line_is_real() -> None:
+    pytest.importorskip("openpyxl", reason="openpyxl is not installed (perfrules[xlsx])")
+    from rich.console import Console
+
+    from perfrules.interchange import DisagreementReport, compare_declared, read_workbook
+
+    form = read_workbook(ROOT / "tests" / "data" / "自评表-altered.xlsx")
+    console = Console(width=250, file=io.StringIO(), color_system=None)
+    console.print(DisagreementReport(compare_declared(form, perfrules.evaluate(form.spec, form.actuals))))
+    rows = [_normal(x) for x in console.file.getvalue().splitlines() if "自评表!" in x]  # type: ignore[attr-defined]
+    assert rows == [_normal(_block("docs/excel.md", "自评表!G12").text)]
+
+
+def test_readme_layout_names_real_folders() -> None:
+    block = _block("README.md", "perfrules/model/")
+    folders = [line.split()[0] for line in block.text.splitlines() if line.strip()]
+    missing = [f for f in folders if not (ROOT / f).exists()]
+    assert not missing, f"README's layout names what does not exist: {missing}"
+    for f in folders:
+        if f.startswith("perfrules/") and f.endswith("/"):
+            assert (ROOT / f / "__init__.py").is_file(), f
+
+
+def test_batch_base_excerpt_is_the_test_data() -> None:
+    """docs/batch.md quotes tests/data/batch/base.toml ("# … B, C": the rest left out)."""
+    excerpt = tomllib.loads(_block("docs/batch.md", "[meta]").text)
+    _contained(excerpt, tomllib.loads((ROOT / "tests" / "data" / "batch" / "base.toml").read_text(encoding="utf-8")), "base")
+
+
+def _contained(part: Any, whole: Any, path: str) -> None:
+    """``part`` (an abridged excerpt of TOML data) is in ``whole``: tables key by key, arrays in order."""
+    if isinstance(part, dict):
+        assert isinstance(whole, dict), path
+        for key, value in part.items():
+            assert key in whole, f"{path}.{key}: not in the file"
+            _contained(value, whole[key], f"{path}.{key}")
+    elif isinstance(part, list) and part and isinstance(part[0], dict):
+        assert isinstance(whole, list), path
+        i = 0
+        for n, item in enumerate(part):
+            while i < len(whole) and not _fits(item, whole[i]):
+                i += 1
+            assert i < len(whole), f"{path}[{n}]: no such entry (in order) in the file: {item}"
+            i += 1
+    else:
+        assert part == whole, f"{path}: {part!r} in the doc, {whole!r} in the file"
+
+
+def _fits(part: Any, whole: Any) -> bool:
+    try:
+        _contained(part, whole, "")
+    except AssertionError:
+        return False
+    return True
+
+
+def _seed_text(name: str) -> str:
+    return (ROOT / "examples" / "hunan-2024-general-office" / name).read_text(encoding="utf-8")
+
+
+def test_frameworks_unit_spec_excerpt_is_the_seed() -> None:
+    block = _block("docs/frameworks.md", 'extends = "hunan-department"')
+    _contained(tomllib.loads(block.text), tomllib.loads(_seed_text("spec.toml")), "spec")
+    m = re.search(r"the (\d+) indicators", block.text)
+    assert m is not None and int(m[1]) == len(tomllib.loads(_seed_text("spec.toml"))["indicators"])
+
+
+def test_frameworks_overrides_fragment_applies() -> None:
+    """Appended to the seed, the fragment's overrides take effect: 产出 55 no longer adds up, and only that."""
+    fragment = _block("docs/frameworks.md", "[overrides.budget_execution]").text
+    with pytest.raises(perfrules.SpecError) as info:
+        perfrules.loads_spec(_seed_text("spec.toml") + "\n" + fragment, file=str(ROOT / "examples" / "hunan-2024-general-office" / "spec.toml"))
+    assert {p.code for p in info.value.problems} == {"weight-sum", "total"}
+    assert any("category 'output' has weight 55" in str(p) for p in info.value.problems)
+    fixed = perfrules.loads_spec(_seed_text("spec.toml") + "\n" + fragment.replace("weight = 55", "weight = 50"),
+                                 file=str(ROOT / "examples" / "hunan-2024-general-office" / "spec.toml"))  # fmt: skip
+    assert fixed.budget_execution is not None and fixed.budget_execution.policy.value == "proportional"
+    assert [g.name for g in fixed.grades] == ["合格", "不合格"]
+
+
+def test_frameworks_templates_fragment_names_templates() -> None:
+    """The ids the fragment weights are categories national-project declares without a weight (templates)."""
+    fragment = tomllib.loads(_block("docs/frameworks.md", "# national-project lists").text)
+    declared = {c["id"]: c for c in tomllib.loads((ROOT / "specs" / "national-project.toml").read_text(encoding="utf-8"))["categories"]}
+    ids = [c["id"] for c in fragment["overrides"]["categories"]]
+    assert ids and all(i in declared and "weight" not in declared[i] for i in ids), ids
+
+
+def test_frameworks_versions_fragment_is_hunans() -> None:
+    fragment = tomllib.loads(_block("docs/frameworks.md", "[[versions]]").text)
+    _contained(fragment, tomllib.loads((ROOT / "specs" / "hunan-department.toml").read_text(encoding="utf-8")), "hunan-department")
+
+
+def test_frameworks_reason_text_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    spec = perfrules.load_spec("examples/hunan-2024-general-office")
+    assert spec.framework is not None
+    assert _block("docs/frameworks.md", "2024年度适用").text.strip() == spec.framework.reason
+
+
+def test_golden_case_listing_is_the_shipped_files() -> None:
+    listed = [line.split()[0] for line in _block("docs/golden-cases.md", "examples/hunan-2024-general-office/cases/").text.splitlines() if line.strip()]
+    shipped = sorted(p.relative_to(ROOT).as_posix() for p in [*ROOT.glob("examples/*/cases/*.case.toml"), *ROOT.glob("specs/cases/*.case.toml")])
+    expanded = [p for pattern in listed for p in shipped if re.fullmatch(re.escape(pattern).replace(re.escape("<framework>"), r"[\w-]+"), p)]
+    assert sorted(expanded) == shipped, f"listed {listed}, shipped {shipped}"
+
+
+def test_golden_failure_report_is_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The seed's case after its 预算执行率 policy became proportional in a copy (the page abridges the panel)."""
+    box = _sandbox(tmp_path, monkeypatch)
+    with (box / "examples" / "hunan-2024-general-office" / "spec.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[overrides.budget_execution]\npolicy = "proportional"\n')
+    real = _cli(["test", "examples/hunan-2024-general-office/cases/report-2024.case.toml", "--width", "250"], capsys, 1)
+    same_output(_block("docs/golden-cases.md", "✗ examples/").text, real, abridged=True)
+
+
+def test_golden_error_reports_are_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A case file with a misspelt key (it does not load), then with a misspelt indicator id (it does not fit)."""
+    box = _sandbox(tmp_path, monkeypatch)
+    head = 'spec = "examples/hunan-2024-general-office"\n\n[[cases]]\nname = "typos"\n\n[cases.expect]\n'
+    (box / "t.case.toml").write_text(head + "totl = 99\n", encoding="utf-8")
+    first = _block("docs/golden-cases.md", "$ perfrules test t.case.toml").text
+    real = _cli(["test", "t.case.toml", "--width", "250"], capsys, 2)
+    same_output(first.split("\n", 1)[1], real)
+    (box / "t.case.toml").write_text(head + "total = 99\n[cases.expect.indicators]\nportal_update = 2.5\n", encoding="utf-8")
+    real = _cli(["test", "t.case.toml", "--width", "250"], capsys, 2)
+    same_output(_block("docs/golden-cases.md", "! t.case.toml:3").text, real, abridged=True)
+
+
+def _lint_blocks() -> list[Block]:
+    return [b for b in doc_blocks() if b.file == "docs/lint.md" and b.first.startswith("perfrules lint hunan-2024-general-office")]
+
+
+def test_lint_outputs_are_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The seed's lint output in Chinese (with --figures) and English, then with one stated figure altered."""
+    box = _sandbox(tmp_path, monkeypatch)
+    zh, en, zh_bad, en_bad = _lint_blocks()
+    seed = "examples/hunan-2024-general-office"
+    same_output(zh.text, _cli(["lint", seed, "--figures", "--width", "250"], capsys))
+    same_output(en.text, _cli(["lint", seed, "--lang", "en", "--width", "250"], capsys))
+    actuals = box / seed / "actuals.toml"
+    text = actuals.read_text(encoding="utf-8")
+    assert text.count('stated = "69.22%"') == 1
+    actuals.write_text(text.replace('stated = "69.22%"', 'stated = "69.23%"'), encoding="utf-8")
+    ignore = ["--ignore", "benefit-qualitative", "--ignore", "target-low", "--ignore", "target-vague", "--width", "250"]
+    same_output(zh_bad.text, _cli(["lint", seed, *ignore], capsys))
+    same_output(en_bad.text, _cli(["lint", seed, *ignore, "--lang", "en"], capsys))
+
+
+def test_lint_json_outline_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/lint.md's outline of --format json: its keys, the summary, a finding's and a figure's keys."""
+    monkeypatch.chdir(ROOT)
+    from perfrules.lint import lint_report, to_lint_document
+
+    outline = _block("docs/lint.md", "{").text
+    spec, actuals = perfrules.load_example("examples/hunan-2024-general-office")
+    doc = to_lint_document(lint_report(spec, actuals))
+    assert re.findall(r'^  "(\w+)":', outline, re.M) == list(doc)
+    summary = re.search(r'"summary": (\{.*?\}),\n', outline, re.S)
+    assert summary is not None and json.loads(summary[1]) == doc["summary"]
+    finding_keys = re.findall(r'"(\w+)": ', outline[outline.index('"findings"') : outline.index('"figures": [')])
+    assert set(doc["findings"][1]) <= set(finding_keys) and doc["findings"][1]["code"] == "target-low"
+    figure_keys = re.findall(r'"(\w+)": ', outline[outline.index('"figures": [') :])
+    assert set(doc["figures"][0]) <= set(figure_keys)
+    assert f'"lint_version": {doc["lint_version"]}' in outline
+
+
+def test_lint_figure_fragment_is_the_seeds() -> None:
+    fragment = tomllib.loads(_block("docs/lint.md", "[figures.personnel_share]").text)
+    _contained(fragment, tomllib.loads(_seed_text("actuals.toml")), "actuals")
+
+
+def test_reports_chromium_command_is_the_browser_tests() -> None:
+    """docs/reports.md shows the flags tests/test_report_browser.py runs Chromium with."""
+    shown = [t for t in shlex.split(_block("docs/reports.md", "chromium --headless").text.replace("\\\n", " ")) if t.startswith("--")]
+    source = (ROOT / "tests" / "test_report_browser.py").read_text(encoding="utf-8")
+    body = source[source.index("def _chromium") :]
+    used = re.findall(r'"(--[a-z-]+)(?:=[^"]*)?"', body[: body.index("\ndef ")])
+    assert [s.split("=")[0] for s in shown if not s.startswith("--screenshot")] == [u for u in used]
+
+
+# --- statements of the prose held true
+
+
+def test_golden_cases_quotes_the_real_testpaths() -> None:
+    configured = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]["testpaths"]
+    doc = (ROOT / "docs" / "golden-cases.md").read_text(encoding="utf-8")
+    assert f"`testpaths = {json.dumps(configured, ensure_ascii=False)}`" in doc
+    assert ("collects the shipped cases as items" in doc) == ({"examples", "specs"} <= set(configured))
+
+
+@pytest.mark.parametrize("target", ["≥1,000人", "≥1，000人", "≥1.000.5人", "≥1e3"])
+def test_separators_and_exponents_in_targets_are_errors(target: str) -> None:
+    """spec-format.md, Targets: such a number is an invalid-value error, never the number 1 with a strange unit."""
+    assert f"`\"{target}\"`" in _doc()
+    src = _apply(spec_text(), 'target = "≥90%"', f'target = "{target}"')
+    with pytest.raises(perfrules.SpecError) as info:
+        perfrules.loads_spec(src, file="spec.toml")
+    [problem] = info.value.problems
+    assert problem.code == "invalid-value" and problem.path[-1] == "target"
+    assert "as comparator, number and unit" in str(problem)

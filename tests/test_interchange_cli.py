@@ -87,6 +87,9 @@ def test_import_needs_an_output_folder(capsys: pytest.CaptureFixture[str]) -> No
 
 def test_export_xlsx_writes_the_form(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "out" / "form.xlsx"
+    assert main(["export", str(SEED_DIR), "--to", "xlsx", "-o", str(target)]) == 2  # no folder out/: exit 2, nothing written
+    assert "out" in capsys.readouterr().err and not target.parent.exists()
+    target.parent.mkdir()
     assert main(["export", str(SEED_DIR), "--to", "xlsx", "-o", str(target)]) == 0
     assert str(target) in capsys.readouterr().out
     form = read_workbook(target)

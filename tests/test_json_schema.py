@@ -1,5 +1,8 @@
 """specs/schemas/evaluation.schema.json describes the documents perfrules.to_document writes.
 
+Batch audit lines (`--audit-level full`) and perfrules.batch.explain() results, which are
+those documents plus the unit's id as "unit", validate too.
+
 The seed example, an evaluation with lost points and partial qualitative tiers,
 and one without a budget-execution row must validate; documents with a number
 where a string belongs, or with a field the schema does not know, must not.
@@ -538,3 +541,91 @@ def test_rejects_malformed_catalogue_fields(validator: Draft202012Validator) -> 
         bad = copy.deepcopy(doc)
         mutate(bad)
         assert _invalid(validator, bad), mutate
+
+
+# ---------------------------------------------------------------------------
+# batch audit lines and explain(): the document plus the unit's id
+
+
+BATCH_BASE = """[meta]
+id = "base"
+title = "base"
+unit = "u"
+year = 2024
+kind = "项目支出"
+
+[budget_execution]
+weight = 10
+policy = "round_whole"
+"""
+BATCH_HEADER = "unit,indicator,name,category,weight,comparator,target,actual,method,target_text,tier,spec,budget,spent\n"
+
+
+def _batch_table(tmp_path: Path) -> Path:
+    rows = []
+    for u in range(4):
+        rows.append(f"u{u},a,指标A,产出指标,40,≥,100,{80 + u},,,,base.toml,1000,{900 + u}")
+        rows.append(f"u{u},b,指标B,效益指标,30,≤,50,{40 + u},,,,,,")
+        rows.append(f"u{u},c,指标C,满意度指标,20,,,,qualitative,满意,{'达成' if u % 2 else '部分达成'},,,")
+    rows[3] = rows[3].replace(",81,", ",abc,")  # unit u1: a bad actual, so its audit line is an error line
+    (tmp_path / "base.toml").write_text(BATCH_BASE, encoding="utf-8")
+    path = tmp_path / "units.csv"
+    path.write_text(BATCH_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_batch_full_audit_lines_and_explain_validate(validator: Draft202012Validator, tmp_path: Path) -> None:
+    """`perfrules batch --audit-level full` lines and explain() results are documents plus a "unit" key."""
+    from perfrules.batch import explain, run_batch
+
+    table = _batch_table(tmp_path)
+    audit = tmp_path / "audit.jsonl"
+    run_batch(table, tmp_path / "out.csv", audit=audit, engine="pure")
+    lines = [json.loads(line) for line in audit.read_text(encoding="utf-8").splitlines()]
+    assert [line["unit"] for line in lines] == ["u0", "u1", "u2", "u3"]
+    documents = [line for line in lines if line.get("status") != "error"]
+    assert len(documents) == 3 and all(d["schema"] == "perfrules.evaluation" for d in documents)
+    for doc in documents:
+        assert _errors(validator, doc) == [], doc["unit"]
+    explained = explain(audit, "u2")
+    assert explained["unit"] == "u2" and _errors(validator, explained) == []
+    # the key is optional (to_document never writes it) and, when present, the unit id as a string
+    assert _errors(validator, {k: v for k, v in explained.items() if k != "unit"}) == []
+    assert _invalid(validator, {**explained, "unit": 2})
+    # a failed unit's line is no evaluation document
+    failed = next(line for line in lines if line.get("status") == "error")
+    assert set(failed) == {"unit", "status", "problems"} and _invalid(validator, failed)
+
+
+def test_batch_record_audit_explains_to_a_valid_document(validator: Draft202012Validator, tmp_path: Path) -> None:
+    pytest.importorskip("numpy")
+    pytest.importorskip("pyarrow")
+    from perfrules.batch import explain, run_batch
+
+    table = _batch_table(tmp_path)
+    audit = tmp_path / "records.jsonl"
+    run_batch(table, tmp_path / "out.csv", audit=audit, audit_level="record")
+    for unit in ("u0", "u2", "u3"):
+        doc = explain(audit, unit)
+        assert doc["unit"] == unit and _errors(validator, doc) == []
+    assert _invalid(validator, explain(audit, "u0", full=False))  # the record itself is another format
+
+
+def test_the_unit_key_is_documented() -> None:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    unit = schema["properties"]["unit"]
+    assert unit["type"] == "string" and "unit" not in schema["required"]
+    assert "perfrules.batch.explain()" in unit["description"] and "--audit-level full" in unit["description"]
+
+
+def test_the_example_of_json_format_md_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/json-format.md's Python block, as written (from the repository root)."""
+    import re
+
+    text = (ROOT / "docs" / "json-format.md").read_text(encoding="utf-8")
+    block = re.search(r"^```python\n(.*?)^```", text, re.S | re.M)
+    assert block is not None and "shipped(\"evaluation\")" in block[1]
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, Any] = {}
+    exec(compile(block[1], "docs/json-format.md", "exec"), namespace)  # the doc's own example
+    assert (namespace["doc"]["total"], namespace["doc"]["grade"]) == ("99", "优")

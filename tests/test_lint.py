@@ -1,7 +1,7 @@
 """``perfrules lint``: target-setting findings, the figure audit, the renderable and the command.
 
 Expected values are worked out by hand from the seed report
-(/work/shared/seed/000_89c0cb00bebb9dcf.txt) and the thresholds in
+(``../shared/seed/000_89c0cb00bebb9dcf.txt`` beside the checkout) and the thresholds in
 docs/lint.md, not copied from lint's output:
 
 * 参事建言 104 ÷ 70 = 148.57…% ≥ 130% and 志愿服务 7 ÷ 4 = 175% ≥ 130%: target-low;

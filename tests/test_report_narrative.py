@@ -8,12 +8,13 @@ from pathlib import Path
 
 import attrs
 import pytest
+from conftest import SEED_REPORT, SEED_REPORT_MISSING
 
 import perfrules
 from perfrules.report import to_narrative
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = Path("/work/shared/seed/000_89c0cb00bebb9dcf.txt")
+SEED = SEED_REPORT
 
 _NUM = r"\d+(?:\.\d+)?"
 # a category header: （二）产出指标（分值50分，得50分，未扣分） or 1、数量指标（…）
@@ -64,7 +65,7 @@ def seed_evaluation() -> perfrules.Evaluation:
 @pytest.fixture(scope="module")
 def seed_lines() -> list[str]:
     if not SEED.exists():
-        pytest.skip(f"the seed report {SEED} is not in this checkout's environment")
+        pytest.skip(SEED_REPORT_MISSING)
     return seed_scoring_lines(SEED.read_text(encoding="utf-8"))
 
 

@@ -1,7 +1,7 @@
 """End to end: the published 2024 湖南省人民政府办公厅 self-evaluation (99 points).
 
 Every expected value below was checked by hand against the report
-(/work/shared/seed/000_89c0cb00bebb9dcf.txt) and the rules in
+(``../shared/seed/000_89c0cb00bebb9dcf.txt`` beside the checkout) and the rules in
 docs / domain notes, not copied from perfrules' output:
 
 * 预算执行率 = 31092.65 / 32909.2 = 0.944801…, shown 94.48%; round_whole:
@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import attrs
 import pytest
-from conftest import D
+from conftest import SEED_REPORT, SEED_REPORT_MISSING, D
 
 import perfrules
 from perfrules import Actuals, Evaluation, ExecutionPolicy, Spec
 from perfrules.core import spec_sha256
 
-REPORT = Path("/work/shared/seed/000_89c0cb00bebb9dcf.txt")
+REPORT = SEED_REPORT
 
 # (id, weight) of all 19 三级 indicators, as the report lists them
 SEED_WEIGHTS = {
@@ -67,7 +66,7 @@ def test_every_seed_indicator_scores_its_weight(seed_eval: Evaluation, ind_id: s
     assert "deduction" not in [s.kind for s in res.steps]
 
 
-@pytest.mark.skipif(not REPORT.exists(), reason="seed report not mounted")
+@pytest.mark.skipif(not REPORT.exists(), reason=SEED_REPORT_MISSING)
 def test_indicator_scores_match_the_published_report(seed_eval: Evaluation) -> None:
     """Each "<name>，年度指标值…分值N分，得分M分" of the report equals perfrules' weight and score."""
     text = REPORT.read_text(encoding="utf-8")

@@ -41,8 +41,8 @@ class BatchSummary:
 
     @property
     def exit_code(self) -> int:
-        """0 when every unit was scored, 2 when any failed."""
-        return 0 if self.failed == 0 else 2
+        """0 when every unit was scored, 1 when any failed (findings: each failed unit has its error row)."""
+        return 0 if self.failed == 0 else 1
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         zh = self.lang == "zh"

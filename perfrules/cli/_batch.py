@@ -1,54 +1,26 @@
 """``perfrules batch IN --out OUT``: score every unit of a long table (docs/batch.md).
 
-The lead hooks this in ``perfrules/cli/_main.py``::
-
-    from perfrules.cli import _batch
-    _batch.add_parser(sub, common)          # in _build_parser
-    if args.command == "batch": return _batch.run(args, out)
-
-Exit codes: 0 every unit scored, 2 any unit failed or bad input (arguments,
-an unreadable table, an unknown header), 1 internal error (raised to the
-caller, which reports it).
+Its options are in ``perfrules/cli/_parser.py``. Exit codes: 0 every unit
+scored; 1 some units failed (each has its error row; every other unit is
+scored and written); 2 bad input (arguments, an unreadable table, an unknown
+header); an internal error is raised to the caller, which reports it (3).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
-from typing import Any
 
 import attrs
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from perfrules._errors import Lang, SpecError
-from perfrules.batch import ENGINES, EngineUnavailable, output_paths, read_table, run_batch
+from perfrules.batch import EngineUnavailable, output_paths, read_table, run_batch
 from perfrules.batch._write import FORMATS
+from perfrules.cli._exit import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 
-EXIT_OK, EXIT_INPUT = 0, 2
 MAX_LISTED = 20  # failed units whose problems are printed (all are in the problems table)
-
-
-def add_parser(subparsers: Any, common: Callable[[argparse.ArgumentParser], None]) -> argparse.ArgumentParser:
-    """Add the ``batch`` subcommand to ``subparsers``; ``common`` adds --lang and --width."""
-    b: argparse.ArgumentParser = subparsers.add_parser(
-        "batch", help="score every unit of a long table (CSV or Parquet) and write result tables (docs/batch.md)",
-    )
-    b.add_argument("input", metavar="IN", help="the long table: .csv, .xlsx or .parquet, one row per unit × indicator")
-    b.add_argument("--out", required=True, metavar="OUT",
-                   help="units table (.csv or .parquet); <stem>.indicators, .categories and .problems beside it")
-    b.add_argument("--audit", metavar="AUDIT.jsonl",
-                   help="stream every unit's audit trail here (one JSON line per unit, with an index)")
-    b.add_argument("--audit-level", choices=("full", "record"), default="full",
-                   help="full: the core's evaluation document of every unit (pure path); record: every input cell "
-                   "and output of the unit at batch speed, turned into the full document on demand by "
-                   "perfrules.batch.explain (docs/batch.md)")
-    b.add_argument("--engine", choices=ENGINES, default="auto",
-                   help="auto: the vectorised path when installed, else pure; pure; vector (needs perfrules[batch])")
-    b.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
-    common(b)
-    return b
 
 
 def _err(lang: Lang) -> Console:
@@ -56,7 +28,10 @@ def _err(lang: Lang) -> Console:
 
 
 def run(args: argparse.Namespace, out_console: Console) -> int:
-    """Run ``perfrules batch``; the exit code. SpecError and usage problems are reported here (exit 2)."""
+    """Run ``perfrules batch``; the exit code. SpecError and usage problems are reported here (exit 2).
+
+    Failed units are findings (exit 1): their rows are in the problems table.
+    """
     lang: Lang = getattr(args, "lang", "zh")
     zh = lang == "zh"
     err = _err(lang)
@@ -98,7 +73,7 @@ def run(args: argparse.Namespace, out_console: Console) -> int:
         _list_failures(args.out, lang, err)
     if not args.quiet:
         out_console.print(summary)
-    return EXIT_OK if summary.failed == 0 else EXIT_INPUT
+    return EXIT_OK if summary.failed == 0 else EXIT_FINDINGS
 
 
 def _list_failures(out: str, lang: Lang, err: Console) -> None:

@@ -12,10 +12,10 @@ reading case files, specs and actuals and writing updates happen at the edges
 (:func:`load_case_file`, :func:`run_paths`, :func:`update_files`).
 """
 
+from perfrules._names import CASE_SUFFIX
 from perfrules.golden._check import Mismatch, check_expect, compare, warnings_by_indicator
 from perfrules.golden._edit import EditError
 from perfrules.golden._load import (
-    CASE_SUFFIX,
     CODES,
     find_case_files,
     is_case_file,

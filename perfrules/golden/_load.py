@@ -19,6 +19,7 @@ from cattrs.errors import IterableValidationNote
 from cattrs.gen import make_dict_structure_fn
 
 from perfrules._errors import PathKey, Problem, SpecError
+from perfrules._names import CASE_SUFFIX
 from perfrules.golden._model import Case, CaseFile, Source
 from perfrules.model import SourceMap, make_problem
 from perfrules.spec._converter import AtKey, ValueProblem, _bool, _decimal, _expected, _str
@@ -26,7 +27,6 @@ from perfrules.spec._load import _dedupe, _locate, _parse, _problems, _read
 
 T = TypeVar("T")
 
-CASE_SUFFIX = ".case.toml"
 # Folders never searched for case files.
 _SKIP_DIRS = frozenset({"__pycache__", "node_modules", "venv", "build", "dist"})
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
+import io
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -59,12 +63,66 @@ def write_workbook(spec: Spec, actuals: Actuals, path: str | os.PathLike[str], *
     return _save(wb, Path(path))
 
 
+# ---------------------------------------------------------------------------
+# saving: atomically, and byte for byte the same for the same content
+#
+# openpyxl stamps the time of writing into docProps/core.xml (created,
+# modified) and into every zip member's date, so each save differed. Both now
+# come from one timestamp: SOURCE_DATE_EPOCH when set (the reproducible-builds
+# convention), else ZIP_EPOCH. Members keep openpyxl's order; their attributes
+# are fixed. Same content, same perfrules, same zlib: same bytes.
+
+ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+"""The timestamp of a written workbook without SOURCE_DATE_EPOCH: the earliest a zip member can carry."""
+_ZIP_LAST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC)  # the latest a zip member can carry
+_COMPRESS_LEVEL = 6  # zlib's default, what openpyxl uses
+
+
+def write_timestamp() -> dt.datetime:
+    """The timestamp written into a workbook (UTC): ``SOURCE_DATE_EPOCH`` when set, else :data:`ZIP_EPOCH`.
+
+    Raises ``ValueError`` when ``SOURCE_DATE_EPOCH`` is not a whole number of
+    seconds. A value outside what a zip member can carry (1980–2107) is clamped.
+    """
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return ZIP_EPOCH
+    try:
+        seconds = int(raw)
+        stamp = dt.datetime.fromtimestamp(seconds, dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {raw!r}") from None
+    return min(max(stamp, ZIP_EPOCH), _ZIP_LAST)
+
+
+def workbook_bytes(wb: Any, stamp: dt.datetime | None = None) -> bytes:
+    """The .xlsx bytes of openpyxl workbook ``wb``, with ``stamp`` (default :func:`write_timestamp`) as every date."""
+    when = (stamp or write_timestamp()).astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+    raw = io.BytesIO()
+    wb.save(raw)  # openpyxl sets properties.modified to now while saving: core.xml is written again below
+    wb.properties.created = when
+    wb.properties.modified = when
+    tostring = importlib.import_module("openpyxl.xml.functions").tostring
+    core = tostring(wb.properties.to_tree())
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.create_system = 3  # unix, wherever it is written
+            member.external_attr = 0o600 << 16  # -rw------- (what zipfile gives a member written from bytes)
+            data = core if info.filename == "docProps/core.xml" else src.read(info)
+            dst.writestr(member, data, compresslevel=_COMPRESS_LEVEL)
+    return out.getvalue()
+
+
 def _save(wb: Any, path: Path) -> Path:
+    data = workbook_bytes(wb)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        wb.save(tmp)
+        Path(tmp).write_bytes(data)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:

@@ -109,3 +109,123 @@ class QuantitativeTarget:
 
     def __str__(self) -> str:
         return f"{self.comparator.value}{format_decimal(self.value)}{self.unit}"
+
+
+# ------------------------------------------------------------------ wording
+#
+# Forms often write a target in words: 不低于90%, 不少于5000册, 90%以上,
+# 控制在100%以内. A spec's ``target`` must use the symbolic form; the loader
+# recognises the wording to point at it with the form it stands for (``≥90%``).
+# Chinese legal usage (民法典第一千二百五十九条, 刑法第九十九条): 以上、以下、以内
+# include the number itself; 超过、不满 (and 低于、不足) exclude it.
+
+# A word before the number, with the comparator it stands for. ``None``: a
+# filler that states no comparison of its own (在90%以上).
+_PREFIX_WORDS: dict[str, Comparator | None] = {
+    "大于或等于": Comparator.GE, "大于等于": Comparator.GE, "不低于": Comparator.GE, "不少于": Comparator.GE,
+    "不小于": Comparator.GE, "不短于": Comparator.GE, "至少": Comparator.GE, "最少": Comparator.GE,
+    "最低": Comparator.GE,
+    "小于或等于": Comparator.LE, "小于等于": Comparator.LE, "不高于": Comparator.LE, "不超过": Comparator.LE,
+    "不超出": Comparator.LE, "不多于": Comparator.LE, "不大于": Comparator.LE, "不长于": Comparator.LE,
+    "至多": Comparator.LE, "最多": Comparator.LE, "最高": Comparator.LE,
+    "大于": Comparator.GT, "超过": Comparator.GT, "高于": Comparator.GT, "多于": Comparator.GT,
+    "小于": Comparator.LT, "低于": Comparator.LT, "少于": Comparator.LT, "不足": Comparator.LT,
+    "不到": Comparator.LT, "不满": Comparator.LT,
+    "等于": Comparator.EQ,
+    # weak: a comparison only when nothing else in the wording states one
+    "达到": Comparator.GE, "控制在": Comparator.LE,
+    "在": None,
+}  # fmt: skip
+_WEAK_WORDS = frozenset({"达到", "控制在"})
+
+# A word after the unit (90%以上, 3天以内); an optional （含） before it is dropped.
+SUFFIX_WORDS: dict[str, Comparator] = {
+    "及以上": Comparator.GE, "以上": Comparator.GE,
+    "及以下": Comparator.LE, "以下": Comparator.LE, "以内": Comparator.LE, "之内": Comparator.LE,
+}  # fmt: skip
+_INCLUSIVE_NOTE = re.compile(r"[（(]\s*含\s*[)）]\s*$")
+_BY_LENGTH = sorted(_PREFIX_WORDS, key=len, reverse=True)
+_SUFFIX_BY_LENGTH = sorted(SUFFIX_WORDS, key=len, reverse=True)
+
+WORD_COMPARATORS: dict[str, Comparator] = {
+    **{word: cmp for word, cmp in _PREFIX_WORDS.items() if cmp is not None},
+    **SUFFIX_WORDS,
+}
+"""Every comparator word :func:`read_wording` knows, with the comparator it stands for."""
+
+
+def strip_suffix_word(unit: str) -> str:
+    """``unit`` without a trailing comparator word and its （含）: ``%（含）以上`` → ``%``."""
+    unit = unit.strip()
+    for word in _SUFFIX_BY_LENGTH:
+        if unit.endswith(word):
+            return _INCLUSIVE_NOTE.sub("", unit[: -len(word)]).strip()
+    return unit
+
+
+@attrs.frozen(kw_only=True)
+class TargetWording:
+    """A target written with comparator words, as :func:`read_wording` found it.
+
+    ``words`` are the comparator words as written (``("不低于",)``,
+    ``("在", "以上")``); ``target`` is the symbolic target they stand for, or
+    ``None`` when the words contradict each other (``≥90%以下``).
+    """
+
+    text: str
+    words: tuple[str, ...]
+    sign: Comparator | None  # a comparator sign written as well (≥90%以上), if any
+    target: QuantitativeTarget | None
+
+    @property
+    def suggestion(self) -> str | None:
+        """The compact symbolic form to write instead (``≥90%``), when the wording is unambiguous."""
+        return None if self.target is None else str(self.target)
+
+
+def read_wording(text: str) -> TargetWording | None:
+    """Recognise a target written in words: a comparator word, then a number and a unit.
+
+    ``不低于90%`` → ``≥90%``; ``不少于5000册`` → ``≥5000册``; ``超过3次`` → ``>3次``;
+    ``低于5%`` → ``<5%``; ``90%以上`` / ``90%（含）以上`` → ``≥90%``; ``100%以内`` and
+    ``控制在100%以内`` → ``≤100%``; ``≥90%以上`` → ``≥90%``. Returns ``None`` when
+    the text has no comparator word around a number (``≥90%``, ``24期``, and
+    wording without a number such as ``按规定时限办结``); a :class:`TargetWording`
+    whose ``target`` is ``None`` when the words contradict each other or a sign.
+    """
+    rest = text.strip()
+    prefix = next((w for w in _BY_LENGTH if rest.startswith(w)), None)
+    if prefix is not None:
+        rest = rest[len(prefix) :]
+    m = _TARGET_RE.match(rest)
+    if m is None:
+        return None
+    written = (m["unit"] or "").strip()
+    suffix = next((w for w in _SUFFIX_BY_LENGTH if written.endswith(w)), None)
+    unit = strip_suffix_word(written)
+    if (prefix is None or _PREFIX_WORDS[prefix] is None) and suffix is None:
+        return None  # no comparator word: a compact target, or nothing this reads ("在90%")
+    if _NUMBER_TAIL.match(unit):
+        return None  # "不少于1,000册": not a plain number, whatever the words
+    words = tuple(w for w in (prefix, suffix) if w is not None)
+    sign = Comparator.parse(m["cmp"]) if m["cmp"] else None
+    strong = [
+        cmp
+        for cmp in (
+            None if prefix is None or prefix in _WEAK_WORDS else _PREFIX_WORDS[prefix],
+            sign,
+            None if suffix is None else SUFFIX_WORDS[suffix],
+        )
+        if cmp is not None
+    ]
+    weak = _PREFIX_WORDS[prefix] if prefix in _WEAK_WORDS else None
+    chosen = set(strong) if strong else {weak} if weak is not None else set()
+    if len(chosen) != 1:
+        return TargetWording(text=text, words=words, sign=sign, target=None)
+    (cmp,) = chosen
+    try:
+        value = Decimal(m["num"])
+    except InvalidOperation:  # pragma: no cover - the regex admits only numbers
+        return TargetWording(text=text, words=words, sign=sign, target=None)
+    target = QuantitativeTarget(comparator=cmp, value=value, unit=unit)
+    return TargetWording(text=text, words=words, sign=sign, target=target)

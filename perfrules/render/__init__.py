@@ -1,17 +1,60 @@
 """rich renderables for evaluations and problems: one module per concept.
 
 The core never imports this package; these objects wrap core results and
-render through ``__rich_console__``.
+render through ``__rich_console__``. Each is imported on first use (PEP 562),
+so a command that prints one renderable loads only that module.
 """
 
-from perfrules.render._audit_table import AuditTable
-from perfrules.render._diff import DiffReport
-from perfrules.render._findings import FigureAuditTable, FindingList
-from perfrules.render._golden import CaseReport, ChangeList
-from perfrules.render._indicator_detail import IndicatorDetail
-from perfrules.render._losses import LossRanking
-from perfrules.render._problems import ProblemList
-from perfrules.render._warnings import WarningList
+from __future__ import annotations
 
-__all__ = ["AuditTable", "FigureAuditTable", "FindingList", "IndicatorDetail", "LossRanking", "ProblemList", "WarningList"]
-__all__ += ["CaseReport", "ChangeList", "DiffReport"]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from perfrules.render._audit_table import AuditTable
+    from perfrules.render._diff import DiffReport
+    from perfrules.render._findings import FigureAuditTable, FindingList
+    from perfrules.render._golden import CaseReport, ChangeList
+    from perfrules.render._indicator_detail import IndicatorDetail
+    from perfrules.render._losses import LossRanking
+    from perfrules.render._problems import ProblemList
+    from perfrules.render._warnings import WarningList
+
+__all__ = [
+    "AuditTable",
+    "CaseReport",
+    "ChangeList",
+    "DiffReport",
+    "FigureAuditTable",
+    "FindingList",
+    "IndicatorDetail",
+    "LossRanking",
+    "ProblemList",
+    "WarningList",
+]
+
+_MODULES = {
+    "AuditTable": "_audit_table",
+    "CaseReport": "_golden",
+    "ChangeList": "_golden",
+    "DiffReport": "_diff",
+    "FigureAuditTable": "_findings",
+    "FindingList": "_findings",
+    "IndicatorDetail": "_indicator_detail",
+    "LossRanking": "_losses",
+    "ProblemList": "_problems",
+    "WarningList": "_warnings",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'perfrules.render' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"perfrules.render.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

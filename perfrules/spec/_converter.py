@@ -35,6 +35,13 @@ from perfrules.model import (
     format_decimal,
 )
 from perfrules.model._formula import Formula, FormulaError
+from perfrules.model._target import (
+    SUFFIX_WORDS,
+    WORD_COMPARATORS,
+    TargetWording,
+    read_wording,
+    strip_suffix_word,
+)
 
 
 class ValueProblem(ValueError):
@@ -154,8 +161,46 @@ def _enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
         ) from None
 
 
+def _glossary(words: tuple[str, ...]) -> tuple[str, str]:
+    """What each comparator word of a target's wording means, in English and Chinese."""
+    en: list[str] = []
+    zh: list[str] = []
+    for word in words:
+        cmp = WORD_COMPARATORS.get(word)
+        if cmp is None:
+            continue
+        included = word in SUFFIX_WORDS
+        en.append(f"{word} means {cmp.value}" + (", the number included" if included else ""))
+        zh.append(f"“{word}”即“{cmp.value}”" + ("，含本数" if included else ""))
+    return "; ".join(en), "；".join(zh)
+
+
+def _worded(value: str, wording: TargetWording) -> ValueProblem:
+    """The problem of a target written with comparator words (不低于90%, 90%以上): a did-you-mean to the sign."""
+    en, zh = _glossary(wording.words)
+    if wording.sign is not None:
+        en += f"; the sign {wording.sign.value}"
+        zh += f"；另有符号“{wording.sign.value}”"
+    if wording.target is None:
+        return ValueProblem(
+            f"target {value!r} states its comparison in words that disagree ({en}); write the one comparator "
+            "meant as a sign, with the number and unit (e.g. '≥400期', '≤100%')",
+            f"指标值“{value}”用文字表述的比较关系相互矛盾（{zh}）；请只写一个比较符，"
+            "后接数值和单位（如“≥400期”“≤100%”）",
+        )
+    return ValueProblem(
+        f"target {value!r} states its comparison in words ({en}); write the comparator as a sign, "
+        "number and unit, and keep the wording in target_text if the form should show it",
+        f"指标值“{value}”用文字表述比较关系（{zh}）；请写成比较符、数值和单位，原文如需显示可写入 target_text",
+        wording.suggestion,
+    )
+
+
 def _target(value: object, _: type) -> QuantitativeTarget:
     if isinstance(value, str):
+        wording = read_wording(value)
+        if wording is not None:  # also "90%以上", which would read as =90 with the unit "%以上"
+            raise _worded(value, wording)
         try:
             parsed = QuantitativeTarget.parse(value)
         except ValueError:
@@ -170,10 +215,36 @@ def _target(value: object, _: type) -> QuantitativeTarget:
         )
     if isinstance(value, dict):
         data = dict(value)
+        errors: list[Exception] = []
         cmp = data.get("comparator")
         if isinstance(cmp, str) and cmp.strip() in _CMP_ALIASES:
             data["comparator"] = Comparator.parse(cmp).value
-        return cast(QuantitativeTarget, converter.structure(data, _RawTarget))
+        elif isinstance(cmp, str) and WORD_COMPARATORS.get(cmp.strip()) is not None:
+            sign = WORD_COMPARATORS[cmp.strip()]
+            en, zh = _glossary((cmp.strip(),))
+            errors.append(AtKey("comparator", [ValueProblem(
+                f"comparator {cmp!r} is a word ({en}); write the sign", f"比较符“{cmp}”是文字（{zh}），请写符号",
+                sign.value,
+            )]))  # fmt: skip
+            data["comparator"] = sign.value  # to report the table's other problems too
+        unit = data.get("unit")
+        word = next((w for w in SUFFIX_WORDS if isinstance(unit, str) and unit.strip().endswith(w)), None)
+        if word is not None and isinstance(unit, str):
+            en, zh = _glossary((word,))
+            errors.append(AtKey("unit", [ValueProblem(
+                f"unit {unit!r} ends in a comparator word ({en}); the comparison belongs in comparator",
+                f"单位“{unit}”以比较用语结尾（{zh}）；比较关系请写在 comparator 中",
+                strip_suffix_word(unit),
+            )]))  # fmt: skip
+        try:
+            target = cast(QuantitativeTarget, converter.structure(data, _RawTarget))
+        except Exception as exc:  # noqa: BLE001 - reported together with the wording problems
+            if not errors:
+                raise
+            errors.append(exc)
+        if errors:
+            raise errors[0] if len(errors) == 1 else ExceptionGroup("invalid target", errors)
+        return target
     raise _expected(value, str)
 
 

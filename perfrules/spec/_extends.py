@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import tomllib
 import typing
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +41,14 @@ from perfrules._errors import PathKey, Problem, SpecError
 from perfrules._suggest import suggest
 from perfrules.model import FrameworkInfo, Spec
 from perfrules.model._source import Location, SourceFile, SourceMap
+from perfrules.spec._discovery import (
+    ENTRY_POINT_GROUP,
+    SPECS_DIR,
+    Place,
+    candidates,
+    frameworks_in,
+    places,
+)
 
 # Problem codes raised here (documented in docs/frameworks.md).
 EXTENDS = "extends"
@@ -61,7 +68,6 @@ _UNKNOWN_KEY = "unknown-key"
 _MISSING_KEY = "missing-key"
 _INVALID_VALUE = "invalid-value"
 
-SPECS_DIR = "specs"  # the folder frameworks are looked up in by id
 # Keys with a meaning of their own in frameworks and unit specs (never passed to the converter).
 SPECIAL_KEYS = ("extends", "overrides", "framework", "versions")
 _FRAMEWORK_KEYS = ("id", "title", "note", "valid")
@@ -249,62 +255,32 @@ def _problem(code: str, at: Location, en: str, zh: str, suggestion: str | None =
                    column=at.column, suggestion=suggestion)  # fmt: skip
 
 
-def _display(path: Path) -> str:
-    """A framework file's name as problems and results show it: relative to the working directory when inside it."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-_ID_CACHE: dict[tuple[str, int, int], str | None] = {}
-
-
-def _declared_id(path: Path) -> str | None:
-    """The ``[framework] id`` a file declares (None when it has none or cannot be read)."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
-    if key not in _ID_CACHE:
-        ident: str | None = None
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            data = {}
-        table = data.get("framework")
-        if isinstance(table, dict) and isinstance(table.get("id"), str):
-            ident = table["id"]
-        _ID_CACHE[key] = ident
-    return _ID_CACHE[key]
-
-
 def framework_dirs(start: Path) -> list[Path]:
-    """Where a framework id is looked up, in order.
+    """The folders of framework files an id is looked up in from ``start``, in order (docs/frameworks.md).
 
-    Every ``specs/`` folder from ``start`` upwards (nearest first), stopping at
-    the root of the repository the spec is in (the first folder holding
-    ``.git``), so that a stray ``specs/`` folder above the project is never
-    searched; then the ``specs/`` folder of the perfrules source tree when there
-    is one (a source checkout or an editable install).
+    Local ``specs/`` folders up to the repository root, installed framework
+    packages, then the frameworks shipped with perfrules.
     """
-    found: list[Path] = []
-    start = start.absolute()
-    for folder in (start, *start.parents):
-        candidate = folder / SPECS_DIR
-        if candidate.is_dir():
-            found.append(candidate)
-        if (folder / ".git").exists():
-            break
-    bundled = Path(__file__).resolve().parents[2] / SPECS_DIR
-    if bundled.is_dir() and all(bundled.resolve() != f.resolve() for f in found):
-        found.append(bundled)
-    return found
+    return [place.folder for place in places(start) if place.folder is not None]
 
 
 def _is_path_ref(ref: str) -> bool:
     return ref.endswith(".toml") or "/" in ref or "\\" in ref or ref.startswith(".")
+
+
+def _searched_text(searched: list[Place], local: bool) -> tuple[str, str]:
+    """Every place searched, grouped by kind, in English and in Chinese (none left out, "none" where empty)."""
+    groups: list[tuple[str, str, list[Place]]] = []
+    if local:
+        groups.append((f"{SPECS_DIR}/ folders above the unit", f"单位上方的 {SPECS_DIR}/ 文件夹",
+                       [p for p in searched if p.kind == "local"]))  # fmt: skip
+    groups.append((f"installed framework packages (entry points {ENTRY_POINT_GROUP})",
+                   f"已安装的框架包（入口点 {ENTRY_POINT_GROUP}）", [p for p in searched if p.kind == "package"]))  # fmt: skip
+    groups.append(("the frameworks shipped with perfrules", "perfrules 自带的框架",
+                   [p for p in searched if p.kind == "shipped"]))  # fmt: skip
+    en = "; ".join(f"{label}: {', '.join(p.text('en') for p in group) or 'none'}" for label, _, group in groups)
+    zh = "；".join(f"{label}：{'、'.join(p.text('zh') for p in group) or '无'}" for _, label, group in groups)
+    return en, zh
 
 
 # ---------------------------------------------------------------------------
@@ -320,8 +296,12 @@ class _Resolver:
 
     # ---- reading the chain ------------------------------------------------
 
-    def locate_ref(self, ref_node: _Node, referrer_dir: Path) -> tuple[Path, str] | None:
-        """The framework file ``ref_node`` names: its path and display name."""
+    def locate_ref(self, ref_node: _Node, referrer_dir: Path, local: bool) -> tuple[Path, str, bool] | None:
+        """The framework file ``ref_node`` names: its path, display name and whether it is a local file.
+
+        An id is looked up in the places of :mod:`perfrules.spec._discovery`
+        (``local``: starting with the ``specs/`` folders above ``referrer_dir``).
+        """
         ref = ref_node.value
         if not isinstance(ref, str):
             got = "a table" if isinstance(ref, dict) else "an array" if isinstance(ref, list) else repr(ref)
@@ -336,37 +316,47 @@ class _Resolver:
         if _is_path_ref(ref):
             path = referrer_dir / ref
             base = os.path.dirname(ref_node.src.file) if ref_node.src.file else ""
-            return path, os.path.normpath(os.path.join(base, ref))
-        dirs = framework_dirs(referrer_dir)
+            return path, os.path.normpath(os.path.join(base, ref)), True
+        searched: list[Place] = []
         known: list[str] = []
-        for folder in dirs:
-            files = sorted(folder.glob("*.toml"))
-            ids = {f: _declared_id(f) for f in files}
-            known.extend(i for i in ids.values() if i is not None)
-            matches = [f for f in files if ids[f] == ref] or [f for f in files if ids[f] is None and f.stem == ref]
+        folders: set[Path] = set()
+        for place in places(referrer_dir if local else None, dedupe=False):
+            searched.append(place)
+            if place.folder is None or place.folder.resolve() in folders:
+                continue
+            folders.add(place.folder.resolve())
+            matches = candidates(place, ref)
+            known.extend(f.id for f in frameworks_in(place))
             if len(matches) > 1:
-                names = ", ".join(_display(m) for m in matches)
+                names = ", ".join(m.display for m in matches)
                 self.add(EXTENDS, ref_node.where,
-                         f"framework id {ref!r} is declared by more than one file in {_display(folder)}: {names}",
-                         f"框架编号“{ref}”在 {_display(folder)} 中被多个文件声明：{names}")  # fmt: skip
+                         f"framework id {ref!r} is declared by more than one file in {place.name}: {names}",
+                         f"框架编号“{ref}”在 {place.name} 中被多个文件声明：{names}")  # fmt: skip
                 return None
             if matches:
-                return matches[0], _display(matches[0])
-        where = ", ".join(f"{_display(d)}/" for d in dirs) or f"no {SPECS_DIR}/ folder above {_display(referrer_dir)}"
+                return matches[0].path, matches[0].display, place.kind == "local"
+        en, zh = _searched_text(searched, local)
         self.add(EXTENDS, ref_node.where,
-                 f"no framework with id {ref!r} (looked in: {where}); write a framework id or a path ending in .toml",
-                 f"找不到编号为“{ref}”的框架（查找位置：{where}）；请写框架编号或以 .toml 结尾的文件路径",
+                 f"no framework with id {ref!r}; searched {en}; write a framework id or a path ending in .toml "
+                 "(perfrules frameworks lists the ids)",
+                 f"找不到编号为“{ref}”的框架；已查找：{zh}；请写框架编号或以 .toml 结尾的文件路径"
+                 "（perfrules frameworks 列出可用的编号）",
                  suggest(ref, sorted(set(known))))  # fmt: skip
         return None
 
-    def load_chain(self, referrer: _Node, referrer_dir: Path, seen: list[tuple[str, str]]) -> list[_Framework] | None:
-        """The frameworks ``referrer`` (a file's root node) extends, nearest first; None when unreadable."""
+    def load_chain(self, referrer: _Node, referrer_dir: Path, seen: list[tuple[str, str]],
+                   local: bool = True) -> list[_Framework] | None:  # fmt: skip
+        """The frameworks ``referrer`` (a file's root node) extends, nearest first; None when unreadable.
+
+        ``local``: ids are looked up in ``specs/`` folders above ``referrer_dir``
+        first (a unit, or a framework that is itself a local file).
+        """
         ref_node = referrer.get("extends")
         assert ref_node is not None
-        found = self.locate_ref(ref_node, referrer_dir)
+        found = self.locate_ref(ref_node, referrer_dir, local)
         if found is None:
             return None
-        path, display = found
+        path, display, is_local = found
         real = os.path.realpath(path)
         chain_names = [name for _, name in seen]
         if real in (r for r, _ in seen):
@@ -395,7 +385,7 @@ class _Resolver:
         root = _wrap(data, src, ())
         fw = self.framework(root, src, ref_node)
         if "extends" in data:
-            parents = self.load_chain(root, path.parent, [*seen, (real, display)])
+            parents = self.load_chain(root, path.parent, [*seen, (real, display)], is_local)
             if parents is None:
                 return None
             return [fw, *parents]
