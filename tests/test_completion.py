@@ -37,14 +37,11 @@ def _subparsers(parser: argparse.ArgumentParser) -> argparse._SubParsersAction: 
 
 
 def _perfrules_parser() -> argparse.ArgumentParser:
-    """The real root parser, with the completion subcommand added when the CLI does not wire it (yet)."""
-    try:
-        from perfrules.cli._parser import build_parser
-    except ImportError:  # before the parser moved out of _main
-        from perfrules.cli._main import _build_parser as build_parser  # type: ignore[attr-defined,no-redef]
+    """The real root parser (the one ``perfrules`` builds)."""
+    from perfrules.cli._parser import build_parser
+
     parser: argparse.ArgumentParser = build_parser()
-    if "completion" not in _subparsers(parser).choices:
-        _completion.add_parser(_subparsers(parser), _common)
+    assert "completion" in _subparsers(parser).choices
     return parser
 
 

@@ -14,6 +14,7 @@ import pytest
 from rich.console import Console
 
 from perfrules.cli import _docs
+from perfrules.cli._parser import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -21,16 +22,8 @@ PAGES = sorted(p.stem for p in DOCS.glob("*.md"))
 
 
 def _parser() -> argparse.ArgumentParser:
-    """The subcommand as ``perfrules`` builds it: ``add_parser`` with --lang and --width."""
-    p = argparse.ArgumentParser(prog="perfrules")
-    sub = p.add_subparsers(dest="command")
-
-    def common(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--lang", choices=("zh", "en"), default="zh")
-        sp.add_argument("--width", type=int, default=None)
-
-    _docs.add_parser(sub, common)
-    return p
+    """The parser ``perfrules`` builds (the docs subcommand with --lang and --width)."""
+    return build_parser()
 
 
 def _run(argv: list[str], *, terminal: bool = False, width: int | None = None) -> tuple[int, str]:

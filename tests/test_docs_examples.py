@@ -11,7 +11,8 @@ a message the code really produces (most made by breaking one of the two
 examples). If the code or the doc changes alone, this fails.
 
 It also checks the worked cases of docs/scoring.md and the JSON excerpts of
-docs/json-format.md.
+docs/json-format.md; and, last, that every fenced block of README.md and
+docs/*.md is run or checked by some test (DOC_BLOCKS says which, or why not).
 """
 
 from __future__ import annotations
@@ -716,9 +717,10 @@ def test_scoring_sources_table_is_the_citation_catalogue() -> None:
 #              there); its listed comment claims (`expr  # value`, `print(...)  # output`) are
 #              compared with what it gives, `…` standing for anything
 #   SHELL      a sh block, command by command: `perfrules …` run through perfrules.cli.main
-#              (exit 0 unless listed) or, when it shows placeholders (SPEC, [--opt a|b]), every
+#              (exit 0 unless listed) or, when it shows placeholders (SPEC, [--opt], a|b), every
 #              option and choice checked against that command's --help; pip installs checked
-#              against pyproject's extras; mkdir/cp/printf and `python -c` run; pytest not run
+#              against pyproject's extras; `python -m perfrules…`, `python -c`, mkdir/cp/printf and
+#              `for` loops run (perfrules in a loop is `python -m perfrules`); pytest not run
 #   HERE       checked by the named test function of this file
 #   ELSEWHERE  checked by the named test of another file (it must exist)
 #   ALLOWED    not run, for the reason given (python blocks are still compiled, toml parsed)
@@ -772,7 +774,7 @@ def doc_blocks() -> list[Block]:
 @dataclass(frozen=True)
 class Entry:
     file: str
-    prefix: str  # the block's first line starts with this
+    prefix: str  # the block's first line starts with this (ending in "\n": is this)
     how: str
     detail: str = ""  # HERE/ELSEWHERE: the test; ALLOWED: the reason; RUN/SHELL: a note
     count: int = 1  # how many blocks of the file it covers (blocks of one kind, e.g. JSON excerpts)
@@ -921,12 +923,14 @@ def _covered() -> dict[Block, Entry]:
     return owner
 
 
-def _blocks_of(how: str) -> list[tuple[Block, Entry]]:
+def _blocks_of(how: str) -> list[Any]:
+    """The blocks held by ``how``, as pytest parameters named by their place (collection never fails here)."""
     try:
-        owner = _covered()
-    except AssertionError:  # reported by test_every_doc_block_is_run_or_checked
-        owner = {b: e for e in DOC_BLOCKS for b in doc_blocks() if _matches(e, b)}
-    return [(b, e) for b, e in owner.items() if e.how == how]
+        blocks = doc_blocks()
+    except AssertionError:  # an unclosed block: reported by test_every_doc_block_is_run_or_checked
+        return []
+    owner = {b: e for e in DOC_BLOCKS for b in blocks if _matches(e, b)}
+    return [pytest.param(b, e, id=b.where) for b, e in owner.items() if e.how == how]
 
 
 def test_every_doc_block_is_run_or_checked() -> None:
@@ -951,7 +955,7 @@ def test_every_doc_block_is_run_or_checked() -> None:
             assert callable(globals().get(entry.then)), entry.then
 
 
-@pytest.mark.parametrize(("block", "entry"), _blocks_of(ALLOWED), ids=lambda v: v.where if isinstance(v, Block) else "")
+@pytest.mark.parametrize(("block", "entry"), _blocks_of(ALLOWED))
 def test_allowed_blocks_are_at_least_well_formed(block: Block, entry: Entry) -> None:
     if block.lang == "python":
         ast.parse(block.text, filename=block.where)
@@ -1087,7 +1091,7 @@ def _needs(entry: Entry) -> None:
         pytest.importorskip(module, reason=f"{module} is not installed: the block needs it")
 
 
-@pytest.mark.parametrize(("block", "entry"), _blocks_of(RUN), ids=lambda v: v.where if isinstance(v, Block) else "")
+@pytest.mark.parametrize(("block", "entry"), _blocks_of(RUN))
 def test_python_block_runs(block: Block, entry: Entry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                            capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
     _needs(entry)
@@ -1181,7 +1185,7 @@ def run_shell_block(block: Block, entry: Entry, box: Path, capsys: pytest.Captur
     for command in _shell_commands(block.text):
         tokens = shlex.split(command)
         if tokens[0] == "perfrules":
-            if any(_PLACEHOLDER.match(t) for t in tokens[2:]) or any("[" in t for t in tokens):
+            if any(_PLACEHOLDER.match(t) or "|" in t for t in tokens[2:]) or any("[" in t for t in tokens):
                 _check_synopsis(tokens, capsys)
                 continue
             capsys.readouterr()
@@ -1209,7 +1213,7 @@ def run_shell_block(block: Block, entry: Entry, box: Path, capsys: pytest.Captur
     return not_run
 
 
-@pytest.mark.parametrize(("block", "entry"), _blocks_of(SHELL), ids=lambda v: v.where if isinstance(v, Block) else "")
+@pytest.mark.parametrize(("block", "entry"), _blocks_of(SHELL))
 def test_shell_block_runs(block: Block, entry: Entry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                           capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
     _needs(entry)
@@ -1301,7 +1305,7 @@ def test_excel_disagreement_line_is_real() -> None:
 
 def test_readme_layout_names_real_folders() -> None:
     block = _block("README.md", "perfrules/model/")
-    folders = [line.split()[0] for line in block.text.splitlines() if line.strip()]
+    folders = [line.split()[0] for line in block.text.splitlines() if line.strip() and not line[0].isspace()]
     missing = [f for f in folders if not (ROOT / f).exists()]
     assert not missing, f"README's layout names what does not exist: {missing}"
     for f in folders:
@@ -1487,3 +1491,23 @@ def test_separators_and_exponents_in_targets_are_errors(target: str) -> None:
     [problem] = info.value.problems
     assert problem.code == "invalid-value" and problem.path[-1] == "target"
     assert "as comparator, number and unit" in str(problem)
+
+
+def test_the_block_checks_catch_what_they_claim_to(capsys: pytest.CaptureFixture[str]) -> None:
+    """A wrong comment claim, a missing claim, an option a command does not have, an unknown extra."""
+    good = Block("docs/x.md", 1, "python", 'x = 41\nx + 1  # 42\nprint("a", x)  # a …\n')
+    run_python_block(good, claims=("x + 1", "print("))
+    with pytest.raises(AssertionError, match="says '43' but gives '42'"):
+        run_python_block(Block("docs/x.md", 1, "python", "x = 41\nx + 1  # 43\n"), claims=("x + 1",))
+    with pytest.raises(AssertionError, match="claims not found"):
+        run_python_block(good, claims=("y = ",))
+    with pytest.raises(AssertionError, match="has no option --frobnicate"):
+        _check_synopsis(shlex.split("perfrules lint SPEC [--frobnicate]"), capsys)
+    with pytest.raises(AssertionError, match="'nope' is not a choice"):
+        _check_synopsis(shlex.split("perfrules lint SPEC [--format table|nope]"), capsys)
+    with pytest.raises(AssertionError, match="no extra 'gpu'"):
+        _check_pip(shlex.split("python -m pip install 'perfrules[gpu]'"))
+    assert _shell_commands("a && b  # c\n  [--x]\n$ d 'e # f'\n") == ["a", "b [--x]", "d 'e # f'"]
+    same_output("╭─ t ─╮\n│ a  b │\n…\n│ z…", "╭──── t ────╮\n│ a   b │\n│ y │\n│ zed │\n", abridged=True)
+    with pytest.raises(AssertionError):
+        same_output("a\nb\n", "a\nc\n")

@@ -416,15 +416,9 @@ def test_shapes_the_loader_accepts_validate(kind: str, source: Path, old: str, n
 
 
 def _args(name: str, output: str | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="perfrules")
-    sub = parser.add_subparsers(dest="command")
+    from perfrules.cli._parser import build_parser
 
-    def common(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--lang", choices=("zh", "en"), default="zh")
-        sp.add_argument("--width", type=int, default=None)
-
-    cli_schema.add_parser(sub, common)
-    return parser.parse_args(["schema", name, *(["-o", output] if output else [])])
+    return build_parser().parse_args(["schema", name, *(["-o", output] if output else [])])
 
 
 @pytest.mark.parametrize("name", SCHEMA_NAMES)
@@ -439,12 +433,21 @@ def test_perfrules_schema_writes_a_file(tmp_path: Path, capsys: pytest.CaptureFi
     assert out.read_bytes() == (SCHEMAS / "spec.schema.json").read_bytes()
     assert capsys.readouterr().out == ""
     assert cli_schema.run(_args("spec", str(tmp_path / "no" / "such" / "x.json")), out=None) == 2  # type: ignore[arg-type]
-    assert "perfrules schema: -o" in capsys.readouterr().err
+    assert "不存在 / the folder" in capsys.readouterr().err and not (tmp_path / "no").exists()
+    assert cli_schema.run(_args("spec", str(tmp_path)), out=None) == 2  # type: ignore[arg-type]
+    assert "是文件夹" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.schema.json"]  # no temporary file left
 
 
-def test_perfrules_schema_refuses_an_unknown_name() -> None:
-    with pytest.raises(SystemExit):
+def test_perfrules_schema_refuses_an_unknown_name(capsys: pytest.CaptureFixture[str]) -> None:
+    from perfrules.cli._exit import UsageError
+
+    with pytest.raises(UsageError):
         _args("specs")
+    from perfrules.cli import main
+
+    assert main(["schema", "specs"]) == 2
+    assert "invalid choice: 'specs'" in capsys.readouterr().err
 
 
 def test_the_schema_command_imports_only_the_standard_library() -> None:
@@ -479,7 +482,7 @@ def test_the_vscode_associations_map_each_file_to_its_schema() -> None:
     def schema_for(uri: str) -> list[str]:
         return [url.rsplit("/", 1)[1] for pattern, url in associations.items() if re.search(pattern, uri)]
 
-    base = "file:///home/me/budget-specs"
+    base = "file:///path/to/budget-specs"
     assert schema_for(f"{base}/units/a/spec.toml") == ["spec.schema.json"]
     assert schema_for(f"{base}/units/a/actuals.toml") == ["actuals.schema.json"]
     assert schema_for(f"{base}/units/a/cases/report.case.toml") == ["case.schema.json"]

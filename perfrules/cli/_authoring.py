@@ -11,7 +11,8 @@ from rich.console import Console
 from perfrules._errors import Lang, problem_document
 from perfrules._suggest import suggest
 from perfrules.cli._commands import json_out
-from perfrules.cli._common import load, resolve, stderr_console
+from perfrules.cli._common import load, resolve
+from perfrules.cli._console import stderr_console
 from perfrules.cli._exit import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, UsageError
 from perfrules.golden import CASE_SUFFIX, EditError, run_paths, update_files
 from perfrules.golden import RunResult as CaseRun

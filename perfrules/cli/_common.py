@@ -1,29 +1,15 @@
-"""What every command shares: consoles, spec/actuals arguments, writing an output file."""
+"""What every command shares: spec/actuals arguments, writing an output file (consoles: ``_console``)."""
 
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 from pathlib import Path
-from typing import IO
-
-from rich.console import Console
 
 from perfrules._names import ACTUALS_FILE, SPEC_FILE
 from perfrules.cli._exit import UsageError
 from perfrules.model import Actuals, Spec
 from perfrules.spec import load_actuals, load_spec
-
-PIPE_WIDTH = 160  # tables piped to a file or another program: Chinese tables need room
-
-
-def console(stream: IO[str], width: int | None = None) -> Console:
-    """A console for ``stream``: a terminal's own width; piped, tables at 160 and prose never hard-wrapped."""
-    piped = not stream.isatty()
-    if width is None and piped and "COLUMNS" not in os.environ:
-        width = PIPE_WIDTH
-    return Console(file=stream, width=width, soft_wrap=piped, highlight=False)
 
 
 def resolve(spec_arg: str, actuals_arg: str | None, *, need_actuals: bool) -> tuple[Path, Path | None]:
@@ -74,11 +60,3 @@ def write_text(path: str | os.PathLike[str], text: str, *, option: str = "-o") -
         Path(tmp).unlink(missing_ok=True)
         raise
     return out
-
-
-def stdout_console(width: int | None) -> Console:
-    return console(sys.stdout, width)
-
-
-def stderr_console() -> Console:
-    return console(sys.stderr)

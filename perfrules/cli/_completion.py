@@ -7,11 +7,8 @@ arguments — so it never lists a command or option that does not exist, and a
 new subcommand appears in it without any change here. Nothing is imported but
 the standard library, and the script calls nothing back: completing is instant.
 
-The lead hooks this in the parser and ``perfrules/cli/_main.py``::
-
-    from perfrules.cli import _completion
-    _completion.add_parser(sub, common)                       # in the parser builder
-    if args.command == "completion": return _completion.run(args, sys.stdout, parser)   # the root parser
+Its options are in ``perfrules/cli/_parser.py``; ``perfrules/cli/_main.py`` calls
+:func:`run` with the root parser.
 """
 
 from __future__ import annotations
@@ -23,22 +20,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 
-SHELLS = ("bash", "zsh", "fish")
+from perfrules.cli._parser import SHELLS
+
 EXIT_OK = 0
-
-INSTALL = """\
-install (then open a new shell):
-  bash   perfrules completion bash > ~/.local/share/bash-completion/completions/perfrules
-         (needs the bash-completion package; or add  source <(perfrules completion bash)  to ~/.bashrc)
-  zsh    mkdir -p ~/.zfunc && perfrules completion zsh > ~/.zfunc/_perfrules
-         and in ~/.zshrc, before compinit:  fpath=(~/.zfunc $fpath); autoload -Uz compinit; compinit
-         (or, after compinit:  source <(perfrules completion zsh))
-  fish   perfrules completion fish > ~/.config/fish/completions/perfrules.fish
-
-安装（之后打开新的终端）：bash 写入 ~/.local/share/bash-completion/completions/perfrules；
-zsh 写入 fpath 中某个文件夹下的 _perfrules（该文件夹须在 compinit 之前加入 fpath）；
-fish 写入 ~/.config/fish/completions/perfrules.fish。
-The script is static: generate it again after upgrading perfrules."""
 
 ValueKind = Literal["words", "files", "dirs", "none"]
 
@@ -617,21 +601,6 @@ def completion_script(parser: argparse.ArgumentParser, shell: str) -> str:
     except KeyError:
         raise ValueError(f"unknown shell {shell!r}; choose one of: {', '.join(SHELLS)}") from None
     return generate(_model(parser))
-
-
-def add_parser(subparsers: Any, common: Callable[[argparse.ArgumentParser], None]) -> argparse.ArgumentParser:
-    """Add the ``completion`` subcommand to ``subparsers``; ``common`` adds --lang and --width."""
-    c: argparse.ArgumentParser = subparsers.add_parser(
-        "completion",
-        help="print a shell-completion script for bash, zsh or fish (how to install it: perfrules completion -h)",
-        description="Print a completion script for SHELL on standard output: every command, option and choice\n"
-        "of perfrules, with file names where a command takes a path. 输出 SHELL 的命令补全脚本。",
-        epilog=INSTALL,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    c.add_argument("shell", metavar="SHELL", choices=SHELLS, help="bash, zsh or fish")
-    common(c)
-    return c
 
 
 def run(args: argparse.Namespace, out: IO[str], parser: argparse.ArgumentParser) -> int:

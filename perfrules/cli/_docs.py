@@ -28,9 +28,8 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from perfrules._resources import docs_root
 from perfrules._suggest import suggest
@@ -69,20 +68,6 @@ ALIASES: dict[str, str] = {
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 _LOCAL_ANCHOR = re.compile(r"\[([^\]\n]+)\]\(#[^)\s]*\)")
 _PAGE_LINK = re.compile(r"\[([^\]\n]+)\]\(([A-Za-z0-9_.-]+)\.md(?:#[^)\s]*)?\)")
-
-
-def add_parser(subparsers: Any, common: Callable[[argparse.ArgumentParser], None]) -> argparse.ArgumentParser:
-    """Add the ``docs`` subcommand to ``subparsers``; ``common`` adds --lang and --width."""
-    d: argparse.ArgumentParser = subparsers.add_parser(
-        "docs", help="read the documentation in the terminal (offline; perfrules docs lists the topics)",
-        description="The documentation shipped with perfrules. Without TOPIC: the list of topics.",
-    )  # fmt: skip
-    d.add_argument("topic", nargs="?", metavar="TOPIC",
-                   help="a topic (file stem such as scoring, a file name such as scoring.md, or a command such as lint)")
-    d.add_argument("--raw", action="store_true", help="print the Markdown source instead of rendering it")
-    d.add_argument("--no-pager", action="store_true", help="never page, even on a terminal")
-    common(d)
-    return d
 
 
 def topics(root: Path | None = None) -> dict[str, Path]:

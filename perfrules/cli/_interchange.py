@@ -20,7 +20,8 @@ from rich.console import Console
 
 from perfrules._errors import Lang
 from perfrules._names import ACTUALS_FILE, SPEC_FILE
-from perfrules.cli._common import check_output, load, resolve, stderr_console, write_text
+from perfrules.cli._common import check_output, load, resolve, write_text
+from perfrules.cli._console import stderr_console
 from perfrules.cli._exit import EXIT_FINDINGS, EXIT_OK, ExtraMissing, UsageError
 from perfrules.core import evaluate
 from perfrules.render import ProblemList

@@ -49,7 +49,7 @@ def _lang_of(raw: Sequence[str]) -> str:
 
 
 def _plain_console(stream: IO[str]) -> Any:
-    from perfrules.cli._common import console
+    from perfrules.cli._console import console
 
     return console(stream)
 
@@ -62,7 +62,7 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return int(module.run(args, sys.stdout, parser))
     if args.command in ("schema", "docs"):
         return int(getattr(module, function)(args, _plain_console(sys.stdout)))
-    from perfrules.cli._common import console
+    from perfrules.cli._console import console
 
     out = console(sys.stdout, args.width)
     if args.command == "batch":

@@ -12,12 +12,13 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from perfrules._names import ACTUALS_FILE, CASE_SUFFIX, SPEC_FILE
+from perfrules._resources import SCHEMA_NAMES
 from perfrules._version import __version__
-from perfrules.cli import _completion, _docs, _schema
 from perfrules.cli._exit import UsageError
 
 BUDGET_IDS = ("budget_execution", "预算执行率")
 EXPORT_FORMATS = ("xlsx", "md", "html", "narrative")
+SHELLS = ("bash", "zsh", "fish")
 BATCH_ENGINES = ("auto", "pure", "vector")  # perfrules.batch.ENGINES (tests/test_cli_conventions.py holds them equal)
 
 DESCRIPTION = """\
@@ -34,6 +35,28 @@ examples:
   perfrules check my-unit/spec.toml                                every problem, located, at once
   perfrules frameworks                                             the frameworks a unit can extend
   perfrules docs spec-format                                       the spec format, offline"""
+
+COMPLETION_INSTALL = """\
+install (then open a new shell):
+  bash   perfrules completion bash > ~/.local/share/bash-completion/completions/perfrules
+         (needs the bash-completion package; or add  source <(perfrules completion bash)  to ~/.bashrc)
+  zsh    mkdir -p ~/.zfunc && perfrules completion zsh > ~/.zfunc/_perfrules
+         and in ~/.zshrc, before compinit:  fpath=(~/.zfunc $fpath); autoload -Uz compinit; compinit
+         (or, after compinit:  source <(perfrules completion zsh))
+  fish   perfrules completion fish > ~/.config/fish/completions/perfrules.fish
+
+安装（之后打开新的终端）：bash 写入 ~/.local/share/bash-completion/completions/perfrules；
+zsh 写入 fpath 中某个文件夹下的 _perfrules（该文件夹须在 compinit 之前加入 fpath）；
+fish 写入 ~/.config/fish/completions/perfrules.fish。
+The script is static: generate it again after upgrading perfrules."""
+
+SCHEMA_WHAT = {
+    "spec": "spec.toml (a unit spec or a flat spec)",
+    "actuals": "actuals.toml",
+    "framework": "a framework (specs/*.toml)",
+    "case": "a golden-case file (*.case.toml)",
+    "evaluation": "the JSON document of an evaluation (perfrules evaluate --format json)",
+}
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -224,7 +247,42 @@ def build_parser() -> Parser:
     tp.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the workbook (.xlsx)")
     common(tp)
 
-    _schema.add_parser(sub, common)
-    _docs.add_parser(sub, common)
-    _completion.add_parser(sub, common)
+    sc = sub.add_parser(
+        "schema",
+        help="print a JSON Schema perfrules ships: of its TOML files, for editors (perfrules docs editors), "
+        "or of the evaluation JSON document",
+        description="Print (or write with -o) a JSON Schema perfrules ships:\n"
+        + "\n".join(f"  {name:<11}{what}" for name, what in SCHEMA_WHAT.items())
+        + "\nThe TOML schemas (draft-07) check keys, types and enumerations as an editor types;"
+        "\nperfrules check does the rest (perfrules docs editors).",
+        epilog=_examples("perfrules schema spec -o spec.schema.json",
+                         "perfrules schema evaluation > evaluation.schema.json"),
+    )  # fmt: skip
+    sc.add_argument("name", metavar="NAME", choices=SCHEMA_NAMES, help=f"one of: {', '.join(SCHEMA_NAMES)}")
+    sc.add_argument("-o", "--output", metavar="FILE", help="write the schema to FILE instead of standard output")
+    common(sc)
+
+    d = sub.add_parser("docs", help="read the documentation in the terminal (offline; perfrules docs lists the topics)",
+                       description="The documentation shipped with perfrules. Without TOPIC: the list of topics.",
+                       epilog=_examples(
+                           "perfrules docs                       the topics",
+                           "perfrules docs scoring               one page (a file stem, a command or 评分 work too)",
+                           "perfrules docs spec-format --raw     the Markdown source",
+                       ))  # fmt: skip
+    d.add_argument("topic", nargs="?", metavar="TOPIC",
+                   help="a topic (file stem such as scoring, a file name such as scoring.md, or a command such as lint)")
+    d.add_argument("--raw", action="store_true", help="print the Markdown source instead of rendering it")
+    d.add_argument("--no-pager", action="store_true", help="never page, even on a terminal")
+    common(d)
+
+    cp = sub.add_parser(
+        "completion",
+        help="print a shell-completion script for bash, zsh or fish (how to install it: perfrules completion -h)",
+        description="Print a completion script for SHELL on standard output: every command, option and choice\n"
+        "of perfrules, with file names where a command takes a path. 输出 SHELL 的命令补全脚本。",
+        epilog=_examples("perfrules completion bash > ~/.local/share/bash-completion/completions/perfrules")
+        + "\n\n" + COMPLETION_INSTALL,
+    )  # fmt: skip
+    cp.add_argument("shell", metavar="SHELL", choices=SHELLS, help="bash, zsh or fish")
+    common(cp)
     return p

@@ -23,6 +23,9 @@ class IndicatorDetail:
         self.lang = lang
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if not console.is_terminal:  # piped or written to a file: one line a step, prose never wrapped
+            yield from self._lines()
+            return
         r = self.result
         zh = self.lang == "zh"
         t = Table.grid(padding=(0, 1))
@@ -47,3 +50,27 @@ class IndicatorDetail:
         score = (f"得分 {pts(r.score)} / {pts(r.weight)} 分" if zh else f"score {pts(r.score)} of {pts(r.weight)}")
         yield Panel(t, title=Text(title, style="bold"), subtitle=subtitle + score,
                     border_style="red" if r.lost > 0 else "green")  # fmt: skip
+
+    def _lines(self) -> RenderResult:
+        """The same content as plain lines: heading, every step, full-marks condition, warnings, score."""
+        r = self.result
+        zh = self.lang == "zh"
+        if isinstance(r, IndicatorResult):
+            path = " / ".join(r.category_path)
+            head = f"{r.name}（{r.id}）" if zh else f"{r.name} ({r.id})"
+            head += f" · {path}" if path else ""
+        else:
+            head = r.name if zh else "Budget execution"
+        yield Text(head, style="bold")
+        for i, step in enumerate(r.steps, 1):
+            kind = _KIND_ZH.get(step.kind, step.kind) if zh else step.kind
+            yield Text(f"{i}. {kind}  {step.text(self.lang)}")
+        if r.full_marks is not None:
+            yield Text(f"→ {'满分条件' if zh else 'full marks'}  {r.full_marks.zh if zh else r.full_marks.en}")
+        if isinstance(r, IndicatorResult):
+            for w in r.warnings:
+                yield Text(f"⚠ {'提示' if zh else 'warning'}  {w.text(self.lang)}")
+            if r.note:
+                yield Text(f"{'说明' if zh else 'note'}  {r.note}")
+        yield Text(f"得分 {pts(r.score)} / {pts(r.weight)} 分" if zh else f"score {pts(r.score)} of {pts(r.weight)}",
+                   style="bold")  # fmt: skip

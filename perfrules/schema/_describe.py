@@ -87,7 +87,8 @@ FIELDS: dict[str, str] = {
     "deduct points from indicators far above their target",
     "Policy.qualitative_default": "定性指标只给档次未给得分时的处理 / "
     "what a qualitative actual with a tier but no score scores",
-    "Policy.total_cap": "加分后总分是否以 meta.total 为上限 / whether bonus points may not lift the total above meta.total",
+    "Policy.total_cap": "加分后总分是否以 meta.total 为上限（默认 true） / "
+    "whether the total stays at most meta.total after bonus points (default true)",
     "Policy.weight_precision": "分值精度细于得分精度时是否报错 / "
     "whether a weight finer than its score's rounding quantum is an error",
     "OvershootDeduction.threshold": "开始调减的倍数（≥ 1，如 1.3 即指标值的 130%） / "

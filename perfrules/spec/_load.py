@@ -27,7 +27,7 @@ from perfrules.core import validate_actuals, validate_spec
 from perfrules.model import METHODS, Actuals, SourceMap, Spec, make_problem
 from perfrules.spec._converter import AtKey, ValueProblem, converter
 from perfrules.spec._extends import framework_problem, resolve, uses_frameworks
-from perfrules.spec._toml_index import index_positions
+from perfrules.spec._toml_index import LazyPositions
 
 T = TypeVar("T")
 
@@ -46,7 +46,7 @@ def _parse(text: str, file: str | None) -> tuple[dict[str, Any], SourceMap]:
             code="toml-syntax", message=f"TOML syntax error: {msg}", message_zh=f"TOML 语法错误：{msg}",
             file=file, line=line, column=col,
         )]) from None  # fmt: skip
-    return data, SourceMap(file=file, positions=index_positions(text))
+    return data, SourceMap(file=file, positions=LazyPositions(text))
 
 
 def _read(path: str | os.PathLike[str]) -> str:

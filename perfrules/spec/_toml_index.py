@@ -17,9 +17,10 @@ raises.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterator, Mapping
 from typing import TypeAlias
 
-__all__ = ["PathKey", "Position", "index_positions"]
+__all__ = ["LazyPositions", "PathKey", "Position", "index_positions"]
 
 PathKey: TypeAlias = tuple[str | int, ...]
 Position: TypeAlias = tuple[int, int]
@@ -46,6 +47,39 @@ _HEX_ESCAPE_LENGTHS = {"u": 4, "U": 8, "x": 2}  # "x" is TOML 1.1
 
 class _Stop(Exception):
     """Internal signal: the scanner met input it does not understand."""
+
+
+class LazyPositions(Mapping[PathKey, Position]):
+    """:func:`index_positions` of a text, computed when a position is first asked for.
+
+    A spec that loads without a problem is rarely asked where a key is, so
+    the scan (a few milliseconds a file) is left until a problem, a lint
+    finding or an explanation needs a line number.
+    """
+
+    __slots__ = ("_text", "_positions")
+
+    def __init__(self, text: str) -> None:
+        self._text: str | None = text
+        self._positions: dict[PathKey, Position] | None = None
+
+    def _index(self) -> dict[PathKey, Position]:
+        if self._positions is None:
+            self._positions = index_positions(self._text or "")
+            self._text = None
+        return self._positions
+
+    def __getitem__(self, key: PathKey) -> Position:
+        return self._index()[key]
+
+    def __iter__(self) -> Iterator[PathKey]:
+        return iter(self._index())
+
+    def __len__(self) -> int:
+        return len(self._index())
+
+    def __reduce__(self) -> tuple[type[dict[PathKey, Position]], tuple[dict[PathKey, Position]]]:
+        return (dict, (self._index(),))
 
 
 def index_positions(text: str) -> dict[PathKey, Position]:
