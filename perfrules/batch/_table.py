@@ -124,8 +124,8 @@ def _resolve_header(names: Sequence[str], file: str) -> dict[str, int]:
         if canon is None:
             problems.append(table_problem(
                 "unknown-column", file,
-                f"unknown column {name!r}; known columns: {', '.join(INPUT_COLUMNS)} (or their Chinese aliases, docs/batch.md)",
-                f"未知的列“{name}”；可用的列：{'、'.join(INPUT_COLUMNS)}（或其中文别名，见 docs/batch.md）",
+                f"unknown column {name!r}; known columns: {', '.join(INPUT_COLUMNS)} (or their Chinese aliases: perfrules docs batch)",
+                f"未知的列“{name}”；可用的列：{'、'.join(INPUT_COLUMNS)}（或其中文别名，见 perfrules docs batch）",
                 row=1, column=i, column_name=name, suggestion=suggest(name, known),
             ))  # fmt: skip
         elif canon in out:

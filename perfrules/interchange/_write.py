@@ -208,7 +208,7 @@ def _write_hidden(wb: Any, spec: Spec, actuals: Actuals) -> None:
         ("perfrules", __version__),
         ("sheet", SHEET),
         ("note", "Written by perfrules. The visible sheet is authoritative: a visible cell that differs from "
-                 "this sheet wins and is reported (docs/excel.md)."),
+                 "this sheet wins and is reported (perfrules docs excel)."),
     ]  # fmt: skip
     fw = spec.framework
     if fw is not None:

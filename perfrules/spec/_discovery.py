@@ -19,7 +19,7 @@ an id looks that id up in places 2 and 3 only: an installed framework means
 the same thing whatever folder the unit sits in. A framework in a local
 folder looks its parents up from its own folder, as a unit does.
 
-The documented order is docs/frameworks.md ("Where frameworks are found");
+The documented order is docs/frameworks.md ("Resolution: where `extends` looks");
 ``perfrules frameworks`` lists what each place holds.
 """
 
@@ -158,8 +158,6 @@ def entry_points(group: str = ENTRY_POINT_GROUP) -> list[EntryPoint]:
 
 
 def _scan_entry_points(group: str) -> list[EntryPoint]:
-    import configparser
-
     found: list[EntryPoint] = []
     seen: set[str] = set()
     for entry in sys.path:
@@ -175,19 +173,31 @@ def _scan_entry_points(group: str) -> list[EntryPoint]:
             if key in seen:
                 continue
             seen.add(key)
-            text = info / "entry_points.txt"
-            if not text.is_file():
-                continue
-            parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
-            parser.optionxform = str  # type: ignore[assignment,method-assign]
             try:
-                parser.read(text, encoding="utf-8")
-            except (configparser.Error, UnicodeDecodeError, OSError):
+                text = (info / "entry_points.txt").read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
                 continue
-            if parser.has_section(group):
+            items = _ini_section(text, group)
+            if items:
                 dist_name, dist_version = _metadata(info, dist_name, dist_version)
-                found.extend(EntryPoint(name, value, dist_name, dist_version) for name, value in parser.items(group))
+                found.extend(EntryPoint(name, value, dist_name, dist_version) for name, value in items)
     return sorted(found, key=lambda ep: (ep.name, ep.value))
+
+
+def _ini_section(text: str, section: str) -> list[tuple[str, str]]:
+    """The ``name = value`` lines of ``[section]`` in an ``entry_points.txt`` (the INI subset it uses)."""
+    items: list[tuple[str, str]] = []
+    inside = False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            inside = line[1:-1].strip() == section
+        elif inside and "=" in line:
+            name, _, value = line.partition("=")
+            items.append((name.strip(), value.strip()))
+    return items
 
 
 def _metadata(info: Path, name: str, version: str) -> tuple[str, str]:
