@@ -20,9 +20,9 @@ costs almost nothing, so the command line starts fast and ``perfrules
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from perfrules._lazy import lazy_attributes
 from perfrules._version import __version__
 
 if TYPE_CHECKING:
@@ -168,19 +168,6 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'perfrules' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
-
-
 __all__ = [
     "Actuals",
     "Amount",
@@ -251,3 +238,5 @@ __all__ = [
     "to_json",
     "__version__",
 ]
+
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals(), __all__)

@@ -36,7 +36,7 @@ MODULES = {"pytest_plugin": {"golden", "render"}}
 # the pure modules of the golden and what-if packages (their I/O sits in the other modules)
 PURE_MODULES = ["golden/_check.py", "golden/_edit.py", "golden/_model.py",
                 "whatif/_compare.py", "whatif/_document.py", "whatif/_model.py"]  # fmt: skip
-BASE = {"_errors", "_suggest", "_version", "_names"}
+BASE = {"_errors", "_suggest", "_version", "_names", "_limits", "_lazy", "_atomic", "_xlsx_guard", "_safe_text"}
 
 
 def _imports(path: Path) -> set[str]:

@@ -95,16 +95,16 @@ def test_a_write_error_is_exit_2_with_the_path(tmp_path: Path, monkeypatch: pyte
                                                capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
     import errno
 
-    import perfrules.cli._common as common
+    import perfrules._atomic as atomic
 
     def full(*args: object, **kwargs: object) -> object:
-        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x.json"))
+        raise OSError(errno.ENOSPC, "No space left on device")  # as os.write raises it: no file name
 
-    monkeypatch.setattr(common.tempfile, "mkstemp", full)
+    monkeypatch.setattr(atomic.os, "write", full)
     assert main(["evaluate", str(SEED_DIR), "--format", "json", "-o", str(tmp_path / "x.json")]) == 2
     err = capsys.readouterr().err
     assert "No space left on device" in err and "x.json" in err and "Traceback" not in err
-    assert not (tmp_path / "x.json").exists()
+    assert not (tmp_path / "x.json").exists() and not list(tmp_path.iterdir())  # no temporary file either
 
 
 def test_an_internal_error_is_exit_3(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -28,7 +28,7 @@ def test_import_writes_spec_and_actuals_that_load_to_the_same_scores(tmp_path: P
     assert spec == seed_spec and actuals == seed_actuals
     ev = perfrules.evaluate(spec, actuals)
     assert (ev.total, ev.grade) == (D(99), "优")
-    assert not list(out_dir.glob(".*.tmp"))  # atomic writes leave no temp files
+    assert not list(out_dir.glob(".*"))  # atomic writes leave no temp files
 
 
 def test_import_exits_1_and_names_the_cell_when_declared_scores_disagree(tmp_path: Path,
@@ -37,7 +37,7 @@ def test_import_exits_1_and_names_the_cell_when_declared_scores_disagree(tmp_pat
     out = capsys.readouterr().out
     assert "自评表!G12" in out and "全年报送《湖南信息》期数" in out and "有 1 处" in out
     assert (tmp_path / "u" / "spec.toml").exists() and (tmp_path / "u" / "actuals.toml").exists()
-    assert main(["import", str(ALTERED), "-o", str(tmp_path / "u"), "--lang", "en", "--width", "200"]) == 1
+    assert main(["import", str(ALTERED), "-o", str(tmp_path / "u"), "--lang", "en", "--width", "200", "--force"]) == 1
     out = capsys.readouterr().out
     assert "1 declared value disagrees" in out and "自评表!G12" in out
 

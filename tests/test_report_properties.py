@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 
 import perfrules
 from perfrules._errors import Lang
+from perfrules._safe_text import escape_controls
 from perfrules.core._exact import show_dec
 from perfrules.report import to_html, to_markdown, to_narrative
 from perfrules.report._markdown import md_escape
@@ -35,7 +36,7 @@ def test_every_renderer_mentions_every_indicator_and_the_total(case: Case) -> No
         markdown = to_markdown(ev, lang=lang)
         page = to_html(ev, lang=lang)
         for r in ev.indicators:
-            assert _flat(r.name) in narrative, r.name
+            assert _flat(escape_controls(r.name)) in narrative, r.name  # control characters shown escaped
             assert md_escape(r.name) in markdown, r.name
             assert html.escape(r.name) in page, r.name
         assert f"得分{total}分" in narrative if lang == "zh" else f"score is {total} of" in narrative

@@ -6,17 +6,20 @@ table; the document has none), or, for a unit that could not be scored,
 ``{"unit": …, "status": "error", "problems": [...]}``. The index
 ``AUDIT.jsonl.idx`` is JSON lines too: a first line ``{"audit": name, "size":
 bytes}``, then ``[unit, offset, length]`` per unit. Both are written to
-temporary files and renamed into place at the end.
+temporary files and renamed into place at the end, together with the run's
+result tables when the writer shares their transaction
+(:class:`perfrules._atomic.Transaction`).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
+import shutil
 from pathlib import Path
 from typing import IO, Any
 
+from perfrules._atomic import Transaction
 from perfrules._errors import Problem, format_path
 
 INDEX_SUFFIX = ".idx"
@@ -31,17 +34,22 @@ def problem_document(p: Problem) -> dict[str, Any]:
 
 
 class AuditWriter:
-    """Streams documents to a temporary audit file and its index; :meth:`commit` renames both into place."""
+    """Streams documents to a temporary audit file and its index; :meth:`commit` renames both into place.
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    With ``transaction``, the audit and its index are outputs of that
+    transaction (committed with the run's other outputs, as one generation):
+    this writer's :meth:`commit` then only finishes the index. Without, the
+    writer has a transaction of its own and its :meth:`commit` renames both.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, transaction: Transaction | None = None) -> None:
         self.path = Path(path)
         self.index_path = index_path(self.path)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent or ".")
-        self.tmp = Path(tmp)
-        self._fh: IO[bytes] = os.fdopen(fd, "wb")
-        fd2, tmp2 = tempfile.mkstemp(prefix=f".{self.index_path.name}.", suffix=".tmp", dir=self.path.parent or ".")
-        self.tmp_index = Path(tmp2)
-        self._index: IO[bytes] = os.fdopen(fd2, "wb")
+        self._own = transaction is None
+        self.transaction = Transaction() if transaction is None else transaction
+        self._fh: IO[bytes] = self.transaction.open(self.path)
+        # the index's body, until the audit's size (its first line) is known
+        self._index_body, self._index = self.transaction.scratch(self.index_path)
         self.offset = 0
 
     def write(self, unit: str, document: dict[str, Any]) -> None:
@@ -80,28 +88,19 @@ class AuditWriter:
         self.offset += hi - lo
 
     def commit(self) -> None:
-        self._fh.close()
-        self._index.close()
+        """Write the index (its head line, then its body); rename both files when the writer owns its transaction."""
+        self._index.flush()
         head = json.dumps({"audit": self.path.name, "size": self.offset}, ensure_ascii=False) + "\n"
-        final_index = self.tmp_index.with_suffix(".tmp2")
-        with open(final_index, "wb") as out, open(self.tmp_index, "rb") as body:
-            out.write(head.encode())
-            while block := body.read(1 << 20):
-                out.write(block)
-        self.tmp_index.unlink()
-        from perfrules.batch._write import default_mode
-
-        os.chmod(self.tmp, default_mode())
-        os.chmod(final_index, default_mode())
-        os.replace(self.tmp, self.path)
-        os.replace(final_index, self.index_path)
+        out = self.transaction.open(self.index_path)
+        out.write(head.encode())
+        with open(self._index_body, "rb") as body:
+            shutil.copyfileobj(body, out, 1 << 20)
+        if self._own:
+            self.transaction.commit()
 
     def abort(self) -> None:
-        for fh in (self._fh, self._index):
-            if not fh.closed:
-                fh.close()
-        self.tmp.unlink(missing_ok=True)
-        self.tmp_index.unlink(missing_ok=True)
+        """Drop the temporary files (the whole transaction); the audit and index stay as they were."""
+        self.transaction.abort()
 
 
 def index_path(audit: str | os.PathLike[str]) -> Path:

@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-MAX_INT_DIGITS, MAX_PLACES = 12, 6
+MAX_INT_DIGITS, MAX_PLACES = 12, 6  # the kernel's domain; other numbers (up to perfrules._limits') go to the pure path
 _CANONICAL = rf"^(0|[1-9][0-9]{{0,{MAX_INT_DIGITS - 1}}})(\.[0-9]{{1,{MAX_PLACES}}})?$"
 
 IntArray = npt.NDArray[Any]
@@ -89,6 +89,7 @@ def _parse_filled(texts: pa.Array, length: IntArray) -> tuple[IntArray, BoolArra
     words = np.frombuffer(dec.buffers()[1], dtype=np.int64, count=2 * n, offset=dec.offset * 16).reshape(n, 2)
     value = words[:, 0].copy()
     ok &= (words[:, 1] == 0) & (value >= 0)  # non-negative and inside int64
+    ok &= value < 10 ** (MAX_INT_DIGITS + scale)  # at most MAX_INT_DIGITS whole digits (the pure path takes the rest)
     return np.where(ok, value, 0), ok, np.where(ok, places, 0), scale
 
 

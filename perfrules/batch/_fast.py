@@ -41,13 +41,15 @@ WORKERS = 1  # chunks scored at once beside the reading (each spreads its arithm
 def usable(table: Table) -> bool:
     """Whether the columnar runner reads this table exactly as the pure reader does.
 
-    A CSV qualifies when the table scan ran on pyarrow (``Table.plain``): no
-    blank lines or stray carriage returns, every record as wide as the header
-    and with a unit id, unit ids trimmed alike by Arrow and ``str.strip``. A
-    Parquet file when its unit ids trim alike. Otherwise the chunk-by-chunk
-    runner reads the table.
+    A CSV qualifies when the table scan ran on pyarrow (``Table.plain``): UTF-8,
+    no blank lines or stray carriage returns, every record on one line, as wide
+    as the header and with a unit id, unit ids trimmed alike by Arrow and
+    ``str.strip`` — a table the csv reader reads without a problem. A Parquet
+    file when its unit ids trim alike. Otherwise (and whenever a row could not
+    be read as it stands: ``Table.issues``) the chunk-by-chunk runner reads the
+    table.
     """
-    if table.format not in ("csv", "parquet") or table.path is None or table.strays:
+    if table.format not in ("csv", "parquet") or table.path is None or table.strays or table.issues:
         return False
     if table.format == "csv":
         return table.plain

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import attrs
 
+from perfrules._atomic import Transaction
 from perfrules._errors import Problem, SpecError, format_path
 from perfrules.batch._audit import AuditWriter, problem_document
 from perfrules.batch._chunk import (
@@ -202,6 +203,9 @@ def _units(table: Table, block_rows: int) -> Iterator[_Pending]:
     def finish() -> _Pending:
         assert current is not None
         unit_rows = UnitRows(current, table.file, table.folder, table.header, cells, rows)
+        # rows the reader could not read as they stand (every run of the unit's): the unit fails with them alone,
+        # since any other problem of its rows may only follow from what was not read
+        unread = tuple(table.issues.get(current, ()))
         if current in table.strays:
             if current in reported:
                 return _Pending(unit_rows, skip=True)
@@ -213,11 +217,11 @@ def _units(table: Table, block_rows: int) -> Iterator[_Pending]:
                 f"{resume}; keep each unit's rows together",
                 f"单位“{current}”的行不连续：第{rows[0]}—{rows[-1]}行之后，又从第{resume}行起出现；同一单位的行须相邻",
                 row=resume, column=table.header["unit"], column_name="unit",
-            ),))  # fmt: skip
+            ), *unread))  # fmt: skip
         if not current:
             return _Pending(unit_rows, (unit_rows.problem("missing-unit", "the row has no unit id",
-                                                          "该行未填写单位（unit 列）", column="unit"),))  # fmt: skip
-        return _Pending(unit_rows)
+                                                          "该行未填写单位（unit 列）", column="unit"), *unread))  # fmt: skip
+        return _Pending(unit_rows, unread)
 
     for block in table.blocks(block_rows):
         unit_col = block.columns["unit"]
@@ -491,11 +495,12 @@ def run_batch(path: str | os.PathLike[str] | Table, out: str | os.PathLike[str],
                "problems": PROBLEM_COLUMNS}  # fmt: skip
     writers: dict[str, TableWriter] = {}
     audit_writer: AuditWriter | None = None
+    outputs_tx = Transaction()  # every output of the run is committed as one generation, or none is
     try:
         for name, p in paths.items():
-            writers[name] = TableWriter(p, columns[name], use_pyarrow=use_pyarrow)
+            writers[name] = TableWriter(p, columns[name], use_pyarrow=use_pyarrow, transaction=outputs_tx)
         if audit is not None:
-            audit_writer = AuditWriter(audit)
+            audit_writer = AuditWriter(audit, transaction=outputs_tx)
         sink = audit_writer if full_audit else None
 
         def on_unit(unit: str, ev: Evaluation | None, problems: tuple[Problem, ...]) -> None:
@@ -531,16 +536,12 @@ def run_batch(path: str | os.PathLike[str] | Table, out: str | os.PathLike[str],
             if progress is not None:
                 progress(done, table.unit_count)
         for w in writers.values():
-            w.close()
-        for w in writers.values():
-            w.commit()
+            w.commit()  # finishes each table; the transaction renames them
         if audit_writer is not None:
             audit_writer.commit()
+        outputs_tx.commit()
     except BaseException:
-        for w in writers.values():
-            w.abort()
-        if audit_writer is not None:
-            audit_writer.abort()
+        outputs_tx.abort()  # removes every temporary file; previous outputs stay whole
         raise
     outputs = [str(p) for p in paths.values()] + ([str(audit)] if audit is not None else [])
     return tally.summary(outputs)

@@ -1,19 +1,25 @@
-"""Reading the long table: one row per unit × indicator, CSV or Parquet, every cell as text.
+"""Reading the long table: one row per unit × indicator, CSV, XLSX or Parquet, every cell as text.
 
 The table is read in blocks (:meth:`Table.blocks`) so that a run never holds
 more than a chunk of rows as Python objects; :func:`read_table` only opens the
 file, checks the header and counts the units (one pass over the ``unit``
 column), which is what makes the contiguity check possible before anything is
 scored. The columns and their aliases are documented in docs/batch.md.
+
+The readers never drop data: a record that cannot be read as it stands (a
+quote left open, a row with too few or too many cells, bytes that are not
+text, a formula or error cell in a workbook) is kept as a row of its unit with
+its problems (:attr:`Table.issues`), and every row after it is still read.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import mmap
 import os
 import re
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -22,7 +28,9 @@ from typing import Any
 import attrs
 
 from perfrules._errors import Problem, SpecError
+from perfrules._limits import MAX_TABLE_BYTES, MAX_WORKBOOK_BYTES, exact, file_problem, number_problem
 from perfrules._suggest import suggest
+from perfrules.spec._load import _as_gbk, encoding_problem
 
 # canonical column name → accepted aliases (Chinese headers as the forms write them)
 INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -71,8 +79,6 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 XLSX_SUFFIX = ".xlsx"
 EXCEL_DIGITS = 15  # the significant digits an Excel numeric cell keeps
 
-
-
 def plain_lines(data: bytes | mmap.mmap) -> bool:
     """No blank line (LF or CRLF) and no carriage return that does not end a line: Arrow and csv count alike."""
     if data[:1] in (b"\n", b"\r") or data.find(b"\n\n") >= 0 or data.find(b"\n\r\n") >= 0:
@@ -102,6 +108,22 @@ def parse_number(text: str) -> Decimal | None:
         return Decimal(s)
     except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
         return None
+
+
+def number_cell(text: str) -> tuple[Decimal | None, tuple[str, str] | None]:
+    """A numeric cell read: ``(value, None)``; ``(None, None)`` when it is not a plain decimal; ``(None, why)``
+    when it is one outside the bounds every number obeys (``perfrules._limits.number_problem``: below
+    10^15, at most 10 decimal places), ``why`` in English and Chinese.
+
+    A 5,000-digit integer is refused here, by its length, never carried on.
+    """
+    value = parse_number(text)
+    if value is None:
+        return None, None
+    why = number_problem(value, text.strip())
+    if why is not None:
+        return None, why
+    return exact(value), None  # 0.000… is 0, as the spec loader reads it: no exponent reaches the arithmetic
 
 
 def table_problem(code: str, file: str, en: str, zh: str, *, row: int | None = None, column: int | None = None,
@@ -161,8 +183,11 @@ class Table:
     """A long table, opened: its header and how to read it in blocks.
 
     ``path`` is ``None`` for a table given in memory (:func:`table_from_columns`),
-    whose ``data`` then holds the columns. ``units`` is the number of distinct
-    units, ``row_count`` the number of data rows.
+    whose ``data`` then holds the columns (an .xlsx table is read into memory:
+    ``path`` set, ``numbers`` its rows' sheet row numbers). ``unit_count`` is the
+    number of distinct units, ``row_count`` the number of data rows; ``issues``
+    maps a unit to the problems of its rows that could not be read as they
+    stand (the unit fails with them).
     """
 
     file: str  # as problems show it
@@ -175,6 +200,8 @@ class Table:
     data: Mapping[str, Sequence[str]] | None = None
     strays: Mapping[str, int] = attrs.field(factory=dict)  # unit → row where its rows resume after another unit's
     plain: bool = False  # checked: no blank lines or lone carriage returns (a CSV the pyarrow reader reads alike)
+    issues: Mapping[str, Sequence[Problem]] = attrs.field(factory=dict)  # unit → problems of its rows not read as they stand
+    numbers: Sequence[int] | None = None  # a table in memory: each row's number (default: 2, 3, …)
 
     def blocks(self, size: int = 8192) -> Iterator[Block]:
         """The table's rows in order, ``size`` rows at a time."""
@@ -182,78 +209,539 @@ class Table:
             assert self.data is not None
             for start in range(0, self.row_count, size):
                 stop = min(start + size, self.row_count)
-                yield Block({c: list(v[start:stop]) for c, v in self.data.items()}, list(range(start + 2, stop + 2)))
+                rows = list(self.numbers[start:stop]) if self.numbers is not None else list(range(start + 2, stop + 2))
+                yield Block({c: list(v[start:stop]) for c, v in self.data.items()}, rows)
         elif self.format == "csv":
             assert self.path is not None
-            yield from _csv_blocks(self.path, self.header, size)
+            yield from _csv_blocks(self.path, self.file, self.header, size, self.plain)
         else:
             assert self.path is not None
             yield from _parquet_blocks(self.path, self.file, self.header, size)
 
 
 # ---------------------------------------------------------------------------
-# CSV (the csv module: streaming, no dependency)
+# CSV: records read from physical lines, so that a broken record never takes the rest of the file along
+#
+# The csv module parses; this reader decides what it is given. A quoted cell may hold line breaks
+# (Excel's Alt+Enter), so a record may span lines — but it may only go on past its line while
+# nothing says the quote was never meant to stay open: the next line does not read as a record of
+# its own (complete, its quotes balanced, as wide as the header), the quote closes before the end of the file, within
+# the csv module's cell limit and MAX_RECORD_LINES lines, and the joined record parses strictly
+# (each closing quote followed by a comma or the record's end) to exactly the header's cells. Else
+# the record is an ``unterminated-quote`` error at its first line, read up to that line (its unit
+# is known), and reading resumes at the next physical line: every line after it is read again.
+
+SAMPLE_BYTES = 1 << 20  # the start of a CSV file its encoding and line ends are judged from
+READ_BYTES = 1 << 20  # CSV files are read in blocks of about this many bytes, cut at a line end
+MAX_RECORD_LINES = 10_000  # lines one record may span (a quoted cell with line breaks)
+_BREAK = "\ud800"  # stands for a line-break character that ends no line while the csv module parses
+_ESCAPED = re.compile("[\udc00-\udcff]")  # a byte that did not decode (see _escape_byte)
+_BAD, _BROKE = 1, 2  # line flags: bytes that did not decode; a stray line-break character (as _BREAK)
+_GBK = "gb18030"  # GBK as Python reads it (GB18030, its superset)
+Line = tuple[int, str, int]  # (number in the file, 1-based; text with its line end; flags)
 
 
-def _open_csv(path: Path, file: str) -> io.TextIOWrapper:
+def _escape_byte(exc: UnicodeError) -> tuple[str, int]:
+    """Decoding error handler: one undecodable byte becomes U+DC00 + byte, and decoding goes on after it."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return chr(0xDC00 + exc.object[exc.start]), exc.start + 1
+
+
+codecs.register_error("perfrules-batch-escape", _escape_byte)
+
+
+@attrs.frozen
+class _Kind:
+    """How a CSV file's bytes become lines of text, judged from its first :data:`SAMPLE_BYTES`."""
+
+    encoding: str  # "utf-8" or _GBK
+    newline: str  # "\n" (LF or CRLF) or "\r" (classic Mac): what ends a line
+    bom: int  # bytes of a UTF-8 byte order mark to skip
+
+
+def _text_kind(head: bytes, whole: bool, file: str) -> _Kind:
+    """UTF-8 (a BOM is skipped), or GBK when the start of the file is unambiguously GBK; LF or CR line ends.
+
+    A file starting with a UTF-16 byte order mark is refused (the whole run:
+    no line of it can be read). The file's line end is ``\\r`` alone (Excel for
+    Mac's old "CSV (Macintosh)") when a lone ``\\r`` ends the header and lone
+    ``\\r`` outnumber ``\\n`` in the start of the file; otherwise ``\\n`` (with or
+    without ``\\r``), so that a stray ``\\r`` in the header of an ordinary file
+    cannot make the whole file one line. A line-break character that is not
+    the file's line end is an ordinary character of its cell.
+    """
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise SpecError([attrs.evolve(encoding_problem(head, 0), file=file, line=1, column=1)])
+    bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    body = head[bom:]
+    cr, lf = body.find(b"\r"), body.find(b"\n")
+    lone_cr = body.count(b"\r") - body.count(b"\r\n")
+    newline = "\r" if cr >= 0 and (lf < 0 or (cr + 1 < lf and lone_cr > body.count(b"\n"))) else "\n"
+    if not whole:  # judge whole lines only
+        cut = body.rfind(newline.encode()) + 1
+        body = body[:cut] if cut else body
+    return _Kind(_GBK if not bom and _reads_as_gbk(body, newline.encode()) else "utf-8", newline, bom)
+
+
+def _reads_as_gbk(sample: bytes, sep: bytes) -> bool:
+    """Whether the sample is GBK text: not UTF-8, some line reads as Chinese in GBK and no line that is not ASCII is UTF-8."""
     try:
-        raw = open(path, "rb")  # noqa: SIM115 - closed by the caller
-    except OSError as exc:
-        raise SpecError([table_problem("file", file, f"cannot read {file}: {exc.strerror or exc}",
-                                       f"无法读取文件 {file}：{exc.strerror or exc}")]) from None  # fmt: skip
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-
-
-def _csv_rows(path: Path, file: str) -> Iterator[tuple[int, list[str]]]:
-    """(row number, cells) of every record; the header is row 1."""
-    with _open_csv(path, file) as fh:
-        reader = csv.reader(fh)
+        sample.decode("utf-8")
+        return False
+    except UnicodeDecodeError:
+        pass
+    gbk = False
+    for line in sample.split(sep):
+        if line.isascii():
+            continue
         try:
-            yield from enumerate(reader, start=1)
+            line.decode("utf-8")
+            return False  # a UTF-8 line: a UTF-8 table with some lines that are not (each an encoding error)
         except UnicodeDecodeError:
-            raise SpecError([table_problem("encoding", file, "not UTF-8 text (save the table as UTF-8 CSV)",
-                                           "文件不是 UTF-8 编码（请另存为 UTF-8 CSV）")]) from None  # fmt: skip
-        except csv.Error as exc:
-            raise SpecError([table_problem("csv-syntax", file, f"CSV syntax error: {exc}", f"CSV 格式错误：{exc}",
-                                           row=reader.line_num)]) from None  # fmt: skip
+            pass
+        gbk = gbk or _as_gbk(line) is not None
+    return gbk
 
 
-def _csv_blocks(path: Path, header: dict[str, int], size: int) -> Iterator[Block]:
-    rows = _csv_rows(path, str(path))
-    next(rows, None)
-    cols = {c: i - 1 for c, i in header.items()}
-    block = Block({c: [] for c in cols}, [])
-    for n, record in rows:
-        if not any(cell.strip() for cell in record):
-            continue  # blank lines are not rows
-        width = len(record)
-        for c, i in cols.items():
-            block.columns[c].append(record[i] if i < width else "")
-        block.rows.append(n)
-        if len(block.rows) >= size:
+_RESAVE_EN = ("save the table again as UTF-8: in Excel, File → Save As → \"CSV UTF-8 (Comma delimited)\"; "
+              "or save it as .xlsx, which perfrules reads too")  # fmt: skip
+_RESAVE_ZH = "请将表格重新保存为 UTF-8 编码：Excel 中“文件 → 另存为”，文件类型选“CSV UTF-8（逗号分隔）”；或另存为 .xlsx（perfrules 同样可以读取）"
+
+
+class _Abort(Exception):
+    """A record may not go on to the next line (or the file ends inside its quotes)."""
+
+
+class _Feed:
+    """The csv module's source of lines: the file's lines, a line given back to be read again first.
+
+    While a record is being read (``taken`` holds its lines), the next line
+    is refused — :class:`_Abort`, the line kept for the next record — when it
+    reads as a record of its own, when the record already spans
+    :data:`MAX_RECORD_LINES` lines, when the file ends, and always while the
+    header is read (``width`` 0: the header is one line).
+    """
+
+    def __init__(self, lines: Iterator[Line]) -> None:
+        self.lines = lines
+        self.back: deque[Line] = deque()
+        self.taken: list[Line] = []
+        self.width = 0
+
+    def __iter__(self) -> _Feed:
+        return self
+
+    def __next__(self) -> str:
+        line = self.back.popleft() if self.back else next(self.lines, None)
+        if line is None:
+            if self.taken:
+                raise _Abort
+            raise StopIteration
+        if self.taken and (not self.width or len(self.taken) >= MAX_RECORD_LINES or _starts_record(line[1], self.width)):
+            self.back.appendleft(line)
+            raise _Abort
+        self.taken.append(line)
+        return line[1]
+
+
+def _fits(cells: Sequence[str], width: int) -> bool:
+    """Exactly the header's cells, or more with the extra ones empty."""
+    return len(cells) >= width and not any(c.strip() for c in cells[width:])
+
+
+def _starts_record(text: str, width: int) -> bool:
+    """Whether a line read on its own is a complete record as wide as the header, its quotes balanced.
+
+    A line that closes a quoted cell opened on an earlier line holds an odd
+    number of quote characters, so it never reads as a record of its own.
+    """
+    if text.count('"') % 2:
+        return False
+    try:
+        cells = next(csv.reader((text,), strict=True), None)
+    except csv.Error:
+        return False
+    return cells is not None and _fits(cells, width)
+
+
+def _closed(text: str) -> bool:
+    """Whether a line read on its own parses strictly (its quotes closed, each closing quote followed by a comma or its end)."""
+    try:
+        list(csv.reader((text,), strict=True))
+    except csv.Error:
+        return False
+    return True
+
+
+def _salvage(text: str) -> tuple[list[str], int]:
+    """The cells of a record's first line whose quote runs on past it, read with that quote as a plain character.
+
+    Returns the cells and the 1-based column where the quote opens. The cells
+    before it are read as the line writes them; the open cell's text is split
+    at its commas, as if the quote were not there, so that the unit id is
+    found where the unit column is.
+    """
+    body = text.rstrip("\r\n")
+    try:
+        cells = next(csv.reader((body,)), [""])
+    except csv.Error:  # a cell beyond the csv module's limit
+        return body.split(","), 1
+    return [*cells[:-1], *cells[-1].split(",")], len(cells)
+
+
+class _CsvReader:
+    """A CSV table file, opened: its header (``names``, ``header``, ``width``), then :meth:`records`.
+
+    Raises :class:`SpecError` for what fails the whole table: a file that
+    cannot be opened, a UTF-16 file, a header that cannot be read (not one
+    line, not text) or names unknown columns.
+    """
+
+    def __init__(self, path: Path, file: str) -> None:
+        self.file = file
+        try:
+            self._fh = open(path, "rb")  # noqa: SIM115 - closed by close()
+        except OSError as exc:
+            raise SpecError([table_problem("file", file, f"cannot read {file}: {exc.strerror or exc}",
+                                           f"无法读取文件 {file}：{exc.strerror or exc}")]) from None  # fmt: skip
+        try:
+            head = self._fh.read(SAMPLE_BYTES)
+            self.kind = _text_kind(head, len(head) < SAMPLE_BYTES, file)
+            self._messages: dict[int, tuple[str, str]] = {}  # line number → encoding message, for lines not yet read
+            self._feed = _Feed(self._lines())
+            self._reader = csv.reader(self._feed)
+            self.names, self.header, self.raw_width = self._read_header()
+        except BaseException:
+            self._fh.close()
+            raise
+        self.width = len(self.names)
+
+    def __enter__(self) -> _CsvReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._fh.close()
+
+    # -- lines
+
+    def _lines(self) -> Iterator[Line]:
+        kind = self.kind
+        sep = kind.newline.encode()
+        self._fh.seek(kind.bom)
+        number, offset = 0, kind.bom
+        pending: list[bytes] = []
+        size = 1 << 16  # a small first block: opening a table reads its header only
+        while True:
+            chunk = self._fh.read(size)
+            size = READ_BYTES
+            if chunk:
+                cut = chunk.rfind(sep) + 1
+                if not cut:
+                    pending.append(chunk)
+                    continue
+                block = b"".join([*pending, chunk[:cut]]) if pending else chunk[:cut]
+                pending = [chunk[cut:]] if cut < len(chunk) else []
+            else:
+                block = b"".join(pending)
+                if not block:
+                    return
+            lines = self._decode(block, number, offset)
+            yield from lines
+            number += len(lines)
+            offset += len(block)
+            if not chunk:
+                return
+
+    def _decode(self, block: bytes, number: int, offset: int) -> list[Line]:
+        """The lines of a block of whole lines; a line that does not decode is flagged, its message kept."""
+        nl = self.kind.newline
+        other = "\r" if nl == "\n" else "\n"
+        if self.kind.encoding == "utf-8":
+            try:
+                text = block.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                parts = text.split(nl)
+                last = parts.pop()
+                if other in text:
+                    out = [_mark(number + k, p + nl, nl, other) for k, p in enumerate(parts, start=1)]
+                else:
+                    out = [(number + k, p + nl, 0) for k, p in enumerate(parts, start=1)]
+                if last:
+                    out.append(_mark(number + len(out) + 1, last, nl, other))
+                return out
+        sep = nl.encode()
+        raws = block.split(sep)
+        last_raw = raws.pop()
+        ends = [sep] * len(raws)
+        if last_raw:
+            raws.append(last_raw)
+            ends.append(b"")
+        out = []
+        at = offset
+        for k, (raw, end) in enumerate(zip(raws, ends, strict=True), start=number + 1):
+            text, bad, why = self._decode_line(raw)
+            line = _mark(k, text + end.decode(), nl, other)
+            if bad >= 0:
+                self._messages[k] = _encoding_message(raw, bad, at, why)
+                line = (line[0], line[1], line[2] | _BAD)
+            out.append(line)
+            at += len(raw) + len(end)
+        return out
+
+    def _decode_line(self, raw: bytes) -> tuple[str, int, str]:
+        """(text, offset of the first bad byte or -1, why it is bad) of one line."""
+        enc = self.kind.encoding
+        if enc == _GBK and not raw.isascii():
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:  # UTF-8 inside a GBK table: which it is cannot be told
+                return text, next(i for i, b in enumerate(raw) if b > 0x7F), "utf-8-in-gbk"
+        try:
+            return raw.decode(enc), -1, ""
+        except UnicodeDecodeError as exc:
+            return raw.decode(enc, "perfrules-batch-escape"), exc.start, enc
+
+    # -- records
+
+    def _next(self) -> tuple[list[str], list[Line], str | None, int] | None:
+        """The next record: (cells, its lines, the code of a record read only up to its first line, its column)."""
+        self._feed.taken = []
+        try:
+            cells = next(self._reader)
+        except StopIteration:
+            return None
+        except _Abort:
+            return self._finish(None, self._feed.taken, "unterminated-quote")
+        except csv.Error:
+            return self._finish(None, self._feed.taken, "csv-syntax")
+        return self._finish(cells, self._feed.taken, None)
+
+    def _finish(self, cells: list[str] | None, taken: list[Line],
+                failed: str | None) -> tuple[list[str], list[Line], str | None, int]:  # fmt: skip
+        """A record the csv module gave (``cells``), or failed on (``None``): it ran past its line, or a cell is too long."""
+        if cells is None:
+            return self._broken("unterminated-quote" if failed == "unterminated-quote" or len(taken) > 1 else "csv-syntax")
+        if len(taken) > 1 and not self._joins(cells, taken):
+            return self._broken("unterminated-quote")
+        return cells, taken, None, 0
+
+    def _joins(self, cells: list[str], taken: list[Line]) -> bool:
+        """Whether a record spanning lines is one: it parses strictly to exactly the header's cells."""
+        try:
+            strict = list(csv.reader(("".join(t[1] for t in taken),), strict=True))
+        except csv.Error:
+            return False
+        return strict == [cells] and _fits(cells, self._feed.width)
+
+    def _broken(self, code: str) -> tuple[list[str], list[Line], str | None, int]:
+        """A record read up to its first line; its other lines are read again, the csv module starts afresh."""
+        feed = self._feed
+        taken = feed.taken
+        feed.back.extendleft(reversed(taken[1:]))
+        self._reader = csv.reader(feed)
+        cells, column = _salvage(taken[0][1]) if code == "unterminated-quote" else (taken[0][1].rstrip("\r\n").split(","), 0)
+        return cells, taken[:1], code, column
+
+    def _read_header(self) -> tuple[list[str], dict[str, int], int]:
+        got = self._next()
+        if got is None:
+            raise SpecError([table_problem("missing-column", self.file, "the table is empty: no header row",
+                                           "表格为空：没有表头行", row=1)])  # fmt: skip
+        cells, taken, code, column = got
+        if code is not None:
+            raise SpecError([table_problem(
+                "csv-syntax", self.file,
+                "the header row (row 1) cannot be read: a quote in it is not closed on its line, or a name is too long",
+                "表头行（第1行）无法读取：其中的引号未在本行闭合，或列名过长", row=1, column=column or None,
+            )])  # fmt: skip
+        flags = taken[0][2]
+        if flags & _BAD:
+            en, zh = self._messages.pop(taken[0][0])
+            raise SpecError([table_problem("encoding", self.file, en, zh, row=1)])
+        if flags & _BROKE:
+            cells = _restore(cells, self.kind.newline)
+        names = list(cells)
+        while names and not names[-1].strip():  # unused columns at the right of the header
+            names.pop()
+        header = _resolve_header(names, self.file)
+        self._feed.width = len(names)
+        return names, header, len(cells)
+
+    def records(self) -> Iterator[tuple[int, list[str], list[Problem]]]:
+        """(row, cells, problems) of every record after the header, each with exactly the header's cells.
+
+        Blank records are skipped (their rows still count); a record that
+        cannot be read as it stands — a quote not closed on its line, bytes
+        that are not text in the file's encoding, too few or too many cells —
+        comes with its problems, located, and the cells that could be read.
+        """
+        width = self.width
+        feed = self._feed
+        row = 1
+        while True:
+            row += 1
+            # the common case inline (a record on one line, as wide as the header, not blank): the csv module's speed
+            feed.taken = []
+            failed = None
+            try:
+                got_cells: list[str] | None = next(self._reader)
+            except StopIteration:
+                return
+            except _Abort:
+                got_cells, failed = None, "unterminated-quote"
+            except csv.Error:
+                got_cells, failed = None, "csv-syntax"
+            taken = feed.taken
+            if got_cells is not None and len(taken) == 1 and not taken[0][2] and len(got_cells) == width:
+                if "".join(got_cells).strip():
+                    yield row, got_cells, []
+                continue
+            cells, taken, code, column = self._finish(got_cells, taken, failed)
+            flags = 0
+            for t in taken:
+                flags |= t[2]
+            if flags & _BROKE:
+                cells = _restore(cells, self.kind.newline)
+            problems: list[Problem] = []
+            if code is not None:
+                problems.append(self._syntax(code, row, taken[0][0], column))
+            if flags & _BAD:
+                messages = [self._messages.pop(t[0]) for t in taken if t[0] in self._messages]
+                at = next((j for j, c in enumerate(cells) if _ESCAPED.search(c)), 0)
+                en, zh = messages[0]
+                problems.append(self._problem("encoding", en, zh, row, at + 1))
+                cells = [_ESCAPED.sub("\ufffd", c) for c in cells]
+            if not problems and not "".join(cells).strip():
+                continue  # a blank record: not a row
+            n = len(cells)
+            if n != width and code is None and not (n > width and _fits(cells, width)):
+                problems.append(self._ragged(row, cells))
+            if n < width:
+                cells = cells + [""] * (width - n)
+            elif n > width:
+                cells = cells[:width]
+            yield row, cells, problems
+
+    def _problem(self, code: str, en: str, zh: str, row: int, column: int | None) -> Problem:
+        name = None
+        if column is not None and column <= self.width:
+            name = _ALIAS.get(self.names[column - 1].strip())
+        return table_problem(code, self.file, en, zh, row=row, column=column, column_name=name)
+
+    def _syntax(self, code: str, row: int, line: int, column: int) -> Problem:
+        if code == "unterminated-quote":
+            return self._problem(
+                code,
+                f"the quote that opens column {column} is not closed on its line (line {line} of the file), and what "
+                "follows does not continue it: the row is read up to its line end, and the next line as the next row; "
+                "close the quote (a quote inside a quoted cell is written twice: \"\")",
+                f"第{column}列开头的引号在本行（文件第{line}行）未闭合，且后续内容不是该单元格的延续：该行只读到行尾，下一行作为下一行数据读取；"
+                "请补全引号（带引号的单元格内的引号须写成两个：\"\"）",
+                row, column,
+            )  # fmt: skip
+        return self._problem(
+            code,
+            f"line {line} of the file cannot be read as CSV: a cell is longer than {csv.field_size_limit():,} characters",
+            f"文件第{line}行无法按 CSV 读取：某个单元格超过 {csv.field_size_limit():,} 个字符",
+            row, None,
+        )  # fmt: skip
+
+    def _ragged(self, row: int, cells: list[str]) -> Problem:
+        n, width = len(cells), self.width
+        if n < width:
+            return self._problem(
+                "ragged-row",
+                f"the row has {n} cell{'s' if n != 1 else ''} but the header has {width} columns: a cell is missing "
+                "(or two cells were joined); every row needs a cell for every column, empty or not",
+                f"该行有{n}个单元格，而表头有{width}列：缺少单元格（或两个单元格被合并）；每行须为每一列留一个单元格（可为空）",
+                row, n + 1,
+            )  # fmt: skip
+        extra = next(j for j in range(width, n) if cells[j].strip())
+        return self._problem(
+            "ragged-row",
+            f"the row has {n} cells but the header has {width} columns: cell {extra + 1} ({_clip(cells[extra])!r}) "
+            "has no column (a comma inside a cell must be quoted: \"a,b\")",
+            f"该行有{n}个单元格，而表头有{width}列：第{extra + 1}个单元格（“{_clip(cells[extra])}”）没有对应的列"
+            "（单元格内的逗号须加引号，如 \"a,b\"）",
+            row, extra + 1,
+        )  # fmt: skip
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _mark(number: int, text: str, nl: str, other: str) -> Line:
+    """A line, its stray line-break characters (not its line end) replaced by :data:`_BREAK`."""
+    if other not in text:
+        return number, text, 0
+    end = "\r\n" if nl == "\n" and text.endswith("\r\n") else nl if text.endswith(nl) else ""
+    if not end and nl == "\n" and text.endswith("\r"):
+        end = "\r"  # the file's last line, ended by a carriage return: a line end, as the csv module reads it
+    body = text[: len(text) - len(end)]
+    if other not in body:
+        return number, text, 0
+    return number, body.replace(other, _BREAK) + end, _BROKE
+
+
+def _restore(cells: list[str], nl: str) -> list[str]:
+    other = "\r" if nl == "\n" else "\n"
+    return [c.replace(_BREAK, other) for c in cells]
+
+
+def _encoding_message(raw: bytes, bad: int, offset: int, why: str) -> tuple[str, str]:
+    """The encoding problem's message for a line whose byte ``bad`` is not text (``offset``: the line's in the file)."""
+    at = offset + bad
+    if why == "utf-8":
+        p = encoding_problem(raw, bad)  # the spec loader's message, with its GBK and UTF-16 hints
+        return (p.message.replace(f"(byte {bad})", f"(byte {at})", 1),
+                p.message_zh.replace("文件不是 UTF-8 编码", f"此处不是 UTF-8 编码（第 {at} 字节）", 1))  # fmt: skip
+    if why == "utf-8-in-gbk":
+        return (f"this line is UTF-8 text but the table is GBK (byte {at}): which it is cannot be told; {_RESAVE_EN}",
+                f"该行是 UTF-8 编码，而表格其余部分是 GBK 编码（第 {at} 字节），无法确定应按哪种编码读取；{_RESAVE_ZH}")  # fmt: skip
+    return (f"not GBK text (byte {at}): the table reads as GBK (GB18030, what Excel's plain \"CSV\" saves on "
+            f"Chinese Windows) but this line does not; {_RESAVE_EN}",
+            f"不是 GBK 编码的文本（第 {at} 字节）：表格按 GBK（GB18030，中文 Windows 上 Excel 保存“CSV”时的编码）读取，"
+            f"但该行不是；{_RESAVE_ZH}")  # fmt: skip
+
+
+def _csv_blocks(path: Path, file: str, header: dict[str, int], size: int, plain: bool) -> Iterator[Block]:
+    with _CsvReader(path, file) as reader:
+        cols = {c: i - 1 for c, i in header.items()}
+        block = Block({c: [] for c in cols}, [])
+        for n, record, problems in reader.records():
+            if problems and plain:  # the pyarrow scan vouched for a table the csv reader finds a problem in
+                raise RuntimeError(f"{file}: row {n} has a problem the table scan did not see: {problems[0]}")
+            for c, i in cols.items():
+                block.columns[c].append(record[i])
+            block.rows.append(n)
+            if len(block.rows) >= size:
+                yield block
+                block = Block({c: [] for c in cols}, [])
+        if block.rows:
             yield block
-            block = Block({c: [] for c in cols}, [])
-    if block.rows:
-        yield block
 
 
 def _open_csv_table(path: Path, file: str) -> Table:
     fast = _fast_csv_scan(path, file)
     if fast is not None:
         return fast
-    rows = _csv_rows(path, file)
-    first = next(rows, None)
-    if first is None:
-        raise SpecError([table_problem("missing-column", file, "the table is empty: no header row",
-                                       "表格为空：没有表头行", row=1)])  # fmt: skip
-    header = _resolve_header(first[1], file)
-    unit_col = header["unit"] - 1
     scan = _UnitScan()
-    for n, record in rows:
-        if any(cell.strip() for cell in record):
-            scan.add(n, record[unit_col].strip() if unit_col < len(record) else "")
+    with _CsvReader(path, file) as reader:
+        unit_col = reader.header["unit"] - 1
+        for n, record, problems in reader.records():
+            scan.add(n, record[unit_col].strip(), problems)
+        header = reader.header
     return Table(file=file, folder=path.parent, header=header, format="csv", row_count=scan.rows,
-                 unit_count=len(scan.seen), path=path, strays=scan.strays)  # fmt: skip
+                 unit_count=len(scan.seen), path=path, strays=scan.strays, issues=scan.issues)  # fmt: skip
 
 
 def csv_parse_options(path: Path) -> Any:
@@ -296,12 +784,62 @@ def strip_agrees(units: Any) -> bool:
     return all((u or "").strip() == t for u, t in pairs)
 
 
-def _fast_csv_scan(path: Path, file: str) -> Table | None:
-    """The same scan as the csv module's, by pyarrow over the unit column, when it provably agrees.
+def _utf8(path: Path) -> bool:
+    """Whether the whole file is UTF-8 text (Arrow's validation, without copying the file)."""
+    import pyarrow as pa
 
-    It applies to a UTF-8 table without blank lines whose every record has a
-    unit id (a blank record is skipped by the csv scan but not by Arrow), and
-    only when pyarrow imports; otherwise ``None`` and the csv module scans.
+    with pa.memory_map(str(path)) as src:
+        buf = src.read_buffer()
+        offsets = pa.array([0, len(buf)], type=pa.int64()).buffers()[1]
+        try:
+            pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, buf]).validate(full=True)
+        except pa.ArrowInvalid:
+            return False
+        finally:
+            del buf
+    return True
+
+
+def _lines_and_last(mm: mmap.mmap) -> tuple[int, int, bytes]:
+    """The number of lines of a file without lone carriage returns, the longest line's bytes, and its last line."""
+    import numpy as np
+
+    size = len(mm)
+    raw = np.frombuffer(mm, dtype=np.uint8)
+    ends_at = np.flatnonzero(raw == 10)
+    del raw
+    longest = int(np.diff(np.r_[-1, ends_at, size - 1]).max())
+    ends = mm[size - 1 : size] == b"\n"
+    start = mm.rfind(b"\n", 0, size - 1 if ends else size) + 1
+    return len(ends_at) + (0 if ends else 1), longest, mm[start:size]
+
+
+def _reads_alike(path: Path, file: str, units: Any) -> bool:
+    """For a table with records spanning lines (quoted line breaks): whether the csv reader reads it without a
+    problem, record for record as Arrow did (the same unit ids), every record short enough for Arrow's blocks."""
+    got: list[str] = []
+    with _CsvReader(path, file) as reader:
+        unit_col = reader.header["unit"] - 1
+        for _, cells, problems in reader.records():
+            if problems or sum(map(len, cells)) > csv.field_size_limit():
+                return False
+            got.append(cells[unit_col])
+    return bool(got == units.to_pylist())
+
+
+def _fast_csv_scan(path: Path, file: str) -> Table | None:
+    """The same scan as the csv reader's, by pyarrow over the unit column, when it provably agrees.
+
+    It applies to a UTF-8 table that reads, record for record, as the csv
+    reader reads it without a problem: no blank lines or lone carriage
+    returns, every record one line — or, when some span lines (quoted line
+    breaks), the csv reader reads every record without a problem and with the
+    unit ids Arrow read (Arrow reads a quote left open on to the lines after
+    it; the csv reader does not) —, the last line's quotes closed,
+    every record as wide as the header (Arrow refuses other widths) and with
+    a unit id (a blank record is skipped by the csv scan but not by Arrow), no
+    line longer than the csv module's cell limit — and only when pyarrow
+    imports; otherwise ``None`` and the csv reader scans.
     """
     try:
         import numpy as np
@@ -315,23 +853,34 @@ def _fast_csv_scan(path: Path, file: str) -> Table | None:
             return None
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
             if not plain_lines(mm):
-                return None  # blank lines, or lone carriage returns: the csv module's reading is the reference
+                return None  # blank lines, or lone carriage returns: the csv reader's reading is the reference
+            lines, longest, last = _lines_and_last(mm)
+    if longest > csv.field_size_limit():
+        return None  # a cell may be longer than the csv module reads (Arrow has no such limit): the csv reader reports it
+    if not _utf8(path):
+        return None  # a line that is not UTF-8 text is a problem of its unit: the csv reader reports it
+    with _CsvReader(path, file) as reader:  # the header exactly as the csv reader reads it (and its problems)
+        if reader.raw_width != reader.width:
+            return None
+        names = reader.names
+        header = reader.header
     try:
-        with open(path, encoding="utf-8-sig", newline="") as text:
-            names = next(csv.reader(text))
-    except (UnicodeDecodeError, StopIteration, csv.Error):
+        if not _closed(last.decode("utf-8")):
+            return None
+    except UnicodeDecodeError:  # pragma: no cover - the file was checked
         return None
-    header = _resolve_header(names, file)
     unit_name = names[header["unit"] - 1]
     if names.count(unit_name) != 1:
         return None
-    try:  # every record must parse with the header's width (Arrow refuses ragged rows; the csv module pads them)
+    try:  # every record must parse with the header's width (Arrow refuses ragged rows; the csv reader reports them)
         units = pcsv.read_csv(path, read_options=pcsv.ReadOptions(encoding="utf8"), parse_options=csv_parse_options(path),
                               convert_options=pcsv.ConvertOptions(
             include_columns=[unit_name], column_types={unit_name: pa.string()}, strings_can_be_null=False,
             quoted_strings_can_be_null=False)).column(0).combine_chunks()  # fmt: skip
     except (pa.ArrowInvalid, OSError):
-        return None  # the csv module reads it and reports what is wrong
+        return None  # the csv reader reads it and reports what is wrong
+    if len(units) + 1 != lines and not _reads_alike(path, file, units):
+        return None  # a quote left open (or another record the csv reader does not read as Arrow does)
     if not strip_agrees(units):
         return None  # a record without a unit id, or ids that only str.strip trims: the csv scan decides
     trimmed = pc.utf8_trim_whitespace(units)
@@ -353,21 +902,24 @@ def _fast_csv_scan(path: Path, file: str) -> Table | None:
 
 
 class _UnitScan:
-    """One pass over the unit column: row and unit counts, and units whose rows are not contiguous."""
+    """One pass over the unit column: row and unit counts, units whose rows are not contiguous, rows not read."""
 
     def __init__(self) -> None:
         self.rows = 0
         self.seen: set[str] = set()
         self.current: str | None = None
         self.strays: dict[str, int] = {}
+        self.issues: dict[str, list[Problem]] = {}
 
-    def add(self, row: int, unit: str) -> None:
+    def add(self, row: int, unit: str, problems: Sequence[Problem] = ()) -> None:
         self.rows += 1
         if unit != self.current:
             if unit in self.seen and unit not in self.strays:
                 self.strays[unit] = row
             self.seen.add(unit)
             self.current = unit
+        if problems:
+            self.issues.setdefault(unit, []).extend(problems)
 
 
 # ---------------------------------------------------------------------------
@@ -458,20 +1010,24 @@ def _parquet_blocks(path: Path, file: str, header: dict[str, int], size: int) ->
 
 
 def read_table(path: str | os.PathLike[str]) -> Table:
-    """Open a long table (``.csv`` or ``.parquet``): check its header, count its rows and units.
+    """Open a long table (``.csv``, ``.xlsx`` or ``.parquet``): check its header, count its rows and units.
 
     Raises :class:`~perfrules.SpecError` (exit 2 on the command line) for an
-    unreadable file, an unknown or repeated header (with a did-you-mean), a
-    missing ``unit`` column or a Parquet float column. Rows are read later, in
-    blocks, by :meth:`Table.blocks`.
+    unreadable file (missing, a folder or a device, a UTF-16 CSV, a workbook
+    refused before it is opened), a header that cannot be read, an unknown or
+    repeated header (with a did-you-mean), a missing ``unit`` column or a
+    Parquet float column. Rows are read later, in blocks, by
+    :meth:`Table.blocks`; a row that cannot be read as it stands never raises:
+    its problems are in :attr:`Table.issues`, under its unit.
     """
     p = Path(path)
     file = str(path)
     suffix = p.suffix.lower()
-    if not p.is_file():
-        why = "is a folder" if p.is_dir() else "does not exist"
-        why_zh = "是文件夹" if p.is_dir() else "不存在"
-        raise SpecError([table_problem("file", file, f"cannot read {file}: it {why}", f"无法读取 {file}：文件{why_zh}")])
+    if not p.exists():
+        raise SpecError([table_problem("file", file, f"cannot read {file}: it does not exist", f"无法读取 {file}：文件不存在")])
+    refused = file_problem(p, MAX_WORKBOOK_BYTES if suffix == XLSX_SUFFIX else MAX_TABLE_BYTES)
+    if refused is not None:  # a folder, a pipe or device (reading it could block forever), a file beyond the bound
+        raise SpecError([table_problem("file", file, f"cannot read {file}: {refused[0]}", f"无法读取 {file}：{refused[1]}")])
     if suffix == CSV_SUFFIX:
         return _open_csv_table(p, file)
     if suffix in PARQUET_SUFFIXES:
@@ -482,45 +1038,148 @@ def read_table(path: str | os.PathLike[str]) -> Table:
                                    f"{file}：表格须为 .csv、.parquet 或 .xlsx 文件")])  # fmt: skip
 
 
+# ---------------------------------------------------------------------------
+# XLSX (openpyxl)
+
+Grid = list[list[tuple[Any, str]]]  # the sheet's rows: (value, openpyxl data type) of each cell
+
+
 def _open_xlsx(path: Path, file: str) -> Table:
     """The first worksheet of a workbook as a long table (openpyxl; the extra ``perfrules[xlsx]``).
 
-    Cells become the text the table format reads: text as written, whole
-    numbers as digits, other numbers as the shortest decimal that is the
-    stored binary value (``Decimal(repr(x))``). A number with more than 15
-    significant digits is float noise (a formula's result, never a typed
-    value): its text is marked so that the unit fails with the cell located,
-    never a silent guess. Trailing empty rows are dropped; rows keep their
-    sheet row numbers (the header is row 1).
+    Every row and cell the sheet holds is read: its ``<dimension>`` element,
+    which the tool that wrote it may have got wrong, is not trusted. Cells
+    become the text the table format reads: text as written, whole numbers as
+    digits, other numbers as the shortest decimal that is the stored binary
+    value (``Decimal(repr(x))``). A number with more than 15 significant
+    digits is float noise (a formula's result, never a typed value): its text
+    is marked so that the unit fails with the cell located, never a silent
+    guess. A formula cell is never read (``formula``: its stored result can be
+    stale, or a placeholder its writer never computed), nor an error value
+    such as ``#DIV/0!`` (``cell-error``), nor a cell right of the header's last
+    column (``ragged-row``): each fails the unit of its row — found from the
+    unit cell's stored value even when that cell is a formula — located at the
+    cell. Empty rows are skipped; rows keep their sheet row numbers (the
+    header is row 1).
     """
     try:
         import openpyxl
     except ImportError:
         raise SpecError([table_problem("file", file, "reading .xlsx needs openpyxl: pip install 'perfrules[xlsx]'",
                                        "读取 .xlsx 需要 openpyxl：pip install 'perfrules[xlsx]'")]) from None  # fmt: skip
+    from perfrules._xlsx_guard import TABLE_LIMITS, check_xlsx
+
+    refused = check_xlsx(path, TABLE_LIMITS)  # before openpyxl: zip bombs, DTDs, malformed XML, the sheet's real extent
+    if refused:
+        raise SpecError(refused)
+    grid = _xlsx_grid(openpyxl, path, file, formulas=True)
+    has_formula = any(t == "f" for row in grid for _, t in row)
+    stored = _xlsx_grid(openpyxl, path, file, formulas=False) if has_formula else grid  # formulas' stored results
+    if not grid or not grid[0]:
+        raise SpecError([table_problem("missing-column", file, "the worksheet is empty: no header row",
+                                       "工作表为空：没有表头行", row=1)])  # fmt: skip
+    for j, (value, kind) in enumerate(grid[0]):
+        if kind in ("f", "e"):
+            raise SpecError([_xlsx_problem(kind, file, 1, j, value, None, None)])
+    names = [_xlsx_text(v) for v, _ in grid[0]]
+    while names and not names[-1].strip():  # unused columns at the right of the header
+        names.pop()
+    header = _resolve_header(names, file)
+    width = len(names)
+    canon = {i - 1: c for c, i in header.items()}
+    unit_col = header["unit"] - 1
+    data: dict[str, list[str]] = {c: [] for c in header}
+    numbers: list[int] = []
+    scan = _UnitScan()
+    for i in range(1, len(grid)):
+        row = i + 1
+        texts: list[str] = []
+        problems: list[Problem] = []
+        outside = None
+        for j, (value, kind) in enumerate(grid[i]):
+            if kind == "f":
+                cached = stored[i][j][0] if i < len(stored) and j < len(stored[i]) else None
+                texts.append(_xlsx_text(cached) if j == unit_col else "")
+                if j < width:
+                    problems.append(_xlsx_problem("f", file, row, j, value, cached, canon.get(j)))
+            elif kind == "e":
+                texts.append("")
+                if j < width:
+                    problems.append(_xlsx_problem("e", file, row, j, value, None, canon.get(j)))
+            else:
+                texts.append(_xlsx_text(value))
+            if j >= width and outside is None and (kind in ("f", "e") or texts[-1].strip()):
+                outside = j
+        if outside is not None:
+            problems.append(table_problem(
+                "ragged-row", file,
+                f"cell {_cell_ref(row, outside)} is right of the header's last column ({_cell_ref(1, width - 1)}): "
+                "it has no column, so it would not be read; delete it, or move what it holds into a column of the "
+                "table (such as note)",
+                f"单元格 {_cell_ref(row, outside)} 位于表头最后一列（{_cell_ref(1, width - 1)}）右侧，没有对应的列，不会被读取；"
+                "请删除，或将其内容移到表中的某一列（如 note 说明列）",
+                row=row, column=outside + 1,
+            ))  # fmt: skip
+        if not problems and not any(t.strip() for t in texts):
+            continue  # an empty row: not a row of the table
+        texts = (texts + [""] * width)[:width]
+        for c, col in header.items():
+            data[c].append(texts[col - 1])
+        numbers.append(row)
+        scan.add(row, texts[unit_col].strip(), problems)
+    return Table(file=file, folder=path.parent, header=header, format="memory", row_count=scan.rows,
+                 unit_count=len(scan.seen), path=path, data=data, strays=scan.strays, issues=scan.issues,
+                 numbers=numbers)  # fmt: skip
+
+
+def _xlsx_grid(openpyxl: Any, path: Path, file: str, *, formulas: bool) -> Grid:
+    """Every row of the first worksheet, as far as it really goes (never bounded by the declared dimension)."""
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=not formulas)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         raise SpecError([table_problem("file", file, f"not a readable .xlsx workbook: {exc}",
                                        f"不是可读取的 .xlsx 工作簿：{exc}")]) from None  # fmt: skip
     try:
-        rows = [[_xlsx_text(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
+        ws = wb.worksheets[0]
+        ws.reset_dimensions()  # the <dimension> a writer declared may be short (or just A1): read what is there
+        return [[(cell.value, cell.data_type) for cell in row] for row in ws.iter_rows()]
+    except Exception as exc:  # noqa: BLE001 - a sheet openpyxl cannot parse
+        raise SpecError([table_problem("file", file, f"the first worksheet of {file} cannot be read: {exc}",
+                                       f"{file} 的第一个工作表无法读取：{exc}")]) from None  # fmt: skip
     finally:
         wb.close()
-    if not rows:
-        raise SpecError([table_problem("missing-column", file, "the worksheet is empty: no header row",
-                                       "工作表为空：没有表头行", row=1)])  # fmt: skip
-    while len(rows) > 1 and not any(c.strip() for c in rows[-1]):
-        rows.pop()
-    names = rows[0]
-    while names and not names[-1].strip():  # unused columns at the right of the header
-        names = names[:-1]
-    width = len(names)
-    columns = {name: [r[i] if i < len(r) else "" for r in rows[1:]] for i, name in enumerate(names)}
-    if len(columns) != width:  # a repeated header: let the header check say so
-        _resolve_header(names, file)
-    table = table_from_columns(columns, file=file, folder=path.parent)
-    return attrs.evolve(table, path=path)
+
+
+def _cell_ref(row: int, j: int) -> str:
+    """``B5``: the cell of a 1-based row and 0-based column."""
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(j + 1)}{row}"
+
+
+def _xlsx_problem(kind: str, file: str, row: int, j: int, value: Any, cached: Any, column: str | None) -> Problem:
+    """A formula cell (``kind`` "f") or an error value ("e"), located at its cell."""
+    ref = _cell_ref(row, j)
+    if kind == "e":
+        return table_problem(
+            "cell-error", file,
+            f"cell {ref} holds the error value {value}, not a value: correct the formula or the cell it comes from "
+            "and type the value",
+            f"单元格 {ref} 是错误值 {value}，不是数值：请更正公式或其来源单元格，并录入数值",
+            row=row, column=j + 1, column_name=column,
+        )  # fmt: skip
+    formula = str(getattr(value, "text", value))
+    shows = "" if cached is None else f" (it shows {_xlsx_text(cached)!r})"
+    shows_zh = "" if cached is None else f"（显示为“{_xlsx_text(cached)}”）"
+    en = (f"cell {ref} holds the formula {formula}{shows}: perfrules reads typed values, never formulas — the "
+          "result a workbook stores for a formula can be stale, or a placeholder (such as 0) that the tool that "
+          "wrote it never computed; replace it by its value: copy the column, then Paste Special → Values")  # fmt: skip
+    zh = (f"单元格 {ref} 是公式 {formula}{shows_zh}：perfrules 只读取录入的值，不读取公式——工作簿为公式保存的结果可能已过期，"
+          "或是写入它的工具从未计算的占位值（如 0）；请替换为数值：复制该列，再“选择性粘贴 → 数值”")  # fmt: skip
+    if formula.strip() == "=":
+        en += "; to write the text =, type '= (an apostrophe first); an empty comparator means = as well"
+        zh += "；如需录入文本“=”，请输入 '=（先输入一个单引号）；比较符留空也表示“=”"
+    return table_problem("formula", file, en, zh, row=row, column=j + 1, column_name=column)
 
 
 def _xlsx_text(value: Any) -> str:

@@ -14,7 +14,6 @@ is therefore located at the row and column that wrote the value.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -23,13 +22,15 @@ from typing import Any
 import attrs
 
 from perfrules._errors import PathKey, Problem, SpecError
-from perfrules.batch._table import UNIT_LEVEL, parse_number, table_problem
+from perfrules._limits import year_problem
+from perfrules.batch._table import UNIT_LEVEL, number_cell, parse_number, table_problem
 from perfrules.core import validate_actuals
 from perfrules.model import Actuals, Kind, SourceMap, Spec
 from perfrules.spec import SPEC_FILE, load_spec
 from perfrules.spec._converter import converter
 from perfrules.spec._extends import resolve, uses_frameworks
 from perfrules.spec._load import _read_toml, _structural, _structure
+from perfrules.spec._toml_index import parse_toml, read_bytes
 
 # columns that declare an indicator (not allowed when the unit's spec declares its indicators)
 DECLARING: tuple[str, ...] = (
@@ -142,10 +143,9 @@ class Bases:
         if path.is_dir():
             path = path / SPEC_FILE
         display = os.path.normpath(os.path.join(os.path.dirname(self.file), ref))
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-            data = tomllib.loads(text)
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        try:  # a regular file of bounded size, bounded TOML: a pipe or a bomb named in a cell never hangs
+            data = parse_toml(read_bytes(path).decode("utf-8-sig"))
+        except (SpecError, UnicodeDecodeError):
             try:
                 load_spec(path)  # raises the located problem of the file
             except SpecError as err:
@@ -246,9 +246,9 @@ def prepare(rows: UnitRows, bases: Bases) -> Prepared:
             if not same:
                 problems.append(rows.problem(
                     "unit-disagree",
-                    f"unit {rows.unit!r}: {col} is {text!r} in row {rows.rows[i]} but {first!r} in row {rows.rows[j]}; "
-                    "a per-unit column must agree on every row that gives it",
-                    f"单位“{rows.unit}”的 {col} 在第{rows.rows[i]}行为“{text}”，在第{rows.rows[j]}行为“{first}”；"
+                    f"unit {rows.unit!r}: {col} is {_shown(text)!r} in row {rows.rows[i]} but {_shown(first)!r} in row "
+                    f"{rows.rows[j]}; a per-unit column must agree on every row that gives it",
+                    f"单位“{rows.unit}”的 {col} 在第{rows.rows[i]}行为“{_shown(text)}”，在第{rows.rows[j]}行为“{_shown(first)}”；"
                     "同一单位各行填写的单位级列必须一致",
                     i=i, column=col,
                 ))  # fmt: skip
@@ -257,14 +257,21 @@ def prepare(rows: UnitRows, bases: Bases) -> Prepared:
     if "year" in values:
         text, i = values["year"]
         if text.isdigit() and len(text) <= 4:
-            year = int(text)
+            outside = year_problem(int(text))  # a budget year: 1900–2200, as a spec's meta.year
+            if outside is None:
+                year = int(text)
+            else:
+                problems.append(rows.problem("invalid-value", f"year: {outside[0]}", f"年度：{outside[1]}", i=i,
+                                             column="year"))  # fmt: skip
         else:
-            problems.append(rows.problem("invalid-value", f"year {text!r} is not a year such as 2024",
-                                         f"年度“{text}”不是有效年份（如 2024）", i=i, column="year"))  # fmt: skip
+            problems.append(rows.problem("invalid-value", f"year {_shown(text)!r} is not a year such as 2024",
+                                         f"年度“{_shown(text)}”不是有效年份（如 2024）", i=i, column="year"))  # fmt: skip
     for col in _NUMERIC_UNIT:
-        if col in values and parse_number(values[col][0]) is None:
+        if col in values:
             text, i = values[col]
-            problems.append(_bad_number(rows, col, text, i))
+            value, why = number_cell(text)
+            if value is None:
+                problems.append(_bad_number(rows, col, text, i, why))
     if problems:
         raise SpecError(problems)
     ref, ref_i = values.get("spec", ("", 0))
@@ -284,20 +291,33 @@ def prepare(rows: UnitRows, bases: Bases) -> Prepared:
 
 
 def _at_spec_cell(p: Problem, rows: UnitRows, i: int, file: str) -> Problem:
-    """A problem of the base located in the table (no file, or the table without a line): at the spec cell."""
-    if p.file is not None and p.file != file and p.file != "<input>":
+    """A problem of the base located in the table: at the spec cell.
+
+    So is one of the file the cell names but at no line in it (the file does
+    not exist or cannot be read: the message names it), so that every failed
+    unit has a row; a problem at a line of that file stays there.
+    """
+    if p.file is not None and p.file != file and p.file != "<input>" and p.line is not None:
         return p
     col = "spec" if "spec" in rows.header else "unit"
     return attrs.evolve(p, file=rows.file, line=rows.rows[i], column=rows.header[col], path=(col,))
 
 
-def _bad_number(rows: UnitRows, col: str, text: str, i: int) -> Problem:
+def _bad_number(rows: UnitRows, col: str, text: str, i: int, why: tuple[str, str] | None = None) -> Problem:
+    """``invalid-number`` at a cell: not a plain decimal, or (``why``) one outside the bounds every number obeys."""
+    if why is not None:
+        return rows.problem("invalid-number", f"{col}: {why[0]}", f"{col}：{why[1]}", i=i, column=col)
     return rows.problem(
         "invalid-number",
-        f"{col}: {text!r} is not a plain decimal number (write e.g. 12.5: no thousands separators, exponents or units)",
-        f"{col}：“{text}”不是有效数字（请写如 12.5 的十进制数，不带千分位、指数或单位）",
+        f"{col}: {_shown(text)!r} is not a plain decimal number (write e.g. 12.5: no thousands separators, exponents or units)",
+        f"{col}：“{_shown(text)}”不是有效数字（请写如 12.5 的十进制数，不带千分位、指数或单位）",
         i=i, column=col,
     )  # fmt: skip
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """A cell's text as a message quotes it: at most ``limit`` characters (a 100,000-character cell is not echoed)."""
+    return text if len(text) <= limit else f"{text[:40]}…{text[-10:]}（{len(text)} 个字符 / characters）"
 
 
 # ---------------------------------------------------------------------------
@@ -320,9 +340,9 @@ class _Builder:
         text = self.rows.get(column, i)
         if not text:
             return None
-        value = parse_number(text)
+        value, why = number_cell(text)
         if value is None:
-            self.problems.append(_bad_number(self.rows, column, text, i))
+            self.problems.append(_bad_number(self.rows, column, text, i, why))
         return value
 
 
@@ -366,7 +386,7 @@ def _actuals_data(b: _Builder, prepared: Prepared, indicator_rows: list[int], am
     for col, key in (("budget", "full_year"), ("spent", "spent"), ("initial", "initial")):
         if col in prepared.values:
             text, i = prepared.values[col]
-            value = parse_number(text)
+            value, _ = number_cell(text)  # checked by prepare
             if value is not None:
                 budget[key] = value
             b.at(("budget", key), i, col)

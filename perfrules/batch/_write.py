@@ -1,26 +1,58 @@
 """Column-oriented, atomic table writers: CSV (pyarrow or the csv rules by hand, identical text) and Parquet.
 
-Each writer writes to a temporary file in the destination's folder and
-:meth:`TableWriter.commit` renames it into place with ``os.replace``; until
-then the destination (and any previous file there) is untouched, and
-:meth:`TableWriter.abort` removes the temporary file. Chunks arrive as
-``dict[str, Sequence]`` columns, so a vectorised scorer never builds per-row
-objects. CSV text is the same with or without pyarrow: a quoted header, string
-cells always quoted (``""`` doubled inside), integers and ``true``/``false``
-bare, missing values empty, ``\\n`` line ends, UTF-8.
+Each writer streams into a temporary file of a :class:`perfrules._atomic.Transaction`
+(its own, or one shared with the run's other outputs so that they are
+committed as one generation); until the commit the destination (and any
+previous file there) is untouched, and an abort removes the temporary file.
+Chunks arrive as ``dict[str, Sequence]`` columns, so a vectorised scorer never
+builds per-row objects. CSV text is the same with or without pyarrow: a quoted
+header, string cells always quoted (``""`` doubled inside), integers and
+``true``/``false`` bare, missing values empty, ``\\n`` line ends, UTF-8.
+
+**CSV injection** (OWASP): a text cell of a CSV output that starts with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return is written with a leading
+``'``, so that a spreadsheet opening the file shows it as text and never runs
+it as a formula — unless the cell is a plain decimal number (``-5``, ``+0.5``:
+a number, not a formula). The number columns (:data:`NUMBER_TEXT_COLUMNS`:
+the core's Decimal text, file row and column numbers) are never changed.
+Parquet files hold typed strings and are written as they are.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from perfrules._atomic import Transaction
+from perfrules._safe_text import FORMULA_START, neutralise
 from perfrules.batch._chunk import BOOL_COLUMNS, INT_COLUMNS
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+# string columns that hold numbers: Decimal text of the core (a lost of "-1" is a number) and file positions
+NUMBER_TEXT_COLUMNS: frozenset[str] = frozenset({"total", "total_weight", "lost", "weight", "score", "row", "column"})
+
+
+def _text_column(column: str) -> bool:
+    return column not in INT_COLUMNS and column not in BOOL_COLUMNS and column not in NUMBER_TEXT_COLUMNS
+
+
+def _neutralise_array(arr: Any) -> Any:
+    """:func:`neutralise` over an Arrow string array: a vectorised test of the first character, Python for the few hits."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(arr) == 0:
+        return arr
+    first = pc.utf8_slice_codeunits(arr, 0, 1)
+    hits = pc.is_in(first, value_set=pa.array(FORMULA_START, type=arr.type))
+    if not pc.any(hits).as_py():
+        return arr
+    values = arr.to_pylist()
+    for i in pc.indices_nonzero(hits).to_pylist():
+        values[i] = neutralise(values[i])
+    return pa.array(values, type=arr.type)
 
 
 def pyarrow_available() -> bool:
@@ -41,7 +73,10 @@ def _quote(value: Any, column: str) -> str:
         return "true" if value else "false"
     if column in INT_COLUMNS:
         return str(int(value))
-    return '"' + str(value).replace('"', '""') + '"'
+    text = str(value)
+    if column not in NUMBER_TEXT_COLUMNS:
+        text = neutralise(text)
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _schema(columns: Sequence[str]) -> Any:
@@ -75,18 +110,25 @@ def _arrow_table(schema: Any, columns: Sequence[str], chunk: Mapping[str, Sequen
 
 
 class TableWriter:
-    """Writes one output table in chunks to a temporary file; :meth:`commit` moves it into place."""
+    """Writes one output table in chunks to a temporary file; :meth:`commit` moves it into place.
 
-    def __init__(self, path: str | os.PathLike[str], columns: Sequence[str], *, use_pyarrow: bool | None = None) -> None:
+    With ``transaction``, the file is one output of that transaction: the
+    transaction's commit moves it into place together with the others (this
+    writer's :meth:`commit` then only finishes the file) and its abort removes
+    it. Without, the writer has a transaction of its own.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], columns: Sequence[str], *, use_pyarrow: bool | None = None,
+                 transaction: Transaction | None = None) -> None:  # fmt: skip
         self.path = Path(path)
         self.columns = tuple(columns)
         self.format = FORMATS[self.path.suffix.lower()]
         self.use_pyarrow = pyarrow_available() if use_pyarrow is None else use_pyarrow
         if self.format == "parquet" and not self.use_pyarrow:
             raise RuntimeError("writing Parquet needs pyarrow: pip install 'perfrules[batch]'")
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent or ".")
-        self.tmp = Path(tmp)
-        self._fh: IO[bytes] = os.fdopen(fd, "wb")
+        self._own = transaction is None
+        self.transaction = Transaction() if transaction is None else transaction
+        self._fh: IO[bytes] = self.transaction.open(self.path)
         self._writer: Any = None
         self._schema: Any = None
         if self.use_pyarrow:
@@ -109,7 +151,12 @@ class TableWriter:
         if n == 0:
             return
         if self._writer is not None:
-            self._writer.write_table(_arrow_table(self._schema, self.columns, chunk))
+            table = _arrow_table(self._schema, self.columns, chunk)
+            if self.format == "csv":
+                for i, c in enumerate(self.columns):
+                    if _text_column(c):
+                        table = table.set_column(i, c, _neutralise_array(table.column(c).combine_chunks()))
+            self._writer.write_table(table)
         else:
             cols = [(c, chunk[c]) for c in self.columns]
             lines = [",".join(_quote(values[r], c) for c, values in cols) for r in range(n)]
@@ -117,37 +164,26 @@ class TableWriter:
         self.rows += n
 
     def close(self) -> None:
+        """Finish the table (a Parquet footer); the transaction's commit flushes, syncs and renames the file."""
         if self._writer is not None:
             self._writer.close()
             self._writer = None
-        if not self._fh.closed:
-            self._fh.flush()
-            os.fsync(self._fh.fileno())
-            self._fh.close()
 
     def commit(self) -> None:
-        """Finish the file and move it into place atomically."""
+        """Finish the file; move it into place atomically when the writer has its own transaction."""
         self.close()
-        os.chmod(self.tmp, default_mode())  # mkstemp made it private; the result is an ordinary file
-        os.replace(self.tmp, self.path)
+        if self._own:
+            self.transaction.commit()
 
     def abort(self) -> None:
-        """Drop the temporary file; the destination stays as it was."""
+        """Drop the temporary file (the whole transaction); the destination stays as it was."""
         try:
             if self._writer is not None:
                 self._writer.close()
         except Exception:  # noqa: BLE001,S110 - the file is being thrown away
             pass
-        if not self._fh.closed:
-            self._fh.close()
-        self.tmp.unlink(missing_ok=True)
-
-
-def default_mode() -> int:
-    """The permissions a newly created file gets under the process's umask (0o644 under the usual 022)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
+        self._writer = None
+        self.transaction.abort()
 
 
 def sibling(out: Path, name: str) -> Path:

@@ -10,21 +10,27 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import attrs
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from perfrules._errors import Lang, SpecError
+from perfrules._safe_text import unneutralise
 from perfrules.batch import EngineUnavailable, output_paths, read_table, run_batch
+from perfrules.batch._audit import index_path
 from perfrules.batch._write import FORMATS
+from perfrules.cli._common import check_distinct
+from perfrules.cli._console import console
 from perfrules.cli._exit import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 
 MAX_LISTED = 20  # failed units whose problems are printed (all are in the problems table)
 
 
 def _err(lang: Lang) -> Console:
-    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+    # control characters of unit ids, paths and messages are shown escaped (perfrules/cli/_console.py)
+    return console(sys.stderr, soft_wrap=True)
 
 
 def run(args: argparse.Namespace, out_console: Console) -> int:
@@ -43,6 +49,14 @@ def run(args: argparse.Namespace, out_console: Console) -> int:
     if not out_path.parent.exists() and str(out_path.parent) not in ("", "."):
         err.print(f"perfrules batch: --out: {'文件夹不存在' if zh else 'no such folder'}: {out_path.parent}", markup=False)
         return EXIT_INPUT
+    if args.audit is not None and not index_path(args.audit).parent.is_dir():
+        err.print(f"perfrules batch: --audit: {'文件夹不存在' if zh else 'no such folder'}: {index_path(args.audit).parent}",
+                  markup=False)  # fmt: skip
+        return EXIT_INPUT
+    outputs: list[tuple[str, str | Path]] = [("--out", p) for p in output_paths(args.out).values()]
+    if args.audit is not None:
+        outputs += [("--audit", args.audit), ("--audit", index_path(args.audit))]
+    check_distinct(outputs, [("IN", args.input)])  # before any work: an output never replaces an input
     try:
         table = read_table(args.input)
     except SpecError as exc:
@@ -93,6 +107,7 @@ def _list_failures(out: str, lang: Lang, err: Console) -> None:
                     err.print(f"… {'其余见' if zh else 'the rest are in'} {path}", markup=False, style="dim")
                     return
                 units.append(row["unit"])
+            row = {k: unneutralise(v) if isinstance(v, str) else v for k, v in row.items()}  # CSV-injection quotes
             where = f"{row['file']}:{row['row']}:{row['column']}" if row["row"] else row["file"]
             msg = row["error"] if zh else row["error_en"]
             err.print(f"{where}: [{row['unit']}] {msg} [{row['code']}]", markup=False, style="red")

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from perfrules import _atomic
 from perfrules._errors import Lang
 from perfrules._resources import template_path
 from perfrules.cli._commands import json_out
@@ -67,13 +65,6 @@ def run_frameworks(args: argparse.Namespace, lang: Lang, out: Console) -> int:
 
 def run_template(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     target = check_output(args.output)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        shutil.copyfile(template_path(), tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _atomic.copy_file(template_path(), target)  # atomically: an existing file stays whole on any failure
     out.print(f"已写入 {target}" if lang == "zh" else f"wrote {target}", markup=False)
     return EXIT_OK

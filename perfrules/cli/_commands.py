@@ -10,8 +10,10 @@ from io import StringIO
 from rich.console import Console
 
 from perfrules._errors import Lang, Problem, SpecError, problem_document
+from perfrules._safe_text import json_controls
 from perfrules._suggest import suggest
-from perfrules.cli._common import check_output, load, resolve, write_text
+from perfrules.cli._common import check_distinct, check_output, load, resolve, spec_file, write_text
+from perfrules.cli._console import console
 from perfrules.cli._exit import EXIT_INPUT, EXIT_OK, UsageError
 from perfrules.cli._parser import BUDGET_IDS
 from perfrules.core import Evaluation, IndicatorResult, evaluate, to_document
@@ -21,7 +23,7 @@ from perfrules.render import AuditTable, IndicatorDetail
 
 def json_out(doc: object) -> None:
     """Write ``doc`` as indented JSON (Chinese kept as is) to standard output."""
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_controls(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n")
 
 
 # ---------------------------------------------------------------------------
@@ -71,16 +73,18 @@ def _evaluation(spec_arg: str, actuals_arg: str | None) -> Evaluation:
 def run_evaluate(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     if args.output:
         check_output(args.output)  # before the work: a bad path is exit 2 at once
+        spec_path, actuals_path = resolve(args.spec, args.actuals, need_actuals=True)
+        check_distinct([("-o", args.output)], [("SPEC", spec_file(spec_path)), ("ACTUALS", actuals_path)])
     ev = _evaluation(args.spec, args.actuals)
     if args.format == "json":
-        text = to_json(ev) + "\n"
+        text = json_controls(to_json(ev)) + "\n"  # C1 controls as \u009b: no raw escape reaches a terminal
         if args.output:
             write_text(args.output, text)
         else:
             sys.stdout.write(text)
     elif args.output:
         buf = StringIO()
-        Console(file=buf, width=args.width or 160, soft_wrap=True, highlight=False).print(AuditTable(ev, lang=lang))
+        console(buf, args.width or 160).print(AuditTable(ev, lang=lang))  # control characters shown escaped
         write_text(args.output, buf.getvalue())
     else:
         out.print(AuditTable(ev, lang=lang))

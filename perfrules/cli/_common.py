@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
+from perfrules import _atomic
 from perfrules._names import ACTUALS_FILE, SPEC_FILE
 from perfrules.cli._exit import UsageError
 from perfrules.model import Actuals, Spec
@@ -27,6 +28,11 @@ def resolve(spec_arg: str, actuals_arg: str | None, *, need_actuals: bool) -> tu
     return spec_path, actuals_path
 
 
+def spec_file(spec_path: Path) -> Path:
+    """The spec file a SPEC argument names: the file itself, or ``spec.toml`` in the folder."""
+    return spec_path / SPEC_FILE if spec_path.is_dir() else spec_path
+
+
 def load(spec_path: Path, actuals_path: Path | None) -> tuple[Spec, Actuals | None]:
     """Load the spec, and the actuals against it."""
     spec = load_spec(spec_path)
@@ -46,17 +52,31 @@ def check_output(path: str | os.PathLike[str], *, option: str = "-o") -> Path:
 
 
 def write_text(path: str | os.PathLike[str], text: str, *, option: str = "-o") -> Path:
-    """Write ``text`` to ``path`` atomically (a temporary file beside it, then a rename): all or nothing."""
+    """Write ``text`` to ``path`` atomically (``perfrules._atomic``): the old file stays whole on any failure."""
     out = check_output(path, option=option)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    return _atomic.write_text(out, text)
+
+
+Named = tuple[str, str | os.PathLike[str] | None]
+
+
+def check_distinct(outputs: Iterable[Named], inputs: Iterable[Named] = ()) -> None:
+    """Refuse (exit 2) an output that is one of the inputs, or another output, before any work is done.
+
+    ``outputs`` and ``inputs`` are (what it is, path) pairs, ``None`` paths
+    skipped. Paths are compared as files: :func:`os.path.samefile` when both
+    exist (a link, ``./a`` and ``a``), else their resolved absolute paths.
+    """
+    outs = [(what, p) for what, p in outputs if p is not None]
+    ins = [(what, p) for what, p in inputs if p is not None]
+    for i, (what, out) in enumerate(outs):
+        for in_what, source in ins:
+            if _atomic.same_file(out, source):
+                raise UsageError(f"{what} {out} 与输入 {in_what} {source} 是同一文件，写入会覆盖输入；请换一个输出路径 / "
+                                 f"{what} {out} is the input {in_what} {source}: writing it would destroy the input; "
+                                 "choose another output path")  # fmt: skip
+        for other_what, other in outs[:i]:
+            if _atomic.same_file(out, other):
+                raise UsageError(f"{what} {out} 与 {other_what} {other} 是同一文件，两个输出会相互覆盖；请换一个路径 / "
+                                 f"{what} {out} is also {other_what} {other}: one output would overwrite the other; "
+                                 "choose another path")  # fmt: skip

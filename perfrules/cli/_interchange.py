@@ -1,10 +1,11 @@
 """``perfrules import`` and ``perfrules export``: the 自评表 workbook and the reports (docs/excel.md).
 
-``import XLSX -o FOLDER [--framework ID]`` reads a filled 自评表, writes
-``spec.toml`` and ``actuals.toml`` into FOLDER (each atomically) and prints the
-declared-vs-computed disagreements: exit 0 when the form's scores agree, 1 when
-some disagree, 2 for an unreadable form or bad input (every problem at its
-cell). ``export SPEC [ACTUALS] --to xlsx|md|html|narrative [-o FILE]`` writes
+``import XLSX -o FOLDER [--framework ID] [--force]`` reads a filled 自评表,
+writes ``spec.toml`` and ``actuals.toml`` into FOLDER as one pair (both new or
+both as they were: ``perfrules._atomic.Transaction``; a folder already holding
+either asks for ``--force``) and prints the declared-vs-computed
+disagreements: exit 0 when the form's scores agree, 1 when some disagree, 2
+for an unreadable form or bad input (every problem at its cell). ``export SPEC [ACTUALS] --to xlsx|md|html|narrative [-o FILE]`` writes
 the evaluated 自评表 (``xlsx`` needs ``-o``) or a report (to standard output
 without ``-o``).
 """
@@ -12,15 +13,17 @@ without ``-o``).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from perfrules import _atomic
 from perfrules._errors import Lang
 from perfrules._names import ACTUALS_FILE, SPEC_FILE
-from perfrules.cli._common import check_output, load, resolve, write_text
+from perfrules.cli._common import check_distinct, check_output, load, resolve, spec_file, write_text
 from perfrules.cli._console import stderr_console
 from perfrules.cli._exit import EXIT_FINDINGS, EXIT_OK, ExtraMissing, UsageError
 from perfrules.core import evaluate
@@ -51,13 +54,22 @@ def run_import(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     _interchange()
     from perfrules.interchange import DisagreementReport, compare_declared, read_workbook
 
-    form: ImportedForm = read_workbook(args.xlsx, framework=args.framework)
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"-o {folder}: not a folder / 不是文件夹")
+        raise UsageError(f"-o {folder}: 不是文件夹 / not a folder")
+    pair = (folder / SPEC_FILE, folder / ACTUALS_FILE)
+    check_distinct([("-o", pair[0]), ("-o", pair[1])], [("XLSX", args.xlsx)])
+    present = [p for p in pair if os.path.lexists(p)]
+    if present and not args.force:
+        raise UsageError(f"-o {folder}: 已有 {'、'.join(p.name for p in present)}；如要替换请加 --force / "
+                         f"already holds {' and '.join(p.name for p in present)}; add --force to replace them")  # fmt: skip
+    form: ImportedForm = read_workbook(args.xlsx, framework=args.framework)
+    spec_text, actuals_text = dumps_spec(form.spec), dumps_actuals(form.actuals)
     folder.mkdir(parents=True, exist_ok=True)
-    write_text(folder / SPEC_FILE, dumps_spec(form.spec))
-    write_text(folder / ACTUALS_FILE, dumps_actuals(form.actuals))
+    with _atomic.Transaction() as tx:  # the pair as one: both files new, or both as they were
+        tx.add(pair[0], spec_text)
+        tx.add(pair[1], actuals_text)
+        tx.commit()
     err = stderr_console()
     zh = lang == "zh"
     if form.warnings:
@@ -83,6 +95,8 @@ def run_export(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     if args.output:
         check_output(args.output)
     spec_path, actuals_path = resolve(args.spec, args.actuals, need_actuals=True)
+    if args.output:
+        check_distinct([("-o", args.output)], [("SPEC", spec_file(spec_path)), ("ACTUALS", actuals_path)])
     spec, actuals = load(spec_path, actuals_path)
     assert actuals is not None
     ev = evaluate(spec, actuals)

@@ -83,7 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(raw)
         if args.command is None:
             raise UsageError("choose a command (perfrules --help lists them) / 请选择命令（perfrules --help 列出全部命令）")
-        return _dispatch(args, parser)
+        from perfrules._atomic import signals_as_exceptions
+
+        with signals_as_exceptions():  # SIGTERM/SIGHUP raise, so every writer removes its temporary files
+            return _dispatch(args, parser)
     except UsageError as exc:
         sys.stderr.write(f"perfrules: {'参数错误' if zh else 'usage error'}: {exc}\n")
         sys.stderr.write("perfrules --help\n")
@@ -93,6 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BaseException as exc:  # noqa: BLE001 - sorted below: input problems are exit 2, anything else is a bug
+        from perfrules._atomic import Interrupted
+
+        if isinstance(exc, Interrupted):  # SIGTERM or SIGHUP: temporary files are gone, outputs untouched
+            return 128 + exc.signum
         return _failure(exc, zh)
 
 

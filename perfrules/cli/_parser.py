@@ -195,6 +195,8 @@ def build_parser() -> Parser:
     im.add_argument("--framework", metavar="ID",
                     help="the framework a hand-filled form follows, e.g. hunan-department or national-project "
                     "(perfrules frameworks lists them; not needed for a workbook perfrules exported)")  # fmt: skip
+    im.add_argument("--force", action="store_true",
+                    help=f"replace the {SPEC_FILE} and {ACTUALS_FILE} already in FOLDER (both together, atomically)")
     common(im)
 
     ex = sub.add_parser("export", help="write the evaluated 自评表 (xlsx) or a report (md, html, narrative)",

@@ -14,9 +14,7 @@ schema cannot be read (perfrules installed without its data).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,18 +55,10 @@ def _write(out: Path, text: str) -> str | None:
     folder = out.parent
     if not folder.is_dir():
         return f"文件夹 {folder} 不存在 / the folder {folder} does not exist"
+    from perfrules._atomic import write_text  # standard library only, like this module
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(tmp, 0o666 & ~mask)
-            os.replace(tmp, out)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text(out, text)
     except OSError as exc:
         return f"无法写入 / cannot be written: {exc.strerror or exc}"
     return None

@@ -15,15 +15,16 @@ from perfrules.model import Spec, format_decimal
 
 def canonical(value: Any) -> Any:
     """A JSON-ready, canonical form of a model value (Decimals as normalised strings)."""
-    if attrs.has(type(value)):
-        out: dict[str, Any] = {"@type": type(value).__name__}
-        name = getattr(type(value), "name", None)
-        if isinstance(name, str) and not attrs.fields_dict(type(value)).get("name"):
-            out["@name"] = name  # scoring methods name themselves by a class variable
-        for f in attrs.fields(type(value)):
-            if f.eq is False:
-                continue
-            out[f.name] = canonical(getattr(value, f.name))
+    kind = type(value)
+    shape = _SHAPES.get(kind)
+    if shape is None and kind not in _PLAIN:
+        shape = _shape(kind)
+    if shape is not None:
+        head, names = shape
+        out: dict[str, Any] = dict(head)
+        for name in names:
+            field = getattr(value, name)
+            out[name] = field if field is None or type(field) in _SCALARS else canonical(field)
         return out
     if isinstance(value, Decimal):
         return format_decimal(value)
@@ -32,6 +33,25 @@ def canonical(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [canonical(v) for v in value]
     return value
+
+
+# attrs classes: the fixed part of their canonical form and the fields that follow (worked out once per class)
+_SHAPES: dict[type, tuple[dict[str, str], tuple[str, ...]]] = {}
+_PLAIN: set[type] = set()  # classes that are not attrs classes
+_SCALARS = frozenset({str, int, bool})  # canonical as they are
+
+
+def _shape(kind: type) -> tuple[dict[str, str], tuple[str, ...]] | None:
+    if not attrs.has(kind):
+        _PLAIN.add(kind)
+        return None
+    head = {"@type": kind.__name__}
+    name = getattr(kind, "name", None)
+    if isinstance(name, str) and not attrs.fields_dict(kind).get("name"):
+        head["@name"] = name  # scoring methods name themselves by a class variable
+    shape = (head, tuple(f.name for f in attrs.fields(kind) if f.eq is not False))
+    _SHAPES[kind] = shape
+    return shape
 
 
 def spec_sha256(spec: Spec) -> str:

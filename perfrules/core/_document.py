@@ -9,6 +9,7 @@ intermediate values such as rates as a decimal when it terminates and as
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -178,4 +179,68 @@ def to_document(ev: Evaluation) -> dict[str, Any]:
 
 def to_json(ev: Evaluation, *, indent: int | None = 2) -> str:
     """The evaluation document as JSON text (UTF-8, Chinese kept readable)."""
-    return json.dumps(to_document(ev), ensure_ascii=False, indent=indent)
+    doc = to_document(ev)
+    if indent is None:
+        return json.dumps(doc, ensure_ascii=False)
+    return dumps_indented(doc, indent)
+
+
+_encode_str: Callable[[str], str] = json.encoder.encode_basestring  # C-accelerated
+_CONSTANTS = {True: "true", False: "false", None: "null"}
+
+
+def dumps_indented(value: Any, indent: int) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=indent)``, byte for byte, several times faster.
+
+    The standard library encodes indented JSON in pure Python, one generator
+    step per token; a 100,000-indicator evaluation took a quarter of a minute.
+    This writes the same text with one recursive pass over dicts, lists,
+    strings, integers, booleans and None (the document holds nothing else;
+    anything else is left to ``json.dumps``).
+    """
+    out: list[str] = []
+    try:
+        _write(value, " " * indent, "\n", out)
+    except _Unsupported:
+        return json.dumps(value, ensure_ascii=False, indent=indent)
+    return "".join(out)
+
+
+class _Unsupported(Exception):
+    """A value :func:`dumps_indented` leaves to ``json.dumps`` (a float, a non-string key, …)."""
+
+
+def _write(value: Any, step: str, newline: str, out: list[str]) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(_encode_str(value))
+    elif value is None or kind is bool:
+        out.append(_CONSTANTS[value])
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + step
+        first = True
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unsupported
+            out.append(("{" if first else ",") + inner + _encode_str(key) + ": ")
+            first = False
+            _write(item, step, inner, out)
+        out.append(newline + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + step
+        first = True
+        for item in value:
+            out.append(("[" if first else ",") + inner)
+            first = False
+            _write(item, step, inner, out)
+        out.append(newline + "]")
+    else:
+        raise _Unsupported

@@ -13,7 +13,7 @@ from perfrules.core._derive import amount_env, names_of
 from perfrules.core._derive import compute as derive_compute
 from perfrules.core._derive import text_of as derive_text
 from perfrules.core._digest import spec_sha256
-from perfrules.core._exact import round_half_up, show, show_dec, show_percent
+from perfrules.core._exact import frac, round_half_up, show, show_dec, show_percent
 from perfrules.core._result import (
     BonusResult,
     BudgetExecutionResult,
@@ -42,6 +42,8 @@ from perfrules.core._whynot import FullMarks, budget_full_marks, full_marks
 from perfrules.model import (
     Actuals,
     Bands,
+    BonusItem,
+    Category,
     Indicator,
     IndicatorActual,
     InverseRatio,
@@ -53,6 +55,7 @@ from perfrules.model import (
     Rounding,
     Spec,
     StepDeduction,
+    Veto,
     VetoEffect,
 )
 
@@ -74,7 +77,8 @@ def evaluate(spec: Spec, actuals: Actuals) -> Evaluation:
     the actuals are not valid.
     """
     check(spec, actuals)
-    results = tuple(_score_indicator(spec, ind, actuals) for ind in spec.indicators)
+    amounts = _Amounts(actuals)
+    results = tuple(_score_indicator(spec, ind, actuals, amounts) for ind in spec.indicators)
 
     budget_result: BudgetExecutionResult | None = None
     if spec.budget_execution is not None and actuals.budget is not None:
@@ -83,12 +87,14 @@ def evaluate(spec: Spec, actuals: Actuals) -> Evaluation:
     categories = _subtotals(spec, results)
     total, total_steps, bonus, vetoes = _total(spec, actuals, results, categories, budget_result)
     grade, grade_steps = _grade(spec, total)
-    veto_grades = [v for v in spec.vetoes if v.id in {r.id for r in vetoes} and v.effect is VetoEffect.GRADE]
+    vetoed = {r.id for r in vetoes}
+    veto_grades = [v for v in spec.vetoes if v.id in vetoed and v.effect is VetoEffect.GRADE]
     if veto_grades:
         lowest = spec.grades[-1].name
         imposed = [v.grade or lowest for v in veto_grades]
         order = [g.name for g in spec.grades]
-        worst = max([*imposed, grade], key=order.index)  # a veto never improves the earned grade
+        rank = {name: i for i, name in reversed(list(enumerate(order)))}  # the first place of each grade
+        worst = max([*imposed, grade], key=rank.__getitem__)  # a veto never improves the earned grade
         grade_steps = (*grade_steps, Step(
             kind="policy",
             zh=f"一票否决（{'、'.join(v.name for v in veto_grades)}）：等级定为“{worst}”",
@@ -152,15 +158,15 @@ def _total(
     parts = [(c.name, c.score) for c in categories if c.parent is None]
     if budget is not None:
         parts.append((budget.name, budget.score))
-    raw = sum((Fraction(s) for _, s in parts), Fraction(0))
+    raw = sum((frac(s) for _, s in parts), Fraction(0))
     steps.append(Step(kind="formula",
                       zh="总分 = " + " + ".join(f"{n}{show_dec(s)}" for n, s in parts) + f" = {show(raw, 6)}",
                       en="total = " + " + ".join(show_dec(s) for _, s in parts) + f" = {show(raw, 6)}"))  # fmt: skip
     dropped = [r for r in results if not r.applicable]
     if dropped:
-        na_weight = sum((Fraction(r.weight) for r in dropped), Fraction(0))
-        base = Fraction(meta.total) - na_weight
-        scaled = raw / base * Fraction(meta.total)
+        na_weight = sum((frac(r.weight) for r in dropped), Fraction(0))
+        base = frac(meta.total) - na_weight
+        scaled = raw / base * frac(meta.total)
         names = "、".join(r.name for r in dropped)
         steps.append(Step(kind="formula",
                           zh=f"不适用指标（{names}，分值合计{show(na_weight)}分）不考核，按百分制折算："
@@ -171,21 +177,27 @@ def _total(
                           en=f"rule: {cite.NOT_APPLICABLE.document} [{cite.NOT_APPLICABLE.id}]"))  # fmt: skip
         raw = scaled
     bonus: list[BonusResult] = []
+    items: dict[str, BonusItem] = {}
+    for b in spec.bonus:
+        items.setdefault(b.id, b)
     for award in actuals.bonus:
-        item = next(b for b in spec.bonus if b.id == award.id)
+        item = items[award.id]
         bonus.append(BonusResult(id=item.id, name=item.name, cap=item.cap, points=award.points, reason=award.reason))
-        raw += Fraction(award.points)
+        raw += frac(award.points)
         src = item.rule.document if item.rule else cite.BONUS.document
         steps.append(Step(kind="formula",
                           zh=f"加分项“{item.name}”加{show_dec(award.points)}分（上限{show_dec(item.cap)}分）：{award.reason}（{src}）",
                           en=f"bonus {item.id!r}: +{show_dec(award.points)} (cap {show_dec(item.cap)}): {award.reason}"))  # fmt: skip
-    if bonus and spec.policy.total_cap and raw > Fraction(meta.total):
+    if bonus and spec.policy.total_cap and raw > frac(meta.total):
         steps.append(Step(kind="clamp", zh=f"加分后{show(raw, 6)}分超过满分，按{show_dec(meta.total)}分计（policy.total_cap）",
                           en=f"{show(raw, 6)} exceeds the full score; capped at {show_dec(meta.total)} (policy.total_cap)"))  # fmt: skip
-        raw = Fraction(meta.total)
+        raw = frac(meta.total)
     vetoes: list[VetoResult] = []
+    declared: dict[str, Veto] = {}
+    for v in spec.vetoes:
+        declared.setdefault(v.id, v)
     for trig in actuals.vetoes:
-        veto = next(v for v in spec.vetoes if v.id == trig.id)
+        veto = declared[trig.id]
         vetoes.append(VetoResult(id=veto.id, name=veto.name, effect=veto.effect.value, reason=trig.reason))
         src = veto.rule.document if veto.rule else cite.VETO.document
         if veto.effect is VetoEffect.ZERO:
@@ -196,7 +208,7 @@ def _total(
             steps.append(Step(kind="policy", zh=f"一票否决“{veto.name}”：{trig.reason}；等级按规定确定（{src}）",
                               en=f"veto {veto.id!r}: {trig.reason}; the grade is imposed"))  # fmt: skip
     total = round_half_up(raw, spec.rounding.total)
-    if Fraction(total) != raw:
+    if frac(total) != raw:
         steps.append(Step(kind="round", zh=f"总分按四舍五入保留到{show_dec(spec.rounding.total)}：{show(raw, 6)} → {show_dec(total)}",
                           en=f"total rounded half-up to {show_dec(spec.rounding.total)}: {show(raw, 6)} → {show_dec(total)}"))  # fmt: skip
     return total, tuple(steps), tuple(bonus), tuple(vetoes)
@@ -212,10 +224,11 @@ def _category_path(spec: Spec, category_id: str) -> tuple[str, ...]:
     return tuple(path)
 
 
-def _not_applicable(spec: Spec, ind: Indicator, reason: str, note: str | None) -> IndicatorResult:
+def _not_applicable(spec: Spec, ind: Indicator, reason: str, note: str | None,
+                    category_path: tuple[str, ...]) -> IndicatorResult:  # fmt: skip
     c = cite.NOT_APPLICABLE
     return IndicatorResult(
-        id=ind.id, name=ind.name, category=ind.category, category_path=_category_path(spec, ind.category),
+        id=ind.id, name=ind.name, category=ind.category, category_path=category_path,
         weight=ind.weight, target=ind.target_display, actual="不适用", actual_value=None, tier=None,
         method="not_applicable", met=None, score=Decimal(0), citation=c, note=note, applicable=False, rule=ind.rule,
         steps=(
@@ -227,10 +240,42 @@ def _not_applicable(spec: Spec, ind: Indicator, reason: str, note: str | None) -
     )  # fmt: skip
 
 
-def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorResult:
+class _Amounts:
+    """What every indicator's scoring reads, worked out once per evaluation (not once per indicator).
+
+    The actuals' amounts as derived indicators read them, and each category's
+    path of names (``category_path``).
+    """
+
+    def __init__(self, actuals: Actuals) -> None:
+        self.actuals = actuals
+        self._env: dict[str, Fraction] | None = None
+        self._labels: dict[str, str] | None = None
+        self.paths: dict[str, tuple[str, ...]] = {}
+
+    def category_path(self, spec: Spec, category_id: str) -> tuple[str, ...]:
+        path = self.paths.get(category_id)
+        if path is None:
+            path = self.paths[category_id] = _category_path(spec, category_id)
+        return path
+
+    @property
+    def env(self) -> dict[str, Fraction]:
+        if self._env is None:
+            self._env = amount_env(self.actuals)
+        return self._env
+
+    @property
+    def labels(self) -> dict[str, str]:
+        if self._labels is None:
+            self._labels = {a.name: (a.label or a.name) for a in self.actuals.amounts}
+        return self._labels
+
+
+def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals, amounts: _Amounts) -> IndicatorResult:
     act = actuals.indicator(ind.id)
     if act is not None and act.not_applicable is not None:
-        return _not_applicable(spec, ind, act.not_applicable, act.note)
+        return _not_applicable(spec, ind, act.not_applicable, act.note, amounts.category_path(spec, ind.category))
     text = act.text if act is not None else None
     warnings: list[ScoreWarning] = []
     actual_value: Fraction | None = None
@@ -257,12 +302,12 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
         target = ind.target
         assert target is not None  # guaranteed by validate_spec
         if ind.derive is not None:
-            env = amount_env(actuals)
+            env = amounts.env
             ratio = derive_compute(ind.derive, env)
             percent = target.unit == "%"
             actual_value = ratio * 100 if percent else ratio
             shown = show_percent(ratio, spec.rounding.rate_display) if percent else show(ratio)
-            labels = {a.name: (a.label or a.name) for a in actuals.amounts}
+            labels = amounts.labels
             f_zh, f_en = derive_text(ind.derive, labels)
             values = "，".join(f"{labels.get(n, n)} = {show(env[n])}" for _, n in names_of(ind.derive))
             values_en = ", ".join(f"{n} = {show(env[n])}" for _, n in names_of(ind.derive))
@@ -282,7 +327,7 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
                 ))  # fmt: skip
         else:
             assert act is not None and act.value is not None  # guaranteed by validate_actuals
-            actual_value = Fraction(act.value)
+            actual_value = frac(act.value)
             actual_display = text or f"{show_dec(act.value)}{target.unit}"
         scored = _score_quantitative(spec, ind, target, actual_value,
                                      actual_display if ind.derive else f"{show(actual_value)}{target.unit}",
@@ -292,16 +337,16 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
             ratio_limit is not None
             and target.comparator.direction in ("positive", "equal")
             and target.value > 0
-            and actual_value >= Fraction(ratio_limit) * Fraction(target.value)
+            and actual_value >= frac(ratio_limit) * frac(target.value)
         ):
-            share = show(actual_value / Fraction(target.value) * 100, 2)
+            share = show(actual_value / frac(target.value) * 100, 2)
             warnings.append(ScoreWarning(
                 code="overshoot",
                 indicator=ind.id,
                 zh=f"{ind.name}：实际完成值{show(actual_value)}{target.unit}为指标值{target}的{share}%"
-                f"（≥{show(Fraction(ratio_limit) * 100)}%）。实际完成值远超指标值，需说明偏差原因/目标设置是否偏低",
+                f"（≥{show(frac(ratio_limit) * 100)}%）。实际完成值远超指标值，需说明偏差原因/目标设置是否偏低",
                 en=f"{ind.name}: actual {show(actual_value)}{target.unit} is {share}% of target {target} "
-                f"(≥ {show(Fraction(ratio_limit) * 100)}%): far above the target; explain the deviation "
+                f"(≥ {show(frac(ratio_limit) * 100)}%): far above the target; explain the deviation "
                 "or whether the target was set too low",
                 citation=cite.OVERSHOOT,
             ))  # fmt: skip
@@ -309,7 +354,7 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
             scored.met is False
             and scored.score == ind.weight
             and target.comparator.value in (">", "<")
-            and actual_value == Fraction(target.value)
+            and actual_value == frac(target.value)
         ):
             strict = target.comparator.value
             warnings.append(ScoreWarning(
@@ -321,7 +366,7 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
                 citation=scored.citation,
             ))  # fmt: skip
     if act is not None and act.deductions:
-        items = [(Fraction(d.points), d.reason, d.reason) for d in act.deductions]
+        items = [(frac(d.points), d.reason, d.reason) for d in act.deductions]
         scored = with_deductions(scored, ind.weight, rounding.score, items, cite.MANUAL_DEDUCTION)
     steps = tuple(derive_steps) + scored.steps
     if ind.round_to is not None:
@@ -335,7 +380,7 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals) -> IndicatorR
         id=ind.id,
         name=ind.name,
         category=ind.category,
-        category_path=_category_path(spec, ind.category),
+        category_path=amounts.category_path(spec, ind.category),
         weight=ind.weight,
         target=ind.target_display,
         actual=actual_display,
@@ -389,17 +434,17 @@ def _score_quantitative(
     scored = score_quantitative(method=negative, negative_rule=spec.policy.negative,
                                 equal_above=spec.policy.equal_above, **common)  # type: ignore[arg-type]
     od = spec.policy.overshoot_deduction
-    t = Fraction(target.value)
+    t = frac(target.value)
     if od is not None and target.comparator.direction in ("positive", "equal") and t > 0:
         ratio = actual / t
-        if ratio > Fraction(od.threshold):
-            n = count_steps(ratio - Fraction(od.threshold), Fraction(od.per), od.partial)
-            points = n * Fraction(od.deduct)
+        if ratio > frac(od.threshold):
+            n = count_steps(ratio - frac(od.threshold), frac(od.per), od.partial)
+            points = n * frac(od.deduct)
             if points > 0:
-                zh = (f"实际完成值为指标值的{show(ratio * 100, 2)}%，超过{show(Fraction(od.threshold) * 100)}%，"
-                      f"按偏离度每超出指标值的{show(Fraction(od.per) * 100)}%扣{show_dec(od.deduct)}分（{show(n)}档）")
-                en = (f"actual is {show(ratio * 100, 2)}% of the target, above {show(Fraction(od.threshold) * 100)}%: "
-                      f"{show_dec(od.deduct)} per further {show(Fraction(od.per) * 100)}% ({show(n)} step(s))")  # fmt: skip
+                zh = (f"实际完成值为指标值的{show(ratio * 100, 2)}%，超过{show(frac(od.threshold) * 100)}%，"
+                      f"按偏离度每超出指标值的{show(frac(od.per) * 100)}%扣{show_dec(od.deduct)}分（{show(n)}档）")
+                en = (f"actual is {show(ratio * 100, 2)}% of the target, above {show(frac(od.threshold) * 100)}%: "
+                      f"{show_dec(od.deduct)} per further {show(frac(od.per) * 100)}% ({show(n)} step(s))")  # fmt: skip
                 scored = with_deductions(scored, ind.weight, rounding.score, [(points, zh, en)],
                                          cite.OVERSHOOT_DEDUCTION)  # fmt: skip
     return scored
@@ -417,7 +462,7 @@ def _score_budget(spec: Spec, actuals: Actuals) -> BudgetExecutionResult:
     lines = []
     for line in budget.lines:
         line_base = line.initial if block.base.value == "initial" else line.full_year
-        line_rate = Fraction(line.spent) / Fraction(line_base) if line_base else None
+        line_rate = frac(line.spent) / frac(line_base) if line_base else None
         lines.append(BudgetLineResult(
             name=line.name, spent=line.spent, budget=line_base, rate=line_rate,
             rate_display=show_percent(line_rate, spec.rounding.rate_display) if line_rate is not None else None,
@@ -447,19 +492,25 @@ def _score_budget(spec: Spec, actuals: Actuals) -> BudgetExecutionResult:
 def _subtotals(spec: Spec, results: tuple[IndicatorResult, ...]) -> tuple[CategoryResult, ...]:
     scores: dict[str, Decimal] = {}
     applicable: dict[str, Decimal] = {}
+    by_category: dict[str, list[IndicatorResult]] = {}
+    for r in results:
+        by_category.setdefault(r.category, []).append(r)
+    children: dict[str | None, list[Category]] = {}
+    for cat in spec.categories:
+        children.setdefault(cat.parent, []).append(cat)
     for cat in spec.categories:  # leaves first: sum their (applicable) indicators
-        mine = [r for r in results if r.category == cat.id]
+        mine = by_category.get(cat.id, [])
         scores[cat.id] = sum((r.score for r in mine), Decimal(0))
         applicable[cat.id] = sum((r.weight for r in mine if r.applicable), Decimal(0))
     for cat in spec.categories:  # then 一级 categories sum their 二级 children
-        kids = [k for k in spec.categories if k.parent == cat.id]
+        kids = children.get(cat.id, [])
         if kids:
             scores[cat.id] = sum((scores[k.id] for k in kids), Decimal(0))
             applicable[cat.id] = sum((applicable[k.id] for k in kids), Decimal(0))
     ordered = []
-    for top in (c for c in spec.categories if c.parent is None):
+    for top in children.get(None, []):
         ordered.append(top)
-        ordered.extend(c for c in spec.categories if c.parent == top.id)
+        ordered.extend(children.get(top.id, []))
     return tuple(
         CategoryResult(
             id=c.id,

@@ -12,6 +12,7 @@ from perfrules._errors import Lang
 from perfrules.core._citations import Citation
 from perfrules.core._whynot import FullMarks
 from perfrules.model import FrameworkInfo, RuleSource
+from perfrules.model._lookup import find, having
 
 StepKind = Literal["input", "compare", "formula", "round", "clamp", "policy", "deduction", "rule"]
 
@@ -197,22 +198,34 @@ class Evaluation:
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
         """The result of the indicator with this id (:class:`KeyError` if none)."""
-        for res in self.indicators:
-            if res.id == indicator_id:
-                return res
-        raise KeyError(indicator_id)
+        res = find(self, "indicators", self.indicators, _id, indicator_id)
+        if res is None:
+            raise KeyError(indicator_id)
+        return res
 
     def category(self, category_id: str) -> CategoryResult:
         """The subtotal of the category with this id (:class:`KeyError` if none)."""
-        for res in self.categories:
-            if res.id == category_id:
-                return res
-        raise KeyError(category_id)
+        res = find(self, "categories", self.categories, _id, category_id)
+        if res is None:
+            raise KeyError(category_id)
+        return res
 
     def children(self, category_id: str | None) -> tuple[CategoryResult, ...]:
         """Categories whose parent is ``category_id`` (``None``: the 一级 ones)."""
-        return tuple(c for c in self.categories if c.parent == category_id)
+        return having(self, "children", self.categories, _parent, category_id)
 
     def indicators_in(self, category_id: str) -> tuple[IndicatorResult, ...]:
         """Indicators filed directly under ``category_id``."""
-        return tuple(r for r in self.indicators if r.category == category_id)
+        return having(self, "indicators_in", self.indicators, _category, category_id)
+
+
+def _id(res: IndicatorResult | CategoryResult) -> str:
+    return res.id
+
+
+def _parent(res: CategoryResult) -> str | None:
+    return res.parent
+
+
+def _category(res: IndicatorResult) -> str:
+    return res.category

@@ -14,7 +14,7 @@ import attrs
 
 from perfrules.core import _citations as cite
 from perfrules.core._citations import Citation
-from perfrules.core._exact import places_of, round_half_up, show, show_dec, show_percent
+from perfrules.core._exact import frac, places_of, round_half_up, show, show_dec, show_percent
 from perfrules.core._result import Step
 from perfrules.core._text import band_text
 from perfrules.model import (
@@ -69,7 +69,7 @@ def _finish(
     label_zh: str = "得分",
 ) -> Scored:
     """Clamp to [0, weight], round once half-up, add the deduction and citation steps."""
-    w = Fraction(weight)
+    w = frac(weight)
     if raw > w:
         steps.append(_step("clamp", f"{show(raw)} 超过分值，按分值上限 {show_dec(weight)} 计（{cite.CAP.text}）",
                            f"{show(raw)} exceeds the weight; capped at {show_dec(weight)}"))  # fmt: skip
@@ -79,7 +79,7 @@ def _finish(
         raw = Fraction(0)
     score = round_half_up(raw, quantum)
     places = places_of(quantum)
-    if Fraction(score) == raw:
+    if frac(score) == raw:
         steps.append(_step("round", f"{label_zh} {show_dec(score)}（无需舍入）", f"score {show_dec(score)} (exact, no rounding)"))
     else:
         unit_zh = "取整数" if places == 0 else f"保留{places}位小数"
@@ -109,9 +109,9 @@ def score_quantitative(
     rounding: Rounding,
 ) -> Scored:
     """Score a quantitative indicator: met → full; unmet → by direction and declared policy."""
-    t = Fraction(target.value)
+    t = frac(target.value)
     a = actual
-    w = Fraction(weight)
+    w = frac(weight)
     cmp = target.comparator
     tgt = str(target)
     steps = [_step("input", f"年度指标值 {tgt}；实际完成值 {actual_text}；分值 {show_dec(weight)}分",
@@ -208,12 +208,12 @@ def score_quantitative(
 
 def tier_top(weight: Decimal, tier: Tier, quantum: Decimal) -> Fraction:
     """The highest score ``tier`` admits at the score quantum."""
-    hi = Fraction(weight) * Fraction(tier.max)
+    hi = frac(weight) * frac(tier.max)
     if tier.max_inclusive:
         return hi
-    q = Fraction(quantum)
+    q = frac(quantum)
     top = (hi / q).__ceil__() * q - q  # largest multiple of q strictly below hi
-    return max(top, Fraction(weight) * Fraction(tier.min))
+    return max(top, frac(weight) * frac(tier.min))
 
 
 def score_qualitative(
@@ -227,19 +227,19 @@ def score_qualitative(
     rounding: Rounding,
 ) -> Scored:
     """Score a qualitative indicator by its tier (财预〔2020〕10号 第十六条)."""
-    w = Fraction(weight)
-    lo, hi = w * Fraction(tier.min), w * Fraction(tier.max)
+    w = frac(weight)
+    lo, hi = w * frac(tier.min), w * frac(tier.max)
     close = "]" if tier.max_inclusive else ")"
     steps = [
         _step("input", f"年度指标值：{target_text}；完成情况：{description or tier.name}；分值 {show_dec(weight)}分",
               f"target: {target_text}; outcome: {description or tier.name}; weight {show_dec(weight)}"),
         _step("compare", f"评定档次“{tier.name}”，分值区间 [{show(lo)}, {show(hi)}{close}"
-              f"（分值的 {show(Fraction(tier.min) * 100)}%–{show(Fraction(tier.max) * 100)}%）",
+              f"（分值的 {show(frac(tier.min) * 100)}%–{show(frac(tier.max) * 100)}%）",
               f"tier {tier.name!r}: score range [{show(lo)}, {show(hi)}{close} "
-              f"({show(Fraction(tier.min) * 100)}%–{show(Fraction(tier.max) * 100)}% of the weight)"),
+              f"({show(frac(tier.min) * 100)}%–{show(frac(tier.max) * 100)}% of the weight)"),
     ]  # fmt: skip
     if entered is not None:
-        raw = Fraction(entered)
+        raw = frac(entered)
         steps.append(_step("formula", f"录入得分 {show_dec(entered)}，在档次区间内",
                            f"entered score {show_dec(entered)} lies inside the tier's range"))  # fmt: skip
     else:
@@ -263,9 +263,9 @@ def score_budget_execution(
     base_is_initial = block.base is ExecutionBase.INITIAL
     base = budget.initial if base_is_initial and budget.initial is not None else budget.full_year
     base_zh = "年初预算数" if base_is_initial else "全年预算数"
-    rate = Fraction(budget.spent) / Fraction(base)
+    rate = frac(budget.spent) / frac(base)
     pct = show_percent(rate, rounding.rate_display)
-    w = Fraction(block.weight)
+    w = frac(block.weight)
     u = budget.unit
     steps = [
         _step("input", f"{base_zh} {show_dec(base)}{u}；全年执行数 {show_dec(budget.spent)}{u}；分值 {show_dec(block.weight)}分",
@@ -326,7 +326,7 @@ def score_step(
     method: StepDeduction, rounding: Rounding, quantum: Decimal | None = None, citation: Citation = cite.STEP,
 ) -> Scored:  # fmt: skip
     """每超过/低于 per 扣 deduct 分，扣完为止, measured from the target in the comparator's direction."""
-    t, a, w = Fraction(target.value), actual, Fraction(weight)
+    t, a, w = frac(target.value), actual, frac(weight)
     tgt = str(target)
     steps = [_step("input", f"年度指标值 {tgt}；实际完成值 {actual_text}；分值 {show_dec(weight)}分",
                    f"target {tgt}; actual {actual_text}; weight {show_dec(weight)}")]  # fmt: skip
@@ -338,7 +338,7 @@ def score_step(
     else:
         distance, side_zh, side_en = abs(a - t), "偏离", "away from"
     met = target.comparator.holds(a, t)
-    per, deduct = Fraction(method.per), Fraction(method.deduct)
+    per, deduct = frac(method.per), frac(method.deduct)
     n = count_steps(distance, per, method.partial)
     raw = w - n * deduct
     unit = target.unit if target.unit != "%" else "个百分点"
@@ -356,11 +356,11 @@ def score_step(
 def band_holds(band: Band, value: Fraction) -> bool:
     """Whether ``value`` lies in the band, edges as declared."""
     if band.min is not None:
-        lo = Fraction(band.min)
+        lo = frac(band.min)
         if value < lo or (value == lo and not band.min_inclusive):
             return False
     if band.max is not None:
-        hi = Fraction(band.max)
+        hi = frac(band.max)
         if value > hi or (value == hi and not band.max_inclusive):
             return False
     return True
@@ -371,7 +371,7 @@ def score_bands(
     method: Bands, rounding: Rounding, quantum: Decimal | None = None, citation: Citation = cite.BANDS,
 ) -> Scored:  # fmt: skip
     """区间计分: the band the value falls in gives the score."""
-    t, a = Fraction(target.value), actual
+    t, a = frac(target.value), actual
     tgt = str(target)
     steps = [_step("input", f"年度指标值 {tgt}；实际完成值 {actual_text}；分值 {show_dec(weight)}分",
                    f"target {tgt}; actual {actual_text}; weight {show_dec(weight)}")]  # fmt: skip
@@ -388,7 +388,7 @@ def score_bands(
     steps.append(_step("compare", f"计分区间：{table}。{what_zh}落在“{band_text(band)}”，计{show_dec(band.score)}分",
                        f"{what_en} falls in band {band_text(band)}: {show_dec(band.score)} points"))  # fmt: skip
     met = target.comparator.holds(a, t)
-    return _finish(Fraction(band.score), weight, quantum or rounding.score, steps, met=met, method="bands",
+    return _finish(frac(band.score), weight, quantum or rounding.score, steps, met=met, method="bands",
                    citation=citation, why_zh=f"{what_zh}落在“{band_text(band)}”区间，计{show_dec(band.score)}分",
                    why_en=f"{what_en} falls in band {band_text(band)}")  # fmt: skip
 
@@ -398,7 +398,7 @@ def score_rate(
 ) -> Scored:
     """Score = rate × weight: the actual as a share (÷ 100 for a % unit), met or not; capped at the weight."""
     share = actual / 100 if target.unit == "%" else actual
-    raw = share * Fraction(weight)
+    raw = share * frac(weight)
     tgt = str(target)
     steps = [
         _step("input", f"年度指标值 {tgt}；实际完成值 {actual_text}；分值 {show_dec(weight)}分",
@@ -406,7 +406,7 @@ def score_rate(
         _step("formula", f"得分 = 实际完成比率 × 分值 = {show(share * 100, 6)}% × {show_dec(weight)} = {show(raw, 6)}（满分为止）",
               f"score = rate × weight = {show(share * 100, 6)}% × {show_dec(weight)} = {show(raw, 6)} (capped at the weight)"),
     ]  # fmt: skip
-    met = target.comparator.holds(actual, Fraction(target.value))
+    met = target.comparator.holds(actual, frac(target.value))
     return _finish(raw, weight, rounding.score, steps, met=met, method="rate", citation=cite.RATE,
                    why_zh=f"实际完成值{actual_text}，按比率×分值计分", why_en=f"actual {actual_text}; scored as rate × weight")  # fmt: skip
 
@@ -415,8 +415,8 @@ def score_per_occurrence(
     *, weight: Decimal, actual: Fraction, actual_text: str, method: PerOccurrence, rounding: Rounding
 ) -> Scored:
     """每出现一例扣 deduct 分，扣完为止: the actual is the count."""
-    d = Fraction(method.deduct)
-    raw = Fraction(weight) - actual * d
+    d = frac(method.deduct)
+    raw = frac(weight) - actual * d
     steps = [
         _step("input", f"出现 {show(actual)} 例；分值 {show_dec(weight)}分；每例扣 {show(d)} 分",
               f"{show(actual)} occurrence(s); weight {show_dec(weight)}; {show(d)} per occurrence"),
@@ -436,7 +436,7 @@ def with_deductions(
         return scored
     steps = list(scored.steps)
     rule = steps.pop()  # the method's rule step stays last
-    raw = Fraction(scored.score)
+    raw = frac(scored.score)
     reasons_zh = [scored.reason] if scored.reason else []
     reasons_en = [scored.reason_en] if scored.reason_en else []
     for points, zh, en in items:
@@ -449,7 +449,7 @@ def with_deductions(
         steps.append(_step("clamp", f"{show(raw)} 小于0，扣完为止，按0分计", f"{show(raw)} is below 0; floored at 0"))
         raw = Fraction(0)
     score = round_half_up(raw, quantum)
-    if Fraction(score) != raw:
+    if frac(score) != raw:
         steps.append(_step("round", f"按四舍五入保留{places_of(quantum)}位小数：{show(raw, 6)} → {show_dec(score)}",
                            f"rounded half-up: {show(raw, 6)} → {show_dec(score)}"))  # fmt: skip
     steps.append(rule)

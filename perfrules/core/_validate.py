@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
@@ -11,7 +12,7 @@ from perfrules._suggest import suggest
 from perfrules.core._derive import BUDGET_NAMES, amount_env, names_of
 from perfrules.core._derive import compute as derive_compute
 from perfrules.core._derive import text_of as derive_text
-from perfrules.core._exact import show, show_dec
+from perfrules.core._exact import frac, show, show_dec
 from perfrules.core._formula_eval import FormulaZeroDivision
 from perfrules.model import (
     DEFAULT_GRADES,
@@ -19,6 +20,7 @@ from perfrules.model import (
     Band,
     BandBasis,
     Bands,
+    BonusItem,
     ExecutionBase,
     ExecutionPolicy,
     Indicator,
@@ -33,10 +35,12 @@ from perfrules.model import (
     SourceMap,
     Spec,
     StepDeduction,
+    Tier,
     VetoEffect,
     WeightPrecision,
     make_problem,
 )
+from perfrules.model._lookup import Suggestions, cached
 
 
 class _Collector:
@@ -68,7 +72,16 @@ def _first_index(seq: list[str]) -> Iterator[tuple[int, int]]:
 
 
 def validate_spec(spec: Spec) -> list[Problem]:
-    """Every semantic problem of ``spec`` (empty when it is sound)."""
+    """Every semantic problem of ``spec`` (empty when it is sound).
+
+    A spec is immutable: its problems are worked out once (the loader checks
+    it, and ``evaluate`` checks it again).
+    """
+    problems: tuple[Problem, ...] = cached(spec, "validate_spec", lambda: tuple(_validate_spec(spec)))
+    return list(problems)
+
+
+def _validate_spec(spec: Spec) -> list[Problem]:
     c = _Collector(spec.source)
     cats = spec.categories
     inds = spec.indicators
@@ -88,9 +101,9 @@ def validate_spec(spec: Spec) -> list[Problem]:
               en=f"indicator id {inds[dup].id!r} is already used by indicators[{first}]{line_of(('indicators', first))}",
               zh=f"指标编号“{inds[dup].id}”重复，已在 indicators[{first}]{line_of(('indicators', first))} 使用")  # fmt: skip
 
-    cat_ids = [x.id for x in cats]
+    cat_ids = Suggestions(x.id for x in cats)
     by_id = {x.id: x for x in cats}
-    top_ids = [x.id for x in cats if x.parent is None]
+    top_ids = Suggestions(x.id for x in cats if x.parent is None)
     for i, cat in enumerate(cats):
         if cat.weight <= 0:
             c.add("weight", ("categories", i, "weight"),
@@ -102,7 +115,7 @@ def validate_spec(spec: Spec) -> list[Problem]:
                 c.add("unknown-category", ("categories", i, "parent"),
                       en=f"parent {cat.parent!r} of category {cat.id!r} is not a category",
                       zh=f"类别“{cat.name}”的上级“{cat.parent}”不存在",
-                      suggestion=suggest(cat.parent, top_ids))  # fmt: skip
+                      suggestion=top_ids(cat.parent))  # fmt: skip
             elif parent.parent is not None:
                 c.add("category-depth", ("categories", i, "parent"),
                       en=f"category {cat.id!r}: parent {cat.parent!r} is itself a 二级 category; "
@@ -110,6 +123,7 @@ def validate_spec(spec: Spec) -> list[Problem]:
                       zh=f"类别“{cat.name}”的上级“{parent.name}”本身是二级指标；类别只有一级、二级两层，三级为指标")  # fmt: skip
 
     parents_with_children = {x.parent for x in cats if x.parent is not None}
+    tier_grid = _TierGrid(spec)
     for i, ind in enumerate(inds):
         path: PathKey = ("indicators", i)
         if ind.weight <= 0:
@@ -117,12 +131,12 @@ def validate_spec(spec: Spec) -> list[Problem]:
                   en=f"indicator {ind.id!r} has weight {show_dec(ind.weight)}; weights must be positive",
                   zh=f"指标“{ind.name}”分值为{show_dec(ind.weight)}，分值必须大于0")  # fmt: skip
         if ind.is_qualitative:
-            _check_tier_grid(c, spec, ind, (*path, "weight"))
+            tier_grid.check(c, ind, (*path, "weight"))
         if ind.category not in by_id:
             c.add("unknown-category", (*path, "category"),
                   en=f"indicator {ind.id!r} is filed under unknown category {ind.category!r}",
                   zh=f"指标“{ind.name}”所属类别“{ind.category}”不存在",
-                  suggestion=suggest(ind.category, cat_ids))  # fmt: skip
+                  suggestion=cat_ids(ind.category))  # fmt: skip
         elif ind.category in parents_with_children:
             c.add("category-not-leaf", (*path, "category"),
                   en=f"indicator {ind.id!r} is filed under {ind.category!r}, which has 二级 categories; file it under one of them",
@@ -139,10 +153,14 @@ def validate_spec(spec: Spec) -> list[Problem]:
                   zh=f"round_to 须为10的正整数次幂或其倒数（1、0.1、0.01……），而非{show_dec(ind.round_to)}")  # fmt: skip
 
     # weights add up
+    sub_weights: dict[str | None, list[Decimal]] = {}
+    for x in cats:
+        sub_weights.setdefault(x.parent, []).append(x.weight)
+    ind_weights: dict[str, list[Decimal]] = {}
+    for ind in inds:
+        ind_weights.setdefault(ind.category, []).append(ind.weight)
     for i, cat in enumerate(cats):
-        kids = [x.weight for x in cats if x.parent == cat.id] or [
-            x.weight for x in inds if x.category == cat.id
-        ]
+        kids = sub_weights.get(cat.id) or ind_weights.get(cat.id, [])
         if not kids:
             c.add("empty-category", ("categories", i),
                   en=f"category {cat.id!r} has no sub-categories and no indicators",
@@ -183,7 +201,7 @@ def validate_spec(spec: Spec) -> list[Problem]:
 def _on_grid(value: Decimal, quantum: Decimal) -> bool:
     if quantum <= 0:
         return True  # a non-positive quantum is reported by the rounding check
-    return (Fraction(value) / Fraction(quantum)).denominator == 1
+    return (frac(value) / frac(quantum)).denominator == 1
 
 
 def _check_method_params(
@@ -231,7 +249,7 @@ def _check_band_table(c: _Collector, method: Bands, weight: Decimal, q: Decimal,
     def lo_key(b: Band) -> tuple[int, Fraction, int]:
         if b.min is None:
             return (0, Fraction(0), 0)
-        return (1, Fraction(b.min), 0 if b.min_inclusive else 1)
+        return (1, frac(b.min), 0 if b.min_inclusive else 1)
 
     order = sorted(range(len(bands)), key=lambda i: lo_key(bands[i]))
     cursor: tuple[Fraction, bool] | None = (Fraction(0), True)  # next uncovered value, and whether it is included
@@ -247,7 +265,7 @@ def _check_band_table(c: _Collector, method: Bands, weight: Decimal, q: Decimal,
             return
         value, incl = cursor
         if b.min is not None:
-            lo, lo_incl = Fraction(b.min), b.min_inclusive
+            lo, lo_incl = frac(b.min), b.min_inclusive
             if lo > value or (lo == value and incl and not lo_incl):
                 c.add("bands", (*path, i), en=f"values from {show(value)} up to {show(lo)} fall in no band (a gap)",
                       zh=f"{show(value)}至{show(lo)}之间的值不属于任何区间（区间有缺口）")  # fmt: skip
@@ -257,7 +275,7 @@ def _check_band_table(c: _Collector, method: Bands, weight: Decimal, q: Decimal,
                     c.add("bands", (*path, i), en=f"band {i + 1} overlaps the band below it at {show(max(lo, Fraction(0)))}",
                           zh=f"第{i + 1}个区间与下方区间在{show(max(lo, Fraction(0)))}处重叠")  # fmt: skip
                     return
-        cursor = None if b.max is None else (Fraction(b.max), not b.max_inclusive)
+        cursor = None if b.max is None else (frac(b.max), not b.max_inclusive)
     if cursor is not None:
         c.add("bands", path, en=f"values from {show(cursor[0])} upward fall in no band (declare a band without max)",
               zh=f"{show(cursor[0])}及以上的值不属于任何区间（请设置无上限的区间）")  # fmt: skip
@@ -309,7 +327,7 @@ def _check_precision(c: _Collector, path: PathKey, weight: Decimal, quantum: Dec
     """
     if weight <= 0 or not _is_power_of_ten(quantum):
         return  # reported elsewhere
-    if (Fraction(weight) / Fraction(quantum)).denominator != 1:
+    if (frac(weight) / frac(quantum)).denominator != 1:
         c.add("weight-precision", path,
               en=f"weight {show_dec(weight)} is not a multiple of the score precision {show_dec(quantum)} ({what}); "
               "rounding a score could exceed the weight or cost points on a met target",
@@ -358,21 +376,43 @@ def _check_indicator_target(c: _Collector, spec: Spec, i: int) -> None:
               zh=f"指标“{ind.name}”：由金额计算的比率，计量单位应为“%”或留空，而非“{t.unit}”")  # fmt: skip
 
 
-def _check_tier_grid(c: _Collector, spec: Spec, ind: Indicator, path: PathKey) -> None:
-    """Every qualitative tier must admit at least one score at the score quantum."""
-    q = Fraction(ind.score_quantum(spec.rounding.score))
-    if ind.weight <= 0 or q <= 0:
-        return
-    for tier in spec.tiers:
-        lo, hi = tier_range(ind.weight, tier.min, tier.max)
-        first = -((-lo / q).__floor__()) * q  # smallest multiple of q ≥ lo
-        if not (first < hi or (tier.max_inclusive and first == hi)):
+class _TierGrid:
+    """Every qualitative tier must admit at least one score at the score quantum.
+
+    The tiers that admit none depend on the weight and the quantum only: they
+    are worked out once per pair, not once per indicator.
+    """
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.empty: dict[tuple[Decimal, Decimal], list[tuple[Tier, Fraction, Fraction]]] = {}
+
+    def check(self, c: _Collector, ind: Indicator, path: PathKey) -> None:
+        spec = self.spec
+        quantum = ind.score_quantum(spec.rounding.score)
+        if ind.weight <= 0 or quantum <= 0:
+            return
+        key = (ind.weight, quantum)
+        if key not in self.empty:
+            self.empty[key] = _empty_tiers(spec, ind.weight, frac(quantum))
+        for tier, lo, hi in self.empty[key]:
             c.add("tier-precision", path,
                   en=f"indicator {ind.id!r}: with weight {show_dec(ind.weight)} no score at the quantum "
                   f"{show_dec(spec.rounding.score)} lies in tier {tier.name!r} [{show(lo)}, {show(hi)}"
                   f"{']' if tier.max_inclusive else ')'}; raise the weight or use a finer rounding.score",
                   zh=f"指标“{ind.name}”：分值{show_dec(ind.weight)}分时，按{show_dec(spec.rounding.score)}分精度，"
                   f"档次“{tier.name}”的区间内没有可取的分数；请调整分值或 rounding.score")  # fmt: skip
+
+
+def _empty_tiers(spec: Spec, weight: Decimal, q: Fraction) -> list[tuple[Tier, Fraction, Fraction]]:
+    """The tiers (with their score ranges) that admit no multiple of ``q`` at ``weight``."""
+    out: list[tuple[Tier, Fraction, Fraction]] = []
+    for tier in spec.tiers:
+        lo, hi = tier_range(weight, tier.min, tier.max)
+        first = -((-lo / q).__floor__()) * q  # smallest multiple of q ≥ lo
+        if not (first < hi or (tier.max_inclusive and first == hi)):
+            out.append((tier, lo, hi))
+    return out
 
 
 def _check_bands(c: _Collector, spec: Spec) -> None:
@@ -433,7 +473,18 @@ def _check_bands(c: _Collector, spec: Spec) -> None:
 
 
 def validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
-    """Every problem of ``actuals`` as the actuals of ``spec`` (empty when they fit)."""
+    """Every problem of ``actuals`` as the actuals of ``spec`` (empty when they fit).
+
+    Worked out once per pair of (immutable) objects, like :func:`validate_spec`.
+    """
+    memo: dict[int, tuple[weakref.ref[Spec], tuple[Problem, ...]]] = cached(actuals, "validate_actuals", dict)
+    hit = memo.get(id(spec))
+    if hit is None or hit[0]() is not spec:
+        hit = memo[id(spec)] = (weakref.ref(spec), tuple(_validate_actuals(spec, actuals)))
+    return list(hit[1])
+
+
+def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
     c = _Collector(actuals.source)
     meta = spec.meta
     if actuals.spec is not None and actuals.spec != meta.id:
@@ -445,13 +496,16 @@ def validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
               en=f"these actuals are for {actuals.year}, the spec for {meta.year}",
               zh=f"实际完成值年度为{actuals.year}年，规范年度为{meta.year}年")  # fmt: skip
 
-    spec_ids = [i.id for i in spec.indicators]
+    spec_ids = {i.id for i in spec.indicators}
+    spec_suggest = Suggestions(i.id for i in spec.indicators)
     for given in actuals.indicators:
         if given.id not in spec_ids:
             c.add("unknown-indicator", ("indicators", given.id),
                   en=f"actual given for {given.id!r}, which is not an indicator of spec {meta.id!r}",
-                  zh=f"指标“{given.id}”不在规范“{meta.id}”中", suggestion=suggest(given.id, spec_ids))  # fmt: skip
+                  zh=f"指标“{given.id}”不在规范“{meta.id}”中", suggestion=spec_suggest(given.id))  # fmt: skip
     env = amount_env(actuals)
+    env_suggest = Suggestions(env)
+    tier_names = Suggestions(n for t in spec.tiers for n in (t.name, *t.aliases))
     for amt in actuals.amounts:
         if amt.value < 0:
             c.add("negative", ("amounts", amt.name),
@@ -473,7 +527,7 @@ def validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
             for role, name in names_of(ind.derive):
                 if name not in env:
                     missing = True
-                    close = suggest(name, list(env))
+                    close = env_suggest(name)
                     if close is not None and close not in BUDGET_NAMES:  # point at the likely misspelling in the actuals
                         c.add("missing-amount", ("amounts", close),
                               en=f"indicator {ind.id!r} needs amount {name!r} ({role}); the actuals give {close!r}",
@@ -512,7 +566,7 @@ def validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
                   en=f"indicator {ind.id!r} counts occurrences: the value must be a whole number",
                   zh=f"指标“{ind.name}”按例扣分，实际完成值须为整数（例数）")  # fmt: skip
         if ind.is_qualitative:
-            _check_qualitative_actual(c, spec, ind, act, path)
+            _check_qualitative_actual(c, spec, ind, act, path, tier_names)
         else:
             if act.tier is not None or act.score is not None:
                 c.add("actual-kind", (*path, "tier" if act.tier is not None else "score"),
@@ -579,7 +633,10 @@ def _check_derived_value(c: _Collector, ind: Indicator, value: Fraction, f_zh: s
 
 
 def _name_of(spec: Spec, indicator_id: str) -> str:
-    return next((i.name for i in spec.indicators if i.id == indicator_id), indicator_id)
+    try:
+        return spec.indicator(indicator_id).name
+    except KeyError:
+        return indicator_id
 
 
 def _check_catalogue_actuals(c: _Collector, spec: Spec, actuals: Actuals, env: dict[str, Fraction]) -> None:
@@ -608,13 +665,16 @@ def _check_catalogue_actuals(c: _Collector, spec: Spec, actuals: Actuals, env: d
     if spec.indicators and dropped >= len(spec.indicators):
         c.add("not-applicable", ("indicators",), en="every indicator is marked not applicable: nothing to score",
               zh="所有指标均为不适用，无可计分指标")  # fmt: skip
-    bonus_ids = [b.id for b in spec.bonus]
+    items: dict[str, BonusItem] = {}
+    for b in spec.bonus:
+        items.setdefault(b.id, b)
+    bonus_ids = Suggestions(items)
     for award in actuals.bonus:
         path = ("bonus", award.id)
-        item = next((b for b in spec.bonus if b.id == award.id), None)
+        item = items.get(award.id)
         if item is None:
             c.add("unknown-bonus", path, en=f"{award.id!r} is not a bonus item of this spec",
-                  zh=f"加分项“{award.id}”不存在", suggestion=suggest(award.id, bonus_ids))  # fmt: skip
+                  zh=f"加分项“{award.id}”不存在", suggestion=bonus_ids(award.id))  # fmt: skip
             continue
         if award.points <= 0 or award.points > item.cap or not _on_grid(award.points, q):
             c.add("bonus", (*path, "points"),
@@ -623,11 +683,12 @@ def _check_catalogue_actuals(c: _Collector, spec: Spec, actuals: Actuals, env: d
                   zh=f"加分项“{item.name}”：加{show_dec(award.points)}分须大于0、不超过上限{show_dec(item.cap)}分且符合精度")  # fmt: skip
         if not award.reason.strip():
             c.add("reason", (*path, "reason"), en="a bonus award needs its reason", zh="加分须注明理由")
-    veto_ids = [v.id for v in spec.vetoes]
+    veto_ids = {v.id for v in spec.vetoes}
+    veto_suggest = Suggestions(v.id for v in spec.vetoes)
     for trig in actuals.vetoes:
         if trig.id not in veto_ids:
             c.add("unknown-veto", ("vetoes", trig.id), en=f"{trig.id!r} is not a veto of this spec",
-                  zh=f"一票否决事项“{trig.id}”不存在", suggestion=suggest(trig.id, veto_ids))  # fmt: skip
+                  zh=f"一票否决事项“{trig.id}”不存在", suggestion=veto_suggest(trig.id))  # fmt: skip
         elif not trig.reason.strip():
             c.add("reason", ("vetoes", trig.id), en="a triggered veto needs its reason", zh="一票否决须说明事实")
     for fig in actuals.figures:
@@ -645,7 +706,7 @@ def _check_catalogue_actuals(c: _Collector, spec: Spec, actuals: Actuals, env: d
 
 
 def _check_qualitative_actual(
-    c: _Collector, spec: Spec, ind: Indicator, act: IndicatorActual, path: PathKey
+    c: _Collector, spec: Spec, ind: Indicator, act: IndicatorActual, path: PathKey, tier_names: Suggestions
 ) -> None:
     if act.value is not None:
         c.add("actual-kind", (*path, "value"),
@@ -657,23 +718,22 @@ def _check_qualitative_actual(
               + " / ".join(t.name for t in spec.tiers),
               zh=f"指标“{ind.name}”为定性指标，须填写档次：" + "／".join(t.name for t in spec.tiers))  # fmt: skip
         return
-    names = [n for t in spec.tiers for n in (t.name, *t.aliases)]
     try:
         tier = spec.tier(act.tier)
     except KeyError:
         c.add("unknown-tier", (*path, "tier"),
               en=f"indicator {ind.id!r}: {act.tier!r} is not a tier of this spec",
-              zh=f"指标“{ind.name}”：档次“{act.tier}”不存在", suggestion=suggest(act.tier, names))  # fmt: skip
+              zh=f"指标“{ind.name}”：档次“{act.tier}”不存在", suggestion=tier_names(act.tier))  # fmt: skip
         return
     lo, hi = tier_range(ind.weight, tier.min, tier.max)
-    if act.score is not None and (Fraction(act.score) / Fraction(spec.rounding.score)).denominator != 1:
+    if act.score is not None and (frac(act.score) / frac(spec.rounding.score)).denominator != 1:
         c.add("score-precision", (*path, "score"),
               en=f"indicator {ind.id!r}: score {show_dec(act.score)} has more decimals than rounding.score "
               f"({show_dec(spec.rounding.score)}); rounding it could move it across a tier edge",
               zh=f"指标“{ind.name}”：得分{show_dec(act.score)}的小数位多于 rounding.score（{show_dec(spec.rounding.score)}），"
               "舍入后可能跨越档次边界")  # fmt: skip
     elif act.score is not None:
-        s = Fraction(act.score)
+        s = frac(act.score)
         inside = lo <= s and (s <= hi if tier.max_inclusive else s < hi)
         if not inside:
             close = "]" if tier.max_inclusive else ")"
@@ -692,4 +752,4 @@ def _check_qualitative_actual(
 
 def tier_range(weight: Decimal, lo: Decimal, hi: Decimal) -> tuple[Fraction, Fraction]:
     """The score range a tier admits for ``weight``."""
-    return Fraction(weight) * Fraction(lo), Fraction(weight) * Fraction(hi)
+    return frac(weight) * frac(lo), frac(weight) * frac(hi)

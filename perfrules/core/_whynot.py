@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import attrs
 
-from perfrules.core._exact import show, show_dec
+from perfrules.core._exact import frac, show, show_dec
 from perfrules.core._text import band_text
 from perfrules.model import (
     BandBasis,
@@ -52,8 +52,8 @@ class FullMarks:
 
 def _slack(weight: Decimal, quantum: Decimal) -> Fraction:
     """w − q/2: the smallest raw score that rounds half-up to the full weight, as a share of w."""
-    w = Fraction(weight)
-    return (w - Fraction(quantum) / 2) / w
+    w = frac(weight)
+    return (w - frac(quantum) / 2) / w
 
 
 def _bound(value: Fraction, cmp: str, places: int = 4) -> str:
@@ -80,7 +80,7 @@ def full_marks(spec: Spec, ind: Indicator) -> FullMarks | None:
     """What actual would have earned ``ind`` its full weight (``None`` if nothing sensible can be said)."""
     q = ind.score_quantum(spec.rounding.score)
     w = ind.weight
-    if (Fraction(w) / Fraction(q)).denominator != 1:
+    if (frac(w) / frac(q)).denominator != 1:
         return None  # policy.weight_precision = allow: no score at this precision equals the weight
     if ind.is_qualitative:
         top = spec.tiers[0]
@@ -96,12 +96,12 @@ def full_marks(spec: Spec, ind: Indicator) -> FullMarks | None:
 def _quantitative(
     target: QuantitativeTarget, method: object, w: Decimal, q: Decimal, spec: Spec, *, what_zh: str, what_en: str
 ) -> FullMarks | None:
-    t = Fraction(target.value)
+    t = frac(target.value)
     u = target.unit
     rounding_zh = "（按完成比例计分并四舍五入后为满分）"
     rounding_en = " (the ratio score rounds to the full weight)"
     if isinstance(method, StepDeduction):
-        per = Fraction(method.per)
+        per = frac(method.per)
         strict = method.partial is PartialStep.FLOOR
         d = target.comparator.direction
         if d == "negative":
@@ -127,9 +127,9 @@ def _quantitative(
         if len(full) == 1 and (full[0].min is None) != (full[0].max is None):  # one half-open band: one bound
             b = full[0]
             if b.min is not None:
-                return _fm(Fraction(b.min), "≥" if b.min_inclusive else ">", u, what_zh, what_en)
+                return _fm(frac(b.min), "≥" if b.min_inclusive else ">", u, what_zh, what_en)
             assert b.max is not None
-            return _fm(Fraction(b.max), "≤" if b.max_inclusive else "<", u, what_zh, what_en)
+            return _fm(frac(b.max), "≤" if b.max_inclusive else "<", u, what_zh, what_en)
         return FullMarks(threshold=None, comparator=None,
                          zh=f"{what_zh}在“{where}”区间即可得满分",
                          en=f"full marks with {what_en} in band(s) {where}")  # fmt: skip
@@ -146,12 +146,12 @@ def _quantitative(
         low = t * _slack(w, q)
         od = spec.policy.overshoot_deduction
         if od is not None:  # above threshold (+ one step with floor) the overshoot deduction bites
-            first = Fraction(od.threshold) + (Fraction(od.per) if od.partial is PartialStep.FLOOR else 0)
+            first = frac(od.threshold) + (frac(od.per) if od.partial is PartialStep.FLOOR else 0)
             high = t * first
             cmp_hi = "<" if od.partial is PartialStep.FLOOR else "≤"
             return FullMarks(threshold=None, comparator=None,
                              zh=f"{what_zh}≥{_bound(low, '≥')}{u}且{cmp_hi}{_bound(high, cmp_hi)}{u}即可得满分"
-                             f"（低于指标值按比例计分；超过指标值{show(Fraction(od.threshold) * 100)}%按偏离度调减）",
+                             f"（低于指标值按比例计分；超过指标值{show(frac(od.threshold) * 100)}%按偏离度调减）",
                              en=f"full marks with {low_en(low, u)} and {cmp_hi} {_bound(high, cmp_hi)}{u} "
                              "(below the target the ratio applies; far above it the overshoot deduction)")  # fmt: skip
         if d == "equal" and spec.policy.equal_above is EqualAbove.INVERSE_RATIO:
@@ -169,7 +169,7 @@ def _quantitative(
     if t == 0:
         return _fm(t, "≤" if target.comparator.value == "≤" else "<", u, what_zh, what_en)
     if rule is NegativeRule.LINEAR_OVERSHOOT:
-        high = t * (1 + Fraction(q) / (2 * Fraction(w)))
+        high = t * (1 + frac(q) / (2 * frac(w)))
     else:
         high = t / _slack(w, q)
     return _fm(high, "≤", u, what_zh, what_en, rounding_zh, rounding_en)
@@ -191,7 +191,7 @@ def budget_full_marks(spec: Spec, block: BudgetExecution) -> FullMarks:
         return FullMarks(threshold=None, comparator=None, zh="按规范声明的计分办法，执行率的任何取值均不能得满分",
                          en="under the declared method no execution rate earns full marks")  # fmt: skip
     q = Decimal(1) if block.policy is ExecutionPolicy.ROUND_WHOLE else spec.rounding.score
-    if (Fraction(block.weight) / Fraction(q)).denominator != 1:  # policy.weight_precision = allow
+    if (frac(block.weight) / frac(q)).denominator != 1:  # policy.weight_precision = allow
         return FullMarks(threshold=None, comparator=None,
                          zh=f"分值{show_dec(block.weight)}分不是得分精度{show_dec(q)}的整数倍，任何执行率的得分都不会恰为分值",
                          en=f"the weight {show_dec(block.weight)} is not a multiple of the score precision {show_dec(q)}: "

@@ -174,7 +174,7 @@ def loads_case_file(text: str, *, file: str | None = None) -> CaseFile:
 
 
 def load_case_file(path: str | os.PathLike[str]) -> CaseFile:
-    """Load one case file."""
+    """Load one case file (a regular file within the loader's size limit: pipes and devices are refused)."""
     return loads_case_file(_read(path), file=str(path))
 
 
@@ -203,10 +203,10 @@ def find_case_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     missing: list[Problem] = []
     for given in paths:
         p = Path(given)
-        if p.is_file():
-            found.append(p)
-        elif p.is_dir():
+        if p.is_dir():
             found.extend(_walk(p))
+        elif p.exists():  # a file; loading refuses one that is not regular (a pipe, a device) with a located problem
+            found.append(p)
         else:
             missing.append(Problem(code="file", message=f"no such file or folder: {p}",
                                    message_zh=f"文件或文件夹不存在：{p}", file=str(p)))  # fmt: skip

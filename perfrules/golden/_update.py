@@ -9,14 +9,13 @@ warnings are gone is kept and set to ``[]``.
 
 from __future__ import annotations
 
-import os
-import shutil
 import tomllib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import attrs
 
+from perfrules._atomic import Transaction
 from perfrules._errors import Lang, SpecError
 from perfrules.golden._check import Mismatch
 from perfrules.golden._edit import Edit, EditError, add_key, apply, replace_value, toml_value
@@ -88,7 +87,9 @@ def update_files(run: RunResult | Sequence[CaseResult]) -> tuple[Change, ...]:
     """Rewrite every case file with failed cases in ``run``; return what was re-recorded.
 
     Each file is read, edited in place (see :func:`update_text`) and written
-    back only when something changed.
+    back only when something changed. The changed files are replaced together,
+    atomically (``perfrules._atomic``), keeping their permissions: a failure
+    (an edit the editor cannot make, a full disk) leaves every file as it was.
     """
     results = run.cases if isinstance(run, RunResult) else tuple(run)
     by_file: dict[str, list[CaseResult]] = {}
@@ -96,16 +97,15 @@ def update_files(run: RunResult | Sequence[CaseResult]) -> tuple[Change, ...]:
         if r.status == "failed" and r.file is not None:
             by_file.setdefault(r.file, []).append(r)
     changes: list[Change] = []
-    for file, rs in by_file.items():
-        path = Path(file)
-        raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")
-        bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
-        new, done = update_text(text, rs, file=file)
-        if done:
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_bytes((bom + new).encode("utf-8"))
-            shutil.copymode(path, tmp)
-            os.replace(tmp, path)
-            changes.extend(done)
+    with Transaction(keep_mode=True) as tx:
+        for file, rs in by_file.items():
+            path = Path(file)
+            raw = path.read_bytes()
+            text = raw.decode("utf-8-sig")
+            bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+            new, done = update_text(text, rs, file=file)
+            if done:
+                tx.add(path, (bom + new).encode("utf-8"))
+                changes.extend(done)
+        tx.commit()
     return tuple(changes)

@@ -23,6 +23,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from perfrules._limits import exact, number_problem
 from perfrules.model import format_decimal
 
 MAX_DIGITS = 15  # what an Excel numeric cell keeps
@@ -113,7 +114,26 @@ def read_decimal(value: Any, fmt: str | None, *, declared: bool = False, percent
     ``percent``: a rate in percent points — a numeric cell formatted with ``%``
     holds the share (0.9448 → 94.48), any other numeric cell the points
     (94.48), text may end in ``%``. ``suffixes``: units text may end in (``分``).
+    The number must keep the loader's bounds (``perfrules._limits.number_problem``:
+    below 10^15, at most 10 decimal places), so that an import never writes a
+    file ``check`` refuses.
     """
+    number = _read_decimal(value, fmt, declared=declared, percent=percent, suffixes=suffixes)
+    if number is not None:
+        bounds(number, value)
+        number = exact(number)
+    return number
+
+
+def bounds(number: Decimal, seen: object = None) -> None:
+    """:class:`CellValueError` when ``number`` is outside the loader's bounds (``perfrules._limits.number_problem``)."""
+    found = number_problem(number, shown(seen) if seen is not None and not isinstance(seen, Decimal) else None)
+    if found is not None:
+        raise CellValueError(*found)
+
+
+def _read_decimal(value: Any, fmt: str | None, *, declared: bool, percent: bool,
+                  suffixes: tuple[str, ...]) -> Decimal | None:  # fmt: skip
     if value is None:
         return None
     if isinstance(value, bool):

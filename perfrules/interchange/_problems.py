@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from perfrules._errors import PathKey, PerfrulesError, Problem, Severity, SpecError
+from perfrules._xlsx_guard import column_number
 
 EXTRA = "xlsx"  # the optional dependency group that installs openpyxl
 
@@ -38,14 +39,6 @@ def openpyxl_module() -> Any:
 
 
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
-
-
-def column_number(letters: str) -> int:
-    """``A`` → 1, ``J`` → 10, ``AA`` → 27."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - ord("A") + 1
-    return n
 
 
 def at_cell(code: str, file: str, sheet: str, ref: str, *, en: str, zh: str, path: PathKey = (),

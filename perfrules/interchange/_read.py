@@ -13,6 +13,8 @@ from typing import Any
 import attrs
 
 from perfrules._errors import Problem, Severity, SpecError
+from perfrules._limits import year_problem
+from perfrules._xlsx_guard import FORM_LIMITS, check_xlsx
 from perfrules.core import evaluate, validate_actuals, validate_spec
 from perfrules.interchange._cells import CellValueError, visible
 from perfrules.interchange._layout import (
@@ -64,14 +66,18 @@ def read_workbook(path: str | os.PathLike[str], *, framework: str | None = None)
     p = Path(path)
     file = str(p)
     openpyxl = openpyxl_module()
+    refused = check_xlsx(p, FORM_LIMITS)  # before openpyxl: size, zip bombs, DTDs, malformed XML, sheet extent
+    if refused:
+        raise WorkbookError(refused)
     try:
         wb = openpyxl.load_workbook(p, data_only=True)
     except FileNotFoundError:
         raise WorkbookError([in_file("file", file, en=f"cannot read {file}: no such file",
                                      zh=f"无法读取文件 {file}：文件不存在")]) from None  # fmt: skip
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise WorkbookError([in_file("unreadable", file, en=f"not an .xlsx workbook openpyxl can read: {exc}",
-                                     zh=f"不是可读取的 .xlsx 工作簿：{exc}")]) from None  # fmt: skip
+    except Exception as exc:  # noqa: BLE001 - openpyxl reading a damaged user file: any failure is unreadable input
+        what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, (OSError, zipfile.BadZipFile)) else str(exc)
+        raise WorkbookError([in_file("unreadable", file, en=f"not an .xlsx workbook openpyxl can read: {what}",
+                                     zh=f"不是可读取的 .xlsx 工作簿：{what}")]) from None  # fmt: skip
     visible_sheets = [ws for ws in wb.worksheets if ws.title != HIDDEN_SHEET]
     if not visible_sheets:
         raise WorkbookError([in_file("no-sheet", file, en="the workbook has no form sheet", zh="工作簿中没有自评表工作表")])
@@ -366,6 +372,9 @@ class _Hidden:
                 m = _YEAR.search(text)
                 if m is None:
                     raise ReadError("no year (e.g. （2024年度）)", "未写明年度（如“（2024年度）”）")
+                found = year_problem(int(m[1]))
+                if found is not None:
+                    raise ReadError(*found)
                 meta = attrs.evolve(meta, year=int(m[1]))
             elif field[1] == "title":
                 meta = attrs.evolve(meta, title=text)
@@ -572,9 +581,9 @@ class _HandFilled:
 
     def _find_row(self, wanted: Callable[[dict[str, int]], bool], table: dict[str, str],
                   start: int = 1, stop: int | None = None) -> tuple[int, dict[str, int]] | None:  # fmt: skip
-        for row in range(start, (stop or self.sheet.max_row) + 1):
+        for row in self.sheet.rows_with_values(start, stop or self.sheet.max_row):  # rows without a value hold no header
             cols: dict[str, int] = {}
-            for col in range(1, self.sheet.max_col + 1):
+            for col in self.sheet.columns_with_values(row):
                 if self.sheet.where(row, col) != (row, col):
                     continue
                 role = table.get(_norm(self.sheet.text(row, col)))
@@ -614,8 +623,8 @@ class _HandFilled:
     # -- meta and budget ---------------------------------------------------
 
     def _label_value(self, labels: tuple[str, ...], stop: int) -> tuple[str | None, tuple[int, int] | None]:
-        for row in range(1, stop):
-            for col in range(1, self.sheet.max_col + 1):
+        for row in self.sheet.rows_with_values(1, stop - 1):
+            for col in self.sheet.columns_with_values(row):
                 if self.sheet.where(row, col) != (row, col) or _norm(self.sheet.text(row, col)) not in labels:
                     continue
                 for c2 in range(col + 1, self.sheet.max_col + 1):
@@ -630,8 +639,8 @@ class _HandFilled:
     def _meta(self, stop: int) -> tuple[int | None, str | None, str | None, Kind | None]:
         year = None
         kind = None
-        for row in range(1, stop):
-            for col in range(1, self.sheet.max_col + 1):
+        for row in self.sheet.rows_with_values(1, stop - 1):
+            for col in self.sheet.columns_with_values(row):
                 text = self.sheet.text(row, col)
                 if text is None or self.sheet.where(row, col) != (row, col):
                     continue
@@ -641,6 +650,9 @@ class _HandFilled:
                 if year is None and m is not None:
                     year = int(m[1])
                     self.locator.refs[("meta", "year")] = self.sheet.ref(row, col)
+                    found = year_problem(year)
+                    if found is not None:
+                        self.problems.at(row, col, "invalid-year", *found)
         if year is None:
             self.problems.whole("year-missing", "no year above the indicator table (e.g. （2024年度）)",
                                 "指标表上方未写明年度（如“（2024年度）”）")  # fmt: skip

@@ -5,17 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from perfrules._xlsx_guard import column_letters as letter
+from perfrules._xlsx_guard import column_number
 from perfrules.interchange._cells import CellValueError, plain, read_decimal, visible
-from perfrules.interchange._problems import column_number
-
-
-def letter(col: int) -> str:
-    """1 → ``A``, 27 → ``AA``."""
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(ord("A") + rem) + out
-    return out
 
 
 def split_ref(ref: str) -> tuple[int, int]:
@@ -33,11 +25,13 @@ class Sheet:
         self.name: str = ws.title
         self.values: dict[tuple[int, int], Any] = {}
         self.formats: dict[tuple[int, int], str] = {}
-        for row in ws.iter_rows():
-            for c in row:
-                if getattr(c, "value", None) is not None:
-                    self.values[(c.row, c.column)] = c.value
-                    self.formats[(c.row, c.column)] = c.number_format
+        # the cells the sheet holds, never its whole used range (iter_rows would make a cell at every position)
+        cells = getattr(ws, "_cells", None)
+        held = cells.values() if isinstance(cells, dict) else (c for row in ws.iter_rows() for c in row)
+        for c in held:
+            if getattr(c, "value", None) is not None:
+                self.values[(c.row, c.column)] = c.value
+                self.formats[(c.row, c.column)] = c.number_format
         self.top_left: dict[tuple[int, int], tuple[int, int]] = {}
         self.span: dict[tuple[int, int], tuple[int, int]] = {}
         for rng in ws.merged_cells.ranges:
@@ -47,6 +41,20 @@ class Sheet:
                     self.top_left[(r, c)] = (rng.min_row, rng.min_col)
         self.max_row = max((r for r, _ in self.values), default=0)
         self.max_col = max((c for _, c in self.values), default=0)
+        self._by_row: dict[int, list[int]] = {}
+        for r, c in sorted(self.values):
+            self._by_row.setdefault(r, []).append(c)
+        self._rows = sorted(self._by_row)
+
+    def rows_with_values(self, start: int, stop: int) -> list[int]:
+        """The rows from ``start`` to ``stop`` (inclusive) with a value in some cell, in order."""
+        import bisect
+
+        return self._rows[bisect.bisect_left(self._rows, start) : bisect.bisect_right(self._rows, stop)]
+
+    def columns_with_values(self, row: int) -> list[int]:
+        """The columns of ``row`` whose own cell holds a value (a merged range's top-left only), in order."""
+        return self._by_row.get(row, [])
 
     def where(self, row: int, col: int) -> tuple[int, int]:
         """The cell that holds the value shown at (row, col): its merged range's top-left, or itself."""

@@ -28,6 +28,7 @@ from decimal import Decimal
 
 import attrs
 
+from perfrules._limits import exact, number_problem
 from perfrules.model import Comparator, QuantitativeTarget, format_decimal
 
 _QUANT_START = re.compile(r"^\s*(?:>=|<=|==|＞=|＜=|[≥≧⩾>＞≤≦⩽<＜=＝]|[+-]?[0-9.])")
@@ -71,6 +72,10 @@ def read_target(text: str) -> TargetReading:
             "(e.g. ≥400期, ≤100%, =24期); write it so, or as words for a qualitative target",
             f"“{text}”看似定量指标值，但无法读作“比较符+数值+单位”（如 ≥400期、≤100%、=24期）；请按此格式填写，定性指标请用文字表述",
         ) from None
+    found = number_problem(target.value)
+    if found is not None:
+        raise ReadError(f"年度指标值 {text!r}: {found[0]}", f"年度指标值“{text}”：{found[1]}")
+    target = attrs.evolve(target, value=exact(target.value))
     has_comparator = not re.match(r"^[+-]?[0-9.]", stripped)
     bare = False
     for suffix, cmp in _SUFFIXES:
@@ -109,7 +114,11 @@ def read_number_with_unit(text: str, unit: str) -> Decimal:
         )
     if re.search(r"[,，.．][0-9]|[eE][+-]?[0-9]", got):  # pragma: no cover - caught by the unit check
         raise ReadError(f"{text!r} is not a plain number", f"“{text}”不是普通数值")
-    return Decimal(m["num"])
+    value = Decimal(m["num"])
+    found = number_problem(value, m["num"])
+    if found is not None:
+        raise ReadError(f"实际完成值 {text!r}: {found[0]}", f"实际完成值“{text}”：{found[1]}")
+    return exact(value)
 
 
 def bare_warning(text: str, target: QuantitativeTarget) -> tuple[str, str]:

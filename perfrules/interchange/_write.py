@@ -6,13 +6,14 @@ import datetime as dt
 import importlib
 import io
 import os
-import tempfile
 import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from perfrules import _atomic
+from perfrules._safe_text import formula_like
 from perfrules._version import __version__
 from perfrules.core import Evaluation, evaluate
 from perfrules.interchange._cells import fits_number_cell, number_format, plain, visible, xml_safe_toml
@@ -117,29 +118,17 @@ def workbook_bytes(wb: Any, stamp: dt.datetime | None = None) -> bytes:
 
 
 def _save(wb: Any, path: Path) -> Path:
+    """Write the workbook's bytes (:func:`workbook_bytes`, so the same for the same content) atomically."""
     data = workbook_bytes(wb)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        Path(tmp).write_bytes(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    return _atomic.write_bytes(path, data)
 
 
 def _text(cell: Any, text: str) -> None:
     cell.value = text
     cell.data_type = "s"  # never a formula, even when the text starts with "="
+    if formula_like(text):  # and edited in Excel it stays text: the quote prefix of a cell typed as '=…
+        cell.quotePrefix = True
 
 
 def _write_layout(ws: Any, layout: Layout) -> None:

@@ -26,6 +26,7 @@ from typing import Literal
 import attrs
 
 from perfrules._errors import PathKey
+from perfrules._limits import number_problem
 from perfrules._suggest import suggest
 from perfrules.core._derive import amount_env
 from perfrules.core._derive import compute as derive_compute
@@ -64,7 +65,10 @@ def parse_stated(text: str) -> StatedFigure | None:
     if m is None:
         return None
     number = m[0].rstrip("%％")
-    return StatedFigure(value=Decimal(number), places=len(m[1] or ""), percent=bool(m[2]))
+    value = Decimal(number)
+    if number_problem(value) is not None:  # beyond the loader's bounds: not a figure any form states
+        return None
+    return StatedFigure(value=value, places=len(m[1] or ""), percent=bool(m[2]))
 
 
 def _ev(key: str, value: str, zh: str, en: str, exact: Fraction | None = None) -> Evidence:

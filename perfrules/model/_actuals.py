@@ -7,6 +7,7 @@ from decimal import Decimal
 import attrs
 
 from perfrules.model._formula import Formula
+from perfrules.model._lookup import find
 from perfrules.model._source import SourceMap
 
 
@@ -112,14 +113,19 @@ class Actuals:
 
     def indicator(self, indicator_id: str) -> IndicatorActual | None:
         """The actual given for ``indicator_id``, or ``None``."""
-        for act in self.indicators:
-            if act.id == indicator_id:
-                return act
-        return None
+        return find(self, "indicators", self.indicators, _id, indicator_id)
 
     def amount(self, name: str) -> Decimal:
         """The value of the amount called ``name`` (:class:`KeyError` if none)."""
-        for amt in self.amounts:
-            if amt.name == name:
-                return amt.value
-        raise KeyError(name)
+        amt = find(self, "amounts", self.amounts, _name, name)
+        if amt is None:
+            raise KeyError(name)
+        return amt.value
+
+
+def _id(act: IndicatorActual) -> str:
+    return act.id
+
+
+def _name(amt: Amount) -> str:
+    return amt.name

@@ -27,7 +27,9 @@ Grammar (hand-written recursive descent)::
 
 Limits: at most :data:`MAX_LENGTH` characters of text, :data:`MAX_NODES` AST
 nodes and :data:`MAX_DEPTH` levels of nested parentheses (grouping and
-function-call parentheses both count). Unary signs are parsed in a loop, so
+function-call parentheses both count); every number literal keeps the
+bounds of every number perfrules reads (:func:`perfrules._limits.number_problem`:
+below 10^15, at most 10 decimal places). Unary signs are parsed in a loop, so
 the parser's recursion is bounded by the parenthesis depth, which is checked
 before every recursive step. Every :class:`Formula`, however it was built,
 satisfies the limits, so everything that walks its AST is bounded too.
@@ -51,6 +53,8 @@ from decimal import Decimal
 from typing import Any, Literal, NamedTuple, TypeAlias, cast
 
 import attrs
+
+from perfrules._limits import number_problem
 
 __all__ = [
     "FUNCTIONS",
@@ -141,6 +145,9 @@ def _check_number(instance: Number, attribute: attrs.Attribute[Decimal], value: 
             f"a number literal must be a finite, non-negative Decimal, not {value!r} (write a sign as Unary)",
             f"数字字面量须为有限的非负Decimal，而非{value!r}（负号应写作一元运算）",
         )
+    problem = number_problem(value)
+    if problem is not None:
+        raise FormulaError(*problem)
 
 
 def _check_literal(instance: Number, attribute: attrs.Attribute[str | None], value: str | None) -> None:
@@ -595,13 +602,17 @@ class _Parser:
         if tok.kind == "num":
             self.advance()
             assert tok.value is not None
+            literal, value = tok.text, tok.value
             if self.tok.kind == "%":
                 self.advance()
                 literal = tok.text + "%"
-                value = _literal_value(literal)
-                assert value is not None
-                return self.made(Number(value, literal=literal, column=tok.column))
-            return self.made(Number(tok.value, literal=tok.text, column=tok.column))
+                percent = _literal_value(literal)
+                assert percent is not None
+                value = percent
+            problem = number_problem(value, literal)
+            if problem is not None:
+                raise FormulaError(*problem, tok.column)
+            return self.made(Number(value, literal=literal, column=tok.column))
         if tok.kind == "name":
             self.advance()
             if self.tok.kind == "(":

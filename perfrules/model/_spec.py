@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import enum
 from decimal import Decimal
-from typing import ClassVar, TypeAlias
+from typing import ClassVar, TypeAlias, cast
 
 import attrs
 
 from perfrules.model._formula import Formula
+from perfrules.model._lookup import SMALL, cached, find
 from perfrules.model._source import SourceMap
 from perfrules.model._target import QuantitativeTarget
 
@@ -411,21 +412,34 @@ class Spec:
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator with this id (:class:`KeyError` if none)."""
-        for ind in self.indicators:
-            if ind.id == indicator_id:
-                return ind
-        raise KeyError(indicator_id)
+        ind = find(self, "indicators", self.indicators, _id, indicator_id)
+        if ind is None:
+            raise KeyError(indicator_id)
+        return ind
 
     def category(self, category_id: str) -> Category:
         """The category with this id (:class:`KeyError` if none)."""
-        for cat in self.categories:
-            if cat.id == category_id:
-                return cat
-        raise KeyError(category_id)
+        cat = find(self, "categories", self.categories, _id, category_id)
+        if cat is None:
+            raise KeyError(category_id)
+        return cat
 
     def tier(self, name: str) -> Tier:
         """The qualitative tier called ``name`` or one of its aliases."""
+        if len(self.tiers) <= SMALL:
+            for tier in self.tiers:
+                if name == tier.name or name in tier.aliases:
+                    return tier
+            raise KeyError(name)
+        return cast(dict[str, Tier], cached(self, "tiers", self._tier_names))[name]
+
+    def _tier_names(self) -> dict[str, Tier]:
+        out: dict[str, Tier] = {}
         for tier in self.tiers:
-            if name == tier.name or name in tier.aliases:
-                return tier
-        raise KeyError(name)
+            for key in (tier.name, *tier.aliases):
+                out.setdefault(key, tier)
+        return out
+
+
+def _id(item: Indicator | Category) -> str:
+    return item.id

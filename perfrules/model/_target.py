@@ -146,6 +146,8 @@ SUFFIX_WORDS: dict[str, Comparator] = {
 _INCLUSIVE_NOTE = re.compile(r"[（(]\s*含\s*[)）]\s*$")
 _BY_LENGTH = sorted(_PREFIX_WORDS, key=len, reverse=True)
 _SUFFIX_BY_LENGTH = sorted(SUFFIX_WORDS, key=len, reverse=True)
+_ANY_PREFIX = tuple(_BY_LENGTH)  # str.startswith/endswith with a tuple: one call tells whether any word is there
+_ANY_SUFFIX = tuple(_SUFFIX_BY_LENGTH)
 
 WORD_COMPARATORS: dict[str, Comparator] = {
     **{word: cmp for word, cmp in _PREFIX_WORDS.items() if cmp is not None},
@@ -157,6 +159,8 @@ WORD_COMPARATORS: dict[str, Comparator] = {
 def strip_suffix_word(unit: str) -> str:
     """``unit`` without a trailing comparator word and its （含）: ``%（含）以上`` → ``%``."""
     unit = unit.strip()
+    if not unit.endswith(_ANY_SUFFIX):
+        return unit
     for word in _SUFFIX_BY_LENGTH:
         if unit.endswith(word):
             return _INCLUSIVE_NOTE.sub("", unit[: -len(word)]).strip()
@@ -194,14 +198,14 @@ def read_wording(text: str) -> TargetWording | None:
     whose ``target`` is ``None`` when the words contradict each other or a sign.
     """
     rest = text.strip()
-    prefix = next((w for w in _BY_LENGTH if rest.startswith(w)), None)
+    prefix = next((w for w in _BY_LENGTH if rest.startswith(w)), None) if rest.startswith(_ANY_PREFIX) else None
     if prefix is not None:
         rest = rest[len(prefix) :]
     m = _TARGET_RE.match(rest)
     if m is None:
         return None
     written = (m["unit"] or "").strip()
-    suffix = next((w for w in _SUFFIX_BY_LENGTH if written.endswith(w)), None)
+    suffix = next((w for w in _SUFFIX_BY_LENGTH if written.endswith(w)), None) if written.endswith(_ANY_SUFFIX) else None
     unit = strip_suffix_word(written)
     if (prefix is None or _PREFIX_WORDS[prefix] is None) and suffix is None:
         return None  # no comparator word: a compact target, or nothing this reads ("在90%")

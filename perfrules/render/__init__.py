@@ -7,8 +7,9 @@ so a command that prints one renderable loads only that module.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from perfrules._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from perfrules.render._audit_table import AuditTable
@@ -46,15 +47,5 @@ _MODULES = {
     "WarningList": "_warnings",
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'perfrules.render' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"perfrules.render.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_attributes(__name__, {k: f"perfrules.render.{v}" for k, v in _MODULES.items()}, globals(),
+                                       __all__)  # fmt: skip

@@ -2,12 +2,15 @@
 
 Text from the spec and actuals is escaped: Markdown punctuation and ``<``,
 ``>``, ``&`` get a backslash, so a name such as ``<script>`` shows as text
-and never becomes HTML, and ``|`` cannot break a table.
+and never becomes HTML, and ``|`` cannot break a table; control characters
+(a terminal escape sequence in a name) are shown as escapes (``\\x1b``,
+``perfrules._safe_text``), so the file is safe to print in a terminal.
 """
 
 from __future__ import annotations
 
 from perfrules._errors import Lang
+from perfrules._safe_text import escape_controls
 from perfrules.core import Evaluation
 from perfrules.report._audit import audit_blocks
 from perfrules.report._blocks import Block, ChartSlot, Heading, Items, Para, Table
@@ -17,8 +20,8 @@ _SPECIAL = set("\\`*_[]<>&|#~")
 
 
 def md_escape(text: str) -> str:
-    """Plain text made safe for Markdown: special punctuation backslash-escaped, one line."""
-    return "".join("\\" + ch if ch in _SPECIAL else ch for ch in one_line(text))
+    """Plain text made safe for Markdown: special punctuation backslash-escaped, one line, control characters escaped."""
+    return "".join("\\" + ch if ch in _SPECIAL else ch for ch in escape_controls(one_line(text)))
 
 
 def _cell(text: str) -> str:

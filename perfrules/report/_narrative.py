@@ -12,6 +12,9 @@ The wording follows the published 2024 report of 湖南省人民政府办公厅 
 Every figure comes from the :class:`~perfrules.core.Evaluation`: names,
 年度指标值 (``IndicatorResult.target``), 实际完成值 (``IndicatorResult.actual``),
 分值, 得分, 扣分原因; points print without needless zeros (``9``, not ``9.00``).
+Text from the spec and actuals is put on one line with its control characters
+shown as escapes (``\\x1b``: ``perfrules._safe_text``), so the prose is safe to
+print in a terminal.
 """
 
 from __future__ import annotations
@@ -20,14 +23,21 @@ from decimal import Decimal
 from typing import Literal, TypeAlias
 
 from perfrules._errors import Lang
+from perfrules._safe_text import escape_controls
 from perfrules.core import BudgetExecutionResult, CategoryResult, Evaluation, IndicatorResult
-from perfrules.report._text import lost_of, lost_phrase, one_line, pts, zh_section
+from perfrules.report._text import lost_of, lost_phrase, pts, zh_section
+from perfrules.report._text import one_line as _one_line
 from perfrules.report._tree import sections
 
 Actual: TypeAlias = Literal["computed", "stated"]
 ACTUALS: tuple[str, ...] = ("computed", "stated")
 
 _KIND_EN = {"部门整体支出": "department-wide spending", "项目支出": "project spending"}
+
+
+def one_line(text: str) -> str:
+    """User text as the prose shows it: on one line, control characters escaped (``\\x1b``)."""
+    return _one_line(escape_controls(text))  # escaped first: \x1c-\x1e and \x85 would break lines
 
 
 def _end(text: str, lang: Lang) -> str:
@@ -97,7 +107,7 @@ def _budget_paragraph(be: BudgetExecutionResult, lang: Lang) -> list[str]:
         base_zh, base_en, base = "年初预算数", "Initial budget", be.initial
     else:
         base_zh, base_en, base = "全年预算数", "Full-year budget", be.full_year
-    unit = be.unit
+    unit = one_line(be.unit)
     if zh:
         line = (f"{base_zh}{pts(base)}{unit}，全年执行数{pts(be.spent)}{unit}，预算执行率{be.rate_display}，"
                 f"分值{pts(be.weight)}分，得分{pts(be.score)}分。") + _reason(be.reason, be.lost, lang)  # fmt: skip
@@ -183,10 +193,10 @@ def to_narrative(evaluation: Evaluation, *, lang: Lang = "zh", actual: Actual = 
         paras.append(f"{label()}一票否决事项" if zh else f"{label()} Vetoes")
         for v in ev.vetoes:
             if zh:
-                effect = "总分记为0分" if v.effect == "zero" else f"等级定为“{ev.grade}”"
+                effect = "总分记为0分" if v.effect == "zero" else f"等级定为“{one_line(ev.grade)}”"
                 paras.append(_end(f"{one_line(v.name)}：{v.reason}，{effect}", lang))
             else:
-                effect = "the total is 0" if v.effect == "zero" else f"the grade is set to {ev.grade}"
+                effect = "the total is 0" if v.effect == "zero" else f"the grade is set to {one_line(ev.grade)}"
                 paras.append(_end(f"{one_line(v.name)}: {v.reason}; {effect}", lang))
     if len(ev.total_steps) > 1:  # rescaled, bonus, capped, vetoed or rounded: say how
         how = [one_line(s.text(lang)) for s in ev.total_steps if s.kind != "rule"]
@@ -195,8 +205,8 @@ def to_narrative(evaluation: Evaluation, *, lang: Lang = "zh", actual: Actual = 
         else:
             paras.append("How the total was reached: " + "; ".join(how) + f"; the total is {pts(ev.total)}.")
     if zh:
-        paras.append(f"综上，{kind}绩效自评得分{pts(ev.total)}分（满分{pts(ev.total_weight)}分），自评等级为“{ev.grade}”。")
+        paras.append(f"综上，{kind}绩效自评得分{pts(ev.total)}分（满分{pts(ev.total_weight)}分），自评等级为“{one_line(ev.grade)}”。")
     else:
         paras.append(f"In sum, the {kind} self-evaluation scores {pts(ev.total)} of {pts(ev.total_weight)}, "
-                     f"grade {ev.grade}.")  # fmt: skip
+                     f"grade {one_line(ev.grade)}.")  # fmt: skip
     return "\n\n".join(paras) + "\n"

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from perfrules._atomic import Transaction
 from perfrules._resources import SCHEMA_NAMES, schema_path, schema_text
 from perfrules.schema._generate import MODEL_SCHEMAS, generate
 
@@ -49,12 +50,14 @@ def write_schemas(folder: str | os.PathLike[str]) -> list[Path]:
     ``evaluation.schema.json`` is hand-written and not touched.
     """
     written: list[Path] = []
-    for name in MODEL_SCHEMAS:
-        path = schema_file(name, folder)
-        text = dumps_schema(generate(name))
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8", newline="\n")
-        written.append(path)
+    with Transaction() as tx:  # the changed schemas replace the old ones together, atomically
+        for name in MODEL_SCHEMAS:
+            path = schema_file(name, folder)
+            text = dumps_schema(generate(name))
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                tx.add(path, text)
+            written.append(path)
+        tx.commit()
     return written
 
 

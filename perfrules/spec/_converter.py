@@ -2,7 +2,11 @@
 
 Strict means: no unknown key, no coercion (a string is never a number, a
 number never a string, ``true`` never ``1``), no non-finite number, enum
-values checked with a did-you-mean.
+values checked with a did-you-mean. Every number (a number field, an integer,
+the number inside a target string) keeps the bounds of
+:func:`perfrules._limits.number_problem`, and every year those of
+:func:`perfrules._limits.year_problem`, so that what loads can be evaluated
+quickly and exactly.
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from perfrules._limits import MAX_MAGNITUDE as MAX_MAGNITUDE  # re-exported: the schema states the range
+from perfrules._limits import MAX_PLACES as MAX_PLACES
+from perfrules._limits import exact, number_problem, year_problem
 from perfrules._suggest import suggest
 from perfrules.model import (
     METHODS,
@@ -26,6 +33,7 @@ from perfrules.model import (
     Derivation,
     Figure,
     IndicatorActual,
+    Meta,
     Method,
     Policy,
     QuantitativeTarget,
@@ -100,6 +108,17 @@ def _str(value: object, _: type) -> str:
 def _int(value: object, _: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _expected(value, int)
+    _check_range(value)
+    return value
+
+
+def _year(value: object, _: Any) -> int:
+    """A budget year: an integer within :data:`perfrules._limits.MIN_YEAR` … ``MAX_YEAR``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _expected(value, int)
+    problem = year_problem(value)
+    if problem is not None:
+        raise ValueProblem(*problem)
     return value
 
 
@@ -109,33 +128,18 @@ def _bool(value: object, _: type) -> bool:
     return value
 
 
-MAX_MAGNITUDE = 15  # numbers must be below 10**15 in absolute value ...
-MAX_PLACES = 10  # ... and have at most 10 decimal places, so Decimal sums stay exact
-
-
-def _check_range(dec: Decimal, shown: object) -> None:
-    """Reject numbers no budget form holds, which would overflow or slow exact arithmetic."""
-    if dec.is_zero():
-        return
-    if dec.adjusted() >= MAX_MAGNITUDE:
-        raise ValueProblem(f"{shown} is too large (the absolute value must be below 10^{MAX_MAGNITUDE})",
-                           f"{shown} 数值过大（绝对值须小于10^{MAX_MAGNITUDE}）")  # fmt: skip
-    _, digits, exp = dec.as_tuple()
-    assert isinstance(exp, int)
-    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
-    if exp < 0 and -(exp + trailing) > MAX_PLACES:
-        raise ValueProblem(f"{shown} has more than {MAX_PLACES} decimal places",
-                           f"{shown} 的小数位数超过{MAX_PLACES}位")  # fmt: skip
+def _check_range(value: Decimal | int, shown: object | None = None) -> None:
+    """Reject numbers no budget form holds, which would overflow or slow exact arithmetic (one rule: ``_limits``)."""
+    problem = number_problem(value, shown)
+    if problem is not None:
+        raise ValueProblem(*problem)
 
 
 def _decimal(value: object, _: type) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise _expected(value, Decimal)
-    dec = Decimal(value)
-    if not dec.is_finite():
-        raise ValueProblem(f"{value} is not a finite number", f"{value} 不是有限数值")
-    _check_range(dec, value)
-    return dec
+    _check_range(value)  # before Decimal(value): a huge integer is refused without converting it
+    return exact(Decimal(value))  # 0e-999999999 is plain 0: its exponent never reaches arithmetic
 
 
 def _off_or_decimal(value: object, _: type) -> Decimal | None:
@@ -207,7 +211,7 @@ def _target(value: object, _: type) -> QuantitativeTarget:
             parsed = None
         if parsed is not None:
             _check_range(parsed.value, repr(value))
-            return parsed
+            return attrs.evolve(parsed, value=exact(parsed.value)) if parsed.value.is_zero() else parsed
         raise ValueProblem(
             f"cannot read target {value!r} as comparator, number and unit (e.g. '≥400期', '≤100%'); "
             "write a qualitative target's wording as target_text instead",
@@ -399,7 +403,10 @@ def _make_converter() -> cattrs.Converter:
                 target, conv, _cattrs_forbid_extra_keys=True, source=override(omit=True), framework=override(omit=True)
             )
         elif cls is Actuals:
-            inner = make_dict_structure_fn(target, conv, _cattrs_forbid_extra_keys=True, source=override(omit=True))
+            inner = make_dict_structure_fn(target, conv, _cattrs_forbid_extra_keys=True, source=override(omit=True),
+                                           year=override(struct_hook=_year))  # fmt: skip
+        elif cls is Meta:
+            inner = make_dict_structure_fn(target, conv, _cattrs_forbid_extra_keys=True, year=override(struct_hook=_year))
         elif cls is Policy:  # overshoot_warning = false switches the warning off
             inner = make_dict_structure_fn(
                 target, conv, _cattrs_forbid_extra_keys=True, overshoot_warning=override(struct_hook=_off_or_decimal)

@@ -28,15 +28,18 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import re
+import stat
 import sys
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
 import attrs
 
+from perfrules._errors import SpecError
+from perfrules._limits import MAX_SPEC_BYTES
 from perfrules._resources import specs_root
+from perfrules.spec._toml_index import parse_toml, read_bytes
 
 SPECS_DIR = "specs"  # the folder name frameworks are looked up in by id
 ENTRY_POINT_GROUP = "perfrules.frameworks"
@@ -301,17 +304,26 @@ _HEADERS: dict[tuple[str, int, int], dict[str, Any] | None] = {}
 
 
 def _header(path: Path) -> dict[str, Any] | None:
-    """The ``[framework]`` table, ``[[versions]]`` valid periods and ``extends`` of a file (None: not a framework)."""
+    """The ``[framework]`` table, ``[[versions]]`` valid periods and ``extends`` of a file (None: not a framework).
+
+    Every ``*.toml`` of a folder is read here, so only regular files of at most
+    ``MAX_SPEC_BYTES`` are: a named pipe or a device planted in a ``specs/``
+    folder is skipped (reading it could block forever), and a file that does
+    not parse within the loader's bounds counts as no framework. Loading a
+    file named ``<id>.toml`` still reports why it cannot be read.
+    """
     try:
-        stat = path.stat()
+        st = path.stat()
     except OSError:
         return None
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_SPEC_BYTES:
+        return None
+    key = (str(path), st.st_mtime_ns, st.st_size)
     if key not in _HEADERS:
         header: dict[str, Any] | None = None
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            data = parse_toml(read_bytes(path).decode("utf-8-sig"))
+        except (SpecError, UnicodeDecodeError):
             data = {}
         table = data.get("framework")
         if isinstance(table, dict):

@@ -38,8 +38,10 @@ from typing import Any
 import attrs
 
 from perfrules._errors import PathKey, Problem, SpecError
+from perfrules._limits import MAX_YEAR, MIN_YEAR, year_problem
 from perfrules._suggest import suggest
 from perfrules.model import FrameworkInfo, Spec
+from perfrules.model._lookup import Suggestions
 from perfrules.model._source import Location, SourceFile, SourceMap
 from perfrules.spec._discovery import (
     ENTRY_POINT_GROUP,
@@ -67,6 +69,11 @@ CODES = (
 _UNKNOWN_KEY = "unknown-key"
 _MISSING_KEY = "missing-key"
 _INVALID_VALUE = "invalid-value"
+
+# Bounds on the work one framework's versions cause: the overlapping pairs reported, and the versions
+# not in force that are checked (more than one per budget year always overlap, which is reported).
+_MAX_OVERLAPS = 20
+_VERSIONS_CHECKED = MAX_YEAR - MIN_YEAR + 1
 
 # Keys with a meaning of their own in frameworks and unit specs (never passed to the converter).
 SPECIAL_KEYS = ("extends", "overrides", "framework", "versions")
@@ -422,9 +429,15 @@ class _Resolver:
                     version = self.version(i, node)
                     if version is not None:
                         fw.versions.append(version)
+                overlaps = 0  # at most _MAX_OVERLAPS pairs are listed: enough to fix first, and bounded work
                 for j, later in enumerate(fw.versions):
+                    if overlaps >= _MAX_OVERLAPS:
+                        break
                     for earlier in fw.versions[:j]:
+                        if overlaps >= _MAX_OVERLAPS:
+                            break
                         if later.period.overlaps(earlier.period):
+                            overlaps += 1
                             at = later.node.get("valid")
                             first = earlier.node.get("valid")
                             assert at is not None and first is not None
@@ -475,6 +488,9 @@ class _Resolver:
             ):
                 self.add(_INVALID_VALUE, sub.where, f"valid.{key}: expected a year (2024) or a date (2024-01-01)",
                          f"valid.{key} 应为年份（如 2024）或日期（如 2024-01-01）")  # fmt: skip
+                ok = False
+            elif (problem := year_problem(sub.value.year if isinstance(sub.value, datetime.date) else sub.value)) is not None:
+                self.add(_INVALID_VALUE, sub.where, f"valid.{key}: {problem[0]}", f"valid.{key}：{problem[1]}")
                 ok = False
             elif isinstance(sub.value, datetime.date):
                 bounds.append((sub.value.year, sub.value.isoformat()))
@@ -619,8 +635,14 @@ class _Resolver:
             return
         allowed = _field_names(field.cls)
         inherited_ids = [i for e in prev.value if (i := _entry_id(e)) is not None] if isinstance(prev.value, list) else []
+        inherited = set(inherited_ids)
+        did_you_mean = Suggestions(inherited_ids)
         current = result[key]
         entries = list(current.value) if isinstance(current.value, list) else []
+        position: dict[str, int] = {}  # each id's first entry, as a scan finds it
+        for n, e in enumerate(entries):
+            if (i := _entry_id(e)) is not None:
+                position.setdefault(i, n)
         done: dict[str, _Node] = {}
         for entry in node.value:
             ident_node = entry.get("id")
@@ -640,11 +662,11 @@ class _Resolver:
                     bad = True
                     self.add(_UNKNOWN_KEY, sub.where, f"unknown key {k!r}; allowed here: {', '.join(allowed)}",
                              f"未知的键“{k}”；此处可用的键：{'、'.join(allowed)}", suggest(k, allowed))  # fmt: skip
-            if ident not in inherited_ids:
+            if ident not in inherited:
                 self.add(OVERRIDE_DANGLING, ident_node.where,
                          f"framework {parent!r} has no {key} entry {ident!r} to override",
                          f"框架“{parent}”的 {key} 中没有编号为“{ident}”的项，无可覆盖",
-                         suggest(ident, inherited_ids))  # fmt: skip
+                         did_you_mean(ident))  # fmt: skip
                 continue
             if ident in done:
                 first = done[ident]
@@ -655,7 +677,7 @@ class _Resolver:
             done[ident] = ident_node
             if bad:
                 continue
-            at = next(n for n, e in enumerate(entries) if _entry_id(e) == ident)
+            at = position[ident]
             target = entries[at]
             fields = dict(target.value)
             fields.update({k: sub for k, sub in entry.value.items() if k != "id"})
@@ -676,10 +698,16 @@ class _Resolver:
                 result[key] = _Node({**prev.value, **node.value}, prev.src, prev.path)
             elif field.kind == "keyed" and isinstance(prev.value, list) and isinstance(node.value, list):
                 entries = list(prev.value)
+                position: dict[str, int] = {}  # each id's first entry, as a scan finds it
+                for n, e in enumerate(entries):
+                    if (i := _entry_id(e)) is not None:
+                        position.setdefault(i, n)
                 for entry in node.value:
                     ident = _entry_id(entry)
-                    at = next((n for n, e in enumerate(entries) if ident is not None and _entry_id(e) == ident), None)
+                    at = position.get(ident) if ident is not None else None
                     if at is None:
+                        if ident is not None:
+                            position[ident] = len(entries)
                         entries.append(entry)
                     elif isinstance(entry.value, dict) and isinstance(entries[at].value, dict):
                         entries[at] = _Node({**entries[at].value, **entry.value}, entries[at].src, entries[at].path)
@@ -784,16 +812,23 @@ def _tree_order(entries: list[_Node]) -> list[_Node]:
 
     out: list[_Node] = []
     placed: set[int] = set()
+    children: dict[str, list[_Node]] = {}  # in file order
+    for entry in entries:
+        parent = parent_of(entry)
+        if parent is not None:
+            children.setdefault(parent, []).append(entry)
 
-    def place(entry: _Node) -> None:
-        if id(entry) in placed:
-            return
-        placed.add(id(entry))
-        out.append(entry)
-        ident = _entry_id(entry)
-        for child in entries:
-            if ident is not None and parent_of(child) == ident and child is not entry:
-                place(child)
+    def place(first: _Node) -> None:  # depth first, children in file order; a stack, not recursion
+        stack = [first]
+        while stack:
+            entry = stack.pop()
+            if id(entry) in placed:
+                continue
+            placed.add(id(entry))
+            out.append(entry)
+            ident = _entry_id(entry)
+            kids = children.get(ident, []) if ident is not None else []
+            stack.extend(child for child in reversed(kids) if child is not entry)
 
     for entry in entries:
         if parent_of(entry) is None or parent_of(entry) == _entry_id(entry):
@@ -809,7 +844,7 @@ def _year(unit: dict[str, Any], chain: list[_Framework]) -> int | None:
             meta = _unwrap(meta, (), {})
         year = meta.get("year") if isinstance(meta, dict) else None
         if isinstance(year, int) and not isinstance(year, bool):
-            return year
+            return year if year_problem(year) is None else None  # not a budget year: meta.year's own problem
     return None
 
 
@@ -877,7 +912,7 @@ def resolve(data: dict[str, Any], source: SourceMap, *, read: Reader, structural
     seen = {(p.code, p.file, p.path, p.message) for p in problems}
     for fw in chain:  # the versions not in force are checked too: their problems are problems of the file
         picked, _, _ = _Resolver(read).pick(fw, year, {})
-        for version in fw.versions:
+        for version in fw.versions[:_VERSIONS_CHECKED]:
             if version is picked:
                 continue
             other = _Resolver(read)

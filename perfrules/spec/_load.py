@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
-import re
-import tomllib
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,37 +24,22 @@ from perfrules.core import validate_actuals, validate_spec
 from perfrules.model import METHODS, Actuals, SourceMap, Spec, make_problem
 from perfrules.spec._converter import AtKey, ValueProblem, converter
 from perfrules.spec._extends import framework_problem, resolve, uses_frameworks
-from perfrules.spec._toml_index import LazyPositions
+from perfrules.spec._toml_index import LazyPositions, parse_toml, read_bytes
 
 T = TypeVar("T")
 
 
-_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
-
-
 def _parse(text: str, file: str | None) -> tuple[dict[str, Any], SourceMap]:
     try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        m = _TOML_POS.search(msg)
-        line, col = (int(m[1]), int(m[2])) if m else (None, None)
-        raise SpecError([Problem(
-            code="toml-syntax", message=f"TOML syntax error: {msg}", message_zh=f"TOML 语法错误：{msg}",
-            file=file, line=line, column=col,
-        )]) from None  # fmt: skip
+        data = parse_toml(text)
+    except SpecError as err:
+        raise SpecError([attrs.evolve(p, file=file) for p in err.problems]) from None
     return data, SourceMap(file=file, positions=LazyPositions(text))
 
 
 def _read(path: str | os.PathLike[str]) -> str:
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise SpecError([Problem(
-            code="file", message=f"cannot read {p}: {exc.strerror or exc}",
-            message_zh=f"无法读取文件 {p}：{exc.strerror or exc}", file=str(p),
-        )]) from None  # fmt: skip
+    raw = read_bytes(p)
     try:
         return decode_text(raw)
     except UnicodeDecodeError as exc:
@@ -168,15 +150,18 @@ def _walk(exc: BaseException, path: PathKey) -> Iterator[tuple[PathKey, BaseExce
 def _problems(exc: BaseException) -> list[Problem]:
     """The structural problems in ``exc``, with key paths of the data and no location yet."""
     out: list[Problem] = []
+    hints: dict[tuple[str, type[Any]], str | None] = {}  # one typo repeated in 100,000 entries: one did-you-mean
     for path, err in _walk(exc, ()):
         if isinstance(err, ForbiddenExtraKeysError):
             allowed = _fields(err.cl)
             for key in sorted(err.extra_fields):
+                if (key, err.cl) not in hints:
+                    hints[(key, err.cl)] = suggest(key, allowed)
                 out.append(make_problem(
                     "unknown-key", (*path, key),
                     en=f"unknown key {key!r}; allowed here: {', '.join(allowed)}",
                     zh=f"未知的键“{key}”；此处可用的键：{'、'.join(allowed)}",
-                    suggestion=suggest(key, allowed),
+                    suggestion=hints[(key, err.cl)],
                 ))  # fmt: skip
         elif isinstance(err, KeyError):
             key = str(path[-1]) if path else str(err)
@@ -202,10 +187,14 @@ def _locate(problem: Problem, source: SourceMap) -> Problem:
 
 def _as_suggested(data: Any, fixes: dict[PathKey, str | None]) -> Any:
     """A deep copy of ``data`` with each misspelt key renamed as suggested (or dropped)."""
+    below: dict[str | int, dict[PathKey, str | None]] = {}  # the fixes under each key, one pass
+    for p, s in fixes.items():
+        if len(p) > 1:
+            below.setdefault(p[0], {})[p[1:]] = s
     if isinstance(data, dict):
         out: dict[Any, Any] = {}
         for k, v in data.items():
-            sub = {p[1:]: s for p, s in fixes.items() if len(p) > 1 and p[0] == k}
+            sub = below.get(k, {})
             if (k,) in fixes:
                 new = fixes[(k,)]
                 if new is not None and new not in data:
@@ -214,8 +203,7 @@ def _as_suggested(data: Any, fixes: dict[PathKey, str | None]) -> Any:
             out[k] = _as_suggested(v, sub)
         return out
     if isinstance(data, list):
-        return [_as_suggested(v, {p[1:]: s for p, s in fixes.items() if len(p) > 1 and p[0] == i})
-                for i, v in enumerate(data)]  # fmt: skip
+        return [_as_suggested(v, below.get(i, {})) for i, v in enumerate(data)]
     return data
 
 

@@ -12,26 +12,47 @@ column)`` pairs, both 1-based, with columns counted in Unicode code points.
 The scanner assumes valid TOML 1.0.  Should it meet anything it does not
 understand, it stops and returns the positions collected so far; it never
 raises.
+
+:func:`shape_problem` guards :mod:`tomllib` itself: its time grows with the
+square of a dotted key's parts (``a.b.c…``: 16,000 parts take 8 seconds) and
+its recursion with the nesting of arrays and inline tables, so a file with a
+key of more than :data:`~perfrules._limits.MAX_KEY_PARTS` parts is refused
+before it is parsed, and :func:`nesting_position` locates the array or table
+nested too deeply when it is not.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import stat
+import tomllib
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
-from typing import TypeAlias
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeAlias
 
-__all__ = ["LazyPositions", "PathKey", "Position", "index_positions"]
+from perfrules._errors import Problem, SpecError
+from perfrules._limits import MAX_KEY_PARTS, MAX_NESTING, MAX_SPEC_BYTES, file_problem
+
+__all__ = [
+    "LazyPositions",
+    "PathKey",
+    "Position",
+    "index_positions",
+    "nesting_position",
+    "parse_toml",
+    "read_bytes",
+    "shape_problem",
+]
 
 PathKey: TypeAlias = tuple[str | int, ...]
 Position: TypeAlias = tuple[int, int]
 
 _DIGITS = frozenset("0123456789")
-_BARE_KEY_CHARS = frozenset(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
-)
 _WHITESPACE = frozenset(" \t")
 # Characters that terminate an unquoted value token (number, bool, date, ...).
-_TOKEN_END = frozenset(" \t\r\n,]}#")
 _SIMPLE_ESCAPES = {
     "b": "\b",
     "t": "\t",
@@ -47,6 +68,60 @@ _HEX_ESCAPE_LENGTHS = {"u": 4, "U": 8, "x": 2}  # "x" is TOML 1.1
 
 class _Stop(Exception):
     """Internal signal: the scanner met input it does not understand."""
+
+
+_NEWLINE = re.compile("\n")
+_SPACES = re.compile("[ \t]*")
+_BARE_KEY = re.compile("[A-Za-z0-9_-]*")
+_TOKEN = re.compile("[^ \t\r\n,\\]}#]*")
+_PLAIN_STRING = re.compile('([^"\\\\\n\r]*)"')  # a basic string's rest up to its closing quote, without escapes
+
+
+class _Found(Exception):
+    """Internal signal: the guarded scanner found what it looks for, at ``position``."""
+
+    def __init__(self, position: Position) -> None:
+        super().__init__(position)
+        self.position = position
+
+
+# A line with MAX_KEY_PARTS dots between non-blank parts, none holding "=": what a key of more than
+# MAX_KEY_PARTS parts needs (a cheap filter over the whole text; the scanner then checks it is a key).
+_MANY_PARTS = re.compile(r"\.(?:[ \t]*+[^\s.=][^\n.=]*+\.){" + str(MAX_KEY_PARTS - 1) + "}")
+
+
+def shape_problem(text: str) -> tuple[Position, str, str] | None:
+    """A dotted key of more than :data:`MAX_KEY_PARTS` parts in ``text``: its position and why (en, zh).
+
+    None when there is none. Costs one regular-expression pass over the text
+    (a few milliseconds a megabyte); only a text with a line of that many
+    dot-separated parts is scanned key by key.
+    """
+    if _MANY_PARTS.search(text) is None:
+        return None
+    scanner = _Scanner(text, max_key_parts=MAX_KEY_PARTS)
+    try:
+        scanner.scan_document()
+    except _Found as found:
+        return (found.position,
+                f"a dotted key with more than {MAX_KEY_PARTS} parts (a.b.c…); perfrules reads keys of at most "
+                f"{MAX_KEY_PARTS} parts",
+                f"点分键（a.b.c…）超过{MAX_KEY_PARTS}段；perfrules 只读取不超过{MAX_KEY_PARTS}段的键")  # fmt: skip
+    except (_Stop, RecursionError):
+        pass
+    return None
+
+
+def nesting_position(text: str) -> Position | None:
+    """Where arrays and inline tables in ``text`` first nest more than :data:`MAX_NESTING` deep (None: nowhere)."""
+    scanner = _Scanner(text, max_nesting=MAX_NESTING)
+    try:
+        scanner.scan_document()
+    except _Found as found:
+        return found.position
+    except (_Stop, RecursionError):
+        pass
+    return None
 
 
 class LazyPositions(Mapping[PathKey, Position]):
@@ -117,15 +192,18 @@ def _is_date(token: str) -> bool:
 class _Scanner:
     """Single-use cursor over a TOML document collecting key positions."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, max_key_parts: int | None = None, max_nesting: int | None = None) -> None:
         self.text = text
         self.end = len(text)
         self.i = 0
+        self.max_key_parts = max_key_parts  # raise _Found at a longer key (shape_problem)
+        self.max_nesting = max_nesting  # raise _Found at deeper arrays and inline tables (nesting_position)
+        self.nesting = 0
         self.positions: dict[PathKey, Position] = {}
         # Resolved path of each array of tables -> number of elements so far.
         self._aot_counts: dict[PathKey, int] = {}
         self._line_starts = [0]
-        self._line_starts.extend(k + 1 for k, ch in enumerate(text) if ch == "\n")
+        self._line_starts.extend(m.end() for m in _NEWLINE.finditer(text))
 
     # ----------------------------------------------------------- low level
     def peek(self) -> str:
@@ -138,16 +216,26 @@ class _Scanner:
             raise _Stop
         self.i += len(literal)
 
+    def position(self, index: int) -> Position:
+        """(line, column) of *index*, both 1-based."""
+        line = bisect_right(self._line_starts, index) - 1
+        return (line + 1, index - self._line_starts[line] + 1)
+
     def record(self, path: PathKey, index: int) -> None:
         """Remember the position of *index* for *path* unless already known."""
         if path not in self.positions:
-            line = bisect_right(self._line_starts, index) - 1
-            self.positions[path] = (line + 1, index - self._line_starts[line] + 1)
+            self.positions[path] = self.position(index)
+
+    def nest(self) -> None:
+        """Enter an array or inline table (checked against ``max_nesting``)."""
+        self.nesting += 1
+        if self.max_nesting is not None and self.nesting > self.max_nesting:
+            raise _Found(self.position(self.i))
 
     def skip_whitespace(self) -> None:
         """Skip spaces and tabs."""
-        while self.i < self.end and self.text[self.i] in _WHITESPACE:
-            self.i += 1
+        if self.i < self.end and self.text[self.i] in _WHITESPACE:
+            self.i = _SPACES.match(self.text, self.i).end()  # type: ignore[union-attr]  # always matches
 
     def skip_comment(self) -> None:
         """Skip a ``#`` comment up to (not including) the line break."""
@@ -230,6 +318,8 @@ class _Scanner:
             self.skip_whitespace()
             start = self.i
             segments.append((self.scan_simple_key(), start))
+            if self.max_key_parts is not None and len(segments) > self.max_key_parts:
+                raise _Found(self.position(segments[0][1]))
             self.skip_whitespace()
             if self.peek() != ".":
                 return segments
@@ -243,8 +333,7 @@ class _Scanner:
         if char == "'":
             return self.scan_literal_string()
         start = self.i
-        while self.i < self.end and self.text[self.i] in _BARE_KEY_CHARS:
-            self.i += 1
+        self.i = _BARE_KEY.match(self.text, start).end()  # type: ignore[union-attr]  # always matches
         if self.i == start:
             raise _Stop
         return self.text[start : self.i]
@@ -268,12 +357,14 @@ class _Scanner:
 
     def scan_array(self, path: PathKey) -> None:
         """Scan ``[ ... ]`` recording each element's position."""
+        self.nest()
         self.i += 1
         index = 0
         while True:
             self.skip_trivia()
             if self.peek() == "]":
                 self.i += 1
+                self.nesting -= 1
                 return
             element = (*path, index)
             self.record(element, self.i)
@@ -283,21 +374,25 @@ class _Scanner:
             char = self.peek()
             if char == "]":
                 self.i += 1
+                self.nesting -= 1
                 return
             self.expect(",")
 
     def scan_inline_table(self, path: PathKey) -> None:
         """Scan ``{ ... }`` recording each key's position."""
+        self.nest()
         self.i += 1
         while True:
             self.skip_trivia()  # tolerant: TOML 1.0 allows no newlines here
             if self.peek() == "}":
                 self.i += 1
+                self.nesting -= 1
                 return
             self.scan_key_value(path)
             self.skip_trivia()
             if self.peek() == "}":
                 self.i += 1
+                self.nesting -= 1
                 return
             self.expect(",")
 
@@ -305,8 +400,7 @@ class _Scanner:
         """Skip an unquoted scalar (number, boolean, date/time, inf, nan)."""
         start = self.i
         while True:
-            while self.i < self.end and self.text[self.i] not in _TOKEN_END:
-                self.i += 1
+            self.i = _TOKEN.match(self.text, self.i).end()  # type: ignore[union-attr]  # always matches
             # "1979-05-27 07:32:00": a date may be joined to a time by a space.
             after = self.text[self.i + 1 : self.i + 4]
             if (
@@ -326,6 +420,10 @@ class _Scanner:
     def scan_basic_string(self) -> str:
         """Scan a single-line ``"..."`` string and return its decoded value."""
         self.i += 1
+        plain = _PLAIN_STRING.match(self.text, self.i)
+        if plain is not None:  # no escape: the common case, in one step
+            self.i = plain.end()
+            return plain[1]
         parts: list[str] = []
         while True:
             char = self.peek()
@@ -380,3 +478,126 @@ class _Scanner:
             else:
                 pos += 1
         raise _Stop
+
+
+# ---------------------------------------------------------------------------
+# reading and parsing within bounds (the loader's and framework discovery's)
+
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """``tomllib.loads`` with numbers as Decimals, its cost and depth bounded; :class:`SpecError` otherwise.
+
+    Refused, located (without a file name): a dotted key of more than
+    ``MAX_KEY_PARTS`` parts (before parsing: tomllib's time grows with their
+    square), an integer of more than 4,300 digits (Python will not convert
+    it), arrays and tables nested more than ``MAX_NESTING`` deep, and TOML
+    syntax errors.
+    """
+    shape = shape_problem(text)
+    if shape is not None:
+        at, en, zh = shape
+        raise SpecError([Problem(code="toml-syntax", message=en, message_zh=zh, line=at[0], column=at[1])])
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _TOML_POS.search(msg)
+        line, col = (int(m[1]), int(m[2])) if m else (None, None)
+        raise SpecError([Problem(
+            code="toml-syntax", message=f"TOML syntax error: {msg}", message_zh=f"TOML 语法错误：{msg}",
+            line=line, column=col,
+        )]) from None  # fmt: skip
+    except RecursionError:
+        raise SpecError([_nesting_problem(nesting_position(text))]) from None
+    except ValueError:  # int() refuses more than 4,300 digits (sys.get_int_max_str_digits)
+        raise SpecError([_long_integer_problem(text)]) from None
+    deep = _too_deep(data)
+    if deep is not None:
+        raise SpecError([_nesting_problem(_nearest_position(index_positions(text), deep), deep)])
+    return data
+
+
+def _nesting_problem(at: Position | None, path: PathKey = ()) -> Problem:
+    return Problem(
+        code="toml-syntax", path=path, line=at[0] if at else None, column=at[1] if at else None,
+        message=f"arrays and tables are nested more than {MAX_NESTING} deep; perfrules reads at most {MAX_NESTING} levels",
+        message_zh=f"数组和表的嵌套超过{MAX_NESTING}层；perfrules 最多读取{MAX_NESTING}层",
+    )  # fmt: skip
+
+
+_LONG_INTEGER = re.compile(r"(?<![\w.])[+-]?[0-9][0-9_]{4300,}")
+
+
+def _long_integer_problem(text: str) -> Problem:
+    """The integer of more than 4,300 digits tomllib could not convert, located, with its key path when known."""
+    m = _LONG_INTEGER.search(text)
+    if m is None:  # pragma: no cover - tomllib raises this ValueError for such integers only
+        return Problem(code="invalid-value", message="an integer is too large", message_zh="整数过大")
+    digits = sum(ch.isdigit() for ch in m[0])
+    line = text.count("\n", 0, m.start()) + 1
+    col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    before = [(pos, path) for path, pos in index_positions(text).items() if pos <= (line, col)]
+    path: PathKey = max(before, key=lambda item: (item[0], len(item[1])))[1] if before else ()
+    return Problem(
+        code="invalid-value", path=path, line=line, column=col,
+        message=f"an integer of {digits:,} digits is too large (the absolute value must be below 10^15)",
+        message_zh=f"{digits:,} 位的整数数值过大（绝对值须小于10^15）",
+    )  # fmt: skip
+
+
+def _too_deep(data: dict[str, Any]) -> PathKey | None:
+    """The key path of a value nested more than MAX_NESTING arrays and tables below the top (None: none is).
+
+    Breadth first and iterative: a few hundredths of a second for a 100,000-indicator spec.
+    """
+    level: list[tuple[PathKey, Any]] = [((), data)]
+    for _ in range(MAX_NESTING + 1):
+        deeper: list[tuple[PathKey, Any]] = []
+        for path, value in level:
+            items = value.items() if type(value) is dict else enumerate(value)
+            deeper += [((*path, k), v) for k, v in items if type(v) is dict or type(v) is list]
+        if not deeper:
+            return None
+        level = deeper
+    return level[0][0]
+
+
+def _nearest_position(positions: dict[PathKey, Position], path: PathKey) -> Position | None:
+    for end in range(len(path), 0, -1):
+        if path[:end] in positions:
+            return positions[path[:end]]
+    return None
+
+
+def _file_error(p: Path, en: str, zh: str) -> SpecError:
+    return SpecError([Problem(code="file", message=en, message_zh=zh, file=str(p))])
+
+
+def read_bytes(path: str | os.PathLike[str], limit: int = MAX_SPEC_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; a located ``file`` problem otherwise.
+
+    Named pipes, devices and sockets are refused before they are opened
+    (:func:`perfrules._limits.file_problem`), so that reading never blocks or
+    never ends; the file is opened without blocking and checked again, and
+    at most ``limit`` bytes are read (a file that grows meanwhile is refused).
+    """
+    p = Path(path)
+    problem = file_problem(p, limit)
+    if problem is not None:
+        raise _file_error(p, *problem)
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # replaced between the check and the open
+                raise _file_error(p, *(file_problem(p, limit) or (f"{p} is not a regular file", f"{p} 不是普通文件")))
+            raw = fh.read(limit + 1)
+    except OSError as exc:
+        raise _file_error(p, f"cannot read {p}: {exc.strerror or exc}", f"无法读取文件 {p}：{exc.strerror or exc}") from None
+    if len(raw) > limit:
+        raise _file_error(p, f"{p} is more than the {limit:,} bytes perfrules reads for such a file",
+                          f"{p} 超过此类文件的上限 {limit:,} 字节")  # fmt: skip
+    return raw
+
+

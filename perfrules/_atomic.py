@@ -1,0 +1,593 @@
+"""Outputs that never destroy: atomic files and outputs committed as one generation (standard library only).
+
+Every file perfrules writes goes through this module:
+
+* :func:`write_bytes` / :func:`write_text` write one file atomically: the
+  content goes to a temporary file in the destination's folder, is flushed
+  and ``fsync``-ed, given the permissions of a normal new file (``0o666`` less
+  the umask) and renamed over the destination with :func:`os.replace`. Readers
+  see the old file or the new one, never a part; on any failure (a full disk,
+  a folder that cannot be written, an exception, Ctrl-C) the temporary file is
+  removed and the old file is left as it was.
+* A :class:`Transaction` commits several outputs as **one generation** (the
+  spec/actuals pair of ``import``, the four batch tables with the audit and
+  its index). Every output is first written completely to its temporary file;
+  only then are the temporaries renamed into place, one after the other. If a
+  rename fails, the outputs already renamed are put back from backups (hard
+  links to the old files, made before the first rename; a copy where the file
+  system has no hard links) or removed when there was no old file, so either
+  every output is new or every output is as it was.
+
+  The honest window: the renames are separate system calls. A process killed
+  by SIGKILL, or a machine losing power, between the first and the last rename
+  of one commit (microseconds for a handful of files) leaves some outputs new
+  and some old, with the old ones' backups beside them as
+  ``.<name>.<pid>.<random>.perfrules-old``. SIGINT and SIGTERM cannot cause
+  this under the command line: :func:`signals_as_exceptions` turns them into
+  exceptions, deferred while a commit (or its rollback) runs.
+
+Temporary files are hidden and recognisable: ``.<name>.<pid>.<random>.perfrules-tmp``
+(backups: ``….perfrules-old``). They are removed on every exception, and —
+with :func:`signals_as_exceptions` in force — on SIGTERM, SIGHUP and SIGINT.
+Nothing can run on SIGKILL: its temporaries stay, and the next successful
+commit into the same folder removes those left for the same outputs by
+processes that no longer exist (:func:`sweep`).
+
+Errors are :class:`OSError` with the **destination** as ``filename`` (never
+the temporary name), so the command line reports "cannot write OUT: No space
+left on device" and exits 2.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import io
+import os
+import signal
+import threading
+import weakref
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from types import FrameType
+from typing import IO, Any, BinaryIO
+
+TEMP_SUFFIX = ".perfrules-tmp"
+BACKUP_SUFFIX = ".perfrules-old"
+_NAME_BYTES = 120  # of the destination's name kept in a temporary file's name (file names stop at 255 bytes)
+_BUFFER = 1 << 20
+
+StrPath = str | os.PathLike[str]
+
+
+class Interrupted(BaseException):
+    """A termination signal (SIGTERM, SIGHUP) raised as an exception, so that ``finally`` blocks run.
+
+    A :class:`BaseException`, like :class:`KeyboardInterrupt`: ``except
+    Exception`` does not swallow it. ``signum`` is the signal's number (the
+    command line exits ``128 + signum``).
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"interrupted by signal {signum}")
+        self.signum = signum
+
+
+# ---------------------------------------------------------------------------
+# names
+
+
+def _short(name: str) -> str:
+    raw = name.encode("utf-8", "surrogateescape")
+    if len(raw) <= _NAME_BYTES:
+        return name
+    return raw[:_NAME_BYTES].decode("utf-8", "ignore")  # a character cut in half is dropped
+
+
+def temp_path(dest: StrPath, suffix: str = TEMP_SUFFIX) -> Path:
+    """A fresh temporary name beside ``dest``: ``.<name>.<pid>.<random>.perfrules-tmp``."""
+    d = Path(dest)
+    return d.with_name(f".{_short(d.name)}.{os.getpid()}.{os.urandom(4).hex()}{suffix}")
+
+
+def is_temp(name: str) -> bool:
+    """Whether a file name is one of perfrules' temporary files or backups."""
+    return name.startswith(".") and name.endswith((TEMP_SUFFIX, BACKUP_SUFFIX))
+
+
+def _owner(name: str, dest_name: str) -> int | None:
+    """The process id in a temporary name made for ``dest_name`` (None: not one of its temporaries)."""
+    prefix = f".{_short(dest_name)}."
+    if not name.startswith(prefix) or not is_temp(name):
+        return None
+    middle = name[len(prefix) :].rsplit(".", 1)[0]  # "<pid>.<random>"
+    pid, _, rand = middle.partition(".")
+    return int(pid) if pid.isdigit() and len(rand) == 8 else None
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, under another user
+        return True
+    return True
+
+
+def sweep(dest: StrPath) -> list[Path]:
+    """Remove the temporaries and backups left beside ``dest`` by processes that no longer run; the removed paths.
+
+    Only names made for ``dest`` by :func:`temp_path` are considered, and only
+    those whose process id is not a running process on this machine (POSIX;
+    on Windows nothing is removed). Called after each successful commit.
+    """
+    if os.name != "posix":
+        return []
+    d = Path(dest)
+    removed: list[Path] = []
+    try:
+        names = os.listdir(d.parent or ".")
+    except OSError:
+        return removed
+    for name in names:
+        pid = _owner(name, d.name)
+        if pid is None or _alive(pid):
+            continue
+        with contextlib.suppress(OSError):
+            (d.parent / name).unlink()
+            removed.append(d.parent / name)
+    return removed
+
+
+def same_file(a: StrPath, b: StrPath) -> bool:
+    """Whether two paths name the same file: :func:`os.path.samefile` when both exist, else their resolved paths."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+
+
+# ---------------------------------------------------------------------------
+# errors
+
+
+def _located(exc: OSError, dest: StrPath) -> OSError:
+    """``exc`` as an OSError of the same kind naming ``dest`` (the temporary name means nothing to a user)."""
+    if exc.errno is None:
+        return exc
+    new = OSError(exc.errno, exc.strerror or os.strerror(exc.errno), os.fspath(dest))
+    new.__cause__ = exc
+    return new
+
+
+# ---------------------------------------------------------------------------
+# signals
+
+
+class _Signals:
+    depth = 0  # > 0 while a commit or rollback runs: signals wait
+    pending: list[int] = []
+
+
+def _raise_for(signum: int) -> None:
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise Interrupted(signum)
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    if _Signals.depth:
+        _Signals.pending.append(signum)
+        return
+    _raise_for(signum)
+
+
+@contextlib.contextmanager
+def _critical() -> Iterator[None]:
+    """Signals handled by :func:`signals_as_exceptions` wait until the block is done."""
+    _Signals.depth += 1
+    failed = False
+    try:
+        yield
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        _Signals.depth -= 1
+        if _Signals.depth == 0 and _Signals.pending:
+            signum = _Signals.pending[0]
+            _Signals.pending.clear()
+            if not failed:  # an exception on its way out ends the run anyway
+                _raise_for(signum)
+
+
+def _catchable() -> list[signal.Signals]:
+    names = ("SIGINT", "SIGTERM", "SIGHUP")
+    return [getattr(signal, n) for n in names if hasattr(signal, n)]
+
+
+@contextlib.contextmanager
+def signals_as_exceptions() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGHUP raise :class:`Interrupted` and SIGINT :class:`KeyboardInterrupt`.
+
+    So every ``finally`` runs and every writer removes its temporary files. A
+    signal arriving while outputs are being renamed into place waits until
+    the commit (or its rollback) is done. Signals set to be ignored (``nohup``)
+    stay ignored; outside the main thread the block does nothing. The previous
+    handlers are restored at the end.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous: dict[int, object] = {}
+    for sig in _catchable():
+        try:
+            current = signal.getsignal(sig)
+            if current in (signal.SIG_IGN, None):
+                continue
+            if current not in (signal.SIG_DFL, signal.default_int_handler):
+                continue  # someone else's handler: leave it
+            previous[sig] = signal.signal(sig, _on_signal)
+        except (ValueError, OSError):  # pragma: no cover - not the main interpreter
+            continue
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                signal.signal(number, handler)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------
+# files
+
+
+class _Raw(io.RawIOBase):
+    """A file descriptor written with :func:`os.write`; every error names the destination."""
+
+    def __init__(self, fd: int, dest: Path) -> None:
+        super().__init__()
+        self._fd = fd
+        self._dest = dest
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def write(self, b: Any) -> int:
+        try:
+            return os.write(self._fd, b)
+        except OSError as exc:
+            raise _located(exc, self._dest) from None
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return os.lseek(self._fd, offset, whence)
+
+    def tell(self) -> int:
+        return os.lseek(self._fd, 0, os.SEEK_CUR)
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        try:
+            os.close(self._fd)
+        except OSError as exc:
+            raise _located(exc, self._dest) from None
+        finally:
+            super().close()
+
+
+class _Item:
+    """One output of a transaction: its temporary file, while it is written."""
+
+    def __init__(self, dest: Path, mode: int | None) -> None:
+        self.dest = dest
+        self.tmp = temp_path(dest)
+        self.mode = mode
+        try:
+            fd = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+                         | getattr(os, "O_BINARY", 0), 0o666)  # fmt: skip
+        except OSError as exc:
+            raise _located(exc, dest) from None
+        try:
+            self.file = io.BufferedWriter(_Raw(fd, dest), buffer_size=_BUFFER)
+        except BaseException:
+            os.close(fd)
+            self.tmp.unlink()
+            raise
+        self.text: IO[str] | None = None
+
+    def finish(self) -> None:
+        """Flush, fsync and close the temporary file; give it its permissions."""
+        if self.text is not None and not self.text.closed:
+            self.text.flush()
+        if self.file.closed:
+            return
+        self.file.flush()
+        fd = self.file.fileno()
+        try:
+            if self.mode is not None:
+                if hasattr(os, "fchmod"):
+                    os.fchmod(fd, self.mode)
+                else:  # pragma: no cover - Windows
+                    os.chmod(self.tmp, self.mode)
+            os.fsync(fd)
+        except OSError as exc:
+            raise _located(exc, self.dest) from None
+        finally:
+            self.file.close()
+
+    def discard(self) -> None:
+        """Close and remove the temporary file, whatever state it is in (buffered bytes are dropped, not written)."""
+        with contextlib.suppress(Exception):
+            self.file.raw.close()  # closes the descriptor: the buffered file then counts as closed, nothing is flushed
+        with contextlib.suppress(Exception):
+            self.file.close()
+        with contextlib.suppress(OSError):
+            self.tmp.unlink()
+
+
+_live: weakref.WeakSet[Transaction] = weakref.WeakSet()
+
+
+class Transaction:
+    """Several output files committed as one generation (see the module's documentation).
+
+    ``open``/``open_text`` give a file to stream an output into; ``add``
+    gives an output's whole content. :meth:`commit` renames every output
+    into place, or none; :meth:`abort` (also on leaving a ``with`` block with
+    an exception, or without a commit) removes every temporary file and leaves
+    the destinations as they were.
+
+    ``keep_mode``: an output replacing a file keeps that file's permissions
+    (``test --update`` rewriting a case file); otherwise outputs get the
+    permissions of a normal new file.
+    """
+
+    def __init__(self, *, keep_mode: bool = False) -> None:
+        self._items: list[_Item] = []
+        self._scratch: list[_Item] = []
+        self._keep_mode = keep_mode
+        self.state = "open"  # open, committed, aborted
+        _live.add(self)
+
+    def __enter__(self) -> Transaction:
+        return self
+
+    def __exit__(self, kind: object, value: object, tb: object) -> None:
+        if self.state == "open" and kind is not None:
+            self.abort()
+        elif self.state == "open":
+            self.abort()
+            raise RuntimeError("a Transaction left without commit() or abort()")
+
+    # -- building -------------------------------------------------------
+
+    @property
+    def outputs(self) -> tuple[Path, ...]:
+        """The destinations, in the order they were added."""
+        return tuple(i.dest for i in self._items)
+
+    def _new(self, dest: StrPath) -> _Item:
+        if self.state != "open":
+            raise RuntimeError(f"the transaction is {self.state}")
+        d = Path(dest)
+        for other in self._items:
+            if same_file(other.dest, d):
+                raise ValueError(f"{d} is written twice in one transaction (as {other.dest})")
+        mode = None
+        if self._keep_mode:
+            with contextlib.suppress(OSError):
+                mode = os.stat(d).st_mode & 0o7777
+        with _critical():  # a signal never falls between creating the temporary file and recording it
+            item = _Item(d, mode)
+            self._items.append(item)
+        return item
+
+    def open(self, dest: StrPath) -> BinaryIO:
+        """A binary file to write the output ``dest`` into (buffered; do not close it: :meth:`commit` does)."""
+        return self._new(dest).file
+
+    def open_text(self, dest: StrPath, *, encoding: str = "utf-8") -> IO[str]:
+        """A text file (``\\n`` line ends) to write the output ``dest`` into."""
+        item = self._new(dest)
+        item.text = io.TextIOWrapper(item.file, encoding=encoding, newline="\n", write_through=False)
+        return item.text
+
+    def add(self, dest: StrPath, content: bytes | str, *, encoding: str = "utf-8") -> None:
+        """The whole content of the output ``dest``."""
+        item = self._new(dest)
+        try:
+            item.file.write(content.encode(encoding) if isinstance(content, str) else content)
+        except BaseException:
+            self.abort()
+            raise
+
+    def scratch(self, near: StrPath) -> tuple[Path, BinaryIO]:
+        """A temporary working file beside ``near`` (named as a temporary of it), removed at commit or abort."""
+        if self.state != "open":
+            raise RuntimeError(f"the transaction is {self.state}")
+        with _critical():
+            item = _Item(Path(near), None)
+            self._scratch.append(item)
+        return item.tmp, item.file
+
+    # -- committing ------------------------------------------------------
+
+    def commit(self) -> tuple[Path, ...]:
+        """Rename every output into place, or — on any failure — none; the destinations written."""
+        if self.state != "open":
+            raise RuntimeError(f"the transaction is {self.state}")
+        try:
+            for item in self._items:
+                item.finish()
+            for item in self._scratch:
+                item.discard()
+        except BaseException:
+            self.abort()
+            raise
+        with _critical():
+            backups: dict[int, Path] = {}
+            done: list[_Item] = []
+            try:
+                if len(self._items) > 1:
+                    for n, item in enumerate(self._items):
+                        backup = _backup(item.dest)
+                        if backup is not None:
+                            backups[n] = backup
+                for item in self._items:
+                    try:
+                        os.replace(item.tmp, item.dest)
+                    except OSError as exc:
+                        raise _located(exc, item.dest) from None
+                    done.append(item)
+            except BaseException as exc:
+                kept = _rollback(done, backups, self._items)
+                for item in self._items:
+                    item.discard()
+                for backup in backups.values():
+                    if backup not in kept:
+                        with contextlib.suppress(OSError):
+                            backup.unlink()
+                if kept:
+                    exc.add_note("perfrules could not restore every previous output; the previous files are kept as "
+                                 + ", ".join(map(str, kept)))  # fmt: skip
+                self.state = "aborted"
+                raise
+            for backup in backups.values():
+                with contextlib.suppress(OSError):
+                    backup.unlink()
+            self.state = "committed"
+        _fsync_folders(i.dest for i in self._items)
+        for item in self._items:
+            sweep(item.dest)
+        return self.outputs
+
+    def abort(self) -> None:
+        """Remove every temporary file; the destinations stay as they were. Safe to call more than once."""
+        if self.state != "open":
+            return
+        with _critical():  # a second Ctrl-C does not leave temporary files behind
+            self.state = "aborted"
+            for item in (*self._items, *self._scratch):
+                item.discard()
+
+
+def _backup(dest: Path) -> Path | None:
+    """A second name for the current file at ``dest`` (a hard link, else a copy); None when there is none."""
+    if not os.path.lexists(dest):
+        return None
+    backup = temp_path(dest, BACKUP_SUFFIX)
+    try:
+        os.link(dest, backup, follow_symlinks=False)
+    except (OSError, NotImplementedError):  # no hard links here (FAT, some network shares): a copy
+        import shutil
+
+        try:
+            if os.path.islink(dest):
+                os.symlink(os.readlink(dest), backup)
+            else:
+                shutil.copy2(dest, backup)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                backup.unlink()
+            raise _located(exc, dest) from None
+    return backup
+
+
+def _rollback(done: list[_Item], backups: dict[int, Path], items: list[_Item]) -> list[Path]:
+    """Put back the previous files of the outputs already renamed; the backups that could not be put back."""
+    kept: list[Path] = []
+    index = {id(item): n for n, item in enumerate(items)}
+    for item in reversed(done):
+        backup = backups.get(index[id(item)])
+        try:
+            if backup is not None:
+                os.replace(backup, item.dest)
+            else:
+                item.dest.unlink()
+        except OSError:
+            if backup is not None:
+                kept.append(backup)
+    return kept
+
+
+def _fsync_folders(paths: Iterable[Path]) -> None:
+    """Make the renames durable (best effort: some file systems cannot sync a folder)."""
+    if os.name != "posix":
+        return
+    for folder in {os.path.abspath(p.parent) for p in paths}:
+        try:
+            fd = os.open(folder, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+@atexit.register
+def _abort_leftovers() -> None:  # pragma: no cover - exercised by the kill tests in a subprocess
+    for tx in list(_live):
+        tx.abort()
+
+
+# ---------------------------------------------------------------------------
+# one file
+
+
+def write_bytes(path: StrPath, data: bytes, *, keep_mode: bool = False) -> Path:
+    """Write ``data`` to ``path`` atomically (see the module's documentation); ``path``."""
+    with Transaction(keep_mode=keep_mode) as tx:
+        tx.add(path, data)
+        tx.commit()
+    return Path(path)
+
+
+def write_text(path: StrPath, text: str, *, encoding: str = "utf-8", keep_mode: bool = False) -> Path:
+    """Write ``text`` to ``path`` atomically, ``\\n`` line ends kept as they are; ``path``."""
+    return write_bytes(path, text.encode(encoding), keep_mode=keep_mode)
+
+
+def copy_file(source: StrPath, path: StrPath) -> Path:
+    """Copy the file ``source`` to ``path`` atomically; ``path``."""
+    import shutil
+
+    with Transaction() as tx:
+        out = tx.open(path)
+        try:
+            with open(source, "rb") as fh:
+                shutil.copyfileobj(fh, out, _BUFFER)
+        except BaseException:
+            tx.abort()
+            raise
+        tx.commit()
+    return Path(path)
+
+
+__all__ = [
+    "BACKUP_SUFFIX",
+    "TEMP_SUFFIX",
+    "Interrupted",
+    "Transaction",
+    "copy_file",
+    "is_temp",
+    "same_file",
+    "signals_as_exceptions",
+    "sweep",
+    "temp_path",
+    "write_bytes",
+    "write_text",
+]
