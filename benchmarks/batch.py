@@ -61,8 +61,8 @@ def _best(fn, repeat: int) -> tuple[float, object]:
 
 def _prototype_plan(folder: Path, cols: W.Columns):
     """The perfrules plan of the template, read off unit 0 as the loader builds it."""
+    from perfrules.batch._chunked import _units
     from perfrules.batch._plan import plan_of
-    from perfrules.batch._run import _units
     from perfrules.batch._table import read_table
     from perfrules.batch._unit import Bases, build, prepare
 

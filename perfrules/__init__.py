@@ -26,7 +26,7 @@ from perfrules._lazy import lazy_attributes
 from perfrules._version import __version__
 
 if TYPE_CHECKING:
-    from perfrules._errors import PerfrulesError, Problem, Severity, SpecError
+    from perfrules._errors import MissingExtraError, PerfrulesError, Problem, Severity, SpecError
     from perfrules.core import (
         BudgetExecutionResult,
         CategoryResult,
@@ -129,6 +129,7 @@ _LAZY: dict[str, str] = {
     "Kind": "perfrules.model",
     "LinearOvershoot": "perfrules.model",
     "Meta": "perfrules.model",
+    "MissingExtraError": "perfrules._errors",
     "NegativeRule": "perfrules.model",
     "OvershootDeduction": "perfrules.model",
     "PartialStep": "perfrules.model",
@@ -200,6 +201,7 @@ __all__ = [
     "Kind",
     "LinearOvershoot",
     "Meta",
+    "MissingExtraError",
     "NegativeRule",
     "OvershootDeduction",
     "PartialStep",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import attrs
 
@@ -107,6 +107,44 @@ class SpecError(PerfrulesError, ValueError):
 
 class EvaluationError(PerfrulesError, ArithmeticError):
     """A rule could not be applied to otherwise valid input (a bug or an unsupported case)."""
+
+
+class MissingExtraError(PerfrulesError, ImportError):
+    """An optional dependency is not installed; the message names the extra that installs it.
+
+    ``extra`` is the extra (``"xlsx"``, ``"batch"``), :attr:`install` the
+    command (``pip install 'perfrules[xlsx]'``); ``str(error)`` is the English
+    message, :meth:`text` gives it in Chinese or English. The command line
+    reports it and exits 2. An :class:`ImportError`, so code catching a failed
+    import catches it too. ``perfrules.interchange.MissingDependencyError`` and
+    ``perfrules.batch.EngineUnavailable`` are older names of this class
+    (deprecated, kept so that code catching them keeps working).
+    """
+
+    extra: str
+
+    def __init__(self, extra: str, needs: str, needs_zh: str, *, module: str | None = None) -> None:
+        self.extra = extra
+        self.needs = needs
+        self.needs_zh = needs_zh
+        super().__init__(f"{needs}: {self.install}", name=module)
+
+    @property
+    def install(self) -> str:
+        """The command that installs the extra: ``pip install 'perfrules[xlsx]'``."""
+        return f"pip install 'perfrules[{self.extra}]'"
+
+    def text(self, lang: Lang = "en") -> str:
+        """The message in ``lang``: what needs the extra, and the command that installs it."""
+        return f"{self.needs_zh}：{self.install}" if lang == "zh" else f"{self.needs}: {self.install}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_missing_extra, (type(self), self.extra, self.needs, self.needs_zh, self.name))
+
+
+def _missing_extra(cls: type[MissingExtraError], extra: str, needs: str, needs_zh: str,
+                   module: str | None) -> MissingExtraError:  # fmt: skip
+    return cls(extra, needs, needs_zh, module=module)
 
 
 def problem_document(p: Problem) -> dict[str, object]:

@@ -3,7 +3,7 @@
 Property: for a generated messy long table on disk (CSV, sometimes also Parquet),
 
 * ``run_batch(path, out, engine="pure")`` and ``run_batch(path, out, engine="auto")`` (the columnar runner,
-  ``perfrules/batch/_fast.py``, whenever it accepts the file) write byte-identical units, indicators,
+  ``perfrules/batch/_columnar.py``, whenever it accepts the file) write byte-identical units, indicators,
   categories and problems files, and their summaries agree on units, scored, failed and grades;
 * with ``audit_level="record"``, ``explain(audit, unit)`` equals the ``audit_level="full"`` document of
   every unit (for a failed unit, the record minus its ``schema``/``schema_version`` keys).
@@ -39,7 +39,7 @@ pq = pytest.importorskip("pyarrow.parquet")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from perfrules.batch import _fast, _run, explain, output_paths, read_table, run_batch  # noqa: E402
+from perfrules.batch import _columnar, _run, explain, output_paths, read_table, run_batch  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "batch_engines"
 FILES = ("base.toml", "base_year.toml", "spec.toml")
@@ -254,7 +254,7 @@ def assert_engines_agree(path: Path, *, chunk_units: int = _run.CHUNK_UNITS) -> 
 # the columnar runner's chunk and block sizes, made small so that a few units span several chunks and blocks
 @contextmanager
 def small_chunks(units: int, block: int) -> Iterator[None]:
-    with mock.patch.object(_run, "FAST_CHUNK_UNITS", units), mock.patch.object(_fast, "BLOCK_BYTES", block):
+    with mock.patch.object(_run, "FAST_CHUNK_UNITS", units), mock.patch.object(_columnar, "BLOCK_BYTES", block):
         yield
 
 
@@ -294,12 +294,12 @@ def test_the_property_reaches_the_columnar_runner() -> None:
     with folder() as d:
         path = d / "units.csv"
         path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-        assert _fast.usable(read_table(path))
+        assert _columnar.usable(read_table(path))
         assert assert_engines_agree(path) == {"vector": 2}
 
 
 # ---------------------------------------------------------------------------
-# the discrepancies this test found (minimal reproducers; fixed in perfrules/batch/_fast.py and _table.py):
+# the discrepancies this test found (minimal reproducers; fixed in perfrules/batch/_columnar.py and _table.py):
 # blank records whose unit cell is other whitespace, ragged records, an all-empty Parquet row, a blank record
 # at a chunk cut, a quoted line break across a read block, and rows misordered after a failed unit
 

@@ -40,7 +40,7 @@ from perfrules.batch import (
     score_units,
     table_from_columns,
 )
-from perfrules.batch import _run as run_module
+from perfrules.batch import _chunked as run_module
 
 ROOT = Path(__file__).resolve().parents[1]
 HUNAN = ROOT / "examples" / "hunan-2024-general-office"

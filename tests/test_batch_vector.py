@@ -31,8 +31,8 @@ from perfrules.batch import _compute  # noqa: E402
 from perfrules.batch import _kernel as K  # noqa: E402
 from perfrules.batch._cells import fmt, parse  # noqa: E402
 from perfrules.batch._chunk import CATEGORY_COLUMNS, INDICATOR_COLUMNS, UNIT_COLUMNS  # noqa: E402
-from perfrules.batch._run import _make_chunk, _Out, _units  # noqa: E402
-from perfrules.batch._run import _plain as _py  # noqa: E402
+from perfrules.batch._chunked import _make_chunk, _Out, _units  # noqa: E402
+from perfrules.batch._chunked import _plain as _py  # noqa: E402
 from perfrules.batch._table import table_from_columns  # noqa: E402
 from perfrules.batch._unit import Bases, build, prepare  # noqa: E402
 from perfrules.batch._vector import score_chunk  # noqa: E402

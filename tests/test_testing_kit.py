@@ -69,19 +69,20 @@ def test_importing_perfrules_never_imports_hypothesis() -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_the_kit_without_hypothesis_names_the_test_extra() -> None:
+def test_the_kit_without_hypothesis_names_the_testing_extra() -> None:
     done = _python(
         "import sys\n"
         "sys.modules['hypothesis'] = None  # as if it were not installed\n"
+        "import perfrules\n"
         "try:\n"
         "    import perfrules.testing\n"
-        "except ImportError as exc:\n"
-        "    print(exc)\n"
+        "except perfrules.MissingExtraError as exc:\n"
+        "    print(isinstance(exc, ImportError), exc)\n"
         "else:\n"
         "    raise SystemExit('imported')\n"
     )
     assert done.returncode == 0, done.stderr
-    assert "perfrules[test]" in done.stdout and "hypothesis" in done.stdout
+    assert done.stdout.startswith("True") and "perfrules[testing]" in done.stdout and "hypothesis" in done.stdout
 
 
 # ---------------------------------------------------------------------------
@@ -402,13 +403,15 @@ def test_monotone_catches_a_rule_that_rewards_doing_worse() -> None:
 
 def test_monotone_catches_a_broken_scoring_method_in_the_core(monkeypatch: pytest.MonkeyPatch) -> None:
     spec, actuals = _small_case()
-    from perfrules.core import _evaluate, _scoring
+    from perfrules.core.methods import rate
+
+    score_rate = rate.score_rate
 
     def falling_rate(**kw: Any) -> Any:  # rate × weight turned into (1 − rate) × weight
         kw["actual"] = 100 - kw["actual"]
-        return _scoring.score_rate(**kw)
+        return score_rate(**kw)
 
-    monkeypatch.setattr(_evaluate, "score_rate", falling_rate)
+    monkeypatch.setattr(rate, "score_rate", falling_rate)
     with pytest.raises(AssertionError, match=r"\[monotone\] indicator 'r' \(rate"):
         check_monotone(spec, actuals)
 

@@ -1,11 +1,15 @@
 """The interface between the batch runner and a chunk scorer: :class:`Chunk` in, :class:`ChunkResult` out.
 
-The runner reads the long table (one row per unit × indicator) in *chunks of
-whole units* and hands each chunk first to the vectorised scorer
-(``perfrules.batch._vector.score_chunk(chunk) -> ChunkResult``, when NumPy and
-pyarrow are importable and the engine allows it), then scores every unit the
-vectorised scorer left out on the pure per-unit path (``perfrules.evaluate``).
-Results must not depend on which engine scored a unit.
+The runner (:mod:`perfrules.batch._chunked`, and the columnar runner for the
+units it scores) reads the long table (one row per unit × indicator) in
+*chunks of whole units* and hands each chunk first to the vectorised scorer
+(``perfrules.batch._vector.score_chunk(chunk) -> ChunkResult``, a
+:data:`ChunkScorer`, when NumPy and pyarrow are importable and the engine
+allows it), then scores every unit the vectorised scorer left out on the pure
+per-unit path (``perfrules.evaluate``). Results must not depend on which
+engine scored a unit. The output tables' column names are here too, and
+:class:`ResultTables`, the four tables of a run of units as every engine
+returns them.
 
 Everything here is column-oriented so that a vectorised scorer never has to
 build per-row Python objects:
@@ -32,12 +36,13 @@ is ``bool``; a missing value is ``None`` in any column. See docs/batch.md.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
 
 import attrs
 
-from perfrules.model import Spec
+from perfrules.model import Actuals, Spec
 
 # ---------------------------------------------------------------------------
 # output tables: column names, in the order they are written
@@ -48,6 +53,7 @@ UNIT_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 INDICATOR_COLUMNS: tuple[str, ...] = ("unit", "indicator", "category", "weight", "score", "lost", "met")
 CATEGORY_COLUMNS: tuple[str, ...] = ("unit", "category", "name", "level", "weight", "score")
+PROBLEM_COLUMNS: tuple[str, ...] = ("unit", "code", "file", "row", "column", "field", "error", "error_en")
 
 # columns holding integers (None when empty); ``met`` holds bools; every other column holds str (or None)
 INT_COLUMNS: frozenset[str] = frozenset({"warnings", "error_row", "error_column", "level"})
@@ -57,6 +63,22 @@ STATUS_OK = "ok"
 STATUS_ERROR = "error"
 
 Columns = Mapping[str, Sequence[Any]]
+
+
+class ResultTables(Protocol):
+    """The four output tables of a run of units, column by column, in unit order (any engine's)."""
+
+    @property
+    def units(self) -> Columns: ...
+
+    @property
+    def indicators(self) -> Columns: ...
+
+    @property
+    def categories(self) -> Columns: ...
+
+    @property
+    def problems(self) -> Columns: ...
 
 
 @attrs.frozen(eq=False)
@@ -154,3 +176,16 @@ class ChunkResult:
             categories={c: [] for c in CATEGORY_COLUMNS},
             unscored=tuple(range(n_units)),
         )
+
+
+Build = Callable[[int], tuple[Spec, Actuals]]
+"""``build(i)``: unit ``i`` of a chunk built on the pure path (checked Spec and Actuals, or SpecError)."""
+
+ChunkScorer = Callable[[Chunk], ChunkResult]
+"""A chunk scorer: ``score_chunk(chunk) -> ChunkResult`` (the vectorised module's, or a stand-in with its contract)."""
+
+BuildingScorer = Callable[[Chunk, Build], ChunkResult]
+"""A chunk scorer given the builder of its prototypes (``perfrules.batch._vector.score_chunk(chunk, build)``)."""
+
+UnitBuilder = Callable[[Chunk, Path], Build]
+"""The builder of a chunk's units over the table's folder (``perfrules.batch._vector.unit_builder``)."""

@@ -79,9 +79,9 @@ def _consts(plan: Plan, sc: K.Scales) -> _Consts:
         by_rule.setdefault(slot.rule, []).append(j)
         by_places.setdefault(slot.rule.places, []).append(j)
     strict = plan.spec.policy.weight_precision is WeightPrecision.ERROR
-    tiers = [j for j, s in enumerate(plan.slots) if s.rule.kind == "tier"]
-    warn = [j for j, s in enumerate(plan.slots) if s.rule.kind != "tier" and s.warn]
-    boundary = [j for j, s in enumerate(plan.slots) if s.rule.kind != "tier" and s.rule.cmp in ("gt", "lt")]
+    tiers = [j for j, s in enumerate(plan.slots) if s.rule.kernel.tiers]
+    warn = [j for j, s in enumerate(plan.slots) if not s.rule.kernel.tiers and s.warn]
+    boundary = [j for j, s in enumerate(plan.slots) if not s.rule.kernel.tiers and s.rule.cmp in ("gt", "lt")]
     limit = plan.spec.policy.overshoot_warning
     tb = plan.tier_bounds or ((Fraction(0), Fraction(1), True),)
     total_w = plan.spec.meta.total
@@ -184,7 +184,7 @@ def _block(plan: Plan, c: _Consts, sc: K.Scales, W: IntArray, T: IntArray, A: In
     Sq = np.empty((n, k), dtype=np.int64)
     MET = np.empty((n, k), dtype=bool)
     for rule, js in c.rules:
-        if rule.kind == "tier":
+        if rule.kernel.tiers:
             s, m = K.score(rule, sc, W[:, js], T[:, js], A[:, js], tiers=(TIER[:, js], c.tier_table), maxima=maxima)
         else:
             s, m = K.score(rule, sc, W[:, js], T[:, js], A[:, js], per=P[:, js], deduct=D[:, js], maxima=maxima)

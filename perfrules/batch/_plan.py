@@ -1,8 +1,11 @@
 """The vectorised path's view of a spec: each indicator's rule, the categories, the budget row, tiers and grades.
 
-:func:`plan_of` reads them off a prototype unit's checked spec; anything the
-kernel does not do raises :class:`Unsupported` (the group then goes to the
-pure path).
+:func:`plan_of` reads them off a prototype unit's checked spec; each
+indicator's method says (through the method catalogue,
+:mod:`perfrules.core.methods`) which integer kernel scores it. Anything no
+kernel does raises :class:`Unsupported` (the group then goes to the pure
+path); a method the catalogue does not hold raises
+:class:`~perfrules.core.methods.UnknownMethod`.
 """
 
 from __future__ import annotations
@@ -15,23 +18,17 @@ import attrs
 
 from perfrules.batch import _kernel as K
 from perfrules.batch._cells import MAX_PLACES
+from perfrules.core.methods import kernel, rule_of
 from perfrules.model import (
     Comparator,
-    EqualAbove,
     ExecutionBase,
     ExecutionPolicy,
-    InverseRatio,
-    LinearOvershoot,
-    NegativeRule,
-    PerOccurrence,
     QualitativeDefault,
-    RateTimesWeight,
-    Ratio,
     Spec,
-    StepDeduction,
 )
 
-_CMP = {Comparator.GE: "ge", Comparator.GT: "gt", Comparator.LE: "le", Comparator.LT: "lt", Comparator.EQ: "eq"}
+_CMP: dict[Comparator, K.Cmp] = {Comparator.GE: "ge", Comparator.GT: "gt", Comparator.LE: "le", Comparator.LT: "lt",
+                                Comparator.EQ: "eq"}  # fmt: skip
 
 
 class Unsupported(Exception):
@@ -48,8 +45,7 @@ class Slot:
     leaf: str  # its category id
     weight: Decimal | None  # a spec-declared weight (spec-referencing units), else None: the table's
     target: Decimal | None
-    per: Decimal | None
-    deduct: Decimal | None
+    params: dict[str, Decimal]  # the kernel's spec-declared parameters (per, deduct); {}: the table's
     percent_unit: bool
     warn: bool  # overshoot warnings apply (positive or exact, target > 0 checked per unit)
 
@@ -94,13 +90,14 @@ def _places(q: Decimal) -> int:
 def plan_of(spec: Spec, order: dict[str, int], inline: bool, has_budget: bool) -> Plan:
     """The kernel's view of ``spec``; ``order`` maps indicator ids to row offsets in the unit."""
     pol = spec.policy
+    rules = [rule_of(ind) for ind in spec.indicators]  # an unknown method raises, whatever else the spec uses
     if pol.overshoot_deduction is not None:
         raise Unsupported("overshoot deduction")
     if pol.qualitative_default is not QualitativeDefault.TIER_TOP:
         raise Unsupported("qualitative_default")
     rounding = spec.rounding
     slots: list[Slot] = []
-    for ind in spec.indicators:
+    for ind, rule in zip(spec.indicators, rules, strict=True):
         if ind.derive is not None:
             raise Unsupported("derived indicator")
         places = _places(ind.score_quantum(rounding.score))
@@ -108,43 +105,21 @@ def plan_of(spec: Spec, order: dict[str, int], inline: bool, has_budget: bool) -
             raise Unsupported("indicator without a row")
         common: dict[str, Any] = {"id": ind.id, "row": order[ind.id], "leaf": ind.category,
                   "weight": None if inline else ind.weight}  # fmt: skip
-        if ind.is_qualitative:
-            slots.append(Slot(rule=K.Rule(kind="tier", cmp="eq", places=places), target=None, per=None, deduct=None,
+        kp = rule.kernel_plan(ind.method, ind.target, pol)
+        if kp is None:
+            raise Unsupported(f"method {rule.name}")
+        if kernel(kp.kernel).tiers:  # scored by tier: no target, no comparator
+            slots.append(Slot(rule=K.Rule(kind=kp.kernel, cmp="eq", places=places), target=None, params={},
                               percent_unit=False, warn=False, **common))  # fmt: skip
             continue
         t = ind.target
         assert t is not None
-        m = ind.method
         direction = t.comparator.direction
-        per = deduct = None
-        partial = "floor"
-        kind: K.Kind
-        if isinstance(m, StepDeduction):
-            kind, per, deduct, partial = "step", m.per, m.deduct, m.partial.value
-        elif isinstance(m, RateTimesWeight):
-            kind = "rate"
-        elif isinstance(m, PerOccurrence):
-            kind, deduct = "per_occurrence", m.deduct
-        elif isinstance(m, InverseRatio) or (
-            (m is None or isinstance(m, Ratio)) and direction == "negative" and pol.negative is NegativeRule.INVERSE_RATIO
-        ):
-            kind = "inverse"
-        elif isinstance(m, LinearOvershoot) or (m is None or isinstance(m, Ratio)) and direction == "negative":
-            kind = "linear"
-        elif m is None or isinstance(m, Ratio):
-            if direction == "positive":
-                kind = "ratio"
-            else:
-                kind = "equal_full" if pol.equal_above is EqualAbove.FULL else "equal_inverse"
-        else:
-            raise Unsupported(f"method {m.name}")
-        if kind in ("inverse", "linear") and direction != "negative":
-            raise Unsupported("negative-only method on another target")
         slots.append(Slot(
-            rule=K.Rule(kind=kind, cmp=_CMP[t.comparator], places=places, percent=t.unit == "%",  # type: ignore[arg-type]
-                        partial=partial),  # type: ignore[arg-type]
-            target=None if inline else t.value, per=per if not inline else None,
-            deduct=deduct if not inline else None, percent_unit=t.unit == "%",
+            rule=K.Rule(kind=kp.kernel, cmp=_CMP[t.comparator], places=places, percent=t.unit == "%",
+                        partial=kp.partial),  # type: ignore[arg-type]
+            target=None if inline else t.value, params={} if inline else dict(kp.params),
+            percent_unit=t.unit == "%",
             warn=pol.overshoot_warning is not None and direction in ("positive", "equal"), **common,
         ))  # fmt: skip
     index = {s.id: k for k, s in enumerate(slots)}

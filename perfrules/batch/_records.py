@@ -26,10 +26,14 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from perfrules.batch._chunk import CATEGORY_COLUMNS, INDICATOR_COLUMNS, PROBLEM_COLUMNS, UNIT_COLUMNS, ResultTables
+from perfrules.batch._write import arrow_schema, arrow_table
 
 SCHEMA = "perfrules.batch-audit"
 SCHEMA_VERSION = 1
@@ -195,6 +199,37 @@ def lines_for(*, table: str, folder: str, units: dict[str, pa.Array], indicators
     order[ok_idx] = np.arange(len(ok_idx))
     order[~ok] = len(ok_idx) + np.arange(n - len(ok_idx))
     return merged.take(pa.array(order)), units["unit"]
+
+
+@attrs.frozen(eq=False)
+class RecordInputs:
+    """Every output unit's input rows, unit after unit (failed units included), as its records hold them.
+
+    ``cells``: canonical column → the rows' cell texts (Arrow strings);
+    ``rows``: the rows' numbers in the file; ``counts``: how many rows each
+    unit has.
+    """
+
+    cells: dict[str, pa.Array]
+    rows: npt.NDArray[np.int64]
+    counts: npt.NDArray[np.int64]
+
+
+def record_block(table: str, folder: str, tables: ResultTables, inputs: RecordInputs) -> tuple[pa.Array, pa.Array]:
+    """The audit records of one chunk's units (``audit_level="record"``) and their ids, for ``AuditWriter.write_block``.
+
+    ``table`` is the table's file name as messages give it, ``folder`` the
+    resolved folder its ``spec`` cells are read from.
+    """
+    columns = {"units": (UNIT_COLUMNS, tables.units), "indicators": (INDICATOR_COLUMNS, tables.indicators),
+               "categories": (CATEGORY_COLUMNS, tables.categories), "problems": (PROBLEM_COLUMNS, tables.problems)}  # fmt: skip
+    arrays: dict[str, dict[str, pa.Array]] = {}
+    for name, (names, chunk) in columns.items():
+        t = arrow_table(arrow_schema(names), names, chunk)
+        arrays[name] = {c: t.column(c).combine_chunks() for c in t.column_names}
+    return lines_for(table=table, folder=folder, units=arrays["units"], indicators=arrays["indicators"],
+                     categories=arrays["categories"], problems=arrays["problems"], cells=inputs.cells,
+                     rows=inputs.rows, row_counts=inputs.counts)  # fmt: skip
 
 
 def _int(v: Any) -> int | None:

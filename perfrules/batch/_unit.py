@@ -25,6 +25,7 @@ from perfrules._errors import PathKey, Problem, SpecError
 from perfrules._limits import year_problem
 from perfrules.batch._table import UNIT_LEVEL, number_cell, parse_number, table_problem
 from perfrules.core import validate_actuals
+from perfrules.core.methods import PARAMETER_COLUMNS, rule_named
 from perfrules.model import Actuals, Kind, SourceMap, Spec
 from perfrules.spec import SPEC_FILE, load_spec
 from perfrules.spec._converter import converter
@@ -32,15 +33,16 @@ from perfrules.spec._extends import resolve, uses_frameworks
 from perfrules.spec._load import _read_toml, _structural, _structure
 from perfrules.spec._toml_index import parse_toml, read_bytes
 
+# the methods' parameter columns (per, deduct, partial), from the method catalogue: column → number or text
+_PARAM_KINDS = dict(PARAMETER_COLUMNS)
 # columns that declare an indicator (not allowed when the unit's spec declares its indicators)
 DECLARING: tuple[str, ...] = (
     "name", "category", "subcategory", "weight", "method", "comparator", "target", "target_unit",
-    "target_text", "per", "deduct", "partial", "round_to",
+    "target_text", *_PARAM_KINDS, "round_to",
 )  # fmt: skip
 META_COLUMNS: tuple[str, ...] = ("kind", "title", "unit_name")
 _NUMERIC_ROW = ("weight", "target", "per", "deduct", "round_to", "actual", "score")
 _NUMERIC_UNIT = ("budget", "spent", "initial")
-_STEP_PARAMS = {"step": ("per", "deduct", "partial"), "per_occurrence": ("deduct",)}
 DEFAULT_KIND = Kind.PROJECT.value
 
 
@@ -402,15 +404,11 @@ def _actuals_data(b: _Builder, prepared: Prepared, indicator_rows: list[int], am
 
 def _method(b: _Builder, rows: UnitRows, i: int, path: PathKey) -> Any:
     name = rows.get("method", i)
-    params = {c: rows.get(c, i) for c in ("per", "deduct", "partial") if rows.get(c, i)}
-    if name == "bands":
-        b.problems.append(rows.problem(
-            "bands-in-table",
-            "method 'bands' needs a band table, which only a spec file can hold: declare this indicator in a spec "
-            "file (and name it in the spec column), or choose another method",
-            "区间计分（bands）需要区间表，只能在规范文件中声明：请在规范文件中声明该指标（并在 spec 列引用），或改用其他计分方法",
-            i=i, column="method",
-        ))  # fmt: skip
+    params = {c: rows.get(c, i) for c in _PARAM_KINDS if rows.get(c, i)}
+    rule = rule_named(name)
+    if rule is not None and rule.table_refusal is not None:  # its parameters cannot be written in cells
+        code, en, zh = rule.table_refusal
+        b.problems.append(rows.problem(code, en, zh, i=i, column="method"))
         return None
     if not name:
         if params:  # parameters without a method: let the loader say the method does not take them
@@ -418,12 +416,12 @@ def _method(b: _Builder, rows: UnitRows, i: int, path: PathKey) -> Any:
         else:
             return None
     b.at(path, i, "method")
-    if not params and name not in _STEP_PARAMS:
+    if not params and (rule is None or not rule.columns):
         return name
     table: dict[str, Any] = {"name": name}
     for col, text in params.items():
         b.at((*path, col), i, col)
-        if col == "partial":
+        if _PARAM_KINDS[col] == "text":
             table[col] = text
         else:
             value = b.number(col, i)

@@ -67,16 +67,19 @@ from perfrules.batch._cells import (
 from perfrules.batch._chunk import CATEGORY_COLUMNS, INDICATOR_COLUMNS, UNIT_COLUMNS, Chunk, ChunkResult
 from perfrules.batch._compute import compute
 from perfrules.batch._plan import Plan, Unsupported, plan_of
+from perfrules.core.methods import PARAMETER_COLUMNS
 from perfrules.model import Actuals, Spec
 
 __all__ = ["score_chunk", "unit_builder"]
 
-NUMERIC = ("weight", "target", "actual", "per", "deduct", "budget", "spent")
+# the methods' parameter columns (per, deduct; partial), from the method catalogue
+NUMERIC = ("weight", "target", "actual", *(c for c, kind in PARAMETER_COLUMNS if kind == "number"), "budget", "spent")
 # columns whose text is part of a unit's shape (what the prototype's rules are read from)
-SHAPE = ("indicator", "category", "subcategory", "method", "comparator", "target_unit", "round_to", "partial")
+SHAPE = ("indicator", "category", "subcategory", "method", "comparator", "target_unit", "round_to",
+         *(c for c, kind in PARAMETER_COLUMNS if kind == "text"))  # fmt: skip
 # columns the kernel never handles: a non-empty cell sends its unit to the pure path
 UNSUPPORTED = ("score", "not_applicable", "amount", "initial")
-BUDGET_ROW = "budget_execution"  # the indicator id of the 预算执行率 row in the indicators table (as _run writes it)
+BUDGET_ROW = "budget_execution"  # the indicator id of the 预算执行率 row in the indicators table (as _chunked writes it)
 
 IntArray = npt.NDArray[Any]
 BoolArray = npt.NDArray[np.bool_]
@@ -338,8 +341,8 @@ def _score_group(
 
     sw = scale_of("weight", [s.weight for s in plan.slots])
     st = scale_of("target", [s.target for s in plan.slots])
-    sp = scale_of("per", [s.per for s in plan.slots])
-    sd = scale_of("deduct", [s.deduct for s in plan.slots])
+    sp = scale_of("per", [s.params.get("per") for s in plan.slots])
+    sd = scale_of("deduct", [s.params.get("deduct") for s in plan.slots])
     sa = cols.num["actual"].scale if "actual" in cols.num else 0
     if max(sw, st, sp, sd, sa) > MAX_PLACES:
         return None
@@ -354,6 +357,7 @@ def _score_group(
     P = np.zeros((n, k), dtype=np.int64)
     D = np.zeros((n, k), dtype=np.int64)
     TIER = np.zeros((n, k), dtype=np.int64)
+    params = {"per": (P, sp), "deduct": (D, sd)}  # a kernel's parameter matrices (K.PARAMS) and their scales
     has_tier = "tier" in cols.text
     for j, slot in enumerate(plan.slots):
         r = slot.row
@@ -363,7 +367,8 @@ def _score_group(
         else:
             W[:, j] = const(slot.weight, sw)
             w_cols.append((W[:, j], sw, None, str(slot.weight)))
-        if slot.rule.kind == "tier":
+        kernel = slot.rule.kernel
+        if kernel.tiers:
             if not has_tier:
                 return None
             row_codes, names = cols.codes("tier")
@@ -382,20 +387,14 @@ def _score_group(
         else:
             T[:, j] = const(slot.target, st)
         ok &= T[:, j] > 0
-        if slot.rule.kind == "step":
-            if slot.per is None:
-                P[:, j] = rescale(need("per", r), cols.num["per"].scale if "per" in cols.num else 0, sp)
-                D[:, j] = rescale(need("deduct", r), cols.num["deduct"].scale if "deduct" in cols.num else 0, sd)
+        for name in kernel.params:  # the kernel's parameters: the spec's, or the table's cells; each positive
+            mat, scale = params[name]
+            declared = slot.params.get(name)
+            if declared is None:
+                mat[:, j] = rescale(need(name, r), cols.num[name].scale if name in cols.num else 0, scale)
             else:
-                assert slot.deduct is not None
-                P[:, j], D[:, j] = const(slot.per, sp), const(slot.deduct, sd)
-            ok &= (P[:, j] > 0) & (D[:, j] > 0)
-        elif slot.rule.kind == "per_occurrence":
-            if slot.deduct is None:
-                D[:, j] = rescale(need("deduct", r), cols.num["deduct"].scale if "deduct" in cols.num else 0, sd)
-            else:
-                D[:, j] = const(slot.deduct, sd)
-            ok &= D[:, j] > 0
+                mat[:, j] = const(declared, scale)
+            ok &= mat[:, j] > 0
     ok &= (W > 0).all(axis=1)
     # rows already refused still flow through the arithmetic: keep their divisors non-zero
     T[T <= 0] = 1

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from perfrules._atomic import Transaction
+from perfrules._errors import MissingExtraError
 from perfrules._safe_text import FORMULA_START, neutralise
 from perfrules.batch._chunk import BOOL_COLUMNS, INT_COLUMNS
 
@@ -55,6 +56,11 @@ def _neutralise_array(arr: Any) -> Any:
     return pa.array(values, type=arr.type)
 
 
+def parquet_needs_pyarrow() -> MissingExtraError:
+    """The error for a Parquet table to write without pyarrow."""
+    return MissingExtraError("batch", "writing Parquet needs pyarrow", "写入 Parquet 文件需要 pyarrow", module="pyarrow")
+
+
 def pyarrow_available() -> bool:
     """Whether pyarrow imports (Parquet, and the pyarrow CSV writer)."""
     try:
@@ -79,7 +85,8 @@ def _quote(value: Any, column: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _schema(columns: Sequence[str]) -> Any:
+def arrow_schema(columns: Sequence[str]) -> Any:
+    """The Arrow schema of an output table: integer, boolean and string columns (:mod:`perfrules.batch._chunk`)."""
     import pyarrow as pa
 
     def kind(c: str) -> Any:
@@ -88,7 +95,8 @@ def _schema(columns: Sequence[str]) -> Any:
     return pa.schema([(c, kind(c)) for c in columns])
 
 
-def _arrow_table(schema: Any, columns: Sequence[str], chunk: Mapping[str, Sequence[Any]]) -> Any:
+def arrow_table(schema: Any, columns: Sequence[str], chunk: Mapping[str, Sequence[Any]]) -> Any:
+    """``chunk``'s columns as an Arrow table of ``schema`` (Arrow arrays of the right type pass straight through)."""
     import pyarrow as pa
 
     arrays = []
@@ -125,14 +133,14 @@ class TableWriter:
         self.format = FORMATS[self.path.suffix.lower()]
         self.use_pyarrow = pyarrow_available() if use_pyarrow is None else use_pyarrow
         if self.format == "parquet" and not self.use_pyarrow:
-            raise RuntimeError("writing Parquet needs pyarrow: pip install 'perfrules[batch]'")
+            raise parquet_needs_pyarrow()
         self._own = transaction is None
         self.transaction = Transaction() if transaction is None else transaction
         self._fh: IO[bytes] = self.transaction.open(self.path)
         self._writer: Any = None
         self._schema: Any = None
         if self.use_pyarrow:
-            self._schema = _schema(self.columns)
+            self._schema = arrow_schema(self.columns)
             if self.format == "parquet":
                 import pyarrow.parquet as pq
 
@@ -151,7 +159,7 @@ class TableWriter:
         if n == 0:
             return
         if self._writer is not None:
-            table = _arrow_table(self._schema, self.columns, chunk)
+            table = arrow_table(self._schema, self.columns, chunk)
             if self.format == "csv":
                 for i, c in enumerate(self.columns):
                     if _text_column(c):

@@ -3,7 +3,7 @@
 Its options are in ``perfrules/cli/_parser.py``. Exit codes: 0 every unit
 scored; 1 some units failed (each has its error row; every other unit is
 scored and written); 2 bad input (arguments, an unreadable table, an unknown
-header); an internal error is raised to the caller, which reports it (3).
+header) or a missing extra; an internal error is raised to the caller, which reports it (3).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import attrs
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from perfrules._errors import Lang, SpecError
+from perfrules._errors import Lang, MissingExtraError, SpecError
 from perfrules._safe_text import unneutralise
-from perfrules.batch import EngineUnavailable, output_paths, read_table, run_batch
+from perfrules.batch import output_paths, read_table, run_batch
 from perfrules.batch._audit import index_path
 from perfrules.batch._write import FORMATS
 from perfrules.cli._common import check_distinct
@@ -74,9 +74,8 @@ def run(args: argparse.Namespace, out_console: Console) -> int:
                                     progress=lambda done, total: bar.update(task, completed=done))  # fmt: skip
         else:
             summary = run_batch(table, args.out, audit=args.audit, engine=args.engine, audit_level=args.audit_level)
-    except EngineUnavailable as exc:
-        msg = "向量化计分需要 NumPy 和 pyarrow：pip install 'perfrules[batch]'" if zh else str(exc)
-        err.print(f"perfrules batch: {msg}", markup=False, style="bold red")
+    except MissingExtraError as exc:  # --engine vector, Parquet or audit records without perfrules[batch]
+        err.print(f"perfrules batch: {exc.text(lang)}", markup=False, style="bold red")
         return EXIT_INPUT
     except SpecError as exc:
         for p in exc.problems:

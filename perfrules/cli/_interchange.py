@@ -25,7 +25,7 @@ from perfrules._errors import Lang
 from perfrules._names import ACTUALS_FILE, SPEC_FILE
 from perfrules.cli._common import check_distinct, check_output, load, resolve, spec_file, write_text
 from perfrules.cli._console import stderr_console
-from perfrules.cli._exit import EXIT_FINDINGS, EXIT_OK, ExtraMissing, UsageError
+from perfrules.cli._exit import EXIT_FINDINGS, EXIT_OK, UsageError
 from perfrules.core import evaluate
 from perfrules.render import ProblemList
 from perfrules.spec import dumps_actuals, dumps_spec
@@ -36,23 +36,12 @@ if TYPE_CHECKING:
 EXIT_DISAGREE = EXIT_FINDINGS  # import: the form's declared scores disagree with the computed ones
 
 
-def _interchange() -> object:
-    from perfrules.interchange import MissingDependencyError
-    from perfrules.interchange._problems import openpyxl_module
-
-    try:
-        openpyxl_module()
-    except MissingDependencyError as exc:
-        raise ExtraMissing(str(exc)) from None
-    import perfrules.interchange
-
-    return perfrules.interchange
-
-
 def run_import(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     """``perfrules import``: exit 0 (scores agree), 1 (declared scores disagree); errors raise (exit 2)."""
-    _interchange()
     from perfrules.interchange import DisagreementReport, compare_declared, read_workbook
+    from perfrules.interchange._problems import openpyxl_module
+
+    openpyxl_module()  # without openpyxl: perfrules.MissingExtraError (exit 2, naming the extra) before any work
 
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
@@ -101,16 +90,15 @@ def run_export(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     assert actuals is not None
     ev = evaluate(spec, actuals)
     if args.to == "xlsx":
-        _interchange()
         from perfrules.interchange import write_workbook
+        from perfrules.interchange._problems import openpyxl_module
+
+        openpyxl_module()
 
         path = write_workbook(spec, actuals, args.output, evaluation=ev)
         out.print(f"已写入 {path}" if lang == "zh" else f"wrote {path}", markup=False)
         return EXIT_OK
-    try:
-        from perfrules import report
-    except ImportError as exc:  # the report package is optional here
-        raise ExtraMissing(f"--to {args.to}: the report renderers are not available ({exc})") from None
+    from perfrules import report
     if args.to == "narrative":
         text = report.to_narrative(ev, lang=lang, actual="stated" if args.stated_actuals else "computed")
     else:

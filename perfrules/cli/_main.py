@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from typing import IO, Any
 
-from perfrules.cli._exit import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, ExtraMissing, UsageError
+from perfrules.cli._exit import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, UsageError
 from perfrules.cli._parser import build_parser
 
 # command → (module, function); the function takes (args, lang, out console) and returns the exit code.
@@ -104,8 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _failure(exc: BaseException, zh: bool) -> int:
-    """Report an exception: located input problems and unwritable paths are exit 2, anything else exit 3."""
-    from perfrules._errors import SpecError
+    """Report an exception: located input problems, a missing extra and unwritable paths are exit 2, anything else 3."""
+    from perfrules._errors import MissingExtraError, SpecError
 
     err = _plain_console(sys.stderr)
     if isinstance(exc, SpecError):
@@ -113,8 +113,8 @@ def _failure(exc: BaseException, zh: bool) -> int:
 
         err.print(ProblemList(exc.problems, lang="zh" if zh else "en"))
         return EXIT_INPUT
-    if isinstance(exc, ExtraMissing):
-        err.print(f"perfrules: {exc}", markup=False)
+    if isinstance(exc, MissingExtraError):  # names the extra to install
+        err.print(f"perfrules: {exc.text('zh' if zh else 'en')}", markup=False)
         return EXIT_INPUT
     if isinstance(exc, OSError) and exc.filename is not None:
         what = exc.strerror or type(exc).__name__

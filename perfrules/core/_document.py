@@ -17,8 +17,8 @@ from typing import Any
 from perfrules._version import __version__
 from perfrules.core._citations import Citation
 from perfrules.core._exact import exact_str
+from perfrules.core._fullmarks import FullMarks
 from perfrules.core._result import Evaluation, ScoreWarning, Step
-from perfrules.core._whynot import FullMarks
 from perfrules.model import RuleSource, format_decimal
 
 DOCUMENT_SCHEMA = "perfrules.evaluation"

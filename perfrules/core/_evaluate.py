@@ -9,11 +9,13 @@ import attrs
 
 from perfrules._errors import SpecError
 from perfrules.core import _citations as cite
+from perfrules.core._budget import score_budget_execution
 from perfrules.core._derive import amount_env, names_of
 from perfrules.core._derive import compute as derive_compute
 from perfrules.core._derive import text_of as derive_text
 from perfrules.core._digest import spec_sha256
 from perfrules.core._exact import frac, round_half_up, show, show_dec, show_percent
+from perfrules.core._fullmarks import FullMarks
 from perfrules.core._result import (
     BonusResult,
     BudgetExecutionResult,
@@ -25,36 +27,17 @@ from perfrules.core._result import (
     Step,
     VetoResult,
 )
-from perfrules.core._scoring import (
-    Scored,
-    count_steps,
-    score_bands,
-    score_budget_execution,
-    score_per_occurrence,
-    score_qualitative,
-    score_quantitative,
-    score_rate,
-    score_step,
-    with_deductions,
-)
+from perfrules.core._scoring import Scored, with_deductions
 from perfrules.core._validate import validate_actuals, validate_spec
-from perfrules.core._whynot import FullMarks, budget_full_marks, full_marks
+from perfrules.core._whynot import budget_full_marks, full_marks
+from perfrules.core.methods import Inputs, rule_of
 from perfrules.model import (
     Actuals,
-    Bands,
     BonusItem,
     Category,
     Indicator,
     IndicatorActual,
-    InverseRatio,
-    LinearOvershoot,
-    NegativeRule,
-    PerOccurrence,
-    QuantitativeTarget,
-    RateTimesWeight,
-    Rounding,
     Spec,
-    StepDeduction,
     Veto,
     VetoEffect,
 )
@@ -284,19 +267,20 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals, amounts: _Amo
     stated: str | None = None
     scored: Scored
     rounding = spec.rounding if ind.round_to is None else attrs.evolve(spec.rounding, score=ind.round_to)
-    if ind.is_qualitative:
+    rule = rule_of(ind)
+    if rule.qualitative:
         assert act is not None and act.tier is not None  # guaranteed by validate_actuals
         tier = spec.tier(act.tier)
         tier_name = tier.name
-        scored = score_qualitative(
+        scored = rule.score(ind.method, Inputs(
             weight=ind.weight,
+            rounding=rounding,
+            policy=spec.policy,
             target_text=ind.target_display,
             tier=tier,
             entered=act.score,
             description=text,
-            default=spec.policy.qualitative_default,
-            rounding=rounding,
-        )
+        ))  # fmt: skip
         actual_display = text or tier.name
     else:
         target = ind.target
@@ -329,9 +313,14 @@ def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals, amounts: _Amo
             assert act is not None and act.value is not None  # guaranteed by validate_actuals
             actual_value = frac(act.value)
             actual_display = text or f"{show_dec(act.value)}{target.unit}"
-        scored = _score_quantitative(spec, ind, target, actual_value,
-                                     actual_display if ind.derive else f"{show(actual_value)}{target.unit}",
-                                     rounding)  # fmt: skip
+        scored = rule.score(ind.method, Inputs(
+            weight=ind.weight,
+            rounding=rounding,
+            policy=spec.policy,
+            target=target,
+            actual=actual_value,
+            actual_text=actual_display if ind.derive else f"{show(actual_value)}{target.unit}",
+        ))  # fmt: skip
         ratio_limit = spec.policy.overshoot_warning
         if (
             ratio_limit is not None
@@ -408,46 +397,6 @@ def _full_marks_of(spec: Spec, ind: Indicator, act: IndicatorActual | None) -> F
         fm = attrs.evolve(fm, zh=fm.zh + f"；另有扣减分数{show_dec(points)}分，与实际完成值无关",
                           en=fm.en + f"; a manual deduction of {show_dec(points)} applies whatever the actual")  # fmt: skip
     return fm
-
-
-def _score_quantitative(
-    spec: Spec, ind: Indicator, target: QuantitativeTarget, actual: Fraction, actual_text: str, rounding: Rounding
-) -> Scored:
-    """Dispatch on the indicator's method; apply a declared overshoot deduction to ratio scoring."""
-    m = ind.method
-    common = {"weight": ind.weight, "target": target, "actual": actual, "actual_text": actual_text,
-              "rounding": rounding}  # fmt: skip
-    if isinstance(m, StepDeduction):
-        return score_step(method=m, **common)  # type: ignore[arg-type]
-    if isinstance(m, Bands):
-        return score_bands(method=m, **common)  # type: ignore[arg-type]
-    if isinstance(m, RateTimesWeight):
-        return score_rate(**common)  # type: ignore[arg-type]
-    if isinstance(m, PerOccurrence):
-        return score_per_occurrence(weight=ind.weight, actual=actual, actual_text=actual_text, method=m,
-                                    rounding=rounding)  # fmt: skip
-    negative: NegativeRule | None = None  # a per-indicator negative rule overrides policy.negative
-    if isinstance(m, LinearOvershoot):
-        negative = NegativeRule.LINEAR_OVERSHOOT
-    elif isinstance(m, InverseRatio):
-        negative = NegativeRule.INVERSE_RATIO
-    scored = score_quantitative(method=negative, negative_rule=spec.policy.negative,
-                                equal_above=spec.policy.equal_above, **common)  # type: ignore[arg-type]
-    od = spec.policy.overshoot_deduction
-    t = frac(target.value)
-    if od is not None and target.comparator.direction in ("positive", "equal") and t > 0:
-        ratio = actual / t
-        if ratio > frac(od.threshold):
-            n = count_steps(ratio - frac(od.threshold), frac(od.per), od.partial)
-            points = n * frac(od.deduct)
-            if points > 0:
-                zh = (f"实际完成值为指标值的{show(ratio * 100, 2)}%，超过{show(frac(od.threshold) * 100)}%，"
-                      f"按偏离度每超出指标值的{show(frac(od.per) * 100)}%扣{show_dec(od.deduct)}分（{show(n)}档）")
-                en = (f"actual is {show(ratio * 100, 2)}% of the target, above {show(frac(od.threshold) * 100)}%: "
-                      f"{show_dec(od.deduct)} per further {show(frac(od.per) * 100)}% ({show(n)} step(s))")  # fmt: skip
-                scored = with_deductions(scored, ind.weight, rounding.score, [(points, zh, en)],
-                                         cite.OVERSHOOT_DEDUCTION)  # fmt: skip
-    return scored
 
 
 def _score_budget(spec: Spec, actuals: Actuals) -> BudgetExecutionResult:

@@ -116,3 +116,10 @@ def show_percent(rate: Fraction, quantum: Decimal) -> str:
     """A rate as a percentage rounded half-up to ``quantum`` points, e.g. ``94.48%``."""
     value = round_half_up(rate * 100, quantum)
     return f"{value:f}%"
+
+
+def on_grid(value: Decimal, quantum: Decimal) -> bool:
+    """Whether ``value`` is a multiple of ``quantum`` (a non-positive quantum is reported elsewhere: True)."""
+    if quantum <= 0:
+        return True
+    return (frac(value) / frac(quantum)).denominator == 1

@@ -25,6 +25,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from perfrules._errors import PerfrulesError
 from perfrules.model._formula import (
     Binary,
     Call,
@@ -39,7 +40,7 @@ from perfrules.model._formula import (
 __all__ = ["FormulaZeroDivision", "evaluate_formula"]
 
 
-class FormulaZeroDivision(ZeroDivisionError):
+class FormulaZeroDivision(PerfrulesError, ZeroDivisionError):
     """Division by zero while evaluating a formula (a :class:`ArithmeticError`).
 
     ``divisor_text`` is the divisor as :func:`unparse` writes it (``budget-spent``),

@@ -10,7 +10,7 @@ import attrs
 
 from perfrules._errors import Lang
 from perfrules.core._citations import Citation
-from perfrules.core._whynot import FullMarks
+from perfrules.core._fullmarks import FullMarks
 from perfrules.model import FrameworkInfo, RuleSource
 from perfrules.model._lookup import find, having
 

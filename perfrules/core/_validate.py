@@ -12,29 +12,22 @@ from perfrules._suggest import suggest
 from perfrules.core._derive import BUDGET_NAMES, amount_env, names_of
 from perfrules.core._derive import compute as derive_compute
 from perfrules.core._derive import text_of as derive_text
-from perfrules.core._exact import frac, show, show_dec
+from perfrules.core._exact import frac, on_grid, show, show_dec
 from perfrules.core._formula_eval import FormulaZeroDivision
+from perfrules.core.methods import Issue, rule_for, rule_of
 from perfrules.model import (
     DEFAULT_GRADES,
     Actuals,
-    Band,
-    BandBasis,
-    Bands,
     BonusItem,
     ExecutionBase,
     ExecutionPolicy,
     Indicator,
     IndicatorActual,
-    InverseRatio,
-    LinearOvershoot,
-    PerOccurrence,
-    Qualitative,
+    Method,
     QualitativeDefault,
     QuantitativeTarget,
-    RateTimesWeight,
     SourceMap,
     Spec,
-    StepDeduction,
     Tier,
     VetoEffect,
     WeightPrecision,
@@ -52,6 +45,11 @@ class _Collector:
         self.problems.append(
             make_problem(code, path, en=en, zh=zh, source=self.source, suggestion=suggestion)
         )
+
+    def issues(self, at: PathKey, issues: list[Issue]) -> None:
+        """A method's own issues, their paths under ``at`` (the method's key path)."""
+        for i in issues:
+            self.add(i.code, (*at, *i.path), en=i.en, zh=i.zh, suggestion=i.suggestion)
 
 
 def _is_power_of_ten(q: Decimal) -> bool:
@@ -198,87 +196,11 @@ def _validate_spec(spec: Spec) -> list[Problem]:
     return c.problems
 
 
-def _on_grid(value: Decimal, quantum: Decimal) -> bool:
-    if quantum <= 0:
-        return True  # a non-positive quantum is reported by the rounding check
-    return (frac(value) / frac(quantum)).denominator == 1
-
-
 def _check_method_params(
-    c: _Collector, spec: Spec, method: object, weight: Decimal, path: PathKey, target: QuantitativeTarget | None
+    c: _Collector, spec: Spec, method: Method, weight: Decimal, path: PathKey, target: QuantitativeTarget | None
 ) -> None:
-    """Parameters of the catalogue's methods: positive steps, band tables that tile the values once."""
-    q = spec.rounding.score
-    if isinstance(method, StepDeduction):
-        for key, v in (("per", method.per), ("deduct", method.deduct)):
-            if v <= 0:
-                c.add("method-params", (*path, key), en=f"step method: {key} must be positive, not {show_dec(v)}",
-                      zh=f"扣分档计分：{key} 须大于0，而非{show_dec(v)}")  # fmt: skip
-    elif isinstance(method, PerOccurrence):
-        if method.deduct <= 0:
-            c.add("method-params", (*path, "deduct"), en="per_occurrence: deduct must be positive",
-                  zh="按例扣分：deduct 须大于0")  # fmt: skip
-    elif isinstance(method, RateTimesWeight):
-        if target is not None and target.unit not in ("%", ""):
-            c.add("method-target", path, en=f"method rate scores a rate: the target unit must be % or none, not {target.unit!r}",
-                  zh=f"比率计分要求指标单位为“%”或留空，而非“{target.unit}”")  # fmt: skip
-    elif isinstance(method, Bands):
-        _check_band_table(c, method, weight, q, (*path, "bands"))
-        if method.on is BandBasis.DEVIATION and target is not None and target.value == 0:
-            c.add("method-params", (*path, "on"), en="deviation bands need a target above 0",
-                  zh="按偏离度分档计分要求指标值大于0")  # fmt: skip
-
-
-def _check_band_table(c: _Collector, method: Bands, weight: Decimal, q: Decimal, path: PathKey) -> None:
-    bands = method.bands
-    if not bands:
-        c.add("bands", path, en="a band table needs at least one band", zh="区间计分表至少需要一个区间")
-        return
-    for i, b in enumerate(bands):
-        if not (0 <= b.score <= weight):
-            c.add("bands", (*path, i, "score"), en=f"band score {show_dec(b.score)} lies outside 0..{show_dec(weight)}",
-                  zh=f"区间得分{show_dec(b.score)}超出0至{show_dec(weight)}分")  # fmt: skip
-        elif not _on_grid(b.score, q):
-            c.add("bands", (*path, i, "score"), en=f"band score {show_dec(b.score)} is finer than rounding.score",
-                  zh=f"区间得分{show_dec(b.score)}的小数位多于 rounding.score")  # fmt: skip
-        if b.min is not None and b.max is not None and (b.min > b.max or (b.min == b.max and not (b.min_inclusive and b.max_inclusive))):
-            c.add("bands", (*path, i), en=f"band {i + 1}: min {show_dec(b.min)} must be below max {show_dec(b.max)}",
-                  zh=f"第{i + 1}个区间的下限{show_dec(b.min)}须小于上限{show_dec(b.max)}")  # fmt: skip
-            return
-    # The bands must cover every value ≥ 0 exactly once: walk them from the lowest edge up.
-    def lo_key(b: Band) -> tuple[int, Fraction, int]:
-        if b.min is None:
-            return (0, Fraction(0), 0)
-        return (1, frac(b.min), 0 if b.min_inclusive else 1)
-
-    order = sorted(range(len(bands)), key=lambda i: lo_key(bands[i]))
-    cursor: tuple[Fraction, bool] | None = (Fraction(0), True)  # next uncovered value, and whether it is included
-    for i in order:
-        b = bands[i]
-        if b.min is None and i != order[0]:
-            c.add("bands", (*path, i), en=f"band {i + 1} and band {order[0] + 1} are both unbounded below: they overlap",
-                  zh=f"第{i + 1}个区间与第{order[0] + 1}个区间均无下限，相互重叠")  # fmt: skip
-            return
-        if cursor is None:
-            c.add("bands", (*path, i), en=f"band {i + 1} overlaps an earlier band that is unbounded above",
-                  zh=f"第{i + 1}个区间与无上限的区间重叠")  # fmt: skip
-            return
-        value, incl = cursor
-        if b.min is not None:
-            lo, lo_incl = frac(b.min), b.min_inclusive
-            if lo > value or (lo == value and incl and not lo_incl):
-                c.add("bands", (*path, i), en=f"values from {show(value)} up to {show(lo)} fall in no band (a gap)",
-                      zh=f"{show(value)}至{show(lo)}之间的值不属于任何区间（区间有缺口）")  # fmt: skip
-                return
-            if lo < value or (lo == value and lo_incl and not incl):
-                if not (lo < 0 and value == 0 and incl):
-                    c.add("bands", (*path, i), en=f"band {i + 1} overlaps the band below it at {show(max(lo, Fraction(0)))}",
-                          zh=f"第{i + 1}个区间与下方区间在{show(max(lo, Fraction(0)))}处重叠")  # fmt: skip
-                    return
-        cursor = None if b.max is None else (frac(b.max), not b.max_inclusive)
-    if cursor is not None:
-        c.add("bands", path, en=f"values from {show(cursor[0])} upward fall in no band (declare a band without max)",
-              zh=f"{show(cursor[0])}及以上的值不属于任何区间（请设置无上限的区间）")  # fmt: skip
+    """The method's own checks of its parameters (positive steps, band tables that tile the values once, …)."""
+    c.issues(path, rule_for(method).check(method, weight=weight, quantum=spec.rounding.score, target=target))
 
 
 def _check_catalogue(c: _Collector, spec: Spec) -> None:
@@ -290,7 +212,7 @@ def _check_catalogue(c: _Collector, spec: Spec) -> None:
         c.add("duplicate-id", ("bonus", dup, "id"), en=f"bonus item id {spec.bonus[dup].id!r} is used twice",
               zh=f"加分项编号“{spec.bonus[dup].id}”重复")  # fmt: skip
     for i, item in enumerate(spec.bonus):
-        if item.cap <= 0 or not _on_grid(item.cap, spec.rounding.score):
+        if item.cap <= 0 or not on_grid(item.cap, spec.rounding.score):
             c.add("bonus", ("bonus", i, "cap"), en=f"bonus item {item.id!r}: cap must be positive and on the score grid",
                   zh=f"加分项“{item.name}”：上限须大于0且符合 rounding.score 精度")  # fmt: skip
     names = [g.name for g in spec.grades]
@@ -305,7 +227,7 @@ def _check_catalogue(c: _Collector, spec: Spec) -> None:
             c.add("veto", ("vetoes", i, "grade"), en=f"veto {veto.id!r}: a grade only goes with effect = \"grade\"",
                   zh=f"一票否决“{veto.name}”：仅 effect = \"grade\" 时可设置等级")  # fmt: skip
     od = spec.policy.overshoot_deduction
-    if od is not None and od.deduct > 0 and not _on_grid(od.deduct, spec.rounding.score):
+    if od is not None and od.deduct > 0 and not on_grid(od.deduct, spec.rounding.score):
         c.add("policy", ("policy", "overshoot_deduction", "deduct"),
               en=f"policy.overshoot_deduction.deduct = {show_dec(od.deduct)} is finer than rounding.score ({show_dec(spec.rounding.score)})",
               zh=f"policy.overshoot_deduction.deduct = {show_dec(od.deduct)} 的小数位多于 rounding.score（{show_dec(spec.rounding.score)}）")  # fmt: skip
@@ -339,13 +261,13 @@ def _check_indicator_target(c: _Collector, spec: Spec, i: int) -> None:
     ind = spec.indicators[i]
     path: PathKey = ("indicators", i)
     method = ind.method
+    rule = rule_of(ind)
     if ind.target is None and ind.target_text is None:
         c.add("missing-target", path,
               en=f"indicator {ind.id!r} has neither a target nor a target_text",
               zh=f"指标“{ind.name}”未设置年度指标值（target 或 target_text）")  # fmt: skip
         return
-    qualitative = isinstance(method, Qualitative) or (method is None and ind.target is None)
-    if qualitative:
+    if rule.qualitative:
         if ind.target is not None:
             c.add("method-target", (*path, "target"),
                   en=f"indicator {ind.id!r} is qualitative but has a quantitative target {ind.target}; "
@@ -366,10 +288,7 @@ def _check_indicator_target(c: _Collector, spec: Spec, i: int) -> None:
         c.add("target-value", (*path, "target"),
               en=f"indicator {ind.id!r}: target value {show_dec(t.value)} is negative; ratio scoring needs a target ≥ 0",
               zh=f"指标“{ind.name}”指标值{show_dec(t.value)}为负数，按比例计分要求指标值不小于0")  # fmt: skip
-    if isinstance(method, LinearOvershoot | InverseRatio) and t.comparator.direction != "negative":
-        c.add("method-target", (*path, "method"),
-              en=f"indicator {ind.id!r}: {method.name} applies to ≤/< targets, not {t.comparator.value}",
-              zh=f"指标“{ind.name}”：{method.name} 仅适用于反向指标（≤、<），指标值为“{t}”")  # fmt: skip
+    c.issues((*path, "method"), rule.check_target(method, ind, t))
     if ind.derive is not None and t.unit not in ("%", ""):
         c.add("derive-unit", (*path, "derive"),
               en=f"indicator {ind.id!r}: a derived rate needs the unit % (or none), not {t.unit!r}",
@@ -561,7 +480,7 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
             continue
         if act.not_applicable is not None:
             continue  # checked with the other 不适用 entries below
-        if isinstance(ind.method, PerOccurrence) and act.value is not None and act.value != act.value.to_integral_value():
+        if rule_of(ind).counts and act.value is not None and act.value != act.value.to_integral_value():
             c.add("actual-kind", (*path, "value"),
                   en=f"indicator {ind.id!r} counts occurrences: the value must be a whole number",
                   zh=f"指标“{ind.name}”按例扣分，实际完成值须为整数（例数）")  # fmt: skip
@@ -616,17 +535,15 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
 
 def _check_derived_value(c: _Collector, ind: Indicator, value: Fraction, f_zh: str, f_en: str) -> None:
     """A derived actual must suit its method: ≥ 0 unless the rule reads below 0; a whole count."""
-    method = ind.method
-    below_zero_ok = isinstance(method, StepDeduction) or (
-        isinstance(method, Bands) and method.on is BandBasis.ACTUAL and any(b.min is None for b in method.bands)
-    )
+    rule = rule_of(ind)
+    below_zero_ok = rule.reads_below_zero(ind.method)
     if value < 0 and not below_zero_ok:
         c.add("negative", ("indicators", ind.id),
               en=f"indicator {ind.id!r}: {f_en} is negative ({show(value)}) with these amounts, and its method "
               "scores values ≥ 0 only (use a step method, or a band unbounded below)",
               zh=f"指标“{ind.name}”：按本年金额计算 {f_zh} 为负数（{show(value)}），其计分方法只适用于非负值"
               "（可改用扣分档计分，或设置无下限的区间）")  # fmt: skip
-    if isinstance(method, PerOccurrence) and value.denominator != 1:
+    if rule.counts and value.denominator != 1:
         c.add("actual-kind", ("indicators", ind.id),
               en=f"indicator {ind.id!r} counts occurrences, but {f_en} gives {show(value)}, not a whole number",
               zh=f"指标“{ind.name}”按例扣分，但 {f_zh} 计算得{show(value)}，不是整数")  # fmt: skip
@@ -655,7 +572,7 @@ def _check_catalogue_actuals(c: _Collector, spec: Spec, actuals: Actuals, env: d
                       en=f"indicator {act.id!r} is not applicable: give no value, tier, score or deductions",
                       zh=f"指标“{_name_of(spec, act.id)}”不适用，不应再填写数值、档次、得分或扣减")  # fmt: skip
         for j, d in enumerate(act.deductions):
-            if d.points <= 0 or not _on_grid(d.points, q):
+            if d.points <= 0 or not on_grid(d.points, q):
                 c.add("deduction", (*path, "deductions", j, "points"),
                       en=f"a deduction must be positive and on the score grid ({show_dec(q)}), not {show_dec(d.points)}",
                       zh=f"扣减分数须大于0且符合 rounding.score 精度（{show_dec(q)}），而非{show_dec(d.points)}")  # fmt: skip
@@ -676,7 +593,7 @@ def _check_catalogue_actuals(c: _Collector, spec: Spec, actuals: Actuals, env: d
             c.add("unknown-bonus", path, en=f"{award.id!r} is not a bonus item of this spec",
                   zh=f"加分项“{award.id}”不存在", suggestion=bonus_ids(award.id))  # fmt: skip
             continue
-        if award.points <= 0 or award.points > item.cap or not _on_grid(award.points, q):
+        if award.points <= 0 or award.points > item.cap or not on_grid(award.points, q):
             c.add("bonus", (*path, "points"),
                   en=f"bonus {award.id!r}: {show_dec(award.points)} points must be above 0, at most the cap "
                   f"{show_dec(item.cap)} and on the score grid",

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
-from perfrules._errors import PathKey
+from perfrules._errors import PathKey, PerfrulesError
 from perfrules.model import format_decimal
 
 Position = tuple[int, int]
@@ -21,7 +21,7 @@ _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _TOKEN_END = frozenset(" \t\r\n,]}#")
 
 
-class EditError(ValueError):
+class EditError(PerfrulesError, ValueError):
     """The text cannot be edited at that path (it is not written in a form the editor knows)."""
 
 

@@ -11,6 +11,9 @@
     form = read_workbook("filled.xlsx", framework="hunan-department")  # a hand-filled form
     compare_declared(form, perfrules.evaluate(form.spec, form.actuals))  # declared vs computed, cell by cell
 
+Without openpyxl, reading or writing a workbook raises
+:class:`perfrules.MissingExtraError` (``pip install 'perfrules[xlsx]'``);
+``MissingDependencyError`` is its older name, deprecated and kept as an alias.
 See docs/excel.md.
 """
 

@@ -23,6 +23,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from perfrules._errors import PerfrulesError
 from perfrules._limits import exact, number_problem
 from perfrules.model import format_decimal
 
@@ -91,7 +92,7 @@ def format_places(fmt: str | None) -> int | None:
     return len(m["dec"] or "")
 
 
-class CellValueError(ValueError):
+class CellValueError(PerfrulesError, ValueError):
     """A cell value that is not what its column needs; ``en``/``zh`` say why."""
 
     def __init__(self, en: str, zh: str) -> None:

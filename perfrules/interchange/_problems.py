@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from perfrules._errors import PathKey, PerfrulesError, Problem, Severity, SpecError
+from perfrules._errors import MissingExtraError, PathKey, Problem, Severity, SpecError
 from perfrules._xlsx_guard import column_number
 
 EXTRA = "xlsx"  # the optional dependency group that installs openpyxl
@@ -19,22 +19,19 @@ class WorkbookError(SpecError):
     """
 
 
-class MissingDependencyError(PerfrulesError, ImportError):
-    """openpyxl is not installed: install the ``perfrules[xlsx]`` extra."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            f"reading and writing .xlsx workbooks needs openpyxl, which is not installed; "
-            f"install the extra: pip install 'perfrules[{EXTRA}]'"
-        )
+MissingDependencyError = MissingExtraError
+"""Deprecated: the older name of :class:`perfrules.MissingExtraError` (raised when openpyxl is not installed)."""
 
 
 def openpyxl_module() -> Any:
-    """The openpyxl module, or :class:`MissingDependencyError` naming the extra."""
+    """The openpyxl module, or :class:`~perfrules.MissingExtraError` naming the extra."""
     try:
         import openpyxl
     except ImportError:
-        raise MissingDependencyError() from None
+        raise MissingExtraError(
+            EXTRA, "reading and writing .xlsx workbooks needs openpyxl, which is not installed; install the extra",
+            "读写 .xlsx 工作簿需要 openpyxl（尚未安装），请安装扩展", module="openpyxl",
+        ) from None  # fmt: skip
     return openpyxl
 
 

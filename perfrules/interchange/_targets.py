@@ -28,6 +28,7 @@ from decimal import Decimal
 
 import attrs
 
+from perfrules._errors import PerfrulesError
 from perfrules._limits import exact, number_problem
 from perfrules.model import Comparator, QuantitativeTarget, format_decimal
 
@@ -48,7 +49,7 @@ class TargetReading:
     bare: bool = False
 
 
-class ReadError(ValueError):
+class ReadError(PerfrulesError, ValueError):
     """A cell's text that does not read; ``en``/``zh`` say why."""
 
     def __init__(self, en: str, zh: str) -> None:

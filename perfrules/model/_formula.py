@@ -54,6 +54,7 @@ from typing import Any, Literal, NamedTuple, TypeAlias, cast
 
 import attrs
 
+from perfrules._errors import PerfrulesError
 from perfrules._limits import number_problem
 
 __all__ = [
@@ -89,7 +90,7 @@ MAX_ROUND_PLACES = 10
 """Largest number of decimal places ``round(x, n)`` accepts."""
 
 
-class FormulaError(ValueError):
+class FormulaError(PerfrulesError, ValueError):
     """A formula that cannot be parsed, exceeds a limit or uses an unknown name.
 
     ``en`` and ``zh`` are the English and Chinese messages, ``column`` the

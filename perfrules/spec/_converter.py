@@ -19,6 +19,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from perfrules._errors import PerfrulesError
 from perfrules._limits import MAX_MAGNITUDE as MAX_MAGNITUDE  # re-exported: the schema states the range
 from perfrules._limits import MAX_PLACES as MAX_PLACES
 from perfrules._limits import exact, number_problem, year_problem
@@ -52,7 +53,7 @@ from perfrules.model._target import (
 )
 
 
-class ValueProblem(ValueError):
+class ValueProblem(PerfrulesError, ValueError):
     """A value of the wrong type or form; ``suggestion`` is a did-you-mean."""
 
     def __init__(self, en: str, zh: str, suggestion: str | None = None) -> None:
@@ -62,7 +63,7 @@ class ValueProblem(ValueError):
         self.suggestion = suggestion
 
 
-class AtKey(ExceptionGroup[Exception]):
+class AtKey(ExceptionGroup[Exception], PerfrulesError):
     """Errors found under one key of a table whose keys are data (indicator ids, amount names)."""
 
     key: str

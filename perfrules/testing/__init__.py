@@ -24,10 +24,10 @@ that holds only what the kit needs. See docs/testing.md.
 try:
     import hypothesis  # noqa: F401
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess by the tests
-    raise ImportError(
-        "perfrules.testing needs hypothesis, which is not installed; install the test extra: "
-        "pip install 'perfrules[test]' (or only what the kit needs: pip install 'perfrules[testing]')"
-    ) from exc
+    from perfrules._errors import MissingExtraError
+
+    raise MissingExtraError("testing", "perfrules.testing needs hypothesis", "perfrules.testing 需要 hypothesis",
+                            module="hypothesis") from exc
 
 from perfrules.testing._properties import (
     DEFAULT_DELTAS,

@@ -9,7 +9,13 @@
   the near-boundary strategies).
 
 Everything is exact (fractions) and follows the rules as docs/spec-format.md
-and docs/scoring.md state them.
+and docs/scoring.md state them — independently of the core's method
+catalogue (:mod:`perfrules.core.methods`), which the kit checks the core
+against. The dispatch is exhaustive: every function names every method class
+it knows (:data:`KNOWN_METHODS`) and raises
+:class:`~perfrules.core.methods.UnknownMethod` for any other, so a method
+added to the catalogue but not to this reference fails loudly instead of
+being treated as another.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from perfrules.core.methods import UnknownMethod
 from perfrules.model import (
     Band,
     BandBasis,
@@ -31,28 +38,49 @@ from perfrules.model import (
     NegativeRule,
     PartialStep,
     PerOccurrence,
+    Qualitative,
     RateTimesWeight,
+    Ratio,
     Spec,
     StepDeduction,
 )
 
 RATIO_FAMILY = frozenset({"ratio", "inverse_ratio", "linear_overshoot"})
 
+KNOWN_METHODS: tuple[type, ...] = (
+    Ratio, InverseRatio, LinearOvershoot, Qualitative, StepDeduction, Bands, RateTimesWeight, PerOccurrence,
+)  # fmt: skip
+"""The method classes this reference knows (each function below dispatches over all of them)."""
+
+
+def unknown(method: object) -> UnknownMethod:
+    """The error for a method this reference does not know: never treated as another method."""
+    name = getattr(method, "name", type(method).__name__)
+    return UnknownMethod(f"the testing kit's reference rules (perfrules.testing._rules) do not know scoring method "
+                         f"{name!r} ({type(method).__qualname__}); state its rules there")  # fmt: skip
+
 
 def method_name(ind: Indicator) -> str:
     """The scoring method an indicator uses: its declared method, or the default for its target."""
+    m = ind.method
+    if m is not None and type(m) not in KNOWN_METHODS:
+        raise unknown(m)
     if ind.is_qualitative:
         return "qualitative"
-    return "ratio" if ind.method is None else ind.method.name
+    return "ratio" if m is None else m.name
 
 
 def negative_rule(spec: Spec, ind: Indicator) -> NegativeRule:
     """The rule an unmet ≤/< target of a ratio-family indicator scores by."""
-    if isinstance(ind.method, LinearOvershoot):
-        return NegativeRule.LINEAR_OVERSHOOT
-    if isinstance(ind.method, InverseRatio):
-        return NegativeRule.INVERSE_RATIO
-    return spec.policy.negative
+    match ind.method:
+        case LinearOvershoot():
+            return NegativeRule.LINEAR_OVERSHOOT
+        case InverseRatio():
+            return NegativeRule.INVERSE_RATIO
+        case None | Ratio():
+            return spec.policy.negative
+        case m:
+            raise unknown(m)
 
 
 # ---------------------------------------------------------------------------
@@ -184,29 +212,30 @@ def indicator_shape(spec: Spec, ind: Indicator) -> Shape | None:
         return None
     t = Fraction(target.value)
     direction = target.comparator.direction
-    m = ind.method
-    if name in RATIO_FAMILY:
-        od = spec.policy.overshoot_deduction
-        if direction == "negative":
-            return FALLING
-        if direction == "equal" and t == 0:
-            return peak(t)
-        if od is not None and t > 0:  # full up to threshold × target, deducted beyond
+    match ind.method:
+        case None | Ratio() | InverseRatio() | LinearOvershoot():
+            od = spec.policy.overshoot_deduction
+            if direction == "negative":
+                return FALLING
+            if direction == "equal" and t == 0:
+                return peak(t)
+            if od is not None and t > 0:  # full up to threshold × target, deducted beyond
+                if direction == "equal" and spec.policy.equal_above is EqualAbove.INVERSE_RATIO:
+                    return peak(t)
+                return peak(Fraction(od.threshold) * t)
             if direction == "equal" and spec.policy.equal_above is EqualAbove.INVERSE_RATIO:
                 return peak(t)
-            return peak(Fraction(od.threshold) * t)
-        if direction == "equal" and spec.policy.equal_above is EqualAbove.INVERSE_RATIO:
-            return peak(t)
-        return RISING
-    if isinstance(m, StepDeduction):
-        return FALLING if direction == "negative" else RISING if direction == "positive" else peak(t)
-    if isinstance(m, Bands):
-        return band_shape(m, t)
-    if isinstance(m, RateTimesWeight):
-        return RISING
-    if isinstance(m, PerOccurrence):
-        return FALLING
-    return None  # pragma: no cover - every method is named above
+            return RISING
+        case StepDeduction():
+            return FALLING if direction == "negative" else RISING if direction == "positive" else peak(t)
+        case Bands() as m:
+            return band_shape(m, t)
+        case RateTimesWeight():
+            return RISING
+        case PerOccurrence():
+            return FALLING
+        case m:  # Qualitative() is answered above
+            raise unknown(m)
 
 
 def budget_shape(spec: Spec) -> Shape | None:
@@ -214,9 +243,13 @@ def budget_shape(spec: Spec) -> Shape | None:
     block = spec.budget_execution
     if block is None:
         return None
-    if isinstance(block.method, Bands):
-        return band_shape(block.method, Fraction(100))
-    return RISING  # the policy (rate capped at 100%) and steps below 100% both only reward spending
+    match block.method:
+        case Bands() as m:
+            return band_shape(m, Fraction(100))
+        case None | StepDeduction():
+            return RISING  # the policy (rate capped at 100%) and steps below 100% both only reward spending
+        case m:
+            raise unknown(m)
 
 
 # ---------------------------------------------------------------------------
@@ -231,27 +264,28 @@ def full_marks_value(spec: Spec, ind: Indicator) -> Fraction | None:
         return None
     t = Fraction(target.value)
     cmp = target.comparator
-    m = ind.method
-    if name in RATIO_FAMILY:
-        if cmp is Comparator.GT and t == 0:
-            return Fraction(1)
-        if cmp is Comparator.LT:
-            return Fraction(0) if t > 0 else None
-        return t
-    if isinstance(m, StepDeduction):
-        return t  # no distance, no step
-    if isinstance(m, Bands):
-        full = [b for b in band_in_value_order(m.bands) if Fraction(b.score) == Fraction(ind.weight)]
-        for band in full:
-            v = band_point(band)
-            if v is not None:
-                return v if m.on is BandBasis.ACTUAL else t * (1 + v / 100)
-        return None
-    if isinstance(m, RateTimesWeight):
-        return Fraction(100) if target.unit == "%" else Fraction(1)
-    if isinstance(m, PerOccurrence):
-        return Fraction(0)
-    return None  # pragma: no cover
+    match ind.method:
+        case None | Ratio() | InverseRatio() | LinearOvershoot():
+            if cmp is Comparator.GT and t == 0:
+                return Fraction(1)
+            if cmp is Comparator.LT:
+                return Fraction(0) if t > 0 else None
+            return t
+        case StepDeduction():
+            return t  # no distance, no step
+        case Bands() as m:
+            full = [b for b in band_in_value_order(m.bands) if Fraction(b.score) == Fraction(ind.weight)]
+            for band in full:
+                v = band_point(band)
+                if v is not None:
+                    return v if m.on is BandBasis.ACTUAL else t * (1 + v / 100)
+            return None
+        case RateTimesWeight():
+            return Fraction(100) if target.unit == "%" else Fraction(1)
+        case PerOccurrence():
+            return Fraction(0)
+        case m:  # Qualitative() is answered above
+            raise unknown(m)
 
 
 def full_marks_tier(spec: Spec) -> str | None:
@@ -264,14 +298,18 @@ def budget_full_rate(spec: Spec) -> Fraction | None:
     block = spec.budget_execution
     if block is None:
         return None
-    if isinstance(block.method, Bands):
-        for band in band_in_value_order(block.method.bands):
-            if Fraction(band.score) == Fraction(block.weight):
-                v = band_point(band)
-                if v is not None:
-                    return v if block.method.on is BandBasis.ACTUAL else 100 + v
-        return None
-    return Fraction(100)
+    match block.method:
+        case Bands() as m:
+            for band in band_in_value_order(m.bands):
+                if Fraction(band.score) == Fraction(block.weight):
+                    v = band_point(band)
+                    if v is not None:
+                        return v if m.on is BandBasis.ACTUAL else 100 + v
+            return None
+        case None | StepDeduction():
+            return Fraction(100)
+        case m:
+            raise unknown(m)
 
 
 # ---------------------------------------------------------------------------
@@ -289,34 +327,38 @@ def boundary_values(spec: Spec, ind: Indicator) -> list[Fraction]:
     if target is None:
         return []
     t, w = Fraction(target.value), Fraction(ind.weight)
-    name = method_name(ind)
-    m = ind.method
+    method_name(ind)  # an unknown method raises
     values = [t, Fraction(0)]
     if spec.policy.overshoot_warning is not None:
         values.append(Fraction(spec.policy.overshoot_warning) * t)
-    if name in RATIO_FAMILY:
-        values += [2 * t, t / 2]
-        od = spec.policy.overshoot_deduction
-        if od is not None:
-            thr, per = Fraction(od.threshold), Fraction(od.per)
-            values += [(thr + k * per) * t for k in range(4)]
-    elif isinstance(m, StepDeduction):
-        per = Fraction(m.per)
-        zero = _step_zero(w, Fraction(m.deduct))
-        for k in (*range(4), zero, zero + 1):
-            values += [t + k * per, t - k * per]
-    elif isinstance(m, Bands):
-        for band in m.bands:
-            for edge in (band.min, band.max):
-                if edge is None:
-                    continue
-                e = Fraction(edge)
-                values += [e] if m.on is BandBasis.ACTUAL else [t * (1 + e / 100), t * (1 - e / 100)]
-    elif isinstance(m, RateTimesWeight):
-        values.append(Fraction(100) if target.unit == "%" else Fraction(1))
-    elif isinstance(m, PerOccurrence):
-        zero = _step_zero(w, Fraction(m.deduct))
-        values += [Fraction(n) for n in (1, 2, zero - 1, zero, zero + 1)]
+    match ind.method:
+        case None | Ratio() | InverseRatio() | LinearOvershoot():
+            values += [2 * t, t / 2]
+            od = spec.policy.overshoot_deduction
+            if od is not None:
+                thr, per = Fraction(od.threshold), Fraction(od.per)
+                values += [(thr + k * per) * t for k in range(4)]
+        case StepDeduction() as m:
+            per = Fraction(m.per)
+            zero = _step_zero(w, Fraction(m.deduct))
+            for k in (*range(4), zero, zero + 1):
+                values += [t + k * per, t - k * per]
+        case Bands() as m:
+            for band in m.bands:
+                for edge in (band.min, band.max):
+                    if edge is None:
+                        continue
+                    e = Fraction(edge)
+                    values += [e] if m.on is BandBasis.ACTUAL else [t * (1 + e / 100), t * (1 - e / 100)]
+        case RateTimesWeight():
+            values.append(Fraction(100) if target.unit == "%" else Fraction(1))
+        case PerOccurrence() as m:
+            zero = _step_zero(w, Fraction(m.deduct))
+            values += [Fraction(n) for n in (1, 2, zero - 1, zero, zero + 1)]
+        case Qualitative():
+            pass  # a qualitative method with a target: no number decides its score
+        case m:
+            raise unknown(m)
     return _unique_non_negative(values)
 
 
@@ -329,23 +371,28 @@ def tie_values(spec: Spec, ind: Indicator, k: int) -> list[Fraction]:
     s = (k + Fraction(1, 2)) * Fraction(spec.rounding.score)
     if not 0 < s < w:
         return []
-    name = method_name(ind)
-    m = ind.method
+    method_name(ind)  # an unknown method raises
     direction = target.comparator.direction
     values: list[Fraction] = []
-    if name in RATIO_FAMILY and t > 0:
-        if direction in ("positive", "equal"):
-            values.append(s / w * t)  # a / t × w = s
-        if direction == "equal" and spec.policy.equal_above is EqualAbove.INVERSE_RATIO:
-            values.append(t * w / s)  # t / a × w = s, above the target
-        if direction == "negative":
-            linear = negative_rule(spec, ind) is NegativeRule.LINEAR_OVERSHOOT
-            values.append(t * (2 - s / w) if linear else t * w / s)
-    elif isinstance(m, StepDeduction) and m.partial is PartialStep.PROPORTIONAL:
-        d = (w - s) / Fraction(m.deduct) * Fraction(m.per)  # w − d / per × deduct = s
-        values += [t - d, t + d]
-    elif isinstance(m, RateTimesWeight):
-        values.append(s / w * (100 if target.unit == "%" else 1))
+    match ind.method:
+        case None | Ratio() | InverseRatio() | LinearOvershoot():
+            if t > 0:
+                if direction in ("positive", "equal"):
+                    values.append(s / w * t)  # a / t × w = s
+                if direction == "equal" and spec.policy.equal_above is EqualAbove.INVERSE_RATIO:
+                    values.append(t * w / s)  # t / a × w = s, above the target
+                if direction == "negative":
+                    linear = negative_rule(spec, ind) is NegativeRule.LINEAR_OVERSHOOT
+                    values.append(t * (2 - s / w) if linear else t * w / s)
+        case StepDeduction(partial=PartialStep.PROPORTIONAL) as m:
+            d = (w - s) / Fraction(m.deduct) * Fraction(m.per)  # w − d / per × deduct = s
+            values += [t - d, t + d]
+        case RateTimesWeight():
+            values.append(s / w * (100 if target.unit == "%" else 1))
+        case StepDeduction() | Bands() | PerOccurrence() | Qualitative():
+            pass  # whole steps, band scores and whole counts: no actual gives a tie
+        case m:
+            raise unknown(m)
     return _unique_non_negative(values)
 
 
@@ -355,16 +402,20 @@ def budget_boundary_rates(spec: Spec) -> list[Fraction]:
     values = [Fraction(100), Fraction(0)]
     if block is None:
         return values
-    m = block.method
-    if isinstance(m, Bands):
-        for band in m.bands:
-            for edge in (band.min, band.max):
-                if edge is not None:
-                    e = Fraction(edge)
-                    values += [e] if m.on is BandBasis.ACTUAL else [100 + e, 100 - e]
-    elif isinstance(m, StepDeduction):
-        zero = _step_zero(Fraction(block.weight), Fraction(m.deduct))
-        values += [100 - k * Fraction(m.per) for k in (1, 2, 3, zero, zero + 1)]
+    match block.method:
+        case Bands() as m:
+            for band in m.bands:
+                for edge in (band.min, band.max):
+                    if edge is not None:
+                        e = Fraction(edge)
+                        values += [e] if m.on is BandBasis.ACTUAL else [100 + e, 100 - e]
+        case StepDeduction() as m:
+            zero = _step_zero(Fraction(block.weight), Fraction(m.deduct))
+            values += [100 - k * Fraction(m.per) for k in (1, 2, 3, zero, zero + 1)]
+        case None:
+            pass
+        case m:
+            raise unknown(m)
     return _unique_non_negative(values)
 
 
@@ -380,9 +431,13 @@ def budget_tie_rates(spec: Spec, k: int) -> list[Fraction]:
         s = (k + Fraction(1, 2)) * quantum
         return [s / w * 100] if 0 < s < w else []
     s = (k + Fraction(1, 2)) * Fraction(spec.rounding.score)
-    if isinstance(m, StepDeduction) and m.partial is PartialStep.PROPORTIONAL and 0 < s < w:
-        return _unique_non_negative([100 - (w - s) / Fraction(m.deduct) * Fraction(m.per)])
-    return []
+    match m:
+        case StepDeduction(partial=PartialStep.PROPORTIONAL) if 0 < s < w:
+            return _unique_non_negative([100 - (w - s) / Fraction(m.deduct) * Fraction(m.per)])
+        case StepDeduction() | Bands():
+            return []
+        case _:
+            raise unknown(m)
 
 
 def _unique_non_negative(values: Iterable[Fraction]) -> list[Fraction]:

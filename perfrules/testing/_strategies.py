@@ -11,8 +11,8 @@ also round-trip through ``dumps_spec``/``loads_spec`` and
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any, NamedTuple, TypeVar
@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from perfrules.core import validate_actuals, validate_spec
+from perfrules.core.methods import CATALOGUE, MethodRule, UnknownMethod, rule_named, rule_of
 from perfrules.model import (
     DEFAULT_GRADES,
     DEFAULT_TIERS,
-    METHODS,
     Actuals,
     Amount,
     Band,
@@ -76,19 +76,19 @@ from perfrules.testing._rules import (
     boundary_values,
     budget_boundary_rates,
     budget_tie_rates,
-    method_name,
     tie_values,
 )
 
-METHOD_NAMES: tuple[str, ...] = tuple(METHODS)
-"""The scoring methods :func:`specs` can use: ``ratio``, ``inverse_ratio``, ``linear_overshoot``,
-``qualitative``, ``step``, ``bands``, ``rate``, ``per_occurrence``."""
+METHOD_NAMES: tuple[str, ...] = tuple(rule.name for rule in CATALOGUE)
+"""The scoring methods :func:`specs` can use — every method of the catalogue (:mod:`perfrules.core.methods`):
+``ratio``, ``inverse_ratio``, ``linear_overshoot``, ``qualitative``, ``step``, ``bands``, ``rate``,
+``per_occurrence``."""
 
 BUDGET_KINDS: tuple[str, ...] = ("proportional", "round_whole", "bands", "step")
 """How a generated 预算执行率 row scores: one of the two policies, or a bands/step method on the rate."""
 
-DERIVABLE = frozenset({"ratio", "inverse_ratio", "linear_overshoot", "step", "bands", "rate"})
-NEGATIVE_ONLY = frozenset({"inverse_ratio", "linear_overshoot"})
+DERIVABLE = frozenset(rule.name for rule in CATALOGUE if not rule.qualitative and not rule.counts)
+"""The methods whose actual can be derived from amounts: a number, not a tier or a count."""
 
 T = TypeVar("T")
 
@@ -270,6 +270,8 @@ def specs(
     hi = _int_arg("max_indicators", max_indicators, 1, 60)
     if lo > hi:
         raise InvalidArgument(f"min_indicators={lo} is above max_indicators={hi}")
+    for name in chosen:
+        _method_draw(name)  # a catalogue method the kit cannot generate raises, never drawn as another
     derived_ = _tri_state("derived", derived)
     if derived_ and not DERIVABLE & set(chosen):
         raise InvalidArgument(
@@ -307,7 +309,7 @@ def _spec(draw: st.DrawFn, cfg: _SpecConfig) -> Spec:
             options = [w for w in options if w <= cfg.total / 2]
         budget_weight = _pick(draw, options)
 
-    qual_only = set(cfg.methods) == {"qualitative"}
+    qual_only = all(_is_qualitative(m) for m in cfg.methods)
     n_inds = draw(st.integers(cfg.min_indicators, cfg.max_indicators))
     fixed_total = cfg.total
     if fixed_total is None and draw(st.booleans()):
@@ -484,7 +486,7 @@ def _indicator(
     draw: st.DrawFn, cfg: _SpecConfig, index: int, ind_id: str, category: str, weight: Decimal, q: Decimal,
     *, forced: bool, shared: dict[str, str], budget: bool,
 ) -> Indicator:  # fmt: skip
-    options = [m for m in cfg.methods if m != "qualitative" or weight >= 5 * q]
+    options = [m for m in cfg.methods if not _is_qualitative(m) or weight >= 5 * q]
     if forced:
         options = [m for m in options if m in DERIVABLE]
     name = _pick(draw, options)
@@ -496,43 +498,19 @@ def _indicator(
         "note": draw(maybe_text),
         "rule": _rule(draw),
     }
-    if name == "qualitative":
-        return Indicator(target_text=draw(free_text), method=_pick(draw, [None, Qualitative()]), **common)
+    rule, make = _method_draw(name)
+    if rule.qualitative:
+        target_text = draw(free_text)
+        method, _ = make(draw, _Draft(cmp=Comparator.EQ, unit="", value=Decimal(0), weight=weight, q=q))
+        return Indicator(target_text=target_text, method=method, **common)
     derive: Derivation | Formula | None = None
     if name in DERIVABLE and (forced or (cfg.derived is None and _chance(draw, 5))):
         derive = _derive(draw, index, shared, budget)
     cmp = _pick(draw, list(Comparator))
     unit = _pick(draw, ["%", ""]) if derive is not None else _pick(draw, UNITS)
     value = draw(target_values)
-    method: Method | None
-    if name == "ratio":
-        method = _pick(draw, [None, Ratio()])
-    elif name in NEGATIVE_ONLY:
-        cmp = _pick(draw, [Comparator.LE, Comparator.LT])
-        method = InverseRatio() if name == "inverse_ratio" else LinearOvershoot()
-    elif name == "step":
-        per_options = [Decimal(1), Decimal("0.5"), Decimal(2), Decimal(5), Decimal(10), Decimal("0.1")]
-        method = StepDeduction(
-            per=_pick(draw, per_options),
-            deduct=_pick(draw, [Decimal("0.5"), Decimal(1), Decimal("0.25"), Decimal(2), Decimal("0.3"), weight]),
-            partial=_pick(draw, list(PartialStep)),
-        )
-    elif name == "bands":
-        on = _pick(draw, list(BandBasis)) if value > 0 else BandBasis.ACTUAL
-        method = Bands(bands=_band_table(draw, weight, q, Fraction(value), on), on=on)
-    elif name == "rate":
-        unit = _pick(draw, ["%", ""])
-        if unit == "%":
-            value = _pick(draw, [Decimal(90), Decimal(100), Decimal(95), Decimal(80), _decimal_value(draw, 100, 1)])
-        else:
-            value = _pick(draw, [Decimal("0.9"), Decimal(1), Decimal("0.95"), Decimal("0.8")])
-        cmp = _pick(draw, [Comparator.GE, *Comparator])
-        method = RateTimesWeight()
-    else:  # per_occurrence
-        unit = _pick(draw, ["例", "次", ""])
-        cmp = _pick(draw, [Comparator.EQ, Comparator.LE, Comparator.LT, Comparator.GE])
-        value = _pick(draw, [Decimal(0), Decimal(1), Decimal(2)])
-        method = PerOccurrence(deduct=_pick(draw, [Decimal(1), Decimal("0.5"), Decimal(2), Decimal("0.25"), weight]))
+    method, got = make(draw, _Draft(cmp=cmp, unit=unit, value=value, weight=weight, q=q))
+    cmp, unit, value = got.cmp, got.unit, got.value
     return Indicator(
         target=QuantitativeTarget(comparator=cmp, value=value, unit=unit),
         target_text=draw(maybe_text),
@@ -541,6 +519,97 @@ def _indicator(
         source=draw(maybe_text),
         **common,
     )
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A quantitative indicator's target as drawn so far; a method's draw may redraw it to suit the method."""
+
+    cmp: Comparator
+    unit: str
+    value: Decimal
+    weight: Decimal
+    q: Decimal  # the score quantum
+
+
+_MethodDraw = Callable[[st.DrawFn, _Draft], tuple[Method | None, _Draft]]
+
+
+def _draw_ratio(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
+    return _pick(draw, [None, Ratio()]), d  # no method: the default for a target
+
+
+def _draw_inverse_ratio(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
+    return InverseRatio(), replace(d, cmp=_pick(draw, [Comparator.LE, Comparator.LT]))  # ≤/< targets only
+
+
+def _draw_linear_overshoot(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
+    return LinearOvershoot(), replace(d, cmp=_pick(draw, [Comparator.LE, Comparator.LT]))  # ≤/< targets only
+
+
+def _draw_qualitative(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
+    return _pick(draw, [None, Qualitative()]), d  # no method: the default without a target
+
+
+def _draw_step(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
+    per_options = [Decimal(1), Decimal("0.5"), Decimal(2), Decimal(5), Decimal(10), Decimal("0.1")]
+    method = StepDeduction(
+        per=_pick(draw, per_options),
+        deduct=_pick(draw, [Decimal("0.5"), Decimal(1), Decimal("0.25"), Decimal(2), Decimal("0.3"), d.weight]),
+        partial=_pick(draw, list(PartialStep)),
+    )
+    return method, d
+
+
+def _draw_bands(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
+    on = _pick(draw, list(BandBasis)) if d.value > 0 else BandBasis.ACTUAL
+    return Bands(bands=_band_table(draw, d.weight, d.q, Fraction(d.value), on), on=on), d
+
+
+def _draw_rate(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
+    unit = _pick(draw, ["%", ""])
+    if unit == "%":
+        value = _pick(draw, [Decimal(90), Decimal(100), Decimal(95), Decimal(80), _decimal_value(draw, 100, 1)])
+    else:
+        value = _pick(draw, [Decimal("0.9"), Decimal(1), Decimal("0.95"), Decimal("0.8")])
+    cmp = _pick(draw, [Comparator.GE, *Comparator])
+    return RateTimesWeight(), replace(d, cmp=cmp, unit=unit, value=value)
+
+
+def _draw_per_occurrence(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
+    unit = _pick(draw, ["例", "次", ""])
+    cmp = _pick(draw, [Comparator.EQ, Comparator.LE, Comparator.LT, Comparator.GE])
+    value = _pick(draw, [Decimal(0), Decimal(1), Decimal(2)])
+    method = PerOccurrence(deduct=_pick(draw, [Decimal(1), Decimal("0.5"), Decimal(2), Decimal("0.25"), d.weight]))
+    return method, replace(d, cmp=cmp, unit=unit, value=value)
+
+
+_METHOD_DRAWS: dict[type, _MethodDraw] = {
+    Ratio: _draw_ratio,
+    InverseRatio: _draw_inverse_ratio,
+    LinearOvershoot: _draw_linear_overshoot,
+    Qualitative: _draw_qualitative,
+    StepDeduction: _draw_step,
+    Bands: _draw_bands,
+    RateTimesWeight: _draw_rate,
+    PerOccurrence: _draw_per_occurrence,
+}
+"""How the kit draws each catalogue method's parameters (and the targets that suit it), by method class."""
+
+
+def _is_qualitative(name: str) -> bool:
+    rule = rule_named(name)
+    return rule is not None and rule.qualitative
+
+
+def _method_draw(name: str) -> tuple[MethodRule[Any], _MethodDraw]:
+    """The catalogue rule called ``name`` and the kit's draw of it; :class:`UnknownMethod` if the kit has none."""
+    rule = rule_named(name)
+    make = _METHOD_DRAWS.get(rule.cls) if rule is not None else None
+    if rule is None or make is None:
+        raise UnknownMethod(f"the testing kit cannot generate scoring method {name!r}: add its draw to "
+                            "perfrules.testing._strategies._METHOD_DRAWS (it is never generated as another method)")  # fmt: skip
+    return rule, make
 
 
 def _derive(draw: st.DrawFn, index: int, shared: dict[str, str], budget: bool) -> Derivation | Formula:
@@ -845,7 +914,7 @@ def _wanted_actual(draw: st.DrawFn, spec: Spec, ind: Indicator, near: bool, *, w
 
 
 def _quantitative_value(draw: st.DrawFn, spec: Spec, ind: Indicator, near: bool) -> Decimal:
-    whole = method_name(ind) == "per_occurrence"
+    whole = rule_of(ind).counts  # a count of occurrences: a whole number
     wanted = _wanted_actual(draw, spec, ind, near, whole=whole)
     value = to_decimal(wanted)
     if value is None:  # not a short decimal (a tie of w × a / t with w = 3, …): fall back to the target
@@ -868,7 +937,7 @@ def _derived_amounts(
     free = parts is not None and all(n not in env and not n.startswith("budget.") for n in parts[0])
     if parts is not None and free and not parts[1].startswith("budget."):
         numerators, den_name = parts
-        wanted = _wanted_actual(draw, spec, ind, near, whole=method_name(ind) == "per_occurrence")
+        wanted = _wanted_actual(draw, spec, ind, near, whole=rule_of(ind).counts)
         ratio = wanted / (100 if target.unit == "%" else 1)
         den = env.get(den_name)
         if den is None:

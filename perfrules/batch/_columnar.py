@@ -1,23 +1,28 @@
 """The columnar runner: the long table read with pyarrow, scored by the vectorised path, written with pyarrow.
 
-Used by :func:`~perfrules.batch.run_batch` for a CSV or Parquet file when
-NumPy and pyarrow import and the engine allows it. Rows never become Python
-objects on the way: cells stay in Arrow arrays from the reader to the writer.
-Every unit the vectorised path does not score (bad input, a method it does
-not do, a unit whose per-unit columns disagree, a ``spec`` cell that does not
-load …) is handed, with its rows, to the pure runner's own chunk scorer
-(``_run._score_chunk``), so results and error rows are the pure path's,
-digit for digit and problem for problem.
+:class:`ColumnarEngine` is the vector engine's runner for a CSV or Parquet
+file that :func:`usable` admits (``perfrules.batch._run.select_engine``
+chooses it when NumPy, pyarrow and the vectorised module import). Rows never
+become Python objects on the way: cells stay in Arrow arrays from the reader
+to the writer. Every unit the vectorised path does not score (bad input, a
+method it does not do, a unit whose per-unit columns disagree, a ``spec``
+cell that does not load …) is handed, with its rows, to the chunk-by-chunk
+runner's own pure scorer (:func:`perfrules.batch._chunked._score_chunk`), so
+results and error rows are the pure path's, digit for digit and problem for
+problem.
 """
 
 from __future__ import annotations
 
 import csv
+import mmap
+import os
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 import attrs
 import numpy as np
@@ -26,12 +31,28 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from perfrules._errors import SpecError
-from perfrules.batch._cells import _np
-from perfrules.batch._chunk import CATEGORY_COLUMNS, INDICATOR_COLUMNS, STATUS_OK, UNIT_COLUMNS, Chunk
+from perfrules.batch._cells import _np, parse
+from perfrules.batch._chunk import (
+    BOOL_COLUMNS,
+    CATEGORY_COLUMNS,
+    INDICATOR_COLUMNS,
+    INT_COLUMNS,
+    PROBLEM_COLUMNS,
+    STATUS_OK,
+    UNIT_COLUMNS,
+    BuildingScorer,
+    Chunk,
+    ChunkResult,
+    Columns,
+    UnitBuilder,
+)
+from perfrules.batch._chunked import CHUNK_UNITS, _Out, _Pending, _score_chunk
+from perfrules.batch._engines import Engine, OnUnit
+from perfrules.batch._records import RecordInputs
 from perfrules.batch._summary import Tally
 from perfrules.batch._table import UNIT_LEVEL, Table, csv_parse_options, strip_agrees
 from perfrules.batch._unit import Bases, Prepared, UnitRows, prepare
-from perfrules.batch._vector import score_chunk, unit_builder
+from perfrules.model import Spec
 
 BLOCK_BYTES = 1 << 24  # CSV read in blocks of about 16 MiB
 WORKERS = 1  # chunks scored at once beside the reading (each spreads its arithmetic over the CPUs); 2 gained
@@ -71,7 +92,7 @@ def _batches(table: Table) -> Iterator[pa.RecordBatch]:
             raw = next(csv.reader(fh))
         reader = pcsv.open_csv(
             table.path,
-            read_options=pcsv.ReadOptions(block_size=BLOCK_BYTES, encoding="utf8"),
+            read_options=pcsv.ReadOptions(block_size=block_size(table.path, BLOCK_BYTES), encoding="utf8"),
             parse_options=csv_parse_options(table.path),
             convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in raw},
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
@@ -89,6 +110,30 @@ def _batches(table: Table) -> Iterator[pa.RecordBatch]:
         yield pa.RecordBatch.from_pydict({c: _as_text(rb.column(rb.schema.get_field_index(n))) for c, n in wanted.items()})
 
 
+def block_size(path: str | os.PathLike[str], size: int) -> int:
+    """The block size, at most ``size``, at which pyarrow reads the CSV file: no block may end on a carriage return.
+
+    pyarrow's streaming CSV reader loses the line feed of a CRLF inside a
+    quoted cell when a block ends between the CR and the LF (pyarrow 26:
+    ``"x\r\ny"`` comes back as ``"x\ry"``); a block that ends anywhere else
+    reads alike. Blocks start at multiples of the block size in the file
+    (BOM included), so the first size from ``size`` down to ``size // 2``
+    that puts no block end after a CR is taken; a file with none (a
+    pathological run of CRs) is read as one block.
+    """
+    with open(path, "rb") as fh:
+        n = os.fstat(fh.fileno()).st_size
+        if n <= size:
+            return size  # one block
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            if mm.find(b"\r") < 0:
+                return size
+            for b in range(size, max(size // 2, 1) - 1, -1):
+                if all(mm[k * b - 1] != 13 for k in range(1, (n - 1) // b + 1)):  # 13: CR; the file's end is no block end
+                    return b
+    return n + 1
+
+
 def _as_text(arr: pa.Array) -> pa.Array:
     if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
         return pc.fill_null(arr.cast(pa.string()), "")
@@ -96,29 +141,61 @@ def _as_text(arr: pa.Array) -> pa.Array:
 
 
 @attrs.frozen(eq=False)
-class Scored:
-    """One chunk's output tables (Arrow arrays, unit order), as the pure runner's ``_Scored`` carries them."""
+class _Tables:
+    """The four output tables of a chunk as Arrow arrays, in unit order."""
 
-    out: Any
-    vector: int
-    pure: int
-    cells: dict[str, pa.Array] = attrs.field(factory=dict)  # every output unit's input rows, unit after unit
-    row_numbers: Any = None
-    row_counts: Any = None
+    units: dict[str, pa.Array]
+    indicators: dict[str, pa.Array]
+    categories: dict[str, pa.Array]
+    problems: dict[str, pa.Array]
 
 
 @attrs.frozen(eq=False)
-class _Tables:
-    units: dict[str, Any]
-    indicators: dict[str, Any]
-    categories: dict[str, Any]
-    problems: dict[str, Any]
+class Scored:
+    """One chunk's output tables (Arrow arrays, unit order) and its input rows, as they came from the reader."""
+
+    out: _Tables
+    vector: int
+    pure: int
+    cells: dict[str, pa.Array]  # every output unit's input rows, unit after unit
+    row_numbers: npt.NDArray[np.int64]
+    row_counts: npt.NDArray[np.int64]
+
+    @property
+    def tables(self) -> _Tables:
+        return self.out
+
+    def tally(self, tally: Tally) -> None:
+        tally_arrays(tally, self.out.units, self.out.indicators)
+
+    def record_inputs(self) -> RecordInputs:
+        return RecordInputs(self.cells, self.row_numbers, self.row_counts)
 
 
-def scored_chunks(table: Table, *, chunk_units: int) -> Iterator[Scored]:
+class ColumnarEngine(Engine):
+    """The columnar runner: ``score`` (the vectorised path) over Arrow chunks, the pure path for the rest.
+
+    ``score`` and ``unit_builder`` are the vectorised module's
+    :func:`~perfrules.batch._vector.score_chunk` and
+    :func:`~perfrules.batch._vector.unit_builder`; ``chunk_units`` is the
+    least number of units per chunk. It keeps no :class:`~perfrules.Evaluation`
+    of a unit, so it takes no ``on_unit`` (the full audit runs on the pure
+    engine).
+    """
+
+    def __init__(self, score: BuildingScorer, unit_builder: UnitBuilder, *, chunk_units: int = CHUNK_UNITS) -> None:
+        self.score = score
+        self.unit_builder = unit_builder
+        self.chunk_units = chunk_units
+
+    def chunks(self, table: Table, on_unit: OnUnit | None = None) -> Iterator[Scored]:
+        if on_unit is not None:
+            raise ValueError("the columnar runner keeps no Evaluation per unit: use the pure engine for on_unit")
+        return _scored_chunks(table, self, self.chunk_units)
+
+
+def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> Iterator[Scored]:
     """Score the table chunk by chunk (whole units; ``chunk_units`` per chunk at least)."""
-    from perfrules.batch._run import _Pending, _score_chunk
-
     bases = Bases(table.folder, table.file)
     probes: dict[tuple[str, str], Prepared | SpecError] = {}
     carry: pa.Table | None = None
@@ -134,7 +211,7 @@ def scored_chunks(table: Table, *, chunk_units: int) -> Iterator[Scored]:
 
         def submit(data: pa.Table, start_row: int, units: int) -> Iterator[Scored]:
             nonlocal first_unit
-            inflight.append(pool.submit(_score, table, data, start_row, bases, probes, first_unit, _Pending, _score_chunk))
+            inflight.append(pool.submit(_score, engine, table, data, start_row, bases, probes, first_unit))
             first_unit += units
             while len(inflight) > WORKERS:
                 yield inflight.popleft().result()
@@ -165,8 +242,8 @@ def scored_chunks(table: Table, *, chunk_units: int) -> Iterator[Scored]:
             yield inflight.popleft().result()
 
 
-def _score(table: Table, data: pa.Table, row0: int, bases: Bases, probes: dict[tuple[str, str], Prepared | SpecError],
-           first_unit: int, pending_cls: Any, score_pure: Any) -> Scored:  # fmt: skip
+def _score(engine: ColumnarEngine, table: Table, data: pa.Table, row0: int, bases: Bases,
+           probes: dict[tuple[str, str], Prepared | SpecError], first_unit: int) -> Scored:  # fmt: skip
     n_rows = data.num_rows
     text = {c: data.column(c).combine_chunks() for c in data.column_names}
     filled = {c: _np(pc.binary_length(a)) > 0 for c, a in text.items()}
@@ -216,7 +293,7 @@ def _score(table: Table, data: pa.Table, row0: int, bases: Bases, probes: dict[t
         cells = {c: a.slice(lo, hi - lo).to_pylist() for c, a in text.items()}
         return UnitRows(ids[i], table.file, table.folder, table.header, cells, rows_no[lo:hi].tolist())
 
-    bases_of: list[Any] = [None] * n_units
+    bases_of: list[Spec | None] = [None] * n_units
     inline = [True] * n_units
     refs = [""] * n_units
     # each distinct (spec, year) is resolved once, on its first unit, by the pure path's own ``prepare``
@@ -249,7 +326,7 @@ def _score(table: Table, data: pa.Table, row0: int, bases: Bases, probes: dict[t
         refs[i] = got.values.get("spec", ("", 0))[0]
     good = np.flatnonzero(~fallback)
     vector_units: list[int] = []
-    vres = None
+    vres: ChunkResult | None = None
     if len(good):
         sub_starts, sub_stops = starts[good], stops[good]
         take = np.concatenate([np.arange(a, b) for a, b in zip(sub_starts.tolist(), sub_stops.tolist(), strict=True)]) \
@@ -257,28 +334,28 @@ def _score(table: Table, data: pa.Table, row0: int, bases: Bases, probes: dict[t
         columns = {c: a.take(pa.array(take)) if len(good) < n_units else a for c, a in text.items()}
         sizes = sub_stops - sub_starts
         new_starts = np.r_[0, np.cumsum(sizes)[:-1]].astype(np.int64)
-        row_numbers: Any = rows_no[take]  # NumPy arrays serve as the chunk's sequences
+        row_numbers = cast(Sequence[int], rows_no[take])  # a NumPy array serves as the chunk's row numbers
         chunk = Chunk(file=table.file, columns=columns, column_numbers=dict(table.header), rows=row_numbers,
                       units=[ids[i] for i in good.tolist()], starts=new_starts.tolist(),
                       stops=(new_starts + sizes).tolist(), bases=[bases_of[i] for i in good.tolist()],
                       inline=[inline[i] for i in good.tolist()], refs=[refs[i] for i in good.tolist()],
                       first_unit=first_unit)  # fmt: skip
-        vres = score_chunk(chunk, unit_builder(chunk, table.folder))
+        vres = engine.score(chunk, engine.unit_builder(chunk, Path(table.folder)))
         unscored = set(vres.unscored)
         vector_units = [int(good[j]) for j in range(len(good)) if j not in unscored]
         fallback[[int(good[j]) for j in sorted(unscored)]] = True
     pure_units = np.flatnonzero(fallback).tolist()
-    pure_out = None
+    pure_out: _Out | None = None
+    pure_scored = 0  # the units the pure path scored (not those it reports as failed), as the chunk-by-chunk runner counts
     if pure_units:
-        pendings = [pending_cls(rows_of(i)) for i in pure_units]
-        pure_out = score_pure(table, pendings, bases, None, first_unit, None).out
-    return Scored(out=_merge(vres, pure_out, ids), vector=len(vector_units), pure=len(pure_units),
+        pendings = [_Pending(rows_of(i)) for i in pure_units]
+        pure = _score_chunk(table, pendings, bases, None, first_unit, None)
+        pure_out, pure_scored = pure.out, pure.pure
+    return Scored(out=_merge(vres, pure_out, ids), vector=len(vector_units), pure=pure_scored,
                   cells=text, row_numbers=rows_no, row_counts=(stops - starts).astype(np.int64))
 
 
-def _arrow(values: Any, name: str) -> pa.Array:
-    from perfrules.batch._chunk import BOOL_COLUMNS, INT_COLUMNS
-
+def _arrow(values: Sequence[Any], name: str) -> pa.Array:
     if isinstance(values, pa.Array):
         return values
     kind = pa.int64() if name in INT_COLUMNS else pa.bool_() if name in BOOL_COLUMNS else pa.string()
@@ -289,25 +366,28 @@ def _arrow(values: Any, name: str) -> pa.Array:
     return pa.array(list(values), type=kind)
 
 
-def _merge(vres: Any, pure: Any, ids: list[str]) -> _Tables:
+def _merge(vres: ChunkResult | None, pure: _Out | None, ids: list[str]) -> _Tables:
     """Vector and pure results in unit order: every row is keyed by the index of its unit id in the chunk.
 
     A stable sort by that key keeps each unit's rows together and in their
     order. (Keys come from the rows' own unit ids: a failed unit has a units
     row and problems rows but no indicator or category rows.)
     """
-    from perfrules.batch._run import PROBLEM_COLUMNS
-
     index_of = {u: i for i, u in enumerate(ids)}
 
-    def table(names: tuple[str, ...], part: str) -> dict[str, Any]:
+    sources: list[dict[str, Columns]] = []  # the vectorised path's tables (no problems: it reports none), the pure path's
+    if vres is not None:
+        sources.append({"units": vres.units, "indicators": vres.indicators, "categories": vres.categories})
+    if pure is not None:
+        sources.append({"units": pure.units, "indicators": pure.indicators, "categories": pure.categories,
+                        "problems": pure.problems})  # fmt: skip
+
+    def table(names: tuple[str, ...], name: str) -> dict[str, pa.Array]:
         keys: list[npt.NDArray[np.int64]] = []
-        cols: dict[str, list[Any]] = {c: [] for c in names}
-        for src in (vres, pure):
-            if src is None or not hasattr(src, part):
-                continue
-            t = getattr(src, part)
-            if not len(t[names[0]]):
+        cols: dict[str, list[pa.Array]] = {c: [] for c in names}
+        for source in sources:
+            t = source.get(name)
+            if t is None or not len(t[names[0]]):
                 continue
             u_col = _arrow(t["unit"], "unit")
             enc = pc.dictionary_encode(u_col)
@@ -343,8 +423,6 @@ def tally_arrays(tally: Tally, units: dict[str, pa.Array], indicators: dict[str,
     sel = np.flatnonzero(has & ~negative)
     if not len(sel):
         return
-    from perfrules.batch._cells import parse
-
     nums = parse(pc.fill_null(lost, "").take(pa.array(sel)))
     positive = nums.value > 0
     sel, values, places = sel[positive], nums.value[positive], nums.places[positive]

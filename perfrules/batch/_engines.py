@@ -1,0 +1,184 @@
+"""The batch engines behind one interface: what an engine receives and what it returns (docs/batch.md, "Engines").
+
+An :class:`Engine` scores every unit of a :class:`~perfrules.batch.Table`
+into a run's :class:`Outputs` (the four table writers and the audit) and
+returns the :class:`~perfrules.batch.BatchSummary`, calling ``progress(done,
+total)`` after each chunk. Every engine yields the same thing per chunk of
+whole units — a :class:`ScoredChunk`: the four result tables and how many
+units each path scored — and shares :meth:`Engine.run`, the loop that writes,
+tallies and reports progress; the engines differ only in how they read and
+score the chunks:
+
+* :class:`perfrules.batch._chunked.ChunkedEngine` — the chunk-by-chunk
+  runner: the table read in blocks by perfrules' own readers, each chunk
+  handed to a vectorised chunk scorer when it has one (``engine="vector"``)
+  and every unit left over scored on the pure path (``perfrules.evaluate``);
+  without a scorer it is the pure engine;
+* :class:`perfrules.batch._columnar.ColumnarEngine` — the columnar runner:
+  cells kept in Arrow arrays from the reader to the writers, the units the
+  vectorised path leaves out handed to the chunk-by-chunk runner's own pure
+  scorer.
+
+:func:`perfrules.batch._run.select_engine` chooses one, once per run, from
+``engine="auto" | "pure" | "vector"``. Results never depend on the engine.
+"""
+
+from __future__ import annotations
+
+import abc
+import os
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
+
+import attrs
+
+from perfrules._atomic import Transaction
+from perfrules._errors import MissingExtraError, Problem
+from perfrules.batch._audit import AuditWriter, problem_document
+from perfrules.batch._chunk import (
+    CATEGORY_COLUMNS,
+    INDICATOR_COLUMNS,
+    PROBLEM_COLUMNS,
+    STATUS_ERROR,
+    UNIT_COLUMNS,
+    ResultTables,
+)
+from perfrules.batch._summary import BatchSummary, Tally
+from perfrules.batch._table import Table
+from perfrules.batch._write import TableWriter
+from perfrules.core import Evaluation, to_document
+
+if TYPE_CHECKING:
+    from perfrules.batch._records import RecordInputs
+
+EngineName = Literal["auto", "pure", "vector"]
+ENGINES: tuple[EngineName, ...] = ("auto", "pure", "vector")
+AuditLevel = Literal["full", "record"]
+AUDIT_LEVELS: tuple[AuditLevel, ...] = ("full", "record")
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: units done so far and units in all, called after each chunk."""
+
+OnUnit = Callable[[str, Evaluation | None, tuple[Problem, ...]], None]
+"""Called for each unit the pure path handles, in unit order: its id, its Evaluation (scored) or its problems."""
+
+TABLES: dict[str, tuple[str, ...]] = {"units": UNIT_COLUMNS, "indicators": INDICATOR_COLUMNS,
+                                      "categories": CATEGORY_COLUMNS, "problems": PROBLEM_COLUMNS}  # fmt: skip
+
+
+def vector_unavailable() -> MissingExtraError:
+    """The error for ``engine="vector"`` without NumPy, pyarrow or the vectorised module."""
+    return MissingExtraError("batch", "the vectorised engine needs NumPy and pyarrow", "向量化计分需要 NumPy 和 pyarrow")
+
+
+class ScoredChunk(Protocol):
+    """One chunk of whole units, scored: what every engine yields, chunk after chunk, in table order."""
+
+    @property
+    def tables(self) -> ResultTables:
+        """The chunk's rows of the units, indicators, categories and problems tables, in unit order."""
+        ...
+
+    @property
+    def vector(self) -> int:
+        """How many of the chunk's units the vectorised path scored."""
+        ...
+
+    @property
+    def pure(self) -> int:
+        """How many of the chunk's units the pure path scored (units that failed are counted by neither)."""
+        ...
+
+    def tally(self, tally: Tally) -> None:
+        """Add the chunk's units and indicator losses to the run's summary."""
+        ...
+
+    def record_inputs(self) -> RecordInputs:
+        """Every output unit's input rows, for its audit record (needs NumPy and pyarrow)."""
+        ...
+
+
+@attrs.frozen(eq=False)
+class Outputs:
+    """Where a run's results go: the four table writers, and the audit writer with its level (or none).
+
+    Every file is an output of one :class:`~perfrules._atomic.Transaction`:
+    nothing is in place before :meth:`commit`, and the transaction's abort
+    removes every temporary file.
+    """
+
+    tables: Mapping[str, TableWriter]  # units, indicators, categories, problems
+    audit: AuditWriter | None = None
+    audit_level: AuditLevel = "full"
+
+    @classmethod
+    def open(cls, paths: Mapping[str, Path], transaction: Transaction, *, audit: str | os.PathLike[str] | None = None,
+             audit_level: AuditLevel = "full", use_pyarrow: bool | None = None) -> Outputs:  # fmt: skip
+        """Open the writers of ``paths`` (units, indicators, categories, problems) and of ``audit``, in ``transaction``."""
+        tables = {name: TableWriter(paths[name], columns, use_pyarrow=use_pyarrow, transaction=transaction)
+                  for name, columns in TABLES.items()}  # fmt: skip
+        writer = None if audit is None else AuditWriter(audit, transaction=transaction)
+        return cls(tables, writer, audit_level)
+
+    @property
+    def documents(self) -> bool:
+        """Whether the audit holds every unit's full evaluation document (so the pure path must score every unit)."""
+        return self.audit is not None and self.audit_level == "full"
+
+    @property
+    def on_unit(self) -> OnUnit | None:
+        """What the pure path calls for each unit: the full audit's document writer, or ``None``."""
+        return self._document if self.documents else None
+
+    def _document(self, unit: str, ev: Evaluation | None, problems: tuple[Problem, ...]) -> None:
+        assert self.audit is not None
+        if ev is not None:
+            self.audit.write(unit, to_document(ev))
+        elif problems:
+            self.audit.write(unit, {"unit": unit, "status": STATUS_ERROR,
+                                    "problems": [problem_document(p) for p in problems]})  # fmt: skip
+
+    def write(self, table: Table, scored: ScoredChunk) -> None:
+        """Append one chunk's tables (and, at ``audit_level="record"``, its units' records)."""
+        t = scored.tables
+        for name, columns in (("units", t.units), ("indicators", t.indicators), ("categories", t.categories),
+                              ("problems", t.problems)):  # fmt: skip
+            self.tables[name].write(columns)
+        if self.audit is not None and self.audit_level == "record":
+            from perfrules.batch._records import record_block
+
+            self.audit.write_block(*record_block(table.file, str(Path(table.folder).resolve()), t, scored.record_inputs()))
+
+    def commit(self) -> None:
+        """Finish every file (the transaction's commit then renames them all into place)."""
+        for w in self.tables.values():
+            w.commit()
+        if self.audit is not None:
+            self.audit.commit()
+
+
+class Engine(abc.ABC):
+    """A way of scoring a whole table: chosen once per run, then :meth:`run` (results never depend on it)."""
+
+    @abc.abstractmethod
+    def chunks(self, table: Table, on_unit: OnUnit | None = None) -> Iterator[ScoredChunk]:
+        """Score the table's units, a chunk of whole units at a time, in table order.
+
+        ``on_unit`` is called for every unit the pure path handles (an engine
+        that never gives it every unit refuses an ``on_unit``).
+        """
+
+    def run(self, table: Table, outputs: Outputs, progress: Progress | None = None) -> BatchSummary:
+        """Score every unit of ``table`` into ``outputs``; the summary (``outputs`` are left to commit)."""
+        tally = Tally()
+        done = 0
+        for scored in self.chunks(table, outputs.on_unit):
+            outputs.write(table, scored)
+            scored.tally(tally)
+            tally.engine("vector", scored.vector)
+            tally.engine("pure", scored.pure)
+            done += len(scored.tables.units["unit"])
+            if progress is not None:
+                progress(done, table.unit_count)
+        return tally.summary()
