@@ -40,6 +40,15 @@ if TYPE_CHECKING:
         to_document,
         to_json,
     )
+    from perfrules.loading import (
+        dumps_actuals,
+        dumps_spec,
+        load_actuals,
+        load_example,
+        load_spec,
+        loads_actuals,
+        loads_spec,
+    )
     from perfrules.model import (
         Actuals,
         Amount,
@@ -86,15 +95,6 @@ if TYPE_CHECKING:
         VetoEffect,
         VetoTrigger,
         WeightPrecision,
-    )
-    from perfrules.spec import (
-        dumps_actuals,
-        dumps_spec,
-        load_actuals,
-        load_example,
-        load_spec,
-        loads_actuals,
-        loads_spec,
     )
 
 _LAZY: dict[str, str] = {
@@ -156,14 +156,14 @@ _LAZY: dict[str, str] = {
     "VetoTrigger": "perfrules.model",
     "WeightPrecision": "perfrules.model",
     "check": "perfrules.core",
-    "dumps_actuals": "perfrules.spec",
-    "dumps_spec": "perfrules.spec",
+    "dumps_actuals": "perfrules.loading",
+    "dumps_spec": "perfrules.loading",
     "evaluate": "perfrules.core",
-    "load_actuals": "perfrules.spec",
-    "load_example": "perfrules.spec",
-    "load_spec": "perfrules.spec",
-    "loads_actuals": "perfrules.spec",
-    "loads_spec": "perfrules.spec",
+    "load_actuals": "perfrules.loading",
+    "load_example": "perfrules.loading",
+    "load_spec": "perfrules.loading",
+    "loads_actuals": "perfrules.loading",
+    "loads_spec": "perfrules.loading",
     "to_document": "perfrules.core",
     "to_json": "perfrules.core",
 }

@@ -220,7 +220,7 @@ def _codes_in_package() -> set[str]:
     evaluation warnings and are documented with ``lint``.
     """
     codes: set[str] = set()
-    pattern = re.compile(r"""(?:c\.add\(|make_problem\(|code=)\s*["']([a-z][a-z-]*)["']""")
+    pattern = re.compile(r"""(?:c\.add\(|make_problem\(|deferred_warning\(|code=)\s*["']([a-z][a-z-]*)["']""")
     for path in PACKAGE.rglob("*.py"):
         if (PACKAGE / "lint") in path.parents:
             continue
@@ -793,6 +793,8 @@ DOC_BLOCKS: list[Entry] = [
     Entry(R, "perfrules check SPEC", SHELL),
     Entry(R, "import perfrules", RUN, claims=("print(ev.total, ev.grade)", "print(be.rate_display")),
     Entry(R, "perfrules/model/", HERE, "test_readme_layout_names_real_folders"),
+    # docs/architecture.md
+    Entry(D + "architecture.md", "spec.toml, actuals.toml", HERE, "test_architecture_tour_names_real_files"),
     # docs/index.md
     Entry(D + "index.md", "perfrules evaluate examples/", SHELL),
     # docs/batch.md
@@ -865,6 +867,8 @@ DOC_BLOCKS: list[Entry] = [
     Entry(D + "scoring.md", "出现 2 例", HERE, "test_scoring_worked_example_is_the_catalogue_demo"),
     # docs/spec-format.md
     Entry(D + "spec-format.md", "import perfrules", RUN),
+    Entry(D + "spec-format.md", "from perfrules import Actuals", RUN,
+          claims=('data["extends"]', "source.locate(", 'base["budget_execution"]')),
     Entry(D + "spec-format.md", "# file: spec.toml", HERE, "test_example_loads_and_gives_the_stated_total"),
     Entry(D + "spec-format.md", "# file: actuals.toml", HERE, "test_example_loads_and_gives_the_stated_total"),
     Entry(D + "spec-format.md", "# file: catalogue/spec.toml", HERE, "test_catalogue_example_total_grade_and_details"),
@@ -1311,6 +1315,18 @@ def test_readme_layout_names_real_folders() -> None:
     for f in folders:
         if f.startswith("perfrules/") and f.endswith("/"):
             assert (ROOT / f / "__init__.py").is_file(), f
+
+
+def test_architecture_tour_names_real_files() -> None:
+    """docs/architecture.md names files and folders to touch: each must exist (the tour drifts otherwise)."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    flow = _block("docs/architecture.md", "spec.toml, actuals.toml").text
+    named = set(re.findall(r"`(perfrules/[\w/]+(?:\.py)?|specs/[\w/]*|tests/[\w]+\.py)`", text))
+    named |= set(re.findall(r"perfrules/[a-z]+", flow))
+    for stem in re.findall(r"`(_[a-z_]+\.py)`", text):  # a bare module name: it must exist somewhere in perfrules
+        assert list((ROOT / "perfrules").rglob(stem)), stem
+    missing = sorted(n for n in named if not (ROOT / n).exists())
+    assert named and not missing, f"docs/architecture.md names what does not exist: {missing}"
 
 
 def test_batch_base_excerpt_is_the_test_data() -> None:

@@ -30,8 +30,8 @@ INTERNAL: dict[str, str] = {
     "perfrules._atomic.Interrupted": "SIGTERM/SIGHUP as an exception, a BaseException like KeyboardInterrupt so that "
                                      "`except Exception` never swallows it; the command line turns it into 128 + signal",
     "perfrules._xlsx_guard._Stop": "private control flow: ends the XML scan of a workbook part early",
-    "perfrules.spec._toml_index._Stop": "private control flow: ends the TOML position scan early",
-    "perfrules.spec._toml_index._Found": "private control flow: carries a found position out of the TOML scan",
+    "perfrules.loading._toml_index._Stop": "private control flow: ends the TOML position scan early",
+    "perfrules.loading._toml_index._Found": "private control flow: carries a found position out of the TOML scan",
     "perfrules.batch._table._Abort": "private control flow: stops reading a CSV record that cannot be one",
     "perfrules.batch._plan.Unsupported": "internal to the vectorised path: a group of units the kernel does not do "
                                          "goes to the pure path; caught in perfrules.batch._vector",

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import perfrules
-from perfrules.spec._discovery import ENTRY_POINT_GROUP, entry_points
+from perfrules.loading._discovery import ENTRY_POINT_GROUP, entry_points
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "hunan-2024-general-office"

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import perfrules
 from perfrules import ExecutionPolicy, Kind, Problem, Spec, SpecError
 from perfrules.core import spec_sha256
-from perfrules.spec._extends import CODES
+from perfrules.loading._extends import CODES
 
 SPECS = ROOT / "specs"
 FLAT_SEED = Path(__file__).parent / "data" / "hunan-2024-general-office-flat.toml"
@@ -844,7 +844,7 @@ def test_doc_framework_file_message_is_real(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_framework_lookup_stops_at_the_repository_root(tmp_path: Path) -> None:
-    from perfrules.spec._extends import framework_dirs
+    from perfrules.loading._extends import framework_dirs
 
     (tmp_path / "specs").mkdir()  # a stray specs/ above the project
     repo = tmp_path / "repo"

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 import perfrules
-from perfrules.spec import loads_actuals, loads_spec
+from perfrules.loading import loads_actuals, loads_spec
 
 SPEC = """
 [meta]

@@ -63,7 +63,7 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
 
 def test_importing_perfrules_never_imports_hypothesis() -> None:
     done = _python(
-        "import sys, perfrules, perfrules.cli, perfrules.core, perfrules.model, perfrules.render, perfrules.spec\n"
+        "import sys, perfrules, perfrules.cli, perfrules.core, perfrules.model, perfrules.render, perfrules.loading\n"
         "assert 'hypothesis' not in sys.modules, sorted(m for m in sys.modules if 'hypothesis' in m)\n"
     )
     assert done.returncode == 0, done.stderr

@@ -1,4 +1,4 @@
-"""Tests for :mod:`perfrules.spec._toml_index`."""
+"""Tests for :mod:`perfrules.loading._toml_index`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perfrules.spec._toml_index import PathKey, index_positions
+from perfrules.loading._toml_index import PathKey, index_positions
 
 EXAMPLE = """\
 title = "x"

@@ -28,10 +28,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from perfrules.core import half_up as half_up  # re-exported: the batch layer rounds totals with it
 from perfrules.core import methods as catalogue
-from perfrules.core.methods._integer import Bounds, Group, Kernel
-from perfrules.core.methods._integer import half_up as half_up  # re-exported: the batch layer rounds totals with it
-from perfrules.core.methods._integer import p10 as p10
+from perfrules.core import p10 as p10
+from perfrules.core.methods import Bounds, Group, Kernel
 
 IntArray = npt.NDArray[Any]  # int64, or object (Python ints) when a bound could overflow int64
 BoolArray = npt.NDArray[np.bool_]

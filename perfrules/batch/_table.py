@@ -30,7 +30,7 @@ import attrs
 from perfrules._errors import Problem, SpecError
 from perfrules._limits import MAX_TABLE_BYTES, MAX_WORKBOOK_BYTES, exact, file_problem, number_problem
 from perfrules._suggest import suggest
-from perfrules.spec._load import _as_gbk, encoding_problem
+from perfrules.loading import as_gbk, encoding_problem
 
 # canonical column name → accepted aliases (Chinese headers as the forms write them)
 INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -300,7 +300,7 @@ def _reads_as_gbk(sample: bytes, sep: bytes) -> bool:
             return False  # a UTF-8 line: a UTF-8 table with some lines that are not (each an encoding error)
         except UnicodeDecodeError:
             pass
-        gbk = gbk or _as_gbk(line) is not None
+        gbk = gbk or as_gbk(line) is not None
     return gbk
 
 

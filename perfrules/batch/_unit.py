@@ -24,14 +24,20 @@ import attrs
 from perfrules._errors import PathKey, Problem, SpecError
 from perfrules._limits import year_problem
 from perfrules.batch._table import UNIT_LEVEL, number_cell, parse_number, table_problem
-from perfrules.core import validate_actuals
 from perfrules.core.methods import PARAMETER_COLUMNS, rule_named
+from perfrules.loading import (
+    SPEC_FILE,
+    converter,
+    load_data,
+    load_spec,
+    parse_toml_text,
+    read_bytes,
+    read_toml,
+    resolve_extends,
+    structural_problems,
+    uses_frameworks,
+)
 from perfrules.model import Actuals, Kind, SourceMap, Spec
-from perfrules.spec import SPEC_FILE, load_spec
-from perfrules.spec._converter import converter
-from perfrules.spec._extends import resolve, uses_frameworks
-from perfrules.spec._load import _read_toml, _structural, _structure
-from perfrules.spec._toml_index import parse_toml, read_bytes
 
 # the methods' parameter columns (per, deduct, partial), from the method catalogue: column → number or text
 _PARAM_KINDS = dict(PARAMETER_COLUMNS)
@@ -114,7 +120,7 @@ class Bases:
         hit = self._files.get(key)
         if hit is None:
             try:
-                data, smap = _read_toml(path, display)
+                data, smap = read_toml(path, display)
                 hit = (data, smap, None)
             except SpecError as err:
                 hit = (None, None, err)
@@ -146,7 +152,7 @@ class Bases:
             path = path / SPEC_FILE
         display = os.path.normpath(os.path.join(os.path.dirname(self.file), ref))
         try:  # a regular file of bounded size, bounded TOML: a pipe or a bomb named in a cell never hangs
-            data = parse_toml(read_bytes(path).decode("utf-8-sig"))
+            data, _ = parse_toml_text(read_bytes(path).decode("utf-8-sig"))
         except (SpecError, UnicodeDecodeError):
             try:
                 load_spec(path)  # raises the located problem of the file
@@ -178,7 +184,7 @@ class Bases:
                 read.append(got[0])
                 return got
 
-            res = resolve(data, SourceMap(self.file), read=reading, structural=_structural)
+            res = resolve_extends(data, SourceMap(self.file), read=reading, structural=structural_problems)
             templates = {(c.get("parent"), c.get("name")): c["id"] for d in read for c in d.get("categories") or []
                          if isinstance(c, dict) and "weight" not in c and isinstance(c.get("id"), str)}  # fmt: skip
             self._templates[key] = templates
@@ -584,16 +590,14 @@ def _spec_data(b: _Builder, prepared: Prepared, bases: Bases, indicator_rows: li
 
 def _load_spec_data(data: dict[str, Any], source: SourceMap, bases: Bases) -> Spec:
     """The spec loader's own path (docs/frameworks.md) for data assembled from the table."""
-    from perfrules.core import validate_spec
-
     if not uses_frameworks(data):
-        return _structure(data, Spec, source, validate_spec)
-    res = resolve(data, source, read=bases.read, structural=_structural)
+        return load_data(data, source, Spec)
+    res = resolve_extends(data, source, read=bases.read, structural=structural_problems)
     if res.fatal:
         raise SpecError(res.problems)
     if res.problems:
-        raise SpecError([*res.problems, *_structural(res.data, res.source)])
-    spec = _structure(res.data, Spec, res.source, validate_spec)
+        raise SpecError([*res.problems, *structural_problems(res.data, res.source)])
+    spec = load_data(res.data, res.source, Spec)
     return attrs.evolve(spec, framework=res.framework)
 
 
@@ -694,9 +698,8 @@ def build(prepared: Prepared, bases: Bases) -> tuple[Spec, Actuals]:
     actuals: Actuals | None = None
     if spec is not None:
         source = SourceMap(rows.file, b.positions)
-        checked = spec
         try:
-            actuals = _structure(actuals_data, Actuals, source, lambda a: validate_actuals(checked, a))
+            actuals = load_data(actuals_data, source, Actuals, spec=spec)
         except SpecError as err:
             problems += err.problems
     own = _relocate(problems, rows, columns, seen)

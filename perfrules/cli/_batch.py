@@ -18,9 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from perfrules._errors import Lang, MissingExtraError, SpecError
 from perfrules._safe_text import unneutralise
-from perfrules.batch import output_paths, read_table, run_batch
-from perfrules.batch._audit import index_path
-from perfrules.batch._write import FORMATS
+from perfrules.batch import FORMATS, index_path, output_paths, read_table, run_batch
 from perfrules.cli._common import check_distinct
 from perfrules.cli._console import console
 from perfrules.cli._exit import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK

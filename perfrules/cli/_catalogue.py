@@ -14,8 +14,7 @@ from perfrules._resources import template_path
 from perfrules.cli._commands import json_out
 from perfrules.cli._common import check_output
 from perfrules.cli._exit import EXIT_OK, UsageError
-from perfrules.spec import available_frameworks
-from perfrules.spec._discovery import package_places
+from perfrules.loading import available_frameworks, package_places
 
 # ---------------------------------------------------------------------------
 # frameworks, template

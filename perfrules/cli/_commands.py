@@ -16,8 +16,7 @@ from perfrules.cli._common import check_distinct, check_output, load, resolve, s
 from perfrules.cli._console import console
 from perfrules.cli._exit import EXIT_INPUT, EXIT_OK, UsageError
 from perfrules.cli._parser import BUDGET_IDS
-from perfrules.core import Evaluation, IndicatorResult, evaluate, to_document
-from perfrules.core._document import to_json
+from perfrules.core import Evaluation, IndicatorResult, evaluate, to_document, to_json
 from perfrules.render import AuditTable, IndicatorDetail
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from perfrules import _atomic
 from perfrules._names import ACTUALS_FILE, SPEC_FILE
 from perfrules.cli._exit import UsageError
+from perfrules.loading import load_actuals, load_spec
 from perfrules.model import Actuals, Spec
-from perfrules.spec import load_actuals, load_spec
 
 
 def resolve(spec_arg: str, actuals_arg: str | None, *, need_actuals: bool) -> tuple[Path, Path | None]:

@@ -41,7 +41,7 @@ EXIT_OK, EXIT_INPUT = 0, 2
 
 ORDER = (
     "index", "spec-format", "scoring", "frameworks", "editors", "json-format", "reports", "excel",
-    "lint", "golden-cases", "what-if", "testing", "batch", "reliability",
+    "lint", "golden-cases", "what-if", "testing", "batch", "reliability", "architecture",
 )  # fmt: skip
 """The reading order of the topic list (the site's navigation, mkdocs.yml); other pages follow by name."""
 
@@ -62,7 +62,7 @@ ALIASES: dict[str, str] = {
     "计分": "scoring", "评分规则": "scoring", "框架": "frameworks", "指标体系": "frameworks", "报告": "reports",
     "自评报告": "reports", "自评表": "excel", "工作簿": "excel", "检查": "lint", "用例": "golden-cases",
     "对比": "what-if", "批量": "batch", "测试": "testing",
-    "可靠性": "reliability", "limits": "reliability", "限制": "reliability", "atomic": "reliability",
+    "可靠性": "reliability", "architecture": "architecture", "howitworks": "architecture", "架构": "architecture", "limits": "reliability", "限制": "reliability", "atomic": "reliability",
 }  # fmt: skip
 """Other names of a topic: ``perfrules docs <alias>`` shows the page named here (when it is shipped)."""
 

@@ -27,8 +27,8 @@ from perfrules.cli._common import check_distinct, check_output, load, resolve, s
 from perfrules.cli._console import stderr_console
 from perfrules.cli._exit import EXIT_FINDINGS, EXIT_OK, UsageError
 from perfrules.core import evaluate
+from perfrules.loading import dumps_actuals, dumps_spec
 from perfrules.render import ProblemList
-from perfrules.spec import dumps_actuals, dumps_spec
 
 if TYPE_CHECKING:
     from perfrules.interchange import ImportedForm
@@ -38,8 +38,7 @@ EXIT_DISAGREE = EXIT_FINDINGS  # import: the form's declared scores disagree wit
 
 def run_import(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     """``perfrules import``: exit 0 (scores agree), 1 (declared scores disagree); errors raise (exit 2)."""
-    from perfrules.interchange import DisagreementReport, compare_declared, read_workbook
-    from perfrules.interchange._problems import openpyxl_module
+    from perfrules.interchange import DisagreementReport, compare_declared, openpyxl_module, read_workbook
 
     openpyxl_module()  # without openpyxl: perfrules.MissingExtraError (exit 2, naming the extra) before any work
 
@@ -90,8 +89,7 @@ def run_export(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     assert actuals is not None
     ev = evaluate(spec, actuals)
     if args.to == "xlsx":
-        from perfrules.interchange import write_workbook
-        from perfrules.interchange._problems import openpyxl_module
+        from perfrules.interchange import openpyxl_module, write_workbook
 
         openpyxl_module()
 

@@ -1,10 +1,19 @@
-"""The pure evaluation core: exact scoring with explanations. Depends only on the model."""
+"""The pure evaluation core: exact scoring with explanations. Depends only on the model.
 
-from perfrules.core._citations import Citation
+Besides evaluation, validation and the JSON document, the helpers the other
+packages share: exact numbers (:func:`round_half_up`, :func:`exact_str`,
+:func:`show`, :func:`show_dec`), derived values (:func:`amount_env`,
+:func:`compute`, :func:`text_of`), the integer kernels' rounding for the batch
+layer (:func:`half_up`, :func:`p10`) and rule citations (:data:`CY2020_10`,
+:data:`OVERSHOOT`).
+"""
+
+from perfrules.core._citations import CY2020_10, OVERSHOOT, Citation
+from perfrules.core._derive import amount_env, compute, text_of
 from perfrules.core._digest import spec_sha256
 from perfrules.core._document import DOCUMENT_SCHEMA_VERSION, to_document, to_json
 from perfrules.core._evaluate import check, evaluate
-from perfrules.core._exact import round_half_up
+from perfrules.core._exact import exact_str, round_half_up, show, show_dec
 from perfrules.core._result import (
     BudgetExecutionResult,
     BudgetLineResult,
@@ -15,9 +24,12 @@ from perfrules.core._result import (
     Step,
 )
 from perfrules.core._validate import validate_actuals, validate_spec
+from perfrules.core.methods._integer import half_up, p10
 
 __all__ = [
+    "CY2020_10",
     "DOCUMENT_SCHEMA_VERSION",
+    "OVERSHOOT",
     "BudgetExecutionResult",
     "BudgetLineResult",
     "CategoryResult",
@@ -26,10 +38,18 @@ __all__ = [
     "IndicatorResult",
     "ScoreWarning",
     "Step",
+    "amount_env",
     "check",
+    "compute",
     "evaluate",
+    "exact_str",
+    "half_up",
+    "p10",
     "round_half_up",
+    "show",
+    "show_dec",
     "spec_sha256",
+    "text_of",
     "to_document",
     "to_json",
     "validate_actuals",

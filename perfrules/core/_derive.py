@@ -11,8 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from perfrules.core._formula_eval import evaluate_formula
-from perfrules.model import Actuals, Derivation, Formula
-from perfrules.model._formula import unparse
+from perfrules.model import Actuals, Derivation, Formula, unparse
 
 BUDGET_NAMES = ("budget.full_year", "budget.spent", "budget.initial")
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import attrs
 
-from perfrules.model import Spec, format_decimal
+from perfrules.core._exact import show_dec
+from perfrules.model import Spec
 
 
 def canonical(value: Any) -> Any:
@@ -24,10 +25,18 @@ def canonical(value: Any) -> Any:
         out: dict[str, Any] = dict(head)
         for name in names:
             field = getattr(value, name)
-            out[name] = field if field is None or type(field) in _SCALARS else canonical(field)
+            kind = type(field)
+            if field is None or kind in _SCALARS:
+                out[name] = field
+            elif kind is Decimal:
+                out[name] = show_dec(field)  # format_decimal(field)
+            elif kind is tuple:
+                out[name] = [canonical(v) for v in field]
+            else:
+                out[name] = canonical(field)
         return out
     if isinstance(value, Decimal):
-        return format_decimal(value)
+        return show_dec(value)  # format_decimal(value)
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, tuple | list):

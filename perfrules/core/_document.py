@@ -16,17 +16,17 @@ from typing import Any
 
 from perfrules._version import __version__
 from perfrules.core._citations import Citation
-from perfrules.core._exact import exact_str
+from perfrules.core._exact import exact_str, show_dec
 from perfrules.core._fullmarks import FullMarks
-from perfrules.core._result import Evaluation, ScoreWarning, Step
-from perfrules.model import RuleSource, format_decimal
+from perfrules.core._result import Evaluation, ScoreWarning, Step, step_texts
+from perfrules.model import RuleSource
 
 DOCUMENT_SCHEMA = "perfrules.evaluation"
 DOCUMENT_SCHEMA_VERSION = 1
 
 
 def _d(value: Decimal | None) -> str | None:
-    return None if value is None else format_decimal(value)
+    return None if value is None else show_dec(value)
 
 
 def _f(value: Fraction | None) -> str | None:
@@ -38,7 +38,11 @@ def _citation(c: Citation) -> dict[str, str]:
 
 
 def _steps(steps: tuple[Step, ...]) -> list[dict[str, str]]:
-    return [{"kind": s.kind, "zh": s.zh, "en": s.en} for s in steps]
+    out = []
+    for s in steps:
+        zh, en = step_texts(s)
+        out.append({"kind": s.kind, "zh": zh, "en": en})
+    return out
 
 
 def _warning(w: ScoreWarning) -> dict[str, Any]:

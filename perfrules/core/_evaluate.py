@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
@@ -9,38 +10,51 @@ import attrs
 
 from perfrules._errors import SpecError
 from perfrules.core import _citations as cite
-from perfrules.core._budget import score_budget_execution
-from perfrules.core._derive import amount_env, names_of
+from perfrules.core._budget import BudgetRow
 from perfrules.core._derive import compute as derive_compute
+from perfrules.core._derive import names_of
 from perfrules.core._derive import text_of as derive_text
 from perfrules.core._digest import spec_sha256
-from perfrules.core._exact import frac, round_half_up, show, show_dec, show_percent
+from perfrules.core._exact import Quantum, frac, quantum_of, show, show_dec
 from perfrules.core._fullmarks import FullMarks
 from perfrules.core._result import (
     BonusResult,
     BudgetExecutionResult,
-    BudgetLineResult,
     CategoryResult,
     Evaluation,
     IndicatorResult,
     ScoreWarning,
     Step,
     VetoResult,
+    deferred_step,
+    deferred_warning,
+    make_budget_line,
+    make_budget_result,
+    make_category_result,
+    make_evaluation,
+    make_indicator_result,
 )
-from perfrules.core._scoring import Scored, with_deductions
+from perfrules.core._scoring import Scored, fixed_step, with_deductions
 from perfrules.core._validate import validate_actuals, validate_spec
 from perfrules.core._whynot import budget_full_marks, full_marks
 from perfrules.core.methods import Inputs, rule_of
 from perfrules.model import (
     Actuals,
     BonusItem,
+    BudgetExecution,
     Category,
+    Derivation,
+    Formula,
     Indicator,
     IndicatorActual,
+    QuantitativeTarget,
+    RuleSource,
     Spec,
+    Tier,
     Veto,
     VetoEffect,
 )
+from perfrules.model._lookup import cached, first_by
 
 
 def check(spec: Spec, actuals: Actuals | None = None) -> None:
@@ -58,20 +72,30 @@ def evaluate(spec: Spec, actuals: Actuals) -> Evaluation:
     Pure and deterministic: no I/O, no globals, exact arithmetic. Raises
     :class:`~perfrules.SpecError` (listing every problem) when the spec or
     the actuals are not valid.
+
+    A spec is immutable: it is validated, digested and compiled once (the
+    :class:`_Plan` kept for the spec object), and every evaluation of it reuses
+    that work; explanation steps are built as data and their text formatted
+    when first read.
     """
     check(spec, actuals)
-    amounts = _Amounts(actuals)
-    results = tuple(_score_indicator(spec, ind, actuals, amounts) for ind in spec.indicators)
+    plan = _plan(spec)
+    amounts = _Amounts(actuals, plan.rate)
+    given = first_by(actuals, "indicators", actuals.indicators, _act_id)
+    results = tuple([row.score(spec, given.get(row.id), amounts) for row in plan.rows])
 
     budget_result: BudgetExecutionResult | None = None
     if spec.budget_execution is not None and actuals.budget is not None:
-        budget_result = _score_budget(spec, actuals)
+        budget_result = _score_budget(spec, plan, actuals)
 
-    categories = _subtotals(spec, results)
+    categories = plan.subtotals(results)
     total, total_steps, bonus, vetoes = _total(spec, actuals, results, categories, budget_result)
-    grade, grade_steps = _grade(spec, total)
-    vetoed = {r.id for r in vetoes}
-    veto_grades = [v for v in spec.vetoes if v.id in vetoed and v.effect is VetoEffect.GRADE]
+    grade, grade_steps = plan.grade(total)
+    if actuals.vetoes:
+        vetoed = {r.id for r in vetoes}
+        veto_grades = [v for v in spec.vetoes if v.id in vetoed and v.effect is VetoEffect.GRADE]
+    else:
+        veto_grades = []
     if veto_grades:
         lowest = spec.grades[-1].name
         imposed = [v.grade or lowest for v in veto_grades]
@@ -85,8 +109,39 @@ def evaluate(spec: Spec, actuals: Actuals) -> Evaluation:
         ))  # fmt: skip
         grade = worst
 
-    warnings = tuple(w for r in results for w in r.warnings)
-    policies = (
+    warnings = tuple([w for r in results if r.warnings for w in r.warnings])
+    meta = spec.meta
+    return make_evaluation(
+        meta.id,  # spec_id
+        meta.title,  # title
+        meta.unit,  # unit
+        meta.year,  # year
+        meta.kind.value,  # kind
+        meta.basis,  # basis
+        plan.sha256,  # spec_sha256
+        actuals.label,  # actuals_label
+        results,  # indicators
+        budget_result,  # budget_execution
+        categories,  # categories
+        meta.total,  # total_weight
+        total,  # total
+        grade,  # grade
+        grade_steps,  # grade_steps
+        warnings,  # warnings
+        plan.policies,  # policies
+        total_steps,  # total_steps
+        bonus,  # bonus
+        vetoes,  # vetoes
+        spec.framework,  # framework
+    )
+
+
+def _act_id(act: IndicatorActual) -> str:
+    return act.id
+
+
+def _policies(spec: Spec) -> tuple[tuple[str, str], ...]:
+    return (
         ("negative", spec.policy.negative.value),
         ("equal_above", spec.policy.equal_above.value),
         ("overshoot_warning", show_dec(spec.policy.overshoot_warning) if spec.policy.overshoot_warning else "off"),
@@ -94,30 +149,6 @@ def evaluate(spec: Spec, actuals: Actuals) -> Evaluation:
         ("rounding", f"half_up score={show_dec(spec.rounding.score)} total={show_dec(spec.rounding.total)}"),
         ("budget_execution", _budget_policy(spec)),
         ("grades", " ".join(f"{g.name}≥{show_dec(g.min)}" for g in spec.grades)),
-    )
-    meta = spec.meta
-    return Evaluation(
-        spec_id=meta.id,
-        title=meta.title,
-        unit=meta.unit,
-        year=meta.year,
-        kind=meta.kind.value,
-        basis=meta.basis,
-        spec_sha256=spec_sha256(spec),
-        actuals_label=actuals.label,
-        indicators=results,
-        budget_execution=budget_result,
-        categories=categories,
-        total_weight=meta.total,
-        total=total,
-        grade=grade,
-        grade_steps=grade_steps,
-        warnings=warnings,
-        policies=policies,
-        total_steps=total_steps,
-        bonus=bonus,
-        vetoes=vetoes,
-        framework=spec.framework,
     )
 
 
@@ -141,10 +172,8 @@ def _total(
     parts = [(c.name, c.score) for c in categories if c.parent is None]
     if budget is not None:
         parts.append((budget.name, budget.score))
-    raw = sum((frac(s) for _, s in parts), Fraction(0))
-    steps.append(Step(kind="formula",
-                      zh="总分 = " + " + ".join(f"{n}{show_dec(s)}" for n, s in parts) + f" = {show(raw, 6)}",
-                      en="total = " + " + ".join(show_dec(s) for _, s in parts) + f" = {show(raw, 6)}"))  # fmt: skip
+    raw = _sum(s for _, s in parts)
+    steps.append(deferred_step("formula", _sum_texts, tuple(parts), raw))
     dropped = [r for r in results if not r.applicable]
     if dropped:
         na_weight = sum((frac(r.weight) for r in dropped), Fraction(0))
@@ -190,11 +219,34 @@ def _total(
         else:
             steps.append(Step(kind="policy", zh=f"一票否决“{veto.name}”：{trig.reason}；等级按规定确定（{src}）",
                               en=f"veto {veto.id!r}: {trig.reason}; the grade is imposed"))  # fmt: skip
-    total = round_half_up(raw, spec.rounding.total)
-    if frac(total) != raw:
-        steps.append(Step(kind="round", zh=f"总分按四舍五入保留到{show_dec(spec.rounding.total)}：{show(raw, 6)} → {show_dec(total)}",
-                          en=f"total rounded half-up to {show_dec(spec.rounding.total)}: {show(raw, 6)} → {show_dec(total)}"))  # fmt: skip
+    quantum = quantum_of(spec.rounding.total)
+    total = quantum.round_ratio(raw.numerator, raw.denominator)
+    if not quantum.exact(raw.numerator, raw.denominator):
+        steps.append(deferred_step("round", _total_rounded, spec.rounding.total, raw, total))
     return total, tuple(steps), tuple(bonus), tuple(vetoes)
+
+
+def _sum(values: Iterable[Decimal]) -> Fraction:
+    """The exact sum of Decimals (integers only: no Fraction per term)."""
+    num, den = 0, 1
+    for value in values:
+        n, d = value.as_integer_ratio()
+        if d == den:
+            num += n
+        else:
+            num, den = num * d + n * den, den * d
+    return Fraction(num, den)
+
+
+def _sum_texts(parts: tuple[tuple[str, Decimal], ...], raw: Fraction) -> tuple[str, str]:
+    shown, sr = [show_dec(s) for _, s in parts], show(raw, 6)
+    return ("总分 = " + " + ".join(f"{n}{s}" for (n, _), s in zip(parts, shown, strict=True)) + f" = {sr}",
+            "total = " + " + ".join(shown) + f" = {sr}")  # fmt: skip
+
+
+def _total_rounded(quantum: Decimal, raw: Fraction, total: Decimal) -> tuple[str, str]:
+    sq, sr, st = show_dec(quantum), show(raw, 6), show_dec(total)
+    return f"总分按四舍五入保留到{sq}：{sr} → {st}", f"total rounded half-up to {sq}: {sr} → {st}"
 
 
 def _category_path(spec: Spec, category_id: str) -> tuple[str, ...]:
@@ -224,28 +276,40 @@ def _not_applicable(spec: Spec, ind: Indicator, reason: str, note: str | None,
 
 
 class _Amounts:
-    """What every indicator's scoring reads, worked out once per evaluation (not once per indicator).
+    """What the derived indicators read, worked out once per evaluation (not once per indicator).
 
-    The actuals' amounts as derived indicators read them, and each category's
-    path of names (``category_path``).
+    ``env`` is :func:`perfrules.core._derive.amount_env` (each amount's exact
+    value, and the budget's), ``labels`` each amount's label; ``rate`` the
+    quantum rates are shown at. Immutable once made (what it works out is
+    kept), so a step's text may read it when first formatted.
     """
 
-    def __init__(self, actuals: Actuals) -> None:
+    def __init__(self, actuals: Actuals, rate: Quantum) -> None:
         self.actuals = actuals
+        self.rate = rate
+        self._values: dict[str, Decimal] | None = None
         self._env: dict[str, Fraction] | None = None
         self._labels: dict[str, str] | None = None
-        self.paths: dict[str, tuple[str, ...]] = {}
 
-    def category_path(self, spec: Spec, category_id: str) -> tuple[str, ...]:
-        path = self.paths.get(category_id)
-        if path is None:
-            path = self.paths[category_id] = _category_path(spec, category_id)
-        return path
+    @property
+    def values(self) -> dict[str, Decimal]:
+        """Each name a derivation may use, with its Decimal (as ``env`` has it: the last amount of a name)."""
+        if self._values is None:
+            actuals = self.actuals
+            values = {a.name: a.value for a in actuals.amounts}
+            b = actuals.budget
+            if b is not None:
+                values["budget.full_year"] = b.full_year
+                values["budget.spent"] = b.spent
+                if b.initial is not None:
+                    values["budget.initial"] = b.initial
+            self._values = values
+        return self._values
 
     @property
     def env(self) -> dict[str, Fraction]:
         if self._env is None:
-            self._env = amount_env(self.actuals)
+            self._env = {name: frac(value) for name, value in self.values.items()}
         return self._env
 
     @property
@@ -255,232 +319,466 @@ class _Amounts:
         return self._labels
 
 
-def _score_indicator(spec: Spec, ind: Indicator, actuals: Actuals, amounts: _Amounts) -> IndicatorResult:
-    act = actuals.indicator(ind.id)
-    if act is not None and act.not_applicable is not None:
-        return _not_applicable(spec, ind, act.not_applicable, act.note, amounts.category_path(spec, ind.category))
-    text = act.text if act is not None else None
-    warnings: list[ScoreWarning] = []
-    actual_value: Fraction | None = None
-    tier_name: str | None = None
-    derive_steps: list[Step] = []
-    stated: str | None = None
-    scored: Scored
-    rounding = spec.rounding if ind.round_to is None else attrs.evolve(spec.rounding, score=ind.round_to)
-    rule = rule_of(ind)
-    if rule.qualitative:
-        assert act is not None and act.tier is not None  # guaranteed by validate_actuals
-        tier = spec.tier(act.tier)
-        tier_name = tier.name
-        scored = rule.score(ind.method, Inputs(
-            weight=ind.weight,
-            rounding=rounding,
-            policy=spec.policy,
-            target_text=ind.target_display,
-            tier=tier,
-            entered=act.score,
-            description=text,
-        ))  # fmt: skip
-        actual_display = text or tier.name
-    else:
-        target = ind.target
-        assert target is not None  # guaranteed by validate_spec
-        if ind.derive is not None:
-            env = amounts.env
-            ratio = derive_compute(ind.derive, env)
-            percent = target.unit == "%"
-            actual_value = ratio * 100 if percent else ratio
-            shown = show_percent(ratio, spec.rounding.rate_display) if percent else show(ratio)
-            labels = amounts.labels
-            f_zh, f_en = derive_text(ind.derive, labels)
-            values = "，".join(f"{labels.get(n, n)} = {show(env[n])}" for _, n in names_of(ind.derive))
-            values_en = ", ".join(f"{n} = {show(env[n])}" for _, n in names_of(ind.derive))
-            times = " × 100%" if percent else ""
-            derive_steps.append(Step(
-                kind="input",
-                zh=f"实际完成值 = {f_zh}{times}（{values}）= {show(actual_value, 6)}{target.unit}（显示为{shown}）",
-                en=f"actual = {f_en}{times} ({values_en}) = {show(actual_value, 6)}{target.unit} (shown as {shown})",
-            ))  # fmt: skip
-            actual_display = shown
-            if text is not None and text != shown:
-                stated = text
-                derive_steps.append(Step(
-                    kind="input",
-                    zh=f"报告填报的实际完成值为“{text}”，按金额计算值{shown}计分",
-                    en=f"the report states {text!r}; scored on the computed {shown}",
-                ))  # fmt: skip
+class _Row:
+    """One indicator of a spec, compiled: what its scoring needs that depends on the spec alone.
+
+    The method's scorer (:meth:`~perfrules.core.methods.MethodRule.quantity` or
+    ``outcome``), the indicator's rounding, its category path, the steps every
+    result of it carries (declared rounding, declared rule), the overshoot
+    warning's threshold; the full-marks answer is worked out on first need.
+    Holds nothing of the spec object itself (the plan is kept for as long as
+    the spec lives, and must not keep it alive).
+    """
+
+    def __init__(self, spec: Spec, ind: Indicator, path: tuple[str, ...], tiers: dict[str, Tier]) -> None:
+        self.ind = ind
+        self.tiers = tiers
+        self.id = ind.id
+        self.path = path
+        self.weight = ind.weight
+        rounding = spec.rounding if ind.round_to is None else attrs.evolve(spec.rounding, score=ind.round_to)
+        self.rounding = rounding
+        rule = rule_of(ind)
+        self.qualitative = rule.qualitative
+        self.target = ind.target
+        self.target_display = ind.target_display
+        self.strict = False
+        self.warn_at: tuple[int, int] | None = None
+        if rule.qualitative:
+            self.outcome = rule.outcome(ind.method, Inputs(weight=ind.weight, rounding=rounding, policy=spec.policy,
+                                                           target_text=ind.target_display))  # fmt: skip
         else:
-            assert act is not None and act.value is not None  # guaranteed by validate_actuals
-            actual_value = frac(act.value)
-            actual_display = text or f"{show_dec(act.value)}{target.unit}"
-        scored = rule.score(ind.method, Inputs(
+            target = ind.target
+            assert target is not None  # guaranteed by validate_spec
+            self.quantity = rule.quantity(ind.method, Inputs(weight=ind.weight, rounding=rounding, policy=spec.policy,
+                                                             target=target))  # fmt: skip
+            self.unit = target.unit
+            self.percent = target.unit == "%"
+            self.t = frac(target.value)
+            self.tn, self.td = self.t.numerator, self.t.denominator
+            limit = spec.policy.overshoot_warning
+            if limit is not None and target.comparator.direction in ("positive", "equal") and target.value > 0:
+                warn_at = frac(limit) * self.t  # the overshoot warning from this actual up
+                self.warn_at = (warn_at.numerator, warn_at.denominator)
+                self.limit = limit
+            self.strict = target.comparator.value in (">", "<")
+        first: tuple[Step, ...] = ()
+        if ind.round_to is not None:
+            first = (fixed_step("policy", f"本指标得分按规范声明的精度 round_to = {show_dec(ind.round_to)} 四舍五入（而非 rounding.score = {show_dec(spec.rounding.score)}）",
+                                f"this indicator's score is rounded half-up to round_to = {show_dec(ind.round_to)} as the spec declares (not rounding.score = {show_dec(spec.rounding.score)})"),)  # fmt: skip
+        self.first = first
+        last: tuple[Step, ...] = ()
+        if ind.rule is not None:
+            last = (fixed_step("rule", f"本指标计分依据（规范声明）：{ind.rule.document}{'：' + ind.rule.text if ind.rule.text else ''}",
+                               f"this indicator's rule (declared by the spec): {ind.rule.document}"),)  # fmt: skip
+        self.last = last
+        self.wrapped = bool(first or last)
+        self._full_marks: tuple[FullMarks | None] | None = None
+        # a quantitative indicator with a typed-in value (the common case) has a path of its own
+        self.score = self._tier if rule.qualitative else self._value if ind.derive is None else self._general
+
+    def full_marks(self, spec: Spec) -> FullMarks | None:
+        """What actual would have earned the full weight (once per indicator)."""
+        if self._full_marks is None:
+            self._full_marks = (full_marks(spec, self.ind),)
+        return self._full_marks[0]
+
+    def _value(self, spec: Spec, act: IndicatorActual | None, amounts: _Amounts) -> IndicatorResult:
+        """:meth:`_general` for a quantitative indicator with a typed-in value, without deductions."""
+        if act is None or act.not_applicable is not None or act.deductions:
+            return self._general(spec, act, amounts)
+        value = act.value
+        assert value is not None  # guaranteed by validate_actuals
+        actual_value = frac(value)
+        scored = self.quantity(actual_value, None)  # shown as f"{show(actual_value)}{unit}"
+        an, ad = value.as_integer_ratio()
+        ind = self.ind
+        warnings: tuple[ScoreWarning, ...] = ()
+        warn = self.warn_at
+        if warn is not None and an * warn[1] >= warn[0] * ad:
+            warnings = (deferred_warning("overshoot", ind.id, cite.OVERSHOOT, _overshoot_texts, ind.name,
+                                         actual_value, self.target, self.limit),)  # fmt: skip
+        if self.strict and scored.met is False and an * self.td == self.tn * ad and scored.score == ind.weight:
+            strict = self.target.comparator.value if self.target is not None else ""
+            warnings = (*warnings, deferred_warning("strict-boundary", ind.id, scored.citation, _strict_texts,
+                                                    ind.name, strict))  # fmt: skip
+        steps = scored.steps
+        if self.wrapped:
+            steps = self.first + steps + self.last
+        score = scored.score
+        return make_indicator_result(
+            ind.id,  # id
+            ind.name,  # name
+            ind.category,  # category
+            self.path,  # category_path
+            ind.weight,  # weight
+            self.target_display,  # target
+            act.text or f"{_shown(value)}{self.unit}",  # actual
+            actual_value,  # actual_value
+            None,  # tier
+            scored.method,  # method
+            scored.met,  # met
+            score,  # score
+            steps,  # steps
+            scored.citation,  # citation
+            scored.reason,  # reason
+            scored.reason_en,  # reason_en
+            act.note,  # note
+            warnings,  # warnings
+            True,  # applicable
+            ind.rule,  # rule
+            self._full_marks_of(spec, act) if score < ind.weight else None,  # full_marks
+            None,  # stated
+        )
+
+    def _tier(self, spec: Spec, act: IndicatorActual | None, amounts: _Amounts) -> IndicatorResult:
+        """:meth:`_general` for a qualitative indicator, without deductions."""
+        if act is None or act.not_applicable is not None or act.deductions:
+            return self._general(spec, act, amounts)
+        assert act.tier is not None  # guaranteed by validate_actuals
+        tier = self.tiers[act.tier]  # spec.tier(act.tier)
+        text = act.text
+        scored = self.outcome(tier, act.score, text)
+        steps = scored.steps
+        if self.wrapped:
+            steps = self.first + steps + self.last
+        score = scored.score
+        ind = self.ind
+        return make_indicator_result(
+            ind.id,  # id
+            ind.name,  # name
+            ind.category,  # category
+            self.path,  # category_path
+            ind.weight,  # weight
+            self.target_display,  # target
+            text or tier.name,  # actual
+            None,  # actual_value
+            tier.name,  # tier
+            scored.method,  # method
+            scored.met,  # met
+            score,  # score
+            steps,  # steps
+            scored.citation,  # citation
+            scored.reason,  # reason
+            scored.reason_en,  # reason_en
+            act.note,  # note
+            (),  # warnings
+            True,  # applicable
+            ind.rule,  # rule
+            self._full_marks_of(spec, act) if score < ind.weight else None,  # full_marks
+            None,  # stated
+        )
+
+    def _general(self, spec: Spec, act: IndicatorActual | None, amounts: _Amounts) -> IndicatorResult:
+        ind = self.ind
+        if act is not None and act.not_applicable is not None:
+            return _not_applicable(spec, ind, act.not_applicable, act.note, self.path)
+        text = act.text if act is not None else None
+        warnings: tuple[ScoreWarning, ...] = ()
+        actual_value: Fraction | None = None
+        tier_name: str | None = None
+        derive_steps: tuple[Step, ...] = ()
+        stated: str | None = None
+        scored: Scored
+        if self.qualitative:
+            assert act is not None and act.tier is not None  # guaranteed by validate_actuals
+            tier = spec.tier(act.tier)
+            tier_name = tier.name
+            scored = self.outcome(tier, act.score, text)
+            actual_display = text or tier.name
+        else:
+            unit = self.unit
+            derive = ind.derive
+            if derive is not None:
+                percent = self.percent
+                if isinstance(derive, Derivation):  # numerator / denominator, on integers
+                    values = amounts.values
+                    nn, nd = values[derive.numerator].as_integer_ratio()
+                    dn, dd = values[derive.denominator].as_integer_ratio()
+                    rn, rd = nn * dd, nd * dn
+                    if rd < 0:
+                        rn, rd = -rn, -rd
+                    actual_value = Fraction(rn * 100, rd) if percent else Fraction(rn, rd)
+                    shown = f"{amounts.rate.round_ratio(rn * 100, rd):f}%" if percent else show(actual_value)
+                else:
+                    ratio = derive_compute(derive, amounts.env)
+                    actual_value = ratio * 100 if percent else ratio
+                    shown = _show_percent(ratio, amounts.rate) if percent else show(ratio)
+                derive_steps = (deferred_step("input", _derived_texts, derive, amounts, percent, actual_value, unit,
+                                              shown),)  # fmt: skip
+                actual_display = shown
+                if text is not None and text != shown:
+                    stated = text
+                    derive_steps = (*derive_steps, deferred_step("input", _stated_texts, text, shown))
+                scored = self.quantity(actual_value, actual_display)
+                an, ad = actual_value.numerator, actual_value.denominator
+            else:
+                assert act is not None and act.value is not None  # guaranteed by validate_actuals
+                value = act.value
+                actual_value = frac(value)
+                actual_display = text or f"{_shown(value)}{unit}"
+                scored = self.quantity(actual_value, None)  # shown as f"{show(actual_value)}{unit}"
+                an, ad = value.as_integer_ratio()
+            warn = self.warn_at
+            if warn is not None and an * warn[1] >= warn[0] * ad:
+                warnings = (deferred_warning("overshoot", ind.id, cite.OVERSHOOT, _overshoot_texts, ind.name,
+                                             actual_value, self.target, self.limit),)  # fmt: skip
+            if self.strict and scored.met is False and an * self.td == self.tn * ad and scored.score == ind.weight:
+                strict = self.target.comparator.value if self.target is not None else ""
+                warnings = (*warnings, deferred_warning("strict-boundary", ind.id, scored.citation, _strict_texts,
+                                                        ind.name, strict))  # fmt: skip
+        if act is not None and act.deductions:
+            items = [(frac(d.points), d.reason, d.reason) for d in act.deductions]
+            scored = with_deductions(scored, ind.weight, self.rounding.score, items, cite.MANUAL_DEDUCTION)
+        steps = scored.steps
+        if derive_steps:
+            steps = derive_steps + steps
+        if self.first:
+            steps = self.first + steps
+        if self.last:
+            steps = steps + self.last
+        score = scored.score
+        return IndicatorResult(
+            id=ind.id,
+            name=ind.name,
+            category=ind.category,
+            category_path=self.path,
             weight=ind.weight,
-            rounding=rounding,
-            policy=spec.policy,
-            target=target,
-            actual=actual_value,
-            actual_text=actual_display if ind.derive else f"{show(actual_value)}{target.unit}",
-        ))  # fmt: skip
-        ratio_limit = spec.policy.overshoot_warning
-        if (
-            ratio_limit is not None
-            and target.comparator.direction in ("positive", "equal")
-            and target.value > 0
-            and actual_value >= frac(ratio_limit) * frac(target.value)
-        ):
-            share = show(actual_value / frac(target.value) * 100, 2)
-            warnings.append(ScoreWarning(
-                code="overshoot",
-                indicator=ind.id,
-                zh=f"{ind.name}：实际完成值{show(actual_value)}{target.unit}为指标值{target}的{share}%"
-                f"（≥{show(frac(ratio_limit) * 100)}%）。实际完成值远超指标值，需说明偏差原因/目标设置是否偏低",
-                en=f"{ind.name}: actual {show(actual_value)}{target.unit} is {share}% of target {target} "
-                f"(≥ {show(frac(ratio_limit) * 100)}%): far above the target; explain the deviation "
-                "or whether the target was set too low",
-                citation=cite.OVERSHOOT,
-            ))  # fmt: skip
-        if (
-            scored.met is False
-            and scored.score == ind.weight
-            and target.comparator.value in (">", "<")
-            and actual_value == frac(target.value)
-        ):
-            strict = target.comparator.value
-            warnings.append(ScoreWarning(
-                code="strict-boundary",
-                indicator=ind.id,
-                zh=f"{ind.name}：实际完成值等于指标值，未满足“{strict}”的严格要求，但按完成比例计分仍为满分，请复核指标值表述",
-                en=f"{ind.name}: the actual equals the target, so the strict '{strict}' is not met, "
-                "yet the completion ratio still gives full marks; review how the target is worded",
-                citation=scored.citation,
-            ))  # fmt: skip
-    if act is not None and act.deductions:
-        items = [(frac(d.points), d.reason, d.reason) for d in act.deductions]
-        scored = with_deductions(scored, ind.weight, rounding.score, items, cite.MANUAL_DEDUCTION)
-    steps = tuple(derive_steps) + scored.steps
-    if ind.round_to is not None:
-        steps = (Step(kind="policy", zh=f"本指标得分按规范声明的精度 round_to = {show_dec(ind.round_to)} 四舍五入（而非 rounding.score = {show_dec(spec.rounding.score)}）",
-                      en=f"this indicator's score is rounded half-up to round_to = {show_dec(ind.round_to)} as the spec declares (not rounding.score = {show_dec(spec.rounding.score)})"),
-                 *steps)  # fmt: skip
-    if ind.rule is not None:
-        steps = (*steps, Step(kind="rule", zh=f"本指标计分依据（规范声明）：{ind.rule.document}{'：' + ind.rule.text if ind.rule.text else ''}",
-                              en=f"this indicator's rule (declared by the spec): {ind.rule.document}"))  # fmt: skip
-    return IndicatorResult(
-        id=ind.id,
-        name=ind.name,
-        category=ind.category,
-        category_path=amounts.category_path(spec, ind.category),
-        weight=ind.weight,
-        target=ind.target_display,
-        actual=actual_display,
-        actual_value=actual_value,
-        tier=tier_name,
-        method=scored.method,
-        met=scored.met,
-        score=scored.score,
-        steps=steps,
-        citation=scored.citation,
-        reason=scored.reason,
-        reason_en=scored.reason_en,
-        note=act.note if act is not None else None,
-        warnings=tuple(warnings),
-        rule=ind.rule,
-        full_marks=_full_marks_of(spec, ind, act) if scored.score < ind.weight else None,
-        stated=stated,
-    )
+            target=self.target_display,
+            actual=actual_display,
+            actual_value=actual_value,
+            tier=tier_name,
+            method=scored.method,
+            met=scored.met,
+            score=score,
+            steps=steps,
+            citation=scored.citation,
+            reason=scored.reason,
+            reason_en=scored.reason_en,
+            note=act.note if act is not None else None,
+            warnings=warnings,
+            rule=ind.rule,
+            full_marks=self._full_marks_of(spec, act) if score < ind.weight else None,
+            stated=stated,
+        )
+
+    def _full_marks_of(self, spec: Spec, act: IndicatorActual | None) -> FullMarks | None:
+        fm = self.full_marks(spec)
+        if fm is not None and act is not None and act.deductions:
+            points = sum((d.points for d in act.deductions), Decimal(0))
+            fm = attrs.evolve(fm, zh=fm.zh + f"；另有扣减分数{show_dec(points)}分，与实际完成值无关",
+                              en=fm.en + f"; a manual deduction of {show_dec(points)} applies whatever the actual")  # fmt: skip
+        return fm
 
 
-def _full_marks_of(spec: Spec, ind: Indicator, act: IndicatorActual | None) -> FullMarks | None:
-    fm = full_marks(spec, ind)
-    if fm is not None and act is not None and act.deductions:
-        points = sum((d.points for d in act.deductions), Decimal(0))
-        fm = attrs.evolve(fm, zh=fm.zh + f"；另有扣减分数{show_dec(points)}分，与实际完成值无关",
-                          en=fm.en + f"; a manual deduction of {show_dec(points)} applies whatever the actual")  # fmt: skip
-    return fm
+def _overshoot_texts(name: str, actual_value: Fraction, target: QuantitativeTarget,
+                     ratio_limit: Decimal) -> tuple[str, str]:  # fmt: skip
+    share = show(actual_value / frac(target.value) * 100, 2)
+    sa, sl = show(actual_value), show(frac(ratio_limit) * 100)
+    return (f"{name}：实际完成值{sa}{target.unit}为指标值{target}的{share}%"
+            f"（≥{sl}%）。实际完成值远超指标值，需说明偏差原因/目标设置是否偏低",
+            f"{name}: actual {sa}{target.unit} is {share}% of target {target} "
+            f"(≥ {sl}%): far above the target; explain the deviation "
+            "or whether the target was set too low")  # fmt: skip
 
 
-def _score_budget(spec: Spec, actuals: Actuals) -> BudgetExecutionResult:
+def _strict_texts(name: str, strict: str) -> tuple[str, str]:
+    return (f"{name}：实际完成值等于指标值，未满足“{strict}”的严格要求，但按完成比例计分仍为满分，请复核指标值表述",
+            f"{name}: the actual equals the target, so the strict '{strict}' is not met, "
+            "yet the completion ratio still gives full marks; review how the target is worded")  # fmt: skip
+
+
+_SHOWN: dict[Decimal, str] = {}
+
+
+def _shown(value: Decimal) -> str:
+    """``show_dec(value)``, kept per value (an actual repeats across units and evaluations); zero is not kept (±0)."""
+    hit = _SHOWN.get(value) if value else None
+    if hit is None:
+        hit = show_dec(value)
+        if value:
+            if len(_SHOWN) >= 4096:
+                _SHOWN.clear()
+            _SHOWN[value] = hit
+    return hit
+
+
+def _ratio(a: Decimal, b: Decimal) -> Fraction:
+    """``frac(a) / frac(b)`` (``b`` ≠ 0)."""
+    an, ad = a.as_integer_ratio()
+    bn, bd = b.as_integer_ratio()
+    return Fraction(an * bd, ad * bn)
+
+
+def _show_percent(rate: Fraction, quantum: Quantum) -> str:
+    """``show_percent(rate, quantum.value)`` with the quantum worked out once."""
+    return f"{quantum.round_ratio(rate.numerator * 100, rate.denominator):f}%"
+
+
+def _derived_texts(derive: Derivation | Formula, amounts: _Amounts, percent: bool, actual_value: Fraction, unit: str,
+                   shown: str) -> tuple[str, str]:  # fmt: skip
+    labels, env = amounts.labels, amounts.env
+    f_zh, f_en = derive_text(derive, labels)
+    values = "，".join(f"{labels.get(n, n)} = {show(env[n])}" for _, n in names_of(derive))
+    values_en = ", ".join(f"{n} = {show(env[n])}" for _, n in names_of(derive))
+    times = " × 100%" if percent else ""
+    sv = show(actual_value, 6)
+    return (f"实际完成值 = {f_zh}{times}（{values}）= {sv}{unit}（显示为{shown}）",
+            f"actual = {f_en}{times} ({values_en}) = {sv}{unit} (shown as {shown})")  # fmt: skip
+
+
+def _stated_texts(text: str, shown: str) -> tuple[str, str]:
+    return f"报告填报的实际完成值为“{text}”，按金额计算值{shown}计分", f"the report states {text!r}; scored on the computed {shown}"
+
+
+class _Plan:
+    """What evaluating a spec needs that depends on the spec alone, worked out once per spec object.
+
+    Its digest, its compiled indicators (:class:`_Row`), the policies line of
+    the document, the category tree for the subtotals, the grade bands, the
+    budget row's full-marks answer. Kept for as long as the spec object lives
+    (:func:`perfrules.model._lookup.cached`); it holds no reference to the
+    spec itself.
+    """
+
+    def __init__(self, spec: Spec) -> None:
+        self.sha256 = spec_sha256(spec)
+        self.policies = _policies(spec)
+        self.budget_policy = _budget_policy(spec)
+        self.rate = quantum_of(spec.rounding.rate_display)
+        paths: dict[str, tuple[str, ...]] = {}
+        tiers: dict[str, Tier] = {}  # name or alias → the first tier that has it, as spec.tier finds it
+        for tier in spec.tiers:
+            for key in (tier.name, *tier.aliases):
+                tiers.setdefault(key, tier)
+        rows = []
+        for ind in spec.indicators:
+            path = paths.get(ind.category)
+            if path is None:
+                path = paths[ind.category] = _category_path(spec, ind.category)
+            rows.append(_Row(spec, ind, path, tiers))
+        self.rows = tuple(rows)
+        # the category tree: leaves sum their (applicable) indicators, 一级 categories their 二级 children
+        children: dict[str | None, list[Category]] = {}
+        for cat in spec.categories:
+            children.setdefault(cat.parent, []).append(cat)
+        rows_of: dict[str, list[int]] = {}
+        for i, ind in enumerate(spec.indicators):
+            rows_of.setdefault(ind.category, []).append(i)
+        zero = Decimal(0)
+        # every category sums its own indicators (their weights: the applicable weight when all apply) …
+        self.leaves = tuple((c.id, tuple(rows_of.get(c.id, ())), sum([spec.indicators[i].weight for i in rows_of.get(c.id, ())], zero))
+                            for c in spec.categories)  # fmt: skip
+        # … then a category with 二级 children sums theirs, in the spec's order
+        self.parents = tuple((c.id, tuple(k.id for k in children[c.id])) for c in spec.categories if children.get(c.id))
+        applicable = {cat_id: weight for cat_id, _, weight in self.leaves}
+        for cat_id, kids in self.parents:
+            applicable[cat_id] = sum([applicable[k] for k in kids], zero)
+        self.applicable: dict[str, Decimal | None] = {
+            c.id: applicable[c.id] if applicable[c.id] != c.weight else None for c in spec.categories
+        }  # when every indicator applies
+        ordered: list[Category] = []
+        for top in children.get(None, []):
+            ordered.append(top)
+            ordered.extend(children.get(top.id, []))
+        self.ordered = tuple((c, 1 if c.parent is None else 2) for c in ordered)
+        self.grades = spec.grades
+        self.bands = "、".join(f"{g.name}≥{show_dec(g.min)}" for g in spec.grades)
+        self.grade_rule = fixed_step("rule", f"依据：{cite.GRADES}", f"rule: {cite.GRADES.document} [{cite.GRADES.id}]")
+        self._budget_full: tuple[FullMarks] | None = None
+        self._budget_row: BudgetRow | None = None
+
+    def budget_row(self, spec: Spec) -> BudgetRow:
+        """The budget row, compiled (on the first evaluation with a budget)."""
+        if self._budget_row is None:
+            assert spec.budget_execution is not None
+            self._budget_row = BudgetRow(spec.budget_execution, spec.rounding)
+        return self._budget_row
+
+    def budget_full_marks(self, spec: Spec, block: BudgetExecution) -> FullMarks:
+        if self._budget_full is None:
+            self._budget_full = (budget_full_marks(spec, block),)
+        return self._budget_full[0]
+
+    def subtotals(self, results: tuple[IndicatorResult, ...]) -> tuple[CategoryResult, ...]:
+        """Each category's subtotal: leaves sum their indicators, 一级 categories their 二级 children."""
+        zero = Decimal(0)
+        scores: dict[str, Decimal] = {}
+        for cat_id, rows, _ in self.leaves:
+            scores[cat_id] = sum([results[i].score for i in rows], zero)
+        for cat_id, kids in self.parents:
+            scores[cat_id] = sum([scores[k] for k in kids], zero)
+        if all([r.applicable for r in results]):
+            shown = self.applicable  # every indicator applies: each category's applicable weight is its own
+        else:
+            applicable: dict[str, Decimal] = {}
+            for cat_id, rows, _ in self.leaves:
+                applicable[cat_id] = sum([results[i].weight for i in rows if results[i].applicable], zero)
+            for cat_id, kids in self.parents:
+                applicable[cat_id] = sum([applicable[k] for k in kids], zero)
+            shown = {c.id: applicable[c.id] if applicable[c.id] != c.weight else None for c, _ in self.ordered}
+        return tuple([
+            make_category_result(c.id, c.name, level, c.parent, c.weight, scores[c.id], shown[c.id])  # in field order
+            for c, level in self.ordered
+        ])  # fmt: skip
+
+    def grade(self, total: Decimal) -> tuple[str, tuple[Step, ...]]:
+        for band in self.grades:
+            if total >= band.min:
+                return band.name, (deferred_step("compare", _grade_texts, total, band.min, band.name, self.bands),
+                                   self.grade_rule)  # fmt: skip
+        raise AssertionError("validate_spec guarantees a band starting at 0")  # pragma: no cover
+
+
+def _grade_texts(total: Decimal, low: Decimal, name: str, bands: str) -> tuple[str, str]:
+    st, sl = show_dec(total), show_dec(low)
+    return f"总分{st}分 ≥ {sl}分，等级为“{name}”（等级线：{bands}）", f"total {st} ≥ {sl}: grade {name!r} (bands: {bands})"
+
+
+def _plan(spec: Spec) -> _Plan:
+    """The spec's compiled plan (made on the first evaluation of the spec object, then reused)."""
+    plan: _Plan = cached(spec, "evaluate", lambda: _Plan(spec))
+    return plan
+
+
+def _budget_texts(rule: RuleSource) -> tuple[str, str]:
+    return (f"本项计分依据（规范声明）：{rule.document}{'：' + rule.text if rule.text else ''}",
+            f"this row's rule (declared by the spec): {rule.document}")  # fmt: skip
+
+
+def _score_budget(spec: Spec, plan: _Plan, actuals: Actuals) -> BudgetExecutionResult:
     block = spec.budget_execution
     budget = actuals.budget
     assert block is not None and budget is not None
-    scored, rate, base = score_budget_execution(block, budget, spec.rounding)
+    scored, rate, _, pct = plan.budget_row(spec)(budget)
     steps = scored.steps
     if block.rule is not None:
-        steps = (*steps, Step(kind="rule", zh=f"本项计分依据（规范声明）：{block.rule.document}{'：' + block.rule.text if block.rule.text else ''}",
-                              en=f"this row's rule (declared by the spec): {block.rule.document}"))  # fmt: skip
+        steps = (*steps, deferred_step("rule", _budget_texts, block.rule))
     lines = []
     for line in budget.lines:
         line_base = line.initial if block.base.value == "initial" else line.full_year
-        line_rate = frac(line.spent) / frac(line_base) if line_base else None
-        lines.append(BudgetLineResult(
+        line_rate = _ratio(line.spent, line_base) if line_base else None
+        lines.append(make_budget_line(
             name=line.name, spent=line.spent, budget=line_base, rate=line_rate,
-            rate_display=show_percent(line_rate, spec.rounding.rate_display) if line_rate is not None else None,
+            rate_display=_show_percent(line_rate, plan.rate) if line_rate is not None else None,
         ))  # fmt: skip
-    return BudgetExecutionResult(
-        name=block.name,
-        weight=block.weight,
-        initial=budget.initial,
-        full_year=budget.full_year,
-        spent=budget.spent,
-        unit=budget.unit,
-        base=block.base.value,
-        rate=rate,
-        rate_display=show_percent(rate, spec.rounding.rate_display),
-        policy=_budget_policy(spec),
-        score=scored.score,
-        steps=steps,
-        citation=scored.citation,
-        reason=scored.reason,
-        reason_en=scored.reason_en,
-        lines=tuple(lines),
-        rule=block.rule,
-        full_marks=budget_full_marks(spec, block) if scored.score < block.weight else None,
+    return make_budget_result(
+        block.name,  # name
+        block.weight,  # weight
+        budget.initial,  # initial
+        budget.full_year,  # full_year
+        budget.spent,  # spent
+        budget.unit,  # unit
+        block.base.value,  # base
+        rate,  # rate
+        pct,  # rate_display
+        plan.budget_policy,  # policy
+        scored.score,  # score
+        steps,  # steps
+        scored.citation,  # citation
+        scored.reason,  # reason
+        scored.reason_en,  # reason_en
+        tuple(lines),  # lines
+        block.rule,  # rule
+        plan.budget_full_marks(spec, block) if scored.score < block.weight else None,  # full_marks
     )
-
-
-def _subtotals(spec: Spec, results: tuple[IndicatorResult, ...]) -> tuple[CategoryResult, ...]:
-    scores: dict[str, Decimal] = {}
-    applicable: dict[str, Decimal] = {}
-    by_category: dict[str, list[IndicatorResult]] = {}
-    for r in results:
-        by_category.setdefault(r.category, []).append(r)
-    children: dict[str | None, list[Category]] = {}
-    for cat in spec.categories:
-        children.setdefault(cat.parent, []).append(cat)
-    for cat in spec.categories:  # leaves first: sum their (applicable) indicators
-        mine = by_category.get(cat.id, [])
-        scores[cat.id] = sum((r.score for r in mine), Decimal(0))
-        applicable[cat.id] = sum((r.weight for r in mine if r.applicable), Decimal(0))
-    for cat in spec.categories:  # then 一级 categories sum their 二级 children
-        kids = children.get(cat.id, [])
-        if kids:
-            scores[cat.id] = sum((scores[k.id] for k in kids), Decimal(0))
-            applicable[cat.id] = sum((applicable[k.id] for k in kids), Decimal(0))
-    ordered = []
-    for top in children.get(None, []):
-        ordered.append(top)
-        ordered.extend(children.get(top.id, []))
-    return tuple(
-        CategoryResult(
-            id=c.id,
-            name=c.name,
-            level=1 if c.parent is None else 2,
-            parent=c.parent,
-            weight=c.weight,
-            score=scores[c.id],
-            applicable_weight=applicable[c.id] if applicable[c.id] != c.weight else None,
-        )
-        for c in ordered
-    )
-
-
-def _grade(spec: Spec, total: Decimal) -> tuple[str, tuple[Step, ...]]:
-    for band in spec.grades:
-        if total >= band.min:
-            bands = "、".join(f"{g.name}≥{show_dec(g.min)}" for g in spec.grades)
-            return band.name, (
-                Step(kind="compare", zh=f"总分{show_dec(total)}分 ≥ {show_dec(band.min)}分，等级为“{band.name}”（等级线：{bands}）",
-                     en=f"total {show_dec(total)} ≥ {show_dec(band.min)}: grade {band.name!r} (bands: {bands})"),
-                Step(kind="rule", zh=f"依据：{cite.GRADES}", en=f"rule: {cite.GRADES.document} [{cite.GRADES.id}]"),
-            )  # fmt: skip
-    raise AssertionError("validate_spec guarantees a band starting at 0")  # pragma: no cover

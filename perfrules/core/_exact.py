@@ -31,26 +31,92 @@ def frac(value: Decimal | int) -> Fraction:
 _EXACT_DIGITS = 10**28  # below this, Decimal(c).scaleb(-k) and normalize() are exact in the default context
 
 
+class Quantum:
+    """A rounding quantum worked out once: its ratio, digits and exponent, and the scores already made at it.
+
+    ``round_ratio`` rounds ``num / den`` half-up to a multiple of the quantum
+    with integers only; the Decimal of a multiple is built once and kept (a
+    score is usually one of a few values: the full weight, a tier's share).
+    """
+
+    __slots__ = ("value", "num", "den", "coefficient", "exponent", "places", "_made")
+
+    def __init__(self, value: Decimal) -> None:
+        _, digits, exponent = value.as_tuple()
+        if not isinstance(exponent, int):
+            raise ValueError(f"quantum {value} is not finite")
+        self.value = value
+        self.num, self.den = value.as_integer_ratio()
+        self.coefficient = int("".join(map(str, digits)))
+        self.exponent = exponent
+        normal = value.normalize().as_tuple().exponent
+        self.places = max(0, -normal) if isinstance(normal, int) else 0
+        self._made: dict[int, Decimal] = {}
+
+    def decimal(self, n: int) -> Decimal:
+        """``n`` × the quantum, with the quantum's exponent (never a negative zero)."""
+        hit = self._made.get(n)
+        if hit is None:
+            # Built from its digits: Decimal multiplication and quantize would round
+            # to the context precision (28 digits) or raise beyond it.
+            coefficient = n * self.coefficient
+            hit = Decimal((1 if coefficient < 0 else 0, tuple(map(int, str(abs(coefficient)))), self.exponent))
+            if len(self._made) >= _FRACTIONS_KEPT:
+                self._made.clear()
+            self._made[n] = hit
+        return hit
+
+    def round_ratio(self, num: int, den: int) -> Decimal:
+        """``num / den`` (``den`` ≠ 0) rounded half-up to a multiple of the quantum, ties away from zero."""
+        num, den = num * self.den, den * self.num  # value / quantum
+        if den < 0:
+            num, den = -num, -den
+        if num >= 0:
+            return self.decimal((2 * num + den) // (2 * den))
+        return self.decimal(-((-2 * num + den) // (2 * den)))
+
+    def exact(self, num: int, den: int) -> bool:
+        """Whether ``num / den`` is a multiple of the quantum (so rounding leaves it as it is)."""
+        return (num * self.den) % (den * self.num) == 0
+
+
+_QUANTA: dict[tuple[int, tuple[int, ...], int | str], Quantum] = {}
+
+
+def quantum_of(value: Decimal) -> Quantum:
+    """The :class:`Quantum` of ``value`` (one per exact representation: ``0.01`` and ``0.010`` differ)."""
+    key = value.as_tuple()
+    hit = _QUANTA.get(key)
+    if hit is None:
+        hit = Quantum(value)
+        if len(_QUANTA) >= _FRACTIONS_KEPT:
+            _QUANTA.clear()
+        _QUANTA[key] = hit
+    return hit
+
+
 def round_half_up(value: Fraction, quantum: Decimal) -> Decimal:
     """Round ``value`` to a multiple of ``quantum``, ties away from zero (四舍五入)."""
-    _, q_digits, exponent = quantum.as_tuple()
-    if not isinstance(exponent, int):
-        raise ValueError(f"quantum {quantum} is not finite")
-    # value / quantum as num / den with den > 0, in integers (a Fraction per step is slow)
-    q_num, q_den = quantum.as_integer_ratio()
-    num, den = value.numerator * q_den, value.denominator * q_num
-    if den < 0:
-        num, den = -num, -den
-    n = (2 * abs(num) + den) // (2 * den)  # floor(|x| + 1/2)
-    # Build n × quantum from its digits: Decimal multiplication and quantize
-    # would round to the context precision (28 digits) or raise beyond it.
-    coefficient = n * int("".join(map(str, q_digits)))
-    negative = 1 if num < 0 and coefficient else 0
-    return Decimal((negative, tuple(map(int, str(coefficient))), exponent))
+    return quantum_of(quantum).round_ratio(value.numerator, value.denominator)
+
+
+_PLACES: dict[int, int | None] = {}
 
 
 def _places(denominator: int) -> int | None:
     """The decimal places of a fraction with this (reduced) denominator; None when it does not terminate."""
+    try:
+        return _PLACES[denominator]
+    except KeyError:
+        pass
+    k = _count_places(denominator)
+    if len(_PLACES) >= _FRACTIONS_KEPT:
+        _PLACES.clear()
+    _PLACES[denominator] = k
+    return k
+
+
+def _count_places(denominator: int) -> int | None:
     twos = (denominator & -denominator).bit_length() - 1
     d = denominator >> twos
     fives = 0
@@ -83,16 +149,19 @@ def exact_str(value: Fraction) -> str:
 
 def show(value: Fraction, places: int = 4) -> str:
     """Human text: exact when it has at most ``places`` decimals, else ``≈`` and rounded half-up."""
-    k = _places(value.denominator)
+    num, den = value.numerator, value.denominator
+    if den == 1 and -_EXACT_DIGITS < num < _EXACT_DIGITS and places >= 0:
+        return str(num)
+    k = _places(den)
     if k is not None and places >= 0:
-        c = value.numerator * 10**k // value.denominator
+        c = num * 10**k // den
         if -_EXACT_DIGITS < c < _EXACT_DIGITS:  # what the general path below gives, without Decimals
             if k == 0:
                 return str(c)
             if k <= places:  # c has no trailing zero (k is the least), so k is the number of decimals
                 digits = str(abs(c)).rjust(k + 1, "0")
                 return f"{'-' if c < 0 else ''}{digits[:-k]}.{digits[-k:]}"
-            return "≈" + format_decimal(round_half_up(value, Decimal(1).scaleb(-places)))
+            return "≈" + show_dec(_show_quantum(places).round_ratio(num, den))
     if k is not None:
         dec = to_decimal(value)
         exp = dec.normalize().as_tuple().exponent
@@ -101,9 +170,38 @@ def show(value: Fraction, places: int = 4) -> str:
     return "≈" + format_decimal(round_half_up(value, Decimal(1).scaleb(-places)))
 
 
+_SHOWN: dict[int, Quantum] = {}
+
+
+def _show_quantum(places: int) -> Quantum:
+    hit = _SHOWN.get(places)
+    if hit is None:
+        hit = _SHOWN[places] = quantum_of(Decimal(1).scaleb(-places))
+    return hit
+
+
+_SHOWN_DEC: dict[Decimal, str] = {}
+
+
 def show_dec(value: Decimal) -> str:
-    """Plain text of a Decimal (no exponent, no needless zeros)."""
-    return format_decimal(value)
+    """Plain text of a Decimal (no exponent, no needless zeros).
+
+    The text of a value is made once (weights, scores and targets repeat in
+    every step that names them): equal non-zero Decimals read the same
+    (``2.50`` and ``2.5`` are ``2.5``); zero is not kept (``-0`` reads ``-0``).
+    """
+    if not value:
+        return format_decimal(value)
+    try:
+        hit = _SHOWN_DEC.get(value)
+    except TypeError:  # a signalling NaN has no hash
+        return format_decimal(value)
+    if hit is None:
+        hit = format_decimal(value)
+        if len(_SHOWN_DEC) >= _FRACTIONS_KEPT:
+            _SHOWN_DEC.clear()
+        _SHOWN_DEC[value] = hit
+    return hit
 
 
 def places_of(quantum: Decimal) -> int:

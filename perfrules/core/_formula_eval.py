@@ -26,7 +26,7 @@ from fractions import Fraction
 from typing import Any
 
 from perfrules._errors import PerfrulesError
-from perfrules.model._formula import (
+from perfrules.model import (
     Binary,
     Call,
     Formula,

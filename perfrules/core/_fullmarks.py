@@ -30,10 +30,20 @@ class FullMarks:
     en: str
 
 
+_SLACK: dict[tuple[Decimal, Decimal], Fraction] = {}
+
+
 def slack(weight: Decimal, quantum: Decimal) -> Fraction:
     """w − q/2: the smallest raw score that rounds half-up to the full weight, as a share of w."""
-    w = frac(weight)
-    return (w - frac(quantum) / 2) / w
+    key = (weight, quantum)  # by value: equal Decimals give the same fraction
+    hit = _SLACK.get(key)
+    if hit is None:
+        w = frac(weight)
+        hit = (w - frac(quantum) / 2) / w
+        if len(_SLACK) >= 4096:
+            _SLACK.clear()
+        _SLACK[key] = hit
+    return hit
 
 
 def bound(value: Fraction, cmp: str, places: int = 4) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -19,7 +20,14 @@ StepKind = Literal["input", "compare", "formula", "round", "clamp", "policy", "d
 
 @attrs.frozen(kw_only=True)
 class Step:
-    """One step of an explanation, in Chinese and English."""
+    """One step of an explanation, in Chinese and English.
+
+    The scoring core builds its steps as data (:func:`deferred_step`: the
+    kind, a render function and its arguments) and formats ``zh`` and ``en``
+    the first time either is read; a step's value, equality, hash, repr and
+    pickle are those of the formatted text, exactly as if it had been
+    written out eagerly.
+    """
 
     kind: StepKind
     zh: str
@@ -28,6 +36,82 @@ class Step:
     def text(self, lang: Lang = "zh") -> str:
         """The step in the requested language."""
         return self.zh if lang == "zh" else self.en
+
+
+Render = Callable[..., tuple[str, str]]
+"""Formats the texts of a step or a warning: its arguments → ``(zh, en)``."""
+
+
+class _Text:
+    """The ``zh`` / ``en`` attribute of :class:`Step` and :class:`ScoreWarning`: the text, formatted on first read.
+
+    An object made by :func:`deferred_step` or :func:`deferred_warning` holds
+    its recipe until one of its texts is read: the render function's
+    arguments (a tuple) in the ``zh`` slot, the function in the ``en`` slot
+    (a text is always a ``str``). The first read formats both texts at once
+    and stores them in place of the recipe.
+    """
+
+    __slots__ = ("_get", "_get_zh", "_get_en", "_set", "_set_zh", "_set_en", "_index")
+
+    def __init__(self, cls: type, name: str) -> None:
+        slot = cls.__dict__[name]
+        self._get = slot.__get__
+        self._set = slot.__set__
+        self._get_zh, self._set_zh = cls.__dict__["zh"].__get__, cls.__dict__["zh"].__set__
+        self._get_en, self._set_en = cls.__dict__["en"].__get__, cls.__dict__["en"].__set__
+        self._index = 0 if name == "zh" else 1
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = self._get(obj, owner)
+        if type(value) is str:
+            return value
+        texts = self._get_en(obj, owner)(*self._get_zh(obj, owner))
+        self._set_zh(obj, texts[0])
+        self._set_en(obj, texts[1])
+        return texts[self._index]
+
+    def __set__(self, obj: object, value: str) -> None:
+        self._set(obj, value)
+
+
+def _deferred_texts(cls: type) -> tuple[Callable[[object, Any], None], Callable[[object, Any], None]]:
+    """Make ``cls.zh`` and ``cls.en`` formatted on first read; the setters of their slots."""
+    set_zh, set_en = cls.__dict__["zh"].__set__, cls.__dict__["en"].__set__
+    zh, en = _Text(cls, "zh"), _Text(cls, "en")
+    cls.zh = zh  # type: ignore[attr-defined]
+    cls.en = en  # type: ignore[attr-defined]
+    return set_zh, set_en
+
+
+_new = object.__new__
+_KIND_SET = Step.__dict__["kind"].__set__
+_ZH_SET, _EN_SET = _deferred_texts(Step)
+
+
+_ZH_GET, _EN_GET = Step.__dict__["zh"]._get, Step.__dict__["en"]._get
+
+
+def step_texts(step: Step) -> tuple[str, str]:
+    """``(step.zh, step.en)``, formatting them (once) if the step still holds its recipe."""
+    zh = _ZH_GET(step, Step)
+    if type(zh) is str:
+        return zh, _EN_GET(step, Step)
+    texts: tuple[str, str] = _EN_GET(step, Step)(*zh)
+    _ZH_SET(step, texts[0])
+    _EN_SET(step, texts[1])
+    return texts
+
+
+def deferred_step(kind: StepKind, render: Render, *args: Any) -> Step:
+    """A step whose texts are ``render(*args)``, formatted when first read (``args`` must be immutable values)."""
+    step: Step = _new(Step)
+    _KIND_SET(step, kind)
+    _ZH_SET(step, args)
+    _EN_SET(step, render)
+    return step
 
 
 @attrs.frozen(kw_only=True)
@@ -43,6 +127,22 @@ class ScoreWarning:
     def text(self, lang: Lang = "zh") -> str:
         """The warning in the requested language."""
         return self.zh if lang == "zh" else self.en
+
+
+_W_CODE, _W_INDICATOR, _W_CITATION = (ScoreWarning.__dict__[n].__set__ for n in ("code", "indicator", "citation"))
+_W_ZH, _W_EN = _deferred_texts(ScoreWarning)
+
+
+def deferred_warning(code: str, indicator: str | None, citation: Citation | None, render: Render,
+                     *args: Any) -> ScoreWarning:  # fmt: skip
+    """A warning whose texts are ``render(*args)``, formatted when first read (``args`` must be immutable values)."""
+    warning: ScoreWarning = _new(ScoreWarning)
+    _W_CODE(warning, code)
+    _W_INDICATOR(warning, indicator)
+    _W_CITATION(warning, citation)
+    _W_ZH(warning, args)
+    _W_EN(warning, render)
+    return warning
 
 
 @attrs.frozen(kw_only=True)
@@ -229,3 +329,44 @@ def _parent(res: CategoryResult) -> str | None:
 
 def _category(res: IndicatorResult) -> str:
     return res.category
+
+
+
+def _slot_maker(cls: type) -> Callable[..., Any]:
+    """A constructor of the frozen attrs class ``cls`` that sets its slots directly: every field, in field order.
+
+    ``make(*values)`` returns what ``cls(**dict(zip(field names, values)))``
+    returns — an equal object of the same class — without keyword matching
+    and the frozen class's generic attribute setter per field (evaluation
+    makes one result per indicator and per category: this halves what each
+    costs). Every field must be given, positionally in the order of
+    ``attrs.fields(cls)`` (or by name); ``cls`` must have no validators,
+    converters or post-init hook (the result classes have none).
+    """
+    fields = attrs.fields(cls)
+    if any(f.validator is not None or f.converter is not None for f in fields) or hasattr(cls, "__attrs_post_init__"):
+        raise TypeError(f"{cls.__name__} has validators, converters or a post-init hook")  # pragma: no cover
+    names = tuple(f.name for f in fields)
+    setters = tuple(cls.__dict__[name].__set__ for name in names)
+    count = len(names)
+
+    def make(*values: Any, **named: Any) -> Any:
+        if named:
+            values = (*values, *(named.pop(name) for name in names[len(values) :] if name in named))
+            if named:
+                raise TypeError(f"{cls.__name__}: unexpected or repeated fields {sorted(named)}")
+        if len(values) != count:
+            raise TypeError(f"{cls.__name__} takes {count} fields, {len(values)} given")
+        obj: Any = _new(cls)
+        for setter, value in zip(setters, values, strict=True):
+            setter(obj, value)
+        return obj
+
+    return make
+
+
+make_indicator_result: Callable[..., IndicatorResult] = _slot_maker(IndicatorResult)
+make_category_result: Callable[..., CategoryResult] = _slot_maker(CategoryResult)
+make_budget_result: Callable[..., BudgetExecutionResult] = _slot_maker(BudgetExecutionResult)
+make_budget_line: Callable[..., BudgetLineResult] = _slot_maker(BudgetLineResult)
+make_evaluation: Callable[..., Evaluation] = _slot_maker(Evaluation)

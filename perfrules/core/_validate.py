@@ -73,10 +73,35 @@ def validate_spec(spec: Spec) -> list[Problem]:
     """Every semantic problem of ``spec`` (empty when it is sound).
 
     A spec is immutable: its problems are worked out once (the loader checks
-    it, and ``evaluate`` checks it again).
+    it, and ``evaluate`` checks it again) — also for a copy that differs only
+    in what validation never reads (``attrs.evolve(spec, framework=…)``, as
+    the loader makes after checking).
     """
-    problems: tuple[Problem, ...] = cached(spec, "validate_spec", lambda: tuple(_validate_spec(spec)))
+    problems: tuple[Problem, ...] = cached(spec, "validate_spec", lambda: _problems_of(spec))
     return list(problems)
+
+
+# The problems of the specs validated last, by the identity of the parts validation reads (every field but
+# ``framework``); each entry holds those parts, so their identities stay theirs while it is kept.
+_RECENT: dict[tuple[int, ...], tuple[tuple[object, ...], tuple[Problem, ...]]] = {}
+_RECENT_KEPT = 4
+
+
+def _problems_of(spec: Spec) -> tuple[Problem, ...]:
+    parts = (spec.meta, spec.categories, spec.indicators, spec.budget_execution, spec.policy, spec.rounding,
+             spec.grades, spec.tiers, spec.bonus, spec.vetoes, spec.source)  # fmt: skip
+    key = tuple(map(id, parts))
+    hit = _RECENT.get(key)
+    if hit is not None:
+        return hit[1]
+    problems = tuple(_validate_spec(spec))
+    try:
+        while len(_RECENT) >= _RECENT_KEPT:
+            _RECENT.pop(next(iter(_RECENT)), None)
+    except (StopIteration, RuntimeError):  # pragma: no cover - another thread emptied it meanwhile
+        pass
+    _RECENT[key] = (parts, problems)
+    return problems
 
 
 def _validate_spec(spec: Spec) -> list[Problem]:
@@ -326,10 +351,21 @@ class _TierGrid:
 def _empty_tiers(spec: Spec, weight: Decimal, q: Fraction) -> list[tuple[Tier, Fraction, Fraction]]:
     """The tiers (with their score ranges) that admit no multiple of ``q`` at ``weight``."""
     out: list[tuple[Tier, Fraction, Fraction]] = []
+    wn, wd = weight.as_integer_ratio()
+    qn, qd = q.numerator, q.denominator
     for tier in spec.tiers:
-        lo, hi = tier_range(weight, tier.min, tier.max)
-        first = -((-lo / q).__floor__()) * q  # smallest multiple of q ≥ lo
-        if not (first < hi or (tier.max_inclusive and first == hi)):
+        # lo = w × min, hi = w × max; first = ⌈lo / q⌉ × q, the smallest multiple of q ≥ lo (on integers)
+        an, ad = tier.min.as_integer_ratio()
+        bn, bd = tier.max.as_integer_ratio()
+        num, den = wn * an * qd, wd * ad * qn  # lo / q
+        if den < 0:
+            num, den = -num, -den
+        c = -((-num) // den)
+        lhs, rhs = c * qn * wd * bd, wn * bn * qd  # first vs hi, over the positive denominator qd·wd·bd
+        if qd * wd * bd < 0:
+            lhs, rhs = -lhs, -rhs
+        if not (lhs < rhs or (tier.max_inclusive and lhs == rhs)):
+            lo, hi = tier_range(weight, tier.min, tier.max)
             out.append((tier, lo, hi))
     return out
 

@@ -21,9 +21,18 @@ from cattrs.gen import make_dict_structure_fn
 from perfrules._errors import PathKey, Problem, SpecError
 from perfrules._names import CASE_SUFFIX
 from perfrules.golden._model import Case, CaseFile, Source
+from perfrules.loading import (
+    AtKey,
+    ValueProblem,
+    parse_toml_text,
+    read_text,
+    strict_bool,
+    strict_decimal,
+    strict_str,
+    structure_problems,
+    wrong_type,
+)
 from perfrules.model import SourceMap, make_problem
-from perfrules.spec._converter import AtKey, ValueProblem, _bool, _decimal, _expected, _str
-from perfrules.spec._load import _dedupe, _locate, _parse, _problems, _read
 
 T = TypeVar("T")
 
@@ -55,11 +64,11 @@ def _source_hook(value: object, _: Any) -> Source:
 
 def _codes(value: object, _: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
-        raise _expected(value, list)
+        raise wrong_type(value, list)
     errors: list[Exception] = []
     for i, item in enumerate(value):
         if not isinstance(item, str):
-            exc = _expected(item, str)
+            exc = wrong_type(item, str)
             exc.__notes__ = [IterableValidationNote(f"at index {i}", i, str)]
             errors.append(exc)
     if errors:
@@ -72,7 +81,7 @@ def _keyed(item: Callable[[object, Any], T]) -> Callable[[object, Any], dict[str
 
     def hook(value: object, _: Any) -> dict[str, T]:
         if not isinstance(value, dict):
-            raise _expected(value, dict)
+            raise wrong_type(value, dict)
         out: dict[str, T] = {}
         errors: list[Exception] = []
         for key, v in value.items():
@@ -100,11 +109,11 @@ class _File:
 def _case_converter() -> cattrs.Converter:
     """A strict converter for the case model, with the spec converter's value hooks and messages."""
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-    conv.register_structure_hook(str, _str)
-    conv.register_structure_hook(bool, _bool)
-    conv.register_structure_hook(Decimal, _decimal)
+    conv.register_structure_hook(str, strict_str)
+    conv.register_structure_hook(bool, strict_bool)
+    conv.register_structure_hook(Decimal, strict_decimal)
     conv.register_structure_hook_func(lambda t: t == Source | None, _source_hook)
-    conv.register_structure_hook_func(lambda t: t == Mapping[str, Decimal], _keyed(_decimal))
+    conv.register_structure_hook_func(lambda t: t == Mapping[str, Decimal], _keyed(strict_decimal))
     conv.register_structure_hook_func(lambda t: t == Mapping[str, tuple[str, ...]] | None, _keyed(_codes))
 
     def attrs_factory(cls: type[Any]) -> Any:
@@ -112,7 +121,7 @@ def _case_converter() -> cattrs.Converter:
 
         def structure(value: object, _: Any) -> Any:
             if not isinstance(value, dict):
-                raise _expected(value, dict)
+                raise wrong_type(value, dict)
             return inner(value, cls)
 
         return structure
@@ -128,7 +137,7 @@ def _structure(data: dict[str, Any], source: SourceMap) -> CaseFile:
     try:
         raw = _converter.structure(data, _File)
     except (cattrs.BaseValidationError, ExceptionGroup, ValueError, TypeError) as exc:
-        raise SpecError([_locate(p, source) for p in _dedupe(_problems(exc))]) from None
+        raise SpecError(structure_problems(exc, source)) from None
     cf = CaseFile(cases=raw.cases, spec=raw.spec, actuals=raw.actuals, tolerance=raw.tolerance, source=source)
     problems = _checks(cf)
     if problems:
@@ -169,13 +178,13 @@ def _checks(cf: CaseFile) -> list[Problem]:
 
 def loads_case_file(text: str, *, file: str | None = None) -> CaseFile:
     """Load a case file from TOML text; raise :class:`~perfrules.SpecError` listing every problem."""
-    data, source = _parse(text, file)
+    data, source = parse_toml_text(text, file)
     return _structure(data, source)
 
 
 def load_case_file(path: str | os.PathLike[str]) -> CaseFile:
     """Load one case file (a regular file within the loader's size limit: pipes and devices are refused)."""
-    return loads_case_file(_read(path), file=str(path))
+    return loads_case_file(read_text(path), file=str(path))
 
 
 def is_case_file(path: Path) -> bool:

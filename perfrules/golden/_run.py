@@ -16,8 +16,8 @@ from perfrules.core import BudgetExecutionResult, Evaluation, IndicatorResult, S
 from perfrules.golden._check import Mismatch, check_expect, compare, explained_rows, total_steps
 from perfrules.golden._load import CASE_PATH, EVALUATION_ERROR, find_case_files, load_case_file
 from perfrules.golden._model import Case, CaseFile, Source
+from perfrules.loading import ACTUALS_FILE, SPEC_FILE, load_actuals, load_spec, loads_actuals, loads_spec
 from perfrules.model import Actuals, Spec, make_problem
-from perfrules.spec import ACTUALS_FILE, SPEC_FILE, load_actuals, load_spec, loads_actuals, loads_spec
 
 Status = Literal["passed", "failed", "error"]
 

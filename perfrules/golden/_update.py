@@ -21,7 +21,7 @@ from perfrules.golden._check import Mismatch
 from perfrules.golden._edit import Edit, EditError, add_key, apply, replace_value, toml_value
 from perfrules.golden._load import loads_case_file
 from perfrules.golden._run import CaseResult, RunResult
-from perfrules.spec._toml_index import index_positions
+from perfrules.loading import index_positions
 
 
 @attrs.frozen(kw_only=True)

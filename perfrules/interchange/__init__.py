@@ -19,7 +19,7 @@ See docs/excel.md.
 
 from perfrules.interchange._compare import Disagreement, DisagreementReport, compare_declared
 from perfrules.interchange._model import DeclaredScore, IdMapping, ImportedForm
-from perfrules.interchange._problems import MissingDependencyError, WorkbookError
+from perfrules.interchange._problems import MissingDependencyError, WorkbookError, openpyxl_module
 from perfrules.interchange._read import read_workbook
 from perfrules.interchange._targets import TargetReading, read_target
 from perfrules.interchange._write import blank_template, write_workbook
@@ -35,6 +35,7 @@ __all__ = [
     "WorkbookError",
     "blank_template",
     "compare_declared",
+    "openpyxl_module",
     "read_target",
     "read_workbook",
     "write_workbook",

@@ -31,6 +31,7 @@ from perfrules.interchange._model import DeclaredScore, IdMapping, ImportedForm
 from perfrules.interchange._problems import WorkbookError, at_cell, in_file, openpyxl_module
 from perfrules.interchange._sheet import Sheet, split_ref
 from perfrules.interchange._targets import ReadError, bare_warning, read_number_with_unit, read_target
+from perfrules.loading import loads_actuals, loads_spec
 from perfrules.model import (
     Actuals,
     BudgetAmounts,
@@ -43,7 +44,6 @@ from perfrules.model import (
     Spec,
     format_decimal,
 )
-from perfrules.spec import loads_actuals, loads_spec
 
 FORMAT_ID = "perfrules-xlsx"
 _YEAR = re.compile(r"(\d{4})\s*年")
@@ -866,7 +866,7 @@ class _HandFilled:
 
     def _build(self, rows: list[_Row], year: int, title: str | None, unit: str | None, kind: Kind | None,
                budget: dict[str, Any] | None) -> ImportedForm:  # fmt: skip
-        from perfrules.interchange._framework import resolve_framework
+        from perfrules.loading import resolve_framework
 
         assert self.framework is not None
         stem = Path(self.file).stem

@@ -36,8 +36,8 @@ from perfrules.interchange._layout import (
     build_layout,
 )
 from perfrules.interchange._problems import openpyxl_module
+from perfrules.loading import dumps_actuals, dumps_spec
 from perfrules.model import Actuals, Spec
-from perfrules.spec import dumps_actuals, dumps_spec
 
 FORMAT_ID = "perfrules-xlsx"
 CHUNK = 30000  # characters per hidden cell (a cell holds at most 32767)

@@ -7,12 +7,11 @@ word for word, so verify it before quoting it in a formal report.
 
 from __future__ import annotations
 
-from perfrules.core import Citation
-from perfrules.core import _citations as core
+from perfrules.core import CY2020_10, OVERSHOOT, Citation
 
 CY2015_88 = "《中央部门预算绩效目标管理办法》（财预〔2015〕88号）"
 
-TARGET_LOW = core.OVERSHOOT
+TARGET_LOW = OVERSHOOT
 """财预〔2020〕10号 第十六条: over-achievement caused by a target set too low."""
 
 MEASURABLE = Citation(
@@ -26,7 +25,7 @@ MEASURABLE = Citation(
 
 COST = Citation(
     id="lint.cost",
-    document=f"{core.CY2020_10}第十五条",
+    document=f"{CY2020_10}第十五条",
     text="单位自评指标是指预算批复时确定的绩效指标，包括项目的产出数量、质量、时效、成本，"
     "以及经济效益、社会效益、生态效益、可持续影响、服务对象满意度等。",
     status="recalled",
@@ -35,7 +34,7 @@ COST = Citation(
 
 WEIGHTS = Citation(
     id="lint.weights",
-    document=f"{core.CY2020_10}第十五条",
+    document=f"{CY2020_10}第十五条",
     text="二、三级指标应当根据指标重要程度、项目实施阶段等因素综合确定，准确反映项目的产出和效益。",
     status="recalled",
 )

@@ -28,10 +28,9 @@ import attrs
 from perfrules._errors import PathKey
 from perfrules._limits import number_problem
 from perfrules._suggest import suggest
-from perfrules.core._derive import amount_env
-from perfrules.core._derive import compute as derive_compute
-from perfrules.core._derive import text_of as derive_text
-from perfrules.core._exact import exact_str, round_half_up, show
+from perfrules.core import amount_env, exact_str, round_half_up, show
+from perfrules.core import compute as derive_compute
+from perfrules.core import text_of as derive_text
 from perfrules.lint._model import Evidence, FigureCheck, FigureStatus, Finding, FindingSeverity
 from perfrules.model import Actuals, Derivation, Formula, Spec
 

@@ -7,7 +7,7 @@ from typing import Any
 import attrs
 
 from perfrules._errors import format_path
-from perfrules.core._exact import exact_str, show
+from perfrules.core import exact_str, show
 from perfrules.lint import _targets as targets
 from perfrules.lint._figures import run_audit
 from perfrules.lint._model import CODES, Evidence, FigureCheck, Finding, LintOptions

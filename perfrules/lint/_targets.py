@@ -8,9 +8,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from perfrules.core._derive import amount_env
-from perfrules.core._derive import compute as derive_compute
-from perfrules.core._exact import exact_str, show, show_dec
+from perfrules.core import amount_env, exact_str, show, show_dec
+from perfrules.core import compute as derive_compute
 from perfrules.lint import _citations as cite
 from perfrules.lint._model import CODES, Evidence, Finding, LintOptions
 from perfrules.model import Actuals, Category, Indicator, Spec

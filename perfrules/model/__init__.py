@@ -1,4 +1,13 @@
-"""Typed, frozen model objects: specs, actuals and their parts. No I/O."""
+"""Typed, frozen model objects: specs, actuals and their parts. No I/O.
+
+Besides the model classes, the pieces the other packages build on: the
+formula syntax tree (:class:`Number`, :class:`Name`, :class:`Unary`,
+:class:`Binary`, :class:`Call`, ``Node``, :func:`unparse`), where keys are
+written (:class:`SourceMap`, :class:`SourceFile`, :class:`Location`), the
+target wording (:data:`TARGET_RE`, :func:`read_wording`, …) and the
+constant-time look-ups by id (:func:`cached`, :func:`find`, :func:`having`,
+:class:`Suggestions`).
+"""
 
 from perfrules.model._actuals import (
     Actuals,
@@ -11,8 +20,9 @@ from perfrules.model._actuals import (
     IndicatorActual,
     VetoTrigger,
 )
-from perfrules.model._formula import Formula, FormulaError
-from perfrules.model._source import SourceMap, make_problem
+from perfrules.model._formula import Binary, Call, Formula, FormulaError, Name, Node, Number, Unary, unparse
+from perfrules.model._lookup import Suggestions, cached, find, having
+from perfrules.model._source import Location, SourceFile, SourceMap, make_problem
 from perfrules.model._spec import (
     DEFAULT_GRADES,
     DEFAULT_TIERS,
@@ -53,22 +63,38 @@ from perfrules.model._spec import (
     VetoEffect,
     WeightPrecision,
 )
-from perfrules.model._target import Comparator, QuantitativeTarget, format_decimal
+from perfrules.model._target import (
+    SUFFIX_WORDS,
+    TARGET_RE,
+    WORD_COMPARATORS,
+    Comparator,
+    QuantitativeTarget,
+    TargetWording,
+    format_decimal,
+    read_wording,
+    strip_suffix_word,
+)
 
 __all__ = [
     "DEFAULT_GRADES",
     "DEFAULT_TIERS",
     "METHODS",
+    "SUFFIX_WORDS",
+    "TARGET_RE",
+    "WORD_COMPARATORS",
     "Actuals",
     "Amount",
     "Band",
     "BandBasis",
     "Bands",
+    "Binary",
     "BonusAward",
     "BonusItem",
     "BudgetAmounts",
     "BudgetExecution",
     "BudgetLine",
+    "cached",
+    "Call",
     "Category",
     "Comparator",
     "Deduction",
@@ -77,20 +103,26 @@ __all__ = [
     "ExecutionBase",
     "ExecutionPolicy",
     "Figure",
+    "find",
     "format_decimal",
     "Formula",
     "FormulaError",
     "FrameworkInfo",
     "GradeBand",
+    "having",
     "Indicator",
     "IndicatorActual",
     "InverseRatio",
     "Kind",
     "LinearOvershoot",
+    "Location",
     "make_problem",
     "Meta",
     "Method",
+    "Name",
     "NegativeRule",
+    "Node",
+    "Number",
     "OvershootDeduction",
     "PartialStep",
     "PerOccurrence",
@@ -100,12 +132,19 @@ __all__ = [
     "QuantitativeTarget",
     "RateTimesWeight",
     "Ratio",
+    "read_wording",
     "Rounding",
     "RuleSource",
+    "SourceFile",
     "SourceMap",
     "Spec",
     "StepDeduction",
+    "strip_suffix_word",
+    "Suggestions",
+    "TargetWording",
     "Tier",
+    "Unary",
+    "unparse",
     "Veto",
     "VetoEffect",
     "VetoTrigger",

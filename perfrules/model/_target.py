@@ -61,10 +61,11 @@ _ALIASES: dict[str, Comparator] = {
     "=": Comparator.EQ, "＝": Comparator.EQ, "==": Comparator.EQ,
 }  # fmt: skip
 
-_TARGET_RE = re.compile(
+TARGET_RE = re.compile(
     r"^\s*(?P<cmp>>=|<=|==|＞=|＜=|[≥≧⩾>＞≤≦⩽<＜=＝])?\s*"
     r"(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>[^\d\s].*?)?\s*$"
 )
+"""A compact target: optional comparator, number, optional unit (``≥400期``); the JSON Schema states it too."""
 
 
 # a "unit" that really continues the number: thousands separator, second point, exponent
@@ -96,7 +97,7 @@ class QuantitativeTarget:
         A value without a comparator is an exact target (``=``), as the forms
         write "24期". Raises :class:`ValueError` on anything else.
         """
-        m = _TARGET_RE.match(text)
+        m = TARGET_RE.match(text)
         if m is None or _NUMBER_TAIL.match(m["unit"] or ""):
             # "≥1,000期" or "≥1e5" must not silently become "≥1" with unit ",000期" / "e5"
             raise ValueError(f"cannot read {text!r} as comparator, number and unit")
@@ -201,7 +202,7 @@ def read_wording(text: str) -> TargetWording | None:
     prefix = next((w for w in _BY_LENGTH if rest.startswith(w)), None) if rest.startswith(_ANY_PREFIX) else None
     if prefix is not None:
         rest = rest[len(prefix) :]
-    m = _TARGET_RE.match(rest)
+    m = TARGET_RE.match(rest)
     if m is None:
         return None
     written = (m["unit"] or "").strip()

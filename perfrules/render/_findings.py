@@ -18,8 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from perfrules._errors import Lang, PathKey, format_path
-from perfrules.core import Citation
-from perfrules.core._exact import show
+from perfrules.core import Citation, show
 
 
 class EvidenceLike(Protocol):

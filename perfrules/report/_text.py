@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from perfrules._errors import Lang
-from perfrules.core._exact import show_dec
+from perfrules.core import show_dec
 
 _DIGITS = "零一二三四五六七八九"
 

@@ -195,7 +195,7 @@ FIELDS: dict[str, str] = {
     "warning codes per indicator, complete ('*': warnings tied to no indicator)",
 }
 
-# Keys the framework machinery (perfrules/spec/_extends.py) reads itself, and the roots.
+# Keys the framework machinery (perfrules/loading/_extends.py) reads itself, and the roots.
 SPECIAL: dict[str, str] = {
     "extends": "继承的框架：框架编号（如 \"hunan-department\"）或以 .toml 结尾的路径 / "
     "the framework this file builds on: a framework id or a path ending in .toml",

@@ -3,8 +3,8 @@
 The keys, types, enumerations and required keys come from the model classes
 (``attrs.fields`` and their type hints: perfrules/model for specs and actuals,
 perfrules/golden for case files) and from the framework machinery's own key
-lists (perfrules/spec/_extends.py). Hand-written here is only what the strict
-converter (perfrules/spec/_converter.py) does specially: a target written as a
+lists (perfrules/loading/_extends.py). Hand-written here is only what the strict
+converter (perfrules/loading/_converter.py) does specially: a target written as a
 string or a table, a scoring method written as a name or a table, ``derive`` as
 a formula or a table, the actuals' tables keyed by id with their shorthands,
 ``overshoot_warning = false``. The descriptions are in :mod:`._describe`.
@@ -38,9 +38,19 @@ from typing import Any, Literal, Union
 
 import attrs
 
-from perfrules.golden._model import CaseFile
+from perfrules._limits import MAX_MAGNITUDE
+from perfrules.golden import CaseFile
+from perfrules.loading import (
+    COMPARATOR_ALIASES,
+    FRAMEWORK_KEYS,
+    PERIOD_KEYS,
+    SPEC_FIELDS,
+    SPECIAL_KEYS,
+    VERSION_KEYS,
+)
 from perfrules.model import (
     METHODS,
+    TARGET_RE,
     Actuals,
     Amount,
     Bands,
@@ -57,10 +67,7 @@ from perfrules.model import (
     StepDeduction,
     VetoTrigger,
 )
-from perfrules.model._target import _TARGET_RE
 from perfrules.schema import _describe
-from perfrules.spec._converter import _CMP_ALIASES, MAX_MAGNITUDE
-from perfrules.spec._extends import _FRAMEWORK_KEYS, _PERIOD_KEYS, _VERSION_KEYS, FIELDS, SPECIAL_KEYS
 
 Json = dict[str, Any]
 
@@ -107,7 +114,7 @@ class _Ctx:
 
 
 def _number() -> Json:
-    limit = 10**MAX_MAGNITUDE  # the converter's range check (perfrules/spec/_converter.py)
+    limit = 10**MAX_MAGNITUDE  # the converter's range check (perfrules/loading/_converter.py)
     return {"type": "number", "exclusiveMinimum": -limit, "exclusiveMaximum": limit}
 
 
@@ -248,10 +255,10 @@ def _keyed(cls: type[Any], doc: str, ctx: _Ctx) -> Json:
 
 def _target(ctx: _Ctx) -> Json:
     """A target: the compact string the forms write (``≥400期``), or { comparator, value, unit }."""
-    pattern = re.sub(r"\(\?P<\w+>", "(", _TARGET_RE.pattern)  # ECMA-262 regexes have no (?P<name>…)
+    pattern = re.sub(r"\(\?P<\w+>", "(", TARGET_RE.pattern)  # ECMA-262 regexes have no (?P<name>…)
     table = _object(QuantitativeTarget, ctx)
     canonical = [c.value for c in Comparator]
-    spellings = canonical + sorted(_CMP_ALIASES - set(canonical))
+    spellings = canonical + sorted(COMPARATOR_ALIASES - set(canonical))
     docs = [ctx.doc(f"Comparator.{Comparator.parse(s).name}") for s in spellings]
     table["properties"]["comparator"].update(enum=spellings, **{"x-taplo": {"docs": {"enumValues": docs}}})
     return _either({"type": "string", "pattern": pattern}, table)
@@ -315,7 +322,7 @@ def _spec_keys(ctx: _Ctx, level: Level) -> Json:
     """
     props: Json = {}
     for f in _fields(Spec):
-        merge = FIELDS[f.name]
+        merge = SPEC_FIELDS[f.name]
         doc = ctx.doc(f"Spec.{f.name}")
         if merge.kind == "table":
             props[f.name] = {"description": doc, **_object(merge.cls, ctx, required="none")}
@@ -329,8 +336,8 @@ def _spec_keys(ctx: _Ctx, level: Level) -> Json:
 
 def _complete() -> Json:
     """What a spec that extends nothing must have: the required keys of the model, at both levels."""
-    tables = {f.name: {"required": _required(FIELDS[f.name].cls)} for f in _fields(Spec)
-              if FIELDS[f.name].kind == "table" and _required(FIELDS[f.name].cls)}  # fmt: skip
+    tables = {f.name: {"required": _required(SPEC_FIELDS[f.name].cls)} for f in _fields(Spec)
+              if SPEC_FIELDS[f.name].kind == "table" and _required(SPEC_FIELDS[f.name].cls)}  # fmt: skip
     return {"required": _required(Spec), "properties": tables}
 
 
@@ -346,19 +353,19 @@ def _overrides(ctx: _Ctx) -> Json:
 def _period(doc: str, ctx: _Ctx) -> Json:
     bound = {"anyOf": [{"type": "integer"}, {"type": "string", "format": "date"}]}
     kinds = {"from": bound, "to": bound}
-    if set(kinds) != set(_PERIOD_KEYS):
-        raise TypeError(f"validity periods have the keys {_PERIOD_KEYS}, the schema {tuple(kinds)}")
-    props = {k: {"description": ctx.doc(f"period.{k}"), **kinds[k]} for k in _PERIOD_KEYS}
+    if set(kinds) != set(PERIOD_KEYS):
+        raise TypeError(f"validity periods have the keys {PERIOD_KEYS}, the schema {tuple(kinds)}")
+    props = {k: {"description": ctx.doc(f"period.{k}"), **kinds[k]} for k in PERIOD_KEYS}
     return {"description": doc, "type": "object", "properties": props, "additionalProperties": False}
 
 
 def _framework_table(ctx: _Ctx) -> Json:
     kinds: dict[str, Json] = {"id": {"type": "string", "minLength": 1}, "title": {"type": "string"},
                               "note": {"type": "string"}, "valid": {}}  # fmt: skip
-    if set(kinds) != set(_FRAMEWORK_KEYS):
-        raise TypeError(f"[framework] has the keys {_FRAMEWORK_KEYS}, the schema {tuple(kinds)}")
+    if set(kinds) != set(FRAMEWORK_KEYS):
+        raise TypeError(f"[framework] has the keys {FRAMEWORK_KEYS}, the schema {tuple(kinds)}")
     props: Json = {}
-    for key in _FRAMEWORK_KEYS:
+    for key in FRAMEWORK_KEYS:
         doc = ctx.doc(f"framework.{key}")
         props[key] = _period(doc, ctx) if key == "valid" else {"description": doc, **kinds[key]}
     return {"description": ctx.doc("framework"), "type": "object", "properties": props, "required": ["id", "title"],
@@ -366,8 +373,8 @@ def _framework_table(ctx: _Ctx) -> Json:
 
 
 def _versions(ctx: _Ctx) -> Json:
-    if set(_VERSION_KEYS) != {"valid", "note"}:
-        raise TypeError(f"versions have the keys {_VERSION_KEYS} besides the spec's")
+    if set(VERSION_KEYS) != {"valid", "note"}:
+        raise TypeError(f"versions have the keys {VERSION_KEYS} besides the spec's")
     own = {"valid": _period(ctx.doc("versions.valid"), ctx),
            "note": {"description": ctx.doc("versions.note"), "type": "string"}}  # fmt: skip
     item = {"type": "object", "properties": {**own, **_spec_keys(ctx, "framework")}, "required": ["valid"],

@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
-from perfrules.model import Formula
-from perfrules.model._formula import Binary, Call, Name, Node, Number, Unary
+from perfrules.model import Binary, Call, Formula, Name, Node, Number, Unary
 
 MAX_PLACES = 10  # the TOML loader's limits: at most 10 decimal places ...
 MAX_VALUE = Fraction(10**15)  # ... and an absolute value below 10^15

@@ -21,6 +21,7 @@ import attrs
 
 from perfrules._errors import SpecError
 from perfrules.core import Evaluation, evaluate, spec_sha256, to_document, to_json
+from perfrules.loading import dumps_actuals, dumps_spec, loads_actuals, loads_spec
 from perfrules.model import (
     Actuals,
     Amount,
@@ -33,7 +34,6 @@ from perfrules.model import (
     Spec,
     VetoEffect,
 )
-from perfrules.spec import dumps_actuals, dumps_spec, loads_actuals, loads_spec
 from perfrules.testing._numbers import exact_decimal, on_grid, round_half_up, show, simple_ratio
 from perfrules.testing._rules import (
     RATIO_FAMILY,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from perfrules._errors import Problem, SpecError
-from perfrules.spec import ACTUALS_FILE, SPEC_FILE, load_actuals, load_spec
+from perfrules.loading import ACTUALS_FILE, SPEC_FILE, load_actuals, load_spec
 from perfrules.whatif._compare import compare
 from perfrules.whatif._model import SpecDiff, UnitInput
 

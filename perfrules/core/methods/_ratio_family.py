@@ -14,26 +14,237 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+from perfrules._errors import EvaluationError
 from perfrules.core import _citations as cite
 from perfrules.core._exact import frac, show, show_dec
 from perfrules.core._fullmarks import FullMarks, bound, fm, low_en, slack
-from perfrules.core._scoring import Scored, count_steps, finish, make_step, with_deductions
+from perfrules.core._result import Step, deferred_step
+from perfrules.core._scoring import (
+    Finisher,
+    Scored,
+    count_steps,
+    fixed_step,
+    input_texts,
+    make_step,
+    new_scored,
+    rule_step,
+    with_deductions,
+)
 from perfrules.core.methods._integer import Bounds, KernelPlan, up
-from perfrules.core.methods._rule import Ask, Inputs, Issue
-from perfrules.model import EqualAbove, Indicator, NegativeRule, PartialStep, Policy, QuantitativeTarget, Rounding
+from perfrules.core.methods._rule import Ask, Inputs, Issue, Quantity
+from perfrules.model import (
+    Comparator,
+    EqualAbove,
+    Indicator,
+    NegativeRule,
+    PartialStep,
+    Policy,
+    QuantitativeTarget,
+    Rounding,
+)
 
 
 def score(forced: NegativeRule | None, inputs: Inputs) -> Scored:
     """The family's score; a declared overshoot deduction is subtracted from it."""
     target, actual = inputs.quantity()
-    policy, rounding = inputs.policy, inputs.rounding
-    scored = score_quantitative(weight=inputs.weight, target=target, actual=actual, actual_text=inputs.actual_text,
-                                method=forced, negative_rule=policy.negative, equal_above=policy.equal_above,
-                                rounding=rounding)  # fmt: skip
-    od = policy.overshoot_deduction
-    t = frac(target.value)
-    if od is not None and target.comparator.direction in ("positive", "equal") and t > 0:
-        ratio = actual / t
+    return Compiled(forced, inputs)(actual, inputs.actual_text)
+
+
+def quantity(forced: NegativeRule | None, fixed: Inputs) -> Quantity:
+    """The family's scorer of one indicator (``fixed``), compiled once: ``(actual, actual_text)`` → Scored."""
+    compiled = Compiled(forced, fixed)
+    return compiled if compiled.overshoot is not None else compiled._score
+
+
+def _policy_texts(method_name: str, declared: bool) -> tuple[str, str]:
+    if not declared:
+        return (f"反向指标计分口径：{method_name}（规范 policy.negative 声明）",
+                f"negative-indicator rule: {method_name} (declared by policy.negative)")  # fmt: skip
+    return (f"反向指标计分口径：{method_name}（本指标 method 声明）",
+            f"negative-indicator rule: {method_name} (declared by this indicator's method)")  # fmt: skip
+
+
+def _input_value_texts(tgt: str, a: Fraction, unit: str, weight: str) -> tuple[str, str]:
+    return input_texts(tgt, f"{show(a)}{unit}", weight)
+
+
+def _met_texts(a: Fraction, cmp: str, t: Fraction) -> tuple[str, str]:
+    sa, st = show(a), show(t)
+    return f"{sa} {cmp} {st}，完成指标值，得满分", f"{sa} {cmp} {st} holds: target met, full weight"
+
+
+def _unmet_texts(a: Fraction, cmp: str, t: Fraction) -> tuple[str, str]:
+    sa, st = show(a), show(t)
+    return f"{sa} {cmp} {st} 不成立，未完成指标值", f"{sa} {cmp} {st} does not hold: target not met"
+
+
+def _ratio_texts(a: Fraction, t: Fraction, weight: Decimal, num: int, den: int) -> tuple[str, str]:
+    sa, st, sw, sr = show(a), show(t), show_dec(weight), show(Fraction(num, den), 6)
+    return (f"得分 = 实际完成值 ÷ 指标值 × 分值 = {sa} ÷ {st} × {sw} = {sr}",
+            f"score = actual / target × weight = {sa} / {st} × {sw} = {sr}")  # fmt: skip
+
+
+def _inverse_texts(a: Fraction, t: Fraction, weight: Decimal, num: int, den: int) -> tuple[str, str]:
+    sa, st, sw, sr = show(a), show(t), show_dec(weight), show(Fraction(num, den), 6)
+    return (f"得分 = 指标值 ÷ 实际完成值 × 分值 = {st} ÷ {sa} × {sw} = {sr}",
+            f"score = target / actual × weight = {st} / {sa} × {sw} = {sr}")  # fmt: skip
+
+
+def _linear_texts(a: Fraction, t: Fraction, weight: Decimal, num: int, den: int) -> tuple[str, str]:
+    sa, st, sw, sr = show(a), show(t), show_dec(weight), show(Fraction(num, den), 6)
+    return (f"得分 = (1 − (实际完成值 − 指标值) ÷ 指标值) × 分值 = (1 − ({sa} − {st}) ÷ {st}) × {sw} = {sr}",
+            f"score = (1 − (actual − target) / target) × weight = (1 − ({sa} − {st}) / {st}) × {sw} = {sr}")  # fmt: skip
+
+
+_POLICY_EQUAL = fixed_step("policy", "实际完成值高于“=”指标值，按规范 policy.equal_above = full 视同完成，得满分",
+                           "above an exact target: counts as met (policy.equal_above = full)")  # fmt: skip
+_GE, _GT, _LE, _LT, _EQ = range(5)
+_CMP = {Comparator.GE: _GE, Comparator.GT: _GT, Comparator.LE: _LE, Comparator.LT: _LT, Comparator.EQ: _EQ}
+
+
+class Compiled:
+    """The family's score of one indicator (weight, target, rounding, policy), worked out once for many actuals.
+
+    Called with an actual (its exact value and its text), it gives what
+    :func:`score_quantitative` and the overshoot deduction give, on integers:
+    everything that depends on the indicator alone (the target as a ratio,
+    the method and its citation, the whole full-weight outcome) is made here.
+    """
+
+    def __init__(self, forced: NegativeRule | None, fixed: Inputs) -> None:
+        target = fixed.target
+        if target is None:
+            raise EvaluationError("a quantitative scoring method needs a target and an actual")
+        policy, weight = fixed.policy, fixed.weight
+        self.weight = weight
+        self.tgt = str(target)
+        self.unit = target.unit
+        self.weight_s = show_dec(weight)
+        cmp = target.comparator
+        self.cmp = _CMP[cmp]
+        self.cmp_s = cmp.value
+        self.t = frac(target.value)
+        self.tn, self.td = self.t.numerator, self.t.denominator
+        self.wn, self.wd = weight.as_integer_ratio()
+        self.direction = direction = cmp.direction
+        self.finish = Finisher(weight, fixed.rounding.score)
+        self.policy_steps: tuple[Step, ...] = ()
+        self.linear = False
+        if direction == "negative":
+            rule = forced if forced is not None else policy.negative
+            self.linear = rule is NegativeRule.LINEAR_OVERSHOOT
+            self.citation = cite.QUANT_NEGATIVE_LINEAR if self.linear else cite.QUANT_NEGATIVE_INVERSE
+            self.method_name = rule.value
+            self.policy_steps = (make_step("policy", *_policy_texts(rule.value, forced is not None)),)
+        elif direction == "positive":
+            self.citation, self.method_name = cite.QUANT_POSITIVE, "ratio"
+        else:
+            self.citation, self.method_name = cite.QUANT_EQUAL, "ratio"
+        self.rule = rule_step(self.citation)
+        self.equal_full = policy.equal_above is EqualAbove.FULL
+        self.full: Scored | None = None  # the full-weight outcome: its steps end every full-weight result
+        od = policy.overshoot_deduction
+        self.overshoot = od if od is not None and direction in ("positive", "equal") and self.tn > 0 else None
+        self.rounding = fixed.rounding
+
+    def __call__(self, actual: Fraction, actual_text: str | None) -> Scored:
+        scored = self._score(actual, actual_text)
+        if self.overshoot is not None:
+            scored = self._overshoot(scored, actual)
+        return scored
+
+    def _full(self, steps: tuple[Step, ...]) -> Scored:
+        full = self.full
+        if full is None:  # worked out on the first full-weight outcome, then shared
+            full = self.full = self.finish(self.wn, self.wd, [], met=True, method=self.method_name,
+                                           citation=self.citation, why_zh="", why_en="", rule=self.rule)  # fmt: skip
+        return new_scored(full.score, True, full.method, steps + full.steps, full.citation, full.reason, full.reason_en)
+
+    def _score(self, a: Fraction, text: str | None) -> Scored:
+        an, ad = a.numerator, a.denominator
+        tn, td, wn, wd = self.tn, self.td, self.wn, self.wd
+        diff = an * td - tn * ad  # the sign of a − t
+        cmp = self.cmp
+        if cmp == _GE:
+            met = diff >= 0
+        elif cmp == _LE:
+            met = diff <= 0
+        elif cmp == _GT:
+            met = diff > 0
+        elif cmp == _LT:
+            met = diff < 0
+        else:
+            met = diff == 0
+        tgt = self.tgt
+        if text is None:  # the exact actual with the target's unit, formatted when a text needs it
+            first = deferred_step("input", _input_value_texts, tgt, a, self.unit, self.weight_s)
+            actual_text = "" if met else f"{show(a)}{self.unit}"
+        else:
+            first = deferred_step("input", input_texts, tgt, text, self.weight_s)
+            actual_text = text
+        if met:
+            compare = deferred_step("compare", _met_texts, a, self.cmp_s, self.t)
+            return self._full((first, *self.policy_steps, compare) if self.policy_steps else (first, compare))
+        steps = [first, *self.policy_steps]
+        steps.append(deferred_step("compare", _unmet_texts, a, self.cmp_s, self.t))
+        direction = self.direction
+        finish = self.finish
+        if direction == "positive" or (direction == "equal" and diff < 0):
+            if tn == 0:
+                num, den = 0, 1
+                steps.append(fixed_step("formula", "指标值为0，无法按完成比例计分，不得分", "target is 0: no completion ratio, scores 0"))
+            else:
+                num, den = an * td * wn, ad * tn * wd  # a / t × w
+                steps.append(deferred_step("formula", _ratio_texts, a, self.t, self.weight, num, den))
+            return finish(num, den, steps, met=False, method=self.method_name, citation=self.citation,
+                          why_zh=f"实际完成值{actual_text}未达到年度指标值{tgt}，按完成值与指标值的比例计分",
+                          why_en=f"actual {actual_text} falls short of target {tgt}; scored by the completion ratio",
+                          rule=self.rule)  # fmt: skip
+        if direction == "equal":  # above an exact target
+            if tn == 0:
+                steps.append(fixed_step("formula", "指标值为0：实际完成值不为0即不得分", "target is 0: any non-zero actual scores 0"))
+                return finish(0, 1, steps, met=False, method=self.method_name, citation=self.citation,
+                              why_zh=f"指标值为0，实际完成值为{actual_text}",
+                              why_en=f"target is 0 but the actual is {actual_text}", rule=self.rule)  # fmt: skip
+            if self.equal_full:
+                steps.append(_POLICY_EQUAL)
+                return self._full(tuple(steps))
+            num, den = tn * ad * wn, td * an * wd  # t / a × w
+            steps.append(deferred_step("formula", _inverse_texts, a, self.t, self.weight, num, den))
+            return finish(num, den, steps, met=False, method="inverse_ratio", citation=self.citation,
+                          why_zh=f"实际完成值{actual_text}偏离年度指标值{tgt}，按指标值与实际完成值的比例计分",
+                          why_en=f"actual {actual_text} deviates from exact target {tgt}; scored by target / actual",
+                          rule=self.rule)  # fmt: skip
+
+        # negative, unmet
+        why_zh = f"实际完成值{actual_text}超过年度指标值{tgt}"
+        why_en = f"actual {actual_text} exceeds target {tgt}"
+        if self.linear:
+            if tn == 0:
+                num, den = 0, 1
+                steps.append(fixed_step("formula", "指标值为0：超出即不得分", "target is 0: any overshoot scores 0"))
+            else:
+                num, den = (2 * tn * ad - an * td) * wn, ad * tn * wd  # (1 − (a − t) / t) × w
+                steps.append(deferred_step("formula", _linear_texts, a, self.t, self.weight, num, den))
+            why_zh += "，按超出比例线性扣减（2倍指标值及以上不得分）"
+            why_en += "; linear penalty on the overshoot (0 at twice the target)"
+        else:
+            if an == 0:
+                num, den = 0, 1
+                steps.append(fixed_step("formula", "实际完成值为0且未完成“<0”指标值，不得分", "actual 0 does not meet '< 0': scores 0"))
+            else:
+                num, den = tn * ad * wn, td * an * wd  # t / a × w
+                steps.append(deferred_step("formula", _inverse_texts, a, self.t, self.weight, num, den))
+            why_zh += "，按指标值与实际完成值的比例计分"
+            why_en += "; scored by target / actual"
+        return finish(num, den, steps, met=False, method=self.method_name, citation=self.citation,
+                      why_zh=why_zh, why_en=why_en, rule=self.rule)  # fmt: skip
+
+    def _overshoot(self, scored: Scored, actual: Fraction) -> Scored:
+        """The declared overshoot deduction (policy.overshoot_deduction), when the actual is far above the target."""
+        od = self.overshoot
+        assert od is not None
+        ratio = actual / self.t
         if ratio > frac(od.threshold):
             n = count_steps(ratio - frac(od.threshold), frac(od.per), od.partial)
             points = n * frac(od.deduct)
@@ -42,9 +253,9 @@ def score(forced: NegativeRule | None, inputs: Inputs) -> Scored:
                       f"按偏离度每超出指标值的{show(frac(od.per) * 100)}%扣{show_dec(od.deduct)}分（{show(n)}档）")
                 en = (f"actual is {show(ratio * 100, 2)}% of the target, above {show(frac(od.threshold) * 100)}%: "
                       f"{show_dec(od.deduct)} per further {show(frac(od.per) * 100)}% ({show(n)} step(s))")  # fmt: skip
-                scored = with_deductions(scored, inputs.weight, rounding.score, [(points, zh, en)],
+                scored = with_deductions(scored, self.weight, self.rounding.score, [(points, zh, en)],
                                          cite.OVERSHOOT_DEDUCTION)  # fmt: skip
-    return scored
+        return scored
 
 
 def kernel_plan(forced: NegativeRule | None, target: QuantitativeTarget | None, policy: Policy) -> KernelPlan | None:
@@ -88,102 +299,10 @@ def score_quantitative(
     equal_above: EqualAbove,
     rounding: Rounding,
 ) -> Scored:
-    """Score a quantitative indicator: met → full; unmet → by direction and declared policy."""
-    t = frac(target.value)
-    a = actual
-    w = frac(weight)
-    cmp = target.comparator
-    tgt = str(target)
-    steps = [make_step("input", f"年度指标值 {tgt}；实际完成值 {actual_text}；分值 {show_dec(weight)}分",
-                       f"target {tgt}; actual {actual_text}; weight {show_dec(weight)}")]  # fmt: skip
-    met = cmp.holds(a, t)
-    direction = cmp.direction
-    if direction == "negative":
-        rule = method if method is not None else negative_rule
-        use_linear = rule is NegativeRule.LINEAR_OVERSHOOT
-        citation = cite.QUANT_NEGATIVE_LINEAR if use_linear else cite.QUANT_NEGATIVE_INVERSE
-        method_name = rule.value
-        if method is None:
-            steps.append(make_step("policy", f"反向指标计分口径：{method_name}（规范 policy.negative 声明）",
-                                   f"negative-indicator rule: {method_name} (declared by policy.negative)"))  # fmt: skip
-        else:
-            steps.append(make_step("policy", f"反向指标计分口径：{method_name}（本指标 method 声明）",
-                                   f"negative-indicator rule: {method_name} (declared by this indicator's method)"))  # fmt: skip
-    elif direction == "positive":
-        citation, method_name = cite.QUANT_POSITIVE, "ratio"
-    else:
-        citation, method_name = cite.QUANT_EQUAL, "ratio"
-
-    if met:
-        steps.append(make_step("compare", f"{show(a)} {cmp.value} {show(t)}，完成指标值，得满分",
-                               f"{show(a)} {cmp.value} {show(t)} holds: target met, full weight"))  # fmt: skip
-        return finish(w, weight, rounding.score, steps, met=True, method=method_name, citation=citation,
-                      why_zh="", why_en="")  # fmt: skip
-
-    steps.append(make_step("compare", f"{show(a)} {cmp.value} {show(t)} 不成立，未完成指标值",
-                           f"{show(a)} {cmp.value} {show(t)} does not hold: target not met"))  # fmt: skip
-    raw: Fraction
-    if direction == "positive" or (direction == "equal" and a < t):
-        if t == 0:
-            raw = Fraction(0)
-            steps.append(make_step("formula", "指标值为0，无法按完成比例计分，不得分",
-                                   "target is 0: no completion ratio, scores 0"))  # fmt: skip
-        else:
-            raw = a / t * w
-            steps.append(make_step("formula",
-                                   f"得分 = 实际完成值 ÷ 指标值 × 分值 = {show(a)} ÷ {show(t)} × {show_dec(weight)} = {show(raw, 6)}",
-                                   f"score = actual / target × weight = {show(a)} / {show(t)} × {show_dec(weight)} = {show(raw, 6)}"))  # fmt: skip
-        why_zh = f"实际完成值{actual_text}未达到年度指标值{tgt}，按完成值与指标值的比例计分"
-        why_en = f"actual {actual_text} falls short of target {tgt}; scored by the completion ratio"
-        return finish(raw, weight, rounding.score, steps, met=False, method=method_name, citation=citation,
-                      why_zh=why_zh, why_en=why_en)  # fmt: skip
-
-    if direction == "equal":  # above an exact target
-        if t == 0:
-            steps.append(make_step("formula", "指标值为0：实际完成值不为0即不得分", "target is 0: any non-zero actual scores 0"))
-            return finish(Fraction(0), weight, rounding.score, steps, met=False, method=method_name,
-                          citation=citation, why_zh=f"指标值为0，实际完成值为{actual_text}",
-                          why_en=f"target is 0 but the actual is {actual_text}")  # fmt: skip
-        if equal_above is EqualAbove.FULL:
-            steps.append(make_step("policy", "实际完成值高于“=”指标值，按规范 policy.equal_above = full 视同完成，得满分",
-                                   "above an exact target: counts as met (policy.equal_above = full)"))  # fmt: skip
-            return finish(w, weight, rounding.score, steps, met=True, method=method_name, citation=citation,
-                          why_zh="", why_en="")  # fmt: skip
-        raw = t / a * w
-        steps.append(make_step("formula",
-                               f"得分 = 指标值 ÷ 实际完成值 × 分值 = {show(t)} ÷ {show(a)} × {show_dec(weight)} = {show(raw, 6)}",
-                               f"score = target / actual × weight = {show(t)} / {show(a)} × {show_dec(weight)} = {show(raw, 6)}"))  # fmt: skip
-        return finish(raw, weight, rounding.score, steps, met=False, method="inverse_ratio", citation=citation,
-                      why_zh=f"实际完成值{actual_text}偏离年度指标值{tgt}，按指标值与实际完成值的比例计分",
-                      why_en=f"actual {actual_text} deviates from exact target {tgt}; scored by target / actual")  # fmt: skip
-
-    # negative, unmet
-    why_zh = f"实际完成值{actual_text}超过年度指标值{tgt}"
-    why_en = f"actual {actual_text} exceeds target {tgt}"
-    if method_name == "linear_overshoot":
-        if t == 0:
-            raw = Fraction(0)
-            steps.append(make_step("formula", "指标值为0：超出即不得分", "target is 0: any overshoot scores 0"))
-        else:
-            raw = (1 - (a - t) / t) * w
-            steps.append(make_step("formula",
-                                   f"得分 = (1 − (实际完成值 − 指标值) ÷ 指标值) × 分值 = (1 − ({show(a)} − {show(t)}) ÷ {show(t)}) × {show_dec(weight)} = {show(raw, 6)}",
-                                   f"score = (1 − (actual − target) / target) × weight = (1 − ({show(a)} − {show(t)}) / {show(t)}) × {show_dec(weight)} = {show(raw, 6)}"))  # fmt: skip
-        why_zh += "，按超出比例线性扣减（2倍指标值及以上不得分）"
-        why_en += "; linear penalty on the overshoot (0 at twice the target)"
-    else:
-        if a == 0:
-            raw = Fraction(0)
-            steps.append(make_step("formula", "实际完成值为0且未完成“<0”指标值，不得分", "actual 0 does not meet '< 0': scores 0"))
-        else:
-            raw = t / a * w
-            steps.append(make_step("formula",
-                                   f"得分 = 指标值 ÷ 实际完成值 × 分值 = {show(t)} ÷ {show(a)} × {show_dec(weight)} = {show(raw, 6)}",
-                                   f"score = target / actual × weight = {show(t)} / {show(a)} × {show_dec(weight)} = {show(raw, 6)}"))  # fmt: skip
-        why_zh += "，按指标值与实际完成值的比例计分"
-        why_en += "; scored by target / actual"
-    return finish(raw, weight, rounding.score, steps, met=False, method=method_name, citation=citation,
-                  why_zh=why_zh, why_en=why_en)  # fmt: skip
+    """Score a quantitative indicator: met → full; unmet → by direction and declared policy (no overshoot deduction)."""
+    policy = Policy(negative=negative_rule, equal_above=equal_above, overshoot_deduction=None)
+    fixed = Inputs(weight=weight, rounding=rounding, policy=policy, target=target)
+    return Compiled(method, fixed)._score(actual, actual_text)
 
 
 def why_not(forced: NegativeRule | None, ask: Ask) -> FullMarks | None:

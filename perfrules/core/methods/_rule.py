@@ -14,6 +14,7 @@ a method is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Generic, Literal, TypeVar
@@ -22,6 +23,7 @@ import attrs
 
 from perfrules._errors import EvaluationError, PathKey
 from perfrules.core._citations import Citation
+from perfrules.core._exact import show
 from perfrules.core._fullmarks import FullMarks
 from perfrules.core._scoring import Scored
 from perfrules.core.methods._integer import Kernel, KernelPlan
@@ -29,6 +31,14 @@ from perfrules.model import Indicator, Policy, QuantitativeTarget, Rounding, Spe
 
 M = TypeVar("M")
 ColumnKind = Literal["number", "text"]
+
+Quantity = Callable[[Fraction, "str | None"], Scored]
+"""One indicator's scorer of quantitative actuals: ``(actual, actual_text)`` → what :meth:`MethodRule.score` gives.
+
+``actual_text`` ``None`` stands for the exact actual with the target's unit
+(``f"{show(actual)}{unit}"``, formatted only where a text needs it)."""
+Outcome = Callable[[Tier, Decimal | None, str | None], Scored]
+"""One indicator's scorer of qualitative actuals: ``(tier, entered, description)`` → what :meth:`MethodRule.score` gives."""
 
 
 class UnknownMethod(EvaluationError, LookupError):
@@ -126,6 +136,34 @@ class MethodRule(Generic[M]):
     def score(self, method: M | None, inputs: Inputs) -> Scored:
         """The exact score, rounded once half-up, with its explanation steps, reason and citation."""
         raise NotImplementedError
+
+    def quantity(self, method: M | None, fixed: Inputs) -> Quantity:
+        """The score of many actuals against one indicator (``fixed``: its weight, rounding, policy, target, citation).
+
+        ``quantity(method, fixed)(actual, actual_text)`` is ``score(method, inputs)``
+        for ``fixed`` with that actual; a method may work out once what depends
+        on the indicator alone (the evaluation of a spec compiles it once).
+        """
+
+        unit = fixed.target.unit if fixed.target is not None else ""
+
+        def run(actual: Fraction, actual_text: str | None) -> Scored:
+            text = f"{show(actual)}{unit}" if actual_text is None else actual_text
+            return self.score(method, attrs.evolve(fixed, actual=actual, actual_text=text))
+
+        return run
+
+    def outcome(self, method: M | None, fixed: Inputs) -> Outcome:
+        """The score of many qualitative outcomes against one indicator: ``(tier, entered, description)``.
+
+        As :meth:`quantity`, for a method scored by tier (``fixed`` holds the
+        weight, rounding, policy and ``target_text``).
+        """
+
+        def run(tier: Tier, entered: Decimal | None, description: str | None) -> Scored:
+            return self.score(method, attrs.evolve(fixed, tier=tier, entered=entered, description=description))
+
+        return run
 
     def why_not(self, method: M | None, ask: Ask) -> FullMarks | None:
         """What actual would have earned the full weight (``None`` if nothing sensible can be said)."""

@@ -11,7 +11,7 @@ from perfrules.core._fullmarks import FullMarks
 from perfrules.core._scoring import Scored
 from perfrules.core.methods import _ratio_family as family
 from perfrules.core.methods._integer import Array, Group, Kernel, KernelPlan, ratio
-from perfrules.core.methods._rule import Ask, Inputs, Issue, MethodRule
+from perfrules.core.methods._rule import Ask, Inputs, Issue, MethodRule, Quantity
 from perfrules.model import Indicator, InverseRatio, NegativeRule, Policy, QuantitativeTarget
 
 
@@ -31,6 +31,9 @@ class InverseRatioRule(MethodRule[InverseRatio]):
 
     def score(self, method: InverseRatio | None, inputs: Inputs) -> Scored:
         return family.score(NegativeRule.INVERSE_RATIO, inputs)
+
+    def quantity(self, method: InverseRatio | None, fixed: Inputs) -> Quantity:
+        return family.quantity(NegativeRule.INVERSE_RATIO, fixed)
 
     def why_not(self, method: InverseRatio | None, ask: Ask) -> FullMarks | None:
         return family.why_not(NegativeRule.INVERSE_RATIO, ask)

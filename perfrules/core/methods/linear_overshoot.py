@@ -12,7 +12,7 @@ from perfrules.core._fullmarks import FullMarks
 from perfrules.core._scoring import Scored
 from perfrules.core.methods import _ratio_family as family
 from perfrules.core.methods._integer import Array, Bounds, Group, Kernel, KernelPlan, ratio, scaled, up
-from perfrules.core.methods._rule import Ask, Inputs, Issue, MethodRule
+from perfrules.core.methods._rule import Ask, Inputs, Issue, MethodRule, Quantity
 from perfrules.model import Indicator, LinearOvershoot, NegativeRule, Policy, QuantitativeTarget
 
 
@@ -38,6 +38,9 @@ class LinearOvershootRule(MethodRule[LinearOvershoot]):
 
     def score(self, method: LinearOvershoot | None, inputs: Inputs) -> Scored:
         return family.score(NegativeRule.LINEAR_OVERSHOOT, inputs)
+
+    def quantity(self, method: LinearOvershoot | None, fixed: Inputs) -> Quantity:
+        return family.quantity(NegativeRule.LINEAR_OVERSHOOT, fixed)
 
     def why_not(self, method: LinearOvershoot | None, ask: Ask) -> FullMarks | None:
         return family.why_not(NegativeRule.LINEAR_OVERSHOOT, ask)

@@ -15,9 +15,10 @@ from perfrules._errors import EvaluationError
 from perfrules.core import _citations as cite
 from perfrules.core._exact import frac, show, show_dec
 from perfrules.core._fullmarks import FullMarks
-from perfrules.core._scoring import Scored, finish, make_step
+from perfrules.core._result import Step, deferred_step
+from perfrules.core._scoring import Finisher, Scored, new_scored, rule_step
 from perfrules.core.methods._integer import Array, Bounds, Group, Kernel, KernelPlan, half_up, scaled, up
-from perfrules.core.methods._rule import Ask, Inputs, MethodRule
+from perfrules.core.methods._rule import Ask, Inputs, MethodRule, Outcome
 from perfrules.model import Policy, Qualitative, QualitativeDefault, QuantitativeTarget, Rounding, Tier
 
 
@@ -42,33 +43,81 @@ def score_qualitative(
     rounding: Rounding,
 ) -> Scored:
     """Score a qualitative indicator by its tier (财预〔2020〕10号 第十六条)."""
+    return Compiled(weight, target_text, rounding)(tier, entered, description)
+
+
+def _input_texts(target_text: str, outcome: str, weight: str) -> tuple[str, str]:
+    return (f"年度指标值：{target_text}；完成情况：{outcome}；分值 {weight}分",
+            f"target: {target_text}; outcome: {outcome}; weight {weight}")  # fmt: skip
+
+
+def _range_texts(tier: Tier, weight: Decimal) -> tuple[str, str]:
     w = frac(weight)
-    lo, hi = w * frac(tier.min), w * frac(tier.max)
+    lo, hi = show(w * frac(tier.min)), show(w * frac(tier.max))
+    low, high = show(frac(tier.min) * 100), show(frac(tier.max) * 100)
     close = "]" if tier.max_inclusive else ")"
-    steps = [
-        make_step("input", f"年度指标值：{target_text}；完成情况：{description or tier.name}；分值 {show_dec(weight)}分",
-                  f"target: {target_text}; outcome: {description or tier.name}; weight {show_dec(weight)}"),
-        make_step("compare", f"评定档次“{tier.name}”，分值区间 [{show(lo)}, {show(hi)}{close}"
-                  f"（分值的 {show(frac(tier.min) * 100)}%–{show(frac(tier.max) * 100)}%）",
-                  f"tier {tier.name!r}: score range [{show(lo)}, {show(hi)}{close} "
-                  f"({show(frac(tier.min) * 100)}%–{show(frac(tier.max) * 100)}% of the weight)"),
-    ]  # fmt: skip
-    if entered is not None:
-        raw = frac(entered)
-        steps.append(make_step("formula", f"录入得分 {show_dec(entered)}，在档次区间内",
-                               f"entered score {show_dec(entered)} lies inside the tier's range"))  # fmt: skip
+    return (f"评定档次“{tier.name}”，分值区间 [{lo}, {hi}{close}（分值的 {low}%–{high}%）",
+            f"tier {tier.name!r}: score range [{lo}, {hi}{close} ({low}%–{high}% of the weight)")  # fmt: skip
+
+
+def _entered_texts(entered: Decimal) -> tuple[str, str]:
+    se = show_dec(entered)
+    return f"录入得分 {se}，在档次区间内", f"entered score {se} lies inside the tier's range"
+
+
+def _top_texts(tier: Tier, raw: Fraction, quantum: Decimal) -> tuple[str, str]:
+    sr = show(raw)
+    if tier.max_inclusive:
+        zh, en = f"未录入得分，按档次上限计 {sr}", f"no score entered: the tier's top, {sr}"
     else:
-        raw = tier_top(weight, tier, rounding.score)
-        if tier.max_inclusive:
-            zh, en = f"未录入得分，按档次上限计 {show(raw)}", f"no score entered: the tier's top, {show(raw)}"
-        else:
-            zh = f"未录入得分，按档次可取的最高分计（上限不含，按{show_dec(rounding.score)}分精度）{show(raw)}"
-            en = f"no score entered: the highest score the tier admits at {show_dec(rounding.score)} precision, {show(raw)}"
-        steps.append(make_step("policy", zh + "（policy.qualitative_default = tier_top）", en + " (policy.qualitative_default = tier_top)"))
-    met = tier.max_inclusive and tier.max == 1  # 达成年度指标: the target is met, whatever score is entered
-    return finish(raw, weight, rounding.score, steps, met=met, method="qualitative", citation=cite.QUALITATIVE,
-                  why_zh=f"定性评价为“{tier.name}”，按该档次分值区间计分",
-                  why_en=f"qualitative outcome {tier.name!r}, scored within that tier's range")  # fmt: skip
+        sq = show_dec(quantum)
+        zh = f"未录入得分，按档次可取的最高分计（上限不含，按{sq}分精度）{sr}"
+        en = f"no score entered: the highest score the tier admits at {sq} precision, {sr}"
+    return zh + "（policy.qualitative_default = tier_top）", en + " (policy.qualitative_default = tier_top)"
+
+
+class Compiled:
+    """The qualitative score of one indicator (weight, target wording, rounding), worked out once for many outcomes.
+
+    Per tier, what does not depend on the outcome's description or entered
+    score (the tier's range, its top score and the whole outcome without an
+    entered score) is made once.
+    """
+
+    def __init__(self, weight: Decimal, target_text: str, rounding: Rounding) -> None:
+        self.weight = weight
+        self.weight_s = show_dec(weight)
+        self.target_text = target_text
+        self.quantum = rounding.score
+        self.finish = Finisher(weight, rounding.score)
+        self.rule = rule_step(cite.QUALITATIVE)
+        self.tiers: dict[int, tuple[Tier, Step, Scored]] = {}
+
+    def _tier(self, tier: Tier) -> tuple[Tier, Step, Scored]:
+        compare = deferred_step("compare", _range_texts, tier, self.weight)
+        raw = tier_top(self.weight, tier, self.quantum)
+        steps = [compare, deferred_step("policy", _top_texts, tier, raw, self.quantum)]
+        top = self.finish(raw.numerator, raw.denominator, steps, met=tier.max_inclusive and tier.max == 1,
+                          method="qualitative", citation=cite.QUALITATIVE,
+                          why_zh=f"定性评价为“{tier.name}”，按该档次分值区间计分",
+                          why_en=f"qualitative outcome {tier.name!r}, scored within that tier's range", rule=self.rule)  # fmt: skip
+        hit = self.tiers[id(tier)] = (tier, compare, top)
+        return hit
+
+    def __call__(self, tier: Tier, entered: Decimal | None, description: str | None) -> Scored:
+        hit = self.tiers.get(id(tier))
+        if hit is None or hit[0] is not tier:
+            hit = self._tier(tier)
+        _, compare, top = hit
+        first = deferred_step("input", _input_texts, self.target_text, description or tier.name, self.weight_s)
+        if entered is None:
+            return new_scored(top.score, top.met, top.method, (first, *top.steps), top.citation, top.reason, top.reason_en)
+        num, den = entered.as_integer_ratio()
+        steps = [first, compare, deferred_step("formula", _entered_texts, entered)]
+        met = tier.max_inclusive and tier.max == 1  # 达成年度指标: the target is met, whatever score is entered
+        return self.finish(num, den, steps, met=met, method="qualitative", citation=cite.QUALITATIVE,
+                           why_zh=f"定性评价为“{tier.name}”，按该档次分值区间计分",
+                           why_en=f"qualitative outcome {tier.name!r}, scored within that tier's range", rule=self.rule)  # fmt: skip
 
 
 def _score_tier(g: Group) -> tuple[Array, Array]:
@@ -115,6 +164,9 @@ class QualitativeRule(MethodRule[Qualitative]):
         return score_qualitative(weight=inputs.weight, target_text=inputs.target_text, tier=inputs.tier,
                                  entered=inputs.entered, description=inputs.description,
                                  default=inputs.policy.qualitative_default, rounding=inputs.rounding)  # fmt: skip
+
+    def outcome(self, method: Qualitative | None, fixed: Inputs) -> Outcome:
+        return Compiled(fixed.weight, fixed.target_text, fixed.rounding)
 
     def why_not(self, method: Qualitative | None, ask: Ask) -> FullMarks | None:
         top = ask.spec.tiers[0]

@@ -13,7 +13,7 @@ from perfrules.core._fullmarks import FullMarks
 from perfrules.core._scoring import Scored
 from perfrules.core.methods import _ratio_family as family
 from perfrules.core.methods._integer import Array, Group, Kernel, KernelPlan, ratio
-from perfrules.core.methods._rule import Ask, Inputs, MethodRule
+from perfrules.core.methods._rule import Ask, Inputs, MethodRule, Quantity
 from perfrules.model import Policy, QuantitativeTarget, Ratio
 
 
@@ -46,6 +46,9 @@ class RatioRule(MethodRule[Ratio]):
 
     def score(self, method: Ratio | None, inputs: Inputs) -> Scored:
         return family.score(None, inputs)
+
+    def quantity(self, method: Ratio | None, fixed: Inputs) -> Quantity:
+        return family.quantity(None, fixed)
 
     def why_not(self, method: Ratio | None, ask: Ask) -> FullMarks | None:
         return family.why_not(None, ask)

@@ -11,13 +11,15 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+from perfrules._errors import EvaluationError
 from perfrules.core import _citations as cite
 from perfrules.core._citations import Citation
 from perfrules.core._exact import frac, show, show_dec
 from perfrules.core._fullmarks import FullMarks, fm
-from perfrules.core._scoring import Scored, count_steps, finish, make_step
+from perfrules.core._result import deferred_step
+from perfrules.core._scoring import Finisher, Scored, count_steps, input_texts, rule_step
 from perfrules.core.methods._integer import Array, Bounds, Group, Kernel, KernelPlan, p10, scaled, up
-from perfrules.core.methods._rule import Ask, Inputs, Issue, MethodRule
+from perfrules.core.methods._rule import Ask, Inputs, Issue, MethodRule, Quantity
 from perfrules.model import PartialStep, Policy, QuantitativeTarget, Rounding, StepDeduction
 
 _PARTIAL_ZH = {PartialStep.FLOOR: "不足一档不扣", PartialStep.CEIL: "不足一档按一档扣", PartialStep.PROPORTIONAL: "按比例折算"}
@@ -28,31 +30,72 @@ def score_step(
     method: StepDeduction, rounding: Rounding, citation: Citation = cite.STEP,
 ) -> Scored:  # fmt: skip
     """每超过/低于 per 扣 deduct 分，扣完为止, measured from the target in the comparator's direction."""
-    t, a, w = frac(target.value), actual, frac(weight)
-    tgt = str(target)
-    steps = [make_step("input", f"年度指标值 {tgt}；实际完成值 {actual_text}；分值 {show_dec(weight)}分",
-                       f"target {tgt}; actual {actual_text}; weight {show_dec(weight)}")]  # fmt: skip
-    direction = target.comparator.direction
-    if direction == "negative":
-        distance, side_zh, side_en = max(a - t, Fraction(0)), "超过", "above"
-    elif direction == "positive":
-        distance, side_zh, side_en = max(t - a, Fraction(0)), "低于", "below"
-    else:
-        distance, side_zh, side_en = abs(a - t), "偏离", "away from"
-    met = target.comparator.holds(a, t)
-    per, deduct = frac(method.per), frac(method.deduct)
-    n = count_steps(distance, per, method.partial)
-    raw = w - n * deduct
-    unit = target.unit if target.unit != "%" else "个百分点"
-    steps.append(make_step("compare",
-                           f"{show(a)} {side_zh}指标值 {show(t)} 共 {show(distance)}{unit}；每{show(per)}{unit}为一档（{_PARTIAL_ZH[method.partial]}），计 {show(n)} 档",
-                           f"{show(a)} is {show(distance)} {side_en} the target {show(t)}; steps of {show(per)} ({method.partial.value}): {show(n)}"))  # fmt: skip
-    steps.append(make_step("formula",
-                           f"得分 = 分值 − 档数 × 每档扣分 = {show_dec(weight)} − {show(n)} × {show(deduct)} = {show(raw, 6)}（扣完为止）",
-                           f"score = weight − steps × deduction = {show_dec(weight)} − {show(n)} × {show(deduct)} = {show(raw, 6)} (floored at 0)"))  # fmt: skip
-    return finish(raw, weight, rounding.score, steps, met=met, method="step", citation=citation,
-                  why_zh=f"实际完成值{actual_text}{side_zh}年度指标值{tgt}，每{show(per)}{unit}扣{show(deduct)}分",
-                  why_en=f"actual {actual_text} is {side_en} target {tgt}; {show(deduct)} per {show(per)}")  # fmt: skip
+    fixed = Inputs(weight=weight, rounding=rounding, target=target, citation=citation)
+    return Compiled(method, fixed)(actual, actual_text)
+
+
+def _compare_texts(a: Fraction, t: Fraction, distance: Fraction, n: Fraction, side_zh: str, side_en: str, unit: str,
+                   per: Fraction, partial: PartialStep) -> tuple[str, str]:  # fmt: skip
+    sa, st, sd, sp, sn = show(a), show(t), show(distance), show(per), show(n)
+    return (f"{sa} {side_zh}指标值 {st} 共 {sd}{unit}；每{sp}{unit}为一档（{_PARTIAL_ZH[partial]}），计 {sn} 档",
+            f"{sa} is {sd} {side_en} the target {st}; steps of {sp} ({partial.value}): {sn}")  # fmt: skip
+
+
+def _formula_texts(weight: Decimal, n: Fraction, deduct: Fraction, raw: Fraction) -> tuple[str, str]:
+    sw, sn, sd, sr = show_dec(weight), show(n), show(deduct), show(raw, 6)
+    return (f"得分 = 分值 − 档数 × 每档扣分 = {sw} − {sn} × {sd} = {sr}（扣完为止）",
+            f"score = weight − steps × deduction = {sw} − {sn} × {sd} = {sr} (floored at 0)")  # fmt: skip
+
+
+class Compiled:
+    """The step score of one indicator (weight, target, steps, rounding), worked out once for many actuals."""
+
+    def __init__(self, method: StepDeduction, fixed: Inputs) -> None:
+        target = fixed.target
+        if target is None:
+            raise EvaluationError("a quantitative scoring method needs a target and an actual")
+        self.weight = fixed.weight
+        self.w = frac(fixed.weight)
+        self.weight_s = show_dec(fixed.weight)
+        self.tgt = str(target)
+        self.t = frac(target.value)
+        self.comparator = target.comparator
+        self.direction = target.comparator.direction
+        if self.direction == "negative":
+            self.side_zh, self.side_en = "超过", "above"
+        elif self.direction == "positive":
+            self.side_zh, self.side_en = "低于", "below"
+        else:
+            self.side_zh, self.side_en = "偏离", "away from"
+        self.target_unit = target.unit
+        self.unit = target.unit if target.unit != "%" else "个百分点"
+        self.per, self.deduct, self.partial = frac(method.per), frac(method.deduct), method.partial
+        self.why_zh = f"，每{show(self.per)}{self.unit}扣{show(self.deduct)}分"
+        self.why_en = f"; {show(self.deduct)} per {show(self.per)}"
+        self.citation = fixed.citation or cite.STEP
+        self.finish = Finisher(fixed.weight, fixed.rounding.score)
+        self.rule = rule_step(self.citation)
+
+    def __call__(self, a: Fraction, actual_text: str | None) -> Scored:
+        text = f"{show(a)}{self.target_unit}" if actual_text is None else actual_text
+        t = self.t
+        if self.direction == "negative":
+            distance = max(a - t, Fraction(0))
+        elif self.direction == "positive":
+            distance = max(t - a, Fraction(0))
+        else:
+            distance = abs(a - t)
+        n = count_steps(distance, self.per, self.partial)
+        raw = self.w - n * self.deduct
+        steps = [
+            deferred_step("input", input_texts, self.tgt, text, self.weight_s),
+            deferred_step("compare", _compare_texts, a, t, distance, n, self.side_zh, self.side_en, self.unit,
+                          self.per, self.partial),
+            deferred_step("formula", _formula_texts, self.weight, n, self.deduct, raw),
+        ]  # fmt: skip
+        return self.finish(raw.numerator, raw.denominator, steps, met=self.comparator.holds(a, t), method="step",
+                           citation=self.citation, why_zh=f"实际完成值{text}{self.side_zh}年度指标值{self.tgt}{self.why_zh}",
+                           why_en=f"actual {text} is {self.side_en} target {self.tgt}{self.why_en}", rule=self.rule)  # fmt: skip
 
 
 def _score_step(g: Group) -> tuple[Array, Array]:
@@ -102,9 +145,12 @@ class StepRule(MethodRule[StepDeduction]):
 
     def score(self, method: StepDeduction | None, inputs: Inputs) -> Scored:
         assert method is not None
-        target, actual = inputs.quantity()
-        return score_step(weight=inputs.weight, target=target, actual=actual, actual_text=inputs.actual_text,
-                          method=method, rounding=inputs.rounding, citation=inputs.citation or cite.STEP)  # fmt: skip
+        _, actual = inputs.quantity()
+        return Compiled(method, inputs)(actual, inputs.actual_text)
+
+    def quantity(self, method: StepDeduction | None, fixed: Inputs) -> Quantity:
+        assert method is not None
+        return Compiled(method, fixed)
 
     def why_not(self, method: StepDeduction | None, ask: Ask) -> FullMarks | None:
         assert method is not None

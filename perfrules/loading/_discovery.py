@@ -39,7 +39,7 @@ import attrs
 from perfrules._errors import SpecError
 from perfrules._limits import MAX_SPEC_BYTES
 from perfrules._resources import specs_root
-from perfrules.spec._toml_index import parse_toml, read_bytes
+from perfrules.loading._toml_index import parse_toml, read_bytes
 
 SPECS_DIR = "specs"  # the folder name frameworks are looked up in by id
 ENTRY_POINT_GROUP = "perfrules.frameworks"

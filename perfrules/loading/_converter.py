@@ -20,12 +20,12 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from perfrules._errors import PerfrulesError
-from perfrules._limits import MAX_MAGNITUDE as MAX_MAGNITUDE  # re-exported: the schema states the range
-from perfrules._limits import MAX_PLACES as MAX_PLACES
 from perfrules._limits import exact, number_problem, year_problem
 from perfrules._suggest import suggest
 from perfrules.model import (
     METHODS,
+    SUFFIX_WORDS,
+    WORD_COMPARATORS,
     Actuals,
     Amount,
     Bands,
@@ -33,6 +33,8 @@ from perfrules.model import (
     Comparator,
     Derivation,
     Figure,
+    Formula,
+    FormulaError,
     IndicatorActual,
     Meta,
     Method,
@@ -40,14 +42,9 @@ from perfrules.model import (
     QuantitativeTarget,
     Spec,
     StepDeduction,
+    TargetWording,
     VetoTrigger,
     format_decimal,
-)
-from perfrules.model._formula import Formula, FormulaError
-from perfrules.model._target import (
-    SUFFIX_WORDS,
-    WORD_COMPARATORS,
-    TargetWording,
     read_wording,
     strip_suffix_word,
 )
@@ -94,21 +91,23 @@ def _kind(value: object) -> tuple[str, str]:
     return (type(value).__name__, type(value).__name__)
 
 
-def _expected(value: object, want: type) -> ValueProblem:
+def wrong_type(value: object, want: type) -> ValueProblem:
+    """The problem of ``value`` where a ``want`` (str, int, bool, Decimal, dict, list) is expected, to raise."""
     got_en, got_zh = _kind(value)
     want_en, want_zh = _TYPE_NAMES.get(want, (want.__name__, want.__name__))
     return ValueProblem(f"expected {want_en}, got {got_en}", f"应为{want_zh}，实际为{got_zh}")
 
 
-def _str(value: object, _: type) -> str:
+def strict_str(value: object, _: type) -> str:
+    """Structure hook: a string, never a number or a boolean read as one."""
     if not isinstance(value, str):
-        raise _expected(value, str)
+        raise wrong_type(value, str)
     return value
 
 
 def _int(value: object, _: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _expected(value, int)
+        raise wrong_type(value, int)
     _check_range(value)
     return value
 
@@ -116,16 +115,17 @@ def _int(value: object, _: type) -> int:
 def _year(value: object, _: Any) -> int:
     """A budget year: an integer within :data:`perfrules._limits.MIN_YEAR` … ``MAX_YEAR``."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _expected(value, int)
+        raise wrong_type(value, int)
     problem = year_problem(value)
     if problem is not None:
         raise ValueProblem(*problem)
     return value
 
 
-def _bool(value: object, _: type) -> bool:
+def strict_bool(value: object, _: type) -> bool:
+    """Structure hook: ``true`` or ``false``, never ``1`` or ``"yes"``."""
     if not isinstance(value, bool):
-        raise _expected(value, bool)
+        raise wrong_type(value, bool)
     return value
 
 
@@ -136,9 +136,10 @@ def _check_range(value: Decimal | int, shown: object | None = None) -> None:
         raise ValueProblem(*problem)
 
 
-def _decimal(value: object, _: type) -> Decimal:
+def strict_decimal(value: object, _: type) -> Decimal:
+    """Structure hook: a TOML integer or float (read as Decimal) within the loader's number bounds."""
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise _expected(value, Decimal)
+        raise wrong_type(value, Decimal)
     _check_range(value)  # before Decimal(value): a huge integer is refused without converting it
     return exact(Decimal(value))  # 0e-999999999 is plain 0: its exponent never reaches arithmetic
 
@@ -149,12 +150,12 @@ def _off_or_decimal(value: object, _: type) -> Decimal | None:
         return None
     if value is True:
         raise ValueProblem("expected a number or false, got true", "应为数值或 false，实际为 true")
-    return _decimal(value, Decimal)
+    return strict_decimal(value, Decimal)
 
 
 def _enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
     if not isinstance(value, str):
-        raise _expected(value, str)
+        raise wrong_type(value, str)
     try:
         return cls(value)
     except ValueError:
@@ -222,7 +223,7 @@ def _target(value: object, _: type) -> QuantitativeTarget:
         data = dict(value)
         errors: list[Exception] = []
         cmp = data.get("comparator")
-        if isinstance(cmp, str) and cmp.strip() in _CMP_ALIASES:
+        if isinstance(cmp, str) and cmp.strip() in COMPARATOR_ALIASES:
             data["comparator"] = Comparator.parse(cmp).value
         elif isinstance(cmp, str) and WORD_COMPARATORS.get(cmp.strip()) is not None:
             sign = WORD_COMPARATORS[cmp.strip()]
@@ -250,19 +251,20 @@ def _target(value: object, _: type) -> QuantitativeTarget:
         if errors:
             raise errors[0] if len(errors) == 1 else ExceptionGroup("invalid target", errors)
         return target
-    raise _expected(value, str)
+    raise wrong_type(value, str)
 
 
 class _RawTarget:
     """Marker type: a target given as a table, structured by the generated attrs hook."""
 
 
-_CMP_ALIASES = {"≥", ">=", "≧", "＞=", "⩾", ">", "＞", "≤", "<=", "≦", "＜=", "⩽", "<", "＜", "=", "＝", "=="}
+# Every spelling of a comparator the target reader accepts (the JSON Schema lists them).
+COMPARATOR_ALIASES = frozenset({"≥", ">=", "≧", "＞=", "⩾", ">", "＞", "≤", "<=", "≦", "＜=", "⩽", "<", "＜", "=", "＝", "=="})
 
 
 def _formula(value: object, _: Any) -> Formula:
     if not isinstance(value, str):
-        raise _expected(value, str)
+        raise wrong_type(value, str)
     try:
         return Formula.parse(value)
     except FormulaError as exc:
@@ -298,7 +300,7 @@ def _method(value: object, _: Any) -> Method:
         params = {k: v for k, v in value.items() if k != "name"}
         value = value["name"]
     if not isinstance(value, str):
-        raise _expected(value, str)
+        raise wrong_type(value, str)
     cls = METHODS.get(value)
     if cls is None:
         raise ValueProblem(
@@ -326,12 +328,12 @@ def _keyed(cls: type[Any], shorthand: str | None) -> Any:
 
     def hook(value: object, _: Any) -> tuple[Any, ...]:
         if not isinstance(value, dict):
-            raise _expected(value, dict)
+            raise wrong_type(value, dict)
         out: list[Any] = []
         errors: list[Exception] = []
         for key, item in value.items():
             if not isinstance(item, dict) and shorthand is None:
-                errors.append(AtKey(key, [_expected(item, dict)]))
+                errors.append(AtKey(key, [wrong_type(item, dict)]))
                 continue
             data: dict[str, Any] = dict(item) if isinstance(item, dict) else {str(shorthand): item}
             if key_field in data:
@@ -379,10 +381,10 @@ def _unstructure_decimal(value: Decimal) -> int | Decimal:
 
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True, omit_if_default=True)
-    conv.register_structure_hook(str, _str)
+    conv.register_structure_hook(str, strict_str)
     conv.register_structure_hook(int, _int)
-    conv.register_structure_hook(bool, _bool)
-    conv.register_structure_hook(Decimal, _decimal)
+    conv.register_structure_hook(bool, strict_bool)
+    conv.register_structure_hook(Decimal, strict_decimal)
     conv.register_structure_hook_func(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum)
     conv.register_structure_hook(QuantitativeTarget, _target)
     conv.register_structure_hook_func(lambda t: t in (Method, Method | None), _method)
@@ -417,7 +419,7 @@ def _make_converter() -> cattrs.Converter:
 
         def structure(value: object, _: Any) -> Any:
             if not isinstance(value, dict):
-                raise _expected(value, dict)
+                raise wrong_type(value, dict)
             return inner(value, target)
 
         return structure
@@ -463,4 +465,5 @@ def _make_converter() -> cattrs.Converter:
 
 
 converter = _make_converter()
+"""The strict converter between TOML data and the model (no unknown key, no coercion, bounded numbers)."""
 

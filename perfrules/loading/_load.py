@@ -1,12 +1,26 @@
-"""Loading specs and actuals from TOML, strictly, with every problem located."""
+"""Loading specs and actuals from TOML, strictly, with every problem located.
+
+The loader works in stages, each public (``perfrules.loading``, docs/spec-format.md):
+
+1. :func:`read_toml` — a file → its data and a :class:`~perfrules.model.SourceMap`
+   (:func:`read_text`: a bounded read of UTF-8 text; :func:`parse_toml_text`:
+   bounded TOML, the line:column of every key computed when first asked for);
+2. :func:`load_data` — data and source map → a checked :class:`~perfrules.model.Spec`
+   or :class:`~perfrules.model.Actuals`: a spec's ``extends`` resolved
+   (:func:`~perfrules.loading.resolve_extends`), strict structuring, validation,
+   every problem located through the source map;
+3. :func:`resolve_framework` — a framework's flattened data for a unit's meta,
+   without a unit spec around it.
+
+``loads_spec(text, file=f)`` is ``load_data(*parse_toml_text(text, f))``.
+"""
 
 from __future__ import annotations
 
-import codecs
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import attrs
 import cattrs
@@ -21,15 +35,30 @@ from perfrules._errors import PathKey, Problem, SpecError
 from perfrules._names import ACTUALS_FILE, SPEC_FILE
 from perfrules._suggest import suggest
 from perfrules.core import validate_actuals, validate_spec
-from perfrules.model import METHODS, Actuals, SourceMap, Spec, make_problem
-from perfrules.spec._converter import AtKey, ValueProblem, converter
-from perfrules.spec._extends import framework_problem, resolve, uses_frameworks
-from perfrules.spec._toml_index import LazyPositions, parse_toml, read_bytes
+from perfrules.loading._converter import AtKey, ValueProblem, converter
+from perfrules.loading._decode import decode_text, encoding_problem
+from perfrules.loading._extends import Reader, framework_problem, resolve_extends, uses_frameworks
+from perfrules.loading._toml_index import LazyPositions, parse_toml, read_bytes
+from perfrules.model import METHODS, Actuals, FrameworkInfo, SourceMap, Spec, make_problem
 
 T = TypeVar("T")
 
+# What strict structuring raises for data that does not fit the model (read by :func:`structure_problems`).
+STRUCTURE_ERRORS = (cattrs.BaseValidationError, ExceptionGroup, ValueError, TypeError)
 
-def _parse(text: str, file: str | None) -> tuple[dict[str, Any], SourceMap]:
+
+# ---------------------------------------------------------------------------
+# stage 1: a file → data and a source map
+
+
+def parse_toml_text(text: str, file: str | None = None) -> tuple[dict[str, Any], SourceMap]:
+    """TOML text → its data and a source map naming ``file``; :class:`SpecError` if it is not bounded TOML.
+
+    The source map's positions (key path → line, column) are computed the
+    first time one is asked for. Dotted keys of too many parts, nesting too
+    deep and over-long integers are refused before :mod:`tomllib` sees them
+    (:mod:`perfrules._limits`), every problem located in ``file``.
+    """
     try:
         data = parse_toml(text)
     except SpecError as err:
@@ -37,7 +66,14 @@ def _parse(text: str, file: str | None) -> tuple[dict[str, Any], SourceMap]:
     return data, SourceMap(file=file, positions=LazyPositions(text))
 
 
-def _read(path: str | os.PathLike[str]) -> str:
+def read_text(path: str | os.PathLike[str]) -> str:
+    """The text of a file; :class:`SpecError` with a located ``file`` or ``encoding`` problem otherwise.
+
+    Only a regular file of at most 16 MiB is read (a pipe or a device is
+    refused before it is opened); the bytes must be UTF-8 (a BOM is dropped),
+    and text that is not gets the line and column of its first bad byte, with
+    a hint when it reads as GBK or UTF-16.
+    """
     p = Path(path)
     raw = read_bytes(p)
     try:
@@ -46,78 +82,18 @@ def _read(path: str | os.PathLike[str]) -> str:
         raise SpecError([attrs.evolve(encoding_problem(raw, exc.start), file=str(p))]) from None
 
 
-# ------------------------------------------------------------------ decoding
+def read_toml(path: str | os.PathLike[str], display: str | None = None) -> tuple[dict[str, Any], SourceMap]:
+    """A TOML file → its data and source map: :func:`read_text`, then :func:`parse_toml_text`.
 
-_BOM_UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-_MAX_SNIPPET = 12  # characters of the GBK reading quoted in the message
-
-
-def decode_text(raw: bytes) -> str:
-    """``raw`` as UTF-8 text (a leading UTF-8 BOM is dropped); :class:`UnicodeDecodeError` otherwise.
-
-    The error's ``start`` is the offset of the first bad byte in ``raw``, the BOM counted.
+    ``display`` is how problems and the source map name the file (by default
+    ``path`` as given).
     """
-    skip = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    shown = str(path) if display is None else display
     try:
-        return raw[skip:].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UnicodeDecodeError("utf-8", raw, skip + exc.start, skip + exc.end, exc.reason) from None
-
-
-def _is_chinese(ch: str) -> bool:
-    """A character Chinese text is made of: ideographs, CJK and full-width punctuation, ≥, “”, ……"""
-    o = ord(ch)
-    return (0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF
-            or 0x2000 <= o <= 0x206F or 0x2100 <= o <= 0x22FF or 0x2460 <= o <= 0x24FF or o in (0xB7, 0xD7, 0xF7))  # fmt: skip
-
-
-def _as_gbk(raw: bytes) -> str | None:
-    """``raw`` decoded as GBK (read as GB18030, its superset) when it plausibly is Chinese text in GBK; else None."""
-    try:
-        text = raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return None
-    wide = [ch for ch in text if ord(ch) > 0x7F]
-    if not any(0x3400 <= ord(ch) <= 0x9FFF for ch in wide):
-        return None
-    return text if sum(map(_is_chinese, wide)) * 10 >= len(wide) * 9 else None
-
-
-def encoding_problem(raw: bytes, start: int) -> Problem:
-    """The ``encoding`` problem of ``raw`` whose first byte that is not UTF-8 is at ``start``.
-
-    Located at the line and column of that byte (the column counts the
-    characters before it on its line). Text that reads as GBK/GB18030 — what
-    Chinese Windows saves by default — or starts with a UTF-16 byte order mark
-    (Notepad's "Unicode") gets a hint on re-saving it as UTF-8.
-    """
-    line_start = raw.rfind(b"\n", 0, start) + 1
-    head = raw[line_start:start]
-    if line_start == 0 and head.startswith(codecs.BOM_UTF8):
-        head = head[len(codecs.BOM_UTF8) :]
-    line = raw[:start].count(b"\n") + 1
-    column = len(head.decode("utf-8", errors="replace")) + 1
-    en = f"not UTF-8 text (byte {start})"
-    zh = "文件不是 UTF-8 编码"
-    resave_en = ("re-save it as UTF-8: Notepad: File → Save As → Encoding: UTF-8; VS Code: click the encoding in "
-                 "the status bar → Save with Encoding → UTF-8; Notepad++: Encoding → Convert to UTF-8")  # fmt: skip
-    resave_zh = ("请用 UTF-8 编码另存：记事本：文件 → 另存为 → 编码选“UTF-8”；VS Code：点击右下角状态栏中的编码 → "
-                 "“通过编码保存” → “UTF-8”；Notepad++：编码 → 转为 UTF-8 编码")  # fmt: skip
-    gbk = None if raw.startswith(_BOM_UTF16) else _as_gbk(raw)
-    if raw.startswith(_BOM_UTF16):
-        en += f": the file is UTF-16 (Notepad's \"Unicode\"); {resave_en}"
-        zh += f"：文件是 UTF-16 编码（记事本中的“Unicode”）；{resave_zh}"
-    elif gbk is not None:
-        at = len(raw[:start].decode("gb18030", errors="replace"))
-        snippet = gbk[at:].split("\n", 1)[0].rstrip("\r")[:_MAX_SNIPPET]
-        en += (f": the file looks GBK-encoded, the default of Chinese Windows (read as GBK, it says "
-               f"\u201c{snippet}\u201d here); {resave_en}; or iconv -f GBK -t UTF-8 OLD > NEW")  # fmt: skip
-        zh += (f"：文件似乎是 GBK 编码（中文 Windows 的默认编码；按 GBK 读，此处为“{snippet}”）；"
-               f"{resave_zh}；或在命令行运行 iconv -f GBK -t UTF-8 原文件 > 新文件")  # fmt: skip
-    else:
-        en += "; save the file as UTF-8"
-        zh += "；请用 UTF-8 编码另存"
-    return Problem(code="encoding", message=en, message_zh=zh, line=line, column=column)
+        text = read_text(path)
+    except SpecError as err:
+        raise SpecError([attrs.evolve(p, file=shown) for p in err.problems]) from None
+    return parse_toml_text(text, shown)
 
 
 def _fields(cls: type[Any]) -> list[str]:
@@ -213,6 +189,21 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if not (p.code == "missing-key" and p.path and (p.path[:-1], p.path[-1]) in misspelt)]
 
 
+def structure_problems(exc: BaseException, source: SourceMap) -> list[Problem]:
+    """The located problems of a failed strict structuring (``exc``, one of :data:`STRUCTURE_ERRORS`).
+
+    Unknown keys with a did-you-mean, missing keys, values of the wrong type
+    or form, each located through ``source``; a missing key whose misspelling
+    is beside it is one problem, not two. Hooks report a value's problem by
+    raising :class:`ValueProblem`, and tables keyed by data by :class:`AtKey`.
+    """
+    return [_locate(p, source) for p in _dedupe(_problems(exc))]
+
+
+# ---------------------------------------------------------------------------
+# stage 2: data and a source map → a checked model
+
+
 def _structure(data: dict[str, Any], cls: type[T], source: SourceMap, validate: Callable[[T], list[Problem]]) -> T:
     """Structure strictly, then validate; raise every problem found in both stages at once.
 
@@ -223,14 +214,14 @@ def _structure(data: dict[str, Any], cls: type[T], source: SourceMap, validate: 
     """
     try:
         obj = converter.structure(data, cls)
-    except (cattrs.BaseValidationError, ExceptionGroup, ValueError, TypeError) as exc:
+    except STRUCTURE_ERRORS as exc:
         raw = _dedupe(_problems(exc))
         problems = [_locate(p, source) for p in raw]
         if all(p.code == "unknown-key" for p in raw):
             try:
                 fixes = {p.path: p.suggestion for p in raw}
                 lenient = converter.structure(_as_suggested(data, fixes), cls)
-            except (cattrs.BaseValidationError, ExceptionGroup, ValueError, TypeError):
+            except STRUCTURE_ERRORS:
                 pass
             else:
                 problems += validate(attrs.evolve(lenient, source=source))  # type: ignore[misc]
@@ -242,21 +233,83 @@ def _structure(data: dict[str, Any], cls: type[T], source: SourceMap, validate: 
     return obj
 
 
-def _structural(data: dict[str, Any], source: SourceMap) -> list[Problem]:
-    """The strict structural problems of spec data (no semantic checks), located."""
+def structural_problems(data: dict[str, Any], source: SourceMap) -> list[Problem]:
+    """The strict structural problems of spec data (no semantic checks), located; ``[]`` when it structures."""
     try:
         converter.structure(data, Spec)
-    except (cattrs.BaseValidationError, ExceptionGroup, ValueError, TypeError) as exc:
-        return [_locate(p, source) for p in _dedupe(_problems(exc))]
+    except STRUCTURE_ERRORS as exc:
+        return structure_problems(exc, source)
     return []
 
 
-def _read_toml(path: Path, display: str) -> tuple[dict[str, Any], SourceMap]:
-    try:
-        text = _read(path)
-    except SpecError as err:
-        raise SpecError([attrs.evolve(p, file=display) for p in err.problems]) from None
-    return _parse(text, display)
+@overload
+def load_data(data: dict[str, Any], source: SourceMap | None = None, kind: type[Spec] = ..., *,
+              read: Reader = ...) -> Spec: ...  # fmt: skip
+@overload
+def load_data(data: dict[str, Any], source: SourceMap | None, kind: type[Actuals], *,
+              spec: Spec | None = None) -> Actuals: ...  # fmt: skip
+def load_data(data: dict[str, Any], source: SourceMap | None = None, kind: type[Spec] | type[Actuals] = Spec, *,
+              spec: Spec | None = None, read: Reader | None = None) -> Spec | Actuals:  # fmt: skip
+    """Data (as :mod:`tomllib` reads it) → a checked :class:`Spec` or :class:`Actuals`; :class:`SpecError` otherwise.
+
+    Spec data that ``extends`` a framework is flattened first (``read``
+    reads each framework file, :func:`read_toml` by default); then the data
+    is structured strictly (no unknown key, no coercion) and validated
+    (:func:`perfrules.core.validate_spec`; for actuals with ``spec``,
+    :func:`perfrules.core.validate_actuals` against it). Every problem of
+    every stage is raised at once, located through ``source`` (the
+    :class:`SourceMap` of :func:`read_toml` or :func:`parse_toml_text`, or
+    none for data built in Python). The result carries ``source``.
+    """
+    smap = source if source is not None else SourceMap(file=None)
+    if kind is Actuals:
+        if read is not None:
+            raise TypeError("load_data: read= applies to spec data only")
+        return _structure(data, Actuals, smap, lambda a: validate_actuals(spec, a) if spec is not None else [])
+    if kind is not Spec:
+        raise TypeError(f"load_data: kind must be Spec or Actuals, not {kind!r}")
+    if spec is not None:
+        raise TypeError("load_data: spec= applies to actuals data only")
+    if not uses_frameworks(data):
+        return _structure(data, Spec, smap, validate_spec)
+    if "framework" in data:
+        raise SpecError([framework_problem(data, smap)])
+    res = resolve_extends(data, smap, read=read or read_toml, structural=structural_problems)
+    if res.fatal:
+        raise SpecError(res.problems)
+    if res.problems:  # with every structural problem of the merged data, but no semantic checks
+        raise SpecError([*res.problems, *structural_problems(res.data, res.source)])
+    loaded = _structure(res.data, Spec, res.source, validate_spec)
+    return attrs.evolve(loaded, framework=res.framework)
+
+
+# ---------------------------------------------------------------------------
+# stage 3: a framework on its own
+
+
+def resolve_framework(framework: str, meta: Mapping[str, Any] | None = None, *,
+                      start: str | os.PathLike[str] | None = None,
+                      read: Reader | None = None) -> tuple[dict[str, Any], FrameworkInfo | None, list[Problem]]:  # fmt: skip
+    """The flattened data of ``framework`` for a unit with ``meta``, the framework's info, and the problems found.
+
+    ``framework`` is what a unit spec's ``extends`` names: a framework id
+    (looked up in the ``specs/`` folders above ``start``, the working
+    directory by default, then in installed framework packages and among the
+    shipped frameworks) or a file path (relative to ``start``). ``meta``'s
+    ``year`` picks the dated version in force. The data is what a unit spec
+    that only extends the framework starts from, ``meta`` included: it is
+    neither structured nor validated (:func:`load_data` does that once the
+    unit's own keys are added). The problems are those of finding, reading
+    and merging the framework's files; ``info`` is None when none could be read.
+    """
+    probe: dict[str, Any] = {"extends": framework, "meta": dict(meta or {})}
+    res = resolve_extends(probe, SourceMap(file=None), read=read or read_toml,
+                          structural=lambda data, source: [], start=start)  # fmt: skip
+    return res.data, res.framework, list(res.problems)
+
+
+# ---------------------------------------------------------------------------
+# the whole loader
 
 
 def loads_spec(text: str, *, file: str | None = None) -> Spec:
@@ -269,18 +322,8 @@ def loads_spec(text: str, *, file: str | None = None) -> Spec:
     ``framework`` says which framework (and which dated version) it was built
     from. A framework file itself is not a spec and is refused.
     """
-    data, source = _parse(text, file)
-    if not uses_frameworks(data):
-        return _structure(data, Spec, source, validate_spec)
-    if "framework" in data:
-        raise SpecError([framework_problem(data, source)])
-    res = resolve(data, source, read=_read_toml, structural=_structural)
-    if res.fatal:
-        raise SpecError(res.problems)
-    if res.problems:  # with every structural problem of the merged data, but no semantic checks
-        raise SpecError([*res.problems, *_structural(res.data, res.source)])
-    spec = _structure(res.data, Spec, res.source, validate_spec)
-    return attrs.evolve(spec, framework=res.framework)
+    data, source = parse_toml_text(text, file)
+    return load_data(data, source, Spec)
 
 
 def load_spec(path: str | os.PathLike[str]) -> Spec:
@@ -288,13 +331,13 @@ def load_spec(path: str | os.PathLike[str]) -> Spec:
     p = Path(path)
     if p.is_dir():
         p = p / SPEC_FILE
-    return loads_spec(_read(p), file=str(p))
+    return loads_spec(read_text(p), file=str(p))
 
 
 def loads_actuals(text: str, *, file: str | None = None, spec: Spec | None = None) -> Actuals:
     """Load actuals from TOML text; with ``spec``, also check them against it."""
-    data, source = _parse(text, file)
-    return _structure(data, Actuals, source, lambda a: validate_actuals(spec, a) if spec is not None else [])
+    data, source = parse_toml_text(text, file)
+    return load_data(data, source, Actuals, spec=spec)
 
 
 def load_actuals(path: str | os.PathLike[str], spec: Spec | None = None) -> Actuals:
@@ -302,7 +345,7 @@ def load_actuals(path: str | os.PathLike[str], spec: Spec | None = None) -> Actu
     p = Path(path)
     if p.is_dir():
         p = p / ACTUALS_FILE
-    return loads_actuals(_read(p), file=str(p), spec=spec)
+    return loads_actuals(read_text(p), file=str(p), spec=spec)
 
 
 def load_example(folder: str | os.PathLike[str]) -> tuple[Spec, Actuals]:

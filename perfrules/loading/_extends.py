@@ -6,7 +6,7 @@ budget-execution row, 一级 (and 二级) categories, common indicators, bonus
 items, vetoes. A *unit spec* starts with ``extends = "<ref>"`` and declares
 what is its own. Frameworks may extend frameworks. Everything here works on
 the data ``tomllib`` returned, before cattrs structuring: the result is one
-flat data dict (and a :class:`~perfrules.model._source.SourceMap` that knows
+flat data dict (and a :class:`~perfrules.model.SourceMap` that knows
 which file wrote each key), which the loader then structures and validates
 as any spec. The format is documented in ``docs/frameworks.md``.
 
@@ -40,10 +40,7 @@ import attrs
 from perfrules._errors import PathKey, Problem, SpecError
 from perfrules._limits import MAX_YEAR, MIN_YEAR, year_problem
 from perfrules._suggest import suggest
-from perfrules.model import FrameworkInfo, Spec
-from perfrules.model._lookup import Suggestions
-from perfrules.model._source import Location, SourceFile, SourceMap
-from perfrules.spec._discovery import (
+from perfrules.loading._discovery import (
     ENTRY_POINT_GROUP,
     SPECS_DIR,
     Place,
@@ -51,6 +48,7 @@ from perfrules.spec._discovery import (
     frameworks_in,
     places,
 )
+from perfrules.model import FrameworkInfo, Location, SourceFile, SourceMap, Spec, Suggestions
 
 # Problem codes raised here (documented in docs/frameworks.md).
 EXTENDS = "extends"
@@ -77,9 +75,9 @@ _VERSIONS_CHECKED = MAX_YEAR - MIN_YEAR + 1
 
 # Keys with a meaning of their own in frameworks and unit specs (never passed to the converter).
 SPECIAL_KEYS = ("extends", "overrides", "framework", "versions")
-_FRAMEWORK_KEYS = ("id", "title", "note", "valid")
-_VERSION_KEYS = ("valid", "note")
-_PERIOD_KEYS = ("from", "to")
+FRAMEWORK_KEYS = ("id", "title", "note", "valid")  # the keys of a framework's [framework] table
+VERSION_KEYS = ("valid", "note")  # the keys of a [[versions]] entry besides the spec's own
+PERIOD_KEYS = ("from", "to")  # the keys of a validity period (valid = { from = 2024, to = 2025 })
 
 # A parsed file: its data and its source map (raises SpecError for unreadable or malformed files).
 Reader = Callable[[Path, str], tuple[dict[str, Any], SourceMap]]
@@ -92,14 +90,16 @@ Structural = Callable[[dict[str, Any], SourceMap], list[Problem]]
 
 
 @attrs.frozen
-class _Field:
+class SpecField:
+    """How a top-level field of a spec merges across frameworks."""
+
     kind: str  # "table" | "keyed" (entries with an id) | "whole" (one value)
     cls: type[Any]  # the table's class, or the class of the list's entries
 
 
-def _spec_fields() -> dict[str, _Field]:
+def _spec_fields() -> dict[str, SpecField]:
     hints = typing.get_type_hints(Spec)
-    out: dict[str, _Field] = {}
+    out: dict[str, SpecField] = {}
     for f in attrs.fields(Spec):
         if f.name in ("source", "framework"):
             continue
@@ -107,14 +107,15 @@ def _spec_fields() -> dict[str, _Field]:
         args = typing.get_args(hint)
         if typing.get_origin(hint) is tuple:
             item = args[0]
-            out[f.name] = _Field("keyed" if "id" in attrs.fields_dict(item) else "whole", item)
+            out[f.name] = SpecField("keyed" if "id" in attrs.fields_dict(item) else "whole", item)
         else:
             cls = next(a for a in (args or (hint,)) if attrs.has(a))
-            out[f.name] = _Field("table", cls)
+            out[f.name] = SpecField("table", cls)
     return out
 
 
-FIELDS = _spec_fields()
+SPEC_FIELDS = _spec_fields()
+"""The spec's top-level TOML keys (those of :class:`~perfrules.model.Spec`) and how each merges."""
 
 
 def _field_names(cls: type[Any]) -> list[str]:
@@ -306,7 +307,7 @@ class _Resolver:
     def locate_ref(self, ref_node: _Node, referrer_dir: Path, local: bool) -> tuple[Path, str, bool] | None:
         """The framework file ``ref_node`` names: its path, display name and whether it is a local file.
 
-        An id is looked up in the places of :mod:`perfrules.spec._discovery`
+        An id is looked up in the places of :mod:`perfrules.loading._discovery`
         (``local``: starting with the ``specs/`` folders above ``referrer_dir``).
         """
         ref = ref_node.value
@@ -403,7 +404,7 @@ class _Resolver:
         table = root.get("framework")
         assert table is not None
         fw = _Framework(id=str(src.framework), title="", src=src, root=root, ref=ref)
-        self.check_keys(table, _FRAMEWORK_KEYS)
+        self.check_keys(table, FRAMEWORK_KEYS)
         for key in ("id", "title"):
             node = table.get(key)
             if node is None:
@@ -476,10 +477,10 @@ class _Resolver:
                      "a validity period is a table: { from = 2021, to = 2023 } (either end may be left open)",
                      "有效期应为表：{ from = 2021, to = 2023 }（任一端可省略）")  # fmt: skip
             return None
-        self.check_keys(node, _PERIOD_KEYS)
+        self.check_keys(node, PERIOD_KEYS)
         bounds: list[tuple[int | None, str | None]] = []
         ok = True
-        for key in _PERIOD_KEYS:
+        for key in PERIOD_KEYS:
             sub = node.get(key)
             if sub is None:
                 bounds.append((None, None))
@@ -531,7 +532,7 @@ class _Resolver:
             if key in SPECIAL_KEYS:
                 continue
             prev = result.get(key)
-            field = FIELDS.get(key)
+            field = SPEC_FIELDS.get(key)
             if prev is None:
                 result[key] = node
             elif field is not None and field.kind == "table" and isinstance(prev.value, dict) and isinstance(
@@ -577,9 +578,9 @@ class _Resolver:
                      "没有 extends 却写了 overrides：本文件没有继承任何可覆盖的内容")  # fmt: skip
             return
         inherited: dict[str, _Node] = base.value
-        fields = list(FIELDS)
+        fields = list(SPEC_FIELDS)
         for key, node in ov.value.items():
-            field = FIELDS.get(key)
+            field = SPEC_FIELDS.get(key)
             if field is None:
                 self.add(_UNKNOWN_KEY, node.where, f"unknown key {key!r} in overrides; allowed here: {', '.join(fields)}",
                          f"overrides 中未知的键“{key}”；此处可用的键：{'、'.join(fields)}", suggest(key, fields))  # fmt: skip
@@ -590,7 +591,7 @@ class _Resolver:
                          f"framework {parent!r} does not define {key}, so there is nothing to override; "
                          f"declare {key} directly",
                          f"框架“{parent}”没有定义 {key}，无可覆盖；请直接声明 {key}",
-                         suggest(key, [k for k in inherited if k in FIELDS]))  # fmt: skip
+                         suggest(key, [k for k in inherited if k in SPEC_FIELDS]))  # fmt: skip
                 continue
             if field.kind == "table":
                 self.override_table(result, key, field, prev, node, parent)
@@ -603,7 +604,7 @@ class _Resolver:
             else:
                 self.override_entries(result, key, field, prev, node, parent)
 
-    def override_table(self, result: dict[str, _Node], key: str, field: _Field, prev: _Node, node: _Node,
+    def override_table(self, result: dict[str, _Node], key: str, field: SpecField, prev: _Node, node: _Node,
                        parent: str | None) -> None:  # fmt: skip
         if not isinstance(node.value, dict):
             self.add(_INVALID_VALUE, node.where, f"overrides.{key}: expected a table ([overrides.{key}])",
@@ -627,7 +628,7 @@ class _Resolver:
                 merged[k] = sub
         result[key] = _Node(merged, current.src, current.path)
 
-    def override_entries(self, result: dict[str, _Node], key: str, field: _Field, prev: _Node, node: _Node,
+    def override_entries(self, result: dict[str, _Node], key: str, field: SpecField, prev: _Node, node: _Node,
                          parent: str | None) -> None:  # fmt: skip
         if not isinstance(node.value, list) or not all(isinstance(e.value, dict) for e in node.value):
             self.add(_INVALID_VALUE, node.where, f"overrides.{key}: expected an array of tables ([[overrides.{key}]])",
@@ -688,10 +689,10 @@ class _Resolver:
         """The version's values replace the framework's (own or inherited) for its period."""
         result = dict(merged.value)
         for key, node in version.node.value.items():
-            if key in _VERSION_KEYS or key in SPECIAL_KEYS:
+            if key in VERSION_KEYS or key in SPECIAL_KEYS:
                 continue
             prev = result.get(key)
-            field = FIELDS.get(key)
+            field = SPEC_FIELDS.get(key)
             if prev is None or field is None or field.kind == "whole":
                 result[key] = node
             elif field.kind == "table" and isinstance(prev.value, dict) and isinstance(node.value, dict):
@@ -769,7 +770,7 @@ class _Resolver:
     def drop_templates(self, merged: _Node) -> None:
         """Leave out inherited entries without a weight (templates no override completed)."""
         dropped: dict[str, _Node] = {}
-        for key, field in FIELDS.items():
+        for key, field in SPEC_FIELDS.items():
             node = merged.value.get(key)
             if field.kind != "keyed" or "weight" not in _field_names(field.cls) or node is None:
                 continue
@@ -883,11 +884,14 @@ def framework_problem(data: dict[str, Any], source: SourceMap) -> Problem:
     )  # fmt: skip
 
 
-def resolve(data: dict[str, Any], source: SourceMap, *, read: Reader, structural: Structural) -> Resolved:
+def resolve_extends(data: dict[str, Any], source: SourceMap, *, read: Reader, structural: Structural,
+                    start: str | os.PathLike[str] | None = None) -> Resolved:  # fmt: skip
     """Flatten a spec that extends frameworks into one spec's data, with every problem located.
 
     ``read`` parses a framework file; ``structural`` gives the strict
     structural problems of data (used to check the versions not in force).
+    Framework references are looked up from ``start`` (a folder), by default
+    the folder of ``source.file`` (the working directory without a file).
     """
     resolver = _Resolver(read)
     unit_src = SourceFile(source.file, source.positions, None)
@@ -899,7 +903,7 @@ def resolve(data: dict[str, Any], source: SourceMap, *, read: Reader, structural
         del unit.value["versions"]
     chain: list[_Framework] = []
     if "extends" in data:
-        here = Path(source.file).parent if source.file else Path.cwd()
+        here = Path(start) if start is not None else Path(source.file).parent if source.file else Path.cwd()
         real = os.path.realpath(source.file) if source.file else "<input>"
         loaded = resolver.load_chain(unit, here.absolute(), [(real, source.file or "<input>")])
         if loaded is None:
