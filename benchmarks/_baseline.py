@@ -27,7 +27,9 @@ def score(cols: Columns) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     s[:, LTE] = np.where(al <= tl, wl, (2 * wl * tl + al) // (2 * al))
     s[:, QUAL] = (w[:, QUAL] * QUAL_PERCENT[cols["tier"][:, QUAL]] + 50) // 100
     we, te, ae = w[:, EXEC], t[:, EXEC], a[:, EXEC]
-    s[:, EXEC] = (2 * we * np.minimum(ae, te) + 100 * te) // (200 * te) * 100  # whole points, in hundredths
+    s[:, EXEC] = (
+        (2 * we * np.minimum(ae, te) + 100 * te) // (200 * te) * 100
+    )  # whole points, in hundredths
     ws, ts, as_ = w[:, STEP], t[:, STEP], a[:, STEP]
     steps = np.maximum(ts - as_, 0) // cols["step"][:, STEP]
     s[:, STEP] = np.maximum(ws - steps * cols["deduct"][:, STEP], 0)

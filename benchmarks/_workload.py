@@ -33,13 +33,21 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-KINDS: tuple[str, ...] = ("gte",) * 6 + ("lte",) * 4 + ("qual",) * 5 + ("exec_rate",) * 2 + ("deduct_step",) * 3
+KINDS: tuple[str, ...] = (
+    ("gte",) * 6 + ("lte",) * 4 + ("qual",) * 5 + ("exec_rate",) * 2 + ("deduct_step",) * 3
+)
 K = len(KINDS)
 TIERS = "ABCD"
 SEED = 2026_11_26
 
 # The perfrules view of the template: how each slot kind is declared in the long table.
-CATEGORY = {"gte": "产出指标", "lte": "产出指标", "qual": "满意度指标", "exec_rate": "效益指标", "deduct_step": "效益指标"}
+CATEGORY = {
+    "gte": "产出指标",
+    "lte": "产出指标",
+    "qual": "满意度指标",
+    "exec_rate": "效益指标",
+    "deduct_step": "效益指标",
+}
 BASE_SPEC = """\
 # The benchmark's base spec: what the reference workload's rules need beyond the long table.
 [meta]
@@ -90,7 +98,10 @@ def slots(kind: str) -> list[int]:
 def generate(n: int, seed: int = SEED) -> Columns:
     """The workload as (n, 20) int64 arrays in hundredths: weight, target, actual, step, deduct; tier 0..3."""
     rng = np.random.default_rng(seed)
-    cols = {c: np.zeros((n, K), dtype=np.int64) for c in ("weight", "target", "actual", "step", "deduct", "tier")}
+    cols = {
+        c: np.zeros((n, K), dtype=np.int64)
+        for c in ("weight", "target", "actual", "step", "deduct", "tier")
+    }
     halves = np.full((n, K), 10, dtype=np.int64)  # 5.0 points = 10 half-points
     rows = np.arange(n)
     for _ in range(60):
@@ -108,14 +119,24 @@ def generate(n: int, seed: int = SEED) -> Columns:
 
     t = rng.integers(50, 1001, shape("gte")) * 100
     fill("gte", "target", t)
-    fill("gte", "actual", np.rint(t * rng.uniform(0.5, 1.25, shape("gte")) / 10).astype(np.int64) * 10)
+    fill(
+        "gte",
+        "actual",
+        np.rint(t * rng.uniform(0.5, 1.25, shape("gte")) / 10).astype(np.int64) * 10,
+    )
     t = rng.integers(50, 201, shape("lte")) * 100
     fill("lte", "target", t)
-    fill("lte", "actual", np.rint(t * rng.uniform(0.8, 1.5, shape("lte")) / 10).astype(np.int64) * 10)
+    fill(
+        "lte", "actual", np.rint(t * rng.uniform(0.8, 1.5, shape("lte")) / 10).astype(np.int64) * 10
+    )
     fill("qual", "tier", rng.choice(4, shape("qual"), p=[0.4, 0.3, 0.2, 0.1]))
     b = rng.integers(1_000_000, 500_000_001, shape("exec_rate"))
     fill("exec_rate", "target", b)
-    fill("exec_rate", "actual", np.rint(b * rng.uniform(0.5, 1.05, shape("exec_rate"))).astype(np.int64))
+    fill(
+        "exec_rate",
+        "actual",
+        np.rint(b * rng.uniform(0.5, 1.05, shape("exec_rate"))).astype(np.int64),
+    )
     fill("deduct_step", "target", rng.choice([9000, 9500, 9800], shape("deduct_step")))
     fill("deduct_step", "actual", rng.integers(800, 1001, shape("deduct_step")) * 10)
     fill("deduct_step", "step", rng.choice([100, 50], shape("deduct_step")))
@@ -129,8 +150,24 @@ def _cents(v: npt.NDArray[np.int64]) -> npt.NDArray[np.str_]:
     return np.char.add(np.char.add(whole.astype(str), "."), np.char.zfill(frac.astype(str), 2))
 
 
-HEADER = ("unit", "indicator", "name", "category", "weight", "method", "comparator", "target", "target_unit",
-          "target_text", "actual", "tier", "per", "deduct", "round_to", "spec")  # fmt: skip
+HEADER = (
+    "unit",
+    "indicator",
+    "name",
+    "category",
+    "weight",
+    "method",
+    "comparator",
+    "target",
+    "target_unit",
+    "target_text",
+    "actual",
+    "tier",
+    "per",
+    "deduct",
+    "round_to",
+    "spec",
+)
 
 
 def write_csv(cols: Columns, path: Path, base: str = "bench-base.toml") -> None:
@@ -139,22 +176,47 @@ def write_csv(cols: Columns, path: Path, base: str = "bench-base.toml") -> None:
     per_slot: list[dict[str, npt.NDArray[np.str_] | str]] = []
     for j, kind in enumerate(KINDS):
         w = _cents(cols["weight"][:, j])
-        row: dict[str, npt.NDArray[np.str_] | str] = {"indicator": f"s{j + 1:02d}", "name": f"{kind}{j + 1:02d}",
-                                                      "category": CATEGORY[kind], "weight": w}  # fmt: skip
+        row: dict[str, npt.NDArray[np.str_] | str] = {
+            "indicator": f"s{j + 1:02d}",
+            "name": f"{kind}{j + 1:02d}",
+            "category": CATEGORY[kind],
+            "weight": w,
+        }
         empty = ""
         if kind == "qual":
-            row.update(method="qualitative", comparator=empty, target=empty, target_unit=empty,
-                       target_text="达到预期效果", actual=empty,
-                       tier=np.array(list(TIERS))[cols["tier"][:, j]], per=empty, deduct=empty, round_to=empty)
+            row.update(
+                method="qualitative",
+                comparator=empty,
+                target=empty,
+                target_unit=empty,
+                target_text="达到预期效果",
+                actual=empty,
+                tier=np.array(list(TIERS))[cols["tier"][:, j]],
+                per=empty,
+                deduct=empty,
+                round_to=empty,
+            )
         else:
             target, actual = _cents(cols["target"][:, j]), _cents(cols["actual"][:, j])
-            method = {"gte": "ratio", "lte": "inverse_ratio", "exec_rate": "ratio", "deduct_step": "step"}[kind]
+            method = {
+                "gte": "ratio",
+                "lte": "inverse_ratio",
+                "exec_rate": "ratio",
+                "deduct_step": "step",
+            }[kind]
             cmp = "≤" if kind == "lte" else "≥"
-            row.update(method=method, comparator=cmp, target=target, target_unit="%" if kind == "deduct_step" else "",
-                       target_text=empty, actual=actual, tier=empty,
-                       per=_cents(cols["step"][:, j]) if kind == "deduct_step" else empty,
-                       deduct=_cents(cols["deduct"][:, j]) if kind == "deduct_step" else empty,
-                       round_to="1" if kind == "exec_rate" else empty)  # fmt: skip
+            row.update(
+                method=method,
+                comparator=cmp,
+                target=target,
+                target_unit="%" if kind == "deduct_step" else "",
+                target_text=empty,
+                actual=actual,
+                tier=empty,
+                per=_cents(cols["step"][:, j]) if kind == "deduct_step" else empty,
+                deduct=_cents(cols["deduct"][:, j]) if kind == "deduct_step" else empty,
+                round_to="1" if kind == "exec_rate" else empty,
+            )
         per_slot.append(row)
     units = np.char.add("u", np.char.zfill(np.arange(n).astype(str), 7))
     with open(path, "w", encoding="utf-8", newline="") as fh:
@@ -173,7 +235,9 @@ def write_csv(cols: Columns, path: Path, base: str = "bench-base.toml") -> None:
                         fields.append(np.full(hi - lo, base if j == 0 else ""))
                     else:
                         v = row[name]
-                        fields.append(v[lo:hi] if isinstance(v, np.ndarray) else np.full(hi - lo, v))
+                        fields.append(
+                            v[lo:hi] if isinstance(v, np.ndarray) else np.full(hi - lo, v)
+                        )
                 line = fields[0]
                 for f in fields[1:]:
                     line = np.char.add(np.char.add(line, ","), f)

@@ -80,7 +80,9 @@ def _prototype_plan(folder: Path, cols: W.Columns):
 def phase(name: str, n: int, folder: Path, repeat: int) -> dict[str, object]:
     evals = n * W.K
     out: dict[str, object] = {}
-    if name == "prepare":  # the CSV for the file phases, written apart so that no phase's memory includes it
+    if (
+        name == "prepare"
+    ):  # the CSV for the file phases, written apart so that no phase's memory includes it
         (folder / "bench-base.toml").write_text(W.BASE_SPEC, encoding="utf-8")
         W.write_csv(W.generate(n), folder / "units.csv")
         return {"seconds": 0.0}
@@ -99,7 +101,14 @@ def phase(name: str, n: int, folder: Path, repeat: int) -> dict[str, object]:
         plan = _prototype_plan(folder, cols)
         tier_of = np.array([plan.tiers[t] for t in W.TIERS], dtype=np.int64)
         sc = K.Scales(weight=2, target=2, actual=2, per=2, deduct=2)
-        args = (cols["weight"], cols["target"], cols["actual"], cols["step"], cols["deduct"], tier_of[cols["tier"]])
+        args = (
+            cols["weight"],
+            cols["target"],
+            cols["actual"],
+            cols["step"],
+            cols["deduct"],
+            tier_of[cols["tier"]],
+        )
         ok = np.ones(n, dtype=bool)
         secs, got = _best(lambda: compute(plan, sc, *args, ok), repeat)
         assert got is not None and bool(got.ok.all()), "every unit of the workload is valid"
@@ -117,10 +126,16 @@ def phase(name: str, n: int, folder: Path, repeat: int) -> dict[str, object]:
         t = time.perf_counter()
         summary = run_batch(read_table(csv_path), result, audit=audit, audit_level="record")
         secs = time.perf_counter() - t
-        units = pcsv.read_csv(result, convert_options=pcsv.ConvertOptions(column_types={"total": "string"}))
+        units = pcsv.read_csv(
+            result, convert_options=pcsv.ConvertOptions(column_types={"total": "string"})
+        )
         totals = np.array([int(x.replace(".", "")) for x in units.column("total").to_pylist()])
         _check(folder, totals, np.array(units.column("grade").to_pylist()))
-        out = {"seconds": secs, "engines": dict(summary.engines), "csv_mb": round(csv_path.stat().st_size / 2**20, 1)}
+        out = {
+            "seconds": secs,
+            "engines": dict(summary.engines),
+            "csv_mb": round(csv_path.stat().st_size / 2**20, 1),
+        }
         if audit is not None:
             out["audit_mb"] = round(audit.stat().st_size / 2**20, 1)
     out.update(evals_per_s=evals / float(out["seconds"]), peak_rss_mb=round(_peak_mb(), 1))
@@ -130,16 +145,24 @@ def phase(name: str, n: int, folder: Path, repeat: int) -> dict[str, object]:
 def _check(folder: Path, total: np.ndarray, grade: np.ndarray) -> None:
     want_total = np.load(folder / "baseline_total.npy")
     want_grade = np.array(["优良中差"[g] for g in np.load(folder / "baseline_grade.npy")])
-    if not (np.array_equal(total.astype(np.int64), want_total) and np.array_equal(grade, want_grade)):
+    if not (
+        np.array_equal(total.astype(np.int64), want_total) and np.array_equal(grade, want_grade)
+    ):
         bad = int(np.flatnonzero((total != want_total) | (grade != want_grade))[0])
-        raise SystemExit(f"MISMATCH at unit {bad}: {total[bad]} {grade[bad]} vs baseline {want_total[bad]} {want_grade[bad]}")
+        raise SystemExit(
+            f"MISMATCH at unit {bad}: {total[bad]} {grade[bad]} vs baseline {want_total[bad]} {want_grade[bad]}"
+        )
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--n", type=int, default=100_000, help="units (× 20 indicators)")
-    p.add_argument("--repeat", type=int, default=5, help="timings of the in-memory phases: best of this many")
-    p.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated subset of {','.join(PHASES)}")
+    p.add_argument(
+        "--repeat", type=int, default=5, help="timings of the in-memory phases: best of this many"
+    )
+    p.add_argument(
+        "--phases", default=",".join(PHASES), help=f"comma-separated subset of {','.join(PHASES)}"
+    )
     p.add_argument("--phase", help=argparse.SUPPRESS)  # child process: run one phase
     p.add_argument("--dir", help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -154,13 +177,28 @@ def main() -> int:
         p.error(f"unknown phase(s) {', '.join(unknown)}; choose from {', '.join(PHASES)}")
     if "baseline" not in wanted:
         wanted.insert(0, "baseline")  # every phase is checked against it
-    report: dict[str, object] = {"n": args.n, "indicators": args.n * W.K, "cpus": os.cpu_count(),
-                                 "python": sys.version.split()[0]}  # fmt: skip
+    report: dict[str, object] = {
+        "n": args.n,
+        "indicators": args.n * W.K,
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+    }
     with tempfile.TemporaryDirectory(prefix="perfrules-bench-") as tmp:
         for name in ("prepare", *PHASES):
             if name not in wanted and not (name == "prepare" and {"e2e", "audit"} & set(wanted)):
                 continue
-            cmd = [sys.executable, __file__, "--phase", name, "--n", str(args.n), "--repeat", str(args.repeat), "--dir", tmp]
+            cmd = [
+                sys.executable,
+                __file__,
+                "--phase",
+                name,
+                "--n",
+                str(args.n),
+                "--repeat",
+                str(args.repeat),
+                "--dir",
+                tmp,
+            ]
             res = subprocess.run(cmd, capture_output=True, text=True)
             if res.returncode != 0:
                 sys.stderr.write(res.stdout + res.stderr)
@@ -173,7 +211,9 @@ def main() -> int:
             report[name]["ratio"] = round(report[name]["evals_per_s"] / base, 3)  # type: ignore[index]
     if "scores" in report:
         report["ratio"] = report["scores"]["ratio"]  # type: ignore[index]
-    report["identical_totals_and_grades"] = True  # every phase was checked against the baseline before printing
+    report["identical_totals_and_grades"] = (
+        True  # every phase was checked against the baseline before printing
+    )
     print(json.dumps(report, ensure_ascii=False))
     return 0
 

@@ -78,17 +78,29 @@ def _rows(spec: perfrules.Spec, actuals: perfrules.Actuals) -> list[dict[str, An
             assert act is not None
             row.update(kind="tier", share=tiers[act.tier or ""], tier=act.tier)
         else:
-            row.update(kind=ind.target.comparator.value, target=ind.target.value, unit=ind.target.unit)
+            row.update(
+                kind=ind.target.comparator.value, target=ind.target.value, unit=ind.target.unit
+            )
             if ind.derive is not None:
-                row.update(numerator=amounts[ind.derive.numerator], denominator=amounts[ind.derive.denominator])
+                row.update(
+                    numerator=amounts[ind.derive.numerator],
+                    denominator=amounts[ind.derive.denominator],
+                )
             else:
                 assert act is not None
                 row.update(actual=act.value)
         rows.append(row)
     assert spec.budget_execution is not None and actuals.budget is not None
-    rows.append({"id": "budget_execution", "name": "预算执行率", "kind": "budget",
-                 "weight": spec.budget_execution.weight, "full_year": actuals.budget.full_year,
-                 "spent": actuals.budget.spent})  # fmt: skip
+    rows.append(
+        {
+            "id": "budget_execution",
+            "name": "预算执行率",
+            "kind": "budget",
+            "weight": spec.budget_execution.weight,
+            "full_year": actuals.budget.full_year,
+            "spent": actuals.budget.spent,
+        }
+    )
     return rows
 
 
@@ -149,7 +161,9 @@ def _audit_batch(units: int) -> tuple[float, float, int, int]:
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
         w, c = time.perf_counter(), time.process_time()
-        summary = run_batch(table, folder / "out.csv", audit=folder / "audit.jsonl", audit_level="full")
+        summary = run_batch(
+            table, folder / "out.csv", audit=folder / "audit.jsonl", audit_level="full"
+        )
         cpu, wall = time.process_time() - c, time.perf_counter() - w
         done.set()
         watcher.join()
@@ -159,7 +173,9 @@ def _audit_batch(units: int) -> tuple[float, float, int, int]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=200, help="repetitions of (a), median taken (default 200)")
+    ap.add_argument(
+        "--repeat", type=int, default=200, help="repetitions of (a), median taken (default 200)"
+    )
     ap.add_argument("--units", type=int, default=500, help="units of the (b) batch (default 500)")
     args = ap.parse_args()
     if args.repeat < 3 or args.units < 1:
@@ -169,26 +185,35 @@ def main() -> int:
     ev = perfrules.evaluate(spec, actuals)
     total, records = baseline(rows)
     if total != ev.total or len(records) != len(ev.indicators) + 1:
-        print(f"baseline total {total} != perfrules {ev.total}: the baseline does not score the seed", file=sys.stderr)
+        print(
+            f"baseline total {total} != perfrules {ev.total}: the baseline does not score the seed",
+            file=sys.stderr,
+        )
         return 1
     for _ in range(20):  # warm both up
         baseline(rows)
         perfrules.evaluate(spec, actuals)
     b_wall, b_cpu, _ = _median_times(lambda: baseline(rows), args.repeat)
     e_wall, e_cpu, _ = _median_times(lambda: perfrules.evaluate(spec, actuals), args.repeat)
-    print(f"perfrules core benchmark (Python {sys.version.split()[0]}, {os.cpu_count()} CPUs); medians")
+    print(
+        f"perfrules core benchmark (Python {sys.version.split()[0]}, {os.cpu_count()} CPUs); medians"
+    )
     print(f"(a) seed evaluate(), {len(rows)} rows, {args.repeat} runs each, 1 thread")
     print(f"    baseline Decimal loop     wall {b_wall * 1e3:8.3f} ms   cpu {b_cpu * 1e3:8.3f} ms")
     print(f"    perfrules.evaluate()      wall {e_wall * 1e3:8.3f} ms   cpu {e_cpu * 1e3:8.3f} ms")
     ratio = e_wall / b_wall
-    print(f"    ratio evaluate ÷ baseline  {ratio:6.1f} (wall)  {e_cpu / b_cpu:6.1f} (cpu)   target ≤ 5: "
-          f"{'met' if ratio <= 5 else 'NOT met'}")  # fmt: skip
+    print(
+        f"    ratio evaluate ÷ baseline  {ratio:6.1f} (wall)  {e_cpu / b_cpu:6.1f} (cpu)   target ≤ 5: "
+        f"{'met' if ratio <= 5 else 'NOT met'}"
+    )
     wall, cpu, scored, threads = _audit_batch(args.units)
     rate = scored * 20 / cpu  # 20 indicators a unit
     print(f"(b) batch --audit-level full, {scored} units × 20 indicators, up to {threads} threads")
-    print(f"    wall {wall:.2f} s   cpu {cpu:.2f} s   {scored / cpu:,.0f} units and {rate:,.0f} evaluations per "
-          "CPU-second   target ≥ 25,000: "
-          f"{'met' if rate >= 25_000 else 'NOT met'}")  # fmt: skip
+    print(
+        f"    wall {wall:.2f} s   cpu {cpu:.2f} s   {scored / cpu:,.0f} units and {rate:,.0f} evaluations per "
+        "CPU-second   target ≥ 25,000: "
+        f"{'met' if rate >= 25_000 else 'NOT met'}"
+    )
     return 0
 
 

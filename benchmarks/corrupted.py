@@ -35,7 +35,13 @@ import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
 import pyarrow.csv as pcsv  # noqa: E402
 
-KINDS = (("actual", "12,5"), ("tier", "Z"), ("method", "ratioo"), ("weight", "-2.00"), ("actual", ""))
+KINDS = (
+    ("actual", "12,5"),
+    ("tier", "Z"),
+    ("method", "ratioo"),
+    ("weight", "-2.00"),
+    ("actual", ""),
+)
 
 
 def main() -> int:
@@ -52,32 +58,62 @@ def main() -> int:
         (folder / "bench-base.toml").write_text(W.BASE_SPEC, encoding="utf-8")
         path = folder / "units.csv"
         W.write_csv(cols, path)
-        table = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
-            column_types={c: pa.string() for c in W.HEADER}, strings_can_be_null=False))  # fmt: skip
+        table = pcsv.read_csv(
+            path,
+            convert_options=pcsv.ConvertOptions(
+                column_types={c: pa.string() for c in W.HEADER}, strings_can_be_null=False
+            ),
+        )
         data = {c: table.column(c).to_pylist() for c in W.HEADER}
         corrupted: dict[str, int] = {}  # unit → file row
         for i, u in enumerate(bad_units.tolist()):
             col, value = KINDS[i % len(KINDS)]
-            slots = W.slots("qual") if col == "tier" else [j for j, k in enumerate(W.KINDS) if k != "qual"]
+            slots = (
+                W.slots("qual")
+                if col == "tier"
+                else [j for j, k in enumerate(W.KINDS) if k != "qual"]
+            )
             j = slots[i % len(slots)]
             r = u * W.K + j
             data[col][r] = value
             corrupted[data["unit"][r]] = r + 2
-        pcsv.write_csv(pa.table(data), path, write_options=pcsv.WriteOptions(quoting_style="needed"))
+        pcsv.write_csv(
+            pa.table(data), path, write_options=pcsv.WriteOptions(quoting_style="needed")
+        )
         out = folder / "results.csv"
         t = time.perf_counter()
-        res = subprocess.run([sys.executable, "-c", "import sys; from perfrules.cli import main; sys.exit(main())",
-                              "batch", str(path), "--out", str(out), "-q"],
-                             capture_output=True, text=True)  # fmt: skip
+        res = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from perfrules.cli import main; sys.exit(main())",
+                "batch",
+                str(path),
+                "--out",
+                str(out),
+                "-q",
+            ],
+            capture_output=True,
+            text=True,
+        )
         secs = time.perf_counter() - t
-        units = pcsv.read_csv(out, convert_options=pcsv.ConvertOptions(column_types={"total": pa.string()}))
-        problems = pcsv.read_csv(folder / "results.problems.csv",
-                                 convert_options=pcsv.ConvertOptions(column_types={"row": pa.string()}))  # fmt: skip
+        units = pcsv.read_csv(
+            out, convert_options=pcsv.ConvertOptions(column_types={"total": pa.string()})
+        )
+        problems = pcsv.read_csv(
+            folder / "results.problems.csv",
+            convert_options=pcsv.ConvertOptions(column_types={"row": pa.string()}),
+        )
         ids = units.column("unit").to_pylist()
         status = units.column("status").to_pylist()
         failed = {u for u, s in zip(ids, status, strict=True) if s == "error"}
-        named = {(u, int(r)) for u, r in zip(problems.column("unit").to_pylist(), problems.column("row").to_pylist(),
-                                             strict=True) if r}  # fmt: skip
+        named = {
+            (u, int(r))
+            for u, r in zip(
+                problems.column("unit").to_pylist(), problems.column("row").to_pylist(), strict=True
+            )
+            if r
+        }
         ok = [i for i, s in enumerate(status) if s == "ok"]
         got_total = np.array([int(units.column("total")[i].as_py().replace(".", "")) for i in ok])
         got_grade = [units.column("grade")[i].as_py() for i in ok]
@@ -89,8 +125,14 @@ def main() -> int:
             "good_units_equal_the_baseline": bool(np.array_equal(got_total, total[ok]))
             and got_grade == ["优良中差"[g] for g in grade[ok]],
         }
-        report = {"n": args.n, "corrupted_units": len(corrupted), "failed_units": len(failed), "seconds": round(secs, 2),
-                  "units_per_s": round(args.n / secs), "checks": checks}  # fmt: skip
+        report = {
+            "n": args.n,
+            "corrupted_units": len(corrupted),
+            "failed_units": len(failed),
+            "seconds": round(secs, 2),
+            "units_per_s": round(args.n / secs),
+            "checks": checks,
+        }
         print(json.dumps(report, ensure_ascii=False))
         if not all(checks.values()):
             sys.stderr.write(res.stdout[-2000:] + res.stderr[-2000:])

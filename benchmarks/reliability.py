@@ -27,11 +27,21 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, help="hypothesis seed (default: random)")
-    ap.add_argument("-k", default=None, help="only the properties matching this pytest -k expression")
+    ap.add_argument(
+        "-k", default=None, help="only the properties matching this pytest -k expression"
+    )
     args = ap.parse_args()
     env = dict(os.environ, PERFRULES_RELIABILITY="long")
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--hypothesis-show-statistics",
-           str(ROOT / "tests" / "test_reliability.py")]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--hypothesis-show-statistics",
+        str(ROOT / "tests" / "test_reliability.py"),
+    ]
     if args.seed is not None:
         cmd.append(f"--hypothesis-seed={args.seed}")
     if args.k:
@@ -43,12 +53,20 @@ def main() -> int:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     for line in res.stdout.splitlines():
-        if line.startswith(("tests/", "  - ", "FAILED", "=")) or "passed" in line or "failed" in line:
+        if (
+            line.startswith(("tests/", "  - ", "FAILED", "="))
+            or "passed" in line
+            or "failed" in line
+        ):
             print(line)
-    if res.returncode != 0:  # what failed: pytest's "E " lines (the assertion, the falsifying example)
+    if (
+        res.returncode != 0
+    ):  # what failed: pytest's "E " lines (the assertion, the falsifying example)
         failure = [line for line in res.stdout.splitlines() if line.startswith("E ")]
         print("\n".join(failure[:300]) or res.stdout[-4000:], res.stderr[-2000:], sep="\n")
-    print(f"long reliability profile: exit {res.returncode}, wall {wall:.1f} s, cpu {cpu:.1f} s, 1 pytest process")
+    print(
+        f"long reliability profile: exit {res.returncode}, wall {wall:.1f} s, cpu {cpu:.1f} s, 1 pytest process"
+    )
     return res.returncode
 
 

@@ -66,9 +66,13 @@ def write_unit(folder: Path, n: int) -> None:
         f'[[categories]]\nid = "output"\nname = "产出指标"\nweight = {n}',
     ]
     sizes = [min(per, n - c * per) for c in range(CATEGORIES) if n - c * per > 0]
-    spec += [f'[[categories]]\nid = "output.c{c}"\nname = "二级指标{c}"\nparent = "output"\nweight = {size}'
-             for c, size in enumerate(sizes)]  # fmt: skip
-    actuals = [f'spec = "scale-{n}"\nyear = 2024\n\n[budget]\nfull_year = 500\nspent = 463.5\n\n[indicators]']
+    spec += [
+        f'[[categories]]\nid = "output.c{c}"\nname = "二级指标{c}"\nparent = "output"\nweight = {size}'
+        for c, size in enumerate(sizes)
+    ]
+    actuals = [
+        f'spec = "scale-{n}"\nyear = 2024\n\n[budget]\nfull_year = 500\nspent = 463.5\n\n[indicators]'
+    ]
     for i in range(n):
         kind = i % 4
         if kind == 0:
@@ -79,7 +83,9 @@ def write_unit(folder: Path, n: int) -> None:
             target, actual = 'target = "=5次"', str(4 + i % 3)
         else:
             target, actual = 'target_text = "按期完成"', '{ tier = "达成年度指标" }'
-        spec.append(f'[[indicators]]\nid = "i{i}"\nname = "指标{i}"\ncategory = "output.c{i // per}"\nweight = 1\n{target}')
+        spec.append(
+            f'[[indicators]]\nid = "i{i}"\nname = "指标{i}"\ncategory = "output.c{i // per}"\nweight = 1\n{target}'
+        )
         actuals.append(f"i{i} = {actual}")
     (folder / "spec.toml").write_text("\n\n".join(spec) + "\n", encoding="utf-8")
     (folder / "actuals.toml").write_text("\n".join(actuals) + "\n", encoding="utf-8")
@@ -134,18 +140,37 @@ def _median(values: list[float]) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="numbers of indicators (default 1000 10000 100000)")
-    ap.add_argument("--runs", type=int, default=3, help="rounds of the in-process phases (default 3)")
-    ap.add_argument("--command-runs", type=int, default=1, help="rounds of the commands (default 1; 0 skips them)")
+    ap.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=list(SIZES),
+        help="numbers of indicators (default 1000 10000 100000)",
+    )
+    ap.add_argument(
+        "--runs", type=int, default=3, help="rounds of the in-process phases (default 3)"
+    )
+    ap.add_argument(
+        "--command-runs",
+        type=int,
+        default=1,
+        help="rounds of the commands (default 1; 0 skips them)",
+    )
     args = ap.parse_args()
     if args.runs < 1 or args.command_runs < 0 or min(args.sizes) < MIN_SIZE:
-        ap.error(f"--runs must be at least 1, --command-runs at least 0, every size at least {MIN_SIZE}")
+        ap.error(
+            f"--runs must be at least 1, --command-runs at least 0, every size at least {MIN_SIZE}"
+        )
     sizes = sorted(set(args.sizes))
     load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
-    print(f"perfrules scale benchmark: Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
-          f"{load[0]:.2f} at the start; medians of {args.runs} in-process round(s) and {args.command_runs} "
-          f"command round(s)")  # fmt: skip
-    rows: list[tuple[int, str, float, float, int, float | None]] = []  # size, phase, wall, cpu, threads, MB
+    print(
+        f"perfrules scale benchmark: Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
+        f"{load[0]:.2f} at the start; medians of {args.runs} in-process round(s) and {args.command_runs} "
+        f"command round(s)"
+    )
+    rows: list[
+        tuple[int, str, float, float, int, float | None]
+    ] = []  # size, phase, wall, cpu, threads, MB
     work = Path(tempfile.mkdtemp(prefix="perfrules-scale-"))
     try:
         (work / ".git").mkdir()  # framework look-ups (none here) stop at this folder
@@ -153,7 +178,9 @@ def main() -> int:
         warm = work / "warm-up"
         warm.mkdir()
         write_unit(warm, MIN_SIZE)
-        in_process(warm)  # imports and one-time set-up (the converter, the shipped frameworks' paths) out of the timing
+        in_process(
+            warm
+        )  # imports and one-time set-up (the converter, the shipped frameworks' paths) out of the timing
         for n in sizes:
             unit = work / f"unit-{n}"
             unit.mkdir()
@@ -161,20 +188,44 @@ def main() -> int:
             rounds = [in_process(unit) for _ in range(args.runs)]
             threads = threading.active_count()
             for phase in ("baseline", "check", "evaluate", "json"):
-                rows.append((n, phase, _median([r[phase][0] for r in rounds]), _median([r[phase][1] for r in rounds]),
-                             threads, None))  # fmt: skip
+                rows.append(
+                    (
+                        n,
+                        phase,
+                        _median([r[phase][0] for r in rounds]),
+                        _median([r[phase][1] for r in rounds]),
+                        threads,
+                        None,
+                    )
+                )
             commands = {
                 "perfrules check": [*pr, "check", unit.name],
-                "perfrules evaluate --format json": [*pr, "evaluate", unit.name, "--format", "json", "-o", f"{unit.name}.json"],
-            }  # fmt: skip
+                "perfrules evaluate --format json": [
+                    *pr,
+                    "evaluate",
+                    unit.name,
+                    "--format",
+                    "json",
+                    "-o",
+                    f"{unit.name}.json",
+                ],
+            }
             for name, cmd in commands.items():
                 samples = [run_command(cmd, work) for _ in range(args.command_runs)]
                 if any(s[4] != 0 for s in samples):
                     print(f"{name} ({n:,} indicators): exit code {samples[0][4]}", file=sys.stderr)
                     return 1
                 if samples:
-                    rows.append((n, name, _median([s[0] for s in samples]), _median([s[1] for s in samples]),
-                                 max(s[2] for s in samples), max(s[3] for s in samples)))  # fmt: skip
+                    rows.append(
+                        (
+                            n,
+                            name,
+                            _median([s[0] for s in samples]),
+                            _median([s[1] for s in samples]),
+                            max(s[2] for s in samples),
+                            max(s[3] for s in samples),
+                        )
+                    )
             print(f"  … {n:,} indicators measured", file=sys.stderr)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -182,16 +233,27 @@ def main() -> int:
     first = sizes[0]
     per_first = {phase: wall / first for n, phase, wall, _, _, _ in rows if n == first}
     baseline = {n: wall for n, phase, wall, _, _, _ in rows if phase == "baseline"}
-    print(f"{'indicators':>10}  {'phase':34} {'wall s':>8} {'cpu s':>8} {'µs/ind.':>8} "
-          f"{'× ' + format(first, ',') + '/ind.':>12} {'× baseline':>10} {'threads':>7} {'peak MB':>8}")  # fmt: skip
+    print(
+        f"{'indicators':>10}  {'phase':34} {'wall s':>8} {'cpu s':>8} {'µs/ind.':>8} "
+        f"{'× ' + format(first, ',') + '/ind.':>12} {'× baseline':>10} {'threads':>7} {'peak MB':>8}"
+    )
     for n, phase, wall, cpu, threads, mb in rows:
         per = wall / n
-        print(f"{n:>10,}  {phase:34} {wall:8.3f} {cpu:8.3f} {per * 1e6:8.1f} {per / per_first[phase]:12.2f} "
-              f"{wall / baseline[n]:10.2f} {threads:7d} {'' if mb is None else format(mb, '.0f'):>8}")  # fmt: skip
-    totals = {n: sum(wall for m, phase, wall, _, _, _ in rows if m == n and phase in ("check", "evaluate")) for n in sizes}
+        print(
+            f"{n:>10,}  {phase:34} {wall:8.3f} {cpu:8.3f} {per * 1e6:8.1f} {per / per_first[phase]:12.2f} "
+            f"{wall / baseline[n]:10.2f} {threads:7d} {'' if mb is None else format(mb, '.0f'):>8}"
+        )
+    totals = {
+        n: sum(
+            wall for m, phase, wall, _, _, _ in rows if m == n and phase in ("check", "evaluate")
+        )
+        for n in sizes
+    }
     for n in sizes:
-        print(f"check + evaluate (in process) of {n:,} indicators: {totals[n]:.2f} s "
-              f"({totals[n] / baseline[n]:.2f} × tomllib parsing the same files)")  # fmt: skip
+        print(
+            f"check + evaluate (in process) of {n:,} indicators: {totals[n]:.2f} s "
+            f"({totals[n] / baseline[n]:.2f} × tomllib parsing the same files)"
+        )
     return 0
 
 

@@ -50,7 +50,9 @@ TARGETS = {"perfrules --version": 0.1, "perfrules evaluate SEED": 0.3}
 def _run(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int, int]:
     """Wall seconds, CPU seconds (user + system), peak threads seen, exit code."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     peak = 0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -65,7 +67,11 @@ def _run(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=15, help="timed rounds (default 15)")
-    ap.add_argument("--instructions", action="store_true", help="also count instructions with valgrind (callgrind)")
+    ap.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions with valgrind (callgrind)",
+    )
     args = ap.parse_args()
     if args.runs < 1:
         ap.error("--runs must be at least 1")
@@ -94,12 +100,18 @@ def main() -> int:
             for name, cmd in commands.items():
                 wall, cpu, threads, _ = _run(cmd, env, work)
                 samples[name].append((wall, cpu, threads))
-        counts = {name: _instructions(cmd, env, work) for name, cmd in commands.items()} if args.instructions else {}
+        counts = (
+            {name: _instructions(cmd, env, work) for name, cmd in commands.items()}
+            if args.instructions
+            else {}
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     base = statistics.median(s[0] for s in samples["python -c pass"])
-    print(f"perfrules start-up, {args.runs} rounds, median of fresh processes ({os.cpu_count()} CPUs, "
-          f"Python {sys.version.split()[0]})")  # fmt: skip
+    print(
+        f"perfrules start-up, {args.runs} rounds, median of fresh processes ({os.cpu_count()} CPUs, "
+        f"Python {sys.version.split()[0]})"
+    )
     print(f"{'command':28} {'wall s':>8} {'cpu s':>8} {'threads':>8} {'× baseline':>11}  target")
     failed = False
     for name, rows in samples.items():
@@ -125,8 +137,14 @@ def _instructions(cmd: list[str], env: dict[str, str], cwd: Path) -> int:
     if shutil.which("valgrind") is None:
         raise SystemExit("--instructions needs valgrind (Debian: apt-get install valgrind)")
     out = cwd / "callgrind.out"
-    res = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *cmd], env=env, cwd=cwd,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    res = subprocess.run(
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *cmd],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     found = re.search(r"Collected : (\d+)", res.stderr)
     out.unlink(missing_ok=True)
     if found is None:

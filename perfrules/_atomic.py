@@ -54,7 +54,9 @@ from typing import IO, Any, BinaryIO
 
 TEMP_SUFFIX = ".perfrules-tmp"
 BACKUP_SUFFIX = ".perfrules-old"
-_NAME_BYTES = 120  # of the destination's name kept in a temporary file's name (file names stop at 255 bytes)
+_NAME_BYTES = (
+    120  # of the destination's name kept in a temporary file's name (file names stop at 255 bytes)
+)
 _BUFFER = 1 << 20
 
 StrPath = str | os.PathLike[str]
@@ -294,8 +296,15 @@ class _Item:
         self.tmp = temp_path(dest)
         self.mode = mode
         try:
-            fd = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-                         | getattr(os, "O_BINARY", 0), 0o666)  # fmt: skip
+            fd = os.open(
+                self.tmp,
+                os.O_WRONLY
+                | os.O_CREAT
+                | os.O_EXCL
+                | getattr(os, "O_CLOEXEC", 0)
+                | getattr(os, "O_BINARY", 0),
+                0o666,
+            )
         except OSError as exc:
             raise _located(exc, dest) from None
         try:
@@ -388,7 +397,9 @@ class Transaction:
         if self._keep_mode:
             with contextlib.suppress(OSError):
                 mode = os.stat(d).st_mode & 0o7777
-        with _critical():  # a signal never falls between creating the temporary file and recording it
+        with (
+            _critical()
+        ):  # a signal never falls between creating the temporary file and recording it
             item = _Item(d, mode)
             self._items.append(item)
         return item
@@ -400,7 +411,9 @@ class Transaction:
     def open_text(self, dest: StrPath, *, encoding: str = "utf-8") -> IO[str]:
         """A text file (``\\n`` line ends) to write the output ``dest`` into."""
         item = self._new(dest)
-        item.text = io.TextIOWrapper(item.file, encoding=encoding, newline="\n", write_through=False)
+        item.text = io.TextIOWrapper(
+            item.file, encoding=encoding, newline="\n", write_through=False
+        )
         return item.text
 
     def add(self, dest: StrPath, content: bytes | str, *, encoding: str = "utf-8") -> None:
@@ -459,8 +472,10 @@ class Transaction:
                         with contextlib.suppress(OSError):
                             backup.unlink()
                 if kept:
-                    exc.add_note("perfrules could not restore every previous output; the previous files are kept as "
-                                 + ", ".join(map(str, kept)))  # fmt: skip
+                    exc.add_note(
+                        "perfrules could not restore every previous output; the previous files are kept as "
+                        + ", ".join(map(str, kept))
+                    )
                 self.state = "aborted"
                 raise
             for backup in backups.values():
@@ -556,7 +571,9 @@ def write_bytes(path: StrPath, data: bytes, *, keep_mode: bool = False) -> Path:
     return Path(path)
 
 
-def write_text(path: StrPath, text: str, *, encoding: str = "utf-8", keep_mode: bool = False) -> Path:
+def write_text(
+    path: StrPath, text: str, *, encoding: str = "utf-8", keep_mode: bool = False
+) -> Path:
     """Write ``text`` to ``path`` atomically, ``\\n`` line ends kept as they are; ``path``."""
     return write_bytes(path, text.encode(encoding), keep_mode=keep_mode)
 

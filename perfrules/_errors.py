@@ -53,7 +53,9 @@ class Problem:
     column: int | None = None
     suggestion: str | None = None
     severity: Severity = Severity.ERROR
-    cell: str | None = None  # a workbook cell as ``sheet!A1`` (``line``/``column`` then hold its row and column)
+    cell: str | None = (
+        None  # a workbook cell as ``sheet!A1`` (``line``/``column`` then hold its row and column)
+    )
 
     @property
     def location(self) -> str:
@@ -71,7 +73,11 @@ class Problem:
         """The message with the did-you-mean hint, in the requested language."""
         msg = self.message_zh if lang == "zh" else self.message
         if self.suggestion is not None:
-            msg += f"（是否应为 “{self.suggestion}”？）" if lang == "zh" else f" (did you mean {self.suggestion!r}?)"
+            msg += (
+                f"（是否应为 “{self.suggestion}”？）"
+                if lang == "zh"
+                else f" (did you mean {self.suggestion!r}?)"
+            )
         return msg
 
     def __str__(self) -> str:
@@ -136,14 +142,17 @@ class MissingExtraError(PerfrulesError, ImportError):
 
     def text(self, lang: Lang = "en") -> str:
         """The message in ``lang``: what needs the extra, and the command that installs it."""
-        return f"{self.needs_zh}：{self.install}" if lang == "zh" else f"{self.needs}: {self.install}"
+        return (
+            f"{self.needs_zh}：{self.install}" if lang == "zh" else f"{self.needs}: {self.install}"
+        )
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_missing_extra, (type(self), self.extra, self.needs, self.needs_zh, self.name))
 
 
-def _missing_extra(cls: type[MissingExtraError], extra: str, needs: str, needs_zh: str,
-                   module: str | None) -> MissingExtraError:  # fmt: skip
+def _missing_extra(
+    cls: type[MissingExtraError], extra: str, needs: str, needs_zh: str, module: str | None
+) -> MissingExtraError:
     return cls(extra, needs, needs_zh, module=module)
 
 

@@ -7,8 +7,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 
-def lazy_attributes(package: str, where: Mapping[str, str], namespace: dict[str, Any],
-                    names: list[str]) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:  # fmt: skip
+def lazy_attributes(
+    package: str, where: Mapping[str, str], namespace: dict[str, Any], names: list[str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """The ``__getattr__`` and ``__dir__`` of ``package``: ``where`` maps each lazy name to its module.
 
     A name is imported from its module the first time it is asked for and

@@ -16,11 +16,15 @@ from decimal import Decimal
 
 MAX_MAGNITUDE = 15  # numbers must be below 10**15 in absolute value ...
 MAX_PLACES = 10  # ... and have at most 10 decimal places, so Decimal sums stay exact ...
-MAX_DIGITS = 40  # ... and be written with at most 40 digits (1.000…0 with a million zeros is refused)
+MAX_DIGITS = (
+    40  # ... and be written with at most 40 digits (1.000…0 with a million zeros is refused)
+)
 MIN_YEAR, MAX_YEAR = 1900, 2200  # a budget year (meta.year, version periods)
 
 MAX_SPEC_BYTES = 16 * 2**20  # a spec, actuals, framework or case file
-MAX_TABLE_BYTES = 64 * 2**30  # a batch table (read in chunks; the bound only refuses devices that never end)
+MAX_TABLE_BYTES = (
+    64 * 2**30
+)  # a batch table (read in chunks; the bound only refuses devices that never end)
 MAX_WORKBOOK_BYTES = 256 * 2**20  # an .xlsx file as stored (zip)
 
 MAX_KEY_PARTS = 32  # parts of one dotted TOML key (a.b.c); tomllib's cost grows with their square
@@ -50,21 +54,27 @@ def number_problem(value: Decimal | int, shown: object | None = None) -> tuple[s
     _, digits, exp = value.as_tuple()
     assert isinstance(exp, int)
     if len(digits) > MAX_DIGITS:
-        return (f"{_short(text)} is written with more than {MAX_DIGITS} digits",
-                f"{_short(text)} 的数字位数超过{MAX_DIGITS}位")  # fmt: skip
+        return (
+            f"{_short(text)} is written with more than {MAX_DIGITS} digits",
+            f"{_short(text)} 的数字位数超过{MAX_DIGITS}位",
+        )
     if exp < -MAX_PLACES:
         trailing = 0
         while trailing < len(digits) and digits[-1 - trailing] == 0:
             trailing += 1
         if -(exp + trailing) > MAX_PLACES:
-            return (f"{_short(text)} has more than {MAX_PLACES} decimal places",
-                    f"{_short(text)} 的小数位数超过{MAX_PLACES}位")  # fmt: skip
+            return (
+                f"{_short(text)} has more than {MAX_PLACES} decimal places",
+                f"{_short(text)} 的小数位数超过{MAX_PLACES}位",
+            )
     return None
 
 
 def _too_large(text: object) -> tuple[str, str]:
-    return (f"{_short(text)} is too large (the absolute value must be below 10^{MAX_MAGNITUDE})",
-            f"{_short(text)} 数值过大（绝对值须小于10^{MAX_MAGNITUDE}）")  # fmt: skip
+    return (
+        f"{_short(text)} is too large (the absolute value must be below 10^{MAX_MAGNITUDE})",
+        f"{_short(text)} 数值过大（绝对值须小于10^{MAX_MAGNITUDE}）",
+    )
 
 
 def exact(value: Decimal) -> Decimal:
@@ -76,8 +86,10 @@ def year_problem(year: int) -> tuple[str, str] | None:
     """Why ``year`` is not a budget year (None when it is one)."""
     if MIN_YEAR <= year <= MAX_YEAR:
         return None
-    return (f"{_short(year)} is not a budget year (expected {MIN_YEAR}–{MAX_YEAR})",
-            f"{_short(year)} 不是预算年度（应在{MIN_YEAR}—{MAX_YEAR}之间）")  # fmt: skip
+    return (
+        f"{_short(year)} is not a budget year (expected {MIN_YEAR}–{MAX_YEAR})",
+        f"{_short(year)} 不是预算年度（应在{MIN_YEAR}—{MAX_YEAR}之间）",
+    )
 
 
 def file_problem(path: str | os.PathLike[str], limit: int) -> tuple[str, str] | None:
@@ -94,17 +106,23 @@ def file_problem(path: str | os.PathLike[str], limit: int) -> tuple[str, str] | 
     if stat.S_ISDIR(st.st_mode):
         return f"{path} is a folder, not a file", f"{path} 是文件夹，不是文件"
     if not stat.S_ISREG(st.st_mode):
-        return (f"{path} is not a regular file (a pipe, a device or a socket): perfrules reads regular files only",
-                f"{path} 不是普通文件（管道、设备或套接字）：perfrules 只读取普通文件")  # fmt: skip
+        return (
+            f"{path} is not a regular file (a pipe, a device or a socket): perfrules reads regular files only",
+            f"{path} 不是普通文件（管道、设备或套接字）：perfrules 只读取普通文件",
+        )
     if st.st_size > limit:
-        return (f"{path} is {st.st_size:,} bytes, more than the {limit:,} perfrules reads for such a file",
-                f"{path} 有 {st.st_size:,} 字节，超过此类文件的上限 {limit:,} 字节")  # fmt: skip
+        return (
+            f"{path} is {st.st_size:,} bytes, more than the {limit:,} perfrules reads for such a file",
+            f"{path} 有 {st.st_size:,} 字节，超过此类文件的上限 {limit:,} 字节",
+        )
     return None
 
 
 def _short(value: object) -> str:
     """A number as shown in a message: at most 40 characters (a 4,000-digit integer is not echoed whole)."""
-    if isinstance(value, int) and abs(value) >= 10**40:  # str() of a huge int is slow, and refused past 4,300 digits
+    if (
+        isinstance(value, int) and abs(value) >= 10**40
+    ):  # str() of a huge int is slow, and refused past 4,300 digits
         return f"{'-' if value < 0 else ''}≈10^{int(abs(value).bit_length() * 0.30103)}"
     text = str(value)
     return text if len(text) <= 40 else f"{text[:20]}…{text[-10:]}（{len(text)} 位 / digits）"

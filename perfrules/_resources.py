@@ -24,7 +24,9 @@ DOCS_PACKAGE = "perfrules._docs"
 SCHEMA_NAMES = ("spec", "actuals", "framework", "case", "evaluation")
 TEMPLATE_NAME = "绩效自评表-空白.xlsx"
 
-_CHECKOUT = Path(__file__).resolve().parent.parent  # the repository root, when this is a source checkout
+_CHECKOUT = (
+    Path(__file__).resolve().parent.parent
+)  # the repository root, when this is a source checkout
 
 
 def _package_dir(name: str, folder: str) -> Path:
@@ -40,7 +42,9 @@ def _package_dir(name: str, folder: str) -> Path:
     fallback = _CHECKOUT / folder
     if fallback.is_dir():
         return fallback
-    raise FileNotFoundError(f"perfrules is installed without its data ({name}); reinstall it from a wheel or an sdist")
+    raise FileNotFoundError(
+        f"perfrules is installed without its data ({name}); reinstall it from a wheel or an sdist"
+    )
 
 
 def specs_root() -> Path:

@@ -64,4 +64,12 @@ def unneutralise(text: str) -> str:
     return text[1:] if text.startswith("'") and formula_like(text[1:]) else text
 
 
-__all__ = ["FORMULA_START", "UNSAFE", "escape_controls", "formula_like", "json_controls", "neutralise", "unneutralise"]
+__all__ = [
+    "FORMULA_START",
+    "UNSAFE",
+    "escape_controls",
+    "formula_like",
+    "json_controls",
+    "neutralise",
+    "unneutralise",
+]

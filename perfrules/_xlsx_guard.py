@@ -70,8 +70,13 @@ class XlsxLimits:
 FORM_LIMITS = XlsxLimits()
 """A 自评表 workbook (``perfrules import``, :func:`perfrules.interchange.read_workbook`)."""
 
-TABLE_LIMITS = XlsxLimits(max_member_bytes=2048 * 2**20, max_total_bytes=4096 * 2**20, max_rows=1_048_576,
-                          max_columns=256, max_cells=32 * 2**20)  # fmt: skip
+TABLE_LIMITS = XlsxLimits(
+    max_member_bytes=2048 * 2**20,
+    max_total_bytes=4096 * 2**20,
+    max_rows=1_048_576,
+    max_columns=256,
+    max_cells=32 * 2**20,
+)
 """A long batch table as .xlsx: as many rows as Excel has; no cell right of column IV."""
 
 
@@ -116,8 +121,14 @@ def check_xlsx(path: str | os.PathLike[str], limits: XlsxLimits = FORM_LIMITS) -
     try:
         zf = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        return [_problem("unreadable", file, f"not an .xlsx workbook (not a readable zip file: {exc})",
-                       f"不是 .xlsx 工作簿（不是可读取的 zip 文件：{exc}）")]  # fmt: skip
+        return [
+            _problem(
+                "unreadable",
+                file,
+                f"not an .xlsx workbook (not a readable zip file: {exc})",
+                f"不是 .xlsx 工作簿（不是可读取的 zip 文件：{exc}）",
+            )
+        ]
     with zf:
         problems = _check_sizes(file, zf, limits)
         if problems:
@@ -143,33 +154,57 @@ def check_xlsx(path: str | os.PathLike[str], limits: XlsxLimits = FORM_LIMITS) -
 # the zip
 
 
-def _problem(code: str, file: str, en: str, zh: str, *, line: int | None = None, column: int | None = None,
-             cell: str | None = None) -> Problem:  # fmt: skip
+def _problem(
+    code: str,
+    file: str,
+    en: str,
+    zh: str,
+    *,
+    line: int | None = None,
+    column: int | None = None,
+    cell: str | None = None,
+) -> Problem:
     """A workbook problem (its codes are the importer's: docs/excel.md, "Errors")."""
-    return Problem(code=code, message=en, message_zh=zh, file=file, line=line, column=column, cell=cell)
-
+    return Problem(
+        code=code, message=en, message_zh=zh, file=file, line=line, column=column, cell=cell
+    )
 
 
 def _check_sizes(file: str, zf: zipfile.ZipFile, limits: XlsxLimits) -> list[Problem]:
     infos = zf.infolist()
     if len(infos) > limits.max_members:
-        return [_problem("workbook-too-large", file,
-                       f"the workbook has {len(infos):,} parts, more than the {limits.max_members:,} perfrules reads",
-                       f"工作簿含 {len(infos):,} 个组成部分，超过 perfrules 读取的上限 {limits.max_members:,} 个")]  # fmt: skip
+        return [
+            _problem(
+                "workbook-too-large",
+                file,
+                f"the workbook has {len(infos):,} parts, more than the {limits.max_members:,} perfrules reads",
+                f"工作簿含 {len(infos):,} 个组成部分，超过 perfrules 读取的上限 {limits.max_members:,} 个",
+            )
+        ]
     total = 0
     for info in infos:
         total += info.file_size
         if info.file_size > limits.max_member_bytes:
-            return [_problem("workbook-too-large", file,
-                           f"{info.filename} would inflate to {info.file_size:,} bytes, more than the "
-                           f"{limits.max_member_bytes:,} perfrules reads (a zip bomb?)",
-                           f"{info.filename} 解压后有 {info.file_size:,} 字节，超过 perfrules 读取的上限 "
-                           f"{limits.max_member_bytes:,} 字节（压缩炸弹？）")]  # fmt: skip
+            return [
+                _problem(
+                    "workbook-too-large",
+                    file,
+                    f"{info.filename} would inflate to {info.file_size:,} bytes, more than the "
+                    f"{limits.max_member_bytes:,} perfrules reads (a zip bomb?)",
+                    f"{info.filename} 解压后有 {info.file_size:,} 字节，超过 perfrules 读取的上限 "
+                    f"{limits.max_member_bytes:,} 字节（压缩炸弹？）",
+                )
+            ]
     if total > limits.max_total_bytes:
-        return [_problem("workbook-too-large", file,
-                       f"the workbook would inflate to {total:,} bytes, more than the {limits.max_total_bytes:,} "
-                       "perfrules reads (a zip bomb?)",
-                       f"工作簿解压后共 {total:,} 字节，超过 perfrules 读取的上限 {limits.max_total_bytes:,} 字节（压缩炸弹？）")]  # fmt: skip
+        return [
+            _problem(
+                "workbook-too-large",
+                file,
+                f"the workbook would inflate to {total:,} bytes, more than the {limits.max_total_bytes:,} "
+                "perfrules reads (a zip bomb?)",
+                f"工作簿解压后共 {total:,} 字节，超过 perfrules 读取的上限 {limits.max_total_bytes:,} 字节（压缩炸弹？）",
+            )
+        ]
     return []
 
 
@@ -192,7 +227,11 @@ def _sheet_names(file: str, zf: zipfile.ZipFile) -> dict[str, str] | Problem:
     def on_rels(name: str, attrs: dict[str, str]) -> None:
         if _local(name) == "Relationship" and attrs.get("Type", "").endswith("/worksheet"):
             target = attrs.get("Target", "")
-            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            member = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join("xl", target))
+            )
             targets[attrs.get("Id", "")] = member
 
     for member, handler in ((book, on_book), (rels, on_rels)):
@@ -211,8 +250,13 @@ def _local(name: str) -> str:
 # XML
 
 
-def _parse(file: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _SheetScan | None,
-           on_start: Callable[[str, dict[str, str]], None] | None = None) -> Problem | None:  # fmt: skip
+def _parse(
+    file: str,
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    scan: _SheetScan | None,
+    on_start: Callable[[str, dict[str, str]], None] | None = None,
+) -> Problem | None:
     """Stream one XML member through expat: DTDs refused, errors located; ``scan`` reads a worksheet's extent."""
     where = f"{file}[{info.filename}]"
     parser = expat.ParserCreate()
@@ -220,13 +264,17 @@ def _parse(file: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _SheetSc
 
     def forbidden(*_: Any) -> None:
         line, col = parser.CurrentLineNumber, parser.CurrentColumnNumber + 1
-        raise _Stop(_problem(
-            "xml-forbidden", where,
-            f"{info.filename}: a document type declaration (DTD) or entity: refused, never read "
-            "(a workbook saved by Excel or WPS has none; an XML entity attack?)",
-            f"{info.filename}：含文档类型声明（DTD）或实体，已拒绝，未读取（Excel 或 WPS 保存的工作簿不含此类内容；疑为 XML 实体攻击）",
-            line=line, column=col,
-        ))  # fmt: skip
+        raise _Stop(
+            _problem(
+                "xml-forbidden",
+                where,
+                f"{info.filename}: a document type declaration (DTD) or entity: refused, never read "
+                "(a workbook saved by Excel or WPS has none; an XML entity attack?)",
+                f"{info.filename}：含文档类型声明（DTD）或实体，已拒绝，未读取（Excel 或 WPS 保存的工作簿不含此类内容；疑为 XML 实体攻击）",
+                line=line,
+                column=col,
+            )
+        )
 
     parser.StartDoctypeDeclHandler = forbidden
     parser.EntityDeclHandler = forbidden
@@ -247,10 +295,28 @@ def _parse(file: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _SheetSc
         return stop.problem
     except expat.ExpatError as exc:
         reason = expat.errors.messages.get(exc.code, str(exc)) if exc.code is not None else str(exc)
-        return _problem("unreadable", where, f"{info.filename}: malformed XML ({reason}): the workbook is damaged",
-                        f"{info.filename}：XML 格式错误（{reason}），工作簿已损坏", line=exc.lineno, column=exc.offset + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
-        return _problem("unreadable", where, f"{info.filename} cannot be read: {exc}", f"无法读取 {info.filename}：{exc}")
+        return _problem(
+            "unreadable",
+            where,
+            f"{info.filename}: malformed XML ({reason}): the workbook is damaged",
+            f"{info.filename}：XML 格式错误（{reason}），工作簿已损坏",
+            line=exc.lineno,
+            column=exc.offset + 1,
+        )
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+        ValueError,
+    ) as exc:
+        return _problem(
+            "unreadable",
+            where,
+            f"{info.filename} cannot be read: {exc}",
+            f"无法读取 {info.filename}：{exc}",
+        )
     return None
 
 
@@ -273,21 +339,30 @@ class _SheetScan:
         for part in self.dimension.split(":")[:2]:
             pos = self._ref(part)
             if pos is not None:
-                self._beyond(*pos, f"the used range {self.dimension} reaches", f"已用区域 {self.dimension} 到达")
+                self._beyond(
+                    *pos,
+                    f"the used range {self.dimension} reaches",
+                    f"已用区域 {self.dimension} 到达",
+                )
 
     def _beyond(self, row: int, col: int, what_en: str, what_zh: str) -> None:
         lim = self.limits
         if row <= lim.max_rows and col <= lim.max_columns:
             return
         ref = f"{column_letters(col)}{row}"
-        raise _Stop(_problem(
-            "sheet-too-large", self.file,
-            f"{what_en} {ref} lies beyond the {lim.max_columns:,} columns ({column_letters(lim.max_columns)}) × "
-            f"{lim.max_rows:,} rows perfrules reads in a sheet; delete what is beyond the form",
-            f"{what_zh} {ref} 超出 perfrules 读取的范围（{lim.max_columns:,} 列，至 {column_letters(lim.max_columns)} 列；"
-            f"{lim.max_rows:,} 行）；请删除表格以外的内容",
-            line=row, column=col, cell=f"{self.sheet}!{ref}",
-        ))  # fmt: skip
+        raise _Stop(
+            _problem(
+                "sheet-too-large",
+                self.file,
+                f"{what_en} {ref} lies beyond the {lim.max_columns:,} columns ({column_letters(lim.max_columns)}) × "
+                f"{lim.max_rows:,} rows perfrules reads in a sheet; delete what is beyond the form",
+                f"{what_zh} {ref} 超出 perfrules 读取的范围（{lim.max_columns:,} 列，至 {column_letters(lim.max_columns)} 列；"
+                f"{lim.max_rows:,} 行）；请删除表格以外的内容",
+                line=row,
+                column=col,
+                cell=f"{self.sheet}!{ref}",
+            )
+        )
 
     def _ref(self, text: str) -> tuple[int, int] | None:
         m = _REF.fullmatch(text.strip())
@@ -298,11 +373,14 @@ class _SheetScan:
         if tag == "c":
             self.cells += 1
             if self.cells > self.limits.max_cells:
-                raise _Stop(_problem(
-                    "sheet-too-large", self.file,
-                    f"sheet {self.sheet!r} has more than {self.limits.max_cells:,} cells, the most perfrules reads",
-                    f"工作表“{self.sheet}”的单元格超过 perfrules 读取的上限 {self.limits.max_cells:,} 个",
-                ))  # fmt: skip
+                raise _Stop(
+                    _problem(
+                        "sheet-too-large",
+                        self.file,
+                        f"sheet {self.sheet!r} has more than {self.limits.max_cells:,} cells, the most perfrules reads",
+                        f"工作表“{self.sheet}”的单元格超过 perfrules 读取的上限 {self.limits.max_cells:,} 个",
+                    )
+                )
             pos = self._ref(attrs["r"]) if "r" in attrs else None
             if pos is not None:
                 self.row, self.col = pos
@@ -314,7 +392,9 @@ class _SheetScan:
             self.row = int(r) if r.isdigit() and len(r) <= 10 else self.row + 1
             self.col = 0
             self._beyond(self.row, 1, "row", "行")
-        elif tag == "dimension":  # what a read-only reader walks; checked after the cells, which locate better
+        elif (
+            tag == "dimension"
+        ):  # what a read-only reader walks; checked after the cells, which locate better
             self.dimension = attrs.get("ref", "")
         elif tag == "mergeCell":
             ref = attrs.get("ref", "")
@@ -325,12 +405,15 @@ class _SheetScan:
                 (r1, c1), (r2, c2) = ends[0], ends[-1]
                 self.merged += (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
                 if self.merged > self.limits.max_cells:
-                    raise _Stop(_problem(
-                        "sheet-too-large", self.file,
-                        f"sheet {self.sheet!r}: its merged ranges cover more than {self.limits.max_cells:,} cells, "
-                        "the most perfrules reads",
-                        f"工作表“{self.sheet}”的合并区域覆盖超过 {self.limits.max_cells:,} 个单元格，超出 perfrules 读取的上限",
-                    ))  # fmt: skip
+                    raise _Stop(
+                        _problem(
+                            "sheet-too-large",
+                            self.file,
+                            f"sheet {self.sheet!r}: its merged ranges cover more than {self.limits.max_cells:,} cells, "
+                            "the most perfrules reads",
+                            f"工作表“{self.sheet}”的合并区域覆盖超过 {self.limits.max_cells:,} 个单元格，超出 perfrules 读取的上限",
+                        )
+                    )
 
 
 __all__ = ["FORM_LIMITS", "TABLE_LIMITS", "XlsxLimits", "check_xlsx", "column_letters"]

@@ -22,7 +22,9 @@ import pytest
 
 from perfrules._names import CASE_SUFFIX
 
-if TYPE_CHECKING:  # imported when a case file is collected: a session with none never loads perfrules' core
+if (
+    TYPE_CHECKING
+):  # imported when a case file is collected: a session with none never loads perfrules' core
     from rich.console import RenderableType
 
     from perfrules._errors import SpecError
@@ -36,8 +38,14 @@ def _render(renderable: RenderableType) -> str:
     from rich.console import Console
 
     buf = StringIO()
-    Console(file=buf, width=_WIDTH, color_system=None, force_terminal=False, soft_wrap=False,
-            highlight=False).print(renderable)  # fmt: skip
+    Console(
+        file=buf,
+        width=_WIDTH,
+        color_system=None,
+        force_terminal=False,
+        soft_wrap=False,
+        highlight=False,
+    ).print(renderable)
     return buf.getvalue().rstrip("\n")
 
 
@@ -48,8 +56,12 @@ def _lang(config: pytest.Config) -> Literal["zh", "en"]:
 def pytest_addoption(parser: pytest.Parser) -> None:
     """``--perfrules-lang``: the language of golden-case failure reports."""
     group = parser.getgroup("perfrules", "perfrules golden cases (*.case.toml)")
-    group.addoption("--perfrules-lang", choices=("zh", "en"), default="zh",
-                    help="language of golden-case failure reports (default zh)")  # fmt: skip
+    group.addoption(
+        "--perfrules-lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="language of golden-case failure reports (default zh)",
+    )
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> GoldenFile | None:
@@ -81,8 +93,13 @@ class GoldenFile(pytest.File):
             return
         runner = CaseRunner()
         for index, case in enumerate(case_file.cases):
-            yield GoldenItem.from_parent(self, name=case.name.replace("::", ":"), case_file=case_file,
-                                         index=index, runner=runner)  # fmt: skip
+            yield GoldenItem.from_parent(
+                self,
+                name=case.name.replace("::", ":"),
+                case_file=case_file,
+                index=index,
+                runner=runner,
+            )
 
 
 class GoldenFileError(pytest.Item):
@@ -113,7 +130,9 @@ class GoldenFileError(pytest.Item):
 class GoldenItem(pytest.Item):
     """One golden case."""
 
-    def __init__(self, *, case_file: CaseFile, index: int, runner: CaseRunner, **kwargs: Any) -> None:
+    def __init__(
+        self, *, case_file: CaseFile, index: int, runner: CaseRunner, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.case_file = case_file
         self.index = index

@@ -21,7 +21,10 @@ __all__ = list(_loading.__all__)
 
 def __getattr__(name: str) -> Any:
     if name in _loading.__all__:
-        warnings.warn(f"perfrules.spec is deprecated: import {name} from perfrules.loading instead",
-                      DeprecationWarning, stacklevel=2)  # fmt: skip
+        warnings.warn(
+            f"perfrules.spec is deprecated: import {name} from perfrules.loading instead",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return getattr(_loading, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -34,7 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # The published report the seed example reproduces, beside the checkout (../shared/seed/); tests that
 # read it skip, saying why, where it is absent (an sdist, a checkout elsewhere).
 SEED_REPORT = ROOT.parent / "shared" / "seed" / "000_89c0cb00bebb9dcf.txt"
-SEED_REPORT_MISSING = f"the seed report is not beside this checkout (looked for ../shared/seed/{SEED_REPORT.name})"
+SEED_REPORT_MISSING = (
+    f"the seed report is not beside this checkout (looked for ../shared/seed/{SEED_REPORT.name})"
+)
 SEED_DIR = ROOT / "examples" / "hunan-2024-general-office"
 
 
@@ -67,14 +69,23 @@ def quant(
     )
 
 
-def qual(ind_id: str, weight: str | int, *, category: str = "c", text: str = "按规定时限办结") -> Indicator:
+def qual(
+    ind_id: str, weight: str | int, *, category: str = "c", text: str = "按规定时限办结"
+) -> Indicator:
     """A qualitative indicator (no numeric target, wording in target_text)."""
-    return Indicator(id=ind_id, name=f"定性{ind_id}", category=category, weight=D(weight), target_text=text)
+    return Indicator(
+        id=ind_id, name=f"定性{ind_id}", category=category, weight=D(weight), target_text=text
+    )
 
 
-def derived(ind_id: str, weight: str | int, target: str, num: str, den: str, *, category: str = "c") -> Indicator:
+def derived(
+    ind_id: str, weight: str | int, target: str, num: str, den: str, *, category: str = "c"
+) -> Indicator:
     """A rate computed from two amounts."""
-    return attrs.evolve(quant(ind_id, weight, target, category=category), derive=Derivation(numerator=num, denominator=den))
+    return attrs.evolve(
+        quant(ind_id, weight, target, category=category),
+        derive=Derivation(numerator=num, denominator=den),
+    )
 
 
 def make_spec(
@@ -99,7 +110,14 @@ def make_spec(
     cat_weight = sum((i.weight for i in inds), Decimal(0))
     total = cat_weight + (budget.weight if budget else 0)
     return Spec(
-        meta=Meta(id="t-spec", title="测试规范", unit="测试单位", year=2024, kind=Kind.PROJECT, total=total),
+        meta=Meta(
+            id="t-spec",
+            title="测试规范",
+            unit="测试单位",
+            year=2024,
+            kind=Kind.PROJECT,
+            total=total,
+        ),
         categories=(Category(id="c", name="产出指标", weight=cat_weight),),
         indicators=tuple(inds),
         budget_execution=budget,

@@ -28,11 +28,47 @@ def pick(draw: st.DrawFn, options: Sequence[T]) -> T:
 
 
 KEYS = [
-    "id", "name", "weight", "category", "parent", "target", "target_text", "method", "derive", "total",
-    "policy", "base", "cap", "score", "tier", "value", "min", "max", "year", "kind", "wieght", "unknown",
-    "overshoot_warning", "negative", "equal_above", "rounding", "grades", "tiers", "numerator", "denominator",
-    "bands", "per", "deduct", "partial", "on", "not_applicable", "deductions", "points", "reason", "effect",
-]  # fmt: skip
+    "id",
+    "name",
+    "weight",
+    "category",
+    "parent",
+    "target",
+    "target_text",
+    "method",
+    "derive",
+    "total",
+    "policy",
+    "base",
+    "cap",
+    "score",
+    "tier",
+    "value",
+    "min",
+    "max",
+    "year",
+    "kind",
+    "wieght",
+    "unknown",
+    "overshoot_warning",
+    "negative",
+    "equal_above",
+    "rounding",
+    "grades",
+    "tiers",
+    "numerator",
+    "denominator",
+    "bands",
+    "per",
+    "deduct",
+    "partial",
+    "on",
+    "not_applicable",
+    "deductions",
+    "points",
+    "reason",
+    "effect",
+]
 
 
 mutation_keys = st.sampled_from(KEYS) | ids
@@ -47,17 +83,55 @@ toml_literals = st.one_of(
     st.decimals(allow_nan=False, allow_infinity=False, places=3).map(lambda d: format(d, "f")),
     st.sampled_from(
         [
-            "true", "false", "inf", "-inf", "nan", "+nan", "1e30", "1e-30", "1e400", "-0", "0", "0.0",
-            "[]", "{}", "[1, 2]", '["a"]', '{ name = "x" }', '{ numerator = "a" }', "2024-01-01",
-            '"≥ abc"', '"≥400期"', '"≤100%"', '"=0"', '">0"', '"ratio"', '"linear_overshoot"',
-            '"qualitative"', '"round_whole"', '"initial"', '"部门整体支出"', '"达成"', '""',
-            "99999999999999999999999999999999", "0.00000000000000000000001", "1_000", "0x10",
-            '"step"', '"bands"', '"rate"', '"per_occurrence"', '{ name = "step", per = 1, deduct = 0.5 }',
-            '{ name = "bands", bands = [{ score = 1 }] }', '[{ min = 0, score = 1 }]', '"a / b"', '"(a"',
+            "true",
+            "false",
+            "inf",
+            "-inf",
+            "nan",
+            "+nan",
+            "1e30",
+            "1e-30",
+            "1e400",
+            "-0",
+            "0",
+            "0.0",
+            "[]",
+            "{}",
+            "[1, 2]",
+            '["a"]',
+            '{ name = "x" }',
+            '{ numerator = "a" }',
+            "2024-01-01",
+            '"≥ abc"',
+            '"≥400期"',
+            '"≤100%"',
+            '"=0"',
+            '">0"',
+            '"ratio"',
+            '"linear_overshoot"',
+            '"qualitative"',
+            '"round_whole"',
+            '"initial"',
+            '"部门整体支出"',
+            '"达成"',
+            '""',
+            "99999999999999999999999999999999",
+            "0.00000000000000000000001",
+            "1_000",
+            "0x10",
+            '"step"',
+            '"bands"',
+            '"rate"',
+            '"per_occurrence"',
+            '{ name = "step", per = 1, deduct = 0.5 }',
+            '{ name = "bands", bands = [{ score = 1 }] }',
+            "[{ min = 0, score = 1 }]",
+            '"a / b"',
+            '"(a"',
         ]
     ),
     free_text.map(_toml_string),
-)  # fmt: skip
+)
 
 
 @st.composite
@@ -65,7 +139,20 @@ def mutated(draw: st.DrawFn, text: str) -> str:
     """``text`` with one to three random edits (line deleted, key inserted, value replaced, truncated, …)."""
     for _ in range(draw(st.integers(1, 3))):
         lines = text.split("\n")
-        op = pick(draw, ["delete", "insert", "replace", "replace", "truncate", "duplicate", "char", "number", "string"])
+        op = pick(
+            draw,
+            [
+                "delete",
+                "insert",
+                "replace",
+                "replace",
+                "truncate",
+                "duplicate",
+                "char",
+                "number",
+                "string",
+            ],
+        )
         i = draw(st.integers(0, max(0, len(lines) - 1)))
         if op == "delete" and lines:
             del lines[i]
@@ -79,14 +166,20 @@ def mutated(draw: st.DrawFn, text: str) -> str:
                 key = lines[n].split(" = ", 1)[0]
                 lines[n] = f"{key} = {draw(toml_literals)}"
         elif op == "number":  # a plausible number for a numeric value: reaches the semantic checks
-            candidates = [n for n, line in enumerate(lines) if re.search(r" = -?[0-9][0-9.]*\s*(#.*)?$", line)]
+            candidates = [
+                n for n, line in enumerate(lines) if re.search(r" = -?[0-9][0-9.]*\s*(#.*)?$", line)
+            ]
             if candidates:
                 n = pick(draw, candidates)
                 key = lines[n].split(" = ", 1)[0]
-                lines[n] = f"{key} = {pick(draw, ['0', '-1', '1', '2.5', '3', '9.995', '10', '50', '100', '2025'])}"
+                lines[n] = (
+                    f"{key} = {pick(draw, ['0', '-1', '1', '2.5', '3', '9.995', '10', '50', '100', '2025'])}"
+                )
         elif op == "string":  # another string of the same document: ids, categories, enums
             strings = re.findall(r'"[^"\\\n]*"', text)
-            candidates = [n for n, line in enumerate(lines) if re.search(r' = "[^"]*"\s*(#.*)?$', line)]
+            candidates = [
+                n for n, line in enumerate(lines) if re.search(r' = "[^"]*"\s*(#.*)?$', line)
+            ]
             if candidates and strings:
                 n = pick(draw, candidates)
                 key = lines[n].split(" = ", 1)[0]
@@ -100,7 +193,9 @@ def mutated(draw: st.DrawFn, text: str) -> str:
             joined = "\n".join(lines)
             if joined:
                 at = draw(st.integers(0, len(joined) - 1))
-                joined = joined[:at] + pick(draw, list("=[]{}\"'#,.\n 0x≥") + ["\\"]) + joined[at + 1 :]
+                joined = (
+                    joined[:at] + pick(draw, list("=[]{}\"'#,.\n 0x≥") + ["\\"]) + joined[at + 1 :]
+                )
             lines = joined.split("\n")
         text = "\n".join(lines)
     return text

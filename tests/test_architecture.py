@@ -24,26 +24,74 @@ ALLOWED = {
     "golden": {"model", "core", "loading"},
     "whatif": {"model", "core", "loading"},
     "testing": {"model", "core", "loading"},
-    "report": {"model", "core"},  # Markdown, HTML and the Chinese narrative: text from an Evaluation
-    "interchange": {"model", "core", "loading", "_resources"},  # the 自评表 workbook in and out (openpyxl)
+    "report": {
+        "model",
+        "core",
+    },  # Markdown, HTML and the Chinese narrative: text from an Evaluation
+    "interchange": {
+        "model",
+        "core",
+        "loading",
+        "_resources",
+    },  # the 自评表 workbook in and out (openpyxl)
     "batch": {"model", "core", "loading"},  # long tables of many units, the exact vectorised path
-    "schema": {"model", "loading", "golden", "_resources"},  # JSON Schemas of the TOML files, from the model
-    "cli": {"model", "core", "loading", "render", "lint", "golden", "whatif", "report", "interchange", "batch",
-            "schema", "_resources"},  # fmt: skip
+    "schema": {
+        "model",
+        "loading",
+        "golden",
+        "_resources",
+    },  # JSON Schemas of the TOML files, from the model
+    "cli": {
+        "model",
+        "core",
+        "loading",
+        "render",
+        "lint",
+        "golden",
+        "whatif",
+        "report",
+        "interchange",
+        "batch",
+        "schema",
+        "_resources",
+    },
 }
 # top-level modules that are layers of their own
-MODULES = {"pytest_plugin": {"golden", "render"}, "spec": {"loading"}}  # spec: the deprecated alias of loading
+MODULES = {
+    "pytest_plugin": {"golden", "render"},
+    "spec": {"loading"},
+}  # spec: the deprecated alias of loading
 # the pure modules of the golden and what-if packages (their I/O sits in the other modules)
-PURE_MODULES = ["golden/_check.py", "golden/_edit.py", "golden/_model.py",
-                "whatif/_compare.py", "whatif/_document.py", "whatif/_model.py"]  # fmt: skip
-BASE = {"_errors", "_suggest", "_version", "_names", "_limits", "_lazy", "_atomic", "_xlsx_guard", "_safe_text"}
+PURE_MODULES = [
+    "golden/_check.py",
+    "golden/_edit.py",
+    "golden/_model.py",
+    "whatif/_compare.py",
+    "whatif/_document.py",
+    "whatif/_model.py",
+]
+BASE = {
+    "_errors",
+    "_suggest",
+    "_version",
+    "_names",
+    "_limits",
+    "_lazy",
+    "_atomic",
+    "_xlsx_guard",
+    "_safe_text",
+}
 
 
 def _imports(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("perfrules."):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("perfrules.")
+        ):
             found.add(node.module.split(".")[1])
         elif isinstance(node, ast.Import):
             for alias in node.names:
@@ -75,11 +123,20 @@ def test_pure_layers_do_no_io_and_no_printing(layer: str) -> None:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 assert node.func.id not in forbidden, f"{path.name} calls {node.func.id}()"
             if isinstance(node, ast.Import | ast.ImportFrom):
-                mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                mods = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                )
                 for m in mods:
-                    assert m.split(".")[0] not in {"os", "sys", "pathlib", "io", "rich", "tomllib"}, (
-                        f"{path.name} imports {m}"
-                    )
+                    assert m.split(".")[0] not in {
+                        "os",
+                        "sys",
+                        "pathlib",
+                        "io",
+                        "rich",
+                        "tomllib",
+                    }, f"{path.name} imports {m}"
 
 
 def test_no_eval_anywhere() -> None:
@@ -87,13 +144,19 @@ def test_no_eval_anywhere() -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                assert node.func.id not in {"eval", "exec", "compile"}, f"{path.name} calls {node.func.id}()"
+                assert node.func.id not in {"eval", "exec", "compile"}, (
+                    f"{path.name} calls {node.func.id}()"
+                )
 
 
 def test_public_all_is_literal_and_complete() -> None:
     tree = ast.parse((PKG / "__init__.py").read_text(encoding="utf-8"))
-    assigned = [n for n in tree.body if isinstance(n, ast.Assign) and any(
-        isinstance(t, ast.Name) and t.id == "__all__" for t in n.targets)]  # fmt: skip
+    assigned = [
+        n
+        for n in tree.body
+        if isinstance(n, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "__all__" for t in n.targets)
+    ]
     assert len(assigned) == 1 and isinstance(assigned[0].value, ast.List)
     names = [ast.literal_eval(e) for e in assigned[0].value.elts]
     assert len(names) == len(set(names)), "duplicate names in __all__"
@@ -102,21 +165,35 @@ def test_public_all_is_literal_and_complete() -> None:
 
 
 def _fresh(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PKG.parent)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=PKG.parent
+    )
 
 
-HEAVY = ("perfrules.core", "perfrules.model", "perfrules.loading", "perfrules.render", "attr", "cattrs", "rich")
+HEAVY = (
+    "perfrules.core",
+    "perfrules.model",
+    "perfrules.loading",
+    "perfrules.render",
+    "attr",
+    "cattrs",
+    "rich",
+)
 
 
 def test_import_perfrules_and_the_version_load_nothing_heavy() -> None:
     """``import perfrules`` and ``perfrules --version`` start fast: the core, attrs, cattrs and rich wait."""
-    res = _fresh("import sys, perfrules, perfrules.cli\n"
-                 "from perfrules.cli._parser import build_parser\n"
-                 "build_parser()\n"
-                 f"print(sorted(m for m in sys.modules if m.startswith({HEAVY!r})))")  # fmt: skip
+    res = _fresh(
+        "import sys, perfrules, perfrules.cli\n"
+        "from perfrules.cli._parser import build_parser\n"
+        "build_parser()\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({HEAVY!r})))"
+    )
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "[]"
-    res = _fresh("import sys, perfrules\nperfrules.evaluate\nprint('perfrules.core' in sys.modules)")
+    res = _fresh(
+        "import sys, perfrules\nperfrules.evaluate\nprint('perfrules.core' in sys.modules)"
+    )
     assert res.stdout.strip() == "True", res.stderr  # and the names still resolve on first use
 
 
@@ -129,11 +206,19 @@ def test_the_pytest_plugin_loads_nothing_heavy_without_cases(tmp_path: Path) -> 
     )
     import importlib.metadata
 
-    registered = any(ep.value == "perfrules.pytest_plugin" for ep in importlib.metadata.entry_points(group="pytest11"))
+    registered = any(
+        ep.value == "perfrules.pytest_plugin"
+        for ep in importlib.metadata.entry_points(group="pytest11")
+    )
     plugin = [] if registered else ["-p", "perfrules.pytest_plugin"]
     env = dict(os.environ, PYTHONPATH=str(PKG.parent))
-    res = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *plugin, str(tmp_path)],
-                         capture_output=True, text=True, cwd=tmp_path, env=env)  # fmt: skip
+    res = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *plugin, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
     assert res.returncode == 0, res.stdout + res.stderr
 
 
@@ -145,8 +230,11 @@ def test_the_pytest_plugin_loads_nothing_heavy_without_cases(tmp_path: Path) -> 
 FLOOR = {p.stem for p in PKG.glob("_*.py") if not p.stem.startswith("__")}
 # Offences in modules another change owns at the moment (the core's evaluation files); the names already
 # have their public home (perfrules.model), only these import lines remain. Remove an entry once it is fixed.
-PENDING = {("core/_evaluate.py", "perfrules.model._lookup"), ("core/_result.py", "perfrules.model._lookup"),
-           ("core/_validate.py", "perfrules.model._lookup")}  # fmt: skip
+PENDING = {
+    ("core/_evaluate.py", "perfrules.model._lookup"),
+    ("core/_result.py", "perfrules.model._lookup"),
+    ("core/_validate.py", "perfrules.model._lookup"),
+}
 
 
 def _owner(path: Path) -> str:
@@ -185,7 +273,9 @@ def _offences(path: Path, text: str | None = None) -> list[tuple[int, str, str]]
             parts = module.split(".")
             if parts[0] != "perfrules":
                 continue
-            if len(parts) == 1:  # from perfrules import x: x is a package, a floor module or a public name
+            if (
+                len(parts) == 1
+            ):  # from perfrules import x: x is a package, a floor module or a public name
                 if name is not None and _private(name) and name not in FLOOR:
                     found.append((node.lineno, module, name))
                 continue
@@ -193,7 +283,9 @@ def _offences(path: Path, text: str | None = None) -> list[tuple[int, str, str]]
                 continue
             inner = [p for p in parts[1:] if _private(p)]
             if inner and not (len(parts) == 2 and parts[1] in FLOOR):
-                found.append((node.lineno, module, f"module {'.'.join(parts[: parts.index(inner[0]) + 1])}"))
+                found.append(
+                    (node.lineno, module, f"module {'.'.join(parts[: parts.index(inner[0]) + 1])}")
+                )
             elif name is not None and _private(name):
                 found.append((node.lineno, module, name))
     return found
@@ -225,16 +317,24 @@ def test_no_package_imports_another_packages_private_names() -> None:
         ("import perfrules.core._exact", "module perfrules.core._exact"),
         ("from perfrules.core import _citations", "_citations"),
         ("from perfrules.model import _TARGET_RE", "_TARGET_RE"),
-        ("def f():\n    from perfrules.core.methods._integer import p10", "module perfrules.core.methods._integer"),
+        (
+            "def f():\n    from perfrules.core.methods._integer import p10",
+            "module perfrules.core.methods._integer",
+        ),
         ("from perfrules.core import evaluate", None),
         ("from perfrules._errors import SpecError", None),
         ("from perfrules import _atomic", None),
         ("from perfrules._version import __version__", None),
         ("from perfrules.lint._model import Finding", None),  # the package's own private module
-        ("from ..core._exact import show", "module perfrules.core._exact"),  # relative imports resolved
+        (
+            "from ..core._exact import show",
+            "module perfrules.core._exact",
+        ),  # relative imports resolved
         ("from ._model import Finding", None),
     ],
 )
 def test_the_private_import_check_sees_what_it_should(source: str, expected: str | None) -> None:
-    found = [what for _, _, what in _offences(PKG / "lint" / "_probe.py", source)]  # as if lint/_probe.py said it
+    found = [
+        what for _, _, what in _offences(PKG / "lint" / "_probe.py", source)
+    ]  # as if lint/_probe.py said it
     assert found == ([expected] if expected else [])

@@ -43,15 +43,64 @@ from perfrules.batch import _columnar, _run, explain, output_paths, read_table, 
 
 DATA = Path(__file__).resolve().parent / "data" / "batch_engines"
 FILES = ("base.toml", "base_year.toml", "spec.toml")
-COLUMNS = ("unit", "indicator", "name", "category", "weight", "method", "comparator", "target", "target_text",
-           "actual", "tier", "text", "note", "spec", "year", "budget", "spent", "kind", "title", "unit_name")  # fmt: skip
-ALIASES = {"unit": "单位", "indicator": "指标", "category": "一级指标", "weight": "分值", "target": "指标值",
-           "actual": "实际完成值", "tier": "档次", "year": "年度", "budget": "全年预算数", "spent": "全年执行数"}  # fmt: skip
+COLUMNS = (
+    "unit",
+    "indicator",
+    "name",
+    "category",
+    "weight",
+    "method",
+    "comparator",
+    "target",
+    "target_text",
+    "actual",
+    "tier",
+    "text",
+    "note",
+    "spec",
+    "year",
+    "budget",
+    "spent",
+    "kind",
+    "title",
+    "unit_name",
+)
+ALIASES = {
+    "unit": "单位",
+    "indicator": "指标",
+    "category": "一级指标",
+    "weight": "分值",
+    "target": "指标值",
+    "actual": "实际完成值",
+    "tier": "档次",
+    "year": "年度",
+    "budget": "全年预算数",
+    "spent": "全年执行数",
+}
 TIERS = ("达成年度指标", "部分达成", "未达成", "A", "B", "C")
-SPEC_TIERS = ("达成年度指标", "部分达成年度指标并具有一定效果", "未达成年度指标且效果较差")  # spec.toml's (the default tiers)
+SPEC_TIERS = (
+    "达成年度指标",
+    "部分达成年度指标并具有一定效果",
+    "未达成年度指标且效果较差",
+)  # spec.toml's (the default tiers)
 
 # number cells: plain decimals and every messy spelling the reader must treat alike in both engines
-MESSY_NUMBERS = ("5.", ".5", "+5", "007", "1e2", "-3", "", "５", " 5 ", "1,5", "0", "nan", "12.50", "1.234567")
+MESSY_NUMBERS = (
+    "5.",
+    ".5",
+    "+5",
+    "007",
+    "1e2",
+    "-3",
+    "",
+    "５",
+    " 5 ",
+    "1,5",
+    "0",
+    "nan",
+    "12.50",
+    "1.234567",
+)
 MESSY_YEARS = ("2024", "2024.0", " 2024", "+2024", "2023", "2025", "２０２４", "24", "")
 MESSY_MONEY = ("100", "100.0", "1e2", "99.5", "0", "-1", "１００", " 100 ", "80", "")
 PADS = ("", "", "", " ", "  ", "\t", " \u3000")
@@ -72,7 +121,9 @@ def number(draw: st.DrawFn, lo: int = 0, hi: int = 300, mess: bool = True) -> st
 
 
 def _weights(draw: st.DrawFn, total: int, n: int, mess: bool) -> list[str]:
-    cuts = sorted(draw(st.lists(st.integers(1, total - 1), min_size=n - 1, max_size=n - 1, unique=True)))
+    cuts = sorted(
+        draw(st.lists(st.integers(1, total - 1), min_size=n - 1, max_size=n - 1, unique=True))
+    )
     ws = [str(b - a) for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
     if mess and draw(st.integers(0, 9)) == 0:  # a bad weight now and then
         ws[0] = draw(st.sampled_from(["0", "-5", "12.5", "", "x", "1e1"]))
@@ -82,12 +133,22 @@ def _weights(draw: st.DrawFn, total: int, n: int, mess: bool) -> list[str]:
 @st.composite
 def unit_rows(draw: st.DrawFn, k: int, tidy: bool = False) -> list[dict[str, str]]:
     """The rows of one unit (``k``: its number), every column a cell text ("" when empty)."""
-    uid = f"u{k}" if draw(st.integers(0, 5)) else draw(st.sampled_from([f"单位{k}", f"U-{k:03d}", f"00{k}"]))
+    uid = (
+        f"u{k}"
+        if draw(st.integers(0, 5))
+        else draw(st.sampled_from([f"单位{k}", f"U-{k:03d}", f"00{k}"]))
+    )
     kind = draw(st.sampled_from(["base", "base_year", "nobase", "spec", "spec"]))
-    mess = not tidy and draw(st.booleans())  # a clean unit is one the vectorised scorer takes (when the file reaches it)
+    mess = not tidy and draw(
+        st.booleans()
+    )  # a clean unit is one the vectorised scorer takes (when the file reaches it)
     rows: list[dict[str, str]] = []
     if kind == "spec":
-        ref = draw(st.sampled_from(["spec.toml", "spec.toml", "./spec.toml", "missing.toml"] if mess else ["spec.toml"]))
+        ref = draw(
+            st.sampled_from(
+                ["spec.toml", "spec.toml", "./spec.toml", "missing.toml"] if mess else ["spec.toml"]
+            )
+        )
         for ind in draw(st.permutations(["q1", "q2", "b1"])):
             if mess and draw(st.integers(0, 7)) == 0:
                 continue  # a missing actual
@@ -106,23 +167,50 @@ def unit_rows(draw: st.DrawFn, k: int, tidy: bool = False) -> list[dict[str, str
         total = 90 if kind == "base_year" else 100
         n = draw(st.integers(1, 3))
         for j, w in enumerate(_weights(draw, total, n, mess)):
-            row = {"indicator": f"i{j}", "category": draw(st.sampled_from(["产出指标", "效益指标", "满意度指标"])),
-                   "weight": w, "name": draw(st.sampled_from(["", f"指标{j}", "名称,含逗号"]))}  # fmt: skip
+            row = {
+                "indicator": f"i{j}",
+                "category": draw(st.sampled_from(["产出指标", "效益指标", "满意度指标"])),
+                "weight": w,
+                "name": draw(st.sampled_from(["", f"指标{j}", "名称,含逗号"])),
+            }
             if draw(st.integers(0, 3)) == 0:
-                row.update(target_text="成效明显", tier=draw(st.sampled_from(TIERS if mess else TIERS[3:])),
-                           method=draw(st.sampled_from(["", "", "qualitative"])))  # fmt: skip
+                row.update(
+                    target_text="成效明显",
+                    tier=draw(st.sampled_from(TIERS if mess else TIERS[3:])),
+                    method=draw(st.sampled_from(["", "", "qualitative"])),
+                )
             else:
-                row.update(comparator=draw(st.sampled_from(["≥", ">=", "<=", "≤", "", "=", ">", "~"])),
-                           target=draw(number(1, 200, mess)), actual=draw(number(0, 300, mess)),
-                           method=draw(st.sampled_from(["", "", "", "ratio", "inverse_ratio", "linear_overshoot",
-                                                        *(["ratoi"] if mess else [])])))  # fmt: skip
+                row.update(
+                    comparator=draw(st.sampled_from(["≥", ">=", "<=", "≤", "", "=", ">", "~"])),
+                    target=draw(number(1, 200, mess)),
+                    actual=draw(number(0, 300, mess)),
+                    method=draw(
+                        st.sampled_from(
+                            [
+                                "",
+                                "",
+                                "",
+                                "ratio",
+                                "inverse_ratio",
+                                "linear_overshoot",
+                                *(["ratoi"] if mess else []),
+                            ]
+                        )
+                    ),
+                )
             rows.append(row)
         if kind != "nobase":
             rows[0]["spec"] = "base.toml" if kind == "base" else "base_year.toml"
             if mess and draw(st.integers(0, 4)) == 0:
-                rows[0]["spec"] = draw(st.sampled_from(["national-project", "hunan-department", "nationl-project"]))
-        if mess and draw(st.integers(0, 3)) == 0:  # per-unit meta columns (a base resolved once per (spec, year) must not mind)
-            rows[-1]["kind"] = draw(st.sampled_from(["项目支出", "部门整体支出", "" if not mess else "其他"]))
+                rows[0]["spec"] = draw(
+                    st.sampled_from(["national-project", "hunan-department", "nationl-project"])
+                )
+        if (
+            mess and draw(st.integers(0, 3)) == 0
+        ):  # per-unit meta columns (a base resolved once per (spec, year) must not mind)
+            rows[-1]["kind"] = draw(
+                st.sampled_from(["项目支出", "部门整体支出", "" if not mess else "其他"])
+            )
             rows[0]["title"] = draw(st.sampled_from(["", "标题", "标题,含逗号"]))
             rows[0]["unit_name"] = draw(st.sampled_from(["", "某单位"]))
     if draw(st.integers(0, 6)) == 0:
@@ -136,34 +224,57 @@ def unit_rows(draw: st.DrawFn, k: int, tidy: bool = False) -> list[dict[str, str
                 mode = "none"
         if kind == "base_year" and col == "year" and (not mess or draw(st.booleans())):
             mode = "none"
-        if col == "year" and kind in ("base", "nobase") and mode == "none" and draw(st.integers(0, 3)):
+        if (
+            col == "year"
+            and kind in ("base", "nobase")
+            and mode == "none"
+            and draw(st.integers(0, 3))
+        ):
             mode = "first"  # mostly scorable units
-        first = draw(st.sampled_from(values[:2])) if draw(st.integers(0, 2)) else draw(st.sampled_from(values))
+        first = (
+            draw(st.sampled_from(values[:2]))
+            if draw(st.integers(0, 2))
+            else draw(st.sampled_from(values))
+        )
         for r, row in enumerate(rows):
             if mode == "first" and r == 0 or mode == "all":
                 row[col] = first
             elif mode == "some" and draw(st.booleans()):
-                row[col] = draw(st.sampled_from(values)) if mess and draw(st.integers(0, 2)) == 0 else first
+                row[col] = (
+                    draw(st.sampled_from(values))
+                    if mess and draw(st.integers(0, 2)) == 0
+                    else first
+                )
     for row in rows:
         if draw(st.integers(0, 3)) == 0:
             row["text"] = draw(st.sampled_from(TEXTS))
         if draw(st.integers(0, 8)) == 0:
             row["note"] = draw(st.sampled_from(TEXTS))
-        row["unit"] = (draw(st.sampled_from(PADS)) + uid + draw(st.sampled_from(PADS))) if mess else uid
+        row["unit"] = (
+            (draw(st.sampled_from(PADS)) + uid + draw(st.sampled_from(PADS))) if mess else uid
+        )
     return rows
 
 
-BLANKS = ("", " ", "  ")  # blank cells of a blank record (see test_blank_record_with_a_tab for "\t", "\u3000")
+BLANKS = (
+    "",
+    " ",
+    "  ",
+)  # blank cells of a blank record (see test_blank_record_with_a_tab for "\t", "\u3000")
 
 
 @st.composite
 def tables(draw: st.DrawFn, *, parquet: bool = False) -> dict[str, Any]:
     n = draw(st.integers(1, 8))
-    tidy = draw(st.integers(0, 2)) == 0  # clean units in a clean file: the vectorised scorer scores them
+    tidy = (
+        draw(st.integers(0, 2)) == 0
+    )  # clean units in a clean file: the vectorised scorer scores them
     units = [draw(unit_rows(k, tidy)) for k in range(1, n + 1)]
     records: list[dict[str, str]] = [r for u in units for r in u]
     blank_inside = False
-    if not tidy and draw(st.integers(0, 3)) == 0 and len(units) > 1:  # a unit's rows resume after another unit's
+    if (
+        not tidy and draw(st.integers(0, 3)) == 0 and len(units) > 1
+    ):  # a unit's rows resume after another unit's
         i = draw(st.integers(0, len(units) - 2))
         if len(units[i]) > 1:
             row = units[i][-1]
@@ -173,35 +284,53 @@ def tables(draw: st.DrawFn, *, parquet: bool = False) -> dict[str, Any]:
     for _ in range(0 if tidy else draw(st.integers(0, 3))):
         at = draw(st.integers(0, len(records)))
         if draw(st.booleans()):
-            records.insert(at, {"unit": draw(st.sampled_from(["", " "])), "indicator": "x", "actual": "1"})
+            records.insert(
+                at, {"unit": draw(st.sampled_from(["", " "])), "indicator": "x", "actual": "1"}
+            )
         elif not parquet:
             records.insert(at, {c: draw(st.sampled_from(BLANKS)) for c in COLUMNS})
             blank_inside = blank_inside or 0 < at < len(records) - 1
-    cols = ["unit", *(draw(st.lists(st.sampled_from(COLUMNS[1:]), unique=True, min_size=3))
-                      if not tidy and draw(st.integers(0, 3)) == 0 else COLUMNS[1:])]  # mostly every column
+    cols = [
+        "unit",
+        *(
+            draw(st.lists(st.sampled_from(COLUMNS[1:]), unique=True, min_size=3))
+            if not tidy and draw(st.integers(0, 3)) == 0
+            else COLUMNS[1:]
+        ),
+    ]  # mostly every column
     for must in ("indicator", "actual", "spec"):  # keep most tables meaningful
         if must not in cols and draw(st.integers(0, 4)):
             cols.append(must)
     cols = draw(st.permutations(cols))
     header = [ALIASES[c] if c in ALIASES and draw(st.integers(0, 3)) == 0 else c for c in cols]
     return {
-        "cols": cols, "header": header, "records": [[r.get(c, "") for c in cols] for r in records],
-        "crlf": draw(st.booleans()), "bom": draw(st.integers(0, 3)) == 0,
-        "quote_all": draw(st.booleans()), "blank_inside": blank_inside,
-    }  # fmt: skip
+        "cols": cols,
+        "header": header,
+        "records": [[r.get(c, "") for c in cols] for r in records],
+        "crlf": draw(st.booleans()),
+        "bom": draw(st.integers(0, 3)) == 0,
+        "quote_all": draw(st.booleans()),
+        "blank_inside": blank_inside,
+    }
 
 
 def csv_bytes(t: dict[str, Any]) -> bytes:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n" if t["crlf"] else "\n",
-                   quoting=csv.QUOTE_ALL if t["quote_all"] else csv.QUOTE_MINIMAL)  # fmt: skip
+    w = csv.writer(
+        buf,
+        lineterminator="\r\n" if t["crlf"] else "\n",
+        quoting=csv.QUOTE_ALL if t["quote_all"] else csv.QUOTE_MINIMAL,
+    )
     w.writerow(t["header"])
     w.writerows(t["records"])
     return ("\ufeff" if t["bom"] else "").encode() + buf.getvalue().encode("utf-8")
 
 
 def write_parquet(path: Path, t: dict[str, Any]) -> None:
-    cols = {h: pa.array([r[i] for r in t["records"]], type=pa.string()) for i, h in enumerate(t["header"])}
+    cols = {
+        h: pa.array([r[i] for r in t["records"]], type=pa.string())
+        for i, h in enumerate(t["header"])
+    }
     pq.write_table(pa.table(cols), path)
 
 
@@ -233,9 +362,13 @@ def _sum(s: Any) -> tuple[Any, ...]:
 def assert_engines_agree(path: Path, *, chunk_units: int = _run.CHUNK_UNITS) -> dict[str, int]:
     """pure (with the full audit) vs auto (plain, and with the record audit), byte for byte; the auto engine counts."""
     full, rec = path.parent / "full.jsonl", path.parent / "rec.jsonl"
-    want, s_pure = run(path, "pure", engine="pure", audit=full, audit_level="full", chunk_units=chunk_units)
+    want, s_pure = run(
+        path, "pure", engine="pure", audit=full, audit_level="full", chunk_units=chunk_units
+    )
     got, s_auto = run(path, "auto", engine="auto", chunk_units=chunk_units)
-    got_rec, s_rec = run(path, "rec", engine="auto", audit=rec, audit_level="record", chunk_units=chunk_units)
+    got_rec, s_rec = run(
+        path, "rec", engine="auto", audit=rec, audit_level="record", chunk_units=chunk_units
+    )
     for name in want:
         w = want[name].decode()
         for g in (got[name].decode(), got_rec[name].decode()):
@@ -246,15 +379,19 @@ def assert_engines_agree(path: Path, *, chunk_units: int = _run.CHUNK_UNITS) -> 
         doc = explain(rec, unit)
         if doc.get("status") == "error":
             doc = {k: v for k, v in doc.items() if k not in ("schema", "schema_version")}
-        assert json.dumps(doc, ensure_ascii=False, sort_keys=True) == \
-            json.dumps(explain(full, unit), ensure_ascii=False, sort_keys=True), unit  # fmt: skip
+        assert json.dumps(doc, ensure_ascii=False, sort_keys=True) == json.dumps(
+            explain(full, unit), ensure_ascii=False, sort_keys=True
+        ), unit
     return dict(s_auto.engines)
 
 
 # the columnar runner's chunk and block sizes, made small so that a few units span several chunks and blocks
 @contextmanager
 def small_chunks(units: int, block: int) -> Iterator[None]:
-    with mock.patch.object(_run, "FAST_CHUNK_UNITS", units), mock.patch.object(_columnar, "BLOCK_BYTES", block):
+    with (
+        mock.patch.object(_run, "FAST_CHUNK_UNITS", units),
+        mock.patch.object(_columnar, "BLOCK_BYTES", block),
+    ):
         yield
 
 
@@ -265,7 +402,11 @@ def small_chunks(units: int, block: int) -> Iterator[None]:
 EXAMPLES = int(os.environ.get("PERFRULES_ENGINE_EXAMPLES", "60"))  # a bug hunt: set it to thousands
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(t=tables(), parquet=st.integers(0, 3), small=st.sampled_from([None, None, 1, 2, 3]))
 def test_engines_write_the_same_files(t: dict[str, Any], parquet: int, small: int | None) -> None:
     data = csv_bytes(t)
@@ -285,12 +426,14 @@ def test_engines_write_the_same_files(t: dict[str, Any], parquet: int, small: in
 
 def test_the_property_reaches_the_columnar_runner() -> None:
     """Not vacuous: a clean generated-style table goes through the columnar runner and the vector scorer."""
-    rows = ["unit,indicator,category,weight,comparator,target,actual,tier,year,spec,budget,spent",
-            "u1,i0,产出指标,60,≥,10,9,,2024,base.toml,,",
-            "u1,i1,效益指标,40,<=,5,6,,,,,",
-            "u2,q1,,,,,90,,,spec.toml,100,95",
-            "u2,q2,,,,,80,,2024,,100,",
-            "u2,b1,,,,,,达成年度指标,,,,"]  # fmt: skip
+    rows = [
+        "unit,indicator,category,weight,comparator,target,actual,tier,year,spec,budget,spent",
+        "u1,i0,产出指标,60,≥,10,9,,2024,base.toml,,",
+        "u1,i1,效益指标,40,<=,5,6,,,,,",
+        "u2,q1,,,,,90,,,spec.toml,100,95",
+        "u2,q2,,,,,80,,2024,,100,",
+        "u2,b1,,,,,,达成年度指标,,,,",
+    ]
     with folder() as d:
         path = d / "units.csv"
         path.write_text("\n".join(rows) + "\n", encoding="utf-8")
@@ -336,7 +479,9 @@ def test_parquet_blank_row() -> None:
 def test_blank_record_at_a_chunk_cut() -> None:
     u2b = "u2,q2,产出指标,50,>=,10,9,,"
     with small_chunks(1, 1 << 24):
-        _agree_on_csv(f"{H}\n{U1}\nu2,q1,产出指标,50,>=,10,9,2024,base.toml\n,,,,,,,,\n{u2b}\n", chunk_units=1)
+        _agree_on_csv(
+            f"{H}\n{U1}\nu2,q1,产出指标,50,>=,10,9,2024,base.toml\n,,,,,,,,\n{u2b}\n", chunk_units=1
+        )
 
 
 def test_quoted_newline_across_a_block() -> None:
@@ -348,13 +493,20 @@ def test_quoted_newline_across_a_block() -> None:
 def test_rows_after_a_failed_unit_in_unit_order() -> None:
     with folder() as d:  # the records: explain(record) raises for both units
         path = d / "units.csv"
-        path.write_text("unit,indicator,category,weight,comparator,target,actual,year,budget,spent\n"
-                        "e1,q1,产出指标,100,>=,10,9,,,\nv1,q1,产出指标,100,>=,10,9,2024,,\n"
-                        "p1,q1,产出指标,100,>=,10,8,2024, 100 ,100\n", encoding="utf-8")  # fmt: skip
+        path.write_text(
+            "unit,indicator,category,weight,comparator,target,actual,year,budget,spent\n"
+            "e1,q1,产出指标,100,>=,10,9,,,\nv1,q1,产出指标,100,>=,10,9,2024,,\n"
+            "p1,q1,产出指标,100,>=,10,8,2024, 100 ,100\n",
+            encoding="utf-8",
+        )
         run_batch(path, d / "out.csv", audit=d / "rec.jsonl", audit_level="record")
         for unit in ("v1", "p1"):
-            explain(d / "rec.jsonl", unit)  # ValueError today: the record holds the other unit's indicator rows
+            explain(
+                d / "rec.jsonl", unit
+            )  # ValueError today: the record holds the other unit's indicator rows
 
     h = "unit,indicator,category,weight,comparator,target,actual,year,budget,spent"
-    _agree_on_csv(f"{h}\ne1,q1,产出指标,100,>=,10,9,,,\nv1,q1,产出指标,100,>=,10,9,2024,,\n"
-                  "p1,q1,产出指标,100,>=,10,8,2024, 100 ,100\n")  # e1 fails (no year); p1 is left to the pure path
+    _agree_on_csv(
+        f"{h}\ne1,q1,产出指标,100,>=,10,9,,,\nv1,q1,产出指标,100,>=,10,9,2024,,\n"
+        "p1,q1,产出指标,100,>=,10,8,2024, 100 ,100\n"
+    )  # e1 fails (no year); p1 is left to the pure path

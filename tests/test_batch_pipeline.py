@@ -45,8 +45,25 @@ from perfrules.batch import _chunked as run_module
 ROOT = Path(__file__).resolve().parents[1]
 HUNAN = ROOT / "examples" / "hunan-2024-general-office"
 BASE = ROOT / "tests" / "data" / "batch" / "base.toml"
-COLUMNS = ["unit", "indicator", "name", "category", "subcategory", "weight", "method", "comparator", "target",
-           "target_unit", "target_text", "actual", "tier", "text", "year", "budget", "spent"]  # fmt: skip
+COLUMNS = [
+    "unit",
+    "indicator",
+    "name",
+    "category",
+    "subcategory",
+    "weight",
+    "method",
+    "comparator",
+    "target",
+    "target_unit",
+    "target_text",
+    "actual",
+    "tier",
+    "text",
+    "year",
+    "budget",
+    "spent",
+]
 TIERS = ("达成年度指标", "部分达成", "未达成")
 
 
@@ -74,15 +91,53 @@ def gen_unit(k: int, rng: random.Random) -> GenUnit:
     a4 = _num(rng, 70, 100, 1)
     tier = rng.choice(TIERS)
     rows = [
-        {"unit": unit, "indicator": "q1", "name": "完成数量", "category": "产出指标", "subcategory": "数量指标",
-         "weight": "30", "comparator": "≥", "target": str(t1), "target_unit": "个", "actual": str(a1), "year": "2024"},
-        {"unit": unit, "indicator": "q2", "name": "成本控制率", "category": "产出指标", "subcategory": "成本指标",
-         "weight": "20", "comparator": "<=", "target": "100", "target_unit": "%", "actual": str(a2)},
-        {"unit": unit, "indicator": "t1", "name": "社会效益", "category": "效益指标", "weight": "30",
-         "target_text": "成效明显", "tier": tier, "text": "有成效"},
-        {"unit": unit, "indicator": "s1", "name": "满意度", "category": "满意度指标", "weight": "20",
-         "comparator": ">=", "target": "90", "target_unit": "%", "actual": str(a4)},
-    ]  # fmt: skip
+        {
+            "unit": unit,
+            "indicator": "q1",
+            "name": "完成数量",
+            "category": "产出指标",
+            "subcategory": "数量指标",
+            "weight": "30",
+            "comparator": "≥",
+            "target": str(t1),
+            "target_unit": "个",
+            "actual": str(a1),
+            "year": "2024",
+        },
+        {
+            "unit": unit,
+            "indicator": "q2",
+            "name": "成本控制率",
+            "category": "产出指标",
+            "subcategory": "成本指标",
+            "weight": "20",
+            "comparator": "<=",
+            "target": "100",
+            "target_unit": "%",
+            "actual": str(a2),
+        },
+        {
+            "unit": unit,
+            "indicator": "t1",
+            "name": "社会效益",
+            "category": "效益指标",
+            "weight": "30",
+            "target_text": "成效明显",
+            "tier": tier,
+            "text": "有成效",
+        },
+        {
+            "unit": unit,
+            "indicator": "s1",
+            "name": "满意度",
+            "category": "满意度指标",
+            "weight": "20",
+            "comparator": ">=",
+            "target": "90",
+            "target_unit": "%",
+            "actual": str(a4),
+        },
+    ]
     D = Decimal
     spec = Spec(
         meta=Meta(id=unit, title=unit, unit=unit, year=2024, kind=Kind.PROJECT),
@@ -94,19 +149,40 @@ def gen_unit(k: int, rng: random.Random) -> GenUnit:
             Category(id="满意度指标", name="满意度指标", weight=D(20)),
         ),
         indicators=(
-            Indicator(id="q1", name="完成数量", category="产出指标.数量指标", weight=D(30),
-                      target=QuantitativeTarget(comparator=Comparator.GE, value=t1, unit="个")),
-            Indicator(id="q2", name="成本控制率", category="产出指标.成本指标", weight=D(20),
-                      target=QuantitativeTarget(comparator=Comparator.LE, value=D(100), unit="%")),
-            Indicator(id="t1", name="社会效益", category="效益指标", weight=D(30), target_text="成效明显"),
-            Indicator(id="s1", name="满意度", category="满意度指标", weight=D(20),
-                      target=QuantitativeTarget(comparator=Comparator.GE, value=D(90), unit="%")),
+            Indicator(
+                id="q1",
+                name="完成数量",
+                category="产出指标.数量指标",
+                weight=D(30),
+                target=QuantitativeTarget(comparator=Comparator.GE, value=t1, unit="个"),
+            ),
+            Indicator(
+                id="q2",
+                name="成本控制率",
+                category="产出指标.成本指标",
+                weight=D(20),
+                target=QuantitativeTarget(comparator=Comparator.LE, value=D(100), unit="%"),
+            ),
+            Indicator(
+                id="t1", name="社会效益", category="效益指标", weight=D(30), target_text="成效明显"
+            ),
+            Indicator(
+                id="s1",
+                name="满意度",
+                category="满意度指标",
+                weight=D(20),
+                target=QuantitativeTarget(comparator=Comparator.GE, value=D(90), unit="%"),
+            ),
         ),
-    )  # fmt: skip
-    actuals = Actuals(indicators=(
-        IndicatorActual(id="q1", value=a1), IndicatorActual(id="q2", value=a2),
-        IndicatorActual(id="t1", tier=tier, text="有成效"), IndicatorActual(id="s1", value=a4),
-    ))  # fmt: skip
+    )
+    actuals = Actuals(
+        indicators=(
+            IndicatorActual(id="q1", value=a1),
+            IndicatorActual(id="q2", value=a2),
+            IndicatorActual(id="t1", tier=tier, text="有成效"),
+            IndicatorActual(id="s1", value=a4),
+        )
+    )
     return GenUnit(unit, rows, spec, actuals)
 
 
@@ -159,8 +235,17 @@ def _corrupt(kind: str, u: GenUnit) -> tuple[str, int, str]:
     raise AssertionError(kind)
 
 
-KINDS = ("bad-number", "unknown-method", "missing-actual", "weights", "unknown-tier", "duplicate", "budget",
-         "comparator", "bad-weight")  # fmt: skip
+KINDS = (
+    "bad-number",
+    "unknown-method",
+    "missing-actual",
+    "weights",
+    "unknown-tier",
+    "duplicate",
+    "budget",
+    "comparator",
+    "bad-weight",
+)
 
 
 def generate(path: Path, n: int = 1000, seed: int = 20240601) -> Generated:
@@ -170,7 +255,9 @@ def generate(path: Path, n: int = 1000, seed: int = 20240601) -> Generated:
     picks = rng.sample(range(n), max(n // 100, len(KINDS) + 1))
     plan: dict[int, str] = {k: KINDS[j] for j, k in enumerate(picks[: len(KINDS)])}
     stray_k = picks[len(KINDS)]
-    broken: dict[str, tuple[str, int, str]] = {units[k].unit: _corrupt(kind, units[k]) for k, kind in plan.items()}
+    broken: dict[str, tuple[str, int, str]] = {
+        units[k].unit: _corrupt(kind, units[k]) for k, kind in plan.items()
+    }
     rows: list[dict[str, str]] = []
     first_row: dict[str, int] = {}
     stray_row: dict[str, str] | None = None
@@ -186,7 +273,10 @@ def generate(path: Path, n: int = 1000, seed: int = 20240601) -> Generated:
         w = csv.DictWriter(fh, COLUMNS)
         w.writeheader()
         w.writerows(rows)
-    bad = {unit: Corruption(unit, code, first_row[unit] + i, col) for unit, (code, i, col) in broken.items()}
+    bad = {
+        unit: Corruption(unit, code, first_row[unit] + i, col)
+        for unit, (code, i, col) in broken.items()
+    }
     stray = units[stray_k].unit
     bad[stray] = Corruption(stray, "not-contiguous", len(rows) + 1, "unit")
     good = {u.unit: u for u in units if u.unit not in bad}
@@ -236,10 +326,21 @@ def test_good_units_equal_evaluate_directly(generated: Generated, ran: tuple[Pat
         row = by_unit[unit]
         assert row["status"] == "ok"
         assert (row["total"], row["grade"], row["total_weight"], row["lost"]) == (
-            str(ev.total), ev.grade, str(ev.total_weight), str(ev.lost))
+            str(ev.total),
+            ev.grade,
+            str(ev.total_weight),
+            str(ev.lost),
+        )
         assert row["warnings"] == str(len(ev.warnings))
-        assert {i: (r["score"], r["lost"], r["met"], r["category"]) for i, r in indicators[unit].items()} == {
-            r.id: (str(r.score), str(r.lost), "" if r.met is None else str(r.met).lower(), r.category)
+        assert {
+            i: (r["score"], r["lost"], r["met"], r["category"]) for i, r in indicators[unit].items()
+        } == {
+            r.id: (
+                str(r.score),
+                str(r.lost),
+                "" if r.met is None else str(r.met).lower(),
+                r.category,
+            )
             for r in ev.indicators
         }
         assert {c: (r["score"], r["weight"], r["level"]) for c, r in categories[unit].items()} == {
@@ -247,7 +348,9 @@ def test_good_units_equal_evaluate_directly(generated: Generated, ran: tuple[Pat
         }
 
 
-def test_bad_units_are_error_rows_with_row_and_column(generated: Generated, ran: tuple[Path, Any]) -> None:
+def test_bad_units_are_error_rows_with_row_and_column(
+    generated: Generated, ran: tuple[Path, Any]
+) -> None:
     out, _ = ran
     header = COLUMNS
     by_unit = {u["unit"]: u for u in read_csv(out)}
@@ -255,7 +358,10 @@ def test_bad_units_are_error_rows_with_row_and_column(generated: Generated, ran:
         row = by_unit[unit]
         assert row["status"] == "error", unit
         assert (row["error_code"], row["error_row"], row["error_column"]) == (
-            c.code, str(c.row), str(header.index(c.column) + 1)), (unit, row)
+            c.code,
+            str(c.row),
+            str(header.index(c.column) + 1),
+        ), (unit, row)
         assert row["error_file"] == str(generated.path)
         assert row["error"] and row["error_en"]
         assert row["total"] == "" and row["grade"] == ""
@@ -282,13 +388,19 @@ def test_audit_documents_equal_to_document(generated: Generated, ran: tuple[Path
     for doc in docs[:200]:
         unit = doc.pop("unit")
         if unit in generated.bad:
-            assert doc["status"] == "error" and doc["problems"][0]["code"] == generated.bad[unit].code
+            assert (
+                doc["status"] == "error" and doc["problems"][0]["code"] == generated.bad[unit].code
+            )
             continue
         g = generated.good[unit]
-        assert doc == json.loads(json.dumps(to_document(evaluate(g.spec, g.actuals)), ensure_ascii=False))
+        assert doc == json.loads(
+            json.dumps(to_document(evaluate(g.spec, g.actuals)), ensure_ascii=False)
+        )
 
 
-def test_explain_uses_the_index(generated: Generated, ran: tuple[Path, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_explain_uses_the_index(
+    generated: Generated, ran: tuple[Path, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     out, _ = ran
     audit = out.with_name("audit.jsonl")
     target = generated.order[777]
@@ -364,10 +476,20 @@ def hunan_rows(unit: str, spec_cell: str) -> list[dict[str, str]]:
     spec, act = perfrules.load_example(HUNAN)
     rows: list[dict[str, str]] = []
     for a in act.indicators:
-        rows.append({"unit": unit, "indicator": a.id, "actual": "" if a.value is None else str(a.value),
-                     "tier": a.tier or "", "text": a.text or "", "note": a.note or ""})  # fmt: skip
+        rows.append(
+            {
+                "unit": unit,
+                "indicator": a.id,
+                "actual": "" if a.value is None else str(a.value),
+                "tier": a.tier or "",
+                "text": a.text or "",
+                "note": a.note or "",
+            }
+        )
     for am in act.amounts:
-        rows.append({"unit": unit, "amount": am.name, "actual": str(am.value), "name": am.label or ""})
+        rows.append(
+            {"unit": unit, "amount": am.name, "actual": str(am.value), "name": am.label or ""}
+        )
     assert act.budget is not None
     rows[0].update(spec=spec_cell, budget=str(act.budget.full_year))
     rows[1].update(spent=str(act.budget.spent), year="2024")
@@ -391,19 +513,45 @@ def test_hunan_rows_score_99(tmp_path: Path) -> None:
     table = write_rows(tmp_path / "hunan.csv", rows)
     results = list(score_units(table, engine="pure"))
     assert [(r.unit, r.status, r.row["total"], r.row["grade"]) for r in results] == [
-        ("hn-1", "ok", "99.00", "优"), ("hn-2", "ok", "99.00", "优")]
+        ("hn-1", "ok", "99.00", "优"),
+        ("hn-2", "ok", "99.00", "优"),
+    ]
     spec, act = perfrules.load_example(HUNAN)
     ev = results[0].evaluation
     assert ev is not None
     direct = to_document(evaluate(spec, act))
     doc = to_document(ev)
-    for key in ("indicators", "categories", "total", "grade", "lost", "total_weight", "warnings", "losses", "spec"):
+    for key in (
+        "indicators",
+        "categories",
+        "total",
+        "grade",
+        "lost",
+        "total_weight",
+        "warnings",
+        "losses",
+        "spec",
+    ):
         assert doc[key] == direct[key], key
-    for key in ("score", "rate", "lost", "reason"):  # budget lines and the actuals label are not in a table
+    for key in (
+        "score",
+        "rate",
+        "lost",
+        "reason",
+    ):  # budget lines and the actuals label are not in a table
         assert doc["budget_execution"][key] == direct["budget_execution"][key]
     budget = [i for i in results[0].indicators if i["indicator"] == "budget_execution"]
-    assert budget == [{"unit": "hn-1", "indicator": "budget_execution", "category": None, "weight": "10",
-                       "score": "9", "lost": "1", "met": None}]  # fmt: skip
+    assert budget == [
+        {
+            "unit": "hn-1",
+            "indicator": "budget_execution",
+            "category": None,
+            "weight": "10",
+            "score": "9",
+            "lost": "1",
+            "met": None,
+        }
+    ]
 
 
 def test_declaring_columns_on_spec_rows_are_errors(tmp_path: Path) -> None:
@@ -414,14 +562,22 @@ def test_declaring_columns_on_spec_rows_are_errors(tmp_path: Path) -> None:
     assert res.status == "error"
     p = res.problems[0]
     header = list(rows[0]) + [c for c in rows[1] if c not in rows[0]]
-    assert (p.code, p.line, p.column) == ("declared-by-spec", 5, [*dict.fromkeys(header + ["weight"])].index("weight") + 1)
+    assert (p.code, p.line, p.column) == (
+        "declared-by-spec",
+        5,
+        [*dict.fromkeys(header + ["weight"])].index("weight") + 1,
+    )
 
 
 def test_year_mismatch_against_the_spec(tmp_path: Path) -> None:
     rows = hunan_rows("hn", os.path.relpath(HUNAN, tmp_path))
     rows[1]["year"] = "2023"
     (res,) = list(score_units(write_rows(tmp_path / "t.csv", rows), engine="pure"))
-    assert res.status == "error" and res.problems[0].code == "year-mismatch" and res.problems[0].line == 3
+    assert (
+        res.status == "error"
+        and res.problems[0].code == "year-mismatch"
+        and res.problems[0].line == 3
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -430,11 +586,28 @@ def test_year_mismatch_against_the_spec(tmp_path: Path) -> None:
 
 def inline_rows(unit: str, spec_cell: str, tier: str) -> list[dict[str, str]]:
     return [
-        {"unit": unit, "spec": spec_cell, "year": "2024", "indicator": "a", "category": "产出指标",
-         "weight": "60.5", "comparator": "≥", "target": "10", "actual": "9", "round_to": "1"},
-        {"unit": unit, "indicator": "b", "category": "效益指标", "weight": "39.5", "target_text": "好",
-         "tier": tier, "method": "qualitative"},
-    ]  # fmt: skip
+        {
+            "unit": unit,
+            "spec": spec_cell,
+            "year": "2024",
+            "indicator": "a",
+            "category": "产出指标",
+            "weight": "60.5",
+            "comparator": "≥",
+            "target": "10",
+            "actual": "9",
+            "round_to": "1",
+        },
+        {
+            "unit": unit,
+            "indicator": "b",
+            "category": "效益指标",
+            "weight": "39.5",
+            "target_text": "好",
+            "tier": tier,
+            "method": "qualitative",
+        },
+    ]
 
 
 def test_inline_units_on_a_base_file(tmp_path: Path) -> None:
@@ -452,19 +625,49 @@ def test_inline_units_on_a_base_file(tmp_path: Path) -> None:
 
 def test_inline_unit_on_a_framework_uses_its_categories(tmp_path: Path) -> None:
     rows = [
-        {"unit": "p", "spec": "national-project", "year": "2024", "indicator": "a", "category": "产出指标",
-         "subcategory": "数量指标", "weight": "50", "comparator": "≥", "target": "10", "actual": "10",
-         "budget": "100", "spent": "90"},
-        {"unit": "p", "indicator": "b", "category": "效益指标", "subcategory": "社会效益指标", "weight": "30",
-         "target_text": "好", "tier": "达成"},
-        {"unit": "p", "indicator": "c", "category": "满意度指标", "subcategory": "服务对象满意度指标", "weight": "10",
-         "comparator": "≥", "target": "90", "target_unit": "%", "actual": "95"},
-    ]  # fmt: skip
+        {
+            "unit": "p",
+            "spec": "national-project",
+            "year": "2024",
+            "indicator": "a",
+            "category": "产出指标",
+            "subcategory": "数量指标",
+            "weight": "50",
+            "comparator": "≥",
+            "target": "10",
+            "actual": "10",
+            "budget": "100",
+            "spent": "90",
+        },
+        {
+            "unit": "p",
+            "indicator": "b",
+            "category": "效益指标",
+            "subcategory": "社会效益指标",
+            "weight": "30",
+            "target_text": "好",
+            "tier": "达成",
+        },
+        {
+            "unit": "p",
+            "indicator": "c",
+            "category": "满意度指标",
+            "subcategory": "服务对象满意度指标",
+            "weight": "10",
+            "comparator": "≥",
+            "target": "90",
+            "target_unit": "%",
+            "actual": "95",
+        },
+    ]
     (res,) = score_units(write_rows(tmp_path / "t.csv", rows), engine="pure")
     assert res.status == "ok", [str(p) for p in res.problems]
     ev = res.evaluation
     assert ev is not None
-    assert [c.id for c in ev.categories][:2] == ["output", "output.quantity"]  # the framework's template ids
+    assert [c.id for c in ev.categories][:2] == [
+        "output",
+        "output.quantity",
+    ]  # the framework's template ids
     assert ev.budget_execution is not None and ev.budget_execution.score == Decimal(9)
     assert ev.total == Decimal("99.00")
 
@@ -480,7 +683,9 @@ def test_unknown_framework_is_located_at_the_spec_cell(tmp_path: Path) -> None:
 # memory, atomic writes, CSV without pyarrow, Parquet, the engine hook
 
 
-def test_runner_holds_at_most_one_evaluation(generated: Generated, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_runner_holds_at_most_one_evaluation(
+    generated: Generated, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     live = [0]
     peak = [0]
     chunks = [0]
@@ -503,13 +708,17 @@ def test_runner_holds_at_most_one_evaluation(generated: Generated, tmp_path: Pat
     small = tmp_path / "small.csv"
     lines = generated.path.read_text(encoding="utf-8").splitlines()[:801]
     small.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    summary = run_batch(small, tmp_path / "o.csv", audit=tmp_path / "a.jsonl", chunk_units=7, engine="pure")
+    summary = run_batch(
+        small, tmp_path / "o.csv", audit=tmp_path / "a.jsonl", chunk_units=7, engine="pure"
+    )
     assert summary.units == 200
     assert chunks[0] == -(-200 // 7)
     assert peak[0] == 1
 
 
-def test_crash_mid_run_leaves_previous_outputs(generated: Generated, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crash_mid_run_leaves_previous_outputs(
+    generated: Generated, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "r.csv"
     paths = output_paths(out)
     for p in paths.values():
@@ -532,7 +741,9 @@ def test_crash_mid_run_leaves_previous_outputs(generated: Generated, tmp_path: P
     assert sorted(f.name for f in tmp_path.iterdir()) == sorted(p.name for p in paths.values())
 
 
-def test_csv_text_identical_without_pyarrow(generated: Generated, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_csv_text_identical_without_pyarrow(
+    generated: Generated, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     small = tmp_path / "small.csv"
     lines = generated.path.read_text(encoding="utf-8").splitlines()
     small.write_text("\n".join(lines[:401] + lines[-1:]) + "\n", encoding="utf-8")
@@ -547,7 +758,9 @@ def test_csv_text_identical_without_pyarrow(generated: Generated, tmp_path: Path
         a = (tmp_path / f"with{name}.csv").read_bytes()
         b = (tmp_path / f"without{name}.csv").read_bytes()
         assert a == b, name
-    assert (tmp_path / "with.problems.csv").read_text(encoding="utf-8").count("\n") > 1  # errors were written too
+    assert (tmp_path / "with.problems.csv").read_text(encoding="utf-8").count(
+        "\n"
+    ) > 1  # errors were written too
 
 
 def test_parquet_in_and_out(generated: Generated, tmp_path: Path) -> None:
@@ -559,18 +772,27 @@ def test_parquet_in_and_out(generated: Generated, tmp_path: Path) -> None:
     rows = read_csv(small)
     cols = {c: [r[c] or None for r in rows] for c in COLUMNS}
     arrays = {c: pa.array(v, pa.string()) for c, v in cols.items()}
-    arrays["weight"] = pa.array([None if v is None else Decimal(v) for v in cols["weight"]], pa.decimal128(10, 2))
+    arrays["weight"] = pa.array(
+        [None if v is None else Decimal(v) for v in cols["weight"]], pa.decimal128(10, 2)
+    )
     pq.write_table(pa.table(arrays), tmp_path / "in.parquet")
     run_batch(small, tmp_path / "a.csv", engine="pure")
     run_batch(tmp_path / "in.parquet", tmp_path / "b.parquet", engine="pure")
     a = read_csv(tmp_path / "a.csv")
     b = pq.read_table(tmp_path / "b.parquet").to_pylist()
     assert len(a) == len(b) == 100
-    assert [(r["unit"], r["total"], r["grade"]) for r in a] == [(r["unit"], r["total"] or "", r["grade"] or "") for r in b]
+    assert [(r["unit"], r["total"], r["grade"]) for r in a] == [
+        (r["unit"], r["total"] or "", r["grade"] or "") for r in b
+    ]
     # a weight cell "30.00" from the decimal column scores as 30: same results
     ind = pq.read_table(tmp_path / "b.indicators.parquet").to_pylist()
-    assert [r["score"] for r in ind] == [r["score"] for r in read_csv(tmp_path / "a.indicators.csv")]
-    floats = dict(arrays, actual=pa.array([None if v is None else float(v) for v in cols["actual"]], pa.float64()))
+    assert [r["score"] for r in ind] == [
+        r["score"] for r in read_csv(tmp_path / "a.indicators.csv")
+    ]
+    floats = dict(
+        arrays,
+        actual=pa.array([None if v is None else float(v) for v in cols["actual"]], pa.float64()),
+    )
     pq.write_table(pa.table(floats), tmp_path / "float.parquet")
     with pytest.raises(perfrules.SpecError) as err:
         read_table(tmp_path / "float.parquet")
@@ -578,8 +800,9 @@ def test_parquet_in_and_out(generated: Generated, tmp_path: Path) -> None:
     assert (p.code, p.column) == ("float-column", COLUMNS.index("actual") + 1)
 
 
-def test_vector_hook_results_do_not_depend_on_the_engine(generated: Generated, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_vector_hook_results_do_not_depend_on_the_engine(
+    generated: Generated, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import types
 
     seen: list[int] = []
@@ -594,8 +817,14 @@ def test_vector_hook_results_do_not_depend_on_the_engine(generated: Generated, t
                 unscored.append(i)
                 continue
             cells = {c: [v[r] for r in chunk.unit_slice(i)] for c, v in chunk.columns.items()}
-            rows = run_module.UnitRows(unit, chunk.file, Path("."), dict(chunk.column_numbers), cells,
-                                       [chunk.rows[r] for r in chunk.unit_slice(i)])  # fmt: skip
+            rows = run_module.UnitRows(
+                unit,
+                chunk.file,
+                Path("."),
+                dict(chunk.column_numbers),
+                cells,
+                [chunk.rows[r] for r in chunk.unit_slice(i)],
+            )
             bases = run_module.Bases(Path("."), chunk.file)
             try:
                 spec, actuals = run_module.build(run_module.prepare(rows, bases), bases)
@@ -603,17 +832,23 @@ def test_vector_hook_results_do_not_depend_on_the_engine(generated: Generated, t
                 unscored.append(i)  # a unit that fails is left to the pure path, which reports it
                 continue
             out.ok(unit, evaluate(spec, actuals))
-        return ChunkResult(units=out.units, indicators=out.indicators, categories=out.categories, unscored=unscored)
+        return ChunkResult(
+            units=out.units, indicators=out.indicators, categories=out.categories, unscored=unscored
+        )
 
     small = tmp_path / "small.csv"
     lines = generated.path.read_text(encoding="utf-8").splitlines()
     small.write_text("\n".join(lines[:401] + lines[-1:]) + "\n", encoding="utf-8")
     run_batch(small, tmp_path / "pure.csv", engine="pure")
-    monkeypatch.setitem(sys.modules, "perfrules.batch._vector", types.SimpleNamespace(score_chunk=score_chunk))
+    monkeypatch.setitem(
+        sys.modules, "perfrules.batch._vector", types.SimpleNamespace(score_chunk=score_chunk)
+    )
     summary = run_batch(small, tmp_path / "vec.csv", engine="vector", chunk_units=30)
     assert seen and dict(summary.engines)["vector"] > 0 and dict(summary.engines)["pure"] > 0
     for name in ("", ".indicators", ".categories", ".problems"):
-        assert (tmp_path / f"pure{name}.csv").read_bytes() == (tmp_path / f"vec{name}.csv").read_bytes(), name
+        assert (tmp_path / f"pure{name}.csv").read_bytes() == (
+            tmp_path / f"vec{name}.csv"
+        ).read_bytes(), name
 
 
 def test_vector_engine_without_the_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -622,10 +857,14 @@ def test_vector_engine_without_the_module(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(EngineUnavailable, match=r"perfrules\[batch\]"):
         run_batch(table, tmp_path / "o.csv", engine="vector")
     assert list(tmp_path.iterdir()) == []
-    assert [r.status for r in score_units(table, engine="auto")] == ["error"]  # auto falls back to pure
+    assert [r.status for r in score_units(table, engine="auto")] == [
+        "error"
+    ]  # auto falls back to pure
 
 
-def test_installed_vector_engine_agrees_with_pure(generated: Generated, ran: tuple[Path, Any], tmp_path: Path) -> None:
+def test_installed_vector_engine_agrees_with_pure(
+    generated: Generated, ran: tuple[Path, Any], tmp_path: Path
+) -> None:
     """With perfrules[batch] and the vectorised module present, engine auto writes the same tables as pure."""
     pytest.importorskip("numpy")
     pytest.importorskip("pyarrow")
@@ -636,4 +875,6 @@ def test_installed_vector_engine_agrees_with_pure(generated: Generated, ran: tup
     out, _ = ran
     run_batch(generated.path, tmp_path / "auto.csv", engine="auto")
     for name in ("", ".indicators", ".categories", ".problems"):
-        assert (tmp_path / f"auto{name}.csv").read_bytes() == out.with_name(f"results{name}.csv").read_bytes(), name
+        assert (tmp_path / f"auto{name}.csv").read_bytes() == out.with_name(
+            f"results{name}.csv"
+        ).read_bytes(), name

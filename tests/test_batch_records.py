@@ -31,9 +31,11 @@ def _table(tmp_path: Path) -> Path:
     rows = []
     for u in range(30):
         spec = "base.toml"
-        rows.append(f"u{u:02d},a,指标\"A\",产出指标,40,≥,100,{80 + u},,,,{spec},1000,{900 + u}")
+        rows.append(f'u{u:02d},a,指标"A",产出指标,40,≥,100,{80 + u},,,,{spec},1000,{900 + u}')
         rows.append(f"u{u:02d},b,指标B,效益指标,30,≤,50,{40 + u},,,,,,")
-        rows.append(f"u{u:02d},c,指标C,满意度指标,20,,,,qualitative,满意,{'达成' if u % 2 else '部分达成'},,,")
+        rows.append(
+            f"u{u:02d},c,指标C,满意度指标,20,,,,qualitative,满意,{'达成' if u % 2 else '部分达成'},,,"
+        )
     rows[6] = rows[6].replace(",82,", ",abc,")  # unit u02: a bad actual → an error record
     (tmp_path / "base.toml").write_text(BASE, encoding="utf-8")
     path = tmp_path / "t.csv"
@@ -44,24 +46,48 @@ def _table(tmp_path: Path) -> Path:
 def test_records_expand_to_exactly_the_full_documents(tmp_path: Path) -> None:
     table = _table(tmp_path)
     run_batch(table, tmp_path / "full.csv", audit=tmp_path / "full.jsonl")
-    summary = run_batch(table, tmp_path / "rec.csv", audit=tmp_path / "rec.jsonl", audit_level="record")
+    summary = run_batch(
+        table, tmp_path / "rec.csv", audit=tmp_path / "rec.jsonl", audit_level="record"
+    )
     assert dict(summary.engines).get("vector", 0) > 0  # the records came from the vectorised path
-    for name in ("", ".indicators", ".categories", ".problems"):  # the result tables do not depend on the level
-        assert (tmp_path / f"full{name}.csv").read_bytes() == (tmp_path / f"rec{name}.csv").read_bytes()
+    for name in (
+        "",
+        ".indicators",
+        ".categories",
+        ".problems",
+    ):  # the result tables do not depend on the level
+        assert (tmp_path / f"full{name}.csv").read_bytes() == (
+            tmp_path / f"rec{name}.csv"
+        ).read_bytes()
     lines = (tmp_path / "rec.jsonl").read_text(encoding="utf-8").splitlines()
     records = [json.loads(x) for x in lines]
     assert [r["unit"] for r in records] == [f"u{u:02d}" for u in range(30)]
     assert {r["status"] for r in records} == {"ok", "error"}
     bad = next(r for r in records if r["unit"] == "u02")
-    assert bad["status"] == "error" and bad["problems"][0]["row"] == 8 and bad["problems"][0]["code"] == "invalid-number"
+    assert (
+        bad["status"] == "error"
+        and bad["problems"][0]["row"] == 8
+        and bad["problems"][0]["code"] == "invalid-number"
+    )
     ok = next(r for r in records if r["unit"] == "u05")
-    assert ok["cells"]["name"][0] == '指标"A"' and ok["rows"] == [17, 18, 19] and "unit" not in ok["cells"]
-    assert ok["indicators"]["indicator"] == ["a", "b", "c", "budget_execution"] and ok["indicators"]["met"][3] is None
+    assert (
+        ok["cells"]["name"][0] == '指标"A"'
+        and ok["rows"] == [17, 18, 19]
+        and "unit" not in ok["cells"]
+    )
+    assert (
+        ok["indicators"]["indicator"] == ["a", "b", "c", "budget_execution"]
+        and ok["indicators"]["met"][3] is None
+    )
     for unit in ("u00", "u05", "u29"):
         assert explain(tmp_path / "rec.jsonl", unit) == explain(tmp_path / "full.jsonl", unit)
-        assert explain(tmp_path / "rec.jsonl", unit, full=False)["schema"] == "perfrules.batch-audit"
+        assert (
+            explain(tmp_path / "rec.jsonl", unit, full=False)["schema"] == "perfrules.batch-audit"
+        )
     assert explain(tmp_path / "rec.jsonl", "u02") == explain(tmp_path / "full.jsonl", "u02") | {
-        "schema": "perfrules.batch-audit", "schema_version": 1}
+        "schema": "perfrules.batch-audit",
+        "schema_version": 1,
+    }
     mode = os.stat(tmp_path / "rec.jsonl").st_mode & 0o777
     assert mode == 0o666 & ~_umask()
 
@@ -69,7 +95,9 @@ def test_records_expand_to_exactly_the_full_documents(tmp_path: Path) -> None:
 def test_a_record_that_no_longer_evaluates_the_same_is_refused(tmp_path: Path) -> None:
     table = _table(tmp_path)
     run_batch(table, tmp_path / "rec.csv", audit=tmp_path / "rec.jsonl", audit_level="record")
-    (tmp_path / "base.toml").write_text(BASE.replace('policy = "round_whole"', 'policy = "proportional"'), encoding="utf-8")
+    (tmp_path / "base.toml").write_text(
+        BASE.replace('policy = "round_whole"', 'policy = "proportional"'), encoding="utf-8"
+    )
     with pytest.raises(ValueError, match="changed since the batch ran"):
         explain(tmp_path / "rec.jsonl", "u05")
 

@@ -37,9 +37,29 @@ from perfrules.batch._table import table_from_columns  # noqa: E402
 from perfrules.batch._unit import Bases, build, prepare  # noqa: E402
 from perfrules.batch._vector import score_chunk  # noqa: E402
 
-COLUMNS = ("unit", "indicator", "name", "category", "subcategory", "weight", "method", "comparator", "target",
-           "target_unit", "target_text", "actual", "tier", "per", "deduct", "partial", "round_to", "spec", "year",
-           "budget", "spent")  # fmt: skip
+COLUMNS = (
+    "unit",
+    "indicator",
+    "name",
+    "category",
+    "subcategory",
+    "weight",
+    "method",
+    "comparator",
+    "target",
+    "target_unit",
+    "target_text",
+    "actual",
+    "tier",
+    "per",
+    "deduct",
+    "partial",
+    "round_to",
+    "spec",
+    "year",
+    "budget",
+    "spent",
+)
 
 FIXED_TIERS = "".join(
     f'\n[[tiers]]\nname = "{n}"\nmin = {s}\nmax = {s}\nmax_inclusive = true\n'
@@ -66,7 +86,9 @@ def bases(draw: st.DrawFn) -> dict[str, Any]:
         "precision": draw(st.sampled_from(["error", "allow"])),
         "warning": draw(st.sampled_from(["1.3", "1.5", "false"])),
         "score_places": score_places,
-        "total_places": draw(st.sampled_from([2, 1])) if score_places else draw(st.sampled_from([2, 1, 0])),
+        "total_places": draw(st.sampled_from([2, 1]))
+        if score_places
+        else draw(st.sampled_from([2, 1, 0])),
         "fixed_tiers": draw(st.booleans()),
         "budget": budget,
     }
@@ -74,10 +96,12 @@ def bases(draw: st.DrawFn) -> dict[str, Any]:
 
 def _base_toml(b: dict[str, Any]) -> str:
     q = {2: "0.01", 1: "0.1", 0: "1"}
-    text = ('[meta]\nid = "vbase"\ntitle = "base"\nunit = "u"\nyear = 2024\nkind = "项目支出"\n\n'
-            f'[policy]\nnegative = "{b["negative"]}"\nequal_above = "{b["equal_above"]}"\n'
-            f'weight_precision = "{b["precision"]}"\novershoot_warning = {b["warning"]}\n\n'
-            f'[rounding]\nscore = {q[b["score_places"]]}\ntotal = {q[b["total_places"]]}\n')  # fmt: skip
+    text = (
+        '[meta]\nid = "vbase"\ntitle = "base"\nunit = "u"\nyear = 2024\nkind = "项目支出"\n\n'
+        f'[policy]\nnegative = "{b["negative"]}"\nequal_above = "{b["equal_above"]}"\n'
+        f'weight_precision = "{b["precision"]}"\novershoot_warning = {b["warning"]}\n\n'
+        f"[rounding]\nscore = {q[b['score_places']]}\ntotal = {q[b['total_places']]}\n"
+    )
     if b["budget"]:
         text += f'\n[budget_execution]\nweight = 10\npolicy = "{b["budget"]}"\n'
     if b["fixed_tiers"]:
@@ -94,8 +118,12 @@ def shapes(draw: st.DrawFn, base: dict[str, Any]) -> list[dict[str, Any]]:
     slots = []
     for j in range(k):
         kind = draw(st.sampled_from(SLOT_KINDS))
-        slot: dict[str, Any] = {"kind": kind, "id": f"i{j}", "category": draw(st.sampled_from(["产出指标", "效益指标"])),
-                                "round_to": draw(st.sampled_from(["", "", "", "1", "0.1"]))}  # fmt: skip
+        slot: dict[str, Any] = {
+            "kind": kind,
+            "id": f"i{j}",
+            "category": draw(st.sampled_from(["产出指标", "效益指标"])),
+            "round_to": draw(st.sampled_from(["", "", "", "1", "0.1"])),
+        }
         if kind == "step":
             slot["partial"] = draw(st.sampled_from(["", "floor", "ceil", "proportional"]))
             slot["cmp"] = draw(st.sampled_from(["≥", "≤", "="]))
@@ -109,8 +137,9 @@ def number(draw: st.DrawFn, lo: int = 0, hi: int = 1000, places: int = 2) -> Fra
 
 
 @st.composite
-def unit_rows(draw: st.DrawFn, uid: str, base: dict[str, Any], slots: list[dict[str, Any]], corrupt: bool
-              ) -> list[dict[str, str]]:  # fmt: skip
+def unit_rows(
+    draw: st.DrawFn, uid: str, base: dict[str, Any], slots: list[dict[str, Any]], corrupt: bool
+) -> list[dict[str, str]]:
     q_places = base["score_places"]
     budget_w = 10 if base["budget"] else 0
     total = 100 - budget_w
@@ -119,20 +148,42 @@ def unit_rows(draw: st.DrawFn, uid: str, base: dict[str, Any], slots: list[dict[
     if any(s["round_to"] == "1" for s in slots) and draw(st.booleans()):
         grid = Fraction(1)
     n_parts = int(total / grid)
-    cuts = sorted(draw(st.lists(st.integers(1, n_parts - 1), min_size=len(slots) - 1, max_size=len(slots) - 1,
-                                unique=True)))  # fmt: skip
+    cuts = sorted(
+        draw(
+            st.lists(
+                st.integers(1, n_parts - 1),
+                min_size=len(slots) - 1,
+                max_size=len(slots) - 1,
+                unique=True,
+            )
+        )
+    )
     parts = [b - a for a, b in zip([0, *cuts], [*cuts, n_parts], strict=True)]
     weights = [p * grid for p in parts]
     rows = []
     for slot, w in zip(slots, weights, strict=True):
         kind = slot["kind"]
         row = dict.fromkeys(COLUMNS, "")
-        row.update(unit=uid, indicator=slot["id"], name=f"指标{slot['id']}", category=slot["category"],
-                   weight=_dec(w) or "1", round_to=slot["round_to"])  # fmt: skip
+        row.update(
+            unit=uid,
+            indicator=slot["id"],
+            name=f"指标{slot['id']}",
+            category=slot["category"],
+            weight=_dec(w) or "1",
+            round_to=slot["round_to"],
+        )
         if kind == "qual":
-            row.update(method="qualitative", target_text="达成预期",
-                       tier=draw(st.sampled_from(["A", "B", "C", "D"] if base["fixed_tiers"] else
-                                                 ["达成年度指标", "部分达成", "未达成"])))  # fmt: skip
+            row.update(
+                method="qualitative",
+                target_text="达成预期",
+                tier=draw(
+                    st.sampled_from(
+                        ["A", "B", "C", "D"]
+                        if base["fixed_tiers"]
+                        else ["达成年度指标", "部分达成", "未达成"]
+                    )
+                ),
+            )
             rows.append(row)
             continue
         t = draw(number(1, 500))
@@ -143,7 +194,9 @@ def unit_rows(draw: st.DrawFn, uid: str, base: dict[str, Any], slots: list[dict[
         if mode == "equal":
             a = t
         elif mode == "over":
-            a = t * draw(st.sampled_from([Fraction(13, 10), Fraction(3, 2), Fraction(2), Fraction(11, 10)]))
+            a = t * draw(
+                st.sampled_from([Fraction(13, 10), Fraction(3, 2), Fraction(2), Fraction(11, 10)])
+            )
         elif mode == "tie" and w > 0:
             # w·a/t = (m + ½)·quantum exactly: a half-up tie at this indicator's precision
             qp = {"1": 0, "0.1": 1}.get(slot["round_to"], q_places)
@@ -152,13 +205,19 @@ def unit_rows(draw: st.DrawFn, uid: str, base: dict[str, Any], slots: list[dict[
             if _dec(a_tie) is not None:
                 a = a_tie
         a_text = _dec(a) or "1"
-        method, cmp = "", {"ge": "≥", "gt": ">", "eq": "=", "le": "≤", "lt": "<", "linear": "≤"}.get(kind, "≥")
+        method, cmp = (
+            "",
+            {"ge": "≥", "gt": ">", "eq": "=", "le": "≤", "lt": "<", "linear": "≤"}.get(kind, "≥"),
+        )
         if kind == "linear":
             method = "linear_overshoot"
         elif kind == "step":
             method, cmp = "step", slot["cmp"]
-            row.update(per=draw(st.sampled_from(["1", "0.5", "2.5"])), deduct=draw(st.sampled_from(["0.25", "0.5", "1"])),
-                       partial=slot["partial"])  # fmt: skip
+            row.update(
+                per=draw(st.sampled_from(["1", "0.5", "2.5"])),
+                deduct=draw(st.sampled_from(["0.25", "0.5", "1"])),
+                partial=slot["partial"],
+            )
         elif kind == "rate":
             method = "rate"
             row["target_unit"] = "%"
@@ -169,16 +228,37 @@ def unit_rows(draw: st.DrawFn, uid: str, base: dict[str, Any], slots: list[dict[
         rows.append(row)
     if corrupt:
         r = draw(st.integers(0, len(rows) - 1))
-        col, bad = draw(st.sampled_from([("actual", "-3"), ("actual", "abc"), ("actual", ""), ("weight", "0"),
-                                         ("target", "0"), ("actual", "1e2"), ("tier", "X"), ("actual", " 5"),
-                                         ("weight", "1.1234567")]))  # fmt: skip
+        col, bad = draw(
+            st.sampled_from(
+                [
+                    ("actual", "-3"),
+                    ("actual", "abc"),
+                    ("actual", ""),
+                    ("weight", "0"),
+                    ("target", "0"),
+                    ("actual", "1e2"),
+                    ("tier", "X"),
+                    ("actual", " 5"),
+                    ("weight", "1.1234567"),
+                ]
+            )
+        )
         rows[r][col] = bad
     rows[0]["spec"] = "vbase.toml"
     if base["budget"]:
         b = draw(number(100, 9000))
         rows[0]["budget"] = _dec(b) or "100"
-        rows[-1]["spent"] = _dec(b * draw(st.sampled_from([Fraction(1), Fraction(9448, 10000), Fraction(21, 20),
-                                                            Fraction(1, 2)]))) or "50"  # fmt: skip
+        rows[-1]["spent"] = (
+            _dec(
+                b
+                * draw(
+                    st.sampled_from(
+                        [Fraction(1), Fraction(9448, 10000), Fraction(21, 20), Fraction(1, 2)]
+                    )
+                )
+            )
+            or "50"
+        )
     return rows
 
 
@@ -194,7 +274,9 @@ def batches(draw: st.DrawFn) -> tuple[dict[str, Any], list[list[dict[str, str]]]
     return base, units, corrupt_flags
 
 
-def _pure_rows(folder: Path, columns: dict[str, list[str]]) -> tuple[dict[str, Any], list[bool], Any, Any]:
+def _pure_rows(
+    folder: Path, columns: dict[str, list[str]]
+) -> tuple[dict[str, Any], list[bool], Any, Any]:
     table = table_from_columns(columns, file=str(folder / "t.csv"), folder=folder)
     bases_ = Bases(folder, table.file)
     pending = list(_units(table, 1024))
@@ -223,11 +305,16 @@ def _rows_of(result: Any, table: str, names: tuple[str, ...], unit: str) -> list
     return out
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(batches())
-def test_vectorised_equals_per_unit_evaluator(tmp_path_factory: pytest.TempPathFactory,
-                                              batch: tuple[dict[str, Any], list[list[dict[str, str]]], list[bool]]
-                                              ) -> None:  # fmt: skip
+def test_vectorised_equals_per_unit_evaluator(
+    tmp_path_factory: pytest.TempPathFactory,
+    batch: tuple[dict[str, Any], list[list[dict[str, str]]], list[bool]],
+) -> None:
     base, units, corrupt = batch
     folder = tmp_path_factory.mktemp("vb")
     (folder / "vbase.toml").write_text(_base_toml(base), encoding="utf-8")
@@ -251,10 +338,15 @@ def test_vectorised_equals_per_unit_evaluator(tmp_path_factory: pytest.TempPathF
         exp = expected[unit]
         v = valid[chunk.units.index(unit)]
         assert v is True, f"{unit}: the vectorised path scored a unit the evaluator rejects: {v}"
-        for table_name, names in (("units", UNIT_COLUMNS), ("indicators", INDICATOR_COLUMNS),
-                                  ("categories", CATEGORY_COLUMNS)):  # fmt: skip
-            want = [tuple(getattr(exp, table_name)[c][r] for c in names)
-                    for r in range(len(getattr(exp, table_name)["unit"]))]  # fmt: skip
+        for table_name, names in (
+            ("units", UNIT_COLUMNS),
+            ("indicators", INDICATOR_COLUMNS),
+            ("categories", CATEGORY_COLUMNS),
+        ):
+            want = [
+                tuple(getattr(exp, table_name)[c][r] for c in names)
+                for r in range(len(getattr(exp, table_name)["unit"]))
+            ]
             assert _rows_of(result, table_name, names, unit) == want, (unit, table_name)
     # not vacuous: a clean unit that the evaluator accepts is scored by the vectorised path
     for i, unit in enumerate(chunk.units):
@@ -265,10 +357,14 @@ def test_vectorised_equals_per_unit_evaluator(tmp_path_factory: pytest.TempPathF
 def test_a_tie_rounds_half_up_exactly() -> None:
     # 3 × 0.5/1 = 1.5 points → 2 at whole points; 2.5 × 0.0207/0.1 = 0.5175 → 0.52 at 0.01 (float: 0.51749…)
     rule = K.Rule(kind="ratio", cmp="ge", places=0)
-    s, met = K.score(rule, K.Scales(weight=0, target=1, actual=1), np.array([3]), np.array([10]), np.array([5]))
+    s, met = K.score(
+        rule, K.Scales(weight=0, target=1, actual=1), np.array([3]), np.array([10]), np.array([5])
+    )
     assert s.tolist() == [2] and met.tolist() == [False]
     rule = K.Rule(kind="ratio", cmp="ge", places=2)
-    s, _ = K.score(rule, K.Scales(weight=1, target=1, actual=4), np.array([25]), np.array([1]), np.array([207]))
+    s, _ = K.score(
+        rule, K.Scales(weight=1, target=1, actual=4), np.array([25]), np.array([1]), np.array([207])
+    )
     assert s.tolist() == [52]
 
 
@@ -277,7 +373,9 @@ def test_overflowing_numbers_switch_to_python_integers() -> None:
     big = 10**17
     w, t, a = np.array([10**4]), np.array([big]), np.array([big // 3])
     s, _ = K.score(rule, K.Scales(weight=2, target=2, actual=2), w, t, a)
-    assert s.tolist() == [round(Fraction(10**4 * (big // 3), big) + Fraction(1, 10**9))]  # 3333.33… → 3333
+    assert s.tolist() == [
+        round(Fraction(10**4 * (big // 3), big) + Fraction(1, 10**9))
+    ]  # 3333.33… → 3333
 
 
 def test_parse_is_exact_and_refuses_what_the_table_format_refuses() -> None:
@@ -289,20 +387,34 @@ def test_parse_is_exact_and_refuses_what_the_table_format_refuses() -> None:
     # refused cells go to the pure path, which accepts some ("-1") and reports the rest
     assert nums.ok.tolist() == [True, True, True, False, False, False, False, False, True]
     assert nums.empty.tolist()[3] is True
-    clean = parse(pa.array(["007", "5.", "+2.50"]))  # forms the table format accepts; the cast reads them exactly
+    clean = parse(
+        pa.array(["007", "5.", "+2.50"])
+    )  # forms the table format accepts; the cast reads them exactly
     assert clean.ok.tolist() == [True, True, True] and clean.value.tolist() == [700, 500, 250]
     assert fmt(np.array([500, 1234, 0]), 2).to_pylist() == ["5.00", "12.34", "0.00"]
     assert fmt(np.array([9]), 0).to_pylist() == ["9"]
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
-@pytest.mark.parametrize("body", [
-    ["a,x,1", "a,y,2", "b,x,1", "c,x,1"],
-    ["a,x,1", "b,x,1", "a,y,2", "c,x,1", "b,y,3", "a,z,4"],  # strays: a resumes at row 4, b at row 6
-    ["a,x,1", "", "b,x,1"],  # a blank line: the csv module's reading is the reference
-    [" a ,x,1", "a,y,2", ",,", "b,x,1"],  # a blank record and padded ids
-])
-def test_fast_csv_scan_agrees_with_the_csv_module(tmp_path: Path, newline: str, body: list[str]) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        ["a,x,1", "a,y,2", "b,x,1", "c,x,1"],
+        [
+            "a,x,1",
+            "b,x,1",
+            "a,y,2",
+            "c,x,1",
+            "b,y,3",
+            "a,z,4",
+        ],  # strays: a resumes at row 4, b at row 6
+        ["a,x,1", "", "b,x,1"],  # a blank line: the csv module's reading is the reference
+        [" a ,x,1", "a,y,2", ",,", "b,x,1"],  # a blank record and padded ids
+    ],
+)
+def test_fast_csv_scan_agrees_with_the_csv_module(
+    tmp_path: Path, newline: str, body: list[str]
+) -> None:
     from perfrules.batch import _table
 
     path = tmp_path / "t.csv"

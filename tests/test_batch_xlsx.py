@@ -31,16 +31,22 @@ def _write(tmp_path: Path) -> tuple[Path, Path]:
         ws.append(row)
     ws.append([None] * len(HEADER))  # a trailing empty row, as formatted sheets have
     plain = tmp_path / "plain.xlsx"
-    wb.save(plain)  # openpyxl writes 15 significant digits, as Excel does: 0.1 + 0.2 is stored as 0.3
+    wb.save(
+        plain
+    )  # openpyxl writes 15 significant digits, as Excel does: 0.1 + 0.2 is stored as 0.3
     xlsx = tmp_path / "units.xlsx"
     with zipfile.ZipFile(plain) as src, zipfile.ZipFile(xlsx, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             data = src.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":  # a formula's float noise, as Excel can store it
+            if (
+                item.filename == "xl/worksheets/sheet1.xml"
+            ):  # a formula's float noise, as Excel can store it
                 assert data.count(b"<v>0.3</v>") == 1
                 data = data.replace(b"<v>0.3</v>", b"<v>0.30000000000000004</v>")
             dst.writestr(item, data)
-    text_rows = [[("0.3" if isinstance(v, float) and v == 0.1 + 0.2 else str(v)) for v in r] for r in ROWS]
+    text_rows = [
+        [("0.3" if isinstance(v, float) and v == 0.1 + 0.2 else str(v)) for v in r] for r in ROWS
+    ]
     path = tmp_path / "units.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([HEADER, *text_rows])
@@ -63,7 +69,9 @@ def test_xlsx_reads_exact_numbers_and_locates_float_noise(tmp_path: Path) -> Non
     assert '"u2","ok"' in c_units[2]  # the same unit with the typed 0.3 scores
 
 
-def test_xlsx_without_openpyxl_says_which_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_xlsx_without_openpyxl_says_which_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import sys
 
     import perfrules

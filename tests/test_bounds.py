@@ -23,7 +23,17 @@ import pytest
 from conftest import line_of
 
 import perfrules
-from perfrules import Actuals, Category, Indicator, IndicatorActual, Kind, Meta, QuantitativeTarget, Spec, SpecError
+from perfrules import (
+    Actuals,
+    Category,
+    Indicator,
+    IndicatorActual,
+    Kind,
+    Meta,
+    QuantitativeTarget,
+    Spec,
+    SpecError,
+)
 from perfrules._limits import MAX_KEY_PARTS, MAX_NESTING, MAX_SPEC_BYTES
 from perfrules.cli import main
 from perfrules.golden import load_case_file
@@ -63,7 +73,12 @@ def _decimals(value: object) -> list[Decimal]:
     if isinstance(value, Decimal):
         return [value]
     if attrs.has(type(value)):
-        return [d for f in attrs.fields(type(value)) if f.eq is not False for d in _decimals(getattr(value, f.name))]
+        return [
+            d
+            for f in attrs.fields(type(value))
+            if f.eq is not False
+            for d in _decimals(getattr(value, f.name))
+        ]
     if isinstance(value, tuple):
         return [d for v in value for d in _decimals(v)]
     return []
@@ -71,8 +86,13 @@ def _decimals(value: object) -> list[Decimal]:
 
 def _cli(*argv: str) -> tuple[int, str]:
     """``perfrules ARGS`` in a subprocess (a hang fails the test after TIMEOUT seconds): exit code and output."""
-    proc = subprocess.run([sys.executable, "-m", "perfrules", argv[0], "--lang", "en", *argv[1:]], capture_output=True, text=True,
-                          timeout=TIMEOUT, stdin=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "perfrules", argv[0], "--lang", "en", *argv[1:]],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        stdin=subprocess.DEVNULL,
+    )
     return proc.returncode, proc.stdout + proc.stderr
 
 
@@ -82,7 +102,10 @@ def _cli(*argv: str) -> tuple[int, str]:
 # (file, text to replace, replacement with {N} for the number), in the catalogue example
 SPEC_PLACES = {
     "meta.total": ('kind = "部门整体支出"\n', 'kind = "部门整体支出"\ntotal = {N}\n'),
-    "budget_execution.weight": ("[budget_execution]\nweight = 10", "[budget_execution]\nweight = {N}"),
+    "budget_execution.weight": (
+        "[budget_execution]\nweight = 10",
+        "[budget_execution]\nweight = {N}",
+    ),
     "budget_execution band min": ("{ min = 95, score = 10 }", "{ min = {N}, score = 10 }"),
     "band score": ("{ min = 90, score = 5 }", "{ min = 90, score = {N} }"),
     "overshoot_deduction.threshold": ("threshold = 1.3", "threshold = {N}"),
@@ -91,20 +114,35 @@ SPEC_PLACES = {
     "rounding.score": ("[policy]\n", "[rounding]\nscore = {N}\n\n[policy]\n"),
     "category weight": ('name = "投入"\nweight = 30', 'name = "投入"\nweight = {N}'),
     "bonus cap": ("cap = 2", "cap = {N}"),
-    "indicator weight": ('category = "input"\nweight = 5\ntarget = "≤100%"\nmethod = { name = "step", per = 1,',
-                         'category = "input"\nweight = {N}\ntarget = "≤100%"\nmethod = { name = "step", per = 1,'),
-    "step per": ('{ name = "step", per = 1, deduct = 0.5 }', '{ name = "step", per = {N}, deduct = 0.5 }'),
-    "per_occurrence deduct": ('{ name = "per_occurrence", deduct = 1 }', '{ name = "per_occurrence", deduct = {N} }'),
+    "indicator weight": (
+        'category = "input"\nweight = 5\ntarget = "≤100%"\nmethod = { name = "step", per = 1,',
+        'category = "input"\nweight = {N}\ntarget = "≤100%"\nmethod = { name = "step", per = 1,',
+    ),
+    "step per": (
+        '{ name = "step", per = 1, deduct = 0.5 }',
+        '{ name = "step", per = {N}, deduct = 0.5 }',
+    ),
+    "per_occurrence deduct": (
+        '{ name = "per_occurrence", deduct = 1 }',
+        '{ name = "per_occurrence", deduct = {N} }',
+    ),
     "target table": ('target = "≥10场"', 'target = { comparator = "≥", value = {N}, unit = "场" }'),
     "target string": ('target = "≥10场"', 'target = "≥{N}场"'),
     "round_to": ('target = "≥5个"\n', 'target = "≥5个"\nround_to = {N}\n'),
-    "derive formula literal": ('derive = "three_public_spent / three_public_budget"',
-                               'derive = "three_public_spent / three_public_budget * {N}"'),
-    "grade min": ("[[categories]]\nid = \"input\"", '[[grades]]\nname = "优"\nmin = {N}\n\n[[grades]]\nname = "差"\n'
-                  'min = 0\n\n[[categories]]\nid = "input"'),
-    "tier min": ("[[categories]]\nid = \"input\"", '[[tiers]]\nname = "达成"\nmin = {N}\nmax = 1\n\n'
-                 '[[categories]]\nid = "input"'),
-}  # fmt: skip
+    "derive formula literal": (
+        'derive = "three_public_spent / three_public_budget"',
+        'derive = "three_public_spent / three_public_budget * {N}"',
+    ),
+    "grade min": (
+        '[[categories]]\nid = "input"',
+        '[[grades]]\nname = "优"\nmin = {N}\n\n[[grades]]\nname = "差"\n'
+        'min = 0\n\n[[categories]]\nid = "input"',
+    ),
+    "tier min": (
+        '[[categories]]\nid = "input"',
+        '[[tiers]]\nname = "达成"\nmin = {N}\nmax = 1\n\n[[categories]]\nid = "input"',
+    ),
+}
 ACTUALS_PLACES = {
     "budget.full_year": ("full_year = 1000", "full_year = {N}"),
     "budget.spent": ("spent = 925", "spent = {N}"),
@@ -114,7 +152,10 @@ ACTUALS_PLACES = {
     "indicator value": ("staff_control = { value = 102.5 }", "staff_control = { value = {N} }"),
     "deduction points": ("points = 0.5", "points = {N}"),
     "bonus points": ("points = 1.5", "points = {N}"),
-    "figure formula literal": ("[bonus]", '[figures]\nx = { formula = "budget.spent * {N}", stated = "1" }\n\n[bonus]'),
+    "figure formula literal": (
+        "[bonus]",
+        '[figures]\nx = { formula = "budget.spent * {N}", stated = "1" }\n\n[bonus]',
+    ),
 }
 VALUES = [ZERO_EXP, HUGE_EXP, LONG_INT, INT_200]
 
@@ -133,11 +174,15 @@ def _load_and_evaluate(unit: Path) -> None:
     except SpecError as err:
         _located(err)
         return
-    assert all(d.as_tuple().exponent > -100 for d in _decimals(spec) + _decimals(actuals)), "a huge exponent got in"
+    assert all(d.as_tuple().exponent > -100 for d in _decimals(spec) + _decimals(actuals)), (
+        "a huge exponent got in"
+    )
     assert ev.total >= 0
 
 
-@pytest.mark.parametrize("value", VALUES, ids=["zero-exponent", "huge-exponent", "5000-digits", "200-digits"])
+@pytest.mark.parametrize(
+    "value", VALUES, ids=["zero-exponent", "huge-exponent", "5000-digits", "200-digits"]
+)
 @pytest.mark.parametrize("place", sorted(SPEC_PLACES))
 def test_every_spec_number_is_bounded(tmp_path: Path, place: str, value: str) -> None:
     unit = _copy(tmp_path)
@@ -150,7 +195,9 @@ def test_every_spec_number_is_bounded(tmp_path: Path, place: str, value: str) ->
     assert {p.code for p in problems} <= {"invalid-value"}, [str(p) for p in problems]
 
 
-@pytest.mark.parametrize("value", VALUES, ids=["zero-exponent", "huge-exponent", "5000-digits", "200-digits"])
+@pytest.mark.parametrize(
+    "value", VALUES, ids=["zero-exponent", "huge-exponent", "5000-digits", "200-digits"]
+)
 @pytest.mark.parametrize("place", sorted(ACTUALS_PLACES))
 def test_every_actuals_number_is_bounded(tmp_path: Path, place: str, value: str) -> None:
     unit = _copy(tmp_path)
@@ -178,11 +225,15 @@ def test_case_file_numbers_are_bounded(tmp_path: Path, key: str, value: str) -> 
 
 def test_a_framework_number_is_bounded(tmp_path: Path) -> None:
     unit = _copy(tmp_path)
-    (unit / "fw.toml").write_text(f'[framework]\nid = "fw"\ntitle = "t"\n\n[policy]\novershoot_warning = {HUGE_EXP}\n',
-                                  encoding="utf-8")  # fmt: skip
+    (unit / "fw.toml").write_text(
+        f'[framework]\nid = "fw"\ntitle = "t"\n\n[policy]\novershoot_warning = {HUGE_EXP}\n',
+        encoding="utf-8",
+    )
     _edit(unit / "spec.toml", "[meta]", 'extends = "./fw.toml"\n\n[meta]')
     problems = _problems(lambda: perfrules.load_spec(unit))
-    assert [(p.code, Path(p.file or "").name, p.line) for p in problems] == [("invalid-value", "fw.toml", 6)]
+    assert [(p.code, Path(p.file or "").name, p.line) for p in problems] == [
+        ("invalid-value", "fw.toml", 6)
+    ]
 
 
 def test_zero_with_a_huge_exponent_is_plain_zero(tmp_path: Path) -> None:
@@ -198,19 +249,24 @@ def test_zero_with_a_huge_exponent_is_plain_zero(tmp_path: Path) -> None:
     assert code == 0, out
 
 
-def test_huge_exponent_and_long_integer_are_located_through_the_command(tmp_path: Path,
-                                                                        capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_huge_exponent_and_long_integer_are_located_through_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     unit = _copy(tmp_path)
     _edit(unit / "actuals.toml", "spent = 925", f"spent = {HUGE_EXP}")
     assert main(["check", "--lang", "en", str(unit)]) == 2
     out = capsys.readouterr()
     text = (unit / "actuals.toml").read_text(encoding="utf-8")
-    assert f"actuals.toml:{line_of(text, 'spent = ')}:1: budget.spent: 1E+999999 is too large" in out.out + out.err
+    assert (
+        f"actuals.toml:{line_of(text, 'spent = ')}:1: budget.spent: 1E+999999 is too large"
+        in out.out + out.err
+    )
     _edit(unit / "actuals.toml", f"spent = {HUGE_EXP}", f"spent = {LONG_INT}")
     assert main(["check", "--lang", "en", str(unit)]) == 2
     out = capsys.readouterr()
-    assert f"actuals.toml:{line_of(text, 'spent = ')}:9: budget.spent: an integer of 5,000 digits is too large" in (
-        out.out + out.err
+    assert (
+        f"actuals.toml:{line_of(text, 'spent = ')}:9: budget.spent: an integer of 5,000 digits is too large"
+        in (out.out + out.err)
     )
     assert "Traceback" not in out.out + out.err
 
@@ -220,7 +276,12 @@ def test_long_integer_in_a_spec_is_located_at_its_key(tmp_path: Path) -> None:
     _edit(unit / "spec.toml", "cap = 2", f"cap = {LONG_INT}")
     (p,) = _problems(lambda: perfrules.load_spec(unit))
     text = (unit / "spec.toml").read_text(encoding="utf-8")
-    assert (p.code, p.path, p.line, p.column) == ("invalid-value", ("bonus", 0, "cap"), line_of(text, "cap = "), 7)
+    assert (p.code, p.path, p.line, p.column) == (
+        "invalid-value",
+        ("bonus", 0, "cap"),
+        line_of(text, "cap = "),
+        7,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -243,21 +304,38 @@ def test_actuals_year_and_framework_periods_are_budget_years(tmp_path: Path) -> 
     (p,) = _problems(lambda: perfrules.load_actuals(unit))
     assert (p.code, p.path) == ("invalid-value", ("year",))
     seed = _copy(tmp_path / "seed", SEED)
-    (seed / "fw.toml").write_text('[framework]\nid = "fw"\ntitle = "t"\nvalid = { from = -5, to = 2024-12-31 }\n'
-                                  '\n[[versions]]\nvalid = { from = 1999, to = ' + "9" * 155 + " }\n", encoding="utf-8")  # fmt: skip
+    (seed / "fw.toml").write_text(
+        '[framework]\nid = "fw"\ntitle = "t"\nvalid = { from = -5, to = 2024-12-31 }\n'
+        "\n[[versions]]\nvalid = { from = 1999, to = " + "9" * 155 + " }\n",
+        encoding="utf-8",
+    )
     spec = ROOT / "examples" / "hunan-2024-general-office" / "spec.toml"
-    text = spec.read_text(encoding="utf-8").replace('extends = "hunan-department"', 'extends = "./fw.toml"')
+    text = spec.read_text(encoding="utf-8").replace(
+        'extends = "hunan-department"', 'extends = "./fw.toml"'
+    )
     (seed / "spec.toml").write_text(text, encoding="utf-8")
     problems = _problems(lambda: perfrules.load_spec(seed))
-    bad = {(Path(p.file or "").name, p.path) for p in problems if p.code == "invalid-value" and "budget year" in p.message}
-    assert bad == {("fw.toml", ("framework", "valid", "from")), ("fw.toml", ("versions", 0, "valid", "to"))}
+    bad = {
+        (Path(p.file or "").name, p.path)
+        for p in problems
+        if p.code == "invalid-value" and "budget year" in p.message
+    }
+    assert bad == {
+        ("fw.toml", ("framework", "valid", "from")),
+        ("fw.toml", ("versions", 0, "valid", "to")),
+    }
 
 
 def test_thousands_of_versions_cost_bounded_work(tmp_path: Path) -> None:
     """More versions than budget years always overlap: the first 20 pairs are listed, not millions."""
     seed = _copy(tmp_path, SEED)
-    versions = [f"[[versions]]\nvalid = {{ from = {1900 + i % 301}, to = {1900 + i % 301} }}\n" for i in range(5_000)]
-    (seed / "fw.toml").write_text('[framework]\nid = "fw"\ntitle = "t"\n\n' + "\n".join(versions), encoding="utf-8")
+    versions = [
+        f"[[versions]]\nvalid = {{ from = {1900 + i % 301}, to = {1900 + i % 301} }}\n"
+        for i in range(5_000)
+    ]
+    (seed / "fw.toml").write_text(
+        '[framework]\nid = "fw"\ntitle = "t"\n\n' + "\n".join(versions), encoding="utf-8"
+    )
     _edit(seed / "spec.toml", 'extends = "hunan-department"', 'extends = "./fw.toml"')
     problems = _problems(lambda: perfrules.load_spec(seed))
     overlaps = [p for p in problems if p.code == "version-overlap"]
@@ -269,14 +347,19 @@ def test_meta_year_through_the_command(tmp_path: Path, capsys: pytest.CaptureFix
     _edit(seed / "spec.toml", "year = 2024", "year = -2024")
     assert main(["check", "--lang", "en", str(seed)]) == 2
     out = capsys.readouterr()
-    assert "meta.year: -2024 is not a budget year (expected 1900–2200) [invalid-value]" in out.out + out.err
+    assert (
+        "meta.year: -2024 is not a budget year (expected 1900–2200) [invalid-value]"
+        in out.out + out.err
+    )
 
 
 # ---------------------------------------------------------------------------
 # nesting and the shape of the TOML
 
 
-def test_arrays_nested_900_deep_are_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_arrays_nested_900_deep_are_located(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     unit = _copy(tmp_path)
     _edit(unit / "spec.toml", "cap = 2", "cap = 2\nnote = " + "[" * 900 + "]" * 900)
     (p,) = _problems(lambda: perfrules.load_spec(unit))
@@ -307,7 +390,11 @@ def test_inline_tables_nested_deep_are_located(tmp_path: Path) -> None:
 def test_formula_nested_900_deep_is_located(tmp_path: Path) -> None:
     unit = _copy(tmp_path)
     deep = "(" * 900 + "three_public_spent" + ")" * 900
-    _edit(unit / "spec.toml", 'derive = "three_public_spent / three_public_budget"', f'derive = "{deep}"')
+    _edit(
+        unit / "spec.toml",
+        'derive = "three_public_spent / three_public_budget"',
+        f'derive = "{deep}"',
+    )
     (p,) = _problems(lambda: perfrules.load_spec(unit))
     assert p.code == "invalid-value" and "too long" in p.message
     within = "(" * 40 + "a" + ")" * 40  # short enough, too deep
@@ -350,7 +437,9 @@ def test_a_pipe_as_the_spec_is_refused(fifo: Path) -> None:
     code, out = _cli("check", str(fifo))
     assert code == 2 and "is not a regular file" in out and "[file]" in out, out
     script = f"import perfrules\ntry:\n    perfrules.load_spec({str(fifo)!r})\nexcept perfrules.SpecError as e:\n    print(e)"
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=TIMEOUT)
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=TIMEOUT
+    )
     assert f"{fifo}: {fifo} is not a regular file" in proc.stdout
 
 
@@ -364,7 +453,9 @@ def test_a_pipe_reached_through_extends_is_refused(tmp_path: Path, fifo: Path) -
     unit = _copy(tmp_path)
     _edit(unit / "spec.toml", "[meta]", 'extends = "../fifo.toml"\n\n[meta]')
     code, out = _cli("check", str(unit))
-    assert code == 2 and "spec.toml:" in out and "is not a regular file" in out and "[extends]" in out, out
+    assert (
+        code == 2 and "spec.toml:" in out and "is not a regular file" in out and "[extends]" in out
+    ), out
 
 
 def test_a_pipe_planted_in_a_specs_folder_is_skipped(tmp_path: Path) -> None:
@@ -378,7 +469,9 @@ def test_a_pipe_planted_in_a_specs_folder_is_skipped(tmp_path: Path) -> None:
     assert code == 0, out
     code, out = _cli("frameworks", "--from", str(unit))
     assert code == 0 and "Available frameworks" in out, out
-    os.mkfifo(tmp_path / "specs" / "hunan-department.toml")  # a pipe named after the id: refused, located
+    os.mkfifo(
+        tmp_path / "specs" / "hunan-department.toml"
+    )  # a pipe named after the id: refused, located
     code, out = _cli("check", str(unit))
     assert code == 2 and "is not a regular file" in out and "[extends]" in out, out
 
@@ -394,11 +487,15 @@ def test_a_pipe_as_a_case_file_is_refused(tmp_path: Path) -> None:
 
 def test_a_pipe_named_in_a_batch_spec_cell_fails_its_unit(tmp_path: Path, fifo: Path) -> None:
     table = tmp_path / "units.csv"
-    table.write_text("单位,spec,指标,分值,实际完成值\nu1,fifo.toml,a,100,1\nu2,,a,100,1\n", encoding="utf-8")
+    table.write_text(
+        "单位,spec,指标,分值,实际完成值\nu1,fifo.toml,a,100,1\nu2,,a,100,1\n", encoding="utf-8"
+    )
     code, out = _cli("batch", str(table), "--out", str(tmp_path / "r.csv"), "--engine", "pure")
     assert code in (1, 2) and "is not a regular file" in out, out
     if code == 1:  # u1 failed at its spec cell; u2 was still read
-        units = (tmp_path / "r.csv").read_text(encoding="utf-8") + (tmp_path / "r.problems.csv").read_text(encoding="utf-8")
+        units = (tmp_path / "r.csv").read_text(encoding="utf-8") + (
+            tmp_path / "r.problems.csv"
+        ).read_text(encoding="utf-8")
         assert "u1" in units and "u2" in units
 
 
@@ -436,15 +533,27 @@ def test_a_folder_as_a_case_file_is_refused(tmp_path: Path) -> None:
 def _big(n: int, categories: int = 10) -> tuple[str, str]:
     """A spec of ``n`` indicators in ``categories`` 二级 categories, and its actuals, as TOML text."""
     per = n // categories
-    spec = ['[meta]\nid = "big"\ntitle = "t"\nunit = "u"\nyear = 2024\nkind = "项目支出"', f"total = {n + 10}",
-            "[budget_execution]\nweight = 10", f'[[categories]]\nid = "out"\nname = "产出"\nweight = {n}']  # fmt: skip
-    spec += [f'[[categories]]\nid = "out.{c}"\nname = "类别{c}"\nparent = "out"\nweight = {per}' for c in range(categories)]
+    spec = [
+        '[meta]\nid = "big"\ntitle = "t"\nunit = "u"\nyear = 2024\nkind = "项目支出"',
+        f"total = {n + 10}",
+        "[budget_execution]\nweight = 10",
+        f'[[categories]]\nid = "out"\nname = "产出"\nweight = {n}',
+    ]
+    spec += [
+        f'[[categories]]\nid = "out.{c}"\nname = "类别{c}"\nparent = "out"\nweight = {per}'
+        for c in range(categories)
+    ]
     actuals = ['spec = "big"\nyear = 2024\n[budget]\nfull_year = 500\nspent = 463.5\n[indicators]']
     for i in range(n):
-        target, actual = [('"≥100件"', str(90 + i % 20)), ('"≤100%"', str(95 + i % 10)),
-                          (None, '{ tier = "达成" }')][i % 3]  # fmt: skip
+        target, actual = [
+            ('"≥100件"', str(90 + i % 20)),
+            ('"≤100%"', str(95 + i % 10)),
+            (None, '{ tier = "达成" }'),
+        ][i % 3]
         what = f"target = {target}" if target else 'target_text = "完成"'
-        spec.append(f'[[indicators]]\nid = "i{i}"\nname = "指标{i}"\ncategory = "out.{i // per}"\nweight = 1\n{what}')
+        spec.append(
+            f'[[indicators]]\nid = "i{i}"\nname = "指标{i}"\ncategory = "out.{i // per}"\nweight = 1\n{what}'
+        )
         actuals.append(f"i{i} = {actual}")
     return "\n\n".join(spec) + "\n", "\n".join(actuals) + "\n"
 
@@ -478,14 +587,28 @@ class _CountingStr(str):
 
 def _counted_spec(n: int) -> tuple[Spec, Actuals]:
     def ident(i: int) -> str:
-        return _CountingStr(f"i{i}")  # a new object per use: dict lookups compare values, not identities
+        return _CountingStr(
+            f"i{i}"
+        )  # a new object per use: dict lookups compare values, not identities
 
     cats = (Category(id=_CountingStr("c"), name="类别", weight=Decimal(n)),)
-    inds = tuple(Indicator(id=ident(i), name=f"指标{i}", category=_CountingStr("c"), weight=Decimal(1),
-                           target=QuantitativeTarget.parse("≥100件")) for i in range(n))  # fmt: skip
+    inds = tuple(
+        Indicator(
+            id=ident(i),
+            name=f"指标{i}",
+            category=_CountingStr("c"),
+            weight=Decimal(1),
+            target=QuantitativeTarget.parse("≥100件"),
+        )
+        for i in range(n)
+    )
     meta = Meta(id="count", title="t", unit="u", year=2024, kind=Kind.PROJECT, total=Decimal(n))
     spec = Spec(meta=meta, categories=cats, indicators=inds)
-    actuals = Actuals(indicators=tuple(IndicatorActual(id=ident(i), value=Decimal(90 + i % 20)) for i in reversed(range(n))))
+    actuals = Actuals(
+        indicators=tuple(
+            IndicatorActual(id=ident(i), value=Decimal(90 + i % 20)) for i in reversed(range(n))
+        )
+    )
     return spec, actuals
 
 
@@ -498,7 +621,9 @@ def test_lookups_by_id_do_not_scan(n: int) -> None:
     for res in ev.indicators:
         assert ev.indicator(res.id) is res
     assert len(ev.indicators_in("c")) == n
-    assert _CountingStr.compared <= 20 * n, f"{_CountingStr.compared} comparisons for {n} indicators"
+    assert _CountingStr.compared <= 20 * n, (
+        f"{_CountingStr.compared} comparisons for {n} indicators"
+    )
 
 
 def test_many_unknown_ids_get_bounded_did_you_means(tmp_path: Path) -> None:

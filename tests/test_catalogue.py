@@ -65,31 +65,51 @@ def step(per: str, deduct: str, partial: PartialStep = PartialStep.FLOOR) -> Ste
     return StepDeduction(per=D(per), deduct=D(deduct), partial=partial)
 
 
-def band(score: str | int, lo: str | int | None = None, hi: str | int | None = None, *,
-         lo_in: bool = True, hi_in: bool = False) -> Band:  # fmt: skip
-    return Band(score=D(score), min=None if lo is None else D(lo), max=None if hi is None else D(hi),
-                min_inclusive=lo_in, max_inclusive=hi_in)  # fmt: skip
+def band(
+    score: str | int,
+    lo: str | int | None = None,
+    hi: str | int | None = None,
+    *,
+    lo_in: bool = True,
+    hi_in: bool = False,
+) -> Band:
+    return Band(
+        score=D(score),
+        min=None if lo is None else D(lo),
+        max=None if hi is None else D(hi),
+        min_inclusive=lo_in,
+        max_inclusive=hi_in,
+    )
 
 
 # 重点支出安排率≥90%，计5分；80%（含）-90%，计4分；70%（含）-80%，计3分；60%（含）-70%，计2分；低于60%不得分
-KEY_SPENDING = Bands(bands=(band(5, 90), band(4, 80, 90), band(3, 70, 80), band(2, 60, 70), band(0, None, 60)))
+KEY_SPENDING = Bands(
+    bands=(band(5, 90), band(4, 80, 90), band(3, 70, 80), band(2, 60, 70), band(0, None, 60))
+)
 # 预算调整率=0，计3分；0-10%（含），计2分；10-20%（含），计1分；20-30%（含），计0.5分；大于30%不得分
-ADJUST = Bands(bands=(
-    band(3, 0, 0, hi_in=True),
-    band(2, 0, 10, lo_in=False, hi_in=True),
-    band(1, 10, 20, lo_in=False, hi_in=True),
-    band("0.5", 20, 30, lo_in=False, hi_in=True),
-    band(0, 30, lo_in=False),
-))  # fmt: skip
-DEVIATION = Bands(on=BandBasis.DEVIATION, bands=(
-    band(10, None, 5, hi_in=True),
-    band(8, 5, 10, lo_in=False, hi_in=True),
-    band(5, 10, 20, lo_in=False, hi_in=True),
-    band(0, 20, lo_in=False),
-))  # fmt: skip
+ADJUST = Bands(
+    bands=(
+        band(3, 0, 0, hi_in=True),
+        band(2, 0, 10, lo_in=False, hi_in=True),
+        band(1, 10, 20, lo_in=False, hi_in=True),
+        band("0.5", 20, 30, lo_in=False, hi_in=True),
+        band(0, 30, lo_in=False),
+    )
+)
+DEVIATION = Bands(
+    on=BandBasis.DEVIATION,
+    bands=(
+        band(10, None, 5, hi_in=True),
+        band(8, 5, 10, lo_in=False, hi_in=True),
+        band(5, 10, 20, lo_in=False, hi_in=True),
+        band(0, 20, lo_in=False),
+    ),
+)
 
 
-def one(target: str, actual: str | int, weight: str | int, method: object, **kw: object) -> perfrules.IndicatorResult:
+def one(
+    target: str, actual: str | int, weight: str | int, method: object, **kw: object
+) -> perfrules.IndicatorResult:
     """Evaluate one indicator ``x`` (plus a met filler up to 100) and return its result."""
     policy = kw.pop("policy", Policy())
     deductions = kw.pop("deductions", ())
@@ -115,16 +135,22 @@ def codes_of_spec(spec: Spec) -> list[str]:
     return [p.code for p in spec_problems(spec)]
 
 
-def rule_steps(result: perfrules.IndicatorResult | perfrules.BudgetExecutionResult) -> list[perfrules.Step]:
+def rule_steps(
+    result: perfrules.IndicatorResult | perfrules.BudgetExecutionResult,
+) -> list[perfrules.Step]:
     return [s for s in result.steps if s.kind == "rule"]
 
 
 def assert_cites(
-    result: perfrules.IndicatorResult | perfrules.BudgetExecutionResult, citation: perfrules.Citation
+    result: perfrules.IndicatorResult | perfrules.BudgetExecutionResult,
+    citation: perfrules.Citation,
 ) -> None:
     """The result's citation, and the explanation's rule step that names it."""
     assert result.citation == citation
-    assert any(s.zh == f"依据：{citation}" and s.en.endswith(f"[{citation.id}]") for s in rule_steps(result))
+    assert any(
+        s.zh == f"依据：{citation}" and s.en.endswith(f"[{citation.id}]")
+        for s in rule_steps(result)
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -155,7 +181,9 @@ FLOOR, CEIL, PROP = PartialStep.FLOOR, PartialStep.CEIL, PartialStep.PROPORTIONA
         ("115", FLOOR, "0"),  # 7.5 points: floored at 0 (扣完为止)
     ],
 )
-def test_step_edges_on_a_negative_percent_target(actual: str, partial: PartialStep, score: str) -> None:
+def test_step_edges_on_a_negative_percent_target(
+    actual: str, partial: PartialStep, score: str
+) -> None:
     res = one("≤100%", actual, 5, step("1", "0.5", partial))
     assert res.score == D(score)
     assert res.method == "step"
@@ -169,7 +197,14 @@ def test_step_rounds_once() -> None:
     """5 − 1/3 × 1 = 4.6666…: exact until the one rounding."""
     res = one("≤0", 1, 5, step("3", "1", PROP))
     assert res.score == D("4.67")
-    assert [s.kind for s in res.steps] == ["input", "compare", "formula", "round", "deduction", "rule"]
+    assert [s.kind for s in res.steps] == [
+        "input",
+        "compare",
+        "formula",
+        "round",
+        "deduction",
+        "rule",
+    ]
     assert "≈4.666667 → 4.67" in res.steps[3].zh
 
 
@@ -186,7 +221,9 @@ def test_step_rounds_once() -> None:
         ("<100%", "100", "5", False),  # strict negative: unmet at equality, distance 0
     ],
 )
-def test_step_direction_follows_the_comparator(target: str, actual: str, score: str, met: bool) -> None:
+def test_step_direction_follows_the_comparator(
+    target: str, actual: str, score: str, met: bool
+) -> None:
     res = one(target, actual, 5, step("1", "0.5"))
     assert (res.score, res.met) == (D(score), met)
 
@@ -197,7 +234,9 @@ def test_step_strict_boundary_warns() -> None:
     assert [w.code for w in ev.warnings] == ["strict-boundary"]
 
 
-@pytest.mark.parametrize(("per", "deduct", "key"), [("0", "0.5", "per"), ("1", "0", "deduct"), ("-1", "0.5", "per")])
+@pytest.mark.parametrize(
+    ("per", "deduct", "key"), [("0", "0.5", "per"), ("1", "0", "deduct"), ("-1", "0.5", "per")]
+)
 def test_step_parameters_must_be_positive(per: str, deduct: str, key: str) -> None:
     spec = make_spec([quant("x", 5, "≤100%", method=step(per, deduct))])
     problems = spec_problems(spec)
@@ -211,9 +250,19 @@ def test_step_parameters_must_be_positive(per: str, deduct: str, key: str) -> No
 
 @pytest.mark.parametrize(
     ("actual", "score"),
-    [("100", "5"), ("90", "5"), ("89.99", "4"), ("80", "4"), ("79.99", "3"), ("70", "3"), ("69.99", "2"),
-     ("60", "2"), ("59.99", "0"), ("0", "0")],
-)  # fmt: skip
+    [
+        ("100", "5"),
+        ("90", "5"),
+        ("89.99", "4"),
+        ("80", "4"),
+        ("79.99", "3"),
+        ("70", "3"),
+        ("69.99", "2"),
+        ("60", "2"),
+        ("59.99", "0"),
+        ("0", "0"),
+    ],
+)
 def test_bands_half_open_edges(actual: str, score: str) -> None:
     res = one("≥90%", actual, 5, KEY_SPENDING)
     assert res.score == D(score)
@@ -224,9 +273,18 @@ def test_bands_half_open_edges(actual: str, score: str) -> None:
 
 @pytest.mark.parametrize(
     ("actual", "score"),
-    [("0", "3"), ("0.0001", "2"), ("10", "2"), ("10.0001", "1"), ("20", "1"), ("20.0001", "0.5"), ("30", "0.5"),
-     ("30.0001", "0"), ("500", "0")],
-)  # fmt: skip
+    [
+        ("0", "3"),
+        ("0.0001", "2"),
+        ("10", "2"),
+        ("10.0001", "1"),
+        ("20", "1"),
+        ("20.0001", "0.5"),
+        ("30", "0.5"),
+        ("30.0001", "0"),
+        ("500", "0"),
+    ],
+)
 def test_bands_inclusive_upper_edges(actual: str, score: str) -> None:
     assert one("=0%", actual, 3, ADJUST).score == D(score)
 
@@ -257,9 +315,22 @@ def test_every_edge_belongs_to_exactly_the_declared_band(table: Bands) -> None:
 
 @pytest.mark.parametrize(
     ("actual", "score"),
-    [("800", "10"), ("760", "10"), ("840", "10"), ("839.99", "10"), ("840.01", "8"), ("759.99", "8"),
-     ("720", "8"), ("880", "8"), ("719.99", "5"), ("960", "5"), ("640", "5"), ("960.01", "0"), ("0", "0")],
-)  # fmt: skip
+    [
+        ("800", "10"),
+        ("760", "10"),
+        ("840", "10"),
+        ("839.99", "10"),
+        ("840.01", "8"),
+        ("759.99", "8"),
+        ("720", "8"),
+        ("880", "8"),
+        ("719.99", "5"),
+        ("960", "5"),
+        ("640", "5"),
+        ("960.01", "0"),
+        ("0", "0"),
+    ],
+)
 def test_deviation_bands_are_symmetric(actual: str, score: str) -> None:
     res = one("=800元", actual, 10, DEVIATION)
     assert res.score == D(score)
@@ -278,10 +349,19 @@ def test_deviation_bands_need_a_positive_target() -> None:
     ("bands", "message"),
     [
         ((band(5, 90), band(0, None, 80)), "values from 80 up to 90 fall in no band (a gap)"),
-        ((band(5, 90), band(3, 80, 90, hi_in=True), band(0, None, 80)), "overlaps the band below it at 90"),
+        (
+            (band(5, 90), band(3, 80, 90, hi_in=True), band(0, None, 80)),
+            "overlaps the band below it at 90",
+        ),
         ((band(5, 85), band(3, 80, 90), band(0, None, 80)), "overlaps the band below it at 85"),
-        ((band(3, 80, 90), band(0, None, 80)), "values from 90 upward fall in no band (declare a band without max)"),
-        ((band(5, 90, lo_in=False), band(0, None, 90)), "values from 90 up to 90 fall in no band (a gap)"),
+        (
+            (band(3, 80, 90), band(0, None, 80)),
+            "values from 90 upward fall in no band (declare a band without max)",
+        ),
+        (
+            (band(5, 90, lo_in=False), band(0, None, 90)),
+            "values from 90 up to 90 fall in no band (a gap)",
+        ),
         ((band(5, 90), band(0, 10, 90)), "values from 0 up to 10 fall in no band (a gap)"),
         ((band(5), band(0, 80)), "band 2 overlaps an earlier band that is unbounded above"),
         ((band(5, 90, 80), band(0, None, 80)), "band 1: min 90 must be below max 80"),
@@ -290,9 +370,21 @@ def test_deviation_bands_need_a_positive_target() -> None:
         ((band("4.995", 90), band(0, None, 90)), "band score 4.995 is finer than rounding.score"),
         ((), "a band table needs at least one band"),
     ],
-    ids=["gap", "overlap-at-edge", "overlap", "no-upper-band", "edge-in-no-band", "gap-from-0", "after-unbounded",
-         "min-above-max", "empty-interval", "score-above-weight", "score-off-grid", "empty"],
-)  # fmt: skip
+    ids=[
+        "gap",
+        "overlap-at-edge",
+        "overlap",
+        "no-upper-band",
+        "edge-in-no-band",
+        "gap-from-0",
+        "after-unbounded",
+        "min-above-max",
+        "empty-interval",
+        "score-above-weight",
+        "score-off-grid",
+        "empty",
+    ],
+)
 def test_band_tables_must_cover_every_value_once(bands: tuple[Band, ...], message: str) -> None:
     spec = make_spec([quant("x", 5, "≥90%", method=Bands(bands=bands))])
     problems = spec_problems(spec)
@@ -304,7 +396,10 @@ def test_band_tables_must_cover_every_value_once(bands: tuple[Band, ...], messag
     "bands",
     [
         (band(5, 90), band(0, -10, 90)),  # a band may reach below 0
-        (band(5, 0, 0, hi_in=True), band(2, 0, lo_in=False)),  # the single value 0, then everything above
+        (
+            band(5, 0, 0, hi_in=True),
+            band(2, 0, lo_in=False),
+        ),  # the single value 0, then everything above
         (band(5),),  # one band for every value
         (band(0, None, 60), band(5, 90), band(2, 60, 90)),  # any order
     ],
@@ -314,7 +409,16 @@ def test_valid_band_tables(bands: tuple[Band, ...]) -> None:
 
 
 def test_two_bands_unbounded_below_overlap() -> None:
-    spec = make_spec([quant("x", 5, "≥90%", method=Bands(bands=(band(0, None, 60), band(2, None, 70), band(5, 70))))])
+    spec = make_spec(
+        [
+            quant(
+                "x",
+                5,
+                "≥90%",
+                method=Bands(bands=(band(0, None, 60), band(2, None, 70), band(5, 70))),
+            )
+        ]
+    )
     assert "bands" in codes_of_spec(spec)
 
 
@@ -363,7 +467,9 @@ def test_rate_needs_a_percent_or_unitless_target() -> None:
 # per_occurrence: 每出现一例扣 deduct 分，扣完为止
 
 
-@pytest.mark.parametrize(("count", "score"), [(0, "5"), (1, "4"), (4, "1"), (5, "0"), (6, "0"), (100, "0")])
+@pytest.mark.parametrize(
+    ("count", "score"), [(0, "5"), (1, "4"), (4, "1"), (5, "0"), (6, "0"), (100, "0")]
+)
 def test_per_occurrence_reaches_zero(count: int, score: str) -> None:
     res = one("=0例", count, 5, PerOccurrence(deduct=D(1)))
     assert (res.score, res.met, res.method) == (D(score), count == 0, "per_occurrence")
@@ -381,13 +487,19 @@ def test_per_occurrence_count_must_be_whole() -> None:
 
 
 def test_per_occurrence_deduct_must_be_positive() -> None:
-    assert codes_of_spec(make_spec([quant("x", 5, "=0例", method=PerOccurrence(deduct=D(0)))])) == ["method-params"]
+    assert codes_of_spec(make_spec([quant("x", 5, "=0例", method=PerOccurrence(deduct=D(0)))])) == [
+        "method-params"
+    ]
 
 
 def test_per_occurrence_derived_count_must_be_whole() -> None:
-    ind = attrs.evolve(quant("x", 5, "=0", method=PerOccurrence(deduct=D(1))), derive=Formula.parse("a / b"))
+    ind = attrs.evolve(
+        quant("x", 5, "=0", method=PerOccurrence(deduct=D(1))), derive=Formula.parse("a / b")
+    )
     spec = make_spec([ind])
-    assert "actual-kind" in [p.code for p in actuals_problems(spec, make_actuals(amounts={"a": "1", "b": "3"}))]
+    assert "actual-kind" in [
+        p.code for p in actuals_problems(spec, make_actuals(amounts={"a": "1", "b": "3"}))
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -395,8 +507,13 @@ def test_per_occurrence_derived_count_must_be_whole() -> None:
 
 
 def test_manual_deduction_after_the_method() -> None:
-    res = one("=0例", 2, 5, PerOccurrence(deduct=D(1)),
-              deductions=(Deduction(points=D("0.5"), reason="专项资金未按进度下达"),))  # fmt: skip
+    res = one(
+        "=0例",
+        2,
+        5,
+        PerOccurrence(deduct=D(1)),
+        deductions=(Deduction(points=D("0.5"), reason="专项资金未按进度下达"),),
+    )
     assert res.score == D("2.5")
     assert res.reason == "出现2例，每例扣1分，扣2分；专项资金未按进度下达，扣0.5分"
     manual = [s for s in res.steps if s.kind == "deduction" and s.en.endswith("[manual_deduction]")]
@@ -406,7 +523,13 @@ def test_manual_deduction_after_the_method() -> None:
 
 
 def test_manual_deductions_floor_at_zero_and_apply_to_met_targets() -> None:
-    res = one("≥10", 10, 3, None, deductions=(Deduction(points=D(2), reason="a"), Deduction(points=D(2), reason="b")))
+    res = one(
+        "≥10",
+        10,
+        3,
+        None,
+        deductions=(Deduction(points=D(2), reason="a"), Deduction(points=D(2), reason="b")),
+    )
     assert (res.score, res.met) == (D(0), True)
     assert "clamp" in [s.kind for s in res.steps]
     assert res.reason == "a，扣2分；b，扣2分"
@@ -414,20 +537,36 @@ def test_manual_deductions_floor_at_zero_and_apply_to_met_targets() -> None:
 
 
 def test_manual_deduction_on_a_qualitative_indicator() -> None:
-    spec = make_spec([perfrules.Indicator(id="q", name="定性", category="c", weight=D(10), target_text="按时完成")])
-    act = IndicatorActual(id="q", tier="达成", deductions=(Deduction(points=D(1), reason="材料不全"),))
+    spec = make_spec(
+        [
+            perfrules.Indicator(
+                id="q", name="定性", category="c", weight=D(10), target_text="按时完成"
+            )
+        ]
+    )
+    act = IndicatorActual(
+        id="q", tier="达成", deductions=(Deduction(points=D(1), reason="材料不全"),)
+    )
     res = perfrules.evaluate(spec, make_actuals(act)).indicator("q")
     assert (res.score, res.method) == (D(9), "qualitative")
 
 
 @pytest.mark.parametrize(
     ("points", "reason", "codes"),
-    [("0", "r", ["deduction"]), ("-1", "r", ["deduction"]), ("0.005", "r", ["deduction"]), ("1", "", ["reason"]),
-     ("1", "  ", ["reason"]), ("0", "", ["deduction", "reason"])],
-)  # fmt: skip
+    [
+        ("0", "r", ["deduction"]),
+        ("-1", "r", ["deduction"]),
+        ("0.005", "r", ["deduction"]),
+        ("1", "", ["reason"]),
+        ("1", "  ", ["reason"]),
+        ("0", "", ["deduction", "reason"]),
+    ],
+)
 def test_manual_deduction_rules(points: str, reason: str, codes: list[str]) -> None:
     spec = make_spec([quant("x", 5, "≥1")])
-    act = IndicatorActual(id="x", value=D(1), deductions=(Deduction(points=D(points), reason=reason),))
+    act = IndicatorActual(
+        id="x", value=D(1), deductions=(Deduction(points=D(points), reason=reason),)
+    )
     assert [p.code for p in actuals_problems(spec, make_actuals(act))] == codes
 
 
@@ -442,7 +581,11 @@ def _na_spec() -> Spec:
 
 def _na_actuals(a: str = "10", b: str = "5", spent: str = "90") -> Actuals:
     return Actuals(
-        indicators=(value("a", a), value("b", b), IndicatorActual(id="n", not_applicable="本年度未开展")),
+        indicators=(
+            value("a", a),
+            value("b", b),
+            IndicatorActual(id="n", not_applicable="本年度未开展"),
+        ),
         budget=BudgetAmounts(full_year=D(100), spent=D(spent)),
     )
 
@@ -466,7 +609,9 @@ def test_not_applicable_rescales_the_total() -> None:
     assert ev.total == D("77.14")
     zh = [s.zh for s in ev.total_steps]
     assert zh[0] == "总分 = 产出指标45 + 预算执行率9 = 54"
-    assert zh[1] == "不适用指标（指标n，分值合计30分）不考核，按百分制折算：54 ÷ 70 × 100 = ≈77.142857"
+    assert (
+        zh[1] == "不适用指标（指标n，分值合计30分）不考核，按百分制折算：54 ÷ 70 × 100 = ≈77.142857"
+    )
     assert zh[2] == f"依据：{cite.NOT_APPLICABLE}"
     assert zh[-1] == "总分按四舍五入保留到0.01：≈77.142857 → 77.14"
     assert ev.lost == D("22.86")
@@ -494,7 +639,12 @@ def test_every_indicator_not_applicable_is_rejected() -> None:
     [
         (IndicatorActual(id="n", not_applicable=" "), "reason"),
         (IndicatorActual(id="n", not_applicable="无", value=D(1)), "actual-kind"),
-        (IndicatorActual(id="n", not_applicable="无", deductions=(Deduction(points=D(1), reason="r"),)), "actual-kind"),
+        (
+            IndicatorActual(
+                id="n", not_applicable="无", deductions=(Deduction(points=D(1), reason="r"),)
+            ),
+            "actual-kind",
+        ),
     ],
 )
 def test_not_applicable_entries(entry: IndicatorActual, code: str) -> None:
@@ -504,9 +654,13 @@ def test_not_applicable_entries(entry: IndicatorActual, code: str) -> None:
 
 def test_not_applicable_derived_indicator_needs_no_amounts() -> None:
     ind = attrs.evolve(quant("d", 30, "≤100%"), derive=Formula.parse("spent / budget"))
-    spec = make_spec([quant("a", 60, "≥1"), ind], budget=BudgetExecution(weight=D(10)), filler=False)
-    actuals = Actuals(indicators=(value("a", 1), IndicatorActual(id="d", not_applicable="无此项支出")),
-                      budget=BudgetAmounts(full_year=D(100), spent=D(100)))  # fmt: skip
+    spec = make_spec(
+        [quant("a", 60, "≥1"), ind], budget=BudgetExecution(weight=D(10)), filler=False
+    )
+    actuals = Actuals(
+        indicators=(value("a", 1), IndicatorActual(id="d", not_applicable="无此项支出")),
+        budget=BudgetAmounts(full_year=D(100), spent=D(100)),
+    )
     assert perfrules.evaluate(spec, actuals).total == D(100)
 
 
@@ -523,7 +677,12 @@ OD = OvershootDeduction(threshold=D("1.3"), per=D("0.1"), deduct=D("0.5"))
         ("≥10", "13", CEIL, "10"),  # also under ceil: the threshold is exceeded strictly
         ("≥10", "13.01", FLOOR, "10"),
         ("≥10", "13.01", CEIL, "9.5"),
-        ("≥10", "13.01", PROP, "10"),  # 0.01 step × 0.5: 10 − 0.005 = 9.995, a tie, rounded half-up to 10
+        (
+            "≥10",
+            "13.01",
+            PROP,
+            "10",
+        ),  # 0.01 step × 0.5: 10 − 0.005 = 9.995, a tie, rounded half-up to 10
         ("≥10", "13.02", PROP, "9.99"),  # 10 − 0.01
         ("≥10", "13.5", PROP, "9.75"),  # half a step
         ("≥10", "14", FLOOR, "9.5"),  # exactly one step beyond
@@ -541,11 +700,18 @@ def test_overshoot_deduction_at_and_beyond_the_threshold(
     policy = Policy(overshoot_deduction=attrs.evolve(OD, partial=partial))
     res = one(target, actual, 10, None, policy=policy)
     assert res.score == D(score)
-    steps = [s for s in res.steps if s.kind == "deduction" and s.en.endswith("[overshoot_deduction]")]
+    steps = [
+        s for s in res.steps if s.kind == "deduction" and s.en.endswith("[overshoot_deduction]")
+    ]
     ratio = Fraction(D(actual)) / 10
-    n = {FLOOR: (ratio - Fraction(13, 10)) * 10 // 1, CEIL: -((Fraction(13, 10) - ratio) * 10 // 1),
-         PROP: (ratio - Fraction(13, 10)) * 10}[partial]  # fmt: skip
-    assert bool(steps) == (ratio > Fraction(13, 10) and n > 0)  # a step appears whenever points are deducted
+    n = {
+        FLOOR: (ratio - Fraction(13, 10)) * 10 // 1,
+        CEIL: -((Fraction(13, 10) - ratio) * 10 // 1),
+        PROP: (ratio - Fraction(13, 10)) * 10,
+    }[partial]
+    assert bool(steps) == (
+        ratio > Fraction(13, 10) and n > 0
+    )  # a step appears whenever points are deducted
     assert res.citation.id.startswith("quantitative.")  # the ratio citation stays
 
 
@@ -555,14 +721,22 @@ def test_overshoot_deduction_skips_negative_targets_and_catalogue_methods() -> N
     for method in (step("1", "1"), RateTimesWeight(), KEY_SPENDING, PerOccurrence(deduct=D(1))):
         target = "=0例" if isinstance(method, PerOccurrence) else "≥10%"
         actual = "0" if isinstance(method, PerOccurrence) else "40"  # 400% of the target
-        with_od, without = (one(target, actual, 10, method, policy=pol) for pol in (policy, Policy()))
+        with_od, without = (
+            one(target, actual, 10, method, policy=pol) for pol in (policy, Policy())
+        )
         assert with_od.score == without.score
         assert not any(s.en.endswith("[overshoot_deduction]") for s in with_od.steps)
 
 
 def test_overshoot_deduction_then_manual_deduction() -> None:
-    res = one("≥10", "16", 10, None, policy=Policy(overshoot_deduction=OD),
-              deductions=(Deduction(points=D(1), reason="台账不全"),))  # fmt: skip
+    res = one(
+        "≥10",
+        "16",
+        10,
+        None,
+        policy=Policy(overshoot_deduction=OD),
+        deductions=(Deduction(points=D(1), reason="台账不全"),),
+    )
     assert res.score == D("7.5")
     kinds = [s.en.rsplit("[", 1)[-1] for s in res.steps if s.kind == "deduction"]
     assert kinds == ["overshoot_deduction]", "manual_deduction]"]
@@ -571,22 +745,35 @@ def test_overshoot_deduction_then_manual_deduction() -> None:
 
 @pytest.mark.parametrize(
     ("od", "key"),
-    [(attrs.evolve(OD, threshold=D("0.9")), "threshold"), (attrs.evolve(OD, per=D(0)), "per"),
-     (attrs.evolve(OD, deduct=D(0)), "deduct")],
-)  # fmt: skip
+    [
+        (attrs.evolve(OD, threshold=D("0.9")), "threshold"),
+        (attrs.evolve(OD, per=D(0)), "per"),
+        (attrs.evolve(OD, deduct=D(0)), "deduct"),
+    ],
+)
 def test_overshoot_deduction_parameters(od: OvershootDeduction, key: str) -> None:
-    problems = spec_problems(make_spec([quant("x", 5, "≥1")], policy=Policy(overshoot_deduction=od)))
-    assert [(p.code, p.path) for p in problems] == [("policy", ("policy", "overshoot_deduction", key))]
+    problems = spec_problems(
+        make_spec([quant("x", 5, "≥1")], policy=Policy(overshoot_deduction=od))
+    )
+    assert [(p.code, p.path) for p in problems] == [
+        ("policy", ("policy", "overshoot_deduction", key))
+    ]
 
 
 def test_overshoot_deduction_finer_than_the_grid_is_rejected_and_reasons_follow_losses() -> None:
     policy = Policy(overshoot_deduction=attrs.evolve(OD, deduct=D("0.001")))
     with pytest.raises(SpecError) as exc:
         one("≥10", "15", 10, None, policy=policy)
-    assert [(p.code, p.path) for p in exc.value.problems] == [("policy", ("policy", "overshoot_deduction", "deduct"))]
+    assert [(p.code, p.path) for p in exc.value.problems] == [
+        ("policy", ("policy", "overshoot_deduction", "deduct"))
+    ]
     # a proportional step can still land off the grid; if it rounds away, no reason is left behind
-    tiny = Policy(overshoot_deduction=attrs.evolve(OD, deduct=D("0.01"), partial=PartialStep.PROPORTIONAL))
-    res = one("≥10", "13.02", 10, None, policy=tiny)  # (1.302 − 1.3) / 0.1 = 0.02 steps × 0.01 = 0.0002 → rounds away
+    tiny = Policy(
+        overshoot_deduction=attrs.evolve(OD, deduct=D("0.01"), partial=PartialStep.PROPORTIONAL)
+    )
+    res = one(
+        "≥10", "13.02", 10, None, policy=tiny
+    )  # (1.302 − 1.3) / 0.1 = 0.02 steps × 0.01 = 0.0002 → rounds away
     assert res.score == D(10) and res.reason is None
 
 
@@ -597,13 +784,22 @@ def test_overshoot_deduction_finer_than_the_grid_is_rejected_and_reasons_follow_
 def _bonus_spec(total_cap: bool = True) -> Spec:
     return attrs.evolve(
         make_spec([quant("x", 50, "≥10")]),
-        bonus=(BonusItem(id="innovation", name="创新加分", cap=D(3), rule=RuleSource(document="某办法")),),
+        bonus=(
+            BonusItem(
+                id="innovation", name="创新加分", cap=D(3), rule=RuleSource(document="某办法")
+            ),
+        ),
         policy=Policy(total_cap=total_cap),
     )
 
 
-def _bonus_actuals(x: str, points: str, reason: str = "获评省级案例", award_id: str = "innovation") -> Actuals:
-    return attrs.evolve(make_actuals(value("x", x)), bonus=(BonusAward(id=award_id, points=D(points), reason=reason),))
+def _bonus_actuals(
+    x: str, points: str, reason: str = "获评省级案例", award_id: str = "innovation"
+) -> Actuals:
+    return attrs.evolve(
+        make_actuals(value("x", x)),
+        bonus=(BonusAward(id=award_id, points=D(points), reason=reason),),
+    )
 
 
 def test_bonus_is_added_after_the_total() -> None:
@@ -621,10 +817,15 @@ def test_total_cap(total_cap: bool, total: str, lost: str) -> None:
 
 
 def test_bonus_without_rule_cites_the_bonus_citation() -> None:
-    spec = attrs.evolve(_bonus_spec(), bonus=(BonusItem(id="innovation", name="创新加分", cap=D(3)),))
+    spec = attrs.evolve(
+        _bonus_spec(), bonus=(BonusItem(id="innovation", name="创新加分", cap=D(3)),)
+    )
     ev = perfrules.evaluate(spec, _bonus_actuals("9", "1"))
     assert ev.total == D(96)
-    assert ev.total_steps[-1].zh == f"加分项“创新加分”加1分（上限3分）：获评省级案例（{cite.BONUS.document}）"
+    assert (
+        ev.total_steps[-1].zh
+        == f"加分项“创新加分”加1分（上限3分）：获评省级案例（{cite.BONUS.document}）"
+    )
 
 
 @pytest.mark.parametrize(("points", "reason"), [("4", "r"), ("0", "r"), ("0.001", "r"), ("1", " ")])
@@ -646,8 +847,11 @@ def test_bonus_cap_must_be_positive_on_the_grid(cap: str) -> None:
 
 
 def test_duplicate_bonus_and_veto_ids() -> None:
-    spec = attrs.evolve(_bonus_spec(), bonus=(BonusItem(id="b", name="b", cap=D(1)),) * 2,
-                        vetoes=(Veto(id="v", name="v"),) * 2)  # fmt: skip
+    spec = attrs.evolve(
+        _bonus_spec(),
+        bonus=(BonusItem(id="b", name="b", cap=D(1)),) * 2,
+        vetoes=(Veto(id="v", name="v"),) * 2,
+    )
     assert codes_of_spec(spec) == ["duplicate-id", "duplicate-id"]
 
 
@@ -655,8 +859,12 @@ def test_bonus_award_must_be_a_table_with_its_reason() -> None:
     """`[bonus] id = 2` has no shorthand: an award always needs its reason, so it is a table."""
     spec = _bonus_spec()
     with pytest.raises(SpecError) as exc:
-        perfrules.loads_actuals("[indicators]\nx = 10\nfill = 1\n[bonus]\ninnovation = 2\n", spec=spec)
-    assert [(p.code, p.path) for p in exc.value.problems] == [("invalid-value", ("bonus", "innovation"))]
+        perfrules.loads_actuals(
+            "[indicators]\nx = 10\nfill = 1\n[bonus]\ninnovation = 2\n", spec=spec
+        )
+    assert [(p.code, p.path) for p in exc.value.problems] == [
+        ("invalid-value", ("bonus", "innovation"))
+    ]
     assert "table" in exc.value.problems[0].message
 
 
@@ -675,7 +883,9 @@ def _veto_spec() -> Spec:
 
 
 def _vetoed(*triggers: tuple[str, str], x: str = "10") -> Evaluation:
-    actuals = attrs.evolve(make_actuals(value("x", x)), vetoes=tuple(VetoTrigger(id=i, reason=r) for i, r in triggers))
+    actuals = attrs.evolve(
+        make_actuals(value("x", x)), vetoes=tuple(VetoTrigger(id=i, reason=r) for i, r in triggers)
+    )
     return perfrules.evaluate(_veto_spec(), actuals)
 
 
@@ -683,8 +893,13 @@ def test_veto_grade_sets_the_lowest_grade_by_default() -> None:
     ev = _vetoed(("violation", "审计发现挪用资金"))
     assert (ev.total, ev.grade) == (D(100), "差")
     assert ev.grade_steps[-1].zh == "一票否决（重大违纪违规）：等级定为“差”"
-    assert [(v.id, v.effect, v.reason) for v in ev.vetoes] == [("violation", "grade", "审计发现挪用资金")]
-    assert ev.total_steps[-1].zh == f"一票否决“重大违纪违规”：审计发现挪用资金；等级按规定确定（{cite.VETO.document}）"
+    assert [(v.id, v.effect, v.reason) for v in ev.vetoes] == [
+        ("violation", "grade", "审计发现挪用资金")
+    ]
+    assert (
+        ev.total_steps[-1].zh
+        == f"一票否决“重大违纪违规”：审计发现挪用资金；等级按规定确定（{cite.VETO.document}）"
+    )
 
 
 def test_veto_zero_sets_the_total_to_zero() -> None:
@@ -694,14 +909,22 @@ def test_veto_zero_sets_the_total_to_zero() -> None:
 
 
 def test_veto_with_a_declared_grade() -> None:
-    spec = attrs.evolve(_veto_spec(), vetoes=(Veto(id="violation", name="重大违纪违规", grade="中"),))
-    actuals = attrs.evolve(make_actuals(value("x", 10)), vetoes=(VetoTrigger(id="violation", reason="r"),))
+    spec = attrs.evolve(
+        _veto_spec(), vetoes=(Veto(id="violation", name="重大违纪违规", grade="中"),)
+    )
+    actuals = attrs.evolve(
+        make_actuals(value("x", 10)), vetoes=(VetoTrigger(id="violation", reason="r"),)
+    )
     assert perfrules.evaluate(spec, actuals).grade == "中"  # 100 would be 优
 
 
 def test_a_veto_never_improves_the_grade() -> None:
-    spec = attrs.evolve(_veto_spec(), vetoes=(Veto(id="violation", name="重大违纪违规", grade="中"),))
-    actuals = attrs.evolve(make_actuals(value("x", 1)), vetoes=(VetoTrigger(id="violation", reason="r"),))
+    spec = attrs.evolve(
+        _veto_spec(), vetoes=(Veto(id="violation", name="重大违纪违规", grade="中"),)
+    )
+    actuals = attrs.evolve(
+        make_actuals(value("x", 1)), vetoes=(VetoTrigger(id="violation", reason="r"),)
+    )
     ev = perfrules.evaluate(spec, actuals)
     assert ev.total == D(55)  # 5 + 50: 差 by the total
     assert ev.grade == "差"
@@ -709,13 +932,17 @@ def test_a_veto_never_improves_the_grade() -> None:
 
 def test_unknown_veto_has_a_did_you_mean() -> None:
     spec = _veto_spec()
-    actuals = attrs.evolve(make_actuals(value("x", 10)), vetoes=(VetoTrigger(id="violaton", reason="r"),))
+    actuals = attrs.evolve(
+        make_actuals(value("x", 10)), vetoes=(VetoTrigger(id="violaton", reason="r"),)
+    )
     problems = actuals_problems(spec, actuals)
     assert [(p.code, p.suggestion) for p in problems] == [("unknown-veto", "violation")]
 
 
 def test_triggered_veto_needs_a_reason() -> None:
-    actuals = attrs.evolve(make_actuals(value("x", 10)), vetoes=(VetoTrigger(id="violation", reason=""),))
+    actuals = attrs.evolve(
+        make_actuals(value("x", 10)), vetoes=(VetoTrigger(id="violation", reason=""),)
+    )
     assert [p.code for p in actuals_problems(_veto_spec(), actuals)] == ["reason"]
 
 
@@ -740,18 +967,31 @@ def test_veto_declarations(veto: Veto, message: str) -> None:
 BUDGET_BANDS = Bands(bands=(band(10, 95), band(8, 90, 95), band(6, 80, 90), band(0, None, 80)))
 
 
-def _budget(method: Bands | StepDeduction, spent: str, full_year: str = "1000") -> perfrules.BudgetExecutionResult:
+def _budget(
+    method: Bands | StepDeduction, spent: str, full_year: str = "1000"
+) -> perfrules.BudgetExecutionResult:
     spec = make_spec([], budget=BudgetExecution(weight=D(10), method=method))
-    ev = perfrules.evaluate(spec, make_actuals(budget=BudgetAmounts(full_year=D(full_year), spent=D(spent))))
+    ev = perfrules.evaluate(
+        spec, make_actuals(budget=BudgetAmounts(full_year=D(full_year), spent=D(spent)))
+    )
     assert ev.budget_execution is not None
     return ev.budget_execution
 
 
 @pytest.mark.parametrize(
     ("spent", "score"),
-    [("925", "8"), ("950", "10"), ("949.99", "8"), ("900", "8"), ("899.99", "6"), ("800", "6"), ("799.99", "0"),
-     ("1100", "10"), ("0", "0")],
-)  # fmt: skip
+    [
+        ("925", "8"),
+        ("950", "10"),
+        ("949.99", "8"),
+        ("900", "8"),
+        ("899.99", "6"),
+        ("800", "6"),
+        ("799.99", "0"),
+        ("1100", "10"),
+        ("0", "0"),
+    ],
+)
 def test_budget_execution_by_bands(spent: str, score: str) -> None:
     be = _budget(BUDGET_BANDS, spent)
     assert be.score == D(score)
@@ -762,9 +1002,17 @@ def test_budget_execution_by_bands(spent: str, score: str) -> None:
 
 @pytest.mark.parametrize(
     ("spent", "partial", "score"),
-    [("1000", CEIL, "10"), ("1050", CEIL, "10"), ("995", CEIL, "9.8"), ("995", FLOOR, "10"), ("990", FLOOR, "9.8"),
-     ("965.2", CEIL, "9.2"), ("965.2", PROP, "9.3"), ("400", FLOOR, "0")],
-)  # fmt: skip
+    [
+        ("1000", CEIL, "10"),
+        ("1050", CEIL, "10"),
+        ("995", CEIL, "9.8"),
+        ("995", FLOOR, "10"),
+        ("990", FLOOR, "9.8"),
+        ("965.2", CEIL, "9.2"),
+        ("965.2", PROP, "9.3"),
+        ("400", FLOOR, "0"),
+    ],
+)
 def test_budget_execution_by_steps(spent: str, partial: PartialStep, score: str) -> None:
     be = _budget(step("1", "0.2", partial), spent)
     assert be.score == D(score)
@@ -776,25 +1024,47 @@ def test_budget_execution_method_must_be_bands_or_step() -> None:
     with pytest.raises(SpecError) as exc:
         perfrules.loads_spec(text)
     problems = [p for p in exc.value.problems if p.path[0] == "budget_execution"]
-    assert [(p.code, p.path) for p in problems] == [("invalid-value", ("budget_execution", "method"))]
+    assert [(p.code, p.path) for p in problems] == [
+        ("invalid-value", ("budget_execution", "method"))
+    ]
     assert "not 'rate'" in problems[0].message
 
 
 def test_budget_execution_bands_are_checked() -> None:
-    spec = make_spec([], budget=BudgetExecution(weight=D(10), method=Bands(bands=(band(10, 95), band(0, None, 90)))))
+    spec = make_spec(
+        [],
+        budget=BudgetExecution(weight=D(10), method=Bands(bands=(band(10, 95), band(0, None, 90)))),
+    )
     problems = spec_problems(spec)
     assert [(p.code, p.path[:2]) for p in problems] == [("bands", ("budget_execution", "method"))]
 
 
 def test_declared_rules_add_a_rule_step() -> None:
-    spec = make_spec([quant("x", 5, "≤100%", method=step("1", "0.5"), rule=RuleSource(document="共性指标", text="每超过一个百分点扣0.5分"))],
-                     budget=BudgetExecution(weight=D(10), method=BUDGET_BANDS, rule=RuleSource(document="某办法")))  # fmt: skip
-    ev = perfrules.evaluate(spec, make_actuals(value("x", 101), budget=BudgetAmounts(full_year=D(100), spent=D(100))))
+    spec = make_spec(
+        [
+            quant(
+                "x",
+                5,
+                "≤100%",
+                method=step("1", "0.5"),
+                rule=RuleSource(document="共性指标", text="每超过一个百分点扣0.5分"),
+            )
+        ],
+        budget=BudgetExecution(
+            weight=D(10), method=BUDGET_BANDS, rule=RuleSource(document="某办法")
+        ),
+    )
+    ev = perfrules.evaluate(
+        spec, make_actuals(value("x", 101), budget=BudgetAmounts(full_year=D(100), spent=D(100)))
+    )
     x = ev.indicator("x")
     assert x.rule == RuleSource(document="共性指标", text="每超过一个百分点扣0.5分")
     assert x.steps[-1].zh == "本指标计分依据（规范声明）：共性指标：每超过一个百分点扣0.5分"
     assert x.citation == cite.STEP  # the built-in citation stays
-    assert ev.budget_execution is not None and ev.budget_execution.steps[-1].zh == "本项计分依据（规范声明）：某办法"
+    assert (
+        ev.budget_execution is not None
+        and ev.budget_execution.steps[-1].zh == "本项计分依据（规范声明）：某办法"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -805,7 +1075,9 @@ quanta = st.sampled_from([D("0.01"), D("0.1"), D(1)])
 
 @st.composite
 def weights(draw: st.DrawFn, quantum: Decimal) -> Decimal:
-    return draw(st.integers(1, 2000)) * quantum if quantum < 1 else Decimal(draw(st.integers(1, 30)))
+    return (
+        draw(st.integers(1, 2000)) * quantum if quantum < 1 else Decimal(draw(st.integers(1, 30)))
+    )
 
 
 def decimals(lo: int = 0, hi: int = 300, places: int = 2) -> st.SearchStrategy[Decimal]:
@@ -813,7 +1085,9 @@ def decimals(lo: int = 0, hi: int = 300, places: int = 2) -> st.SearchStrategy[D
 
 
 @st.composite
-def band_tables(draw: st.DrawFn, weight: Decimal, quantum: Decimal, *, decreasing_from: str = "top") -> Bands:
+def band_tables(
+    draw: st.DrawFn, weight: Decimal, quantum: Decimal, *, decreasing_from: str = "top"
+) -> Bands:
     """A valid band table over [0, ∞) with random cut points and edge inclusivity.
 
     ``decreasing_from="top"``: scores never rise as the value falls (a ≥ target);
@@ -831,8 +1105,15 @@ def band_tables(draw: st.DrawFn, weight: Decimal, quantum: Decimal, *, decreasin
     for i in range(len(cuts) + 1):
         lo = None if i == 0 else cuts[i - 1]
         hi = None if i == len(cuts) else cuts[i]
-        out.append(Band(score=scores[i], min=lo, max=hi, min_inclusive=True if lo is None else incl[i - 1],
-                        max_inclusive=False if hi is None else not incl[i]))  # fmt: skip
+        out.append(
+            Band(
+                score=scores[i],
+                min=lo,
+                max=hi,
+                min_inclusive=True if lo is None else incl[i - 1],
+                max_inclusive=False if hi is None else not incl[i],
+            )
+        )
     return Bands(bands=tuple(draw(st.permutations(out))))
 
 
@@ -844,18 +1125,29 @@ def catalogue_indicators(draw: st.DrawFn, quantum: Decimal) -> tuple[Indicator, 
     cmp = draw(st.sampled_from(["≥", ">", "≤", "<", "="]))
     t = draw(decimals(1, 150))
     if kind == "step":
-        method: object = StepDeduction(per=draw(decimals(0, 20).filter(lambda d: d > 0)), deduct=draw(decimals(0, 10).filter(lambda d: d > 0)),
-                                       partial=draw(st.sampled_from(list(PartialStep))))  # fmt: skip
+        method: object = StepDeduction(
+            per=draw(decimals(0, 20).filter(lambda d: d > 0)),
+            deduct=draw(decimals(0, 10).filter(lambda d: d > 0)),
+            partial=draw(st.sampled_from(list(PartialStep))),
+        )
     elif kind == "bands":
         method = draw(band_tables(w, quantum, decreasing_from="any"))
     elif kind == "deviation":
-        method = attrs.evolve(draw(band_tables(w, quantum, decreasing_from="bottom")), on=BandBasis.DEVIATION)
+        method = attrs.evolve(
+            draw(band_tables(w, quantum, decreasing_from="bottom")), on=BandBasis.DEVIATION
+        )
     elif kind == "rate":
         method = RateTimesWeight()
     else:
-        method, cmp, t = PerOccurrence(deduct=draw(decimals(0, 10).filter(lambda d: d > 0))), "=", Decimal(0)
+        method, cmp, t = (
+            PerOccurrence(deduct=draw(decimals(0, 10).filter(lambda d: d > 0))),
+            "=",
+            Decimal(0),
+        )
     target = QuantitativeTarget.parse(f"{cmp}{t}%")
-    actual = Decimal(draw(st.integers(0, 50))) if kind == "per_occurrence" else draw(decimals(0, 300))
+    actual = (
+        Decimal(draw(st.integers(0, 50))) if kind == "per_occurrence" else draw(decimals(0, 300))
+    )
     ind = Indicator(id="x", name="x", category="c", weight=w, target=target, method=method)  # type: ignore[arg-type]
     return ind, actual
 
@@ -875,7 +1167,9 @@ def _spec_one(ind: Indicator, quantum: Decimal, **kw: object) -> Spec:
 
 
 def _score(spec: Spec, actual: Decimal) -> perfrules.IndicatorResult:
-    acts = [IndicatorActual(id="x", value=actual)] + ([fill_actual()] if len(spec.indicators) > 1 else [])
+    acts = [IndicatorActual(id="x", value=actual)] + (
+        [fill_actual()] if len(spec.indicators) > 1 else []
+    )
     return perfrules.evaluate(spec, Actuals(indicators=tuple(acts))).indicator("x")
 
 
@@ -898,12 +1192,19 @@ def test_step_is_monotone_away_from_the_target(data: st.DataObject) -> None:
     quantum = data.draw(quanta)
     w = data.draw(weights(quantum))
     cmp = data.draw(st.sampled_from(["≥", ">", "≤", "<", "="]))
-    method = StepDeduction(per=data.draw(decimals(0, 20).filter(lambda d: d > 0)),
-                           deduct=data.draw(decimals(0, 10).filter(lambda d: d > 0)),
-                           partial=data.draw(st.sampled_from(list(PartialStep))))  # fmt: skip
+    method = StepDeduction(
+        per=data.draw(decimals(0, 20).filter(lambda d: d > 0)),
+        deduct=data.draw(decimals(0, 10).filter(lambda d: d > 0)),
+        partial=data.draw(st.sampled_from(list(PartialStep))),
+    )
     t = data.draw(decimals(0, 150))
     ind = Indicator(
-        id="x", name="x", category="c", weight=w, target=QuantitativeTarget.parse(f"{cmp}{t}"), method=method
+        id="x",
+        name="x",
+        category="c",
+        weight=w,
+        target=QuantitativeTarget.parse(f"{cmp}{t}"),
+        method=method,
     )
     spec = _spec_one(ind, quantum)
     d1, d2 = sorted(data.draw(st.lists(decimals(0, 150), min_size=2, max_size=2)))
@@ -925,8 +1226,14 @@ def test_bands_with_falling_scores_are_monotone(data: st.DataObject) -> None:
     w = data.draw(weights(quantum))
     positive = data.draw(st.booleans())
     method = data.draw(band_tables(w, quantum, decreasing_from="top" if positive else "bottom"))
-    ind = Indicator(id="x", name="x", category="c", weight=w, method=method,
-                    target=QuantitativeTarget.parse("≥90%" if positive else "≤10%"))  # fmt: skip
+    ind = Indicator(
+        id="x",
+        name="x",
+        category="c",
+        weight=w,
+        method=method,
+        target=QuantitativeTarget.parse("≥90%" if positive else "≤10%"),
+    )
     spec = _spec_one(ind, quantum)
     lo, hi = sorted(data.draw(st.lists(decimals(0, 250), min_size=2, max_size=2)))
     if positive:  # moving down, away from a ≥ target, never gains
@@ -934,7 +1241,9 @@ def test_bands_with_falling_scores_are_monotone(data: st.DataObject) -> None:
     else:  # moving up, away from a ≤ target, never gains
         assert _score(spec, hi).score <= _score(spec, lo).score
     # and the value falls in exactly one band
-    assert len([b for b in method.bands if perfrules.core._scoring.band_holds(b, Fraction(lo))]) == 1
+    assert (
+        len([b for b in method.bands if perfrules.core._scoring.band_holds(b, Fraction(lo))]) == 1
+    )
 
 
 @PROPS
@@ -942,9 +1251,18 @@ def test_bands_with_falling_scores_are_monotone(data: st.DataObject) -> None:
 def test_deviation_bands_are_symmetric_and_monotone(data: st.DataObject) -> None:
     quantum = data.draw(quanta)
     w = data.draw(weights(quantum))
-    method = attrs.evolve(data.draw(band_tables(w, quantum, decreasing_from="bottom")), on=BandBasis.DEVIATION)
+    method = attrs.evolve(
+        data.draw(band_tables(w, quantum, decreasing_from="bottom")), on=BandBasis.DEVIATION
+    )
     t = data.draw(decimals(1, 150))
-    ind = Indicator(id="x", name="x", category="c", weight=w, method=method, target=QuantitativeTarget.parse(f"={t}"))
+    ind = Indicator(
+        id="x",
+        name="x",
+        category="c",
+        weight=w,
+        method=method,
+        target=QuantitativeTarget.parse(f"={t}"),
+    )
     spec = _spec_one(ind, quantum)
     d1, d2 = sorted(data.draw(st.lists(decimals(0, 150), min_size=2, max_size=2)))
     assume(t - d2 >= 0)
@@ -957,8 +1275,16 @@ def test_deviation_bands_are_symmetric_and_monotone(data: st.DataObject) -> None
 def test_rate_is_monotone_in_the_actual(data: st.DataObject) -> None:
     quantum = data.draw(quanta)
     w = data.draw(weights(quantum))
-    ind = Indicator(id="x", name="x", category="c", weight=w, method=RateTimesWeight(),
-                    target=QuantitativeTarget.parse(data.draw(st.sampled_from(["≥90%", "≤10%", "=50%", "≥0.9"]))))  # fmt: skip
+    ind = Indicator(
+        id="x",
+        name="x",
+        category="c",
+        weight=w,
+        method=RateTimesWeight(),
+        target=QuantitativeTarget.parse(
+            data.draw(st.sampled_from(["≥90%", "≤10%", "=50%", "≥0.9"]))
+        ),
+    )
     spec = _spec_one(ind, quantum)
     a1, a2 = sorted(data.draw(st.lists(decimals(0, 200), min_size=2, max_size=2)))
     s1, s2 = _score(spec, a1).score, _score(spec, a2).score
@@ -971,8 +1297,14 @@ def test_rate_is_monotone_in_the_actual(data: st.DataObject) -> None:
 @given(st.data())
 def test_per_occurrence_is_monotone_in_the_count(data: st.DataObject) -> None:
     w = Decimal(data.draw(st.integers(1, 30)))
-    ind = Indicator(id="x", name="x", category="c", weight=w, method=PerOccurrence(deduct=data.draw(decimals(0, 5).filter(lambda d: d > 0))),
-                    target=QuantitativeTarget.parse("=0例"))  # fmt: skip
+    ind = Indicator(
+        id="x",
+        name="x",
+        category="c",
+        weight=w,
+        method=PerOccurrence(deduct=data.draw(decimals(0, 5).filter(lambda d: d > 0))),
+        target=QuantitativeTarget.parse("=0例"),
+    )
     spec = _spec_one(ind, D("0.01"))
     c1, c2 = sorted(data.draw(st.lists(st.integers(0, 40), min_size=2, max_size=2)))
     assert _score(spec, Decimal(c2)).score <= _score(spec, Decimal(c1)).score
@@ -983,11 +1315,21 @@ def test_per_occurrence_is_monotone_in_the_count(data: st.DataObject) -> None:
 def test_rescaling_keeps_a_fully_met_applicable_set_at_the_full_score(data: st.DataObject) -> None:
     n = data.draw(st.integers(2, 8))
     budget = data.draw(st.booleans())
-    units = 9000 if budget else 10000  # in 0.01 points; with a budget row of 10, the indicators hold 90
-    cuts = sorted(data.draw(st.lists(st.integers(1, units - 1), min_size=n - 1, max_size=n - 1, unique=True)))
-    weights_ = [Decimal(hi - lo).scaleb(-2) for lo, hi in zip([0, *cuts], [*cuts, units], strict=True)]
-    inds = [Indicator(id=f"i{k}", name=f"i{k}", category="c", weight=wt, target=QuantitativeTarget.parse("≥1"))
-            for k, wt in enumerate(weights_)]  # fmt: skip
+    units = (
+        9000 if budget else 10000
+    )  # in 0.01 points; with a budget row of 10, the indicators hold 90
+    cuts = sorted(
+        data.draw(st.lists(st.integers(1, units - 1), min_size=n - 1, max_size=n - 1, unique=True))
+    )
+    weights_ = [
+        Decimal(hi - lo).scaleb(-2) for lo, hi in zip([0, *cuts], [*cuts, units], strict=True)
+    ]
+    inds = [
+        Indicator(
+            id=f"i{k}", name=f"i{k}", category="c", weight=wt, target=QuantitativeTarget.parse("≥1")
+        )
+        for k, wt in enumerate(weights_)
+    ]
     dropped = data.draw(st.sets(st.integers(0, n - 1), min_size=1, max_size=n - 1))
     spec = Spec(
         meta=Meta(id="p", title="p", unit="u", year=2024, kind=Kind.DEPARTMENT),
@@ -995,9 +1337,15 @@ def test_rescaling_keeps_a_fully_met_applicable_set_at_the_full_score(data: st.D
         indicators=tuple(inds),
         budget_execution=BudgetExecution(weight=D(10)) if budget else None,
     )
-    acts = tuple(IndicatorActual(id=f"i{k}", not_applicable="不适用") if k in dropped else IndicatorActual(id=f"i{k}", value=D(1))
-                 for k in range(n))  # fmt: skip
-    actuals = Actuals(indicators=acts, budget=BudgetAmounts(full_year=D(100), spent=D(100)) if budget else None)
+    acts = tuple(
+        IndicatorActual(id=f"i{k}", not_applicable="不适用")
+        if k in dropped
+        else IndicatorActual(id=f"i{k}", value=D(1))
+        for k in range(n)
+    )
+    actuals = Actuals(
+        indicators=acts, budget=BudgetAmounts(full_year=D(100), spent=D(100)) if budget else None
+    )
     ev = perfrules.evaluate(spec, actuals)
     assert (ev.total, ev.grade) == (D(100), "优")
     assert ev.category("c").applicable_weight == sum(
@@ -1017,15 +1365,32 @@ def test_catalogue_demo_full_result() -> None:
         "staff_control": (D(4), D(1), "step", False, "step"),  # 102.5%: 2 whole steps × 0.5
         "three_public_control": (D(3), D(3), "step", False, "step"),  # derived 103.5%: 3 steps × 1
         "key_spending": (D(4), D(1), "bands", False, "bands"),  # 85 in [80, 90)
-        "compliance": (D("2.5"), D("2.5"), "per_occurrence", False, "per_occurrence"),  # 5 − 2, − 0.5 by hand
+        "compliance": (
+            D("2.5"),
+            D("2.5"),
+            "per_occurrence",
+            False,
+            "per_occurrence",
+        ),  # 5 − 2, − 0.5 by hand
         "satisfaction": (D("8.33"), D("0.67"), "rate", True, "rate"),  # 8.325 half-up
-        "trainings": (D("28.5"), D("1.5"), "ratio", True, "quantitative.positive"),  # 160%: 3 steps × 0.5
+        "trainings": (
+            D("28.5"),
+            D("1.5"),
+            "ratio",
+            True,
+            "quantitative.positive",
+        ),  # 160%: 3 steps × 0.5
         "pilot": (D(0), D(0), "not_applicable", None, "not_applicable"),
     }
     assert ev.indicator("three_public_control").actual == "103.50%"
     assert [r.applicable for r in ev.indicators].count(False) == 1
     be = ev.budget_execution
-    assert be is not None and (be.score, be.lost, be.citation.id, be.rate_display) == (D(8), D(2), "budget_execution.method", "92.50%")
+    assert be is not None and (be.score, be.lost, be.citation.id, be.rate_display) == (
+        D(8),
+        D(2),
+        "budget_execution.method",
+        "92.50%",
+    )
     assert [(c.id, c.score, c.lost, c.applicable_weight) for c in ev.categories] == [
         ("input", D("21.83"), D("8.17"), None),
         ("output", D("28.5"), D("1.5"), D(30)),
@@ -1036,5 +1401,11 @@ def test_catalogue_demo_full_result() -> None:
     assert [s.kind for s in ev.total_steps] == ["formula", "formula", "rule", "formula", "round"]
     assert [w.code for w in ev.warnings] == ["overshoot"]
     assert [getattr(r, "id", "budget_execution") for r in ev.losses()] == [
-        "three_public_control", "compliance", "budget_execution", "trainings", "staff_control", "key_spending", "satisfaction",
-    ]  # fmt: skip
+        "three_public_control",
+        "compliance",
+        "budget_execution",
+        "trainings",
+        "staff_control",
+        "key_spending",
+        "satisfaction",
+    ]

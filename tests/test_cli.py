@@ -28,7 +28,16 @@ def test_evaluate_json_gives_the_seed_result(capsys: pytest.CaptureFixture[str])
 def test_evaluate_table_mirrors_the_form(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", str(SEED), "--width", "200"]) == 0
     out = capsys.readouterr().out
-    for text in ("产出指标", "预算执行率", "94.48%", "扣1分", "总分 99 分", "等级：优", "参事", "远超指标值"):
+    for text in (
+        "产出指标",
+        "预算执行率",
+        "94.48%",
+        "扣1分",
+        "总分 99 分",
+        "等级：优",
+        "参事",
+        "远超指标值",
+    ):
         assert text in out
 
 
@@ -41,7 +50,17 @@ def test_evaluate_table_in_english(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_evaluate_with_explicit_files_and_output(tmp_path: Path) -> None:
     out = tmp_path / "ev.json"
-    code = main(["evaluate", str(SEED / "spec.toml"), str(SEED / "actuals.toml"), "--format", "json", "-o", str(out)])
+    code = main(
+        [
+            "evaluate",
+            str(SEED / "spec.toml"),
+            str(SEED / "actuals.toml"),
+            "--format",
+            "json",
+            "-o",
+            str(out),
+        ]
+    )
     assert code == 0
     assert json.loads(out.read_text(encoding="utf-8"))["total"] == "99"
 
@@ -115,7 +134,10 @@ def test_version() -> None:
 def test_console_script_runs_as_module() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "perfrules", "evaluate", str(SEED), "--format", "json"],
-        capture_output=True, text=True, encoding="utf-8", check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["grade"] == "优"

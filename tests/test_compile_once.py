@@ -90,14 +90,18 @@ def test_a_spec_is_validated_digested_and_compiled_once(monkeypatch: pytest.Monk
     assert first.spec_sha256 == _digest.spec_sha256(spec)
 
 
-def test_a_copy_with_another_framework_is_not_validated_again(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_copy_with_another_framework_is_not_validated_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The loader validates a spec, then attaches its framework (a copy): evaluating the copy reuses the problems."""
     spec, actuals = perfrules.load_example(SEED)
     validated = _count(monkeypatch, _validate, "_validate_spec")
     copy = attrs.evolve(spec, framework=None)
     assert perfrules.evaluate(copy, actuals).total == perfrules.evaluate(spec, actuals).total
     assert validated[0] == 0
-    other = attrs.evolve(spec, indicators=spec.indicators[:-1])  # a part validation reads: validated afresh
+    other = attrs.evolve(
+        spec, indicators=spec.indicators[:-1]
+    )  # a part validation reads: validated afresh
     with pytest.raises(perfrules.SpecError):
         perfrules.evaluate(other, actuals)
     assert validated[0] == 1
@@ -158,7 +162,9 @@ def test_lazy_texts_are_the_eager_texts(case: Any) -> None:
         eager = Step(kind=s.kind, zh=s.zh, en=s.en)
         assert s == eager and hash(s) == hash(eager) and repr(s) == repr(eager)
     for w in warnings:
-        eager_w = ScoreWarning(code=w.code, zh=w.zh, en=w.en, indicator=w.indicator, citation=w.citation)
+        eager_w = ScoreWarning(
+            code=w.code, zh=w.zh, en=w.en, indicator=w.indicator, citation=w.citation
+        )
         assert w == eager_w and hash(w) == hash(eager_w)
 
 
@@ -194,19 +200,33 @@ def test_texts_do_not_depend_on_when_they_are_read(case: Any) -> None:
 
 @pytest.mark.parametrize(
     ("cls", "make"),
-    [(IndicatorResult, make_indicator_result), (CategoryResult, make_category_result),
-     (BudgetExecutionResult, make_budget_result), (BudgetLineResult, make_budget_line), (Evaluation, make_evaluation)],
-)  # fmt: skip
+    [
+        (IndicatorResult, make_indicator_result),
+        (CategoryResult, make_category_result),
+        (BudgetExecutionResult, make_budget_result),
+        (BudgetLineResult, make_budget_line),
+        (Evaluation, make_evaluation),
+    ],
+)
 def test_result_constructors_make_what_attrs_makes(cls: type, make: Any) -> None:
     ev = perfrules.evaluate(*perfrules.load_example(SEED))
     assert ev.budget_execution is not None
-    samples = {IndicatorResult: ev.indicators, CategoryResult: ev.categories, Evaluation: (ev,),
-               BudgetExecutionResult: (ev.budget_execution,), BudgetLineResult: ev.budget_execution.lines}[cls]  # fmt: skip
+    samples = {
+        IndicatorResult: ev.indicators,
+        CategoryResult: ev.categories,
+        Evaluation: (ev,),
+        BudgetExecutionResult: (ev.budget_execution,),
+        BudgetLineResult: ev.budget_execution.lines,
+    }[cls]
     assert samples
     names = [f.name for f in attrs.fields(cls)]
     for obj in samples:
         values = [getattr(obj, n) for n in names]
-        made, by_name, built = make(*values), make(**dict(zip(names, values, strict=True))), cls(**dict(zip(names, values, strict=True)))
+        made, by_name, built = (
+            make(*values),
+            make(**dict(zip(names, values, strict=True))),
+            cls(**dict(zip(names, values, strict=True))),
+        )
         assert type(made) is cls and made == built and by_name == built
         assert hash(made) == hash(built) and repr(made) == repr(built)
         assert pickle.loads(pickle.dumps(made)) == built

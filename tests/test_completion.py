@@ -85,12 +85,18 @@ def _bash_runner(script: str, tmp_path: Path, cwd: Path = ROOT) -> Complete:
         driver = (
             f"source '{path}' || exit 9\n"
             f"COMP_WORDS=({quoted}); COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 )); COMPREPLY=()\n"
-            f"COMP_LINE=\"${{COMP_WORDS[*]}}\"; COMP_POINT=${{#COMP_LINE}}\n"
+            f'COMP_LINE="${{COMP_WORDS[*]}}"; COMP_POINT=${{#COMP_LINE}}\n'
             f"{function}\n"
             'printf "%s\\n" "${COMPREPLY[@]}"\n'
         )
-        run = subprocess.run([BASH, "--norc", "--noprofile", "-c", driver], cwd=cwd, capture_output=True,
-                             text=True, timeout=30, check=False)  # fmt: skip
+        run = subprocess.run(
+            [BASH, "--norc", "--noprofile", "-c", driver],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
         assert run.returncode == 0, run.stderr
         assert run.stderr == "", run.stderr
         return [line for line in run.stdout.splitlines() if line]
@@ -109,8 +115,14 @@ def test_bash_offers_every_subcommand(parser: argparse.ArgumentParser, bash: Com
     assert "completion" in offered and "evaluate" in offered and "check" in offered
 
 
-def test_bash_completes_a_subcommand_prefix(parser: argparse.ArgumentParser, bash: Complete) -> None:
-    assert bash("perfrules", "ev") == [c for c in _subcommands(parser) if c.startswith("ev")] == ["evaluate"]
+def test_bash_completes_a_subcommand_prefix(
+    parser: argparse.ArgumentParser, bash: Complete
+) -> None:
+    assert (
+        bash("perfrules", "ev")
+        == [c for c in _subcommands(parser) if c.startswith("ev")]
+        == ["evaluate"]
+    )
 
 
 def test_bash_root_options(bash: Complete) -> None:
@@ -202,7 +214,9 @@ def test_bash_on_a_made_up_parser(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("shell", SHELLS)
-def test_the_script_names_every_subcommand_and_option(parser: argparse.ArgumentParser, shell: str) -> None:
+def test_the_script_names_every_subcommand_and_option(
+    parser: argparse.ArgumentParser, shell: str
+) -> None:
     script = completion_script(parser, shell)
     for command in _subcommands(parser):
         assert command in script, (shell, command)
@@ -212,9 +226,13 @@ def test_the_script_names_every_subcommand_and_option(parser: argparse.ArgumentP
 
 
 @pytest.mark.parametrize("shell", SHELLS)
-def test_a_new_subcommand_appears_without_changes(parser: argparse.ArgumentParser, shell: str) -> None:
+def test_a_new_subcommand_appears_without_changes(
+    parser: argparse.ArgumentParser, shell: str
+) -> None:
     parser = _perfrules_parser()
-    extra = _subparsers(parser).add_parser("brand-new-command", help="added after the script was written")
+    extra = _subparsers(parser).add_parser(
+        "brand-new-command", help="added after the script was written"
+    )
     extra.add_argument("--flavour", choices=("sweet", "sour"))
     script = completion_script(parser, shell)
     assert "brand-new-command" in script and "sweet" in script and "--flavour".lstrip("-") in script
@@ -232,7 +250,9 @@ def test_zsh_script_parses(parser: argparse.ArgumentParser, tmp_path: Path) -> N
     assert script.startswith("#compdef perfrules\n")
     path.write_text(script, encoding="utf-8")
     assert ZSH is not None
-    run = subprocess.run([ZSH, "-n", str(path)], capture_output=True, text=True, timeout=30, check=False)
+    run = subprocess.run(
+        [ZSH, "-n", str(path)], capture_output=True, text=True, timeout=30, check=False
+    )
     assert run.returncode == 0, run.stderr
     for command in _subcommands(parser):
         assert f"'{command}:" in script, command  # in the command list, with its description
@@ -243,13 +263,21 @@ def test_fish_script_parses_and_completes(parser: argparse.ArgumentParser, tmp_p
     path = tmp_path / "perfrules.fish"
     path.write_text(completion_script(parser, "fish"), encoding="utf-8")
     assert FISH is not None
-    run = subprocess.run([FISH, "--no-execute", str(path)], capture_output=True, text=True, timeout=30, check=False)
+    run = subprocess.run(
+        [FISH, "--no-execute", str(path)], capture_output=True, text=True, timeout=30, check=False
+    )
     assert run.returncode == 0, run.stderr
 
     def complete(line: str) -> list[str]:
         cmd = f"source {path}; complete -C '{line}'"
-        out = subprocess.run([FISH, "--no-config", "-c", cmd], cwd=ROOT, capture_output=True, text=True,
-                             timeout=30, check=False)  # fmt: skip
+        out = subprocess.run(
+            [FISH, "--no-config", "-c", cmd],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
         assert out.returncode == 0, out.stderr
         return [row.split("\t")[0] for row in out.stdout.splitlines()]
 

@@ -57,7 +57,9 @@ def _blocks(marker: str) -> list[str]:
 
 def _one(marker: str) -> str:
     found = _blocks(marker)
-    assert len(found) == 1, f"expected exactly one ```toml block starting with {marker!r}, found {len(found)}"
+    assert len(found) == 1, (
+        f"expected exactly one ```toml block starting with {marker!r}, found {len(found)}"
+    )
     return found[0]
 
 
@@ -89,7 +91,9 @@ def _evaluate(spec_src: str, actuals_src: str) -> perfrules.Evaluation:
 
 def test_example_loads_and_gives_the_stated_total() -> None:
     ev = _evaluate(spec_text(), actuals_text())
-    m = re.search(r"total \(总分\) is \*\*([0-9.]+)\*\*.*?grade \(等级\) is \*\*([^*]+)\*\*", _doc(), re.S)
+    m = re.search(
+        r"total \(总分\) is \*\*([0-9.]+)\*\*.*?grade \(等级\) is \*\*([^*]+)\*\*", _doc(), re.S
+    )
     assert m is not None, "the doc must state: total (总分) is **N** … grade (等级) **G**"
     assert ev.total == Decimal(m[1])
     assert ev.grade == m[2]
@@ -109,11 +113,15 @@ def _results_rows(name: str = "results") -> dict[str, list[str]]:
 
 @pytest.mark.parametrize(
     ("table", "texts"),
-    [("results", lambda: (spec_text(), actuals_text())),
-     ("catalogue-results", lambda: (catalogue_spec_text(), catalogue_actuals_text()))],
+    [
+        ("results", lambda: (spec_text(), actuals_text())),
+        ("catalogue-results", lambda: (catalogue_spec_text(), catalogue_actuals_text())),
+    ],
     ids=["main", "catalogue"],
 )
-def test_results_table_matches_the_evaluation(table: str, texts: Callable[[], tuple[str, str]]) -> None:
+def test_results_table_matches_the_evaluation(
+    table: str, texts: Callable[[], tuple[str, str]]
+) -> None:
     """Columns after the id: name | weight (分值) | score (得分) | lost (扣分) | …"""
     ev = _evaluate(*texts())
     rows = _results_rows(table)
@@ -126,7 +134,9 @@ def test_results_table_matches_the_evaluation(table: str, texts: Callable[[], tu
     assert be is not None
     expected["budget_execution"] = (be.weight, be.score, be.lost)
     expected["total"] = (ev.total_weight, ev.total, ev.lost)
-    assert set(rows) == set(expected), "the results table must list every indicator, category, budget_execution and total"
+    assert set(rows) == set(expected), (
+        "the results table must list every indicator, category, budget_execution and total"
+    )
     for key, (weight, score, lost) in expected.items():
         cells = rows[key]
         assert Decimal(cells[1]) == weight, key
@@ -143,12 +153,22 @@ def test_catalogue_example_total_grade_and_details() -> None:
     by_id = {r.id: r for r in ev.indicators}
     assert by_id["pilot"].applicable is False
     assert [r.method for r in ev.indicators] == [
-        "step", "bands", "per_occurrence", "rate", "bands", "ratio", "inverse_ratio", "not_applicable"
+        "step",
+        "bands",
+        "per_occurrence",
+        "rate",
+        "bands",
+        "ratio",
+        "inverse_ratio",
+        "not_applicable",
     ]
     assert ev.category("output").applicable_weight == Decimal(45)
     assert [b.id for b in ev.bonus] == ["award"] and ev.vetoes == ()
     assert [(w.code, w.indicator) for w in ev.warnings] == [("overshoot", "trainings")]
-    assert ev.budget_execution is not None and ev.budget_execution.citation.id == "budget_execution.method"
+    assert (
+        ev.budget_execution is not None
+        and ev.budget_execution.citation.id == "budget_execution.method"
+    )
     # every catalogue key the doc says the example shows is there
     spec = perfrules.loads_spec(catalogue_spec_text())
     assert spec.policy.overshoot_deduction is not None and spec.policy.total_cap is True
@@ -156,7 +176,8 @@ def test_catalogue_example_total_grade_and_details() -> None:
     assert isinstance(spec.budget_execution.method, perfrules.StepDeduction)
     assert isinstance(spec.indicator("budget_adjust").derive, Formula)
     assert spec.indicator("unit_cost").method == perfrules.Bands(
-        bands=spec.indicator("unit_cost").method.bands, on=perfrules.BandBasis.DEVIATION  # type: ignore[union-attr]
+        bands=spec.indicator("unit_cost").method.bands,
+        on=perfrules.BandBasis.DEVIATION,  # type: ignore[union-attr]
     )
     actuals = perfrules.loads_actuals(catalogue_actuals_text(), spec=spec)
     assert [f.name for f in actuals.figures] == ["exec_rate"]
@@ -220,7 +241,9 @@ def _codes_in_package() -> set[str]:
     evaluation warnings and are documented with ``lint``.
     """
     codes: set[str] = set()
-    pattern = re.compile(r"""(?:c\.add\(|make_problem\(|deferred_warning\(|code=)\s*["']([a-z][a-z-]*)["']""")
+    pattern = re.compile(
+        r"""(?:c\.add\(|make_problem\(|deferred_warning\(|code=)\s*["']([a-z][a-z-]*)["']"""
+    )
     for path in PACKAGE.rglob("*.py"):
         if (PACKAGE / "lint") in path.parents:
             continue
@@ -259,12 +282,21 @@ MUTATIONS: list[Mutation] = [
     ("weight", "spec", "weight = 4\n", "weight = 0\n"),
     ("weight-precision", "spec", "weight = 4\n", "weight = 4.005\n"),
     ("unknown-category", "spec", 'category = "output.quality"', 'category = "output.qualty"'),
-    ("category-depth", "spec", 'parent = "benefit"\nweight = 10', 'parent = "benefit.social"\nweight = 10'),
+    (
+        "category-depth",
+        "spec",
+        'parent = "benefit"\nweight = 10',
+        'parent = "benefit.social"\nweight = 10',
+    ),
     ("category-not-leaf", "spec", 'category = "output.quality"', 'category = "output"'),
     ("empty-category", "spec", 'category = "output.quality"', 'category = "output"'),
     ("weight-sum", "spec", "weight = 6\n", "weight = 7\n"),
-    ("total", "spec", "[budget_execution]                       # 预算执行率 row, scored from actuals [budget]\nweight = 10",
-     "[budget_execution]                       # 预算执行率 row, scored from actuals [budget]\nweight = 12"),
+    (
+        "total",
+        "spec",
+        "[budget_execution]                       # 预算执行率 row, scored from actuals [budget]\nweight = 10",
+        "[budget_execution]                       # 预算执行率 row, scored from actuals [budget]\nweight = 12",
+    ),
     ("missing-target", "spec", 'target = "≥90%"\n', ""),
     ("method-target", "spec", 'target_text = "沿线群众出行条件明显改善"', 'target = "≥1次"'),
     ("target-value", "spec", 'target = "≥90%"', 'target = "≥-5%"'),
@@ -272,7 +304,12 @@ MUTATIONS: list[Mutation] = [
     ("grades", "spec", "min = 80", "min = 95"),
     ("rounding", "spec", "score = 0.01", "score = 0.05"),
     ("policy", "spec", "overshoot_warning = 1.3", "overshoot_warning = 1"),
-    ("spec-mismatch", "actuals", 'spec = "demo-2024-road-maintenance"', 'spec = "demo-2024-road-maintenanse"'),
+    (
+        "spec-mismatch",
+        "actuals",
+        'spec = "demo-2024-road-maintenance"',
+        'spec = "demo-2024-road-maintenanse"',
+    ),
     ("year-mismatch", "actuals", "year = 2024", "year = 2023"),
     ("unknown-indicator", "actuals", "good_road_rate = 84", "good_road_rat = 84"),
     ("missing-actual", "actuals", "good_road_rate = 84", "good_road_rat = 84"),
@@ -280,14 +317,24 @@ MUTATIONS: list[Mutation] = [
     ("derived-value", "actuals", "cost_control = { note", "cost_control = { value = 103, note"),
     ("missing-amount", "actuals", "cost_spent = 206", "cost_spend = 206"),
     ("zero-denominator", "actuals", "value = 200,", "value = 0,"),
-    ("actual-kind", "actuals", "good_road_rate = 84", 'good_road_rate = { value = 84, tier = "达成" }'),
+    (
+        "actual-kind",
+        "actuals",
+        "good_road_rate = 84",
+        'good_road_rate = { value = 84, tier = "达成" }',
+    ),
     ("unknown-tier", "actuals", 'tier = "部分达成"', 'tier = "部份达成"'),
     ("score-outside-tier", "actuals", "score = 9,", "score = 7.5,"),
     ("missing-score", "both", *_REQUIRE_SCORE),
     # the catalogue example
     ("method-params", "cat-spec", "per = 1, deduct = 0.5 }", "per = 0, deduct = 0.5 }"),
     ("method-params", "cat-spec", 'target = "=800元"', 'target = "=0元"'),
-    ("bands", "cat-spec", "  { min = 10, min_inclusive = false, max = 20, max_inclusive = true, score = 1 },\n", ""),
+    (
+        "bands",
+        "cat-spec",
+        "  { min = 10, min_inclusive = false, max = 20, max_inclusive = true, score = 1 },\n",
+        "",
+    ),
     ("bands", "cat-spec", "{ min = 20, min_inclusive = false, max = 30,", "{ min = 20, max = 30,"),
     ("bands", "cat-spec", "  { min = 30, min_inclusive = false, score = 0 },\n", ""),
     ("bands", "cat-spec", "score = 0.5 }", "score = 3.5 }"),
@@ -296,27 +343,64 @@ MUTATIONS: list[Mutation] = [
     ("veto", "cat-spec", 'grade = "差"', 'grade = "极差"'),
     ("veto", "cat-spec", 'effect = "grade"', 'effect = "zero"'),
     ("policy", "cat-spec", "threshold = 1.5", "threshold = 0.5"),
-    ("method-target", "cat-spec", 'target = "≥90%"\nmethod = "rate"', 'target = "≥90分"\nmethod = "rate"'),
-    ("invalid-value", "cat-spec", "method = { name = \"per_occurrence\", deduct = 1 }", 'method = "per_occurrence"'),
-    ("invalid-value", "cat-spec", '{ name = "step", per = 1, deduct = 0.2, partial = "ceil" }', '"rate"'),
+    (
+        "method-target",
+        "cat-spec",
+        'target = "≥90%"\nmethod = "rate"',
+        'target = "≥90分"\nmethod = "rate"',
+    ),
+    (
+        "invalid-value",
+        "cat-spec",
+        'method = { name = "per_occurrence", deduct = 1 }',
+        'method = "per_occurrence"',
+    ),
+    (
+        "invalid-value",
+        "cat-spec",
+        '{ name = "step", per = 1, deduct = 0.2, partial = "ceil" }',
+        '"rate"',
+    ),
     ("invalid-value", "cat-spec", 'on = "deviation"', 'on = "deviance"'),
     ("invalid-value", "cat-spec", "budget.initial) / budget.initial", "budget.initial) /"),
     ("missing-amount", "cat-spec", "/ budget.initial", "/ budget.inital"),
     ("zero-denominator", "cat-actuals", "initial = 450", "initial = 0"),
     ("reason", "cat-actuals", 'not_applicable = "本年度未安排试点项目"', 'not_applicable = " "'),
     ("reason", "cat-actuals", 'reason = "一笔支出附件不全"', 'reason = ""'),
-    ("actual-kind", "cat-actuals", "pilot = { not_applicable", "pilot = { value = 1, not_applicable"),
+    (
+        "actual-kind",
+        "cat-actuals",
+        "pilot = { not_applicable",
+        "pilot = { value = 1, not_applicable",
+    ),
     ("actual-kind", "cat-actuals", "compliance = { value = 1,", "compliance = { value = 1.5,"),
     ("deduction", "cat-actuals", "points = 0.5,", "points = 0.005,"),
     ("unknown-bonus", "cat-actuals", "award = {", "awrd = {"),
-    ("unknown-veto", "cat-actuals", "[figures]", '[vetoes]\naudti = "审计发现挪用专项资金"\n\n[figures]'),
-    ("invalid-value", "cat-actuals", 'award = { points = 2, reason = "获市级文明单位等两项表彰" }', "award = 2"),
-    ("zero-denominator", "cat-actuals", '"budget.spent / budget.full_year"', '"budget.spent / (budget.full_year - 500)"'),
+    (
+        "unknown-veto",
+        "cat-actuals",
+        "[figures]",
+        '[vetoes]\naudti = "审计发现挪用专项资金"\n\n[figures]',
+    ),
+    (
+        "invalid-value",
+        "cat-actuals",
+        'award = { points = 2, reason = "获市级文明单位等两项表彰" }',
+        "award = 2",
+    ),
+    (
+        "zero-denominator",
+        "cat-actuals",
+        '"budget.spent / budget.full_year"',
+        '"budget.spent / (budget.full_year - 500)"',
+    ),
 ]
 
 
 def _apply(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, f"mutation target {old!r} must occur exactly once in the doc's example"
+    assert text.count(old) == 1, (
+        f"mutation target {old!r} must occur exactly once in the doc's example"
+    )
     return text.replace(old, new)
 
 
@@ -337,7 +421,9 @@ def _problems_of(where: str, old: str, new: str) -> list[perfrules.Problem]:
     return []
 
 
-@pytest.mark.parametrize(("code", "where", "old", "new"), MUTATIONS, ids=[f"{m[0]}-{i}" for i, m in enumerate(MUTATIONS)])
+@pytest.mark.parametrize(
+    ("code", "where", "old", "new"), MUTATIONS, ids=[f"{m[0]}-{i}" for i, m in enumerate(MUTATIONS)]
+)
 def test_documented_error_message_is_real(code: str, where: str, old: str, new: str) -> None:
     problems = _problems_of(where, old, new)
     mine = [p for p in problems if p.code == code]
@@ -354,7 +440,9 @@ def _missing_budget() -> list[perfrules.Problem]:
 
 def _no_indicators() -> list[perfrules.Problem]:
     src = spec_text()
-    src = _apply(src[: src.index("# ---- 三级 indicators")], "[meta]\n", "indicators = []\n\n[meta]\n")
+    src = _apply(
+        src[: src.index("# ---- 三级 indicators")], "[meta]\n", "indicators = []\n\n[meta]\n"
+    )
     try:
         perfrules.loads_spec(src, file="spec.toml")
     except perfrules.SpecError as exc:
@@ -391,7 +479,9 @@ def _triggered_veto_without_reason() -> list[perfrules.Problem]:
         ("reason", _triggered_veto_without_reason),
     ],
 )
-def test_documented_error_message_is_real_more(code: str, make: Callable[[], list[perfrules.Problem]]) -> None:
+def test_documented_error_message_is_real_more(
+    code: str, make: Callable[[], list[perfrules.Problem]]
+) -> None:
     mine = [p for p in make() if p.code == code]
     assert mine, code
     assert str(mine[0]) in _doc(), f"the doc should quote: {mine[0]}"
@@ -426,7 +516,9 @@ def _table(name: str) -> list[list[str]]:
     return rows
 
 
-def _mini_spec(weight: str, indicator: str, *, policy: str = "", rounding: str = "", budget: str = "") -> str:
+def _mini_spec(
+    weight: str, indicator: str, *, policy: str = "", rounding: str = "", budget: str = ""
+) -> str:
     total = Decimal(weight) + (Decimal(10) if budget else 0)
     return f"""
 [meta]
@@ -483,21 +575,29 @@ def test_scoring_quantitative_case(row: list[str]) -> None:
     assert (res.reason is None) == (res.lost == 0)
 
 
-@pytest.mark.parametrize("row", QUAL_CASES, ids=[f"{r[0]}|{r[1]}|{r[2]}|{r[3]}" for r in QUAL_CASES])
+@pytest.mark.parametrize(
+    "row", QUAL_CASES, ids=[f"{r[0]}|{r[1]}|{r[2]}|{r[3]}" for r in QUAL_CASES]
+)
 def test_scoring_qualitative_case(row: list[str]) -> None:
     weight, quantum, tier, entered, score = (_cell(c) for c in row[:5])
     entry = f'{{ tier = "{tier}"' + ("" if entered == "—" else f", score = {entered}") + " }"
-    spec_src = _mini_spec(weight, 'target_text = "x"', rounding=f"score = {quantum}\ntotal = {quantum}")
+    spec_src = _mini_spec(
+        weight, 'target_text = "x"', rounding=f"score = {quantum}\ntotal = {quantum}"
+    )
     ev = _evaluate(spec_src, f"[indicators]\ni = {entry}\n")
     assert ev.indicators[0].score == Decimal(score)
 
 
-@pytest.mark.parametrize("row", BUDGET_CASES, ids=[f"{r[0]}|{r[1]}|{r[2]}|{r[3]}" for r in BUDGET_CASES])
+@pytest.mark.parametrize(
+    "row", BUDGET_CASES, ids=[f"{r[0]}|{r[1]}|{r[2]}|{r[3]}" for r in BUDGET_CASES]
+)
 def test_scoring_budget_case(row: list[str]) -> None:
     full_year, spent, policy, score = (_cell(c) for c in row[:4])
     budget = f'[budget_execution]\nweight = 10\npolicy = "{policy}"\n'
     spec_src = _mini_spec("90", 'target = "≥1"', budget=budget)
-    ev = _evaluate(spec_src, f"[budget]\nfull_year = {full_year}\nspent = {spent}\n[indicators]\ni = 1\n")
+    ev = _evaluate(
+        spec_src, f"[budget]\nfull_year = {full_year}\nspent = {spent}\n[indicators]\ni = 1\n"
+    )
     assert ev.budget_execution is not None
     assert ev.budget_execution.score == Decimal(score)
 
@@ -523,8 +623,19 @@ JSON_DOC = ROOT / "docs" / "json-format.md"
 _JSON_EXAMPLE = re.compile(r"<!-- example: ([^ ]+) -->\n```json\n(.*?)^```", re.S | re.M)
 
 
-TAIL_KEYS = ("total_weight", "total", "lost", "grade", "grade_steps", "total_steps", "bonus", "vetoes", "framework",
-             "losses", "warnings")  # fmt: skip
+TAIL_KEYS = (
+    "total_weight",
+    "total",
+    "lost",
+    "grade",
+    "grade_steps",
+    "total_steps",
+    "bonus",
+    "vetoes",
+    "framework",
+    "losses",
+    "warnings",
+)
 CATALOGUE_TOTAL_KEYS = ("total_weight", "total", "lost", "grade", "total_steps", "bonus", "vetoes")
 
 
@@ -576,13 +687,21 @@ def test_prose_examples_of_a_problem_are_real() -> None:
 
 def _scoring_fragment(name: str) -> str:
     """The ``method = …`` line of a ``# fragment: <name>`` toml block of scoring.md."""
-    blocks = [b for b in _FENCE.findall(SCORING.read_text(encoding="utf-8")) if b.splitlines()[0] == f"# fragment: {name}"]
+    blocks = [
+        b
+        for b in _FENCE.findall(SCORING.read_text(encoding="utf-8"))
+        if b.splitlines()[0] == f"# fragment: {name}"
+    ]
     assert len(blocks) == 1, name
     return "\n".join(line for line in blocks[0].splitlines() if not line.startswith("#"))
 
 
-def _one_indicator(weight: str, indicator: str, actual: str, *, policy: str = "") -> perfrules.IndicatorResult:
-    return _evaluate(_mini_spec(weight, indicator, policy=policy), f"[indicators]\ni = {actual}\n").indicators[0]
+def _one_indicator(
+    weight: str, indicator: str, actual: str, *, policy: str = ""
+) -> perfrules.IndicatorResult:
+    return _evaluate(
+        _mini_spec(weight, indicator, policy=policy), f"[indicators]\ni = {actual}\n"
+    ).indicators[0]
 
 
 def _check(res: perfrules.IndicatorResult, score: str, met: str | None = None) -> None:
@@ -611,7 +730,9 @@ def test_scoring_step_case(row: list[str]) -> None:
 @pytest.mark.parametrize("row", BANDS_CASES, ids=[f"{r[0]}|{r[1]}|{r[3]}" for r in BANDS_CASES])
 def test_scoring_bands_case(row: list[str]) -> None:
     target, actual, weight, bands, score, met = (_cell(c) for c in row[:6])
-    res = _one_indicator(weight, f'target = "{target}"\n' + _scoring_fragment(f"{bands} bands"), actual)
+    res = _one_indicator(
+        weight, f'target = "{target}"\n' + _scoring_fragment(f"{bands} bands"), actual
+    )
     _check(res, score, met)
     assert (res.method, res.citation.id) == ("bands", "bands")
 
@@ -633,21 +754,31 @@ def test_scoring_occurrence_case(row: list[str]) -> None:
     assert (res.method, res.citation.id) == ("per_occurrence", "per_occurrence")
 
 
-@pytest.mark.parametrize("row", BUDGET_METHOD_CASES, ids=[f"{r[1]}|{r[2]}" for r in BUDGET_METHOD_CASES])
+@pytest.mark.parametrize(
+    "row", BUDGET_METHOD_CASES, ids=[f"{r[1]}|{r[2]}" for r in BUDGET_METHOD_CASES]
+)
 def test_scoring_budget_method_case(row: list[str]) -> None:
     full_year, spent, method, score = (_cell(c) for c in row[:4])
     line = _scoring_fragment(method) if method.endswith(" bands") else f"method = {method}"
-    spec_src = _mini_spec("90", 'target = "≥1"', budget=f"[budget_execution]\nweight = 10\n{line}\n")
-    ev = _evaluate(spec_src, f"[budget]\nfull_year = {full_year}\nspent = {spent}\n[indicators]\ni = 1\n")
+    spec_src = _mini_spec(
+        "90", 'target = "≥1"', budget=f"[budget_execution]\nweight = 10\n{line}\n"
+    )
+    ev = _evaluate(
+        spec_src, f"[budget]\nfull_year = {full_year}\nspent = {spent}\n[indicators]\ni = 1\n"
+    )
     be = ev.budget_execution
     assert be is not None
     assert be.score == Decimal(score)
     assert be.citation.id == "budget_execution.method"
-    assert be.policy == ("method bands" if method.endswith(" bands") else "method step")  # the method scored the row
+    assert be.policy == (
+        "method bands" if method.endswith(" bands") else "method step"
+    )  # the method scored the row
     assert (be.reason is None) == (be.lost == 0)
 
 
-@pytest.mark.parametrize("row", OVERSHOOT_CASES, ids=[f"{r[0]}|{r[1]}|{r[2]}" for r in OVERSHOOT_CASES])
+@pytest.mark.parametrize(
+    "row", OVERSHOOT_CASES, ids=[f"{r[0]}|{r[1]}|{r[2]}" for r in OVERSHOOT_CASES]
+)
 def test_scoring_overshoot_deduction_case(row: list[str]) -> None:
     target, actual, partial, score = (_cell(c) for c in row[:4])
     policy = f'overshoot_deduction = {{ threshold = 1.3, per = 0.1, deduct = 0.5, partial = "{partial}" }}'
@@ -676,7 +807,9 @@ def test_scoring_worked_example_is_the_catalogue_demo() -> None:
     assert set(rows) == set(expected)
     for key, (weight, score, lost, method, citation) in expected.items():
         cells = rows[key]
-        assert (Decimal(cells[2]), Decimal(cells[3]), Decimal(cells[4])) == (weight, score, lost), key
+        assert (Decimal(cells[2]), Decimal(cells[3]), Decimal(cells[4])) == (weight, score, lost), (
+            key
+        )
         assert (cells[5], cells[6]) == (method, citation), key
     assert (ev.total, ev.grade) == (Decimal("84.83"), "良")
     doc = SCORING.read_text(encoding="utf-8")
@@ -696,12 +829,16 @@ def test_scoring_sources_table_is_the_citation_catalogue() -> None:
     from perfrules.core._citations import ALL
 
     rows = _table("sources")
-    assert [(r[0].strip("`"), r[2], r[3]) for r in rows] == [(c.id, c.document, c.status) for c in ALL]
+    assert [(r[0].strip("`"), r[2], r[3]) for r in rows] == [
+        (c.id, c.document, c.status) for c in ALL
+    ]
     doc = SCORING.read_text(encoding="utf-8")
     start, end = doc.index("<!-- source-texts:begin -->"), doc.index("<!-- source-texts:end -->")
     texts = re.findall(r"^\* \*\*`([^`]+)`\*\* \(([a-z]+)\): (.*)$", doc[start:end], re.M)
     assert texts == [(c.id, c.status, c.text) for c in ALL]
-    statuses = re.findall(r"^\* `([a-z]+)` — ", doc[doc.index("## Sources and their status") :], re.M)
+    statuses = re.findall(
+        r"^\* `([a-z]+)` — ", doc[doc.index("## Sources and their status") :], re.M
+    )
     assert set(statuses) == {c.status for c in ALL}
 
 
@@ -762,10 +899,15 @@ def doc_blocks() -> list[Block]:
                 continue
             indent, fence = len(m[1]), m[2]
             j = i + 1
-            while j < len(lines) and not (lines[j].strip().startswith(fence[0] * len(fence)) and not lines[j].strip().strip(fence[0])):
+            while j < len(lines) and not (
+                lines[j].strip().startswith(fence[0] * len(fence))
+                and not lines[j].strip().strip(fence[0])
+            ):
                 j += 1
             assert j < len(lines), f"{path.name}:{i + 1}: unclosed code block"
-            body = "\n".join(line[indent:] if line[:indent].strip() == "" else line for line in lines[i + 1 : j])
+            body = "\n".join(
+                line[indent:] if line[:indent].strip() == "" else line for line in lines[i + 1 : j]
+            )
             found.append(Block(path.relative_to(ROOT).as_posix(), i + 1, m[3], body + "\n"))
             i = j + 1
     return found
@@ -779,9 +921,13 @@ class Entry:
     detail: str = ""  # HERE/ELSEWHERE: the test; ALLOWED: the reason; RUN/SHELL: a note
     count: int = 1  # how many blocks of the file it covers (blocks of one kind, e.g. JSON excerpts)
     setup: str = ""  # RUN/SHELL: what the working folder is given first (see _SETUPS)
-    claims: tuple[str, ...] = ()  # RUN: statements (by their start) whose trailing comment states the result
+    claims: tuple[
+        str, ...
+    ] = ()  # RUN: statements (by their start) whose trailing comment states the result
     needs: tuple[str, ...] = ()  # RUN/SHELL: modules needed (skipped, saying so, without them)
-    codes: dict[str, int] = field(default_factory=dict)  # SHELL: exit code by command start (default 0)
+    codes: dict[str, int] = field(
+        default_factory=dict
+    )  # SHELL: exit code by command start (default 0)
     then: str = ""  # SHELL: a function of this file checking the folder afterwards
 
 
@@ -791,10 +937,17 @@ DOC_BLOCKS: list[Entry] = [
     Entry(R, "python -m pip install . && perfrules evaluate", SHELL),
     Entry(R, "python -m pip install '.[test]'", SHELL),
     Entry(R, "perfrules check SPEC", SHELL),
-    Entry(R, "import perfrules", RUN, claims=("print(ev.total, ev.grade)", "print(be.rate_display")),
+    Entry(
+        R, "import perfrules", RUN, claims=("print(ev.total, ev.grade)", "print(be.rate_display")
+    ),
     Entry(R, "perfrules/model/", HERE, "test_readme_layout_names_real_folders"),
     # docs/architecture.md
-    Entry(D + "architecture.md", "spec.toml, actuals.toml", HERE, "test_architecture_tour_names_real_files"),
+    Entry(
+        D + "architecture.md",
+        "spec.toml, actuals.toml",
+        HERE,
+        "test_architecture_tour_names_real_files",
+    ),
     # docs/index.md
     Entry(D + "index.md", "perfrules evaluate examples/", SHELL),
     # docs/batch.md
@@ -803,100 +956,283 @@ DOC_BLOCKS: list[Entry] = [
     Entry(D + "batch.md", "[meta]", HERE, "test_batch_base_excerpt_is_the_test_data"),
     Entry(D + "batch.md", "# score_partition.py", RUN, setup="units_csv", needs=("pandas",)),
     Entry(D + "batch.md", "import pandas as pd", RUN, setup="score_partition", needs=("pandas",)),
-    Entry(D + "batch.md", "import dask.dataframe", ALLOWED,
-          "needs Dask and an s3:// bucket; score_frame, which it maps, runs in the pandas example"),
-    Entry(D + "batch.md", "from pyspark.sql", ALLOWED,
-          "needs Spark and an hdfs:// path; score_frame, which it applies, runs in the pandas example"),
+    Entry(
+        D + "batch.md",
+        "import dask.dataframe",
+        ALLOWED,
+        "needs Dask and an s3:// bucket; score_frame, which it maps, runs in the pandas example",
+    ),
+    Entry(
+        D + "batch.md",
+        "from pyspark.sql",
+        ALLOWED,
+        "needs Spark and an hdfs:// path; score_frame, which it applies, runs in the pandas example",
+    ),
     # docs/editors.md
     Entry(D + "editors.md", "perfrules schema spec", SHELL),
-    Entry(D + "editors.md", "#:schema ../schemas/spec.schema.json", ALLOWED,
-          "the first line of a unit spec, as an illustration; the shipped files' own #:schema lines are checked "
-          "where the schemas are tested"),
-    Entry(D + "editors.md", "{", ALLOWED, "VS Code settings with a user's absolute paths; parsed as JSON here"),
-    Entry(D + "editors.md", "# file: .taplo.toml", ALLOWED,
-          "taplo's configuration for a user's project; parsed as TOML here (the schemas' tests run taplo)"),
-    Entry(D + "editors.md", "taplo check", ALLOWED, "taplo on a user's files (units/…), which this repository does not have"),
-    Entry(D + "editors.md", "error: Additional properties", ALLOWED, "taplo's output for a user's file, as an illustration"),
+    Entry(
+        D + "editors.md",
+        "#:schema ../schemas/spec.schema.json",
+        ALLOWED,
+        "the first line of a unit spec, as an illustration; the shipped files' own #:schema lines are checked "
+        "where the schemas are tested",
+    ),
+    Entry(
+        D + "editors.md",
+        "{",
+        ALLOWED,
+        "VS Code settings with a user's absolute paths; parsed as JSON here",
+    ),
+    Entry(
+        D + "editors.md",
+        "# file: .taplo.toml",
+        ALLOWED,
+        "taplo's configuration for a user's project; parsed as TOML here (the schemas' tests run taplo)",
+    ),
+    Entry(
+        D + "editors.md",
+        "taplo check",
+        ALLOWED,
+        "taplo on a user's files (units/…), which this repository does not have",
+    ),
+    Entry(
+        D + "editors.md",
+        "error: Additional properties",
+        ALLOWED,
+        "taplo's output for a user's file, as an illustration",
+    ),
     Entry(D + "editors.md", "python -m perfrules.schema --write", SHELL),
     # docs/excel.md
     Entry(D + "excel.md", "import perfrules", RUN, setup="filled_xlsx", needs=("openpyxl",)),
     Entry(D + "excel.md", "自评表!G12", HERE, "test_excel_disagreement_line_is_real"),
     Entry(D + "excel.md", "perfrules import FORM.xlsx", SHELL),
-    Entry(D + "excel.md", "perfrules export examples/", SHELL, needs=("openpyxl",), then="_same_as_the_shipped_workbooks"),
+    Entry(
+        D + "excel.md",
+        "perfrules export examples/",
+        SHELL,
+        needs=("openpyxl",),
+        then="_same_as_the_shipped_workbooks",
+    ),
     # docs/frameworks.md
-    Entry(D + "frameworks.md", "import perfrules", RUN,
-          claims=("spec.framework.id, spec.framework.version", "spec.framework.reason")),
-    Entry(D + "frameworks.md", 'extends = "hunan-department"', HERE, "test_frameworks_unit_spec_excerpt_is_the_seed"),
+    Entry(
+        D + "frameworks.md",
+        "import perfrules",
+        RUN,
+        claims=("spec.framework.id, spec.framework.version", "spec.framework.reason"),
+    ),
+    Entry(
+        D + "frameworks.md",
+        'extends = "hunan-department"',
+        HERE,
+        "test_frameworks_unit_spec_excerpt_is_the_seed",
+    ),
     Entry(D + "frameworks.md", "[project]", ELSEWHERE, "tests/test_framework_packages.py"),
-    Entry(D + "frameworks.md", "[overrides.budget_execution]", HERE, "test_frameworks_overrides_fragment_applies"),
-    Entry(D + "frameworks.md", "# national-project lists", HERE, "test_frameworks_templates_fragment_names_templates"),
+    Entry(
+        D + "frameworks.md",
+        "[overrides.budget_execution]",
+        HERE,
+        "test_frameworks_overrides_fragment_applies",
+    ),
+    Entry(
+        D + "frameworks.md",
+        "# national-project lists",
+        HERE,
+        "test_frameworks_templates_fragment_names_templates",
+    ),
     Entry(D + "frameworks.md", "[[versions]]", HERE, "test_frameworks_versions_fragment_is_hunans"),
     Entry(D + "frameworks.md", "2024年度适用", HERE, "test_frameworks_reason_text_is_real"),
-    Entry(D + "frameworks.md", "# extends = ", ELSEWHERE, "tests/test_frameworks.py::test_doc_example_messages_are_real"),
+    Entry(
+        D + "frameworks.md",
+        "# extends = ",
+        ELSEWHERE,
+        "tests/test_frameworks.py::test_doc_example_messages_are_real",
+    ),
     # docs/golden-cases.md
-    Entry(D + "golden-cases.md", "perfrules test examples/ specs/", SHELL,
-          detail="python -m pytest examples/ specs/ is not run (pytest inside pytest): this suite collects them"),
-    Entry(D + "golden-cases.md", "examples/hunan-2024-general-office/cases/", HERE, "test_golden_case_listing_is_the_shipped_files"),
-    Entry(D + "golden-cases.md", "# file: docs-example.case.toml", ELSEWHERE,
-          "tests/test_golden.py::test_the_documented_example_runs_and_passes"),
+    Entry(
+        D + "golden-cases.md",
+        "perfrules test examples/ specs/",
+        SHELL,
+        detail="python -m pytest examples/ specs/ is not run (pytest inside pytest): this suite collects them",
+    ),
+    Entry(
+        D + "golden-cases.md",
+        "examples/hunan-2024-general-office/cases/",
+        HERE,
+        "test_golden_case_listing_is_the_shipped_files",
+    ),
+    Entry(
+        D + "golden-cases.md",
+        "# file: docs-example.case.toml",
+        ELSEWHERE,
+        "tests/test_golden.py::test_the_documented_example_runs_and_passes",
+    ),
     Entry(D + "golden-cases.md", "✗ examples/", HERE, "test_golden_failure_report_is_real"),
-    Entry(D + "golden-cases.md", "$ perfrules test t.case.toml", HERE, "test_golden_error_reports_are_real"),
+    Entry(
+        D + "golden-cases.md",
+        "$ perfrules test t.case.toml",
+        HERE,
+        "test_golden_error_reports_are_real",
+    ),
     Entry(D + "golden-cases.md", "! t.case.toml:3", HERE, "test_golden_error_reports_are_real"),
-    Entry(D + "golden-cases.md", "from perfrules.golden import", RUN, claims=("print(run.summary)",)),
+    Entry(
+        D + "golden-cases.md", "from perfrules.golden import", RUN, claims=("print(run.summary)",)
+    ),
     # docs/json-format.md
-    Entry(D + "json-format.md", "import perfrules", RUN, claims=('doc["total"], doc["grade"]',), needs=("jsonschema",)),
+    Entry(
+        D + "json-format.md",
+        "import perfrules",
+        RUN,
+        claims=('doc["total"], doc["grade"]',),
+        needs=("jsonschema",),
+    ),
     Entry(D + "json-format.md", "{", HERE, "test_json_format_excerpts_are_real", count=8),
     Entry(D + "json-format.md", "[", HERE, "test_json_format_excerpts_are_real"),
     # docs/lint.md
     Entry(D + "lint.md", "perfrules lint SPEC", SHELL),
     Entry(D + "lint.md", "import perfrules", RUN),
-    Entry(D + "lint.md", "[figures.personnel_share]", HERE, "test_lint_figure_fragment_is_the_seeds"),
+    Entry(
+        D + "lint.md", "[figures.personnel_share]", HERE, "test_lint_figure_fragment_is_the_seeds"
+    ),
     Entry(D + "lint.md", "{", HERE, "test_lint_json_outline_is_real"),
-    Entry(D + "lint.md", "perfrules lint hunan-2024-general-office", HERE, "test_lint_outputs_are_real", count=4),
+    Entry(
+        D + "lint.md",
+        "perfrules lint hunan-2024-general-office",
+        HERE,
+        "test_lint_outputs_are_real",
+        count=4,
+    ),
     # docs/reports.md
     Entry(D + "reports.md", "import perfrules", RUN, claims=("to_narrative(ev)", "to_html(ev)")),
-    Entry(D + "reports.md", "2024年度湖南省人民政府办公厅", ELSEWHERE,
-          "tests/test_report_narrative.py::test_docs_show_the_seed_narrative_as_generated"),
-    Entry(D + "reports.md", "chromium --headless", HERE, "test_reports_chromium_command_is_the_browser_tests"),
+    Entry(
+        D + "reports.md",
+        "2024年度湖南省人民政府办公厅",
+        ELSEWHERE,
+        "tests/test_report_narrative.py::test_docs_show_the_seed_narrative_as_generated",
+    ),
+    Entry(
+        D + "reports.md",
+        "chromium --headless",
+        HERE,
+        "test_reports_chromium_command_is_the_browser_tests",
+    ),
     # docs/scoring.md
     Entry(D + "scoring.md", "# fragment: key_spending bands", HERE, "test_scoring_bands_case"),
     Entry(D + "scoring.md", "# fragment: budget_adjust bands", HERE, "test_scoring_bands_case"),
     Entry(D + "scoring.md", "# fragment: deviation bands", HERE, "test_scoring_bands_case"),
     Entry(D + "scoring.md", "# fragment: budget bands", HERE, "test_scoring_budget_method_case"),
-    Entry(D + "scoring.md", "总分 = 投入", HERE, "test_scoring_worked_example_is_the_catalogue_demo"),
+    Entry(
+        D + "scoring.md", "总分 = 投入", HERE, "test_scoring_worked_example_is_the_catalogue_demo"
+    ),
     Entry(D + "scoring.md", "出现 2 例", HERE, "test_scoring_worked_example_is_the_catalogue_demo"),
     # docs/spec-format.md
     Entry(D + "spec-format.md", "import perfrules", RUN),
-    Entry(D + "spec-format.md", "from perfrules import Actuals", RUN,
-          claims=('data["extends"]', "source.locate(", 'base["budget_execution"]')),
-    Entry(D + "spec-format.md", "# file: spec.toml", HERE, "test_example_loads_and_gives_the_stated_total"),
-    Entry(D + "spec-format.md", "# file: actuals.toml", HERE, "test_example_loads_and_gives_the_stated_total"),
-    Entry(D + "spec-format.md", "# file: catalogue/spec.toml", HERE, "test_catalogue_example_total_grade_and_details"),
-    Entry(D + "spec-format.md", "# file: catalogue/actuals.toml", HERE, "test_catalogue_example_total_grade_and_details"),
-    Entry(D + "spec-format.md", "# fragment: the default tiers", HERE, "test_default_tiers_fragment_is_the_default"),
-    Entry(D + "spec-format.md", "spec.toml:101:1: indicators[0].wieght", HERE, "test_prose_examples_of_a_problem_are_real"),
-    Entry(D + "spec-format.md", '# load_spec("nowhere/spec.toml")', HERE, "test_documented_error_message_is_real"),
+    Entry(
+        D + "spec-format.md",
+        "from perfrules import Actuals",
+        RUN,
+        claims=('data["extends"]', "source.locate(", 'base["budget_execution"]'),
+    ),
+    Entry(
+        D + "spec-format.md",
+        "# file: spec.toml",
+        HERE,
+        "test_example_loads_and_gives_the_stated_total",
+    ),
+    Entry(
+        D + "spec-format.md",
+        "# file: actuals.toml",
+        HERE,
+        "test_example_loads_and_gives_the_stated_total",
+    ),
+    Entry(
+        D + "spec-format.md",
+        "# file: catalogue/spec.toml",
+        HERE,
+        "test_catalogue_example_total_grade_and_details",
+    ),
+    Entry(
+        D + "spec-format.md",
+        "# file: catalogue/actuals.toml",
+        HERE,
+        "test_catalogue_example_total_grade_and_details",
+    ),
+    Entry(
+        D + "spec-format.md",
+        "# fragment: the default tiers",
+        HERE,
+        "test_default_tiers_fragment_is_the_default",
+    ),
+    Entry(
+        D + "spec-format.md",
+        "spec.toml:101:1: indicators[0].wieght",
+        HERE,
+        "test_prose_examples_of_a_problem_are_real",
+    ),
+    Entry(
+        D + "spec-format.md",
+        '# load_spec("nowhere/spec.toml")',
+        HERE,
+        "test_documented_error_message_is_real",
+    ),
     # docs/testing.md
     Entry(D + "testing.md", "python -m pip install 'perfrules[testing]'", SHELL),
-    Entry(D + "testing.md", "import perfrules", ELSEWHERE, "tests/test_testing_kit.py::test_the_examples_of_docs_testing_md_run"),
-    Entry(D + "testing.md", "AssertionError: [monotone]", ALLOWED,
-          "a made-up failure, as the page says; each property's message is tested in tests/test_testing_kit.py"),
-    Entry(D + "testing.md", "from perfrules.testing import specs", ELSEWHERE,
-          "tests/test_testing_kit.py::test_the_examples_of_docs_testing_md_run"),
-    Entry(D + "testing.md", "from perfrules.testing import cases", ELSEWHERE,
-          "tests/test_testing_kit.py::test_the_examples_of_docs_testing_md_run"),
-    Entry(D + "testing.md", "from decimal import Decimal\n", ELSEWHERE,
-          "tests/test_testing_kit.py::test_the_examples_of_docs_testing_md_run"),
-    Entry(D + "testing.md", "from decimal import Decimal as D", ELSEWHERE,
-          "tests/test_testing_kit.py::test_the_examples_of_docs_testing_md_run"),
+    Entry(
+        D + "testing.md",
+        "import perfrules",
+        ELSEWHERE,
+        "tests/test_testing_kit.py::test_the_examples_of_docs_testing_md_run",
+    ),
+    Entry(
+        D + "testing.md",
+        "AssertionError: [monotone]",
+        ALLOWED,
+        "a made-up failure, as the page says; each property's message is tested in tests/test_testing_kit.py",
+    ),
+    Entry(
+        D + "testing.md",
+        "from perfrules.testing import specs",
+        ELSEWHERE,
+        "tests/test_testing_kit.py::test_the_examples_of_docs_testing_md_run",
+    ),
+    Entry(
+        D + "testing.md",
+        "from perfrules.testing import cases",
+        ELSEWHERE,
+        "tests/test_testing_kit.py::test_the_examples_of_docs_testing_md_run",
+    ),
+    Entry(
+        D + "testing.md",
+        "from decimal import Decimal\n",
+        ELSEWHERE,
+        "tests/test_testing_kit.py::test_the_examples_of_docs_testing_md_run",
+    ),
+    Entry(
+        D + "testing.md",
+        "from decimal import Decimal as D",
+        ELSEWHERE,
+        "tests/test_testing_kit.py::test_the_examples_of_docs_testing_md_run",
+    ),
     # docs/what-if.md
     Entry(D + "what-if.md", "perfrules diff OLD NEW", SHELL),
     Entry(D + "what-if.md", "mkdir -p work", SHELL),
     Entry(D + "what-if.md", "规则对比（what-if）", HERE, "test_what_if_acceptance_output_is_real"),
-    Entry(D + "what-if.md", "{", ELSEWHERE, "tests/test_whatif.py::test_the_documented_example_and_json_are_real"),
-    Entry(D + "what-if.md", "import perfrules", RUN, setup="proportional",
-          claims=("print(u.old_total, u.new_total, u.total_delta)", "print(row.old, row.new, row.delta)")),
-]  # fmt: skip
+    Entry(
+        D + "what-if.md",
+        "{",
+        ELSEWHERE,
+        "tests/test_whatif.py::test_the_documented_example_and_json_are_real",
+    ),
+    Entry(
+        D + "what-if.md",
+        "import perfrules",
+        RUN,
+        setup="proportional",
+        claims=(
+            "print(u.old_total, u.new_total, u.total_delta)",
+            "print(row.old, row.new, row.delta)",
+        ),
+    ),
+]
 
 
 def _matches(entry: Entry, block: Block) -> bool:
@@ -914,15 +1250,21 @@ def _covered() -> dict[Block, Entry]:
     for entry in DOC_BLOCKS:
         mine = [b for b in blocks if _matches(entry, b)]
         if len(mine) != entry.count:
-            problems.append(f"entry {entry.file} {entry.prefix!r}: matches {len(mine)} blocks, expected {entry.count}")
+            problems.append(
+                f"entry {entry.file} {entry.prefix!r}: matches {len(mine)} blocks, expected {entry.count}"
+            )
         for b in mine:
             if b in owner:
-                problems.append(f"{b.where}: matched by two entries ({owner[b].prefix!r}, {entry.prefix!r})")
+                problems.append(
+                    f"{b.where}: matched by two entries ({owner[b].prefix!r}, {entry.prefix!r})"
+                )
             owner[b] = entry
     for b in blocks:
         if b not in owner:
-            problems.append(f"{b.where}: a {b.lang or 'plain'} block starting {b.first[:60]!r} that no test runs or "
-                            "checks: add it to DOC_BLOCKS in tests/test_docs_examples.py")  # fmt: skip
+            problems.append(
+                f"{b.where}: a {b.lang or 'plain'} block starting {b.first[:60]!r} that no test runs or "
+                "checks: add it to DOC_BLOCKS in tests/test_docs_examples.py"
+            )
     assert not problems, "\n".join(problems)
     return owner
 
@@ -947,12 +1289,16 @@ def test_every_doc_block_is_run_or_checked() -> None:
         elif entry.how == SHELL:
             assert block.lang == "sh", f"{block.where}: SHELL is for sh blocks"
         elif entry.how == HERE:
-            assert callable(globals().get(entry.detail)) and entry.detail.startswith("test_"), entry.detail
+            assert callable(globals().get(entry.detail)) and entry.detail.startswith("test_"), (
+                entry.detail
+            )
         elif entry.how == ELSEWHERE:
             path, _, name = entry.detail.partition("::")
             assert (ROOT / path).is_file(), f"{block.where}: {path} does not exist"
             if name:
-                assert re.search(rf"^def {re.escape(name)}\(", (ROOT / path).read_text(encoding="utf-8"), re.M), entry.detail
+                assert re.search(
+                    rf"^def {re.escape(name)}\(", (ROOT / path).read_text(encoding="utf-8"), re.M
+                ), entry.detail
         else:
             assert len(entry.detail) > 20, f"{block.where}: say why it is not run"
         if entry.then:
@@ -983,7 +1329,9 @@ u0043,2024,service,满意度指标,服务对象满意度指标,40,,,,群众满�
 
 
 def _sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # the workbooks written compare with the shipped ones
+    monkeypatch.delenv(
+        "SOURCE_DATE_EPOCH", raising=False
+    )  # the workbooks written compare with the shipped ones
     box = tmp_path / "repo"
     for name in ("examples", "specs", "docs"):
         shutil.copytree(ROOT / name, box / name, ignore=shutil.ignore_patterns("__pycache__"))
@@ -1003,7 +1351,9 @@ def _setup_units_csv(box: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _setup_score_partition(box: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _setup_units_csv(box, monkeypatch)
-    (box / "score_partition.py").write_text(_block("docs/batch.md", "# score_partition.py").text, encoding="utf-8")
+    (box / "score_partition.py").write_text(
+        _block("docs/batch.md", "# score_partition.py").text, encoding="utf-8"
+    )
     monkeypatch.syspath_prepend(str(box))
     monkeypatch.delitem(sys.modules, "score_partition", raising=False)
 
@@ -1044,7 +1394,9 @@ def _comment_claim(comment: str, shown: str) -> bool:
         options.append(wanted[1:-1])
     for w in options:
         pattern = ".*?".join(re.escape(part.strip()) for part in w.split("…"))
-        if re.fullmatch(pattern, shown.strip(), re.S) or re.fullmatch(pattern, " ".join(shown.split()), re.S):
+        if re.fullmatch(pattern, shown.strip(), re.S) or re.fullmatch(
+            pattern, " ".join(shown.split()), re.S
+        ):
             return True
     return False
 
@@ -1068,8 +1420,12 @@ def run_python_block(block: Block, claims: tuple[str, ...] = ()) -> dict[str, An
     for stmt in tree.body:
         start = lines[stmt.lineno - block.line - 1].strip()
         end_line = (stmt.end_lineno or stmt.lineno) - block.line
-        is_print = (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)
-                    and isinstance(stmt.value.func, ast.Name) and stmt.value.func.id == "print")  # fmt: skip
+        is_print = (
+            isinstance(stmt, ast.Expr)
+            and isinstance(stmt.value, ast.Call)
+            and isinstance(stmt.value.func, ast.Name)
+            and stmt.value.func.id == "print"
+        )
         buffer = io.StringIO()
         with contextlib.redirect_stdout(buffer):
             if isinstance(stmt, ast.Expr) and not is_print:
@@ -1081,12 +1437,16 @@ def run_python_block(block: Block, claims: tuple[str, ...] = ()) -> dict[str, An
         claim = next((c for c in claims if start.startswith(c)), None)
         if claim is not None:
             comment = comments.get(end_line)
-            assert comment is not None, f"{block.where}: {claim!r} has no comment stating its result"
+            assert comment is not None, (
+                f"{block.where}: {claim!r} has no comment stating its result"
+            )
             assert any(_comment_claim(comment, s) for s in shown), (
                 f"{block.where}: `{start}` says {comment!r} but gives {shown[-1][:300]!r}"
             )
             checked.append(claim)
-    assert sorted(checked) == sorted(claims), f"{block.where}: claims not found: {set(claims) - set(checked)}"
+    assert sorted(checked) == sorted(claims), (
+        f"{block.where}: claims not found: {set(claims) - set(checked)}"
+    )
     return namespace
 
 
@@ -1096,19 +1456,30 @@ def _needs(entry: Entry) -> None:
 
 
 @pytest.mark.parametrize(("block", "entry"), _blocks_of(RUN))
-def test_python_block_runs(block: Block, entry: Entry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                           capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_python_block_runs(
+    block: Block,
+    entry: Entry,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     _needs(entry)
     box = _sandbox(tmp_path, monkeypatch)
     _SETUPS[entry.setup](box, monkeypatch)
     run_python_block(block, entry.claims)
 
 
-def test_readme_render_line_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_readme_render_line_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """README: "Render with rich: `import …`, then `rich.print(…)` …" — its code spans run after the README's block."""
     _sandbox(tmp_path, monkeypatch)
     namespace = run_python_block(_block("README.md", "import perfrules"))
-    [line] = [x for x in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if x.startswith("Render with rich")]
+    [line] = [
+        x
+        for x in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+        if x.startswith("Render with rich")
+    ]
     spans = re.findall(r"`([^`]+)`", line)
     assert spans[0].startswith("import ") and len(spans) >= 3
     for span in spans:
@@ -1166,10 +1537,14 @@ def _check_synopsis(tokens: list[str], capsys: pytest.CaptureFixture[str]) -> No
     for token in tokens[2:]:
         bare = token.strip("[]").split("=")[0]
         if bare.startswith("-"):
-            assert re.search(rf"(?<![\w-]){re.escape(bare)}(?![\w-])", usage), f"perfrules {command} has no option {bare}"
+            assert re.search(rf"(?<![\w-]){re.escape(bare)}(?![\w-])", usage), (
+                f"perfrules {command} has no option {bare}"
+            )
         elif "|" in bare:
             for choice in bare.split("|"):
-                assert re.search(rf"\b{re.escape(choice)}\b", usage), f"perfrules {command}: {choice!r} is not a choice"
+                assert re.search(rf"\b{re.escape(choice)}\b", usage), (
+                    f"perfrules {command}: {choice!r} is not a choice"
+                )
 
 
 def _check_pip(tokens: list[str]) -> None:
@@ -1178,10 +1553,14 @@ def _check_pip(tokens: list[str]) -> None:
         m = re.fullmatch(r"(\.|perfrules)(?:\[([\w,-]+)\])?", target)
         assert m, f"pip install {target}: not this project"
         for extra in (m[2] or "").split(","):
-            assert not extra or extra in project["optional-dependencies"], f"no extra {extra!r} in pyproject.toml"
+            assert not extra or extra in project["optional-dependencies"], (
+                f"no extra {extra!r} in pyproject.toml"
+            )
 
 
-def run_shell_block(block: Block, entry: Entry, box: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+def run_shell_block(
+    block: Block, entry: Entry, box: Path, capsys: pytest.CaptureFixture[str]
+) -> list[str]:
     """Run or check every command of ``block`` in ``box``; the commands not run, with why."""
     from perfrules.cli import main
 
@@ -1189,14 +1568,18 @@ def run_shell_block(block: Block, entry: Entry, box: Path, capsys: pytest.Captur
     for command in _shell_commands(block.text):
         tokens = shlex.split(command)
         if tokens[0] == "perfrules":
-            if any(_PLACEHOLDER.match(t) or "|" in t for t in tokens[2:]) or any("[" in t for t in tokens):
+            if any(_PLACEHOLDER.match(t) or "|" in t for t in tokens[2:]) or any(
+                "[" in t for t in tokens
+            ):
                 _check_synopsis(tokens, capsys)
                 continue
             capsys.readouterr()
             code = main(tokens[1:])
             expected = next((c for start, c in entry.codes.items() if command.startswith(start)), 0)
             output = capsys.readouterr()
-            assert code == expected, f"{block.where}: `{command}` exited {code}\n{output.out[-2000:]}{output.err[-2000:]}"
+            assert code == expected, (
+                f"{block.where}: `{command}` exited {code}\n{output.out[-2000:]}{output.err[-2000:]}"
+            )
         elif tokens[:3] == ["python", "-m", "pip"] and tokens[3] == "install":
             _check_pip(tokens)
             not_run.append(f"{command} (the extras it names exist)")
@@ -1204,8 +1587,12 @@ def run_shell_block(block: Block, entry: Entry, box: Path, capsys: pytest.Captur
             assert all((box / p).exists() for p in tokens[3:] if not p.startswith("-")), command
             not_run.append(f"{command} (pytest inside pytest; this suite runs the same)")
         elif tokens[:2] == ["python", "-m"] and tokens[2].startswith("perfrules"):
-            done = subprocess.run([sys.executable, *tokens[1:]], cwd=box, capture_output=True, text=True, check=False)
-            assert done.returncode == 0, f"{block.where}: `{command}` exited {done.returncode}: {done.stderr[-2000:]}"
+            done = subprocess.run(
+                [sys.executable, *tokens[1:]], cwd=box, capture_output=True, text=True, check=False
+            )
+            assert done.returncode == 0, (
+                f"{block.where}: `{command}` exited {done.returncode}: {done.stderr[-2000:]}"
+            )
         elif tokens[:2] == ["python", "-c"]:
             exec(tokens[2], {"__name__": "__main__"})  # noqa: S102
         elif tokens[0] in ("mkdir", "cp", "printf", "for"):
@@ -1213,13 +1600,20 @@ def run_shell_block(block: Block, entry: Entry, box: Path, capsys: pytest.Captur
             shim = f'perfrules() {{ {shlex.quote(sys.executable)} -m perfrules "$@"; }}; '
             subprocess.run(["bash", "-c", shim + command], cwd=box, check=True)
         else:
-            pytest.fail(f"{block.where}: no handler for `{command}` (teach run_shell_block, or list the block as ALLOWED)")
+            pytest.fail(
+                f"{block.where}: no handler for `{command}` (teach run_shell_block, or list the block as ALLOWED)"
+            )
     return not_run
 
 
 @pytest.mark.parametrize(("block", "entry"), _blocks_of(SHELL))
-def test_shell_block_runs(block: Block, entry: Entry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                          capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_shell_block_runs(
+    block: Block,
+    entry: Entry,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     _needs(entry)
     box = _sandbox(tmp_path, monkeypatch)
     _SETUPS[entry.setup](box, monkeypatch)
@@ -1230,8 +1624,13 @@ def test_shell_block_runs(block: Block, entry: Entry, tmp_path: Path, monkeypatc
 
 def _same_as_the_shipped_workbooks(box: Path) -> None:
     """docs/excel.md's regeneration commands write, byte for byte, the workbooks the repository ships."""
-    for rel in ("examples/hunan-2024-general-office/自评表.xlsx", "specs/templates/绩效自评表-空白.xlsx"):
-        assert (box / rel).read_bytes() == (ROOT / rel).read_bytes(), f"{rel}: not what its documented command writes"
+    for rel in (
+        "examples/hunan-2024-general-office/自评表.xlsx",
+        "specs/templates/绩效自评表-空白.xlsx",
+    ):
+        assert (box / rel).read_bytes() == (ROOT / rel).read_bytes(), (
+            f"{rel}: not what its documented command writes"
+        )
 
 
 # --- output and excerpt blocks checked here
@@ -1258,9 +1657,13 @@ def same_output(doc: str, real: str, *, abridged: bool = False) -> None:
         if w == "…":
             continue
         prefix = w[:-1].rstrip() if w.endswith("…") else None
-        while i < len(have) and not (have[i] == w or (prefix is not None and have[i].startswith(prefix))):
+        while i < len(have) and not (
+            have[i] == w or (prefix is not None and have[i].startswith(prefix))
+        ):
             i += 1
-        assert i < len(have), f"not in the real output (in order): {w!r}\n--- real:\n" + "\n".join(have)
+        assert i < len(have), f"not in the real output (in order): {w!r}\n--- real:\n" + "\n".join(
+            have
+        )
         i += 1
 
 
@@ -1280,18 +1683,28 @@ def _cli(argv: list[str], capsys: pytest.CaptureFixture[str], code: int = 0) -> 
     return out.out
 
 
-def test_what_if_acceptance_output_is_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                           capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_what_if_acceptance_output_is_real(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """docs/what-if.md: the commands' output as shown, the sha256 prefixes included."""
     box = _sandbox(tmp_path, monkeypatch)
     _setup_proportional(box, monkeypatch)
-    [command] = [c for c in _shell_commands(_block("docs/what-if.md", "mkdir -p work").text) if c.startswith("perfrules ")]
+    [command] = [
+        c
+        for c in _shell_commands(_block("docs/what-if.md", "mkdir -p work").text)
+        if c.startswith("perfrules ")
+    ]
     real = _cli([*shlex.split(command)[1:], "--width", "250"], capsys)
     same_output(_block("docs/what-if.md", "规则对比（what-if）").text, real)
     from perfrules.core import spec_sha256
 
-    shown = re.findall(r"sha256 ([0-9a-f]{12})", _block("docs/what-if.md", "规则对比（what-if）").text)
-    assert shown == [spec_sha256(perfrules.load_spec(p))[:12] for p in ("examples/hunan-2024-general-office", "work/proportional")]
+    shown = re.findall(
+        r"sha256 ([0-9a-f]{12})", _block("docs/what-if.md", "规则对比（what-if）").text
+    )
+    assert shown == [
+        spec_sha256(perfrules.load_spec(p))[:12]
+        for p in ("examples/hunan-2024-general-office", "work/proportional")
+    ]
 
 
 def test_excel_disagreement_line_is_real() -> None:
@@ -1302,14 +1715,20 @@ def test_excel_disagreement_line_is_real() -> None:
 
     form = read_workbook(ROOT / "tests" / "data" / "自评表-altered.xlsx")
     console = Console(width=250, file=io.StringIO(), color_system=None)
-    console.print(DisagreementReport(compare_declared(form, perfrules.evaluate(form.spec, form.actuals))))
+    console.print(
+        DisagreementReport(compare_declared(form, perfrules.evaluate(form.spec, form.actuals)))
+    )
     rows = [_normal(x) for x in console.file.getvalue().splitlines() if "自评表!" in x]  # type: ignore[attr-defined]
     assert rows == [_normal(_block("docs/excel.md", "自评表!G12").text)]
 
 
 def test_readme_layout_names_real_folders() -> None:
     block = _block("README.md", "perfrules/model/")
-    folders = [line.split()[0] for line in block.text.splitlines() if line.strip() and not line[0].isspace()]
+    folders = [
+        line.split()[0]
+        for line in block.text.splitlines()
+        if line.strip() and not line[0].isspace()
+    ]
     missing = [f for f in folders if not (ROOT / f).exists()]
     assert not missing, f"README's layout names what does not exist: {missing}"
     for f in folders:
@@ -1323,7 +1742,9 @@ def test_architecture_tour_names_real_files() -> None:
     flow = _block("docs/architecture.md", "spec.toml, actuals.toml").text
     named = set(re.findall(r"`(perfrules/[\w/]+(?:\.py)?|specs/[\w/]*|tests/[\w]+\.py)`", text))
     named |= set(re.findall(r"perfrules/[a-z]+", flow))
-    for stem in re.findall(r"`(_[a-z_]+\.py)`", text):  # a bare module name: it must exist somewhere in perfrules
+    for stem in re.findall(
+        r"`(_[a-z_]+\.py)`", text
+    ):  # a bare module name: it must exist somewhere in perfrules
         assert list((ROOT / "perfrules").rglob(stem)), stem
     missing = sorted(n for n in named if not (ROOT / n).exists())
     assert named and not missing, f"docs/architecture.md names what does not exist: {missing}"
@@ -1332,7 +1753,13 @@ def test_architecture_tour_names_real_files() -> None:
 def test_batch_base_excerpt_is_the_test_data() -> None:
     """docs/batch.md quotes tests/data/batch/base.toml ("# … B, C": the rest left out)."""
     excerpt = tomllib.loads(_block("docs/batch.md", "[meta]").text)
-    _contained(excerpt, tomllib.loads((ROOT / "tests" / "data" / "batch" / "base.toml").read_text(encoding="utf-8")), "base")
+    _contained(
+        excerpt,
+        tomllib.loads(
+            (ROOT / "tests" / "data" / "batch" / "base.toml").read_text(encoding="utf-8")
+        ),
+        "base",
+    )
 
 
 def _contained(part: Any, whole: Any, path: str) -> None:
@@ -1377,26 +1804,42 @@ def test_frameworks_overrides_fragment_applies() -> None:
     """Appended to the seed, the fragment's overrides take effect: 产出 55 no longer adds up, and only that."""
     fragment = _block("docs/frameworks.md", "[overrides.budget_execution]").text
     with pytest.raises(perfrules.SpecError) as info:
-        perfrules.loads_spec(_seed_text("spec.toml") + "\n" + fragment, file=str(ROOT / "examples" / "hunan-2024-general-office" / "spec.toml"))
+        perfrules.loads_spec(
+            _seed_text("spec.toml") + "\n" + fragment,
+            file=str(ROOT / "examples" / "hunan-2024-general-office" / "spec.toml"),
+        )
     assert {p.code for p in info.value.problems} == {"weight-sum", "total"}
     assert any("category 'output' has weight 55" in str(p) for p in info.value.problems)
-    fixed = perfrules.loads_spec(_seed_text("spec.toml") + "\n" + fragment.replace("weight = 55", "weight = 50"),
-                                 file=str(ROOT / "examples" / "hunan-2024-general-office" / "spec.toml"))  # fmt: skip
-    assert fixed.budget_execution is not None and fixed.budget_execution.policy.value == "proportional"
+    fixed = perfrules.loads_spec(
+        _seed_text("spec.toml") + "\n" + fragment.replace("weight = 55", "weight = 50"),
+        file=str(ROOT / "examples" / "hunan-2024-general-office" / "spec.toml"),
+    )
+    assert (
+        fixed.budget_execution is not None and fixed.budget_execution.policy.value == "proportional"
+    )
     assert [g.name for g in fixed.grades] == ["合格", "不合格"]
 
 
 def test_frameworks_templates_fragment_names_templates() -> None:
     """The ids the fragment weights are categories national-project declares without a weight (templates)."""
     fragment = tomllib.loads(_block("docs/frameworks.md", "# national-project lists").text)
-    declared = {c["id"]: c for c in tomllib.loads((ROOT / "specs" / "national-project.toml").read_text(encoding="utf-8"))["categories"]}
+    declared = {
+        c["id"]: c
+        for c in tomllib.loads(
+            (ROOT / "specs" / "national-project.toml").read_text(encoding="utf-8")
+        )["categories"]
+    }
     ids = [c["id"] for c in fragment["overrides"]["categories"]]
     assert ids and all(i in declared and "weight" not in declared[i] for i in ids), ids
 
 
 def test_frameworks_versions_fragment_is_hunans() -> None:
     fragment = tomllib.loads(_block("docs/frameworks.md", "[[versions]]").text)
-    _contained(fragment, tomllib.loads((ROOT / "specs" / "hunan-department.toml").read_text(encoding="utf-8")), "hunan-department")
+    _contained(
+        fragment,
+        tomllib.loads((ROOT / "specs" / "hunan-department.toml").read_text(encoding="utf-8")),
+        "hunan-department",
+    )
 
 
 def test_frameworks_reason_text_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1407,22 +1850,51 @@ def test_frameworks_reason_text_is_real(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_golden_case_listing_is_the_shipped_files() -> None:
-    listed = [line.split()[0] for line in _block("docs/golden-cases.md", "examples/hunan-2024-general-office/cases/").text.splitlines() if line.strip()]
-    shipped = sorted(p.relative_to(ROOT).as_posix() for p in [*ROOT.glob("examples/*/cases/*.case.toml"), *ROOT.glob("specs/cases/*.case.toml")])
-    expanded = [p for pattern in listed for p in shipped if re.fullmatch(re.escape(pattern).replace(re.escape("<framework>"), r"[\w-]+"), p)]
+    listed = [
+        line.split()[0]
+        for line in _block(
+            "docs/golden-cases.md", "examples/hunan-2024-general-office/cases/"
+        ).text.splitlines()
+        if line.strip()
+    ]
+    shipped = sorted(
+        p.relative_to(ROOT).as_posix()
+        for p in [*ROOT.glob("examples/*/cases/*.case.toml"), *ROOT.glob("specs/cases/*.case.toml")]
+    )
+    expanded = [
+        p
+        for pattern in listed
+        for p in shipped
+        if re.fullmatch(re.escape(pattern).replace(re.escape("<framework>"), r"[\w-]+"), p)
+    ]
     assert sorted(expanded) == shipped, f"listed {listed}, shipped {shipped}"
 
 
-def test_golden_failure_report_is_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_golden_failure_report_is_real(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The seed's case after its 预算执行率 policy became proportional in a copy (the page abridges the panel)."""
     box = _sandbox(tmp_path, monkeypatch)
-    with (box / "examples" / "hunan-2024-general-office" / "spec.toml").open("a", encoding="utf-8") as fh:
+    with (box / "examples" / "hunan-2024-general-office" / "spec.toml").open(
+        "a", encoding="utf-8"
+    ) as fh:
         fh.write('\n[overrides.budget_execution]\npolicy = "proportional"\n')
-    real = _cli(["test", "examples/hunan-2024-general-office/cases/report-2024.case.toml", "--width", "250"], capsys, 1)
+    real = _cli(
+        [
+            "test",
+            "examples/hunan-2024-general-office/cases/report-2024.case.toml",
+            "--width",
+            "250",
+        ],
+        capsys,
+        1,
+    )
     same_output(_block("docs/golden-cases.md", "✗ examples/").text, real, abridged=True)
 
 
-def test_golden_error_reports_are_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_golden_error_reports_are_real(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A case file with a misspelt key (it does not load), then with a misspelt indicator id (it does not fit)."""
     box = _sandbox(tmp_path, monkeypatch)
     head = 'spec = "examples/hunan-2024-general-office"\n\n[[cases]]\nname = "typos"\n\n[cases.expect]\n'
@@ -1430,16 +1902,25 @@ def test_golden_error_reports_are_real(tmp_path: Path, monkeypatch: pytest.Monke
     first = _block("docs/golden-cases.md", "$ perfrules test t.case.toml").text
     real = _cli(["test", "t.case.toml", "--width", "250"], capsys, 2)
     same_output(first.split("\n", 1)[1], real)
-    (box / "t.case.toml").write_text(head + "total = 99\n[cases.expect.indicators]\nportal_update = 2.5\n", encoding="utf-8")
+    (box / "t.case.toml").write_text(
+        head + "total = 99\n[cases.expect.indicators]\nportal_update = 2.5\n", encoding="utf-8"
+    )
     real = _cli(["test", "t.case.toml", "--width", "250"], capsys, 2)
     same_output(_block("docs/golden-cases.md", "! t.case.toml:3").text, real, abridged=True)
 
 
 def _lint_blocks() -> list[Block]:
-    return [b for b in doc_blocks() if b.file == "docs/lint.md" and b.first.startswith("perfrules lint hunan-2024-general-office")]
+    return [
+        b
+        for b in doc_blocks()
+        if b.file == "docs/lint.md"
+        and b.first.startswith("perfrules lint hunan-2024-general-office")
+    ]
 
 
-def test_lint_outputs_are_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_lint_outputs_are_real(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The seed's lint output in Chinese (with --figures) and English, then with one stated figure altered."""
     box = _sandbox(tmp_path, monkeypatch)
     zh, en, zh_bad, en_bad = _lint_blocks()
@@ -1450,7 +1931,16 @@ def test_lint_outputs_are_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     text = actuals.read_text(encoding="utf-8")
     assert text.count('stated = "69.22%"') == 1
     actuals.write_text(text.replace('stated = "69.22%"', 'stated = "69.23%"'), encoding="utf-8")
-    ignore = ["--ignore", "benefit-qualitative", "--ignore", "target-low", "--ignore", "target-vague", "--width", "250"]
+    ignore = [
+        "--ignore",
+        "benefit-qualitative",
+        "--ignore",
+        "target-low",
+        "--ignore",
+        "target-vague",
+        "--width",
+        "250",
+    ]
     same_output(zh_bad.text, _cli(["lint", seed, *ignore], capsys))
     same_output(en_bad.text, _cli(["lint", seed, *ignore, "--lang", "en"], capsys))
 
@@ -1466,8 +1956,12 @@ def test_lint_json_outline_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
     assert re.findall(r'^  "(\w+)":', outline, re.M) == list(doc)
     summary = re.search(r'"summary": (\{.*?\}),\n', outline, re.S)
     assert summary is not None and json.loads(summary[1]) == doc["summary"]
-    finding_keys = re.findall(r'"(\w+)": ', outline[outline.index('"findings"') : outline.index('"figures": [')])
-    assert set(doc["findings"][1]) <= set(finding_keys) and doc["findings"][1]["code"] == "target-low"
+    finding_keys = re.findall(
+        r'"(\w+)": ', outline[outline.index('"findings"') : outline.index('"figures": [')]
+    )
+    assert (
+        set(doc["findings"][1]) <= set(finding_keys) and doc["findings"][1]["code"] == "target-low"
+    )
     figure_keys = re.findall(r'"(\w+)": ', outline[outline.index('"figures": [') :])
     assert set(doc["figures"][0]) <= set(figure_keys)
     assert f'"lint_version": {doc["lint_version"]}' in outline
@@ -1480,7 +1974,13 @@ def test_lint_figure_fragment_is_the_seeds() -> None:
 
 def test_reports_chromium_command_is_the_browser_tests() -> None:
     """docs/reports.md shows the flags tests/test_report_browser.py runs Chromium with."""
-    shown = [t for t in shlex.split(_block("docs/reports.md", "chromium --headless").text.replace("\\\n", " ")) if t.startswith("--")]
+    shown = [
+        t
+        for t in shlex.split(
+            _block("docs/reports.md", "chromium --headless").text.replace("\\\n", " ")
+        )
+        if t.startswith("--")
+    ]
     source = (ROOT / "tests" / "test_report_browser.py").read_text(encoding="utf-8")
     body = source[source.index("def _chromium") :]
     used = re.findall(r'"(--[a-z-]+)(?:=[^"]*)?"', body[: body.index("\ndef ")])
@@ -1491,16 +1991,20 @@ def test_reports_chromium_command_is_the_browser_tests() -> None:
 
 
 def test_golden_cases_quotes_the_real_testpaths() -> None:
-    configured = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]["testpaths"]
+    configured = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "pytest"
+    ]["ini_options"]["testpaths"]
     doc = (ROOT / "docs" / "golden-cases.md").read_text(encoding="utf-8")
     assert f"`testpaths = {json.dumps(configured, ensure_ascii=False)}`" in doc
-    assert ("collects the shipped cases as items" in doc) == ({"examples", "specs"} <= set(configured))
+    assert ("collects the shipped cases as items" in doc) == (
+        {"examples", "specs"} <= set(configured)
+    )
 
 
 @pytest.mark.parametrize("target", ["≥1,000人", "≥1，000人", "≥1.000.5人", "≥1e3"])
 def test_separators_and_exponents_in_targets_are_errors(target: str) -> None:
     """spec-format.md, Targets: such a number is an invalid-value error, never the number 1 with a strange unit."""
-    assert f"`\"{target}\"`" in _doc()
+    assert f'`"{target}"`' in _doc()
     src = _apply(spec_text(), 'target = "≥90%"', f'target = "{target}"')
     with pytest.raises(perfrules.SpecError) as info:
         perfrules.loads_spec(src, file="spec.toml")
@@ -1514,7 +2018,9 @@ def test_the_block_checks_catch_what_they_claim_to(capsys: pytest.CaptureFixture
     good = Block("docs/x.md", 1, "python", 'x = 41\nx + 1  # 42\nprint("a", x)  # a …\n')
     run_python_block(good, claims=("x + 1", "print("))
     with pytest.raises(AssertionError, match="says '43' but gives '42'"):
-        run_python_block(Block("docs/x.md", 1, "python", "x = 41\nx + 1  # 43\n"), claims=("x + 1",))
+        run_python_block(
+            Block("docs/x.md", 1, "python", "x = 41\nx + 1  # 43\n"), claims=("x + 1",)
+        )
     with pytest.raises(AssertionError, match="claims not found"):
         run_python_block(good, claims=("y = ",))
     with pytest.raises(AssertionError, match="has no option --frobnicate"):
@@ -1524,6 +2030,8 @@ def test_the_block_checks_catch_what_they_claim_to(capsys: pytest.CaptureFixture
     with pytest.raises(AssertionError, match="no extra 'gpu'"):
         _check_pip(shlex.split("python -m pip install 'perfrules[gpu]'"))
     assert _shell_commands("a && b  # c\n  [--x]\n$ d 'e # f'\n") == ["a", "b [--x]", "d 'e # f'"]
-    same_output("╭─ t ─╮\n│ a  b │\n…\n│ z…", "╭──── t ────╮\n│ a   b │\n│ y │\n│ zed │\n", abridged=True)
+    same_output(
+        "╭─ t ─╮\n│ a  b │\n…\n│ z…", "╭──── t ────╮\n│ a   b │\n│ y │\n│ zed │\n", abridged=True
+    )
     with pytest.raises(AssertionError):
         same_output("a\nb\n", "a\nc\n")

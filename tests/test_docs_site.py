@@ -29,17 +29,39 @@ pytestmark = pytest.mark.skipif(
 
 def _build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # Material's end-of-life banner
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
-                           "--site-dir", str(site)], capture_output=True, text=True, env=env, timeout=300, check=False)  # fmt: skip
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--config-file",
+            str(config),
+            "--site-dir",
+            str(site),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
 
 
 def _warnings(done: subprocess.CompletedProcess[str]) -> str:
-    return "\n".join(line for line in (done.stdout + done.stderr).splitlines() if "WARNING" in line or "Error" in line)
+    return "\n".join(
+        line
+        for line in (done.stdout + done.stderr).splitlines()
+        if "WARNING" in line or "Error" in line
+    )
 
 
 def test_the_docs_build_strictly(tmp_path: Path) -> None:
     done = _build(CONFIG, tmp_path / "site")
-    assert done.returncode == 0, f"mkdocs build --strict failed:\n{_warnings(done) or done.stderr[-3000:]}"
+    assert done.returncode == 0, (
+        f"mkdocs build --strict failed:\n{_warnings(done) or done.stderr[-3000:]}"
+    )
     for page in (ROOT / "docs").glob("*.md"):
         assert (tmp_path / "site" / f"{page.stem}.html").is_file(), page.name
     assert (tmp_path / "site" / "search" / "search_index.json").is_file()
@@ -50,12 +72,16 @@ def test_a_broken_link_fails_the_build(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
     shutil.copy(CONFIG, tmp_path / "mkdocs.yml")
     with (tmp_path / "docs" / "index.md").open("a", encoding="utf-8") as fh:
-        fh.write("\nSee [the template](../specs/templates/x.xlsx) and [bands](scoring.md#no-such-anchor).\n")
+        fh.write(
+            "\nSee [the template](../specs/templates/x.xlsx) and [bands](scoring.md#no-such-anchor).\n"
+        )
     (tmp_path / "docs" / "stray.md").write_text("# Stray\n", encoding="utf-8")
     done = _build(tmp_path / "mkdocs.yml", tmp_path / "site")
     assert done.returncode != 0
     found = _warnings(done)
     assert "../specs/templates/x.xlsx" in found
     assert "#no-such-anchor" in found
-    assert "stray.md" in done.stdout + done.stderr  # listed under the "not included in the nav" warning
+    assert (
+        "stray.md" in done.stdout + done.stderr
+    )  # listed under the "not included in the nav" warning
     assert 'not included in the "nav" configuration' in found

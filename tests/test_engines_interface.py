@@ -26,15 +26,28 @@ import pytest
 import perfrules.batch
 from perfrules import MissingExtraError
 from perfrules._atomic import Transaction
-from perfrules.batch import _chunked, _engines, _run, output_paths, read_table, run_batch, table_from_columns
+from perfrules.batch import (
+    _chunked,
+    _engines,
+    _run,
+    output_paths,
+    read_table,
+    run_batch,
+    table_from_columns,
+)
 from perfrules.batch._chunked import ChunkedEngine
 from perfrules.batch._engines import Engine, OnUnit, Outputs, ScoredChunk
 from perfrules.batch._run import CHUNK_UNITS, FAST_CHUNK_UNITS, select_engine
 from perfrules.batch._table import Table
 
 HEADER = "unit,indicator,category,weight,comparator,target,actual,year"
-ROWS = ["a,x,产出指标,100,>=,10,9,2024", "b,x,产出指标,100,>=,10,10,2024", "c,x,产出指标,100,>=,10,九,2024",
-        "d,x,产出指标,60,>=,10,8,2024", "d,y,效益指标,40,<=,5,6,2024"]  # fmt: skip
+ROWS = [
+    "a,x,产出指标,100,>=,10,9,2024",
+    "b,x,产出指标,100,>=,10,10,2024",
+    "c,x,产出指标,100,>=,10,九,2024",
+    "d,x,产出指标,60,>=,10,8,2024",
+    "d,y,效益指标,40,<=,5,6,2024",
+]
 TABLES = ("units", "indicators", "categories", "problems")
 
 
@@ -76,17 +89,30 @@ def test_a_file_the_columnar_runner_reads_goes_to_it(tmp_path: Path) -> None:
     for name in ("auto", "vector"):
         engine = select_engine(name, table, chunk_units=7)
         assert isinstance(engine, ColumnarEngine)
-        assert (engine.score, engine.unit_builder, engine.chunk_units) == (score_chunk, unit_builder, FAST_CHUNK_UNITS)
-        assert select_engine(name, table, chunk_units=FAST_CHUNK_UNITS + 1).chunk_units == FAST_CHUNK_UNITS + 1  # type: ignore[attr-defined]
+        assert (engine.score, engine.unit_builder, engine.chunk_units) == (
+            score_chunk,
+            unit_builder,
+            FAST_CHUNK_UNITS,
+        )
+        assert (
+            select_engine(name, table, chunk_units=FAST_CHUNK_UNITS + 1).chunk_units
+            == FAST_CHUNK_UNITS + 1
+        )  # type: ignore[attr-defined]
 
 
 def test_any_other_table_goes_chunk_by_chunk_through_the_vectorised_scorer(tmp_path: Path) -> None:
     score_chunk, _ = vectorised()
-    blank = read_table(write_csv(tmp_path / "blank.csv", blank=True))  # a blank line: the csv reader's reading only
+    blank = read_table(
+        write_csv(tmp_path / "blank.csv", blank=True)
+    )  # a blank line: the csv reader's reading only
     for name in ("auto", "vector"):
         for table in (in_memory(), blank, None):
             engine = select_engine(name, table, chunk_units=7)
-            assert type(engine) is ChunkedEngine and engine.scorer is score_chunk and engine.chunk_units == 7
+            assert (
+                type(engine) is ChunkedEngine
+                and engine.scorer is score_chunk
+                and engine.chunk_units == 7
+            )
 
 
 def test_the_full_audit_is_scored_on_the_pure_path(tmp_path: Path) -> None:
@@ -106,7 +132,9 @@ def test_without_the_extras(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         with monkeypatch.context() as m:
             m.setitem(sys.modules, missing, None)
             engine = select_engine("auto", table)
-            assert type(engine) is ChunkedEngine and engine.scorer is None  # auto falls back to pure
+            assert (
+                type(engine) is ChunkedEngine and engine.scorer is None
+            )  # auto falls back to pure
             with pytest.raises(MissingExtraError) as err:
                 select_engine("vector", table)
             assert err.value.extra == "batch" and "pip install 'perfrules[batch]'" in str(err.value)
@@ -114,15 +142,18 @@ def test_without_the_extras(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         select_engine("fast", table)
 
 
-def test_a_scorer_with_only_the_chunk_contract_runs_chunk_by_chunk(tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_a_scorer_with_only_the_chunk_contract_runs_chunk_by_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     vectorised()
     from perfrules.batch._chunk import ChunkResult
 
     def score_chunk(chunk: Any) -> ChunkResult:
         return ChunkResult.empty(len(chunk))
 
-    monkeypatch.setitem(sys.modules, "perfrules.batch._vector", types.SimpleNamespace(score_chunk=score_chunk))
+    monkeypatch.setitem(
+        sys.modules, "perfrules.batch._vector", types.SimpleNamespace(score_chunk=score_chunk)
+    )
     engine = select_engine("vector", read_table(write_csv(tmp_path / "in.csv")))
     assert type(engine) is ChunkedEngine and engine.scorer is score_chunk
 
@@ -131,7 +162,9 @@ def test_a_scorer_with_only_the_chunk_contract_runs_chunk_by_chunk(tmp_path: Pat
 # the run
 
 
-def test_run_batch_chooses_once_and_hands_the_engine_its_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_batch_chooses_once_and_hands_the_engine_its_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     chosen: list[Engine] = []
     seen: list[tuple[Table, Outputs]] = []
     progress: list[tuple[int, int]] = []
@@ -152,8 +185,14 @@ def test_run_batch_chooses_once_and_hands_the_engine_its_outputs(tmp_path: Path,
     for engine in ENGINE_NAMES:
         chosen.clear()
         seen.clear()
-        summary = run_batch(path, out, engine=engine, chunk_units=1, audit=tmp_path / "a.jsonl",
-                            progress=lambda done, total: progress.append((done, total)))  # fmt: skip
+        summary = run_batch(
+            path,
+            out,
+            engine=engine,
+            chunk_units=1,
+            audit=tmp_path / "a.jsonl",
+            progress=lambda done, total: progress.append((done, total)),
+        )
         assert len(chosen) == 1 and len(seen) == 1
         table, outputs = seen[0]
         assert table.file == str(path) and outputs.audit is not None and outputs.documents
@@ -180,11 +219,18 @@ def test_an_engine_needs_only_the_interface(tmp_path: Path) -> None:
     got = UnitByUnit().run(table, outputs)
     outputs.commit()
     tx.commit()
-    assert (got.units, got.scored, got.failed, got.grades, got.engines) == \
-        (want.units, want.scored, want.failed, want.grades, want.engines)  # fmt: skip
+    assert (got.units, got.scored, got.failed, got.grades, got.engines) == (
+        want.units,
+        want.scored,
+        want.failed,
+        want.grades,
+        want.engines,
+    )
     for name in TABLES:
         suffix = "" if name == "units" else f".{name}"
-        assert (tmp_path / f"got{suffix}.csv").read_bytes() == (tmp_path / f"want{suffix}.csv").read_bytes(), name
+        assert (tmp_path / f"got{suffix}.csv").read_bytes() == (
+            tmp_path / f"want{suffix}.csv"
+        ).read_bytes(), name
 
 
 def test_the_engines_agree_on_a_small_table(tmp_path: Path) -> None:
@@ -194,7 +240,9 @@ def test_the_engines_agree_on_a_small_table(tmp_path: Path) -> None:
     for engine in ENGINE_NAMES:
         summary = run_batch(path, tmp_path / f"{engine}.csv", engine=engine)
         files[engine] = [p.read_bytes() for p in output_paths(tmp_path / f"{engine}.csv").values()]
-        engines = dict(summary.engines)  # units each path scored (the failed unit is counted by neither)
+        engines = dict(
+            summary.engines
+        )  # units each path scored (the failed unit is counted by neither)
         assert sum(engines.values()) == summary.scored == 3
         assert engines == {"pure": 3} if engine == "pure" else engines["vector"] >= 2
     assert files["auto"] == files["pure"] == files["vector"]
@@ -208,7 +256,10 @@ def _has_any(hint: Any) -> bool:
     """Whether ``Any`` appears in a type hint (the shape of a NumPy array type is ``Any`` by NumPy's own stubs)."""
     args = typing.get_args(hint)
     origin = typing.get_origin(hint)
-    if getattr(origin, "__module__", None) == "numpy" and getattr(origin, "__name__", None) == "ndarray":
+    if (
+        getattr(origin, "__module__", None) == "numpy"
+        and getattr(origin, "__name__", None) == "ndarray"
+    ):
         args = args[1:]
     return hint is Any or any(_has_any(arg) for arg in args)
 
@@ -224,16 +275,30 @@ def test_the_seams_carry_types_not_any() -> None:
     from perfrules.batch import _columnar
 
     seams: list[tuple[Any, types.ModuleType]] = [
-        (Engine.chunks, _engines), (Engine.run, _engines), (Outputs.open, _engines), (Outputs.write, _engines),
-        (Outputs, _engines), (ScoredChunk.tally, _engines), (ScoredChunk.record_inputs, _engines),
-        (ScoredChunk.tables.fget, _engines), (ScoredChunk.vector.fget, _engines),
-        (ChunkedEngine.__init__, _chunked), (ChunkedEngine.chunks, _chunked), (_chunked._score_chunk, _chunked),
-        (_chunked.Scored, _chunked), (_chunked.Scored.record_inputs, _chunked),
-        (_columnar.ColumnarEngine.__init__, _columnar), (_columnar.ColumnarEngine.chunks, _columnar),
-        (_columnar.Scored, _columnar), (_columnar._score, _columnar), (_columnar._merge, _columnar),
-        (_columnar._scored_chunks, _columnar), (_run.select_engine, _run), (_run.run_batch, _run),
+        (Engine.chunks, _engines),
+        (Engine.run, _engines),
+        (Outputs.open, _engines),
+        (Outputs.write, _engines),
+        (Outputs, _engines),
+        (ScoredChunk.tally, _engines),
+        (ScoredChunk.record_inputs, _engines),
+        (ScoredChunk.tables.fget, _engines),
+        (ScoredChunk.vector.fget, _engines),
+        (ChunkedEngine.__init__, _chunked),
+        (ChunkedEngine.chunks, _chunked),
+        (_chunked._score_chunk, _chunked),
+        (_chunked.Scored, _chunked),
+        (_chunked.Scored.record_inputs, _chunked),
+        (_columnar.ColumnarEngine.__init__, _columnar),
+        (_columnar.ColumnarEngine.chunks, _columnar),
+        (_columnar.Scored, _columnar),
+        (_columnar._score, _columnar),
+        (_columnar._merge, _columnar),
+        (_columnar._scored_chunks, _columnar),
+        (_run.select_engine, _run),
+        (_run.run_batch, _run),
         (_run.score_units, _run),
-    ]  # fmt: skip
+    ]
     for obj, module in seams:
         hints = _hints(obj, module)
         assert hints, obj
@@ -258,7 +323,9 @@ def test_no_engine_is_found_through_importlib() -> None:
 # the columnar engine reads each cell as the csv reader does, wherever its blocks end
 
 
-def test_a_block_never_ends_between_the_cr_and_the_lf_of_a_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_block_never_ends_between_the_cr_and_the_lf_of_a_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """pyarrow's streaming reader drops the LF of a quoted CRLF when a block ends between the two bytes.
 
     Found by tests/test_batch_engines.py (a note ``"x\\r\\ny"`` in an LF table, blocks of 256 bytes): the
@@ -270,12 +337,19 @@ def test_a_block_never_ends_between_the_cr_and_the_lf_of_a_cell(tmp_path: Path, 
 
     head = HEADER + ",note"
     rows = [r + "," for r in ROWS[:2]]
-    body = "\n".join([head, *rows, 'e,x,产出指标,100,>=,10,9,2024,"x\r\ny"', *(r + "," for r in ROWS[3:])]) + "\n"
+    body = (
+        "\n".join(
+            [head, *rows, 'e,x,产出指标,100,>=,10,9,2024,"x\r\ny"', *(r + "," for r in ROWS[3:])]
+        )
+        + "\n"
+    )
     path = tmp_path / "in.csv"
     path.write_bytes(body.encode())
     data = path.read_bytes()
     cr = data.index(b"x\r\ny") + 1
-    assert _columnar.block_size(path, cr + 1) < cr + 1  # a block of cr + 1 bytes would end on the CR
+    assert (
+        _columnar.block_size(path, cr + 1) < cr + 1
+    )  # a block of cr + 1 bytes would end on the CR
     assert data[_columnar.block_size(path, cr + 1) - 1] != 13
     assert _columnar.block_size(path, len(data)) == len(data)  # one block
     lf = tmp_path / "lf.csv"
@@ -287,7 +361,14 @@ def test_a_block_never_ends_between_the_cr_and_the_lf_of_a_cell(tmp_path: Path, 
     notes = [v for rb in _columnar._batches(table) for v in rb.column("note").to_pylist()]
     assert notes == ["", "", "x\r\ny", "", ""]
     monkeypatch.setattr(_run, "FAST_CHUNK_UNITS", 1)
-    run_batch(path, tmp_path / "rec.csv", engine="auto", audit=tmp_path / "rec.jsonl", audit_level="record", chunk_units=1)
+    run_batch(
+        path,
+        tmp_path / "rec.csv",
+        engine="auto",
+        audit=tmp_path / "rec.jsonl",
+        audit_level="record",
+        chunk_units=1,
+    )
     run_batch(path, tmp_path / "full.csv", engine="pure", audit=tmp_path / "full.jsonl")
     assert explain(tmp_path / "rec.jsonl", "e", full=False)["cells"]["note"] == ["x\r\ny"]
     assert explain(tmp_path / "rec.jsonl", "e") == explain(tmp_path / "full.jsonl", "e")

@@ -28,20 +28,20 @@ from perfrules import MissingExtraError, PerfrulesError
 # pytest), so no caller ever catches it
 INTERNAL: dict[str, str] = {
     "perfrules._atomic.Interrupted": "SIGTERM/SIGHUP as an exception, a BaseException like KeyboardInterrupt so that "
-                                     "`except Exception` never swallows it; the command line turns it into 128 + signal",
+    "`except Exception` never swallows it; the command line turns it into 128 + signal",
     "perfrules._xlsx_guard._Stop": "private control flow: ends the XML scan of a workbook part early",
     "perfrules.loading._toml_index._Stop": "private control flow: ends the TOML position scan early",
     "perfrules.loading._toml_index._Found": "private control flow: carries a found position out of the TOML scan",
     "perfrules.batch._table._Abort": "private control flow: stops reading a CSV record that cannot be one",
     "perfrules.batch._plan.Unsupported": "internal to the vectorised path: a group of units the kernel does not do "
-                                         "goes to the pure path; caught in perfrules.batch._vector",
+    "goes to the pure path; caught in perfrules.batch._vector",
     "perfrules.core._document._Unsupported": "private control flow of the evaluation document",
     "perfrules.cli._exit.UsageError": "internal to the command line: raised and caught inside perfrules.cli (exit 2), "
-                                      "never out of perfrules.cli.main; its module is standard library only, so that "
-                                      "parsing loads nothing heavy (PerfrulesError lives beside attrs)",
+    "never out of perfrules.cli.main; its module is standard library only, so that "
+    "parsing loads nothing heavy (PerfrulesError lives beside attrs)",
     "perfrules.pytest_plugin.GoldenCaseFailed": "pytest's failure signal for a golden case item, reported by the "
-                                                "plugin's repr_failure; the plugin loads nothing heavy until a case runs",
-}  # fmt: skip
+    "plugin's repr_failure; the plugin loads nothing heavy until a case runs",
+}
 
 SKIP_MODULES = {"perfrules.__main__"}  # importing it runs the command line
 
@@ -65,26 +65,49 @@ def _exception_classes() -> dict[str, type[BaseException]]:
 
 
 def _builtin_bases(cls: type[BaseException]) -> set[type[BaseException]]:
-    return {b for b in cls.__mro__ if b.__module__ == "builtins" and b not in (Exception, BaseException, object)}
+    return {
+        b
+        for b in cls.__mro__
+        if b.__module__ == "builtins" and b not in (Exception, BaseException, object)
+    }
 
 
 def test_the_walk_sees_every_module() -> None:
     names = _modules()
-    for expected in ("perfrules.batch._engines", "perfrules.batch._columnar", "perfrules.cli._exit", "perfrules._errors",
-                     "perfrules.interchange._problems", "perfrules.testing", "perfrules.pytest_plugin"):  # fmt: skip
+    for expected in (
+        "perfrules.batch._engines",
+        "perfrules.batch._columnar",
+        "perfrules.cli._exit",
+        "perfrules._errors",
+        "perfrules.interchange._problems",
+        "perfrules.testing",
+        "perfrules.pytest_plugin",
+    ):
         assert expected in names
     found = _exception_classes()
-    assert {"perfrules._errors.SpecError", "perfrules._errors.MissingExtraError",
-            "perfrules.interchange._problems.WorkbookError"} <= set(found)  # fmt: skip
+    assert {
+        "perfrules._errors.SpecError",
+        "perfrules._errors.MissingExtraError",
+        "perfrules.interchange._problems.WorkbookError",
+    } <= set(found)
 
 
 def test_every_exception_is_a_perfrules_error_with_its_builtin() -> None:
     found = _exception_classes()
-    outside = sorted(n for n, cls in found.items() if not issubclass(cls, PerfrulesError) and n not in INTERNAL)
-    assert not outside, f"not PerfrulesError (make them subclass it, or list them in INTERNAL with why): {outside}"
-    bare = sorted(n for n, cls in found.items()
-                  if issubclass(cls, PerfrulesError) and cls is not PerfrulesError and not _builtin_bases(cls))  # fmt: skip
-    assert not bare, f"PerfrulesError without a builtin exception below it (ValueError, ImportError …): {bare}"
+    outside = sorted(
+        n for n, cls in found.items() if not issubclass(cls, PerfrulesError) and n not in INTERNAL
+    )
+    assert not outside, (
+        f"not PerfrulesError (make them subclass it, or list them in INTERNAL with why): {outside}"
+    )
+    bare = sorted(
+        n
+        for n, cls in found.items()
+        if issubclass(cls, PerfrulesError) and cls is not PerfrulesError and not _builtin_bases(cls)
+    )
+    assert not bare, (
+        f"PerfrulesError without a builtin exception below it (ValueError, ImportError …): {bare}"
+    )
 
 
 def test_the_allow_list_holds_only_what_exists() -> None:
@@ -119,15 +142,29 @@ def test_one_missing_extra_error_under_its_old_names() -> None:
 
 
 def test_missing_extra_error_names_the_extra() -> None:
-    err = MissingExtraError("xlsx", "reading .xlsx needs openpyxl", "读取 .xlsx 需要 openpyxl", module="openpyxl")
-    assert (err.extra, err.name, err.install) == ("xlsx", "openpyxl", "pip install 'perfrules[xlsx]'")
-    assert str(err) == err.text("en") == "reading .xlsx needs openpyxl: pip install 'perfrules[xlsx]'"
+    err = MissingExtraError(
+        "xlsx", "reading .xlsx needs openpyxl", "读取 .xlsx 需要 openpyxl", module="openpyxl"
+    )
+    assert (err.extra, err.name, err.install) == (
+        "xlsx",
+        "openpyxl",
+        "pip install 'perfrules[xlsx]'",
+    )
+    assert (
+        str(err) == err.text("en") == "reading .xlsx needs openpyxl: pip install 'perfrules[xlsx]'"
+    )
     assert err.text("zh") == "读取 .xlsx 需要 openpyxl：pip install 'perfrules[xlsx]'"
     again = pickle.loads(pickle.dumps(err))
-    assert type(again) is MissingExtraError and (again.extra, again.name, str(again)) == (err.extra, err.name, str(err))
+    assert type(again) is MissingExtraError and (again.extra, again.name, str(again)) == (
+        err.extra,
+        err.name,
+        str(err),
+    )
 
 
-def test_every_missing_extra_is_the_one_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_missing_extra_is_the_one_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from perfrules.batch import run_batch, table_from_columns
     from perfrules.interchange import read_workbook
 
@@ -142,15 +179,18 @@ def test_every_missing_extra_is_the_one_error(tmp_path: Path, monkeypatch: pytes
     assert err.value.extra == "batch"
     for mod in ("pyarrow", "pyarrow.csv", "pyarrow.parquet"):
         monkeypatch.setitem(sys.modules, mod, None)
-    with pytest.raises(MissingExtraError, match=r"Parquet needs pyarrow: pip install 'perfrules\[batch\]'"):
+    with pytest.raises(
+        MissingExtraError, match=r"Parquet needs pyarrow: pip install 'perfrules\[batch\]'"
+    ):
         run_batch(table, tmp_path / "o.parquet")
     with pytest.raises(MissingExtraError, match=r"audit records need pyarrow"):
         run_batch(table, tmp_path / "o.csv", audit=tmp_path / "a.jsonl", audit_level="record")
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_command_line_exits_2_for_a_missing_extra(monkeypatch: pytest.MonkeyPatch,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_the_command_line_exits_2_for_a_missing_extra(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Wherever a command meets a missing extra, the command line names it and exits 2."""
     from perfrules.cli import _commands, main
 
@@ -161,10 +201,14 @@ def test_the_command_line_exits_2_for_a_missing_extra(monkeypatch: pytest.Monkey
     assert main(["check", "spec.toml"]) == 2
     assert "perfrules: 这需要 openpyxl：pip install 'perfrules[xlsx]'" in capsys.readouterr().err
     assert main(["check", "spec.toml", "--lang", "en"]) == 2
-    assert "perfrules: this needs openpyxl: pip install 'perfrules[xlsx]'" in capsys.readouterr().err
+    assert (
+        "perfrules: this needs openpyxl: pip install 'perfrules[xlsx]'" in capsys.readouterr().err
+    )
 
 
-def test_batch_command_names_the_extra_in_its_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_batch_command_names_the_extra_in_its_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from rich.console import Console
 
     from perfrules.cli import _batch
@@ -173,10 +217,22 @@ def test_batch_command_names_the_extra_in_its_language(tmp_path: Path, monkeypat
     table = tmp_path / "in.csv"
     table.write_text("unit,indicator\na,x\n", encoding="utf-8")
     monkeypatch.setitem(sys.modules, "perfrules.batch._vector", None)
-    for lang, text in (("zh", "向量化计分需要 NumPy 和 pyarrow：pip install 'perfrules[batch]'"),
-                       ("en", "the vectorised engine needs NumPy and pyarrow: pip install 'perfrules[batch]'")):  # fmt: skip
-        args = build_parser().parse_args(["batch", str(table), "--out", str(tmp_path / "o.csv"), "--engine", "vector",
-                                          "--lang", lang])  # fmt: skip
+    for lang, text in (
+        ("zh", "向量化计分需要 NumPy 和 pyarrow：pip install 'perfrules[batch]'"),
+        ("en", "the vectorised engine needs NumPy and pyarrow: pip install 'perfrules[batch]'"),
+    ):
+        args = build_parser().parse_args(
+            [
+                "batch",
+                str(table),
+                "--out",
+                str(tmp_path / "o.csv"),
+                "--engine",
+                "vector",
+                "--lang",
+                lang,
+            ]
+        )
         err = io.StringIO()
         monkeypatch.setattr(sys, "stderr", err)
         assert _batch.run(args, Console(file=io.StringIO())) == 2

@@ -96,7 +96,12 @@ def test_left_associativity_in_the_ast() -> None:
 
 
 def test_spec_examples() -> None:
-    env: dict[str, Fraction | Decimal | int] = {"spent": Decimal("80.5"), "budget": 100, "a": 2, "b": 3}
+    env: dict[str, Fraction | Decimal | int] = {
+        "spent": Decimal("80.5"),
+        "budget": 100,
+        "a": 2,
+        "b": 3,
+    }
     assert evaluate_formula(Formula.parse("spent / budget"), env) == F(161, 200)
     assert evaluate_formula(Formula.parse("(budget - spent) / budget"), env) == F(39, 200)
     assert evaluate_formula(Formula.parse("min(spent / budget, 1)"), env) == F(161, 200)
@@ -142,7 +147,13 @@ def test_full_width_operators_and_spaces() -> None:
 def test_unicode_and_dotted_names() -> None:
     f = Formula.parse("全年执行数 / 年初预算数 + budget.spent * amounts.x_1 - _tmp")
     assert f.names == frozenset({"全年执行数", "年初预算数", "budget.spent", "amounts.x_1", "_tmp"})
-    env: dict[str, Fraction | Decimal | int] = {"全年执行数": 90, "年初预算数": 100, "budget.spent": 2, "amounts.x_1": Decimal("0.5"), "_tmp": F(1, 10)}
+    env: dict[str, Fraction | Decimal | int] = {
+        "全年执行数": 90,
+        "年初预算数": 100,
+        "budget.spent": 2,
+        "amounts.x_1": Decimal("0.5"),
+        "_tmp": F(1, 10),
+    }
     assert evaluate_formula(f, env) == F(9, 10) + 1 - F(1, 10)
 
 
@@ -247,7 +258,13 @@ def test_wrong_arity(text: str, column: int, usage: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "column"),
-    [("round(a, -1)", 10), ("round(a, 11)", 10), ("round(a, 1.5)", 10), ("round(a, b)", 10), ("round(a, 1 + 1)", 12)],
+    [
+        ("round(a, -1)", 10),
+        ("round(a, 11)", 10),
+        ("round(a, 1.5)", 10),
+        ("round(a, b)", 10),
+        ("round(a, 1 + 1)", 12),
+    ],
 )
 def test_round_places_must_be_a_small_whole_literal(text: str, column: int) -> None:
     e = err(text)
@@ -264,7 +281,12 @@ def test_first_error_in_text_order_wins() -> None:
 def test_check_reports_every_unknown_name_with_suggestion() -> None:
     f = Formula.parse("spnet / budgte + spnet * 全年执行率 - ok")
     errors = f.check({"spent", "budget", "全年执行数", "ok"})
-    assert [(e.column, e.suggestion) for e in errors] == [(1, "spent"), (9, "budget"), (18, "spent"), (26, "全年执行数")]
+    assert [(e.column, e.suggestion) for e in errors] == [
+        (1, "spent"),
+        (9, "budget"),
+        (18, "spent"),
+        (26, "全年执行数"),
+    ]
     assert errors[0].en == "unknown name 'spnet'; did you mean 'spent'?"
     assert errors[0].zh == "未知名称“spnet”，是否应为“spent”？"
     assert f.check(["spnet", "budgte", "全年执行率", "ok"]) == []
@@ -312,7 +334,15 @@ def test_depth_limit() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["(" * 500, "(" * 250 + ")" * 250, "-" * 500, "abs(" * 125, "-(" * 250, "min(a," * 83, "a" + "+a" * 249],
+    [
+        "(" * 500,
+        "(" * 250 + ")" * 250,
+        "-" * 500,
+        "abs(" * 125,
+        "-(" * 250,
+        "min(a," * 83,
+        "a" + "+a" * 249,
+    ],
 )
 def test_hostile_inputs_raise_formula_error_not_recursion_error(text: str) -> None:
     assert len(text) <= MAX_LENGTH
@@ -542,7 +572,18 @@ def test_evaluate_accepts_bare_nodes() -> None:
 
 # --------------------------------------------------------------- properties
 
-NAMES = ["a", "b", "spent", "budget", "budget.spent", "amounts.x", "全年执行数", "预算数", "_x1", "min"]
+NAMES = [
+    "a",
+    "b",
+    "spent",
+    "budget",
+    "budget.spent",
+    "amounts.x",
+    "全年执行数",
+    "预算数",
+    "_x1",
+    "min",
+]
 
 
 @st.composite
@@ -566,10 +607,16 @@ def _extend(children: st.SearchStrategy[Node]) -> st.SearchStrategy[Node]:
     return st.one_of(
         st.builds(Unary, st.sampled_from(["+", "-"]), children),
         st.builds(Binary, st.sampled_from(["+", "-", "*", "/"]), children, children),
-        st.builds(lambda args: Call("min", tuple(args)), st.lists(children, min_size=2, max_size=4)),
-        st.builds(lambda args: Call("max", tuple(args)), st.lists(children, min_size=2, max_size=4)),
+        st.builds(
+            lambda args: Call("min", tuple(args)), st.lists(children, min_size=2, max_size=4)
+        ),
+        st.builds(
+            lambda args: Call("max", tuple(args)), st.lists(children, min_size=2, max_size=4)
+        ),
         st.builds(lambda x: Call("abs", (x,)), children),
-        st.builds(lambda x, k: Call("round", (x, Number(Decimal(k)))), children, st.integers(0, 10)),
+        st.builds(
+            lambda x, k: Call("round", (x, Number(Decimal(k)))), children, st.integers(0, 10)
+        ),
     )
 
 
@@ -664,10 +711,44 @@ def test_written_variants_parse_to_the_same_ast(node: Node, data: st.DataObject)
 
 
 TOKENS = [
-    "a", "b", "全年执行数", "budget.spent", "1", "0.5", ".5", "95", "%", "％", "+", "-", "*", "/",
-    "(", ")", "（", "）", "×", "÷", "＋", "－", "，", ",", "min(", "max(", "abs(", "round(", "2",
-    " ", "\u3000", ".", "e", "$", "mni(", "1e3", "12.",
-]  # fmt: skip
+    "a",
+    "b",
+    "全年执行数",
+    "budget.spent",
+    "1",
+    "0.5",
+    ".5",
+    "95",
+    "%",
+    "％",
+    "+",
+    "-",
+    "*",
+    "/",
+    "(",
+    ")",
+    "（",
+    "）",
+    "×",
+    "÷",
+    "＋",
+    "－",
+    "，",
+    ",",
+    "min(",
+    "max(",
+    "abs(",
+    "round(",
+    "2",
+    " ",
+    "\u3000",
+    ".",
+    "e",
+    "$",
+    "mni(",
+    "1e3",
+    "12.",
+]
 
 
 @settings(max_examples=600, deadline=None)

@@ -74,8 +74,13 @@ satisfied = 95
 
 
 def _pip(*args: str, cwd: Path) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "--disable-pip-version-check", *args], cwd=cwd, check=True,
-                   capture_output=True, text=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--disable-pip-version-check", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -87,9 +92,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = base / "src"
     pkg = src / "perfrules_testprov"
     pkg.mkdir(parents=True)
-    (pkg / "__init__.py").write_text('"""Frameworks of 测试省 for perfrules."""\n', encoding="utf-8")
+    (pkg / "__init__.py").write_text(
+        '"""Frameworks of 测试省 for perfrules."""\n', encoding="utf-8"
+    )
     (pkg / "testprov-department.toml").write_text(FRAMEWORK, encoding="utf-8")
-    (src / "pyproject.toml").write_text(textwrap.dedent(f"""\
+    (src / "pyproject.toml").write_text(
+        textwrap.dedent(f"""\
         [build-system]
         requires = ["setuptools>=61"]
         build-backend = "setuptools.build_meta"
@@ -106,10 +114,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
         [tool.setuptools.package-data]
         perfrules_testprov = ["*.toml"]
-        """), encoding="utf-8")  # fmt: skip
+        """),
+        encoding="utf-8",
+    )
     broken = base / "broken"
     broken.mkdir()
-    (broken / "pyproject.toml").write_text(textwrap.dedent(f"""\
+    (broken / "pyproject.toml").write_text(
+        textwrap.dedent(f"""\
         [build-system]
         requires = ["setuptools>=61"]
         build-backend = "setuptools.build_meta"
@@ -123,12 +134,31 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
         [tool.setuptools]
         packages = []
-        """), encoding="utf-8")  # fmt: skip
+        """),
+        encoding="utf-8",
+    )
     dist = base / "dist"
     for project in (src, broken):
-        _pip("wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(dist), str(project), cwd=base)
+        _pip(
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-w",
+            str(dist),
+            str(project),
+            cwd=base,
+        )
     target = base / "site"
-    _pip("install", "--no-deps", "--no-index", "--target", str(target), *map(str, sorted(dist.glob("*.whl"))), cwd=base)
+    _pip(
+        "install",
+        "--no-deps",
+        "--no-index",
+        "--target",
+        str(target),
+        *map(str, sorted(dist.glob("*.whl"))),
+        cwd=base,
+    )
     return target
 
 
@@ -137,8 +167,14 @@ def _perfrules(args: list[str], cwd: Path, site: Path) -> subprocess.CompletedPr
     # perfrules itself from wherever this test imports it, the framework packages from ``site``
     perfrules_root = str(Path(perfrules.__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join([str(site), perfrules_root])
-    return subprocess.run([sys.executable, "-m", "perfrules", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, encoding="utf-8")  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "perfrules", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture
@@ -166,41 +202,68 @@ def test_frameworks_lists_every_place_in_order(site: Path, unit: Path) -> None:
     rows = [(f["id"], f["origin"], f["source"]) for f in doc["frameworks"]]
     assert rows[0] == ("testprov-department", "package", "perfrules-testprov 1.0 [testprov]")
     shipped = [r for r in rows if r[1] == "shipped"]
-    assert {r[0] for r in shipped} == {"national-project", "national-department", "hunan-department"}
+    assert {r[0] for r in shipped} == {
+        "national-project",
+        "national-department",
+        "hunan-department",
+    }
     assert rows.index(rows[0]) < rows.index(shipped[0])  # packages before the shipped frameworks
-    assert doc["broken_packages"] == [{"source": "perfrules-broken 0.1 [broken]",
-                                       "error": "ModuleNotFoundError: 'perfrules_no_such_package' is not an "
-                                       "installed package"}]  # fmt: skip
+    assert doc["broken_packages"] == [
+        {
+            "source": "perfrules-broken 0.1 [broken]",
+            "error": "ModuleNotFoundError: 'perfrules_no_such_package' is not an installed package",
+        }
+    ]
     table = _perfrules(["frameworks", "--from", "unit"], unit.parent, site)
-    assert table.returncode == 0 and "perfrules-testprov 1.0" in table.stdout and "perfrules-broken" in table.stdout
+    assert (
+        table.returncode == 0
+        and "perfrules-testprov 1.0" in table.stdout
+        and "perfrules-broken" in table.stdout
+    )
 
 
 def test_a_local_specs_folder_overrides_an_installed_framework(site: Path, unit: Path) -> None:
     local = unit.parent / "specs"
     local.mkdir()
-    (local / "mine.toml").write_text(FRAMEWORK.replace("测试省省级", "本地覆盖的测试省"), encoding="utf-8")
+    (local / "mine.toml").write_text(
+        FRAMEWORK.replace("测试省省级", "本地覆盖的测试省"), encoding="utf-8"
+    )
     res = _perfrules(["evaluate", "unit", "--format", "json"], unit.parent, site)
     assert res.returncode == 0, res.stderr
-    assert json.loads(res.stdout)["framework"]["title"] == "本地覆盖的测试省部门整体支出绩效自评框架"
-    listed = json.loads(_perfrules(["frameworks", "--from", "unit", "--format", "json"], unit.parent, site).stdout)
+    assert (
+        json.loads(res.stdout)["framework"]["title"] == "本地覆盖的测试省部门整体支出绩效自评框架"
+    )
+    listed = json.loads(
+        _perfrules(["frameworks", "--from", "unit", "--format", "json"], unit.parent, site).stdout
+    )
     ours = [f for f in listed["frameworks"] if f["id"] == "testprov-department"]
     assert [(f["origin"], f["used"]) for f in ours] == [("local", True), ("package", False)]
 
 
 def test_a_missing_framework_lists_every_place_searched(site: Path, unit: Path) -> None:
-    (unit / "spec.toml").write_text(UNIT.replace('"testprov-department"', '"testprov-departmnt"'), encoding="utf-8")
+    (unit / "spec.toml").write_text(
+        UNIT.replace('"testprov-department"', '"testprov-departmnt"'), encoding="utf-8"
+    )
     res = _perfrules(["check", "unit"], unit.parent, site)
     assert res.returncode == 2
     err = " ".join(res.stderr.split())
     assert "找不到编号为“testprov-departmnt”的框架" in err
     assert "单位上方的 specs/ 文件夹：无" in err
-    assert "perfrules-testprov 1.0 [testprov]" in err and "perfrules-broken 0.1 [broken]（无法加载" in err
+    assert (
+        "perfrules-testprov 1.0 [testprov]" in err
+        and "perfrules-broken 0.1 [broken]（无法加载" in err
+    )
     assert "perfrules 自带的框架：<perfrules>" in err
     assert "是否应为 “testprov-department”" in err
     en = _perfrules(["check", "unit", "--lang", "en"], unit.parent, site)
     text = " ".join(en.stderr.split())
-    assert "no framework with id 'testprov-departmnt'" in text and "did you mean 'testprov-department'?" in text
-    assert not any("\u4e00" <= ch <= "\u9fff" for ch in text.split("spec.toml:", 1)[1].split("[extends]")[0]), text
+    assert (
+        "no framework with id 'testprov-departmnt'" in text
+        and "did you mean 'testprov-department'?" in text
+    )
+    assert not any(
+        "\u4e00" <= ch <= "\u9fff" for ch in text.split("spec.toml:", 1)[1].split("[extends]")[0]
+    ), text
 
 
 def test_the_shipped_frameworks_need_no_checkout(tmp_path: Path) -> None:
@@ -217,5 +280,7 @@ def test_the_shipped_frameworks_need_no_checkout(tmp_path: Path) -> None:
 def test_our_entry_point_scan_agrees_with_importlib_metadata() -> None:
     for group in ("console_scripts", "pytest11"):
         ours = sorted((ep.name, ep.value) for ep in entry_points(group))
-        theirs = sorted({(ep.name, ep.value) for ep in importlib.metadata.entry_points(group=group)})
+        theirs = sorted(
+            {(ep.name, ep.value) for ep in importlib.metadata.entry_points(group=group)}
+        )
         assert ours == theirs, group

@@ -117,7 +117,9 @@ def test_extends_by_id_finds_the_nearest_specs_folder(tree: Path) -> None:
     assert [c.id for c in spec.categories] == ["output"]
     assert spec.framework is not None
     assert (spec.framework.id, spec.framework.title) == ("base", "基础框架")
-    assert spec.framework.file is not None and Path(spec.framework.file).resolve() == (tree / "specs/base.toml")
+    assert spec.framework.file is not None and Path(spec.framework.file).resolve() == (
+        tree / "specs/base.toml"
+    )
     assert spec.framework.version is None
     ev = perfrules.evaluate(spec, perfrules.loads_actuals(ACTUALS, spec=spec))
     assert (ev.total, ev.grade) == (Decimal("99.27"), "优")
@@ -130,12 +132,18 @@ def test_a_nearer_specs_folder_wins(tree: Path) -> None:
 
 def test_extends_by_path_is_relative_to_the_spec_file(tree: Path) -> None:
     write(tree, "elsewhere/fw.toml", BASE.replace('id = "base"', 'id = "other"'))
-    unit = write(tree, "units/v/spec.toml", UNIT.replace('extends = "base"', 'extends = "../../elsewhere/fw.toml"'))
+    unit = write(
+        tree,
+        "units/v/spec.toml",
+        UNIT.replace('extends = "base"', 'extends = "../../elsewhere/fw.toml"'),
+    )
     spec = load(unit)
     assert spec.framework is not None and spec.framework.id == "other"
 
 
-def test_text_without_a_file_resolves_from_the_working_directory(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_text_without_a_file_resolves_from_the_working_directory(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tree)
     spec = perfrules.loads_spec(UNIT.replace('"base"', '"specs/base.toml"'))
     assert spec.framework is not None and spec.framework.file == "specs/base.toml"
@@ -158,7 +166,7 @@ def test_missing_framework_file_is_located_at_extends(tree: Path) -> None:
 
 
 def test_a_file_without_framework_table_cannot_be_extended(tree: Path) -> None:
-    write(tree, "plain.toml", "[meta]\nkind = \"项目支出\"\n")
+    write(tree, "plain.toml", '[meta]\nkind = "项目支出"\n')
     unit = write(tree, "units/u/spec.toml", UNIT.replace('"base"', '"../../plain.toml"'))
     assert "not a framework" in one(errors(unit), "extends").message
 
@@ -188,7 +196,9 @@ def test_a_framework_is_not_a_spec() -> None:
         (p,) = info.value.problems
         assert p.code == "framework-file"
         assert f'extends = "{name}"' in p.message and "框架" in p.message_zh
-        assert p.line == line_of((SPECS / f"{name}.toml").read_text(encoding="utf-8"), "[framework]")
+        assert p.line == line_of(
+            (SPECS / f"{name}.toml").read_text(encoding="utf-8"), "[framework]"
+        )
 
 
 def test_the_cli_refuses_to_evaluate_a_framework(capsys: pytest.CaptureFixture[str]) -> None:
@@ -225,7 +235,10 @@ def test_chains_merge_every_level(tree: Path) -> None:
     spec = load(unit)
     assert spec.meta.basis == "中间依据"  # mid overrides base
     assert spec.meta.kind is Kind.PROJECT  # from base through mid
-    assert spec.budget_execution is not None and spec.budget_execution.policy is ExecutionPolicy.ROUND_WHOLE
+    assert (
+        spec.budget_execution is not None
+        and spec.budget_execution.policy is ExecutionPolicy.ROUND_WHOLE
+    )
     assert spec.policy.negative is perfrules.NegativeRule.LINEAR_OVERSHOOT  # mid's own
     assert spec.framework is not None and spec.framework.id == "mid"
     assert spec.framework.file is not None and Path(spec.framework.file).resolve() == mid
@@ -270,7 +283,11 @@ def unit_with(tree: Path, extra: str, *, after: str = "year = 2024\n") -> tuple[
 def test_redefining_a_table_key_is_a_conflict_naming_both_files(tree: Path) -> None:
     unit, text = unit_with(tree, '\n[budget_execution]\npolicy = "round_whole"\n')
     p = one(errors(unit), "override-conflict")
-    assert (p.file, p.line, p.path) == (str(unit), line_of(text, 'policy = "round_whole"'), ("budget_execution", "policy"))
+    assert (p.file, p.line, p.path) == (
+        str(unit),
+        line_of(text, 'policy = "round_whole"'),
+        ("budget_execution", "policy"),
+    )
     fw_at = f"{tree / 'specs/base.toml'}:{line_of(BASE, 'policy = ')}:1"
     assert fw_at.split(str(tree))[1] in p.message  # the framework's file and line
     assert "[overrides.budget_execution]" in p.message
@@ -278,17 +295,28 @@ def test_redefining_a_table_key_is_a_conflict_naming_both_files(tree: Path) -> N
 
 
 def test_redefining_a_category_with_the_same_id_is_a_conflict(tree: Path) -> None:
-    text = UNIT.replace("\n[[indicators]]", '\n[[categories]]\nid = "output"\nname = "产出"\nweight = 90\n\n[[indicators]]')
+    text = UNIT.replace(
+        "\n[[indicators]]",
+        '\n[[categories]]\nid = "output"\nname = "产出"\nweight = 90\n\n[[indicators]]',
+    )
     unit = write(tree, "units/u/spec.toml", text)
     p = one(errors(unit), "override-conflict")
-    assert (p.file, p.line, p.path) == (str(unit), line_of(text, 'id = "output"'), ("categories", 0, "id"))
+    assert (p.file, p.line, p.path) == (
+        str(unit),
+        line_of(text, 'id = "output"'),
+        ("categories", 0, "id"),
+    )
     fw_line = line_of(BASE, 'id = "output"')
     assert f"base.toml:{fw_line}:1" in p.message
 
 
 def test_redefining_a_whole_list_is_a_conflict(tree: Path) -> None:
-    write(tree, "specs/base.toml", BASE + '\n[[grades]]\nname = "合格"\nmin = 60\n[[grades]]\nname = "不合格"\nmin = 0\n')
-    unit, text = unit_with(tree, '\n[[grades]]\nname = "优"\nmin = 0\n', after="target = \"≥10个\"\n")
+    write(
+        tree,
+        "specs/base.toml",
+        BASE + '\n[[grades]]\nname = "合格"\nmin = 60\n[[grades]]\nname = "不合格"\nmin = 0\n',
+    )
+    unit, text = unit_with(tree, '\n[[grades]]\nname = "优"\nmin = 0\n', after='target = "≥10个"\n')
     p = one(errors(unit), "override-conflict")
     assert (p.path, p.line) == (("grades",), line_of(text, "[[grades]]"))
 
@@ -297,7 +325,10 @@ def test_explicit_table_override_replaces_only_those_fields(tree: Path) -> None:
     unit, _ = unit_with(tree, '\n[overrides.budget_execution]\npolicy = "round_whole"\n')
     spec = load(unit)
     assert spec.budget_execution is not None
-    assert (spec.budget_execution.policy, spec.budget_execution.weight) == (ExecutionPolicy.ROUND_WHOLE, 10)
+    assert (spec.budget_execution.policy, spec.budget_execution.weight) == (
+        ExecutionPolicy.ROUND_WHOLE,
+        10,
+    )
     ev = perfrules.evaluate(spec, perfrules.loads_actuals(ACTUALS, spec=spec))
     assert ev.budget_execution is not None and ev.budget_execution.score == 9
 
@@ -329,7 +360,9 @@ def test_overriding_what_the_framework_does_not_define_is_dangling(tree: Path) -
         ("overrides", "categories", 0, "id"),
     ]
     assert [p.line for p in dangling] == [
-        line_of(text, 'name = "执行率"'), line_of(text, "[overrides.policy]"), line_of(text, 'id = "outptu"')
+        line_of(text, 'name = "执行率"'),
+        line_of(text, "[overrides.policy]"),
+        line_of(text, 'id = "outptu"'),
     ]
     assert dangling[2].suggestion == "output"
     assert all(p.file == str(unit) for p in dangling)
@@ -359,13 +392,19 @@ def test_unknown_keys_inside_overrides(tree: Path) -> None:
 
 
 def test_an_entry_overridden_twice(tree: Path) -> None:
-    unit, _ = unit_with(tree, '\n[[overrides.categories]]\nid = "output"\nname = "a"\n[[overrides.categories]]\nid = "output"\nname = "b"\n')
+    unit, _ = unit_with(
+        tree,
+        '\n[[overrides.categories]]\nid = "output"\nname = "a"\n[[overrides.categories]]\nid = "output"\nname = "b"\n',
+    )
     assert "overridden twice" in one(errors(unit), "override-conflict").message
 
 
 def test_conflicts_come_with_every_structural_problem(tree: Path) -> None:
     unit, _ = unit_with(tree, '\n[budget_execution]\npolicy = "round_whole"\n')
-    unit.write_text(unit.read_text(encoding="utf-8").replace("weight = 90\ntarget", "wieght = 90\ntarget"), encoding="utf-8")
+    unit.write_text(
+        unit.read_text(encoding="utf-8").replace("weight = 90\ntarget", "wieght = 90\ntarget"),
+        encoding="utf-8",
+    )
     codes = problem_codes(SpecError(errors(unit)))
     assert "override-conflict" in codes and "unknown-key" in codes
 
@@ -391,7 +430,11 @@ def test_a_wrong_value_in_a_framework_is_located_in_the_framework(tree: Path) ->
     fw = write(tree, "specs/base.toml", fw_text)
     p = one(errors(tree / "units/u/spec.toml"), "invalid-value")
     assert p.file is not None and Path(p.file).resolve() == fw
-    assert (p.path, p.line, p.suggestion) == (("budget_execution", "policy"), line_of(fw_text, "round_hole"), "round_whole")
+    assert (p.path, p.line, p.suggestion) == (
+        ("budget_execution", "policy"),
+        line_of(fw_text, "round_hole"),
+        "round_whole",
+    )
 
 
 def test_a_semantic_problem_of_an_inherited_value_is_reported_at_extends(tree: Path) -> None:
@@ -411,7 +454,11 @@ def test_a_unit_problem_keeps_its_own_key_path_and_line(tree: Path) -> None:
     text = UNIT.replace('target = "≥10个"', 'target = "≥-5个"')
     unit = write(tree, "units/u/spec.toml", text)
     p = one(errors(unit), "target-value")
-    assert (p.file, p.line, p.path) == (str(unit), line_of(text, "≥-5个"), ("indicators", 0, "target"))
+    assert (p.file, p.line, p.path) == (
+        str(unit),
+        line_of(text, "≥-5个"),
+        ("indicators", 0, "target"),
+    )
 
 
 def test_versions_in_a_unit_are_unknown(tree: Path) -> None:
@@ -460,15 +507,25 @@ policy = "round_whole"
 
 def dated_unit(tree: Path, year: int, framework: str = VERSIONED) -> Path:
     write(tree, "specs/dated.toml", framework)
-    return write(tree, "units/u/spec.toml", UNIT.replace('"base"', '"dated"').replace("2024", str(year)))
+    return write(
+        tree, "units/u/spec.toml", UNIT.replace('"base"', '"dated"').replace("2024", str(year))
+    )
 
 
 @pytest.mark.parametrize(
     ("year", "name", "label"),
-    [(2019, "v2019", "2019–2021"), (2021, "v2019", "2019–2021"), (2022, "v2022", "2022–2023"),
-     (2023, "v2022", "2022–2023"), (2024, "v2024", "2024–"), (2031, "v2024", "2024–")],
-)  # fmt: skip
-def test_the_version_in_force_is_picked_at_the_boundaries(tree: Path, year: int, name: str, label: str) -> None:
+    [
+        (2019, "v2019", "2019–2021"),
+        (2021, "v2019", "2019–2021"),
+        (2022, "v2022", "2022–2023"),
+        (2023, "v2022", "2022–2023"),
+        (2024, "v2024", "2024–"),
+        (2031, "v2024", "2024–"),
+    ],
+)
+def test_the_version_in_force_is_picked_at_the_boundaries(
+    tree: Path, year: int, name: str, label: str
+) -> None:
     spec = load(dated_unit(tree, year))
     assert spec.budget_execution is not None and spec.budget_execution.name == name
     assert spec.framework is not None and spec.framework.version == label
@@ -488,7 +545,9 @@ def test_a_year_no_version_covers_is_an_error(tree: Path) -> None:
 def test_base_values_cover_years_of_the_framework_validity(tree: Path) -> None:
     fw = VERSIONED.replace('title = "分期框架"', 'title = "分期框架"\nvalid = { from = 2010 }')
     spec = load(dated_unit(tree, 2015, fw))
-    assert spec.budget_execution is not None and spec.budget_execution.name == "预算执行率"  # base values only
+    assert (
+        spec.budget_execution is not None and spec.budget_execution.name == "预算执行率"
+    )  # base values only
     assert spec.framework is not None and spec.framework.version == "2010–"
     assert spec.framework.reason is not None and "no dated version applies" in spec.framework.reason
     assert "no-version" in problem_codes(SpecError(errors(dated_unit(tree, 2009, fw))))
@@ -501,7 +560,9 @@ def test_a_framework_without_versions_applies_to_every_year(tree: Path) -> None:
 
 
 def test_overlapping_periods_are_an_error_located_in_the_framework(tree: Path) -> None:
-    fw = VERSIONED.replace("valid = { from = 2022, to = 2023 }", "valid = { from = 2021, to = 2023 }")
+    fw = VERSIONED.replace(
+        "valid = { from = 2022, to = 2023 }", "valid = { from = 2021, to = 2023 }"
+    )
     problems = errors(dated_unit(tree, 2024, fw))
     p = one(problems, "version-overlap")
     assert p.file is not None and Path(p.file).resolve() == tree / "specs/dated.toml"
@@ -510,7 +571,9 @@ def test_overlapping_periods_are_an_error_located_in_the_framework(tree: Path) -
 
 
 def test_dates_count_for_their_budget_year(tree: Path) -> None:
-    fw = VERSIONED.replace("valid = { from = 2022, to = 2023 }", "valid = { from = 2022-01-01, to = 2023-06-30 }")
+    fw = VERSIONED.replace(
+        "valid = { from = 2022, to = 2023 }", "valid = { from = 2022-01-01, to = 2023-06-30 }"
+    )
     fw = fw.replace("valid = { from = 2024 }", "valid = { from = 2023-07-01 }")
     p = one(errors(dated_unit(tree, 2024, fw)), "version-overlap")
     assert "2023-07-01–" in p.message and "2022-01-01–2023-06-30" in p.message
@@ -521,8 +584,14 @@ def test_dates_count_for_their_budget_year(tree: Path) -> None:
 
 
 def test_a_period_ending_before_it_starts(tree: Path) -> None:
-    fw = VERSIONED.replace("valid = { from = 2019, to = 2021 }", "valid = { from = 2021, to = 2019 }")
-    assert one(errors(dated_unit(tree, 2024, fw)), "version-period").path == ("versions", 0, "valid")
+    fw = VERSIONED.replace(
+        "valid = { from = 2019, to = 2021 }", "valid = { from = 2021, to = 2019 }"
+    )
+    assert one(errors(dated_unit(tree, 2024, fw)), "version-period").path == (
+        "versions",
+        0,
+        "valid",
+    )
 
 
 def test_a_version_needs_a_valid_period(tree: Path) -> None:
@@ -537,18 +606,34 @@ def test_problems_in_versions_not_in_force_are_reported(tree: Path) -> None:
     )
     problems = errors(dated_unit(tree, 2024, fw))
     assert {(p.code, p.path, p.line, p.suggestion) for p in problems} == {
-        ("unknown-key", ("versions", 0, "budget_execution", "polcy"), line_of(fw, "polcy"), "policy"),
-        ("invalid-value", ("versions", 1, "budget_execution", "policy"), line_of(fw, "round_hole"), "round_whole"),
+        (
+            "unknown-key",
+            ("versions", 0, "budget_execution", "polcy"),
+            line_of(fw, "polcy"),
+            "policy",
+        ),
+        (
+            "invalid-value",
+            ("versions", 1, "budget_execution", "policy"),
+            line_of(fw, "round_hole"),
+            "round_whole",
+        ),
     }
-    assert all(p.file is not None and Path(p.file).resolve() == tree / "specs/dated.toml" for p in problems)
+    assert all(
+        p.file is not None and Path(p.file).resolve() == tree / "specs/dated.toml" for p in problems
+    )
 
 
 def test_special_keys_are_not_allowed_in_a_version(tree: Path) -> None:
-    fw = VERSIONED.replace('[[versions]]\nvalid = { from = 2024 }', '[[versions]]\nvalid = { from = 2024 }\nextends = "x"')
+    fw = VERSIONED.replace(
+        "[[versions]]\nvalid = { from = 2024 }",
+        '[[versions]]\nvalid = { from = 2024 }\nextends = "x"',
+    )
     assert one(errors(dated_unit(tree, 2024, fw)), "unknown-key").path == ("versions", 2, "extends")
 
 
 # a version picked is the one in force: random non-overlapping periods, random years
+
 
 @st.composite
 def periods(draw: st.DrawFn) -> list[tuple[int | None, int | None]]:
@@ -565,19 +650,37 @@ def periods(draw: st.DrawFn) -> list[tuple[int | None, int | None]]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(periods(), st.integers(1985, 2045))
-def test_property_the_version_picked_is_the_one_in_force(spans: list[tuple[int | None, int | None]], year: int) -> None:
+def test_property_the_version_picked_is_the_one_in_force(
+    spans: list[tuple[int | None, int | None]], year: int
+) -> None:
     blocks = []
     for i, (lo, hi) in enumerate(spans):
-        bounds = ", ".join(b for b in (f"from = {lo}" if lo is not None else "", f"to = {hi}" if hi is not None else "") if b)
-        blocks.append(f"[[versions]]\nvalid = {{ {bounds} }}\n[versions.budget_execution]\nname = \"v{i}\"\n")
+        bounds = ", ".join(
+            b
+            for b in (
+                f"from = {lo}" if lo is not None else "",
+                f"to = {hi}" if hi is not None else "",
+            )
+            if b
+        )
+        blocks.append(
+            f'[[versions]]\nvalid = {{ {bounds} }}\n[versions.budget_execution]\nname = "v{i}"\n'
+        )
     fw = BASE.replace('id = "base"', 'id = "dated"') + "\n" + "\n".join(blocks)
-    in_force = [i for i, (lo, hi) in enumerate(spans) if (lo is None or lo <= year) and (hi is None or year <= hi)]
+    in_force = [
+        i
+        for i, (lo, hi) in enumerate(spans)
+        if (lo is None or lo <= year) and (hi is None or year <= hi)
+    ]
     assert len(in_force) <= 1
     with tempfile.TemporaryDirectory() as tmp:
         unit = dated_unit(Path(tmp), year, fw)
         if in_force:
             spec = load(unit)
-            assert spec.budget_execution is not None and spec.budget_execution.name == f"v{in_force[0]}"
+            assert (
+                spec.budget_execution is not None
+                and spec.budget_execution.name == f"v{in_force[0]}"
+            )
         else:
             assert problem_codes(SpecError(errors(unit))) == ["no-version"]
 
@@ -587,30 +690,54 @@ def test_property_the_version_picked_is_the_one_in_force(spans: list[tuple[int |
 
 
 def test_a_template_category_enters_only_with_a_weight(tree: Path) -> None:
-    fw = BASE + '\n[[categories]]\nid = "output.quantity"\nname = "数量指标"\nparent = "output"\n' + \
-        '\n[[categories]]\nid = "output.quality"\nname = "质量指标"\nparent = "output"\n'  # fmt: skip
+    fw = (
+        BASE
+        + '\n[[categories]]\nid = "output.quantity"\nname = "数量指标"\nparent = "output"\n'
+        + '\n[[categories]]\nid = "output.quality"\nname = "质量指标"\nparent = "output"\n'
+    )
     write(tree, "specs/base.toml", fw)
     text = UNIT.replace('category = "output"', 'category = "output.quantity"')
-    unit = write(tree, "units/u/spec.toml", text + '\n[[overrides.categories]]\nid = "output.quantity"\nweight = 90\n')
+    unit = write(
+        tree,
+        "units/u/spec.toml",
+        text + '\n[[overrides.categories]]\nid = "output.quantity"\nweight = 90\n',
+    )
     spec = load(unit)
-    assert [(c.id, c.name, c.weight) for c in spec.categories] == [("output", "产出指标", 90), ("output.quantity", "数量指标", 90)]
+    assert [(c.id, c.name, c.weight) for c in spec.categories] == [
+        ("output", "产出指标", 90),
+        ("output.quantity", "数量指标", 90),
+    ]
     unit = write(tree, "units/u/spec.toml", text)
     p = one(errors(unit), "framework-template")
-    assert (p.file, p.line, p.path) == (str(unit), line_of(text, 'category = "output.quantity"'), ("indicators", 0, "category"))
+    assert (p.file, p.line, p.path) == (
+        str(unit),
+        line_of(text, 'category = "output.quantity"'),
+        ("indicators", 0, "category"),
+    )
 
 
 def test_an_unused_template_is_still_checked_for_unknown_keys(tree: Path) -> None:
     fw = BASE + '\n[[categories]]\nid = "output.quantity"\nnmae = "数量指标"\nparent = "output"\n'
     write(tree, "specs/base.toml", fw)
     p = one(errors(tree / "units/u/spec.toml"), "unknown-key")
-    assert (p.path, p.line, p.suggestion) == (("categories", 1, "nmae"), line_of(fw, "nmae"), "name")
+    assert (p.path, p.line, p.suggestion) == (
+        ("categories", 1, "nmae"),
+        line_of(fw, "nmae"),
+        "name",
+    )
     assert p.file is not None and Path(p.file).resolve() == tree / "specs/base.toml"
 
 
 def test_a_version_replaces_an_inherited_value(tree: Path) -> None:
-    write(tree, "specs/mid.toml", MID + '\n[[versions]]\nvalid = { from = 2024 }\n[versions.meta]\nkind = "部门整体支出"\n')
+    write(
+        tree,
+        "specs/mid.toml",
+        MID + '\n[[versions]]\nvalid = { from = 2024 }\n[versions.meta]\nkind = "部门整体支出"\n',
+    )
     unit = write(tree, "units/u/spec.toml", UNIT.replace('"base"', '"mid"'))
-    assert load(unit).meta.kind is Kind.DEPARTMENT  # base's 项目支出 replaced in 2024– without a conflict
+    assert (
+        load(unit).meta.kind is Kind.DEPARTMENT
+    )  # base's 项目支出 replaced in 2024– without a conflict
     write(tree, "units/u/spec.toml", UNIT.replace('"base"', '"mid"').replace("2024", "2023"))
     assert problem_codes(SpecError(errors(unit))) == ["no-version"]
 
@@ -620,7 +747,9 @@ def test_a_version_replaces_an_inherited_value(tree: Path) -> None:
 
 
 def evaluate_unit(tmp_path: Path, spec_text: str, actuals_text: str) -> perfrules.Evaluation:
-    folder = tmp_path / "unit"  # outside the repository: ids resolve through the bundled specs/ folder
+    folder = (
+        tmp_path / "unit"
+    )  # outside the repository: ids resolve through the bundled specs/ folder
     write(folder, "spec.toml", spec_text)
     write(folder, "actuals.toml", actuals_text)
     return perfrules.evaluate(*perfrules.load_example(folder))
@@ -688,10 +817,22 @@ satisfied = 88.5
     spec = perfrules.load_spec(tmp_path / "unit")
     assert spec.meta.kind is Kind.PROJECT and "财预〔2020〕10号" in spec.meta.basis
     assert [c.id for c in spec.categories] == [
-        "output", "output.quantity", "output.quality", "benefit", "benefit.social", "satisfaction", "satisfaction.service"
+        "output",
+        "output.quantity",
+        "output.quality",
+        "benefit",
+        "benefit.social",
+        "satisfaction",
+        "satisfaction.service",
     ]  # unused 附件1 templates are left out
-    assert spec.framework is not None and spec.framework.id == "national-project" and spec.framework.version == "2020–"
-    assert ev.budget_execution is not None and ev.budget_execution.score == Decimal("9.27")  # proportional
+    assert (
+        spec.framework is not None
+        and spec.framework.id == "national-project"
+        and spec.framework.version == "2020–"
+    )
+    assert ev.budget_execution is not None and ev.budget_execution.score == Decimal(
+        "9.27"
+    )  # proportional
     # 113/120 × 30 = 28.25; 88.5/90 × 10 = 9.83
     assert ev.total == Decimal("28.25") + 20 + 30 + Decimal("9.83") + Decimal("9.27")
     assert ev.grade == "优"
@@ -722,7 +863,9 @@ category = "output"
 weight = 80
 target = "≥100%"
 """
-    ev = evaluate_unit(tmp_path, spec_text, "[budget]\nfull_year = 10\nspent = 7\n[indicators]\ndone = 100\n")
+    ev = evaluate_unit(
+        tmp_path, spec_text, "[budget]\nfull_year = 10\nspent = 7\n[indicators]\ndone = 100\n"
+    )
     spec = perfrules.load_spec(tmp_path / "unit")
     assert spec.meta.kind is Kind.DEPARTMENT
     assert [g.min for g in spec.grades] == [90, 80, 60, 0]
@@ -733,7 +876,11 @@ target = "≥100%"
 def test_hunan_framework_with_a_small_unit(tmp_path: Path) -> None:
     cats = "\n".join(
         f'[[categories]]\nid = "{top}.x"\nname = "{name}"\nparent = "{top}"\nweight = {w}\n'
-        for top, name, w in (("output", "数量指标", 50), ("benefit", "社会效益指标", 30), ("satisfaction", "服务对象满意度指标", 10))
+        for top, name, w in (
+            ("output", "数量指标", 50),
+            ("benefit", "社会效益指标", 30),
+            ("satisfaction", "服务对象满意度指标", 10),
+        )
     )
     inds = "\n".join(
         f'[[indicators]]\nid = "{top}_i"\nname = "指标{top}"\ncategory = "{top}.x"\nweight = {w}\ntarget = "≥1次"\n'
@@ -742,13 +889,21 @@ def test_hunan_framework_with_a_small_unit(tmp_path: Path) -> None:
     spec_text = f'extends = "hunan-department"\n[meta]\nid = "h"\ntitle = "t"\nunit = "某厅"\nyear = 2024\n{cats}\n{inds}'
     actuals = "[budget]\nfull_year = 100\nspent = 94.5\n[indicators]\noutput_i = 1\nbenefit_i = 1\nsatisfaction_i = 1\n"
     ev = evaluate_unit(tmp_path, spec_text, actuals)
-    assert ev.budget_execution is not None and ev.budget_execution.score == 9  # round_whole: 9.45 → 9
+    assert (
+        ev.budget_execution is not None and ev.budget_execution.score == 9
+    )  # round_whole: 9.45 → 9
     assert (ev.total, ev.grade) == (Decimal(99), "优")
     spec = perfrules.load_spec(tmp_path / "unit")
     assert spec.meta.kind is Kind.DEPARTMENT and "湘财绩〔2020〕7号" in spec.meta.basis
-    assert spec.framework is not None and (spec.framework.id, spec.framework.version) == ("hunan-department", "2024–")
+    assert spec.framework is not None and (spec.framework.id, spec.framework.version) == (
+        "hunan-department",
+        "2024–",
+    )
     with pytest.raises(SpecError) as info:  # 2023: the rule before 2024 is not known
-        perfrules.loads_spec(spec_text.replace("year = 2024", "year = 2023"), file=str(tmp_path / "unit" / "spec.toml"))
+        perfrules.loads_spec(
+            spec_text.replace("year = 2024", "year = 2023"),
+            file=str(tmp_path / "unit" / "spec.toml"),
+        )
     assert problem_codes(info.value) == ["no-version"]
 
 
@@ -763,7 +918,11 @@ def test_seed_extends_the_hunan_framework(seed_spec: Spec, seed_spec_text: str) 
     assert fw is not None and (fw.id, fw.version) == ("hunan-department", "2024–")
     assert fw.title == "湖南省省级部门整体支出绩效自评框架"
     assert fw.file is not None and Path(fw.file).resolve() == SPECS / "hunan-department.toml"
-    assert fw.reason is not None and fw.reason.startswith("2024年度适用") and "in force for 2024" in fw.reason
+    assert (
+        fw.reason is not None
+        and fw.reason.startswith("2024年度适用")
+        and "in force for 2024" in fw.reason
+    )
 
 
 def test_seed_equals_the_old_flat_spec(seed_spec: Spec) -> None:
@@ -782,8 +941,14 @@ def test_seed_evaluates_as_before(seed: tuple[Spec, perfrules.Actuals]) -> None:
     assert len(ev.indicators) == 19
     flat = perfrules.load_spec(FLAT_SEED)
     new_doc = perfrules.to_document(ev)
-    old_doc = perfrules.to_document(perfrules.evaluate(flat, perfrules.loads_actuals(
-        (SEED_DIR / "actuals.toml").read_text(encoding="utf-8"), spec=flat)))  # fmt: skip
+    old_doc = perfrules.to_document(
+        perfrules.evaluate(
+            flat,
+            perfrules.loads_actuals(
+                (SEED_DIR / "actuals.toml").read_text(encoding="utf-8"), spec=flat
+            ),
+        )
+    )
     for doc in (new_doc, old_doc):
         doc["spec"].pop("sha256")
         doc.pop("framework", None)
@@ -807,25 +972,51 @@ def test_every_framework_code_is_documented() -> None:
     section = doc[doc.index("## Problem codes") : doc.index("### Example messages")]
     documented = set(re.findall(r"^\|\s*`([a-z][a-z-]*)`\s*\|", section, re.M))
     assert set(CODES) <= documented
-    assert documented - set(CODES) <= {"unknown-key", "missing-key", "invalid-value", "toml-syntax", "file"}
+    assert documented - set(CODES) <= {
+        "unknown-key",
+        "missing-key",
+        "invalid-value",
+        "toml-syntax",
+        "file",
+    }
 
 
 # (seed text: old, new) → the code whose str(problem) docs/frameworks.md quotes verbatim
 DOC_MUTATIONS = [
     ("extends", 'extends = "hunan-department"', 'extends = "hunan-departmnt"'),
     ("no-version", "year = 2024", "year = 2023"),
-    ("override-conflict", "[overrides.meta]                 # the report's own wording of its basis\nbasis",
-     "[budget_execution]\npolicy = \"proportional\"\n\n[overrides.meta]\nbasis"),
-    ("override-dangling", "[overrides.meta]", "[[overrides.categories]]\nid = \"outptu\"\nweight = 50\n\n[overrides.meta]"),
-    ("override-dangling", "[overrides.meta]", "[overrides.budget_execution]\nname = \"执行率\"\n\n[overrides.meta]"),
-    ("unknown-key", "[overrides.meta]", "[overrides.budget_execution]\npolcy = \"proportional\"\n\n[overrides.meta]"),
-    ("weight-sum", 'id = "output.cost"\nname = "成本指标"\nparent = "output"\nweight = 10',
-     'id = "output.cost"\nname = "成本指标"\nparent = "output"\nweight = 9'),
-]  # fmt: skip
+    (
+        "override-conflict",
+        "[overrides.meta]                 # the report's own wording of its basis\nbasis",
+        '[budget_execution]\npolicy = "proportional"\n\n[overrides.meta]\nbasis',
+    ),
+    (
+        "override-dangling",
+        "[overrides.meta]",
+        '[[overrides.categories]]\nid = "outptu"\nweight = 50\n\n[overrides.meta]',
+    ),
+    (
+        "override-dangling",
+        "[overrides.meta]",
+        '[overrides.budget_execution]\nname = "执行率"\n\n[overrides.meta]',
+    ),
+    (
+        "unknown-key",
+        "[overrides.meta]",
+        '[overrides.budget_execution]\npolcy = "proportional"\n\n[overrides.meta]',
+    ),
+    (
+        "weight-sum",
+        'id = "output.cost"\nname = "成本指标"\nparent = "output"\nweight = 10',
+        'id = "output.cost"\nname = "成本指标"\nparent = "output"\nweight = 9',
+    ),
+]
 
 
 @pytest.mark.parametrize(("code", "old", "new"), DOC_MUTATIONS)
-def test_doc_example_messages_are_real(code: str, old: str, new: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_doc_example_messages_are_real(
+    code: str, old: str, new: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     text = (SEED_DIR / "spec.toml").read_text(encoding="utf-8")
     assert old in text

@@ -170,7 +170,9 @@ def test_a_gbk_case_file(tmp_path: Path) -> None:
     assert "GBK" in p.message
 
 
-def test_cli_check_exits_2_with_the_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_check_exits_2_with_the_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "spec.toml"
     path.write_bytes(SPEC.encode("gbk"))
     assert main(["check", str(path)]) == 2

@@ -45,8 +45,18 @@ def _type_checking(node: ast.If) -> bool:
 def _dynamic(node: ast.Call) -> str | None:
     """The literal module name of ``importlib.import_module("…")`` / ``__import__("…")``."""
     func = node.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-    if name in ("import_module", "__import__") and node.args and isinstance(node.args[0], ast.Constant):
+    name = (
+        func.attr
+        if isinstance(func, ast.Attribute)
+        else func.id
+        if isinstance(func, ast.Name)
+        else None
+    )
+    if (
+        name in ("import_module", "__import__")
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ):
         value = node.args[0].value
         return value if isinstance(value, str) else None
     return None
@@ -76,9 +86,17 @@ def _targets(tree: ast.AST, here: str, mods: Collection[str]) -> set[str]:
                         found.add(sub)
                     elif base in mods:
                         found.add(base)
-            elif isinstance(child, ast.Call) and (target := _dynamic(child)) is not None and target in mods:
+            elif (
+                isinstance(child, ast.Call)
+                and (target := _dynamic(child)) is not None
+                and target in mods
+            ):
                 found.add(target)
-            elif isinstance(child, ast.Constant) and isinstance(child.value, str) and child.value in mods:
+            elif (
+                isinstance(child, ast.Constant)
+                and isinstance(child.value, str)
+                and child.value in mods
+            ):
                 found.add(child.value)
             todo.append(child)
     return found
@@ -172,16 +190,26 @@ def test_the_graph_sees_function_level_and_dynamic_imports(tmp_path: Path) -> No
     (pkg / "sub").mkdir(parents=True)
     (pkg / "__init__.py").write_text('LAZY = {"thing": "pkg.lazy"}\n', encoding="utf-8")
     (pkg / "a.py").write_text("from pkg import b\n", encoding="utf-8")
-    (pkg / "b.py").write_text("def f():\n    from pkg.sub import c\n    return c\n", encoding="utf-8")
+    (pkg / "b.py").write_text(
+        "def f():\n    from pkg.sub import c\n    return c\n", encoding="utf-8"
+    )
     (pkg / "sub" / "__init__.py").write_text("", encoding="utf-8")
-    (pkg / "sub" / "c.py").write_text("import importlib\n\n\ndef g():\n    return importlib.import_module('pkg.a')\n",
-                                      encoding="utf-8")  # fmt: skip
+    (pkg / "sub" / "c.py").write_text(
+        "import importlib\n\n\ndef g():\n    return importlib.import_module('pkg.a')\n",
+        encoding="utf-8",
+    )
     (pkg / "lazy.py").write_text("import pkg\n", encoding="utf-8")
     (pkg / "rel.py").write_text("from .sub import c\nfrom . import b\n", encoding="utf-8")
-    (pkg / "typed.py").write_text("from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from pkg import a\n",
-                                  encoding="utf-8")  # fmt: skip
+    (pkg / "typed.py").write_text(
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from pkg import a\n",
+        encoding="utf-8",
+    )
     graph = import_graph(pkg, "pkg")
-    assert graph["pkg.b"] == {"pkg.sub.c"} and graph["pkg.sub.c"] == {"pkg.a"} and graph["pkg.typed"] == set()
+    assert (
+        graph["pkg.b"] == {"pkg.sub.c"}
+        and graph["pkg.sub.c"] == {"pkg.a"}
+        and graph["pkg.typed"] == set()
+    )
     assert graph["pkg.rel"] == {"pkg.sub.c", "pkg.b"}
     assert sorted(cycles(graph)) == [["pkg", "pkg.lazy"], ["pkg.a", "pkg.b", "pkg.sub.c"]]
     assert _path(graph, ["pkg.a", "pkg.b", "pkg.sub.c"]) == "pkg.a → pkg.b → pkg.sub.c → pkg.a"

@@ -19,10 +19,20 @@ from perfrules.interchange._targets import ReadError, read_number_with_unit
 # numbers
 
 
-@pytest.mark.parametrize(("stored", "expected"), [
-    (0.1, "0.1"), (2.675, "2.675"), (31092.65, "31092.65"), (94.48, "94.48"), (3.0, "3"), (7, "7"),
-    (32909.2, "32909.2"), (123456789012345.0, "123456789012345"), (0.0000000001, "1E-10"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        (0.1, "0.1"),
+        (2.675, "2.675"),
+        (31092.65, "31092.65"),
+        (94.48, "94.48"),
+        (3.0, "3"),
+        (7, "7"),
+        (32909.2, "32909.2"),
+        (123456789012345.0, "123456789012345"),
+        (0.0000000001, "1E-10"),
+    ],
+)
 def test_a_float_cell_reads_as_the_number_typed(stored: float | int, expected: str) -> None:
     value = read_decimal(stored, "General")
     assert value == Decimal(expected)
@@ -36,12 +46,16 @@ def test_float_noise_is_an_error_not_a_value() -> None:
 
 def test_a_declared_result_with_float_noise_reads_as_the_form_shows_it() -> None:
     assert read_decimal(0.1 + 0.2, "0.00", declared=True) == Decimal("0.30")
-    with pytest.raises(CellValueError):  # General format: nothing says how many decimals the form shows
+    with pytest.raises(
+        CellValueError
+    ):  # General format: nothing says how many decimals the form shows
         read_decimal(0.1 + 0.2, "General", declared=True)
 
 
 def test_numeric_text_is_exact_beyond_fifteen_digits() -> None:
-    assert read_decimal("123456789012345.1234567890", "General") == Decimal("123456789012345.1234567890")
+    assert read_decimal("123456789012345.1234567890", "General") == Decimal(
+        "123456789012345.1234567890"
+    )
     assert read_decimal(" 3分 ", "General", suffixes=("分",)) == Decimal(3)
     with pytest.raises(CellValueError):
         read_decimal("3 points", "General")
@@ -65,10 +79,21 @@ def test_significant_digits() -> None:
     assert significant_digits(D("123456789012345.1")) == 16
 
 
-@pytest.mark.parametrize("amount", ["0.1", "2.675", "31092.65", "123456789012345.1234567890", "0.0000000001",
-                                    "999999999999999", "999999999999999.99"])  # fmt: skip
-def test_amounts_survive_the_workbook_exactly(tmp_path: Path, seed: tuple[perfrules.Spec, perfrules.Actuals],
-                                              amount: str) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    "amount",
+    [
+        "0.1",
+        "2.675",
+        "31092.65",
+        "123456789012345.1234567890",
+        "0.0000000001",
+        "999999999999999",
+        "999999999999999.99",
+    ],
+)
+def test_amounts_survive_the_workbook_exactly(
+    tmp_path: Path, seed: tuple[perfrules.Spec, perfrules.Actuals], amount: str
+) -> None:
     """Each amount goes through a real .xlsx, visible cell included: a hidden sheet cannot hide a lossy cell."""
     spec, actuals = seed
     assert actuals.budget is not None
@@ -93,25 +118,36 @@ def test_visible_normalises_line_ends_and_illegal_characters() -> None:
 # targets
 
 
-@pytest.mark.parametrize(("text", "cmp", "value", "unit", "kept"), [
-    ("≥400期", Comparator.GE, "400", "期", None),
-    ("≤100%", Comparator.LE, "100", "%", None),
-    ("≥2.5万条", Comparator.GE, "2.5", "万条", None),
-    ("=24期", Comparator.EQ, "24", "期", None),
-    (">=95%", Comparator.GE, "95", "%", ">=95%"),
-    ("95%以上", Comparator.GE, "95", "%", "95%以上"),
-    ("3天以内", Comparator.LE, "3", "天", "3天以内"),
-    ("5次及以下", Comparator.LE, "5", "次", "5次及以下"),
-])  # fmt: skip
-def test_targets_with_a_comparator(text: str, cmp: Comparator, value: str, unit: str, kept: str | None) -> None:
+@pytest.mark.parametrize(
+    ("text", "cmp", "value", "unit", "kept"),
+    [
+        ("≥400期", Comparator.GE, "400", "期", None),
+        ("≤100%", Comparator.LE, "100", "%", None),
+        ("≥2.5万条", Comparator.GE, "2.5", "万条", None),
+        ("=24期", Comparator.EQ, "24", "期", None),
+        (">=95%", Comparator.GE, "95", "%", ">=95%"),
+        ("95%以上", Comparator.GE, "95", "%", "95%以上"),
+        ("3天以内", Comparator.LE, "3", "天", "3天以内"),
+        ("5次及以下", Comparator.LE, "5", "次", "5次及以下"),
+    ],
+)
+def test_targets_with_a_comparator(
+    text: str, cmp: Comparator, value: str, unit: str, kept: str | None
+) -> None:
     reading = read_target(text)
     assert reading.target is not None
-    assert (reading.target.comparator, reading.target.value, reading.target.unit) == (cmp, D(value), unit)
+    assert (reading.target.comparator, reading.target.value, reading.target.unit) == (
+        cmp,
+        D(value),
+        unit,
+    )
     assert reading.text == kept
     assert reading.bare is False
 
 
-@pytest.mark.parametrize(("text", "value", "unit"), [("100%", "100", "%"), ("24期", "24", "期"), ("1次", "1", "次")])
+@pytest.mark.parametrize(
+    ("text", "value", "unit"), [("100%", "100", "%"), ("24期", "24", "期"), ("1次", "1", "次")]
+)
 def test_a_bare_value_is_an_exact_target_and_says_so(text: str, value: str, unit: str) -> None:
     reading = read_target(text)
     assert reading.target is not None

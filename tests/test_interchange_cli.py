@@ -17,8 +17,9 @@ SEED_XLSX = SEED_DIR / "自评表.xlsx"
 ALTERED = ROOT / "tests" / "data" / "自评表-altered.xlsx"
 
 
-def test_import_writes_spec_and_actuals_that_load_to_the_same_scores(tmp_path: Path,
-                                                                     capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_import_writes_spec_and_actuals_that_load_to_the_same_scores(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out_dir = tmp_path / "unit"
     assert main(["import", str(SEED_XLSX), "-o", str(out_dir)]) == 0
     out = capsys.readouterr().out
@@ -31,49 +32,104 @@ def test_import_writes_spec_and_actuals_that_load_to_the_same_scores(tmp_path: P
     assert not list(out_dir.glob(".*"))  # atomic writes leave no temp files
 
 
-def test_import_exits_1_and_names_the_cell_when_declared_scores_disagree(tmp_path: Path,
-                                                                         capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_import_exits_1_and_names_the_cell_when_declared_scores_disagree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["import", str(ALTERED), "-o", str(tmp_path / "u"), "--width", "200"]) == 1
     out = capsys.readouterr().out
     assert "自评表!G12" in out and "全年报送《湖南信息》期数" in out and "有 1 处" in out
     assert (tmp_path / "u" / "spec.toml").exists() and (tmp_path / "u" / "actuals.toml").exists()
-    assert main(["import", str(ALTERED), "-o", str(tmp_path / "u"), "--lang", "en", "--width", "200", "--force"]) == 1
+    assert (
+        main(
+            [
+                "import",
+                str(ALTERED),
+                "-o",
+                str(tmp_path / "u"),
+                "--lang",
+                "en",
+                "--width",
+                "200",
+                "--force",
+            ]
+        )
+        == 1
+    )
     out = capsys.readouterr().out
     assert "1 declared value disagrees" in out and "自评表!G12" in out
 
 
-def test_import_of_a_hand_filled_form_needs_the_framework(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_of_a_hand_filled_form_needs_the_framework(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     wb = openpyxl.load_workbook(SEED_XLSX)
     del wb["perfrules"]
     wb.save(tmp_path / "hand.xlsx")
     assert main(["import", str(tmp_path / "hand.xlsx"), "-o", str(tmp_path / "u")]) == 2
     assert "--framework" in capsys.readouterr().err
-    assert main(["import", str(tmp_path / "hand.xlsx"), "-o", str(tmp_path / "u"), "--framework", "hunan-department"]) == 0
+    assert (
+        main(
+            [
+                "import",
+                str(tmp_path / "hand.xlsx"),
+                "-o",
+                str(tmp_path / "u"),
+                "--framework",
+                "hunan-department",
+            ]
+        )
+        == 0
+    )
     captured = capsys.readouterr()
-    assert "bare-target" in captured.err and "自评表!D11" in captured.err  # warnings go to stderr, with their cell
+    assert (
+        "bare-target" in captured.err and "自评表!D11" in captured.err
+    )  # warnings go to stderr, with their cell
     assert "依据框架 hunan-department" in captured.out
     spec = perfrules.load_spec(tmp_path / "u")
     assert [i.id for i in spec.indicators][:3] == ["i01", "i02", "i03"]
 
 
-def test_import_errors_exit_2_with_every_located_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_errors_exit_2_with_every_located_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = blank_template(tmp_path / "f.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb["自评表"]
-    for ref, value in {"A2": "（2024年度）", "C3": "测试", "C4": "某厅", "E6": 100, "F6": 90, "G6": 10,
-                       "C10": "甲", "D10": "≥abc", "E10": "1次", "F10": 25,
-                       "C11": "乙", "D11": "≥1次", "E11": "很多", "F11": 25,
-                       "C21": "丙", "D21": "≥1次", "E21": "1次", "F21": "三十"}.items():  # fmt: skip
+    for ref, value in {
+        "A2": "（2024年度）",
+        "C3": "测试",
+        "C4": "某厅",
+        "E6": 100,
+        "F6": 90,
+        "G6": 10,
+        "C10": "甲",
+        "D10": "≥abc",
+        "E10": "1次",
+        "F10": 25,
+        "C11": "乙",
+        "D11": "≥1次",
+        "E11": "很多",
+        "F11": 25,
+        "C21": "丙",
+        "D21": "≥1次",
+        "E21": "1次",
+        "F21": "三十",
+    }.items():
         ws[ref].value = value
     wb.save(path)
-    assert main(["import", str(path), "-o", str(tmp_path / "u"), "--framework", "hunan-department"]) == 2
+    assert (
+        main(["import", str(path), "-o", str(tmp_path / "u"), "--framework", "hunan-department"])
+        == 2
+    )
     err = capsys.readouterr().err
     for cell, seen in (("自评表!D10", "≥abc"), ("自评表!E11", "很多"), ("自评表!F21", "三十")):
         assert f"{path}:{cell}" in err and seen in err
     assert not (tmp_path / "u").exists()  # nothing written for a form that does not read
 
 
-def test_import_of_a_file_that_is_not_a_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_of_a_file_that_is_not_a_workbook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "x.xlsx"
     bad.write_text("no", encoding="utf-8")
     assert main(["import", str(bad), "-o", str(tmp_path / "u")]) == 2
@@ -87,7 +143,9 @@ def test_import_needs_an_output_folder(capsys: pytest.CaptureFixture[str]) -> No
 
 def test_export_xlsx_writes_the_form(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "out" / "form.xlsx"
-    assert main(["export", str(SEED_DIR), "--to", "xlsx", "-o", str(target)]) == 2  # no folder out/: exit 2, nothing written
+    assert (
+        main(["export", str(SEED_DIR), "--to", "xlsx", "-o", str(target)]) == 2
+    )  # no folder out/: exit 2, nothing written
     assert "out" in capsys.readouterr().err and not target.parent.exists()
     target.parent.mkdir()
     assert main(["export", str(SEED_DIR), "--to", "xlsx", "-o", str(target)]) == 0
@@ -103,16 +161,21 @@ def test_export_xlsx_without_output_is_a_usage_error(capsys: pytest.CaptureFixtu
     assert "-o" in capsys.readouterr().err
 
 
-def test_export_bad_format_and_missing_spec(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_bad_format_and_missing_spec(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["export", str(SEED_DIR), "--to", "pdf"]) == 2
     assert "pdf" in capsys.readouterr().err
     assert main(["export", str(tmp_path / "nothing"), "--to", "md"]) == 2
     assert "nothing" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("fmt", "needle"), [("md", "99"), ("html", "<html"), ("narrative", "得9分")])
-def test_export_reports_to_stdout_and_to_a_file(fmt: str, needle: str, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("fmt", "needle"), [("md", "99"), ("html", "<html"), ("narrative", "得9分")]
+)
+def test_export_reports_to_stdout_and_to_a_file(
+    fmt: str, needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from perfrules.report import to_html, to_markdown, to_narrative
 
     assert main(["export", str(SEED_DIR), "--to", fmt]) == 0
@@ -126,8 +189,9 @@ def test_export_reports_to_stdout_and_to_a_file(fmt: str, needle: str, tmp_path:
     assert target.read_text(encoding="utf-8").rstrip("\n") == en.rstrip("\n")
 
 
-def test_missing_openpyxl_names_the_extra(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_missing_openpyxl_names_the_extra(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(sys.modules, "openpyxl", None)  # import openpyxl now raises ImportError
     assert main(["import", str(SEED_XLSX), "-o", str(tmp_path / "u")]) == 2
     assert "perfrules[xlsx]" in capsys.readouterr().err

@@ -27,7 +27,7 @@ SHIPPED_FORM = SEED_DIR / "自评表.xlsx"
 SHIPPED_BLANK = ROOT / "specs" / "templates" / "绩效自评表-空白.xlsx"
 REGENERATE = {
     SHIPPED_FORM: "perfrules export examples/hunan-2024-general-office --to xlsx -o examples/hunan-2024-general-office/自评表.xlsx",
-    SHIPPED_BLANK: "python -c \"from perfrules.interchange import blank_template; "
+    SHIPPED_BLANK: 'python -c "from perfrules.interchange import blank_template; '
     "blank_template('specs/templates/绩效自评表-空白.xlsx')\"",
 }  # the commands of docs/excel.md, "Command line" (tests/test_docs_examples.py runs them as written)
 
@@ -35,8 +35,10 @@ REGENERATE = {
 def _members(path: Path) -> list[tuple[str, tuple[int, ...], int, int, int, bytes]]:
     """Each zip member in order: name, date, compression, system, attributes, uncompressed content."""
     with zipfile.ZipFile(path) as z:
-        return [(i.filename, i.date_time, i.compress_type, i.create_system, i.external_attr, z.read(i))
-                for i in z.infolist()]  # fmt: skip
+        return [
+            (i.filename, i.date_time, i.compress_type, i.create_system, i.external_attr, z.read(i))
+            for i in z.infolist()
+        ]
 
 
 def _contents(path: Path) -> dict[str, Any]:
@@ -44,7 +46,12 @@ def _contents(path: Path) -> dict[str, Any]:
     wb = openpyxl.load_workbook(path)
     out: dict[str, Any] = {}
     for ws in wb.worksheets:
-        cells = {c.coordinate: (c.value, c.number_format) for row in ws.iter_rows() for c in row if c.value is not None}
+        cells = {
+            c.coordinate: (c.value, c.number_format)
+            for row in ws.iter_rows()
+            for c in row
+            if c.value is not None
+        }
         out[ws.title] = (ws.sheet_state, cells, sorted(str(r) for r in ws.merged_cells.ranges))
     return out
 
@@ -57,14 +64,20 @@ def _assert_same_bytes(shipped: Path, fresh: Path) -> None:
     assert old.keys() == new.keys(), stale
     for sheet in old:
         assert old[sheet] == new[sheet], f"{stale}  (sheet {sheet} differs)"
-    assert _members(shipped) == _members(fresh), f"{stale}  (the cells agree; the package parts differ)"
+    assert _members(shipped) == _members(fresh), (
+        f"{stale}  (the cells agree; the package parts differ)"
+    )
     # Same members, same content, same attributes: only the compressed streams differ. zlib
     # implementations (zlib-ng, …) may compress the same input differently; this one is
-    pytest.skip(f"the shipped workbook holds exactly what the code writes, but this Python's zlib "
-                f"({zlib.ZLIB_RUNTIME_VERSION}) compresses it to other bytes than the one that wrote it")  # fmt: skip
+    pytest.skip(
+        f"the shipped workbook holds exactly what the code writes, but this Python's zlib "
+        f"({zlib.ZLIB_RUNTIME_VERSION}) compresses it to other bytes than the one that wrote it"
+    )
 
 
-def test_the_shipped_seed_form_is_what_the_exporter_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_shipped_seed_form_is_what_the_exporter_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)  # the framework's file is recorded relative to the working directory
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     spec, actuals = perfrules.load_example(Path("examples") / "hunan-2024-general-office")
@@ -72,7 +85,9 @@ def test_the_shipped_seed_form_is_what_the_exporter_writes(tmp_path: Path, monke
     _assert_same_bytes(SHIPPED_FORM, fresh)
 
 
-def test_the_shipped_blank_template_is_what_the_code_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_shipped_blank_template_is_what_the_code_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     _assert_same_bytes(SHIPPED_BLANK, blank_template(tmp_path / "blank.xlsx"))
 
@@ -84,9 +99,24 @@ def test_two_writes_give_identical_bytes(tmp_path: Path, monkeypatch: pytest.Mon
     spec, actuals = perfrules.load_example(Path("examples") / "hunan-2024-general-office")
     first = write_workbook(spec, actuals, tmp_path / "a.xlsx").read_bytes()
     # a later write (the clock moved on), through the command line
-    assert main(["export", "examples/hunan-2024-general-office", "--to", "xlsx", "-o", str(tmp_path / "b.xlsx")]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "examples/hunan-2024-general-office",
+                "--to",
+                "xlsx",
+                "-o",
+                str(tmp_path / "b.xlsx"),
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "b.xlsx").read_bytes() == first
-    assert blank_template(tmp_path / "c.xlsx").read_bytes() == blank_template(tmp_path / "d.xlsx").read_bytes()
+    assert (
+        blank_template(tmp_path / "c.xlsx").read_bytes()
+        == blank_template(tmp_path / "d.xlsx").read_bytes()
+    )
 
 
 def test_the_written_dates_are_fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -118,8 +148,26 @@ def test_source_date_epoch_is_honoured(tmp_path: Path, monkeypatch: pytest.Monke
 def test_the_blank_template_has_the_official_headers() -> None:
     ws = openpyxl.load_workbook(SHIPPED_BLANK)["自评表"]
     row9 = [ws.cell(9, c).value for c in range(1, 10)]
-    assert row9 == ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "扣分原因", "偏差原因分析及改进措施"]
-    assert [ws.cell(5, c).value for c in range(4, 11)] == ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", "扣分原因"]
+    assert row9 == [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "扣分原因",
+        "偏差原因分析及改进措施",
+    ]
+    assert [ws.cell(5, c).value for c in range(4, 11)] == [
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "分值",
+        "执行率",
+        "得分",
+        "扣分原因",
+    ]
     assert "perfrules" not in openpyxl.load_workbook(SHIPPED_BLANK).sheetnames
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {"A10:A17", "B10:B11", "A28:A29"} <= merged

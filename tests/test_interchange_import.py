@@ -49,12 +49,21 @@ def test_the_altered_form_reports_exactly_the_changed_cell() -> None:
     assert len(found) == 1
     (d,) = found
     assert d.cell == "自评表!G12"
-    assert (d.kind, d.subject, d.label) == ("indicator", "hunan_info_issues", "全年报送《湖南信息》期数")
+    assert (d.kind, d.subject, d.label) == (
+        "indicator",
+        "hunan_info_issues",
+        "全年报送《湖南信息》期数",
+    )
     assert (d.declared, d.computed, d.difference) == (D(2), D(3), D(-1))
     # the altered copy differs from the shipped form in that cell only
     shipped = openpyxl.load_workbook(SEED_XLSX)["自评表"]
     altered = openpyxl.load_workbook(ALTERED)["自评表"]
-    diff = [c.coordinate for row in shipped.iter_rows() for c in row if altered[c.coordinate].value != c.value]
+    diff = [
+        c.coordinate
+        for row in shipped.iter_rows()
+        for c in row
+        if altered[c.coordinate].value != c.value
+    ]
     assert diff == ["G12"]
 
 
@@ -88,7 +97,13 @@ def _edit(src: Path, dst: Path, **cells: object) -> Path:
 
 
 def test_visible_cells_win_and_are_reported(tmp_path: Path) -> None:
-    path = _edit(SEED_XLSX, tmp_path / "f.xlsx", C12="全年报送《湖南信息》（修改）", E12="390期", I12="因故少报")
+    path = _edit(
+        SEED_XLSX,
+        tmp_path / "f.xlsx",
+        C12="全年报送《湖南信息》（修改）",
+        E12="390期",
+        I12="因故少报",
+    )
     form = read_workbook(path)
     assert [(w.code, w.cell) for w in form.warnings] == [
         ("visible-overrides-hidden", "自评表!C12"),
@@ -99,10 +114,16 @@ def test_visible_cells_win_and_are_reported(tmp_path: Path) -> None:
     assert "408期" in form.warnings[1].message  # the hidden value it replaced
     assert form.spec.indicator("hunan_info_issues").name == "全年报送《湖南信息》（修改）"
     act = form.actuals.indicator("hunan_info_issues")
-    assert act is not None and (act.value, act.text, act.note) == (D(390), None, "因故少报")  # 390期 is value + unit
+    assert act is not None and (act.value, act.text, act.note) == (
+        D(390),
+        None,
+        "因故少报",
+    )  # 390期 is value + unit
     ev = perfrules.evaluate(form.spec, form.actuals)
     assert ev.indicator("hunan_info_issues").score == Decimal("2.93")
-    found = compare_declared(form, ev)  # the declared 得分 were not updated: three cells now disagree
+    found = compare_declared(
+        form, ev
+    )  # the declared 得分 were not updated: three cells now disagree
     assert [d.cell for d in found] == ["自评表!G12", "自评表!G23", "自评表!G32"]
     assert [d.kind for d in found] == ["indicator", "category", "total"]
 
@@ -111,7 +132,10 @@ def test_a_visible_target_is_read_like_a_hand_filled_one(tmp_path: Path) -> None
     path = _edit(SEED_XLSX, tmp_path / "f.xlsx", D12="450期")
     form = read_workbook(path)
     codes = [(w.code, w.cell) for w in form.warnings]
-    assert ("bare-target", "自评表!D12") in codes and ("visible-overrides-hidden", "自评表!D12") in codes
+    assert ("bare-target", "自评表!D12") in codes and (
+        "visible-overrides-hidden",
+        "自评表!D12",
+    ) in codes
     ind = form.spec.indicator("hunan_info_issues")
     assert ind.target is not None and str(ind.target) == "=450期" and ind.target_text == "450期"
 
@@ -122,7 +146,9 @@ def test_a_visible_weight_that_breaks_the_sums_is_a_located_error(tmp_path: Path
         read_workbook(path)
     errors = [p for p in info.value.problems if p.severity is perfrules.Severity.ERROR]
     assert errors and all(p.file == str(path) for p in errors)
-    assert "自评表!B10" in [p.cell for p in errors]  # 数量指标: its indicators now add up to 21, not 20
+    assert "自评表!B10" in [
+        p.cell for p in errors
+    ]  # 数量指标: its indicators now add up to 21, not 20
 
 
 def test_a_changed_layout_is_refused(tmp_path: Path) -> None:
@@ -138,8 +164,11 @@ def test_a_changed_layout_is_refused(tmp_path: Path) -> None:
 def test_a_broken_hidden_sheet_is_located_at_its_row(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(SEED_XLSX)
     ws = wb["perfrules"]
-    row = next(r for r in range(1, ws.max_row + 1)
-               if ws[f"A{r}"].value == "spec.toml" and ws[f"B{r}"].value == 'id = "hunan_info_issues"')  # fmt: skip
+    row = next(
+        r
+        for r in range(1, ws.max_row + 1)
+        if ws[f"A{r}"].value == "spec.toml" and ws[f"B{r}"].value == 'id = "hunan_info_issues"'
+    )
     weight_row = row + 3
     assert ws[f"B{weight_row}"].value == "weight = 3"
     ws[f"B{weight_row}"].value = 'weight = "三"'
@@ -176,7 +205,10 @@ def test_float_noise_in_a_declared_score_reads_as_shown_but_not_in_a_weight(tmp_
     _patch_value(path, "F12", "2.9999999999999996")
     with pytest.raises(WorkbookError) as info:
         read_workbook(path)
-    assert _cells(info.value) == ["自评表!F12"] and "2.9999999999999996" in info.value.problems[0].message
+    assert (
+        _cells(info.value) == ["自评表!F12"]
+        and "2.9999999999999996" in info.value.problems[0].message
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -189,19 +221,65 @@ def _hand_filled(path: Path, **changes: object) -> Path:
     wb = openpyxl.load_workbook(path)
     ws = wb["自评表"]
     cells: dict[str, object] = {
-        "A2": "（2024年度）", "C3": "2024年度某厅部门整体支出绩效自评", "C4": "某厅",
-        "E6": 32909.2, "F6": 31092.65, "G6": 10, "H6": 0.9448, "I6": 9,
-        "C10": "全年报送《湖南信息》期数", "D10": "≥400期", "E10": "408期", "F10": 15, "G10": 15,
-        "C11": "全年编辑出版《省政府公报》期数", "D11": "24期", "E11": "24期", "F11": 10, "G11": 10,
-        "C12": "报送政务信息采用情况", "D12": "报送的政务信息被国务院办公厅采用", "E12": "达成年度指标", "F12": 10, "G12": 10,
-        "C14": "督办批示件办理", "D14": "按规定时限办结", "E14": "基本按时限完成", "F14": 5, "G14": 4.5,
-        "C16": "公用经费控制率", "D16": "≤100%", "E16": 0.9888, "F16": 10, "G16": 10,
-        "C21": "志愿服务活动", "D21": "≥4次", "E21": "7次", "F21": 10, "G21": 10,
-        "C23": "公共机构节能工作", "D23": "推进公共机构节能工作", "E23": "达成", "F23": 10, "G23": 10,
-        "C25": "普法工作", "D25": "组织国家工作人员学法考法", "E25": "达成年度指标", "F25": 10, "G25": 10,
-        "C28": "服务满意度", "D28": "≥95%", "E28": "100%", "F28": 10, "G28": 10,
-        "G18": 49.5, "G27": 30, "G30": 10, "G31": 98.5, "H31": "自评等级：优",
-    }  # fmt: skip
+        "A2": "（2024年度）",
+        "C3": "2024年度某厅部门整体支出绩效自评",
+        "C4": "某厅",
+        "E6": 32909.2,
+        "F6": 31092.65,
+        "G6": 10,
+        "H6": 0.9448,
+        "I6": 9,
+        "C10": "全年报送《湖南信息》期数",
+        "D10": "≥400期",
+        "E10": "408期",
+        "F10": 15,
+        "G10": 15,
+        "C11": "全年编辑出版《省政府公报》期数",
+        "D11": "24期",
+        "E11": "24期",
+        "F11": 10,
+        "G11": 10,
+        "C12": "报送政务信息采用情况",
+        "D12": "报送的政务信息被国务院办公厅采用",
+        "E12": "达成年度指标",
+        "F12": 10,
+        "G12": 10,
+        "C14": "督办批示件办理",
+        "D14": "按规定时限办结",
+        "E14": "基本按时限完成",
+        "F14": 5,
+        "G14": 4.5,
+        "C16": "公用经费控制率",
+        "D16": "≤100%",
+        "E16": 0.9888,
+        "F16": 10,
+        "G16": 10,
+        "C21": "志愿服务活动",
+        "D21": "≥4次",
+        "E21": "7次",
+        "F21": 10,
+        "G21": 10,
+        "C23": "公共机构节能工作",
+        "D23": "推进公共机构节能工作",
+        "E23": "达成",
+        "F23": 10,
+        "G23": 10,
+        "C25": "普法工作",
+        "D25": "组织国家工作人员学法考法",
+        "E25": "达成年度指标",
+        "F25": 10,
+        "G25": 10,
+        "C28": "服务满意度",
+        "D28": "≥95%",
+        "E28": "100%",
+        "F28": 10,
+        "G28": 10,
+        "G18": 49.5,
+        "G27": 30,
+        "G30": 10,
+        "G31": 98.5,
+        "H31": "自评等级：优",
+    }
     cells.update(changes)
     for ref, value in cells.items():
         ws[ref].value = value
@@ -219,32 +297,67 @@ def test_a_hand_filled_form_is_read_on_its_framework(tmp_path: Path) -> None:
     assert spec.meta.id == "filled" and spec.meta.year == 2024 and spec.meta.unit == "某厅"
     assert [i.id for i in spec.indicators] == [f"i0{n}" for n in range(1, 10)]
     assert [c.id for c in spec.categories] == [
-        "output", "benefit", "satisfaction", "output.quantity", "output.quality", "output.timeliness", "output.cost",
-        "benefit.social", "benefit.ecological", "benefit.sustainable", "satisfaction.service",
-    ]  # fmt: skip
+        "output",
+        "benefit",
+        "satisfaction",
+        "output.quantity",
+        "output.quality",
+        "output.timeliness",
+        "output.cost",
+        "benefit.social",
+        "benefit.ecological",
+        "benefit.sustainable",
+        "satisfaction.service",
+    ]
     mapping = {m.id: m.cell for m in form.ids}
-    assert mapping["i01"] == "自评表!C10" and mapping["output.quantity"] == "自评表!B10" and mapping["output"] == "自评表!A10"
-    assert str(spec.indicator("i01").target) == "≥400期" and spec.indicator("i01").target_text is None
-    assert str(spec.indicator("i02").target) == "=24期" and spec.indicator("i02").target_text == "24期"
+    assert (
+        mapping["i01"] == "自评表!C10"
+        and mapping["output.quantity"] == "自评表!B10"
+        and mapping["output"] == "自评表!A10"
+    )
+    assert (
+        str(spec.indicator("i01").target) == "≥400期" and spec.indicator("i01").target_text is None
+    )
+    assert (
+        str(spec.indicator("i02").target) == "=24期" and spec.indicator("i02").target_text == "24期"
+    )
     assert spec.indicator("i03").is_qualitative
     timely = actuals.indicator("i04")
-    assert timely is not None and (timely.tier, timely.score, timely.text) == ("达成年度指标", D("4.5"), "基本按时限完成")
+    assert timely is not None and (timely.tier, timely.score, timely.text) == (
+        "达成年度指标",
+        D("4.5"),
+        "基本按时限完成",
+    )
     cost = actuals.indicator("i05")
     assert cost is not None and cost.value == D("98.88")
-    assert actuals.budget is not None and (actuals.budget.full_year, actuals.budget.spent) == (D("32909.2"), D("31092.65"))
+    assert actuals.budget is not None and (actuals.budget.full_year, actuals.budget.spent) == (
+        D("32909.2"),
+        D("31092.65"),
+    )
     assert [(w.code, w.cell) for w in form.warnings] == [("bare-target", "自评表!D11")]
     ev = perfrules.evaluate(spec, actuals)
     assert (ev.total, ev.grade) == (D("98.5"), "优")
     assert ev.budget_execution is not None and ev.budget_execution.score == 9
     assert compare_declared(form, ev) == ()
-    assert {d.kind for d in form.declared} == {"indicator", "category", "total", "grade", "budget", "rate"}
+    assert {d.kind for d in form.declared} == {
+        "indicator",
+        "category",
+        "total",
+        "grade",
+        "budget",
+        "rate",
+    }
 
 
 def test_a_hand_filled_form_with_a_wrong_score(tmp_path: Path) -> None:
-    form = read_workbook(_hand_filled(tmp_path / "f.xlsx", G10=14, I6=9.45), framework="hunan-department")
+    form = read_workbook(
+        _hand_filled(tmp_path / "f.xlsx", G10=14, I6=9.45), framework="hunan-department"
+    )
     found = compare_declared(form, perfrules.evaluate(form.spec, form.actuals))
     assert [(d.cell, d.declared, d.computed) for d in found] == [
-        ("自评表!I6", D("9.45"), D(9)), ("自评表!G10", D(14), D(15))]  # fmt: skip
+        ("自评表!I6", D("9.45"), D(9)),
+        ("自评表!G10", D(14), D(15)),
+    ]
 
 
 def test_hand_filled_errors_are_all_located_with_the_text_seen(tmp_path: Path) -> None:
@@ -302,8 +415,9 @@ def test_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
     assert [p.code for p in info.value.problems] == ["file"]
 
 
-def test_an_exported_form_without_its_hidden_sheet_reads_as_hand_filled(tmp_path: Path,
-                                                                        seed: tuple[perfrules.Spec, perfrules.Actuals]) -> None:  # fmt: skip
+def test_an_exported_form_without_its_hidden_sheet_reads_as_hand_filled(
+    tmp_path: Path, seed: tuple[perfrules.Spec, perfrules.Actuals]
+) -> None:
     write_workbook(*seed, tmp_path / "f.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "f.xlsx")
     del wb["perfrules"]
@@ -316,13 +430,16 @@ def test_an_exported_form_without_its_hidden_sheet_reads_as_hand_filled(tmp_path
     assert len(form.spec.indicators) == 19
     # bare 24期 / 12期 / 1次 read as exact targets, each said at its cell
     assert [(w.code, w.cell) for w in form.warnings] == [
-        ("bare-target", "自评表!D11"), ("bare-target", "自评表!D13"), ("bare-target", "自评表!D15")]  # fmt: skip
+        ("bare-target", "自评表!D11"),
+        ("bare-target", "自评表!D13"),
+        ("bare-target", "自评表!D15"),
+    ]
     # the wording "全年信息更新量不少于2.5万条" is no compact target: the indicator is read as qualitative
     assert form.spec.indicator("i01").is_qualitative
 
 
 def test_a_quantitative_actual_that_is_wording_is_a_located_error(tmp_path: Path) -> None:
-    """"超7次" is not a number with the unit 次: never a guess, an error at its cell with the text seen."""
+    """ "超7次" is not a number with the unit 次: never a guess, an error at its cell with the text seen."""
     path = _hand_filled(tmp_path / "f.xlsx", E21="全年超7次")
     with pytest.raises(WorkbookError) as info:
         read_workbook(path, framework="hunan-department")

@@ -18,7 +18,9 @@ from perfrules.testing import Case, cases
 DEMO = ROOT / "examples" / "catalogue-demo"
 
 
-def _round_trip(spec: perfrules.Spec, actuals: perfrules.Actuals, path: Path) -> perfrules.Evaluation:
+def _round_trip(
+    spec: perfrules.Spec, actuals: perfrules.Actuals, path: Path
+) -> perfrules.Evaluation:
     ev = perfrules.evaluate(spec, actuals)
     write_workbook(spec, actuals, path, evaluation=ev)
     form = read_workbook(path)
@@ -33,7 +35,9 @@ def _round_trip(spec: perfrules.Spec, actuals: perfrules.Actuals, path: Path) ->
     return again
 
 
-def test_the_seed_round_trips_with_identical_scores(tmp_path: Path, seed: tuple[perfrules.Spec, perfrules.Actuals]) -> None:
+def test_the_seed_round_trips_with_identical_scores(
+    tmp_path: Path, seed: tuple[perfrules.Spec, perfrules.Actuals]
+) -> None:
     ev = _round_trip(*seed, tmp_path / "seed.xlsx")
     assert ev.total == 99
     assert ev.grade == "优"
@@ -42,8 +46,9 @@ def test_the_seed_round_trips_with_identical_scores(tmp_path: Path, seed: tuple[
     assert ev.budget_execution.rate_display == "94.48%"
 
 
-def test_the_seed_form_declares_every_score_perfrules_computes(tmp_path: Path,
-                                                                seed: tuple[perfrules.Spec, perfrules.Actuals]) -> None:  # fmt: skip
+def test_the_seed_form_declares_every_score_perfrules_computes(
+    tmp_path: Path, seed: tuple[perfrules.Spec, perfrules.Actuals]
+) -> None:
     spec, actuals = seed
     write_workbook(spec, actuals, tmp_path / "seed.xlsx")
     form = read_workbook(tmp_path / "seed.xlsx")
@@ -58,18 +63,32 @@ def test_the_seed_form_declares_every_score_perfrules_computes(tmp_path: Path,
     assert budget is not None and budget.value == 9 and budget.cell == "自评表!I6"
 
 
-def test_the_visible_form_shows_the_seed(tmp_path: Path, seed: tuple[perfrules.Spec, perfrules.Actuals]) -> None:
+def test_the_visible_form_shows_the_seed(
+    tmp_path: Path, seed: tuple[perfrules.Spec, perfrules.Actuals]
+) -> None:
     write_workbook(*seed, tmp_path / "seed.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "seed.xlsx")["自评表"]
     assert ws["A1"].value == "部门整体支出绩效自评表"
     assert ws["A2"].value == "（2024年度）"
     assert ws["C4"].value == "湖南省人民政府办公厅"
-    assert (ws["E6"].value, ws["F6"].value, ws["G6"].value, ws["I6"].value) == (32909.2, 31092.65, 10, 9)
+    assert (ws["E6"].value, ws["F6"].value, ws["G6"].value, ws["I6"].value) == (
+        32909.2,
+        31092.65,
+        10,
+        9,
+    )
     assert ws["H6"].value == 0.9448 and ws["H6"].number_format == "0.00%"
     assert ws["F6"].number_format == "0.00"
     assert "扣1分" in ws["J6"].value
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert {"A10:A22", "B10:B16", "A24:A26", "A28:A30", "B28:B30", "A32:E32"} <= merged  # 一级/二级 merged vertically
+    assert {
+        "A10:A22",
+        "B10:B16",
+        "A24:A26",
+        "A28:A30",
+        "B28:B30",
+        "A32:E32",
+    } <= merged  # 一级/二级 merged vertically
     assert ws["D12"].value == "≥400期" and ws["E12"].value == "408期"
     total_row = next(r for r in range(1, ws.max_row + 1) if ws[f"A{r}"].value == "总分")
     assert ws[f"G{total_row}"].value == 99 and ws[f"H{total_row}"].value == "自评等级：优"
@@ -92,7 +111,11 @@ def test_text_a_cell_cannot_hold_round_trips_through_the_hidden_sheet(
     spec, actuals = seed
     odd = "=SUM(A1)\r\n控制\x01字符\ufffe"
     ind = attrs.evolve(spec.indicators[0], name=odd, target_text="=不少于2.5万条")
-    spec2 = attrs.evolve(spec, indicators=(ind, *spec.indicators[1:]), meta=attrs.evolve(spec.meta, title=" 前后空格 "))
+    spec2 = attrs.evolve(
+        spec,
+        indicators=(ind, *spec.indicators[1:]),
+        meta=attrs.evolve(spec.meta, title=" 前后空格 "),
+    )
     act = attrs.evolve(actuals.indicators[0], note="第一行\r第二行")
     actuals2 = attrs.evolve(actuals, indicators=(act, *actuals.indicators[1:]))
     _round_trip(spec2, actuals2, tmp_path / "odd.xlsx")
@@ -104,15 +127,20 @@ def test_text_a_cell_cannot_hold_round_trips_through_the_hidden_sheet(
 _DIR = Path(tempfile.mkdtemp(prefix="perfrules-xlsx-"))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(cases())
 def test_property_export_then_import_is_lossless(case: Case) -> None:
     spec, actuals = case
     _round_trip(spec, actuals, _DIR / "case.xlsx")
 
 
-def test_weights_and_scores_are_numeric_cells_with_their_decimals(tmp_path: Path,
-                                                                  seed: tuple[perfrules.Spec, perfrules.Actuals]) -> None:  # fmt: skip
+def test_weights_and_scores_are_numeric_cells_with_their_decimals(
+    tmp_path: Path, seed: tuple[perfrules.Spec, perfrules.Actuals]
+) -> None:
     spec, actuals = seed
     ind = attrs.evolve(spec.indicators[0], weight=D("2.5"))
     other = attrs.evolve(spec.indicators[1], weight=D("3.5"))

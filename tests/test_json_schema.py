@@ -36,7 +36,9 @@ def validator() -> Draft202012Validator:
 
 
 def _errors(validator: Draft202012Validator, doc: Any) -> list[str]:
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(doc)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(doc)
+    ]
 
 
 def _seed_document() -> dict[str, Any]:
@@ -245,7 +247,10 @@ def test_document_without_budget_execution_validates(validator: Draft202012Valid
         spec,
         budget_execution=None,
         meta=attrs.evolve(spec.meta, total=Decimal(90)),
-        grades=(perfrules.GradeBand(name="合格", min=Decimal(60)), perfrules.GradeBand(name="不合格", min=Decimal(0))),
+        grades=(
+            perfrules.GradeBand(name="合格", min=Decimal(60)),
+            perfrules.GradeBand(name="不合格", min=Decimal(0)),
+        ),
         policy=attrs.evolve(spec.policy, overshoot_warning=None),
     )
     actuals = perfrules.loads_actuals(LOSSY_ACTUALS, spec=spec)
@@ -280,7 +285,9 @@ def test_rejects_a_number_where_a_string_is_required(validator: Draft202012Valid
     with pytest.raises(jsonschema.ValidationError):
         bad = copy.deepcopy(doc)
         bad["total"] = 99
-        jsonschema.validate(bad, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")), cls=Draft202012Validator)
+        jsonschema.validate(
+            bad, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")), cls=Draft202012Validator
+        )
 
 
 def test_rejects_an_unknown_field(validator: Draft202012Validator) -> None:
@@ -308,7 +315,9 @@ def test_rejects_malformed_strings_and_inconsistencies(validator: Draft202012Val
         lambda d: d.__setitem__("schema_version", 2),
         lambda d: d["indicators"][0].__setitem__("reason", "扣0分"),  # a reason without a deduction
         lambda d: d["budget_execution"].__setitem__("reason", None),  # a deduction without a reason
-        lambda d: d["indicators"][0].__setitem__("tier", "达成年度指标"),  # tier on a quantitative result
+        lambda d: d["indicators"][0].__setitem__(
+            "tier", "达成年度指标"
+        ),  # tier on a quantitative result
         lambda d: d["categories"][1].__setitem__("parent", None),  # a 二级 category without parent
         lambda d: d["indicators"][0]["steps"][0].__setitem__("kind", "comment"),
         lambda d: d["indicators"][0]["citation"].__setitem__("status", "rumoured"),
@@ -454,9 +463,17 @@ def test_catalogue_documents_validate(validator: Draft202012Validator) -> None:
     assert _errors(validator, doc) == []
     by_id = {r["id"]: r for r in doc["indicators"]}
     assert {k: r["method"] for k, r in by_id.items()} == {
-        "s": "step", "d": "bands", "r": "rate", "o": "per_occurrence", "q": "ratio", "n": "not_applicable",
-    }  # fmt: skip
-    assert by_id["s"]["score"] == "18.5" and by_id["s"]["rule"] == {"document": "共性指标", "text": "每超过一个百分点扣2分"}
+        "s": "step",
+        "d": "bands",
+        "r": "rate",
+        "o": "per_occurrence",
+        "q": "ratio",
+        "n": "not_applicable",
+    }
+    assert by_id["s"]["score"] == "18.5" and by_id["s"]["rule"] == {
+        "document": "共性指标",
+        "text": "每超过一个百分点扣2分",
+    }
     assert by_id["s"]["full_marks"]["comparator"] is None or by_id["s"]["full_marks"]["zh"]
     assert (by_id["q"]["score"], by_id["q"]["met"]) == ("7", True)  # 150%: 3 steps above 120% × 1
     assert (by_id["n"]["applicable"], by_id["n"]["met"], by_id["n"]["score"]) == (False, None, "0")
@@ -464,20 +481,31 @@ def test_catalogue_documents_validate(validator: Draft202012Validator) -> None:
     be = doc["budget_execution"]
     # 95.25%: 4.75 points below 100% × 0.5 (proportional) = 2.375 → 7.625 → 7.63 (half-up)
     assert (be["score"], be["citation"]["id"], be["rule"], be["policy"]) == (
-        "7.63", "budget_execution.method", {"document": "某办法", "text": ""}, "method step",
-    )  # fmt: skip
+        "7.63",
+        "budget_execution.method",
+        {"document": "某办法", "text": ""},
+        "method step",
+    )
     # (18.5 + 5 + 17.6 + 0 + 7 + 7.63) ÷ 90 × 100 = 61.9222…, + 5 = 66.9222… → 66.92
     assert [b["points"] for b in doc["bonus"]] == ["5"]
     assert (doc["total"], doc["grade"], doc["vetoes"]) == ("66.92", "中", [])
     assert [(r["id"], r["lost"]) for r in doc["losses"]] == [
-        ("d", "15"), ("o", "10"), ("q", "3"), ("r", "2.4"), ("budget_execution", "2.37"), ("s", "1.5"),
+        ("d", "15"),
+        ("o", "10"),
+        ("q", "3"),
+        ("r", "2.4"),
+        ("budget_execution", "2.37"),
+        ("s", "1.5"),
     ]
 
 
 def test_veto_documents_validate(validator: Draft202012Validator) -> None:
     graded = _catalogue('[vetoes]\ng = "审计发现问题"\n')
     assert _errors(validator, graded) == []
-    assert (graded["grade"], graded["vetoes"]) == ("中", [{"id": "g", "name": "等级否决", "effect": "grade", "reason": "审计发现问题"}])
+    assert (graded["grade"], graded["vetoes"]) == (
+        "中",
+        [{"id": "g", "name": "等级否决", "effect": "grade", "reason": "审计发现问题"}],
+    )
     assert graded["grade_steps"][-1]["kind"] == "policy"
     zeroed = _catalogue('[vetoes]\nz = "重大违纪"\n')
     assert _errors(validator, zeroed) == []
@@ -487,8 +515,14 @@ def test_veto_documents_validate(validator: Draft202012Validator) -> None:
 
 def test_total_above_the_full_score_validates(validator: Draft202012Validator) -> None:
     spec = perfrules.loads_spec(CATALOGUE_SPEC)
-    text = CATALOGUE_ACTUALS.replace("d = 56", "d = 50").replace("r = 88", "r = 100").replace("o = 3", "o = 0")
-    text = text.replace("q = 15", "q = 10").replace("s = { value = 100, deductions = [{ points = 1.5, reason = \"台账不全\" }] }", "s = 100")
+    text = (
+        CATALOGUE_ACTUALS.replace("d = 56", "d = 50")
+        .replace("r = 88", "r = 100")
+        .replace("o = 3", "o = 0")
+    )
+    text = text.replace("q = 15", "q = 10").replace(
+        's = { value = 100, deductions = [{ points = 1.5, reason = "台账不全" }] }', "s = 100"
+    )
     text = text.replace("spent = 190.5", "spent = 200")
     doc = perfrules.to_document(perfrules.evaluate(spec, perfrules.loads_actuals(text, spec=spec)))
     assert (doc["total"], doc["lost"], doc["losses"]) == ("105", "0", [])
@@ -510,7 +544,9 @@ def test_schema_enumerations_are_the_code_s() -> None:
     defs = schema["$defs"]
     assert defs["citation"]["properties"]["id"]["enum"] == [c.id for c in ALL]
     assert set(defs["citation"]["properties"]["status"]["enum"]) == {c.status for c in ALL}
-    assert set(defs["indicator"]["properties"]["method"]["enum"]) == set(METHODS) | {"not_applicable"}
+    assert set(defs["indicator"]["properties"]["method"]["enum"]) == set(METHODS) | {
+        "not_applicable"
+    }
     assert set(schema["required"]) == set(_seed_document())
 
 
@@ -522,7 +558,9 @@ def test_rejects_malformed_catalogue_fields(validator: Draft202012Validator) -> 
         lambda d: d["indicators"][na].__setitem__("method", "ratio"),  # 不适用 with a method
         lambda d: d["indicators"][na].__setitem__("score", "5"),  # 不适用 with a score
         lambda d: d["indicators"][na].__setitem__("met", False),
-        lambda d: d["indicators"][0].__setitem__("method", "not_applicable"),  # applicable yet not_applicable
+        lambda d: d["indicators"][0].__setitem__(
+            "method", "not_applicable"
+        ),  # applicable yet not_applicable
         lambda d: d["indicators"][0].__setitem__("met", None),  # applicable results are met or not
         lambda d: d["indicators"][0].__setitem__("rule", {"document": "x"}),  # rule without text
         lambda d: d["indicators"][0]["full_marks"].__setitem__("threshold", 101),
@@ -531,12 +569,16 @@ def test_rejects_malformed_catalogue_fields(validator: Draft202012Validator) -> 
         lambda d: d["bonus"][0].__setitem__("points", 5),
         lambda d: d["vetoes"][0].__setitem__("effect", "downgrade"),
         lambda d: d["vetoes"][0].pop("reason"),
-        lambda d: d.__setitem__("framework", {"id": "x", "title": "y"}),  # the three optional keys are always present
+        lambda d: d.__setitem__(
+            "framework", {"id": "x", "title": "y"}
+        ),  # the three optional keys are always present
         lambda d: d["losses"][0].__setitem__("lost", "0"),  # only rows that lost points
         lambda d: d.__setitem__("total_steps", []),
         lambda d: d.pop("losses"),
         lambda d: d["budget_execution"].pop("rule"),
-        lambda d: d["warnings"].append({"code": "unknown", "indicator": None, "zh": "x", "en": "x", "citation": None}),
+        lambda d: d["warnings"].append(
+            {"code": "unknown", "indicator": None, "zh": "x", "en": "x", "citation": None}
+        ),
     ):
         bad = copy.deepcopy(doc)
         mutate(bad)
@@ -566,15 +608,21 @@ def _batch_table(tmp_path: Path) -> Path:
     for u in range(4):
         rows.append(f"u{u},a,指标A,产出指标,40,≥,100,{80 + u},,,,base.toml,1000,{900 + u}")
         rows.append(f"u{u},b,指标B,效益指标,30,≤,50,{40 + u},,,,,,")
-        rows.append(f"u{u},c,指标C,满意度指标,20,,,,qualitative,满意,{'达成' if u % 2 else '部分达成'},,,")
-    rows[3] = rows[3].replace(",81,", ",abc,")  # unit u1: a bad actual, so its audit line is an error line
+        rows.append(
+            f"u{u},c,指标C,满意度指标,20,,,,qualitative,满意,{'达成' if u % 2 else '部分达成'},,,"
+        )
+    rows[3] = rows[3].replace(
+        ",81,", ",abc,"
+    )  # unit u1: a bad actual, so its audit line is an error line
     (tmp_path / "base.toml").write_text(BATCH_BASE, encoding="utf-8")
     path = tmp_path / "units.csv"
     path.write_text(BATCH_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
     return path
 
 
-def test_batch_full_audit_lines_and_explain_validate(validator: Draft202012Validator, tmp_path: Path) -> None:
+def test_batch_full_audit_lines_and_explain_validate(
+    validator: Draft202012Validator, tmp_path: Path
+) -> None:
     """`perfrules batch --audit-level full` lines and explain() results are documents plus a "unit" key."""
     from perfrules.batch import explain, run_batch
 
@@ -597,7 +645,9 @@ def test_batch_full_audit_lines_and_explain_validate(validator: Draft202012Valid
     assert set(failed) == {"unit", "status", "problems"} and _invalid(validator, failed)
 
 
-def test_batch_record_audit_explains_to_a_valid_document(validator: Draft202012Validator, tmp_path: Path) -> None:
+def test_batch_record_audit_explains_to_a_valid_document(
+    validator: Draft202012Validator, tmp_path: Path
+) -> None:
     pytest.importorskip("numpy")
     pytest.importorskip("pyarrow")
     from perfrules.batch import explain, run_batch
@@ -608,14 +658,19 @@ def test_batch_record_audit_explains_to_a_valid_document(validator: Draft202012V
     for unit in ("u0", "u2", "u3"):
         doc = explain(audit, unit)
         assert doc["unit"] == unit and _errors(validator, doc) == []
-    assert _invalid(validator, explain(audit, "u0", full=False))  # the record itself is another format
+    assert _invalid(
+        validator, explain(audit, "u0", full=False)
+    )  # the record itself is another format
 
 
 def test_the_unit_key_is_documented() -> None:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     unit = schema["properties"]["unit"]
     assert unit["type"] == "string" and "unit" not in schema["required"]
-    assert "perfrules.batch.explain()" in unit["description"] and "--audit-level full" in unit["description"]
+    assert (
+        "perfrules.batch.explain()" in unit["description"]
+        and "--audit-level full" in unit["description"]
+    )
 
 
 def test_the_example_of_json_format_md_runs(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -624,7 +679,7 @@ def test_the_example_of_json_format_md_runs(monkeypatch: pytest.MonkeyPatch) -> 
 
     text = (ROOT / "docs" / "json-format.md").read_text(encoding="utf-8")
     block = re.search(r"^```python\n(.*?)^```", text, re.S | re.M)
-    assert block is not None and "shipped(\"evaluation\")" in block[1]
+    assert block is not None and 'shipped("evaluation")' in block[1]
     monkeypatch.chdir(ROOT)
     namespace: dict[str, Any] = {}
     exec(compile(block[1], "docs/json-format.md", "exec"), namespace)  # the doc's own example

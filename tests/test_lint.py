@@ -76,13 +76,27 @@ def build(
     policy: Policy | None = None,
 ) -> Spec:
     """A spec around ``indicators``; category weights are the sums of what is filed under them."""
-    leaf = {cid: sum((i.weight for i in indicators if i.category == cid), Decimal(0)) for cid, _, _ in categories}
-    weights = {cid: leaf[cid] + sum((leaf[c] for c, _, p in categories if p == cid), Decimal(0))
-               for cid, _, _ in categories}  # fmt: skip
-    cats = tuple(Category(id=cid, name=name, parent=parent, weight=weights[cid]) for cid, name, parent in categories)
+    leaf = {
+        cid: sum((i.weight for i in indicators if i.category == cid), Decimal(0))
+        for cid, _, _ in categories
+    }
+    weights = {
+        cid: leaf[cid] + sum((leaf[c] for c, _, p in categories if p == cid), Decimal(0))
+        for cid, _, _ in categories
+    }
+    cats = tuple(
+        Category(id=cid, name=name, parent=parent, weight=weights[cid])
+        for cid, name, parent in categories
+    )
     top = sum((weights[cid] for cid, _, p in categories if p is None), Decimal(0))
-    meta = Meta(id="t", title="测试", unit="测试单位", year=2024, kind=Kind.PROJECT,
-                total=Decimal(total) if total is not None else top)  # fmt: skip
+    meta = Meta(
+        id="t",
+        title="测试",
+        unit="测试单位",
+        year=2024,
+        kind=Kind.PROJECT,
+        total=Decimal(total) if total is not None else top,
+    )
     return Spec(meta=meta, categories=cats, indicators=tuple(indicators), policy=policy or Policy())
 
 
@@ -90,7 +104,9 @@ def cost() -> perfrules.Indicator:
     return quant("cost", 10, "≤100万元", category="output.cost")
 
 
-def acts(*items: IndicatorActual, amounts: dict[str, str] | None = None, figures: tuple[Figure, ...] = ()) -> Actuals:
+def acts(
+    *items: IndicatorActual, amounts: dict[str, str] | None = None, figures: tuple[Figure, ...] = ()
+) -> Actuals:
     return Actuals(
         indicators=(IndicatorActual(id="cost", value=D(90)), *items),
         amounts=tuple(Amount(name=k, value=D(v)) for k, v in (amounts or {}).items()),
@@ -121,7 +137,9 @@ def test_seed_findings_exactly(seed_report: perfrules.lint.LintReport) -> None:
     assert all(f.severity == "warning" for f in seed_report.findings)
 
 
-def test_seed_kindergarten_classes_120_percent_is_not_flagged(seed_report: perfrules.lint.LintReport) -> None:
+def test_seed_kindergarten_classes_120_percent_is_not_flagged(
+    seed_report: perfrules.lint.LintReport,
+) -> None:
     assert not [f for f in seed_report.findings if f.indicator == "kindergarten_classes"]
     # ... while it would be at a 120% threshold
     spec, actuals = perfrules.load_example(SEED_DIR)
@@ -129,14 +147,19 @@ def test_seed_kindergarten_classes_120_percent_is_not_flagged(seed_report: perfr
     assert ("target-low", "kindergarten_classes") in _codes(low)
 
 
-def test_seed_target_low_evidence(seed_report: perfrules.lint.LintReport, seed_spec_text: str) -> None:
+def test_seed_target_low_evidence(
+    seed_report: perfrules.lint.LintReport, seed_spec_text: str
+) -> None:
     f = next(f for f in seed_report.findings if f.indicator == "counsellor_proposals")
     ev = {e.key: e for e in f.evidence}
     assert ev["actual"].value == "104篇"
     assert ev["target"].value == "≥70篇"
     assert ev["share"].value == "≈148.57%"
     assert ev["share"].exact == "1040/7"  # 104 / 70 × 100, exactly
-    assert (ev["threshold"].value, ev["threshold_source"].value) == ("130%", "policy.overshoot_warning")
+    assert (ev["threshold"].value, ev["threshold_source"].value) == (
+        "130%",
+        "policy.overshoot_warning",
+    )
     assert f.citation is not None and "第十六条" in f.citation.document
     assert f.path == ("indicators", 4, "target")
     assert (f.file, f.line, f.column) == (
@@ -148,7 +171,9 @@ def test_seed_target_low_evidence(seed_report: perfrules.lint.LintReport, seed_s
     assert "175%" in volunteer.text("zh") and "≥4次" in volunteer.text("zh")
 
 
-def test_seed_benefit_qualitative_names_two_of_three(seed_report: perfrules.lint.LintReport) -> None:
+def test_seed_benefit_qualitative_names_two_of_three(
+    seed_report: perfrules.lint.LintReport,
+) -> None:
     f = seed_report.findings[0]
     ev = {e.key: e.value for e in f.evidence}
     assert (ev["indicators"], ev["qualitative"]) == ("3", "2")
@@ -158,7 +183,9 @@ def test_seed_benefit_qualitative_names_two_of_three(seed_report: perfrules.lint
     assert f.path == ("categories", 5)
 
 
-def test_seed_inherited_category_names_the_framework(seed_report: perfrules.lint.LintReport) -> None:
+def test_seed_inherited_category_names_the_framework(
+    seed_report: perfrules.lint.LintReport,
+) -> None:
     spec = perfrules.load_spec(SEED_DIR)
     if spec.framework is None:
         pytest.skip("the seed spec does not extend a framework")
@@ -190,7 +217,10 @@ def test_seed_figures_all_agree(seed_report: perfrules.lint.LintReport) -> None:
 
 
 def test_seed_without_actuals_gives_the_spec_findings_only(seed_spec: Spec) -> None:
-    assert _codes(lint(seed_spec)) == [("benefit-qualitative", None), ("target-vague", "energy_saving")]
+    assert _codes(lint(seed_spec)) == [
+        ("benefit-qualitative", None),
+        ("target-vague", "energy_saving"),
+    ]
 
 
 def test_seed_hand_altered_stated_figure(seed_spec: Spec, seed_actuals_text: str) -> None:
@@ -202,7 +232,10 @@ def test_seed_hand_altered_stated_figure(seed_spec: Spec, seed_actuals_text: str
     assert f.path == ("figures", "personnel_share", "stated")
     assert (f.file, f.line) == ("actuals.toml", line_of(text, 'stated = "69.23%"'))
     assert "69.23%" in f.text("zh") and "≈69.216366%" in f.text("zh") and "69.22%" in f.text("zh")
-    assert "stated 69.23% but recomputed ≈69.216366% (69.22% at the stated 2 decimal places" in f.text("en")
+    assert (
+        "stated 69.23% but recomputed ≈69.216366% (69.22% at the stated 2 decimal places"
+        in f.text("en")
+    )
 
 
 def test_seed_spec_unchanged_and_still_scores_99(seed_eval: perfrules.Evaluation) -> None:
@@ -240,9 +273,9 @@ def test_target_low_threshold_from_options_and_policy() -> None:
     assert _codes(lint(spec15, at["14.99"]), "target-low") == []
     assert _codes(lint(spec15, at["15"]), "target-low") == [("target-low", "x")]
     # ... an explicit option wins ...
-    assert _codes(lint(spec15, at["12"], options=LintOptions(overshoot=D("1.2"))), "target-low") == [
-        ("target-low", "x")
-    ]
+    assert _codes(
+        lint(spec15, at["12"], options=LintOptions(overshoot=D("1.2"))), "target-low"
+    ) == [("target-low", "x")]
     # ... and with the spec's warning off, 1.3 applies
     off = build(ind, cost(), policy=Policy(overshoot_warning=None))
     f = lint(off, acts(IndicatorActual(id="x", value=D(13))))
@@ -256,7 +289,9 @@ def test_target_low_threshold_from_options_and_policy() -> None:
 def test_target_low_derived_rate_and_not_applicable() -> None:
     rate = derived("rate", 10, "≥50%", "done", "planned", category="output.quantity")
     spec = build(rate, cost())
-    assert _codes(lint(spec, acts(amounts={"done": "65", "planned": "100"})), "target-low") == [("target-low", "rate")]
+    assert _codes(lint(spec, acts(amounts={"done": "65", "planned": "100"})), "target-low") == [
+        ("target-low", "rate")
+    ]
     assert _codes(lint(spec, acts(amounts={"done": "64.99", "planned": "100"})), "target-low") == []
     # a zero denominator or a missing amount is a load error: lint skips, never crashes
     assert _codes(lint(spec, acts(amounts={"done": "65", "planned": "0"})), "target-low") == []
@@ -271,7 +306,9 @@ def test_target_low_derived_rate_and_not_applicable() -> None:
 
 def _benefit(n_quant: int, n_qual: int) -> Spec:
     inds = [quant(f"q{i}", 5, "≥1次", category="benefit.social") for i in range(n_quant)]
-    inds += [qual(f"t{i}", 5, category="benefit.social", text="建立长效机制") for i in range(n_qual)]
+    inds += [
+        qual(f"t{i}", 5, category="benefit.social", text="建立长效机制") for i in range(n_qual)
+    ]
     return build(*inds, cost())
 
 
@@ -291,9 +328,14 @@ def _benefit(n_quant: int, n_qual: int) -> Spec:
         (1, 1, "0", True),
     ],
 )
-def test_benefit_qualitative_boundary(n_quant: int, n_qual: int, share: str | None, flagged: bool) -> None:
+def test_benefit_qualitative_boundary(
+    n_quant: int, n_qual: int, share: str | None, flagged: bool
+) -> None:
     opts = LintOptions() if share is None else LintOptions(benefit_qualitative_share=D(share))
-    assert bool(_codes(lint(_benefit(n_quant, n_qual), options=opts), "benefit-qualitative")) is flagged
+    assert (
+        bool(_codes(lint(_benefit(n_quant, n_qual), options=opts), "benefit-qualitative"))
+        is flagged
+    )
 
 
 def test_benefit_recognised_by_level_2_name_and_satisfaction_not_counted() -> None:
@@ -314,7 +356,8 @@ def test_benefit_recognised_by_level_2_name_and_satisfaction_not_counted() -> No
     )
     assert _codes(lint(spec), "benefit-qualitative") == []  # 1 of 2 under 社会效益指标
     spec2 = attrs.evolve(
-        spec, indicators=(*spec.indicators, qual("e", 5, category="effect.social", text="建立长效机制"))
+        spec,
+        indicators=(*spec.indicators, qual("e", 5, category="effect.social", text="建立长效机制")),
     )
     f = lint(spec2)
     assert _codes(f, "benefit-qualitative") == [("benefit-qualitative", None)]
@@ -323,7 +366,9 @@ def test_benefit_recognised_by_level_2_name_and_satisfaction_not_counted() -> No
 
 def test_benefit_keyword_option() -> None:
     spec = _benefit(1, 2)
-    assert _codes(lint(spec, options=LintOptions(benefit_keyword="效果")), "benefit-qualitative") == []
+    assert (
+        _codes(lint(spec, options=LintOptions(benefit_keyword="效果")), "benefit-qualitative") == []
+    )
 
 
 # ================================================================ no-cost-indicator
@@ -334,10 +379,22 @@ def test_no_cost_indicator() -> None:
     f = lint(without)
     assert _codes(f, "no-cost-indicator") == [("no-cost-indicator", None)]
     assert next(x for x in f if x.code == "no-cost-indicator").path == ("categories", 0)  # 产出指标
-    assert _codes(lint(build(quant("x", 10, "≥1次", category="output.quantity"), cost())), "no-cost-indicator") == []
+    assert (
+        _codes(
+            lint(build(quant("x", 10, "≥1次", category="output.quantity"), cost())),
+            "no-cost-indicator",
+        )
+        == []
+    )
     # the category name decides, not its id; a 一级 成本 category counts too
     cats = (("output", "产出指标", None), ("money", "经济成本", None))
-    assert _codes(lint(build(quant("m", 5, "≤1万元", category="money"), categories=cats)), "no-cost-indicator") == []
+    assert (
+        _codes(
+            lint(build(quant("m", 5, "≤1万元", category="money"), categories=cats)),
+            "no-cost-indicator",
+        )
+        == []
+    )
     nothing = (("a", "效益指标", None),)
     f = lint(build(quant("y", 5, "≥1次", category="a"), categories=nothing))
     assert next(x for x in f if x.code == "no-cost-indicator").path == ("categories",)
@@ -347,8 +404,11 @@ def test_no_cost_indicator() -> None:
 
 
 def test_target_without_unit() -> None:
-    spec = build(quant("x", 10, "≥400", category="output.quantity"), quant("y", 10, "≥400期", category="output.quantity"),
-                 cost())  # fmt: skip
+    spec = build(
+        quant("x", 10, "≥400", category="output.quantity"),
+        quant("y", 10, "≥400期", category="output.quantity"),
+        cost(),
+    )
     f = lint(spec)
     assert _codes(f, "target-no-unit") == [("target-no-unit", "x")]
     assert next(x for x in f if x.code == "target-no-unit").path == ("indicators", 0, "target")
@@ -378,23 +438,37 @@ def test_vague_wording(wording: str, vague: list[str]) -> None:
 
 
 def test_vague_wording_only_for_qualitative_targets_and_configurable() -> None:
-    q = attrs.evolve(quant("x", 10, "≥95%", category="output.quantity"), target_text="进一步提升满意度")
+    q = attrs.evolve(
+        quant("x", 10, "≥95%", category="output.quantity"), target_text="进一步提升满意度"
+    )
     assert _codes(lint(build(q, cost())), "target-vague") == []
     spec = build(qual("y", 10, category="benefit.social", text="做好宣传工作"), cost())
     assert _codes(lint(spec), "target-vague") == []
-    assert _codes(lint(spec, options=LintOptions(vague_words=("做好",))), "target-vague") == [("target-vague", "y")]
+    assert _codes(lint(spec, options=LintOptions(vague_words=("做好",))), "target-vague") == [
+        ("target-vague", "y")
+    ]
 
 
 # ================================================================ weights
 
 
-@pytest.mark.parametrize(("weight", "share", "flagged"), [
-    ("0.99", None, True), ("1", None, False), ("1.99", "0.02", True), ("2", "0.02", False), ("0.5", "0", False),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("weight", "share", "flagged"),
+    [
+        ("0.99", None, True),
+        ("1", None, False),
+        ("1.99", "0.02", True),
+        ("2", "0.02", False),
+        ("0.5", "0", False),
+    ],
+)
 def test_weight_trivial_boundary(weight: str, share: str | None, flagged: bool) -> None:
     rest = D(100) - D(weight) - 10
-    spec = build(quant("x", weight, "≥1次", category="output.quantity"),
-                 quant("big", rest, "≥1次", category="benefit.social"), cost())  # fmt: skip
+    spec = build(
+        quant("x", weight, "≥1次", category="output.quantity"),
+        quant("big", rest, "≥1次", category="benefit.social"),
+        cost(),
+    )
     assert spec.meta.total == 100
     opts = LintOptions() if share is None else LintOptions(min_weight_share=D(share))
     assert (("weight-trivial", "x") in _codes(lint(spec, options=opts))) is flagged
@@ -402,26 +476,44 @@ def test_weight_trivial_boundary(weight: str, share: str | None, flagged: bool) 
 
 @pytest.mark.parametrize(
     ("small", "share", "flagged"),
-    [("2.5", None, False), ("2.4", None, True), ("2.4", "0", False), ("3", "0.6", False), ("2.99", "0.6", True)],
+    [
+        ("2.5", None, False),
+        ("2.4", None, True),
+        ("2.4", "0", False),
+        ("3", "0.6", False),
+        ("2.99", "0.6", True),
+    ],
 )
 def test_weight_minor_boundary(small: str, share: str | None, flagged: bool) -> None:
     # 数量指标 20 over 4 indicators: average 5; limit 0.5 × 5 = 2.5 by default
     big = (D(20) - 2 * D(small)) / 2
-    inds = [quant("a", big, "≥1次", category="output.quantity"), quant("b", big, "≥1次", category="output.quantity"),
-            quant("s1", small, "≥1次", category="output.quantity"), quant("s2", small, "≥1次", category="output.quantity")]  # fmt: skip
+    inds = [
+        quant("a", big, "≥1次", category="output.quantity"),
+        quant("b", big, "≥1次", category="output.quantity"),
+        quant("s1", small, "≥1次", category="output.quantity"),
+        quant("s2", small, "≥1次", category="output.quantity"),
+    ]
     spec = build(*inds, quant("z", 70, "≥1次", category="benefit.social"), cost())
     opts = LintOptions() if share is None else LintOptions(min_sibling_share=D(share))
     found = lint(spec, options=opts)
-    assert _codes(found, "weight-minor") == ([("weight-minor", "s1"), ("weight-minor", "s2")] if flagged else [])
+    assert _codes(found, "weight-minor") == (
+        [("weight-minor", "s1"), ("weight-minor", "s2")] if flagged else []
+    )
     assert all(f.severity == "info" for f in found if f.code == "weight-minor")
 
 
 def test_weight_minor_needs_siblings_and_trivial_takes_precedence() -> None:
-    spec = build(quant("x", "0.5", "≥1次", category="output.quantity"),
-                 quant("y", "89.5", "≥1次", category="output.quantity"), cost())  # fmt: skip
+    spec = build(
+        quant("x", "0.5", "≥1次", category="output.quantity"),
+        quant("y", "89.5", "≥1次", category="output.quantity"),
+        cost(),
+    )
     assert _codes(lint(spec)) == [("weight-trivial", "x")]  # one weight finding per indicator
-    single = build(quant("x", 2, "≥1次", category="output.quantity"), quant("z", 88, "≥1次", category="benefit.social"),
-                   cost())  # fmt: skip
+    single = build(
+        quant("x", 2, "≥1次", category="output.quantity"),
+        quant("z", 88, "≥1次", category="benefit.social"),
+        cost(),
+    )
     assert _codes(lint(single), "weight-minor") == []
 
 
@@ -447,8 +539,24 @@ def test_parse_stated(text: str, value: str, places: int, percent: bool) -> None
     assert (got.value, got.places, got.percent) == (D(value), places, percent)
 
 
-@pytest.mark.parametrize("text", ["约85.4%", "85.4 %", "1,234.5", "85.4‰", "", "+85.4", ".5", "5.", "1e3", "８５%",
-                                  "85.4%%", "85.4万元", "85.4%（控制在预算内）"])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "约85.4%",
+        "85.4 %",
+        "1,234.5",
+        "85.4‰",
+        "",
+        "+85.4",
+        ".5",
+        "5.",
+        "1e3",
+        "８５%",
+        "85.4%%",
+        "85.4万元",
+        "85.4%（控制在预算内）",
+    ],
+)
 def test_parse_stated_refuses_anything_else(text: str) -> None:
     assert parse_stated(text) is None
 
@@ -478,9 +586,18 @@ def test_figure_precision(stated: str, status: str) -> None:
 
 def test_figure_half_up_and_sums() -> None:
     amounts = {"a": "1", "b": "8", "x": "14168.86", "y": "6301.53"}
-    cases = {"13%": "agrees", "12%": "disagrees", "12.5%": "agrees",  # 1/8 = 12.5%: half-up to 13
-             "20470.39": "agrees", "20470.4": "agrees", "20470": "agrees", "20470.38": "disagrees"}  # fmt: skip
-    figs = tuple(figure(f"f{i}", "a / b" if s.endswith("%") else "x + y", s) for i, s in enumerate(cases))
+    cases = {
+        "13%": "agrees",
+        "12%": "disagrees",
+        "12.5%": "agrees",  # 1/8 = 12.5%: half-up to 13
+        "20470.39": "agrees",
+        "20470.4": "agrees",
+        "20470": "agrees",
+        "20470.38": "disagrees",
+    }
+    figs = tuple(
+        figure(f"f{i}", "a / b" if s.endswith("%") else "x + y", s) for i, s in enumerate(cases)
+    )
     checks = audit_figures(None, acts(amounts=amounts, figures=figs))
     assert [c.status for c in checks] == list(cases.values())
 
@@ -509,7 +626,11 @@ def test_figure_formula_times_100_gets_a_hint() -> None:
 def test_figure_unreadable_stated_value() -> None:
     a = acts(amounts=THREE, figures=(figure("three", "spent / budget", "约85.4%"),))
     (f,) = lint(build(cost()), a)
-    assert (f.code, f.severity, f.path) == ("figure-unreadable", "warning", ("figures", "three", "stated"))
+    assert (f.code, f.severity, f.path) == (
+        "figure-unreadable",
+        "warning",
+        ("figures", "three", "stated"),
+    )
     assert "约85.4%" in f.text("zh")
     (check,) = audit_figures(None, a)
     assert check.status == "unreadable" and check.agrees is None
@@ -517,7 +638,10 @@ def test_figure_unreadable_stated_value() -> None:
 
 def test_figure_unknown_name_and_zero_division_never_crash() -> None:
     # these are load errors (core validation); lint still reports them if they occur
-    a = acts(amounts=THREE, figures=(figure("typo", "spnet / budget", "85.4%"), figure("zero", "spent / nil", "1%")))
+    a = acts(
+        amounts=THREE,
+        figures=(figure("typo", "spnet / budget", "85.4%"), figure("zero", "spent / nil", "1%")),
+    )
     a = attrs.evolve(a, amounts=(*a.amounts, Amount(name="nil", value=D(0))))
     found = lint(build(cost()), a)
     assert _codes(found) == [("figure-unknown-name", None), ("figure-zero-division", None)]
@@ -527,8 +651,10 @@ def test_figure_unknown_name_and_zero_division_never_crash() -> None:
 
 
 def test_budget_names_in_figures() -> None:
-    a = attrs.evolve(acts(figures=(figure("exec", "budget.spent / budget.full_year", "94.48%"),)),
-                     budget=perfrules.BudgetAmounts(full_year=D("32909.2"), spent=D("31092.65")))  # fmt: skip
+    a = attrs.evolve(
+        acts(figures=(figure("exec", "budget.spent / budget.full_year", "94.48%"),)),
+        budget=perfrules.BudgetAmounts(full_year=D("32909.2"), spent=D("31092.65")),
+    )
     assert [c.status for c in audit_figures(None, a)] == ["agrees"]
 
 
@@ -537,13 +663,22 @@ def test_derived_indicator_text_is_audited() -> None:
     spec = build(rate)
 
     def run(text: str) -> tuple[Finding, ...]:
-        return lint(spec, Actuals(indicators=(IndicatorActual(id="three", text=text),),
-                                  amounts=tuple(Amount(name=k, value=D(v)) for k, v in THREE.items())))  # fmt: skip
+        return lint(
+            spec,
+            Actuals(
+                indicators=(IndicatorActual(id="three", text=text),),
+                amounts=tuple(Amount(name=k, value=D(v)) for k, v in THREE.items()),
+            ),
+        )
 
     assert run("85.4%") == ()
     assert run("85.39") == ()  # the target's unit is %: a bare number is in %
     (f,) = run("85.5%")
-    assert (f.code, f.indicator, f.path) == ("figure-mismatch", "three", ("indicators", "three", "text"))
+    assert (f.code, f.indicator, f.path) == (
+        "figure-mismatch",
+        "three",
+        ("indicators", "three", "text"),
+    )
     (g,) = run("控制在预算以内")
     assert (g.code, g.severity) == ("figure-unreadable", "info")  # free wording is allowed there
 
@@ -582,11 +717,21 @@ def test_ignore_drops_codes(seed: tuple[Spec, Actuals]) -> None:
 def test_document_is_json_and_exact(seed_report: perfrules.lint.LintReport) -> None:
     doc = json.loads(json.dumps(to_lint_document(seed_report), ensure_ascii=False))
     assert doc["lint_version"] == 1
-    assert doc["summary"] == {"findings": 4, "warnings": 4, "info": 0, "figures": 13, "figures_agree": 13,
-                              "figures_disagree": 0, "figures_unchecked": 0}  # fmt: skip
+    assert doc["summary"] == {
+        "findings": 4,
+        "warnings": 4,
+        "info": 0,
+        "figures": 13,
+        "figures_agree": 13,
+        "figures_disagree": 0,
+        "figures_unchecked": 0,
+    }
     first = doc["findings"][1]
-    assert (first["code"], first["indicator"], first["path"]) == ("target-low", "counsellor_proposals",
-                                                                  "indicators[4].target")  # fmt: skip
+    assert (first["code"], first["indicator"], first["path"]) == (
+        "target-low",
+        "counsellor_proposals",
+        "indicators[4].target",
+    )
     assert first["message"]["zh"].startswith("组织参事围绕中心工作形成建言篇数")
     assert first["citation"]["status"] == "recalled"
     three = next(c for c in doc["figures"] if c["name"] == "three_public_control_rate")
@@ -594,7 +739,9 @@ def test_document_is_json_and_exact(seed_report: perfrules.lint.LintReport) -> N
     assert three["inputs"] == {"three_public_budget": "823", "three_public_spent": "702.8"}
 
 
-def test_finding_list_renders_location_evidence_and_rule(seed_report: perfrules.lint.LintReport) -> None:
+def test_finding_list_renders_location_evidence_and_rule(
+    seed_report: perfrules.lint.LintReport,
+) -> None:
     out = _render(FindingList(seed_report.findings, figures=seed_report.figures, title="t"))
     assert "4 个警告，0 个提示" in out
     assert "数字核对：13 项，一致 13 项，不一致 0 项，无法核对 0 项" in out
@@ -783,7 +930,10 @@ def test_well_set_spec_has_no_findings(well_set: Path) -> None:
     spec, actuals = perfrules.load_example(well_set)
     report = lint_report(spec, actuals)
     assert report.findings == ()
-    assert [(c.name, c.status) for c in report.figures] == [("execution", "agrees"), ("cost_control", "agrees")]
+    assert [(c.name, c.status) for c in report.figures] == [
+        ("execution", "agrees"),
+        ("cost_control", "agrees"),
+    ]
     assert isinstance(report.figures[0], FigureCheck)
 
 
@@ -795,7 +945,12 @@ def test_cli_seed_table(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "4 个警告，0 个提示" in out
     assert "数字核对：13 项，一致 13 项" in out
-    for text in ("[benefit-qualitative]", "组织参事围绕中心工作形成建言篇数", "志愿服务活动", "推进公共机构节能工作"):
+    for text in (
+        "[benefit-qualitative]",
+        "组织参事围绕中心工作形成建言篇数",
+        "志愿服务活动",
+        "推进公共机构节能工作",
+    ):
         assert text in out
     assert "幼儿园办班" not in out
     assert f"{SEED_DIR / 'spec.toml'}:" in out
@@ -803,16 +958,25 @@ def test_cli_seed_table(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_cli_strict_exit_codes(capsys: pytest.CaptureFixture[str], well_set: Path) -> None:
     assert main(["lint", str(SEED_DIR), "--strict"]) == 1
-    ignore = ["--ignore", "target-low", "--ignore", "target-vague", "--ignore", "benefit-qualitative"]
+    ignore = [
+        "--ignore",
+        "target-low",
+        "--ignore",
+        "target-vague",
+        "--ignore",
+        "benefit-qualitative",
+    ]
     assert main(["lint", str(SEED_DIR), "--strict", *ignore]) == 0
     assert main(["lint", str(well_set), "--strict"]) == 0
     assert "未发现问题" in capsys.readouterr().out
 
 
-def test_cli_info_only_is_not_strict_failure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    spec = WELL_SET_SPEC.replace('weight = 10\ntarget = "≥120公里"', 'weight = 16\ntarget = "≥120公里"').replace(
-        'weight = 10\ntarget = "≥3000平方米"', 'weight = 4\ntarget = "≥3000平方米"'
-    )
+def test_cli_info_only_is_not_strict_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = WELL_SET_SPEC.replace(
+        'weight = 10\ntarget = "≥120公里"', 'weight = 16\ntarget = "≥120公里"'
+    ).replace('weight = 10\ntarget = "≥3000平方米"', 'weight = 4\ntarget = "≥3000平方米"')
     (tmp_path / "spec.toml").write_text(spec, encoding="utf-8")
     assert main(["lint", str(tmp_path), "--strict", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
@@ -820,7 +984,18 @@ def test_cli_info_only_is_not_strict_failure(tmp_path: Path, capsys: pytest.Capt
 
 
 def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["lint", str(SEED_DIR / "spec.toml"), str(SEED_DIR / "actuals.toml"), "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "lint",
+                str(SEED_DIR / "spec.toml"),
+                str(SEED_DIR / "actuals.toml"),
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     doc = json.loads(capsys.readouterr().out)
     assert [(f["code"], f["indicator"]) for f in doc["findings"]] == [
         ("benefit-qualitative", None),
@@ -829,8 +1004,9 @@ def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
         ("target-vague", "energy_saving"),
     ]
     assert doc["summary"]["figures_agree"] == 13
-    assert doc["findings"][1]["line"] == line_of((SEED_DIR / "spec.toml").read_text(encoding="utf-8"),
-                                                 'target = "≥70篇"')  # fmt: skip
+    assert doc["findings"][1]["line"] == line_of(
+        (SEED_DIR / "spec.toml").read_text(encoding="utf-8"), 'target = "≥70篇"'
+    )
 
 
 def test_cli_spec_only_and_options(capsys: pytest.CaptureFixture[str]) -> None:
@@ -842,8 +1018,12 @@ def test_cli_spec_only_and_options(capsys: pytest.CaptureFixture[str]) -> None:
     doc = json.loads(capsys.readouterr().out)
     assert "kindergarten_classes" in [f["indicator"] for f in doc["findings"]]
     assert doc["options"]["overshoot"] == "1.2"
-    assert main(["lint", str(SEED_DIR), "--benefit-qualitative-share", "0.7", "--format", "json"]) == 0
-    assert "benefit-qualitative" not in [f["code"] for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert (
+        main(["lint", str(SEED_DIR), "--benefit-qualitative-share", "0.7", "--format", "json"]) == 0
+    )
+    assert "benefit-qualitative" not in [
+        f["code"] for f in json.loads(capsys.readouterr().out)["findings"]
+    ]
 
 
 def test_cli_english_and_figure_table(capsys: pytest.CaptureFixture[str]) -> None:
@@ -872,8 +1052,12 @@ def test_cli_bad_input_exit_2(args: list[str], capsys: pytest.CaptureFixture[str
     assert "Traceback" not in err
 
 
-def test_cli_bad_spec_exit_2_with_location(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "spec.toml").write_text(WELL_SET_SPEC.replace('target = "≥95%"', 'target = "不低于95%"'), "utf-8")
+def test_cli_bad_spec_exit_2_with_location(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "spec.toml").write_text(
+        WELL_SET_SPEC.replace('target = "≥95%"', 'target = "不低于95%"'), "utf-8"
+    )
     assert main(["lint", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "[invalid-value]" in err and "Traceback" not in err
@@ -882,4 +1066,7 @@ def test_cli_bad_spec_exit_2_with_location(tmp_path: Path, capsys: pytest.Captur
 
 def test_cli_unknown_ignore_code_suggests(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lint", str(SEED_DIR), "--ignore", "target-lo", "--lang", "en"]) == 2
-    assert "--ignore: unknown finding code 'target-lo' (did you mean 'target-low'?)" in capsys.readouterr().err
+    assert (
+        "--ignore: unknown finding code 'target-lo' (did you mean 'target-low'?)"
+        in capsys.readouterr().err
+    )

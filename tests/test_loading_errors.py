@@ -123,7 +123,7 @@ def test_base_texts_are_valid() -> None:
 
 
 def test_misspelled_key_is_located_with_suggestion() -> None:
-    text = replace_once(SPEC, "weight = 20\ntarget = \"≥400期\"", "  wieght = 20\ntarget = \"≥400期\"")
+    text = replace_once(SPEC, 'weight = 20\ntarget = "≥400期"', '  wieght = 20\ntarget = "≥400期"')
     err = load_spec_err(text)
     p = only(err, "unknown-key")
     assert p.path == ("indicators", 0, "wieght")
@@ -138,7 +138,7 @@ def test_misspelled_key_is_located_with_suggestion() -> None:
 def test_a_typo_does_not_hide_semantic_problems() -> None:
     # misspelt required key + a wrong category elsewhere: both are reported in one go,
     # the semantic checks reading the misspelt key as its did-you-mean
-    text = replace_once(SPEC, "weight = 20\ntarget = \"≥400期\"", "wieght = 20\ntarget = \"≥400期\"")
+    text = replace_once(SPEC, 'weight = 20\ntarget = "≥400期"', 'wieght = 20\ntarget = "≥400期"')
     text = replace_once(text, 'category = "benefit"', 'category = "benefti"')
     err = load_spec_err(text)
     assert sorted(problem_codes(err)) == ["empty-category", "unknown-category", "unknown-key"]
@@ -182,10 +182,15 @@ def test_all_semantic_problems_are_reported_at_once() -> None:
 
 @pytest.mark.parametrize(
     ("literal", "expected"),
-    [('"20"', "expected a number, got the string '20'"), ("true", "expected a number, got a boolean")],
+    [
+        ('"20"', "expected a number, got the string '20'"),
+        ("true", "expected a number, got a boolean"),
+    ],
 )
 def test_wrong_type_where_a_number_is_expected(literal: str, expected: str) -> None:
-    text = replace_once(SPEC, 'weight = 20\ntarget = "≥400期"', f'weight = {literal}\ntarget = "≥400期"')
+    text = replace_once(
+        SPEC, 'weight = 20\ntarget = "≥400期"', f'weight = {literal}\ntarget = "≥400期"'
+    )
     p = only(load_spec_err(text), "invalid-value")
     assert p.path == ("indicators", 0, "weight")
     assert expected in p.message
@@ -201,16 +206,22 @@ def test_number_where_a_string_is_expected() -> None:
 
 @pytest.mark.parametrize("literal", ["inf", "-inf", "+inf", "nan"])
 def test_non_finite_numbers_are_rejected(literal: str) -> None:
-    text = replace_once(SPEC, "[budget_execution]\nweight = 10", f"[budget_execution]\nweight = {literal}")
+    text = replace_once(
+        SPEC, "[budget_execution]\nweight = 10", f"[budget_execution]\nweight = {literal}"
+    )
     p = only(load_spec_err(text), "invalid-value")
     assert p.path == ("budget_execution", "weight")
     assert "finite" in p.message
     assert p.line == line_of(text, f"weight = {literal}")
 
 
-@pytest.mark.parametrize("literal", ["1e30", "99999999999999999999", "1000000000000000", "0.00000000001"])
+@pytest.mark.parametrize(
+    "literal", ["1e30", "99999999999999999999", "1000000000000000", "0.00000000001"]
+)
 def test_absurd_numbers_are_problems_not_crashes(literal: str) -> None:
-    text = replace_once(SPEC, "[budget_execution]\nweight = 10", f"[budget_execution]\nweight = {literal}")
+    text = replace_once(
+        SPEC, "[budget_execution]\nweight = 10", f"[budget_execution]\nweight = {literal}"
+    )
     p = only(load_spec_err(text), "invalid-value")
     assert p.path == ("budget_execution", "weight")
 
@@ -221,7 +232,10 @@ def test_absurd_number_inside_a_target_string() -> None:
     assert p.path == ("indicators", 0, "target")
 
 
-@pytest.mark.parametrize("target", ["≥ abc", "abc", "≥", "≥≥5", "", "≥1,000期", "≥1，000期", "≥1e5", "≥1.5.2", "不少于2.5万条"])
+@pytest.mark.parametrize(
+    "target",
+    ["≥ abc", "abc", "≥", "≥≥5", "", "≥1,000期", "≥1，000期", "≥1e5", "≥1.5.2", "不少于2.5万条"],
+)
 def test_unreadable_target(target: str) -> None:
     text = replace_once(SPEC, 'target = "≥400期"', f'target = "{target}"')
     p = only(load_spec_err(text), "invalid-value")
@@ -232,7 +246,13 @@ def test_unreadable_target(target: str) -> None:
 
 @pytest.mark.parametrize(
     ("target", "shown"),
-    [("≥2.5万条", "≥2.5万条"), ("≥ 95 %", "≥95%"), ("24期", "=24期"), ("＞=5km", "≥5km"), ("≦100%", "≤100%")],
+    [
+        ("≥2.5万条", "≥2.5万条"),
+        ("≥ 95 %", "≥95%"),
+        ("24期", "=24期"),
+        ("＞=5km", "≥5km"),
+        ("≦100%", "≤100%"),
+    ],
 )
 def test_readable_targets(target: str, shown: str) -> None:
     text = replace_once(SPEC, 'target = "≥400期"', f'target = "{target}"')
@@ -240,13 +260,19 @@ def test_readable_targets(target: str, shown: str) -> None:
 
 
 def test_target_as_table() -> None:
-    text = replace_once(SPEC, 'target = "≥400期"', 'target = { comparator = ">=", value = 400, unit = "期" }')
+    text = replace_once(
+        SPEC, 'target = "≥400期"', 'target = { comparator = ">=", value = 400, unit = "期" }'
+    )
     spec = perfrules.loads_spec(text)
     assert str(spec.indicator("issues").target) == "≥400期"
 
 
 def test_unknown_enum_value_with_suggestion() -> None:
-    text = replace_once(SPEC, "[budget_execution]\nweight = 10", '[budget_execution]\nweight = 10\npolicy = "round_hole"')
+    text = replace_once(
+        SPEC,
+        "[budget_execution]\nweight = 10",
+        '[budget_execution]\nweight = 10\npolicy = "round_hole"',
+    )
     p = only(load_spec_err(text), "invalid-value")
     assert p.path == ("budget_execution", "policy")
     assert p.suggestion == "round_whole"
@@ -348,7 +374,9 @@ def test_qualitative_method_with_numeric_target() -> None:
 
 
 def test_ratio_method_without_numeric_target() -> None:
-    text = replace_once(SPEC, 'target_text = "按时完成"', 'target_text = "按时完成"\nmethod = "ratio"')
+    text = replace_once(
+        SPEC, 'target_text = "按时完成"', 'target_text = "按时完成"\nmethod = "ratio"'
+    )
     p = only(load_spec_err(text), "method-target")
     assert p.path == ("indicators", 2, "method")
 
@@ -364,9 +392,13 @@ def test_negative_weight() -> None:
 
 
 def test_weight_precision_problem_is_located() -> None:
-    text = replace_once(SPEC, 'name = "效益指标"\nweight = 30', 'name = "效益指标"\nweight = 30.005')
+    text = replace_once(
+        SPEC, 'name = "效益指标"\nweight = 30', 'name = "效益指标"\nweight = 30.005'
+    )
     text = replace_once(text, 'weight = 30\ntarget = "≥90%"', 'weight = 30.005\ntarget = "≥90%"')
-    text = replace_once(text, "[budget_execution]\nweight = 10", "[budget_execution]\nweight = 9.995")
+    text = replace_once(
+        text, "[budget_execution]\nweight = 10", "[budget_execution]\nweight = 9.995"
+    )
     err = load_spec_err(text)
     assert {(p.path, p.line) for p in err.problems if p.code == "weight-precision"} == {
         (("indicators", 3, "weight"), line_of(text, "weight = 30.005", occurrence=2)),
@@ -376,7 +408,10 @@ def test_weight_precision_problem_is_located() -> None:
 
 
 def test_grades_must_fit() -> None:
-    text = 'grades = [{ name = "良", min = 80 }, { name = "优", min = 90 }, { name = "差", min = 0 }]\n' + SPEC
+    text = (
+        'grades = [{ name = "良", min = 80 }, { name = "优", min = 90 }, { name = "差", min = 0 }]\n'
+        + SPEC
+    )
     err = load_spec_err(text)
     p = only(err, "grades")  # out of order
     assert p.path == ("grades", 1, "min")
@@ -411,7 +446,9 @@ def test_folder_without_spec(tmp_path: Path) -> None:
 
 def test_file_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "spec.toml"
-    path.write_bytes(SPEC.replace('title = "测试项目"', 'title = "x"').encode() + "\n# 注释\n".encode("gbk"))
+    path.write_bytes(
+        SPEC.replace('title = "测试项目"', 'title = "x"').encode() + "\n# 注释\n".encode("gbk")
+    )
     with pytest.raises(SpecError) as err:
         perfrules.load_spec(path)
     p = only(err.value, "encoding")
@@ -562,11 +599,20 @@ def test_all_actuals_problems_at_once() -> None:
     text = replace_once(text, "cost_budget = 100", "cost_budget = 0")
     text = replace_once(text, "issues = 408", "issue = 408")
     err = load_actuals_err(text)
-    assert sorted(problem_codes(err)) == ["missing-actual", "unknown-indicator", "unknown-tier", "zero-denominator"]
+    assert sorted(problem_codes(err)) == [
+        "missing-actual",
+        "unknown-indicator",
+        "unknown-tier",
+        "zero-denominator",
+    ]
 
 
 def test_unknown_key_in_actuals_entry() -> None:
-    text = replace_once(ACTUALS, 'satisfaction = { value = 95, text = "95%" }', 'satisfaction = { value = 95, txt = "95%" }')
+    text = replace_once(
+        ACTUALS,
+        'satisfaction = { value = 95, text = "95%" }',
+        'satisfaction = { value = 95, txt = "95%" }',
+    )
     p = only(load_actuals_err(text), "unknown-key")
     assert p.suggestion == "text"
     assert p.path == ("indicators", "satisfaction", "txt")
@@ -590,7 +636,9 @@ def test_method_table_without_name() -> None:
 
 
 def test_method_table_with_an_extra_key_lists_what_is_allowed() -> None:
-    text = replace_once(SPEC, 'target = "≥400期"', 'target = "≥400期"\nmethod = { name = "ratio", nmae = 1 }')
+    text = replace_once(
+        SPEC, 'target = "≥400期"', 'target = "≥400期"\nmethod = { name = "ratio", nmae = 1 }'
+    )
     p = only(load_spec_err(text), "unknown-key")
     assert p.path == ("indicators", 0, "method", "nmae")
     assert "allowed here: name" in p.message
@@ -599,7 +647,9 @@ def test_method_table_with_an_extra_key_lists_what_is_allowed() -> None:
 
 def test_id_inside_an_actuals_entry_is_explained() -> None:
     text = replace_once(ACTUALS, "cost_spent = 90", "cost_spent = 90")  # unchanged anchor
-    text = text.replace("[indicators]\n", '[indicators]\nreports = { id = "reports", value = 1 }\n', 1)
+    text = text.replace(
+        "[indicators]\n", '[indicators]\nreports = { id = "reports", value = 1 }\n', 1
+    )
     err = load_actuals_err(text)
     p = next(p for p in err.problems if p.path[:2] == ("indicators", "reports"))
     assert "remove it" in p.message and "key" in p.message

@@ -74,14 +74,25 @@ a = 10
 
 def test_all_is_literal_and_every_name_resolves() -> None:
     tree = ast.parse(Path(loading.__file__).read_text(encoding="utf-8"))
-    assigned = [n for n in tree.body if isinstance(n, ast.Assign) and any(
-        isinstance(t, ast.Name) and t.id == "__all__" for t in n.targets)]  # fmt: skip
+    assigned = [
+        n
+        for n in tree.body
+        if isinstance(n, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "__all__" for t in n.targets)
+    ]
     assert len(assigned) == 1 and isinstance(assigned[0].value, ast.List)
     names = [ast.literal_eval(e) for e in assigned[0].value.elts]
     assert len(names) == len(set(names))
     for name in names:
         assert hasattr(loading, name), name
-    stages = {"read_toml", "read_text", "parse_toml_text", "load_data", "resolve_framework", "resolve_extends"}
+    stages = {
+        "read_toml",
+        "read_text",
+        "parse_toml_text",
+        "load_data",
+        "resolve_framework",
+        "resolve_extends",
+    }
     assert stages <= set(names)
 
 
@@ -95,7 +106,10 @@ def test_the_stages_compose_to_the_whole_loader(tmp_path: Path) -> None:
     assert spec == perfrules.load_spec(tmp_path) and spec.source is source
     actuals = load_data(*read_toml(tmp_path / "actuals.toml"), Actuals, spec=spec)
     assert actuals == perfrules.load_actuals(tmp_path, spec=spec)
-    assert perfrules.evaluate(spec, actuals).total == perfrules.evaluate(*perfrules.load_example(tmp_path)).total
+    assert (
+        perfrules.evaluate(spec, actuals).total
+        == perfrules.evaluate(*perfrules.load_example(tmp_path)).total
+    )
 
 
 def test_the_stages_compose_for_the_seed_example_which_extends_a_framework() -> None:
@@ -107,10 +121,14 @@ def test_the_stages_compose_for_the_seed_example_which_extends_a_framework() -> 
 def test_parse_toml_text_names_the_file_and_locates_lazily() -> None:
     data, source = parse_toml_text(SPEC_TEXT, file="unit.toml")
     assert data["meta"]["id"] == "u" and source.file == "unit.toml"
-    assert source.locate(("budget_execution", "policy"))[0] == line_of(SPEC_TEXT, 'policy = "proportional"')
+    assert source.locate(("budget_execution", "policy"))[0] == line_of(
+        SPEC_TEXT, 'policy = "proportional"'
+    )
     with pytest.raises(SpecError) as err:
         parse_toml_text("[meta]\nid = \n", file="bad.toml")
-    assert [(p.code, p.file, p.line) for p in err.value.problems] == [("toml-syntax", "bad.toml", 2)]
+    assert [(p.code, p.file, p.line) for p in err.value.problems] == [
+        ("toml-syntax", "bad.toml", 2)
+    ]
 
 
 def test_read_text_and_read_toml_locate_encoding_problems(tmp_path: Path) -> None:
@@ -126,8 +144,9 @@ def test_read_text_and_read_toml_locate_encoding_problems(tmp_path: Path) -> Non
 
 
 def test_load_data_raises_every_located_problem_at_once() -> None:
-    text = SPEC_TEXT.replace('weight = 90\ntarget', 'wieght = 90\ntarget').replace('policy = "proportional"',
-                                                                                 'policy = "proportionall"')
+    text = SPEC_TEXT.replace("weight = 90\ntarget", "wieght = 90\ntarget").replace(
+        'policy = "proportional"', 'policy = "proportionall"'
+    )
     with pytest.raises(SpecError) as err:
         load_data(*parse_toml_text(text, file="u.toml"))
     found = {(p.code, p.line) for p in err.value.problems}
@@ -172,7 +191,11 @@ def test_resolve_framework_flattens_a_framework_for_a_year(tmp_path: Path) -> No
     assert data["meta"]["year"] == 2024 and data["meta"]["id"] == "x"
     assert data["budget_execution"]["policy"] == "round_whole"  # from the version in force
     cats = [(c["id"], c["weight"]) for c in data["categories"]]
-    assert cats == [("output", 50), ("benefit", 30), ("satisfaction", 10)]  # specs/hunan-department.toml
+    assert cats == [
+        ("output", 50),
+        ("benefit", 30),
+        ("satisfaction", 10),
+    ]  # specs/hunan-department.toml
     _, info, problems = resolve_framework("hunan-department", {"year": 2023})
     assert [p.code for p in problems] == ["no-version"]
 
@@ -180,10 +203,16 @@ def test_resolve_framework_flattens_a_framework_for_a_year(tmp_path: Path) -> No
 def test_resolve_framework_looks_up_ids_from_start(tmp_path: Path) -> None:
     (tmp_path / "specs").mkdir()
     (tmp_path / "specs" / "local.toml").write_text(
-        '[framework]\nid = "local"\ntitle = "本地框架"\n\n[meta]\nkind = "项目支出"\n', encoding="utf-8"
+        '[framework]\nid = "local"\ntitle = "本地框架"\n\n[meta]\nkind = "项目支出"\n',
+        encoding="utf-8",
     )
     data, info, problems = resolve_framework("local", {}, start=tmp_path)
-    assert problems == [] and info is not None and info.id == "local" and data["meta"] == {"kind": "项目支出"}
+    assert (
+        problems == []
+        and info is not None
+        and info.id == "local"
+        and data["meta"] == {"kind": "项目支出"}
+    )
     _, info, problems = resolve_framework("local", {})  # from the working directory: not found
     assert info is None and [p.code for p in problems] == ["extends"]
 
@@ -213,8 +242,9 @@ def test_the_old_name_still_works_with_a_deprecation_warning() -> None:
 
 
 def test_the_old_name_warns_in_a_fresh_interpreter_pointing_at_the_caller() -> None:
-    code = ("import warnings\nwarnings.simplefilter('always')\n"
-            "from perfrules.spec import load_spec\n")  # fmt: skip
+    code = (
+        "import warnings\nwarnings.simplefilter('always')\nfrom perfrules.spec import load_spec\n"
+    )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == 0, res.stderr
     assert "<string>:3: DeprecationWarning: perfrules.spec is deprecated" in res.stderr

@@ -85,7 +85,9 @@ def test_the_registry_holds_exactly_the_models_method_classes_in_its_order() -> 
     for rule in CATALOGUE:
         assert rule.name == rule.cls.name
         assert rule_named(rule.name) is rule
-        assert rule.__module__ == f"perfrules.core.methods.{rule.name}", "one module per method, named after it"
+        assert rule.__module__ == f"perfrules.core.methods.{rule.name}", (
+            "one module per method, named after it"
+        )
 
 
 def test_every_method_documents_its_rule_and_its_parameters() -> None:
@@ -94,7 +96,9 @@ def test_every_method_documents_its_rule_and_its_parameters() -> None:
 
     scoring = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
     for rule in CATALOGUE:
-        assert rule.citations and set(rule.citations) <= set(_citations.ALL), rule.name  # the sources table
+        assert rule.citations and set(rule.citations) <= set(_citations.ALL), (
+            rule.name
+        )  # the sources table
         assert f"`{rule.name}`" in scoring, rule.name
         assert rule.name in DESCRIBED, rule.name  # the JSON Schema's description
         for column, kind in rule.columns:
@@ -128,11 +132,15 @@ def test_the_kit_knows_every_method_of_the_catalogue() -> None:
 
 def _spec_with(method: Any) -> tuple[Spec, perfrules.Actuals]:
     spec, actuals = perfrules.load_example("examples/catalogue-demo")
-    inds = tuple(attrs.evolve(i, method=method) if i.id == "satisfaction" else i for i in spec.indicators)
+    inds = tuple(
+        attrs.evolve(i, method=method) if i.id == "satisfaction" else i for i in spec.indicators
+    )
     return attrs.evolve(spec, indicators=inds), actuals
 
 
-@pytest.mark.parametrize("method", [Custom(), MyStep(per=Decimal(1), deduct=Decimal("0.5"))], ids=["custom", "subclass"])
+@pytest.mark.parametrize(
+    "method", [Custom(), MyStep(per=Decimal(1), deduct=Decimal("0.5"))], ids=["custom", "subclass"]
+)
 def test_an_unregistered_method_is_refused_by_the_core(method: Any) -> None:
     with pytest.raises(UnknownMethod):
         rule_for(method)
@@ -179,7 +187,9 @@ def test_an_unregistered_method_is_refused_by_the_kit() -> None:
         specs(methods=["custom"]).example()
 
 
-def test_a_catalogue_method_the_kit_cannot_draw_is_never_drawn_as_another(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_catalogue_method_the_kit_cannot_draw_is_never_drawn_as_another(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     draws = dict(_strategies._METHOD_DRAWS)
     del draws[rule_named("per_occurrence").cls]  # type: ignore[union-attr]
     monkeypatch.setattr(_strategies, "_METHOD_DRAWS", draws)
@@ -192,11 +202,19 @@ def test_a_catalogue_method_the_kit_cannot_draw_is_never_drawn_as_another(monkey
 # ---------------------------------------------------------------------------
 # per method: the integer kernel is the exact score
 
-FIXED_TIERS = tuple(Tier(name=n, min=Decimal(s), max=Decimal(s), max_inclusive=True)
-                    for n, s in (("A", "1"), ("B", "0.8"), ("C", "0.6"), ("D", "0")))  # fmt: skip
+FIXED_TIERS = tuple(
+    Tier(name=n, min=Decimal(s), max=Decimal(s), max_inclusive=True)
+    for n, s in (("A", "1"), ("B", "0.8"), ("C", "0.6"), ("D", "0"))
+)
 
 
-CMP = {Comparator.GE: "ge", Comparator.GT: "gt", Comparator.LE: "le", Comparator.LT: "lt", Comparator.EQ: "eq"}
+CMP = {
+    Comparator.GE: "ge",
+    Comparator.GT: "gt",
+    Comparator.LE: "le",
+    Comparator.LT: "lt",
+    Comparator.EQ: "eq",
+}
 
 
 def _places(d: Decimal) -> int:
@@ -225,8 +243,13 @@ def _short(value: Fraction, most: int = 6) -> int | None:
 def _spec(ind: Indicator, policy: Policy, q: Decimal) -> Spec:
     """A minimal (unchecked) spec around one indicator: what the kit's boundary and tie values read."""
     meta = Meta(id="p", title="p", unit="u", year=2024, kind=Kind.PROJECT, total=ind.weight)
-    return Spec(meta=meta, categories=(Category(id="c", name="c", weight=ind.weight),), indicators=(ind,),
-                policy=policy, rounding=Rounding(score=q))  # fmt: skip
+    return Spec(
+        meta=meta,
+        categories=(Category(id="c", name="c", weight=ind.weight),),
+        indicators=(ind,),
+        policy=policy,
+        rounding=Rounding(score=q),
+    )
 
 
 @pytest.mark.parametrize("rule", CATALOGUE, ids=lambda r: r.name)
@@ -236,7 +259,11 @@ def test_the_kernel_on_integers_is_the_exact_score(rule: MethodRule[Any]) -> Non
     np = pytest.importorskip("numpy")
     from perfrules.batch import _kernel as K
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @settings(
+        max_examples=300,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
         draw = data.draw
@@ -244,37 +271,72 @@ def test_the_kernel_on_integers_is_the_exact_score(rule: MethodRule[Any]) -> Non
         q = Decimal(1).scaleb(-places)
         sw = draw(st.integers(0, 3), label="weight scale")
         # any weight, or one ending in 5: at a finer scale than the score, w·share lands on rounding ties
-        W = draw(st.integers(1, 1000 * 10**sw) | st.integers(0, 999).map(lambda k: 10 * k + 5), label="weight (scaled)")
+        W = draw(
+            st.integers(1, 1000 * 10**sw) | st.integers(0, 999).map(lambda k: 10 * k + 5),
+            label="weight (scaled)",
+        )
         w = Decimal(W).scaleb(-sw)
-        policy = Policy(negative=draw(st.sampled_from(list(NegativeRule))),
-                        equal_above=draw(st.sampled_from(list(EqualAbove))))  # fmt: skip
+        policy = Policy(
+            negative=draw(st.sampled_from(list(NegativeRule))),
+            equal_above=draw(st.sampled_from(list(EqualAbove))),
+        )
         if rule.qualitative:
             tiers = draw(st.sampled_from([DEFAULT_TIERS, FIXED_TIERS]), label="tiers")
             k = draw(st.integers(0, len(tiers) - 1), label="tier")
             plan = rule.kernel_plan(None, None, policy)
             assert plan is not None
-            exact = rule.score(None, Inputs(weight=w, rounding=Rounding(score=q), policy=policy, tier=tiers[k]))
-            table = K.TierTable.of([(Fraction(t.max).numerator, Fraction(t.max).denominator, t.max_inclusive,
-                                     Fraction(t.min).numerator, Fraction(t.min).denominator) for t in tiers])  # fmt: skip
-            s, met = K.score(K.Rule(kind=plan.kernel, cmp="eq", places=places), K.Scales(weight=sw, target=0, actual=0),
-                             np.array([W]), np.array([1]), np.array([0]), tiers=(np.array([k]), table))  # fmt: skip
+            exact = rule.score(
+                None, Inputs(weight=w, rounding=Rounding(score=q), policy=policy, tier=tiers[k])
+            )
+            table = K.TierTable.of(
+                [
+                    (
+                        Fraction(t.max).numerator,
+                        Fraction(t.max).denominator,
+                        t.max_inclusive,
+                        Fraction(t.min).numerator,
+                        Fraction(t.min).denominator,
+                    )
+                    for t in tiers
+                ]
+            )
+            s, met = K.score(
+                K.Rule(kind=plan.kernel, cmp="eq", places=places),
+                K.Scales(weight=sw, target=0, actual=0),
+                np.array([W]),
+                np.array([1]),
+                np.array([0]),
+                tiers=(np.array([k]), table),
+            )
         else:
             target = _plain(Decimal(draw(st.integers(1, 10**6), label="target (×10^4)")).scaleb(-4))
-            draft = _strategies._Draft(cmp=draw(st.sampled_from(list(Comparator))), unit=draw(st.sampled_from(["", "%", "次"])),
-                                       value=target, weight=w, q=q)  # fmt: skip
+            draft = _strategies._Draft(
+                cmp=draw(st.sampled_from(list(Comparator))),
+                unit=draw(st.sampled_from(["", "%", "次"])),
+                value=target,
+                weight=w,
+                q=q,
+            )
             method, got = _strategies._METHOD_DRAWS[rule.cls](draw, draft)
             assert method is None or type(method) is rule.cls
             t_value = got.value
-            if t_value <= 0:  # the kernel's domain: targets above 0 (the batch path sends the others per unit)
+            if (
+                t_value <= 0
+            ):  # the kernel's domain: targets above 0 (the batch path sends the others per unit)
                 return
             target_obj = QuantitativeTarget(comparator=got.cmp, value=t_value, unit=got.unit)
             plan = rule.kernel_plan(method, target_obj, policy)
             assert plan is not None
-            ind = Indicator(id="x", name="x", category="c", weight=w, target=target_obj, method=method)
+            ind = Indicator(
+                id="x", name="x", category="c", weight=w, target=target_obj, method=method
+            )
             spec = _spec(ind, policy, q)
             t = Fraction(t_value)
-            candidates = [*_rules.boundary_values(spec, ind), *_rules.tie_values(spec, ind, draw(st.integers(0, 50))),
-                          Fraction(draw(st.integers(0, 3 * 10**6)), 10**4)]  # fmt: skip
+            candidates = [
+                *_rules.boundary_values(spec, ind),
+                *_rules.tie_values(spec, ind, draw(st.integers(0, 50))),
+                Fraction(draw(st.integers(0, 3 * 10**6)), 10**4),
+            ]
             a = draw(st.sampled_from(candidates), label="actual")
             sa = _short(a)
             if sa is None:
@@ -283,15 +345,39 @@ def test_the_kernel_on_integers_is_the_exact_score(rule: MethodRule[Any]) -> Non
             params = dict(plan.params)
             sp = _places(params.get("per", Decimal(1)))
             sd = _places(params.get("deduct", Decimal(1)))
-            exact = rule.score(method, Inputs(weight=w, rounding=Rounding(score=q), policy=policy, target=target_obj,
-                                              actual=a, actual_text="x"))  # fmt: skip
-            krule = K.Rule(kind=plan.kernel, cmp=CMP[got.cmp], places=places, percent=got.unit == "%",
-                           partial=plan.partial)  # type: ignore[arg-type]
+            exact = rule.score(
+                method,
+                Inputs(
+                    weight=w,
+                    rounding=Rounding(score=q),
+                    policy=policy,
+                    target=target_obj,
+                    actual=a,
+                    actual_text="x",
+                ),
+            )
+            krule = K.Rule(
+                kind=plan.kernel,
+                cmp=CMP[got.cmp],
+                places=places,
+                percent=got.unit == "%",
+                partial=plan.partial,
+            )  # type: ignore[arg-type]
             T, A = _at(t, st_), _at(a, sa)
-            P, D = _at(Fraction(params.get("per", Decimal(1))), sp), _at(Fraction(params.get("deduct", Decimal(1))), sd)
+            P, D = (
+                _at(Fraction(params.get("per", Decimal(1))), sp),
+                _at(Fraction(params.get("deduct", Decimal(1))), sd),
+            )
             assert None not in (T, A, P, D)
-            s, met = K.score(krule, K.Scales(weight=sw, target=st_, actual=sa, per=sp, deduct=sd), np.array([W]),
-                             np.array([T]), np.array([A]), per=np.array([P]), deduct=np.array([D]))  # fmt: skip
+            s, met = K.score(
+                krule,
+                K.Scales(weight=sw, target=st_, actual=sa, per=sp, deduct=sd),
+                np.array([W]),
+                np.array([T]),
+                np.array([A]),
+                per=np.array([P]),
+                deduct=np.array([D]),
+            )
         got_score = Decimal(int(s[0])).scaleb(-places)
         assert got_score == exact.score, (rule.name, exact.steps)
         assert bool(met[0]) is bool(exact.met), (rule.name, exact.steps)

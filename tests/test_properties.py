@@ -63,8 +63,16 @@ from perfrules.testing import (
     specs,
 )
 
-PROPS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPS = settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+FUZZ = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def evaluate(case: Case) -> Evaluation:
@@ -148,10 +156,14 @@ def ref_method(spec: Spec, ind: Indicator, a: Fraction) -> Decimal:
             distance = max(t - a, Fraction(0))
         else:
             distance = abs(a - t)
-        return ref_finish(w - ref_steps(distance, Fraction(m.per), m.partial) * Fraction(m.deduct), ind.weight, q)
+        return ref_finish(
+            w - ref_steps(distance, Fraction(m.per), m.partial) * Fraction(m.deduct), ind.weight, q
+        )
     if isinstance(m, Bands):  # 区间计分
         v = a if m.on is BandBasis.ACTUAL else abs(a - t) / t * 100
-        (band,) = [b for b in m.bands if ref_in_band(b, v)]  # exactly one band holds every value ≥ 0
+        (band,) = [
+            b for b in m.bands if ref_in_band(b, v)
+        ]  # exactly one band holds every value ≥ 0
         return ref_finish(Fraction(band.score), ind.weight, q)
     if isinstance(m, RateTimesWeight):  # rate × weight, met or not
         share = a / 100 if ind.target.unit == "%" else a
@@ -159,9 +171,13 @@ def ref_method(spec: Spec, ind: Indicator, a: Fraction) -> Decimal:
     if isinstance(m, PerOccurrence):  # 每出现一例扣 deduct 分
         return ref_finish(w - a * Fraction(m.deduct), ind.weight, q)
     score = ref_finish(ref_ratio(spec, ind, a), ind.weight, q)
-    od = spec.policy.overshoot_deduction  # 按照偏离度适度调减分值, on ratio scoring of ≥ > = targets above 0
+    od = (
+        spec.policy.overshoot_deduction
+    )  # 按照偏离度适度调减分值, on ratio scoring of ≥ > = targets above 0
     if od is not None and direction != "negative" and t > 0 and a / t > Fraction(od.threshold):
-        points = ref_steps(a / t - Fraction(od.threshold), Fraction(od.per), od.partial) * Fraction(od.deduct)
+        points = ref_steps(a / t - Fraction(od.threshold), Fraction(od.per), od.partial) * Fraction(
+            od.deduct
+        )
         if points > 0:
             score = ref_finish(Fraction(score) - points, ind.weight, q)
     return score
@@ -234,7 +250,13 @@ def ref_budget(case: Case) -> Decimal:
     rate = Fraction(budget.spent) / Fraction(base)
     m, w, q = block.method, Fraction(block.weight), case.spec.rounding.score
     if isinstance(m, StepDeduction):  # percentage points below 100%
-        return ref_finish(w - ref_steps(max(100 - rate * 100, Fraction(0)), Fraction(m.per), m.partial) * Fraction(m.deduct), block.weight, q)
+        return ref_finish(
+            w
+            - ref_steps(max(100 - rate * 100, Fraction(0)), Fraction(m.per), m.partial)
+            * Fraction(m.deduct),
+            block.weight,
+            q,
+        )
     if isinstance(m, Bands):  # the rate in % (uncapped), or its deviation from 100%
         v = rate * 100 if m.on is BandBasis.ACTUAL else abs(rate * 100 - 100)
         (band,) = [b for b in m.bands if ref_in_band(b, v)]
@@ -244,11 +266,17 @@ def ref_budget(case: Case) -> Decimal:
     return ref_finish(raw, block.weight, quantum)
 
 
-def ref_total_and_grade(case: Case, scores: dict[str, Decimal], budget: Decimal) -> tuple[Decimal, str]:
+def ref_total_and_grade(
+    case: Case, scores: dict[str, Decimal], budget: Decimal
+) -> tuple[Decimal, str]:
     spec, actuals = case.spec, case.actuals
     total = Fraction(spec.meta.total)
     raw = sum((Fraction(s) for s in scores.values()), Fraction(budget))
-    na = [i for i in spec.indicators if (a := actuals.indicator(i.id)) is not None and a.not_applicable is not None]
+    na = [
+        i
+        for i in spec.indicators
+        if (a := actuals.indicator(i.id)) is not None and a.not_applicable is not None
+    ]
     if na:  # 按百分制折算
         raw = raw * total / (total - sum((Fraction(i.weight) for i in na), Fraction(0)))
     if actuals.bonus:
@@ -276,13 +304,19 @@ def test_scores_match_the_reference_rules(case: Case) -> None:
         expected = ref_indicator(case, ind)
         if res.applicable and not ind.is_qualitative:
             assert res.actual_value == actual_of(case, ind)
-        assert res.score == expected, (ind, case.actuals.indicator(ind.id), [s.zh for s in res.steps])
+        assert res.score == expected, (
+            ind,
+            case.actuals.indicator(ind.id),
+            [s.zh for s in res.steps],
+        )
         scores[ind.id] = expected
     budget = Decimal(0)
     if ev.budget_execution is not None:
         budget = ref_budget(case)
         assert ev.budget_execution.score == budget, [s.zh for s in ev.budget_execution.steps]
-    assert (ev.total, ev.grade) == ref_total_and_grade(case, scores, budget), [s.zh for s in ev.total_steps]
+    assert (ev.total, ev.grade) == ref_total_and_grade(case, scores, budget), [
+        s.zh for s in ev.total_steps
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -328,7 +362,9 @@ def test_grade_follows_the_bands(case: Case) -> None:
 @PROPS
 @given(cases(not_applicable=True))
 def test_rescaling_keeps_the_full_total_at_full_marks(case: Case) -> None:
-    check_rescaling(*case)  # False when some indicator has no full-marks actual (a band table without one)
+    check_rescaling(
+        *case
+    )  # False when some indicator has no full-marks actual (a band table without one)
 
 
 @PROPS
@@ -351,7 +387,9 @@ def test_overshoot_warnings_follow_the_threshold(case: Case) -> None:
         assert (ind.id in warned) == expected
     assert all(w.code in ("overshoot", "strict-boundary") for w in ev.warnings)
     for w in ev.warnings:
-        if w.code == "strict-boundary":  # only a strict target missed by equality, still at full marks
+        if (
+            w.code == "strict-boundary"
+        ):  # only a strict target missed by equality, still at full marks
             ind = case.spec.indicator(w.indicator or "")
             res = ev.indicator(ind.id)
             act = case.actuals.indicator(ind.id)

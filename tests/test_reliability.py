@@ -37,9 +37,16 @@ SEED = ROOT / "examples" / "hunan-2024-general-office"
 LONG = os.environ.get("PERFRULES_RELIABILITY") == "long"
 EXAMPLES = 1000 if LONG else 40
 LIMIT_S = 30
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not LONG,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.function_scoped_fixture])  # fmt: skip
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not LONG,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 
 
 class TookTooLong(Exception):
@@ -69,20 +76,45 @@ def run(argv: list[str]) -> tuple[int, str, str]:
 
 def assert_no_crash(code: int, err: str, allowed: tuple[int, ...]) -> None:
     assert code in allowed, f"exit {code}:\n{err[-3000:]}"
-    assert "Traceback" not in err and "内部错误" not in err and "internal error" not in err, err[-3000:]
+    assert "Traceback" not in err and "内部错误" not in err and "internal error" not in err, err[
+        -3000:
+    ]
 
 
 # ---------------------------------------------------------------------------
 # TOML: specs and actuals
 
 NASTY_TOML = (
-    "weight = 0e-999999999", "spent = 1e999999", "weight = 1" + "0" * 5000, "year = -2024", "year = " + "9" * 155,
-    'target = "不低于90%"', 'target = "90%以上"', "[[indicators]]", "[meta]", "[[categories]]", 'extends = "/dev/zero"',
-    'extends = "nowhere"', 'derive = "' + "(" * 900 + "a" + ")" * 900 + '"', 'name = "\\u001b[31m红\\u001b[0m"',
-    'id = "=cmd|calc"', "weight = -5", "weight = nan", "weight = inf", 'tier = "完全达成"', "value = true",
-    'method = "ratio"', 'method = { name = "bands", bands = [] }', "[overrides.meta]", "versions = []",
-    "weight = 1.00000000001", "x = [" * 60 + "]" * 60, 'target = "≥' + "9" * 30 + '期"', "a.b.c.d = 1", "\x00",
-)  # fmt: skip
+    "weight = 0e-999999999",
+    "spent = 1e999999",
+    "weight = 1" + "0" * 5000,
+    "year = -2024",
+    "year = " + "9" * 155,
+    'target = "不低于90%"',
+    'target = "90%以上"',
+    "[[indicators]]",
+    "[meta]",
+    "[[categories]]",
+    'extends = "/dev/zero"',
+    'extends = "nowhere"',
+    'derive = "' + "(" * 900 + "a" + ")" * 900 + '"',
+    'name = "\\u001b[31m红\\u001b[0m"',
+    'id = "=cmd|calc"',
+    "weight = -5",
+    "weight = nan",
+    "weight = inf",
+    'tier = "完全达成"',
+    "value = true",
+    'method = "ratio"',
+    'method = { name = "bands", bands = [] }',
+    "[overrides.meta]",
+    "versions = []",
+    "weight = 1.00000000001",
+    "x = [" * 60 + "]" * 60,
+    'target = "≥' + "9" * 30 + '期"',
+    "a.b.c.d = 1",
+    "\x00",
+)
 
 
 @st.composite
@@ -101,7 +133,11 @@ def mutated_toml(draw: st.DrawFn, text: str) -> str:
             line = lines[i]
             if "=" in line:
                 key = line.split("=", 1)[0]
-                value = draw(st.sampled_from(["0e-999999999", "1e999", '""', "[]", "{}", "-1", '"x"', "1" * 30, "true"]))
+                value = draw(
+                    st.sampled_from(
+                        ["0e-999999999", "1e999", '""', "[]", "{}", "-1", '"x"', "1" * 30, "true"]
+                    )
+                )
                 lines[i] = f"{key}= {value}"
         elif kind == "bytes" and lines:
             line = lines[i]
@@ -125,7 +161,9 @@ LOCATED = re.compile(r"(spec|actuals|[\w.-]+)\.toml(:\d+(:\d+)?)?: ")
 
 @FUZZ
 @given(data=st.data())
-def test_malformed_specs_and_actuals_are_refused_and_located(tmp_path: Path, data: st.DataObject) -> None:
+def test_malformed_specs_and_actuals_are_refused_and_located(
+    tmp_path: Path, data: st.DataObject
+) -> None:
     spec = (SEED / "spec.toml").read_text(encoding="utf-8")
     actuals = (SEED / "actuals.toml").read_text(encoding="utf-8")
     which = data.draw(st.sampled_from(["spec", "actuals", "both"]))
@@ -149,8 +187,26 @@ def test_malformed_specs_and_actuals_are_refused_and_located(tmp_path: Path, dat
 # CSV: long tables
 
 HEADER = ["单位", "指标", "一级指标", "分值", "比较符", "指标值", "实际完成值", "年度", "说明"]
-CELL_NOISE = ("\"", "\"x", ",", "\r", "\n", "=1+1", "@SUM(A1)", "-5", "1e999999", "0e-999999999", "九",
-              "1" + "0" * 400, "\ufeff", "\x00", "\xff", "", " ", "\u3000")  # fmt: skip
+CELL_NOISE = (
+    '"',
+    '"x',
+    ",",
+    "\r",
+    "\n",
+    "=1+1",
+    "@SUM(A1)",
+    "-5",
+    "1e999999",
+    "0e-999999999",
+    "九",
+    "1" + "0" * 400,
+    "\ufeff",
+    "\x00",
+    "\xff",
+    "",
+    " ",
+    "\u3000",
+)
 
 
 @st.composite
@@ -160,7 +216,19 @@ def hostile_table(draw: st.DrawFn) -> tuple[bytes, set[str]]:
     rows: list[list[str]] = []
     for u in range(n):
         for k in range(draw(st.integers(1, 3))):
-            rows.append([f"u{u}", f"i{k}", "产出指标", "10", "≥", "10", str(draw(st.integers(0, 12))), "2024", ""])
+            rows.append(
+                [
+                    f"u{u}",
+                    f"i{k}",
+                    "产出指标",
+                    "10",
+                    "≥",
+                    "10",
+                    str(draw(st.integers(0, 12))),
+                    "2024",
+                    "",
+                ]
+            )
     for _ in range(draw(st.integers(0, 6))):  # noise in cells
         r = draw(st.integers(0, len(rows) - 1))
         c = draw(st.integers(1, len(HEADER) - 1))
@@ -200,7 +268,9 @@ def _ids(path: Path, column: str) -> set[str]:
 
 @FUZZ
 @given(table=hostile_table(), engine=st.sampled_from(["pure", "auto"]))
-def test_hostile_tables_lose_no_unit(tmp_path: Path, table: tuple[bytes, set[str]], engine: str) -> None:
+def test_hostile_tables_lose_no_unit(
+    tmp_path: Path, table: tuple[bytes, set[str]], engine: str
+) -> None:
     raw, starts = table
     src = tmp_path / "in.csv"
     src.write_bytes(raw)
@@ -208,7 +278,9 @@ def test_hostile_tables_lose_no_unit(tmp_path: Path, table: tuple[bytes, set[str
     if out.parent.exists():
         shutil.rmtree(out.parent)
     out.parent.mkdir()
-    code, _, err = run(["batch", str(src), "--out", str(out), "--engine", engine, "-q", "--lang", "en"])
+    code, _, err = run(
+        ["batch", str(src), "--out", str(out), "--engine", engine, "-q", "--lang", "en"]
+    )
     assert_no_crash(code, err, (0, 1, 2))
     if code == 2:  # the table as a whole was refused (header, encoding): nothing written, located
         assert "in.csv" in err, err[-2000:]
@@ -219,6 +291,7 @@ def test_hostile_tables_lose_no_unit(tmp_path: Path, table: tuple[bytes, set[str
 
 # ---------------------------------------------------------------------------
 # xlsx: the 自评表 workbook
+
 
 @pytest.fixture(scope="module")
 def workbook(tmp_path_factory: pytest.TempPathFactory) -> bytes:
@@ -234,25 +307,39 @@ def mutated_workbook(draw: st.DrawFn, original: bytes) -> bytes:
     members = {name: src.read(name) for name in src.namelist()}
     sheet = "xl/worksheets/sheet1.xml"
     for _ in range(draw(st.integers(1, 3))):
-        kind = draw(st.sampled_from(["flip", "truncate", "dimension", "far-cell", "drop-hidden", "entity", "garbage"]))
+        kind = draw(
+            st.sampled_from(
+                ["flip", "truncate", "dimension", "far-cell", "drop-hidden", "entity", "garbage"]
+            )
+        )
         name = draw(st.sampled_from(sorted(members)))
         data = members[name]
         if kind == "flip" and data:
             i = draw(st.integers(0, len(data) - 1))
-            members[name] = data[:i] + bytes([data[i] ^ 0x20]) + data[i + 1:]
+            members[name] = data[:i] + bytes([data[i] ^ 0x20]) + data[i + 1 :]
         elif kind == "truncate" and data:
             members[name] = data[: draw(st.integers(0, len(data)))]
         elif kind == "dimension" and sheet in members:
-            members[sheet] = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', members[sheet])
+            members[sheet] = re.sub(
+                rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', members[sheet]
+            )
         elif kind == "far-cell" and sheet in members:
             ref = draw(st.sampled_from([b"XFD1048576", b"A1048576", b"ZZ99999"]))
-            members[sheet] = members[sheet].replace(b"</sheetData>", b'<row r="' + re.sub(rb"[A-Z]", b"", ref)
-                                                    + b'"><c r="' + ref + b'" t="n"><v>1</v></c></row></sheetData>')  # fmt: skip
+            members[sheet] = members[sheet].replace(
+                b"</sheetData>",
+                b'<row r="'
+                + re.sub(rb"[A-Z]", b"", ref)
+                + b'"><c r="'
+                + ref
+                + b'" t="n"><v>1</v></c></row></sheetData>',
+            )
         elif kind == "drop-hidden":
             members.pop("xl/worksheets/sheet2.xml", None)
         elif kind == "entity" and sheet in members:
-            members[sheet] = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-                              + members[sheet].split(b"?>", 1)[-1])  # fmt: skip
+            members[sheet] = (
+                b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                + members[sheet].split(b"?>", 1)[-1]
+            )
         elif kind == "garbage":
             members[name] = draw(st.binary(max_size=64))
     out = io.BytesIO()
@@ -264,15 +351,21 @@ def mutated_workbook(draw: st.DrawFn, original: bytes) -> bytes:
 
 @FUZZ
 @given(data=st.data())
-def test_malformed_workbooks_are_refused_and_located(tmp_path: Path, workbook: bytes, data: st.DataObject) -> None:
+def test_malformed_workbooks_are_refused_and_located(
+    tmp_path: Path, workbook: bytes, data: st.DataObject
+) -> None:
     raw = data.draw(mutated_workbook(workbook))
     path = tmp_path / "form.xlsx"
     path.write_bytes(raw)
     folder = tmp_path / "imported"
     if folder.exists():
         shutil.rmtree(folder)
-    code, _, err = run(["import", str(path), "-o", str(folder), "--framework", "hunan-department", "--lang", "en"])
+    code, _, err = run(
+        ["import", str(path), "-o", str(folder), "--framework", "hunan-department", "--lang", "en"]
+    )
     assert_no_crash(code, err, (0, 1, 2))
     if code == 2:
         assert "form.xlsx" in err, err[-2000:]
-        assert not (folder / "spec.toml").exists() or (folder / "actuals.toml").exists()  # never half a pair
+        assert (
+            not (folder / "spec.toml").exists() or (folder / "actuals.toml").exists()
+        )  # never half a pair

@@ -24,7 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")  # Debian's package
 TIMEOUT = 120  # seconds
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Chromium is not installed at {CHROMIUM}")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason=f"Chromium is not installed at {CHROMIUM}"
+)
 Image = pytest.importorskip("PIL.Image", reason="Pillow reads the screenshot (test extra)")
 
 
@@ -40,17 +42,32 @@ TRACK = _rgb(TRACK_COLOUR)
 def _chromium(args: list[str], page: str, tmp_path: Path) -> subprocess.CompletedProcess[bytes]:
     report = tmp_path / "report.html"
     report.write_text(page, encoding="utf-8")
-    cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,2000", "--hide-scrollbars",
-           "--force-device-scale-factor=1", *args, report.as_uri()]  # fmt: skip
+    cmd = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1280,2000",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+        *args,
+        report.as_uri(),
+    ]
     return subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, check=False)
 
 
 def _screenshot(page: str, tmp_path: Path) -> Any:  # a PIL image
     shot = tmp_path / "shot.png"
     done = _chromium([f"--screenshot={shot}"], page, tmp_path)
-    assert shot.exists(), f"Chromium wrote no screenshot (exit {done.returncode}): {done.stderr.decode()[-2000:]}"
+    assert shot.exists(), (
+        f"Chromium wrote no screenshot (exit {done.returncode}): {done.stderr.decode()[-2000:]}"
+    )
     img = Image.open(shot).convert("RGB")
     assert img.size == (1280, 2000)
     return img
@@ -151,7 +168,9 @@ satisfaction = { value = 95 }   # full marks
 
 
 def test_two_bars_in_the_ratio_of_the_points_lost(tmp_path: Path) -> None:
-    ev = perfrules.evaluate(perfrules.loads_spec(TWO_LOSSES_SPEC), perfrules.loads_actuals(TWO_LOSSES_ACTUALS))
+    ev = perfrules.evaluate(
+        perfrules.loads_spec(TWO_LOSSES_SPEC), perfrules.loads_actuals(TWO_LOSSES_ACTUALS)
+    )
     lost = [c.lost for c in ev.children(None)]
     assert [str(x) for x in lost] == ["15.00", "6.00", "0.00"]
     rows = _chart_rows(_screenshot(to_html(ev, lang="en"), tmp_path))
@@ -164,7 +183,9 @@ def test_two_bars_in_the_ratio_of_the_points_lost(tmp_path: Path) -> None:
 
 
 def test_dom_holds_the_chart_and_the_escaped_text(tmp_path: Path) -> None:
-    ev = perfrules.evaluate(perfrules.loads_spec(TWO_LOSSES_SPEC), perfrules.loads_actuals(TWO_LOSSES_ACTUALS))
+    ev = perfrules.evaluate(
+        perfrules.loads_spec(TWO_LOSSES_SPEC), perfrules.loads_actuals(TWO_LOSSES_ACTUALS)
+    )
     done = _chromium(["--dump-dom"], to_html(ev), tmp_path)
     dom = done.stdout.decode("utf-8")
     assert done.returncode == 0, done.stderr.decode()[-2000:]

@@ -78,7 +78,18 @@ def test_page_is_self_contained_and_well_formed(example: str, lang: str) -> None
     page = to_html(_evaluate(example), lang=lang)  # type: ignore[arg-type]
     assert page.startswith("<!DOCTYPE html>\n")
     low = page.lower()
-    for banned in ("http://", "https://", "<link", "<script", "src=", "href=", "@import", "url(", "<img", "<iframe"):
+    for banned in (
+        "http://",
+        "https://",
+        "<link",
+        "<script",
+        "src=",
+        "href=",
+        "@import",
+        "url(",
+        "<img",
+        "<iframe",
+    ):
         assert banned not in low, banned
     p = _parse(page)
     assert p.tags[0] == ("html", {"lang": "zh-CN" if lang == "zh" else "en"})
@@ -119,19 +130,28 @@ def test_user_text_is_escaped() -> None:
     spec2 = attrs.evolve(
         spec,
         meta=attrs.evolve(spec.meta, unit=evil),
-        indicators=tuple(attrs.evolve(i, name=evil) if i.id == "hunan_info_issues" else i for i in spec.indicators),
-        categories=tuple(attrs.evolve(c, name=evil) if c.id == "output" else c for c in spec.categories),
+        indicators=tuple(
+            attrs.evolve(i, name=evil) if i.id == "hunan_info_issues" else i
+            for i in spec.indicators
+        ),
+        categories=tuple(
+            attrs.evolve(c, name=evil) if c.id == "output" else c for c in spec.categories
+        ),
     )
     page = to_html(perfrules.evaluate(spec2, actuals))
     assert "<script" not in page and "<b>" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;" in page
     p = _parse(page)
-    assert sum(evil in t for t in p.text) >= 4  # the unit, the indicator's row and heading, the category
+    assert (
+        sum(evil in t for t in p.text) >= 4
+    )  # the unit, the indicator's row and heading, the category
     assert not any(tag in ("script", "b") for tag, _ in p.tags)
 
 
 def _bars(page: str) -> dict[str, Fraction]:
-    found = re.findall(r'<rect class="bar" data-key="([^"]*)" x="\d+" y="\d+" width="([\d.]+)"', page)
+    found = re.findall(
+        r'<rect class="bar" data-key="([^"]*)" x="\d+" y="\d+" width="([\d.]+)"', page
+    )
     return {key: Fraction(width) for key, width in found}
 
 
@@ -161,9 +181,13 @@ def test_chart_with_nothing_lost_has_only_zero_bars(seed: perfrules.Evaluation) 
 
 def test_long_category_names_are_shortened_on_the_chart_only(seed: perfrules.Evaluation) -> None:
     long_name = "产出指标" * 10
-    cats = tuple(attrs.evolve(c, name=long_name) if c.id == "output" else c for c in seed.categories)
+    cats = tuple(
+        attrs.evolve(c, name=long_name) if c.id == "output" else c for c in seed.categories
+    )
     page = to_html(attrs.evolve(seed, categories=cats))
-    svg = page[page.index("<svg"): page.index("</svg>")]
-    assert f">{'产出指标' * 3}产出…</text>" in svg  # 14 CJK characters and the ellipsis fit the label width
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert (
+        f">{'产出指标' * 3}产出…</text>" in svg
+    )  # 14 CJK characters and the ellipsis fit the label width
     assert f"<title>{long_name}：未扣分</title>" in svg  # the full name is the row's tooltip
     assert f"<td>{long_name}</td>" in page  # and is in the table under the chart

@@ -18,7 +18,9 @@ from perfrules.testing import Case, cases
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # a （n） header's points: …（分值X分[，其中不适用指标Y分]，得Z分，未扣分|扣W分）
-SECTION = re.compile(r"^（[一二三四五六七八九十]+）.*，得(\d+(?:\.\d+)?)分，(?:未扣分|扣\d+(?:\.\d+)?分)）$")
+SECTION = re.compile(
+    r"^（[一二三四五六七八九十]+）.*，得(\d+(?:\.\d+)?)分，(?:未扣分|扣\d+(?:\.\d+)?分)）$"
+)
 
 
 def _flat(text: str) -> str:
@@ -36,10 +38,14 @@ def test_every_renderer_mentions_every_indicator_and_the_total(case: Case) -> No
         markdown = to_markdown(ev, lang=lang)
         page = to_html(ev, lang=lang)
         for r in ev.indicators:
-            assert _flat(escape_controls(r.name)) in narrative, r.name  # control characters shown escaped
+            assert _flat(escape_controls(r.name)) in narrative, (
+                r.name
+            )  # control characters shown escaped
             assert md_escape(r.name) in markdown, r.name
             assert html.escape(r.name) in page, r.name
-        assert f"得分{total}分" in narrative if lang == "zh" else f"score is {total} of" in narrative
+        assert (
+            f"得分{total}分" in narrative if lang == "zh" else f"score is {total} of" in narrative
+        )
         assert f"总分 {total} 分" in markdown if lang == "zh" else f"Total {total} of" in markdown
         assert f"总分 {total} 分" in page if lang == "zh" else f"Total {total} of" in page
 

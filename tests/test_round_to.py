@@ -48,11 +48,16 @@ target = "≥1个"
 
 
 def _spec(w1: str, policy: str = "") -> perfrules.Spec:
-    return loads_spec(SPEC.format(w1=w1, total=100, filler=95 - Decimal(w1), policy=policy), file="spec.toml")
+    return loads_spec(
+        SPEC.format(w1=w1, total=100, filler=95 - Decimal(w1), policy=policy), file="spec.toml"
+    )
 
 
 def _acts(rate: str, count: str = "10") -> perfrules.Actuals:
-    return loads_actuals(f"[indicators]\nexec = {{ value = {rate} }}\ncount = {{ value = {count} }}\nfiller = {{ value = 1 }}\n", file="actuals.toml")
+    return loads_actuals(
+        f"[indicators]\nexec = {{ value = {rate} }}\ncount = {{ value = {count} }}\nfiller = {{ value = 1 }}\n",
+        file="actuals.toml",
+    )
 
 
 def test_round_to_rounds_this_indicator_only_and_half_up() -> None:
@@ -70,8 +75,12 @@ def test_round_to_rounds_this_indicator_only_and_half_up() -> None:
 def test_round_to_computes_w_a_over_t_before_rounding() -> None:
     # 3 × 50.5/100 = 1.515: whole points → 2; never 3 × round(0.505) or similar
     spec = _spec("3")
-    assert perfrules.evaluate(spec, _acts("50")).indicator("exec").score == Decimal(2)  # 1.5 → 2 (tie, half-up)
-    assert perfrules.evaluate(spec, _acts("49.9")).indicator("exec").score == Decimal(1)  # 1.497 → 1
+    assert perfrules.evaluate(spec, _acts("50")).indicator("exec").score == Decimal(
+        2
+    )  # 1.5 → 2 (tie, half-up)
+    assert perfrules.evaluate(spec, _acts("49.9")).indicator("exec").score == Decimal(
+        1
+    )  # 1.497 → 1
 
 
 def test_weight_finer_than_round_to_is_an_error_by_default() -> None:
@@ -86,18 +95,27 @@ def test_weight_precision_allow_applies_the_rule_as_written() -> None:
     spec = _spec("4.5", '\n[policy]\nweight_precision = "allow"\n')
     perfrules.check(spec)
     ev = perfrules.evaluate(spec, _acts("100"))
-    assert ev.indicator("exec").score == Decimal(5)  # a full 4.5 rounded to whole points, as the rule says
+    assert ev.indicator("exec").score == Decimal(
+        5
+    )  # a full 4.5 rounded to whole points, as the rule says
 
 
 def test_round_to_must_be_a_power_of_ten() -> None:
     with pytest.raises(perfrules.SpecError) as info:
-        loads_spec(SPEC.format(w1="6", total=100, filler=89, policy="").replace("round_to = 1", "round_to = 0.5"), file="spec.toml")
+        loads_spec(
+            SPEC.format(w1="6", total=100, filler=89, policy="").replace(
+                "round_to = 1", "round_to = 0.5"
+            ),
+            file="spec.toml",
+        )
     assert [p.code for p in info.value.problems] == ["rounding"]
 
 
 def test_full_marks_are_not_promised_when_no_score_can_equal_the_weight() -> None:
     # weight 0.5 rounded to whole points (declared allow): the score is 0 or 1, never 0.5
-    text = SPEC.format(w1="0.5", total=100, filler=94.5, policy='\n[policy]\nweight_precision = "allow"\n')
+    text = SPEC.format(
+        w1="0.5", total=100, filler=94.5, policy='\n[policy]\nweight_precision = "allow"\n'
+    )
     spec = loads_spec(text, file="spec.toml")
     ev = perfrules.evaluate(spec, _acts("40"))  # 0.5 × 40% = 0.2 → 0
     res = ev.indicator("exec")

@@ -44,12 +44,24 @@ RAW = ("\x1b", "\x9b", "\u202e")
 # CSV and xlsx: formulas neutralised
 
 
-@pytest.mark.parametrize(("text", "safe"), [
-    ("=1+2", "'=1+2"), ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\t=1", "'\t=1"), ("\r=1", "'\r=1"),
-    ("-5", "-5"), ("+0.5", "+0.5"), ("-.5", "-.5"), ("12", "12"),  # plain numbers are numbers, not formulas
-    ("a=1", "a=1"), ("", ""), ("产出指标", "产出指标"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ("=1+2", "'=1+2"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("-5", "-5"),
+        ("+0.5", "+0.5"),
+        ("-.5", "-.5"),
+        ("12", "12"),  # plain numbers are numbers, not formulas
+        ("a=1", "a=1"),
+        ("", ""),
+        ("产出指标", "产出指标"),
+    ],
+)
 def test_neutralise_follows_owasp(text: str, safe: str) -> None:
     assert neutralise(text) == safe and unneutralise(safe) == text
     assert formula_like(text) == (safe != text)
@@ -57,11 +69,11 @@ def test_neutralise_follows_owasp(text: str, safe: str) -> None:
 
 HEADER = ["unit", "indicator", "category", "weight", "comparator", "target", "actual", "year"]
 ROWS = [
-    ["=HYPERLINK(\"http://x\",\"y\")", "x", "@SUM(A1)", "100", ">=", "10", "9", "2024"],
+    ['=HYPERLINK("http://x","y")', "x", "@SUM(A1)", "100", ">=", "10", "9", "2024"],
     ["-5", "x", "+cmd|' /C calc'!A0", "100", ">=", "10", "9", "2024"],
     ["ok", "x", "-2+3", "100", ">=", "10", "12", "2024"],
     ["=bad", "x", "产出指标", "100", ">=", "10", "九", "2024"],
-]  # fmt: skip
+]
 
 
 def _table(tmp_path: Path) -> Path:
@@ -74,8 +86,12 @@ def _table(tmp_path: Path) -> Path:
 def test_batch_csv_neutralises_text_cells_and_keeps_numbers(tmp_path: Path) -> None:
     run_batch(_table(tmp_path), tmp_path / "r.csv", engine="pure", use_pyarrow=False)
     units = list(csv.DictReader(open(tmp_path / "r.csv", encoding="utf-8")))
-    assert [u["unit"] for u in units] == ["'=HYPERLINK(\"http://x\",\"y\")", "-5", "ok", "'=bad"]
-    assert [u["total"] for u in units[:3]] == ["90.00", "90.00", "100.00"]  # number columns as they were
+    assert [u["unit"] for u in units] == ['\'=HYPERLINK("http://x","y")', "-5", "ok", "'=bad"]
+    assert [u["total"] for u in units[:3]] == [
+        "90.00",
+        "90.00",
+        "100.00",
+    ]  # number columns as they were
     cats = list(csv.DictReader(open(tmp_path / "r.categories.csv", encoding="utf-8")))
     assert [c["name"] for c in cats] == ["'@SUM(A1)", "'+cmd|' /C calc'!A0", "'-2+3"]
     problems = list(csv.DictReader(open(tmp_path / "r.problems.csv", encoding="utf-8")))
@@ -96,7 +112,9 @@ def test_both_batch_engines_and_both_csv_writers_neutralise_alike(tmp_path: Path
         assert len(texts) == 1, part
 
 
-def test_the_batch_command_shows_failed_units_as_they_are(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_batch_command_shows_failed_units_as_they_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["batch", str(_table(tmp_path)), "--out", str(tmp_path / "r.csv"), "-q"]) == 1
     err = capsys.readouterr().err
     assert "[=bad]" in err and "['=bad]" not in err  # the problems table's quote is not shown
@@ -123,7 +141,10 @@ def test_xlsx_text_starting_like_a_formula_is_text_with_a_quote_prefix(tmp_path:
 
 def test_escape_controls_keeps_newlines_and_tabs() -> None:
     assert escape_controls("a\tb\nc") == "a\tb\nc"
-    assert escape_controls("\x1b[31mred\x07\x9b\x7f\u202e\x00") == "\\x1b[31mred\\x07\\x9b\\x7f\\u202e\\x00"
+    assert (
+        escape_controls("\x1b[31mred\x07\x9b\x7f\u202e\x00")
+        == "\\x1b[31mred\\x07\\x9b\\x7f\\u202e\\x00"
+    )
 
 
 def test_consoles_escape_user_text_but_keep_their_own_styles() -> None:
@@ -132,7 +153,9 @@ def test_consoles_escape_user_text_but_keep_their_own_styles() -> None:
     c.print(Text(ESC_NAME, style="bold red"))
     out = buf.getvalue()
     assert "\\x1b[2J" in out and "\\x9b31m" in out and "\\u202e" in out and "pwned" in out
-    assert "\x1b[2J" not in out and "\x1b]0;" not in out and "\x9b" not in out and "\u202e" not in out
+    assert (
+        "\x1b[2J" not in out and "\x1b]0;" not in out and "\x9b" not in out and "\u202e" not in out
+    )
     assert "\x1b[1;31m" in out  # rich's own style codes still reach the terminal
 
 
@@ -142,32 +165,53 @@ def escaped_unit(tmp_path: Path) -> Path:
     shutil.copytree(SEED_DIR, unit)
     spec = unit / "spec.toml"
     text = spec.read_text(encoding="utf-8")
-    toml_name = ESC_NAME.encode("unicode_escape").decode().replace("\\x", "\\u00")  # TOML writes \u001b
-    spec.write_text(text.replace('name = "全年报送《湖南信息》期数"', f'name = "{toml_name}"'), encoding="utf-8")
+    toml_name = (
+        ESC_NAME.encode("unicode_escape").decode().replace("\\x", "\\u00")
+    )  # TOML writes \u001b
+    spec.write_text(
+        text.replace('name = "全年报送《湖南信息》期数"', f'name = "{toml_name}"'), encoding="utf-8"
+    )
     assert perfrules.load_spec(unit).indicator("hunan_info_issues").name == ESC_NAME
     return unit
 
 
-@pytest.mark.parametrize("argv", [
-    ["evaluate", "{unit}"], ["evaluate", "{unit}", "-o", "{out}"], ["explain", "{unit}", "hunan_info_issues"],
-    ["lint", "{unit}", "--min-weight-share", "0.9"], ["export", "{unit}", "--to", "md"],
-    ["export", "{unit}", "--to", "narrative"], ["export", "{unit}", "--to", "md", "-o", "{out}"],
-], ids=lambda a: "-".join(x for x in a if not x.startswith(("{", "-")))[:30])  # fmt: skip
-def test_commands_show_escape_sequences_escaped(escaped_unit: Path, argv: list[str], tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["evaluate", "{unit}"],
+        ["evaluate", "{unit}", "-o", "{out}"],
+        ["explain", "{unit}", "hunan_info_issues"],
+        ["lint", "{unit}", "--min-weight-share", "0.9"],
+        ["export", "{unit}", "--to", "md"],
+        ["export", "{unit}", "--to", "narrative"],
+        ["export", "{unit}", "--to", "md", "-o", "{out}"],
+    ],
+    ids=lambda a: "-".join(x for x in a if not x.startswith(("{", "-")))[:30],
+)
+def test_commands_show_escape_sequences_escaped(
+    escaped_unit: Path, argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out.txt"
     code = main([a.format(unit=escaped_unit, out=out) for a in argv] + ["--width", "400"])
     assert code in (0, 1)
     captured = capsys.readouterr()
     shown = captured.out + captured.err + (out.read_text(encoding="utf-8") if out.exists() else "")
     assert not any(ch in shown for ch in RAW), shown
-    assert "x1b" in shown and "pwned" in shown  # shown, escaped (Markdown escapes the backslash: it renders as \x1b)
+    assert (
+        "x1b" in shown and "pwned" in shown
+    )  # shown, escaped (Markdown escapes the backslash: it renders as \x1b)
 
 
-@pytest.mark.parametrize("argv", [["evaluate", "{unit}", "--format", "json"],
-                                  ["explain", "{unit}", "hunan_info_issues", "--format", "json"]])
-def test_json_output_escapes_every_control_character(escaped_unit: Path, argv: list[str],
-                                                     capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["evaluate", "{unit}", "--format", "json"],
+        ["explain", "{unit}", "hunan_info_issues", "--format", "json"],
+    ],
+)
+def test_json_output_escapes_every_control_character(
+    escaped_unit: Path, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     import json
 
     assert main([a.format(unit=escaped_unit) for a in argv]) == 0
@@ -195,9 +239,14 @@ def test_the_narrative_escapes_only_user_text() -> None:
     ind = attrs.evolve(spec.indicators[0], name=ESC_NAME)
     ev = perfrules.evaluate(attrs.evolve(spec, indicators=(ind, *spec.indicators[1:])), actuals)
     for text in (to_narrative(ev), to_narrative(ev, lang="en")):
-        assert not any(ch in text for ch in RAW) and "全年报送\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m期数\\u202e" in text
+        assert (
+            not any(ch in text for ch in RAW)
+            and "全年报送\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m期数\\u202e" in text
+        )
     md = to_markdown(ev)
-    assert not any(ch in md for ch in RAW) and "全年报送\\\\x1b\\[2J\\\\x1b\\]0;pwned" in md  # Markdown-escaped too
+    assert (
+        not any(ch in md for ch in RAW) and "全年报送\\\\x1b\\[2J\\\\x1b\\]0;pwned" in md
+    )  # Markdown-escaped too
 
 
 # ---------------------------------------------------------------------------
@@ -232,9 +281,23 @@ def _sheet1() -> bytes:
 def _import(path: Path, tmp_path: Path) -> tuple[int, str, float]:
     """``perfrules import`` in a subprocess, with a timeout: the exit code, standard error and the seconds it took."""
     start = time.monotonic()
-    res = subprocess.run([sys.executable, "-m", "perfrules", "import", str(path), "-o", str(tmp_path / "out"),
-                          "--framework", "hunan-department", "--force"],
-                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "perfrules",
+            "import",
+            str(path),
+            "-o",
+            str(tmp_path / "out"),
+            "--framework",
+            "hunan-department",
+            "--force",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     return res.returncode, res.stderr, time.monotonic() - start
 
 
@@ -257,7 +320,9 @@ def test_a_zip_bomb_is_refused_before_inflating(tmp_path: Path) -> None:
         for info in src.infolist():
             if info.filename != "xl/worksheets/sheet2.xml":
                 dst.writestr(info.filename, src.read(info))
-        with dst.open("xl/worksheets/sheet2.xml", "w") as member:  # 100 MB of spaces: ~100 KB compressed
+        with dst.open(
+            "xl/worksheets/sheet2.xml", "w"
+        ) as member:  # 100 MB of spaces: ~100 KB compressed
             block = b" " * (1 << 20)
             for _ in range(100):
                 member.write(block)
@@ -267,21 +332,29 @@ def test_a_zip_bomb_is_refused_before_inflating(tmp_path: Path) -> None:
 
 
 def test_malformed_xml_is_a_located_problem(tmp_path: Path) -> None:
-    broken = _sheet1().replace(b"<sheetData>", b"<sheetData><row r=\"1\"><c r=\"A1\"><v>1</c></row>", 1)
-    code, err, _ = _import(_rewrite(tmp_path, "broken.xlsx", {"xl/worksheets/sheet1.xml": broken}), tmp_path)
+    broken = _sheet1().replace(b"<sheetData>", b'<sheetData><row r="1"><c r="A1"><v>1</c></row>', 1)
+    code, err, _ = _import(
+        _rewrite(tmp_path, "broken.xlsx", {"xl/worksheets/sheet1.xml": broken}), tmp_path
+    )
     assert code == 2 and "Traceback" not in err, err
     assert "[xl/worksheets/sheet1.xml]:" in err and "unreadable" in err and "XML" in err
 
 
-@pytest.mark.parametrize("doctype", [
-    b'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',  # XXE: an external entity
-    b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',  # billion laughs
-], ids=["xxe", "billion-laughs"])  # fmt: skip
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        b'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',  # XXE: an external entity
+        b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',  # billion laughs
+    ],
+    ids=["xxe", "billion-laughs"],
+)
 def test_an_entity_attack_is_refused(tmp_path: Path, doctype: bytes) -> None:
     for member in ("xl/worksheets/sheet1.xml", "xl/styles.xml", "[Content_Types].xml"):
         with zipfile.ZipFile(SEED_XLSX) as zf:
             data = zf.read(member)
-        end = data.index(b"?>") + 2 if data.startswith(b"<?xml") else 0  # after the XML declaration, if any
+        end = (
+            data.index(b"?>") + 2 if data.startswith(b"<?xml") else 0
+        )  # after the XML declaration, if any
         target = data[:end] + doctype + data[end:]
         code, err, seconds = _import(_rewrite(tmp_path, "xxe.xlsx", {member: target}), tmp_path)
         assert code == 2 and "xml-forbidden" in err and "Traceback" not in err and seconds < 20, err
@@ -301,9 +374,13 @@ def test_not_a_zip_and_a_merged_range_too_large(tmp_path: Path) -> None:
 
 
 def test_batch_tables_have_their_own_bounds(tmp_path: Path) -> None:
-    assert check_xlsx(_with_cell(tmp_path, "A1048576"), TABLE_LIMITS) == []  # a table may have a million rows
+    assert (
+        check_xlsx(_with_cell(tmp_path, "A1048576"), TABLE_LIMITS) == []
+    )  # a table may have a million rows
     found = check_xlsx(_with_cell(tmp_path, "XFD1"), TABLE_LIMITS)
-    assert [p.code for p in found] == ["sheet-too-large"] and found[0].cell == "自评表!XFD1"  # the cell, not the range
+    assert [p.code for p in found] == ["sheet-too-large"] and found[
+        0
+    ].cell == "自评表!XFD1"  # the cell, not the range
     assert check_xlsx(SEED_XLSX, FORM_LIMITS) == [] and check_xlsx(tmp_path / "missing.xlsx") == []
 
 
@@ -311,9 +388,16 @@ def test_batch_tables_have_their_own_bounds(tmp_path: Path) -> None:
 # import: the loader's number rules
 
 
-@pytest.mark.parametrize(("value", "why"), [
-    (1e15, "10^15"), (1e-20, "10"), (0.12345678901, "10"), ("0.12345678901", "10"), ("1000000000000000", "10^15"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        (1e15, "10^15"),
+        (1e-20, "10"),
+        (0.12345678901, "10"),
+        ("0.12345678901", "10"),
+        ("1000000000000000", "10^15"),
+    ],
+)
 def test_import_refuses_numbers_the_loader_refuses(tmp_path: Path, value: object, why: str) -> None:
     wb = openpyxl.load_workbook(SEED_XLSX)
     del wb["perfrules"]
@@ -325,9 +409,13 @@ def test_import_refuses_numbers_the_loader_refuses(tmp_path: Path, value: object
     assert found and why in found[0].message, info.value.problems
 
 
-@pytest.mark.parametrize(("cell", "text"), [("D11", "≥1000000000000000期"), ("E11", "0.000000000001期"),
-                                            ("D11", "≥0.12345678901期")])  # fmt: skip
-def test_import_refuses_targets_and_actuals_out_of_bounds(tmp_path: Path, cell: str, text: str) -> None:
+@pytest.mark.parametrize(
+    ("cell", "text"),
+    [("D11", "≥1000000000000000期"), ("E11", "0.000000000001期"), ("D11", "≥0.12345678901期")],
+)
+def test_import_refuses_targets_and_actuals_out_of_bounds(
+    tmp_path: Path, cell: str, text: str
+) -> None:
     wb = openpyxl.load_workbook(SEED_XLSX)
     del wb["perfrules"]
     wb["自评表"][cell] = text

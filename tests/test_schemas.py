@@ -43,7 +43,15 @@ from perfrules._errors import SpecError
 from perfrules._resources import SCHEMA_NAMES, schema_path, schema_text
 from perfrules.cli import _schema as cli_schema
 from perfrules.golden import loads_case_file, run_case_file
-from perfrules.schema import MODEL_SCHEMAS, REGENERATE, _describe, dumps_schema, json_schema, shipped, stale_schemas
+from perfrules.schema import (
+    MODEL_SCHEMAS,
+    REGENERATE,
+    _describe,
+    dumps_schema,
+    json_schema,
+    shipped,
+    stale_schemas,
+)
 from perfrules.schema.__main__ import main as schema_main
 from perfrules.schema._generate import toml_fields, used_descriptions
 
@@ -69,13 +77,19 @@ def _kind(path: Path) -> str:
 
 def shipped_toml() -> list[Path]:
     """Every TOML file shipped with perfrules or its examples (each must name its schema)."""
-    files = [*sorted((ROOT / "specs").rglob("*.toml")), *sorted((ROOT / "examples").rglob("*.toml"))]
+    files = [
+        *sorted((ROOT / "specs").rglob("*.toml")),
+        *sorted((ROOT / "examples").rglob("*.toml")),
+    ]
     assert files
     return files
 
 
 # Other specs the tests keep (complete flat specs; the batch bases are partial specs, no kind of their own).
-TEST_SPECS = [ROOT / "tests" / "data" / "hunan-2024-general-office-flat.toml", ROOT / "tests" / "data" / "batch_engines" / "spec.toml"]
+TEST_SPECS = [
+    ROOT / "tests" / "data" / "hunan-2024-general-office-flat.toml",
+    ROOT / "tests" / "data" / "batch_engines" / "spec.toml",
+]
 
 
 def _json_value(value: Any) -> Any:
@@ -95,7 +109,10 @@ def _data(text: str) -> Any:
 
 def _errors(name: str, text: str) -> list[str]:
     validator = Draft7Validator(json_schema(name))
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(_data(text))]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator.iter_errors(_data(text))
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -118,11 +135,14 @@ def _taplo_binary() -> str | None:
 
 TAPLO = _taplo_binary()
 needs_taplo = pytest.mark.skipif(
-    TAPLO is None, reason="taplo is not installed: pip install taplo (the PyPI wheel of the taplo CLI)"
+    TAPLO is None,
+    reason="taplo is not installed: pip install taplo (the PyPI wheel of the taplo CLI)",
 )
 
 
-def taplo(tmp_path: Path, *args: str, cwd: Path | None = None, auto_config: bool = False) -> subprocess.CompletedProcess[str]:
+def taplo(
+    tmp_path: Path, *args: str, cwd: Path | None = None, auto_config: bool = False
+) -> subprocess.CompletedProcess[str]:
     """Run ``taplo check`` offline: no configuration file unless asked, no catalogs, a private cache."""
     assert TAPLO is not None
     cache = tmp_path / ".taplo-cache"
@@ -132,8 +152,16 @@ def taplo(tmp_path: Path, *args: str, cwd: Path | None = None, auto_config: bool
     options = ["--colors", "never", "--cache-path", str(cache)]
     if not auto_config:
         options.append("--no-auto-config")
-    return subprocess.run([TAPLO, "check", *options, *args], cwd=cwd or ROOT, env=env, capture_output=True,
-                          text=True, encoding="utf-8", timeout=120, check=False)  # fmt: skip
+    return subprocess.run(
+        [TAPLO, "check", *options, *args],
+        cwd=cwd or ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
 
 
 def _schema_url(name: str) -> str:
@@ -156,9 +184,13 @@ def test_the_shipped_schema_is_what_the_model_gives(name: str) -> None:
 def test_no_stale_schema_and_the_module_command_agrees(tmp_path: Path) -> None:
     assert stale_schemas(SCHEMAS) == []
     assert schema_main(["--check", str(SCHEMAS)]) == 0
-    assert [p.name for p in perfrules.schema.write_schemas(tmp_path)] == [f"{n}.schema.json" for n in MODEL_SCHEMAS]
+    assert [p.name for p in perfrules.schema.write_schemas(tmp_path)] == [
+        f"{n}.schema.json" for n in MODEL_SCHEMAS
+    ]
     for name in MODEL_SCHEMAS:
-        assert (tmp_path / f"{name}.schema.json").read_bytes() == (SCHEMAS / f"{name}.schema.json").read_bytes()
+        assert (tmp_path / f"{name}.schema.json").read_bytes() == (
+            SCHEMAS / f"{name}.schema.json"
+        ).read_bytes()
     (tmp_path / "spec.schema.json").write_text("{}\n", encoding="utf-8")
     assert stale_schemas(tmp_path) == ["spec"]
     assert schema_main(["--check", str(tmp_path)]) == 1
@@ -170,7 +202,9 @@ def test_shipped_and_json_schema() -> None:
     assert set(SCHEMA_NAMES) == {*MODEL_SCHEMAS, "evaluation"}
     for name in SCHEMA_NAMES:
         assert shipped(name) == json.loads(schema_path(name).read_text(encoding="utf-8"))
-    assert json_schema("evaluation") == shipped("evaluation")  # hand-written: the shipped file itself
+    assert json_schema("evaluation") == shipped(
+        "evaluation"
+    )  # hand-written: the shipped file itself
     with pytest.raises(ValueError, match="choose one of"):
         json_schema("spec.toml")
 
@@ -196,7 +230,9 @@ def _all_descriptions() -> dict[str, str]:
 
 def test_every_model_field_has_a_description() -> None:
     missing = sorted(toml_fields() - set(_describe.FIELDS))
-    assert not missing, f"add a description to perfrules/schema/_describe.py FIELDS for: {', '.join(missing)}"
+    assert not missing, (
+        f"add a description to perfrules/schema/_describe.py FIELDS for: {', '.join(missing)}"
+    )
 
 
 def test_every_description_is_used_and_bilingual() -> None:
@@ -225,15 +261,21 @@ def test_every_key_of_the_schemas_shows_a_description(name: str) -> None:
     for path, node in _walk(schema):
         if path.endswith("/propertyNames"):
             continue
-        if "/if" in f"{path}/" or path.endswith("/else"):  # conditions, and what a complete spec requires
+        if "/if" in f"{path}/" or path.endswith(
+            "/else"
+        ):  # conditions, and what a complete spec requires
             continue
         for key, sub in node.get("properties", {}).items():
             keys += 1
-            assert _BILINGUAL.search(sub.get("description", "")), f"{name}: {path}/properties/{key} has no description"
+            assert _BILINGUAL.search(sub.get("description", "")), (
+                f"{name}: {path}/properties/{key} has no description"
+            )
         if "enum" in node and "x-taplo" in node:
             assert len(node["x-taplo"]["docs"]["enumValues"]) == len(node["enum"]), path
         if "$ref" in node:
-            assert set(node) == {"$ref"} and path.endswith("/items"), f"{name}: {path}: $ref only as array items"
+            assert set(node) == {"$ref"} and path.endswith("/items"), (
+                f"{name}: {path}: $ref only as array items"
+            )
     assert keys > 20
 
 
@@ -255,9 +297,13 @@ def test_other_specs_validate_with_jsonschema(path: Path) -> None:
 def test_shipped_file_names_its_schema_on_the_first_line(path: Path) -> None:
     first = path.read_text(encoding="utf-8").splitlines()[0]
     m = re.fullmatch(r"#:schema (\S+)", first)
-    assert m, f"{path.relative_to(ROOT)}: the first line must be '#:schema <path to its schema>', not {first!r}"
+    assert m, (
+        f"{path.relative_to(ROOT)}: the first line must be '#:schema <path to its schema>', not {first!r}"
+    )
     target = (path.parent / m[1]).resolve()
-    assert target == (SCHEMAS / f"{_kind(path)}.schema.json").resolve(), f"{path.relative_to(ROOT)} names {m[1]}"
+    assert target == (SCHEMAS / f"{_kind(path)}.schema.json").resolve(), (
+        f"{path.relative_to(ROOT)} names {m[1]}"
+    )
     assert target.is_file()
 
 
@@ -265,7 +311,9 @@ def test_shipped_file_names_its_schema_on_the_first_line(path: Path) -> None:
 def test_shipped_files_validate_with_taplo(tmp_path: Path) -> None:
     by_kind: dict[str, list[str]] = {}
     for path in [*shipped_toml(), *TEST_SPECS]:
-        by_kind.setdefault(_kind(path) if path in shipped_toml() else "spec", []).append(str(path.relative_to(ROOT)))
+        by_kind.setdefault(_kind(path) if path in shipped_toml() else "spec", []).append(
+            str(path.relative_to(ROOT))
+        )
     for name, files in by_kind.items():
         run = taplo(tmp_path, "--schema", _schema_url(name), *files)
         assert run.returncode == 0, f"taplo rejects {name} files:\n{run.stderr}"
@@ -282,7 +330,9 @@ def test_taplo_follows_the_schema_lines(tmp_path: Path) -> None:
     moved.write_text((SEED / "spec.toml").read_text(encoding="utf-8"), encoding="utf-8")
     run = taplo(tmp_path, str(moved))
     # taplo says "failed to load schema" or "failed to fetch schema" (it varies with where the file lies)
-    assert run.returncode != 0 and re.search(r"failed to (load|fetch) schema", run.stderr), run.stderr
+    assert run.returncode != 0 and re.search(r"failed to (load|fetch) schema", run.stderr), (
+        run.stderr
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -291,47 +341,168 @@ def test_taplo_follows_the_schema_lines(tmp_path: Path) -> None:
 
 # (name, source file, text to replace, replacement, what taplo's and jsonschema's message contains)
 BAD = [
-    ("spec-misspelt-key", SEED / "spec.toml", "weight = 20\n", "wieght = 20\n", "'wieght' was unexpected"),
-    ("spec-misspelt-key-in-a-table", SEED / "spec.toml", "unit = ", "unti = ", "'unti' was unexpected"),
-    ("spec-year-string", SEED / "spec.toml", "year = 2024", 'year = "2024"', "is not of type 'integer'"),
-    ("spec-weight-string", CATALOGUE / "spec.toml", "weight = 5\n", 'weight = "5"\n', "is not of type"),
-    ("spec-bad-kind", CATALOGUE / "spec.toml", 'kind = "部门整体支出"', 'kind = "部门支出"', "is not one of"),
-    ("spec-bad-method-name", CATALOGUE / "spec.toml", 'method = "rate"', 'method = "rates"', "is not one of"),
-    ("spec-method-missing-parameter", CATALOGUE / "spec.toml", 'method = { name = "step", per = 1, deduct = 0.5 }',
-     'method = { name = "step", deduct = 0.5 }', "'per' is a required property"),
-    ("spec-parameter-of-another-method", CATALOGUE / "spec.toml", 'method = { name = "step", per = 1, deduct = 0.5 }',
-     'method = { name = "step", per = 1, deduct = 0.5, on = "actual" }', "is not one of"),
-    ("spec-flat-without-kind", CATALOGUE / "spec.toml", 'kind = "部门整体支出"\n', "", "'kind' is a required property"),
-    ("spec-target-in-words", SEED / "spec.toml", 'target = "≥400期"', 'target = "不少于400期"', "does not match"),
-    ("spec-framework-table", SEED / "spec.toml", "[meta]\n", '[framework]\nid = "x"\ntitle = "x"\n\n[meta]\n',
-     "'framework' was unexpected"),
-    ("actuals-misspelt-key", SEED / "actuals.toml", "full_year = 32909.2", "ful_year = 32909.2", "'ful_year' was unexpected"),
-    ("actuals-year-string", SEED / "actuals.toml", "year = 2024", 'year = "2024"', "is not of type 'integer'"),
-    ("actuals-tier-number", SEED / "actuals.toml", 'info_adoption = { tier = "达成年度指标"', "info_adoption = { tier = 1",
-     "is not of type"),
-    ("actuals-bonus-without-reason", CATALOGUE / "actuals.toml", 'innovation = { points = 1.5, reason = "获评省级改革创新案例" }',
-     "innovation = 1.5", "is not of type 'object'"),
-    ("framework-bad-policy", ROOT / "specs" / "hunan-department.toml", 'policy = "round_whole"', 'policy = "round_hole"',
-     "is not one of"),
-    ("framework-misspelt-period", ROOT / "specs" / "hunan-department.toml", "valid = { from = 2024 }",
-     "valid = { form = 2024 }", "'form' was unexpected"),
-    ("framework-misspelt-table", ROOT / "specs" / "national-department.toml", "[framework]\n", "[framwork]\n",
-     "'framwork' was unexpected"),
-    ("case-misspelt-key", SEED / "cases" / "report-2024.case.toml", "total = 99", "totl = 99", "'totl' was unexpected"),
-    ("case-total-string", SEED / "cases" / "report-2024.case.toml", "total = 99", 'total = "99"', "is not of type"),
-    ("case-inline-spec-misspelt-key", ROOT / "specs" / "cases" / "national-department.case.toml", "weight = 60\n",
-     "wieght = 60\n", "'wieght' was unexpected"),
-]  # fmt: skip
+    (
+        "spec-misspelt-key",
+        SEED / "spec.toml",
+        "weight = 20\n",
+        "wieght = 20\n",
+        "'wieght' was unexpected",
+    ),
+    (
+        "spec-misspelt-key-in-a-table",
+        SEED / "spec.toml",
+        "unit = ",
+        "unti = ",
+        "'unti' was unexpected",
+    ),
+    (
+        "spec-year-string",
+        SEED / "spec.toml",
+        "year = 2024",
+        'year = "2024"',
+        "is not of type 'integer'",
+    ),
+    (
+        "spec-weight-string",
+        CATALOGUE / "spec.toml",
+        "weight = 5\n",
+        'weight = "5"\n',
+        "is not of type",
+    ),
+    (
+        "spec-bad-kind",
+        CATALOGUE / "spec.toml",
+        'kind = "部门整体支出"',
+        'kind = "部门支出"',
+        "is not one of",
+    ),
+    (
+        "spec-bad-method-name",
+        CATALOGUE / "spec.toml",
+        'method = "rate"',
+        'method = "rates"',
+        "is not one of",
+    ),
+    (
+        "spec-method-missing-parameter",
+        CATALOGUE / "spec.toml",
+        'method = { name = "step", per = 1, deduct = 0.5 }',
+        'method = { name = "step", deduct = 0.5 }',
+        "'per' is a required property",
+    ),
+    (
+        "spec-parameter-of-another-method",
+        CATALOGUE / "spec.toml",
+        'method = { name = "step", per = 1, deduct = 0.5 }',
+        'method = { name = "step", per = 1, deduct = 0.5, on = "actual" }',
+        "is not one of",
+    ),
+    (
+        "spec-flat-without-kind",
+        CATALOGUE / "spec.toml",
+        'kind = "部门整体支出"\n',
+        "",
+        "'kind' is a required property",
+    ),
+    (
+        "spec-target-in-words",
+        SEED / "spec.toml",
+        'target = "≥400期"',
+        'target = "不少于400期"',
+        "does not match",
+    ),
+    (
+        "spec-framework-table",
+        SEED / "spec.toml",
+        "[meta]\n",
+        '[framework]\nid = "x"\ntitle = "x"\n\n[meta]\n',
+        "'framework' was unexpected",
+    ),
+    (
+        "actuals-misspelt-key",
+        SEED / "actuals.toml",
+        "full_year = 32909.2",
+        "ful_year = 32909.2",
+        "'ful_year' was unexpected",
+    ),
+    (
+        "actuals-year-string",
+        SEED / "actuals.toml",
+        "year = 2024",
+        'year = "2024"',
+        "is not of type 'integer'",
+    ),
+    (
+        "actuals-tier-number",
+        SEED / "actuals.toml",
+        'info_adoption = { tier = "达成年度指标"',
+        "info_adoption = { tier = 1",
+        "is not of type",
+    ),
+    (
+        "actuals-bonus-without-reason",
+        CATALOGUE / "actuals.toml",
+        'innovation = { points = 1.5, reason = "获评省级改革创新案例" }',
+        "innovation = 1.5",
+        "is not of type 'object'",
+    ),
+    (
+        "framework-bad-policy",
+        ROOT / "specs" / "hunan-department.toml",
+        'policy = "round_whole"',
+        'policy = "round_hole"',
+        "is not one of",
+    ),
+    (
+        "framework-misspelt-period",
+        ROOT / "specs" / "hunan-department.toml",
+        "valid = { from = 2024 }",
+        "valid = { form = 2024 }",
+        "'form' was unexpected",
+    ),
+    (
+        "framework-misspelt-table",
+        ROOT / "specs" / "national-department.toml",
+        "[framework]\n",
+        "[framwork]\n",
+        "'framwork' was unexpected",
+    ),
+    (
+        "case-misspelt-key",
+        SEED / "cases" / "report-2024.case.toml",
+        "total = 99",
+        "totl = 99",
+        "'totl' was unexpected",
+    ),
+    (
+        "case-total-string",
+        SEED / "cases" / "report-2024.case.toml",
+        "total = 99",
+        'total = "99"',
+        "is not of type",
+    ),
+    (
+        "case-inline-spec-misspelt-key",
+        ROOT / "specs" / "cases" / "national-department.case.toml",
+        "weight = 60\n",
+        "wieght = 60\n",
+        "'wieght' was unexpected",
+    ),
+]
 
 
 def _bad_text(source: Path, old: str, new: str) -> str:
     text = source.read_text(encoding="utf-8")
-    assert old in text, f"{source.relative_to(ROOT)} no longer holds {old!r}: update the known-bad case"
+    assert old in text, (
+        f"{source.relative_to(ROOT)} no longer holds {old!r}: update the known-bad case"
+    )
     return text.replace(old, new, 1)
 
 
 @pytest.mark.parametrize(("name", "source", "old", "new", "message"), BAD, ids=[b[0] for b in BAD])
-def test_known_bad_file_is_rejected_by_jsonschema(name: str, source: Path, old: str, new: str, message: str) -> None:
+def test_known_bad_file_is_rejected_by_jsonschema(
+    name: str, source: Path, old: str, new: str, message: str
+) -> None:
     errors = _errors(_kind(source), _bad_text(source, old, new))
     assert errors, f"{name}: jsonschema accepts it"
     assert any(message in e for e in errors), errors
@@ -345,18 +516,26 @@ def test_known_bad_files_are_rejected_by_taplo(tmp_path: Path) -> None:
         bad.write_text(_bad_text(source, old, new), encoding="utf-8")
         run = taplo(tmp_path, "--schema", _schema_url(_kind(source)), str(bad))
         assert run.returncode != 0, f"{name}: taplo accepts it"
-        assert message.replace("'", '"') in run.stderr or message in run.stderr, f"{name}:\n{run.stderr[-2000:]}"
+        assert message.replace("'", '"') in run.stderr or message in run.stderr, (
+            f"{name}:\n{run.stderr[-2000:]}"
+        )
 
 
 @needs_taplo
 def test_done_criterion_taplo_flags_a_misspelt_key_in_a_spec(tmp_path: Path) -> None:
     """Issue 10, item 4: taplo flags a misspelled key in a spec file against the shipped schema."""
     spec = tmp_path / "spec.toml"
-    spec.write_text(_bad_text(CATALOGUE / "spec.toml", "weight = 5\n", "wieght = 5\n"), encoding="utf-8")
+    spec.write_text(
+        _bad_text(CATALOGUE / "spec.toml", "weight = 5\n", "wieght = 5\n"), encoding="utf-8"
+    )
     run = taplo(tmp_path, "--schema", schema_path("spec").resolve().as_uri(), str(spec))
     assert run.returncode == 1
     assert "Additional properties are not allowed ('wieght' was unexpected)" in run.stderr
-    line = next(i for i, t in enumerate(spec.read_text(encoding="utf-8").splitlines(), 1) if t.startswith("wieght"))
+    line = next(
+        i
+        for i, t in enumerate(spec.read_text(encoding="utf-8").splitlines(), 1)
+        if t.startswith("wieght")
+    )
     assert f"{line} │ │ wieght = 5" in run.stderr  # the key itself is shown
 
 
@@ -372,10 +551,16 @@ def _loader_rejects(source: Path, text: str, tmp_path: Path) -> bool:
             return any(r.status == "error" for r in results)
         else:  # a framework: a unit that extends it, in a project of its own
             project = tmp_path / "project"
-            shutil.copytree(ROOT / "specs", project / "specs", ignore=shutil.ignore_patterns("templates", "cases"))
+            shutil.copytree(
+                ROOT / "specs",
+                project / "specs",
+                ignore=shutil.ignore_patterns("templates", "cases"),
+            )
             (project / ".git").mkdir()
             (project / "specs" / source.name).write_text(text, encoding="utf-8")
-            shutil.copytree(SEED, project / "unit", ignore=shutil.ignore_patterns("*.xlsx", "cases"))
+            shutil.copytree(
+                SEED, project / "unit", ignore=shutil.ignore_patterns("*.xlsx", "cases")
+            )
             perfrules.load_spec(project / "unit")
     except SpecError:
         return True
@@ -388,7 +573,9 @@ def test_what_the_schemas_reject_the_loader_rejects(
 ) -> None:
     """The schemas are never stricter than perfrules: each known-bad file is bad input for the loader too."""
     assert _loader_rejects(source, source.read_text(encoding="utf-8"), tmp_path / "good") is False
-    assert _loader_rejects(source, _bad_text(source, old, new), tmp_path / "bad"), f"{name}: perfrules accepts it"
+    assert _loader_rejects(source, _bad_text(source, old, new), tmp_path / "bad"), (
+        f"{name}: perfrules accepts it"
+    )
 
 
 # Shapes the loader accepts and a schema could easily get wrong.
@@ -396,17 +583,34 @@ GOOD = [
     ("spec", CATALOGUE / "spec.toml", 'kind = "部门整体支出"', 'kind = "项目支出"'),
     ("spec", CATALOGUE / "spec.toml", "[policy]\n", "[policy]\novershoot_warning = false\n"),
     ("spec", CATALOGUE / "spec.toml", 'method = "rate"', 'method = { name = "rate" }'),
-    ("spec", SEED / "spec.toml", 'target = "≥400期"', 'target = { comparator = ">=", value = 400, unit = "期" }'),
+    (
+        "spec",
+        SEED / "spec.toml",
+        'target = "≥400期"',
+        'target = { comparator = ">=", value = 400, unit = "期" }',
+    ),
     ("spec", SEED / "spec.toml", 'target = "≥400期"', 'target = "400期"'),
-    ("actuals", SEED / "actuals.toml", "hospital_satisfaction = { value = 100, text = \"100%\" }",
-     "hospital_satisfaction = 100"),
-    ("framework", ROOT / "specs" / "hunan-department.toml", "valid = { from = 2024 }",
-     "valid = { from = 2024-01-01, to = 2030 }"),
-]  # fmt: skip
+    (
+        "actuals",
+        SEED / "actuals.toml",
+        'hospital_satisfaction = { value = 100, text = "100%" }',
+        "hospital_satisfaction = 100",
+    ),
+    (
+        "framework",
+        ROOT / "specs" / "hunan-department.toml",
+        "valid = { from = 2024 }",
+        "valid = { from = 2024-01-01, to = 2030 }",
+    ),
+]
 
 
-@pytest.mark.parametrize(("kind", "source", "old", "new"), GOOD, ids=[f"{g[0]}:{g[3][:30]}" for g in GOOD])
-def test_shapes_the_loader_accepts_validate(kind: str, source: Path, old: str, new: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("kind", "source", "old", "new"), GOOD, ids=[f"{g[0]}:{g[3][:30]}" for g in GOOD]
+)
+def test_shapes_the_loader_accepts_validate(
+    kind: str, source: Path, old: str, new: str, tmp_path: Path
+) -> None:
     text = _bad_text(source, old, new)
     assert _errors(kind, text) == []
     assert _loader_rejects(source, text, tmp_path) is False
@@ -423,7 +627,9 @@ def _args(name: str, output: str | None = None) -> argparse.Namespace:
 
 
 @pytest.mark.parametrize("name", SCHEMA_NAMES)
-def test_perfrules_schema_prints_the_shipped_file(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_perfrules_schema_prints_the_shipped_file(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli_schema.run(_args(name), out=None) == 0  # type: ignore[arg-type]
     assert capsys.readouterr().out == schema_text(name)
 
@@ -437,7 +643,9 @@ def test_perfrules_schema_writes_a_file(tmp_path: Path, capsys: pytest.CaptureFi
     assert "不存在 / the folder" in capsys.readouterr().err and not (tmp_path / "no").exists()
     assert cli_schema.run(_args("spec", str(tmp_path)), out=None) == 2  # type: ignore[arg-type]
     assert "是文件夹" in capsys.readouterr().err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.schema.json"]  # no temporary file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "spec.schema.json"
+    ]  # no temporary file left
 
 
 def test_perfrules_schema_refuses_an_unknown_name(capsys: pytest.CaptureFixture[str]) -> None:
@@ -457,11 +665,18 @@ def test_the_schema_command_imports_only_the_standard_library() -> None:
     for node in tree.body:
         if isinstance(node, ast.If):  # `if TYPE_CHECKING:`
             continue
-        names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-            [node.module or ""] if isinstance(node, ast.ImportFrom) else [])  # fmt: skip
+        names = (
+            [a.name for a in node.names]
+            if isinstance(node, ast.Import)
+            else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+        )
         for name in names:
             top = name.split(".")[0]
-            assert name == "perfrules._resources" or top in sys.stdlib_module_names or top == "__future__", name
+            assert (
+                name == "perfrules._resources"
+                or top in sys.stdlib_module_names
+                or top == "__future__"
+            ), name
 
 
 # ---------------------------------------------------------------------------
@@ -481,7 +696,11 @@ def test_the_vscode_associations_map_each_file_to_its_schema() -> None:
     assert settings["evenBetterToml.schema.enabled"] is True
 
     def schema_for(uri: str) -> list[str]:
-        return [url.rsplit("/", 1)[1] for pattern, url in associations.items() if re.search(pattern, uri)]
+        return [
+            url.rsplit("/", 1)[1]
+            for pattern, url in associations.items()
+            if re.search(pattern, uri)
+        ]
 
     base = "file:///path/to/budget-specs"
     assert schema_for(f"{base}/units/a/spec.toml") == ["spec.schema.json"]
@@ -489,8 +708,13 @@ def test_the_vscode_associations_map_each_file_to_its_schema() -> None:
     assert schema_for(f"{base}/units/a/cases/report.case.toml") == ["case.schema.json"]
     assert schema_for(f"{base}/specs/cases/hunan-department.case.toml") == ["case.schema.json"]
     assert schema_for(f"{base}/specs/hunan-department.toml") == ["framework.schema.json"]
-    assert schema_for(f"{base}/pyproject.toml") == [] and schema_for(f"{base}/units/a/myspec.toml") == []
-    assert all(url.startswith("file:///") for url in associations.values())  # absolute: see taplo issue #479
+    assert (
+        schema_for(f"{base}/pyproject.toml") == []
+        and schema_for(f"{base}/units/a/myspec.toml") == []
+    )
+    assert all(
+        url.startswith("file:///") for url in associations.values()
+    )  # absolute: see taplo issue #479
 
 
 @needs_taplo
@@ -499,9 +723,13 @@ def test_the_taplo_config_of_the_docs_checks_a_project(tmp_path: Path) -> None:
     project = tmp_path / "project"
     (project / "schemas").mkdir(parents=True)
     for name in MODEL_SCHEMAS:
-        (project / "schemas" / f"{name}.schema.json").write_text(schema_text(name), encoding="utf-8")
+        (project / "schemas" / f"{name}.schema.json").write_text(
+            schema_text(name), encoding="utf-8"
+        )
     (project / ".taplo.toml").write_text(_block("toml", "# file: .taplo.toml"), encoding="utf-8")
-    shutil.copytree(ROOT / "specs", project / "specs", ignore=shutil.ignore_patterns("templates", "schemas"))
+    shutil.copytree(
+        ROOT / "specs", project / "specs", ignore=shutil.ignore_patterns("templates", "schemas")
+    )
     shutil.copytree(SEED, project / "units" / "a", ignore=shutil.ignore_patterns("*.xlsx"))
     for path in project.rglob("*.toml"):  # no #:schema lines: the configuration alone decides
         text = path.read_text(encoding="utf-8")
@@ -513,13 +741,16 @@ def test_the_taplo_config_of_the_docs_checks_a_project(tmp_path: Path) -> None:
         project / "units" / "a" / "spec.toml": ("weight = 20\n", "wieght = 20\n"),
         project / "units" / "a" / "actuals.toml": ("full_year = 32909.2", "ful_year = 32909.2"),
         project / "units" / "a" / "cases" / "report-2024.case.toml": ("total = 99", "totl = 99"),
-        project / "specs" / "hunan-department.toml": ("valid = { from = 2024 }", "valid = { form = 2024 }"),
+        project / "specs" / "hunan-department.toml": (
+            "valid = { from = 2024 }",
+            "valid = { form = 2024 }",
+        ),
     }
     for path, (old, new) in bad.items():
         path.write_text(_bad_text(path, old, new), encoding="utf-8")
     run = taplo(tmp_path, cwd=project, auto_config=True)
     assert run.returncode != 0
     for path in bad:
-        assert f"schema validation failed path=\"{path}\"" in run.stderr, (path, run.stderr[-3000:])
+        assert f'schema validation failed path="{path}"' in run.stderr, (path, run.stderr[-3000:])
     for key in ("wieght", "ful_year", "totl", "form"):
         assert f"'{key}' was unexpected" in run.stderr.replace('"', "'")

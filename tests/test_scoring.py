@@ -11,7 +11,19 @@ from decimal import Decimal
 
 import attrs
 import pytest
-from conftest import D, derived, make_actuals, make_spec, problem_codes, qual, quant, score_one, step_kinds, tier, value
+from conftest import (
+    D,
+    derived,
+    make_actuals,
+    make_spec,
+    problem_codes,
+    qual,
+    quant,
+    score_one,
+    step_kinds,
+    tier,
+    value,
+)
 
 import perfrules
 from perfrules import (
@@ -277,7 +289,9 @@ def test_derived_rate_exactly_on_target() -> None:
 # qualitative tiers
 
 
-def _qual_score(tier_name: str, score: str | None = None, weight: int = 10, **spec_kw: object) -> perfrules.IndicatorResult:
+def _qual_score(
+    tier_name: str, score: str | None = None, weight: int = 10, **spec_kw: object
+) -> perfrules.IndicatorResult:
     spec = make_spec([qual("q", weight)], **spec_kw)  # type: ignore[arg-type]
     return perfrules.evaluate(spec, make_actuals(tier("q", tier_name, score))).indicator("q")
 
@@ -353,7 +367,9 @@ def test_require_score_policy() -> None:
     assert problem_codes(err.value) == ["missing-score"]
     # the top tier needs no score: it is the full weight
     assert perfrules.evaluate(spec, make_actuals(tier("q", "达成"))).indicator("q").score == D(10)
-    assert perfrules.evaluate(spec, make_actuals(tier("q", "部分达成", "7"))).indicator("q").score == D(7)
+    assert perfrules.evaluate(spec, make_actuals(tier("q", "部分达成", "7"))).indicator(
+        "q"
+    ).score == D(7)
 
 
 # ---------------------------------------------------------------------------
@@ -409,7 +425,9 @@ def _budget_eval(
 ) -> perfrules.BudgetExecutionResult:
     block = BudgetExecution(weight=D(10), policy=policy, **block_kw)  # type: ignore[arg-type]
     spec = make_spec([quant("x", 3, "≥1")], budget=block)
-    budget = BudgetAmounts(full_year=D(full_year), spent=D(spent), initial=None if initial is None else D(initial))
+    budget = BudgetAmounts(
+        full_year=D(full_year), spent=D(spent), initial=None if initial is None else D(initial)
+    )
     ev = perfrules.evaluate(spec, make_actuals(value("x", 1), budget=budget))
     assert ev.budget_execution is not None
     return ev.budget_execution
@@ -453,7 +471,9 @@ def test_budget_rate_just_above_100_percent_is_capped() -> None:
 
 def test_budget_base_initial() -> None:
     # 855 / 900 (年初预算数) = 95% → 9.5; against the full-year budget 855 / 1000 = 85.5% → 8.55
-    initial = _budget_eval("855", initial="900", policy=ExecutionPolicy.PROPORTIONAL, base=ExecutionBase.INITIAL)
+    initial = _budget_eval(
+        "855", initial="900", policy=ExecutionPolicy.PROPORTIONAL, base=ExecutionBase.INITIAL
+    )
     assert initial.rate_display == "95.00%"
     assert initial.score == D("9.5")
     assert initial.base == "initial"
@@ -471,7 +491,10 @@ def test_budget_rate_display_precision() -> None:
     block = BudgetExecution(weight=D(10))
     spec = make_spec([quant("x", 3, "≥1")], budget=block, rounding=Rounding(rate_display=D("0.1")))
     ev = perfrules.evaluate(
-        spec, make_actuals(value("x", 1), budget=BudgetAmounts(full_year=D("32909.2"), spent=D("31092.65")))
+        spec,
+        make_actuals(
+            value("x", 1), budget=BudgetAmounts(full_year=D("32909.2"), spent=D("31092.65"))
+        ),
     )
     assert ev.budget_execution is not None
     assert ev.budget_execution.rate_display == "94.5%"  # 94.4801…% at 0.1
@@ -506,7 +529,16 @@ def _total_of(actual: str, grades: tuple[GradeBand, ...]) -> perfrules.Evaluatio
 
 @pytest.mark.parametrize(
     ("actual", "grade"),
-    [("100", "优"), ("80", "优"), ("79.99", "良"), ("70", "良"), ("69.99", "中"), ("60", "中"), ("59.99", "差"), ("0", "差")],
+    [
+        ("100", "优"),
+        ("80", "优"),
+        ("79.99", "良"),
+        ("70", "良"),
+        ("69.99", "中"),
+        ("60", "中"),
+        ("59.99", "差"),
+        ("0", "差"),
+    ],
 )
 def test_custom_grade_bands(actual: str, grade: str) -> None:
     ev = _total_of(actual, BANDS_80)
@@ -514,7 +546,10 @@ def test_custom_grade_bands(actual: str, grade: str) -> None:
     assert ev.grade == grade
 
 
-@pytest.mark.parametrize(("actual", "grade"), [("90", "优"), ("89.99", "良"), ("80", "良"), ("79.99", "中"), ("59.99", "差")])
+@pytest.mark.parametrize(
+    ("actual", "grade"),
+    [("90", "优"), ("89.99", "良"), ("80", "良"), ("79.99", "中"), ("59.99", "差")],
+)
 def test_default_grade_bands(actual: str, grade: str) -> None:
     from perfrules.model import DEFAULT_GRADES
 
@@ -592,9 +627,13 @@ def test_round_whole_budget_weight_must_be_whole() -> None:
     block = BudgetExecution(weight=D("7.5"), policy=ExecutionPolicy.ROUND_WHOLE)
     with pytest.raises(SpecError) as err:
         perfrules.check(make_spec([quant("x", "2.5", "≥1")], budget=block))
-    assert [p.path for p in err.value.problems if p.code == "weight-precision"] == [("budget_execution", "weight")]
+    assert [p.path for p in err.value.problems if p.code == "weight-precision"] == [
+        ("budget_execution", "weight")
+    ]
     # the same weight is fine when scored proportionally at 0.01
-    ok = make_spec([quant("x", "2.5", "≥1")], budget=attrs.evolve(block, policy=ExecutionPolicy.PROPORTIONAL))
+    ok = make_spec(
+        [quant("x", "2.5", "≥1")], budget=attrs.evolve(block, policy=ExecutionPolicy.PROPORTIONAL)
+    )
     perfrules.check(ok)
 
 
@@ -623,7 +662,10 @@ def test_decimal_text_is_exact_for_long_and_large_numbers() -> None:
     from perfrules.model import format_decimal
 
     assert format_decimal(Decimal("1E+30")) == "1" + "0" * 30
-    assert format_decimal(Decimal("1.0000000000000000000000000000001")) == "1.0000000000000000000000000000001"
+    assert (
+        format_decimal(Decimal("1.0000000000000000000000000000001"))
+        == "1.0000000000000000000000000000001"
+    )
     assert format_decimal(Decimal("2.50")) == "2.5"
     assert format_decimal(Decimal("100")) == "100"
     assert format_decimal(Decimal("1E+2")) == "100"
@@ -666,7 +708,9 @@ def test_inverse_ratio_method_overrides_a_linear_policy() -> None:
     spec = make_spec([quant("x", 3, "≤100", method=perfrules.InverseRatio())], policy=LINEAR)
     res = perfrules.evaluate(spec, make_actuals(value("x", 120))).indicator("x")
     assert res.method == "inverse_ratio"
-    assert res.score == D("2.5")  # 100 / 120 × 3 = 2.5; the linear rule would give (1 − 0.2) × 3 = 2.4
+    assert res.score == D(
+        "2.5"
+    )  # 100 / 120 × 3 = 2.5; the linear rule would give (1 − 0.2) × 3 = 2.4
     assert any("本指标 method 声明" in s.zh for s in res.steps)
 
 
@@ -710,8 +754,12 @@ def test_default_grades_need_a_total_of_100() -> None:
 
 
 def test_declared_total_must_fit_the_total_quantum() -> None:
-    spec = make_spec([quant("x", "99.5", "≥1")], filler=False,
-                     rounding=Rounding(total=D(1)), grades=(GradeBand(name="合格", min=D(0)),))  # fmt: skip
+    spec = make_spec(
+        [quant("x", "99.5", "≥1")],
+        filler=False,
+        rounding=Rounding(total=D(1)),
+        grades=(GradeBand(name="合格", min=D(0)),),
+    )
     with pytest.raises(SpecError) as err:
         perfrules.check(spec)
     assert problem_codes(err.value) == ["weight-precision"]

@@ -54,7 +54,9 @@ SEED_WEIGHTS = {
 
 
 def test_seed_has_the_19_indicators_of_the_report(seed_eval: Evaluation) -> None:
-    assert {r.id: r.weight for r in seed_eval.indicators} == {k: D(v) for k, v in SEED_WEIGHTS.items()}
+    assert {r.id: r.weight for r in seed_eval.indicators} == {
+        k: D(v) for k, v in SEED_WEIGHTS.items()
+    }
 
 
 @pytest.mark.parametrize("ind_id", sorted(SEED_WEIGHTS))
@@ -162,7 +164,10 @@ def test_derived_cost_rates(seed_eval: Evaluation) -> None:
 def test_overshoot_warnings(seed_eval: Evaluation) -> None:
     assert len(seed_eval.warnings) == 2
     assert {w.code for w in seed_eval.warnings} == {"overshoot"}
-    assert sorted(w.indicator or "" for w in seed_eval.warnings) == ["counsellor_proposals", "volunteer_activities"]
+    assert sorted(w.indicator or "" for w in seed_eval.warnings) == [
+        "counsellor_proposals",
+        "volunteer_activities",
+    ]
     assert seed_eval.indicator("kindergarten_classes").warnings == ()
     # warnings never cost points
     assert seed_eval.indicator("counsellor_proposals").score == D(3)
@@ -189,17 +194,23 @@ def test_json_document(seed_spec: Spec, seed_eval: Evaluation) -> None:
 def test_spec_digest_depends_on_content(seed_spec: Spec) -> None:
     other = attrs.evolve(
         seed_spec,
-        budget_execution=attrs.evolve(seed_spec.budget_execution, policy=ExecutionPolicy.PROPORTIONAL),
+        budget_execution=attrs.evolve(
+            seed_spec.budget_execution, policy=ExecutionPolicy.PROPORTIONAL
+        ),
     )
     assert spec_sha256(other) != spec_sha256(seed_spec)
     # formatting and comments do not matter: the re-dumped spec has the same digest
-    assert spec_sha256(perfrules.loads_spec(perfrules.dumps_spec(seed_spec))) == spec_sha256(seed_spec)
+    assert spec_sha256(perfrules.loads_spec(perfrules.dumps_spec(seed_spec))) == spec_sha256(
+        seed_spec
+    )
 
 
 def test_proportional_policy_gives_9_45(seed_spec: Spec, seed_actuals: Actuals) -> None:
     block = seed_spec.budget_execution
     assert block is not None
-    spec = attrs.evolve(seed_spec, budget_execution=attrs.evolve(block, policy=ExecutionPolicy.PROPORTIONAL))
+    spec = attrs.evolve(
+        seed_spec, budget_execution=attrs.evolve(block, policy=ExecutionPolicy.PROPORTIONAL)
+    )
     ev = perfrules.evaluate(spec, seed_actuals)
     assert ev.budget_execution is not None
     assert ev.budget_execution.score == D("9.45")

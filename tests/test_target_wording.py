@@ -142,8 +142,18 @@ def test_wording_reads_as_the_sign(written: str, meant: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "≥90%", ">=90%", "≤100%", "=24期", "24期", "400", "> 3次",  # the compact form
-        "按规定时限办结", "推进公共机构节能工作", "不低于上年水平", "达到预期效果", "控制在预算以内",  # no number
+        "≥90%",
+        ">=90%",
+        "≤100%",
+        "=24期",
+        "24期",
+        "400",
+        "> 3次",  # the compact form
+        "按规定时限办结",
+        "推进公共机构节能工作",
+        "不低于上年水平",
+        "达到预期效果",
+        "控制在预算以内",  # no number
         "在90%",  # a filler alone states no comparison
         "不少于1,000册",  # not a plain number, whatever the words
     ],
@@ -179,20 +189,29 @@ def test_the_reading_keeps_comparator_number_and_unit() -> None:
         ("低于95%", "<95%", "低于", "<"),
     ],
 )
-def test_a_worded_target_is_a_located_error_with_the_sign_form(written: str, meant: str, word: str, sign: str) -> None:
+def test_a_worded_target_is_a_located_error_with_the_sign_form(
+    written: str, meant: str, word: str, sign: str
+) -> None:
     text = SPEC.replace(SATISFACTION, f'target = "{written}"')
     p = _one(text)
     assert p.code == "invalid-value"
     assert p.severity is perfrules.Severity.ERROR
     assert p.path == ("indicators", 3, "target")
-    assert (p.file, p.line, p.column) == ("spec.toml", line_of(text, written), column_of(text, f'target = "{written}"'))
+    assert (p.file, p.line, p.column) == (
+        "spec.toml",
+        line_of(text, written),
+        column_of(text, f'target = "{written}"'),
+    )
     assert p.suggestion == meant
     assert f"({word} means {sign}" in p.message
     assert f"“{word}”即“{sign}”" in p.message_zh
     assert f"did you mean '{meant}'?" in p.text("en")
     assert f"是否应为 “{meant}”" in p.text("zh")
     # the suggestion is a target that loads
-    assert perfrules.loads_spec(SPEC.replace(SATISFACTION, f'target = "{meant}"')).indicators[3].target is not None
+    assert (
+        perfrules.loads_spec(SPEC.replace(SATISFACTION, f'target = "{meant}"')).indicators[3].target
+        is not None
+    )
 
 
 def test_the_books_example_from_the_issue() -> None:
@@ -204,7 +223,7 @@ def test_the_books_example_from_the_issue() -> None:
 
 
 def test_a_trailing_word_no_longer_loads_as_part_of_the_unit() -> None:
-    """"100%以内" used to load silently as the exact target =100 with the unit "%以内"."""
+    """ "100%以内" used to load silently as the exact target =100 with the unit "%以内"."""
     text = SPEC.replace('target = "≤100%"', 'target = "100%以内"')
     p = _one(text)
     assert p.suggestion == "≤100%"
@@ -220,7 +239,9 @@ def test_contradicting_words_are_an_error_without_suggestion() -> None:
 
 
 def test_every_worded_target_is_reported_at_once() -> None:
-    text = SPEC.replace(SATISFACTION, 'target = "不低于90%"').replace('target = "≥5000册"', 'target = "5000册以上"')
+    text = SPEC.replace(SATISFACTION, 'target = "不低于90%"').replace(
+        'target = "≥5000册"', 'target = "5000册以上"'
+    )
     problems = _errors(text)
     assert sorted((p.path, p.suggestion) for p in problems) == [
         (("indicators", 0, "target"), "≥5000册"),
@@ -235,15 +256,22 @@ def test_other_wording_keeps_the_plain_message() -> None:
     assert "cannot read target" in p.message
 
 
-@pytest.mark.parametrize("wording", ["按规定时限办结", "推进公共机构节能工作", "不低于90%", "90%以上", "满意度达到95%以上"])
+@pytest.mark.parametrize(
+    "wording",
+    ["按规定时限办结", "推进公共机构节能工作", "不低于90%", "90%以上", "满意度达到95%以上"],
+)
 def test_target_text_is_free_wording(wording: str) -> None:
     """A qualitative indicator's target_text may say anything; only ``target`` is read as a target."""
-    spec = perfrules.loads_spec(SPEC.replace('target_text = "按规定时限办结"', f'target_text = "{wording}"'))
+    spec = perfrules.loads_spec(
+        SPEC.replace('target_text = "按规定时限办结"', f'target_text = "{wording}"')
+    )
     assert spec.indicators[2].target is None and spec.indicators[2].target_text == wording
 
 
 def test_wording_beside_a_symbolic_target_is_fine() -> None:
-    spec = perfrules.loads_spec(SPEC.replace(SATISFACTION, f'{SATISFACTION}\ntarget_text = "不低于90%"'))
+    spec = perfrules.loads_spec(
+        SPEC.replace(SATISFACTION, f'{SATISFACTION}\ntarget_text = "不低于90%"')
+    )
     assert str(spec.indicators[3].target) == "≥90%"
 
 
@@ -262,12 +290,14 @@ def test_table_form_unit_with_a_trailing_word() -> None:
     text = SPEC.replace(SATISFACTION, written)
     p = _one(text)
     assert p.path == ("indicators", 3, "target", "unit")
-    assert (p.line, p.column) == (line_of(text, written), column_of(text, "unit = \"%以上\""))
+    assert (p.line, p.column) == (line_of(text, written), column_of(text, 'unit = "%以上"'))
     assert p.suggestion == "%"
 
 
 def test_table_form_reports_the_word_and_the_other_problems() -> None:
-    text = SPEC.replace(SATISFACTION, 'target = { comparator = "不低于", value = "90", unit = "%" }')
+    text = SPEC.replace(
+        SATISFACTION, 'target = { comparator = "不低于", value = "90", unit = "%" }'
+    )
     problems = _errors(text)
     assert sorted(p.path[-1] for p in problems) == ["comparator", "value"]
 
@@ -275,7 +305,9 @@ def test_table_form_reports_the_word_and_the_other_problems() -> None:
 def test_a_framework_target_in_words_is_located_in_the_framework(tmp_path: Path) -> None:
     framework = tmp_path / "base.toml"
     framework.write_text(
-        SPEC.replace(SATISFACTION, 'target = "不低于90%"').replace("[meta]", '[framework]\nid = "base"\n\n[meta]', 1),
+        SPEC.replace(SATISFACTION, 'target = "不低于90%"').replace(
+            "[meta]", '[framework]\nid = "base"\n\n[meta]', 1
+        ),
         encoding="utf-8",
     )
     unit = tmp_path / "spec.toml"
@@ -291,7 +323,9 @@ def test_a_framework_target_in_words_is_located_in_the_framework(tmp_path: Path)
 # ------------------------------------------------------------------ command line
 
 
-def test_cli_check_exits_2_and_prints_the_suggestion(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_check_exits_2_and_prints_the_suggestion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "spec.toml"
     text = SPEC.replace(SATISFACTION, 'target = "不低于90%"')
     path.write_text(text, encoding="utf-8")

@@ -48,9 +48,20 @@ from perfrules.testing import (
 )
 from perfrules.testing._rules import method_name
 
-KIT = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-AUTHOR = settings(KIT, max_examples=100)  # what docs/testing.md recommends for a policy author's spec
-FIND = settings(max_examples=2000, deadline=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+KIT = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+AUTHOR = settings(
+    KIT, max_examples=100
+)  # what docs/testing.md recommends for a policy author's spec
+FIND = settings(
+    max_examples=2000,
+    deadline=None,
+    phases=[Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 
 
 # ---------------------------------------------------------------------------
@@ -58,7 +69,9 @@ FIND = settings(max_examples=2000, deadline=None, phases=[Phase.generate], suppr
 
 
 def _python(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
 
 
 def test_importing_perfrules_never_imports_hypothesis() -> None:
@@ -82,7 +95,11 @@ def test_the_kit_without_hypothesis_names_the_testing_extra() -> None:
         "    raise SystemExit('imported')\n"
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("True") and "perfrules[testing]" in done.stdout and "hypothesis" in done.stdout
+    assert (
+        done.stdout.startswith("True")
+        and "perfrules[testing]" in done.stdout
+        and "hypothesis" in done.stdout
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -110,7 +127,10 @@ def test_the_kit_without_hypothesis_names_the_testing_extra() -> None:
         (lambda: specs(total=Decimal("Infinity")), "between 10"),
         (lambda: specs(derived=1), "True (always), False (never) or None"),
         (lambda: specs(bonus="yes"), "bonus='yes'"),
-        (lambda: specs(methods=["qualitative", "per_occurrence"], derived=True), "derived=True needs"),
+        (
+            lambda: specs(methods=["qualitative", "per_occurrence"], derived=True),
+            "derived=True needs",
+        ),
         (lambda: actuals_for("spec.toml"), "must be a perfrules.Spec"),
         (lambda: actuals_for(_one_indicator_spec(), not_applicable=True), "two indicators or more"),
         (lambda: actuals_for(_one_indicator_spec(), bonus=True), "declares no bonus items"),
@@ -130,7 +150,9 @@ def test_strategy_arguments_are_validated_at_once(make: Callable[[], object], me
 def test_actuals_for_an_invalid_spec_lists_its_problems() -> None:
     spec = _one_indicator_spec()
     broken = attrs.evolve(spec, meta=attrs.evolve(spec.meta, total=D(90)))
-    with pytest.raises(InvalidArgument, match="is not valid, so it has no valid actuals: meta.total"):
+    with pytest.raises(
+        InvalidArgument, match="is not valid, so it has no valid actuals: meta.total"
+    ):
         actuals_for(broken)
 
 
@@ -161,10 +183,27 @@ CONFIGS: list[dict[str, Any]] = [
     {"methods": ["bands"], "budget_execution": ["bands"], "custom_tiers": False},
     {"methods": ["step", "per_occurrence", "rate"], "budget_execution": ["step", "round_whole"]},
     {"methods": ["qualitative"], "custom_tiers": True, "budget_execution": False},
-    {"methods": ["ratio", "inverse_ratio", "linear_overshoot"], "overshoot_deduction": True, "derived": True},
-    {"not_applicable": True, "bonus": True, "vetoes": True, "deductions": True, "min_indicators": 3},
+    {
+        "methods": ["ratio", "inverse_ratio", "linear_overshoot"],
+        "overshoot_deduction": True,
+        "derived": True,
+    },
+    {
+        "not_applicable": True,
+        "bonus": True,
+        "vetoes": True,
+        "deductions": True,
+        "min_indicators": 3,
+    },
     {"total": "87.5", "budget_execution": True, "near_boundary": False},
-    {"total": 1000, "min_indicators": 10, "max_indicators": 12, "derived": False, "bonus": False, "vetoes": False},
+    {
+        "total": 1000,
+        "min_indicators": 10,
+        "max_indicators": 12,
+        "derived": False,
+        "bonus": False,
+        "vetoes": False,
+    },
 ]
 
 
@@ -201,13 +240,18 @@ def test_drawn_cases_are_valid_and_honour_the_arguments(config: dict[str, Any]) 
             assert any(i.derive is not None for i in spec.indicators)
         if config.get("derived") is False:
             assert all(i.derive is None for i in spec.indicators)
-        for flag, declared, given_ in (("bonus", spec.bonus, actuals.bonus), ("vetoes", spec.vetoes, actuals.vetoes)):
+        for flag, declared, given_ in (
+            ("bonus", spec.bonus, actuals.bonus),
+            ("vetoes", spec.vetoes, actuals.vetoes),
+        ):
             if config.get(flag) is True:
                 assert declared and given_
             if config.get(flag) is False:
                 assert not declared and not given_
         if config.get("not_applicable"):
-            assert any(not r.applicable for r in ev.indicators) and any(r.applicable for r in ev.indicators)
+            assert any(not r.applicable for r in ev.indicators) and any(
+                r.applicable for r in ev.indicators
+            )
         if config.get("deductions"):
             assert any(a.deductions for a in actuals.indicators)
 
@@ -224,7 +268,9 @@ def test_drawn_specs_are_valid_and_load_back(spec: Spec) -> None:
 def _actual_equals_target(case: Case) -> bool:
     ev = perfrules.evaluate(*case)
     return any(
-        ev.indicator(i.id).actual_value == Fraction(i.target.value) for i in case.spec.indicators if i.target is not None
+        ev.indicator(i.id).actual_value == Fraction(i.target.value)
+        for i in case.spec.indicators
+        if i.target is not None
     )
 
 
@@ -235,7 +281,12 @@ def _ratio_tie(case: Case) -> bool:
     for ind in case.spec.indicators:
         res = ev.indicator(ind.id)
         t = ind.target
-        if method_name(ind) != "ratio" or t is None or t.comparator.value != "≥" or res.actual_value is None:
+        if (
+            method_name(ind) != "ratio"
+            or t is None
+            or t.comparator.value != "≥"
+            or res.actual_value is None
+        ):
             continue
         if 0 < res.actual_value < t.value:
             steps = res.actual_value / Fraction(t.value) * Fraction(ind.weight) / q
@@ -249,8 +300,14 @@ def _at_band_edge(case: Case) -> bool:
     for ind in case.spec.indicators:
         res = ev.indicator(ind.id)
         m = ind.method
-        if isinstance(m, perfrules.Bands) and m.on is perfrules.BandBasis.ACTUAL and res.actual_value is not None:
-            edges = {Fraction(e) for b in m.bands for e in (b.min, b.max) if e is not None and e > 0}
+        if (
+            isinstance(m, perfrules.Bands)
+            and m.on is perfrules.BandBasis.ACTUAL
+            and res.actual_value is not None
+        ):
+            edges = {
+                Fraction(e) for b in m.bands for e in (b.min, b.max) if e is not None and e > 0
+            }
             if res.actual_value in edges:
                 return True
     return False
@@ -273,7 +330,9 @@ def _budget_tie(case: Case) -> bool:
     be, block = ev.budget_execution, case.spec.budget_execution
     if be is None or block is None or block.method is not None or be.rate >= 1:
         return False
-    quantum = Fraction(1) if block.policy.value == "round_whole" else Fraction(case.spec.rounding.score)
+    quantum = (
+        Fraction(1) if block.policy.value == "round_whole" else Fraction(case.spec.rounding.score)
+    )
     steps = be.rate * Fraction(block.weight) / quantum
     return steps - (steps.numerator // steps.denominator) == Fraction(1, 2)
 
@@ -287,7 +346,13 @@ def _budget_tie(case: Case) -> bool:
         (cases(methods=["step"]), _at_step_edge),
         (cases(budget_execution=["round_whole", "proportional"]), _budget_tie),
     ],
-    ids=["actual-equals-target", "ratio-tie", "band-edge", "step-edge", "budget-rounding-threshold"],
+    ids=[
+        "actual-equals-target",
+        "ratio-tie",
+        "band-edge",
+        "step-edge",
+        "budget-rounding-threshold",
+    ],
 )
 def test_near_boundary_values_are_drawn(strategy: Any, condition: Callable[[Case], bool]) -> None:
     find(strategy, condition, settings=FIND)
@@ -314,9 +379,12 @@ def _small_case() -> tuple[Spec, Actuals]:
         budget=BudgetExecution(weight=D(10)),
     )
     actuals = make_actuals(
-        value("x", 90), value("y", 12), value("r", "92.5"), tier("z", "部分达成"),
+        value("x", 90),
+        value("y", 12),
+        value("r", "92.5"),
+        tier("z", "部分达成"),
         budget=BudgetAmounts(full_year=D(100), spent=D(90)),
-    )  # fmt: skip
+    )
     return spec, actuals
 
 
@@ -325,7 +393,12 @@ def _broken(change: Callable[[Evaluation], Evaluation]) -> Callable[[Spec, Actua
 
 
 def _with_indicator(ev: Evaluation, ind_id: str, **changes: Any) -> Evaluation:
-    return attrs.evolve(ev, indicators=tuple(attrs.evolve(r, **changes) if r.id == ind_id else r for r in ev.indicators))
+    return attrs.evolve(
+        ev,
+        indicators=tuple(
+            attrs.evolve(r, **changes) if r.id == ind_id else r for r in ev.indicators
+        ),
+    )
 
 
 def test_the_small_case_satisfies_every_property() -> None:
@@ -336,7 +409,9 @@ def test_the_small_case_satisfies_every_property() -> None:
 def test_score_bounds_catches_a_score_above_its_weight_or_off_the_grid() -> None:
     spec, actuals = _small_case()
     above = _broken(lambda ev: _with_indicator(ev, "x", score=D("10.5")))
-    with pytest.raises(AssertionError, match=r"\[score_bounds\] indicator 'x' .* scores 10.5, outside \[0, 10\]"):
+    with pytest.raises(
+        AssertionError, match=r"\[score_bounds\] indicator 'x' .* scores 10.5, outside \[0, 10\]"
+    ):
         check_score_bounds(spec, actuals, evaluate=above)
     fine = _broken(lambda ev: _with_indicator(ev, "x", score=D("9.005")))
     with pytest.raises(AssertionError, match="not a multiple of rounding.score"):
@@ -349,21 +424,40 @@ def test_score_bounds_catches_a_score_above_its_weight_or_off_the_grid() -> None
 def test_total_catches_a_wrong_total() -> None:
     spec, actuals = _small_case()
     wrong = _broken(lambda ev: attrs.evolve(ev, total=ev.total - D("0.01")))
-    with pytest.raises(AssertionError, match=r"\[total\] the total .* is not Σ 一级 subtotals \+ budget"):
+    with pytest.raises(
+        AssertionError, match=r"\[total\] the total .* is not Σ 一级 subtotals \+ budget"
+    ):
         check_total(spec, actuals, evaluate=wrong)
-    na = attrs.evolve(actuals, indicators=tuple(
-        IndicatorActual(id="y", not_applicable="本年无此业务") if a.id == "y" else a for a in actuals.indicators))  # fmt: skip
-    unscaled = _broken(lambda ev: attrs.evolve(ev, total=sum((c.score for c in ev.categories if c.level == 1),
-                                                             ev.budget_execution.score if ev.budget_execution else D(0))))  # fmt: skip
+    na = attrs.evolve(
+        actuals,
+        indicators=tuple(
+            IndicatorActual(id="y", not_applicable="本年无此业务") if a.id == "y" else a
+            for a in actuals.indicators
+        ),
+    )
+    unscaled = _broken(
+        lambda ev: attrs.evolve(
+            ev,
+            total=sum(
+                (c.score for c in ev.categories if c.level == 1),
+                ev.budget_execution.score if ev.budget_execution else D(0),
+            ),
+        )
+    )
     with pytest.raises(AssertionError, match="the documented rule gives .*rescaled"):
         check_total(spec, na, evaluate=unscaled)
 
 
 def test_subtotals_catches_a_subtotal_that_is_not_the_sum() -> None:
     spec, actuals = _small_case()
-    wrong = _broken(lambda ev: attrs.evolve(ev, categories=tuple(
-        attrs.evolve(c, score=c.score - 1) for c in ev.categories)))  # fmt: skip
-    with pytest.raises(AssertionError, match=r"\[subtotals\] category 'c' subtotal is .* children add up to"):
+    wrong = _broken(
+        lambda ev: attrs.evolve(
+            ev, categories=tuple(attrs.evolve(c, score=c.score - 1) for c in ev.categories)
+        )
+    )
+    with pytest.raises(
+        AssertionError, match=r"\[subtotals\] category 'c' subtotal is .* children add up to"
+    ):
         check_subtotals(spec, actuals, evaluate=wrong)
 
 
@@ -379,10 +473,25 @@ def test_explained_catches_a_lost_point_without_reason_and_a_met_target_below_fu
     silent = _broken(lambda ev: _with_indicator(ev, "x", reason=None))
     with pytest.raises(AssertionError, match=r"\[explained\] indicator 'x' .* without a reason"):
         check_explained(spec, actuals, evaluate=silent)
-    met = attrs.evolve(actuals, indicators=tuple(
-        attrs.evolve(a, value=D(100)) if a.id == "x" else a for a in actuals.indicators))  # fmt: skip
-    short = _broken(lambda ev: _with_indicator(ev, "x", score=D("9.99"), reason="扣0.01分",
-                                               steps=(*ev.indicator("x").steps[:-1], perfrules.Step(kind="deduction", zh="扣0.01分", en=""), ev.indicator("x").steps[-1])))  # fmt: skip
+    met = attrs.evolve(
+        actuals,
+        indicators=tuple(
+            attrs.evolve(a, value=D(100)) if a.id == "x" else a for a in actuals.indicators
+        ),
+    )
+    short = _broken(
+        lambda ev: _with_indicator(
+            ev,
+            "x",
+            score=D("9.99"),
+            reason="扣0.01分",
+            steps=(
+                *ev.indicator("x").steps[:-1],
+                perfrules.Step(kind="deduction", zh="扣0.01分", en=""),
+                ev.indicator("x").steps[-1],
+            ),
+        )
+    )
     with pytest.raises(AssertionError, match="meets its target .* but scores 9.99"):
         check_explained(spec, met, evaluate=short)
 
@@ -390,18 +499,25 @@ def test_explained_catches_a_lost_point_without_reason_and_a_met_target_below_fu
 def test_monotone_catches_a_rule_that_rewards_doing_worse() -> None:
     spec, actuals = _small_case()
 
-    def upside_down(s: Spec, a: Actuals) -> Evaluation:  # 'x' (≥100) scored higher the lower its actual
+    def upside_down(
+        s: Spec, a: Actuals
+    ) -> Evaluation:  # 'x' (≥100) scored higher the lower its actual
         ev = perfrules.evaluate(s, a)
         res = ev.indicator("x")
         assert res.actual_value is not None
         score = max(D(0), D(10) - perfrules.core.round_half_up(res.actual_value / 10, D("0.01")))
         return _with_indicator(ev, "x", score=score)
 
-    with pytest.raises(AssertionError, match=r"\[monotone\] indicator 'x' \(ratio, target ≥100\): moving the actual from 90 to"):
+    with pytest.raises(
+        AssertionError,
+        match=r"\[monotone\] indicator 'x' \(ratio, target ≥100\): moving the actual from 90 to",
+    ):
         check_monotone(spec, actuals, evaluate=upside_down)
 
 
-def test_monotone_catches_a_broken_scoring_method_in_the_core(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_monotone_catches_a_broken_scoring_method_in_the_core(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     spec, actuals = _small_case()
     from perfrules.core.methods import rate
 
@@ -418,16 +534,26 @@ def test_monotone_catches_a_broken_scoring_method_in_the_core(monkeypatch: pytes
 
 def test_rescaling_catches_a_total_that_is_not_rescaled() -> None:
     spec, actuals = _small_case()
-    na = attrs.evolve(actuals, indicators=tuple(
-        IndicatorActual(id="y", not_applicable="本年无此业务") if a.id == "y" else a for a in actuals.indicators))  # fmt: skip
+    na = attrs.evolve(
+        actuals,
+        indicators=tuple(
+            IndicatorActual(id="y", not_applicable="本年无此业务") if a.id == "y" else a
+            for a in actuals.indicators
+        ),
+    )
     assert check_rescaling(spec, na)
 
     def unscaled(s: Spec, a: Actuals) -> Evaluation:
         ev = perfrules.evaluate(s, a)
         plain = sum((c.score for c in ev.categories if c.level == 1), D(0))
-        return attrs.evolve(ev, total=plain + (ev.budget_execution.score if ev.budget_execution else D(0)))
+        return attrs.evolve(
+            ev, total=plain + (ev.budget_execution.score if ev.budget_execution else D(0))
+        )
 
-    with pytest.raises(AssertionError, match=r"\[rescaling\] every applicable row is at full marks with \['y'\] not applicable"):
+    with pytest.raises(
+        AssertionError,
+        match=r"\[rescaling\] every applicable row is at full marks with \['y'\] not applicable",
+    ):
         check_rescaling(spec, na, evaluate=unscaled)
 
 
@@ -440,7 +566,9 @@ def test_deterministic_catches_an_evaluation_that_changes_between_calls() -> Non
         ev = perfrules.evaluate(s, a)
         return attrs.evolve(ev, actuals_label=str(len(calls)))
 
-    with pytest.raises(AssertionError, match=r"\[deterministic\] two evaluations .* differ in \['actuals_label'\]"):
+    with pytest.raises(
+        AssertionError, match=r"\[deterministic\] two evaluations .* differ in \['actuals_label'\]"
+    ):
         check_deterministic(spec, actuals, evaluate=drifting)
 
 
@@ -451,7 +579,10 @@ def test_round_trip_catches_an_evaluation_that_depends_on_the_file() -> None:
         ev = perfrules.evaluate(s, a)
         return attrs.evolve(ev, title=ev.title + "（文件）") if s.source is not None else ev
 
-    with pytest.raises(AssertionError, match=r"\[round_trip\] the inputs read back evaluate to another JSON document"):
+    with pytest.raises(
+        AssertionError,
+        match=r"\[round_trip\] the inputs read back evaluate to another JSON document",
+    ):
         check_round_trip(spec, actuals, evaluate=file_sensitive)
 
 

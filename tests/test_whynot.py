@@ -35,7 +35,9 @@ def test_proportional_budget_needs_99_95_percent() -> None:
 
     block = BudgetExecution(weight=D(10), policy=ExecutionPolicy.PROPORTIONAL)
     spec = make_spec([quant("x", 3, "≥1")], budget=block)
-    ev = perfrules.evaluate(spec, make_actuals(value("x", 1), budget=BudgetAmounts(full_year=D(100), spent=D(90))))
+    ev = perfrules.evaluate(
+        spec, make_actuals(value("x", 1), budget=BudgetAmounts(full_year=D(100), spent=D(90)))
+    )
     assert ev.budget_execution is not None and ev.budget_execution.full_marks is not None
     # rate × 10 ≥ 9.995 rounds to 10.00: rate ≥ 99.95%
     assert ev.budget_execution.full_marks.threshold == Fraction(9995, 100)
@@ -51,12 +53,17 @@ def test_proportional_budget_needs_99_95_percent() -> None:
         ("=24期", 20, Policy()),
     ],
 )
-def test_threshold_earns_full_marks_and_just_beyond_does_not(target: str, actual: int, policy: Policy) -> None:
+def test_threshold_earns_full_marks_and_just_beyond_does_not(
+    target: str, actual: int, policy: Policy
+) -> None:
     res = score_one(target, actual, 3, policy=policy)
     fm = res.full_marks
     assert fm is not None and fm.threshold is not None and fm.comparator is not None
     scaled = fm.threshold * 10**6
-    if fm.comparator in ("≥", ">"):  # at: the threshold rounded to the safe side; beyond: just short of it
+    if fm.comparator in (
+        "≥",
+        ">",
+    ):  # at: the threshold rounded to the safe side; beyond: just short of it
         at, beyond = Fraction(scaled.__ceil__(), 10**6), Fraction(scaled.__floor__() - 1, 10**6)
     else:
         at, beyond = Fraction(scaled.__floor__(), 10**6), Fraction(scaled.__ceil__() + 1, 10**6)
@@ -81,7 +88,9 @@ def test_met_indicator_has_no_full_marks_hint() -> None:
     w=st.sampled_from(["1", "2.5", "3", "5", "10"]),
     q=st.sampled_from(["0.01", "0.1", "1"]),
 )
-def test_positive_threshold_is_exactly_where_full_marks_start(t: int, a_share: Fraction, w: str, q: str) -> None:
+def test_positive_threshold_is_exactly_where_full_marks_start(
+    t: int, a_share: Fraction, w: str, q: str
+) -> None:
     rounding = Rounding(score=D(q), total=D("0.01"))
     if (Fraction(D(w)) / Fraction(D(q))).denominator != 1:
         return  # weight not on the grid: the spec is invalid (weight-precision)
@@ -100,8 +109,13 @@ def test_positive_threshold_is_exactly_where_full_marks_start(t: int, a_share: F
 def test_deviation_bands_state_a_range_not_a_bound() -> None:
     from perfrules import Band, BandBasis, Bands
 
-    bands = Bands(bands=(Band(score=D(10), max=D(10), max_inclusive=True), Band(score=D(5), min=D(10), min_inclusive=False)),
-                  on=BandBasis.DEVIATION)  # fmt: skip
+    bands = Bands(
+        bands=(
+            Band(score=D(10), max=D(10), max_inclusive=True),
+            Band(score=D(5), min=D(10), min_inclusive=False),
+        ),
+        on=BandBasis.DEVIATION,
+    )
     res = score_one("=200", 250, 10, method=bands)
     assert res.score == D(5) and res.full_marks is not None
     assert (res.full_marks.threshold, res.full_marks.comparator) == (None, None)
@@ -111,8 +125,13 @@ def test_deviation_bands_state_a_range_not_a_bound() -> None:
 def test_a_closed_full_band_is_stated_as_the_band() -> None:
     from perfrules import Band, Bands
 
-    bands = Bands(bands=(Band(score=D(0), max=D(90)), Band(score=D(10), min=D(90), max=D(110), max_inclusive=True),
-                         Band(score=D(5), min=D(110), min_inclusive=False)))  # fmt: skip
+    bands = Bands(
+        bands=(
+            Band(score=D(0), max=D(90)),
+            Band(score=D(10), min=D(90), max=D(110), max_inclusive=True),
+            Band(score=D(5), min=D(110), min_inclusive=False),
+        )
+    )
     res = score_one("≥90%", 120, 10, method=bands)
     assert res.full_marks is not None and res.full_marks.threshold is None
     assert "90（含）至110（含）" in res.full_marks.zh  # not "≥90%": 120% is above the full band
@@ -121,10 +140,20 @@ def test_a_closed_full_band_is_stated_as_the_band() -> None:
 def test_budget_method_decides_the_full_marks_rate_not_the_unused_policy() -> None:
     from perfrules import Band, Bands, BudgetAmounts, BudgetExecution
 
-    method = Bands(bands=(Band(score=D(10), max=D(50), max_inclusive=True), Band(score=D(4), min=D(50), min_inclusive=False)))
+    method = Bands(
+        bands=(
+            Band(score=D(10), max=D(50), max_inclusive=True),
+            Band(score=D(4), min=D(50), min_inclusive=False),
+        )
+    )
     block = BudgetExecution(weight=D(10), policy=ExecutionPolicy.ROUND_WHOLE, method=method)
     spec = make_spec([quant("x", 3, "≥1")], budget=block)
-    ev = perfrules.evaluate(spec, make_actuals(value("x", 1), budget=BudgetAmounts(full_year=D(100), spent=D(80))))
+    ev = perfrules.evaluate(
+        spec, make_actuals(value("x", 1), budget=BudgetAmounts(full_year=D(100), spent=D(80)))
+    )
     be = ev.budget_execution
     assert be is not None and be.score == D(4) and be.full_marks is not None
-    assert (be.full_marks.threshold, be.full_marks.comparator) == (Fraction(50), "≤")  # not round_whole's ≥95%
+    assert (be.full_marks.threshold, be.full_marks.comparator) == (
+        Fraction(50),
+        "≤",
+    )  # not round_whole's ≥95%

@@ -45,7 +45,18 @@ def table(path: Path, n: int, prefix: str, *, bad: bool = True, per_unit: int = 
         for u in range(n):
             for i in range(per_unit):
                 actual = "九" if bad and u == n - 1 and i == 0 else str(90 + (u + i) % 15)
-                w.writerow([f"{prefix}{u:05d}", f"i{i}", "产出指标", 100 // per_unit, ">=", 100, actual, 2024])
+                w.writerow(
+                    [
+                        f"{prefix}{u:05d}",
+                        f"i{i}",
+                        "产出指标",
+                        100 // per_unit,
+                        ">=",
+                        100,
+                        actual,
+                        2024,
+                    ]
+                )
     return path
 
 
@@ -87,7 +98,9 @@ def test_write_replaces_atomically_with_the_permissions_of_a_new_file(tmp_path: 
     write_text(out, "new\n")
     mask = os.umask(0)
     os.umask(mask)
-    assert out.read_text(encoding="utf-8") == "new\n" and out.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert (
+        out.read_text(encoding="utf-8") == "new\n" and out.stat().st_mode & 0o777 == 0o666 & ~mask
+    )
     write_bytes(out, b"kept", keep_mode=True)
     assert out.stat().st_mode & 0o777 == 0o666 & ~mask and temps(tmp_path) == []
     out.chmod(0o640)
@@ -97,7 +110,11 @@ def test_write_replaces_atomically_with_the_permissions_of_a_new_file(tmp_path: 
 
 def test_temporary_names_are_hidden_and_recognisable(tmp_path: Path) -> None:
     name = temp_path(tmp_path / "results.csv").name
-    assert name.startswith(f".results.csv.{os.getpid()}.") and name.endswith(".perfrules-tmp") and is_temp(name)
+    assert (
+        name.startswith(f".results.csv.{os.getpid()}.")
+        and name.endswith(".perfrules-tmp")
+        and is_temp(name)
+    )
     long = temp_path(tmp_path / ("长" * 200 + ".csv")).name  # a long name stays a legal file name
     assert len(long.encode()) < 255 and is_temp(long)
 
@@ -115,7 +132,9 @@ def test_an_exception_while_writing_leaves_the_old_file_and_no_temporary(tmp_pat
     assert out.read_bytes() == b"old" and temps(tmp_path) == []
 
 
-def test_a_transaction_commits_every_output_or_none(tmp_path: Path, fail_call: Callable[..., None]) -> None:
+def test_a_transaction_commits_every_output_or_none(
+    tmp_path: Path, fail_call: Callable[..., None]
+) -> None:
     a, b, c = tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"
     a.write_text("a0", encoding="utf-8")
     b.write_text("b0", encoding="utf-8")  # c does not exist yet
@@ -125,20 +144,32 @@ def test_a_transaction_commits_every_output_or_none(tmp_path: Path, fail_call: C
             tx.add(p, p.stem + "1")
         tx.commit()
     assert info.value.errno == errno.ENOSPC and info.value.filename == str(c)
-    assert (a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8"), c.exists()) == ("a0", "b0", False)
+    assert (a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8"), c.exists()) == (
+        "a0",
+        "b0",
+        False,
+    )
     assert temps(tmp_path) == []
-    fail_call("replace", 2)  # b fails after a new c... order: a, b, c — a is put back, c was never written
+    fail_call(
+        "replace", 2
+    )  # b fails after a new c... order: a, b, c — a is put back, c was never written
     with pytest.raises(OSError), Transaction() as tx:
         for p in (c, a, b):
             tx.add(p, p.stem + "1")
         tx.commit()
-    assert (a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8"), c.exists()) == ("a0", "b0", False)
+    assert (a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8"), c.exists()) == (
+        "a0",
+        "b0",
+        False,
+    )
     assert temps(tmp_path) == []
     with Transaction() as tx:
         for p in (a, b, c):
             tx.add(p, p.stem + "1")
         tx.commit()
-    assert [p.read_text(encoding="utf-8") for p in (a, b, c)] == ["a1", "b1", "c1"] and temps(tmp_path) == []
+    assert [p.read_text(encoding="utf-8") for p in (a, b, c)] == ["a1", "b1", "c1"] and temps(
+        tmp_path
+    ) == []
 
 
 def test_one_file_twice_in_a_transaction_is_refused(tmp_path: Path) -> None:
@@ -150,11 +181,15 @@ def test_one_file_twice_in_a_transaction_is_refused(tmp_path: Path) -> None:
 
 def test_a_successful_commit_sweeps_what_dead_processes_left(tmp_path: Path) -> None:
     out = tmp_path / "r.csv"
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
     pid = int(dead.stdout)  # a process that has ended
     stale = tmp_path / f".r.csv.{pid}.0123abcd.perfrules-tmp"
     stale.write_bytes(b"x" * 100)
-    live = tmp_path / f".r.csv.{os.getppid()}.0123abcd.perfrules-tmp"  # a running process's: left alone
+    live = (
+        tmp_path / f".r.csv.{os.getppid()}.0123abcd.perfrules-tmp"
+    )  # a running process's: left alone
     live.write_bytes(b"x")
     other = tmp_path / f".other.csv.{pid}.0123abcd.perfrules-tmp"  # another output's: left alone
     other.write_bytes(b"x")
@@ -167,18 +202,25 @@ def test_a_successful_commit_sweeps_what_dead_processes_left(tmp_path: Path) -> 
 def test_sigterm_is_an_exception_that_removes_the_temporary_files(tmp_path: Path) -> None:
     out = tmp_path / "x.csv"
     out.write_bytes(b"old")
-    with pytest.raises(atomic.Interrupted) as info, atomic.signals_as_exceptions(), Transaction() as tx:
+    with (
+        pytest.raises(atomic.Interrupted) as info,
+        atomic.signals_as_exceptions(),
+        Transaction() as tx,
+    ):
         tx.open(out).write(b"half")
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(5)  # interrupted at once
     assert info.value.signum == signal.SIGTERM
     assert out.read_bytes() == b"old" and temps(tmp_path) == []
-    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # the handler is the previous one again
+    assert (
+        signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    )  # the handler is the previous one again
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
-def test_a_signal_during_the_commit_waits_until_every_output_is_in_place(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_a_signal_during_the_commit_waits_until_every_output_is_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     a.write_bytes(b"a0")
     b.write_bytes(b"b0")
@@ -201,12 +243,16 @@ def test_a_signal_during_the_commit_waits_until_every_output_is_in_place(tmp_pat
 # an output is never an input, nor another output
 
 
-def test_batch_output_equal_to_its_input_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_batch_output_equal_to_its_input_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = table(tmp_path / "in.csv", 3, "u")
     before = src.read_bytes()
     assert main(["batch", str(src), "--out", str(src)]) == 2
     err = capsys.readouterr().err
-    assert "in.csv" in err and "输入" in err and "destroy the input" in err and "Traceback" not in err
+    assert (
+        "in.csv" in err and "输入" in err and "destroy the input" in err and "Traceback" not in err
+    )
     assert src.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
     # the same file by another name: a relative detour, a symbolic link
     assert main(["batch", str(src), "--out", str(tmp_path / "x" / ".." / "in.csv")]) == 2
@@ -219,10 +265,24 @@ def test_batch_output_equal_to_its_input_is_refused(tmp_path: Path, capsys: pyte
     assert not (tmp_path / "r.csv").exists()
 
 
-def test_batch_audit_equal_to_an_output_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_batch_audit_equal_to_an_output_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = table(tmp_path / "in.csv", 3, "u")
     for audit in ("r.csv", "r.problems.csv"):
-        assert main(["batch", str(src), "--out", str(tmp_path / "r.csv"), "--audit", str(tmp_path / audit)]) == 2
+        assert (
+            main(
+                [
+                    "batch",
+                    str(src),
+                    "--out",
+                    str(tmp_path / "r.csv"),
+                    "--audit",
+                    str(tmp_path / audit),
+                ]
+            )
+            == 2
+        )
         err = capsys.readouterr().err
         assert "两个输出会相互覆盖" in err and "one output would overwrite the other" in err
     assert main(["batch", str(src), "--out", str(tmp_path / "r.csv"), "--audit", str(src)]) == 2
@@ -231,7 +291,9 @@ def test_batch_audit_equal_to_an_output_is_refused(tmp_path: Path, capsys: pytes
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]  # nothing written, no work done
 
 
-def test_evaluate_and_export_never_overwrite_the_spec_or_actuals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_and_export_never_overwrite_the_spec_or_actuals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import shutil
 
     unit = tmp_path / "unit"
@@ -240,14 +302,28 @@ def test_evaluate_and_export_never_overwrite_the_spec_or_actuals(tmp_path: Path,
     assert main(["evaluate", str(unit), "-o", str(unit / "spec.toml")]) == 2
     assert main(["evaluate", str(unit), "--format", "json", "-o", str(unit / "actuals.toml")]) == 2
     assert main(["export", str(unit), "--to", "md", "-o", str(unit / "actuals.toml")]) == 2
-    assert main(["export", str(unit / "spec.toml"), str(unit / "actuals.toml"), "--to", "xlsx",
-                 "-o", str(unit / "spec.toml")]) == 2  # fmt: skip
+    assert (
+        main(
+            [
+                "export",
+                str(unit / "spec.toml"),
+                str(unit / "actuals.toml"),
+                "--to",
+                "xlsx",
+                "-o",
+                str(unit / "spec.toml"),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "-o" in err and "spec.toml" in err and "Traceback" not in err
     assert snapshot(unit) == before
 
 
-def test_import_never_overwrites_its_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_never_overwrites_its_workbook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     form = tmp_path / "spec.toml"  # a workbook named like the output
     form.write_bytes(SEED_XLSX.read_bytes())
     assert main(["import", str(form), "-o", str(tmp_path), "--force"]) == 2
@@ -258,8 +334,9 @@ def test_import_never_overwrites_its_workbook(tmp_path: Path, capsys: pytest.Cap
 # a full disk, a folder that cannot be written
 
 
-def test_enospc_on_evaluate_keeps_the_old_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                              fail_call: Callable[..., None]) -> None:  # fmt: skip
+def test_enospc_on_evaluate_keeps_the_old_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fail_call: Callable[..., None]
+) -> None:
     out = tmp_path / "old.json"
     out.write_text("the previous evaluation\n", encoding="utf-8")
     fail_call("write", 1)  # the first block written: the disk is full
@@ -270,8 +347,9 @@ def test_enospc_on_evaluate_keeps_the_old_file(tmp_path: Path, capsys: pytest.Ca
 
 
 @pytest.mark.parametrize("call", ["write", "replace", "fsync"])
-def test_enospc_on_every_writer_is_exit_2_with_the_path(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                        fail_call: Callable[..., None], call: str) -> None:  # fmt: skip
+def test_enospc_on_every_writer_is_exit_2_with_the_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fail_call: Callable[..., None], call: str
+) -> None:
     src = table(tmp_path / "in.csv", 3, "u")
     outs = tmp_path / "outs"
     outs.mkdir()
@@ -298,15 +376,21 @@ def test_enospc_on_every_writer_is_exit_2_with_the_path(tmp_path: Path, capsys: 
         assert temps(outs) == [] and temps(unit) == [], argv
     fail_call(call, 1)
     assert main(["schema", "spec", "-o", str(outs / "s.json")]) == 2
-    assert "No space left on device" in capsys.readouterr().err and (outs / "s.json").read_text(encoding="utf-8") == "old"
+    assert (
+        "No space left on device" in capsys.readouterr().err
+        and (outs / "s.json").read_text(encoding="utf-8") == "old"
+    )
 
 
-def test_eacces_is_exit_2_with_the_path(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_eacces_is_exit_2_with_the_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     real = os.open
 
     def refuse_temporaries(path: str, *args: object, **kwargs: object) -> int:
-        if is_temp(Path(path).name):  # creating the temporary file is refused (root ignores chmod: simulated)
+        if is_temp(
+            Path(path).name
+        ):  # creating the temporary file is refused (root ignores chmod: simulated)
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
         return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
@@ -314,11 +398,20 @@ def test_eacces_is_exit_2_with_the_path(tmp_path: Path, capsys: pytest.CaptureFi
     out = tmp_path / "x.md"
     assert main(["export", str(SEED_DIR), "--to", "md", "-o", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "Permission denied" in err and str(out) in err and "Traceback" not in err and not out.exists()
+    assert (
+        "Permission denied" in err
+        and str(out) in err
+        and "Traceback" not in err
+        and not out.exists()
+    )
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes into read-only folders")
-def test_a_read_only_folder_is_exit_2_and_keeps_the_old_results(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="root writes into read-only folders"
+)
+def test_a_read_only_folder_is_exit_2_and_keeps_the_old_results(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = table(tmp_path / "in.csv", 3, "u")
     locked = tmp_path / "locked"
     locked.mkdir()
@@ -341,7 +434,12 @@ def test_a_read_only_folder_is_exit_2_and_keeps_the_old_results(tmp_path: Path, 
 def _generations(folder: Path, out: str = "r", audit: str = "a.jsonl") -> set[str]:
     """The generation (unit id prefix) of every output of a batch run in ``folder``; checks the index matches."""
     gens: set[str] = set()
-    for name in (f"{out}.csv", f"{out}.indicators.csv", f"{out}.categories.csv", f"{out}.problems.csv"):
+    for name in (
+        f"{out}.csv",
+        f"{out}.indicators.csv",
+        f"{out}.categories.csv",
+        f"{out}.problems.csv",
+    ):
         rows = list(csv.DictReader(open(folder / name, encoding="utf-8")))
         gens.add(rows[0]["unit"][0])
     with open(folder / audit, "rb") as fh:
@@ -353,8 +451,9 @@ def _generations(folder: Path, out: str = "r", audit: str = "a.jsonl") -> set[st
     return gens
 
 
-def test_a_batch_commit_failing_half_way_keeps_the_previous_generation(tmp_path: Path,
-                                                                      fail_call: Callable[..., None]) -> None:  # fmt: skip
+def test_a_batch_commit_failing_half_way_keeps_the_previous_generation(
+    tmp_path: Path, fail_call: Callable[..., None]
+) -> None:
     argv = ["--out", str(tmp_path / "r.csv"), "--audit", str(tmp_path / "a.jsonl"), "-q"]
     assert main(["batch", str(table(tmp_path / "a.csv", 4, "a")), *argv]) == 1
     assert _generations(tmp_path) == {"a"}
@@ -368,8 +467,9 @@ def test_a_batch_commit_failing_half_way_keeps_the_previous_generation(tmp_path:
     assert _generations(tmp_path) == {"b"} and temps(tmp_path) == []
 
 
-def test_import_never_leaves_half_a_pair(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                         fail_call: Callable[..., None]) -> None:  # fmt: skip
+def test_import_never_leaves_half_a_pair(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fail_call: Callable[..., None]
+) -> None:
     unit = tmp_path / "unit"
     unit.mkdir()
     (unit / "spec.toml").write_text("# old spec\n", encoding="utf-8")
@@ -381,7 +481,9 @@ def test_import_never_leaves_half_a_pair(tmp_path: Path, capsys: pytest.CaptureF
     assert snapshot(unit) == before  # both old files, nothing else
 
 
-def test_import_into_a_folder_holding_a_spec_asks_for_force(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_into_a_folder_holding_a_spec_asks_for_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     unit = tmp_path / "unit"
     assert main(["import", str(SEED_XLSX), "-o", str(unit)]) == 0  # a new folder: no question
     capsys.readouterr()
@@ -430,8 +532,9 @@ total = 1
 """
 
 
-def test_test_update_rewrites_every_case_file_or_none(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                      fail_call: Callable[..., None]) -> None:  # fmt: skip
+def test_test_update_rewrites_every_case_file_or_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fail_call: Callable[..., None]
+) -> None:
     for name in ("x.case.toml", "y.case.toml"):
         (tmp_path / name).write_text(UNIT_CASE, encoding="utf-8")
     before = snapshot(tmp_path)
@@ -441,7 +544,10 @@ def test_test_update_rewrites_every_case_file_or_none(tmp_path: Path, capsys: py
     assert snapshot(tmp_path) == before
     assert main(["test", str(tmp_path), "--update"]) == 0  # both files re-recorded, the cases pass
     capsys.readouterr()
-    assert all("total = 90" in (tmp_path / n).read_text(encoding="utf-8") for n in ("x.case.toml", "y.case.toml"))
+    assert all(
+        "total = 90" in (tmp_path / n).read_text(encoding="utf-8")
+        for n in ("x.case.toml", "y.case.toml")
+    )
     assert main(["test", str(tmp_path)]) == 0 and temps(tmp_path) == []
 
 
@@ -450,8 +556,12 @@ def test_test_update_rewrites_every_case_file_or_none(tmp_path: Path, capsys: py
 
 
 def _run_and_kill(argv: list[str], sig: int, delay: float, cwd: Path) -> int:
-    proc = subprocess.Popen([sys.executable, "-m", "perfrules", *argv], cwd=cwd, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "perfrules", *argv],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     time.sleep(delay)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=120)
@@ -472,12 +582,33 @@ def test_a_killed_batch_keeps_the_previous_outputs(tmp_path: Path, sig: int) -> 
     commit, the new ones are complete). SIGKILL: nothing runs — the previous outputs stay whole (a kill inside the
     microseconds of the final renames could leave a mix: not aimed at here), its temporary files remain, named as
     perfrules temporaries, and the next run removes them."""
-    argv = ["--out", str(tmp_path / "r.csv"), "--audit", str(tmp_path / "a.jsonl"), "--engine", "pure", "-q"]
+    argv = [
+        "--out",
+        str(tmp_path / "r.csv"),
+        "--audit",
+        str(tmp_path / "a.jsonl"),
+        "--engine",
+        "pure",
+        "-q",
+    ]
     old = ["batch", str(table(tmp_path / "a.csv", 10, "a")), *argv]
-    new = ["batch", str(table(tmp_path / "b.csv", 1000, "b")), *argv]  # seconds of work: a kill lands in the middle
+    new = [
+        "batch",
+        str(table(tmp_path / "b.csv", 1000, "b")),
+        *argv,
+    ]  # seconds of work: a kill lands in the middle
     assert main(old) == 1
-    outputs = {n: (tmp_path / n).read_bytes() for n in ("r.csv", "r.indicators.csv", "r.categories.csv",
-                                                          "r.problems.csv", "a.jsonl", "a.jsonl.idx")}  # fmt: skip
+    outputs = {
+        n: (tmp_path / n).read_bytes()
+        for n in (
+            "r.csv",
+            "r.indicators.csv",
+            "r.categories.csv",
+            "r.problems.csv",
+            "a.jsonl",
+            "a.jsonl.idx",
+        )
+    }
     for delay in _kill_points(3):
         code = _run_and_kill(new, sig, delay, tmp_path)
         gens = _generations(tmp_path)
@@ -485,7 +616,9 @@ def test_a_killed_batch_keeps_the_previous_outputs(tmp_path: Path, sig: int) -> 
         if gens == {"a"}:
             assert all((tmp_path / n).read_bytes() == data for n, data in outputs.items())
         if sig == signal.SIGTERM:
-            assert code in (128 + signal.SIGTERM, -signal.SIGTERM, 1), code  # stopped, or done before the signal
+            assert code in (128 + signal.SIGTERM, -signal.SIGTERM, 1), (
+                code
+            )  # stopped, or done before the signal
             assert temps(tmp_path) == [], delay
         else:
             assert code == -signal.SIGKILL
@@ -498,5 +631,7 @@ def test_a_killed_batch_keeps_the_previous_outputs(tmp_path: Path, sig: int) -> 
 
 
 def test_the_package_runs_as_a_module() -> None:
-    res = subprocess.run([sys.executable, "-m", "perfrules", "--version"], capture_output=True, text=True, cwd=ROOT)
+    res = subprocess.run(
+        [sys.executable, "-m", "perfrules", "--version"], capture_output=True, text=True, cwd=ROOT
+    )
     assert res.returncode == 0 and res.stdout.startswith("perfrules ")

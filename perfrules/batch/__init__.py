@@ -30,7 +30,14 @@ from perfrules.batch._chunk import (
 from perfrules.batch._engines import ENGINES
 from perfrules.batch._run import EngineUnavailable, UnitResult, output_paths, run_batch, score_units
 from perfrules.batch._summary import BatchSummary, IndicatorLoss
-from perfrules.batch._table import INPUT_COLUMNS, UNIT_LEVEL, Table, parse_number, read_table, table_from_columns
+from perfrules.batch._table import (
+    INPUT_COLUMNS,
+    UNIT_LEVEL,
+    Table,
+    parse_number,
+    read_table,
+    table_from_columns,
+)
 from perfrules.batch._write import FORMATS
 
 __all__ = [

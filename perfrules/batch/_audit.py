@@ -28,9 +28,14 @@ INDEX_SUFFIX = ".idx"
 def problem_document(p: Problem) -> dict[str, Any]:
     """A problem as JSON."""
     return {
-        "code": p.code, "file": p.file, "row": p.line, "column": p.column, "field": format_path(p.path),
-        "message": p.text("en"), "message_zh": p.text("zh"),
-    }  # fmt: skip
+        "code": p.code,
+        "file": p.file,
+        "row": p.line,
+        "column": p.column,
+        "field": format_path(p.path),
+        "message": p.text("en"),
+        "message_zh": p.text("zh"),
+    }
 
 
 class AuditWriter:
@@ -42,7 +47,9 @@ class AuditWriter:
     writer has a transaction of its own and its :meth:`commit` renames both.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, transaction: Transaction | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, transaction: Transaction | None = None
+    ) -> None:
         self.path = Path(path)
         self.index_path = index_path(self.path)
         self._own = transaction is None
@@ -57,7 +64,9 @@ class AuditWriter:
         doc = document if "unit" in document else {"unit": unit, **document}
         line = (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
         self._fh.write(line)
-        self._index.write((json.dumps([unit, self.offset, len(line)], ensure_ascii=False) + "\n").encode())
+        self._index.write(
+            (json.dumps([unit, self.offset, len(line)], ensure_ascii=False) + "\n").encode()
+        )
         self.offset += len(line)
 
     def write_block(self, lines: Any, units: Any) -> None:
@@ -81,10 +90,20 @@ class AuditWriter:
         self._fh.write(memoryview(data)[lo:hi])
         lengths = np.diff(offsets).astype(np.int64)
         starts = self.offset + np.r_[0, np.cumsum(lengths)[:-1]]
-        index = pc.binary_join_element_wise("[", json_strings(units), ", ", pc.cast(pa.array(starts), pa.string()),
-                                            ", ", pc.cast(pa.array(lengths), pa.string()), "]\n", "")  # fmt: skip
+        index = pc.binary_join_element_wise(
+            "[",
+            json_strings(units),
+            ", ",
+            pc.cast(pa.array(starts), pa.string()),
+            ", ",
+            pc.cast(pa.array(lengths), pa.string()),
+            "]\n",
+            "",
+        )
         idx_offsets = np.frombuffer(index.buffers()[1], dtype=np.int32, count=len(index) + 1)
-        self._index.write(memoryview(index.buffers()[2])[int(idx_offsets[0]):int(idx_offsets[-1])])
+        self._index.write(
+            memoryview(index.buffers()[2])[int(idx_offsets[0]) : int(idx_offsets[-1])]
+        )
         self.offset += hi - lo
 
     def commit(self) -> None:
@@ -142,11 +161,20 @@ def _document_of_record(rec: dict[str, Any]) -> dict[str, Any]:
     ev = evaluate(*build(prepare(rows, bases), bases))
     got = (str(ev.total), ev.grade, [(r.id, str(r.score)) for r in ev.indicators])
     ind = rec["indicators"]
-    want = (rec["total"], rec["grade"],
-            [(i, sc) for i, sc in zip(ind["indicator"], ind["score"], strict=True) if i != "budget_execution"])  # fmt: skip
+    want = (
+        rec["total"],
+        rec["grade"],
+        [
+            (i, sc)
+            for i, sc in zip(ind["indicator"], ind["score"], strict=True)
+            if i != "budget_execution"
+        ],
+    )
     if got != want:
-        raise ValueError(f"unit {rec['unit']!r}: evaluating its recorded cells now gives {got[0]} {got[1]}, "
-                         f"not the recorded {want[0]} {want[1]}: its base or spec changed since the batch ran")  # fmt: skip
+        raise ValueError(
+            f"unit {rec['unit']!r}: evaluating its recorded cells now gives {got[0]} {got[1]}, "
+            f"not the recorded {want[0]} {want[1]}: its base or spec changed since the batch ran"
+        )
     document = to_document(ev)
     return document if "unit" in document else {"unit": rec["unit"], **document}
 
@@ -156,7 +184,9 @@ def _line(audit: str | os.PathLike[str], unit: str) -> dict[str, Any]:
     with open(index_path(path), "rb") as idx:
         head = json.loads(idx.readline())
         if head.get("size") != path.stat().st_size:
-            raise ValueError(f"{index_path(path)} does not match {path} (size {head.get('size')} ≠ {path.stat().st_size})")
+            raise ValueError(
+                f"{index_path(path)} does not match {path} (size {head.get('size')} ≠ {path.stat().st_size})"
+            )
         for raw in idx:
             name, offset, length = json.loads(raw)
             if name == unit:

@@ -17,7 +17,10 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-MAX_INT_DIGITS, MAX_PLACES = 12, 6  # the kernel's domain; other numbers (up to perfrules._limits') go to the pure path
+MAX_INT_DIGITS, MAX_PLACES = (
+    12,
+    6,
+)  # the kernel's domain; other numbers (up to perfrules._limits') go to the pure path
 _CANONICAL = rf"^(0|[1-9][0-9]{{0,{MAX_INT_DIGITS - 1}}})(\.[0-9]{{1,{MAX_PLACES}}})?$"
 
 IntArray = npt.NDArray[Any]
@@ -28,7 +31,9 @@ def arrow_strings(col: Sequence[str]) -> pa.Array:
     """A column of cell texts as a pyarrow string array (no copy when the chunk already holds one)."""
     arr = getattr(col, "arrow", None)
     if arr is None:
-        arr = col if isinstance(col, (pa.Array, pa.ChunkedArray)) else pa.array(col, type=pa.string())
+        arr = (
+            col if isinstance(col, (pa.Array, pa.ChunkedArray)) else pa.array(col, type=pa.string())
+        )
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     if arr.null_count:
@@ -79,17 +84,28 @@ def _parse_filled(texts: pa.Array, length: IntArray) -> tuple[IntArray, BoolArra
     n = len(texts)
     dot = _np(pc.find_substring(texts, ".")).astype(np.int64)
     places = np.where(dot >= 0, length - dot - 1, 0)
-    odd = pc.or_(pc.or_(pc.match_substring(texts, "e"), pc.match_substring(texts, "E")), pc.match_substring(texts, " "))
-    ok = ~_np(odd).astype(bool) & (places <= MAX_PLACES) & (length <= MAX_INT_DIGITS + MAX_PLACES + 2)
+    odd = pc.or_(
+        pc.or_(pc.match_substring(texts, "e"), pc.match_substring(texts, "E")),
+        pc.match_substring(texts, " "),
+    )
+    ok = (
+        ~_np(odd).astype(bool)
+        & (places <= MAX_PLACES)
+        & (length <= MAX_INT_DIGITS + MAX_PLACES + 2)
+    )
     try:
         dec, scale = _cast(texts, ok, places)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         ok &= _np(pc.match_substring_regex(texts, _CANONICAL)).astype(bool)
         dec, scale = _cast(texts, ok, places)
-    words = np.frombuffer(dec.buffers()[1], dtype=np.int64, count=2 * n, offset=dec.offset * 16).reshape(n, 2)
+    words = np.frombuffer(
+        dec.buffers()[1], dtype=np.int64, count=2 * n, offset=dec.offset * 16
+    ).reshape(n, 2)
     value = words[:, 0].copy()
     ok &= (words[:, 1] == 0) & (value >= 0)  # non-negative and inside int64
-    ok &= value < 10 ** (MAX_INT_DIGITS + scale)  # at most MAX_INT_DIGITS whole digits (the pure path takes the rest)
+    ok &= value < 10 ** (
+        MAX_INT_DIGITS + scale
+    )  # at most MAX_INT_DIGITS whole digits (the pure path takes the rest)
     return np.where(ok, value, 0), ok, np.where(ok, places, 0), scale
 
 
@@ -144,7 +160,9 @@ def interleave(columns: list[pa.Array]) -> pa.Array:
     if k == 1:
         return columns[0]
     n = len(columns[0])
-    order = (np.arange(n, dtype=np.int64)[:, None] + np.arange(k, dtype=np.int64)[None, :] * n).ravel()
+    order = (
+        np.arange(n, dtype=np.int64)[:, None] + np.arange(k, dtype=np.int64)[None, :] * n
+    ).ravel()
     return pa.concat_arrays(columns).take(pa.array(order))
 
 

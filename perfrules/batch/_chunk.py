@@ -48,12 +48,40 @@ from perfrules.model import Actuals, Spec
 # output tables: column names, in the order they are written
 
 UNIT_COLUMNS: tuple[str, ...] = (
-    "unit", "status", "total", "grade", "total_weight", "lost", "warnings",
-    "error_code", "error_file", "error_row", "error_column", "error", "error_en",
-)  # fmt: skip
-INDICATOR_COLUMNS: tuple[str, ...] = ("unit", "indicator", "category", "weight", "score", "lost", "met")
+    "unit",
+    "status",
+    "total",
+    "grade",
+    "total_weight",
+    "lost",
+    "warnings",
+    "error_code",
+    "error_file",
+    "error_row",
+    "error_column",
+    "error",
+    "error_en",
+)
+INDICATOR_COLUMNS: tuple[str, ...] = (
+    "unit",
+    "indicator",
+    "category",
+    "weight",
+    "score",
+    "lost",
+    "met",
+)
 CATEGORY_COLUMNS: tuple[str, ...] = ("unit", "category", "name", "level", "weight", "score")
-PROBLEM_COLUMNS: tuple[str, ...] = ("unit", "code", "file", "row", "column", "field", "error", "error_en")
+PROBLEM_COLUMNS: tuple[str, ...] = (
+    "unit",
+    "code",
+    "file",
+    "row",
+    "column",
+    "field",
+    "error",
+    "error_en",
+)
 
 # columns holding integers (None when empty); ``met`` holds bools; every other column holds str (or None)
 INT_COLUMNS: frozenset[str] = frozenset({"warnings", "error_row", "error_column", "level"})

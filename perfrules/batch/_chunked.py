@@ -67,23 +67,45 @@ class _Out:
         self.problems = _columns(PROBLEM_COLUMNS)
 
     def ok(self, unit: str, ev: Evaluation) -> None:
-        row: tuple[Any, ...] = (unit, STATUS_OK, str(ev.total), ev.grade, str(ev.total_weight), str(ev.lost), len(ev.warnings),
-               None, None, None, None, None, None)  # fmt: skip
+        row: tuple[Any, ...] = (
+            unit,
+            STATUS_OK,
+            str(ev.total),
+            ev.grade,
+            str(ev.total_weight),
+            str(ev.lost),
+            len(ev.warnings),
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
         for c, v in zip(UNIT_COLUMNS, row, strict=True):
             self.units[c].append(v)
         ind = self.indicators
         for r in ev.indicators:
-            for c, v in zip(INDICATOR_COLUMNS, (unit, r.id, r.category, str(r.weight), str(r.score), str(r.lost), r.met),
-                            strict=True):  # fmt: skip
+            for c, v in zip(
+                INDICATOR_COLUMNS,
+                (unit, r.id, r.category, str(r.weight), str(r.score), str(r.lost), r.met),
+                strict=True,
+            ):
                 ind[c].append(v)
         be = ev.budget_execution
         if be is not None:
-            for c, v in zip(INDICATOR_COLUMNS, (unit, BUDGET_ROW, None, str(be.weight), str(be.score), str(be.lost), None),
-                            strict=True):  # fmt: skip
+            for c, v in zip(
+                INDICATOR_COLUMNS,
+                (unit, BUDGET_ROW, None, str(be.weight), str(be.score), str(be.lost), None),
+                strict=True,
+            ):
                 ind[c].append(v)
         for cat in ev.categories:
-            for c, v in zip(CATEGORY_COLUMNS, (unit, cat.id, cat.name, cat.level, str(cat.weight), str(cat.score)),
-                            strict=True):  # fmt: skip
+            for c, v in zip(
+                CATEGORY_COLUMNS,
+                (unit, cat.id, cat.name, cat.level, str(cat.weight), str(cat.score)),
+                strict=True,
+            ):
                 self.categories[c].append(v)
 
     def error(self, unit: str, problems: Sequence[Problem]) -> None:
@@ -95,19 +117,44 @@ class _Out:
         if more:
             zh += f"（另有{more}个问题，见 problems 表）"
             en += f" (and {more} more problem{'s' if more > 1 else ''}: see the problems table)"
-        row: tuple[Any, ...] = (unit, STATUS_ERROR, None, None, None, None, None, first.code, first.file, first.line, first.column, zh, en)
+        row: tuple[Any, ...] = (
+            unit,
+            STATUS_ERROR,
+            None,
+            None,
+            None,
+            None,
+            None,
+            first.code,
+            first.file,
+            first.line,
+            first.column,
+            zh,
+            en,
+        )
         for c, v in zip(UNIT_COLUMNS, row, strict=True):
             self.units[c].append(v)
         for p in problems:
-            values = (unit, p.code, p.file, p.line, p.column, format_path(p.path), p.text("zh"), p.text("en"))
+            values = (
+                unit,
+                p.code,
+                p.file,
+                p.line,
+                p.column,
+                format_path(p.path),
+                p.text("zh"),
+                p.text("en"),
+            )
             for c, v in zip(PROBLEM_COLUMNS, values, strict=True):
                 self.problems[c].append(v)
 
     def extend(self, result: ChunkResult, spans: tuple[range, range, range]) -> None:
         """Append one unit of a vectorised result, given its row spans in the three tables."""
-        pairs = ((self.units, result.units, UNIT_COLUMNS, spans[0]),
-                 (self.indicators, result.indicators, INDICATOR_COLUMNS, spans[1]),
-                 (self.categories, result.categories, CATEGORY_COLUMNS, spans[2]))  # fmt: skip
+        pairs = (
+            (self.units, result.units, UNIT_COLUMNS, spans[0]),
+            (self.indicators, result.indicators, INDICATOR_COLUMNS, spans[1]),
+            (self.categories, result.categories, CATEGORY_COLUMNS, spans[2]),
+        )
         for table, source, cols, span in pairs:
             for c in cols:
                 values = source[c]
@@ -148,7 +195,9 @@ class _Pending:
 
     rows: UnitRows
     problems: tuple[Problem, ...] = ()
-    skip: bool = False  # a later run of a unit whose rows are not contiguous (reported with its first run)
+    skip: bool = (
+        False  # a later run of a unit whose rows are not contiguous (reported with its first run)
+    )
 
 
 def _units(table: Table, block_rows: int) -> Iterator[_Pending]:
@@ -169,16 +218,35 @@ def _units(table: Table, block_rows: int) -> Iterator[_Pending]:
                 return _Pending(unit_rows, skip=True)
             reported.add(current)
             resume = table.strays[current]
-            return _Pending(unit_rows, (table_problem(
-                "not-contiguous", table.file,
-                f"the rows of unit {current!r} are not contiguous: rows {rows[0]}–{rows[-1]}, then again from row "
-                f"{resume}; keep each unit's rows together",
-                f"单位“{current}”的行不连续：第{rows[0]}—{rows[-1]}行之后，又从第{resume}行起出现；同一单位的行须相邻",
-                row=resume, column=table.header["unit"], column_name="unit",
-            ), *unread))  # fmt: skip
+            return _Pending(
+                unit_rows,
+                (
+                    table_problem(
+                        "not-contiguous",
+                        table.file,
+                        f"the rows of unit {current!r} are not contiguous: rows {rows[0]}–{rows[-1]}, then again from row "
+                        f"{resume}; keep each unit's rows together",
+                        f"单位“{current}”的行不连续：第{rows[0]}—{rows[-1]}行之后，又从第{resume}行起出现；同一单位的行须相邻",
+                        row=resume,
+                        column=table.header["unit"],
+                        column_name="unit",
+                    ),
+                    *unread,
+                ),
+            )
         if not current:
-            return _Pending(unit_rows, (unit_rows.problem("missing-unit", "the row has no unit id",
-                                                          "该行未填写单位（unit 列）", column="unit"), *unread))  # fmt: skip
+            return _Pending(
+                unit_rows,
+                (
+                    unit_rows.problem(
+                        "missing-unit",
+                        "the row has no unit id",
+                        "该行未填写单位（unit 列）",
+                        column="unit",
+                    ),
+                    *unread,
+                ),
+            )
         return _Pending(unit_rows, unread)
 
     for block in table.blocks(block_rows):
@@ -225,11 +293,18 @@ def _make_chunk(table: Table, prepared: list[Prepared], first_unit: int) -> Chun
         rows.extend(p.rows.rows)
         stops.append(len(rows))
     return Chunk(
-        file=table.file, columns=columns, column_numbers=dict(table.header), rows=rows,
-        units=[p.rows.unit for p in prepared], starts=starts, stops=stops,
-        bases=[p.base_spec for p in prepared], inline=[p.inline for p in prepared],
-        refs=[p.values.get("spec", ("", 0))[0] for p in prepared], first_unit=first_unit,
-    )  # fmt: skip
+        file=table.file,
+        columns=columns,
+        column_numbers=dict(table.header),
+        rows=rows,
+        units=[p.rows.unit for p in prepared],
+        starts=starts,
+        stops=stops,
+        bases=[p.base_spec for p in prepared],
+        inline=[p.inline for p in prepared],
+        refs=[p.values.get("spec", ("", 0))[0] for p in prepared],
+        first_unit=first_unit,
+    )
 
 
 @attrs.frozen(eq=False)
@@ -239,7 +314,9 @@ class Scored:
     out: _Out
     vector: int
     pure: int
-    rows: list[UnitRows] = attrs.field(factory=list)  # the rows of each output unit, in output order
+    rows: list[UnitRows] = attrs.field(
+        factory=list
+    )  # the rows of each output unit, in output order
     columns: tuple[str, ...] = ()  # the table's canonical columns, in its order
 
     @property
@@ -255,15 +332,25 @@ class Scored:
 
         from perfrules.batch._records import RecordInputs
 
-        cells = {c: pa.array([v for r in self.rows for v in r.cells.get(c, [""] * len(r.rows))], type=pa.string())
-                 for c in self.columns}  # fmt: skip
+        cells = {
+            c: pa.array(
+                [v for r in self.rows for v in r.cells.get(c, [""] * len(r.rows))], type=pa.string()
+            )
+            for c in self.columns
+        }
         rows = np.array([n for r in self.rows for n in r.rows], dtype=np.int64)
         counts = np.array([len(r.rows) for r in self.rows], dtype=np.int64)
         return RecordInputs(cells, rows, counts)
 
 
-def _score_chunk(table: Table, chunk: list[_Pending], bases: Bases, scorer: ChunkScorer | None, first_unit: int,
-                 on_unit: OnUnit | None) -> Scored:  # fmt: skip
+def _score_chunk(
+    table: Table,
+    chunk: list[_Pending],
+    bases: Bases,
+    scorer: ChunkScorer | None,
+    first_unit: int,
+    on_unit: OnUnit | None,
+) -> Scored:
     failed: dict[int, tuple[Problem, ...]] = {}
     ready: dict[int, Prepared] = {}
     for k, pending in enumerate(chunk):
@@ -284,7 +371,9 @@ def _score_chunk(table: Table, chunk: list[_Pending], bases: Bases, scorer: Chun
         unscored = set(result.unscored)
         scored_ids = [ready[k].rows.unit for j, k in enumerate(order) if j not in unscored]
         if [str(_plain(u)) for u in result.units["unit"]] != scored_ids:
-            raise RuntimeError("the vectorised scorer's units do not match the chunk's units minus the unscored ones")
+            raise RuntimeError(
+                "the vectorised scorer's units do not match the chunk's units minus the unscored ones"
+            )
         ind = _runs(result.indicators["unit"], scored_ids)
         cat = _runs(result.categories["unit"], scored_ids)
         n = 0
@@ -340,7 +429,9 @@ class ChunkedEngine(Engine):
     unit's :class:`~perfrules.Evaluation` (the full audit).
     """
 
-    def __init__(self, scorer: ChunkScorer | None = None, *, chunk_units: int = CHUNK_UNITS) -> None:
+    def __init__(
+        self, scorer: ChunkScorer | None = None, *, chunk_units: int = CHUNK_UNITS
+    ) -> None:
         self.scorer = scorer
         self.chunk_units = chunk_units
 

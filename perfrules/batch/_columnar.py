@@ -77,7 +77,11 @@ def usable(table: Table) -> bool:
     import pyarrow.parquet as pq
 
     names = pq.ParquetFile(table.path).schema_arrow.names
-    units = _as_text(pq.read_table(table.path, columns=[names[table.header["unit"] - 1]]).column(0).combine_chunks())
+    units = _as_text(
+        pq.read_table(table.path, columns=[names[table.header["unit"] - 1]])
+        .column(0)
+        .combine_chunks()
+    )
     return strip_agrees(units)
 
 
@@ -92,11 +96,16 @@ def _batches(table: Table) -> Iterator[pa.RecordBatch]:
             raw = next(csv.reader(fh))
         reader = pcsv.open_csv(
             table.path,
-            read_options=pcsv.ReadOptions(block_size=block_size(table.path, BLOCK_BYTES), encoding="utf8"),
+            read_options=pcsv.ReadOptions(
+                block_size=block_size(table.path, BLOCK_BYTES), encoding="utf8"
+            ),
             parse_options=csv_parse_options(table.path),
-            convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in raw},
-                                                strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )  # fmt: skip
+            convert_options=pcsv.ConvertOptions(
+                column_types={n: pa.string() for n in raw},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
         for rb in reader:
             cols = {names[i + 1]: rb.column(i) for i in range(rb.num_columns) if i + 1 in names}
             yield pa.RecordBatch.from_pydict(cols)
@@ -107,7 +116,9 @@ def _batches(table: Table) -> Iterator[pa.RecordBatch]:
     schema_names = pf.schema_arrow.names
     wanted = {c: schema_names[i - 1] for c, i in table.header.items()}
     for rb in pf.iter_batches(batch_size=1 << 18, columns=list(wanted.values())):
-        yield pa.RecordBatch.from_pydict({c: _as_text(rb.column(rb.schema.get_field_index(n))) for c, n in wanted.items()})
+        yield pa.RecordBatch.from_pydict(
+            {c: _as_text(rb.column(rb.schema.get_field_index(n))) for c, n in wanted.items()}
+        )
 
 
 def block_size(path: str | os.PathLike[str], size: int) -> int:
@@ -129,7 +140,9 @@ def block_size(path: str | os.PathLike[str], size: int) -> int:
             if mm.find(b"\r") < 0:
                 return size
             for b in range(size, max(size // 2, 1) - 1, -1):
-                if all(mm[k * b - 1] != 13 for k in range(1, (n - 1) // b + 1)):  # 13: CR; the file's end is no block end
+                if all(
+                    mm[k * b - 1] != 13 for k in range(1, (n - 1) // b + 1)
+                ):  # 13: CR; the file's end is no block end
                     return b
     return n + 1
 
@@ -183,14 +196,18 @@ class ColumnarEngine(Engine):
     engine).
     """
 
-    def __init__(self, score: BuildingScorer, unit_builder: UnitBuilder, *, chunk_units: int = CHUNK_UNITS) -> None:
+    def __init__(
+        self, score: BuildingScorer, unit_builder: UnitBuilder, *, chunk_units: int = CHUNK_UNITS
+    ) -> None:
         self.score = score
         self.unit_builder = unit_builder
         self.chunk_units = chunk_units
 
     def chunks(self, table: Table, on_unit: OnUnit | None = None) -> Iterator[Scored]:
         if on_unit is not None:
-            raise ValueError("the columnar runner keeps no Evaluation per unit: use the pure engine for on_unit")
+            raise ValueError(
+                "the columnar runner keeps no Evaluation per unit: use the pure engine for on_unit"
+            )
         return _scored_chunks(table, self, self.chunk_units)
 
 
@@ -211,13 +228,19 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
 
         def submit(data: pa.Table, start_row: int, units: int) -> Iterator[Scored]:
             nonlocal first_unit
-            inflight.append(pool.submit(_score, engine, table, data, start_row, bases, probes, first_unit))
+            inflight.append(
+                pool.submit(_score, engine, table, data, start_row, bases, probes, first_unit)
+            )
             first_unit += units
             while len(inflight) > WORKERS:
                 yield inflight.popleft().result()
 
         for rb in _batches(table):
-            data = pa.Table.from_batches([rb]) if carry is None else pa.concat_tables([carry, pa.Table.from_batches([rb])])
+            data = (
+                pa.Table.from_batches([rb])
+                if carry is None
+                else pa.concat_tables([carry, pa.Table.from_batches([rb])])
+            )
             units = pc.utf8_trim_whitespace(data.column("unit").combine_chunks())
             codes = _np(pc.dictionary_encode(units).indices)
             n = len(codes)
@@ -242,8 +265,15 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
             yield inflight.popleft().result()
 
 
-def _score(engine: ColumnarEngine, table: Table, data: pa.Table, row0: int, bases: Bases,
-           probes: dict[tuple[str, str], Prepared | SpecError], first_unit: int) -> Scored:  # fmt: skip
+def _score(
+    engine: ColumnarEngine,
+    table: Table,
+    data: pa.Table,
+    row0: int,
+    bases: Bases,
+    probes: dict[tuple[str, str], Prepared | SpecError],
+    first_unit: int,
+) -> Scored:
     n_rows = data.num_rows
     text = {c: data.column(c).combine_chunks() for c in data.column_names}
     filled = {c: _np(pc.binary_length(a)) > 0 for c, a in text.items()}
@@ -253,7 +283,11 @@ def _score(engine: ColumnarEngine, table: Table, data: pa.Table, row0: int, base
     unit_text = pc.utf8_trim_whitespace(text["unit"])
     enc = pc.dictionary_encode(unit_text)
     codes = _np(enc.indices)
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if n_rows else np.zeros(0, dtype=np.int64)
+    starts = (
+        np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        if n_rows
+        else np.zeros(0, dtype=np.int64)
+    )
     stops = np.r_[starts[1:], n_rows].astype(np.int64)
     ids: list[str] = enc.dictionary.take(pa.array(codes[starts])).to_pylist() if n_rows else []
     n_units = len(ids)
@@ -291,7 +325,9 @@ def _score(engine: ColumnarEngine, table: Table, data: pa.Table, row0: int, base
     def rows_of(i: int) -> UnitRows:
         lo, hi = int(starts[i]), int(stops[i])
         cells = {c: a.slice(lo, hi - lo).to_pylist() for c, a in text.items()}
-        return UnitRows(ids[i], table.file, table.folder, table.header, cells, rows_no[lo:hi].tolist())
+        return UnitRows(
+            ids[i], table.file, table.folder, table.header, cells, rows_no[lo:hi].tolist()
+        )
 
     bases_of: list[Spec | None] = [None] * n_units
     inline = [True] * n_units
@@ -302,8 +338,10 @@ def _score(engine: ColumnarEngine, table: Table, data: pa.Table, row0: int, base
     combo_of = np.asarray(combo_of).reshape(-1)
     resolved: list[Prepared | SpecError] = []
     for g, r in enumerate(first_of.tolist()):
-        key = (cell("spec", int(firsts["spec"][r]) if "spec" in firsts else -1),
-               cell("year", int(firsts["year"][r]) if "year" in firsts else -1))  # fmt: skip
+        key = (
+            cell("spec", int(firsts["spec"][r]) if "spec" in firsts else -1),
+            cell("year", int(firsts["year"][r]) if "year" in firsts else -1),
+        )
         got = probes.get(key)
         if got is None:
             # a unit can fail prepare for its own reasons (a bad budget cell): try a few before giving up on the base
@@ -329,17 +367,35 @@ def _score(engine: ColumnarEngine, table: Table, data: pa.Table, row0: int, base
     vres: ChunkResult | None = None
     if len(good):
         sub_starts, sub_stops = starts[good], stops[good]
-        take = np.concatenate([np.arange(a, b) for a, b in zip(sub_starts.tolist(), sub_stops.tolist(), strict=True)]) \
-            if len(good) < n_units else np.arange(n_rows)  # fmt: skip
+        take = (
+            np.concatenate(
+                [
+                    np.arange(a, b)
+                    for a, b in zip(sub_starts.tolist(), sub_stops.tolist(), strict=True)
+                ]
+            )
+            if len(good) < n_units
+            else np.arange(n_rows)
+        )
         columns = {c: a.take(pa.array(take)) if len(good) < n_units else a for c, a in text.items()}
         sizes = sub_stops - sub_starts
         new_starts = np.r_[0, np.cumsum(sizes)[:-1]].astype(np.int64)
-        row_numbers = cast(Sequence[int], rows_no[take])  # a NumPy array serves as the chunk's row numbers
-        chunk = Chunk(file=table.file, columns=columns, column_numbers=dict(table.header), rows=row_numbers,
-                      units=[ids[i] for i in good.tolist()], starts=new_starts.tolist(),
-                      stops=(new_starts + sizes).tolist(), bases=[bases_of[i] for i in good.tolist()],
-                      inline=[inline[i] for i in good.tolist()], refs=[refs[i] for i in good.tolist()],
-                      first_unit=first_unit)  # fmt: skip
+        row_numbers = cast(
+            Sequence[int], rows_no[take]
+        )  # a NumPy array serves as the chunk's row numbers
+        chunk = Chunk(
+            file=table.file,
+            columns=columns,
+            column_numbers=dict(table.header),
+            rows=row_numbers,
+            units=[ids[i] for i in good.tolist()],
+            starts=new_starts.tolist(),
+            stops=(new_starts + sizes).tolist(),
+            bases=[bases_of[i] for i in good.tolist()],
+            inline=[inline[i] for i in good.tolist()],
+            refs=[refs[i] for i in good.tolist()],
+            first_unit=first_unit,
+        )
         vres = engine.score(chunk, engine.unit_builder(chunk, Path(table.folder)))
         unscored = set(vres.unscored)
         vector_units = [int(good[j]) for j in range(len(good)) if j not in unscored]
@@ -351,14 +407,22 @@ def _score(engine: ColumnarEngine, table: Table, data: pa.Table, row0: int, base
         pendings = [_Pending(rows_of(i)) for i in pure_units]
         pure = _score_chunk(table, pendings, bases, None, first_unit, None)
         pure_out, pure_scored = pure.out, pure.pure
-    return Scored(out=_merge(vres, pure_out, ids), vector=len(vector_units), pure=pure_scored,
-                  cells=text, row_numbers=rows_no, row_counts=(stops - starts).astype(np.int64))
+    return Scored(
+        out=_merge(vres, pure_out, ids),
+        vector=len(vector_units),
+        pure=pure_scored,
+        cells=text,
+        row_numbers=rows_no,
+        row_counts=(stops - starts).astype(np.int64),
+    )
 
 
 def _arrow(values: Sequence[Any], name: str) -> pa.Array:
     if isinstance(values, pa.Array):
         return values
-    kind = pa.int64() if name in INT_COLUMNS else pa.bool_() if name in BOOL_COLUMNS else pa.string()
+    kind = (
+        pa.int64() if name in INT_COLUMNS else pa.bool_() if name in BOOL_COLUMNS else pa.string()
+    )
     if isinstance(values, np.ndarray) and (values.dtype != object or kind == pa.string()):
         return pa.array(values, type=kind, from_pandas=values.dtype == object)
     if kind == pa.string():  # as the writer does: every other cell is written as its text
@@ -375,12 +439,22 @@ def _merge(vres: ChunkResult | None, pure: _Out | None, ids: list[str]) -> _Tabl
     """
     index_of = {u: i for i, u in enumerate(ids)}
 
-    sources: list[dict[str, Columns]] = []  # the vectorised path's tables (no problems: it reports none), the pure path's
+    sources: list[
+        dict[str, Columns]
+    ] = []  # the vectorised path's tables (no problems: it reports none), the pure path's
     if vres is not None:
-        sources.append({"units": vres.units, "indicators": vres.indicators, "categories": vres.categories})
+        sources.append(
+            {"units": vres.units, "indicators": vres.indicators, "categories": vres.categories}
+        )
     if pure is not None:
-        sources.append({"units": pure.units, "indicators": pure.indicators, "categories": pure.categories,
-                        "problems": pure.problems})  # fmt: skip
+        sources.append(
+            {
+                "units": pure.units,
+                "indicators": pure.indicators,
+                "categories": pure.categories,
+                "problems": pure.problems,
+            }
+        )
 
     def table(names: tuple[str, ...], name: str) -> dict[str, pa.Array]:
         keys: list[npt.NDArray[np.int64]] = []
@@ -400,8 +474,12 @@ def _merge(vres: ChunkResult | None, pure: _Out | None, ids: list[str]) -> _Tabl
         order = pa.array(np.argsort(np.concatenate(keys), kind="stable"))
         return {c: pa.concat_arrays(cols[c]).take(order) for c in names}
 
-    return _Tables(units=table(UNIT_COLUMNS, "units"), indicators=table(INDICATOR_COLUMNS, "indicators"),
-                   categories=table(CATEGORY_COLUMNS, "categories"), problems=table(PROBLEM_COLUMNS, "problems"))  # fmt: skip
+    return _Tables(
+        units=table(UNIT_COLUMNS, "units"),
+        indicators=table(INDICATOR_COLUMNS, "indicators"),
+        categories=table(CATEGORY_COLUMNS, "categories"),
+        problems=table(PROBLEM_COLUMNS, "problems"),
+    )
 
 
 def tally_arrays(tally: Tally, units: dict[str, pa.Array], indicators: dict[str, pa.Array]) -> None:
@@ -438,6 +516,8 @@ def tally_arrays(tally: Tally, units: dict[str, pa.Array], indicators: dict[str,
     for j in np.argsort(first).tolist():
         code = int(uniq[j])
         name = ind.dictionary[code].as_py()
-        points = Decimal(int(total[code]) // 10 ** (nums.scale - int(most[code]))).scaleb(-int(most[code]))
+        points = Decimal(int(total[code]) // 10 ** (nums.scale - int(most[code]))).scaleb(
+            -int(most[code])
+        )
         tally.points[name] = tally.points.get(name, Decimal(0)) + points
         tally.losing[name] = tally.losing.get(name, 0) + int(counts[code])

@@ -55,14 +55,20 @@ class _Consts:
 
     rules: tuple[tuple[K.Rule, slice | list[int]], ...]
     tier_table: K.TierTable
-    strict: tuple[tuple[int, slice | list[int]], ...]  # (places, slots) whose weights must sit on the grid
+    strict: tuple[
+        tuple[int, slice | list[int]], ...
+    ]  # (places, slots) whose weights must sit on the grid
     tier_grid: tuple[tuple[int, slice | list[int]], ...]  # (places, qualitative slots)
     warn_slots: slice | list[int] | None
     limit: tuple[int, int] | None  # overshoot_warning as num/den
     strict_boundary: slice | list[int] | None  # > and < slots
     mult: IntArray  # per slot: 10^(E − places), to sum scores at 10^-E
-    declared: tuple[tuple[slice | list[int], int], ...]  # categories with a declared weight (scaled)
-    top_total: int | None  # Σ 一级 weights (+ budget) must equal meta.total (scaled); None: cannot be compared
+    declared: tuple[
+        tuple[slice | list[int], int], ...
+    ]  # categories with a declared weight (scaled)
+    top_total: (
+        int | None
+    )  # Σ 一级 weights (+ budget) must equal meta.total (scaled); None: cannot be compared
     grade_mins: IntArray  # ascending, at 10^-gp
     gp: int
     places: list[int]
@@ -81,36 +87,66 @@ def _consts(plan: Plan, sc: K.Scales) -> _Consts:
     strict = plan.spec.policy.weight_precision is WeightPrecision.ERROR
     tiers = [j for j, s in enumerate(plan.slots) if s.rule.kernel.tiers]
     warn = [j for j, s in enumerate(plan.slots) if not s.rule.kernel.tiers and s.warn]
-    boundary = [j for j, s in enumerate(plan.slots) if not s.rule.kernel.tiers and s.rule.cmp in ("gt", "lt")]
+    boundary = [
+        j
+        for j, s in enumerate(plan.slots)
+        if not s.rule.kernel.tiers and s.rule.cmp in ("gt", "lt")
+    ]
     limit = plan.spec.policy.overshoot_warning
     tb = plan.tier_bounds or ((Fraction(0), Fraction(1), True),)
     total_w = plan.spec.meta.total
     top_total: int | None = int(total_w.scaleb(sw)) if _dec_places(total_w) <= sw else None
     if plan.budget is not None and top_total is not None:
-        top_total = top_total - int(plan.budget[0].scaleb(sw)) if _dec_places(plan.budget[0]) <= sw else None
+        top_total = (
+            top_total - int(plan.budget[0].scaleb(sw))
+            if _dec_places(plan.budget[0]) <= sw
+            else None
+        )
     tp = plan.total_places
     gp = max([tp] + [_dec_places(m) for _, m in plan.grades])
     return _Consts(
         rules=tuple((r, _span(js)) for r, js in by_rule.items()),
-        tier_table=K.TierTable.of([(b[1].numerator, b[1].denominator, b[2], b[0].numerator, b[0].denominator)
-                                   for b in tb]),  # fmt: skip
+        tier_table=K.TierTable.of(
+            [(b[1].numerator, b[1].denominator, b[2], b[0].numerator, b[0].denominator) for b in tb]
+        ),
         strict=tuple((p, _span(js)) for p, js in by_places.items()) if strict else (),
-        tier_grid=tuple((p, _span([j for j in tiers if places[j] == p])) for p in sorted({places[j] for j in tiers})),
+        tier_grid=tuple(
+            (p, _span([j for j in tiers if places[j] == p]))
+            for p in sorted({places[j] for j in tiers})
+        ),
         warn_slots=_span(warn) if warn and limit is not None else None,
-        limit=(Fraction(limit).numerator, Fraction(limit).denominator) if limit is not None else None,
+        limit=(Fraction(limit).numerator, Fraction(limit).denominator)
+        if limit is not None
+        else None,
         strict_boundary=_span(boundary) if boundary else None,
         mult=np.array([10 ** (E - p) for p in places], dtype=np.int64),
-        declared=tuple((_span(list(c.slots)), int(c.weight.scaleb(sw))) for c in plan.cats
-                       if c.weight is not None and c.slots and _dec_places(c.weight) <= sw),  # fmt: skip
+        declared=tuple(
+            (_span(list(c.slots)), int(c.weight.scaleb(sw)))
+            for c in plan.cats
+            if c.weight is not None and c.slots and _dec_places(c.weight) <= sw
+        ),
         top_total=top_total,
         grade_mins=np.array([int(m.scaleb(gp)) for _, m in reversed(plan.grades)], dtype=np.int64),
-        gp=gp, places=places, E=E,
-    )  # fmt: skip
+        gp=gp,
+        places=places,
+        E=E,
+    )
 
 
-def compute(plan: Plan, sc: K.Scales, W: IntArray, T: IntArray, A: IntArray, P: IntArray, D: IntArray,
-            TIER: IntArray, ok: BoolArray, budget: tuple[IntArray, IntArray, BoolArray, int, int] | None = None,
-            *, threads: int | None = None) -> Computed | None:  # fmt: skip
+def compute(
+    plan: Plan,
+    sc: K.Scales,
+    W: IntArray,
+    T: IntArray,
+    A: IntArray,
+    P: IntArray,
+    D: IntArray,
+    TIER: IntArray,
+    ok: BoolArray,
+    budget: tuple[IntArray, IntArray, BoolArray, int, int] | None = None,
+    *,
+    threads: int | None = None,
+) -> Computed | None:
     """Score a group's units from scaled integer matrices (n units × k slots, in ``plan``'s slot order).
 
     ``W``, ``T``, ``A``, ``P``, ``D`` are weights, targets, actuals, step sizes
@@ -130,15 +166,36 @@ def compute(plan: Plan, sc: K.Scales, W: IntArray, T: IntArray, A: IntArray, P: 
         return None
     maxima = (_amax(W), _amax(T), _amax(A), _amax(P), _amax(D))
     lim_den = c.limit[1] if c.limit else 1
-    outside = maxima[0] * 10**MAX_PLACES * (k + 1) + maxima[2] * 10**sc.target * lim_den * 8 + maxima[1] * 10**sc.actual * 100
+    outside = (
+        maxima[0] * 10**MAX_PLACES * (k + 1)
+        + maxima[2] * 10**sc.target * lim_den * 8
+        + maxima[1] * 10**sc.actual * 100
+    )
     if not K.fits_int64(outside):
         return None
     blocks = [(lo, min(n, lo + BLOCK_UNITS)) for lo in range(0, n, BLOCK_UNITS)] or [(0, 0)]
 
     def run(span: tuple[int, int]) -> Computed:
         lo, hi = span
-        bud = None if budget is None else (budget[0][lo:hi], budget[1][lo:hi], budget[2][lo:hi], budget[3], budget[4])
-        return _block(plan, c, sc, W[lo:hi], T[lo:hi], A[lo:hi], P[lo:hi], D[lo:hi], TIER[lo:hi], ok[lo:hi], bud, maxima)
+        bud = (
+            None
+            if budget is None
+            else (budget[0][lo:hi], budget[1][lo:hi], budget[2][lo:hi], budget[3], budget[4])
+        )
+        return _block(
+            plan,
+            c,
+            sc,
+            W[lo:hi],
+            T[lo:hi],
+            A[lo:hi],
+            P[lo:hi],
+            D[lo:hi],
+            TIER[lo:hi],
+            ok[lo:hi],
+            bud,
+            maxima,
+        )
 
     workers = min(threads or os.cpu_count() or 1, len(blocks))
     if workers > 1:
@@ -150,11 +207,18 @@ def compute(plan: Plan, sc: K.Scales, W: IntArray, T: IntArray, A: IntArray, P: 
         return parts[0]
     cat = np.concatenate
     b_scores = [p.b_score for p in parts]
-    return Computed(S=cat([p.S for p in parts]), MET=cat([p.MET for p in parts]), warn=cat([p.warn for p in parts]),
-                    raw=cat([p.raw for p in parts]), total=cat([p.total for p in parts]),
-                    grade_idx=cat([p.grade_idx for p in parts]), ok=cat([p.ok for p in parts]),
-                    b_score=None if b_scores[0] is None else cat(b_scores),  # type: ignore[arg-type]
-                    places=c.places, E=c.E)  # fmt: skip
+    return Computed(
+        S=cat([p.S for p in parts]),
+        MET=cat([p.MET for p in parts]),
+        warn=cat([p.warn for p in parts]),
+        raw=cat([p.raw for p in parts]),
+        total=cat([p.total for p in parts]),
+        grade_idx=cat([p.grade_idx for p in parts]),
+        ok=cat([p.ok for p in parts]),
+        b_score=None if b_scores[0] is None else cat(b_scores),  # type: ignore[arg-type]
+        places=c.places,
+        E=c.E,
+    )
 
 
 def _amax(x: IntArray) -> int:
@@ -165,9 +229,20 @@ def _amax(x: IntArray) -> int:
     return max(hi, -lo)
 
 
-def _block(plan: Plan, c: _Consts, sc: K.Scales, W: IntArray, T: IntArray, A: IntArray, P: IntArray, D: IntArray,
-           TIER: IntArray, ok: BoolArray, budget: tuple[IntArray, IntArray, BoolArray, int, int] | None,
-           maxima: tuple[int, int, int, int, int]) -> Computed:  # fmt: skip
+def _block(
+    plan: Plan,
+    c: _Consts,
+    sc: K.Scales,
+    W: IntArray,
+    T: IntArray,
+    A: IntArray,
+    P: IntArray,
+    D: IntArray,
+    TIER: IntArray,
+    ok: BoolArray,
+    budget: tuple[IntArray, IntArray, BoolArray, int, int] | None,
+    maxima: tuple[int, int, int, int, int],
+) -> Computed:
     n, k = W.shape
     sw = sc.weight
     ok = ok.copy()
@@ -185,9 +260,19 @@ def _block(plan: Plan, c: _Consts, sc: K.Scales, W: IntArray, T: IntArray, A: In
     MET = np.empty((n, k), dtype=bool)
     for rule, js in c.rules:
         if rule.kernel.tiers:
-            s, m = K.score(rule, sc, W[:, js], T[:, js], A[:, js], tiers=(TIER[:, js], c.tier_table), maxima=maxima)
+            s, m = K.score(
+                rule,
+                sc,
+                W[:, js],
+                T[:, js],
+                A[:, js],
+                tiers=(TIER[:, js], c.tier_table),
+                maxima=maxima,
+            )
         else:
-            s, m = K.score(rule, sc, W[:, js], T[:, js], A[:, js], per=P[:, js], deduct=D[:, js], maxima=maxima)
+            s, m = K.score(
+                rule, sc, W[:, js], T[:, js], A[:, js], per=P[:, js], deduct=D[:, js], maxima=maxima
+            )
         Sq[:, js] = s
         MET[:, js] = m
     # warnings: overshoot (actual ≥ limit × target, target > 0) and the strict boundary (> or < with actual = target)
@@ -202,7 +287,7 @@ def _block(plan: Plan, c: _Consts, sc: K.Scales, W: IntArray, T: IntArray, A: In
         js = c.strict_boundary
         same = A[:, js] * 10 ** (cs - sc.actual) == T[:, js] * 10 ** (cs - sc.target)
         pl = np.array(c.places)[js]
-        full = Sq[:, js] * 10**sw == W[:, js] * (10 ** pl)[None, :]
+        full = Sq[:, js] * 10**sw == W[:, js] * (10**pl)[None, :]
         warn += (same & ~MET[:, js] & full).sum(axis=1)
     # the budget row
     b_score = None
@@ -211,8 +296,15 @@ def _block(plan: Plan, c: _Consts, sc: K.Scales, W: IntArray, T: IntArray, A: In
         bw, bp = plan.budget
         bsel, ssel, b_ok, b_scale, s_scale = budget
         ok &= b_ok & (bsel > 0)
-        b_score, _ = K.budget_score(int(bw.scaleb(_dec_places(bw))), _dec_places(bw), bp,
-                                    np.where(bsel > 0, bsel, 1), ssel, b_scale, s_scale)  # fmt: skip
+        b_score, _ = K.budget_score(
+            int(bw.scaleb(_dec_places(bw))),
+            _dec_places(bw),
+            bp,
+            np.where(bsel > 0, bsel, 1),
+            ssel,
+            b_scale,
+            s_scale,
+        )
     # the total: Σ scores (+ budget) at 10^-E, rounded once to rounding.total; the grade by its minimum
     E = c.E
     raw = Sq.sum(axis=1) if not (c.mult != 1).any() else (Sq * c.mult[None, :]).sum(axis=1)
@@ -222,11 +314,23 @@ def _block(plan: Plan, c: _Consts, sc: K.Scales, W: IntArray, T: IntArray, A: In
     total = raw * 10 ** (tp - E) if tp >= E else K.half_up(raw, 10 ** (E - tp))
     at_gp = total * 10 ** (c.gp - tp) if c.gp > tp else total
     grade_idx = len(c.grade_mins) - np.searchsorted(c.grade_mins, at_gp, side="right")
-    return Computed(S=Sq, MET=MET, warn=warn, raw=raw, total=total, grade_idx=grade_idx, ok=ok, b_score=b_score,
-                    places=c.places, E=E)
+    return Computed(
+        S=Sq,
+        MET=MET,
+        warn=warn,
+        raw=raw,
+        total=total,
+        grade_idx=grade_idx,
+        ok=ok,
+        b_score=b_score,
+        places=c.places,
+        E=E,
+    )
 
 
-def _tier_grid_ok(w: IntArray, sw: int, places: int, bounds: tuple[tuple[Fraction, Fraction, bool], ...]) -> BoolArray:
+def _tier_grid_ok(
+    w: IntArray, sw: int, places: int, bounds: tuple[tuple[Fraction, Fraction, bool], ...]
+) -> BoolArray:
     """validate_spec's tier-precision rule, element-wise: every tier admits a score at the quantum for weight w."""
     ok = np.ones(w.shape, dtype=bool)
     e = 10**places

@@ -63,13 +63,19 @@ Progress = Callable[[int, int], None]
 OnUnit = Callable[[str, Evaluation | None, tuple[Problem, ...]], None]
 """Called for each unit the pure path handles, in unit order: its id, its Evaluation (scored) or its problems."""
 
-TABLES: dict[str, tuple[str, ...]] = {"units": UNIT_COLUMNS, "indicators": INDICATOR_COLUMNS,
-                                      "categories": CATEGORY_COLUMNS, "problems": PROBLEM_COLUMNS}  # fmt: skip
+TABLES: dict[str, tuple[str, ...]] = {
+    "units": UNIT_COLUMNS,
+    "indicators": INDICATOR_COLUMNS,
+    "categories": CATEGORY_COLUMNS,
+    "problems": PROBLEM_COLUMNS,
+}
 
 
 def vector_unavailable() -> MissingExtraError:
     """The error for ``engine="vector"`` without NumPy, pyarrow or the vectorised module."""
-    return MissingExtraError("batch", "the vectorised engine needs NumPy and pyarrow", "向量化计分需要 NumPy 和 pyarrow")
+    return MissingExtraError(
+        "batch", "the vectorised engine needs NumPy and pyarrow", "向量化计分需要 NumPy 和 pyarrow"
+    )
 
 
 class ScoredChunk(Protocol):
@@ -113,11 +119,22 @@ class Outputs:
     audit_level: AuditLevel = "full"
 
     @classmethod
-    def open(cls, paths: Mapping[str, Path], transaction: Transaction, *, audit: str | os.PathLike[str] | None = None,
-             audit_level: AuditLevel = "full", use_pyarrow: bool | None = None) -> Outputs:  # fmt: skip
+    def open(
+        cls,
+        paths: Mapping[str, Path],
+        transaction: Transaction,
+        *,
+        audit: str | os.PathLike[str] | None = None,
+        audit_level: AuditLevel = "full",
+        use_pyarrow: bool | None = None,
+    ) -> Outputs:
         """Open the writers of ``paths`` (units, indicators, categories, problems) and of ``audit``, in ``transaction``."""
-        tables = {name: TableWriter(paths[name], columns, use_pyarrow=use_pyarrow, transaction=transaction)
-                  for name, columns in TABLES.items()}  # fmt: skip
+        tables = {
+            name: TableWriter(
+                paths[name], columns, use_pyarrow=use_pyarrow, transaction=transaction
+            )
+            for name, columns in TABLES.items()
+        }
         writer = None if audit is None else AuditWriter(audit, transaction=transaction)
         return cls(tables, writer, audit_level)
 
@@ -136,19 +153,33 @@ class Outputs:
         if ev is not None:
             self.audit.write(unit, to_document(ev))
         elif problems:
-            self.audit.write(unit, {"unit": unit, "status": STATUS_ERROR,
-                                    "problems": [problem_document(p) for p in problems]})  # fmt: skip
+            self.audit.write(
+                unit,
+                {
+                    "unit": unit,
+                    "status": STATUS_ERROR,
+                    "problems": [problem_document(p) for p in problems],
+                },
+            )
 
     def write(self, table: Table, scored: ScoredChunk) -> None:
         """Append one chunk's tables (and, at ``audit_level="record"``, its units' records)."""
         t = scored.tables
-        for name, columns in (("units", t.units), ("indicators", t.indicators), ("categories", t.categories),
-                              ("problems", t.problems)):  # fmt: skip
+        for name, columns in (
+            ("units", t.units),
+            ("indicators", t.indicators),
+            ("categories", t.categories),
+            ("problems", t.problems),
+        ):
             self.tables[name].write(columns)
         if self.audit is not None and self.audit_level == "record":
             from perfrules.batch._records import record_block
 
-            self.audit.write_block(*record_block(table.file, str(Path(table.folder).resolve()), t, scored.record_inputs()))
+            self.audit.write_block(
+                *record_block(
+                    table.file, str(Path(table.folder).resolve()), t, scored.record_inputs()
+                )
+            )
 
     def commit(self) -> None:
         """Finish every file (the transaction's commit then renames them all into place)."""

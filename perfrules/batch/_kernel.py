@@ -42,7 +42,10 @@ Partial = Literal["floor", "ceil", "proportional"]
 
 INT64_SAFE = 2**62  # every intermediate stays below this in absolute value on the int64 path
 
-PARAMS = ("per", "deduct")  # the parameter arrays a kernel may read (the long table's numeric parameter columns)
+PARAMS = (
+    "per",
+    "deduct",
+)  # the parameter arrays a kernel may read (the long table's numeric parameter columns)
 if not all(set(k.params) <= set(PARAMS) for k in catalogue.KERNELS.values()):  # pragma: no cover
     raise AssertionError(f"a catalogue kernel reads a parameter array other than {PARAMS}")
 
@@ -76,9 +79,15 @@ class TierTable:
         hn = np.array([b[0] for b in bounds], dtype=np.int64)
         hd = np.array([b[1] for b in bounds], dtype=np.int64)
         inc = np.array([b[2] for b in bounds], dtype=bool)
-        return cls(hi_num=hn, hi_den=hd, inclusive=inc, lo_num=np.array([b[3] for b in bounds], dtype=np.int64),
-                   lo_den=np.array([b[4] for b in bounds], dtype=np.int64), met=inc & (hn == hd),
-                   all_inclusive=bool(inc.all()))  # fmt: skip
+        return cls(
+            hi_num=hn,
+            hi_den=hd,
+            inclusive=inc,
+            lo_num=np.array([b[3] for b in bounds], dtype=np.int64),
+            lo_den=np.array([b[4] for b in bounds], dtype=np.int64),
+            met=inc & (hn == hd),
+            all_inclusive=bool(inc.all()),
+        )
 
 
 def _known(_: Any, __: Any, kind: str) -> None:
@@ -110,9 +119,17 @@ def _mx(x: IntArray | None) -> int:
     return int(abs(x).max(initial=0)) if x is not None and x.size else 0
 
 
-def bound(rule: Rule, sc: Scales, w: IntArray, t: IntArray, a: IntArray, per: IntArray | None,
-          deduct: IntArray | None, tier_hi: TierTable | None,
-          maxima: tuple[int, int, int, int, int] | None = None) -> int:  # fmt: skip
+def bound(
+    rule: Rule,
+    sc: Scales,
+    w: IntArray,
+    t: IntArray,
+    a: IntArray,
+    per: IntArray | None,
+    deduct: IntArray | None,
+    tier_hi: TierTable | None,
+    maxima: tuple[int, int, int, int, int] | None = None,
+) -> int:
     """An upper bound on every intermediate :func:`score` forms for ``rule`` on these inputs (Python ints).
 
     It follows the formulas term by term (each product, each numerator and
@@ -120,9 +137,24 @@ def bound(rule: Rule, sc: Scales, w: IntArray, t: IntArray, a: IntArray, per: In
     every kernel shares), times 8 for the ``2·num + den`` of the rounding and
     the comparisons.
     """
-    W, T, A, PER, D = maxima if maxima is not None else (_mx(w), _mx(t), _mx(a), _mx(per), _mx(deduct))
-    b = Bounds(W=W + 1, T=T + 1, A=A + 1, PER=PER + 1, D=D + 1, places=rule.places, sw=sc.weight, st=sc.target,
-               sa=sc.actual, sp=sc.per, sd=sc.deduct, percent=rule.percent, tiers=tier_hi)  # fmt: skip
+    W, T, A, PER, D = (
+        maxima if maxima is not None else (_mx(w), _mx(t), _mx(a), _mx(per), _mx(deduct))
+    )
+    b = Bounds(
+        W=W + 1,
+        T=T + 1,
+        A=A + 1,
+        PER=PER + 1,
+        D=D + 1,
+        places=rule.places,
+        sw=sc.weight,
+        st=sc.target,
+        sa=sc.actual,
+        sp=sc.per,
+        sd=sc.deduct,
+        percent=rule.percent,
+        tiers=tier_hi,
+    )
     terms = [b.W * p10(max(b.places - b.sw, 0)), b.tc, b.ac, *rule.kernel.bound(b)]
     return 8 * max(terms)
 
@@ -153,13 +185,30 @@ def score(
     precision is ``W·A·10^(st + places − sw − sa) / T`` in scaled integers.
     """
     kernel = rule.kernel
-    if w.dtype != object and not fits_int64(bound(rule, sc, w, t, a, per, deduct, tiers[1] if tiers else None, maxima)):
+    if w.dtype != object and not fits_int64(
+        bound(rule, sc, w, t, a, per, deduct, tiers[1] if tiers else None, maxima)
+    ):
         w, t, a = w.astype(object), t.astype(object), a.astype(object)
         per = per.astype(object) if per is not None else None
         deduct = deduct.astype(object) if deduct is not None else None
-    group = Group(np, cmp=rule.cmp, places=rule.places, percent=rule.percent, partial=rule.partial, sw=sc.weight,
-                  st=sc.target, sa=sc.actual, sp=sc.per, sd=sc.deduct, w=w, t=t, a=a, per=per, deduct=deduct,
-                  tiers=tiers)  # fmt: skip
+    group = Group(
+        np,
+        cmp=rule.cmp,
+        places=rule.places,
+        percent=rule.percent,
+        partial=rule.partial,
+        sw=sc.weight,
+        st=sc.target,
+        sa=sc.actual,
+        sp=sc.per,
+        sd=sc.deduct,
+        w=w,
+        t=t,
+        a=a,
+        per=per,
+        deduct=deduct,
+        tiers=tiers,
+    )
     s, met = kernel.score(group)
     return s, np.asarray(met)
 

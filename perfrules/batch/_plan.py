@@ -27,8 +27,13 @@ from perfrules.model import (
     Spec,
 )
 
-_CMP: dict[Comparator, K.Cmp] = {Comparator.GE: "ge", Comparator.GT: "gt", Comparator.LE: "le", Comparator.LT: "lt",
-                                Comparator.EQ: "eq"}  # fmt: skip
+_CMP: dict[Comparator, K.Cmp] = {
+    Comparator.GE: "ge",
+    Comparator.GT: "gt",
+    Comparator.LE: "le",
+    Comparator.LT: "lt",
+    Comparator.EQ: "eq",
+}
 
 
 class Unsupported(Exception):
@@ -43,9 +48,13 @@ class Slot:
     row: int  # offset of its row inside the unit's rows
     rule: K.Rule
     leaf: str  # its category id
-    weight: Decimal | None  # a spec-declared weight (spec-referencing units), else None: the table's
+    weight: (
+        Decimal | None
+    )  # a spec-declared weight (spec-referencing units), else None: the table's
     target: Decimal | None
-    params: dict[str, Decimal]  # the kernel's spec-declared parameters (per, deduct); {}: the table's
+    params: dict[
+        str, Decimal
+    ]  # the kernel's spec-declared parameters (per, deduct); {}: the table's
     percent_unit: bool
     warn: bool  # overshoot warnings apply (positive or exact, target > 0 checked per unit)
 
@@ -77,7 +86,12 @@ class Plan:
 def _places(q: Decimal) -> int:
     """n for a quantum 10^-n (0 ≤ n ≤ 6), else Unsupported."""
     t = q.normalize().as_tuple()
-    if t.digits != (1,) or not isinstance(t.exponent, int) or not -MAX_PLACES <= t.exponent <= 0 or t.sign:
+    if (
+        t.digits != (1,)
+        or not isinstance(t.exponent, int)
+        or not -MAX_PLACES <= t.exponent <= 0
+        or t.sign
+    ):
         raise Unsupported(f"quantum {q}")
     # Decimal("1") and Decimal("1.00") both quantise whole points; the core keeps the written exponent
     exp = q.as_tuple().exponent
@@ -90,7 +104,9 @@ def _places(q: Decimal) -> int:
 def plan_of(spec: Spec, order: dict[str, int], inline: bool, has_budget: bool) -> Plan:
     """The kernel's view of ``spec``; ``order`` maps indicator ids to row offsets in the unit."""
     pol = spec.policy
-    rules = [rule_of(ind) for ind in spec.indicators]  # an unknown method raises, whatever else the spec uses
+    rules = [
+        rule_of(ind) for ind in spec.indicators
+    ]  # an unknown method raises, whatever else the spec uses
     if pol.overshoot_deduction is not None:
         raise Unsupported("overshoot deduction")
     if pol.qualitative_default is not QualitativeDefault.TIER_TOP:
@@ -103,25 +119,46 @@ def plan_of(spec: Spec, order: dict[str, int], inline: bool, has_budget: bool) -
         places = _places(ind.score_quantum(rounding.score))
         if ind.id not in order:
             raise Unsupported("indicator without a row")
-        common: dict[str, Any] = {"id": ind.id, "row": order[ind.id], "leaf": ind.category,
-                  "weight": None if inline else ind.weight}  # fmt: skip
+        common: dict[str, Any] = {
+            "id": ind.id,
+            "row": order[ind.id],
+            "leaf": ind.category,
+            "weight": None if inline else ind.weight,
+        }
         kp = rule.kernel_plan(ind.method, ind.target, pol)
         if kp is None:
             raise Unsupported(f"method {rule.name}")
         if kernel(kp.kernel).tiers:  # scored by tier: no target, no comparator
-            slots.append(Slot(rule=K.Rule(kind=kp.kernel, cmp="eq", places=places), target=None, params={},
-                              percent_unit=False, warn=False, **common))  # fmt: skip
+            slots.append(
+                Slot(
+                    rule=K.Rule(kind=kp.kernel, cmp="eq", places=places),
+                    target=None,
+                    params={},
+                    percent_unit=False,
+                    warn=False,
+                    **common,
+                )
+            )
             continue
         t = ind.target
         assert t is not None
         direction = t.comparator.direction
-        slots.append(Slot(
-            rule=K.Rule(kind=kp.kernel, cmp=_CMP[t.comparator], places=places, percent=t.unit == "%",
-                        partial=kp.partial),  # type: ignore[arg-type]
-            target=None if inline else t.value, params={} if inline else dict(kp.params),
-            percent_unit=t.unit == "%",
-            warn=pol.overshoot_warning is not None and direction in ("positive", "equal"), **common,
-        ))  # fmt: skip
+        slots.append(
+            Slot(
+                rule=K.Rule(
+                    kind=kp.kernel,
+                    cmp=_CMP[t.comparator],
+                    places=places,
+                    percent=t.unit == "%",
+                    partial=kp.partial,  # type: ignore[arg-type]
+                ),
+                target=None if inline else t.value,
+                params={} if inline else dict(kp.params),
+                percent_unit=t.unit == "%",
+                warn=pol.overshoot_warning is not None and direction in ("positive", "equal"),
+                **common,
+            )
+        )
     index = {s.id: k for k, s in enumerate(slots)}
     members: dict[str, list[int]] = {}
     for k, ind in enumerate(spec.indicators):
@@ -133,9 +170,19 @@ def plan_of(spec: Spec, order: dict[str, int], inline: bool, has_budget: bool) -
     cats: list[CatPlan] = []
     for c in ordered:
         kids = [k.id for k in spec.categories if k.parent == c.id]
-        mine = sorted(i for cid in ([c.id, *kids] if kids else [c.id]) for i in members.get(cid, []))
-        cats.append(CatPlan(id=c.id, name=c.name, level=1 if c.parent is None else 2, parent=c.parent,
-                            slots=tuple(mine), weight=None if inline else c.weight))  # fmt: skip
+        mine = sorted(
+            i for cid in ([c.id, *kids] if kids else [c.id]) for i in members.get(cid, [])
+        )
+        cats.append(
+            CatPlan(
+                id=c.id,
+                name=c.name,
+                level=1 if c.parent is None else 2,
+                parent=c.parent,
+                slots=tuple(mine),
+                weight=None if inline else c.weight,
+            )
+        )
     del index
     budget = None
     be = spec.budget_execution
@@ -151,8 +198,14 @@ def plan_of(spec: Spec, order: dict[str, int], inline: bool, has_budget: bool) -
         for name in (tier.name, *tier.aliases):
             tiers.setdefault(name, k)
     return Plan(
-        spec=spec, slots=tuple(slots), cats=tuple(cats), tops=tuple(k for k, c in enumerate(cats) if c.level == 1),
-        inline=inline, budget=budget, tiers=tiers,
+        spec=spec,
+        slots=tuple(slots),
+        cats=tuple(cats),
+        tops=tuple(k for k, c in enumerate(cats) if c.level == 1),
+        inline=inline,
+        budget=budget,
+        tiers=tiers,
         tier_bounds=tuple((Fraction(t.min), Fraction(t.max), t.max_inclusive) for t in spec.tiers),
-        total_places=_places(rounding.total), grades=tuple((g.name, g.min) for g in spec.grades),
-    )  # fmt: skip
+        total_places=_places(rounding.total),
+        grades=tuple((g.name, g.min) for g in spec.grades),
+    )

@@ -32,7 +32,13 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from perfrules.batch._chunk import CATEGORY_COLUMNS, INDICATOR_COLUMNS, PROBLEM_COLUMNS, UNIT_COLUMNS, ResultTables
+from perfrules.batch._chunk import (
+    CATEGORY_COLUMNS,
+    INDICATOR_COLUMNS,
+    PROBLEM_COLUMNS,
+    UNIT_COLUMNS,
+    ResultTables,
+)
 from perfrules.batch._write import arrow_schema, arrow_table
 
 SCHEMA = "perfrules.batch-audit"
@@ -52,10 +58,14 @@ def json_strings(arr: pa.Array) -> pa.Array:
         return pc.if_else(nulls, pa.scalar("null"), out) if arr.null_count else out
     esc = pc.replace_substring(pc.replace_substring(filled, "\\", "\\\\"), '"', '\\"')
     out = pc.binary_join_element_wise('"', esc, '"', "")
-    odd = np.asarray(pc.match_substring_regex(filled, _CONTROL).to_numpy(zero_copy_only=False), dtype=bool)
+    odd = np.asarray(
+        pc.match_substring_regex(filled, _CONTROL).to_numpy(zero_copy_only=False), dtype=bool
+    )
     if odd.any():  # control characters: let json escape them, only for those cells
         idx = np.flatnonzero(odd)
-        fixed = pa.array([json.dumps(v, ensure_ascii=False) for v in filled.take(pa.array(idx)).to_pylist()])
+        fixed = pa.array(
+            [json.dumps(v, ensure_ascii=False) for v in filled.take(pa.array(idx)).to_pylist()]
+        )
         values = out.to_pylist()
         for i, v in zip(idx.tolist(), fixed.to_pylist(), strict=True):
             values[i] = v
@@ -69,7 +79,7 @@ def _needs_escaping(arr: pa.Array) -> bool:
     if data is None or len(arr) == 0:
         return False
     offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=len(arr) + 1)
-    raw = np.frombuffer(data, dtype=np.uint8)[int(offsets[0]):int(offsets[-1])]
+    raw = np.frombuffer(data, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
     return bool(((raw < 32) | (raw == 34) | (raw == 92) | (raw == 127)).any())
 
 
@@ -101,16 +111,28 @@ def json_lists(col: pa.Array, counts: npt.NDArray[np.int64]) -> pa.Array:
         col = pa.concat_arrays([col]) if col.offset else col
         if not _needs_escaping(col):
             inner = _per_unit(col, counts, '","')
-            return pc.binary_join_element_wise(pc.if_else(pc.equal(pa.array(counts), 0), pa.scalar("["), pa.scalar('["')),
-                                               inner, pc.if_else(pc.equal(pa.array(counts), 0), pa.scalar("]"),
-                                                                 pa.scalar('"]')), "")  # fmt: skip
+            return pc.binary_join_element_wise(
+                pc.if_else(pc.equal(pa.array(counts), 0), pa.scalar("["), pa.scalar('["')),
+                inner,
+                pc.if_else(pc.equal(pa.array(counts), 0), pa.scalar("]"), pa.scalar('"]')),
+                "",
+            )
     return pc.binary_join_element_wise("[", _per_unit(_literal(col), counts), "]", "")
 
 
-def record_lines(*, table: str, folder: str, units: dict[str, pa.Array], indicators: dict[str, pa.Array],
-                 categories: dict[str, pa.Array], cells: dict[str, pa.Array], rows: npt.NDArray[np.int64],
-                 row_counts: npt.NDArray[np.int64], ind_counts: npt.NDArray[np.int64],
-                 cat_counts: npt.NDArray[np.int64]) -> pa.Array:  # fmt: skip
+def record_lines(
+    *,
+    table: str,
+    folder: str,
+    units: dict[str, pa.Array],
+    indicators: dict[str, pa.Array],
+    categories: dict[str, pa.Array],
+    cells: dict[str, pa.Array],
+    rows: npt.NDArray[np.int64],
+    row_counts: npt.NDArray[np.int64],
+    ind_counts: npt.NDArray[np.int64],
+    cat_counts: npt.NDArray[np.int64],
+) -> pa.Array:
     """One JSON line (ending in a newline) per unit of the result tables, all units ``status == ok``.
 
     ``cells`` are the units' input rows (canonical column → texts), unit after
@@ -121,30 +143,61 @@ def record_lines(*, table: str, folder: str, units: dict[str, pa.Array], indicat
     if n == 0:
         return pa.array([], type=pa.string())
     head = f'{{"schema":"{SCHEMA}","schema_version":{SCHEMA_VERSION},"unit":'
-    table_lit, folder_lit = json.dumps(table, ensure_ascii=False), json.dumps(folder, ensure_ascii=False)
+    table_lit, folder_lit = (
+        json.dumps(table, ensure_ascii=False),
+        json.dumps(folder, ensure_ascii=False),
+    )
 
-    def obj(columns: dict[str, pa.Array], counts: npt.NDArray[np.int64], names: Sequence[str]) -> list[Any]:
+    def obj(
+        columns: dict[str, pa.Array], counts: npt.NDArray[np.int64], names: Sequence[str]
+    ) -> list[Any]:
         parts: list[Any] = ["{"]
         for i, name in enumerate(names):
-            parts += [("," if i else "") + json.dumps(name, ensure_ascii=False) + ":", json_lists(columns[name], counts)]
+            parts += [
+                ("," if i else "") + json.dumps(name, ensure_ascii=False) + ":",
+                json_lists(columns[name], counts),
+            ]
         return [*parts, "}"]
 
     parts: list[Any] = [
-        head, json_strings(units["unit"]), ',"status":"ok","table":', table_lit, ',"folder":', folder_lit,
-        ',"rows":', json_lists(pa.array(rows), row_counts),
-        ',"cells":', *obj(cells, row_counts, [c for c in cells if c != "unit"]),
-        ',"total":', json_strings(units["total"]), ',"grade":', json_strings(units["grade"]),
-        ',"total_weight":', json_strings(units["total_weight"]), ',"lost":', json_strings(units["lost"]),
-        ',"warnings":', _literal(units["warnings"]),
-        ',"indicators":', *obj(indicators, ind_counts, ("indicator", "category", "weight", "score", "lost", "met")),
-        ',"categories":', *obj(categories, cat_counts, ("category", "name", "level", "weight", "score")), "}\n",
-    ]  # fmt: skip
+        head,
+        json_strings(units["unit"]),
+        ',"status":"ok","table":',
+        table_lit,
+        ',"folder":',
+        folder_lit,
+        ',"rows":',
+        json_lists(pa.array(rows), row_counts),
+        ',"cells":',
+        *obj(cells, row_counts, [c for c in cells if c != "unit"]),
+        ',"total":',
+        json_strings(units["total"]),
+        ',"grade":',
+        json_strings(units["grade"]),
+        ',"total_weight":',
+        json_strings(units["total_weight"]),
+        ',"lost":',
+        json_strings(units["lost"]),
+        ',"warnings":',
+        _literal(units["warnings"]),
+        ',"indicators":',
+        *obj(indicators, ind_counts, ("indicator", "category", "weight", "score", "lost", "met")),
+        ',"categories":',
+        *obj(categories, cat_counts, ("category", "name", "level", "weight", "score")),
+        "}\n",
+    ]
     return pc.binary_join_element_wise(*parts, "")
 
 
 def error_line(unit: str, problems: list[dict[str, Any]]) -> str:
     """The record of a unit that could not be scored."""
-    doc = {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, "unit": unit, "status": "error", "problems": problems}
+    doc = {
+        "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
+        "unit": unit,
+        "status": "error",
+        "problems": problems,
+    }
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
@@ -158,9 +211,18 @@ def _runs(col: pa.Array) -> npt.NDArray[np.int64]:
     return runs
 
 
-def lines_for(*, table: str, folder: str, units: dict[str, pa.Array], indicators: dict[str, pa.Array],
-              categories: dict[str, pa.Array], problems: dict[str, pa.Array], cells: dict[str, pa.Array],
-              rows: npt.NDArray[np.int64], row_counts: npt.NDArray[np.int64]) -> tuple[pa.Array, pa.Array]:  # fmt: skip
+def lines_for(
+    *,
+    table: str,
+    folder: str,
+    units: dict[str, pa.Array],
+    indicators: dict[str, pa.Array],
+    categories: dict[str, pa.Array],
+    problems: dict[str, pa.Array],
+    cells: dict[str, pa.Array],
+    rows: npt.NDArray[np.int64],
+    row_counts: npt.NDArray[np.int64],
+) -> tuple[pa.Array, pa.Array]:
     """The audit lines of one chunk's units, in unit order, and the units' ids.
 
     ``cells``/``rows``/``row_counts`` are every output unit's input rows, unit
@@ -172,23 +234,36 @@ def lines_for(*, table: str, folder: str, units: dict[str, pa.Array], indicators
     take_rows = np.flatnonzero(np.repeat(ok, row_counts))  # the input rows of the scored units
     sel = pa.array(take_rows)
     lines_ok = record_lines(
-        table=table, folder=folder, units={c: a.take(pa.array(ok_idx)) for c, a in units.items()},
-        indicators=indicators, categories=categories,
+        table=table,
+        folder=folder,
+        units={c: a.take(pa.array(ok_idx)) for c, a in units.items()},
+        indicators=indicators,
+        categories=categories,
         cells=cells if len(take_rows) == len(rows) else {c: a.take(sel) for c, a in cells.items()},
-        rows=rows[take_rows], row_counts=row_counts[ok_idx], ind_counts=_runs(indicators["unit"]),
-        cat_counts=_runs(categories["unit"]) if len(categories["unit"]) else np.zeros(len(ok_idx), dtype=np.int64),
-    )  # fmt: skip
+        rows=rows[take_rows],
+        row_counts=row_counts[ok_idx],
+        ind_counts=_runs(indicators["unit"]),
+        cat_counts=_runs(categories["unit"])
+        if len(categories["unit"])
+        else np.zeros(len(ok_idx), dtype=np.int64),
+    )
     if len(ok_idx) == n:
         return lines_ok, units["unit"]
     # failed units: their problems, as the full audit writes them
     by_unit: dict[str, list[dict[str, Any]]] = {}
     p_cols = {c: a.to_pylist() for c, a in problems.items()}
     for r in range(len(p_cols["unit"])):
-        by_unit.setdefault(p_cols["unit"][r], []).append({
-            "code": p_cols["code"][r], "file": p_cols["file"][r], "row": _int(p_cols["row"][r]),
-            "column": _int(p_cols["column"][r]), "field": p_cols["field"][r], "message": p_cols["error_en"][r],
-            "message_zh": p_cols["error"][r],
-        })  # fmt: skip
+        by_unit.setdefault(p_cols["unit"][r], []).append(
+            {
+                "code": p_cols["code"][r],
+                "file": p_cols["file"][r],
+                "row": _int(p_cols["row"][r]),
+                "column": _int(p_cols["column"][r]),
+                "field": p_cols["field"][r],
+                "message": p_cols["error_en"][r],
+                "message_zh": p_cols["error"][r],
+            }
+        )
     ids = units["unit"].to_pylist()
     out: list[Any] = [None] * n
     for j, i in enumerate(ok_idx.tolist()):
@@ -215,21 +290,35 @@ class RecordInputs:
     counts: npt.NDArray[np.int64]
 
 
-def record_block(table: str, folder: str, tables: ResultTables, inputs: RecordInputs) -> tuple[pa.Array, pa.Array]:
+def record_block(
+    table: str, folder: str, tables: ResultTables, inputs: RecordInputs
+) -> tuple[pa.Array, pa.Array]:
     """The audit records of one chunk's units (``audit_level="record"``) and their ids, for ``AuditWriter.write_block``.
 
     ``table`` is the table's file name as messages give it, ``folder`` the
     resolved folder its ``spec`` cells are read from.
     """
-    columns = {"units": (UNIT_COLUMNS, tables.units), "indicators": (INDICATOR_COLUMNS, tables.indicators),
-               "categories": (CATEGORY_COLUMNS, tables.categories), "problems": (PROBLEM_COLUMNS, tables.problems)}  # fmt: skip
+    columns = {
+        "units": (UNIT_COLUMNS, tables.units),
+        "indicators": (INDICATOR_COLUMNS, tables.indicators),
+        "categories": (CATEGORY_COLUMNS, tables.categories),
+        "problems": (PROBLEM_COLUMNS, tables.problems),
+    }
     arrays: dict[str, dict[str, pa.Array]] = {}
     for name, (names, chunk) in columns.items():
         t = arrow_table(arrow_schema(names), names, chunk)
         arrays[name] = {c: t.column(c).combine_chunks() for c in t.column_names}
-    return lines_for(table=table, folder=folder, units=arrays["units"], indicators=arrays["indicators"],
-                     categories=arrays["categories"], problems=arrays["problems"], cells=inputs.cells,
-                     rows=inputs.rows, row_counts=inputs.counts)  # fmt: skip
+    return lines_for(
+        table=table,
+        folder=folder,
+        units=arrays["units"],
+        indicators=arrays["indicators"],
+        categories=arrays["categories"],
+        problems=arrays["problems"],
+        cells=inputs.cells,
+        rows=inputs.rows,
+        row_counts=inputs.counts,
+    )
 
 
 def _int(v: Any) -> int | None:

@@ -29,14 +29,32 @@ from perfrules.batch._chunk import (
     ChunkScorer,
 )
 from perfrules.batch._chunked import CHUNK_UNITS, ChunkedEngine, _runs
-from perfrules.batch._engines import AUDIT_LEVELS, ENGINES, AuditLevel, Engine, Outputs, Progress, vector_unavailable
+from perfrules.batch._engines import (
+    AUDIT_LEVELS,
+    ENGINES,
+    AuditLevel,
+    Engine,
+    Outputs,
+    Progress,
+    vector_unavailable,
+)
 from perfrules.batch._summary import BatchSummary
 from perfrules.batch._table import Table, read_table, table_problem
 from perfrules.batch._write import FORMATS, parquet_needs_pyarrow, pyarrow_available, sibling
 from perfrules.core import Evaluation
 
-__all__ = ["CHUNK_UNITS", "ENGINES", "FAST_CHUNK_UNITS", "PROBLEM_COLUMNS", "EngineUnavailable", "UnitResult",
-           "output_paths", "run_batch", "score_units", "select_engine"]  # fmt: skip
+__all__ = [
+    "CHUNK_UNITS",
+    "ENGINES",
+    "FAST_CHUNK_UNITS",
+    "PROBLEM_COLUMNS",
+    "EngineUnavailable",
+    "UnitResult",
+    "output_paths",
+    "run_batch",
+    "score_units",
+    "select_engine",
+]
 
 FAST_CHUNK_UNITS = 10_000  # units per chunk, at least, on the columnar runner
 
@@ -71,13 +89,24 @@ def _columnar_engine(table: Table, chunk_units: int) -> Engine | None:
     try:
         from perfrules.batch._columnar import ColumnarEngine, usable
         from perfrules.batch._vector import score_chunk, unit_builder
-    except ImportError:  # a vectorised module with only the chunk-scorer contract (score_chunk): chunk by chunk
+    except (
+        ImportError
+    ):  # a vectorised module with only the chunk-scorer contract (score_chunk): chunk by chunk
         return None
-    return ColumnarEngine(score_chunk, unit_builder, chunk_units=chunk_units) if usable(table) else None
+    return (
+        ColumnarEngine(score_chunk, unit_builder, chunk_units=chunk_units)
+        if usable(table)
+        else None
+    )
 
 
-def select_engine(engine: str, table: Table | None = None, *, documents: bool = False,
-                  chunk_units: int = CHUNK_UNITS) -> Engine:  # fmt: skip
+def select_engine(
+    engine: str,
+    table: Table | None = None,
+    *,
+    documents: bool = False,
+    chunk_units: int = CHUNK_UNITS,
+) -> Engine:
     """The engine of a run, chosen once from ``engine="auto" | "pure" | "vector"`` (docs/batch.md, "Engines").
 
     ``"pure"``: every unit through ``perfrules.evaluate``. ``"vector"`` and
@@ -128,8 +157,9 @@ class UnitResult:
     evaluation: Evaluation | None = None
 
 
-def score_units(table: Table | str | os.PathLike[str], *, engine: str = "auto",
-                chunk_units: int = CHUNK_UNITS) -> Iterator[UnitResult]:  # fmt: skip
+def score_units(
+    table: Table | str | os.PathLike[str], *, engine: str = "auto", chunk_units: int = CHUNK_UNITS
+) -> Iterator[UnitResult]:
     """Score every unit of a long table, yielding one :class:`UnitResult` per unit in table order.
 
     ``table`` is a path (CSV or Parquet) or a table from
@@ -151,25 +181,43 @@ def score_units(table: Table | str | os.PathLike[str], *, engine: str = "auto",
         for k, unit in enumerate(ids):
             ev, problems = evaluations.pop(unit, (None, ()))
             yield UnitResult(
-                unit=unit, status=out.units["status"][k], row={c: out.units[c][k] for c in UNIT_COLUMNS},
-                indicators=tuple({c: out.indicators[c][r] for c in INDICATOR_COLUMNS} for r in ind[unit]),
-                categories=tuple({c: out.categories[c][r] for c in CATEGORY_COLUMNS} for r in cat[unit]),
-                problems=problems, evaluation=ev,
-            )  # fmt: skip
+                unit=unit,
+                status=out.units["status"][k],
+                row={c: out.units[c][k] for c in UNIT_COLUMNS},
+                indicators=tuple(
+                    {c: out.indicators[c][r] for c in INDICATOR_COLUMNS} for r in ind[unit]
+                ),
+                categories=tuple(
+                    {c: out.categories[c][r] for c in CATEGORY_COLUMNS} for r in cat[unit]
+                ),
+                problems=problems,
+                evaluation=ev,
+            )
         evaluations.clear()
 
 
 def output_paths(out: str | os.PathLike[str]) -> dict[str, Path]:
     """The files a run writes for ``OUT``: units, indicators, categories and problems tables."""
     p = Path(out)
-    return {"units": p, "indicators": sibling(p, "indicators"), "categories": sibling(p, "categories"),
-            "problems": sibling(p, "problems")}  # fmt: skip
+    return {
+        "units": p,
+        "indicators": sibling(p, "indicators"),
+        "categories": sibling(p, "categories"),
+        "problems": sibling(p, "problems"),
+    }
 
 
-def run_batch(path: str | os.PathLike[str] | Table, out: str | os.PathLike[str], *,
-              audit: str | os.PathLike[str] | None = None, engine: str = "auto", progress: Progress | None = None,
-              chunk_units: int = CHUNK_UNITS, use_pyarrow: bool | None = None,
-              audit_level: str = "full") -> BatchSummary:  # fmt: skip
+def run_batch(
+    path: str | os.PathLike[str] | Table,
+    out: str | os.PathLike[str],
+    *,
+    audit: str | os.PathLike[str] | None = None,
+    engine: str = "auto",
+    progress: Progress | None = None,
+    chunk_units: int = CHUNK_UNITS,
+    use_pyarrow: bool | None = None,
+    audit_level: str = "full",
+) -> BatchSummary:
     """Score every unit of the long table at ``path`` and write the result tables (docs/batch.md).
 
     Writes ``out`` (units) and, beside it, ``<stem>.indicators<suffix>``,
@@ -192,21 +240,44 @@ def run_batch(path: str | os.PathLike[str] | Table, out: str | os.PathLike[str],
     paths = output_paths(out)
     suffix = paths["units"].suffix.lower()
     if suffix not in FORMATS:
-        raise SpecError([table_problem("file", str(out), f"the output must end in .csv or .parquet, not {suffix or 'nothing'!r}",
-                                       "输出文件须以 .csv 或 .parquet 结尾")])  # fmt: skip
-    if FORMATS[suffix] == "parquet" and not (pyarrow_available() if use_pyarrow is None else use_pyarrow):
+        raise SpecError(
+            [
+                table_problem(
+                    "file",
+                    str(out),
+                    f"the output must end in .csv or .parquet, not {suffix or 'nothing'!r}",
+                    "输出文件须以 .csv 或 .parquet 结尾",
+                )
+            ]
+        )
+    if FORMATS[suffix] == "parquet" and not (
+        pyarrow_available() if use_pyarrow is None else use_pyarrow
+    ):
         raise parquet_needs_pyarrow()
     # chosen once, before any file is opened: an unknown or unavailable engine fails here
-    chosen = select_engine(engine, table, documents=audit is not None and audit_level == "full", chunk_units=chunk_units)
+    chosen = select_engine(
+        engine,
+        table,
+        documents=audit is not None and audit_level == "full",
+        chunk_units=chunk_units,
+    )
     if audit_level not in AUDIT_LEVELS:
-        raise ValueError(f"audit_level must be one of {', '.join(AUDIT_LEVELS)}, not {audit_level!r}")
+        raise ValueError(
+            f"audit_level must be one of {', '.join(AUDIT_LEVELS)}, not {audit_level!r}"
+        )
     level: AuditLevel = "full" if audit_level == "full" else "record"
     if audit is not None and level == "record" and not pyarrow_available():
-        raise MissingExtraError("batch", "audit records need pyarrow (or audit_level='full')",
-                                "审计记录需要 pyarrow（或 audit_level='full'）", module="pyarrow")  # fmt: skip
+        raise MissingExtraError(
+            "batch",
+            "audit records need pyarrow (or audit_level='full')",
+            "审计记录需要 pyarrow（或 audit_level='full'）",
+            module="pyarrow",
+        )
     outputs_tx = Transaction()  # every output of the run is committed as one generation, or none is
     try:
-        outputs = Outputs.open(paths, outputs_tx, audit=audit, audit_level=level, use_pyarrow=use_pyarrow)
+        outputs = Outputs.open(
+            paths, outputs_tx, audit=audit, audit_level=level, use_pyarrow=use_pyarrow
+        )
         summary = chosen.run(table, outputs, progress)
         outputs.commit()  # finishes each file; the transaction renames them
         outputs_tx.commit()

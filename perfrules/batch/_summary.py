@@ -46,8 +46,11 @@ class BatchSummary:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         zh = self.lang == "zh"
-        head = (f"共 {self.units} 个单位：{self.scored} 个已评分，{self.failed} 个有误" if zh
-                else f"{self.units} units: {self.scored} scored, {self.failed} failed")  # fmt: skip
+        head = (
+            f"共 {self.units} 个单位：{self.scored} 个已评分，{self.failed} 个有误"
+            if zh
+            else f"{self.units} units: {self.scored} scored, {self.failed} failed"
+        )
         yield Text(head, style="bold red" if self.failed else "bold green")
         if self.grades:
             g = Table(title="等级分布" if zh else "grades", title_justify="left")
@@ -57,7 +60,9 @@ class BatchSummary:
                 g.add_row(grade, str(n))
             yield g
         if self.losses:
-            t = Table(title="扣分最多的指标" if zh else "most-deducted indicators", title_justify="left")
+            t = Table(
+                title="扣分最多的指标" if zh else "most-deducted indicators", title_justify="left"
+            )
             t.add_column("指标" if zh else "indicator")
             t.add_column("扣分合计" if zh else "points lost", justify="right")
             t.add_column("扣分单位数" if zh else "units losing points", justify="right")
@@ -65,7 +70,11 @@ class BatchSummary:
                 t.add_row(loss.indicator, str(loss.points), str(loss.units))
             yield t
         if self.engines:
-            parts = "、".join(f"{e} {n}" for e, n in self.engines) if zh else ", ".join(f"{e} {n}" for e, n in self.engines)
+            parts = (
+                "、".join(f"{e} {n}" for e, n in self.engines)
+                if zh
+                else ", ".join(f"{e} {n}" for e, n in self.engines)
+            )
             yield Text(f"计分引擎：{parts}" if zh else f"engines: {parts}", style="dim")
         for path in self.outputs:
             yield Text(("已写入 " if zh else "wrote ") + path, style="dim")
@@ -82,7 +91,9 @@ class Tally:
         self.losing: dict[str, int] = {}
         self.engines: dict[str, int] = {}
 
-    def add(self, units: Mapping[str, Sequence[Any]], indicators: Mapping[str, Sequence[Any]]) -> None:
+    def add(
+        self, units: Mapping[str, Sequence[Any]], indicators: Mapping[str, Sequence[Any]]
+    ) -> None:
         for status, grade in zip(units["status"], units["grade"], strict=True):
             self.units += 1
             if status == STATUS_OK:
@@ -102,9 +113,17 @@ class Tally:
 
     def summary(self, outputs: Sequence[str] = ()) -> BatchSummary:
         grades = sorted(self.grades.items(), key=lambda kv: -kv[1])
-        losses = sorted(self.points.items(), key=lambda kv: (-kv[1], -self.losing[kv[0]]))[:TOP_LOSSES]
+        losses = sorted(self.points.items(), key=lambda kv: (-kv[1], -self.losing[kv[0]]))[
+            :TOP_LOSSES
+        ]
         return BatchSummary(
-            units=self.units, scored=self.scored, failed=self.units - self.scored, grades=tuple(grades),
-            losses=tuple(IndicatorLoss(indicator=k, points=v, units=self.losing[k]) for k, v in losses),
-            outputs=tuple(outputs), engines=tuple(sorted(self.engines.items())),
-        )  # fmt: skip
+            units=self.units,
+            scored=self.scored,
+            failed=self.units - self.scored,
+            grades=tuple(grades),
+            losses=tuple(
+                IndicatorLoss(indicator=k, points=v, units=self.losing[k]) for k, v in losses
+            ),
+            outputs=tuple(outputs),
+            engines=tuple(sorted(self.engines.items())),
+        )

@@ -28,7 +28,13 @@ from typing import Any
 import attrs
 
 from perfrules._errors import Problem, SpecError
-from perfrules._limits import MAX_TABLE_BYTES, MAX_WORKBOOK_BYTES, exact, file_problem, number_problem
+from perfrules._limits import (
+    MAX_TABLE_BYTES,
+    MAX_WORKBOOK_BYTES,
+    exact,
+    file_problem,
+    number_problem,
+)
 from perfrules._suggest import suggest
 from perfrules.loading import as_gbk, encoding_problem
 
@@ -67,7 +73,16 @@ INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
     "title": ("标题",),
     "unit_name": ("单位名称",),
 }
-UNIT_LEVEL: tuple[str, ...] = ("spec", "budget", "spent", "initial", "year", "kind", "title", "unit_name")
+UNIT_LEVEL: tuple[str, ...] = (
+    "spec",
+    "budget",
+    "spent",
+    "initial",
+    "year",
+    "kind",
+    "title",
+    "unit_name",
+)
 REQUIRED: tuple[str, ...] = ("unit",)
 _ALIAS: dict[str, str] = {
     **{name: name for name in INPUT_COLUMNS},
@@ -78,6 +93,7 @@ CSV_SUFFIX = ".csv"
 PARQUET_SUFFIXES = (".parquet", ".pq")
 XLSX_SUFFIX = ".xlsx"
 EXCEL_DIGITS = 15  # the significant digits an Excel numeric cell keeps
+
 
 def plain_lines(data: bytes | mmap.mmap) -> bool:
     """No blank line (LF or CRLF) and no carriage return that does not end a line: Arrow and csv count alike."""
@@ -123,16 +139,33 @@ def number_cell(text: str) -> tuple[Decimal | None, tuple[str, str] | None]:
     why = number_problem(value, text.strip())
     if why is not None:
         return None, why
-    return exact(value), None  # 0.000… is 0, as the spec loader reads it: no exponent reaches the arithmetic
+    return exact(
+        value
+    ), None  # 0.000… is 0, as the spec loader reads it: no exponent reaches the arithmetic
 
 
-def table_problem(code: str, file: str, en: str, zh: str, *, row: int | None = None, column: int | None = None,
-                  column_name: str | None = None, suggestion: str | None = None) -> Problem:  # fmt: skip
+def table_problem(
+    code: str,
+    file: str,
+    en: str,
+    zh: str,
+    *,
+    row: int | None = None,
+    column: int | None = None,
+    column_name: str | None = None,
+    suggestion: str | None = None,
+) -> Problem:
     """A problem located in the table: file, row (header = row 1), 1-based column number."""
     return Problem(
-        code=code, message=en, message_zh=zh, path=(column_name,) if column_name else (), file=file,
-        line=row, column=column, suggestion=suggestion,
-    )  # fmt: skip
+        code=code,
+        message=en,
+        message_zh=zh,
+        path=(column_name,) if column_name else (),
+        file=file,
+        line=row,
+        column=column,
+        suggestion=suggestion,
+    )
 
 
 def _resolve_header(names: Sequence[str], file: str) -> dict[str, int]:
@@ -144,24 +177,43 @@ def _resolve_header(names: Sequence[str], file: str) -> dict[str, int]:
         name = raw.strip()
         canon = _ALIAS.get(name)
         if canon is None:
-            problems.append(table_problem(
-                "unknown-column", file,
-                f"unknown column {name!r}; known columns: {', '.join(INPUT_COLUMNS)} (or their Chinese aliases: perfrules docs batch)",
-                f"未知的列“{name}”；可用的列：{'、'.join(INPUT_COLUMNS)}（或其中文别名，见 perfrules docs batch）",
-                row=1, column=i, column_name=name, suggestion=suggest(name, known),
-            ))  # fmt: skip
+            problems.append(
+                table_problem(
+                    "unknown-column",
+                    file,
+                    f"unknown column {name!r}; known columns: {', '.join(INPUT_COLUMNS)} (or their Chinese aliases: perfrules docs batch)",
+                    f"未知的列“{name}”；可用的列：{'、'.join(INPUT_COLUMNS)}（或其中文别名，见 perfrules docs batch）",
+                    row=1,
+                    column=i,
+                    column_name=name,
+                    suggestion=suggest(name, known),
+                )
+            )
         elif canon in out:
-            problems.append(table_problem(
-                "duplicate-column", file, f"column {name!r} repeats column {out[canon]} ({canon})",
-                f"列“{name}”与第{out[canon]}列（{canon}）重复", row=1, column=i, column_name=name,
-            ))  # fmt: skip
+            problems.append(
+                table_problem(
+                    "duplicate-column",
+                    file,
+                    f"column {name!r} repeats column {out[canon]} ({canon})",
+                    f"列“{name}”与第{out[canon]}列（{canon}）重复",
+                    row=1,
+                    column=i,
+                    column_name=name,
+                )
+            )
         else:
             out[canon] = i
     for need in REQUIRED:
         if need not in out and not problems:
-            problems.append(table_problem(
-                "missing-column", file, f"the table has no {need!r} column", f"表格缺少“{need}”列", row=1,
-            ))  # fmt: skip
+            problems.append(
+                table_problem(
+                    "missing-column",
+                    file,
+                    f"the table has no {need!r} column",
+                    f"表格缺少“{need}”列",
+                    row=1,
+                )
+            )
     if problems:
         raise SpecError(problems)
     return out
@@ -198,9 +250,13 @@ class Table:
     unit_count: int
     path: Path | None = None
     data: Mapping[str, Sequence[str]] | None = None
-    strays: Mapping[str, int] = attrs.field(factory=dict)  # unit → row where its rows resume after another unit's
+    strays: Mapping[str, int] = attrs.field(
+        factory=dict
+    )  # unit → row where its rows resume after another unit's
     plain: bool = False  # checked: no blank lines or lone carriage returns (a CSV the pyarrow reader reads alike)
-    issues: Mapping[str, Sequence[Problem]] = attrs.field(factory=dict)  # unit → problems of its rows not read as they stand
+    issues: Mapping[str, Sequence[Problem]] = attrs.field(
+        factory=dict
+    )  # unit → problems of its rows not read as they stand
     numbers: Sequence[int] | None = None  # a table in memory: each row's number (default: 2, 3, …)
 
     def blocks(self, size: int = 8192) -> Iterator[Block]:
@@ -209,7 +265,11 @@ class Table:
             assert self.data is not None
             for start in range(0, self.row_count, size):
                 stop = min(start + size, self.row_count)
-                rows = list(self.numbers[start:stop]) if self.numbers is not None else list(range(start + 2, stop + 2))
+                rows = (
+                    list(self.numbers[start:stop])
+                    if self.numbers is not None
+                    else list(range(start + 2, stop + 2))
+                )
                 yield Block({c: list(v[start:stop]) for c, v in self.data.items()}, rows)
         elif self.format == "csv":
             assert self.path is not None
@@ -236,7 +296,10 @@ READ_BYTES = 1 << 20  # CSV files are read in blocks of about this many bytes, c
 MAX_RECORD_LINES = 10_000  # lines one record may span (a quoted cell with line breaks)
 _BREAK = "\ud800"  # stands for a line-break character that ends no line while the csv module parses
 _ESCAPED = re.compile("[\udc00-\udcff]")  # a byte that did not decode (see _escape_byte)
-_BAD, _BROKE = 1, 2  # line flags: bytes that did not decode; a stray line-break character (as _BREAK)
+_BAD, _BROKE = (
+    1,
+    2,
+)  # line flags: bytes that did not decode; a stray line-break character (as _BREAK)
 _GBK = "gb18030"  # GBK as Python reads it (GB18030, its superset)
 Line = tuple[int, str, int]  # (number in the file, 1-based; text with its line end; flags)
 
@@ -277,11 +340,15 @@ def _text_kind(head: bytes, whole: bool, file: str) -> _Kind:
     body = head[bom:]
     cr, lf = body.find(b"\r"), body.find(b"\n")
     lone_cr = body.count(b"\r") - body.count(b"\r\n")
-    newline = "\r" if cr >= 0 and (lf < 0 or (cr + 1 < lf and lone_cr > body.count(b"\n"))) else "\n"
+    newline = (
+        "\r" if cr >= 0 and (lf < 0 or (cr + 1 < lf and lone_cr > body.count(b"\n"))) else "\n"
+    )
     if not whole:  # judge whole lines only
         cut = body.rfind(newline.encode()) + 1
         body = body[:cut] if cut else body
-    return _Kind(_GBK if not bom and _reads_as_gbk(body, newline.encode()) else "utf-8", newline, bom)
+    return _Kind(
+        _GBK if not bom and _reads_as_gbk(body, newline.encode()) else "utf-8", newline, bom
+    )
 
 
 def _reads_as_gbk(sample: bytes, sep: bytes) -> bool:
@@ -304,8 +371,10 @@ def _reads_as_gbk(sample: bytes, sep: bytes) -> bool:
     return gbk
 
 
-_RESAVE_EN = ("save the table again as UTF-8: in Excel, File → Save As → \"CSV UTF-8 (Comma delimited)\"; "
-              "or save it as .xlsx, which perfrules reads too")  # fmt: skip
+_RESAVE_EN = (
+    'save the table again as UTF-8: in Excel, File → Save As → "CSV UTF-8 (Comma delimited)"; '
+    "or save it as .xlsx, which perfrules reads too"
+)
 _RESAVE_ZH = "请将表格重新保存为 UTF-8 编码：Excel 中“文件 → 另存为”，文件类型选“CSV UTF-8（逗号分隔）”；或另存为 .xlsx（perfrules 同样可以读取）"
 
 
@@ -338,7 +407,11 @@ class _Feed:
             if self.taken:
                 raise _Abort
             raise StopIteration
-        if self.taken and (not self.width or len(self.taken) >= MAX_RECORD_LINES or _starts_record(line[1], self.width)):
+        if self.taken and (
+            not self.width
+            or len(self.taken) >= MAX_RECORD_LINES
+            or _starts_record(line[1], self.width)
+        ):
             self.back.appendleft(line)
             raise _Abort
         self.taken.append(line)
@@ -403,12 +476,22 @@ class _CsvReader:
         try:
             self._fh = open(path, "rb")  # noqa: SIM115 - closed by close()
         except OSError as exc:
-            raise SpecError([table_problem("file", file, f"cannot read {file}: {exc.strerror or exc}",
-                                           f"无法读取文件 {file}：{exc.strerror or exc}")]) from None  # fmt: skip
+            raise SpecError(
+                [
+                    table_problem(
+                        "file",
+                        file,
+                        f"cannot read {file}: {exc.strerror or exc}",
+                        f"无法读取文件 {file}：{exc.strerror or exc}",
+                    )
+                ]
+            ) from None
         try:
             head = self._fh.read(SAMPLE_BYTES)
             self.kind = _text_kind(head, len(head) < SAMPLE_BYTES, file)
-            self._messages: dict[int, tuple[str, str]] = {}  # line number → encoding message, for lines not yet read
+            self._messages: dict[
+                int, tuple[str, str]
+            ] = {}  # line number → encoding message, for lines not yet read
             self._feed = _Feed(self._lines())
             self._reader = csv.reader(self._feed)
             self.names, self.header, self.raw_width = self._read_header()
@@ -469,7 +552,9 @@ class _CsvReader:
                 parts = text.split(nl)
                 last = parts.pop()
                 if other in text:
-                    out = [_mark(number + k, p + nl, nl, other) for k, p in enumerate(parts, start=1)]
+                    out = [
+                        _mark(number + k, p + nl, nl, other) for k, p in enumerate(parts, start=1)
+                    ]
                 else:
                     out = [(number + k, p + nl, 0) for k, p in enumerate(parts, start=1)]
                 if last:
@@ -524,11 +609,16 @@ class _CsvReader:
             return self._finish(None, self._feed.taken, "csv-syntax")
         return self._finish(cells, self._feed.taken, None)
 
-    def _finish(self, cells: list[str] | None, taken: list[Line],
-                failed: str | None) -> tuple[list[str], list[Line], str | None, int]:  # fmt: skip
+    def _finish(
+        self, cells: list[str] | None, taken: list[Line], failed: str | None
+    ) -> tuple[list[str], list[Line], str | None, int]:
         """A record the csv module gave (``cells``), or failed on (``None``): it ran past its line, or a cell is too long."""
         if cells is None:
-            return self._broken("unterminated-quote" if failed == "unterminated-quote" or len(taken) > 1 else "csv-syntax")
+            return self._broken(
+                "unterminated-quote"
+                if failed == "unterminated-quote" or len(taken) > 1
+                else "csv-syntax"
+            )
         if len(taken) > 1 and not self._joins(cells, taken):
             return self._broken("unterminated-quote")
         return cells, taken, None, 0
@@ -547,21 +637,41 @@ class _CsvReader:
         taken = feed.taken
         feed.back.extendleft(reversed(taken[1:]))
         self._reader = csv.reader(feed)
-        cells, column = _salvage(taken[0][1]) if code == "unterminated-quote" else (taken[0][1].rstrip("\r\n").split(","), 0)
+        cells, column = (
+            _salvage(taken[0][1])
+            if code == "unterminated-quote"
+            else (taken[0][1].rstrip("\r\n").split(","), 0)
+        )
         return cells, taken[:1], code, column
 
     def _read_header(self) -> tuple[list[str], dict[str, int], int]:
         got = self._next()
         if got is None:
-            raise SpecError([table_problem("missing-column", self.file, "the table is empty: no header row",
-                                           "表格为空：没有表头行", row=1)])  # fmt: skip
+            raise SpecError(
+                [
+                    table_problem(
+                        "missing-column",
+                        self.file,
+                        "the table is empty: no header row",
+                        "表格为空：没有表头行",
+                        row=1,
+                    )
+                ]
+            )
         cells, taken, code, column = got
         if code is not None:
-            raise SpecError([table_problem(
-                "csv-syntax", self.file,
-                "the header row (row 1) cannot be read: a quote in it is not closed on its line, or a name is too long",
-                "表头行（第1行）无法读取：其中的引号未在本行闭合，或列名过长", row=1, column=column or None,
-            )])  # fmt: skip
+            raise SpecError(
+                [
+                    table_problem(
+                        "csv-syntax",
+                        self.file,
+                        "the header row (row 1) cannot be read: a quote in it is not closed on its line, or a name is too long",
+                        "表头行（第1行）无法读取：其中的引号未在本行闭合，或列名过长",
+                        row=1,
+                        column=column or None,
+                    )
+                ]
+            )
         flags = taken[0][2]
         if flags & _BAD:
             en, zh = self._messages.pop(taken[0][0])
@@ -600,7 +710,12 @@ class _CsvReader:
             except csv.Error:
                 got_cells, failed = None, "csv-syntax"
             taken = feed.taken
-            if got_cells is not None and len(taken) == 1 and not taken[0][2] and len(got_cells) == width:
+            if (
+                got_cells is not None
+                and len(taken) == 1
+                and not taken[0][2]
+                and len(got_cells) == width
+            ):
                 if "".join(got_cells).strip():
                     yield row, got_cells, []
                 continue
@@ -642,17 +757,19 @@ class _CsvReader:
                 code,
                 f"the quote that opens column {column} is not closed on its line (line {line} of the file), and what "
                 "follows does not continue it: the row is read up to its line end, and the next line as the next row; "
-                "close the quote (a quote inside a quoted cell is written twice: \"\")",
+                'close the quote (a quote inside a quoted cell is written twice: "")',
                 f"第{column}列开头的引号在本行（文件第{line}行）未闭合，且后续内容不是该单元格的延续：该行只读到行尾，下一行作为下一行数据读取；"
-                "请补全引号（带引号的单元格内的引号须写成两个：\"\"）",
-                row, column,
-            )  # fmt: skip
+                '请补全引号（带引号的单元格内的引号须写成两个：""）',
+                row,
+                column,
+            )
         return self._problem(
             code,
             f"line {line} of the file cannot be read as CSV: a cell is longer than {csv.field_size_limit():,} characters",
             f"文件第{line}行无法按 CSV 读取：某个单元格超过 {csv.field_size_limit():,} 个字符",
-            row, None,
-        )  # fmt: skip
+            row,
+            None,
+        )
 
     def _ragged(self, row: int, cells: list[str]) -> Problem:
         n, width = len(cells), self.width
@@ -662,17 +779,19 @@ class _CsvReader:
                 f"the row has {n} cell{'s' if n != 1 else ''} but the header has {width} columns: a cell is missing "
                 "(or two cells were joined); every row needs a cell for every column, empty or not",
                 f"该行有{n}个单元格，而表头有{width}列：缺少单元格（或两个单元格被合并）；每行须为每一列留一个单元格（可为空）",
-                row, n + 1,
-            )  # fmt: skip
+                row,
+                n + 1,
+            )
         extra = next(j for j in range(width, n) if cells[j].strip())
         return self._problem(
             "ragged-row",
             f"the row has {n} cells but the header has {width} columns: cell {extra + 1} ({_clip(cells[extra])!r}) "
-            "has no column (a comma inside a cell must be quoted: \"a,b\")",
+            'has no column (a comma inside a cell must be quoted: "a,b")',
             f"该行有{n}个单元格，而表头有{width}列：第{extra + 1}个单元格（“{_clip(cells[extra])}”）没有对应的列"
-            "（单元格内的逗号须加引号，如 \"a,b\"）",
-            row, extra + 1,
-        )  # fmt: skip
+            '（单元格内的逗号须加引号，如 "a,b"）',
+            row,
+            extra + 1,
+        )
 
 
 def _clip(text: str, limit: int = 40) -> str:
@@ -702,24 +821,36 @@ def _encoding_message(raw: bytes, bad: int, offset: int, why: str) -> tuple[str,
     at = offset + bad
     if why == "utf-8":
         p = encoding_problem(raw, bad)  # the spec loader's message, with its GBK and UTF-16 hints
-        return (p.message.replace(f"(byte {bad})", f"(byte {at})", 1),
-                p.message_zh.replace("文件不是 UTF-8 编码", f"此处不是 UTF-8 编码（第 {at} 字节）", 1))  # fmt: skip
+        return (
+            p.message.replace(f"(byte {bad})", f"(byte {at})", 1),
+            p.message_zh.replace("文件不是 UTF-8 编码", f"此处不是 UTF-8 编码（第 {at} 字节）", 1),
+        )
     if why == "utf-8-in-gbk":
-        return (f"this line is UTF-8 text but the table is GBK (byte {at}): which it is cannot be told; {_RESAVE_EN}",
-                f"该行是 UTF-8 编码，而表格其余部分是 GBK 编码（第 {at} 字节），无法确定应按哪种编码读取；{_RESAVE_ZH}")  # fmt: skip
-    return (f"not GBK text (byte {at}): the table reads as GBK (GB18030, what Excel's plain \"CSV\" saves on "
-            f"Chinese Windows) but this line does not; {_RESAVE_EN}",
-            f"不是 GBK 编码的文本（第 {at} 字节）：表格按 GBK（GB18030，中文 Windows 上 Excel 保存“CSV”时的编码）读取，"
-            f"但该行不是；{_RESAVE_ZH}")  # fmt: skip
+        return (
+            f"this line is UTF-8 text but the table is GBK (byte {at}): which it is cannot be told; {_RESAVE_EN}",
+            f"该行是 UTF-8 编码，而表格其余部分是 GBK 编码（第 {at} 字节），无法确定应按哪种编码读取；{_RESAVE_ZH}",
+        )
+    return (
+        f'not GBK text (byte {at}): the table reads as GBK (GB18030, what Excel\'s plain "CSV" saves on '
+        f"Chinese Windows) but this line does not; {_RESAVE_EN}",
+        f"不是 GBK 编码的文本（第 {at} 字节）：表格按 GBK（GB18030，中文 Windows 上 Excel 保存“CSV”时的编码）读取，"
+        f"但该行不是；{_RESAVE_ZH}",
+    )
 
 
-def _csv_blocks(path: Path, file: str, header: dict[str, int], size: int, plain: bool) -> Iterator[Block]:
+def _csv_blocks(
+    path: Path, file: str, header: dict[str, int], size: int, plain: bool
+) -> Iterator[Block]:
     with _CsvReader(path, file) as reader:
         cols = {c: i - 1 for c, i in header.items()}
         block = Block({c: [] for c in cols}, [])
         for n, record, problems in reader.records():
-            if problems and plain:  # the pyarrow scan vouched for a table the csv reader finds a problem in
-                raise RuntimeError(f"{file}: row {n} has a problem the table scan did not see: {problems[0]}")
+            if (
+                problems and plain
+            ):  # the pyarrow scan vouched for a table the csv reader finds a problem in
+                raise RuntimeError(
+                    f"{file}: row {n} has a problem the table scan did not see: {problems[0]}"
+                )
             for c, i in cols.items():
                 block.columns[c].append(record[i])
             block.rows.append(n)
@@ -740,8 +871,17 @@ def _open_csv_table(path: Path, file: str) -> Table:
         for n, record, problems in reader.records():
             scan.add(n, record[unit_col].strip(), problems)
         header = reader.header
-    return Table(file=file, folder=path.parent, header=header, format="csv", row_count=scan.rows,
-                 unit_count=len(scan.seen), path=path, strays=scan.strays, issues=scan.issues)  # fmt: skip
+    return Table(
+        file=file,
+        folder=path.parent,
+        header=header,
+        format="csv",
+        row_count=scan.rows,
+        unit_count=len(scan.seen),
+        path=path,
+        strays=scan.strays,
+        issues=scan.issues,
+    )
 
 
 def csv_parse_options(path: Path) -> Any:
@@ -772,9 +912,17 @@ def strip_agrees(units: Any) -> bool:
         return False  # a record without a unit id (maybe a blank record): the csv scan decides
     offsets = np.frombuffer(units.buffers()[1], dtype=np.int32, count=n + 1)
     data = units.buffers()[2]
-    raw = np.frombuffer(data, dtype=np.uint8)[int(offsets[0]):int(offsets[-1])] if data is not None else np.zeros(0)
+    raw = (
+        np.frombuffer(data, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
+        if data is not None
+        else np.zeros(0)
+    )
     odd = ((raw < 0x21) | (raw > 0x7F)).astype(np.int64)
-    per_row = np.add.reduceat(odd, (offsets[:-1] - offsets[0]).astype(np.int64)) if len(raw) else np.zeros(n)
+    per_row = (
+        np.add.reduceat(odd, (offsets[:-1] - offsets[0]).astype(np.int64))
+        if len(raw)
+        else np.zeros(n)
+    )
     per_row[np.diff(offsets) == 0] = 0  # reduceat gives the next row's first byte for an empty cell
     idx = np.flatnonzero(per_row)
     if not len(idx):
@@ -859,7 +1007,9 @@ def _fast_csv_scan(path: Path, file: str) -> Table | None:
         return None  # a cell may be longer than the csv module reads (Arrow has no such limit): the csv reader reports it
     if not _utf8(path):
         return None  # a line that is not UTF-8 text is a problem of its unit: the csv reader reports it
-    with _CsvReader(path, file) as reader:  # the header exactly as the csv reader reads it (and its problems)
+    with _CsvReader(
+        path, file
+    ) as reader:  # the header exactly as the csv reader reads it (and its problems)
         if reader.raw_width != reader.width:
             return None
         names = reader.names
@@ -873,21 +1023,36 @@ def _fast_csv_scan(path: Path, file: str) -> Table | None:
     if names.count(unit_name) != 1:
         return None
     try:  # every record must parse with the header's width (Arrow refuses ragged rows; the csv reader reports them)
-        units = pcsv.read_csv(path, read_options=pcsv.ReadOptions(encoding="utf8"), parse_options=csv_parse_options(path),
-                              convert_options=pcsv.ConvertOptions(
-            include_columns=[unit_name], column_types={unit_name: pa.string()}, strings_can_be_null=False,
-            quoted_strings_can_be_null=False)).column(0).combine_chunks()  # fmt: skip
+        units = (
+            pcsv.read_csv(
+                path,
+                read_options=pcsv.ReadOptions(encoding="utf8"),
+                parse_options=csv_parse_options(path),
+                convert_options=pcsv.ConvertOptions(
+                    include_columns=[unit_name],
+                    column_types={unit_name: pa.string()},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            .column(0)
+            .combine_chunks()
+        )
     except (pa.ArrowInvalid, OSError):
         return None  # the csv reader reads it and reports what is wrong
     if len(units) + 1 != lines and not _reads_alike(path, file, units):
-        return None  # a quote left open (or another record the csv reader does not read as Arrow does)
+        return (
+            None  # a quote left open (or another record the csv reader does not read as Arrow does)
+        )
     if not strip_agrees(units):
         return None  # a record without a unit id, or ids that only str.strip trims: the csv scan decides
     trimmed = pc.utf8_trim_whitespace(units)
     enc = pc.dictionary_encode(trimmed)
     codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False))
     n = len(codes)
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if n else np.zeros(0, dtype=np.int64)
+    starts = (
+        np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if n else np.zeros(0, dtype=np.int64)
+    )
     strays: dict[str, int] = {}
     if n and len(starts) != len(enc.dictionary):  # some unit has more than one run
         seen: set[int] = set()
@@ -897,8 +1062,17 @@ def _fast_csv_scan(path: Path, file: str) -> Table | None:
                 name = enc.dictionary[code].as_py()
                 strays.setdefault(name, r + 2)
             seen.add(code)
-    return Table(file=file, folder=path.parent, header=header, format="csv", row_count=n,
-                 unit_count=len(enc.dictionary), path=path, strays=strays, plain=True)  # fmt: skip
+    return Table(
+        file=file,
+        folder=path.parent,
+        header=header,
+        format="csv",
+        row_count=n,
+        unit_count=len(enc.dictionary),
+        path=path,
+        strays=strays,
+        plain=True,
+    )
 
 
 class _UnitScan:
@@ -954,19 +1128,37 @@ def _check_types(schema: Any, file: str, header: dict[str, int]) -> None:
         field = schema.field(i - 1)
         t = field.type
         if pa.types.is_floating(t):
-            problems.append(table_problem(
-                "float-column", file,
-                f"column {field.name!r} is stored as floating point ({t}), which cannot hold decimals exactly; "
-                "store it as decimal or string",
-                f"列“{field.name}”以浮点数（{t}）存储，无法精确表示小数；请改用 decimal 或字符串类型",
-                row=1, column=i, column_name=name,
-            ))  # fmt: skip
-        elif not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_decimal(t)
-                  or pa.types.is_integer(t) or pa.types.is_null(t) or pa.types.is_dictionary(t)):  # fmt: skip
-            problems.append(table_problem(
-                "column-type", file, f"column {field.name!r} has type {t}; store it as string, decimal or integer",
-                f"列“{field.name}”的类型为 {t}；请改用字符串、decimal 或整数类型", row=1, column=i, column_name=name,
-            ))  # fmt: skip
+            problems.append(
+                table_problem(
+                    "float-column",
+                    file,
+                    f"column {field.name!r} is stored as floating point ({t}), which cannot hold decimals exactly; "
+                    "store it as decimal or string",
+                    f"列“{field.name}”以浮点数（{t}）存储，无法精确表示小数；请改用 decimal 或字符串类型",
+                    row=1,
+                    column=i,
+                    column_name=name,
+                )
+            )
+        elif not (
+            pa.types.is_string(t)
+            or pa.types.is_large_string(t)
+            or pa.types.is_decimal(t)
+            or pa.types.is_integer(t)
+            or pa.types.is_null(t)
+            or pa.types.is_dictionary(t)
+        ):
+            problems.append(
+                table_problem(
+                    "column-type",
+                    file,
+                    f"column {field.name!r} has type {t}; store it as string, decimal or integer",
+                    f"列“{field.name}”的类型为 {t}；请改用字符串、decimal 或整数类型",
+                    row=1,
+                    column=i,
+                    column_name=name,
+                )
+            )
     if problems:
         raise SpecError(problems)
 
@@ -974,14 +1166,34 @@ def _check_types(schema: Any, file: str, header: dict[str, int]) -> None:
 def _open_parquet(path: Path, file: str) -> Table:
     pq = _pyarrow()
     if pq is None:
-        raise SpecError([table_problem("file", file, "reading Parquet needs pyarrow: pip install 'perfrules[batch]'",
-                                       "读取 Parquet 需要 pyarrow：pip install 'perfrules[batch]'")])  # fmt: skip
+        raise SpecError(
+            [
+                table_problem(
+                    "file",
+                    file,
+                    "reading Parquet needs pyarrow: pip install 'perfrules[batch]'",
+                    "读取 Parquet 需要 pyarrow：pip install 'perfrules[batch]'",
+                )
+            ]
+        )
     try:
         pf = pq.ParquetFile(path)
     except OSError as exc:
-        raise SpecError([table_problem("file", file, f"cannot read {file}: {exc}", f"无法读取文件 {file}：{exc}")]) from None
+        raise SpecError(
+            [
+                table_problem(
+                    "file", file, f"cannot read {file}: {exc}", f"无法读取文件 {file}：{exc}"
+                )
+            ]
+        ) from None
     except Exception as exc:  # noqa: BLE001 - pyarrow raises its own errors for bad files
-        raise SpecError([table_problem("file", file, f"not a Parquet file: {exc}", f"不是有效的 Parquet 文件：{exc}")]) from None
+        raise SpecError(
+            [
+                table_problem(
+                    "file", file, f"not a Parquet file: {exc}", f"不是有效的 Parquet 文件：{exc}"
+                )
+            ]
+        ) from None
     schema = pf.schema_arrow
     header = _resolve_header(list(schema.names), file)
     _check_types(schema, file, header)
@@ -989,8 +1201,16 @@ def _open_parquet(path: Path, file: str) -> Table:
     units = _cell_texts(pf.read(columns=[schema.names[header["unit"] - 1]]).column(0).to_pylist())
     for n, unit in enumerate(units, start=2):
         scan.add(n, unit.strip())
-    return Table(file=file, folder=path.parent, header=header, format="parquet", row_count=scan.rows,
-                 unit_count=len(scan.seen), path=path, strays=scan.strays)  # fmt: skip
+    return Table(
+        file=file,
+        folder=path.parent,
+        header=header,
+        format="parquet",
+        row_count=scan.rows,
+        unit_count=len(scan.seen),
+        path=path,
+        strays=scan.strays,
+    )
 
 
 def _parquet_blocks(path: Path, file: str, header: dict[str, int], size: int) -> Iterator[Block]:
@@ -1000,7 +1220,10 @@ def _parquet_blocks(path: Path, file: str, header: dict[str, int], size: int) ->
     wanted = {c: names[i - 1] for c, i in header.items()}
     row = 2
     for batch in pf.iter_batches(batch_size=size, columns=list(wanted.values())):
-        cols = {c: _cell_texts(batch.column(batch.schema.get_field_index(n)).to_pylist()) for c, n in wanted.items()}
+        cols = {
+            c: _cell_texts(batch.column(batch.schema.get_field_index(n)).to_pylist())
+            for c, n in wanted.items()
+        }
         n = batch.num_rows
         yield Block(cols, list(range(row, row + n)))
         row += n
@@ -1024,18 +1247,46 @@ def read_table(path: str | os.PathLike[str]) -> Table:
     file = str(path)
     suffix = p.suffix.lower()
     if not p.exists():
-        raise SpecError([table_problem("file", file, f"cannot read {file}: it does not exist", f"无法读取 {file}：文件不存在")])
+        raise SpecError(
+            [
+                table_problem(
+                    "file",
+                    file,
+                    f"cannot read {file}: it does not exist",
+                    f"无法读取 {file}：文件不存在",
+                )
+            ]
+        )
     refused = file_problem(p, MAX_WORKBOOK_BYTES if suffix == XLSX_SUFFIX else MAX_TABLE_BYTES)
-    if refused is not None:  # a folder, a pipe or device (reading it could block forever), a file beyond the bound
-        raise SpecError([table_problem("file", file, f"cannot read {file}: {refused[0]}", f"无法读取 {file}：{refused[1]}")])
+    if (
+        refused is not None
+    ):  # a folder, a pipe or device (reading it could block forever), a file beyond the bound
+        raise SpecError(
+            [
+                table_problem(
+                    "file",
+                    file,
+                    f"cannot read {file}: {refused[0]}",
+                    f"无法读取 {file}：{refused[1]}",
+                )
+            ]
+        )
     if suffix == CSV_SUFFIX:
         return _open_csv_table(p, file)
     if suffix in PARQUET_SUFFIXES:
         return _open_parquet(p, file)
     if suffix == XLSX_SUFFIX:
         return _open_xlsx(p, file)
-    raise SpecError([table_problem("file", file, f"{file}: a table must be .csv, .parquet or .xlsx, not {suffix or 'no suffix'!r}",
-                                   f"{file}：表格须为 .csv、.parquet 或 .xlsx 文件")])  # fmt: skip
+    raise SpecError(
+        [
+            table_problem(
+                "file",
+                file,
+                f"{file}: a table must be .csv, .parquet or .xlsx, not {suffix or 'no suffix'!r}",
+                f"{file}：表格须为 .csv、.parquet 或 .xlsx 文件",
+            )
+        ]
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -1065,19 +1316,40 @@ def _open_xlsx(path: Path, file: str) -> Table:
     try:
         import openpyxl
     except ImportError:
-        raise SpecError([table_problem("file", file, "reading .xlsx needs openpyxl: pip install 'perfrules[xlsx]'",
-                                       "读取 .xlsx 需要 openpyxl：pip install 'perfrules[xlsx]'")]) from None  # fmt: skip
+        raise SpecError(
+            [
+                table_problem(
+                    "file",
+                    file,
+                    "reading .xlsx needs openpyxl: pip install 'perfrules[xlsx]'",
+                    "读取 .xlsx 需要 openpyxl：pip install 'perfrules[xlsx]'",
+                )
+            ]
+        ) from None
     from perfrules._xlsx_guard import TABLE_LIMITS, check_xlsx
 
-    refused = check_xlsx(path, TABLE_LIMITS)  # before openpyxl: zip bombs, DTDs, malformed XML, the sheet's real extent
+    refused = check_xlsx(
+        path, TABLE_LIMITS
+    )  # before openpyxl: zip bombs, DTDs, malformed XML, the sheet's real extent
     if refused:
         raise SpecError(refused)
     grid = _xlsx_grid(openpyxl, path, file, formulas=True)
     has_formula = any(t == "f" for row in grid for _, t in row)
-    stored = _xlsx_grid(openpyxl, path, file, formulas=False) if has_formula else grid  # formulas' stored results
+    stored = (
+        _xlsx_grid(openpyxl, path, file, formulas=False) if has_formula else grid
+    )  # formulas' stored results
     if not grid or not grid[0]:
-        raise SpecError([table_problem("missing-column", file, "the worksheet is empty: no header row",
-                                       "工作表为空：没有表头行", row=1)])  # fmt: skip
+        raise SpecError(
+            [
+                table_problem(
+                    "missing-column",
+                    file,
+                    "the worksheet is empty: no header row",
+                    "工作表为空：没有表头行",
+                    row=1,
+                )
+            ]
+        )
     for j, (value, kind) in enumerate(grid[0]):
         if kind in ("f", "e"):
             raise SpecError([_xlsx_problem(kind, file, 1, j, value, None, None)])
@@ -1111,15 +1383,19 @@ def _open_xlsx(path: Path, file: str) -> Table:
             if j >= width and outside is None and (kind in ("f", "e") or texts[-1].strip()):
                 outside = j
         if outside is not None:
-            problems.append(table_problem(
-                "ragged-row", file,
-                f"cell {_cell_ref(row, outside)} is right of the header's last column ({_cell_ref(1, width - 1)}): "
-                "it has no column, so it would not be read; delete it, or move what it holds into a column of the "
-                "table (such as note)",
-                f"单元格 {_cell_ref(row, outside)} 位于表头最后一列（{_cell_ref(1, width - 1)}）右侧，没有对应的列，不会被读取；"
-                "请删除，或将其内容移到表中的某一列（如 note 说明列）",
-                row=row, column=outside + 1,
-            ))  # fmt: skip
+            problems.append(
+                table_problem(
+                    "ragged-row",
+                    file,
+                    f"cell {_cell_ref(row, outside)} is right of the header's last column ({_cell_ref(1, width - 1)}): "
+                    "it has no column, so it would not be read; delete it, or move what it holds into a column of the "
+                    "table (such as note)",
+                    f"单元格 {_cell_ref(row, outside)} 位于表头最后一列（{_cell_ref(1, width - 1)}）右侧，没有对应的列，不会被读取；"
+                    "请删除，或将其内容移到表中的某一列（如 note 说明列）",
+                    row=row,
+                    column=outside + 1,
+                )
+            )
         if not problems and not any(t.strip() for t in texts):
             continue  # an empty row: not a row of the table
         texts = (texts + [""] * width)[:width]
@@ -1127,9 +1403,19 @@ def _open_xlsx(path: Path, file: str) -> Table:
             data[c].append(texts[col - 1])
         numbers.append(row)
         scan.add(row, texts[unit_col].strip(), problems)
-    return Table(file=file, folder=path.parent, header=header, format="memory", row_count=scan.rows,
-                 unit_count=len(scan.seen), path=path, data=data, strays=scan.strays, issues=scan.issues,
-                 numbers=numbers)  # fmt: skip
+    return Table(
+        file=file,
+        folder=path.parent,
+        header=header,
+        format="memory",
+        row_count=scan.rows,
+        unit_count=len(scan.seen),
+        path=path,
+        data=data,
+        strays=scan.strays,
+        issues=scan.issues,
+        numbers=numbers,
+    )
 
 
 def _xlsx_grid(openpyxl: Any, path: Path, file: str, *, formulas: bool) -> Grid:
@@ -1137,15 +1423,31 @@ def _xlsx_grid(openpyxl: Any, path: Path, file: str, *, formulas: bool) -> Grid:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=not formulas)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise SpecError([table_problem("file", file, f"not a readable .xlsx workbook: {exc}",
-                                       f"不是可读取的 .xlsx 工作簿：{exc}")]) from None  # fmt: skip
+        raise SpecError(
+            [
+                table_problem(
+                    "file",
+                    file,
+                    f"not a readable .xlsx workbook: {exc}",
+                    f"不是可读取的 .xlsx 工作簿：{exc}",
+                )
+            ]
+        ) from None
     try:
         ws = wb.worksheets[0]
         ws.reset_dimensions()  # the <dimension> a writer declared may be short (or just A1): read what is there
         return [[(cell.value, cell.data_type) for cell in row] for row in ws.iter_rows()]
     except Exception as exc:  # noqa: BLE001 - a sheet openpyxl cannot parse
-        raise SpecError([table_problem("file", file, f"the first worksheet of {file} cannot be read: {exc}",
-                                       f"{file} 的第一个工作表无法读取：{exc}")]) from None  # fmt: skip
+        raise SpecError(
+            [
+                table_problem(
+                    "file",
+                    file,
+                    f"the first worksheet of {file} cannot be read: {exc}",
+                    f"{file} 的第一个工作表无法读取：{exc}",
+                )
+            ]
+        ) from None
     finally:
         wb.close()
 
@@ -1157,25 +1459,34 @@ def _cell_ref(row: int, j: int) -> str:
     return f"{get_column_letter(j + 1)}{row}"
 
 
-def _xlsx_problem(kind: str, file: str, row: int, j: int, value: Any, cached: Any, column: str | None) -> Problem:
+def _xlsx_problem(
+    kind: str, file: str, row: int, j: int, value: Any, cached: Any, column: str | None
+) -> Problem:
     """A formula cell (``kind`` "f") or an error value ("e"), located at its cell."""
     ref = _cell_ref(row, j)
     if kind == "e":
         return table_problem(
-            "cell-error", file,
+            "cell-error",
+            file,
             f"cell {ref} holds the error value {value}, not a value: correct the formula or the cell it comes from "
             "and type the value",
             f"单元格 {ref} 是错误值 {value}，不是数值：请更正公式或其来源单元格，并录入数值",
-            row=row, column=j + 1, column_name=column,
-        )  # fmt: skip
+            row=row,
+            column=j + 1,
+            column_name=column,
+        )
     formula = str(getattr(value, "text", value))
     shows = "" if cached is None else f" (it shows {_xlsx_text(cached)!r})"
     shows_zh = "" if cached is None else f"（显示为“{_xlsx_text(cached)}”）"
-    en = (f"cell {ref} holds the formula {formula}{shows}: perfrules reads typed values, never formulas — the "
-          "result a workbook stores for a formula can be stale, or a placeholder (such as 0) that the tool that "
-          "wrote it never computed; replace it by its value: copy the column, then Paste Special → Values")  # fmt: skip
-    zh = (f"单元格 {ref} 是公式 {formula}{shows_zh}：perfrules 只读取录入的值，不读取公式——工作簿为公式保存的结果可能已过期，"
-          "或是写入它的工具从未计算的占位值（如 0）；请替换为数值：复制该列，再“选择性粘贴 → 数值”")  # fmt: skip
+    en = (
+        f"cell {ref} holds the formula {formula}{shows}: perfrules reads typed values, never formulas — the "
+        "result a workbook stores for a formula can be stale, or a placeholder (such as 0) that the tool that "
+        "wrote it never computed; replace it by its value: copy the column, then Paste Special → Values"
+    )
+    zh = (
+        f"单元格 {ref} 是公式 {formula}{shows_zh}：perfrules 只读取录入的值，不读取公式——工作簿为公式保存的结果可能已过期，"
+        "或是写入它的工具从未计算的占位值（如 0）；请替换为数值：复制该列，再“选择性粘贴 → 数值”"
+    )
     if formula.strip() == "=":
         en += "; to write the text =, type '= (an apostrophe first); an empty comparator means = as well"
         zh += "；如需录入文本“=”，请输入 '=（先输入一个单引号）；比较符留空也表示“=”"
@@ -1202,8 +1513,12 @@ def _xlsx_text(value: Any) -> str:
     return str(value)
 
 
-def table_from_columns(columns: Mapping[str, Sequence[str]], *, file: str = "<table>",
-                       folder: str | os.PathLike[str] = ".") -> Table:  # fmt: skip
+def table_from_columns(
+    columns: Mapping[str, Sequence[str]],
+    *,
+    file: str = "<table>",
+    folder: str | os.PathLike[str] = ".",
+) -> Table:
     """A table given in memory: header name (or alias) → cell texts, all columns of equal length."""
     header = _resolve_header(list(columns), file)
     lengths = {len(v) for v in columns.values()}
@@ -1211,9 +1526,19 @@ def table_from_columns(columns: Mapping[str, Sequence[str]], *, file: str = "<ta
         raise ValueError(f"columns of different lengths: {sorted(lengths)}")
     n = lengths.pop() if lengths else 0
     names = list(columns)
-    data = {c: ["" if x is None else str(x) for x in columns[names[i - 1]]] for c, i in header.items()}
+    data = {
+        c: ["" if x is None else str(x) for x in columns[names[i - 1]]] for c, i in header.items()
+    }
     scan = _UnitScan()
     for r, unit in enumerate(data["unit"], start=2):
         scan.add(r, unit.strip())
-    return Table(file=file, folder=Path(folder), header=header, format="memory", row_count=n,
-                 unit_count=len(scan.seen), data=data, strays=scan.strays)  # fmt: skip
+    return Table(
+        file=file,
+        folder=Path(folder),
+        header=header,
+        format="memory",
+        row_count=n,
+        unit_count=len(scan.seen),
+        data=data,
+        strays=scan.strays,
+    )

@@ -43,9 +43,18 @@ from perfrules.model import Actuals, Kind, SourceMap, Spec
 _PARAM_KINDS = dict(PARAMETER_COLUMNS)
 # columns that declare an indicator (not allowed when the unit's spec declares its indicators)
 DECLARING: tuple[str, ...] = (
-    "name", "category", "subcategory", "weight", "method", "comparator", "target", "target_unit",
-    "target_text", *_PARAM_KINDS, "round_to",
-)  # fmt: skip
+    "name",
+    "category",
+    "subcategory",
+    "weight",
+    "method",
+    "comparator",
+    "target",
+    "target_unit",
+    "target_text",
+    *_PARAM_KINDS,
+    "round_to",
+)
 META_COLUMNS: tuple[str, ...] = ("kind", "title", "unit_name")
 _NUMERIC_ROW = ("weight", "target", "per", "deduct", "round_to", "actual", "score")
 _NUMERIC_UNIT = ("budget", "spent", "initial")
@@ -70,11 +79,27 @@ class UnitRows:
         col = self.cells.get(name)
         return col[i].strip() if col is not None else ""
 
-    def problem(self, code: str, en: str, zh: str, *, i: int = 0, column: str | None = None,
-                suggestion: str | None = None) -> Problem:  # fmt: skip
+    def problem(
+        self,
+        code: str,
+        en: str,
+        zh: str,
+        *,
+        i: int = 0,
+        column: str | None = None,
+        suggestion: str | None = None,
+    ) -> Problem:
         name = column if column is not None and column in self.header else "unit"
-        return table_problem(code, self.file, en, zh, row=self.rows[i], column=self.header[name],
-                             column_name=name, suggestion=suggestion)  # fmt: skip
+        return table_problem(
+            code,
+            self.file,
+            en,
+            zh,
+            row=self.rows[i],
+            column=self.header[name],
+            column_name=name,
+            suggestion=suggestion,
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -105,8 +130,12 @@ class Bases:
         self.folder = folder
         self.file = file
         self._refs: dict[str, Base] = {}
-        self._files: dict[tuple[str, str], tuple[dict[str, Any] | None, SourceMap | None, SpecError | None]] = {}
-        self._probes: dict[tuple[str, int | None], tuple[dict[str, Any], Spec | None, list[Problem]]] = {}
+        self._files: dict[
+            tuple[str, str], tuple[dict[str, Any] | None, SourceMap | None, SpecError | None]
+        ] = {}
+        self._probes: dict[
+            tuple[str, int | None], tuple[dict[str, Any], Spec | None, list[Problem]]
+        ] = {}
         self._templates: dict[tuple[str, int | None], dict[tuple[str | None, str | None], str]] = {}
 
     def templates(self, ref: str, year: int | None) -> dict[tuple[str | None, str | None], str]:
@@ -130,7 +159,9 @@ class Bases:
             raise failure
         assert got is not None and got_map is not None
         data, smap = got, got_map
-        if "framework" not in data:  # a plain base file: policy, rounding, tiers, grades … and no indicators
+        if (
+            "framework" not in data
+        ):  # a plain base file: policy, rounding, tiers, grades … and no indicators
             stem = Path(display).stem
             data = {**data, "framework": {"id": stem, "title": stem}}
         return data, smap
@@ -145,7 +176,13 @@ class Bases:
         if not ref:
             return Base("none")
         path = Path(os.path.normpath(self.folder / ref))
-        is_path = ref.endswith(".toml") or "/" in ref or "\\" in ref or ref.startswith(".") or path.is_dir()
+        is_path = (
+            ref.endswith(".toml")
+            or "/" in ref
+            or "\\" in ref
+            or ref.startswith(".")
+            or path.is_dir()
+        )
         if not is_path:
             return Base("framework", ref=ref)  # a framework id, looked up from the table's folder
         if path.is_dir():
@@ -158,8 +195,19 @@ class Bases:
                 load_spec(path)  # raises the located problem of the file
             except SpecError as err:
                 return Base("spec", error=err)
-            return Base("spec", error=SpecError([Problem(code="file", message=f"cannot read {display}",
-                                                         message_zh=f"无法读取 {display}", file=display)]))  # fmt: skip
+            return Base(
+                "spec",
+                error=SpecError(
+                    [
+                        Problem(
+                            code="file",
+                            message=f"cannot read {display}",
+                            message_zh=f"无法读取 {display}",
+                            file=display,
+                        )
+                    ]
+                ),
+            )
         absolute = str(path.absolute())
         if "framework" in data:
             return Base("framework", ref=absolute)
@@ -170,7 +218,9 @@ class Bases:
                 return Base("spec", error=err)
         return Base("plain", ref=absolute)
 
-    def probe(self, ref: str, year: int | None) -> tuple[dict[str, Any], Spec | None, list[Problem]]:
+    def probe(
+        self, ref: str, year: int | None
+    ) -> tuple[dict[str, Any], Spec | None, list[Problem]]:
         """The base ``ref`` flattened for ``year``: its data, as a (placeholder, unchecked) Spec, and its problems."""
         key = (ref, year)
         if key not in self._probes:
@@ -184,17 +234,37 @@ class Bases:
                 read.append(got[0])
                 return got
 
-            res = resolve_extends(data, SourceMap(self.file), read=reading, structural=structural_problems)
-            templates = {(c.get("parent"), c.get("name")): c["id"] for d in read for c in d.get("categories") or []
-                         if isinstance(c, dict) and "weight" not in c and isinstance(c.get("id"), str)}  # fmt: skip
+            res = resolve_extends(
+                data, SourceMap(self.file), read=reading, structural=structural_problems
+            )
+            templates = {
+                (c.get("parent"), c.get("name")): c["id"]
+                for d in read
+                for c in d.get("categories") or []
+                if isinstance(c, dict) and "weight" not in c and isinstance(c.get("id"), str)
+            }
             self._templates[key] = templates
             flat = dict(res.data) if not res.fatal else {}
-            if isinstance(flat.get("meta"), dict):  # only what the base defines, not the probe's own year
+            if isinstance(
+                flat.get("meta"), dict
+            ):  # only what the base defines, not the probe's own year
                 origins = res.source.origins
-                flat["meta"] = {k: v for k, v in flat["meta"].items()
-                                if (hit := origins.get(("meta", k))) is not None and hit[0].framework is not None}  # fmt: skip
-            problems = list(res.problems) if res.fatal else [p for p in res.problems if p.file != self.file]
-            self._probes[key] = (flat, _placeholder_spec(flat, ref, year) if not res.fatal else None, problems)
+                flat["meta"] = {
+                    k: v
+                    for k, v in flat["meta"].items()
+                    if (hit := origins.get(("meta", k))) is not None
+                    and hit[0].framework is not None
+                }
+            problems = (
+                list(res.problems)
+                if res.fatal
+                else [p for p in res.problems if p.file != self.file]
+            )
+            self._probes[key] = (
+                flat,
+                _placeholder_spec(flat, ref, year) if not res.fatal else None,
+                problems,
+            )
         return self._probes[key]
 
 
@@ -225,7 +295,9 @@ class Prepared:
     """A unit after the table-level checks: its per-unit values and what its ``spec`` cell names."""
 
     rows: UnitRows
-    values: dict[str, tuple[str, int]]  # per-unit column → (text, row index) of the first cell that gives it
+    values: dict[
+        str, tuple[str, int]
+    ]  # per-unit column → (text, row index) of the first cell that gives it
     base: Base
     year: int | None
     base_spec: Spec | None  # the complete spec, or the inline base as a placeholder Spec
@@ -252,14 +324,17 @@ def prepare(rows: UnitRows, bases: Bases) -> Prepared:
                 a, b = parse_number(first), parse_number(text)
                 same = a is not None and a == b
             if not same:
-                problems.append(rows.problem(
-                    "unit-disagree",
-                    f"unit {rows.unit!r}: {col} is {_shown(text)!r} in row {rows.rows[i]} but {_shown(first)!r} in row "
-                    f"{rows.rows[j]}; a per-unit column must agree on every row that gives it",
-                    f"单位“{rows.unit}”的 {col} 在第{rows.rows[i]}行为“{_shown(text)}”，在第{rows.rows[j]}行为“{_shown(first)}”；"
-                    "同一单位各行填写的单位级列必须一致",
-                    i=i, column=col,
-                ))  # fmt: skip
+                problems.append(
+                    rows.problem(
+                        "unit-disagree",
+                        f"unit {rows.unit!r}: {col} is {_shown(text)!r} in row {rows.rows[i]} but {_shown(first)!r} in row "
+                        f"{rows.rows[j]}; a per-unit column must agree on every row that gives it",
+                        f"单位“{rows.unit}”的 {col} 在第{rows.rows[i]}行为“{_shown(text)}”，在第{rows.rows[j]}行为“{_shown(first)}”；"
+                        "同一单位各行填写的单位级列必须一致",
+                        i=i,
+                        column=col,
+                    )
+                )
                 break
     year: int | None = None
     if "year" in values:
@@ -269,11 +344,25 @@ def prepare(rows: UnitRows, bases: Bases) -> Prepared:
             if outside is None:
                 year = int(text)
             else:
-                problems.append(rows.problem("invalid-value", f"year: {outside[0]}", f"年度：{outside[1]}", i=i,
-                                             column="year"))  # fmt: skip
+                problems.append(
+                    rows.problem(
+                        "invalid-value",
+                        f"year: {outside[0]}",
+                        f"年度：{outside[1]}",
+                        i=i,
+                        column="year",
+                    )
+                )
         else:
-            problems.append(rows.problem("invalid-value", f"year {_shown(text)!r} is not a year such as 2024",
-                                         f"年度“{_shown(text)}”不是有效年份（如 2024）", i=i, column="year"))  # fmt: skip
+            problems.append(
+                rows.problem(
+                    "invalid-value",
+                    f"year {_shown(text)!r} is not a year such as 2024",
+                    f"年度“{_shown(text)}”不是有效年份（如 2024）",
+                    i=i,
+                    column="year",
+                )
+            )
     for col in _NUMERIC_UNIT:
         if col in values:
             text, i = values[col]
@@ -292,7 +381,11 @@ def prepare(rows: UnitRows, bases: Bases) -> Prepared:
         return Prepared(rows, values, base, year, None, inline=True)
     assert base.ref is not None
     _, placeholder, probe_problems = bases.probe(base.ref, year)
-    fatal = [p for p in probe_problems if p.code in ("extends", "extends-cycle", "file", "toml-syntax", "encoding")]
+    fatal = [
+        p
+        for p in probe_problems
+        if p.code in ("extends", "extends-cycle", "file", "toml-syntax", "encoding")
+    ]
     if fatal:
         raise SpecError([_at_spec_cell(p, rows, ref_i, bases.file) for p in fatal])
     return Prepared(rows, values, base, year, placeholder, inline=True)
@@ -311,21 +404,30 @@ def _at_spec_cell(p: Problem, rows: UnitRows, i: int, file: str) -> Problem:
     return attrs.evolve(p, file=rows.file, line=rows.rows[i], column=rows.header[col], path=(col,))
 
 
-def _bad_number(rows: UnitRows, col: str, text: str, i: int, why: tuple[str, str] | None = None) -> Problem:
+def _bad_number(
+    rows: UnitRows, col: str, text: str, i: int, why: tuple[str, str] | None = None
+) -> Problem:
     """``invalid-number`` at a cell: not a plain decimal, or (``why``) one outside the bounds every number obeys."""
     if why is not None:
-        return rows.problem("invalid-number", f"{col}: {why[0]}", f"{col}：{why[1]}", i=i, column=col)
+        return rows.problem(
+            "invalid-number", f"{col}: {why[0]}", f"{col}：{why[1]}", i=i, column=col
+        )
     return rows.problem(
         "invalid-number",
         f"{col}: {_shown(text)!r} is not a plain decimal number (write e.g. 12.5: no thousands separators, exponents or units)",
         f"{col}：“{_shown(text)}”不是有效数字（请写如 12.5 的十进制数，不带千分位、指数或单位）",
-        i=i, column=col,
-    )  # fmt: skip
+        i=i,
+        column=col,
+    )
 
 
 def _shown(text: str, limit: int = 60) -> str:
     """A cell's text as a message quotes it: at most ``limit`` characters (a 100,000-character cell is not echoed)."""
-    return text if len(text) <= limit else f"{text[:40]}…{text[-10:]}（{len(text)} 个字符 / characters）"
+    return (
+        text
+        if len(text) <= limit
+        else f"{text[:40]}…{text[-10:]}（{len(text)} 个字符 / characters）"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -354,7 +456,9 @@ class _Builder:
         return value
 
 
-def _actuals_data(b: _Builder, prepared: Prepared, indicator_rows: list[int], amount_rows: list[int]) -> dict[str, Any]:
+def _actuals_data(
+    b: _Builder, prepared: Prepared, indicator_rows: list[int], amount_rows: list[int]
+) -> dict[str, Any]:
     rows = prepared.rows
     entries: dict[str, Any] = {}
     for i in indicator_rows:
@@ -382,8 +486,15 @@ def _actuals_data(b: _Builder, prepared: Prepared, indicator_rows: list[int], am
         b.at(("amounts", name, "value"), i, "actual")
         if value is None:
             if rows.get("actual", i) == "":
-                b.problems.append(rows.problem("missing-actual", f"amount {name!r} has no value in the actual column",
-                                               f"金额“{name}”缺少数值（actual 列）", i=i, column="actual"))  # fmt: skip
+                b.problems.append(
+                    rows.problem(
+                        "missing-actual",
+                        f"amount {name!r} has no value in the actual column",
+                        f"金额“{name}”缺少数值（actual 列）",
+                        i=i,
+                        column="actual",
+                    )
+                )
             continue
         label = rows.get("name", i)
         amounts[name] = {"value": value, "label": label} if label else value
@@ -400,7 +511,9 @@ def _actuals_data(b: _Builder, prepared: Prepared, indicator_rows: list[int], am
             b.at(("budget", key), i, col)
     if budget:
         data["budget"] = budget
-        first = min(prepared.values[c][1] for c in ("budget", "spent", "initial") if c in prepared.values)
+        first = min(
+            prepared.values[c][1] for c in ("budget", "spent", "initial") if c in prepared.values
+        )
         b.at(("budget",), first, "budget" if "budget" in prepared.values else "spent")
     if "year" in prepared.values and prepared.year is not None and not prepared.inline:
         data["year"] = prepared.year
@@ -412,7 +525,9 @@ def _method(b: _Builder, rows: UnitRows, i: int, path: PathKey) -> Any:
     name = rows.get("method", i)
     params = {c: rows.get(c, i) for c in _PARAM_KINDS if rows.get(c, i)}
     rule = rule_named(name)
-    if rule is not None and rule.table_refusal is not None:  # its parameters cannot be written in cells
+    if (
+        rule is not None and rule.table_refusal is not None
+    ):  # its parameters cannot be written in cells
         code, en, zh = rule.table_refusal
         b.problems.append(rows.problem(code, en, zh, i=i, column="method"))
         return None
@@ -436,8 +551,16 @@ def _method(b: _Builder, rows: UnitRows, i: int, path: PathKey) -> Any:
     return table
 
 
-def _indicator_fields(b: _Builder, rows: UnitRows, i: int, path: PathKey, ind: dict[str, Any],
-                      sums: dict[str, Decimal], template_weights: dict[str, Decimal], cats: tuple[str, ...]) -> None:  # fmt: skip
+def _indicator_fields(
+    b: _Builder,
+    rows: UnitRows,
+    i: int,
+    path: PathKey,
+    ind: dict[str, Any],
+    sums: dict[str, Decimal],
+    template_weights: dict[str, Decimal],
+    cats: tuple[str, ...],
+) -> None:
     """Weight, target, method and round_to of one inline indicator row."""
     weight = b.number("weight", i)
     if weight is not None:
@@ -449,14 +572,25 @@ def _indicator_fields(b: _Builder, rows: UnitRows, i: int, path: PathKey, ind: d
     target = b.number("target", i)
     if target is not None:
         comparator = rows.get("comparator", i) or "="
-        ind["target"] = {"comparator": comparator, "value": target, "unit": rows.get("target_unit", i)}
+        ind["target"] = {
+            "comparator": comparator,
+            "value": target,
+            "unit": rows.get("target_unit", i),
+        }
         b.at((*path, "target"), i, "target")
         b.at((*path, "target", "value"), i, "target")
-        b.at((*path, "target", "comparator"), i, "comparator" if rows.get("comparator", i) else "target")
+        b.at(
+            (*path, "target", "comparator"),
+            i,
+            "comparator" if rows.get("comparator", i) else "target",
+        )
         b.at((*path, "target", "unit"), i, "target_unit")
     elif not rows.get("target", i) and (rows.get("comparator", i) or rows.get("target_unit", i)):
         b.at((*path, "target"), i, "target")
-        ind["target"] = {"comparator": rows.get("comparator", i) or "=", "unit": rows.get("target_unit", i)}
+        ind["target"] = {
+            "comparator": rows.get("comparator", i) or "=",
+            "unit": rows.get("target_unit", i),
+        }
     if rows.get("target_text", i):
         ind["target_text"] = rows.get("target_text", i)
         b.at((*path, "target_text"), i, "target_text")
@@ -469,7 +603,9 @@ def _indicator_fields(b: _Builder, rows: UnitRows, i: int, path: PathKey, ind: d
         b.at((*path, "round_to"), i, "round_to")
 
 
-def _spec_data(b: _Builder, prepared: Prepared, bases: Bases, indicator_rows: list[int]) -> dict[str, Any]:
+def _spec_data(
+    b: _Builder, prepared: Prepared, bases: Bases, indicator_rows: list[int]
+) -> dict[str, Any]:
     """The TOML-shaped spec data of an inline unit."""
     rows = prepared.rows
     base = prepared.base
@@ -479,7 +615,9 @@ def _spec_data(b: _Builder, prepared: Prepared, bases: Bases, indicator_rows: li
         flat, _, _ = bases.probe(base.ref, prepared.year)
         templates = bases.templates(base.ref, prepared.year)
     base_meta: dict[str, Any] = flat.get("meta") or {}
-    base_cats: list[dict[str, Any]] = [c for c in flat.get("categories") or [] if isinstance(c, dict)]
+    base_cats: list[dict[str, Any]] = [
+        c for c in flat.get("categories") or [] if isinstance(c, dict)
+    ]
     by_name_top = {c.get("name"): c for c in base_cats if not c.get("parent")}
     by_id = {c.get("id"): c for c in base_cats}
     data: dict[str, Any] = {}
@@ -497,13 +635,15 @@ def _spec_data(b: _Builder, prepared: Prepared, bases: Bases, indicator_rows: li
     if prepared.year is not None:
         own["year"] = (prepared.year, prepared.values["year"][1], "year")
     elif "year" not in base_meta:
-        b.problems.append(rows.problem(
-            "missing-year",
-            f"unit {rows.unit!r} declares its indicators inline and needs its budget year: fill the year column "
-            "(or declare meta.year in its base)",
-            f"单位“{rows.unit}”在表中声明指标，须填写年度（year 列），或在其基础规范中声明 meta.year",
-            column="year",
-        ))  # fmt: skip
+        b.problems.append(
+            rows.problem(
+                "missing-year",
+                f"unit {rows.unit!r} declares its indicators inline and needs its budget year: fill the year column "
+                "(or declare meta.year in its base)",
+                f"单位“{rows.unit}”在表中声明指标，须填写年度（year 列），或在其基础规范中声明 meta.year",
+                column="year",
+            )
+        )
     kind = prepared.values.get("kind")
     if kind:
         own["kind"] = (kind[0], kind[1], "kind")
@@ -544,18 +684,29 @@ def _spec_data(b: _Builder, prepared: Prepared, bases: Bases, indicator_rows: li
             indicators.append(ind)
             _indicator_fields(b, rows, i, path, ind, sums, template_weights, ())
             continue
-        top = by_name_top.get(top_name) or (by_id.get(top_name) if not by_id.get(top_name, {}).get("parent") else None)
+        top = by_name_top.get(top_name) or (
+            by_id.get(top_name) if not by_id.get(top_name, {}).get("parent") else None
+        )
         top_id = top["id"] if top is not None else top_name
         if top is None and top_id not in new_cats:
             new_cats[top_id] = {"id": top_id, "name": top_name}
             cat_rows[top_id] = (i, "category")
         leaf = top_id
         if sub_name:
-            sub = next((c for c in base_cats if c.get("parent") == top_id and sub_name in (c.get("name"), c.get("id"))), None)
+            sub = next(
+                (
+                    c
+                    for c in base_cats
+                    if c.get("parent") == top_id and sub_name in (c.get("name"), c.get("id"))
+                ),
+                None,
+            )
             template = templates.get((top_id, sub_name))
             if sub is not None:
                 leaf = sub["id"]
-            elif template is not None:  # a framework template: the unit gives it its weight by an override
+            elif (
+                template is not None
+            ):  # a framework template: the unit gives it its weight by an override
                 leaf = template
                 template_weights.setdefault(leaf, Decimal(0))
             else:
@@ -579,9 +730,15 @@ def _spec_data(b: _Builder, prepared: Prepared, bases: Bases, indicator_rows: li
     if categories:
         data["categories"] = categories
     if template_weights:
-        data.setdefault("overrides", {})["categories"] = [{"id": cid, "weight": w} for cid, w in template_weights.items()]
+        data.setdefault("overrides", {})["categories"] = [
+            {"id": cid, "weight": w} for cid, w in template_weights.items()
+        ]
         for k, cid in enumerate(template_weights):
-            i = next(n for n, ind in zip(indicator_rows, indicators, strict=False) if ind.get("category") == cid)
+            i = next(
+                n
+                for n, ind in zip(indicator_rows, indicators, strict=False)
+                if ind.get("category") == cid
+            )
             b.at(("overrides", "categories", k), i, "subcategory")
     data["indicators"] = indicators
     b.at(("indicators",), 0, "indicator")
@@ -604,8 +761,9 @@ def _load_spec_data(data: dict[str, Any], source: SourceMap, bases: Bases) -> Sp
 # ---------------------------------------------------------------------------
 
 
-def _relocate(problems: Sequence[Problem], rows: UnitRows, columns: dict[int, str],
-              ind_rows: dict[str, int]) -> list[Problem]:  # fmt: skip
+def _relocate(
+    problems: Sequence[Problem], rows: UnitRows, columns: dict[int, str], ind_rows: dict[str, int]
+) -> list[Problem]:
     """Problems the loader located in the table: show the column name as the path; fill unknown places."""
     out: list[Problem] = []
     for p in problems:
@@ -616,7 +774,13 @@ def _relocate(problems: Sequence[Problem], rows: UnitRows, columns: dict[int, st
         if p.code == "missing-actual" and len(p.path) == 2 and p.path[0] == "indicators":
             i = ind_rows.get(str(p.path[1]))
             if i is not None:
-                col = "actual" if "actual" in rows.header else "tier" if "tier" in rows.header else "indicator"
+                col = (
+                    "actual"
+                    if "actual" in rows.header
+                    else "tier"
+                    if "tier" in rows.header
+                    else "indicator"
+                )
                 line, column = rows.rows[i], rows.header.get(col, rows.header["unit"])
         elif p.code == "unknown-indicator" and len(p.path) == 2:
             i = ind_rows.get(str(p.path[1]))
@@ -640,27 +804,45 @@ def build(prepared: Prepared, bases: Bases) -> tuple[Spec, Actuals]:
     for i in range(len(rows.rows)):
         ident, amount = rows.get("indicator", i), rows.get("amount", i)
         if ident and amount:
-            problems.append(rows.problem("row-kind", "a row gives either an indicator or an amount, not both",
-                                         "一行只能填写指标（indicator）或金额名称（amount）之一", i=i, column="amount"))  # fmt: skip
+            problems.append(
+                rows.problem(
+                    "row-kind",
+                    "a row gives either an indicator or an amount, not both",
+                    "一行只能填写指标（indicator）或金额名称（amount）之一",
+                    i=i,
+                    column="amount",
+                )
+            )
         elif ident:
             if ident in seen:
-                problems.append(rows.problem(
-                    "duplicate-indicator",
-                    f"unit {rows.unit!r}: indicator {ident!r} is already given in row {rows.rows[seen[ident]]}",
-                    f"单位“{rows.unit}”的指标“{ident}”已在第{rows.rows[seen[ident]]}行填写", i=i, column="indicator",
-                ))  # fmt: skip
+                problems.append(
+                    rows.problem(
+                        "duplicate-indicator",
+                        f"unit {rows.unit!r}: indicator {ident!r} is already given in row {rows.rows[seen[ident]]}",
+                        f"单位“{rows.unit}”的指标“{ident}”已在第{rows.rows[seen[ident]]}行填写",
+                        i=i,
+                        column="indicator",
+                    )
+                )
                 continue
             seen[ident] = i
             indicator_rows.append(i)
         elif amount:
             amount_rows.append(i)
         else:
-            filled = [c for c in rows.cells if c not in UNIT_LEVEL and c != "unit" and rows.get(c, i)]
+            filled = [
+                c for c in rows.cells if c not in UNIT_LEVEL and c != "unit" and rows.get(c, i)
+            ]
             if filled:
-                problems.append(rows.problem(
-                    "row-kind", f"the row gives {', '.join(filled)} but neither an indicator nor an amount",
-                    f"该行填写了 {'、'.join(filled)}，但未填写指标（indicator）或金额名称（amount）", i=i, column="indicator",
-                ))  # fmt: skip
+                problems.append(
+                    rows.problem(
+                        "row-kind",
+                        f"the row gives {', '.join(filled)} but neither an indicator nor an amount",
+                        f"该行填写了 {'、'.join(filled)}，但未填写指标（indicator）或金额名称（amount）",
+                        i=i,
+                        column="indicator",
+                    )
+                )
     b = _Builder(rows)
     spec_problems: list[Problem] = []
     spec: Spec | None = None
@@ -678,21 +860,29 @@ def build(prepared: Prepared, bases: Bases) -> tuple[Spec, Actuals]:
         for i in indicator_rows + amount_rows:
             for col in DECLARING:
                 if rows.get(col, i) and not (col == "name" and i in amount_rows):
-                    problems.append(rows.problem(
-                        "declared-by-spec",
-                        f"{col}: indicator {rows.get('indicator', i)!r} is declared by the spec "
-                        f"{prepared.values['spec'][0]!r}; its rows give only actuals (indicator, actual, tier, score, text, note)",
-                        f"{col}：指标“{rows.get('indicator', i)}”由规范“{prepared.values['spec'][0]}”声明；"
-                        "表中只填写实际完成情况（indicator、actual、tier、score、text、note）",
-                        i=i, column=col,
-                    ))  # fmt: skip
+                    problems.append(
+                        rows.problem(
+                            "declared-by-spec",
+                            f"{col}: indicator {rows.get('indicator', i)!r} is declared by the spec "
+                            f"{prepared.values['spec'][0]!r}; its rows give only actuals (indicator, actual, tier, score, text, note)",
+                            f"{col}：指标“{rows.get('indicator', i)}”由规范“{prepared.values['spec'][0]}”声明；"
+                            "表中只填写实际完成情况（indicator、actual、tier、score、text、note）",
+                            i=i,
+                            column=col,
+                        )
+                    )
         for col in META_COLUMNS:
             if col in prepared.values:
                 text, i = prepared.values[col]
-                problems.append(rows.problem(
-                    "declared-by-spec", f"{col}: the unit's spec {prepared.values['spec'][0]!r} declares its meta",
-                    f"{col}：单位的规范“{prepared.values['spec'][0]}”已声明其基本信息", i=i, column=col,
-                ))  # fmt: skip
+                problems.append(
+                    rows.problem(
+                        "declared-by-spec",
+                        f"{col}: the unit's spec {prepared.values['spec'][0]!r} declares its meta",
+                        f"{col}：单位的规范“{prepared.values['spec'][0]}”已声明其基本信息",
+                        i=i,
+                        column=col,
+                    )
+                )
     actuals_data = _actuals_data(b, prepared, indicator_rows, amount_rows)
     problems += b.problems
     actuals: Actuals | None = None
@@ -704,7 +894,9 @@ def build(prepared: Prepared, bases: Bases) -> tuple[Spec, Actuals]:
             problems += err.problems
     own = _relocate(problems, rows, columns, seen)
     loaded = _relocate(spec_problems, rows, columns, seen)
-    if own or loaded:  # the table's own problems first: a loader problem may only follow from one of them
+    if (
+        own or loaded
+    ):  # the table's own problems first: a loader problem may only follow from one of them
         raise SpecError(_dedupe(own) + [p for p in _dedupe(loaded) if p not in own])
     assert spec is not None and actuals is not None
     return spec, actuals

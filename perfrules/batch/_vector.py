@@ -64,7 +64,13 @@ from perfrules.batch._cells import (
     interleave,
     parse,
 )
-from perfrules.batch._chunk import CATEGORY_COLUMNS, INDICATOR_COLUMNS, UNIT_COLUMNS, Chunk, ChunkResult
+from perfrules.batch._chunk import (
+    CATEGORY_COLUMNS,
+    INDICATOR_COLUMNS,
+    UNIT_COLUMNS,
+    Chunk,
+    ChunkResult,
+)
 from perfrules.batch._compute import compute
 from perfrules.batch._plan import Plan, Unsupported, plan_of
 from perfrules.core.methods import PARAMETER_COLUMNS
@@ -73,10 +79,25 @@ from perfrules.model import Actuals, Spec
 __all__ = ["score_chunk", "unit_builder"]
 
 # the methods' parameter columns (per, deduct; partial), from the method catalogue
-NUMERIC = ("weight", "target", "actual", *(c for c, kind in PARAMETER_COLUMNS if kind == "number"), "budget", "spent")
+NUMERIC = (
+    "weight",
+    "target",
+    "actual",
+    *(c for c, kind in PARAMETER_COLUMNS if kind == "number"),
+    "budget",
+    "spent",
+)
 # columns whose text is part of a unit's shape (what the prototype's rules are read from)
-SHAPE = ("indicator", "category", "subcategory", "method", "comparator", "target_unit", "round_to",
-         *(c for c, kind in PARAMETER_COLUMNS if kind == "text"))  # fmt: skip
+SHAPE = (
+    "indicator",
+    "category",
+    "subcategory",
+    "method",
+    "comparator",
+    "target_unit",
+    "round_to",
+    *(c for c, kind in PARAMETER_COLUMNS if kind == "text"),
+)
 # columns the kernel never handles: a non-empty cell sends its unit to the pure path
 UNSUPPORTED = ("score", "not_applicable", "amount", "initial")
 BUDGET_ROW = "budget_execution"  # the indicator id of the 预算执行率 row in the indicators table (as _chunked writes it)
@@ -123,7 +144,9 @@ def _columns(chunk: Chunk) -> _Cols:
     return _Cols(text=text, num=num, n_rows=n)
 
 
-def _unit_values(cols: _Cols, name: str, starts: IntArray, stops: IntArray) -> tuple[Numbers | None, BoolArray]:
+def _unit_values(
+    cols: _Cols, name: str, starts: IntArray, stops: IntArray
+) -> tuple[Numbers | None, BoolArray]:
     """A per-unit numeric column: the first non-empty cell of each unit (the runner checked they agree)."""
     n_units = len(starts)
     if name not in cols.num:
@@ -184,8 +207,14 @@ def unit_builder(chunk: Chunk, folder: Path) -> Callable[[int], tuple[Spec, Actu
     def build_unit(i: int) -> tuple[Spec, Actuals]:
         lo, hi = chunk.starts[i], chunk.stops[i]
         cells = {c: [_text(v) for v in col[lo:hi]] for c, col in chunk.columns.items()}
-        rows = UnitRows(unit=chunk.units[i], file=chunk.file, folder=folder, header=dict(chunk.column_numbers),
-                        cells=cells, rows=[int(r) for r in chunk.rows[lo:hi]])  # fmt: skip
+        rows = UnitRows(
+            unit=chunk.units[i],
+            file=chunk.file,
+            folder=folder,
+            header=dict(chunk.column_numbers),
+            cells=cells,
+            rows=[int(r) for r in chunk.rows[lo:hi]],
+        )
         return build(prepare(rows, bases), bases)
 
     return build_unit
@@ -197,8 +226,12 @@ def _text(v: Any) -> str:
     return "" if v is None else str(v)
 
 
-def score_chunk(chunk: Chunk, build: Callable[[int], tuple[Spec, Actuals]] | None = None, *,
-                folder: Path | None = None) -> ChunkResult:  # fmt: skip
+def score_chunk(
+    chunk: Chunk,
+    build: Callable[[int], tuple[Spec, Actuals]] | None = None,
+    *,
+    folder: Path | None = None,
+) -> ChunkResult:
     """Score every unit of ``chunk`` the kernel can score exactly; list the others as unscored.
 
     ``build(i)`` builds unit ``i`` on the pure path (for the group prototypes);
@@ -227,10 +260,14 @@ def score_chunk(chunk: Chunk, build: Callable[[int], tuple[Spec, Actuals]] | Non
     row_clean = np.ones(cols.n_rows, dtype=bool)
     for nums in cols.num.values():
         row_clean &= nums.ok | nums.empty
-    unit_clean = np.logical_and.reduceat(row_clean, starts) if cols.n_rows else np.ones(n_units, dtype=bool)
+    unit_clean = (
+        np.logical_and.reduceat(row_clean, starts) if cols.n_rows else np.ones(n_units, dtype=bool)
+    )
     unit_clean &= sizes > 0
     base_ids: dict[int, int] = {}
-    base_code = np.array([base_ids.setdefault(id(b), len(base_ids)) for b in chunk.bases], dtype=np.int64)
+    base_code = np.array(
+        [base_ids.setdefault(id(b), len(base_ids)) for b in chunk.bases], dtype=np.int64
+    )
     inline = np.asarray(chunk.inline, dtype=bool)
 
     groups: list[_GroupOut] = []
@@ -241,16 +278,33 @@ def score_chunk(chunk: Chunk, build: Callable[[int], tuple[Spec, Actuals]] | Non
             unscored.extend(members.tolist())
             continue
         mat = codes[starts[members][:, None] + np.arange(k)[None, :]]
-        key = np.concatenate([base_code[members][:, None], inline[members][:, None].astype(np.int64),
-                              has_budget[members][:, None].astype(np.int64), mat], axis=1)  # fmt: skip
+        key = np.concatenate(
+            [
+                base_code[members][:, None],
+                inline[members][:, None].astype(np.int64),
+                has_budget[members][:, None].astype(np.int64),
+                mat,
+            ],
+            axis=1,
+        )
         for same in _equal_rows(key):
             units = members[same]
             units = units[~unit_bad[units]]
             if len(units) == 0:
                 continue
             candidates = np.concatenate([units[unit_clean[units]], units[~unit_clean[units]]])
-            out = _score_group(chunk, build, cols, units, candidates, starts, k, budget, spent,
-                               bool(has_budget[units[0]]))  # fmt: skip
+            out = _score_group(
+                chunk,
+                build,
+                cols,
+                units,
+                candidates,
+                starts,
+                k,
+                budget,
+                spent,
+                bool(has_budget[units[0]]),
+            )
             done = out.units if out is not None else np.empty(0, dtype=np.int64)
             if out is not None:
                 groups.append(out)
@@ -263,8 +317,12 @@ def score_chunk(chunk: Chunk, build: Callable[[int], tuple[Spec, Actuals]] | Non
 # 4–5. one group
 
 
-def _prototype(build: Callable[[int], Any], candidates: IntArray, signature: Callable[[int], Any],
-               tries: int = 8) -> tuple[int, Spec] | None:
+def _prototype(
+    build: Callable[[int], Any],
+    candidates: IntArray,
+    signature: Callable[[int], Any],
+    tries: int = 8,
+) -> tuple[int, Spec] | None:
     """The first candidate the pure path builds (skipping candidates whose numbers repeat a failed one's)."""
     failed: set[Any] = set()
     for u in candidates.tolist():
@@ -308,14 +366,20 @@ def _score_group(
     if proto is None:
         return None
     u0, spec = proto
-    ids = cols.text["indicator"].take(pa.array(rows[units == u0][0])).to_pylist() if "indicator" in cols.text else []
+    ids = (
+        cols.text["indicator"].take(pa.array(rows[units == u0][0])).to_pylist()
+        if "indicator" in cols.text
+        else []
+    )
     order = {ident: j for j, ident in enumerate(ids)}
     try:
         plan = plan_of(spec, order, bool(chunk.inline[u0]), has_budget)
     except Unsupported:
         return None
     n = len(units)
-    w_cols: list[tuple[IntArray, int, IntArray | None, str | None]] = []  # weight ints, scale, places, const text
+    w_cols: list[
+        tuple[IntArray, int, IntArray | None, str | None]
+    ] = []  # weight ints, scale, places, const text
 
     def col(name: str, j: int) -> tuple[Numbers, IntArray]:
         nums = cols.num[name]
@@ -357,13 +421,25 @@ def _score_group(
     P = np.zeros((n, k), dtype=np.int64)
     D = np.zeros((n, k), dtype=np.int64)
     TIER = np.zeros((n, k), dtype=np.int64)
-    params = {"per": (P, sp), "deduct": (D, sd)}  # a kernel's parameter matrices (K.PARAMS) and their scales
+    params = {
+        "per": (P, sp),
+        "deduct": (D, sd),
+    }  # a kernel's parameter matrices (K.PARAMS) and their scales
     has_tier = "tier" in cols.text
     for j, slot in enumerate(plan.slots):
         r = slot.row
         if slot.weight is None:
-            W[:, j] = rescale(need("weight", r), cols.num["weight"].scale if "weight" in cols.num else 0, sw)
-            w_cols.append((W[:, j], sw, cols.num["weight"].places[rows[:, r]] if "weight" in cols.num else None, None))
+            W[:, j] = rescale(
+                need("weight", r), cols.num["weight"].scale if "weight" in cols.num else 0, sw
+            )
+            w_cols.append(
+                (
+                    W[:, j],
+                    sw,
+                    cols.num["weight"].places[rows[:, r]] if "weight" in cols.num else None,
+                    None,
+                )
+            )
         else:
             W[:, j] = const(slot.weight, sw)
             w_cols.append((W[:, j], sw, None, str(slot.weight)))
@@ -372,8 +448,10 @@ def _score_group(
             if not has_tier:
                 return None
             row_codes, names = cols.codes("tier")
-            lut = np.array([plan.tiers.get(x.strip() if isinstance(x, str) else x, -1) for x in names] or [-1],
-                           dtype=np.int64)  # fmt: skip
+            lut = np.array(
+                [plan.tiers.get(x.strip() if isinstance(x, str) else x, -1) for x in names] or [-1],
+                dtype=np.int64,
+            )
             codes = lut[row_codes[rows[:, r]]]
             ok &= codes >= 0
             TIER[:, j] = np.maximum(codes, 0)
@@ -383,15 +461,21 @@ def _score_group(
         ok &= ~cols.nonempty("tier")[rows[:, r]]
         A[:, j] = need("actual", r)
         if slot.target is None:
-            T[:, j] = rescale(need("target", r), cols.num["target"].scale if "target" in cols.num else 0, st)
+            T[:, j] = rescale(
+                need("target", r), cols.num["target"].scale if "target" in cols.num else 0, st
+            )
         else:
             T[:, j] = const(slot.target, st)
         ok &= T[:, j] > 0
-        for name in kernel.params:  # the kernel's parameters: the spec's, or the table's cells; each positive
+        for name in (
+            kernel.params
+        ):  # the kernel's parameters: the spec's, or the table's cells; each positive
             mat, scale = params[name]
             declared = slot.params.get(name)
             if declared is None:
-                mat[:, j] = rescale(need(name, r), cols.num[name].scale if name in cols.num else 0, scale)
+                mat[:, j] = rescale(
+                    need(name, r), cols.num[name].scale if name in cols.num else 0, scale
+                )
             else:
                 mat[:, j] = const(declared, scale)
             ok &= mat[:, j] > 0
@@ -403,14 +487,37 @@ def _score_group(
     bud = None
     if plan.budget is not None:
         assert budget is not None and spent is not None
-        bud = (budget.value[units], spent.value[units], budget.ok[units] & spent.ok[units], budget.scale, spent.scale)
+        bud = (
+            budget.value[units],
+            spent.value[units],
+            budget.ok[units] & spent.ok[units],
+            budget.scale,
+            spent.scale,
+        )
     got = compute(plan, sc, W, T, A, P, D, TIER, ok, bud)
     if got is None:
         return None
     S = [got.S[:, j] for j in range(k)]
     met_cols = [got.MET[:, j] for j in range(k)]
-    return _format_group(chunk, cols, plan, units, rows, got.ok, S, met_cols, w_cols, sw, got.places, got.E,
-                         got.raw, got.total, got.grade_idx, got.warn, got.b_score)  # fmt: skip
+    return _format_group(
+        chunk,
+        cols,
+        plan,
+        units,
+        rows,
+        got.ok,
+        S,
+        met_cols,
+        w_cols,
+        sw,
+        got.places,
+        got.E,
+        got.raw,
+        got.total,
+        got.grade_idx,
+        got.warn,
+        got.b_score,
+    )
 
 
 @attrs.frozen(eq=False)
@@ -425,10 +532,25 @@ class _GroupOut:
     n_cats: int
 
 
-def _format_group(chunk: Chunk, cols: _Cols, plan: Plan, units: IntArray, rows: IntArray, ok: BoolArray,
-                  S: list[IntArray], met: list[BoolArray], w_cols: list[tuple[IntArray, int, IntArray | None, str | None]],
-                  sw: int, places: list[int], E: int, raw: IntArray, total: IntArray, grade_idx: IntArray,
-                  warn: IntArray, b_score: IntArray | None) -> _GroupOut | None:  # fmt: skip
+def _format_group(
+    chunk: Chunk,
+    cols: _Cols,
+    plan: Plan,
+    units: IntArray,
+    rows: IntArray,
+    ok: BoolArray,
+    S: list[IntArray],
+    met: list[BoolArray],
+    w_cols: list[tuple[IntArray, int, IntArray | None, str | None]],
+    sw: int,
+    places: list[int],
+    E: int,
+    raw: IntArray,
+    total: IntArray,
+    grade_idx: IntArray,
+    warn: IntArray,
+    b_score: IntArray | None,
+) -> _GroupOut | None:
     """The group's checked units as output cells (Arrow arrays): Decimal texts digit for digit as the core writes them."""
     sel = np.flatnonzero(ok)
     if len(sel) == 0:
@@ -443,12 +565,21 @@ def _format_group(chunk: Chunk, cols: _Cols, plan: Plan, units: IntArray, rows: 
     lost_s = pc.if_else(pa.array(lost_q < 0), pa.scalar("0"), fmt(np.maximum(lost_q, 0), lp))
     none = pa.nulls(n, pa.string())
     unit_cols: dict[str, Any] = {
-        "unit": unit_ids, "status": const("ok", n), "total": fmt(total[sel], tp),
-        "grade": pa.array([g for g, _ in plan.grades], type=pa.string()).take(pa.array(grade_idx[sel])),
-        "total_weight": const(str(tw), n), "lost": lost_s, "warnings": pa.array(warn[sel].astype(np.int64)),
-        **{c: (pa.nulls(n, pa.int64()) if c in ("error_row", "error_column") else none)
-           for c in UNIT_COLUMNS if c.startswith("error")},
-    }  # fmt: skip
+        "unit": unit_ids,
+        "status": const("ok", n),
+        "total": fmt(total[sel], tp),
+        "grade": pa.array([g for g, _ in plan.grades], type=pa.string()).take(
+            pa.array(grade_idx[sel])
+        ),
+        "total_weight": const(str(tw), n),
+        "lost": lost_s,
+        "warnings": pa.array(warn[sel].astype(np.int64)),
+        **{
+            c: (pa.nulls(n, pa.int64()) if c in ("error_row", "error_column") else none)
+            for c in UNIT_COLUMNS
+            if c.startswith("error")
+        },
+    }
 
     ind_text = cols.text["indicator"]
     id_cols, score_cols, lost_cols, weight_cols, cat_cols_, wplaces_cols = [], [], [], [], [], []
@@ -471,21 +602,32 @@ def _format_group(chunk: Chunk, cols: _Cols, plan: Plan, units: IntArray, rows: 
         lost_cols.append(_fmt_signed(diff, np.maximum(wpl, p), top))
     met_cols = [pa.array(m[sel]) for m in met]
     kk = k
-    if plan.budget is not None and b_score is not None:  # the 预算执行率 row follows the indicators (as the pure path writes it)
+    if (
+        plan.budget is not None and b_score is not None
+    ):  # the 预算执行率 row follows the indicators (as the pure path writes it)
         bw, bp = plan.budget
         top = max(bp, _dec_places(bw))
         id_cols.append(const(BUDGET_ROW, n))
         cat_cols_.append(none)
         weight_cols.append(const(str(bw), n))
         score_cols.append(fmt(b_score[sel], bp))
-        lost_cols.append(_fmt_signed(int(bw.scaleb(top)) - b_score[sel] * 10 ** (top - bp),
-                                     np.full(n, top, dtype=np.int64), top))  # fmt: skip
+        lost_cols.append(
+            _fmt_signed(
+                int(bw.scaleb(top)) - b_score[sel] * 10 ** (top - bp),
+                np.full(n, top, dtype=np.int64),
+                top,
+            )
+        )
         met_cols.append(pa.nulls(n, pa.bool_()))
         kk = k + 1
     ind_cols = {
         "unit": unit_ids.take(pa.array(np.repeat(np.arange(n), kk))),
-        "indicator": interleave(id_cols), "category": interleave(cat_cols_), "weight": interleave(weight_cols),
-        "score": interleave(score_cols), "lost": interleave(lost_cols), "met": interleave(met_cols),
+        "indicator": interleave(id_cols),
+        "category": interleave(cat_cols_),
+        "weight": interleave(weight_cols),
+        "score": interleave(score_cols),
+        "lost": interleave(lost_cols),
+        "met": interleave(met_cols),
     }
     c_w, c_s = [], []
     for c in plan.cats:
@@ -505,22 +647,36 @@ def _format_group(chunk: Chunk, cols: _Cols, plan: Plan, units: IntArray, rows: 
     nc = len(plan.cats)
     cat_cols: dict[str, Any] = {
         "unit": unit_ids.take(pa.array(np.repeat(np.arange(n), nc))),
-        "category": interleave([const(c.id, n) for c in plan.cats]) if nc else pa.array([], pa.string()),
-        "name": interleave([const(c.name, n) for c in plan.cats]) if nc else pa.array([], pa.string()),
-        "level": interleave([const(c.level, n, pa.int64()) for c in plan.cats]) if nc else pa.array([], pa.int64()),
+        "category": interleave([const(c.id, n) for c in plan.cats])
+        if nc
+        else pa.array([], pa.string()),
+        "name": interleave([const(c.name, n) for c in plan.cats])
+        if nc
+        else pa.array([], pa.string()),
+        "level": interleave([const(c.level, n, pa.int64()) for c in plan.cats])
+        if nc
+        else pa.array([], pa.int64()),
         "weight": interleave(c_w) if nc else pa.array([], pa.string()),
         "score": interleave(c_s) if nc else pa.array([], pa.string()),
     }
-    return _GroupOut(units=units[sel], unit_cols=unit_cols, ind_cols=ind_cols, cat_cols=cat_cols, k=kk, n_cats=nc)
+    return _GroupOut(
+        units=units[sel], unit_cols=unit_cols, ind_cols=ind_cols, cat_cols=cat_cols, k=kk, n_cats=nc
+    )
 
 
 def _assemble(groups: list[_GroupOut], unscored: list[int]) -> ChunkResult:
     """The groups' rows in chunk unit order (a stable sort by unit keeps each unit's rows in order)."""
     if not groups:
-        return ChunkResult(units={c: [] for c in UNIT_COLUMNS}, indicators={c: [] for c in INDICATOR_COLUMNS},
-                           categories={c: [] for c in CATEGORY_COLUMNS}, unscored=tuple(unscored))  # fmt: skip
+        return ChunkResult(
+            units={c: [] for c in UNIT_COLUMNS},
+            indicators={c: [] for c in INDICATOR_COLUMNS},
+            categories={c: [] for c in CATEGORY_COLUMNS},
+            unscored=tuple(unscored),
+        )
 
-    def table(names: tuple[str, ...], part: str, per_unit: Callable[[_GroupOut], int]) -> dict[str, Any]:
+    def table(
+        names: tuple[str, ...], part: str, per_unit: Callable[[_GroupOut], int]
+    ) -> dict[str, Any]:
         keys = np.concatenate([np.repeat(g.units, per_unit(g)) for g in groups])
         cols = {c: pa.concat_arrays([getattr(g, part)[c] for g in groups]) for c in names}
         if len(keys) < 2 or bool((keys[1:] >= keys[:-1]).all()):
@@ -534,4 +690,3 @@ def _assemble(groups: list[_GroupOut], unscored: list[int]) -> ChunkResult:
         categories=table(CATEGORY_COLUMNS, "cat_cols", lambda g: g.n_cats),
         unscored=tuple(unscored),
     )
-

@@ -32,11 +32,17 @@ from perfrules.batch._chunk import BOOL_COLUMNS, INT_COLUMNS
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 # string columns that hold numbers: Decimal text of the core (a lost of "-1" is a number) and file positions
-NUMBER_TEXT_COLUMNS: frozenset[str] = frozenset({"total", "total_weight", "lost", "weight", "score", "row", "column"})
+NUMBER_TEXT_COLUMNS: frozenset[str] = frozenset(
+    {"total", "total_weight", "lost", "weight", "score", "row", "column"}
+)
 
 
 def _text_column(column: str) -> bool:
-    return column not in INT_COLUMNS and column not in BOOL_COLUMNS and column not in NUMBER_TEXT_COLUMNS
+    return (
+        column not in INT_COLUMNS
+        and column not in BOOL_COLUMNS
+        and column not in NUMBER_TEXT_COLUMNS
+    )
 
 
 def _neutralise_array(arr: Any) -> Any:
@@ -58,7 +64,9 @@ def _neutralise_array(arr: Any) -> Any:
 
 def parquet_needs_pyarrow() -> MissingExtraError:
     """The error for a Parquet table to write without pyarrow."""
-    return MissingExtraError("batch", "writing Parquet needs pyarrow", "写入 Parquet 文件需要 pyarrow", module="pyarrow")
+    return MissingExtraError(
+        "batch", "writing Parquet needs pyarrow", "写入 Parquet 文件需要 pyarrow", module="pyarrow"
+    )
 
 
 def pyarrow_available() -> bool:
@@ -103,7 +111,9 @@ def arrow_table(schema: Any, columns: Sequence[str], chunk: Mapping[str, Sequenc
     for c in columns:
         given = chunk[c]
         kind = schema.field(c).type
-        if isinstance(given, pa.Array) and given.type == kind:  # columnar results pass straight through
+        if (
+            isinstance(given, pa.Array) and given.type == kind
+        ):  # columnar results pass straight through
             arrays.append(given)
             continue
         values = list(given)
@@ -126,8 +136,14 @@ class TableWriter:
     it. Without, the writer has a transaction of its own.
     """
 
-    def __init__(self, path: str | os.PathLike[str], columns: Sequence[str], *, use_pyarrow: bool | None = None,
-                 transaction: Transaction | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        columns: Sequence[str],
+        *,
+        use_pyarrow: bool | None = None,
+        transaction: Transaction | None = None,
+    ) -> None:
         self.path = Path(path)
         self.columns = tuple(columns)
         self.format = FORMATS[self.path.suffix.lower()]
@@ -163,7 +179,9 @@ class TableWriter:
             if self.format == "csv":
                 for i, c in enumerate(self.columns):
                     if _text_column(c):
-                        table = table.set_column(i, c, _neutralise_array(table.column(c).combine_chunks()))
+                        table = table.set_column(
+                            i, c, _neutralise_array(table.column(c).combine_chunks())
+                        )
             self._writer.write_table(table)
         else:
             cols = [(c, chunk[c]) for c in self.columns]

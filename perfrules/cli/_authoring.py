@@ -34,9 +34,15 @@ def _lint_options(args: argparse.Namespace) -> LintOptions:
     for code in args.ignore:
         if code not in CODES:
             hint = suggest(code, CODES)
-            raise UsageError(f"--ignore: unknown finding code {code!r}" + (f" (did you mean {hint!r}?)" if hint else ""))
+            raise UsageError(
+                f"--ignore: unknown finding code {code!r}"
+                + (f" (did you mean {hint!r}?)" if hint else "")
+            )
     try:
-        return attrs.evolve(LintOptions(ignore=frozenset(args.ignore)), **{k: v for k, v in given.items() if v is not None})
+        return attrs.evolve(
+            LintOptions(ignore=frozenset(args.ignore)),
+            **{k: v for k, v in given.items() if v is not None},
+        )
     except ValueError as exc:
         raise UsageError(str(exc).replace("_", "-")) from None
 
@@ -50,11 +56,22 @@ def run_lint(args: argparse.Namespace, lang: Lang, out: Console) -> int:
         json_out(to_lint_document(report))
     else:
         zh = lang == "zh"
-        out.print(FindingList(report.findings, lang=lang, figures=report.figures if actuals is not None else None,
-                              show_figures=args.figures, title=f"perfrules lint {spec.meta.id}"))  # fmt: skip
+        out.print(
+            FindingList(
+                report.findings,
+                lang=lang,
+                figures=report.figures if actuals is not None else None,
+                show_figures=args.figures,
+                title=f"perfrules lint {spec.meta.id}",
+            )
+        )
         if actuals is None:
-            out.print("（未提供实际完成值：未检查指标值偏低，也未核对数字）" if zh
-                      else "(no actuals: targets set low and the figure audit were not checked)", style="dim")  # fmt: skip
+            out.print(
+                "（未提供实际完成值：未检查指标值偏低，也未核对数字）"
+                if zh
+                else "(no actuals: targets set low and the figure audit were not checked)",
+                style="dim",
+            )
     if args.strict and report.count("warning"):
         return EXIT_FINDINGS
     return EXIT_OK
@@ -71,22 +88,36 @@ def _case_document(run: CaseRun) -> dict[str, Any]:
         "passed": run.passed,
         "failed": run.failed,
         "errors": run.errors,
-        "files_not_read": [{"file": f.file, "problems": [problem_document(p) for p in f.problems]}
-                           for f in run.file_errors],
+        "files_not_read": [
+            {"file": f.file, "problems": [problem_document(p) for p in f.problems]}
+            for f in run.file_errors
+        ],
         "cases": [
             {
-                "file": c.file, "line": c.line, "index": c.index, "name": c.name, "status": c.status,
+                "file": c.file,
+                "line": c.line,
+                "index": c.index,
+                "name": c.name,
+                "status": c.status,
                 "tolerance": str(c.tolerance),
                 "mismatches": [
-                    {"kind": m.kind, "id": m.id, "name": m.name, "label": m.label("zh"), "label_en": m.label("en"),
-                     "expected": _plain(m.expected), "actual": _plain(m.actual), "line": m.line}
+                    {
+                        "kind": m.kind,
+                        "id": m.id,
+                        "name": m.name,
+                        "label": m.label("zh"),
+                        "label_en": m.label("en"),
+                        "expected": _plain(m.expected),
+                        "actual": _plain(m.actual),
+                        "line": m.line,
+                    }
                     for m in c.mismatches
                 ],
                 "problems": [problem_document(p) for p in c.problems],
             }
             for c in run.cases
         ],
-    }  # fmt: skip
+    }
 
 
 def _plain(value: object) -> object:
@@ -118,14 +149,19 @@ def run_test(args: argparse.Namespace, lang: Lang, out: Console) -> int:
         json_out(_case_document(run))
     else:
         for f in run.file_errors:
-            line = f"! {f.file}  " + ("用例文件有误，未运行" if zh else "ERROR (case file not read)")
+            line = f"! {f.file}  " + (
+                "用例文件有误，未运行" if zh else "ERROR (case file not read)"
+            )
             out.print(line, markup=False, style="bold red")
             out.print(ProblemList(f.problems, lang=lang))
         for case in run.cases:
             if case.status != "passed" or not args.quiet:
                 out.print(CaseReport(case, lang=lang))
         if run.errors:
-            out.print(f"{run.errors} 项输入有误" if zh else f"{run.errors} with bad input", style="bold red")
+            out.print(
+                f"{run.errors} 项输入有误" if zh else f"{run.errors} with bad input",
+                style="bold red",
+            )
         out.print(run.summary, markup=False, highlight=False)
     if run.errors:
         return EXIT_INPUT
@@ -147,5 +183,3 @@ def run_diff(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     else:
         out.print(DiffReport(diff, lang=lang, all_rows=args.all_rows))
     return EXIT_INPUT if diff.bad_units else EXIT_OK
-
-

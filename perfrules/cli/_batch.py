@@ -41,20 +41,30 @@ def run(args: argparse.Namespace, out_console: Console) -> int:
     err = _err(lang)
     out_path = output_paths(args.out)["units"]
     if out_path.suffix.lower() not in FORMATS:
-        err.print(f"perfrules batch: {'参数错误' if zh else 'usage error'}: --out "
-                  + ("须以 .csv 或 .parquet 结尾" if zh else "must end in .csv or .parquet"), markup=False)  # fmt: skip
+        err.print(
+            f"perfrules batch: {'参数错误' if zh else 'usage error'}: --out "
+            + ("须以 .csv 或 .parquet 结尾" if zh else "must end in .csv or .parquet"),
+            markup=False,
+        )
         return EXIT_INPUT
     if not out_path.parent.exists() and str(out_path.parent) not in ("", "."):
-        err.print(f"perfrules batch: --out: {'文件夹不存在' if zh else 'no such folder'}: {out_path.parent}", markup=False)
+        err.print(
+            f"perfrules batch: --out: {'文件夹不存在' if zh else 'no such folder'}: {out_path.parent}",
+            markup=False,
+        )
         return EXIT_INPUT
     if args.audit is not None and not index_path(args.audit).parent.is_dir():
-        err.print(f"perfrules batch: --audit: {'文件夹不存在' if zh else 'no such folder'}: {index_path(args.audit).parent}",
-                  markup=False)  # fmt: skip
+        err.print(
+            f"perfrules batch: --audit: {'文件夹不存在' if zh else 'no such folder'}: {index_path(args.audit).parent}",
+            markup=False,
+        )
         return EXIT_INPUT
     outputs: list[tuple[str, str | Path]] = [("--out", p) for p in output_paths(args.out).values()]
     if args.audit is not None:
         outputs += [("--audit", args.audit), ("--audit", index_path(args.audit))]
-    check_distinct(outputs, [("IN", args.input)])  # before any work: an output never replaces an input
+    check_distinct(
+        outputs, [("IN", args.input)]
+    )  # before any work: an output never replaces an input
     try:
         table = read_table(args.input)
     except SpecError as exc:
@@ -65,14 +75,30 @@ def run(args: argparse.Namespace, out_console: Console) -> int:
     show = not args.quiet and err.is_terminal
     try:
         if show:
-            with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                          TimeRemainingColumn(), console=err, transient=True) as bar:  # fmt: skip
+            with Progress(
+                TextColumn("[progress.description]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
+            ) as bar:
                 task = bar.add_task("评分" if zh else "scoring", total=table.unit_count)
-                summary = run_batch(table, args.out, audit=args.audit, engine=args.engine, audit_level=args.audit_level,
-                                    progress=lambda done, total: bar.update(task, completed=done))  # fmt: skip
+                summary = run_batch(
+                    table,
+                    args.out,
+                    audit=args.audit,
+                    engine=args.engine,
+                    audit_level=args.audit_level,
+                    progress=lambda done, total: bar.update(task, completed=done),
+                )
         else:
-            summary = run_batch(table, args.out, audit=args.audit, engine=args.engine, audit_level=args.audit_level)
-    except MissingExtraError as exc:  # --engine vector, Parquet or audit records without perfrules[batch]
+            summary = run_batch(
+                table, args.out, audit=args.audit, engine=args.engine, audit_level=args.audit_level
+            )
+    except (
+        MissingExtraError
+    ) as exc:  # --engine vector, Parquet or audit records without perfrules[batch]
         err.print(f"perfrules batch: {exc.text(lang)}", markup=False, style="bold red")
         return EXIT_INPUT
     except SpecError as exc:
@@ -92,7 +118,10 @@ def _list_failures(out: str, lang: Lang, err: Console) -> None:
     path = output_paths(out)["problems"]
     zh = lang == "zh"
     if path.suffix.lower() != ".csv":
-        err.print(f"{'有误单位的问题见' if zh else 'problems of the failed units are in'} {path}", markup=False)
+        err.print(
+            f"{'有误单位的问题见' if zh else 'problems of the failed units are in'} {path}",
+            markup=False,
+        )
         return
     import csv
 
@@ -101,10 +130,16 @@ def _list_failures(out: str, lang: Lang, err: Console) -> None:
         for row in csv.DictReader(fh):
             if row["unit"] not in units:
                 if len(units) == MAX_LISTED:
-                    err.print(f"… {'其余见' if zh else 'the rest are in'} {path}", markup=False, style="dim")
+                    err.print(
+                        f"… {'其余见' if zh else 'the rest are in'} {path}",
+                        markup=False,
+                        style="dim",
+                    )
                     return
                 units.append(row["unit"])
-            row = {k: unneutralise(v) if isinstance(v, str) else v for k, v in row.items()}  # CSV-injection quotes
+            row = {
+                k: unneutralise(v) if isinstance(v, str) else v for k, v in row.items()
+            }  # CSV-injection quotes
             where = f"{row['file']}:{row['row']}:{row['column']}" if row["row"] else row["file"]
             msg = row["error"] if zh else row["error_en"]
             err.print(f"{where}: [{row['unit']}] {msg} [{row['code']}]", markup=False, style="red")

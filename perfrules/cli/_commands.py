@@ -36,17 +36,32 @@ def run_check(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     except SpecError as err:
         if args.format != "json":
             raise
-        json_out({"schema": "perfrules.check", "schema_version": 1, "valid": False,
-                   "problems": [problem_document(p) for p in err.problems]})  # fmt: skip
+        json_out(
+            {
+                "schema": "perfrules.check",
+                "schema_version": 1,
+                "valid": False,
+                "problems": [problem_document(p) for p in err.problems],
+            }
+        )
         return EXIT_INPUT
     n = len(spec.indicators)
     if args.format == "json":
-        json_out({
-            "schema": "perfrules.check", "schema_version": 1, "valid": True,
-            "spec": {"id": spec.meta.id, "file": spec.source.file if spec.source else str(spec_path),
-                     "categories": len(spec.categories), "indicators": n},
-            "actuals": None if actuals_path is None else str(actuals_path), "problems": [],
-        })  # fmt: skip
+        json_out(
+            {
+                "schema": "perfrules.check",
+                "schema_version": 1,
+                "valid": True,
+                "spec": {
+                    "id": spec.meta.id,
+                    "file": spec.source.file if spec.source else str(spec_path),
+                    "categories": len(spec.categories),
+                    "indicators": n,
+                },
+                "actuals": None if actuals_path is None else str(actuals_path),
+                "problems": [],
+            }
+        )
         return EXIT_OK
     if lang == "zh":
         msg = f"✓ 规范 {spec.meta.id} 有效：{len(spec.categories)} 个类别，{n} 个三级指标"
@@ -73,17 +88,23 @@ def run_evaluate(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     if args.output:
         check_output(args.output)  # before the work: a bad path is exit 2 at once
         spec_path, actuals_path = resolve(args.spec, args.actuals, need_actuals=True)
-        check_distinct([("-o", args.output)], [("SPEC", spec_file(spec_path)), ("ACTUALS", actuals_path)])
+        check_distinct(
+            [("-o", args.output)], [("SPEC", spec_file(spec_path)), ("ACTUALS", actuals_path)]
+        )
     ev = _evaluation(args.spec, args.actuals)
     if args.format == "json":
-        text = json_controls(to_json(ev)) + "\n"  # C1 controls as \u009b: no raw escape reaches a terminal
+        text = (
+            json_controls(to_json(ev)) + "\n"
+        )  # C1 controls as \u009b: no raw escape reaches a terminal
         if args.output:
             write_text(args.output, text)
         else:
             sys.stdout.write(text)
     elif args.output:
         buf = StringIO()
-        console(buf, args.width or 160).print(AuditTable(ev, lang=lang))  # control characters shown escaped
+        console(buf, args.width or 160).print(
+            AuditTable(ev, lang=lang)
+        )  # control characters shown escaped
         write_text(args.output, buf.getvalue())
     else:
         out.print(AuditTable(ev, lang=lang))
@@ -100,22 +121,34 @@ def find_indicator(ev: Evaluation, wanted: str) -> IndicatorResult:
         if len(hits) > 1:
             listed = "; ".join(f"{r.id}（{r.name}）" for r in hits)
             listed_en = "; ".join(f"{r.id} ({r.name})" for r in hits)
-            raise SpecError([Problem(
-                code="ambiguous-indicator", path=(wanted,), file="<command line>",
-                message=f"{wanted!r} matches {len(hits)} indicators: {listed_en}; give the id",
-                message_zh=f"“{wanted}”与 {len(hits)} 个指标相符：{listed}；请写指标编号",
-            )])  # fmt: skip
+            raise SpecError(
+                [
+                    Problem(
+                        code="ambiguous-indicator",
+                        path=(wanted,),
+                        file="<command line>",
+                        message=f"{wanted!r} matches {len(hits)} indicators: {listed_en}; give the id",
+                        message_zh=f"“{wanted}”与 {len(hits)} 个指标相符：{listed}；请写指标编号",
+                    )
+                ]
+            )
     hint = suggest(wanted, [r.id for r in rows] + [r.name for r in rows] + list(BUDGET_IDS))
     if hint is not None:
         named = next((r for r in rows if r.name == hint), None)
         hint = named.id if named is not None else hint
-    raise SpecError([Problem(
-        code="unknown-indicator", path=(wanted,), file="<command line>",
-        message=f"no indicator {wanted!r} in spec {ev.spec_id!r} (give an id or a name; "
-        f"ids: {', '.join(r.id for r in rows)})",
-        message_zh=f"规范“{ev.spec_id}”中没有指标“{wanted}”（请写指标编号或名称；编号：{'、'.join(r.id for r in rows)}）",
-        suggestion=hint,
-    )])  # fmt: skip
+    raise SpecError(
+        [
+            Problem(
+                code="unknown-indicator",
+                path=(wanted,),
+                file="<command line>",
+                message=f"no indicator {wanted!r} in spec {ev.spec_id!r} (give an id or a name; "
+                f"ids: {', '.join(r.id for r in rows)})",
+                message_zh=f"规范“{ev.spec_id}”中没有指标“{wanted}”（请写指标编号或名称；编号：{'、'.join(r.id for r in rows)}）",
+                suggestion=hint,
+            )
+        ]
+    )
 
 
 def run_explain(args: argparse.Namespace, lang: Lang, out: Console) -> int:
@@ -138,5 +171,3 @@ def run_explain(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     else:
         out.print(IndicatorDetail(row, lang=lang))
     return EXIT_OK
-
-

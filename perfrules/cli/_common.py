@@ -13,7 +13,9 @@ from perfrules.loading import load_actuals, load_spec
 from perfrules.model import Actuals, Spec
 
 
-def resolve(spec_arg: str, actuals_arg: str | None, *, need_actuals: bool) -> tuple[Path, Path | None]:
+def resolve(
+    spec_arg: str, actuals_arg: str | None, *, need_actuals: bool
+) -> tuple[Path, Path | None]:
     """The spec file or folder and the actuals file the arguments name."""
     spec_path = Path(spec_arg)
     if not spec_path.exists():
@@ -24,7 +26,9 @@ def resolve(spec_arg: str, actuals_arg: str | None, *, need_actuals: bool) -> tu
         if candidate.exists() or need_actuals:
             actuals_path = candidate
     if need_actuals and actuals_path is None:
-        raise UsageError(f"no actuals: give an actuals file or a folder holding {SPEC_FILE} and {ACTUALS_FILE}")
+        raise UsageError(
+            f"no actuals: give an actuals file or a folder holding {SPEC_FILE} and {ACTUALS_FILE}"
+        )
     return spec_path, actuals_path
 
 
@@ -47,7 +51,9 @@ def check_output(path: str | os.PathLike[str], *, option: str = "-o") -> Path:
         raise UsageError(f"{option} {out}: is a folder; give a file name / 是文件夹，请写文件名")
     folder = out.parent
     if not folder.is_dir():
-        raise UsageError(f"{option} {out}: the folder {folder} does not exist / 文件夹 {folder} 不存在")
+        raise UsageError(
+            f"{option} {out}: the folder {folder} does not exist / 文件夹 {folder} 不存在"
+        )
     return out
 
 
@@ -72,11 +78,15 @@ def check_distinct(outputs: Iterable[Named], inputs: Iterable[Named] = ()) -> No
     for i, (what, out) in enumerate(outs):
         for in_what, source in ins:
             if _atomic.same_file(out, source):
-                raise UsageError(f"{what} {out} 与输入 {in_what} {source} 是同一文件，写入会覆盖输入；请换一个输出路径 / "
-                                 f"{what} {out} is the input {in_what} {source}: writing it would destroy the input; "
-                                 "choose another output path")  # fmt: skip
+                raise UsageError(
+                    f"{what} {out} 与输入 {in_what} {source} 是同一文件，写入会覆盖输入；请换一个输出路径 / "
+                    f"{what} {out} is the input {in_what} {source}: writing it would destroy the input; "
+                    "choose another output path"
+                )
         for other_what, other in outs[:i]:
             if _atomic.same_file(out, other):
-                raise UsageError(f"{what} {out} 与 {other_what} {other} 是同一文件，两个输出会相互覆盖；请换一个路径 / "
-                                 f"{what} {out} is also {other_what} {other}: one output would overwrite the other; "
-                                 "choose another path")  # fmt: skip
+                raise UsageError(
+                    f"{what} {out} 与 {other_what} {other} 是同一文件，两个输出会相互覆盖；请换一个路径 / "
+                    f"{what} {out} is also {other_what} {other}: one output would overwrite the other; "
+                    "choose another path"
+                )

@@ -27,12 +27,56 @@ EXIT_OK = 0
 ValueKind = Literal["words", "files", "dirs", "none"]
 
 # metavar words that name a path: complete files (folders are offered too, to descend into)
-_FILE_WORDS = frozenset({"FILE", "FILES", "PATH", "PATHS", "SPEC", "ACTUALS", "XLSX", "CSV", "JSON", "JSONL", "TOML",
-                         "IN", "OUT", "OLD", "NEW", "INPUT", "OUTPUT", "AUDIT", "CASE", "CASES", "FORM"})  # fmt: skip
+_FILE_WORDS = frozenset(
+    {
+        "FILE",
+        "FILES",
+        "PATH",
+        "PATHS",
+        "SPEC",
+        "ACTUALS",
+        "XLSX",
+        "CSV",
+        "JSON",
+        "JSONL",
+        "TOML",
+        "IN",
+        "OUT",
+        "OLD",
+        "NEW",
+        "INPUT",
+        "OUTPUT",
+        "AUDIT",
+        "CASE",
+        "CASES",
+        "FORM",
+    }
+)
 _DIR_WORDS = frozenset({"DIR", "DIRS", "DIRECTORY", "FOLDER", "FOLDERS"})
 # metavar words that name something else: nothing to complete
-_PLAIN_WORDS = frozenset({"N", "X", "S", "CODE", "ID", "NAME", "TOPIC", "INDICATOR", "KEY", "NUMBER", "COUNT",
-                          "LANG", "TEXT", "WORD", "YEAR", "SHELL", "VALUE", "SHARE", "WIDTH"})  # fmt: skip
+_PLAIN_WORDS = frozenset(
+    {
+        "N",
+        "X",
+        "S",
+        "CODE",
+        "ID",
+        "NAME",
+        "TOPIC",
+        "INDICATOR",
+        "KEY",
+        "NUMBER",
+        "COUNT",
+        "LANG",
+        "TEXT",
+        "WORD",
+        "YEAR",
+        "SHELL",
+        "VALUE",
+        "SHARE",
+        "WIDTH",
+    }
+)
 _MAX_HELP = 72  # characters of a help text shown as a description (zsh, fish)
 
 
@@ -158,7 +202,9 @@ def _bounds(nargs: Any) -> tuple[int, int | None]:
     return 1, 1
 
 
-def _command(parser: argparse.ArgumentParser, name: str, path: tuple[str, ...], help_text: str) -> _Command:
+def _command(
+    parser: argparse.ArgumentParser, name: str, path: tuple[str, ...], help_text: str
+) -> _Command:
     cmd = _Command(name=name, path=path, help=help_text)
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
@@ -170,7 +216,9 @@ def _command(parser: argparse.ArgumentParser, name: str, path: tuple[str, ...], 
                     cmd.aliases[sub_name] = seen[id(sub_parser)]
                     continue
                 seen[id(sub_parser)] = sub_name
-                cmd.subcommands.append(_command(sub_parser, sub_name, (*path, sub_name), helps.get(sub_name, "")))
+                cmd.subcommands.append(
+                    _command(sub_parser, sub_name, (*path, sub_name), helps.get(sub_name, ""))
+                )
             continue
         if action.help == argparse.SUPPRESS:
             continue
@@ -178,20 +226,33 @@ def _command(parser: argparse.ArgumentParser, name: str, path: tuple[str, ...], 
             takes = action.nargs != 0
             lo, hi = _bounds(action.nargs) if takes else (0, 0)
             greedy = takes and hi is None
-            repeat = greedy or isinstance(action, argparse._AppendAction | argparse._AppendConstAction
-                                           | argparse._CountAction)  # fmt: skip
-            cmd.options.append(_Option(
-                strings=tuple(action.option_strings), help=_help(parser, action),
-                value=_value_of(action) if takes else None, greedy=greedy, repeat=repeat,
-            ))  # fmt: skip
+            repeat = greedy or isinstance(
+                action, argparse._AppendAction | argparse._AppendConstAction | argparse._CountAction
+            )
+            cmd.options.append(
+                _Option(
+                    strings=tuple(action.option_strings),
+                    help=_help(parser, action),
+                    value=_value_of(action) if takes else None,
+                    greedy=greedy,
+                    repeat=repeat,
+                )
+            )
         else:
             lo, hi = _bounds(action.nargs)
-            cmd.positionals.append(_Positional(help=_help(parser, action), value=_value_of(action), min=lo, max=hi))
+            cmd.positionals.append(
+                _Positional(help=_help(parser, action), value=_value_of(action), min=lo, max=hi)
+            )
     return cmd
 
 
 def _model(parser: argparse.ArgumentParser) -> _Command:
-    return _command(parser, parser.prog.split()[-1] if parser.prog else "perfrules", (), _one_line(parser.description or ""))
+    return _command(
+        parser,
+        parser.prog.split()[-1] if parser.prog else "perfrules",
+        (),
+        _one_line(parser.description or ""),
+    )
 
 
 def _slots(cmd: _Command) -> list[tuple[_Value | None, bool]]:
@@ -240,19 +301,19 @@ def _bash_function(prog: str, cmd: _Command) -> list[str]:
     lines = [
         f"{fn}() {{  # {prog} {' '.join(cmd.path)}".rstrip(),
         '    local start=$1 cur=${COMP_WORDS[COMP_CWORD]} prev="" i w n=0 skip=0 greedy="" dd=0',
-        '    (( COMP_CWORD > start )) && prev=${COMP_WORDS[COMP_CWORD-1]}',
+        "    (( COMP_CWORD > start )) && prev=${COMP_WORDS[COMP_CWORD-1]}",
         '    if [[ $cur == "=" ]]; then cur=""',  # --opt=<TAB>: "=" is a word break of its own
         '    elif [[ $prev == "=" ]] && (( COMP_CWORD - 2 >= start )); then prev=${COMP_WORDS[COMP_CWORD-2]}',
         "    fi",
         f'    if [[ $prev == -* ]] && {fn}__value "$prev" "$cur"; then return 0; fi',
         "    for (( i = start; i < COMP_CWORD; i++ )); do",
-        '        w=${COMP_WORDS[i]}',
-        '        if (( dd )); then ((n++)); continue; fi',
+        "        w=${COMP_WORDS[i]}",
+        "        if (( dd )); then ((n++)); continue; fi",
         '        if [[ $w == "=" ]]; then skip=1; continue; fi',
         "        if (( skip )); then skip=0; continue; fi",
-        '        if [[ -n $greedy && $w != -* ]]; then continue; fi',
+        "        if [[ -n $greedy && $w != -* ]]; then continue; fi",
         '        greedy=""',
-        '        case $w in',
+        "        case $w in",
         "            --) dd=1 ;;",
     ]
     single = [s for o in valued if not o.greedy for s in o.strings]
@@ -260,7 +321,7 @@ def _bash_function(prog: str, cmd: _Command) -> list[str]:
     if single:
         lines.append(f"            {'|'.join(_q(s) for s in single)}) skip=1 ;;")
     if many:
-        lines.append(f'            {"|".join(_q(s) for s in many)}) greedy=$w ;;')
+        lines.append(f"            {'|'.join(_q(s) for s in many)}) greedy=$w ;;")
     lines.append("            -*) ;;")
     slots = _slots(cmd)
     if cmd.command_slot is not None and cmd.subcommands:
@@ -269,7 +330,9 @@ def _bash_function(prog: str, cmd: _Command) -> list[str]:
         lines.append("                    case $w in")
         for sub in cmd.subcommands:
             names = [sub.name, *(a for a, n in cmd.aliases.items() if n == sub.name)]
-            lines.append(f'                        {"|".join(_q(x) for x in names)}) {_ident(prog, sub.path)} $((i + 1)); return 0 ;;')
+            lines.append(
+                f"                        {'|'.join(_q(x) for x in names)}) {_ident(prog, sub.path)} $((i + 1)); return 0 ;;"
+            )
         lines.append("                    esac")
         lines.append("                    return 0  # not a command of this one")
         lines.append("                fi")
@@ -280,7 +343,7 @@ def _bash_function(prog: str, cmd: _Command) -> list[str]:
         "        esac",
         "    done",
         f'    if [[ -n $greedy && $cur != -* ]]; then {fn}__value "$greedy" "$cur"; return 0; fi',
-        '    if [[ $cur == -* ]] && (( ! dd )); then',
+        "    if [[ $cur == -* ]] && (( ! dd )); then",
         f'        __PROG_words "$cur" {" ".join(_q(s) for s in flags)}',
         "        return 0",
         "    fi",
@@ -293,7 +356,9 @@ def _bash_function(prog: str, cmd: _Command) -> list[str]:
             break
         lines.append(f"        {k})")
         if value is None:
-            lines.append(f'            __PROG_words "$cur" {" ".join(_q(x) for x in cmd.names())} ;;')
+            lines.append(
+                f'            __PROG_words "$cur" {" ".join(_q(x) for x in cmd.names())} ;;'
+            )
         else:
             lines += _bash_complete_value(value, "            ")
             lines[-1] += " ;;"
@@ -303,7 +368,11 @@ def _bash_function(prog: str, cmd: _Command) -> list[str]:
         lines[-1] += " ;;"
     lines += ["    esac", "    return 0", "}", ""]
     # the values of its options
-    lines += [f"{fn}__value() {{  # complete the value of option $1 from $2", "    local cur=$2", "    case $1 in"]
+    lines += [
+        f"{fn}__value() {{  # complete the value of option $1 from $2",
+        "    local cur=$2",
+        "    case $1 in",
+    ]
     for o in valued:
         assert o.value is not None
         lines.append(f"        {'|'.join(_q(s) for s in o.strings)})")
@@ -378,8 +447,14 @@ def _zsh_help(text: str) -> str:
 
 def _zsh_action(value: _Value) -> str:
     if value.kind == "words":
-        return "(" + " ".join(_zsh_escape(w).replace(" ", "\\ ").replace("(", "\\(").replace(")", "\\)")
-                              for w in value.words) + ")"  # fmt: skip
+        return (
+            "("
+            + " ".join(
+                _zsh_escape(w).replace(" ", "\\ ").replace("(", "\\(").replace(")", "\\)")
+                for w in value.words
+            )
+            + ")"
+        )
     if value.kind == "files":
         return "_files"
     if value.kind == "dirs":
@@ -441,17 +516,24 @@ def _zsh_function(prog: str, cmd: _Command) -> list[str]:
             f"            _describe -t commands '{_zsh_escape(' '.join((prog, *cmd.path)))} command' commands && ret=0",
             "            ;;",
             "        argument)",
-            "            curcontext=${curcontext%:*:*}:" + re.sub(r"[^A-Za-z0-9_-]", "-", "-".join((prog, *cmd.path)))
+            "            curcontext=${curcontext%:*:*}:"
+            + re.sub(r"[^A-Za-z0-9_-]", "-", "-".join((prog, *cmd.path)))
             + "-$words[1]:",
             "            case $words[1] in",
         ]
         for sub in cmd.subcommands:
             names = [sub.name, *(a for a, n in cmd.aliases.items() if n == sub.name)]
-            lines.append(f"                {'|'.join(_q(x) for x in names)}) {_ident(prog, sub.path)} && ret=0 ;;")
+            lines.append(
+                f"                {'|'.join(_q(x) for x in names)}) {_ident(prog, sub.path)} && ret=0 ;;"
+            )
         lines += ["            esac", "            ;;", "    esac", "    return ret", "}", ""]
     else:
         if specs:
-            lines += ["    _arguments -s \\", *(f"        {s} \\" for s in specs[:-1]), f"        {specs[-1]}"]
+            lines += [
+                "    _arguments -s \\",
+                *(f"        {s} \\" for s in specs[:-1]),
+                f"        {specs[-1]}",
+            ]
         else:
             lines.append("    _message 'no arguments'")
         lines += ["}", ""]
@@ -464,7 +546,9 @@ def _zsh(cmd: _Command) -> str:
     out = [
         f"#compdef {prog}",
         f"# zsh completion for {prog}, generated by `{prog} completion zsh` from {prog}'s own argument parser;",
-        "# generate it again after upgrading. Install: save it as _" + prog + " in a folder of $fpath",
+        "# generate it again after upgrading. Install: save it as _"
+        + prog
+        + " in a folder of $fpath",
         f"# (before compinit runs), e.g. {prog} completion zsh > ~/.zfunc/_{prog} with fpath=(~/.zfunc $fpath)",
         f"# in ~/.zshrc; or, after compinit,  source <({prog} completion zsh).",
         "",
@@ -520,26 +604,44 @@ def _fish(cmd: _Command) -> str:
         "        switch $w",
     ]
     # options that take a value (anywhere in the tree): their next word is not a subcommand
-    valued = sorted({s for node in cmd.walk() for o in node.options if o.value is not None and not o.greedy
-                     for s in o.strings})  # fmt: skip
+    valued = sorted(
+        {
+            s
+            for node in cmd.walk()
+            for o in node.options
+            if o.value is not None and not o.greedy
+            for s in o.strings
+        }
+    )
     if valued:
-        out += [f"            case {' '.join(_fish_quote(s) for s in valued)}", "                set skip 1"]
-    out += ["            case '-*'", "            case '*'", "                set -a path $w", "        end", "    end",
-            '    echo "$path"', "end", "",
-            "# true when the words typed so far lead exactly to the subcommand path $argv (nothing: the root)",
-            f"function __{helper}_at",
-            f"    set -l path (__{helper}_path)",
-            "    set -l want (string join ' ' $argv)",
-            "    if test -z \"$want\"",
-            "        test -z \"$path\"",
-            "        return",
-            "    end",
-            "    string match -q -- \"$want\" \"$path\"; and return 0",
-            "    string match -q -- \"$want *\" \"$path\"",
-            "end",
-            "",
-            f"complete -c {prog} -f  # no file names unless an argument takes them",
-            ""]  # fmt: skip
+        out += [
+            f"            case {' '.join(_fish_quote(s) for s in valued)}",
+            "                set skip 1",
+        ]
+    out += [
+        "            case '-*'",
+        "            case '*'",
+        "                set -a path $w",
+        "        end",
+        "    end",
+        '    echo "$path"',
+        "end",
+        "",
+        "# true when the words typed so far lead exactly to the subcommand path $argv (nothing: the root)",
+        f"function __{helper}_at",
+        f"    set -l path (__{helper}_path)",
+        "    set -l want (string join ' ' $argv)",
+        '    if test -z "$want"',
+        '        test -z "$path"',
+        "        return",
+        "    end",
+        '    string match -q -- "$want" "$path"; and return 0',
+        '    string match -q -- "$want *" "$path"',
+        "end",
+        "",
+        f"complete -c {prog} -f  # no file names unless an argument takes them",
+        "",
+    ]
 
     def known(node: _Command) -> list[str]:
         return [*(s.name for s in node.subcommands), *node.aliases]

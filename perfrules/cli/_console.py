@@ -50,7 +50,13 @@ def console(stream: IO[str], width: int | None = None, **options: Any) -> Consol
     if width is None and piped and "COLUMNS" not in os.environ:
         width = PIPE_WIDTH
     # markup and emoji off: names, reasons and paths from specs are text, never rich markup
-    settings: dict[str, Any] = {"width": width, "soft_wrap": piped, "highlight": False, "markup": False, "emoji": False}
+    settings: dict[str, Any] = {
+        "width": width,
+        "soft_wrap": piped,
+        "highlight": False,
+        "markup": False,
+        "emoji": False,
+    }
     settings.update(options)
     return SafeConsole(file=stream, **settings)
 

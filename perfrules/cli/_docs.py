@@ -40,30 +40,93 @@ if TYPE_CHECKING:  # pragma: no cover - rich is imported lazily
 EXIT_OK, EXIT_INPUT = 0, 2
 
 ORDER = (
-    "index", "spec-format", "scoring", "frameworks", "editors", "json-format", "reports", "excel",
-    "lint", "golden-cases", "what-if", "testing", "batch", "reliability", "architecture",
-)  # fmt: skip
+    "index",
+    "spec-format",
+    "scoring",
+    "frameworks",
+    "editors",
+    "json-format",
+    "reports",
+    "excel",
+    "lint",
+    "golden-cases",
+    "what-if",
+    "testing",
+    "batch",
+    "reliability",
+    "architecture",
+)
 """The reading order of the topic list (the site's navigation, mkdocs.yml); other pages follow by name."""
 
 ALIASES: dict[str, str] = {
     # the subcommands, each to the page that documents it
-    "check": "spec-format", "evaluate": "scoring", "explain": "scoring", "lint": "lint", "test": "golden-cases",
-    "diff": "what-if", "import": "excel", "export": "excel", "batch": "batch", "schema": "editors",
+    "check": "spec-format",
+    "evaluate": "scoring",
+    "explain": "scoring",
+    "lint": "lint",
+    "test": "golden-cases",
+    "diff": "what-if",
+    "import": "excel",
+    "export": "excel",
+    "batch": "batch",
+    "schema": "editors",
     "frameworks": "frameworks",
     # short English names
-    "home": "index", "overview": "index", "spec": "spec-format", "specs": "spec-format", "format": "spec-format",
-    "actuals": "spec-format", "rules": "scoring", "json": "json-format", "document": "json-format",
-    "framework": "frameworks", "extends": "frameworks", "report": "reports", "html": "reports", "markdown": "reports",
-    "narrative": "reports", "xlsx": "excel", "workbook": "excel", "golden": "golden-cases", "cases": "golden-cases",
-    "whatif": "what-if", "kit": "testing", "hypothesis": "testing", "pytest": "golden-cases",
-    "editor": "editors", "vscode": "editors", "taplo": "editors", "schemas": "editors", "编辑器": "editors",
+    "home": "index",
+    "overview": "index",
+    "spec": "spec-format",
+    "specs": "spec-format",
+    "format": "spec-format",
+    "actuals": "spec-format",
+    "rules": "scoring",
+    "json": "json-format",
+    "document": "json-format",
+    "framework": "frameworks",
+    "extends": "frameworks",
+    "report": "reports",
+    "html": "reports",
+    "markdown": "reports",
+    "narrative": "reports",
+    "xlsx": "excel",
+    "workbook": "excel",
+    "golden": "golden-cases",
+    "cases": "golden-cases",
+    "whatif": "what-if",
+    "kit": "testing",
+    "hypothesis": "testing",
+    "pytest": "golden-cases",
+    "editor": "editors",
+    "vscode": "editors",
+    "taplo": "editors",
+    "schemas": "editors",
+    "编辑器": "editors",
     # Chinese
-    "概览": "index", "规范": "spec-format", "规范格式": "spec-format", "实际完成值": "spec-format", "评分": "scoring",
-    "计分": "scoring", "评分规则": "scoring", "框架": "frameworks", "指标体系": "frameworks", "报告": "reports",
-    "自评报告": "reports", "自评表": "excel", "工作簿": "excel", "检查": "lint", "用例": "golden-cases",
-    "对比": "what-if", "批量": "batch", "测试": "testing",
-    "可靠性": "reliability", "architecture": "architecture", "howitworks": "architecture", "架构": "architecture", "limits": "reliability", "限制": "reliability", "atomic": "reliability",
-}  # fmt: skip
+    "概览": "index",
+    "规范": "spec-format",
+    "规范格式": "spec-format",
+    "实际完成值": "spec-format",
+    "评分": "scoring",
+    "计分": "scoring",
+    "评分规则": "scoring",
+    "框架": "frameworks",
+    "指标体系": "frameworks",
+    "报告": "reports",
+    "自评报告": "reports",
+    "自评表": "excel",
+    "工作簿": "excel",
+    "检查": "lint",
+    "用例": "golden-cases",
+    "对比": "what-if",
+    "批量": "batch",
+    "测试": "testing",
+    "可靠性": "reliability",
+    "architecture": "architecture",
+    "howitworks": "architecture",
+    "架构": "architecture",
+    "limits": "reliability",
+    "限制": "reliability",
+    "atomic": "reliability",
+}
 """Other names of a topic: ``perfrules docs <alias>`` shows the page named here (when it is shipped)."""
 
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")
@@ -122,7 +185,9 @@ def terminal_text(markdown: str, pages: dict[str, Path]) -> str:
 def _err(args: argparse.Namespace, message: str) -> None:
     zh = getattr(args, "lang", "zh") == "zh"
     print(f"perfrules docs: {message}", file=sys.stderr)
-    print("perfrules docs " + ("（列出全部主题）" if zh else "(lists every topic)"), file=sys.stderr)
+    print(
+        "perfrules docs " + ("（列出全部主题）" if zh else "(lists every topic)"), file=sys.stderr
+    )
 
 
 def run(args: argparse.Namespace, out: Console) -> int:
@@ -140,9 +205,13 @@ def run(args: argparse.Namespace, out: Console) -> int:
         hint = suggest(args.topic, [*pages, *(a for a, t in ALIASES.items() if t in pages)])
         hint_topic = resolve(hint, pages) if hint is not None else None
         if zh:
-            msg = f"没有主题“{args.topic}”" + (f"（是否应为 “{hint_topic}”？）" if hint_topic else "")
+            msg = f"没有主题“{args.topic}”" + (
+                f"（是否应为 “{hint_topic}”？）" if hint_topic else ""
+            )
         else:
-            msg = f"no topic {args.topic!r}" + (f" (did you mean {hint_topic!r}?)" if hint_topic else "")
+            msg = f"no topic {args.topic!r}" + (
+                f" (did you mean {hint_topic!r}?)" if hint_topic else ""
+            )
         _err(args, msg)
         return EXIT_INPUT
     text = pages[topic].read_text(encoding="utf-8")
@@ -168,8 +237,11 @@ def _list(args: argparse.Namespace, out: Console, pages: dict[str, Path]) -> int
     table.add_column("标题" if zh else "title")
     for stem, path in pages.items():
         table.add_row(stem, title(path))
-    out.print("perfrules 文档（离线可读）" if zh else "perfrules documentation (readable offline)", style="bold",
-              markup=False)  # fmt: skip
+    out.print(
+        "perfrules 文档（离线可读）" if zh else "perfrules documentation (readable offline)",
+        style="bold",
+        markup=False,
+    )
     if out.is_terminal:
         out.print(table)
     else:  # without the padding of the last column
@@ -177,10 +249,16 @@ def _list(args: argparse.Namespace, out: Console, pages: dict[str, Path]) -> int
             out.print(table)
         out.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
     if zh:
-        out.print("阅读：perfrules docs 主题（如 perfrules docs scoring；--raw 输出 Markdown 原文）", markup=False)
+        out.print(
+            "阅读：perfrules docs 主题（如 perfrules docs scoring；--raw 输出 Markdown 原文）",
+            markup=False,
+        )
         out.print(f"文件位置：{docs_root()}", markup=False, style="dim")
     else:
-        out.print("Read one: perfrules docs TOPIC (e.g. perfrules docs scoring; --raw prints the Markdown)", markup=False)
+        out.print(
+            "Read one: perfrules docs TOPIC (e.g. perfrules docs scoring; --raw prints the Markdown)",
+            markup=False,
+        )
         out.print(f"Files: {docs_root()}", markup=False, style="dim")
     return EXIT_OK
 
@@ -193,14 +271,18 @@ def _show(args: argparse.Namespace, out: Console, text: str) -> None:
         if args.no_pager:
             out.print(md)
             return
-        os.environ.setdefault("LESS", "-FRX")  # less: keep the colours, quit when it fits one screen
+        os.environ.setdefault(
+            "LESS", "-FRX"
+        )  # less: keep the colours, quit when it fits one screen
         with out.pager(styles=os.name != "nt"):
             out.print(md)
         return
     if args.width is not None:  # asked for: wrapped at that width
         from rich.console import Console
 
-        Console(file=out.file, width=args.width, highlight=False).print(Markdown(text, hyperlinks=False))
+        Console(file=out.file, width=args.width, highlight=False).print(
+            Markdown(text, hyperlinks=False)
+        )
         return
     out.file.write(plain_text(text))
     out.file.flush()
@@ -261,12 +343,22 @@ def plain_text(text: str, width: int = PIPE_WIDTH) -> str:
 
     class PlainMarkdown(Markdown):
         elements: ClassVar[dict[str, type[MarkdownElement]]] = {
-            **Markdown.elements, "heading_open": PlainHeading, "hr": PlainRule,
-        }  # fmt: skip
+            **Markdown.elements,
+            "heading_open": PlainHeading,
+            "hr": PlainRule,
+        }
 
     sink = io.StringIO()
-    console = Console(file=sink, width=min(width, _widest(text) + 8), color_system=None, force_terminal=False, force_jupyter=False,
-                      highlight=False, emoji=False, legacy_windows=False)  # fmt: skip
+    console = Console(
+        file=sink,
+        width=min(width, _widest(text) + 8),
+        color_system=None,
+        force_terminal=False,
+        force_jupyter=False,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+    )
     console.print(PlainMarkdown(text, hyperlinks=False))
     lines: list[str] = []
     for line in (raw.rstrip() for raw in sink.getvalue().splitlines()):

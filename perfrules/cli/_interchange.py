@@ -38,7 +38,12 @@ EXIT_DISAGREE = EXIT_FINDINGS  # import: the form's declared scores disagree wit
 
 def run_import(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     """``perfrules import``: exit 0 (scores agree), 1 (declared scores disagree); errors raise (exit 2)."""
-    from perfrules.interchange import DisagreementReport, compare_declared, openpyxl_module, read_workbook
+    from perfrules.interchange import (
+        DisagreementReport,
+        compare_declared,
+        openpyxl_module,
+        read_workbook,
+    )
 
     openpyxl_module()  # without openpyxl: perfrules.MissingExtraError (exit 2, naming the extra) before any work
 
@@ -49,8 +54,10 @@ def run_import(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     check_distinct([("-o", pair[0]), ("-o", pair[1])], [("XLSX", args.xlsx)])
     present = [p for p in pair if os.path.lexists(p)]
     if present and not args.force:
-        raise UsageError(f"-o {folder}: 已有 {'、'.join(p.name for p in present)}；如要替换请加 --force / "
-                         f"already holds {' and '.join(p.name for p in present)}; add --force to replace them")  # fmt: skip
+        raise UsageError(
+            f"-o {folder}: 已有 {'、'.join(p.name for p in present)}；如要替换请加 --force / "
+            f"already holds {' and '.join(p.name for p in present)}; add --force to replace them"
+        )
     form: ImportedForm = read_workbook(args.xlsx, framework=args.framework)
     spec_text, actuals_text = dumps_spec(form.spec), dumps_actuals(form.actuals)
     folder.mkdir(parents=True, exist_ok=True)
@@ -63,10 +70,18 @@ def run_import(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     if form.warnings:
         err.print(ProblemList(form.warnings, lang=lang))
     if zh:
-        how = "（按隐藏表 perfrules 还原）" if form.hidden else f"（手工填写的表，依据框架 {form.framework}）"
+        how = (
+            "（按隐藏表 perfrules 还原）"
+            if form.hidden
+            else f"（手工填写的表，依据框架 {form.framework}）"
+        )
         out.print(f"已写入 {folder / SPEC_FILE} 与 {folder / ACTUALS_FILE}{how}", markup=False)
     else:
-        how = " (restored from the hidden perfrules sheet)" if form.hidden else f" (hand-filled, on framework {form.framework})"
+        how = (
+            " (restored from the hidden perfrules sheet)"
+            if form.hidden
+            else f" (hand-filled, on framework {form.framework})"
+        )
         out.print(f"wrote {folder / SPEC_FILE} and {folder / ACTUALS_FILE}{how}", markup=False)
     ev = evaluate(form.spec, form.actuals)
     found = compare_declared(form, ev)
@@ -84,7 +99,9 @@ def run_export(args: argparse.Namespace, lang: Lang, out: Console) -> int:
         check_output(args.output)
     spec_path, actuals_path = resolve(args.spec, args.actuals, need_actuals=True)
     if args.output:
-        check_distinct([("-o", args.output)], [("SPEC", spec_file(spec_path)), ("ACTUALS", actuals_path)])
+        check_distinct(
+            [("-o", args.output)], [("SPEC", spec_file(spec_path)), ("ACTUALS", actuals_path)]
+        )
     spec, actuals = load(spec_path, actuals_path)
     assert actuals is not None
     ev = evaluate(spec, actuals)
@@ -97,8 +114,11 @@ def run_export(args: argparse.Namespace, lang: Lang, out: Console) -> int:
         out.print(f"已写入 {path}" if lang == "zh" else f"wrote {path}", markup=False)
         return EXIT_OK
     from perfrules import report
+
     if args.to == "narrative":
-        text = report.to_narrative(ev, lang=lang, actual="stated" if args.stated_actuals else "computed")
+        text = report.to_narrative(
+            ev, lang=lang, actual="stated" if args.stated_actuals else "computed"
+        )
     else:
         text = {"md": report.to_markdown, "html": report.to_html}[args.to](ev, lang=lang)
     if not text.endswith("\n"):

@@ -82,10 +82,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         args = parser.parse_args(raw)
         if args.command is None:
-            raise UsageError("choose a command (perfrules --help lists them) / 请选择命令（perfrules --help 列出全部命令）")
+            raise UsageError(
+                "choose a command (perfrules --help lists them) / 请选择命令（perfrules --help 列出全部命令）"
+            )
         from perfrules._atomic import signals_as_exceptions
 
-        with signals_as_exceptions():  # SIGTERM/SIGHUP raise, so every writer removes its temporary files
+        with (
+            signals_as_exceptions()
+        ):  # SIGTERM/SIGHUP raise, so every writer removes its temporary files
             return _dispatch(args, parser)
     except UsageError as exc:
         sys.stderr.write(f"perfrules: {'参数错误' if zh else 'usage error'}: {exc}\n")
@@ -98,7 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BaseException as exc:  # noqa: BLE001 - sorted below: input problems are exit 2, anything else is a bug
         from perfrules._atomic import Interrupted
 
-        if isinstance(exc, Interrupted):  # SIGTERM or SIGHUP: temporary files are gone, outputs untouched
+        if isinstance(
+            exc, Interrupted
+        ):  # SIGTERM or SIGHUP: temporary files are gone, outputs untouched
             return 128 + exc.signum
         return _failure(exc, zh)
 
@@ -125,7 +131,11 @@ def _failure(exc: BaseException, zh: bool) -> int:
         return EXIT_INPUT
     import traceback
 
-    err.print("perfrules: 内部错误（请连同引起它的输入一起报告）：" if zh
-              else "perfrules: internal error (please report it with the input that caused it):", style="bold red")  # fmt: skip
+    err.print(
+        "perfrules: 内部错误（请连同引起它的输入一起报告）："
+        if zh
+        else "perfrules: internal error (please report it with the input that caused it):",
+        style="bold red",
+    )
     err.print("".join(traceback.format_exception(exc)), markup=False)
     return EXIT_INTERNAL

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # rich is imported by the command line anyway; not needed her
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
+
 def run(args: argparse.Namespace, out: Console) -> int:
     """Print the schema to standard output, or write it to ``args.output``; the exit code.
 

@@ -29,22 +29,32 @@ def score_budget_execution(
     return scored, rate, base
 
 
-def _input_texts(base_zh: str, base_key: str, base: Decimal, unit: str, spent: Decimal,
-                 weight: Decimal) -> tuple[str, str]:  # fmt: skip
+def _input_texts(
+    base_zh: str, base_key: str, base: Decimal, unit: str, spent: Decimal, weight: Decimal
+) -> tuple[str, str]:
     sb, ss, sw = show_dec(base), show_dec(spent), show_dec(weight)
-    return (f"{base_zh} {sb}{unit}；全年执行数 {ss}{unit}；分值 {sw}分",
-            f"budget ({base_key}) {sb} {unit}; spent {ss} {unit}; weight {sw}")  # fmt: skip
+    return (
+        f"{base_zh} {sb}{unit}；全年执行数 {ss}{unit}；分值 {sw}分",
+        f"budget ({base_key}) {sb} {unit}; spent {ss} {unit}; weight {sw}",
+    )
 
 
-def _rate_texts(base_zh: str, spent: Decimal, base: Decimal, rate: Fraction, pct: str) -> tuple[str, str]:
+def _rate_texts(
+    base_zh: str, spent: Decimal, base: Decimal, rate: Fraction, pct: str
+) -> tuple[str, str]:
     ss, sb, sr = show_dec(spent), show_dec(base), show(rate * 100, 6)
-    return (f"预算执行率 = 全年执行数 ÷ {base_zh} = {ss} ÷ {sb} = {sr}%（显示为{pct}）",
-            f"execution rate = spent / budget = {ss} / {sb} = {sr}% (shown as {pct})")  # fmt: skip
+    return (
+        f"预算执行率 = 全年执行数 ÷ {base_zh} = {ss} ÷ {sb} = {sr}%（显示为{pct}）",
+        f"execution rate = spent / budget = {ss} / {sb} = {sr}% (shown as {pct})",
+    )
 
 
 def _score_texts(cn: int, cd: int, weight: Decimal, num: int, den: int) -> tuple[str, str]:
     sc, sw, sr = show(Fraction(cn * 100, cd), 6), show_dec(weight), show(Fraction(num, den), 6)
-    return f"得分 = 预算执行率 × 分值 = {sc}% × {sw} = {sr}", f"score = rate × weight = {sc}% × {sw} = {sr}"
+    return (
+        f"得分 = 预算执行率 × 分值 = {sc}% × {sw} = {sr}",
+        f"score = rate × weight = {sc}% × {sw} = {sr}",
+    )
 
 
 class BudgetRow:
@@ -64,27 +74,44 @@ class BudgetRow:
         self.method = None
         if block.method is not None:  # bands or steps on the rate in %, against 100%
             target = QuantitativeTarget(comparator=Comparator.GE, value=Decimal(100), unit="%")
-            fixed = Inputs(weight=block.weight, target=target, rounding=rounding, citation=cite.BUDGET_METHOD)
+            fixed = Inputs(
+                weight=block.weight, target=target, rounding=rounding, citation=cite.BUDGET_METHOD
+            )
             self.method = rule_for(block.method).quantity(block.method, fixed)
             return
-        self.clamp = fixed_step("clamp", "执行率超过100%，按100%计", "rate above 100% counts as 100%")
+        self.clamp = fixed_step(
+            "clamp", "执行率超过100%，按100%计", "rate above 100% counts as 100%"
+        )
         if block.policy is ExecutionPolicy.ROUND_WHOLE:
             quantum, self.citation = Decimal(1), cite.BUDGET_ROUND_WHOLE
-            self.policy_step = fixed_step("policy", "计分口径 round_whole：按四舍五入取整数分",
-                                          "policy round_whole: rounded half-up to whole points")  # fmt: skip
-            self.how_zh, self.how_en = "按执行率×分值四舍五入取整计分", "rate × weight rounded to whole points"
+            self.policy_step = fixed_step(
+                "policy",
+                "计分口径 round_whole：按四舍五入取整数分",
+                "policy round_whole: rounded half-up to whole points",
+            )
+            self.how_zh, self.how_en = (
+                "按执行率×分值四舍五入取整计分",
+                "rate × weight rounded to whole points",
+            )
         else:
             quantum, self.citation = rounding.score, cite.BUDGET_PROPORTIONAL
             places = quantum_of(quantum).places
-            self.policy_step = fixed_step("policy", f"计分口径 proportional：按执行率×分值计分，保留{places}位小数",
-                                          f"policy proportional: rate × weight to {places} decimal places")  # fmt: skip
+            self.policy_step = fixed_step(
+                "policy",
+                f"计分口径 proportional：按执行率×分值计分，保留{places}位小数",
+                f"policy proportional: rate × weight to {places} decimal places",
+            )
             self.how_zh, self.how_en = "按执行率×分值计分", "scored as rate × weight"
         self.finish = Finisher(block.weight, quantum)
         self.rule = rule_step(self.citation)
 
     def __call__(self, budget: BudgetAmounts) -> tuple[Scored, Fraction, Decimal, str]:
         block = self.block
-        base = budget.initial if self.base_is_initial and budget.initial is not None else budget.full_year
+        base = (
+            budget.initial
+            if self.base_is_initial and budget.initial is not None
+            else budget.full_year
+        )
         sn, sd = budget.spent.as_integer_ratio()
         bn, bd = base.as_integer_ratio()
         rn, rd = sn * bd, sd * bn  # spent / base
@@ -93,10 +120,18 @@ class BudgetRow:
         rate = Fraction(rn, rd)
         pct = f"{self.rate_quantum.round_ratio(rn * 100, rd):f}%"
         steps: list[Step] = [
-            deferred_step("input", _input_texts, self.base_zh, block.base.value, base, budget.unit, budget.spent,
-                          block.weight),
+            deferred_step(
+                "input",
+                _input_texts,
+                self.base_zh,
+                block.base.value,
+                base,
+                budget.unit,
+                budget.spent,
+                block.weight,
+            ),
             deferred_step("formula", _rate_texts, self.base_zh, budget.spent, base, rate, pct),
-        ]  # fmt: skip
+        ]
         if self.method is not None:
             scored = self.method(rate * 100, pct)
             return scored._replace(steps=(*steps, *scored.steps)), rate, base, pct
@@ -108,7 +143,15 @@ class BudgetRow:
         num, den = cn * self.wn, cd * self.wd  # capped rate × weight
         steps.append(deferred_step("formula", _score_texts, cn, cd, block.weight, num, den))
         steps.append(self.policy_step)
-        scored = self.finish(num, den, steps, met=rn >= rd, method=block.policy.value,
-                             citation=self.citation, why_zh=f"预算执行率{pct}，未达到100%，{self.how_zh}",
-                             why_en=f"execution rate {pct} is below 100%; {self.how_en}", rule=self.rule)  # fmt: skip
+        scored = self.finish(
+            num,
+            den,
+            steps,
+            met=rn >= rd,
+            method=block.policy.value,
+            citation=self.citation,
+            why_zh=f"预算执行率{pct}，未达到100%，{self.how_zh}",
+            why_en=f"execution rate {pct} is below 100%; {self.how_en}",
+            rule=self.rule,
+        )
         return scored, rate, base, pct

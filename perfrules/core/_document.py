@@ -162,9 +162,18 @@ def to_document(ev: Evaluation) -> dict[str, Any]:
         "grade_steps": _steps(ev.grade_steps),
         "total_steps": _steps(ev.total_steps),
         "bonus": [
-            {"id": b.id, "name": b.name, "cap": _d(b.cap), "points": _d(b.points), "reason": b.reason} for b in ev.bonus
+            {
+                "id": b.id,
+                "name": b.name,
+                "cap": _d(b.cap),
+                "points": _d(b.points),
+                "reason": b.reason,
+            }
+            for b in ev.bonus
         ],
-        "vetoes": [{"id": v.id, "name": v.name, "effect": v.effect, "reason": v.reason} for v in ev.vetoes],
+        "vetoes": [
+            {"id": v.id, "name": v.name, "effect": v.effect, "reason": v.reason} for v in ev.vetoes
+        ],
         "framework": None
         if ev.framework is None
         else {
@@ -175,7 +184,8 @@ def to_document(ev: Evaluation) -> dict[str, Any]:
             "reason": ev.framework.reason,
         },
         "losses": [
-            {"id": getattr(r, "id", "budget_execution"), "name": r.name, "lost": _d(r.lost)} for r in ev.losses()
+            {"id": getattr(r, "id", "budget_execution"), "name": r.name, "lost": _d(r.lost)}
+            for r in ev.losses()
         ],
         "warnings": [_warning(w) for w in ev.warnings],
     }

@@ -100,13 +100,20 @@ def evaluate(spec: Spec, actuals: Actuals) -> Evaluation:
         lowest = spec.grades[-1].name
         imposed = [v.grade or lowest for v in veto_grades]
         order = [g.name for g in spec.grades]
-        rank = {name: i for i, name in reversed(list(enumerate(order)))}  # the first place of each grade
-        worst = max([*imposed, grade], key=rank.__getitem__)  # a veto never improves the earned grade
-        grade_steps = (*grade_steps, Step(
-            kind="policy",
-            zh=f"一票否决（{'、'.join(v.name for v in veto_grades)}）：等级定为“{worst}”",
-            en=f"veto ({', '.join(v.id for v in veto_grades)}): grade set to {worst!r}",
-        ))  # fmt: skip
+        rank = {
+            name: i for i, name in reversed(list(enumerate(order)))
+        }  # the first place of each grade
+        worst = max(
+            [*imposed, grade], key=rank.__getitem__
+        )  # a veto never improves the earned grade
+        grade_steps = (
+            *grade_steps,
+            Step(
+                kind="policy",
+                zh=f"一票否决（{'、'.join(v.name for v in veto_grades)}）：等级定为“{worst}”",
+                en=f"veto ({', '.join(v.id for v in veto_grades)}): grade set to {worst!r}",
+            ),
+        )
         grade = worst
 
     warnings = tuple([w for r in results if r.warnings for w in r.warnings])
@@ -144,9 +151,15 @@ def _policies(spec: Spec) -> tuple[tuple[str, str], ...]:
     return (
         ("negative", spec.policy.negative.value),
         ("equal_above", spec.policy.equal_above.value),
-        ("overshoot_warning", show_dec(spec.policy.overshoot_warning) if spec.policy.overshoot_warning else "off"),
+        (
+            "overshoot_warning",
+            show_dec(spec.policy.overshoot_warning) if spec.policy.overshoot_warning else "off",
+        ),
         ("qualitative_default", spec.policy.qualitative_default.value),
-        ("rounding", f"half_up score={show_dec(spec.rounding.score)} total={show_dec(spec.rounding.total)}"),
+        (
+            "rounding",
+            f"half_up score={show_dec(spec.rounding.score)} total={show_dec(spec.rounding.total)}",
+        ),
         ("budget_execution", _budget_policy(spec)),
         ("grades", " ".join(f"{g.name}≥{show_dec(g.min)}" for g in spec.grades)),
     )
@@ -180,13 +193,22 @@ def _total(
         base = frac(meta.total) - na_weight
         scaled = raw / base * frac(meta.total)
         names = "、".join(r.name for r in dropped)
-        steps.append(Step(kind="formula",
-                          zh=f"不适用指标（{names}，分值合计{show(na_weight)}分）不考核，按百分制折算："
-                          f"{show(raw, 6)} ÷ {show(base)} × {show_dec(meta.total)} = {show(scaled, 6)}",
-                          en=f"not applicable ({', '.join(r.id for r in dropped)}, weight {show(na_weight)}): rescaled "
-                          f"{show(raw, 6)} / {show(base)} × {show_dec(meta.total)} = {show(scaled, 6)}"))  # fmt: skip
-        steps.append(Step(kind="rule", zh=f"依据：{cite.NOT_APPLICABLE}",
-                          en=f"rule: {cite.NOT_APPLICABLE.document} [{cite.NOT_APPLICABLE.id}]"))  # fmt: skip
+        steps.append(
+            Step(
+                kind="formula",
+                zh=f"不适用指标（{names}，分值合计{show(na_weight)}分）不考核，按百分制折算："
+                f"{show(raw, 6)} ÷ {show(base)} × {show_dec(meta.total)} = {show(scaled, 6)}",
+                en=f"not applicable ({', '.join(r.id for r in dropped)}, weight {show(na_weight)}): rescaled "
+                f"{show(raw, 6)} / {show(base)} × {show_dec(meta.total)} = {show(scaled, 6)}",
+            )
+        )
+        steps.append(
+            Step(
+                kind="rule",
+                zh=f"依据：{cite.NOT_APPLICABLE}",
+                en=f"rule: {cite.NOT_APPLICABLE.document} [{cite.NOT_APPLICABLE.id}]",
+            )
+        )
         raw = scaled
     bonus: list[BonusResult] = []
     items: dict[str, BonusItem] = {}
@@ -194,15 +216,28 @@ def _total(
         items.setdefault(b.id, b)
     for award in actuals.bonus:
         item = items[award.id]
-        bonus.append(BonusResult(id=item.id, name=item.name, cap=item.cap, points=award.points, reason=award.reason))
+        bonus.append(
+            BonusResult(
+                id=item.id, name=item.name, cap=item.cap, points=award.points, reason=award.reason
+            )
+        )
         raw += frac(award.points)
         src = item.rule.document if item.rule else cite.BONUS.document
-        steps.append(Step(kind="formula",
-                          zh=f"加分项“{item.name}”加{show_dec(award.points)}分（上限{show_dec(item.cap)}分）：{award.reason}（{src}）",
-                          en=f"bonus {item.id!r}: +{show_dec(award.points)} (cap {show_dec(item.cap)}): {award.reason}"))  # fmt: skip
+        steps.append(
+            Step(
+                kind="formula",
+                zh=f"加分项“{item.name}”加{show_dec(award.points)}分（上限{show_dec(item.cap)}分）：{award.reason}（{src}）",
+                en=f"bonus {item.id!r}: +{show_dec(award.points)} (cap {show_dec(item.cap)}): {award.reason}",
+            )
+        )
     if bonus and spec.policy.total_cap and raw > frac(meta.total):
-        steps.append(Step(kind="clamp", zh=f"加分后{show(raw, 6)}分超过满分，按{show_dec(meta.total)}分计（policy.total_cap）",
-                          en=f"{show(raw, 6)} exceeds the full score; capped at {show_dec(meta.total)} (policy.total_cap)"))  # fmt: skip
+        steps.append(
+            Step(
+                kind="clamp",
+                zh=f"加分后{show(raw, 6)}分超过满分，按{show_dec(meta.total)}分计（policy.total_cap）",
+                en=f"{show(raw, 6)} exceeds the full score; capped at {show_dec(meta.total)} (policy.total_cap)",
+            )
+        )
         raw = frac(meta.total)
     vetoes: list[VetoResult] = []
     declared: dict[str, Veto] = {}
@@ -210,15 +245,27 @@ def _total(
         declared.setdefault(v.id, v)
     for trig in actuals.vetoes:
         veto = declared[trig.id]
-        vetoes.append(VetoResult(id=veto.id, name=veto.name, effect=veto.effect.value, reason=trig.reason))
+        vetoes.append(
+            VetoResult(id=veto.id, name=veto.name, effect=veto.effect.value, reason=trig.reason)
+        )
         src = veto.rule.document if veto.rule else cite.VETO.document
         if veto.effect is VetoEffect.ZERO:
-            steps.append(Step(kind="policy", zh=f"一票否决“{veto.name}”：{trig.reason}；总分记为0分（{src}）",
-                              en=f"veto {veto.id!r}: {trig.reason}; the total is 0"))  # fmt: skip
+            steps.append(
+                Step(
+                    kind="policy",
+                    zh=f"一票否决“{veto.name}”：{trig.reason}；总分记为0分（{src}）",
+                    en=f"veto {veto.id!r}: {trig.reason}; the total is 0",
+                )
+            )
             raw = Fraction(0)
         else:
-            steps.append(Step(kind="policy", zh=f"一票否决“{veto.name}”：{trig.reason}；等级按规定确定（{src}）",
-                              en=f"veto {veto.id!r}: {trig.reason}; the grade is imposed"))  # fmt: skip
+            steps.append(
+                Step(
+                    kind="policy",
+                    zh=f"一票否决“{veto.name}”：{trig.reason}；等级按规定确定（{src}）",
+                    en=f"veto {veto.id!r}: {trig.reason}; the grade is imposed",
+                )
+            )
     quantum = quantum_of(spec.rounding.total)
     total = quantum.round_ratio(raw.numerator, raw.denominator)
     if not quantum.exact(raw.numerator, raw.denominator):
@@ -240,8 +287,12 @@ def _sum(values: Iterable[Decimal]) -> Fraction:
 
 def _sum_texts(parts: tuple[tuple[str, Decimal], ...], raw: Fraction) -> tuple[str, str]:
     shown, sr = [show_dec(s) for _, s in parts], show(raw, 6)
-    return ("总分 = " + " + ".join(f"{n}{s}" for (n, _), s in zip(parts, shown, strict=True)) + f" = {sr}",
-            "total = " + " + ".join(shown) + f" = {sr}")  # fmt: skip
+    return (
+        "总分 = "
+        + " + ".join(f"{n}{s}" for (n, _), s in zip(parts, shown, strict=True))
+        + f" = {sr}",
+        "total = " + " + ".join(shown) + f" = {sr}",
+    )
 
 
 def _total_rounded(quantum: Decimal, raw: Fraction, total: Decimal) -> tuple[str, str]:
@@ -259,20 +310,37 @@ def _category_path(spec: Spec, category_id: str) -> tuple[str, ...]:
     return tuple(path)
 
 
-def _not_applicable(spec: Spec, ind: Indicator, reason: str, note: str | None,
-                    category_path: tuple[str, ...]) -> IndicatorResult:  # fmt: skip
+def _not_applicable(
+    spec: Spec, ind: Indicator, reason: str, note: str | None, category_path: tuple[str, ...]
+) -> IndicatorResult:
     c = cite.NOT_APPLICABLE
     return IndicatorResult(
-        id=ind.id, name=ind.name, category=ind.category, category_path=category_path,
-        weight=ind.weight, target=ind.target_display, actual="不适用", actual_value=None, tier=None,
-        method="not_applicable", met=None, score=Decimal(0), citation=c, note=note, applicable=False, rule=ind.rule,
+        id=ind.id,
+        name=ind.name,
+        category=ind.category,
+        category_path=category_path,
+        weight=ind.weight,
+        target=ind.target_display,
+        actual="不适用",
+        actual_value=None,
+        tier=None,
+        method="not_applicable",
+        met=None,
+        score=Decimal(0),
+        citation=c,
+        note=note,
+        applicable=False,
+        rule=ind.rule,
         steps=(
             Step(kind="input", zh=f"不适用：{reason}", en=f"not applicable: {reason}"),
-            Step(kind="policy", zh=f"不考核该指标（分值{show_dec(ind.weight)}分），其余指标得分按百分制折算",
-                 en=f"not scored (weight {show_dec(ind.weight)}); the total is rescaled over the applicable weight"),
+            Step(
+                kind="policy",
+                zh=f"不考核该指标（分值{show_dec(ind.weight)}分），其余指标得分按百分制折算",
+                en=f"not scored (weight {show_dec(ind.weight)}); the total is rescaled over the applicable weight",
+            ),
             Step(kind="rule", zh=f"依据：{c}", en=f"rule: {c.document} [{c.id}]"),
         ),
-    )  # fmt: skip
+    )
 
 
 class _Amounts:
@@ -330,13 +398,19 @@ class _Row:
     the spec lives, and must not keep it alive).
     """
 
-    def __init__(self, spec: Spec, ind: Indicator, path: tuple[str, ...], tiers: dict[str, Tier]) -> None:
+    def __init__(
+        self, spec: Spec, ind: Indicator, path: tuple[str, ...], tiers: dict[str, Tier]
+    ) -> None:
         self.ind = ind
         self.tiers = tiers
         self.id = ind.id
         self.path = path
         self.weight = ind.weight
-        rounding = spec.rounding if ind.round_to is None else attrs.evolve(spec.rounding, score=ind.round_to)
+        rounding = (
+            spec.rounding
+            if ind.round_to is None
+            else attrs.evolve(spec.rounding, score=ind.round_to)
+        )
         self.rounding = rounding
         rule = rule_of(ind)
         self.qualitative = rule.qualitative
@@ -345,37 +419,62 @@ class _Row:
         self.strict = False
         self.warn_at: tuple[int, int] | None = None
         if rule.qualitative:
-            self.outcome = rule.outcome(ind.method, Inputs(weight=ind.weight, rounding=rounding, policy=spec.policy,
-                                                           target_text=ind.target_display))  # fmt: skip
+            self.outcome = rule.outcome(
+                ind.method,
+                Inputs(
+                    weight=ind.weight,
+                    rounding=rounding,
+                    policy=spec.policy,
+                    target_text=ind.target_display,
+                ),
+            )
         else:
             target = ind.target
             assert target is not None  # guaranteed by validate_spec
-            self.quantity = rule.quantity(ind.method, Inputs(weight=ind.weight, rounding=rounding, policy=spec.policy,
-                                                             target=target))  # fmt: skip
+            self.quantity = rule.quantity(
+                ind.method,
+                Inputs(weight=ind.weight, rounding=rounding, policy=spec.policy, target=target),
+            )
             self.unit = target.unit
             self.percent = target.unit == "%"
             self.t = frac(target.value)
             self.tn, self.td = self.t.numerator, self.t.denominator
             limit = spec.policy.overshoot_warning
-            if limit is not None and target.comparator.direction in ("positive", "equal") and target.value > 0:
+            if (
+                limit is not None
+                and target.comparator.direction in ("positive", "equal")
+                and target.value > 0
+            ):
                 warn_at = frac(limit) * self.t  # the overshoot warning from this actual up
                 self.warn_at = (warn_at.numerator, warn_at.denominator)
                 self.limit = limit
             self.strict = target.comparator.value in (">", "<")
         first: tuple[Step, ...] = ()
         if ind.round_to is not None:
-            first = (fixed_step("policy", f"本指标得分按规范声明的精度 round_to = {show_dec(ind.round_to)} 四舍五入（而非 rounding.score = {show_dec(spec.rounding.score)}）",
-                                f"this indicator's score is rounded half-up to round_to = {show_dec(ind.round_to)} as the spec declares (not rounding.score = {show_dec(spec.rounding.score)})"),)  # fmt: skip
+            first = (
+                fixed_step(
+                    "policy",
+                    f"本指标得分按规范声明的精度 round_to = {show_dec(ind.round_to)} 四舍五入（而非 rounding.score = {show_dec(spec.rounding.score)}）",
+                    f"this indicator's score is rounded half-up to round_to = {show_dec(ind.round_to)} as the spec declares (not rounding.score = {show_dec(spec.rounding.score)})",
+                ),
+            )
         self.first = first
         last: tuple[Step, ...] = ()
         if ind.rule is not None:
-            last = (fixed_step("rule", f"本指标计分依据（规范声明）：{ind.rule.document}{'：' + ind.rule.text if ind.rule.text else ''}",
-                               f"this indicator's rule (declared by the spec): {ind.rule.document}"),)  # fmt: skip
+            last = (
+                fixed_step(
+                    "rule",
+                    f"本指标计分依据（规范声明）：{ind.rule.document}{'：' + ind.rule.text if ind.rule.text else ''}",
+                    f"this indicator's rule (declared by the spec): {ind.rule.document}",
+                ),
+            )
         self.last = last
         self.wrapped = bool(first or last)
         self._full_marks: tuple[FullMarks | None] | None = None
         # a quantitative indicator with a typed-in value (the common case) has a path of its own
-        self.score = self._tier if rule.qualitative else self._value if ind.derive is None else self._general
+        self.score = (
+            self._tier if rule.qualitative else self._value if ind.derive is None else self._general
+        )
 
     def full_marks(self, spec: Spec) -> FullMarks | None:
         """What actual would have earned the full weight (once per indicator)."""
@@ -396,12 +495,31 @@ class _Row:
         warnings: tuple[ScoreWarning, ...] = ()
         warn = self.warn_at
         if warn is not None and an * warn[1] >= warn[0] * ad:
-            warnings = (deferred_warning("overshoot", ind.id, cite.OVERSHOOT, _overshoot_texts, ind.name,
-                                         actual_value, self.target, self.limit),)  # fmt: skip
-        if self.strict and scored.met is False and an * self.td == self.tn * ad and scored.score == ind.weight:
+            warnings = (
+                deferred_warning(
+                    "overshoot",
+                    ind.id,
+                    cite.OVERSHOOT,
+                    _overshoot_texts,
+                    ind.name,
+                    actual_value,
+                    self.target,
+                    self.limit,
+                ),
+            )
+        if (
+            self.strict
+            and scored.met is False
+            and an * self.td == self.tn * ad
+            and scored.score == ind.weight
+        ):
             strict = self.target.comparator.value if self.target is not None else ""
-            warnings = (*warnings, deferred_warning("strict-boundary", ind.id, scored.citation, _strict_texts,
-                                                    ind.name, strict))  # fmt: skip
+            warnings = (
+                *warnings,
+                deferred_warning(
+                    "strict-boundary", ind.id, scored.citation, _strict_texts, ind.name, strict
+                ),
+            )
         steps = scored.steps
         if self.wrapped:
             steps = self.first + steps + self.last
@@ -469,7 +587,9 @@ class _Row:
             None,  # stated
         )
 
-    def _general(self, spec: Spec, act: IndicatorActual | None, amounts: _Amounts) -> IndicatorResult:
+    def _general(
+        self, spec: Spec, act: IndicatorActual | None, amounts: _Amounts
+    ) -> IndicatorResult:
         ind = self.ind
         if act is not None and act.not_applicable is not None:
             return _not_applicable(spec, ind, act.not_applicable, act.note, self.path)
@@ -499,17 +619,27 @@ class _Row:
                     if rd < 0:
                         rn, rd = -rn, -rd
                     actual_value = Fraction(rn * 100, rd) if percent else Fraction(rn, rd)
-                    shown = f"{amounts.rate.round_ratio(rn * 100, rd):f}%" if percent else show(actual_value)
+                    shown = (
+                        f"{amounts.rate.round_ratio(rn * 100, rd):f}%"
+                        if percent
+                        else show(actual_value)
+                    )
                 else:
                     ratio = derive_compute(derive, amounts.env)
                     actual_value = ratio * 100 if percent else ratio
                     shown = _show_percent(ratio, amounts.rate) if percent else show(ratio)
-                derive_steps = (deferred_step("input", _derived_texts, derive, amounts, percent, actual_value, unit,
-                                              shown),)  # fmt: skip
+                derive_steps = (
+                    deferred_step(
+                        "input", _derived_texts, derive, amounts, percent, actual_value, unit, shown
+                    ),
+                )
                 actual_display = shown
                 if text is not None and text != shown:
                     stated = text
-                    derive_steps = (*derive_steps, deferred_step("input", _stated_texts, text, shown))
+                    derive_steps = (
+                        *derive_steps,
+                        deferred_step("input", _stated_texts, text, shown),
+                    )
                 scored = self.quantity(actual_value, actual_display)
                 an, ad = actual_value.numerator, actual_value.denominator
             else:
@@ -521,15 +651,36 @@ class _Row:
                 an, ad = value.as_integer_ratio()
             warn = self.warn_at
             if warn is not None and an * warn[1] >= warn[0] * ad:
-                warnings = (deferred_warning("overshoot", ind.id, cite.OVERSHOOT, _overshoot_texts, ind.name,
-                                             actual_value, self.target, self.limit),)  # fmt: skip
-            if self.strict and scored.met is False and an * self.td == self.tn * ad and scored.score == ind.weight:
+                warnings = (
+                    deferred_warning(
+                        "overshoot",
+                        ind.id,
+                        cite.OVERSHOOT,
+                        _overshoot_texts,
+                        ind.name,
+                        actual_value,
+                        self.target,
+                        self.limit,
+                    ),
+                )
+            if (
+                self.strict
+                and scored.met is False
+                and an * self.td == self.tn * ad
+                and scored.score == ind.weight
+            ):
                 strict = self.target.comparator.value if self.target is not None else ""
-                warnings = (*warnings, deferred_warning("strict-boundary", ind.id, scored.citation, _strict_texts,
-                                                        ind.name, strict))  # fmt: skip
+                warnings = (
+                    *warnings,
+                    deferred_warning(
+                        "strict-boundary", ind.id, scored.citation, _strict_texts, ind.name, strict
+                    ),
+                )
         if act is not None and act.deductions:
             items = [(frac(d.points), d.reason, d.reason) for d in act.deductions]
-            scored = with_deductions(scored, ind.weight, self.rounding.score, items, cite.MANUAL_DEDUCTION)
+            scored = with_deductions(
+                scored, ind.weight, self.rounding.score, items, cite.MANUAL_DEDUCTION
+            )
         steps = scored.steps
         if derive_steps:
             steps = derive_steps + steps
@@ -566,26 +717,35 @@ class _Row:
         fm = self.full_marks(spec)
         if fm is not None and act is not None and act.deductions:
             points = sum((d.points for d in act.deductions), Decimal(0))
-            fm = attrs.evolve(fm, zh=fm.zh + f"；另有扣减分数{show_dec(points)}分，与实际完成值无关",
-                              en=fm.en + f"; a manual deduction of {show_dec(points)} applies whatever the actual")  # fmt: skip
+            fm = attrs.evolve(
+                fm,
+                zh=fm.zh + f"；另有扣减分数{show_dec(points)}分，与实际完成值无关",
+                en=fm.en
+                + f"; a manual deduction of {show_dec(points)} applies whatever the actual",
+            )
         return fm
 
 
-def _overshoot_texts(name: str, actual_value: Fraction, target: QuantitativeTarget,
-                     ratio_limit: Decimal) -> tuple[str, str]:  # fmt: skip
+def _overshoot_texts(
+    name: str, actual_value: Fraction, target: QuantitativeTarget, ratio_limit: Decimal
+) -> tuple[str, str]:
     share = show(actual_value / frac(target.value) * 100, 2)
     sa, sl = show(actual_value), show(frac(ratio_limit) * 100)
-    return (f"{name}：实际完成值{sa}{target.unit}为指标值{target}的{share}%"
-            f"（≥{sl}%）。实际完成值远超指标值，需说明偏差原因/目标设置是否偏低",
-            f"{name}: actual {sa}{target.unit} is {share}% of target {target} "
-            f"(≥ {sl}%): far above the target; explain the deviation "
-            "or whether the target was set too low")  # fmt: skip
+    return (
+        f"{name}：实际完成值{sa}{target.unit}为指标值{target}的{share}%"
+        f"（≥{sl}%）。实际完成值远超指标值，需说明偏差原因/目标设置是否偏低",
+        f"{name}: actual {sa}{target.unit} is {share}% of target {target} "
+        f"(≥ {sl}%): far above the target; explain the deviation "
+        "or whether the target was set too low",
+    )
 
 
 def _strict_texts(name: str, strict: str) -> tuple[str, str]:
-    return (f"{name}：实际完成值等于指标值，未满足“{strict}”的严格要求，但按完成比例计分仍为满分，请复核指标值表述",
-            f"{name}: the actual equals the target, so the strict '{strict}' is not met, "
-            "yet the completion ratio still gives full marks; review how the target is worded")  # fmt: skip
+    return (
+        f"{name}：实际完成值等于指标值，未满足“{strict}”的严格要求，但按完成比例计分仍为满分，请复核指标值表述",
+        f"{name}: the actual equals the target, so the strict '{strict}' is not met, "
+        "yet the completion ratio still gives full marks; review how the target is worded",
+    )
 
 
 _SHOWN: dict[Decimal, str] = {}
@@ -615,20 +775,31 @@ def _show_percent(rate: Fraction, quantum: Quantum) -> str:
     return f"{quantum.round_ratio(rate.numerator * 100, rate.denominator):f}%"
 
 
-def _derived_texts(derive: Derivation | Formula, amounts: _Amounts, percent: bool, actual_value: Fraction, unit: str,
-                   shown: str) -> tuple[str, str]:  # fmt: skip
+def _derived_texts(
+    derive: Derivation | Formula,
+    amounts: _Amounts,
+    percent: bool,
+    actual_value: Fraction,
+    unit: str,
+    shown: str,
+) -> tuple[str, str]:
     labels, env = amounts.labels, amounts.env
     f_zh, f_en = derive_text(derive, labels)
     values = "，".join(f"{labels.get(n, n)} = {show(env[n])}" for _, n in names_of(derive))
     values_en = ", ".join(f"{n} = {show(env[n])}" for _, n in names_of(derive))
     times = " × 100%" if percent else ""
     sv = show(actual_value, 6)
-    return (f"实际完成值 = {f_zh}{times}（{values}）= {sv}{unit}（显示为{shown}）",
-            f"actual = {f_en}{times} ({values_en}) = {sv}{unit} (shown as {shown})")  # fmt: skip
+    return (
+        f"实际完成值 = {f_zh}{times}（{values}）= {sv}{unit}（显示为{shown}）",
+        f"actual = {f_en}{times} ({values_en}) = {sv}{unit} (shown as {shown})",
+    )
 
 
 def _stated_texts(text: str, shown: str) -> tuple[str, str]:
-    return f"报告填报的实际完成值为“{text}”，按金额计算值{shown}计分", f"the report states {text!r}; scored on the computed {shown}"
+    return (
+        f"报告填报的实际完成值为“{text}”，按金额计算值{shown}计分",
+        f"the report states {text!r}; scored on the computed {shown}",
+    )
 
 
 class _Plan:
@@ -647,7 +818,9 @@ class _Plan:
         self.budget_policy = _budget_policy(spec)
         self.rate = quantum_of(spec.rounding.rate_display)
         paths: dict[str, tuple[str, ...]] = {}
-        tiers: dict[str, Tier] = {}  # name or alias → the first tier that has it, as spec.tier finds it
+        tiers: dict[
+            str, Tier
+        ] = {}  # name or alias → the first tier that has it, as spec.tier finds it
         for tier in spec.tiers:
             for key in (tier.name, *tier.aliases):
                 tiers.setdefault(key, tier)
@@ -667,15 +840,26 @@ class _Plan:
             rows_of.setdefault(ind.category, []).append(i)
         zero = Decimal(0)
         # every category sums its own indicators (their weights: the applicable weight when all apply) …
-        self.leaves = tuple((c.id, tuple(rows_of.get(c.id, ())), sum([spec.indicators[i].weight for i in rows_of.get(c.id, ())], zero))
-                            for c in spec.categories)  # fmt: skip
+        self.leaves = tuple(
+            (
+                c.id,
+                tuple(rows_of.get(c.id, ())),
+                sum([spec.indicators[i].weight for i in rows_of.get(c.id, ())], zero),
+            )
+            for c in spec.categories
+        )
         # … then a category with 二级 children sums theirs, in the spec's order
-        self.parents = tuple((c.id, tuple(k.id for k in children[c.id])) for c in spec.categories if children.get(c.id))
+        self.parents = tuple(
+            (c.id, tuple(k.id for k in children[c.id]))
+            for c in spec.categories
+            if children.get(c.id)
+        )
         applicable = {cat_id: weight for cat_id, _, weight in self.leaves}
         for cat_id, kids in self.parents:
             applicable[cat_id] = sum([applicable[k] for k in kids], zero)
         self.applicable: dict[str, Decimal | None] = {
-            c.id: applicable[c.id] if applicable[c.id] != c.weight else None for c in spec.categories
+            c.id: applicable[c.id] if applicable[c.id] != c.weight else None
+            for c in spec.categories
         }  # when every indicator applies
         ordered: list[Category] = []
         for top in children.get(None, []):
@@ -684,7 +868,9 @@ class _Plan:
         self.ordered = tuple((c, 1 if c.parent is None else 2) for c in ordered)
         self.grades = spec.grades
         self.bands = "、".join(f"{g.name}≥{show_dec(g.min)}" for g in spec.grades)
-        self.grade_rule = fixed_step("rule", f"依据：{cite.GRADES}", f"rule: {cite.GRADES.document} [{cite.GRADES.id}]")
+        self.grade_rule = fixed_step(
+            "rule", f"依据：{cite.GRADES}", f"rule: {cite.GRADES.document} [{cite.GRADES.id}]"
+        )
         self._budget_full: tuple[FullMarks] | None = None
         self._budget_row: BudgetRow | None = None
 
@@ -709,30 +895,46 @@ class _Plan:
         for cat_id, kids in self.parents:
             scores[cat_id] = sum([scores[k] for k in kids], zero)
         if all([r.applicable for r in results]):
-            shown = self.applicable  # every indicator applies: each category's applicable weight is its own
+            shown = (
+                self.applicable
+            )  # every indicator applies: each category's applicable weight is its own
         else:
             applicable: dict[str, Decimal] = {}
             for cat_id, rows, _ in self.leaves:
-                applicable[cat_id] = sum([results[i].weight for i in rows if results[i].applicable], zero)
+                applicable[cat_id] = sum(
+                    [results[i].weight for i in rows if results[i].applicable], zero
+                )
             for cat_id, kids in self.parents:
                 applicable[cat_id] = sum([applicable[k] for k in kids], zero)
-            shown = {c.id: applicable[c.id] if applicable[c.id] != c.weight else None for c, _ in self.ordered}
-        return tuple([
-            make_category_result(c.id, c.name, level, c.parent, c.weight, scores[c.id], shown[c.id])  # in field order
-            for c, level in self.ordered
-        ])  # fmt: skip
+            shown = {
+                c.id: applicable[c.id] if applicable[c.id] != c.weight else None
+                for c, _ in self.ordered
+            }
+        return tuple(
+            [
+                make_category_result(
+                    c.id, c.name, level, c.parent, c.weight, scores[c.id], shown[c.id]
+                )  # in field order
+                for c, level in self.ordered
+            ]
+        )
 
     def grade(self, total: Decimal) -> tuple[str, tuple[Step, ...]]:
         for band in self.grades:
             if total >= band.min:
-                return band.name, (deferred_step("compare", _grade_texts, total, band.min, band.name, self.bands),
-                                   self.grade_rule)  # fmt: skip
+                return band.name, (
+                    deferred_step("compare", _grade_texts, total, band.min, band.name, self.bands),
+                    self.grade_rule,
+                )
         raise AssertionError("validate_spec guarantees a band starting at 0")  # pragma: no cover
 
 
 def _grade_texts(total: Decimal, low: Decimal, name: str, bands: str) -> tuple[str, str]:
     st, sl = show_dec(total), show_dec(low)
-    return f"总分{st}分 ≥ {sl}分，等级为“{name}”（等级线：{bands}）", f"total {st} ≥ {sl}: grade {name!r} (bands: {bands})"
+    return (
+        f"总分{st}分 ≥ {sl}分，等级为“{name}”（等级线：{bands}）",
+        f"total {st} ≥ {sl}: grade {name!r} (bands: {bands})",
+    )
 
 
 def _plan(spec: Spec) -> _Plan:
@@ -742,8 +944,10 @@ def _plan(spec: Spec) -> _Plan:
 
 
 def _budget_texts(rule: RuleSource) -> tuple[str, str]:
-    return (f"本项计分依据（规范声明）：{rule.document}{'：' + rule.text if rule.text else ''}",
-            f"this row's rule (declared by the spec): {rule.document}")  # fmt: skip
+    return (
+        f"本项计分依据（规范声明）：{rule.document}{'：' + rule.text if rule.text else ''}",
+        f"this row's rule (declared by the spec): {rule.document}",
+    )
 
 
 def _score_budget(spec: Spec, plan: _Plan, actuals: Actuals) -> BudgetExecutionResult:
@@ -758,10 +962,15 @@ def _score_budget(spec: Spec, plan: _Plan, actuals: Actuals) -> BudgetExecutionR
     for line in budget.lines:
         line_base = line.initial if block.base.value == "initial" else line.full_year
         line_rate = _ratio(line.spent, line_base) if line_base else None
-        lines.append(make_budget_line(
-            name=line.name, spent=line.spent, budget=line_base, rate=line_rate,
-            rate_display=_show_percent(line_rate, plan.rate) if line_rate is not None else None,
-        ))  # fmt: skip
+        lines.append(
+            make_budget_line(
+                name=line.name,
+                spent=line.spent,
+                budget=line_base,
+                rate=line_rate,
+                rate_display=_show_percent(line_rate, plan.rate) if line_rate is not None else None,
+            )
+        )
     return make_budget_result(
         block.name,  # name
         block.weight,  # weight

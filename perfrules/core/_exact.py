@@ -14,7 +14,9 @@ from fractions import Fraction
 from perfrules.model import format_decimal
 
 _FRACTIONS: dict[Decimal | int, Fraction] = {}
-_FRACTIONS_KEPT = 4096  # weights, targets and quanta repeat across indicators: their fractions are kept
+_FRACTIONS_KEPT = (
+    4096  # weights, targets and quanta repeat across indicators: their fractions are kept
+)
 
 
 def frac(value: Decimal | int) -> Fraction:
@@ -28,7 +30,9 @@ def frac(value: Decimal | int) -> Fraction:
     return hit
 
 
-_EXACT_DIGITS = 10**28  # below this, Decimal(c).scaleb(-k) and normalize() are exact in the default context
+_EXACT_DIGITS = (
+    10**28
+)  # below this, Decimal(c).scaleb(-k) and normalize() are exact in the default context
 
 
 class Quantum:
@@ -60,7 +64,9 @@ class Quantum:
             # Built from its digits: Decimal multiplication and quantize would round
             # to the context precision (28 digits) or raise beyond it.
             coefficient = n * self.coefficient
-            hit = Decimal((1 if coefficient < 0 else 0, tuple(map(int, str(abs(coefficient)))), self.exponent))
+            hit = Decimal(
+                (1 if coefficient < 0 else 0, tuple(map(int, str(abs(coefficient)))), self.exponent)
+            )
             if len(self._made) >= _FRACTIONS_KEPT:
                 self._made.clear()
             self._made[n] = hit
@@ -155,10 +161,14 @@ def show(value: Fraction, places: int = 4) -> str:
     k = _places(den)
     if k is not None and places >= 0:
         c = num * 10**k // den
-        if -_EXACT_DIGITS < c < _EXACT_DIGITS:  # what the general path below gives, without Decimals
+        if (
+            -_EXACT_DIGITS < c < _EXACT_DIGITS
+        ):  # what the general path below gives, without Decimals
             if k == 0:
                 return str(c)
-            if k <= places:  # c has no trailing zero (k is the least), so k is the number of decimals
+            if (
+                k <= places
+            ):  # c has no trailing zero (k is the least), so k is the number of decimals
                 digits = str(abs(c)).rjust(k + 1, "0")
                 return f"{'-' if c < 0 else ''}{digits[:-k]}.{digits[-k:]}"
             return "≈" + show_dec(_show_quantum(places).round_ratio(num, den))

@@ -73,7 +73,9 @@ def _exact(name: str, value: object) -> Fraction:
         if not value.is_finite():
             raise ValueError(f"value of {name!r} must be finite, not {value}")
         return Fraction(value)
-    raise TypeError(f"value of {name!r} must be a Fraction, Decimal or int, not {type(value).__name__}")
+    raise TypeError(
+        f"value of {name!r} must be a Fraction, Decimal or int, not {type(value).__name__}"
+    )
 
 
 def _round_half_up(value: Fraction, places: int) -> Fraction:
@@ -140,7 +142,9 @@ class _Evaluator:
         raise AssertionError(f"unknown function {node.func!r}")  # pragma: no cover - Call validates
 
 
-def evaluate_formula(formula_or_node: Formula | Node, env: Mapping[str, Fraction | Decimal | int]) -> Fraction:
+def evaluate_formula(
+    formula_or_node: Formula | Node, env: Mapping[str, Fraction | Decimal | int]
+) -> Fraction:
     """The exact value of a formula (or AST) with names bound by ``env``.
 
     Raises ``KeyError(name)`` for a name missing from ``env``,

@@ -56,7 +56,15 @@ def bound(value: Fraction, cmp: str, places: int = 4) -> str:
     return show(Fraction(n, scale), places)
 
 
-def fm(threshold: Fraction, cmp: str, unit: str, what_zh: str, what_en: str, extra_zh: str = "", extra_en: str = "") -> FullMarks:
+def fm(
+    threshold: Fraction,
+    cmp: str,
+    unit: str,
+    what_zh: str,
+    what_en: str,
+    extra_zh: str = "",
+    extra_en: str = "",
+) -> FullMarks:
     """Full marks with the actual ``cmp`` ``threshold``, in both languages."""
     shown = bound(threshold, cmp)
     return FullMarks(

@@ -77,7 +77,9 @@ class _Text:
         self._set(obj, value)
 
 
-def _deferred_texts(cls: type) -> tuple[Callable[[object, Any], None], Callable[[object, Any], None]]:
+def _deferred_texts(
+    cls: type,
+) -> tuple[Callable[[object, Any], None], Callable[[object, Any], None]]:
     """Make ``cls.zh`` and ``cls.en`` formatted on first read; the setters of their slots."""
     set_zh, set_en = cls.__dict__["zh"].__set__, cls.__dict__["en"].__set__
     zh, en = _Text(cls, "zh"), _Text(cls, "en")
@@ -129,12 +131,15 @@ class ScoreWarning:
         return self.zh if lang == "zh" else self.en
 
 
-_W_CODE, _W_INDICATOR, _W_CITATION = (ScoreWarning.__dict__[n].__set__ for n in ("code", "indicator", "citation"))
+_W_CODE, _W_INDICATOR, _W_CITATION = (
+    ScoreWarning.__dict__[n].__set__ for n in ("code", "indicator", "citation")
+)
 _W_ZH, _W_EN = _deferred_texts(ScoreWarning)
 
 
-def deferred_warning(code: str, indicator: str | None, citation: Citation | None, render: Render,
-                     *args: Any) -> ScoreWarning:  # fmt: skip
+def deferred_warning(
+    code: str, indicator: str | None, citation: Citation | None, render: Render, *args: Any
+) -> ScoreWarning:
     """A warning whose texts are ``render(*args)``, formatted when first read (``args`` must be immutable values)."""
     warning: ScoreWarning = _new(ScoreWarning)
     _W_CODE(warning, code)
@@ -169,8 +174,12 @@ class IndicatorResult:
     warnings: tuple[ScoreWarning, ...] = ()
     applicable: bool = True  # False: 不适用, dropped and the rest rescaled
     rule: RuleSource | None = None  # the rule the spec declares for this indicator
-    full_marks: FullMarks | None = None  # when points were lost: what actual would have earned full marks
-    stated: str | None = None  # the 实际完成值 as the actuals state it, where the score uses a computed value (derived rates)
+    full_marks: FullMarks | None = (
+        None  # when points were lost: what actual would have earned full marks
+    )
+    stated: str | None = (
+        None  # the 实际完成值 as the actuals state it, where the score uses a computed value (derived rates)
+    )
 
     @property
     def lost(self) -> Decimal:
@@ -228,7 +237,9 @@ class CategoryResult:
     parent: str | None
     weight: Decimal
     score: Decimal
-    applicable_weight: Decimal | None = None  # weight of the applicable indicators, when some are 不适用
+    applicable_weight: Decimal | None = (
+        None  # weight of the applicable indicators, when some are 不适用
+    )
 
     @property
     def lost(self) -> Decimal:
@@ -291,7 +302,9 @@ class Evaluation:
 
     def losses(self) -> tuple[IndicatorResult | BudgetExecutionResult, ...]:
         """Every row that lost points, the most points lost first (ties in form order)."""
-        rows: list[IndicatorResult | BudgetExecutionResult] = [r for r in self.indicators if r.lost > 0]
+        rows: list[IndicatorResult | BudgetExecutionResult] = [
+            r for r in self.indicators if r.lost > 0
+        ]
         if self.budget_execution is not None and self.budget_execution.lost > 0:
             rows.insert(0, self.budget_execution)
         return tuple(sorted(rows, key=lambda r: -r.lost))
@@ -331,7 +344,6 @@ def _category(res: IndicatorResult) -> str:
     return res.category
 
 
-
 def _slot_maker(cls: type) -> Callable[..., Any]:
     """A constructor of the frozen attrs class ``cls`` that sets its slots directly: every field, in field order.
 
@@ -344,8 +356,12 @@ def _slot_maker(cls: type) -> Callable[..., Any]:
     converters or post-init hook (the result classes have none).
     """
     fields = attrs.fields(cls)
-    if any(f.validator is not None or f.converter is not None for f in fields) or hasattr(cls, "__attrs_post_init__"):
-        raise TypeError(f"{cls.__name__} has validators, converters or a post-init hook")  # pragma: no cover
+    if any(f.validator is not None or f.converter is not None for f in fields) or hasattr(
+        cls, "__attrs_post_init__"
+    ):
+        raise TypeError(
+            f"{cls.__name__} has validators, converters or a post-init hook"
+        )  # pragma: no cover
     names = tuple(f.name for f in fields)
     setters = tuple(cls.__dict__[name].__set__ for name in names)
     count = len(names)

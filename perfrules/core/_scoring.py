@@ -39,8 +39,15 @@ class Scored(NamedTuple):
 _tuple_new = tuple.__new__
 
 
-def new_scored(score: Decimal, met: bool | None, method: str, steps: tuple[Step, ...], citation: Citation,
-           reason: str | None, reason_en: str | None) -> Scored:  # fmt: skip
+def new_scored(
+    score: Decimal,
+    met: bool | None,
+    method: str,
+    steps: tuple[Step, ...],
+    citation: Citation,
+    reason: str | None,
+    reason_en: str | None,
+) -> Scored:
     """``Scored(...)`` from its fields in order, without the keyword constructor's overhead."""
     result: Scored = _tuple_new(Scored, (score, met, method, steps, citation, reason, reason_en))
     return result
@@ -61,7 +68,10 @@ def _texts(zh: str, en: str) -> tuple[str, str]:
 
 def input_texts(tgt: str, actual_text: str, weight: str) -> tuple[str, str]:
     """The first step of a quantitative method: target, actual and weight (``weight`` already shown)."""
-    return f"年度指标值 {tgt}；实际完成值 {actual_text}；分值 {weight}分", f"target {tgt}; actual {actual_text}; weight {weight}"
+    return (
+        f"年度指标值 {tgt}；实际完成值 {actual_text}；分值 {weight}分",
+        f"target {tgt}; actual {actual_text}; weight {weight}",
+    )
 
 
 def fixed_step(kind: StepKind, zh: str, en: str) -> Step:
@@ -71,7 +81,10 @@ def fixed_step(kind: StepKind, zh: str, en: str) -> Step:
 
 def _clamp_high(raw: Fraction, weight: Decimal) -> tuple[str, str]:
     sr, sw = show(raw), show_dec(weight)
-    return f"{sr} 超过分值，按分值上限 {sw} 计（{cite.CAP.text}）", f"{sr} exceeds the weight; capped at {sw}"
+    return (
+        f"{sr} 超过分值，按分值上限 {sw} 计（{cite.CAP.text}）",
+        f"{sr} exceeds the weight; capped at {sw}",
+    )
 
 
 def _clamp_low(raw: Fraction) -> tuple[str, str]:
@@ -142,8 +155,19 @@ class Finisher:
         self.quantum = quantum_of(quantum)
         self.label_zh = label_zh
 
-    def __call__(self, num: int, den: int, steps: list[Step], *, met: bool | None, method: str,
-                 citation: Citation, why_zh: str, why_en: str, rule: Step | None = None) -> Scored:  # fmt: skip
+    def __call__(
+        self,
+        num: int,
+        den: int,
+        steps: list[Step],
+        *,
+        met: bool | None,
+        method: str,
+        citation: Citation,
+        why_zh: str,
+        why_en: str,
+        rule: Step | None = None,
+    ) -> Scored:
         """Clamp to [0, weight], round once half-up, add the deduction and citation steps (``rule``: the latter)."""
         wn, wd = self.wn, self.wd
         if den < 0:
@@ -185,8 +209,16 @@ def finish(
     label_zh: str = "得分",
 ) -> Scored:
     """Clamp to [0, weight], round once half-up, add the deduction and citation steps."""
-    return Finisher(weight, quantum, label_zh)(raw.numerator, raw.denominator, steps, met=met, method=method,
-                                               citation=citation, why_zh=why_zh, why_en=why_en)  # fmt: skip
+    return Finisher(weight, quantum, label_zh)(
+        raw.numerator,
+        raw.denominator,
+        steps,
+        met=met,
+        method=method,
+        citation=citation,
+        why_zh=why_zh,
+        why_en=why_en,
+    )
 
 
 def count_steps(distance: Fraction, per: Fraction, partial: PartialStep) -> Fraction:
@@ -214,7 +246,10 @@ def band_holds(band: Band, value: Fraction) -> bool:
 
 def _deducted(zh: str, en: str, points: Fraction, citation: Citation) -> tuple[str, str]:
     sp = show(points)
-    return f"扣减：{zh}，扣{sp}分（{citation.document}）", f"deducted: {en}; {sp} point(s) [{citation.id}]"
+    return (
+        f"扣减：{zh}，扣{sp}分（{citation.document}）",
+        f"deducted: {en}; {sp} point(s) [{citation.id}]",
+    )
 
 
 def _floored(raw: Fraction) -> tuple[str, str]:
@@ -228,7 +263,11 @@ def _rounded_deductions(places: int, raw: Fraction, score: Decimal) -> tuple[str
 
 
 def with_deductions(
-    scored: Scored, weight: Decimal, quantum: Decimal, items: list[tuple[Fraction, str, str]], citation: Citation
+    scored: Scored,
+    weight: Decimal,
+    quantum: Decimal,
+    items: list[tuple[Fraction, str, str]],
+    citation: Citation,
 ) -> Scored:
     """Subtract further deductions (overshoot, manual) from a method's score, each with its reason."""
     if not items:
@@ -252,6 +291,12 @@ def with_deductions(
         steps.append(deferred_step("round", _rounded_deductions, q.places, raw, score))
     steps.append(rule)
     lost = score < weight  # a deduction that rounds away leaves no reason behind
-    return Scored(score=score, met=scored.met, method=scored.method, steps=tuple(steps), citation=scored.citation,
-                  reason="；".join(reasons_zh) if lost else None,
-                  reason_en="; ".join(reasons_en) if lost else None)  # fmt: skip
+    return Scored(
+        score=score,
+        met=scored.met,
+        method=scored.method,
+        steps=tuple(steps),
+        citation=scored.citation,
+        reason="；".join(reasons_zh) if lost else None,
+        reason_en="; ".join(reasons_en) if lost else None,
+    )

@@ -41,7 +41,9 @@ class _Collector:
         self.source = source
         self.problems: list[Problem] = []
 
-    def add(self, code: str, path: PathKey, *, en: str, zh: str, suggestion: str | None = None) -> None:
+    def add(
+        self, code: str, path: PathKey, *, en: str, zh: str, suggestion: str | None = None
+    ) -> None:
         self.problems.append(
             make_problem(code, path, en=en, zh=zh, source=self.source, suggestion=suggestion)
         )
@@ -88,8 +90,19 @@ _RECENT_KEPT = 4
 
 
 def _problems_of(spec: Spec) -> tuple[Problem, ...]:
-    parts = (spec.meta, spec.categories, spec.indicators, spec.budget_execution, spec.policy, spec.rounding,
-             spec.grades, spec.tiers, spec.bonus, spec.vetoes, spec.source)  # fmt: skip
+    parts = (
+        spec.meta,
+        spec.categories,
+        spec.indicators,
+        spec.budget_execution,
+        spec.policy,
+        spec.rounding,
+        spec.grades,
+        spec.tiers,
+        spec.bonus,
+        spec.vetoes,
+        spec.source,
+    )
     key = tuple(map(id, parts))
     hit = _RECENT.get(key)
     if hit is not None:
@@ -116,64 +129,95 @@ def _validate_spec(spec: Spec) -> list[Problem]:
         return f" (line {line})" if line else ""
 
     for first, dup in _first_index([x.id for x in cats]):
-        c.add("duplicate-id", ("categories", dup, "id"),
-              en=f"category id {cats[dup].id!r} is already used by categories[{first}]{line_of(('categories', first))}",
-              zh=f"类别编号“{cats[dup].id}”重复，已在 categories[{first}]{line_of(('categories', first))} 使用")  # fmt: skip
+        c.add(
+            "duplicate-id",
+            ("categories", dup, "id"),
+            en=f"category id {cats[dup].id!r} is already used by categories[{first}]{line_of(('categories', first))}",
+            zh=f"类别编号“{cats[dup].id}”重复，已在 categories[{first}]{line_of(('categories', first))} 使用",
+        )
     for first, dup in _first_index([x.id for x in inds]):
-        c.add("duplicate-id", ("indicators", dup, "id"),
-              en=f"indicator id {inds[dup].id!r} is already used by indicators[{first}]{line_of(('indicators', first))}",
-              zh=f"指标编号“{inds[dup].id}”重复，已在 indicators[{first}]{line_of(('indicators', first))} 使用")  # fmt: skip
+        c.add(
+            "duplicate-id",
+            ("indicators", dup, "id"),
+            en=f"indicator id {inds[dup].id!r} is already used by indicators[{first}]{line_of(('indicators', first))}",
+            zh=f"指标编号“{inds[dup].id}”重复，已在 indicators[{first}]{line_of(('indicators', first))} 使用",
+        )
 
     cat_ids = Suggestions(x.id for x in cats)
     by_id = {x.id: x for x in cats}
     top_ids = Suggestions(x.id for x in cats if x.parent is None)
     for i, cat in enumerate(cats):
         if cat.weight <= 0:
-            c.add("weight", ("categories", i, "weight"),
-                  en=f"category {cat.id!r} has weight {show_dec(cat.weight)}; weights must be positive",
-                  zh=f"类别“{cat.name}”分值为{show_dec(cat.weight)}，分值必须大于0")  # fmt: skip
+            c.add(
+                "weight",
+                ("categories", i, "weight"),
+                en=f"category {cat.id!r} has weight {show_dec(cat.weight)}; weights must be positive",
+                zh=f"类别“{cat.name}”分值为{show_dec(cat.weight)}，分值必须大于0",
+            )
         if cat.parent is not None:
             parent = by_id.get(cat.parent)
             if parent is None:
-                c.add("unknown-category", ("categories", i, "parent"),
-                      en=f"parent {cat.parent!r} of category {cat.id!r} is not a category",
-                      zh=f"类别“{cat.name}”的上级“{cat.parent}”不存在",
-                      suggestion=top_ids(cat.parent))  # fmt: skip
+                c.add(
+                    "unknown-category",
+                    ("categories", i, "parent"),
+                    en=f"parent {cat.parent!r} of category {cat.id!r} is not a category",
+                    zh=f"类别“{cat.name}”的上级“{cat.parent}”不存在",
+                    suggestion=top_ids(cat.parent),
+                )
             elif parent.parent is not None:
-                c.add("category-depth", ("categories", i, "parent"),
-                      en=f"category {cat.id!r}: parent {cat.parent!r} is itself a 二级 category; "
-                      "categories have two levels (一级, 二级) and indicators are the third",
-                      zh=f"类别“{cat.name}”的上级“{parent.name}”本身是二级指标；类别只有一级、二级两层，三级为指标")  # fmt: skip
+                c.add(
+                    "category-depth",
+                    ("categories", i, "parent"),
+                    en=f"category {cat.id!r}: parent {cat.parent!r} is itself a 二级 category; "
+                    "categories have two levels (一级, 二级) and indicators are the third",
+                    zh=f"类别“{cat.name}”的上级“{parent.name}”本身是二级指标；类别只有一级、二级两层，三级为指标",
+                )
 
     parents_with_children = {x.parent for x in cats if x.parent is not None}
     tier_grid = _TierGrid(spec)
     for i, ind in enumerate(inds):
         path: PathKey = ("indicators", i)
         if ind.weight <= 0:
-            c.add("weight", (*path, "weight"),
-                  en=f"indicator {ind.id!r} has weight {show_dec(ind.weight)}; weights must be positive",
-                  zh=f"指标“{ind.name}”分值为{show_dec(ind.weight)}，分值必须大于0")  # fmt: skip
+            c.add(
+                "weight",
+                (*path, "weight"),
+                en=f"indicator {ind.id!r} has weight {show_dec(ind.weight)}; weights must be positive",
+                zh=f"指标“{ind.name}”分值为{show_dec(ind.weight)}，分值必须大于0",
+            )
         if ind.is_qualitative:
             tier_grid.check(c, ind, (*path, "weight"))
         if ind.category not in by_id:
-            c.add("unknown-category", (*path, "category"),
-                  en=f"indicator {ind.id!r} is filed under unknown category {ind.category!r}",
-                  zh=f"指标“{ind.name}”所属类别“{ind.category}”不存在",
-                  suggestion=cat_ids(ind.category))  # fmt: skip
+            c.add(
+                "unknown-category",
+                (*path, "category"),
+                en=f"indicator {ind.id!r} is filed under unknown category {ind.category!r}",
+                zh=f"指标“{ind.name}”所属类别“{ind.category}”不存在",
+                suggestion=cat_ids(ind.category),
+            )
         elif ind.category in parents_with_children:
-            c.add("category-not-leaf", (*path, "category"),
-                  en=f"indicator {ind.id!r} is filed under {ind.category!r}, which has 二级 categories; file it under one of them",
-                  zh=f"指标“{ind.name}”所属类别“{by_id[ind.category].name}”下设二级指标，应归入其中之一")  # fmt: skip
+            c.add(
+                "category-not-leaf",
+                (*path, "category"),
+                en=f"indicator {ind.id!r} is filed under {ind.category!r}, which has 二级 categories; file it under one of them",
+                zh=f"指标“{ind.name}”所属类别“{by_id[ind.category].name}”下设二级指标，应归入其中之一",
+            )
         _check_indicator_target(c, spec, i)
         if ind.method is not None:
             _check_method_params(c, spec, ind.method, ind.weight, (*path, "method"), ind.target)
         if spec.policy.weight_precision is WeightPrecision.ERROR:
-            quantum, what = (spec.rounding.score, "rounding.score") if ind.round_to is None else (ind.round_to, "round_to")
+            quantum, what = (
+                (spec.rounding.score, "rounding.score")
+                if ind.round_to is None
+                else (ind.round_to, "round_to")
+            )
             _check_precision(c, (*path, "weight"), ind.weight, quantum, what)
         if ind.round_to is not None and (ind.round_to <= 0 or not _is_power_of_ten(ind.round_to)):
-            c.add("rounding", (*path, "round_to"),
-                  en=f"round_to must be a positive power of ten (1, 0.1, 0.01, …), not {show_dec(ind.round_to)}",
-                  zh=f"round_to 须为10的正整数次幂或其倒数（1、0.1、0.01……），而非{show_dec(ind.round_to)}")  # fmt: skip
+            c.add(
+                "rounding",
+                (*path, "round_to"),
+                en=f"round_to must be a positive power of ten (1, 0.1, 0.01, …), not {show_dec(ind.round_to)}",
+                zh=f"round_to 须为10的正整数次幂或其倒数（1、0.1、0.01……），而非{show_dec(ind.round_to)}",
+            )
 
     # weights add up
     sub_weights: dict[str | None, list[Decimal]] = {}
@@ -185,35 +229,66 @@ def _validate_spec(spec: Spec) -> list[Problem]:
     for i, cat in enumerate(cats):
         kids = sub_weights.get(cat.id) or ind_weights.get(cat.id, [])
         if not kids:
-            c.add("empty-category", ("categories", i),
-                  en=f"category {cat.id!r} has no sub-categories and no indicators",
-                  zh=f"类别“{cat.name}”下既无二级指标也无三级指标")  # fmt: skip
+            c.add(
+                "empty-category",
+                ("categories", i),
+                en=f"category {cat.id!r} has no sub-categories and no indicators",
+                zh=f"类别“{cat.name}”下既无二级指标也无三级指标",
+            )
         elif sum(kids, Decimal(0)) != cat.weight:
-            c.add("weight-sum", ("categories", i, "weight"),
-                  en=f"category {cat.id!r} has weight {show_dec(cat.weight)} but its parts add up to {show_dec(sum(kids, Decimal(0)))}",
-                  zh=f"类别“{cat.name}”分值{show_dec(cat.weight)}分，但其下各项分值合计{show_dec(sum(kids, Decimal(0)))}分")  # fmt: skip
+            c.add(
+                "weight-sum",
+                ("categories", i, "weight"),
+                en=f"category {cat.id!r} has weight {show_dec(cat.weight)} but its parts add up to {show_dec(sum(kids, Decimal(0)))}",
+                zh=f"类别“{cat.name}”分值{show_dec(cat.weight)}分，但其下各项分值合计{show_dec(sum(kids, Decimal(0)))}分",
+            )
     top_sum = sum((x.weight for x in cats if x.parent is None), Decimal(0))
     if spec.budget_execution is not None:
         top_sum += spec.budget_execution.weight
         if spec.budget_execution.weight <= 0:
-            c.add("weight", ("budget_execution", "weight"),
-                  en="the budget-execution weight must be positive", zh="预算执行率分值必须大于0")  # fmt: skip
+            c.add(
+                "weight",
+                ("budget_execution", "weight"),
+                en="the budget-execution weight must be positive",
+                zh="预算执行率分值必须大于0",
+            )
         elif spec.policy.weight_precision is WeightPrecision.ALLOW:
             pass  # declared: the rule is applied as written, even where rounding passes the weight
-        elif spec.budget_execution.policy is ExecutionPolicy.ROUND_WHOLE and spec.budget_execution.method is None:
-            _check_precision(c, ("budget_execution", "weight"), spec.budget_execution.weight, Decimal(1),
-                             "budget_execution.policy = round_whole")  # fmt: skip
+        elif (
+            spec.budget_execution.policy is ExecutionPolicy.ROUND_WHOLE
+            and spec.budget_execution.method is None
+        ):
+            _check_precision(
+                c,
+                ("budget_execution", "weight"),
+                spec.budget_execution.weight,
+                Decimal(1),
+                "budget_execution.policy = round_whole",
+            )
         else:
-            _check_precision(c, ("budget_execution", "weight"), spec.budget_execution.weight, spec.rounding.score,
-                             "rounding.score")  # fmt: skip
+            _check_precision(
+                c,
+                ("budget_execution", "weight"),
+                spec.budget_execution.weight,
+                spec.rounding.score,
+                "rounding.score",
+            )
     if cats and top_sum != spec.meta.total:
-        c.add("total", ("meta", "total"),
-              en=f"一级 categories{' and budget execution' if spec.budget_execution else ''} add up to "
-              f"{show_dec(top_sum)}, not the declared total {show_dec(spec.meta.total)} (declare meta.total if intended)",
-              zh=f"一级指标{'及预算执行率' if spec.budget_execution else ''}分值合计{show_dec(top_sum)}分，"
-              f"与总分{show_dec(spec.meta.total)}分不符（如确需其他总分，请在 meta.total 声明）")  # fmt: skip
+        c.add(
+            "total",
+            ("meta", "total"),
+            en=f"一级 categories{' and budget execution' if spec.budget_execution else ''} add up to "
+            f"{show_dec(top_sum)}, not the declared total {show_dec(spec.meta.total)} (declare meta.total if intended)",
+            zh=f"一级指标{'及预算执行率' if spec.budget_execution else ''}分值合计{show_dec(top_sum)}分，"
+            f"与总分{show_dec(spec.meta.total)}分不符（如确需其他总分，请在 meta.total 声明）",
+        )
     if not inds:
-        c.add("no-indicators", ("indicators",), en="the spec has no indicators", zh="规范中没有任何三级指标")
+        c.add(
+            "no-indicators",
+            ("indicators",),
+            en="the spec has no indicators",
+            zh="规范中没有任何三级指标",
+        )
 
     _check_precision(c, ("meta", "total"), spec.meta.total, spec.rounding.total, "rounding.total")
     _check_bands(c, spec)
@@ -222,10 +297,18 @@ def _validate_spec(spec: Spec) -> list[Problem]:
 
 
 def _check_method_params(
-    c: _Collector, spec: Spec, method: Method, weight: Decimal, path: PathKey, target: QuantitativeTarget | None
+    c: _Collector,
+    spec: Spec,
+    method: Method,
+    weight: Decimal,
+    path: PathKey,
+    target: QuantitativeTarget | None,
 ) -> None:
     """The method's own checks of its parameters (positive steps, band tables that tile the values once, …)."""
-    c.issues(path, rule_for(method).check(method, weight=weight, quantum=spec.rounding.score, target=target))
+    c.issues(
+        path,
+        rule_for(method).check(method, weight=weight, quantum=spec.rounding.score, target=target),
+    )
 
 
 def _check_catalogue(c: _Collector, spec: Spec) -> None:
@@ -234,39 +317,71 @@ def _check_catalogue(c: _Collector, spec: Spec) -> None:
     if be is not None and be.method is not None:
         _check_method_params(c, spec, be.method, be.weight, ("budget_execution", "method"), None)
     for _first, dup in _first_index([b.id for b in spec.bonus]):
-        c.add("duplicate-id", ("bonus", dup, "id"), en=f"bonus item id {spec.bonus[dup].id!r} is used twice",
-              zh=f"加分项编号“{spec.bonus[dup].id}”重复")  # fmt: skip
+        c.add(
+            "duplicate-id",
+            ("bonus", dup, "id"),
+            en=f"bonus item id {spec.bonus[dup].id!r} is used twice",
+            zh=f"加分项编号“{spec.bonus[dup].id}”重复",
+        )
     for i, item in enumerate(spec.bonus):
         if item.cap <= 0 or not on_grid(item.cap, spec.rounding.score):
-            c.add("bonus", ("bonus", i, "cap"), en=f"bonus item {item.id!r}: cap must be positive and on the score grid",
-                  zh=f"加分项“{item.name}”：上限须大于0且符合 rounding.score 精度")  # fmt: skip
+            c.add(
+                "bonus",
+                ("bonus", i, "cap"),
+                en=f"bonus item {item.id!r}: cap must be positive and on the score grid",
+                zh=f"加分项“{item.name}”：上限须大于0且符合 rounding.score 精度",
+            )
     names = [g.name for g in spec.grades]
     for _first, dup in _first_index([v.id for v in spec.vetoes]):
-        c.add("duplicate-id", ("vetoes", dup, "id"), en=f"veto id {spec.vetoes[dup].id!r} is used twice",
-              zh=f"一票否决事项编号“{spec.vetoes[dup].id}”重复")  # fmt: skip
+        c.add(
+            "duplicate-id",
+            ("vetoes", dup, "id"),
+            en=f"veto id {spec.vetoes[dup].id!r} is used twice",
+            zh=f"一票否决事项编号“{spec.vetoes[dup].id}”重复",
+        )
     for i, veto in enumerate(spec.vetoes):
         if veto.grade is not None and veto.grade not in names:
-            c.add("veto", ("vetoes", i, "grade"), en=f"veto {veto.id!r}: {veto.grade!r} is not a grade of this spec",
-                  zh=f"一票否决“{veto.name}”：等级“{veto.grade}”不存在", suggestion=suggest(veto.grade, names))  # fmt: skip
+            c.add(
+                "veto",
+                ("vetoes", i, "grade"),
+                en=f"veto {veto.id!r}: {veto.grade!r} is not a grade of this spec",
+                zh=f"一票否决“{veto.name}”：等级“{veto.grade}”不存在",
+                suggestion=suggest(veto.grade, names),
+            )
         if veto.grade is not None and veto.effect is not VetoEffect.GRADE:
-            c.add("veto", ("vetoes", i, "grade"), en=f"veto {veto.id!r}: a grade only goes with effect = \"grade\"",
-                  zh=f"一票否决“{veto.name}”：仅 effect = \"grade\" 时可设置等级")  # fmt: skip
+            c.add(
+                "veto",
+                ("vetoes", i, "grade"),
+                en=f'veto {veto.id!r}: a grade only goes with effect = "grade"',
+                zh=f'一票否决“{veto.name}”：仅 effect = "grade" 时可设置等级',
+            )
     od = spec.policy.overshoot_deduction
     if od is not None and od.deduct > 0 and not on_grid(od.deduct, spec.rounding.score):
-        c.add("policy", ("policy", "overshoot_deduction", "deduct"),
-              en=f"policy.overshoot_deduction.deduct = {show_dec(od.deduct)} is finer than rounding.score ({show_dec(spec.rounding.score)})",
-              zh=f"policy.overshoot_deduction.deduct = {show_dec(od.deduct)} 的小数位多于 rounding.score（{show_dec(spec.rounding.score)}）")  # fmt: skip
+        c.add(
+            "policy",
+            ("policy", "overshoot_deduction", "deduct"),
+            en=f"policy.overshoot_deduction.deduct = {show_dec(od.deduct)} is finer than rounding.score ({show_dec(spec.rounding.score)})",
+            zh=f"policy.overshoot_deduction.deduct = {show_dec(od.deduct)} 的小数位多于 rounding.score（{show_dec(spec.rounding.score)}）",
+        )
     if od is not None:
-        for key, v, ok in (("threshold", od.threshold, od.threshold >= 1), ("per", od.per, od.per > 0),
-                           ("deduct", od.deduct, od.deduct > 0)):  # fmt: skip
+        for key, v, ok in (
+            ("threshold", od.threshold, od.threshold >= 1),
+            ("per", od.per, od.per > 0),
+            ("deduct", od.deduct, od.deduct > 0),
+        ):
             if not ok:
-                c.add("policy", ("policy", "overshoot_deduction", key),
-                      en=f"policy.overshoot_deduction.{key} = {show_dec(v)} is out of range "
-                      "(threshold ≥ 1, per > 0, deduct > 0)",
-                      zh=f"policy.overshoot_deduction.{key} = {show_dec(v)} 超出范围（threshold ≥ 1，per > 0，deduct > 0）")  # fmt: skip
+                c.add(
+                    "policy",
+                    ("policy", "overshoot_deduction", key),
+                    en=f"policy.overshoot_deduction.{key} = {show_dec(v)} is out of range "
+                    "(threshold ≥ 1, per > 0, deduct > 0)",
+                    zh=f"policy.overshoot_deduction.{key} = {show_dec(v)} 超出范围（threshold ≥ 1，per > 0，deduct > 0）",
+                )
 
 
-def _check_precision(c: _Collector, path: PathKey, weight: Decimal, quantum: Decimal, what: str) -> None:
+def _check_precision(
+    c: _Collector, path: PathKey, weight: Decimal, quantum: Decimal, what: str
+) -> None:
     """A weight must be a multiple of the quantum its score is rounded to.
 
     Otherwise rounding can lift a score above its weight (7.5 rounded to whole
@@ -275,11 +390,14 @@ def _check_precision(c: _Collector, path: PathKey, weight: Decimal, quantum: Dec
     if weight <= 0 or not _is_power_of_ten(quantum):
         return  # reported elsewhere
     if (frac(weight) / frac(quantum)).denominator != 1:
-        c.add("weight-precision", path,
-              en=f"weight {show_dec(weight)} is not a multiple of the score precision {show_dec(quantum)} ({what}); "
-              "rounding a score could exceed the weight or cost points on a met target",
-              zh=f"分值{show_dec(weight)}不是得分精度{show_dec(quantum)}（{what}）的整数倍，"
-              "舍入后得分可能超过分值或在完成指标时被扣分")  # fmt: skip
+        c.add(
+            "weight-precision",
+            path,
+            en=f"weight {show_dec(weight)} is not a multiple of the score precision {show_dec(quantum)} ({what}); "
+            "rounding a score could exceed the weight or cost points on a met target",
+            zh=f"分值{show_dec(weight)}不是得分精度{show_dec(quantum)}（{what}）的整数倍，"
+            "舍入后得分可能超过分值或在完成指标时被扣分",
+        )
 
 
 def _check_indicator_target(c: _Collector, spec: Spec, i: int) -> None:
@@ -288,36 +406,54 @@ def _check_indicator_target(c: _Collector, spec: Spec, i: int) -> None:
     method = ind.method
     rule = rule_of(ind)
     if ind.target is None and ind.target_text is None:
-        c.add("missing-target", path,
-              en=f"indicator {ind.id!r} has neither a target nor a target_text",
-              zh=f"指标“{ind.name}”未设置年度指标值（target 或 target_text）")  # fmt: skip
+        c.add(
+            "missing-target",
+            path,
+            en=f"indicator {ind.id!r} has neither a target nor a target_text",
+            zh=f"指标“{ind.name}”未设置年度指标值（target 或 target_text）",
+        )
         return
     if rule.qualitative:
         if ind.target is not None:
-            c.add("method-target", (*path, "target"),
-                  en=f"indicator {ind.id!r} is qualitative but has a quantitative target {ind.target}; "
-                  "write the target wording as target_text, or choose a quantitative method",
-                  zh=f"指标“{ind.name}”为定性指标，却设置了定量指标值{ind.target}；定性指标请用 target_text 表述")  # fmt: skip
+            c.add(
+                "method-target",
+                (*path, "target"),
+                en=f"indicator {ind.id!r} is qualitative but has a quantitative target {ind.target}; "
+                "write the target wording as target_text, or choose a quantitative method",
+                zh=f"指标“{ind.name}”为定性指标，却设置了定量指标值{ind.target}；定性指标请用 target_text 表述",
+            )
         if ind.derive is not None:
-            c.add("method-target", (*path, "derive"),
-                  en=f"indicator {ind.id!r} is qualitative and cannot derive its actual from amounts",
-                  zh=f"指标“{ind.name}”为定性指标，不能由金额计算实际完成值")  # fmt: skip
+            c.add(
+                "method-target",
+                (*path, "derive"),
+                en=f"indicator {ind.id!r} is qualitative and cannot derive its actual from amounts",
+                zh=f"指标“{ind.name}”为定性指标，不能由金额计算实际完成值",
+            )
         return
     if ind.target is None:
-        c.add("method-target", (*path, "method"),
-              en=f"indicator {ind.id!r} uses method {method.name if method else 'ratio'!r} but has no quantitative target",
-              zh=f"指标“{ind.name}”采用定量计分，但没有定量指标值（如“≥400期”）")  # fmt: skip
+        c.add(
+            "method-target",
+            (*path, "method"),
+            en=f"indicator {ind.id!r} uses method {method.name if method else 'ratio'!r} but has no quantitative target",
+            zh=f"指标“{ind.name}”采用定量计分，但没有定量指标值（如“≥400期”）",
+        )
         return
     t = ind.target
     if t.value < 0:
-        c.add("target-value", (*path, "target"),
-              en=f"indicator {ind.id!r}: target value {show_dec(t.value)} is negative; ratio scoring needs a target ≥ 0",
-              zh=f"指标“{ind.name}”指标值{show_dec(t.value)}为负数，按比例计分要求指标值不小于0")  # fmt: skip
+        c.add(
+            "target-value",
+            (*path, "target"),
+            en=f"indicator {ind.id!r}: target value {show_dec(t.value)} is negative; ratio scoring needs a target ≥ 0",
+            zh=f"指标“{ind.name}”指标值{show_dec(t.value)}为负数，按比例计分要求指标值不小于0",
+        )
     c.issues((*path, "method"), rule.check_target(method, ind, t))
     if ind.derive is not None and t.unit not in ("%", ""):
-        c.add("derive-unit", (*path, "derive"),
-              en=f"indicator {ind.id!r}: a derived rate needs the unit % (or none), not {t.unit!r}",
-              zh=f"指标“{ind.name}”：由金额计算的比率，计量单位应为“%”或留空，而非“{t.unit}”")  # fmt: skip
+        c.add(
+            "derive-unit",
+            (*path, "derive"),
+            en=f"indicator {ind.id!r}: a derived rate needs the unit % (or none), not {t.unit!r}",
+            zh=f"指标“{ind.name}”：由金额计算的比率，计量单位应为“%”或留空，而非“{t.unit}”",
+        )
 
 
 class _TierGrid:
@@ -340,12 +476,15 @@ class _TierGrid:
         if key not in self.empty:
             self.empty[key] = _empty_tiers(spec, ind.weight, frac(quantum))
         for tier, lo, hi in self.empty[key]:
-            c.add("tier-precision", path,
-                  en=f"indicator {ind.id!r}: with weight {show_dec(ind.weight)} no score at the quantum "
-                  f"{show_dec(spec.rounding.score)} lies in tier {tier.name!r} [{show(lo)}, {show(hi)}"
-                  f"{']' if tier.max_inclusive else ')'}; raise the weight or use a finer rounding.score",
-                  zh=f"指标“{ind.name}”：分值{show_dec(ind.weight)}分时，按{show_dec(spec.rounding.score)}分精度，"
-                  f"档次“{tier.name}”的区间内没有可取的分数；请调整分值或 rounding.score")  # fmt: skip
+            c.add(
+                "tier-precision",
+                path,
+                en=f"indicator {ind.id!r}: with weight {show_dec(ind.weight)} no score at the quantum "
+                f"{show_dec(spec.rounding.score)} lies in tier {tier.name!r} [{show(lo)}, {show(hi)}"
+                f"{']' if tier.max_inclusive else ')'}; raise the weight or use a finer rounding.score",
+                zh=f"指标“{ind.name}”：分值{show_dec(ind.weight)}分时，按{show_dec(spec.rounding.score)}分精度，"
+                f"档次“{tier.name}”的区间内没有可取的分数；请调整分值或 rounding.score",
+            )
 
 
 def _empty_tiers(spec: Spec, weight: Decimal, q: Fraction) -> list[tuple[Tier, Fraction, Fraction]]:
@@ -361,7 +500,10 @@ def _empty_tiers(spec: Spec, weight: Decimal, q: Fraction) -> list[tuple[Tier, F
         if den < 0:
             num, den = -num, -den
         c = -((-num) // den)
-        lhs, rhs = c * qn * wd * bd, wn * bn * qd  # first vs hi, over the positive denominator qd·wd·bd
+        lhs, rhs = (
+            c * qn * wd * bd,
+            wn * bn * qd,
+        )  # first vs hi, over the positive denominator qd·wd·bd
         if qd * wd * bd < 0:
             lhs, rhs = -lhs, -rhs
         if not (lhs < rhs or (tier.max_inclusive and lhs == rhs)):
@@ -373,58 +515,96 @@ def _empty_tiers(spec: Spec, weight: Decimal, q: Fraction) -> list[tuple[Tier, F
 def _check_bands(c: _Collector, spec: Spec) -> None:
     names = [g.name for g in spec.grades]
     for _first, dup in _first_index(names):
-        c.add("duplicate-id", ("grades", dup, "name"),
-              en=f"grade {names[dup]!r} is declared twice", zh=f"等级“{names[dup]}”重复声明")  # fmt: skip
+        c.add(
+            "duplicate-id",
+            ("grades", dup, "name"),
+            en=f"grade {names[dup]!r} is declared twice",
+            zh=f"等级“{names[dup]}”重复声明",
+        )
     mins = [g.min for g in spec.grades]
-    if spec.grades == DEFAULT_GRADES and spec.meta.total != 100 and spec.meta.total < DEFAULT_GRADES[0].min:
-        c.add("grades", ("meta", "total"),
-              en=f"the default grade bands (优 ≥ 90, 良 ≥ 80, 中 ≥ 60) are for a total of 100; "
-              f"declare [[grades]] for a total of {show_dec(spec.meta.total)}",
-              zh=f"默认等级线（优≥90、良≥80、中≥60）适用于总分100分；总分为{show_dec(spec.meta.total)}分时请声明 [[grades]]")  # fmt: skip
+    if (
+        spec.grades == DEFAULT_GRADES
+        and spec.meta.total != 100
+        and spec.meta.total < DEFAULT_GRADES[0].min
+    ):
+        c.add(
+            "grades",
+            ("meta", "total"),
+            en=f"the default grade bands (优 ≥ 90, 良 ≥ 80, 中 ≥ 60) are for a total of 100; "
+            f"declare [[grades]] for a total of {show_dec(spec.meta.total)}",
+            zh=f"默认等级线（优≥90、良≥80、中≥60）适用于总分100分；总分为{show_dec(spec.meta.total)}分时请声明 [[grades]]",
+        )
     elif not spec.grades:
         c.add("grades", ("grades",), en="at least one grade band is needed", zh="至少需要一个等级")
     else:
         for i in range(1, len(mins)):
             if mins[i] >= mins[i - 1]:
-                c.add("grades", ("grades", i, "min"),
-                      en="grade bands must be listed from the highest minimum to the lowest, strictly decreasing",
-                      zh="等级须按分数线从高到低排列，且分数线严格递减")  # fmt: skip
+                c.add(
+                    "grades",
+                    ("grades", i, "min"),
+                    en="grade bands must be listed from the highest minimum to the lowest, strictly decreasing",
+                    zh="等级须按分数线从高到低排列，且分数线严格递减",
+                )
         if mins[-1] != 0:
-            c.add("grades", ("grades", len(mins) - 1, "min"),
-                  en="the lowest grade band must start at 0 so that every total gets a grade",
-                  zh="最低等级的分数线须为0，保证每个总分都有等级")  # fmt: skip
+            c.add(
+                "grades",
+                ("grades", len(mins) - 1, "min"),
+                en="the lowest grade band must start at 0 so that every total gets a grade",
+                zh="最低等级的分数线须为0，保证每个总分都有等级",
+            )
         for i, m in enumerate(mins):
             if m < 0 or m > spec.meta.total:
-                c.add("grades", ("grades", i, "min"),
-                      en=f"grade minimum {show_dec(m)} lies outside 0..{show_dec(spec.meta.total)}",
-                      zh=f"等级分数线{show_dec(m)}超出0至{show_dec(spec.meta.total)}的范围")  # fmt: skip
+                c.add(
+                    "grades",
+                    ("grades", i, "min"),
+                    en=f"grade minimum {show_dec(m)} lies outside 0..{show_dec(spec.meta.total)}",
+                    zh=f"等级分数线{show_dec(m)}超出0至{show_dec(spec.meta.total)}的范围",
+                )
     tier_names: list[str] = []
     for i, tier in enumerate(spec.tiers):
         tier_names += [tier.name, *tier.aliases]
-        fixed = tier.min == tier.max and tier.max_inclusive  # a fixed share: A/B/C/D = 100/80/60/0 %
+        fixed = (
+            tier.min == tier.max and tier.max_inclusive
+        )  # a fixed share: A/B/C/D = 100/80/60/0 %
         if not (0 <= tier.min <= tier.max <= 1) or (tier.min == tier.max and not fixed):
-            c.add("tiers", ("tiers", i),
-                  en=f"tier {tier.name!r}: need 0 ≤ min < max ≤ 1 (shares of the weight), or min = max with max_inclusive = true (a fixed share)",
-                  zh=f"档次“{tier.name}”：须满足 0 ≤ min < max ≤ 1（占分值的比例），或 min = max 且 max_inclusive = true（固定比例）")  # fmt: skip
+            c.add(
+                "tiers",
+                ("tiers", i),
+                en=f"tier {tier.name!r}: need 0 ≤ min < max ≤ 1 (shares of the weight), or min = max with max_inclusive = true (a fixed share)",
+                zh=f"档次“{tier.name}”：须满足 0 ≤ min < max ≤ 1（占分值的比例），或 min = max 且 max_inclusive = true（固定比例）",
+            )
     for _first, dup in _first_index(tier_names):
-        c.add("duplicate-id", ("tiers",),
-              en=f"tier name or alias {tier_names[dup]!r} is used twice",
-              zh=f"档次名称或别名“{tier_names[dup]}”重复")  # fmt: skip
+        c.add(
+            "duplicate-id",
+            ("tiers",),
+            en=f"tier name or alias {tier_names[dup]!r} is used twice",
+            zh=f"档次名称或别名“{tier_names[dup]}”重复",
+        )
     r = spec.rounding
     for key, q in (("score", r.score), ("total", r.total), ("rate_display", r.rate_display)):
         if not _is_power_of_ten(q):
-            c.add("rounding", ("rounding", key),
-                  en=f"rounding.{key} must be a power of ten such as 1, 0.1 or 0.01, not {show_dec(q)}",
-                  zh=f"rounding.{key} 须为1、0.1、0.01等10的幂，而非{show_dec(q)}")  # fmt: skip
+            c.add(
+                "rounding",
+                ("rounding", key),
+                en=f"rounding.{key} must be a power of ten such as 1, 0.1 or 0.01, not {show_dec(q)}",
+                zh=f"rounding.{key} 须为1、0.1、0.01等10的幂，而非{show_dec(q)}",
+            )
     if r.mode != "half_up":
-        c.add("rounding", ("rounding", "mode"),
-              en=f"rounding mode {r.mode!r} is not supported; perfrules rounds half-up (四舍五入)",
-              zh=f"不支持舍入方式“{r.mode}”；perfrules 按四舍五入计算", suggestion="half_up")  # fmt: skip
+        c.add(
+            "rounding",
+            ("rounding", "mode"),
+            en=f"rounding mode {r.mode!r} is not supported; perfrules rounds half-up (四舍五入)",
+            zh=f"不支持舍入方式“{r.mode}”；perfrules 按四舍五入计算",
+            suggestion="half_up",
+        )
     ow = spec.policy.overshoot_warning
     if ow is not None and ow <= 1:
-        c.add("policy", ("policy", "overshoot_warning"),
-              en=f"policy.overshoot_warning is a multiple of the target and must exceed 1, not {show_dec(ow)}",
-              zh=f"policy.overshoot_warning 为指标值的倍数，须大于1，而非{show_dec(ow)}")  # fmt: skip
+        c.add(
+            "policy",
+            ("policy", "overshoot_warning"),
+            en=f"policy.overshoot_warning is a multiple of the target and must exceed 1, not {show_dec(ow)}",
+            zh=f"policy.overshoot_warning 为指标值的倍数，须大于1，而非{show_dec(ow)}",
+        )
 
 
 def validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
@@ -432,7 +612,9 @@ def validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
 
     Worked out once per pair of (immutable) objects, like :func:`validate_spec`.
     """
-    memo: dict[int, tuple[weakref.ref[Spec], tuple[Problem, ...]]] = cached(actuals, "validate_actuals", dict)
+    memo: dict[int, tuple[weakref.ref[Spec], tuple[Problem, ...]]] = cached(
+        actuals, "validate_actuals", dict
+    )
     hit = memo.get(id(spec))
     if hit is None or hit[0]() is not spec:
         hit = memo[id(spec)] = (weakref.ref(spec), tuple(_validate_actuals(spec, actuals)))
@@ -443,29 +625,43 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
     c = _Collector(actuals.source)
     meta = spec.meta
     if actuals.spec is not None and actuals.spec != meta.id:
-        c.add("spec-mismatch", ("spec",),
-              en=f"these actuals are for spec {actuals.spec!r}, not {meta.id!r}",
-              zh=f"本实际完成值文件对应规范“{actuals.spec}”，而非“{meta.id}”", suggestion=meta.id)  # fmt: skip
+        c.add(
+            "spec-mismatch",
+            ("spec",),
+            en=f"these actuals are for spec {actuals.spec!r}, not {meta.id!r}",
+            zh=f"本实际完成值文件对应规范“{actuals.spec}”，而非“{meta.id}”",
+            suggestion=meta.id,
+        )
     if actuals.year is not None and actuals.year != meta.year:
-        c.add("year-mismatch", ("year",),
-              en=f"these actuals are for {actuals.year}, the spec for {meta.year}",
-              zh=f"实际完成值年度为{actuals.year}年，规范年度为{meta.year}年")  # fmt: skip
+        c.add(
+            "year-mismatch",
+            ("year",),
+            en=f"these actuals are for {actuals.year}, the spec for {meta.year}",
+            zh=f"实际完成值年度为{actuals.year}年，规范年度为{meta.year}年",
+        )
 
     spec_ids = {i.id for i in spec.indicators}
     spec_suggest = Suggestions(i.id for i in spec.indicators)
     for given in actuals.indicators:
         if given.id not in spec_ids:
-            c.add("unknown-indicator", ("indicators", given.id),
-                  en=f"actual given for {given.id!r}, which is not an indicator of spec {meta.id!r}",
-                  zh=f"指标“{given.id}”不在规范“{meta.id}”中", suggestion=spec_suggest(given.id))  # fmt: skip
+            c.add(
+                "unknown-indicator",
+                ("indicators", given.id),
+                en=f"actual given for {given.id!r}, which is not an indicator of spec {meta.id!r}",
+                zh=f"指标“{given.id}”不在规范“{meta.id}”中",
+                suggestion=spec_suggest(given.id),
+            )
     env = amount_env(actuals)
     env_suggest = Suggestions(env)
     tier_names = Suggestions(n for t in spec.tiers for n in (t.name, *t.aliases))
     for amt in actuals.amounts:
         if amt.value < 0:
-            c.add("negative", ("amounts", amt.name),
-                  en=f"amount {amt.name!r} is negative ({show_dec(amt.value)})",
-                  zh=f"金额“{amt.label or amt.name}”为负数（{show_dec(amt.value)}）")  # fmt: skip
+            c.add(
+                "negative",
+                ("amounts", amt.name),
+                en=f"amount {amt.name!r} is negative ({show_dec(amt.value)})",
+                zh=f"金额“{amt.label or amt.name}”为负数（{show_dec(amt.value)}）",
+            )
 
     for ind in spec.indicators:
         act = actuals.indicator(ind.id)
@@ -475,114 +671,177 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
         if ind.derive is not None:
             f_zh, f_en = derive_text(ind.derive)
             if act is not None and act.value is not None:
-                c.add("derived-value", (*path, "value"),
-                      en=f"indicator {ind.id!r} is computed from amounts ({f_en}); do not type its value in",
-                      zh=f"指标“{ind.name}”由金额计算得出（{f_zh}），不应填写 value")  # fmt: skip
+                c.add(
+                    "derived-value",
+                    (*path, "value"),
+                    en=f"indicator {ind.id!r} is computed from amounts ({f_en}); do not type its value in",
+                    zh=f"指标“{ind.name}”由金额计算得出（{f_zh}），不应填写 value",
+                )
             missing = False
             for role, name in names_of(ind.derive):
                 if name not in env:
                     missing = True
                     close = env_suggest(name)
-                    if close is not None and close not in BUDGET_NAMES:  # point at the likely misspelling in the actuals
-                        c.add("missing-amount", ("amounts", close),
-                              en=f"indicator {ind.id!r} needs amount {name!r} ({role}); the actuals give {close!r}",
-                              zh=f"指标“{ind.name}”需要金额“{name}”，实际完成值文件给出的是“{close}”",
-                              suggestion=name)  # fmt: skip
+                    if (
+                        close is not None and close not in BUDGET_NAMES
+                    ):  # point at the likely misspelling in the actuals
+                        c.add(
+                            "missing-amount",
+                            ("amounts", close),
+                            en=f"indicator {ind.id!r} needs amount {name!r} ({role}); the actuals give {close!r}",
+                            zh=f"指标“{ind.name}”需要金额“{name}”，实际完成值文件给出的是“{close}”",
+                            suggestion=name,
+                        )
                     else:  # nothing close in the actuals, or the spec misspells a budget.* name
-                        c.add("missing-amount", ("amounts",),
-                              en=f"indicator {ind.id!r} needs amount {name!r} ({role}), which the actuals do not give",
-                              zh=f"指标“{ind.name}”需要金额“{name}”，实际完成值文件 [amounts] 中没有",
-                              suggestion=close)  # fmt: skip
+                        c.add(
+                            "missing-amount",
+                            ("amounts",),
+                            en=f"indicator {ind.id!r} needs amount {name!r} ({role}), which the actuals do not give",
+                            zh=f"指标“{ind.name}”需要金额“{name}”，实际完成值文件 [amounts] 中没有",
+                            suggestion=close,
+                        )
                     continue
                 if role == "denominator" and env[name] == 0:
-                    c.add("zero-denominator", ("amounts", name),
-                          en=f"amount {name!r} is 0 and divides indicator {ind.id!r}",
-                          zh=f"金额“{name}”为0，无法作为指标“{ind.name}”的分母")  # fmt: skip
+                    c.add(
+                        "zero-denominator",
+                        ("amounts", name),
+                        en=f"amount {name!r} is 0 and divides indicator {ind.id!r}",
+                        zh=f"金额“{name}”为0，无法作为指标“{ind.name}”的分母",
+                    )
                     missing = True
-            if not missing and all(env[n] >= 0 for _, n in names_of(ind.derive)):  # negatives: reported above
+            if not missing and all(
+                env[n] >= 0 for _, n in names_of(ind.derive)
+            ):  # negatives: reported above
                 try:
                     derived = derive_compute(ind.derive, env)
                 except FormulaZeroDivision as exc:
-                    c.add("zero-denominator", ("amounts",),
-                          en=f"indicator {ind.id!r}: in {f_en}, the divisor {exc.divisor_text} is 0 with these amounts",
-                          zh=f"指标“{ind.name}”：公式 {f_zh} 中的除数 {exc.divisor_text} 按本年金额为0，无法计算")  # fmt: skip
+                    c.add(
+                        "zero-denominator",
+                        ("amounts",),
+                        en=f"indicator {ind.id!r}: in {f_en}, the divisor {exc.divisor_text} is 0 with these amounts",
+                        zh=f"指标“{ind.name}”：公式 {f_zh} 中的除数 {exc.divisor_text} 按本年金额为0，无法计算",
+                    )
                 else:
                     _check_derived_value(c, ind, derived, f_zh, f_en)
             continue
         if act is None:
-            c.add("missing-actual", ("indicators",),
-                  en=f"no actual given for indicator {ind.id!r} ({ind.name})",
-                  zh=f"指标“{ind.name}”（{ind.id}）缺少实际完成值")  # fmt: skip
+            c.add(
+                "missing-actual",
+                ("indicators",),
+                en=f"no actual given for indicator {ind.id!r} ({ind.name})",
+                zh=f"指标“{ind.name}”（{ind.id}）缺少实际完成值",
+            )
             continue
         if act.not_applicable is not None:
             continue  # checked with the other 不适用 entries below
-        if rule_of(ind).counts and act.value is not None and act.value != act.value.to_integral_value():
-            c.add("actual-kind", (*path, "value"),
-                  en=f"indicator {ind.id!r} counts occurrences: the value must be a whole number",
-                  zh=f"指标“{ind.name}”按例扣分，实际完成值须为整数（例数）")  # fmt: skip
+        if (
+            rule_of(ind).counts
+            and act.value is not None
+            and act.value != act.value.to_integral_value()
+        ):
+            c.add(
+                "actual-kind",
+                (*path, "value"),
+                en=f"indicator {ind.id!r} counts occurrences: the value must be a whole number",
+                zh=f"指标“{ind.name}”按例扣分，实际完成值须为整数（例数）",
+            )
         if ind.is_qualitative:
             _check_qualitative_actual(c, spec, ind, act, path, tier_names)
         else:
             if act.tier is not None or act.score is not None:
-                c.add("actual-kind", (*path, "tier" if act.tier is not None else "score"),
-                      en=f"indicator {ind.id!r} is quantitative: give a value, not a tier or score",
-                      zh=f"指标“{ind.name}”为定量指标，应填写数值 value，而非档次或得分")  # fmt: skip
+                c.add(
+                    "actual-kind",
+                    (*path, "tier" if act.tier is not None else "score"),
+                    en=f"indicator {ind.id!r} is quantitative: give a value, not a tier or score",
+                    zh=f"指标“{ind.name}”为定量指标，应填写数值 value，而非档次或得分",
+                )
             if act.value is None:
-                c.add("missing-actual", path,
-                      en=f"indicator {ind.id!r} is quantitative and needs a value",
-                      zh=f"指标“{ind.name}”为定量指标，缺少实际完成值 value")  # fmt: skip
+                c.add(
+                    "missing-actual",
+                    path,
+                    en=f"indicator {ind.id!r} is quantitative and needs a value",
+                    zh=f"指标“{ind.name}”为定量指标，缺少实际完成值 value",
+                )
             elif act.value < 0:
-                c.add("negative", (*path, "value"),
-                      en=f"indicator {ind.id!r}: actual {show_dec(act.value)} is negative",
-                      zh=f"指标“{ind.name}”实际完成值{show_dec(act.value)}为负数")  # fmt: skip
+                c.add(
+                    "negative",
+                    (*path, "value"),
+                    en=f"indicator {ind.id!r}: actual {show_dec(act.value)} is negative",
+                    zh=f"指标“{ind.name}”实际完成值{show_dec(act.value)}为负数",
+                )
 
     _check_catalogue_actuals(c, spec, actuals, env)
     be = spec.budget_execution
     b = actuals.budget
     if be is not None and b is None:
-        c.add("missing-budget", ("budget",),
-              en="the spec scores budget execution; the actuals need a [budget] block with full_year and spent",
-              zh="规范包含预算执行率，实际完成值文件须有 [budget]（全年预算数 full_year、全年执行数 spent）")  # fmt: skip
+        c.add(
+            "missing-budget",
+            ("budget",),
+            en="the spec scores budget execution; the actuals need a [budget] block with full_year and spent",
+            zh="规范包含预算执行率，实际完成值文件须有 [budget]（全年预算数 full_year、全年执行数 spent）",
+        )
     if b is not None:
         for key in ("full_year", "spent", "initial"):
             v = getattr(b, key)
             if v is not None and v < 0:
-                c.add("negative", ("budget", key),
-                      en=f"budget.{key} is negative ({show_dec(v)})", zh=f"budget.{key} 为负数（{show_dec(v)}）")  # fmt: skip
+                c.add(
+                    "negative",
+                    ("budget", key),
+                    en=f"budget.{key} is negative ({show_dec(v)})",
+                    zh=f"budget.{key} 为负数（{show_dec(v)}）",
+                )
         base_value = b.full_year
         if be is not None and be.base is ExecutionBase.INITIAL:
             if b.initial is None:
-                c.add("missing-budget", ("budget",),
-                      en="the spec divides by the initial budget (年初预算数); give budget.initial",
-                      zh="规范以年初预算数为分母，须填写 budget.initial")  # fmt: skip
+                c.add(
+                    "missing-budget",
+                    ("budget",),
+                    en="the spec divides by the initial budget (年初预算数); give budget.initial",
+                    zh="规范以年初预算数为分母，须填写 budget.initial",
+                )
             base_value = b.initial if b.initial is not None else Decimal(1)
         if be is not None and base_value == 0:
-            c.add("zero-denominator", ("budget", be.base.value),
-                  en="the budget that execution is measured against is 0",
-                  zh="预算执行率的分母（预算数）为0")  # fmt: skip
+            c.add(
+                "zero-denominator",
+                ("budget", be.base.value),
+                en="the budget that execution is measured against is 0",
+                zh="预算执行率的分母（预算数）为0",
+            )
         for li, line in enumerate(b.lines):
             for key in ("full_year", "spent", "initial"):
                 v = getattr(line, key)
                 if v is not None and v < 0:
-                    c.add("negative", ("budget", "lines", li, key),
-                          en=f"budget line {line.name!r}: {key} is negative", zh=f"预算明细“{line.name}”的 {key} 为负数")  # fmt: skip
+                    c.add(
+                        "negative",
+                        ("budget", "lines", li, key),
+                        en=f"budget line {line.name!r}: {key} is negative",
+                        zh=f"预算明细“{line.name}”的 {key} 为负数",
+                    )
     return c.problems
 
 
-def _check_derived_value(c: _Collector, ind: Indicator, value: Fraction, f_zh: str, f_en: str) -> None:
+def _check_derived_value(
+    c: _Collector, ind: Indicator, value: Fraction, f_zh: str, f_en: str
+) -> None:
     """A derived actual must suit its method: ≥ 0 unless the rule reads below 0; a whole count."""
     rule = rule_of(ind)
     below_zero_ok = rule.reads_below_zero(ind.method)
     if value < 0 and not below_zero_ok:
-        c.add("negative", ("indicators", ind.id),
-              en=f"indicator {ind.id!r}: {f_en} is negative ({show(value)}) with these amounts, and its method "
-              "scores values ≥ 0 only (use a step method, or a band unbounded below)",
-              zh=f"指标“{ind.name}”：按本年金额计算 {f_zh} 为负数（{show(value)}），其计分方法只适用于非负值"
-              "（可改用扣分档计分，或设置无下限的区间）")  # fmt: skip
+        c.add(
+            "negative",
+            ("indicators", ind.id),
+            en=f"indicator {ind.id!r}: {f_en} is negative ({show(value)}) with these amounts, and its method "
+            "scores values ≥ 0 only (use a step method, or a band unbounded below)",
+            zh=f"指标“{ind.name}”：按本年金额计算 {f_zh} 为负数（{show(value)}），其计分方法只适用于非负值"
+            "（可改用扣分档计分，或设置无下限的区间）",
+        )
     if rule.counts and value.denominator != 1:
-        c.add("actual-kind", ("indicators", ind.id),
-              en=f"indicator {ind.id!r} counts occurrences, but {f_en} gives {show(value)}, not a whole number",
-              zh=f"指标“{ind.name}”按例扣分，但 {f_zh} 计算得{show(value)}，不是整数")  # fmt: skip
+        c.add(
+            "actual-kind",
+            ("indicators", ind.id),
+            en=f"indicator {ind.id!r} counts occurrences, but {f_en} gives {show(value)}, not a whole number",
+            zh=f"指标“{ind.name}”按例扣分，但 {f_zh} 计算得{show(value)}，不是整数",
+        )
 
 
 def _name_of(spec: Spec, indicator_id: str) -> str:
@@ -592,7 +851,9 @@ def _name_of(spec: Spec, indicator_id: str) -> str:
         return indicator_id
 
 
-def _check_catalogue_actuals(c: _Collector, spec: Spec, actuals: Actuals, env: dict[str, Fraction]) -> None:
+def _check_catalogue_actuals(
+    c: _Collector, spec: Spec, actuals: Actuals, env: dict[str, Fraction]
+) -> None:
     """不适用 entries, manual deductions, bonus awards, veto triggers and stated figures."""
     q = spec.rounding.score
     dropped = 0
@@ -601,23 +862,46 @@ def _check_catalogue_actuals(c: _Collector, spec: Spec, actuals: Actuals, env: d
         if act.not_applicable is not None:
             dropped += 1
             if not act.not_applicable.strip():
-                c.add("reason", (*path, "not_applicable"), en="not_applicable needs the reason",
-                      zh="不适用须说明原因")  # fmt: skip
-            if act.value is not None or act.tier is not None or act.score is not None or act.deductions:
-                c.add("actual-kind", (*path, "not_applicable"),
-                      en=f"indicator {act.id!r} is not applicable: give no value, tier, score or deductions",
-                      zh=f"指标“{_name_of(spec, act.id)}”不适用，不应再填写数值、档次、得分或扣减")  # fmt: skip
+                c.add(
+                    "reason",
+                    (*path, "not_applicable"),
+                    en="not_applicable needs the reason",
+                    zh="不适用须说明原因",
+                )
+            if (
+                act.value is not None
+                or act.tier is not None
+                or act.score is not None
+                or act.deductions
+            ):
+                c.add(
+                    "actual-kind",
+                    (*path, "not_applicable"),
+                    en=f"indicator {act.id!r} is not applicable: give no value, tier, score or deductions",
+                    zh=f"指标“{_name_of(spec, act.id)}”不适用，不应再填写数值、档次、得分或扣减",
+                )
         for j, d in enumerate(act.deductions):
             if d.points <= 0 or not on_grid(d.points, q):
-                c.add("deduction", (*path, "deductions", j, "points"),
-                      en=f"a deduction must be positive and on the score grid ({show_dec(q)}), not {show_dec(d.points)}",
-                      zh=f"扣减分数须大于0且符合 rounding.score 精度（{show_dec(q)}），而非{show_dec(d.points)}")  # fmt: skip
+                c.add(
+                    "deduction",
+                    (*path, "deductions", j, "points"),
+                    en=f"a deduction must be positive and on the score grid ({show_dec(q)}), not {show_dec(d.points)}",
+                    zh=f"扣减分数须大于0且符合 rounding.score 精度（{show_dec(q)}），而非{show_dec(d.points)}",
+                )
             if not d.reason.strip():
-                c.add("reason", (*path, "deductions", j, "reason"), en="a deduction needs its reason",
-                      zh="扣减分数须注明原因")  # fmt: skip
+                c.add(
+                    "reason",
+                    (*path, "deductions", j, "reason"),
+                    en="a deduction needs its reason",
+                    zh="扣减分数须注明原因",
+                )
     if spec.indicators and dropped >= len(spec.indicators):
-        c.add("not-applicable", ("indicators",), en="every indicator is marked not applicable: nothing to score",
-              zh="所有指标均为不适用，无可计分指标")  # fmt: skip
+        c.add(
+            "not-applicable",
+            ("indicators",),
+            en="every indicator is marked not applicable: nothing to score",
+            zh="所有指标均为不适用，无可计分指标",
+        )
     items: dict[str, BonusItem] = {}
     for b in spec.bonus:
         items.setdefault(b.id, b)
@@ -626,81 +910,136 @@ def _check_catalogue_actuals(c: _Collector, spec: Spec, actuals: Actuals, env: d
         path = ("bonus", award.id)
         item = items.get(award.id)
         if item is None:
-            c.add("unknown-bonus", path, en=f"{award.id!r} is not a bonus item of this spec",
-                  zh=f"加分项“{award.id}”不存在", suggestion=bonus_ids(award.id))  # fmt: skip
+            c.add(
+                "unknown-bonus",
+                path,
+                en=f"{award.id!r} is not a bonus item of this spec",
+                zh=f"加分项“{award.id}”不存在",
+                suggestion=bonus_ids(award.id),
+            )
             continue
         if award.points <= 0 or award.points > item.cap or not on_grid(award.points, q):
-            c.add("bonus", (*path, "points"),
-                  en=f"bonus {award.id!r}: {show_dec(award.points)} points must be above 0, at most the cap "
-                  f"{show_dec(item.cap)} and on the score grid",
-                  zh=f"加分项“{item.name}”：加{show_dec(award.points)}分须大于0、不超过上限{show_dec(item.cap)}分且符合精度")  # fmt: skip
+            c.add(
+                "bonus",
+                (*path, "points"),
+                en=f"bonus {award.id!r}: {show_dec(award.points)} points must be above 0, at most the cap "
+                f"{show_dec(item.cap)} and on the score grid",
+                zh=f"加分项“{item.name}”：加{show_dec(award.points)}分须大于0、不超过上限{show_dec(item.cap)}分且符合精度",
+            )
         if not award.reason.strip():
-            c.add("reason", (*path, "reason"), en="a bonus award needs its reason", zh="加分须注明理由")
+            c.add(
+                "reason",
+                (*path, "reason"),
+                en="a bonus award needs its reason",
+                zh="加分须注明理由",
+            )
     veto_ids = {v.id for v in spec.vetoes}
     veto_suggest = Suggestions(v.id for v in spec.vetoes)
     for trig in actuals.vetoes:
         if trig.id not in veto_ids:
-            c.add("unknown-veto", ("vetoes", trig.id), en=f"{trig.id!r} is not a veto of this spec",
-                  zh=f"一票否决事项“{trig.id}”不存在", suggestion=veto_suggest(trig.id))  # fmt: skip
+            c.add(
+                "unknown-veto",
+                ("vetoes", trig.id),
+                en=f"{trig.id!r} is not a veto of this spec",
+                zh=f"一票否决事项“{trig.id}”不存在",
+                suggestion=veto_suggest(trig.id),
+            )
         elif not trig.reason.strip():
-            c.add("reason", ("vetoes", trig.id), en="a triggered veto needs its reason", zh="一票否决须说明事实")
+            c.add(
+                "reason",
+                ("vetoes", trig.id),
+                en="a triggered veto needs its reason",
+                zh="一票否决须说明事实",
+            )
     for fig in actuals.figures:
         path = ("figures", fig.name, "formula")
         unknown = fig.formula.check(env)
         for err in unknown:
-            c.add("missing-amount", path, en=f"figure {fig.name!r}: {err.en}", zh=f"数据核对项“{fig.name}”：{err.zh}")
+            c.add(
+                "missing-amount",
+                path,
+                en=f"figure {fig.name!r}: {err.en}",
+                zh=f"数据核对项“{fig.name}”：{err.zh}",
+            )
         if not unknown:
             try:
                 derive_compute(fig.formula, env)
             except FormulaZeroDivision as exc:
-                c.add("zero-denominator", path,
-                      en=f"figure {fig.name!r}: the divisor {exc.divisor_text} is 0",
-                      zh=f"数据核对项“{fig.name}”：除数 {exc.divisor_text} 为0")  # fmt: skip
+                c.add(
+                    "zero-denominator",
+                    path,
+                    en=f"figure {fig.name!r}: the divisor {exc.divisor_text} is 0",
+                    zh=f"数据核对项“{fig.name}”：除数 {exc.divisor_text} 为0",
+                )
 
 
 def _check_qualitative_actual(
-    c: _Collector, spec: Spec, ind: Indicator, act: IndicatorActual, path: PathKey, tier_names: Suggestions
+    c: _Collector,
+    spec: Spec,
+    ind: Indicator,
+    act: IndicatorActual,
+    path: PathKey,
+    tier_names: Suggestions,
 ) -> None:
     if act.value is not None:
-        c.add("actual-kind", (*path, "value"),
-              en=f"indicator {ind.id!r} is qualitative: give a tier (and optionally a score), not a value",
-              zh=f"指标“{ind.name}”为定性指标，应填写档次 tier（可另填得分 score），而非数值 value")  # fmt: skip
+        c.add(
+            "actual-kind",
+            (*path, "value"),
+            en=f"indicator {ind.id!r} is qualitative: give a tier (and optionally a score), not a value",
+            zh=f"指标“{ind.name}”为定性指标，应填写档次 tier（可另填得分 score），而非数值 value",
+        )
     if act.tier is None:
-        c.add("missing-actual", path,
-              en=f"indicator {ind.id!r} is qualitative and needs a tier: "
-              + " / ".join(t.name for t in spec.tiers),
-              zh=f"指标“{ind.name}”为定性指标，须填写档次：" + "／".join(t.name for t in spec.tiers))  # fmt: skip
+        c.add(
+            "missing-actual",
+            path,
+            en=f"indicator {ind.id!r} is qualitative and needs a tier: "
+            + " / ".join(t.name for t in spec.tiers),
+            zh=f"指标“{ind.name}”为定性指标，须填写档次：" + "／".join(t.name for t in spec.tiers),
+        )
         return
     try:
         tier = spec.tier(act.tier)
     except KeyError:
-        c.add("unknown-tier", (*path, "tier"),
-              en=f"indicator {ind.id!r}: {act.tier!r} is not a tier of this spec",
-              zh=f"指标“{ind.name}”：档次“{act.tier}”不存在", suggestion=tier_names(act.tier))  # fmt: skip
+        c.add(
+            "unknown-tier",
+            (*path, "tier"),
+            en=f"indicator {ind.id!r}: {act.tier!r} is not a tier of this spec",
+            zh=f"指标“{ind.name}”：档次“{act.tier}”不存在",
+            suggestion=tier_names(act.tier),
+        )
         return
     lo, hi = tier_range(ind.weight, tier.min, tier.max)
     if act.score is not None and (frac(act.score) / frac(spec.rounding.score)).denominator != 1:
-        c.add("score-precision", (*path, "score"),
-              en=f"indicator {ind.id!r}: score {show_dec(act.score)} has more decimals than rounding.score "
-              f"({show_dec(spec.rounding.score)}); rounding it could move it across a tier edge",
-              zh=f"指标“{ind.name}”：得分{show_dec(act.score)}的小数位多于 rounding.score（{show_dec(spec.rounding.score)}），"
-              "舍入后可能跨越档次边界")  # fmt: skip
+        c.add(
+            "score-precision",
+            (*path, "score"),
+            en=f"indicator {ind.id!r}: score {show_dec(act.score)} has more decimals than rounding.score "
+            f"({show_dec(spec.rounding.score)}); rounding it could move it across a tier edge",
+            zh=f"指标“{ind.name}”：得分{show_dec(act.score)}的小数位多于 rounding.score（{show_dec(spec.rounding.score)}），"
+            "舍入后可能跨越档次边界",
+        )
     elif act.score is not None:
         s = frac(act.score)
         inside = lo <= s and (s <= hi if tier.max_inclusive else s < hi)
         if not inside:
             close = "]" if tier.max_inclusive else ")"
-            c.add("score-outside-tier", (*path, "score"),
-                  en=f"indicator {ind.id!r}: score {show_dec(act.score)} is outside tier {tier.name!r}, "
-                  f"which admits [{show(lo)}, {show(hi)}{close} of weight {show_dec(ind.weight)}",
-                  zh=f"指标“{ind.name}”：得分{show_dec(act.score)}不在档次“{tier.name}”的分值区间"
-                  f"[{show(lo)}, {show(hi)}{close}内（分值{show_dec(ind.weight)}分）")  # fmt: skip
+            c.add(
+                "score-outside-tier",
+                (*path, "score"),
+                en=f"indicator {ind.id!r}: score {show_dec(act.score)} is outside tier {tier.name!r}, "
+                f"which admits [{show(lo)}, {show(hi)}{close} of weight {show_dec(ind.weight)}",
+                zh=f"指标“{ind.name}”：得分{show_dec(act.score)}不在档次“{tier.name}”的分值区间"
+                f"[{show(lo)}, {show(hi)}{close}内（分值{show_dec(ind.weight)}分）",
+            )
     elif spec.policy.qualitative_default is QualitativeDefault.REQUIRE_SCORE and not (
         tier.max_inclusive and tier.max == 1
     ):
-        c.add("missing-score", (*path, "score"),
-              en=f"indicator {ind.id!r}: the spec requires an entered score for tier {tier.name!r}",
-              zh=f"指标“{ind.name}”：规范要求档次“{tier.name}”须填写得分 score")  # fmt: skip
+        c.add(
+            "missing-score",
+            (*path, "score"),
+            en=f"indicator {ind.id!r}: the spec requires an entered score for tier {tier.name!r}",
+            zh=f"指标“{ind.name}”：规范要求档次“{tier.name}”须填写得分 score",
+        )
 
 
 def tier_range(weight: Decimal, lo: Decimal, hi: Decimal) -> tuple[Fraction, Fraction]:

@@ -27,27 +27,61 @@ def full_marks(spec: Spec, ind: Indicator) -> FullMarks | None:
     w = ind.weight
     if (frac(w) / frac(q)).denominator != 1:
         return None  # policy.weight_precision = allow: no score at this precision equals the weight
-    return rule.why_not(ind.method, Ask(spec=spec, weight=w, quantum=q, target=ind.target,
-                                        what_zh="实际完成值", what_en="an actual"))  # fmt: skip
+    return rule.why_not(
+        ind.method,
+        Ask(
+            spec=spec,
+            weight=w,
+            quantum=q,
+            target=ind.target,
+            what_zh="实际完成值",
+            what_en="an actual",
+        ),
+    )
 
 
 def budget_full_marks(spec: Spec, block: BudgetExecution) -> FullMarks:
     """The execution rate that would have earned the budget row its full weight."""
     target = QuantitativeTarget.parse("≥100%")
     if block.method is not None:  # the declared bands or steps decide; the unused policy never does
-        ask = Ask(spec=spec, weight=block.weight, quantum=spec.rounding.score, target=target,
-                  what_zh="预算执行率", what_en="an execution rate")  # fmt: skip
+        ask = Ask(
+            spec=spec,
+            weight=block.weight,
+            quantum=spec.rounding.score,
+            target=target,
+            what_zh="预算执行率",
+            what_en="an execution rate",
+        )
         found = rule_for(block.method).why_not(block.method, ask)
         if found is not None:
             return found
-        return FullMarks(threshold=None, comparator=None, zh="按规范声明的计分办法，执行率的任何取值均不能得满分",
-                         en="under the declared method no execution rate earns full marks")  # fmt: skip
+        return FullMarks(
+            threshold=None,
+            comparator=None,
+            zh="按规范声明的计分办法，执行率的任何取值均不能得满分",
+            en="under the declared method no execution rate earns full marks",
+        )
     q = Decimal(1) if block.policy is ExecutionPolicy.ROUND_WHOLE else spec.rounding.score
     if (frac(block.weight) / frac(q)).denominator != 1:  # policy.weight_precision = allow
-        return FullMarks(threshold=None, comparator=None,
-                         zh=f"分值{show_dec(block.weight)}分不是得分精度{show_dec(q)}的整数倍，任何执行率的得分都不会恰为分值",
-                         en=f"the weight {show_dec(block.weight)} is not a multiple of the score precision {show_dec(q)}: "
-                         "no execution rate scores exactly the weight")  # fmt: skip
+        return FullMarks(
+            threshold=None,
+            comparator=None,
+            zh=f"分值{show_dec(block.weight)}分不是得分精度{show_dec(q)}的整数倍，任何执行率的得分都不会恰为分值",
+            en=f"the weight {show_dec(block.weight)} is not a multiple of the score precision {show_dec(q)}: "
+            "no execution rate scores exactly the weight",
+        )
     thr = slack(block.weight, q) * 100
-    how_zh = "（执行率×分值四舍五入取整后为满分）" if block.policy is ExecutionPolicy.ROUND_WHOLE else "（执行率×分值四舍五入后为满分）"
-    return fm(thr, "≥", "%", "预算执行率", "an execution rate", how_zh, " (rate × weight rounds to the full weight)")
+    how_zh = (
+        "（执行率×分值四舍五入取整后为满分）"
+        if block.policy is ExecutionPolicy.ROUND_WHOLE
+        else "（执行率×分值四舍五入后为满分）"
+    )
+    return fm(
+        thr,
+        "≥",
+        "%",
+        "预算执行率",
+        "an execution rate",
+        how_zh,
+        " (rate × weight rounds to the full weight)",
+    )

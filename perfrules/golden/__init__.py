@@ -23,7 +23,15 @@ from perfrules.golden._load import (
     loads_case_file,
 )
 from perfrules.golden._model import NO_INDICATOR, Case, CaseFile, Expect
-from perfrules.golden._run import CaseResult, CaseRunner, FileError, RunResult, run_case, run_case_file, run_paths
+from perfrules.golden._run import (
+    CaseResult,
+    CaseRunner,
+    FileError,
+    RunResult,
+    run_case,
+    run_case_file,
+    run_paths,
+)
 from perfrules.golden._update import Change, update_files, update_text
 
 __all__ = [

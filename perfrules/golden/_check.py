@@ -27,36 +27,81 @@ Value = Decimal | str | tuple[str, ...]
 _BUDGET_ZH = "预算执行率"
 
 
-def check_expect(expect: Expect, spec: Spec, *, at: PathKey, source: SourceMap | None) -> list[Problem]:
+def check_expect(
+    expect: Expect, spec: Spec, *, at: PathKey, source: SourceMap | None
+) -> list[Problem]:
     """Every id, grade or row ``expect`` names that ``spec`` does not have, located in the case file."""
     out: list[Problem] = []
     at_expect: PathKey = (*at, "expect")
     indicator_ids = [i.id for i in spec.indicators]
     category_ids = [c.id for c in spec.categories]
 
-    def unknown(code: str, path: PathKey, what_en: str, what_zh: str, key: str, pool: list[str]) -> None:
-        out.append(make_problem(code, path, source=source, suggestion=suggest(key, pool),
-                                en=f"spec {spec.meta.id!r} has no {what_en} {key!r}",
-                                zh=f"规范“{spec.meta.id}”中没有{what_zh}“{key}”"))  # fmt: skip
+    def unknown(
+        code: str, path: PathKey, what_en: str, what_zh: str, key: str, pool: list[str]
+    ) -> None:
+        out.append(
+            make_problem(
+                code,
+                path,
+                source=source,
+                suggestion=suggest(key, pool),
+                en=f"spec {spec.meta.id!r} has no {what_en} {key!r}",
+                zh=f"规范“{spec.meta.id}”中没有{what_zh}“{key}”",
+            )
+        )
 
     for key in expect.indicators:
         if key not in indicator_ids:
-            unknown(UNKNOWN_INDICATOR, (*at_expect, "indicators", key), "indicator", "指标", key, indicator_ids)
+            unknown(
+                UNKNOWN_INDICATOR,
+                (*at_expect, "indicators", key),
+                "indicator",
+                "指标",
+                key,
+                indicator_ids,
+            )
     for key in expect.subtotals:
         if key not in category_ids:
-            unknown(UNKNOWN_CATEGORY, (*at_expect, "subtotals", key), "category", "类别", key, category_ids)
+            unknown(
+                UNKNOWN_CATEGORY,
+                (*at_expect, "subtotals", key),
+                "category",
+                "类别",
+                key,
+                category_ids,
+            )
     for key in expect.warnings or {}:
         if key != NO_INDICATOR and key not in indicator_ids:
-            unknown(UNKNOWN_INDICATOR, (*at_expect, "warnings", key), "indicator", "指标", key, indicator_ids)
+            unknown(
+                UNKNOWN_INDICATOR,
+                (*at_expect, "warnings", key),
+                "indicator",
+                "指标",
+                key,
+                indicator_ids,
+            )
     grades = [g.name for g in spec.grades]
     if expect.grade is not None and expect.grade not in grades:
-        out.append(make_problem(UNKNOWN_GRADE, (*at_expect, "grade"), source=source, suggestion=suggest(expect.grade, grades),
-                                en=f"spec {spec.meta.id!r} has no grade {expect.grade!r}; its grades: {', '.join(grades)}",
-                                zh=f"规范“{spec.meta.id}”中没有等级“{expect.grade}”；可用等级：{'、'.join(grades)}"))  # fmt: skip
+        out.append(
+            make_problem(
+                UNKNOWN_GRADE,
+                (*at_expect, "grade"),
+                source=source,
+                suggestion=suggest(expect.grade, grades),
+                en=f"spec {spec.meta.id!r} has no grade {expect.grade!r}; its grades: {', '.join(grades)}",
+                zh=f"规范“{spec.meta.id}”中没有等级“{expect.grade}”；可用等级：{'、'.join(grades)}",
+            )
+        )
     if expect.budget_execution is not None and spec.budget_execution is None:
-        out.append(make_problem(NO_BUDGET_EXECUTION, (*at_expect, "budget_execution"), source=source,
-                                en=f"spec {spec.meta.id!r} has no budget-execution row to expect a score of",
-                                zh=f"规范“{spec.meta.id}”没有预算执行率，无法期望其得分"))  # fmt: skip
+        out.append(
+            make_problem(
+                NO_BUDGET_EXECUTION,
+                (*at_expect, "budget_execution"),
+                source=source,
+                en=f"spec {spec.meta.id!r} has no budget-execution row to expect a score of",
+                zh=f"规范“{spec.meta.id}”没有预算执行率，无法期望其得分",
+            )
+        )
     return out
 
 
@@ -91,11 +136,20 @@ class Mismatch:
             return "等级" if zh else "grade"
         if self.kind == "budget_execution":
             return _BUDGET_ZH if zh else f"budget execution ({_BUDGET_ZH})"
-        kind = {"indicator": ("指标", "indicator"), "subtotal": ("小计", "subtotal"),
-                "warnings": ("提示", "warnings")}[self.kind]  # fmt: skip
+        kind = {
+            "indicator": ("指标", "indicator"),
+            "subtotal": ("小计", "subtotal"),
+            "warnings": ("提示", "warnings"),
+        }[self.kind]
         if zh:
-            return f"{kind[0]} {self.name}（{self.id}）" if self.name != self.id else f"{kind[0]} {self.id}"
-        return f"{kind[1]} {self.name} ({self.id})" if self.name != self.id else f"{kind[1]} {self.id}"
+            return (
+                f"{kind[0]} {self.name}（{self.id}）"
+                if self.name != self.id
+                else f"{kind[0]} {self.id}"
+            )
+        return (
+            f"{kind[1]} {self.name} ({self.id})" if self.name != self.id else f"{kind[1]} {self.id}"
+        )
 
     @property
     def expected_text(self) -> str:
@@ -128,8 +182,14 @@ def warnings_by_indicator(ev: Evaluation) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def compare(expect: Expect, ev: Evaluation, *, tolerance: Decimal = Decimal(0), at: PathKey = (),
-            source: SourceMap | None = None) -> tuple[Mismatch, ...]:  # fmt: skip
+def compare(
+    expect: Expect,
+    ev: Evaluation,
+    *,
+    tolerance: Decimal = Decimal(0),
+    at: PathKey = (),
+    source: SourceMap | None = None,
+) -> tuple[Mismatch, ...]:
     """Every value of ``expect`` that ``ev`` does not give; numbers within ``tolerance`` agree.
 
     ``at`` is the key path of the case in its file (``("cases", 0)``); each
@@ -138,13 +198,41 @@ def compare(expect: Expect, ev: Evaluation, *, tolerance: Decimal = Decimal(0), 
     out: list[Mismatch] = []
     base: PathKey = (*at, "expect")
 
-    def add(kind: MismatchKind, ident: str | None, name: str, path: PathKey, expected: Value | None, actual: Value) -> None:
+    def add(
+        kind: MismatchKind,
+        ident: str | None,
+        name: str,
+        path: PathKey,
+        expected: Value | None,
+        actual: Value,
+    ) -> None:
         line = source.locate(path)[0] if source is not None and expected is not None else None
-        out.append(Mismatch(kind=kind, id=ident, name=name, path=path, expected=expected, actual=actual, line=line))
+        out.append(
+            Mismatch(
+                kind=kind,
+                id=ident,
+                name=name,
+                path=path,
+                expected=expected,
+                actual=actual,
+                line=line,
+            )
+        )
 
     be = ev.budget_execution
-    if expect.budget_execution is not None and be is not None and not _within(be.score, expect.budget_execution, tolerance):
-        add("budget_execution", None, be.name, (*base, "budget_execution"), expect.budget_execution, be.score)
+    if (
+        expect.budget_execution is not None
+        and be is not None
+        and not _within(be.score, expect.budget_execution, tolerance)
+    ):
+        add(
+            "budget_execution",
+            None,
+            be.name,
+            (*base, "budget_execution"),
+            expect.budget_execution,
+            be.score,
+        )
     for ident, want in expect.indicators.items():
         r = ev.indicator(ident)
         if not _within(r.score, want, tolerance):
@@ -164,7 +252,14 @@ def compare(expect: Expect, ev: Evaluation, *, tolerance: Decimal = Decimal(0), 
             want_codes = expect.warnings.get(ident)
             have = got.get(ident, ())
             if Counter(want_codes or ()) != Counter(have):
-                add("warnings", ident, names.get(ident, ident), (*base, "warnings", ident), want_codes, have)
+                add(
+                    "warnings",
+                    ident,
+                    names.get(ident, ident),
+                    (*base, "warnings", ident),
+                    want_codes,
+                    have,
+                )
     return tuple(out)
 
 
@@ -180,7 +275,9 @@ def _descendants(ev: Evaluation, category: str) -> set[str]:
     return found
 
 
-def explained_rows(ev: Evaluation, mismatches: Iterable[Mismatch]) -> tuple[IndicatorResult | BudgetExecutionResult, ...]:
+def explained_rows(
+    ev: Evaluation, mismatches: Iterable[Mismatch]
+) -> tuple[IndicatorResult | BudgetExecutionResult, ...]:
     """The rows whose explanation a failure shows.
 
     Each indicator (or the budget-execution row) whose expected score or

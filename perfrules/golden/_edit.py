@@ -154,7 +154,7 @@ class _Text:
         while j < len(t) and t[j] not in _TOKEN_END:
             j += 1
         # a local date-time may be written with a space: 1979-05-27 07:32:00
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t[i:j]) and re.match(r" \d{2}:", t[j:j + 4]):
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t[i:j]) and re.match(r" \d{2}:", t[j : j + 4]):
             j += 1
             while j < len(t) and t[j] not in _TOKEN_END:
                 j += 1
@@ -166,7 +166,9 @@ class _Text:
 Edit = tuple[int, int, str]  # start, end, replacement
 
 
-def replace_value(text: str, positions: Mapping[PathKey, Position], path: PathKey, new: str) -> Edit:
+def replace_value(
+    text: str, positions: Mapping[PathKey, Position], path: PathKey, new: str
+) -> Edit:
     """The edit that writes ``new`` (TOML) as the value of the key at ``path``."""
     t = _Text(text)
     pos = positions.get(path)
@@ -177,13 +179,17 @@ def replace_value(text: str, positions: Mapping[PathKey, Position], path: PathKe
         raise EditError(f"{path!r} is a table, not a value")
     end = t.value_end(start)
     gap = t.skip_ws(end) - end
-    if gap and text[end + gap : end + gap + 1] == "#":  # keep a trailing comment in its column when there is room
+    if (
+        gap and text[end + gap : end + gap + 1] == "#"
+    ):  # keep a trailing comment in its column when there is room
         pad = max(1, gap - (len(new) - (end - start)))
         return (start, end + gap, new + " " * pad)
     return (start, end, new)
 
 
-def add_key(text: str, positions: Mapping[PathKey, Position], table: PathKey, key: str, new: str) -> Edit:
+def add_key(
+    text: str, positions: Mapping[PathKey, Position], table: PathKey, key: str, new: str
+) -> Edit:
     """The edit that adds ``key = new`` to the table at ``table`` (a [header] table, dotted keys or inline)."""
     t = _Text(text)
     entry = f"{toml_key(key)} = {new}"
@@ -201,7 +207,11 @@ def add_key(text: str, positions: Mapping[PathKey, Position], table: PathKey, ke
                 return (start, end, "{ " + entry + " }")
             close = start + 1 + len(inner.rstrip())
             return (close, close, ", " + entry)
-    children = [(t.offset(p), k) for k, p in positions.items() if len(k) == len(table) + 1 and k[: len(table)] == table]
+    children = [
+        (t.offset(p), k)
+        for k, p in positions.items()
+        if len(k) == len(table) + 1 and k[: len(table)] == table
+    ]
     if children:
         key_at = max(children)[0]
         value_at = t.value_start(key_at)

@@ -49,8 +49,16 @@ UNKNOWN_CATEGORY = "unknown-category"
 UNKNOWN_GRADE = "unknown-grade"
 NO_BUDGET_EXECUTION = "no-budget-execution"
 EVALUATION_ERROR = "evaluation-error"
-CODES = (CASE_EMPTY, CASE_DUPLICATE, CASE_PATH, UNKNOWN_INDICATOR, UNKNOWN_CATEGORY, UNKNOWN_GRADE,
-         NO_BUDGET_EXECUTION, EVALUATION_ERROR)  # fmt: skip
+CODES = (
+    CASE_EMPTY,
+    CASE_DUPLICATE,
+    CASE_PATH,
+    UNKNOWN_INDICATOR,
+    UNKNOWN_CATEGORY,
+    UNKNOWN_GRADE,
+    NO_BUDGET_EXECUTION,
+    EVALUATION_ERROR,
+)
 
 
 def _source_hook(value: object, _: Any) -> Source:
@@ -114,7 +122,9 @@ def _case_converter() -> cattrs.Converter:
     conv.register_structure_hook(Decimal, strict_decimal)
     conv.register_structure_hook_func(lambda t: t == Source | None, _source_hook)
     conv.register_structure_hook_func(lambda t: t == Mapping[str, Decimal], _keyed(strict_decimal))
-    conv.register_structure_hook_func(lambda t: t == Mapping[str, tuple[str, ...]] | None, _keyed(_codes))
+    conv.register_structure_hook_func(
+        lambda t: t == Mapping[str, tuple[str, ...]] | None, _keyed(_codes)
+    )
 
     def attrs_factory(cls: type[Any]) -> Any:
         inner = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
@@ -138,7 +148,9 @@ def _structure(data: dict[str, Any], source: SourceMap) -> CaseFile:
         raw = _converter.structure(data, _File)
     except (cattrs.BaseValidationError, ExceptionGroup, ValueError, TypeError) as exc:
         raise SpecError(structure_problems(exc, source)) from None
-    cf = CaseFile(cases=raw.cases, spec=raw.spec, actuals=raw.actuals, tolerance=raw.tolerance, source=source)
+    cf = CaseFile(
+        cases=raw.cases, spec=raw.spec, actuals=raw.actuals, tolerance=raw.tolerance, source=source
+    )
     problems = _checks(cf)
     if problems:
         raise SpecError(problems)
@@ -153,7 +165,12 @@ def _checks(cf: CaseFile) -> list[Problem]:
         out.append(make_problem(code, path, en=en, zh=zh, source=cf.source))
 
     if not cf.cases:
-        add(CASE_EMPTY, ("cases",), "no cases: add at least one [[cases]] table", "没有用例：请至少写一个 [[cases]] 表")
+        add(
+            CASE_EMPTY,
+            ("cases",),
+            "no cases: add at least one [[cases]] table",
+            "没有用例：请至少写一个 [[cases]] 表",
+        )
     if cf.tolerance is not None and cf.tolerance < 0:
         add("invalid-value", ("tolerance",), "tolerance must not be negative", "容差不能为负数")
     seen: dict[str, int] = {}
@@ -161,18 +178,34 @@ def _checks(cf: CaseFile) -> list[Problem]:
         at: PathKey = ("cases", i)
         if case.name in seen:
             first = cf.line_of(seen[case.name])
-            add(CASE_DUPLICATE, (*at, "name"), f"case name {case.name!r} is used twice (first at line {first})",
-                f"用例名“{case.name}”重复（第一次在第{first}行）")  # fmt: skip
+            add(
+                CASE_DUPLICATE,
+                (*at, "name"),
+                f"case name {case.name!r} is used twice (first at line {first})",
+                f"用例名“{case.name}”重复（第一次在第{first}行）",
+            )
         seen.setdefault(case.name, i)
         if case.expect.empty:
-            add(CASE_EMPTY, (*at, "expect"),
+            add(
+                CASE_EMPTY,
+                (*at, "expect"),
                 "nothing expected: give at least one of total, grade, budget_execution, indicators, subtotals, warnings",
-                "没有任何期望值：请至少写 total、grade、budget_execution、indicators、subtotals、warnings 之一")  # fmt: skip
+                "没有任何期望值：请至少写 total、grade、budget_execution、indicators、subtotals、warnings 之一",
+            )
         if case.tolerance is not None and case.tolerance < 0:
-            add("invalid-value", (*at, "tolerance"), "tolerance must not be negative", "容差不能为负数")
+            add(
+                "invalid-value",
+                (*at, "tolerance"),
+                "tolerance must not be negative",
+                "容差不能为负数",
+            )
         if case.spec is None and cf.spec is None:
-            add("missing-key", at, "required key 'spec' is missing (give it in the case or at the top of the file)",
-                "缺少必填的键“spec”（写在用例中，或写在文件开头作为默认值）")  # fmt: skip
+            add(
+                "missing-key",
+                at,
+                "required key 'spec' is missing (give it in the case or at the top of the file)",
+                "缺少必填的键“spec”（写在用例中，或写在文件开头作为默认值）",
+            )
     return out
 
 
@@ -217,8 +250,14 @@ def find_case_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
         elif p.exists():  # a file; loading refuses one that is not regular (a pipe, a device) with a located problem
             found.append(p)
         else:
-            missing.append(Problem(code="file", message=f"no such file or folder: {p}",
-                                   message_zh=f"文件或文件夹不存在：{p}", file=str(p)))  # fmt: skip
+            missing.append(
+                Problem(
+                    code="file",
+                    message=f"no such file or folder: {p}",
+                    message_zh=f"文件或文件夹不存在：{p}",
+                    file=str(p),
+                )
+            )
     if missing:
         raise SpecError(missing)
     unique: dict[Path, Path] = {}

@@ -55,8 +55,14 @@ class Expect:
     @property
     def empty(self) -> bool:
         """Whether nothing at all is expected."""
-        return (self.total is None and self.grade is None and self.budget_execution is None
-                and not self.indicators and not self.subtotals and self.warnings is None)  # fmt: skip
+        return (
+            self.total is None
+            and self.grade is None
+            and self.budget_execution is None
+            and not self.indicators
+            and not self.subtotals
+            and self.warnings is None
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -67,7 +73,9 @@ class Case:
     expect: Expect
     description: str | None = None
     spec: Source | None = None  # None: the file's default
-    actuals: Source | None = None  # None: the file's default, else actuals.toml in the spec's folder
+    actuals: Source | None = (
+        None  # None: the file's default, else actuals.toml in the spec's folder
+    )
     tolerance: Decimal | None = None  # None: the file's default, else 0 (exact)
 
 

@@ -16,7 +16,14 @@ from perfrules.core import BudgetExecutionResult, Evaluation, IndicatorResult, S
 from perfrules.golden._check import Mismatch, check_expect, compare, explained_rows, total_steps
 from perfrules.golden._load import CASE_PATH, EVALUATION_ERROR, find_case_files, load_case_file
 from perfrules.golden._model import Case, CaseFile, Source
-from perfrules.loading import ACTUALS_FILE, SPEC_FILE, load_actuals, load_spec, loads_actuals, loads_spec
+from perfrules.loading import (
+    ACTUALS_FILE,
+    SPEC_FILE,
+    load_actuals,
+    load_spec,
+    loads_actuals,
+    loads_spec,
+)
 from perfrules.model import Actuals, Spec, make_problem
 
 Status = Literal["passed", "failed", "error"]
@@ -35,7 +42,9 @@ class CaseResult:
     problems: tuple[Problem, ...] = ()  # why the case could not run (status "error")
     tolerance: Decimal = Decimal(0)
     evaluation: Evaluation | None = attrs.field(default=None, eq=False, repr=False)
-    details: tuple[IndicatorResult | BudgetExecutionResult, ...] = attrs.field(default=(), eq=False, repr=False)
+    details: tuple[IndicatorResult | BudgetExecutionResult, ...] = attrs.field(
+        default=(), eq=False, repr=False
+    )
     total_steps: tuple[Step, ...] = attrs.field(default=(), eq=False, repr=False)
 
     @property
@@ -91,8 +100,13 @@ def run_case(case_file: CaseFile, index: int, spec: Spec, actuals: Actuals) -> C
     case = case_file.cases[index]
     at: PathKey = ("cases", index)
     tolerance = tolerance_of(case_file, case)
-    common: dict[str, Any] = {"file": case_file.file, "index": index, "name": case.name,
-                              "line": case_file.line_of(index), "tolerance": tolerance}  # fmt: skip
+    common: dict[str, Any] = {
+        "file": case_file.file,
+        "index": index,
+        "name": case.name,
+        "line": case_file.line_of(index),
+        "tolerance": tolerance,
+    }
     problems = check_expect(case.expect, spec, at=at, source=case_file.source)
     if problems:
         return CaseResult(status="error", problems=tuple(problems), **common)
@@ -101,14 +115,25 @@ def run_case(case_file: CaseFile, index: int, spec: Spec, actuals: Actuals) -> C
     except SpecError as err:
         return CaseResult(status="error", problems=err.problems, **common)
     except EvaluationError as err:
-        p = make_problem(EVALUATION_ERROR, at, source=case_file.source,
-                         en=f"the evaluation failed: {err}", zh=f"评价失败：{err}")  # fmt: skip
+        p = make_problem(
+            EVALUATION_ERROR,
+            at,
+            source=case_file.source,
+            en=f"the evaluation failed: {err}",
+            zh=f"评价失败：{err}",
+        )
         return CaseResult(status="error", problems=(p,), **common)
     ms = compare(case.expect, ev, tolerance=tolerance, at=at, source=case_file.source)
     if not ms:
         return CaseResult(status="passed", evaluation=ev, **common)
-    return CaseResult(status="failed", mismatches=ms, evaluation=ev, details=explained_rows(ev, ms),
-                      total_steps=total_steps(ev, ms), **common)  # fmt: skip
+    return CaseResult(
+        status="failed",
+        mismatches=ms,
+        evaluation=ev,
+        details=explained_rows(ev, ms),
+        total_steps=total_steps(ev, ms),
+        **common,
+    )
 
 
 def tolerance_of(case_file: CaseFile, case: Case) -> Decimal:
@@ -122,7 +147,9 @@ def tolerance_of(case_file: CaseFile, case: Case) -> Decimal:
 # I/O: the spec and actuals a case names
 
 
-def _relocated(problems: Iterable[Problem], file: str | None, prefix: PathKey, case_file: CaseFile) -> list[Problem]:
+def _relocated(
+    problems: Iterable[Problem], file: str | None, prefix: PathKey, case_file: CaseFile
+) -> list[Problem]:
     """Problems of an inline table (loaded as its own text) located in the case file."""
     out: list[Problem] = []
     for p in problems:
@@ -145,9 +172,17 @@ def _path(case_file: CaseFile, rel: str) -> str:
 
 def _missing(case_file: CaseFile, key_path: PathKey, what: str, shown: str) -> SpecError:
     what_zh = {"spec": "规范", "actuals": "实际完成值"}[what]
-    return SpecError([make_problem(CASE_PATH, key_path, source=case_file.source,
-                                   en=f"no {what} at {shown}: no such file or folder (paths are relative to the case file)",
-                                   zh=f"{what_zh}不存在：{shown}（路径相对于用例文件）")])  # fmt: skip
+    return SpecError(
+        [
+            make_problem(
+                CASE_PATH,
+                key_path,
+                source=case_file.source,
+                en=f"no {what} at {shown}: no such file or folder (paths are relative to the case file)",
+                zh=f"{what_zh}不存在：{shown}（路径相对于用例文件）",
+            )
+        ]
+    )
 
 
 def _pick(case_file: CaseFile, index: int, key: str) -> tuple[Source | None, PathKey]:
@@ -201,12 +236,18 @@ class CaseRunner:
                 raise SpecError(_relocated(err.problems, label, key_path, case_file)) from None
         if src is None:
             if folder is None:
-                raise SpecError([make_problem(
-                    "missing-key", ("cases", index), source=case_file.source,
-                    en="required key 'actuals' is missing (it may be left out only when spec names a folder "
-                       f"holding {ACTUALS_FILE})",
-                    zh=f"缺少必填的键“actuals”（仅当 spec 指向含 {ACTUALS_FILE} 的文件夹时可省略）",
-                )])  # fmt: skip
+                raise SpecError(
+                    [
+                        make_problem(
+                            "missing-key",
+                            ("cases", index),
+                            source=case_file.source,
+                            en="required key 'actuals' is missing (it may be left out only when spec names a folder "
+                            f"holding {ACTUALS_FILE})",
+                            zh=f"缺少必填的键“actuals”（仅当 spec 指向含 {ACTUALS_FILE} 的文件夹时可省略）",
+                        )
+                    ]
+                )
             shown = os.path.join(folder, ACTUALS_FILE)
             if not Path(shown).is_file():
                 raise _missing(case_file, _pick(case_file, index, "spec")[1], "actuals", shown)
@@ -223,8 +264,15 @@ class CaseRunner:
             spec, folder = self.spec(case_file, index)
             actuals = self.actuals(case_file, index, spec, folder)
         except SpecError as err:
-            return CaseResult(file=case_file.file, index=index, name=case.name, line=case_file.line_of(index),
-                              status="error", problems=err.problems, tolerance=tolerance_of(case_file, case))  # fmt: skip
+            return CaseResult(
+                file=case_file.file,
+                index=index,
+                name=case.name,
+                line=case_file.line_of(index),
+                status="error",
+                problems=err.problems,
+                tolerance=tolerance_of(case_file, case),
+            )
         return run_case(case_file, index, spec, actuals)
 
 

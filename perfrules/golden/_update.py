@@ -53,7 +53,9 @@ class Change:
         return self.mismatch.actual_text
 
 
-def update_text(text: str, results: Iterable[CaseResult], *, file: str | None = None) -> tuple[str, tuple[Change, ...]]:
+def update_text(
+    text: str, results: Iterable[CaseResult], *, file: str | None = None
+) -> tuple[str, tuple[Change, ...]]:
     """``text`` (a case file) with the expected values of the failed ``results`` re-recorded. Pure.
 
     Raises :class:`~perfrules.golden.EditError` when a value is written in a
@@ -71,7 +73,9 @@ def update_text(text: str, results: Iterable[CaseResult], *, file: str | None = 
                 edits.append(add_key(text, positions, m.path[:-1], str(m.path[-1]), new))
             else:
                 edits.append(replace_value(text, positions, m.path, new))
-            changes.append(Change(file=file if file is not None else res.file, case=res.name, mismatch=m))
+            changes.append(
+                Change(file=file if file is not None else res.file, case=res.name, mismatch=m)
+            )
     if not edits:
         return text, ()
     out = apply(text, edits)

@@ -108,8 +108,14 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-def read_decimal(value: Any, fmt: str | None, *, declared: bool = False, percent: bool = False,
-                 suffixes: tuple[str, ...] = ()) -> Decimal | None:  # fmt: skip
+def read_decimal(
+    value: Any,
+    fmt: str | None,
+    *,
+    declared: bool = False,
+    percent: bool = False,
+    suffixes: tuple[str, ...] = (),
+) -> Decimal | None:
     """The exact number in a cell (``None`` when empty); :class:`CellValueError` when it is not one.
 
     ``percent``: a rate in percent points — a numeric cell formatted with ``%``
@@ -128,13 +134,16 @@ def read_decimal(value: Any, fmt: str | None, *, declared: bool = False, percent
 
 def bounds(number: Decimal, seen: object = None) -> None:
     """:class:`CellValueError` when ``number`` is outside the loader's bounds (``perfrules._limits.number_problem``)."""
-    found = number_problem(number, shown(seen) if seen is not None and not isinstance(seen, Decimal) else None)
+    found = number_problem(
+        number, shown(seen) if seen is not None and not isinstance(seen, Decimal) else None
+    )
     if found is not None:
         raise CellValueError(*found)
 
 
-def _read_decimal(value: Any, fmt: str | None, *, declared: bool, percent: bool,
-                  suffixes: tuple[str, ...]) -> Decimal | None:  # fmt: skip
+def _read_decimal(
+    value: Any, fmt: str | None, *, declared: bool, percent: bool, suffixes: tuple[str, ...]
+) -> Decimal | None:
     if value is None:
         return None
     if isinstance(value, bool):
@@ -160,8 +169,10 @@ def _read_decimal(value: Any, fmt: str | None, *, declared: bool, percent: bool,
         except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
             raise CellValueError(f"{value!r} is not a number", f"“{value}”不是数字") from None
     else:
-        raise CellValueError(f"{shown(value)!r} ({type(value).__name__}) is not a number",
-                             f"“{shown(value)}”不是数字")  # fmt: skip
+        raise CellValueError(
+            f"{shown(value)!r} ({type(value).__name__}) is not a number",
+            f"“{shown(value)}”不是数字",
+        )
     if percent and fmt is not None and "%" in fmt:
         number = number * 100
         if number == number.to_integral_value():

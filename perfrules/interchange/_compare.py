@@ -36,7 +36,9 @@ class Disagreement:
 
 def _exact_decimal(value: Fraction, places: int) -> Decimal:
     q = Decimal(1).scaleb(-places)
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(q, rounding=ROUND_HALF_UP)
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        q, rounding=ROUND_HALF_UP
+    )
 
 
 def _places(value: Decimal) -> int:
@@ -64,8 +66,15 @@ def _compare_one(d: DeclaredScore, ev: Evaluation) -> Disagreement | None:
     if d.kind == "grade":
         if d.text is None or d.text == visible(ev.grade):  # as a cell holds it
             return None
-        return Disagreement(cell=d.cell, kind=d.kind, subject=d.subject, label=d.label, declared=d.text,
-                            computed=ev.grade, difference=None)  # fmt: skip
+        return Disagreement(
+            cell=d.cell,
+            kind=d.kind,
+            subject=d.subject,
+            label=d.label,
+            declared=d.text,
+            computed=ev.grade,
+            difference=None,
+        )
     if d.value is None:
         return None
     computed: Decimal
@@ -73,32 +82,74 @@ def _compare_one(d: DeclaredScore, ev: Evaluation) -> Disagreement | None:
         try:
             computed = ev.indicator(d.subject).score
         except KeyError:
-            return Disagreement(cell=d.cell, kind=d.kind, subject=d.subject, label=d.label, declared=d.value,
-                                computed="—", difference=None)  # fmt: skip
+            return Disagreement(
+                cell=d.cell,
+                kind=d.kind,
+                subject=d.subject,
+                label=d.label,
+                declared=d.value,
+                computed="—",
+                difference=None,
+            )
     elif d.kind == "category":
         try:
             computed = ev.category(d.subject).score
         except KeyError:
-            return Disagreement(cell=d.cell, kind=d.kind, subject=d.subject, label=d.label, declared=d.value,
-                                computed="—", difference=None)  # fmt: skip
+            return Disagreement(
+                cell=d.cell,
+                kind=d.kind,
+                subject=d.subject,
+                label=d.label,
+                declared=d.value,
+                computed="—",
+                difference=None,
+            )
     elif d.kind == "total":
         computed = ev.total
     else:  # budget or rate
         be = ev.budget_execution
         if be is None:
-            return Disagreement(cell=d.cell, kind=d.kind, subject=d.subject, label=d.label, declared=d.value,
-                                computed="—", difference=None)  # fmt: skip
-        computed = be.score if d.kind == "budget" else _exact_decimal(be.rate * 100, _places(d.value))
+            return Disagreement(
+                cell=d.cell,
+                kind=d.kind,
+                subject=d.subject,
+                label=d.label,
+                declared=d.value,
+                computed="—",
+                difference=None,
+            )
+        computed = (
+            be.score if d.kind == "budget" else _exact_decimal(be.rate * 100, _places(d.value))
+        )
     if d.value == computed:
         return None
-    return Disagreement(cell=d.cell, kind=d.kind, subject=d.subject, label=d.label, declared=d.value,
-                        computed=computed, difference=d.value - computed)  # fmt: skip
+    return Disagreement(
+        cell=d.cell,
+        kind=d.kind,
+        subject=d.subject,
+        label=d.label,
+        declared=d.value,
+        computed=computed,
+        difference=d.value - computed,
+    )
 
 
-_KIND_ZH = {"indicator": "三级指标", "budget": "预算执行率得分", "rate": "预算执行率", "category": "小计",
-            "total": "总分", "grade": "自评等级"}  # fmt: skip
-_KIND_EN = {"indicator": "indicator", "budget": "budget score", "rate": "execution rate", "category": "subtotal",
-            "total": "total", "grade": "grade"}  # fmt: skip
+_KIND_ZH = {
+    "indicator": "三级指标",
+    "budget": "预算执行率得分",
+    "rate": "预算执行率",
+    "category": "小计",
+    "total": "总分",
+    "grade": "自评等级",
+}
+_KIND_EN = {
+    "indicator": "indicator",
+    "budget": "budget score",
+    "rate": "execution rate",
+    "category": "subtotal",
+    "total": "total",
+    "grade": "grade",
+}
 
 
 def _show(value: Decimal | str, kind: DeclaredKind) -> str:
@@ -117,7 +168,9 @@ def _signed(value: Decimal | None, kind: DeclaredKind) -> str:
 class DisagreementReport:
     """The declared-vs-computed report as a rich renderable: one line per disagreeing cell (Chinese by default)."""
 
-    def __init__(self, disagreements: Sequence[Disagreement], *, lang: Lang = "zh", file: str | None = None) -> None:
+    def __init__(
+        self, disagreements: Sequence[Disagreement], *, lang: Lang = "zh", file: str | None = None
+    ) -> None:
         self.disagreements = tuple(disagreements)
         self.lang = lang
         self.file = file
@@ -127,18 +180,43 @@ class DisagreementReport:
         n = len(self.disagreements)
         where = f"{self.file}：" if zh and self.file else f"{self.file}: " if self.file else ""
         if n == 0:
-            yield Text(where + ("表中填报的得分与计算结果一致" if zh else "the form's declared scores agree with the computed ones"),
-                       style="green")  # fmt: skip
+            yield Text(
+                where
+                + (
+                    "表中填报的得分与计算结果一致"
+                    if zh
+                    else "the form's declared scores agree with the computed ones"
+                ),
+                style="green",
+            )
             return
-        head = (f"{where}表中填报的得分有 {n} 处与计算结果不一致：" if zh
-                else f"{where}{n} declared value{'s' if n != 1 else ''} disagree{'s' if n == 1 else ''} with the computed ones:")  # fmt: skip
+        head = (
+            f"{where}表中填报的得分有 {n} 处与计算结果不一致："
+            if zh
+            else f"{where}{n} declared value{'s' if n != 1 else ''} disagree{'s' if n == 1 else ''} with the computed ones:"
+        )
         yield Text(head, style="bold red")
         table = Table(show_lines=False, header_style="bold")
-        for col in (("单元格", "cell"), ("项目", "kind"), ("指标", "indicator"), ("填报值", "declared"),
-                    ("计算值", "computed"), ("差额", "difference")):  # fmt: skip
-            table.add_column(col[0] if zh else col[1], justify="right" if col[1] in ("declared", "computed", "difference") else "left")
+        for col in (
+            ("单元格", "cell"),
+            ("项目", "kind"),
+            ("指标", "indicator"),
+            ("填报值", "declared"),
+            ("计算值", "computed"),
+            ("差额", "difference"),
+        ):
+            table.add_column(
+                col[0] if zh else col[1],
+                justify="right" if col[1] in ("declared", "computed", "difference") else "left",
+            )
         kinds = _KIND_ZH if zh else _KIND_EN
         for d in self.disagreements:
-            table.add_row(d.cell, kinds[d.kind], f"{d.label} ({d.subject})" if d.subject not in ("total", "grade") else d.label,
-                          _show(d.declared, d.kind), _show(d.computed, d.kind), _signed(d.difference, d.kind))  # fmt: skip
+            table.add_row(
+                d.cell,
+                kinds[d.kind],
+                f"{d.label} ({d.subject})" if d.subject not in ("total", "grade") else d.label,
+                _show(d.declared, d.kind),
+                _show(d.computed, d.kind),
+                _signed(d.difference, d.kind),
+            )
         yield table

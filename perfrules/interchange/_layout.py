@@ -27,13 +27,25 @@ C_L1, C_L2, C_NAME, C_TARGET, C_ACTUAL, C_WEIGHT, C_SCORE, C_REASON, C_NOTE = "A
 B_LABEL, B_INITIAL, B_FULL, B_SPENT, B_WEIGHT, B_RATE, B_SCORE, B_REASON = "CDEFGHIJ"
 
 INDICATOR_HEADERS = {
-    C_L1: "一级指标", C_L2: "二级指标", C_NAME: "三级指标", C_TARGET: "年度指标值", C_ACTUAL: "实际完成值",
-    C_WEIGHT: "分值", C_SCORE: "得分", C_REASON: "扣分原因", C_NOTE: "偏差原因分析及改进措施",
-}  # fmt: skip
+    C_L1: "一级指标",
+    C_L2: "二级指标",
+    C_NAME: "三级指标",
+    C_TARGET: "年度指标值",
+    C_ACTUAL: "实际完成值",
+    C_WEIGHT: "分值",
+    C_SCORE: "得分",
+    C_REASON: "扣分原因",
+    C_NOTE: "偏差原因分析及改进措施",
+}
 BUDGET_HEADERS = {
-    B_INITIAL: "年初预算数", B_FULL: "全年预算数", B_SPENT: "全年执行数",
-    B_WEIGHT: "分值", B_RATE: "执行率", B_SCORE: "得分", B_REASON: "扣分原因",
-}  # fmt: skip
+    B_INITIAL: "年初预算数",
+    B_FULL: "全年预算数",
+    B_SPENT: "全年执行数",
+    B_WEIGHT: "分值",
+    B_RATE: "执行率",
+    B_SCORE: "得分",
+    B_REASON: "扣分原因",
+}
 BUDGET_TOTAL = "年度资金总额"
 BUDGET_LABEL = "资金情况"
 TOTAL_LABEL = "总分"
@@ -84,7 +96,9 @@ class _Builder:
         self.cells: list[Cell] = []
         self.merges: list[str] = []
 
-    def put(self, col: str, row: int, value: str | Decimal | None, role: Role, **kw: object) -> None:
+    def put(
+        self, col: str, row: int, value: str | Decimal | None, role: Role, **kw: object
+    ) -> None:
         self.cells.append(Cell(ref=f"{col}{row}", value=value, role=role, **kw))  # type: ignore[arg-type]
 
     def merge(self, first: str, last: str) -> None:
@@ -180,7 +194,15 @@ def build_layout(spec: Spec, actuals: Actuals, ev: Evaluation) -> Layout:
     b.put(B_WEIGHT, row, v, "input", places=p, field=("budget", "weight"))
     if be is not None:
         share, places = _share(be.rate_display)
-        b.put(B_RATE, row, share, "result", places=places, percent=True, result=("rate", "budget_execution", be.name))
+        b.put(
+            B_RATE,
+            row,
+            share,
+            "result",
+            places=places,
+            percent=True,
+            result=("rate", "budget_execution", be.name),
+        )
         v, p = _number(be.score)
         b.put(B_SCORE, row, v, "result", places=p, result=("budget", "budget_execution", be.name))
         b.put(B_REASON, row, be.reason, "info", wrap=True)
@@ -191,8 +213,11 @@ def build_layout(spec: Spec, actuals: Actuals, ev: Evaluation) -> Layout:
     for i, line in enumerate(lines):
         row += 1
         b.put(B_LABEL, row, line.name, "input", field=("line", i, "name"), wrap=True)
-        for col, key, val in ((B_INITIAL, "initial", line.initial), (B_FULL, "full_year", line.full_year),
-                              (B_SPENT, "spent", line.spent)):  # fmt: skip
+        for col, key, val in (
+            (B_INITIAL, "initial", line.initial),
+            (B_FULL, "full_year", line.full_year),
+            (B_SPENT, "spent", line.spent),
+        ):
             v, p = _number(val)
             b.put(col, row, v, "input", places=p, field=("line", i, key))
         b.put(B_WEIGHT, row, None, "info")
@@ -225,18 +250,38 @@ def build_layout(spec: Spec, actuals: Actuals, ev: Evaluation) -> Layout:
                 row += 1
                 res = results[ind.id]
                 act = actuals.indicator(ind.id)
-                b.put(C_NAME, row, ind.name, "input", field=("indicator", ind.id, "name"), wrap=True)
-                b.put(C_TARGET, row, ind.target_display or None, "input", field=("indicator", ind.id, "target"),
-                      wrap=True)  # fmt: skip
-                b.put(C_ACTUAL, row, actual_display(ind, act, res.actual), "input",
-                      field=("actual", ind.id, "actual"), wrap=True)  # fmt: skip
+                b.put(
+                    C_NAME, row, ind.name, "input", field=("indicator", ind.id, "name"), wrap=True
+                )
+                b.put(
+                    C_TARGET,
+                    row,
+                    ind.target_display or None,
+                    "input",
+                    field=("indicator", ind.id, "target"),
+                    wrap=True,
+                )
+                b.put(
+                    C_ACTUAL,
+                    row,
+                    actual_display(ind, act, res.actual),
+                    "input",
+                    field=("actual", ind.id, "actual"),
+                    wrap=True,
+                )
                 v, p = _number(ind.weight)
                 b.put(C_WEIGHT, row, v, "input", places=p, field=("indicator", ind.id, "weight"))
                 v, p = _number(res.score)
                 b.put(C_SCORE, row, v, "result", places=p, result=("indicator", ind.id, ind.name))
                 b.put(C_REASON, row, res.reason, "info", wrap=True)
-                b.put(C_NOTE, row, act.note if act is not None else None, "input",
-                      field=("actual", ind.id, "note"), wrap=True)  # fmt: skip
+                b.put(
+                    C_NOTE,
+                    row,
+                    act.note if act is not None else None,
+                    "input",
+                    field=("actual", ind.id, "note"),
+                    wrap=True,
+                )
                 b.merge(f"{C_NOTE}{row}", f"J{row}")
             if sub is not None:  # 二级 merged vertically over its rows
                 b.put(C_L2, start, sub.name, "input", field=("category", sub.id, "name"), wrap=True)
@@ -259,7 +304,13 @@ def build_layout(spec: Spec, actuals: Actuals, ev: Evaluation) -> Layout:
         b.merge(f"{C_REASON}{row}", f"J{row}")
     for bonus in ev.bonus:
         row += 1
-        b.put("A", row, f"{BONUS_PREFIX}{bonus.name}（上限{format_decimal(bonus.cap)}分）", "info", wrap=True)
+        b.put(
+            "A",
+            row,
+            f"{BONUS_PREFIX}{bonus.name}（上限{format_decimal(bonus.cap)}分）",
+            "info",
+            wrap=True,
+        )
         b.merge(f"A{row}", f"E{row}")
         v, p = _number(bonus.cap)
         b.put(C_WEIGHT, row, v, "info", places=p)
@@ -280,7 +331,8 @@ def build_layout(spec: Spec, actuals: Actuals, ev: Evaluation) -> Layout:
     b.put(C_WEIGHT, row, v, "info", places=p)
     v, p = _number(ev.total)
     b.put(C_SCORE, row, v, "result", places=p, result=("total", "total", TOTAL_LABEL))
-    b.put(C_REASON, row, f"{GRADE_PREFIX}{ev.grade}", "result", result=("grade", "grade", "自评等级"))
+    b.put(
+        C_REASON, row, f"{GRADE_PREFIX}{ev.grade}", "result", result=("grade", "grade", "自评等级")
+    )
     b.merge(f"{C_REASON}{row}", f"J{row}")
     return Layout(cells=tuple(b.cells), merges=tuple(b.merges), table_rows=(first_table_row, row))
-

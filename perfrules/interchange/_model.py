@@ -59,7 +59,9 @@ class ImportedForm:
     hidden: bool
     framework: str | None = None
 
-    def declared_score(self, subject: str, kind: DeclaredKind | None = None) -> DeclaredScore | None:
+    def declared_score(
+        self, subject: str, kind: DeclaredKind | None = None
+    ) -> DeclaredScore | None:
         """The declared result for ``subject`` (an indicator id, ``total`` …), if the form states one."""
         for d in self.declared:
             if d.subject == subject and (kind is None or d.kind == kind):

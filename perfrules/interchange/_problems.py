@@ -29,27 +29,54 @@ def openpyxl_module() -> Any:
         import openpyxl
     except ImportError:
         raise MissingExtraError(
-            EXTRA, "reading and writing .xlsx workbooks needs openpyxl, which is not installed; install the extra",
-            "读写 .xlsx 工作簿需要 openpyxl（尚未安装），请安装扩展", module="openpyxl",
-        ) from None  # fmt: skip
+            EXTRA,
+            "reading and writing .xlsx workbooks needs openpyxl, which is not installed; install the extra",
+            "读写 .xlsx 工作簿需要 openpyxl（尚未安装），请安装扩展",
+            module="openpyxl",
+        ) from None
     return openpyxl
 
 
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
 
 
-def at_cell(code: str, file: str, sheet: str, ref: str, *, en: str, zh: str, path: PathKey = (),
-            severity: Severity = Severity.ERROR, suggestion: str | None = None) -> Problem:  # fmt: skip
+def at_cell(
+    code: str,
+    file: str,
+    sheet: str,
+    ref: str,
+    *,
+    en: str,
+    zh: str,
+    path: PathKey = (),
+    severity: Severity = Severity.ERROR,
+    suggestion: str | None = None,
+) -> Problem:
     """A problem located at ``sheet!ref`` of ``file`` (line = row, column = column number)."""
     m = _REF.match(ref)
     line, column = (int(m[2]), column_number(m[1])) if m else (None, None)
     return Problem(
-        code=code, message=en, message_zh=zh, path=path, file=file, line=line, column=column,
-        cell=f"{sheet}!{ref}", severity=severity, suggestion=suggestion,
-    )  # fmt: skip
+        code=code,
+        message=en,
+        message_zh=zh,
+        path=path,
+        file=file,
+        line=line,
+        column=column,
+        cell=f"{sheet}!{ref}",
+        severity=severity,
+        suggestion=suggestion,
+    )
 
 
-def in_file(code: str, file: str, *, en: str, zh: str, path: PathKey = (),
-            severity: Severity = Severity.ERROR) -> Problem:  # fmt: skip
+def in_file(
+    code: str,
+    file: str,
+    *,
+    en: str,
+    zh: str,
+    path: PathKey = (),
+    severity: Severity = Severity.ERROR,
+) -> Problem:
     """A problem of the workbook as a whole (no cell)."""
     return Problem(code=code, message=en, message_zh=zh, path=path, file=file, severity=severity)

@@ -30,7 +30,12 @@ from perfrules.interchange._layout import (
 from perfrules.interchange._model import DeclaredScore, IdMapping, ImportedForm
 from perfrules.interchange._problems import WorkbookError, at_cell, in_file, openpyxl_module
 from perfrules.interchange._sheet import Sheet, split_ref
-from perfrules.interchange._targets import ReadError, bare_warning, read_number_with_unit, read_target
+from perfrules.interchange._targets import (
+    ReadError,
+    bare_warning,
+    read_number_with_unit,
+    read_target,
+)
 from perfrules.loading import loads_actuals, loads_spec
 from perfrules.model import (
     Actuals,
@@ -66,21 +71,52 @@ def read_workbook(path: str | os.PathLike[str], *, framework: str | None = None)
     p = Path(path)
     file = str(p)
     openpyxl = openpyxl_module()
-    refused = check_xlsx(p, FORM_LIMITS)  # before openpyxl: size, zip bombs, DTDs, malformed XML, sheet extent
+    refused = check_xlsx(
+        p, FORM_LIMITS
+    )  # before openpyxl: size, zip bombs, DTDs, malformed XML, sheet extent
     if refused:
         raise WorkbookError(refused)
     try:
         wb = openpyxl.load_workbook(p, data_only=True)
     except FileNotFoundError:
-        raise WorkbookError([in_file("file", file, en=f"cannot read {file}: no such file",
-                                     zh=f"无法读取文件 {file}：文件不存在")]) from None  # fmt: skip
+        raise WorkbookError(
+            [
+                in_file(
+                    "file",
+                    file,
+                    en=f"cannot read {file}: no such file",
+                    zh=f"无法读取文件 {file}：文件不存在",
+                )
+            ]
+        ) from None
     except Exception as exc:  # noqa: BLE001 - openpyxl reading a damaged user file: any failure is unreadable input
-        what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, (OSError, zipfile.BadZipFile)) else str(exc)
-        raise WorkbookError([in_file("unreadable", file, en=f"not an .xlsx workbook openpyxl can read: {what}",
-                                     zh=f"不是可读取的 .xlsx 工作簿：{what}")]) from None  # fmt: skip
+        what = (
+            f"{type(exc).__name__}: {exc}"
+            if not isinstance(exc, (OSError, zipfile.BadZipFile))
+            else str(exc)
+        )
+        raise WorkbookError(
+            [
+                in_file(
+                    "unreadable",
+                    file,
+                    en=f"not an .xlsx workbook openpyxl can read: {what}",
+                    zh=f"不是可读取的 .xlsx 工作簿：{what}",
+                )
+            ]
+        ) from None
     visible_sheets = [ws for ws in wb.worksheets if ws.title != HIDDEN_SHEET]
     if not visible_sheets:
-        raise WorkbookError([in_file("no-sheet", file, en="the workbook has no form sheet", zh="工作簿中没有自评表工作表")])
+        raise WorkbookError(
+            [
+                in_file(
+                    "no-sheet",
+                    file,
+                    en="the workbook has no form sheet",
+                    zh="工作簿中没有自评表工作表",
+                )
+            ]
+        )
     ws = wb[SHEET] if SHEET in wb.sheetnames else visible_sheets[0]
     sheet = Sheet(ws)
     if HIDDEN_SHEET in wb.sheetnames:
@@ -106,11 +142,28 @@ class _Problems:
         if seen is not None:
             en += f" (cell: {seen!r})"
             zh += f"（单元格内容：“{seen}”）"
-        self.items.append(at_cell(code, self.file, self.sheet.name, ref, en=en, zh=zh,
-                                  severity=Severity.WARNING if warning else Severity.ERROR))  # fmt: skip
+        self.items.append(
+            at_cell(
+                code,
+                self.file,
+                self.sheet.name,
+                ref,
+                en=en,
+                zh=zh,
+                severity=Severity.WARNING if warning else Severity.ERROR,
+            )
+        )
 
     def whole(self, code: str, en: str, zh: str, *, warning: bool = False) -> None:
-        self.items.append(in_file(code, self.file, en=en, zh=zh, severity=Severity.WARNING if warning else Severity.ERROR))
+        self.items.append(
+            in_file(
+                code,
+                self.file,
+                en=en,
+                zh=zh,
+                severity=Severity.WARNING if warning else Severity.ERROR,
+            )
+        )
 
     @property
     def errors(self) -> list[Problem]:
@@ -125,8 +178,15 @@ class _Problems:
             raise WorkbookError(self.items)
 
 
-_IND_FIELD = {"name": "name", "weight": "weight", "target": "target", "target_text": "target", "method": "target",
-              "derive": "target", "round_to": "weight"}  # fmt: skip
+_IND_FIELD = {
+    "name": "name",
+    "weight": "weight",
+    "target": "target",
+    "target_text": "target",
+    "method": "target",
+    "derive": "target",
+    "round_to": "weight",
+}
 
 
 class _Locator:
@@ -135,7 +195,9 @@ class _Locator:
     def __init__(self) -> None:
         self.refs: dict[tuple[str | int, ...], str] = {}
 
-    def locate(self, problem: Problem, indicator_ids: list[str], category_ids: list[str]) -> str | None:
+    def locate(
+        self, problem: Problem, indicator_ids: list[str], category_ids: list[str]
+    ) -> str | None:
         path = problem.path
         key: tuple[str | int, ...] | None = None
         if len(path) >= 2 and path[0] == "indicators":
@@ -145,12 +207,22 @@ class _Locator:
             elif isinstance(path[1], str):
                 field = "note" if len(path) > 2 and path[2] == "note" else "actual"
                 key = ("actual", path[1], field)
-        elif len(path) >= 2 and path[0] == "categories" and isinstance(path[1], int) and path[1] < len(category_ids):
+        elif (
+            len(path) >= 2
+            and path[0] == "categories"
+            and isinstance(path[1], int)
+            and path[1] < len(category_ids)
+        ):
             key = ("category", category_ids[path[1]], "name")
         elif path[:1] == ("budget_execution",):
             key = ("budget", "weight")
         elif path[:1] == ("budget",):
-            key = ("amounts", str(path[1]) if len(path) > 1 and path[1] in ("initial", "full_year", "spent") else "full_year")
+            key = (
+                "amounts",
+                str(path[1])
+                if len(path) > 1 and path[1] in ("initial", "full_year", "spent")
+                else "full_year",
+            )
         elif path[:1] == ("meta",) and len(path) > 1:
             key = ("meta", str(path[1]))
         if key is None:
@@ -158,14 +230,31 @@ class _Locator:
         return self.refs.get(key)
 
 
-def _relocate(problems: Iterable[Problem], file: str, sheet: Sheet, locator: _Locator,
-              indicator_ids: list[str], category_ids: list[str]) -> list[Problem]:  # fmt: skip
+def _relocate(
+    problems: Iterable[Problem],
+    file: str,
+    sheet: Sheet,
+    locator: _Locator,
+    indicator_ids: list[str],
+    category_ids: list[str],
+) -> list[Problem]:
     out = []
     for p in problems:
         ref = locator.locate(p, indicator_ids, category_ids)
         if ref is not None:
-            out.append(at_cell(p.code, file, sheet.name, ref, en=p.message, zh=p.message_zh, path=p.path,
-                               severity=p.severity, suggestion=p.suggestion))  # fmt: skip
+            out.append(
+                at_cell(
+                    p.code,
+                    file,
+                    sheet.name,
+                    ref,
+                    en=p.message,
+                    zh=p.message_zh,
+                    path=p.path,
+                    severity=p.severity,
+                    suggestion=p.suggestion,
+                )
+            )
         else:
             out.append(attrs.evolve(p, file=file, line=None, column=None))
     return out
@@ -219,24 +308,53 @@ class _Hidden:
         out = []
         for p in err.problems:
             if p.line is not None and 1 <= p.line <= len(rows):
-                out.append(at_cell(p.code, self.file, HIDDEN_SHEET, f"B{rows[p.line - 1]}", en=p.message,
-                                   zh=p.message_zh, path=p.path, severity=p.severity, suggestion=p.suggestion))  # fmt: skip
+                out.append(
+                    at_cell(
+                        p.code,
+                        self.file,
+                        HIDDEN_SHEET,
+                        f"B{rows[p.line - 1]}",
+                        en=p.message,
+                        zh=p.message_zh,
+                        path=p.path,
+                        severity=p.severity,
+                        suggestion=p.suggestion,
+                    )
+                )
             else:
                 out.append(attrs.evolve(p, file=self.file))
         return out
 
     def read(self) -> ImportedForm:
         keys, texts = self._payload()
-        if keys.get("format") != FORMAT_ID or "spec.toml" not in texts or "actuals.toml" not in texts:
-            raise WorkbookError([in_file("hidden-sheet", self.file,
-                en=f"the sheet {HIDDEN_SHEET!r} is not perfrules' hidden sheet (format {FORMAT_ID!r} with spec.toml and "
-                   "actuals.toml); rename or delete it to import the form as hand-filled",
-                zh=f"工作表“{HIDDEN_SHEET}”不是 perfrules 写入的隐藏表（应含 format = {FORMAT_ID}、spec.toml 与 actuals.toml）；"
-                   "如需按手工填写的表导入，请将其改名或删除")])  # fmt: skip
+        if (
+            keys.get("format") != FORMAT_ID
+            or "spec.toml" not in texts
+            or "actuals.toml" not in texts
+        ):
+            raise WorkbookError(
+                [
+                    in_file(
+                        "hidden-sheet",
+                        self.file,
+                        en=f"the sheet {HIDDEN_SHEET!r} is not perfrules' hidden sheet (format {FORMAT_ID!r} with spec.toml and "
+                        "actuals.toml); rename or delete it to import the form as hand-filled",
+                        zh=f"工作表“{HIDDEN_SHEET}”不是 perfrules 写入的隐藏表（应含 format = {FORMAT_ID}、spec.toml 与 actuals.toml）；"
+                        "如需按手工填写的表导入，请将其改名或删除",
+                    )
+                ]
+            )
         if keys.get("layout") != str(LAYOUT_VERSION):
-            raise WorkbookError([in_file("hidden-sheet", self.file,
-                en=f"the form was written with layout version {keys.get('layout')!r}; this perfrules reads {LAYOUT_VERSION}",
-                zh=f"该表由版式版本 {keys.get('layout')} 写入，本版本 perfrules 只能读取版式 {LAYOUT_VERSION}")])  # fmt: skip
+            raise WorkbookError(
+                [
+                    in_file(
+                        "hidden-sheet",
+                        self.file,
+                        en=f"the form was written with layout version {keys.get('layout')!r}; this perfrules reads {LAYOUT_VERSION}",
+                        zh=f"该表由版式版本 {keys.get('layout')} 写入，本版本 perfrules 只能读取版式 {LAYOUT_VERSION}",
+                    )
+                ]
+            )
         spec_text, spec_rows = texts["spec.toml"]
         actuals_text, actuals_rows = texts["actuals.toml"]
         try:
@@ -244,19 +362,30 @@ class _Hidden:
         except SpecError as err:
             raise WorkbookError(self._hidden_problems(err, spec_rows)) from None
         if "framework.id" in keys:
-            spec = attrs.evolve(spec, framework=FrameworkInfo(
-                id=keys["framework.id"], title=keys.get("framework.title", ""), file=keys.get("framework.file"),
-                version=keys.get("framework.version"), reason=keys.get("framework.reason")))  # fmt: skip
+            spec = attrs.evolve(
+                spec,
+                framework=FrameworkInfo(
+                    id=keys["framework.id"],
+                    title=keys.get("framework.title", ""),
+                    file=keys.get("framework.file"),
+                    version=keys.get("framework.version"),
+                    reason=keys.get("framework.reason"),
+                ),
+            )
         try:
             actuals = loads_actuals(actuals_text, file=f"{self.file}[{HIDDEN_SHEET}]", spec=spec)
         except SpecError as err:
             raise WorkbookError(self._hidden_problems(err, actuals_rows)) from None
-        if self.framework is not None and (spec.framework is None or spec.framework.id != self.framework):
-            self.problems.whole("framework-ignored",
+        if self.framework is not None and (
+            spec.framework is None or spec.framework.id != self.framework
+        ):
+            self.problems.whole(
+                "framework-ignored",
                 f"--framework {self.framework!r} is not used: the hidden sheet carries the spec "
                 f"(framework {spec.framework.id if spec.framework else 'none'!r})",
                 f"未使用指定的框架“{self.framework}”：隐藏表中已含规范（框架：{spec.framework.id if spec.framework else '无'}）",
-                warning=True)  # fmt: skip
+                warning=True,
+            )
         layout = build_layout(spec, actuals, evaluate(spec, actuals))
         self._check_structure(layout)
         self.problems.raise_errors()
@@ -269,19 +398,47 @@ class _Hidden:
             found = validate_spec(spec)
             if not found:
                 found = validate_actuals(spec, actuals)
-            self.problems.items += _relocate(found, self.file, self.sheet, locator,
-                                             [i.id for i in spec.indicators], [c.id for c in spec.categories])  # fmt: skip
+            self.problems.items += _relocate(
+                found,
+                self.file,
+                self.sheet,
+                locator,
+                [i.id for i in spec.indicators],
+                [c.id for c in spec.categories],
+            )
         declared = self._declared(layout)
         self.problems.raise_errors()
         ids = []
         for c in layout.cells:
-            if c.field is not None and c.field[0] in ("category", "indicator") and c.field[2] == "name":
-                label = spec.category(str(c.field[1])).name if c.field[0] == "category" else spec.indicator(str(c.field[1])).name
-                ids.append(IdMapping(id=str(c.field[1]), kind=c.field[0], label=label,  # type: ignore[arg-type]
-                                     cell=f"{self.sheet.name}!{c.ref}"))  # fmt: skip
-        return ImportedForm(spec=spec, actuals=actuals, declared=declared, ids=tuple(ids),
-                            warnings=self.problems.warnings, file=self.file, sheet=self.sheet.name, hidden=True,
-                            framework=spec.framework.id if spec.framework else None)  # fmt: skip
+            if (
+                c.field is not None
+                and c.field[0] in ("category", "indicator")
+                and c.field[2] == "name"
+            ):
+                label = (
+                    spec.category(str(c.field[1])).name
+                    if c.field[0] == "category"
+                    else spec.indicator(str(c.field[1])).name
+                )
+                ids.append(
+                    IdMapping(
+                        id=str(c.field[1]),
+                        kind=c.field[0],  # type: ignore[arg-type]
+                        label=label,
+                        cell=f"{self.sheet.name}!{c.ref}",
+                    )
+                )
+        return ImportedForm(
+            spec=spec,
+            actuals=actuals,
+            declared=declared,
+            ids=tuple(ids),
+            warnings=self.problems.warnings,
+            file=self.file,
+            sheet=self.sheet.name,
+            hidden=True,
+            framework=spec.framework.id if spec.framework else None,
+        )
 
     def _check_structure(self, layout: Layout) -> None:
         for c in layout.cells:
@@ -289,11 +446,15 @@ class _Hidden:
                 continue
             row, col = split_ref(c.ref)
             if self.sheet.text(row, col) != visible(str(c.value)):
-                self.problems.at(row, col, "layout-changed",
+                self.problems.at(
+                    row,
+                    col,
+                    "layout-changed",
                     f"expected {c.value!r} here: the form's layout changed after export (rows inserted or deleted?); "
                     f"restore it, or delete the hidden sheet {HIDDEN_SHEET!r} and import the form as hand-filled with --framework",
                     f"此处应为“{c.value}”：导出后表格版式已改动（插入或删除了行？）；请恢复版式，"
-                    f"或删除隐藏表“{HIDDEN_SHEET}”后按手工填写的表导入（指定 --framework）")  # fmt: skip
+                    f"或删除隐藏表“{HIDDEN_SHEET}”后按手工填写的表导入（指定 --framework）",
+                )
 
     def _declared(self, layout: Layout) -> tuple[DeclaredScore, ...]:
         out = []
@@ -305,15 +466,31 @@ class _Hidden:
             where = f"{self.sheet.name}!{c.ref}"
             if kind == "grade":
                 text = self.sheet.text(row, col)
-                grade = text[len(GRADE_PREFIX):] if text and text.startswith(GRADE_PREFIX) else text
-                out.append(DeclaredScore(kind=kind, subject=subject, label=label, cell=where, text=grade or None))
+                grade = (
+                    text[len(GRADE_PREFIX) :] if text and text.startswith(GRADE_PREFIX) else text
+                )
+                out.append(
+                    DeclaredScore(
+                        kind=kind, subject=subject, label=label, cell=where, text=grade or None
+                    )
+                )
                 continue
             try:
-                value = self.sheet.number(row, col, declared=True, percent=kind == "rate", suffixes=("分",))
+                value = self.sheet.number(
+                    row, col, declared=True, percent=kind == "rate", suffixes=("分",)
+                )
             except CellValueError as exc:
-                self.problems.at(row, col, "declared-unreadable", f"declared {label}: {exc.en}", f"填报的{label}：{exc.zh}")
+                self.problems.at(
+                    row,
+                    col,
+                    "declared-unreadable",
+                    f"declared {label}: {exc.en}",
+                    f"填报的{label}：{exc.zh}",
+                )
                 continue
-            out.append(DeclaredScore(kind=kind, subject=subject, label=label, cell=where, value=value))
+            out.append(
+                DeclaredScore(kind=kind, subject=subject, label=label, cell=where, value=value)
+            )
         return tuple(out)
 
     # -- visible wins ------------------------------------------------------
@@ -350,13 +527,26 @@ class _Hidden:
                 continue
             spec, actuals = changed
             old = "" if c.value is None else str(c.value)
-            self.problems.at(row, col, "visible-overrides-hidden",
-                             f"differs from the hidden sheet ({old!r}): the visible cell wins",
-                             f"与隐藏表中的值（“{old}”）不同：以表中可见的值为准", warning=True)  # fmt: skip
+            self.problems.at(
+                row,
+                col,
+                "visible-overrides-hidden",
+                f"differs from the hidden sheet ({old!r}): the visible cell wins",
+                f"与隐藏表中的值（“{old}”）不同：以表中可见的值为准",
+                warning=True,
+            )
         return spec, actuals
 
-    def _apply_text(self, c: Cell, seen: str | None, spec: Spec, actuals: Actuals, ev_actual: dict[str, str],
-                    row: int, col: int) -> tuple[Spec, Actuals] | None:  # fmt: skip
+    def _apply_text(
+        self,
+        c: Cell,
+        seen: str | None,
+        spec: Spec,
+        actuals: Actuals,
+        ev_actual: dict[str, str],
+        row: int,
+        col: int,
+    ) -> tuple[Spec, Actuals] | None:
         field = c.field
         assert field is not None
         text = seen if seen is not None else ""
@@ -365,8 +555,10 @@ class _Hidden:
             if field[1] == "kind":
                 kind = _kind(seen)
                 if kind is None:
-                    raise ReadError(f"the title names neither {Kind.PROJECT.value} nor {Kind.DEPARTMENT.value}",
-                                    f"表头未写明“{Kind.PROJECT.value}”或“{Kind.DEPARTMENT.value}”")  # fmt: skip
+                    raise ReadError(
+                        f"the title names neither {Kind.PROJECT.value} nor {Kind.DEPARTMENT.value}",
+                        f"表头未写明“{Kind.PROJECT.value}”或“{Kind.DEPARTMENT.value}”",
+                    )
                 meta = attrs.evolve(meta, kind=kind)
             elif field[1] == "year":
                 m = _YEAR.search(text)
@@ -384,7 +576,10 @@ class _Hidden:
         if field[0] == "budget":  # the unit in 资金情况（万元）
             m = _UNIT_IN_LABEL.search(text)
             if m is None:
-                raise ReadError("no unit in brackets, e.g. 资金情况（万元）", "未在括号中写明金额单位，如“资金情况（万元）”")
+                raise ReadError(
+                    "no unit in brackets, e.g. 资金情况（万元）",
+                    "未在括号中写明金额单位，如“资金情况（万元）”",
+                )
             if actuals.budget is None:
                 return None
             return spec, attrs.evolve(actuals, budget=attrs.evolve(actuals.budget, unit=m[1]))
@@ -392,9 +587,13 @@ class _Hidden:
             assert actuals.budget is not None
             lines = list(actuals.budget.lines)
             lines[int(field[1])] = attrs.evolve(lines[int(field[1])], name=text)
-            return spec, attrs.evolve(actuals, budget=attrs.evolve(actuals.budget, lines=tuple(lines)))
+            return spec, attrs.evolve(
+                actuals, budget=attrs.evolve(actuals.budget, lines=tuple(lines))
+            )
         if field[0] == "category":
-            cats = tuple(attrs.evolve(k, name=text) if k.id == field[1] else k for k in spec.categories)
+            cats = tuple(
+                attrs.evolve(k, name=text) if k.id == field[1] else k for k in spec.categories
+            )
             return attrs.evolve(spec, categories=cats), actuals
         if field[0] == "indicator":
             ind = spec.indicator(str(field[1]))
@@ -415,11 +614,15 @@ class _Hidden:
             new_act = attrs.evolve(act, note=seen)
         else:
             if ind.derive is not None:
-                self.problems.at(row, col, "derived-actual",
+                self.problems.at(
+                    row,
+                    col,
+                    "derived-actual",
                     f"实际完成值 of a derived indicator is computed from the amounts ({ev_actual.get(ind.id)!r}); "
                     "the cell is not read: change the amounts in the hidden sheet's actuals instead",
                     f"派生指标的实际完成值由金额计算（“{ev_actual.get(ind.id)}”），此单元格不作为输入；如需修改请改动金额",
-                    warning=True)  # fmt: skip
+                    warning=True,
+                )
                 return None
             new_act = _read_actual(ind, act, seen, spec)
         acts = list(actuals.indicators)
@@ -432,17 +635,25 @@ class _Hidden:
 
 def _numeric_field(c: Cell) -> bool:
     f = c.field
-    return f is not None and (f[0] == "amounts" or (f[0] == "budget" and f[1] == "weight")
-                              or (f[0] == "line" and f[2] != "name") or (f[0] == "indicator" and f[2] == "weight"))  # fmt: skip
+    return f is not None and (
+        f[0] == "amounts"
+        or (f[0] == "budget" and f[1] == "weight")
+        or (f[0] == "line" and f[2] != "name")
+        or (f[0] == "indicator" and f[2] == "weight")
+    )
 
 
-def _apply_number(c: Cell, value: Decimal | None, spec: Spec, actuals: Actuals) -> tuple[Spec, Actuals] | None:
+def _apply_number(
+    c: Cell, value: Decimal | None, spec: Spec, actuals: Actuals
+) -> tuple[Spec, Actuals] | None:
     field = c.field
     assert field is not None
     if field[0] == "indicator":
         if value is None:
             raise ReadError("分值 is empty", "分值为空")
-        inds = tuple(attrs.evolve(i, weight=value) if i.id == field[1] else i for i in spec.indicators)
+        inds = tuple(
+            attrs.evolve(i, weight=value) if i.id == field[1] else i for i in spec.indicators
+        )
         return attrs.evolve(spec, indicators=inds), actuals
     if field[0] == "budget":
         if value is None:
@@ -455,8 +666,10 @@ def _apply_number(c: Cell, value: Decimal | None, spec: Spec, actuals: Actuals) 
         if budget is None:
             if value is None:
                 return None
-            budget = BudgetAmounts(full_year=value if key == "full_year" else Decimal(0),
-                                   spent=value if key == "spent" else Decimal(0))  # fmt: skip
+            budget = BudgetAmounts(
+                full_year=value if key == "full_year" else Decimal(0),
+                spent=value if key == "spent" else Decimal(0),
+            )
         if value is None and key != "initial":
             raise ReadError("the amount is empty", "金额为空")
         kw: dict[str, Any] = {key: value}
@@ -472,8 +685,13 @@ def _apply_number(c: Cell, value: Decimal | None, spec: Spec, actuals: Actuals) 
     return spec, attrs.evolve(actuals, budget=attrs.evolve(actuals.budget, lines=tuple(lines)))
 
 
-def _read_actual(ind: Indicator, act: IndicatorActual, seen: str | None, spec: Spec,
-                 declared: Decimal | None = None) -> IndicatorActual:  # fmt: skip
+def _read_actual(
+    ind: Indicator,
+    act: IndicatorActual,
+    seen: str | None,
+    spec: Spec,
+    declared: Decimal | None = None,
+) -> IndicatorActual:
     """The actual with its 实际完成值 read from ``seen`` (visible wins); :class:`ReadError` when it does not read."""
     if ind.is_qualitative:
         if seen is None:
@@ -484,7 +702,9 @@ def _read_actual(ind: Indicator, act: IndicatorActual, seen: str | None, spec: S
             if act.tier is not None or act.not_applicable is not None:
                 return attrs.evolve(act, text=seen)  # new wording, same tier
             return attrs.evolve(act, text=seen, **_tier_from_score(ind, spec, declared))
-        return attrs.evolve(act, tier=tier.name if seen.strip() == tier.name else seen.strip(), text=None)
+        return attrs.evolve(
+            act, tier=tier.name if seen.strip() == tier.name else seen.strip(), text=None
+        )
     if seen is None:
         return attrs.evolve(act, value=None, text=None)
     unit = ind.target.unit if ind.target is not None else ""
@@ -521,24 +741,47 @@ def _tier_from_score(ind: Indicator, spec: Spec, declared: Decimal | None) -> di
 
 
 _HEADERS = {  # header text (spaces and bracketed notes removed) → role
-    "一级指标": "l1", "二级指标": "l2", "三级指标": "name", "年度指标值": "target", "实际完成值": "actual",
-    "分值": "weight", "得分": "score", "扣分原因": "reason", "偏差原因分析及改进措施": "note",
-    "偏差原因分析及改进措施说明": "note", "偏差原因": "note", "备注": "note",
-}  # fmt: skip
+    "一级指标": "l1",
+    "二级指标": "l2",
+    "三级指标": "name",
+    "年度指标值": "target",
+    "实际完成值": "actual",
+    "分值": "weight",
+    "得分": "score",
+    "扣分原因": "reason",
+    "偏差原因分析及改进措施": "note",
+    "偏差原因分析及改进措施说明": "note",
+    "偏差原因": "note",
+    "备注": "note",
+}
 _REQUIRED = ("l1", "l2", "name", "target", "actual", "weight", "score")
-_BUDGET_HEADERS = {"年初预算数": "initial", "全年预算数": "full_year", "全年执行数": "spent", "分值": "weight",
-                   "执行率": "rate", "得分": "score"}  # fmt: skip
+_BUDGET_HEADERS = {
+    "年初预算数": "initial",
+    "全年预算数": "full_year",
+    "全年执行数": "spent",
+    "分值": "weight",
+    "执行率": "rate",
+    "得分": "score",
+}
 _TITLE_LABELS = ("自评名称", "项目名称", "评价名称")
 _UNIT_LABELS = ("预算部门（单位）", "预算部门", "主管部门", "实施单位", "部门名称", "单位名称")
 _TOTAL_LABELS = ("总分", "合计", "总计", "得分合计")
 _GRADE_LABELS = ("自评等级", "评价等级", "等级")
 _GRADE_IN_TEXT = re.compile(r"(?:自评等级|评价等级|等级)\s*[:：]\s*(\S+)")
 KNOWN_IDS = {  # category names → ids (docs/excel.md, "Ids")
-    "产出指标": "output", "效益指标": "benefit", "满意度指标": "satisfaction", "成本指标": "cost",
-    "数量指标": "quantity", "质量指标": "quality", "时效指标": "timeliness",
-    "经济效益指标": "economic", "社会效益指标": "social", "生态效益指标": "ecological",
-    "可持续影响指标": "sustainable", "服务对象满意度指标": "service",
-}  # fmt: skip
+    "产出指标": "output",
+    "效益指标": "benefit",
+    "满意度指标": "satisfaction",
+    "成本指标": "cost",
+    "数量指标": "quantity",
+    "质量指标": "quality",
+    "时效指标": "timeliness",
+    "经济效益指标": "economic",
+    "社会效益指标": "social",
+    "生态效益指标": "ecological",
+    "可持续影响指标": "sustainable",
+    "服务对象满意度指标": "service",
+}
 
 
 def _norm(text: str | None) -> str:
@@ -579,9 +822,16 @@ class _HandFilled:
         self._cols: dict[str, int] = {}
         self.subtotals: list[tuple[str, int]] = []  # (一级 name or "", row)
 
-    def _find_row(self, wanted: Callable[[dict[str, int]], bool], table: dict[str, str],
-                  start: int = 1, stop: int | None = None) -> tuple[int, dict[str, int]] | None:  # fmt: skip
-        for row in self.sheet.rows_with_values(start, stop or self.sheet.max_row):  # rows without a value hold no header
+    def _find_row(
+        self,
+        wanted: Callable[[dict[str, int]], bool],
+        table: dict[str, str],
+        start: int = 1,
+        stop: int | None = None,
+    ) -> tuple[int, dict[str, int]] | None:
+        for row in self.sheet.rows_with_values(
+            start, stop or self.sheet.max_row
+        ):  # rows without a value hold no header
             cols: dict[str, int] = {}
             for col in self.sheet.columns_with_values(row):
                 if self.sheet.where(row, col) != (row, col):
@@ -595,23 +845,40 @@ class _HandFilled:
 
     def read(self) -> ImportedForm:
         if self.framework is None:
-            raise WorkbookError([in_file("framework-required", self.file,
-                en="a hand-filled form (no hidden perfrules sheet) carries no ids, methods or policy: "
-                   "give the framework it follows, e.g. --framework hunan-department or national-project",
-                zh="手工填写的自评表（无 perfrules 隐藏表）不含指标编号、计分方法和政策：请指定其依据的框架，"
-                   "如 --framework hunan-department 或 national-project")])  # fmt: skip
+            raise WorkbookError(
+                [
+                    in_file(
+                        "framework-required",
+                        self.file,
+                        en="a hand-filled form (no hidden perfrules sheet) carries no ids, methods or policy: "
+                        "give the framework it follows, e.g. --framework hunan-department or national-project",
+                        zh="手工填写的自评表（无 perfrules 隐藏表）不含指标编号、计分方法和政策：请指定其依据的框架，"
+                        "如 --framework hunan-department 或 national-project",
+                    )
+                ]
+            )
         found = self._find_row(lambda c: "name" in c and "target" in c, _HEADERS)
         if found is None:
-            raise WorkbookError([in_file("no-indicator-table", self.file,
-                en=f"sheet {self.sheet.name!r}: no indicator table (a header row with 三级指标 and 年度指标值)",
-                zh=f"工作表“{self.sheet.name}”中未找到指标表（含“三级指标”“年度指标值”的表头行）")])  # fmt: skip
+            raise WorkbookError(
+                [
+                    in_file(
+                        "no-indicator-table",
+                        self.file,
+                        en=f"sheet {self.sheet.name!r}: no indicator table (a header row with 三级指标 and 年度指标值)",
+                        zh=f"工作表“{self.sheet.name}”中未找到指标表（含“三级指标”“年度指标值”的表头行）",
+                    )
+                ]
+            )
         header_row, cols = found
         self._cols = cols
         missing = [r for r in _REQUIRED if r not in cols]
         for role in missing:
             name = next(k for k, v in _HEADERS.items() if v == role)
-            self.problems.whole("header-missing", f"row {header_row}: no column {name!r}",
-                                f"第{header_row}行表头缺少“{name}”列")  # fmt: skip
+            self.problems.whole(
+                "header-missing",
+                f"row {header_row}: no column {name!r}",
+                f"第{header_row}行表头缺少“{name}”列",
+            )
         self.problems.raise_errors()
         year, title, unit, kind = self._meta(header_row)
         budget = self._budget(header_row)
@@ -622,10 +889,15 @@ class _HandFilled:
 
     # -- meta and budget ---------------------------------------------------
 
-    def _label_value(self, labels: tuple[str, ...], stop: int) -> tuple[str | None, tuple[int, int] | None]:
+    def _label_value(
+        self, labels: tuple[str, ...], stop: int
+    ) -> tuple[str | None, tuple[int, int] | None]:
         for row in self.sheet.rows_with_values(1, stop - 1):
             for col in self.sheet.columns_with_values(row):
-                if self.sheet.where(row, col) != (row, col) or _norm(self.sheet.text(row, col)) not in labels:
+                if (
+                    self.sheet.where(row, col) != (row, col)
+                    or _norm(self.sheet.text(row, col)) not in labels
+                ):
                     continue
                 for c2 in range(col + 1, self.sheet.max_col + 1):
                     if self.sheet.where(row, c2)[1] <= col:
@@ -654,8 +926,11 @@ class _HandFilled:
                     if found is not None:
                         self.problems.at(row, col, "invalid-year", *found)
         if year is None:
-            self.problems.whole("year-missing", "no year above the indicator table (e.g. （2024年度）)",
-                                "指标表上方未写明年度（如“（2024年度）”）")  # fmt: skip
+            self.problems.whole(
+                "year-missing",
+                "no year above the indicator table (e.g. （2024年度）)",
+                "指标表上方未写明年度（如“（2024年度）”）",
+            )
         title, tcell = self._label_value(_TITLE_LABELS, stop)
         unit, ucell = self._label_value(_UNIT_LABELS, stop)
         if tcell:
@@ -663,12 +938,17 @@ class _HandFilled:
         if ucell:
             self.locator.refs[("meta", "unit")] = self.sheet.ref(*ucell)
         if unit is None:
-            self.problems.whole("unit-missing", f"no unit: a cell labelled {' / '.join(_UNIT_LABELS)} with its name beside it",
-                                f"未找到单位名称：应有“{'”或“'.join(_UNIT_LABELS)}”标签及其右侧的名称")  # fmt: skip
+            self.problems.whole(
+                "unit-missing",
+                f"no unit: a cell labelled {' / '.join(_UNIT_LABELS)} with its name beside it",
+                f"未找到单位名称：应有“{'”或“'.join(_UNIT_LABELS)}”标签及其右侧的名称",
+            )
         return year, title, unit, kind
 
     def _budget(self, stop: int) -> dict[str, Any] | None:
-        found = self._find_row(lambda c: "full_year" in c and "spent" in c, _BUDGET_HEADERS, stop=stop - 1)
+        found = self._find_row(
+            lambda c: "full_year" in c and "spent" in c, _BUDGET_HEADERS, stop=stop - 1
+        )
         if found is None:
             return None
         hrow, cols = found
@@ -689,7 +969,9 @@ class _HandFilled:
                     nums[key] = None
                     continue
                 try:
-                    nums[key] = self.sheet.number(row, cols[key], suffixes=("分",) if key == "weight" else ())
+                    nums[key] = self.sheet.number(
+                        row, cols[key], suffixes=("分",) if key == "weight" else ()
+                    )
                 except CellValueError as exc:
                     self.problems.at(row, cols[key], "not-a-number", exc.en, exc.zh)
                     nums[key] = None
@@ -702,10 +984,21 @@ class _HandFilled:
                 else:
                     for key in ("full_year", "spent"):
                         if nums[key] is None:
-                            self.problems.at(row, cols[key], "missing-budget", f"{BUDGET_TOTAL}: no {key} amount",
-                                             f"{BUDGET_TOTAL}：缺少{'全年预算数' if key == 'full_year' else '全年执行数'}")  # fmt: skip
-                out.update(initial=nums["initial"], full_year=nums["full_year"], spent=nums["spent"],
-                           weight=nums["weight"], row=row, cols=cols)  # fmt: skip
+                            self.problems.at(
+                                row,
+                                cols[key],
+                                "missing-budget",
+                                f"{BUDGET_TOTAL}: no {key} amount",
+                                f"{BUDGET_TOTAL}：缺少{'全年预算数' if key == 'full_year' else '全年执行数'}",
+                            )
+                out.update(
+                    initial=nums["initial"],
+                    full_year=nums["full_year"],
+                    spent=nums["spent"],
+                    weight=nums["weight"],
+                    row=row,
+                    cols=cols,
+                )
                 for key in ("initial", "full_year", "spent"):
                     if key in cols:
                         self.locator.refs[("amounts", key)] = self.sheet.ref(row, cols[key])
@@ -716,25 +1009,48 @@ class _HandFilled:
             if all(nums[k] is None for k in ("initial", "full_year", "spent")):
                 continue  # an unused line of the form (其中：上年结转资金 …)
             if nums["spent"] is None:
-                self.problems.at(row, cols["spent"], "missing-budget", f"budget line {label!r}: no 全年执行数",
-                                 f"预算明细“{label}”缺少全年执行数")  # fmt: skip
+                self.problems.at(
+                    row,
+                    cols["spent"],
+                    "missing-budget",
+                    f"budget line {label!r}: no 全年执行数",
+                    f"预算明细“{label}”缺少全年执行数",
+                )
                 continue
-            out["lines"].append(BudgetLine(name=label or "", spent=nums["spent"], full_year=nums["full_year"],
-                                           initial=nums["initial"]))  # fmt: skip
+            out["lines"].append(
+                BudgetLine(
+                    name=label or "",
+                    spent=nums["spent"],
+                    full_year=nums["full_year"],
+                    initial=nums["initial"],
+                )
+            )
         return out
 
     def _budget_declared(self, row: int, cols: dict[str, int]) -> None:
-        for key, kind, label in (("rate", "rate", "预算执行率"), ("score", "budget", "预算执行率得分")):
+        for key, kind, label in (
+            ("rate", "rate", "预算执行率"),
+            ("score", "budget", "预算执行率得分"),
+        ):
             if key not in cols:
                 continue
             try:
-                value = self.sheet.number(row, cols[key], declared=True, percent=key == "rate", suffixes=("分",))
+                value = self.sheet.number(
+                    row, cols[key], declared=True, percent=key == "rate", suffixes=("分",)
+                )
             except CellValueError as exc:
                 self.problems.at(row, cols[key], "declared-unreadable", exc.en, exc.zh)
                 continue
             if value is not None:
-                self.declared.append(DeclaredScore(kind=kind, subject="budget_execution", label=label,  # type: ignore[arg-type]
-                                                   cell=self.sheet.cell(row, cols[key]), value=value))  # fmt: skip
+                self.declared.append(
+                    DeclaredScore(
+                        kind=kind,  # type: ignore[arg-type]
+                        subject="budget_execution",
+                        label=label,
+                        cell=self.sheet.cell(row, cols[key]),
+                        value=value,
+                    )
+                )
 
     # -- indicator rows ----------------------------------------------------
 
@@ -745,7 +1061,8 @@ class _HandFilled:
             head = self.sheet.text(row, l1_col)
             name_col = cols["name"]
             label_row = self.sheet.where(row, name_col)[1] < name_col or (
-                self.sheet.spans_right(row, l1_col) and self.sheet.where(row, l1_col)[0] == row)
+                self.sheet.spans_right(row, l1_col) and self.sheet.where(row, l1_col)[0] == row
+            )
             if label_row:
                 self._label_row(row, head, cols)
                 continue
@@ -765,8 +1082,15 @@ class _HandFilled:
             for col in range(score_col + 1, self.sheet.max_col + 1):
                 m = _GRADE_IN_TEXT.search(self.sheet.text(row, col) or "")
                 if m:
-                    self.declared.append(DeclaredScore(kind="grade", subject="grade", label="自评等级",
-                                                       cell=self.sheet.cell(row, col), text=m[1]))  # fmt: skip
+                    self.declared.append(
+                        DeclaredScore(
+                            kind="grade",
+                            subject="grade",
+                            label="自评等级",
+                            cell=self.sheet.cell(row, col),
+                            text=m[1],
+                        )
+                    )
                     break
         elif label.endswith("小计"):
             self.subtotals.append((label[:-2], row))
@@ -776,17 +1100,33 @@ class _HandFilled:
                     continue
                 text = self.sheet.text(row, col)
                 if text:
-                    self.declared.append(DeclaredScore(kind="grade", subject="grade", label="自评等级",
-                                                       cell=self.sheet.cell(row, col), text=text.strip()))  # fmt: skip
+                    self.declared.append(
+                        DeclaredScore(
+                            kind="grade",
+                            subject="grade",
+                            label="自评等级",
+                            cell=self.sheet.cell(row, col),
+                            text=text.strip(),
+                        )
+                    )
                     break
         elif label.startswith(("加分", "一票否决")):
-            self.problems.at(row, cols["l1"], "not-imported",
-                             "bonus and veto rows are not imported from a hand-filled form: add them to the spec and actuals",
-                             "手工填写的表中的加分项和一票否决行不导入：请在规范和实际完成值中补充", warning=True)  # fmt: skip
+            self.problems.at(
+                row,
+                cols["l1"],
+                "not-imported",
+                "bonus and veto rows are not imported from a hand-filled form: add them to the spec and actuals",
+                "手工填写的表中的加分项和一票否决行不导入：请在规范和实际完成值中补充",
+                warning=True,
+            )
         elif label:
-            self.problems.at(row, cols["l1"], "row-unknown",
-                             "a row spanning the indicator columns that is neither 小计, 总分 nor 自评等级",
-                             "跨越指标列的行既不是“小计”“总分”也不是“自评等级”")  # fmt: skip
+            self.problems.at(
+                row,
+                cols["l1"],
+                "row-unknown",
+                "a row spanning the indicator columns that is neither 小计, 总分 nor 自评等级",
+                "跨越指标列的行既不是“小计”“总分”也不是“自评等级”",
+            )
 
     def _declared_number(self, row: int, col: int, kind: str, subject: str, label: str) -> None:
         try:
@@ -795,20 +1135,34 @@ class _HandFilled:
             self.problems.at(row, col, "declared-unreadable", exc.en, exc.zh)
             return
         if value is not None:
-            self.declared.append(DeclaredScore(kind=kind, subject=subject, label=label,  # type: ignore[arg-type]
-                                               cell=self.sheet.cell(row, col), value=value))  # fmt: skip
+            self.declared.append(
+                DeclaredScore(
+                    kind=kind,  # type: ignore[arg-type]
+                    subject=subject,
+                    label=label,
+                    cell=self.sheet.cell(row, col),
+                    value=value,
+                )
+            )
 
     def _indicator_row(self, row: int, cols: dict[str, int]) -> _Row | None:
         ok = True
         l1 = self.sheet.text(row, cols["l1"])
         if not l1:
-            self.problems.at(row, cols["l1"], "category-missing", "一级指标 is empty (merge it over its rows)",
-                             "一级指标为空（请将其单元格纵向合并覆盖所属各行）")  # fmt: skip
+            self.problems.at(
+                row,
+                cols["l1"],
+                "category-missing",
+                "一级指标 is empty (merge it over its rows)",
+                "一级指标为空（请将其单元格纵向合并覆盖所属各行）",
+            )
             ok = False
         l2 = self.sheet.text(row, cols["l2"])
         name = self.sheet.text(row, cols["name"])
         if not name:
-            self.problems.at(row, cols["name"], "name-missing", "三级指标 is empty", "三级指标名称为空")
+            self.problems.at(
+                row, cols["name"], "name-missing", "三级指标 is empty", "三级指标名称为空"
+            )
             ok = False
         target = None
         target_text = self.sheet.text(row, cols["target"])
@@ -846,7 +1200,9 @@ class _HandFilled:
         actual_text = self.sheet.text(row, cols["actual"])
         if target is not None and target.target is not None and actual_numeric is None and ok:
             if actual_text is None:
-                self.problems.at(row, cols["actual"], "actual-missing", "实际完成值 is empty", "实际完成值为空")
+                self.problems.at(
+                    row, cols["actual"], "actual-missing", "实际完成值 is empty", "实际完成值为空"
+                )
                 ok = False
             else:
                 try:
@@ -857,33 +1213,67 @@ class _HandFilled:
         if not ok:
             return None
         assert l1 is not None and name is not None and weight is not None and target is not None
-        return _Row(row=row, l1=l1, l1_cell=self.sheet.where(row, cols["l1"]), l2=l2,
-                    l2_cell=self.sheet.where(row, cols["l2"]) if l2 else None, name=name, target=target,
-                    weight=weight, declared=declared, actual_text=actual_text,
-                    actual_numeric=actual_numeric, note=note)  # fmt: skip
+        return _Row(
+            row=row,
+            l1=l1,
+            l1_cell=self.sheet.where(row, cols["l1"]),
+            l2=l2,
+            l2_cell=self.sheet.where(row, cols["l2"]) if l2 else None,
+            name=name,
+            target=target,
+            weight=weight,
+            declared=declared,
+            actual_text=actual_text,
+            actual_numeric=actual_numeric,
+            note=note,
+        )
 
     # -- the spec on the framework ------------------------------------------
 
-    def _build(self, rows: list[_Row], year: int, title: str | None, unit: str | None, kind: Kind | None,
-               budget: dict[str, Any] | None) -> ImportedForm:  # fmt: skip
+    def _build(
+        self,
+        rows: list[_Row],
+        year: int,
+        title: str | None,
+        unit: str | None,
+        kind: Kind | None,
+        budget: dict[str, Any] | None,
+    ) -> ImportedForm:
         from perfrules.loading import resolve_framework
 
         assert self.framework is not None
         stem = Path(self.file).stem
-        spec_id = stem if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", stem) else f"{self.framework}-{year}"
+        spec_id = (
+            stem
+            if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", stem)
+            else f"{self.framework}-{year}"
+        )
         probe_meta = {"id": spec_id, "title": title or "", "unit": unit or "", "year": year}
         data, info, problems = resolve_framework(self.framework, probe_meta)
         if problems:
-            raise WorkbookError([attrs.evolve(p, file=self.file) if p.file in (None, "<input>") else p for p in problems])
+            raise WorkbookError(
+                [
+                    attrs.evolve(p, file=self.file) if p.file in (None, "<input>") else p
+                    for p in problems
+                ]
+            )
         fw_kind = _kind(str(data.get("meta", {}).get("kind", "")))
         if title is None:
             k = fw_kind or kind
             data["meta"]["title"] = f"{year}年度{unit or ''}{k.value if k else ''}绩效自评"
-            self.problems.whole("title-missing", f"no {' / '.join(_TITLE_LABELS)}: the title is made up as {data['meta']['title']!r}",
-                                f"未找到“{'”或“'.join(_TITLE_LABELS)}”：自评名称按“{data['meta']['title']}”生成", warning=True)  # fmt: skip
+            self.problems.whole(
+                "title-missing",
+                f"no {' / '.join(_TITLE_LABELS)}: the title is made up as {data['meta']['title']!r}",
+                f"未找到“{'”或“'.join(_TITLE_LABELS)}”：自评名称按“{data['meta']['title']}”生成",
+                warning=True,
+            )
         if kind is not None and fw_kind is not None and kind != fw_kind:
-            self.problems.whole("kind-differs", f"the form is a {kind.value} form, framework {self.framework!r} is for {fw_kind.value}",
-                                f"表头为{kind.value}自评表，而框架“{self.framework}”适用于{fw_kind.value}", warning=True)  # fmt: skip
+            self.problems.whole(
+                "kind-differs",
+                f"the form is a {kind.value} form, framework {self.framework!r} is for {fw_kind.value}",
+                f"表头为{kind.value}自评表，而框架“{self.framework}”适用于{fw_kind.value}",
+                warning=True,
+            )
         categories: list[dict[str, Any]] = list(data.get("categories", []))
         fw_cats = {c["id"] for c in categories}
         indicators: list[dict[str, Any]] = list(data.get("indicators", []))
@@ -901,46 +1291,86 @@ class _HandFilled:
             top = l1_ids.get(r.l1)
             if top is None:
                 top = _match(r.l1, [c for c in categories if c.get("parent") is None]) or _new_id(
-                    KNOWN_IDS.get(r.l1) or KNOWN_IDS.get(r.l1 + "指标"), "l", {c["id"] for c in categories} | set(new_cats))
+                    KNOWN_IDS.get(r.l1) or KNOWN_IDS.get(r.l1 + "指标"),
+                    "l",
+                    {c["id"] for c in categories} | set(new_cats),
+                )
                 l1_ids[r.l1] = top
                 if top not in fw_cats and top not in new_cats:
                     new_cats[top] = {"id": top, "name": r.l1, "weight": Decimal(0)}
                     categories.append(new_cats[top])
                 cells_of[top] = r.l1_cell
-                ids.append(IdMapping(id=top, kind="category", label=r.l1, cell=self.sheet.cell(*r.l1_cell)))
+                ids.append(
+                    IdMapping(id=top, kind="category", label=r.l1, cell=self.sheet.cell(*r.l1_cell))
+                )
             cat = top
             if r.l2:
                 sub = l2_ids.get((top, r.l2))
                 if sub is None:
                     existing = _match(r.l2, [c for c in categories if c.get("parent") == top])
-                    sub = existing or _new_id(f"{top}.{KNOWN_IDS[r.l2]}" if r.l2 in KNOWN_IDS else None, f"{top}.c",
-                                              {c["id"] for c in categories} | set(new_cats))  # fmt: skip
+                    sub = existing or _new_id(
+                        f"{top}.{KNOWN_IDS[r.l2]}" if r.l2 in KNOWN_IDS else None,
+                        f"{top}.c",
+                        {c["id"] for c in categories} | set(new_cats),
+                    )
                     l2_ids[(top, r.l2)] = sub
                     if sub not in fw_cats and sub not in new_cats:
-                        new_cats[sub] = {"id": sub, "name": r.l2, "parent": top, "weight": Decimal(0)}
+                        new_cats[sub] = {
+                            "id": sub,
+                            "name": r.l2,
+                            "parent": top,
+                            "weight": Decimal(0),
+                        }
                         categories.append(new_cats[sub])
                     assert r.l2_cell is not None
                     cells_of[sub] = r.l2_cell
-                    ids.append(IdMapping(id=sub, kind="category", label=r.l2, cell=self.sheet.cell(*r.l2_cell)))
+                    ids.append(
+                        IdMapping(
+                            id=sub, kind="category", label=r.l2, cell=self.sheet.cell(*r.l2_cell)
+                        )
+                    )
                 cat = sub
             weights[cat] = weights.get(cat, Decimal(0)) + r.weight
             if cat != top:
                 weights[top] = weights.get(top, Decimal(0)) + r.weight
             ind_id = f"i{n:0{width}d}"
-            ind: dict[str, Any] = {"id": ind_id, "name": r.name, "category": cat, "weight": r.weight}
+            ind: dict[str, Any] = {
+                "id": ind_id,
+                "name": r.name,
+                "category": cat,
+                "weight": r.weight,
+            }
             if r.target.target is not None:
                 ind["target"] = str(r.target.target)
             if r.target.text is not None:
                 ind["target_text"] = r.target.text
             indicators.append(ind)
-            ids.append(IdMapping(id=ind_id, kind="indicator", label=r.name, cell=self.sheet.cell(r.row, self._col("name", 3))))
+            ids.append(
+                IdMapping(
+                    id=ind_id,
+                    kind="indicator",
+                    label=r.name,
+                    cell=self.sheet.cell(r.row, self._col("name", 3)),
+                )
+            )
             cols_of = {"name": 3, "target": 4, "actual": 5, "weight": 6, "note": 9}
             for field, col in cols_of.items():
-                key: tuple[str | int, ...] = ("actual", ind_id, field) if field in ("actual", "note") else ("indicator", ind_id, field)
+                key: tuple[str | int, ...] = (
+                    ("actual", ind_id, field)
+                    if field in ("actual", "note")
+                    else ("indicator", ind_id, field)
+                )
                 self.locator.refs[key] = self.sheet.ref(r.row, self._col(field, col))
             if r.declared is not None:
-                self.declared.append(DeclaredScore(kind="indicator", subject=ind_id, label=r.name,
-                                                   cell=self.sheet.cell(r.row, self._col("score", 7)), value=r.declared))  # fmt: skip
+                self.declared.append(
+                    DeclaredScore(
+                        kind="indicator",
+                        subject=ind_id,
+                        label=r.name,
+                        cell=self.sheet.cell(r.row, self._col("score", 7)),
+                        value=r.declared,
+                    )
+                )
             act = self._actual(r, ind_id, spec_tiers)
             if act is not None:
                 acts.append(act)
@@ -955,7 +1385,13 @@ class _HandFilled:
                 prev = [r for r in rows if r.row < row]
                 top_id = l1_ids.get(prev[-1].l1) if prev else None
             if top_id is None:
-                self.problems.at(row, 1, "row-unknown", f"小计 of an unknown 一级指标 {name!r}", f"“{name}”不是表中的一级指标")
+                self.problems.at(
+                    row,
+                    1,
+                    "row-unknown",
+                    f"小计 of an unknown 一级指标 {name!r}",
+                    f"“{name}”不是表中的一级指标",
+                )
                 continue
             self._declared_number(row, self._col("score", 7), "category", top_id, name or top_id)
         self._check_weights(categories, weights, fw_cats, cells_of)
@@ -967,34 +1403,69 @@ class _HandFilled:
                     data["budget_execution"] = {"weight": budget["weight"]}
                 elif Decimal(str(be_data.get("weight", 10))) != budget["weight"]:
                     row, col = budget["row"], budget["cols"]["weight"]
-                    self.problems.at(row, col, "framework-differs",
-                                     f"framework {self.framework!r} gives 预算执行率 {be_data.get('weight', 10)} points",
-                                     f"框架“{self.framework}”规定预算执行率分值为 {be_data.get('weight', 10)}")  # fmt: skip
+                    self.problems.at(
+                        row,
+                        col,
+                        "framework-differs",
+                        f"framework {self.framework!r} gives 预算执行率 {be_data.get('weight', 10)} points",
+                        f"框架“{self.framework}”规定预算执行率分值为 {be_data.get('weight', 10)}",
+                    )
             if budget["full_year"] is not None and budget["spent"] is not None:
-                actual_budget = BudgetAmounts(full_year=budget["full_year"], spent=budget["spent"], initial=budget["initial"],
-                                              unit=budget["unit"], lines=tuple(budget["lines"]))  # fmt: skip
+                actual_budget = BudgetAmounts(
+                    full_year=budget["full_year"],
+                    spent=budget["spent"],
+                    initial=budget["initial"],
+                    unit=budget["unit"],
+                    lines=tuple(budget["lines"]),
+                )
         if data.get("budget_execution") is not None and actual_budget is None:
             where: tuple[int, int] | None = budget.get("empty") if budget else None
             if where is not None:
-                self.problems.at(where[0], where[1], "missing-budget", f"framework {self.framework!r} scores 预算执行率: fill in 全年预算数 and 全年执行数",
-                                 f"框架“{self.framework}”对预算执行率计分：请填写全年预算数和全年执行数")  # fmt: skip
+                self.problems.at(
+                    where[0],
+                    where[1],
+                    "missing-budget",
+                    f"framework {self.framework!r} scores 预算执行率: fill in 全年预算数 and 全年执行数",
+                    f"框架“{self.framework}”对预算执行率计分：请填写全年预算数和全年执行数",
+                )
             else:
-                self.problems.whole("missing-budget", f"framework {self.framework!r} scores 预算执行率 but the form has no budget block "
-                                    "(年初预算数 / 全年预算数 / 全年执行数)",
-                                    f"框架“{self.framework}”对预算执行率计分，但表中没有资金情况（年初预算数/全年预算数/全年执行数）")  # fmt: skip
+                self.problems.whole(
+                    "missing-budget",
+                    f"framework {self.framework!r} scores 预算执行率 but the form has no budget block "
+                    "(年初预算数 / 全年预算数 / 全年执行数)",
+                    f"框架“{self.framework}”对预算执行率计分，但表中没有资金情况（年初预算数/全年预算数/全年执行数）",
+                )
         self.problems.raise_errors()
         data["categories"] = categories
         data["indicators"] = indicators
-        spec = self._load_spec(data, [str(i["id"]) for i in indicators], [str(c["id"]) for c in categories], n_fw_inds)
+        spec = self._load_spec(
+            data, [str(i["id"]) for i in indicators], [str(c["id"]) for c in categories], n_fw_inds
+        )
         spec = attrs.evolve(spec, framework=info)
-        actuals = Actuals(indicators=tuple(acts), budget=actual_budget, spec=spec.meta.id, year=year)
+        actuals = Actuals(
+            indicators=tuple(acts), budget=actual_budget, spec=spec.meta.id, year=year
+        )
         found = validate_actuals(spec, actuals)
-        self.problems.items += _relocate(found, self.file, self.sheet, self.locator,
-                                         [i.id for i in spec.indicators], [c.id for c in spec.categories])  # fmt: skip
+        self.problems.items += _relocate(
+            found,
+            self.file,
+            self.sheet,
+            self.locator,
+            [i.id for i in spec.indicators],
+            [c.id for c in spec.categories],
+        )
         self.problems.raise_errors()
-        return ImportedForm(spec=spec, actuals=actuals, declared=tuple(self.declared), ids=tuple(ids),
-                            warnings=self.problems.warnings, file=self.file, sheet=self.sheet.name, hidden=False,
-                            framework=self.framework)  # fmt: skip
+        return ImportedForm(
+            spec=spec,
+            actuals=actuals,
+            declared=tuple(self.declared),
+            ids=tuple(ids),
+            warnings=self.problems.warnings,
+            file=self.file,
+            sheet=self.sheet.name,
+            hidden=False,
+            framework=self.framework,
+        )
 
     def _col(self, field: str, default: int) -> int:
         return self._cols.get(field, default)
@@ -1012,40 +1483,81 @@ class _HandFilled:
             weight = r.weight
             for t in tiers:
                 lo, hi = Decimal(str(t["min"])) * weight, Decimal(str(t["max"])) * weight
-                if declared is not None and lo <= declared and (declared <= hi if t.get("max_inclusive") else declared < hi):
-                    return attrs.evolve(act, tier=t["name"], text=text, score=None if declared == weight else declared)
+                if (
+                    declared is not None
+                    and lo <= declared
+                    and (declared <= hi if t.get("max_inclusive") else declared < hi)
+                ):
+                    return attrs.evolve(
+                        act,
+                        tier=t["name"],
+                        text=text,
+                        score=None if declared == weight else declared,
+                    )
             if declared is None:
-                self.problems.at(*cell, "tier-unknown",
-                    "qualitative indicator: write its tier in 实际完成值 (" + ", ".join(names) + ") or its score in 得分",
-                    "定性指标：请在实际完成值中填写档次（" + "、".join(names) + "），或在得分中填写分数")  # fmt: skip
+                self.problems.at(
+                    *cell,
+                    "tier-unknown",
+                    "qualitative indicator: write its tier in 实际完成值 ("
+                    + ", ".join(names)
+                    + ") or its score in 得分",
+                    "定性指标：请在实际完成值中填写档次（"
+                    + "、".join(names)
+                    + "），或在得分中填写分数",
+                )
             else:
-                self.problems.at(*cell, "tier-unknown", f"declared score {declared} fits no tier of a {weight}-point indicator",
-                                 f"填报得分 {declared} 不属于分值为 {weight} 的指标的任何档次")  # fmt: skip
+                self.problems.at(
+                    *cell,
+                    "tier-unknown",
+                    f"declared score {declared} fits no tier of a {weight}-point indicator",
+                    f"填报得分 {declared} 不属于分值为 {weight} 的指标的任何档次",
+                )
             return None
-        value = r.actual_numeric  # read with the row (a quantitative actual is a number with the target's unit)
+        value = (
+            r.actual_numeric
+        )  # read with the row (a quantitative actual is a number with the target's unit)
         assert value is not None
-        if r.actual_text is None or isinstance(self.sheet.raw(r.row, self._col("actual", 5)), int | float):
+        if r.actual_text is None or isinstance(
+            self.sheet.raw(r.row, self._col("actual", 5)), int | float
+        ):
             return attrs.evolve(act, value=value)  # a numeric cell: no wording
         keep = r.actual_text != _plain_text(value, r.target.target.unit)
         return attrs.evolve(act, value=value, text=r.actual_text if keep else None)
 
-    def _check_weights(self, categories: list[dict[str, Any]], weights: dict[str, Decimal], fw_cats: set[str],
-                       cells_of: dict[str, tuple[int, int]]) -> None:  # fmt: skip
+    def _check_weights(
+        self,
+        categories: list[dict[str, Any]],
+        weights: dict[str, Decimal],
+        fw_cats: set[str],
+        cells_of: dict[str, tuple[int, int]],
+    ) -> None:
         for c in categories:
-            if c["id"] in fw_cats and c["id"] in weights and Decimal(str(c["weight"])) != weights[c["id"]]:
+            if (
+                c["id"] in fw_cats
+                and c["id"] in weights
+                and Decimal(str(c["weight"])) != weights[c["id"]]
+            ):
                 row, col = cells_of[c["id"]]
-                self.problems.at(row, col, "framework-differs",
-                                 f"framework {self.framework!r} gives {c['name']} {c['weight']} points; the form's indicators "
-                                 f"under it add up to {weights[c['id']]}",
-                                 f"框架“{self.framework}”规定{c['name']}分值为 {c['weight']}，而表中其下三级指标分值合计为 {weights[c['id']]}")  # fmt: skip
+                self.problems.at(
+                    row,
+                    col,
+                    "framework-differs",
+                    f"framework {self.framework!r} gives {c['name']} {c['weight']} points; the form's indicators "
+                    f"under it add up to {weights[c['id']]}",
+                    f"框架“{self.framework}”规定{c['name']}分值为 {c['weight']}，而表中其下三级指标分值合计为 {weights[c['id']]}",
+                )
 
-    def _load_spec(self, data: dict[str, Any], ind_ids: list[str], cat_ids: list[str], n_fw: int) -> Spec:
+    def _load_spec(
+        self, data: dict[str, Any], ind_ids: list[str], cat_ids: list[str], n_fw: int
+    ) -> Spec:
         import tomli_w
 
         try:
             return loads_spec(tomli_w.dumps(data))
         except SpecError as err:
-            raise WorkbookError(_relocate(err.problems, self.file, self.sheet, self.locator, ind_ids, cat_ids)) from None
+            raise WorkbookError(
+                _relocate(err.problems, self.file, self.sheet, self.locator, ind_ids, cat_ids)
+            ) from None
 
 
 def _tiers(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -1053,8 +1565,16 @@ def _tiers(data: dict[str, Any]) -> list[dict[str, Any]]:
 
     if "tiers" in data:
         return list(data["tiers"])
-    return [{"name": t.name, "min": t.min, "max": t.max, "max_inclusive": t.max_inclusive, "aliases": t.aliases}
-            for t in DEFAULT_TIERS]  # fmt: skip
+    return [
+        {
+            "name": t.name,
+            "min": t.min,
+            "max": t.max,
+            "max_inclusive": t.max_inclusive,
+            "aliases": t.aliases,
+        }
+        for t in DEFAULT_TIERS
+    ]
 
 
 def _match(name: str, candidates: list[dict[str, Any]]) -> str | None:

@@ -27,7 +27,11 @@ class Sheet:
         self.formats: dict[tuple[int, int], str] = {}
         # the cells the sheet holds, never its whole used range (iter_rows would make a cell at every position)
         cells = getattr(ws, "_cells", None)
-        held = cells.values() if isinstance(cells, dict) else (c for row in ws.iter_rows() for c in row)
+        held = (
+            cells.values()
+            if isinstance(cells, dict)
+            else (c for row in ws.iter_rows() for c in row)
+        )
         for c in held:
             if getattr(c, "value", None) is not None:
                 self.values[(c.row, c.column)] = c.value
@@ -50,7 +54,9 @@ class Sheet:
         """The rows from ``start`` to ``stop`` (inclusive) with a value in some cell, in order."""
         import bisect
 
-        return self._rows[bisect.bisect_left(self._rows, start) : bisect.bisect_right(self._rows, stop)]
+        return self._rows[
+            bisect.bisect_left(self._rows, start) : bisect.bisect_right(self._rows, stop)
+        ]
 
     def columns_with_values(self, row: int) -> list[int]:
         """The columns of ``row`` whose own cell holds a value (a merged range's top-left only), in order."""
@@ -90,11 +96,23 @@ class Sheet:
             return plain(number) if number is not None else None
         return str(value)
 
-    def number(self, row: int, col: int, *, declared: bool = False, percent: bool = False,
-               suffixes: tuple[str, ...] = ()) -> Decimal | None:  # fmt: skip
+    def number(
+        self,
+        row: int,
+        col: int,
+        *,
+        declared: bool = False,
+        percent: bool = False,
+        suffixes: tuple[str, ...] = (),
+    ) -> Decimal | None:
         """The exact number at (row, col); :class:`CellValueError` when it is not one."""
-        return read_decimal(self.raw(row, col), self.fmt(row, col), declared=declared, percent=percent,
-                            suffixes=suffixes)  # fmt: skip
+        return read_decimal(
+            self.raw(row, col),
+            self.fmt(row, col),
+            declared=declared,
+            percent=percent,
+            suffixes=suffixes,
+        )
 
     def spans_right(self, row: int, col: int) -> bool:
         """Whether the cell at (row, col) is merged with cells to its right."""

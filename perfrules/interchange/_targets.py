@@ -34,9 +34,12 @@ from perfrules.model import Comparator, QuantitativeTarget, format_decimal
 
 _QUANT_START = re.compile(r"^\s*(?:>=|<=|==|＞=|＜=|[≥≧⩾>＞≤≦⩽<＜=＝]|[+-]?[0-9.])")
 _SUFFIXES: tuple[tuple[str, Comparator], ...] = (
-    ("及以上", Comparator.GE), ("以上", Comparator.GE),
-    ("及以下", Comparator.LE), ("以下", Comparator.LE), ("以内", Comparator.LE),
-)  # fmt: skip
+    ("及以上", Comparator.GE),
+    ("以上", Comparator.GE),
+    ("及以下", Comparator.LE),
+    ("以下", Comparator.LE),
+    ("以内", Comparator.LE),
+)
 _ACTUAL = re.compile(r"^\s*(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>[^\d\s].*?)?\s*$")
 
 
@@ -86,7 +89,9 @@ def read_target(text: str) -> TargetReading:
                     f"{text!r} has both a comparator and {suffix!r}; keep one",
                     f"“{text}”同时含比较符和“{suffix}”，请只保留一个",
                 )
-            target = QuantitativeTarget(comparator=cmp, value=target.value, unit=target.unit[: -len(suffix)].strip())
+            target = QuantitativeTarget(
+                comparator=cmp, value=target.value, unit=target.unit[: -len(suffix)].strip()
+            )
             break
     else:
         bare = not has_comparator
@@ -113,7 +118,9 @@ def read_number_with_unit(text: str, unit: str) -> Decimal:
             f"{text!r}: unit {got!r} differs from the target's unit {unit!r}",
             f"“{text}”：单位“{got}”与年度指标值的单位“{unit}”不一致",
         )
-    if re.search(r"[,，.．][0-9]|[eE][+-]?[0-9]", got):  # pragma: no cover - caught by the unit check
+    if re.search(
+        r"[,，.．][0-9]|[eE][+-]?[0-9]", got
+    ):  # pragma: no cover - caught by the unit check
         raise ReadError(f"{text!r} is not a plain number", f"“{text}”不是普通数值")
     value = Decimal(m["num"])
     found = number_problem(value, m["num"])

@@ -16,7 +16,13 @@ from perfrules import _atomic
 from perfrules._safe_text import formula_like
 from perfrules._version import __version__
 from perfrules.core import Evaluation, evaluate
-from perfrules.interchange._cells import fits_number_cell, number_format, plain, visible, xml_safe_toml
+from perfrules.interchange._cells import (
+    fits_number_cell,
+    number_format,
+    plain,
+    visible,
+    xml_safe_toml,
+)
 from perfrules.interchange._layout import (
     BUDGET_HEADERS,
     BUDGET_LABEL,
@@ -43,8 +49,13 @@ FORMAT_ID = "perfrules-xlsx"
 CHUNK = 30000  # characters per hidden cell (a cell holds at most 32767)
 
 
-def write_workbook(spec: Spec, actuals: Actuals, path: str | os.PathLike[str], *,
-                   evaluation: Evaluation | None = None) -> Path:  # fmt: skip
+def write_workbook(
+    spec: Spec,
+    actuals: Actuals,
+    path: str | os.PathLike[str],
+    *,
+    evaluation: Evaluation | None = None,
+) -> Path:
     """Write the evaluated 自评表 of ``spec`` and ``actuals`` to ``path`` (.xlsx), atomically.
 
     The visible sheet ``自评表`` is the official layout, ready to submit; the
@@ -75,7 +86,9 @@ def write_workbook(spec: Spec, actuals: Actuals, path: str | os.PathLike[str], *
 
 ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 """The timestamp of a written workbook without SOURCE_DATE_EPOCH: the earliest a zip member can carry."""
-_ZIP_LAST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC)  # the latest a zip member can carry
+_ZIP_LAST = dt.datetime(
+    2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC
+)  # the latest a zip member can carry
 _COMPRESS_LEVEL = 6  # zlib's default, what openpyxl uses
 
 
@@ -92,7 +105,9 @@ def write_timestamp() -> dt.datetime:
         seconds = int(raw)
         stamp = dt.datetime.fromtimestamp(seconds, dt.UTC)
     except (ValueError, OverflowError, OSError):
-        raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {raw!r}") from None
+        raise ValueError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {raw!r}"
+        ) from None
     return min(max(stamp, ZIP_EPOCH), _ZIP_LAST)
 
 
@@ -100,7 +115,9 @@ def workbook_bytes(wb: Any, stamp: dt.datetime | None = None) -> bytes:
     """The .xlsx bytes of openpyxl workbook ``wb``, with ``stamp`` (default :func:`write_timestamp`) as every date."""
     when = (stamp or write_timestamp()).astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     raw = io.BytesIO()
-    wb.save(raw)  # openpyxl sets properties.modified to now while saving: core.xml is written again below
+    wb.save(
+        raw
+    )  # openpyxl sets properties.modified to now while saving: core.xml is written again below
     wb.properties.created = when
     wb.properties.modified = when
     tostring = importlib.import_module("openpyxl.xml.functions").tostring
@@ -111,7 +128,9 @@ def workbook_bytes(wb: Any, stamp: dt.datetime | None = None) -> bytes:
             member = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
             member.compress_type = zipfile.ZIP_DEFLATED
             member.create_system = 3  # unix, wherever it is written
-            member.external_attr = 0o600 << 16  # -rw------- (what zipfile gives a member written from bytes)
+            member.external_attr = (
+                0o600 << 16
+            )  # -rw------- (what zipfile gives a member written from bytes)
             data = core if info.filename == "docProps/core.xml" else src.read(info)
             dst.writestr(member, data, compresslevel=_COMPRESS_LEVEL)
     return out.getvalue()
@@ -127,7 +146,9 @@ def _save(wb: Any, path: Path) -> Path:
 def _text(cell: Any, text: str) -> None:
     cell.value = text
     cell.data_type = "s"  # never a formula, even when the text starts with "="
-    if formula_like(text):  # and edited in Excel it stays text: the quote prefix of a cell typed as '=…
+    if formula_like(
+        text
+    ):  # and edited in Excel it stays text: the quote prefix of a cell typed as '=…
         cell.quotePrefix = True
 
 
@@ -196,9 +217,12 @@ def _write_hidden(wb: Any, spec: Spec, actuals: Actuals) -> None:
         ("layout", str(LAYOUT_VERSION)),
         ("perfrules", __version__),
         ("sheet", SHEET),
-        ("note", "Written by perfrules. The visible sheet is authoritative: a visible cell that differs from "
-                 "this sheet wins and is reported (perfrules docs excel)."),
-    ]  # fmt: skip
+        (
+            "note",
+            "Written by perfrules. The visible sheet is authoritative: a visible cell that differs from "
+            "this sheet wins and is reported (perfrules docs excel).",
+        ),
+    ]
     fw = spec.framework
     if fw is not None:
         for key in ("id", "title", "file", "version", "reason"):

@@ -12,7 +12,13 @@ thresholds are documented in docs/lint.md.
 """
 
 from perfrules.lint._figures import StatedFigure, audit_figures, parse_stated
-from perfrules.lint._lint import LINT_DOCUMENT_VERSION, LintReport, lint, lint_report, to_lint_document
+from perfrules.lint._lint import (
+    LINT_DOCUMENT_VERSION,
+    LintReport,
+    lint,
+    lint_report,
+    to_lint_document,
+)
 from perfrules.lint._model import (
     CODES,
     VAGUE_WORDS,

@@ -65,13 +65,17 @@ def parse_stated(text: str) -> StatedFigure | None:
         return None
     number = m[0].rstrip("%％")
     value = Decimal(number)
-    if number_problem(value) is not None:  # beyond the loader's bounds: not a figure any form states
+    if (
+        number_problem(value) is not None
+    ):  # beyond the loader's bounds: not a figure any form states
         return None
     return StatedFigure(value=value, places=len(m[1] or ""), percent=bool(m[2]))
 
 
 def _ev(key: str, value: str, zh: str, en: str, exact: Fraction | None = None) -> Evidence:
-    return Evidence(key=key, value=value, zh=zh, en=en, exact=None if exact is None else exact_str(exact))
+    return Evidence(
+        key=key, value=value, zh=zh, en=en, exact=None if exact is None else exact_str(exact)
+    )
 
 
 class _Audit:
@@ -82,89 +86,185 @@ class _Audit:
         self.checks: list[FigureCheck] = []
         self.findings: list[Finding] = []
 
-    def finding(self, code: str, severity: FindingSeverity, path: PathKey, zh: str, en: str,
-                indicator: str | None = None, evidence: tuple[Evidence, ...] = (),
-                suggestion: str | None = None) -> None:  # fmt: skip
-        self.findings.append(Finding(
-            code=code, severity=severity, path=path, document="actuals", zh=zh, en=en,
-            indicator=indicator, evidence=evidence, suggestion=suggestion,
-        ))  # fmt: skip
+    def finding(
+        self,
+        code: str,
+        severity: FindingSeverity,
+        path: PathKey,
+        zh: str,
+        en: str,
+        indicator: str | None = None,
+        evidence: tuple[Evidence, ...] = (),
+        suggestion: str | None = None,
+    ) -> None:
+        self.findings.append(
+            Finding(
+                code=code,
+                severity=severity,
+                path=path,
+                document="actuals",
+                zh=zh,
+                en=en,
+                indicator=indicator,
+                evidence=evidence,
+                suggestion=suggestion,
+            )
+        )
 
     def run(self) -> None:
         for fig in self.actuals.figures:
             self.one(
-                name=fig.name, kind="figure", label=fig.label, derive=fig.formula, stated_text=fig.stated,
-                stated_path=("figures", fig.name, "stated"), formula_path=("figures", fig.name, "formula"),
-                unit_percent=False, unreadable_severity="warning", indicator=None,
-            )  # fmt: skip
+                name=fig.name,
+                kind="figure",
+                label=fig.label,
+                derive=fig.formula,
+                stated_text=fig.stated,
+                stated_path=("figures", fig.name, "stated"),
+                formula_path=("figures", fig.name, "formula"),
+                unit_percent=False,
+                unreadable_severity="warning",
+                indicator=None,
+            )
         if self.spec is None:
             return
         for ind in self.spec.indicators:
             act = self.actuals.indicator(ind.id)
-            if ind.derive is None or act is None or act.text is None or act.not_applicable is not None:
+            if (
+                ind.derive is None
+                or act is None
+                or act.text is None
+                or act.not_applicable is not None
+            ):
                 continue
             self.one(
-                name=ind.id, kind="indicator", label=ind.name, derive=ind.derive, stated_text=act.text,
-                stated_path=("indicators", ind.id, "text"), formula_path=("indicators", ind.id, "text"),
+                name=ind.id,
+                kind="indicator",
+                label=ind.name,
+                derive=ind.derive,
+                stated_text=act.text,
+                stated_path=("indicators", ind.id, "text"),
+                formula_path=("indicators", ind.id, "text"),
                 unit_percent=ind.target is not None and ind.target.unit == "%",
-                unreadable_severity="info", indicator=ind.id,
-            )  # fmt: skip
+                unreadable_severity="info",
+                indicator=ind.id,
+            )
 
-    def one(self, *, name: str, kind: Literal["figure", "indicator"], label: str | None, derive: Derivation | Formula, stated_text: str,
-            stated_path: PathKey, formula_path: PathKey, unit_percent: bool,
-            unreadable_severity: FindingSeverity, indicator: str | None) -> None:  # fmt: skip
+    def one(
+        self,
+        *,
+        name: str,
+        kind: Literal["figure", "indicator"],
+        label: str | None,
+        derive: Derivation | Formula,
+        stated_text: str,
+        stated_path: PathKey,
+        formula_path: PathKey,
+        unit_percent: bool,
+        unreadable_severity: FindingSeverity,
+        indicator: str | None,
+    ) -> None:
         what = f"{label}（{name}）" if label else name
         what_en = f"{label} ({name})" if label else name
         formula = derive_text(derive)[1]
-        names = [derive.numerator, derive.denominator] if isinstance(derive, Derivation) else sorted(derive.names)
+        names = (
+            [derive.numerator, derive.denominator]
+            if isinstance(derive, Derivation)
+            else sorted(derive.names)
+        )
         inputs = tuple((n, self.env[n]) for n in dict.fromkeys(names) if n in self.env)
 
-        def record(status: FigureStatus, *, percent: bool = False, places: int | None = None,
-                   value: Fraction | None = None, rounded: Decimal | None = None) -> None:  # fmt: skip
-            self.checks.append(FigureCheck(
-                name=name, kind=kind, label=label, formula=formula, stated=stated_text, path=stated_path,
-                inputs=inputs, status=status, percent=percent, places=places, value=value, rounded=rounded,
-            ))  # fmt: skip
+        def record(
+            status: FigureStatus,
+            *,
+            percent: bool = False,
+            places: int | None = None,
+            value: Fraction | None = None,
+            rounded: Decimal | None = None,
+        ) -> None:
+            self.checks.append(
+                FigureCheck(
+                    name=name,
+                    kind=kind,
+                    label=label,
+                    formula=formula,
+                    stated=stated_text,
+                    path=stated_path,
+                    inputs=inputs,
+                    status=status,
+                    percent=percent,
+                    places=places,
+                    value=value,
+                    rounded=rounded,
+                )
+            )
 
         value: Fraction | None = None
         unknown = [n for n in dict.fromkeys(names) if n not in self.env]
         for n in unknown:
             hint = suggest(n, self.env)
             self.finding(
-                "figure-unknown-name", "warning", formula_path, indicator=indicator, suggestion=hint,
+                "figure-unknown-name",
+                "warning",
+                formula_path,
+                indicator=indicator,
+                suggestion=hint,
                 zh=f"{what}：公式 {formula} 引用的名称“{n}”不是 [amounts] 中的金额，也不是 budget.* 预算数，无法重算",
                 en=f"{what_en}: formula {formula} uses '{n}', which is neither an amount of [amounts] "
                 "nor a budget.* figure, so it cannot be recomputed",
-                evidence=(_ev("formula", formula, "公式", "formula"), _ev("name", n, "未知名称", "unknown name")),
-            )  # fmt: skip
+                evidence=(
+                    _ev("formula", formula, "公式", "formula"),
+                    _ev("name", n, "未知名称", "unknown name"),
+                ),
+            )
         if not unknown:
             try:
                 value = derive_compute(derive, self.env)
             except ZeroDivisionError as exc:
-                divisor = getattr(exc, "divisor_text", derive.denominator if isinstance(derive, Derivation) else "?")
+                divisor = getattr(
+                    exc,
+                    "divisor_text",
+                    derive.denominator if isinstance(derive, Derivation) else "?",
+                )
                 self.finding(
-                    "figure-zero-division", "warning", formula_path, indicator=indicator,
+                    "figure-zero-division",
+                    "warning",
+                    formula_path,
+                    indicator=indicator,
                     zh=f"{what}：公式 {formula} 的除数 {divisor} 为0，无法重算",
                     en=f"{what_en}: in formula {formula} the divisor {divisor} is 0; it cannot be recomputed",
-                    evidence=(_ev("formula", formula, "公式", "formula"), _ev("divisor", divisor, "除数", "divisor")),
-                )  # fmt: skip
-            except (KeyError, ArithmeticError, TypeError, ValueError) as exc:  # never crash on odd input
+                    evidence=(
+                        _ev("formula", formula, "公式", "formula"),
+                        _ev("divisor", divisor, "除数", "divisor"),
+                    ),
+                )
+            except (
+                KeyError,
+                ArithmeticError,
+                TypeError,
+                ValueError,
+            ) as exc:  # never crash on odd input
                 self.finding(
-                    "figure-unknown-name", "warning", formula_path, indicator=indicator,
+                    "figure-unknown-name",
+                    "warning",
+                    formula_path,
+                    indicator=indicator,
                     zh=f"{what}：公式 {formula} 无法计算（{exc}）",
                     en=f"{what_en}: formula {formula} cannot be computed ({exc})",
                     evidence=(_ev("formula", formula, "公式", "formula"),),
-                )  # fmt: skip
+                )
 
         stated = parse_stated(stated_text)
         if stated is None:
             self.finding(
-                "figure-unreadable", unreadable_severity, stated_path, indicator=indicator,
+                "figure-unreadable",
+                unreadable_severity,
+                stated_path,
+                indicator=indicator,
                 zh=f"{what}：无法读取报告数“{stated_text}”：报告数须为纯数字，可带小数和“%”（如 85.4%、20470.39），不作猜测",
                 en=f"{what_en}: cannot read stated figure {stated_text!r}: it must be a plain decimal with an "
                 "optional % (85.4%, 20470.39); it is never guessed",
                 evidence=(_ev("stated", stated_text, "报告数", "stated"),),
-            )  # fmt: skip
+            )
             record("unreadable")
             return
         percent = stated.percent or unit_percent
@@ -175,7 +275,11 @@ class _Audit:
         rounded = round_half_up(scaled, stated.quantum)
         agrees = rounded == stated.value
         record(
-            "agrees" if agrees else "disagrees", percent=percent, places=stated.places, value=scaled, rounded=rounded
+            "agrees" if agrees else "disagrees",
+            percent=percent,
+            places=stated.places,
+            value=scaled,
+            rounded=rounded,
         )
         if agrees:
             return
@@ -185,17 +289,20 @@ class _Audit:
         gap = Fraction(stated.value) - Fraction(rounded)
         size = show(abs(gap))
         diff = f"报告数{'高' if gap > 0 else '低'}{size}{'个百分点' if percent else ''}"
-        diff_en = (
-            f"the stated figure is {size}{' percentage points' if percent else ''} too {'high' if gap > 0 else 'low'}"
-        )
+        diff_en = f"the stated figure is {size}{' percentage points' if percent else ''} too {'high' if gap > 0 else 'low'}"
         hint_zh = hint_en = ""
         if percent and kind == "figure" and round_half_up(value, stated.quantum) == stated.value:
             hint_zh = "。公式的值本身与报告数相符：以%表示的核对项，公式应给出比率（如 a / b），不要再乘以100"
-            hint_en = (". The formula's own value matches the stated number: for a figure stated in %, "
-                       "the formula gives the ratio (a / b), without × 100")  # fmt: skip
+            hint_en = (
+                ". The formula's own value matches the stated number: for a figure stated in %, "
+                "the formula gives the ratio (a / b), without × 100"
+            )
         inputs_zh = "，".join(f"{n} = {show(v)}" for n, v in inputs)
         self.finding(
-            "figure-mismatch", "warning", stated_path, indicator=indicator,
+            "figure-mismatch",
+            "warning",
+            stated_path,
+            indicator=indicator,
             zh=f"{what}：报告数{stated}与重算数{exact}不一致（按报告的{stated.places}位小数四舍五入为{at}，"
             f"{diff}）；公式 {formula}{'，' + inputs_zh if inputs_zh else ''}{hint_zh}",
             en=f"{what_en}: stated {stated} but recomputed {exact} ({at} at the stated {stated.places} decimal "
@@ -209,10 +316,12 @@ class _Audit:
                 _ev("formula", formula + (" × 100%" if percent else ""), "公式", "formula"),
                 *(_ev(f"input:{n}", show(v), n, n, v) for n, v in inputs),
             ),
-        )  # fmt: skip
+        )
 
 
-def run_audit(spec: Spec | None, actuals: Actuals) -> tuple[tuple[FigureCheck, ...], tuple[Finding, ...]]:
+def run_audit(
+    spec: Spec | None, actuals: Actuals
+) -> tuple[tuple[FigureCheck, ...], tuple[Finding, ...]]:
     """Every figure check and the findings they raise (unlocated: :func:`lint` locates them)."""
     audit = _Audit(spec, actuals)
     audit.run()

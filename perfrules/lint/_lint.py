@@ -37,21 +37,32 @@ class LintReport:
 def _locate(finding: Finding, spec: Spec, actuals: Actuals | None) -> Finding:
     """Locate where problems are reported (``SourceMap.locate``: for a value a spec inherits from a
     framework, its ``extends`` key); name the framework file and line in the evidence then."""
-    source = spec.source if finding.document == "spec" else (actuals.source if actuals is not None else None)
+    source = (
+        spec.source
+        if finding.document == "spec"
+        else (actuals.source if actuals is not None else None)
+    )
     if source is None:
         return finding
     line, column = source.locate(finding.path)
     evidence = finding.evidence
-    written = getattr(source, "written", None)  # source maps of merged specs know which file wrote a key
+    written = getattr(
+        source, "written", None
+    )  # source maps of merged specs know which file wrote a key
     if callable(written):
         loc = written(finding.path)
         if getattr(loc, "file", source.file) != source.file:
             where = f"{loc.text} {format_path(loc.path)}".strip()
-            evidence = (*evidence, Evidence(key="defined_in", value=where, zh="定义于", en="defined in"))
+            evidence = (
+                *evidence,
+                Evidence(key="defined_in", value=where, zh="定义于", en="defined in"),
+            )
     return attrs.evolve(finding, file=source.file, line=line, column=column, evidence=evidence)
 
 
-def lint_report(spec: Spec, actuals: Actuals | None = None, *, options: LintOptions = _DEFAULT_OPTIONS) -> LintReport:
+def lint_report(
+    spec: Spec, actuals: Actuals | None = None, *, options: LintOptions = _DEFAULT_OPTIONS
+) -> LintReport:
     """Run every check of :data:`~perfrules.lint.CODES` (those needing actuals only with ``actuals``).
 
     Pure: no I/O. Findings are located through ``spec.source`` /
@@ -78,11 +89,18 @@ def lint_report(spec: Spec, actuals: Actuals | None = None, *, options: LintOpti
         return (f.document == "actuals", f.line or big, f.column or 0, order.get(f.code, big), i)
 
     ordered = tuple(f for _, f in sorted(enumerate(located), key=key))
-    return LintReport(spec=spec.meta.id, findings=ordered, figures=checks, options=options,
-                      with_actuals=actuals is not None)  # fmt: skip
+    return LintReport(
+        spec=spec.meta.id,
+        findings=ordered,
+        figures=checks,
+        options=options,
+        with_actuals=actuals is not None,
+    )
 
 
-def lint(spec: Spec, actuals: Actuals | None = None, *, options: LintOptions = _DEFAULT_OPTIONS) -> tuple[Finding, ...]:
+def lint(
+    spec: Spec, actuals: Actuals | None = None, *, options: LintOptions = _DEFAULT_OPTIONS
+) -> tuple[Finding, ...]:
     """Target-setting findings for ``spec`` and, with ``actuals``, targets set low and the figure audit.
 
     Pure analysis: no I/O, never raises for odd but loadable input. See
@@ -105,13 +123,18 @@ def _finding_doc(f: Finding) -> dict[str, Any]:
         "message": {"zh": f.text("zh"), "en": f.text("en")},
         "suggestion": f.suggestion,
         "evidence": [
-            {"key": e.key, "value": e.value, "exact": e.exact, "zh": e.zh, "en": e.en} for e in f.evidence
+            {"key": e.key, "value": e.value, "exact": e.exact, "zh": e.zh, "en": e.en}
+            for e in f.evidence
         ],
-        "citation": None if f.citation is None else {
-            "id": f.citation.id, "document": f.citation.document, "text": f.citation.text,
+        "citation": None
+        if f.citation is None
+        else {
+            "id": f.citation.id,
+            "document": f.citation.document,
+            "text": f.citation.text,
             "status": f.citation.status,
         },
-    }  # fmt: skip
+    }
 
 
 def _figure_doc(c: FigureCheck) -> dict[str, Any]:

@@ -31,23 +31,53 @@ class CodeInfo(NamedTuple):
 
 CODES: dict[str, CodeInfo] = {
     "target-low": CodeInfo("warning", True, "指标值设定偏低", "target set low"),
-    "benefit-qualitative": CodeInfo("warning", False, "效益指标以定性为主", "benefit indicators mostly qualitative"),
+    "benefit-qualitative": CodeInfo(
+        "warning", False, "效益指标以定性为主", "benefit indicators mostly qualitative"
+    ),
     "no-cost-indicator": CodeInfo("warning", False, "缺少成本指标", "no cost indicator"),
-    "target-no-unit": CodeInfo("warning", False, "定量指标值缺少计量单位", "quantitative target without a unit"),
-    "target-vague": CodeInfo("warning", False, "定性指标值表述无法衡量", "qualitative target not measurable"),
-    "weight-trivial": CodeInfo("warning", False, "分值占总分比例过小", "weight a trivial share of the total"),
+    "target-no-unit": CodeInfo(
+        "warning", False, "定量指标值缺少计量单位", "quantitative target without a unit"
+    ),
+    "target-vague": CodeInfo(
+        "warning", False, "定性指标值表述无法衡量", "qualitative target not measurable"
+    ),
+    "weight-trivial": CodeInfo(
+        "warning", False, "分值占总分比例过小", "weight a trivial share of the total"
+    ),
     "weight-minor": CodeInfo("info", False, "分值远低于同类指标", "weight far below its siblings'"),
     "figure-mismatch": CodeInfo("warning", True, "报告数与重算数不一致", "stated figure disagrees"),
     "figure-unreadable": CodeInfo("warning", True, "报告数无法读取", "cannot read stated figure"),
-    "figure-unknown-name": CodeInfo("warning", True, "核对公式引用未知名称", "figure formula uses an unknown name"),
-    "figure-zero-division": CodeInfo("warning", True, "核对公式除数为0", "figure formula divides by zero"),
+    "figure-unknown-name": CodeInfo(
+        "warning", True, "核对公式引用未知名称", "figure formula uses an unknown name"
+    ),
+    "figure-zero-division": CodeInfo(
+        "warning", True, "核对公式除数为0", "figure formula divides by zero"
+    ),
 }
 """Every finding code ``lint`` can report, in the order the documentation lists them."""
 
 VAGUE_WORDS: tuple[str, ...] = (
-    "推进", "加强", "提升", "提高", "改善", "优化", "完善", "促进", "增强", "持续", "进一步",
-    "明显", "显著", "有效", "积极", "稳步", "不断", "逐步", "较好", "良好",
-)  # fmt: skip
+    "推进",
+    "加强",
+    "提升",
+    "提高",
+    "改善",
+    "优化",
+    "完善",
+    "促进",
+    "增强",
+    "持续",
+    "进一步",
+    "明显",
+    "显著",
+    "有效",
+    "积极",
+    "稳步",
+    "不断",
+    "逐步",
+    "较好",
+    "良好",
+)
 """Open-ended wording: a direction without an end point (``推进公共机构节能工作``)."""
 
 
@@ -66,21 +96,29 @@ def _decimal_in(
     return check
 
 
-def _check_overshoot(instance: LintOptions, attribute: attrs.Attribute[Decimal | None], value: Decimal | None) -> None:
+def _check_overshoot(
+    instance: LintOptions, attribute: attrs.Attribute[Decimal | None], value: Decimal | None
+) -> None:
     if value is None:
         return
     if not isinstance(value, Decimal) or not value.is_finite() or value <= 1:
         raise ValueError(f"overshoot is a multiple of the target and must exceed 1, not {value}")
 
 
-def _check_ignore(instance: LintOptions, attribute: attrs.Attribute[frozenset[str]], value: frozenset[str]) -> None:
+def _check_ignore(
+    instance: LintOptions, attribute: attrs.Attribute[frozenset[str]], value: frozenset[str]
+) -> None:
     for code in sorted(value):
         if code not in CODES:
             hint = suggest(code, CODES)
-            raise ValueError(f"unknown finding code {code!r}" + (f" (did you mean {hint!r}?)" if hint else ""))
+            raise ValueError(
+                f"unknown finding code {code!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+            )
 
 
-def _check_words(instance: LintOptions, attribute: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]) -> None:
+def _check_words(
+    instance: LintOptions, attribute: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]
+) -> None:
     if any(not isinstance(w, str) or not w.strip() for w in value):
         raise ValueError(f"{attribute.name} must be non-empty strings")
 
@@ -113,11 +151,15 @@ class LintOptions:
     min_weight_share: Decimal = attrs.field(
         default=Decimal("0.01"), validator=_decimal_in(Decimal(0), Decimal(1), high_open=True)
     )
-    min_sibling_share: Decimal = attrs.field(default=Decimal("0.5"), validator=_decimal_in(Decimal(0), Decimal(1)))
+    min_sibling_share: Decimal = attrs.field(
+        default=Decimal("0.5"), validator=_decimal_in(Decimal(0), Decimal(1))
+    )
     vague_words: tuple[str, ...] = attrs.field(default=VAGUE_WORDS, validator=_check_words)
     benefit_keyword: str = "效益"
     cost_keyword: str = "成本"
-    ignore: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset, validator=_check_ignore)
+    ignore: frozenset[str] = attrs.field(
+        default=frozenset(), converter=frozenset, validator=_check_ignore
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -128,7 +170,9 @@ class Evidence:
     value: str
     zh: str
     en: str
-    exact: str | None = None  # the exact number behind ``value`` when that is rounded (``2/3`` for "≈66.67%")
+    exact: str | None = (
+        None  # the exact number behind ``value`` when that is rounded (``2/3`` for "≈66.67%")
+    )
 
     def label(self, lang: Lang = "zh") -> str:
         """The label in the requested language."""
@@ -180,7 +224,11 @@ class Finding:
         """The message in the requested language, with the did-you-mean when there is one."""
         msg = self.zh if lang == "zh" else self.en
         if self.suggestion is not None:
-            msg += f"（是否应为 “{self.suggestion}”？）" if lang == "zh" else f" (did you mean {self.suggestion!r}?)"
+            msg += (
+                f"（是否应为 “{self.suggestion}”？）"
+                if lang == "zh"
+                else f" (did you mean {self.suggestion!r}?)"
+            )
         return msg
 
     def __str__(self) -> str:

@@ -36,7 +36,9 @@ def _pct(value: Fraction) -> str:
 
 
 def _ev(key: str, value: str, zh: str, en: str, exact: Fraction | None = None) -> Evidence:
-    return Evidence(key=key, value=value, zh=zh, en=en, exact=None if exact is None else exact_str(exact))
+    return Evidence(
+        key=key, value=value, zh=zh, en=en, exact=None if exact is None else exact_str(exact)
+    )
 
 
 def _finding(code: str, **fields: Any) -> Finding:
@@ -187,7 +189,12 @@ def benefit_qualitative(spec: Spec, options: LintOptions) -> Iterator[Finding]:
             evidence=(
                 _ev("indicators", str(n), "三级指标数", "indicators"),
                 _ev("qualitative", str(q), "定性指标数", "qualitative"),
-                _ev("qualitative_ids", ", ".join(ind.id for ind in qual), "定性指标", "qualitative indicators"),
+                _ev(
+                    "qualitative_ids",
+                    ", ".join(ind.id for ind in qual),
+                    "定性指标",
+                    "qualitative indicators",
+                ),
                 _ev("share", _pct(share), "定性占比", "qualitative share", share * 100),
                 _ev("threshold", _pct(limit), "上限（不含）", "limit (exclusive)"),
             ),
@@ -201,7 +208,9 @@ def no_cost_indicator(spec: Spec, options: LintOptions) -> Iterator[Finding]:
     keyword = options.cost_keyword
     if any(keyword in name for ind in spec.indicators for name in ctx.names_on_path(ind.category)):
         return
-    output = next((i for i, c in enumerate(spec.categories) if c.parent is None and "产出" in c.name), None)
+    output = next(
+        (i for i, c in enumerate(spec.categories) if c.parent is None and "产出" in c.name), None
+    )
     path: tuple[str | int, ...] = ("categories", output) if output is not None else ("categories",)
     yield _finding(
         "no-cost-indicator",
@@ -232,7 +241,11 @@ def target_no_unit(spec: Spec) -> Iterator[Finding]:
             en=f"{ind.name} ({ind.id}): target {t} has no unit, so what it measures is unclear (期, %, 万元, …)",
             evidence=(
                 _ev("target", t, "指标值", "target"),
-                *([_ev("target_text", ind.target_text, "年度指标值表述", "target wording")] if ind.target_text else []),
+                *(
+                    [_ev("target_text", ind.target_text, "年度指标值表述", "target wording")]
+                    if ind.target_text
+                    else []
+                ),
             ),
             citation=cite.MEASURABLE,
         )
@@ -295,7 +308,13 @@ def weights(spec: Spec, options: LintOptions) -> Iterator[Finding]:
                 evidence=(
                     _ev("weight", show_dec(ind.weight), "分值", "weight"),
                     _ev("total", show_dec(spec.meta.total), "总分", "total"),
-                    _ev("share", _pct(w / total), "占总分比例", "share of the total", w / total * 100),
+                    _ev(
+                        "share",
+                        _pct(w / total),
+                        "占总分比例",
+                        "share of the total",
+                        w / total * 100,
+                    ),
                     _ev("threshold", f"{lim}%", "下限（不含）", "limit (exclusive)"),
                 ),
                 citation=cite.WEIGHTS,

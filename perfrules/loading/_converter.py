@@ -71,8 +71,14 @@ class AtKey(ExceptionGroup[Exception], PerfrulesError):
         return self
 
 
-_TYPE_NAMES = {str: ("a string", "字符串"), int: ("an integer", "整数"), bool: ("true or false", "true/false"),
-               Decimal: ("a number", "数值"), dict: ("a table", "表"), list: ("an array", "数组")}  # fmt: skip
+_TYPE_NAMES = {
+    str: ("a string", "字符串"),
+    int: ("an integer", "整数"),
+    bool: ("true or false", "true/false"),
+    Decimal: ("a number", "数值"),
+    dict: ("a table", "表"),
+    list: ("an array", "数组"),
+}
 
 
 def _kind(value: object) -> tuple[str, str]:
@@ -213,7 +219,11 @@ def _target(value: object, _: type) -> QuantitativeTarget:
             parsed = None
         if parsed is not None:
             _check_range(parsed.value, repr(value))
-            return attrs.evolve(parsed, value=exact(parsed.value)) if parsed.value.is_zero() else parsed
+            return (
+                attrs.evolve(parsed, value=exact(parsed.value))
+                if parsed.value.is_zero()
+                else parsed
+            )
         raise ValueProblem(
             f"cannot read target {value!r} as comparator, number and unit (e.g. '≥400期', '≤100%'); "
             "write a qualitative target's wording as target_text instead",
@@ -228,20 +238,37 @@ def _target(value: object, _: type) -> QuantitativeTarget:
         elif isinstance(cmp, str) and WORD_COMPARATORS.get(cmp.strip()) is not None:
             sign = WORD_COMPARATORS[cmp.strip()]
             en, zh = _glossary((cmp.strip(),))
-            errors.append(AtKey("comparator", [ValueProblem(
-                f"comparator {cmp!r} is a word ({en}); write the sign", f"比较符“{cmp}”是文字（{zh}），请写符号",
-                sign.value,
-            )]))  # fmt: skip
+            errors.append(
+                AtKey(
+                    "comparator",
+                    [
+                        ValueProblem(
+                            f"comparator {cmp!r} is a word ({en}); write the sign",
+                            f"比较符“{cmp}”是文字（{zh}），请写符号",
+                            sign.value,
+                        )
+                    ],
+                )
+            )
             data["comparator"] = sign.value  # to report the table's other problems too
         unit = data.get("unit")
-        word = next((w for w in SUFFIX_WORDS if isinstance(unit, str) and unit.strip().endswith(w)), None)
+        word = next(
+            (w for w in SUFFIX_WORDS if isinstance(unit, str) and unit.strip().endswith(w)), None
+        )
         if word is not None and isinstance(unit, str):
             en, zh = _glossary((word,))
-            errors.append(AtKey("unit", [ValueProblem(
-                f"unit {unit!r} ends in a comparator word ({en}); the comparison belongs in comparator",
-                f"单位“{unit}”以比较用语结尾（{zh}）；比较关系请写在 comparator 中",
-                strip_suffix_word(unit),
-            )]))  # fmt: skip
+            errors.append(
+                AtKey(
+                    "unit",
+                    [
+                        ValueProblem(
+                            f"unit {unit!r} ends in a comparator word ({en}); the comparison belongs in comparator",
+                            f"单位“{unit}”以比较用语结尾（{zh}）；比较关系请写在 comparator 中",
+                            strip_suffix_word(unit),
+                        )
+                    ],
+                )
+            )
         try:
             target = cast(QuantitativeTarget, converter.structure(data, _RawTarget))
         except Exception as exc:  # noqa: BLE001 - reported together with the wording problems
@@ -259,7 +286,9 @@ class _RawTarget:
 
 
 # Every spelling of a comparator the target reader accepts (the JSON Schema lists them).
-COMPARATOR_ALIASES = frozenset({"≥", ">=", "≧", "＞=", "⩾", ">", "＞", "≤", "<=", "≦", "＜=", "⩽", "<", "＜", "=", "＝", "=="})
+COMPARATOR_ALIASES = frozenset(
+    {"≥", ">=", "≧", "＞=", "⩾", ">", "＞", "≤", "<=", "≦", "＜=", "⩽", "<", "＜", "=", "＝", "=="}
+)
 
 
 def _formula(value: object, _: Any) -> Formula:
@@ -270,7 +299,9 @@ def _formula(value: object, _: Any) -> Formula:
     except FormulaError as exc:
         at = f" (column {exc.column} of the formula)" if exc.column else ""
         at_zh = f"（公式第{exc.column}个字符处）" if exc.column else ""
-        raise ValueProblem(f"formula {value!r}: {exc.en}{at}", f"公式“{value}”：{exc.zh}{at_zh}", exc.suggestion) from None
+        raise ValueProblem(
+            f"formula {value!r}: {exc.en}{at}", f"公式“{value}”：{exc.zh}{at_zh}", exc.suggestion
+        ) from None
 
 
 def _derive(value: object, _: Any) -> Derivation | Formula:
@@ -283,8 +314,8 @@ def _rate_method(value: object, _: Any) -> Bands | StepDeduction:
     method = _method(value, Method)
     if not isinstance(method, Bands | StepDeduction):
         raise ValueProblem(
-            f"budget execution scores by its policy, or by method \"bands\" or \"step\" on the rate; not {method.name!r}",
-            f"预算执行率按 policy 计分，或用 method = \"bands\"/\"step\" 按执行率分档；不支持“{method.name}”",
+            f'budget execution scores by its policy, or by method "bands" or "step" on the rate; not {method.name!r}',
+            f'预算执行率按 policy 计分，或用 method = "bands"/"step" 按执行率分档；不支持“{method.name}”',
         )
     return method
 
@@ -312,8 +343,8 @@ def _method(value: object, _: Any) -> Method:
     if not params and required:
         keys = ", ".join(f"{k} = …" for k in required)
         raise ValueProblem(
-            f"method {value!r} needs parameters: write method = {{ name = \"{value}\", {keys} }}",
-            f"计分方法“{value}”需要参数：method = {{ name = \"{value}\", {keys} }}",
+            f'method {value!r} needs parameters: write method = {{ name = "{value}", {keys} }}',
+            f'计分方法“{value}”需要参数：method = {{ name = "{value}", {keys} }}',
         )
     return converter.structure(params, cls)
 
@@ -337,10 +368,17 @@ def _keyed(cls: type[Any], shorthand: str | None) -> Any:
                 continue
             data: dict[str, Any] = dict(item) if isinstance(item, dict) else {str(shorthand): item}
             if key_field in data:
-                errors.append(AtKey(key, [ValueProblem(
-                    f"{key_field!r} is given by this entry's key ({key!r}); remove it",
-                    f"“{key_field}”已由本条目的键（{key}）给出，请删除",
-                )]))  # fmt: skip
+                errors.append(
+                    AtKey(
+                        key,
+                        [
+                            ValueProblem(
+                                f"{key_field!r} is given by this entry's key ({key!r}); remove it",
+                                f"“{key_field}”已由本条目的键（{key}）给出，请删除",
+                            )
+                        ],
+                    )
+                )
                 continue
             data[key_field] = key
             try:
@@ -363,8 +401,12 @@ def _unkeyed(conv: cattrs.Converter, key_field: str) -> Any:
         # TOML writers put plain values before sub-tables: use the ``key = value``
         # shorthand only up to the first entry that needs a table, so that the
         # order (and hence equality after loading) is kept.
-        first_table = next((i for i, (_, d) in enumerate(entries) if set(d) != {"value"}), len(entries))
-        return {key: data["value"] if i < first_table else data for i, (key, data) in enumerate(entries)}
+        first_table = next(
+            (i for i, (_, d) in enumerate(entries) if set(d) != {"value"}), len(entries)
+        )
+        return {
+            key: data["value"] if i < first_table else data for i, (key, data) in enumerate(entries)
+        }
 
     return hook
 
@@ -385,34 +427,60 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(int, _int)
     conv.register_structure_hook(bool, strict_bool)
     conv.register_structure_hook(Decimal, strict_decimal)
-    conv.register_structure_hook_func(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum)
+    conv.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum
+    )
     conv.register_structure_hook(QuantitativeTarget, _target)
     conv.register_structure_hook_func(lambda t: t in (Method, Method | None), _method)
     conv.register_structure_hook_func(
         lambda t: t == tuple[IndicatorActual, ...], _keyed(IndicatorActual, "value")
     )
     conv.register_structure_hook_func(lambda t: t == tuple[Amount, ...], _keyed(Amount, "value"))
-    conv.register_structure_hook_func(lambda t: t == tuple[BonusAward, ...], _keyed(BonusAward, None))
-    conv.register_structure_hook_func(lambda t: t == tuple[VetoTrigger, ...], _keyed(VetoTrigger, "reason"))
+    conv.register_structure_hook_func(
+        lambda t: t == tuple[BonusAward, ...], _keyed(BonusAward, None)
+    )
+    conv.register_structure_hook_func(
+        lambda t: t == tuple[VetoTrigger, ...], _keyed(VetoTrigger, "reason")
+    )
     conv.register_structure_hook_func(lambda t: t == tuple[Figure, ...], _keyed(Figure, None))
     conv.register_structure_hook(Formula, _formula)
-    conv.register_structure_hook_func(lambda t: t in (Derivation | Formula, Derivation | Formula | None), _derive)
-    conv.register_structure_hook_func(lambda t: t in (Bands | StepDeduction, Bands | StepDeduction | None), _rate_method)
+    conv.register_structure_hook_func(
+        lambda t: t in (Derivation | Formula, Derivation | Formula | None), _derive
+    )
+    conv.register_structure_hook_func(
+        lambda t: t in (Bands | StepDeduction, Bands | StepDeduction | None), _rate_method
+    )
 
     def attrs_factory(cls: type[Any]) -> Any:
         target = QuantitativeTarget if cls is _RawTarget else cls
-        if cls is Spec:  # the source map and framework info are attached by the loader, never read from TOML
+        if (
+            cls is Spec
+        ):  # the source map and framework info are attached by the loader, never read from TOML
             inner = make_dict_structure_fn(
-                target, conv, _cattrs_forbid_extra_keys=True, source=override(omit=True), framework=override(omit=True)
+                target,
+                conv,
+                _cattrs_forbid_extra_keys=True,
+                source=override(omit=True),
+                framework=override(omit=True),
             )
         elif cls is Actuals:
-            inner = make_dict_structure_fn(target, conv, _cattrs_forbid_extra_keys=True, source=override(omit=True),
-                                           year=override(struct_hook=_year))  # fmt: skip
+            inner = make_dict_structure_fn(
+                target,
+                conv,
+                _cattrs_forbid_extra_keys=True,
+                source=override(omit=True),
+                year=override(struct_hook=_year),
+            )
         elif cls is Meta:
-            inner = make_dict_structure_fn(target, conv, _cattrs_forbid_extra_keys=True, year=override(struct_hook=_year))
+            inner = make_dict_structure_fn(
+                target, conv, _cattrs_forbid_extra_keys=True, year=override(struct_hook=_year)
+            )
         elif cls is Policy:  # overshoot_warning = false switches the warning off
             inner = make_dict_structure_fn(
-                target, conv, _cattrs_forbid_extra_keys=True, overshoot_warning=override(struct_hook=_off_or_decimal)
+                target,
+                conv,
+                _cattrs_forbid_extra_keys=True,
+                overshoot_warning=override(struct_hook=_off_or_decimal),
             )
         else:
             inner = make_dict_structure_fn(target, conv, _cattrs_forbid_extra_keys=True)
@@ -428,19 +496,29 @@ def _make_converter() -> cattrs.Converter:
 
     # unstructuring, for writing specs and actuals back to TOML
     conv.register_unstructure_hook(Decimal, _unstructure_decimal)
-    conv.register_unstructure_hook_func(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value)
+    conv.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
+    )
     conv.register_unstructure_hook(QuantitativeTarget, str)
+
     def unstructure_method(method: Any) -> Any:
         fields = attrs.fields(type(method))
         if not fields:
             return method.name  # a method without parameters is written as its name
-        return {"name": method.name, **make_dict_unstructure_fn(type(method), conv, _cattrs_omit_if_default=True)(method)}
+        return {
+            "name": method.name,
+            **make_dict_unstructure_fn(type(method), conv, _cattrs_omit_if_default=True)(method),
+        }
 
     conv.register_unstructure_hook_func(lambda t: t in METHODS.values(), unstructure_method)
-    conv.register_unstructure_hook_func(lambda t: t == tuple[IndicatorActual, ...], _unkeyed(conv, "id"))
+    conv.register_unstructure_hook_func(
+        lambda t: t == tuple[IndicatorActual, ...], _unkeyed(conv, "id")
+    )
     conv.register_unstructure_hook_func(lambda t: t == tuple[Amount, ...], _unkeyed(conv, "name"))
     conv.register_unstructure_hook_func(lambda t: t == tuple[BonusAward, ...], _unkeyed(conv, "id"))
-    conv.register_unstructure_hook_func(lambda t: t == tuple[VetoTrigger, ...], _unkeyed(conv, "id"))
+    conv.register_unstructure_hook_func(
+        lambda t: t == tuple[VetoTrigger, ...], _unkeyed(conv, "id")
+    )
     conv.register_unstructure_hook_func(lambda t: t == tuple[Figure, ...], _unkeyed(conv, "name"))
     conv.register_unstructure_hook(Formula, str)
     conv.register_unstructure_hook(
@@ -449,21 +527,29 @@ def _make_converter() -> cattrs.Converter:
             Policy,
             conv,
             _cattrs_omit_if_default=True,
-            overshoot_warning=override(unstruct_hook=lambda v: False if v is None else _unstructure_decimal(v)),
+            overshoot_warning=override(
+                unstruct_hook=lambda v: False if v is None else _unstructure_decimal(v)
+            ),
         ),
     )
     conv.register_unstructure_hook(
         Spec,
         make_dict_unstructure_fn(
-            Spec, conv, _cattrs_omit_if_default=True, source=override(omit=True), framework=override(omit=True)
+            Spec,
+            conv,
+            _cattrs_omit_if_default=True,
+            source=override(omit=True),
+            framework=override(omit=True),
         ),
     )
     conv.register_unstructure_hook(
-        Actuals, make_dict_unstructure_fn(Actuals, conv, _cattrs_omit_if_default=True, source=override(omit=True))
+        Actuals,
+        make_dict_unstructure_fn(
+            Actuals, conv, _cattrs_omit_if_default=True, source=override(omit=True)
+        ),
     )
     return conv
 
 
 converter = _make_converter()
 """The strict converter between TOML data and the model (no unknown key, no coercion, bounded numbers)."""
-

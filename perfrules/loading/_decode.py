@@ -26,14 +26,24 @@ def decode_text(raw: bytes) -> str:
     try:
         return raw[skip:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UnicodeDecodeError("utf-8", raw, skip + exc.start, skip + exc.end, exc.reason) from None
+        raise UnicodeDecodeError(
+            "utf-8", raw, skip + exc.start, skip + exc.end, exc.reason
+        ) from None
 
 
 def _is_chinese(ch: str) -> bool:
     """A character Chinese text is made of: ideographs, CJK and full-width punctuation, ≥, “”, ……"""
     o = ord(ch)
-    return (0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF
-            or 0x2000 <= o <= 0x206F or 0x2100 <= o <= 0x22FF or 0x2460 <= o <= 0x24FF or o in (0xB7, 0xD7, 0xF7))  # fmt: skip
+    return (
+        0x3400 <= o <= 0x9FFF
+        or 0xF900 <= o <= 0xFAFF
+        or 0x3000 <= o <= 0x303F
+        or 0xFF00 <= o <= 0xFFEF
+        or 0x2000 <= o <= 0x206F
+        or 0x2100 <= o <= 0x22FF
+        or 0x2460 <= o <= 0x24FF
+        or o in (0xB7, 0xD7, 0xF7)
+    )
 
 
 def as_gbk(raw: bytes) -> str | None:
@@ -64,21 +74,29 @@ def encoding_problem(raw: bytes, start: int) -> Problem:
     column = len(head.decode("utf-8", errors="replace")) + 1
     en = f"not UTF-8 text (byte {start})"
     zh = "文件不是 UTF-8 编码"
-    resave_en = ("re-save it as UTF-8: Notepad: File → Save As → Encoding: UTF-8; VS Code: click the encoding in "
-                 "the status bar → Save with Encoding → UTF-8; Notepad++: Encoding → Convert to UTF-8")  # fmt: skip
-    resave_zh = ("请用 UTF-8 编码另存：记事本：文件 → 另存为 → 编码选“UTF-8”；VS Code：点击右下角状态栏中的编码 → "
-                 "“通过编码保存” → “UTF-8”；Notepad++：编码 → 转为 UTF-8 编码")  # fmt: skip
+    resave_en = (
+        "re-save it as UTF-8: Notepad: File → Save As → Encoding: UTF-8; VS Code: click the encoding in "
+        "the status bar → Save with Encoding → UTF-8; Notepad++: Encoding → Convert to UTF-8"
+    )
+    resave_zh = (
+        "请用 UTF-8 编码另存：记事本：文件 → 另存为 → 编码选“UTF-8”；VS Code：点击右下角状态栏中的编码 → "
+        "“通过编码保存” → “UTF-8”；Notepad++：编码 → 转为 UTF-8 编码"
+    )
     gbk = None if raw.startswith(_BOM_UTF16) else as_gbk(raw)
     if raw.startswith(_BOM_UTF16):
-        en += f": the file is UTF-16 (Notepad's \"Unicode\"); {resave_en}"
+        en += f': the file is UTF-16 (Notepad\'s "Unicode"); {resave_en}'
         zh += f"：文件是 UTF-16 编码（记事本中的“Unicode”）；{resave_zh}"
     elif gbk is not None:
         at = len(raw[:start].decode("gb18030", errors="replace"))
         snippet = gbk[at:].split("\n", 1)[0].rstrip("\r")[:_MAX_SNIPPET]
-        en += (f": the file looks GBK-encoded, the default of Chinese Windows (read as GBK, it says "
-               f"\u201c{snippet}\u201d here); {resave_en}; or iconv -f GBK -t UTF-8 OLD > NEW")  # fmt: skip
-        zh += (f"：文件似乎是 GBK 编码（中文 Windows 的默认编码；按 GBK 读，此处为“{snippet}”）；"
-               f"{resave_zh}；或在命令行运行 iconv -f GBK -t UTF-8 原文件 > 新文件")  # fmt: skip
+        en += (
+            f": the file looks GBK-encoded, the default of Chinese Windows (read as GBK, it says "
+            f"\u201c{snippet}\u201d here); {resave_en}; or iconv -f GBK -t UTF-8 OLD > NEW"
+        )
+        zh += (
+            f"：文件似乎是 GBK 编码（中文 Windows 的默认编码；按 GBK 读，此处为“{snippet}”）；"
+            f"{resave_zh}；或在命令行运行 iconv -f GBK -t UTF-8 原文件 > 新文件"
+        )
     else:
         en += "; save the file as UTF-8"
         zh += "；请用 UTF-8 编码另存"

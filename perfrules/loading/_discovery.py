@@ -43,7 +43,9 @@ from perfrules.loading._toml_index import parse_toml, read_bytes
 
 SPECS_DIR = "specs"  # the folder name frameworks are looked up in by id
 ENTRY_POINT_GROUP = "perfrules.frameworks"
-SHIPPED_DISPLAY = "<perfrules>"  # how files of the shipped frameworks are named in problems and results
+SHIPPED_DISPLAY = (
+    "<perfrules>"  # how files of the shipped frameworks are named in problems and results
+)
 
 PlaceKind = Literal["local", "package", "shipped"]
 
@@ -77,7 +79,11 @@ class Place:
             return f"{self.name}/"
         if self.kind == "package":
             if self.error is not None:
-                return f"{self.name}（无法加载：{self.error}）" if lang == "zh" else f"{self.name} (cannot be loaded: {self.error})"
+                return (
+                    f"{self.name}（无法加载：{self.error}）"
+                    if lang == "zh"
+                    else f"{self.name} (cannot be loaded: {self.error})"
+                )
             return self.name
         return self.display
 
@@ -91,7 +97,9 @@ class FrameworkFile:
     path: Path
     display: str
     place: Place
-    versions: tuple[str, ...] = ()  # the validity periods of its [[versions]], e.g. ("2021–2023", "2024–")
+    versions: tuple[
+        str, ...
+    ] = ()  # the validity periods of its [[versions]], e.g. ("2021–2023", "2024–")
     valid: str | None = None  # the framework's own [framework] valid period
     extends: str | None = None
 
@@ -183,7 +191,9 @@ def _scan_entry_points(group: str) -> list[EntryPoint]:
             items = _ini_section(text, group)
             if items:
                 dist_name, dist_version = _metadata(info, dist_name, dist_version)
-                found.extend(EntryPoint(name, value, dist_name, dist_version) for name, value in items)
+                found.extend(
+                    EntryPoint(name, value, dist_name, dist_version) for name, value in items
+                )
     return sorted(found, key=lambda ep: (ep.name, ep.value))
 
 
@@ -231,7 +241,9 @@ def package_places() -> list[Place]:
         try:
             folder = _entry_point_folder(ep)
         except Exception as exc:  # noqa: BLE001 - a broken plugin must not hide the others; it is reported
-            places.append(Place("package", None, label, display, error=f"{type(exc).__name__}: {exc}"))
+            places.append(
+                Place("package", None, label, display, error=f"{type(exc).__name__}: {exc}")
+            )
             continue
         places.append(Place("package", folder, label, display))
     return places
@@ -276,12 +288,18 @@ def places(start: Path | None, *, dedupe: bool = True) -> Iterator[Place]:
     """
     if not dedupe:
         if start is not None:
-            yield from (Place("local", d, display_path(d), display_path(d)) for d in local_dirs(start))
+            yield from (
+                Place("local", d, display_path(d), display_path(d)) for d in local_dirs(start)
+            )
         yield from package_places()
         yield shipped_place()
         return
     seen: set[Path] = set()
-    local = [Place("local", d, display_path(d), display_path(d)) for d in local_dirs(start)] if start is not None else []
+    local = (
+        [Place("local", d, display_path(d), display_path(d)) for d in local_dirs(start)]
+        if start is not None
+        else []
+    )
     for place in local:
         assert place.folder is not None
         seen.add(place.folder.resolve())
@@ -371,10 +389,18 @@ def frameworks_in(place: Place) -> list[FrameworkFile]:
         if header is None:
             continue
         ident = header["id"] if header["id"] is not None else path.stem
-        out.append(FrameworkFile(
-            id=ident, title=header["title"], path=path, display=place.file_display(path), place=place,
-            versions=header["versions"], valid=header["valid"], extends=header["extends"],
-        ))  # fmt: skip
+        out.append(
+            FrameworkFile(
+                id=ident,
+                title=header["title"],
+                path=path,
+                display=place.file_display(path),
+                place=place,
+                versions=header["versions"],
+                valid=header["valid"],
+                extends=header["extends"],
+            )
+        )
     return out
 
 
@@ -388,14 +414,24 @@ def candidates(place: Place, ident: str) -> list[FrameworkFile]:
         return []
     files = sorted(place.folder.glob("*.toml"))
     ids = {f: declared_id(f) for f in files}
-    matches = [f for f in files if ids[f] == ident] or [f for f in files if ids[f] is None and f.stem == ident]
+    matches = [f for f in files if ids[f] == ident] or [
+        f for f in files if ids[f] is None and f.stem == ident
+    ]
     out: list[FrameworkFile] = []
     for path in matches:
         header = _header(path) or {}
-        out.append(FrameworkFile(
-            id=ident, title=header.get("title", ""), path=path, display=place.file_display(path), place=place,
-            versions=header.get("versions", ()), valid=header.get("valid"), extends=header.get("extends"),
-        ))  # fmt: skip
+        out.append(
+            FrameworkFile(
+                id=ident,
+                title=header.get("title", ""),
+                path=path,
+                display=place.file_display(path),
+                place=place,
+                versions=header.get("versions", ()),
+                valid=header.get("valid"),
+                extends=header.get("extends"),
+            )
+        )
     return out
 
 

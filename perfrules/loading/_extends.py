@@ -61,9 +61,16 @@ NO_VERSION = "no-version"
 FRAMEWORK_FILE = "framework-file"
 FRAMEWORK_TEMPLATE = "framework-template"
 CODES = (
-    EXTENDS, EXTENDS_CYCLE, OVERRIDE_CONFLICT, OVERRIDE_DANGLING, VERSION_OVERLAP, VERSION_PERIOD,
-    NO_VERSION, FRAMEWORK_FILE, FRAMEWORK_TEMPLATE,
-)  # fmt: skip
+    EXTENDS,
+    EXTENDS_CYCLE,
+    OVERRIDE_CONFLICT,
+    OVERRIDE_DANGLING,
+    VERSION_OVERLAP,
+    VERSION_PERIOD,
+    NO_VERSION,
+    FRAMEWORK_FILE,
+    FRAMEWORK_TEMPLATE,
+)
 _UNKNOWN_KEY = "unknown-key"
 _MISSING_KEY = "missing-key"
 _INVALID_VALUE = "invalid-value"
@@ -259,8 +266,16 @@ def uses_frameworks(data: dict[str, Any]) -> bool:
 
 
 def _problem(code: str, at: Location, en: str, zh: str, suggestion: str | None = None) -> Problem:
-    return Problem(code=code, message=en, message_zh=zh, path=at.path, file=at.file, line=at.line,
-                   column=at.column, suggestion=suggestion)  # fmt: skip
+    return Problem(
+        code=code,
+        message=en,
+        message_zh=zh,
+        path=at.path,
+        file=at.file,
+        line=at.line,
+        column=at.column,
+        suggestion=suggestion,
+    )
 
 
 def framework_dirs(start: Path) -> list[Path]:
@@ -280,14 +295,33 @@ def _searched_text(searched: list[Place], local: bool) -> tuple[str, str]:
     """Every place searched, grouped by kind, in English and in Chinese (none left out, "none" where empty)."""
     groups: list[tuple[str, str, list[Place]]] = []
     if local:
-        groups.append((f"{SPECS_DIR}/ folders above the unit", f"单位上方的 {SPECS_DIR}/ 文件夹",
-                       [p for p in searched if p.kind == "local"]))  # fmt: skip
-    groups.append((f"installed framework packages (entry points {ENTRY_POINT_GROUP})",
-                   f"已安装的框架包（入口点 {ENTRY_POINT_GROUP}）", [p for p in searched if p.kind == "package"]))  # fmt: skip
-    groups.append(("the frameworks shipped with perfrules", "perfrules 自带的框架",
-                   [p for p in searched if p.kind == "shipped"]))  # fmt: skip
-    en = "; ".join(f"{label}: {', '.join(p.text('en') for p in group) or 'none'}" for label, _, group in groups)
-    zh = "；".join(f"{label}：{'、'.join(p.text('zh') for p in group) or '无'}" for _, label, group in groups)
+        groups.append(
+            (
+                f"{SPECS_DIR}/ folders above the unit",
+                f"单位上方的 {SPECS_DIR}/ 文件夹",
+                [p for p in searched if p.kind == "local"],
+            )
+        )
+    groups.append(
+        (
+            f"installed framework packages (entry points {ENTRY_POINT_GROUP})",
+            f"已安装的框架包（入口点 {ENTRY_POINT_GROUP}）",
+            [p for p in searched if p.kind == "package"],
+        )
+    )
+    groups.append(
+        (
+            "the frameworks shipped with perfrules",
+            "perfrules 自带的框架",
+            [p for p in searched if p.kind == "shipped"],
+        )
+    )
+    en = "; ".join(
+        f"{label}: {', '.join(p.text('en') for p in group) or 'none'}" for label, _, group in groups
+    )
+    zh = "；".join(
+        f"{label}：{'、'.join(p.text('zh') for p in group) or '无'}" for _, label, group in groups
+    )
     return en, zh
 
 
@@ -304,7 +338,9 @@ class _Resolver:
 
     # ---- reading the chain ------------------------------------------------
 
-    def locate_ref(self, ref_node: _Node, referrer_dir: Path, local: bool) -> tuple[Path, str, bool] | None:
+    def locate_ref(
+        self, ref_node: _Node, referrer_dir: Path, local: bool
+    ) -> tuple[Path, str, bool] | None:
         """The framework file ``ref_node`` names: its path, display name and whether it is a local file.
 
         An id is looked up in the places of :mod:`perfrules.loading._discovery`
@@ -312,14 +348,27 @@ class _Resolver:
         """
         ref = ref_node.value
         if not isinstance(ref, str):
-            got = "a table" if isinstance(ref, dict) else "an array" if isinstance(ref, list) else repr(ref)
-            self.add(_INVALID_VALUE, ref_node.where,
-                     f"extends: expected a string (a framework id or a path to a framework file), got {got}",
-                     f"extends 应为字符串（框架编号或框架文件路径），实际为 {got}")  # fmt: skip
+            got = (
+                "a table"
+                if isinstance(ref, dict)
+                else "an array"
+                if isinstance(ref, list)
+                else repr(ref)
+            )
+            self.add(
+                _INVALID_VALUE,
+                ref_node.where,
+                f"extends: expected a string (a framework id or a path to a framework file), got {got}",
+                f"extends 应为字符串（框架编号或框架文件路径），实际为 {got}",
+            )
             return None
         if not ref.strip():
-            self.add(EXTENDS, ref_node.where, "extends is empty: name a framework id or a framework file",
-                     "extends 为空：请写框架编号或框架文件路径")  # fmt: skip
+            self.add(
+                EXTENDS,
+                ref_node.where,
+                "extends is empty: name a framework id or a framework file",
+                "extends 为空：请写框架编号或框架文件路径",
+            )
             return None
         if _is_path_ref(ref):
             path = referrer_dir / ref
@@ -337,23 +386,30 @@ class _Resolver:
             known.extend(f.id for f in frameworks_in(place))
             if len(matches) > 1:
                 names = ", ".join(m.display for m in matches)
-                self.add(EXTENDS, ref_node.where,
-                         f"framework id {ref!r} is declared by more than one file in {place.name}: {names}",
-                         f"框架编号“{ref}”在 {place.name} 中被多个文件声明：{names}")  # fmt: skip
+                self.add(
+                    EXTENDS,
+                    ref_node.where,
+                    f"framework id {ref!r} is declared by more than one file in {place.name}: {names}",
+                    f"框架编号“{ref}”在 {place.name} 中被多个文件声明：{names}",
+                )
                 return None
             if matches:
                 return matches[0].path, matches[0].display, place.kind == "local"
         en, zh = _searched_text(searched, local)
-        self.add(EXTENDS, ref_node.where,
-                 f"no framework with id {ref!r}; searched {en}; write a framework id or a path ending in .toml "
-                 "(perfrules frameworks lists the ids)",
-                 f"找不到编号为“{ref}”的框架；已查找：{zh}；请写框架编号或以 .toml 结尾的文件路径"
-                 "（perfrules frameworks 列出可用的编号）",
-                 suggest(ref, sorted(set(known))))  # fmt: skip
+        self.add(
+            EXTENDS,
+            ref_node.where,
+            f"no framework with id {ref!r}; searched {en}; write a framework id or a path ending in .toml "
+            "(perfrules frameworks lists the ids)",
+            f"找不到编号为“{ref}”的框架；已查找：{zh}；请写框架编号或以 .toml 结尾的文件路径"
+            "（perfrules frameworks 列出可用的编号）",
+            suggest(ref, sorted(set(known))),
+        )
         return None
 
-    def load_chain(self, referrer: _Node, referrer_dir: Path, seen: list[tuple[str, str]],
-                   local: bool = True) -> list[_Framework] | None:  # fmt: skip
+    def load_chain(
+        self, referrer: _Node, referrer_dir: Path, seen: list[tuple[str, str]], local: bool = True
+    ) -> list[_Framework] | None:
         """The frameworks ``referrer`` (a file's root node) extends, nearest first; None when unreadable.
 
         ``local``: ids are looked up in ``specs/`` folders above ``referrer_dir``
@@ -368,25 +424,36 @@ class _Resolver:
         real = os.path.realpath(path)
         chain_names = [name for _, name in seen]
         if real in (r for r, _ in seen):
-            cycle = " → ".join([*chain_names[[r for r, _ in seen].index(real):], display])
-            self.add(EXTENDS_CYCLE, ref_node.where, f"extends goes round in a circle: {cycle}",
-                     f"extends 形成循环：{cycle}")  # fmt: skip
+            cycle = " → ".join([*chain_names[[r for r, _ in seen].index(real) :], display])
+            self.add(
+                EXTENDS_CYCLE,
+                ref_node.where,
+                f"extends goes round in a circle: {cycle}",
+                f"extends 形成循环：{cycle}",
+            )
             return None
         try:
             data, smap = self.read(path, display)
         except SpecError as err:
             for p in err.problems:
                 if p.code == "file":
-                    self.add(EXTENDS, ref_node.where, f"cannot read framework {display}: {p.message}",
-                             f"无法读取框架 {display}：{p.message_zh}")  # fmt: skip
+                    self.add(
+                        EXTENDS,
+                        ref_node.where,
+                        f"cannot read framework {display}: {p.message}",
+                        f"无法读取框架 {display}：{p.message_zh}",
+                    )
                 else:
                     self.problems.append(p)
             return None
         table = data.get("framework")
         if not isinstance(table, dict):
-            self.add(EXTENDS, ref_node.where,
-                     f"{display} is not a framework: it has no [framework] table (id, title)",
-                     f"{display} 不是框架文件：缺少 [framework] 表（id、title）")  # fmt: skip
+            self.add(
+                EXTENDS,
+                ref_node.where,
+                f"{display} is not a framework: it has no [framework] table (id, title)",
+                f"{display} 不是框架文件：缺少 [framework] 表（id、title）",
+            )
             return None
         ident = table.get("id") if isinstance(table.get("id"), str) else Path(display).stem
         src = SourceFile(display, smap.positions, str(ident))
@@ -408,8 +475,12 @@ class _Resolver:
         for key in ("id", "title"):
             node = table.get(key)
             if node is None:
-                self.add(_MISSING_KEY, Location(src.file, (*table.path, key), *src.locate(table.path)),
-                         f"required key {key!r} is missing", f"缺少必填的键“{key}”")  # fmt: skip
+                self.add(
+                    _MISSING_KEY,
+                    Location(src.file, (*table.path, key), *src.locate(table.path)),
+                    f"required key {key!r} is missing",
+                    f"缺少必填的键“{key}”",
+                )
             elif not isinstance(node.value, str):
                 self.expected_string(node)
         title = table.get("title")
@@ -422,9 +493,15 @@ class _Resolver:
             fw.valid = self.period(valid)
         versions = root.get("versions")
         if versions is not None:
-            if not isinstance(versions.value, list) or not all(isinstance(v.value, dict) for v in versions.value):
-                self.add(_INVALID_VALUE, versions.where, "versions: expected an array of tables ([[versions]])",
-                         "versions 应为表数组（[[versions]]）")  # fmt: skip
+            if not isinstance(versions.value, list) or not all(
+                isinstance(v.value, dict) for v in versions.value
+            ):
+                self.add(
+                    _INVALID_VALUE,
+                    versions.where,
+                    "versions: expected an array of tables ([[versions]])",
+                    "versions 应为表数组（[[versions]]）",
+                )
             else:
                 for i, node in enumerate(versions.value):
                     version = self.version(i, node)
@@ -442,40 +519,52 @@ class _Resolver:
                             at = later.node.get("valid")
                             first = earlier.node.get("valid")
                             assert at is not None and first is not None
-                            self.add(VERSION_OVERLAP, at.where,
-                                     f"version valid {later.period.label} overlaps the version valid "
-                                     f"{earlier.period.label} (versions[{earlier.index}], line {first.where.line}); "
-                                     "a budget year must have one version in force",
-                                     f"版本有效期{later.period.label_zh}与 versions[{earlier.index}]（第{first.where.line}行）"
-                                     f"的有效期{earlier.period.label_zh}重叠；每个预算年度只能有一个版本适用")  # fmt: skip
+                            self.add(
+                                VERSION_OVERLAP,
+                                at.where,
+                                f"version valid {later.period.label} overlaps the version valid "
+                                f"{earlier.period.label} (versions[{earlier.index}], line {first.where.line}); "
+                                "a budget year must have one version in force",
+                                f"版本有效期{later.period.label_zh}与 versions[{earlier.index}]（第{first.where.line}行）"
+                                f"的有效期{earlier.period.label_zh}重叠；每个预算年度只能有一个版本适用",
+                            )
         return fw
 
     def version(self, index: int, node: _Node) -> _Version | None:
         for key, sub in node.value.items():
             if key in SPECIAL_KEYS:
-                self.add(_UNKNOWN_KEY, sub.where,
-                         f"{key!r} is not allowed inside a version; a version holds a validity period "
-                         "(valid), a note and the spec values that differ in that period",
-                         f"版本中不能使用“{key}”；版本只含有效期（valid）、说明（note）及该期间不同的规范取值")  # fmt: skip
+                self.add(
+                    _UNKNOWN_KEY,
+                    sub.where,
+                    f"{key!r} is not allowed inside a version; a version holds a validity period "
+                    "(valid), a note and the spec values that differ in that period",
+                    f"版本中不能使用“{key}”；版本只含有效期（valid）、说明（note）及该期间不同的规范取值",
+                )
         note = node.get("note")
         if note is not None and not isinstance(note.value, str):
             self.expected_string(note)
         valid = node.get("valid")
         if valid is None:
             line, column = node.src.locate(node.path)
-            self.add(_MISSING_KEY, Location(node.src.file, (*node.path, "valid"), line, column),
-                     "required key 'valid' is missing: a version needs its validity period, "
-                     "e.g. valid = { from = 2024 }",
-                     "缺少必填的键“valid”：版本须写明有效期，如 valid = { from = 2024 }")  # fmt: skip
+            self.add(
+                _MISSING_KEY,
+                Location(node.src.file, (*node.path, "valid"), line, column),
+                "required key 'valid' is missing: a version needs its validity period, "
+                "e.g. valid = { from = 2024 }",
+                "缺少必填的键“valid”：版本须写明有效期，如 valid = { from = 2024 }",
+            )
             return None
         period = self.period(valid)
         return None if period is None else _Version(index, period, node)
 
     def period(self, node: _Node) -> Period | None:
         if not isinstance(node.value, dict):
-            self.add(_INVALID_VALUE, node.where,
-                     "a validity period is a table: { from = 2021, to = 2023 } (either end may be left open)",
-                     "有效期应为表：{ from = 2021, to = 2023 }（任一端可省略）")  # fmt: skip
+            self.add(
+                _INVALID_VALUE,
+                node.where,
+                "a validity period is a table: { from = 2021, to = 2023 } (either end may be left open)",
+                "有效期应为表：{ from = 2021, to = 2023 }（任一端可省略）",
+            )
             return None
         self.check_keys(node, PERIOD_KEYS)
         bounds: list[tuple[int | None, str | None]] = []
@@ -484,14 +573,29 @@ class _Resolver:
             sub = node.get(key)
             if sub is None:
                 bounds.append((None, None))
-            elif isinstance(sub.value, bool) or not isinstance(sub.value, int | datetime.date) or isinstance(
-                sub.value, datetime.datetime
+            elif (
+                isinstance(sub.value, bool)
+                or not isinstance(sub.value, int | datetime.date)
+                or isinstance(sub.value, datetime.datetime)
             ):
-                self.add(_INVALID_VALUE, sub.where, f"valid.{key}: expected a year (2024) or a date (2024-01-01)",
-                         f"valid.{key} 应为年份（如 2024）或日期（如 2024-01-01）")  # fmt: skip
+                self.add(
+                    _INVALID_VALUE,
+                    sub.where,
+                    f"valid.{key}: expected a year (2024) or a date (2024-01-01)",
+                    f"valid.{key} 应为年份（如 2024）或日期（如 2024-01-01）",
+                )
                 ok = False
-            elif (problem := year_problem(sub.value.year if isinstance(sub.value, datetime.date) else sub.value)) is not None:
-                self.add(_INVALID_VALUE, sub.where, f"valid.{key}: {problem[0]}", f"valid.{key}：{problem[1]}")
+            elif (
+                problem := year_problem(
+                    sub.value.year if isinstance(sub.value, datetime.date) else sub.value
+                )
+            ) is not None:
+                self.add(
+                    _INVALID_VALUE,
+                    sub.where,
+                    f"valid.{key}: {problem[0]}",
+                    f"valid.{key}：{problem[1]}",
+                )
                 ok = False
             elif isinstance(sub.value, datetime.date):
                 bounds.append((sub.value.year, sub.value.isoformat()))
@@ -502,16 +606,25 @@ class _Resolver:
         (start, start_text), (end, end_text) = bounds
         period = Period(start, end, start_text, end_text)
         if start is not None and end is not None and start > end:
-            self.add(VERSION_PERIOD, node.where, f"validity period {period.label} ends before it starts",
-                     f"有效期{period.label_zh}的结束早于开始")  # fmt: skip
+            self.add(
+                VERSION_PERIOD,
+                node.where,
+                f"validity period {period.label} ends before it starts",
+                f"有效期{period.label_zh}的结束早于开始",
+            )
             return None
         return period
 
     def check_keys(self, node: _Node, allowed: tuple[str, ...] | list[str]) -> None:
         for key, sub in node.value.items():
             if key not in allowed:
-                self.add(_UNKNOWN_KEY, sub.where, f"unknown key {key!r}; allowed here: {', '.join(allowed)}",
-                         f"未知的键“{key}”；此处可用的键：{'、'.join(allowed)}", suggest(key, allowed))  # fmt: skip
+                self.add(
+                    _UNKNOWN_KEY,
+                    sub.where,
+                    f"unknown key {key!r}; allowed here: {', '.join(allowed)}",
+                    f"未知的键“{key}”；此处可用的键：{'、'.join(allowed)}",
+                    suggest(key, allowed),
+                )
 
     def expected_string(self, node: _Node) -> None:
         self.add(_INVALID_VALUE, node.where, "expected a string", "应为字符串")
@@ -520,10 +633,13 @@ class _Resolver:
 
     def conflict(self, node: _Node, prev: _Node, what: str | None, how: str) -> None:
         fw = prev.src.framework or "?"
-        self.add(OVERRIDE_CONFLICT, node.where,
-                 f"{what + ' is ' if what else ''}already defined by framework {fw!r} at {prev.where.text}; "
-                 f"to replace it, say so: {how}",
-                 f"{what or '此项'}已由框架“{fw}”定义（{prev.where.text}）；如需替换，请明确写在覆盖项中：{how}")  # fmt: skip
+        self.add(
+            OVERRIDE_CONFLICT,
+            node.where,
+            f"{what + ' is ' if what else ''}already defined by framework {fw!r} at {prev.where.text}; "
+            f"to replace it, say so: {how}",
+            f"{what or '此项'}已由框架“{fw}”定义（{prev.where.text}）；如需替换，请明确写在覆盖项中：{how}",
+        )
 
     def merge(self, base: _Node | None, own: _Node, parent: str | None) -> _Node:
         """``own`` (a file's values) on top of ``base`` (what it inherits), then the file's [overrides]."""
@@ -535,8 +651,11 @@ class _Resolver:
             field = SPEC_FIELDS.get(key)
             if prev is None:
                 result[key] = node
-            elif field is not None and field.kind == "table" and isinstance(prev.value, dict) and isinstance(
-                node.value, dict
+            elif (
+                field is not None
+                and field.kind == "table"
+                and isinstance(prev.value, dict)
+                and isinstance(node.value, dict)
             ):
                 merged = dict(prev.value)
                 for k, sub in node.value.items():
@@ -544,8 +663,11 @@ class _Resolver:
                         self.conflict(sub, prev.value[k], None, f"[overrides.{key}] {k} = …")
                     merged[k] = sub
                 result[key] = _Node(merged, node.src, node.path)
-            elif field is not None and field.kind == "keyed" and isinstance(prev.value, list) and isinstance(
-                node.value, list
+            elif (
+                field is not None
+                and field.kind == "keyed"
+                and isinstance(prev.value, list)
+                and isinstance(node.value, list)
             ):
                 entries = list(prev.value)
                 index = {i: n for n, e in enumerate(entries) if (i := _entry_id(e)) is not None}
@@ -553,89 +675,157 @@ class _Resolver:
                     ident = _entry_id(entry)
                     if ident is not None and ident in index:
                         old = entries[index[ident]]
-                        self.conflict(entry.get("id") or entry, old.get("id") or old, f"{key} entry {ident!r}",
-                                      f"[[overrides.{key}]] id = {ident!r} with the fields to change")
+                        self.conflict(
+                            entry.get("id") or entry,
+                            old.get("id") or old,
+                            f"{key} entry {ident!r}",
+                            f"[[overrides.{key}]] id = {ident!r} with the fields to change",
+                        )
                         entries[index[ident]] = entry
                     else:
                         entries.append(entry)
                 result[key] = _Node(entries, node.src, node.path)
             else:
-                self.conflict(node, prev, None, f"overrides.{key} = …" if field is None or field.kind != "table"
-                              else f"[overrides.{key}]")  # fmt: skip
+                self.conflict(
+                    node,
+                    prev,
+                    None,
+                    f"overrides.{key} = …"
+                    if field is None or field.kind != "table"
+                    else f"[overrides.{key}]",
+                )
                 result[key] = node
         overrides = own.get("overrides")
         if overrides is not None:
             self.overrides(result, base, overrides, parent)
         return _Node(result, own.src, own.path)
 
-    def overrides(self, result: dict[str, _Node], base: _Node | None, ov: _Node, parent: str | None) -> None:
+    def overrides(
+        self, result: dict[str, _Node], base: _Node | None, ov: _Node, parent: str | None
+    ) -> None:
         if not isinstance(ov.value, dict):
-            self.add(_INVALID_VALUE, ov.where, "overrides: expected a table ([overrides.<table>] or "
-                     "[[overrides.<list>]])", "overrides 应为表（[overrides.表名] 或 [[overrides.列表名]]）")  # fmt: skip
+            self.add(
+                _INVALID_VALUE,
+                ov.where,
+                "overrides: expected a table ([overrides.<table>] or [[overrides.<list>]])",
+                "overrides 应为表（[overrides.表名] 或 [[overrides.列表名]]）",
+            )
             return
         if base is None:
-            self.add(OVERRIDE_DANGLING, ov.where, "overrides without extends: this file inherits nothing to override",
-                     "没有 extends 却写了 overrides：本文件没有继承任何可覆盖的内容")  # fmt: skip
+            self.add(
+                OVERRIDE_DANGLING,
+                ov.where,
+                "overrides without extends: this file inherits nothing to override",
+                "没有 extends 却写了 overrides：本文件没有继承任何可覆盖的内容",
+            )
             return
         inherited: dict[str, _Node] = base.value
         fields = list(SPEC_FIELDS)
         for key, node in ov.value.items():
             field = SPEC_FIELDS.get(key)
             if field is None:
-                self.add(_UNKNOWN_KEY, node.where, f"unknown key {key!r} in overrides; allowed here: {', '.join(fields)}",
-                         f"overrides 中未知的键“{key}”；此处可用的键：{'、'.join(fields)}", suggest(key, fields))  # fmt: skip
+                self.add(
+                    _UNKNOWN_KEY,
+                    node.where,
+                    f"unknown key {key!r} in overrides; allowed here: {', '.join(fields)}",
+                    f"overrides 中未知的键“{key}”；此处可用的键：{'、'.join(fields)}",
+                    suggest(key, fields),
+                )
                 continue
             prev = inherited.get(key)
             if prev is None:
-                self.add(OVERRIDE_DANGLING, node.where,
-                         f"framework {parent!r} does not define {key}, so there is nothing to override; "
-                         f"declare {key} directly",
-                         f"框架“{parent}”没有定义 {key}，无可覆盖；请直接声明 {key}",
-                         suggest(key, [k for k in inherited if k in SPEC_FIELDS]))  # fmt: skip
+                self.add(
+                    OVERRIDE_DANGLING,
+                    node.where,
+                    f"framework {parent!r} does not define {key}, so there is nothing to override; "
+                    f"declare {key} directly",
+                    f"框架“{parent}”没有定义 {key}，无可覆盖；请直接声明 {key}",
+                    suggest(key, [k for k in inherited if k in SPEC_FIELDS]),
+                )
                 continue
             if field.kind == "table":
                 self.override_table(result, key, field, prev, node, parent)
             elif field.kind == "whole":
                 if not isinstance(node.value, list):
-                    self.add(_INVALID_VALUE, node.where, f"overrides.{key}: expected an array of tables, like {key}",
-                             f"overrides.{key} 应为表数组，与 {key} 相同")  # fmt: skip
+                    self.add(
+                        _INVALID_VALUE,
+                        node.where,
+                        f"overrides.{key}: expected an array of tables, like {key}",
+                        f"overrides.{key} 应为表数组，与 {key} 相同",
+                    )
                     continue
                 result[key] = node
             else:
                 self.override_entries(result, key, field, prev, node, parent)
 
-    def override_table(self, result: dict[str, _Node], key: str, field: SpecField, prev: _Node, node: _Node,
-                       parent: str | None) -> None:  # fmt: skip
+    def override_table(
+        self,
+        result: dict[str, _Node],
+        key: str,
+        field: SpecField,
+        prev: _Node,
+        node: _Node,
+        parent: str | None,
+    ) -> None:
         if not isinstance(node.value, dict):
-            self.add(_INVALID_VALUE, node.where, f"overrides.{key}: expected a table ([overrides.{key}])",
-                     f"overrides.{key} 应为表（[overrides.{key}]）")  # fmt: skip
+            self.add(
+                _INVALID_VALUE,
+                node.where,
+                f"overrides.{key}: expected a table ([overrides.{key}])",
+                f"overrides.{key} 应为表（[overrides.{key}]）",
+            )
             return
         allowed = _field_names(field.cls)
         current = result[key]
         merged = dict(current.value) if isinstance(current.value, dict) else {}
         for k, sub in node.value.items():
             if k not in allowed:
-                self.add(_UNKNOWN_KEY, sub.where, f"unknown key {k!r}; allowed here: {', '.join(allowed)}",
-                         f"未知的键“{k}”；此处可用的键：{'、'.join(allowed)}", suggest(k, allowed))  # fmt: skip
+                self.add(
+                    _UNKNOWN_KEY,
+                    sub.where,
+                    f"unknown key {k!r}; allowed here: {', '.join(allowed)}",
+                    f"未知的键“{k}”；此处可用的键：{'、'.join(allowed)}",
+                    suggest(k, allowed),
+                )
             elif not isinstance(prev.value, dict) or k not in prev.value:
                 defined = list(prev.value) if isinstance(prev.value, dict) else []
-                self.add(OVERRIDE_DANGLING, sub.where,
-                         f"framework {parent!r} does not define {key}.{k}, so there is nothing to override; "
-                         f"set it directly in [{key}]",
-                         f"框架“{parent}”没有定义 {key}.{k}，无可覆盖；请直接写在 [{key}] 中",
-                         suggest(k, defined))  # fmt: skip
+                self.add(
+                    OVERRIDE_DANGLING,
+                    sub.where,
+                    f"framework {parent!r} does not define {key}.{k}, so there is nothing to override; "
+                    f"set it directly in [{key}]",
+                    f"框架“{parent}”没有定义 {key}.{k}，无可覆盖；请直接写在 [{key}] 中",
+                    suggest(k, defined),
+                )
             else:
                 merged[k] = sub
         result[key] = _Node(merged, current.src, current.path)
 
-    def override_entries(self, result: dict[str, _Node], key: str, field: SpecField, prev: _Node, node: _Node,
-                         parent: str | None) -> None:  # fmt: skip
-        if not isinstance(node.value, list) or not all(isinstance(e.value, dict) for e in node.value):
-            self.add(_INVALID_VALUE, node.where, f"overrides.{key}: expected an array of tables ([[overrides.{key}]])",
-                     f"overrides.{key} 应为表数组（[[overrides.{key}]]）")  # fmt: skip
+    def override_entries(
+        self,
+        result: dict[str, _Node],
+        key: str,
+        field: SpecField,
+        prev: _Node,
+        node: _Node,
+        parent: str | None,
+    ) -> None:
+        if not isinstance(node.value, list) or not all(
+            isinstance(e.value, dict) for e in node.value
+        ):
+            self.add(
+                _INVALID_VALUE,
+                node.where,
+                f"overrides.{key}: expected an array of tables ([[overrides.{key}]])",
+                f"overrides.{key} 应为表数组（[[overrides.{key}]]）",
+            )
             return
         allowed = _field_names(field.cls)
-        inherited_ids = [i for e in prev.value if (i := _entry_id(e)) is not None] if isinstance(prev.value, list) else []
+        inherited_ids = (
+            [i for e in prev.value if (i := _entry_id(e)) is not None]
+            if isinstance(prev.value, list)
+            else []
+        )
         inherited = set(inherited_ids)
         did_you_mean = Suggestions(inherited_ids)
         current = result[key]
@@ -649,9 +839,12 @@ class _Resolver:
             ident_node = entry.get("id")
             if ident_node is None:
                 line, column = entry.src.locate(entry.path)
-                self.add(_MISSING_KEY, Location(entry.src.file, (*entry.path, "id"), line, column),
-                         f"required key 'id' is missing: an entry of overrides.{key} names the inherited entry it changes",
-                         f"缺少必填的键“id”：overrides.{key} 的每一项须以 id 指明要覆盖的继承项")  # fmt: skip
+                self.add(
+                    _MISSING_KEY,
+                    Location(entry.src.file, (*entry.path, "id"), line, column),
+                    f"required key 'id' is missing: an entry of overrides.{key} names the inherited entry it changes",
+                    f"缺少必填的键“id”：overrides.{key} 的每一项须以 id 指明要覆盖的继承项",
+                )
                 continue
             ident = ident_node.value
             if not isinstance(ident, str):
@@ -661,19 +854,30 @@ class _Resolver:
             for k, sub in entry.value.items():
                 if k not in allowed:
                     bad = True
-                    self.add(_UNKNOWN_KEY, sub.where, f"unknown key {k!r}; allowed here: {', '.join(allowed)}",
-                             f"未知的键“{k}”；此处可用的键：{'、'.join(allowed)}", suggest(k, allowed))  # fmt: skip
+                    self.add(
+                        _UNKNOWN_KEY,
+                        sub.where,
+                        f"unknown key {k!r}; allowed here: {', '.join(allowed)}",
+                        f"未知的键“{k}”；此处可用的键：{'、'.join(allowed)}",
+                        suggest(k, allowed),
+                    )
             if ident not in inherited:
-                self.add(OVERRIDE_DANGLING, ident_node.where,
-                         f"framework {parent!r} has no {key} entry {ident!r} to override",
-                         f"框架“{parent}”的 {key} 中没有编号为“{ident}”的项，无可覆盖",
-                         did_you_mean(ident))  # fmt: skip
+                self.add(
+                    OVERRIDE_DANGLING,
+                    ident_node.where,
+                    f"framework {parent!r} has no {key} entry {ident!r} to override",
+                    f"框架“{parent}”的 {key} 中没有编号为“{ident}”的项，无可覆盖",
+                    did_you_mean(ident),
+                )
                 continue
             if ident in done:
                 first = done[ident]
-                self.add(OVERRIDE_CONFLICT, ident_node.where,
-                         f"{key} entry {ident!r} is overridden twice (first at {first.where.text})",
-                         f"{key} 中编号“{ident}”被覆盖了两次（第一次在 {first.where.text}）")  # fmt: skip
+                self.add(
+                    OVERRIDE_CONFLICT,
+                    ident_node.where,
+                    f"{key} entry {ident!r} is overridden twice (first at {first.where.text})",
+                    f"{key} 中编号“{ident}”被覆盖了两次（第一次在 {first.where.text}）",
+                )
                 continue
             done[ident] = ident_node
             if bad:
@@ -695,9 +899,17 @@ class _Resolver:
             field = SPEC_FIELDS.get(key)
             if prev is None or field is None or field.kind == "whole":
                 result[key] = node
-            elif field.kind == "table" and isinstance(prev.value, dict) and isinstance(node.value, dict):
+            elif (
+                field.kind == "table"
+                and isinstance(prev.value, dict)
+                and isinstance(node.value, dict)
+            ):
                 result[key] = _Node({**prev.value, **node.value}, prev.src, prev.path)
-            elif field.kind == "keyed" and isinstance(prev.value, list) and isinstance(node.value, list):
+            elif (
+                field.kind == "keyed"
+                and isinstance(prev.value, list)
+                and isinstance(node.value, list)
+            ):
                 entries = list(prev.value)
                 position: dict[str, int] = {}  # each id's first entry, as a scan finds it
                 for n, e in enumerate(entries):
@@ -711,7 +923,9 @@ class _Resolver:
                             position[ident] = len(entries)
                         entries.append(entry)
                     elif isinstance(entry.value, dict) and isinstance(entries[at].value, dict):
-                        entries[at] = _Node({**entries[at].value, **entry.value}, entries[at].src, entries[at].path)
+                        entries[at] = _Node(
+                            {**entries[at].value, **entry.value}, entries[at].src, entries[at].path
+                        )
                 result[key] = _Node(entries, prev.src, prev.path)
             else:
                 result[key] = node
@@ -719,7 +933,9 @@ class _Resolver:
 
     # ---- versions -------------------------------------------------------------
 
-    def pick(self, fw: _Framework, year: int | None, forced: dict[int, int]) -> tuple[_Version | None, str, str]:
+    def pick(
+        self, fw: _Framework, year: int | None, forced: dict[int, int]
+    ) -> tuple[_Version | None, str, str]:
         """The version of ``fw`` in force for ``year``, and why (zh, en)."""
         if id(fw) in forced:
             version = next(v for v in fw.versions if v.index == forced[id(fw)])
@@ -729,22 +945,40 @@ class _Resolver:
         for version in fw.versions:
             if version.period.covers(year):
                 label, label_zh = version.period.label, version.period.label_zh
-                return version, f"{year}年度适用（版本有效期：{label_zh}）", f"in force for {year} (version valid {label})"
+                return (
+                    version,
+                    f"{year}年度适用（版本有效期：{label_zh}）",
+                    f"in force for {year} (version valid {label})",
+                )
         if fw.valid is not None and fw.valid.covers(year):
             label, label_zh = fw.valid.label, fw.valid.label_zh
-            extra_zh, extra_en = ("；无适用的分期版本", "; no dated version applies") if fw.versions else ("", "")
-            return (None, f"{year}年度适用（框架有效期：{label_zh}{extra_zh}）",
-                    f"in force for {year} (framework valid {label}{extra_en})")  # fmt: skip
+            extra_zh, extra_en = (
+                ("；无适用的分期版本", "; no dated version applies") if fw.versions else ("", "")
+            )
+            return (
+                None,
+                f"{year}年度适用（框架有效期：{label_zh}{extra_zh}）",
+                f"in force for {year} (framework valid {label}{extra_en})",
+            )
         if fw.valid is None and not fw.versions:
-            return None, "框架未分年度版本，适用于所有年度", "the framework has no dated versions; it applies to every year"
+            return (
+                None,
+                "框架未分年度版本，适用于所有年度",
+                "the framework has no dated versions; it applies to every year",
+            )
         spans = [v.period for v in fw.versions] + ([fw.valid] if fw.valid is not None else [])
-        self.add(NO_VERSION, fw.ref.where,
-                 f"framework {fw.id!r} has no version in force for {year} (meta.year): it covers "
-                 f"{', '.join(p.label for p in spans)}",
-                 f"框架“{fw.id}”没有适用于{year}年度（meta.year）的版本：其有效期为{'、'.join(p.label_zh for p in spans)}")  # fmt: skip
+        self.add(
+            NO_VERSION,
+            fw.ref.where,
+            f"framework {fw.id!r} has no version in force for {year} (meta.year): it covers "
+            f"{', '.join(p.label for p in spans)}",
+            f"框架“{fw.id}”没有适用于{year}年度（meta.year）的版本：其有效期为{'、'.join(p.label_zh for p in spans)}",
+        )
         return None, "", ""
 
-    def effective(self, chain: list[_Framework], k: int, year: int | None, forced: dict[int, int]) -> _Node:
+    def effective(
+        self, chain: list[_Framework], k: int, year: int | None, forced: dict[int, int]
+    ) -> _Node:
         """Framework ``chain[k]`` as in force: its parents, its own values and overrides, its version."""
         fw = chain[k]
         base = self.effective(chain, k + 1, year, forced) if k + 1 < len(chain) else None
@@ -755,14 +989,17 @@ class _Resolver:
 
     # ---- the unit ---------------------------------------------------------------
 
-    def flatten(self, unit: _Node, chain: list[_Framework], year: int | None,
-                forced: dict[int, int]) -> tuple[dict[str, Any], dict[PathKey, tuple[SourceFile, PathKey]]]:  # fmt: skip
+    def flatten(
+        self, unit: _Node, chain: list[_Framework], year: int | None, forced: dict[int, int]
+    ) -> tuple[dict[str, Any], dict[PathKey, tuple[SourceFile, PathKey]]]:
         base = self.effective(chain, 0, year, forced) if chain else None
         merged = self.merge(base, unit, chain[0].id if chain else None)
         self.drop_templates(merged)
         categories = merged.value.get("categories")
         if categories is not None and isinstance(categories.value, list):
-            merged.value["categories"] = _Node(_tree_order(categories.value), categories.src, categories.path)
+            merged.value["categories"] = _Node(
+                _tree_order(categories.value), categories.src, categories.path
+            )
         origins: dict[PathKey, tuple[SourceFile, PathKey]] = {}
         data = _unwrap(merged, (), origins)
         return data, origins
@@ -779,7 +1016,11 @@ class _Resolver:
             kept: list[_Node] = []
             allowed = _field_names(field.cls)
             for entry in node.value:
-                if entry.src.framework is not None and isinstance(entry.value, dict) and "weight" not in entry.value:
+                if (
+                    entry.src.framework is not None
+                    and isinstance(entry.value, dict)
+                    and "weight" not in entry.value
+                ):
                     if key == "categories" and (ident := _entry_id(entry)) is not None:
                         dropped[ident] = entry
                     self.check_keys(entry, allowed)  # never structured: its keys are checked here
@@ -795,12 +1036,15 @@ class _Resolver:
                 if target is not None and isinstance(target.value, str) and target.value in dropped:
                     tpl = dropped[target.value]
                     fw = tpl.src.framework
-                    self.add(FRAMEWORK_TEMPLATE, target.where,
-                             f"category {target.value!r} of framework {fw!r} ({tpl.where.text}) is a template "
-                             f"without a weight; to use it give it one: [[overrides.categories]] "
-                             f"id = {target.value!r}, weight = …",
-                             f"框架“{fw}”的类别“{target.value}”（{tpl.where.text}）是未定分值的模板；如需使用，"
-                             f"请在 [[overrides.categories]] 中写 id = \"{target.value}\" 及 weight")  # fmt: skip
+                    self.add(
+                        FRAMEWORK_TEMPLATE,
+                        target.where,
+                        f"category {target.value!r} of framework {fw!r} ({tpl.where.text}) is a template "
+                        f"without a weight; to use it give it one: [[overrides.categories]] "
+                        f"id = {target.value!r}, weight = …",
+                        f"框架“{fw}”的类别“{target.value}”（{tpl.where.text}）是未定分值的模板；如需使用，"
+                        f'请在 [[overrides.categories]] 中写 id = "{target.value}" 及 weight',
+                    )
 
 
 def _tree_order(entries: list[_Node]) -> list[_Node]:
@@ -809,7 +1053,11 @@ def _tree_order(entries: list[_Node]) -> list[_Node]:
 
     def parent_of(entry: _Node) -> str | None:
         node = entry.get("parent")
-        return node.value if node is not None and isinstance(node.value, str) and node.value in ids else None
+        return (
+            node.value
+            if node is not None and isinstance(node.value, str) and node.value in ids
+            else None
+        )
 
     out: list[_Node] = []
     placed: set[int] = set()
@@ -845,11 +1093,15 @@ def _year(unit: dict[str, Any], chain: list[_Framework]) -> int | None:
             meta = _unwrap(meta, (), {})
         year = meta.get("year") if isinstance(meta, dict) else None
         if isinstance(year, int) and not isinstance(year, bool):
-            return year if year_problem(year) is None else None  # not a budget year: meta.year's own problem
+            return (
+                year if year_problem(year) is None else None
+            )  # not a budget year: meta.year's own problem
     return None
 
 
-def _reason(resolver: _Resolver, chain: list[_Framework], year: int | None) -> tuple[str | None, str | None]:
+def _reason(
+    resolver: _Resolver, chain: list[_Framework], year: int | None
+) -> tuple[str | None, str | None]:
     """The version label of the unit's framework and why it (and its parents' versions) apply."""
     parts_zh: list[str] = []
     parts_en: list[str] = []
@@ -857,7 +1109,13 @@ def _reason(resolver: _Resolver, chain: list[_Framework], year: int | None) -> t
     for k, fw in enumerate(chain):
         version, zh, en = resolver.pick(fw, year, {})
         if k == 0:
-            label = version.period.label if version is not None else fw.valid.label if fw.valid is not None else None
+            label = (
+                version.period.label
+                if version is not None
+                else fw.valid.label
+                if fw.valid is not None
+                else None
+            )
             parts_zh.append(zh)
             parts_en.append(en)
         else:
@@ -879,13 +1137,22 @@ def framework_problem(data: dict[str, Any], source: SourceMap) -> Problem:
         message=f"this file is a framework ({name!r}), not a complete spec, and cannot be evaluated by itself; "
         f'write a unit spec that declares extends = "{name}" and its own meta, categories and indicators',
         message_zh=f"此文件是框架（{name}），不是完整的规范，不能单独评价；请编写单位规范，"
-        f"写 extends = \"{name}\" 并声明本单位的 meta、类别和指标",
-        path=("framework",), file=source.file, line=line, column=column,
-    )  # fmt: skip
+        f'写 extends = "{name}" 并声明本单位的 meta、类别和指标',
+        path=("framework",),
+        file=source.file,
+        line=line,
+        column=column,
+    )
 
 
-def resolve_extends(data: dict[str, Any], source: SourceMap, *, read: Reader, structural: Structural,
-                    start: str | os.PathLike[str] | None = None) -> Resolved:  # fmt: skip
+def resolve_extends(
+    data: dict[str, Any],
+    source: SourceMap,
+    *,
+    read: Reader,
+    structural: Structural,
+    start: str | os.PathLike[str] | None = None,
+) -> Resolved:
     """Flatten a spec that extends frameworks into one spec's data, with every problem located.
 
     ``read`` parses a framework file; ``structural`` gives the strict
@@ -897,13 +1164,22 @@ def resolve_extends(data: dict[str, Any], source: SourceMap, *, read: Reader, st
     unit_src = SourceFile(source.file, source.positions, None)
     unit = _wrap(data, unit_src, ())
     if "versions" in data:
-        resolver.add(_UNKNOWN_KEY, unit.value["versions"].where,
-                     "unknown key 'versions': dated versions belong in a framework (a file with a [framework] table)",
-                     "未知的键“versions”：分期版本只能写在框架文件（含 [framework] 表）中")  # fmt: skip
+        resolver.add(
+            _UNKNOWN_KEY,
+            unit.value["versions"].where,
+            "unknown key 'versions': dated versions belong in a framework (a file with a [framework] table)",
+            "未知的键“versions”：分期版本只能写在框架文件（含 [framework] 表）中",
+        )
         del unit.value["versions"]
     chain: list[_Framework] = []
     if "extends" in data:
-        here = Path(start) if start is not None else Path(source.file).parent if source.file else Path.cwd()
+        here = (
+            Path(start)
+            if start is not None
+            else Path(source.file).parent
+            if source.file
+            else Path.cwd()
+        )
         real = os.path.realpath(source.file) if source.file else "<input>"
         loaded = resolver.load_chain(unit, here.absolute(), [(real, source.file or "<input>")])
         if loaded is None:
@@ -914,21 +1190,35 @@ def resolve_extends(data: dict[str, Any], source: SourceMap, *, read: Reader, st
     smap = SourceMap(source.file, source.positions, origins, ("extends",) if chain else None)
     problems = list(resolver.problems)
     seen = {(p.code, p.file, p.path, p.message) for p in problems}
-    for fw in chain:  # the versions not in force are checked too: their problems are problems of the file
+    for fw in (
+        chain
+    ):  # the versions not in force are checked too: their problems are problems of the file
         picked, _, _ = _Resolver(read).pick(fw, year, {})
         for version in fw.versions[:_VERSIONS_CHECKED]:
             if version is picked:
                 continue
             other = _Resolver(read)
             data_v, origins_v = other.flatten(unit, chain, year, {id(fw): version.index})
-            found = other.problems + structural(data_v, SourceMap(source.file, source.positions, origins_v, ("extends",)))
+            found = other.problems + structural(
+                data_v, SourceMap(source.file, source.positions, origins_v, ("extends",))
+            )
             for p in found:
                 key = (p.code, p.file, p.path, p.message)
-                if p.file == fw.src.file and p.path[:2] == ("versions", version.index) and key not in seen:
+                if (
+                    p.file == fw.src.file
+                    and p.path[:2] == ("versions", version.index)
+                    and key not in seen
+                ):
                     seen.add(key)
                     problems.append(p)
     info = None
     if chain:
         label, reason = _reason(_Resolver(read), chain, year)
-        info = FrameworkInfo(id=chain[0].id, title=chain[0].title, file=chain[0].src.file, version=label, reason=reason)
+        info = FrameworkInfo(
+            id=chain[0].id,
+            title=chain[0].title,
+            file=chain[0].src.file,
+            version=label,
+            reason=reason,
+        )
     return Resolved(flat, smap, info, tuple(problems))

@@ -82,7 +82,9 @@ def read_text(path: str | os.PathLike[str]) -> str:
         raise SpecError([attrs.evolve(encoding_problem(raw, exc.start), file=str(p))]) from None
 
 
-def read_toml(path: str | os.PathLike[str], display: str | None = None) -> tuple[dict[str, Any], SourceMap]:
+def read_toml(
+    path: str | os.PathLike[str], display: str | None = None
+) -> tuple[dict[str, Any], SourceMap]:
     """A TOML file → its data and source map: :func:`read_text`, then :func:`parse_toml_text`.
 
     ``display`` is how problems and the source map name the file (by default
@@ -126,26 +128,44 @@ def _walk(exc: BaseException, path: PathKey) -> Iterator[tuple[PathKey, BaseExce
 def _problems(exc: BaseException) -> list[Problem]:
     """The structural problems in ``exc``, with key paths of the data and no location yet."""
     out: list[Problem] = []
-    hints: dict[tuple[str, type[Any]], str | None] = {}  # one typo repeated in 100,000 entries: one did-you-mean
+    hints: dict[
+        tuple[str, type[Any]], str | None
+    ] = {}  # one typo repeated in 100,000 entries: one did-you-mean
     for path, err in _walk(exc, ()):
         if isinstance(err, ForbiddenExtraKeysError):
             allowed = _fields(err.cl)
             for key in sorted(err.extra_fields):
                 if (key, err.cl) not in hints:
                     hints[(key, err.cl)] = suggest(key, allowed)
-                out.append(make_problem(
-                    "unknown-key", (*path, key),
-                    en=f"unknown key {key!r}; allowed here: {', '.join(allowed)}",
-                    zh=f"未知的键“{key}”；此处可用的键：{'、'.join(allowed)}",
-                    suggestion=hints[(key, err.cl)],
-                ))  # fmt: skip
+                out.append(
+                    make_problem(
+                        "unknown-key",
+                        (*path, key),
+                        en=f"unknown key {key!r}; allowed here: {', '.join(allowed)}",
+                        zh=f"未知的键“{key}”；此处可用的键：{'、'.join(allowed)}",
+                        suggestion=hints[(key, err.cl)],
+                    )
+                )
         elif isinstance(err, KeyError):
             key = str(path[-1]) if path else str(err)
-            out.append(make_problem("missing-key", path, en=f"required key {key!r} is missing", zh=f"缺少必填的键“{key}”"))
+            out.append(
+                make_problem(
+                    "missing-key",
+                    path,
+                    en=f"required key {key!r} is missing",
+                    zh=f"缺少必填的键“{key}”",
+                )
+            )
         elif isinstance(err, ValueProblem):
-            out.append(make_problem("invalid-value", path, en=err.en, zh=err.zh, suggestion=err.suggestion))
+            out.append(
+                make_problem("invalid-value", path, en=err.en, zh=err.zh, suggestion=err.suggestion)
+            )
         else:
-            out.append(make_problem("invalid-value", path, en=f"invalid value: {err}", zh=f"取值无效：{err}"))
+            out.append(
+                make_problem(
+                    "invalid-value", path, en=f"invalid value: {err}", zh=f"取值无效：{err}"
+                )
+            )
     return out
 
 
@@ -156,9 +176,15 @@ _AS_WRITTEN = frozenset({"unknown-key", "invalid-value"})
 def _locate(problem: Problem, source: SourceMap) -> Problem:
     """``problem`` (key path of the data) located through ``source``."""
     return make_problem(
-        problem.code, problem.path, en=problem.message, zh=problem.message_zh, source=source,
-        suggestion=problem.suggestion, severity=problem.severity, written=problem.code in _AS_WRITTEN,
-    )  # fmt: skip
+        problem.code,
+        problem.path,
+        en=problem.message,
+        zh=problem.message_zh,
+        source=source,
+        suggestion=problem.suggestion,
+        severity=problem.severity,
+        written=problem.code in _AS_WRITTEN,
+    )
 
 
 def _as_suggested(data: Any, fixes: dict[PathKey, str | None]) -> Any:
@@ -185,8 +211,14 @@ def _as_suggested(data: Any, fixes: dict[PathKey, str | None]) -> Any:
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
     """Drop 'missing key k' where an unknown key beside it is a misspelling of k (one typo, one problem)."""
-    misspelt = {(p.path[:-1], p.suggestion) for p in problems if p.code == "unknown-key" and p.suggestion}
-    return [p for p in problems if not (p.code == "missing-key" and p.path and (p.path[:-1], p.path[-1]) in misspelt)]
+    misspelt = {
+        (p.path[:-1], p.suggestion) for p in problems if p.code == "unknown-key" and p.suggestion
+    }
+    return [
+        p
+        for p in problems
+        if not (p.code == "missing-key" and p.path and (p.path[:-1], p.path[-1]) in misspelt)
+    ]
 
 
 def structure_problems(exc: BaseException, source: SourceMap) -> list[Problem]:
@@ -204,7 +236,9 @@ def structure_problems(exc: BaseException, source: SourceMap) -> list[Problem]:
 # stage 2: data and a source map → a checked model
 
 
-def _structure(data: dict[str, Any], cls: type[T], source: SourceMap, validate: Callable[[T], list[Problem]]) -> T:
+def _structure(
+    data: dict[str, Any], cls: type[T], source: SourceMap, validate: Callable[[T], list[Problem]]
+) -> T:
     """Structure strictly, then validate; raise every problem found in both stages at once.
 
     When the only structural problems are unknown keys, the semantic checks
@@ -243,13 +277,25 @@ def structural_problems(data: dict[str, Any], source: SourceMap) -> list[Problem
 
 
 @overload
-def load_data(data: dict[str, Any], source: SourceMap | None = None, kind: type[Spec] = ..., *,
-              read: Reader = ...) -> Spec: ...  # fmt: skip
+def load_data(
+    data: dict[str, Any],
+    source: SourceMap | None = None,
+    kind: type[Spec] = ...,
+    *,
+    read: Reader = ...,
+) -> Spec: ...
 @overload
-def load_data(data: dict[str, Any], source: SourceMap | None, kind: type[Actuals], *,
-              spec: Spec | None = None) -> Actuals: ...  # fmt: skip
-def load_data(data: dict[str, Any], source: SourceMap | None = None, kind: type[Spec] | type[Actuals] = Spec, *,
-              spec: Spec | None = None, read: Reader | None = None) -> Spec | Actuals:  # fmt: skip
+def load_data(
+    data: dict[str, Any], source: SourceMap | None, kind: type[Actuals], *, spec: Spec | None = None
+) -> Actuals: ...
+def load_data(
+    data: dict[str, Any],
+    source: SourceMap | None = None,
+    kind: type[Spec] | type[Actuals] = Spec,
+    *,
+    spec: Spec | None = None,
+    read: Reader | None = None,
+) -> Spec | Actuals:
     """Data (as :mod:`tomllib` reads it) → a checked :class:`Spec` or :class:`Actuals`; :class:`SpecError` otherwise.
 
     Spec data that ``extends`` a framework is flattened first (``read``
@@ -265,7 +311,9 @@ def load_data(data: dict[str, Any], source: SourceMap | None = None, kind: type[
     if kind is Actuals:
         if read is not None:
             raise TypeError("load_data: read= applies to spec data only")
-        return _structure(data, Actuals, smap, lambda a: validate_actuals(spec, a) if spec is not None else [])
+        return _structure(
+            data, Actuals, smap, lambda a: validate_actuals(spec, a) if spec is not None else []
+        )
     if kind is not Spec:
         raise TypeError(f"load_data: kind must be Spec or Actuals, not {kind!r}")
     if spec is not None:
@@ -287,9 +335,13 @@ def load_data(data: dict[str, Any], source: SourceMap | None = None, kind: type[
 # stage 3: a framework on its own
 
 
-def resolve_framework(framework: str, meta: Mapping[str, Any] | None = None, *,
-                      start: str | os.PathLike[str] | None = None,
-                      read: Reader | None = None) -> tuple[dict[str, Any], FrameworkInfo | None, list[Problem]]:  # fmt: skip
+def resolve_framework(
+    framework: str,
+    meta: Mapping[str, Any] | None = None,
+    *,
+    start: str | os.PathLike[str] | None = None,
+    read: Reader | None = None,
+) -> tuple[dict[str, Any], FrameworkInfo | None, list[Problem]]:
     """The flattened data of ``framework`` for a unit with ``meta``, the framework's info, and the problems found.
 
     ``framework`` is what a unit spec's ``extends`` names: a framework id
@@ -303,8 +355,13 @@ def resolve_framework(framework: str, meta: Mapping[str, Any] | None = None, *,
     and merging the framework's files; ``info`` is None when none could be read.
     """
     probe: dict[str, Any] = {"extends": framework, "meta": dict(meta or {})}
-    res = resolve_extends(probe, SourceMap(file=None), read=read or read_toml,
-                          structural=lambda data, source: [], start=start)  # fmt: skip
+    res = resolve_extends(
+        probe,
+        SourceMap(file=None),
+        read=read or read_toml,
+        structural=lambda data, source: [],
+        start=start,
+    )
     return res.data, res.framework, list(res.problems)
 
 

@@ -74,7 +74,9 @@ _NEWLINE = re.compile("\n")
 _SPACES = re.compile("[ \t]*")
 _BARE_KEY = re.compile("[A-Za-z0-9_-]*")
 _TOKEN = re.compile("[^ \t\r\n,\\]}#]*")
-_PLAIN_STRING = re.compile('([^"\\\\\n\r]*)"')  # a basic string's rest up to its closing quote, without escapes
+_PLAIN_STRING = re.compile(
+    '([^"\\\\\n\r]*)"'
+)  # a basic string's rest up to its closing quote, without escapes
 
 
 class _Found(Exception):
@@ -103,10 +105,12 @@ def shape_problem(text: str) -> tuple[Position, str, str] | None:
     try:
         scanner.scan_document()
     except _Found as found:
-        return (found.position,
-                f"a dotted key with more than {MAX_KEY_PARTS} parts (a.b.c…); perfrules reads keys of at most "
-                f"{MAX_KEY_PARTS} parts",
-                f"点分键（a.b.c…）超过{MAX_KEY_PARTS}段；perfrules 只读取不超过{MAX_KEY_PARTS}段的键")  # fmt: skip
+        return (
+            found.position,
+            f"a dotted key with more than {MAX_KEY_PARTS} parts (a.b.c…); perfrules reads keys of at most "
+            f"{MAX_KEY_PARTS} parts",
+            f"点分键（a.b.c…）超过{MAX_KEY_PARTS}段；perfrules 只读取不超过{MAX_KEY_PARTS}段的键",
+        )
     except (_Stop, RecursionError):
         pass
     return None
@@ -192,12 +196,16 @@ def _is_date(token: str) -> bool:
 class _Scanner:
     """Single-use cursor over a TOML document collecting key positions."""
 
-    def __init__(self, text: str, *, max_key_parts: int | None = None, max_nesting: int | None = None) -> None:
+    def __init__(
+        self, text: str, *, max_key_parts: int | None = None, max_nesting: int | None = None
+    ) -> None:
         self.text = text
         self.end = len(text)
         self.i = 0
         self.max_key_parts = max_key_parts  # raise _Found at a longer key (shape_problem)
-        self.max_nesting = max_nesting  # raise _Found at deeper arrays and inline tables (nesting_position)
+        self.max_nesting = (
+            max_nesting  # raise _Found at deeper arrays and inline tables (nesting_position)
+        )
         self.nesting = 0
         self.positions: dict[PathKey, Position] = {}
         # Resolved path of each array of tables -> number of elements so far.
@@ -498,17 +506,26 @@ def parse_toml(text: str) -> dict[str, Any]:
     shape = shape_problem(text)
     if shape is not None:
         at, en, zh = shape
-        raise SpecError([Problem(code="toml-syntax", message=en, message_zh=zh, line=at[0], column=at[1])])
+        raise SpecError(
+            [Problem(code="toml-syntax", message=en, message_zh=zh, line=at[0], column=at[1])]
+        )
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = _TOML_POS.search(msg)
         line, col = (int(m[1]), int(m[2])) if m else (None, None)
-        raise SpecError([Problem(
-            code="toml-syntax", message=f"TOML syntax error: {msg}", message_zh=f"TOML 语法错误：{msg}",
-            line=line, column=col,
-        )]) from None  # fmt: skip
+        raise SpecError(
+            [
+                Problem(
+                    code="toml-syntax",
+                    message=f"TOML syntax error: {msg}",
+                    message_zh=f"TOML 语法错误：{msg}",
+                    line=line,
+                    column=col,
+                )
+            ]
+        ) from None
     except RecursionError:
         raise SpecError([_nesting_problem(nesting_position(text))]) from None
     except ValueError:  # int() refuses more than 4,300 digits (sys.get_int_max_str_digits)
@@ -521,10 +538,13 @@ def parse_toml(text: str) -> dict[str, Any]:
 
 def _nesting_problem(at: Position | None, path: PathKey = ()) -> Problem:
     return Problem(
-        code="toml-syntax", path=path, line=at[0] if at else None, column=at[1] if at else None,
+        code="toml-syntax",
+        path=path,
+        line=at[0] if at else None,
+        column=at[1] if at else None,
         message=f"arrays and tables are nested more than {MAX_NESTING} deep; perfrules reads at most {MAX_NESTING} levels",
         message_zh=f"数组和表的嵌套超过{MAX_NESTING}层；perfrules 最多读取{MAX_NESTING}层",
-    )  # fmt: skip
+    )
 
 
 _LONG_INTEGER = re.compile(r"(?<![\w.])[+-]?[0-9][0-9_]{4300,}")
@@ -534,17 +554,22 @@ def _long_integer_problem(text: str) -> Problem:
     """The integer of more than 4,300 digits tomllib could not convert, located, with its key path when known."""
     m = _LONG_INTEGER.search(text)
     if m is None:  # pragma: no cover - tomllib raises this ValueError for such integers only
-        return Problem(code="invalid-value", message="an integer is too large", message_zh="整数过大")
+        return Problem(
+            code="invalid-value", message="an integer is too large", message_zh="整数过大"
+        )
     digits = sum(ch.isdigit() for ch in m[0])
     line = text.count("\n", 0, m.start()) + 1
     col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
     before = [(pos, path) for path, pos in index_positions(text).items() if pos <= (line, col)]
     path: PathKey = max(before, key=lambda item: (item[0], len(item[1])))[1] if before else ()
     return Problem(
-        code="invalid-value", path=path, line=line, column=col,
+        code="invalid-value",
+        path=path,
+        line=line,
+        column=col,
         message=f"an integer of {digits:,} digits is too large (the absolute value must be below 10^15)",
         message_zh=f"{digits:,} 位的整数数值过大（绝对值须小于10^15）",
-    )  # fmt: skip
+    )
 
 
 def _too_deep(data: dict[str, Any]) -> PathKey | None:
@@ -590,14 +615,25 @@ def read_bytes(path: str | os.PathLike[str], limit: int = MAX_SPEC_BYTES) -> byt
     try:
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # replaced between the check and the open
-                raise _file_error(p, *(file_problem(p, limit) or (f"{p} is not a regular file", f"{p} 不是普通文件")))
+            if not stat.S_ISREG(
+                os.fstat(fh.fileno()).st_mode
+            ):  # replaced between the check and the open
+                raise _file_error(
+                    p,
+                    *(
+                        file_problem(p, limit)
+                        or (f"{p} is not a regular file", f"{p} 不是普通文件")
+                    ),
+                )
             raw = fh.read(limit + 1)
     except OSError as exc:
-        raise _file_error(p, f"cannot read {p}: {exc.strerror or exc}", f"无法读取文件 {p}：{exc.strerror or exc}") from None
+        raise _file_error(
+            p, f"cannot read {p}: {exc.strerror or exc}", f"无法读取文件 {p}：{exc.strerror or exc}"
+        ) from None
     if len(raw) > limit:
-        raise _file_error(p, f"{p} is more than the {limit:,} bytes perfrules reads for such a file",
-                          f"{p} 超过此类文件的上限 {limit:,} 字节")  # fmt: skip
+        raise _file_error(
+            p,
+            f"{p} is more than the {limit:,} bytes perfrules reads for such a file",
+            f"{p} 超过此类文件的上限 {limit:,} 字节",
+        )
     return raw
-
-

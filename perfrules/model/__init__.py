@@ -20,7 +20,17 @@ from perfrules.model._actuals import (
     IndicatorActual,
     VetoTrigger,
 )
-from perfrules.model._formula import Binary, Call, Formula, FormulaError, Name, Node, Number, Unary, unparse
+from perfrules.model._formula import (
+    Binary,
+    Call,
+    Formula,
+    FormulaError,
+    Name,
+    Node,
+    Number,
+    Unary,
+    unparse,
+)
 from perfrules.model._lookup import Suggestions, cached, find, having
 from perfrules.model._source import Location, SourceFile, SourceMap, make_problem
 from perfrules.model._spec import (

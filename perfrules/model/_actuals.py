@@ -65,7 +65,9 @@ class IndicatorActual:
     score: Decimal | None = None
     text: str | None = None
     note: str | None = None
-    not_applicable: str | None = None  # 不适用: the reason; the indicator is dropped and the rest rescaled
+    not_applicable: str | None = (
+        None  # 不适用: the reason; the indicator is dropped and the rest rescaled
+    )
     deductions: tuple[Deduction, ...] = ()
 
 

@@ -99,7 +99,9 @@ class FormulaError(PerfrulesError, ValueError):
     replacement or the correct usage of a function, when there is one.
     """
 
-    def __init__(self, en: str, zh: str, column: int | None = None, suggestion: str | None = None) -> None:
+    def __init__(
+        self, en: str, zh: str, column: int | None = None, suggestion: str | None = None
+    ) -> None:
         super().__init__(en)
         self.en = en
         self.zh = zh
@@ -151,7 +153,9 @@ def _check_number(instance: Number, attribute: attrs.Attribute[Decimal], value: 
         raise FormulaError(*problem)
 
 
-def _check_literal(instance: Number, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+def _check_literal(
+    instance: Number, attribute: attrs.Attribute[str | None], value: str | None
+) -> None:
     if value is None:
         return
     parsed = _literal_value(value) if isinstance(value, str) else None
@@ -171,7 +175,9 @@ class Number:
     """
 
     value: Decimal = attrs.field(validator=_check_number)
-    literal: str | None = attrs.field(default=None, eq=False, kw_only=True, validator=_check_literal)
+    literal: str | None = attrs.field(
+        default=None, eq=False, kw_only=True, validator=_check_literal
+    )
     column: int | None = attrs.field(default=None, eq=False, kw_only=True)
 
 
@@ -272,7 +278,11 @@ def _arity_error(func: str, given: int, column: int | None) -> FormulaError | No
 
 
 def _round_places_error(arg: Node) -> FormulaError | None:
-    if isinstance(arg, Number) and arg.value == arg.value.to_integral_value() and arg.value <= MAX_ROUND_PLACES:
+    if (
+        isinstance(arg, Number)
+        and arg.value == arg.value.to_integral_value()
+        and arg.value <= MAX_ROUND_PLACES
+    ):
         return None
     return FormulaError(
         f"the second argument of round() must be a whole-number literal from 0 to {MAX_ROUND_PLACES} "
@@ -282,7 +292,9 @@ def _round_places_error(arg: Node) -> FormulaError | None:
     )
 
 
-def _check_call(instance: Call, attribute: attrs.Attribute[tuple[Node, ...]], args: tuple[Node, ...]) -> None:
+def _check_call(
+    instance: Call, attribute: attrs.Attribute[tuple[Node, ...]], args: tuple[Node, ...]
+) -> None:
     if not isinstance(instance.func, str):
         raise FormulaError("Call.func must be a str", "Call.func须为字符串")
     if instance.func not in FUNCTIONS:
@@ -351,12 +363,28 @@ def _unknown_function(func: str, column: int | None) -> FormulaError:
 # ----------------------------------------------------------------------- lexer
 
 _ALIASES = {
-    "（": "(", "）": ")", "＋": "+", "－": "-", "−": "-", "×": "*", "＊": "*",
-    "÷": "/", "／": "/", "，": ",", "％": "%",
-}  # fmt: skip
+    "（": "(",
+    "）": ")",
+    "＋": "+",
+    "－": "-",
+    "−": "-",
+    "×": "*",
+    "＊": "*",
+    "÷": "/",
+    "／": "/",
+    "，": ",",
+    "％": "%",
+}
 _PUNCT_KIND: dict[str, str] = {
-    "+": "op", "-": "op", "*": "op", "/": "op", "(": "(", ")": ")", ",": ",", "%": "%",
-}  # fmt: skip
+    "+": "op",
+    "-": "op",
+    "*": "op",
+    "/": "op",
+    "(": "(",
+    ")": ")",
+    ",": ",",
+    "%": "%",
+}
 
 
 class _Token(NamedTuple):
@@ -442,7 +470,9 @@ class _Lexer:
         if pos < n:
             ch = text[pos]
             if ch == ".":
-                raise self.error("a number has only one decimal point", "数字中只能有一个小数点", pos)
+                raise self.error(
+                    "a number has only one decimal point", "数字中只能有一个小数点", pos
+                )
             if ch in "eE" and pos + 1 < n and (text[pos + 1] in _DIGITS or text[pos + 1] in "+-"):
                 raise self.error(
                     "scientific notation (such as 1e3) is not supported; write the number as a plain decimal",
@@ -841,4 +871,6 @@ class Formula:
 
     def divisors(self) -> tuple[Node, ...]:
         """Every right operand of ``/``, in text order (what must not be zero)."""
-        return tuple(n.right for n in _source_order(self.root) if isinstance(n, Binary) and n.op == "/")
+        return tuple(
+            n.right for n in _source_order(self.root) if isinstance(n, Binary) and n.op == "/"
+        )

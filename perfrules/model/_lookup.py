@@ -65,7 +65,9 @@ def first_by(owner: object, name: str, items: tuple[V, ...], key: Callable[[V], 
     return result
 
 
-def grouped_by(owner: object, name: str, items: tuple[V, ...], key: Callable[[V], K]) -> dict[K, tuple[V, ...]]:
+def grouped_by(
+    owner: object, name: str, items: tuple[V, ...], key: Callable[[V], K]
+) -> dict[K, tuple[V, ...]]:
     """``{key: (items with that key, in order)}`` over ``items``."""
 
     def build() -> dict[K, tuple[V, ...]]:
@@ -78,14 +80,18 @@ def grouped_by(owner: object, name: str, items: tuple[V, ...], key: Callable[[V]
     return result
 
 
-def find(owner: object, name: str, items: tuple[V, ...], key: Callable[[V], K], wanted: K) -> V | None:
+def find(
+    owner: object, name: str, items: tuple[V, ...], key: Callable[[V], K], wanted: K
+) -> V | None:
     """The first item of ``items`` whose key is ``wanted`` (None when none is): a scan, or an index when large."""
     if len(items) <= SMALL:
         return next((item for item in items if key(item) == wanted), None)
     return first_by(owner, name, items, key).get(wanted)
 
 
-def having(owner: object, name: str, items: tuple[V, ...], key: Callable[[V], K], wanted: K) -> tuple[V, ...]:
+def having(
+    owner: object, name: str, items: tuple[V, ...], key: Callable[[V], K], wanted: K
+) -> tuple[V, ...]:
     """Every item of ``items`` whose key is ``wanted``, in order."""
     if len(items) <= SMALL:
         return tuple(item for item in items if key(item) == wanted)
@@ -101,11 +107,15 @@ class Suggestions:
     """
 
     def __init__(self, candidates: Iterable[str], budget: int = SUGGEST_BUDGET) -> None:
-        self.given: Iterable[str] | None = candidates  # read on the first call (most checks never ask)
+        self.given: Iterable[str] | None = (
+            candidates  # read on the first call (most checks never ask)
+        )
         self.pool: list[str] = []
         self.budget = budget
         self.folded: dict[str, list[str]] = {}
-        self.answers: dict[str, str | None] = {}  # a word asked again (one typo in many entries) costs nothing
+        self.answers: dict[
+            str, str | None
+        ] = {}  # a word asked again (one typo in many entries) costs nothing
 
     def __call__(self, word: str) -> str | None:
         if word not in self.answers:

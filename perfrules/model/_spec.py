@@ -142,7 +142,9 @@ class BandBasis(enum.Enum):
     """What a band table is read against."""
 
     ACTUAL = "actual"  # the actual value, in the target's unit
-    DEVIATION = "deviation"  # |actual − target| ÷ target × 100 (percent), symmetric around the target
+    DEVIATION = (
+        "deviation"  # |actual − target| ÷ target × 100 (percent), symmetric around the target
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -181,11 +183,27 @@ class PerOccurrence:
 
 
 Method: TypeAlias = (
-    Ratio | InverseRatio | LinearOvershoot | Qualitative | StepDeduction | Bands | RateTimesWeight | PerOccurrence
+    Ratio
+    | InverseRatio
+    | LinearOvershoot
+    | Qualitative
+    | StepDeduction
+    | Bands
+    | RateTimesWeight
+    | PerOccurrence
 )
 METHODS: dict[str, type[Method]] = {
     m.name: m
-    for m in (Ratio, InverseRatio, LinearOvershoot, Qualitative, StepDeduction, Bands, RateTimesWeight, PerOccurrence)
+    for m in (
+        Ratio,
+        InverseRatio,
+        LinearOvershoot,
+        Qualitative,
+        StepDeduction,
+        Bands,
+        RateTimesWeight,
+        PerOccurrence,
+    )
 }
 
 
@@ -270,8 +288,19 @@ class Tier:
 
 
 DEFAULT_TIERS: tuple[Tier, ...] = (
-    Tier(name="达成年度指标", min=Decimal("0.8"), max=Decimal(1), max_inclusive=True, aliases=("达成",)),
-    Tier(name="部分达成年度指标并具有一定效果", min=Decimal("0.6"), max=Decimal("0.8"), aliases=("部分达成",)),
+    Tier(
+        name="达成年度指标",
+        min=Decimal("0.8"),
+        max=Decimal(1),
+        max_inclusive=True,
+        aliases=("达成",),
+    ),
+    Tier(
+        name="部分达成年度指标并具有一定效果",
+        min=Decimal("0.6"),
+        max=Decimal("0.8"),
+        aliases=("部分达成",),
+    ),
     Tier(name="未达成年度指标且效果较差", min=Decimal(0), max=Decimal("0.6"), aliases=("未达成",)),
 )
 
@@ -316,8 +345,12 @@ class Indicator:
     derive: Derivation | Formula | None = None
     rule: RuleSource | None = None  # the rule text and document this indicator's scoring follows
     note: str | None = None  # 指标解释 / remarks, informational
-    source: str | None = None  # where the indicator comes from (document, 绩效目标表), informational
-    round_to: Decimal | None = None  # this indicator's score precision, instead of rounding.score (1: whole points)
+    source: str | None = (
+        None  # where the indicator comes from (document, 绩效目标表), informational
+    )
+    round_to: Decimal | None = (
+        None  # this indicator's score precision, instead of rounding.score (1: whole points)
+    )
 
     def score_quantum(self, default: Decimal) -> Decimal:
         """The quantum this indicator's score is rounded to: ``round_to``, else ``default`` (rounding.score)."""

@@ -54,12 +54,24 @@ class Comparator(enum.Enum):
 
 
 _ALIASES: dict[str, Comparator] = {
-    "≥": Comparator.GE, ">=": Comparator.GE, "≧": Comparator.GE, "＞=": Comparator.GE, "⩾": Comparator.GE,
-    ">": Comparator.GT, "＞": Comparator.GT,
-    "≤": Comparator.LE, "<=": Comparator.LE, "≦": Comparator.LE, "＜=": Comparator.LE, "⩽": Comparator.LE,
-    "<": Comparator.LT, "＜": Comparator.LT,
-    "=": Comparator.EQ, "＝": Comparator.EQ, "==": Comparator.EQ,
-}  # fmt: skip
+    "≥": Comparator.GE,
+    ">=": Comparator.GE,
+    "≧": Comparator.GE,
+    "＞=": Comparator.GE,
+    "⩾": Comparator.GE,
+    ">": Comparator.GT,
+    "＞": Comparator.GT,
+    "≤": Comparator.LE,
+    "<=": Comparator.LE,
+    "≦": Comparator.LE,
+    "＜=": Comparator.LE,
+    "⩽": Comparator.LE,
+    "<": Comparator.LT,
+    "＜": Comparator.LT,
+    "=": Comparator.EQ,
+    "＝": Comparator.EQ,
+    "==": Comparator.EQ,
+}
 
 TARGET_RE = re.compile(
     r"^\s*(?P<cmp>>=|<=|==|＞=|＜=|[≥≧⩾>＞≤≦⩽<＜=＝])?\s*"
@@ -123,31 +135,59 @@ class QuantitativeTarget:
 # A word before the number, with the comparator it stands for. ``None``: a
 # filler that states no comparison of its own (在90%以上).
 _PREFIX_WORDS: dict[str, Comparator | None] = {
-    "大于或等于": Comparator.GE, "大于等于": Comparator.GE, "不低于": Comparator.GE, "不少于": Comparator.GE,
-    "不小于": Comparator.GE, "不短于": Comparator.GE, "至少": Comparator.GE, "最少": Comparator.GE,
+    "大于或等于": Comparator.GE,
+    "大于等于": Comparator.GE,
+    "不低于": Comparator.GE,
+    "不少于": Comparator.GE,
+    "不小于": Comparator.GE,
+    "不短于": Comparator.GE,
+    "至少": Comparator.GE,
+    "最少": Comparator.GE,
     "最低": Comparator.GE,
-    "小于或等于": Comparator.LE, "小于等于": Comparator.LE, "不高于": Comparator.LE, "不超过": Comparator.LE,
-    "不超出": Comparator.LE, "不多于": Comparator.LE, "不大于": Comparator.LE, "不长于": Comparator.LE,
-    "至多": Comparator.LE, "最多": Comparator.LE, "最高": Comparator.LE,
-    "大于": Comparator.GT, "超过": Comparator.GT, "高于": Comparator.GT, "多于": Comparator.GT,
-    "小于": Comparator.LT, "低于": Comparator.LT, "少于": Comparator.LT, "不足": Comparator.LT,
-    "不到": Comparator.LT, "不满": Comparator.LT,
+    "小于或等于": Comparator.LE,
+    "小于等于": Comparator.LE,
+    "不高于": Comparator.LE,
+    "不超过": Comparator.LE,
+    "不超出": Comparator.LE,
+    "不多于": Comparator.LE,
+    "不大于": Comparator.LE,
+    "不长于": Comparator.LE,
+    "至多": Comparator.LE,
+    "最多": Comparator.LE,
+    "最高": Comparator.LE,
+    "大于": Comparator.GT,
+    "超过": Comparator.GT,
+    "高于": Comparator.GT,
+    "多于": Comparator.GT,
+    "小于": Comparator.LT,
+    "低于": Comparator.LT,
+    "少于": Comparator.LT,
+    "不足": Comparator.LT,
+    "不到": Comparator.LT,
+    "不满": Comparator.LT,
     "等于": Comparator.EQ,
     # weak: a comparison only when nothing else in the wording states one
-    "达到": Comparator.GE, "控制在": Comparator.LE,
+    "达到": Comparator.GE,
+    "控制在": Comparator.LE,
     "在": None,
-}  # fmt: skip
+}
 _WEAK_WORDS = frozenset({"达到", "控制在"})
 
 # A word after the unit (90%以上, 3天以内); an optional （含） before it is dropped.
 SUFFIX_WORDS: dict[str, Comparator] = {
-    "及以上": Comparator.GE, "以上": Comparator.GE,
-    "及以下": Comparator.LE, "以下": Comparator.LE, "以内": Comparator.LE, "之内": Comparator.LE,
-}  # fmt: skip
+    "及以上": Comparator.GE,
+    "以上": Comparator.GE,
+    "及以下": Comparator.LE,
+    "以下": Comparator.LE,
+    "以内": Comparator.LE,
+    "之内": Comparator.LE,
+}
 _INCLUSIVE_NOTE = re.compile(r"[（(]\s*含\s*[)）]\s*$")
 _BY_LENGTH = sorted(_PREFIX_WORDS, key=len, reverse=True)
 _SUFFIX_BY_LENGTH = sorted(SUFFIX_WORDS, key=len, reverse=True)
-_ANY_PREFIX = tuple(_BY_LENGTH)  # str.startswith/endswith with a tuple: one call tells whether any word is there
+_ANY_PREFIX = tuple(
+    _BY_LENGTH
+)  # str.startswith/endswith with a tuple: one call tells whether any word is there
 _ANY_SUFFIX = tuple(_SUFFIX_BY_LENGTH)
 
 WORD_COMPARATORS: dict[str, Comparator] = {
@@ -199,14 +239,22 @@ def read_wording(text: str) -> TargetWording | None:
     whose ``target`` is ``None`` when the words contradict each other or a sign.
     """
     rest = text.strip()
-    prefix = next((w for w in _BY_LENGTH if rest.startswith(w)), None) if rest.startswith(_ANY_PREFIX) else None
+    prefix = (
+        next((w for w in _BY_LENGTH if rest.startswith(w)), None)
+        if rest.startswith(_ANY_PREFIX)
+        else None
+    )
     if prefix is not None:
         rest = rest[len(prefix) :]
     m = TARGET_RE.match(rest)
     if m is None:
         return None
     written = (m["unit"] or "").strip()
-    suffix = next((w for w in _SUFFIX_BY_LENGTH if written.endswith(w)), None) if written.endswith(_ANY_SUFFIX) else None
+    suffix = (
+        next((w for w in _SUFFIX_BY_LENGTH if written.endswith(w)), None)
+        if written.endswith(_ANY_SUFFIX)
+        else None
+    )
     unit = strip_suffix_word(written)
     if (prefix is None or _PREFIX_WORDS[prefix] is None) and suffix is None:
         return None  # no comparator word: a compact target, or nothing this reads ("在90%")

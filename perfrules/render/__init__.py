@@ -47,5 +47,6 @@ _MODULES = {
     "WarningList": "_warnings",
 }
 
-__getattr__, __dir__ = lazy_attributes(__name__, {k: f"perfrules.render.{v}" for k, v in _MODULES.items()}, globals(),
-                                       __all__)  # fmt: skip
+__getattr__, __dir__ = lazy_attributes(
+    __name__, {k: f"perfrules.render.{v}" for k, v in _MODULES.items()}, globals(), __all__
+)

@@ -14,8 +14,26 @@ from perfrules.render._losses import LossRanking
 from perfrules.render._warnings import WarningList
 
 _HEAD = {
-    "zh": ("一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "得分", "扣分原因"),
-    "en": ("Level 1", "Level 2", "Indicator", "Weight", "Target", "Actual", "Score", "Reason for deduction"),
+    "zh": (
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "分值",
+        "年度指标值",
+        "实际完成值",
+        "得分",
+        "扣分原因",
+    ),
+    "en": (
+        "Level 1",
+        "Level 2",
+        "Indicator",
+        "Weight",
+        "Target",
+        "Actual",
+        "Score",
+        "Reason for deduction",
+    ),
 }
 
 
@@ -37,7 +55,9 @@ class AuditTable:
         zh = self.lang == "zh"
         title = Text(ev.title, style="bold")
         sub = Text(
-            f"{ev.unit} · {ev.year}年度 · {ev.kind}" if zh else f"{ev.unit} · {ev.year} · {ev.kind}",
+            f"{ev.unit} · {ev.year}年度 · {ev.kind}"
+            if zh
+            else f"{ev.unit} · {ev.year} · {ev.kind}",
             style="dim",
         )
         parts: list[object] = [title, sub]
@@ -45,11 +65,23 @@ class AuditTable:
             parts.append(Text(("依据：" if zh else "Basis: ") + ev.basis, style="dim"))
         be = ev.budget_execution
         if be is not None:
-            bt = Table(box=box.SIMPLE_HEAVY, title=("预算执行情况（万元）" if zh else f"Budget execution ({be.unit})"))
+            bt = Table(
+                box=box.SIMPLE_HEAVY,
+                title=("预算执行情况（万元）" if zh else f"Budget execution ({be.unit})"),
+            )
             heads = (
                 ("", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", "扣分原因")
                 if zh
-                else ("", "Initial budget", "Full-year budget", "Spent", "Weight", "Rate", "Score", "Reason")
+                else (
+                    "",
+                    "Initial budget",
+                    "Full-year budget",
+                    "Spent",
+                    "Weight",
+                    "Rate",
+                    "Score",
+                    "Reason",
+                )
             )
             for i, h in enumerate(heads):
                 bt.add_column(h, justify="right" if 0 < i < 7 else "left", overflow="fold")
@@ -64,8 +96,16 @@ class AuditTable:
                 (be.reason if zh else be.reason_en) or "",
             )
             for line in be.lines:
-                bt.add_row(Text(f"  {line.name}", style="dim"), "", amount(line.budget), amount(line.spent), "",
-                           line.rate_display or "", "", "")  # fmt: skip
+                bt.add_row(
+                    Text(f"  {line.name}", style="dim"),
+                    "",
+                    amount(line.budget),
+                    amount(line.spent),
+                    "",
+                    line.rate_display or "",
+                    "",
+                    "",
+                )
             parts.append(bt)
 
         head = _HEAD[self.lang]
@@ -79,19 +119,43 @@ class AuditTable:
         t.add_column(head[6], justify="right")
         t.add_column(head[7], overflow="fold", ratio=3)
         for top in ev.children(None):
-            t.add_row(Text(top.name, style="bold"), "", "", Text(pts(top.weight), style="bold"), "", "",
-                      Text(pts(top.score), style="bold"), _lost(top.lost, zh), style="on grey11")  # fmt: skip
+            t.add_row(
+                Text(top.name, style="bold"),
+                "",
+                "",
+                Text(pts(top.weight), style="bold"),
+                "",
+                "",
+                Text(pts(top.score), style="bold"),
+                _lost(top.lost, zh),
+                style="on grey11",
+            )
             groups = ev.children(top.id) or (top,)
             for mid in groups:
                 if mid is not top:
-                    t.add_row("", Text(mid.name, style="italic"), "", pts(mid.weight), "", "", pts(mid.score),
-                              _lost(mid.lost, zh))  # fmt: skip
+                    t.add_row(
+                        "",
+                        Text(mid.name, style="italic"),
+                        "",
+                        pts(mid.weight),
+                        "",
+                        "",
+                        pts(mid.score),
+                        _lost(mid.lost, zh),
+                    )
                 for r in ev.indicators_in(mid.id):
                     mark = " ⚠" if r.warnings else ""
                     if not r.applicable:
-                        t.add_row("", "", Text(r.name, style="dim"), Text(pts(r.weight), style="dim"), r.target,
-                                  Text("不适用" if zh else "n/a", style="dim"), Text("—", style="dim"),
-                                  Text((r.steps[0].text(self.lang)), style="dim"))  # fmt: skip
+                        t.add_row(
+                            "",
+                            "",
+                            Text(r.name, style="dim"),
+                            Text(pts(r.weight), style="dim"),
+                            r.target,
+                            Text("不适用" if zh else "n/a", style="dim"),
+                            Text("—", style="dim"),
+                            Text((r.steps[0].text(self.lang)), style="dim"),
+                        )
                         continue
                     t.add_row(
                         "",
@@ -104,18 +168,49 @@ class AuditTable:
                         (r.reason if zh else r.reason_en) or "",
                     )
         for b in ev.bonus:
-            t.add_row(Text("加分项" if zh else "Bonus", style="bold"), "", b.name, pts(b.cap), "", "",
-                      Text(f"+{pts(b.points)}", style="green"), b.reason)  # fmt: skip
+            t.add_row(
+                Text("加分项" if zh else "Bonus", style="bold"),
+                "",
+                b.name,
+                pts(b.cap),
+                "",
+                "",
+                Text(f"+{pts(b.points)}", style="green"),
+                b.reason,
+            )
         for v in ev.vetoes:
-            t.add_row(Text("一票否决" if zh else "Veto", style="bold red"), "", v.name, "", "", "",
-                      "", Text(v.reason, style="red"))  # fmt: skip
+            t.add_row(
+                Text("一票否决" if zh else "Veto", style="bold red"),
+                "",
+                v.name,
+                "",
+                "",
+                "",
+                "",
+                Text(v.reason, style="red"),
+            )
         if be is not None:
-            t.add_row(Text(be.name if zh else "Budget execution", style="bold"), "", "", Text(pts(be.weight), style="bold"),
-                      "100%", be.rate_display, Text(pts(be.score), style="bold"), _lost(be.lost, zh), style="on grey11")  # fmt: skip
+            t.add_row(
+                Text(be.name if zh else "Budget execution", style="bold"),
+                "",
+                "",
+                Text(pts(be.weight), style="bold"),
+                "100%",
+                be.rate_display,
+                Text(pts(be.score), style="bold"),
+                _lost(be.lost, zh),
+                style="on grey11",
+            )
         t.add_row(
-            Text("总分" if zh else "Total", style="bold"), "", "", Text(pts(ev.total_weight), style="bold"), "", "",
-            Text(pts(ev.total), style="bold"), Text((f"等级：{ev.grade}" if zh else f"grade: {ev.grade}"), style="bold"),
-        )  # fmt: skip
+            Text("总分" if zh else "Total", style="bold"),
+            "",
+            "",
+            Text(pts(ev.total_weight), style="bold"),
+            "",
+            "",
+            Text(pts(ev.total), style="bold"),
+            Text((f"等级：{ev.grade}" if zh else f"grade: {ev.grade}"), style="bold"),
+        )
         parts.append(t)
         summary = (
             f"总分 {pts(ev.total)} 分（满分 {pts(ev.total_weight)} 分，扣 {pts(ev.lost)} 分），等级：{ev.grade}"

@@ -218,8 +218,11 @@ def _score(value: Decimal | None) -> str:
     return "—" if value is None else pts(value)
 
 
-_SIDE = {"actuals": ("无法读取实际完成值", "the actuals do not load"),
-         "old": ("与旧规范不符", "they do not fit OLD"), "new": ("与新规范不符", "they do not fit NEW")}  # fmt: skip
+_SIDE = {
+    "actuals": ("无法读取实际完成值", "the actuals do not load"),
+    "old": ("与旧规范不符", "they do not fit OLD"),
+    "new": ("与新规范不符", "they do not fit NEW"),
+}
 
 
 class DiffReport:
@@ -237,7 +240,11 @@ class DiffReport:
         extra = [r.file or "", f"sha256 {r.sha256[:12]}"]
         if r.framework:
             extra.append(("框架 " if zh else "framework ") + r.framework)
-        t.append(("（" if zh else " (") + ("，" if zh else ", ").join(e for e in extra if e) + ("）" if zh else ")"))
+        t.append(
+            ("（" if zh else " (")
+            + ("，" if zh else ", ").join(e for e in extra if e)
+            + ("）" if zh else ")")
+        )
         return t
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -247,8 +254,13 @@ class DiffReport:
         yield self._ref("旧 OLD" if zh else "OLD", d.old)
         yield self._ref("新 NEW" if zh else "NEW", d.new)
         if d.spec_changes:
-            t = Table(box=box.SIMPLE, title=f"规范差异（{len(d.spec_changes)}）" if zh else f"Spec changes ({len(d.spec_changes)})",
-                      title_justify="left")  # fmt: skip
+            t = Table(
+                box=box.SIMPLE,
+                title=f"规范差异（{len(d.spec_changes)}）"
+                if zh
+                else f"Spec changes ({len(d.spec_changes)})",
+                title_justify="left",
+            )
             t.add_column("键" if zh else "Key", style="cyan", overflow="fold")
             t.add_column("旧" if zh else "Old", overflow="fold")
             t.add_column("新" if zh else "New", overflow="fold", style="bold")
@@ -256,7 +268,9 @@ class DiffReport:
                 t.add_row(c.path, "—" if c.old is None else c.old, "—" if c.new is None else c.new)
             yield t
         else:
-            yield Text("两版规范的规则相同" if zh else "The two specs' rules are the same", style="dim")
+            yield Text(
+                "两版规范的规则相同" if zh else "The two specs' rules are the same", style="dim"
+            )
         for u in d.units:
             yield from self._unit(u)
         yield from self._summary()
@@ -268,7 +282,9 @@ class DiffReport:
         if u.label:
             head.append(f"（{u.label}）" if zh else f" ({u.label})")
         if not u.ok:
-            head.append("：输入有误，未比较" if zh else ": bad input, not compared", style="bold red")
+            head.append(
+                "：输入有误，未比较" if zh else ": bad input, not compared", style="bold red"
+            )
             yield head
             for side, (side_zh, side_en) in _SIDE.items():
                 problems = [e.problem for e in u.errors if e.side == side]
@@ -277,11 +293,17 @@ class DiffReport:
                     yield ProblemList(problems, lang=self.lang)
             return
         head.append("：" if zh else ": ")
-        head.append(("总分 " if zh else "total ") + f"{_score(u.old_total)} → {_score(u.new_total)}")
+        head.append(
+            ("总分 " if zh else "total ") + f"{_score(u.old_total)} → {_score(u.new_total)}"
+        )
         delta = signed(u.total_delta)
-        head.append(f"（{delta}）" if zh else f" ({delta})", style="bold" if u.total_delta else "dim")
-        head.append(("，等级 " if zh else ", grade ") + f"{u.old_grade} → {u.new_grade}",
-                    style="bold yellow" if u.grade_changed else "")  # fmt: skip
+        head.append(
+            f"（{delta}）" if zh else f" ({delta})", style="bold" if u.total_delta else "dim"
+        )
+        head.append(
+            ("，等级 " if zh else ", grade ") + f"{u.old_grade} → {u.new_grade}",
+            style="bold yellow" if u.grade_changed else "",
+        )
         if u.grade_changed:
             head.append("（等级变化）" if zh else " (grade changes)", style="bold yellow")
         yield head
@@ -289,8 +311,11 @@ class DiffReport:
         if not rows:
             yield Text("  各项得分均未变化" if zh else "  no score changes", style="dim")
             return
-        kinds = {"budget_execution": ("预算执行率", "budget"), "indicator": ("指标", "indicator"),
-                 "subtotal": ("小计", "subtotal")}  # fmt: skip
+        kinds = {
+            "budget_execution": ("预算执行率", "budget"),
+            "indicator": ("指标", "indicator"),
+            "subtotal": ("小计", "subtotal"),
+        }
         t = Table(box=box.SIMPLE)
         t.add_column("类型" if zh else "Row", style="dim", no_wrap=True)
         t.add_column("名称" if zh else "Name", overflow="fold")
@@ -300,12 +325,28 @@ class DiffReport:
         t.add_column("新规范下扣分原因" if zh else "Reason under NEW", overflow="fold", ratio=1)
         for r in rows:
             k = kinds.get(r.kind, (r.kind, r.kind))
-            name = r.name if r.kind == "budget_execution" else f"{r.name}（{r.id}）" if zh else f"{r.name} ({r.id})"
-            t.add_row(k[0] if zh else k[1], name, _score(r.old), _score(r.new), signed(r.delta), r.new_reason or "")
+            name = (
+                r.name
+                if r.kind == "budget_execution"
+                else f"{r.name}（{r.id}）"
+                if zh
+                else f"{r.name} ({r.id})"
+            )
+            t.add_row(
+                k[0] if zh else k[1],
+                name,
+                _score(r.old),
+                _score(r.new),
+                signed(r.delta),
+                r.new_reason or "",
+            )
         yield t
         unchanged = len(u.rows) - len(u.changed_rows)
         if not self.all_rows and unchanged:
-            yield Text(f"  其余 {unchanged} 行得分未变化" if zh else f"  {unchanged} other rows unchanged", style="dim")
+            yield Text(
+                f"  其余 {unchanged} 行得分未变化" if zh else f"  {unchanged} other rows unchanged",
+                style="dim",
+            )
 
     def _summary(self) -> RenderResult:
         zh = self.lang == "zh"
@@ -313,29 +354,44 @@ class DiffReport:
         yield Text()
         changes = [u for u in self.diff.units if u.grade_changed]
         if changes:
-            yield Text("等级变化的单位：" if zh else "Units whose grade changes:", style="bold yellow")
+            yield Text(
+                "等级变化的单位：" if zh else "Units whose grade changes:", style="bold yellow"
+            )
             for u in changes:
                 yield Text(f"  {u.unit}: {u.old_grade} → {u.new_grade}（{signed(u.total_delta)}）")
         if s.compared > 1 and s.rows:
-            t = Table(box=box.SIMPLE, title="各行变化汇总" if zh else "Rows that changed, over all units",
-                      title_justify="left")  # fmt: skip
+            t = Table(
+                box=box.SIMPLE,
+                title="各行变化汇总" if zh else "Rows that changed, over all units",
+                title_justify="left",
+            )
             t.add_column("名称" if zh else "Name", overflow="fold")
             t.add_column("变化单位数" if zh else "Units", justify="right")
             t.add_column("最小差值" if zh else "Min Δ", justify="right")
             t.add_column("最大差值" if zh else "Max Δ", justify="right")
             for r in s.rows:
-                t.add_row(f"{r.name}（{r.id}）" if zh else f"{r.name} ({r.id})", str(r.units_changed),
-                          signed(r.min_delta), signed(r.max_delta))  # fmt: skip
+                t.add_row(
+                    f"{r.name}（{r.id}）" if zh else f"{r.name} ({r.id})",
+                    str(r.units_changed),
+                    signed(r.min_delta),
+                    signed(r.max_delta),
+                )
             yield t
         spread = ""
         if s.min_total_delta is not None and s.max_total_delta is not None:
             lo, hi = signed(s.min_total_delta), signed(s.max_total_delta)
             spread = lo if lo == hi else f"{lo} … {hi}"
         if zh:
-            text = (f"汇总：{s.units} 个单位，比较 {s.compared} 个，得分变化 {s.changed} 个，等级变化 {s.grade_changed} 个"
-                    + (f"，输入有误 {s.bad} 个" if s.bad else "") + (f"；总分变化 {spread}" if spread else ""))
+            text = (
+                f"汇总：{s.units} 个单位，比较 {s.compared} 个，得分变化 {s.changed} 个，等级变化 {s.grade_changed} 个"
+                + (f"，输入有误 {s.bad} 个" if s.bad else "")
+                + (f"；总分变化 {spread}" if spread else "")
+            )
         else:
-            text = (f"Summary: {s.units} unit(s), {s.compared} compared, {s.changed} changed, "
-                    f"{s.grade_changed} change grade" + (f", {s.bad} with bad input" if s.bad else "")
-                    + (f"; total delta {spread}" if spread else ""))  # fmt: skip
+            text = (
+                f"Summary: {s.units} unit(s), {s.compared} compared, {s.changed} changed, "
+                f"{s.grade_changed} change grade"
+                + (f", {s.bad} with bad input" if s.bad else "")
+                + (f"; total delta {spread}" if spread else "")
+            )
         yield Text(text, style="bold")

@@ -95,7 +95,10 @@ _STATUS = {
     "error": ("? 无法计算", "? not computable", "yellow"),
 }
 _STATUS_NOTE = {
-    "recalled": ("条文据回忆，引用前请核对原文", "clause as recalled; check the official text before quoting"),
+    "recalled": (
+        "条文据回忆，引用前请核对原文",
+        "clause as recalled; check the official text before quoting",
+    ),
     "practice": ("生产实践，无文号", "production practice, no document number"),
     "inferred": ("据已公开结果归纳", "inferred from published results"),
 }
@@ -148,10 +151,15 @@ class FindingList:
         if not self.findings:
             head.append("未发现问题" if zh else "no findings", style="bold green")
         elif zh:
-            head.append(f"{warnings} 个警告，{infos} 个提示", style="bold yellow" if warnings else "bold cyan")
+            head.append(
+                f"{warnings} 个警告，{infos} 个提示",
+                style="bold yellow" if warnings else "bold cyan",
+            )
         else:
-            head.append(f"{warnings} warning{'s' if warnings != 1 else ''}, {infos} info",
-                        style="bold yellow" if warnings else "bold cyan")  # fmt: skip
+            head.append(
+                f"{warnings} warning{'s' if warnings != 1 else ''}, {infos} info",
+                style="bold yellow" if warnings else "bold cyan",
+            )
         yield head
         if self.figures is not None:
             bad = any(f.status != "agrees" for f in self.figures)
@@ -176,12 +184,18 @@ class FindingList:
             yield Text("   " + f.text(self.lang))
             if f.evidence:
                 ev = Text("   " + ("证据：" if zh else "Evidence: "), style="dim")
-                ev.append(("；" if zh else "; ").join(f"{e.label(self.lang)} {e.value}" for e in f.evidence))
+                ev.append(
+                    ("；" if zh else "; ").join(
+                        f"{e.label(self.lang)} {e.value}" for e in f.evidence
+                    )
+                )
                 yield ev
             if f.citation is not None:
                 rule = Text("   " + ("依据：" if zh else "Rule: "), style="dim")
                 if f.citation.id in cited:  # the text once; later findings name the document only
-                    rule.append(f.citation.document + ("（同上）" if zh else " (as above)"), style="dim")
+                    rule.append(
+                        f.citation.document + ("（同上）" if zh else " (as above)"), style="dim"
+                    )
                 else:
                     cited.add(f.citation.id)
                     rule.append(f"{f.citation.document}：“{f.citation.text}”", style="dim")
@@ -204,11 +218,18 @@ class FigureAuditTable:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         zh = self.lang == "zh"
         t = Table(box=box.SIMPLE_HEAVY, title="数字核对" if zh else "Figure audit")
-        heads = (("核对项", "公式", "报告数", "重算数", "按报告精度", "结果") if zh
-                 else ("Figure", "Formula", "Stated", "Recomputed", "At stated precision", "Result"))  # fmt: skip
+        heads = (
+            ("核对项", "公式", "报告数", "重算数", "按报告精度", "结果")
+            if zh
+            else ("Figure", "Formula", "Stated", "Recomputed", "At stated precision", "Result")
+        )
         for i, h in enumerate(heads):
-            t.add_column(h, overflow="fold", justify="right" if i in (2, 3, 4) else "left",
-                         ratio=3 if i in (0, 1) else None)  # fmt: skip
+            t.add_column(
+                h,
+                overflow="fold",
+                justify="right" if i in (2, 3, 4) else "left",
+                ratio=3 if i in (0, 1) else None,
+            )
         for f in self.figures:
             pct = "%" if f.percent else ""
             formula = f.formula + (" × 100%" if f.percent else "")
@@ -216,5 +237,12 @@ class FigureAuditTable:
             rounded = "" if f.rounded is None else f"{f.rounded:f}{pct}"
             text_zh, text_en, style = _STATUS.get(f.status, (f.status, f.status, "white"))
             name = f"{f.label}（{f.name}）" if f.label else f.name
-            t.add_row(name, formula, f.stated, value, rounded, Text(text_zh if zh else text_en, style=style))
+            t.add_row(
+                name,
+                formula,
+                f.stated,
+                value,
+                rounded,
+                Text(text_zh if zh else text_en, style=style),
+            )
         yield t

@@ -121,17 +121,29 @@ class CaseReport:
             return
         if r.status != "failed":
             return
-        tol = "" if r.tolerance == 0 else (f"（容差 {pts(r.tolerance)}）" if zh else f" (tolerance {pts(r.tolerance)})")
-        t = Table(box=box.SIMPLE, title=("与期望值不一致" if zh else "Differs from the expected values") + tol,
-                  title_justify="left")  # fmt: skip
+        tol = (
+            ""
+            if r.tolerance == 0
+            else (f"（容差 {pts(r.tolerance)}）" if zh else f" (tolerance {pts(r.tolerance)})")
+        )
+        t = Table(
+            box=box.SIMPLE,
+            title=("与期望值不一致" if zh else "Differs from the expected values") + tol,
+            title_justify="left",
+        )
         t.add_column("项目" if zh else "What", overflow="fold")
         t.add_column("期望" if zh else "Expected", justify="right")
         t.add_column("实际" if zh else "Actual", justify="right", style="bold")
         t.add_column("差值" if zh else "Δ", justify="right")
         t.add_column("行" if zh else "Line", justify="right", style="dim")
         for m in r.mismatches:
-            t.add_row(m.label(self.lang), m.expected_text, m.actual_text, m.delta_text,
-                      "" if m.line is None else str(m.line))  # fmt: skip
+            t.add_row(
+                m.label(self.lang),
+                m.expected_text,
+                m.actual_text,
+                m.delta_text,
+                "" if m.line is None else str(m.line),
+            )
         yield t
         for row in r.details:
             yield IndicatorDetail(row, lang=self.lang)
@@ -141,7 +153,11 @@ class CaseReport:
             g.add_column(style="cyan", no_wrap=True)
             g.add_column(overflow="fold")
             for i, step in enumerate(r.total_steps, 1):
-                g.add_row(f"{i}.", _KIND_ZH.get(step.kind, step.kind) if zh else step.kind, step.text(self.lang))
+                g.add_row(
+                    f"{i}.",
+                    _KIND_ZH.get(step.kind, step.kind) if zh else step.kind,
+                    step.text(self.lang),
+                )
             yield Text("总分与等级" if zh else "Total and grade", style="bold")
             yield g
 
@@ -156,8 +172,12 @@ class ChangeList:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         zh = self.lang == "zh"
         n = len(self.changes)
-        yield Text(f"已重新记录 {n} 个期望值：" if zh else f"re-recorded {n} expected value{'s' if n != 1 else ''}:",
-                   style="bold")  # fmt: skip
+        yield Text(
+            f"已重新记录 {n} 个期望值："
+            if zh
+            else f"re-recorded {n} expected value{'s' if n != 1 else ''}:",
+            style="bold",
+        )
         for c in self.changes:
             line = Text("  ")
             line.append(c.location, style="bold")

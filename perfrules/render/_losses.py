@@ -23,7 +23,12 @@ class LossRanking:
         rows = self.evaluation.losses()
         if not rows:
             return
-        t = Table(box=box.SIMPLE, title="失分排序（差多少得满分）" if zh else "Points lost, most first (what full marks needed)")
+        t = Table(
+            box=box.SIMPLE,
+            title="失分排序（差多少得满分）"
+            if zh
+            else "Points lost, most first (what full marks needed)",
+        )
         t.add_column("#", justify="right", style="dim")
         t.add_column("指标" if zh else "Row", overflow="fold", ratio=2)
         t.add_column("扣分" if zh else "Lost", justify="right", style="red")

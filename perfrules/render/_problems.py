@@ -20,7 +20,10 @@ class ProblemList:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         n = len(self.problems)
         zh = self.lang == "zh"
-        yield Text(f"发现 {n} 个问题：" if zh else f"{n} problem{'s' if n != 1 else ''} found:", style="bold red")
+        yield Text(
+            f"发现 {n} 个问题：" if zh else f"{n} problem{'s' if n != 1 else ''} found:",
+            style="bold red",
+        )
         for p in self.problems:
             line = Text()
             line.append(p.location, style="bold")

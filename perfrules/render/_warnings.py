@@ -27,8 +27,14 @@ class WarningList:
         for i, w in enumerate(self.warnings, 1):
             body = Text(w.text(self.lang))
             if w.citation is not None:
-                body.append(("（依据：" if self.lang == "zh" else " (rule: ") + w.citation.document
-                            + ("）" if self.lang == "zh" else ")"), style="dim")  # fmt: skip
+                body.append(
+                    ("（依据：" if self.lang == "zh" else " (rule: ")
+                    + w.citation.document
+                    + ("）" if self.lang == "zh" else ")"),
+                    style="dim",
+                )
             grid.add_row(f"{i}.", body)
         title = "提示" if self.lang == "zh" else "Warnings"
-        yield Panel(grid, title=f"{title} ({len(self.warnings)})", border_style="yellow", expand=True)
+        yield Panel(
+            grid, title=f"{title} ({len(self.warnings)})", border_style="yellow", expand=True
+        )

@@ -20,7 +20,9 @@ from perfrules.core import Evaluation, round_half_up
 from perfrules.report._text import lost_of, lost_phrase, one_line, pts
 
 BAR_COLOUR = "#c8102e"  # the bars (rgb 200, 16, 46): the browser test counts these pixels
-TRACK_COLOUR = "#f1dfe2"  # the full-length track behind each bar (rgb 241, 223, 226): marks the rows
+TRACK_COLOUR = (
+    "#f1dfe2"  # the full-length track behind each bar (rgb 241, 223, 226): marks the rows
+)
 BAR_MAX = 400  # px: the longest bar
 LABEL_WIDTH = 220  # px left of the bars for the category names
 ROW_HEIGHT = 30  # px per bar row
@@ -28,7 +30,9 @@ BAR_HEIGHT = 18  # px
 PAD = 8  # px above the first and below the last row
 VALUE_WIDTH = 130  # px right of the bars for the points lost
 WIDTH = LABEL_WIDTH + BAR_MAX + VALUE_WIDTH
-_LABEL_UNITS = 30  # label width in half-width units (a CJK character is 2); longer names are shortened on the
+_LABEL_UNITS = (
+    30  # label width in half-width units (a CJK character is 2); longer names are shortened on the
+)
 # chart, the full name is the row's tooltip and is in the table under the chart
 
 
@@ -49,15 +53,30 @@ def loss_bars(ev: Evaluation, lang: Lang = "zh") -> tuple[Bar, ...]:
     rows: list[tuple[str, str, Decimal, Decimal, Decimal]] = []
     be = ev.budget_execution
     if be is not None:
-        rows.append(("budget_execution", be.name if lang == "zh" else "Budget execution", be.weight, be.score,
-                     lost_of(be.lost)))  # fmt: skip
+        rows.append(
+            (
+                "budget_execution",
+                be.name if lang == "zh" else "Budget execution",
+                be.weight,
+                be.score,
+                lost_of(be.lost),
+            )
+        )
     for c in ev.children(None):
         rows.append((c.id, c.name, c.weight, c.score, lost_of(c.lost)))
     most = max((lost for *_, lost in rows), default=Decimal(0))
     bars = []
     for key, label, weight, score, lost in rows:
-        length = Decimal(0) if most == 0 else round_half_up(Fraction(lost) / Fraction(most) * BAR_MAX, Decimal("0.01"))
-        bars.append(Bar(key=key, label=one_line(label), weight=weight, score=score, lost=lost, length=length))
+        length = (
+            Decimal(0)
+            if most == 0
+            else round_half_up(Fraction(lost) / Fraction(most) * BAR_MAX, Decimal("0.01"))
+        )
+        bars.append(
+            Bar(
+                key=key, label=one_line(label), weight=weight, score=score, lost=lost, length=length
+            )
+        )
     return tuple(bars)
 
 

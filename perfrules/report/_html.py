@@ -88,7 +88,9 @@ def _block(b: Block, ev: Evaluation, lang: Lang, first_para: list[bool]) -> str:
 def to_html(evaluation: Evaluation, *, lang: Lang = "zh") -> str:
     """The audit trail of an evaluation as one self-contained HTML page (``lang`` zh-CN or en)."""
     first_para = [True]  # the line under the title is the page's meta line
-    body = "\n".join(_block(b, evaluation, lang, first_para) for b in audit_blocks(evaluation, lang))
+    body = "\n".join(
+        _block(b, evaluation, lang, first_para) for b in audit_blocks(evaluation, lang)
+    )
     html_lang = "zh-CN" if lang == "zh" else "en"
     return (
         "<!DOCTYPE html>\n"

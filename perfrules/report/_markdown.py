@@ -29,8 +29,10 @@ def _cell(text: str) -> str:
 
 
 def _table(t: Table) -> list[str]:
-    lines = ["| " + " | ".join(_cell(h) for h in t.head) + " |",
-             "|" + "|".join("---:" if i in t.numeric else "---" for i in range(len(t.head))) + "|"]  # fmt: skip
+    lines = [
+        "| " + " | ".join(_cell(h) for h in t.head) + " |",
+        "|" + "|".join("---:" if i in t.numeric else "---" for i in range(len(t.head))) + "|",
+    ]
     for row in t.rows:
         cells = [_cell(c) for c in row.cells]
         if row.role in ("group", "total"):
@@ -45,7 +47,9 @@ def _block(b: Block) -> list[str]:
     if isinstance(b, Para):
         return [f"**{md_escape(b.text)}**" if b.strong else md_escape(b.text)]
     if isinstance(b, Items):
-        return [(f"{i}. " if b.ordered else "- ") + md_escape(item) for i, item in enumerate(b.items, 1)]
+        return [
+            (f"{i}. " if b.ordered else "- ") + md_escape(item) for i, item in enumerate(b.items, 1)
+        ]
     if isinstance(b, Table):
         return _table(b)
     assert isinstance(b, ChartSlot)
@@ -54,5 +58,7 @@ def _block(b: Block) -> list[str]:
 
 def to_markdown(evaluation: Evaluation, *, lang: Lang = "zh") -> str:
     """The audit trail of an evaluation as one Markdown document (Chinese, or English with ``lang="en"``)."""
-    chunks = ["\n".join(lines) for lines in (_block(b) for b in audit_blocks(evaluation, lang)) if lines]
+    chunks = [
+        "\n".join(lines) for lines in (_block(b) for b in audit_blocks(evaluation, lang)) if lines
+    ]
     return "\n\n".join(chunks) + "\n"

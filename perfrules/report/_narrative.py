@@ -48,7 +48,13 @@ def _end(text: str, lang: Lang) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _figures(weight: Decimal, score: Decimal, lost: Decimal, lang: Lang, not_applicable: Decimal | None = None) -> str:
+def _figures(
+    weight: Decimal,
+    score: Decimal,
+    lost: Decimal,
+    lang: Lang,
+    not_applicable: Decimal | None = None,
+) -> str:
     """``分值50分，得50分，未扣分`` (with ``不适用指标X分`` when part of the weight is not applicable)."""
     if lang == "zh":
         na = f"，其中不适用指标{pts(not_applicable)}分" if not_applicable else ""
@@ -67,7 +73,11 @@ def category_header(label: str, cat: CategoryResult, lang: Lang) -> str:
 def budget_header(label: str, be: BudgetExecutionResult, lang: Lang) -> str:
     """``（一）预算执行率（分值10分，得9分，扣1分）``."""
     fig = _figures(be.weight, be.score, be.lost, lang)
-    return f"{label}{one_line(be.name)}（{fig}）" if lang == "zh" else f"{label} Budget execution ({fig})"
+    return (
+        f"{label}{one_line(be.name)}（{fig}）"
+        if lang == "zh"
+        else f"{label} Budget execution ({fig})"
+    )
 
 
 def _reason(reason: str | None, lost: Decimal, lang: Lang) -> str:
@@ -91,8 +101,14 @@ def indicator_line(r: IndicatorResult, lang: Lang = "zh", *, actual: Actual = "c
     if not r.applicable:
         why = r.steps[0].text(lang) if r.steps else ("不适用" if lang == "zh" else "not applicable")
         if lang == "zh":
-            return f"{name}，年度指标值：{target}，实际完成值：不适用，分值{pts(r.weight)}分，不考核。" + _end(why, lang)
-        return f"{name}: target: {target}; actual: not applicable; weight {pts(r.weight)}, not scored. " + _end(why, lang)
+            return (
+                f"{name}，年度指标值：{target}，实际完成值：不适用，分值{pts(r.weight)}分，不考核。"
+                + _end(why, lang)
+            )
+        return (
+            f"{name}: target: {target}; actual: not applicable; weight {pts(r.weight)}, not scored. "
+            + _end(why, lang)
+        )
     if lang == "zh":
         line = f"{name}，年度指标值：{target}，实际完成值：{actual_text}，分值{pts(r.weight)}分，得分{pts(r.score)}分。"
         return line + _reason(r.reason, r.lost, lang)
@@ -109,11 +125,15 @@ def _budget_paragraph(be: BudgetExecutionResult, lang: Lang) -> list[str]:
         base_zh, base_en, base = "全年预算数", "Full-year budget", be.full_year
     unit = one_line(be.unit)
     if zh:
-        line = (f"{base_zh}{pts(base)}{unit}，全年执行数{pts(be.spent)}{unit}，预算执行率{be.rate_display}，"
-                f"分值{pts(be.weight)}分，得分{pts(be.score)}分。") + _reason(be.reason, be.lost, lang)  # fmt: skip
+        line = (
+            f"{base_zh}{pts(base)}{unit}，全年执行数{pts(be.spent)}{unit}，预算执行率{be.rate_display}，"
+            f"分值{pts(be.weight)}分，得分{pts(be.score)}分。"
+        ) + _reason(be.reason, be.lost, lang)
     else:
-        line = (f"{base_en} {pts(base)} {unit}, spent {pts(be.spent)} {unit}, execution rate {be.rate_display}; "
-                f"weight {pts(be.weight)}, score {pts(be.score)}.")  # fmt: skip
+        line = (
+            f"{base_en} {pts(base)} {unit}, spent {pts(be.spent)} {unit}, execution rate {be.rate_display}; "
+            f"weight {pts(be.weight)}, score {pts(be.score)}."
+        )
         reason = _reason(be.reason_en, be.lost, lang)
         line += " " + reason if reason else ""
     out = [line]
@@ -128,7 +148,9 @@ def _budget_paragraph(be: BudgetExecutionResult, lang: Lang) -> list[str]:
             rate = f", rate {li.rate_display}" if li.rate_display else ""
             parts.append(f"{one_line(li.name)}: {bud}spent {pts(li.spent)} {unit}{rate}")
     if parts:
-        out.append(("其中：" + "；".join(parts) + "。") if zh else ("Of which: " + "; ".join(parts) + "."))
+        out.append(
+            ("其中：" + "；".join(parts) + "。") if zh else ("Of which: " + "; ".join(parts) + ".")
+        )
     return out
 
 
@@ -157,8 +179,10 @@ def to_narrative(evaluation: Evaluation, *, lang: Lang = "zh", actual: Actual = 
     if zh:
         paras.append(f"根据{kind}绩效评价指标，{kind}绩效得分{pts(ev.total)}分，具体情况如下：")
     else:
-        paras.append(f"Under the {kind} performance indicators, the {kind} performance score is "
-                     f"{pts(ev.total)} of {pts(ev.total_weight)}. In detail:")  # fmt: skip
+        paras.append(
+            f"Under the {kind} performance indicators, the {kind} performance score is "
+            f"{pts(ev.total)} of {pts(ev.total_weight)}. In detail:"
+        )
     n = 0
 
     def label() -> str:
@@ -183,12 +207,20 @@ def to_narrative(evaluation: Evaluation, *, lang: Lang = "zh", actual: Actual = 
                     paras.append(_end(("说明：" if zh else "Note: ") + r.note, lang))
     if ev.bonus:
         added = sum((b.points for b in ev.bonus), Decimal(0))
-        paras.append(f"{label()}加分项（加{pts(added)}分）" if zh else f"{label()} Bonus (+{pts(added)})")
+        paras.append(
+            f"{label()}加分项（加{pts(added)}分）" if zh else f"{label()} Bonus (+{pts(added)})"
+        )
         for b in ev.bonus:
             if zh:
-                paras.append(f"{one_line(b.name)}，上限{pts(b.cap)}分，加{pts(b.points)}分。" + _end(f"加分理由：{b.reason}", lang))
+                paras.append(
+                    f"{one_line(b.name)}，上限{pts(b.cap)}分，加{pts(b.points)}分。"
+                    + _end(f"加分理由：{b.reason}", lang)
+                )
             else:
-                paras.append(f"{one_line(b.name)}: cap {pts(b.cap)}, +{pts(b.points)}. " + _end(f"Reason: {b.reason}", lang))
+                paras.append(
+                    f"{one_line(b.name)}: cap {pts(b.cap)}, +{pts(b.points)}. "
+                    + _end(f"Reason: {b.reason}", lang)
+                )
     if ev.vetoes:
         paras.append(f"{label()}一票否决事项" if zh else f"{label()} Vetoes")
         for v in ev.vetoes:
@@ -196,17 +228,27 @@ def to_narrative(evaluation: Evaluation, *, lang: Lang = "zh", actual: Actual = 
                 effect = "总分记为0分" if v.effect == "zero" else f"等级定为“{one_line(ev.grade)}”"
                 paras.append(_end(f"{one_line(v.name)}：{v.reason}，{effect}", lang))
             else:
-                effect = "the total is 0" if v.effect == "zero" else f"the grade is set to {one_line(ev.grade)}"
+                effect = (
+                    "the total is 0"
+                    if v.effect == "zero"
+                    else f"the grade is set to {one_line(ev.grade)}"
+                )
                 paras.append(_end(f"{one_line(v.name)}: {v.reason}; {effect}", lang))
     if len(ev.total_steps) > 1:  # rescaled, bonus, capped, vetoed or rounded: say how
         how = [one_line(s.text(lang)) for s in ev.total_steps if s.kind != "rule"]
         if zh:
             paras.append("总分计算：" + "；".join(how) + f"；总分为{pts(ev.total)}分。")
         else:
-            paras.append("How the total was reached: " + "; ".join(how) + f"; the total is {pts(ev.total)}.")
+            paras.append(
+                "How the total was reached: " + "; ".join(how) + f"; the total is {pts(ev.total)}."
+            )
     if zh:
-        paras.append(f"综上，{kind}绩效自评得分{pts(ev.total)}分（满分{pts(ev.total_weight)}分），自评等级为“{one_line(ev.grade)}”。")
+        paras.append(
+            f"综上，{kind}绩效自评得分{pts(ev.total)}分（满分{pts(ev.total_weight)}分），自评等级为“{one_line(ev.grade)}”。"
+        )
     else:
-        paras.append(f"In sum, the {kind} self-evaluation scores {pts(ev.total)} of {pts(ev.total_weight)}, "
-                     f"grade {one_line(ev.grade)}.")  # fmt: skip
+        paras.append(
+            f"In sum, the {kind} self-evaluation scores {pts(ev.total)} of {pts(ev.total_weight)}, "
+            f"grade {one_line(ev.grade)}."
+        )
     return "\n\n".join(paras) + "\n"

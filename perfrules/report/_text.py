@@ -32,10 +32,26 @@ STATUS = {
 }
 
 STEP_KIND = {
-    "zh": {"input": "输入", "compare": "比较", "formula": "计算", "round": "舍入", "clamp": "限值",
-           "policy": "口径", "deduction": "扣分", "rule": "依据"},  # fmt: skip
-    "en": {"input": "input", "compare": "compare", "formula": "formula", "round": "round", "clamp": "clamp",
-           "policy": "policy", "deduction": "deduction", "rule": "rule"},  # fmt: skip
+    "zh": {
+        "input": "输入",
+        "compare": "比较",
+        "formula": "计算",
+        "round": "舍入",
+        "clamp": "限值",
+        "policy": "口径",
+        "deduction": "扣分",
+        "rule": "依据",
+    },
+    "en": {
+        "input": "input",
+        "compare": "compare",
+        "formula": "formula",
+        "round": "round",
+        "clamp": "clamp",
+        "policy": "policy",
+        "deduction": "deduction",
+        "rule": "rule",
+    },
 }
 
 

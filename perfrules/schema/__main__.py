@@ -17,11 +17,25 @@ from perfrules.schema._shipped import REGENERATE, stale_schemas, write_schemas
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; the exit code."""
-    p = argparse.ArgumentParser(prog="python -m perfrules.schema",
-                                description="regenerate (--write) or check (--check) the JSON Schemas of the TOML files")  # fmt: skip
+    p = argparse.ArgumentParser(
+        prog="python -m perfrules.schema",
+        description="regenerate (--write) or check (--check) the JSON Schemas of the TOML files",
+    )
     mode = p.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--write", nargs="?", const="", metavar="FOLDER", help="write the generated schemas into FOLDER")
-    mode.add_argument("--check", nargs="?", const="", metavar="FOLDER", help="exit 1 when a file in FOLDER is stale")
+    mode.add_argument(
+        "--write",
+        nargs="?",
+        const="",
+        metavar="FOLDER",
+        help="write the generated schemas into FOLDER",
+    )
+    mode.add_argument(
+        "--check",
+        nargs="?",
+        const="",
+        metavar="FOLDER",
+        help="exit 1 when a file in FOLDER is stale",
+    )
     args = p.parse_args(argv)
     given = args.write if args.write is not None else args.check
     folder = Path(given) if given else schema_path("spec").parent
@@ -34,7 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     stale = stale_schemas(folder)
     for name in stale:
-        print(f"{folder / (name + '.schema.json')}: stale; regenerate with: {REGENERATE}", file=sys.stderr)
+        print(
+            f"{folder / (name + '.schema.json')}: stale; regenerate with: {REGENERATE}",
+            file=sys.stderr,
+        )
     return 1 if stale else 0
 
 

@@ -117,8 +117,8 @@ FIELDS: dict[str, str] = {
     "Veto.id": "否决事项编号，唯一；实际完成值 [vetoes] 以它为键 / unique id; the key of a trigger in the actuals' [vetoes]",
     "Veto.name": "否决事项名称 / what the veto is",
     "Veto.effect": "触发后的效果 / what a triggered veto does",
-    "Veto.grade": "effect = \"grade\" 时强制的等级（默认最低等级） / "
-    "for effect = \"grade\": the grade it imposes (default: the lowest)",
+    "Veto.grade": 'effect = "grade" 时强制的等级（默认最低等级） / '
+    'for effect = "grade": the grade it imposes (default: the lowest)',
     "Veto.rule": "否决事项所依据的文件 / the document the veto comes from",
     "StepDeduction.per": "步长，单位同指标值（% 指标为百分点） / the step, in the target's unit (percentage points for %)",
     "StepDeduction.deduct": "每步扣减的分值 / points deducted per step",
@@ -148,7 +148,7 @@ FIELDS: dict[str, str] = {
     "Actuals.label": "说明文字，如“2024年度自评”，写入 JSON 文档 / free text, copied into the JSON document",
     "BudgetAmounts.full_year": "全年预算数（调整后，含上年结转） / full-year budget (adjusted, incl. carry-over)",
     "BudgetAmounts.spent": "全年执行数 / amount spent in the year",
-    "BudgetAmounts.initial": "年初预算数；base = \"initial\" 时必填 / initial budget; required when base = \"initial\"",
+    "BudgetAmounts.initial": '年初预算数；base = "initial" 时必填 / initial budget; required when base = "initial"',
     "BudgetAmounts.unit": "金额单位（默认“万元”） / the amounts' unit (default 万元)",
     "BudgetAmounts.lines": "预算明细（基本支出、项目支出等），仅作说明 / an informational breakdown",
     "BudgetLine.name": "明细名称 / the line's name",
@@ -191,13 +191,13 @@ FIELDS: dict[str, str] = {
     "Expect.budget_execution": "期望的预算执行率得分 / the expected budget-execution score",
     "Expect.indicators": "各指标的期望得分，以指标编号为键 / expected scores, keyed by indicator id",
     "Expect.subtotals": "各类别的期望小计，以类别编号为键 / expected subtotals, keyed by category id",
-    "Expect.warnings": "各指标的提示代码（完整列出；\"*\" 为不属于指标的提示） / "
+    "Expect.warnings": '各指标的提示代码（完整列出；"*" 为不属于指标的提示） / '
     "warning codes per indicator, complete ('*': warnings tied to no indicator)",
 }
 
 # Keys the framework machinery (perfrules/loading/_extends.py) reads itself, and the roots.
 SPECIAL: dict[str, str] = {
-    "extends": "继承的框架：框架编号（如 \"hunan-department\"）或以 .toml 结尾的路径 / "
+    "extends": '继承的框架：框架编号（如 "hunan-department"）或以 .toml 结尾的路径 / '
     "the framework this file builds on: a framework id or a path ending in .toml",
     "overrides": "显式替换继承的值：[overrides.<表>] 逐键替换，[[overrides.<列表>]] 以 id 逐字段替换，"
     "grades/tiers 整体替换 / replace inherited values: tables key by key, entries by id field by field, "

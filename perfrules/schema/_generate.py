@@ -75,11 +75,19 @@ DRAFT = "http://json-schema.org/draft-07/schema#"
 MODEL_SCHEMAS = ("spec", "actuals", "framework", "case")  # generated; "evaluation" is hand-written
 
 # Fields the loader attaches after reading (never keys of the TOML file).
-_LOADER_FIELDS: dict[type[Any], tuple[str, ...]] = {Spec: ("source", "framework"), Actuals: ("source",),
-                                                    CaseFile: ("source",)}  # fmt: skip
+_LOADER_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    Spec: ("source", "framework"),
+    Actuals: ("source",),
+    CaseFile: ("source",),
+}
 # The actuals' tables keyed by id or name (converter ``_keyed``): the entry class and its shorthand field.
-_KEYED: dict[type[Any], str | None] = {IndicatorActual: "value", Amount: "value", BonusAward: None,
-                                       VetoTrigger: "reason", Figure: None}  # fmt: skip
+_KEYED: dict[type[Any], str | None] = {
+    IndicatorActual: "value",
+    Amount: "value",
+    BonusAward: None,
+    VetoTrigger: "reason",
+    Figure: None,
+}
 # What a golden case's ``spec`` / ``actuals`` may be besides a path: the schema it embeds.
 _SOURCES = {"spec": "spec", "actuals": "actuals"}
 
@@ -104,7 +112,9 @@ class _Ctx:
         """``{"$ref": …}`` to the definition of a ``cls`` table (made on first use): an array's items."""
         name = cls.__name__ if required == "model" else f"{cls.__name__}ById"
         if name not in self.definitions:
-            self.definitions[name] = {}  # reserved: the order of definitions is the order of first use
+            self.definitions[
+                name
+            ] = {}  # reserved: the order of definitions is the order of first use
             self.definitions[name] = _object(cls, self, required=required)
         return {"$ref": f"#/definitions/{name}"}
 
@@ -150,7 +160,11 @@ def _either(plain: Json, table: Json) -> Json:
     common = (set(plain) & set(table)) - {"type"}
     if common:
         raise TypeError(f"_either: both schemas use {sorted(common)}")
-    return {**plain, **{k: v for k, v in table.items() if k != "type"}, "type": [plain["type"], "object"]}
+    return {
+        **plain,
+        **{k: v for k, v in table.items() if k != "type"},
+        "type": [plain["type"], "object"],
+    }
 
 
 def _union_args(hint: Any) -> tuple[Any, ...] | None:
@@ -171,7 +185,9 @@ def _type(hint: Any, ctx: _Ctx, field: str) -> Json:
             return _method(args, ctx)
         if set(args) == {Derivation, Formula}:
             return _either(_string(), _object(Derivation, ctx))
-        if set(args) == {str, dict[str, Any]} and field in _SOURCES:  # a golden case's spec / actuals
+        if (
+            set(args) == {str, dict[str, Any]} and field in _SOURCES
+        ):  # a golden case's spec / actuals
             return _either(_string(), _BODIES[_SOURCES[field]](ctx))
         raise TypeError(f"no JSON Schema for the union {hint!r} ({field})")
     if hint is bool:
@@ -194,8 +210,13 @@ def _type(hint: Any, ctx: _Ctx, field: str) -> Json:
     if origin is tuple and len(params) == 2 and params[1] is Ellipsis:
         item = params[0]
         if item in _KEYED:
-            raise TypeError(f"{item.__name__} entries are keyed by their {_key_of(item)}: not an array")
-        return {"type": "array", "items": ctx.ref(item) if attrs.has(item) else _type(item, ctx, field)}
+            raise TypeError(
+                f"{item.__name__} entries are keyed by their {_key_of(item)}: not an array"
+            )
+        return {
+            "type": "array",
+            "items": ctx.ref(item) if attrs.has(item) else _type(item, ctx, field),
+        }
     if origin is Mapping and params[0] is str:  # a table whose keys are ids (golden expectations)
         return {"type": "object", "additionalProperties": _type(params[1], ctx, field)}
     raise TypeError(f"no JSON Schema for {hint!r} ({field})")
@@ -208,7 +229,12 @@ def _field(cls: type[Any], f: attrs.Attribute[Any], hint: Any, ctx: _Ctx) -> Jso
     if origin is tuple and params and params[0] in _KEYED:
         schema = _keyed(params[0], doc, ctx)
     elif cls is Policy and f.name == "overshoot_warning":  # the converter reads false as "off"
-        schema = {**_number(), "type": ["number", "boolean"], "if": {"type": "boolean"}, "then": {"enum": [False]}}
+        schema = {
+            **_number(),
+            "type": ["number", "boolean"],
+            "if": {"type": "boolean"},
+            "then": {"enum": [False]},
+        }
     else:
         schema = _type(hint, ctx, f.name)
     out: Json = {"description": doc, **schema}
@@ -228,10 +254,14 @@ def _required(cls: type[Any], exclude: tuple[str, ...] = ()) -> list[str]:
     return [f.name for f in _fields(cls) if f.default is attrs.NOTHING and f.name not in exclude]
 
 
-def _object(cls: type[Any], ctx: _Ctx, *, required: Required = "model", exclude: tuple[str, ...] = ()) -> Json:
+def _object(
+    cls: type[Any], ctx: _Ctx, *, required: Required = "model", exclude: tuple[str, ...] = ()
+) -> Json:
     """A table of ``cls``: its fields as keys, no others (the loader forbids unknown keys)."""
     hints = typing.get_type_hints(cls)
-    props = {f.name: _field(cls, f, hints[f.name], ctx) for f in _fields(cls) if f.name not in exclude}
+    props = {
+        f.name: _field(cls, f, hints[f.name], ctx) for f in _fields(cls) if f.name not in exclude
+    }
     schema: Json = {"type": "object", "properties": props, "additionalProperties": False}
     req = _required(cls, exclude) if required == "model" else ["id"] if required == "id" else []
     if req:
@@ -248,7 +278,11 @@ def _keyed(cls: type[Any], doc: str, ctx: _Ctx) -> Json:
     table = _object(cls, ctx, exclude=(_key_of(cls),))
     shorthand = _KEYED[cls]
     if shorthand is not None:
-        plain = {k: v for k, v in table["properties"][shorthand].items() if k not in ("description", "default")}
+        plain = {
+            k: v
+            for k, v in table["properties"][shorthand].items()
+            if k not in ("description", "default")
+        }
         table = _either(plain, table)
     return {"type": "object", "additionalProperties": {"description": doc, **table}}
 
@@ -260,7 +294,9 @@ def _target(ctx: _Ctx) -> Json:
     canonical = [c.value for c in Comparator]
     spellings = canonical + sorted(COMPARATOR_ALIASES - set(canonical))
     docs = [ctx.doc(f"Comparator.{Comparator.parse(s).name}") for s in spellings]
-    table["properties"]["comparator"].update(enum=spellings, **{"x-taplo": {"docs": {"enumValues": docs}}})
+    table["properties"]["comparator"].update(
+        enum=spellings, **{"x-taplo": {"docs": {"enumValues": docs}}}
+    )
     return _either({"type": "string", "pattern": pattern}, table)
 
 
@@ -272,8 +308,14 @@ def _method(classes: tuple[type[Any], ...], ctx: _Ctx) -> Json:
     """
     names = [cls.name for cls in classes]
     name_docs = [ctx.doc(n) for n in names]
-    props: Json = {"name": {"description": ctx.doc("method.name"), "type": "string", "enum": names,
-                            "x-taplo": {"docs": {"enumValues": name_docs}}}}  # fmt: skip
+    props: Json = {
+        "name": {
+            "description": ctx.doc("method.name"),
+            "type": "string",
+            "enum": names,
+            "x-taplo": {"docs": {"enumValues": name_docs}},
+        }
+    }
     meanings: dict[str, list[tuple[str, str]]] = {}
     rules: list[Json] = []
     for cls in classes:
@@ -292,16 +334,37 @@ def _method(classes: tuple[type[Any], ...], ctx: _Ctx) -> Json:
         then: Json = {"propertyNames": {"enum": ["name", *(f.name for f in attrs.fields(cls))]}}
         if _required(cls):
             then = {"required": _required(cls), **then}
-        rules.append({"if": {"properties": {"name": {"const": cls.name}}, "required": ["name"]}, "then": then})
+        rules.append(
+            {
+                "if": {"properties": {"name": {"const": cls.name}}, "required": ["name"]},
+                "then": then,
+            }
+        )
     for name, found in meanings.items():  # a parameter of several methods: each method's meaning
-        text = found[0][1] if len(found) == 1 else "\n\n".join(f"{method}: {doc}" for method, doc in found)
+        text = (
+            found[0][1]
+            if len(found) == 1
+            else "\n\n".join(f"{method}: {doc}" for method, doc in found)
+        )
         props[name]["description"] = text
-    table: Json = {"type": "object", "properties": props, "required": ["name"], "additionalProperties": False,
-                   "dependencies": {"name": {"allOf": rules}}}  # fmt: skip
-    by_name = [cls.name for cls in classes if not _required(cls)]  # the converter: a name alone needs no parameters
+    table: Json = {
+        "type": "object",
+        "properties": props,
+        "required": ["name"],
+        "additionalProperties": False,
+        "dependencies": {"name": {"allOf": rules}},
+    }
+    by_name = [
+        cls.name for cls in classes if not _required(cls)
+    ]  # the converter: a name alone needs no parameters
     if not by_name:
         return table
-    return {**table, "type": ["string", "object"], "if": {"type": "string"}, "then": {"enum": by_name}}
+    return {
+        **table,
+        "type": ["string", "object"],
+        "if": {"type": "string"},
+        "then": {"enum": by_name},
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -336,8 +399,11 @@ def _spec_keys(ctx: _Ctx, level: Level) -> Json:
 
 def _complete() -> Json:
     """What a spec that extends nothing must have: the required keys of the model, at both levels."""
-    tables = {f.name: {"required": _required(SPEC_FIELDS[f.name].cls)} for f in _fields(Spec)
-              if SPEC_FIELDS[f.name].kind == "table" and _required(SPEC_FIELDS[f.name].cls)}  # fmt: skip
+    tables = {
+        f.name: {"required": _required(SPEC_FIELDS[f.name].cls)}
+        for f in _fields(Spec)
+        if SPEC_FIELDS[f.name].kind == "table" and _required(SPEC_FIELDS[f.name].cls)
+    }
     return {"required": _required(Spec), "properties": tables}
 
 
@@ -346,8 +412,12 @@ def _extends(ctx: _Ctx) -> Json:
 
 
 def _overrides(ctx: _Ctx) -> Json:
-    return {"description": ctx.doc("overrides"), "type": "object", "properties": _spec_keys(ctx, "overrides"),
-            "additionalProperties": False}  # fmt: skip
+    return {
+        "description": ctx.doc("overrides"),
+        "type": "object",
+        "properties": _spec_keys(ctx, "overrides"),
+        "additionalProperties": False,
+    }
 
 
 def _period(doc: str, ctx: _Ctx) -> Json:
@@ -356,41 +426,70 @@ def _period(doc: str, ctx: _Ctx) -> Json:
     if set(kinds) != set(PERIOD_KEYS):
         raise TypeError(f"validity periods have the keys {PERIOD_KEYS}, the schema {tuple(kinds)}")
     props = {k: {"description": ctx.doc(f"period.{k}"), **kinds[k]} for k in PERIOD_KEYS}
-    return {"description": doc, "type": "object", "properties": props, "additionalProperties": False}
+    return {
+        "description": doc,
+        "type": "object",
+        "properties": props,
+        "additionalProperties": False,
+    }
 
 
 def _framework_table(ctx: _Ctx) -> Json:
-    kinds: dict[str, Json] = {"id": {"type": "string", "minLength": 1}, "title": {"type": "string"},
-                              "note": {"type": "string"}, "valid": {}}  # fmt: skip
+    kinds: dict[str, Json] = {
+        "id": {"type": "string", "minLength": 1},
+        "title": {"type": "string"},
+        "note": {"type": "string"},
+        "valid": {},
+    }
     if set(kinds) != set(FRAMEWORK_KEYS):
         raise TypeError(f"[framework] has the keys {FRAMEWORK_KEYS}, the schema {tuple(kinds)}")
     props: Json = {}
     for key in FRAMEWORK_KEYS:
         doc = ctx.doc(f"framework.{key}")
         props[key] = _period(doc, ctx) if key == "valid" else {"description": doc, **kinds[key]}
-    return {"description": ctx.doc("framework"), "type": "object", "properties": props, "required": ["id", "title"],
-            "additionalProperties": False}  # fmt: skip
+    return {
+        "description": ctx.doc("framework"),
+        "type": "object",
+        "properties": props,
+        "required": ["id", "title"],
+        "additionalProperties": False,
+    }
 
 
 def _versions(ctx: _Ctx) -> Json:
     if set(VERSION_KEYS) != {"valid", "note"}:
         raise TypeError(f"versions have the keys {VERSION_KEYS} besides the spec's")
-    own = {"valid": _period(ctx.doc("versions.valid"), ctx),
-           "note": {"description": ctx.doc("versions.note"), "type": "string"}}  # fmt: skip
-    item = {"type": "object", "properties": {**own, **_spec_keys(ctx, "framework")}, "required": ["valid"],
-            "additionalProperties": False}  # fmt: skip
+    own = {
+        "valid": _period(ctx.doc("versions.valid"), ctx),
+        "note": {"description": ctx.doc("versions.note"), "type": "string"},
+    }
+    item = {
+        "type": "object",
+        "properties": {**own, **_spec_keys(ctx, "framework")},
+        "required": ["valid"],
+        "additionalProperties": False,
+    }
     return {"description": ctx.doc("versions"), "type": "array", "items": item}
 
 
 def _special(ctx: _Ctx, which: tuple[str, ...]) -> Json:
-    makers = {"extends": _extends, "overrides": _overrides, "framework": _framework_table, "versions": _versions}
+    makers = {
+        "extends": _extends,
+        "overrides": _overrides,
+        "framework": _framework_table,
+        "versions": _versions,
+    }
     if set(makers) != set(SPECIAL_KEYS):
         raise TypeError(f"the special keys are {SPECIAL_KEYS}, the schema knows {tuple(makers)}")
     return {key: makers[key](ctx) for key in which}
 
 
 def _root(name: str, body: Json, ctx: _Ctx) -> Json:
-    head: Json = {"$schema": DRAFT, "title": f"perfrules {name}", "description": ctx.doc(f"root:{name}")}
+    head: Json = {
+        "$schema": DRAFT,
+        "title": f"perfrules {name}",
+        "description": ctx.doc(f"root:{name}"),
+    }
     out = {**head, **body}
     if ctx.definitions:
         out["definitions"] = ctx.definitions
@@ -399,8 +498,13 @@ def _root(name: str, body: Json, ctx: _Ctx) -> Json:
 
 def _spec_body(ctx: _Ctx) -> Json:
     props = {**_special(ctx, ("extends", "overrides")), **_spec_keys(ctx, "spec")}
-    return {"type": "object", "properties": props, "additionalProperties": False,
-            "if": {"required": ["extends"]}, "else": _complete()}  # fmt: skip
+    return {
+        "type": "object",
+        "properties": props,
+        "additionalProperties": False,
+        "if": {"required": ["extends"]},
+        "else": _complete(),
+    }
 
 
 def _actuals_body(ctx: _Ctx) -> Json:
@@ -408,8 +512,16 @@ def _actuals_body(ctx: _Ctx) -> Json:
 
 
 def _framework_body(ctx: _Ctx) -> Json:
-    props = {**_special(ctx, ("framework", "extends", "overrides", "versions")), **_spec_keys(ctx, "framework")}
-    return {"type": "object", "properties": props, "required": ["framework"], "additionalProperties": False}
+    props = {
+        **_special(ctx, ("framework", "extends", "overrides", "versions")),
+        **_spec_keys(ctx, "framework"),
+    }
+    return {
+        "type": "object",
+        "properties": props,
+        "required": ["framework"],
+        "additionalProperties": False,
+    }
 
 
 def _case_body(ctx: _Ctx) -> Json:
@@ -417,8 +529,12 @@ def _case_body(ctx: _Ctx) -> Json:
 
 
 # The bodies of the four schemas; a case file embeds the spec's and the actuals' for its inline tables.
-_BODIES: dict[str, Callable[[_Ctx], Json]] = {"spec": _spec_body, "actuals": _actuals_body,
-                                               "framework": _framework_body, "case": _case_body}  # fmt: skip
+_BODIES: dict[str, Callable[[_Ctx], Json]] = {
+    "spec": _spec_body,
+    "actuals": _actuals_body,
+    "framework": _framework_body,
+    "case": _case_body,
+}
 
 
 def _build(name: str, ctx: _Ctx) -> Json:
@@ -447,7 +563,9 @@ def toml_fields() -> set[str]:
 
     def visit(hint: Any) -> None:
         for arg in (*(_union_args(hint) or ()), *typing.get_args(hint), hint):
-            if isinstance(arg, type) and attrs.has(arg) and arg not in seen and arg is not Formula:  # a formula is a string
+            if (
+                isinstance(arg, type) and attrs.has(arg) and arg not in seen and arg is not Formula
+            ):  # a formula is a string
                 seen.add(arg)
                 key = _key_of(arg) if arg in _KEYED else None
                 hints = typing.get_type_hints(arg)

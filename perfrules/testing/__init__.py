@@ -26,8 +26,12 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess by the tests
     from perfrules._errors import MissingExtraError
 
-    raise MissingExtraError("testing", "perfrules.testing needs hypothesis", "perfrules.testing 需要 hypothesis",
-                            module="hypothesis") from exc
+    raise MissingExtraError(
+        "testing",
+        "perfrules.testing needs hypothesis",
+        "perfrules.testing 需要 hypothesis",
+        module="hypothesis",
+    ) from exc
 
 from perfrules.testing._properties import (
     DEFAULT_DELTAS,

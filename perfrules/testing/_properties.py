@@ -79,27 +79,42 @@ def check_score_bounds(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = eva
     prop = "score_bounds"
     ev = evaluate(spec, actuals)
     if [r.id for r in ev.indicators] != [i.id for i in spec.indicators]:
-        _fail(prop, f"the results {[r.id for r in ev.indicators]} are not the spec's indicators {[i.id for i in spec.indicators]}")
+        _fail(
+            prop,
+            f"the results {[r.id for r in ev.indicators]} are not the spec's indicators {[i.id for i in spec.indicators]}",
+        )
     q = spec.rounding.score
     for ind, res in zip(spec.indicators, ev.indicators, strict=True):
         if res.weight != ind.weight:
-            _fail(prop, f"{_label(ind)} has weight {res.weight} in the result, {ind.weight} in the spec")
+            _fail(
+                prop,
+                f"{_label(ind)} has weight {res.weight} in the result, {ind.weight} in the spec",
+            )
         if not res.applicable:
             if res.score != 0 or res.lost != 0:
-                _fail(prop, f"{_label(ind)} is not applicable yet scores {res.score} (lost {res.lost}); it must score 0 and lose nothing")
+                _fail(
+                    prop,
+                    f"{_label(ind)} is not applicable yet scores {res.score} (lost {res.lost}); it must score 0 and lose nothing",
+                )
             continue
         if not Decimal(0) <= res.score <= res.weight:
             _fail(prop, f"{_label(ind)} scores {res.score}, outside [0, {res.weight}]")
         if not on_grid(res.score, q):
             _fail(prop, f"{_label(ind)} scores {res.score}, not a multiple of rounding.score = {q}")
         if res.lost != res.weight - res.score:
-            _fail(prop, f"{_label(ind)}: lost {res.lost} is not weight − score = {res.weight - res.score}")
+            _fail(
+                prop,
+                f"{_label(ind)}: lost {res.lost} is not weight − score = {res.weight - res.score}",
+            )
     be, block = ev.budget_execution, spec.budget_execution
     if be is not None and block is not None:
         whole = block.method is None and block.policy is ExecutionPolicy.ROUND_WHOLE
         quantum = Decimal(1) if whole else q
         if not Decimal(0) <= be.score <= be.weight or be.weight != block.weight:
-            _fail(prop, f"the budget row scores {be.score} of weight {be.weight} (spec: {block.weight}), outside [0, weight]")
+            _fail(
+                prop,
+                f"the budget row scores {be.score} of weight {be.weight} (spec: {block.weight}), outside [0, weight]",
+            )
         if not on_grid(be.score, quantum):
             _fail(prop, f"the budget row scores {be.score}, not a multiple of {quantum}")
         if be.lost != be.weight - be.score:
@@ -114,7 +129,10 @@ def check_score_bounds(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = eva
     if not lifted and ev.total > spec.meta.total:
         _fail(prop, f"the total {ev.total} exceeds meta.total = {spec.meta.total}")
     if not on_grid(ev.total, spec.rounding.total):
-        _fail(prop, f"the total {ev.total} is not a multiple of rounding.total = {spec.rounding.total}")
+        _fail(
+            prop,
+            f"the total {ev.total} is not a multiple of rounding.total = {spec.rounding.total}",
+        )
     return True
 
 
@@ -141,7 +159,10 @@ def check_total(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evaluate) 
     if ev.total_weight != T:
         _fail(prop, f"total_weight {ev.total_weight} is not meta.total = {T}")
     if (ev.budget_execution is None) != (spec.budget_execution is None):
-        _fail(prop, "the budget row is present in the result exactly when the spec declares [budget_execution]")
+        _fail(
+            prop,
+            "the budget row is present in the result exactly when the spec declares [budget_execution]",
+        )
     tops = [c for c in ev.categories if c.level == 1]
     if sorted(c.id for c in tops) != sorted(c.id for c in spec.categories if c.parent is None):
         _fail(prop, f"the 一级 subtotals {[c.id for c in tops]} are not the spec's 一级 categories")
@@ -152,7 +173,10 @@ def check_total(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evaluate) 
     na_given = sorted(a.id for a in actuals.indicators if a.not_applicable is not None)
     dropped = [r for r in ev.indicators if not r.applicable]
     if sorted(r.id for r in dropped) != na_given:
-        _fail(prop, f"indicators {na_given} are 不适用 in the actuals, but {sorted(r.id for r in dropped)} are in the result")
+        _fail(
+            prop,
+            f"indicators {na_given} are 不适用 in the actuals, but {sorted(r.id for r in dropped)} are in the result",
+        )
     if dropped:
         na_weight = sum((Fraction(r.weight) for r in dropped), Fraction(0))
         raw = raw / (Fraction(T) - na_weight) * Fraction(T)
@@ -163,22 +187,45 @@ def check_total(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evaluate) 
         if spec.policy.total_cap and raw > T:
             raw = Fraction(T)
             how.append(f"capped at {T}")
-    zero = [v.id for v in spec.vetoes if v.effect is VetoEffect.ZERO and v.id in {t.id for t in actuals.vetoes}]
+    zero = [
+        v.id
+        for v in spec.vetoes
+        if v.effect is VetoEffect.ZERO and v.id in {t.id for t in actuals.vetoes}
+    ]
     if zero:
         raw = Fraction(0)
         how.append(f"veto {zero[0]!r} sets it to 0")
     expected = round_half_up(raw, spec.rounding.total)
     if Fraction(ev.total) != expected:
         if not dropped and not actuals.bonus and not zero:
-            _fail(prop, f"the total {ev.total} is not Σ 一级 subtotals + budget = {plain}"
-                  + (f" (rounded to {spec.rounding.total}: {show(expected)})" if Fraction(plain) != expected else ""))  # fmt: skip
-        _fail(prop, f"the total is {ev.total}, the documented rule gives {show(expected)}: " + "; ".join(how))
+            _fail(
+                prop,
+                f"the total {ev.total} is not Σ 一级 subtotals + budget = {plain}"
+                + (
+                    f" (rounded to {spec.rounding.total}: {show(expected)})"
+                    if Fraction(plain) != expected
+                    else ""
+                ),
+            )
+        _fail(
+            prop,
+            f"the total is {ev.total}, the documented rule gives {show(expected)}: "
+            + "; ".join(how),
+        )
     if ev.lost != max(T - ev.total, Decimal(0)):
-        _fail(prop, f"lost {ev.lost} is not max(meta.total − total, 0) = {max(T - ev.total, Decimal(0))}")
+        _fail(
+            prop,
+            f"lost {ev.lost} is not max(meta.total − total, 0) = {max(T - ev.total, Decimal(0))}",
+        )
     if [(b.id, b.points) for b in ev.bonus] != [(b.id, b.points) for b in actuals.bonus]:
-        _fail(prop, f"bonus results {[(b.id, b.points) for b in ev.bonus]} are not the awards in the actuals")
+        _fail(
+            prop,
+            f"bonus results {[(b.id, b.points) for b in ev.bonus]} are not the awards in the actuals",
+        )
     if [v.id for v in ev.vetoes] != [t.id for t in actuals.vetoes]:
-        _fail(prop, f"veto results {[v.id for v in ev.vetoes]} are not the vetoes the actuals trigger")
+        _fail(
+            prop, f"veto results {[v.id for v in ev.vetoes]} are not the vetoes the actuals trigger"
+        )
     return True
 
 
@@ -195,24 +242,40 @@ def check_subtotals(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
         _fail(prop, f"the subtotals {[c.id for c in ev.categories]} are not the spec's categories")
     for cat in ev.categories:
         sc = spec.category(cat.id)
-        if cat.level != (1 if sc.parent is None else 2) or cat.parent != sc.parent or cat.weight != sc.weight:
-            _fail(prop, f"category {cat.id!r}: level {cat.level}, parent {cat.parent!r}, weight {cat.weight} do not match the spec")
+        if (
+            cat.level != (1 if sc.parent is None else 2)
+            or cat.parent != sc.parent
+            or cat.weight != sc.weight
+        ):
+            _fail(
+                prop,
+                f"category {cat.id!r}: level {cat.level}, parent {cat.parent!r}, weight {cat.weight} do not match the spec",
+            )
         kids = [k.id for k in spec.categories if k.parent == cat.id]
         if kids:
             results = ev.children(cat.id)
             if cat.level != 1 or sorted(r.id for r in results) != sorted(kids):
-                _fail(prop, f"category {cat.id!r}: its 二级 subtotals {[r.id for r in results]} are not {kids}")
+                _fail(
+                    prop,
+                    f"category {cat.id!r}: its 二级 subtotals {[r.id for r in results]} are not {kids}",
+                )
             total = sum((r.score for r in results), Decimal(0))
             parts = [r for r in ev.indicators if r.category in kids]
         else:
             parts = list(ev.indicators_in(cat.id))
             total = sum((r.score for r in parts), Decimal(0))
         if cat.score != total:
-            _fail(prop, f"category {cat.id!r} subtotal is {cat.score}, but its children add up to {total}")
+            _fail(
+                prop,
+                f"category {cat.id!r} subtotal is {cat.score}, but its children add up to {total}",
+            )
         applicable = sum((r.weight for r in parts if r.applicable), Decimal(0))
         expected = None if applicable == cat.weight else applicable
         if cat.applicable_weight != expected:
-            _fail(prop, f"category {cat.id!r}: applicable_weight {cat.applicable_weight} should be {expected}")
+            _fail(
+                prop,
+                f"category {cat.id!r}: applicable_weight {cat.applicable_weight} should be {expected}",
+            )
     return True
 
 
@@ -236,15 +299,25 @@ def check_grade(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evaluate) 
     if earned is None:
         _fail(prop, f"the total {ev.total} reaches no grade band ({shown})")
     triggered = {t.id for t in actuals.vetoes}
-    imposed = [v.grade or names[-1] for v in spec.vetoes if v.id in triggered and v.effect is VetoEffect.GRADE]
+    imposed = [
+        v.grade or names[-1]
+        for v in spec.vetoes
+        if v.id in triggered and v.effect is VetoEffect.GRADE
+    ]
     if imposed:
         expected = max([*imposed, earned.name], key=names.index)
         if ev.grade != expected:
-            _fail(prop, f"grade veto(es) impose {sorted(set(imposed))}, the total {ev.total} earns {earned.name!r}: "
-                  f"the grade must be the lower, {expected!r}, not {ev.grade!r}")  # fmt: skip
+            _fail(
+                prop,
+                f"grade veto(es) impose {sorted(set(imposed))}, the total {ev.total} earns {earned.name!r}: "
+                f"the grade must be the lower, {expected!r}, not {ev.grade!r}",
+            )
         return True
     if ev.grade != earned.name:
-        _fail(prop, f"the total {ev.total} earns {earned.name!r} (bands {shown}), but the grade is {ev.grade!r}")
+        _fail(
+            prop,
+            f"the total {ev.total} earns {earned.name!r} (bands {shown}), but the grade is {ev.grade!r}",
+        )
     idx = names.index(ev.grade)
     if ev.total < bands[idx].min or (idx > 0 and ev.total >= bands[idx - 1].min):
         _fail(prop, f"the total {ev.total} does not lie in the band of {ev.grade!r} ({shown})")
@@ -286,50 +359,97 @@ def check_explained(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
         res = ev.indicator(ind.id)
         act = given.get(ind.id)
         if not res.applicable:
-            if act is None or act.not_applicable is None or res.method != "not_applicable" or res.reason is not None:
-                _fail(prop, f"{_label(ind)} is marked not applicable without a not_applicable actual (or with a reason)")
+            if (
+                act is None
+                or act.not_applicable is None
+                or res.method != "not_applicable"
+                or res.reason is not None
+            ):
+                _fail(
+                    prop,
+                    f"{_label(ind)} is marked not applicable without a not_applicable actual (or with a reason)",
+                )
             continue
         if act is not None and act.not_applicable is not None:
             _fail(prop, f"{_label(ind)} is 不适用 in the actuals but was scored")
         if not res.steps or res.steps[-1].kind != "rule":
-            _fail(prop, f"{_label(ind)}: the explanation does not end with a rule step: {[s.kind for s in res.steps]}")
+            _fail(
+                prop,
+                f"{_label(ind)}: the explanation does not end with a rule step: {[s.kind for s in res.steps]}",
+            )
         if ind.rule is not None:
-            if ind.rule.document not in res.steps[-1].zh or len(res.steps) < 2 or res.citation.document not in res.steps[-2].zh:
-                _fail(prop, f"{_label(ind)}: the last steps must cite the method ({res.citation.document}) and then the spec's rule ({ind.rule.document})")
+            if (
+                ind.rule.document not in res.steps[-1].zh
+                or len(res.steps) < 2
+                or res.citation.document not in res.steps[-2].zh
+            ):
+                _fail(
+                    prop,
+                    f"{_label(ind)}: the last steps must cite the method ({res.citation.document}) and then the spec's rule ({ind.rule.document})",
+                )
         elif res.citation.document not in res.steps[-1].zh:
-            _fail(prop, f"{_label(ind)}: the last step does not cite {res.citation.document!r}: {res.steps[-1].zh}")
+            _fail(
+                prop,
+                f"{_label(ind)}: the last step does not cite {res.citation.document!r}: {res.steps[-1].zh}",
+            )
         kinds = [s.kind for s in res.steps]
         cuts = act.deductions if act is not None else ()
         overshoot = _overshoot_applies(spec, ind, res.actual_value)
         if res.score < res.weight:
             if res.reason is None or "deduction" not in kinds:
-                _fail(prop, f"{_label(ind)} loses {res.lost} point(s) without a reason and a deduction step")
+                _fail(
+                    prop,
+                    f"{_label(ind)} loses {res.lost} point(s) without a reason and a deduction step",
+                )
             if not cuts and not overshoot:
                 first = next(s for s in res.steps if s.kind == "deduction")
                 if res.reason not in first.zh:
-                    _fail(prop, f"{_label(ind)}: the reason {res.reason!r} is not in the deduction step {first.zh!r}")
+                    _fail(
+                        prop,
+                        f"{_label(ind)}: the reason {res.reason!r} is not in the deduction step {first.zh!r}",
+                    )
         elif res.reason is not None or ("deduction" in kinds and not overshoot):
-            _fail(prop, f"{_label(ind)} loses nothing, yet has a reason {res.reason!r} or a deduction step")
+            _fail(
+                prop,
+                f"{_label(ind)} loses nothing, yet has a reason {res.reason!r} or a deduction step",
+            )
         for cut in cuts:
             if res.reason is None or cut.reason not in res.reason:
-                _fail(prop, f"{_label(ind)}: the manual deduction {cut.reason!r} is missing from the reason {res.reason!r}")
+                _fail(
+                    prop,
+                    f"{_label(ind)}: the manual deduction {cut.reason!r} is missing from the reason {res.reason!r}",
+                )
             if not any(s.kind == "deduction" and cut.reason in s.zh for s in res.steps):
-                _fail(prop, f"{_label(ind)}: no deduction step names the manual deduction {cut.reason!r}")
+                _fail(
+                    prop,
+                    f"{_label(ind)}: no deduction step names the manual deduction {cut.reason!r}",
+                )
         if res.met and not cuts and not overshoot:
             name = method_name(ind)
             if name in RATIO_FAMILY | {"step", "per_occurrence"} and res.score != res.weight:
-                _fail(prop, f"{_label(ind)} meets its target (actual {res.actual}) but scores {res.score} of {res.weight}")
+                _fail(
+                    prop,
+                    f"{_label(ind)} meets its target (actual {res.actual}) but scores {res.score} of {res.weight}",
+                )
             if res.tier is not None and res.score < res.weight * spec.tier(res.tier).min:
-                _fail(prop, f"{_label(ind)} is met at tier {res.tier!r} but scores {res.score}, below the tier")
+                _fail(
+                    prop,
+                    f"{_label(ind)} is met at tier {res.tier!r} but scores {res.score}, below the tier",
+                )
     be, block = ev.budget_execution, spec.budget_execution
     if be is not None and block is not None:
         if not be.steps or be.steps[-1].kind != "rule":
             _fail(prop, "the budget row's explanation does not end with a rule step")
         cited = be.steps[-2].zh if block.rule is not None and len(be.steps) > 1 else be.steps[-1].zh
-        if be.citation.document not in cited or (block.rule is not None and block.rule.document not in be.steps[-1].zh):
+        if be.citation.document not in cited or (
+            block.rule is not None and block.rule.document not in be.steps[-1].zh
+        ):
             _fail(prop, "the budget row's last steps do not cite its rule")
         if (be.score < be.weight) != (be.reason is not None):
-            _fail(prop, f"the budget row scores {be.score} of {be.weight} but its reason is {be.reason!r}")
+            _fail(
+                prop,
+                f"the budget row scores {be.score} of {be.weight} but its reason is {be.reason!r}",
+            )
     if not ev.total_steps or not ev.grade_steps:
         _fail(prop, "the total and the grade must be explained step by step")
     return True
@@ -368,7 +488,13 @@ def _toward(m: _Mover, d: Fraction) -> Fraction | None:
             if y < end.value or (y == end.value and end.inclusive):
                 return y
             if end.inclusive:
-                return Fraction(int(end.value)) if m.whole and int(end.value) > a else None if m.whole else end.value
+                return (
+                    Fraction(int(end.value))
+                    if m.whole and int(end.value) > a
+                    else None
+                    if m.whole
+                    else end.value
+                )
             return None if m.whole else (a + end.value) / 2
     if shape.in_fall(a):
         start = shape.fall
@@ -465,16 +591,29 @@ def _movers(spec: Spec, actuals: Actuals, ev: Evaluation) -> list[_Mover]:
             assert parts is not None
             rest = sum((env[n] for n in parts[0][1:] if n in env), Fraction(0))
         a = (env[names[0]] + rest) / env[names[1]] * scale
-        movers.append(_Mover(_label(ind), shape, a, ind.id, whole=whole, amount=names[0], scale=env[names[1]] / scale))
+        movers.append(
+            _Mover(
+                _label(ind),
+                shape,
+                a,
+                ind.id,
+                whole=whole,
+                amount=names[0],
+                scale=env[names[1]] / scale,
+            )
+        )
     base = _budget_base(spec, actuals)
     reads_budget = any(
-        i.derive is not None and any(n.startswith("budget.") for n in _names(i.derive)) for i in spec.indicators
+        i.derive is not None and any(n.startswith("budget.") for n in _names(i.derive))
+        for i in spec.indicators
     )
     shape = budget_shape(spec)
     if base is not None and shape is not None and not reads_budget:
         assert actuals.budget is not None
         rate = Fraction(actuals.budget.spent) / base * 100
-        movers.append(_Mover("the budget row (execution rate in %)", shape, rate, None, scale=base / 100))
+        movers.append(
+            _Mover("the budget row (execution rate in %)", shape, rate, None, scale=base / 100)
+        )
     return movers
 
 
@@ -497,9 +636,13 @@ def _moved(spec: Spec, actuals: Actuals, positions: list[tuple[_Mover, Fraction]
             value = exact_decimal(new)
             assert value is not None
             values[m.indicator] = value
-    indicators = tuple(attrs.evolve(a, value=values[a.id]) if a.id in values else a for a in actuals.indicators)
-    amts = tuple(Amount(name=a.name, value=amounts[a.name], label=a.label) if a.name in amounts else a
-                 for a in actuals.amounts)  # fmt: skip
+    indicators = tuple(
+        attrs.evolve(a, value=values[a.id]) if a.id in values else a for a in actuals.indicators
+    )
+    amts = tuple(
+        Amount(name=a.name, value=amounts[a.name], label=a.label) if a.name in amounts else a
+        for a in actuals.amounts
+    )
     return attrs.evolve(actuals, indicators=indicators, amounts=amts, budget=budget, figures=())
 
 
@@ -554,11 +697,17 @@ def check_monotone(
             for m, new in positions:
                 before, after = score(base, m), score(ev, m)
                 if direction == "toward" and after < before:
-                    _fail(prop, f"{m.label}: moving the actual from {show(m.position)} to {show(new)}, toward where "
-                          f"the rule gives most, lowered the score from {before} to {after}")  # fmt: skip
+                    _fail(
+                        prop,
+                        f"{m.label}: moving the actual from {show(m.position)} to {show(new)}, toward where "
+                        f"the rule gives most, lowered the score from {before} to {after}",
+                    )
                 if direction == "away" and after > before:
-                    _fail(prop, f"{m.label}: moving the actual from {show(m.position)} to {show(new)}, away from where "
-                          f"the rule gives most, raised the score from {before} to {after}")  # fmt: skip
+                    _fail(
+                        prop,
+                        f"{m.label}: moving the actual from {show(m.position)} to {show(new)}, away from where "
+                        f"the rule gives most, raised the score from {before} to {after}",
+                    )
     return True
 
 
@@ -613,8 +762,11 @@ def _full_marks_actuals(spec: Spec, actuals: Actuals) -> Actuals | None:
         spent = exact_decimal(rate / 100 * base)
         assert spent is not None
         budget = attrs.evolve(budget, spent=spent)
-        if any(i.derive is not None and any(n.startswith("budget.") for n in _names(i.derive))
-               for i in spec.indicators if i.id not in na):  # fmt: skip
+        if any(
+            i.derive is not None and any(n.startswith("budget.") for n in _names(i.derive))
+            for i in spec.indicators
+            if i.id not in na
+        ):
             return None  # moving the spending would move those too
     return Actuals(
         indicators=tuple(acts),
@@ -641,14 +793,23 @@ def check_rescaling(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
     ev = evaluate(spec, full)
     for ind, res in zip(spec.indicators, ev.indicators, strict=True):
         if res.applicable and res.score != res.weight:
-            _fail(prop, f"{_label(ind)} at an actual its rule gives full marks ({res.actual}) scores {res.score}, not {res.weight}")
+            _fail(
+                prop,
+                f"{_label(ind)} at an actual its rule gives full marks ({res.actual}) scores {res.score}, not {res.weight}",
+            )
     be = ev.budget_execution
     if be is not None and be.score != be.weight:
-        _fail(prop, f"the budget row at a full-marks rate ({be.rate_display}) scores {be.score}, not {be.weight}")
+        _fail(
+            prop,
+            f"the budget row at a full-marks rate ({be.rate_display}) scores {be.score}, not {be.weight}",
+        )
     dropped = [r.id for r in ev.indicators if not r.applicable]
     if ev.total != spec.meta.total:
         what = f" with {dropped} not applicable (rescaled)" if dropped else ""
-        _fail(prop, f"every applicable row is at full marks{what}, so the total must be {spec.meta.total}; it is {ev.total}")
+        _fail(
+            prop,
+            f"every applicable row is at full marks{what}, so the total must be {spec.meta.total}; it is {ev.total}",
+        )
     return True
 
 
@@ -661,14 +822,21 @@ def check_deterministic(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = ev
     prop = "deterministic"
     first, second = evaluate(spec, actuals), evaluate(spec, actuals)
     if first != second:
-        diff = [f.name for f in attrs.fields(Evaluation) if getattr(first, f.name) != getattr(second, f.name)]
+        diff = [
+            f.name
+            for f in attrs.fields(Evaluation)
+            if getattr(first, f.name) != getattr(second, f.name)
+        ]
         _fail(prop, f"two evaluations of the same inputs differ in {diff}")
     text = to_json(first)
     if text != to_json(second):
         _fail(prop, "two evaluations of the same inputs give different JSON documents")
     doc = json.loads(text)
     if doc["total"] != to_document(first)["total"] or Decimal(doc["total"]) != first.total:
-        _fail(prop, f"the JSON document's total {doc['total']!r} is not the evaluation's {first.total}")
+        _fail(
+            prop,
+            f"the JSON document's total {doc['total']!r} is not the evaluation's {first.total}",
+        )
     return True
 
 
@@ -687,7 +855,9 @@ def check_round_trip(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalu
     except SpecError as err:
         _fail(prop, f"loads_spec rejects what dumps_spec wrote: {err}")
     if again != spec:
-        diff = [f.name for f in attrs.fields(Spec) if getattr(again, f.name) != getattr(spec, f.name)]
+        diff = [
+            f.name for f in attrs.fields(Spec) if getattr(again, f.name) != getattr(spec, f.name)
+        ]
         _fail(prop, f"the spec read back differs in {diff}")
     # which framework a spec was flattened from is provenance, not TOML content: carry it over
     again = attrs.evolve(again, framework=spec.framework)
@@ -699,7 +869,11 @@ def check_round_trip(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalu
     except SpecError as err:
         _fail(prop, f"loads_actuals rejects what dumps_actuals wrote: {err}")
     if acts != actuals:
-        diff = [f.name for f in attrs.fields(Actuals) if getattr(acts, f.name) != getattr(actuals, f.name)]
+        diff = [
+            f.name
+            for f in attrs.fields(Actuals)
+            if getattr(acts, f.name) != getattr(actuals, f.name)
+        ]
         _fail(prop, f"the actuals read back differ in {diff}")
     if dumps_actuals(acts) != atext:
         _fail(prop, "the actuals read back dump to other text")
@@ -736,10 +910,14 @@ def check_all(
     """
     unknown = sorted(set(skip) - set(PROPERTIES))
     if isinstance(skip, str) or unknown:
-        raise ValueError(f"skip must name properties among {list(PROPERTIES)}, not {unknown or skip!r}")
+        raise ValueError(
+            f"skip must name properties among {list(PROPERTIES)}, not {unknown or skip!r}"
+        )
     memo: dict[str, Evaluation] = {}
 
-    def once(s: Spec, a: Actuals) -> Evaluation:  # the plain evaluation is shared by the checks that read it
+    def once(
+        s: Spec, a: Actuals
+    ) -> Evaluation:  # the plain evaluation is shared by the checks that read it
         if s is spec and a is actuals:
             if "ev" not in memo:
                 memo["ev"] = evaluate(s, a)

@@ -48,16 +48,25 @@ from perfrules.model import (
 RATIO_FAMILY = frozenset({"ratio", "inverse_ratio", "linear_overshoot"})
 
 KNOWN_METHODS: tuple[type, ...] = (
-    Ratio, InverseRatio, LinearOvershoot, Qualitative, StepDeduction, Bands, RateTimesWeight, PerOccurrence,
-)  # fmt: skip
+    Ratio,
+    InverseRatio,
+    LinearOvershoot,
+    Qualitative,
+    StepDeduction,
+    Bands,
+    RateTimesWeight,
+    PerOccurrence,
+)
 """The method classes this reference knows (each function below dispatches over all of them)."""
 
 
 def unknown(method: object) -> UnknownMethod:
     """The error for a method this reference does not know: never treated as another method."""
     name = getattr(method, "name", type(method).__name__)
-    return UnknownMethod(f"the testing kit's reference rules (perfrules.testing._rules) do not know scoring method "
-                         f"{name!r} ({type(method).__qualname__}); state its rules there")  # fmt: skip
+    return UnknownMethod(
+        f"the testing kit's reference rules (perfrules.testing._rules) do not know scoring method "
+        f"{name!r} ({type(method).__qualname__}); state its rules there"
+    )
 
 
 def method_name(ind: Indicator) -> str:
@@ -181,7 +190,9 @@ def band_shape(bands: Bands, target: Fraction) -> Shape | None:
     """The monotone shape of a band table; ``None`` unless its scores rise then fall (or only one)."""
     order = band_in_value_order(bands.bands)
     scores = [b.score for b in order]
-    if bands.on is BandBasis.DEVIATION:  # bands on |a − t| / t: only tables that never reward deviating
+    if (
+        bands.on is BandBasis.DEVIATION
+    ):  # bands on |a − t| / t: only tables that never reward deviating
         if any(scores[i] < scores[i + 1] for i in range(len(scores) - 1)):
             return None
         return peak(target)
@@ -227,7 +238,13 @@ def indicator_shape(spec: Spec, ind: Indicator) -> Shape | None:
                 return peak(t)
             return RISING
         case StepDeduction():
-            return FALLING if direction == "negative" else RISING if direction == "positive" else peak(t)
+            return (
+                FALLING
+                if direction == "negative"
+                else RISING
+                if direction == "positive"
+                else peak(t)
+            )
         case Bands() as m:
             return band_shape(m, t)
         case RateTimesWeight():
@@ -274,7 +291,9 @@ def full_marks_value(spec: Spec, ind: Indicator) -> Fraction | None:
         case StepDeduction():
             return t  # no distance, no step
         case Bands() as m:
-            full = [b for b in band_in_value_order(m.bands) if Fraction(b.score) == Fraction(ind.weight)]
+            full = [
+                b for b in band_in_value_order(m.bands) if Fraction(b.score) == Fraction(ind.weight)
+            ]
             for band in full:
                 v = band_point(band)
                 if v is not None:
@@ -349,7 +368,9 @@ def boundary_values(spec: Spec, ind: Indicator) -> list[Fraction]:
                     if edge is None:
                         continue
                     e = Fraction(edge)
-                    values += [e] if m.on is BandBasis.ACTUAL else [t * (1 + e / 100), t * (1 - e / 100)]
+                    values += (
+                        [e] if m.on is BandBasis.ACTUAL else [t * (1 + e / 100), t * (1 - e / 100)]
+                    )
         case RateTimesWeight():
             values.append(Fraction(100) if target.unit == "%" else Fraction(1))
         case PerOccurrence() as m:
@@ -427,7 +448,9 @@ def budget_tie_rates(spec: Spec, k: int) -> list[Fraction]:
     w = Fraction(block.weight)
     m = block.method
     if m is None:
-        quantum = Fraction(1) if block.policy.value == "round_whole" else Fraction(spec.rounding.score)
+        quantum = (
+            Fraction(1) if block.policy.value == "round_whole" else Fraction(spec.rounding.score)
+        )
         s = (k + Fraction(1, 2)) * quantum
         return [s / w * 100] if 0 < s < w else []
     s = (k + Fraction(1, 2)) * Fraction(spec.rounding.score)

@@ -106,7 +106,9 @@ class Case(NamedTuple):
 
 def _tri_state(name: str, value: object) -> bool | None:
     if value is not None and not isinstance(value, bool):
-        raise InvalidArgument(f"{name}={value!r} must be True (always), False (never) or None (sometimes)")
+        raise InvalidArgument(
+            f"{name}={value!r} must be True (always), False (never) or None (sometimes)"
+        )
     return value
 
 
@@ -124,7 +126,9 @@ def _names_arg(name: str, value: object, allowed: Sequence[str]) -> tuple[str, .
             f"{name}={value!r} is a single string; pass a collection of names, e.g. {name}=[{value!r}]"
         )
     if not isinstance(value, Collection):
-        raise InvalidArgument(f"{name}={value!r} must be a collection of names from {list(allowed)}")
+        raise InvalidArgument(
+            f"{name}={value!r} must be a collection of names from {list(allowed)}"
+        )
     items = list(value)
     for item in items:
         if not isinstance(item, str) or item not in allowed:
@@ -137,7 +141,11 @@ def _names_arg(name: str, value: object, allowed: Sequence[str]) -> tuple[str, .
 def _total_arg(value: object) -> Decimal | None:
     if value is None:
         return None
-    if isinstance(value, bool) or isinstance(value, float) or not isinstance(value, int | Decimal | str):
+    if (
+        isinstance(value, bool)
+        or isinstance(value, float)
+        or not isinstance(value, int | Decimal | str)
+    ):
         raise InvalidArgument(
             f"total={value!r} must be an int, a Decimal or a decimal string such as '99.5' (never a float)"
         )
@@ -160,7 +168,9 @@ ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_-.指标率"
 free_text = st.text(max_size=12)  # any character TOML strings carry
 maybe_text = st.none() | free_text
 ids = st.text(alphabet=ID_ALPHABET, min_size=1, max_size=10)
-reasons = st.builds(lambda head, tail: head + tail, st.sampled_from(["原因：", "因", "r"]), free_text)
+reasons = st.builds(
+    lambda head, tail: head + tail, st.sampled_from(["原因：", "因", "r"]), free_text
+)
 
 positive_decimals = st.one_of(
     st.integers(1, 1000).map(Decimal),
@@ -168,7 +178,17 @@ positive_decimals = st.one_of(
     st.integers(1, 10_000).map(lambda n: Decimal(n).scaleb(-1)),
 )
 target_values = st.one_of(
-    st.sampled_from([Decimal(0), Decimal(100), Decimal(95), Decimal(90), Decimal(400), Decimal(1), Decimal("2.5")]),
+    st.sampled_from(
+        [
+            Decimal(0),
+            Decimal(100),
+            Decimal(95),
+            Decimal(90),
+            Decimal(400),
+            Decimal(1),
+            Decimal("2.5"),
+        ]
+    ),
     positive_decimals,
 )
 
@@ -271,7 +291,9 @@ def specs(
     if lo > hi:
         raise InvalidArgument(f"min_indicators={lo} is above max_indicators={hi}")
     for name in chosen:
-        _method_draw(name)  # a catalogue method the kit cannot generate raises, never drawn as another
+        _method_draw(
+            name
+        )  # a catalogue method the kit cannot generate raises, never drawn as another
     derived_ = _tri_state("derived", derived)
     if derived_ and not DERIVABLE & set(chosen):
         raise InvalidArgument(
@@ -322,7 +344,9 @@ def _spec(draw: st.DrawFn, cfg: _SpecConfig) -> Spec:
     ]
 
     def min_units(g: Decimal, q: Decimal) -> int:
-        return math.ceil(5 * q / g) if qual_only else 1  # a qualitative weight ≥ 5 quanta fits every tier
+        return (
+            math.ceil(5 * q / g) if qual_only else 1
+        )  # a qualitative weight ≥ 5 quanta fits every tier
 
     if fixed_total is not None:
         rest = fixed_total - budget_weight
@@ -369,17 +393,33 @@ def _spec(draw: st.DrawFn, cfg: _SpecConfig) -> Spec:
     for leaf, count in zip(leaves, per_leaf, strict=True):
         for _ in range(count):
             weight = weights[position]
-            indicators.append(_indicator(draw, cfg, position, ind_ids[position], leaf, weight, q,
-                                         forced=position == forced_derived, shared=shared,
-                                         budget=budget_kind is not None))  # fmt: skip
+            indicators.append(
+                _indicator(
+                    draw,
+                    cfg,
+                    position,
+                    ind_ids[position],
+                    leaf,
+                    weight,
+                    q,
+                    forced=position == forced_derived,
+                    shared=shared,
+                    budget=budget_kind is not None,
+                )
+            )
             leaf_weight[leaf] = leaf_weight.get(leaf, Decimal(0)) + weight
             position += 1
 
     categories: list[Category] = []
     for top, children in tops:
-        top_weight = sum((leaf_weight[k] for k in children), Decimal(0)) if children else leaf_weight[top]
+        top_weight = (
+            sum((leaf_weight[k] for k in children), Decimal(0)) if children else leaf_weight[top]
+        )
         categories.append(Category(id=top, name=draw(free_text), weight=top_weight))
-        categories.extend(Category(id=k, name=draw(free_text), weight=leaf_weight[k], parent=top) for k in children)
+        categories.extend(
+            Category(id=k, name=draw(free_text), weight=leaf_weight[k], parent=top)
+            for k in children
+        )
     if draw(st.booleans()):  # any order: a 二级 may come before its 一级
         categories = list(draw(st.permutations(categories)))
     if draw(st.booleans()):
@@ -390,7 +430,9 @@ def _spec(draw: st.DrawFn, cfg: _SpecConfig) -> Spec:
         od = OvershootDeduction(
             threshold=Decimal(_pick(draw, ["1.3", "1", "1.2", "1.5"])),
             per=Decimal(_pick(draw, ["0.1", "0.05", "0.2", "0.25"])),
-            deduct=_pick(draw, [d for d in map(Decimal, ["0.5", "1", "0.25", "0.1", "2"]) if d % q == 0]),
+            deduct=_pick(
+                draw, [d for d in map(Decimal, ["0.5", "1", "0.25", "0.1", "2"]) if d % q == 0]
+            ),
             partial=_pick(draw, list(PartialStep)),
         )
     policy = Policy(
@@ -419,7 +461,9 @@ def _spec(draw: st.DrawFn, cfg: _SpecConfig) -> Spec:
             grade = None
             if effect is VetoEffect.GRADE and draw(st.booleans()):
                 grade = _pick(draw, [g.name for g in reversed(grades)])
-            vetoes.append(Veto(id=vid, name=draw(free_text), effect=effect, grade=grade, rule=_rule(draw)))
+            vetoes.append(
+                Veto(id=vid, name=draw(free_text), effect=effect, grade=grade, rule=_rule(draw))
+            )
     meta = Meta(
         id=draw(ids),
         title=draw(free_text),
@@ -451,17 +495,30 @@ def _rule(draw: st.DrawFn) -> RuleSource | None:
 
 def _tiers(draw: st.DrawFn) -> tuple[Tier, ...]:
     """Custom tiers: cuts at multiples of 0.2, so every tier spans at least 20% of the weight."""
-    cuts = sorted(draw(st.sets(st.sampled_from(["0.2", "0.4", "0.6", "0.8"]), min_size=1, max_size=3)), key=Decimal)
+    cuts = sorted(
+        draw(st.sets(st.sampled_from(["0.2", "0.4", "0.6", "0.8"]), min_size=1, max_size=3)),
+        key=Decimal,
+    )
     edges = [Decimal(0), *(Decimal(c) for c in cuts), Decimal(1)]
     n = len(edges) - 1
-    names = draw(st.lists(st.sampled_from(["优秀", "良好", "合格", "基本合格", "不合格", "较差"]),
-                          min_size=n, max_size=n, unique=True))  # fmt: skip
+    names = draw(
+        st.lists(
+            st.sampled_from(["优秀", "良好", "合格", "基本合格", "不合格", "较差"]),
+            min_size=n,
+            max_size=n,
+            unique=True,
+        )
+    )
     top_inclusive = not _chance(draw, 8)  # rarely a top tier that stops short of the full weight
     tiers = []
     for i in range(n):  # the top tier first
         lo, hi = edges[n - 1 - i], edges[n - i]
         alias = (f"{names[i]}档",) if draw(st.booleans()) else ()
-        tiers.append(Tier(name=names[i], min=lo, max=hi, max_inclusive=i == 0 and top_inclusive, aliases=alias))
+        tiers.append(
+            Tier(
+                name=names[i], min=lo, max=hi, max_inclusive=i == 0 and top_inclusive, aliases=alias
+            )
+        )
     return tuple(tiers)
 
 
@@ -475,7 +532,10 @@ def _grades(draw: st.DrawFn, total: Decimal) -> tuple[GradeBand, ...]:
     if choice == "default":
         return DEFAULT_GRADES
     if choice == "80/70/60":
-        return tuple(GradeBand(name=n, min=Decimal(m)) for n, m in zip("优良中差", [80, 70, 60, 0], strict=True))
+        return tuple(
+            GradeBand(name=n, min=Decimal(m))
+            for n, m in zip("优良中差", [80, 70, 60, 0], strict=True)
+        )
     picks = draw(st.lists(st.integers(1, int(total * 100)), max_size=3, unique=True))
     mins = [Decimal(p).scaleb(-2) for p in sorted(picks, reverse=True)] + [Decimal(0)]
     names = draw(st.lists(free_text, min_size=len(mins), max_size=len(mins), unique=True))
@@ -483,9 +543,18 @@ def _grades(draw: st.DrawFn, total: Decimal) -> tuple[GradeBand, ...]:
 
 
 def _indicator(
-    draw: st.DrawFn, cfg: _SpecConfig, index: int, ind_id: str, category: str, weight: Decimal, q: Decimal,
-    *, forced: bool, shared: dict[str, str], budget: bool,
-) -> Indicator:  # fmt: skip
+    draw: st.DrawFn,
+    cfg: _SpecConfig,
+    index: int,
+    ind_id: str,
+    category: str,
+    weight: Decimal,
+    q: Decimal,
+    *,
+    forced: bool,
+    shared: dict[str, str],
+    budget: bool,
+) -> Indicator:
     options = [m for m in cfg.methods if not _is_qualitative(m) or weight >= 5 * q]
     if forced:
         options = [m for m in options if m in DERIVABLE]
@@ -501,7 +570,9 @@ def _indicator(
     rule, make = _method_draw(name)
     if rule.qualitative:
         target_text = draw(free_text)
-        method, _ = make(draw, _Draft(cmp=Comparator.EQ, unit="", value=Decimal(0), weight=weight, q=q))
+        method, _ = make(
+            draw, _Draft(cmp=Comparator.EQ, unit="", value=Decimal(0), weight=weight, q=q)
+        )
         return Indicator(target_text=target_text, method=method, **common)
     derive: Derivation | Formula | None = None
     if name in DERIVABLE and (forced or (cfg.derived is None and _chance(draw, 5))):
@@ -540,11 +611,15 @@ def _draw_ratio(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
 
 
 def _draw_inverse_ratio(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
-    return InverseRatio(), replace(d, cmp=_pick(draw, [Comparator.LE, Comparator.LT]))  # ≤/< targets only
+    return InverseRatio(), replace(
+        d, cmp=_pick(draw, [Comparator.LE, Comparator.LT])
+    )  # ≤/< targets only
 
 
 def _draw_linear_overshoot(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
-    return LinearOvershoot(), replace(d, cmp=_pick(draw, [Comparator.LE, Comparator.LT]))  # ≤/< targets only
+    return LinearOvershoot(), replace(
+        d, cmp=_pick(draw, [Comparator.LE, Comparator.LT])
+    )  # ≤/< targets only
 
 
 def _draw_qualitative(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
@@ -555,7 +630,10 @@ def _draw_step(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
     per_options = [Decimal(1), Decimal("0.5"), Decimal(2), Decimal(5), Decimal(10), Decimal("0.1")]
     method = StepDeduction(
         per=_pick(draw, per_options),
-        deduct=_pick(draw, [Decimal("0.5"), Decimal(1), Decimal("0.25"), Decimal(2), Decimal("0.3"), d.weight]),
+        deduct=_pick(
+            draw,
+            [Decimal("0.5"), Decimal(1), Decimal("0.25"), Decimal(2), Decimal("0.3"), d.weight],
+        ),
         partial=_pick(draw, list(PartialStep)),
     )
     return method, d
@@ -569,7 +647,10 @@ def _draw_bands(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
 def _draw_rate(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
     unit = _pick(draw, ["%", ""])
     if unit == "%":
-        value = _pick(draw, [Decimal(90), Decimal(100), Decimal(95), Decimal(80), _decimal_value(draw, 100, 1)])
+        value = _pick(
+            draw,
+            [Decimal(90), Decimal(100), Decimal(95), Decimal(80), _decimal_value(draw, 100, 1)],
+        )
     else:
         value = _pick(draw, [Decimal("0.9"), Decimal(1), Decimal("0.95"), Decimal("0.8")])
     cmp = _pick(draw, [Comparator.GE, *Comparator])
@@ -580,7 +661,9 @@ def _draw_per_occurrence(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Dr
     unit = _pick(draw, ["例", "次", ""])
     cmp = _pick(draw, [Comparator.EQ, Comparator.LE, Comparator.LT, Comparator.GE])
     value = _pick(draw, [Decimal(0), Decimal(1), Decimal(2)])
-    method = PerOccurrence(deduct=_pick(draw, [Decimal(1), Decimal("0.5"), Decimal(2), Decimal("0.25"), d.weight]))
+    method = PerOccurrence(
+        deduct=_pick(draw, [Decimal(1), Decimal("0.5"), Decimal(2), Decimal("0.25"), d.weight])
+    )
     return method, replace(d, cmp=cmp, unit=unit, value=value)
 
 
@@ -607,16 +690,22 @@ def _method_draw(name: str) -> tuple[MethodRule[Any], _MethodDraw]:
     rule = rule_named(name)
     make = _METHOD_DRAWS.get(rule.cls) if rule is not None else None
     if rule is None or make is None:
-        raise UnknownMethod(f"the testing kit cannot generate scoring method {name!r}: add its draw to "
-                            "perfrules.testing._strategies._METHOD_DRAWS (it is never generated as another method)")  # fmt: skip
+        raise UnknownMethod(
+            f"the testing kit cannot generate scoring method {name!r}: add its draw to "
+            "perfrules.testing._strategies._METHOD_DRAWS (it is never generated as another method)"
+        )
     return rule, make
 
 
-def _derive(draw: st.DrawFn, index: int, shared: dict[str, str], budget: bool) -> Derivation | Formula:
+def _derive(
+    draw: st.DrawFn, index: int, shared: dict[str, str], budget: bool
+) -> Derivation | Formula:
     forms = ["table", "formula", "sum"] + (["budget"] if budget else [])
     form = _pick(draw, forms)
     if form == "budget":  # an indicator computed from the budget figures
-        return Formula.parse(_pick(draw, ["budget.spent / budget.full_year", "budget.spent/budget.full_year"]))
+        return Formula.parse(
+            _pick(draw, ["budget.spent / budget.full_year", "budget.spent/budget.full_year"])
+        )
     if form == "table":
         den = shared.setdefault("table", f"{index}/den") if draw(st.booleans()) else f"{index}/den"
         return Derivation(numerator=f"{index}/num", denominator=den)
@@ -626,12 +715,16 @@ def _derive(draw: st.DrawFn, index: int, shared: dict[str, str], budget: bool) -
     return Formula.parse(f"n{index} / {den}")
 
 
-def _band_table(draw: st.DrawFn, weight: Decimal, q: Decimal, t: Fraction, on: BandBasis) -> tuple[Band, ...]:
+def _band_table(
+    draw: st.DrawFn, weight: Decimal, q: Decimal, t: Fraction, on: BandBasis
+) -> tuple[Band, ...]:
     """A band table covering every value ≥ 0 exactly once, edges near the target."""
     if on is BandBasis.DEVIATION:
         candidates = [Fraction(x) for x in (5, 10, 20, 30, 15, 50)]
     elif t > 0:
-        candidates = [t * Fraction(f) for f in ("0.9", "1", "0.8", "0.6", "1.1", "0.7", "1.2", "0.5", "1.5")]
+        candidates = [
+            t * Fraction(f) for f in ("0.9", "1", "0.8", "0.6", "1.1", "0.7", "1.2", "0.5", "1.5")
+        ]
     else:
         candidates = [Fraction(x) for x in (1, 5, 10, "0.5", 50, 100)]
     picked = draw(st.lists(st.sampled_from(candidates), max_size=4, unique=True))
@@ -641,11 +734,15 @@ def _band_table(draw: st.DrawFn, weight: Decimal, q: Decimal, t: Fraction, on: B
     lo: Fraction | None = Fraction(0) if point_at_zero or draw(st.booleans()) else None
     lo_incl = True
     if point_at_zero:
-        rows.append({"min": Fraction(0), "max": Fraction(0), "min_inclusive": True, "max_inclusive": True})
+        rows.append(
+            {"min": Fraction(0), "max": Fraction(0), "min_inclusive": True, "max_inclusive": True}
+        )
         lo_incl = False
     for e in edges:
         mode = _pick(draw, ["upper", "lower", "point"])  # which band holds the edge itself
-        rows.append({"min": lo, "max": e, "min_inclusive": lo_incl, "max_inclusive": mode == "lower"})
+        rows.append(
+            {"min": lo, "max": e, "min_inclusive": lo_incl, "max_inclusive": mode == "lower"}
+        )
         if mode == "point":
             rows.append({"min": e, "max": e, "min_inclusive": True, "max_inclusive": True})
         lo, lo_incl = e, mode == "upper"
@@ -654,8 +751,12 @@ def _band_table(draw: st.DrawFn, weight: Decimal, q: Decimal, t: Fraction, on: B
     top = int(weight / q)
     n = len(rows)
     ks = sorted(draw(st.lists(st.integers(0, top), min_size=n, max_size=n)))
-    pattern = _pick(draw, ["rising", "falling", "peak", "random", "constant"] if on is BandBasis.ACTUAL
-                    else ["falling", "falling", "random", "constant"])  # fmt: skip
+    pattern = _pick(
+        draw,
+        ["rising", "falling", "peak", "random", "constant"]
+        if on is BandBasis.ACTUAL
+        else ["falling", "falling", "random", "constant"],
+    )
     if not _chance(draw, 6):
         ks[-1] = top  # usually a band gives the full weight
     if pattern == "falling":
@@ -746,11 +847,15 @@ def actuals_for(
     formulas get random positive amounts).
     """
     if not isinstance(spec, Spec):
-        raise InvalidArgument(f"spec={spec!r} must be a perfrules.Spec (load one with perfrules.load_spec)")
+        raise InvalidArgument(
+            f"spec={spec!r} must be a perfrules.Spec (load one with perfrules.load_spec)"
+        )
     problems = validate_spec(spec)
     if problems:
         listed = "; ".join(f"{'.'.join(map(str, p.path))}: {p.message}" for p in problems[:5])
-        raise InvalidArgument(f"spec {spec.meta.id!r} is not valid, so it has no valid actuals: {listed}")
+        raise InvalidArgument(
+            f"spec {spec.meta.id!r} is not valid, so it has no valid actuals: {listed}"
+        )
     if not isinstance(near_boundary, bool):
         raise InvalidArgument(f"near_boundary={near_boundary!r} must be True or False")
     cfg = _ActualsConfig(
@@ -761,7 +866,9 @@ def actuals_for(
         deductions=_tri_state("deductions", deductions),
     )
     if cfg.not_applicable and len(spec.indicators) < 2:
-        raise InvalidArgument("not_applicable=True needs a spec with two indicators or more (one must stay applicable)")
+        raise InvalidArgument(
+            "not_applicable=True needs a spec with two indicators or more (one must stay applicable)"
+        )
     if cfg.bonus and not spec.bonus:
         raise InvalidArgument(f"bonus=True, but spec {spec.meta.id!r} declares no bonus items")
     if cfg.vetoes and not spec.vetoes:
@@ -782,7 +889,16 @@ def _actuals(draw: st.DrawFn, spec: Spec, cfg: _ActualsConfig) -> Actuals:
     inds = spec.indicators
     na: set[str] = set()
     if cfg.not_applicable is True:
-        na = set(draw(st.lists(st.sampled_from([i.id for i in inds]), min_size=1, max_size=len(inds) - 1, unique=True)))
+        na = set(
+            draw(
+                st.lists(
+                    st.sampled_from([i.id for i in inds]),
+                    min_size=1,
+                    max_size=len(inds) - 1,
+                    unique=True,
+                )
+            )
+        )
     elif cfg.not_applicable is None:
         na = {i.id for i in inds if _chance(draw, 16)}
         if len(na) == len(inds):
@@ -790,7 +906,9 @@ def _actuals(draw: st.DrawFn, spec: Spec, cfg: _ActualsConfig) -> Actuals:
     applicable = [i for i in inds if i.id not in na]
 
     names_needed = {n for i in applicable for n in _derive_names(i)}
-    need_budget = spec.budget_execution is not None or any(n.startswith("budget.") for n in names_needed)
+    need_budget = spec.budget_execution is not None or any(
+        n.startswith("budget.") for n in names_needed
+    )
     budget = None
     if need_budget or _chance(draw, 2):
         budget = _budget_amounts(draw, spec, cfg.near_boundary, "budget.initial" in names_needed)
@@ -812,19 +930,27 @@ def _actuals(draw: st.DrawFn, spec: Spec, cfg: _ActualsConfig) -> Actuals:
     for ind in inds:
         text, note = draw(maybe_text), draw(maybe_text)
         if ind.id in na:
-            acts.append(IndicatorActual(id=ind.id, not_applicable=draw(reasons), text=text, note=note))
+            acts.append(
+                IndicatorActual(id=ind.id, not_applicable=draw(reasons), text=text, note=note)
+            )
             continue
         cuts = _deductions(draw, spec, ind) if ind.id in deducted else ()
         if ind.is_qualitative:
             tier, score = _qualitative(draw, spec, ind)
-            acts.append(IndicatorActual(id=ind.id, tier=tier, score=score, text=text, note=note, deductions=cuts))
+            acts.append(
+                IndicatorActual(
+                    id=ind.id, tier=tier, score=score, text=text, note=note, deductions=cuts
+                )
+            )
         elif ind.derive is not None:
             _derived_amounts(draw, spec, ind, cfg.near_boundary, env, amounts)
             if text is not None or note is not None or cuts:
                 acts.append(IndicatorActual(id=ind.id, text=text, note=note, deductions=cuts))
         else:
             value = _quantitative_value(draw, spec, ind, cfg.near_boundary)
-            acts.append(IndicatorActual(id=ind.id, value=value, text=text, note=note, deductions=cuts))
+            acts.append(
+                IndicatorActual(id=ind.id, value=value, text=text, note=note, deductions=cuts)
+            )
     # derived values must be computable and not negative (a negative derived rate is outside the rules)
     for ind in applicable:
         if isinstance(ind.derive, Formula):
@@ -862,7 +988,9 @@ def _actuals(draw: st.DrawFn, spec: Spec, cfg: _ActualsConfig) -> Actuals:
         year=_pick(draw, [None, spec.meta.year]),
         label=draw(maybe_text),
     )
-    assume(not validate_actuals(spec, actuals))  # only unusual user formulas (a zero divisor) are ever rejected
+    assume(
+        not validate_actuals(spec, actuals)
+    )  # only unusual user formulas (a zero divisor) are ever rejected
     return actuals
 
 
@@ -871,7 +999,10 @@ def _deductions(draw: st.DrawFn, spec: Spec, ind: Indicator) -> tuple[Deduction,
     top = int(ind.weight / q)
     n = draw(st.integers(1, 2))
     return tuple(
-        Deduction(points=q * _pick(draw, [1, top, top + 1, draw(st.integers(1, top + 1))]), reason=draw(reasons))
+        Deduction(
+            points=q * _pick(draw, [1, top, top + 1, draw(st.integers(1, top + 1))]),
+            reason=draw(reasons),
+        )
         for _ in range(n)
     )
 
@@ -887,11 +1018,15 @@ def _qualitative(draw: st.DrawFn, spec: Spec, ind: Indicator) -> tuple[str, Deci
     lo, hi = Fraction(ind.weight) * Fraction(tier.min), Fraction(ind.weight) * Fraction(tier.max)
     k_lo = math.ceil(lo / q)
     k_hi = math.floor(hi / q) if tier.max_inclusive else math.ceil(hi / q) - 1
-    k = _pick(draw, [k_hi, k_lo, draw(st.integers(k_lo, k_hi))])  # the tier's edges on the grid, or inside
+    k = _pick(
+        draw, [k_hi, k_lo, draw(st.integers(k_lo, k_hi))]
+    )  # the tier's edges on the grid, or inside
     return name, spec.rounding.score * k
 
 
-def _wanted_actual(draw: st.DrawFn, spec: Spec, ind: Indicator, near: bool, *, whole: bool) -> Fraction:
+def _wanted_actual(
+    draw: st.DrawFn, spec: Spec, ind: Indicator, near: bool, *, whole: bool
+) -> Fraction:
     """An actual for a quantitative indicator: near a boundary of its rule, or random."""
     target = ind.target
     assert target is not None
@@ -902,13 +1037,19 @@ def _wanted_actual(draw: st.DrawFn, spec: Spec, ind: Indicator, near: bool, *, w
     edges = boundary_values(spec, ind)
     kind = _pick(draw, ["edge", "tie", "offset"])
     if kind == "tie" and not whole:
-        k = draw(st.integers(0, max(0, int(Fraction(ind.weight) / Fraction(spec.rounding.score)) - 1)))
+        k = draw(
+            st.integers(0, max(0, int(Fraction(ind.weight) / Fraction(spec.rounding.score)) - 1))
+        )
         ties = tie_values(spec, ind, k)
         if ties:
             return _pick(draw, ties)
     edge = _pick(draw, edges)
     if kind == "offset":
-        eps = Fraction(1) if whole else Fraction(_pick(draw, [Decimal("0.01"), Decimal("0.0001"), Decimal(1)]))
+        eps = (
+            Fraction(1)
+            if whole
+            else Fraction(_pick(draw, [Decimal("0.01"), Decimal("0.0001"), Decimal(1)]))
+        )
         edge = max(Fraction(0), edge + _pick(draw, [eps, -eps]))
     return Fraction(math.floor(edge)) if whole else edge
 
@@ -917,14 +1058,21 @@ def _quantitative_value(draw: st.DrawFn, spec: Spec, ind: Indicator, near: bool)
     whole = rule_of(ind).counts  # a count of occurrences: a whole number
     wanted = _wanted_actual(draw, spec, ind, near, whole=whole)
     value = to_decimal(wanted)
-    if value is None:  # not a short decimal (a tie of w × a / t with w = 3, …): fall back to the target
+    if (
+        value is None
+    ):  # not a short decimal (a tie of w × a / t with w = 3, …): fall back to the target
         assert ind.target is not None
         value = Decimal(math.floor(ind.target.value)) if whole else ind.target.value
     return value
 
 
 def _derived_amounts(
-    draw: st.DrawFn, spec: Spec, ind: Indicator, near: bool, env: dict[str, Fraction], amounts: dict[str, Decimal]
+    draw: st.DrawFn,
+    spec: Spec,
+    ind: Indicator,
+    near: bool,
+    env: dict[str, Fraction],
+    amounts: dict[str, Decimal],
 ) -> None:
     """Amounts for a derived indicator; the wanted actual exactly when the derivation can be inverted."""
     derive = ind.derive
@@ -988,10 +1136,16 @@ def _budget_amounts(draw: st.DrawFn, spec: Spec, near: bool, need_initial: bool)
         rates = budget_boundary_rates(spec)
         rate = _pick(draw, rates)
         if kind == "tie" and block is not None:
-            quantum = Decimal(1) if block.method is None and block.policy is ExecutionPolicy.ROUND_WHOLE else spec.rounding.score
+            quantum = (
+                Decimal(1)
+                if block.method is None and block.policy is ExecutionPolicy.ROUND_WHOLE
+                else spec.rounding.score
+            )
             k = draw(st.integers(0, max(0, int(block.weight / quantum) - 1)))
             rate = _pick(draw, budget_tie_rates(spec, k) or rates)
-        elif kind == "display":  # a rate shown at a half-up tie of rounding.rate_display, e.g. 94.475%
+        elif (
+            kind == "display"
+        ):  # a rate shown at a half-up tie of rounding.rate_display, e.g. 94.475%
             rd = Fraction(spec.rounding.rate_display)
             rate = (draw(st.integers(0, int(150 / rd))) + Fraction(1, 2)) * rd
         elif kind == "offset":
@@ -1009,13 +1163,18 @@ def _budget_amounts(draw: st.DrawFn, spec: Spec, near: bool, need_initial: bool)
             initial = _d(base)
         else:
             full_year = _d(base)
-    lines = draw(st.lists(st.builds(
-        BudgetLine,
-        name=free_text,
-        spent=positive_decimals,
-        full_year=st.none() | positive_decimals,
-        initial=st.none() | positive_decimals,
-    ), max_size=2))  # fmt: skip
+    lines = draw(
+        st.lists(
+            st.builds(
+                BudgetLine,
+                name=free_text,
+                spent=positive_decimals,
+                full_year=st.none() | positive_decimals,
+                initial=st.none() | positive_decimals,
+            ),
+            max_size=2,
+        )
+    )
     return BudgetAmounts(
         full_year=full_year,
         spent=_d(spent),
@@ -1056,7 +1215,9 @@ def cases(
     _int_arg("min_indicators", min_indicators, 1, 60)
     _int_arg("max_indicators", max_indicators, 1, 60)
     if not_applicable is True and max_indicators < 2:
-        raise InvalidArgument("not_applicable=True needs max_indicators ≥ 2 (one indicator must stay applicable)")
+        raise InvalidArgument(
+            "not_applicable=True needs max_indicators ≥ 2 (one indicator must stay applicable)"
+        )
     spec_strategy = specs(
         methods=methods,
         budget_execution=budget_execution,
@@ -1078,4 +1239,6 @@ def cases(
         vetoes=_tri_state("vetoes", vetoes),
         deductions=_tri_state("deductions", deductions),
     )
-    return spec_strategy.flatmap(lambda spec: _actuals(spec, cfg).map(lambda actuals: Case(spec, actuals)))
+    return spec_strategy.flatmap(
+        lambda spec: _actuals(spec, cfg).map(lambda actuals: Case(spec, actuals))
+    )

@@ -9,7 +9,13 @@ json`` prints.
 
 from perfrules.whatif._compare import compare, compare_unit, spec_changes, spec_ref, summarize
 from perfrules.whatif._document import DIFF_SCHEMA, DIFF_SCHEMA_VERSION, to_diff_document
-from perfrules.whatif._load import NO_ACTUALS, actuals_files, default_actuals, diff_paths, load_units
+from perfrules.whatif._load import (
+    NO_ACTUALS,
+    actuals_files,
+    default_actuals,
+    diff_paths,
+    load_units,
+)
 from perfrules.whatif._model import (
     DiffSummary,
     GradeMove,

@@ -36,8 +36,14 @@ def spec_ref(spec: Spec, file: str | None = None) -> SpecRef:
     """Which spec this is, for the report."""
     fw = spec.framework
     framework = None if fw is None else (f"{fw.id}@{fw.version}" if fw.version else fw.id)
-    return SpecRef(id=spec.meta.id, title=spec.meta.title, year=spec.meta.year, sha256=spec_sha256(spec),
-                   file=file, framework=framework)  # fmt: skip
+    return SpecRef(
+        id=spec.meta.id,
+        title=spec.meta.title,
+        year=spec.meta.year,
+        sha256=spec_sha256(spec),
+        file=file,
+        framework=framework,
+    )
 
 
 def _scalar(value: object) -> str:
@@ -69,7 +75,9 @@ def _flatten(obj: Any, path: str, out: dict[str, str], entries: set[str]) -> Non
             _flatten(getattr(obj, f.name), f"{path}.{f.name}" if path else f.name, out, entries)
         return
     if isinstance(obj, tuple | list):
-        keyed = bool(obj) and all(attrs.has(type(x)) and isinstance(getattr(x, "id", None), str) for x in obj)
+        keyed = bool(obj) and all(
+            attrs.has(type(x)) and isinstance(getattr(x, "id", None), str) for x in obj
+        )
         for i, item in enumerate(obj):
             if keyed:
                 sub = f"{path}[{item.id}]"
@@ -111,11 +119,15 @@ def _rows(old: Evaluation, new: Evaluation) -> tuple[RowDelta, ...]:
     old_ind = {r.id: r for r in old.indicators}
     new_ind = {r.id: r for r in new.indicators}
     for ident in [*old_ind, *(k for k in new_ind if k not in old_ind)]:
-        rows.append(_delta("indicator", ident, old_ind.get(ident), new_ind.get(ident), reasons=True))
+        rows.append(
+            _delta("indicator", ident, old_ind.get(ident), new_ind.get(ident), reasons=True)
+        )
     old_cat = {c.id: c for c in old.categories}
     new_cat = {c.id: c for c in new.categories}
     for ident in [*old_cat, *(k for k in new_cat if k not in old_cat)]:
-        rows.append(_delta("subtotal", ident, old_cat.get(ident), new_cat.get(ident), reasons=False))
+        rows.append(
+            _delta("subtotal", ident, old_cat.get(ident), new_cat.get(ident), reasons=False)
+        )
     return tuple(rows)
 
 
@@ -124,20 +136,29 @@ def _delta(kind: RowKind, ident: str, o: Any, n: Any, *, reasons: bool) -> RowDe
     either = n if n is not None else o
     assert either is not None
     extra = (
-        {"old_reason": o.reason if o else None, "new_reason": n.reason if n else None} if reasons else {}
+        {"old_reason": o.reason if o else None, "new_reason": n.reason if n else None}
+        if reasons
+        else {}
     )
     return RowDelta(
-        kind=kind, id=ident, name=either.name,
-        old=o.score if o else None, new=n.score if n else None,
-        old_weight=o.weight if o else None, new_weight=n.weight if n else None,
+        kind=kind,
+        id=ident,
+        name=either.name,
+        old=o.score if o else None,
+        new=n.score if n else None,
+        old_weight=o.weight if o else None,
+        new_weight=n.weight if n else None,
         **extra,
-    )  # fmt: skip
+    )
 
 
 def compare_unit(old: Spec, new: Spec, unit: UnitInput) -> UnitDiff:
     """One unit under both specs (errors when its actuals do not load or do not fit a spec)."""
     if unit.actuals is None:
-        return UnitDiff(unit=unit.name, errors=tuple(UnitError(side="actuals", problem=p) for p in unit.problems))
+        return UnitDiff(
+            unit=unit.name,
+            errors=tuple(UnitError(side="actuals", problem=p) for p in unit.problems),
+        )
     errors: list[UnitError] = []
     evs: list[Evaluation | None] = []
     sides: tuple[tuple[Side, Spec], ...] = (("old", old), ("new", new))
@@ -151,8 +172,17 @@ def compare_unit(old: Spec, new: Spec, unit: UnitInput) -> UnitDiff:
     o, n = evs
     if o is None or n is None:
         return UnitDiff(unit=unit.name, label=label, errors=tuple(errors))
-    return UnitDiff(unit=unit.name, label=label, old_total=o.total, new_total=n.total, old_grade=o.grade,
-                    new_grade=n.grade, rows=_rows(o, n), old_evaluation=o, new_evaluation=n)  # fmt: skip
+    return UnitDiff(
+        unit=unit.name,
+        label=label,
+        old_total=o.total,
+        new_total=n.total,
+        old_grade=o.grade,
+        new_grade=n.grade,
+        rows=_rows(o, n),
+        old_evaluation=o,
+        new_evaluation=n,
+    )
 
 
 def summarize(units: Iterable[UnitDiff]) -> DiffSummary:
@@ -168,19 +198,37 @@ def summarize(units: Iterable[UnitDiff]) -> DiffSummary:
     row_summaries: list[RowSummary] = []
     for (_, ident), rs in per_row.items():
         ds = [d for d in (r.delta for r in rs) if d is not None]
-        row_summaries.append(RowSummary(kind=rs[0].kind, id=ident, name=rs[-1].name, units_changed=len(rs),
-                                        min_delta=min(ds) if ds else None, max_delta=max(ds) if ds else None))  # fmt: skip
+        row_summaries.append(
+            RowSummary(
+                kind=rs[0].kind,
+                id=ident,
+                name=rs[-1].name,
+                units_changed=len(rs),
+                min_delta=min(ds) if ds else None,
+                max_delta=max(ds) if ds else None,
+            )
+        )
     return DiffSummary(
-        units=len(us), compared=len(ok), bad=len(us) - len(ok), changed=sum(1 for u in ok if u.changed),
+        units=len(us),
+        compared=len(ok),
+        bad=len(us) - len(ok),
+        changed=sum(1 for u in ok if u.changed),
         grade_changed=sum(1 for u in ok if u.grade_changed),
         grade_moves=tuple(GradeMove(old=a, new=b, units=n) for (a, b), n in moves.items()),
-        min_total_delta=min(deltas) if deltas else None, max_total_delta=max(deltas) if deltas else None,
+        min_total_delta=min(deltas) if deltas else None,
+        max_total_delta=max(deltas) if deltas else None,
         rows=tuple(row_summaries),
-    )  # fmt: skip
+    )
 
 
-def compare(old: Spec, new: Spec, units: Iterable[UnitInput], *, old_file: str | None = None,
-            new_file: str | None = None) -> SpecDiff:  # fmt: skip
+def compare(
+    old: Spec,
+    new: Spec,
+    units: Iterable[UnitInput],
+    *,
+    old_file: str | None = None,
+    new_file: str | None = None,
+) -> SpecDiff:
     """Score every unit under ``old`` and ``new``; the deltas per unit and row, and a summary. Pure.
 
     A unit whose actuals did not load, or do not fit one of the specs, is
@@ -188,5 +236,10 @@ def compare(old: Spec, new: Spec, units: Iterable[UnitInput], *, old_file: str |
     units are still compared.
     """
     diffs = tuple(compare_unit(old, new, u) for u in units)
-    return SpecDiff(old=spec_ref(old, old_file), new=spec_ref(new, new_file), spec_changes=spec_changes(old, new),
-                    units=diffs, summary=summarize(diffs))  # fmt: skip
+    return SpecDiff(
+        old=spec_ref(old, old_file),
+        new=spec_ref(new, new_file),
+        spec_changes=spec_changes(old, new),
+        units=diffs,
+        summary=summarize(diffs),
+    )

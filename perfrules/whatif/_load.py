@@ -35,8 +35,11 @@ def actuals_files(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
             if (p / ACTUALS_FILE).is_file():
                 out.append(str(p / ACTUALS_FILE))
             else:
-                out.extend(str(f) for f in sorted(p.glob("*.toml"))
-                           if f.is_file() and f.name != SPEC_FILE and not f.name.endswith(".case.toml"))  # fmt: skip
+                out.extend(
+                    str(f)
+                    for f in sorted(p.glob("*.toml"))
+                    if f.is_file() and f.name != SPEC_FILE and not f.name.endswith(".case.toml")
+                )
         else:
             out.append(str(p))
     return out
@@ -63,8 +66,11 @@ def load_units(files: Sequence[str]) -> list[UnitInput]:
     return units
 
 
-def diff_paths(old: str | os.PathLike[str], new: str | os.PathLike[str],
-               actuals: Sequence[str | os.PathLike[str]] = ()) -> SpecDiff:  # fmt: skip
+def diff_paths(
+    old: str | os.PathLike[str],
+    new: str | os.PathLike[str],
+    actuals: Sequence[str | os.PathLike[str]] = (),
+) -> SpecDiff:
     """Read the specs ``old`` and ``new`` (files or folders) and compare them over the ``actuals`` units.
 
     Without ``actuals``, the ``actuals.toml`` beside OLD (else NEW) is the one
@@ -84,9 +90,14 @@ def diff_paths(old: str | os.PathLike[str], new: str | os.PathLike[str],
         raise SpecError(problems)
     files = actuals_files(actuals) if actuals else default_actuals(old, new)
     if not files:
-        raise SpecError([Problem(
-            code=NO_ACTUALS, file="<command line>",
-            message=f"no actuals to compare over: give --actuals, or a folder holding {ACTUALS_FILE}",
-            message_zh=f"没有可比较的实际完成值：请用 --actuals 指定，或给出含 {ACTUALS_FILE} 的文件夹",
-        )])  # fmt: skip
+        raise SpecError(
+            [
+                Problem(
+                    code=NO_ACTUALS,
+                    file="<command line>",
+                    message=f"no actuals to compare over: give --actuals, or a folder holding {ACTUALS_FILE}",
+                    message_zh=f"没有可比较的实际完成值：请用 --actuals 指定，或给出含 {ACTUALS_FILE} 的文件夹",
+                )
+            ]
+        )
     return compare(specs[0], specs[1], load_units(files), old_file=old_file, new_file=new_file)

@@ -101,7 +101,11 @@ class UnitDiff:
     @property
     def total_delta(self) -> Decimal | None:
         """new total − old total (None when not compared)."""
-        return None if self.old_total is None or self.new_total is None else self.new_total - self.old_total
+        return (
+            None
+            if self.old_total is None or self.new_total is None
+            else self.new_total - self.old_total
+        )
 
     @property
     def grade_changed(self) -> bool:
@@ -116,7 +120,9 @@ class UnitDiff:
     @property
     def changed(self) -> bool:
         """Whether anything of the unit's result differs."""
-        return self.ok and (self.old_total != self.new_total or self.grade_changed or bool(self.changed_rows))
+        return self.ok and (
+            self.old_total != self.new_total or self.grade_changed or bool(self.changed_rows)
+        )
 
 
 @attrs.frozen(kw_only=True)

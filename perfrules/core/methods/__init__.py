@@ -33,7 +33,15 @@ from perfrules.core.methods import (
     step,
 )
 from perfrules.core.methods._integer import Bounds, Group, Kernel, KernelPlan
-from perfrules.core.methods._rule import Ask, ColumnKind, Inputs, Issue, Issues, MethodRule, UnknownMethod
+from perfrules.core.methods._rule import (
+    Ask,
+    ColumnKind,
+    Inputs,
+    Issue,
+    Issues,
+    MethodRule,
+    UnknownMethod,
+)
 from perfrules.model import Indicator
 
 __all__ = [
@@ -82,7 +90,9 @@ PARAMETER_COLUMNS: tuple[tuple[str, ColumnKind], ...] = tuple(
 
 KERNELS: Mapping[str, Kernel] = MappingProxyType({k.name: k for r in CATALOGUE for k in r.kernels})
 """Kernel name → the integer kernel (the batch layer's exact vectorised formulas)."""
-if len(KERNELS) != sum(len(r.kernels) for r in CATALOGUE):  # pragma: no cover - a catalogue module's mistake
+if len(KERNELS) != sum(
+    len(r.kernels) for r in CATALOGUE
+):  # pragma: no cover - a catalogue module's mistake
     raise AssertionError("two catalogue modules define a kernel of the same name")
 
 
@@ -116,5 +126,7 @@ def kernel(name: str) -> Kernel:
     """The integer kernel called ``name``; :class:`UnknownMethod` if no catalogue module defines it."""
     found = KERNELS.get(name)
     if found is None:
-        raise UnknownMethod(f"no scoring method of the catalogue defines the kernel {name!r}; known: {', '.join(KERNELS)}")
+        raise UnknownMethod(
+            f"no scoring method of the catalogue defines the kernel {name!r}; known: {', '.join(KERNELS)}"
+        )
     return found

@@ -80,9 +80,26 @@ class Group:
     come from the group's rule.
     """
 
-    def __init__(self, xp: Any, *, cmp: Cmp, places: int, percent: bool, partial: str, sw: int, st: int, sa: int,
-                 sp: int, sd: int, w: Array, t: Array, a: Array, per: Array | None = None,
-                 deduct: Array | None = None, tiers: tuple[Array, Any] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        xp: Any,
+        *,
+        cmp: Cmp,
+        places: int,
+        percent: bool,
+        partial: str,
+        sw: int,
+        st: int,
+        sa: int,
+        sp: int,
+        sd: int,
+        w: Array,
+        t: Array,
+        a: Array,
+        per: Array | None = None,
+        deduct: Array | None = None,
+        tiers: tuple[Array, Any] | None = None,
+    ) -> None:
         self.xp = xp
         self.cmp, self.places, self.percent, self.partial = cmp, places, percent, partial
         self.sw, self.st, self.sa, self.sp, self.sd = sw, st, sa, sp, sd

@@ -58,10 +58,14 @@ def quantity(forced: NegativeRule | None, fixed: Inputs) -> Quantity:
 
 def _policy_texts(method_name: str, declared: bool) -> tuple[str, str]:
     if not declared:
-        return (f"反向指标计分口径：{method_name}（规范 policy.negative 声明）",
-                f"negative-indicator rule: {method_name} (declared by policy.negative)")  # fmt: skip
-    return (f"反向指标计分口径：{method_name}（本指标 method 声明）",
-            f"negative-indicator rule: {method_name} (declared by this indicator's method)")  # fmt: skip
+        return (
+            f"反向指标计分口径：{method_name}（规范 policy.negative 声明）",
+            f"negative-indicator rule: {method_name} (declared by policy.negative)",
+        )
+    return (
+        f"反向指标计分口径：{method_name}（本指标 method 声明）",
+        f"negative-indicator rule: {method_name} (declared by this indicator's method)",
+    )
 
 
 def _input_value_texts(tgt: str, a: Fraction, unit: str, weight: str) -> tuple[str, str]:
@@ -80,26 +84,43 @@ def _unmet_texts(a: Fraction, cmp: str, t: Fraction) -> tuple[str, str]:
 
 def _ratio_texts(a: Fraction, t: Fraction, weight: Decimal, num: int, den: int) -> tuple[str, str]:
     sa, st, sw, sr = show(a), show(t), show_dec(weight), show(Fraction(num, den), 6)
-    return (f"得分 = 实际完成值 ÷ 指标值 × 分值 = {sa} ÷ {st} × {sw} = {sr}",
-            f"score = actual / target × weight = {sa} / {st} × {sw} = {sr}")  # fmt: skip
+    return (
+        f"得分 = 实际完成值 ÷ 指标值 × 分值 = {sa} ÷ {st} × {sw} = {sr}",
+        f"score = actual / target × weight = {sa} / {st} × {sw} = {sr}",
+    )
 
 
-def _inverse_texts(a: Fraction, t: Fraction, weight: Decimal, num: int, den: int) -> tuple[str, str]:
+def _inverse_texts(
+    a: Fraction, t: Fraction, weight: Decimal, num: int, den: int
+) -> tuple[str, str]:
     sa, st, sw, sr = show(a), show(t), show_dec(weight), show(Fraction(num, den), 6)
-    return (f"得分 = 指标值 ÷ 实际完成值 × 分值 = {st} ÷ {sa} × {sw} = {sr}",
-            f"score = target / actual × weight = {st} / {sa} × {sw} = {sr}")  # fmt: skip
+    return (
+        f"得分 = 指标值 ÷ 实际完成值 × 分值 = {st} ÷ {sa} × {sw} = {sr}",
+        f"score = target / actual × weight = {st} / {sa} × {sw} = {sr}",
+    )
 
 
 def _linear_texts(a: Fraction, t: Fraction, weight: Decimal, num: int, den: int) -> tuple[str, str]:
     sa, st, sw, sr = show(a), show(t), show_dec(weight), show(Fraction(num, den), 6)
-    return (f"得分 = (1 − (实际完成值 − 指标值) ÷ 指标值) × 分值 = (1 − ({sa} − {st}) ÷ {st}) × {sw} = {sr}",
-            f"score = (1 − (actual − target) / target) × weight = (1 − ({sa} − {st}) / {st}) × {sw} = {sr}")  # fmt: skip
+    return (
+        f"得分 = (1 − (实际完成值 − 指标值) ÷ 指标值) × 分值 = (1 − ({sa} − {st}) ÷ {st}) × {sw} = {sr}",
+        f"score = (1 − (actual − target) / target) × weight = (1 − ({sa} − {st}) / {st}) × {sw} = {sr}",
+    )
 
 
-_POLICY_EQUAL = fixed_step("policy", "实际完成值高于“=”指标值，按规范 policy.equal_above = full 视同完成，得满分",
-                           "above an exact target: counts as met (policy.equal_above = full)")  # fmt: skip
+_POLICY_EQUAL = fixed_step(
+    "policy",
+    "实际完成值高于“=”指标值，按规范 policy.equal_above = full 视同完成，得满分",
+    "above an exact target: counts as met (policy.equal_above = full)",
+)
 _GE, _GT, _LE, _LT, _EQ = range(5)
-_CMP = {Comparator.GE: _GE, Comparator.GT: _GT, Comparator.LE: _LE, Comparator.LT: _LT, Comparator.EQ: _EQ}
+_CMP = {
+    Comparator.GE: _GE,
+    Comparator.GT: _GT,
+    Comparator.LE: _LE,
+    Comparator.LT: _LT,
+    Comparator.EQ: _EQ,
+}
 
 
 class Compiled:
@@ -133,18 +154,26 @@ class Compiled:
         if direction == "negative":
             rule = forced if forced is not None else policy.negative
             self.linear = rule is NegativeRule.LINEAR_OVERSHOOT
-            self.citation = cite.QUANT_NEGATIVE_LINEAR if self.linear else cite.QUANT_NEGATIVE_INVERSE
+            self.citation = (
+                cite.QUANT_NEGATIVE_LINEAR if self.linear else cite.QUANT_NEGATIVE_INVERSE
+            )
             self.method_name = rule.value
-            self.policy_steps = (make_step("policy", *_policy_texts(rule.value, forced is not None)),)
+            self.policy_steps = (
+                make_step("policy", *_policy_texts(rule.value, forced is not None)),
+            )
         elif direction == "positive":
             self.citation, self.method_name = cite.QUANT_POSITIVE, "ratio"
         else:
             self.citation, self.method_name = cite.QUANT_EQUAL, "ratio"
         self.rule = rule_step(self.citation)
         self.equal_full = policy.equal_above is EqualAbove.FULL
-        self.full: Scored | None = None  # the full-weight outcome: its steps end every full-weight result
+        self.full: Scored | None = (
+            None  # the full-weight outcome: its steps end every full-weight result
+        )
         od = policy.overshoot_deduction
-        self.overshoot = od if od is not None and direction in ("positive", "equal") and self.tn > 0 else None
+        self.overshoot = (
+            od if od is not None and direction in ("positive", "equal") and self.tn > 0 else None
+        )
         self.rounding = fixed.rounding
 
     def __call__(self, actual: Fraction, actual_text: str | None) -> Scored:
@@ -156,9 +185,26 @@ class Compiled:
     def _full(self, steps: tuple[Step, ...]) -> Scored:
         full = self.full
         if full is None:  # worked out on the first full-weight outcome, then shared
-            full = self.full = self.finish(self.wn, self.wd, [], met=True, method=self.method_name,
-                                           citation=self.citation, why_zh="", why_en="", rule=self.rule)  # fmt: skip
-        return new_scored(full.score, True, full.method, steps + full.steps, full.citation, full.reason, full.reason_en)
+            full = self.full = self.finish(
+                self.wn,
+                self.wd,
+                [],
+                met=True,
+                method=self.method_name,
+                citation=self.citation,
+                why_zh="",
+                why_en="",
+                rule=self.rule,
+            )
+        return new_scored(
+            full.score,
+            True,
+            full.method,
+            steps + full.steps,
+            full.citation,
+            full.reason,
+            full.reason_en,
+        )
 
     def _score(self, a: Fraction, text: str | None) -> Scored:
         an, ad = a.numerator, a.denominator
@@ -184,7 +230,9 @@ class Compiled:
             actual_text = text
         if met:
             compare = deferred_step("compare", _met_texts, a, self.cmp_s, self.t)
-            return self._full((first, *self.policy_steps, compare) if self.policy_steps else (first, compare))
+            return self._full(
+                (first, *self.policy_steps, compare) if self.policy_steps else (first, compare)
+            )
         steps = [first, *self.policy_steps]
         steps.append(deferred_step("compare", _unmet_texts, a, self.cmp_s, self.t))
         direction = self.direction
@@ -192,29 +240,65 @@ class Compiled:
         if direction == "positive" or (direction == "equal" and diff < 0):
             if tn == 0:
                 num, den = 0, 1
-                steps.append(fixed_step("formula", "指标值为0，无法按完成比例计分，不得分", "target is 0: no completion ratio, scores 0"))
+                steps.append(
+                    fixed_step(
+                        "formula",
+                        "指标值为0，无法按完成比例计分，不得分",
+                        "target is 0: no completion ratio, scores 0",
+                    )
+                )
             else:
                 num, den = an * td * wn, ad * tn * wd  # a / t × w
-                steps.append(deferred_step("formula", _ratio_texts, a, self.t, self.weight, num, den))
-            return finish(num, den, steps, met=False, method=self.method_name, citation=self.citation,
-                          why_zh=f"实际完成值{actual_text}未达到年度指标值{tgt}，按完成值与指标值的比例计分",
-                          why_en=f"actual {actual_text} falls short of target {tgt}; scored by the completion ratio",
-                          rule=self.rule)  # fmt: skip
+                steps.append(
+                    deferred_step("formula", _ratio_texts, a, self.t, self.weight, num, den)
+                )
+            return finish(
+                num,
+                den,
+                steps,
+                met=False,
+                method=self.method_name,
+                citation=self.citation,
+                why_zh=f"实际完成值{actual_text}未达到年度指标值{tgt}，按完成值与指标值的比例计分",
+                why_en=f"actual {actual_text} falls short of target {tgt}; scored by the completion ratio",
+                rule=self.rule,
+            )
         if direction == "equal":  # above an exact target
             if tn == 0:
-                steps.append(fixed_step("formula", "指标值为0：实际完成值不为0即不得分", "target is 0: any non-zero actual scores 0"))
-                return finish(0, 1, steps, met=False, method=self.method_name, citation=self.citation,
-                              why_zh=f"指标值为0，实际完成值为{actual_text}",
-                              why_en=f"target is 0 but the actual is {actual_text}", rule=self.rule)  # fmt: skip
+                steps.append(
+                    fixed_step(
+                        "formula",
+                        "指标值为0：实际完成值不为0即不得分",
+                        "target is 0: any non-zero actual scores 0",
+                    )
+                )
+                return finish(
+                    0,
+                    1,
+                    steps,
+                    met=False,
+                    method=self.method_name,
+                    citation=self.citation,
+                    why_zh=f"指标值为0，实际完成值为{actual_text}",
+                    why_en=f"target is 0 but the actual is {actual_text}",
+                    rule=self.rule,
+                )
             if self.equal_full:
                 steps.append(_POLICY_EQUAL)
                 return self._full(tuple(steps))
             num, den = tn * ad * wn, td * an * wd  # t / a × w
             steps.append(deferred_step("formula", _inverse_texts, a, self.t, self.weight, num, den))
-            return finish(num, den, steps, met=False, method="inverse_ratio", citation=self.citation,
-                          why_zh=f"实际完成值{actual_text}偏离年度指标值{tgt}，按指标值与实际完成值的比例计分",
-                          why_en=f"actual {actual_text} deviates from exact target {tgt}; scored by target / actual",
-                          rule=self.rule)  # fmt: skip
+            return finish(
+                num,
+                den,
+                steps,
+                met=False,
+                method="inverse_ratio",
+                citation=self.citation,
+                why_zh=f"实际完成值{actual_text}偏离年度指标值{tgt}，按指标值与实际完成值的比例计分",
+                why_en=f"actual {actual_text} deviates from exact target {tgt}; scored by target / actual",
+                rule=self.rule,
+            )
 
         # negative, unmet
         why_zh = f"实际完成值{actual_text}超过年度指标值{tgt}"
@@ -222,23 +306,46 @@ class Compiled:
         if self.linear:
             if tn == 0:
                 num, den = 0, 1
-                steps.append(fixed_step("formula", "指标值为0：超出即不得分", "target is 0: any overshoot scores 0"))
+                steps.append(
+                    fixed_step(
+                        "formula", "指标值为0：超出即不得分", "target is 0: any overshoot scores 0"
+                    )
+                )
             else:
                 num, den = (2 * tn * ad - an * td) * wn, ad * tn * wd  # (1 − (a − t) / t) × w
-                steps.append(deferred_step("formula", _linear_texts, a, self.t, self.weight, num, den))
+                steps.append(
+                    deferred_step("formula", _linear_texts, a, self.t, self.weight, num, den)
+                )
             why_zh += "，按超出比例线性扣减（2倍指标值及以上不得分）"
             why_en += "; linear penalty on the overshoot (0 at twice the target)"
         else:
             if an == 0:
                 num, den = 0, 1
-                steps.append(fixed_step("formula", "实际完成值为0且未完成“<0”指标值，不得分", "actual 0 does not meet '< 0': scores 0"))
+                steps.append(
+                    fixed_step(
+                        "formula",
+                        "实际完成值为0且未完成“<0”指标值，不得分",
+                        "actual 0 does not meet '< 0': scores 0",
+                    )
+                )
             else:
                 num, den = tn * ad * wn, td * an * wd  # t / a × w
-                steps.append(deferred_step("formula", _inverse_texts, a, self.t, self.weight, num, den))
+                steps.append(
+                    deferred_step("formula", _inverse_texts, a, self.t, self.weight, num, den)
+                )
             why_zh += "，按指标值与实际完成值的比例计分"
             why_en += "; scored by target / actual"
-        return finish(num, den, steps, met=False, method=self.method_name, citation=self.citation,
-                      why_zh=why_zh, why_en=why_en, rule=self.rule)  # fmt: skip
+        return finish(
+            num,
+            den,
+            steps,
+            met=False,
+            method=self.method_name,
+            citation=self.citation,
+            why_zh=why_zh,
+            why_en=why_en,
+            rule=self.rule,
+        )
 
     def _overshoot(self, scored: Scored, actual: Fraction) -> Scored:
         """The declared overshoot deduction (policy.overshoot_deduction), when the actual is far above the target."""
@@ -249,16 +356,27 @@ class Compiled:
             n = count_steps(ratio - frac(od.threshold), frac(od.per), od.partial)
             points = n * frac(od.deduct)
             if points > 0:
-                zh = (f"实际完成值为指标值的{show(ratio * 100, 2)}%，超过{show(frac(od.threshold) * 100)}%，"
-                      f"按偏离度每超出指标值的{show(frac(od.per) * 100)}%扣{show_dec(od.deduct)}分（{show(n)}档）")
-                en = (f"actual is {show(ratio * 100, 2)}% of the target, above {show(frac(od.threshold) * 100)}%: "
-                      f"{show_dec(od.deduct)} per further {show(frac(od.per) * 100)}% ({show(n)} step(s))")  # fmt: skip
-                scored = with_deductions(scored, self.weight, self.rounding.score, [(points, zh, en)],
-                                         cite.OVERSHOOT_DEDUCTION)  # fmt: skip
+                zh = (
+                    f"实际完成值为指标值的{show(ratio * 100, 2)}%，超过{show(frac(od.threshold) * 100)}%，"
+                    f"按偏离度每超出指标值的{show(frac(od.per) * 100)}%扣{show_dec(od.deduct)}分（{show(n)}档）"
+                )
+                en = (
+                    f"actual is {show(ratio * 100, 2)}% of the target, above {show(frac(od.threshold) * 100)}%: "
+                    f"{show_dec(od.deduct)} per further {show(frac(od.per) * 100)}% ({show(n)} step(s))"
+                )
+                scored = with_deductions(
+                    scored,
+                    self.weight,
+                    self.rounding.score,
+                    [(points, zh, en)],
+                    cite.OVERSHOOT_DEDUCTION,
+                )
         return scored
 
 
-def kernel_plan(forced: NegativeRule | None, target: QuantitativeTarget | None, policy: Policy) -> KernelPlan | None:
+def kernel_plan(
+    forced: NegativeRule | None, target: QuantitativeTarget | None, policy: Policy
+) -> KernelPlan | None:
     """The family's kernels: ``ratio``, ``equal_full``/``equal_inverse`` (by policy), ``inverse``/``linear`` (≤/<)."""
     if target is None:
         return None
@@ -270,7 +388,9 @@ def kernel_plan(forced: NegativeRule | None, target: QuantitativeTarget | None, 
         return KernelPlan(kernel="inverse" if rule is NegativeRule.INVERSE_RATIO else "linear")
     if direction == "positive":
         return KernelPlan(kernel="ratio")
-    return KernelPlan(kernel="equal_full" if policy.equal_above is EqualAbove.FULL else "equal_inverse")
+    return KernelPlan(
+        kernel="equal_full" if policy.equal_above is EqualAbove.FULL else "equal_inverse"
+    )
 
 
 def ratio_bound(b: Bounds) -> list[int]:
@@ -283,9 +403,14 @@ def negative_only(name: str, indicator: Indicator, target: QuantitativeTarget) -
     """``inverse_ratio`` and ``linear_overshoot`` score ≤/< targets only."""
     if target.comparator.direction == "negative":
         return []
-    return [Issue(code="method-target", path=(),
-                  en=f"indicator {indicator.id!r}: {name} applies to ≤/< targets, not {target.comparator.value}",
-                  zh=f"指标“{indicator.name}”：{name} 仅适用于反向指标（≤、<），指标值为“{target}”")]  # fmt: skip
+    return [
+        Issue(
+            code="method-target",
+            path=(),
+            en=f"indicator {indicator.id!r}: {name} applies to ≤/< targets, not {target.comparator.value}",
+            zh=f"指标“{indicator.name}”：{name} 仅适用于反向指标（≤、<），指标值为“{target}”",
+        )
+    ]
 
 
 def score_quantitative(
@@ -325,16 +450,22 @@ def why_not(forced: NegativeRule | None, ask: Ask) -> FullMarks | None:
             first = frac(od.threshold) + (frac(od.per) if od.partial is PartialStep.FLOOR else 0)
             high = t * first
             cmp_hi = "<" if od.partial is PartialStep.FLOOR else "≤"
-            return FullMarks(threshold=None, comparator=None,
-                             zh=f"{what_zh}≥{bound(low, '≥')}{u}且{cmp_hi}{bound(high, cmp_hi)}{u}即可得满分"
-                             f"（低于指标值按比例计分；超过指标值{show(frac(od.threshold) * 100)}%按偏离度调减）",
-                             en=f"full marks with {low_en(low, u)} and {cmp_hi} {bound(high, cmp_hi)}{u} "
-                             "(below the target the ratio applies; far above it the overshoot deduction)")  # fmt: skip
+            return FullMarks(
+                threshold=None,
+                comparator=None,
+                zh=f"{what_zh}≥{bound(low, '≥')}{u}且{cmp_hi}{bound(high, cmp_hi)}{u}即可得满分"
+                f"（低于指标值按比例计分；超过指标值{show(frac(od.threshold) * 100)}%按偏离度调减）",
+                en=f"full marks with {low_en(low, u)} and {cmp_hi} {bound(high, cmp_hi)}{u} "
+                "(below the target the ratio applies; far above it the overshoot deduction)",
+            )
         if d == "equal" and spec.policy.equal_above is EqualAbove.INVERSE_RATIO:
             high = t / slack(w, q)
-            return FullMarks(threshold=None, comparator=None,
-                             zh=f"{what_zh}在{bound(low, '≥')}至{bound(high, '≤')}{u}之间即可得满分{rounding_zh}",
-                             en=f"full marks with an actual between {bound(low, '≥')} and {bound(high, '≤')}{u}{rounding_en}")  # fmt: skip
+            return FullMarks(
+                threshold=None,
+                comparator=None,
+                zh=f"{what_zh}在{bound(low, '≥')}至{bound(high, '≤')}{u}之间即可得满分{rounding_zh}",
+                en=f"full marks with an actual between {bound(low, '≥')} and {bound(high, '≤')}{u}{rounding_en}",
+            )
         return fm(low, "≥", u, what_zh, what_en, rounding_zh, rounding_en)
     # negative
     rule = forced if forced is not None else spec.policy.negative

@@ -59,7 +59,9 @@ class Issue:
 class Issues(list[Issue]):
     """The issues a check collects, added as the validator adds its problems."""
 
-    def add(self, code: str, path: PathKey, *, en: str, zh: str, suggestion: str | None = None) -> None:
+    def add(
+        self, code: str, path: PathKey, *, en: str, zh: str, suggestion: str | None = None
+    ) -> None:
         self.append(Issue(code=code, path=path, en=en, zh=zh, suggestion=suggestion))
 
 
@@ -115,17 +117,27 @@ class MethodRule(Generic[M]):
     cls: type[M]
     name: str  # the method's TOML name, ``cls.name``
     citations: tuple[Citation, ...] = ()  # every citation its score can carry
-    columns: tuple[tuple[str, ColumnKind], ...] = ()  # the long table's columns that give its parameters
-    table_refusal: tuple[str, str, str] | None = None  # (code, en, zh): why a long table cannot declare it; None: it can
+    columns: tuple[
+        tuple[str, ColumnKind], ...
+    ] = ()  # the long table's columns that give its parameters
+    table_refusal: tuple[str, str, str] | None = (
+        None  # (code, en, zh): why a long table cannot declare it; None: it can
+    )
     qualitative: bool = False  # scored by tier rather than by number
     counts: bool = False  # the actual is a count of occurrences: a whole number
-    kernels: tuple[Kernel, ...] = ()  # the integer kernels this module defines (the batch layer's exact fast path)
+    kernels: tuple[
+        Kernel, ...
+    ] = ()  # the integer kernels this module defines (the batch layer's exact fast path)
 
-    def check(self, method: M, *, weight: Decimal, quantum: Decimal, target: QuantitativeTarget | None) -> list[Issue]:
+    def check(
+        self, method: M, *, weight: Decimal, quantum: Decimal, target: QuantitativeTarget | None
+    ) -> list[Issue]:
         """Problems of the method's parameters (``quantum`` is rounding.score; ``target`` None on the budget row)."""
         return []
 
-    def check_target(self, method: M | None, indicator: Indicator, target: QuantitativeTarget) -> list[Issue]:
+    def check_target(
+        self, method: M | None, indicator: Indicator, target: QuantitativeTarget
+    ) -> list[Issue]:
         """Problems of the method with the indicator's quantitative target (paths relative to its ``method`` key)."""
         return []
 
@@ -161,7 +173,9 @@ class MethodRule(Generic[M]):
         """
 
         def run(tier: Tier, entered: Decimal | None, description: str | None) -> Scored:
-            return self.score(method, attrs.evolve(fixed, tier=tier, entered=entered, description=description))
+            return self.score(
+                method, attrs.evolve(fixed, tier=tier, entered=entered, description=description)
+            )
 
         return run
 
@@ -169,6 +183,8 @@ class MethodRule(Generic[M]):
         """What actual would have earned the full weight (``None`` if nothing sensible can be said)."""
         raise NotImplementedError
 
-    def kernel_plan(self, method: M | None, target: QuantitativeTarget | None, policy: Policy) -> KernelPlan | None:
+    def kernel_plan(
+        self, method: M | None, target: QuantitativeTarget | None, policy: Policy
+    ) -> KernelPlan | None:
         """Which kernel (of any catalogue module) scores an indicator with this method; ``None``: none does."""
         return None

@@ -18,7 +18,9 @@ from perfrules.model import Indicator, InverseRatio, NegativeRule, Policy, Quant
 def _score_inverse(g: Group) -> tuple[Array, Array]:
     """Unmet (a > t, or a = t under <): w·t/a, 0 < raw ≤ w; met: the full weight."""
     un = ~g.met
-    return g.xp.where(un, ratio(g.w * g.t, g.xp.where(un, g.a, 1), g.sa + g.places - g.sw - g.st), g.full), g.met
+    return g.xp.where(
+        un, ratio(g.w * g.t, g.xp.where(un, g.a, 1), g.sa + g.places - g.sw - g.st), g.full
+    ), g.met
 
 
 class InverseRatioRule(MethodRule[InverseRatio]):
@@ -26,7 +28,9 @@ class InverseRatioRule(MethodRule[InverseRatio]):
     name = "inverse_ratio"
     citations = (cite.QUANT_NEGATIVE_INVERSE,)
 
-    def check_target(self, method: InverseRatio | None, indicator: Indicator, target: QuantitativeTarget) -> list[Issue]:
+    def check_target(
+        self, method: InverseRatio | None, indicator: Indicator, target: QuantitativeTarget
+    ) -> list[Issue]:
         return family.negative_only(self.name, indicator, target)
 
     def score(self, method: InverseRatio | None, inputs: Inputs) -> Scored:
@@ -40,8 +44,9 @@ class InverseRatioRule(MethodRule[InverseRatio]):
 
     kernels = (Kernel(name="inverse", score=_score_inverse, bound=family.ratio_bound),)
 
-    def kernel_plan(self, method: InverseRatio | None, target: QuantitativeTarget | None,
-                    policy: Policy) -> KernelPlan | None:  # fmt: skip
+    def kernel_plan(
+        self, method: InverseRatio | None, target: QuantitativeTarget | None, policy: Policy
+    ) -> KernelPlan | None:
         return family.kernel_plan(NegativeRule.INVERSE_RATIO, target, policy)
 
 

@@ -11,7 +11,16 @@ from perfrules.core import _citations as cite
 from perfrules.core._fullmarks import FullMarks
 from perfrules.core._scoring import Scored
 from perfrules.core.methods import _ratio_family as family
-from perfrules.core.methods._integer import Array, Bounds, Group, Kernel, KernelPlan, ratio, scaled, up
+from perfrules.core.methods._integer import (
+    Array,
+    Bounds,
+    Group,
+    Kernel,
+    KernelPlan,
+    ratio,
+    scaled,
+    up,
+)
 from perfrules.core.methods._rule import Ask, Inputs, Issue, MethodRule, Quantity
 from perfrules.model import Indicator, LinearOvershoot, NegativeRule, Policy, QuantitativeTarget
 
@@ -32,8 +41,9 @@ class LinearOvershootRule(MethodRule[LinearOvershoot]):
     name = "linear_overshoot"
     citations = (cite.QUANT_NEGATIVE_LINEAR,)
 
-    def check_target(self, method: LinearOvershoot | None, indicator: Indicator,
-                     target: QuantitativeTarget) -> list[Issue]:  # fmt: skip
+    def check_target(
+        self, method: LinearOvershoot | None, indicator: Indicator, target: QuantitativeTarget
+    ) -> list[Issue]:
         return family.negative_only(self.name, indicator, target)
 
     def score(self, method: LinearOvershoot | None, inputs: Inputs) -> Scored:
@@ -47,8 +57,9 @@ class LinearOvershootRule(MethodRule[LinearOvershoot]):
 
     kernels = (Kernel(name="linear", score=_score_linear, bound=_bound_linear),)
 
-    def kernel_plan(self, method: LinearOvershoot | None, target: QuantitativeTarget | None,
-                    policy: Policy) -> KernelPlan | None:  # fmt: skip
+    def kernel_plan(
+        self, method: LinearOvershoot | None, target: QuantitativeTarget | None, policy: Policy
+    ) -> KernelPlan | None:
         return family.kernel_plan(NegativeRule.LINEAR_OVERSHOOT, target, policy)
 
 

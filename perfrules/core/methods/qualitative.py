@@ -17,9 +17,25 @@ from perfrules.core._exact import frac, show, show_dec
 from perfrules.core._fullmarks import FullMarks
 from perfrules.core._result import Step, deferred_step
 from perfrules.core._scoring import Finisher, Scored, new_scored, rule_step
-from perfrules.core.methods._integer import Array, Bounds, Group, Kernel, KernelPlan, half_up, scaled, up
+from perfrules.core.methods._integer import (
+    Array,
+    Bounds,
+    Group,
+    Kernel,
+    KernelPlan,
+    half_up,
+    scaled,
+    up,
+)
 from perfrules.core.methods._rule import Ask, Inputs, MethodRule, Outcome
-from perfrules.model import Policy, Qualitative, QualitativeDefault, QuantitativeTarget, Rounding, Tier
+from perfrules.model import (
+    Policy,
+    Qualitative,
+    QualitativeDefault,
+    QuantitativeTarget,
+    Rounding,
+    Tier,
+)
 
 
 def tier_top(weight: Decimal, tier: Tier, quantum: Decimal) -> Fraction:
@@ -47,8 +63,10 @@ def score_qualitative(
 
 
 def _input_texts(target_text: str, outcome: str, weight: str) -> tuple[str, str]:
-    return (f"年度指标值：{target_text}；完成情况：{outcome}；分值 {weight}分",
-            f"target: {target_text}; outcome: {outcome}; weight {weight}")  # fmt: skip
+    return (
+        f"年度指标值：{target_text}；完成情况：{outcome}；分值 {weight}分",
+        f"target: {target_text}; outcome: {outcome}; weight {weight}",
+    )
 
 
 def _range_texts(tier: Tier, weight: Decimal) -> tuple[str, str]:
@@ -56,8 +74,10 @@ def _range_texts(tier: Tier, weight: Decimal) -> tuple[str, str]:
     lo, hi = show(w * frac(tier.min)), show(w * frac(tier.max))
     low, high = show(frac(tier.min) * 100), show(frac(tier.max) * 100)
     close = "]" if tier.max_inclusive else ")"
-    return (f"评定档次“{tier.name}”，分值区间 [{lo}, {hi}{close}（分值的 {low}%–{high}%）",
-            f"tier {tier.name!r}: score range [{lo}, {hi}{close} ({low}%–{high}% of the weight)")  # fmt: skip
+    return (
+        f"评定档次“{tier.name}”，分值区间 [{lo}, {hi}{close}（分值的 {low}%–{high}%）",
+        f"tier {tier.name!r}: score range [{lo}, {hi}{close} ({low}%–{high}% of the weight)",
+    )
 
 
 def _entered_texts(entered: Decimal) -> tuple[str, str]:
@@ -73,7 +93,10 @@ def _top_texts(tier: Tier, raw: Fraction, quantum: Decimal) -> tuple[str, str]:
         sq = show_dec(quantum)
         zh = f"未录入得分，按档次可取的最高分计（上限不含，按{sq}分精度）{sr}"
         en = f"no score entered: the highest score the tier admits at {sq} precision, {sr}"
-    return zh + "（policy.qualitative_default = tier_top）", en + " (policy.qualitative_default = tier_top)"
+    return (
+        zh + "（policy.qualitative_default = tier_top）",
+        en + " (policy.qualitative_default = tier_top)",
+    )
 
 
 class Compiled:
@@ -97,10 +120,17 @@ class Compiled:
         compare = deferred_step("compare", _range_texts, tier, self.weight)
         raw = tier_top(self.weight, tier, self.quantum)
         steps = [compare, deferred_step("policy", _top_texts, tier, raw, self.quantum)]
-        top = self.finish(raw.numerator, raw.denominator, steps, met=tier.max_inclusive and tier.max == 1,
-                          method="qualitative", citation=cite.QUALITATIVE,
-                          why_zh=f"定性评价为“{tier.name}”，按该档次分值区间计分",
-                          why_en=f"qualitative outcome {tier.name!r}, scored within that tier's range", rule=self.rule)  # fmt: skip
+        top = self.finish(
+            raw.numerator,
+            raw.denominator,
+            steps,
+            met=tier.max_inclusive and tier.max == 1,
+            method="qualitative",
+            citation=cite.QUALITATIVE,
+            why_zh=f"定性评价为“{tier.name}”，按该档次分值区间计分",
+            why_en=f"qualitative outcome {tier.name!r}, scored within that tier's range",
+            rule=self.rule,
+        )
         hit = self.tiers[id(tier)] = (tier, compare, top)
         return hit
 
@@ -109,15 +139,35 @@ class Compiled:
         if hit is None or hit[0] is not tier:
             hit = self._tier(tier)
         _, compare, top = hit
-        first = deferred_step("input", _input_texts, self.target_text, description or tier.name, self.weight_s)
+        first = deferred_step(
+            "input", _input_texts, self.target_text, description or tier.name, self.weight_s
+        )
         if entered is None:
-            return new_scored(top.score, top.met, top.method, (first, *top.steps), top.citation, top.reason, top.reason_en)
+            return new_scored(
+                top.score,
+                top.met,
+                top.method,
+                (first, *top.steps),
+                top.citation,
+                top.reason,
+                top.reason_en,
+            )
         num, den = entered.as_integer_ratio()
         steps = [first, compare, deferred_step("formula", _entered_texts, entered)]
-        met = tier.max_inclusive and tier.max == 1  # 达成年度指标: the target is met, whatever score is entered
-        return self.finish(num, den, steps, met=met, method="qualitative", citation=cite.QUALITATIVE,
-                           why_zh=f"定性评价为“{tier.name}”，按该档次分值区间计分",
-                           why_en=f"qualitative outcome {tier.name!r}, scored within that tier's range", rule=self.rule)  # fmt: skip
+        met = (
+            tier.max_inclusive and tier.max == 1
+        )  # 达成年度指标: the target is met, whatever score is entered
+        return self.finish(
+            num,
+            den,
+            steps,
+            met=met,
+            method="qualitative",
+            citation=cite.QUALITATIVE,
+            why_zh=f"定性评价为“{tier.name}”，按该档次分值区间计分",
+            why_en=f"qualitative outcome {tier.name!r}, scored within that tier's range",
+            rule=self.rule,
+        )
 
 
 def _score_tier(g: Group) -> tuple[Array, Array]:
@@ -148,7 +198,10 @@ def _score_tier(g: Group) -> tuple[Array, Array]:
 def _bound_tier(b: Bounds) -> list[int]:
     t = b.tiers
     assert t is not None
-    h = max(int(t.hi_num.max()), int(t.hi_den.max()), int(t.lo_num.max()), int(t.lo_den.max()), 1) + 1
+    h = (
+        max(int(t.hi_num.max()), int(t.hi_den.max()), int(t.lo_num.max()), int(t.lo_den.max()), 1)
+        + 1
+    )
     return [b.W * h * up(b.places - b.sw) * h, h * up(b.sw - b.places) * b.W * h]
 
 
@@ -161,9 +214,15 @@ class QualitativeRule(MethodRule[Qualitative]):
     def score(self, method: Qualitative | None, inputs: Inputs) -> Scored:
         if inputs.tier is None:
             raise EvaluationError("a qualitative indicator is scored by its tier")
-        return score_qualitative(weight=inputs.weight, target_text=inputs.target_text, tier=inputs.tier,
-                                 entered=inputs.entered, description=inputs.description,
-                                 default=inputs.policy.qualitative_default, rounding=inputs.rounding)  # fmt: skip
+        return score_qualitative(
+            weight=inputs.weight,
+            target_text=inputs.target_text,
+            tier=inputs.tier,
+            entered=inputs.entered,
+            description=inputs.description,
+            default=inputs.policy.qualitative_default,
+            rounding=inputs.rounding,
+        )
 
     def outcome(self, method: Qualitative | None, fixed: Inputs) -> Outcome:
         return Compiled(fixed.weight, fixed.target_text, fixed.rounding)
@@ -171,14 +230,18 @@ class QualitativeRule(MethodRule[Qualitative]):
     def why_not(self, method: Qualitative | None, ask: Ask) -> FullMarks | None:
         top = ask.spec.tiers[0]
         w = ask.weight
-        return FullMarks(threshold=None, comparator=None,
-                         zh=f"评定为“{top.name}”且得分为分值{show_dec(w)}分方可得满分",
-                         en=f"full marks need tier {top.name!r} scored at the weight {show_dec(w)}")  # fmt: skip
+        return FullMarks(
+            threshold=None,
+            comparator=None,
+            zh=f"评定为“{top.name}”且得分为分值{show_dec(w)}分方可得满分",
+            en=f"full marks need tier {top.name!r} scored at the weight {show_dec(w)}",
+        )
 
     kernels = (Kernel(name="tier", score=_score_tier, bound=_bound_tier, tiers=True),)
 
-    def kernel_plan(self, method: Qualitative | None, target: QuantitativeTarget | None,
-                    policy: Policy) -> KernelPlan | None:  # fmt: skip
+    def kernel_plan(
+        self, method: Qualitative | None, target: QuantitativeTarget | None, policy: Policy
+    ) -> KernelPlan | None:
         if policy.qualitative_default is not QualitativeDefault.TIER_TOP:
             return None  # an entered score is required: the kernel only knows tier_top
         return KernelPlan(kernel="tier")

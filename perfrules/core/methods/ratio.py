@@ -35,14 +35,21 @@ def _score_equal_full(g: Group) -> tuple[Array, Array]:
 def _score_equal_inverse(g: Group) -> tuple[Array, Array]:
     s = _below_target(g)
     above = g.xp.asarray(g.a_c > g.t_c)  # above an exact target: w·t/a (0 < raw < w)
-    s = g.xp.where(above, ratio(g.w * g.t, g.xp.where(above, g.a, 1), g.sa + g.places - g.sw - g.st), s)
+    s = g.xp.where(
+        above, ratio(g.w * g.t, g.xp.where(above, g.a, 1), g.sa + g.places - g.sw - g.st), s
+    )
     return s, g.met
 
 
 class RatioRule(MethodRule[Ratio]):
     cls = Ratio
     name = "ratio"
-    citations = (cite.QUANT_POSITIVE, cite.QUANT_EQUAL, cite.QUANT_NEGATIVE_INVERSE, cite.QUANT_NEGATIVE_LINEAR)
+    citations = (
+        cite.QUANT_POSITIVE,
+        cite.QUANT_EQUAL,
+        cite.QUANT_NEGATIVE_INVERSE,
+        cite.QUANT_NEGATIVE_LINEAR,
+    )
 
     def score(self, method: Ratio | None, inputs: Inputs) -> Scored:
         return family.score(None, inputs)
@@ -59,7 +66,9 @@ class RatioRule(MethodRule[Ratio]):
         Kernel(name="equal_inverse", score=_score_equal_inverse, bound=family.ratio_bound),
     )
 
-    def kernel_plan(self, method: Ratio | None, target: QuantitativeTarget | None, policy: Policy) -> KernelPlan | None:
+    def kernel_plan(
+        self, method: Ratio | None, target: QuantitativeTarget | None, policy: Policy
+    ) -> KernelPlan | None:
         return family.kernel_plan(None, target, policy)
 
 

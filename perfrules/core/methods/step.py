@@ -18,33 +18,67 @@ from perfrules.core._exact import frac, show, show_dec
 from perfrules.core._fullmarks import FullMarks, fm
 from perfrules.core._result import deferred_step
 from perfrules.core._scoring import Finisher, Scored, count_steps, input_texts, rule_step
-from perfrules.core.methods._integer import Array, Bounds, Group, Kernel, KernelPlan, p10, scaled, up
+from perfrules.core.methods._integer import (
+    Array,
+    Bounds,
+    Group,
+    Kernel,
+    KernelPlan,
+    p10,
+    scaled,
+    up,
+)
 from perfrules.core.methods._rule import Ask, Inputs, Issue, MethodRule, Quantity
 from perfrules.model import PartialStep, Policy, QuantitativeTarget, Rounding, StepDeduction
 
-_PARTIAL_ZH = {PartialStep.FLOOR: "不足一档不扣", PartialStep.CEIL: "不足一档按一档扣", PartialStep.PROPORTIONAL: "按比例折算"}
+_PARTIAL_ZH = {
+    PartialStep.FLOOR: "不足一档不扣",
+    PartialStep.CEIL: "不足一档按一档扣",
+    PartialStep.PROPORTIONAL: "按比例折算",
+}
 
 
 def score_step(
-    *, weight: Decimal, target: QuantitativeTarget, actual: Fraction, actual_text: str,
-    method: StepDeduction, rounding: Rounding, citation: Citation = cite.STEP,
-) -> Scored:  # fmt: skip
+    *,
+    weight: Decimal,
+    target: QuantitativeTarget,
+    actual: Fraction,
+    actual_text: str,
+    method: StepDeduction,
+    rounding: Rounding,
+    citation: Citation = cite.STEP,
+) -> Scored:
     """每超过/低于 per 扣 deduct 分，扣完为止, measured from the target in the comparator's direction."""
     fixed = Inputs(weight=weight, rounding=rounding, target=target, citation=citation)
     return Compiled(method, fixed)(actual, actual_text)
 
 
-def _compare_texts(a: Fraction, t: Fraction, distance: Fraction, n: Fraction, side_zh: str, side_en: str, unit: str,
-                   per: Fraction, partial: PartialStep) -> tuple[str, str]:  # fmt: skip
+def _compare_texts(
+    a: Fraction,
+    t: Fraction,
+    distance: Fraction,
+    n: Fraction,
+    side_zh: str,
+    side_en: str,
+    unit: str,
+    per: Fraction,
+    partial: PartialStep,
+) -> tuple[str, str]:
     sa, st, sd, sp, sn = show(a), show(t), show(distance), show(per), show(n)
-    return (f"{sa} {side_zh}指标值 {st} 共 {sd}{unit}；每{sp}{unit}为一档（{_PARTIAL_ZH[partial]}），计 {sn} 档",
-            f"{sa} is {sd} {side_en} the target {st}; steps of {sp} ({partial.value}): {sn}")  # fmt: skip
+    return (
+        f"{sa} {side_zh}指标值 {st} 共 {sd}{unit}；每{sp}{unit}为一档（{_PARTIAL_ZH[partial]}），计 {sn} 档",
+        f"{sa} is {sd} {side_en} the target {st}; steps of {sp} ({partial.value}): {sn}",
+    )
 
 
-def _formula_texts(weight: Decimal, n: Fraction, deduct: Fraction, raw: Fraction) -> tuple[str, str]:
+def _formula_texts(
+    weight: Decimal, n: Fraction, deduct: Fraction, raw: Fraction
+) -> tuple[str, str]:
     sw, sn, sd, sr = show_dec(weight), show(n), show(deduct), show(raw, 6)
-    return (f"得分 = 分值 − 档数 × 每档扣分 = {sw} − {sn} × {sd} = {sr}（扣完为止）",
-            f"score = weight − steps × deduction = {sw} − {sn} × {sd} = {sr} (floored at 0)")  # fmt: skip
+    return (
+        f"得分 = 分值 − 档数 × 每档扣分 = {sw} − {sn} × {sd} = {sr}（扣完为止）",
+        f"score = weight − steps × deduction = {sw} − {sn} × {sd} = {sr} (floored at 0)",
+    )
 
 
 class Compiled:
@@ -89,13 +123,32 @@ class Compiled:
         raw = self.w - n * self.deduct
         steps = [
             deferred_step("input", input_texts, self.tgt, text, self.weight_s),
-            deferred_step("compare", _compare_texts, a, t, distance, n, self.side_zh, self.side_en, self.unit,
-                          self.per, self.partial),
+            deferred_step(
+                "compare",
+                _compare_texts,
+                a,
+                t,
+                distance,
+                n,
+                self.side_zh,
+                self.side_en,
+                self.unit,
+                self.per,
+                self.partial,
+            ),
             deferred_step("formula", _formula_texts, self.weight, n, self.deduct, raw),
-        ]  # fmt: skip
-        return self.finish(raw.numerator, raw.denominator, steps, met=self.comparator.holds(a, t), method="step",
-                           citation=self.citation, why_zh=f"实际完成值{text}{self.side_zh}年度指标值{self.tgt}{self.why_zh}",
-                           why_en=f"actual {text} is {self.side_en} target {self.tgt}{self.why_en}", rule=self.rule)  # fmt: skip
+        ]
+        return self.finish(
+            raw.numerator,
+            raw.denominator,
+            steps,
+            met=self.comparator.holds(a, t),
+            method="step",
+            citation=self.citation,
+            why_zh=f"实际完成值{text}{self.side_zh}年度指标值{self.tgt}{self.why_zh}",
+            why_en=f"actual {text} is {self.side_en} target {self.tgt}{self.why_en}",
+            rule=self.rule,
+        )
 
 
 def _score_step(g: Group) -> tuple[Array, Array]:
@@ -134,11 +187,24 @@ class StepRule(MethodRule[StepDeduction]):
     citations = (cite.STEP,)
     columns = (("per", "number"), ("deduct", "number"), ("partial", "text"))
 
-    def check(self, method: StepDeduction, *, weight: Decimal, quantum: Decimal,
-              target: QuantitativeTarget | None) -> list[Issue]:  # fmt: skip
-        return [Issue(code="method-params", path=(key,), en=f"step method: {key} must be positive, not {show_dec(v)}",
-                      zh=f"扣分档计分：{key} 须大于0，而非{show_dec(v)}")
-                for key, v in (("per", method.per), ("deduct", method.deduct)) if v <= 0]  # fmt: skip
+    def check(
+        self,
+        method: StepDeduction,
+        *,
+        weight: Decimal,
+        quantum: Decimal,
+        target: QuantitativeTarget | None,
+    ) -> list[Issue]:
+        return [
+            Issue(
+                code="method-params",
+                path=(key,),
+                en=f"step method: {key} must be positive, not {show_dec(v)}",
+                zh=f"扣分档计分：{key} 须大于0，而非{show_dec(v)}",
+            )
+            for key, v in (("per", method.per), ("deduct", method.deduct))
+            if v <= 0
+        ]
 
     def reads_below_zero(self, method: StepDeduction | None) -> bool:
         return True  # a distance from the target is defined on both sides of 0
@@ -162,24 +228,36 @@ class StepRule(MethodRule[StepDeduction]):
         strict = method.partial is PartialStep.FLOOR
         d = target.comparator.direction
         if d == "negative":
-            return fm(t + per, "<", u, what_zh, what_en) if strict else fm(t, "≤", u, what_zh, what_en)
+            return (
+                fm(t + per, "<", u, what_zh, what_en) if strict else fm(t, "≤", u, what_zh, what_en)
+            )
         if d == "positive":
-            if strict and t - per < 0:  # every value ≥ 0 is within one step: the rule itself never deducted
+            if (
+                strict and t - per < 0
+            ):  # every value ≥ 0 is within one step: the rule itself never deducted
                 return fm(Fraction(0), "≥", u, what_zh, what_en)
-            return fm(t - per, ">", u, what_zh, what_en) if strict else fm(t, "≥", u, what_zh, what_en)
+            return (
+                fm(t - per, ">", u, what_zh, what_en) if strict else fm(t, "≥", u, what_zh, what_en)
+            )
         lo, hi = (t - per, t + per) if strict else (t, t)
-        return FullMarks(threshold=None, comparator=None,
-                         zh=f"{what_zh}与指标值{show(t)}{u}的偏差{'小于' if strict else '为0，即等于'}{show(per) if strict else ''}{u if strict else ''}即可得满分（{show(lo)}至{show(hi)}）",
-                         en=f"full marks within {show(per) if strict else 0} of the target {show(t)}{u}")  # fmt: skip
-
+        return FullMarks(
+            threshold=None,
+            comparator=None,
+            zh=f"{what_zh}与指标值{show(t)}{u}的偏差{'小于' if strict else '为0，即等于'}{show(per) if strict else ''}{u if strict else ''}即可得满分（{show(lo)}至{show(hi)}）",
+            en=f"full marks within {show(per) if strict else 0} of the target {show(t)}{u}",
+        )
 
     kernels = (Kernel(name="step", score=_score_step, bound=_bound_step, params=("per", "deduct")),)
 
-    def kernel_plan(self, method: StepDeduction | None, target: QuantitativeTarget | None,
-                    policy: Policy) -> KernelPlan | None:  # fmt: skip
+    def kernel_plan(
+        self, method: StepDeduction | None, target: QuantitativeTarget | None, policy: Policy
+    ) -> KernelPlan | None:
         assert method is not None
-        return KernelPlan(kernel="step", params=(("per", method.per), ("deduct", method.deduct)),
-                          partial=method.partial.value)  # fmt: skip
+        return KernelPlan(
+            kernel="step",
+            params=(("per", method.per), ("deduct", method.deduct)),
+            partial=method.partial.value,
+        )
 
 
 RULE = StepRule()
