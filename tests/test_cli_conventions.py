@@ -56,7 +56,7 @@ def test_parser_constants_match_the_implementations() -> None:
     from perfrules.report import to_html  # noqa: F401 - the export formats exist
 
     assert BATCH_ENGINES == ENGINES
-    assert EXPORT_FORMATS == ("xlsx", "md", "html", "narrative")
+    assert EXPORT_FORMATS == ("xlsx", "docx", "pdf", "md", "html", "narrative")
     assert BUDGET_IDS == ("budget_execution", "预算执行率")
 
 

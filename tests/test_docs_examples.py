@@ -218,6 +218,15 @@ def test_default_tiers_fragment_is_the_default() -> None:
     assert spec.tiers == DEFAULT_TIERS
 
 
+def test_tier_synonyms_fragment_adds_words() -> None:
+    fragment = _one("# fragment: synonyms added to the default tiers")
+    spec = perfrules.loads_spec(spec_text() + "\n" + fragment)
+    assert spec.tiers == DEFAULT_TIERS  # not redeclared
+    assert spec.tier("超额完成").name == "达成年度指标"
+    assert spec.tier("大部分完成").name == "部分达成年度指标并具有一定效果"
+    assert spec.tier("已完成").name == "达成年度指标"  # a default word still works
+
+
 def test_round_trip_of_the_example() -> None:
     """Writing the example back to TOML and reading it again evaluates the same."""
     spec = perfrules.loads_spec(spec_text())
@@ -950,6 +959,47 @@ DOC_BLOCKS: list[Entry] = [
     ),
     # docs/index.md
     Entry(D + "index.md", "perfrules evaluate examples/", SHELL),
+    # docs/serve.md (a long-running server: its tests run it in process and in a browser)
+    Entry(
+        D + "serve.md",
+        "pip install 'perfrules[serve]'",
+        ELSEWHERE,
+        "tests/test_serve_browser.py::test_a_person_fills_the_seed_and_gets_99",
+    ),
+    Entry(
+        D + "serve.md",
+        "{\n",
+        ELSEWHERE,
+        "tests/test_serve_api.py::test_evaluate_returns_the_librarys_document",
+    ),
+    Entry(
+        D + "serve.md",
+        "jq -n --rawfile s spec.toml",
+        ELSEWHERE,
+        "tests/test_serve_api.py::test_evaluate_returns_the_librarys_document",
+    ),
+    Entry(
+        D + "serve.md",
+        '{"error": {"code": "invalid-input"',
+        ELSEWHERE,
+        "tests/test_serve_api.py::test_wrong_toml_is_422_with_the_clis_problems",
+    ),
+    Entry(
+        D + "serve.md",
+        "# frameworks: a read-only folder",
+        ALLOWED,
+        "a production set-up: installs into /srv and starts workers that keep running",
+    ),
+    Entry(
+        D + "serve.md", "[Service]", ALLOWED, "an excerpt of a systemd unit, for an administrator"
+    ),
+    Entry(D + "serve.md", "location / {", ALLOWED, "an excerpt of an nginx configuration"),
+    Entry(
+        D + "serve.md",
+        "from perfrules.service import ServiceConfig, create_app",
+        ELSEWHERE,
+        "tests/test_serve_api.py::test_a_configured_frameworks_folder_is_looked_up_first",
+    ),
     # docs/batch.md
     Entry(D + "batch.md", "perfrules batch units.csv", SHELL, setup="units_csv"),
     Entry(D + "batch.md", "import rich", RUN, setup="units_csv"),
@@ -1004,7 +1054,7 @@ DOC_BLOCKS: list[Entry] = [
     Entry(D + "editors.md", "python -m perfrules.schema --write", SHELL),
     # docs/excel.md
     Entry(D + "excel.md", "import perfrules", RUN, setup="filled_xlsx", needs=("openpyxl",)),
-    Entry(D + "excel.md", "自评表!G12", HERE, "test_excel_disagreement_line_is_real"),
+    Entry(D + "excel.md", "自评表!G14", HERE, "test_excel_disagreement_line_is_real"),
     Entry(D + "excel.md", "perfrules import FORM.xlsx", SHELL),
     Entry(
         D + "excel.md",
@@ -1161,6 +1211,12 @@ DOC_BLOCKS: list[Entry] = [
         "# fragment: the default tiers",
         HERE,
         "test_default_tiers_fragment_is_the_default",
+    ),
+    Entry(
+        D + "spec-format.md",
+        "# fragment: synonyms added to the default tiers",
+        HERE,
+        "test_tier_synonyms_fragment_adds_words",
     ),
     Entry(
         D + "spec-format.md",
@@ -1719,7 +1775,7 @@ def test_excel_disagreement_line_is_real() -> None:
         DisagreementReport(compare_declared(form, perfrules.evaluate(form.spec, form.actuals)))
     )
     rows = [_normal(x) for x in console.file.getvalue().splitlines() if "自评表!" in x]  # type: ignore[attr-defined]
-    assert rows == [_normal(_block("docs/excel.md", "自评表!G12").text)]
+    assert rows == [_normal(_block("docs/excel.md", "自评表!G14").text)]
 
 
 def test_readme_layout_names_real_folders() -> None:

@@ -30,6 +30,8 @@ INTERNAL: dict[str, str] = {
     "perfrules._atomic.Interrupted": "SIGTERM/SIGHUP as an exception, a BaseException like KeyboardInterrupt so that "
     "`except Exception` never swallows it; the command line turns it into 128 + signal",
     "perfrules._xlsx_guard._Stop": "private control flow: ends the XML scan of a workbook part early",
+    "perfrules.service._json._HasDecimal": "private control flow: a document holds a Decimal, so the "
+    "service's JSON writer takes its exact-number path; caught in the same function",
     "perfrules.loading._toml_index._Stop": "private control flow: ends the TOML position scan early",
     "perfrules.loading._toml_index._Found": "private control flow: carries a found position out of the TOML scan",
     "perfrules.batch._table._Abort": "private control flow: stops reading a CSV record that cannot be one",

@@ -48,7 +48,7 @@ def test_the_altered_form_reports_exactly_the_changed_cell() -> None:
     found = compare_declared(form, perfrules.evaluate(form.spec, form.actuals))
     assert len(found) == 1
     (d,) = found
-    assert d.cell == "自评表!G12"
+    assert d.cell == "自评表!G14"
     assert (d.kind, d.subject, d.label) == (
         "indicator",
         "hunan_info_issues",
@@ -64,16 +64,16 @@ def test_the_altered_form_reports_exactly_the_changed_cell() -> None:
         for c in row
         if altered[c.coordinate].value != c.value
     ]
-    assert diff == ["G12"]
+    assert diff == ["G14"]
 
 
 def test_the_disagreement_report_renders_in_chinese_and_english() -> None:
     form = read_workbook(ALTERED)
     found = compare_declared(form, perfrules.evaluate(form.spec, form.actuals))
     zh = _render(DisagreementReport(found))
-    assert "有 1 处与计算结果不一致" in zh and "自评表!G12" in zh and "填报值" in zh and "-1" in zh
+    assert "有 1 处与计算结果不一致" in zh and "自评表!G14" in zh and "填报值" in zh and "-1" in zh
     en = _render(DisagreementReport(found, lang="en"))
-    assert "1 declared value disagrees" in en and "declared" in en and "自评表!G12" in en
+    assert "1 declared value disagrees" in en and "declared" in en and "自评表!G14" in en
     assert "agree" in _render(DisagreementReport((), lang="en"))
 
 
@@ -100,15 +100,15 @@ def test_visible_cells_win_and_are_reported(tmp_path: Path) -> None:
     path = _edit(
         SEED_XLSX,
         tmp_path / "f.xlsx",
-        C12="全年报送《湖南信息》（修改）",
-        E12="390期",
-        I12="因故少报",
+        C14="全年报送《湖南信息》（修改）",
+        E14="390期",
+        I14="因故少报",
     )
     form = read_workbook(path)
     assert [(w.code, w.cell) for w in form.warnings] == [
-        ("visible-overrides-hidden", "自评表!C12"),
-        ("visible-overrides-hidden", "自评表!E12"),
-        ("visible-overrides-hidden", "自评表!I12"),
+        ("visible-overrides-hidden", "自评表!C14"),
+        ("visible-overrides-hidden", "自评表!E14"),
+        ("visible-overrides-hidden", "自评表!I14"),
     ]
     assert all(w.severity is perfrules.Severity.WARNING for w in form.warnings)
     assert "408期" in form.warnings[1].message  # the hidden value it replaced
@@ -124,29 +124,29 @@ def test_visible_cells_win_and_are_reported(tmp_path: Path) -> None:
     found = compare_declared(
         form, ev
     )  # the declared 得分 were not updated: three cells now disagree
-    assert [d.cell for d in found] == ["自评表!G12", "自评表!G23", "自评表!G32"]
+    assert [d.cell for d in found] == ["自评表!G14", "自评表!G25", "自评表!G34"]
     assert [d.kind for d in found] == ["indicator", "category", "total"]
 
 
 def test_a_visible_target_is_read_like_a_hand_filled_one(tmp_path: Path) -> None:
-    path = _edit(SEED_XLSX, tmp_path / "f.xlsx", D12="450期")
+    path = _edit(SEED_XLSX, tmp_path / "f.xlsx", D14="450期")
     form = read_workbook(path)
     codes = [(w.code, w.cell) for w in form.warnings]
-    assert ("bare-target", "自评表!D12") in codes and (
+    assert ("bare-target", "自评表!D14") in codes and (
         "visible-overrides-hidden",
-        "自评表!D12",
+        "自评表!D14",
     ) in codes
     ind = form.spec.indicator("hunan_info_issues")
     assert ind.target is not None and str(ind.target) == "=450期" and ind.target_text == "450期"
 
 
 def test_a_visible_weight_that_breaks_the_sums_is_a_located_error(tmp_path: Path) -> None:
-    path = _edit(SEED_XLSX, tmp_path / "f.xlsx", F12=4)
+    path = _edit(SEED_XLSX, tmp_path / "f.xlsx", F14=4)
     with pytest.raises(WorkbookError) as info:
         read_workbook(path)
     errors = [p for p in info.value.problems if p.severity is perfrules.Severity.ERROR]
     assert errors and all(p.file == str(path) for p in errors)
-    assert "自评表!B10" in [
+    assert "自评表!B12" in [
         p.cell for p in errors
     ]  # 数量指标: its indicators now add up to 21, not 20
 
@@ -198,15 +198,15 @@ def _patch_value(path: Path, ref: str, raw: str) -> None:
 def test_float_noise_in_a_declared_score_reads_as_shown_but_not_in_a_weight(tmp_path: Path) -> None:
     path = tmp_path / "f.xlsx"
     shutil.copy(SEED_XLSX, path)
-    _patch_value(path, "G12", "2.9999999999999996")  # format 0.00 shows 3.00
+    _patch_value(path, "G14", "2.9999999999999996")  # format 0.00 shows 3.00
     score = read_workbook(path).declared_score("hunan_info_issues")
     assert score is not None and score.value == Decimal("3.00")
     shutil.copy(SEED_XLSX, path)
-    _patch_value(path, "F12", "2.9999999999999996")
+    _patch_value(path, "F14", "2.9999999999999996")
     with pytest.raises(WorkbookError) as info:
         read_workbook(path)
     assert (
-        _cells(info.value) == ["自评表!F12"]
+        _cells(info.value) == ["自评表!F14"]
         and "2.9999999999999996" in info.value.problems[0].message
     )
 
@@ -229,62 +229,62 @@ def _hand_filled(path: Path, **changes: object) -> Path:
         "G6": 10,
         "H6": 0.9448,
         "I6": 9,
-        "C10": "全年报送《湖南信息》期数",
-        "D10": "≥400期",
-        "E10": "408期",
-        "F10": 15,
-        "G10": 15,
-        "C11": "全年编辑出版《省政府公报》期数",
-        "D11": "24期",
-        "E11": "24期",
-        "F11": 10,
-        "G11": 10,
-        "C12": "报送政务信息采用情况",
-        "D12": "报送的政务信息被国务院办公厅采用",
-        "E12": "达成年度指标",
-        "F12": 10,
-        "G12": 10,
-        "C14": "督办批示件办理",
-        "D14": "按规定时限办结",
-        "E14": "基本按时限完成",
-        "F14": 5,
-        "G14": 4.5,
-        "C16": "公用经费控制率",
-        "D16": "≤100%",
-        "E16": 0.9888,
-        "F16": 10,
-        "G16": 10,
-        "C21": "志愿服务活动",
-        "D21": "≥4次",
-        "E21": "7次",
-        "F21": 10,
-        "G21": 10,
-        "C23": "公共机构节能工作",
-        "D23": "推进公共机构节能工作",
-        "E23": "达成",
+        "C12": "全年报送《湖南信息》期数",
+        "D12": "≥400期",
+        "E12": "408期",
+        "F12": 15,
+        "G12": 15,
+        "C13": "全年编辑出版《省政府公报》期数",
+        "D13": "24期",
+        "E13": "24期",
+        "F13": 10,
+        "G13": 10,
+        "C14": "报送政务信息采用情况",
+        "D14": "报送的政务信息被国务院办公厅采用",
+        "E14": "达成年度指标",
+        "F14": 10,
+        "G14": 10,
+        "C16": "督办批示件办理",
+        "D16": "按规定时限办结",
+        "E16": "基本按时限完成",
+        "F16": 5,
+        "G16": 4.5,
+        "C18": "公用经费控制率",
+        "D18": "≤100%",
+        "E18": 0.9888,
+        "F18": 10,
+        "G18": 10,
+        "C23": "志愿服务活动",
+        "D23": "≥4次",
+        "E23": "7次",
         "F23": 10,
         "G23": 10,
-        "C25": "普法工作",
-        "D25": "组织国家工作人员学法考法",
-        "E25": "达成年度指标",
+        "C25": "公共机构节能工作",
+        "D25": "推进公共机构节能工作",
+        "E25": "达成",
         "F25": 10,
         "G25": 10,
-        "C28": "服务满意度",
-        "D28": "≥95%",
-        "E28": "100%",
-        "F28": 10,
-        "G28": 10,
-        "G18": 49.5,
-        "G27": 30,
+        "C27": "普法工作",
+        "D27": "组织国家工作人员学法考法",
+        "E27": "达成年度指标",
+        "F27": 10,
+        "G27": 10,
+        "C30": "服务满意度",
+        "D30": "≥95%",
+        "E30": "100%",
+        "F30": 10,
         "G30": 10,
-        "G31": 98.5,
-        "H31": "自评等级：优",
+        "G20": 49.5,
+        "G29": 30,
+        "G32": 10,
+        "G33": 98.5,
+        "H33": "自评等级：优",
     }
     cells.update(changes)
     for ref, value in cells.items():
         ws[ref].value = value
     ws["H6"].number_format = "0.00%"
-    ws["E16"].number_format = "0.00%"
+    ws["E18"].number_format = "0.00%"
     wb.save(path)
     return path
 
@@ -311,9 +311,9 @@ def test_a_hand_filled_form_is_read_on_its_framework(tmp_path: Path) -> None:
     ]
     mapping = {m.id: m.cell for m in form.ids}
     assert (
-        mapping["i01"] == "自评表!C10"
-        and mapping["output.quantity"] == "自评表!B10"
-        and mapping["output"] == "自评表!A10"
+        mapping["i01"] == "自评表!C12"
+        and mapping["output.quantity"] == "自评表!B12"
+        and mapping["output"] == "自评表!A12"
     )
     assert (
         str(spec.indicator("i01").target) == "≥400期" and spec.indicator("i01").target_text is None
@@ -334,7 +334,7 @@ def test_a_hand_filled_form_is_read_on_its_framework(tmp_path: Path) -> None:
         D("32909.2"),
         D("31092.65"),
     )
-    assert [(w.code, w.cell) for w in form.warnings] == [("bare-target", "自评表!D11")]
+    assert [(w.code, w.cell) for w in form.warnings] == [("bare-target", "自评表!D13")]
     ev = perfrules.evaluate(spec, actuals)
     assert (ev.total, ev.grade) == (D("98.5"), "优")
     assert ev.budget_execution is not None and ev.budget_execution.score == 9
@@ -351,37 +351,37 @@ def test_a_hand_filled_form_is_read_on_its_framework(tmp_path: Path) -> None:
 
 def test_a_hand_filled_form_with_a_wrong_score(tmp_path: Path) -> None:
     form = read_workbook(
-        _hand_filled(tmp_path / "f.xlsx", G10=14, I6=9.45), framework="hunan-department"
+        _hand_filled(tmp_path / "f.xlsx", G12=14, I6=9.45), framework="hunan-department"
     )
     found = compare_declared(form, perfrules.evaluate(form.spec, form.actuals))
     assert [(d.cell, d.declared, d.computed) for d in found] == [
         ("自评表!I6", D("9.45"), D(9)),
-        ("自评表!G10", D(14), D(15)),
+        ("自评表!G12", D(14), D(15)),
     ]
 
 
 def test_hand_filled_errors_are_all_located_with_the_text_seen(tmp_path: Path) -> None:
-    path = _hand_filled(tmp_path / "f.xlsx", D10="≥abc", E21="超7次", F12="五")
+    path = _hand_filled(tmp_path / "f.xlsx", D12="≥abc", E23="超7次", F14="五")
     with pytest.raises(WorkbookError) as info:
         read_workbook(path, framework="hunan-department")
     err = info.value
     assert isinstance(err, perfrules.PerfrulesError) and isinstance(err, ValueError)
-    assert sorted(_cells(err)) == ["自评表!D10", "自评表!E21", "自评表!F12"]  # type: ignore[type-var]
+    assert sorted(_cells(err)) == ["自评表!D12", "自评表!E23", "自评表!F14"]  # type: ignore[type-var]
     by_cell = {p.cell: p for p in err.problems}
-    assert "≥abc" in by_cell["自评表!D10"].message and "≥abc" in by_cell["自评表!D10"].message_zh
-    assert "超7次" in by_cell["自评表!E21"].message
-    assert "五" in by_cell["自评表!F12"].message
-    p = by_cell["自评表!E21"]
-    assert (p.line, p.column, p.file) == (21, 5, str(path))
-    assert p.location == f"{path}:自评表!E21"
+    assert "≥abc" in by_cell["自评表!D12"].message and "≥abc" in by_cell["自评表!D12"].message_zh
+    assert "超7次" in by_cell["自评表!E23"].message
+    assert "五" in by_cell["自评表!F14"].message
+    p = by_cell["自评表!E23"]
+    assert (p.line, p.column, p.file) == (23, 5, str(path))
+    assert p.location == f"{path}:自评表!E23"
 
 
 def test_weights_that_differ_from_the_framework_are_errors(tmp_path: Path) -> None:
-    path = _hand_filled(tmp_path / "f.xlsx", F10=16)
+    path = _hand_filled(tmp_path / "f.xlsx", F12=16)
     with pytest.raises(WorkbookError) as info:
         read_workbook(path, framework="hunan-department")
     errors = [p for p in info.value.problems if p.severity is perfrules.Severity.ERROR]
-    assert [(p.code, p.cell) for p in errors] == [("framework-differs", "自评表!A10")]
+    assert [(p.code, p.cell) for p in errors] == [("framework-differs", "自评表!A12")]
     assert "50" in errors[0].message and "51" in errors[0].message
 
 
@@ -430,9 +430,9 @@ def test_an_exported_form_without_its_hidden_sheet_reads_as_hand_filled(
     assert len(form.spec.indicators) == 19
     # bare 24期 / 12期 / 1次 read as exact targets, each said at its cell
     assert [(w.code, w.cell) for w in form.warnings] == [
-        ("bare-target", "自评表!D11"),
         ("bare-target", "自评表!D13"),
         ("bare-target", "自评表!D15"),
+        ("bare-target", "自评表!D17"),
     ]
     # the wording "全年信息更新量不少于2.5万条" is no compact target: the indicator is read as qualitative
     assert form.spec.indicator("i01").is_qualitative
@@ -440,8 +440,19 @@ def test_an_exported_form_without_its_hidden_sheet_reads_as_hand_filled(
 
 def test_a_quantitative_actual_that_is_wording_is_a_located_error(tmp_path: Path) -> None:
     """ "超7次" is not a number with the unit 次: never a guess, an error at its cell with the text seen."""
-    path = _hand_filled(tmp_path / "f.xlsx", E21="全年超7次")
+    path = _hand_filled(tmp_path / "f.xlsx", E23="全年超7次")
     with pytest.raises(WorkbookError) as info:
         read_workbook(path, framework="hunan-department")
-    assert _cells(info.value) == ["自评表!E21"]
+    assert _cells(info.value) == ["自评表!E23"]
     assert "全年超7次" in info.value.problems[-1].message_zh
+
+
+def test_declared_rates_compare_on_the_exact_fraction() -> None:
+    """A rate just below a half-up tie stays below it: no 28-digit Decimal division before rounding."""
+    from fractions import Fraction
+
+    from perfrules.interchange._compare import _exact_decimal
+
+    assert _exact_decimal(Fraction(5, 1000) - Fraction(1, 10**40), 2) == Decimal("0.00")
+    assert _exact_decimal(Fraction(5, 1000), 2) == Decimal("0.01")
+    assert _exact_decimal(Fraction(94475, 1000), 2) == Decimal("94.48")

@@ -82,18 +82,21 @@ def test_the_visible_form_shows_the_seed(
     assert "扣1分" in ws["J6"].value
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {
-        "A10:A22",
-        "B10:B16",
-        "A24:A26",
-        "A28:A30",
-        "B28:B30",
-        "A32:E32",
+        "A12:A24",
+        "B12:B18",
+        "A26:A28",
+        "A30:A32",
+        "B30:B32",
+        "A34:E34",
     } <= merged  # 一级/二级 merged vertically
-    assert ws["D12"].value == "≥400期" and ws["E12"].value == "408期"
+    assert ws["D14"].value == "≥400期" and ws["E14"].value == "408期"
     total_row = next(r for r in range(1, ws.max_row + 1) if ws[f"A{r}"].value == "总分")
-    assert ws[f"G{total_row}"].value == 99 and ws[f"H{total_row}"].value == "自评等级：优"
+    assert ws[f"G{total_row}"].value == "=SUM(I6,G25,G29,G33)"  # 预算执行率 得分 + 一级 小计
+    assert ws["G25"].value == "=SUM(G12:G24)" and ws[f"H{total_row}"].value == "自评等级：优"
+    cached = openpyxl.load_workbook(tmp_path / "seed.xlsx", data_only=True)["自评表"]
+    assert (cached[f"G{total_row}"].value, cached["G25"].value) == (99, 50)  # the values, cached
     assert ws.column_dimensions["C"].width == 30
-    assert ws["C12"].border.left.style == "thin"
+    assert ws["C14"].border.left.style == "thin"
     wb = openpyxl.load_workbook(tmp_path / "seed.xlsx")
     assert wb["perfrules"].sheet_state == "hidden"
 
@@ -120,8 +123,8 @@ def test_text_a_cell_cannot_hold_round_trips_through_the_hidden_sheet(
     actuals2 = attrs.evolve(actuals, indicators=(act, *actuals.indicators[1:]))
     _round_trip(spec2, actuals2, tmp_path / "odd.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "odd.xlsx")["自评表"]
-    assert ws["C10"].value == "=SUM(A1)\n控制\ufffd字符\ufffd"  # text, never a formula
-    assert ws["C10"].data_type == "s"
+    assert ws["C12"].value == "=SUM(A1)\n控制\ufffd字符\ufffd"  # text, never a formula
+    assert ws["C12"].data_type == "s"
 
 
 _DIR = Path(tempfile.mkdtemp(prefix="perfrules-xlsx-"))
@@ -147,6 +150,6 @@ def test_weights_and_scores_are_numeric_cells_with_their_decimals(
     spec2 = attrs.evolve(spec, indicators=(ind, other, *spec.indicators[2:]))
     write_workbook(spec2, actuals, tmp_path / "w.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "w.xlsx")["自评表"]
-    assert (ws["F10"].value, ws["F10"].number_format) == (2.5, "0.0")
-    assert ws["G10"].number_format == "0.00"
+    assert (ws["F12"].value, ws["F12"].number_format) == (2.5, "0.0")
+    assert ws["G12"].number_format == "0.00"
     assert read_workbook(tmp_path / "w.xlsx").spec == spec2

@@ -41,7 +41,7 @@ from perfrules.lint import (
     to_lint_document,
     vague_words_in,
 )
-from perfrules.model import Formula
+from perfrules.model import Deduction, Formula
 from perfrules.render import FigureAuditTable, FindingList
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -1069,4 +1069,63 @@ def test_cli_unknown_ignore_code_suggests(capsys: pytest.CaptureFixture[str]) ->
     assert (
         "--ignore: unknown finding code 'target-lo' (did you mean 'target-low'?)"
         in capsys.readouterr().err
+    )
+
+
+# ============================================================ deduction-on-met
+
+
+def test_deduction_on_met_flags_a_met_row_that_lost_points() -> None:
+    spec = build(quant("x", 10, "≥100%", category="output.quantity"), cost())
+    cut = Deduction(points=D(3), reason="原表未说明扣分原因")
+    found = lint(spec, acts(IndicatorActual(id="x", value=D(100), deductions=(cut,))))
+    assert _codes(found, "deduction-on-met") == [("deduction-on-met", "x")]
+    f = [x for x in found if x.code == "deduction-on-met"][0]
+    assert (f.document, f.path) == ("actuals", ("indicators", "x", "deductions"))
+    assert "达到年度指标值≥100%" in f.text("zh") and "仍扣3分" in f.text("zh")
+    assert "原表未说明扣分原因" in f.text("zh")
+    assert {e.key: e.value for e in f.evidence}["deducted"] == "3"
+
+
+def test_deduction_on_met_spares_missed_rows_and_rows_without_deductions() -> None:
+    spec = build(quant("x", 10, "≥100%", category="output.quantity"), cost())
+    cut = Deduction(points=D(1), reason="进度滞后")
+    missed = acts(IndicatorActual(id="x", value=D(90), deductions=(cut,)))
+    assert _codes(lint(spec, missed), "deduction-on-met") == []
+    plain = acts(IndicatorActual(id="x", value=D(100)))
+    assert _codes(lint(spec, plain), "deduction-on-met") == []
+
+
+# ============================================================ rate display policy
+
+
+def test_figure_audit_follows_a_declared_truncating_display() -> None:
+    """96.479% printed as 96.47% (截尾) agrees under rate_display_mode = "truncate", not under half-up."""
+    amounts = {"done": "96479", "plan": "100000"}
+    stated = ("96.47%", "96.48%", "96.4%", "96479")  # the last is not a rate: never truncated
+    figs = tuple(
+        figure(f"f{i}", "done / plan" if s.endswith("%") else "done", s)
+        for i, s in enumerate(stated)
+    )
+    a = acts(amounts=amounts, figures=figs)
+    half_up = build(cost())
+    truncating = attrs.evolve(
+        half_up,
+        rounding=attrs.evolve(half_up.rounding, rate_display_mode=perfrules.RateDisplay.TRUNCATE),
+    )
+    assert [c.status for c in audit_figures(half_up, a)] == [
+        "disagrees",
+        "agrees",
+        "disagrees",
+        "agrees",
+    ]
+    assert [c.status for c in audit_figures(truncating, a)] == [
+        "agrees",
+        "disagrees",
+        "agrees",
+        "agrees",
+    ]
+    (f,) = [x for x in lint(truncating, a) if x.code == "figure-mismatch"]
+    assert "截尾为96.47%" in f.text("zh") and "at the stated 2 decimal places, truncated" in f.text(
+        "en"
     )

@@ -326,7 +326,11 @@ def test_the_kernel_on_integers_is_the_exact_score(rule: MethodRule[Any]) -> Non
                 return
             target_obj = QuantitativeTarget(comparator=got.cmp, value=t_value, unit=got.unit)
             plan = rule.kernel_plan(method, target_obj, policy)
-            assert plan is not None
+            if (
+                plan is None
+            ):  # only an anchored step leaves the kernels (they count from the target)
+                assert isinstance(method, StepDeduction) and method.start is not None
+                return
             ind = Indicator(
                 id="x", name="x", category="c", weight=w, target=target_obj, method=method
             )

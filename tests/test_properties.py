@@ -150,6 +150,8 @@ def ref_method(spec: Spec, ind: Indicator, a: Fraction) -> Decimal:
     m = ind.method
     direction = ind.target.comparator.direction
     if isinstance(m, StepDeduction):  # 每超过/低于 per 扣 deduct 分，扣完为止
+        if m.start is not None:  # counted from the rule's start point (起扣点), not the target
+            t = Fraction(m.start)
         if direction == "negative":
             distance = max(a - t, Fraction(0))
         elif direction == "positive":
@@ -252,7 +254,11 @@ def ref_budget(case: Case) -> Decimal:
     if isinstance(m, StepDeduction):  # percentage points below 100%
         return ref_finish(
             w
-            - ref_steps(max(100 - rate * 100, Fraction(0)), Fraction(m.per), m.partial)
+            - ref_steps(
+                max((100 if m.start is None else Fraction(m.start)) - rate * 100, Fraction(0)),
+                Fraction(m.per),
+                m.partial,
+            )
             * Fraction(m.deduct),
             block.weight,
             q,

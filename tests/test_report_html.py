@@ -120,7 +120,9 @@ def test_every_step_and_rule_is_on_the_page(seed: perfrules.Evaluation) -> None:
         assert r is not None
         for step in r.steps:
             assert step.zh in text
-        assert f"依据：{r.citation.document}（" in text
+        tail = "［注" if r.citation.status == "recalled" else "（"  # recalled: a footnote
+        assert f"依据：{r.citation.document}{tail}" in text
+    assert "条文凭记忆引述，正式引用前须核对原文" in text  # the footnote itself
     assert "总分 99 分（满分 100 分，扣 1 分），等级：优" in text
 
 
@@ -160,16 +162,23 @@ def test_chart_has_one_bar_per_category_and_the_budget_row(seed: perfrules.Evalu
     assert page.count("<svg") == 1 and f'fill="{BAR_COLOUR}"' in page
     bars = _bars(page)
     assert list(bars) == ["budget_execution", "output", "benefit", "satisfaction"]
-    assert bars == {"budget_execution": BAR_MAX, "output": 0, "benefit": 0, "satisfaction": 0}
+    # each bar is the share of its own points lost: 1 of the budget row's 10 is a tenth of the track
+    assert bars == {"budget_execution": BAR_MAX / 10, "output": 0, "benefit": 0, "satisfaction": 0}
 
 
-def test_chart_lengths_are_in_the_ratio_of_points_lost(catalogue: perfrules.Evaluation) -> None:
+def test_chart_lengths_are_the_share_of_each_categorys_points_lost(
+    catalogue: perfrules.Evaluation,
+) -> None:
     bars = _bars(to_html(catalogue))
-    lost = {"budget_execution": Fraction(2), "input": Fraction("8.17"), "output": Fraction("1.5")}
+    # (points lost, the category's own points)
+    lost = {
+        "budget_execution": (Fraction(2), 10),
+        "input": (Fraction("8.17"), 30),
+        "output": (Fraction("1.5"), 60),
+    }
     assert set(bars) == set(lost)
-    most = max(lost.values())
-    for key, points in lost.items():
-        assert abs(bars[key] - points / most * BAR_MAX) <= Fraction(1, 200), key
+    for key, (points, weight) in lost.items():
+        assert abs(bars[key] - points / weight * BAR_MAX) <= Fraction(1, 200), key
 
 
 def test_chart_with_nothing_lost_has_only_zero_bars(seed: perfrules.Evaluation) -> None:

@@ -134,12 +134,17 @@ def test_losses_warnings_and_every_step_with_its_rule(seed: perfrules.Evaluation
         assert r is not None
         for step in r.steps:
             assert md_escape(step.zh) in md, step.zh
-        assert md_escape(f"- 依据：{r.citation.document}（") in md
+        # a rule quoted from memory carries a footnote mark; the others say how sure they are
+        tail = "［注" if r.citation.status == "recalled" else "（"
+        assert md_escape(f"- 依据：{r.citation.document}{tail}") in md
     assert "### 组织参事围绕中心工作形成建言篇数（counsellor\\_proposals）" in md
     assert "- 说明：呈报《参事建言专报》104期，全年呈报建言数、批示率再创新高" in md
-    assert (
-        "- 依据：财预〔2020〕10号《项目支出绩效评价管理办法》第十六条（凭记忆引述，正式引用前须核对原文）"
-        in md
+    # recalled citations are footnotes: one mark per document, the caveat once under 注释
+    assert "- 依据：财预〔2020〕10号《项目支出绩效评价管理办法》第十六条［注1］" in md
+    assert "（凭记忆引述" not in md
+    notes = md.split("\n## 注释\n\n", 1)[1]
+    assert notes.startswith(
+        "1. 财预〔2020〕10号《项目支出绩效评价管理办法》第十六条：条文凭记忆引述，正式引用前须核对原文"
     )
 
 
@@ -171,7 +176,7 @@ def test_catalogue_losses_are_ranked_and_special_rows_render(
     )
     assert "## 加分项" in md and _row("创新加分", "2", "+1.5", "获评省级改革创新案例") in md
     assert (
-        "- 规范声明的依据：某市部门整体支出绩效评价办法：预算执行率≥95%计10分；90%（含）-95%计8分；80%（含）-90%计6分；低于80%不得分"
+        "- 本评价方案规定的依据：某市部门整体支出绩效评价办法：预算执行率≥95%计10分；90%（含）-95%计8分；80%（含）-90%计6分；低于80%不得分"
         in md
     )
     assert (

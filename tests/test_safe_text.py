@@ -401,17 +401,17 @@ def test_batch_tables_have_their_own_bounds(tmp_path: Path) -> None:
 def test_import_refuses_numbers_the_loader_refuses(tmp_path: Path, value: object, why: str) -> None:
     wb = openpyxl.load_workbook(SEED_XLSX)
     del wb["perfrules"]
-    wb["自评表"]["F11"] = value  # a 分值
+    wb["自评表"]["F13"] = value  # a 分值
     wb.save(tmp_path / "n.xlsx")
     with pytest.raises(WorkbookError) as info:
         read_workbook(tmp_path / "n.xlsx", framework="hunan-department")
-    found = [p for p in info.value.problems if p.cell == "自评表!F11"]
+    found = [p for p in info.value.problems if p.cell == "自评表!F13"]
     assert found and why in found[0].message, info.value.problems
 
 
 @pytest.mark.parametrize(
     ("cell", "text"),
-    [("D11", "≥1000000000000000期"), ("E11", "0.000000000001期"), ("D11", "≥0.12345678901期")],
+    [("D13", "≥1000000000000000期"), ("E13", "0.000000000001期"), ("D13", "≥0.12345678901期")],
 )
 def test_import_refuses_targets_and_actuals_out_of_bounds(
     tmp_path: Path, cell: str, text: str

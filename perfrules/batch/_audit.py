@@ -69,6 +69,15 @@ class AuditWriter:
         )
         self.offset += len(line)
 
+    def write_line(self, unit: str, text: str) -> None:
+        """Append one unit's document already written as one line of compact JSON (no newline)."""
+        line = (text + "\n").encode()
+        self._fh.write(line)
+        self._index.write(
+            (json.dumps([unit, self.offset, len(line)], ensure_ascii=False) + "\n").encode()
+        )
+        self.offset += len(line)
+
     def write_block(self, lines: Any, units: Any) -> None:
         """Append many units at once: ``lines`` an Arrow string array (each ending in a newline), ``units`` their ids.
 

@@ -251,8 +251,13 @@ def _units(table: Table, block_rows: int) -> Iterator[_Pending]:
 
     for block in table.blocks(block_rows):
         unit_col = block.columns["unit"]
-        for r, row_no in enumerate(block.rows):
+        n = len(block.rows)
+        r = 0
+        while r < n:  # a run of rows of one unit, taken at once
             unit = unit_col[r].strip()
+            stop = r + 1
+            while stop < n and (unit_col[stop] == unit or unit_col[stop].strip() == unit):
+                stop += 1
             if unit != current:
                 if current is not None:
                     yield finish()
@@ -260,8 +265,9 @@ def _units(table: Table, block_rows: int) -> Iterator[_Pending]:
                 cells = {c: [] for c in block.columns}
                 rows = []
             for c, values in block.columns.items():
-                cells[c].append(values[r])
-            rows.append(row_no)
+                cells[c] += values[r:stop]
+            rows += block.rows[r:stop]
+            r = stop
     if current is not None:
         yield finish()
 

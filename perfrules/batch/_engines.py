@@ -47,7 +47,7 @@ from perfrules.batch._chunk import (
 from perfrules.batch._summary import BatchSummary, Tally
 from perfrules.batch._table import Table
 from perfrules.batch._write import TableWriter
-from perfrules.core import Evaluation, to_document
+from perfrules.core import Evaluation, document_line
 
 if TYPE_CHECKING:
     from perfrules.batch._records import RecordInputs
@@ -150,8 +150,8 @@ class Outputs:
 
     def _document(self, unit: str, ev: Evaluation | None, problems: tuple[Problem, ...]) -> None:
         assert self.audit is not None
-        if ev is not None:
-            self.audit.write(unit, to_document(ev))
+        if ev is not None:  # the line of {"unit": unit, **to_document(ev)}, written directly
+            self.audit.write_line(unit, document_line(ev, unit))
         elif problems:
             self.audit.write(
                 unit,

@@ -193,10 +193,9 @@ def plan_of(spec: Spec, order: dict[str, int], inline: bool, has_budget: bool) -
             raise Unsupported("budget method or base")
         places = 0 if be.policy is ExecutionPolicy.ROUND_WHOLE else _places(rounding.score)
         budget = (be.weight, places)
-    tiers: dict[str, int] = {}
-    for k, tier in enumerate(spec.tiers):
-        for name in (tier.name, *tier.aliases):
-            tiers.setdefault(name, k)
+    tier_at = {id(tier): k for k, tier in enumerate(spec.tiers)}
+    # name, alias or declared synonym → the index of the tier spec.tier finds for it
+    tiers: dict[str, int] = {word: tier_at[id(spec.tier(word))] for word in spec.tier_words()}
     return Plan(
         spec=spec,
         slots=tuple(slots),

@@ -126,7 +126,22 @@ def parse_number(text: str) -> Decimal | None:
         return None
 
 
+_NUMBER_CELLS: dict[str, tuple[Decimal | None, tuple[str, str] | None]] = {}
+_MAX_NUMBER_CELLS = 65_536  # texts kept (values repeat across a table's units)
+
+
 def number_cell(text: str) -> tuple[Decimal | None, tuple[str, str] | None]:
+    """:func:`read_number_cell`, kept per text (a pure function of it)."""
+    hit = _NUMBER_CELLS.get(text)
+    if hit is None:
+        hit = read_number_cell(text)
+        if len(_NUMBER_CELLS) >= _MAX_NUMBER_CELLS:
+            _NUMBER_CELLS.clear()
+        _NUMBER_CELLS[text] = hit
+    return hit
+
+
+def read_number_cell(text: str) -> tuple[Decimal | None, tuple[str, str] | None]:
     """A numeric cell read: ``(value, None)``; ``(None, None)`` when it is not a plain decimal; ``(None, why)``
     when it is one outside the bounds every number obeys (``perfrules._limits.number_problem``: below
     10^15, at most 10 decimal places), ``why`` in English and Chinese.

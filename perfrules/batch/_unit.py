@@ -14,7 +14,8 @@ is therefore located at the row and column that wrote the value.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import typing
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ import attrs
 from perfrules._errors import PathKey, Problem, SpecError
 from perfrules._limits import year_problem
 from perfrules.batch._table import UNIT_LEVEL, number_cell, parse_number, table_problem
+from perfrules.core import validate_spec
 from perfrules.core.methods import PARAMETER_COLUMNS, rule_named
 from perfrules.loading import (
     SPEC_FILE,
@@ -37,7 +39,7 @@ from perfrules.loading import (
     structural_problems,
     uses_frameworks,
 )
-from perfrules.model import Actuals, Kind, SourceMap, Spec
+from perfrules.model import Actuals, Category, Indicator, Kind, SourceFile, SourceMap, Spec
 
 # the methods' parameter columns (per, deduct, partial), from the method catalogue: column → number or text
 _PARAM_KINDS = dict(PARAMETER_COLUMNS)
@@ -137,6 +139,8 @@ class Bases:
             tuple[str, int | None], tuple[dict[str, Any], Spec | None, list[Problem]]
         ] = {}
         self._templates: dict[tuple[str, int | None], dict[tuple[str | None, str | None], str]] = {}
+        # inline units' spec data by shape (_shape) → the prototype spec of that shape, or None (never)
+        self.prototypes: dict[Hashable, _Prototype | None] = {}
 
     def templates(self, ref: str, year: int | None) -> dict[tuple[str | None, str | None], str]:
         """The base's template categories (no weight): (parent id, name) → id."""
@@ -434,6 +438,20 @@ def _shown(text: str, limit: int = 60) -> str:
 # building the data
 
 
+class _Columns(dict[str, int]):
+    """Column name → the column number a position names: the column's, else the indicator's, else the unit's."""
+
+    def __init__(self, header: dict[str, int]) -> None:
+        super().__init__()
+        self.header = header
+
+    def __missing__(self, column: str) -> int:
+        h = self.header
+        col = h.get(column) or h.get("indicator") or h["unit"]
+        self[column] = col
+        return col
+
+
 class _Builder:
     """Collects the TOML-shaped data of a unit and where (row, column) each key path is written."""
 
@@ -441,10 +459,10 @@ class _Builder:
         self.rows = rows
         self.positions: dict[PathKey, tuple[int, int]] = {}
         self.problems: list[Problem] = []
+        self._cols = _Columns(rows.header)
 
     def at(self, path: PathKey, i: int, column: str) -> None:
-        col = self.rows.col(column) or self.rows.col("indicator") or self.rows.header["unit"]
-        self.positions[path] = (self.rows.rows[i], col)
+        self.positions[path] = (self.rows.rows[i], self._cols[column])
 
     def number(self, column: str, i: int) -> Decimal | None:
         text = self.rows.get(column, i)
@@ -746,7 +764,33 @@ def _spec_data(
 
 
 def _load_spec_data(data: dict[str, Any], source: SourceMap, bases: Bases) -> Spec:
-    """The spec loader's own path (docs/frameworks.md) for data assembled from the table."""
+    """The spec loader's own path (docs/frameworks.md) for data assembled from the table.
+
+    A unit whose data has the shape of a unit already loaded in this run (the
+    same base, year, keys, ids, names, methods and comparators; only its
+    numbers and its meta id, title and unit differ) is built from that unit's
+    spec, the :class:`_Prototype` of the shape: its indicators and categories
+    structured by the same converter, then validated; any problem at all, and
+    the unit goes the loader's whole way, which gives its located problems.
+    """
+    key = _shape(data)
+    proto = bases.prototypes.get(key, _NO_PROTOTYPE)
+    if isinstance(proto, _Prototype):
+        spec = proto.build(data, source)
+        if spec is not None:
+            return spec
+    spec = _load_spec_data_slow(data, source, bases)
+    if (
+        proto is _NO_PROTOTYPE
+    ):  # the first unit of its shape that loads: its spec is the shape's prototype
+        if len(bases.prototypes) >= _MAX_SHAPES:  # bounded memory, whatever the number of shapes
+            bases.prototypes.clear()
+        bases.prototypes[key] = _Prototype.make(spec, data, source)
+    return spec
+
+
+def _load_spec_data_slow(data: dict[str, Any], source: SourceMap, bases: Bases) -> Spec:
+    """The spec loader's own path, every stage run (resolution, strict structuring, validation)."""
     if not uses_frameworks(data):
         return load_data(data, source, Spec)
     res = resolve_extends(data, source, read=bases.read, structural=structural_problems)
@@ -756,6 +800,266 @@ def _load_spec_data(data: dict[str, Any], source: SourceMap, bases: Bases) -> Sp
         raise SpecError([*res.problems, *structural_problems(res.data, res.source)])
     spec = load_data(res.data, res.source, Spec)
     return attrs.evolve(spec, framework=res.framework)
+
+
+# ---------------------------------------------------------------------------
+# the shape of a unit's spec data, and the prototype spec of a shape
+
+_NUMBER = ("#number",)  # a number of an indicator or a category, free to differ within a shape
+_TEXT = ("#text",)  # the unit's meta id, title or unit name, free to differ within a shape
+_META_TEXTS = ("id", "title", "unit")
+_NO_PROTOTYPE = object()  # a shape not seen yet
+_MAX_SHAPES = 256  # prototypes kept per run
+
+
+def _frozen(value: Any, free: bool) -> Hashable:
+    """``value`` as a hashable key; with ``free``, every number is :data:`_NUMBER`."""
+    kind = type(value)
+    if kind is dict:
+        return ("{", *[(k, _frozen(v, free)) for k, v in value.items()])
+    if kind is list:
+        return ("[", *[_frozen(v, free) for v in value])
+    if kind is Decimal:
+        return _NUMBER if free else ("D", str(value))
+    if kind is str:
+        text: str = value
+        return text
+    return (kind.__name__, repr(value))
+
+
+def _meta_shape(meta: Any) -> Hashable:
+    if type(meta) is not dict:
+        return _frozen(meta, False)
+    return (
+        "{",
+        *[
+            (k, _TEXT if k in _META_TEXTS and type(v) is str else _frozen(v, False))
+            for k, v in meta.items()
+        ],
+    )
+
+
+def _shape(data: dict[str, Any]) -> Hashable:
+    """The shape of a unit's spec data: all of it but the numbers of its indicators and categories and its meta texts."""
+    out: list[Hashable] = []
+    for k, v in data.items():
+        if k in ("indicators", "categories"):
+            out.append((k, _frozen(v, True)))
+        elif k == "meta":
+            out.append((k, _meta_shape(v)))
+        elif k == "overrides" and type(v) is dict:
+            out.append(
+                (
+                    k,
+                    (
+                        "{",
+                        *[
+                            (
+                                ok,
+                                _meta_shape(ov)
+                                if ok == "meta"
+                                else _frozen(ov, ok == "categories"),
+                            )
+                            for ok, ov in v.items()
+                        ],
+                    ),
+                )
+            )
+        else:
+            out.append((k, _frozen(v, False)))
+    return tuple(out)
+
+
+def _numbers(value: Any) -> list[Hashable]:
+    """The leaves of ``value``'s key with every number free (:data:`_NUMBER` for each number)."""
+    key = _frozen(value, True)
+    out: list[Hashable] = []
+    stack = [key]
+    while stack:
+        item = stack.pop()
+        if item is _NUMBER:
+            out.append(item)
+        elif type(item) is tuple:
+            stack.extend(item)
+    return out
+
+
+_FIELD_TYPES: dict[type, dict[str, Any]] = {}
+
+
+def _field_types(kind: type) -> dict[str, Any]:
+    """An attrs class's field → its resolved type (as the converter's generated structure function uses it)."""
+    hit = _FIELD_TYPES.get(kind)
+    if hit is None:
+        hit = _FIELD_TYPES[kind] = dict(typing.get_type_hints(kind))
+    return hit
+
+
+# structured field values by (field type, value key): the converter's hooks are pure functions of the data
+_STRUCTURED: dict[tuple[Any, Hashable], Any] = {}
+_MAX_STRUCTURED = 65_536
+
+
+def _structured(value: Any, hint: Any) -> Any:
+    """``converter.structure(value, hint)``, kept per value (raises as it does)."""
+    key = (hint, _frozen(value, False))
+    hit = _STRUCTURED.get(key, _STRUCTURED)
+    if hit is _STRUCTURED:
+        hit = converter.structure(value, hint)
+        if len(_STRUCTURED) >= _MAX_STRUCTURED:
+            _STRUCTURED.clear()
+        _STRUCTURED[key] = hit
+    return hit
+
+
+def _put(entry: Any, data: dict[str, Any], free: tuple[tuple[str, Any], ...]) -> Any:
+    """The prototype's ``entry`` with the fields that hold numbers structured from ``data`` (the same hooks)."""
+    if not free:
+        return entry
+    return attrs.evolve(entry, **{k: _structured(data[k], hint) for k, hint in free})
+
+
+class _Origins(Mapping[PathKey, tuple[SourceFile, PathKey]]):
+    """A prototype's origins with its unit's file replaced by another unit's (same keys, same paths)."""
+
+    def __init__(
+        self,
+        origins: Mapping[PathKey, tuple[SourceFile, PathKey]],
+        old: SourceFile,
+        new: SourceFile,
+    ) -> None:
+        self._origins = origins
+        self._old = old
+        self._new = new
+
+    def __getitem__(self, path: PathKey) -> tuple[SourceFile, PathKey]:
+        f, q = self._origins[path]
+        return (self._new, q) if f is self._old else (f, q)
+
+    def __iter__(self) -> Iterator[PathKey]:
+        return iter(self._origins)
+
+    def __len__(self) -> int:
+        return len(self._origins)
+
+
+@attrs.frozen(eq=False)
+class _Prototype:
+    """The loaded spec of the first unit of a shape, and where the shape's free values sit in it.
+
+    ``indicators`` / ``categories``: the spec position of each entry of the
+    data's ``indicators`` / ``categories``; ``overridden``: of each
+    ``overrides.categories`` entry (an inherited template given its weight);
+    ``unit_file``: the unit's own :class:`~perfrules.model.SourceFile` in the
+    spec's source map (None without frameworks).
+    """
+
+    spec: Spec
+    indicators: tuple[tuple[int, tuple[tuple[str, Any], ...]], ...]
+    categories: tuple[tuple[int, tuple[tuple[str, Any], ...]], ...]
+    overridden: tuple[int, ...]
+    unit_file: SourceFile | None
+
+    @classmethod
+    def make(cls, spec: Spec, data: dict[str, Any], source: SourceMap) -> _Prototype | None:
+        """The prototype of ``data``'s shape, or None when its spec is not the data's values put in place.
+
+        Each free value is checked to be where :meth:`build` puts it: an
+        indicator or category entry of the data structures to the spec's entry
+        of that id, an override's weight is its category's weight, the meta
+        texts are the spec's; and nothing else in the data is a number.
+        """
+        try:
+            indicators = cls._entries(data.get("indicators", []), spec.indicators, Indicator)
+            categories = cls._entries(data.get("categories", []), spec.categories, Category)
+            overrides = data.get("overrides") or {}
+            by_id = {c.id: j for j, c in enumerate(spec.categories)}
+            overridden: list[int] = []
+            for entry in overrides.get("categories", []):
+                if type(entry) is not dict or set(entry) != {"id", "weight"}:
+                    return None
+                j = by_id[entry["id"]]
+                weight = converter.structure(entry["weight"], Decimal)
+                if j in (k for k, _ in categories) or spec.categories[j].weight != weight:
+                    return None
+                overridden.append(j)
+            for table in (data.get("meta") or {}, overrides.get("meta") or {}):
+                for k in _META_TEXTS:
+                    if k in table and getattr(spec.meta, k) != table[k]:
+                        return None
+            if set(overrides) - {"meta", "categories"}:
+                return None
+        except Exception:  # noqa: BLE001 - a shape without a prototype is loaded the whole way
+            return None
+        if spec.source is None or spec.source.positions is not source.positions:
+            return None
+        unit_file = None
+        if spec.source.origins:
+            unit_file = next(
+                (s for s, _ in spec.source.origins.values() if s.positions is source.positions),
+                None,
+            )
+            if unit_file is None:
+                return None
+        return cls(spec, indicators, categories, tuple(overridden), unit_file)
+
+    @staticmethod
+    def _entries(
+        entries: Any, spec_entries: tuple[Any, ...], kind: type[Any]
+    ) -> tuple[tuple[int, tuple[tuple[str, Any], ...]], ...]:
+        """Each entry's spec position and its keys that hold numbers, with the field type of each."""
+        by_id = {e.id: j for j, e in enumerate(spec_entries)}
+        hints = _field_types(kind)
+        out: list[tuple[int, tuple[tuple[str, Any], ...]]] = []
+        for entry in entries:
+            j = by_id[entry["id"]]
+            if converter.structure(entry, kind) != spec_entries[j] or j in (k for k, _ in out):
+                raise ValueError("not the prototype's entry")
+            free = tuple((k, hints[k]) for k, v in entry.items() if _NUMBER in _numbers(v))
+            out.append((j, free))
+        return tuple(out)
+
+    def build(self, data: dict[str, Any], source: SourceMap) -> Spec | None:
+        """The spec of ``data`` (of this prototype's shape), checked; None for any problem."""
+        proto = self.spec
+        try:
+            indicators = list(proto.indicators)
+            for (j, free), entry in zip(self.indicators, data.get("indicators", []), strict=True):
+                indicators[j] = _put(indicators[j], entry, free)
+            categories = list(proto.categories)
+            for (j, free), entry in zip(self.categories, data.get("categories", []), strict=True):
+                categories[j] = _put(categories[j], entry, free)
+            overrides = data.get("overrides") or {}
+            for j, entry in zip(self.overridden, overrides.get("categories", []), strict=True):
+                categories[j] = attrs.evolve(
+                    categories[j], weight=_structured(entry["weight"], Decimal)
+                )
+            texts: dict[str, Any] = {}  # meta id, title, unit: strings
+            for table in (data.get("meta") or {}, overrides.get("meta") or {}):
+                for k in _META_TEXTS:
+                    if k in table:
+                        texts[k] = converter.structure(table[k], str)
+        except Exception:  # noqa: BLE001 - the loader's whole way reports it
+            return None
+        smap = source
+        if self.unit_file is not None:
+            assert proto.source is not None
+            old = self.unit_file
+            new = SourceFile(source.file, source.positions, None)
+            smap = SourceMap(
+                source.file,
+                source.positions,
+                _Origins(proto.source.origins, old, new),
+                proto.source.anchor,
+            )
+        spec = attrs.evolve(
+            proto,
+            meta=attrs.evolve(proto.meta, **texts) if texts else proto.meta,
+            categories=tuple(categories),
+            indicators=tuple(indicators),
+            source=smap,
+        )
+        return None if validate_spec(spec) else spec
 
 
 # ---------------------------------------------------------------------------

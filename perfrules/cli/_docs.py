@@ -53,6 +53,7 @@ ORDER = (
     "what-if",
     "testing",
     "batch",
+    "serve",
     "reliability",
     "architecture",
 )
@@ -64,6 +65,7 @@ ALIASES: dict[str, str] = {
     "evaluate": "scoring",
     "explain": "scoring",
     "lint": "lint",
+    "serve": "serve",
     "test": "golden-cases",
     "diff": "what-if",
     "import": "excel",

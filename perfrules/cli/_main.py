@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("perfrules.cli._schema", "run"),
     "docs": ("perfrules.cli._docs", "run"),
     "completion": ("perfrules.cli._completion", "run"),
+    "serve": ("perfrules.cli._serve", "run"),
 }
 
 

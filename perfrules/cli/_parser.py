@@ -17,7 +17,7 @@ from perfrules._version import __version__
 from perfrules.cli._exit import UsageError
 
 BUDGET_IDS = ("budget_execution", "预算执行率")
-EXPORT_FORMATS = ("xlsx", "md", "html", "narrative")
+EXPORT_FORMATS = ("xlsx", "docx", "pdf", "md", "html", "narrative")
 SHELLS = ("bash", "zsh", "fish")
 BATCH_ENGINES = (
     "auto",
@@ -307,10 +307,12 @@ def build_parser() -> Parser:
 
     ex = sub.add_parser(
         "export",
-        help="write the evaluated 自评表 (xlsx) or a report (md, html, narrative)",
+        help="write the evaluated 自评表 (xlsx) or the 自评报告 (docx, pdf, md, html, narrative)",
         epilog=_examples(
             "perfrules export unit --to xlsx -o 自评表.xlsx",
-            "perfrules export unit --to html -o report.html",
+            "perfrules export unit --to docx -o 自评报告.docx",
+            "perfrules export unit --to pdf -o 自评报告.pdf",
+            "perfrules export unit --to html -o report.html --style province.css",
             "perfrules export unit --to narrative",
         ),
     )
@@ -330,12 +332,24 @@ def build_parser() -> Parser:
         "-o",
         "--output",
         metavar="FILE",
-        help="output file (required for xlsx; others default to stdout)",
+        help="output file (required for xlsx, docx and pdf; others default to stdout)",
+    )
+    ex.add_argument(
+        "--report-text",
+        metavar="FILE",
+        help="the unit's own sections of the report (default: report.toml beside the spec, when there is one)",
+    )
+    ex.add_argument(
+        "--style",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="restyle the report: a .css file for html and pdf, a reference .docx for docx (repeatable)",
     )
     ex.add_argument(
         "--stated-actuals",
         action="store_true",
-        help="narrative: a derived rate's 实际完成值 as the actuals state it (85.4%%), not as computed (85.39%%)",
+        help="report: a derived rate's 实际完成值 as the actuals state it (85.4%%), not as computed (85.39%%)",
     )
     common(ex)
 
@@ -468,4 +482,29 @@ def build_parser() -> Parser:
     )
     cp.add_argument("shell", metavar="SHELL", choices=SHELLS, help="bash, zsh or fish")
     common(cp)
+
+    sv = sub.add_parser(
+        "serve",
+        help="serve the JSON API and the browser page (needs perfrules[serve]; perfrules docs serve)",
+        description="Serve the JSON API (/api/v1, OpenAPI at /api/v1/openapi.json) and the browser page (/).\n"
+        "启动网页与 JSON 接口：浏览器打开所示地址即可填报自评表。",
+        epilog=_examples(
+            "perfrules serve                                  http://127.0.0.1:8000/",
+            "perfrules serve --port 8080 --frameworks /srv/perfrules/specs",
+        ),
+    )
+    sv.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="HOST",
+        help="address to listen on (default 127.0.0.1)",
+    )
+    sv.add_argument("--port", type=int, default=8000, metavar="PORT", help="port (default 8000)")
+    sv.add_argument(
+        "--frameworks",
+        metavar="DIR",
+        help="a specs/ folder of framework files (or a folder holding one), looked up before installed "
+        "and shipped frameworks; read only",
+    )
+    common(sv)
     return p

@@ -18,11 +18,20 @@ from perfrules._version import __version__
 from perfrules.core._citations import Citation
 from perfrules.core._exact import exact_str, show_dec
 from perfrules.core._fullmarks import FullMarks
-from perfrules.core._result import Evaluation, ScoreWarning, Step, step_texts
-from perfrules.model import RuleSource
+from perfrules.core._result import (
+    BudgetExecutionResult,
+    Evaluation,
+    ScoreWarning,
+    Step,
+    step_texts,
+)
+from perfrules.model import RuleSource, cached
 
 DOCUMENT_SCHEMA = "perfrules.evaluation"
 DOCUMENT_SCHEMA_VERSION = 1
+
+_encode_str: Callable[[str], str] = json.encoder.encode_basestring  # C-accelerated
+_CONSTANTS = {True: "true", False: "false", None: "null"}
 
 
 def _d(value: Decimal | None) -> str | None:
@@ -65,6 +74,43 @@ def _rule(rule: RuleSource | None) -> dict[str, str] | None:
     return None if rule is None else {"document": rule.document, "text": rule.text}
 
 
+def _budget_document(be: BudgetExecutionResult) -> dict[str, Any]:
+    return {
+        "name": be.name,
+        "weight": _d(be.weight),
+        "initial": _d(be.initial),
+        "full_year": _d(be.full_year),
+        "spent": _d(be.spent),
+        "unit": be.unit,
+        "base": be.base,
+        "rate": _f(be.rate),
+        "rate_display": be.rate_display,
+        "policy": be.policy,
+        "score": _d(be.score),
+        "lost": _d(be.lost),
+        "reason": be.reason,
+        "reason_en": be.reason_en,
+        "citation": _citation(be.citation),
+        "steps": _steps(be.steps),
+        "rule": _rule(be.rule),
+        "full_marks": _full(be.full_marks),
+        "lines": [
+            {
+                "name": li.name,
+                "budget": _d(li.budget),
+                "spent": _d(li.spent),
+                "rate": _f(li.rate),
+                "rate_display": li.rate_display,
+            }
+            for li in be.lines
+        ],
+    }
+
+
+def _budget(be: BudgetExecutionResult) -> str:
+    return _compact(_budget_document(be))
+
+
 def to_document(ev: Evaluation) -> dict[str, Any]:
     """The evaluation as a JSON-ready dict (schema ``perfrules.evaluation``, version 1)."""
     be = ev.budget_execution
@@ -83,38 +129,7 @@ def to_document(ev: Evaluation) -> dict[str, Any]:
         },
         "actuals": {"label": ev.actuals_label},
         "policies": dict(ev.policies),
-        "budget_execution": None
-        if be is None
-        else {
-            "name": be.name,
-            "weight": _d(be.weight),
-            "initial": _d(be.initial),
-            "full_year": _d(be.full_year),
-            "spent": _d(be.spent),
-            "unit": be.unit,
-            "base": be.base,
-            "rate": _f(be.rate),
-            "rate_display": be.rate_display,
-            "policy": be.policy,
-            "score": _d(be.score),
-            "lost": _d(be.lost),
-            "reason": be.reason,
-            "reason_en": be.reason_en,
-            "citation": _citation(be.citation),
-            "steps": _steps(be.steps),
-            "rule": _rule(be.rule),
-            "full_marks": _full(be.full_marks),
-            "lines": [
-                {
-                    "name": li.name,
-                    "budget": _d(li.budget),
-                    "spent": _d(li.spent),
-                    "rate": _f(li.rate),
-                    "rate_display": li.rate_display,
-                }
-                for li in be.lines
-            ],
-        },
+        "budget_execution": None if be is None else _budget_document(be),
         "indicators": [
             {
                 "id": r.id,
@@ -191,16 +206,308 @@ def to_document(ev: Evaluation) -> dict[str, Any]:
     }
 
 
+# ---------------------------------------------------------------------------
+# the document as compact JSON text, written directly
+
+
+def document_line(ev: Evaluation, unit: str | None = None) -> str:
+    """``json.dumps(doc, ensure_ascii=False, separators=(",", ":"))`` of the evaluation's document, byte for byte.
+
+    ``doc`` is :func:`to_document` of ``ev``, preceded by a ``"unit"`` key when
+    ``unit`` is given (the batch audit's line). The text is written directly,
+    without the intermediate dicts: what repeats across indicators and
+    evaluations (a citation, a rule step) is encoded once and reused. It
+    follows :func:`to_document` key for key; ``tests/test_batch_shapes.py``
+    holds the two equal on generated evaluations and the examples.
+    """
+    be = ev.budget_execution
+    out = [
+        '{"unit":' + _enc(unit) + "," if unit is not None else "{",
+        _HEAD,
+        _enc(ev.spec_id),
+        ',"title":',
+        _enc(ev.title),
+        ',"unit":',
+        _enc(ev.unit),
+        ',"year":',
+        _scalar(ev.year),
+        ',"kind":',
+        _enc(ev.kind),
+        ',"basis":',
+        _enc(ev.basis),
+        ',"sha256":',
+        _enc(ev.spec_sha256),
+        '},"actuals":{"label":',
+        _str(ev.actuals_label),
+        '},"policies":',
+        _policies_json(ev.policies),
+        ',"budget_execution":',
+        "null" if be is None else _budget(be),
+        ',"indicators":[',
+    ]
+    first = True
+    for r in ev.indicators:
+        if not first:
+            out.append(",")
+        first = False
+        out += (
+            '{"id":',
+            _enc(r.id),
+            ',"name":',
+            _enc(r.name),
+            ',"category":',
+            _enc(r.category),
+            ',"category_path":',
+            _texts_json(r.category_path),
+            ',"weight":',
+            _dec(r.weight),
+            ',"target":',
+            _str(r.target),
+            ',"actual":',
+            _str(r.actual),
+            ',"actual_value":',
+            _fr(r.actual_value),
+            ',"tier":',
+            _str(r.tier),
+            ',"method":',
+            _enc(r.method),
+            ',"met":',
+            _scalar(r.met),
+            ',"score":',
+            _dec(r.score),
+            ',"lost":',
+            _dec(r.lost),
+            ',"reason":',
+            _str(r.reason),
+            ',"reason_en":',
+            _str(r.reason_en),
+            ',"note":',
+            _str(r.note),
+            ',"citation":',
+            _citation_json(r.citation),
+            ',"steps":',
+            _steps_json(r.steps),
+            ',"warnings":',
+            _warnings_json(r.warnings),
+            ',"applicable":',
+            _scalar(r.applicable),
+            ',"rule":',
+            "null" if r.rule is None else _rule_json(r.rule),
+            ',"full_marks":',
+            "null" if r.full_marks is None else _full_json(r.full_marks),
+            "}",
+        )
+    out.append('],"categories":[')
+    first = True
+    for c in ev.categories:
+        if not first:
+            out.append(",")
+        first = False
+        out += (
+            '{"id":',
+            _enc(c.id),
+            ',"name":',
+            _enc(c.name),
+            ',"level":',
+            _scalar(c.level),
+            ',"parent":',
+            _str(c.parent),
+            ',"weight":',
+            _dec(c.weight),
+            ',"score":',
+            _dec(c.score),
+            ',"lost":',
+            _dec(c.lost),
+            ',"applicable_weight":',
+            "null" if c.applicable_weight is None else _dec(c.applicable_weight),
+            "}",
+        )
+    out += (
+        '],"total_weight":',
+        _dec(ev.total_weight),
+        ',"total":',
+        _dec(ev.total),
+        ',"lost":',
+        _dec(ev.lost),
+        ',"grade":',
+        _enc(ev.grade),
+        ',"grade_steps":',
+        _steps_json(ev.grade_steps),
+        ',"total_steps":',
+        _steps_json(ev.total_steps),
+        ',"bonus":',
+        _compact(
+            [
+                {
+                    "id": b.id,
+                    "name": b.name,
+                    "cap": _d(b.cap),
+                    "points": _d(b.points),
+                    "reason": b.reason,
+                }
+                for b in ev.bonus
+            ]
+        )
+        if ev.bonus
+        else "[]",
+        ',"vetoes":',
+        _compact(
+            [
+                {"id": v.id, "name": v.name, "effect": v.effect, "reason": v.reason}
+                for v in ev.vetoes
+            ]
+        )
+        if ev.vetoes
+        else "[]",
+        ',"framework":',
+        "null"
+        if ev.framework is None
+        else _compact(
+            {
+                "id": ev.framework.id,
+                "title": ev.framework.title,
+                "file": ev.framework.file,
+                "version": ev.framework.version,
+                "reason": ev.framework.reason,
+            }
+        ),
+        ',"losses":[',
+        ",".join(
+            [
+                '{"id":'
+                + _enc(getattr(r, "id", "budget_execution"))
+                + ',"name":'
+                + _enc(r.name)
+                + ',"lost":'
+                + _dec(r.lost)
+                + "}"
+                for r in ev.losses()
+            ]
+        ),
+        '],"warnings":',
+        _warnings_json(ev.warnings),
+        "}",
+    )
+    return "".join(out)
+
+
+_HEAD = (
+    f'"schema":{_encode_str(DOCUMENT_SCHEMA)},"schema_version":{DOCUMENT_SCHEMA_VERSION},'
+    f'"perfrules_version":{_encode_str(__version__)},"spec":{{"id":'
+)
+
+
+def _enc(value: str) -> str:
+    """A JSON string (``json.dumps(value, ensure_ascii=False)``); anything else as json.dumps writes it."""
+    return _encode_str(value) if type(value) is str else _compact(value)
+
+
+def _str(value: str | None) -> str:
+    return "null" if value is None else _enc(value)
+
+
+def _scalar(value: Any) -> str:
+    if value is None or type(value) is bool:
+        return _CONSTANTS[value]
+    if type(value) is int:
+        return int.__repr__(value)
+    return _compact(value)
+
+
+def _dec(value: Decimal) -> str:
+    return _encode_str(show_dec(value))
+
+
+def _fr(value: Fraction | None) -> str:
+    return "null" if value is None else _encode_str(exact_str(value))
+
+
+def _compact(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# values (hashable) → their JSON: category paths and policy lines repeat across evaluations
+_VALUES: dict[Any, str] = {}
+_VALUES_MAX = 4096
+
+
+def _value_json(key: Any, encode: Callable[[], str]) -> str:
+    hit = _VALUES.get(key)
+    if hit is None:
+        if len(_VALUES) >= _VALUES_MAX:
+            _VALUES.clear()
+        hit = _VALUES[key] = encode()
+    return hit
+
+
+def _texts_json(texts: tuple[str, ...]) -> str:
+    return _value_json(("texts", texts), lambda: _compact(list(texts)))
+
+
+def _policies_json(policies: tuple[tuple[str, str], ...]) -> str:
+    return _value_json(("policies", policies), lambda: _compact(dict(policies)))
+
+
+def _rule_json(rule: RuleSource) -> str:
+    return '{"document":' + _enc(rule.document) + ',"text":' + _enc(rule.text) + "}"
+
+
+def _full_json(fm: FullMarks) -> str:
+    return (
+        '{"threshold":'
+        + _fr(fm.threshold)
+        + ',"comparator":'
+        + _str(fm.comparator)
+        + ',"zh":'
+        + _enc(fm.zh)
+        + ',"en":'
+        + _enc(fm.en)
+        + "}"
+    )
+
+
+# encoded once per object, for as long as it lives: citations and rule steps (one object per citation,
+# shared by every result citing it)
+
+
+def _citation_json(c: Citation) -> str:
+    text: str = cached(c, "document_json", lambda: _compact(_citation(c)))
+    return text
+
+
+def _step_json(s: Step) -> str:
+    zh, en = step_texts(s)
+    return '{"kind":' + _enc(s.kind) + ',"zh":' + _enc(zh) + ',"en":' + _enc(en) + "}"
+
+
+def _rule_step_json(s: Step) -> str:
+    text: str = cached(s, "document_json", lambda: _step_json(s))
+    return text
+
+
+def _steps_json(steps: tuple[Step, ...]) -> str:
+    if not steps:
+        return "[]"
+    return (
+        "["
+        + ",".join([_rule_step_json(s) if s.kind == "rule" else _step_json(s) for s in steps])
+        + "]"
+    )
+
+
+def _warnings_json(warnings: tuple[ScoreWarning, ...]) -> str:
+    if not warnings:
+        return "[]"
+    return _compact([_warning(w) for w in warnings])
+
+
 def to_json(ev: Evaluation, *, indent: int | None = 2) -> str:
     """The evaluation document as JSON text (UTF-8, Chinese kept readable)."""
     doc = to_document(ev)
     if indent is None:
         return json.dumps(doc, ensure_ascii=False)
     return dumps_indented(doc, indent)
-
-
-_encode_str: Callable[[str], str] = json.encoder.encode_basestring  # C-accelerated
-_CONSTANTS = {True: "true", False: "false", None: "null"}
 
 
 def dumps_indented(value: Any, indent: int) -> str:

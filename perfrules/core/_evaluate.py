@@ -818,12 +818,8 @@ class _Plan:
         self.budget_policy = _budget_policy(spec)
         self.rate = quantum_of(spec.rounding.rate_display)
         paths: dict[str, tuple[str, ...]] = {}
-        tiers: dict[
-            str, Tier
-        ] = {}  # name or alias → the first tier that has it, as spec.tier finds it
-        for tier in spec.tiers:
-            for key in (tier.name, *tier.aliases):
-                tiers.setdefault(key, tier)
+        # name, alias or declared synonym → the tier spec.tier finds for it
+        tiers: dict[str, Tier] = {word: spec.tier(word) for word in spec.tier_words()}
         rows = []
         for ind in spec.indicators:
             path = paths.get(ind.category)

@@ -26,6 +26,7 @@ from fractions import Fraction
 from typing import Any
 
 from perfrules._errors import PerfrulesError
+from perfrules.core._exact import round_half_up
 from perfrules.model import (
     Binary,
     Call,
@@ -79,10 +80,8 @@ def _exact(name: str, value: object) -> Fraction:
 
 
 def _round_half_up(value: Fraction, places: int) -> Fraction:
-    scale = 10**places
-    steps = value * scale
-    magnitude = (abs(steps) * 2 + 1) // 2  # floor(|x| + 1/2): ties go away from zero
-    return Fraction(-magnitude if steps < 0 else magnitude, scale)
+    """``round(x, places)`` of a formula: the one half-up rounding (ties away from zero) of the core."""
+    return Fraction(round_half_up(value, Decimal(1).scaleb(-places)))
 
 
 class _Evaluator:

@@ -296,6 +296,35 @@ def _validate_spec(spec: Spec) -> list[Problem]:
     return c.problems
 
 
+def _check_tier_synonyms(c: _Collector, spec: Spec, tier_words: list[str]) -> None:
+    """``[tier_synonyms]`` name declared tiers, and each word names one tier only."""
+    names = Suggestions(t.name for t in spec.tiers)
+    taken = set(tier_words)
+    seen: dict[str, str] = {}
+    for name, words in spec.tier_synonyms.entries:
+        path: PathKey = ("tier_synonyms", name)
+        if name not in {t.name for t in spec.tiers}:
+            c.add(
+                "unknown-tier",
+                path,
+                en=f"tier_synonyms: {name!r} is not a tier of this spec",
+                zh=f"tier_synonyms：档次“{name}”不存在",
+                suggestion=names(name),
+            )
+            continue
+        for word in words:
+            if word in taken or seen.get(word, name) != name:
+                c.add(
+                    "duplicate-id",
+                    path,
+                    en=f"tier_synonyms: {word!r} already names a tier"
+                    f" ({spec.tier(word).name if word in taken else seen[word]!r})",
+                    zh=f"tier_synonyms：“{word}”已是档次"
+                    f"“{spec.tier(word).name if word in taken else seen[word]}”的名称、别名或同义词",
+                )
+            seen.setdefault(word, name)
+
+
 def _check_method_params(
     c: _Collector,
     spec: Spec,
@@ -580,6 +609,7 @@ def _check_bands(c: _Collector, spec: Spec) -> None:
             en=f"tier name or alias {tier_names[dup]!r} is used twice",
             zh=f"档次名称或别名“{tier_names[dup]}”重复",
         )
+    _check_tier_synonyms(c, spec, tier_names)
     r = spec.rounding
     for key, q in (("score", r.score), ("total", r.total), ("rate_display", r.rate_display)):
         if not _is_power_of_ten(q):
@@ -653,7 +683,7 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
             )
     env = amount_env(actuals)
     env_suggest = Suggestions(env)
-    tier_names = Suggestions(n for t in spec.tiers for n in (t.name, *t.aliases))
+    tier_names = Suggestions(spec.tier_words())
     for amt in actuals.amounts:
         if amt.value < 0:
             c.add(

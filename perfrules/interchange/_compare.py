@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 import attrs
@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from perfrules._errors import Lang
-from perfrules.core import Evaluation
+from perfrules.core import Evaluation, round_half_up
 from perfrules.interchange._cells import visible
 from perfrules.interchange._model import DeclaredKind, DeclaredScore, ImportedForm
 from perfrules.model import format_decimal
@@ -35,10 +35,8 @@ class Disagreement:
 
 
 def _exact_decimal(value: Fraction, places: int) -> Decimal:
-    q = Decimal(1).scaleb(-places)
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        q, rounding=ROUND_HALF_UP
-    )
+    """``value`` half-up at ``places`` — the core's one rounding, on the exact fraction (no 28-digit division)."""
+    return round_half_up(value, Decimal(1).scaleb(-places))
 
 
 def _places(value: Decimal) -> int:

@@ -8,6 +8,7 @@ so both sides share one definition of the form (docs/excel.md, "Layout").
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Literal, TypeAlias
 
 import attrs
@@ -17,9 +18,11 @@ from perfrules.model import Actuals, Category, Indicator, IndicatorActual, Spec,
 
 SHEET = "自评表"
 HIDDEN_SHEET = "perfrules"
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
+"""The layout written today: 2 adds the 年度总体目标 block (1: without it; still read)."""
+LAYOUT_VERSIONS = (1, 2)
 COLUMNS = "ABCDEFGHIJ"
-WIDTHS = {"A": 12, "B": 14, "C": 30, "D": 22, "E": 22, "F": 8, "G": 8, "H": 30, "I": 18, "J": 18}
+WIDTHS = {"A": 12, "B": 14, "C": 30, "D": 22, "E": 22, "F": 8, "G": 8, "H": 28, "I": 18, "J": 22}
 
 # indicator table columns
 C_L1, C_L2, C_NAME, C_TARGET, C_ACTUAL, C_WEIGHT, C_SCORE, C_REASON, C_NOTE = "ABCDEFGHI"
@@ -53,6 +56,9 @@ SUBTOTAL_SUFFIX = "小计"
 GRADE_PREFIX = "自评等级："
 BONUS_PREFIX = "加分项："
 VETO_PREFIX = "一票否决："
+GOALS_LABEL = "年度总体目标"
+GOALS_EXPECTED = "预期目标"
+GOALS_ACHIEVED = "实际完成情况"
 TITLE_LABEL = "自评名称"
 UNIT_LABEL = "预算部门（单位）"
 
@@ -73,6 +79,7 @@ class Cell:
     wrap: bool = False
     field: FieldKey | None = None  # the model value an input cell shows
     result: tuple[ResultKind, str, str] | None = None  # declared result: kind, subject id, label
+    formula: str | None = None  # written as this formula (no "="), ``value`` its cached result
 
 
 @attrs.frozen(kw_only=True)
@@ -82,6 +89,8 @@ class Layout:
     cells: tuple[Cell, ...]
     merges: tuple[str, ...]
     table_rows: tuple[int, int]  # first and last row with borders
+    header_row: int | None = None  # the indicator table's header row (repeated when printed)
+    min_heights: tuple[tuple[int, float], ...] = ()  # (row, points): room left to write in
 
     def cell(self, ref: str) -> Cell | None:
         """The cell written at ``ref``."""
@@ -152,8 +161,14 @@ def _share(rate_display: str) -> tuple[Decimal, int]:
     return points.scaleb(-2), places
 
 
-def build_layout(spec: Spec, actuals: Actuals, ev: Evaluation) -> Layout:
-    """The visible form of ``spec`` with ``actuals`` and their evaluation ``ev``."""
+def build_layout(
+    spec: Spec, actuals: Actuals, ev: Evaluation, *, version: int = LAYOUT_VERSION
+) -> Layout:
+    """The visible form of ``spec`` with ``actuals`` and their evaluation ``ev``.
+
+    ``version`` is the layout version (:data:`LAYOUT_VERSIONS`): 1 is the form
+    without the 年度总体目标 block, which forms written before it still have.
+    """
     b = _Builder()
     last = COLUMNS[-1]
     b.put("A", 1, f"{spec.meta.kind.value}绩效自评表", "heading", field=("meta", "kind"))
@@ -181,6 +196,7 @@ def build_layout(spec: Spec, actuals: Actuals, ev: Evaluation) -> Layout:
     for col, text in BUDGET_HEADERS.items():
         b.put(col, row, text, "header")
     row += 1
+    budget_row = row
     b.put(B_LABEL, row, BUDGET_TOTAL, "label")
     for col, key, val in (
         (B_INITIAL, "initial", budget.initial if budget else None),
@@ -230,20 +246,42 @@ def build_layout(spec: Spec, actuals: Actuals, ev: Evaluation) -> Layout:
         b.put(B_SCORE, row, None, "info")
         b.put(B_REASON, row, None, "info")
     first_table_row = 5
+    budget_score = (
+        (f"{B_SCORE}{budget_row}", be.score) if be is not None and be.score is not None else None
+    )
+
+    if version >= 2:  # 年度总体目标: what the indicators set out to do, and what was done
+        row += 1
+        expected, achieved = goals_text(spec, actuals, ev)
+        b.put("A", row, GOALS_LABEL, "label")
+        b.merge(f"A{row}", f"B{row + 1}")
+        b.put(C_NAME, row, GOALS_EXPECTED, "header")
+        b.merge(f"{C_NAME}{row}", f"{B_SPENT}{row}")
+        b.put(C_SCORE, row, GOALS_ACHIEVED, "header")
+        b.merge(f"{C_SCORE}{row}", f"J{row}")
+        row += 1
+        b.put(C_NAME, row, expected, "info", wrap=True)
+        b.merge(f"{C_NAME}{row}", f"{B_SPENT}{row}")
+        b.put(C_SCORE, row, achieved, "info", wrap=True)
+        b.merge(f"{C_SCORE}{row}", f"J{row}")
 
     # indicator table
     row += 1
+    header_row = row
     for col, text in INDICATOR_HEADERS.items():
         b.put(col, row, text, "header")
     b.put("J", row, None, "header")
     b.merge(f"{C_NOTE}{row}", f"J{row}")
     results = {r.id: r for r in ev.indicators}
     groups = form_rows(spec)
+    subtotals: list[tuple[str, Decimal]] = []
+    bonuses: list[tuple[str, Decimal]] = []
     for top in (c for c in spec.categories if c.parent is None):
         top_groups = [(sub, inds) for t, sub, inds in groups if t.id == top.id]
         if not top_groups:
             continue
         top_start = row + 1
+        scores: list[Decimal] = []
         for sub, inds in top_groups:
             start = row + 1
             for ind in inds:
@@ -272,6 +310,7 @@ def build_layout(spec: Spec, actuals: Actuals, ev: Evaluation) -> Layout:
                 v, p = _number(ind.weight)
                 b.put(C_WEIGHT, row, v, "input", places=p, field=("indicator", ind.id, "weight"))
                 v, p = _number(res.score)
+                scores.append(res.score)
                 b.put(C_SCORE, row, v, "result", places=p, result=("indicator", ind.id, ind.name))
                 b.put(C_REASON, row, res.reason, "info", wrap=True)
                 b.put(
@@ -299,7 +338,19 @@ def build_layout(spec: Spec, actuals: Actuals, ev: Evaluation) -> Layout:
         v, p = _number(top.weight)
         b.put(C_WEIGHT, row, v, "info", places=p)
         v, p = _number(cat.score)
-        b.put(C_SCORE, row, v, "result", places=p, result=("category", top.id, top.name))
+        b.put(
+            C_SCORE,
+            row,
+            v,
+            "result",
+            places=p,
+            result=("category", top.id, top.name),
+            # the 小计 sums the 得分 cells above it (the evaluation's subtotal is that sum)
+            formula=f"SUM({C_SCORE}{top_start}:{C_SCORE}{row - 1})"
+            if sum(scores, Decimal(0)) == cat.score
+            else None,
+        )
+        subtotals.append((f"{C_SCORE}{row}", cat.score))
         b.put(C_REASON, row, None, "info")
         b.merge(f"{C_REASON}{row}", f"J{row}")
     for bonus in ev.bonus:
@@ -316,6 +367,7 @@ def build_layout(spec: Spec, actuals: Actuals, ev: Evaluation) -> Layout:
         b.put(C_WEIGHT, row, v, "info", places=p)
         v, p = _number(bonus.points)
         b.put(C_SCORE, row, v, "info", places=p)
+        bonuses.append((f"{C_SCORE}{row}", bonus.points))
         b.put(C_REASON, row, bonus.reason, "info", wrap=True)
         b.merge(f"{C_REASON}{row}", f"J{row}")
     for veto in ev.vetoes:
@@ -330,9 +382,122 @@ def build_layout(spec: Spec, actuals: Actuals, ev: Evaluation) -> Layout:
     v, p = _number(ev.total_weight)
     b.put(C_WEIGHT, row, v, "info", places=p)
     v, p = _number(ev.total)
-    b.put(C_SCORE, row, v, "result", places=p, result=("total", "total", TOTAL_LABEL))
+    parts = ([budget_score] if budget_score is not None else []) + subtotals
+    b.put(
+        C_SCORE,
+        row,
+        v,
+        "result",
+        places=p,
+        result=("total", "total", TOTAL_LABEL),
+        formula=total_formula(spec, ev, parts, bonuses),
+    )
     b.put(
         C_REASON, row, f"{GRADE_PREFIX}{ev.grade}", "result", result=("grade", "grade", "自评等级")
     )
     b.merge(f"{C_REASON}{row}", f"J{row}")
-    return Layout(cells=tuple(b.cells), merges=tuple(b.merges), table_rows=(first_table_row, row))
+    return Layout(
+        cells=tuple(b.cells),
+        merges=tuple(b.merges),
+        table_rows=(first_table_row, row),
+        header_row=header_row,
+    )
+
+
+def goals_text(spec: Spec, actuals: Actuals, ev: Evaluation) -> tuple[str, str]:
+    """The 年度总体目标 block: 预期目标 and 实际完成情况, one line per 一级 category.
+
+    The spec states no goals in prose, so the block is drafted from the
+    indicator table: each 一级 category's 三级 indicators with their 年度指标值
+    (预期目标) and their 实际完成值 (实际完成情况), in form order.
+    """
+    results = {r.id: r for r in ev.indicators}
+    expected: dict[str, list[str]] = {}
+    achieved: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for top, _, inds in form_rows(spec):
+        names[top.id] = top.name
+        for ind in inds:
+            target = ind.target_display or ""
+            expected.setdefault(top.id, []).append(f"{ind.name}{_joined(target)}")
+            shown = actual_display(ind, actuals.indicator(ind.id), results[ind.id].actual)
+            achieved.setdefault(top.id, []).append(f"{ind.name}{_joined(shown or '')}")
+    return (
+        _short("\n".join(f"{names[k]}：{'；'.join(v)}。" for k, v in expected.items())),
+        _short("\n".join(f"{names[k]}：{'；'.join(v)}。" for k, v in achieved.items())),
+    )
+
+
+GOALS_MAX = 1200
+"""Characters of 年度总体目标 text at most: beyond, the block refers to the table below."""
+
+
+def _short(text: str) -> str:
+    if len(text) <= GOALS_MAX:
+        return text
+    cut = max(text.rfind("；", 0, GOALS_MAX), text.rfind("\n", 0, GOALS_MAX), GOALS_MAX // 2)
+    return text[:cut] + "……（详见下表）"
+
+
+def _joined(value: str) -> str:
+    """``value`` after an indicator's name: directly when it starts with a comparator or digit, else in brackets."""
+    if not value:
+        return ""
+    if value[0] in "≥≤><=＞＜＝+-" or value[0].isdigit():
+        return value
+    return f"（{value}）"
+
+
+def total_formula(
+    spec: Spec,
+    ev: Evaluation,
+    parts: list[tuple[str, Decimal]],
+    bonuses: list[tuple[str, Decimal]],
+) -> str | None:
+    """The 总分 as a formula over the cells it adds up, or ``None`` when none gives ``ev.total``.
+
+    Mirrors the total rule (perfrules.core): Σ 一级 小计 (+ 预算执行率 得分),
+    rescaled to the full score when indicators are 不适用, + bonus points,
+    capped at the full score (``policy.total_cap``), rounded half-up to
+    ``rounding.total``. A triggered veto that zeroes the total writes the
+    number alone. The formula is computed here exactly as a spreadsheet would
+    (without float noise) and kept only when it gives ``ev.total``.
+    """
+    if any(v.effect == "zero" for v in ev.vetoes) or not parts:
+        return None
+    full = spec.meta.total
+    dropped = sum((r.weight for r in ev.indicators if not r.applicable), Decimal(0))
+    refs = [ref for ref, _ in parts]
+    raw = Fraction(sum((value for _, value in parts), Decimal(0)))
+    if dropped:
+        base = full - dropped
+        if base <= 0:
+            return None
+        raw = raw / Fraction(base) * Fraction(full)
+        expr = f"SUM({','.join(refs)})/{format_decimal(base)}*{format_decimal(full)}"
+        if bonuses:
+            expr += f"+SUM({','.join(ref for ref, _ in bonuses)})"
+    else:
+        expr = f"SUM({','.join(refs + [ref for ref, _ in bonuses])})"
+    raw += Fraction(sum((value for _, value in bonuses), Decimal(0)))
+    if bonuses and spec.policy.total_cap:
+        raw = min(raw, Fraction(full))
+        expr = f"MIN({format_decimal(full)},{expr})"
+    quantum = spec.rounding.total
+    exp = quantum.as_tuple().exponent
+    power_of_ten = quantum.normalize().as_tuple().digits == (1,) and isinstance(exp, int)
+    places = -int(quantum.normalize().as_tuple().exponent) if power_of_ten else None
+    widest = max(
+        (-int(e) for _, v in parts + bonuses if isinstance(e := v.as_tuple().exponent, int)),
+        default=0,
+    )
+    steps = raw / Fraction(quantum)
+    rounded_steps = (steps.numerator * 2 + steps.denominator) // (2 * steps.denominator)
+    rounded = Decimal(rounded_steps) * quantum
+    if places is None:
+        expr = f"MROUND({expr},{format_decimal(quantum)})"
+    elif dropped or widest > places:
+        expr = f"ROUND({expr},{places})"
+    elif raw != rounded:  # pragma: no cover - a sum of cells at the quantum is on the quantum
+        return None
+    return expr if rounded == ev.total else None

@@ -21,7 +21,7 @@ from perfrules.interchange._layout import (
     BUDGET_TOTAL,
     GRADE_PREFIX,
     HIDDEN_SHEET,
-    LAYOUT_VERSION,
+    LAYOUT_VERSIONS,
     SHEET,
     Cell,
     Layout,
@@ -118,10 +118,19 @@ def read_workbook(path: str | os.PathLike[str], *, framework: str | None = None)
             ]
         )
     ws = wb[SHEET] if SHEET in wb.sheetnames else visible_sheets[0]
-    sheet = Sheet(ws)
+    sheet = Sheet(ws, formulas=lambda: _formulas(p, ws.title))
     if HIDDEN_SHEET in wb.sheetnames:
         return _Hidden(file, sheet, Sheet(wb[HIDDEN_SHEET]), framework).read()
     return _HandFilled(file, sheet, framework).read()
+
+
+def _formulas(path: Path, title: str) -> dict[tuple[int, int], str]:
+    """The formula of each formula cell of sheet ``title`` (read again, this time without cached values)."""
+    wb = openpyxl_module().load_workbook(path, data_only=False)
+    held = getattr(wb[title], "_cells", {})
+    return {
+        key: c.value for key, c in held.items() if c.data_type == "f" and isinstance(c.value, str)
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -344,14 +353,15 @@ class _Hidden:
                     )
                 ]
             )
-        if keys.get("layout") != str(LAYOUT_VERSION):
+        version = next((v for v in LAYOUT_VERSIONS if keys.get("layout") == str(v)), None)
+        if version is None:
             raise WorkbookError(
                 [
                     in_file(
                         "hidden-sheet",
                         self.file,
-                        en=f"the form was written with layout version {keys.get('layout')!r}; this perfrules reads {LAYOUT_VERSION}",
-                        zh=f"该表由版式版本 {keys.get('layout')} 写入，本版本 perfrules 只能读取版式 {LAYOUT_VERSION}",
+                        en=f"the form was written with layout version {keys.get('layout')!r}; this perfrules reads {', '.join(map(str, LAYOUT_VERSIONS))}",
+                        zh=f"该表由版式版本 {keys.get('layout')} 写入，本版本 perfrules 只能读取版式 {'、'.join(map(str, LAYOUT_VERSIONS))}",
                     )
                 ]
             )
@@ -386,7 +396,7 @@ class _Hidden:
                 f"未使用指定的框架“{self.framework}”：隐藏表中已含规范（框架：{spec.framework.id if spec.framework else '无'}）",
                 warning=True,
             )
-        layout = build_layout(spec, actuals, evaluate(spec, actuals))
+        layout = build_layout(spec, actuals, evaluate(spec, actuals), version=version)
         self._check_structure(layout)
         self.problems.raise_errors()
         spec, actuals = self._apply_visible(layout, spec, actuals)
@@ -962,6 +972,8 @@ class _HandFilled:
         out: dict[str, Any] = {"unit": unit, "lines": []}
         first = True
         for row in range(hrow + 1, stop):
+            if any("目标" in _norm(self.sheet.text(row, col)) for col in range(1, label_col + 1)):
+                break  # the 年度总体目标 block ends the budget block
             label = self.sheet.text(row, label_col) if label_col >= 1 else None
             nums: dict[str, Decimal | None] = {}
             for key in ("initial", "full_year", "spent", "weight"):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from perfrules._xlsx_guard import column_letters as letter
 from perfrules._xlsx_guard import column_number
 from perfrules.interchange._cells import CellValueError, plain, read_decimal, visible
+from perfrules.interchange._formula import MAX_DEPTH, FormulaError, evaluate_formula
 
 
 def split_ref(ref: str) -> tuple[int, int]:
@@ -19,10 +22,21 @@ def split_ref(ref: str) -> tuple[int, int]:
 
 
 class Sheet:
-    """The values and number formats of one worksheet; a cell inside a merged range reads as its top-left cell."""
+    """The values and number formats of one worksheet; a cell inside a merged range reads as its top-left cell.
 
-    def __init__(self, ws: Any) -> None:
+    ``formulas``, when given, returns the formula of every formula cell (read
+    on first need): a formula cell without a cached value (saved by a program
+    that does not calculate) then reads as the formula's exact value
+    (:mod:`perfrules.interchange._formula`) instead of as empty.
+    """
+
+    def __init__(
+        self, ws: Any, formulas: Callable[[], dict[tuple[int, int], str]] | None = None
+    ) -> None:
         self.name: str = ws.title
+        self._formula_source = formulas
+        self._formulas: dict[tuple[int, int], str] | None = None
+        self._evaluating: set[tuple[int, int]] = set()
         self.values: dict[tuple[int, int], Any] = {}
         self.formats: dict[tuple[int, int], str] = {}
         # the cells the sheet holds, never its whole used range (iter_rows would make a cell at every position)
@@ -33,9 +47,10 @@ class Sheet:
             else (c for row in ws.iter_rows() for c in row)
         )
         for c in held:
+            if getattr(c, "value", None) is not None or formulas is not None:
+                self.formats[(c.row, c.column)] = c.number_format
             if getattr(c, "value", None) is not None:
                 self.values[(c.row, c.column)] = c.value
-                self.formats[(c.row, c.column)] = c.number_format
         self.top_left: dict[tuple[int, int], tuple[int, int]] = {}
         self.span: dict[tuple[int, int], tuple[int, int]] = {}
         for rng in ws.merged_cells.ranges:
@@ -105,7 +120,27 @@ class Sheet:
         percent: bool = False,
         suffixes: tuple[str, ...] = (),
     ) -> Decimal | None:
-        """The exact number at (row, col); :class:`CellValueError` when it is not one."""
+        """The exact number at (row, col); :class:`CellValueError` when it is not one.
+
+        A declared result (``declared``) in a formula cell without a cached value
+        is the formula's value, when it is one :func:`evaluate_formula`
+        evaluates; else it reads as empty.
+        """
+        where = self.where(row, col)
+        if declared and self.raw(row, col) is None and self._formula_source is not None:
+            if self._formulas is None:
+                self._formulas = self._formula_source()
+            formula = self._formulas.get(where)
+            if formula is not None:
+                value = self._evaluate(where, formula)
+                if value is not None:  # as the cell would cache it
+                    return read_decimal(
+                        value,
+                        self.fmt(row, col),
+                        declared=True,
+                        percent=percent,
+                        suffixes=suffixes,
+                    )
         return read_decimal(
             self.raw(row, col),
             self.fmt(row, col),
@@ -119,3 +154,20 @@ class Sheet:
         r, c = self.where(row, col)
         end = self.span.get((r, c))
         return end is not None and end[1] > c
+
+    def _evaluate(self, where: tuple[int, int], formula: str) -> float | None:
+        """The value of the uncached formula at ``where``, as a cell would hold it; ``None`` when not evaluated."""
+        if where in self._evaluating or len(self._evaluating) >= MAX_DEPTH:
+            return None  # a cycle, or formulas nested too deep: not evaluated
+        self._evaluating.add(where)
+        try:
+            exact = evaluate_formula(formula, self._fraction)
+        except (FormulaError, CellValueError):
+            return None
+        finally:
+            self._evaluating.discard(where)
+        return float(exact)  # what a spreadsheet would cache: read by the number rules
+
+    def _fraction(self, row: int, col: int) -> Fraction | None:
+        number = self.number(row, col, declared=True)
+        return None if number is None else Fraction(number)

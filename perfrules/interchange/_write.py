@@ -6,6 +6,7 @@ import datetime as dt
 import importlib
 import io
 import os
+import re
 import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
@@ -28,6 +29,9 @@ from perfrules.interchange._layout import (
     BUDGET_LABEL,
     BUDGET_TOTAL,
     COLUMNS,
+    GOALS_ACHIEVED,
+    GOALS_EXPECTED,
+    GOALS_LABEL,
     HIDDEN_SHEET,
     INDICATOR_HEADERS,
     LAYOUT_VERSION,
@@ -36,11 +40,11 @@ from perfrules.interchange._layout import (
     TITLE_LABEL,
     TOTAL_LABEL,
     UNIT_LABEL,
-    WIDTHS,
     Cell,
     Layout,
     build_layout,
 )
+from perfrules.interchange._print import column_widths, row_heights
 from perfrules.interchange._problems import openpyxl_module
 from perfrules.loading import dumps_actuals, dumps_spec
 from perfrules.model import Actuals, Spec
@@ -70,9 +74,9 @@ def write_workbook(
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = SHEET
-    _write_layout(ws, layout)
+    cached = _write_layout(ws, layout)
     _write_hidden(wb, spec, actuals)
-    return _save(wb, Path(path))
+    return _save(wb, Path(path), cached)
 
 
 # ---------------------------------------------------------------------------
@@ -111,8 +115,16 @@ def write_timestamp() -> dt.datetime:
     return min(max(stamp, ZIP_EPOCH), _ZIP_LAST)
 
 
-def workbook_bytes(wb: Any, stamp: dt.datetime | None = None) -> bytes:
-    """The .xlsx bytes of openpyxl workbook ``wb``, with ``stamp`` (default :func:`write_timestamp`) as every date."""
+def workbook_bytes(
+    wb: Any, stamp: dt.datetime | None = None, cached: dict[str, str] | None = None
+) -> bytes:
+    """The .xlsx bytes of openpyxl workbook ``wb``, with ``stamp`` (default :func:`write_timestamp`) as every date.
+
+    ``cached`` maps formula cells of the first sheet (``G25``) to the value
+    they compute, written as the formula's cached result (as Excel saves it:
+    ``<f>SUM(G8:G24)</f><v>50</v>``), which openpyxl cannot write. Readers that
+    do not calculate (openpyxl's ``data_only``, previews) see the value.
+    """
     when = (stamp or write_timestamp()).astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     raw = io.BytesIO()
     wb.save(
@@ -132,13 +144,35 @@ def workbook_bytes(wb: Any, stamp: dt.datetime | None = None) -> bytes:
                 0o600 << 16
             )  # -rw------- (what zipfile gives a member written from bytes)
             data = core if info.filename == "docProps/core.xml" else src.read(info)
+            if cached and info.filename == _FIRST_SHEET:
+                data = _with_cached_values(data, cached)
             dst.writestr(member, data, compresslevel=_COMPRESS_LEVEL)
     return out.getvalue()
 
 
-def _save(wb: Any, path: Path) -> Path:
+_FIRST_SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _with_cached_values(xml: bytes, cached: dict[str, str]) -> bytes:
+    """The sheet's XML with each formula cell of ``cached`` given its value (``<v>…</v>``)."""
+    found = set()
+
+    def fill(m: re.Match[bytes]) -> bytes:
+        ref = m[1].decode()
+        if ref not in cached:
+            return m[0]
+        found.add(ref)
+        return m[0][: -len(b"<v></v></c>")] + b"<v>" + cached[ref].encode() + b"</v></c>"
+
+    out = re.sub(rb'<c r="([A-Z]+[0-9]+)"[^>]*><f>[^<]*</f><v></v></c>', fill, xml)
+    if found != set(cached):  # pragma: no cover - openpyxl changed how it writes a formula
+        raise AssertionError(f"formula cells not found in the sheet: {sorted(set(cached) - found)}")
+    return out
+
+
+def _save(wb: Any, path: Path, cached: dict[str, str] | None = None) -> Path:
     """Write the workbook's bytes (:func:`workbook_bytes`, so the same for the same content) atomically."""
-    data = workbook_bytes(wb)
+    data = workbook_bytes(wb, cached=cached)
     path.parent.mkdir(parents=True, exist_ok=True)
     return _atomic.write_bytes(path, data)
 
@@ -152,7 +186,8 @@ def _text(cell: Any, text: str) -> None:
         cell.quotePrefix = True
 
 
-def _write_layout(ws: Any, layout: Layout) -> None:
+def _write_layout(ws: Any, layout: Layout) -> dict[str, str]:
+    """Write ``layout`` into ``ws``, set up to print; the formula cells' values, by ref."""
     styles = openpyxl_module().styles
     thin = styles.Side(style="thin", color="000000")
     border = styles.Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -164,25 +199,54 @@ def _write_layout(ws: Any, layout: Layout) -> None:
             c = ws[f"{col}{row}"]
             c.border = border
             c.alignment = styles.Alignment(vertical="center", wrap_text=True)
+    cached: dict[str, str] = {}
     for cell in layout.cells:
-        _put(ws, cell, styles, header_fill, label_fill)
+        value = _put(ws, cell, styles, header_fill, label_fill)
+        if value is not None:
+            cached[cell.ref] = value
     for rng in layout.merges:
         ws.merge_cells(rng)
-    for col, width in WIDTHS.items():
+        top, bottom = rng.split(":")
+        if top[0] in "AB" and top[1:] != bottom[1:] and top[0] == bottom[0]:
+            # a 一级/二级 name merged down its rows sits at their top: printed, the range may
+            # cross a page break, and a centred name would land under the next page's header
+            ws[top].alignment = styles.Alignment(
+                horizontal="center", vertical="top", wrap_text=True
+            )
+    widths = column_widths(layout)
+    for col, width in widths.items():
         ws.column_dimensions[col].width = width
-    ws.row_dimensions[1].height = 30
+    for row, height in row_heights(layout, widths).items():
+        ws.row_dimensions[row].height = height  # openpyxl marks it customHeight
+    ws.print_area = f"A1:{COLUMNS[-1]}{last}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:2"
+    ws.page_margins = openpyxl_module().worksheet.page.PageMargins(
+        left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.2, footer=0.3
+    )
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    if layout.header_row is not None:  # the indicator table's header on every page
+        ws.print_title_rows = f"{layout.header_row}:{layout.header_row}"
+    return cached
 
 
-def _put(ws: Any, cell: Cell, styles: Any, header_fill: Any, label_fill: Any) -> None:
+def _put(ws: Any, cell: Cell, styles: Any, header_fill: Any, label_fill: Any) -> str | None:
+    """Write one cell; for a formula cell, the value it computes (its cached result), else ``None``."""
     c = ws[cell.ref]
     value = cell.value
-    if isinstance(value, Decimal):
+    cached = None
+    if cell.formula is not None and (
+        value is None or (isinstance(value, Decimal) and fits_number_cell(value))
+    ):
+        c.value = "=" + cell.formula
+        c.number_format = number_format(cell.places or 0, percent=cell.percent)
+        c.alignment = styles.Alignment(horizontal="right", vertical="center")
+        cached = plain(value) if isinstance(value, Decimal) else None
+    elif isinstance(value, Decimal):
         if fits_number_cell(value):
             c.value = value
             c.number_format = number_format(cell.places or 0, percent=cell.percent)
@@ -207,6 +271,7 @@ def _put(ws: Any, cell: Cell, styles: Any, header_fill: Any, label_fill: Any) ->
         c.alignment = styles.Alignment(horizontal="center", vertical="center", wrap_text=True)
     elif cell.wrap:
         c.alignment = styles.Alignment(vertical="center", wrap_text=True)
+    return cached
 
 
 def _write_hidden(wb: Any, spec: Spec, actuals: Actuals) -> None:
@@ -257,6 +322,7 @@ BLANK_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 BLANK_ROWS_PER_GROUP = 2
 BLANK_LINES = ("其中：基本支出", "项目支出")
+BLANK_GOAL_HEIGHT = 70.0  # points of room for 预期目标 and 实际完成情况 (four lines)
 
 
 def blank_layout() -> Layout:
@@ -264,8 +330,8 @@ def blank_layout() -> Layout:
     cells: list[Cell] = []
     merges: list[str] = []
 
-    def put(ref: str, value: str | None, role: str) -> None:
-        cells.append(Cell(ref=ref, value=value, role=role))  # type: ignore[arg-type]
+    def put(ref: str, value: str | None, role: str, **kw: Any) -> None:
+        cells.append(Cell(ref=ref, value=value, role=role, **kw))  # type: ignore[arg-type]
 
     put("A1", "部门整体支出绩效自评表", "heading")
     merges.append("A1:J1")
@@ -282,10 +348,28 @@ def blank_layout() -> Layout:
         put(f"{col}{row}", text, "header")
     row += 1
     put(f"C{row}", BUDGET_TOTAL, "label")
+    budget_score = f"I{row}"
     for name in BLANK_LINES:
         row += 1
         put(f"C{row}", name, "input")
     row += 1
+    put(f"A{row}", GOALS_LABEL, "label")
+    merges.append(f"A{row}:B{row + 1}")
+    put(f"C{row}", GOALS_EXPECTED, "header")
+    put(f"G{row}", GOALS_ACHIEVED, "header")
+    merges += [
+        f"C{row}:F{row}",
+        f"G{row}:J{row}",
+        f"C{row + 1}:F{row + 1}",
+        f"G{row + 1}:J{row + 1}",
+    ]
+    row += 1
+    put(f"C{row}", None, "input", wrap=True)
+    put(f"G{row}", None, "input", wrap=True)
+    goal_row = row
+    row += 1
+    header_row = row
+    subtotals: list[str] = []
     for col, text in INDICATOR_HEADERS.items():
         put(f"{col}{row}", text, "header")
     merges.append(f"I{row}:J{row}")
@@ -302,11 +386,20 @@ def blank_layout() -> Layout:
         row += 1
         put(f"A{row}", f"{top}{SUBTOTAL_SUFFIX}", "info")
         merges += [f"A{row}:E{row}", f"H{row}:J{row}"]
+        put(f"G{row}", None, "info", places=2, formula=f"SUM(G{top_start}:G{row - 1})")
+        subtotals.append(f"G{row}")
     row += 1
     put(f"A{row}", TOTAL_LABEL, "label")
     merges += [f"A{row}:E{row}", f"H{row}:J{row}"]
+    put(f"G{row}", None, "info", places=2, formula=f"SUM({','.join([budget_score, *subtotals])})")
     put(f"H{row}", "自评等级：", "info")
-    return Layout(cells=tuple(cells), merges=tuple(merges), table_rows=(5, row))
+    return Layout(
+        cells=tuple(cells),
+        merges=tuple(merges),
+        table_rows=(5, row),
+        header_row=header_row,
+        min_heights=((goal_row, BLANK_GOAL_HEIGHT),),  # room to write in
+    )
 
 
 def blank_template(path: str | os.PathLike[str]) -> Path:

@@ -32,7 +32,7 @@ from perfrules.core import amount_env, exact_str, round_half_up, show
 from perfrules.core import compute as derive_compute
 from perfrules.core import text_of as derive_text
 from perfrules.lint._model import Evidence, FigureCheck, FigureStatus, Finding, FindingSeverity
-from perfrules.model import Actuals, Derivation, Formula, Spec
+from perfrules.model import Actuals, Derivation, Formula, RateDisplay, Spec
 
 _STATED = re.compile(r"-?[0-9]+(?:\.([0-9]+))?([%％]?)", re.ASCII)
 
@@ -78,6 +78,17 @@ def _ev(key: str, value: str, zh: str, en: str, exact: Fraction | None = None) -
     )
 
 
+def _truncate(value: Fraction, quantum: Decimal) -> Decimal:
+    """``value`` cut toward zero to a multiple of ``quantum`` (截尾: 96.479 → 96.47 at 0.01)."""
+    steps = value / Fraction(quantum)
+    whole = (
+        steps.numerator // steps.denominator
+        if steps >= 0
+        else -((-steps.numerator) // steps.denominator)
+    )
+    return quantum * whole
+
+
 class _Audit:
     def __init__(self, spec: Spec | None, actuals: Actuals) -> None:
         self.spec = spec
@@ -85,6 +96,10 @@ class _Audit:
         self.env = amount_env(actuals)
         self.checks: list[FigureCheck] = []
         self.findings: list[Finding] = []
+        # rates stated in % are compared as the spec declares they are shown (截尾 or 四舍五入)
+        self.truncates = (
+            spec is not None and spec.rounding.rate_display_mode is RateDisplay.TRUNCATE
+        )
 
     def finding(
         self,
@@ -272,7 +287,11 @@ class _Audit:
             record("error", percent=percent, places=stated.places)
             return
         scaled = value * 100 if percent else value
-        rounded = round_half_up(scaled, stated.quantum)
+        truncate = percent and self.truncates
+        rounded = (
+            _truncate(scaled, stated.quantum) if truncate else round_half_up(scaled, stated.quantum)
+        )
+        how_zh = "截尾" if truncate else "四舍五入"
         agrees = rounded == stated.value
         record(
             "agrees" if agrees else "disagrees",
@@ -303,10 +322,11 @@ class _Audit:
             "warning",
             stated_path,
             indicator=indicator,
-            zh=f"{what}：报告数{stated}与重算数{exact}不一致（按报告的{stated.places}位小数四舍五入为{at}，"
+            zh=f"{what}：报告数{stated}与重算数{exact}不一致（按报告的{stated.places}位小数{how_zh}为{at}，"
             f"{diff}）；公式 {formula}{'，' + inputs_zh if inputs_zh else ''}{hint_zh}",
             en=f"{what_en}: stated {stated} but recomputed {exact} ({at} at the stated {stated.places} decimal "
-            f"place{'s' if stated.places != 1 else ''}: {diff_en}); formula {formula}"
+            f"place{'s' if stated.places != 1 else ''}{', truncated' if truncate else ''}: {diff_en}); "
+            f"formula {formula}"
             f"{' with ' + ', '.join(f'{n} = {show(v)}' for n, v in inputs) if inputs else ''}{hint_en}",
             evidence=(
                 _ev("stated", stated_text, "报告数", "stated"),

@@ -45,6 +45,9 @@ CODES: dict[str, CodeInfo] = {
         "warning", False, "分值占总分比例过小", "weight a trivial share of the total"
     ),
     "weight-minor": CodeInfo("info", False, "分值远低于同类指标", "weight far below its siblings'"),
+    "deduction-on-met": CodeInfo(
+        "warning", True, "达到指标值仍扣分", "points deducted from a row that met its target"
+    ),
     "figure-mismatch": CodeInfo("warning", True, "报告数与重算数不一致", "stated figure disagrees"),
     "figure-unreadable": CodeInfo("warning", True, "报告数无法读取", "cannot read stated figure"),
     "figure-unknown-name": CodeInfo(

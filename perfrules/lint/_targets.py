@@ -85,7 +85,7 @@ class _Context:
 # --------------------------------------------------------------------- actuals
 
 
-def _actual_of(ind: Indicator, actuals: Actuals, env: dict[str, Fraction]) -> Fraction | None:
+def actual_of(ind: Indicator, actuals: Actuals, env: dict[str, Fraction]) -> Fraction | None:
     """The actual in the target's unit, or None (qualitative, not applicable, missing, not computable)."""
     if ind.target is None or ind.is_qualitative:
         return None
@@ -120,7 +120,7 @@ def target_low(spec: Spec, actuals: Actuals, options: LintOptions) -> Iterator[F
         target = ind.target
         if target is None or target.comparator.direction == "negative" or target.value <= 0:
             continue
-        actual = _actual_of(ind, actuals, env)
+        actual = actual_of(ind, actuals, env)
         if actual is None:
             continue
         share = actual / Fraction(target.value)

@@ -43,6 +43,7 @@ from perfrules.model import (
     Spec,
     StepDeduction,
     TargetWording,
+    TierSynonyms,
     VetoTrigger,
     format_decimal,
     read_wording,
@@ -349,6 +350,39 @@ def _method(value: object, _: Any) -> Method:
     return converter.structure(params, cls)
 
 
+def _tier_synonyms(value: object, _: Any) -> TierSynonyms:
+    """``[tier_synonyms]``: tier name → an array of words (non-empty strings, each once)."""
+    if not isinstance(value, dict):
+        raise wrong_type(value, dict)
+    entries: list[tuple[str, tuple[str, ...]]] = []
+    errors: list[Exception] = []
+    for key, words in value.items():
+        if not isinstance(words, list):
+            errors.append(AtKey(key, [wrong_type(words, list)]))
+            continue
+        bad = [w for w in words if not isinstance(w, str) or not w.strip()]
+        if bad:
+            got_en, got_zh = (
+                _kind(bad[0]) if not isinstance(bad[0], str) else ("a blank string", "空字符串")
+            )
+            errors.append(
+                AtKey(
+                    key,
+                    [
+                        ValueProblem(
+                            f"tier synonyms are words (strings), got {got_en}",
+                            f"档次同义词应为词语（字符串），实际为{got_zh}",
+                        )
+                    ],
+                )
+            )
+            continue
+        entries.append((key, tuple(words)))
+    if errors:
+        raise ExceptionGroup("invalid entries", errors)
+    return TierSynonyms(tuple(entries))
+
+
 def _keyed(cls: type[Any], shorthand: str | None) -> Any:
     """Structure ``{key: value | table}`` into a tuple of ``cls`` with the key as ``id``/``name``.
 
@@ -444,6 +478,7 @@ def _make_converter() -> cattrs.Converter:
     )
     conv.register_structure_hook_func(lambda t: t == tuple[Figure, ...], _keyed(Figure, None))
     conv.register_structure_hook(Formula, _formula)
+    conv.register_structure_hook(TierSynonyms, _tier_synonyms)
     conv.register_structure_hook_func(
         lambda t: t in (Derivation | Formula, Derivation | Formula | None), _derive
     )
@@ -521,6 +556,9 @@ def _make_converter() -> cattrs.Converter:
     )
     conv.register_unstructure_hook_func(lambda t: t == tuple[Figure, ...], _unkeyed(conv, "name"))
     conv.register_unstructure_hook(Formula, str)
+    conv.register_unstructure_hook(
+        TierSynonyms, lambda t: {name: list(words) for name, words in t.entries}
+    )
     conv.register_unstructure_hook(
         Policy,
         make_dict_unstructure_fn(

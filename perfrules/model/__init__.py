@@ -35,6 +35,7 @@ from perfrules.model._lookup import Suggestions, cached, find, having
 from perfrules.model._source import Location, SourceFile, SourceMap, make_problem
 from perfrules.model._spec import (
     DEFAULT_GRADES,
+    DEFAULT_TIER_WORDS,
     DEFAULT_TIERS,
     METHODS,
     Band,
@@ -62,6 +63,7 @@ from perfrules.model._spec import (
     Policy,
     Qualitative,
     QualitativeDefault,
+    RateDisplay,
     RateTimesWeight,
     Ratio,
     Rounding,
@@ -69,6 +71,7 @@ from perfrules.model._spec import (
     Spec,
     StepDeduction,
     Tier,
+    TierSynonyms,
     Veto,
     VetoEffect,
     WeightPrecision,
@@ -87,6 +90,7 @@ from perfrules.model._target import (
 
 __all__ = [
     "DEFAULT_GRADES",
+    "DEFAULT_TIER_WORDS",
     "DEFAULT_TIERS",
     "METHODS",
     "SUFFIX_WORDS",
@@ -143,6 +147,7 @@ __all__ = [
     "RateTimesWeight",
     "Ratio",
     "read_wording",
+    "RateDisplay",
     "Rounding",
     "RuleSource",
     "SourceFile",
@@ -153,6 +158,7 @@ __all__ = [
     "Suggestions",
     "TargetWording",
     "Tier",
+    "TierSynonyms",
     "Unary",
     "unparse",
     "Veto",

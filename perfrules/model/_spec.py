@@ -127,15 +127,21 @@ class PartialStep(enum.Enum):
 class StepDeduction:
     """每超过/低于 ``per`` 扣 ``deduct`` 分，扣完为止.
 
-    The distance from the target counts in the direction the comparator sets:
-    above a ≤/< target, below a ≥/> target, either side of an = target.
-    ``per`` is in the target's unit (percentage points for a % target).
+    The distance counts in the direction the comparator sets (above a ≤/<
+    target, below a ≥/> target, either side of an = target) from ``start``:
+    the point the rule's text deducts from (起扣点: 85 in "85%以上得满分，每降低1个
+    百分点扣0.5分" on a ``≥95%`` row), by default the target itself. ``start``
+    lies on the lenient side of a ≥/≤ target (≤ a ≥ target, ≥ a ≤ target), so a
+    met target always scores full; the target is still shown as written and
+    ``met`` is judged against it. ``per`` is in the target's unit (percentage
+    points for a % target).
     """
 
     name: ClassVar[str] = "step"
     per: Decimal
     deduct: Decimal
     partial: PartialStep = PartialStep.FLOOR
+    start: Decimal | None = None
 
 
 class BandBasis(enum.Enum):
@@ -223,14 +229,26 @@ class Meta:
     total: Decimal = Decimal(100)  # the declared full score
 
 
+class RateDisplay(enum.Enum):
+    """How a rate is cut to ``rounding.rate_display`` for display (scores never use the shown rate)."""
+
+    HALF_UP = "half_up"  # 四舍五入: 96.475% → 96.48%
+    TRUNCATE = "truncate"  # 截尾 (toward zero): 96.479% → 96.47%, as some forms print
+
+
 @attrs.frozen(kw_only=True)
 class Rounding:
-    """Declared rounding: quanta for indicator scores and the total; always half-up."""
+    """Declared rounding: quanta for indicator scores and the total; always half-up.
+
+    ``rate_display`` and ``rate_display_mode`` only say how rates are *shown*
+    (94.48%); every score is computed from the exact rate.
+    """
 
     score: Decimal = Decimal("0.01")
     total: Decimal = Decimal("0.01")
     rate_display: Decimal = Decimal("0.01")  # precision of rates shown in %, e.g. 94.48%
     mode: str = "half_up"
+    rate_display_mode: RateDisplay = RateDisplay.HALF_UP
 
 
 @attrs.frozen(kw_only=True)
@@ -287,22 +305,75 @@ class Tier:
     aliases: tuple[str, ...] = ()
 
 
+DEFAULT_TIER_WORDS: dict[str, tuple[str, ...]] = {
+    "达成年度指标": (
+        "达成",
+        "达成预期指标",
+        "达成预期目标",
+        "达到预期",
+        "达到预期目标",
+        "达成目标",
+        "已达成",
+        "完成",
+        "已完成",
+        "全部完成",
+        "完成目标",
+        "达标",
+        "已达标",
+    ),
+    "部分达成年度指标并具有一定效果": (
+        "部分达成",
+        "基本达成",
+        "基本完成",
+        "部分完成",
+        "基本达标",
+    ),
+    "未达成年度指标且效果较差": ("未达成", "未完成", "未达标", "未达到预期"),
+}
+"""The words forms use for the three tiers of 财预〔2020〕10号 第十六条 (documented in docs/scoring.md)."""
+
 DEFAULT_TIERS: tuple[Tier, ...] = (
     Tier(
         name="达成年度指标",
         min=Decimal("0.8"),
         max=Decimal(1),
         max_inclusive=True,
-        aliases=("达成",),
+        aliases=DEFAULT_TIER_WORDS["达成年度指标"],
     ),
     Tier(
         name="部分达成年度指标并具有一定效果",
         min=Decimal("0.6"),
         max=Decimal("0.8"),
-        aliases=("部分达成",),
+        aliases=DEFAULT_TIER_WORDS["部分达成年度指标并具有一定效果"],
     ),
-    Tier(name="未达成年度指标且效果较差", min=Decimal(0), max=Decimal("0.6"), aliases=("未达成",)),
+    Tier(
+        name="未达成年度指标且效果较差",
+        min=Decimal(0),
+        max=Decimal("0.6"),
+        aliases=DEFAULT_TIER_WORDS["未达成年度指标且效果较差"],
+    ),
 )
+
+
+@attrs.frozen
+class TierSynonyms:
+    """More words for declared or default tiers, without redeclaring them.
+
+    Written as a table keyed by tier name (``[tier_synonyms]`` /
+    ``达成年度指标 = ["达成预期指标", "已完成"]``); frameworks and specs add
+    words key by key. ``entries`` keeps the declaration order: (tier name,
+    its words).
+    """
+
+    entries: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def words(self) -> dict[str, str]:
+        """Each declared word and the tier it names (the first declaration of a word wins)."""
+        out: dict[str, str] = {}
+        for tier, words in self.entries:
+            for word in words:
+                out.setdefault(word, tier)
+        return out
 
 
 @attrs.frozen(kw_only=True)
@@ -438,6 +509,7 @@ class Spec:
     rounding: Rounding = Rounding()
     grades: tuple[GradeBand, ...] = DEFAULT_GRADES
     tiers: tuple[Tier, ...] = DEFAULT_TIERS
+    tier_synonyms: TierSynonyms = TierSynonyms()
     bonus: tuple[BonusItem, ...] = ()
     vetoes: tuple[Veto, ...] = ()
     framework: FrameworkInfo | None = attrs.field(default=None, eq=False)
@@ -458,19 +530,27 @@ class Spec:
         return cat
 
     def tier(self, name: str) -> Tier:
-        """The qualitative tier called ``name`` or one of its aliases."""
-        if len(self.tiers) <= SMALL:
+        """The qualitative tier called ``name``, one of its aliases or a declared synonym."""
+        if len(self.tiers) <= SMALL and not self.tier_synonyms.entries:
             for tier in self.tiers:
                 if name == tier.name or name in tier.aliases:
                     return tier
             raise KeyError(name)
         return cast(dict[str, Tier], cached(self, "tiers", self._tier_names))[name]
 
+    def tier_words(self) -> tuple[str, ...]:
+        """Every word that names a tier: names, aliases, then declared synonyms."""
+        return tuple(cast(dict[str, Tier], cached(self, "tiers", self._tier_names)))
+
     def _tier_names(self) -> dict[str, Tier]:
         out: dict[str, Tier] = {}
         for tier in self.tiers:
             for key in (tier.name, *tier.aliases):
                 out.setdefault(key, tier)
+        by_name = {tier.name: tier for tier in self.tiers}
+        for word, name in self.tier_synonyms.words().items():
+            if name in by_name:  # a synonym of an unknown tier is a spec problem, not a name
+                out.setdefault(word, by_name[name])
         return out
 
 

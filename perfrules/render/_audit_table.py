@@ -67,7 +67,7 @@ class AuditTable:
         if be is not None:
             bt = Table(
                 box=box.SIMPLE_HEAVY,
-                title=("预算执行情况（万元）" if zh else f"Budget execution ({be.unit})"),
+                title=(f"预算执行情况（{be.unit}）" if zh else f"Budget execution ({be.unit})"),
             )
             heads = (
                 ("", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", "扣分原因")

@@ -17,6 +17,7 @@ from perfrules.core import BudgetExecutionResult, Citation, Evaluation, Indicato
 from perfrules.report._blocks import Block, ChartSlot, Heading, Items, Para, Row, Table
 from perfrules.report._chart import loss_bars
 from perfrules.report._narrative import budget_header, category_header
+from perfrules.report._prose import full_marks_text, policies_in_words, target_shown
 from perfrules.report._text import (
     STATUS,
     STEP_KIND,
@@ -75,7 +76,10 @@ _L = {
         "no_warnings": "无提示。",
         "steps_head": "计分过程与依据",
         "rule": "依据",
-        "declared": "规范声明的依据",
+        "declared": "本评价方案规定的依据",
+        "notes_head": "注释",
+        "note_mark": "注",
+        "recalled_note": "条文凭记忆引述，正式引用前须核对原文",
         "note": "说明",
         "warning": "提示",
         "zero": "总分记为0分",
@@ -127,7 +131,10 @@ _L = {
         "no_warnings": "No warnings.",
         "steps_head": "Every score explained",
         "rule": "Rule",
-        "declared": "Rule declared by the spec",
+        "declared": "Rule stated by this evaluation scheme",
+        "notes_head": "Notes",
+        "note_mark": "note ",
+        "recalled_note": "the clause is quoted from memory; check the official wording before citing it",
         "note": "Note",
         "warning": "Warning",
         "zero": "the total is 0",
@@ -136,8 +143,37 @@ _L = {
 }
 
 
-def _cite(c: Citation, lang: Lang) -> str:
-    """The rule's source document and how sure its wording is (its clause text is the last step)."""
+class Notes:
+    """The footnotes of the audit trail: one per recalled rule document, numbered in order of first use."""
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+        self.numbers: dict[str, int] = {}
+
+    def mark(self, document: str) -> str:
+        n = self.numbers.setdefault(document, len(self.numbers) + 1)
+        t = _L[self.lang]
+        return f"［{t['note_mark']}{n}］" if self.lang == "zh" else f" [{t['note_mark']}{n}]"
+
+    def blocks(self) -> list[Block]:
+        if not self.numbers:
+            return []
+        t = _L[self.lang]
+        sep = "：" if self.lang == "zh" else ": "
+        items = tuple(f"{doc}{sep}{t['recalled_note']}" for doc in self.numbers)
+        return [
+            Heading(level=2, text=t["notes_head"], anchor="notes"),
+            Items(items=items, ordered=True),
+        ]
+
+
+def _cite(c: Citation, lang: Lang, notes: Notes | None = None) -> str:
+    """The rule's source document and how sure its wording is (its clause text is the last step).
+
+    A rule quoted from memory gets a footnote (``［注1］``) instead of the caveat in brackets.
+    """
+    if notes is not None and c.status == "recalled":
+        return c.document + notes.mark(c.document)
     status = STATUS[lang].get(c.status, c.status)
     return f"{c.document}（{status}）" if lang == "zh" else f"{c.document} ({status})"
 
@@ -181,8 +217,7 @@ def _header(ev: Evaluation, lang: Lang) -> list[Block]:
         items.append(f"{t['actuals']}{sep}{ev.actuals_label}")
     if ev.policies:
         items.append(
-            f"{t['policies']}{sep}"
-            + ("；" if zh else "; ").join(f"{k} = {v}" for k, v in ev.policies)
+            f"{t['policies']}{sep}" + ("；" if zh else "; ").join(policies_in_words(ev, lang))
         )
     return [
         Heading(level=1, text=ev.title),
@@ -285,7 +320,7 @@ def _indicator_row(r: IndicatorResult, lang: Lang) -> Row:
                 "",
                 r.name,
                 pts(r.weight),
-                r.target,
+                target_shown(r.target),
                 t["na"],
                 "—",
                 "—",
@@ -299,7 +334,7 @@ def _indicator_row(r: IndicatorResult, lang: Lang) -> Row:
             "",
             r.name,
             pts(r.weight),
-            r.target,
+            target_shown(r.target),
             r.actual + mark,
             pts(r.score),
             _lost_cell(r.lost),
@@ -413,7 +448,6 @@ def _losses(ev: Evaluation, lang: Lang) -> list[Block]:
     rows = []
     for i, r in enumerate(losses, 1):
         name = r.name if isinstance(r, IndicatorResult) or lang == "zh" else t["budget_name"]
-        fm = r.full_marks
         rows.append(
             Row(
                 cells=(
@@ -421,7 +455,7 @@ def _losses(ev: Evaluation, lang: Lang) -> list[Block]:
                     name,
                     pts(r.lost),
                     one_line((r.reason if lang == "zh" else r.reason_en) or ""),
-                    (fm.zh if lang == "zh" else fm.en) if fm else "",
+                    full_marks_text(r, lang),
                 )
             )
         )
@@ -453,7 +487,9 @@ def _warnings(ev: Evaluation, lang: Lang) -> list[Block]:
     return [*out, Items(items=tuple(items), ordered=True)]
 
 
-def _explained(r: IndicatorResult | BudgetExecutionResult, lang: Lang, anchor: str) -> list[Block]:
+def _explained(
+    r: IndicatorResult | BudgetExecutionResult, lang: Lang, anchor: str, notes: Notes
+) -> list[Block]:
     t = _L[lang]
     zh = lang == "zh"
     sep = "：" if zh else ": "
@@ -482,8 +518,8 @@ def _explained(r: IndicatorResult | BudgetExecutionResult, lang: Lang, anchor: s
     out.append(Items(items=steps, ordered=True))
     extra: list[str] = []
     if r.full_marks is not None:
-        extra.append(t["full"] + sep + (r.full_marks.zh if zh else r.full_marks.en))
-    extra.append(t["rule"] + sep + _cite(r.citation, lang))
+        extra.append(t["full"] + sep + full_marks_text(r, lang))
+    extra.append(t["rule"] + sep + _cite(r.citation, lang, notes))
     if r.rule is not None:
         extra.append(
             t["declared"]
@@ -501,11 +537,12 @@ def _explained(r: IndicatorResult | BudgetExecutionResult, lang: Lang, anchor: s
 
 def _details(ev: Evaluation, lang: Lang) -> list[Block]:
     out: list[Block] = [Heading(level=2, text=_L[lang]["steps_head"], anchor="steps")]
+    notes = Notes(lang)
     if ev.budget_execution is not None:
-        out += _explained(ev.budget_execution, lang, "row-budget_execution")
+        out += _explained(ev.budget_execution, lang, "row-budget_execution", notes)
     for i, r in enumerate(ev.indicators, 1):
-        out += _explained(r, lang, f"row-{i}")
-    return out
+        out += _explained(r, lang, f"row-{i}", notes)
+    return out + notes.blocks()
 
 
 def audit_blocks(ev: Evaluation, lang: Lang = "zh") -> tuple[Block, ...]:

@@ -12,6 +12,10 @@ from typing import Literal, TypeAlias
 import attrs
 
 RowRole = Literal["row", "group", "subtotal", "total", "not_applicable"]
+ParaRole = Literal["plain", "body", "cover", "cover_title", "placeholder", "draft", "note"]
+"""How a paragraph of the whole report looks: ``body`` (indented 公文 text), the cover page's
+lines, a ``placeholder`` for a section the unit has not written, a ``draft`` perfrules wrote for
+the unit to check, a ``note`` (the footnotes)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -29,6 +33,7 @@ class Para:
 
     text: str
     strong: bool = False
+    role: ParaRole = "plain"
 
 
 @attrs.frozen(kw_only=True)
@@ -61,4 +66,9 @@ class ChartSlot:
     """Where the HTML page draws the chart of points lost by category (Markdown: nothing)."""
 
 
-Block: TypeAlias = Heading | Para | Items | Table | ChartSlot
+@attrs.frozen(kw_only=True)
+class PageBreak:
+    """A new page (after the cover; Markdown and the plain text show nothing)."""
+
+
+Block: TypeAlias = Heading | Para | Items | Table | ChartSlot | PageBreak

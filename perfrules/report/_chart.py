@@ -1,9 +1,11 @@
 """The chart of points lost by category: one horizontal bar per 一级 category and one for the budget row.
 
 Inline SVG, no script, fixed pixel geometry so that a browser draws each bar
-exactly ``BAR_MAX`` × lost ÷ (the largest loss) pixels long (a category that
-lost nothing gets a 0-length bar). Lengths are computed exactly and rounded
-half-up to 0.01 px; no float is involved.
+exactly ``BAR_MAX`` × lost ÷ (the category's own points) pixels long: the
+track is the category's weight, the bar the share of it that was lost (1 point
+of 10 lost is a tenth of the track; a category that lost nothing gets a
+0-length bar). Lengths are computed exactly and rounded half-up to 0.01 px; no
+float is involved.
 """
 
 from __future__ import annotations
@@ -49,7 +51,10 @@ class Bar:
 
 
 def loss_bars(ev: Evaluation, lang: Lang = "zh") -> tuple[Bar, ...]:
-    """The budget row first (when there is one), then every 一级 category in form order."""
+    """The budget row first (when there is one), then every 一级 category in form order.
+
+    Each bar is the share of the category's own points that was lost.
+    """
     rows: list[tuple[str, str, Decimal, Decimal, Decimal]] = []
     be = ev.budget_execution
     if be is not None:
@@ -64,14 +69,10 @@ def loss_bars(ev: Evaluation, lang: Lang = "zh") -> tuple[Bar, ...]:
         )
     for c in ev.children(None):
         rows.append((c.id, c.name, c.weight, c.score, lost_of(c.lost)))
-    most = max((lost for *_, lost in rows), default=Decimal(0))
     bars = []
     for key, label, weight, score, lost in rows:
-        length = (
-            Decimal(0)
-            if most == 0
-            else round_half_up(Fraction(lost) / Fraction(most) * BAR_MAX, Decimal("0.01"))
-        )
+        share = Fraction(0) if weight <= 0 else min(Fraction(lost) / Fraction(weight), Fraction(1))
+        length = round_half_up(share * BAR_MAX, Decimal("0.01"))
         bars.append(
             Bar(
                 key=key, label=one_line(label), weight=weight, score=score, lost=lost, length=length

@@ -9,11 +9,13 @@ and never becomes HTML, and ``|`` cannot break a table; control characters
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from perfrules._errors import Lang
 from perfrules._safe_text import escape_controls
 from perfrules.core import Evaluation
 from perfrules.report._audit import audit_blocks
-from perfrules.report._blocks import Block, ChartSlot, Heading, Items, Para, Table
+from perfrules.report._blocks import Block, ChartSlot, Heading, Items, PageBreak, Para, Table
 from perfrules.report._text import one_line
 
 _SPECIAL = set("\\`*_[]<>&|#~")
@@ -45,7 +47,13 @@ def _block(b: Block) -> list[str]:
     if isinstance(b, Heading):
         return ["#" * b.level + " " + md_escape(b.text)]
     if isinstance(b, Para):
+        if b.role == "placeholder":
+            return [f"> {md_escape(b.text)}"]
+        if b.role == "cover_title":
+            return [f"**{md_escape(b.text)}**"]
         return [f"**{md_escape(b.text)}**" if b.strong else md_escape(b.text)]
+    if isinstance(b, PageBreak):
+        return []
     if isinstance(b, Items):
         return [
             (f"{i}. " if b.ordered else "- ") + md_escape(item) for i, item in enumerate(b.items, 1)
@@ -56,9 +64,12 @@ def _block(b: Block) -> list[str]:
     return []  # Markdown has no chart; the table that follows holds its data
 
 
+def render_markdown(blocks: Iterable[Block]) -> str:
+    """Blocks as one Markdown document."""
+    chunks = ["\n".join(lines) for lines in (_block(b) for b in blocks) if lines]
+    return "\n\n".join(chunks) + "\n"
+
+
 def to_markdown(evaluation: Evaluation, *, lang: Lang = "zh") -> str:
     """The audit trail of an evaluation as one Markdown document (Chinese, or English with ``lang="en"``)."""
-    chunks = [
-        "\n".join(lines) for lines in (_block(b) for b in audit_blocks(evaluation, lang)) if lines
-    ]
-    return "\n\n".join(chunks) + "\n"
+    return render_markdown(audit_blocks(evaluation, lang))

@@ -25,6 +25,7 @@ from typing import Literal, TypeAlias
 from perfrules._errors import Lang
 from perfrules._safe_text import escape_controls
 from perfrules.core import BudgetExecutionResult, CategoryResult, Evaluation, IndicatorResult
+from perfrules.report._prose import clean, target_shown, total_in_words
 from perfrules.report._text import lost_of, lost_phrase, pts, zh_section
 from perfrules.report._text import one_line as _one_line
 from perfrules.report._tree import sections
@@ -33,6 +34,11 @@ Actual: TypeAlias = Literal["computed", "stated"]
 ACTUALS: tuple[str, ...] = ("computed", "stated")
 
 _KIND_EN = {"部门整体支出": "department-wide spending", "项目支出": "project spending"}
+
+
+def _subject(kind: str) -> str:
+    """Who scored: ``部门整体支出`` for a department, ``本项目`` for a project (项目支出)."""
+    return "本项目" if kind == "项目支出" else one_line(kind)
 
 
 def one_line(text: str) -> str:
@@ -85,7 +91,9 @@ def _reason(reason: str | None, lost: Decimal, lang: Lang) -> str:
     if lost_of(lost) == 0:
         return ""
     if reason:
-        return _end(("扣分原因：" if lang == "zh" else "Reason for deduction: ") + reason, lang)
+        return _end(
+            ("扣分原因：" if lang == "zh" else "Reason for deduction: ") + clean(reason), lang
+        )
     return _end(lost_phrase(lost, lang), lang)
 
 
@@ -97,7 +105,7 @@ def indicator_line(r: IndicatorResult, lang: Lang = "zh", *, actual: Actual = "c
     computed 85.39%); the default prints the value the score was computed from.
     """
     shown = r.stated if actual == "stated" and r.stated is not None else r.actual
-    name, target, actual_text = one_line(r.name), one_line(r.target), one_line(shown)
+    name, target, actual_text = one_line(r.name), target_shown(r.target), one_line(shown)
     if not r.applicable:
         why = r.steps[0].text(lang) if r.steps else ("不适用" if lang == "zh" else "not applicable")
         if lang == "zh":
@@ -177,7 +185,9 @@ def to_narrative(evaluation: Evaluation, *, lang: Lang = "zh", actual: Actual = 
     kind = ev.kind if zh else _KIND_EN.get(ev.kind, ev.kind)
     paras: list[str] = [one_line(ev.title)]
     if zh:
-        paras.append(f"根据{kind}绩效评价指标，{kind}绩效得分{pts(ev.total)}分，具体情况如下：")
+        paras.append(
+            f"根据{kind}绩效评价指标，{_subject(ev.kind)}绩效得分{pts(ev.total)}分，具体情况如下："
+        )
     else:
         paras.append(
             f"Under the {kind} performance indicators, the {kind} performance score is "
@@ -234,17 +244,12 @@ def to_narrative(evaluation: Evaluation, *, lang: Lang = "zh", actual: Actual = 
                     else f"the grade is set to {one_line(ev.grade)}"
                 )
                 paras.append(_end(f"{one_line(v.name)}: {v.reason}; {effect}", lang))
-    if len(ev.total_steps) > 1:  # rescaled, bonus, capped, vetoed or rounded: say how
-        how = [one_line(s.text(lang)) for s in ev.total_steps if s.kind != "rule"]
-        if zh:
-            paras.append("总分计算：" + "；".join(how) + f"；总分为{pts(ev.total)}分。")
-        else:
-            paras.append(
-                "How the total was reached: " + "; ".join(how) + f"; the total is {pts(ev.total)}."
-            )
+    how = total_in_words(ev, lang)  # rescaled, bonus, capped, vetoed or rounded: say how
+    if how is not None:
+        paras.append(how)
     if zh:
         paras.append(
-            f"综上，{kind}绩效自评得分{pts(ev.total)}分（满分{pts(ev.total_weight)}分），自评等级为“{one_line(ev.grade)}”。"
+            f"综上，{_subject(ev.kind)}绩效自评得分{pts(ev.total)}分（满分{pts(ev.total_weight)}分），自评等级为“{one_line(ev.grade)}”。"
         )
     else:
         paras.append(

@@ -20,14 +20,14 @@ STATUS = {
         "recalled": "凭记忆引述，正式引用前须核对原文",
         "practice": "实务做法，无文号",
         "inferred": "据已公开得分归纳",
-        "declared": "规范声明",
+        "declared": "评价方案自定",
     },
     "en": {
         "verified": "verified",
         "recalled": "recalled; check the official wording before citing it",
         "practice": "practice, no document number",
         "inferred": "inferred from published scores",
-        "declared": "declared by the spec",
+        "declared": "stated by this evaluation scheme",
     },
 }
 

@@ -25,6 +25,8 @@ FIELDS: dict[str, str] = {
     "grades and the lowest total earning each, highest first, the last at 0; default 优/良/中/差 at 90/80/60/0",
     "Spec.tiers": "定性指标档次（占分值的比例）；默认为财预〔2020〕10号的三档 / "
     "qualitative tiers as shares of the weight; default the three tiers of 财预〔2020〕10号",
+    "Spec.tier_synonyms": "档次同义词：以档次名称为键，补充实际完成值可用的词语，无须重新声明档次 / "
+    "more words for tiers, keyed by tier name, without redeclaring the tiers",
     "Spec.bonus": "加分项，由实际完成值中的 [bonus] 授予 / bonus items the actuals' [bonus] may award",
     "Spec.vetoes": "一票否决事项，由实际完成值中的 [vetoes] 触发 / veto conditions the actuals' [vetoes] may trigger",
     "Meta.id": "规范编号；实际完成值文件的 spec 须与之相同 / the spec's id; an actuals file's `spec` must equal it",
@@ -102,6 +104,8 @@ FIELDS: dict[str, str] = {
     "Rounding.rate_display": "百分率显示精度（百分点，默认 0.01），仅用于显示 / "
     "precision of rates shown, in percentage points (default 0.01); display only",
     "Rounding.mode": "舍入方式，只支持 half_up（四舍五入） / rounding mode; only half_up is accepted",
+    "Rounding.rate_display_mode": "比率显示方式：half_up 四舍五入（默认）或 truncate 截尾；只影响显示，得分按精确比率计算 / "
+    "how rates are cut for display: half_up (default) or truncate (截尾); scores use the exact rate",
     "GradeBand.name": "等级名称，如“优” / the grade's name, e.g. 优",
     "GradeBand.min": "获得该等级的最低总分 / the lowest total that earns the grade",
     "Tier.name": "档次名称（实际完成值中的 tier） / the tier's name as the actuals write it",
@@ -123,6 +127,7 @@ FIELDS: dict[str, str] = {
     "StepDeduction.per": "步长，单位同指标值（% 指标为百分点） / the step, in the target's unit (percentage points for %)",
     "StepDeduction.deduct": "每步扣减的分值 / points deducted per step",
     "StepDeduction.partial": "不足一步的部分如何计算 / how a part of a step counts",
+    "StepDeduction.start": "起扣点：从此值起计算差距（默认为指标值），如“85%以上得满分”中的 85 / the point deductions count from (default: the target), 85 in “85%以上得满分”",
     "Bands.bands": "区间表：每个区间 { min, max, min_inclusive, max_inclusive, score } / "
     "the band table: each band { min, max, min_inclusive, max_inclusive, score }",
     "Bands.on": "区间对照的数值 / what the bands are read against",
@@ -254,6 +259,8 @@ ENUMS: dict[str, str] = {
     "QualitativeDefault.REQUIRE_SCORE": "除满分档外必须填写得分 / an entered score is required below the top tier",
     "WeightPrecision.ERROR": "分值细于得分精度时报错 / a weight finer than its score quantum is an error",
     "WeightPrecision.ALLOW": "按规则原样计算（4.5 分取整可得 5 分） / apply the rule as written (a full 4.5 rounds to 5)",
+    "RateDisplay.HALF_UP": "四舍五入显示（96.475% → 96.48%） / rounded half-up (96.475% → 96.48%)",
+    "RateDisplay.TRUNCATE": "截尾显示（96.479% → 96.47%） / truncated toward zero (96.479% → 96.47%)",
     "PartialStep.FLOOR": "只计整步（超 1.5 个步长计 1 步） / only whole steps count (1.5 steps → 1)",
     "PartialStep.CEIL": "不足一步按一步计（→ 2 步） / a started step counts in full (1.5 → 2)",
     "PartialStep.PROPORTIONAL": "按比例计（→ 1.5 步） / pro rata (1.5 → 1.5)",

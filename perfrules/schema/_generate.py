@@ -65,6 +65,7 @@ from perfrules.model import (
     QuantitativeTarget,
     Spec,
     StepDeduction,
+    TierSynonyms,
     VetoTrigger,
 )
 from perfrules.schema import _describe
@@ -204,6 +205,14 @@ def _type(hint: Any, ctx: _Ctx, field: str) -> Json:
         return _target(ctx)
     if hint is Formula:
         return _string()
+    if hint is TierSynonyms:  # a table keyed by tier name: arrays of words
+        return {
+            "type": "object",
+            "additionalProperties": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+            },
+        }
     if attrs.has(hint):
         return _object(hint, ctx)
     origin, params = typing.get_origin(hint), typing.get_args(hint)
@@ -387,7 +396,9 @@ def _spec_keys(ctx: _Ctx, level: Level) -> Json:
     for f in _fields(Spec):
         merge = SPEC_FIELDS[f.name]
         doc = ctx.doc(f"Spec.{f.name}")
-        if merge.kind == "table":
+        if merge.cls is TierSynonyms:  # a table keyed by tier name
+            props[f.name] = {"description": doc, **_type(TierSynonyms, ctx, f.name)}
+        elif merge.kind == "table":
             props[f.name] = {"description": doc, **_object(merge.cls, ctx, required="none")}
         elif merge.kind == "keyed":
             entry = ctx.ref(merge.cls, "model" if level == "spec" else "id")
@@ -564,8 +575,11 @@ def toml_fields() -> set[str]:
     def visit(hint: Any) -> None:
         for arg in (*(_union_args(hint) or ()), *typing.get_args(hint), hint):
             if (
-                isinstance(arg, type) and attrs.has(arg) and arg not in seen and arg is not Formula
-            ):  # a formula is a string
+                isinstance(arg, type)
+                and attrs.has(arg)
+                and arg not in seen
+                and arg not in (Formula, TierSynonyms)
+            ):  # a formula is a string, tier synonyms a table of words
                 seen.add(arg)
                 key = _key_of(arg) if arg in _KEYED else None
                 hints = typing.get_type_hints(arg)

@@ -288,8 +288,8 @@ def full_marks_value(spec: Spec, ind: Indicator) -> Fraction | None:
             if cmp is Comparator.LT:
                 return Fraction(0) if t > 0 else None
             return t
-        case StepDeduction():
-            return t  # no distance, no step
+        case StepDeduction() as m:
+            return t if m.start is None else Fraction(m.start)  # no distance, no step
         case Bands() as m:
             full = [
                 b for b in band_in_value_order(m.bands) if Fraction(b.score) == Fraction(ind.weight)
@@ -360,8 +360,9 @@ def boundary_values(spec: Spec, ind: Indicator) -> list[Fraction]:
         case StepDeduction() as m:
             per = Fraction(m.per)
             zero = _step_zero(w, Fraction(m.deduct))
+            anchor = t if m.start is None else Fraction(m.start)
             for k in (*range(4), zero, zero + 1):
-                values += [t + k * per, t - k * per]
+                values += [anchor + k * per, anchor - k * per]
         case Bands() as m:
             for band in m.bands:
                 for edge in (band.min, band.max):
@@ -407,7 +408,8 @@ def tie_values(spec: Spec, ind: Indicator, k: int) -> list[Fraction]:
                     values.append(t * (2 - s / w) if linear else t * w / s)
         case StepDeduction(partial=PartialStep.PROPORTIONAL) as m:
             d = (w - s) / Fraction(m.deduct) * Fraction(m.per)  # w − d / per × deduct = s
-            values += [t - d, t + d]
+            anchor = t if m.start is None else Fraction(m.start)
+            values += [anchor - d, anchor + d]
         case RateTimesWeight():
             values.append(s / w * (100 if target.unit == "%" else 1))
         case StepDeduction() | Bands() | PerOccurrence() | Qualitative():
@@ -432,7 +434,8 @@ def budget_boundary_rates(spec: Spec) -> list[Fraction]:
                         values += [e] if m.on is BandBasis.ACTUAL else [100 + e, 100 - e]
         case StepDeduction() as m:
             zero = _step_zero(Fraction(block.weight), Fraction(m.deduct))
-            values += [100 - k * Fraction(m.per) for k in (1, 2, 3, zero, zero + 1)]
+            anchor = Fraction(100) if m.start is None else Fraction(m.start)
+            values += [anchor - k * Fraction(m.per) for k in (0, 1, 2, 3, zero, zero + 1)]
         case None:
             pass
         case m:
@@ -456,7 +459,8 @@ def budget_tie_rates(spec: Spec, k: int) -> list[Fraction]:
     s = (k + Fraction(1, 2)) * Fraction(spec.rounding.score)
     match m:
         case StepDeduction(partial=PartialStep.PROPORTIONAL) if 0 < s < w:
-            return _unique_non_negative([100 - (w - s) / Fraction(m.deduct) * Fraction(m.per)])
+            anchor = Fraction(100) if m.start is None else Fraction(m.start)
+            return _unique_non_negative([anchor - (w - s) / Fraction(m.deduct) * Fraction(m.per)])
         case StepDeduction() | Bands():
             return []
         case _:

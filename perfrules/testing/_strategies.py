@@ -635,8 +635,18 @@ def _draw_step(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
             [Decimal("0.5"), Decimal(1), Decimal("0.25"), Decimal(2), Decimal("0.3"), d.weight],
         ),
         partial=_pick(draw, list(PartialStep)),
+        start=_draw_start(draw, d.cmp.direction, d.value),
     )
     return method, d
+
+
+def _draw_start(draw: st.DrawFn, direction: str, target: Decimal) -> Decimal | None:
+    """Sometimes a start point (起扣点) on the lenient side of the target: below ≥, above ≤."""
+    if direction == "equal" or not _chance(draw, 3):
+        return None
+    gap = _pick(draw, [Decimal(10), Decimal(0), Decimal(5), Decimal("0.5"), Decimal(1)])
+    start = target - gap if direction == "positive" else target + gap
+    return start if start >= 0 else Decimal(0)
 
 
 def _draw_bands(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
@@ -797,6 +807,7 @@ def _budget_block(draw: st.DrawFn, kind: str, weight: Decimal, q: Decimal) -> Bu
             per=_pick(draw, [Decimal(1), Decimal(5), Decimal(10), Decimal("0.5")]),
             deduct=_pick(draw, [Decimal("0.5"), Decimal(1), Decimal(2), Decimal("0.25")]),
             partial=_pick(draw, list(PartialStep)),
+            start=_draw_start(draw, "positive", Decimal(100)),
         )
     return BudgetExecution(
         weight=weight,

@@ -1,9 +1,11 @@
 """``step``: 每超过/低于 ``per`` 扣 ``deduct`` 分，扣完为止 (部门整体支出 共性指标).
 
-The distance from the target counts in the comparator's direction (above a
-≤/< target, below a ≥/> target, either side of an = target); a part of a
-step counts by ``partial``. Also the budget row's ``method`` (steps below
-100%).
+The distance counts in the comparator's direction (above a ≤/< target,
+below a ≥/> target, either side of an = target) from the rule's start point
+(``start``, 起扣点: "85%以上得满分，每降低1个百分点扣0.5分" counts from 85 on a
+≥95% row) or, by default, from the target; a part of a step counts by
+``partial``. The target is shown as written and ``met`` judged against it.
+Also the budget row's ``method`` (steps below 100%, or below its start).
 """
 
 from __future__ import annotations
@@ -29,7 +31,14 @@ from perfrules.core.methods._integer import (
     up,
 )
 from perfrules.core.methods._rule import Ask, Inputs, Issue, MethodRule, Quantity
-from perfrules.model import PartialStep, Policy, QuantitativeTarget, Rounding, StepDeduction
+from perfrules.model import (
+    Comparator,
+    PartialStep,
+    Policy,
+    QuantitativeTarget,
+    Rounding,
+    StepDeduction,
+)
 
 _PARTIAL_ZH = {
     PartialStep.FLOOR: "不足一档不扣",
@@ -63,11 +72,13 @@ def _compare_texts(
     unit: str,
     per: Fraction,
     partial: PartialStep,
+    anchored: bool = False,
 ) -> tuple[str, str]:
     sa, st, sd, sp, sn = show(a), show(t), show(distance), show(per), show(n)
+    point_zh, point_en = ("起扣点", "the start point") if anchored else ("指标值", "the target")
     return (
-        f"{sa} {side_zh}指标值 {st} 共 {sd}{unit}；每{sp}{unit}为一档（{_PARTIAL_ZH[partial]}），计 {sn} 档",
-        f"{sa} is {sd} {side_en} the target {st}; steps of {sp} ({partial.value}): {sn}",
+        f"{sa} {side_zh}{point_zh} {st} 共 {sd}{unit}；每{sp}{unit}为一档（{_PARTIAL_ZH[partial]}），计 {sn} 档",
+        f"{sa} is {sd} {side_en} {point_en} {st}; steps of {sp} ({partial.value}): {sn}",
     )
 
 
@@ -93,6 +104,9 @@ class Compiled:
         self.weight_s = show_dec(fixed.weight)
         self.tgt = str(target)
         self.t = frac(target.value)
+        # the point the distance counts from: the rule's start (起扣点), else the target
+        self.anchored = method.start is not None
+        self.anchor = frac(method.start) if method.start is not None else self.t
         self.comparator = target.comparator
         self.direction = target.comparator.direction
         if self.direction == "negative":
@@ -106,13 +120,17 @@ class Compiled:
         self.per, self.deduct, self.partial = frac(method.per), frac(method.deduct), method.partial
         self.why_zh = f"，每{show(self.per)}{self.unit}扣{show(self.deduct)}分"
         self.why_en = f"; {show(self.deduct)} per {show(self.per)}"
+        if self.anchored:
+            start = f"{show(self.anchor)}{self.target_unit}"
+            self.why_zh = f"（起扣点{start}）{self.why_zh}"
+            self.why_en = f" (deductions count from {start}){self.why_en}"
         self.citation = fixed.citation or cite.STEP
         self.finish = Finisher(fixed.weight, fixed.rounding.score)
         self.rule = rule_step(self.citation)
 
     def __call__(self, a: Fraction, actual_text: str | None) -> Scored:
         text = f"{show(a)}{self.target_unit}" if actual_text is None else actual_text
-        t = self.t
+        t = self.anchor
         if self.direction == "negative":
             distance = max(a - t, Fraction(0))
         elif self.direction == "positive":
@@ -135,6 +153,7 @@ class Compiled:
                 self.unit,
                 self.per,
                 self.partial,
+                self.anchored,
             ),
             deferred_step("formula", _formula_texts, self.weight, n, self.deduct, raw),
         ]
@@ -142,7 +161,7 @@ class Compiled:
             raw.numerator,
             raw.denominator,
             steps,
-            met=self.comparator.holds(a, t),
+            met=self.comparator.holds(a, self.t),
             method="step",
             citation=self.citation,
             why_zh=f"实际完成值{text}{self.side_zh}年度指标值{self.tgt}{self.why_zh}",
@@ -181,6 +200,61 @@ def _bound_step(b: Bounds) -> list[int]:
     return [dn, dd, num * up(b.places - m), dd * up(m - b.places), b.W * dd * up(m - b.sw)]
 
 
+_BUDGET_TARGET = QuantitativeTarget(comparator=Comparator.GE, value=Decimal(100), unit="%")
+
+
+def _start_issues(start: Decimal, target: QuantitativeTarget | None) -> list[Issue]:
+    """``start`` lies on the lenient side of a ≥/> or ≤/< target, so a met target scores full.
+
+    Without a target the rule scores the budget row, whose target is ≥100%.
+    """
+    t = _BUDGET_TARGET if target is None else target
+    direction = t.comparator.direction
+    shown_t, shown_s = str(t), f"{show_dec(start)}{t.unit}"
+    if start < 0:
+        return [
+            Issue(
+                code="method-params",
+                path=("start",),
+                en=f"step method: start must not be negative, not {show_dec(start)}",
+                zh=f"扣分档计分：起扣点 start 不能为负数，而非{show_dec(start)}",
+            )
+        ]
+    if direction == "equal":
+        return [
+            Issue(
+                code="method-params",
+                path=("start",),
+                en=f"step method: start needs a ≥, >, ≤ or < target, not {shown_t}"
+                " (an = target deducts on both sides of itself)",
+                zh=f"扣分档计分：起扣点 start 只适用于 ≥、>、≤、< 指标值，而非{shown_t}（= 指标值两侧都扣分）",
+            )
+        ]
+    if direction == "positive" and start > t.value:
+        return [
+            Issue(
+                code="method-params",
+                path=("start",),
+                en=f"step method: start {shown_s} lies above the target {shown_t}: a row that meets"
+                " its target would still lose points; state the target the rule scores against",
+                zh=f"扣分档计分：起扣点{shown_s}高于指标值{shown_t}，达到指标值仍会扣分；请核对指标值与计分规则",
+                suggestion=f"start ≤ {show_dec(t.value)}",
+            )
+        ]
+    if direction == "negative" and start < t.value:
+        return [
+            Issue(
+                code="method-params",
+                path=("start",),
+                en=f"step method: start {shown_s} lies below the target {shown_t}: a row that meets"
+                " its target would still lose points; state the target the rule scores against",
+                zh=f"扣分档计分：起扣点{shown_s}低于指标值{shown_t}，达到指标值仍会扣分；请核对指标值与计分规则",
+                suggestion=f"start ≥ {show_dec(t.value)}",
+            )
+        ]
+    return []
+
+
 class StepRule(MethodRule[StepDeduction]):
     cls = StepDeduction
     name = "step"
@@ -195,7 +269,7 @@ class StepRule(MethodRule[StepDeduction]):
         quantum: Decimal,
         target: QuantitativeTarget | None,
     ) -> list[Issue]:
-        return [
+        issues = [
             Issue(
                 code="method-params",
                 path=(key,),
@@ -205,6 +279,9 @@ class StepRule(MethodRule[StepDeduction]):
             for key, v in (("per", method.per), ("deduct", method.deduct))
             if v <= 0
         ]
+        if method.start is not None:
+            issues += _start_issues(method.start, target)
+        return issues
 
     def reads_below_zero(self, method: StepDeduction | None) -> bool:
         return True  # a distance from the target is defined on both sides of 0
@@ -224,6 +301,8 @@ class StepRule(MethodRule[StepDeduction]):
         if target is None:
             return None
         t, u, what_zh, what_en = frac(target.value), target.unit, ask.what_zh, ask.what_en
+        if method.start is not None:
+            t = frac(method.start)  # full marks are earned from the start point on
         per = frac(method.per)
         strict = method.partial is PartialStep.FLOOR
         d = target.comparator.direction
@@ -253,6 +332,10 @@ class StepRule(MethodRule[StepDeduction]):
         self, method: StepDeduction | None, target: QuantitativeTarget | None, policy: Policy
     ) -> KernelPlan | None:
         assert method is not None
+        if method.start is not None:
+            return (
+                None  # the kernels count from the target column: an anchored row is scored per unit
+            )
         return KernelPlan(
             kernel="step",
             params=(("per", method.per), ("deduct", method.deduct)),

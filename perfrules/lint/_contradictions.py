@@ -1,0 +1,53 @@
+"""Checks that a table is consistent with its own rules: points deducted from a row that met its target.
+
+A published 自评表 sometimes deducts points from a row whose 实际完成值 meets its 年度指标值.
+An example keeps the published score (a manual deduction in the actuals, with the table's
+reason or a note that none is given); lint says that the table contradicts its rule, so
+nobody takes the deduction for something perfrules computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from fractions import Fraction
+
+from perfrules.core import amount_env, show, show_dec
+from perfrules.lint._model import CODES, Evidence, Finding
+from perfrules.lint._targets import actual_of
+from perfrules.model import Actuals, Spec
+
+
+def deduction_on_met(spec: Spec, actuals: Actuals) -> Iterator[Finding]:
+    """``deduction-on-met``: a manual deduction from a quantitative indicator whose target is met."""
+    env: dict[str, Fraction] = amount_env(actuals)
+    for ind in spec.indicators:
+        act = actuals.indicator(ind.id)
+        if act is None or not act.deductions or ind.target is None:
+            continue
+        actual = actual_of(ind, actuals, env)
+        target = ind.target
+        if actual is None or not target.comparator.holds(actual, Fraction(target.value)):
+            continue
+        points = sum((d.points for d in act.deductions), start=Decimal(0))
+        reasons = "；".join(d.reason for d in act.deductions)
+        lost = show_dec(points)
+        shown = act.text or f"{show(actual)}{target.unit}"
+        written = ind.target_display  # as the form prints it (≧100 rather than ≥100)
+        yield Finding(
+            code="deduction-on-met",
+            severity=CODES["deduction-on-met"].severity,
+            indicator=ind.id,
+            path=("indicators", ind.id, "deductions"),
+            document="actuals",
+            zh=f"{ind.name}（{ind.id}）：实际完成值{shown}达到年度指标值{written}，"
+            f"仍扣{lost}分（{reasons}）；表内得分与其计分规则不一致，请核对或说明",
+            en=f"{ind.name} ({ind.id}): actual {shown} meets the target {written}, yet "
+            f"{lost} points are deducted ({reasons}); the table's score contradicts its rule",
+            evidence=(
+                Evidence(key="actual", value=shown, zh="实际完成值", en="actual"),
+                Evidence(key="target", value=written, zh="年度指标值", en="target"),
+                Evidence(key="deducted", value=lost, zh="扣减分数", en="points deducted"),
+                Evidence(key="reason", value=reasons, zh="扣分原因", en="reason given"),
+            ),
+        )
