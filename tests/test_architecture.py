@@ -240,11 +240,7 @@ def test_the_pytest_plugin_loads_nothing_heavy_without_cases(tmp_path: Path) -> 
 FLOOR = {p.stem for p in PKG.glob("_*.py") if not p.stem.startswith("__")}
 # Offences in modules another change owns at the moment (the core's evaluation files); the names already
 # have their public home (perfrules.model), only these import lines remain. Remove an entry once it is fixed.
-PENDING = {
-    ("core/_evaluate.py", "perfrules.model._lookup"),
-    ("core/_result.py", "perfrules.model._lookup"),
-    ("core/_validate.py", "perfrules.model._lookup"),
-}
+PENDING = {}
 
 
 def _owner(path: Path) -> str:
@@ -304,20 +300,14 @@ def _offences(path: Path, text: str | None = None) -> list[tuple[int, str, str]]
 def test_no_package_imports_another_packages_private_names() -> None:
     """A package uses another only through its public names: those its ``__init__`` exports, or a floor module's."""
     offences: list[str] = []
-    pending_seen: set[tuple[str, str]] = set()
     for path in sorted(PKG.rglob("*.py")):
         rel = path.relative_to(PKG).as_posix()
         for line, module, what in _offences(path):
-            if (rel, module) in PENDING:
-                pending_seen.add((rel, module))
-                continue
             offences.append(f"perfrules/{rel}:{line}: from {module} imports {what}")
     assert not offences, (
         f"{len(offences)} import(s) of another package's private modules or names (give each a public home "
         "in the owning package's __init__ and import it from there):\n" + "\n".join(offences)
     )
-    stale = sorted(PENDING - pending_seen)
-    assert not stale, f"fixed, so remove from PENDING in tests/test_architecture.py: {stale}"
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from perfrules.model import (
     ExecutionBase,
     ExecutionPolicy,
     QuantitativeTarget,
+    RateDisplay,
     Rounding,
 )
 
@@ -71,6 +72,7 @@ class BudgetRow:
         self.weight = block.weight
         self.wn, self.wd = block.weight.as_integer_ratio()
         self.rate_quantum = quantum_of(rounding.rate_display)
+        self.truncate_rate = rounding.rate_display_mode is RateDisplay.TRUNCATE
         self.method = None
         if block.method is not None:  # bands or steps on the rate in %, against 100%
             target = QuantitativeTarget(comparator=Comparator.GE, value=Decimal(100), unit="%")
@@ -118,7 +120,7 @@ class BudgetRow:
         if rd < 0:
             rn, rd = -rn, -rd
         rate = Fraction(rn, rd)
-        pct = f"{self.rate_quantum.round_ratio(rn * 100, rd):f}%"
+        pct = f"{self.rate_quantum.show_ratio(rn * 100, rd, self.truncate_rate):f}%"
         steps: list[Step] = [
             deferred_step(
                 "input",

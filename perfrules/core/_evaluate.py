@@ -48,13 +48,15 @@ from perfrules.model import (
     Indicator,
     IndicatorActual,
     QuantitativeTarget,
+    RateDisplay,
     RuleSource,
     Spec,
     Tier,
     Veto,
     VetoEffect,
+    cached,
+    first_by,
 )
-from perfrules.model._lookup import cached, first_by
 
 
 def check(spec: Spec, actuals: Actuals | None = None) -> None:
@@ -80,7 +82,7 @@ def evaluate(spec: Spec, actuals: Actuals) -> Evaluation:
     """
     check(spec, actuals)
     plan = _plan(spec)
-    amounts = _Amounts(actuals, plan.rate)
+    amounts = _Amounts(actuals, plan.rate, plan.truncate_rates)
     given = first_by(actuals, "indicators", actuals.indicators, _act_id)
     results = tuple([row.score(spec, given.get(row.id), amounts) for row in plan.rows])
 
@@ -352,9 +354,10 @@ class _Amounts:
     kept), so a step's text may read it when first formatted.
     """
 
-    def __init__(self, actuals: Actuals, rate: Quantum) -> None:
+    def __init__(self, actuals: Actuals, rate: Quantum, truncate: bool = False) -> None:
         self.actuals = actuals
         self.rate = rate
+        self.truncate = truncate  # rates shown 截尾 (rounding.rate_display_mode)
         self._values: dict[str, Decimal] | None = None
         self._env: dict[str, Fraction] | None = None
         self._labels: dict[str, str] | None = None
@@ -620,14 +623,18 @@ class _Row:
                         rn, rd = -rn, -rd
                     actual_value = Fraction(rn * 100, rd) if percent else Fraction(rn, rd)
                     shown = (
-                        f"{amounts.rate.round_ratio(rn * 100, rd):f}%"
+                        f"{amounts.rate.show_ratio(rn * 100, rd, amounts.truncate):f}%"
                         if percent
                         else show(actual_value)
                     )
                 else:
                     ratio = derive_compute(derive, amounts.env)
                     actual_value = ratio * 100 if percent else ratio
-                    shown = _show_percent(ratio, amounts.rate) if percent else show(ratio)
+                    shown = (
+                        _show_percent(ratio, amounts.rate, amounts.truncate)
+                        if percent
+                        else show(ratio)
+                    )
                 derive_steps = (
                     deferred_step(
                         "input", _derived_texts, derive, amounts, percent, actual_value, unit, shown
@@ -770,9 +777,9 @@ def _ratio(a: Decimal, b: Decimal) -> Fraction:
     return Fraction(an * bd, ad * bn)
 
 
-def _show_percent(rate: Fraction, quantum: Quantum) -> str:
-    """``show_percent(rate, quantum.value)`` with the quantum worked out once."""
-    return f"{quantum.round_ratio(rate.numerator * 100, rate.denominator):f}%"
+def _show_percent(rate: Fraction, quantum: Quantum, truncate: bool) -> str:
+    """``show_percent(rate, quantum.value)`` with the quantum worked out once (截尾 when declared)."""
+    return f"{quantum.show_ratio(rate.numerator * 100, rate.denominator, truncate):f}%"
 
 
 def _derived_texts(
@@ -817,6 +824,7 @@ class _Plan:
         self.policies = _policies(spec)
         self.budget_policy = _budget_policy(spec)
         self.rate = quantum_of(spec.rounding.rate_display)
+        self.truncate_rates = spec.rounding.rate_display_mode is RateDisplay.TRUNCATE
         paths: dict[str, tuple[str, ...]] = {}
         # name, alias or declared synonym → the tier spec.tier finds for it
         tiers: dict[str, Tier] = {word: spec.tier(word) for word in spec.tier_words()}
@@ -964,7 +972,9 @@ def _score_budget(spec: Spec, plan: _Plan, actuals: Actuals) -> BudgetExecutionR
                 spent=line.spent,
                 budget=line_base,
                 rate=line_rate,
-                rate_display=_show_percent(line_rate, plan.rate) if line_rate is not None else None,
+                rate_display=_show_percent(line_rate, plan.rate, plan.truncate_rates)
+                if line_rate is not None
+                else None,
             )
         )
     return make_budget_result(

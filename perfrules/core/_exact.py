@@ -81,6 +81,17 @@ class Quantum:
             return self.decimal((2 * num + den) // (2 * den))
         return self.decimal(-((-2 * num + den) // (2 * den)))
 
+    def truncate_ratio(self, num: int, den: int) -> Decimal:
+        """``num / den`` (``den`` ≠ 0) cut toward zero to a multiple of the quantum (截尾, for display only)."""
+        num, den = num * self.den, den * self.num  # value / quantum
+        if den < 0:
+            num, den = -num, -den
+        return self.decimal(num // den if num >= 0 else -((-num) // den))
+
+    def show_ratio(self, num: int, den: int, truncate: bool) -> Decimal:
+        """The ratio as a rate is shown: truncated when the spec declares 截尾, else half-up."""
+        return self.truncate_ratio(num, den) if truncate else self.round_ratio(num, den)
+
     def exact(self, num: int, den: int) -> bool:
         """Whether ``num / den`` is a multiple of the quantum (so rounding leaves it as it is)."""
         return (num * self.den) % (den * self.num) == 0

@@ -12,8 +12,7 @@ import attrs
 from perfrules._errors import Lang
 from perfrules.core._citations import Citation
 from perfrules.core._fullmarks import FullMarks
-from perfrules.model import FrameworkInfo, RuleSource
-from perfrules.model._lookup import find, having
+from perfrules.model import FrameworkInfo, RuleSource, find, having
 
 StepKind = Literal["input", "compare", "formula", "round", "clamp", "policy", "deduction", "rule"]
 

@@ -28,12 +28,13 @@ from perfrules.model import (
     QuantitativeTarget,
     SourceMap,
     Spec,
+    Suggestions,
     Tier,
     VetoEffect,
     WeightPrecision,
+    cached,
     make_problem,
 )
-from perfrules.model._lookup import Suggestions, cached
 
 
 class _Collector:

@@ -31,7 +31,7 @@ from perfrules.model._formula import (
     Unary,
     unparse,
 )
-from perfrules.model._lookup import Suggestions, cached, find, having
+from perfrules.model._lookup import Suggestions, cached, find, first_by, having
 from perfrules.model._source import Location, SourceFile, SourceMap, make_problem
 from perfrules.model._spec import (
     DEFAULT_GRADES,
@@ -118,6 +118,7 @@ __all__ = [
     "ExecutionPolicy",
     "Figure",
     "find",
+    "first_by",
     "format_decimal",
     "Formula",
     "FormulaError",
