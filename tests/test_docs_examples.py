@@ -227,6 +227,16 @@ def test_tier_synonyms_fragment_adds_words() -> None:
     assert spec.tier("已完成").name == "达成年度指标"  # a default word still works
 
 
+def test_partial_table_fragment_scores_without_a_grade() -> None:
+    spec = perfrules.loads_spec(_one("# fragment: a partial table"))
+    actuals = perfrules.loads_actuals(
+        "[indicators]\n[budget]\nfull_year = 100\nspent = 94.48\n", spec=spec
+    )
+    ev = perfrules.evaluate(spec, actuals)
+    assert (ev.total, ev.total_weight, ev.grade) == (Decimal("9.45"), Decimal(10), None)
+    assert ev.partial == "原文只公开了预算执行率一行"
+
+
 def test_round_trip_of_the_example() -> None:
     """Writing the example back to TOML and reading it again evaluates the same."""
     spec = perfrules.loads_spec(spec_text())
@@ -1217,6 +1227,12 @@ DOC_BLOCKS: list[Entry] = [
         "# fragment: synonyms added to the default tiers",
         HERE,
         "test_tier_synonyms_fragment_adds_words",
+    ),
+    Entry(
+        D + "spec-format.md",
+        "# fragment: a partial table",
+        HERE,
+        "test_partial_table_fragment_scores_without_a_grade",
     ),
     Entry(
         D + "spec-format.md",

@@ -312,7 +312,8 @@ def test_rejects_malformed_strings_and_inconsistencies(validator: Draft202012Val
         lambda d: d.__setitem__("total", "99.00"),  # needless trailing zeros
         lambda d: d.__setitem__("total", "9.9E+1"),  # exponent
         lambda d: d["budget_execution"].__setitem__("rate", "0.944801…"),  # not exact
-        lambda d: d.__setitem__("schema_version", 2),
+        lambda d: d.__setitem__("schema_version", 1),  # the version before grade became nullable
+        lambda d: d.__setitem__("grade", ""),  # an empty grade: null is the only "no grade"
         lambda d: d["indicators"][0].__setitem__("reason", "扣0分"),  # a reason without a deduction
         lambda d: d["budget_execution"].__setitem__("reason", None),  # a deduction without a reason
         lambda d: d["indicators"][0].__setitem__(

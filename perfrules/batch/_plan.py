@@ -107,6 +107,8 @@ def plan_of(spec: Spec, order: dict[str, int], inline: bool, has_budget: bool) -
     rules = [
         rule_of(ind) for ind in spec.indicators
     ]  # an unknown method raises, whatever else the spec uses
+    if spec.meta.partial is not None:
+        raise Unsupported("partial mode (no grade)")
     if pol.overshoot_deduction is not None:
         raise Unsupported("overshoot deduction")
     if pol.qualitative_default is not QualitativeDefault.TIER_TOP:

@@ -93,7 +93,7 @@ def run_import(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     ev = evaluate(form.spec, form.actuals)
     found = compare_declared(form, ev)
     out.print(DisagreementReport(found, lang=lang, file=form.file))
-    total = f"{ev.total}（{ev.grade}）" if zh else f"{ev.total} ({ev.grade})"
+    total = f"{ev.total}（{ev.grade_shown()}）" if zh else f"{ev.total} ({ev.grade_shown('en')})"
     out.print(("计算得分：" if zh else "computed total: ") + total, markup=False)
     return EXIT_DISAGREE if found else EXIT_OK
 

@@ -28,7 +28,7 @@ from perfrules.core._result import (
 from perfrules.model import RuleSource, cached
 
 DOCUMENT_SCHEMA = "perfrules.evaluation"
-DOCUMENT_SCHEMA_VERSION = 1
+DOCUMENT_SCHEMA_VERSION = 2
 
 _encode_str: Callable[[str], str] = json.encoder.encode_basestring  # C-accelerated
 _CONSTANTS = {True: "true", False: "false", None: "null"}
@@ -174,6 +174,7 @@ def to_document(ev: Evaluation) -> dict[str, Any]:
         "total": _d(ev.total),
         "lost": _d(ev.lost),
         "grade": ev.grade,
+        "partial": ev.partial,
         "grade_steps": _steps(ev.grade_steps),
         "total_steps": _steps(ev.total_steps),
         "bonus": [
@@ -330,7 +331,9 @@ def document_line(ev: Evaluation, unit: str | None = None) -> str:
         ',"lost":',
         _dec(ev.lost),
         ',"grade":',
-        _enc(ev.grade),
+        _str(ev.grade),
+        ',"partial":',
+        _str(ev.partial),
         ',"grade_steps":',
         _steps_json(ev.grade_steps),
         ',"total_steps":',

@@ -92,21 +92,27 @@ def evaluate(spec: Spec, actuals: Actuals) -> Evaluation:
 
     categories = plan.subtotals(results)
     total, total_steps, bonus, vetoes = _total(spec, actuals, results, categories, budget_result)
-    grade, grade_steps = plan.grade(total)
-    if actuals.vetoes:
+    grade: str | None
+    grade_steps: tuple[Step, ...]
+    if spec.meta.partial is not None:
+        grade, grade_steps = None, (_partial_step(spec),)
+    else:
+        grade, grade_steps = plan.grade(total)
+    if actuals.vetoes and grade is not None:
         vetoed = {r.id for r in vetoes}
         veto_grades = [v for v in spec.vetoes if v.id in vetoed and v.effect is VetoEffect.GRADE]
     else:
         veto_grades = []
-    if veto_grades:
+    if veto_grades and grade is not None:
         lowest = spec.grades[-1].name
         imposed = [v.grade or lowest for v in veto_grades]
         order = [g.name for g in spec.grades]
         rank = {
             name: i for i, name in reversed(list(enumerate(order)))
         }  # the first place of each grade
+        earned: str = grade
         worst = max(
-            [*imposed, grade], key=rank.__getitem__
+            [*imposed, earned], key=rank.__getitem__
         )  # a veto never improves the earned grade
         grade_steps = (
             *grade_steps,
@@ -132,7 +138,7 @@ def evaluate(spec: Spec, actuals: Actuals) -> Evaluation:
         results,  # indicators
         budget_result,  # budget_execution
         categories,  # categories
-        meta.total,  # total_weight
+        full_score(spec),  # total_weight
         total,  # total
         grade,  # grade
         grade_steps,  # grade_steps
@@ -142,6 +148,27 @@ def evaluate(spec: Spec, actuals: Actuals) -> Evaluation:
         bonus,  # bonus
         vetoes,  # vetoes
         spec.framework,  # framework
+        meta.partial,  # partial
+    )
+
+
+def full_score(spec: Spec) -> Decimal:
+    """The score a perfect result reaches: ``meta.total``, or in partial mode the declared rows' weight."""
+    if spec.meta.partial is None:
+        return spec.meta.total
+    rows = sum((ind.weight for ind in spec.indicators), Decimal(0))  # a category may hold more
+    return rows + (spec.budget_execution.weight if spec.budget_execution is not None else 0)
+
+
+def _partial_step(spec: Spec) -> Step:
+    full = show_dec(full_score(spec))
+    form = show_dec(spec.meta.total)
+    reason = spec.meta.partial
+    return Step(
+        kind="policy",
+        zh=f"部分指标：{reason}。总分只按已录入的各行（满分{full}分，表的总分为{form}分）计算，不评定等级",
+        en=f"partial: {reason}. The total runs over the declared rows (full marks {full} of the "
+        f"form's {form}); no grade is claimed",
     )
 
 
@@ -182,7 +209,7 @@ def _total(
     budget: BudgetExecutionResult | None,
 ) -> tuple[Decimal, tuple[Step, ...], tuple[BonusResult, ...], tuple[VetoResult, ...]]:
     """The total: Σ subtotals (+ budget), rescaled for 不适用, + bonus, capped, vetoed, rounded."""
-    meta = spec.meta
+    full = full_score(spec)
     steps: list[Step] = []
     parts = [(c.name, c.score) for c in categories if c.parent is None]
     if budget is not None:
@@ -192,16 +219,16 @@ def _total(
     dropped = [r for r in results if not r.applicable]
     if dropped:
         na_weight = sum((frac(r.weight) for r in dropped), Fraction(0))
-        base = frac(meta.total) - na_weight
-        scaled = raw / base * frac(meta.total)
+        base = frac(full) - na_weight
+        scaled = raw / base * frac(full)
         names = "、".join(r.name for r in dropped)
         steps.append(
             Step(
                 kind="formula",
                 zh=f"不适用指标（{names}，分值合计{show(na_weight)}分）不考核，按百分制折算："
-                f"{show(raw, 6)} ÷ {show(base)} × {show_dec(meta.total)} = {show(scaled, 6)}",
+                f"{show(raw, 6)} ÷ {show(base)} × {show_dec(full)} = {show(scaled, 6)}",
                 en=f"not applicable ({', '.join(r.id for r in dropped)}, weight {show(na_weight)}): rescaled "
-                f"{show(raw, 6)} / {show(base)} × {show_dec(meta.total)} = {show(scaled, 6)}",
+                f"{show(raw, 6)} / {show(base)} × {show_dec(full)} = {show(scaled, 6)}",
             )
         )
         steps.append(
@@ -232,15 +259,15 @@ def _total(
                 en=f"bonus {item.id!r}: +{show_dec(award.points)} (cap {show_dec(item.cap)}): {award.reason}",
             )
         )
-    if bonus and spec.policy.total_cap and raw > frac(meta.total):
+    if bonus and spec.policy.total_cap and raw > frac(full):
         steps.append(
             Step(
                 kind="clamp",
-                zh=f"加分后{show(raw, 6)}分超过满分，按{show_dec(meta.total)}分计（policy.total_cap）",
-                en=f"{show(raw, 6)} exceeds the full score; capped at {show_dec(meta.total)} (policy.total_cap)",
+                zh=f"加分后{show(raw, 6)}分超过满分，按{show_dec(full)}分计（policy.total_cap）",
+                en=f"{show(raw, 6)} exceeds the full score; capped at {show_dec(full)} (policy.total_cap)",
             )
         )
-        raw = frac(meta.total)
+        raw = frac(full)
     vetoes: list[VetoResult] = []
     declared: dict[str, Veto] = {}
     for v in spec.vetoes:

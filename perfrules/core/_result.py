@@ -283,9 +283,11 @@ class Evaluation:
     indicators: tuple[IndicatorResult, ...]
     budget_execution: BudgetExecutionResult | None
     categories: tuple[CategoryResult, ...]
-    total_weight: Decimal
+    total_weight: (
+        Decimal  # the full score: meta.total, or in partial mode the declared rows' weight
+    )
     total: Decimal
-    grade: str
+    grade: str | None  # None in partial mode: no grade is claimed where the whole form is unknown
     grade_steps: tuple[Step, ...]
     warnings: tuple[ScoreWarning, ...]
     policies: tuple[tuple[str, str], ...]
@@ -293,6 +295,13 @@ class Evaluation:
     bonus: tuple[BonusResult, ...] = ()
     vetoes: tuple[VetoResult, ...] = ()
     framework: FrameworkInfo | None = None
+    partial: str | None = None  # meta.partial: why only some rows of the form are scored
+
+    def grade_shown(self, lang: str = "zh") -> str:
+        """The grade as outputs print it; in partial mode, that no grade is claimed."""
+        if self.grade is not None:
+            return self.grade
+        return "不评定（部分指标）" if lang == "zh" else "not graded (partial)"
 
     @property
     def lost(self) -> Decimal:

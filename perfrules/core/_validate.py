@@ -222,6 +222,7 @@ def _validate_spec(spec: Spec) -> list[Problem]:
 
     # weights add up
     sub_weights: dict[str | None, list[Decimal]] = {}
+    partial = spec.meta.partial is not None
     for x in cats:
         sub_weights.setdefault(x.parent, []).append(x.weight)
     ind_weights: dict[str, list[Decimal]] = {}
@@ -236,7 +237,9 @@ def _validate_spec(spec: Spec) -> list[Problem]:
                 en=f"category {cat.id!r} has no sub-categories and no indicators",
                 zh=f"类别“{cat.name}”下既无二级指标也无三级指标",
             )
-        elif sum(kids, Decimal(0)) != cat.weight:
+        elif sum(kids, Decimal(0)) != cat.weight and not (
+            partial and sum(kids, Decimal(0)) < cat.weight
+        ):  # partial mode: the form's category holds rows that are not declared
             c.add(
                 "weight-sum",
                 ("categories", i, "weight"),
@@ -274,7 +277,16 @@ def _validate_spec(spec: Spec) -> list[Problem]:
                 spec.rounding.score,
                 "rounding.score",
             )
-    if cats and top_sum != spec.meta.total:
+    if partial and top_sum > spec.meta.total:
+        c.add(
+            "total",
+            ("meta", "total"),
+            en=f"the declared rows weigh {show_dec(top_sum)}, more than the form's total "
+            f"{show_dec(spec.meta.total)} (partial mode: at most the total)",
+            zh=f"已录入各行分值合计{show_dec(top_sum)}分，超过表的总分{show_dec(spec.meta.total)}分"
+            "（部分指标模式下不得超过总分）",
+        )
+    elif cats and top_sum != spec.meta.total and not partial:
         c.add(
             "total",
             ("meta", "total"),
@@ -283,7 +295,7 @@ def _validate_spec(spec: Spec) -> list[Problem]:
             zh=f"一级指标{'及预算执行率' if spec.budget_execution else ''}分值合计{show_dec(top_sum)}分，"
             f"与总分{show_dec(spec.meta.total)}分不符（如确需其他总分，请在 meta.total 声明）",
         )
-    if not inds:
+    if not inds and not (partial and spec.budget_execution is not None):
         c.add(
             "no-indicators",
             ("indicators",),

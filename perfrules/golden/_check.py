@@ -244,7 +244,7 @@ def compare(
     if expect.total is not None and not _within(ev.total, expect.total, tolerance):
         add("total", None, "总分", (*base, "total"), expect.total, ev.total)
     if expect.grade is not None and ev.grade != expect.grade:
-        add("grade", None, "等级", (*base, "grade"), expect.grade, ev.grade)
+        add("grade", None, "等级", (*base, "grade"), expect.grade, ev.grade_shown())
     if expect.warnings is not None:
         got = warnings_by_indicator(ev)
         names = {r.id: r.name for r in ev.indicators}

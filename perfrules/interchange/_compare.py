@@ -62,7 +62,7 @@ def compare_declared(form: ImportedForm, evaluation: Evaluation) -> tuple[Disagr
 
 def _compare_one(d: DeclaredScore, ev: Evaluation) -> Disagreement | None:
     if d.kind == "grade":
-        if d.text is None or d.text == visible(ev.grade):  # as a cell holds it
+        if d.text is None or d.text == visible(ev.grade_shown()):  # as a cell holds it
             return None
         return Disagreement(
             cell=d.cell,
@@ -70,7 +70,7 @@ def _compare_one(d: DeclaredScore, ev: Evaluation) -> Disagreement | None:
             subject=d.subject,
             label=d.label,
             declared=d.text,
-            computed=ev.grade,
+            computed=ev.grade_shown(),
             difference=None,
         )
     if d.value is None:

@@ -393,7 +393,11 @@ def build_layout(
         formula=total_formula(spec, ev, parts, bonuses),
     )
     b.put(
-        C_REASON, row, f"{GRADE_PREFIX}{ev.grade}", "result", result=("grade", "grade", "自评等级")
+        C_REASON,
+        row,
+        f"{GRADE_PREFIX}{ev.grade_shown()}",
+        "result",
+        result=("grade", "grade", "自评等级"),
     )
     b.merge(f"{C_REASON}{row}", f"J{row}")
     return Layout(

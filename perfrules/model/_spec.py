@@ -227,6 +227,10 @@ class Meta:
     kind: Kind
     basis: str = ""  # the policy basis (文件依据) as the report states it
     total: Decimal = Decimal(100)  # the declared full score
+    # Declared partial mode: why only some rows of the form are encoded ("原文只公开了预算执行率一行").
+    # The total runs over the declared rows, their weights need not add up to ``total`` (the form's
+    # full score), and no grade is claimed; every output says the result is partial.
+    partial: str | None = None
 
 
 class RateDisplay(enum.Enum):

@@ -61,6 +61,15 @@ class AuditTable:
             style="dim",
         )
         parts: list[object] = [title, sub]
+        if ev.partial is not None:
+            parts.append(
+                Text(
+                    f"部分指标：{ev.partial}（总分只计已录入的各行，不评定等级）"
+                    if zh
+                    else f"Partial form: {ev.partial} (the total runs over the declared rows; no grade)",
+                    style="bold yellow",
+                )
+            )
         if ev.basis:
             parts.append(Text(("依据：" if zh else "Basis: ") + ev.basis, style="dim"))
         be = ev.budget_execution
@@ -209,13 +218,16 @@ class AuditTable:
             "",
             "",
             Text(pts(ev.total), style="bold"),
-            Text((f"等级：{ev.grade}" if zh else f"grade: {ev.grade}"), style="bold"),
+            Text(
+                (f"等级：{ev.grade_shown()}" if zh else f"grade: {ev.grade_shown('en')}"),
+                style="bold",
+            ),
         )
         parts.append(t)
         summary = (
-            f"总分 {pts(ev.total)} 分（满分 {pts(ev.total_weight)} 分，扣 {pts(ev.lost)} 分），等级：{ev.grade}"
+            f"总分 {pts(ev.total)} 分（满分 {pts(ev.total_weight)} 分，扣 {pts(ev.lost)} 分），等级：{ev.grade_shown()}"
             if zh
-            else f"Total {pts(ev.total)} of {pts(ev.total_weight)} ({pts(ev.lost)} deducted), grade {ev.grade}"
+            else f"Total {pts(ev.total)} of {pts(ev.total_weight)} ({pts(ev.lost)} deducted), grade {ev.grade_shown('en')}"
         )
         parts.append(Text(summary, style="bold"))
         if len(ev.total_steps) > 1:  # rescaled, bonus, capped, vetoed or rounded: show how

@@ -229,9 +229,9 @@ def _header(ev: Evaluation, lang: Lang) -> list[Block]:
 def _total(ev: Evaluation, lang: Lang) -> list[Block]:
     t = _L[lang]
     if lang == "zh":
-        line = f"总分 {pts(ev.total)} 分（满分 {pts(ev.total_weight)} 分，扣 {pts(ev.lost)} 分），等级：{ev.grade}"
+        line = f"总分 {pts(ev.total)} 分（满分 {pts(ev.total_weight)} 分，扣 {pts(ev.lost)} 分），等级：{ev.grade_shown()}"
     else:
-        line = f"Total {pts(ev.total)} of {pts(ev.total_weight)} ({pts(ev.lost)} deducted), grade {ev.grade}"
+        line = f"Total {pts(ev.total)} of {pts(ev.total_weight)} ({pts(ev.lost)} deducted), grade {ev.grade_shown('en')}"
     steps = tuple(one_line(s.text(lang)) for s in (*ev.total_steps, *ev.grade_steps))
     return [
         Heading(level=2, text=t["total_head"], anchor="total"),
@@ -429,7 +429,11 @@ def _bonus_and_vetoes(ev: Evaluation, lang: Lang) -> list[Block]:
         def effect(e: str) -> str:
             if e == "zero":
                 return t["zero"]
-            return f"等级定为“{ev.grade}”" if lang == "zh" else f"the grade is set to {ev.grade}"
+            return (
+                f"等级定为“{ev.grade_shown()}”"
+                if lang == "zh"
+                else f"the grade is set to {ev.grade_shown('en')}"
+            )
 
         rows = tuple(Row(cells=(v.name, effect(v.effect), v.reason)) for v in ev.vetoes)
         out += [

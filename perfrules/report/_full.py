@@ -340,17 +340,29 @@ def _performance(ev: Evaluation, text: ReportText, lang: Lang, actual: Actual) -
     if ev.vetoes:
         yield Heading(level=3, text=f"{label()}一票否决事项" if zh else f"{label()} Vetoes")
         for v in ev.vetoes:
-            effect = "总分记为0分" if v.effect == "zero" else f"等级定为“{one_line(ev.grade)}”"
+            effect = (
+                "总分记为0分" if v.effect == "zero" else f"等级定为“{one_line(ev.grade_shown())}”"
+            )
             yield Para(text=f"{one_line(v.name)}：{one_line(v.reason)}，{effect}。", role="body")
     how = total_in_words(ev, lang)
     if how is not None:
         yield Para(text=how, role="body")
-    yield Para(
-        text=f"综上，{subject}绩效自评得分{pts(ev.total)}分（满分{pts(ev.total_weight)}分），自评等级为“{one_line(ev.grade)}”。"
-        if zh
-        else f"In sum: {pts(ev.total)} of {pts(ev.total_weight)}, grade {one_line(ev.grade)}.",
-        role="body",
-    )
+    if ev.partial is None:
+        closing = (
+            f"综上，{subject}绩效自评得分{pts(ev.total)}分（满分{pts(ev.total_weight)}分），"
+            f"自评等级为“{one_line(ev.grade_shown())}”。"
+            if zh
+            else f"In sum: {pts(ev.total)} of {pts(ev.total_weight)}, grade {one_line(ev.grade_shown('en'))}."
+        )
+    else:
+        closing = (
+            f"综上，{subject}已录入各项得分{pts(ev.total)}分（已录入各项满分{pts(ev.total_weight)}分）。"
+            f"本表为部分指标（{one_line(ev.partial)}），不评定等级。"
+            if zh
+            else f"In sum: the declared rows score {pts(ev.total)} of {pts(ev.total_weight)}. "
+            f"Partial form ({one_line(ev.partial)}): no grade is claimed."
+        )
+    yield Para(text=closing, role="body")
 
 
 def _issue_text(issues: Sequence[Issue]) -> str:

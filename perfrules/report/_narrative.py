@@ -36,6 +36,29 @@ ACTUALS: tuple[str, ...] = ("computed", "stated")
 _KIND_EN = {"部门整体支出": "department-wide spending", "项目支出": "project spending"}
 
 
+def closing_sentence(ev: Evaluation, lang: Lang, subject: str, kind: str) -> str:
+    """综上… : the total and grade, or in partial mode the total over the declared rows and no grade."""
+    if ev.partial is not None:
+        if lang == "zh":
+            return (
+                f"综上，{subject}已录入各项得分{pts(ev.total)}分（已录入各项满分{pts(ev.total_weight)}分）。"
+                f"本表为部分指标（{one_line(ev.partial)}），不评定等级。"
+            )
+        return (
+            f"In sum, the declared rows of the {kind} self-evaluation score {pts(ev.total)} of "
+            f"{pts(ev.total_weight)}. Partial form ({one_line(ev.partial)}): no grade is claimed."
+        )
+    if lang == "zh":
+        return (
+            f"综上，{subject}绩效自评得分{pts(ev.total)}分（满分{pts(ev.total_weight)}分），"
+            f"自评等级为“{one_line(ev.grade_shown())}”。"
+        )
+    return (
+        f"In sum, the {kind} self-evaluation scores {pts(ev.total)} of {pts(ev.total_weight)}, "
+        f"grade {one_line(ev.grade_shown('en'))}."
+    )
+
+
 def _subject(kind: str) -> str:
     """Who scored: ``部门整体支出`` for a department, ``本项目`` for a project (项目支出)."""
     return "本项目" if kind == "项目支出" else one_line(kind)
@@ -235,25 +258,21 @@ def to_narrative(evaluation: Evaluation, *, lang: Lang = "zh", actual: Actual = 
         paras.append(f"{label()}一票否决事项" if zh else f"{label()} Vetoes")
         for v in ev.vetoes:
             if zh:
-                effect = "总分记为0分" if v.effect == "zero" else f"等级定为“{one_line(ev.grade)}”"
+                effect = (
+                    "总分记为0分"
+                    if v.effect == "zero"
+                    else f"等级定为“{one_line(ev.grade_shown())}”"
+                )
                 paras.append(_end(f"{one_line(v.name)}：{v.reason}，{effect}", lang))
             else:
                 effect = (
                     "the total is 0"
                     if v.effect == "zero"
-                    else f"the grade is set to {one_line(ev.grade)}"
+                    else f"the grade is set to {one_line(ev.grade_shown('en'))}"
                 )
                 paras.append(_end(f"{one_line(v.name)}: {v.reason}; {effect}", lang))
     how = total_in_words(ev, lang)  # rescaled, bonus, capped, vetoed or rounded: say how
     if how is not None:
         paras.append(how)
-    if zh:
-        paras.append(
-            f"综上，{_subject(ev.kind)}绩效自评得分{pts(ev.total)}分（满分{pts(ev.total_weight)}分），自评等级为“{one_line(ev.grade)}”。"
-        )
-    else:
-        paras.append(
-            f"In sum, the {kind} self-evaluation scores {pts(ev.total)} of {pts(ev.total_weight)}, "
-            f"grade {one_line(ev.grade)}."
-        )
+    paras.append(closing_sentence(ev, lang, _subject(ev.kind), kind))
     return "\n\n".join(paras) + "\n"

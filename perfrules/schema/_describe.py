@@ -38,6 +38,8 @@ FIELDS: dict[str, str] = {
     "Meta.basis": "文件依据（按报告表述） / the policy basis as the report words it",
     "Meta.total": "总分；一级指标分值与预算执行率分值之和须恰好等于它 / "
     "the full score; the 一级 weights plus budget_execution.weight must add up to exactly this",
+    "Meta.partial": "部分指标模式：说明为何只录入了表中的部分行；总分只按已录入的行计算，分值不必合计为总分，不评定等级 / "
+    "partial mode: why only some rows of the form are encoded; the total runs over them, weights need not add up, no grade",
     "Category.id": "类别编号，唯一；供 parent 与指标的 category 引用 / "
     "unique id, used by `parent` and by indicators' `category`",
     "Category.name": "一级/二级指标名称，如“产出指标”“数量指标” / the category's name, e.g. 产出指标, 数量指标",
