@@ -143,10 +143,13 @@ def rule_steps(
 
 def assert_cites(
     result: perfrules.IndicatorResult | perfrules.BudgetExecutionResult,
-    citation: perfrules.Citation,
+    citation: perfrules.Citation | None,
 ) -> None:
-    """The result's citation, and the explanation's rule step that names it."""
+    """The result's citation, and the explanation's rule step that names it (none: no generic step)."""
     assert result.citation == citation
+    if citation is None:
+        assert not any(s.zh.startswith("依据：") for s in rule_steps(result))
+        return
     assert any(
         s.zh == f"依据：{citation}" and s.en.endswith(f"[{citation.id}]")
         for s in rule_steps(result)
@@ -203,8 +206,8 @@ def test_step_rounds_once() -> None:
         "formula",
         "round",
         "deduction",
-        "rule",
-    ]
+    ]  # a ≤0 row is not the ≦100% control rate the generic step text quotes: no rule step
+    assert res.citation is None
     assert "≈4.666667 → 4.67" in res.steps[3].zh
 
 
@@ -453,7 +456,7 @@ def test_negative_derived_value_is_a_problem_not_a_crash() -> None:
 def test_rate_times_weight(target: str, actual: str, weight: int, score: str, met: bool) -> None:
     res = one(target, actual, weight, RateTimesWeight())
     assert (res.score, res.met, res.method) == (D(score), met, "rate")
-    assert_cites(res, cite.RATE)
+    assert_cites(res, cite.RATE if target.endswith("%") else None)  # the text is of a rate in %
     if Fraction(D(actual)) > 100 and target.endswith("%"):
         assert "clamp" in [s.kind for s in res.steps]
 
@@ -1059,12 +1062,15 @@ def test_declared_rules_add_a_rule_step() -> None:
     )
     x = ev.indicator("x")
     assert x.rule == RuleSource(document="共性指标", text="每超过一个百分点扣0.5分")
-    assert x.steps[-1].zh == "本指标计分依据（规范声明）：共性指标：每超过一个百分点扣0.5分"
-    assert x.citation == cite.STEP  # the built-in citation stays
-    assert (
-        ev.budget_execution is not None
-        and ev.budget_execution.steps[-1].zh == "本项计分依据（规范声明）：某办法"
-    )
+    # the row's own rule is cited first, then the generic text that is this row's rule too
+    assert [s.zh for s in x.steps if s.kind == "rule"] == [
+        "本指标计分规则：共性指标：每超过一个百分点扣0.5分",
+        f"依据：{cite.STEP}",
+    ]
+    assert x.citation == cite.STEP
+    be = ev.budget_execution
+    assert be is not None
+    assert [s.zh for s in be.steps if s.kind == "rule"][0] == "本项计分规则：某办法"
 
 
 # ---------------------------------------------------------------------------
@@ -1183,7 +1189,8 @@ def test_catalogue_scores_lie_in_zero_to_weight_on_the_grid(data: st.DataObject)
     assert (Fraction(res.score) / Fraction(quantum)).denominator == 1
     assert res.lost == ind.weight - res.score
     assert (res.reason is None) == (res.lost == 0)
-    assert res.steps[-1].kind == "rule" and res.citation.id == res.method
+    if res.citation is not None:  # a generic text only where it is the row's rule, named by a step
+        assert res.citation.id == res.method and res.steps[-1].kind == "rule"
 
 
 @PROPS

@@ -23,6 +23,7 @@ from perfrules.interchange import (
     read_workbook,
     write_workbook,
 )
+from perfrules.model import SheetCell
 
 SEED_XLSX = ROOT / "examples" / "hunan-2024-general-office" / "自评表.xlsx"
 ALTERED = ROOT / "tests" / "data" / "自评表-altered.xlsx"
@@ -456,3 +457,93 @@ def test_declared_rates_compare_on_the_exact_fraction() -> None:
     assert _exact_decimal(Fraction(5, 1000) - Fraction(1, 10**40), 2) == Decimal("0.00")
     assert _exact_decimal(Fraction(5, 1000), 2) == Decimal("0.01")
     assert _exact_decimal(Fraction(94475, 1000), 2) == Decimal("94.48")
+
+
+# ---------------------------------------------------------------------------
+# the reader loads its data directly: a source map of cells, no TOML text in between
+
+
+def test_the_reader_imports_neither_tomli_w_nor_the_text_loaders() -> None:
+    import ast
+
+    import perfrules.interchange._read as reader
+
+    tree = ast.parse(Path(reader.__file__).read_text(encoding="utf-8"))
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    } | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert "tomli_w" not in imported
+    assert not imported & {"loads_spec", "loads_actuals", "load_spec", "load_actuals"}
+    assert "load_data" in imported
+
+
+def test_a_hand_filled_form_is_loaded_without_a_toml_round_trip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No TOML text is written or parsed for the form's own data; the loader's problems come at cells."""
+    import tomli_w
+
+    import perfrules.interchange._read as reader
+    import perfrules.loading._load as load
+
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise AssertionError("the workbook reader wrote TOML text")
+
+    parsed: list[str | None] = []
+    real_parse = load.parse_toml_text
+
+    def spy(text: str, file: str | None = None) -> object:
+        parsed.append(file)
+        return real_parse(text, file)
+
+    monkeypatch.setattr(tomli_w, "dumps", refuse)
+    monkeypatch.setattr(load, "parse_toml_text", spy)
+    monkeypatch.setattr(reader, "parse_toml_text", spy)
+    form = read_workbook(_hand_filled(tmp_path / "f.xlsx"), framework="hunan-department")
+    # only the framework's own files are parsed as text, never the form's data
+    assert parsed and all(f is not None and f.endswith(".toml") for f in parsed)
+    assert form.spec.indicator("i01").weight == D(15)
+    # the spec and actuals carry the map of the cells they were read from
+    assert form.spec.source is not None and form.actuals.source is form.spec.source
+    where = form.spec.source.reported(("indicators", 0, "weight"))
+    assert (where.place, where.line, where.column) == (SheetCell("自评表", "F12"), 12, 6)
+    assert form.actuals.source.reported(("indicators", "i01", "note")).place == SheetCell(
+        "自评表", "I12"
+    )
+    # a problem the loader finds (validate_spec inside load_data) is at its cell, with the data's path
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(_hand_filled(tmp_path / "g.xlsx", D12="≥-1期"), framework="hunan-department")
+    errors = [p for p in info.value.problems if p.severity is perfrules.Severity.ERROR]
+    assert [(p.code, p.cell, p.path, p.line, p.column) for p in errors] == [
+        ("target-value", "自评表!D12", ("indicators", 0, "target"), 12, 4)
+    ]
+    assert errors[0].file == str(tmp_path / "g.xlsx")
+    # and one validate_actuals finds, located through the actuals' map (by indicator id)
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(_hand_filled(tmp_path / "h.xlsx", E18=-0.5), framework="hunan-department")
+    errors = [p for p in info.value.problems if p.severity is perfrules.Severity.ERROR]
+    assert [(p.code, p.cell, p.path) for p in errors] == [
+        ("negative", "自评表!E18", ("indicators", "i05", "value"))
+    ]
+
+
+def test_an_exported_form_is_read_without_writing_toml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hidden sheet's stored TOML is parsed (it is the payload); nothing is written back to text."""
+    import tomli_w
+
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise AssertionError("the workbook reader wrote TOML text")
+
+    monkeypatch.setattr(tomli_w, "dumps", refuse)
+    path = _edit(SEED_XLSX, tmp_path / "f.xlsx", F14=4)
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path)
+    errors = [p for p in info.value.problems if p.severity is perfrules.Severity.ERROR]
+    assert "自评表!B12" in [p.cell for p in errors]
+    form = read_workbook(SEED_XLSX)
+    assert form.hidden and form.spec.source is not None

@@ -6,6 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from perfrules.core import _citations as cite
+from perfrules.core._citations import Citation
 from perfrules.core._exact import quantum_of, show, show_dec
 from perfrules.core._result import Step, deferred_step
 from perfrules.core._scoring import Finisher, Scored, fixed_step, rule_step
@@ -74,6 +75,7 @@ class BudgetRow:
         self.rate_quantum = quantum_of(rounding.rate_display)
         self.truncate_rate = rounding.rate_display_mode is RateDisplay.TRUNCATE
         self.method = None
+        self.citation: Citation | None = None
         if block.method is not None:  # bands or steps on the rate in %, against 100%
             target = QuantitativeTarget(comparator=Comparator.GE, value=Decimal(100), unit="%")
             fixed = Inputs(
@@ -96,7 +98,10 @@ class BudgetRow:
                 "rate × weight rounded to whole points",
             )
         else:
-            quantum, self.citation = rounding.score, cite.BUDGET_PROPORTIONAL
+            quantum = rounding.score
+            self.citation = (
+                cite.BUDGET_PROPORTIONAL if cite.budget_proportional_quotes(block.weight) else None
+            )
             places = quantum_of(quantum).places
             self.policy_step = fixed_step(
                 "policy",
@@ -105,7 +110,7 @@ class BudgetRow:
             )
             self.how_zh, self.how_en = "按执行率×分值计分", "scored as rate × weight"
         self.finish = Finisher(block.weight, quantum)
-        self.rule = rule_step(self.citation)
+        self.rule = rule_step(self.citation) if self.citation is not None else None
 
     def __call__(self, budget: BudgetAmounts) -> tuple[Scored, Fraction, Decimal, str]:
         block = self.block

@@ -11,6 +11,8 @@ spec's own ``rule`` table names the document).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import attrs
 
 
@@ -187,3 +189,74 @@ ALL = (
     BONUS,
     VETO,
 )
+
+
+# ---------------------------------------------------------------------------
+# where a generic citation is the row's rule
+#
+# A method's generic citation quotes one published rule. It is cited only for a row whose
+# rule is that rule — the same kind of row, the same numbers the text states — and never
+# for another row the method also scores (a satisfaction row scored by steps is not a staff
+# control rate; a 20-point 预算执行率 row is not the 10-point row 10号's form describes).
+# Elsewhere a row cites its own ``rule`` or nothing.
+
+
+def step_quotes(
+    comparator: str,
+    target: Decimal,
+    unit: str,
+    per: Decimal,
+    deduct: Decimal,
+    start: Decimal | None,
+) -> bool:
+    """STEP quotes "≦100%，每超过一个百分点扣0.5分" (在职人员控制率) and "…扣1分" (“三公经费”控制率)."""
+    return (
+        comparator in ("≤", "<")
+        and target == 100
+        and unit == "%"
+        and per == 1
+        and deduct in (Decimal("0.5"), Decimal(1))
+        and start in (None, Decimal(100))
+    )
+
+
+BANDS_QUOTED: tuple[tuple[Decimal | None, Decimal | None, Decimal], ...] = (
+    (Decimal(90), None, Decimal(5)),
+    (Decimal(80), Decimal(90), Decimal(4)),
+    (Decimal(70), Decimal(80), Decimal(3)),
+    (Decimal(60), Decimal(70), Decimal(2)),
+    (None, Decimal(60), Decimal(0)),
+)
+"""BANDS quotes 重点支出安排率: ≥90% 5; 80%（含）-90% 4; 70%（含）-80% 3; 60%（含）-70% 2; 低于60% 0."""
+
+
+def bands_quote(
+    bands: tuple[tuple[Decimal | None, Decimal | None, bool, bool, Decimal], ...], unit: str
+) -> bool:
+    """Whether a band table on the actual (min, max, min_inclusive, max_inclusive, score) is BANDS' table."""
+    if unit != "%" or len(bands) != len(BANDS_QUOTED):
+        return False
+    want = {(lo, hi, s) for lo, hi, s in BANDS_QUOTED}
+    got = set()
+    for lo, hi, lo_in, hi_in, score in bands:
+        if (lo is not None and not lo_in) or (hi is not None and hi_in):
+            return (
+                False  # the text's bands include their lower edge ("（含）") and exclude the upper
+            )
+        got.add((None if lo == 0 else lo, hi, score))
+    return got == want
+
+
+def per_occurrence_quotes(deduct: Decimal) -> bool:
+    """PER_OCCURRENCE quotes "每出现一例不符合要求的扣1分"."""
+    return deduct == 1
+
+
+def rate_quotes(unit: str) -> bool:
+    """RATE quotes a completion rate in % scored by its share of the weight."""
+    return unit == "%"
+
+
+def budget_proportional_quotes(weight: Decimal) -> bool:
+    """BUDGET_PROPORTIONAL quotes the form's "预算执行率分值10分"."""
+    return weight == 10

@@ -90,7 +90,7 @@ def _budget_document(be: BudgetExecutionResult) -> dict[str, Any]:
         "lost": _d(be.lost),
         "reason": be.reason,
         "reason_en": be.reason_en,
-        "citation": _citation(be.citation),
+        "citation": None if be.citation is None else _citation(be.citation),
         "steps": _steps(be.steps),
         "rule": _rule(be.rule),
         "full_marks": _full(be.full_marks),
@@ -112,7 +112,7 @@ def _budget(be: BudgetExecutionResult) -> str:
 
 
 def to_document(ev: Evaluation) -> dict[str, Any]:
-    """The evaluation as a JSON-ready dict (schema ``perfrules.evaluation``, version 1)."""
+    """The evaluation as a JSON-ready dict (schema ``perfrules.evaluation``, version 2)."""
     be = ev.budget_execution
     return {
         "schema": DOCUMENT_SCHEMA,
@@ -148,7 +148,7 @@ def to_document(ev: Evaluation) -> dict[str, Any]:
                 "reason": r.reason,
                 "reason_en": r.reason_en,
                 "note": r.note,
-                "citation": _citation(r.citation),
+                "citation": None if r.citation is None else _citation(r.citation),
                 "steps": _steps(r.steps),
                 "warnings": [_warning(w) for w in r.warnings],
                 "applicable": r.applicable,
@@ -285,7 +285,7 @@ def document_line(ev: Evaluation, unit: str | None = None) -> str:
             ',"note":',
             _str(r.note),
             ',"citation":',
-            _citation_json(r.citation),
+            "null" if r.citation is None else _citation_json(r.citation),
             ',"steps":',
             _steps_json(r.steps),
             ',"warnings":',

@@ -152,6 +152,14 @@ def evaluate(spec: Spec, actuals: Actuals) -> Evaluation:
     )
 
 
+def _own_rule_first(steps: tuple[Step, ...], own: tuple[Step, ...]) -> tuple[Step, ...]:
+    """The row's own rule cited first: before the first generic citation step, else at the end."""
+    for i, step in enumerate(steps):
+        if step.kind == "rule":
+            return (*steps[:i], *own, *steps[i:])
+    return (*steps, *own)
+
+
 def full_score(spec: Spec) -> Decimal:
     """The score a perfect result reaches: ``meta.total``, or in partial mode the declared rows' weight."""
     if spec.meta.partial is None:
@@ -494,8 +502,8 @@ class _Row:
             last = (
                 fixed_step(
                     "rule",
-                    f"本指标计分依据（规范声明）：{ind.rule.document}{'：' + ind.rule.text if ind.rule.text else ''}",
-                    f"this indicator's rule (declared by the spec): {ind.rule.document}",
+                    f"本指标计分规则：{ind.rule.document}{'：' + ind.rule.text if ind.rule.text else ''}",
+                    f"this indicator's own rule: {ind.rule.document}",
                 ),
             )
         self.last = last
@@ -552,7 +560,7 @@ class _Row:
             )
         steps = scored.steps
         if self.wrapped:
-            steps = self.first + steps + self.last
+            steps = self.first + _own_rule_first(steps, self.last)
         score = scored.score
         return make_indicator_result(
             ind.id,  # id
@@ -589,7 +597,7 @@ class _Row:
         scored = self.outcome(tier, act.score, text)
         steps = scored.steps
         if self.wrapped:
-            steps = self.first + steps + self.last
+            steps = self.first + _own_rule_first(steps, self.last)
         score = scored.score
         ind = self.ind
         return make_indicator_result(
@@ -718,10 +726,10 @@ class _Row:
         steps = scored.steps
         if derive_steps:
             steps = derive_steps + steps
+        if self.last:
+            steps = _own_rule_first(steps, self.last)
         if self.first:
             steps = self.first + steps
-        if self.last:
-            steps = steps + self.last
         score = scored.score
         return IndicatorResult(
             id=ind.id,
@@ -976,8 +984,8 @@ def _plan(spec: Spec) -> _Plan:
 
 def _budget_texts(rule: RuleSource) -> tuple[str, str]:
     return (
-        f"本项计分依据（规范声明）：{rule.document}{'：' + rule.text if rule.text else ''}",
-        f"this row's rule (declared by the spec): {rule.document}",
+        f"本项计分规则：{rule.document}{'：' + rule.text if rule.text else ''}",
+        f"this row's own rule: {rule.document}",
     )
 
 
@@ -988,7 +996,7 @@ def _score_budget(spec: Spec, plan: _Plan, actuals: Actuals) -> BudgetExecutionR
     scored, rate, _, pct = plan.budget_row(spec)(budget)
     steps = scored.steps
     if block.rule is not None:
-        steps = (*steps, deferred_step("rule", _budget_texts, block.rule))
+        steps = _own_rule_first(steps, (deferred_step("rule", _budget_texts, block.rule),))
     lines = []
     for line in budget.lines:
         line_base = line.initial if block.base.value == "initial" else line.full_year

@@ -166,7 +166,7 @@ class IndicatorResult:
     met: bool | None
     score: Decimal
     steps: tuple[Step, ...]
-    citation: Citation
+    citation: Citation | None  # None: no generic rule text fits (cited: the row's own rule, if any)
     reason: str | None = None  # 扣分原因 (Chinese) when points are lost
     reason_en: str | None = None
     note: str | None = None  # 偏差原因分析 from the actuals
@@ -213,7 +213,7 @@ class BudgetExecutionResult:
     policy: str
     score: Decimal
     steps: tuple[Step, ...]
-    citation: Citation
+    citation: Citation | None  # None: no generic rule text fits (cited: the row's own rule, if any)
     reason: str | None = None
     reason_en: str | None = None
     lines: tuple[BudgetLineResult, ...] = ()

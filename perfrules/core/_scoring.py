@@ -31,7 +31,7 @@ class Scored(NamedTuple):
     met: bool | None
     method: str
     steps: tuple[Step, ...]
-    citation: Citation
+    citation: Citation | None  # None: no generic rule text fits this row (its own rule may)
     reason: str | None
     reason_en: str | None
 
@@ -44,7 +44,7 @@ def new_scored(
     met: bool | None,
     method: str,
     steps: tuple[Step, ...],
-    citation: Citation,
+    citation: Citation | None,
     reason: str | None,
     reason_en: str | None,
 ) -> Scored:
@@ -163,7 +163,7 @@ class Finisher:
         *,
         met: bool | None,
         method: str,
-        citation: Citation,
+        citation: Citation | None,
         why_zh: str,
         why_en: str,
         rule: Step | None = None,
@@ -191,7 +191,10 @@ class Finisher:
             reason = f"{why_zh}，扣{shown}分"
             reason_en = f"{why_en}; {shown} point(s) deducted"
             steps.append(deferred_step("deduction", _deduction, reason, reason_en))
-        steps.append(rule if rule is not None else rule_step(citation))
+        if rule is not None:
+            steps.append(rule)
+        elif citation is not None:
+            steps.append(rule_step(citation))
         return new_scored(score, met, method, tuple(steps), citation, reason, reason_en)
 
 
@@ -203,7 +206,7 @@ def finish(
     *,
     met: bool | None,
     method: str,
-    citation: Citation,
+    citation: Citation | None,
     why_zh: str,
     why_en: str,
     label_zh: str = "得分",

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from perfrules._errors import Problem, Severity, SpecError
+from perfrules._errors import PathKey, Problem, Severity, SpecError
 from perfrules._limits import year_problem
 from perfrules._xlsx_guard import FORM_LIMITS, check_xlsx
 from perfrules.core import evaluate, validate_actuals, validate_spec
@@ -36,7 +36,7 @@ from perfrules.interchange._targets import (
     read_number_with_unit,
     read_target,
 )
-from perfrules.loading import loads_actuals, loads_spec
+from perfrules.loading import load_data, parse_toml_text
 from perfrules.model import (
     Actuals,
     BudgetAmounts,
@@ -46,6 +46,9 @@ from perfrules.model import (
     Indicator,
     IndicatorActual,
     Kind,
+    Place,
+    SheetCell,
+    SourceMap,
     Spec,
     format_decimal,
 )
@@ -198,75 +201,46 @@ _IND_FIELD = {
 }
 
 
-class _Locator:
-    """Where the model's values sit in the form: field keys → cell refs."""
-
-    def __init__(self) -> None:
-        self.refs: dict[tuple[str | int, ...], str] = {}
-
-    def locate(
-        self, problem: Problem, indicator_ids: list[str], category_ids: list[str]
-    ) -> str | None:
-        path = problem.path
-        key: tuple[str | int, ...] | None = None
-        if len(path) >= 2 and path[0] == "indicators":
-            if isinstance(path[1], int) and path[1] < len(indicator_ids):
-                field = _IND_FIELD.get(str(path[2]), "name") if len(path) > 2 else "name"
-                key = ("indicator", indicator_ids[path[1]], field)
-            elif isinstance(path[1], str):
-                field = "note" if len(path) > 2 and path[2] == "note" else "actual"
-                key = ("actual", path[1], field)
-        elif (
-            len(path) >= 2
-            and path[0] == "categories"
-            and isinstance(path[1], int)
-            and path[1] < len(category_ids)
-        ):
-            key = ("category", category_ids[path[1]], "name")
-        elif path[:1] == ("budget_execution",):
-            key = ("budget", "weight")
-        elif path[:1] == ("budget",):
-            key = (
-                "amounts",
-                str(path[1])
-                if len(path) > 1 and path[1] in ("initial", "full_year", "spent")
-                else "full_year",
-            )
-        elif path[:1] == ("meta",) and len(path) > 1:
-            key = ("meta", str(path[1]))
-        if key is None:
-            return None
-        return self.refs.get(key)
-
-
-def _relocate(
-    problems: Iterable[Problem],
+def _cell_map(
     file: str,
     sheet: Sheet,
-    locator: _Locator,
+    refs: dict[tuple[str | int, ...], str],
     indicator_ids: list[str],
     category_ids: list[str],
-) -> list[Problem]:
-    out = []
-    for p in problems:
-        ref = locator.locate(p, indicator_ids, category_ids)
-        if ref is not None:
-            out.append(
-                at_cell(
-                    p.code,
-                    file,
-                    sheet.name,
-                    ref,
-                    en=p.message,
-                    zh=p.message_zh,
-                    path=p.path,
-                    severity=p.severity,
-                    suggestion=p.suggestion,
-                )
-            )
-        else:
-            out.append(attrs.evolve(p, file=file, line=None, column=None))
-    return out
+) -> SourceMap:
+    """A source map locating the model's key paths at the form's cells.
+
+    ``refs`` maps the form's fields (``("indicator", id, "weight")``,
+    ``("actual", id, "note")``, ``("meta", "year")``, …) to the cells they were
+    read from; the key paths of the spec data (indicators and categories by
+    index) and of the actuals (indicators by id) are placed at those cells. A
+    key path the form has no cell for is recorded as having no place, so that
+    its problem names the file alone.
+    """
+
+    def at(key: tuple[str | int, ...]) -> SheetCell | None:
+        ref = refs.get(key)
+        return None if ref is None else SheetCell(sheet.name, ref)
+
+    places: dict[PathKey, Place | None] = {}
+    for i, ind_id in enumerate(indicator_ids):
+        places[("indicators", i)] = at(("indicator", ind_id, "name"))
+        for key, shown_in in _IND_FIELD.items():
+            places[("indicators", i, key)] = at(("indicator", ind_id, shown_in))
+    for field in refs:
+        if field[0] == "actual" and isinstance(field[1], str):
+            places[("indicators", field[1])] = at(("actual", field[1], "actual"))
+            places[("indicators", field[1], "note")] = at(("actual", field[1], "note"))
+    for i, cat_id in enumerate(category_ids):
+        places[("categories", i)] = at(("category", cat_id, "name"))
+    places[("budget_execution",)] = at(("budget", "weight"))
+    places[("budget",)] = at(("amounts", "full_year"))
+    for amount in ("initial", "full_year", "spent"):
+        places[("budget", amount)] = at(("amounts", amount))
+    for field in refs:
+        if field[0] == "meta" and len(field) > 1:
+            places[("meta", field[1])] = at(field)
+    return SourceMap(file, places=places)
 
 
 def _kind(text: str | None) -> Kind | None:
@@ -367,8 +341,9 @@ class _Hidden:
             )
         spec_text, spec_rows = texts["spec.toml"]
         actuals_text, actuals_rows = texts["actuals.toml"]
+        shown = f"{self.file}[{HIDDEN_SHEET}]"
         try:
-            spec = loads_spec(spec_text, file=f"{self.file}[{HIDDEN_SHEET}]")
+            spec = load_data(*parse_toml_text(spec_text, shown), Spec)
         except SpecError as err:
             raise WorkbookError(self._hidden_problems(err, spec_rows)) from None
         if "framework.id" in keys:
@@ -383,7 +358,7 @@ class _Hidden:
                 ),
             )
         try:
-            actuals = loads_actuals(actuals_text, file=f"{self.file}[{HIDDEN_SHEET}]", spec=spec)
+            actuals = load_data(*parse_toml_text(actuals_text, shown), Actuals, spec=spec)
         except SpecError as err:
             raise WorkbookError(self._hidden_problems(err, actuals_rows)) from None
         if self.framework is not None and (
@@ -400,22 +375,21 @@ class _Hidden:
         self._check_structure(layout)
         self.problems.raise_errors()
         spec, actuals = self._apply_visible(layout, spec, actuals)
-        locator = _Locator()
-        for c in layout.cells:
-            if c.field is not None:
-                locator.refs[c.field] = c.ref
         if any(p.code == "visible-overrides-hidden" for p in self.problems.items):
-            found = validate_spec(spec)
-            if not found:
-                found = validate_actuals(spec, actuals)
-            self.problems.items += _relocate(
-                found,
+            refs = {c.field: c.ref for c in layout.cells if c.field is not None}
+            cells = _cell_map(
                 self.file,
                 self.sheet,
-                locator,
+                refs,
                 [i.id for i in spec.indicators],
                 [c.id for c in spec.categories],
             )
+            # checked as read from the visible cells, each problem at its cell; the form keeps
+            # the hidden sheet's source map
+            found = validate_spec(attrs.evolve(spec, source=cells))
+            if not found:
+                found = validate_actuals(spec, attrs.evolve(actuals, source=cells))
+            self.problems.items += found
         declared = self._declared(layout)
         self.problems.raise_errors()
         ids = []
@@ -828,7 +802,7 @@ class _HandFilled:
         self.framework = framework
         self.problems = _Problems(file, sheet)
         self.declared: list[DeclaredScore] = []
-        self.locator = _Locator()
+        self.refs: dict[tuple[str | int, ...], str] = {}  # the form's fields → the cells read
         self._cols: dict[str, int] = {}
         self.subtotals: list[tuple[str, int]] = []  # (一级 name or "", row)
 
@@ -931,7 +905,7 @@ class _HandFilled:
                 m = re.search(r"(\d{4})\s*年度", text)
                 if year is None and m is not None:
                     year = int(m[1])
-                    self.locator.refs[("meta", "year")] = self.sheet.ref(row, col)
+                    self.refs[("meta", "year")] = self.sheet.ref(row, col)
                     found = year_problem(year)
                     if found is not None:
                         self.problems.at(row, col, "invalid-year", *found)
@@ -944,9 +918,9 @@ class _HandFilled:
         title, tcell = self._label_value(_TITLE_LABELS, stop)
         unit, ucell = self._label_value(_UNIT_LABELS, stop)
         if tcell:
-            self.locator.refs[("meta", "title")] = self.sheet.ref(*tcell)
+            self.refs[("meta", "title")] = self.sheet.ref(*tcell)
         if ucell:
-            self.locator.refs[("meta", "unit")] = self.sheet.ref(*ucell)
+            self.refs[("meta", "unit")] = self.sheet.ref(*ucell)
         if unit is None:
             self.problems.whole(
                 "unit-missing",
@@ -1013,9 +987,9 @@ class _HandFilled:
                 )
                 for key in ("initial", "full_year", "spent"):
                     if key in cols:
-                        self.locator.refs[("amounts", key)] = self.sheet.ref(row, cols[key])
+                        self.refs[("amounts", key)] = self.sheet.ref(row, cols[key])
                 if "weight" in cols:
-                    self.locator.refs[("budget", "weight")] = self.sheet.ref(row, cols["weight"])
+                    self.refs[("budget", "weight")] = self.sheet.ref(row, cols["weight"])
                 self._budget_declared(row, cols)
                 continue
             if all(nums[k] is None for k in ("initial", "full_year", "spent")):
@@ -1289,7 +1263,6 @@ class _HandFilled:
         categories: list[dict[str, Any]] = list(data.get("categories", []))
         fw_cats = {c["id"] for c in categories}
         indicators: list[dict[str, Any]] = list(data.get("indicators", []))
-        n_fw_inds = len(indicators)
         ids: list[IdMapping] = []
         l1_ids: dict[str, str] = {}
         l2_ids: dict[tuple[str, str], str] = {}
@@ -1372,7 +1345,7 @@ class _HandFilled:
                     if field in ("actual", "note")
                     else ("indicator", ind_id, field)
                 )
-                self.locator.refs[key] = self.sheet.ref(r.row, self._col(field, col))
+                self.refs[key] = self.sheet.ref(r.row, self._col(field, col))
             if r.declared is not None:
                 self.declared.append(
                     DeclaredScore(
@@ -1389,7 +1362,7 @@ class _HandFilled:
         for cid, cat_data in new_cats.items():
             cat_data["weight"] = weights.get(cid, Decimal(0))
         for cid, (row, col) in cells_of.items():
-            self.locator.refs[("category", cid, "name")] = self.sheet.ref(row, col)
+            self.refs[("category", cid, "name")] = self.sheet.ref(row, col)
         # 小计 rows: declared category scores
         for name, row in self.subtotals:
             top_id = l1_ids.get(name) or (l1_ids.get(name + "指标") if name else None)
@@ -1450,22 +1423,26 @@ class _HandFilled:
         self.problems.raise_errors()
         data["categories"] = categories
         data["indicators"] = indicators
-        spec = self._load_spec(
-            data, [str(i["id"]) for i in indicators], [str(c["id"]) for c in categories], n_fw_inds
-        )
-        spec = attrs.evolve(spec, framework=info)
-        actuals = Actuals(
-            indicators=tuple(acts), budget=actual_budget, spec=spec.meta.id, year=year
-        )
-        found = validate_actuals(spec, actuals)
-        self.problems.items += _relocate(
-            found,
+        cells = _cell_map(
             self.file,
             self.sheet,
-            self.locator,
-            [i.id for i in spec.indicators],
-            [c.id for c in spec.categories],
+            self.refs,
+            [str(i["id"]) for i in indicators],
+            [str(c["id"]) for c in categories],
         )
+        try:
+            spec = load_data(data, cells, Spec)
+        except SpecError as err:
+            raise WorkbookError(err.problems) from None
+        spec = attrs.evolve(spec, framework=info)
+        actuals = Actuals(
+            indicators=tuple(acts),
+            budget=actual_budget,
+            spec=spec.meta.id,
+            year=year,
+            source=cells,
+        )
+        self.problems.items += validate_actuals(spec, actuals)
         self.problems.raise_errors()
         return ImportedForm(
             spec=spec,
@@ -1558,18 +1535,6 @@ class _HandFilled:
                     f"under it add up to {weights[c['id']]}",
                     f"框架“{self.framework}”规定{c['name']}分值为 {c['weight']}，而表中其下三级指标分值合计为 {weights[c['id']]}",
                 )
-
-    def _load_spec(
-        self, data: dict[str, Any], ind_ids: list[str], cat_ids: list[str], n_fw: int
-    ) -> Spec:
-        import tomli_w
-
-        try:
-            return loads_spec(tomli_w.dumps(data))
-        except SpecError as err:
-            raise WorkbookError(
-                _relocate(err.problems, self.file, self.sheet, self.locator, ind_ids, cat_ids)
-            ) from None
 
 
 def _tiers(data: dict[str, Any]) -> list[dict[str, Any]]:

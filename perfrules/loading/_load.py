@@ -304,8 +304,11 @@ def load_data(
     (:func:`perfrules.core.validate_spec`; for actuals with ``spec``,
     :func:`perfrules.core.validate_actuals` against it). Every problem of
     every stage is raised at once, located through ``source`` (the
-    :class:`SourceMap` of :func:`read_toml` or :func:`parse_toml_text`, or
-    none for data built in Python). The result carries ``source``.
+    :class:`SourceMap` of :func:`read_toml` or :func:`parse_toml_text`; one
+    whose ``places`` a reader recorded while building the data from a
+    workbook's cells or a table's rows, so that each problem is at its
+    ``sheet!A1`` cell or row:column; or none for data built in Python). The
+    result carries ``source``.
     """
     smap = source if source is not None else SourceMap(file=None)
     if kind is Actuals:

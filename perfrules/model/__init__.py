@@ -3,7 +3,8 @@
 Besides the model classes, the pieces the other packages build on: the
 formula syntax tree (:class:`Number`, :class:`Name`, :class:`Unary`,
 :class:`Binary`, :class:`Call`, ``Node``, :func:`unparse`), where keys are
-written (:class:`SourceMap`, :class:`SourceFile`, :class:`Location`), the
+written (:class:`SourceMap`, :class:`SourceFile`, :class:`Location`; a key's place
+as a workbook cell, :class:`SheetCell`, or a table place, :class:`TableCell`), the
 target wording (:data:`TARGET_RE`, :func:`read_wording`, …) and the
 constant-time look-ups by id (:func:`cached`, :func:`find`, :func:`having`,
 :class:`Suggestions`).
@@ -32,7 +33,15 @@ from perfrules.model._formula import (
     unparse,
 )
 from perfrules.model._lookup import Suggestions, cached, find, first_by, having
-from perfrules.model._source import Location, SourceFile, SourceMap, make_problem
+from perfrules.model._source import (
+    Location,
+    Place,
+    SheetCell,
+    SourceFile,
+    SourceMap,
+    TableCell,
+    make_problem,
+)
 from perfrules.model._spec import (
     DEFAULT_GRADES,
     DEFAULT_TIER_WORDS,
@@ -141,6 +150,7 @@ __all__ = [
     "OvershootDeduction",
     "PartialStep",
     "PerOccurrence",
+    "Place",
     "Policy",
     "Qualitative",
     "QualitativeDefault",
@@ -151,12 +161,14 @@ __all__ = [
     "RateDisplay",
     "Rounding",
     "RuleSource",
+    "SheetCell",
     "SourceFile",
     "SourceMap",
     "Spec",
     "StepDeduction",
     "strip_suffix_word",
     "Suggestions",
+    "TableCell",
     "TargetWording",
     "Tier",
     "TierSynonyms",

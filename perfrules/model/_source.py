@@ -7,10 +7,22 @@ A spec that ``extends`` a framework is merged from several files. Its
 loaded file writes is shown at its own line; a value inherited from a
 framework is reported at the loaded file's ``extends`` key, and the message
 names the framework file, line and key the value comes from.
+
+A source map need not come from a text file. Besides line:column
+``positions`` it can hold ``places``: per key path, a workbook cell
+(:class:`SheetCell`, ``自评表!E12``) or a position in a long table
+(:class:`TableCell`, row and column). A reader that builds data from cells or
+rows (the 自评表 workbook reader, the batch table) records them while it reads,
+hands data and map to :func:`perfrules.loading.load_data`, and every problem
+comes out at its cell or row:column (``Problem.cell`` for a sheet cell; for a
+table, ``line``/``column`` with the column's name as the path). Both kinds are
+looked up by nearest ancestor; a key path recorded as ``None`` in ``places`` is
+known to have no place, and the search stops there.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import attrs
@@ -18,6 +30,63 @@ import attrs
 from perfrules._errors import PathKey, Problem, Severity, format_path
 
 Position = tuple[int, int]
+
+_REF = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+)")
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - ord("A") + 1
+    return n
+
+
+@attrs.frozen
+class SheetCell:
+    """A workbook cell: its sheet and its A1 reference (``SheetCell("自评表", "E12")``)."""
+
+    sheet: str
+    ref: str
+
+    @property
+    def text(self) -> str:
+        """``sheet!A1``, as :attr:`Problem.cell <perfrules.Problem.cell>` shows it."""
+        return f"{self.sheet}!{self.ref}"
+
+    @property
+    def row(self) -> int | None:
+        """The cell's 1-based row (``None`` if the reference is not of the ``A1`` form)."""
+        m = _REF.fullmatch(self.ref)
+        return int(m[2]) if m else None
+
+    @property
+    def column(self) -> int | None:
+        """The cell's 1-based column number (``E`` is 5; ``None`` if not of the ``A1`` form)."""
+        m = _REF.fullmatch(self.ref)
+        return _column_number(m[1]) if m else None
+
+
+@attrs.frozen
+class TableCell:
+    """A place in a long table: the row (header = row 1), the 1-based column number and its name."""
+
+    row: int
+    column: int
+    name: str
+
+
+Place = SheetCell | TableCell
+
+
+def _nearest_place(places: Mapping[PathKey, Place | None], path: PathKey) -> Place | None:
+    """The place of ``path`` or of its nearest recorded ancestor (``None`` recorded: no place)."""
+    if not places:
+        return None
+    for end in range(len(path), 0, -1):
+        key = path[:end]
+        if key in places:
+            return places[key]
+    return None
 
 
 def _nearest(positions: Mapping[PathKey, Position], path: PathKey) -> tuple[int | None, int | None]:
@@ -36,10 +105,21 @@ class SourceFile:
     file: str | None
     positions: Mapping[PathKey, Position] = attrs.field(factory=dict, repr=False)
     framework: str | None = None  # the framework's id; None for the loaded file itself
+    places: Mapping[PathKey, Place | None] = attrs.field(factory=dict, repr=False, kw_only=True)
 
     def locate(self, path: PathKey) -> tuple[int | None, int | None]:
-        """Line and column of ``path`` in this file, or of its nearest ancestor that has one."""
+        """Line and column of ``path`` in this file, or of its nearest ancestor that has one.
+
+        For a cell or a table place: its row and column number.
+        """
+        place = _nearest_place(self.places, path)
+        if place is not None:
+            return (place.row, place.column)
         return _nearest(self.positions, path)
+
+    def place(self, path: PathKey) -> Place | None:
+        """The cell or table place of ``path`` or of its nearest recorded ancestor, if any."""
+        return _nearest_place(self.places, path)
 
 
 @attrs.frozen
@@ -51,11 +131,16 @@ class Location:
     line: int | None = None
     column: int | None = None
     framework: str | None = None  # set when the file is a framework the loaded file extends
+    place: Place | None = (
+        None  # a workbook cell or a table place (line and column: its row and column)
+    )
 
     @property
     def text(self) -> str:
-        """``file:line:column`` as far as known (``<input>`` when there is no file)."""
+        """``file:line:column`` as far as known (``<input>`` when there is no file); ``file:sheet!A1`` for a cell."""
         where = self.file if self.file is not None else "<input>"
+        if isinstance(self.place, SheetCell):
+            return f"{where}:{self.place.text}"
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
@@ -74,12 +159,26 @@ class SourceMap:
     column). For a spec merged from frameworks, ``origins`` maps key paths of
     the merged data to the file that wrote them and the path there, and
     ``anchor`` is the path of the loaded file's ``extends`` key.
+
+    ``places`` locate key paths at a workbook cell (:class:`SheetCell`) or a
+    table place (:class:`TableCell`) instead of a line and column, for data a
+    reader built from cells or rows; a key path recorded as ``None`` has no
+    place. Places are looked up first, positions after.
     """
 
     file: str | None
     positions: Mapping[PathKey, Position] = attrs.field(factory=dict, repr=False)
     origins: Mapping[PathKey, tuple[SourceFile, PathKey]] = attrs.field(factory=dict, repr=False)
     anchor: PathKey | None = None
+    places: Mapping[PathKey, Place | None] = attrs.field(factory=dict, repr=False, kw_only=True)
+
+    def _at(self, path: PathKey) -> Location:
+        """``path`` located in the loaded file itself: its place, else its line and column."""
+        place = _nearest_place(self.places, path)
+        if place is not None:
+            return Location(self.file, path, place.row, place.column, place=place)
+        line, column = _nearest(self.positions, path)
+        return Location(self.file, path, line, column)
 
     def written(self, path: PathKey) -> Location:
         """Where ``path`` of the (merged) data is written, possibly in a framework file.
@@ -95,9 +194,10 @@ class SourceMap:
                 src, local = hit
                 local_path = (*local, *path[end:])
                 line, column = src.locate(local_path)
-                return Location(src.file, local_path, line, column, src.framework)
-        line, column = _nearest(self.positions, path)
-        return Location(self.file, path, line, column)
+                return Location(
+                    src.file, local_path, line, column, src.framework, src.place(local_path)
+                )
+        return self._at(path)
 
     def reported(self, path: PathKey) -> Location:
         """Where a problem about ``path`` is reported.
@@ -109,8 +209,7 @@ class SourceMap:
         loc = self.written(path)
         if loc.framework is None or self.anchor is None:
             return loc
-        line, column = _nearest(self.positions, self.anchor)
-        return Location(self.file, self.anchor, line, column, loc.framework)
+        return attrs.evolve(self._at(self.anchor), framework=loc.framework)
 
     def locate(self, path: PathKey) -> tuple[int | None, int | None]:
         """Line and column where a problem about ``path`` is reported (see :meth:`reported`)."""
@@ -131,7 +230,10 @@ def make_problem(
 ) -> Problem:
     """Build a :class:`Problem`, located through ``source`` when there is one.
 
-    The problem's ``path`` is the key path inside the file it names. A value
+    The problem's ``path`` is the key path inside the file it names. At a
+    workbook cell the problem carries ``cell`` (``sheet!A1``) with its row and
+    column as ``line`` and ``column``; at a table place, ``line`` and ``column``
+    are its row and column number and the path is the column's name. A value
     inherited from a framework is reported at the loaded file's ``extends`` key
     and the message says where the framework writes it; with ``written`` the
     problem is located in the framework file itself (for problems of the value
@@ -140,6 +242,7 @@ def make_problem(
     file: str | None = None
     line: int | None = None
     column: int | None = None
+    cell: str | None = None
     if source is not None:
         origin = source.written(path)
         loc = origin if written else source.reported(path)
@@ -147,6 +250,10 @@ def make_problem(
             en += f" ({format_path(origin.path)}, inherited from framework {loc.framework!r} at {origin.text})"
             zh += f"（{format_path(origin.path)}，继承自框架“{loc.framework}”，位于 {origin.text}）"
         file, line, column, path = loc.file, loc.line, loc.column, loc.path
+        if isinstance(loc.place, SheetCell):
+            cell = loc.place.text
+        elif isinstance(loc.place, TableCell):
+            path = (loc.place.name,)
     return Problem(
         code=code,
         message=en,
@@ -157,4 +264,5 @@ def make_problem(
         column=column,
         suggestion=suggestion,
         severity=severity,
+        cell=cell,
     )

@@ -523,7 +523,8 @@ def _explained(
     extra: list[str] = []
     if r.full_marks is not None:
         extra.append(t["full"] + sep + full_marks_text(r, lang))
-    extra.append(t["rule"] + sep + _cite(r.citation, lang, notes))
+    if r.citation is not None:  # no generic text fits some rows: they cite their own rule or none
+        extra.append(t["rule"] + sep + _cite(r.citation, lang, notes))
     if r.rule is not None:
         extra.append(
             t["declared"]

@@ -30,7 +30,7 @@ def score_bands(
     actual_text: str,
     method: Bands,
     rounding: Rounding,
-    citation: Citation = cite.BANDS,
+    citation: Citation | None = cite.BANDS,
 ) -> Scored:
     """区间计分: the band the value falls in gives the score."""
     t, a = frac(target.value), actual
@@ -78,6 +78,14 @@ def score_bands(
         why_zh=f"{what_zh}落在“{band_text(band)}”区间，计{show_dec(band.score)}分",
         why_en=f"{what_en} falls in band {band_text(band)}",
     )
+
+
+def _quoted(method: Bands, target: QuantitativeTarget) -> Citation | None:
+    """BANDS where the row's table is the one it quotes (重点支出安排率, on the actual in %)."""
+    if method.on is not BandBasis.ACTUAL:
+        return None
+    table = tuple((b.min, b.max, b.min_inclusive, b.max_inclusive, b.score) for b in method.bands)
+    return cite.BANDS if cite.bands_quote(table, target.unit) else None
 
 
 def check_band_table(method: Bands, weight: Decimal, q: Decimal) -> Issues:
@@ -223,7 +231,7 @@ class BandsRule(MethodRule[Bands]):
             actual_text=inputs.actual_text,
             method=method,
             rounding=inputs.rounding,
-            citation=inputs.citation or cite.BANDS,
+            citation=inputs.citation or _quoted(method, target),
         )
 
     def why_not(self, method: Bands | None, ask: Ask) -> FullMarks | None:

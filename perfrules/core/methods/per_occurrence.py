@@ -57,7 +57,7 @@ def score_per_occurrence(
         steps,
         met=actual == 0,
         method="per_occurrence",
-        citation=cite.PER_OCCURRENCE,
+        citation=cite.PER_OCCURRENCE if cite.per_occurrence_quotes(method.deduct) else None,
         why_zh=f"出现{actual_text}，每例扣{show(d)}分",
         why_en=f"{actual_text} occurrence(s), {show(d)} each",
     )

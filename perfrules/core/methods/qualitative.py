@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from perfrules._errors import EvaluationError
 from perfrules.core import _citations as cite
+from perfrules.core._citations import Citation
 from perfrules.core._exact import frac, show, show_dec
 from perfrules.core._fullmarks import FullMarks
 from perfrules.core._result import Step, deferred_step
@@ -29,6 +30,7 @@ from perfrules.core.methods._integer import (
 )
 from perfrules.core.methods._rule import Ask, Inputs, MethodRule, Outcome
 from perfrules.model import (
+    DEFAULT_TIERS,
     Policy,
     Qualitative,
     QualitativeDefault,
@@ -99,6 +101,18 @@ def _top_texts(tier: Tier, raw: Fraction, quantum: Decimal) -> tuple[str, str]:
     )
 
 
+_QUOTED_TIERS = {(t.name, t.min, t.max, t.max_inclusive) for t in DEFAULT_TIERS}
+
+
+def _cited(tier: Tier) -> Citation | None:
+    """QUALITATIVE (第十六条's three tiers) for a tier of that table; a spec's own tiers cite none."""
+    return (
+        cite.QUALITATIVE
+        if (tier.name, tier.min, tier.max, tier.max_inclusive) in _QUOTED_TIERS
+        else None
+    )
+
+
 class Compiled:
     """The qualitative score of one indicator (weight, target wording, rounding), worked out once for many outcomes.
 
@@ -113,7 +127,9 @@ class Compiled:
         self.target_text = target_text
         self.quantum = rounding.score
         self.finish = Finisher(weight, rounding.score)
-        self.rule = rule_step(cite.QUALITATIVE)
+        self.rule = rule_step(
+            cite.QUALITATIVE
+        )  # for the default tiers only: the three 第十六条 quotes
         self.tiers: dict[int, tuple[Tier, Step, Scored]] = {}
 
     def _tier(self, tier: Tier) -> tuple[Tier, Step, Scored]:
@@ -126,10 +142,10 @@ class Compiled:
             steps,
             met=tier.max_inclusive and tier.max == 1,
             method="qualitative",
-            citation=cite.QUALITATIVE,
+            citation=_cited(tier),
             why_zh=f"定性评价为“{tier.name}”，按该档次分值区间计分",
             why_en=f"qualitative outcome {tier.name!r}, scored within that tier's range",
-            rule=self.rule,
+            rule=self.rule if _cited(tier) is not None else None,
         )
         hit = self.tiers[id(tier)] = (tier, compare, top)
         return hit
@@ -163,10 +179,10 @@ class Compiled:
             steps,
             met=met,
             method="qualitative",
-            citation=cite.QUALITATIVE,
+            citation=_cited(tier),
             why_zh=f"定性评价为“{tier.name}”，按该档次分值区间计分",
             why_en=f"qualitative outcome {tier.name!r}, scored within that tier's range",
-            rule=self.rule,
+            rule=self.rule if _cited(tier) is not None else None,
         )
 
 

@@ -50,7 +50,7 @@ def score_rate(
         steps,
         met=met,
         method="rate",
-        citation=cite.RATE,
+        citation=cite.RATE if cite.rate_quotes(target.unit) else None,
         why_zh=f"实际完成值{actual_text}，按比率×分值计分",
         why_en=f"actual {actual_text}; scored as rate × weight",
     )

@@ -124,9 +124,18 @@ class Compiled:
             start = f"{show(self.anchor)}{self.target_unit}"
             self.why_zh = f"（起扣点{start}）{self.why_zh}"
             self.why_en = f" (deductions count from {start}){self.why_en}"
-        self.citation = fixed.citation or cite.STEP
+        # the generic text only where it is this row's rule (docs/scoring.md, "Citations")
+        quoted = cite.step_quotes(  # how a part of a point counts is the spec's reading of the text
+            target.comparator.value,
+            target.value,
+            target.unit,
+            method.per,
+            method.deduct,
+            method.start,
+        )
+        self.citation = fixed.citation or (cite.STEP if quoted else None)
         self.finish = Finisher(fixed.weight, fixed.rounding.score)
-        self.rule = rule_step(self.citation)
+        self.rule = rule_step(self.citation) if self.citation is not None else None
 
     def __call__(self, a: Fraction, actual_text: str | None) -> Scored:
         text = f"{show(a)}{self.target_unit}" if actual_text is None else actual_text
