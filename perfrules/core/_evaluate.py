@@ -520,15 +520,10 @@ class _Row:
             self._full_marks = (full_marks(spec, self.ind),)
         return self._full_marks[0]
 
-    def _value(self, spec: Spec, act: IndicatorActual | None, amounts: _Amounts) -> IndicatorResult:
-        """:meth:`_general` for a quantitative indicator with a typed-in value, without deductions."""
-        if act is None or act.not_applicable is not None or act.deductions:
-            return self._general(spec, act, amounts)
-        value = act.value
-        assert value is not None  # guaranteed by validate_actuals
-        actual_value = frac(value)
-        scored = self.quantity(actual_value, None)  # shown as f"{show(actual_value)}{unit}"
-        an, ad = value.as_integer_ratio()
+    def _warnings(
+        self, scored: Scored, actual_value: Fraction, an: int, ad: int
+    ) -> tuple[ScoreWarning, ...]:
+        """The overshoot and strict-boundary warnings of a quantitative score (actual ``an / ad``)."""
         ind = self.ind
         warnings: tuple[ScoreWarning, ...] = ()
         warn = self.warn_at
@@ -558,6 +553,19 @@ class _Row:
                     "strict-boundary", ind.id, scored.citation, _strict_texts, ind.name, strict
                 ),
             )
+        return warnings
+
+    def _value(self, spec: Spec, act: IndicatorActual | None, amounts: _Amounts) -> IndicatorResult:
+        """:meth:`_general` for a quantitative indicator with a typed-in value, without deductions."""
+        if act is None or act.not_applicable is not None or act.deductions:
+            return self._general(spec, act, amounts)
+        value = act.value
+        assert value is not None  # guaranteed by validate_actuals
+        actual_value = frac(value)
+        scored = self.quantity(actual_value, None)  # shown as f"{show(actual_value)}{unit}"
+        an, ad = value.as_integer_ratio()
+        ind = self.ind
+        warnings = self._warnings(scored, actual_value, an, ad)
         steps = scored.steps
         if self.wrapped:
             steps = self.first + _own_rule_first(steps, self.last)
@@ -691,33 +699,7 @@ class _Row:
                 actual_display = text or f"{_shown(value)}{unit}"
                 scored = self.quantity(actual_value, None)  # shown as f"{show(actual_value)}{unit}"
                 an, ad = value.as_integer_ratio()
-            warn = self.warn_at
-            if warn is not None and an * warn[1] >= warn[0] * ad:
-                warnings = (
-                    deferred_warning(
-                        "overshoot",
-                        ind.id,
-                        cite.OVERSHOOT,
-                        _overshoot_texts,
-                        ind.name,
-                        actual_value,
-                        self.target,
-                        self.limit,
-                    ),
-                )
-            if (
-                self.strict
-                and scored.met is False
-                and an * self.td == self.tn * ad
-                and scored.score == ind.weight
-            ):
-                strict = self.target.comparator.value if self.target is not None else ""
-                warnings = (
-                    *warnings,
-                    deferred_warning(
-                        "strict-boundary", ind.id, scored.citation, _strict_texts, ind.name, strict
-                    ),
-                )
+            warnings = self._warnings(scored, actual_value, an, ad)
         if act is not None and act.deductions:
             items = [(frac(d.points), d.reason, d.reason) for d in act.deductions]
             scored = with_deductions(
