@@ -90,6 +90,7 @@ BASE = {
     "_atomic",
     "_xlsx_guard",
     "_safe_text",
+    "_progress",  # the live progress line of batch, diff, test and the Dask route (rich, imported lazily)
 }
 
 

@@ -1026,19 +1026,30 @@ DOC_BLOCKS: list[Entry] = [
     Entry(D + "batch.md", "perfrules batch units.csv", SHELL, setup="units_csv"),
     Entry(D + "batch.md", "import rich", RUN, setup="units_csv"),
     Entry(D + "batch.md", "[meta]", HERE, "test_batch_base_excerpt_is_the_test_data"),
-    Entry(D + "batch.md", "# score_partition.py", RUN, setup="units_csv", needs=("pandas",)),
-    Entry(D + "batch.md", "import pandas as pd", RUN, setup="score_partition", needs=("pandas",)),
     Entry(
         D + "batch.md",
-        "import dask.dataframe",
-        ALLOWED,
-        "needs Dask and an s3:// bucket; score_frame, which it maps, runs in the pandas example",
+        "from distributed import",
+        RUN,
+        "the Dask route on a local cluster, over units.csv split in two files",
+        setup="units_parts",
+        claims=("summary.units",),
+        needs=("distributed", "pyarrow"),
+    ),
+    Entry(D + "batch.md", "# score_partition.py", RUN, setup="units_csv", needs=("pandas",)),
+    Entry(
+        D + "batch.md",
+        "import pandas as pd",
+        RUN,
+        setup="score_partition",
+        claims=("by_unit.reset_index",),
+        needs=("pandas",),
     ),
     Entry(
         D + "batch.md",
         "from pyspark.sql",
         ALLOWED,
-        "needs Spark and an hdfs:// path; score_frame, which it applies, runs in the pandas example",
+        "untested, as the page says: needs Spark and Java (not in CI) and an hdfs:// path; "
+        "score_frame, which it applies, runs in the pandas example",
     ),
     # docs/editors.md
     Entry(D + "editors.md", "perfrules schema spec", SHELL),
@@ -1433,6 +1444,13 @@ def _setup_units_csv(box: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (box / "units.csv").write_text(UNITS_CSV, encoding="utf-8")
 
 
+def _setup_units_parts(box: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """units.csv as two files, units-1.csv (u0041) and units-2.csv (u0042, u0043): the Dask example's glob."""
+    header, *rows = UNITS_CSV.splitlines(keepends=True)
+    (box / "units-1.csv").write_text(header + "".join(rows[:2]), encoding="utf-8")
+    (box / "units-2.csv").write_text(header + "".join(rows[2:]), encoding="utf-8")
+
+
 def _setup_score_partition(box: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _setup_units_csv(box, monkeypatch)
     (box / "score_partition.py").write_text(
@@ -1462,6 +1480,7 @@ _SETUPS: dict[str, Callable[[Path, pytest.MonkeyPatch], None]] = {
     "": lambda box, mp: None,
     "units_csv": _setup_units_csv,
     "score_partition": _setup_score_partition,
+    "units_parts": _setup_units_parts,
     "filled_xlsx": _setup_filled_xlsx,
     "proportional": _setup_proportional,
 }

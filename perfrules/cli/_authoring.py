@@ -9,6 +9,7 @@ import attrs
 from rich.console import Console
 
 from perfrules._errors import Lang, problem_document
+from perfrules._progress import progress_line
 from perfrules._suggest import suggest
 from perfrules.cli._commands import json_out
 from perfrules.cli._common import load, resolve
@@ -130,7 +131,10 @@ def _plain(value: object) -> object:
 
 def run_test(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     zh = lang == "zh"
-    run = run_paths(args.paths)
+    with progress_line(
+        "运行用例" if zh else "cases", console=stderr_console(), enabled=not args.quiet
+    ) as update:
+        run = run_paths(args.paths, progress=update)
     if not run.cases and not run.file_errors:
         raise UsageError(f"no case files (*{CASE_SUFFIX}) under {', '.join(args.paths)}")
     if args.update:
@@ -144,7 +148,10 @@ def run_test(args: argparse.Namespace, lang: Lang, out: Console) -> int:
                 out.print(ChangeList(changes, lang=lang))
             else:
                 out.print("没有需要重新记录的期望值" if zh else "nothing to re-record", style="dim")
-        run = run_paths(args.paths)
+        with progress_line(
+            "运行用例" if zh else "cases", console=stderr_console(), enabled=not args.quiet
+        ) as update:
+            run = run_paths(args.paths, progress=update)
     if args.format == "json":
         json_out(_case_document(run))
     else:
@@ -173,7 +180,8 @@ def run_test(args: argparse.Namespace, lang: Lang, out: Console) -> int:
 
 
 def run_diff(args: argparse.Namespace, lang: Lang, out: Console) -> int:
-    diff = diff_paths(args.old, args.new, args.actuals)
+    with progress_line("比较单位" if lang == "zh" else "units", console=stderr_console()) as update:
+        diff = diff_paths(args.old, args.new, args.actuals, progress=update)
     if args.format == "json":
         json_out(to_diff_document(diff))
         err = stderr_console()

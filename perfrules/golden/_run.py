@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -282,21 +282,31 @@ def run_case_file(case_file: CaseFile) -> tuple[CaseResult, ...]:
     return tuple(runner.run(case_file, i) for i in range(len(case_file.cases)))
 
 
-def run_paths(paths: Sequence[str | os.PathLike[str]]) -> RunResult:
+def run_paths(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
     """Find every case file under ``paths`` and run every case.
 
     Raises :class:`~perfrules.SpecError` when a path does not exist; a case
     file that cannot be read is a :class:`FileError` of the result and the
-    other files still run.
+    other files still run. ``progress(done, total)`` is called after each case
+    (``total``: the cases of every file that could be read).
     """
     runner = CaseRunner()
     results: list[CaseResult] = []
     errors: list[FileError] = []
+    loaded: list[CaseFile] = []
     for path in find_case_files(paths):
         try:
-            cf = load_case_file(path)
+            loaded.append(load_case_file(path))
         except SpecError as err:
             errors.append(FileError(file=str(path), problems=err.problems))
-            continue
-        results.extend(runner.run(cf, i) for i in range(len(cf.cases)))
+    total = sum(len(cf.cases) for cf in loaded)
+    for cf in loaded:
+        for i in range(len(cf.cases)):
+            results.append(runner.run(cf, i))
+            if progress is not None:
+                progress(len(results), total)
     return RunResult(cases=tuple(results), file_errors=tuple(errors))

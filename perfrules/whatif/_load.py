@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from perfrules._errors import Problem, SpecError
@@ -70,6 +70,8 @@ def diff_paths(
     old: str | os.PathLike[str],
     new: str | os.PathLike[str],
     actuals: Sequence[str | os.PathLike[str]] = (),
+    *,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SpecDiff:
     """Read the specs ``old`` and ``new`` (files or folders) and compare them over the ``actuals`` units.
 
@@ -77,6 +79,7 @@ def diff_paths(
     unit. Raises :class:`~perfrules.SpecError` when a spec does not load (every
     problem of both) or when there are no actuals; a unit whose actuals do not
     load or fit is reported in the result and the others are still compared.
+    ``progress(done, total)`` is called after each unit is read and compared.
     """
     old_file, new_file = _spec_file(old), _spec_file(new)
     problems: list[Problem] = []
@@ -100,4 +103,19 @@ def diff_paths(
                 )
             ]
         )
-    return compare(specs[0], specs[1], load_units(files), old_file=old_file, new_file=new_file)
+    return compare(
+        specs[0], specs[1], _counted(files, progress), old_file=old_file, new_file=new_file
+    )
+
+
+def _counted(
+    files: Sequence[str], progress: Callable[[int, int], None] | None
+) -> Iterator[UnitInput]:
+    """Each file's unit, read as it is compared; ``progress`` after each (the comparison asks for the next)."""
+    total = len(files)
+    for done, f in enumerate(files):
+        if progress is not None and done:
+            progress(done, total)
+        yield from load_units([f])
+    if progress is not None:
+        progress(total, total)
