@@ -170,79 +170,77 @@ HEADER = (
 )
 
 
+def _slot_cells(
+    cols: Columns, j: int, kind: str, lo: int, hi: int
+) -> dict[str, npt.NDArray[np.str_] | str]:
+    """The cells of slot ``j`` for units ``lo:hi`` (texts or one text for every unit)."""
+    row: dict[str, npt.NDArray[np.str_] | str] = {
+        "indicator": f"s{j + 1:02d}",
+        "name": f"{kind}{j + 1:02d}",
+        "category": CATEGORY[kind],
+        "weight": _cents(cols["weight"][lo:hi, j]),
+    }
+    empty = ""
+    if kind == "qual":
+        row.update(
+            method="qualitative",
+            comparator=empty,
+            target=empty,
+            target_unit=empty,
+            target_text="达到预期效果",
+            actual=empty,
+            tier=np.array(list(TIERS))[cols["tier"][lo:hi, j]],
+            per=empty,
+            deduct=empty,
+            round_to=empty,
+        )
+        return row
+    method = {"gte": "ratio", "lte": "inverse_ratio", "exec_rate": "ratio", "deduct_step": "step"}
+    row.update(
+        method=method[kind],
+        comparator="≤" if kind == "lte" else "≥",
+        target=_cents(cols["target"][lo:hi, j]),
+        target_unit="%" if kind == "deduct_step" else "",
+        target_text=empty,
+        actual=_cents(cols["actual"][lo:hi, j]),
+        tier=empty,
+        per=_cents(cols["step"][lo:hi, j]) if kind == "deduct_step" else empty,
+        deduct=_cents(cols["deduct"][lo:hi, j]) if kind == "deduct_step" else empty,
+        round_to="1" if kind == "exec_rate" else empty,
+    )
+    return row
+
+
 def write_csv(cols: Columns, path: Path, base: str = "bench-base.toml") -> None:
-    """The workload as perfrules' long table: one row per unit × indicator (docs/batch.md)."""
+    """The workload as perfrules' long table: one row per unit × indicator (docs/batch.md).
+
+    Written 20,000 units at a time (the texts of one block only: memory does not grow with N).
+    """
     n = cols["weight"].shape[0]
-    per_slot: list[dict[str, npt.NDArray[np.str_] | str]] = []
-    for j, kind in enumerate(KINDS):
-        w = _cents(cols["weight"][:, j])
-        row: dict[str, npt.NDArray[np.str_] | str] = {
-            "indicator": f"s{j + 1:02d}",
-            "name": f"{kind}{j + 1:02d}",
-            "category": CATEGORY[kind],
-            "weight": w,
-        }
-        empty = ""
-        if kind == "qual":
-            row.update(
-                method="qualitative",
-                comparator=empty,
-                target=empty,
-                target_unit=empty,
-                target_text="达到预期效果",
-                actual=empty,
-                tier=np.array(list(TIERS))[cols["tier"][:, j]],
-                per=empty,
-                deduct=empty,
-                round_to=empty,
-            )
-        else:
-            target, actual = _cents(cols["target"][:, j]), _cents(cols["actual"][:, j])
-            method = {
-                "gte": "ratio",
-                "lte": "inverse_ratio",
-                "exec_rate": "ratio",
-                "deduct_step": "step",
-            }[kind]
-            cmp = "≤" if kind == "lte" else "≥"
-            row.update(
-                method=method,
-                comparator=cmp,
-                target=target,
-                target_unit="%" if kind == "deduct_step" else "",
-                target_text=empty,
-                actual=actual,
-                tier=empty,
-                per=_cents(cols["step"][:, j]) if kind == "deduct_step" else empty,
-                deduct=_cents(cols["deduct"][:, j]) if kind == "deduct_step" else empty,
-                round_to="1" if kind == "exec_rate" else empty,
-            )
-        per_slot.append(row)
-    units = np.char.add("u", np.char.zfill(np.arange(n).astype(str), 7))
     with open(path, "w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(HEADER) + "\n")
         chunk = 20_000
         for lo in range(0, n, chunk):
             hi = min(n, lo + chunk)
-            buf = io.StringIO()
+            units = np.char.add("u", np.char.zfill(np.arange(lo, hi).astype(str), 7))
             cells = []
-            for j, row in enumerate(per_slot):
+            for j, kind in enumerate(KINDS):
+                row = _slot_cells(cols, j, kind, lo, hi)
                 fields = []
                 for name in HEADER:
                     if name == "unit":
-                        fields.append(units[lo:hi])
+                        fields.append(units)
                     elif name == "spec":
                         fields.append(np.full(hi - lo, base if j == 0 else ""))
                     else:
                         v = row[name]
-                        fields.append(
-                            v[lo:hi] if isinstance(v, np.ndarray) else np.full(hi - lo, v)
-                        )
+                        fields.append(v if isinstance(v, np.ndarray) else np.full(hi - lo, v))
                 line = fields[0]
                 for f in fields[1:]:
                     line = np.char.add(np.char.add(line, ","), f)
                 cells.append(line)
             stacked = np.stack(cells, axis=1)  # (units, 20): rows of a unit stay together
+            buf = io.StringIO()
             buf.write("\n".join(stacked.ravel().tolist()))
             buf.write("\n")
             fh.write(buf.getvalue())

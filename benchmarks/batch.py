@@ -1,28 +1,44 @@
-"""Batch benchmark: perfrules' exact batch path against a hand-written exact NumPy baseline, in the same run.
+"""Batch benchmark: memory at two sizes, the command against the read floor, scoring against the NumPy baseline.
 
-    python benchmarks/batch.py --n 100000
+    python benchmarks/batch.py                        # 100,000 and 1,000,000 units (long: see below)
+    python benchmarks/batch.py --quick                # 10,000 and 100,000 units, a few minutes
+    python benchmarks/batch.py --sizes 100000,1000000 --runs 3 --cache /tmp/bench-inputs
 
 Generates the reference workload (benchmarks/_workload.py: N units × 20
 indicators, the rules and distributions of ../shared/bench/README.md, our own
-generator and seed), then measures, each phase in a fresh child process so
-that its peak memory is its own:
+generator and seed) as a CSV file and the same table as Parquet (every column
+text), once per size (``--cache`` keeps them between invocations: 1,000,000
+units are 1.5 GB of CSV and take minutes to write). Then, for each size, every
+measurement in a fresh child process, each repeated ``--runs`` times and
+reported as the **median** (wall seconds, CPU seconds of the process and all
+its threads, peak resident memory, threads seen):
 
 * ``baseline`` — benchmarks/_baseline.py: exact int64 NumPy over the wide
-  (N, 20) arrays, this workload's rules hard-coded, nothing else;
+  (N, 20) arrays, this workload's rules hard-coded, nothing else; one thread;
 * ``scores`` — perfrules' vectorised scoring (``perfrules.batch._compute.compute``)
-  from the same in-memory integer columns: the rules read off the spec (a
-  base file + the table's indicator declarations, checked by the loader),
+  from the same in-memory integer columns, on one thread (``scores_1t``: the
+  per-CPU comparison) and on every CPU (``scores``); the rules read off the spec
+  (a base file + the table's indicator declarations, checked by the loader),
   per-unit validity checks, scores, met flags, warnings, totals and grades;
-* ``e2e`` — ``perfrules batch`` as a library call from the long CSV file
-  (about 100 MB at N = 100,000): read, check, score, write the four result tables;
-* ``audit`` — the same run with the audit trail streamed (``--audit --audit-level record``:
-  every input cell and output of every unit; ``explain`` gives the full document on demand).
+* ``floor`` — what any tool must do for this job, with no scoring: pyarrow
+  reads the input (CSV: ``pyarrow.csv.read_csv``, all threads, every column as
+  text; Parquet: ``pyarrow.parquet.read_table``) and writes it back in the same
+  format, a result about as large as perfrules' four tables (both sizes printed);
+* ``csv`` / ``parquet`` — the ``perfrules batch IN --out OUT`` command, a fresh
+  process per run (CSV in → CSV out, Parquet in → Parquet out), with no audit
+  (``none``) and with ``--audit A --audit-level record`` (``record``).
 
 Every phase's unit totals and grades are checked against the baseline's
 (identical, exactly) before any figure is printed; a mismatch exits 1.
-Prints one JSON line: evals/s for each phase, ``ratio`` (perfrules scores ÷
-baseline, the issue's scores-only target is ≥ 0.8), and peak RSS per phase.
-Absolute figures drift between machines and runs: compare ratios from one run.
+
+Printed: per size, each phase's figures; the ratios — ``scores`` evals/s ÷
+baseline evals/s (wall) and evals per CPU-second ÷ baseline's (``per_cpu``),
+``floor ÷ command`` seconds (the command's speed as a fraction of the read
+floor's) and ``record ÷ none`` seconds; then the peak RSS of each command at
+the two sizes and their ratio (flat memory: near 1). The targets of issue 14
+are printed beside them (``targets``) and whether each is met. The load
+average before and after is printed: on a shared machine absolute figures
+drift, so compare ratios from one run.
 """
 
 from __future__ import annotations
@@ -30,36 +46,48 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import _workload as W  # noqa: E402
 import numpy as np  # noqa: E402
+from _proc import perfrules_command, threads  # noqa: E402
 
-PHASES = ("baseline", "scores", "e2e", "audit")
+FORMATS = ("csv", "parquet")
+AUDITS = ("none", "record")
+TARGETS = {
+    "memory_ratio_max": 1.2,
+    "peak_rss_mb_max": 400,
+    "floor_ratio_min": 0.5,
+    "per_cpu_min": 0.8,
+}
+TARGETS_TEXT = {
+    "memory_ratio_max": "peak RSS at the larger size ÷ the smaller ≤ 1.2",
+    "peak_rss_mb_max": "peak RSS ≤ 400 MiB at every size",
+    "floor_ratio_min": "floor seconds ÷ command seconds ≥ 0.5",
+    "per_cpu_min": "scores per CPU-second ÷ baseline's ≥ 0.8",
+    "record_max": "record ÷ none seconds ≤ 1.3",
+}
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _median(values: list[float]) -> float:
+    return float(statistics.median(values))
 
 
-def _best(fn, repeat: int) -> tuple[float, object]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
+# ---------------------------------------------------------------------------
+# child phases (run as `batch.py --phase NAME`): each prints one JSON line
 
 
-def _prototype_plan(folder: Path, cols: W.Columns):
+def _prototype_plan(folder: Path, cols: W.Columns) -> Any:
     """The perfrules plan of the template, read off unit 0 as the loader builds it."""
     from perfrules.batch._chunked import _units
     from perfrules.batch._plan import plan_of
@@ -77,69 +105,106 @@ def _prototype_plan(folder: Path, cols: W.Columns):
     return plan_of(spec, order, inline=True, has_budget=False)
 
 
-def phase(name: str, n: int, folder: Path, repeat: int) -> dict[str, object]:
-    evals = n * W.K
-    out: dict[str, object] = {}
-    if (
-        name == "prepare"
-    ):  # the CSV for the file phases, written apart so that no phase's memory includes it
+def _timed(fn: Any, runs: int) -> tuple[dict[str, float], Any]:
+    walls, cpus = [], []
+    out = None
+    for _ in range(runs):
+        t, c = time.perf_counter(), time.process_time()
+        out = fn()
+        walls.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
+    return {"wall_s": _median(walls), "cpu_s": _median(cpus)}, out
+
+
+def _threads_now() -> int:
+    return threads(os.getpid()) or threading.active_count()
+
+
+def child(name: str, n: int, folder: Path, runs: int) -> dict[str, Any]:
+    if name == "prepare":  # the inputs, written apart so that no measured process holds them
         (folder / "bench-base.toml").write_text(W.BASE_SPEC, encoding="utf-8")
-        W.write_csv(W.generate(n), folder / "units.csv")
-        return {"seconds": 0.0}
-    cols = W.generate(n) if name in ("baseline", "scores") else {}
+        if not (folder / "units.csv").exists():
+            W.write_csv(W.generate(n), folder / "units.csv.part")
+            (folder / "units.csv.part").replace(folder / "units.csv")
+        if not (folder / "units.parquet").exists():
+            _to_parquet(folder / "units.csv", folder / "units.parquet.part")
+            (folder / "units.parquet.part").replace(folder / "units.parquet")
+        return {}
+    if name == "floor-csv":
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+
+        src = folder / "units.csv"
+        with open(src, encoding="utf-8") as fh:
+            header = fh.readline().strip().split(",")
+        table = pcsv.read_csv(
+            src,
+            convert_options=pcsv.ConvertOptions(
+                column_types={c: pa.string() for c in header}, strings_can_be_null=False
+            ),
+        )
+        pcsv.write_csv(table, folder / "floor.csv")
+        return {"out_mb": round((folder / "floor.csv").stat().st_size / 2**20, 1)}
+    if name == "floor-parquet":
+        import pyarrow.parquet as pq
+
+        pq.write_table(pq.read_table(folder / "units.parquet"), folder / "floor.parquet")
+        return {"out_mb": round((folder / "floor.parquet").stat().st_size / 2**20, 1)}
+    cols = W.generate(n)
     if name == "baseline":
         import _baseline as B
 
-        secs, (total, grade) = _best(lambda: B.score(cols), repeat)
+        figures, (total, grade) = _timed(lambda: B.score(cols), runs)
         np.save(folder / "baseline_total.npy", total)
         np.save(folder / "baseline_grade.npy", grade)
-        out = {"seconds": secs}
-    elif name == "scores":
-        from perfrules.batch import _kernel as K
-        from perfrules.batch._compute import compute
+        return {**figures, "threads": 1}
+    from perfrules.batch import _kernel as K
+    from perfrules.batch._compute import compute
 
-        plan = _prototype_plan(folder, cols)
-        tier_of = np.array([plan.tiers[t] for t in W.TIERS], dtype=np.int64)
-        sc = K.Scales(weight=2, target=2, actual=2, per=2, deduct=2)
-        args = (
-            cols["weight"],
-            cols["target"],
-            cols["actual"],
-            cols["step"],
-            cols["deduct"],
-            tier_of[cols["tier"]],
-        )
-        ok = np.ones(n, dtype=bool)
-        secs, got = _best(lambda: compute(plan, sc, *args, ok), repeat)
-        assert got is not None and bool(got.ok.all()), "every unit of the workload is valid"
-        scale = 10 ** (2 - plan.total_places)
-        _check(folder, got.total * scale, np.array([g for g, _ in plan.grades])[got.grade_idx])
-        out = {"seconds": secs}
-    else:
-        import pyarrow.csv as pcsv
+    plan = _prototype_plan(folder, cols)
+    tier_of = np.array([plan.tiers[t] for t in W.TIERS], dtype=np.int64)
+    sc = K.Scales(weight=2, target=2, actual=2, per=2, deduct=2)
+    args = (
+        cols["weight"],
+        cols["target"],
+        cols["actual"],
+        cols["step"],
+        cols["deduct"],
+        tier_of[cols["tier"]],
+    )
+    ok = np.ones(n, dtype=bool)
+    workers = 1 if name == "scores_1t" else os.cpu_count() or 1
+    seen = [0]
 
-        from perfrules.batch import read_table, run_batch
+    def score() -> Any:
+        got = compute(plan, sc, *args, ok, threads=workers)
+        seen[0] = max(seen[0], _threads_now())
+        return got
 
-        csv_path = folder / "units.csv"
-        result = folder / f"{name}.csv"
-        audit = folder / "audit.jsonl" if name == "audit" else None
-        t = time.perf_counter()
-        summary = run_batch(read_table(csv_path), result, audit=audit, audit_level="record")
-        secs = time.perf_counter() - t
-        units = pcsv.read_csv(
-            result, convert_options=pcsv.ConvertOptions(column_types={"total": "string"})
-        )
-        totals = np.array([int(x.replace(".", "")) for x in units.column("total").to_pylist()])
-        _check(folder, totals, np.array(units.column("grade").to_pylist()))
-        out = {
-            "seconds": secs,
-            "engines": dict(summary.engines),
-            "csv_mb": round(csv_path.stat().st_size / 2**20, 1),
-        }
-        if audit is not None:
-            out["audit_mb"] = round(audit.stat().st_size / 2**20, 1)
-    out.update(evals_per_s=evals / float(out["seconds"]), peak_rss_mb=round(_peak_mb(), 1))
-    return out
+    figures, got = _timed(score, runs)
+    assert got is not None and bool(got.ok.all()), "every unit of the workload is valid"
+    scale = 10 ** (2 - plan.total_places)
+    _check(folder, got.total * scale, np.array([g for g, _ in plan.grades])[got.grade_idx])
+    return {**figures, "threads": workers}
+
+
+def _to_parquet(src: Path, dst: Path) -> None:
+    """The CSV table as Parquet, every column text, streamed."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    with open(src, encoding="utf-8") as fh:
+        header = fh.readline().strip().split(",")
+    reader = pcsv.open_csv(
+        src,
+        convert_options=pcsv.ConvertOptions(
+            column_types={c: pa.string() for c in header}, strings_can_be_null=False
+        ),
+    )
+    with pq.ParquetWriter(dst, reader.schema) as writer:
+        for batch in reader:
+            writer.write_batch(batch)
 
 
 def _check(folder: Path, total: np.ndarray, grade: np.ndarray) -> None:
@@ -154,66 +219,208 @@ def _check(folder: Path, total: np.ndarray, grade: np.ndarray) -> None:
         )
 
 
+def check_results(folder: Path, out: Path) -> None:
+    """The command's units table against the baseline: every total and grade."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    if out.suffix == ".csv":
+        units = pcsv.read_csv(
+            out, convert_options=pcsv.ConvertOptions(column_types={"total": pa.string()})
+        )
+    else:
+        units = pq.read_table(out, columns=["total", "grade"])
+    totals = np.array([int(x.replace(".", "")) for x in units.column("total").to_pylist()])
+    _check(folder, totals, np.array(units.column("grade").to_pylist()))
+
+
+# ---------------------------------------------------------------------------
+# the parent: processes measured from outside
+
+
+def measure(cmd: list[str], cwd: Path | None = None) -> dict[str, Any]:
+    """Wall seconds, CPU seconds (wait4), peak RSS (the child's own ru_maxrss) and most threads seen."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
+    most = [0]
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            most[0] = max(most[0], threads(proc.pid))
+            done.wait(0.02)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    out = proc.stdout.read() if proc.stdout else b""  # the child's output is small
+    err = proc.stderr.read() if proc.stderr else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    done.set()
+    watcher.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0,):
+        sys.stderr.write(out.decode(errors="replace") + err.decode(errors="replace"))
+        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}")
+    return {
+        "wall_s": wall,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+        "threads": most[0],
+        "stdout": out.decode(),
+    }
+
+
+def _phase_cmd(name: str, n: int, folder: Path, runs: int) -> list[str]:
+    return [
+        sys.executable,
+        __file__,
+        "--phase",
+        name,
+        "--sizes",
+        str(n),
+        "--runs",
+        str(runs),
+        "--dir",
+        str(folder),
+    ]
+
+
+def _in_child(name: str, n: int, folder: Path, runs: int) -> dict[str, Any]:
+    got = measure(_phase_cmd(name, n, folder, runs))
+    inner: dict[str, Any] = json.loads(got["stdout"].strip().splitlines()[-1])
+    inner["peak_rss_mb"] = round(got["peak_rss_mb"], 1)
+    return inner
+
+
+def _runs_of(cmd_of: Any, runs: int) -> dict[str, Any]:
+    got = [cmd_of(k) for k in range(runs)]
+    return {
+        "wall_s": round(_median([g["wall_s"] for g in got]), 3),
+        "cpu_s": round(_median([g["cpu_s"] for g in got]), 3),
+        "peak_rss_mb": round(_median([g["peak_rss_mb"] for g in got]), 1),
+        "threads": max(g["threads"] for g in got),
+        "runs": runs,
+    }
+
+
+def one_size(n: int, folder: Path, runs: int, out_dir: Path) -> dict[str, Any]:
+    evals = n * W.K
+    measure(_phase_cmd("prepare", n, folder, 1))
+    rep: dict[str, Any] = {"units": n, "evals": evals}
+    base = _in_child("baseline", n, folder, runs)
+    rep["baseline"] = base
+    for name in ("scores_1t", "scores"):
+        got = _in_child(name, n, folder, runs)
+        got["ratio_wall"] = round(base["wall_s"] / got["wall_s"], 3)
+        got["ratio_per_cpu"] = round(base["cpu_s"] / got["cpu_s"], 3)
+        rep[name] = got
+    for fmt in FORMATS:
+        src = folder / f"units.{fmt}"
+        floor = _runs_of(lambda k, fmt=fmt: measure(_phase_cmd(f"floor-{fmt}", n, folder, 1)), runs)
+        floor["in_mb"] = round(src.stat().st_size / 2**20, 1)
+        floor["out_mb"] = round((folder / f"floor.{fmt}").stat().st_size / 2**20, 1)
+        (folder / f"floor.{fmt}").unlink()
+        block: dict[str, Any] = {"floor": floor}
+        for audit in AUDITS:
+            out = out_dir / f"out.{fmt}"
+            cmd = [*perfrules_command(), "batch", str(src), "--out", str(out), "--quiet"]
+            if audit == "record":
+                cmd += ["--audit", str(out_dir / "audit.jsonl"), "--audit-level", "record"]
+            got = _runs_of(lambda k, cmd=cmd: measure(cmd), runs)
+            check_results(folder, out)
+            written = [p for p in out_dir.iterdir() if p.name.startswith("out.")]
+            got["out_mb"] = round(sum(p.stat().st_size for p in written) / 2**20, 1)
+            got["evals_per_s"] = round(evals / got["wall_s"])
+            got["floor_ratio"] = round(floor["wall_s"] / got["wall_s"], 3)
+            block[audit] = got
+            for p in out_dir.iterdir():
+                p.unlink()
+        block["record_vs_none"] = round(block["record"]["wall_s"] / block["none"]["wall_s"], 3)
+        rep[fmt] = block
+    return rep
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--n", type=int, default=100_000, help="units (× 20 indicators)")
     p.add_argument(
-        "--repeat", type=int, default=5, help="timings of the in-memory phases: best of this many"
+        "--sizes",
+        default="100000,1000000",
+        help="units (× 20 indicators) at each size, comma-separated; memory is compared between the first and the last",
     )
+    p.add_argument("--quick", action="store_true", help="--sizes 10000,100000")
     p.add_argument(
-        "--phases", default=",".join(PHASES), help=f"comma-separated subset of {','.join(PHASES)}"
+        "--runs", type=int, default=3, help="runs of every measurement; the median is reported"
     )
+    p.add_argument("--cache", help="keep the generated inputs in this folder (reused when present)")
     p.add_argument("--phase", help=argparse.SUPPRESS)  # child process: run one phase
     p.add_argument("--dir", help=argparse.SUPPRESS)
     args = p.parse_args()
-    if args.n < 1:
-        p.error("--n must be at least 1")
+    sizes = [int(x) for x in ("10000,100000" if args.quick else args.sizes).split(",") if x]
+    if not sizes or min(sizes) < 1 or args.runs < 1:
+        p.error("--sizes must be positive numbers and --runs at least 1")
     if args.phase:
-        print(json.dumps(phase(args.phase, args.n, Path(args.dir), args.repeat)))
+        print(json.dumps(child(args.phase, sizes[0], Path(args.dir), args.runs)))
         return 0
-    wanted = [x for x in args.phases.split(",") if x]
-    unknown = sorted(set(wanted) - set(PHASES))
-    if unknown:
-        p.error(f"unknown phase(s) {', '.join(unknown)}; choose from {', '.join(PHASES)}")
-    if "baseline" not in wanted:
-        wanted.insert(0, "baseline")  # every phase is checked against it
-    report: dict[str, object] = {
-        "n": args.n,
-        "indicators": args.n * W.K,
+    report: dict[str, Any] = {
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
+        "runs": args.runs,
+        "load_before": [round(x, 2) for x in os.getloadavg()],
     }
     with tempfile.TemporaryDirectory(prefix="perfrules-bench-") as tmp:
-        for name in ("prepare", *PHASES):
-            if name not in wanted and not (name == "prepare" and {"e2e", "audit"} & set(wanted)):
-                continue
-            cmd = [
-                sys.executable,
-                __file__,
-                "--phase",
-                name,
-                "--n",
-                str(args.n),
-                "--repeat",
-                str(args.repeat),
-                "--dir",
-                tmp,
-            ]
-            res = subprocess.run(cmd, capture_output=True, text=True)
-            if res.returncode != 0:
-                sys.stderr.write(res.stdout + res.stderr)
-                return 1
-            if name != "prepare":
-                report[name] = json.loads(res.stdout.strip().splitlines()[-1])
-    base = report["baseline"]["evals_per_s"]  # type: ignore[index]
-    for name in ("scores", "e2e", "audit"):
-        if name in report:
-            report[name]["ratio"] = round(report[name]["evals_per_s"] / base, 3)  # type: ignore[index]
-    if "scores" in report:
-        report["ratio"] = report["scores"]["ratio"]  # type: ignore[index]
-    report["identical_totals_and_grades"] = (
-        True  # every phase was checked against the baseline before printing
-    )
+        results = {}
+        for n in sizes:
+            folder = Path(args.cache) / str(n) if args.cache else Path(tmp) / str(n)
+            folder.mkdir(parents=True, exist_ok=True)
+            out_dir = Path(tmp) / f"out-{n}"
+            out_dir.mkdir()
+            results[n] = one_size(n, folder, args.runs, out_dir)
+            print(json.dumps({"size": results[n]}, ensure_ascii=False), flush=True)
+    report["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    small, large = results[sizes[0]], results[sizes[-1]]
+    memory = {}
+    for fmt in FORMATS:
+        for audit in AUDITS:
+            a, b = small[fmt][audit]["peak_rss_mb"], large[fmt][audit]["peak_rss_mb"]
+            memory[f"{fmt} {audit}"] = {
+                f"peak_rss_mb_{sizes[0]}": a,
+                f"peak_rss_mb_{sizes[-1]}": b,
+                "ratio": round(b / a, 3),
+            }
+    report["memory"] = memory
+    report["ratios_at_largest"] = {
+        "units": sizes[-1],
+        "scores_per_cpu_1_thread": large["scores_1t"]["ratio_per_cpu"],
+        "scores_wall_1_thread": large["scores_1t"]["ratio_wall"],
+        f"scores_wall_{large['scores']['threads']}_threads": large["scores"]["ratio_wall"],
+        f"scores_per_cpu_{large['scores']['threads']}_threads": large["scores"]["ratio_per_cpu"],
+        **{
+            f"{fmt} {audit} floor_ratio": large[fmt][audit]["floor_ratio"]
+            for fmt in FORMATS
+            for audit in AUDITS
+        },
+        **{f"{fmt} record_vs_none": large[fmt]["record_vs_none"] for fmt in FORMATS},
+    }
+    report["targets"] = TARGETS_TEXT
+    report["met"] = {
+        "memory_ratio": all(m["ratio"] <= TARGETS["memory_ratio_max"] for m in memory.values()),
+        "peak_rss": all(
+            r[fmt][audit]["peak_rss_mb"] <= TARGETS["peak_rss_mb_max"]
+            for r in results.values()
+            for fmt in FORMATS
+            for audit in AUDITS
+        ),
+        "floor_ratio": all(
+            large[fmt][audit]["floor_ratio"] >= TARGETS["floor_ratio_min"]
+            for fmt in FORMATS
+            for audit in AUDITS
+        ),
+        "record": all(large[fmt]["record_vs_none"] <= 1.3 for fmt in FORMATS),
+        "per_cpu": large["scores_1t"]["ratio_per_cpu"] >= TARGETS["per_cpu_min"],
+    }
+    report["identical_totals_and_grades"] = True  # every phase was checked before printing
     print(json.dumps(report, ensure_ascii=False))
     return 0
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,3 +95,119 @@ def test_not_applicable_and_amount_label() -> None:
     (res,) = one(rows)
     assert res.status == "ok", res.problems  # type: ignore[attr-defined]
     assert res.evaluation.total == Decimal("90.00")  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------------------
+# the table scan in bounded memory: run heads hashed, repeats checked by their ids
+
+
+STRAY_BODIES = [
+    ["a,x,1", "a,y,2", "b,x,1", "c,x,1"],  # contiguous
+    ["a,x,1", "b,x,1", "a,y,2", "c,x,1", "b,y,3", "a,z,4"],  # a resumes at row 4, b at row 6
+    ["a,x,1", "", "b,x,1", "a,y,1"],  # a blank line: the csv module's scan, a stray
+    [" a ,x,1", "a,y,2", ",,", "b,x,1", " b,y,2"],  # padded ids, a blank record
+    ['a,"x\ny",1', "b,x,1", "a,y,2"],  # a record spanning lines, then a stray
+]
+
+
+def _scans(path: Any, *, collide: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, ...]:
+    from perfrules.batch import _table, read_table
+
+    with monkeypatch.context() as mp:
+        if collide:  # every id hashes alike: every run is checked again by its id
+            mp.setattr(_table, "hash", lambda _: 7, raising=False)
+        t = read_table(path)
+    return t.row_count, t.unit_count, dict(t.strays), t.plain
+
+
+@pytest.mark.parametrize("body", STRAY_BODIES)
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", "memory"])
+def test_the_scan_finds_strays_by_id_whatever_the_hashes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: list[str], suffix: str
+) -> None:
+    """Colliding hashes cost a second pass, never a wrong count or a false stray; the answer is the id set's."""
+    from perfrules.batch import _table
+
+    rows = [r for r in body if r.strip(",")]
+    if suffix == "memory":
+        import csv
+
+        cells = list(csv.reader(rows))
+        cols = {c: [r[i] for r in cells] for i, c in enumerate(("unit", "indicator", "actual"))}
+
+        def scan(collide: bool) -> tuple[Any, ...]:
+            with monkeypatch.context() as mp:
+                if collide:
+                    mp.setattr(_table, "hash", lambda _: 7, raising=False)
+                t = table_from_columns(cols)
+            return t.row_count, t.unit_count, dict(t.strays), t.plain
+
+        normal, collided = scan(False), scan(True)
+        ids = [c[0].strip() for c in cells]
+    else:
+        path = tmp_path / f"t{suffix}"
+        text = "\n".join(["unit,indicator,actual", *body, ""])
+        if suffix == ".csv":
+            path.write_text(text, encoding="utf-8")
+        else:
+            if '"' in text or "" in body or any(r.strip(",") != r for r in body if r):
+                pytest.skip("a Parquet table has no blank lines or quoted line breaks")
+            import pyarrow as pa
+            import pyarrow.csv as pcsv
+            import pyarrow.parquet as pq
+
+            (tmp_path / "t.csv").write_text(text, encoding="utf-8")
+            t = pcsv.read_csv(
+                tmp_path / "t.csv",
+                convert_options=pcsv.ConvertOptions(
+                    column_types={c: pa.string() for c in ("unit", "indicator", "actual")}
+                ),
+            )
+            pq.write_table(t, path)
+        normal = _scans(path, collide=False, monkeypatch=monkeypatch)
+        collided = _scans(path, collide=True, monkeypatch=monkeypatch)
+        ids = None
+    assert normal == collided
+    if ids is not None:  # the in-memory table: the scan's answer from the ids themselves
+        strays: dict[str, int] = {}
+        seen: set[str] = set()
+        for k, u in enumerate(ids):
+            if k and u == ids[k - 1]:
+                continue
+            if u in seen:
+                strays.setdefault(u, k + 2)
+            seen.add(u)
+        assert normal[:3] == (len(ids), len(set(ids)), strays)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 8, 64])
+@pytest.mark.parametrize(
+    "body",
+    [
+        ["a,x,1", "a,y,2", "b,x,1", "c,x,1"],
+        ["a,x,1", "", "b,x,1"],
+        ["a,x,1", "b,x,1\rc", "c,x,1"],  # a lone carriage return
+        ["a,x,1", "b,x,1", "a,y,2"],
+    ],
+)
+def test_the_byte_scan_reads_alike_at_every_block_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, newline: str, size: int, body: list[str]
+) -> None:
+    """The file's bytes are scanned in blocks: a blank line or a lone CR across a block's end is still seen."""
+    from perfrules.batch import _table
+
+    path = tmp_path / "t.csv"
+    text = newline.join(["unit,indicator,actual", *body])
+    for end in ("", newline):
+        path.write_bytes((text + end).encode())
+        whole = _table._csv_shape(path)
+        with monkeypatch.context() as mp:
+            mp.setattr(_table, "SCAN_BYTES", size)
+            cut = _table._csv_shape(path)
+        assert cut == whole
+        plain = "" not in body and not any("\r" in r for r in body)
+        assert (whole is not None) == plain
+        if whole is not None:
+            assert whole.lines == len(body) + 1
+            assert whole.last == (body[-1] + end).encode()

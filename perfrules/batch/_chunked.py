@@ -9,8 +9,9 @@ scorer keeping the contract of :mod:`perfrules.batch._chunk`), gets the
 chunk, and every unit it leaves out is scored on the pure path
 (``perfrules.evaluate``, one unit at a time: no Evaluation outlives its
 unit). Results come out in unit order. Memory holds one chunk of rows and
-results — nothing that grows with the number of units except the set of unit
-ids the contiguity check needs.
+results — nothing that grows with the number of units (the table scan found
+the units whose rows are not contiguous beforehand, in bounded memory:
+``perfrules.batch._table._UnitScan``).
 
 :func:`_score_chunk` is also the columnar runner's pure path: it scores the
 units the vectorised path leaves out there, so error rows are the same,

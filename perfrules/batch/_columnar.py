@@ -15,8 +15,6 @@ problem.
 from __future__ import annotations
 
 import csv
-import mmap
-import os
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -50,11 +48,12 @@ from perfrules.batch._chunked import CHUNK_UNITS, _Out, _Pending, _score_chunk
 from perfrules.batch._engines import Engine, OnUnit
 from perfrules.batch._records import RecordInputs
 from perfrules.batch._summary import Tally
-from perfrules.batch._table import UNIT_LEVEL, Table, csv_parse_options, strip_agrees
+from perfrules.batch._table import UNIT_LEVEL, Table, block_size, csv_parse_options
 from perfrules.batch._unit import Bases, Prepared, UnitRows, prepare
 from perfrules.model import Spec
 
-BLOCK_BYTES = 1 << 24  # CSV read in blocks of about 16 MiB
+# CSV read in blocks of about 1 MiB: pyarrow's streaming reader reads ahead, its memory grows with the block
+BLOCK_BYTES = 1 << 20
 WORKERS = 1  # chunks scored at once beside the reading (each spreads its arithmetic over the CPUs); 2 gained
 # under 10 % on 2 CPUs for 20 % more memory, and would share the base cache between threads
 
@@ -66,23 +65,13 @@ def usable(table: Table) -> bool:
     no blank lines or stray carriage returns, every record on one line, as wide
     as the header and with a unit id, unit ids trimmed alike by Arrow and
     ``str.strip`` — a table the csv reader reads without a problem. A Parquet
-    file when its unit ids trim alike. Otherwise (and whenever a row could not
+    file when its unit ids trim alike (``Table.plain`` too). Otherwise (and whenever a row could not
     be read as it stands: ``Table.issues``) the chunk-by-chunk runner reads the
     table.
     """
     if table.format not in ("csv", "parquet") or table.path is None or table.strays or table.issues:
         return False
-    if table.format == "csv":
-        return table.plain
-    import pyarrow.parquet as pq
-
-    names = pq.ParquetFile(table.path).schema_arrow.names
-    units = _as_text(
-        pq.read_table(table.path, columns=[names[table.header["unit"] - 1]])
-        .column(0)
-        .combine_chunks()
-    )
-    return strip_agrees(units)
+    return table.plain  # the table scan checked it (a Parquet file's: its unit ids trim alike)
 
 
 def _batches(table: Table) -> Iterator[pa.RecordBatch]:
@@ -115,36 +104,10 @@ def _batches(table: Table) -> Iterator[pa.RecordBatch]:
     pf = pq.ParquetFile(table.path)
     schema_names = pf.schema_arrow.names
     wanted = {c: schema_names[i - 1] for c, i in table.header.items()}
-    for rb in pf.iter_batches(batch_size=1 << 18, columns=list(wanted.values())):
+    for rb in pf.iter_batches(batch_size=1 << 16, columns=list(wanted.values())):
         yield pa.RecordBatch.from_pydict(
             {c: _as_text(rb.column(rb.schema.get_field_index(n))) for c, n in wanted.items()}
         )
-
-
-def block_size(path: str | os.PathLike[str], size: int) -> int:
-    """The block size, at most ``size``, at which pyarrow reads the CSV file: no block may end on a carriage return.
-
-    pyarrow's streaming CSV reader loses the line feed of a CRLF inside a
-    quoted cell when a block ends between the CR and the LF (pyarrow 26:
-    ``"x\r\ny"`` comes back as ``"x\ry"``); a block that ends anywhere else
-    reads alike. Blocks start at multiples of the block size in the file
-    (BOM included), so the first size from ``size`` down to ``size // 2``
-    that puts no block end after a CR is taken; a file with none (a
-    pathological run of CRs) is read as one block.
-    """
-    with open(path, "rb") as fh:
-        n = os.fstat(fh.fileno()).st_size
-        if n <= size:
-            return size  # one block
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            if mm.find(b"\r") < 0:
-                return size
-            for b in range(size, max(size // 2, 1) - 1, -1):
-                if all(
-                    mm[k * b - 1] != 13 for k in range(1, (n - 1) // b + 1)
-                ):  # 13: CR; the file's end is no block end
-                    return b
-    return n + 1
 
 
 def _as_text(arr: pa.Array) -> pa.Array:

@@ -56,7 +56,8 @@ __all__ = [
     "select_engine",
 ]
 
-FAST_CHUNK_UNITS = 10_000  # units per chunk, at least, on the columnar runner
+# units per chunk, at least, on the columnar runner (memory: about three chunks are in flight)
+FAST_CHUNK_UNITS = 2_500
 
 EngineUnavailable = MissingExtraError
 """Deprecated: the older name of :class:`perfrules.MissingExtraError` (an engine or a format needs ``perfrules[batch]``)."""

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import mmap
 import os
 import re
+from array import array
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -97,10 +99,17 @@ EXCEL_DIGITS = 15  # the significant digits an Excel numeric cell keeps
 
 def plain_lines(data: bytes | mmap.mmap) -> bool:
     """No blank line (LF or CRLF) and no carriage return that does not end a line: Arrow and csv count alike."""
-    if data[:1] in (b"\n", b"\r") or data.find(b"\n\n") >= 0 or data.find(b"\n\r\n") >= 0:
+    if data[:1] in (b"\n", b"\r"):
         return False
-    if data.find(b"\r") < 0:
-        return True
+    return _no_blank_line(data) and (data.find(b"\r") < 0 or _crs_end_lines(data))
+
+
+def _no_blank_line(data: bytes | mmap.mmap) -> bool:
+    return data.find(b"\n\n") < 0 and data.find(b"\n\r\n") < 0
+
+
+def _crs_end_lines(data: bytes | mmap.mmap) -> bool:
+    """Every carriage return is followed by a line feed."""
     import numpy as np  # only reached on the pyarrow path, which comes with NumPy
 
     raw = np.frombuffer(data, dtype=np.uint8)
@@ -268,7 +277,9 @@ class Table:
     strays: Mapping[str, int] = attrs.field(
         factory=dict
     )  # unit → row where its rows resume after another unit's
-    plain: bool = False  # checked: no blank lines or lone carriage returns (a CSV the pyarrow reader reads alike)
+    plain: bool = (
+        False  # checked: a CSV the pyarrow reader reads alike; a Parquet file's unit ids trim alike
+    )
     issues: Mapping[str, Sequence[Problem]] = attrs.field(
         factory=dict
     )  # unit → problems of its rows not read as they stand
@@ -886,26 +897,135 @@ def _open_csv_table(path: Path, file: str) -> Table:
         for n, record, problems in reader.records():
             scan.add(n, record[unit_col].strip(), problems)
         header = reader.header
+
+    def reread() -> Iterator[tuple[int, str]]:
+        with _CsvReader(path, file) as again:
+            for n, record, _ in again.records():
+                yield n, record[unit_col].strip()
+
+    scan.finish(reread)
     return Table(
         file=file,
         folder=path.parent,
         header=header,
         format="csv",
         row_count=scan.rows,
-        unit_count=len(scan.seen),
+        unit_count=scan.unit_count,
         path=path,
         strays=scan.strays,
         issues=scan.issues,
     )
 
 
-def csv_parse_options(path: Path) -> Any:
+SCAN_BYTES = (
+    1 << 23
+)  # a CSV file's bytes are scanned this many at a time (never mapped whole: memory stays flat)
+
+
+def _file_blocks(path: str | os.PathLike[str], size: int = SCAN_BYTES) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        while block := fh.read(size):
+            yield block
+
+
+def file_has(path: str | os.PathLike[str], byte: bytes) -> bool:
+    """Whether the file holds ``byte`` (one byte), read block by block."""
+    return any(byte in block for block in _file_blocks(path))
+
+
+def csv_parse_options(path: Path, quoted: bool | None = None) -> Any:
     """pyarrow's CSV parse options for ``path``: quoted line breaks allowed when the file has quotes at all."""
     import pyarrow.csv as pcsv
 
-    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        quoted = mm.find(b'"') >= 0
-    return pcsv.ParseOptions(newlines_in_values=quoted)
+    return pcsv.ParseOptions(newlines_in_values=file_has(path, b'"') if quoted is None else quoted)
+
+
+def block_size(path: str | os.PathLike[str], size: int) -> int:
+    """The block size, at most ``size``, at which pyarrow reads the CSV file: no block may end on a carriage return.
+
+    pyarrow's streaming CSV reader loses the line feed of a CRLF inside a
+    quoted cell when a block ends between the CR and the LF (pyarrow 26:
+    ``"x\r\ny"`` comes back as ``"x\ry"``); a block that ends anywhere else
+    reads alike. Blocks start at multiples of the block size in the file
+    (BOM included), so the first size from ``size`` down to ``size // 2``
+    that puts no block end after a CR is taken; a file with none (a
+    pathological run of CRs) is read as one block.
+    """
+    n = os.stat(path).st_size
+    if n <= size:
+        return size  # one block
+    if not file_has(path, b"\r"):
+        return size
+    with open(path, "rb") as fh:
+        fd = fh.fileno()
+        for b in range(size, max(size // 2, 1) - 1, -1):
+            if all(
+                os.pread(fd, 1, k * b - 1) != b"\r" for k in range(1, (n - 1) // b + 1)
+            ):  # the file's end is no block end
+                return b
+    return n + 1
+
+
+@attrs.frozen
+class _Shape:
+    """What one pass over a CSV file's bytes tells: plain lines, UTF-8, lines, the longest, the last, quotes."""
+
+    lines: int
+    longest: int  # bytes of the longest line, its line end included
+    last: bytes  # the last line, its line end included
+    quoted: bool  # a quote character anywhere
+
+
+def _csv_shape(path: Path) -> _Shape | None:
+    """One pass over the file, :data:`SCAN_BYTES` at a time: ``None`` unless every line is plain UTF-8.
+
+    Plain: no blank line (LF or CRLF) and no carriage return that does not
+    end a line (:func:`plain_lines`, over the whole file); UTF-8: every byte
+    is (Arrow's validation, cut at line ends so that no character is split).
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    lines = longest = 0
+    last = b""
+    quoted = False
+    carry = b""
+    first = True
+    for block in itertools.chain(_file_blocks(path), [b""]):  # b"": the end of the file
+        data = carry + block if carry else block
+        cut = data.rfind(b"\n") + 1 if block else len(data)
+        piece, carry = (data[:cut], data[cut:]) if block else (data, b"")
+        if not piece:
+            continue
+        if first and piece[:1] in (b"\n", b"\r"):
+            return None
+        if not first and piece.startswith((b"\n", b"\r\n")):
+            return None  # a blank line right after the previous piece's last line
+        first = False
+        if not _no_blank_line(piece) or (b"\r" in piece and not _crs_end_lines(piece)):
+            return None
+        offsets = pa.array([0, len(piece)], type=pa.int64()).buffers()[1]
+        try:
+            pa.Array.from_buffers(
+                pa.large_string(), 1, [None, offsets, pa.py_buffer(piece)]
+            ).validate(full=True)
+        except pa.ArrowInvalid:
+            return None
+        quoted = quoted or b'"' in piece
+        ends = np.flatnonzero(np.frombuffer(piece, dtype=np.uint8) == 10)
+        lines += len(ends)
+        if len(ends):
+            longest = max(longest, int(np.diff(ends, prepend=-1).max()))
+        if len(ends) and ends[-1] == len(piece) - 1:
+            start = piece.rfind(b"\n", 0, len(piece) - 1) + 1
+        else:  # the file's last line, without a line end
+            lines += 1
+            start = piece.rfind(b"\n") + 1
+            longest = max(longest, len(piece) - start)
+        last = piece[start:]
+    if first:
+        return None
+    return _Shape(lines, longest, last, quoted)
 
 
 def strip_agrees(units: Any) -> bool:
@@ -947,47 +1067,61 @@ def strip_agrees(units: Any) -> bool:
     return all((u or "").strip() == t for u, t in pairs)
 
 
-def _utf8(path: Path) -> bool:
-    """Whether the whole file is UTF-8 text (Arrow's validation, without copying the file)."""
+def _arrow_units(path: Path, unit_name: str, quoted: bool) -> Iterator[Any]:
+    """The unit column of a CSV file as Arrow string arrays, block by block (pyarrow's streaming reader)."""
     import pyarrow as pa
+    import pyarrow.csv as pcsv
 
-    with pa.memory_map(str(path)) as src:
-        buf = src.read_buffer()
-        offsets = pa.array([0, len(buf)], type=pa.int64()).buffers()[1]
-        try:
-            pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, buf]).validate(full=True)
-        except pa.ArrowInvalid:
-            return False
-        finally:
-            del buf
-    return True
+    reader = pcsv.open_csv(
+        path,
+        read_options=pcsv.ReadOptions(encoding="utf8", block_size=block_size(path, 1 << 20)),
+        parse_options=csv_parse_options(path, quoted),
+        convert_options=pcsv.ConvertOptions(
+            include_columns=[unit_name],
+            column_types={unit_name: pa.string()},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    for rb in reader:
+        yield rb.column(0)
 
 
-def _lines_and_last(mm: mmap.mmap) -> tuple[int, int, bytes]:
-    """The number of lines of a file without lone carriage returns, the longest line's bytes, and its last line."""
+def run_heads(trimmed: Any) -> tuple[Any, list[str]]:
+    """Where each run of equal ids starts in an Arrow string array (NumPy), and the runs' ids."""
     import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    size = len(mm)
-    raw = np.frombuffer(mm, dtype=np.uint8)
-    ends_at = np.flatnonzero(raw == 10)
-    del raw
-    longest = int(np.diff(np.r_[-1, ends_at, size - 1]).max())
-    ends = mm[size - 1 : size] == b"\n"
-    start = mm.rfind(b"\n", 0, size - 1 if ends else size) + 1
-    return len(ends_at) + (0 if ends else 1), longest, mm[start:size]
+    if len(trimmed) == 0:
+        return np.zeros(0, dtype=np.int64), []
+    codes = np.asarray(pc.dictionary_encode(trimmed).indices.to_numpy(zero_copy_only=False))
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    return starts, trimmed.take(pa.array(starts)).to_pylist()
 
 
-def _reads_alike(path: Path, file: str, units: Any) -> bool:
+def _heads_of(batches: Iterable[Any]) -> Iterator[tuple[int, str]]:
+    """(row, unit) of the first row of every run of one unit id, over trimmed Arrow batches (rows from 2)."""
+    row = 2
+    for trimmed in batches:
+        starts, heads = run_heads(trimmed)
+        yield from zip((starts + row).tolist(), heads, strict=True)
+        row += len(trimmed)
+
+
+def _reads_alike(path: Path, file: str, units: Iterator[Any]) -> bool:
     """For a table with records spanning lines (quoted line breaks): whether the csv reader reads it without a
-    problem, record for record as Arrow did (the same unit ids), every record short enough for Arrow's blocks."""
-    got: list[str] = []
+    problem, record for record as Arrow did (the same unit ids, ``units`` Arrow's in blocks), every record short
+    enough for Arrow's blocks."""
+    arrow = (u for block in units for u in block.to_pylist())
     with _CsvReader(path, file) as reader:
         unit_col = reader.header["unit"] - 1
         for _, cells, problems in reader.records():
             if problems or sum(map(len, cells)) > csv.field_size_limit():
                 return False
-            got.append(cells[unit_col])
-    return bool(got == units.to_pylist())
+            if next(arrow, None) != cells[unit_col]:
+                return False
+    return next(arrow, None) is None
 
 
 def _fast_csv_scan(path: Path, file: str) -> Table | None:
@@ -1003,25 +1137,22 @@ def _fast_csv_scan(path: Path, file: str) -> Table | None:
     a unit id (a blank record is skipped by the csv scan but not by Arrow), no
     line longer than the csv module's cell limit — and only when pyarrow
     imports; otherwise ``None`` and the csv reader scans.
+
+    Every pass is streamed (the file's bytes, then the unit column block by
+    block): memory does not grow with the table (:class:`_UnitScan`).
     """
     try:
-        import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
-        import pyarrow.csv as pcsv
     except ImportError:
         return None
-    with open(path, "rb") as fh:
-        if os.fstat(fh.fileno()).st_size == 0:
-            return None
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            if not plain_lines(mm):
-                return None  # blank lines, or lone carriage returns: the csv reader's reading is the reference
-            lines, longest, last = _lines_and_last(mm)
-    if longest > csv.field_size_limit():
+    if os.stat(path).st_size == 0:
+        return None
+    shape = _csv_shape(path)
+    if shape is None:
+        return None  # blank lines, lone carriage returns or bytes that are not UTF-8: the csv reader reports them
+    if shape.longest > csv.field_size_limit():
         return None  # a cell may be longer than the csv module reads (Arrow has no such limit): the csv reader reports it
-    if not _utf8(path):
-        return None  # a line that is not UTF-8 text is a problem of its unit: the csv reader reports it
     with _CsvReader(
         path, file
     ) as reader:  # the header exactly as the csv reader reads it (and its problems)
@@ -1030,85 +1161,118 @@ def _fast_csv_scan(path: Path, file: str) -> Table | None:
         names = reader.names
         header = reader.header
     try:
-        if not _closed(last.decode("utf-8")):
+        if not _closed(shape.last.decode("utf-8")):
             return None
     except UnicodeDecodeError:  # pragma: no cover - the file was checked
         return None
     unit_name = names[header["unit"] - 1]
     if names.count(unit_name) != 1:
         return None
+    scan = _UnitScan()
     try:  # every record must parse with the header's width (Arrow refuses ragged rows; the csv reader reports them)
-        units = (
-            pcsv.read_csv(
-                path,
-                read_options=pcsv.ReadOptions(encoding="utf8"),
-                parse_options=csv_parse_options(path),
-                convert_options=pcsv.ConvertOptions(
-                    include_columns=[unit_name],
-                    column_types={unit_name: pa.string()},
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                ),
-            )
-            .column(0)
-            .combine_chunks()
-        )
+        for units in _arrow_units(path, unit_name, shape.quoted):
+            if not strip_agrees(units):
+                return None  # a record without a unit id, or ids that only str.strip trims: the csv scan decides
+            scan.add_runs(len(units), run_heads(pc.utf8_trim_whitespace(units))[1])
+        if scan.rows + 1 != shape.lines and not _reads_alike(
+            path, file, _arrow_units(path, unit_name, shape.quoted)
+        ):
+            return None  # a quote left open (or another record the csv reader does not read as Arrow does)
     except (pa.ArrowInvalid, OSError):
         return None  # the csv reader reads it and reports what is wrong
-    if len(units) + 1 != lines and not _reads_alike(path, file, units):
-        return (
-            None  # a quote left open (or another record the csv reader does not read as Arrow does)
+    scan.finish(
+        lambda: _heads_of(
+            pc.utf8_trim_whitespace(u) for u in _arrow_units(path, unit_name, shape.quoted)
         )
-    if not strip_agrees(units):
-        return None  # a record without a unit id, or ids that only str.strip trims: the csv scan decides
-    trimmed = pc.utf8_trim_whitespace(units)
-    enc = pc.dictionary_encode(trimmed)
-    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False))
-    n = len(codes)
-    starts = (
-        np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if n else np.zeros(0, dtype=np.int64)
     )
-    strays: dict[str, int] = {}
-    if n and len(starts) != len(enc.dictionary):  # some unit has more than one run
-        seen: set[int] = set()
-        for r in starts.tolist():
-            code = int(codes[r])
-            if code in seen:
-                name = enc.dictionary[code].as_py()
-                strays.setdefault(name, r + 2)
-            seen.add(code)
     return Table(
         file=file,
         folder=path.parent,
         header=header,
         format="csv",
-        row_count=n,
-        unit_count=len(enc.dictionary),
+        row_count=scan.rows,
+        unit_count=scan.unit_count,
         path=path,
-        strays=strays,
+        strays=scan.strays,
         plain=True,
     )
 
 
 class _UnitScan:
-    """One pass over the unit column: row and unit counts, units whose rows are not contiguous, rows not read."""
+    """One pass over the unit column: row and unit counts, units whose rows are not contiguous, rows not read.
+
+    Memory does not grow with the ids: each run of rows of one unit is kept as
+    the 64-bit hash of its id and its first row (16 bytes per unit, never the
+    id itself). :meth:`finish` finds the units seen in more than one run: when
+    no two runs share a hash, every run is a unit of its own; otherwise the
+    column is read again (``reread``) and only the runs whose hash repeats are
+    compared by their ids, exactly (a collision of two different ids costs
+    that second pass, never a wrong answer).
+    """
 
     def __init__(self) -> None:
         self.rows = 0
-        self.seen: set[str] = set()
         self.current: str | None = None
-        self.strays: dict[str, int] = {}
+        self.hashes = array("q")  # one per run of rows: hash of its unit id
         self.issues: dict[str, list[Problem]] = {}
+        self.unit_count = 0
+        self.strays: dict[str, int] = {}
 
     def add(self, row: int, unit: str, problems: Sequence[Problem] = ()) -> None:
         self.rows += 1
         if unit != self.current:
-            if unit in self.seen and unit not in self.strays:
-                self.strays[unit] = row
-            self.seen.add(unit)
+            self.hashes.append(hash(unit))
             self.current = unit
         if problems:
             self.issues.setdefault(unit, []).extend(problems)
+
+    def add_runs(self, rows: int, heads: Sequence[str]) -> None:
+        """``rows`` consecutive rows whose runs start with units ``heads`` (the first may go on from the last run)."""
+        self.rows += rows
+        if heads and heads[0] == self.current:
+            heads = heads[1:]
+        if heads:
+            self.hashes.extend(hash(u) for u in heads)
+            self.current = heads[-1]
+
+    def finish(self, reread: Callable[[], Iterable[tuple[int, str]]]) -> None:
+        """Count the units and find the strays; ``reread()`` gives (row, unit) of every row again, in order."""
+        repeated = _repeated(self.hashes)
+        runs = len(self.hashes)
+        self.hashes = array("q")
+        if not repeated:
+            self.unit_count = runs
+            return
+        seen: set[str] = set()
+        current: str | None = None
+        strays: dict[str, int] = {}
+        runs_of_repeated = 0
+        for row, unit in reread():
+            if unit == current:
+                continue
+            current = unit
+            if hash(unit) not in repeated:
+                continue
+            runs_of_repeated += 1
+            if unit in seen:
+                strays.setdefault(unit, row)
+            seen.add(unit)
+        self.strays = strays
+        self.unit_count = runs - runs_of_repeated + len(seen)
+
+
+def _repeated(hashes: array[int]) -> set[int]:
+    """The values that occur more than once (NumPy when it imports, else a sort)."""
+    if len(hashes) < 2:
+        return set()
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - the pure install
+        plain = sorted(hashes)
+        return {x for x, y in zip(plain, plain[1:], strict=False) if x == y}
+    ordered = np.sort(np.frombuffer(hashes, dtype=np.int64))
+    same = ordered[1:] == ordered[:-1]
+    return {int(x) for x in ordered[1:][same]} if bool(same.any()) else set()
 
 
 # ---------------------------------------------------------------------------
@@ -1212,20 +1376,65 @@ def _open_parquet(path: Path, file: str) -> Table:
     schema = pf.schema_arrow
     header = _resolve_header(list(schema.names), file)
     _check_types(schema, file, header)
+    unit_name = schema.names[header["unit"] - 1]
     scan = _UnitScan()
-    units = _cell_texts(pf.read(columns=[schema.names[header["unit"] - 1]]).column(0).to_pylist())
-    for n, unit in enumerate(units, start=2):
-        scan.add(n, unit.strip())
+    agree = True  # every id trims alike by Arrow and str.strip, none empty: what the columnar runner needs
+    for units in _parquet_units(pf, unit_name):
+        agree = agree and strip_agrees(parquet_text(units))
+        scan.add_runs(len(units), _trimmed_heads(units)[1])
+    scan.finish(lambda: _parquet_heads(pf, unit_name))
     return Table(
         file=file,
         folder=path.parent,
         header=header,
         format="parquet",
         row_count=scan.rows,
-        unit_count=len(scan.seen),
+        unit_count=scan.unit_count,
         path=path,
         strays=scan.strays,
+        plain=agree,
     )
+
+
+PARQUET_BATCH = 1 << 16  # rows of a Parquet file's unit column read at a time by the scan
+
+
+def _parquet_units(pf: Any, unit_name: str) -> Iterator[Any]:
+    for rb in pf.iter_batches(batch_size=PARQUET_BATCH, columns=[unit_name]):
+        yield rb.column(0)
+
+
+def parquet_text(arr: Any) -> Any:
+    """A Parquet column as Arrow strings, nulls as empty text (the columnar runner's reading of it)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        return pc.fill_null(arr.cast(pa.string()), "")
+    return pc.fill_null(pc.cast(arr, pa.string()), "")
+
+
+def _trimmed_heads(units: Any) -> tuple[Any, list[str]]:
+    """Run starts and ids of a block of a Parquet unit column, its cells read as :func:`_cell_texts` reads them."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_string(units.type) or pa.types.is_large_string(units.type):
+        text = pc.fill_null(units.cast(pa.string()), "")
+        if strip_agrees(text):
+            return run_heads(pc.utf8_trim_whitespace(text))
+    ids = [u.strip() for u in _cell_texts(units.to_pylist())]  # a rare block: str.strip decides
+    starts = [k for k in range(len(ids)) if k == 0 or ids[k] != ids[k - 1]]
+    return np.array(starts, dtype=np.int64), [ids[k] for k in starts]
+
+
+def _parquet_heads(pf: Any, unit_name: str) -> Iterator[tuple[int, str]]:
+    row = 2
+    for units in _parquet_units(pf, unit_name):
+        starts, heads = _trimmed_heads(units)
+        yield from zip((starts + row).tolist(), heads, strict=True)
+        row += len(units)
 
 
 def _parquet_blocks(path: Path, file: str, header: dict[str, int], size: int) -> Iterator[Block]:
@@ -1418,13 +1627,14 @@ def _open_xlsx(path: Path, file: str) -> Table:
             data[c].append(texts[col - 1])
         numbers.append(row)
         scan.add(row, texts[unit_col].strip(), problems)
+    scan.finish(lambda: zip(numbers, (u.strip() for u in data["unit"]), strict=True))
     return Table(
         file=file,
         folder=path.parent,
         header=header,
         format="memory",
         row_count=scan.rows,
-        unit_count=len(scan.seen),
+        unit_count=scan.unit_count,
         path=path,
         data=data,
         strays=scan.strays,
@@ -1547,13 +1757,14 @@ def table_from_columns(
     scan = _UnitScan()
     for r, unit in enumerate(data["unit"], start=2):
         scan.add(r, unit.strip())
+    scan.finish(lambda: enumerate((u.strip() for u in data["unit"]), start=2))
     return Table(
         file=file,
         folder=Path(folder),
         header=header,
         format="memory",
         row_count=n,
-        unit_count=len(scan.seen),
+        unit_count=scan.unit_count,
         data=data,
         strays=scan.strays,
     )
