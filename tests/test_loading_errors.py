@@ -6,7 +6,11 @@ Expected lines and columns are computed from the input text itself
 
 from __future__ import annotations
 
+import copyreg
+import io
 import pickle
+import types
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +19,7 @@ from conftest import column_of, line_of, problem_codes
 
 import perfrules
 from perfrules import Problem, Spec, SpecError
+from perfrules.golden import load_case_file
 
 SPEC = """\
 [meta]
@@ -471,6 +476,46 @@ def test_spec_error_is_a_value_error_and_pickles() -> None:
     assert isinstance(err, ValueError)
     again = pickle.loads(pickle.dumps(err))
     assert again.problems == err.problems
+
+
+def _tblib_dumps(obj: object) -> bytes:
+    """Pickle as a process with tblib's pickling support installed does (distributed installs it on import):
+    every exception through ``pickle_exception``, which also pickles ``__cause__`` and ``__context__``.
+    A private dispatch table, so the rest of the test session keeps the standard pickling."""
+    support = pytest.importorskip("tblib.pickling_support")
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf)
+    table = dict(copyreg.dispatch_table)
+
+    def classes(cls: type[BaseException]) -> Iterator[type[BaseException]]:
+        yield cls
+        for sub in cls.__subclasses__():
+            yield from classes(sub)
+
+    table[types.TracebackType] = support.pickle_traceback
+    for cls in classes(BaseException):
+        table[cls] = support.pickle_exception
+    pickler.dispatch_table = table
+    pickler.dump(obj)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["spec", "case"])
+def test_a_spec_error_pickles_where_tblib_pickles_exceptions(kind: str, tmp_path: Path) -> None:
+    """A SpecError from strict structuring carries no cattrs error as its context: cattrs' validation
+    errors do not unpickle, and tblib (installed by distributed, so on every Dask worker and client)
+    pickles an exception's context with it — a worker's SpecError would reach the client as a TypeError."""
+    if kind == "spec":
+        err = load_spec_err(replace_once(SPEC, "target_text =", "target_txt ="))
+    else:
+        case = tmp_path / "x.case.toml"
+        case.write_text('spec = "s.toml"\n[[cases]]\nname = "c"\nexpct = 1\n', encoding="utf-8")
+        with pytest.raises(SpecError) as info:
+            load_case_file(case)
+        err = info.value
+    assert err.__context__ is None and err.__cause__ is None
+    again = pickle.loads(_tblib_dumps(err))
+    assert isinstance(again, SpecError) and again.problems == err.problems
 
 
 # ---------------------------------------------------------------------------

@@ -355,12 +355,13 @@ def _score_group(
     rows = starts[units][:, None] + np.arange(k)[None, :]  # (n, k) row indices, table order
     ok = np.ones(len(units), dtype=bool)
 
-    # what must parse, per slot, is known once the plan is: first a cheap pre-check for the prototype
-    numeric = [cols.text[c] for c in NUMERIC if c in cols.text]
+    # a candidate whose cells (all but the unit id: numbers, and words such as a tier) repeat those
+    # of one that failed to build fails alike and is skipped; one differing in any cell is tried
+    cells = [col for name, col in cols.text.items() if name != "unit"]
 
     def signature(u: int) -> tuple[Any, ...]:
         lo = int(starts[u])
-        return tuple(tuple(col.slice(lo, k).to_pylist()) for col in numeric)
+        return tuple(tuple(col.slice(lo, k).to_pylist()) for col in cells)
 
     proto = _prototype(build, candidates, signature)
     if proto is None:

@@ -147,7 +147,13 @@ def _structure(data: dict[str, Any], source: SourceMap) -> CaseFile:
     try:
         raw = _converter.structure(data, _File)
     except (cattrs.BaseValidationError, ExceptionGroup, ValueError, TypeError) as exc:
-        raise SpecError(structure_problems(exc, source)) from None
+        failed: BaseException | None = exc
+    else:
+        failed = None
+    if (
+        failed is not None
+    ):  # raised outside the except block: no __context__ to pickle (see loading)
+        raise SpecError(structure_problems(failed, source))
     cf = CaseFile(
         cases=raw.cases, spec=raw.spec, actuals=raw.actuals, tolerance=raw.tolerance, source=source
     )

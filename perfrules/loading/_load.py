@@ -249,22 +249,34 @@ def _structure(
     try:
         obj = converter.structure(data, cls)
     except STRUCTURE_ERRORS as exc:
-        raw = _dedupe(_problems(exc))
+        failed: BaseException | None = exc
+    else:
+        failed = None
+    if failed is not None:
+        # raised outside the except block: the SpecError carries no __context__, so it pickles
+        # whole even where tblib's pickling support is installed (distributed does), which
+        # would pickle the context too — and cattrs' validation errors do not unpickle
+        raw = _dedupe(_problems(failed))
         problems = [_locate(p, source) for p in raw]
         if all(p.code == "unknown-key" for p in raw):
-            try:
-                fixes = {p.path: p.suggestion for p in raw}
-                lenient = converter.structure(_as_suggested(data, fixes), cls)
-            except STRUCTURE_ERRORS:
-                pass
-            else:
+            fixes = {p.path: p.suggestion for p in raw}
+            lenient = _structure_or_none(_as_suggested(data, fixes), cls)
+            if lenient is not None:
                 problems += validate(attrs.evolve(lenient, source=source))  # type: ignore[misc]
-        raise SpecError(problems) from None
+        raise SpecError(problems)
     obj = attrs.evolve(obj, source=source)  # type: ignore[misc]
     problems = validate(obj)
     if problems:
         raise SpecError(problems)
     return obj
+
+
+def _structure_or_none(data: dict[str, Any], cls: type[T]) -> T | None:
+    """``data`` structured as ``cls``, or ``None`` when it does not fit."""
+    try:
+        return converter.structure(data, cls)
+    except STRUCTURE_ERRORS:
+        return None
 
 
 def structural_problems(data: dict[str, Any], source: SourceMap) -> list[Problem]:
