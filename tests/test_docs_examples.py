@@ -1028,6 +1028,12 @@ DOC_BLOCKS: list[Entry] = [
     Entry(D + "batch.md", "[meta]", HERE, "test_batch_base_excerpt_is_the_test_data"),
     Entry(
         D + "batch.md",
+        "python benchmarks/batch.py --quick",
+        HERE,
+        "test_batch_benchmark_lines_use_real_options",
+    ),
+    Entry(
+        D + "batch.md",
         "from distributed import",
         RUN,
         "the Dask route on a local cluster, over units.csv split in two files",
@@ -2138,3 +2144,18 @@ def test_the_block_checks_catch_what_they_claim_to(capsys: pytest.CaptureFixture
     )
     with pytest.raises(AssertionError):
         same_output("a\nb\n", "a\nc\n")
+
+
+def test_batch_benchmark_lines_use_real_options() -> None:
+    """docs/batch.md's benchmark commands (minutes to run: not run here) name only options the script has."""
+    block = _block("docs/batch.md", "python benchmarks/batch.py --quick")
+    helped = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "batch.py"), "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    used = set(re.findall(r"(--[a-z][a-z-]*)", block.text))
+    assert used >= {"--quick", "--sizes", "--cache"}
+    for option in used:
+        assert re.search(rf"(^|\s|\[){re.escape(option)}\b", helped), option
