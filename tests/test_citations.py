@@ -20,6 +20,8 @@ from perfrules.model import (
     DEFAULT_TIERS,
     BandBasis,
     Bands,
+    Deviation,
+    DeviationTarget,
     Indicator,
     PerOccurrence,
     RateTimesWeight,
@@ -112,6 +114,13 @@ QUOTED_BANDS = """method = { name = "bands", bands = [
         # the ratio family: 10号's generic rules for 定量指标 state no row-specific numbers
         ('target = "≥95%"', "90", "quantitative.positive"),
         ('target = "≤100万元"', "110", "quantitative.negative.inverse_ratio"),
+        # deviation: the declared method's text states no row-specific numbers
+        (
+            'target = "120公里±5%"\nmethod = { name = "deviation", shares = [\n'
+            "  { max = 5, max_inclusive = true, share = 1 }, { min = 5, min_inclusive = false, share = 0 },\n] }",
+            "130",
+            "deviation",
+        ),
     ],
 )
 def test_a_generic_text_is_cited_only_where_it_is_the_rows_rule(
@@ -185,6 +194,8 @@ def _describes(citation: Citation, spec: Spec, ind: Indicator) -> bool:
         return isinstance(m, RateTimesWeight) and t is not None and t.unit == "%"
     if citation.id == "per_occurrence":
         return isinstance(m, PerOccurrence) and m.deduct == 1
+    if citation.id == "deviation":  # the declared method's generic text: every deviation row
+        return isinstance(m, Deviation) and isinstance(t, DeviationTarget)
     if citation.id == "qualitative.tiers":
         return spec.tiers == DEFAULT_TIERS or any(x in DEFAULT_TIERS for x in spec.tiers)
     return citation.id.startswith(("quantitative.", "not_applicable", "manual_deduction"))

@@ -546,7 +546,8 @@ def test_schema_enumerations_are_the_code_s() -> None:
     assert defs["citation"]["properties"]["id"]["enum"] == [c.id for c in ALL]
     assert set(defs["citation"]["properties"]["status"]["enum"]) == {c.status for c in ALL}
     assert set(defs["indicator"]["properties"]["method"]["enum"]) == set(METHODS) | {
-        "not_applicable"
+        "not_applicable",
+        "stated",  # a result stated in words (据陈述), schema_version 3
     }
     assert set(schema["required"]) == set(_seed_document())
 

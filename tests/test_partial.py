@@ -140,7 +140,7 @@ def test_weights_may_fall_short_of_the_form_but_never_pass_it() -> None:
 def test_every_output_says_the_result_is_partial() -> None:
     ev = _three()
     doc = perfrules.to_document(ev)
-    assert doc["schema_version"] == 2 and doc["grade"] is None
+    assert doc["schema_version"] == 3 and doc["grade"] is None
     assert doc["partial"] == "原文满意度一行缺失"
     json.dumps(doc)
     console = Console(file=io.StringIO(), width=200, color_system=None)

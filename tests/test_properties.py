@@ -46,7 +46,7 @@ from perfrules import (
     StepDeduction,
     VetoEffect,
 )
-from perfrules.model import Formula
+from perfrules.model import Deviation, Formula
 from perfrules.model._formula import Binary, Name
 from perfrules.testing import (
     Case,
@@ -172,6 +172,25 @@ def ref_method(spec: Spec, ind: Indicator, a: Fraction) -> Decimal:
         return ref_finish(share * w, ind.weight, q)
     if isinstance(m, PerOccurrence):  # 每出现一例扣 deduct 分
         return ref_finish(w - a * Fraction(m.deduct), ind.weight, q)
+    if isinstance(
+        m, Deviation
+    ):  # 偏差计分: |a − plan| / plan × 100 in one band, its share × weight
+        d = abs(a - t) / t * 100
+        (hit,) = [
+            b
+            for b in m.shares
+            if ref_in_band(
+                Band(
+                    score=b.share,
+                    min=b.min,
+                    max=b.max,
+                    min_inclusive=b.min_inclusive,
+                    max_inclusive=b.max_inclusive,
+                ),
+                d,
+            )
+        ]
+        return ref_finish(Fraction(hit.share) * w, ind.weight, q)
     score = ref_finish(ref_ratio(spec, ind, a), ind.weight, q)
     od = (
         spec.policy.overshoot_deduction

@@ -176,7 +176,7 @@ def test_overshoot_warnings(seed_eval: Evaluation) -> None:
 
 def test_json_document(seed_spec: Spec, seed_eval: Evaluation) -> None:
     doc = perfrules.to_document(seed_eval)
-    assert doc["schema_version"] == 2
+    assert doc["schema_version"] == 3
     assert doc["total"] == "99"
     assert doc["grade"] == "优"
     assert re.fullmatch(r"[0-9a-f]{64}", doc["spec"]["sha256"])

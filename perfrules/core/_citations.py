@@ -175,6 +175,20 @@ VETO = Citation(
     text="发生一票否决事项的，按规范声明将总分记为0分或将等级定为规定等级。",
     status="declared",
 )
+DEVIATION = Citation(
+    id="deviation",
+    document="规范声明的偏差率计分办法",
+    text="偏差率=|实际完成值−计划值|÷计划值×100%；偏差率在偏差目标（如±5%）以内为完成指标值，"
+    "得分按规范声明的偏差区间及其占分值的比例确定（规范的 rule 载明所依据的文件）。",
+    status="declared",
+)
+STATED = Citation(
+    id="stated",
+    document="规范声明的文字陈述结果",
+    text="定量指标的实际完成值以文字陈述（如“达标”“已完成”）的，须附佐证材料，按规范声明计为完成或未完成指标值并计分；"
+    "该结果据陈述而非计算得出，各输出均予标明。",
+    status="declared",
+)
 
 ALL = (
     *ALL,
@@ -188,6 +202,8 @@ ALL = (
     BUDGET_METHOD,
     BONUS,
     VETO,
+    DEVIATION,
+    STATED,
 )
 
 

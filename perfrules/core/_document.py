@@ -19,8 +19,10 @@ from perfrules.core._citations import Citation
 from perfrules.core._exact import exact_str, show_dec
 from perfrules.core._fullmarks import FullMarks
 from perfrules.core._result import (
+    STATED_MARK,
     BudgetExecutionResult,
     Evaluation,
+    IndicatorResult,
     ScoreWarning,
     Step,
     step_texts,
@@ -28,7 +30,7 @@ from perfrules.core._result import (
 from perfrules.model import RuleSource, cached
 
 DOCUMENT_SCHEMA = "perfrules.evaluation"
-DOCUMENT_SCHEMA_VERSION = 2
+DOCUMENT_SCHEMA_VERSION = 3
 
 _encode_str: Callable[[str], str] = json.encoder.encode_basestring  # C-accelerated
 _CONSTANTS = {True: "true", False: "false", None: "null"}
@@ -61,6 +63,18 @@ def _warning(w: ScoreWarning) -> dict[str, Any]:
         "zh": w.zh,
         "en": w.en,
         "citation": _citation(w.citation) if w.citation is not None else None,
+    }
+
+
+def _stated(r: IndicatorResult) -> dict[str, Any] | None:
+    """A result stated in words (据陈述): the word, its evidence and the mark every output shows; else None."""
+    if not r.is_stated:
+        return None
+    return {
+        "word": r.stated,
+        "evidence": r.evidence,
+        "mark": STATED_MARK[0],
+        "mark_en": STATED_MARK[1],
     }
 
 
@@ -154,6 +168,7 @@ def to_document(ev: Evaluation) -> dict[str, Any]:
                 "applicable": r.applicable,
                 "rule": _rule(r.rule),
                 "full_marks": _full(r.full_marks),
+                "stated": _stated(r),
             }
             for r in ev.indicators
         ],
@@ -296,6 +311,8 @@ def document_line(ev: Evaluation, unit: str | None = None) -> str:
             "null" if r.rule is None else _rule_json(r.rule),
             ',"full_marks":',
             "null" if r.full_marks is None else _full_json(r.full_marks),
+            ',"stated":',
+            "null" if not r.is_stated else _compact(_stated(r)),
             "}",
         )
     out.append('],"categories":[')

@@ -18,6 +18,8 @@ from perfrules.core._digest import spec_sha256
 from perfrules.core._exact import Quantum, frac, quantum_of, show, show_dec
 from perfrules.core._fullmarks import FullMarks
 from perfrules.core._result import (
+    STATED_MARK,
+    STATED_METHOD,
     BonusResult,
     BudgetExecutionResult,
     CategoryResult,
@@ -34,7 +36,7 @@ from perfrules.core._result import (
     make_evaluation,
     make_indicator_result,
 )
-from perfrules.core._scoring import Scored, fixed_step, with_deductions
+from perfrules.core._scoring import Scored, finish, fixed_step, with_deductions
 from perfrules.core._validate import validate_actuals, validate_spec
 from perfrules.core._whynot import budget_full_marks, full_marks
 from perfrules.core.methods import Inputs, rule_of
@@ -49,8 +51,10 @@ from perfrules.model import (
     IndicatorActual,
     QuantitativeTarget,
     RateDisplay,
+    Rounding,
     RuleSource,
     Spec,
+    StatedWords,
     Tier,
     Veto,
     VetoEffect,
@@ -557,7 +561,12 @@ class _Row:
 
     def _value(self, spec: Spec, act: IndicatorActual | None, amounts: _Amounts) -> IndicatorResult:
         """:meth:`_general` for a quantitative indicator with a typed-in value, without deductions."""
-        if act is None or act.not_applicable is not None or act.deductions:
+        if (
+            act is None
+            or act.not_applicable is not None
+            or act.deductions
+            or act.stated is not None
+        ):
             return self._general(spec, act, amounts)
         value = act.value
         assert value is not None  # guaranteed by validate_actuals
@@ -593,6 +602,7 @@ class _Row:
             ind.rule,  # rule
             self._full_marks_of(spec, act) if score < ind.weight else None,  # full_marks
             None,  # stated
+            None,  # evidence
         )
 
     def _tier(self, spec: Spec, act: IndicatorActual | None, amounts: _Amounts) -> IndicatorResult:
@@ -631,6 +641,7 @@ class _Row:
             ind.rule,  # rule
             self._full_marks_of(spec, act) if score < ind.weight else None,  # full_marks
             None,  # stated
+            None,  # evidence
         )
 
     def _general(
@@ -646,7 +657,14 @@ class _Row:
         derive_steps: tuple[Step, ...] = ()
         stated: str | None = None
         scored: Scored
-        if self.qualitative:
+        evidence: str | None = None
+        if act is not None and act.stated is not None and spec.stated is not None:
+            evidence = act.evidence
+            scored = _score_stated(ind, act.stated, evidence or "", spec.stated, self.rounding)
+            stated = act.stated
+            # every output shows the actual column: the mark and the evidence travel with it
+            actual_display = f"{text or act.stated}（{STATED_MARK[0]}；佐证：{evidence}）"
+        elif self.qualitative:
             assert act is not None and act.tier is not None  # guaranteed by validate_actuals
             tier = spec.tier(act.tier)
             tier_name = tier.name
@@ -735,6 +753,7 @@ class _Row:
             rule=ind.rule,
             full_marks=self._full_marks_of(spec, act) if score < ind.weight else None,
             stated=stated,
+            evidence=evidence,
         )
 
     def _full_marks_of(self, spec: Spec, act: IndicatorActual | None) -> FullMarks | None:
@@ -748,6 +767,51 @@ class _Row:
                 + f"; a manual deduction of {show_dec(points)} applies whatever the actual",
             )
         return fm
+
+
+def _score_stated(
+    ind: Indicator, word: str, evidence: str, words: StatedWords, rounding: Rounding
+) -> Scored:
+    """据陈述: a numeric target's actual stated in words, scored by the spec's declaration, never computed."""
+    met = words.meaning(word)
+    assert met is not None  # guaranteed by validate_actuals
+    share = words.met_share if met else words.not_met_share
+    raw = frac(share) * frac(ind.weight)
+    pct = f"{show(frac(share) * 100)}%"
+    how_zh = "完成指标值" if met else "未完成指标值"
+    how_en = "met" if met else "not met"
+    mark_zh, mark_en = STATED_MARK
+    steps = [
+        Step(
+            kind="input",
+            zh=f"实际完成值{mark_zh}为“{word}”（非计算结果）；年度指标值 {ind.target_display}；佐证：{evidence}",
+            en=f"the actual is {mark_en}: {word!r}; target {ind.target_display}; evidence: {evidence}",
+        ),
+        Step(
+            kind="policy",
+            zh=f"规范声明“{word}”计为{how_zh}，得分为分值的{pct}：{pct} × {show_dec(ind.weight)} = {show(raw, 6)}",
+            en=f"the spec declares {word!r} {how_en}: {pct} of the weight = {show(raw, 6)}",
+        ),
+    ]
+    if words.rule is not None:
+        steps.append(
+            Step(
+                kind="rule",
+                zh=f"本项计分规则：{words.rule.document}{'：' + words.rule.text if words.rule.text else ''}",
+                en=f"the rule admitting stated results: {words.rule.document}",
+            )
+        )
+    return finish(
+        raw,
+        ind.weight,
+        rounding.score,
+        steps,
+        met=met,
+        method=STATED_METHOD,
+        citation=cite.STATED,
+        why_zh=f"实际完成值{mark_zh}为“{word}”（佐证：{evidence}），按规范声明计分值的{pct}",
+        why_en=f"the actual is {mark_en} as {word!r} (evidence: {evidence}); {pct} of the weight as declared",
+    )
 
 
 def _overshoot_texts(

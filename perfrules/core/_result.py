@@ -149,6 +149,13 @@ def deferred_warning(
     return warning
 
 
+STATED_METHOD = "stated"
+"""The ``method`` of a result stated in words (据陈述), with its evidence: not computed."""
+
+STATED_MARK = ("据陈述", "stated, not computed")
+"""How every output marks a stated result (Chinese, English)."""
+
+
 @attrs.frozen(kw_only=True)
 class IndicatorResult:
     """The score of one 三级 indicator and every step that produced it."""
@@ -177,13 +184,20 @@ class IndicatorResult:
         None  # when points were lost: what actual would have earned full marks
     )
     stated: str | None = (
-        None  # the 实际完成值 as the actuals state it, where the score uses a computed value (derived rates)
+        None  # the 实际完成值 as the actuals state it, where the score uses a computed value (derived
+        # rates); for a result stated in words (method "stated"), the word (达标)
     )
+    evidence: str | None = None  # 据陈述 (method "stated"): the evidence the stated result rests on
 
     @property
     def lost(self) -> Decimal:
         """Points deducted (扣分): weight − score (0 for a not-applicable indicator)."""
         return self.weight - self.score if self.applicable else Decimal(0)
+
+    @property
+    def is_stated(self) -> bool:
+        """Whether the result is stated in words (据陈述: 达标, 已完成), not computed from a number."""
+        return self.method == STATED_METHOD
 
 
 @attrs.frozen(kw_only=True)

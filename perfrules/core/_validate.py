@@ -19,6 +19,8 @@ from perfrules.model import (
     DEFAULT_GRADES,
     Actuals,
     BonusItem,
+    Deviation,
+    DeviationTarget,
     ExecutionBase,
     ExecutionPolicy,
     Indicator,
@@ -481,6 +483,23 @@ def _check_indicator_target(c: _Collector, spec: Spec, i: int) -> None:
         )
         return
     t = ind.target
+    if isinstance(t, DeviationTarget):
+        if not isinstance(method, Deviation):
+            c.add(
+                "method-target",
+                (*path, "method"),
+                en=f"indicator {ind.id!r} has the deviation target {t}: declare its scoring as "
+                'method = { name = "deviation", shares = [ … ] } (shares of the weight by deviation)',
+                zh=f"指标“{ind.name}”的指标值{t}为偏差目标，须声明偏差计分："
+                'method = { name = "deviation", shares = [ … ] }（按偏差率分档，得分为分值的比例）',
+            )
+        if t.value <= 0:
+            c.add(
+                "target-value",
+                (*path, "target"),
+                en=f"indicator {ind.id!r}: the plan of a deviation target must be above 0, not {show_dec(t.value)}",
+                zh=f"指标“{ind.name}”：偏差目标的计划值须大于0，而非{show_dec(t.value)}",
+            )
     if t.value < 0:
         c.add(
             "target-value",
@@ -623,6 +642,7 @@ def _check_bands(c: _Collector, spec: Spec) -> None:
             zh=f"档次名称或别名“{tier_names[dup]}”重复",
         )
     _check_tier_synonyms(c, spec, tier_names)
+    _check_stated_words(c, spec)
     r = spec.rounding
     for key, q in (("score", r.score), ("total", r.total), ("rate_display", r.rate_display)):
         if not _is_power_of_ten(q):
@@ -711,6 +731,20 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
         path: PathKey = ("indicators", ind.id)
         if act is not None and act.not_applicable is not None:
             continue  # 不适用: checked in _check_catalogue_actuals
+        if (
+            act is not None
+            and act.deviation is not None
+            and not isinstance(ind.target, DeviationTarget)
+        ):
+            c.add(
+                "actual-kind",
+                (*path, "deviation"),
+                en=f"indicator {ind.id!r} has no deviation target: a stated deviation (偏差率) does not apply",
+                zh=f"指标“{ind.name}”不是偏差目标，不应填写偏差率 deviation",
+            )
+        if act is not None and (act.stated is not None or act.evidence is not None):
+            if _check_stated_actual(c, spec, ind, act, path):
+                continue  # scored as stated: no value to check
         if ind.derive is not None:
             f_zh, f_en = derive_text(ind.derive)
             if act is not None and act.value is not None:
@@ -861,6 +895,126 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
                         zh=f"预算明细“{line.name}”的 {key} 为负数",
                     )
     return c.problems
+
+
+def _check_stated_actual(
+    c: _Collector, spec: Spec, ind: Indicator, act: IndicatorActual, path: PathKey
+) -> bool:
+    """A result stated in words (据陈述): a declared word of a numeric target, with its evidence.
+
+    ``True`` when the entry is a stated result of a quantitative, typed-in indicator (its
+    value is not checked then).
+    """
+    word = act.stated
+    if word is None:
+        c.add(
+            "stated-evidence",
+            (*path, "evidence"),
+            en=f"indicator {ind.id!r}: evidence supports a result stated in words; give stated too, or remove it",
+            zh=f"指标“{ind.name}”：佐证材料 evidence 用于文字陈述的结果，请同时填写 stated，或删除 evidence",
+        )
+        return False
+    if ind.is_qualitative:
+        c.add(
+            "actual-kind",
+            (*path, "stated"),
+            en=f"indicator {ind.id!r} is qualitative: give its tier, not a stated result",
+            zh=f"指标“{ind.name}”为定性指标，应填写档次 tier，而非 stated",
+        )
+        return False
+    if ind.derive is not None:
+        c.add(
+            "actual-kind",
+            (*path, "stated"),
+            en=f"indicator {ind.id!r} is computed from amounts: its actual cannot be stated in words",
+            zh=f"指标“{ind.name}”由金额计算得出，实际完成值不能以文字陈述",
+        )
+        return False
+    if act.value is not None:
+        c.add(
+            "actual-kind",
+            (*path, "value"),
+            en=f"indicator {ind.id!r}: give either a value or a stated result ({word!r}), not both",
+            zh=f"指标“{ind.name}”：value 与文字陈述 stated（“{word}”）只能填写其一",
+        )
+    words = spec.stated
+    if words is None:
+        c.add(
+            "stated-actual",
+            (*path, "stated"),
+            en=f"indicator {ind.id!r}: the actual is stated in words ({word!r}), but the spec declares no "
+            "[stated] words, so it cannot be scored: give the number, or declare in the spec's [stated] "
+            "which words count as met (met = [...]) or not met (not_met = [...])",
+            zh=f"指标“{ind.name}”：实际完成值以文字陈述（“{word}”），但规范未声明 [stated] 词语，无法计分："
+            "请填写数值，或在规范的 [stated] 中声明计为完成（met）或未完成（not_met）的词语",
+        )
+    elif words.meaning(word) is None:
+        known = [*words.met, *words.not_met]
+        c.add(
+            "stated-actual",
+            (*path, "stated"),
+            en=f"indicator {ind.id!r}: {word!r} is not a declared stated word (met: {', '.join(words.met) or '—'}; "
+            f"not met: {', '.join(words.not_met) or '—'})",
+            zh=f"指标“{ind.name}”：“{word}”不是规范 [stated] 声明的词语（完成：{'、'.join(words.met) or '无'}；"
+            f"未完成：{'、'.join(words.not_met) or '无'}）",
+            suggestion=suggest(word, known),
+        )
+    if act.evidence is None or not act.evidence.strip():
+        c.add(
+            "stated-evidence",
+            path,
+            en=f"indicator {ind.id!r}: a result stated in words ({word!r}) needs its evidence "
+            '(evidence = "验收报告（2023-05）"), shown with it in every output',
+            zh=f"指标“{ind.name}”：文字陈述的结果（“{word}”）须注明佐证材料"
+            '（如 evidence = "验收报告（2023-05）"），各输出均随之显示',
+        )
+    return True
+
+
+def _check_stated_words(c: _Collector, spec: Spec) -> None:
+    """The [stated] declaration: words on both lists never, shares in 0..1, met at least not met."""
+    words = spec.stated
+    if words is None:
+        return
+    path: PathKey = ("stated",)
+    if not words.met and not words.not_met:
+        c.add(
+            "stated-words",
+            path,
+            en="[stated] declares no word: list the words that count as met (met) or not met (not_met)",
+            zh="[stated] 未声明任何词语：请列出计为完成（met）或未完成（not_met）的词语",
+        )
+    for key, listed in (("met", words.met), ("not_met", words.not_met)):
+        for i, word in enumerate(listed):
+            if not word.strip():
+                c.add(
+                    "stated-words",
+                    (*path, key, i),
+                    en="a stated word must not be blank",
+                    zh="文字陈述词语不能为空",
+                )
+            elif key == "not_met" and word in words.met:
+                c.add(
+                    "stated-words",
+                    (*path, key, i),
+                    en=f"{word!r} is declared both met and not met",
+                    zh=f"“{word}”同时声明为完成和未完成",
+                )
+    for key, share in (("met_share", words.met_share), ("not_met_share", words.not_met_share)):
+        if not 0 <= share <= 1:
+            c.add(
+                "stated-words",
+                (*path, key),
+                en=f"{key} is a share of the weight between 0 and 1, not {show_dec(share)}",
+                zh=f"{key} 为分值的比例，须在0至1之间，而非{show_dec(share)}",
+            )
+    if words.not_met_share > words.met_share:
+        c.add(
+            "stated-words",
+            (*path, "not_met_share"),
+            en="not_met_share is above met_share: a result stated not met would score more than one stated met",
+            zh="not_met_share 大于 met_share：陈述为未完成的得分将高于陈述为完成的",
+        )
 
 
 def _check_derived_value(

@@ -51,3 +51,34 @@ def deduction_on_met(spec: Spec, actuals: Actuals) -> Iterator[Finding]:
                 Evidence(key="reason", value=reasons, zh="扣分原因", en="reason given"),
             ),
         )
+
+
+def stated_results(spec: Spec, actuals: Actuals) -> Iterator[Finding]:
+    """``stated-result``: every row whose actual is stated in words (据陈述), scored as the spec declares."""
+    words = spec.stated
+    for ind in spec.indicators:
+        act = actuals.indicator(ind.id)
+        if act is None or act.stated is None or act.not_applicable is not None:
+            continue
+        meaning = None if words is None else words.meaning(act.stated)
+        how_zh = "计为完成" if meaning else "计为未完成" if meaning is False else "未声明"
+        how_en = (
+            "counted met" if meaning else "counted not met" if meaning is False else "undeclared"
+        )
+        evidence = act.evidence or ""
+        yield Finding(
+            code="stated-result",
+            severity=CODES["stated-result"].severity,
+            indicator=ind.id,
+            path=("indicators", ind.id, "stated"),
+            document="actuals",
+            zh=f"{ind.name}（{ind.id}）：实际完成值据陈述为“{act.stated}”（{how_zh}），并非按年度指标值"
+            f"{ind.target_display}计算得出；佐证：{evidence or '无'}。请核对佐证材料",
+            en=f"{ind.name} ({ind.id}): the actual is stated as {act.stated!r} ({how_en}), not computed "
+            f"against the target {ind.target_display}; evidence: {evidence or 'none'}. Check the evidence",
+            evidence=(
+                Evidence(key="stated", value=act.stated, zh="陈述", en="stated"),
+                Evidence(key="evidence", value=evidence, zh="佐证", en="evidence"),
+                Evidence(key="target", value=ind.target_display, zh="年度指标值", en="target"),
+            ),
+        )

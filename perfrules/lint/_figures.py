@@ -32,7 +32,11 @@ from perfrules.core import amount_env, exact_str, round_half_up, show
 from perfrules.core import compute as derive_compute
 from perfrules.core import text_of as derive_text
 from perfrules.lint._model import Evidence, FigureCheck, FigureStatus, Finding, FindingSeverity
-from perfrules.model import Actuals, Derivation, Formula, RateDisplay, Spec
+from perfrules.lint._targets import actual_of
+from perfrules.model import Actuals, Derivation, DeviationTarget, Formula, RateDisplay, Spec
+
+_DEVIATION = Formula.parse("abs(actual - plan) / plan")
+"""A deviation row's 偏差率 as a ratio (× 100 when stated in %): the actual's distance from the plan."""
 
 _STATED = re.compile(r"-?[0-9]+(?:\.([0-9]+))?([%％]?)", re.ASCII)
 
@@ -142,6 +146,7 @@ class _Audit:
             )
         if self.spec is None:
             return
+        self.deviations(self.spec)
         for ind in self.spec.indicators:
             act = self.actuals.indicator(ind.id)
             if (
@@ -163,6 +168,35 @@ class _Audit:
                 unreadable_severity="info",
                 indicator=ind.id,
             )
+
+    def deviations(self, spec: Spec) -> None:
+        """A deviation row's stated 偏差率 (``deviation = "5.01%"``): |actual − plan| ÷ plan, recomputed."""
+        for ind in spec.indicators:
+            act = self.actuals.indicator(ind.id)
+            target = ind.target
+            if act is None or act.deviation is None or not isinstance(target, DeviationTarget):
+                continue
+            actual = actual_of(ind, self.actuals, self.env)
+            env = self.env
+            # the row's own plan and actual, by name, for this one formula
+            self.env = {**env, "plan": Fraction(target.value)}
+            if actual is not None:
+                self.env["actual"] = actual
+            try:
+                self.one(
+                    name=ind.id,
+                    kind="indicator",
+                    label=ind.name,
+                    derive=_DEVIATION,
+                    stated_text=act.deviation,
+                    stated_path=("indicators", ind.id, "deviation"),
+                    formula_path=("indicators", ind.id, "deviation"),
+                    unit_percent=True,
+                    unreadable_severity="warning",
+                    indicator=ind.id,
+                )
+            finally:
+                self.env = env
 
     def one(
         self,

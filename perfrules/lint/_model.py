@@ -48,6 +48,9 @@ CODES: dict[str, CodeInfo] = {
     "deduction-on-met": CodeInfo(
         "warning", True, "达到指标值仍扣分", "points deducted from a row that met its target"
     ),
+    "stated-result": CodeInfo(
+        "warning", True, "实际完成值据陈述而非计算", "actual stated in words, not computed"
+    ),
     "figure-mismatch": CodeInfo("warning", True, "报告数与重算数不一致", "stated figure disagrees"),
     "figure-unreadable": CodeInfo("warning", True, "报告数无法读取", "cannot read stated figure"),
     "figure-unknown-name": CodeInfo(

@@ -32,6 +32,7 @@ from perfrules.model import (
     BonusAward,
     Comparator,
     Derivation,
+    DeviationTarget,
     Figure,
     Formula,
     FormulaError,
@@ -46,6 +47,7 @@ from perfrules.model import (
     TierSynonyms,
     VetoTrigger,
     format_decimal,
+    read_deviation,
     read_wording,
     strip_suffix_word,
 )
@@ -209,8 +211,31 @@ def _worded(value: str, wording: TargetWording) -> ValueProblem:
     )
 
 
+def _deviation(value: str) -> DeviationTarget | None:
+    """A deviation target (``120公里±5%``, ``500万元，偏差率<10%``); ``None`` when ``value`` is none."""
+    found = read_deviation(value)
+    if found is None:
+        return None
+    _check_range(found.tolerance, repr(value))
+    if found.plan is None:
+        raise ValueProblem(
+            f"target {value!r} is a deviation target (±{format_decimal(found.tolerance)}%) but names no plan: "
+            f"write the plan and its unit before it, e.g. '120公里±{format_decimal(found.tolerance)}%', "
+            "and keep the form's wording in target_text",
+            f"指标值“{value}”是偏差目标（±{format_decimal(found.tolerance)}%），但未写明计划值：请在前面写出计划值及单位，"
+            f"如“120公里±{format_decimal(found.tolerance)}%”，原文可写入 target_text",
+        )
+    _check_range(found.plan, repr(value))
+    return DeviationTarget.of(
+        exact(found.plan), exact(found.tolerance), found.unit, inclusive=found.inclusive
+    )
+
+
 def _target(value: object, _: type) -> QuantitativeTarget:
     if isinstance(value, str):
+        deviation = _deviation(value)
+        if deviation is not None:
+            return deviation
         wording = read_wording(value)
         if wording is not None:  # also "90%以上", which would read as =90 with the unit "%以上"
             raise _worded(value, wording)
@@ -535,6 +560,7 @@ def _make_converter() -> cattrs.Converter:
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
     )
     conv.register_unstructure_hook(QuantitativeTarget, str)
+    conv.register_unstructure_hook(DeviationTarget, str)
 
     def unstructure_method(method: Any) -> Any:
         fields = attrs.fields(type(method))

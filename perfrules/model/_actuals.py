@@ -56,7 +56,9 @@ class IndicatorActual:
     Quantitative indicators give ``value`` (derived ones give none: it is
     computed from amounts); qualitative ones give a ``tier`` and optionally a
     ``score`` inside the tier's range. ``text`` is the 实际完成值 as the form
-    words it, ``note`` the 偏差原因/说明.
+    words it, ``note`` the 偏差原因/说明. A quantitative indicator's actual may
+    instead be stated in words (``stated``: 达标, 已完成) when the spec declares the
+    word (:class:`~perfrules.model.StatedWords`), always with its ``evidence``.
     """
 
     id: str
@@ -69,6 +71,12 @@ class IndicatorActual:
         None  # 不适用: the reason; the indicator is dropped and the rest rescaled
     )
     deductions: tuple[Deduction, ...] = ()
+    # 偏差率 as the form states it ("5.01%"), for a deviation target: lint's figure audit recomputes it
+    deviation: str | None = None
+    # 据陈述: the actual of a numeric target given in words ("达标"), one of the spec's declared
+    # [stated] words, with the evidence it rests on; scored as stated, never computed
+    stated: str | None = None
+    evidence: str | None = None
 
 
 @attrs.frozen(kw_only=True)

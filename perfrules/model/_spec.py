@@ -188,6 +188,29 @@ class PerOccurrence:
     deduct: Decimal
 
 
+@attrs.frozen(kw_only=True)
+class DeviationBand:
+    """One row of a deviation table: deviations (in % of the plan) in [min, max) (edges as declared) earn ``share`` of the weight."""
+
+    share: Decimal  # of the weight, 0 to 1 (0.6: 60% of the weight)
+    min: Decimal | None = None  # None: from 0
+    max: Decimal | None = None  # None: unbounded above
+    min_inclusive: bool = True
+    max_inclusive: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class Deviation:
+    """偏差计分: |actual − plan| ÷ plan × 100 looked up in a table of shares of the weight.
+
+    For a :class:`~perfrules.model.DeviationTarget` (``120公里±5%``): "偏差在5%以内（含）得满分，
+    5%-10%（含）得60%，超过10%不得分". ``met`` is the target's tolerance, whatever band is hit.
+    """
+
+    name: ClassVar[str] = "deviation"
+    shares: tuple[DeviationBand, ...]  # the bands of deviation, each with its share of the weight
+
+
 Method: TypeAlias = (
     Ratio
     | InverseRatio
@@ -197,6 +220,7 @@ Method: TypeAlias = (
     | Bands
     | RateTimesWeight
     | PerOccurrence
+    | Deviation
 )
 METHODS: dict[str, type[Method]] = {
     m.name: m
@@ -209,6 +233,7 @@ METHODS: dict[str, type[Method]] = {
         Bands,
         RateTimesWeight,
         PerOccurrence,
+        Deviation,
     )
 }
 
@@ -381,6 +406,32 @@ class TierSynonyms:
 
 
 @attrs.frozen(kw_only=True)
+class StatedWords:
+    """Words a form may give as the actual of a numeric target (达标, 已完成, 100%完成), declared.
+
+    Without this declaration such an actual is refused. With it, an actuals entry
+    ``{ stated = "达标", evidence = "验收报告（2023-05）" }`` of a quantitative indicator
+    is scored as stated — ``met_share`` of the weight for a word of ``met``,
+    ``not_met_share`` for one of ``not_met`` — never computed from a number, and every
+    output marks it 「据陈述」 with its evidence.
+    """
+
+    met: tuple[str, ...] = ()
+    not_met: tuple[str, ...] = ()
+    met_share: Decimal = Decimal(1)  # of the weight: 1, full marks
+    not_met_share: Decimal = Decimal(0)
+    rule: RuleSource | None = None  # the rule that admits stated results, if the spec names one
+
+    def meaning(self, word: str) -> bool | None:
+        """``True`` for a declared met word, ``False`` for a not-met word, ``None`` otherwise."""
+        if word in self.met:
+            return True
+        if word in self.not_met:
+            return False
+        return None
+
+
+@attrs.frozen(kw_only=True)
 class Category:
     """一级 (no parent) or 二级 (parent is a 一级 id) indicator category."""
 
@@ -516,6 +567,7 @@ class Spec:
     tier_synonyms: TierSynonyms = TierSynonyms()
     bonus: tuple[BonusItem, ...] = ()
     vetoes: tuple[Veto, ...] = ()
+    stated: StatedWords | None = None  # words admitted as the actual of a numeric target (据陈述)
     framework: FrameworkInfo | None = attrs.field(default=None, eq=False)
     source: SourceMap | None = attrs.field(default=None, eq=False, repr=False)
 

@@ -282,3 +282,101 @@ def read_wording(text: str) -> TargetWording | None:
         return TargetWording(text=text, words=words, sign=sign, target=None)
     target = QuantitativeTarget(comparator=cmp, value=value, unit=unit)
     return TargetWording(text=text, words=words, sign=sign, target=target)
+
+
+# ------------------------------------------------------------------ deviation targets
+#
+# 偏差目标: "±5%", "偏差率≤10%", "控制在预算的±5%以内" — the actual within a tolerance of a plan,
+# either side. The plan (计划值, with its unit) is written before the tolerance: "120公里±5%",
+# "500万元，偏差率<10%"; without it the text still reads, and the loader asks for the plan.
+
+_NUM = r"(?:\d+(?:\.\d*)?|\.\d+)"
+DEVIATION_RE = re.compile(
+    rf"^\s*(?:(?P<plan>{_NUM})\s*(?P<unit>[^\d\s±+,，;；]*?)\s*[,，;；]?\s*)?"
+    r"(?:控制在)?\s*(?:(?:预算|计划值|计划|目标值|目标|指标值|预算数)的?)?\s*"
+    rf"(?:(?:±|\+/-|\+-|＋/－|正负)\s*(?P<tol>{_NUM})\s*[%％]\s*(?:[（(]\s*含\s*[)）])?\s*(?:以内|之内)?"
+    rf"|(?:偏差率|偏离度|偏离率|偏差)\s*(?P<cmp>≤|<=|≦|⩽|<|＜)\s*(?P<tol2>{_NUM})\s*[%％])\s*$"
+)
+"""A deviation target: an optional plan with its unit, then ``±5%`` (``以内`` included) or ``偏差率≤10%``/``<10%``."""
+
+
+@attrs.frozen(kw_only=True)
+class DeviationWording:
+    """A deviation target as :func:`read_deviation` read it; ``plan`` is ``None`` when the text names none."""
+
+    text: str
+    plan: Decimal | None
+    unit: str
+    tolerance: Decimal  # percent of the plan
+    inclusive: bool  # whether a deviation equal to the tolerance is within it
+
+
+def read_deviation(text: str) -> DeviationWording | None:
+    """Read ``±5%``, ``120公里±5%``, ``偏差率≤10%``, ``500万元，偏差率<10%``, ``控制在预算的±5%以内``.
+
+    ``None`` when the text is not a deviation target. ``±`` and ``以内`` include the
+    tolerance itself (a deviation of exactly 5% is within ±5%); ``<`` excludes it.
+    """
+    m = DEVIATION_RE.match(text)
+    if m is None:
+        return None
+    try:
+        tol = Decimal(m["tol"] if m["tol"] is not None else m["tol2"])
+        plan = Decimal(m["plan"]) if m["plan"] is not None else None
+    except InvalidOperation:  # pragma: no cover - the regex admits only numbers
+        return None
+    inclusive = m["cmp"] is None or m["cmp"] not in ("<", "＜")
+    return DeviationWording(
+        text=text, plan=plan, unit=(m["unit"] or "").strip(), tolerance=tol, inclusive=inclusive
+    )
+
+
+@attrs.frozen(kw_only=True)
+class DeviationTarget(QuantitativeTarget):
+    """A deviation target (偏差目标): the actual within ± ``tolerance`` percent of the plan.
+
+    ``120公里±5%``: plan 120 公里, met from 114 to 126 公里. As a
+    :class:`QuantitativeTarget` it is the plan itself — comparator ``=``,
+    ``value`` the plan, ``unit`` the plan's (and the actual's) unit — so what reads
+    a target's unit or value reads the plan; it is scored only by the ``deviation``
+    method, on |actual − plan| ÷ plan. ``inclusive``: whether a deviation equal to
+    the tolerance is within it (``±5%``, ``偏差率≤10%``: yes; ``偏差率<10%``: no).
+    """
+
+    tolerance: Decimal
+    inclusive: bool = True
+
+    @classmethod
+    def of(
+        cls, plan: Decimal, tolerance: Decimal, unit: str = "", *, inclusive: bool = True
+    ) -> DeviationTarget:
+        """The deviation target ``plan``±``tolerance``% (comparator ``=``)."""
+        return cls(
+            comparator=Comparator.EQ,
+            value=plan,
+            unit=unit,
+            tolerance=tolerance,
+            inclusive=inclusive,
+        )
+
+    @classmethod
+    def parse(cls, text: str) -> DeviationTarget:
+        """Parse ``120公里±5%`` or ``500万元，偏差率<10%``; :class:`ValueError` without a plan or on anything else."""
+        wording = read_deviation(text)
+        if wording is None or wording.plan is None:
+            raise ValueError(f"cannot read {text!r} as a plan with a deviation tolerance")
+        return cls.of(wording.plan, wording.tolerance, wording.unit, inclusive=wording.inclusive)
+
+    @property
+    def tolerance_text(self) -> str:
+        """The tolerance as written: ``±5%`` (included) or ``偏差率<10%`` (excluded)."""
+        tol = format_decimal(self.tolerance)
+        return f"±{tol}%" if self.inclusive else f"偏差率<{tol}%"
+
+    def __str__(self) -> str:
+        plan = f"{format_decimal(self.value)}{self.unit}"
+        return (
+            f"{plan}±{format_decimal(self.tolerance)}%"
+            if self.inclusive
+            else (f"{plan}，{self.tolerance_text}")
+        )

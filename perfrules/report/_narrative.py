@@ -127,7 +127,10 @@ def indicator_line(r: IndicatorResult, lang: Lang = "zh", *, actual: Actual = "c
     score uses a computed value (a derived rate: the report's ``85.4%`` for the
     computed 85.39%); the default prints the value the score was computed from.
     """
-    shown = r.stated if actual == "stated" and r.stated is not None else r.actual
+    # a result stated in words (据陈述) always shows its mark and evidence, whichever actual is asked for
+    shown = (
+        r.stated if actual == "stated" and r.stated is not None and not r.is_stated else r.actual
+    )
     name, target, actual_text = one_line(r.name), target_shown(r.target), one_line(shown)
     if not r.applicable:
         why = r.steps[0].text(lang) if r.steps else ("不适用" if lang == "zh" else "not applicable")

@@ -29,6 +29,14 @@ FIELDS: dict[str, str] = {
     "more words for tiers, keyed by tier name, without redeclaring the tiers",
     "Spec.bonus": "加分项，由实际完成值中的 [bonus] 授予 / bonus items the actuals' [bonus] may award",
     "Spec.vetoes": "一票否决事项，由实际完成值中的 [vetoes] 触发 / veto conditions the actuals' [vetoes] may trigger",
+    "Spec.stated": "文字陈述的实际完成值（据陈述）：哪些词语计为完成或未完成及其得分比例；未声明则不接受 / "
+    "words an actuals entry may give as a numeric target's actual (stated, not computed) and what they count as; "
+    "absent: refused",
+    "StatedWords.met": "计为完成指标值的词语，如“达标”“已完成”“100%完成” / words counting as met, e.g. 达标, 已完成",
+    "StatedWords.not_met": "计为未完成指标值的词语，如“未达标” / words counting as not met, e.g. 未达标",
+    "StatedWords.met_share": "陈述为完成时得分占分值的比例（默认 1，满分） / the share of the weight a met word earns (default 1)",
+    "StatedWords.not_met_share": "陈述为未完成时得分占分值的比例（默认 0） / the share a not-met word earns (default 0)",
+    "StatedWords.rule": "接受文字陈述结果所依据的规则（文件及条文） / the rule that admits stated results (document and text)",
     "Meta.id": "规范编号；实际完成值文件的 spec 须与之相同 / the spec's id; an actuals file's `spec` must equal it",
     "Meta.title": "评价标题 / title of the evaluation (标题)",
     "Meta.unit": "预算部门/单位 / the budget unit evaluated",
@@ -53,8 +61,10 @@ FIELDS: dict[str, str] = {
     "Indicator.weight": "分值（权重），大于 0，须为 rounding.score 的整数倍 / "
     "weight (分值), above 0, a multiple of rounding.score",
     "Indicator.target": "年度指标值（定量）：如“≥400期”“≤100%”“24期”（无比较符即为等于），"
+    "偏差目标如“120公里±5%”“500万元，偏差率<10%”（计划值在前，按 deviation 方法计分），"
     "或 { comparator, value, unit } / quantitative target: a string such as '≥400期', '≤100%', '24期' "
-    "(no comparator: exact) or a table { comparator, value, unit }",
+    "(no comparator: exact), a deviation target such as '120公里±5%' (the plan first; scored by method "
+    "deviation), or a table { comparator, value, unit }",
     "Indicator.target_text": "年度指标值的文字表述（表中显示）；定性指标只写此项 / "
     "the target as the form words it (shown instead of target); a qualitative indicator has only this",
     "Indicator.method": "计分方法：方法名字符串，或含参数的表 { name = …, … }；省略时有目标值用 ratio，否则 qualitative / "
@@ -139,9 +149,18 @@ FIELDS: dict[str, str] = {
     "Band.min_inclusive": "是否包含下限（默认 true） / whether min itself is in the band (default true)",
     "Band.max_inclusive": "是否包含上限（默认 false） / whether max itself is in the band (default false)",
     "PerOccurrence.deduct": "每出现一例扣减的分值 / points deducted per occurrence",
+    "Deviation.shares": "偏差区间表：每个区间 { min, max, min_inclusive, max_inclusive, share }，"
+    "按偏差率 |实际完成值 − 计划值| ÷ 计划值 × 100 分档 / deviation bands, each "
+    "{ min, max, min_inclusive, max_inclusive, share }, on |actual − plan| ÷ plan × 100",
+    "DeviationBand.share": "落在本区间的得分占分值的比例（0 至 1，0.6 即 60%） / "
+    "the share of the weight the band gives (0 to 1; 0.6 is 60%)",
+    "DeviationBand.min": "偏差率下限（%）；省略则自 0 起 / the lower edge of the deviation in %; absent: from 0",
+    "DeviationBand.max": "偏差率上限（%）；省略则无上限 / the upper edge of the deviation in %; absent: unbounded",
+    "DeviationBand.min_inclusive": "是否包含下限（默认 true） / whether min itself is in the band (default true)",
+    "DeviationBand.max_inclusive": "是否包含上限（默认 false） / whether max itself is in the band (default false)",
     # ---- the actuals -------------------------------------------------------------
     "Actuals.indicators": "各指标的实际完成值，以指标编号为键：数值，或 { value, tier, score, text, note, "
-    "not_applicable, deductions } / one entry per indicator, keyed by its id: a number or a table",
+    "not_applicable, deductions, deviation, stated, evidence } / one entry per indicator, keyed by its id: a number or a table",
     "Actuals.budget": "预算执行数据：年初预算数、全年预算数、全年执行数 / budget figures: initial, full-year, spent",
     "Actuals.amounts": "派生指标使用的金额，以名称为键：数值，或 { value, label } / "
     "named amounts for derived rates: a number or { value, label }",
@@ -172,6 +191,12 @@ FIELDS: dict[str, str] = {
     "IndicatorActual.not_applicable": "不适用的原因；该指标不计分，总分按适用分值折算 / "
     "the reason the indicator does not apply; it is dropped and the total rescaled",
     "IndicatorActual.deductions": "扣减分数：[{ points, reason }] / points deducted by hand, each with a reason",
+    "IndicatorActual.deviation": "报告所列偏差率（如“5.01%”），由 lint 的核对按计划值与实际完成值重算 / "
+    "the deviation the report states (e.g. '5.01%'), recomputed by lint's figure audit",
+    "IndicatorActual.stated": "据陈述：以文字陈述的实际完成值（如“达标”），须为规范 [stated] 声明的词语，并填写 evidence / "
+    "the actual stated in words (e.g. 达标), a word the spec's [stated] declares; needs evidence",
+    "IndicatorActual.evidence": "文字陈述结果的佐证材料（如“验收报告（2023-05）”），各输出均随之显示 / "
+    "the evidence a stated result rests on, shown with it in every output",
     "Deduction.points": "扣减的分值（大于 0） / points deducted (above 0)",
     "Deduction.reason": "扣分原因 / the reason",
     "BonusAward.points": "加分分值（不超过加分项的 cap） / points awarded (at most the item's cap)",
@@ -242,6 +267,9 @@ METHODS: dict[str, str] = {
     "rate": "比率×分值：实际比率乘分值，以分值为上限 / rate × weight, met or not, capped at the weight",
     "per_occurrence": "按例扣分：每出现一例扣 deduct 分，扣完为止；参数 deduct / "
     "deduct `deduct` points per occurrence; parameter deduct",
+    "deviation": "偏差计分：偏差目标（如“120公里±5%”）按偏差率 |实际完成值 − 计划值| ÷ 计划值 所在区间给出分值的比例；"
+    "参数 shares / a deviation target ('120公里±5%') scored by the band its deviation falls in, "
+    "as a share of the weight; parameter shares",
 }
 
 # Enumerated values, by ``Enum.MEMBER``.

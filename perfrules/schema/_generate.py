@@ -49,6 +49,7 @@ from perfrules.loading import (
     VERSION_KEYS,
 )
 from perfrules.model import (
+    DEVIATION_RE,
     METHODS,
     TARGET_RE,
     Actuals,
@@ -298,7 +299,11 @@ def _keyed(cls: type[Any], doc: str, ctx: _Ctx) -> Json:
 
 def _target(ctx: _Ctx) -> Json:
     """A target: the compact string the forms write (``≥400期``), or { comparator, value, unit }."""
-    pattern = re.sub(r"\(\?P<\w+>", "(", TARGET_RE.pattern)  # ECMA-262 regexes have no (?P<name>…)
+    # ECMA-262 regexes have no (?P<name>…): a compact target, or a deviation target (120公里±5%)
+    named = re.compile(r"\(\?P<\w+>")
+    pattern = "|".join(
+        f"(?:{named.sub('(', regex.pattern)})" for regex in (TARGET_RE, DEVIATION_RE)
+    )
     table = _object(QuantitativeTarget, ctx)
     canonical = [c.value for c in Comparator]
     spellings = canonical + sorted(COMPARATOR_ALIASES - set(canonical))

@@ -31,6 +31,9 @@ from perfrules.model import (
     BandBasis,
     Bands,
     Comparator,
+    Deviation,
+    DeviationBand,
+    DeviationTarget,
     EqualAbove,
     Indicator,
     InverseRatio,
@@ -56,6 +59,7 @@ KNOWN_METHODS: tuple[type, ...] = (
     Bands,
     RateTimesWeight,
     PerOccurrence,
+    Deviation,
 )
 """The method classes this reference knows (each function below dispatches over all of them)."""
 
@@ -137,6 +141,17 @@ def band_point(band: Band) -> Fraction | None:
         candidates.append(hi)
         candidates.append(hi / 2)
     return next((c for c in candidates if c >= 0 and band_contains(band, c)), None)
+
+
+def deviation_band(band: DeviationBand) -> Band:
+    """A deviation band as a band of values (its share as the score); no ``min`` means from 0."""
+    return Band(
+        score=band.share,
+        min=band.min,
+        max=band.max,
+        min_inclusive=band.min_inclusive,
+        max_inclusive=band.max_inclusive,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -251,6 +266,10 @@ def indicator_shape(spec: Spec, ind: Indicator) -> Shape | None:
             return RISING
         case PerOccurrence():
             return FALLING
+        case Deviation() as m:  # shares by |a − p| / p: only tables that never reward deviating
+            return band_shape(
+                Bands(bands=tuple(deviation_band(b) for b in m.shares), on=BandBasis.DEVIATION), t
+            )
         case m:  # Qualitative() is answered above
             raise unknown(m)
 
@@ -303,6 +322,15 @@ def full_marks_value(spec: Spec, ind: Indicator) -> Fraction | None:
             return Fraction(100) if target.unit == "%" else Fraction(1)
         case PerOccurrence():
             return Fraction(0)
+        case Deviation() as m:
+            # the plan itself (deviation 0) when its band's share rounds to the full weight
+            w, q = Fraction(ind.weight), Fraction(ind.score_quantum(spec.rounding.score))
+            for band in band_in_value_order(deviation_band(b) for b in m.shares):
+                if Fraction(band.score) * w >= w - q / 2:
+                    v = band_point(band)
+                    if v is not None:
+                        return t * (1 + v / 100)
+            return None
         case m:  # Qualitative() is answered above
             raise unknown(m)
 
@@ -377,6 +405,12 @@ def boundary_values(spec: Spec, ind: Indicator) -> list[Fraction]:
         case PerOccurrence() as m:
             zero = _step_zero(w, Fraction(m.deduct))
             values += [Fraction(n) for n in (1, 2, zero - 1, zero, zero + 1)]
+        case Deviation() as m:
+            edges = [Fraction(e) for b in m.shares for e in (b.min, b.max) if e is not None]
+            if isinstance(target, DeviationTarget):
+                edges.append(Fraction(target.tolerance))
+            for e in edges:
+                values += [t * (1 + e / 100), t * (1 - e / 100)]
         case Qualitative():
             pass  # a qualitative method with a target: no number decides its score
         case m:
@@ -412,6 +446,13 @@ def tie_values(spec: Spec, ind: Indicator, k: int) -> list[Fraction]:
             values += [anchor - d, anchor + d]
         case RateTimesWeight():
             values.append(s / w * (100 if target.unit == "%" else 1))
+        case Deviation() as m:
+            # share × w is a tie only when a band's share makes one: any actual in that band
+            for b in m.shares:
+                if Fraction(b.share) * w == s:
+                    v = band_point(deviation_band(b))
+                    if v is not None:
+                        values.append(t * (1 + v / 100))
         case StepDeduction() | Bands() | PerOccurrence() | Qualitative():
             pass  # whole steps, band scores and whole counts: no actual gives a tie
         case m:

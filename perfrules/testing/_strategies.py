@@ -40,6 +40,9 @@ from perfrules.model import (
     Comparator,
     Deduction,
     Derivation,
+    Deviation,
+    DeviationBand,
+    DeviationTarget,
     EqualAbove,
     ExecutionBase,
     ExecutionPolicy,
@@ -82,7 +85,7 @@ from perfrules.testing._rules import (
 METHOD_NAMES: tuple[str, ...] = tuple(rule.name for rule in CATALOGUE)
 """The scoring methods :func:`specs` can use — every method of the catalogue (:mod:`perfrules.core.methods`):
 ``ratio``, ``inverse_ratio``, ``linear_overshoot``, ``qualitative``, ``step``, ``bands``, ``rate``,
-``per_occurrence``."""
+``per_occurrence``, ``deviation``."""
 
 BUDGET_KINDS: tuple[str, ...] = ("proportional", "round_whole", "bands", "step")
 """How a generated 预算执行率 row scores: one of the two policies, or a bands/step method on the rate."""
@@ -582,8 +585,13 @@ def _indicator(
     value = draw(target_values)
     method, got = make(draw, _Draft(cmp=cmp, unit=unit, value=value, weight=weight, q=q))
     cmp, unit, value = got.cmp, got.unit, got.value
+    target = (
+        QuantitativeTarget(comparator=cmp, value=value, unit=unit)
+        if got.tolerance is None
+        else DeviationTarget.of(value, got.tolerance, unit, inclusive=got.inclusive)
+    )
     return Indicator(
-        target=QuantitativeTarget(comparator=cmp, value=value, unit=unit),
+        target=target,
         target_text=draw(maybe_text),
         method=method,
         derive=derive,
@@ -601,6 +609,10 @@ class _Draft:
     value: Decimal
     weight: Decimal
     q: Decimal  # the score quantum
+    tolerance: Decimal | None = (
+        None  # a deviation target's tolerance (in %): the target is plan±tolerance
+    )
+    inclusive: bool = True  # whether a deviation equal to the tolerance is within it
 
 
 _MethodDraw = Callable[[st.DrawFn, _Draft], tuple[Method | None, _Draft]]
@@ -677,6 +689,27 @@ def _draw_per_occurrence(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Dr
     return method, replace(d, cmp=cmp, unit=unit, value=value)
 
 
+def _draw_deviation(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
+    """A deviation target (plan ± tolerance, plan > 0) and a table of shares by deviation."""
+    plan = d.value if d.value > 0 else _pick(draw, [Decimal(100), Decimal(120), Decimal("0.5")])
+    tolerance = _pick(draw, [Decimal(5), Decimal(10), Decimal(2), Decimal(0), Decimal(20)])
+    # shares on a 0.1 grid (any of them may make share × weight finer than the score quantum)
+    table = _band_table(draw, Decimal(1), Decimal("0.1"), Fraction(plan), BandBasis.DEVIATION)
+    bands = tuple(
+        DeviationBand(
+            share=b.score,
+            min=b.min,
+            max=b.max,
+            min_inclusive=b.min_inclusive,
+            max_inclusive=b.max_inclusive,
+        )
+        for b in table
+    )
+    return Deviation(shares=bands), replace(
+        d, cmp=Comparator.EQ, value=plan, tolerance=tolerance, inclusive=draw(st.booleans())
+    )
+
+
 _METHOD_DRAWS: dict[type, _MethodDraw] = {
     Ratio: _draw_ratio,
     InverseRatio: _draw_inverse_ratio,
@@ -686,6 +719,7 @@ _METHOD_DRAWS: dict[type, _MethodDraw] = {
     Bands: _draw_bands,
     RateTimesWeight: _draw_rate,
     PerOccurrence: _draw_per_occurrence,
+    Deviation: _draw_deviation,
 }
 """How the kit draws each catalogue method's parameters (and the targets that suit it), by method class."""
 

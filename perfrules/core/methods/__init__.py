@@ -2,7 +2,7 @@
 
 Each module (:mod:`.ratio`, :mod:`.inverse_ratio`, :mod:`.linear_overshoot`,
 :mod:`.qualitative`, :mod:`.step`, :mod:`.bands`, :mod:`.rate`,
-:mod:`.per_occurrence`) holds one :class:`MethodRule`: the method's parameter
+:mod:`.per_occurrence`, :mod:`.deviation`) holds one :class:`MethodRule`: the method's parameter
 checks, its exact score with explanation steps, its why-not inverse, its
 citations and its long-table parameter columns — and its integer kernels, written
 against an array namespace the batch layer passes in (:mod:`._integer`; the
@@ -24,6 +24,7 @@ from typing import Any
 
 from perfrules.core.methods import (
     bands,
+    deviation,
     inverse_ratio,
     linear_overshoot,
     per_occurrence,
@@ -75,6 +76,7 @@ CATALOGUE: tuple[MethodRule[Any], ...] = (
     bands.RULE,
     rate.RULE,
     per_occurrence.RULE,
+    deviation.RULE,
 )
 """Every scoring method's rule, in the model's order (one line per method)."""
 
