@@ -96,11 +96,19 @@ from perfrules.model._target import (
     read_wording,
     strip_suffix_word,
 )
+from perfrules.model._tree import (
+    MAX_CATEGORY_LEVELS,
+    category_tree,
+    goal_blocks,
+    level_name,
+    level_names,
+)
 
 __all__ = [
     "DEFAULT_GRADES",
     "DEFAULT_TIER_WORDS",
     "DEFAULT_TIERS",
+    "MAX_CATEGORY_LEVELS",
     "METHODS",
     "SUFFIX_WORDS",
     "TARGET_RE",
@@ -119,6 +127,7 @@ __all__ = [
     "cached",
     "Call",
     "Category",
+    "category_tree",
     "Comparator",
     "Deduction",
     "Derivation",
@@ -132,12 +141,15 @@ __all__ = [
     "Formula",
     "FormulaError",
     "FrameworkInfo",
+    "goal_blocks",
     "GradeBand",
     "having",
     "Indicator",
     "IndicatorActual",
     "InverseRatio",
     "Kind",
+    "level_name",
+    "level_names",
     "LinearOvershoot",
     "Location",
     "make_problem",
