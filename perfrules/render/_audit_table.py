@@ -106,8 +106,8 @@ class AuditTable:
         head = (*names, *_HEAD[self.lang])
         pad = ("",) * (len(names) - 3)  # the name columns a deeper form adds (none on two levels)
         t = Table(box=box.SIMPLE_HEAVY, show_lines=False, title="绩效指标" if zh else "Indicators")
-        for i in range(len(names) - 1):  # the category columns: narrow, the last one a little wider
-            t.add_column(head[i], overflow="fold", max_width=12 if i == len(names) - 2 else 10)
+        for i in range(len(names) - 1):  # the category columns: narrow, the first one narrowest
+            t.add_column(head[i], overflow="fold", max_width=10 if i == 0 else 12)
         t.add_column(head[len(names) - 1], overflow="fold", ratio=3)
         t.add_column(head[-5], justify="right")
         t.add_column(head[-4], overflow="fold", ratio=2)
