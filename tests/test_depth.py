@@ -413,3 +413,19 @@ def test_property_subtotals_and_total_over_deep_trees(case: Case) -> None:
     assert ev.levels == 3 or ev.goal_blocks  # deep: goal blocks, or 三级 categories
     _check_formulas(spec, actuals)
     assert perfrules.loads_spec(perfrules.dumps_spec(spec)) == spec  # goal and parents kept
+
+
+@pytest.mark.parametrize("folder", [GOALS, FOUR])
+def test_the_workbook_goals_block_lists_every_indicator_under_its_top(folder: Path) -> None:
+    from perfrules.interchange._layout import goals_text
+
+    spec, actuals = perfrules.load_example(folder)
+    expected, _ = goals_text(spec, actuals, perfrules.evaluate(spec, actuals))
+    lines = expected.splitlines()
+    tops = [c for c in spec.categories if c.parent is None]
+    assert [line.split("：")[0] for line in lines] == [t.name.split("：")[0] for t in tops]
+    for ind in spec.indicators:  # every row, at any depth, in its top's line
+        top = spec.category(ind.category)
+        while top.parent is not None:
+            top = spec.category(top.parent)
+        assert ind.name in lines[tops.index(top)], ind.id

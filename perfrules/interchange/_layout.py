@@ -151,16 +151,21 @@ def actual_display(ind: Indicator, act: IndicatorActual | None, computed: str | 
 
 
 def form_rows(spec: Spec) -> list[tuple[Category, Category | None, list[Indicator]]]:
-    """The indicator rows in form order: per 一级 category, its own indicators, then per 二级 its indicators."""
+    """The indicator rows in form order: per top category, its own indicators, then per category below it its own.
+
+    Each entry is (the top category, the category the indicators are filed
+    under or ``None`` for the top's own, the indicators); a category whose
+    indicators sit in its sub-categories has no entry of its own.
+    """
     out: list[tuple[Category, Category | None, list[Indicator]]] = []
-    for top in (c for c in spec.categories if c.parent is None):
-        own = [i for i in spec.indicators if i.category == top.id]
-        if own:
-            out.append((top, None, own))
-        for sub in (c for c in spec.categories if c.parent == top.id):
-            inds = [i for i in spec.indicators if i.category == sub.id]
-            if inds:
-                out.append((top, sub, inds))
+    top: Category | None = None
+    for cat, level in category_tree(spec.categories):
+        if level == 1:
+            top = cat
+        assert top is not None
+        inds = [i for i in spec.indicators if i.category == cat.id]
+        if inds:
+            out.append((top, None if cat is top else cat, inds))
     return out
 
 
