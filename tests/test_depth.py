@@ -20,6 +20,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator
@@ -209,9 +210,9 @@ def test_the_goal_example_subtotals_are_the_sums_of_their_children() -> None:
 
 
 def _terminal(ev: perfrules.Evaluation) -> list[str]:
-    console = Console(width=200, file=io.StringIO(), color_system=None)
-    console.print(AuditTable(ev))
-    return console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    out = io.StringIO()
+    Console(width=200, file=out, color_system=None).print(AuditTable(ev))
+    return out.getvalue().splitlines()
 
 
 def _column_of(lines: list[str], text: str) -> int:
@@ -429,3 +430,15 @@ def test_the_workbook_goals_block_lists_every_indicator_under_its_top(folder: Pa
         while top.parent is not None:
             top = spec.category(top.parent)
         assert ind.name in lines[tops.index(top)], ind.id
+
+
+def test_the_goal_mark_is_in_the_digest_only_when_set() -> None:
+    from perfrules.core._digest import canonical, spec_sha256
+
+    spec, _ = perfrules.load_example(GOALS)
+    plain = attrs.evolve(
+        spec, categories=tuple(attrs.evolve(c, goal=False) for c in spec.categories)
+    )
+    assert spec_sha256(plain) != spec_sha256(spec)  # the goal blocks are part of what is scored
+    assert "goal" not in canonical(plain.categories[0])  # left out at false: older digests hold
+    assert canonical(spec.categories[0])["goal"] is True

@@ -392,7 +392,8 @@ class Category:
     name: str
     weight: Decimal
     parent: str | None = None
-    goal: bool = False
+    goal: bool = attrs.field(default=False, metadata={"digest_omit_default": True})
+    # (left out of the spec's digest when false: the digests of specs without goal blocks are unchanged)
 
 
 @attrs.frozen(kw_only=True)
