@@ -305,7 +305,8 @@ MUTATIONS: list[Mutation] = [
         "category-depth",
         "spec",
         'parent = "benefit"\nweight = 10',
-        'parent = "benefit.social"\nweight = 10',
+        'parent = "benefit.mid"\nweight = 10\n[[categories]]\nid = "benefit.mid"\n'
+        'name = "中间层"\nparent = "benefit.social"\nweight = 10',
     ),
     ("category-not-leaf", "spec", 'category = "output.quality"', 'category = "output"'),
     ("empty-category", "spec", 'category = "output.quality"', 'category = "output"'),
@@ -1244,6 +1245,12 @@ DOC_BLOCKS: list[Entry] = [
         "# file: catalogue/actuals.toml",
         HERE,
         "test_catalogue_example_total_grade_and_details",
+    ),
+    Entry(
+        D + "spec-format.md",
+        "# fragment: the first goal block",
+        ELSEWHERE,
+        "tests/test_depth.py::test_the_docs_fragment_is_the_example",
     ),
     Entry(
         D + "spec-format.md",

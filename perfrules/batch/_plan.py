@@ -25,6 +25,7 @@ from perfrules.model import (
     ExecutionPolicy,
     QualitativeDefault,
     Spec,
+    category_tree,
 )
 
 _CMP: dict[Comparator, K.Cmp] = {
@@ -165,23 +166,21 @@ def plan_of(spec: Spec, order: dict[str, int], inline: bool, has_budget: bool) -
     members: dict[str, list[int]] = {}
     for k, ind in enumerate(spec.indicators):
         members.setdefault(ind.category, []).append(k)
-    ordered = []
-    for top in (c for c in spec.categories if c.parent is None):
-        ordered.append(top)
-        ordered.extend(c for c in spec.categories if c.parent == top.id)
+    tree = category_tree(spec.categories)  # form order, with each category's level
+    below: dict[str, list[int]] = {}  # the indicators anywhere under each category
+    for c, _ in reversed(tree):  # children before their parents
+        below.setdefault(c.id, []).extend(members.get(c.id, []))
+        if c.parent is not None:
+            below.setdefault(c.parent, []).extend(below[c.id])
     cats: list[CatPlan] = []
-    for c in ordered:
-        kids = [k.id for k in spec.categories if k.parent == c.id]
-        mine = sorted(
-            i for cid in ([c.id, *kids] if kids else [c.id]) for i in members.get(cid, [])
-        )
+    for c, level in tree:
         cats.append(
             CatPlan(
                 id=c.id,
                 name=c.name,
-                level=1 if c.parent is None else 2,
+                level=level,
                 parent=c.parent,
-                slots=tuple(mine),
+                slots=tuple(sorted(below[c.id])),
                 weight=None if inline else c.weight,
             )
         )

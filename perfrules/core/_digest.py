@@ -21,10 +21,12 @@ def canonical(value: Any) -> Any:
     if shape is None and kind not in _PLAIN:
         shape = _shape(kind)
     if shape is not None:
-        head, names = shape
+        head, names, omit = shape
         out: dict[str, Any] = dict(head)
         for name in names:
             field = getattr(value, name)
+            if omit and name in omit and field == omit[name]:
+                continue  # a field added later, at its default: digests of older specs unchanged
             kind = type(field)
             if field is None or kind in _SCALARS:
                 out[name] = field
@@ -44,13 +46,14 @@ def canonical(value: Any) -> Any:
     return value
 
 
-# attrs classes: the fixed part of their canonical form and the fields that follow (worked out once per class)
-_SHAPES: dict[type, tuple[dict[str, str], tuple[str, ...]]] = {}
+# attrs classes: the fixed part of their canonical form, the fields that follow, and those left out at
+# their default (metadata ``digest_omit_default``) (worked out once per class)
+_SHAPES: dict[type, tuple[dict[str, str], tuple[str, ...], dict[str, Any]]] = {}
 _PLAIN: set[type] = set()  # classes that are not attrs classes
 _SCALARS = frozenset({str, int, bool})  # canonical as they are
 
 
-def _shape(kind: type) -> tuple[dict[str, str], tuple[str, ...]] | None:
+def _shape(kind: type) -> tuple[dict[str, str], tuple[str, ...], dict[str, Any]] | None:
     if not attrs.has(kind):
         _PLAIN.add(kind)
         return None
@@ -58,7 +61,9 @@ def _shape(kind: type) -> tuple[dict[str, str], tuple[str, ...]] | None:
     name = getattr(kind, "name", None)
     if isinstance(name, str) and not attrs.fields_dict(kind).get("name"):
         head["@name"] = name  # scoring methods name themselves by a class variable
-    shape = (head, tuple(f.name for f in attrs.fields(kind) if f.eq is not False))
+    fields = [f for f in attrs.fields(kind) if f.eq is not False]
+    omit = {f.name: f.default for f in fields if f.metadata.get("digest_omit_default")}
+    shape = (head, tuple(f.name for f in fields), omit)
     _SHAPES[kind] = shape
     return shape
 

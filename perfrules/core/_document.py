@@ -21,6 +21,7 @@ from perfrules.core._fullmarks import FullMarks
 from perfrules.core._result import (
     STATED_MARK,
     BudgetExecutionResult,
+    CategoryResult,
     Evaluation,
     IndicatorResult,
     ScoreWarning,
@@ -86,6 +87,23 @@ def _full(fm: FullMarks | None) -> dict[str, Any] | None:
 
 def _rule(rule: RuleSource | None) -> dict[str, str] | None:
     return None if rule is None else {"document": rule.document, "text": rule.text}
+
+
+def _category_document(c: CategoryResult) -> dict[str, Any]:
+    """A category's subtotal; ``goal`` only on a 年度绩效目标 block (documents without them are unchanged)."""
+    out: dict[str, Any] = {
+        "id": c.id,
+        "name": c.name,
+        "level": c.level,
+        "parent": c.parent,
+        "weight": _d(c.weight),
+        "score": _d(c.score),
+        "lost": _d(c.lost),
+        "applicable_weight": _d(c.applicable_weight),
+    }
+    if c.goal:
+        out["goal"] = True
+    return out
 
 
 def _budget_document(be: BudgetExecutionResult) -> dict[str, Any]:
@@ -172,19 +190,7 @@ def to_document(ev: Evaluation) -> dict[str, Any]:
             }
             for r in ev.indicators
         ],
-        "categories": [
-            {
-                "id": c.id,
-                "name": c.name,
-                "level": c.level,
-                "parent": c.parent,
-                "weight": _d(c.weight),
-                "score": _d(c.score),
-                "lost": _d(c.lost),
-                "applicable_weight": _d(c.applicable_weight),
-            }
-            for c in ev.categories
-        ],
+        "categories": [_category_document(c) for c in ev.categories],
         "total_weight": _d(ev.total_weight),
         "total": _d(ev.total),
         "lost": _d(ev.lost),
@@ -338,7 +344,9 @@ def document_line(ev: Evaluation, unit: str | None = None) -> str:
             _dec(c.lost),
             ',"applicable_weight":',
             "null" if c.applicable_weight is None else _dec(c.applicable_weight),
-            "}",
+            ',"goal":true}'
+            if c.goal
+            else "}",  # only on a goal block: two-level documents unchanged
         )
     out += (
         '],"total_weight":',

@@ -59,6 +59,7 @@ from perfrules.model import (
     Veto,
     VetoEffect,
     cached,
+    category_tree,
     first_by,
 )
 
@@ -916,9 +917,10 @@ class _Plan:
                 path = paths[ind.category] = _category_path(spec, ind.category)
             rows.append(_Row(spec, ind, path, tiers))
         self.rows = tuple(rows)
-        # the category tree: leaves sum their (applicable) indicators, 一级 categories their 二级 children
+        # the category tree: leaves sum their (applicable) indicators, every other category its children
+        tree = category_tree(spec.categories)
         children: dict[str | None, list[Category]] = {}
-        for cat in spec.categories:
+        for cat, _ in tree:
             children.setdefault(cat.parent, []).append(cat)
         rows_of: dict[str, list[int]] = {}
         for i, ind in enumerate(spec.indicators):
@@ -933,10 +935,10 @@ class _Plan:
             )
             for c in spec.categories
         )
-        # … then a category with 二级 children sums theirs, in the spec's order
+        # … then a category with children sums theirs, the deepest first (children before parents)
         self.parents = tuple(
             (c.id, tuple(k.id for k in children[c.id]))
-            for c in spec.categories
+            for c, _ in sorted(tree, key=lambda x: -x[1])
             if children.get(c.id)
         )
         applicable = {cat_id: weight for cat_id, _, weight in self.leaves}
@@ -946,11 +948,7 @@ class _Plan:
             c.id: applicable[c.id] if applicable[c.id] != c.weight else None
             for c in spec.categories
         }  # when every indicator applies
-        ordered: list[Category] = []
-        for top in children.get(None, []):
-            ordered.append(top)
-            ordered.extend(children.get(top.id, []))
-        self.ordered = tuple((c, 1 if c.parent is None else 2) for c in ordered)
+        self.ordered = tree
         self.grades = spec.grades
         self.bands = "、".join(f"{g.name}≥{show_dec(g.min)}" for g in spec.grades)
         self.grade_rule = fixed_step(
@@ -972,7 +970,7 @@ class _Plan:
         return self._budget_full[0]
 
     def subtotals(self, results: tuple[IndicatorResult, ...]) -> tuple[CategoryResult, ...]:
-        """Each category's subtotal: leaves sum their indicators, 一级 categories their 二级 children."""
+        """Each category's subtotal: leaves sum their indicators, the others their children."""
         zero = Decimal(0)
         scores: dict[str, Decimal] = {}
         for cat_id, rows, _ in self.leaves:
@@ -998,7 +996,7 @@ class _Plan:
         return tuple(
             [
                 make_category_result(
-                    c.id, c.name, level, c.parent, c.weight, scores[c.id], shown[c.id]
+                    c.id, c.name, level, c.parent, c.weight, scores[c.id], shown[c.id], c.goal
                 )  # in field order
                 for c, level in self.ordered
             ]

@@ -12,7 +12,7 @@ import attrs
 from perfrules._errors import Lang
 from perfrules.core._citations import Citation
 from perfrules.core._fullmarks import FullMarks
-from perfrules.model import FrameworkInfo, RuleSource, find, having
+from perfrules.model import FrameworkInfo, RuleSource, find, having, level_names
 
 StepKind = Literal["input", "compare", "formula", "round", "clamp", "policy", "deduction", "rule"]
 
@@ -242,7 +242,10 @@ class BudgetExecutionResult:
 
 @attrs.frozen(kw_only=True)
 class CategoryResult:
-    """Subtotal of a 一级 or 二级 category."""
+    """Subtotal of a category: ``level`` 1 is a top category, 2 one under it, 3 one under that.
+
+    ``goal``: a top category that is a 年度绩效目标 block (its level is named 目标).
+    """
 
     id: str
     name: str
@@ -253,6 +256,7 @@ class CategoryResult:
     applicable_weight: Decimal | None = (
         None  # weight of the applicable indicators, when some are 不适用
     )
+    goal: bool = False
 
     @property
     def lost(self) -> Decimal:
@@ -352,6 +356,25 @@ class Evaluation:
     def indicators_in(self, category_id: str) -> tuple[IndicatorResult, ...]:
         """Indicators filed directly under ``category_id``."""
         return having(self, "indicators_in", self.indicators, _category, category_id)
+
+    @property
+    def levels(self) -> int:
+        """Category levels of the form: 2 for 一级/二级, 3 with goal blocks or 三级 categories."""
+        return max((c.level for c in self.categories), default=1)
+
+    @property
+    def goal_blocks(self) -> bool:
+        """Whether the top categories are 年度绩效目标 blocks (目标 above the 一级 categories)."""
+        return any(c.goal for c in self.categories)
+
+    def level_names(self, lang: str = "zh") -> tuple[str, ...]:
+        """The name columns of the form: one per category level (two at least), then the indicator column.
+
+        ``一级指标, 二级指标, 三级指标`` on the two-level form; ``目标, 一级指标,
+        二级指标, 三级指标`` with goal blocks; ``一级指标, 二级指标, 三级指标,
+        四级指标`` with 三级 categories. (:func:`perfrules.model.level_names`.)
+        """
+        return level_names(self.levels, goal=self.goal_blocks, lang=lang)
 
 
 def _id(res: IndicatorResult | CategoryResult) -> str:

@@ -17,8 +17,10 @@ from perfrules.core._formula_eval import FormulaZeroDivision
 from perfrules.core.methods import Issue, rule_for, rule_of
 from perfrules.model import (
     DEFAULT_GRADES,
+    MAX_CATEGORY_LEVELS,
     Actuals,
     BonusItem,
+    Category,
     Deviation,
     DeviationTarget,
     ExecutionBase,
@@ -35,6 +37,9 @@ from perfrules.model import (
     VetoEffect,
     WeightPrecision,
     cached,
+    category_tree,
+    goal_blocks,
+    level_name,
     make_problem,
 )
 
@@ -149,6 +154,7 @@ def _validate_spec(spec: Spec) -> list[Problem]:
     cat_ids = Suggestions(x.id for x in cats)
     by_id = {x.id: x for x in cats}
     top_ids = Suggestions(x.id for x in cats if x.parent is None)
+    top_goal: Category | None = None  # the first top category: goal blocks are all or none
     for i, cat in enumerate(cats):
         if cat.weight <= 0:
             c.add(
@@ -167,16 +173,57 @@ def _validate_spec(spec: Spec) -> list[Problem]:
                     zh=f"类别“{cat.name}”的上级“{cat.parent}”不存在",
                     suggestion=top_ids(cat.parent),
                 )
-            elif parent.parent is not None:
+            elif cat.goal:
                 c.add(
-                    "category-depth",
-                    ("categories", i, "parent"),
-                    en=f"category {cat.id!r}: parent {cat.parent!r} is itself a 二级 category; "
-                    "categories have two levels (一级, 二级) and indicators are the third",
-                    zh=f"类别“{cat.name}”的上级“{parent.name}”本身是二级指标；类别只有一级、二级两层，三级为指标",
+                    "category-goal",
+                    ("categories", i, "goal"),
+                    en=f"category {cat.id!r} has a parent, so it cannot be a goal block (goal = true): "
+                    "年度绩效目标 blocks are top categories",
+                    zh=f"类别“{cat.name}”有上级，不能标为年度绩效目标（goal = true）：目标只能是最上层类别",
                 )
+        elif top_goal is not None and cat.goal != top_goal.goal:
+            c.add(
+                "category-goal",
+                ("categories", i, "goal"),
+                en=f"top category {cat.id!r} is {'' if cat.goal else 'not '}a goal block but "
+                f"{top_goal.id!r} is{'' if top_goal.goal else ' not'}: either every top category is "
+                "a 年度绩效目标 block (goal = true) or none is",
+                zh=f"最上层类别“{cat.name}”{'是' if cat.goal else '不是'}年度绩效目标，而“{top_goal.name}”"
+                f"{'是' if top_goal.goal else '不是'}：最上层类别须全部标为目标（goal = true）或全不标",
+            )
+        else:
+            top_goal = top_goal or cat
+        chain = _category_chain(cat, by_id)
+        if len(chain) > 1 and chain[-1] is cat:
+            c.add(
+                "category-cycle",
+                ("categories", i, "parent"),
+                en=f"category {cat.id!r} is its own ancestor (category → parent): "
+                + " → ".join(repr(x.id) for x in chain),
+                zh=f"类别“{cat.name}”的上级链形成循环（类别 → 上级）："
+                + " → ".join(x.name for x in chain),
+            )
+        elif len(chain) == MAX_CATEGORY_LEVELS + 1 and chain[-1].parent is None:
+            c.add(
+                "category-depth",
+                ("categories", i, "parent"),
+                en=f"category {cat.id!r} is on level {len(chain)}: "
+                + " → ".join(repr(x.id) for x in reversed(chain))
+                + f"; categories have at most {MAX_CATEGORY_LEVELS} levels (一级, 二级, 三级, or "
+                "目标, 一级, 二级) and a form at most four with its indicators",
+                zh=f"类别“{cat.name}”位于第{len(chain)}层（"
+                + " → ".join(x.name for x in reversed(chain))
+                + "）；类别至多三层（一级、二级、三级，或目标、一级、二级），连同指标至多四级",
+            )
 
     parents_with_children = {x.parent for x in cats if x.parent is not None}
+    goal = goal_blocks(cats)
+    levels = {x.id: level for x, level in category_tree(cats)}
+
+    def sub_word(cat_id: str, down: int = 1) -> str:
+        """二级 for the children of a 一级 (the level ``down`` below ``cat_id``, named as the form names it)."""
+        return level_name(levels.get(cat_id, 1) + down, goal=goal)[:2]
+
     tier_grid = _TierGrid(spec)
     for i, ind in enumerate(inds):
         path: PathKey = ("indicators", i)
@@ -201,8 +248,9 @@ def _validate_spec(spec: Spec) -> list[Problem]:
             c.add(
                 "category-not-leaf",
                 (*path, "category"),
-                en=f"indicator {ind.id!r} is filed under {ind.category!r}, which has 二级 categories; file it under one of them",
-                zh=f"指标“{ind.name}”所属类别“{by_id[ind.category].name}”下设二级指标，应归入其中之一",
+                en=f"indicator {ind.id!r} is filed under {ind.category!r}, which has {sub_word(ind.category)} "
+                "categories; file it under one of them",
+                zh=f"指标“{ind.name}”所属类别“{by_id[ind.category].name}”下设{sub_word(ind.category)}指标，应归入其中之一",
             )
         _check_indicator_target(c, spec, i)
         if ind.method is not None:
@@ -237,7 +285,9 @@ def _validate_spec(spec: Spec) -> list[Problem]:
                 "empty-category",
                 ("categories", i),
                 en=f"category {cat.id!r} has no sub-categories and no indicators",
-                zh=f"类别“{cat.name}”下既无二级指标也无三级指标",
+                zh=f"类别“{cat.name}”下既无{sub_word(cat.id)}指标也无{sub_word(cat.id, 2)}指标"
+                if levels.get(cat.id, 1) < MAX_CATEGORY_LEVELS
+                else f"类别“{cat.name}”下没有{sub_word(cat.id)}指标",
             )
         elif sum(kids, Decimal(0)) != cat.weight and not (
             partial and sum(kids, Decimal(0)) < cat.weight
@@ -292,9 +342,11 @@ def _validate_spec(spec: Spec) -> list[Problem]:
         c.add(
             "total",
             ("meta", "total"),
-            en=f"一级 categories{' and budget execution' if spec.budget_execution else ''} add up to "
+            en=f"{'goal blocks' if goal else '一级 categories'}"
+            f"{' and budget execution' if spec.budget_execution else ''} add up to "
             f"{show_dec(top_sum)}, not the declared total {show_dec(spec.meta.total)} (declare meta.total if intended)",
-            zh=f"一级指标{'及预算执行率' if spec.budget_execution else ''}分值合计{show_dec(top_sum)}分，"
+            zh=f"{'各年度绩效目标' if goal else '一级指标'}{'及预算执行率' if spec.budget_execution else ''}"
+            f"分值合计{show_dec(top_sum)}分，"
             f"与总分{show_dec(spec.meta.total)}分不符（如确需其他总分，请在 meta.total 声明）",
         )
     if not inds and not (partial and spec.budget_execution is not None):
@@ -309,6 +361,31 @@ def _validate_spec(spec: Spec) -> list[Problem]:
     _check_bands(c, spec)
     _check_catalogue(c, spec)
     return c.problems
+
+
+def _category_chain(cat: Category, by_id: dict[str, Category]) -> list[Category]:
+    """``cat`` and its ancestors, nearest first, up to a top category, an unknown parent or a repeat.
+
+    A chain that comes back to ``cat`` ends with ``cat`` again (a cycle); one
+    that reaches a cycle above ``cat`` stops before repeating. At most
+    ``MAX_CATEGORY_LEVELS + 1`` categories are walked (then the last one's
+    ``parent`` is not ``None``: ``cat`` is deeper than that).
+    """
+    chain = [cat]
+    seen = {cat.id}
+    cur = cat
+    while cur.parent is not None and len(chain) <= MAX_CATEGORY_LEVELS:
+        nxt = by_id.get(cur.parent)
+        if nxt is None:
+            break
+        if nxt.id in seen:
+            if nxt is cat:
+                chain.append(cat)  # ends with cat again: a cycle through it
+            break
+        chain.append(nxt)
+        seen.add(nxt.id)
+        cur = nxt
+    return chain
 
 
 def _check_tier_synonyms(c: _Collector, spec: Spec, tier_words: list[str]) -> None:

@@ -14,7 +14,16 @@ from typing import Literal, TypeAlias
 import attrs
 
 from perfrules.core import Evaluation
-from perfrules.model import Actuals, Category, Indicator, IndicatorActual, Spec, format_decimal
+from perfrules.model import (
+    Actuals,
+    Category,
+    Indicator,
+    IndicatorActual,
+    Spec,
+    category_tree,
+    format_decimal,
+    goal_blocks,
+)
 
 SHEET = "自评表"
 HIDDEN_SHEET = "perfrules"
@@ -80,6 +89,7 @@ class Cell:
     field: FieldKey | None = None  # the model value an input cell shows
     result: tuple[ResultKind, str, str] | None = None  # declared result: kind, subject id, label
     formula: str | None = None  # written as this formula (no "="), ``value`` its cached result
+    indent: int = 0  # text indented this many steps (a 四级 row under its 三级 category)
 
 
 @attrs.frozen(kw_only=True)
@@ -141,16 +151,21 @@ def actual_display(ind: Indicator, act: IndicatorActual | None, computed: str | 
 
 
 def form_rows(spec: Spec) -> list[tuple[Category, Category | None, list[Indicator]]]:
-    """The indicator rows in form order: per 一级 category, its own indicators, then per 二级 its indicators."""
+    """The indicator rows in form order: per top category, its own indicators, then per category below it its own.
+
+    Each entry is (the top category, the category the indicators are filed
+    under or ``None`` for the top's own, the indicators); a category whose
+    indicators sit in its sub-categories has no entry of its own.
+    """
     out: list[tuple[Category, Category | None, list[Indicator]]] = []
-    for top in (c for c in spec.categories if c.parent is None):
-        own = [i for i in spec.indicators if i.category == top.id]
-        if own:
-            out.append((top, None, own))
-        for sub in (c for c in spec.categories if c.parent == top.id):
-            inds = [i for i in spec.indicators if i.category == sub.id]
-            if inds:
-                out.append((top, sub, inds))
+    top: Category | None = None
+    for cat, level in category_tree(spec.categories):
+        if level == 1:
+            top = cat
+        assert top is not None
+        inds = [i for i in spec.indicators if i.category == cat.id]
+        if inds:
+            out.append((top, None if cat is top else cat, inds))
     return out
 
 
@@ -273,86 +288,194 @@ def build_layout(
     b.put("J", row, None, "header")
     b.merge(f"{C_NOTE}{row}", f"J{row}")
     results = {r.id: r for r in ev.indicators}
-    groups = form_rows(spec)
     subtotals: list[tuple[str, Decimal]] = []
     bonuses: list[tuple[str, Decimal]] = []
-    for top in (c for c in spec.categories if c.parent is None):
-        top_groups = [(sub, inds) for t, sub, inds in groups if t.id == top.id]
-        if not top_groups:
-            continue
-        top_start = row + 1
-        scores: list[Decimal] = []
-        for sub, inds in top_groups:
-            start = row + 1
-            for ind in inds:
-                row += 1
-                res = results[ind.id]
-                act = actuals.indicator(ind.id)
-                b.put(
-                    C_NAME, row, ind.name, "input", field=("indicator", ind.id, "name"), wrap=True
-                )
-                b.put(
-                    C_TARGET,
-                    row,
-                    ind.target_display or None,
-                    "input",
-                    field=("indicator", ind.id, "target"),
-                    wrap=True,
-                )
-                b.put(
-                    C_ACTUAL,
-                    row,
-                    actual_display(ind, act, res.actual),
-                    "input",
-                    field=("actual", ind.id, "actual"),
-                    wrap=True,
-                )
-                v, p = _number(ind.weight)
-                b.put(C_WEIGHT, row, v, "input", places=p, field=("indicator", ind.id, "weight"))
-                v, p = _number(res.score)
-                scores.append(res.score)
-                b.put(C_SCORE, row, v, "result", places=p, result=("indicator", ind.id, ind.name))
-                b.put(C_REASON, row, res.reason, "info", wrap=True)
-                b.put(
-                    C_NOTE,
-                    row,
-                    act.note if act is not None else None,
-                    "input",
-                    field=("actual", ind.id, "note"),
-                    wrap=True,
-                )
-                b.merge(f"{C_NOTE}{row}", f"J{row}")
-            if sub is not None:  # 二级 merged vertically over its rows
-                b.put(C_L2, start, sub.name, "input", field=("category", sub.id, "name"), wrap=True)
-                b.merge(f"{C_L2}{start}", f"{C_L2}{row}")
-            else:  # indicators filed directly under the 一级 category: no 二级
-                for r in range(start, row + 1):
-                    b.put(C_L2, r, None, "input")
-        # 一级 merged vertically over every row of the category
-        b.put(C_L1, top_start, top.name, "input", field=("category", top.id, "name"), wrap=True)
-        b.merge(f"{C_L1}{top_start}", f"{C_L1}{row}")
-        row += 1
-        cat = ev.category(top.id)
-        b.put("A", row, f"{top.name}{SUBTOTAL_SUFFIX}", "info", wrap=True)
+    tree = category_tree(spec.categories)
+    below: dict[str | None, list[Category]] = {}
+    for c, _ in tree:
+        below.setdefault(c.parent, []).append(c)
+    inds_of: dict[str, list[Indicator]] = {}
+    for ind in spec.indicators:
+        inds_of.setdefault(ind.category, []).append(ind)
+
+    def put_indicator(ind: Indicator, indent: int) -> Decimal:
+        """One indicator row at ``row`` (its name indented ``indent`` steps: a 四级 row); its score."""
+        res = results[ind.id]
+        act = actuals.indicator(ind.id)
+        b.put(
+            C_NAME,
+            row,
+            ind.name,
+            "input",
+            field=("indicator", ind.id, "name"),
+            wrap=True,
+            **({"indent": indent} if indent else {}),
+        )
+        b.put(
+            C_TARGET,
+            row,
+            ind.target_display or None,
+            "input",
+            field=("indicator", ind.id, "target"),
+            wrap=True,
+        )
+        b.put(
+            C_ACTUAL,
+            row,
+            actual_display(ind, act, res.actual),
+            "input",
+            field=("actual", ind.id, "actual"),
+            wrap=True,
+        )
+        v, p = _number(ind.weight)
+        b.put(C_WEIGHT, row, v, "input", places=p, field=("indicator", ind.id, "weight"))
+        v, p = _number(res.score)
+        b.put(C_SCORE, row, v, "result", places=p, result=("indicator", ind.id, ind.name))
+        b.put(C_REASON, row, res.reason, "info", wrap=True)
+        b.put(
+            C_NOTE,
+            row,
+            act.note if act is not None else None,
+            "input",
+            field=("actual", ind.id, "note"),
+            wrap=True,
+        )
+        b.merge(f"{C_NOTE}{row}", f"J{row}")
+        return res.score
+
+    def subtotal_row(cat: Category, label: str, formula: str | None) -> None:
+        """The 小计 row of ``cat`` at ``row``: the label over A:E, 分值, 得分 (``formula``)."""
+        b.put("A", row, label, "info", wrap=True)
         b.merge(f"A{row}", f"E{row}")
-        v, p = _number(top.weight)
+        v, p = _number(cat.weight)
         b.put(C_WEIGHT, row, v, "info", places=p)
-        v, p = _number(cat.score)
+        v, p = _number(ev.category(cat.id).score)
         b.put(
             C_SCORE,
             row,
             v,
             "result",
             places=p,
-            result=("category", top.id, top.name),
-            # the 小计 sums the 得分 cells above it (the evaluation's subtotal is that sum)
-            formula=f"SUM({C_SCORE}{top_start}:{C_SCORE}{row - 1})"
-            if sum(scores, Decimal(0)) == cat.score
+            result=("category", cat.id, cat.name),
+            formula=formula,
+        )
+        b.put(C_REASON, row, None, "info")
+        b.merge(f"{C_REASON}{row}", f"J{row}")
+
+    # a goal block (目标) is a band row over its 一级 blocks and a 小计 row under them
+    goal = goal_blocks(spec.categories)
+    for root in below.get(None, []):
+        if goal:
+            row += 1
+            b.put("A", row, root.name, "input", field=("category", root.id, "name"), wrap=True)
+            b.merge(f"A{row}", f"E{row}")
+            v, p = _number(root.weight)
+            b.put(C_WEIGHT, row, v, "info", places=p)
+            b.put(C_SCORE, row, None, "info")
+            b.put(C_REASON, row, None, "info")
+            b.merge(f"{C_REASON}{row}", f"J{row}")
+        goal_parts: list[tuple[str, Decimal]] = []
+        for top in below.get(root.id, []) if goal else [root]:
+            # the 一级 block: (二级 or None, [(三级 category or None, its indicators)])
+            top_groups: list[tuple[Category | None, list[tuple[Category | None, list[Indicator]]]]]
+            top_groups = [(None, [(None, inds_of[top.id])])] if inds_of.get(top.id) else []
+            for mid in below.get(top.id, []):
+                pieces: list[tuple[Category | None, list[Indicator]]] = [
+                    (c3, inds_of.get(c3.id, [])) for c3 in below.get(mid.id, [])
+                ]
+                if inds_of.get(mid.id):
+                    pieces.insert(0, (None, inds_of[mid.id]))
+                if pieces:
+                    top_groups.append((mid, pieces))
+            if not top_groups:
+                continue
+            top_start = row + 1
+            scores: list[Decimal] = []
+            runs: list[tuple[int, int]] = []  # the indicator rows the 一级 小计 adds up
+            for sub, pieces in top_groups:
+                start = row + 1
+                for c3, inds in pieces:
+                    if c3 is not None:  # a 三级 category: its subtotal row, then its 四级 rows
+                        row += 1
+                        c3_row = row
+                        b.put(
+                            C_NAME,
+                            row,
+                            c3.name,
+                            "input",
+                            field=("category", c3.id, "name"),
+                            wrap=True,
+                        )
+                        b.put(C_TARGET, row, None, "info")
+                        b.put(C_ACTUAL, row, None, "info")
+                    first = row + 1
+                    c3_scores = [Decimal(0)]
+                    for ind in inds:
+                        row += 1
+                        c3_scores.append(put_indicator(ind, 1 if c3 is not None else 0))
+                    scores += c3_scores[1:]
+                    if runs and runs[-1][1] == first - 1:
+                        runs[-1] = (runs[-1][0], row)
+                    else:
+                        runs.append((first, row))
+                    if c3 is not None:
+                        v, p = _number(c3.weight)
+                        b.put(C_WEIGHT, c3_row, v, "info", places=p)
+                        score = ev.category(c3.id).score
+                        v, p = _number(score)
+                        b.put(
+                            C_SCORE,
+                            c3_row,
+                            v,
+                            "result",
+                            places=p,
+                            result=("category", c3.id, c3.name),
+                            formula=f"SUM({C_SCORE}{first}:{C_SCORE}{row})"
+                            if sum(c3_scores, Decimal(0)) == score
+                            else None,
+                        )
+                        b.put(C_REASON, c3_row, None, "info")
+                        b.merge(f"{C_REASON}{c3_row}", f"J{c3_row}")
+                if sub is not None:  # 二级 merged vertically over its rows
+                    b.put(
+                        C_L2,
+                        start,
+                        sub.name,
+                        "input",
+                        field=("category", sub.id, "name"),
+                        wrap=True,
+                    )
+                    b.merge(f"{C_L2}{start}", f"{C_L2}{row}")
+                else:  # indicators filed directly under the 一级 category: no 二级
+                    for r in range(start, row + 1):
+                        b.put(C_L2, r, None, "input")
+            # 一级 merged vertically over every row of the category
+            b.put(C_L1, top_start, top.name, "input", field=("category", top.id, "name"), wrap=True)
+            b.merge(f"{C_L1}{top_start}", f"{C_L1}{row}")
+            row += 1
+            cat = ev.category(top.id)
+            # the 小计 sums the 得分 cells of its indicators (the evaluation's subtotal is that sum)
+            subtotal_row(
+                top,
+                f"{top.name}{SUBTOTAL_SUFFIX}",
+                f"SUM({','.join(f'{C_SCORE}{a}:{C_SCORE}{z}' for a, z in runs)})"
+                if sum(scores, Decimal(0)) == cat.score
+                else None,
+            )
+            goal_parts.append((f"{C_SCORE}{row}", cat.score))
+        if not goal:
+            subtotals += goal_parts
+            continue
+        row += 1
+        cat = ev.category(root.id)
+        subtotal_row(
+            root,
+            f"{root.name}{SUBTOTAL_SUFFIX}",
+            f"SUM({','.join(ref for ref, _ in goal_parts)})"
+            if goal_parts and sum((v for _, v in goal_parts), Decimal(0)) == cat.score
             else None,
         )
         subtotals.append((f"{C_SCORE}{row}", cat.score))
-        b.put(C_REASON, row, None, "info")
-        b.merge(f"{C_REASON}{row}", f"J{row}")
     for bonus in ev.bonus:
         row += 1
         b.put(

@@ -269,8 +269,8 @@ def _put(ws: Any, cell: Cell, styles: Any, header_fill: Any, label_fill: Any) ->
         c.font = styles.Font(bold=cell.role == "label")
         c.fill = label_fill
         c.alignment = styles.Alignment(horizontal="center", vertical="center", wrap_text=True)
-    elif cell.wrap:
-        c.alignment = styles.Alignment(vertical="center", wrap_text=True)
+    elif cell.wrap:  # indented: a 四级 row under its 三级 category
+        c.alignment = styles.Alignment(vertical="center", wrap_text=True, indent=cell.indent)
     return cached
 
 

@@ -433,12 +433,18 @@ class StatedWords:
 
 @attrs.frozen(kw_only=True)
 class Category:
-    """一级 (no parent) or 二级 (parent is a 一级 id) indicator category."""
+    """An indicator category: a top one (no parent) or one under another (``parent``), at most three levels.
+
+    ``goal`` marks a top category as a 年度绩效目标 block (目标), whose children
+    are the 一级 categories of that goal (docs/spec-format.md, "Categories").
+    """
 
     id: str
     name: str
     weight: Decimal
     parent: str | None = None
+    goal: bool = attrs.field(default=False, metadata={"digest_omit_default": True})
+    # (left out of the spec's digest when false: the digests of specs without goal blocks are unchanged)
 
 
 @attrs.frozen(kw_only=True)

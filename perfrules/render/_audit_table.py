@@ -14,36 +14,21 @@ from perfrules.render._losses import LossRanking
 from perfrules.render._warnings import WarningList
 
 _HEAD = {
-    "zh": (
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "分值",
-        "年度指标值",
-        "实际完成值",
-        "得分",
-        "扣分原因",
-    ),
-    "en": (
-        "Level 1",
-        "Level 2",
-        "Indicator",
-        "Weight",
-        "Target",
-        "Actual",
-        "Score",
-        "Reason for deduction",
-    ),
+    "zh": ("分值", "年度指标值", "实际完成值", "得分", "扣分原因"),
+    "en": ("Weight", "Target", "Actual", "Score", "Reason for deduction"),
 }
+"""The columns after the name columns (:meth:`Evaluation.level_names`)."""
 
 
 class AuditTable:
     """Renders an evaluation the way the official 自评表 lays it out.
 
     The budget-execution block first (年初预算数 / 全年预算数 / 全年执行数 /
-    分值 / 执行率 / 得分), then every 三级 indicator under its 一级/二级
-    categories with 分值, 年度指标值, 实际完成值, 得分 and 扣分原因, the
-    subtotals, the total and the grade, and the warnings.
+    分值 / 执行率 / 得分), then every category in form order with its
+    subtotal, each in the column of its level (目标 / 一级 / 二级 / 三级, as
+    deep as the spec goes), and every indicator in the last name column with
+    分值, 年度指标值, 实际完成值, 得分 and 扣分原因, the total and the grade,
+    and the warnings.
     """
 
     def __init__(self, evaluation: Evaluation, *, lang: Lang = "zh") -> None:
@@ -117,68 +102,74 @@ class AuditTable:
                 )
             parts.append(bt)
 
-        head = _HEAD[self.lang]
+        names = ev.level_names(self.lang)  # one column per category level, then the indicator
+        head = (*names, *_HEAD[self.lang])
+        pad = ("",) * (len(names) - 3)  # the name columns a deeper form adds (none on two levels)
         t = Table(box=box.SIMPLE_HEAVY, show_lines=False, title="绩效指标" if zh else "Indicators")
-        t.add_column(head[0], overflow="fold", max_width=10)
-        t.add_column(head[1], overflow="fold", max_width=12)
-        t.add_column(head[2], overflow="fold", ratio=3)
-        t.add_column(head[3], justify="right")
-        t.add_column(head[4], overflow="fold", ratio=2)
-        t.add_column(head[5], overflow="fold", ratio=2)
-        t.add_column(head[6], justify="right")
-        t.add_column(head[7], overflow="fold", ratio=3)
-        for top in ev.children(None):
-            t.add_row(
-                Text(top.name, style="bold"),
-                "",
-                "",
-                Text(pts(top.weight), style="bold"),
-                "",
-                "",
-                Text(pts(top.score), style="bold"),
-                _lost(top.lost, zh),
-                style="on grey11",
-            )
-            groups = ev.children(top.id) or (top,)
-            for mid in groups:
-                if mid is not top:
+        for i in range(len(names) - 1):  # the category columns: narrow, the first one narrowest
+            t.add_column(head[i], overflow="fold", max_width=10 if i == 0 else 12)
+        t.add_column(head[len(names) - 1], overflow="fold", ratio=3)
+        t.add_column(head[-5], justify="right")
+        t.add_column(head[-4], overflow="fold", ratio=2)
+        t.add_column(head[-3], overflow="fold", ratio=2)
+        t.add_column(head[-2], justify="right")
+        t.add_column(head[-1], overflow="fold", ratio=3)
+        for cat in ev.categories:  # form order: each category, then what is under it
+            before = ("",) * (cat.level - 1)
+            after = ("",) * (len(names) - cat.level)
+            if cat.level == 1:
+                t.add_row(
+                    *before,
+                    Text(cat.name, style="bold"),
+                    *after,
+                    Text(pts(cat.weight), style="bold"),
+                    "",
+                    "",
+                    Text(pts(cat.score), style="bold"),
+                    _lost(cat.lost, zh),
+                    style="on grey11",
+                )
+            else:
+                t.add_row(
+                    *before,
+                    Text(cat.name, style="italic"),
+                    *after,
+                    pts(cat.weight),
+                    "",
+                    "",
+                    pts(cat.score),
+                    _lost(cat.lost, zh),
+                )
+            for r in ev.indicators_in(cat.id):
+                mark = " ⚠" if r.warnings else ""
+                if not r.applicable:
                     t.add_row(
                         "",
-                        Text(mid.name, style="italic"),
+                        *pad,
                         "",
-                        pts(mid.weight),
-                        "",
-                        "",
-                        pts(mid.score),
-                        _lost(mid.lost, zh),
-                    )
-                for r in ev.indicators_in(mid.id):
-                    mark = " ⚠" if r.warnings else ""
-                    if not r.applicable:
-                        t.add_row(
-                            "",
-                            "",
-                            Text(r.name, style="dim"),
-                            Text(pts(r.weight), style="dim"),
-                            r.target,
-                            Text("不适用" if zh else "n/a", style="dim"),
-                            Text("—", style="dim"),
-                            Text((r.steps[0].text(self.lang)), style="dim"),
-                        )
-                        continue
-                    t.add_row(
-                        "",
-                        "",
-                        r.name,
-                        pts(r.weight),
+                        Text(r.name, style="dim"),
+                        Text(pts(r.weight), style="dim"),
                         r.target,
-                        r.actual + mark,
-                        Text(pts(r.score), style="red" if r.lost > 0 else "green"),
-                        (r.reason if zh else r.reason_en) or "",
+                        Text("不适用" if zh else "n/a", style="dim"),
+                        Text("—", style="dim"),
+                        Text((r.steps[0].text(self.lang)), style="dim"),
                     )
+                    continue
+                t.add_row(
+                    "",
+                    *pad,
+                    "",
+                    r.name,
+                    pts(r.weight),
+                    r.target,
+                    r.actual + mark,
+                    Text(pts(r.score), style="red" if r.lost > 0 else "green"),
+                    (r.reason if zh else r.reason_en) or "",
+                )
         for b in ev.bonus:
             t.add_row(
                 Text("加分项" if zh else "Bonus", style="bold"),
+                *pad,
                 "",
                 b.name,
                 pts(b.cap),
@@ -190,6 +181,7 @@ class AuditTable:
         for v in ev.vetoes:
             t.add_row(
                 Text("一票否决" if zh else "Veto", style="bold red"),
+                *pad,
                 "",
                 v.name,
                 "",
@@ -201,6 +193,7 @@ class AuditTable:
         if be is not None:
             t.add_row(
                 Text(be.name if zh else "Budget execution", style="bold"),
+                *pad,
                 "",
                 "",
                 Text(pts(be.weight), style="bold"),
@@ -212,6 +205,7 @@ class AuditTable:
             )
         t.add_row(
             Text("总分" if zh else "Total", style="bold"),
+            *pad,
             "",
             "",
             Text(pts(ev.total_weight), style="bold"),

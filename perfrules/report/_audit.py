@@ -56,8 +56,6 @@ _L = {
         "rate": "执行率",
         "reason": "扣分原因",
         "ind_head": "绩效指标",
-        "l2": "二级指标",
-        "l3": "三级指标",
         "target": "年度指标值",
         "actual": "实际完成值",
         "subtotal": "小计",
@@ -111,8 +109,6 @@ _L = {
         "rate": "Rate",
         "reason": "Reason for deduction",
         "ind_head": "Indicators",
-        "l2": "Level 2",
-        "l3": "Indicator",
         "target": "Target",
         "actual": "Actual",
         "subtotal": "subtotal",
@@ -311,13 +307,15 @@ def _budget(be: BudgetExecutionResult, lang: Lang) -> list[Block]:
     ]
 
 
-def _indicator_row(r: IndicatorResult, lang: Lang) -> Row:
+def _indicator_row(r: IndicatorResult, lang: Lang, pad: tuple[str, ...] = ()) -> Row:
+    """An indicator's row; ``pad``: the empty name cells a deeper form adds before the indicator column."""
     t = _L[lang]
     mark = " ⚠" if r.warnings else ""
     if not r.applicable:
         return Row(
             cells=(
                 "",
+                *pad,
                 r.name,
                 pts(r.weight),
                 target_shown(r.target),
@@ -332,6 +330,7 @@ def _indicator_row(r: IndicatorResult, lang: Lang) -> Row:
     return Row(
         cells=(
             "",
+            *pad,
             r.name,
             pts(r.weight),
             target_shown(r.target),
@@ -349,6 +348,10 @@ def _indicators(ev: Evaluation, lang: Lang) -> list[Block]:
     n = (
         1 if ev.budget_execution is not None else 0
     )  # the narrative's numbering: the budget row is （一）
+    names = ev.level_names(lang)[
+        1:
+    ]  # the name columns below the top: 二级指标, 三级指标 on two levels
+    pad = ("",) * (len(names) - 2)  # the name columns a deeper form adds
     for sec in sections(ev):
         n += 1
         label = zh_section(n) if lang == "zh" else f"({n})"
@@ -360,12 +363,13 @@ def _indicators(ev: Evaluation, lang: Lang) -> list[Block]:
         rows: list[Row] = []
         for group in sec.groups:
             c = group.category
-            if c is not None:
+            if c is not None:  # a subtotal row, its name in the column of its level
                 rows.append(
                     Row(
                         cells=(
+                            *("",) * (c.level - 2),
                             c.name,
-                            "",
+                            *("",) * (len(names) - c.level + 1),
                             pts(c.weight),
                             "",
                             "",
@@ -378,13 +382,14 @@ def _indicators(ev: Evaluation, lang: Lang) -> list[Block]:
                         role="subtotal",
                     )
                 )
-            rows.extend(_indicator_row(r, lang) for r in group.indicators)
+            rows.extend(_indicator_row(r, lang, pad) for r in group.indicators)
         top = sec.category
         rows.append(
             Row(
                 cells=(
                     top.name,
                     "",
+                    *pad,
                     pts(top.weight),
                     "",
                     "",
@@ -396,8 +401,7 @@ def _indicators(ev: Evaluation, lang: Lang) -> list[Block]:
             )
         )
         head = (
-            t["l2"],
-            t["l3"],
+            *names,
             t["weight"],
             t["target"],
             t["actual"],
@@ -405,7 +409,13 @@ def _indicators(ev: Evaluation, lang: Lang) -> list[Block]:
             t["lost"],
             t["reason"],
         )
-        out.append(Table(head=head, rows=tuple(rows), numeric=frozenset({2, 5, 6})))
+        out.append(
+            Table(
+                head=head,
+                rows=tuple(rows),
+                numeric=frozenset({2 + len(pad), 5 + len(pad), 6 + len(pad)}),
+            )
+        )
     return out
 
 

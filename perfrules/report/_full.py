@@ -30,6 +30,7 @@ from perfrules.report._audit import audit_blocks
 from perfrules.report._blocks import Block, Heading, Items, PageBreak, Para, Row, Table
 from perfrules.report._narrative import (
     Actual,
+    GroupNumbers,
     budget_header,
     category_header,
     indicator_line,
@@ -298,13 +299,12 @@ def _performance(ev: Evaluation, text: ReportText, lang: Lang, actual: Actual) -
         yield from _body(text.performance.budget_execution)
     for sec in sections(ev):
         yield Heading(level=3, text=category_header(label(), sec.category, lang))
-        sub = 0
+        numbers = GroupNumbers(lang)
         for group in sec.groups:
             if group.category is not None:
-                sub += 1
                 yield Heading(
-                    level=4,
-                    text=category_header(f"{sub}、" if zh else f"{sub}.", group.category, lang),
+                    level=2 + group.level,
+                    text=category_header(numbers.next(group.level), group.category, lang),
                 )
             for r in group.indicators:
                 described = own.get(r.id)

@@ -99,6 +99,26 @@ def category_header(label: str, cat: CategoryResult, lang: Lang) -> str:
     return f"{label}{name}（{fig}）" if lang == "zh" else f"{label} {name} ({fig})"
 
 
+class GroupNumbers:
+    """The labels of the groups under a top category: ``1、`` for level 2, ``（1）`` for level 3 under it.
+
+    Each level counts from 1 again under a new parent (``1.``, ``1.1`` in English).
+    """
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+        self.counts = [0, 0]
+
+    def next(self, level: int) -> str:
+        if level <= 2:
+            self.counts = [self.counts[0] + 1, 0]
+            return f"{self.counts[0]}、" if self.lang == "zh" else f"{self.counts[0]}."
+        self.counts[1] += 1
+        return (
+            f"（{self.counts[1]}）" if self.lang == "zh" else f"{self.counts[0]}.{self.counts[1]}"
+        )
+
+
 def budget_header(label: str, be: BudgetExecutionResult, lang: Lang) -> str:
     """``（一）预算执行率（分值10分，得9分，扣1分）``."""
     fig = _figures(be.weight, be.score, be.lost, lang)
@@ -194,8 +214,9 @@ def to_narrative(evaluation: Evaluation, *, lang: Lang = "zh", actual: Actual = 
     One paragraph per line, paragraphs separated by a blank line: the title,
     the total line (``根据部门整体支出绩效评价指标，部门整体支出绩效得分99分，具体情况如下：``),
     the budget row (``（一）预算执行率（分值10分，得9分，扣1分）`` and its figures),
-    each 一级 category (``（二）产出指标（分值50分，得50分，未扣分）``) with its
-    二级 categories (``1、数量指标（…）``) and one line per indicator
+    each top category (``（二）产出指标（分值50分，得50分，未扣分）``) with its
+    二级 categories (``1、数量指标（…）``; a level below them ``（1）…``: the
+    三级 categories of a 四级 form, the 二级 ones under a 年度绩效目标 block) and one line per indicator
     (``名称，年度指标值：…，实际完成值：…，分值3分，得分3分。`` then
     ``扣分原因：…。`` when points were lost, and ``说明：…`` for the
     actuals' note), the bonus items and vetoes, how the total was reached
@@ -232,11 +253,10 @@ def to_narrative(evaluation: Evaluation, *, lang: Lang = "zh", actual: Actual = 
         paras.extend(_budget_paragraph(be, lang))
     for sec in sections(ev):
         paras.append(category_header(label(), sec.category, lang))
-        sub = 0
+        numbers = GroupNumbers(lang)
         for group in sec.groups:
             if group.category is not None:
-                sub += 1
-                paras.append(category_header(f"{sub}、" if zh else f"{sub}.", group.category, lang))
+                paras.append(category_header(numbers.next(group.level), group.category, lang))
             for r in group.indicators:
                 paras.append(indicator_line(r, lang, actual=actual))
                 if r.note:

@@ -53,8 +53,10 @@ FIELDS: dict[str, str] = {
     "Category.name": "一级/二级指标名称，如“产出指标”“数量指标” / the category's name, e.g. 产出指标, 数量指标",
     "Category.weight": "分值：等于其二级指标（或其三级指标）分值之和 / "
     "weight (分值): the sum of its children's (or its indicators') weights",
-    "Category.parent": "上级一级指标的编号；省略则本类别为一级指标 / "
-    "the id of a 一级 category, making this a 二级 one; absent: a 一级 category",
+    "Category.parent": "上级类别的编号；省略则本类别为最上层（一级指标或年度绩效目标）；类别至多三层 / "
+    "the id of the category above, making this one level deeper; absent: a top category; three levels at most",
+    "Category.goal": "true：本类别（最上层）为年度绩效目标，其下为一级、二级指标；最上层类别须全部为目标或全不是 / "
+    "true: this top category is a 年度绩效目标 block, with 一级 and 二级 categories below; all top categories or none",
     "Indicator.id": "指标编号，唯一；实际完成值 [indicators] 以它为键 / unique id; the actuals' [indicators] use it as key",
     "Indicator.name": "三级指标名称 / the indicator's name",
     "Indicator.category": "所属类别编号（须为无下级的类别） / the id of a category without children",

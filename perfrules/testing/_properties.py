@@ -165,7 +165,7 @@ def check_total(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evaluate) 
         )
     tops = [c for c in ev.categories if c.level == 1]
     if sorted(c.id for c in tops) != sorted(c.id for c in spec.categories if c.parent is None):
-        _fail(prop, f"the 一级 subtotals {[c.id for c in tops]} are not the spec's 一级 categories")
+        _fail(prop, f"the top subtotals {[c.id for c in tops]} are not the spec's top categories")
     budget = ev.budget_execution.score if ev.budget_execution is not None else Decimal(0)
     plain = sum((c.score for c in tops), Decimal(0)) + budget
     raw = Fraction(plain)
@@ -230,37 +230,54 @@ def check_total(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evaluate) 
 
 
 def check_subtotals(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evaluate) -> bool:
-    """Every subtotal is the exact sum of its children (二级 of a 一级, indicators of a leaf).
+    """Every subtotal is the exact sum of its children (sub-categories, or the indicators of a leaf), at every level.
 
-    Also: the results hold exactly the spec's categories with their levels,
-    parents and weights, and ``applicable_weight`` is the weight of the
-    applicable indicators below a category when some are 不适用 (else ``None``).
+    Also: the results hold exactly the spec's categories with their levels
+    (1 at the top, one more per parent above), parents, weights and goal
+    marks, each after its parent; and ``applicable_weight`` is the weight of
+    the applicable indicators anywhere below a category when some are 不适用
+    (else ``None``).
     """
     prop = "subtotals"
     ev = evaluate(spec, actuals)
     if sorted(c.id for c in ev.categories) != sorted(c.id for c in spec.categories):
         _fail(prop, f"the subtotals {[c.id for c in ev.categories]} are not the spec's categories")
+    seen: set[str] = set()
     for cat in ev.categories:
         sc = spec.category(cat.id)
+        level, up = 1, sc.parent
+        while up is not None:
+            level, up = level + 1, spec.category(up).parent
         if (
-            cat.level != (1 if sc.parent is None else 2)
+            cat.level != level
             or cat.parent != sc.parent
             or cat.weight != sc.weight
+            or cat.goal != sc.goal
         ):
             _fail(
                 prop,
-                f"category {cat.id!r}: level {cat.level}, parent {cat.parent!r}, weight {cat.weight} do not match the spec",
+                f"category {cat.id!r}: level {cat.level}, parent {cat.parent!r}, weight {cat.weight}, "
+                f"goal {cat.goal} do not match the spec (level {level})",
             )
+        if cat.parent is not None and cat.parent not in seen:
+            _fail(prop, f"category {cat.id!r} is listed before its parent {cat.parent!r}")
+        seen.add(cat.id)
         kids = [k.id for k in spec.categories if k.parent == cat.id]
+        below = set(kids)
+        frontier = list(kids)
+        while frontier:
+            nxt = [k.id for k in spec.categories if k.parent in frontier]
+            below.update(nxt)
+            frontier = nxt
         if kids:
             results = ev.children(cat.id)
-            if cat.level != 1 or sorted(r.id for r in results) != sorted(kids):
+            if sorted(r.id for r in results) != sorted(kids):
                 _fail(
                     prop,
-                    f"category {cat.id!r}: its 二级 subtotals {[r.id for r in results]} are not {kids}",
+                    f"category {cat.id!r}: its sub-category subtotals {[r.id for r in results]} are not {kids}",
                 )
             total = sum((r.score for r in results), Decimal(0))
-            parts = [r for r in ev.indicators if r.category in kids]
+            parts = [r for r in ev.indicators if r.category in below]
         else:
             parts = list(ev.indicators_in(cat.id))
             total = sum((r.score for r in parts), Decimal(0))

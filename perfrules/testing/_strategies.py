@@ -247,6 +247,7 @@ class _SpecConfig:
     vetoes: bool | None
     overshoot_deduction: bool | None
     custom_tiers: bool | None
+    deep: bool | None = False
 
 
 def specs(
@@ -261,6 +262,7 @@ def specs(
     vetoes: bool | None = None,
     overshoot_deduction: bool | None = None,
     custom_tiers: bool | None = None,
+    deep: bool | None = False,
 ) -> st.SearchStrategy[Spec]:
     """Valid specs mixing the rule catalogue's scoring methods.
 
@@ -279,10 +281,15 @@ def specs(
       ``custom_tiers`` — ``None``: sometimes; ``True``: always (at least one
       derived indicator, bonus item, veto; a declared overshoot deduction;
       tiers other than the default three); ``False``: never.
+    * ``deep`` — a deeper category tree: 年度绩效目标 blocks (``goal = true``)
+      above the 一级 categories, or 三级 categories under 二级 ones holding
+      四级 indicators. ``False`` (the default): the 一级/二级 tree;
+      ``True``: always one of the two; ``None``: sometimes.
 
-    Weights are multiples of the score quantum and add up exactly (二级 to
-    their 一级, 一级 and the budget row to ``meta.total``); band tables cover
-    every value ≥ 0 exactly once; grades, tiers and rounding are valid.
+    Weights are multiples of the score quantum and add up exactly (each
+    category's children to it, the top categories and the budget row to
+    ``meta.total``); band tables cover every value ≥ 0 exactly once; grades,
+    tiers and rounding are valid.
     """
     chosen = METHOD_NAMES if methods is None else _names_arg("methods", methods, METHOD_NAMES)
     if budget_execution is None or isinstance(budget_execution, bool):
@@ -315,6 +322,7 @@ def specs(
         vetoes=_tri_state("vetoes", vetoes),
         overshoot_deduction=_tri_state("overshoot_deduction", overshoot_deduction),
         custom_tiers=_tri_state("custom_tiers", custom_tiers),
+        deep=_tri_state("deep", deep),
     )
     return _spec(cfg)
 
@@ -375,13 +383,51 @@ def _spec(draw: st.DrawFn, cfg: _SpecConfig) -> Spec:
     groups = _sizes(draw, n_leaves, n_tops)
     has_kids = [size > 1 or draw(st.booleans()) for size in groups]
     n_cats = sum(size + 1 if kids else 1 for size, kids in zip(groups, has_kids, strict=True))
-    cat_ids = draw(st.lists(ids, min_size=n_cats, max_size=n_cats, unique=True))
+    deep = _flag(draw, cfg.deep, 3)
+    cat_ids = draw(
+        st.lists(ids, min_size=n_cats + 6 * deep, max_size=n_cats + 6 * deep, unique=True)
+    )
     it_ids = iter(cat_ids)
     tops: list[tuple[str, list[str]]] = []
     for size, kids in zip(groups, has_kids, strict=True):
         top = next(it_ids)
         tops.append((top, [next(it_ids) for _ in range(size)] if kids else []))
     leaves = [leaf for top, kids in tops for leaf in (kids or [top])]
+    parent_of: dict[str, str | None] = {}
+    order: list[str] = []  # the categories as the spec lists them (before any shuffle)
+    for top, below in tops:
+        parent_of[top] = None
+        order.append(top)
+        for k in below:
+            parent_of[k] = top
+            order.append(k)
+    goals: list[str] = []
+    if deep:
+        spare = list(it_ids)  # six ids no category has yet
+        splittable = [k for k in leaves if parent_of[k] is not None]
+        if splittable and len(leaves) < n_inds and draw(st.booleans()):
+            # 三级 categories under 二级 ones; their indicators are 四级 (the first split always)
+            for n, k in enumerate(splittable):
+                room = min(2, n_inds - len(leaves) + 1, len(spare))
+                if room < 1 or (n and not draw(st.booleans())):
+                    continue
+                subs = [spare.pop() for _ in range(draw(st.integers(1, room)))]
+                for c in subs:
+                    parent_of[c] = k
+                    order.append(c)
+                at = leaves.index(k)
+                leaves[at : at + 1] = subs
+        else:  # 年度绩效目标 blocks above the 一级 categories
+            n_goals = draw(st.integers(1, min(2, len(tops))))
+            at = 0
+            for size in _sizes(draw, len(tops), n_goals):
+                goal = spare.pop()
+                goals.append(goal)
+                parent_of[goal] = None
+                for top, _ in tops[at : at + size]:
+                    parent_of[top] = goal
+                at += size
+            order = goals + order
     per_leaf = _sizes(draw, n_inds, len(leaves))
 
     # tiers before the indicators: qualitative weights must fit them
@@ -413,16 +459,22 @@ def _spec(draw: st.DrawFn, cfg: _SpecConfig) -> Spec:
             leaf_weight[leaf] = leaf_weight.get(leaf, Decimal(0)) + weight
             position += 1
 
-    categories: list[Category] = []
-    for top, children in tops:
-        top_weight = (
-            sum((leaf_weight[k] for k in children), Decimal(0)) if children else leaf_weight[top]
+    children: dict[str, list[str]] = {}
+    for c in order:
+        parent = parent_of[c]
+        if parent is not None:
+            children.setdefault(parent, []).append(c)
+
+    def weight_of(cat: str) -> Decimal:
+        kids = children.get(cat)
+        return sum((weight_of(k) for k in kids), Decimal(0)) if kids else leaf_weight[cat]
+
+    categories: list[Category] = [
+        Category(
+            id=c, name=draw(free_text), weight=weight_of(c), parent=parent_of[c], goal=c in goals
         )
-        categories.append(Category(id=top, name=draw(free_text), weight=top_weight))
-        categories.extend(
-            Category(id=k, name=draw(free_text), weight=leaf_weight[k], parent=top)
-            for k in children
-        )
+        for c in order
+    ]
     if draw(st.booleans()):  # any order: a 二级 may come before its 一级
         categories = list(draw(st.permutations(categories)))
     if draw(st.booleans()):
@@ -1248,6 +1300,7 @@ def cases(
     bonus: bool | None = None,
     vetoes: bool | None = None,
     deductions: bool | None = None,
+    deep: bool | None = False,
 ) -> st.SearchStrategy[Case]:
     """(spec, actuals) pairs: a spec from :func:`specs` and actuals from :func:`actuals_for`.
 
@@ -1274,6 +1327,7 @@ def cases(
         vetoes=vetoes,
         overshoot_deduction=overshoot_deduction,
         custom_tiers=custom_tiers,
+        deep=deep,
     )
     if not isinstance(near_boundary, bool):
         raise InvalidArgument(f"near_boundary={near_boundary!r} must be True or False")
