@@ -4,7 +4,8 @@ The specs mix every method of the rule catalogue (ratio, inverse_ratio,
 linear_overshoot, qualitative tiers, step, bands, rate, per_occurrence),
 budget execution by policy, bands or steps, derived actuals (tables and
 formulas), 不适用 indicators, manual deductions, the overshoot deduction,
-bonus items and vetoes; the actuals sit near the rules' boundaries. The
+bonus items and vetoes, numeric rows whose actual is stated in words (据陈述,
+by the spec's ``[stated]`` declaration); the actuals sit near the rules' boundaries. The
 scores are checked against an independent reference implementation of the
 rules (decimal module, ROUND_HALF_UP) and against the kit's stock properties.
 """
@@ -16,10 +17,12 @@ import math
 from decimal import Decimal
 from fractions import Fraction
 
+import attrs
 import pytest
 from conftest import SEED_DIR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 from strategies import mutated
 
 import perfrules
@@ -50,6 +53,7 @@ from perfrules.model import Deviation, Formula
 from perfrules.model._formula import Binary, Name
 from perfrules.testing import (
     Case,
+    actuals_for,
     cases,
     check_deterministic,
     check_explained,
@@ -73,6 +77,10 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+
+CASES = cases(stated=None)
+"""The project's own cases: every method, and sometimes numeric rows stated in words (据陈述)."""
 
 
 def evaluate(case: Case) -> Evaluation:
@@ -230,6 +238,23 @@ def ref_formula(node: object, env: dict[str, Fraction]) -> Fraction:
     return left + right if node.op == "+" else left / right
 
 
+def ref_stated(spec: Spec, ind: Indicator, word: str) -> Decimal:
+    """据陈述: a declared met word earns met_share of the weight, a not-met word not_met_share; no number."""
+    words = spec.stated
+    assert words is not None, "a stated actual needs the spec's [stated]"
+    if word in words.met:
+        share = Fraction(words.met_share)
+    else:
+        assert word in words.not_met, word
+        share = Fraction(words.not_met_share)
+    return ref_finish(share * Fraction(ind.weight), ind.weight, spec.rounding.score)
+
+
+def is_stated(case: Case, ind: Indicator) -> bool:
+    act = case.actuals.indicator(ind.id)
+    return act is not None and act.stated is not None
+
+
 def actual_of(case: Case, ind: Indicator) -> Fraction:
     assert ind.target is not None
     if ind.derive is not None:
@@ -255,6 +280,8 @@ def ref_indicator(case: Case, ind: Indicator) -> Decimal:
     if ind.is_qualitative:
         assert act is not None
         score = ref_qualitative(spec, ind, act)
+    elif act is not None and act.stated is not None:
+        score = ref_stated(spec, ind, act.stated)
     else:
         score = ref_method(spec, ind, actual_of(case, ind))
     if act is not None and act.deductions:  # 扣减分数, floored at 0
@@ -319,15 +346,15 @@ def ref_total_and_grade(
     return result, grade
 
 
-@PROPS
-@given(cases())
-def test_scores_match_the_reference_rules(case: Case) -> None:
+def check_against_the_reference(case: Case) -> None:
     ev = evaluate(case)
     scores = {}
     for ind in case.spec.indicators:
         res = ev.indicator(ind.id)
         expected = ref_indicator(case, ind)
-        if res.applicable and not ind.is_qualitative:
+        if is_stated(case, ind):  # never computed from a number
+            assert (res.method, res.actual_value) == ("stated", None)
+        elif res.applicable and not ind.is_qualitative:
             assert res.actual_value == actual_of(case, ind)
         assert res.score == expected, (
             ind,
@@ -344,18 +371,115 @@ def test_scores_match_the_reference_rules(case: Case) -> None:
     ]
 
 
+@PROPS
+@given(CASES)
+def test_scores_match_the_reference_rules(case: Case) -> None:
+    check_against_the_reference(case)
+
+
+@PROPS
+@given(cases(stated=True))
+def test_stated_rows_match_the_reference_rules(case: Case) -> None:
+    """Every case states at least one numeric row in words (据陈述), with its evidence."""
+    assert any(is_stated(case, i) for i in case.spec.indicators)
+    check_against_the_reference(case)
+    assert check_explained(*case)
+
+
+STATED_SPEC = perfrules.loads_spec(
+    """
+[meta]
+id = "s"
+title = "s"
+unit = "u"
+year = 2024
+kind = "项目支出"
+total = 10
+[[grades]]
+name = "—"
+min = 0
+[stated]
+met = ["达标"]
+not_met = ["未达标"]
+met_share = 0.8
+not_met_share = 0.25
+[[categories]]
+id = "k"
+name = "产出指标"
+weight = 10
+[[indicators]]
+id = "x"
+name = "道路里程"
+category = "k"
+weight = 10
+target = "≥120公里"
+"""
+)
+
+
+def _stated(word: str) -> perfrules.Actuals:
+    return perfrules.loads_actuals(
+        f'[indicators]\nx = {{ stated = "{word}", evidence = "验收报告（2023-05）" }}\n',
+        spec=STATED_SPEC,
+    )
+
+
+@pytest.mark.parametrize(("word", "score", "met"), [("达标", "8", True), ("未达标", "2.5", False)])
+def test_the_reference_scores_a_stated_row_by_its_declared_share(
+    word: str, score: str, met: bool
+) -> None:
+    case = Case(STATED_SPEC, _stated(word))
+    (ind,) = STATED_SPEC.indicators
+    assert ref_indicator(case, ind) == Decimal(score)
+    res = evaluate(case).indicator("x")
+    assert (res.score, res.met, res.method) == (Decimal(score), met, "stated")
+    assert check_explained(*case)
+
+
+def test_the_kit_catches_an_evaluation_that_computes_or_misreads_a_stated_row() -> None:
+    def as_met(spec: Spec, actuals: perfrules.Actuals) -> Evaluation:  # every word read as met
+        acts = tuple(attrs.evolve(a, stated="达标") for a in actuals.indicators)
+        return perfrules.evaluate(spec, attrs.evolve(actuals, indicators=acts))
+
+    def computed(spec: Spec, actuals: perfrules.Actuals) -> Evaluation:  # the target assumed
+        acts = tuple(
+            attrs.evolve(a, stated=None, evidence=None, value=Decimal(120))
+            for a in actuals.indicators
+        )
+        return perfrules.evaluate(spec, attrs.evolve(actuals, indicators=acts))
+
+    with pytest.raises(AssertionError, match=r"counts as met=False"):
+        check_explained(STATED_SPEC, _stated("未达标"), evaluate=as_met)
+    with pytest.raises(AssertionError, match=r"never computed"):
+        check_explained(STATED_SPEC, _stated("达标"), evaluate=computed)
+
+
+def test_stated_actuals_need_a_spec_that_admits_them() -> None:
+    plain = perfrules.loads_spec(perfrules.dumps_spec(attrs.evolve(STATED_SPEC, stated=None)))
+    with pytest.raises(InvalidArgument, match=r"stated=True"):
+        actuals_for(plain, stated=True)
+
+
+@PROPS
+@given(specs(stated=True).flatmap(lambda s: st.tuples(st.just(s), actuals_for(s, stated=False))))
+def test_stated_false_never_states_a_row(drawn: tuple[Spec, perfrules.Actuals]) -> None:
+    spec, actuals = drawn
+    assert spec.stated is not None
+    assert all(a.stated is None and a.evidence is None for a in actuals.indicators)
+
+
 # ---------------------------------------------------------------------------
 # scores, totals, subtotals, grades, explanations: the kit's stock properties
 
 
 @PROPS
-@given(cases())
+@given(CASES)
 def test_every_score_lies_between_zero_and_its_weight(case: Case) -> None:
     assert check_score_bounds(*case)
 
 
 @PROPS
-@given(cases())
+@given(CASES)
 def test_total_is_the_sum_of_top_subtotals_and_budget(case: Case) -> None:
     assert check_total(*case)
     ev = evaluate(case)
@@ -367,25 +491,25 @@ def test_total_is_the_sum_of_top_subtotals_and_budget(case: Case) -> None:
 
 
 @PROPS
-@given(cases())
+@given(CASES)
 def test_subtotals_are_sums_of_their_children(case: Case) -> None:
     assert check_subtotals(*case)
 
 
 @PROPS
-@given(cases())
+@given(CASES)
 def test_a_met_target_scores_full_and_every_deduction_explains_itself(case: Case) -> None:
     assert check_explained(*case)
 
 
 @PROPS
-@given(st.one_of(cases(), cases(vetoes=True, near_boundary=False)))
+@given(st.one_of(CASES, cases(vetoes=True, near_boundary=False, stated=None)))
 def test_grade_follows_the_bands(case: Case) -> None:
     assert check_grade(*case)
 
 
 @PROPS
-@given(cases(not_applicable=True))
+@given(cases(not_applicable=True, stated=None))
 def test_rescaling_keeps_the_full_total_at_full_marks(case: Case) -> None:
     check_rescaling(
         *case
@@ -393,7 +517,7 @@ def test_rescaling_keeps_the_full_total_at_full_marks(case: Case) -> None:
 
 
 @PROPS
-@given(cases())
+@given(CASES)
 def test_overshoot_warnings_follow_the_threshold(case: Case) -> None:
     ev = evaluate(case)
     limit = case.spec.policy.overshoot_warning
@@ -404,6 +528,7 @@ def test_overshoot_warnings_follow_the_threshold(case: Case) -> None:
             limit is not None
             and res.applicable
             and not ind.is_qualitative
+            and not is_stated(case, ind)  # no number, so nothing to compare with the target
             and ind.target is not None
             and ind.target.comparator.direction in ("positive", "equal")
             and ind.target.value > 0
@@ -435,14 +560,14 @@ deltas = st.one_of(
 
 
 @PROPS
-@given(cases(), deltas)
+@given(CASES, deltas)
 def test_score_is_monotone_in_the_actual(case: Case, delta: Decimal) -> None:
     """More is never worse on ≥/>, less never worse on ≤/<, closer never worse on =, per method."""
     check_monotone(*case, deltas=[delta])
 
 
 @PROPS
-@given(cases(budget_execution=True), deltas)
+@given(cases(budget_execution=True, stated=None), deltas)
 def test_budget_score_is_monotone_in_spending(case: Case, delta: Decimal) -> None:
     check_monotone(*case, deltas=[delta])
 
@@ -452,13 +577,13 @@ def test_budget_score_is_monotone_in_spending(case: Case, delta: Decimal) -> Non
 
 
 @PROPS
-@given(cases())
+@given(CASES)
 def test_evaluation_is_deterministic(case: Case) -> None:
     assert check_deterministic(*case)
 
 
 @PROPS
-@given(cases())
+@given(CASES)
 def test_inputs_round_trip_through_toml_to_the_same_document(case: Case) -> None:
     assert check_round_trip(*case)
 
@@ -491,7 +616,7 @@ def test_mutated_seed_spec_raises_only_spec_error(text: str) -> None:
 
 
 @FUZZ
-@given(specs().flatmap(lambda s: mutated(perfrules.dumps_spec(s))))
+@given(specs(stated=None).flatmap(lambda s: mutated(perfrules.dumps_spec(s))))
 def test_mutated_generated_spec_raises_only_spec_error(text: str) -> None:
     loads_spec_or_spec_error(text)
 

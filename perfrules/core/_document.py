@@ -19,6 +19,7 @@ from perfrules.core._citations import Citation
 from perfrules.core._exact import exact_str, show_dec
 from perfrules.core._fullmarks import FullMarks
 from perfrules.core._result import (
+    OWN_SCORE_MARK,
     STATED_MARK,
     BudgetExecutionResult,
     CategoryResult,
@@ -76,6 +77,20 @@ def _stated(r: IndicatorResult) -> dict[str, Any] | None:
         "evidence": r.evidence,
         "mark": STATED_MARK[0],
         "mark_en": STATED_MARK[1],
+    }
+
+
+def _own(r: IndicatorResult) -> dict[str, Any] | None:
+    """表内得分（单位自填）: the printed score (the row's), the rule's, the reason and the mark; else None."""
+    own = r.own_score
+    if own is None:
+        return None
+    return {
+        "score": _d(own.score),
+        "computed": _d(own.computed),
+        "reason": own.reason,
+        "mark": OWN_SCORE_MARK[0],
+        "mark_en": OWN_SCORE_MARK[1],
     }
 
 
@@ -187,6 +202,7 @@ def to_document(ev: Evaluation) -> dict[str, Any]:
                 "rule": _rule(r.rule),
                 "full_marks": _full(r.full_marks),
                 "stated": _stated(r),
+                "own_score": _own(r),
             }
             for r in ev.indicators
         ],
@@ -319,6 +335,8 @@ def document_line(ev: Evaluation, unit: str | None = None) -> str:
             "null" if r.full_marks is None else _full_json(r.full_marks),
             ',"stated":',
             "null" if not r.is_stated else _compact(_stated(r)),
+            ',"own_score":',
+            "null" if r.own_score is None else _compact(_own(r)),
             "}",
         )
     out.append('],"categories":[')

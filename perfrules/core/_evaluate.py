@@ -25,6 +25,7 @@ from perfrules.core._result import (
     CategoryResult,
     Evaluation,
     IndicatorResult,
+    OwnScoreResult,
     ScoreWarning,
     Step,
     VetoResult,
@@ -36,7 +37,7 @@ from perfrules.core._result import (
     make_evaluation,
     make_indicator_result,
 )
-from perfrules.core._scoring import Scored, finish, fixed_step, with_deductions
+from perfrules.core._scoring import Scored, finish, fixed_step, new_scored, with_deductions
 from perfrules.core._validate import validate_actuals, validate_spec
 from perfrules.core._whynot import budget_full_marks, full_marks
 from perfrules.core.methods import Inputs, rule_of
@@ -567,6 +568,7 @@ class _Row:
             or act.not_applicable is not None
             or act.deductions
             or act.stated is not None
+            or act.own_score is not None
         ):
             return self._general(spec, act, amounts)
         value = act.value
@@ -604,11 +606,17 @@ class _Row:
             self._full_marks_of(spec, act) if score < ind.weight else None,  # full_marks
             None,  # stated
             None,  # evidence
+            None,  # own_score
         )
 
     def _tier(self, spec: Spec, act: IndicatorActual | None, amounts: _Amounts) -> IndicatorResult:
         """:meth:`_general` for a qualitative indicator, without deductions."""
-        if act is None or act.not_applicable is not None or act.deductions:
+        if (
+            act is None
+            or act.not_applicable is not None
+            or act.deductions
+            or act.own_score is not None
+        ):
             return self._general(spec, act, amounts)
         assert act.tier is not None  # guaranteed by validate_actuals
         tier = self.tiers[act.tier]  # spec.tier(act.tier)
@@ -643,6 +651,7 @@ class _Row:
             self._full_marks_of(spec, act) if score < ind.weight else None,  # full_marks
             None,  # stated
             None,  # evidence
+            None,  # own_score
         )
 
     def _general(
@@ -724,6 +733,12 @@ class _Row:
             scored = with_deductions(
                 scored, ind.weight, self.rounding.score, items, cite.MANUAL_DEDUCTION
             )
+        own: OwnScoreResult | None = None
+        if act is not None and act.own_score is not None:
+            own = OwnScoreResult(
+                score=act.own_score.score, computed=scored.score, reason=act.own_score.reason
+            )
+            scored = _with_own_score(scored, own, ind.weight)
         steps = scored.steps
         if derive_steps:
             steps = derive_steps + steps
@@ -755,6 +770,7 @@ class _Row:
             full_marks=self._full_marks_of(spec, act) if score < ind.weight else None,
             stated=stated,
             evidence=evidence,
+            own_score=own,
         )
 
     def _full_marks_of(self, spec: Spec, act: IndicatorActual | None) -> FullMarks | None:
@@ -768,6 +784,30 @@ class _Row:
                 + f"; a manual deduction of {show_dec(points)} applies whatever the actual",
             )
         return fm
+
+
+def _with_own_score(scored: Scored, own: OwnScoreResult, weight: Decimal) -> Scored:
+    """表内得分（单位自填）: the rule's score and steps kept, then the printed score replacing it.
+
+    ``met`` stays as the rule says; the row's score (and so every subtotal and
+    the total) is the printed one. The 扣分原因, present exactly when points are
+    lost, is the replacement's sentence.
+    """
+    lost = own.score < weight
+    step = Step(
+        kind="policy",
+        zh=own.text("zh") + "；本行得分、小计与总分均按表内得分计",
+        en=own.text("en") + "; the row's score, its subtotals and the total use the printed score",
+    )
+    return new_scored(
+        own.score,
+        scored.met,
+        scored.method,
+        (*scored.steps, step),
+        scored.citation,
+        own.text("zh") if lost else None,
+        own.text("en") if lost else None,
+    )
 
 
 def _score_stated(

@@ -11,6 +11,7 @@ import attrs
 
 from perfrules._errors import Lang
 from perfrules.core._citations import Citation
+from perfrules.core._exact import show_dec
 from perfrules.core._fullmarks import FullMarks
 from perfrules.model import FrameworkInfo, RuleSource, find, having, level_names
 
@@ -156,6 +157,38 @@ STATED_MARK = ("据陈述", "stated, not computed")
 """How every output marks a stated result (Chinese, English)."""
 
 
+OWN_SCORE_MARK = ("单位自填", "the unit's own score")
+"""How every output marks a row scored as the unit's table prints it (Chinese, English)."""
+
+
+@attrs.frozen(kw_only=True)
+class OwnScoreResult:
+    """表内得分（单位自填）: the score the unit's table prints, which the row's score is; the rule's own beside it."""
+
+    score: Decimal  # as the table prints it: the row's score, used in the totals
+    computed: Decimal  # what the row's rule gives (met, the steps and lint keep it)
+    reason: str
+
+    @property
+    def direction(self) -> Literal["above", "below", "equal"]:
+        """Whether the printed score is above, below or equal to the rule's."""
+        if self.score > self.computed:
+            return "above"
+        return "below" if self.score < self.computed else "equal"
+
+    def text(self, lang: Lang = "zh") -> str:
+        """「表内得分X分（单位自填），高于按规则计得的Y分；原因：…」 (or in English)."""
+        own, rule = show_dec(self.score), show_dec(self.computed)
+        if lang == "zh":
+            how = {"above": "高于", "below": "低于", "equal": "等于"}[self.direction]
+            return f"表内得分{own}分（{OWN_SCORE_MARK[0]}），{how}按规则计得的{rule}分；原因：{self.reason}"
+        how_en = {"above": "above", "below": "below", "equal": "equal to"}[self.direction]
+        return (
+            f"{own} as the table prints it ({OWN_SCORE_MARK[1]}), {how_en} the rule's {rule}; "
+            f"reason: {self.reason}"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class IndicatorResult:
     """The score of one 三级 indicator and every step that produced it."""
@@ -188,11 +221,20 @@ class IndicatorResult:
         # rates); for a result stated in words (method "stated"), the word (达标)
     )
     evidence: str | None = None  # 据陈述 (method "stated"): the evidence the stated result rests on
+    own_score: OwnScoreResult | None = (
+        None  # 表内得分（单位自填）: the printed score that replaced the rule's
+    )
 
     @property
     def lost(self) -> Decimal:
         """Points deducted (扣分): weight − score (0 for a not-applicable indicator)."""
         return self.weight - self.score if self.applicable else Decimal(0)
+
+    def score_mark(self, lang: Lang = "zh") -> str:
+        """What every output writes after the score of a row scored as the unit's table prints it ('' else)."""
+        if self.own_score is None:
+            return ""
+        return f"（{OWN_SCORE_MARK[0]}）" if lang == "zh" else f" ({OWN_SCORE_MARK[1]})"
 
     @property
     def is_stated(self) -> bool:
@@ -238,6 +280,10 @@ class BudgetExecutionResult:
     def lost(self) -> Decimal:
         """Points deducted: weight − score."""
         return self.weight - self.score
+
+    def score_mark(self, lang: Lang = "zh") -> str:
+        """What outputs write after the score ('': a budget row is always scored by its rule)."""
+        return ""
 
 
 @attrs.frozen(kw_only=True)

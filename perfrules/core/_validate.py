@@ -806,6 +806,8 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
     for ind in spec.indicators:
         act = actuals.indicator(ind.id)
         path: PathKey = ("indicators", ind.id)
+        if act is not None and act.own_score is not None:
+            _check_own_score(c, ind, act, path)
         if act is not None and act.not_applicable is not None:
             continue  # 不适用: checked in _check_catalogue_actuals
         if (
@@ -1046,6 +1048,45 @@ def _check_stated_actual(
             '（如 evidence = "验收报告（2023-05）"），各输出均随之显示',
         )
     return True
+
+
+def _check_own_score(c: _Collector, ind: Indicator, act: IndicatorActual, path: PathKey) -> None:
+    """表内得分（单位自填）: a score in 0..weight with its reason, on a scored row without deductions."""
+    own = act.own_score
+    assert own is not None
+    where: PathKey = (*path, "own_score")
+    if not own.reason.strip():
+        c.add(
+            "own-score-reason",
+            (*where, "reason"),
+            en=f"indicator {ind.id!r}: the unit's own score ({show_dec(own.score)}) needs its reason "
+            '(own_score = { score = 5, reason = "特困人员实行动态管理" }), shown in every output',
+            zh=f"指标“{ind.name}”：表内得分（单位自填，{show_dec(own.score)}分）须注明原因"
+            '（如 own_score = { score = 5, reason = "特困人员实行动态管理" }），各输出均随之显示',
+        )
+    if own.score < 0 or own.score > ind.weight:
+        c.add(
+            "own-score-range",
+            (*where, "score"),
+            en=f"indicator {ind.id!r}: the unit's own score {show_dec(own.score)} is outside "
+            f"0..{show_dec(ind.weight)} (the row's weight)",
+            zh=f"指标“{ind.name}”：表内得分{show_dec(own.score)}分超出0至分值{show_dec(ind.weight)}分的范围",
+        )
+    if act.not_applicable is not None:
+        c.add(
+            "own-score-kind",
+            where,
+            en=f"indicator {ind.id!r} is not applicable: it has no score of its own",
+            zh=f"指标“{ind.name}”为不适用，不应填写表内得分 own_score",
+        )
+    if act.deductions:
+        c.add(
+            "own-score-kind",
+            where,
+            en=f"indicator {ind.id!r}: the unit's own score is the row's final score; "
+            "give it or the deductions, not both",
+            zh=f"指标“{ind.name}”：表内得分即本行最终得分，与扣减分数 deductions 只能填写其一",
+        )
 
 
 def _check_stated_words(c: _Collector, spec: Spec) -> None:

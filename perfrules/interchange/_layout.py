@@ -136,10 +136,13 @@ def actual_display(ind: Indicator, act: IndicatorActual | None, computed: str | 
     """What the 实际完成值 cell shows: the actual's wording, else its value with the target's unit, else its tier.
 
     A derived indicator shows the computed actual (``computed``) when the
-    actuals give no wording.
+    actuals give no wording. An actual stated in words shows as every output
+    shows it (``computed``): ``达标（据陈述；佐证：验收报告（2023-05））``.
     """
     if act is None:
         return computed if ind.derive is not None else None
+    if act.stated is not None:
+        return computed
     if act.text is not None:
         return act.text
     if ind.derive is not None:
@@ -331,7 +334,9 @@ def build_layout(
         b.put(C_WEIGHT, row, v, "input", places=p, field=("indicator", ind.id, "weight"))
         v, p = _number(res.score)
         b.put(C_SCORE, row, v, "result", places=p, result=("indicator", ind.id, ind.name))
-        b.put(C_REASON, row, res.reason, "info", wrap=True)
+        # a unit's own score is said even at full marks, where there is no 扣分原因
+        own = res.own_score.text() if res.own_score is not None else None
+        b.put(C_REASON, row, res.reason or own, "info", wrap=True)
         b.put(
             C_NOTE,
             row,

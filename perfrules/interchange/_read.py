@@ -690,10 +690,58 @@ def _read_actual(
             act, tier=tier.name if seen.strip() == tier.name else seen.strip(), text=None
         )
     if seen is None:
-        return attrs.evolve(act, value=None, text=None)
+        return attrs.evolve(act, value=None, text=None, stated=None, evidence=None)
+    said = _read_stated(act, seen, spec)
+    if said is not None:
+        return said
     unit = ind.target.unit if ind.target is not None else ""
     value = read_number_with_unit(seen, unit)
-    return attrs.evolve(act, value=value, text=seen if seen != _plain_text(value, unit) else None)
+    return attrs.evolve(
+        act,
+        value=value,
+        text=seen if seen != _plain_text(value, unit) else None,
+        stated=None,
+        evidence=None,
+    )
+
+
+_STATED_CELL = re.compile(
+    r"^\s*(?P<word>.+?)\s*[（(]据陈述[；;]\s*佐证[：:]\s*(?P<evidence>.*?)\s*[）)]\s*$", re.S
+)
+
+
+def _read_stated(act: IndicatorActual, seen: str, spec: Spec) -> IndicatorActual | None:
+    """A 实际完成值 stated in words (据陈述), as the form shows it: ``达标（据陈述；佐证：验收报告）``.
+
+    The word must be one of the spec's ``[stated]`` words (or the row's own wording of
+    its stated word); a declared word alone keeps the evidence the row already has.
+    ``None`` when the cell is not a stated result (it is then read as a number).
+    """
+    words = spec.stated
+    m = _STATED_CELL.match(seen)
+    if m is None:
+        word = seen.strip()
+        if words is None or words.meaning(word) is None:
+            return None
+        if act.evidence is None or not act.evidence.strip():
+            raise ReadError(
+                f"{word!r} is a result stated in words: write its evidence in the cell, "
+                f"as {word}（据陈述；佐证：验收报告（2023-05））",
+                f"“{word}”为文字陈述的结果，须在单元格中注明佐证，如“{word}（据陈述；佐证：验收报告（2023-05））”",
+            )
+        return attrs.evolve(act, stated=word, text=None, value=None)
+    word, evidence = m["word"], m["evidence"]
+    if words is not None and words.meaning(word) is not None:
+        return attrs.evolve(act, stated=word, evidence=evidence, text=None, value=None)
+    if act.stated is not None and word == act.text:  # the row's own wording of its stated word
+        return attrs.evolve(act, evidence=evidence, value=None)
+    declared = "、".join([*words.met, *words.not_met]) if words is not None else ""
+    raise ReadError(
+        f"{word!r} is stated (据陈述) but is not one of the spec's [stated] words"
+        + (f" ({declared})" if declared else ": the spec declares none"),
+        f"“{word}”为文字陈述（据陈述），但不是规范 [stated] 声明的词语"
+        + (f"（{declared}）" if declared else "：规范未声明任何词语"),
+    )
 
 
 def _plain_text(value: Decimal, unit: str) -> str:

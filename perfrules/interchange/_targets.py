@@ -15,7 +15,11 @@ Rules, in order, for a 年度指标值:
    default policy (``equal_above = "full"``) an ``=`` target scores exactly as
    ``≥`` does: full marks at or above it, actual ÷ target below it; write
    ``≤100%`` for a control rate.
-4. Anything else is a qualitative target: its wording becomes ``target_text``.
+4. A plan with a tolerance either side (``120公里±5%``, ``500万元，偏差率≤10%``,
+   ``500万元控制在预算的±5%以内``) is a deviation target
+   (:class:`perfrules.model.DeviationTarget`), scored by the method ``deviation``;
+   a tolerance without its plan (``±5%``) is an error at its cell.
+5. Anything else is a qualitative target: its wording becomes ``target_text``.
 
 The wording is kept as ``target_text`` whenever it differs from the target's
 compact form (``100%`` → target ``=100%``, ``target_text = "100%"``).
@@ -30,7 +34,13 @@ import attrs
 
 from perfrules._errors import PerfrulesError
 from perfrules._limits import exact, number_problem
-from perfrules.model import Comparator, QuantitativeTarget, format_decimal
+from perfrules.model import (
+    Comparator,
+    DeviationTarget,
+    QuantitativeTarget,
+    format_decimal,
+    read_deviation,
+)
 
 _QUANT_START = re.compile(r"^\s*(?:>=|<=|==|＞=|＜=|[≥≧⩾>＞≤≦⩽<＜=＝]|[+-]?[0-9.])")
 _SUFFIXES: tuple[tuple[str, Comparator], ...] = (
@@ -66,6 +76,9 @@ def read_target(text: str) -> TargetReading:
     stripped = text.strip()
     if not stripped:
         raise ReadError("年度指标值 is empty", "年度指标值为空")
+    deviation = read_deviation(stripped)
+    if deviation is not None:
+        return _read_deviation(text, stripped, deviation.plan is None)
     if not _QUANT_START.match(stripped):
         return TargetReading(target=None, text=text)
     try:
@@ -97,6 +110,22 @@ def read_target(text: str) -> TargetReading:
         bare = not has_comparator
     wording = None if str(target) == text else text
     return TargetReading(target=target, text=wording, bare=bare)
+
+
+def _read_deviation(text: str, stripped: str, no_plan: bool) -> TargetReading:
+    """A deviation target (plan ± tolerance); :class:`ReadError` without the plan."""
+    if no_plan:
+        raise ReadError(
+            f"{text!r} is a tolerance without its plan: write the plan first (e.g. 120公里±5%, "
+            "500万元，偏差率≤10%), the deviation |actual − plan| ÷ plan cannot be computed without it",
+            f"“{text}”只有偏差范围而无计划值：请先写明计划值（如 120公里±5%、500万元，偏差率≤10%），"
+            "否则无法计算偏差率",
+        )
+    target = DeviationTarget.parse(stripped)
+    found = number_problem(target.value)
+    if found is not None:
+        raise ReadError(f"年度指标值 {text!r}: {found[0]}", f"年度指标值“{text}”：{found[1]}")
+    return TargetReading(target=target, text=None if str(target) == text else text)
 
 
 def read_number_with_unit(text: str, unit: str) -> Decimal:

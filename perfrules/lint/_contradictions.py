@@ -3,7 +3,9 @@
 A published 自评表 sometimes deducts points from a row whose 实际完成值 meets its 年度指标值.
 An example keeps the published score (a manual deduction in the actuals, with the table's
 reason or a note that none is given); lint says that the table contradicts its rule, so
-nobody takes the deduction for something perfrules computed.
+nobody takes the deduction for something perfrules computed. The same holds for a row whose
+printed score no rule gives (a unit's own score, ``own_score`` in the actuals): lint names both
+numbers, above or below the rule's.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
 
-from perfrules.core import amount_env, show, show_dec
+from perfrules._errors import SpecError
+from perfrules.core import amount_env, evaluate, show, show_dec
 from perfrules.lint._model import CODES, Evidence, Finding
 from perfrules.lint._targets import actual_of
 from perfrules.model import Actuals, Spec
@@ -80,5 +83,43 @@ def stated_results(spec: Spec, actuals: Actuals) -> Iterator[Finding]:
                 Evidence(key="stated", value=act.stated, zh="陈述", en="stated"),
                 Evidence(key="evidence", value=evidence, zh="佐证", en="evidence"),
                 Evidence(key="target", value=ind.target_display, zh="年度指标值", en="target"),
+            ),
+        )
+
+
+def own_scores(spec: Spec, actuals: Actuals) -> Iterator[Finding]:
+    """``score-above-rule`` / ``score-below-rule``: a row scored as the unit's table prints it (own_score)."""
+    if not any(a.own_score is not None for a in actuals.indicators):
+        return
+    try:
+        ev = evaluate(spec, actuals)
+    except SpecError:
+        return  # the loader reports the actuals' problems
+    for r in ev.indicators:
+        own = r.own_score
+        if own is None or own.direction == "equal":
+            continue
+        code = "score-above-rule" if own.direction == "above" else "score-below-rule"
+        printed, computed = show_dec(own.score), show_dec(own.computed)
+        how_zh = "高于" if own.direction == "above" else "低于"
+        how_en = own.direction
+        met_zh = "" if r.met is None else ("（已完成指标值）" if r.met else "（未完成指标值）")
+        met_en = "" if r.met is None else (" (target met)" if r.met else " (target missed)")
+        yield Finding(
+            code=code,
+            severity=CODES[code].severity,
+            indicator=r.id,
+            path=("indicators", r.id, "own_score", "score"),
+            document="actuals",
+            zh=f"{r.name}（{r.id}）：表内得分{printed}分（单位自填）{how_zh}其计分规则所得{computed}分；"
+            f"实际完成值{r.actual}，年度指标值{r.target}{met_zh}；原因：{own.reason}。"
+            "小计与总分按表内得分计，请核对或说明",
+            en=f"{r.name} ({r.id}): the table's score {printed} (the unit's own) is {how_en} the "
+            f"{computed} its rule gives; actual {r.actual}, target {r.target}{met_en}; reason: "
+            f"{own.reason}. The totals use the table's score",
+            evidence=(
+                Evidence(key="own_score", value=printed, zh="表内得分", en="table's score"),
+                Evidence(key="computed", value=computed, zh="按规则计得", en="by the rule"),
+                Evidence(key="reason", value=own.reason, zh="原因", en="reason given"),
             ),
         )

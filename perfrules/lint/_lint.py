@@ -9,7 +9,7 @@ import attrs
 from perfrules._errors import format_path
 from perfrules.core import exact_str, show
 from perfrules.lint import _targets as targets
-from perfrules.lint._contradictions import deduction_on_met, stated_results
+from perfrules.lint._contradictions import deduction_on_met, own_scores, stated_results
 from perfrules.lint._figures import run_audit
 from perfrules.lint._model import CODES, Evidence, FigureCheck, Finding, LintOptions
 from perfrules.model import Actuals, Spec
@@ -81,6 +81,7 @@ def lint_report(
         found += targets.target_low(spec, actuals, options)
         found += deduction_on_met(spec, actuals)
         found += stated_results(spec, actuals)
+        found += own_scores(spec, actuals)
         checks, figure_findings = run_audit(spec, actuals)
         found += figure_findings
     located = [_locate(f, spec, actuals) for f in found if f.code not in options.ignore]

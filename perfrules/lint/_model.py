@@ -51,6 +51,12 @@ CODES: dict[str, CodeInfo] = {
     "stated-result": CodeInfo(
         "warning", True, "实际完成值据陈述而非计算", "actual stated in words, not computed"
     ),
+    "score-above-rule": CodeInfo(
+        "warning", True, "表内得分高于其计分规则所得", "table's score above its rule's"
+    ),
+    "score-below-rule": CodeInfo(
+        "warning", True, "表内得分低于其计分规则所得", "table's score below its rule's"
+    ),
     "figure-mismatch": CodeInfo("warning", True, "报告数与重算数不一致", "stated figure disagrees"),
     "figure-unreadable": CodeInfo("warning", True, "报告数无法读取", "cannot read stated figure"),
     "figure-unknown-name": CodeInfo(

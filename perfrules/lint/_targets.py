@@ -58,28 +58,28 @@ class _Context:
         self.cat_index = {c.id: i for i, c in enumerate(spec.categories)}
         self.cats = {c.id: c for c in spec.categories}
 
-    def top(self, category_id: str) -> Category | None:
-        """The 一级 category above (or equal to) ``category_id``; None if unknown."""
+    def path(self, category_id: str) -> list[Category]:
+        """The category and every category above it, up to its top one (a cycle is cut)."""
+        out: list[Category] = []
         cat = self.cats.get(category_id)
-        seen: set[str] = set()
-        while cat is not None and cat.parent is not None and cat.id not in seen:
-            seen.add(cat.id)
-            parent = self.cats.get(cat.parent)
-            if parent is None:
-                break
-            cat = parent
-        return cat
+        while cat is not None and cat not in out:
+            out.append(cat)
+            cat = self.cats.get(cat.parent) if cat.parent is not None else None
+        return out
+
+    def top(self, category_id: str) -> Category | None:
+        """The 一级 category above (or equal to) ``category_id``; None if unknown.
+
+        In a deeper tree that is still the 一级 category: a 年度绩效目标 block
+        (``goal = true``) above it is not one.
+        """
+        levels = [c for c in self.path(category_id) if not c.goal]
+        return levels[-1] if levels else None
 
     def names_on_path(self, category_id: str) -> list[str]:
-        """Names of the category and of its 一级 parent."""
-        cat = self.cats.get(category_id)
-        if cat is None:
-            return []
-        names = [cat.name]
-        top = self.top(category_id)
-        if top is not None and top.id != cat.id:
-            names.append(top.name)
-        return names
+        """Names of the category and of every category above it (一级, 二级, a 三级 category
+        holding 四级 rows), nearest first; 年度绩效目标 blocks left out."""
+        return [c.name for c in self.path(category_id) if not c.goal]
 
 
 # --------------------------------------------------------------------- actuals
@@ -152,18 +152,15 @@ def target_low(spec: Spec, actuals: Actuals, options: LintOptions) -> Iterator[F
 
 
 def _benefit_groups(ctx: _Context, keyword: str) -> list[tuple[Category, list[Indicator]]]:
-    """效益 groups: each 一级 category whose name holds ``keyword`` with everything under it,
-    and each 二级 category holding ``keyword`` whose 一级 parent does not."""
+    """效益 groups: each category whose name holds ``keyword`` and no category above it does,
+    with everything under it — the 一级 category when its name holds the keyword, else a 二级
+    one (or a 三级 category holding 四级 rows). 年度绩效目标 blocks are never a group: a
+    goal block's 效益指标 is its own group."""
     groups: dict[str, list[Indicator]] = {}
     for ind in ctx.spec.indicators:
-        cat = ctx.cats.get(ind.category)
-        if cat is None:
-            continue
-        top = ctx.top(ind.category)
-        if top is not None and keyword in top.name:
-            groups.setdefault(top.id, []).append(ind)
-        elif keyword in cat.name:
-            groups.setdefault(cat.id, []).append(ind)
+        holding = [c for c in ctx.path(ind.category) if not c.goal and keyword in c.name]
+        if holding:
+            groups.setdefault(holding[-1].id, []).append(ind)
     return [(ctx.cats[cid], inds) for cid, inds in groups.items()]
 
 

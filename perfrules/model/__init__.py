@@ -19,6 +19,7 @@ from perfrules.model._actuals import (
     Deduction,
     Figure,
     IndicatorActual,
+    OwnScore,
     VetoTrigger,
 )
 from perfrules.model._formula import (
@@ -172,6 +173,7 @@ __all__ = [
     "Node",
     "Number",
     "OvershootDeduction",
+    "OwnScore",
     "PartialStep",
     "PerOccurrence",
     "Place",

@@ -50,6 +50,19 @@ class Deduction:
 
 
 @attrs.frozen(kw_only=True)
+class OwnScore:
+    """表内得分（单位自填）: the score the unit's own table prints for a row, with its reason.
+
+    The counterpart of :class:`Deduction` (which can only lower a score): the
+    row is still computed by its rule, and the printed score replaces the
+    computed one in the totals; every output and lint say so.
+    """
+
+    score: Decimal
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
 class IndicatorActual:
     """The 实际完成值 of one indicator.
 
@@ -59,6 +72,8 @@ class IndicatorActual:
     words it, ``note`` the 偏差原因/说明. A quantitative indicator's actual may
     instead be stated in words (``stated``: 达标, 已完成) when the spec declares the
     word (:class:`~perfrules.model.StatedWords`), always with its ``evidence``.
+    ``own_score`` is the score the unit's table prints for the row when it
+    differs from what the rule gives (表内得分, 单位自填), always with its reason.
     """
 
     id: str
@@ -77,6 +92,8 @@ class IndicatorActual:
     # [stated] words, with the evidence it rests on; scored as stated, never computed
     stated: str | None = None
     evidence: str | None = None
+    # 表内得分（单位自填）: the score the unit's table prints, replacing the computed one in the totals
+    own_score: OwnScore | None = None
 
 
 @attrs.frozen(kw_only=True)

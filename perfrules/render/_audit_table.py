@@ -163,7 +163,10 @@ class AuditTable:
                     pts(r.weight),
                     r.target,
                     r.actual + mark,
-                    Text(pts(r.score), style="red" if r.lost > 0 else "green"),
+                    Text(
+                        pts(r.score) + r.score_mark(self.lang),
+                        style="red" if r.lost > 0 else "green",
+                    ),
                     (r.reason if zh else r.reason_en) or "",
                 )
         for b in ev.bonus:

@@ -68,9 +68,9 @@ class IndicatorDetail:
             title = r.name if zh else "Budget execution"
             subtitle = ""
         score = (
-            f"得分 {pts(r.score)} / {pts(r.weight)} 分"
+            f"得分 {pts(r.score)}{r.score_mark(self.lang)} / {pts(r.weight)} 分"
             if zh
-            else f"score {pts(r.score)} of {pts(r.weight)}"
+            else f"score {pts(r.score)}{r.score_mark(self.lang)} of {pts(r.weight)}"
         )
         yield Panel(
             t,
@@ -103,8 +103,8 @@ class IndicatorDetail:
             if r.note:
                 yield Text(f"{'说明' if zh else 'note'}  {r.note}")
         yield Text(
-            f"得分 {pts(r.score)} / {pts(r.weight)} 分"
+            f"得分 {pts(r.score)}{r.score_mark(self.lang)} / {pts(r.weight)} 分"
             if zh
-            else f"score {pts(r.score)} of {pts(r.weight)}",
+            else f"score {pts(r.score)}{r.score_mark(self.lang)} of {pts(r.weight)}",
             style="bold",
         )

@@ -335,7 +335,7 @@ def _indicator_row(r: IndicatorResult, lang: Lang, pad: tuple[str, ...] = ()) ->
             pts(r.weight),
             target_shown(r.target),
             r.actual + mark,
-            pts(r.score),
+            pts(r.score) + r.score_mark(lang),
             _lost_cell(r.lost),
             reason,
         )
@@ -520,9 +520,9 @@ def _explained(
             else f"{t['na']}, weight {pts(r.weight)}"
         )
     elif zh:
-        score = f"得分 {pts(r.score)} / {pts(r.weight)} 分，{lost_phrase(r.lost, lang)}"
+        score = f"得分 {pts(r.score)}{r.score_mark(lang)} / {pts(r.weight)} 分，{lost_phrase(r.lost, lang)}"
     else:
-        score = f"score {pts(r.score)} of {pts(r.weight)}, {lost_phrase(r.lost, lang)}"
+        score = f"score {pts(r.score)}{r.score_mark(lang)} of {pts(r.weight)}, {lost_phrase(r.lost, lang)}"
     out: list[Block] = [
         Heading(level=3, text=title, anchor=anchor),
         Para(text=(f"{path} · " if path else "") + score),

@@ -163,10 +163,15 @@ def indicator_line(r: IndicatorResult, lang: Lang = "zh", *, actual: Actual = "c
             f"{name}: target: {target}; actual: not applicable; weight {pts(r.weight)}, not scored. "
             + _end(why, lang)
         )
+    mark = r.score_mark(lang)
     if lang == "zh":
-        line = f"{name}，年度指标值：{target}，实际完成值：{actual_text}，分值{pts(r.weight)}分，得分{pts(r.score)}分。"
+        line = f"{name}，年度指标值：{target}，实际完成值：{actual_text}，分值{pts(r.weight)}分，得分{pts(r.score)}分{mark}。"
+        if r.own_score is not None:  # the printed score replaced the rule's: say so, lost or not
+            return line + _end(clean(r.own_score.text(lang)), lang)
         return line + _reason(r.reason, r.lost, lang)
-    line = f"{name}: target: {target}; actual: {actual_text}; weight {pts(r.weight)}, score {pts(r.score)}."
+    line = f"{name}: target: {target}; actual: {actual_text}; weight {pts(r.weight)}, score {pts(r.score)}{mark}."
+    if r.own_score is not None:
+        return line + " " + _end(clean(r.own_score.text(lang)), lang)
     reason = _reason(r.reason_en, r.lost, lang)
     return line + (" " + reason if reason else "")
 

@@ -162,7 +162,7 @@ FIELDS: dict[str, str] = {
     "DeviationBand.max_inclusive": "是否包含上限（默认 false） / whether max itself is in the band (default false)",
     # ---- the actuals -------------------------------------------------------------
     "Actuals.indicators": "各指标的实际完成值，以指标编号为键：数值，或 { value, tier, score, text, note, "
-    "not_applicable, deductions, deviation, stated, evidence } / one entry per indicator, keyed by its id: a number or a table",
+    "not_applicable, deductions, deviation, stated, evidence, own_score } / one entry per indicator, keyed by its id: a number or a table",
     "Actuals.budget": "预算执行数据：年初预算数、全年预算数、全年执行数 / budget figures: initial, full-year, spent",
     "Actuals.amounts": "派生指标使用的金额，以名称为键：数值，或 { value, label } / "
     "named amounts for derived rates: a number or { value, label }",
@@ -199,6 +199,12 @@ FIELDS: dict[str, str] = {
     "the actual stated in words (e.g. 达标), a word the spec's [stated] declares; needs evidence",
     "IndicatorActual.evidence": "文字陈述结果的佐证材料（如“验收报告（2023-05）”），各输出均随之显示 / "
     "the evidence a stated result rests on, shown with it in every output",
+    "IndicatorActual.own_score": "表内得分（单位自填）：{ score, reason }，自评表所填得分与计分规则所得不同时填写；"
+    "本行仍按规则计算（是否完成、计算步骤不变），小计与总分按表内得分计，lint 提示 / "
+    "the score the unit's table prints when it differs from the rule's: { score, reason }; the row is "
+    "still computed, the totals use the printed score, lint warns",
+    "OwnScore.score": "表内得分（0 至分值） / the printed score (0 to the weight)",
+    "OwnScore.reason": "原因（表内所注，各输出均随之显示） / the reason (as printed; shown in every output)",
     "Deduction.points": "扣减的分值（大于 0） / points deducted (above 0)",
     "Deduction.reason": "扣分原因 / the reason",
     "BonusAward.points": "加分分值（不超过加分项的 cap） / points awarded (at most the item's cap)",

@@ -20,7 +20,14 @@ from typing import NoReturn
 import attrs
 
 from perfrules._errors import SpecError
-from perfrules.core import Evaluation, evaluate, spec_sha256, to_document, to_json
+from perfrules.core import (
+    Evaluation,
+    IndicatorResult,
+    evaluate,
+    spec_sha256,
+    to_document,
+    to_json,
+)
 from perfrules.loading import dumps_actuals, dumps_spec, loads_actuals, loads_spec
 from perfrules.model import (
     Actuals,
@@ -44,6 +51,7 @@ from perfrules.testing._rules import (
     full_marks_value,
     indicator_shape,
     method_name,
+    stated_outcome,
 )
 
 Evaluate = Callable[[Spec, Actuals], Evaluation]
@@ -367,7 +375,11 @@ def check_explained(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
     step and per-occurrence scoring (without deductions), and a met qualitative
     target scores inside its tier. A 不适用 indicator is marked so.
     An overshoot deduction that rounds away (``partial = "proportional"``)
-    may leave its ``deduction`` step, but no reason.
+    may leave its ``deduction`` step, but no reason. A result stated in words
+    (据陈述) is scored by the method ``stated``, never computed: met exactly for
+    a declared met word, its declared share of the weight (rounded half-up,
+    before deductions), the mark 据陈述 and its evidence in the actual shown
+    and in the first step.
     """
     prop = "explained"
     ev = evaluate(spec, actuals)
@@ -390,8 +402,14 @@ def check_explained(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
         if act is not None and act.not_applicable is not None:
             _fail(prop, f"{_label(ind)} is 不适用 in the actuals but was scored")
         rules = [s.zh for s in res.steps if s.kind == "rule"]
+        stated_rule = (  # a stated result cites the rule that admits it, after the row's own
+            spec.stated.rule
+            if act is not None and act.stated is not None and spec.stated is not None
+            else None
+        )
         cited = [
             *([ind.rule.document] if ind.rule is not None else []),
+            *([stated_rule.document] if stated_rule is not None else []),
             *([res.citation.document] if res.citation is not None else []),
         ]
         if len(rules) < len(cited) or any(
@@ -434,6 +452,9 @@ def check_explained(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
                     prop,
                     f"{_label(ind)}: no deduction step names the manual deduction {cut.reason!r}",
                 )
+        if act is not None and act.stated is not None:
+            _check_stated(prop, spec, ind, act, res)
+            continue
         if res.met and not cuts and not overshoot:
             name = method_name(ind)
             if name in RATIO_FAMILY | {"step", "per_occurrence"} and res.score != res.weight:
@@ -465,6 +486,44 @@ def check_explained(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
     if not ev.total_steps or not ev.grade_steps:
         _fail(prop, "the total and the grade must be explained step by step")
     return True
+
+
+def _check_stated(
+    prop: str, spec: Spec, ind: Indicator, act: IndicatorActual, res: IndicatorResult
+) -> None:
+    """A row whose actual is stated in words: scored as declared, marked, with its evidence."""
+    word, evidence = act.stated, act.evidence
+    assert word is not None
+    outcome = stated_outcome(spec, ind, word)
+    if outcome is None:
+        _fail(prop, f"{_label(ind)} was scored from the undeclared stated word {word!r}")
+    if res.method != "stated" or res.actual_value is not None:
+        _fail(
+            prop,
+            f"{_label(ind)} is stated as {word!r} but scored by {res.method!r} "
+            f"from the actual {res.actual_value} (a stated result is never computed)",
+        )
+    if res.met is not outcome.met:
+        _fail(
+            prop,
+            f"{_label(ind)}: the stated word {word!r} counts as met={outcome.met}, not {res.met}",
+        )
+    if not act.deductions:
+        expected = round_half_up(outcome.raw, spec.rounding.score)
+        if res.score != expected:
+            _fail(
+                prop,
+                f"{_label(ind)}: the stated word {word!r} earns {show(expected)} "
+                f"(its declared share of {ind.weight}), not {res.score}",
+            )
+    first = res.steps[0].zh if res.steps else ""
+    shown = [(res.actual, "the actual", p) for p in ("据陈述", evidence or "")]
+    shown += [(first, "the first step", p) for p in ("据陈述", word, evidence or "")]
+    for text, where, part in shown:
+        if part not in text:
+            _fail(
+                prop, f"{_label(ind)}: the stated result must show {part!r} in {where} ({text!r})"
+            )
 
 
 # ---------------------------------------------------------------------------

@@ -6,7 +6,10 @@
   of the rescaling property);
 * :func:`boundary_values` and :func:`tie_values` — the actuals where a rule
   changes its mind or where the exact score is a rounding tie (the basis of
-  the near-boundary strategies).
+  the near-boundary strategies);
+* :func:`stated_outcome` — what a result stated in words (据陈述) counts as
+  and earns under the spec's ``[stated]`` declaration (the basis of the
+  explanation property on stated rows).
 
 Everything is exact (fractions) and follows the rules as docs/spec-format.md
 and docs/scoring.md state them — independently of the core's method
@@ -286,6 +289,32 @@ def budget_shape(spec: Spec) -> Shape | None:
             return RISING  # the policy (rate capped at 100%) and steps below 100% both only reward spending
         case m:
             raise unknown(m)
+
+
+# ---------------------------------------------------------------------------
+# results stated in words (据陈述)
+
+
+@dataclass(frozen=True)
+class StatedOutcome:
+    """What a stated word counts as: ``met`` or not, and the exact raw score (share × weight)."""
+
+    met: bool
+    raw: Fraction
+
+
+def stated_outcome(spec: Spec, ind: Indicator, word: str) -> StatedOutcome | None:
+    """A numeric row's actual stated in words: met for a ``[stated] met`` word, not met for a
+    ``not_met`` word, ``met_share`` / ``not_met_share`` of the weight, never computed from a
+    number; ``None`` when the spec declares no such word (the actuals would be refused)."""
+    words = spec.stated
+    if words is None:
+        return None
+    if word in words.met:
+        return StatedOutcome(True, Fraction(words.met_share) * Fraction(ind.weight))
+    if word in words.not_met:
+        return StatedOutcome(False, Fraction(words.not_met_share) * Fraction(ind.weight))
+    return None
 
 
 # ---------------------------------------------------------------------------

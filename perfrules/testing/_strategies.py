@@ -68,6 +68,7 @@ from perfrules.model import (
     Rounding,
     RuleSource,
     Spec,
+    StatedWords,
     StepDeduction,
     Tier,
     Veto,
@@ -248,6 +249,7 @@ class _SpecConfig:
     overshoot_deduction: bool | None
     custom_tiers: bool | None
     deep: bool | None = False
+    stated: bool | None = None
 
 
 def specs(
@@ -263,6 +265,7 @@ def specs(
     overshoot_deduction: bool | None = None,
     custom_tiers: bool | None = None,
     deep: bool | None = False,
+    stated: bool | None = False,
 ) -> st.SearchStrategy[Spec]:
     """Valid specs mixing the rule catalogue's scoring methods.
 
@@ -285,6 +288,10 @@ def specs(
       above the 一级 categories, or 三级 categories under 二级 ones holding
       四级 indicators. ``False`` (the default): the 一级/二级 tree;
       ``True``: always one of the two; ``None``: sometimes.
+    * ``stated`` — a ``[stated]`` declaration: the words that count as met /
+      not met when a numeric row's actual is stated in words (据陈述), with
+      their shares of the weight and sometimes a rule. ``False`` (the
+      default): never; ``True``: always; ``None``: sometimes.
 
     Weights are multiples of the score quantum and add up exactly (each
     category's children to it, the top categories and the budget row to
@@ -323,6 +330,7 @@ def specs(
         overshoot_deduction=_tri_state("overshoot_deduction", overshoot_deduction),
         custom_tiers=_tri_state("custom_tiers", custom_tiers),
         deep=_tri_state("deep", deep),
+        stated=_tri_state("stated", stated),
     )
     return _spec(cfg)
 
@@ -539,6 +547,30 @@ def _spec(draw: st.DrawFn, cfg: _SpecConfig) -> Spec:
         tiers=tiers,
         bonus=tuple(bonus),
         vetoes=tuple(vetoes),
+        stated=_stated_words(draw) if _flag(draw, cfg.stated, 4) else None,
+    )
+
+
+STATED_MET: tuple[str, ...] = ("达标", "已完成", "100%完成", "全部完成", "met")
+STATED_NOT_MET: tuple[str, ...] = ("未达标", "未完成", "部分完成", "not met")
+
+
+def _stated_words(draw: st.DrawFn) -> StatedWords:
+    """A valid ``[stated]`` declaration: disjoint word lists, at least one word, 0 ≤ not met ≤ met ≤ 1."""
+    met = draw(st.lists(st.sampled_from(STATED_MET), max_size=3, unique=True))
+    not_met = draw(
+        st.lists(st.sampled_from(STATED_NOT_MET), min_size=0 if met else 1, max_size=2, unique=True)
+    )
+    met_share = _pick(draw, [Decimal(1), Decimal("0.9"), Decimal("0.8"), Decimal("0.5")])
+    not_met_share = _pick(
+        draw, [s for s in (Decimal(0), Decimal("0.5"), Decimal("0.25")) if s <= met_share]
+    )
+    return StatedWords(
+        met=tuple(met),
+        not_met=tuple(not_met),
+        met_share=met_share,
+        not_met_share=not_met_share,
+        rule=_rule(draw),
     )
 
 
@@ -916,6 +948,7 @@ class _ActualsConfig:
     bonus: bool | None
     vetoes: bool | None
     deductions: bool | None
+    stated: bool | None = None
 
 
 def actuals_for(
@@ -926,6 +959,7 @@ def actuals_for(
     bonus: bool | None = None,
     vetoes: bool | None = None,
     deductions: bool | None = None,
+    stated: bool | None = None,
 ) -> st.SearchStrategy[Actuals]:
     """Valid actuals for ``spec`` — a spec you wrote or loaded, or one :func:`specs` drew.
 
@@ -936,8 +970,13 @@ def actuals_for(
       also nudged by 0.01, 0.0001 or 1. ``False``: plain random values.
     * ``not_applicable`` — mark indicators 不适用 (never all of them);
       ``bonus`` — award the spec's bonus items; ``vetoes`` — trigger its
-      vetoes; ``deductions`` — manual 扣减分数 on indicators. Each ``None``:
-      sometimes; ``True``: at least one; ``False``: never.
+      vetoes; ``deductions`` — manual 扣减分数 on indicators; ``stated`` —
+      numeric rows (typed in, not derived) whose actual is stated in words
+      (``{ stated = "达标", evidence = "…" }``, 据陈述), one of the spec's
+      ``[stated]`` words with its evidence (only when the spec declares
+      ``[stated]``; the default ``None`` states none when it declares
+      none). Each ``None``: sometimes; ``True``: at least one;
+      ``False``: never.
 
     Derived indicators get amounts that produce the wanted value exactly
     (formulas of the form ``n / d`` and ``(n1 + n2) / d`` are inverted; other
@@ -961,7 +1000,13 @@ def actuals_for(
         bonus=_tri_state("bonus", bonus),
         vetoes=_tri_state("vetoes", vetoes),
         deductions=_tri_state("deductions", deductions),
+        stated=_tri_state("stated", stated),
     )
+    if cfg.stated and (spec.stated is None or not any(map(_statable, spec.indicators))):
+        raise InvalidArgument(
+            f"stated=True, but spec {spec.meta.id!r} declares no [stated] words or has no numeric "
+            "indicator typed in (not derived) whose actual could be stated"
+        )
     if cfg.not_applicable and len(spec.indicators) < 2:
         raise InvalidArgument(
             "not_applicable=True needs a spec with two indicators or more (one must stay applicable)"
@@ -971,6 +1016,11 @@ def actuals_for(
     if cfg.vetoes and not spec.vetoes:
         raise InvalidArgument(f"vetoes=True, but spec {spec.meta.id!r} declares no vetoes")
     return _actuals(spec, cfg)
+
+
+def _statable(ind: Indicator) -> bool:
+    """A row whose actual may be stated in words: numeric and typed in (not qualitative, not derived)."""
+    return not ind.is_qualitative and ind.derive is None
 
 
 def _derive_names(ind: Indicator) -> tuple[str, ...]:
@@ -1023,6 +1073,14 @@ def _actuals(draw: st.DrawFn, spec: Spec, cfg: _ActualsConfig) -> Actuals:
     if cfg.deductions is not False:
         deducted |= {i.id for i in applicable if _chance(draw, 10)}
 
+    said: set[str] = set()  # rows whose actual is stated in words (据陈述)
+    if spec.stated is not None and cfg.stated is not False:
+        statable = [i.id for i in applicable if _statable(i)]
+        if cfg.stated is True:
+            assume(statable)  # cases(stated=True): a spec with no such row is passed over
+            said = {_pick(draw, statable)}
+        said |= {i for i in statable if _chance(draw, 6)}
+
     acts: list[IndicatorActual] = []
     for ind in inds:
         text, note = draw(maybe_text), draw(maybe_text)
@@ -1037,6 +1095,19 @@ def _actuals(draw: st.DrawFn, spec: Spec, cfg: _ActualsConfig) -> Actuals:
             acts.append(
                 IndicatorActual(
                     id=ind.id, tier=tier, score=score, text=text, note=note, deductions=cuts
+                )
+            )
+        elif ind.id in said:
+            assert spec.stated is not None
+            words = [*spec.stated.met, *spec.stated.not_met]
+            acts.append(
+                IndicatorActual(
+                    id=ind.id,
+                    stated=_pick(draw, words),
+                    evidence=draw(reasons),
+                    text=text,
+                    note=note,
+                    deductions=cuts,
                 )
             )
         elif ind.derive is not None:
@@ -1301,14 +1372,18 @@ def cases(
     vetoes: bool | None = None,
     deductions: bool | None = None,
     deep: bool | None = False,
+    stated: bool | None = False,
 ) -> st.SearchStrategy[Case]:
     """(spec, actuals) pairs: a spec from :func:`specs` and actuals from :func:`actuals_for`.
 
     The arguments are those of :func:`specs` and :func:`actuals_for`;
     ``bonus`` and ``vetoes`` apply to both (``True``: the spec declares at
     least one and the actuals award / trigger at least one; ``False``:
-    neither; ``None``: sometimes). ``not_applicable=True`` draws specs with
-    two indicators or more.
+    neither; ``None``: sometimes); so does ``stated``, default ``False``
+    (``True``: the spec declares ``[stated]`` words and the actuals state at
+    least one numeric row in words, specs with no such row passed over;
+    ``None``: sometimes).
+    ``not_applicable=True`` draws specs with two indicators or more.
     """
     _int_arg("min_indicators", min_indicators, 1, 60)
     _int_arg("max_indicators", max_indicators, 1, 60)
@@ -1328,6 +1403,7 @@ def cases(
         overshoot_deduction=overshoot_deduction,
         custom_tiers=custom_tiers,
         deep=deep,
+        stated=stated,
     )
     if not isinstance(near_boundary, bool):
         raise InvalidArgument(f"near_boundary={near_boundary!r} must be True or False")
@@ -1337,6 +1413,7 @@ def cases(
         bonus=_tri_state("bonus", bonus),
         vetoes=_tri_state("vetoes", vetoes),
         deductions=_tri_state("deductions", deductions),
+        stated=_tri_state("stated", stated),
     )
     return spec_strategy.flatmap(
         lambda spec: _actuals(spec, cfg).map(lambda actuals: Case(spec, actuals))
