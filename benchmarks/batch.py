@@ -60,7 +60,7 @@ sys.path.insert(0, str(HERE))
 
 import _workload as W  # noqa: E402
 import numpy as np  # noqa: E402
-from _proc import perfrules_command, threads  # noqa: E402
+from _proc import peak_mb, perfrules_command, threads  # noqa: E402
 
 FORMATS = ("csv", "parquet")
 AUDITS = ("none", "record")
@@ -240,15 +240,23 @@ def check_results(folder: Path, out: Path) -> None:
 
 
 def measure(cmd: list[str], cwd: Path | None = None) -> dict[str, Any]:
-    """Wall seconds, CPU seconds (wait4), peak RSS (the child's own ru_maxrss) and most threads seen."""
+    """Wall seconds, CPU seconds (wait4), peak RSS and most threads seen.
+
+    Peak RSS is the child's own VmHWM, read every 20 ms while it runs: the
+    ``ru_maxrss`` that wait4 reports starts from this benchmark's own peak
+    (Linux carries the forking process's high-water mark over the exec), so
+    once this process had read a large result every child seemed as large.
+    """
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
     most = [0]
+    peak = [0.0]
     done = threading.Event()
 
     def watch() -> None:
         while not done.is_set():
             most[0] = max(most[0], threads(proc.pid))
+            peak[0] = max(peak[0], peak_mb(proc.pid))
             done.wait(0.02)
 
     watcher = threading.Thread(target=watch, daemon=True)
@@ -266,7 +274,7 @@ def measure(cmd: list[str], cwd: Path | None = None) -> dict[str, Any]:
     return {
         "wall_s": wall,
         "cpu_s": usage.ru_utime + usage.ru_stime,
-        "peak_rss_mb": usage.ru_maxrss / 1024,
+        "peak_rss_mb": peak[0],
         "threads": most[0],
         "stdout": out.decode(),
     }

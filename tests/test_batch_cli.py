@@ -173,3 +173,22 @@ def test_through_main(tmp_path: Path) -> None:
         == 0
     )
     assert cli_main.main(["batch", str(tmp_path / "in.csv")]) == 2
+
+
+@pytest.mark.parametrize(("terminal", "quiet"), [(True, False), (True, True), (False, False)])
+def test_progress_line_only_on_a_terminal_and_never_with_quiet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, terminal: bool, quiet: bool
+) -> None:
+    # the one progress line of perfrules/_progress.py (label, bar, done/total, rate) on the stderr console
+    stream = io.StringIO()
+    monkeypatch.setattr(
+        _batch, "_err", lambda lang: Console(file=stream, force_terminal=terminal, width=120)
+    )
+    argv = ["batch", str(write(tmp_path / "in.csv", ROWS)), "--out", str(tmp_path / "o.csv")]
+    code, _ = run([*argv, "--quiet"] if quiet else argv)
+    assert code == 0
+    shown = stream.getvalue()
+    if terminal and not quiet:
+        assert "评分" in shown and "2/2" in shown
+    else:
+        assert shown == ""

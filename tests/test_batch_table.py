@@ -211,3 +211,74 @@ def test_the_byte_scan_reads_alike_at_every_block_size(
         if whole is not None:
             assert whole.lines == len(body) + 1
             assert whole.last == (body[-1] + end).encode()
+
+
+@pytest.mark.parametrize("size", [1, 3, 64, 1 << 20])
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [b"a,x,1", "b,\u5355\u4f4d,2".encode()],  # UTF-8 throughout
+        [b"a,x,\xff", b"b,x,2"],  # a byte that is never UTF-8, on the first line
+        [b"a,x,1", b"b,x,\xe4\xb8", b"c,x,3"],  # a character cut short by the line end
+        [b"a,x,1", b"b,x,2", b"c,x,\xc3"],  # on the last line, with or without its line end
+        [b"a,x,1", b"b,x,\xed\xa0\x80"],  # a surrogate: not UTF-8
+    ],
+)
+def test_the_byte_scan_admits_only_utf8_on_every_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int, lines: list[bytes]
+) -> None:
+    """UTF-8 is checked line by line (a line end splits no character): a bad byte on any line is found."""
+    from perfrules.batch import _table
+
+    path = tmp_path / "t.csv"
+    for end in (b"", b"\n"):
+        data = b"\n".join([b"unit,indicator,actual", *lines]) + end
+        path.write_bytes(data)
+        try:
+            data.decode("utf-8")
+            utf8 = True
+        except UnicodeDecodeError:
+            utf8 = False
+        with monkeypatch.context() as mp:
+            mp.setattr(_table, "SCAN_BYTES", size)
+            assert (_table._csv_shape(path) is not None) == utf8
+
+
+def test_parquet_tables_are_read_without_pre_buffering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every Parquet file the batch reads is opened with ``pre_buffer=False``.
+
+    pyarrow's default pre-buffering holds memory that grows with the rows read
+    while iterating over batches (300 MiB after 20 M rows): the scan and the
+    columnar runner must stay flat.
+    """
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from perfrules.batch import read_table, run_batch
+
+    src = tmp_path / "in.parquet"
+    cols = {
+        "单位": ["a", "b"],
+        "指标": ["x", "x"],
+        "一级指标": ["产出指标", "产出指标"],
+        "分值": ["100", "100"],
+        "比较符": [">=", ">="],
+        "指标值": ["10", "10"],
+        "实际完成值": ["9", "10"],
+        "年度": ["2024", "2024"],
+    }
+    pq.write_table(pa.table(cols), src)
+    opened: list[Any] = []
+    real = pq.ParquetFile
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        opened.append(kwargs.get("pre_buffer"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pq, "ParquetFile", spy)
+    table = read_table(src)
+    assert table.plain  # the columnar runner reads it
+    summary = run_batch(table, tmp_path / "out.parquet")
+    assert summary.scored == 2
+    assert len(opened) >= 2 and all(p is False for p in opened)

@@ -48,7 +48,13 @@ from perfrules.batch._chunked import CHUNK_UNITS, _Out, _Pending, _score_chunk
 from perfrules.batch._engines import Engine, OnUnit
 from perfrules.batch._records import RecordInputs
 from perfrules.batch._summary import Tally
-from perfrules.batch._table import UNIT_LEVEL, Table, block_size, csv_parse_options
+from perfrules.batch._table import (
+    UNIT_LEVEL,
+    Table,
+    block_size,
+    csv_parse_options,
+    parquet_file,
+)
 from perfrules.batch._unit import Bases, Prepared, UnitRows, prepare
 from perfrules.model import Spec
 
@@ -99,9 +105,7 @@ def _batches(table: Table) -> Iterator[pa.RecordBatch]:
             cols = {names[i + 1]: rb.column(i) for i in range(rb.num_columns) if i + 1 in names}
             yield pa.RecordBatch.from_pydict(cols)
         return
-    import pyarrow.parquet as pq
-
-    pf = pq.ParquetFile(table.path)
+    pf = parquet_file(table.path)
     schema_names = pf.schema_arrow.names
     wanted = {c: schema_names[i - 1] for c, i in table.header.items()}
     for rb in pf.iter_batches(batch_size=1 << 16, columns=list(wanted.values())):

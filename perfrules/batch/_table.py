@@ -1002,17 +1002,26 @@ def _csv_shape(path: Path) -> _Shape | None:
         if not first and piece.startswith((b"\n", b"\r\n")):
             return None  # a blank line right after the previous piece's last line
         first = False
-        if not _no_blank_line(piece) or (b"\r" in piece and not _crs_end_lines(piece)):
+        raw = np.frombuffer(piece, dtype=np.uint8)
+        ends = np.flatnonzero(raw == 10)
+        gaps = np.diff(ends)
+        if bool((gaps == 1).any()) or bool(((gaps == 2) & (raw[ends[:-1] + 1] == 13)).any()):
+            return None  # a blank line inside the piece: "\n\n" or "\n\r\n"
+        if b"\r" in piece and not _crs_end_lines(piece):
             return None
-        offsets = pa.array([0, len(piece)], type=pa.int64()).buffers()[1]
+        # UTF-8, line by line (a line end never splits a character; Arrow validates many short strings
+        # some twenty times faster than one long one)
+        bounds = np.r_[0, ends + 1, len(piece)].astype(np.int64)
+        bounds = bounds[np.r_[True, bounds[1:] != bounds[:-1]]]
         try:
             pa.Array.from_buffers(
-                pa.large_string(), 1, [None, offsets, pa.py_buffer(piece)]
+                pa.large_string(),
+                len(bounds) - 1,
+                [None, pa.py_buffer(bounds), pa.py_buffer(piece)],
             ).validate(full=True)
         except pa.ArrowInvalid:
             return None
         quoted = quoted or b'"' in piece
-        ends = np.flatnonzero(np.frombuffer(piece, dtype=np.uint8) == 10)
         lines += len(ends)
         if len(ends):
             longest = max(longest, int(np.diff(ends, prepend=-1).max()))
@@ -1287,6 +1296,19 @@ def _pyarrow() -> Any:
     return pq
 
 
+def parquet_file(path: str | os.PathLike[str]) -> Any:
+    """A Parquet file opened for reading in batches, in bounded memory.
+
+    ``pre_buffer=False``: with pyarrow's default (pre-buffering), the memory
+    held while iterating over batches grows with the rows read (154 MiB after
+    2 M rows, 300 MiB after 20 M), without it it stays flat (about 150 MiB),
+    at the same speed.
+    """
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path, pre_buffer=False)
+
+
 def _cell_texts(values: list[Any]) -> list[str]:
     out: list[str] = []
     for v in values:
@@ -1356,7 +1378,7 @@ def _open_parquet(path: Path, file: str) -> Table:
             ]
         )
     try:
-        pf = pq.ParquetFile(path)
+        pf = parquet_file(path)
     except OSError as exc:
         raise SpecError(
             [
@@ -1438,8 +1460,7 @@ def _parquet_heads(pf: Any, unit_name: str) -> Iterator[tuple[int, str]]:
 
 
 def _parquet_blocks(path: Path, file: str, header: dict[str, int], size: int) -> Iterator[Block]:
-    pq = _pyarrow()
-    pf = pq.ParquetFile(path)
+    pf = parquet_file(path)
     names = pf.schema_arrow.names
     wanted = {c: names[i - 1] for c, i in header.items()}
     row = 2

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import attrs
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from perfrules._errors import Lang, MissingExtraError, SpecError
+from perfrules._progress import progress_line
 from perfrules._safe_text import unneutralise
 from perfrules.batch import FORMATS, index_path, output_paths, read_table, run_batch
 from perfrules.cli._common import check_distinct
@@ -72,29 +72,18 @@ def run(args: argparse.Namespace, out_console: Console) -> int:
             where = p.location
             err.print(f"{where}: {p.text(lang)} [{p.code}]", markup=False, style="bold red")
         return EXIT_INPUT
-    show = not args.quiet and err.is_terminal
     try:
-        if show:
-            with Progress(
-                TextColumn("[progress.description]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=err,
-                transient=True,
-            ) as bar:
-                task = bar.add_task("评分" if zh else "scoring", total=table.unit_count)
-                summary = run_batch(
-                    table,
-                    args.out,
-                    audit=args.audit,
-                    engine=args.engine,
-                    audit_level=args.audit_level,
-                    progress=lambda done, total: bar.update(task, completed=done),
-                )
-        else:
+        # one live line (label, bar, done/total, rate), drawn only on a terminal and never with --quiet
+        with progress_line(
+            "评分" if zh else "scoring", console=err, enabled=not args.quiet
+        ) as update:
             summary = run_batch(
-                table, args.out, audit=args.audit, engine=args.engine, audit_level=args.audit_level
+                table,
+                args.out,
+                audit=args.audit,
+                engine=args.engine,
+                audit_level=args.audit_level,
+                progress=update,
             )
     except (
         MissingExtraError
