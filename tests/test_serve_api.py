@@ -345,3 +345,25 @@ def test_serve_refuses_a_frameworks_folder_without_frameworks(tmp_path: Path) ->
     )
     assert res.returncode == 2, res.stderr
     assert "specs/" in res.stderr and "--frameworks" in res.stderr
+
+
+def test_the_frameworks_document_is_the_clis_without_file_paths(
+    client: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One entry shape (perfrules.loading.framework_entry) for `perfrules frameworks --format json` and
+    GET /api/v1/frameworks; the service adds whether a framework is used, never a server path."""
+    from perfrules.cli import main
+
+    assert main(["frameworks", "--format", "json"]) == 0
+    cli = {f["id"]: f for f in json.loads(capsys.readouterr().out)["frameworks"] if f["used"]}
+    served = client.get("/api/v1/frameworks").json()
+    assert served["schema"] == "perfrules.frameworks" and served["schema_version"] == 1
+    common = ["id", "title", "versions", "valid", "extends", "origin", "source"]
+    assert {"national-project", "hunan-department"} <= cli.keys() & {
+        f["id"] for f in served["frameworks"]
+    }
+    for entry in served["frameworks"]:
+        assert list(entry) == [*common, "used"]
+        if entry["id"] in cli:
+            assert list(cli[entry["id"]]) == [*common, "file", "display", "used", "shadowed_by"]
+            assert {k: cli[entry["id"]][k] for k in common} == {k: entry[k] for k in common}

@@ -14,7 +14,7 @@ from perfrules._resources import template_path
 from perfrules.cli._commands import json_out
 from perfrules.cli._common import check_output
 from perfrules.cli._exit import EXIT_OK, UsageError
-from perfrules.loading import available_frameworks, package_places
+from perfrules.loading import available_frameworks, framework_entry, package_places
 
 # ---------------------------------------------------------------------------
 # frameworks, template
@@ -34,13 +34,7 @@ def run_frameworks(args: argparse.Namespace, lang: Lang, out: Console) -> int:
                 "schema_version": 1,
                 "frameworks": [
                     {
-                        "id": f.id,
-                        "title": f.title,
-                        "versions": list(f.versions),
-                        "valid": f.valid,
-                        "extends": f.extends,
-                        "origin": f.place.kind,
-                        "source": f.place.name,
+                        **framework_entry(f),
                         "file": str(f.path),
                         "display": f.display,
                         "used": shadow is None,

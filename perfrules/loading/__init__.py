@@ -41,6 +41,7 @@ from perfrules.loading._discovery import (
     FrameworkFile,
     Place,
     available,
+    framework_entry,
     package_places,
 )
 from perfrules.loading._extends import (
@@ -101,6 +102,7 @@ __all__ = [
     "ValueProblem",
     "as_gbk",
     "available_frameworks",
+    "framework_entry",
     "converter",
     "decode_text",
     "dumps_actuals",

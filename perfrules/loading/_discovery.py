@@ -435,6 +435,20 @@ def candidates(place: Place, ident: str) -> list[FrameworkFile]:
     return out
 
 
+def framework_entry(fw: FrameworkFile) -> dict[str, object]:
+    """A framework as an entry of the ``perfrules.frameworks`` JSON document (no file paths: callers that
+    may show them, such as ``perfrules frameworks``, add them; ``perfrules serve`` does not)."""
+    return {
+        "id": fw.id,
+        "title": fw.title,
+        "versions": list(fw.versions),
+        "valid": fw.valid,
+        "extends": fw.extends,
+        "origin": fw.place.kind,
+        "source": fw.place.name,
+    }
+
+
 def available(start: Path | None) -> list[tuple[FrameworkFile, FrameworkFile | None]]:
     """Every framework of every place, in lookup order, each with the file that shadows it (None: it is used)."""
     out: list[tuple[FrameworkFile, FrameworkFile | None]] = []

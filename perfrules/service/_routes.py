@@ -15,6 +15,7 @@ from perfrules._errors import MissingExtraError, SpecError
 from perfrules._suggest import suggest
 from perfrules._version import __version__
 from perfrules.core import Evaluation, evaluate, to_document
+from perfrules.loading import framework_entry
 from perfrules.model import Actuals, Spec
 from perfrules.service._config import ServiceConfig
 from perfrules.service._errors import ApiError
@@ -100,17 +101,7 @@ class Api:
                 "schema": "perfrules.frameworks",
                 "schema_version": 1,
                 "frameworks": [
-                    {
-                        "id": f.id,
-                        "title": f.title,
-                        "versions": list(f.versions),
-                        "valid": f.valid,
-                        "extends": f.extends,
-                        "origin": f.place.kind,
-                        "source": f.place.name,
-                        "used": shadow is None,
-                    }
-                    for f, shadow in listed
+                    {**framework_entry(f), "used": shadow is None} for f, shadow in listed
                 ],
             }
         )
