@@ -427,3 +427,89 @@ def test_fast_csv_scan_agrees_with_the_csv_module(
     assert {f: getattr(fast, f) for f in fields} == {f: getattr(slow, f) for f in fields}
     used_fast = _table._fast_csv_scan(path, str(path)) is not None
     assert used_fast == ("" not in body and ",," not in body)
+
+
+_TWO_RATIOS = """\
+[meta]
+id = "two"
+title = "两项"
+unit = "测试"
+year = 2024
+kind = "项目支出"
+
+[[categories]]
+id = "output"
+name = "产出指标"
+weight = 100
+
+[[indicators]]
+id = "a"
+name = "甲"
+category = "output"
+weight = 60
+target = "≥100"
+
+[[indicators]]
+id = "b"
+name = "乙"
+category = "output"
+weight = 40
+target = "≥100"
+"""
+
+
+def _two_ratio_plan() -> Any:
+    from perfrules.batch._plan import plan_of
+
+    spec = perfrules.loads_spec(_TWO_RATIOS)
+    return plan_of(spec, {"a": 0, "b": 1}, inline=False, has_budget=False)
+
+
+def _compute_two(A: Any, *, order: str = "C", threads: int = 2) -> Any:
+    n = len(A)
+    W = np.array([[6000, 4000]] * n, dtype=np.int64, order=order)  # weights at scale 2
+    T = np.full((n, 2), 10000, dtype=np.int64, order=order)
+    zeros = np.zeros((n, 2), dtype=np.int64, order=order)
+    sc = K.Scales(weight=2, target=2, actual=2)
+    A = np.asarray(A, dtype=np.int64, order=order)
+    return _compute.compute(
+        _two_ratio_plan(), sc, W, T, A, zeros, zeros, zeros, np.ones(n, bool), threads=threads
+    )
+
+
+def test_compute_scores_blocks_alike_in_either_memory_order() -> None:
+    """Each block is scored in Fortran order: C- and Fortran-ordered inputs give the same numbers."""
+    rng = np.random.default_rng(7)
+    A = rng.integers(0, 15000, (37, 2))
+    saved = _compute.BLOCK_UNITS
+    try:
+        _compute.BLOCK_UNITS = 8
+        c, f = _compute_two(A, order="C"), _compute_two(A, order="F")
+    finally:
+        _compute.BLOCK_UNITS = saved
+    assert c is not None and f is not None
+    for name in ("S", "MET", "warn", "raw", "total", "grade_idx", "ok"):
+        assert getattr(c, name).tolist() == getattr(f, name).tolist(), name
+    # the exact scores: w·a/t half-up at 0.01, full marks when met
+    want = [
+        [
+            min(w, (2 * w * a + 10000) // 20000) if a < 10000 else w
+            for w, a in zip((6000, 4000), row, strict=True)
+        ]
+        for row in A.tolist()
+    ]
+    assert c.S.tolist() == want
+
+
+def test_compute_leaves_the_group_to_the_pure_path_when_any_block_could_overflow() -> None:
+    """One block's numbers past the int64 bound send the whole group to the pure path (None)."""
+    A = np.full((20, 2), 9000, dtype=np.int64)
+    saved = _compute.BLOCK_UNITS
+    try:
+        _compute.BLOCK_UNITS = 4
+        assert _compute_two(A) is not None
+        A[17, 1] = 10**17  # in the fifth block only
+        assert _compute_two(A) is None
+        assert _compute_two(A, threads=1) is None
+    finally:
+        _compute.BLOCK_UNITS = saved

@@ -59,10 +59,10 @@ class _Consts:
         tuple[int, slice | list[int]], ...
     ]  # (places, slots) whose weights must sit on the grid
     tier_grid: tuple[tuple[int, slice | list[int]], ...]  # (places, qualitative slots)
-    warn_slots: slice | list[int] | None
+    warn_slots: tuple[int, ...]  # the slots overshoot warnings apply to (none without a limit)
     limit: tuple[int, int] | None  # overshoot_warning as num/den
     strict_boundary: slice | list[int] | None  # > and < slots
-    mult: IntArray  # per slot: 10^(E − places), to sum scores at 10^-E
+    extra: tuple[tuple[int, slice | list[int]], ...]  # (10^(E − places) − 1, slots) for places < E
     declared: tuple[
         tuple[slice | list[int], int], ...
     ]  # categories with a declared weight (scaled)
@@ -114,12 +114,12 @@ def _consts(plan: Plan, sc: K.Scales) -> _Consts:
             (p, _span([j for j in tiers if places[j] == p]))
             for p in sorted({places[j] for j in tiers})
         ),
-        warn_slots=_span(warn) if warn and limit is not None else None,
+        warn_slots=tuple(warn) if limit is not None else (),
         limit=(Fraction(limit).numerator, Fraction(limit).denominator)
         if limit is not None
         else None,
         strict_boundary=_span(boundary) if boundary else None,
-        mult=np.array([10 ** (E - p) for p in places], dtype=np.int64),
+        extra=tuple((10 ** (E - p) - 1, _span(js)) for p, js in by_places.items() if p < E),
         declared=tuple(
             (_span(list(c.slots)), int(c.weight.scaleb(sw)))
             for c in plan.cats
@@ -164,34 +164,41 @@ def compute(
     c = _consts(plan, sc)
     if c.top_total is None or (plan.budget is not None and _dec_places(plan.budget[0]) > sc.weight):
         return None
-    maxima = (_amax(W), _amax(T), _amax(A), _amax(P), _amax(D))
     lim_den = c.limit[1] if c.limit else 1
-    outside = (
-        maxima[0] * 10**MAX_PLACES * (k + 1)
-        + maxima[2] * 10**sc.target * lim_den * 8
-        + maxima[1] * 10**sc.actual * 100
-    )
-    if not K.fits_int64(outside):
-        return None
     blocks = [(lo, min(n, lo + BLOCK_UNITS)) for lo in range(0, n, BLOCK_UNITS)] or [(0, 0)]
 
-    def run(span: tuple[int, int]) -> Computed:
+    def run(span: tuple[int, int]) -> Computed | None:
         lo, hi = span
         bud = (
             None
             if budget is None
             else (budget[0][lo:hi], budget[1][lo:hi], budget[2][lo:hi], budget[3], budget[4])
         )
+        # Each block in Fortran order: a rule's slots are then columns of the block, and every
+        # operation below runs over whole columns (a C-order block would give NumPy inner loops
+        # as short as the rule's number of slots). A no-op for Fortran-ordered input.
+        w, t, a, p, d = (np.asfortranarray(x[lo:hi]) for x in (W, T, A, P, D))
+        # The bounds, per block while its numbers are in the CPU's caches: the int64 path is taken
+        # for a block only when every intermediate provably fits (monotone in the maxima, so a
+        # block fits whenever the whole would).
+        maxima = (_amax(w), _amax(t), _amax(a), _amax(p), _amax(d))
+        outside = (
+            maxima[0] * 10**MAX_PLACES * (k + 1)
+            + maxima[2] * 10**sc.target * lim_den * 8
+            + maxima[1] * 10**sc.actual * 100
+        )
+        if not K.fits_int64(outside):
+            return None
         return _block(
             plan,
             c,
             sc,
-            W[lo:hi],
-            T[lo:hi],
-            A[lo:hi],
-            P[lo:hi],
-            D[lo:hi],
-            TIER[lo:hi],
+            w,
+            t,
+            a,
+            p,
+            d,
+            np.asfortranarray(TIER[lo:hi]),
             ok[lo:hi],
             bud,
             maxima,
@@ -203,18 +210,23 @@ def compute(
             parts = list(pool.map(run, blocks))
     else:
         parts = [run(b) for b in blocks]
-    if len(parts) == 1:
-        return parts[0]
+    if any(p is None for p in parts):
+        return (
+            None  # a bound could overflow int64 outside the kernel: the caller uses the pure path
+        )
+    done = [p for p in parts if p is not None]
+    if len(done) == 1:
+        return done[0]
     cat = np.concatenate
-    b_scores = [p.b_score for p in parts]
+    b_scores = [p.b_score for p in done]
     return Computed(
-        S=cat([p.S for p in parts]),
-        MET=cat([p.MET for p in parts]),
-        warn=cat([p.warn for p in parts]),
-        raw=cat([p.raw for p in parts]),
-        total=cat([p.total for p in parts]),
-        grade_idx=cat([p.grade_idx for p in parts]),
-        ok=cat([p.ok for p in parts]),
+        S=cat([p.S for p in done]),
+        MET=cat([p.MET for p in done]),
+        warn=cat([p.warn for p in done]),
+        raw=cat([p.raw for p in done]),
+        total=cat([p.total for p in done]),
+        grade_idx=cat([p.grade_idx for p in done]),
+        ok=cat([p.ok for p in done]),
         b_score=None if b_scores[0] is None else cat(b_scores),  # type: ignore[arg-type]
         places=c.places,
         E=c.E,
@@ -249,15 +261,16 @@ def _block(
     # what validation checks of these numbers (a unit failing any goes to the pure path, which reports it)
     for places, js in c.strict:  # weights on the grid of their score precision
         if places < sw:
-            ok &= ~(W[:, js] % 10 ** (sw - places)).any(axis=1)
+            q = 10 ** (sw - places)
+            ok &= ((W[:, js] // q) * q == W[:, js]).all(axis=1)  # floor division by a number: fast
     for places, js in c.tier_grid:  # every tier admits a score at the precision, for these weights
         ok &= _tier_grid_ok(W[:, js], sw, places, plan.tier_bounds).all(axis=1)
     for js, declared in c.declared:
         ok &= W[:, js].sum(axis=1) == declared
     ok &= W.sum(axis=1) == c.top_total
     # scores, one kernel call per rule over all the slots that share it
-    Sq = np.empty((n, k), dtype=np.int64)
-    MET = np.empty((n, k), dtype=bool)
+    Sq = np.empty((n, k), dtype=np.int64, order="F")
+    MET = np.empty((n, k), dtype=bool, order="F")
     for rule, js in c.rules:
         if rule.kernel.tiers:
             s, m = K.score(
@@ -278,11 +291,11 @@ def _block(
     # warnings: overshoot (actual ≥ limit × target, target > 0) and the strict boundary (> or < with actual = target)
     warn = np.zeros(n, dtype=np.int64)
     cs = max(sc.target, sc.actual)
-    if c.warn_slots is not None and c.limit is not None:
+    if c.warn_slots and c.limit is not None:
         num, den = c.limit
-        a_c = A[:, c.warn_slots] * (10 ** (cs - sc.actual) * den)
-        t_c = T[:, c.warn_slots] * (10 ** (cs - sc.target) * num)
-        warn += (a_c >= t_c).sum(axis=1)
+        fa, ft = 10 ** (cs - sc.actual) * den, 10 ** (cs - sc.target) * num
+        for j in c.warn_slots:  # column by column: no gathered copies, no boolean row reductions
+            warn += A[:, j] * fa >= T[:, j] * ft
     if c.strict_boundary is not None:
         js = c.strict_boundary
         same = A[:, js] * 10 ** (cs - sc.actual) == T[:, js] * 10 ** (cs - sc.target)
@@ -307,7 +320,9 @@ def _block(
         )
     # the total: Σ scores (+ budget) at 10^-E, rounded once to rounding.total; the grade by its minimum
     E = c.E
-    raw = Sq.sum(axis=1) if not (c.mult != 1).any() else (Sq * c.mult[None, :]).sum(axis=1)
+    raw = Sq.sum(axis=1)
+    for less_one, js in c.extra:  # Σ s·10^(E − places) = Σ s + Σ s·(10^(E − places) − 1)
+        raw += Sq[:, js].sum(axis=1) * less_one
     if b_score is not None and plan.budget is not None:
         raw = raw + b_score * 10 ** (E - plan.budget[1])
     tp = plan.total_places
@@ -340,7 +355,7 @@ def _tier_grid_ok(
             den = lo.denominator * 10**sw
             modulus = math.lcm(modulus, den // math.gcd(lo.numerator * e, den))
     if modulus > 1:
-        ok &= w % modulus == 0
+        ok &= (w // modulus) * modulus == w  # w % modulus == 0, by a division NumPy does fast
     for lo, hi, inclusive in bounds:
         if lo == hi and inclusive:
             continue

@@ -22,6 +22,7 @@ the per-unit evaluator, which handles every case (and reports bad input).
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 import attrs
@@ -72,6 +73,8 @@ class TierTable:
     lo_den: IntArray
     met: BoolArray  # the tier means the target is met: an inclusive top at 100 %
     all_inclusive: bool
+    common_den: int  # the least common multiple of the top shares' denominators
+    hi_common: IntArray  # each top share as a numerator over ``common_den``
 
     @classmethod
     def of(cls, bounds: list[tuple[int, int, bool, int, int]]) -> TierTable:
@@ -79,6 +82,7 @@ class TierTable:
         hn = np.array([b[0] for b in bounds], dtype=np.int64)
         hd = np.array([b[1] for b in bounds], dtype=np.int64)
         inc = np.array([b[2] for b in bounds], dtype=bool)
+        den = math.lcm(*(b[1] for b in bounds)) if bounds else 1
         return cls(
             hi_num=hn,
             hi_den=hd,
@@ -87,6 +91,8 @@ class TierTable:
             lo_den=np.array([b[4] for b in bounds], dtype=np.int64),
             met=inc & (hn == hd),
             all_inclusive=bool(inc.all()),
+            common_den=den,
+            hi_common=np.array([b[0] * (den // b[1]) for b in bounds], dtype=np.int64),
         )
 
 

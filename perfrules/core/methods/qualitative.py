@@ -25,6 +25,7 @@ from perfrules.core.methods._integer import (
     Kernel,
     KernelPlan,
     half_up,
+    p10,
     scaled,
     up,
 )
@@ -197,12 +198,14 @@ def _score_tier(g: Group) -> tuple[Array, Array]:
     idx, table = g.tiers
     pl, sw, w = g.places, g.sw, g.w
     met = table.met[idx]
+    if table.all_inclusive:
+        # every top share over one common denominator: one division by a number, not by an array
+        x = scaled(w * table.hi_common[idx], max(pl - sw, 0))
+        return half_up(x, table.common_den * p10(max(sw - pl, 0))), met
     hn, hd = table.hi_num[idx], table.hi_den[idx]
     x = scaled(w * hn, max(pl - sw, 0))  # w·max in quanta = x / den
     den = scaled(hd, max(sw - pl, 0))
     top_incl = half_up(x, den)
-    if table.all_inclusive:
-        return top_incl, met
     inclusive = table.inclusive[idx]
     top_excl = -((-x) // den) - 1
     lo_num = scaled(w * table.lo_num[idx], max(pl - sw, 0))
@@ -214,10 +217,8 @@ def _score_tier(g: Group) -> tuple[Array, Array]:
 def _bound_tier(b: Bounds) -> list[int]:
     t = b.tiers
     assert t is not None
-    h = (
-        max(int(t.hi_num.max()), int(t.hi_den.max()), int(t.lo_num.max()), int(t.lo_den.max()), 1)
-        + 1
-    )
+    shares = (t.hi_num, t.hi_den, t.lo_num, t.lo_den, t.hi_common)
+    h = max([int(x.max()) for x in shares] + [t.common_den, 1]) + 1
     return [b.W * h * up(b.places - b.sw) * h, h * up(b.sw - b.places) * b.W * h]
 
 
