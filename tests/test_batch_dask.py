@@ -201,6 +201,62 @@ def test_a_unit_split_between_files_fails_once_located_in_the_second(
     assert '"u02"' not in indicators and '"u03"' in indicators and '"u01"' in indicators
 
 
+@pytest.mark.parametrize("level", ["full", "record"])
+def test_the_audit_is_what_perfrules_batch_writes_for_each_file(
+    client: Any, parts: list[Path], tmp_path: Path, level: str
+) -> None:
+    """Each part's audit lines, in file order, byte for byte; a new index that explain() reads."""
+    from perfrules.batch import explain
+
+    refs = []
+    for i, p in enumerate(parts):
+        ref = tmp_path / f"ref{i}.jsonl"
+        run_batch(p, tmp_path / f"ref{i}.csv", audit=ref, audit_level=level)
+        refs.append(ref)
+    audit = tmp_path / "audit.jsonl"
+    run_dask(
+        [str(p) for p in parts],
+        tmp_path / "results.csv",
+        client=client,
+        progress=False,
+        audit=audit,
+        audit_level=level,  # type: ignore[arg-type]
+    )
+    expected = b"".join(r.read_bytes() for r in refs)
+    assert audit.read_bytes() == expected
+    lines = expected.decode("utf-8").splitlines()
+    assert len(lines) == 11 and sum('"status":"error"' in x for x in lines) == 6
+    # the merged index: every unit found at its own line (u09 is the first unit of the third file)
+    doc = explain(audit, "u09", full=False)
+    assert doc["unit"] == "u09" and doc.get("status", "ok") == "ok"
+    assert explain(audit, "u05", full=False)["unit"] == "u05"
+
+
+def test_a_unit_split_between_files_has_one_error_line_in_the_audit(
+    client: Any, tmp_path: Path
+) -> None:
+    one, two = tmp_path / "p1.csv", tmp_path / "p2.csv"
+    u02 = _unit("u02").splitlines(keepends=True)
+    one.write_text(HEADER + _unit("u01") + u02[0], encoding="utf-8")
+    two.write_text(HEADER + u02[1] + _unit("u03"), encoding="utf-8")
+    audit = tmp_path / "a.jsonl"
+    run_dask(
+        [str(one), str(two)],
+        tmp_path / "r.csv",
+        client=client,
+        progress=False,
+        audit=audit,
+        audit_level="record",
+    )
+    import json
+
+    docs = [json.loads(x) for x in audit.read_text(encoding="utf-8").splitlines()]
+    assert [d["unit"] for d in docs] == ["u01", "u02", "u03"]
+    assert docs[1]["status"] == "error" and docs[1]["schema"] == "perfrules.batch-audit"
+    assert [p["code"] for p in docs[1]["problems"]] == ["not-contiguous"]
+    assert docs[1]["problems"][0]["file"] == str(two) and docs[1]["problems"][0]["row"] == 2
+
+
 def test_an_unreadable_file_fails_the_run_before_any_output(client: Any, tmp_path: Path) -> None:
     good = tmp_path / "a.csv"
     good.write_text(PART_A, encoding="utf-8")

@@ -28,6 +28,7 @@ the order of ``paths`` (tests/test_batch_dask.py compares them byte for byte).
 from __future__ import annotations
 
 import glob
+import json
 import os
 import shutil
 import uuid
@@ -40,13 +41,17 @@ import attrs
 from perfrules._atomic import Transaction
 from perfrules._errors import MissingExtraError, Problem, SpecError
 from perfrules._progress import progress_line
+from perfrules.batch._audit import AuditWriter, index_path, problem_document
 from perfrules.batch._chunk import (
     CATEGORY_COLUMNS,
     INDICATOR_COLUMNS,
     PROBLEM_COLUMNS,
+    STATUS_ERROR,
     UNIT_COLUMNS,
 )
 from perfrules.batch._chunked import _Out
+from perfrules.batch._engines import AUDIT_LEVELS, AuditLevel
+from perfrules.batch._records import error_line
 from perfrules.batch._run import output_paths, run_batch
 from perfrules.batch._summary import BatchSummary, Tally
 from perfrules.batch._table import read_table, table_problem
@@ -122,9 +127,14 @@ class _Part:
     engines: tuple[tuple[str, int], ...]
 
 
-def _score_part(index: int, path: str, out: str, engine: str) -> _Part:
-    """Score: one file with the exact engine, its four tables written as Parquet at ``out`` and beside it."""
-    summary = run_batch(path, out, engine=engine)
+def _score_part(
+    index: int, path: str, out: str, audit: str | None, *, engine: str, audit_level: AuditLevel
+) -> _Part:
+    """Score: one file with the exact engine, its four tables written as Parquet at ``out`` and beside it.
+
+    With ``audit``, the part's audit trail (at ``audit_level``) is written there too.
+    """
+    summary = run_batch(path, out, engine=engine, audit=audit, audit_level=audit_level)
     return _Part(index=index, units=summary.units, engines=summary.engines)
 
 
@@ -188,6 +198,8 @@ def run_dask(
     client: Any = None,
     engine: str = "auto",
     progress: Progress | bool | None = None,
+    audit: str | os.PathLike[str] | None = None,
+    audit_level: AuditLevel = "full",
 ) -> BatchSummary:
     """Score the units of a long table kept in many files on a Dask cluster; write the four result tables.
 
@@ -201,7 +213,11 @@ def run_dask(
     for the run). ``engine`` as in :func:`~perfrules.batch.run_batch`.
     ``progress``: a ``progress(done, total)`` callback; ``None`` (default) draws
     a live line on stderr when it is a terminal and nothing when it is piped;
-    ``False``: none. Raises :class:`~perfrules.SpecError` when a file cannot be
+    ``False``: none. ``audit``, ``audit_level``: as in
+    :func:`~perfrules.batch.run_batch` — each part writes its audit trail, and
+    the parts' lines are merged in file order into ``audit`` (a new index
+    beside it), committed with the four tables: the same lines ``perfrules
+    batch --audit`` writes for each file. Raises :class:`~perfrules.SpecError` when a file cannot be
     read, :class:`~perfrules.MissingExtraError` without the ``dask`` extra.
     """
     dd = _distributed()
@@ -218,7 +234,10 @@ def run_dask(
                 )
             ]
         )
-    if {str(Path(f).resolve()) for f in files} & {str(p.resolve()) for p in final.values()}:
+    if audit_level not in AUDIT_LEVELS:
+        raise ValueError(f"audit_level must be one of {AUDIT_LEVELS}, not {audit_level!r}")
+    outputs = [*final.values(), *([Path(audit), index_path(audit)] if audit is not None else [])]
+    if {str(Path(f).resolve()) for f in files} & {str(p.resolve()) for p in outputs}:
         raise ValueError("an output would replace an input file")
     on, close = _client(client)
     parts_dir = final["units"].parent / f".{final['units'].stem}.dask-parts.{uuid.uuid4().hex}"
@@ -227,7 +246,20 @@ def run_dask(
         total = sum(counts)
         parts_dir.mkdir()
         part_out = [str(parts_dir / f"part-{i:05d}.parquet") for i in range(len(files))]
-        futures = on.map(_score_part, range(len(files)), files, part_out, engine=engine, pure=False)
+        part_audit = [
+            None if audit is None else str(parts_dir / f"part-{i:05d}.audit.jsonl")
+            for i in range(len(files))
+        ]
+        futures = on.map(
+            _score_part,
+            range(len(files)),
+            files,
+            part_out,
+            part_audit,
+            engine=engine,
+            audit_level=audit_level,
+            pure=False,
+        )
         parts: list[_Part | None] = [None] * len(files)
         with _progress(progress) as update:
             update(0, total)
@@ -237,7 +269,13 @@ def run_dask(
                 parts[part.index] = part
                 done += part.units
                 update(done, total)
-        summary = _merge(files, part_out, final, [p for p in parts if p is not None])
+        done_parts = [p for p in parts if p is not None]
+        audits = (
+            None
+            if audit is None
+            else (Path(audit), [Path(a) for a in part_audit if a], audit_level)
+        )
+        summary = _merge(files, part_out, final, done_parts, audits)
     finally:
         shutil.rmtree(parts_dir, ignore_errors=True)
         close()
@@ -297,6 +335,7 @@ def _merge(
     part_out: Sequence[str],
     final: Mapping[str, Path],
     parts: Sequence[_Part],
+    audits: tuple[Path, Sequence[Path], AuditLevel] | None = None,
 ) -> BatchSummary:
     split = _straddlers(part_out)
     failed = {u: _split_problem(u, files, where) for u, where in split.items()}
@@ -306,8 +345,11 @@ def _merge(
             name: TableWriter(final[name], columns, transaction=tx)
             for name, columns in _TABLES.items()
         }
+        audit = None if audits is None else AuditWriter(audits[0], transaction=tx)
         tally = Tally()
         for i, path in enumerate(part_out):
+            if audit is not None and audits is not None:
+                _merge_audit(audit, i, audits[1][i], audits[2], split, failed)
             for pieces in _part_pieces(i, output_paths(path), split, failed):
                 for name, columns in pieces.items():
                     writers[name].write(columns)
@@ -320,11 +362,37 @@ def _merge(
                 tally.engine(name, n)
         for w in writers.values():
             w.commit()
+        if audit is not None:
+            audit.commit()
         tx.commit()
     except BaseException:
         tx.abort()
         raise
     return tally.summary()
+
+
+def _merge_audit(
+    audit: AuditWriter,
+    index: int,
+    part: Path,
+    level: AuditLevel,
+    split: Mapping[str, tuple[int, int]],
+    failed: Mapping[str, Problem],
+) -> None:
+    """A part's audit lines, in order, into ``audit``; a unit found in another part: its error line, once."""
+    with open(index_path(part), encoding="utf-8") as idx, open(part, "rb") as lines:
+        idx.readline()  # the head line: {"audit": name, "size": bytes}
+        for entry in idx:
+            unit, _, length = json.loads(entry)
+            line = lines.read(length)
+            if unit not in split:
+                audit.write_line(unit, line.decode("utf-8").removesuffix("\n"))
+            elif split[unit][0] == index:
+                problems = [problem_document(failed[unit])]
+                if level == "record":
+                    audit.write_line(unit, error_line(unit, problems).removesuffix("\n"))
+                else:
+                    audit.write(unit, {"unit": unit, "status": STATUS_ERROR, "problems": problems})
 
 
 def _part_pieces(
