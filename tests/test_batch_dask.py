@@ -135,6 +135,13 @@ def test_csv_outputs_are_byte_identical_to_perfrules_batch(
         g: sum(dict(s.grades).get(g, 0) for s in per_file)
         for g in {g for s in per_file for g, _ in s.grades}
     }
+    # points lost per indicator: the per-file runs' summed (two indicators: every one is listed)
+    lost: dict[str, tuple[Any, int]] = {}
+    for s in per_file:
+        for loss in s.losses:
+            p, n = lost.get(loss.indicator, (0, 0))
+            lost[loss.indicator] = (p + loss.points, n + loss.units)
+    assert lost and {x.indicator: (x.points, x.units) for x in summary.losses} == lost
     assert summary.exit_code == 1
     assert summary.outputs == tuple(str(p) for p in output_paths(out / "results.csv").values())
     # the failed units are there with their located problems

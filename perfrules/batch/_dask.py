@@ -353,10 +353,7 @@ def _merge(
             for pieces in _part_pieces(i, output_paths(path), split, failed):
                 for name, columns in pieces.items():
                     writers[name].write(columns)
-                tally.add(
-                    {c: _plain(pieces["units"][c]) for c in ("status", "grade")},
-                    {c: _plain(pieces["indicators"][c]) for c in ("indicator", "lost")},
-                )
+                _tally(tally, pieces)
         for part in parts:
             for name, n in part.engines:
                 tally.engine(name, n)
@@ -428,6 +425,20 @@ def _part_pieces(
                 "problems": err.problems,
             }
         start = k + 1
+
+
+def _tally(tally: Tally, pieces: Mapping[str, Mapping[str, Any]]) -> None:
+    """Count a piece's units, grades and points lost: Arrow columns vectorised, an error row's lists as they are."""
+    units, indicators = pieces["units"], pieces["indicators"]
+    if isinstance(units["status"], list):
+        tally.add(
+            {c: units[c] for c in ("status", "grade")},
+            {c: _plain(indicators[c]) for c in ("indicator", "lost")},
+        )
+    else:
+        from perfrules.batch._columnar import tally_arrays
+
+        tally_arrays(tally, dict(units), dict(indicators))
 
 
 def _plain(values: Any) -> list[Any]:
