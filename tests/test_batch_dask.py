@@ -187,21 +187,69 @@ def test_a_glob_reads_the_files_in_sorted_order(
     assert ids == [f'"u{i:02d}"' for i in range(1, 8)] + ['"\'=u08"']
 
 
-def test_a_unit_split_between_files_fails_once_located_in_the_second(
+def _unit3(u: str, actual: str = "12", tier: str = "达成") -> list[str]:
+    """A unit of three rows (weights 30, 30, 40)."""
+    return [
+        f"{u},2024,meetings,产出指标,30,≥,12,次,,{actual},\n",
+        f"{u},2024,visits,产出指标,30,≥,6,次,,6,\n",
+        f"{u},2024,service,满意度指标,40,,,,群众满意,,{tier}\n",
+    ]
+
+
+def test_a_unit_cut_at_file_boundaries_is_scored_whole(client: Any, tmp_path: Path) -> None:
+    """u02 ends file 1, is all of file 2 and begins file 3: scored from all its rows, as one table would be."""
+    u02 = _unit3("u02", actual="9", tier="部分达成")
+    texts = [
+        HEADER + _unit("u01") + u02[0],
+        HEADER + u02[1],
+        HEADER + u02[2] + _unit("u03"),
+    ]
+    files = [tmp_path / f"p{k}.csv" for k in range(3)]
+    for f, text in zip(files, texts, strict=True):
+        f.write_text(text, encoding="utf-8")
+    one = tmp_path / "one.csv"  # the same rows as one table
+    one.write_text(HEADER + "".join(t.removeprefix(HEADER) for t in texts), encoding="utf-8")
+    run_batch(one, tmp_path / "ref.csv")
+    out = tmp_path / "results.csv"
+    summary = run_dask([str(f) for f in files], out, client=client, progress=False)
+    assert (summary.units, summary.scored, summary.failed) == (3, 3, 0)
+    for name, path in output_paths(out).items():
+        assert path.read_bytes() == output_paths(tmp_path / "ref.csv")[name].read_bytes(), name
+    assert '"u02","ok"' in out.read_text(encoding="utf-8")
+
+
+def test_a_cut_unit_that_fails_is_located_in_the_file_its_row_came_from(
     client: Any, tmp_path: Path
 ) -> None:
-    """u02 ends file 1 and begins file 2: it fails at its first appearance, not-contiguous at file 2 row 2."""
+    u02 = _unit3("u02", tier="达标了")  # an unknown tier, in the row that begins file 2
+    one, two = tmp_path / "p1.csv", tmp_path / "p2.csv"
+    one.write_text(HEADER + _unit("u01") + "".join(u02[:2]), encoding="utf-8")
+    two.write_text(HEADER + u02[2] + _unit("u03"), encoding="utf-8")
+    out = tmp_path / "results.csv"
+    summary = run_dask([str(one), str(two)], out, client=client, progress=False)
+    assert (summary.units, summary.scored, summary.failed) == (3, 2, 1)
+    problems = output_paths(out)["problems"].read_text(encoding="utf-8").splitlines()
+    assert len(problems) == 2
+    assert problems[1].startswith(f'"u02","unknown-tier","{two}","2","11","tier",')
+    units = out.read_text(encoding="utf-8").splitlines()
+    assert units[2].startswith(f'"u02","error",,,,,,"unknown-tier","{two}",2,11,')
+
+
+def test_a_unit_in_two_files_but_not_at_their_boundary_fails_once(
+    client: Any, tmp_path: Path
+) -> None:
+    """u02 begins file 1 and file 2: its rows would not be one run: not-contiguous at file 2 row 2."""
     one, two = tmp_path / "p1.csv", tmp_path / "p2.csv"
     u02 = _unit("u02").splitlines(keepends=True)
-    one.write_text(HEADER + _unit("u01") + u02[0], encoding="utf-8")
+    one.write_text(HEADER + u02[0] + _unit("u01"), encoding="utf-8")
     two.write_text(HEADER + u02[1] + _unit("u03"), encoding="utf-8")
     out = tmp_path / "results.csv"
     summary = run_dask([str(one), str(two)], out, client=client, progress=False)
     assert (summary.units, summary.scored, summary.failed) == (3, 2, 1)
     rows = out.read_text(encoding="utf-8").splitlines()
-    assert [r.split(",")[0] for r in rows[1:]] == ['"u01"', '"u02"', '"u03"']
-    assert rows[2].startswith(f'"u02","error",,,,,,"not-contiguous","{two}",2,1,')
-    assert "keep each unit's rows in one file" in rows[2]
+    assert [r.split(",")[0] for r in rows[1:]] == ['"u02"', '"u01"', '"u03"']
+    assert rows[1].startswith(f'"u02","error",,,,,,"not-contiguous","{two}",2,1,')
+    assert "keep each unit's rows in one file" in rows[1]
     problems = output_paths(out)["problems"].read_text(encoding="utf-8").splitlines()
     assert len(problems) == 2 and problems[1].startswith('"u02","not-contiguous"')
     indicators = output_paths(out)["indicators"].read_text(encoding="utf-8")
@@ -239,13 +287,20 @@ def test_the_audit_is_what_perfrules_batch_writes_for_each_file(
     assert explain(audit, "u05", full=False)["unit"] == "u05"
 
 
-def test_a_unit_split_between_files_has_one_error_line_in_the_audit(
-    client: Any, tmp_path: Path
-) -> None:
+@pytest.mark.parametrize("level", ["full", "record"])
+def test_the_audit_of_a_cut_unit_is_its_own(client: Any, tmp_path: Path, level: str) -> None:
+    """A unit cut at a file boundary: its audit line as one table's; a record names each row's number."""
+    import json
+
+    from perfrules.batch import explain
+
+    u02 = _unit3("u02", actual="9")
     one, two = tmp_path / "p1.csv", tmp_path / "p2.csv"
-    u02 = _unit("u02").splitlines(keepends=True)
-    one.write_text(HEADER + _unit("u01") + u02[0], encoding="utf-8")
-    two.write_text(HEADER + u02[1] + _unit("u03"), encoding="utf-8")
+    one.write_text(HEADER + _unit("u01") + "".join(u02[:2]), encoding="utf-8")
+    two.write_text(HEADER + u02[2] + _unit("u03"), encoding="utf-8")
+    whole = tmp_path / "one.csv"
+    whole.write_text(HEADER + _unit("u01") + "".join(u02) + _unit("u03"), encoding="utf-8")
+    run_batch(whole, tmp_path / "ref.csv", audit=tmp_path / "ref.jsonl", audit_level=level)
     audit = tmp_path / "a.jsonl"
     run_dask(
         [str(one), str(two)],
@@ -253,15 +308,18 @@ def test_a_unit_split_between_files_has_one_error_line_in_the_audit(
         client=client,
         progress=False,
         audit=audit,
-        audit_level="record",
+        audit_level=level,  # type: ignore[arg-type]
     )
-    import json
-
-    docs = [json.loads(x) for x in audit.read_text(encoding="utf-8").splitlines()]
-    assert [d["unit"] for d in docs] == ["u01", "u02", "u03"]
-    assert docs[1]["status"] == "error" and docs[1]["schema"] == "perfrules.batch-audit"
-    assert [p["code"] for p in docs[1]["problems"]] == ["not-contiguous"]
-    assert docs[1]["problems"][0]["file"] == str(two) and docs[1]["problems"][0]["row"] == 2
+    got = [json.loads(x) for x in audit.read_text(encoding="utf-8").splitlines()]
+    ref = [json.loads(x) for x in (tmp_path / "ref.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [d["unit"] for d in got] == ["u01", "u02", "u03"]
+    if level == "record":
+        assert (got[1]["table"], got[1]["rows"]) == (str(one), [4, 5, 2])
+        assert (ref[1]["table"], ref[1]["rows"]) == (str(whole), [4, 5, 6])
+        for d in (got[1], ref[1]):
+            del d["table"], d["rows"], d["folder"]
+        assert explain(audit, "u02") == explain(tmp_path / "ref.jsonl", "u02")
+    assert got[1] == ref[1]
 
 
 def test_an_unreadable_file_fails_the_run_before_any_output(client: Any, tmp_path: Path) -> None:

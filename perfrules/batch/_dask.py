@@ -17,12 +17,16 @@ the output formatting has a second copy:
    suffix) into the four outputs, committed together as one generation; the
    summary is tallied from the rows as ``perfrules batch`` tallies its own.
 
-A unit whose rows are in **more than one file** is not scored from any part:
-each file is a partition, and a unit's rows must be in one. It fails once, at
-its first appearance, with ``not-contiguous`` located at its first row in the
-next file holding it; its rows in the other files are dropped. Everything
-else is exactly what ``perfrules batch`` writes for each file, concatenated in
-the order of ``paths`` (tests/test_batch_dask.py compares them byte for byte).
+A unit **cut at file boundaries** (the last unit of a file, the only unit of
+any files after it, the first of the next: its rows one run, as if the files
+were one table) is scored whole by one more task, from all its rows gathered
+into an in-memory table; its results replace the parts' pieces of it, every
+location in them mapped back to the file, row and column the cell came from.
+Any other unit whose rows are in more than one file fails once, at its first
+appearance, with ``not-contiguous`` located at its first row in the next file
+holding it; its rows in the other files are dropped. Everything else is
+exactly what ``perfrules batch`` writes for each file, concatenated in the
+order of ``paths`` (tests/test_batch_dask.py compares them byte for byte).
 """
 
 from __future__ import annotations
@@ -54,7 +58,7 @@ from perfrules.batch._engines import AUDIT_LEVELS, AuditLevel
 from perfrules.batch._records import error_line
 from perfrules.batch._run import output_paths, run_batch
 from perfrules.batch._summary import BatchSummary, Tally
-from perfrules.batch._table import read_table, table_problem
+from perfrules.batch._table import read_table, table_from_columns, table_problem
 from perfrules.batch._write import FORMATS, TableWriter
 
 __all__ = ["Progress", "dask_missing", "run_dask", "table_files"]
@@ -204,8 +208,8 @@ def run_dask(
     """Score the units of a long table kept in many files on a Dask cluster; write the four result tables.
 
     ``paths``: CSV or Parquet files (or XLSX), or glob patterns, in order —
-    the parts of one table; each file is one partition, so **a unit's rows
-    must be in one file** (a unit found in two files fails, see the module
+    the parts of one table; each file is one partition of whole units (a
+    unit cut at a file boundary is scored whole apart, see the module
     docstring). ``out``: the units table, ``.parquet`` or ``.csv``; the
     indicators, categories and problems tables go beside it, as with
     ``perfrules batch``, and all four are committed together. ``client``: a
@@ -270,12 +274,15 @@ def run_dask(
                 done += part.units
                 update(done, total)
         done_parts = [p for p in parts if p is not None]
+        units_of = [_unit_ids(p) for p in part_out]
+        chains = _chains(units_of)
+        whole = _score_whole(on, files, chains, parts_dir, audit is not None, audit_level, engine)
         audits = (
             None
             if audit is None
             else (Path(audit), [Path(a) for a in part_audit if a], audit_level)
         )
-        summary = _merge(files, part_out, final, done_parts, audits)
+        summary = _merge(files, part_out, final, done_parts, audits, units_of, whole)
     finally:
         shutil.rmtree(parts_dir, ignore_errors=True)
         close()
@@ -294,18 +301,159 @@ def _progress(progress: Progress | bool | None) -> Any:
 # the merge: part after part, through perfrules' own writers
 
 
-def _straddlers(part_out: Sequence[str]) -> dict[str, tuple[int, int]]:
-    """Units found in more than one part: unit → (its first part, the next part holding it)."""
+def _unit_ids(part: str) -> list[str]:
+    """The unit ids of a part's units table, in order."""
     import pyarrow.parquet as pq
 
+    ids: list[str] = pq.read_table(part, columns=["unit"]).column("unit").to_pylist()
+    return ids
+
+
+def _straddlers(units_of: Sequence[Sequence[str]]) -> dict[str, tuple[int, int]]:
+    """Units found in more than one part: unit → (its first part, the next part holding it)."""
     first: dict[str, int] = {}
     split: dict[str, tuple[int, int]] = {}
-    for i, path in enumerate(part_out):
-        for unit in pq.read_table(path, columns=["unit"]).column("unit").to_pylist():
+    for i, units in enumerate(units_of):
+        for unit in units:
             if unit in first and first[unit] != i:
                 split.setdefault(unit, (first[unit], i))
             first.setdefault(unit, i)
     return split
+
+
+def _chains(units_of: Sequence[Sequence[str]]) -> dict[str, tuple[int, int]]:
+    """Units cut at file boundaries: unit → (first part, last part) of its rows.
+
+    A unit qualifies when it is the last unit of its first part, the only unit
+    of every part between, the first unit of its last part, and in no other
+    part: its rows would be one run if the files were one table. (Whether its
+    rows really are one run in each file is checked when they are read.)
+    """
+    where: dict[str, list[int]] = {}
+    for i, units in enumerate(units_of):
+        for unit in units:
+            where.setdefault(unit, []).append(i)
+    chains: dict[str, tuple[int, int]] = {}
+    for unit, parts in where.items():
+        lo, hi = parts[0], parts[-1]
+        if lo == hi or parts != list(range(lo, hi + 1)):
+            continue
+        if units_of[lo][-1] != unit or units_of[hi][0] != unit:
+            continue
+        if all(list(units_of[m]) == [unit] for m in range(lo + 1, hi)):
+            chains[unit] = (lo, hi)
+    return chains
+
+
+@attrs.frozen
+class _Whole:
+    """A unit cut at file boundaries, scored whole: its four tables (and audit) and where its rows came from."""
+
+    out: str
+    audit: str | None
+    token: str  # the file name its in-memory table had (replaced by the real files in the outputs)
+    rows: tuple[tuple[str, int], ...]  # (file, row) of each row of that table, in order
+    columns: tuple[str, ...]  # that table's columns, in order (column k is columns[k - 1])
+    headers: Mapping[str, Mapping[str, int]]  # each file's columns: name → column number
+
+
+_Gathered = tuple[dict[str, list[str]], list[tuple[str, int]], dict[str, dict[str, int]]]
+
+
+def _gather(unit: str, files: Sequence[str]) -> _Gathered | None:
+    """The unit's rows: the last run of the first file, every row of the files between, the first run of the last.
+
+    ``None`` when they are not one run in each file (the unit then fails as not contiguous).
+    """
+    columns: dict[str, list[str]] = {}
+    origin: list[tuple[str, int]] = []
+    headers: dict[str, dict[str, int]] = {}
+    last = len(files) - 1
+    for k, path in enumerate(files):
+        table = read_table(path)
+        headers[path] = dict(table.header)
+        run: list[tuple[dict[str, str], int]] = []
+        ended = False
+        for block in table.blocks():
+            names = list(block.columns)
+            for r, row in enumerate(block.rows):
+                cells = {c: block.columns[c][r] for c in names}
+                if not any(v.strip() for v in cells.values()):
+                    continue  # a blank record: skipped, as perfrules batch skips it
+                if cells.get("unit", "").strip() == unit:
+                    if ended:
+                        return None  # the unit resumes after another unit in this file
+                    run.append((cells, row))
+                elif k == 0:
+                    run = []  # the first file: only the unit's last run counts
+                elif run or k < last:
+                    if k < last:
+                        return None  # a file between holds another unit
+                    ended = True
+                else:
+                    return None  # the last file does not begin with the unit
+        if not run:
+            return None
+        for cells, row in run:
+            for c in set(cells) - set(columns):
+                columns[c] = [""] * len(origin)
+            for c in columns:
+                columns[c].append(cells.get(c, ""))
+            origin.append((path, row))
+    return columns, origin, headers
+
+
+def _score_one(
+    unit: str,
+    files: Sequence[str],
+    out: str,
+    audit: str | None,
+    *,
+    engine: str,
+    audit_level: AuditLevel,
+) -> _Whole | None:
+    """Score a unit cut at file boundaries from all its rows, as one in-memory table (a task)."""
+    got = _gather(unit, files)
+    if got is None:
+        return None
+    columns, origin, headers = got
+    token = f"{files[0]}#{unit}"
+    table = table_from_columns(columns, file=token, folder=Path(files[0]).parent)
+    run_batch(table, out, engine=engine, audit=audit, audit_level=audit_level)
+    return _Whole(
+        out=out,
+        audit=audit,
+        token=token,
+        rows=tuple(origin),
+        columns=tuple(columns),
+        headers=headers,
+    )
+
+
+def _score_whole(
+    on: Any,
+    files: Sequence[str],
+    chains: Mapping[str, tuple[int, int]],
+    parts_dir: Path,
+    audited: bool,
+    audit_level: AuditLevel,
+    engine: str,
+) -> dict[str, _Whole]:
+    """Score every unit cut at file boundaries whole, on the cluster; the ones whose rows are one run."""
+    if not chains:
+        return {}
+    units = list(chains)
+    outs = [str(parts_dir / f"whole-{k:05d}.parquet") for k in range(len(units))]
+    audits = [
+        str(parts_dir / f"whole-{k:05d}.audit.jsonl") if audited else None
+        for k in range(len(units))
+    ]
+    spans = [list(files[chains[u][0] : chains[u][1] + 1]) for u in units]
+    futures = on.map(
+        _score_one, units, spans, outs, audits, engine=engine, audit_level=audit_level, pure=False
+    )
+    done = on.gather(futures)
+    return {u: w for u, w in zip(units, done, strict=True) if w is not None}
 
 
 def _split_problem(unit: str, files: Sequence[str], where: tuple[int, int]) -> Problem:
@@ -335,10 +483,12 @@ def _merge(
     part_out: Sequence[str],
     final: Mapping[str, Path],
     parts: Sequence[_Part],
-    audits: tuple[Path, Sequence[Path], AuditLevel] | None = None,
+    audits: tuple[Path, Sequence[Path], AuditLevel] | None,
+    units_of: Sequence[Sequence[str]],
+    whole: Mapping[str, _Whole],
 ) -> BatchSummary:
-    split = _straddlers(part_out)
-    failed = {u: _split_problem(u, files, where) for u, where in split.items()}
+    split = _straddlers(units_of)
+    failed = {u: _split_problem(u, files, where) for u, where in split.items() if u not in whole}
     tx = Transaction()
     try:
         writers = {
@@ -349,8 +499,8 @@ def _merge(
         tally = Tally()
         for i, path in enumerate(part_out):
             if audit is not None and audits is not None:
-                _merge_audit(audit, i, audits[1][i], audits[2], split, failed)
-            for pieces in _part_pieces(i, output_paths(path), split, failed):
+                _merge_audit(audit, i, audits[1][i], audits[2], split, failed, whole)
+            for pieces in _part_pieces(i, output_paths(path), split, failed, whole):
                 for name, columns in pieces.items():
                     writers[name].write(columns)
                 _tally(tally, pieces)
@@ -375,8 +525,13 @@ def _merge_audit(
     level: AuditLevel,
     split: Mapping[str, tuple[int, int]],
     failed: Mapping[str, Problem],
+    whole: Mapping[str, _Whole],
 ) -> None:
-    """A part's audit lines, in order, into ``audit``; a unit found in another part: its error line, once."""
+    """A part's audit lines, in order, into ``audit``; a unit found in another part: its line, once.
+
+    That line is the unit's own, scored whole, when its rows are one run
+    across the files; else its error line.
+    """
     with open(index_path(part), encoding="utf-8") as idx, open(part, "rb") as lines:
         idx.readline()  # the head line: {"audit": name, "size": bytes}
         for entry in idx:
@@ -384,6 +539,12 @@ def _merge_audit(
             line = lines.read(length)
             if unit not in split:
                 audit.write_line(unit, line.decode("utf-8").removesuffix("\n"))
+            elif split[unit][0] == index and unit in whole:
+                w = whole[unit]
+                assert w.audit is not None
+                with open(w.audit, encoding="utf-8") as fh:
+                    for text in fh:
+                        audit.write_line(unit, _relocated_line(text.removesuffix("\n"), w))
             elif split[unit][0] == index:
                 problems = [problem_document(failed[unit])]
                 if level == "record":
@@ -397,8 +558,10 @@ def _part_pieces(
     tables: Mapping[str, Path],
     split: Mapping[str, tuple[int, int]],
     failed: Mapping[str, Problem],
+    whole: Mapping[str, _Whole],
 ) -> Iterator[dict[str, dict[str, Any]]]:
-    """A part's four tables in unit order, a unit found in another part replaced by its error (or dropped)."""
+    """A part's four tables in unit order; a unit found in another part: at its first appearance its
+    rows scored whole (when they are one run across the files) or its error, else dropped."""
     read = {name: _read_part(p) for name, p in tables.items()}
     if not any(u in split for u in read["units"].column("unit").to_pylist()):
         yield {name: _as_lists(read[name], _TABLES[name]) for name in _TABLES}
@@ -415,7 +578,9 @@ def _part_pieces(
                 name: _as_lists(_rows_of(read[name], kept.__contains__), _TABLES[name])
                 for name in _TABLES
             }
-        if unit is not None and split[unit][0] == index:
+        if unit is not None and split[unit][0] == index and unit in whole:
+            yield _relocated_tables(whole[unit])
+        elif unit is not None and split[unit][0] == index:
             err = _Out()
             err.error(unit, [failed[unit]])
             yield {
@@ -425,6 +590,62 @@ def _part_pieces(
                 "problems": err.problems,
             }
         start = k + 1
+
+
+def _number(x: Any) -> int | None:
+    return int(x) if isinstance(x, int) or (isinstance(x, str) and x.isdigit()) else None
+
+
+def _relocate(w: _Whole, file: Any, row: Any, column: Any = None) -> tuple[Any, Any, Any]:
+    """A location in the in-memory table of a unit scored whole, as the file, row and column it came from.
+
+    Numbers keep their type (the problems table holds rows and columns as text).
+    """
+    if file != w.token:
+        return file, row, column
+    n, c = _number(row), _number(column)
+    if n is None or not 2 <= n < len(w.rows) + 2:
+        return w.rows[0][0], row, column  # the header (row 1) or no row: the unit's first file
+    path, at = w.rows[n - 2]
+    if c is not None and 1 <= c <= len(w.columns):
+        own = w.headers[path].get(w.columns[c - 1])
+        column = column if own is None else str(own) if isinstance(column, str) else own
+    return path, str(at) if isinstance(row, str) else at, column
+
+
+_LOCATED = {
+    "units": ("error_file", "error_row", "error_column"),
+    "problems": ("file", "row", "column"),
+}
+
+
+def _relocated_tables(w: _Whole) -> dict[str, dict[str, Any]]:
+    """The four tables of a unit scored whole, its locations in the files its rows came from."""
+    pieces: dict[str, dict[str, Any]] = {}
+    for name, path in output_paths(w.out).items():
+        cols = {c: _plain(v) for c, v in _as_lists(_read_part(path), _TABLES[name]).items()}
+        if name in _LOCATED:
+            fc, rc, cc = _LOCATED[name]
+            moved = [
+                _relocate(w, f, r, c) for f, r, c in zip(cols[fc], cols[rc], cols[cc], strict=True)
+            ]
+            cols[fc], cols[rc], cols[cc] = ([m[k] for m in moved] for k in range(3))
+        pieces[name] = cols
+    return pieces
+
+
+def _relocated_line(text: str, w: _Whole) -> str:
+    """A unit's audit line with its locations in the files its rows came from (a record: table and rows)."""
+    doc = json.loads(text)
+    if doc.get("table") == w.token:
+        # the unit's first file; each row numbered in its own file (the record's schema has one table)
+        doc["table"] = w.rows[0][0]
+        doc["rows"] = [_relocate(w, w.token, r)[1] for r in doc["rows"]]
+    for p in doc.get("problems", ()):
+        p["file"], p["row"], p["column"] = _relocate(
+            w, p.get("file"), p.get("row"), p.get("column")
+        )
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
 def _tally(tally: Tally, pieces: Mapping[str, Mapping[str, Any]]) -> None:
