@@ -59,7 +59,8 @@ class Problem:
 
     @property
     def location(self) -> str:
-        """``file:line:column`` as far as known (``<input>`` when there is no file); ``file:sheet!A1`` for a cell."""
+        """``file:line:column`` as far as known (``<input>`` when there is no file);
+        ``file:sheet!A1`` for a cell."""
         where = self.file if self.file is not None else "<input>"
         if self.cell is not None:
             return f"{where}:{self.cell}"
@@ -157,7 +158,8 @@ def _missing_extra(
 
 
 def problem_document(p: Problem) -> dict[str, object]:
-    """A problem as JSON (``check --format json``, ``test --format json``): every field, messages in both languages."""
+    """A problem as JSON (``check --format json``, ``test --format json``): every field, messages
+    in both languages."""
     return {
         "code": p.code,
         "severity": p.severity.value,

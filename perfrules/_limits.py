@@ -78,7 +78,8 @@ def _too_large(text: object) -> tuple[str, str]:
 
 
 def exact(value: Decimal) -> Decimal:
-    """``value`` with a zero's exponent dropped (``0e-999999999`` → ``0``), for numbers that passed the check."""
+    """``value`` with a zero's exponent dropped (``0e-999999999`` → ``0``), for numbers that
+    passed the check."""
     return Decimal(0) if value.is_zero() else value
 
 
@@ -107,19 +108,22 @@ def file_problem(path: str | os.PathLike[str], limit: int) -> tuple[str, str] | 
         return f"{path} is a folder, not a file", f"{path} 是文件夹，不是文件"
     if not stat.S_ISREG(st.st_mode):
         return (
-            f"{path} is not a regular file (a pipe, a device or a socket): perfrules reads regular files only",
+            f"{path} is not a regular file (a pipe, a device "
+            "or a socket): perfrules reads regular files only",
             f"{path} 不是普通文件（管道、设备或套接字）：perfrules 只读取普通文件",
         )
     if st.st_size > limit:
         return (
-            f"{path} is {st.st_size:,} bytes, more than the {limit:,} perfrules reads for such a file",
+            f"{path} is {st.st_size:,} bytes, more than "
+            f"the {limit:,} perfrules reads for such a file",
             f"{path} 有 {st.st_size:,} 字节，超过此类文件的上限 {limit:,} 字节",
         )
     return None
 
 
 def _short(value: object) -> str:
-    """A number as shown in a message: at most 40 characters (a 4,000-digit integer is not echoed whole)."""
+    """A number as shown in a message: at most 40 characters (a 4,000-digit integer is not echoed
+    whole)."""
     if (
         isinstance(value, int) and abs(value) >= 10**40
     ):  # str() of a huge int is slow, and refused past 4,300 digits

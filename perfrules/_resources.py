@@ -48,7 +48,8 @@ def _package_dir(name: str, folder: str) -> Path:
 
 
 def specs_root() -> Path:
-    """The shipped ``specs/`` tree: frameworks (``*.toml``), ``cases/``, ``templates/``, ``schemas/``.
+    """The shipped ``specs/`` tree: frameworks (``*.toml``), ``cases/``, ``templates/``,
+    ``schemas/``.
 
     Wheels install as plain files (pip never zip-imports), so this is a real
     folder; it is the path problems and results name for a shipped framework.

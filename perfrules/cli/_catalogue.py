@@ -1,4 +1,5 @@
-"""``frameworks`` and ``template``: what ships with perfrules and its installed framework packages."""
+"""``frameworks`` and ``template``: what ships with perfrules and its installed framework
+packages."""
 
 from __future__ import annotations
 

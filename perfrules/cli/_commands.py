@@ -112,7 +112,8 @@ def run_evaluate(args: argparse.Namespace, lang: Lang, out: Console) -> int:
 
 
 def find_indicator(ev: Evaluation, wanted: str) -> IndicatorResult:
-    """The indicator ``wanted`` names: its id, its exact name, or a unique part of its name (else a located problem)."""
+    """The indicator ``wanted`` names: its id, its exact name, or a unique part of its name (else
+    a located problem)."""
     rows = list(ev.indicators)
     for how in (lambda r: r.id == wanted, lambda r: r.name == wanted, lambda r: wanted in r.name):
         hits = [r for r in rows if how(r)]
@@ -127,7 +128,8 @@ def find_indicator(ev: Evaluation, wanted: str) -> IndicatorResult:
                         code="ambiguous-indicator",
                         path=(wanted,),
                         file="<command line>",
-                        message=f"{wanted!r} matches {len(hits)} indicators: {listed_en}; give the id",
+                        message=f"{wanted!r} matches {len(hits)} "
+                        f"indicators: {listed_en}; give the id",
                         message_zh=f"“{wanted}”与 {len(hits)} 个指标相符：{listed}；请写指标编号",
                     )
                 ]
@@ -144,7 +146,8 @@ def find_indicator(ev: Evaluation, wanted: str) -> IndicatorResult:
                 file="<command line>",
                 message=f"no indicator {wanted!r} in spec {ev.spec_id!r} (give an id or a name; "
                 f"ids: {', '.join(r.id for r in rows)})",
-                message_zh=f"规范“{ev.spec_id}”中没有指标“{wanted}”（请写指标编号或名称；编号：{'、'.join(r.id for r in rows)}）",
+                message_zh=f"规范“{ev.spec_id}”中没有指标“{wanted}”（请写指标编号"
+                f"或名称；编号：{'、'.join(r.id for r in rows)}）",
                 suggestion=hint,
             )
         ]

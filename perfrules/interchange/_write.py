@@ -1,4 +1,5 @@
-"""Writing the 自评表 workbook: the visible form, the hidden ``perfrules`` sheet, the blank template."""
+"""Writing the 自评表 workbook: the visible form, the hidden ``perfrules`` sheet, the blank
+template."""
 
 from __future__ import annotations
 
@@ -89,7 +90,8 @@ def write_workbook(
 # are fixed. Same content, same perfrules, same zlib: same bytes.
 
 ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
-"""The timestamp of a written workbook without SOURCE_DATE_EPOCH: the earliest a zip member can carry."""
+"""The timestamp of a written workbook without SOURCE_DATE_EPOCH: the earliest a zip member can
+carry."""
 _ZIP_LAST = dt.datetime(
     2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC
 )  # the latest a zip member can carry
@@ -97,7 +99,8 @@ _COMPRESS_LEVEL = 6  # zlib's default, what openpyxl uses
 
 
 def write_timestamp() -> dt.datetime:
-    """The timestamp written into a workbook (UTC): ``SOURCE_DATE_EPOCH`` when set, else :data:`ZIP_EPOCH`.
+    """The timestamp written into a workbook (UTC): ``SOURCE_DATE_EPOCH`` when set, else
+    :data:`ZIP_EPOCH`.
 
     Raises ``ValueError`` when ``SOURCE_DATE_EPOCH`` is not a whole number of
     seconds. A value outside what a zip member can carry (1980–2107) is clamped.
@@ -118,7 +121,8 @@ def write_timestamp() -> dt.datetime:
 def workbook_bytes(
     wb: Any, stamp: dt.datetime | None = None, cached: dict[str, str] | None = None
 ) -> bytes:
-    """The .xlsx bytes of openpyxl workbook ``wb``, with ``stamp`` (default :func:`write_timestamp`) as every date.
+    """The .xlsx bytes of openpyxl workbook ``wb``, with ``stamp`` (default :func:`write_timestamp`)
+    as every date.
 
     ``cached`` maps formula cells of the first sheet (``G25``) to the value
     they compute, written as the formula's cached result (as Excel saves it:
@@ -171,7 +175,8 @@ def _with_cached_values(xml: bytes, cached: dict[str, str]) -> bytes:
 
 
 def _save(wb: Any, path: Path, cached: dict[str, str] | None = None) -> Path:
-    """Write the workbook's bytes (:func:`workbook_bytes`, so the same for the same content) atomically."""
+    """Write the workbook's bytes (:func:`workbook_bytes`, so the same for the same content)
+    atomically."""
     data = workbook_bytes(wb, cached=cached)
     path.parent.mkdir(parents=True, exist_ok=True)
     return _atomic.write_bytes(path, data)
@@ -235,7 +240,8 @@ def _write_layout(ws: Any, layout: Layout) -> dict[str, str]:
 
 
 def _put(ws: Any, cell: Cell, styles: Any, header_fill: Any, label_fill: Any) -> str | None:
-    """Write one cell; for a formula cell, the value it computes (its cached result), else ``None``."""
+    """Write one cell; for a formula cell, the value it computes (its cached result), else
+    ``None``."""
     c = ws[cell.ref]
     value = cell.value
     cached = None
@@ -284,7 +290,8 @@ def _write_hidden(wb: Any, spec: Spec, actuals: Actuals) -> None:
         ("sheet", SHEET),
         (
             "note",
-            "Written by perfrules. The visible sheet is authoritative: a visible cell that differs from "
+            "Written by perfrules. The visible sheet is "
+            "authoritative: a visible cell that differs from "
             "this sheet wins and is reported (perfrules docs excel).",
         ),
     ]
@@ -403,7 +410,8 @@ def blank_layout() -> Layout:
 
 
 def blank_template(path: str | os.PathLike[str]) -> Path:
-    """Write the blank 自评表 (部门整体支出 layout, the national 二级 categories, two empty rows each) to ``path``.
+    """Write the blank 自评表 (部门整体支出 layout, the national 二级 categories, two empty rows each) to
+    ``path``.
 
     Fill it in Excel and import it with ``read_workbook(path, framework=...)``:
     empty rows are skipped, the category names may be changed, rows may be added

@@ -88,12 +88,14 @@ class _Found(Exception):
 
 
 # A line with MAX_KEY_PARTS dots between non-blank parts, none holding "=": what a key of more than
-# MAX_KEY_PARTS parts needs (a cheap filter over the whole text; the scanner then checks it is a key).
+# MAX_KEY_PARTS parts needs (a cheap filter over the whole text; the scanner then checks it is a
+# key).
 _MANY_PARTS = re.compile(r"\.(?:[ \t]*+[^\s.=][^\n.=]*+\.){" + str(MAX_KEY_PARTS - 1) + "}")
 
 
 def shape_problem(text: str) -> tuple[Position, str, str] | None:
-    """A dotted key of more than :data:`MAX_KEY_PARTS` parts in ``text``: its position and why (en, zh).
+    """A dotted key of more than :data:`MAX_KEY_PARTS` parts in ``text``: its position and why (en,
+    zh).
 
     None when there is none. Costs one regular-expression pass over the text
     (a few milliseconds a megabyte); only a text with a line of that many
@@ -107,7 +109,8 @@ def shape_problem(text: str) -> tuple[Position, str, str] | None:
     except _Found as found:
         return (
             found.position,
-            f"a dotted key with more than {MAX_KEY_PARTS} parts (a.b.c…); perfrules reads keys of at most "
+            f"a dotted key with more than {MAX_KEY_PARTS} "
+            "parts (a.b.c…); perfrules reads keys of at most "
             f"{MAX_KEY_PARTS} parts",
             f"点分键（a.b.c…）超过{MAX_KEY_PARTS}段；perfrules 只读取不超过{MAX_KEY_PARTS}段的键",
         )
@@ -117,7 +120,8 @@ def shape_problem(text: str) -> tuple[Position, str, str] | None:
 
 
 def nesting_position(text: str) -> Position | None:
-    """Where arrays and inline tables in ``text`` first nest more than :data:`MAX_NESTING` deep (None: nowhere)."""
+    """Where arrays and inline tables in ``text`` first nest more than :data:`MAX_NESTING` deep
+    (None: nowhere)."""
     scanner = _Scanner(text, max_nesting=MAX_NESTING)
     try:
         scanner.scan_document()
@@ -243,7 +247,8 @@ class _Scanner:
     def skip_whitespace(self) -> None:
         """Skip spaces and tabs."""
         if self.i < self.end and self.text[self.i] in _WHITESPACE:
-            self.i = _SPACES.match(self.text, self.i).end()  # type: ignore[union-attr]  # always matches
+            # always matches
+            self.i = _SPACES.match(self.text, self.i).end()  # type: ignore[union-attr]
 
     def skip_comment(self) -> None:
         """Skip a ``#`` comment up to (not including) the line break."""
@@ -341,7 +346,8 @@ class _Scanner:
         if char == "'":
             return self.scan_literal_string()
         start = self.i
-        self.i = _BARE_KEY.match(self.text, start).end()  # type: ignore[union-attr]  # always matches
+        # always matches
+        self.i = _BARE_KEY.match(self.text, start).end()  # type: ignore[union-attr]
         if self.i == start:
             raise _Stop
         return self.text[start : self.i]
@@ -408,7 +414,8 @@ class _Scanner:
         """Skip an unquoted scalar (number, boolean, date/time, inf, nan)."""
         start = self.i
         while True:
-            self.i = _TOKEN.match(self.text, self.i).end()  # type: ignore[union-attr]  # always matches
+            # always matches
+            self.i = _TOKEN.match(self.text, self.i).end()  # type: ignore[union-attr]
             # "1979-05-27 07:32:00": a date may be joined to a time by a space.
             after = self.text[self.i + 1 : self.i + 4]
             if (
@@ -495,7 +502,8 @@ _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def parse_toml(text: str) -> dict[str, Any]:
-    """``tomllib.loads`` with numbers as Decimals, its cost and depth bounded; :class:`SpecError` otherwise.
+    """``tomllib.loads`` with numbers as Decimals, its cost and depth bounded; :class:`SpecError`
+    otherwise.
 
     Refused, located (without a file name): a dotted key of more than
     ``MAX_KEY_PARTS`` parts (before parsing: tomllib's time grows with their
@@ -542,7 +550,8 @@ def _nesting_problem(at: Position | None, path: PathKey = ()) -> Problem:
         path=path,
         line=at[0] if at else None,
         column=at[1] if at else None,
-        message=f"arrays and tables are nested more than {MAX_NESTING} deep; perfrules reads at most {MAX_NESTING} levels",
+        message=f"arrays and tables are nested more than {MAX_NESTING} "
+        f"deep; perfrules reads at most {MAX_NESTING} levels",
         message_zh=f"数组和表的嵌套超过{MAX_NESTING}层；perfrules 最多读取{MAX_NESTING}层",
     )
 
@@ -551,7 +560,8 @@ _LONG_INTEGER = re.compile(r"(?<![\w.])[+-]?[0-9][0-9_]{4300,}")
 
 
 def _long_integer_problem(text: str) -> Problem:
-    """The integer of more than 4,300 digits tomllib could not convert, located, with its key path when known."""
+    """The integer of more than 4,300 digits tomllib could not convert, located, with its key
+    path when known."""
     m = _LONG_INTEGER.search(text)
     if m is None:  # pragma: no cover - tomllib raises this ValueError for such integers only
         return Problem(
@@ -567,13 +577,15 @@ def _long_integer_problem(text: str) -> Problem:
         path=path,
         line=line,
         column=col,
-        message=f"an integer of {digits:,} digits is too large (the absolute value must be below 10^15)",
+        message=f"an integer of {digits:,} digits is too "
+        "large (the absolute value must be below 10^15)",
         message_zh=f"{digits:,} 位的整数数值过大（绝对值须小于10^15）",
     )
 
 
 def _too_deep(data: dict[str, Any]) -> PathKey | None:
-    """The key path of a value nested more than MAX_NESTING arrays and tables below the top (None: none is).
+    """The key path of a value nested more than MAX_NESTING arrays and tables below the top (None:
+    none is).
 
     Breadth first and iterative: a few hundredths of a second for a 100,000-indicator spec.
     """

@@ -24,7 +24,8 @@ _KIND_ZH = {
 
 
 class IndicatorDetail:
-    """Every step that produced one result: inputs, comparison, formula, rounding, deduction, rule."""
+    """Every step that produced one result: inputs, comparison, formula, rounding, deduction,
+    rule."""
 
     def __init__(
         self, result: IndicatorResult | BudgetExecutionResult, *, lang: Lang = "zh"
@@ -80,7 +81,8 @@ class IndicatorDetail:
         )
 
     def _lines(self) -> RenderResult:
-        """The same content as plain lines: heading, every step, full-marks condition, warnings, score."""
+        """The same content as plain lines: heading, every step, full-marks condition, warnings,
+        score."""
         r = self.result
         zh = self.lang == "zh"
         if isinstance(r, IndicatorResult):

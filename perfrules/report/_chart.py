@@ -1,4 +1,5 @@
-"""The chart of points lost by category: one horizontal bar per 一级 category and one for the budget row.
+"""The chart of points lost by category: one horizontal bar per 一级 category and one for the budget
+row.
 
 Inline SVG, no script, fixed pixel geometry so that a browser draws each bar
 exactly ``BAR_MAX`` × lost ÷ (the category's own points) pixels long: the
@@ -104,7 +105,8 @@ def chart_svg(ev: Evaluation, lang: Lang = "zh") -> str:
     height = PAD * 2 + ROW_HEIGHT * max(len(bars), 1)
     title = "各类别扣分" if lang == "zh" else "Points lost by category"
     parts = [
-        f'<svg class="chart" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'<svg class="chart" width="{WIDTH}" height="{height}" '
+        f'viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-label="{escape(title)}" shape-rendering="crispEdges">',
         f"<title>{escape(title)}</title>",
     ]
@@ -116,11 +118,15 @@ def chart_svg(ev: Evaluation, lang: Lang = "zh") -> str:
         parts.append(
             f'<g class="bar-row" data-key="{key}" data-lost="{pts(b.lost)}">'
             f"<title>{escape(b.label)}：{escape(lost_phrase(b.lost, lang))}</title>"
-            f'<text x="{LABEL_WIDTH - 10}" y="{text_y}" text-anchor="end">{escape(_short(b.label))}</text>'
-            f'<rect class="track" x="{LABEL_WIDTH}" y="{bar_y}" width="{BAR_MAX}" height="{BAR_HEIGHT}" fill="{TRACK_COLOUR}"/>'
-            f'<rect class="bar" data-key="{key}" x="{LABEL_WIDTH}" y="{bar_y}" width="{pts(b.length)}" '
+            f'<text x="{LABEL_WIDTH - 10}" y="{text_y}" '
+            f'text-anchor="end">{escape(_short(b.label))}</text>'
+            f'<rect class="track" x="{LABEL_WIDTH}" y="{bar_y}" '
+            f'width="{BAR_MAX}" height="{BAR_HEIGHT}" fill="{TRACK_COLOUR}"/>'
+            f'<rect class="bar" data-key="{key}" x="{LABEL_WIDTH}" '
+            f'y="{bar_y}" width="{pts(b.length)}" '
             f'height="{BAR_HEIGHT}" fill="{BAR_COLOUR}"/>'
-            f'<text x="{LABEL_WIDTH + BAR_MAX + 10}" y="{text_y}">{escape(lost_phrase(b.lost, lang))}</text>'
+            f'<text x="{LABEL_WIDTH + BAR_MAX + 10}" '
+            f'y="{text_y}">{escape(lost_phrase(b.lost, lang))}</text>'
             "</g>"
         )
     parts.append("</svg>")

@@ -35,7 +35,8 @@ def _no_decimal(value: Any) -> Any:
 
 
 def dumps(doc: Any) -> str:
-    """``doc`` as JSON; a :class:`~decimal.Decimal` becomes a JSON number written exactly (``31092.65``)."""
+    """``doc`` as JSON; a :class:`~decimal.Decimal` becomes a JSON number written exactly
+    (``31092.65``)."""
     try:  # the documents carry exact numbers as strings already: one pass, no copy
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=_no_decimal)
     except _HasDecimal:

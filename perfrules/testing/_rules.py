@@ -163,7 +163,8 @@ def deviation_band(band: DeviationBand) -> Band:
 
 @dataclass(frozen=True)
 class Bound:
-    """An edge of a monotone region: ``value`` (``None``: unbounded) and whether it belongs to it."""
+    """An edge of a monotone region: ``value`` (``None``: unbounded) and whether it belongs to
+    it."""
 
     value: Fraction | None
     inclusive: bool = True
@@ -205,7 +206,8 @@ def peak(at: Fraction, *, inclusive: bool = True) -> Shape:
 
 
 def band_shape(bands: Bands, target: Fraction) -> Shape | None:
-    """The monotone shape of a band table; ``None`` unless its scores rise then fall (or only one)."""
+    """The monotone shape of a band table; ``None`` unless its scores rise then fall (or only
+    one)."""
     order = band_in_value_order(bands.bands)
     scores = [b.score for b in order]
     if (
@@ -234,7 +236,8 @@ def band_shape(bands: Bands, target: Fraction) -> Shape | None:
 
 
 def indicator_shape(spec: Spec, ind: Indicator) -> Shape | None:
-    """Where the indicator's score is monotone in its actual; ``None`` when it is not (or not by number)."""
+    """Where the indicator's score is monotone in its actual; ``None`` when it is not (or not by
+    number)."""
     name = method_name(ind)
     target = ind.target
     if name == "qualitative" or target is None:
@@ -286,7 +289,8 @@ def budget_shape(spec: Spec) -> Shape | None:
         case Bands() as m:
             return band_shape(m, Fraction(100))
         case None | StepDeduction():
-            return RISING  # the policy (rate capped at 100%) and steps below 100% both only reward spending
+            # the policy (rate capped at 100%) and steps below 100% both only reward spending
+            return RISING
         case m:
             raise unknown(m)
 
@@ -398,7 +402,8 @@ def _step_zero(weight: Fraction, deduct: Fraction) -> int:
 
 
 def boundary_values(spec: Spec, ind: Indicator) -> list[Fraction]:
-    """Actuals where the indicator's rule changes its mind: the target, edges, thresholds (all ≥ 0)."""
+    """Actuals where the indicator's rule changes its mind: the target, edges, thresholds (all ≥
+    0)."""
     target = ind.target
     if target is None:
         return []
