@@ -15,6 +15,8 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
+from perfrules._codes import check_problem_code
+
 PathKey: TypeAlias = tuple[str | int, ...]
 Lang: TypeAlias = Literal["zh", "en"]
 
@@ -42,9 +44,13 @@ def format_path(path: PathKey) -> str:
 
 @attrs.frozen(kw_only=True)
 class Problem:
-    """One thing wrong with a spec, an actuals file or a command line."""
+    """One thing wrong with a spec, an actuals file or a command line.
 
-    code: str
+    ``code`` is one of :data:`perfrules._codes.PROBLEMS` (ValueError otherwise: a new code gets
+    its catalogue entry, and with it its line in the docs).
+    """
+
+    code: str = attrs.field(validator=lambda _, __, code: check_problem_code(code))
     message: str
     message_zh: str
     path: PathKey = ()
