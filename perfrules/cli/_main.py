@@ -102,8 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_OK
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
-    # sorted below: input problems are exit 2, anything else is a bug
     except BaseException as exc:  # noqa: BLE001
+        # sorted below: input problems are exit 2, anything else is a bug
         from perfrules._atomic import Interrupted
 
         if isinstance(

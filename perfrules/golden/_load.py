@@ -259,8 +259,9 @@ def find_case_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
         p = Path(given)
         if p.is_dir():
             found.extend(_walk(p))
-        # a file; loading refuses one that is not regular (a pipe, a device) with a located problem
         elif p.exists():
+            # a file; loading refuses one that is not regular (a pipe, a device) with a located
+            # problem
             found.append(p)
         else:
             missing.append(

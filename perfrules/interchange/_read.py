@@ -93,8 +93,8 @@ def read_workbook(path: str | os.PathLike[str], *, framework: str | None = None)
                 )
             ]
         ) from None
-    # openpyxl reading a damaged user file: any failure is unreadable input
     except Exception as exc:  # noqa: BLE001
+        # openpyxl reading a damaged user file: any failure is unreadable input
         what = (
             f"{type(exc).__name__}: {exc}"
             if not isinstance(exc, (OSError, zipfile.BadZipFile))

@@ -246,8 +246,8 @@ def package_places() -> list[Place]:
         display = f"<{ep.dist_name}>"
         try:
             folder = _entry_point_folder(ep)
-        # a broken plugin must not hide the others; it is reported
         except Exception as exc:  # noqa: BLE001
+            # a broken plugin must not hide the others; it is reported
             places.append(
                 Place("package", None, label, display, error=f"{type(exc).__name__}: {exc}")
             )
