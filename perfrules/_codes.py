@@ -19,8 +19,6 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import NamedTuple
 
-from perfrules._suggest import suggest
-
 
 class Code(NamedTuple):
     """One code: the stage that raises it, when (English, Markdown) and the docs page listing it."""
@@ -548,6 +546,8 @@ to the evaluation."""
 
 def unknown_code(code: str, known: Mapping[str, Code]) -> str:
     """The message refusing ``code``: a did-you-mean, and where to add it."""
+    from perfrules._suggest import suggest  # difflib: only when a code is refused
+
     hint = suggest(code, known)
     return (
         f"unknown code {code!r}"
