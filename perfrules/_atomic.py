@@ -55,9 +55,8 @@ from typing import IO, Any, BinaryIO
 
 TEMP_SUFFIX = ".perfrules-tmp"
 BACKUP_SUFFIX = ".perfrules-old"
-_NAME_BYTES = (
-    120  # of the destination's name kept in a temporary file's name (file names stop at 255 bytes)
-)
+# of the destination's name kept in a temporary file's name (file names stop at 255 bytes)
+_NAME_BYTES = 120
 _BUFFER = 1 << 20
 
 StrPath = str | os.PathLike[str]
@@ -406,9 +405,8 @@ class Transaction:
         if self._keep_mode:
             with contextlib.suppress(OSError):
                 mode = os.stat(d).st_mode & 0o7777
-        with (
-            _critical()
-        ):  # a signal never falls between creating the temporary file and recording it
+        # a signal never falls between creating the temporary file and recording it
+        with _critical():
             item = _Item(d, mode)
             self._items.append(item)
         return item

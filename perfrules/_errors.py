@@ -59,9 +59,8 @@ class Problem:
     column: int | None = None
     suggestion: str | None = None
     severity: Severity = Severity.ERROR
-    cell: str | None = (
-        None  # a workbook cell as ``sheet!A1`` (``line``/``column`` then hold its row and column)
-    )
+    # a workbook cell as ``sheet!A1`` (``line``/``column`` then hold its row and column)
+    cell: str | None = None
 
     @property
     def location(self) -> str:

@@ -403,9 +403,8 @@ class _SheetScan:
             self.row = int(r) if r.isdigit() and len(r) <= 10 else self.row + 1
             self.col = 0
             self._beyond(self.row, 1, "row", "行")
-        elif (
-            tag == "dimension"
-        ):  # what a read-only reader walks; checked after the cells, which locate better
+        elif tag == "dimension":
+            # what a read-only reader walks; checked after the cells, which locate better
             self.dimension = attrs.get("ref", "")
         elif tag == "mergeCell":
             ref = attrs.get("ref", "")

@@ -23,9 +23,8 @@ import pytest
 
 from perfrules._names import CASE_SUFFIX
 
-if (
-    TYPE_CHECKING
-):  # imported when a case file is collected: a session with none never loads perfrules' core
+# imported when a case file is collected: a session with none never loads perfrules' core
+if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from perfrules._errors import SpecError

@@ -65,9 +65,8 @@ def run(args: argparse.Namespace, out_console: Console) -> int:
     outputs: list[tuple[str, str | Path]] = [("--out", p) for p in output_paths(args.out).values()]
     if args.audit is not None:
         outputs += [("--audit", args.audit), ("--audit", index_path(args.audit))]
-    check_distinct(
-        outputs, [("IN", args.input)]
-    )  # before any work: an output never replaces an input
+    # before any work: an output never replaces an input
+    check_distinct(outputs, [("IN", args.input)])
     try:
         table = read_table(args.input)
     except SpecError as exc:

@@ -93,18 +93,16 @@ def run_evaluate(args: argparse.Namespace, lang: Lang, out: Console) -> int:
         )
     ev = _evaluation(args.spec, args.actuals)
     if args.format == "json":
-        text = (
-            json_controls(to_json(ev)) + "\n"
-        )  # C1 controls as \u009b: no raw escape reaches a terminal
+        # C1 controls as \u009b: no raw escape reaches a terminal
+        text = json_controls(to_json(ev)) + "\n"
         if args.output:
             write_text(args.output, text)
         else:
             sys.stdout.write(text)
     elif args.output:
         buf = StringIO()
-        console(buf, args.width or 160).print(
-            AuditTable(ev, lang=lang)
-        )  # control characters shown escaped
+        # control characters shown escaped
+        console(buf, args.width or 160).print(AuditTable(ev, lang=lang))
         write_text(args.output, buf.getvalue())
     else:
         out.print(AuditTable(ev, lang=lang))

@@ -279,9 +279,8 @@ def _show(args: argparse.Namespace, out: Console, text: str) -> None:
         if args.no_pager:
             out.print(md)
             return
-        os.environ.setdefault(
-            "LESS", "-FRX"
-        )  # less: keep the colours, quit when it fits one screen
+        # less: keep the colours, quit when it fits one screen
+        os.environ.setdefault("LESS", "-FRX")
         with out.pager(styles=os.name != "nt"):
             out.print(md)
         return

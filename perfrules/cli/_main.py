@@ -90,9 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         from perfrules._atomic import signals_as_exceptions
 
-        with (
-            signals_as_exceptions()
-        ):  # SIGTERM/SIGHUP raise, so every writer removes its temporary files
+        # SIGTERM/SIGHUP raise, so every writer removes its temporary files
+        with signals_as_exceptions():
             return _dispatch(args, parser)
     except UsageError as exc:
         sys.stderr.write(f"perfrules: {'参数错误' if zh else 'usage error'}: {exc}\n")
@@ -106,9 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # sorted below: input problems are exit 2, anything else is a bug
         from perfrules._atomic import Interrupted
 
-        if isinstance(
-            exc, Interrupted
-        ):  # SIGTERM or SIGHUP: temporary files are gone, outputs untouched
+        # SIGTERM or SIGHUP: temporary files are gone, outputs untouched
+        if isinstance(exc, Interrupted):
             return 128 + exc.signum
         return _failure(exc, zh)
 

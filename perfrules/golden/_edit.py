@@ -181,9 +181,8 @@ def replace_value(
         raise EditError(f"{path!r} is a table, not a value")
     end = t.value_end(start)
     gap = t.skip_ws(end) - end
-    if (
-        gap and text[end + gap : end + gap + 1] == "#"
-    ):  # keep a trailing comment in its column when there is room
+    # keep a trailing comment in its column when there is room
+    if gap and text[end + gap : end + gap + 1] == "#":
         pad = max(1, gap - (len(new) - (end - start)))
         return (start, end + gap, new + " " * pad)
     return (start, end, new)

@@ -151,9 +151,8 @@ def _structure(data: dict[str, Any], source: SourceMap) -> CaseFile:
         failed: BaseException | None = exc
     else:
         failed = None
-    if (
-        failed is not None
-    ):  # raised outside the except block: no __context__ to pickle (see loading)
+    # raised outside the except block: no __context__ to pickle (see loading)
+    if failed is not None:
         raise SpecError(structure_problems(failed, source))
     cf = CaseFile(
         cases=raw.cases, spec=raw.spec, actuals=raw.actuals, tolerance=raw.tolerance, source=source

@@ -75,9 +75,8 @@ def read_workbook(path: str | os.PathLike[str], *, framework: str | None = None)
     p = Path(path)
     file = str(p)
     openpyxl = openpyxl_module()
-    refused = check_xlsx(
-        p, FORM_LIMITS
-    )  # before openpyxl: size, zip bombs, DTDs, malformed XML, sheet extent
+    # before openpyxl: size, zip bombs, DTDs, malformed XML, sheet extent
+    refused = check_xlsx(p, FORM_LIMITS)
     if refused:
         raise WorkbookError(refused)
     try:
@@ -875,9 +874,8 @@ class _HandFilled:
         start: int = 1,
         stop: int | None = None,
     ) -> tuple[int, dict[str, int]] | None:
-        for row in self.sheet.rows_with_values(
-            start, stop or self.sheet.max_row
-        ):  # rows without a value hold no header
+        # rows without a value hold no header
+        for row in self.sheet.rows_with_values(start, stop or self.sheet.max_row):
             cols: dict[str, int] = {}
             for col in self.sheet.columns_with_values(row):
                 if self.sheet.where(row, col) != (row, col):
@@ -1571,9 +1569,8 @@ class _HandFilled:
                     f"填报得分 {declared} 不属于分值为 {weight} 的指标的任何档次",
                 )
             return None
-        value = (
-            r.actual_numeric
-        )  # read with the row (a quantitative actual is a number with the target's unit)
+        # read with the row (a quantitative actual is a number with the target's unit)
+        value = r.actual_numeric
         assert value is not None
         if r.actual_text is None or isinstance(
             self.sheet.raw(r.row, self._col("actual", 5)), int | float

@@ -92,9 +92,8 @@ def write_workbook(
 ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 """The timestamp of a written workbook without SOURCE_DATE_EPOCH: the earliest a zip member can
 carry."""
-_ZIP_LAST = dt.datetime(
-    2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC
-)  # the latest a zip member can carry
+# the latest a zip member can carry
+_ZIP_LAST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC)
 _COMPRESS_LEVEL = 6  # zlib's default, what openpyxl uses
 
 
@@ -131,9 +130,8 @@ def workbook_bytes(
     """
     when = (stamp or write_timestamp()).astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     raw = io.BytesIO()
-    wb.save(
-        raw
-    )  # openpyxl sets properties.modified to now while saving: core.xml is written again below
+    # openpyxl sets properties.modified to now while saving: core.xml is written again below
+    wb.save(raw)
     wb.properties.created = when
     wb.properties.modified = when
     tostring = importlib.import_module("openpyxl.xml.functions").tostring
@@ -144,9 +142,8 @@ def workbook_bytes(
             member = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
             member.compress_type = zipfile.ZIP_DEFLATED
             member.create_system = 3  # unix, wherever it is written
-            member.external_attr = (
-                0o600 << 16
-            )  # -rw------- (what zipfile gives a member written from bytes)
+            # -rw------- (what zipfile gives a member written from bytes)
+            member.external_attr = 0o600 << 16
             data = core if info.filename == "docProps/core.xml" else src.read(info)
             if cached and info.filename == _FIRST_SHEET:
                 data = _with_cached_values(data, cached)
@@ -185,9 +182,8 @@ def _save(wb: Any, path: Path, cached: dict[str, str] | None = None) -> Path:
 def _text(cell: Any, text: str) -> None:
     cell.value = text
     cell.data_type = "s"  # never a formula, even when the text starts with "="
-    if formula_like(
-        text
-    ):  # and edited in Excel it stays text: the quote prefix of a cell typed as '=…
+    # and edited in Excel it stays text: the quote prefix of a cell typed as '=…
+    if formula_like(text):
         cell.quotePrefix = True
 
 

@@ -70,9 +70,8 @@ def parse_stated(text: str) -> StatedFigure | None:
         return None
     number = m[0].rstrip("%％")
     value = Decimal(number)
-    if (
-        number_problem(value) is not None
-    ):  # beyond the loader's bounds: not a figure any form states
+    # beyond the loader's bounds: not a figure any form states
+    if number_problem(value) is not None:
         return None
     return StatedFigure(value=value, places=len(m[1] or ""), percent=bool(m[2]))
 

@@ -47,9 +47,8 @@ def _locate(finding: Finding, spec: Spec, actuals: Actuals | None) -> Finding:
         return finding
     line, column = source.locate(finding.path)
     evidence = finding.evidence
-    written = getattr(
-        source, "written", None
-    )  # source maps of merged specs know which file wrote a key
+    # source maps of merged specs know which file wrote a key
+    written = getattr(source, "written", None)
     if callable(written):
         loc = written(finding.path)
         if getattr(loc, "file", source.file) != source.file:

@@ -185,9 +185,8 @@ class Evidence:
     value: str
     zh: str
     en: str
-    exact: str | None = (
-        None  # the exact number behind ``value`` when that is rounded (``2/3`` for "≈66.67%")
-    )
+    # the exact number behind ``value`` when that is rounded (``2/3`` for "≈66.67%")
+    exact: str | None = None
 
     def label(self, lang: Lang = "zh") -> str:
         """The label in the requested language."""

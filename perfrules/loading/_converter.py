@@ -522,9 +522,8 @@ def _make_converter() -> cattrs.Converter:
 
     def attrs_factory(cls: type[Any]) -> Any:
         target = QuantitativeTarget if cls is _RawTarget else cls
-        if (
-            cls is Spec
-        ):  # the source map and framework info are attached by the loader, never read from TOML
+        # the source map and framework info are attached by the loader, never read from TOML
+        if cls is Spec:
             inner = make_dict_structure_fn(
                 target,
                 conv,

@@ -44,9 +44,8 @@ from perfrules.loading._toml_index import parse_toml, read_bytes
 
 SPECS_DIR = "specs"  # the folder name frameworks are looked up in by id
 ENTRY_POINT_GROUP = "perfrules.frameworks"
-SHIPPED_DISPLAY = (
-    "<perfrules>"  # how files of the shipped frameworks are named in problems and results
-)
+# how files of the shipped frameworks are named in problems and results
+SHIPPED_DISPLAY = "<perfrules>"
 
 PlaceKind = Literal["local", "package", "shipped"]
 

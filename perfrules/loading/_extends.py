@@ -1112,9 +1112,8 @@ def _year(unit: dict[str, Any], chain: list[_Framework]) -> int | None:
             meta = _unwrap(meta, (), {})
         year = meta.get("year") if isinstance(meta, dict) else None
         if isinstance(year, int) and not isinstance(year, bool):
-            return (
-                year if year_problem(year) is None else None
-            )  # not a budget year: meta.year's own problem
+            # not a budget year: meta.year's own problem
+            return year if year_problem(year) is None else None
     return None
 
 
@@ -1212,9 +1211,8 @@ def resolve_extends(
     smap = SourceMap(source.file, source.positions, origins, ("extends",) if chain else None)
     problems = list(resolver.problems)
     seen = {(p.code, p.file, p.path, p.message) for p in problems}
-    for fw in (
-        chain
-    ):  # the versions not in force are checked too: their problems are problems of the file
+    # the versions not in force are checked too: their problems are problems of the file
+    for fw in chain:
         picked, _, _ = _Resolver(read).pick(fw, year, {})
         for version in fw.versions[:_VERSIONS_CHECKED]:
             if version is picked:

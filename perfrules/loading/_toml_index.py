@@ -74,9 +74,8 @@ _NEWLINE = re.compile("\n")
 _SPACES = re.compile("[ \t]*")
 _BARE_KEY = re.compile("[A-Za-z0-9_-]*")
 _TOKEN = re.compile("[^ \t\r\n,\\]}#]*")
-_PLAIN_STRING = re.compile(
-    '([^"\\\\\n\r]*)"'
-)  # a basic string's rest up to its closing quote, without escapes
+# a basic string's rest up to its closing quote, without escapes
+_PLAIN_STRING = re.compile('([^"\\\\\n\r]*)"')
 
 
 class _Found(Exception):
@@ -207,9 +206,8 @@ class _Scanner:
         self.end = len(text)
         self.i = 0
         self.max_key_parts = max_key_parts  # raise _Found at a longer key (shape_problem)
-        self.max_nesting = (
-            max_nesting  # raise _Found at deeper arrays and inline tables (nesting_position)
-        )
+        # raise _Found at deeper arrays and inline tables (nesting_position)
+        self.max_nesting = max_nesting
         self.nesting = 0
         self.positions: dict[PathKey, Position] = {}
         # Resolved path of each array of tables -> number of elements so far.
@@ -627,9 +625,8 @@ def read_bytes(path: str | os.PathLike[str], limit: int = MAX_SPEC_BYTES) -> byt
     try:
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(
-                os.fstat(fh.fileno()).st_mode
-            ):  # replaced between the check and the open
+            # replaced between the check and the open
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
                 raise _file_error(
                     p,
                     *(

@@ -110,9 +110,8 @@ class Suggestions:
     """
 
     def __init__(self, candidates: Iterable[str], budget: int = SUGGEST_BUDGET) -> None:
-        self.given: Iterable[str] | None = (
-            candidates  # read on the first call (most checks never ask)
-        )
+        # read on the first call (most checks never ask)
+        self.given: Iterable[str] | None = candidates
         self.pool: list[str] = []
         self.budget = budget
         self.folded: dict[str, list[str]] = {}

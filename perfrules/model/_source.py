@@ -131,9 +131,8 @@ class Location:
     line: int | None = None
     column: int | None = None
     framework: str | None = None  # set when the file is a framework the loaded file extends
-    place: Place | None = (
-        None  # a workbook cell or a table place (line and column: its row and column)
-    )
+    # a workbook cell or a table place (line and column: its row and column)
+    place: Place | None = None
 
     @property
     def text(self) -> str:

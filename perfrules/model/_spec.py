@@ -148,9 +148,8 @@ class BandBasis(enum.Enum):
     """What a band table is read against."""
 
     ACTUAL = "actual"  # the actual value, in the target's unit
-    DEVIATION = (
-        "deviation"  # |actual − target| ÷ target × 100 (percent), symmetric around the target
-    )
+    # |actual − target| ÷ target × 100 (percent), symmetric around the target
+    DEVIATION = "deviation"
 
 
 @attrs.frozen(kw_only=True)
@@ -482,12 +481,10 @@ class Indicator:
     derive: Derivation | Formula | None = None
     rule: RuleSource | None = None  # the rule text and document this indicator's scoring follows
     note: str | None = None  # 指标解释 / remarks, informational
-    source: str | None = (
-        None  # where the indicator comes from (document, 绩效目标表), informational
-    )
-    round_to: Decimal | None = (
-        None  # this indicator's score precision, instead of rounding.score (1: whole points)
-    )
+    # where the indicator comes from (document, 绩效目标表), informational
+    source: str | None = None
+    # this indicator's score precision, instead of rounding.score (1: whole points)
+    round_to: Decimal | None = None
 
     def score_quantum(self, default: Decimal) -> Decimal:
         """The quantum this indicator's score is rounded to: ``round_to``, else ``default``

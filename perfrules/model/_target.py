@@ -185,9 +185,8 @@ SUFFIX_WORDS: dict[str, Comparator] = {
 _INCLUSIVE_NOTE = re.compile(r"[（(]\s*含\s*[)）]\s*$")
 _BY_LENGTH = sorted(_PREFIX_WORDS, key=len, reverse=True)
 _SUFFIX_BY_LENGTH = sorted(SUFFIX_WORDS, key=len, reverse=True)
-_ANY_PREFIX = tuple(
-    _BY_LENGTH
-)  # str.startswith/endswith with a tuple: one call tells whether any word is there
+# str.startswith/endswith with a tuple: one call tells whether any word is there
+_ANY_PREFIX = tuple(_BY_LENGTH)
 _ANY_SUFFIX = tuple(_SUFFIX_BY_LENGTH)
 
 WORD_COMPARATORS: dict[str, Comparator] = {

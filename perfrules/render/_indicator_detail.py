@@ -34,9 +34,8 @@ class IndicatorDetail:
         self.lang = lang
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if (
-            not console.is_terminal
-        ):  # piped or written to a file: one line a step, prose never wrapped
+        # piped or written to a file: one line a step, prose never wrapped
+        if not console.is_terminal:
             yield from self._lines()
             return
         r = self.result

@@ -354,9 +354,8 @@ def _indicator_row(r: IndicatorResult, lang: Lang, pad: tuple[str, ...] = ()) ->
 def _indicators(ev: Evaluation, lang: Lang) -> list[Block]:
     t = _L[lang]
     out: list[Block] = [Heading(level=2, text=t["ind_head"], anchor="indicators")]
-    n = (
-        1 if ev.budget_execution is not None else 0
-    )  # the narrative's numbering: the budget row is （一）
+    # the narrative's numbering: the budget row is （一）
+    n = 1 if ev.budget_execution is not None else 0
     names = ev.level_names(lang)[
         1:
     ]  # the name columns below the top: 二级指标, 三级指标 on two levels

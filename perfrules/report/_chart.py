@@ -23,9 +23,8 @@ from perfrules.core import Evaluation, round_half_up
 from perfrules.report._text import lost_of, lost_phrase, one_line, pts
 
 BAR_COLOUR = "#c8102e"  # the bars (rgb 200, 16, 46): the browser test counts these pixels
-TRACK_COLOUR = (
-    "#f1dfe2"  # the full-length track behind each bar (rgb 241, 223, 226): marks the rows
-)
+# the full-length track behind each bar (rgb 241, 223, 226): marks the rows
+TRACK_COLOUR = "#f1dfe2"
 BAR_MAX = 400  # px: the longest bar
 LABEL_WIDTH = 220  # px left of the bars for the category names
 ROW_HEIGHT = 30  # px per bar row
@@ -33,9 +32,8 @@ BAR_HEIGHT = 18  # px
 PAD = 8  # px above the first and below the last row
 VALUE_WIDTH = 130  # px right of the bars for the points lost
 WIDTH = LABEL_WIDTH + BAR_MAX + VALUE_WIDTH
-_LABEL_UNITS = (
-    30  # label width in half-width units (a CJK character is 2); longer names are shortened on the
-)
+# label width in half-width units (a CJK character is 2); longer names are shortened on the
+_LABEL_UNITS = 30
 # chart, the full name is the row's tooltip and is in the table under the chart
 
 

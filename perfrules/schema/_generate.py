@@ -191,9 +191,8 @@ def _type(hint: Any, ctx: _Ctx, field: str) -> Json:
             return _method(args, ctx)
         if set(args) == {Derivation, Formula}:
             return _either(_string(), _object(Derivation, ctx))
-        if (
-            set(args) == {str, dict[str, Any]} and field in _SOURCES
-        ):  # a golden case's spec / actuals
+        # a golden case's spec / actuals
+        if set(args) == {str, dict[str, Any]} and field in _SOURCES:
             return _either(_string(), _BODIES[_SOURCES[field]](ctx))
         raise TypeError(f"no JSON Schema for the union {hint!r} ({field})")
     if hint is bool:

@@ -10,9 +10,8 @@ from typing import Any
 
 from starlette.responses import Response
 
-_TOKEN = (
-    "\ue000" + secrets.token_hex(8) + ":"
-)  # no request can know it, so none can forge a raw number
+# no request can know it, so none can forge a raw number
+_TOKEN = "\ue000" + secrets.token_hex(8) + ":"
 _RAW = re.compile('"' + re.escape(_TOKEN) + r'(-?[0-9]+(?:\.[0-9]+)?)"')
 
 

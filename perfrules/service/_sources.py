@@ -111,9 +111,8 @@ class Frameworks:
                 "（GET /api/v1/frameworks 列出可用编号）",
             )
         if not uses_frameworks(data) or "framework" in data:
-            return load_data(
-                data, source, Spec
-            )  # a flat spec, or the located "a framework is not a spec"
+            # a flat spec, or the located "a framework is not a spec"
+            return load_data(data, source, Spec)
         res = resolve_extends(
             data, source, read=self.read, structural=structural_problems, start=self.start
         )

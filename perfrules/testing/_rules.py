@@ -210,9 +210,8 @@ def band_shape(bands: Bands, target: Fraction) -> Shape | None:
     one)."""
     order = band_in_value_order(bands.bands)
     scores = [b.score for b in order]
-    if (
-        bands.on is BandBasis.DEVIATION
-    ):  # bands on |a − t| / t: only tables that never reward deviating
+    # bands on |a − t| / t: only tables that never reward deviating
+    if bands.on is BandBasis.DEVIATION:
         if any(scores[i] < scores[i + 1] for i in range(len(scores) - 1)):
             return None
         return peak(target)

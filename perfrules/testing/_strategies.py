@@ -310,9 +310,8 @@ def specs(
     if lo > hi:
         raise InvalidArgument(f"min_indicators={lo} is above max_indicators={hi}")
     for name in chosen:
-        _method_draw(
-            name
-        )  # a catalogue method the kit cannot generate raises, never drawn as another
+        # a catalogue method the kit cannot generate raises, never drawn as another
+        _method_draw(name)
     derived_ = _tri_state("derived", derived)
     if derived_ and not DERIVABLE & set(chosen):
         raise InvalidArgument(
@@ -366,9 +365,8 @@ def _spec(draw: st.DrawFn, cfg: _SpecConfig) -> Spec:
     ]
 
     def min_units(g: Decimal, q: Decimal) -> int:
-        return (
-            math.ceil(5 * q / g) if qual_only else 1
-        )  # a qualitative weight ≥ 5 quanta fits every tier
+        # a qualitative weight ≥ 5 quanta fits every tier
+        return math.ceil(5 * q / g) if qual_only else 1
 
     if fixed_total is not None:
         rest = fixed_total - budget_weight
@@ -698,9 +696,8 @@ class _Draft:
     value: Decimal
     weight: Decimal
     q: Decimal  # the score quantum
-    tolerance: Decimal | None = (
-        None  # a deviation target's tolerance (in %): the target is plan±tolerance
-    )
+    # a deviation target's tolerance (in %): the target is plan±tolerance
+    tolerance: Decimal | None = None
     inclusive: bool = True  # whether a deviation equal to the tolerance is within it
 
 
@@ -712,15 +709,13 @@ def _draw_ratio(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
 
 
 def _draw_inverse_ratio(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
-    return InverseRatio(), replace(
-        d, cmp=_pick(draw, [Comparator.LE, Comparator.LT])
-    )  # ≤/< targets only
+    # ≤/< targets only
+    return InverseRatio(), replace(d, cmp=_pick(draw, [Comparator.LE, Comparator.LT]))
 
 
 def _draw_linear_overshoot(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
-    return LinearOvershoot(), replace(
-        d, cmp=_pick(draw, [Comparator.LE, Comparator.LT])
-    )  # ≤/< targets only
+    # ≤/< targets only
+    return LinearOvershoot(), replace(d, cmp=_pick(draw, [Comparator.LE, Comparator.LT]))
 
 
 def _draw_qualitative(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
@@ -1166,9 +1161,8 @@ def _actuals(draw: st.DrawFn, spec: Spec, cfg: _ActualsConfig) -> Actuals:
         year=_pick(draw, [None, spec.meta.year]),
         label=draw(maybe_text),
     )
-    assume(
-        not validate_actuals(spec, actuals)
-    )  # only unusual user formulas (a zero divisor) are ever rejected
+    # only unusual user formulas (a zero divisor) are ever rejected
+    assume(not validate_actuals(spec, actuals))
     return actuals
 
 
@@ -1196,9 +1190,8 @@ def _qualitative(draw: st.DrawFn, spec: Spec, ind: Indicator) -> tuple[str, Deci
     lo, hi = Fraction(ind.weight) * Fraction(tier.min), Fraction(ind.weight) * Fraction(tier.max)
     k_lo = math.ceil(lo / q)
     k_hi = math.floor(hi / q) if tier.max_inclusive else math.ceil(hi / q) - 1
-    k = _pick(
-        draw, [k_hi, k_lo, draw(st.integers(k_lo, k_hi))]
-    )  # the tier's edges on the grid, or inside
+    # the tier's edges on the grid, or inside
+    k = _pick(draw, [k_hi, k_lo, draw(st.integers(k_lo, k_hi))])
     return name, spec.rounding.score * k
 
 
@@ -1236,9 +1229,8 @@ def _quantitative_value(draw: st.DrawFn, spec: Spec, ind: Indicator, near: bool)
     whole = rule_of(ind).counts  # a count of occurrences: a whole number
     wanted = _wanted_actual(draw, spec, ind, near, whole=whole)
     value = to_decimal(wanted)
-    if (
-        value is None
-    ):  # not a short decimal (a tie of w × a / t with w = 3, …): fall back to the target
+    # not a short decimal (a tie of w × a / t with w = 3, …): fall back to the target
+    if value is None:
         assert ind.target is not None
         value = Decimal(math.floor(ind.target.value)) if whole else ind.target.value
     return value
@@ -1322,9 +1314,8 @@ def _budget_amounts(draw: st.DrawFn, spec: Spec, near: bool, need_initial: bool)
             )
             k = draw(st.integers(0, max(0, int(block.weight / quantum) - 1)))
             rate = _pick(draw, budget_tie_rates(spec, k) or rates)
-        elif (
-            kind == "display"
-        ):  # a rate shown at a half-up tie of rounding.rate_display, e.g. 94.475%
+        elif kind == "display":
+            # a rate shown at a half-up tie of rounding.rate_display, e.g. 94.475%
             rd = Fraction(spec.rounding.rate_display)
             rate = (draw(st.integers(0, int(150 / rd))) + Fraction(1, 2)) * rd
         elif kind == "offset":
