@@ -1,4 +1,5 @@
-"""Outputs that never destroy: atomic files and outputs committed as one generation (standard library only).
+"""Outputs that never destroy: atomic files and outputs committed as one generation (standard
+library only).
 
 Every file perfrules writes goes through this module:
 
@@ -54,16 +55,16 @@ from typing import IO, Any, BinaryIO
 
 TEMP_SUFFIX = ".perfrules-tmp"
 BACKUP_SUFFIX = ".perfrules-old"
-_NAME_BYTES = (
-    120  # of the destination's name kept in a temporary file's name (file names stop at 255 bytes)
-)
+# of the destination's name kept in a temporary file's name (file names stop at 255 bytes)
+_NAME_BYTES = 120
 _BUFFER = 1 << 20
 
 StrPath = str | os.PathLike[str]
 
 
 class Interrupted(BaseException):
-    """A termination signal (SIGTERM, SIGHUP) raised as an exception, so that ``finally`` blocks run.
+    """A termination signal (SIGTERM, SIGHUP) raised as an exception, so that ``finally`` blocks
+    run.
 
     A :class:`BaseException`, like :class:`KeyboardInterrupt`: ``except
     Exception`` does not swallow it. ``signum`` is the signal's number (the
@@ -98,7 +99,8 @@ def is_temp(name: str) -> bool:
 
 
 def _owner(name: str, dest_name: str) -> int | None:
-    """The process id in a temporary name made for ``dest_name`` (None: not one of its temporaries)."""
+    """The process id in a temporary name made for ``dest_name`` (None: not one of its
+    temporaries)."""
     prefix = f".{_short(dest_name)}."
     if not name.startswith(prefix) or not is_temp(name):
         return None
@@ -120,7 +122,8 @@ def _alive(pid: int) -> bool:
 
 
 def sweep(dest: StrPath) -> list[Path]:
-    """Remove the temporaries and backups left beside ``dest`` by processes that no longer run; the removed paths.
+    """Remove the temporaries and backups left beside ``dest`` by processes that no longer run; the
+    removed paths.
 
     Only names made for ``dest`` by :func:`temp_path` are considered, and only
     those whose process id is not a running process on this machine (POSIX;
@@ -145,7 +148,8 @@ def sweep(dest: StrPath) -> list[Path]:
 
 
 def same_file(a: StrPath, b: StrPath) -> bool:
-    """Whether two paths name the same file: :func:`os.path.samefile` when both exist, else their resolved paths."""
+    """Whether two paths name the same file: :func:`os.path.samefile` when both exist, else their
+    resolved paths."""
     try:
         return os.path.samefile(a, b)
     except OSError:
@@ -158,7 +162,8 @@ def same_file(a: StrPath, b: StrPath) -> bool:
 
 
 def _located(exc: OSError, dest: StrPath) -> OSError:
-    """``exc`` as an OSError of the same kind naming ``dest`` (the temporary name means nothing to a user)."""
+    """``exc`` as an OSError of the same kind naming ``dest`` (the temporary name means nothing
+    to a user)."""
     if exc.errno is None:
         return exc
     new = OSError(exc.errno, exc.strerror or os.strerror(exc.errno), os.fspath(dest))
@@ -214,7 +219,8 @@ def _catchable() -> list[signal.Signals]:
 
 @contextlib.contextmanager
 def signals_as_exceptions() -> Iterator[None]:
-    """Within the block, SIGTERM and SIGHUP raise :class:`Interrupted` and SIGINT :class:`KeyboardInterrupt`.
+    """Within the block, SIGTERM and SIGHUP raise :class:`Interrupted` and SIGINT
+    :class:`KeyboardInterrupt`.
 
     So every ``finally`` runs and every writer removes its temporary files. A
     signal arriving while outputs are being renamed into place waits until
@@ -336,9 +342,11 @@ class _Item:
             self.file.close()
 
     def discard(self) -> None:
-        """Close and remove the temporary file, whatever state it is in (buffered bytes are dropped, not written)."""
+        """Close and remove the temporary file, whatever state it is in (buffered bytes are
+        dropped, not written)."""
         with contextlib.suppress(Exception):
-            self.file.raw.close()  # closes the descriptor: the buffered file then counts as closed, nothing is flushed
+            # closes the descriptor: the buffered file then counts as closed, nothing is flushed
+            self.file.raw.close()
         with contextlib.suppress(Exception):
             self.file.close()
         with contextlib.suppress(OSError):
@@ -397,15 +405,15 @@ class Transaction:
         if self._keep_mode:
             with contextlib.suppress(OSError):
                 mode = os.stat(d).st_mode & 0o7777
-        with (
-            _critical()
-        ):  # a signal never falls between creating the temporary file and recording it
+        # a signal never falls between creating the temporary file and recording it
+        with _critical():
             item = _Item(d, mode)
             self._items.append(item)
         return item
 
     def open(self, dest: StrPath) -> BinaryIO:
-        """A binary file to write the output ``dest`` into (buffered; do not close it: :meth:`commit` does)."""
+        """A binary file to write the output ``dest`` into (buffered; do not close it:
+        :meth:`commit` does)."""
         return self._new(dest).file
 
     def open_text(self, dest: StrPath, *, encoding: str = "utf-8") -> IO[str]:
@@ -426,7 +434,8 @@ class Transaction:
             raise
 
     def scratch(self, near: StrPath) -> tuple[Path, BinaryIO]:
-        """A temporary working file beside ``near`` (named as a temporary of it), removed at commit or abort."""
+        """A temporary working file beside ``near`` (named as a temporary of it), removed at
+        commit or abort."""
         if self.state != "open":
             raise RuntimeError(f"the transaction is {self.state}")
         with _critical():
@@ -473,8 +482,8 @@ class Transaction:
                             backup.unlink()
                 if kept:
                     exc.add_note(
-                        "perfrules could not restore every previous output; the previous files are kept as "
-                        + ", ".join(map(str, kept))
+                        "perfrules could not restore every previous "
+                        "output; the previous files are kept as " + ", ".join(map(str, kept))
                     )
                 self.state = "aborted"
                 raise
@@ -488,7 +497,8 @@ class Transaction:
         return self.outputs
 
     def abort(self) -> None:
-        """Remove every temporary file; the destinations stay as they were. Safe to call more than once."""
+        """Remove every temporary file; the destinations stay as they were. Safe to call more
+        than once."""
         if self.state != "open":
             return
         with _critical():  # a second Ctrl-C does not leave temporary files behind
@@ -498,7 +508,8 @@ class Transaction:
 
 
 def _backup(dest: Path) -> Path | None:
-    """A second name for the current file at ``dest`` (a hard link, else a copy); None when there is none."""
+    """A second name for the current file at ``dest`` (a hard link, else a copy); None when there
+    is none."""
     if not os.path.lexists(dest):
         return None
     backup = temp_path(dest, BACKUP_SUFFIX)
@@ -520,7 +531,8 @@ def _backup(dest: Path) -> Path | None:
 
 
 def _rollback(done: list[_Item], backups: dict[int, Path], items: list[_Item]) -> list[Path]:
-    """Put back the previous files of the outputs already renamed; the backups that could not be put back."""
+    """Put back the previous files of the outputs already renamed; the backups that could not be
+    put back."""
     kept: list[Path] = []
     index = {id(item): n for n, item in enumerate(items)}
     for item in reversed(done):

@@ -15,6 +15,8 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
+from perfrules._codes import check_problem_code
+
 PathKey: TypeAlias = tuple[str | int, ...]
 Lang: TypeAlias = Literal["zh", "en"]
 
@@ -42,9 +44,13 @@ def format_path(path: PathKey) -> str:
 
 @attrs.frozen(kw_only=True)
 class Problem:
-    """One thing wrong with a spec, an actuals file or a command line."""
+    """One thing wrong with a spec, an actuals file or a command line.
 
-    code: str
+    ``code`` is one of :data:`perfrules._codes.PROBLEMS` (ValueError otherwise: a new code gets
+    its catalogue entry, and with it its line in the docs).
+    """
+
+    code: str = attrs.field(validator=lambda _, __, code: check_problem_code(code))
     message: str
     message_zh: str
     path: PathKey = ()
@@ -53,13 +59,13 @@ class Problem:
     column: int | None = None
     suggestion: str | None = None
     severity: Severity = Severity.ERROR
-    cell: str | None = (
-        None  # a workbook cell as ``sheet!A1`` (``line``/``column`` then hold its row and column)
-    )
+    # a workbook cell as ``sheet!A1`` (``line``/``column`` then hold its row and column)
+    cell: str | None = None
 
     @property
     def location(self) -> str:
-        """``file:line:column`` as far as known (``<input>`` when there is no file); ``file:sheet!A1`` for a cell."""
+        """``file:line:column`` as far as known (``<input>`` when there is no file);
+        ``file:sheet!A1`` for a cell."""
         where = self.file if self.file is not None else "<input>"
         if self.cell is not None:
             return f"{where}:{self.cell}"
@@ -157,7 +163,8 @@ def _missing_extra(
 
 
 def problem_document(p: Problem) -> dict[str, object]:
-    """A problem as JSON (``check --format json``, ``test --format json``): every field, messages in both languages."""
+    """A problem as JSON (``check --format json``, ``test --format json``): every field, messages
+    in both languages."""
     return {
         "code": p.code,
         "severity": p.severity.value,

@@ -1,4 +1,5 @@
-"""Package attributes imported on first use (PEP 562), so that importing a package costs almost nothing."""
+"""Package attributes imported on first use (PEP 562), so that importing a package costs almost
+nothing."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import Any
 def lazy_attributes(
     package: str, where: Mapping[str, str], namespace: dict[str, Any], names: list[str]
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """The ``__getattr__`` and ``__dir__`` of ``package``: ``where`` maps each lazy name to its module.
+    """The ``__getattr__`` and ``__dir__`` of ``package``: ``where`` maps each lazy name to its
+    module.
 
     A name is imported from its module the first time it is asked for and
     then kept in ``namespace`` (the package's globals), so later look-ups do

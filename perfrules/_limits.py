@@ -16,15 +16,13 @@ from decimal import Decimal
 
 MAX_MAGNITUDE = 15  # numbers must be below 10**15 in absolute value ...
 MAX_PLACES = 10  # ... and have at most 10 decimal places, so Decimal sums stay exact ...
-MAX_DIGITS = (
-    40  # ... and be written with at most 40 digits (1.000…0 with a million zeros is refused)
-)
+# ... and be written with at most 40 digits (1.000…0 with a million zeros is refused)
+MAX_DIGITS = 40
 MIN_YEAR, MAX_YEAR = 1900, 2200  # a budget year (meta.year, version periods)
 
 MAX_SPEC_BYTES = 16 * 2**20  # a spec, actuals, framework or case file
-MAX_TABLE_BYTES = (
-    64 * 2**30
-)  # a batch table (read in chunks; the bound only refuses devices that never end)
+# a batch table (read in chunks; the bound only refuses devices that never end)
+MAX_TABLE_BYTES = 64 * 2**30
 MAX_WORKBOOK_BYTES = 256 * 2**20  # an .xlsx file as stored (zip)
 
 MAX_KEY_PARTS = 32  # parts of one dotted TOML key (a.b.c); tomllib's cost grows with their square
@@ -78,7 +76,8 @@ def _too_large(text: object) -> tuple[str, str]:
 
 
 def exact(value: Decimal) -> Decimal:
-    """``value`` with a zero's exponent dropped (``0e-999999999`` → ``0``), for numbers that passed the check."""
+    """``value`` with a zero's exponent dropped (``0e-999999999`` → ``0``), for numbers that
+    passed the check."""
     return Decimal(0) if value.is_zero() else value
 
 
@@ -107,22 +106,24 @@ def file_problem(path: str | os.PathLike[str], limit: int) -> tuple[str, str] | 
         return f"{path} is a folder, not a file", f"{path} 是文件夹，不是文件"
     if not stat.S_ISREG(st.st_mode):
         return (
-            f"{path} is not a regular file (a pipe, a device or a socket): perfrules reads regular files only",
+            f"{path} is not a regular file (a pipe, a device "
+            "or a socket): perfrules reads regular files only",
             f"{path} 不是普通文件（管道、设备或套接字）：perfrules 只读取普通文件",
         )
     if st.st_size > limit:
         return (
-            f"{path} is {st.st_size:,} bytes, more than the {limit:,} perfrules reads for such a file",
+            f"{path} is {st.st_size:,} bytes, more than "
+            f"the {limit:,} perfrules reads for such a file",
             f"{path} 有 {st.st_size:,} 字节，超过此类文件的上限 {limit:,} 字节",
         )
     return None
 
 
 def _short(value: object) -> str:
-    """A number as shown in a message: at most 40 characters (a 4,000-digit integer is not echoed whole)."""
-    if (
-        isinstance(value, int) and abs(value) >= 10**40
-    ):  # str() of a huge int is slow, and refused past 4,300 digits
+    """A number as shown in a message: at most 40 characters (a 4,000-digit integer is not echoed
+    whole)."""
+    # str() of a huge int is slow, and refused past 4,300 digits
+    if isinstance(value, int) and abs(value) >= 10**40:
         return f"{'-' if value < 0 else ''}≈10^{int(abs(value).bit_length() * 0.30103)}"
     text = str(value)
     return text if len(text) <= 40 else f"{text[:20]}…{text[-10:]}（{len(text)} 位 / digits）"

@@ -1,4 +1,5 @@
-"""The live progress line of long work: one home for ``batch``, ``diff``, ``test`` and the Dask route.
+"""The live progress line of long work: one home for ``batch``, ``diff``, ``test`` and the Dask
+route.
 
 :func:`progress_line` is a context manager yielding ``update(done, total)``.
 On a terminal it draws one transient rich line on the console's stream

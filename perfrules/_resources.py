@@ -24,9 +24,8 @@ DOCS_PACKAGE = "perfrules._docs"
 SCHEMA_NAMES = ("spec", "actuals", "framework", "case", "evaluation")
 TEMPLATE_NAME = "绩效自评表-空白.xlsx"
 
-_CHECKOUT = (
-    Path(__file__).resolve().parent.parent
-)  # the repository root, when this is a source checkout
+# the repository root, when this is a source checkout
+_CHECKOUT = Path(__file__).resolve().parent.parent
 
 
 def _package_dir(name: str, folder: str) -> Path:
@@ -48,7 +47,8 @@ def _package_dir(name: str, folder: str) -> Path:
 
 
 def specs_root() -> Path:
-    """The shipped ``specs/`` tree: frameworks (``*.toml``), ``cases/``, ``templates/``, ``schemas/``.
+    """The shipped ``specs/`` tree: frameworks (``*.toml``), ``cases/``, ``templates/``,
+    ``schemas/``.
 
     Wheels install as plain files (pip never zip-imports), so this is a real
     folder; it is the path problems and results name for a shipped framework.

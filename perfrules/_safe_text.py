@@ -1,4 +1,5 @@
-"""Safe text out: control characters shown escaped, spreadsheet formulas neutralised (standard library only).
+"""Safe text out: control characters shown escaped, spreadsheet formulas neutralised (standard
+library only).
 
 Names, keys, reasons and cells come from files users write; what perfrules
 prints or writes must not let them act on the reader's terminal or
@@ -35,12 +36,14 @@ def _escape_one(m: re.Match[str]) -> str:
 
 
 def escape_controls(text: str) -> str:
-    """``text`` with every control character but tab and newline written as a visible escape (``\\x1b``)."""
+    """``text`` with every control character but tab and newline written as a visible escape
+    (``\\x1b``)."""
     return UNSAFE.sub(_escape_one, text) if UNSAFE.search(text) else text
 
 
 def json_controls(text: str) -> str:
-    """JSON text with the control characters :func:`json.dumps` leaves (C1, DEL, bidi overrides) as ``\\uXXXX``.
+    """JSON text with the control characters :func:`json.dumps` leaves (C1, DEL, bidi overrides) as
+    ``\\uXXXX``.
 
     ``json.dumps`` escapes C0 controls itself; these others can only sit inside
     JSON strings, where ``\\u009b`` means the same character: the document
@@ -50,12 +53,14 @@ def json_controls(text: str) -> str:
 
 
 def formula_like(text: str) -> bool:
-    """Whether a spreadsheet could read ``text`` as a formula (it starts like one and is not a plain number)."""
+    """Whether a spreadsheet could read ``text`` as a formula (it starts like one and is not a
+    plain number)."""
     return text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text)
 
 
 def neutralise(text: str) -> str:
-    """A CSV text cell made safe to open in a spreadsheet: ``'`` before a leading ``= + - @``, tab or CR."""
+    """A CSV text cell made safe to open in a spreadsheet: ``'`` before a leading ``= + - @``,
+    tab or CR."""
     return "'" + text if formula_like(text) else text
 
 

@@ -1,4 +1,5 @@
-"""Checks an .xlsx file before openpyxl loads it: bounded time and memory, no DTDs (standard library only).
+"""Checks an .xlsx file before openpyxl loads it: bounded time and memory, no DTDs (standard library
+only).
 
 openpyxl trusts what a workbook says. A 16 KB file with one cell at
 ``XFD1048576`` makes a reader that walks the used range visit 17 billion
@@ -177,7 +178,8 @@ def _check_sizes(file: str, zf: zipfile.ZipFile, limits: XlsxLimits) -> list[Pro
             _problem(
                 "workbook-too-large",
                 file,
-                f"the workbook has {len(infos):,} parts, more than the {limits.max_members:,} perfrules reads",
+                f"the workbook has {len(infos):,} parts, more "
+                f"than the {limits.max_members:,} perfrules reads",
                 f"工作簿含 {len(infos):,} 个组成部分，超过 perfrules 读取的上限 {limits.max_members:,} 个",
             )
         ]
@@ -200,7 +202,8 @@ def _check_sizes(file: str, zf: zipfile.ZipFile, limits: XlsxLimits) -> list[Pro
             _problem(
                 "workbook-too-large",
                 file,
-                f"the workbook would inflate to {total:,} bytes, more than the {limits.max_total_bytes:,} "
+                f"the workbook would inflate to {total:,} bytes, "
+                f"more than the {limits.max_total_bytes:,} "
                 "perfrules reads (a zip bomb?)",
                 f"工作簿解压后共 {total:,} 字节，超过 perfrules 读取的上限 {limits.max_total_bytes:,} 字节（压缩炸弹？）",
             )
@@ -209,7 +212,8 @@ def _check_sizes(file: str, zf: zipfile.ZipFile, limits: XlsxLimits) -> list[Pro
 
 
 def _sheet_names(file: str, zf: zipfile.ZipFile) -> dict[str, str] | Problem:
-    """Worksheet member → sheet name, from ``xl/workbook.xml`` and its relationships (parsed with the same guard)."""
+    """Worksheet member → sheet name, from ``xl/workbook.xml`` and its relationships (parsed with
+    the same guard)."""
     names = set(zf.namelist())
     book = "xl/workbook.xml"
     rels = "xl/_rels/workbook.xml.rels"
@@ -257,7 +261,8 @@ def _parse(
     scan: _SheetScan | None,
     on_start: Callable[[str, dict[str, str]], None] | None = None,
 ) -> Problem | None:
-    """Stream one XML member through expat: DTDs refused, errors located; ``scan`` reads a worksheet's extent."""
+    """Stream one XML member through expat: DTDs refused, errors located; ``scan`` reads a
+    worksheet's extent."""
     where = f"{file}[{info.filename}]"
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -268,7 +273,8 @@ def _parse(
             _problem(
                 "xml-forbidden",
                 where,
-                f"{info.filename}: a document type declaration (DTD) or entity: refused, never read "
+                f"{info.filename}: a document type declaration "
+                "(DTD) or entity: refused, never read "
                 "(a workbook saved by Excel or WPS has none; an XML entity attack?)",
                 f"{info.filename}：含文档类型声明（DTD）或实体，已拒绝，未读取（Excel 或 WPS 保存的工作簿不含此类内容；疑为 XML 实体攻击）",
                 line=line,
@@ -321,7 +327,8 @@ def _parse(
 
 
 class _SheetScan:
-    """The extent of one worksheet, read element by element; stops at the first thing out of bounds."""
+    """The extent of one worksheet, read element by element; stops at the first thing out of
+    bounds."""
 
     def __init__(self, file: str, sheet: str, limits: XlsxLimits) -> None:
         self.file = file
@@ -335,7 +342,8 @@ class _SheetScan:
         self.dimension = ""
 
     def finish(self) -> None:
-        """After the last element: the declared used range (``<dimension ref>``) within the bounds too."""
+        """After the last element: the declared used range (``<dimension ref>``) within the
+        bounds too."""
         for part in self.dimension.split(":")[:2]:
             pos = self._ref(part)
             if pos is not None:
@@ -354,9 +362,11 @@ class _SheetScan:
             _problem(
                 "sheet-too-large",
                 self.file,
-                f"{what_en} {ref} lies beyond the {lim.max_columns:,} columns ({column_letters(lim.max_columns)}) × "
+                f"{what_en} {ref} lies beyond the {lim.max_columns:,} "
+                f"columns ({column_letters(lim.max_columns)}) × "
                 f"{lim.max_rows:,} rows perfrules reads in a sheet; delete what is beyond the form",
-                f"{what_zh} {ref} 超出 perfrules 读取的范围（{lim.max_columns:,} 列，至 {column_letters(lim.max_columns)} 列；"
+                f"{what_zh} {ref} 超出 perfrules 读取的范围（{lim.max_columns:,} "
+                f"列，至 {column_letters(lim.max_columns)} 列；"
                 f"{lim.max_rows:,} 行）；请删除表格以外的内容",
                 line=row,
                 column=col,
@@ -377,7 +387,8 @@ class _SheetScan:
                     _problem(
                         "sheet-too-large",
                         self.file,
-                        f"sheet {self.sheet!r} has more than {self.limits.max_cells:,} cells, the most perfrules reads",
+                        f"sheet {self.sheet!r} has more than "
+                        f"{self.limits.max_cells:,} cells, the most perfrules reads",
                         f"工作表“{self.sheet}”的单元格超过 perfrules 读取的上限 {self.limits.max_cells:,} 个",
                     )
                 )
@@ -392,9 +403,8 @@ class _SheetScan:
             self.row = int(r) if r.isdigit() and len(r) <= 10 else self.row + 1
             self.col = 0
             self._beyond(self.row, 1, "row", "行")
-        elif (
-            tag == "dimension"
-        ):  # what a read-only reader walks; checked after the cells, which locate better
+        elif tag == "dimension":
+            # what a read-only reader walks; checked after the cells, which locate better
             self.dimension = attrs.get("ref", "")
         elif tag == "mergeCell":
             ref = attrs.get("ref", "")
@@ -409,9 +419,11 @@ class _SheetScan:
                         _problem(
                             "sheet-too-large",
                             self.file,
-                            f"sheet {self.sheet!r}: its merged ranges cover more than {self.limits.max_cells:,} cells, "
+                            f"sheet {self.sheet!r}: its merged ranges cover "
+                            f"more than {self.limits.max_cells:,} cells, "
                             "the most perfrules reads",
-                            f"工作表“{self.sheet}”的合并区域覆盖超过 {self.limits.max_cells:,} 个单元格，超出 perfrules 读取的上限",
+                            f"工作表“{self.sheet}”的合并区域覆盖超过 "
+                            f"{self.limits.max_cells:,} 个单元格，超出 perfrules 读取的上限",
                         )
                     )
 

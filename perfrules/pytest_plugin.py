@@ -6,7 +6,8 @@ under the paths pytest searches (and no other ``.toml`` file), one item per
 ``[[cases]]`` entry. A failing case shows the report ``perfrules test``
 prints: what differs (expected, actual, Δ) and every step behind each
 indicator that differs. A case file that does not load is one
-item that fails with every located problem (the other tests still run). Options: ``--perfrules-lang zh|en``.
+item that fails with every located problem (the other tests still run). Options:
+``--perfrules-lang zh|en``.
 
 See docs/golden-cases.md.
 """
@@ -22,9 +23,8 @@ import pytest
 
 from perfrules._names import CASE_SUFFIX
 
-if (
-    TYPE_CHECKING
-):  # imported when a case file is collected: a session with none never loads perfrules' core
+# imported when a case file is collected: a session with none never loads perfrules' core
+if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from perfrules._errors import SpecError
@@ -65,7 +65,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> GoldenFile | None:
-    """Collect ``*.case.toml`` files (only those: specs, actuals and other TOML files are left alone)."""
+    """Collect ``*.case.toml`` files (only those: specs, actuals and other TOML files are left
+    alone)."""
     if file_path.name.endswith(CASE_SUFFIX) and len(file_path.name) > len(CASE_SUFFIX):
         return GoldenFile.from_parent(parent, path=file_path)
     return None

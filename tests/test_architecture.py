@@ -81,6 +81,7 @@ PURE_MODULES = [
     "whatif/_model.py",
 ]
 BASE = {
+    "_codes",  # the catalogue of problem and warning codes (standard library only)
     "_errors",
     "_suggest",
     "_version",
@@ -148,6 +149,36 @@ def test_pure_layers_do_no_io_and_no_printing(layer: str) -> None:
                         "rich",
                         "tomllib",
                     }, f"{path.name} imports {m}"
+
+
+def test_codes_catalogue_is_standard_library_only() -> None:
+    """perfrules/_codes.py sits under every layer, the core included: it imports only the standard
+    library and perfrules/_suggest.py."""
+    imported = set()
+    for node in ast.walk(ast.parse((PKG / "_codes.py").read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            imported.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(
+                node.module if node.module.startswith("perfrules") else node.module.split(".")[0]
+            )
+    assert imported - {"__future__", "perfrules._suggest"} <= set(sys.stdlib_module_names), imported
+
+
+LONG_LINE = 100
+MAX_LONG_PER_1000 = 12  # issue 11 item 7; attrs, cattrs, rich and OpenFisca have 1–12
+
+
+def test_few_lines_pass_100_characters() -> None:
+    """Lines over 100 characters (strings, comments and docstrings ``ruff format`` cannot split):
+    at most 12 per 1,000 lines of the package."""
+    lines = long = 0
+    for path in PKG.rglob("*.py"):
+        text = path.read_text(encoding="utf-8").splitlines()
+        lines += len(text)
+        long += sum(len(line) > LONG_LINE for line in text)
+    assert lines > 10_000, "the package was not found"
+    assert long * 1000 <= MAX_LONG_PER_1000 * lines, f"{long} of {lines} lines pass {LONG_LINE}"
 
 
 def test_no_eval_anywhere() -> None:

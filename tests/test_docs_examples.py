@@ -37,6 +37,9 @@ from typing import Any
 import pytest
 
 import perfrules
+from perfrules import _codes as codes
+from perfrules._codes import PROBLEMS, SPEC_FORMAT, WARNINGS
+from perfrules.core._result import deferred_warning
 from perfrules.model import DEFAULT_GRADES, DEFAULT_TIERS, Formula
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -271,13 +274,69 @@ def _codes_in_package() -> set[str]:
 
 
 def test_every_problem_code_is_documented() -> None:
+    """Cross-check of the catalogue against the package and the docs: a code the package raises
+    has an entry; the page an entry names lists it; an entry is raised somewhere."""
     doc = _doc()
     section = doc[doc.index("### Problem codes") : doc.index("### Example messages")]
     documented = set(re.findall(r"^\|\s*`([a-z][a-z-]*)`\s*\|", section, re.M))
     codes = _codes_in_package()
     assert codes, "no problem codes found in the package: the pattern is stale"
-    assert codes - documented == set(), "problem codes raised by the package but not documented"
-    assert documented - codes == set(), "problem codes documented but never raised by the package"
+    catalogued = set(PROBLEMS) | set(WARNINGS)
+    assert codes - catalogued == set(), "problem codes raised by the package but not catalogued"
+    on_page = {code for code, c in PROBLEMS.items() if c.page == SPEC_FORMAT} | set(WARNINGS)
+    assert codes - documented <= catalogued - on_page, "raised, not listed in spec-format.md"
+    assert documented == on_page, "spec-format.md's code tables differ from the catalogue"
+    for code, c in PROBLEMS.items():
+        page = (ROOT / "docs" / f"{c.page}.md").read_text(encoding="utf-8")
+        assert f"`{code}`" in page, f"{code!r} is not named in docs/{c.page}.md"
+    source = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "_codes.py" and (PACKAGE / "lint") not in path.parents
+    )
+    never = {code for code in catalogued if f'"{code}"' not in source}
+    assert never == set(), "catalogued codes that nothing in the package raises"
+
+
+def test_the_code_tables_are_generated_from_the_catalogue() -> None:
+    """docs/spec-format.md's two code tables are byte for byte what perfrules/_codes.py renders
+    (regenerate: ``python -m perfrules._codes docs/spec-format.md``)."""
+    doc = _doc()
+    assert doc.count(codes.BEGIN) == 2 and doc.count(codes.END) == 2
+    assert codes.render_docs(doc) == doc, "stale: run python -m perfrules._codes"
+    assert "\n\n" + codes.problem_table() + "\n" in doc
+    assert "\n\n" + codes.warning_table() + "\n" in doc
+    # a changed entry shows: the check is not vacuous
+    stale = doc.replace("| `weight` | spec | ", "| `weight` | actuals | ", 1)
+    assert stale != doc and codes.render_docs(stale) == doc
+
+
+def test_the_code_command_rewrites_and_checks_the_page(tmp_path: Path) -> None:
+    page = tmp_path / "spec-format.md"
+    page.write_text(_doc().replace("| `weight` | spec | ", "| `weight` | ? | ", 1), "utf-8")
+    assert codes.main(["--check", str(page)]) == 1
+    assert codes.main([str(page)]) == 0
+    assert page.read_text(encoding="utf-8") == _doc()
+    assert codes.main(["--check", str(page)]) == 0
+
+
+def test_a_code_not_in_the_catalogue_is_refused() -> None:
+    """A typo'd (or new, undocumented) code fails at construction: Problem, ScoreWarning and the
+    core's deferred warning alike; every catalogued code is accepted."""
+    typo = "unknown code 'unknwon-key' .did you mean 'unknown-key'"
+    with pytest.raises(ValueError, match=typo):
+        perfrules.Problem(code="unknwon-key", message="m", message_zh="m")
+    with pytest.raises(ValueError, match="unknown code 'overshot'"):
+        perfrules.ScoreWarning(code="overshot", zh="z", en="e")
+    with pytest.raises(ValueError, match="unknown code 'strict'"):
+        deferred_warning("strict", None, None, lambda: ("z", "e"))
+    with pytest.raises(ValueError, match="unknown code 'overshoot'"):
+        perfrules.Problem(code="overshoot", message="a warning code", message_zh="m")
+    for code in PROBLEMS:
+        assert perfrules.Problem(code=code, message="m", message_zh="m").code == code
+    for code in WARNINGS:
+        assert perfrules.ScoreWarning(code=code, zh="z", en="e").code == code
+        assert deferred_warning(code, None, None, lambda: ("z", "e")).text("en") == "e"
 
 
 Mutation = tuple[str, str, str, str]

@@ -28,7 +28,7 @@ def test_line_column_by_nearest_ancestor() -> None:
     assert source.locate(("indicators", 0, "weight", "x")) == (15, 1)
     assert source.locate(("indicators", 0, "name")) == (12, 1)
     assert source.locate(("meta",)) == (None, None)
-    p = make_problem("c", ("indicators", 0, "name"), en="bad", zh="错", source=source)
+    p = make_problem("invalid-value", ("indicators", 0, "name"), en="bad", zh="错", source=source)
     assert (p.file, p.line, p.column, p.cell, p.path) == (
         "spec.toml",
         12,
@@ -36,7 +36,7 @@ def test_line_column_by_nearest_ancestor() -> None:
         None,
         ("indicators", 0, "name"),
     )
-    assert str(p) == "spec.toml:12:1: indicators[0].name: bad [c]"
+    assert str(p) == "spec.toml:12:1: indicators[0].name: bad [invalid-value]"
 
 
 def test_the_old_constructors_keep_working() -> None:
@@ -115,7 +115,7 @@ def test_sheet_cells_by_nearest_ancestor(
     ],
 )
 def test_a_path_without_a_cell_names_the_file_alone(path: tuple[str | int, ...]) -> None:
-    p = make_problem("c", path, en="bad", zh="错", source=_cells())
+    p = make_problem("invalid-value", path, en="bad", zh="错", source=_cells())
     assert (p.file, p.line, p.column, p.cell, p.path) == ("form.xlsx", None, None, None, path)
     assert p.location == "form.xlsx"
 
@@ -126,8 +126,8 @@ def test_places_come_before_positions_and_none_falls_back_to_them() -> None:
         {("a",): (3, 1), ("b",): (4, 1)},
         places={("a",): SheetCell("s", "B2"), ("b", "c"): None},
     )
-    assert make_problem("c", ("a", "x"), en="e", zh="z", source=source).cell == "s!B2"
-    p = make_problem("c", ("b", "c"), en="e", zh="z", source=source)
+    assert make_problem("invalid-value", ("a", "x"), en="e", zh="z", source=source).cell == "s!B2"
+    p = make_problem("invalid-value", ("b", "c"), en="e", zh="z", source=source)
     assert (p.cell, p.line, p.column) == (None, 4, 1)
 
 
@@ -163,7 +163,7 @@ def test_table_places_by_nearest_ancestor() -> None:
         )
         assert str(p) == f"units.csv:{row}:{column}: {name}: below zero [negative]"
         assert source.locate(path) == (row, column)
-    assert make_problem("c", ("meta",), en="e", zh="z", source=source).line is None
+    assert make_problem("invalid-value", ("meta",), en="e", zh="z", source=source).line is None
 
 
 def test_a_framework_file_of_cells_is_named_by_cell() -> None:
@@ -173,10 +173,12 @@ def test_a_framework_file_of_cells_is_named_by_cell() -> None:
         "u.toml", {("extends",): (1, 1)}, {("meta",): (fw, ("meta",))}, anchor=("extends",)
     )
     assert source.written(("meta", "year")).text == "fw.xlsx:框架!B3"
-    p = make_problem("c", ("meta", "year"), en="bad", zh="错", source=source)
+    p = make_problem("invalid-value", ("meta", "year"), en="bad", zh="错", source=source)
     assert (p.file, p.line, p.cell) == ("u.toml", 1, None)
     assert p.message == "bad (meta.year, inherited from framework 'fw' at fw.xlsx:框架!B3)"
-    w = make_problem("c", ("meta", "year"), en="bad", zh="错", source=source, written=True)
+    w = make_problem(
+        "invalid-value", ("meta", "year"), en="bad", zh="错", source=source, written=True
+    )
     assert (w.file, w.line, w.column, w.cell) == ("fw.xlsx", 3, 2, "框架!B3")
 
 

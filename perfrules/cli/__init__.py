@@ -14,7 +14,8 @@ __all__ = ["main", "run"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 findings, 2 bad input or usage, 3 internal error)."""
+    """Run the command line; returns the exit code (0 ok, 1 findings, 2 bad input or usage, 3
+    internal error)."""
     from perfrules.cli._main import main as _main
 
     return _main(argv)

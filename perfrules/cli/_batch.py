@@ -27,12 +27,14 @@ MAX_LISTED = 20  # failed units whose problems are printed (all are in the probl
 
 
 def _err(lang: Lang) -> Console:
-    # control characters of unit ids, paths and messages are shown escaped (perfrules/cli/_console.py)
+    # control characters of unit ids, paths and messages are shown escaped
+    # (perfrules/cli/_console.py)
     return console(sys.stderr, soft_wrap=True)
 
 
 def run(args: argparse.Namespace, out_console: Console) -> int:
-    """Run ``perfrules batch``; the exit code. SpecError and usage problems are reported here (exit 2).
+    """Run ``perfrules batch``; the exit code. SpecError and usage problems are reported here (exit
+    2).
 
     Failed units are findings (exit 1): their rows are in the problems table.
     """
@@ -55,16 +57,16 @@ def run(args: argparse.Namespace, out_console: Console) -> int:
         return EXIT_INPUT
     if args.audit is not None and not index_path(args.audit).parent.is_dir():
         err.print(
-            f"perfrules batch: --audit: {'文件夹不存在' if zh else 'no such folder'}: {index_path(args.audit).parent}",
+            f"perfrules batch: --audit: {'文件夹不存在' if zh else 'no such folder'}: "
+            f"{index_path(args.audit).parent}",
             markup=False,
         )
         return EXIT_INPUT
     outputs: list[tuple[str, str | Path]] = [("--out", p) for p in output_paths(args.out).values()]
     if args.audit is not None:
         outputs += [("--audit", args.audit), ("--audit", index_path(args.audit))]
-    check_distinct(
-        outputs, [("IN", args.input)]
-    )  # before any work: an output never replaces an input
+    # before any work: an output never replaces an input
+    check_distinct(outputs, [("IN", args.input)])
     try:
         table = read_table(args.input)
     except SpecError as exc:
@@ -73,7 +75,8 @@ def run(args: argparse.Namespace, out_console: Console) -> int:
             err.print(f"{where}: {p.text(lang)} [{p.code}]", markup=False, style="bold red")
         return EXIT_INPUT
     try:
-        # one live line (label, bar, done/total, rate), drawn only on a terminal and never with --quiet
+        # one live line (label, bar, done/total, rate), drawn only on a terminal and never with
+        # --quiet
         with progress_line(
             "评分" if zh else "scoring", console=err, enabled=not args.quiet
         ) as update:
@@ -103,7 +106,8 @@ def run(args: argparse.Namespace, out_console: Console) -> int:
 
 
 def _list_failures(out: str, lang: Lang, err: Console) -> None:
-    """Print the first failed units' problems from the problems table (CSV only; Parquet: see the file)."""
+    """Print the first failed units' problems from the problems table (CSV only; Parquet: see the
+    file)."""
     path = output_paths(out)["problems"]
     zh = lang == "zh"
     if path.suffix.lower() != ".csv":

@@ -1,4 +1,5 @@
-"""``frameworks`` and ``template``: what ships with perfrules and its installed framework packages."""
+"""``frameworks`` and ``template``: what ships with perfrules and its installed framework
+packages."""
 
 from __future__ import annotations
 
@@ -91,8 +92,7 @@ def run_frameworks(args: argparse.Namespace, lang: Lang, out: Console) -> int:
 
 def run_template(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     target = check_output(args.output)
-    _atomic.copy_file(
-        template_path(), target
-    )  # atomically: an existing file stays whole on any failure
+    # atomically: an existing file stays whole on any failure
+    _atomic.copy_file(template_path(), target)
     out.print(f"已写入 {target}" if lang == "zh" else f"wrote {target}", markup=False)
     return EXIT_OK

@@ -93,18 +93,16 @@ def run_evaluate(args: argparse.Namespace, lang: Lang, out: Console) -> int:
         )
     ev = _evaluation(args.spec, args.actuals)
     if args.format == "json":
-        text = (
-            json_controls(to_json(ev)) + "\n"
-        )  # C1 controls as \u009b: no raw escape reaches a terminal
+        # C1 controls as \u009b: no raw escape reaches a terminal
+        text = json_controls(to_json(ev)) + "\n"
         if args.output:
             write_text(args.output, text)
         else:
             sys.stdout.write(text)
     elif args.output:
         buf = StringIO()
-        console(buf, args.width or 160).print(
-            AuditTable(ev, lang=lang)
-        )  # control characters shown escaped
+        # control characters shown escaped
+        console(buf, args.width or 160).print(AuditTable(ev, lang=lang))
         write_text(args.output, buf.getvalue())
     else:
         out.print(AuditTable(ev, lang=lang))
@@ -112,7 +110,8 @@ def run_evaluate(args: argparse.Namespace, lang: Lang, out: Console) -> int:
 
 
 def find_indicator(ev: Evaluation, wanted: str) -> IndicatorResult:
-    """The indicator ``wanted`` names: its id, its exact name, or a unique part of its name (else a located problem)."""
+    """The indicator ``wanted`` names: its id, its exact name, or a unique part of its name (else
+    a located problem)."""
     rows = list(ev.indicators)
     for how in (lambda r: r.id == wanted, lambda r: r.name == wanted, lambda r: wanted in r.name):
         hits = [r for r in rows if how(r)]
@@ -127,7 +126,8 @@ def find_indicator(ev: Evaluation, wanted: str) -> IndicatorResult:
                         code="ambiguous-indicator",
                         path=(wanted,),
                         file="<command line>",
-                        message=f"{wanted!r} matches {len(hits)} indicators: {listed_en}; give the id",
+                        message=f"{wanted!r} matches {len(hits)} "
+                        f"indicators: {listed_en}; give the id",
                         message_zh=f"“{wanted}”与 {len(hits)} 个指标相符：{listed}；请写指标编号",
                     )
                 ]
@@ -144,7 +144,8 @@ def find_indicator(ev: Evaluation, wanted: str) -> IndicatorResult:
                 file="<command line>",
                 message=f"no indicator {wanted!r} in spec {ev.spec_id!r} (give an id or a name; "
                 f"ids: {', '.join(r.id for r in rows)})",
-                message_zh=f"规范“{ev.spec_id}”中没有指标“{wanted}”（请写指标编号或名称；编号：{'、'.join(r.id for r in rows)}）",
+                message_zh=f"规范“{ev.spec_id}”中没有指标“{wanted}”（请写指标编号"
+                f"或名称；编号：{'、'.join(r.id for r in rows)}）",
                 suggestion=hint,
             )
         ]

@@ -1,4 +1,5 @@
-"""What every command shares: spec/actuals arguments, writing an output file (consoles: ``_console``)."""
+"""What every command shares: spec/actuals arguments, writing an output file (consoles:
+``_console``)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,8 @@ def load(spec_path: Path, actuals_path: Path | None) -> tuple[Spec, Actuals | No
 
 
 def check_output(path: str | os.PathLike[str], *, option: str = "-o") -> Path:
-    """An output file path that can be written: its folder exists and it is not itself a folder (else exit 2)."""
+    """An output file path that can be written: its folder exists and it is not itself a folder
+    (else exit 2)."""
     out = Path(path)
     if out.is_dir():
         raise UsageError(f"{option} {out}: is a folder; give a file name / 是文件夹，请写文件名")
@@ -58,7 +60,8 @@ def check_output(path: str | os.PathLike[str], *, option: str = "-o") -> Path:
 
 
 def write_text(path: str | os.PathLike[str], text: str, *, option: str = "-o") -> Path:
-    """Write ``text`` to ``path`` atomically (``perfrules._atomic``): the old file stays whole on any failure."""
+    """Write ``text`` to ``path`` atomically (``perfrules._atomic``): the old file stays whole on
+    any failure."""
     out = check_output(path, option=option)
     return _atomic.write_text(out, text)
 
@@ -67,7 +70,8 @@ Named = tuple[str, str | os.PathLike[str] | None]
 
 
 def check_distinct(outputs: Iterable[Named], inputs: Iterable[Named] = ()) -> None:
-    """Refuse (exit 2) an output that is one of the inputs, or another output, before any work is done.
+    """Refuse (exit 2) an output that is one of the inputs, or another output, before any work is
+    done.
 
     ``outputs`` and ``inputs`` are (what it is, path) pairs, ``None`` paths
     skipped. Paths are compared as files: :func:`os.path.samefile` when both
@@ -80,13 +84,15 @@ def check_distinct(outputs: Iterable[Named], inputs: Iterable[Named] = ()) -> No
             if _atomic.same_file(out, source):
                 raise UsageError(
                     f"{what} {out} 与输入 {in_what} {source} 是同一文件，写入会覆盖输入；请换一个输出路径 / "
-                    f"{what} {out} is the input {in_what} {source}: writing it would destroy the input; "
+                    f"{what} {out} is the input {in_what} "
+                    f"{source}: writing it would destroy the input; "
                     "choose another output path"
                 )
         for other_what, other in outs[:i]:
             if _atomic.same_file(out, other):
                 raise UsageError(
                     f"{what} {out} 与 {other_what} {other} 是同一文件，两个输出会相互覆盖；请换一个路径 / "
-                    f"{what} {out} is also {other_what} {other}: one output would overwrite the other; "
+                    f"{what} {out} is also {other_what} "
+                    f"{other}: one output would overwrite the other; "
                     "choose another path"
                 )

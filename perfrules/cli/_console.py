@@ -24,7 +24,8 @@ PIPE_WIDTH = 160  # tables piped to a file or another program: Chinese tables ne
 
 
 class SafeConsole(Console):
-    """A rich console that never writes a control character of the printed text: each is shown escaped.
+    """A rich console that never writes a control character of the printed text: each is shown
+    escaped.
 
     Only text segments are escaped; control segments (cursor movement of a
     progress bar) and the style codes rich renders around the text are not
@@ -45,7 +46,8 @@ def _safe(buffer: Iterable[Segment]) -> Iterable[Segment]:
 
 
 def console(stream: IO[str], width: int | None = None, **options: Any) -> Console:
-    """A console for ``stream``: a terminal's own width; piped, tables at 160 and prose never hard-wrapped."""
+    """A console for ``stream``: a terminal's own width; piped, tables at 160 and prose never
+    hard-wrapped."""
     piped = not stream.isatty()
     if width is None and piped and "COLUMNS" not in os.environ:
         width = PIPE_WIDTH

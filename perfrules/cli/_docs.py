@@ -57,7 +57,8 @@ ORDER = (
     "reliability",
     "architecture",
 )
-"""The reading order of the topic list (the site's navigation, mkdocs.yml); other pages follow by name."""
+"""The reading order of the topic list (the site's navigation, mkdocs.yml); other pages follow by
+name."""
 
 ALIASES: dict[str, str] = {
     # the subcommands, each to the page that documents it
@@ -129,7 +130,8 @@ ALIASES: dict[str, str] = {
     "限制": "reliability",
     "atomic": "reliability",
 }
-"""Other names of a topic: ``perfrules docs <alias>`` shows the page named here (when it is shipped)."""
+"""Other names of a topic: ``perfrules docs <alias>`` shows the page named here (when it is
+shipped)."""
 
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 _LOCAL_ANCHOR = re.compile(r"\[([^\]\n]+)\]\(#[^)\s]*\)")
@@ -157,7 +159,8 @@ def title(path: Path) -> str:
 
 
 def resolve(name: str, pages: dict[str, Path]) -> str | None:
-    """The topic ``name`` stands for (stem, file name, docs/ path, alias; case-insensitive), or ``None``."""
+    """The topic ``name`` stands for (stem, file name, docs/ path, alias; case-insensitive), or
+    ``None``."""
     word = name.strip()
     candidates = [word, Path(word).name]
     candidates += [c[: -len(".md")] for c in candidates if c.lower().endswith(".md")]
@@ -174,8 +177,10 @@ def resolve(name: str, pages: dict[str, Path]) -> str | None:
 
 
 def terminal_text(markdown: str, pages: dict[str, Path]) -> str:
-    """The Markdown as read in a terminal: links within the page lose their target, and a link to another
-    page names the command that shows it (``[scoring.md](scoring.md#bands)`` → ``scoring.md`` (perfrules docs scoring))."""
+    """The Markdown as read in a terminal: links within the page lose their target, and a link to
+    another
+    page names the command that shows it (``[scoring.md](scoring.md#bands)`` → ``scoring.md``
+    (perfrules docs scoring))."""
 
     def page(m: re.Match[str]) -> str:
         stem = m[2]
@@ -258,7 +263,8 @@ def _list(args: argparse.Namespace, out: Console, pages: dict[str, Path]) -> int
         out.print(f"文件位置：{docs_root()}", markup=False, style="dim")
     else:
         out.print(
-            "Read one: perfrules docs TOPIC (e.g. perfrules docs scoring; --raw prints the Markdown)",
+            "Read one: perfrules docs TOPIC (e.g. perfrules "
+            "docs scoring; --raw prints the Markdown)",
             markup=False,
         )
         out.print(f"Files: {docs_root()}", markup=False, style="dim")
@@ -273,9 +279,8 @@ def _show(args: argparse.Namespace, out: Console, text: str) -> None:
         if args.no_pager:
             out.print(md)
             return
-        os.environ.setdefault(
-            "LESS", "-FRX"
-        )  # less: keep the colours, quit when it fits one screen
+        # less: keep the colours, quit when it fits one screen
+        os.environ.setdefault("LESS", "-FRX")
         with out.pager(styles=os.name != "nt"):
             out.print(md)
         return
@@ -291,7 +296,8 @@ def _show(args: argparse.Namespace, out: Console, text: str) -> None:
 
 
 PIPE_WIDTH = 8192
-"""Columns of the rendering written to a pipe or a file: paragraphs and list items are never wrapped."""
+"""Columns of the rendering written to a pipe or a file: paragraphs and list items are never
+wrapped."""
 
 
 def _widest(text: str) -> int:

@@ -22,7 +22,8 @@ EXIT_INTERRUPTED = 130
 
 
 class UsageError(Exception):
-    """Bad command-line arguments or an output that cannot be written (exit 2); the message is shown as is.
+    """Bad command-line arguments or an output that cannot be written (exit 2); the message is shown
+    as is.
 
     Internal to the command line: raised and caught inside ``perfrules.cli``
     (never out of :func:`perfrules.cli.main`), and defined here, in a module
@@ -33,7 +34,8 @@ class UsageError(Exception):
 
 
 def __getattr__(name: str) -> type[Exception]:
-    """``ExtraMissing``: the older name of :class:`perfrules.MissingExtraError` (deprecated), imported on use."""
+    """``ExtraMissing``: the older name of :class:`perfrules.MissingExtraError` (deprecated),
+    imported on use."""
     if name == "ExtraMissing":
         from perfrules._errors import MissingExtraError
 

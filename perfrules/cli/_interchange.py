@@ -44,7 +44,8 @@ EXIT_DISAGREE = EXIT_FINDINGS  # import: the form's declared scores disagree wit
 
 
 def run_import(args: argparse.Namespace, lang: Lang, out: Console) -> int:
-    """``perfrules import``: exit 0 (scores agree), 1 (declared scores disagree); errors raise (exit 2)."""
+    """``perfrules import``: exit 0 (scores agree), 1 (declared scores disagree); errors raise
+    (exit 2)."""
     from perfrules.interchange import (
         DisagreementReport,
         compare_declared,
@@ -52,7 +53,8 @@ def run_import(args: argparse.Namespace, lang: Lang, out: Console) -> int:
         read_workbook,
     )
 
-    openpyxl_module()  # without openpyxl: perfrules.MissingExtraError (exit 2, naming the extra) before any work
+    # without openpyxl: perfrules.MissingExtraError (exit 2, naming the extra) before any work
+    openpyxl_module()
 
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
@@ -119,7 +121,8 @@ def _styles(paths: list[str], fmt: str) -> tuple[str | None, bytes | None]:
             text = path.read_text(encoding="utf-8")
             if "</" in text or "<!--" in text:
                 raise UsageError(
-                    f"--style {name}: 样式表不能含 “</” 或 “<!--” / a style sheet may not contain '</' or '<!--'"
+                    f"--style {name}: 样式表不能含 “</” 或 “<!--” / a "
+                    "style sheet may not contain '</' or '<!--'"
                 )
             css.append(text)
         elif suffix == ".docx" and fmt == "docx":
@@ -130,7 +133,8 @@ def _styles(paths: list[str], fmt: str) -> tuple[str | None, bytes | None]:
 
 
 def _report_text(args: argparse.Namespace, spec_path: Path, ev: Evaluation) -> ReportText | None:
-    """The unit's own sections: ``--report-text FILE``, else report.toml beside the spec when there is one."""
+    """The unit's own sections: ``--report-text FILE``, else report.toml beside the spec when
+    there is one."""
     from perfrules.loading import read_toml
     from perfrules.report import REPORT_FILE, report_text_from_data
 
@@ -153,7 +157,8 @@ def _issues(spec: Spec, actuals: Actuals, lang: Lang) -> list[Issue]:
 
 
 def run_export(args: argparse.Namespace, lang: Lang, out: Console) -> int:
-    """``perfrules export``: the evaluated 自评表 as xlsx, or the whole 自评报告 (docx, pdf, md, html, text)."""
+    """``perfrules export``: the evaluated 自评表 as xlsx, or the whole 自评报告 (docx, pdf, md, html,
+    text)."""
     if args.to in BINARY_FORMATS and not args.output:
         raise UsageError(
             f"--to {args.to} needs -o FILE (a {args.to} file is not written to standard output)"
@@ -175,7 +180,8 @@ def run_export(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     if args.to == "docx":
         from perfrules.report import docx_module
 
-        docx_module()  # without python-docx: MissingExtraError (exit 2, naming the extra) before any work
+        # without python-docx: MissingExtraError (exit 2, naming the extra) before any work
+        docx_module()
     spec, actuals = load(spec_path, actuals_path)
     assert actuals is not None
     ev = evaluate(spec, actuals)

@@ -21,7 +21,8 @@ from typing import IO, Any
 from perfrules.cli._exit import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, UsageError
 from perfrules.cli._parser import build_parser
 
-# command → (module, function); the function takes (args, lang, out console) and returns the exit code.
+# command → (module, function); the function takes (args, lang, out console) and returns the exit
+# code.
 COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("perfrules.cli._commands", "run_check"),
     "evaluate": ("perfrules.cli._commands", "run_evaluate"),
@@ -72,7 +73,8 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 findings, 2 bad input or usage, 3 internal error)."""
+    """Run the command line; returns the exit code (0 ok, 1 findings, 2 bad input or usage, 3
+    internal error)."""
     raw = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_of(raw)
     zh = lang == "zh"
@@ -88,9 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         from perfrules._atomic import signals_as_exceptions
 
-        with (
-            signals_as_exceptions()
-        ):  # SIGTERM/SIGHUP raise, so every writer removes its temporary files
+        # SIGTERM/SIGHUP raise, so every writer removes its temporary files
+        with signals_as_exceptions():
             return _dispatch(args, parser)
     except UsageError as exc:
         sys.stderr.write(f"perfrules: {'参数错误' if zh else 'usage error'}: {exc}\n")
@@ -100,18 +101,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_OK
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
-    except BaseException as exc:  # noqa: BLE001 - sorted below: input problems are exit 2, anything else is a bug
+    except BaseException as exc:  # noqa: BLE001
+        # sorted below: input problems are exit 2, anything else is a bug
         from perfrules._atomic import Interrupted
 
-        if isinstance(
-            exc, Interrupted
-        ):  # SIGTERM or SIGHUP: temporary files are gone, outputs untouched
+        # SIGTERM or SIGHUP: temporary files are gone, outputs untouched
+        if isinstance(exc, Interrupted):
             return 128 + exc.signum
         return _failure(exc, zh)
 
 
 def _failure(exc: BaseException, zh: bool) -> int:
-    """Report an exception: located input problems, a missing extra and unwritable paths are exit 2, anything else 3."""
+    """Report an exception: located input problems, a missing extra and unwritable paths are exit
+    2, anything else 3."""
     from perfrules._errors import MissingExtraError, SpecError
 
     err = _plain_console(sys.stderr)

@@ -1,4 +1,5 @@
-"""The ``perfrules`` argument parser: every command, its options and examples (standard library only).
+"""The ``perfrules`` argument parser: every command, its options and examples (standard library
+only).
 
 Building the parser imports nothing heavy, so ``perfrules --version``,
 ``perfrules --help`` and shell completion start at once; each command's
@@ -34,7 +35,8 @@ Documentation (offline): perfrules docs [TOPIC]."""
 
 EXAMPLES = """\
 examples:
-  perfrules evaluate examples/hunan-2024-general-office          the 自评表 with every deduction explained
+  perfrules evaluate examples/hunan-2024-general-office          \
+the 自评表 with every deduction explained
   perfrules explain unit/ 预算执行率                               every step behind one score
   perfrules check my-unit/spec.toml                                every problem, located, at once
   perfrules frameworks                                             the frameworks a unit can extend
@@ -43,7 +45,8 @@ examples:
 COMPLETION_INSTALL = """\
 install (then open a new shell):
   bash   perfrules completion bash > ~/.local/share/bash-completion/completions/perfrules
-         (needs the bash-completion package; or add  source <(perfrules completion bash)  to ~/.bashrc)
+         (needs the bash-completion package; \
+or add  source <(perfrules completion bash)  to ~/.bashrc)
   zsh    mkdir -p ~/.zfunc && perfrules completion zsh > ~/.zfunc/_perfrules
          and in ~/.zshrc, before compinit:  fpath=(~/.zfunc $fpath); autoload -Uz compinit; compinit
          (or, after compinit:  source <(perfrules completion zsh))
@@ -66,7 +69,8 @@ Common = Callable[[argparse.ArgumentParser], None]
 
 
 class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are :class:`UsageError` (exit 2, one message) rather than SystemExit."""
+    """An argument parser whose errors are :class:`UsageError` (exit 2, one message) rather than
+    SystemExit."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
@@ -197,7 +201,8 @@ def build_parser() -> Parser:
         "--overshoot",
         type=decimal_arg,
         metavar="X",
-        help="target-low when actual ≥ X × target (default: the spec's policy.overshoot_warning, or 1.3)",
+        help="target-low when actual ≥ X × target (default: "
+        "the spec's policy.overshoot_warning, or 1.3)",
     )
     lt.add_argument(
         "--benefit-qualitative-share",
@@ -231,7 +236,8 @@ def build_parser() -> Parser:
 
     ts = sub.add_parser(
         "test",
-        help=f"run golden cases (*{CASE_SUFFIX}) and show what differs (perfrules docs golden-cases)",
+        help=f"run golden cases (*{CASE_SUFFIX}) and show "
+        "what differs (perfrules docs golden-cases)",
         epilog=_examples(
             "perfrules test examples/ specs/",
             "perfrules test unit/cases --update          re-record after a deliberate rule change",
@@ -247,7 +253,8 @@ def build_parser() -> Parser:
     ts.add_argument(
         "--update",
         action="store_true",
-        help="re-record the expected values of failing cases in their files (after a deliberate rule change)",
+        help="re-record the expected values of failing cases "
+        "in their files (after a deliberate rule change)",
     )
     ts.add_argument("-q", "--quiet", action="store_true", help="do not list the cases that pass")
     ts.add_argument("--format", choices=("table", "json"), default="table")
@@ -301,7 +308,8 @@ def build_parser() -> Parser:
     im.add_argument(
         "--force",
         action="store_true",
-        help=f"replace the {SPEC_FILE} and {ACTUALS_FILE} already in FOLDER (both together, atomically)",
+        help=f"replace the {SPEC_FILE} and {ACTUALS_FILE} "
+        "already in FOLDER (both together, atomically)",
     )
     common(im)
 
@@ -337,19 +345,22 @@ def build_parser() -> Parser:
     ex.add_argument(
         "--report-text",
         metavar="FILE",
-        help="the unit's own sections of the report (default: report.toml beside the spec, when there is one)",
+        help="the unit's own sections of the report (default: "
+        "report.toml beside the spec, when there is one)",
     )
     ex.add_argument(
         "--style",
         metavar="FILE",
         action="append",
         default=[],
-        help="restyle the report: a .css file for html and pdf, a reference .docx for docx (repeatable)",
+        help="restyle the report: a .css file for html and "
+        "pdf, a reference .docx for docx (repeatable)",
     )
     ex.add_argument(
         "--stated-actuals",
         action="store_true",
-        help="report: a derived rate's 实际完成值 as the actuals state it (85.4%%), not as computed (85.39%%)",
+        help="report: a derived rate's 实际完成值 as the actuals "
+        "state it (85.4%%), not as computed (85.39%%)",
     )
     common(ex)
 
@@ -358,7 +369,8 @@ def build_parser() -> Parser:
         help="score every unit of a long table (CSV, xlsx, Parquet) (perfrules docs batch)",
         epilog=_examples(
             "perfrules batch units.csv --out results.csv",
-            "perfrules batch units.parquet --out results.parquet --audit audit.jsonl --audit-level record",
+            "perfrules batch units.parquet --out results.parquet "
+            "--audit audit.jsonl --audit-level record",
         ),
     )
     b.add_argument(
@@ -370,7 +382,8 @@ def build_parser() -> Parser:
         "--out",
         required=True,
         metavar="OUT",
-        help="units table (.csv or .parquet); <stem>.indicators, .categories and .problems beside it",
+        help="units table (.csv or .parquet); <stem>.indicators, "
+        ".categories and .problems beside it",
     )
     b.add_argument(
         "--audit",
@@ -381,7 +394,8 @@ def build_parser() -> Parser:
         "--audit-level",
         choices=("full", "record"),
         default="full",
-        help="full: the core's evaluation document of every unit (pure path); record: every input cell "
+        help="full: the core's evaluation document of every "
+        "unit (pure path); record: every input cell "
         "and output of the unit at batch speed, turned into the full document on demand by "
         "perfrules.batch.explain (perfrules docs batch)",
     )
@@ -389,7 +403,8 @@ def build_parser() -> Parser:
         "--engine",
         choices=BATCH_ENGINES,
         default="auto",
-        help="auto: the vectorised path when installed, else pure; pure; vector (needs perfrules[batch])",
+        help="auto: the vectorised path when installed, else "
+        "pure; pure; vector (needs perfrules[batch])",
     )
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     common(b)
@@ -428,7 +443,8 @@ def build_parser() -> Parser:
 
     sc = sub.add_parser(
         "schema",
-        help="print a JSON Schema perfrules ships: of its TOML files, for editors (perfrules docs editors), "
+        help="print a JSON Schema perfrules ships: of its TOML "
+        "files, for editors (perfrules docs editors), "
         "or of the evaluation JSON document",
         description="Print (or write with -o) a JSON Schema perfrules ships:\n"
         + "\n".join(f"  {name:<11}{what}" for name, what in SCHEMA_WHAT.items())
@@ -461,7 +477,8 @@ def build_parser() -> Parser:
         "topic",
         nargs="?",
         metavar="TOPIC",
-        help="a topic (file stem such as scoring, a file name such as scoring.md, or a command such as lint)",
+        help="a topic (file stem such as scoring, a file name "
+        "such as scoring.md, or a command such as lint)",
     )
     d.add_argument(
         "--raw", action="store_true", help="print the Markdown source instead of rendering it"
@@ -471,8 +488,10 @@ def build_parser() -> Parser:
 
     cp = sub.add_parser(
         "completion",
-        help="print a shell-completion script for bash, zsh or fish (how to install it: perfrules completion -h)",
-        description="Print a completion script for SHELL on standard output: every command, option and choice\n"
+        help="print a shell-completion script for bash, zsh or "
+        "fish (how to install it: perfrules completion -h)",
+        description="Print a completion script for SHELL on standard "
+        "output: every command, option and choice\n"
         "of perfrules, with file names where a command takes a path. 输出 SHELL 的命令补全脚本。",
         epilog=_examples(
             "perfrules completion bash > ~/.local/share/bash-completion/completions/perfrules"
@@ -485,8 +504,10 @@ def build_parser() -> Parser:
 
     sv = sub.add_parser(
         "serve",
-        help="serve the JSON API and the browser page (needs perfrules[serve]; perfrules docs serve)",
-        description="Serve the JSON API (/api/v1, OpenAPI at /api/v1/openapi.json) and the browser page (/).\n"
+        help="serve the JSON API and the browser page "
+        "(needs perfrules[serve]; perfrules docs serve)",
+        description="Serve the JSON API (/api/v1, OpenAPI at "
+        "/api/v1/openapi.json) and the browser page (/).\n"
         "启动网页与 JSON 接口：浏览器打开所示地址即可填报自评表。",
         epilog=_examples(
             "perfrules serve                                  http://127.0.0.1:8000/",
@@ -503,7 +524,8 @@ def build_parser() -> Parser:
     sv.add_argument(
         "--frameworks",
         metavar="DIR",
-        help="a specs/ folder of framework files (or a folder holding one), looked up before installed "
+        help="a specs/ folder of framework files (or a "
+        "folder holding one), looked up before installed "
         "and shipped frameworks; read only",
     )
     common(sv)

@@ -1,4 +1,5 @@
-"""``perfrules schema spec|actuals|framework|case|evaluation [-o FILE]``: print or write a shipped JSON Schema.
+"""``perfrules schema spec|actuals|framework|case|evaluation [-o FILE]``: print or write a shipped
+JSON Schema.
 
 Its options are in ``perfrules/cli/_parser.py``.
 The schemas are the files perfrules ships (``specs/schemas/<name>.schema.json``,
@@ -50,7 +51,8 @@ def run(args: argparse.Namespace, out: Console) -> int:
 
 
 def _write(out: Path, text: str) -> str | None:
-    """Write ``text`` to ``out`` atomically (a temporary file beside it, then a rename); the problem, if any."""
+    """Write ``text`` to ``out`` atomically (a temporary file beside it, then a rename); the
+    problem, if any."""
     if out.is_dir():
         return "是文件夹，请写文件名 / is a folder; give a file name"
     folder = out.parent

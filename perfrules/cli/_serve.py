@@ -23,7 +23,8 @@ def run(args: argparse.Namespace, lang: Lang, out: Console) -> int:
     out.print(
         f"perfrules serve：页面 {url}  API {url}api/v1  OpenAPI {url}api/v1/openapi.json（Ctrl+C 停止）"
         if lang == "zh"
-        else f"perfrules serve: page {url}  API {url}api/v1  OpenAPI {url}api/v1/openapi.json (Ctrl+C stops)",
+        else f"perfrules serve: page {url}  API {url}api/v1  "
+        f"OpenAPI {url}api/v1/openapi.json (Ctrl+C stops)",
         markup=False,
         highlight=False,
     )

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import attrs
 
+from perfrules._codes import check_warning_code
 from perfrules._errors import Lang
 from perfrules.core._citations import Citation
 from perfrules.core._exact import show_dec
@@ -120,7 +121,7 @@ def deferred_step(kind: StepKind, render: Render, *args: Any) -> Step:
 class ScoreWarning:
     """Something a reviewer must look at; it does not change the score."""
 
-    code: str
+    code: str = attrs.field(validator=lambda _, __, code: check_warning_code(code))
     zh: str
     en: str
     indicator: str | None = None
@@ -142,7 +143,7 @@ def deferred_warning(
 ) -> ScoreWarning:
     """A warning whose texts are ``render(*args)``, formatted when first read (``args`` must be immutable values)."""
     warning: ScoreWarning = _new(ScoreWarning)
-    _W_CODE(warning, code)
+    _W_CODE(warning, check_warning_code(code))
     _W_INDICATOR(warning, indicator)
     _W_CITATION(warning, citation)
     _W_ZH(warning, args)

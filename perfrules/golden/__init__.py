@@ -1,4 +1,5 @@
-"""Golden cases: expected results of a spec and actuals, checked on every run (docs/golden-cases.md).
+"""Golden cases: expected results of a spec and actuals, checked on every run
+(docs/golden-cases.md).
 
 A case file (``*.case.toml``) names a spec and actuals (paths relative to it,
 or inline tables) and the results they must give: per-indicator scores,

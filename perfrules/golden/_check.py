@@ -1,4 +1,5 @@
-"""Pure: checking a case's expectations against a spec, and an evaluation against the expectations."""
+"""Pure: checking a case's expectations against a spec, and an evaluation against the
+expectations."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ _BUDGET_ZH = "预算执行率"
 def check_expect(
     expect: Expect, spec: Spec, *, at: PathKey, source: SourceMap | None
 ) -> list[Problem]:
-    """Every id, grade or row ``expect`` names that ``spec`` does not have, located in the case file."""
+    """Every id, grade or row ``expect`` names that ``spec`` does not have, located in the case
+    file."""
     out: list[Problem] = []
     at_expect: PathKey = (*at, "expect")
     indicator_ids = [i.id for i in spec.indicators]
@@ -88,7 +90,8 @@ def check_expect(
                 (*at_expect, "grade"),
                 source=source,
                 suggestion=suggest(expect.grade, grades),
-                en=f"spec {spec.meta.id!r} has no grade {expect.grade!r}; its grades: {', '.join(grades)}",
+                en=f"spec {spec.meta.id!r} has no grade "
+                f"{expect.grade!r}; its grades: {', '.join(grades)}",
                 zh=f"规范“{spec.meta.id}”中没有等级“{expect.grade}”；可用等级：{'、'.join(grades)}",
             )
         )
@@ -175,7 +178,8 @@ def _within(actual: Decimal, expected: Decimal, tolerance: Decimal) -> bool:
 
 
 def warnings_by_indicator(ev: Evaluation) -> dict[str, tuple[str, ...]]:
-    """The codes of the evaluation's warnings per indicator id (``*``: not tied to one), in order."""
+    """The codes of the evaluation's warnings per indicator id (``*``: not tied to one), in
+    order."""
     out: dict[str, list[str]] = {}
     for w in ev.warnings:
         out.setdefault(w.indicator or NO_INDICATOR, []).append(w.code)

@@ -1,4 +1,5 @@
-"""Pure: replacing one value of a TOML text, or adding a key to a table, leaving every other byte alone.
+"""Pure: replacing one value of a TOML text, or adding a key to a table, leaving every other byte
+alone.
 
 Used by ``perfrules test --update``: comments, layout, key order, the other
 cases and every key not re-recorded stay exactly as written. Positions come
@@ -80,7 +81,8 @@ class _Text:
         return j
 
     def value_start(self, key_at: int) -> int | None:
-        """Where the value of the key-value whose (last) key part starts at ``key_at`` begins; None if no ``=``."""
+        """Where the value of the key-value whose (last) key part starts at ``key_at`` begins;
+        None if no ``=``."""
         i = self.skip_ws(self.skip_key_part(key_at))
         if i >= len(self.text) or self.text[i] != "=":
             return None
@@ -179,9 +181,8 @@ def replace_value(
         raise EditError(f"{path!r} is a table, not a value")
     end = t.value_end(start)
     gap = t.skip_ws(end) - end
-    if (
-        gap and text[end + gap : end + gap + 1] == "#"
-    ):  # keep a trailing comment in its column when there is room
+    # keep a trailing comment in its column when there is room
+    if gap and text[end + gap : end + gap + 1] == "#":
         pad = max(1, gap - (len(new) - (end - start)))
         return (start, end + gap, new + " " * pad)
     return (start, end, new)
@@ -190,7 +191,8 @@ def replace_value(
 def add_key(
     text: str, positions: Mapping[PathKey, Position], table: PathKey, key: str, new: str
 ) -> Edit:
-    """The edit that adds ``key = new`` to the table at ``table`` (a [header] table, dotted keys or inline)."""
+    """The edit that adds ``key = new`` to the table at ``table`` (a [header] table, dotted keys
+    or inline)."""
     t = _Text(text)
     entry = f"{toml_key(key)} = {new}"
     nl = "\r\n" if "\r\n" in text else "\n"
@@ -229,7 +231,8 @@ def add_key(
 
 
 def apply(text: str, edits: list[Edit]) -> str:
-    """``text`` with every edit made (edits must not overlap; insertions at one place keep their order)."""
+    """``text`` with every edit made (edits must not overlap; insertions at one place keep their
+    order)."""
     ordered = sorted(enumerate(edits), key=lambda e: (e[1][0], e[0]), reverse=True)
     for _, (start, end, new) in ordered:
         text = text[:start] + new + text[end:]

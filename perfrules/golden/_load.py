@@ -85,7 +85,8 @@ def _codes(value: object, _: Any) -> tuple[str, ...]:
 
 
 def _keyed(item: Callable[[object, Any], T]) -> Callable[[object, Any], dict[str, T]]:
-    """A table whose keys are data (indicator or category ids), each value structured by ``item``."""
+    """A table whose keys are data (indicator or category ids), each value structured by
+    ``item``."""
 
     def hook(value: object, _: Any) -> dict[str, T]:
         if not isinstance(value, dict):
@@ -150,9 +151,8 @@ def _structure(data: dict[str, Any], source: SourceMap) -> CaseFile:
         failed: BaseException | None = exc
     else:
         failed = None
-    if (
-        failed is not None
-    ):  # raised outside the except block: no __context__ to pickle (see loading)
+    # raised outside the except block: no __context__ to pickle (see loading)
+    if failed is not None:
         raise SpecError(structure_problems(failed, source))
     cf = CaseFile(
         cases=raw.cases, spec=raw.spec, actuals=raw.actuals, tolerance=raw.tolerance, source=source
@@ -164,7 +164,8 @@ def _structure(data: dict[str, Any], source: SourceMap) -> CaseFile:
 
 
 def _checks(cf: CaseFile) -> list[Problem]:
-    """What the structure alone does not catch: no cases, nothing expected, duplicate names, tolerances."""
+    """What the structure alone does not catch: no cases, nothing expected, duplicate names,
+    tolerances."""
     out: list[Problem] = []
 
     def add(code: str, path: PathKey, en: str, zh: str) -> None:
@@ -195,7 +196,8 @@ def _checks(cf: CaseFile) -> list[Problem]:
             add(
                 CASE_EMPTY,
                 (*at, "expect"),
-                "nothing expected: give at least one of total, grade, budget_execution, indicators, subtotals, warnings",
+                "nothing expected: give at least one of total, grade, "
+                "budget_execution, indicators, subtotals, warnings",
                 "没有任何期望值：请至少写 total、grade、budget_execution、indicators、subtotals、warnings 之一",
             )
         if case.tolerance is not None and case.tolerance < 0:
@@ -216,13 +218,15 @@ def _checks(cf: CaseFile) -> list[Problem]:
 
 
 def loads_case_file(text: str, *, file: str | None = None) -> CaseFile:
-    """Load a case file from TOML text; raise :class:`~perfrules.SpecError` listing every problem."""
+    """Load a case file from TOML text; raise :class:`~perfrules.SpecError` listing every
+    problem."""
     data, source = parse_toml_text(text, file)
     return _structure(data, source)
 
 
 def load_case_file(path: str | os.PathLike[str]) -> CaseFile:
-    """Load one case file (a regular file within the loader's size limit: pipes and devices are refused)."""
+    """Load one case file (a regular file within the loader's size limit: pipes and devices are
+    refused)."""
     return loads_case_file(read_text(path), file=str(path))
 
 
@@ -241,7 +245,8 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 
 def find_case_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Every case file under ``paths``: a file is taken as it is, a folder searched for ``*.case.toml``.
+    """Every case file under ``paths``: a file is taken as it is, a folder searched for
+    ``*.case.toml``.
 
     Hidden folders (``.venv``, ``.git``, …) and ``__pycache__``, ``node_modules``,
     ``venv``, ``build``, ``dist`` are not searched. Raises
@@ -253,7 +258,9 @@ def find_case_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
         p = Path(given)
         if p.is_dir():
             found.extend(_walk(p))
-        elif p.exists():  # a file; loading refuses one that is not regular (a pipe, a device) with a located problem
+        elif p.exists():
+            # a file; loading refuses one that is not regular (a pipe, a device) with a located
+            # problem
             found.append(p)
         else:
             missing.append(

@@ -73,9 +73,8 @@ class Case:
     expect: Expect
     description: str | None = None
     spec: Source | None = None  # None: the file's default
-    actuals: Source | None = (
-        None  # None: the file's default, else actuals.toml in the spec's folder
-    )
+    # None: the file's default, else actuals.toml in the spec's folder
+    actuals: Source | None = None
     tolerance: Decimal | None = None  # None: the file's default, else 0 (exact)
 
 

@@ -1,4 +1,5 @@
-"""Running golden cases: the pure check of one case, and the I/O around it (specs, actuals, files)."""
+"""Running golden cases: the pure check of one case, and the I/O around it (specs, actuals,
+files)."""
 
 from __future__ import annotations
 
@@ -96,7 +97,8 @@ class RunResult:
 
 
 def run_case(case_file: CaseFile, index: int, spec: Spec, actuals: Actuals) -> CaseResult:
-    """Evaluate ``actuals`` against ``spec`` and compare with case ``index`` of ``case_file``. Pure."""
+    """Evaluate ``actuals`` against ``spec`` and compare with case ``index`` of ``case_file``.
+    Pure."""
     case = case_file.cases[index]
     at: PathKey = ("cases", index)
     tolerance = tolerance_of(case_file, case)
@@ -178,7 +180,8 @@ def _missing(case_file: CaseFile, key_path: PathKey, what: str, shown: str) -> S
                 CASE_PATH,
                 key_path,
                 source=case_file.source,
-                en=f"no {what} at {shown}: no such file or folder (paths are relative to the case file)",
+                en=f"no {what} at {shown}: no such file or "
+                "folder (paths are relative to the case file)",
                 zh=f"{what_zh}不存在：{shown}（路径相对于用例文件）",
             )
         ]
@@ -194,7 +197,8 @@ def _pick(case_file: CaseFile, index: int, key: str) -> tuple[Source | None, Pat
 
 
 class CaseRunner:
-    """Runs cases: reads the spec and actuals each names (each spec file once), then :func:`run_case`."""
+    """Runs cases: reads the spec and actuals each names (each spec file once), then
+    :func:`run_case`."""
 
     def __init__(self) -> None:
         self._specs: dict[str, Spec | SpecError] = {}
@@ -242,7 +246,8 @@ class CaseRunner:
                             "missing-key",
                             ("cases", index),
                             source=case_file.source,
-                            en="required key 'actuals' is missing (it may be left out only when spec names a folder "
+                            en="required key 'actuals' is missing (it may "
+                            "be left out only when spec names a folder "
                             f"holding {ACTUALS_FILE})",
                             zh=f"缺少必填的键“actuals”（仅当 spec 指向含 {ACTUALS_FILE} 的文件夹时可省略）",
                         )
@@ -258,7 +263,8 @@ class CaseRunner:
         return load_actuals(shown, spec=spec)
 
     def run(self, case_file: CaseFile, index: int) -> CaseResult:
-        """Run case ``index`` of ``case_file``; unreadable or unfit input gives an "error" result."""
+        """Run case ``index`` of ``case_file``; unreadable or unfit input gives an "error"
+        result."""
         case = case_file.cases[index]
         try:
             spec, folder = self.spec(case_file, index)

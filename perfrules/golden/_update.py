@@ -34,7 +34,8 @@ class Change:
 
     @property
     def location(self) -> str:
-        """``file:line`` of the value (as it was before the update; the case's file when it is new)."""
+        """``file:line`` of the value (as it was before the update; the case's file when it is
+        new)."""
         where = self.file if self.file is not None else "<input>"
         return f"{where}:{self.mismatch.line}" if self.mismatch.line is not None else where
 

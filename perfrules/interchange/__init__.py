@@ -6,10 +6,11 @@
     from perfrules.interchange import compare_declared, read_workbook, write_workbook
 
     spec, actuals = perfrules.load_example("examples/hunan-2024-general-office")
-    write_workbook(spec, actuals, "自评表.xlsx")            # the official layout + a hidden perfrules sheet
-    form = read_workbook("自评表.xlsx")                     # equal spec and actuals back
+    write_workbook(spec, actuals, "自评表.xlsx")  # the official layout + a hidden perfrules sheet
+    form = read_workbook("自评表.xlsx")  # equal spec and actuals back
     form = read_workbook("filled.xlsx", framework="hunan-department")  # a hand-filled form
-    compare_declared(form, perfrules.evaluate(form.spec, form.actuals))  # declared vs computed, cell by cell
+    # declared vs computed, cell by cell
+    compare_declared(form, perfrules.evaluate(form.spec, form.actuals))
 
 Without openpyxl, reading or writing a workbook raises
 :class:`perfrules.MissingExtraError` (``pip install 'perfrules[xlsx]'``);

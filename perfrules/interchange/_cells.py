@@ -29,14 +29,16 @@ from perfrules.model import format_decimal
 
 MAX_DIGITS = 15  # what an Excel numeric cell keeps
 
-# characters a worksheet cannot hold (XML 1.0): control characters other than tab/newline, U+FFFE/U+FFFF, surrogates
+# characters a worksheet cannot hold (XML 1.0): control characters other than tab/newline,
+# U+FFFE/U+FFFF, surrogates
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _FIXED = re.compile(r"^[^;]*?[0#](?:\.(?P<dec>[0#]+))?")
 
 
 def visible(text: str | None) -> str | None:
-    """What a text cell holds after a save and a load: line ends as ``\\n``, illegal characters as U+FFFD.
+    """What a text cell holds after a save and a load: line ends as ``\\n``, illegal characters as
+    U+FFFD.
 
     ``None`` and ``""`` are both an empty cell (``None``).
     """
@@ -83,7 +85,8 @@ def number_format(places: int, *, percent: bool = False) -> str:
 
 
 def format_places(fmt: str | None) -> int | None:
-    """The decimals a number format fixes (``0.00`` → 2, ``#,##0`` → 0), ``None`` for General or text."""
+    """The decimals a number format fixes (``0.00`` → 2, ``#,##0`` → 0), ``None`` for General or
+    text."""
     if not fmt or fmt == "General" or fmt == "@":
         return None
     m = _FIXED.match(fmt)
@@ -133,7 +136,8 @@ def read_decimal(
 
 
 def bounds(number: Decimal, seen: object = None) -> None:
-    """:class:`CellValueError` when ``number`` is outside the loader's bounds (``perfrules._limits.number_problem``)."""
+    """:class:`CellValueError` when ``number`` is outside the loader's bounds
+    (``perfrules._limits.number_problem``)."""
     found = number_problem(
         number, shown(seen) if seen is not None and not isinstance(seen, Decimal) else None
     )
@@ -196,7 +200,8 @@ def _from_float(value: float, fmt: str | None, *, declared: bool) -> Decimal:
         shown_places = places + (2 if fmt is not None and "%" in fmt else 0)
         return number.quantize(Decimal(1).scaleb(-shown_places), rounding=ROUND_HALF_UP)
     raise CellValueError(
-        f"{value!r} has more than {MAX_DIGITS} significant digits: not an exact value (a formula result?); type the number",
+        f"{value!r} has more than {MAX_DIGITS} significant digits: "
+        "not an exact value (a formula result?); type the number",
         f"“{value!r}”超过{MAX_DIGITS}位有效数字，不是精确值（公式计算结果？）；请直接填写数值",
     )
 

@@ -20,7 +20,8 @@ from perfrules.model import format_decimal
 
 @attrs.frozen(kw_only=True)
 class Disagreement:
-    """A declared result that differs from perfrules' own: the cell, what it concerns, both values, the difference.
+    """A declared result that differs from perfrules' own: the cell, what it concerns, both values,
+    the difference.
 
     ``difference`` is declared − computed (``None`` for a grade or a missing row).
     """
@@ -35,7 +36,8 @@ class Disagreement:
 
 
 def _exact_decimal(value: Fraction, places: int) -> Decimal:
-    """``value`` half-up at ``places`` — the core's one rounding, on the exact fraction (no 28-digit division)."""
+    """``value`` half-up at ``places`` — the core's one rounding, on the exact fraction (no
+    28-digit division)."""
     return round_half_up(value, Decimal(1).scaleb(-places))
 
 
@@ -45,7 +47,8 @@ def _places(value: Decimal) -> int:
 
 
 def compare_declared(form: ImportedForm, evaluation: Evaluation) -> tuple[Disagreement, ...]:
-    """Every declared result of ``form`` that differs from ``evaluation`` (its spec and actuals evaluated).
+    """Every declared result of ``form`` that differs from ``evaluation`` (its spec and actuals
+    evaluated).
 
     Scores, subtotals and the total compare exactly (``9`` equals ``9.00``,
     ``9`` differs from ``9.45``). A rate compares at the precision the form
@@ -164,7 +167,8 @@ def _signed(value: Decimal | None, kind: DeclaredKind) -> str:
 
 
 class DisagreementReport:
-    """The declared-vs-computed report as a rich renderable: one line per disagreeing cell (Chinese by default)."""
+    """The declared-vs-computed report as a rich renderable: one line per disagreeing cell
+    (Chinese by default)."""
 
     def __init__(
         self, disagreements: Sequence[Disagreement], *, lang: Lang = "zh", file: str | None = None
@@ -191,7 +195,8 @@ class DisagreementReport:
         head = (
             f"{where}表中填报的得分有 {n} 处与计算结果不一致："
             if zh
-            else f"{where}{n} declared value{'s' if n != 1 else ''} disagree{'s' if n == 1 else ''} with the computed ones:"
+            else f"{where}{n} declared value{'s' if n != 1 else ''} "
+            f"disagree{'s' if n == 1 else ''} with the computed ones:"
         )
         yield Text(head, style="bold red")
         table = Table(show_lines=False, header_style="bold")

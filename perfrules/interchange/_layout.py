@@ -118,7 +118,8 @@ class _Builder:
     def put(
         self, col: str, row: int, value: str | Decimal | None, role: Role, **kw: object
     ) -> None:
-        self.cells.append(Cell(ref=f"{col}{row}", value=value, role=role, **kw))  # type: ignore[arg-type]
+        cell = Cell(ref=f"{col}{row}", value=value, role=role, **kw)  # type: ignore[arg-type]
+        self.cells.append(cell)
 
     def merge(self, first: str, last: str) -> None:
         if first != last:
@@ -133,7 +134,8 @@ def _number(value: Decimal | None) -> tuple[Decimal | None, int | None]:
 
 
 def actual_display(ind: Indicator, act: IndicatorActual | None, computed: str | None) -> str | None:
-    """What the 实际完成值 cell shows: the actual's wording, else its value with the target's unit, else its tier.
+    """What the 实际完成值 cell shows: the actual's wording, else its value with the target's unit, else
+    its tier.
 
     A derived indicator shows the computed actual (``computed``) when the
     actuals give no wording. An actual stated in words shows as every output
@@ -154,7 +156,8 @@ def actual_display(ind: Indicator, act: IndicatorActual | None, computed: str | 
 
 
 def form_rows(spec: Spec) -> list[tuple[Category, Category | None, list[Indicator]]]:
-    """The indicator rows in form order: per top category, its own indicators, then per category below it its own.
+    """The indicator rows in form order: per top category, its own indicators, then per category
+    below it its own.
 
     Each entry is (the top category, the category the indicators are filed
     under or ``None`` for the top's own, the indicators); a category whose
@@ -302,7 +305,8 @@ def build_layout(
         inds_of.setdefault(ind.category, []).append(ind)
 
     def put_indicator(ind: Indicator, indent: int) -> Decimal:
-        """One indicator row at ``row`` (its name indented ``indent`` steps: a 四级 row); its score."""
+        """One indicator row at ``row`` (its name indented ``indent`` steps: a 四级 row); its
+        score."""
         res = results[ind.id]
         act = actuals.indicator(ind.id)
         b.put(
@@ -572,7 +576,8 @@ def _short(text: str) -> str:
 
 
 def _joined(value: str) -> str:
-    """``value`` after an indicator's name: directly when it starts with a comparator or digit, else in brackets."""
+    """``value`` after an indicator's name: directly when it starts with a comparator or digit,
+    else in brackets."""
     if not value:
         return ""
     if value[0] in "≥≤><=＞＜＝+-" or value[0].isdigit():

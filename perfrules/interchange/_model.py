@@ -1,4 +1,5 @@
-"""What an import gives: the spec, the actuals, the scores the form declares and where everything sits."""
+"""What an import gives: the spec, the actuals, the scores the form declares and where everything
+sits."""
 
 from __future__ import annotations
 
@@ -62,7 +63,8 @@ class ImportedForm:
     def declared_score(
         self, subject: str, kind: DeclaredKind | None = None
     ) -> DeclaredScore | None:
-        """The declared result for ``subject`` (an indicator id, ``total`` …), if the form states one."""
+        """The declared result for ``subject`` (an indicator id, ``total`` …), if the form states
+        one."""
         for d in self.declared:
             if d.subject == subject and (kind is None or d.kind == kind):
                 return d

@@ -20,7 +20,8 @@ class WorkbookError(SpecError):
 
 
 MissingDependencyError = MissingExtraError
-"""Deprecated: the older name of :class:`perfrules.MissingExtraError` (raised when openpyxl is not installed)."""
+"""Deprecated: the older name of :class:`perfrules.MissingExtraError` (raised when openpyxl is
+not installed)."""
 
 
 def openpyxl_module() -> Any:
@@ -30,7 +31,8 @@ def openpyxl_module() -> Any:
     except ImportError:
         raise MissingExtraError(
             EXTRA,
-            "reading and writing .xlsx workbooks needs openpyxl, which is not installed; install the extra",
+            "reading and writing .xlsx workbooks needs "
+            "openpyxl, which is not installed; install the extra",
             "读写 .xlsx 工作簿需要 openpyxl（尚未安装），请安装扩展",
             module="openpyxl",
         ) from None

@@ -1,4 +1,5 @@
-"""Reading a 自评表 workbook: the exported form (hidden sheet present) or a hand-filled one (on a framework)."""
+"""Reading a 自评表 workbook: the exported form (hidden sheet present) or a hand-filled one (on a
+framework)."""
 
 from __future__ import annotations
 
@@ -74,9 +75,8 @@ def read_workbook(path: str | os.PathLike[str], *, framework: str | None = None)
     p = Path(path)
     file = str(p)
     openpyxl = openpyxl_module()
-    refused = check_xlsx(
-        p, FORM_LIMITS
-    )  # before openpyxl: size, zip bombs, DTDs, malformed XML, sheet extent
+    # before openpyxl: size, zip bombs, DTDs, malformed XML, sheet extent
+    refused = check_xlsx(p, FORM_LIMITS)
     if refused:
         raise WorkbookError(refused)
     try:
@@ -92,7 +92,8 @@ def read_workbook(path: str | os.PathLike[str], *, framework: str | None = None)
                 )
             ]
         ) from None
-    except Exception as exc:  # noqa: BLE001 - openpyxl reading a damaged user file: any failure is unreadable input
+    except Exception as exc:  # noqa: BLE001
+        # openpyxl reading a damaged user file: any failure is unreadable input
         what = (
             f"{type(exc).__name__}: {exc}"
             if not isinstance(exc, (OSError, zipfile.BadZipFile))
@@ -128,7 +129,8 @@ def read_workbook(path: str | os.PathLike[str], *, framework: str | None = None)
 
 
 def _formulas(path: Path, title: str) -> dict[tuple[int, int], str]:
-    """The formula of each formula cell of sheet ``title`` (read again, this time without cached values)."""
+    """The formula of each formula cell of sheet ``title`` (read again, this time without cached
+    values)."""
     wb = openpyxl_module().load_workbook(path, data_only=False)
     held = getattr(wb[title], "_cells", {})
     return {
@@ -320,9 +322,11 @@ class _Hidden:
                     in_file(
                         "hidden-sheet",
                         self.file,
-                        en=f"the sheet {HIDDEN_SHEET!r} is not perfrules' hidden sheet (format {FORMAT_ID!r} with spec.toml and "
+                        en=f"the sheet {HIDDEN_SHEET!r} is not perfrules' hidden "
+                        f"sheet (format {FORMAT_ID!r} with spec.toml and "
                         "actuals.toml); rename or delete it to import the form as hand-filled",
-                        zh=f"工作表“{HIDDEN_SHEET}”不是 perfrules 写入的隐藏表（应含 format = {FORMAT_ID}、spec.toml 与 actuals.toml）；"
+                        zh=f"工作表“{HIDDEN_SHEET}”不是 perfrules 写入的隐藏表（应含 "
+                        f"format = {FORMAT_ID}、spec.toml 与 actuals.toml）；"
                         "如需按手工填写的表导入，请将其改名或删除",
                     )
                 ]
@@ -334,8 +338,10 @@ class _Hidden:
                     in_file(
                         "hidden-sheet",
                         self.file,
-                        en=f"the form was written with layout version {keys.get('layout')!r}; this perfrules reads {', '.join(map(str, LAYOUT_VERSIONS))}",
-                        zh=f"该表由版式版本 {keys.get('layout')} 写入，本版本 perfrules 只能读取版式 {'、'.join(map(str, LAYOUT_VERSIONS))}",
+                        en=f"the form was written with layout version {keys.get('layout')!r}; "
+                        f"this perfrules reads {', '.join(map(str, LAYOUT_VERSIONS))}",
+                        zh=f"该表由版式版本 {keys.get('layout')} 写入，本版本 perfrules "
+                        f"只能读取版式 {'、'.join(map(str, LAYOUT_VERSIONS))}",
                     )
                 ]
             )
@@ -368,7 +374,8 @@ class _Hidden:
                 "framework-ignored",
                 f"--framework {self.framework!r} is not used: the hidden sheet carries the spec "
                 f"(framework {spec.framework.id if spec.framework else 'none'!r})",
-                f"未使用指定的框架“{self.framework}”：隐藏表中已含规范（框架：{spec.framework.id if spec.framework else '无'}）",
+                f"未使用指定的框架“{self.framework}”：隐藏表中已含规范（框架："
+                f"{spec.framework.id if spec.framework else '无'}）",
                 warning=True,
             )
         layout = build_layout(spec, actuals, evaluate(spec, actuals), version=version)
@@ -434,8 +441,10 @@ class _Hidden:
                     row,
                     col,
                     "layout-changed",
-                    f"expected {c.value!r} here: the form's layout changed after export (rows inserted or deleted?); "
-                    f"restore it, or delete the hidden sheet {HIDDEN_SHEET!r} and import the form as hand-filled with --framework",
+                    f"expected {c.value!r} here: the form's layout "
+                    "changed after export (rows inserted or deleted?); "
+                    f"restore it, or delete the hidden sheet {HIDDEN_SHEET!r} "
+                    "and import the form as hand-filled with --framework",
                     f"此处应为“{c.value}”：导出后表格版式已改动（插入或删除了行？）；请恢复版式，"
                     f"或删除隐藏表“{HIDDEN_SHEET}”后按手工填写的表导入（指定 --framework）",
                 )
@@ -602,8 +611,10 @@ class _Hidden:
                     row,
                     col,
                     "derived-actual",
-                    f"实际完成值 of a derived indicator is computed from the amounts ({ev_actual.get(ind.id)!r}); "
-                    "the cell is not read: change the amounts in the hidden sheet's actuals instead",
+                    "实际完成值 of a derived indicator is computed from "
+                    f"the amounts ({ev_actual.get(ind.id)!r}); "
+                    "the cell is not read: change the amounts "
+                    "in the hidden sheet's actuals instead",
                     f"派生指标的实际完成值由金额计算（“{ev_actual.get(ind.id)}”），此单元格不作为输入；如需修改请改动金额",
                     warning=True,
                 )
@@ -676,7 +687,8 @@ def _read_actual(
     spec: Spec,
     declared: Decimal | None = None,
 ) -> IndicatorActual:
-    """The actual with its 实际完成值 read from ``seen`` (visible wins); :class:`ReadError` when it does not read."""
+    """The actual with its 实际完成值 read from ``seen`` (visible wins); :class:`ReadError` when it
+    does not read."""
     if ind.is_qualitative:
         if seen is None:
             return attrs.evolve(act, text=None)
@@ -754,7 +766,8 @@ def _tier_from_score(ind: Indicator, spec: Spec, declared: Decimal | None) -> di
     names = "、".join(t.name for t in spec.tiers)
     if declared is None:
         raise ReadError(
-            f"qualitative indicator: write a tier ({', '.join(t.name for t in spec.tiers)}) in 实际完成值, "
+            "qualitative indicator: write a tier "
+            f"({', '.join(t.name for t in spec.tiers)}) in 实际完成值, "
             "or its score in 得分, so that the tier is known",
             f"定性指标：请在实际完成值中填写档次（{names}），或在得分中填写分数，以确定档次",
         )
@@ -861,9 +874,8 @@ class _HandFilled:
         start: int = 1,
         stop: int | None = None,
     ) -> tuple[int, dict[str, int]] | None:
-        for row in self.sheet.rows_with_values(
-            start, stop or self.sheet.max_row
-        ):  # rows without a value hold no header
+        # rows without a value hold no header
+        for row in self.sheet.rows_with_values(start, stop or self.sheet.max_row):
             cols: dict[str, int] = {}
             for col in self.sheet.columns_with_values(row):
                 if self.sheet.where(row, col) != (row, col):
@@ -882,8 +894,10 @@ class _HandFilled:
                     in_file(
                         "framework-required",
                         self.file,
-                        en="a hand-filled form (no hidden perfrules sheet) carries no ids, methods or policy: "
-                        "give the framework it follows, e.g. --framework hunan-department or national-project",
+                        en="a hand-filled form (no hidden perfrules "
+                        "sheet) carries no ids, methods or policy: "
+                        "give the framework it follows, e.g. "
+                        "--framework hunan-department or national-project",
                         zh="手工填写的自评表（无 perfrules 隐藏表）不含指标编号、计分方法和政策：请指定其依据的框架，"
                         "如 --framework hunan-department 或 national-project",
                     )
@@ -896,7 +910,8 @@ class _HandFilled:
                     in_file(
                         "no-indicator-table",
                         self.file,
-                        en=f"sheet {self.sheet.name!r}: no indicator table (a header row with 三级指标 and 年度指标值)",
+                        en=f"sheet {self.sheet.name!r}: no indicator "
+                        "table (a header row with 三级指标 and 年度指标值)",
                         zh=f"工作表“{self.sheet.name}”中未找到指标表（含“三级指标”“年度指标值”的表头行）",
                     )
                 ]
@@ -1149,7 +1164,8 @@ class _HandFilled:
                 row,
                 cols["l1"],
                 "not-imported",
-                "bonus and veto rows are not imported from a hand-filled form: add them to the spec and actuals",
+                "bonus and veto rows are not imported from a "
+                "hand-filled form: add them to the spec and actuals",
                 "手工填写的表中的加分项和一票否决行不导入：请在规范和实际完成值中补充",
                 warning=True,
             )
@@ -1297,14 +1313,16 @@ class _HandFilled:
             data["meta"]["title"] = f"{year}年度{unit or ''}{k.value if k else ''}绩效自评"
             self.problems.whole(
                 "title-missing",
-                f"no {' / '.join(_TITLE_LABELS)}: the title is made up as {data['meta']['title']!r}",
+                f"no {' / '.join(_TITLE_LABELS)}: the title "
+                f"is made up as {data['meta']['title']!r}",
                 f"未找到“{'”或“'.join(_TITLE_LABELS)}”：自评名称按“{data['meta']['title']}”生成",
                 warning=True,
             )
         if kind is not None and fw_kind is not None and kind != fw_kind:
             self.problems.whole(
                 "kind-differs",
-                f"the form is a {kind.value} form, framework {self.framework!r} is for {fw_kind.value}",
+                f"the form is a {kind.value} form, framework "
+                f"{self.framework!r} is for {fw_kind.value}",
                 f"表头为{kind.value}自评表，而框架“{self.framework}”适用于{fw_kind.value}",
                 warning=True,
             )
@@ -1440,7 +1458,8 @@ class _HandFilled:
                         row,
                         col,
                         "framework-differs",
-                        f"framework {self.framework!r} gives 预算执行率 {be_data.get('weight', 10)} points",
+                        f"framework {self.framework!r} gives "
+                        f"预算执行率 {be_data.get('weight', 10)} points",
                         f"框架“{self.framework}”规定预算执行率分值为 {be_data.get('weight', 10)}",
                     )
             if budget["full_year"] is not None and budget["spent"] is not None:
@@ -1550,9 +1569,8 @@ class _HandFilled:
                     f"填报得分 {declared} 不属于分值为 {weight} 的指标的任何档次",
                 )
             return None
-        value = (
-            r.actual_numeric
-        )  # read with the row (a quantitative actual is a number with the target's unit)
+        # read with the row (a quantitative actual is a number with the target's unit)
+        value = r.actual_numeric
         assert value is not None
         if r.actual_text is None or isinstance(
             self.sheet.raw(r.row, self._col("actual", 5)), int | float
@@ -1579,9 +1597,11 @@ class _HandFilled:
                     row,
                     col,
                     "framework-differs",
-                    f"framework {self.framework!r} gives {c['name']} {c['weight']} points; the form's indicators "
+                    f"framework {self.framework!r} gives {c['name']} "
+                    f"{c['weight']} points; the form's indicators "
                     f"under it add up to {weights[c['id']]}",
-                    f"框架“{self.framework}”规定{c['name']}分值为 {c['weight']}，而表中其下三级指标分值合计为 {weights[c['id']]}",
+                    f"框架“{self.framework}”规定{c['name']}分值为 "
+                    f"{c['weight']}，而表中其下三级指标分值合计为 {weights[c['id']]}",
                 )
 
 

@@ -22,7 +22,8 @@ def split_ref(ref: str) -> tuple[int, int]:
 
 
 class Sheet:
-    """The values and number formats of one worksheet; a cell inside a merged range reads as its top-left cell.
+    """The values and number formats of one worksheet; a cell inside a merged range reads as its
+    top-left cell.
 
     ``formulas``, when given, returns the formula of every formula cell (read
     on first need): a formula cell without a cached value (saved by a program
@@ -39,7 +40,8 @@ class Sheet:
         self._evaluating: set[tuple[int, int]] = set()
         self.values: dict[tuple[int, int], Any] = {}
         self.formats: dict[tuple[int, int], str] = {}
-        # the cells the sheet holds, never its whole used range (iter_rows would make a cell at every position)
+        # the cells the sheet holds, never its whole used range (iter_rows would make a cell at
+        # every position)
         cells = getattr(ws, "_cells", None)
         held = (
             cells.values()
@@ -74,11 +76,13 @@ class Sheet:
         ]
 
     def columns_with_values(self, row: int) -> list[int]:
-        """The columns of ``row`` whose own cell holds a value (a merged range's top-left only), in order."""
+        """The columns of ``row`` whose own cell holds a value (a merged range's top-left only),
+        in order."""
         return self._by_row.get(row, [])
 
     def where(self, row: int, col: int) -> tuple[int, int]:
-        """The cell that holds the value shown at (row, col): its merged range's top-left, or itself."""
+        """The cell that holds the value shown at (row, col): its merged range's top-left, or
+        itself."""
         return self.top_left.get((row, col), (row, col))
 
     def raw(self, row: int, col: int) -> Any:
@@ -156,7 +160,8 @@ class Sheet:
         return end is not None and end[1] > c
 
     def _evaluate(self, where: tuple[int, int], formula: str) -> float | None:
-        """The value of the uncached formula at ``where``, as a cell would hold it; ``None`` when not evaluated."""
+        """The value of the uncached formula at ``where``, as a cell would hold it; ``None`` when
+        not evaluated."""
         if where in self._evaluating or len(self._evaluating) >= MAX_DEPTH:
             return None  # a cycle, or formulas nested too deep: not evaluated
         self._evaluating.add(where)

@@ -55,7 +55,8 @@ _ACTUAL = re.compile(r"^\s*(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>[^\d
 
 @attrs.frozen(kw_only=True)
 class TargetReading:
-    """A 年度指标值 as read: the target (``None``: qualitative), the wording to keep, and whether it was bare."""
+    """A 年度指标值 as read: the target (``None``: qualitative), the wording to keep, and whether it
+    was bare."""
 
     target: QuantitativeTarget | None
     text: str | None
@@ -72,7 +73,8 @@ class ReadError(PerfrulesError, ValueError):
 
 
 def read_target(text: str) -> TargetReading:
-    """Read a 年度指标值 by the rules of this module; :class:`ReadError` when it looks quantitative but is not."""
+    """Read a 年度指标值 by the rules of this module; :class:`ReadError` when it looks quantitative
+    but is not."""
     stripped = text.strip()
     if not stripped:
         raise ReadError("年度指标值 is empty", "年度指标值为空")
@@ -85,7 +87,8 @@ def read_target(text: str) -> TargetReading:
         target = QuantitativeTarget.parse(stripped)
     except ValueError:
         raise ReadError(
-            f"{text!r} starts like a quantitative target but does not read as comparator, number and unit "
+            f"{text!r} starts like a quantitative target but "
+            "does not read as comparator, number and unit "
             "(e.g. ≥400期, ≤100%, =24期); write it so, or as words for a qualitative target",
             f"“{text}”看似定量指标值，但无法读作“比较符+数值+单位”（如 ≥400期、≤100%、=24期）；请按此格式填写，定性指标请用文字表述",
         ) from None
@@ -129,7 +132,8 @@ def _read_deviation(text: str, stripped: str, no_plan: bool) -> TargetReading:
 
 
 def read_number_with_unit(text: str, unit: str) -> Decimal:
-    """A 实际完成值 such as ``408期`` or ``98.88%`` for a target in ``unit``; :class:`ReadError` otherwise.
+    """A 实际完成值 such as ``408期`` or ``98.88%`` for a target in ``unit``; :class:`ReadError`
+    otherwise.
 
     The unit may be left out; another unit is an error (``408篇`` for ``期``).
     """
@@ -162,7 +166,8 @@ def bare_warning(text: str, target: QuantitativeTarget) -> tuple[str, str]:
     """The ``bare-target`` warning text (English, Chinese)."""
     value = format_decimal(target.value) + target.unit
     return (
-        f"年度指标值 {text!r} has no comparator: read as the exact target ={value} (scored as ≥ under the default "
+        f"年度指标值 {text!r} has no comparator: read as the exact "
+        f"target ={value} (scored as ≥ under the default "
         f"policy equal_above = full); write ≥{value}, ≤{value} or ={value} to say which",
         f"年度指标值“{text}”未写比较符：按等于“={value}”读取（默认政策 equal_above = full 下与“≥”计分相同）；"
         f"请写明 ≥{value}、≤{value} 或 ={value}",

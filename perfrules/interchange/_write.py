@@ -1,4 +1,5 @@
-"""Writing the 自评表 workbook: the visible form, the hidden ``perfrules`` sheet, the blank template."""
+"""Writing the 自评表 workbook: the visible form, the hidden ``perfrules`` sheet, the blank
+template."""
 
 from __future__ import annotations
 
@@ -89,15 +90,16 @@ def write_workbook(
 # are fixed. Same content, same perfrules, same zlib: same bytes.
 
 ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
-"""The timestamp of a written workbook without SOURCE_DATE_EPOCH: the earliest a zip member can carry."""
-_ZIP_LAST = dt.datetime(
-    2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC
-)  # the latest a zip member can carry
+"""The timestamp of a written workbook without SOURCE_DATE_EPOCH: the earliest a zip member can
+carry."""
+# the latest a zip member can carry
+_ZIP_LAST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC)
 _COMPRESS_LEVEL = 6  # zlib's default, what openpyxl uses
 
 
 def write_timestamp() -> dt.datetime:
-    """The timestamp written into a workbook (UTC): ``SOURCE_DATE_EPOCH`` when set, else :data:`ZIP_EPOCH`.
+    """The timestamp written into a workbook (UTC): ``SOURCE_DATE_EPOCH`` when set, else
+    :data:`ZIP_EPOCH`.
 
     Raises ``ValueError`` when ``SOURCE_DATE_EPOCH`` is not a whole number of
     seconds. A value outside what a zip member can carry (1980–2107) is clamped.
@@ -118,7 +120,8 @@ def write_timestamp() -> dt.datetime:
 def workbook_bytes(
     wb: Any, stamp: dt.datetime | None = None, cached: dict[str, str] | None = None
 ) -> bytes:
-    """The .xlsx bytes of openpyxl workbook ``wb``, with ``stamp`` (default :func:`write_timestamp`) as every date.
+    """The .xlsx bytes of openpyxl workbook ``wb``, with ``stamp`` (default :func:`write_timestamp`)
+    as every date.
 
     ``cached`` maps formula cells of the first sheet (``G25``) to the value
     they compute, written as the formula's cached result (as Excel saves it:
@@ -127,9 +130,8 @@ def workbook_bytes(
     """
     when = (stamp or write_timestamp()).astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     raw = io.BytesIO()
-    wb.save(
-        raw
-    )  # openpyxl sets properties.modified to now while saving: core.xml is written again below
+    # openpyxl sets properties.modified to now while saving: core.xml is written again below
+    wb.save(raw)
     wb.properties.created = when
     wb.properties.modified = when
     tostring = importlib.import_module("openpyxl.xml.functions").tostring
@@ -140,9 +142,8 @@ def workbook_bytes(
             member = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
             member.compress_type = zipfile.ZIP_DEFLATED
             member.create_system = 3  # unix, wherever it is written
-            member.external_attr = (
-                0o600 << 16
-            )  # -rw------- (what zipfile gives a member written from bytes)
+            # -rw------- (what zipfile gives a member written from bytes)
+            member.external_attr = 0o600 << 16
             data = core if info.filename == "docProps/core.xml" else src.read(info)
             if cached and info.filename == _FIRST_SHEET:
                 data = _with_cached_values(data, cached)
@@ -171,7 +172,8 @@ def _with_cached_values(xml: bytes, cached: dict[str, str]) -> bytes:
 
 
 def _save(wb: Any, path: Path, cached: dict[str, str] | None = None) -> Path:
-    """Write the workbook's bytes (:func:`workbook_bytes`, so the same for the same content) atomically."""
+    """Write the workbook's bytes (:func:`workbook_bytes`, so the same for the same content)
+    atomically."""
     data = workbook_bytes(wb, cached=cached)
     path.parent.mkdir(parents=True, exist_ok=True)
     return _atomic.write_bytes(path, data)
@@ -180,9 +182,8 @@ def _save(wb: Any, path: Path, cached: dict[str, str] | None = None) -> Path:
 def _text(cell: Any, text: str) -> None:
     cell.value = text
     cell.data_type = "s"  # never a formula, even when the text starts with "="
-    if formula_like(
-        text
-    ):  # and edited in Excel it stays text: the quote prefix of a cell typed as '=…
+    # and edited in Excel it stays text: the quote prefix of a cell typed as '=…
+    if formula_like(text):
         cell.quotePrefix = True
 
 
@@ -235,7 +236,8 @@ def _write_layout(ws: Any, layout: Layout) -> dict[str, str]:
 
 
 def _put(ws: Any, cell: Cell, styles: Any, header_fill: Any, label_fill: Any) -> str | None:
-    """Write one cell; for a formula cell, the value it computes (its cached result), else ``None``."""
+    """Write one cell; for a formula cell, the value it computes (its cached result), else
+    ``None``."""
     c = ws[cell.ref]
     value = cell.value
     cached = None
@@ -284,7 +286,8 @@ def _write_hidden(wb: Any, spec: Spec, actuals: Actuals) -> None:
         ("sheet", SHEET),
         (
             "note",
-            "Written by perfrules. The visible sheet is authoritative: a visible cell that differs from "
+            "Written by perfrules. The visible sheet is "
+            "authoritative: a visible cell that differs from "
             "this sheet wins and is reported (perfrules docs excel).",
         ),
     ]
@@ -403,7 +406,8 @@ def blank_layout() -> Layout:
 
 
 def blank_template(path: str | os.PathLike[str]) -> Path:
-    """Write the blank 自评表 (部门整体支出 layout, the national 二级 categories, two empty rows each) to ``path``.
+    """Write the blank 自评表 (部门整体支出 layout, the national 二级 categories, two empty rows each) to
+    ``path``.
 
     Fill it in Excel and import it with ``read_workbook(path, framework=...)``:
     empty rows are skipped, the category names may be changed, rows may be added

@@ -1,4 +1,5 @@
-"""Checks that a table is consistent with its own rules: points deducted from a row that met its target.
+"""Checks that a table is consistent with its own rules: points deducted from a row that met its
+target.
 
 A published 自评表 sometimes deducts points from a row whose 实际完成值 meets its 年度指标值.
 An example keeps the published score (a manual deduction in the actuals, with the table's
@@ -22,7 +23,8 @@ from perfrules.model import Actuals, Spec
 
 
 def deduction_on_met(spec: Spec, actuals: Actuals) -> Iterator[Finding]:
-    """``deduction-on-met``: a manual deduction from a quantitative indicator whose target is met."""
+    """``deduction-on-met``: a manual deduction from a quantitative indicator whose target is
+    met."""
     env: dict[str, Fraction] = amount_env(actuals)
     for ind in spec.indicators:
         act = actuals.indicator(ind.id)
@@ -57,7 +59,8 @@ def deduction_on_met(spec: Spec, actuals: Actuals) -> Iterator[Finding]:
 
 
 def stated_results(spec: Spec, actuals: Actuals) -> Iterator[Finding]:
-    """``stated-result``: every row whose actual is stated in words (据陈述), scored as the spec declares."""
+    """``stated-result``: every row whose actual is stated in words (据陈述), scored as the spec
+    declares."""
     words = spec.stated
     for ind in spec.indicators:
         act = actuals.indicator(ind.id)
@@ -77,8 +80,10 @@ def stated_results(spec: Spec, actuals: Actuals) -> Iterator[Finding]:
             document="actuals",
             zh=f"{ind.name}（{ind.id}）：实际完成值据陈述为“{act.stated}”（{how_zh}），并非按年度指标值"
             f"{ind.target_display}计算得出；佐证：{evidence or '无'}。请核对佐证材料",
-            en=f"{ind.name} ({ind.id}): the actual is stated as {act.stated!r} ({how_en}), not computed "
-            f"against the target {ind.target_display}; evidence: {evidence or 'none'}. Check the evidence",
+            en=f"{ind.name} ({ind.id}): the actual is stated "
+            f"as {act.stated!r} ({how_en}), not computed "
+            f"against the target {ind.target_display}; "
+            f"evidence: {evidence or 'none'}. Check the evidence",
             evidence=(
                 Evidence(key="stated", value=act.stated, zh="陈述", en="stated"),
                 Evidence(key="evidence", value=evidence, zh="佐证", en="evidence"),
@@ -88,7 +93,8 @@ def stated_results(spec: Spec, actuals: Actuals) -> Iterator[Finding]:
 
 
 def own_scores(spec: Spec, actuals: Actuals) -> Iterator[Finding]:
-    """``score-above-rule`` / ``score-below-rule``: a row scored as the unit's table prints it (own_score)."""
+    """``score-above-rule`` / ``score-below-rule``: a row scored as the unit's table prints it
+    (own_score)."""
     if not any(a.own_score is not None for a in actuals.indicators):
         return
     try:

@@ -36,8 +36,8 @@ from perfrules.lint._targets import actual_of
 from perfrules.model import Actuals, Derivation, DeviationTarget, Formula, RateDisplay, Spec
 
 _DEVIATION = Formula.parse("abs(actual - plan) / plan")
-"""A deviation row's 偏差率 as a ratio (× 100 when stated in %): the actual's distance from the plan."""
-
+"""A deviation row's 偏差率 as a ratio (× 100 when stated in %): the actual's distance from the
+plan."""
 _STATED = re.compile(r"-?[0-9]+(?:\.([0-9]+))?([%％]?)", re.ASCII)
 
 
@@ -59,7 +59,8 @@ class StatedFigure:
 
 
 def parse_stated(text: str) -> StatedFigure | None:
-    """Read a stated figure: a plain decimal (ASCII digits, optional ``-``) and an optional ``%``/``％``.
+    """Read a stated figure: a plain decimal (ASCII digits, optional ``-``) and an optional
+    ``%``/``％``.
 
     Surrounding whitespace is ignored; anything else (thousands separators,
     units, words, ``约``) gives ``None``: the figure is never guessed.
@@ -69,9 +70,8 @@ def parse_stated(text: str) -> StatedFigure | None:
         return None
     number = m[0].rstrip("%％")
     value = Decimal(number)
-    if (
-        number_problem(value) is not None
-    ):  # beyond the loader's bounds: not a figure any form states
+    # beyond the loader's bounds: not a figure any form states
+    if number_problem(value) is not None:
         return None
     return StatedFigure(value=value, places=len(m[1] or ""), percent=bool(m[2]))
 
@@ -170,7 +170,8 @@ class _Audit:
             )
 
     def deviations(self, spec: Spec) -> None:
-        """A deviation row's stated 偏差率 (``deviation = "5.01%"``): |actual − plan| ÷ plan, recomputed."""
+        """A deviation row's stated 偏差率 (``deviation = "5.01%"``): |actual − plan| ÷ plan,
+        recomputed."""
         for ind in spec.indicators:
             act = self.actuals.indicator(ind.id)
             target = ind.target
@@ -258,7 +259,8 @@ class _Audit:
                 indicator=indicator,
                 suggestion=hint,
                 zh=f"{what}：公式 {formula} 引用的名称“{n}”不是 [amounts] 中的金额，也不是 budget.* 预算数，无法重算",
-                en=f"{what_en}: formula {formula} uses '{n}', which is neither an amount of [amounts] "
+                en=f"{what_en}: formula {formula} uses '{n}', "
+                "which is neither an amount of [amounts] "
                 "nor a budget.* figure, so it cannot be recomputed",
                 evidence=(
                     _ev("formula", formula, "公式", "formula"),
@@ -280,7 +282,8 @@ class _Audit:
                     formula_path,
                     indicator=indicator,
                     zh=f"{what}：公式 {formula} 的除数 {divisor} 为0，无法重算",
-                    en=f"{what_en}: in formula {formula} the divisor {divisor} is 0; it cannot be recomputed",
+                    en=f"{what_en}: in formula {formula} the divisor "
+                    f"{divisor} is 0; it cannot be recomputed",
                     evidence=(
                         _ev("formula", formula, "公式", "formula"),
                         _ev("divisor", divisor, "除数", "divisor"),
@@ -310,7 +313,8 @@ class _Audit:
                 stated_path,
                 indicator=indicator,
                 zh=f"{what}：无法读取报告数“{stated_text}”：报告数须为纯数字，可带小数和“%”（如 85.4%、20470.39），不作猜测",
-                en=f"{what_en}: cannot read stated figure {stated_text!r}: it must be a plain decimal with an "
+                en=f"{what_en}: cannot read stated figure "
+                f"{stated_text!r}: it must be a plain decimal with an "
                 "optional % (85.4%, 20470.39); it is never guessed",
                 evidence=(_ev("stated", stated_text, "报告数", "stated"),),
             )
@@ -342,7 +346,10 @@ class _Audit:
         gap = Fraction(stated.value) - Fraction(rounded)
         size = show(abs(gap))
         diff = f"报告数{'高' if gap > 0 else '低'}{size}{'个百分点' if percent else ''}"
-        diff_en = f"the stated figure is {size}{' percentage points' if percent else ''} too {'high' if gap > 0 else 'low'}"
+        diff_en = (
+            f"the stated figure is {size}{' percentage points' if percent else ''} "
+            f"too {'high' if gap > 0 else 'low'}"
+        )
         hint_zh = hint_en = ""
         if percent and kind == "figure" and round_half_up(value, stated.quantum) == stated.value:
             hint_zh = "。公式的值本身与报告数相符：以%表示的核对项，公式应给出比率（如 a / b），不要再乘以100"
@@ -351,6 +358,7 @@ class _Audit:
                 "the formula gives the ratio (a / b), without × 100"
             )
         inputs_zh = "，".join(f"{n} = {show(v)}" for n, v in inputs)
+        inputs_en = ", ".join(f"{n} = {show(v)}" for n, v in inputs)
         self.finding(
             "figure-mismatch",
             "warning",
@@ -358,10 +366,12 @@ class _Audit:
             indicator=indicator,
             zh=f"{what}：报告数{stated}与重算数{exact}不一致（按报告的{stated.places}位小数{how_zh}为{at}，"
             f"{diff}）；公式 {formula}{'，' + inputs_zh if inputs_zh else ''}{hint_zh}",
-            en=f"{what_en}: stated {stated} but recomputed {exact} ({at} at the stated {stated.places} decimal "
-            f"place{'s' if stated.places != 1 else ''}{', truncated' if truncate else ''}: {diff_en}); "
+            en=f"{what_en}: stated {stated} but recomputed {exact} "
+            f"({at} at the stated {stated.places} decimal "
+            f"place{'s' if stated.places != 1 else ''}{', truncated' if truncate else ''}: "
+            f"{diff_en}); "
             f"formula {formula}"
-            f"{' with ' + ', '.join(f'{n} = {show(v)}' for n, v in inputs) if inputs else ''}{hint_en}",
+            f"{' with ' + inputs_en if inputs else ''}{hint_en}",
             evidence=(
                 _ev("stated", stated_text, "报告数", "stated"),
                 _ev("recomputed", exact, "重算数", "recomputed", scaled),
@@ -383,5 +393,6 @@ def run_audit(
 
 
 def audit_figures(spec: Spec | None, actuals: Actuals) -> tuple[FigureCheck, ...]:
-    """Recompute every ``[figures]`` entry (and, with ``spec``, every derived indicator's stated text)."""
+    """Recompute every ``[figures]`` entry (and, with ``spec``, every derived indicator's stated
+    text)."""
     return run_audit(spec, actuals)[0]

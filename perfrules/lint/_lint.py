@@ -47,9 +47,8 @@ def _locate(finding: Finding, spec: Spec, actuals: Actuals | None) -> Finding:
         return finding
     line, column = source.locate(finding.path)
     evidence = finding.evidence
-    written = getattr(
-        source, "written", None
-    )  # source maps of merged specs know which file wrote a key
+    # source maps of merged specs know which file wrote a key
+    written = getattr(source, "written", None)
     if callable(written):
         loc = written(finding.path)
         if getattr(loc, "file", source.file) != source.file:
@@ -64,7 +63,8 @@ def _locate(finding: Finding, spec: Spec, actuals: Actuals | None) -> Finding:
 def lint_report(
     spec: Spec, actuals: Actuals | None = None, *, options: LintOptions = _DEFAULT_OPTIONS
 ) -> LintReport:
-    """Run every check of :data:`~perfrules.lint.CODES` (those needing actuals only with ``actuals``).
+    """Run every check of :data:`~perfrules.lint.CODES` (those needing actuals only with
+    ``actuals``).
 
     Pure: no I/O. Findings are located through ``spec.source`` /
     ``actuals.source`` when the objects were loaded from files, and sorted
@@ -105,7 +105,8 @@ def lint_report(
 def lint(
     spec: Spec, actuals: Actuals | None = None, *, options: LintOptions = _DEFAULT_OPTIONS
 ) -> tuple[Finding, ...]:
-    """Target-setting findings for ``spec`` and, with ``actuals``, targets set low and the figure audit.
+    """Target-setting findings for ``spec`` and, with ``actuals``, targets set low and the figure
+    audit.
 
     Pure analysis: no I/O, never raises for odd but loadable input. See
     docs/lint.md for every code, its trigger and its thresholds.
@@ -160,7 +161,8 @@ def _figure_doc(c: FigureCheck) -> dict[str, Any]:
 
 
 def to_lint_document(report: LintReport) -> dict[str, Any]:
-    """The report as plain JSON-ready data; exact numbers are strings (``p/q`` when not terminating)."""
+    """The report as plain JSON-ready data; exact numbers are strings (``p/q`` when not
+    terminating)."""
     o = report.options
     statuses = [c.status for c in report.figures]
     return {

@@ -14,7 +14,8 @@ from perfrules._suggest import suggest
 from perfrules.core import Citation
 
 FindingSeverity: TypeAlias = Literal["warning", "info"]
-"""``warning``: the target setting or a stated figure needs fixing or explaining; ``info``: worth a look."""
+"""``warning``: the target setting or a stated figure needs fixing or explaining; ``info``: worth
+a look."""
 
 Document: TypeAlias = Literal["spec", "actuals"]
 """Which file a finding's key path points into."""
@@ -23,7 +24,8 @@ Document: TypeAlias = Literal["spec", "actuals"]
 class CodeInfo(NamedTuple):
     """One finding code of the catalogue."""
 
-    severity: FindingSeverity  # the usual severity (figure-unreadable is info for an indicator's free text)
+    # the usual severity (figure-unreadable is info for an indicator's free text)
+    severity: FindingSeverity
     needs_actuals: bool
     zh: str
     en: str
@@ -176,15 +178,15 @@ class LintOptions:
 
 @attrs.frozen(kw_only=True)
 class Evidence:
-    """One number (or text) a finding rests on: ``key`` for machines, ``zh``/``en`` labels for people."""
+    """One number (or text) a finding rests on: ``key`` for machines, ``zh``/``en`` labels for
+    people."""
 
     key: str
     value: str
     zh: str
     en: str
-    exact: str | None = (
-        None  # the exact number behind ``value`` when that is rounded (``2/3`` for "≈66.67%")
-    )
+    # the exact number behind ``value`` when that is rounded (``2/3`` for "≈66.67%")
+    exact: str | None = None
 
     def label(self, lang: Lang = "zh") -> str:
         """The label in the requested language."""
@@ -245,7 +247,10 @@ class Finding:
 
     def __str__(self) -> str:
         path = format_path(self.path)
-        return f"{self.location}: {self.severity}: {path + ': ' if path else ''}{self.text('en')} [{self.code}]"
+        return (
+            f"{self.location}: {self.severity}: "
+            f"{path + ': ' if path else ''}{self.text('en')} [{self.code}]"
+        )
 
 
 FigureStatus: TypeAlias = Literal["agrees", "disagrees", "unreadable", "error"]

@@ -1,4 +1,5 @@
-"""Target-setting checks: targets set low, qualitative-heavy 效益, missing 成本, unmeasurable targets, trivial weights."""
+"""Target-setting checks: targets set low, qualitative-heavy 效益, missing 成本, unmeasurable
+targets, trivial weights."""
 
 from __future__ import annotations
 
@@ -86,7 +87,8 @@ class _Context:
 
 
 def actual_of(ind: Indicator, actuals: Actuals, env: dict[str, Fraction]) -> Fraction | None:
-    """The actual in the target's unit, or None (qualitative, not applicable, missing, not computable)."""
+    """The actual in the target's unit, or None (qualitative, not applicable, missing, not
+    computable)."""
     if ind.target is None or ind.is_qualitative:
         return None
     act = actuals.indicator(ind.id)
@@ -96,7 +98,8 @@ def actual_of(ind: Indicator, actuals: Actuals, env: dict[str, Fraction]) -> Fra
         try:
             ratio = derive_compute(ind.derive, env)
         except (KeyError, ArithmeticError, TypeError, ValueError):
-            return None  # a load error (missing-amount, zero-denominator); the figure audit reports formulas
+            # a load error (missing-amount, zero-denominator); the figure audit reports formulas
+            return None
         return ratio * 100 if ind.target.unit == "%" else ratio
     if act is None or act.value is None:
         return None
@@ -104,7 +107,8 @@ def actual_of(ind: Indicator, actuals: Actuals, env: dict[str, Fraction]) -> Fra
 
 
 def _overshoot(spec: Spec, options: LintOptions) -> tuple[Decimal, str]:
-    """The threshold and where it comes from: ``option``, ``policy.overshoot_warning`` or ``default``."""
+    """The threshold and where it comes from: ``option``, ``policy.overshoot_warning`` or
+    ``default``."""
     if options.overshoot is not None:
         return options.overshoot, "option"
     if spec.policy.overshoot_warning is not None:
@@ -135,7 +139,8 @@ def target_low(spec: Spec, actuals: Actuals, options: LintOptions) -> Iterator[F
             path=("indicators", i, "target"),
             zh=f"{_ind_label(ind)}：实际完成值{a}为指标值{t}的{_pct(share)}，达到{lim}提示线；"
             "完成值高于指标值较多，需分析原因，指标值可能设定偏低",
-            en=f"{ind.name} ({ind.id}): actual {a} is {_pct(share)} of target {t}, at or above {lim}; "
+            en=f"{ind.name} ({ind.id}): actual {a} is "
+            f"{_pct(share)} of target {t}, at or above {lim}; "
             "far above the target: explain why, the target may have been set too low",
             evidence=(
                 _ev("actual", a, "实际完成值", "actual", actual),
@@ -165,7 +170,8 @@ def _benefit_groups(ctx: _Context, keyword: str) -> list[tuple[Category, list[In
 
 
 def benefit_qualitative(spec: Spec, options: LintOptions) -> Iterator[Finding]:
-    """``benefit-qualitative``: more than the allowed share of a 效益 group's indicators are qualitative."""
+    """``benefit-qualitative``: more than the allowed share of a 效益 group's indicators are
+    qualitative."""
     ctx = _Context(spec)
     limit = Fraction(options.benefit_qualitative_share)
     for cat, inds in _benefit_groups(ctx, options.benefit_keyword):
@@ -182,7 +188,8 @@ def benefit_qualitative(spec: Spec, options: LintOptions) -> Iterator[Finding]:
             zh=f"{cat.name}：{n}个三级指标中{q}个为定性指标（{names}），占{_pct(share)}，超过{_pct(limit)}；"
             "用可量化的指标评估实际效益偏少",
             en=f"{cat.name} ({cat.id}): {q} of its {n} indicators are qualitative ({names_en}), "
-            f"{_pct(share)}, more than {_pct(limit)}: too few quantified indicators measure the benefits",
+            f"{_pct(share)}, more than {_pct(limit)}: too "
+            "few quantified indicators measure the benefits",
             evidence=(
                 _ev("indicators", str(n), "三级指标数", "indicators"),
                 _ev("qualitative", str(q), "定性指标数", "qualitative"),
@@ -214,8 +221,10 @@ def no_cost_indicator(spec: Spec, options: LintOptions) -> Iterator[Finding]:
         path=path,
         zh=f"指标体系中没有成本指标：没有任何三级指标归入名称含“{keyword}”的类别；"
         "成本指标（如经费控制率、单位成本）反映资金使用的经济性",
-        en=f"the indicator system has no cost indicator: no indicator is filed under a category whose name "
-        f"contains '{keyword}'; cost indicators (a spending control rate, a unit cost) measure economy",
+        en="the indicator system has no cost indicator: no "
+        "indicator is filed under a category whose name "
+        f"contains '{keyword}'; cost indicators (a "
+        "spending control rate, a unit cost) measure economy",
         evidence=(
             _ev("keyword", keyword, "识别关键字", "keyword"),
             _ev("categories", "、".join(c.name for c in spec.categories), "现有类别", "categories"),
@@ -235,7 +244,8 @@ def target_no_unit(spec: Spec) -> Iterator[Finding]:
             indicator=ind.id,
             path=("indicators", i, "target"),
             zh=f"{_ind_label(ind)}：指标值{t}没有计量单位，无法判断衡量的是什么（如“期”“%”“万元”）",
-            en=f"{ind.name} ({ind.id}): target {t} has no unit, so what it measures is unclear (期, %, 万元, …)",
+            en=f"{ind.name} ({ind.id}): target {t} has no unit, "
+            "so what it measures is unclear (期, %, 万元, …)",
             evidence=(
                 _ev("target", t, "指标值", "target"),
                 *(
@@ -249,14 +259,16 @@ def target_no_unit(spec: Spec) -> Iterator[Finding]:
 
 
 def vague_words_in(text: str, words: tuple[str, ...]) -> list[str]:
-    """The open-ended words of ``words`` in ``text``, when it has no number and no comparison; else []."""
+    """The open-ended words of ``words`` in ``text``, when it has no number and no comparison;
+    else []."""
     if _NUMBER.search(text) or _COMPARATOR.search(text):
         return []
     return [w for w in words if w in text]
 
 
 def target_vague(spec: Spec, options: LintOptions) -> Iterator[Finding]:
-    """``target-vague``: a qualitative target worded with no number, no comparison, and an open-ended word."""
+    """``target-vague``: a qualitative target worded with no number, no comparison, and an
+    open-ended word."""
     for i, ind in enumerate(spec.indicators):
         if not ind.is_qualitative or not ind.target_text:
             continue
@@ -270,8 +282,10 @@ def target_vague(spec: Spec, options: LintOptions) -> Iterator[Finding]:
             path=("indicators", i, "target_text"),
             zh=f"{_ind_label(ind)}：指标值“{ind.target_text}”没有数字、没有比较，只有方向性表述{words}，"
             "无法判断是否达成；应写明可衡量的结果（数量、标准或时限）",
-            en=f"{ind.name} ({ind.id}): the target '{ind.target_text}' has no number, no comparison and only "
-            f"open-ended wording ({', '.join(found)}): whether it is met cannot be judged; state a measurable "
+            en=f"{ind.name} ({ind.id}): the target '{ind.target_text}' "
+            "has no number, no comparison and only "
+            f"open-ended wording ({', '.join(found)}): whether "
+            "it is met cannot be judged; state a measurable "
             "result (a quantity, a standard or a deadline)",
             evidence=(
                 _ev("target_text", ind.target_text, "指标值表述", "target wording"),
@@ -282,7 +296,8 @@ def target_vague(spec: Spec, options: LintOptions) -> Iterator[Finding]:
 
 
 def weights(spec: Spec, options: LintOptions) -> Iterator[Finding]:
-    """``weight-trivial`` (share of meta.total) and ``weight-minor`` (share of the category average)."""
+    """``weight-trivial`` (share of meta.total) and ``weight-minor`` (share of the category
+    average)."""
     total = Fraction(spec.meta.total)
     min_total = Fraction(options.min_weight_share) * total
     counts: dict[str, int] = {}
@@ -300,8 +315,10 @@ def weights(spec: Spec, options: LintOptions) -> Iterator[Finding]:
                 path=path,
                 zh=f"{_ind_label(ind)}：分值{show_dec(ind.weight)}分仅占总分{show_dec(spec.meta.total)}分的"
                 f"{_pct(w / total)}，低于{lim}%；完成与否对结果几乎没有影响",
-                en=f"{ind.name} ({ind.id}): weight {show_dec(ind.weight)} is {_pct(w / total)} of the total "
-                f"{show_dec(spec.meta.total)}, below {lim}%: meeting it or not hardly changes the result",
+                en=f"{ind.name} ({ind.id}): weight {show_dec(ind.weight)} "
+                f"is {_pct(w / total)} of the total "
+                f"{show_dec(spec.meta.total)}, below {lim}%: "
+                "meeting it or not hardly changes the result",
                 evidence=(
                     _ev("weight", show_dec(ind.weight), "分值", "weight"),
                     _ev("total", show_dec(spec.meta.total), "总分", "total"),
@@ -328,7 +345,8 @@ def weights(spec: Spec, options: LintOptions) -> Iterator[Finding]:
                 "weight-minor",
                 indicator=ind.id,
                 path=path,
-                zh=f"{_ind_label(ind)}：分值{show_dec(ind.weight)}分不到所在类别{cat.name}（{show_dec(cat.weight)}分、"
+                zh=f"{_ind_label(ind)}：分值{show_dec(ind.weight)}分"
+                f"不到所在类别{cat.name}（{show_dec(cat.weight)}分、"
                 f"{n}个指标，平均{show(average, 2)}分）平均分值的{_pct(Fraction(options.min_sibling_share))}；"
                 "请确认其重要程度确实远低于同类指标",
                 en=f"{ind.name} ({ind.id}): weight {show_dec(ind.weight)} is less than "

@@ -101,7 +101,8 @@ def _kind(value: object) -> tuple[str, str]:
 
 
 def wrong_type(value: object, want: type) -> ValueProblem:
-    """The problem of ``value`` where a ``want`` (str, int, bool, Decimal, dict, list) is expected, to raise."""
+    """The problem of ``value`` where a ``want`` (str, int, bool, Decimal, dict, list) is
+    expected, to raise."""
     got_en, got_zh = _kind(value)
     want_en, want_zh = _TYPE_NAMES.get(want, (want.__name__, want.__name__))
     return ValueProblem(f"expected {want_en}, got {got_en}", f"应为{want_zh}，实际为{got_zh}")
@@ -139,14 +140,16 @@ def strict_bool(value: object, _: type) -> bool:
 
 
 def _check_range(value: Decimal | int, shown: object | None = None) -> None:
-    """Reject numbers no budget form holds, which would overflow or slow exact arithmetic (one rule: ``_limits``)."""
+    """Reject numbers no budget form holds, which would overflow or slow exact arithmetic (one
+    rule: ``_limits``)."""
     problem = number_problem(value, shown)
     if problem is not None:
         raise ValueProblem(*problem)
 
 
 def strict_decimal(value: object, _: type) -> Decimal:
-    """Structure hook: a TOML integer or float (read as Decimal) within the loader's number bounds."""
+    """Structure hook: a TOML integer or float (read as Decimal) within the loader's number
+    bounds."""
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise wrong_type(value, Decimal)
     _check_range(value)  # before Decimal(value): a huge integer is refused without converting it
@@ -191,14 +194,16 @@ def _glossary(words: tuple[str, ...]) -> tuple[str, str]:
 
 
 def _worded(value: str, wording: TargetWording) -> ValueProblem:
-    """The problem of a target written with comparator words (不低于90%, 90%以上): a did-you-mean to the sign."""
+    """The problem of a target written with comparator words (不低于90%, 90%以上): a did-you-mean to
+    the sign."""
     en, zh = _glossary(wording.words)
     if wording.sign is not None:
         en += f"; the sign {wording.sign.value}"
         zh += f"；另有符号“{wording.sign.value}”"
     if wording.target is None:
         return ValueProblem(
-            f"target {value!r} states its comparison in words that disagree ({en}); write the one comparator "
+            f"target {value!r} states its comparison in words "
+            f"that disagree ({en}); write the one comparator "
             "meant as a sign, with the number and unit (e.g. '≥400期', '≤100%')",
             f"指标值“{value}”用文字表述的比较关系相互矛盾（{zh}）；请只写一个比较符，"
             "后接数值和单位（如“≥400期”“≤100%”）",
@@ -219,8 +224,10 @@ def _deviation(value: str) -> DeviationTarget | None:
     _check_range(found.tolerance, repr(value))
     if found.plan is None:
         raise ValueProblem(
-            f"target {value!r} is a deviation target (±{format_decimal(found.tolerance)}%) but names no plan: "
-            f"write the plan and its unit before it, e.g. '120公里±{format_decimal(found.tolerance)}%', "
+            f"target {value!r} is a deviation target "
+            f"(±{format_decimal(found.tolerance)}%) but names no plan: "
+            "write the plan and its unit before it, e.g. "
+            f"'120公里±{format_decimal(found.tolerance)}%', "
             "and keep the form's wording in target_text",
             f"指标值“{value}”是偏差目标（±{format_decimal(found.tolerance)}%），但未写明计划值：请在前面写出计划值及单位，"
             f"如“120公里±{format_decimal(found.tolerance)}%”，原文可写入 target_text",
@@ -288,7 +295,8 @@ def _target(value: object, _: type) -> QuantitativeTarget:
                     "unit",
                     [
                         ValueProblem(
-                            f"unit {unit!r} ends in a comparator word ({en}); the comparison belongs in comparator",
+                            f"unit {unit!r} ends in a comparator word "
+                            f"({en}); the comparison belongs in comparator",
                             f"单位“{unit}”以比较用语结尾（{zh}）；比较关系请写在 comparator 中",
                             strip_suffix_word(unit),
                         )
@@ -340,7 +348,8 @@ def _rate_method(value: object, _: Any) -> Bands | StepDeduction:
     method = _method(value, Method)
     if not isinstance(method, Bands | StepDeduction):
         raise ValueProblem(
-            f'budget execution scores by its policy, or by method "bands" or "step" on the rate; not {method.name!r}',
+            'budget execution scores by its policy, or by method "bands" or "step" on the '
+            f"rate; not {method.name!r}",
             f'预算执行率按 policy 计分，或用 method = "bands"/"step" 按执行率分档；不支持“{method.name}”',
         )
     return method
@@ -513,9 +522,8 @@ def _make_converter() -> cattrs.Converter:
 
     def attrs_factory(cls: type[Any]) -> Any:
         target = QuantitativeTarget if cls is _RawTarget else cls
-        if (
-            cls is Spec
-        ):  # the source map and framework info are attached by the loader, never read from TOML
+        # the source map and framework info are attached by the loader, never read from TOML
+        if cls is Spec:
             inner = make_dict_structure_fn(
                 target,
                 conv,
@@ -616,4 +624,5 @@ def _make_converter() -> cattrs.Converter:
 
 
 converter = _make_converter()
-"""The strict converter between TOML data and the model (no unknown key, no coercion, bounded numbers)."""
+"""The strict converter between TOML data and the model (no unknown key, no coercion, bounded
+numbers)."""

@@ -18,7 +18,8 @@ _MAX_SNIPPET = 12  # characters of the GBK reading quoted in the message
 
 
 def decode_text(raw: bytes) -> str:
-    """``raw`` as UTF-8 text (a leading UTF-8 BOM is dropped); :class:`UnicodeDecodeError` otherwise.
+    """``raw`` as UTF-8 text (a leading UTF-8 BOM is dropped); :class:`UnicodeDecodeError`
+    otherwise.
 
     The error's ``start`` is the offset of the first bad byte in ``raw``, the BOM counted.
     """
@@ -47,7 +48,8 @@ def _is_chinese(ch: str) -> bool:
 
 
 def as_gbk(raw: bytes) -> str | None:
-    """``raw`` decoded as GBK (read as GB18030, its superset) when it plausibly is Chinese text in GBK; else None."""
+    """``raw`` decoded as GBK (read as GB18030, its superset) when it plausibly is Chinese text
+    in GBK; else None."""
     try:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
@@ -75,7 +77,8 @@ def encoding_problem(raw: bytes, start: int) -> Problem:
     en = f"not UTF-8 text (byte {start})"
     zh = "文件不是 UTF-8 编码"
     resave_en = (
-        "re-save it as UTF-8: Notepad: File → Save As → Encoding: UTF-8; VS Code: click the encoding in "
+        "re-save it as UTF-8: Notepad: File → Save As → "
+        "Encoding: UTF-8; VS Code: click the encoding in "
         "the status bar → Save with Encoding → UTF-8; Notepad++: Encoding → Convert to UTF-8"
     )
     resave_zh = (

@@ -1,4 +1,5 @@
-"""Where a framework id is found: local ``specs/`` folders, installed framework packages, perfrules itself.
+"""Where a framework id is found: local ``specs/`` folders, installed framework packages, perfrules
+itself.
 
 A unit spec names a framework by id (``extends = "hunan-department"``) or by
 a path ending in ``.toml``. An id is looked up in these places, in order; the
@@ -43,15 +44,15 @@ from perfrules.loading._toml_index import parse_toml, read_bytes
 
 SPECS_DIR = "specs"  # the folder name frameworks are looked up in by id
 ENTRY_POINT_GROUP = "perfrules.frameworks"
-SHIPPED_DISPLAY = (
-    "<perfrules>"  # how files of the shipped frameworks are named in problems and results
-)
+# how files of the shipped frameworks are named in problems and results
+SHIPPED_DISPLAY = "<perfrules>"
 
 PlaceKind = Literal["local", "package", "shipped"]
 
 
 def display_path(path: Path) -> str:
-    """A local file's name as problems and results show it: relative to the working directory when inside it."""
+    """A local file's name as problems and results show it: relative to the working directory
+    when inside it."""
     try:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
@@ -64,7 +65,8 @@ class Place:
 
     kind: PlaceKind
     folder: Path | None  # None: a package that could not be loaded
-    name: str  # a local folder as shown; a package's distribution name and version; "perfrules <version>"
+    # a local folder as shown; a package's distribution name and version; "perfrules <version>"
+    name: str
     display: str  # the prefix of its files' names in problems and results
     error: str | None = None  # why a package's frameworks could not be listed
 
@@ -198,7 +200,8 @@ def _scan_entry_points(group: str) -> list[EntryPoint]:
 
 
 def _ini_section(text: str, section: str) -> list[tuple[str, str]]:
-    """The ``name = value`` lines of ``[section]`` in an ``entry_points.txt`` (the INI subset it uses)."""
+    """The ``name = value`` lines of ``[section]`` in an ``entry_points.txt`` (the INI subset it
+    uses)."""
     items: list[tuple[str, str]] = []
     inside = False
     for raw in text.splitlines():
@@ -214,7 +217,8 @@ def _ini_section(text: str, section: str) -> list[tuple[str, str]]:
 
 
 def _metadata(info: Path, name: str, version: str) -> tuple[str, str]:
-    """The distribution's own spelling of its name and its version (its folder name normalises both)."""
+    """The distribution's own spelling of its name and its version (its folder name normalises
+    both)."""
     for file in ("METADATA", "PKG-INFO"):
         try:
             with open(info / file, encoding="utf-8") as fh:
@@ -233,14 +237,16 @@ def _metadata(info: Path, name: str, version: str) -> tuple[str, str]:
 
 
 def package_places() -> list[Place]:
-    """The installed framework packages (entry-point group ``perfrules.frameworks``), by entry-point name."""
+    """The installed framework packages (entry-point group ``perfrules.frameworks``), by
+    entry-point name."""
     places: list[Place] = []
     for ep in entry_points():
         label = f"{ep.dist_name} {ep.dist_version} [{ep.name}]"
         display = f"<{ep.dist_name}>"
         try:
             folder = _entry_point_folder(ep)
-        except Exception as exc:  # noqa: BLE001 - a broken plugin must not hide the others; it is reported
+        except Exception as exc:  # noqa: BLE001
+            # a broken plugin must not hide the others; it is reported
             places.append(
                 Place("package", None, label, display, error=f"{type(exc).__name__}: {exc}")
             )
@@ -322,7 +328,8 @@ _HEADERS: dict[tuple[str, int, int], dict[str, Any] | None] = {}
 
 
 def _header(path: Path) -> dict[str, Any] | None:
-    """The ``[framework]`` table, ``[[versions]]`` valid periods and ``extends`` of a file (None: not a framework).
+    """The ``[framework]`` table, ``[[versions]]`` valid periods and ``extends`` of a file (None:
+    not a framework).
 
     Every ``*.toml`` of a folder is read here, so only regular files of at most
     ``MAX_SPEC_BYTES`` are: a named pipe or a device planted in a ``specs/``
@@ -362,7 +369,8 @@ def _header(path: Path) -> dict[str, Any] | None:
 
 
 def _period(valid: object) -> str | None:
-    """``2024–``, ``2021–2023``, ``–2023`` from a ``valid = { from, to }`` table (None when absent or odd)."""
+    """``2024–``, ``2021–2023``, ``–2023`` from a ``valid = { from, to }`` table (None when
+    absent or odd)."""
     if not isinstance(valid, dict):
         return None
     start, end = valid.get("from"), valid.get("to")
@@ -380,7 +388,8 @@ def declared_id(path: Path) -> str | None:
 
 
 def frameworks_in(place: Place) -> list[FrameworkFile]:
-    """The framework files of one place, by file name (a file without ``[framework]`` is not one)."""
+    """The framework files of one place, by file name (a file without ``[framework]`` is not
+    one)."""
     if place.folder is None:
         return []
     out: list[FrameworkFile] = []
@@ -405,7 +414,8 @@ def frameworks_in(place: Place) -> list[FrameworkFile]:
 
 
 def candidates(place: Place, ident: str) -> list[FrameworkFile]:
-    """The files of ``place`` that provide ``ident``: those declaring it, else those named ``<ident>.toml`` without one.
+    """The files of ``place`` that provide ``ident``: those declaring it, else those named
+    ``<ident>.toml`` without one.
 
     A file named after the id without a ``[framework]`` table is returned too:
     loading it then says it is not a framework, rather than that none exists.
@@ -436,7 +446,8 @@ def candidates(place: Place, ident: str) -> list[FrameworkFile]:
 
 
 def framework_entry(fw: FrameworkFile) -> dict[str, object]:
-    """A framework as an entry of the ``perfrules.frameworks`` JSON document (no file paths: callers that
+    """A framework as an entry of the ``perfrules.frameworks`` JSON document (no file paths: callers
+    that
     may show them, such as ``perfrules frameworks``, add them; ``perfrules serve`` does not)."""
     return {
         "id": fw.id,
@@ -450,7 +461,8 @@ def framework_entry(fw: FrameworkFile) -> dict[str, object]:
 
 
 def available(start: Path | None) -> list[tuple[FrameworkFile, FrameworkFile | None]]:
-    """Every framework of every place, in lookup order, each with the file that shadows it (None: it is used)."""
+    """Every framework of every place, in lookup order, each with the file that shadows it (None:
+    it is used)."""
     out: list[tuple[FrameworkFile, FrameworkFile | None]] = []
     first: dict[str, FrameworkFile] = {}
     for place in places(start):

@@ -75,7 +75,8 @@ _UNKNOWN_KEY = "unknown-key"
 _MISSING_KEY = "missing-key"
 _INVALID_VALUE = "invalid-value"
 
-# Bounds on the work one framework's versions cause: the overlapping pairs reported, and the versions
+# Bounds on the work one framework's versions cause: the overlapping pairs reported, and the
+# versions
 # not in force that are checked (more than one per budget year always overlap, which is reported).
 _MAX_OVERLAPS = 20
 _VERSIONS_CHECKED = MAX_YEAR - MIN_YEAR + 1
@@ -248,7 +249,8 @@ class _Framework:
 
 @attrs.frozen
 class Resolved:
-    """The outcome of resolving a spec's ``extends``: flat data, its source map, framework info, problems.
+    """The outcome of resolving a spec's ``extends``: flat data, its source map, framework info,
+    problems.
 
     ``fatal``: the chain could not be read, so ``data`` is not worth structuring.
     """
@@ -279,7 +281,8 @@ def _problem(code: str, at: Location, en: str, zh: str, suggestion: str | None =
 
 
 def framework_dirs(start: Path) -> list[Path]:
-    """The folders of framework files an id is looked up in from ``start``, in order (docs/frameworks.md).
+    """The folders of framework files an id is looked up in from ``start``, in order
+    (docs/frameworks.md).
 
     Local ``specs/`` folders up to the repository root, installed framework
     packages, then the frameworks shipped with perfrules.
@@ -292,7 +295,8 @@ def _is_path_ref(ref: str) -> bool:
 
 
 def _searched_text(searched: list[Place], local: bool) -> tuple[str, str]:
-    """Every place searched, grouped by kind, in English and in Chinese (none left out, "none" where empty)."""
+    """Every place searched, grouped by kind, in English and in Chinese (none left out, "none"
+    where empty)."""
     groups: list[tuple[str, str, list[Place]]] = []
     if local:
         groups.append(
@@ -341,7 +345,8 @@ class _Resolver:
     def locate_ref(
         self, ref_node: _Node, referrer_dir: Path, local: bool
     ) -> tuple[Path, str, bool] | None:
-        """The framework file ``ref_node`` names: its path, display name and whether it is a local file.
+        """The framework file ``ref_node`` names: its path, display name and whether it is a local
+        file.
 
         An id is looked up in the places of :mod:`perfrules.loading._discovery`
         (``local``: starting with the ``specs/`` folders above ``referrer_dir``).
@@ -358,7 +363,8 @@ class _Resolver:
             self.add(
                 _INVALID_VALUE,
                 ref_node.where,
-                f"extends: expected a string (a framework id or a path to a framework file), got {got}",
+                "extends: expected a string (a framework id "
+                f"or a path to a framework file), got {got}",
                 f"extends 应为字符串（框架编号或框架文件路径），实际为 {got}",
             )
             return None
@@ -389,7 +395,8 @@ class _Resolver:
                 self.add(
                     EXTENDS,
                     ref_node.where,
-                    f"framework id {ref!r} is declared by more than one file in {place.name}: {names}",
+                    f"framework id {ref!r} is declared by more "
+                    f"than one file in {place.name}: {names}",
                     f"框架编号“{ref}”在 {place.name} 中被多个文件声明：{names}",
                 )
                 return None
@@ -399,7 +406,8 @@ class _Resolver:
         self.add(
             EXTENDS,
             ref_node.where,
-            f"no framework with id {ref!r}; searched {en}; write a framework id or a path ending in .toml "
+            f"no framework with id {ref!r}; searched {en}; "
+            "write a framework id or a path ending in .toml "
             "(perfrules frameworks lists the ids)",
             f"找不到编号为“{ref}”的框架；已查找：{zh}；请写框架编号或以 .toml 结尾的文件路径"
             "（perfrules frameworks 列出可用的编号）",
@@ -410,7 +418,8 @@ class _Resolver:
     def load_chain(
         self, referrer: _Node, referrer_dir: Path, seen: list[tuple[str, str]], local: bool = True
     ) -> list[_Framework] | None:
-        """The frameworks ``referrer`` (a file's root node) extends, nearest first; None when unreadable.
+        """The frameworks ``referrer`` (a file's root node) extends, nearest first; None when
+        unreadable.
 
         ``local``: ids are looked up in ``specs/`` folders above ``referrer_dir``
         first (a unit, or a framework that is itself a local file).
@@ -507,7 +516,8 @@ class _Resolver:
                     version = self.version(i, node)
                     if version is not None:
                         fw.versions.append(version)
-                overlaps = 0  # at most _MAX_OVERLAPS pairs are listed: enough to fix first, and bounded work
+                # at most _MAX_OVERLAPS pairs are listed: enough to fix first, and bounded work
+                overlaps = 0
                 for j, later in enumerate(fw.versions):
                     if overlaps >= _MAX_OVERLAPS:
                         break
@@ -523,9 +533,11 @@ class _Resolver:
                                 VERSION_OVERLAP,
                                 at.where,
                                 f"version valid {later.period.label} overlaps the version valid "
-                                f"{earlier.period.label} (versions[{earlier.index}], line {first.where.line}); "
+                                f"{earlier.period.label} (versions[{earlier.index}], "
+                                f"line {first.where.line}); "
                                 "a budget year must have one version in force",
-                                f"版本有效期{later.period.label_zh}与 versions[{earlier.index}]（第{first.where.line}行）"
+                                f"版本有效期{later.period.label_zh}与 "
+                                f"versions[{earlier.index}]（第{first.where.line}行）"
                                 f"的有效期{earlier.period.label_zh}重叠；每个预算年度只能有一个版本适用",
                             )
         return fw
@@ -562,7 +574,8 @@ class _Resolver:
             self.add(
                 _INVALID_VALUE,
                 node.where,
-                "a validity period is a table: { from = 2021, to = 2023 } (either end may be left open)",
+                "a validity period is a table: { from = 2021, "
+                "to = 2023 } (either end may be left open)",
                 "有效期应为表：{ from = 2021, to = 2023 }（任一端可省略）",
             )
             return None
@@ -636,13 +649,15 @@ class _Resolver:
         self.add(
             OVERRIDE_CONFLICT,
             node.where,
-            f"{what + ' is ' if what else ''}already defined by framework {fw!r} at {prev.where.text}; "
+            f"{what + ' is ' if what else ''}already defined "
+            f"by framework {fw!r} at {prev.where.text}; "
             f"to replace it, say so: {how}",
             f"{what or '此项'}已由框架“{fw}”定义（{prev.where.text}）；如需替换，请明确写在覆盖项中：{how}",
         )
 
     def merge(self, base: _Node | None, own: _Node, parent: str | None) -> _Node:
-        """``own`` (a file's values) on top of ``base`` (what it inherits), then the file's [overrides]."""
+        """``own`` (a file's values) on top of ``base`` (what it inherits), then the file's
+        [overrides]."""
         result: dict[str, _Node] = dict(base.value) if base is not None else {}
         for key, node in own.value.items():
             if key in SPECIAL_KEYS:
@@ -792,7 +807,8 @@ class _Resolver:
                 self.add(
                     OVERRIDE_DANGLING,
                     sub.where,
-                    f"framework {parent!r} does not define {key}.{k}, so there is nothing to override; "
+                    f"framework {parent!r} does not define "
+                    f"{key}.{k}, so there is nothing to override; "
                     f"set it directly in [{key}]",
                     f"框架“{parent}”没有定义 {key}.{k}，无可覆盖；请直接写在 [{key}] 中",
                     suggest(k, defined),
@@ -842,7 +858,8 @@ class _Resolver:
                 self.add(
                     _MISSING_KEY,
                     Location(entry.src.file, (*entry.path, "id"), line, column),
-                    f"required key 'id' is missing: an entry of overrides.{key} names the inherited entry it changes",
+                    "required key 'id' is missing: an entry of "
+                    f"overrides.{key} names the inherited entry it changes",
                     f"缺少必填的键“id”：overrides.{key} 的每一项须以 id 指明要覆盖的继承项",
                 )
                 continue
@@ -979,7 +996,8 @@ class _Resolver:
     def effective(
         self, chain: list[_Framework], k: int, year: int | None, forced: dict[int, int]
     ) -> _Node:
-        """Framework ``chain[k]`` as in force: its parents, its own values and overrides, its version."""
+        """Framework ``chain[k]`` as in force: its parents, its own values and overrides, its
+        version."""
         fw = chain[k]
         base = self.effective(chain, k + 1, year, forced) if k + 1 < len(chain) else None
         parent = chain[k + 1].id if k + 1 < len(chain) else None
@@ -1039,7 +1057,8 @@ class _Resolver:
                     self.add(
                         FRAMEWORK_TEMPLATE,
                         target.where,
-                        f"category {target.value!r} of framework {fw!r} ({tpl.where.text}) is a template "
+                        f"category {target.value!r} of framework "
+                        f"{fw!r} ({tpl.where.text}) is a template "
                         f"without a weight; to use it give it one: [[overrides.categories]] "
                         f"id = {target.value!r}, weight = …",
                         f"框架“{fw}”的类别“{target.value}”（{tpl.where.text}）是未定分值的模板；如需使用，"
@@ -1093,9 +1112,8 @@ def _year(unit: dict[str, Any], chain: list[_Framework]) -> int | None:
             meta = _unwrap(meta, (), {})
         year = meta.get("year") if isinstance(meta, dict) else None
         if isinstance(year, int) and not isinstance(year, bool):
-            return (
-                year if year_problem(year) is None else None
-            )  # not a budget year: meta.year's own problem
+            # not a budget year: meta.year's own problem
+            return year if year_problem(year) is None else None
     return None
 
 
@@ -1134,8 +1152,10 @@ def framework_problem(data: dict[str, Any], source: SourceMap) -> Problem:
     line, column = source.locate(("framework",))
     return Problem(
         code=FRAMEWORK_FILE,
-        message=f"this file is a framework ({name!r}), not a complete spec, and cannot be evaluated by itself; "
-        f'write a unit spec that declares extends = "{name}" and its own meta, categories and indicators',
+        message=f"this file is a framework ({name!r}), not a "
+        "complete spec, and cannot be evaluated by itself; "
+        f'write a unit spec that declares extends = "{name}" and its own meta, categories and '
+        "indicators",
         message_zh=f"此文件是框架（{name}），不是完整的规范，不能单独评价；请编写单位规范，"
         f'写 extends = "{name}" 并声明本单位的 meta、类别和指标',
         path=("framework",),
@@ -1167,7 +1187,8 @@ def resolve_extends(
         resolver.add(
             _UNKNOWN_KEY,
             unit.value["versions"].where,
-            "unknown key 'versions': dated versions belong in a framework (a file with a [framework] table)",
+            "unknown key 'versions': dated versions belong "
+            "in a framework (a file with a [framework] table)",
             "未知的键“versions”：分期版本只能写在框架文件（含 [framework] 表）中",
         )
         del unit.value["versions"]
@@ -1190,9 +1211,8 @@ def resolve_extends(
     smap = SourceMap(source.file, source.positions, origins, ("extends",) if chain else None)
     problems = list(resolver.problems)
     seen = {(p.code, p.file, p.path, p.message) for p in problems}
-    for fw in (
-        chain
-    ):  # the versions not in force are checked too: their problems are problems of the file
+    # the versions not in force are checked too: their problems are problems of the file
+    for fw in chain:
         picked, _, _ = _Resolver(read).pick(fw, year, {})
         for version in fw.versions[:_VERSIONS_CHECKED]:
             if version is picked:

@@ -43,7 +43,8 @@ from perfrules.model import METHODS, Actuals, FrameworkInfo, SourceMap, Spec, ma
 
 T = TypeVar("T")
 
-# What strict structuring raises for data that does not fit the model (read by :func:`structure_problems`).
+# What strict structuring raises for data that does not fit the model (read by
+# :func:`structure_problems`).
 STRUCTURE_ERRORS = (cattrs.BaseValidationError, ExceptionGroup, ValueError, TypeError)
 
 
@@ -52,7 +53,8 @@ STRUCTURE_ERRORS = (cattrs.BaseValidationError, ExceptionGroup, ValueError, Type
 
 
 def parse_toml_text(text: str, file: str | None = None) -> tuple[dict[str, Any], SourceMap]:
-    """TOML text → its data and a source map naming ``file``; :class:`SpecError` if it is not bounded TOML.
+    """TOML text → its data and a source map naming ``file``; :class:`SpecError` if it is not
+    bounded TOML.
 
     The source map's positions (key path → line, column) are computed the
     first time one is asked for. Dotted keys of too many parts, nesting too
@@ -67,7 +69,8 @@ def parse_toml_text(text: str, file: str | None = None) -> tuple[dict[str, Any],
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
-    """The text of a file; :class:`SpecError` with a located ``file`` or ``encoding`` problem otherwise.
+    """The text of a file; :class:`SpecError` with a located ``file`` or ``encoding`` problem
+    otherwise.
 
     Only a regular file of at most 16 MiB is read (a pipe or a device is
     refused before it is opened); the bytes must be UTF-8 (a BOM is dropped),
@@ -169,7 +172,8 @@ def _problems(exc: BaseException) -> list[Problem]:
     return out
 
 
-# Problems of a value as written (its key, its type): located where the key is written, even in a framework file.
+# Problems of a value as written (its key, its type): located where the key is written, even in a
+# framework file.
 _AS_WRITTEN = frozenset({"unknown-key", "invalid-value"})
 
 
@@ -210,7 +214,8 @@ def _as_suggested(data: Any, fixes: dict[PathKey, str | None]) -> Any:
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
-    """Drop 'missing key k' where an unknown key beside it is a misspelling of k (one typo, one problem)."""
+    """Drop 'missing key k' where an unknown key beside it is a misspelling of k (one typo, one
+    problem)."""
     misspelt = {
         (p.path[:-1], p.suggestion) for p in problems if p.code == "unknown-key" and p.suggestion
     }
@@ -222,7 +227,8 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 
 
 def structure_problems(exc: BaseException, source: SourceMap) -> list[Problem]:
-    """The located problems of a failed strict structuring (``exc``, one of :data:`STRUCTURE_ERRORS`).
+    """The located problems of a failed strict structuring (``exc``, one of
+    :data:`STRUCTURE_ERRORS`).
 
     Unknown keys with a did-you-mean, missing keys, values of the wrong type
     or form, each located through ``source``; a missing key whose misspelling
@@ -280,7 +286,8 @@ def _structure_or_none(data: dict[str, Any], cls: type[T]) -> T | None:
 
 
 def structural_problems(data: dict[str, Any], source: SourceMap) -> list[Problem]:
-    """The strict structural problems of spec data (no semantic checks), located; ``[]`` when it structures."""
+    """The strict structural problems of spec data (no semantic checks), located; ``[]`` when it
+    structures."""
     try:
         converter.structure(data, Spec)
     except STRUCTURE_ERRORS as exc:
@@ -308,7 +315,8 @@ def load_data(
     spec: Spec | None = None,
     read: Reader | None = None,
 ) -> Spec | Actuals:
-    """Data (as :mod:`tomllib` reads it) → a checked :class:`Spec` or :class:`Actuals`; :class:`SpecError` otherwise.
+    """Data (as :mod:`tomllib` reads it) → a checked :class:`Spec` or :class:`Actuals`;
+    :class:`SpecError` otherwise.
 
     Spec data that ``extends`` a framework is flattened first (``read``
     reads each framework file, :func:`read_toml` by default); then the data
@@ -357,7 +365,8 @@ def resolve_framework(
     start: str | os.PathLike[str] | None = None,
     read: Reader | None = None,
 ) -> tuple[dict[str, Any], FrameworkInfo | None, list[Problem]]:
-    """The flattened data of ``framework`` for a unit with ``meta``, the framework's info, and the problems found.
+    """The flattened data of ``framework`` for a unit with ``meta``, the framework's info, and the
+    problems found.
 
     ``framework`` is what a unit spec's ``extends`` names: a framework id
     (looked up in the ``specs/`` folders above ``start``, the working

@@ -74,9 +74,8 @@ _NEWLINE = re.compile("\n")
 _SPACES = re.compile("[ \t]*")
 _BARE_KEY = re.compile("[A-Za-z0-9_-]*")
 _TOKEN = re.compile("[^ \t\r\n,\\]}#]*")
-_PLAIN_STRING = re.compile(
-    '([^"\\\\\n\r]*)"'
-)  # a basic string's rest up to its closing quote, without escapes
+# a basic string's rest up to its closing quote, without escapes
+_PLAIN_STRING = re.compile('([^"\\\\\n\r]*)"')
 
 
 class _Found(Exception):
@@ -88,12 +87,14 @@ class _Found(Exception):
 
 
 # A line with MAX_KEY_PARTS dots between non-blank parts, none holding "=": what a key of more than
-# MAX_KEY_PARTS parts needs (a cheap filter over the whole text; the scanner then checks it is a key).
+# MAX_KEY_PARTS parts needs (a cheap filter over the whole text; the scanner then checks it is a
+# key).
 _MANY_PARTS = re.compile(r"\.(?:[ \t]*+[^\s.=][^\n.=]*+\.){" + str(MAX_KEY_PARTS - 1) + "}")
 
 
 def shape_problem(text: str) -> tuple[Position, str, str] | None:
-    """A dotted key of more than :data:`MAX_KEY_PARTS` parts in ``text``: its position and why (en, zh).
+    """A dotted key of more than :data:`MAX_KEY_PARTS` parts in ``text``: its position and why (en,
+    zh).
 
     None when there is none. Costs one regular-expression pass over the text
     (a few milliseconds a megabyte); only a text with a line of that many
@@ -107,7 +108,8 @@ def shape_problem(text: str) -> tuple[Position, str, str] | None:
     except _Found as found:
         return (
             found.position,
-            f"a dotted key with more than {MAX_KEY_PARTS} parts (a.b.c…); perfrules reads keys of at most "
+            f"a dotted key with more than {MAX_KEY_PARTS} "
+            "parts (a.b.c…); perfrules reads keys of at most "
             f"{MAX_KEY_PARTS} parts",
             f"点分键（a.b.c…）超过{MAX_KEY_PARTS}段；perfrules 只读取不超过{MAX_KEY_PARTS}段的键",
         )
@@ -117,7 +119,8 @@ def shape_problem(text: str) -> tuple[Position, str, str] | None:
 
 
 def nesting_position(text: str) -> Position | None:
-    """Where arrays and inline tables in ``text`` first nest more than :data:`MAX_NESTING` deep (None: nowhere)."""
+    """Where arrays and inline tables in ``text`` first nest more than :data:`MAX_NESTING` deep
+    (None: nowhere)."""
     scanner = _Scanner(text, max_nesting=MAX_NESTING)
     try:
         scanner.scan_document()
@@ -203,9 +206,8 @@ class _Scanner:
         self.end = len(text)
         self.i = 0
         self.max_key_parts = max_key_parts  # raise _Found at a longer key (shape_problem)
-        self.max_nesting = (
-            max_nesting  # raise _Found at deeper arrays and inline tables (nesting_position)
-        )
+        # raise _Found at deeper arrays and inline tables (nesting_position)
+        self.max_nesting = max_nesting
         self.nesting = 0
         self.positions: dict[PathKey, Position] = {}
         # Resolved path of each array of tables -> number of elements so far.
@@ -243,7 +245,8 @@ class _Scanner:
     def skip_whitespace(self) -> None:
         """Skip spaces and tabs."""
         if self.i < self.end and self.text[self.i] in _WHITESPACE:
-            self.i = _SPACES.match(self.text, self.i).end()  # type: ignore[union-attr]  # always matches
+            # always matches
+            self.i = _SPACES.match(self.text, self.i).end()  # type: ignore[union-attr]
 
     def skip_comment(self) -> None:
         """Skip a ``#`` comment up to (not including) the line break."""
@@ -341,7 +344,8 @@ class _Scanner:
         if char == "'":
             return self.scan_literal_string()
         start = self.i
-        self.i = _BARE_KEY.match(self.text, start).end()  # type: ignore[union-attr]  # always matches
+        # always matches
+        self.i = _BARE_KEY.match(self.text, start).end()  # type: ignore[union-attr]
         if self.i == start:
             raise _Stop
         return self.text[start : self.i]
@@ -408,7 +412,8 @@ class _Scanner:
         """Skip an unquoted scalar (number, boolean, date/time, inf, nan)."""
         start = self.i
         while True:
-            self.i = _TOKEN.match(self.text, self.i).end()  # type: ignore[union-attr]  # always matches
+            # always matches
+            self.i = _TOKEN.match(self.text, self.i).end()  # type: ignore[union-attr]
             # "1979-05-27 07:32:00": a date may be joined to a time by a space.
             after = self.text[self.i + 1 : self.i + 4]
             if (
@@ -495,7 +500,8 @@ _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def parse_toml(text: str) -> dict[str, Any]:
-    """``tomllib.loads`` with numbers as Decimals, its cost and depth bounded; :class:`SpecError` otherwise.
+    """``tomllib.loads`` with numbers as Decimals, its cost and depth bounded; :class:`SpecError`
+    otherwise.
 
     Refused, located (without a file name): a dotted key of more than
     ``MAX_KEY_PARTS`` parts (before parsing: tomllib's time grows with their
@@ -542,7 +548,8 @@ def _nesting_problem(at: Position | None, path: PathKey = ()) -> Problem:
         path=path,
         line=at[0] if at else None,
         column=at[1] if at else None,
-        message=f"arrays and tables are nested more than {MAX_NESTING} deep; perfrules reads at most {MAX_NESTING} levels",
+        message=f"arrays and tables are nested more than {MAX_NESTING} "
+        f"deep; perfrules reads at most {MAX_NESTING} levels",
         message_zh=f"数组和表的嵌套超过{MAX_NESTING}层；perfrules 最多读取{MAX_NESTING}层",
     )
 
@@ -551,7 +558,8 @@ _LONG_INTEGER = re.compile(r"(?<![\w.])[+-]?[0-9][0-9_]{4300,}")
 
 
 def _long_integer_problem(text: str) -> Problem:
-    """The integer of more than 4,300 digits tomllib could not convert, located, with its key path when known."""
+    """The integer of more than 4,300 digits tomllib could not convert, located, with its key
+    path when known."""
     m = _LONG_INTEGER.search(text)
     if m is None:  # pragma: no cover - tomllib raises this ValueError for such integers only
         return Problem(
@@ -567,13 +575,15 @@ def _long_integer_problem(text: str) -> Problem:
         path=path,
         line=line,
         column=col,
-        message=f"an integer of {digits:,} digits is too large (the absolute value must be below 10^15)",
+        message=f"an integer of {digits:,} digits is too "
+        "large (the absolute value must be below 10^15)",
         message_zh=f"{digits:,} 位的整数数值过大（绝对值须小于10^15）",
     )
 
 
 def _too_deep(data: dict[str, Any]) -> PathKey | None:
-    """The key path of a value nested more than MAX_NESTING arrays and tables below the top (None: none is).
+    """The key path of a value nested more than MAX_NESTING arrays and tables below the top (None:
+    none is).
 
     Breadth first and iterative: a few hundredths of a second for a 100,000-indicator spec.
     """
@@ -615,9 +625,8 @@ def read_bytes(path: str | os.PathLike[str], limit: int = MAX_SPEC_BYTES) -> byt
     try:
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(
-                os.fstat(fh.fileno()).st_mode
-            ):  # replaced between the check and the open
+            # replaced between the check and the open
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
                 raise _file_error(
                     p,
                     *(

@@ -82,9 +82,8 @@ class IndicatorActual:
     score: Decimal | None = None
     text: str | None = None
     note: str | None = None
-    not_applicable: str | None = (
-        None  # 不适用: the reason; the indicator is dropped and the rest rescaled
-    )
+    # 不适用: the reason; the indicator is dropped and the rest rescaled
+    not_applicable: str | None = None
     deductions: tuple[Deduction, ...] = ()
     # 偏差率 as the form states it ("5.01%"), for a deviation target: lint's figure audit recomputes it
     deviation: str | None = None

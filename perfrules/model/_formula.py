@@ -145,7 +145,8 @@ def _literal_value(literal: str) -> Decimal | None:
 def _check_number(instance: Number, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
     if not isinstance(value, Decimal) or not value.is_finite() or value.is_signed():
         raise FormulaError(
-            f"a number literal must be a finite, non-negative Decimal, not {value!r} (write a sign as Unary)",
+            "a number literal must be a finite, non-negative "
+            f"Decimal, not {value!r} (write a sign as Unary)",
             f"数字字面量须为有限的非负Decimal，而非{value!r}（负号应写作一元运算）",
         )
     problem = number_problem(value)
@@ -285,7 +286,8 @@ def _round_places_error(arg: Node) -> FormulaError | None:
     ):
         return None
     return FormulaError(
-        f"the second argument of round() must be a whole-number literal from 0 to {MAX_ROUND_PLACES} "
+        "the second argument of round() must be a "
+        f"whole-number literal from 0 to {MAX_ROUND_PLACES} "
         "(the number of decimal places), such as 2",
         f"round的第二个参数须为0至{MAX_ROUND_PLACES}的整数字面量（保留的小数位数），如2",
         arg.column,
@@ -463,7 +465,8 @@ class _Lexer:
                 raise self.error("'.' must be followed by digits", "小数点后须有数字", pos)
             else:
                 raise self.error(
-                    f"a decimal point must be followed by digits (write {text[start:pos]} or {text[start:pos]}.0)",
+                    "a decimal point must be followed by digits "
+                    f"(write {text[start:pos]} or {text[start:pos]}.0)",
                     f"小数点后须有数字（应写作{text[start:pos]}或{text[start:pos]}.0）",
                     pos,
                 )
@@ -475,13 +478,15 @@ class _Lexer:
                 )
             if ch in "eE" and pos + 1 < n and (text[pos + 1] in _DIGITS or text[pos + 1] in "+-"):
                 raise self.error(
-                    "scientific notation (such as 1e3) is not supported; write the number as a plain decimal",
+                    "scientific notation (such as 1e3) is not "
+                    "supported; write the number as a plain decimal",
                     "不支持科学计数法（如1e3），请写成普通小数",
                     pos,
                 )
             if _is_name_char(ch):
                 raise self.error(
-                    f"a number cannot be directly followed by '{ch}'; put an operator between them (e.g. 2 * x)",
+                    f"a number cannot be directly followed by '{ch}'; "
+                    "put an operator between them (e.g. 2 * x)",
                     f"数字后不能直接跟“{ch}”，请在两者之间加运算符（如 2 * x）",
                     pos,
                 )
@@ -699,7 +704,8 @@ def _percent_error(tok: _Token) -> FormulaError:
 
 def _too_many_nodes(column: int | None) -> FormulaError:
     return FormulaError(
-        f"the formula is too complex: more than {MAX_NODES} parts (numbers, names, operators, function calls)",
+        f"the formula is too complex: more than {MAX_NODES} "
+        "parts (numbers, names, operators, function calls)",
         f"公式过于复杂：超过{MAX_NODES}个组成部分（数字、名称、运算符、函数）",
         column,
     )

@@ -53,7 +53,8 @@ def cached(owner: object, name: str, build: Callable[[], Any]) -> Any:
 
 
 def first_by(owner: object, name: str, items: tuple[V, ...], key: Callable[[V], K]) -> dict[K, V]:
-    """``{key(item): item}`` over ``items``, the first item of each key kept (as a scan finds it)."""
+    """``{key(item): item}`` over ``items``, the first item of each key kept (as a scan finds
+    it)."""
 
     def build() -> dict[K, V]:
         out: dict[K, V] = {}
@@ -83,7 +84,8 @@ def grouped_by(
 def find(
     owner: object, name: str, items: tuple[V, ...], key: Callable[[V], K], wanted: K
 ) -> V | None:
-    """The first item of ``items`` whose key is ``wanted`` (None when none is): a scan, or an index when large."""
+    """The first item of ``items`` whose key is ``wanted`` (None when none is): a scan, or an
+    index when large."""
     if len(items) <= SMALL:
         return next((item for item in items if key(item) == wanted), None)
     return first_by(owner, name, items, key).get(wanted)
@@ -99,7 +101,8 @@ def having(
 
 
 class Suggestions:
-    """``suggest(word, candidates)`` for many words against one pool of candidates, with bounded work.
+    """``suggest(word, candidates)`` for many words against one pool of candidates, with bounded
+    work.
 
     The answer is :func:`perfrules._suggest.suggest`'s as long as the
     comparisons spent so far stay within ``budget``; past it, only the
@@ -107,9 +110,8 @@ class Suggestions:
     """
 
     def __init__(self, candidates: Iterable[str], budget: int = SUGGEST_BUDGET) -> None:
-        self.given: Iterable[str] | None = (
-            candidates  # read on the first call (most checks never ask)
-        )
+        # read on the first call (most checks never ask)
+        self.given: Iterable[str] | None = candidates
         self.pool: list[str] = []
         self.budget = budget
         self.folded: dict[str, list[str]] = {}

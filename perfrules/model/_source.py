@@ -131,13 +131,13 @@ class Location:
     line: int | None = None
     column: int | None = None
     framework: str | None = None  # set when the file is a framework the loaded file extends
-    place: Place | None = (
-        None  # a workbook cell or a table place (line and column: its row and column)
-    )
+    # a workbook cell or a table place (line and column: its row and column)
+    place: Place | None = None
 
     @property
     def text(self) -> str:
-        """``file:line:column`` as far as known (``<input>`` when there is no file); ``file:sheet!A1`` for a cell."""
+        """``file:line:column`` as far as known (``<input>`` when there is no file);
+        ``file:sheet!A1`` for a cell."""
         where = self.file if self.file is not None else "<input>"
         if isinstance(self.place, SheetCell):
             return f"{where}:{self.place.text}"
@@ -247,7 +247,10 @@ def make_problem(
         origin = source.written(path)
         loc = origin if written else source.reported(path)
         if loc.framework is not None and not written:
-            en += f" ({format_path(origin.path)}, inherited from framework {loc.framework!r} at {origin.text})"
+            en += (
+                f" ({format_path(origin.path)}, inherited from "
+                f"framework {loc.framework!r} at {origin.text})"
+            )
             zh += f"（{format_path(origin.path)}，继承自框架“{loc.framework}”，位于 {origin.text}）"
         file, line, column, path = loc.file, loc.line, loc.column, loc.path
         if isinstance(loc.place, SheetCell):

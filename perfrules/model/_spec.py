@@ -148,9 +148,8 @@ class BandBasis(enum.Enum):
     """What a band table is read against."""
 
     ACTUAL = "actual"  # the actual value, in the target's unit
-    DEVIATION = (
-        "deviation"  # |actual − target| ÷ target × 100 (percent), symmetric around the target
-    )
+    # |actual − target| ÷ target × 100 (percent), symmetric around the target
+    DEVIATION = "deviation"
 
 
 @attrs.frozen(kw_only=True)
@@ -190,7 +189,8 @@ class PerOccurrence:
 
 @attrs.frozen(kw_only=True)
 class DeviationBand:
-    """One row of a deviation table: deviations (in % of the plan) in [min, max) (edges as declared) earn ``share`` of the weight."""
+    """One row of a deviation table: deviations (in % of the plan) in [min, max) (edges as
+    declared) earn ``share`` of the weight."""
 
     share: Decimal  # of the weight, 0 to 1 (0.6: 60% of the weight)
     min: Decimal | None = None  # None: from 0
@@ -259,7 +259,8 @@ class Meta:
 
 
 class RateDisplay(enum.Enum):
-    """How a rate is cut to ``rounding.rate_display`` for display (scores never use the shown rate)."""
+    """How a rate is cut to ``rounding.rate_display`` for display (scores never use the shown
+    rate)."""
 
     HALF_UP = "half_up"  # 四舍五入: 96.475% → 96.48%
     TRUNCATE = "truncate"  # 截尾 (toward zero): 96.479% → 96.47%, as some forms print
@@ -282,7 +283,8 @@ class Rounding:
 
 @attrs.frozen(kw_only=True)
 class OvershootDeduction:
-    """按照偏离度适度调减分值: above ``threshold`` × target, every further ``per`` × target deducts ``deduct``."""
+    """按照偏离度适度调减分值: above ``threshold`` × target, every further ``per`` × target deducts
+    ``deduct``."""
 
     threshold: Decimal  # a multiple of the target, e.g. 1.3
     per: Decimal  # a share of the target, e.g. 0.1 (every further 10 % of the target)
@@ -433,7 +435,8 @@ class StatedWords:
 
 @attrs.frozen(kw_only=True)
 class Category:
-    """An indicator category: a top one (no parent) or one under another (``parent``), at most three levels.
+    """An indicator category: a top one (no parent) or one under another (``parent``), at most three
+    levels.
 
     ``goal`` marks a top category as a 年度绩效目标 block (目标), whose children
     are the 一级 categories of that goal (docs/spec-format.md, "Categories").
@@ -444,7 +447,8 @@ class Category:
     weight: Decimal
     parent: str | None = None
     goal: bool = attrs.field(default=False, metadata={"digest_omit_default": True})
-    # (left out of the spec's digest when false: the digests of specs without goal blocks are unchanged)
+    # (left out of the spec's digest when false: the digests of specs without goal blocks are
+    # unchanged)
 
 
 @attrs.frozen(kw_only=True)
@@ -477,15 +481,14 @@ class Indicator:
     derive: Derivation | Formula | None = None
     rule: RuleSource | None = None  # the rule text and document this indicator's scoring follows
     note: str | None = None  # 指标解释 / remarks, informational
-    source: str | None = (
-        None  # where the indicator comes from (document, 绩效目标表), informational
-    )
-    round_to: Decimal | None = (
-        None  # this indicator's score precision, instead of rounding.score (1: whole points)
-    )
+    # where the indicator comes from (document, 绩效目标表), informational
+    source: str | None = None
+    # this indicator's score precision, instead of rounding.score (1: whole points)
+    round_to: Decimal | None = None
 
     def score_quantum(self, default: Decimal) -> Decimal:
-        """The quantum this indicator's score is rounded to: ``round_to``, else ``default`` (rounding.score)."""
+        """The quantum this indicator's score is rounded to: ``round_to``, else ``default``
+        (rounding.score)."""
         return default if self.round_to is None else self.round_to
 
     @property

@@ -77,8 +77,8 @@ TARGET_RE = re.compile(
     r"^\s*(?P<cmp>>=|<=|==|＞=|＜=|[≥≧⩾>＞≤≦⩽<＜=＝])?\s*"
     r"(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>[^\d\s].*?)?\s*$"
 )
-"""A compact target: optional comparator, number, optional unit (``≥400期``); the JSON Schema states it too."""
-
+"""A compact target: optional comparator, number, optional unit (``≥400期``); the JSON Schema
+states it too."""
 
 # a "unit" that really continues the number: thousands separator, second point, exponent
 _NUMBER_TAIL = re.compile(r"[,，.．][0-9]|[eE][+-]?[0-9]")
@@ -185,9 +185,8 @@ SUFFIX_WORDS: dict[str, Comparator] = {
 _INCLUSIVE_NOTE = re.compile(r"[（(]\s*含\s*[)）]\s*$")
 _BY_LENGTH = sorted(_PREFIX_WORDS, key=len, reverse=True)
 _SUFFIX_BY_LENGTH = sorted(SUFFIX_WORDS, key=len, reverse=True)
-_ANY_PREFIX = tuple(
-    _BY_LENGTH
-)  # str.startswith/endswith with a tuple: one call tells whether any word is there
+# str.startswith/endswith with a tuple: one call tells whether any word is there
+_ANY_PREFIX = tuple(_BY_LENGTH)
 _ANY_SUFFIX = tuple(_SUFFIX_BY_LENGTH)
 
 WORD_COMPARATORS: dict[str, Comparator] = {
@@ -224,7 +223,8 @@ class TargetWording:
 
     @property
     def suggestion(self) -> str | None:
-        """The compact symbolic form to write instead (``≥90%``), when the wording is unambiguous."""
+        """The compact symbolic form to write instead (``≥90%``), when the wording is
+        unambiguous."""
         return None if self.target is None else str(self.target)
 
 
@@ -297,12 +297,14 @@ DEVIATION_RE = re.compile(
     rf"(?:(?:±|\+/-|\+-|＋/－|正负)\s*(?P<tol>{_NUM})\s*[%％]\s*(?:[（(]\s*含\s*[)）])?\s*(?:以内|之内)?"
     rf"|(?:偏差率|偏离度|偏离率|偏差)\s*(?P<cmp>≤|<=|≦|⩽|<|＜)\s*(?P<tol2>{_NUM})\s*[%％])\s*$"
 )
-"""A deviation target: an optional plan with its unit, then ``±5%`` (``以内`` included) or ``偏差率≤10%``/``<10%``."""
+"""A deviation target: an optional plan with its unit, then ``±5%`` (``以内`` included) or
+``偏差率≤10%``/``<10%``."""
 
 
 @attrs.frozen(kw_only=True)
 class DeviationWording:
-    """A deviation target as :func:`read_deviation` read it; ``plan`` is ``None`` when the text names none."""
+    """A deviation target as :func:`read_deviation` read it; ``plan`` is ``None`` when the text
+    names none."""
 
     text: str
     plan: Decimal | None
@@ -361,7 +363,8 @@ class DeviationTarget(QuantitativeTarget):
 
     @classmethod
     def parse(cls, text: str) -> DeviationTarget:
-        """Parse ``120公里±5%`` or ``500万元，偏差率<10%``; :class:`ValueError` without a plan or on anything else."""
+        """Parse ``120公里±5%`` or ``500万元，偏差率<10%``; :class:`ValueError` without a plan or on
+        anything else."""
         wording = read_deviation(text)
         if wording is None or wording.plan is None:
             raise ValueError(f"cannot read {text!r} as a plan with a deviation tolerance")

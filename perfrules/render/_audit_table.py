@@ -51,7 +51,8 @@ class AuditTable:
                 Text(
                     f"部分指标：{ev.partial}（总分只计已录入的各行，不评定等级）"
                     if zh
-                    else f"Partial form: {ev.partial} (the total runs over the declared rows; no grade)",
+                    else f"Partial form: {ev.partial} (the total "
+                    "runs over the declared rows; no grade)",
                     style="bold yellow",
                 )
             )
@@ -222,9 +223,11 @@ class AuditTable:
         )
         parts.append(t)
         summary = (
-            f"总分 {pts(ev.total)} 分（满分 {pts(ev.total_weight)} 分，扣 {pts(ev.lost)} 分），等级：{ev.grade_shown()}"
+            f"总分 {pts(ev.total)} 分（满分 {pts(ev.total_weight)} "
+            f"分，扣 {pts(ev.lost)} 分），等级：{ev.grade_shown()}"
             if zh
-            else f"Total {pts(ev.total)} of {pts(ev.total_weight)} ({pts(ev.lost)} deducted), grade {ev.grade_shown('en')}"
+            else f"Total {pts(ev.total)} of {pts(ev.total_weight)} "
+            f"({pts(ev.lost)} deducted), grade {ev.grade_shown('en')}"
         )
         parts.append(Text(summary, style="bold"))
         if len(ev.total_steps) > 1:  # rescaled, bonus, capped, vetoed or rounded: show how

@@ -226,7 +226,8 @@ _SIDE = {
 
 
 class DiffReport:
-    """``perfrules diff``: the rule changes, each unit's changed rows, total and grade, and a summary."""
+    """``perfrules diff``: the rule changes, each unit's changed rows, total and grade, and a
+    summary."""
 
     def __init__(self, diff: SpecDiffLike, *, lang: Lang = "zh", all_rows: bool = False) -> None:
         self.diff = diff

@@ -112,14 +112,21 @@ def figure_summary(figures: Sequence[FigureCheckLike], lang: Lang = "zh") -> str
     if n == 0:
         if lang == "zh":
             return "数字核对：无可核对的数字（实际完成值没有 [figures]，派生指标也未填报 text）"
-        return "Figure audit: nothing to recompute (no [figures], and no derived indicator states a text)"
+        return (
+            "Figure audit: nothing to recompute (no "
+            "[figures], and no derived indicator states a text)"
+        )
     if lang == "zh":
         return f"数字核对：{n} 项，一致 {ok} 项，不一致 {bad} 项，无法核对 {unchecked} 项"
-    return f"Figure audit: {n} figure{'s' if n != 1 else ''}, {ok} agree, {bad} disagree, {unchecked} not checked"
+    return (
+        f"Figure audit: {n} figure{'s' if n != 1 else ''}, "
+        f"{ok} agree, {bad} disagree, {unchecked} not checked"
+    )
 
 
 class FindingList:
-    """Every finding, numbered: severity, code and title, location and key path, message, evidence, rule.
+    """Every finding, numbered: severity, code and title, location and key path, message, evidence,
+    rule.
 
     With ``figures`` (the figure checks of the same run) a one-line summary of
     the figure audit follows the header; with ``show_figures`` the whole
@@ -209,7 +216,8 @@ class FindingList:
 
 
 class FigureAuditTable:
-    """Every recomputed figure: formula, stated, recomputed, at the stated precision, and the verdict."""
+    """Every recomputed figure: formula, stated, recomputed, at the stated precision, and the
+    verdict."""
 
     def __init__(self, figures: Sequence[FigureCheckLike], *, lang: Lang = "zh") -> None:
         self.figures = tuple(figures)

@@ -1,4 +1,5 @@
-"""Golden-case reports: a case's outcome (what differs and why) and the values ``--update`` re-recorded.
+"""Golden-case reports: a case's outcome (what differs and why) and the values ``--update``
+re-recorded.
 
 The render layer does not import the golden package: these renderables take
 any object of the shape described by the protocols below (the golden
@@ -106,7 +107,8 @@ def case_line(result: CaseResultLike, *, lang: Lang = "zh") -> Text:
 
 
 class CaseReport:
-    """One case: a line when it passed; what differs (expected, actual, Δ) and every step behind it when not."""
+    """One case: a line when it passed; what differs (expected, actual, Δ) and every step behind
+    it when not."""
 
     def __init__(self, result: CaseResultLike, *, lang: Lang = "zh") -> None:
         self.result = result

@@ -24,7 +24,8 @@ _KIND_ZH = {
 
 
 class IndicatorDetail:
-    """Every step that produced one result: inputs, comparison, formula, rounding, deduction, rule."""
+    """Every step that produced one result: inputs, comparison, formula, rounding, deduction,
+    rule."""
 
     def __init__(
         self, result: IndicatorResult | BudgetExecutionResult, *, lang: Lang = "zh"
@@ -33,9 +34,8 @@ class IndicatorDetail:
         self.lang = lang
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if (
-            not console.is_terminal
-        ):  # piped or written to a file: one line a step, prose never wrapped
+        # piped or written to a file: one line a step, prose never wrapped
+        if not console.is_terminal:
             yield from self._lines()
             return
         r = self.result
@@ -80,7 +80,8 @@ class IndicatorDetail:
         )
 
     def _lines(self) -> RenderResult:
-        """The same content as plain lines: heading, every step, full-marks condition, warnings, score."""
+        """The same content as plain lines: heading, every step, full-marks condition, warnings,
+        score."""
         r = self.result
         zh = self.lang == "zh"
         if isinstance(r, IndicatorResult):

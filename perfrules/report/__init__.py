@@ -1,4 +1,5 @@
-"""Reports from an evaluation: the whole 自评报告 (HTML, Markdown, text, Word, PDF), the narrative and the audit trail.
+"""Reports from an evaluation: the whole 自评报告 (HTML, Markdown, text, Word, PDF), the narrative and
+the audit trail.
 
 Pure functions from an :class:`~perfrules.core.Evaluation` to text or bytes
 (no I/O, except :func:`to_pdf`, which runs headless Chromium)::

@@ -130,7 +130,8 @@ _L = {
         "declared": "Rule stated by this evaluation scheme",
         "notes_head": "Notes",
         "note_mark": "note ",
-        "recalled_note": "the clause is quoted from memory; check the official wording before citing it",
+        "recalled_note": "the clause is quoted from memory; check "
+        "the official wording before citing it",
         "note": "Note",
         "warning": "Warning",
         "zero": "the total is 0",
@@ -140,7 +141,8 @@ _L = {
 
 
 class Notes:
-    """The footnotes of the audit trail: one per recalled rule document, numbered in order of first use."""
+    """The footnotes of the audit trail: one per recalled rule document, numbered in order of
+    first use."""
 
     def __init__(self, lang: Lang) -> None:
         self.lang = lang
@@ -225,9 +227,15 @@ def _header(ev: Evaluation, lang: Lang) -> list[Block]:
 def _total(ev: Evaluation, lang: Lang) -> list[Block]:
     t = _L[lang]
     if lang == "zh":
-        line = f"总分 {pts(ev.total)} 分（满分 {pts(ev.total_weight)} 分，扣 {pts(ev.lost)} 分），等级：{ev.grade_shown()}"
+        line = (
+            f"总分 {pts(ev.total)} 分（满分 {pts(ev.total_weight)} "
+            f"分，扣 {pts(ev.lost)} 分），等级：{ev.grade_shown()}"
+        )
     else:
-        line = f"Total {pts(ev.total)} of {pts(ev.total_weight)} ({pts(ev.lost)} deducted), grade {ev.grade_shown('en')}"
+        line = (
+            f"Total {pts(ev.total)} of {pts(ev.total_weight)} "
+            f"({pts(ev.lost)} deducted), grade {ev.grade_shown('en')}"
+        )
     steps = tuple(one_line(s.text(lang)) for s in (*ev.total_steps, *ev.grade_steps))
     return [
         Heading(level=2, text=t["total_head"], anchor="total"),
@@ -308,7 +316,8 @@ def _budget(be: BudgetExecutionResult, lang: Lang) -> list[Block]:
 
 
 def _indicator_row(r: IndicatorResult, lang: Lang, pad: tuple[str, ...] = ()) -> Row:
-    """An indicator's row; ``pad``: the empty name cells a deeper form adds before the indicator column."""
+    """An indicator's row; ``pad``: the empty name cells a deeper form adds before the indicator
+    column."""
     t = _L[lang]
     mark = " ⚠" if r.warnings else ""
     if not r.applicable:
@@ -345,9 +354,8 @@ def _indicator_row(r: IndicatorResult, lang: Lang, pad: tuple[str, ...] = ()) ->
 def _indicators(ev: Evaluation, lang: Lang) -> list[Block]:
     t = _L[lang]
     out: list[Block] = [Heading(level=2, text=t["ind_head"], anchor="indicators")]
-    n = (
-        1 if ev.budget_execution is not None else 0
-    )  # the narrative's numbering: the budget row is （一）
+    # the narrative's numbering: the budget row is （一）
+    n = 1 if ev.budget_execution is not None else 0
     names = ev.level_names(lang)[
         1:
     ]  # the name columns below the top: 二级指标, 三级指标 on two levels
@@ -520,9 +528,15 @@ def _explained(
             else f"{t['na']}, weight {pts(r.weight)}"
         )
     elif zh:
-        score = f"得分 {pts(r.score)}{r.score_mark(lang)} / {pts(r.weight)} 分，{lost_phrase(r.lost, lang)}"
+        score = (
+            f"得分 {pts(r.score)}{r.score_mark(lang)} / "
+            f"{pts(r.weight)} 分，{lost_phrase(r.lost, lang)}"
+        )
     else:
-        score = f"score {pts(r.score)}{r.score_mark(lang)} of {pts(r.weight)}, {lost_phrase(r.lost, lang)}"
+        score = (
+            f"score {pts(r.score)}{r.score_mark(lang)} of "
+            f"{pts(r.weight)}, {lost_phrase(r.lost, lang)}"
+        )
     out: list[Block] = [
         Heading(level=3, text=title, anchor=anchor),
         Para(text=(f"{path} · " if path else "") + score),

@@ -1,4 +1,5 @@
-"""The chart of points lost by category: one horizontal bar per 一级 category and one for the budget row.
+"""The chart of points lost by category: one horizontal bar per 一级 category and one for the budget
+row.
 
 Inline SVG, no script, fixed pixel geometry so that a browser draws each bar
 exactly ``BAR_MAX`` × lost ÷ (the category's own points) pixels long: the
@@ -22,9 +23,8 @@ from perfrules.core import Evaluation, round_half_up
 from perfrules.report._text import lost_of, lost_phrase, one_line, pts
 
 BAR_COLOUR = "#c8102e"  # the bars (rgb 200, 16, 46): the browser test counts these pixels
-TRACK_COLOUR = (
-    "#f1dfe2"  # the full-length track behind each bar (rgb 241, 223, 226): marks the rows
-)
+# the full-length track behind each bar (rgb 241, 223, 226): marks the rows
+TRACK_COLOUR = "#f1dfe2"
 BAR_MAX = 400  # px: the longest bar
 LABEL_WIDTH = 220  # px left of the bars for the category names
 ROW_HEIGHT = 30  # px per bar row
@@ -32,9 +32,8 @@ BAR_HEIGHT = 18  # px
 PAD = 8  # px above the first and below the last row
 VALUE_WIDTH = 130  # px right of the bars for the points lost
 WIDTH = LABEL_WIDTH + BAR_MAX + VALUE_WIDTH
-_LABEL_UNITS = (
-    30  # label width in half-width units (a CJK character is 2); longer names are shortened on the
-)
+# label width in half-width units (a CJK character is 2); longer names are shortened on the
+_LABEL_UNITS = 30
 # chart, the full name is the row's tooltip and is in the table under the chart
 
 
@@ -104,7 +103,8 @@ def chart_svg(ev: Evaluation, lang: Lang = "zh") -> str:
     height = PAD * 2 + ROW_HEIGHT * max(len(bars), 1)
     title = "各类别扣分" if lang == "zh" else "Points lost by category"
     parts = [
-        f'<svg class="chart" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'<svg class="chart" width="{WIDTH}" height="{height}" '
+        f'viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-label="{escape(title)}" shape-rendering="crispEdges">',
         f"<title>{escape(title)}</title>",
     ]
@@ -116,11 +116,15 @@ def chart_svg(ev: Evaluation, lang: Lang = "zh") -> str:
         parts.append(
             f'<g class="bar-row" data-key="{key}" data-lost="{pts(b.lost)}">'
             f"<title>{escape(b.label)}：{escape(lost_phrase(b.lost, lang))}</title>"
-            f'<text x="{LABEL_WIDTH - 10}" y="{text_y}" text-anchor="end">{escape(_short(b.label))}</text>'
-            f'<rect class="track" x="{LABEL_WIDTH}" y="{bar_y}" width="{BAR_MAX}" height="{BAR_HEIGHT}" fill="{TRACK_COLOUR}"/>'
-            f'<rect class="bar" data-key="{key}" x="{LABEL_WIDTH}" y="{bar_y}" width="{pts(b.length)}" '
+            f'<text x="{LABEL_WIDTH - 10}" y="{text_y}" '
+            f'text-anchor="end">{escape(_short(b.label))}</text>'
+            f'<rect class="track" x="{LABEL_WIDTH}" y="{bar_y}" '
+            f'width="{BAR_MAX}" height="{BAR_HEIGHT}" fill="{TRACK_COLOUR}"/>'
+            f'<rect class="bar" data-key="{key}" x="{LABEL_WIDTH}" '
+            f'y="{bar_y}" width="{pts(b.length)}" '
             f'height="{BAR_HEIGHT}" fill="{BAR_COLOUR}"/>'
-            f'<text x="{LABEL_WIDTH + BAR_MAX + 10}" y="{text_y}">{escape(lost_phrase(b.lost, lang))}</text>'
+            f'<text x="{LABEL_WIDTH + BAR_MAX + 10}" '
+            f'y="{text_y}">{escape(lost_phrase(b.lost, lang))}</text>'
             "</g>"
         )
     parts.append("</svg>")

@@ -45,7 +45,8 @@ _ZIP_LAST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC)
 
 
 def docx_module() -> Any:
-    """The python-docx module, or :class:`~perfrules.MissingExtraError` naming the ``docx`` extra."""
+    """The python-docx module, or :class:`~perfrules.MissingExtraError` naming the ``docx``
+    extra."""
     try:
         import docx
     except ImportError:
@@ -59,7 +60,8 @@ def docx_module() -> Any:
 
 
 def write_timestamp() -> dt.datetime:
-    """The timestamp written into the document (UTC): ``SOURCE_DATE_EPOCH`` when set, else 1980-01-01."""
+    """The timestamp written into the document (UTC): ``SOURCE_DATE_EPOCH`` when set, else
+    1980-01-01."""
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not raw:
         return ZIP_EPOCH
@@ -189,7 +191,8 @@ def _units(text: str) -> int:
 
 
 def column_widths(t: Table, width_mm: float) -> list[float]:
-    """Column widths in mm that fill ``width_mm``: every column at least its minimum, the rest shared.
+    """Column widths in mm that fill ``width_mm``: every column at least its minimum, the rest
+    shared.
 
     A column's minimum holds a number whole (numeric columns) and its header on
     at most two lines (at least two CJK characters); its preferred width holds

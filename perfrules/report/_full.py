@@ -1,4 +1,5 @@
-"""The whole self-evaluation report (自评报告) as blocks: every section, in the published report's order.
+"""The whole self-evaluation report (自评报告) as blocks: every section, in the published report's
+order.
 
 For a 部门整体支出 evaluation the sections follow the seed report (湖南省人民政府办公厅,
 2024): the cover, the preamble, 一、部门基本情况, 二、一般公共预算支出情况 (by budget
@@ -46,7 +47,8 @@ ORDINALS = "一二三四五六七八九十"
 
 @attrs.frozen(kw_only=True)
 class Issue:
-    """A target-setting finding that 存在的问题 is drafted from (a ``perfrules lint`` finding, in words)."""
+    """A target-setting finding that 存在的问题 is drafted from (a ``perfrules lint`` finding, in
+    words)."""
 
     code: str
     title: str  # the finding's kind: 效益指标以定性为主
@@ -57,7 +59,8 @@ class Issue:
 def issues_from_findings(
     findings: Iterable[Any], codes: Mapping[str, Any], lang: str
 ) -> list[Issue]:
-    """The warnings among ``perfrules.lint`` findings as :class:`Issue` s (``codes``: lint's ``CODES``).
+    """The warnings among ``perfrules.lint`` findings as :class:`Issue` s (``codes``: lint's
+    ``CODES``).
 
     Duck-typed on the findings (``code``, ``severity``, ``zh``, ``en``, ``indicator``) so that the
     report does not import lint; the command line and the service pass ``lint(spec, actuals)``.
@@ -170,7 +173,8 @@ def _preamble(ev: Evaluation, text: ReportText, lang: Lang) -> list[Block]:
     basis = f" under {one_line(ev.basis)}" if ev.basis else ""
     return [
         Para(
-            text=f"{one_line(ev.unit)} evaluated its {ev.year} {one_line(ev.kind)}{basis}. The report follows.",
+            text=f"{one_line(ev.unit)} evaluated its {ev.year} "
+            f"{one_line(ev.kind)}{basis}. The report follows.",
             role="body",
         )
     ]
@@ -184,7 +188,10 @@ def _rate_sentence(be: BudgetExecutionResult, lang: Lang, year: int) -> str:
             f"{year}年全年预算数{pts(base)}{unit}，全年执行数{pts(be.spent)}{unit}，"
             f"预算执行率{be.rate_display}。"
         )
-    return f"In {year} the budget was {pts(base)} {unit}, {pts(be.spent)} {unit} spent: {be.rate_display}."
+    return (
+        f"In {year} the budget was {pts(base)} {unit}, "
+        f"{pts(be.spent)} {unit} spent: {be.rate_display}."
+    )
 
 
 def budget_table(be: BudgetExecutionResult, lang: Lang) -> Table:
@@ -256,14 +263,16 @@ def _fund(title: str, own: str | None, key: str, lang: Lang, number: _Numbers) -
 
 
 def _performance(ev: Evaluation, text: ReportText, lang: Lang, actual: Actual) -> Iterator[Block]:
-    """The scoring prose (as :func:`to_narrative`) with the unit's description after each sentence."""
+    """The scoring prose (as :func:`to_narrative`) with the unit's description after each
+    sentence."""
     zh = lang == "zh"
     kind = one_line(ev.kind)
     subject = "本项目" if _is_project(ev) else kind
     total = (
         f"根据{kind}绩效评价指标，{subject}绩效得分{pts(ev.total)}分，具体情况如下："
         if zh
-        else f"Under the {kind} performance indicators the score is {pts(ev.total)} of {pts(ev.total_weight)}:"
+        else f"Under the {kind} performance indicators the score "
+        f"is {pts(ev.total)} of {pts(ev.total_weight)}:"
     )
     # the unit's introduction leads into the total, as in the seed
     intro = paragraphs(text.performance.text)
@@ -289,7 +298,8 @@ def _performance(ev: Evaluation, text: ReportText, lang: Lang, actual: Actual) -
             f"{base_name}{pts(base)}{unit}，全年执行数{pts(be.spent)}{unit}，预算执行率{be.rate_display}，"
             f"分值{pts(be.weight)}分，得分{pts(be.score)}分。"
             if zh
-            else f"Budget {pts(base)} {unit}, spent {pts(be.spent)} {unit}, rate {be.rate_display}; "
+            else f"Budget {pts(base)} {unit}, spent "
+            f"{pts(be.spent)} {unit}, rate {be.rate_display}; "
             f"weight {pts(be.weight)}, score {pts(be.score)}."
         )
         if be.lost > 0 and (be.reason if zh else be.reason_en):
@@ -332,9 +342,11 @@ def _performance(ev: Evaluation, text: ReportText, lang: Lang, actual: Actual) -
         )
         for b in ev.bonus:
             yield Para(
-                text=f"{one_line(b.name)}，上限{pts(b.cap)}分，加{pts(b.points)}分。加分理由：{one_line(b.reason)}。"
+                text=f"{one_line(b.name)}，上限{pts(b.cap)}分，"
+                f"加{pts(b.points)}分。加分理由：{one_line(b.reason)}。"
                 if zh
-                else f"{one_line(b.name)}: cap {pts(b.cap)}, +{pts(b.points)}. Reason: {one_line(b.reason)}.",
+                else f"{one_line(b.name)}: cap {pts(b.cap)}, "
+                f"+{pts(b.points)}. Reason: {one_line(b.reason)}.",
                 role="body",
             )
     if ev.vetoes:
@@ -352,7 +364,8 @@ def _performance(ev: Evaluation, text: ReportText, lang: Lang, actual: Actual) -
             f"综上，{subject}绩效自评得分{pts(ev.total)}分（满分{pts(ev.total_weight)}分），"
             f"自评等级为“{one_line(ev.grade_shown())}”。"
             if zh
-            else f"In sum: {pts(ev.total)} of {pts(ev.total_weight)}, grade {one_line(ev.grade_shown('en'))}."
+            else f"In sum: {pts(ev.total)} of {pts(ev.total_weight)}, "
+            f"grade {one_line(ev.grade_shown('en'))}."
         )
     else:
         closing = (
@@ -424,7 +437,8 @@ def _problems(ev: Evaluation, text: ReportText, issues: Sequence[Issue], lang: L
 
 
 def _appendix(ev: Evaluation, lang: Lang) -> list[Block]:
-    """The scored 自评表 and every step: the audit trail, one heading level down, without its header."""
+    """The scored 自评表 and every step: the audit trail, one heading level down, without its
+    header."""
     blocks = list(audit_blocks(ev, lang))
     start = next(i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.level == 2)
     out: list[Block] = [

@@ -20,9 +20,12 @@ from perfrules.report._chart import chart_svg
 _CSS = """
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
-body { margin: 0 auto; padding: 24px 32px 48px; max-width: 1180px; color: #1d1d1f; background: #ffffff;
-  font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "PingFang SC",
-  "Hiragino Sans GB", "Microsoft YaHei", "SimHei", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Droid Sans Fallback",
+body { margin: 0 auto; padding: 24px 32px 48px; max-width: 1180px; color: #1d1d1f; \
+background: #ffffff;
+  font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", \
+"PingFang SC",
+  "Hiragino Sans GB", "Microsoft YaHei", "SimHei", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", \
+"Droid Sans Fallback",
   "Helvetica Neue", Arial, sans-serif; font-size: 14px; line-height: 1.55; }
 h1 { font-size: 22px; margin: 0 0 6px; }
 h2 { font-size: 18px; margin: 28px 0 10px; padding-bottom: 4px; border-bottom: 2px solid #1d1d1f; }
@@ -33,7 +36,8 @@ p.strong { font-weight: 700; font-size: 16px; }
 ul, ol { margin: 6px 0; padding-left: 24px; }
 li { margin: 2px 0; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 12px; }
-th, td { border: 1px solid #c9c9cf; padding: 4px 8px; vertical-align: top; text-align: left; min-width: 3.5em; }
+th, td { border: 1px solid #c9c9cf; padding: 4px 8px; vertical-align: top; text-align: left; \
+min-width: 3.5em; }
 th:first-child, td:first-child { min-width: 6.5em; }
 th { word-break: keep-all; }
 th { background: #ececf1; font-weight: 700; }
@@ -44,7 +48,8 @@ tr.not_applicable td { color: #8a8a8e; }
 figure.chart { margin: 8px 0; }
 svg.chart text { font-size: 13px; fill: #1d1d1f; }
 @media print {
-  @page { size: A4; margin: 14mm 12mm 16mm; @bottom-center { content: counter(page); font-size: 9pt; } }
+  @page { size: A4; margin: 14mm 12mm 16mm; @bottom-center { content: counter(page); \
+font-size: 9pt; } }
   body { padding: 0; max-width: none; font-size: 10pt; }
   table { font-size: 8.5pt; }
   th, td { padding: 3px 4px; }
@@ -52,7 +57,8 @@ svg.chart text { font-size: 13px; fill: #1d1d1f; }
   h2 + *, h3 + *, h4 + * { break-before: avoid; page-break-before: avoid; }
   tr, li, figure.chart, p { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
-  th, tr.group td, tr.total td, tr.subtotal td, svg.chart { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  th, tr.group td, tr.total td, tr.subtotal td, svg.chart { -webkit-print-color-adjust: exact; \
+print-color-adjust: exact; }
 }
 """.strip()
 

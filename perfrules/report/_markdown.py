@@ -22,7 +22,8 @@ _SPECIAL = set("\\`*_[]<>&|#~")
 
 
 def md_escape(text: str) -> str:
-    """Plain text made safe for Markdown: special punctuation backslash-escaped, one line, control characters escaped."""
+    """Plain text made safe for Markdown: special punctuation backslash-escaped, one line,
+    control characters escaped."""
     return "".join("\\" + ch if ch in _SPECIAL else ch for ch in escape_controls(one_line(text)))
 
 
@@ -71,5 +72,6 @@ def render_markdown(blocks: Iterable[Block]) -> str:
 
 
 def to_markdown(evaluation: Evaluation, *, lang: Lang = "zh") -> str:
-    """The audit trail of an evaluation as one Markdown document (Chinese, or English with ``lang="en"``)."""
+    """The audit trail of an evaluation as one Markdown document (Chinese, or English with
+    ``lang="en"``)."""
     return render_markdown(audit_blocks(evaluation, lang))

@@ -37,7 +37,8 @@ _KIND_EN = {"部门整体支出": "department-wide spending", "项目支出": "p
 
 
 def closing_sentence(ev: Evaluation, lang: Lang, subject: str, kind: str) -> str:
-    """综上… : the total and grade, or in partial mode the total over the declared rows and no grade."""
+    """综上… : the total and grade, or in partial mode the total over the declared rows and no
+    grade."""
     if ev.partial is not None:
         if lang == "zh":
             return (
@@ -100,7 +101,8 @@ def category_header(label: str, cat: CategoryResult, lang: Lang) -> str:
 
 
 class GroupNumbers:
-    """The labels of the groups under a top category: ``1、`` for level 2, ``（1）`` for level 3 under it.
+    """The labels of the groups under a top category: ``1、`` for level 2, ``（1）`` for level 3 under
+    it.
 
     Each level counts from 1 again under a new parent (``1.``, ``1.1`` in English).
     """
@@ -147,7 +149,8 @@ def indicator_line(r: IndicatorResult, lang: Lang = "zh", *, actual: Actual = "c
     score uses a computed value (a derived rate: the report's ``85.4%`` for the
     computed 85.39%); the default prints the value the score was computed from.
     """
-    # a result stated in words (据陈述) always shows its mark and evidence, whichever actual is asked for
+    # a result stated in words (据陈述) always shows its mark and evidence, whichever actual is asked
+    # for
     shown = (
         r.stated if actual == "stated" and r.stated is not None and not r.is_stated else r.actual
     )
@@ -160,16 +163,22 @@ def indicator_line(r: IndicatorResult, lang: Lang = "zh", *, actual: Actual = "c
                 + _end(why, lang)
             )
         return (
-            f"{name}: target: {target}; actual: not applicable; weight {pts(r.weight)}, not scored. "
-            + _end(why, lang)
+            f"{name}: target: {target}; actual: not "
+            f"applicable; weight {pts(r.weight)}, not scored. " + _end(why, lang)
         )
     mark = r.score_mark(lang)
     if lang == "zh":
-        line = f"{name}，年度指标值：{target}，实际完成值：{actual_text}，分值{pts(r.weight)}分，得分{pts(r.score)}分{mark}。"
+        line = (
+            f"{name}，年度指标值：{target}，实际完成值：{actual_text}，"
+            f"分值{pts(r.weight)}分，得分{pts(r.score)}分{mark}。"
+        )
         if r.own_score is not None:  # the printed score replaced the rule's: say so, lost or not
             return line + _end(clean(r.own_score.text(lang)), lang)
         return line + _reason(r.reason, r.lost, lang)
-    line = f"{name}: target: {target}; actual: {actual_text}; weight {pts(r.weight)}, score {pts(r.score)}{mark}."
+    line = (
+        f"{name}: target: {target}; actual: {actual_text}; "
+        f"weight {pts(r.weight)}, score {pts(r.score)}{mark}."
+    )
     if r.own_score is not None:
         return line + " " + _end(clean(r.own_score.text(lang)), lang)
     reason = _reason(r.reason_en, r.lost, lang)
@@ -190,7 +199,8 @@ def _budget_paragraph(be: BudgetExecutionResult, lang: Lang) -> list[str]:
         ) + _reason(be.reason, be.lost, lang)
     else:
         line = (
-            f"{base_en} {pts(base)} {unit}, spent {pts(be.spent)} {unit}, execution rate {be.rate_display}; "
+            f"{base_en} {pts(base)} {unit}, spent {pts(be.spent)} "
+            f"{unit}, execution rate {be.rate_display}; "
             f"weight {pts(be.weight)}, score {pts(be.score)}."
         )
         reason = _reason(be.reason_en, be.lost, lang)

@@ -1,4 +1,5 @@
-"""The whole report in the text formats: HTML (the page PDF is printed from), Markdown and plain text.
+"""The whole report in the text formats: HTML (the page PDF is printed from), Markdown and plain
+text.
 
 The HTML page is styled as a 公文: A4, 仿宋 body text with a first-line indent
 of two characters, 黑体 headings, a CJK font stack that ends in fonts every
@@ -35,16 +36,20 @@ REPORT_CSS = (
     _CSS
     + f"""
 body.report {{ font-family: {SERIF}; font-size: 16px; line-height: 1.75; max-width: 860px; }}
-body.report h1, body.report h2, body.report h3, body.report h4, body.report th, body.report .cover_title {{
+body.report h1, body.report h2, body.report h3, body.report h4, body.report th, \
+body.report .cover_title {{
   font-family: {SANS}; }}
 body.report h1 {{ font-size: 28px; text-align: center; margin: 24px 0 40px; }}
 body.report h2 {{ font-size: 18px; border-bottom: none; margin: 24px 0 8px; }}
 body.report h3 {{ font-size: 16px; margin: 16px 0 6px; }}
 body.report h4 {{ font-size: 16px; font-weight: 400; margin: 10px 0 4px; }}
-body.report p.body, body.report p.draft, body.report p.placeholder {{ text-indent: 2em; margin: 4px 0; }}
-body.report p.cover_title {{ font-size: 24px; font-weight: 700; text-align: center; margin-top: 160px; }}
+body.report p.body, body.report p.draft, body.report p.placeholder {{ text-indent: 2em; \
+margin: 4px 0; }}
+body.report p.cover_title {{ font-size: 24px; font-weight: 700; text-align: center; \
+margin-top: 160px; }}
 body.report p.cover {{ text-align: center; font-size: 18px; margin: 12px 0; }}
-body.report p.placeholder {{ background: #fff3bf; border-left: 4px solid #e0a800; padding: 2px 6px; }}
+body.report p.placeholder {{ background: #fff3bf; border-left: 4px solid #e0a800; \
+padding: 2px 6px; }}
 body.report p.draft {{ background: #eef4ff; }}
 body.report table {{ font-family: {SERIF}; font-size: 14px; line-height: 1.45; }}
 div.page-break {{ break-after: page; page-break-after: always; height: 0; }}
@@ -112,7 +117,8 @@ def to_report_text(
     lang: Lang = "zh",
     actual: Actual = "computed",
 ) -> str:
-    """The whole report as plain text without the annex: one paragraph per line, blank lines between."""
+    """The whole report as plain text without the annex: one paragraph per line, blank lines
+    between."""
     blocks = report_blocks(evaluation, text, issues, lang=lang, actual=actual, annex=False)
     chunks = ["\n".join(lines) for lines in map(_plain, blocks) if lines]
     return "\n\n".join(chunks) + "\n"

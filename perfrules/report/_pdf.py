@@ -66,7 +66,8 @@ def html_to_pdf(html: str, *, browser: str | None = None) -> bytes:
     if exe is None:
         raise BrowserMissing(
             "pdf",
-            "writing PDF needs headless Chromium (or Google Chrome) on PATH, none was found; install it",
+            "writing PDF needs headless Chromium (or Google "
+            "Chrome) on PATH, none was found; install it",
             "生成 PDF 需要无界面的 Chromium（或 Google Chrome），在 PATH 中未找到；请安装",
             module=None,
         )
@@ -106,6 +107,7 @@ def to_pdf(
     style: str | None = None,
     browser: str | None = None,
 ) -> bytes:
-    """The whole self-evaluation report as PDF: :func:`to_report_html` printed by headless Chromium."""
+    """The whole self-evaluation report as PDF: :func:`to_report_html` printed by headless
+    Chromium."""
     html = to_report_html(evaluation, text, issues, lang=lang, actual=actual, style=style)
     return html_to_pdf(html, browser=browser)

@@ -1,4 +1,5 @@
-"""Prose a person writes: targets as the form writes them, whole counts, policies and totals in words.
+"""Prose a person writes: targets as the form writes them, whole counts, policies and totals in
+words.
 
 The core's explanation steps are an exact record (``58.33 ÷ 70 × 100 =
 ≈83.328571``); the report's prose says the same things the way a finance
@@ -36,7 +37,8 @@ def target_shown(target: str) -> str:
 
 
 def clean(text: str) -> str:
-    """perfrules' own wording made prose: ``≈66.67%`` is ``约66.67%``; on one line, control characters escaped."""
+    """perfrules' own wording made prose: ``≈66.67%`` is ``约66.67%``; on one line, control
+    characters escaped."""
     return one_line(escape_controls(text)).replace("≈", "约")
 
 
@@ -55,7 +57,8 @@ _POLICY_NAMES = {
 
 
 def plain_terms(text: str) -> str:
-    """A step text of the core in words: ``规范声明`` → ``评价方案规定``, ``policy.negative = inverse_ratio`` → the policy's sentence."""
+    """A step text of the core in words: ``规范声明`` → ``评价方案规定``,
+    ``policy.negative = inverse_ratio`` → the policy's sentence."""
     for term, words in _TERMS:
         text = text.replace(term, words)
 
@@ -75,7 +78,8 @@ def target_unit(target: str) -> str | None:
 
 
 def _whole(comparator: str, t: Fraction) -> tuple[int, bool]:
-    """The whole-number bound equivalent to ``comparator t`` for a count, and whether it is a lower bound."""
+    """The whole-number bound equivalent to ``comparator t`` for a count, and whether it is a
+    lower bound."""
     if comparator == "≥":
         return math.ceil(t), True
     if comparator == ">":
@@ -86,7 +90,8 @@ def _whole(comparator: str, t: Fraction) -> tuple[int, bool]:
 
 
 def _whole_bounds(text: str, unit: str) -> str:
-    """Every bound ``≥9.9984场`` / ``<14场`` on a count in ``text`` written whole: ``≥10场`` / ``≤13场``."""
+    """Every bound ``≥9.9984场`` / ``<14场`` on a count in ``text`` written whole: ``≥10场`` /
+    ``≤13场``."""
     pattern = re.compile(r"([≥>≤<])(\d+(?:\.\d+)?)" + re.escape(unit) + r"(?![\d.])")
 
     def whole(m: re.Match[str]) -> str:
@@ -110,7 +115,10 @@ def full_marks_text(r: IndicatorResult | BudgetExecutionResult, lang: Lang = "zh
             if whole != t or fm.comparator in (">", "<"):
                 if lang == "zh":
                     return f"实际完成值{'不少于' if at_least else '不超过'}{whole}{unit}即可得满分"
-                return f"full marks with an actual of {'at least' if at_least else 'at most'} {whole} {unit}"
+                return (
+                    "full marks with an actual of "
+                    f"{'at least' if at_least else 'at most'} {whole} {unit}"
+                )
         text = _whole_bounds(text, unit or "")
     return (
         clean(text).replace("实际完成值=", "实际完成值为").replace("实际完成值＝", "实际完成值为")
@@ -220,9 +228,11 @@ def total_in_words(ev: Evaluation, lang: Lang = "zh") -> str | None:
         base = ev.total_weight - na
         names = "、".join(_shown(r.name) for r in dropped)
         out.append(
-            f"不适用指标{names}（分值{pts(na)}分）不考核，按百分制折算：{pts(subtotal)} ÷ {pts(base)} × {pts(ev.total_weight)}"
+            f"不适用指标{names}（分值{pts(na)}分）不考核，按百分制折算：{pts(subtotal)} "
+            f"÷ {pts(base)} × {pts(ev.total_weight)}"
             if zh
-            else f"not applicable: {names} (weight {pts(na)}), rescaled {pts(subtotal)} / {pts(base)} × {pts(ev.total_weight)}"
+            else f"not applicable: {names} (weight {pts(na)}), rescaled "
+            f"{pts(subtotal)} / {pts(base)} × {pts(ev.total_weight)}"
         )
     for b in ev.bonus:
         out.append(

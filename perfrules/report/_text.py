@@ -56,7 +56,8 @@ STEP_KIND = {
 
 
 def pts(value: Decimal | None) -> str:
-    """Points or an amount as the forms print them: ``9``, ``2.85``, ``32909.2`` (``""`` for none)."""
+    """Points or an amount as the forms print them: ``9``, ``2.85``, ``32909.2`` (``""`` for
+    none)."""
     return "" if value is None else show_dec(value)
 
 
@@ -90,5 +91,6 @@ def lost_phrase(lost: Decimal, lang: Lang) -> str:
 
 
 def one_line(text: str) -> str:
-    """Text on one line: every line break a user file may hold (``str.splitlines``) becomes a space."""
+    """Text on one line: every line break a user file may hold (``str.splitlines``) becomes a
+    space."""
     return " ".join(text.splitlines())

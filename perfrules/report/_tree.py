@@ -1,4 +1,5 @@
-"""The form's order: the budget row first, then each top category with the groups below it and their indicators."""
+"""The form's order: the budget row first, then each top category with the groups below it and
+their indicators."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from perfrules.core import CategoryResult, Evaluation, IndicatorResult
 
 @attrs.frozen(kw_only=True)
 class Group:
-    """A category below the top (or ``None`` for indicators filed directly under the top) and its own indicators.
+    """A category below the top (or ``None`` for indicators filed directly under the top) and its
+    own indicators.
 
     ``level`` is the category's level (2 under the top, 3 under that; 2 for
     ``None``). A group whose category has sub-categories has no indicators:
@@ -35,7 +37,8 @@ class Section:
 
 
 def sections(ev: Evaluation) -> tuple[Section, ...]:
-    """The top categories in form order, each with its direct indicators and every category below it.
+    """The top categories in form order, each with its direct indicators and every category below
+    it.
 
     Below a top category, each category follows its parent (form order: the
     evaluation's categories are listed depth first), so a three-level form

@@ -1,7 +1,9 @@
-"""``python -m perfrules.schema --write [FOLDER]`` / ``--check [FOLDER]``: regenerate or check the schema files.
+"""``python -m perfrules.schema --write [FOLDER]`` / ``--check [FOLDER]``: regenerate or check the
+schema files.
 
 FOLDER defaults to the shipped ``specs/schemas`` (in a source checkout, the repository's own).
-Exit codes: 0 done (``--check``: every file is current), 1 ``--check`` found stale files, 2 bad arguments.
+Exit codes: 0 done (``--check``: every file is current), 1 ``--check`` found stale files, 2 bad
+arguments.
 """
 
 from __future__ import annotations

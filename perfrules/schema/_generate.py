@@ -82,7 +82,8 @@ _LOADER_FIELDS: dict[type[Any], tuple[str, ...]] = {
     Actuals: ("source",),
     CaseFile: ("source",),
 }
-# The actuals' tables keyed by id or name (converter ``_keyed``): the entry class and its shorthand field.
+# The actuals' tables keyed by id or name (converter ``_keyed``): the entry class and its shorthand
+# field.
 _KEYED: dict[type[Any], str | None] = {
     IndicatorActual: "value",
     Amount: "value",
@@ -111,7 +112,8 @@ class _Ctx:
         raise KeyError(f"no description for {key!r}: add one to perfrules/schema/_describe.py")
 
     def ref(self, cls: type[Any], required: Required = "model") -> Json:
-        """``{"$ref": …}`` to the definition of a ``cls`` table (made on first use): an array's items."""
+        """``{"$ref": …}`` to the definition of a ``cls`` table (made on first use): an array's
+        items."""
         name = cls.__name__ if required == "model" else f"{cls.__name__}ById"
         if name not in self.definitions:
             self.definitions[
@@ -151,7 +153,8 @@ def _enum(cls: type[enum.Enum], ctx: _Ctx) -> Json:
 
 
 def _either(plain: Json, table: Json) -> Json:
-    """One schema for a value that is either ``plain`` (a string or a number) or ``table`` (an object).
+    """One schema for a value that is either ``plain`` (a string or a number) or ``table`` (an
+    object).
 
     The keywords of each apply only to its own type (``pattern`` or ``minimum``
     to the plain value, ``properties`` and ``required`` to the table), so they
@@ -176,7 +179,8 @@ def _union_args(hint: Any) -> tuple[Any, ...] | None:
 
 
 def _type(hint: Any, ctx: _Ctx, field: str) -> Json:
-    """The schema of a value of type ``hint`` (``field`` names it, for the few types that depend on it)."""
+    """The schema of a value of type ``hint`` (``field`` names it, for the few types that depend
+    on it)."""
     args = _union_args(hint)
     if args is not None:
         if len(args) == 1:
@@ -187,9 +191,8 @@ def _type(hint: Any, ctx: _Ctx, field: str) -> Json:
             return _method(args, ctx)
         if set(args) == {Derivation, Formula}:
             return _either(_string(), _object(Derivation, ctx))
-        if (
-            set(args) == {str, dict[str, Any]} and field in _SOURCES
-        ):  # a golden case's spec / actuals
+        # a golden case's spec / actuals
+        if set(args) == {str, dict[str, Any]} and field in _SOURCES:
             return _either(_string(), _BODIES[_SOURCES[field]](ctx))
         raise TypeError(f"no JSON Schema for the union {hint!r} ({field})")
     if hint is bool:
@@ -248,7 +251,8 @@ def _field(cls: type[Any], f: attrs.Attribute[Any], hint: Any, ctx: _Ctx) -> Jso
     else:
         schema = _type(hint, ctx, f.name)
     out: Json = {"description": doc, **schema}
-    if f.default is not attrs.NOTHING and not isinstance(f.default, attrs.Factory):  # type: ignore[arg-type]
+    is_factory = isinstance(f.default, attrs.Factory)  # type: ignore[arg-type]
+    if f.default is not attrs.NOTHING and not is_factory:
         default = _json_default(f.default)
         if default is not None:
             out["default"] = default
@@ -284,7 +288,8 @@ def _key_of(cls: type[Any]) -> str:
 
 
 def _keyed(cls: type[Any], doc: str, ctx: _Ctx) -> Json:
-    """A table of entries keyed by id or name (the actuals' [indicators], [amounts], …), each a table or its shorthand."""
+    """A table of entries keyed by id or name (the actuals' [indicators], [amounts], …), each a
+    table or its shorthand."""
     table = _object(cls, ctx, exclude=(_key_of(cls),))
     shorthand = _KEYED[cls]
     if shorthand is not None:
@@ -315,7 +320,8 @@ def _target(ctx: _Ctx) -> Json:
 
 
 def _method(classes: tuple[type[Any], ...], ctx: _Ctx) -> Json:
-    """A scoring method: a name (methods without required parameters) or a table { name = …, parameters }.
+    """A scoring method: a name (methods without required parameters) or a table { name = …,
+    parameters }.
 
     The table's keys are every parameter of the ``classes``; given a ``name``,
     an ``if``/``then`` per method requires its parameters and allows only those.
@@ -414,7 +420,8 @@ def _spec_keys(ctx: _Ctx, level: Level) -> Json:
 
 
 def _complete() -> Json:
-    """What a spec that extends nothing must have: the required keys of the model, at both levels."""
+    """What a spec that extends nothing must have: the required keys of the model, at both
+    levels."""
     tables = {
         f.name: {"required": _required(SPEC_FIELDS[f.name].cls)}
         for f in _fields(Spec)
@@ -544,7 +551,8 @@ def _case_body(ctx: _Ctx) -> Json:
     return _object(CaseFile, ctx)  # its cases are Case tables, their expect an Expect table
 
 
-# The bodies of the four schemas; a case file embeds the spec's and the actuals' for its inline tables.
+# The bodies of the four schemas; a case file embeds the spec's and the actuals' for its inline
+# tables.
 _BODIES: dict[str, Callable[[_Ctx], Json]] = {
     "spec": _spec_body,
     "actuals": _actuals_body,
@@ -560,7 +568,8 @@ def _build(name: str, ctx: _Ctx) -> Json:
 
 
 def generate(name: str) -> Json:
-    """The JSON Schema of file kind ``name`` (one of :data:`MODEL_SCHEMAS`), generated from the model."""
+    """The JSON Schema of file kind ``name`` (one of :data:`MODEL_SCHEMAS`), generated from the
+    model."""
     return _build(name, _Ctx())
 
 

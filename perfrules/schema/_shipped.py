@@ -15,18 +15,21 @@ REGENERATE = "python -m perfrules.schema --write specs/schemas"
 
 
 def dumps_schema(schema: dict[str, Any]) -> str:
-    """A schema as the shipped files hold it: JSON, two-space indent, Chinese kept readable, final newline."""
+    """A schema as the shipped files hold it: JSON, two-space indent, Chinese kept readable,
+    final newline."""
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
 def shipped(name: str) -> dict[str, Any]:
-    """The shipped JSON Schema ``name`` (one of ``spec``, ``actuals``, ``framework``, ``case``, ``evaluation``)."""
+    """The shipped JSON Schema ``name`` (one of ``spec``, ``actuals``, ``framework``, ``case``,
+    ``evaluation``)."""
     result: dict[str, Any] = json.loads(schema_text(name))
     return result
 
 
 def json_schema(name: str) -> dict[str, Any]:
-    """The JSON Schema ``name``: generated from the model, except ``evaluation`` (hand-written: the shipped file).
+    """The JSON Schema ``name``: generated from the model, except ``evaluation`` (hand-written: the
+    shipped file).
 
     ``spec``, ``actuals``, ``framework`` and ``case`` describe the TOML files
     (draft-07, as taplo reads them); ``evaluation`` the JSON document
@@ -45,7 +48,8 @@ def schema_file(name: str, folder: str | os.PathLike[str]) -> Path:
 
 
 def write_schemas(folder: str | os.PathLike[str]) -> list[Path]:
-    """Write the schemas generated from the model into ``folder`` (which must exist); the paths written.
+    """Write the schemas generated from the model into ``folder`` (which must exist); the paths
+    written.
 
     ``evaluation.schema.json`` is hand-written and not touched.
     """
@@ -62,7 +66,8 @@ def write_schemas(folder: str | os.PathLike[str]) -> list[Path]:
 
 
 def stale_schemas(folder: str | os.PathLike[str]) -> list[str]:
-    """The generated schemas whose file in ``folder`` is missing or differs from what the model gives now."""
+    """The generated schemas whose file in ``folder`` is missing or differs from what the model
+    gives now."""
     out: list[str] = []
     for name in MODEL_SCHEMAS:
         path = schema_file(name, folder)

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 
 def create_app(config: ServiceConfig | None = None) -> Starlette:
-    """The ASGI application (a Starlette app) serving the API under ``/api/v1`` and the page at ``/``."""
+    """The ASGI application (a Starlette app) serving the API under ``/api/v1`` and the page at
+    ``/``."""
     starlette_module()  # without the extra: MissingExtraError naming it, before anything else
     from perfrules.service._app import build_app
 

@@ -27,7 +27,8 @@ def error_response(err: ApiError) -> Response:
 
 
 def guarded(endpoint: Endpoint) -> Endpoint:
-    """``endpoint`` with every exception answered as JSON: located problems 422, a bug 500 without detail."""
+    """``endpoint`` with every exception answered as JSON: located problems 422, a bug 500
+    without detail."""
 
     @functools.wraps(endpoint)
     async def run(request: Request) -> Response:

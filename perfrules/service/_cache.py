@@ -10,7 +10,8 @@ from perfrules.model import Spec
 
 
 class SpecCache:
-    """Loaded specs by the digest of what a request sent (LRU, thread-safe): a spec is read and checked once.
+    """Loaded specs by the digest of what a request sent (LRU, thread-safe): a spec is read and
+    checked once.
 
     A cached :class:`Spec` is immutable, and the core compiles a spec object
     once, so a page sending the same spec with each keystroke costs one load.

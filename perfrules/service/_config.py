@@ -10,9 +10,8 @@ import attrs
 DEFAULT_HOST = "127.0.0.1"  # loopback: a reverse proxy in front publishes it (docs/serve.md)
 DEFAULT_PORT = 8000
 MAX_BODY_BYTES = 4 * 2**20  # a JSON request: spec and actuals as text or data
-MAX_WORKBOOK_BYTES = (
-    16 * 2**20
-)  # an uploaded 自评表.xlsx (the workbook guard then bounds its contents)
+# an uploaded 自评表.xlsx (the workbook guard then bounds its contents)
+MAX_WORKBOOK_BYTES = 16 * 2**20
 SPEC_CACHE_SIZE = 64  # loaded specs kept, by digest of what the request sent
 
 

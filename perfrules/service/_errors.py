@@ -1,4 +1,5 @@
-"""Every error as JSON with a stable code (``{"error": {"code", "message", "message_zh"}}``), never a traceback."""
+"""Every error as JSON with a stable code (``{"error": {"code", "message", "message_zh"}}``),
+never a traceback."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 
 from perfrules._errors import PerfrulesError, Problem, problem_document
 
-# code → (HTTP status, what it means); docs/serve.md lists them, tests/test_serve_api.py holds the two equal
+# code → (HTTP status, what it means); docs/serve.md lists them, tests/test_serve_api.py holds the
+# two equal
 ERROR_CODES: Mapping[str, tuple[int, str]] = {
     "malformed-json": (400, "the body is not JSON (UTF-8), or not a JSON object"),
     "invalid-request": (400, "a field of the request is missing or of the wrong kind"),
@@ -25,7 +27,8 @@ ERROR_CODES: Mapping[str, tuple[int, str]] = {
 
 
 class ApiError(PerfrulesError, ValueError):
-    """An error a request gets back: a stable ``code``, its HTTP status and a message in English and Chinese."""
+    """An error a request gets back: a stable ``code``, its HTTP status and a message in English
+    and Chinese."""
 
     def __init__(
         self,
@@ -47,7 +50,8 @@ class ApiError(PerfrulesError, ValueError):
         self.detail = dict(detail or {})
 
     def document(self) -> dict[str, Any]:
-        """The JSON body: the error, and for ``invalid-input`` every problem as ``perfrules check --format json`` has it."""
+        """The JSON body: the error, and for ``invalid-input`` every problem as
+        ``perfrules check --format json`` has it."""
         doc: dict[str, Any] = {
             "error": {
                 "code": self.code,

@@ -17,7 +17,8 @@ def _derive(derive: Derivation | Formula | None) -> tuple[str | None, list[str]]
 
 
 def describe(spec: Spec) -> dict[str, Any]:
-    """The spec as the page's form shows it: meta, categories, each indicator's input, amounts, tiers."""
+    """The spec as the page's form shows it: meta, categories, each indicator's input, amounts,
+    tiers."""
     levels: dict[str, int] = {}
     for cat in spec.categories:
         levels[cat.id] = 1 if cat.parent is None else levels.get(cat.parent, 1) + 1

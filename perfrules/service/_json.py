@@ -10,9 +10,8 @@ from typing import Any
 
 from starlette.responses import Response
 
-_TOKEN = (
-    "\ue000" + secrets.token_hex(8) + ":"
-)  # no request can know it, so none can forge a raw number
+# no request can know it, so none can forge a raw number
+_TOKEN = "\ue000" + secrets.token_hex(8) + ":"
 _RAW = re.compile('"' + re.escape(_TOKEN) + r'(-?[0-9]+(?:\.[0-9]+)?)"')
 
 
@@ -35,7 +34,8 @@ def _no_decimal(value: Any) -> Any:
 
 
 def dumps(doc: Any) -> str:
-    """``doc`` as JSON; a :class:`~decimal.Decimal` becomes a JSON number written exactly (``31092.65``)."""
+    """``doc`` as JSON; a :class:`~decimal.Decimal` becomes a JSON number written exactly
+    (``31092.65``)."""
     try:  # the documents carry exact numbers as strings already: one pass, no copy
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=_no_decimal)
     except _HasDecimal:

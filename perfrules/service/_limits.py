@@ -1,4 +1,5 @@
-"""Bounded bodies: a request larger than the service accepts is refused (413) before it is read whole."""
+"""Bounded bodies: a request larger than the service accepts is refused (413) before it is read
+whole."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ def _too_large(limit: int) -> ApiError:
 
 
 async def read_body(request: Request, limit: int) -> bytes:
-    """The body, at most ``limit`` bytes: a larger Content-Length is refused unread, a longer stream when it passes."""
+    """The body, at most ``limit`` bytes: a larger Content-Length is refused unread, a longer
+    stream when it passes."""
     declared = request.headers.get("content-length")
     if declared is not None:
         try:

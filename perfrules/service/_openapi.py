@@ -1,4 +1,5 @@
-"""The API's OpenAPI 3.1 description (``GET /api/v1/openapi.json``), written from one table of endpoints."""
+"""The API's OpenAPI 3.1 description (``GET /api/v1/openapi.json``), written from one table of
+endpoints."""
 
 from __future__ import annotations
 
@@ -142,7 +143,8 @@ def openapi_document() -> dict[str, Any]:
         "info": {
             "title": "perfrules",
             "version": __version__,
-            "description": "预算绩效自评 as a service: evaluate, explain, check, lint, export (docs/serve.md)",
+            "description": "预算绩效自评 as a service: evaluate, explain, "
+            "check, lint, export (docs/serve.md)",
         },
         "paths": paths,
         "components": {
@@ -169,7 +171,8 @@ def openapi_document() -> dict[str, Any]:
             },
             "responses": {
                 "Error": {
-                    "description": "every error: JSON with a stable code (422: the problems, located)",
+                    "description": "every error: JSON with a stable "
+                    "code (422: the problems, located)",
                     "content": {
                         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
                     },

@@ -10,13 +10,15 @@ from starlette.responses import Response
 
 from perfrules.service._errors import ApiError
 
-# the files the page is made of (nothing else under static/ is served, and no name from a request is opened)
+# the files the page is made of (nothing else under static/ is served, and no name from a request is
+# opened)
 STATIC: dict[str, str] = {
     "index.html": "text/html; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
     "style.css": "text/css; charset=utf-8",
 }
-# the page loads nothing from anywhere else: scripts, styles, images and requests stay on this origin
+# the page loads nothing from anywhere else: scripts, styles, images and requests stay on this
+# origin
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'"

@@ -40,7 +40,8 @@ EXPORTS: dict[str, tuple[str, str]] = {
 
 
 def available_exports() -> list[str]:
-    """The export formats this server can write: docx only where python-docx (the docx extra) is installed."""
+    """The export formats this server can write: docx only where python-docx (the docx extra) is
+    installed."""
     import importlib.util
 
     return [f for f in EXPORTS if f != "docx" or importlib.util.find_spec("docx") is not None]

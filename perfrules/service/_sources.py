@@ -61,13 +61,15 @@ def _start(config: ServiceConfig) -> Path:
 
 
 def _shipped_root() -> Path:
-    """The shipped frameworks' folder, where lookups start without --frameworks: the working directory plays no part."""
+    """The shipped frameworks' folder, where lookups start without --frameworks: the working
+    directory plays no part."""
     dirs = framework_dirs(Path(os.sep))
     return dirs[-1] if dirs else Path(os.sep)
 
 
 class Frameworks:
-    """The frameworks a service may read: the configured folder, installed packages, the shipped ones."""
+    """The frameworks a service may read: the configured folder, installed packages, the shipped
+    ones."""
 
     def __init__(self, config: ServiceConfig) -> None:
         self.start = _start(config)
@@ -97,7 +99,8 @@ class Frameworks:
         return read_toml(path, display)
 
     def load_spec_data(self, data: dict[str, Any], source: SourceMap) -> Spec:
-        """``load_data(data, source, Spec)`` with frameworks looked up and read only where the service allows."""
+        """``load_data(data, source, Spec)`` with frameworks looked up and read only where the
+        service allows."""
         ref = data.get("extends")
         if isinstance(ref, str) and _is_path(ref):
             raise ApiError(
@@ -108,9 +111,8 @@ class Frameworks:
                 "（GET /api/v1/frameworks 列出可用编号）",
             )
         if not uses_frameworks(data) or "framework" in data:
-            return load_data(
-                data, source, Spec
-            )  # a flat spec, or the located "a framework is not a spec"
+            # a flat spec, or the located "a framework is not a spec"
+            return load_data(data, source, Spec)
         res = resolve_extends(
             data, source, read=self.read, structural=structural_problems, start=self.start
         )
@@ -134,7 +136,8 @@ def _field(body: dict[str, Any], name: str) -> Any:
 
 
 def _kind(value: Any, name: str, kinds: tuple[str, ...]) -> tuple[str, Any]:
-    """(kind, content) of a spec or actuals field: a string is TOML; an object has exactly one of ``kinds``."""
+    """(kind, content) of a spec or actuals field: a string is TOML; an object has exactly one of
+    ``kinds``."""
     if isinstance(value, str):
         return "toml", value
     if isinstance(value, dict):

@@ -117,7 +117,8 @@ def _node_value(node: Node, env: Mapping[str, Fraction]) -> Fraction:
 
 
 def simple_ratio(formula: Formula) -> tuple[tuple[str, ...], str] | None:
-    """``(numerator names, denominator name)`` when the formula is ``n / d`` or ``(n1 + n2 + …) / d``."""
+    """``(numerator names, denominator name)`` when the formula is ``n / d`` or
+    ``(n1 + n2 + …) / d``."""
     root = formula.root
     if not (isinstance(root, Binary) and root.op == "/" and isinstance(root.right, Name)):
         return None

@@ -58,7 +58,8 @@ Evaluate = Callable[[Spec, Actuals], Evaluation]
 """The evaluation under test: ``perfrules.evaluate`` or anything with its signature."""
 
 DEFAULT_DELTAS: tuple[Decimal, ...] = (Decimal("0.01"), Decimal(1), Decimal(10**6))
-"""How far :func:`check_monotone` moves each actual by default: a little, a unit, and past every edge."""
+"""How far :func:`check_monotone` moves each actual by default: a little, a unit, and past every
+edge."""
 
 
 def _fail(prop: str, message: str) -> NoReturn:
@@ -89,7 +90,8 @@ def check_score_bounds(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = eva
     if [r.id for r in ev.indicators] != [i.id for i in spec.indicators]:
         _fail(
             prop,
-            f"the results {[r.id for r in ev.indicators]} are not the spec's indicators {[i.id for i in spec.indicators]}",
+            f"the results {[r.id for r in ev.indicators]} are not "
+            f"the spec's indicators {[i.id for i in spec.indicators]}",
         )
     q = spec.rounding.score
     for ind, res in zip(spec.indicators, ev.indicators, strict=True):
@@ -102,7 +104,8 @@ def check_score_bounds(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = eva
             if res.score != 0 or res.lost != 0:
                 _fail(
                     prop,
-                    f"{_label(ind)} is not applicable yet scores {res.score} (lost {res.lost}); it must score 0 and lose nothing",
+                    f"{_label(ind)} is not applicable yet scores {res.score} "
+                    f"(lost {res.lost}); it must score 0 and lose nothing",
                 )
             continue
         if not Decimal(0) <= res.score <= res.weight:
@@ -121,7 +124,8 @@ def check_score_bounds(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = eva
         if not Decimal(0) <= be.score <= be.weight or be.weight != block.weight:
             _fail(
                 prop,
-                f"the budget row scores {be.score} of weight {be.weight} (spec: {block.weight}), outside [0, weight]",
+                f"the budget row scores {be.score} of weight "
+                f"{be.weight} (spec: {block.weight}), outside [0, weight]",
             )
         if not on_grid(be.score, quantum):
             _fail(prop, f"the budget row scores {be.score}, not a multiple of {quantum}")
@@ -169,7 +173,8 @@ def check_total(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evaluate) 
     if (ev.budget_execution is None) != (spec.budget_execution is None):
         _fail(
             prop,
-            "the budget row is present in the result exactly when the spec declares [budget_execution]",
+            "the budget row is present in the result exactly "
+            "when the spec declares [budget_execution]",
         )
     tops = [c for c in ev.categories if c.level == 1]
     if sorted(c.id for c in tops) != sorted(c.id for c in spec.categories if c.parent is None):
@@ -183,7 +188,8 @@ def check_total(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evaluate) 
     if sorted(r.id for r in dropped) != na_given:
         _fail(
             prop,
-            f"indicators {na_given} are 不适用 in the actuals, but {sorted(r.id for r in dropped)} are in the result",
+            f"indicators {na_given} are 不适用 in the actuals, but "
+            f"{sorted(r.id for r in dropped)} are in the result",
         )
     if dropped:
         na_weight = sum((Fraction(r.weight) for r in dropped), Fraction(0))
@@ -228,7 +234,8 @@ def check_total(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evaluate) 
     if [(b.id, b.points) for b in ev.bonus] != [(b.id, b.points) for b in actuals.bonus]:
         _fail(
             prop,
-            f"bonus results {[(b.id, b.points) for b in ev.bonus]} are not the awards in the actuals",
+            f"bonus results {[(b.id, b.points) for b in ev.bonus]} "
+            "are not the awards in the actuals",
         )
     if [v.id for v in ev.vetoes] != [t.id for t in actuals.vetoes]:
         _fail(
@@ -238,7 +245,8 @@ def check_total(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evaluate) 
 
 
 def check_subtotals(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evaluate) -> bool:
-    """Every subtotal is the exact sum of its children (sub-categories, or the indicators of a leaf), at every level.
+    """Every subtotal is the exact sum of its children (sub-categories, or the indicators of a
+    leaf), at every level.
 
     Also: the results hold exactly the spec's categories with their levels
     (1 at the top, one more per parent above), parents, weights and goal
@@ -264,7 +272,8 @@ def check_subtotals(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
         ):
             _fail(
                 prop,
-                f"category {cat.id!r}: level {cat.level}, parent {cat.parent!r}, weight {cat.weight}, "
+                f"category {cat.id!r}: level {cat.level}, "
+                f"parent {cat.parent!r}, weight {cat.weight}, "
                 f"goal {cat.goal} do not match the spec (level {level})",
             )
         if cat.parent is not None and cat.parent not in seen:
@@ -282,7 +291,8 @@ def check_subtotals(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
             if sorted(r.id for r in results) != sorted(kids):
                 _fail(
                     prop,
-                    f"category {cat.id!r}: its sub-category subtotals {[r.id for r in results]} are not {kids}",
+                    f"category {cat.id!r}: its sub-category subtotals "
+                    f"{[r.id for r in results]} are not {kids}",
                 )
             total = sum((r.score for r in results), Decimal(0))
             parts = [r for r in ev.indicators if r.category in below]
@@ -299,7 +309,8 @@ def check_subtotals(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
         if cat.applicable_weight != expected:
             _fail(
                 prop,
-                f"category {cat.id!r}: applicable_weight {cat.applicable_weight} should be {expected}",
+                f"category {cat.id!r}: applicable_weight "
+                f"{cat.applicable_weight} should be {expected}",
             )
     return True
 
@@ -334,14 +345,16 @@ def check_grade(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evaluate) 
         if ev.grade != expected:
             _fail(
                 prop,
-                f"grade veto(es) impose {sorted(set(imposed))}, the total {ev.total} earns {earned.name!r}: "
+                f"grade veto(es) impose {sorted(set(imposed))}, "
+                f"the total {ev.total} earns {earned.name!r}: "
                 f"the grade must be the lower, {expected!r}, not {ev.grade!r}",
             )
         return True
     if ev.grade != earned.name:
         _fail(
             prop,
-            f"the total {ev.total} earns {earned.name!r} (bands {shown}), but the grade is {ev.grade!r}",
+            f"the total {ev.total} earns {earned.name!r} "
+            f"(bands {shown}), but the grade is {ev.grade!r}",
         )
     idx = names.index(ev.grade)
     if ev.total < bands[idx].min or (idx > 0 and ev.total >= bands[idx - 1].min):
@@ -365,7 +378,8 @@ def _overshoot_applies(spec: Spec, ind: Indicator, actual: Fraction | None) -> b
 
 
 def check_explained(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evaluate) -> bool:
-    """Every point lost is explained, every result ends with its rule, a met target earns its weight.
+    """Every point lost is explained, every result ends with its rule, a met target earns its
+    weight.
 
     For each applicable indicator and the budget row: the steps end with a
     ``rule`` step citing the rule applied (the spec's own ``rule`` last when it
@@ -396,7 +410,8 @@ def check_explained(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
             ):
                 _fail(
                     prop,
-                    f"{_label(ind)} is marked not applicable without a not_applicable actual (or with a reason)",
+                    f"{_label(ind)} is marked not applicable without "
+                    "a not_applicable actual (or with a reason)",
                 )
             continue
         if act is not None and act.not_applicable is not None:
@@ -417,7 +432,8 @@ def check_explained(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
         ):
             _fail(
                 prop,
-                f"{_label(ind)}: the rule steps must cite the row's own rule first, then the method's "
+                f"{_label(ind)}: the rule steps must cite "
+                "the row's own rule first, then the method's "
                 f"text where it fits ({cited}): {rules}",
             )
         kinds = [s.kind for s in res.steps]
@@ -427,14 +443,16 @@ def check_explained(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
             if res.reason is None or "deduction" not in kinds:
                 _fail(
                     prop,
-                    f"{_label(ind)} loses {res.lost} point(s) without a reason and a deduction step",
+                    f"{_label(ind)} loses {res.lost} point(s) "
+                    "without a reason and a deduction step",
                 )
             if not cuts and not overshoot:
                 first = next(s for s in res.steps if s.kind == "deduction")
                 if res.reason not in first.zh:
                     _fail(
                         prop,
-                        f"{_label(ind)}: the reason {res.reason!r} is not in the deduction step {first.zh!r}",
+                        f"{_label(ind)}: the reason {res.reason!r} "
+                        f"is not in the deduction step {first.zh!r}",
                     )
         elif res.reason is not None or ("deduction" in kinds and not overshoot):
             _fail(
@@ -445,7 +463,8 @@ def check_explained(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
             if res.reason is None or cut.reason not in res.reason:
                 _fail(
                     prop,
-                    f"{_label(ind)}: the manual deduction {cut.reason!r} is missing from the reason {res.reason!r}",
+                    f"{_label(ind)}: the manual deduction {cut.reason!r} "
+                    f"is missing from the reason {res.reason!r}",
                 )
             if not any(s.kind == "deduction" and cut.reason in s.zh for s in res.steps):
                 _fail(
@@ -460,12 +479,14 @@ def check_explained(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
             if name in RATIO_FAMILY | {"step", "per_occurrence"} and res.score != res.weight:
                 _fail(
                     prop,
-                    f"{_label(ind)} meets its target (actual {res.actual}) but scores {res.score} of {res.weight}",
+                    f"{_label(ind)} meets its target (actual "
+                    f"{res.actual}) but scores {res.score} of {res.weight}",
                 )
             if res.tier is not None and res.score < res.weight * spec.tier(res.tier).min:
                 _fail(
                     prop,
-                    f"{_label(ind)} is met at tier {res.tier!r} but scores {res.score}, below the tier",
+                    f"{_label(ind)} is met at tier {res.tier!r} "
+                    f"but scores {res.score}, below the tier",
                 )
     be, block = ev.budget_execution, spec.budget_execution
     if be is not None and block is not None:
@@ -532,7 +553,8 @@ def _check_stated(
 
 @dataclass(frozen=True)
 class _Mover:
-    """One actual the monotonicity check can move: an indicator's value or numerator, or the budget's spending."""
+    """One actual the monotonicity check can move: an indicator's value or numerator, or the
+    budget's spending."""
 
     label: str
     shape: Shape
@@ -547,7 +569,8 @@ class _Mover:
 
 
 def _toward(m: _Mover, d: Fraction) -> Fraction | None:
-    """A position closer to where the rule gives most, inside the monotone region; ``None`` if none."""
+    """A position closer to where the rule gives most, inside the monotone region; ``None`` if
+    none."""
     a, shape = m.position, m.shape
     if shape.in_rise(a):
         end = shape.rise
@@ -591,7 +614,8 @@ def _away(m: _Mover, d: Fraction) -> Fraction | None:
 
 
 def _derived_numerator(spec: Spec, ind: Indicator) -> tuple[str, str] | None:
-    """(numerator, denominator) names when a derived actual moves with one amount that only it reads."""
+    """(numerator, denominator) names when a derived actual moves with one amount that only it
+    reads."""
     derive = ind.derive
     if isinstance(derive, Derivation):
         num, den = derive.numerator, derive.denominator
@@ -724,7 +748,8 @@ def check_monotone(
     deltas: Iterable[Decimal | int] = DEFAULT_DELTAS,
     evaluate: Evaluate = evaluate,
 ) -> bool:
-    """Moving an actual toward where its rule gives most never loses points; moving away never gains.
+    """Moving an actual toward where its rule gives most never loses points; moving away never
+    gains.
 
     By re-scoring the actuals with values moved by each of ``deltas``, for
     every applicable indicator whose method is monotone in its actual —
@@ -770,13 +795,15 @@ def check_monotone(
                 if direction == "toward" and after < before:
                     _fail(
                         prop,
-                        f"{m.label}: moving the actual from {show(m.position)} to {show(new)}, toward where "
+                        f"{m.label}: moving the actual from "
+                        f"{show(m.position)} to {show(new)}, toward where "
                         f"the rule gives most, lowered the score from {before} to {after}",
                     )
                 if direction == "away" and after > before:
                     _fail(
                         prop,
-                        f"{m.label}: moving the actual from {show(m.position)} to {show(new)}, away from where "
+                        f"{m.label}: moving the actual from "
+                        f"{show(m.position)} to {show(new)}, away from where "
                         f"the rule gives most, raised the score from {before} to {after}",
                     )
     return True
@@ -787,7 +814,8 @@ def check_monotone(
 
 
 def _full_marks_actuals(spec: Spec, actuals: Actuals) -> Actuals | None:
-    """The actuals with every applicable indicator and the budget row at full marks (same 不适用 set)."""
+    """The actuals with every applicable indicator and the budget row at full marks (same 不适用
+    set)."""
     na = {a.id: a for a in actuals.indicators if a.not_applicable is not None}
     env = _env(actuals)
     amounts = {a.name: a.value for a in actuals.amounts}
@@ -849,7 +877,8 @@ def _full_marks_actuals(spec: Spec, actuals: Actuals) -> Actuals | None:
 
 
 def check_rescaling(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evaluate) -> bool:
-    """With every applicable indicator (and the budget row) at full marks, the total is the full meta.total.
+    """With every applicable indicator (and the budget row) at full marks, the total is the full
+    meta.total.
 
     The actuals' 不适用 indicators stay 不适用, so the rescaling (按百分制折算)
     must restore the full score; bonus, vetoes and deductions are left out.
@@ -866,20 +895,23 @@ def check_rescaling(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
         if res.applicable and res.score != res.weight:
             _fail(
                 prop,
-                f"{_label(ind)} at an actual its rule gives full marks ({res.actual}) scores {res.score}, not {res.weight}",
+                f"{_label(ind)} at an actual its rule gives full marks "
+                f"({res.actual}) scores {res.score}, not {res.weight}",
             )
     be = ev.budget_execution
     if be is not None and be.score != be.weight:
         _fail(
             prop,
-            f"the budget row at a full-marks rate ({be.rate_display}) scores {be.score}, not {be.weight}",
+            f"the budget row at a full-marks rate ({be.rate_display}) "
+            f"scores {be.score}, not {be.weight}",
         )
     dropped = [r.id for r in ev.indicators if not r.applicable]
     if ev.total != spec.meta.total:
         what = f" with {dropped} not applicable (rescaled)" if dropped else ""
         _fail(
             prop,
-            f"every applicable row is at full marks{what}, so the total must be {spec.meta.total}; it is {ev.total}",
+            f"every applicable row is at full marks{what}, so the "
+            f"total must be {spec.meta.total}; it is {ev.total}",
         )
     return True
 
@@ -912,7 +944,8 @@ def check_deterministic(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = ev
 
 
 def check_round_trip(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evaluate) -> bool:
-    """dumps_spec/loads_spec and dumps_actuals/loads_actuals give equal objects and the same evaluation.
+    """dumps_spec/loads_spec and dumps_actuals/loads_actuals give equal objects and the same
+    evaluation.
 
     The text read back dumps to the same text again, and the spec keeps its
     digest. ``Spec.framework`` (which framework a spec was flattened from) is
@@ -974,7 +1007,8 @@ PROPERTIES: dict[str, Callable[..., bool]] = {
 def check_all(
     spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evaluate, skip: Collection[str] = ()
 ) -> tuple[str, ...]:
-    """Run every stock property (but those named in ``skip``); return the names of those that applied.
+    """Run every stock property (but those named in ``skip``); return the names of those that
+    applied.
 
     Raises :class:`AssertionError` from the first property that fails, its
     message prefixed with the property's name in brackets.

@@ -163,7 +163,8 @@ def deviation_band(band: DeviationBand) -> Band:
 
 @dataclass(frozen=True)
 class Bound:
-    """An edge of a monotone region: ``value`` (``None``: unbounded) and whether it belongs to it."""
+    """An edge of a monotone region: ``value`` (``None``: unbounded) and whether it belongs to
+    it."""
 
     value: Fraction | None
     inclusive: bool = True
@@ -205,12 +206,12 @@ def peak(at: Fraction, *, inclusive: bool = True) -> Shape:
 
 
 def band_shape(bands: Bands, target: Fraction) -> Shape | None:
-    """The monotone shape of a band table; ``None`` unless its scores rise then fall (or only one)."""
+    """The monotone shape of a band table; ``None`` unless its scores rise then fall (or only
+    one)."""
     order = band_in_value_order(bands.bands)
     scores = [b.score for b in order]
-    if (
-        bands.on is BandBasis.DEVIATION
-    ):  # bands on |a − t| / t: only tables that never reward deviating
+    # bands on |a − t| / t: only tables that never reward deviating
+    if bands.on is BandBasis.DEVIATION:
         if any(scores[i] < scores[i + 1] for i in range(len(scores) - 1)):
             return None
         return peak(target)
@@ -234,7 +235,8 @@ def band_shape(bands: Bands, target: Fraction) -> Shape | None:
 
 
 def indicator_shape(spec: Spec, ind: Indicator) -> Shape | None:
-    """Where the indicator's score is monotone in its actual; ``None`` when it is not (or not by number)."""
+    """Where the indicator's score is monotone in its actual; ``None`` when it is not (or not by
+    number)."""
     name = method_name(ind)
     target = ind.target
     if name == "qualitative" or target is None:
@@ -286,7 +288,8 @@ def budget_shape(spec: Spec) -> Shape | None:
         case Bands() as m:
             return band_shape(m, Fraction(100))
         case None | StepDeduction():
-            return RISING  # the policy (rate capped at 100%) and steps below 100% both only reward spending
+            # the policy (rate capped at 100%) and steps below 100% both only reward spending
+            return RISING
         case m:
             raise unknown(m)
 
@@ -398,7 +401,8 @@ def _step_zero(weight: Fraction, deduct: Fraction) -> int:
 
 
 def boundary_values(spec: Spec, ind: Indicator) -> list[Fraction]:
-    """Actuals where the indicator's rule changes its mind: the target, edges, thresholds (all ≥ 0)."""
+    """Actuals where the indicator's rule changes its mind: the target, edges, thresholds (all ≥
+    0)."""
     target = ind.target
     if target is None:
         return []

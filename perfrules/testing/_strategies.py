@@ -84,9 +84,9 @@ from perfrules.testing._rules import (
 )
 
 METHOD_NAMES: tuple[str, ...] = tuple(rule.name for rule in CATALOGUE)
-"""The scoring methods :func:`specs` can use — every method of the catalogue (:mod:`perfrules.core.methods`):
-``ratio``, ``inverse_ratio``, ``linear_overshoot``, ``qualitative``, ``step``, ``bands``, ``rate``,
-``per_occurrence``, ``deviation``."""
+"""The scoring methods :func:`specs` can use — every method of the catalogue
+(:mod:`perfrules.core.methods`): ``ratio``, ``inverse_ratio``, ``linear_overshoot``,
+``qualitative``, ``step``, ``bands``, ``rate``, ``per_occurrence``, ``deviation``."""
 
 BUDGET_KINDS: tuple[str, ...] = ("proportional", "round_whole", "bands", "step")
 """How a generated 预算执行率 row scores: one of the two policies, or a bands/step method on the rate."""
@@ -127,7 +127,8 @@ def _int_arg(name: str, value: object, lo: int, hi: int) -> int:
 def _names_arg(name: str, value: object, allowed: Sequence[str]) -> tuple[str, ...]:
     if isinstance(value, str):
         raise InvalidArgument(
-            f"{name}={value!r} is a single string; pass a collection of names, e.g. {name}=[{value!r}]"
+            f"{name}={value!r} is a single string; pass a "
+            f"collection of names, e.g. {name}=[{value!r}]"
         )
     if not isinstance(value, Collection):
         raise InvalidArgument(
@@ -151,7 +152,8 @@ def _total_arg(value: object) -> Decimal | None:
         or not isinstance(value, int | Decimal | str)
     ):
         raise InvalidArgument(
-            f"total={value!r} must be an int, a Decimal or a decimal string such as '99.5' (never a float)"
+            f"total={value!r} must be an int, a Decimal or "
+            "a decimal string such as '99.5' (never a float)"
         )
     try:
         total = Decimal(value)
@@ -308,13 +310,13 @@ def specs(
     if lo > hi:
         raise InvalidArgument(f"min_indicators={lo} is above max_indicators={hi}")
     for name in chosen:
-        _method_draw(
-            name
-        )  # a catalogue method the kit cannot generate raises, never drawn as another
+        # a catalogue method the kit cannot generate raises, never drawn as another
+        _method_draw(name)
     derived_ = _tri_state("derived", derived)
     if derived_ and not DERIVABLE & set(chosen):
         raise InvalidArgument(
-            f"derived=True needs a method whose actual can be derived from amounts ({sorted(DERIVABLE)}); "
+            "derived=True needs a method whose actual can "
+            f"be derived from amounts ({sorted(DERIVABLE)}); "
             f"methods={list(chosen)} has none"
         )
     cfg = _SpecConfig(
@@ -363,9 +365,8 @@ def _spec(draw: st.DrawFn, cfg: _SpecConfig) -> Spec:
     ]
 
     def min_units(g: Decimal, q: Decimal) -> int:
-        return (
-            math.ceil(5 * q / g) if qual_only else 1
-        )  # a qualitative weight ≥ 5 quanta fits every tier
+        # a qualitative weight ≥ 5 quanta fits every tier
+        return math.ceil(5 * q / g) if qual_only else 1
 
     if fixed_total is not None:
         rest = fixed_total - budget_weight
@@ -556,7 +557,8 @@ STATED_NOT_MET: tuple[str, ...] = ("未达标", "未完成", "部分完成", "no
 
 
 def _stated_words(draw: st.DrawFn) -> StatedWords:
-    """A valid ``[stated]`` declaration: disjoint word lists, at least one word, 0 ≤ not met ≤ met ≤ 1."""
+    """A valid ``[stated]`` declaration: disjoint word lists, at least one word, 0 ≤ not met ≤
+    met ≤ 1."""
     met = draw(st.lists(st.sampled_from(STATED_MET), max_size=3, unique=True))
     not_met = draw(
         st.lists(st.sampled_from(STATED_NOT_MET), min_size=0 if met else 1, max_size=2, unique=True)
@@ -686,16 +688,16 @@ def _indicator(
 
 @dataclass(frozen=True)
 class _Draft:
-    """A quantitative indicator's target as drawn so far; a method's draw may redraw it to suit the method."""
+    """A quantitative indicator's target as drawn so far; a method's draw may redraw it to suit
+    the method."""
 
     cmp: Comparator
     unit: str
     value: Decimal
     weight: Decimal
     q: Decimal  # the score quantum
-    tolerance: Decimal | None = (
-        None  # a deviation target's tolerance (in %): the target is plan±tolerance
-    )
+    # a deviation target's tolerance (in %): the target is plan±tolerance
+    tolerance: Decimal | None = None
     inclusive: bool = True  # whether a deviation equal to the tolerance is within it
 
 
@@ -707,15 +709,13 @@ def _draw_ratio(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
 
 
 def _draw_inverse_ratio(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
-    return InverseRatio(), replace(
-        d, cmp=_pick(draw, [Comparator.LE, Comparator.LT])
-    )  # ≤/< targets only
+    # ≤/< targets only
+    return InverseRatio(), replace(d, cmp=_pick(draw, [Comparator.LE, Comparator.LT]))
 
 
 def _draw_linear_overshoot(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
-    return LinearOvershoot(), replace(
-        d, cmp=_pick(draw, [Comparator.LE, Comparator.LT])
-    )  # ≤/< targets only
+    # ≤/< targets only
+    return LinearOvershoot(), replace(d, cmp=_pick(draw, [Comparator.LE, Comparator.LT]))
 
 
 def _draw_qualitative(draw: st.DrawFn, d: _Draft) -> tuple[Method | None, _Draft]:
@@ -805,7 +805,8 @@ _METHOD_DRAWS: dict[type, _MethodDraw] = {
     PerOccurrence: _draw_per_occurrence,
     Deviation: _draw_deviation,
 }
-"""How the kit draws each catalogue method's parameters (and the targets that suit it), by method class."""
+"""How the kit draws each catalogue method's parameters (and the targets that suit it), by method
+class."""
 
 
 def _is_qualitative(name: str) -> bool:
@@ -814,7 +815,8 @@ def _is_qualitative(name: str) -> bool:
 
 
 def _method_draw(name: str) -> tuple[MethodRule[Any], _MethodDraw]:
-    """The catalogue rule called ``name`` and the kit's draw of it; :class:`UnknownMethod` if the kit has none."""
+    """The catalogue rule called ``name`` and the kit's draw of it; :class:`UnknownMethod` if the
+    kit has none."""
     rule = rule_named(name)
     make = _METHOD_DRAWS.get(rule.cls) if rule is not None else None
     if rule is None or make is None:
@@ -1009,7 +1011,8 @@ def actuals_for(
         )
     if cfg.not_applicable and len(spec.indicators) < 2:
         raise InvalidArgument(
-            "not_applicable=True needs a spec with two indicators or more (one must stay applicable)"
+            "not_applicable=True needs a spec with two "
+            "indicators or more (one must stay applicable)"
         )
     if cfg.bonus and not spec.bonus:
         raise InvalidArgument(f"bonus=True, but spec {spec.meta.id!r} declares no bonus items")
@@ -1019,7 +1022,8 @@ def actuals_for(
 
 
 def _statable(ind: Indicator) -> bool:
-    """A row whose actual may be stated in words: numeric and typed in (not qualitative, not derived)."""
+    """A row whose actual may be stated in words: numeric and typed in (not qualitative, not
+    derived)."""
     return not ind.is_qualitative and ind.derive is None
 
 
@@ -1119,7 +1123,8 @@ def _actuals(draw: st.DrawFn, spec: Spec, cfg: _ActualsConfig) -> Actuals:
             acts.append(
                 IndicatorActual(id=ind.id, value=value, text=text, note=note, deductions=cuts)
             )
-    # derived values must be computable and not negative (a negative derived rate is outside the rules)
+    # derived values must be computable and not negative (a negative derived rate is outside the
+    # rules)
     for ind in applicable:
         if isinstance(ind.derive, Formula):
             derived_value = formula_value(ind.derive, env)
@@ -1156,9 +1161,8 @@ def _actuals(draw: st.DrawFn, spec: Spec, cfg: _ActualsConfig) -> Actuals:
         year=_pick(draw, [None, spec.meta.year]),
         label=draw(maybe_text),
     )
-    assume(
-        not validate_actuals(spec, actuals)
-    )  # only unusual user formulas (a zero divisor) are ever rejected
+    # only unusual user formulas (a zero divisor) are ever rejected
+    assume(not validate_actuals(spec, actuals))
     return actuals
 
 
@@ -1186,9 +1190,8 @@ def _qualitative(draw: st.DrawFn, spec: Spec, ind: Indicator) -> tuple[str, Deci
     lo, hi = Fraction(ind.weight) * Fraction(tier.min), Fraction(ind.weight) * Fraction(tier.max)
     k_lo = math.ceil(lo / q)
     k_hi = math.floor(hi / q) if tier.max_inclusive else math.ceil(hi / q) - 1
-    k = _pick(
-        draw, [k_hi, k_lo, draw(st.integers(k_lo, k_hi))]
-    )  # the tier's edges on the grid, or inside
+    # the tier's edges on the grid, or inside
+    k = _pick(draw, [k_hi, k_lo, draw(st.integers(k_lo, k_hi))])
     return name, spec.rounding.score * k
 
 
@@ -1226,9 +1229,8 @@ def _quantitative_value(draw: st.DrawFn, spec: Spec, ind: Indicator, near: bool)
     whole = rule_of(ind).counts  # a count of occurrences: a whole number
     wanted = _wanted_actual(draw, spec, ind, near, whole=whole)
     value = to_decimal(wanted)
-    if (
-        value is None
-    ):  # not a short decimal (a tie of w × a / t with w = 3, …): fall back to the target
+    # not a short decimal (a tie of w × a / t with w = 3, …): fall back to the target
+    if value is None:
         assert ind.target is not None
         value = Decimal(math.floor(ind.target.value)) if whole else ind.target.value
     return value
@@ -1242,7 +1244,8 @@ def _derived_amounts(
     env: dict[str, Fraction],
     amounts: dict[str, Decimal],
 ) -> None:
-    """Amounts for a derived indicator; the wanted actual exactly when the derivation can be inverted."""
+    """Amounts for a derived indicator; the wanted actual exactly when the derivation can be
+    inverted."""
     derive = ind.derive
     target = ind.target
     assert derive is not None and target is not None
@@ -1311,9 +1314,8 @@ def _budget_amounts(draw: st.DrawFn, spec: Spec, near: bool, need_initial: bool)
             )
             k = draw(st.integers(0, max(0, int(block.weight / quantum) - 1)))
             rate = _pick(draw, budget_tie_rates(spec, k) or rates)
-        elif (
-            kind == "display"
-        ):  # a rate shown at a half-up tie of rounding.rate_display, e.g. 94.475%
+        elif kind == "display":
+            # a rate shown at a half-up tie of rounding.rate_display, e.g. 94.475%
             rd = Fraction(spec.rounding.rate_display)
             rate = (draw(st.integers(0, int(150 / rd))) + Fraction(1, 2)) * rd
         elif kind == "offset":

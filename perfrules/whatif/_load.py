@@ -46,7 +46,8 @@ def actuals_files(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
 
 
 def default_actuals(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> list[str]:
-    """Without ``--actuals``: the ``actuals.toml`` of OLD's folder, else of NEW's (empty when neither has one)."""
+    """Without ``--actuals``: the ``actuals.toml`` of OLD's folder, else of NEW's (empty when
+    neither has one)."""
     for arg in (old, new):
         p = Path(arg)
         folder = p if p.is_dir() else p.parent
@@ -56,7 +57,8 @@ def default_actuals(old: str | os.PathLike[str], new: str | os.PathLike[str]) ->
 
 
 def load_units(files: Sequence[str]) -> list[UnitInput]:
-    """Each file's actuals (read strictly, not yet checked against a spec), or the problems reading it."""
+    """Each file's actuals (read strictly, not yet checked against a spec), or the problems
+    reading it."""
     units: list[UnitInput] = []
     for f in files:
         try:
@@ -73,7 +75,8 @@ def diff_paths(
     *,
     progress: Callable[[int, int], None] | None = None,
 ) -> SpecDiff:
-    """Read the specs ``old`` and ``new`` (files or folders) and compare them over the ``actuals`` units.
+    """Read the specs ``old`` and ``new`` (files or folders) and compare them over the ``actuals``
+    units.
 
     Without ``actuals``, the ``actuals.toml`` beside OLD (else NEW) is the one
     unit. Raises :class:`~perfrules.SpecError` when a spec does not load (every
@@ -98,7 +101,8 @@ def diff_paths(
                 Problem(
                     code=NO_ACTUALS,
                     file="<command line>",
-                    message=f"no actuals to compare over: give --actuals, or a folder holding {ACTUALS_FILE}",
+                    message="no actuals to compare over: give --actuals, "
+                    f"or a folder holding {ACTUALS_FILE}",
                     message_zh=f"没有可比较的实际完成值：请用 --actuals 指定，或给出含 {ACTUALS_FILE} 的文件夹",
                 )
             ]
@@ -111,7 +115,8 @@ def diff_paths(
 def _counted(
     files: Sequence[str], progress: Callable[[int, int], None] | None
 ) -> Iterator[UnitInput]:
-    """Each file's unit, read as it is compared; ``progress`` after each (the comparison asks for the next)."""
+    """Each file's unit, read as it is compared; ``progress`` after each (the comparison asks for
+    the next)."""
     total = len(files)
     for done, f in enumerate(files):
         if progress is not None and done:

@@ -17,7 +17,8 @@ Side = Literal["actuals", "old", "new"]
 
 @attrs.frozen(kw_only=True)
 class UnitInput:
-    """One unit to score under both specs: its actuals, or the problems that kept them from loading."""
+    """One unit to score under both specs: its actuals, or the problems that kept them from
+    loading."""
 
     name: str  # how the unit is shown: its actuals file, or a name of the caller's choosing
     actuals: Actuals | None = None
@@ -47,7 +48,8 @@ class SpecChange:
 
 @attrs.frozen(kw_only=True)
 class RowDelta:
-    """One row (an indicator, a subtotal or the budget-execution row) of one unit under both specs."""
+    """One row (an indicator, a subtotal or the budget-execution row) of one unit under both
+    specs."""
 
     kind: RowKind
     id: str  # indicator or category id; ``budget_execution`` for the budget row
