@@ -1,4 +1,5 @@
-"""A group's numbers, scored: checks, scores, met flags, warnings, totals and grades from scaled integer matrices.
+"""A group's numbers, scored: checks, scores, met flags, warnings, totals and grades from scaled
+integer matrices.
 
 :func:`compute` is the vectorised path's arithmetic; it runs over blocks of
 units on all CPUs and calls :mod:`perfrules.batch._kernel` once per rule.
@@ -27,7 +28,8 @@ BoolArray = npt.NDArray[np.bool_]
 
 @attrs.frozen(eq=False)
 class Computed:
-    """A group's numbers: scores in quanta per slot, met flags, warnings, totals, grades and the units that check."""
+    """A group's numbers: scores in quanta per slot, met flags, warnings, totals, grades and the
+    units that check."""
 
     S: IntArray  # (n, k) scores, slot j in quanta of 10^-places[j]
     MET: BoolArray
@@ -35,7 +37,8 @@ class Computed:
     raw: IntArray  # Σ of the scores (and the budget row) at 10^-E
     total: IntArray  # at 10^-plan.total_places
     grade_idx: IntArray  # index into plan.grades
-    ok: BoolArray  # the units whose numbers pass what validation checks (the others go to the pure path)
+    # the units whose numbers pass what validation checks (the others go to the pure path)
+    ok: BoolArray
     b_score: IntArray | None
     places: list[int]
     E: int
@@ -51,7 +54,8 @@ def _span(js: list[int]) -> slice | list[int]:
 
 @attrs.frozen(eq=False)
 class _Consts:
-    """What :func:`compute` needs of a plan, worked out once per call (Python objects, not per unit)."""
+    """What :func:`compute` needs of a plan, worked out once per call (Python objects, not per
+    unit)."""
 
     rules: tuple[tuple[K.Rule, slice | list[int]], ...]
     tier_table: K.TierTable
@@ -147,7 +151,8 @@ def compute(
     *,
     threads: int | None = None,
 ) -> Computed | None:
-    """Score a group's units from scaled integer matrices (n units × k slots, in ``plan``'s slot order).
+    """Score a group's units from scaled integer matrices (n units × k slots, in ``plan``'s slot
+    order).
 
     ``W``, ``T``, ``A``, ``P``, ``D`` are weights, targets, actuals, step sizes
     and deductions at ``sc``'s scales; ``TIER`` holds tier indices (into
@@ -234,7 +239,8 @@ def compute(
 
 
 def _amax(x: IntArray) -> int:
-    """The largest |x| (the matrices hold parsed non-negative numbers; a negative one is checked all the same)."""
+    """The largest |x| (the matrices hold parsed non-negative numbers; a negative one is checked
+    all the same)."""
     if not x.size:
         return 0
     hi, lo = int(x.max()), int(x.min())
@@ -258,7 +264,8 @@ def _block(
     n, k = W.shape
     sw = sc.weight
     ok = ok.copy()
-    # what validation checks of these numbers (a unit failing any goes to the pure path, which reports it)
+    # what validation checks of these numbers (a unit failing any goes to the pure path, which
+    # reports it)
     for places, js in c.strict:  # weights on the grid of their score precision
         if places < sw:
             q = 10 ** (sw - places)
@@ -288,7 +295,8 @@ def _block(
             )
         Sq[:, js] = s
         MET[:, js] = m
-    # warnings: overshoot (actual ≥ limit × target, target > 0) and the strict boundary (> or < with actual = target)
+    # warnings: overshoot (actual ≥ limit × target, target > 0) and the strict boundary (> or < with
+    # actual = target)
     warn = np.zeros(n, dtype=np.int64)
     cs = max(sc.target, sc.actual)
     if c.warn_slots and c.limit is not None:
@@ -318,7 +326,8 @@ def _block(
             b_scale,
             s_scale,
         )
-    # the total: Σ scores (+ budget) at 10^-E, rounded once to rounding.total; the grade by its minimum
+    # the total: Σ scores (+ budget) at 10^-E, rounded once to rounding.total; the grade by its
+    # minimum
     E = c.E
     raw = Sq.sum(axis=1)
     for less_one, js in c.extra:  # Σ s·10^(E − places) = Σ s + Σ s·(10^(E − places) − 1)
@@ -346,10 +355,13 @@ def _block(
 def _tier_grid_ok(
     w: IntArray, sw: int, places: int, bounds: tuple[tuple[Fraction, Fraction, bool], ...]
 ) -> BoolArray:
-    """validate_spec's tier-precision rule, element-wise: every tier admits a score at the quantum for weight w."""
+    """validate_spec's tier-precision rule, element-wise: every tier admits a score at the
+    quantum for weight w."""
     ok = np.ones(w.shape, dtype=bool)
     e = 10**places
-    modulus = 1  # fixed shares n/d: w·n·e/(d·10^sw) is an integer ⟺ w is a multiple of d·10^sw / gcd(n·e, d·10^sw)
+    # fixed shares n/d: w·n·e/(d·10^sw) is an integer ⟺ w is a multiple of d·10^sw / gcd(n·e,
+    # d·10^sw)
+    modulus = 1
     for lo, hi, inclusive in bounds:
         if lo == hi and inclusive:
             den = lo.denominator * 10**sw

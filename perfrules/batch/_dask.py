@@ -1,4 +1,5 @@
-"""The Dask route: a long table in many files, scored on a Dask cluster (docs/batch.md, "Scaling beyond one machine").
+"""The Dask route: a long table in many files, scored on a Dask cluster (docs/batch.md, "Scaling
+beyond one machine").
 
 A thin seam over the public batch API, so that nothing of the scoring or of
 the output formatting has a second copy:
@@ -64,7 +65,8 @@ from perfrules.batch._write import FORMATS, TableWriter
 __all__ = ["Progress", "dask_missing", "run_dask", "table_files"]
 
 Progress = Callable[[int, int], None]
-"""``progress(done, total)``: units scored so far and units in all, called as each file's part finishes."""
+"""``progress(done, total)``: units scored so far and units in all, called as each file's part
+finishes."""
 
 _TABLES: dict[str, tuple[str, ...]] = {
     "units": UNIT_COLUMNS,
@@ -85,7 +87,8 @@ def dask_missing() -> MissingExtraError:
 
 
 def table_files(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:
-    """The files ``paths`` names, in order: each a file, or a glob pattern expanded in sorted order."""
+    """The files ``paths`` names, in order: each a file, or a glob pattern expanded in sorted
+    order."""
     given = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
     files: list[str] = []
     for p in given:
@@ -120,7 +123,8 @@ def table_files(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 
 
 def _count_units(path: str) -> int:
-    """Scan: the file's unit count (raises SpecError for an unreadable table, as ``perfrules batch`` does)."""
+    """Scan: the file's unit count (raises SpecError for an unreadable table, as ``perfrules
+    batch`` does)."""
     return read_table(path).unit_count
 
 
@@ -134,7 +138,8 @@ class _Part:
 def _score_part(
     index: int, path: str, out: str, audit: str | None, *, engine: str, audit_level: AuditLevel
 ) -> _Part:
-    """Score: one file with the exact engine, its four tables written as Parquet at ``out`` and beside it.
+    """Score: one file with the exact engine, its four tables written as Parquet at ``out`` and
+    beside it.
 
     With ``audit``, the part's audit trail (at ``audit_level``) is written there too.
     """
@@ -143,7 +148,8 @@ def _score_part(
 
 
 def _first_row(path: str, unit: str) -> tuple[int, int]:
-    """The row of ``unit``'s first row in the file at ``path``, and the file's ``unit`` column number."""
+    """The row of ``unit``'s first row in the file at ``path``, and the file's ``unit`` column
+    number."""
     table = read_table(path)
     for block in table.blocks():
         for cell, row in zip(block.columns["unit"], block.rows, strict=True):
@@ -157,7 +163,8 @@ def _first_row(path: str, unit: str) -> tuple[int, int]:
 
 
 def _distributed() -> Any:
-    """The ``distributed`` module (untyped: used through ``Any``), after checking the extra is installed."""
+    """The ``distributed`` module (untyped: used through ``Any``), after checking the extra is
+    installed."""
     try:
         import distributed
         import pyarrow.parquet  # noqa: F401 - the parts are Parquet
@@ -205,7 +212,8 @@ def run_dask(
     audit: str | os.PathLike[str] | None = None,
     audit_level: AuditLevel = "full",
 ) -> BatchSummary:
-    """Score the units of a long table kept in many files on a Dask cluster; write the four result tables.
+    """Score the units of a long table kept in many files on a Dask cluster; write the four result
+    tables.
 
     ``paths``: CSV or Parquet files (or XLSX), or glob patterns, in order —
     the parts of one table; each file is one partition of whole units (a
@@ -233,7 +241,8 @@ def run_dask(
                 table_problem(
                     "file",
                     str(out),
-                    f"the output must end in .csv or .parquet, not {final['units'].suffix or 'nothing'!r}",
+                    "the output must end in .csv or .parquet, "
+                    f"not {final['units'].suffix or 'nothing'!r}",
                     "输出文件须以 .csv 或 .parquet 结尾",
                 )
             ]
@@ -347,7 +356,8 @@ def _chains(units_of: Sequence[Sequence[str]]) -> dict[str, tuple[int, int]]:
 
 @attrs.frozen
 class _Whole:
-    """A unit cut at file boundaries, scored whole: its four tables (and audit) and where its rows came from."""
+    """A unit cut at file boundaries, scored whole: its four tables (and audit) and where its
+    rows came from."""
 
     out: str
     audit: str | None
@@ -361,7 +371,8 @@ _Gathered = tuple[dict[str, list[str]], list[tuple[str, int]], dict[str, dict[st
 
 
 def _gather(unit: str, files: Sequence[str]) -> _Gathered | None:
-    """The unit's rows: the last run of the first file, every row of the files between, the first run of the last.
+    """The unit's rows: the last run of the first file, every row of the files between, the first
+    run of the last.
 
     ``None`` when they are not one run in each file (the unit then fails as not contiguous).
     """
@@ -439,7 +450,8 @@ def _score_whole(
     audit_level: AuditLevel,
     engine: str,
 ) -> dict[str, _Whole]:
-    """Score every unit cut at file boundaries whole, on the cluster; the ones whose rows are one run."""
+    """Score every unit cut at file boundaries whole, on the cluster; the ones whose rows are one
+    run."""
     if not chains:
         return {}
     units = list(chains)
@@ -462,7 +474,8 @@ def _split_problem(unit: str, files: Sequence[str], where: tuple[int, int]) -> P
     return table_problem(
         "not-contiguous",
         path,
-        f"the rows of unit {unit!r} are in more than one file: {files[where[0]]}, then {path} from row {row}; "
+        f"the rows of unit {unit!r} are in more than one "
+        f"file: {files[where[0]]}, then {path} from row {row}; "
         "keep each unit's rows in one file",
         f"单位“{unit}”的行分在多个文件中：{files[where[0]]}，又在 {path} 第{row}行起出现；同一单位的行须在同一文件中",
         row=row,
@@ -566,7 +579,8 @@ def _part_pieces(
     if not any(u in split for u in read["units"].column("unit").to_pylist()):
         yield {name: _as_lists(read[name], _TABLES[name]) for name in _TABLES}
         return
-    # in unit order: the runs of units kept as they are, and the error row of each unit split between files
+    # in unit order: the runs of units kept as they are, and the error row of each unit split
+    # between files
     units = read["units"].column("unit").to_pylist()
     start = 0
     for k, unit in enumerate([*units, None]):
@@ -597,7 +611,8 @@ def _number(x: Any) -> int | None:
 
 
 def _relocate(w: _Whole, file: Any, row: Any, column: Any = None) -> tuple[Any, Any, Any]:
-    """A location in the in-memory table of a unit scored whole, as the file, row and column it came from.
+    """A location in the in-memory table of a unit scored whole, as the file, row and column it came
+    from.
 
     Numbers keep their type (the problems table holds rows and columns as text).
     """
@@ -635,10 +650,12 @@ def _relocated_tables(w: _Whole) -> dict[str, dict[str, Any]]:
 
 
 def _relocated_line(text: str, w: _Whole) -> str:
-    """A unit's audit line with its locations in the files its rows came from (a record: table and rows)."""
+    """A unit's audit line with its locations in the files its rows came from (a record: table
+    and rows)."""
     doc = json.loads(text)
     if doc.get("table") == w.token:
-        # the unit's first file; each row numbered in its own file (the record's schema has one table)
+        # the unit's first file; each row numbered in its own file (the record's schema has one
+        # table)
         doc["table"] = w.rows[0][0]
         doc["rows"] = [_relocate(w, w.token, r)[1] for r in doc["rows"]]
     for p in doc.get("problems", ()):
@@ -649,7 +666,8 @@ def _relocated_line(text: str, w: _Whole) -> str:
 
 
 def _tally(tally: Tally, pieces: Mapping[str, Mapping[str, Any]]) -> None:
-    """Count a piece's units, grades and points lost: Arrow columns vectorised, an error row's lists as they are."""
+    """Count a piece's units, grades and points lost: Arrow columns vectorised, an error row's
+    lists as they are."""
     units, indicators = pieces["units"], pieces["indicators"]
     if isinstance(units["status"], list):
         tally.add(

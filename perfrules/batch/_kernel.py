@@ -37,7 +37,8 @@ from perfrules.core.methods import Bounds, Group, Kernel
 IntArray = npt.NDArray[Any]  # int64, or object (Python ints) when a bound could overflow int64
 BoolArray = npt.NDArray[np.bool_]
 
-Kind = str  # a kernel's name: "ratio", "inverse", "linear", "equal_full", "equal_inverse", "step", "rate", …
+# a kernel's name: "ratio", "inverse", "linear", "equal_full", "equal_inverse", "step", "rate", …
+Kind = str
 Cmp = Literal["ge", "gt", "le", "lt", "eq"]
 Partial = Literal["floor", "ceil", "proportional"]
 
@@ -64,7 +65,8 @@ class Scales:
 
 @attrs.frozen(eq=False)
 class TierTable:
-    """The spec's tiers as arrays (one entry per tier): the top and bottom shares as fractions, and inclusiveness."""
+    """The spec's tiers as arrays (one entry per tier): the top and bottom shares as fractions,
+    and inclusiveness."""
 
     hi_num: IntArray
     hi_den: IntArray
@@ -102,7 +104,8 @@ def _known(_: Any, __: Any, kind: str) -> None:
 
 @attrs.frozen(kw_only=True)
 class Rule:
-    """What the core does for one kind of slot (all slots of a rule group share it): a catalogue kernel."""
+    """What the core does for one kind of slot (all slots of a rule group share it): a catalogue
+    kernel."""
 
     kind: Kind = attrs.field(validator=_known)  # the kernel's name
     cmp: Cmp
@@ -136,7 +139,8 @@ def bound(
     tier_hi: TierTable | None,
     maxima: tuple[int, int, int, int, int] | None = None,
 ) -> int:
-    """An upper bound on every intermediate :func:`score` forms for ``rule`` on these inputs (Python ints).
+    """An upper bound on every intermediate :func:`score` forms for ``rule`` on these inputs (Python
+    ints).
 
     It follows the formulas term by term (each product, each numerator and
     denominator after its power of ten: the kernel's own terms and the ones

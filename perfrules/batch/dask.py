@@ -1,4 +1,5 @@
-"""Score a long table kept in many files on a Dask cluster: ``pip install 'perfrules[dask]'`` (docs/batch.md).
+"""Score a long table kept in many files on a Dask cluster: ``pip install 'perfrules[dask]'``
+(docs/batch.md).
 
 ::
 
