@@ -43,12 +43,15 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import io
 import os
 import signal
+import sys
 import threading
+import time
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import FrameType
 from typing import IO, Any, BinaryIO
@@ -178,17 +181,53 @@ def _located(exc: OSError, dest: StrPath) -> OSError:
 class _Signals:
     depth = 0  # > 0 while a commit or rollback runs: signals wait
     pending: list[int] = []
+    raised: list[BaseException] = []  # the exceptions the handler raised, until they are seen
+    in_hook = False  # True while the unraisable hook runs: a signal then is sent again, not raised
+
+
+def _unraisable(info: Any, fallback: Callable[[Any], object]) -> None:
+    """``sys.unraisablehook`` while signals are exceptions: a signal's exception swallowed is sent again.
+
+    The handler raises where the main thread happens to be; when that is a
+    finaliser or a weakref callback (an object freed mid-run), Python swallows
+    the exception ("Exception ignored in …") and the run would go on as if the
+    signal never came. Instead the signal is delivered again, from a helper
+    thread, so that the handler runs once the callback is over; nothing is
+    printed. Any other unraisable exception goes to the previous hook.
+    """
+    exc = info.exc_value
+    if not any(exc is r for r in _Signals.raised):
+        fallback(info)
+        return
+    _Signals.in_hook = True
+    try:
+        _send_again(exc.signum if isinstance(exc, Interrupted) else signal.SIGINT)
+    finally:
+        _Signals.in_hook = False
+
+
+def _send_again(signum: int) -> None:
+    """Deliver ``signum`` to this process again in a moment, from a helper thread."""
+
+    def send() -> None:
+        time.sleep(0.01)  # the hook (or the handler) that asked has returned by then
+        os.kill(os.getpid(), signum)
+
+    threading.Thread(target=send, name="perfrules-signal", daemon=True).start()
 
 
 def _raise_for(signum: int) -> None:
-    if signum == signal.SIGINT:
-        raise KeyboardInterrupt
-    raise Interrupted(signum)
+    exc: BaseException = KeyboardInterrupt() if signum == signal.SIGINT else Interrupted(signum)
+    _Signals.raised[:] = [exc]  # the latest only: an earlier one was seen or swallowed
+    raise exc
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
     if _Signals.depth:
         _Signals.pending.append(signum)
+        return
+    if _Signals.in_hook:  # raised here it would be swallowed again
+        _send_again(signum)
         return
     _raise_for(signum)
 
@@ -232,6 +271,7 @@ def signals_as_exceptions() -> Iterator[None]:
         yield
         return
     previous: dict[int, object] = {}
+    hook = sys.unraisablehook
     for sig in _catchable():
         try:
             current = signal.getsignal(sig)
@@ -242,12 +282,17 @@ def signals_as_exceptions() -> Iterator[None]:
             previous[sig] = signal.signal(sig, _on_signal)
         except (ValueError, OSError):  # pragma: no cover - not the main interpreter
             continue
+    if previous:
+        sys.unraisablehook = functools.partial(_unraisable, fallback=hook)
     try:
         yield
     finally:
         for number, handler in previous.items():
             with contextlib.suppress(ValueError, OSError, TypeError):
                 signal.signal(number, handler)  # type: ignore[arg-type]
+        if previous:
+            sys.unraisablehook = hook
+            _Signals.raised.clear()
 
 
 # ---------------------------------------------------------------------------

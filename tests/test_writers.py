@@ -218,6 +218,50 @@ def test_sigterm_is_an_exception_that_removes_the_temporary_files(tmp_path: Path
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+def test_a_signal_landing_in_a_weakref_callback_is_not_lost(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The handler's exception, swallowed by a callback ("Exception ignored in …"), comes back after it.
+
+    The signal is delivered again once the callback is over: the block ends with Interrupted,
+    its temporary files removed, and nothing is printed.
+    """
+    import weakref
+
+    class Owner:
+        pass
+
+    ran: list[str] = []
+
+    def callback(_: object) -> None:
+        ran.append("entered")
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(1000):  # the handler runs here, inside the callback, and raises
+            pass
+        ran.append("finished")  # not reached when the handler raised in the callback
+
+    out = tmp_path / "x.csv"
+    out.write_bytes(b"old")
+    before = sys.unraisablehook
+    with (
+        pytest.raises(atomic.Interrupted) as info,
+        atomic.signals_as_exceptions(),
+        Transaction() as tx,
+    ):
+        tx.open(out).write(b"half")
+        owner = Owner()
+        ref = weakref.ref(owner, callback)
+        del owner  # the callback runs now; its exception is swallowed
+        assert ref() is None
+        time.sleep(5)  # the signal again, delivered once the callback is over
+    assert ran == ["entered"], "the handler did not raise inside the callback: nothing tested"
+    assert info.value.signum == signal.SIGTERM
+    assert out.read_bytes() == b"old" and temps(tmp_path) == []
+    assert sys.unraisablehook is before
+    assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
 def test_a_signal_during_the_commit_waits_until_every_output_is_in_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
