@@ -976,3 +976,41 @@ def test_no_unit_of_a_workbook_is_lost_or_invented(w: dict[str, Any]) -> None:
         check(tables, w["ids"])
         found = {(r["unit"], r["code"], int(r["row"])) for r in tables["problems"]}
         assert w["broken"] <= found, w["broken"] - found
+
+
+# Found by the property above in CI: a classic-Mac (CR) table whose first data row begins with a
+# stray LF in its first cell (the header's CR then reads as CRLF), and with a quoted LF.
+_CR_HEADER = (
+    "\ufeffname,indicator,unit,category,weight,method,comparator,target,target_text,actual,tier,"
+    "text,note,spec,year,budget,spent,kind,title,unit_name"
+).encode()
+
+
+@pytest.mark.parametrize(
+    ("body", "expected", "broken"),
+    [
+        (
+            "\r\nx,i0,单位1,产出指标,90,,,,成效明显,,A,,,base_year.toml,,,,,,"
+            "\r,i0,单位2,产出指标,90,,,,成效明显,,A,,,base_year.toml,,,,,,\r",
+            {"单位1", "单位2"},
+            set(),
+        ),
+        (
+            "\r,b1,单位1,40,,,,,,达成年度指标,,,spec.toml,,,,,,"
+            '\r,q2,单位1,,40,,,,,5.,,,"x\ny",,,,,,,'
+            "\r\nx,i0,单位2,产出指标,100,,,,成效明显,,A,,,base.toml,2024,,,,,",
+            {"单位1", "单位2"},
+            {("单位1", "ragged-row", 2)},
+        ),
+    ],
+)
+def test_a_cr_table_whose_first_row_begins_with_a_stray_lf(
+    body: str, expected: set[str], broken: set[tuple[str, str, int]]
+) -> None:
+    with folder() as d:
+        path = d / "units.csv"
+        path.write_bytes(_CR_HEADER + body.encode())
+        tables = run_engines(path)
+        check(tables, expected)
+        found = {(r["unit"], r["code"], int(r["row"])) for r in tables["problems"]}
+        assert broken <= found, broken - found

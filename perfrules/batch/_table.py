@@ -354,7 +354,8 @@ def _text_kind(head: bytes, whole: bool, file: str) -> _Kind:
 
     A file starting with a UTF-16 byte order mark is refused (the whole run:
     no line of it can be read). The file's line end is ``\\r`` alone (Excel for
-    Mac's old "CSV (Macintosh)") when a lone ``\\r`` ends the header and lone
+    Mac's old "CSV (Macintosh)") when a ``\\r`` is the first line-break character (a
+    ``\\n`` after it can be a stray character of the next line's first cell) and lone
     ``\\r`` outnumber ``\\n`` in the start of the file; otherwise ``\\n`` (with or
     without ``\\r``), so that a stray ``\\r`` in the header of an ordinary file
     cannot make the whole file one line. A line-break character that is not
@@ -367,7 +368,7 @@ def _text_kind(head: bytes, whole: bool, file: str) -> _Kind:
     cr, lf = body.find(b"\r"), body.find(b"\n")
     lone_cr = body.count(b"\r") - body.count(b"\r\n")
     newline = (
-        "\r" if cr >= 0 and (lf < 0 or (cr + 1 < lf and lone_cr > body.count(b"\n"))) else "\n"
+        "\r" if cr >= 0 and (lf < 0 or (cr < lf and lone_cr >= body.count(b"\n"))) else "\n"
     )
     if not whole:  # judge whole lines only
         cut = body.rfind(newline.encode()) + 1
