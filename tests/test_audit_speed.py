@@ -1,0 +1,66 @@
+"""The full audit's faster writers (issue 11, item 3b) write exactly what the reference writers write.
+
+The spec digest is written directly (:func:`perfrules.core._digest.canonical_json`),
+keeping the text of each model object it has written: it must equal
+``json.dumps(canonical(spec), sort_keys=True, …)`` for every spec, also for specs
+that share parts with specs digested before and for parts changed since.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import perfrules
+from perfrules.core import _digest
+from perfrules.core._digest import canonical, canonical_json, spec_sha256
+from perfrules.testing import cases
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted({p.parent for p in (ROOT / "examples").rglob("spec.toml")})
+CASES = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _reference(value: Any) -> str:
+    return json.dumps(canonical(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+@pytest.mark.parametrize("folder", EXAMPLES, ids=lambda p: str(p.relative_to(ROOT / "examples")))
+def test_the_digest_text_is_the_canonical_json_of_every_example(folder: Path) -> None:
+    spec = perfrules.load_spec(folder / "spec.toml")
+    assert canonical_json(spec) == _reference(spec)
+    assert canonical_json(spec) == _reference(spec)  # written again from the kept texts
+    want = hashlib.sha256(_reference(spec).encode("utf-8")).hexdigest()
+    assert spec_sha256(spec) == want
+
+
+@CASES
+@given(cases())
+def test_the_digest_text_is_the_canonical_json_of_generated_specs(case: Any) -> None:
+    spec, _ = case
+    assert canonical_json(spec) == _reference(spec)
+    for part in (spec.meta, spec.policy, spec.rounding, spec.tiers, *spec.indicators):
+        assert canonical_json(part) == _reference(part)
+
+
+def test_a_spec_sharing_parts_with_one_digested_before_gets_its_own_digest() -> None:
+    spec, _ = perfrules.load_example(ROOT / "examples" / "hunan-2024-general-office")
+    before = spec_sha256(spec)
+    ind = spec.indicators[0]
+    changed = attrs.evolve(
+        spec,
+        indicators=(attrs.evolve(ind, weight=ind.weight + 1), *spec.indicators[1:]),
+        policy=attrs.evolve(spec.policy, total_cap=not spec.policy.total_cap),
+    )
+    assert canonical_json(changed) == _reference(changed)
+    assert spec_sha256(changed) != before
+    assert spec_sha256(spec) == before
+    # the kept texts are bounded, and a digest after they were dropped is the same
+    _digest._TEXTS.clear()
+    assert spec_sha256(changed) == hashlib.sha256(_reference(changed).encode()).hexdigest()
