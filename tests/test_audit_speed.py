@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +65,44 @@ def test_a_spec_sharing_parts_with_one_digested_before_gets_its_own_digest() -> 
     # the kept texts are bounded, and a digest after they were dropped is the same
     _digest._TEXTS.clear()
     assert spec_sha256(changed) == hashlib.sha256(_reference(changed).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# compiled indicators shared by specs made of the same objects (perfrules/core/_evaluate.py, _compiled_row)
+
+
+def _with_weights(spec: perfrules.Spec, weights: dict[str, Decimal]) -> perfrules.Spec:
+    inds = tuple(
+        attrs.evolve(i, weight=weights[i.id]) if i.id in weights else i for i in spec.indicators
+    )
+    return attrs.evolve(spec, indicators=inds)
+
+
+def test_specs_of_the_same_indicator_objects_share_their_compiled_rows() -> None:
+    from perfrules.core import _evaluate
+
+    spec, actuals = perfrules.load_example(ROOT / "examples" / "hunan-2024-general-office")
+    other = attrs.evolve(spec, meta=attrs.evolve(spec.meta, title="另一单位"))
+    first = _evaluate._plan(spec).rows
+    second = _evaluate._plan(other).rows
+    assert all(a is b for a, b in zip(first, second, strict=True))
+    assert (
+        perfrules.evaluate(other, actuals).indicators
+        == perfrules.evaluate(spec, actuals).indicators
+    )
+
+
+def test_an_equal_weight_written_otherwise_is_never_taken_from_another_spec() -> None:
+    """5.00 equals 5, but a result carries the weight its own spec wrote (str(weight) is in the tables)."""
+    from perfrules.core import _evaluate
+
+    spec, actuals = perfrules.load_example(ROOT / "examples" / "hunan-2024-general-office")
+    ind = spec.indicators[0]
+    whole = Decimal(int(ind.weight))
+    assert whole == ind.weight
+    for weight in (whole, Decimal(f"{whole}.00"), Decimal(f"{whole}.0"), whole):
+        warm = perfrules.evaluate(_with_weights(spec, {ind.id: weight}), actuals)
+        _evaluate._ROWS.clear()
+        cold = perfrules.evaluate(_with_weights(spec, {ind.id: weight}), actuals)
+        assert str(warm.indicators[0].weight) == str(weight)
+        assert repr(warm) == repr(cold)
