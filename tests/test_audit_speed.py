@@ -106,3 +106,60 @@ def test_an_equal_weight_written_otherwise_is_never_taken_from_another_spec() ->
         cold = perfrules.evaluate(_with_weights(spec, {ind.id: weight}), actuals)
         assert str(warm.indicators[0].weight) == str(weight)
         assert repr(warm) == repr(cold)
+
+
+# ---------------------------------------------------------------------------
+# the garbage collector during a run (perfrules/batch/_run.py, fewer_collections)
+
+
+def _table(folder: Path, units: int) -> Path:
+    rows = ["unit,indicator,name,category,weight,comparator,target,actual,year"]
+    for u in range(units):
+        rows.append(f"u{u},a,数量,产出指标,60,≥,100,{90 + u},2024")
+        rows.append(f"u{u},b,质量,效益指标,40,≥,95,{94 + u % 3},2024")
+    path = folder / "t.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_run_collects_young_garbage_less_often_and_restores_the_thresholds(
+    tmp_path: Path,
+) -> None:
+    import gc
+
+    from perfrules.batch import _run, run_batch
+
+    before = gc.get_threshold()
+    during: list[tuple[int, int, int]] = []
+    run_batch(
+        _table(tmp_path, 3),
+        tmp_path / "out.csv",
+        audit=tmp_path / "audit.jsonl",
+        progress=lambda done, total: during.append(gc.get_threshold()),
+    )
+    assert during and all(t == (_run.GC_THRESHOLD, *before[1:]) for t in during)
+    assert gc.get_threshold() == before
+
+    def fail(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(_table(tmp_path, 3), tmp_path / "out2.csv", progress=fail)
+    assert gc.get_threshold() == before
+
+
+def test_thresholds_changed_during_a_run_are_left_as_they_were_set(tmp_path: Path) -> None:
+    import gc
+
+    from perfrules.batch import _run
+
+    before = gc.get_threshold()
+    try:
+        with _run.fewer_collections():
+            with _run.fewer_collections():  # a second run meanwhile (another thread)
+                assert gc.get_threshold()[0] == _run.GC_THRESHOLD
+            assert gc.get_threshold()[0] == _run.GC_THRESHOLD  # the first still runs
+            gc.set_threshold(1234, 5, 6)
+        assert gc.get_threshold() == (1234, 5, 6)
+    finally:
+        gc.set_threshold(*before)
