@@ -171,7 +171,15 @@ def _object_text(
         field = getattr(value, name)
         if omit and name in omit and field == omit[name]:
             continue  # a field added later, at its default: digests of older specs unchanged
-        parts.append(key + _text(field))
+        kind = type(field)  # the commonest leaves written here, the rest by _text
+        if kind is str:
+            parts.append(key + _encode_str(field))
+        elif field is None:
+            parts.append(key + "null")
+        elif kind is Decimal:
+            parts.append(key + _encode_str(show_dec(field)))
+        else:
+            parts.append(key + _text(field))
     return "{" + ",".join(parts) + "}"
 
 
