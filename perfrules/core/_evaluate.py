@@ -1077,7 +1077,7 @@ _SPEC_PARTS = operator.attrgetter(
     ]
 )
 _ROWS: dict[tuple[Any, ...], tuple[object, _Row]] = {}
-_ROWS_KEPT = 4096
+_ROWS_KEPT = 1024  # rows are a few kilobytes each: memory stays bounded
 
 
 def _compiled_row(
