@@ -420,3 +420,78 @@ def test_document_line_of_the_examples() -> None:
         )
         checked += 1
     assert checked >= 2
+
+
+# ---------------------------------------------------------------------------
+# units of one cell shape: their data replayed (perfrules/batch/_unit.py, ``_Replay``)
+
+
+def _count(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    calls = [0]
+    real: Callable[..., Any] = getattr(_unit, name)
+
+    def counted(*args: Any) -> Any:
+        calls[0] += 1
+        return real(*args)
+
+    monkeypatch.setattr(_unit, name, counted)
+    return calls
+
+
+def test_units_of_one_cell_shape_are_replayed_not_assembled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first unit of a cell shape is assembled from its cells; the others replay its data."""
+    (tmp_path / "base.toml").write_text(BASE.format(b=0.8), encoding="utf-8")
+    rows: list[dict[str, str]] = []
+    for k in range(6):
+        rows += _unit_rows(
+            f"u{k}",
+            "base.toml",
+            weights=(str(30 - k), str(20 + k), "25", "25"),
+            actuals=(str(380 + 7 * k), "97.5", str(130 - k)),
+            tier="ABC"[k % 3],
+            title="" if k % 2 else f"单位{k}",
+        )
+    table = _write(tmp_path / "t.csv", rows)
+    assembled = _count(monkeypatch, "_spec_data")
+    fast = _run(table, tmp_path / "fast")
+    assert assembled[0] == 2  # with a title and without: two cell shapes, one assembled each
+    with monkeypatch.context() as m:
+        m.setattr(_unit._Replay, "make", classmethod(lambda cls, *a: None))
+        again = _run(table, tmp_path / "again")
+    assert assembled[0] == 2 + 6
+    for file in OUTPUTS:
+        assert fast[file] == again[file].replace(b"again", b"fast"), file
+    _compare(table, tmp_path, monkeypatch)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"weights": ("30", "20", "25", "abc")},  # not a number
+        {"weights": ("30", "20", "25", "1e3")},  # an exponent
+        {"actuals": ("380", "97.5", "1000000000000000")},  # out of bounds
+        {"actuals": ("380", "97.5", "0.00000000001")},  # too many decimals
+        {"weights": ("30", "20", "25", "0")},  # a zero weight: validation
+        {"weights": ("30", "20", "25", "-25")},
+        {"targets": ("0", "95", "120")},  # a zero ratio target
+        {"per": "0"},  # the step method's own check
+        {"tier": "Z"},  # an unknown tier: the actuals' problem
+        {"tier": " B "},  # a tier with spaces (stripped, as the cell is read)
+        {"weights": (" 30 ", "20", "25", "25")},  # a number with spaces: another cell shape
+        {"actuals": ("380", "97.5", "-130")},
+    ],
+)
+def test_a_bad_cell_in_a_replayed_shape_is_reported_as_the_whole_way_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: dict[str, Any]
+) -> None:
+    (tmp_path / "base.toml").write_text(BASE.format(b=0.8), encoding="utf-8")
+    rows = (
+        _unit_rows("first", "base.toml")
+        + _unit_rows("bad", "base.toml", **bad)
+        + _unit_rows("after", "base.toml", weights=("25", "25", "25", "25"))
+    )
+    _compare(_write(tmp_path / "t.csv", rows), tmp_path, monkeypatch)
+    units = _units(tmp_path / "run.fast" / "out.csv")
+    assert units["first"]["status"] == "ok" and units["after"]["status"] == "ok"

@@ -12,7 +12,10 @@ The engines: :mod:`perfrules.batch._engines` (the interface),
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -131,6 +134,46 @@ def select_engine(
         if columnar is not None:
             return columnar
     return ChunkedEngine(scorer, chunk_units=chunk_units)
+
+
+# ---------------------------------------------------------------------------
+# the cyclic garbage collector during a run
+
+GC_THRESHOLD = (
+    50_000  # allocations between young collections while a run scores (Python's default: 700)
+)
+_gc_lock = threading.Lock()
+_gc_runs = 0  # runs under way (in any thread)
+_gc_saved: tuple[int, int, int] | None = None  # the thresholds before the first of them
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Young-generation collections every :data:`GC_THRESHOLD` allocations instead of 700, while a run scores.
+
+    Scoring a unit allocates thousands of objects, nearly all freed by their
+    reference counts; at Python's default threshold the collector ran about
+    once per unit and took a tenth of a full-audit run's CPU time, rescanning
+    the chunk's live objects each time. Restored when the last run in the
+    process ends (unless someone else changed the thresholds meanwhile);
+    cyclic garbage is still collected, just less often.
+    """
+    global _gc_runs, _gc_saved
+    with _gc_lock:
+        if _gc_runs == 0:
+            _gc_saved = gc.get_threshold()
+            if _gc_saved[0] < GC_THRESHOLD:
+                gc.set_threshold(GC_THRESHOLD, *_gc_saved[1:])
+        _gc_runs += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_runs -= 1
+            if _gc_runs == 0 and _gc_saved is not None:
+                if gc.get_threshold() == (GC_THRESHOLD, *_gc_saved[1:]):
+                    gc.set_threshold(*_gc_saved)
+                _gc_saved = None
 
 
 # ---------------------------------------------------------------------------
@@ -279,7 +322,8 @@ def run_batch(
         outputs = Outputs.open(
             paths, outputs_tx, audit=audit, audit_level=level, use_pyarrow=use_pyarrow
         )
-        summary = chosen.run(table, outputs, progress)
+        with fewer_collections():
+            summary = chosen.run(table, outputs, progress)
         outputs.commit()  # finishes each file; the transaction renames them
         outputs_tx.commit()
     except BaseException:

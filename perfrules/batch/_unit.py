@@ -25,7 +25,7 @@ import attrs
 from perfrules._errors import PathKey, Problem, SpecError
 from perfrules._limits import year_problem
 from perfrules.batch._table import UNIT_LEVEL, number_cell, parse_number, table_problem
-from perfrules.core import validate_spec
+from perfrules.core import validate_actuals, validate_spec
 from perfrules.core.methods import PARAMETER_COLUMNS, rule_named
 from perfrules.loading import (
     SPEC_FILE,
@@ -39,7 +39,16 @@ from perfrules.loading import (
     structural_problems,
     uses_frameworks,
 )
-from perfrules.model import Actuals, Category, Indicator, Kind, SourceFile, SourceMap, Spec
+from perfrules.model import (
+    Actuals,
+    Category,
+    Indicator,
+    IndicatorActual,
+    Kind,
+    SourceFile,
+    SourceMap,
+    Spec,
+)
 
 # the methods' parameter columns (per, deduct, partial), from the method catalogue: column → number or text
 _PARAM_KINDS = dict(PARAMETER_COLUMNS)
@@ -141,6 +150,8 @@ class Bases:
         self._templates: dict[tuple[str, int | None], dict[tuple[str | None, str | None], str]] = {}
         # inline units' spec data by shape (_shape) → the prototype spec of that shape, or None (never)
         self.prototypes: dict[Hashable, _Prototype | None] = {}
+        # inline units by the shape of their cells (_cell_key) → how to replay their data, or None (never)
+        self.replays: dict[Hashable, _Replay | None] = {}
 
     def templates(self, ref: str, year: int | None) -> dict[tuple[str | None, str | None], str]:
         """The base's template categories (no weight): (parent id, name) → id."""
@@ -455,14 +466,24 @@ class _Columns(dict[str, int]):
 class _Builder:
     """Collects the TOML-shaped data of a unit and where (row, column) each key path is written."""
 
-    def __init__(self, rows: UnitRows) -> None:
+    def __init__(self, rows: UnitRows, *, record: bool = False) -> None:
         self.rows = rows
         self.positions: dict[PathKey, tuple[int, int]] = {}
         self.problems: list[Problem] = []
         self._cols = _Columns(rows.header)
+        # with ``record`` (the first unit of a cell shape, :class:`_Replay`): every position written, as
+        # (path, row index, column number), every number read, as (column, row index, its Decimal — a
+        # copy of its own, so that the data holds it once), and the weight sums' recipe
+        self.record = record
+        self.places: list[tuple[PathKey, int, int]] = []
+        self.read: list[tuple[str, int, Decimal]] = []
+        self.recipe: list[tuple[int, tuple[str, ...], str | None]] = []
 
     def at(self, path: PathKey, i: int, column: str) -> None:
-        self.positions[path] = (self.rows.rows[i], self._cols[column])
+        col = self._cols[column]
+        self.positions[path] = (self.rows.rows[i], col)
+        if self.record:
+            self.places.append((path, i, col))
 
     def number(self, column: str, i: int) -> Decimal | None:
         text = self.rows.get(column, i)
@@ -471,6 +492,9 @@ class _Builder:
         value, why = number_cell(text)
         if value is None:
             self.problems.append(_bad_number(self.rows, column, text, i, why))
+        elif self.record:
+            value = Decimal(str(value))  # equal, and an object of its own: found by identity
+            self.read.append((column, i, value))
         return value
 
 
@@ -569,6 +593,19 @@ def _method(b: _Builder, rows: UnitRows, i: int, path: PathKey) -> Any:
     return table
 
 
+def _add_weight(
+    weight: Decimal,
+    cats: tuple[str, ...],
+    sums: dict[str, Decimal],
+    template_weights: dict[str, Decimal],
+) -> None:
+    """An inline indicator's weight added to its categories' sums (and to a framework template's)."""
+    for cat in set(cats):
+        sums[cat] = sums.get(cat, Decimal(0)) + weight
+        if cat in template_weights:
+            template_weights[cat] += weight
+
+
 def _indicator_fields(
     b: _Builder,
     rows: UnitRows,
@@ -583,10 +620,7 @@ def _indicator_fields(
     weight = b.number("weight", i)
     if weight is not None:
         ind["weight"] = weight
-        for cat in set(cats):
-            sums[cat] = sums.get(cat, Decimal(0)) + weight
-            if cat in template_weights:
-                template_weights[cat] += weight
+        _add_weight(weight, cats, sums, template_weights)
     target = b.number("target", i)
     if target is not None:
         comparator = rows.get("comparator", i) or "="
@@ -621,6 +655,22 @@ def _indicator_fields(
         b.at((*path, "round_to"), i, "round_to")
 
 
+def _own_meta(prepared: Prepared) -> dict[str, tuple[Any, int, str]]:
+    """An inline unit's own meta: key → (value, row index, column) (the default kind is added by the caller)."""
+    rows = prepared.rows
+    own: dict[str, tuple[Any, int, str]] = {"id": (rows.unit, 0, "unit")}
+    title = prepared.values.get("title")
+    own["title"] = (title[0], title[1], "title") if title else (rows.unit, 0, "unit")
+    name = prepared.values.get("unit_name")
+    own["unit"] = (name[0], name[1], "unit_name") if name else (rows.unit, 0, "unit")
+    if prepared.year is not None:
+        own["year"] = (prepared.year, prepared.values["year"][1], "year")
+    kind = prepared.values.get("kind")
+    if kind:
+        own["kind"] = (kind[0], kind[1], "kind")
+    return own
+
+
 def _spec_data(
     b: _Builder, prepared: Prepared, bases: Bases, indicator_rows: list[int]
 ) -> dict[str, Any]:
@@ -645,14 +695,8 @@ def _spec_data(
         b.at(("extends",), spec_i, "spec")
 
     # meta: the unit's own values; a key the base already defines is replaced by an override
-    own: dict[str, tuple[Any, int, str]] = {"id": (rows.unit, 0, "unit")}
-    title = prepared.values.get("title")
-    own["title"] = (title[0], title[1], "title") if title else (rows.unit, 0, "unit")
-    name = prepared.values.get("unit_name")
-    own["unit"] = (name[0], name[1], "unit_name") if name else (rows.unit, 0, "unit")
-    if prepared.year is not None:
-        own["year"] = (prepared.year, prepared.values["year"][1], "year")
-    elif "year" not in base_meta:
+    own = _own_meta(prepared)
+    if prepared.year is None and "year" not in base_meta:
         b.problems.append(
             rows.problem(
                 "missing-year",
@@ -662,10 +706,7 @@ def _spec_data(
                 column="year",
             )
         )
-    kind = prepared.values.get("kind")
-    if kind:
-        own["kind"] = (kind[0], kind[1], "kind")
-    elif "kind" not in base_meta:
+    if "kind" not in own and "kind" not in base_meta:
         own["kind"] = (DEFAULT_KIND, 0, "unit")
     meta: dict[str, Any] = {}
     overrides: dict[str, Any] = {}
@@ -700,6 +741,8 @@ def _spec_data(
         b.at((*path, "weight"), i, "weight")
         if not top_name:  # the loader reports the missing category at this row
             indicators.append(ind)
+            if b.record:
+                b.recipe.append((i, (), None))
             _indicator_fields(b, rows, i, path, ind, sums, template_weights, ())
             continue
         top = by_name_top.get(top_name) or (
@@ -734,6 +777,8 @@ def _spec_data(
                     cat_rows[leaf] = (i, "subcategory")
         ind["category"] = leaf
         b.at((*path, "category"), i, "subcategory" if sub_name else "category")
+        if b.record:
+            b.recipe.append((i, (leaf, top_id), leaf if leaf in template_weights else None))
         _indicator_fields(b, rows, i, path, ind, sums, template_weights, (leaf, top_id))
         indicators.append(ind)
     categories: list[dict[str, Any]] = []
@@ -1098,7 +1143,22 @@ def _relocate(
 
 
 def build(prepared: Prepared, bases: Bases) -> tuple[Spec, Actuals]:
-    """The unit's checked spec and actuals; raise SpecError with every problem located in the table."""
+    """The unit's checked spec and actuals; raise SpecError with every problem located in the table.
+
+    An inline unit whose cells have the shape of a unit already built in this
+    run (:func:`_cell_key`: the same texts in every cell but its numbers, its
+    tiers, its unit id and meta texts) has its data made by replaying that
+    unit's (:class:`_Replay`), then goes the same way (the shape's prototype
+    spec, the actuals loader and validation); any problem at all, and it is
+    built here the whole way, which reports its problems.
+    """
+    key = _cell_key(prepared, bases) if prepared.inline else None
+    replay = bases.replays.get(key, _NO_REPLAY) if key is not None else None
+    if isinstance(replay, _Replay):
+        built = replay.build(prepared)
+        if built is not None:
+            return built
+    record = replay is _NO_REPLAY
     rows = prepared.rows
     columns = {n: c for c, n in rows.header.items()}
     problems: list[Problem] = []
@@ -1147,9 +1207,10 @@ def build(prepared: Prepared, bases: Bases) -> tuple[Spec, Actuals]:
                         column="indicator",
                     )
                 )
-    b = _Builder(rows)
+    b = _Builder(rows, record=record)
     spec_problems: list[Problem] = []
     spec: Spec | None = None
+    data: dict[str, Any] = {}
     if prepared.inline:
         data = _spec_data(b, prepared, bases, indicator_rows)
         problems += b.problems
@@ -1203,6 +1264,12 @@ def build(prepared: Prepared, bases: Bases) -> tuple[Spec, Actuals]:
     ):  # the table's own problems first: a loader problem may only follow from one of them
         raise SpecError(_dedupe(own) + [p for p in _dedupe(loaded) if p not in own])
     assert spec is not None and actuals is not None
+    if (
+        record and key is not None
+    ):  # the first unit of its cell shape that builds: replayed for the next
+        if len(bases.replays) >= _MAX_SHAPES:
+            bases.replays.clear()
+        bases.replays[key] = _Replay.make(b, data, actuals_data, actuals, bases, seen)
     return spec, actuals
 
 
@@ -1216,3 +1283,266 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
             seen.add(key)
             out.append(p)
     return sorted(out, key=lambda p: (p.file != problems[0].file, p.line or 0)) if out else out
+
+
+# ---------------------------------------------------------------------------
+# the shape of a unit's cells, and the replay of the data of a shape
+
+_NO_REPLAY = object()  # a cell shape not seen yet
+# the row columns whose cells are read as numbers (b.number), and the tier column: free within a cell shape
+_FREE_CELLS = frozenset(
+    ("weight", "target", "round_to", "actual", "score", "tier")
+    + tuple(c for c, kind in _PARAM_KINDS.items() if kind != "text")
+)
+_FREE_VALUES = ("title", "unit_name")  # per-unit columns whose text is the unit's meta text
+_FREE_ACTUALS = ("value", "score", "tier")  # an indicator's actuals a replay puts in place
+
+
+def _cell_key(prepared: Prepared, bases: Bases) -> Hashable:
+    """The shape of an inline unit's cells: every text but its numbers' and tiers' (only whether each is
+    given), its unit id and its meta texts (only whether each goes to meta, to an override or nowhere).
+
+    Two units of one cell shape take the same way through :func:`build` and
+    make spec and actuals data that differ only in those values (and in the
+    categories' weights, their indicators' sums); every number is read by
+    the same code, from the same cell of its row. (Texts are compared as the
+    cells hold them, before stripping: equal cells strip equal.)
+    """
+    rows = prepared.rows
+    base = prepared.base
+    base_meta: dict[str, Any] = {}
+    if base.ref is not None:
+        flat, _, _ = bases.probe(base.ref, prepared.year)
+        base_meta = flat.get("meta") or {}
+    placed = tuple(
+        (k, "meta" if k not in base_meta else "none" if base_meta[k] == v else "overrides")
+        for k, (v, _, _) in _own_meta(prepared).items()
+    )
+    values = tuple(
+        (col, None if col in _FREE_VALUES else text, i)
+        for col, (text, i) in prepared.values.items()
+    )
+    cells = tuple(
+        [
+            (c, tuple(map(bool, map(str.strip, texts))) if c in _FREE_CELLS else tuple(texts))
+            for c, texts in rows.cells.items()
+            if c != "unit" and c not in UNIT_LEVEL
+        ]
+    )
+    return (
+        base.kind,
+        base.ref,
+        prepared.year,
+        len(rows.rows),
+        tuple(rows.header.items()),
+        values,
+        placed,
+        cells,
+    )
+
+
+def _walk(value: Any, path: PathKey, out: list[tuple[PathKey, Any]]) -> None:
+    """Every leaf of TOML-shaped data with its path (dict keys and list indexes)."""
+    kind = type(value)
+    if kind is dict:
+        for k, v in value.items():
+            _walk(v, (*path, k), out)
+    elif kind is list:
+        for k, v in enumerate(value):
+            _walk(v, (*path, k), out)
+    else:
+        out.append((path, value))
+
+
+# what a replay puts in place: a trie of the data's paths, each leaf the source of the new value
+_Trie = dict[Any, Any]
+
+
+def _trie(paths: Sequence[tuple[PathKey, Any]]) -> _Trie:
+    root: _Trie = {}
+    for path, source in paths:
+        node = root
+        for k in path[:-1]:
+            node = node.setdefault(k, {})
+        node[path[-1]] = _Leaf(source)
+    return root
+
+
+@attrs.frozen
+class _Leaf:
+    source: (
+        Any  # ("number", slot) | ("sum", category id) | ("template", category id) | ("meta", key)
+    )
+
+
+def _rebuilt(value: Any, trie: _Trie, put: Any) -> Any:
+    """``value`` (TOML-shaped data) with the values at the trie's leaves replaced by ``put(source)``; the
+    containers on the way copied, the rest shared."""
+    out: Any = dict(value) if type(value) is dict else list(value)
+    for k, node in trie.items():
+        out[k] = put(node.source) if type(node) is _Leaf else _rebuilt(value[k], node, put)
+    return out
+
+
+class _RowPositions(Mapping[PathKey, tuple[int, int]]):
+    """The positions of a unit of a replayed shape: its first unit's, at this unit's rows."""
+
+    def __init__(self, template: dict[PathKey, tuple[int, int]], rows: list[int]) -> None:
+        self._template = template
+        self._rows = rows
+
+    def __getitem__(self, path: PathKey) -> tuple[int, int]:
+        i, col = self._template[path]
+        return self._rows[i], col
+
+    def __iter__(self) -> Iterator[PathKey]:
+        return iter(self._template)
+
+    def __len__(self) -> int:
+        return len(self._template)
+
+
+@attrs.frozen(eq=False)
+class _Replay:
+    """How the data of one cell shape is made: its first unit's, with each value of its own put in place.
+
+    ``slots``: each number read, as (column, row index), in reading order;
+    ``sums``: (row index, its categories, the framework template it opens)
+    per indicator row, to add the weights up as :func:`_spec_data` does,
+    ``weights`` the slot of each row's weight; ``spec``: the trie of the
+    spec data's values to replace (numbers, sums and meta texts);
+    ``actuals``: each actuals indicator's values (position in the actuals,
+    field, slot of its number or ``None`` for the tier, row index);
+    ``positions``: each key path's (row index, column number).
+    """
+
+    prototype: _Prototype
+    data: dict[str, Any]
+    slots: tuple[tuple[str, int], ...]
+    sums: tuple[tuple[int, tuple[str, ...], str | None], ...]
+    weights: dict[int, int]
+    spec: _Trie
+    base_actuals: Actuals
+    actuals: tuple[tuple[int, tuple[tuple[str, Any, int | None, int], ...]], ...]
+    positions: dict[PathKey, tuple[int, int]]
+
+    @classmethod
+    def make(
+        cls,
+        b: _Builder,
+        data: dict[str, Any],
+        actuals_data: dict[str, Any],
+        actuals: Actuals,
+        bases: Bases,
+        seen: dict[str, int],
+    ) -> _Replay | None:
+        """The replay of a unit that built, or None when some value of its data is not accounted for."""
+        proto = bases.prototypes.get(_shape(data))
+        if not isinstance(proto, _Prototype):
+            return None
+        slot = {id(v): k for k, (_, _, v) in enumerate(b.read)}
+        if len(slot) != len(b.read):
+            return None
+        put: list[tuple[PathKey, Any]] = []
+        leaves: list[tuple[PathKey, Any]] = []
+        _walk(data, (), leaves)
+        for path, value in leaves:
+            if type(value) is Decimal:
+                if id(value) in slot:
+                    put.append((path, ("number", slot[id(value)])))
+                elif len(path) == 3 and path[0] == "categories" and path[2] == "weight":
+                    put.append((path, ("sum", data["categories"][path[1]]["id"])))
+                elif (
+                    len(path) == 4
+                    and path[:2] == ("overrides", "categories")
+                    and path[3] == "weight"
+                ):
+                    put.append((path, ("template", data["overrides"]["categories"][path[2]]["id"])))
+                else:
+                    return None
+            elif path[-1] in _META_TEXTS and (
+                path[:-1] == ("meta",) or path[:-1] == ("overrides", "meta")
+            ):
+                put.append((path, ("meta", path[-1])))
+        # the actuals: only an indicator's value, score and tier may differ, each where the unit's is
+        entries = actuals_data.get("indicators")
+        if set(actuals_data) != {"indicators"} or type(entries) is not dict:
+            return None
+        order = {a.id: n for n, a in enumerate(actuals.indicators)}
+        changes: list[tuple[int, tuple[tuple[str, Any, int | None, int], ...]]] = []
+        hints = _field_types(IndicatorActual)
+        for ident, entry in entries.items():
+            if type(entry) is not dict or ident not in order or ident not in seen:
+                return None
+            fields: list[tuple[str, Any, int | None, int]] = []
+            for k, v in entry.items():
+                if type(v) is Decimal:
+                    if id(v) not in slot or k not in _FREE_ACTUALS:
+                        return None
+                    fields.append((k, hints[k], slot[id(v)], seen[ident]))
+                elif k == "tier":
+                    fields.append((k, hints[k], None, seen[ident]))
+            changes.append((order[ident], tuple(fields)))
+        return cls(
+            proto,
+            data,
+            tuple((col, i) for col, i, _ in b.read),
+            tuple(b.recipe),
+            {i: k for k, (col, i, _) in enumerate(b.read) if col == "weight"},
+            _trie(put),
+            actuals,
+            tuple(changes),
+            {path: (i, col) for path, i, col in b.places},
+        )
+
+    def build(self, prepared: Prepared) -> tuple[Spec, Actuals] | None:
+        """The unit's spec and actuals, as :func:`build` makes them; None for any problem at all."""
+        rows = prepared.rows
+        read: list[Decimal] = []
+        for col, i in self.slots:
+            value, _ = number_cell(rows.get(col, i))
+            if value is None:
+                return None
+            read.append(value)
+        sums: dict[str, Decimal] = {}
+        template_weights: dict[str, Decimal] = {}
+        for i, cats, template in self.sums:
+            if template is not None:
+                template_weights.setdefault(template, Decimal(0))
+            k = self.weights.get(i)
+            if k is not None:
+                _add_weight(read[k], cats, sums, template_weights)
+        own = _own_meta(prepared)
+
+        def put(source: tuple[str, Any]) -> Any:
+            what, key = source
+            if what == "number":
+                return read[key]
+            if what == "sum":
+                return sums[key]
+            if what == "template":
+                return template_weights[key]
+            return own[key][0]
+
+        data = _rebuilt(self.data, self.spec, put)
+        source = SourceMap(rows.file, _RowPositions(self.positions, rows.rows))
+        spec = self.prototype.build(data, source)
+        if spec is None:
+            return None
+        base = self.base_actuals
+        indicators = list(base.indicators)
+        try:
+            for n, fields in self.actuals:
+                indicators[n] = attrs.evolve(
+                    indicators[n],
+                    **{
+                        k: _structured(
+                            read[k_slot] if k_slot is not None else rows.get("tier", i), hint
+                        )
+                        for k, hint, k_slot, i in fields
+                    },
+                )
+        except Exception:  # noqa: BLE001 - the loader's whole way reports it
+            return None
+        actuals = attrs.evolve(base, indicators=tuple(indicators), source=source)
+        return None if validate_actuals(spec, actuals) else (spec, actuals)

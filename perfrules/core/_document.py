@@ -522,9 +522,20 @@ def _citation_json(c: Citation) -> str:
     return text
 
 
+class _StepHeads(dict[str, str]):
+    """A step kind → the start of its JSON object, up to its ``"zh"`` value."""
+
+    def __missing__(self, kind: str) -> str:
+        head = self[kind] = '{"kind":' + _enc(kind) + ',"zh":'
+        return head
+
+
+_STEP_HEADS = _StepHeads()
+
+
 def _step_json(s: Step) -> str:
     zh, en = step_texts(s)
-    return '{"kind":' + _enc(s.kind) + ',"zh":' + _enc(zh) + ',"en":' + _enc(en) + "}"
+    return _STEP_HEADS[s.kind] + _enc(zh) + ',"en":' + _enc(en) + "}"
 
 
 def _rule_step_json(s: Step) -> str:

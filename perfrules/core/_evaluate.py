@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import attrs
 
@@ -950,12 +952,13 @@ class _Plan:
         paths: dict[str, tuple[str, ...]] = {}
         # name, alias or declared synonym → the tier spec.tier finds for it
         tiers: dict[str, Tier] = {word: spec.tier(word) for word in spec.tier_words()}
+        parts = _SPEC_PARTS(spec)
         rows = []
         for ind in spec.indicators:
             path = paths.get(ind.category)
             if path is None:
                 path = paths[ind.category] = _category_path(spec, ind.category)
-            rows.append(_Row(spec, ind, path, tiers))
+            rows.append(_compiled_row(spec, ind, path, tiers, parts))
         self.rows = tuple(rows)
         # the category tree: leaves sum their (applicable) indicators, every other category its children
         tree = category_tree(spec.categories)
@@ -1058,6 +1061,38 @@ def _grade_texts(total: Decimal, low: Decimal, name: str, bands: str) -> tuple[s
         f"总分{st}分 ≥ {sl}分，等级为“{name}”（等级线：{bands}）",
         f"total {st} ≥ {sl}: grade {name!r} (bands: {bands})",
     )
+
+
+# A compiled indicator depends on the indicator, its category path and the spec's parts other than its
+# meta, categories and indicators (how a row rounds, its policy, the tiers, …): specs of one batch shape
+# share those parts, and their indicators often share every field (the converter makes one object per
+# cell text). Rows are kept by the identity of those objects — the entry holds them, so equal ids are
+# the same objects, and a row is reused only for exactly the values (and Decimal digits) it was made of.
+_IND_FIELDS = operator.attrgetter(*[f.name for f in attrs.fields(Indicator)])
+_SPEC_PARTS = operator.attrgetter(
+    *[
+        f.name
+        for f in attrs.fields(Spec)
+        if f.name not in ("meta", "categories", "indicators", "framework", "source")
+    ]
+)
+_ROWS: dict[tuple[Any, ...], tuple[object, _Row]] = {}
+_ROWS_KEPT = 1024  # rows are a few kilobytes each: memory stays bounded
+
+
+def _compiled_row(
+    spec: Spec, ind: Indicator, path: tuple[str, ...], tiers: dict[str, Tier], parts: Any
+) -> _Row:
+    """``_Row(spec, ind, path, tiers)``, or the row made before of the same objects."""
+    key = (path, *map(id, _IND_FIELDS(ind)), *map(id, parts))
+    hit = _ROWS.get(key)
+    if hit is not None:
+        return hit[1]
+    row = _Row(spec, ind, path, tiers)
+    if len(_ROWS) >= _ROWS_KEPT:
+        _ROWS.clear()
+    _ROWS[key] = ((ind, parts), row)
+    return row
 
 
 def _plan(spec: Spec) -> _Plan:

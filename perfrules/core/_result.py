@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
+from itertools import repeat
+from operator import call as _call
 from typing import Any, Literal
 
 import attrs
@@ -90,6 +94,7 @@ def _deferred_texts(
 
 
 _new = object.__new__
+_drain: Callable[[Iterable[Any]], object] = partial(deque, maxlen=0)  # runs an iterator out
 _KIND_SET = Step.__dict__["kind"].__set__
 _ZH_SET, _EN_SET = _deferred_texts(Step)
 
@@ -466,8 +471,7 @@ def _slot_maker(cls: type) -> Callable[..., Any]:
         if len(values) != count:
             raise TypeError(f"{cls.__name__} takes {count} fields, {len(values)} given")
         obj: Any = _new(cls)
-        for setter, value in zip(setters, values, strict=True):
-            setter(obj, value)
+        _drain(map(_call, setters, repeat(obj, count), values))  # every slot set, in C
         return obj
 
     return make
