@@ -367,9 +367,7 @@ def _text_kind(head: bytes, whole: bool, file: str) -> _Kind:
     body = head[bom:]
     cr, lf = body.find(b"\r"), body.find(b"\n")
     lone_cr = body.count(b"\r") - body.count(b"\r\n")
-    newline = (
-        "\r" if cr >= 0 and (lf < 0 or (cr < lf and lone_cr >= body.count(b"\n"))) else "\n"
-    )
+    newline = "\r" if cr >= 0 and (lf < 0 or (cr < lf and lone_cr >= body.count(b"\n"))) else "\n"
     if not whole:  # judge whole lines only
         cut = body.rfind(newline.encode()) + 1
         body = body[:cut] if cut else body
