@@ -495,3 +495,75 @@ def test_a_bad_cell_in_a_replayed_shape_is_reported_as_the_whole_way_does(
     _compare(_write(tmp_path / "t.csv", rows), tmp_path, monkeypatch)
     units = _units(tmp_path / "run.fast" / "out.csv")
     assert units["first"]["status"] == "ok" and units["after"]["status"] == "ok"
+
+
+def test_units_on_a_framework_with_their_own_budgets_are_replayed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A framework unit's budget and spending (per-unit numbers) are put in place like its other numbers."""
+
+    def unit(u: str, budget: str, spent: str, actual: str) -> list[dict[str, str]]:
+        return [
+            {
+                "unit": u,
+                "spec": "national-project",
+                "year": "2024",
+                "indicator": "a",
+                "category": "产出指标",
+                "subcategory": "数量指标",
+                "weight": "30",
+                "comparator": "≥",
+                "target": "10",
+                "actual": actual,
+                "budget": budget,
+                "spent": spent,
+            },
+            {
+                "unit": u,
+                "indicator": "a2",
+                "category": "产出指标",
+                "subcategory": "质量指标",
+                "weight": "20",
+                "comparator": "≥",
+                "target": "98",
+                "target_unit": "%",
+                "actual": "97",
+            },
+            {
+                "unit": u,
+                "indicator": "b",
+                "category": "效益指标",
+                "subcategory": "社会效益指标",
+                "weight": "30",
+                "target_text": "好",
+                "tier": "达成",
+            },
+            {
+                "unit": u,
+                "indicator": "c",
+                "category": "满意度指标",
+                "subcategory": "服务对象满意度指标",
+                "weight": "10",
+                "comparator": "≥",
+                "target": "90",
+                "target_unit": "%",
+                "actual": "95",
+            },
+        ]
+
+    rows = (
+        unit("p0", "100", "90", "10")
+        + unit("p1", "250.50", "250.5", "7")
+        + unit("p2", "1000", "612.34", "9.5")
+        + unit("p3", "80", "96", "9")  # spent above the budget
+        + unit("p4", "0", "0", "9")  # a zero budget
+    )
+    table = _write(tmp_path / "t.csv", rows)
+    assembled = _count(monkeypatch, "_spec_data")
+    fast = _run(table, tmp_path / "fast")
+    replayed = 5 - assembled[0]
+    assert replayed >= 3  # p1, p2 and p3 at least: their data is the first unit's, replayed
+    _compare(table, tmp_path, monkeypatch)
+    docs = _documents(fast["audit.jsonl"])
+    spent = {u: docs[u]["budget_execution"]["spent"] for u in ("p0", "p1", "p2") if u in docs}
+    assert spent == {"p0": "90", "p1": "250.5", "p2": "612.34"}

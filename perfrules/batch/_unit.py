@@ -549,6 +549,9 @@ def _actuals_data(
             text, i = prepared.values[col]
             value, _ = number_cell(text)  # checked by prepare
             if value is not None:
+                if b.record:  # as _Builder.number records a number
+                    value = Decimal(str(value))
+                    b.read.append((col, i, value))
                 budget[key] = value
             b.at(("budget", key), i, col)
     if budget:
@@ -1294,7 +1297,8 @@ _FREE_CELLS = frozenset(
     ("weight", "target", "round_to", "actual", "score", "tier")
     + tuple(c for c, kind in _PARAM_KINDS.items() if kind != "text")
 )
-_FREE_VALUES = ("title", "unit_name")  # per-unit columns whose text is the unit's meta text
+# per-unit columns whose text is free: the unit's meta texts and its budget's numbers
+_FREE_VALUES = ("title", "unit_name", "budget", "spent", "initial")
 _FREE_ACTUALS = ("value", "score", "tier")  # an indicator's actuals a replay puts in place
 
 
@@ -1412,8 +1416,9 @@ class _Replay:
     ``weights`` the slot of each row's weight; ``spec``: the trie of the
     spec data's values to replace (numbers, sums and meta texts);
     ``actuals``: each actuals indicator's values (position in the actuals,
-    field, slot of its number or ``None`` for the tier, row index);
-    ``positions``: each key path's (row index, column number).
+    field, slot of its number or ``None`` for the tier, row index), and
+    ``budget`` its budget's (key, slot); ``positions``: each key path's
+    (row index, column number).
     """
 
     prototype: _Prototype
@@ -1424,6 +1429,7 @@ class _Replay:
     spec: _Trie
     base_actuals: Actuals
     actuals: tuple[tuple[int, tuple[tuple[str, Any, int | None, int], ...]], ...]
+    budget: tuple[tuple[str, int], ...]  # the actuals' budget: each key and the slot of its number
     positions: dict[PathKey, tuple[int, int]]
 
     @classmethod
@@ -1464,10 +1470,15 @@ class _Replay:
                 path[:-1] == ("meta",) or path[:-1] == ("overrides", "meta")
             ):
                 put.append((path, ("meta", path[-1])))
-        # the actuals: only an indicator's value, score and tier may differ, each where the unit's is
+        # the actuals: only an indicator's value, score and tier and the budget's numbers may differ
         entries = actuals_data.get("indicators")
-        if set(actuals_data) != {"indicators"} or type(entries) is not dict:
+        if set(actuals_data) - {"indicators", "budget"} or type(entries) is not dict:
             return None
+        budget: list[tuple[str, int]] = []
+        for key, v in (actuals_data.get("budget") or {}).items():
+            if type(v) is not Decimal or id(v) not in slot:
+                return None
+            budget.append((key, slot[id(v)]))
         order = {a.id: n for n, a in enumerate(actuals.indicators)}
         changes: list[tuple[int, tuple[tuple[str, Any, int | None, int], ...]]] = []
         hints = _field_types(IndicatorActual)
@@ -1492,6 +1503,7 @@ class _Replay:
             _trie(put),
             actuals,
             tuple(changes),
+            tuple(budget),
             {path: (i, col) for path, i, col in b.places},
         )
 
@@ -1542,7 +1554,12 @@ class _Replay:
                         for k, hint, k_slot, i in fields
                     },
                 )
+            budget = base.budget
+            if self.budget:
+                budget = _structured(
+                    {key: read[k] for key, k in self.budget}, _field_types(Actuals)["budget"]
+                )
         except Exception:  # noqa: BLE001 - the loader's whole way reports it
             return None
-        actuals = attrs.evolve(base, indicators=tuple(indicators), source=source)
+        actuals = attrs.evolve(base, indicators=tuple(indicators), budget=budget, source=source)
         return None if validate_actuals(spec, actuals) else (spec, actuals)
