@@ -50,15 +50,26 @@ SEED = ROOT / "examples" / "hunan-2024-general-office"
 CENT = Decimal("0.01")
 
 
-def _median_times(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
-    """Median wall and CPU seconds of ``fn`` over ``repeat`` calls, and its last result."""
-    walls, cpus, out = [], [], None
-    for _ in range(repeat):
-        w, c = time.perf_counter(), time.process_time()
-        out = fn()
-        cpus.append(time.process_time() - c)
-        walls.append(time.perf_counter() - w)
-    return statistics.median(walls), statistics.median(cpus), out
+def _interleaved(
+    first: Callable[[], Any], second: Callable[[], Any], repeat: int
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Median (wall, CPU) seconds of two functions timed call by call in turn, ``repeat`` calls each.
+
+    Each call of one is next to a call of the other (and which goes first alternates), so a
+    busy spell on a shared machine slows both alike: their ratio holds where two separate
+    series, one after the other, would each catch a different spell.
+    """
+    times: list[list[tuple[float, float]]] = [[], []]
+    fns = (first, second)
+    for k in range(repeat):
+        for j in (0, 1) if k % 2 == 0 else (1, 0):
+            w, c = time.perf_counter(), time.process_time()
+            fns[j]()
+            times[j].append((time.perf_counter() - w, time.process_time() - c))
+    a, b = (
+        (statistics.median(t[0] for t in ts), statistics.median(t[1] for t in ts)) for ts in times
+    )
+    return a, b
 
 
 # ---------------------------------------------------------------------------
@@ -193,12 +204,13 @@ def main() -> int:
     for _ in range(20):  # warm both up
         baseline(rows)
         perfrules.evaluate(spec, actuals)
-    b_wall, b_cpu, _ = _median_times(lambda: baseline(rows), args.repeat)
-    e_wall, e_cpu, _ = _median_times(lambda: perfrules.evaluate(spec, actuals), args.repeat)
+    (b_wall, b_cpu), (e_wall, e_cpu) = _interleaved(
+        lambda: baseline(rows), lambda: perfrules.evaluate(spec, actuals), args.repeat
+    )
     print(
         f"perfrules core benchmark (Python {sys.version.split()[0]}, {os.cpu_count()} CPUs); medians"
     )
-    print(f"(a) seed evaluate(), {len(rows)} rows, {args.repeat} runs each, 1 thread")
+    print(f"(a) seed evaluate(), {len(rows)} rows, {args.repeat} runs each, interleaved, 1 thread")
     print(f"    baseline Decimal loop     wall {b_wall * 1e3:8.3f} ms   cpu {b_cpu * 1e3:8.3f} ms")
     print(f"    perfrules.evaluate()      wall {e_wall * 1e3:8.3f} ms   cpu {e_cpu * 1e3:8.3f} ms")
     ratio = e_wall / b_wall
