@@ -155,6 +155,10 @@ class TableWriter:
         self._fh: IO[bytes] = self.transaction.open(self.path)
         self._writer: Any = None
         self._schema: Any = None
+        self._start()
+
+    def _start(self) -> None:
+        """The file's head: the CSV header, or a Parquet writer's."""
         if self.use_pyarrow:
             self._schema = arrow_schema(self.columns)
             if self.format == "parquet":
@@ -168,6 +172,14 @@ class TableWriter:
         else:
             self._fh.write((",".join(_quote(c, "") for c in self.columns) + "\n").encode())
         self.rows = 0
+
+    def reset(self) -> None:
+        """Empty the file, as just opened (a run that starts over)."""
+        if self._writer is not None:
+            self._writer.close()  # the caller's file stays open
+            self._writer = None
+        empty_file(self._fh)
+        self._start()
 
     def write(self, chunk: Mapping[str, Sequence[Any]]) -> None:
         """Append rows given column by column (every column of :attr:`columns`, equal lengths)."""
@@ -210,6 +222,13 @@ class TableWriter:
             pass
         self._writer = None
         self.transaction.abort()
+
+
+def empty_file(fh: IO[bytes]) -> None:
+    """Empty a file being written (a transaction's: its raw file has no ``truncate``), to write it again from its start."""
+    fh.flush()
+    fh.seek(0)
+    os.ftruncate(fh.fileno(), 0)
 
 
 def sibling(out: Path, name: str) -> Path:

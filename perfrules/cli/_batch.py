@@ -66,7 +66,7 @@ def run(args: argparse.Namespace, out_console: Console) -> int:
         outputs, [("IN", args.input)]
     )  # before any work: an output never replaces an input
     try:
-        table = read_table(args.input)
+        table = read_table(args.input, scan=False)  # the run checks what the unit scan would
     except SpecError as exc:
         for p in exc.problems:
             where = p.location
