@@ -538,7 +538,14 @@ def _merge(vres: ChunkResult | None, pure: _Out | None, ids: list[str]) -> _Tabl
                 cols[c].append(_arrow(t[c], c))
         if not keys:
             return {c: pa.array([], type=_arrow([], c).type) for c in names}
-        order = pa.array(np.argsort(np.concatenate(keys), kind="stable"))
+        key = np.concatenate(keys)
+        if not len(key) or bool(
+            (key[1:] >= key[:-1]).all()
+        ):  # in unit order already (the common case)
+            return {
+                c: cols[c][0] if len(cols[c]) == 1 else pa.concat_arrays(cols[c]) for c in names
+            }
+        order = pa.array(np.argsort(key, kind="stable"))
         return {c: pa.concat_arrays(cols[c]).take(order) for c in names}
 
     return _Tables(

@@ -52,6 +52,8 @@ def _neutralise_array(arr: Any) -> Any:
 
     if len(arr) == 0:
         return arr
+    if not _may_start_a_formula(arr):
+        return arr
     first = pc.utf8_slice_codeunits(arr, 0, 1)
     hits = pc.is_in(first, value_set=pa.array(FORMULA_START, type=arr.type))
     if not pc.any(hits).as_py():
@@ -60,6 +62,32 @@ def _neutralise_array(arr: Any) -> Any:
     for i in pc.indices_nonzero(hits).to_pylist():
         values[i] = neutralise(values[i])
     return pa.array(values, type=arr.type)
+
+
+_STARTS = frozenset(ord(c) for c in FORMULA_START if len(c.encode()) == 1)
+
+
+def _may_start_a_formula(arr: Any) -> bool:
+    """Whether some cell of a string array may start with a :data:`FORMULA_START` character: its first
+    byte, read from the array's buffers with NumPy (every such character is one ASCII byte; ``False``
+    only when no cell's first byte is one)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if len(_STARTS) != len(FORMULA_START) or not pa.types.is_string(arr.type):
+        return True  # not a case this test covers: let the exact test decide
+    data = arr.buffers()[2]
+    if data is None:
+        return False
+    offsets = np.frombuffer(
+        arr.buffers()[1], dtype=np.int32, count=len(arr) + 1, offset=4 * arr.offset
+    )
+    starts = offsets[:-1][offsets[1:] > offsets[:-1]]  # non-empty cells (a null cell is empty)
+    if not len(starts):
+        return False
+    table = np.zeros(256, dtype=bool)
+    table[list(_STARTS)] = True
+    return bool(table[np.frombuffer(data, dtype=np.uint8)[starts]].any())
 
 
 def parquet_needs_pyarrow() -> MissingExtraError:
