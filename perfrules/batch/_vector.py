@@ -340,6 +340,30 @@ def _prototype(
     return None
 
 
+# the plan of a group, kept across chunks (and runs) by what it is read from: the group's base spec (the
+# object itself, kept here so that its id is never another's), whether its units are inline and have a
+# budget, and its shape — the text of its SHAPE cells and which of its other cells are filled, row by row:
+# every unit of a group shares one plan, read off a prototype; units with the same shape in another chunk
+# would read the same plan off theirs (a plan holds none of a unit's own numbers)
+_PLANS: dict[tuple[Any, ...], tuple[Spec | None, Plan | None]] = {}
+MAX_PLANS = 4096
+
+
+def _plan_key(
+    chunk: Chunk, cols: _Cols, unit: int, lo: int, k: int, has_budget: bool
+) -> tuple[Any, ...]:
+    """What a group's plan is read from, as the group's first unit (at rows lo … lo + k) holds it."""
+    return (
+        id(chunk.bases[unit]),
+        bool(chunk.inline[unit]),
+        has_budget,
+        k,
+        tuple(cols.text),
+        tuple(tuple(cols.text[c].slice(lo, k).to_pylist()) for c in SHAPE if c in cols.text),
+        tuple(cols.nonempty(c)[lo : lo + k].tobytes() for c in cols.text if c not in SHAPE),
+    )
+
+
 def _score_group(
     chunk: Chunk,
     build: Callable[[int], Any],
@@ -363,19 +387,30 @@ def _score_group(
         lo = int(starts[u])
         return tuple(tuple(col.slice(lo, k).to_pylist()) for col in cells)
 
-    proto = _prototype(build, candidates, signature)
-    if proto is None:
-        return None
-    u0, spec = proto
-    ids = (
-        cols.text["indicator"].take(pa.array(rows[units == u0][0])).to_pylist()
-        if "indicator" in cols.text
-        else []
-    )
-    order = {ident: j for j, ident in enumerate(ids)}
-    try:
-        plan = plan_of(spec, order, bool(chunk.inline[u0]), has_budget)
-    except Unsupported:
+    first = int(units[0])
+    key = _plan_key(chunk, cols, first, int(starts[first]), k, has_budget)
+    known = _PLANS.get(key)
+    if known is not None and known[0] is chunk.bases[first]:
+        plan = known[1]
+    else:
+        proto = _prototype(build, candidates, signature)
+        if proto is None:
+            return None  # no member builds (its numbers, not its shape, may be why): nothing kept
+        u0, spec = proto
+        ids = (
+            cols.text["indicator"].take(pa.array(rows[units == u0][0])).to_pylist()
+            if "indicator" in cols.text
+            else []
+        )
+        order = {ident: j for j, ident in enumerate(ids)}
+        try:
+            plan = plan_of(spec, order, bool(chunk.inline[u0]), has_budget)
+        except Unsupported:
+            plan = None
+        if len(_PLANS) >= MAX_PLANS:
+            _PLANS.clear()
+        _PLANS[key] = (chunk.bases[first], plan)
+    if plan is None:
         return None
     n = len(units)
     w_cols: list[
