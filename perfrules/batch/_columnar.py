@@ -305,7 +305,7 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
                 pending_n += len(change)
                 if deferred:
                     starts = pa.array(np.r_[0, change[:-1]])
-                    heads.extend(hash(u) for u in units.take(starts).to_pylist())
+                    heads.extend(map(hash, units.take(starts).to_pylist()))
             if pending_n >= chunk_units:
                 block = pa.concat_tables(pending_rows).combine_chunks()
                 yield from submit(block, row0, pending_n)
@@ -395,9 +395,6 @@ def _score(
             ids[i], table.file, table.folder, table.header, cells, rows_no[lo:hi].tolist()
         )
 
-    bases_of: list[Spec | None] = [None] * n_units
-    inline = [True] * n_units
-    refs = [""] * n_units
     # each distinct (spec, year) is resolved once, on its first unit, by the pure path's own ``prepare``
     combos = np.stack([code_of("spec"), code_of("year")], axis=1)
     _, first_of, combo_of = np.unique(combos, axis=0, return_index=True, return_inverse=True)
@@ -421,15 +418,23 @@ def _score(
             if isinstance(got, Prepared):
                 probes[key] = got
         resolved.append(got)
-    for i in np.flatnonzero(~fallback).tolist():
-        got = resolved[int(combo_of[i])]
-        if isinstance(got, SpecError):
-            fallback[i] = True
-            continue
-        bases_of[i], inline[i] = got.base_spec, got.inline
-        refs[i] = got.values.get("spec", ("", 0))[0]
+    # per distinct (spec, year), then unit by unit through its index
+    failed = np.array([isinstance(got, SpecError) for got in resolved], dtype=bool)
+    fallback |= failed[combo_of]
+    base_of: list[Spec | None] = []
+    inline_of: list[bool] = []
+    ref_of: list[str] = []
+    for got in resolved:
+        if isinstance(got, Prepared):
+            base_of.append(got.base_spec)
+            inline_of.append(got.inline)
+            ref_of.append(got.values.get("spec", ("", 0))[0])
+        else:  # its units fall back
+            base_of.append(None)
+            inline_of.append(True)
+            ref_of.append("")
     good = np.flatnonzero(~fallback)
-    vector_units: list[int] = []
+    vector_count = 0
     vres: ChunkResult | None = None
     if len(good):
         sub_starts, sub_stops = starts[good], stops[good]
@@ -457,15 +462,15 @@ def _score(
             units=[ids[i] for i in good.tolist()],
             starts=new_starts.tolist(),
             stops=(new_starts + sizes).tolist(),
-            bases=[bases_of[i] for i in good.tolist()],
-            inline=[inline[i] for i in good.tolist()],
-            refs=[refs[i] for i in good.tolist()],
+            bases=[base_of[g] for g in combo_of[good].tolist()],
+            inline=[inline_of[g] for g in combo_of[good].tolist()],
+            refs=[ref_of[g] for g in combo_of[good].tolist()],
             first_unit=first_unit,
         )
         vres = engine.score(chunk, engine.unit_builder(chunk, Path(table.folder)))
-        unscored = set(vres.unscored)
-        vector_units = [int(good[j]) for j in range(len(good)) if j not in unscored]
-        fallback[[int(good[j]) for j in sorted(unscored)]] = True
+        unscored = sorted(set(vres.unscored))
+        vector_count = len(good) - len(unscored)
+        fallback[good[np.array(unscored, dtype=np.int64)]] = True
     pure_units = np.flatnonzero(fallback).tolist()
     pure_out: _Out | None = None
     pure_scored = 0  # the units the pure path scored (not those it reports as failed), as the chunk-by-chunk runner counts
@@ -475,7 +480,7 @@ def _score(
         pure_out, pure_scored = pure.out, pure.pure
     return Scored(
         out=_merge(vres, pure_out, ids),
-        vector=len(vector_units),
+        vector=vector_count,
         pure=pure_scored,
         cells=text,
         row_numbers=rows_no,

@@ -264,10 +264,10 @@ def score_chunk(
         np.logical_and.reduceat(row_clean, starts) if cols.n_rows else np.ones(n_units, dtype=bool)
     )
     unit_clean &= sizes > 0
-    base_ids: dict[int, int] = {}
-    base_code = np.array(
-        [base_ids.setdefault(id(b), len(base_ids)) for b in chunk.bases], dtype=np.int64
-    )
+    # each unit's base spec as a code, in order of first use (one id() per unit, the rest in NumPy)
+    base_id = np.fromiter(map(id, chunk.bases), dtype=np.uint64, count=n_units)
+    _, first_use, base_inv = np.unique(base_id, return_index=True, return_inverse=True)
+    base_code = np.argsort(np.argsort(first_use))[np.asarray(base_inv).reshape(-1)].astype(np.int64)
     inline = np.asarray(chunk.inline, dtype=bool)
 
     groups: list[_GroupOut] = []
