@@ -618,10 +618,20 @@ def _format_group(
     }
 
     ind_text = cols.text["indicator"]
+    fast = _indicator_matrix(ind_text, plan, rows, sel, S, met, w_cols, sw, places)
     id_cols, score_cols, lost_cols, weight_cols, cat_cols_, wplaces_cols = [], [], [], [], [], []
     for j, slot in enumerate(plan.slots):
         wv, wscale, wplaces, wconst = w_cols[j]
         p = places[j]
+        if (
+            fast is not None
+        ):  # the texts are made below, all slots at once; the weights' places are kept
+            wplaces_cols.append(
+                wplaces[sel]
+                if wplaces is not None
+                else np.full(n, _dec_places(Decimal(wconst or "0")), dtype=np.int64)
+            )
+            continue
         id_cols.append(ind_text.take(pa.array(rows[sel, slot.row])))
         cat_cols_.append(const(slot.leaf, n))
         score_cols.append(fmt(S[j][sel], p))
@@ -636,7 +646,7 @@ def _format_group(
         top = max(p, wscale)
         diff = wv[sel] * 10 ** (top - wscale) - S[j][sel] * 10 ** (top - p)
         lost_cols.append(_fmt_signed(diff, np.maximum(wpl, p), top))
-    met_cols = [pa.array(m[sel]) for m in met]
+    met_cols = [] if fast is not None else [pa.array(m[sel]) for m in met]
     kk = k
     if (
         plan.budget is not None and b_score is not None
@@ -658,12 +668,18 @@ def _format_group(
         kk = k + 1
     ind_cols = {
         "unit": unit_ids.take(pa.array(np.repeat(np.arange(n), kk))),
-        "indicator": interleave(id_cols),
-        "category": interleave(cat_cols_),
-        "weight": interleave(weight_cols),
-        "score": interleave(score_cols),
-        "lost": interleave(lost_cols),
-        "met": interleave(met_cols),
+        **(
+            fast
+            if fast is not None
+            else {
+                "indicator": interleave(id_cols),
+                "category": interleave(cat_cols_),
+                "weight": interleave(weight_cols),
+                "score": interleave(score_cols),
+                "lost": interleave(lost_cols),
+                "met": interleave(met_cols),
+            }
+        ),
     }
     c_w, c_s = [], []
     for c in plan.cats:
@@ -698,6 +714,66 @@ def _format_group(
     return _GroupOut(
         units=units[sel], unit_cols=unit_cols, ind_cols=ind_cols, cat_cols=cat_cols, k=kk, n_cats=nc
     )
+
+
+def _indicator_matrix(
+    ind_text: pa.Array,
+    plan: Plan,
+    rows: IntArray,
+    sel: IntArray,
+    S: list[IntArray],
+    met: list[BoolArray],
+    w_cols: list[tuple[IntArray, int, IntArray | None, str | None]],
+    sw: int,
+    places: list[int],
+) -> dict[str, pa.Array] | None:
+    """The indicators table's columns of a group, unit after unit and slot after slot, each made at once
+    over the (units × slots) matrix: the very texts the slot-by-slot loop writes, with a few Arrow calls
+    instead of a few per slot. ``None`` (the loop then writes them) for a budget row, a declared weight
+    whose text is not its plain decimal, a matrix of Python integers, or numbers that might overflow
+    int64 at the common scale."""
+    k = len(plan.slots)
+    n = len(sel)
+    if plan.budget is not None or k == 0 or n == 0:
+        return None
+    if any(c is not None and format(Decimal(c), "f") != c for _, _, _, c in w_cols):
+        return None
+    if any(s.dtype == object for s in S) or any(w.dtype == object for w, _, _, _ in w_cols):
+        return None
+    p_top = max(places)
+    l_top = max(max(p, sw) for p in places)  # the lost column's common scale
+    bound = 10**17  # |value| × 10^(scale gap) below this stays well inside int64
+    for j in range(k):
+        most = max(int(np.abs(S[j][sel]).max()), int(np.abs(w_cols[j][0][sel]).max()))
+        if most * 10 ** max(p_top - places[j], l_top - places[j], l_top - sw) >= bound:
+            return None
+    score = np.empty((n, k), dtype=np.int64)
+    weight = np.empty((n, k), dtype=np.int64)
+    lost = np.empty((n, k), dtype=np.int64)
+    w_places = np.empty((n, k), dtype=np.int64)
+    for j in range(k):
+        wv, _, wplaces, wconst = w_cols[j]
+        p = places[j]
+        s_j = S[j][sel]
+        score[:, j] = s_j * 10 ** (p_top - p)
+        weight[:, j] = wv[sel]
+        w_places[:, j] = (
+            wplaces[sel] if wplaces is not None else _dec_places(Decimal(wconst or "0"))
+        )
+        lost[:, j] = wv[sel] * 10 ** (l_top - sw) - s_j * 10 ** (l_top - p)
+    slot_places = np.tile(np.asarray(places, dtype=np.int64), n)
+    slot_rows = np.array([s.row for s in plan.slots], dtype=np.int64)
+    w_flat = w_places.ravel()
+    return {
+        "indicator": ind_text.take(pa.array(rows[sel][:, slot_rows].ravel())),
+        "category": pa.array([s.leaf for s in plan.slots], type=pa.string()).take(
+            pa.array(np.tile(np.arange(k, dtype=np.int64), n))
+        ),
+        "weight": fmt_places(weight.ravel(), w_flat, sw),
+        "score": fmt_places(score.ravel(), slot_places, p_top),
+        "lost": _fmt_signed(lost.ravel(), np.maximum(w_flat, slot_places), l_top),
+        "met": pa.array(np.stack([np.asarray(m[sel], dtype=bool) for m in met], axis=1).ravel()),
+    }
 
 
 def _assemble(groups: list[_GroupOut], unscored: list[int]) -> ChunkResult:
