@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import abc
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -117,6 +119,10 @@ class Outputs:
     tables: Mapping[str, TableWriter]  # units, indicators, categories, problems
     audit: AuditWriter | None = None
     audit_level: AuditLevel = "full"
+    # audit records are made on a thread of their own (mostly Arrow kernels, which release the GIL) and
+    # written in chunk order: a chunk's records once the next chunk's are under way, the rest at commit
+    _records: deque[Future[tuple[object, object]]] = attrs.field(factory=deque, init=False)
+    _pool: list[ThreadPoolExecutor] = attrs.field(factory=list, init=False)
 
     @classmethod
     def open(
@@ -175,14 +181,35 @@ class Outputs:
         if self.audit is not None and self.audit_level == "record":
             from perfrules.batch._records import record_block
 
-            self.audit.write_block(
-                *record_block(
-                    table.file, str(Path(table.folder).resolve()), t, scored.record_inputs()
+            if not self._pool:
+                self._pool.append(
+                    ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfrules-records")
+                )
+            self._records.append(
+                self._pool[0].submit(
+                    record_block,
+                    table.file,
+                    str(Path(table.folder).resolve()),
+                    t,
+                    scored.record_inputs(),
                 )
             )
+            while len(self._records) > 1:
+                self.audit.write_block(*self._records.popleft().result())
+
+    def _finish_records(self, *, write: bool) -> None:
+        """Write (or drop) the records still being made, and stop their thread."""
+        while self._records:
+            got = self._records.popleft().result()
+            if write and self.audit is not None:
+                self.audit.write_block(*got)
+        for pool in self._pool:
+            pool.shutdown()
+        self._pool.clear()
 
     def reset(self) -> None:
         """Empty every file, as just opened: a run that starts over (a deferred table that was not plain)."""
+        self._finish_records(write=False)
         for w in self.tables.values():
             w.reset()
         if self.audit is not None:
@@ -193,6 +220,7 @@ class Outputs:
 
     def commit(self) -> None:
         """Finish every file (the transaction's commit then renames them all into place)."""
+        self._finish_records(write=True)
         for w in self.tables.values():
             w.commit()
         if self.audit is not None:
