@@ -467,3 +467,19 @@ def test_a_shape_is_planned_once_across_chunks_and_bases_apart(
     run_batch(path, tmp_path / "pure.csv", engine="pure")
     for name, p in output_paths(tmp_path / "pure.csv").items():
         assert output_paths(tmp_path / "auto.csv")[name].read_bytes() == p.read_bytes(), name
+
+
+def test_shape_codes_tell_apart_cells_that_join_alike() -> None:
+    """Rows' shape cells are encoded joined by \\x1f only when no cell holds it: else column by column."""
+    import pyarrow as pa
+
+    from perfrules.batch._vector import _Cols, _shape_codes
+
+    def codes(indicator: list[str], category: list[str]) -> list[int]:
+        text = {"indicator": pa.array(indicator), "category": pa.array(category)}
+        return _shape_codes(_Cols(text=text, num={}, n_rows=len(indicator))).tolist()
+
+    a, b, c = codes(["a\x1fb", "a", "a\x1fb"], ["c", "b\x1fc", "c"])
+    assert a == c != b  # "a\x1fb" + "c" and "a" + "b\x1fc" join alike, yet are two shapes
+    a, b, c = codes(["a", "a", "b"], ["x", "x", "x"])
+    assert a == b != c

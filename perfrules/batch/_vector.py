@@ -56,6 +56,7 @@ from perfrules.batch._cells import (
     Numbers,
     _dec_places,
     _fmt_signed,
+    _has_any_byte,
     _np,
     arrow_strings,
     const,
@@ -166,15 +167,24 @@ def _unit_values(
     return Numbers(nums.value[pick], nums.ok[pick] & has, ~has, nums.places[pick], nums.scale), has
 
 
+_SEP = "\x1f"  # the unit separator: joins a row's shape cells when no cell holds it
+
+
 def _shape_codes(cols: _Cols) -> IntArray:
     """One integer per row for the text of its shape columns and which of its other cells are filled."""
     code = np.zeros(cols.n_rows, dtype=np.int64)
-    for c in SHAPE:
-        if c in cols.text:
-            col_codes, names = cols.codes(c)
-            code = code * (len(names) + 1) + col_codes
-            if code.size and int(code.max()) > 2**40:  # renumber before the product could overflow
-                code = np.unique(code, return_inverse=True)[1].reshape(-1).astype(np.int64)
+    shape = [c for c in SHAPE if c in cols.text]
+    if len(shape) > 1 and not any(_has_any_byte(cols.text[c], _SEP.encode()) for c in shape):
+        # one encoding of the shape cells joined by a character none of them holds (so the join is
+        # one-to-one) instead of one per column
+        joined = pc.binary_join_element_wise(*(cols.text[c] for c in shape), _SEP)
+        code = _np(pc.dictionary_encode(joined).indices).astype(np.int64)
+        shape = []
+    for c in shape:
+        col_codes, names = cols.codes(c)
+        code = code * (len(names) + 1) + col_codes
+        if code.size and int(code.max()) > 2**40:  # renumber before the product could overflow
+            code = np.unique(code, return_inverse=True)[1].reshape(-1).astype(np.int64)
     filled = [c for c in cols.text if c not in SHAPE]
     presence = np.zeros(cols.n_rows, dtype=np.int64)
     for bit, c in enumerate(filled):
