@@ -461,12 +461,13 @@ def _score_group(
     def rescale(v: IntArray, have: int, want: int) -> IntArray:
         return v * (10 ** (want - have)) if want != have else v
 
-    W = np.empty((n, k), dtype=np.int64)
-    T = np.zeros((n, k), dtype=np.int64)
-    A = np.zeros((n, k), dtype=np.int64)
-    P = np.zeros((n, k), dtype=np.int64)
-    D = np.zeros((n, k), dtype=np.int64)
-    TIER = np.zeros((n, k), dtype=np.int64)
+    # filled column by column, and read so by the kernel: Fortran order keeps each column contiguous
+    W = np.empty((n, k), dtype=np.int64, order="F")
+    T = np.zeros((n, k), dtype=np.int64, order="F")
+    A = np.zeros((n, k), dtype=np.int64, order="F")
+    P = np.zeros((n, k), dtype=np.int64, order="F")
+    D = np.zeros((n, k), dtype=np.int64, order="F")
+    TIER = np.zeros((n, k), dtype=np.int64, order="F")
     params = {
         "per": (P, sp),
         "deduct": (D, sd),
