@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from perfrules._errors import Problem, SpecError
+from perfrules._errors import PerfrulesError, Problem, SpecError
 from perfrules._limits import (
     MAX_TABLE_BYTES,
     MAX_WORKBOOK_BYTES,
@@ -1555,7 +1555,7 @@ def _parquet_blocks(path: Path, file: str, header: dict[str, int], size: int) ->
 # ---------------------------------------------------------------------------
 
 
-class TableNotPlain(Exception):
+class TableNotPlain(PerfrulesError, ValueError):
     """A table opened without its unit scan (:attr:`Table.deferred`) turned out not to be plain.
 
     The columnar runner raises it when, reading such a table, it finds what
