@@ -39,7 +39,15 @@ pq = pytest.importorskip("pyarrow.parquet")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from perfrules.batch import _columnar, _run, explain, output_paths, read_table, run_batch  # noqa: E402
+from perfrules.batch import (  # noqa: E402
+    Table,
+    _columnar,
+    _run,
+    explain,
+    output_paths,
+    read_table,
+    run_batch,
+)
 
 DATA = Path(__file__).resolve().parent / "data" / "batch_engines"
 FILES = ("base.toml", "base_year.toml", "spec.toml")
@@ -349,8 +357,9 @@ def folder() -> Iterator[Path]:
         shutil.rmtree(d, ignore_errors=True)
 
 
-def run(path: Path, tag: str, **kw: Any) -> tuple[dict[str, bytes], Any]:
-    out = path.parent / f"{tag}.csv"
+def run(path: Path | Table, tag: str, **kw: Any) -> tuple[dict[str, bytes], Any]:
+    folder = path.folder if isinstance(path, Table) else path.parent
+    out = folder / f"{tag}.csv"
     summary = run_batch(path, out, **kw)
     return {k: p.read_bytes() for k, p in output_paths(out).items()}, summary
 
@@ -369,11 +378,24 @@ def assert_engines_agree(path: Path, *, chunk_units: int = _run.CHUNK_UNITS) -> 
     got_rec, s_rec = run(
         path, "rec", engine="auto", audit=rec, audit_level="record", chunk_units=chunk_units
     )
+    # the command's way: the table opened without its unit scan (the run checks it, or starts over)
+    got_def, s_def = run(
+        read_table(path, scan=False), "def", engine="auto", chunk_units=chunk_units
+    )
+    got_def_rec, s_def_rec = run(
+        read_table(path, scan=False),
+        "defrec",
+        engine="auto",
+        audit=path.parent / "defrec.jsonl",
+        audit_level="record",
+        chunk_units=chunk_units,
+    )
     for name in want:
         w = want[name].decode()
-        for g in (got[name].decode(), got_rec[name].decode()):
-            assert g == w, name
-    assert _sum(s_auto) == _sum(s_pure) == _sum(s_rec)
+        for g in (got, got_rec, got_def, got_def_rec):
+            assert g[name].decode() == w, name
+    assert (path.parent / "defrec.jsonl").read_bytes() == rec.read_bytes()
+    assert _sum(s_auto) == _sum(s_pure) == _sum(s_rec) == _sum(s_def) == _sum(s_def_rec)
     ids = [r["unit"] for r in csv.DictReader(io.StringIO(want["units"].decode()))]
     for unit in (u for u in ids if ids.count(u) == 1):
         doc = explain(rec, unit)

@@ -106,3 +106,54 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_records_made_beside_the_run_fail_it_and_leave_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records are made on a thread of their own: an error there is the run's, and no output is left."""
+    from perfrules.batch import _records, _run
+
+    path = _table(tmp_path)
+    calls: list[int] = []
+    real = _records.record_block
+
+    def failing(*args: object) -> object:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("records broke")
+        return real(*args)
+
+    monkeypatch.setattr(_records, "record_block", failing)
+    monkeypatch.setattr(_run, "FAST_CHUNK_UNITS", 1)
+    with pytest.raises(RuntimeError, match="records broke"):
+        run_batch(
+            path,
+            tmp_path / "r.csv",
+            audit=tmp_path / "a.jsonl",
+            audit_level="record",
+            chunk_units=1,
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["base.toml", "t.csv"]
+
+
+def test_records_of_many_chunks_come_in_unit_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from perfrules.batch import _run
+
+    path = _table(tmp_path)
+    run_batch(path, tmp_path / "one.csv", audit=tmp_path / "one.jsonl", audit_level="record")
+    monkeypatch.setattr(_run, "FAST_CHUNK_UNITS", 1)
+    run_batch(
+        path,
+        tmp_path / "many.csv",
+        audit=tmp_path / "many.jsonl",
+        audit_level="record",
+        chunk_units=1,
+    )
+    assert (tmp_path / "many.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
+    units = [
+        json.loads(line)["unit"] for line in (tmp_path / "many.jsonl").read_text().splitlines()
+    ]
+    assert units == [f"u{u:02d}" for u in range(30)]

@@ -513,3 +513,59 @@ def test_compute_leaves_the_group_to_the_pure_path_when_any_block_could_overflow
         assert _compute_two(A, threads=1) is None
     finally:
         _compute.BLOCK_UNITS = saved
+
+
+def test_a_shape_is_planned_once_across_chunks_and_bases_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group's plan is kept by its base and shape: one prototype for a shape seen again in later
+    chunks, one more for the same shape on another base, the very files of the pure engine."""
+    from perfrules.batch import _run, _vector, output_paths, run_batch
+
+    # the same shape on two bases that round apart: a plan kept for one and used for the other shows
+    (tmp_path / "a.toml").write_text("[meta]\nyear = 2024\n", encoding="utf-8")
+    (tmp_path / "b.toml").write_text(
+        "[meta]\nyear = 2024\n[rounding]\nscore = 0.1\n", encoding="utf-8"
+    )
+    head = "unit,indicator,category,weight,comparator,target,actual,spec"
+    rows = [head]
+    for n in range(8):
+        base = "a.toml" if n < 5 else "b.toml"
+        rows += [
+            f"u{n},x,产出指标,60,>=,10,{5 + n},{base}",
+            f"u{n},y,效益指标,40,<=,5,{3 + n % 4},",
+        ]
+    path = tmp_path / "in.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    monkeypatch.setattr(_vector, "_PLANS", {})
+    seen: list[int] = []
+    real = _vector._prototype
+
+    def counted(*args: Any) -> Any:
+        seen.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(_vector, "_prototype", counted)
+    monkeypatch.setattr(_run, "FAST_CHUNK_UNITS", 1)
+    got = run_batch(path, tmp_path / "auto.csv", engine="auto", chunk_units=1)
+    assert dict(got.engines) == {"vector": 8}
+    assert len(seen) == 2  # base a, base b: each shape planned once, whatever the chunks
+    run_batch(path, tmp_path / "pure.csv", engine="pure")
+    for name, p in output_paths(tmp_path / "pure.csv").items():
+        assert output_paths(tmp_path / "auto.csv")[name].read_bytes() == p.read_bytes(), name
+
+
+def test_shape_codes_tell_apart_cells_that_join_alike() -> None:
+    """Rows' shape cells are encoded joined by \\x1f only when no cell holds it: else column by column."""
+    import pyarrow as pa
+
+    from perfrules.batch._vector import _Cols, _shape_codes
+
+    def codes(indicator: list[str], category: list[str]) -> list[int]:
+        text = {"indicator": pa.array(indicator), "category": pa.array(category)}
+        return _shape_codes(_Cols(text=text, num={}, n_rows=len(indicator))).tolist()
+
+    a, b, c = codes(["a\x1fb", "a", "a\x1fb"], ["c", "b\x1fc", "c"])
+    assert a == c != b  # "a\x1fb" + "c" and "a" + "b\x1fc" join alike, yet are two shapes
+    a, b, c = codes(["a", "a", "b"], ["x", "x", "x"])
+    assert a == b != c

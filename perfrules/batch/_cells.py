@@ -84,15 +84,13 @@ def _parse_filled(texts: pa.Array, length: IntArray) -> tuple[IntArray, BoolArra
     n = len(texts)
     dot = _np(pc.find_substring(texts, ".")).astype(np.int64)
     places = np.where(dot >= 0, length - dot - 1, 0)
-    odd = pc.or_(
-        pc.or_(pc.match_substring(texts, "e"), pc.match_substring(texts, "E")),
-        pc.match_substring(texts, " "),
-    )
-    ok = (
-        ~_np(odd).astype(bool)
-        & (places <= MAX_PLACES)
-        & (length <= MAX_INT_DIGITS + MAX_PLACES + 2)
-    )
+    ok = (places <= MAX_PLACES) & (length <= MAX_INT_DIGITS + MAX_PLACES + 2)
+    if _has_any_byte(texts, b"eE "):  # cell by cell only when some cell has one of them
+        odd = pc.or_(
+            pc.or_(pc.match_substring(texts, "e"), pc.match_substring(texts, "E")),
+            pc.match_substring(texts, " "),
+        )
+        ok &= ~_np(odd).astype(bool)
     try:
         dec, scale = _cast(texts, ok, places)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -107,6 +105,18 @@ def _parse_filled(texts: pa.Array, length: IntArray) -> tuple[IntArray, BoolArra
         MAX_INT_DIGITS + scale
     )  # at most MAX_INT_DIGITS whole digits (the pure path takes the rest)
     return np.where(ok, value, 0), ok, np.where(ok, places, 0), scale
+
+
+def _has_any_byte(texts: pa.Array, chars: bytes) -> bool:
+    """Whether any cell of a string array holds one of ``chars`` (ASCII), over its data buffer at once."""
+    data = texts.buffers()[2]
+    if data is None or len(texts) == 0:
+        return False
+    offsets = np.frombuffer(
+        texts.buffers()[1], dtype=np.int32, count=len(texts) + 1, offset=4 * texts.offset
+    )
+    raw = memoryview(data)[int(offsets[0]) : int(offsets[-1])].tobytes()
+    return any(bytes([c]) in raw for c in chars)
 
 
 def _cast(texts: pa.Array, ok: BoolArray, places: IntArray) -> tuple[pa.Array, int]:

@@ -39,7 +39,7 @@ from perfrules.batch._chunk import (
 )
 from perfrules.batch._engines import Engine, OnUnit
 from perfrules.batch._summary import Tally
-from perfrules.batch._table import Table, table_problem
+from perfrules.batch._table import Table, scan_table, table_problem
 from perfrules.batch._unit import Bases, Prepared, UnitRows, build, prepare
 from perfrules.core import Evaluation, evaluate
 
@@ -443,6 +443,7 @@ class ChunkedEngine(Engine):
         self.chunk_units = chunk_units
 
     def chunks(self, table: Table, on_unit: OnUnit | None = None) -> Iterator[Scored]:
+        table = scan_table(table)  # a deferred table: its strays and unread rows are needed here
         bases = Bases(table.folder, table.file)
         first = 0
         for chunk in _chunks(table, self.chunk_units):

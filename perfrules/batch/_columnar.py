@@ -15,6 +15,8 @@ problem.
 from __future__ import annotations
 
 import csv
+import os
+from array import array
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -51,9 +53,12 @@ from perfrules.batch._summary import Tally
 from perfrules.batch._table import (
     UNIT_LEVEL,
     Table,
+    TableNotPlain,
     block_size,
     csv_parse_options,
     parquet_file,
+    repeated_values,
+    strip_agrees,
 )
 from perfrules.batch._unit import Bases, Prepared, UnitRows, prepare
 from perfrules.model import Spec
@@ -82,6 +87,12 @@ def usable(table: Table) -> bool:
 
 def _batches(table: Table) -> Iterator[pa.RecordBatch]:
     """The table's record batches, every column as text, named by canonical column."""
+    return (rb for rb, _ in _read(table))
+
+
+def _read(table: Table) -> Iterator[tuple[pa.RecordBatch, float]]:
+    """:func:`_batches`, each with the share of the input read so far (an estimate for a CSV file: the
+    progress of a run while the unit count is unknown)."""
     assert table.path is not None
     names = {i: c for c, i in table.header.items()}
     if table.format == "csv":
@@ -89,29 +100,53 @@ def _batches(table: Table) -> Iterator[pa.RecordBatch]:
 
         with open(table.path, encoding="utf-8-sig", newline="") as fh:
             raw = next(csv.reader(fh))
+        with open(table.path, "rb") as fb:
+            head = len(fb.readline())  # the header line's bytes (BOM included)
         reader = pcsv.open_csv(
             table.path,
             read_options=pcsv.ReadOptions(
                 block_size=block_size(table.path, BLOCK_BYTES), encoding="utf8"
             ),
-            parse_options=csv_parse_options(table.path),
+            # a deferred table has no quote character (read_table checked it); a blank line is read as a
+            # record without a unit id (TableNotPlain), never skipped
+            parse_options=pcsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False)
+            if table.deferred
+            else csv_parse_options(table.path),
             convert_options=pcsv.ConvertOptions(
                 column_types={n: pa.string() for n in raw},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
+        size = max(os.stat(table.path).st_size, 1)
+        read = head
         for rb in reader:
             cols = {names[i + 1]: rb.column(i) for i in range(rb.num_columns) if i + 1 in names}
-            yield pa.RecordBatch.from_pydict(cols)
+            # each record: its cells, a comma between them and a line end (quotes and CRs uncounted)
+            read += sum(_text_bytes(a) for a in cols.values()) + rb.num_rows * rb.num_columns
+            yield pa.RecordBatch.from_pydict(cols), min(read / size, 1.0)
         return
     pf = parquet_file(table.path)
     schema_names = pf.schema_arrow.names
     wanted = {c: schema_names[i - 1] for c, i in table.header.items()}
+    rows = max(pf.metadata.num_rows, 1)
+    read = 0
     for rb in pf.iter_batches(batch_size=1 << 16, columns=list(wanted.values())):
-        yield pa.RecordBatch.from_pydict(
-            {c: _as_text(rb.column(rb.schema.get_field_index(n))) for c, n in wanted.items()}
+        read += rb.num_rows
+        yield (
+            pa.RecordBatch.from_pydict(
+                {c: _as_text(rb.column(rb.schema.get_field_index(n))) for c, n in wanted.items()}
+            ),
+            min(read / rows, 1.0),
         )
+
+
+def _text_bytes(arr: pa.Array) -> int:
+    """The bytes of an Arrow string array's cells."""
+    offsets = np.frombuffer(
+        arr.buffers()[1], dtype=np.int32, count=len(arr) + 1, offset=4 * arr.offset
+    )
+    return int(offsets[-1] - offsets[0])
 
 
 def _as_text(arr: pa.Array) -> pa.Array:
@@ -140,6 +175,9 @@ class Scored:
     cells: dict[str, pa.Array]  # every output unit's input rows, unit after unit
     row_numbers: npt.NDArray[np.int64]
     row_counts: npt.NDArray[np.int64]
+    share: float = (
+        0.0  # the share of the input read when the chunk was cut (progress of a deferred table)
+    )
 
     @property
     def tables(self) -> _Tables:
@@ -163,12 +201,22 @@ class ColumnarEngine(Engine):
     engine).
     """
 
+    reads_deferred = True  # checks a deferred table as it reads it (TableNotPlain)
+
     def __init__(
-        self, score: BuildingScorer, unit_builder: UnitBuilder, *, chunk_units: int = CHUNK_UNITS
+        self,
+        score: BuildingScorer,
+        unit_builder: UnitBuilder,
+        *,
+        chunk_units: int = CHUNK_UNITS,
+        fallback_units: int = CHUNK_UNITS,
     ) -> None:
         self.score = score
         self.unit_builder = unit_builder
         self.chunk_units = chunk_units
+        self.fallback_units = (
+            fallback_units  # units per chunk of the chunk-by-chunk runner (fallback)
+        )
 
     def chunks(self, table: Table, on_unit: OnUnit | None = None) -> Iterator[Scored]:
         if on_unit is not None:
@@ -176,6 +224,16 @@ class ColumnarEngine(Engine):
                 "the columnar runner keeps no Evaluation per unit: use the pure engine for on_unit"
             )
         return _scored_chunks(table, self, self.chunk_units)
+
+    def fallback(self, table: Table) -> Engine:
+        """This runner when it reads the scanned ``table`` as it stands, else the chunk-by-chunk runner
+        with the same vectorised scorer (as ``select_engine`` chooses)."""
+        if usable(table):
+            return self
+        from perfrules.batch._chunked import ChunkedEngine
+        from perfrules.batch._vector import score_chunk
+
+        return ChunkedEngine(score_chunk, chunk_units=self.fallback_units)
 
 
 def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> Iterator[Scored]:
@@ -190,19 +248,44 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
 
     # one worker thread scores chunk i while this thread reads chunk i + 1 and the caller writes chunk i − 1
     # (Arrow and NumPy release the GIL in their kernels); at most two chunks are in flight
+    # a deferred table (read_table(scan=False)) is checked here as it is read, as the unit scan would have
+    # checked it: each run of rows of one unit is kept as the hash of its id (a repeated hash: TableNotPlain,
+    # and the run starts over on the scanned table, which tells a stray unit from a collision exactly)
+    deferred = table.deferred
+    heads = array("q")
+    share = 0.0
+
+    # one worker thread scores chunk i while this thread reads chunk i + 1 and the caller writes chunk i − 1
+    # (Arrow and NumPy release the GIL in their kernels); at most two chunks are in flight
     inflight: deque[Future[Scored]] = deque()
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="perfrules-batch") as pool:
 
         def submit(data: pa.Table, start_row: int, units: int) -> Iterator[Scored]:
             nonlocal first_unit
             inflight.append(
-                pool.submit(_score, engine, table, data, start_row, bases, probes, first_unit)
+                pool.submit(
+                    _score, engine, table, data, start_row, bases, probes, first_unit, share
+                )
             )
             first_unit += units
             while len(inflight) > WORKERS:
                 yield inflight.popleft().result()
 
-        for rb in _batches(table):
+        batches = _read(table)
+        while True:
+            try:
+                got = next(batches, None)
+            except pa.ArrowInvalid:
+                if not deferred:
+                    raise
+                raise TableNotPlain(table.file) from None  # a ragged record, bytes not UTF-8 …
+            if got is None:
+                break
+            rb, share = got
+            if deferred and not strip_agrees(rb.column("unit")):
+                raise TableNotPlain(
+                    table.file
+                )  # a record without a unit id, or ids only str.strip trims
             data = (
                 pa.Table.from_batches([rb])
                 if carry is None
@@ -220,16 +303,26 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
             if cut:
                 pending_rows.append(done)
                 pending_n += len(change)
+                if deferred:
+                    starts = pa.array(np.r_[0, change[:-1]])
+                    heads.extend(map(hash, units.take(starts).to_pylist()))
             if pending_n >= chunk_units:
                 block = pa.concat_tables(pending_rows).combine_chunks()
                 yield from submit(block, row0, pending_n)
                 row0 += block.num_rows
                 pending_rows, pending_n = [], 0
         tail = [*pending_rows, *([carry] if carry is not None and carry.num_rows else [])]
+        if deferred and carry is not None and carry.num_rows:
+            head = pc.utf8_trim_whitespace(carry.column("unit").combine_chunks())[0]
+            heads.append(hash(head.as_py()))
         if tail:
             yield from submit(pa.concat_tables(tail).combine_chunks(), row0, pending_n + 1)
         while inflight:
             yield inflight.popleft().result()
+    if deferred and repeated_values(heads):
+        raise TableNotPlain(
+            table.file
+        )  # a unit's rows are not contiguous (or two ids share a hash)
 
 
 def _score(
@@ -240,10 +333,16 @@ def _score(
     bases: Bases,
     probes: dict[tuple[str, str], Prepared | SpecError],
     first_unit: int,
+    share: float = 0.0,
 ) -> Scored:
     n_rows = data.num_rows
     text = {c: data.column(c).combine_chunks() for c in data.column_names}
-    filled = {c: _np(pc.binary_length(a)) > 0 for c, a in text.items()}
+    lengths = {c: _np(pc.binary_length(a)) for c, a in text.items()}
+    if table.deferred and table.format == "csv" and n_rows:
+        limit = csv.field_size_limit()
+        if any(int(v.max()) > limit for v in lengths.values()):
+            raise TableNotPlain(table.file)  # a cell the csv module would not read (Arrow does)
+    filled = {c: v > 0 for c, v in lengths.items()}
     # usable() admits only tables whose every record has a unit id and whose units are contiguous:
     # no blank record to skip, no unit without an id, no rows out of place
     rows_no = np.arange(row0, row0 + n_rows, dtype=np.int64)
@@ -296,9 +395,6 @@ def _score(
             ids[i], table.file, table.folder, table.header, cells, rows_no[lo:hi].tolist()
         )
 
-    bases_of: list[Spec | None] = [None] * n_units
-    inline = [True] * n_units
-    refs = [""] * n_units
     # each distinct (spec, year) is resolved once, on its first unit, by the pure path's own ``prepare``
     combos = np.stack([code_of("spec"), code_of("year")], axis=1)
     _, first_of, combo_of = np.unique(combos, axis=0, return_index=True, return_inverse=True)
@@ -322,15 +418,23 @@ def _score(
             if isinstance(got, Prepared):
                 probes[key] = got
         resolved.append(got)
-    for i in np.flatnonzero(~fallback).tolist():
-        got = resolved[int(combo_of[i])]
-        if isinstance(got, SpecError):
-            fallback[i] = True
-            continue
-        bases_of[i], inline[i] = got.base_spec, got.inline
-        refs[i] = got.values.get("spec", ("", 0))[0]
+    # per distinct (spec, year), then unit by unit through its index
+    failed = np.array([isinstance(got, SpecError) for got in resolved], dtype=bool)
+    fallback |= failed[combo_of]
+    base_of: list[Spec | None] = []
+    inline_of: list[bool] = []
+    ref_of: list[str] = []
+    for got in resolved:
+        if isinstance(got, Prepared):
+            base_of.append(got.base_spec)
+            inline_of.append(got.inline)
+            ref_of.append(got.values.get("spec", ("", 0))[0])
+        else:  # its units fall back
+            base_of.append(None)
+            inline_of.append(True)
+            ref_of.append("")
     good = np.flatnonzero(~fallback)
-    vector_units: list[int] = []
+    vector_count = 0
     vres: ChunkResult | None = None
     if len(good):
         sub_starts, sub_stops = starts[good], stops[good]
@@ -358,15 +462,15 @@ def _score(
             units=[ids[i] for i in good.tolist()],
             starts=new_starts.tolist(),
             stops=(new_starts + sizes).tolist(),
-            bases=[bases_of[i] for i in good.tolist()],
-            inline=[inline[i] for i in good.tolist()],
-            refs=[refs[i] for i in good.tolist()],
+            bases=[base_of[g] for g in combo_of[good].tolist()],
+            inline=[inline_of[g] for g in combo_of[good].tolist()],
+            refs=[ref_of[g] for g in combo_of[good].tolist()],
             first_unit=first_unit,
         )
         vres = engine.score(chunk, engine.unit_builder(chunk, Path(table.folder)))
-        unscored = set(vres.unscored)
-        vector_units = [int(good[j]) for j in range(len(good)) if j not in unscored]
-        fallback[[int(good[j]) for j in sorted(unscored)]] = True
+        unscored = sorted(set(vres.unscored))
+        vector_count = len(good) - len(unscored)
+        fallback[good[np.array(unscored, dtype=np.int64)]] = True
     pure_units = np.flatnonzero(fallback).tolist()
     pure_out: _Out | None = None
     pure_scored = 0  # the units the pure path scored (not those it reports as failed), as the chunk-by-chunk runner counts
@@ -376,11 +480,12 @@ def _score(
         pure_out, pure_scored = pure.out, pure.pure
     return Scored(
         out=_merge(vres, pure_out, ids),
-        vector=len(vector_units),
+        vector=vector_count,
         pure=pure_scored,
         cells=text,
         row_numbers=rows_no,
         row_counts=(stops - starts).astype(np.int64),
+        share=share,
     )
 
 
@@ -438,7 +543,14 @@ def _merge(vres: ChunkResult | None, pure: _Out | None, ids: list[str]) -> _Tabl
                 cols[c].append(_arrow(t[c], c))
         if not keys:
             return {c: pa.array([], type=_arrow([], c).type) for c in names}
-        order = pa.array(np.argsort(np.concatenate(keys), kind="stable"))
+        key = np.concatenate(keys)
+        if not len(key) or bool(
+            (key[1:] >= key[:-1]).all()
+        ):  # in unit order already (the common case)
+            return {
+                c: cols[c][0] if len(cols[c]) == 1 else pa.concat_arrays(cols[c]) for c in names
+            }
+        order = pa.array(np.argsort(key, kind="stable"))
         return {c: pa.concat_arrays(cols[c]).take(order) for c in names}
 
     return _Tables(

@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import abc
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -45,8 +47,8 @@ from perfrules.batch._chunk import (
     ResultTables,
 )
 from perfrules.batch._summary import BatchSummary, Tally
-from perfrules.batch._table import Table
-from perfrules.batch._write import TableWriter
+from perfrules.batch._table import Table, TableNotPlain, scan_table
+from perfrules.batch._write import TableWriter, empty_file
 from perfrules.core import Evaluation, document_line
 
 if TYPE_CHECKING:
@@ -117,6 +119,10 @@ class Outputs:
     tables: Mapping[str, TableWriter]  # units, indicators, categories, problems
     audit: AuditWriter | None = None
     audit_level: AuditLevel = "full"
+    # audit records are made on a thread of their own (mostly Arrow kernels, which release the GIL) and
+    # written in chunk order: a chunk's records once the next chunk's are under way, the rest at commit
+    _records: deque[Future[tuple[object, object]]] = attrs.field(factory=deque, init=False)
+    _pool: list[ThreadPoolExecutor] = attrs.field(factory=list, init=False)
 
     @classmethod
     def open(
@@ -175,14 +181,46 @@ class Outputs:
         if self.audit is not None and self.audit_level == "record":
             from perfrules.batch._records import record_block
 
-            self.audit.write_block(
-                *record_block(
-                    table.file, str(Path(table.folder).resolve()), t, scored.record_inputs()
+            if not self._pool:
+                self._pool.append(
+                    ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfrules-records")
+                )
+            self._records.append(
+                self._pool[0].submit(
+                    record_block,
+                    table.file,
+                    str(Path(table.folder).resolve()),
+                    t,
+                    scored.record_inputs(),
                 )
             )
+            while len(self._records) > 1:
+                self.audit.write_block(*self._records.popleft().result())
+
+    def _finish_records(self, *, write: bool) -> None:
+        """Write (or drop) the records still being made, and stop their thread."""
+        while self._records:
+            got = self._records.popleft().result()
+            if write and self.audit is not None:
+                self.audit.write_block(*got)
+        for pool in self._pool:
+            pool.shutdown()
+        self._pool.clear()
+
+    def reset(self) -> None:
+        """Empty every file, as just opened: a run that starts over (a deferred table that was not plain)."""
+        self._finish_records(write=False)
+        for w in self.tables.values():
+            w.reset()
+        if self.audit is not None:
+            a = self.audit  # its file and its index's body (AuditWriter has no reset of its own)
+            empty_file(a._fh)
+            empty_file(a._index)
+            a.offset = 0
 
     def commit(self) -> None:
         """Finish every file (the transaction's commit then renames them all into place)."""
+        self._finish_records(write=True)
         for w in self.tables.values():
             w.commit()
         if self.audit is not None:
@@ -192,6 +230,10 @@ class Outputs:
 class Engine(abc.ABC):
     """A way of scoring a whole table: chosen once per run, then :meth:`run` (results never depend on it)."""
 
+    reads_deferred = (
+        False  # whether chunks() reads a deferred table itself (else run() scans it first)
+    )
+
     @abc.abstractmethod
     def chunks(self, table: Table, on_unit: OnUnit | None = None) -> Iterator[ScoredChunk]:
         """Score the table's units, a chunk of whole units at a time, in table order.
@@ -200,8 +242,38 @@ class Engine(abc.ABC):
         that never gives it every unit refuses an ``on_unit``).
         """
 
+    def fallback(self, table: Table) -> Engine:
+        """The engine for the scanned ``table`` when a deferred table turned out not to be plain."""
+        return self
+
     def run(self, table: Table, outputs: Outputs, progress: Progress | None = None) -> BatchSummary:
-        """Score every unit of ``table`` into ``outputs``; the summary (``outputs`` are left to commit)."""
+        """Score every unit of ``table`` into ``outputs``; the summary (``outputs`` are left to commit).
+
+        A :attr:`~perfrules.batch.Table.deferred` table is scanned first
+        (:func:`~perfrules.batch._table.scan_table`) unless the engine checks it
+        as it reads it; when that check fails (:class:`TableNotPlain`), every
+        output is emptied and the run starts over on the scanned table, with
+        the engine :meth:`fallback` chooses for it: the results are those of a
+        run on the scanned table. Any other error of such a run is judged on
+        the scanned table too: rows the engine was never meant to see (a unit
+        twice in one chunk, before the check at the end finds it) start the
+        run over; on a table the engine reads as it stands, the error is raised.
+        """
+        if table.deferred and not self.reads_deferred:
+            table = scan_table(table)
+        try:
+            return self._run(table, outputs, progress)
+        except Exception as exc:
+            if not table.deferred:
+                raise
+            scanned = scan_table(table)
+            engine = self.fallback(scanned)
+            if engine is self and not isinstance(exc, TableNotPlain):
+                raise
+        outputs.reset()
+        return engine.run(scanned, outputs, progress)
+
+    def _run(self, table: Table, outputs: Outputs, progress: Progress | None) -> BatchSummary:
         tally = Tally()
         done = 0
         for scored in self.chunks(table, outputs.on_unit):
@@ -211,5 +283,16 @@ class Engine(abc.ABC):
             tally.engine("pure", scored.pure)
             done += len(scored.tables.units["unit"])
             if progress is not None:
-                progress(done, table.unit_count)
+                progress(done, _total(table, done, scored))
+        if progress is not None and table.deferred:
+            progress(done, done)  # counted now
         return tally.summary()
+
+
+def _total(table: Table, done: int, scored: ScoredChunk) -> int:
+    """The units in all, for progress: the table's count, or — not yet counted (a deferred table) — an
+    estimate from the share of the input read so far."""
+    if not table.deferred:
+        return table.unit_count
+    share = float(getattr(scored, "share", 0.0))
+    return max(done, round(done / share)) if share > 0 else done

@@ -99,6 +99,29 @@ def _per_unit(fragments: pa.Array, counts: npt.NDArray[np.int64], sep: str = ","
     return pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), fragments), sep)
 
 
+def _list_parts(col: pa.Array, counts: npt.NDArray[np.int64], *, plain: bool = False) -> list[Any]:
+    """:func:`json_lists` as parts of a join (strings stand for themselves on every line): when every
+    unit has a value and no cell needs escaping, the brackets are left to the caller's join, saving a
+    pass over the column. ``plain``: the cells are known to need no escaping (numbers' texts)."""
+    is_text = pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
+    if is_text and col.null_count == 0 and bool(counts.all()):
+        col = pa.concat_arrays([col]) if col.offset else col
+        if plain or not _needs_escaping(col):
+            return ['["', _per_unit(col, counts, '","'), '"]']
+    return [json_lists(col, counts)]
+
+
+def _merged(parts: list[Any]) -> list[Any]:
+    """Adjacent strings of a join's parts as one."""
+    out: list[Any] = []
+    for p in parts:
+        if isinstance(p, str) and out and isinstance(out[-1], str):
+            out[-1] += p
+        else:
+            out.append(p)
+    return out
+
+
 def json_lists(col: pa.Array, counts: npt.NDArray[np.int64]) -> pa.Array:
     """Per unit, the JSON array of its run of ``col`` (``counts[i]`` values for unit i): ``["a","b"]``, ``[1,2]``.
 
@@ -111,10 +134,13 @@ def json_lists(col: pa.Array, counts: npt.NDArray[np.int64]) -> pa.Array:
         col = pa.concat_arrays([col]) if col.offset else col
         if not _needs_escaping(col):
             inner = _per_unit(col, counts, '","')
+            if bool(counts.all()):  # every unit has a value: one pair of brackets for all
+                return pc.binary_join_element_wise('["', inner, '"]', "")
+            none = pa.array(counts == 0)
             return pc.binary_join_element_wise(
-                pc.if_else(pc.equal(pa.array(counts), 0), pa.scalar("["), pa.scalar('["')),
+                pc.if_else(none, pa.scalar("["), pa.scalar('["')),
                 inner,
-                pc.if_else(pc.equal(pa.array(counts), 0), pa.scalar("]"), pa.scalar('"]')),
+                pc.if_else(none, pa.scalar("]"), pa.scalar('"]')),
                 "",
             )
     return pc.binary_join_element_wise("[", _per_unit(_literal(col), counts), "]", "")
@@ -149,13 +175,16 @@ def record_lines(
     )
 
     def obj(
-        columns: dict[str, pa.Array], counts: npt.NDArray[np.int64], names: Sequence[str]
+        columns: dict[str, pa.Array],
+        counts: npt.NDArray[np.int64],
+        names: Sequence[str],
+        numbers: Sequence[str] = (),
     ) -> list[Any]:
         parts: list[Any] = ["{"]
         for i, name in enumerate(names):
             parts += [
                 ("," if i else "") + json.dumps(name, ensure_ascii=False) + ":",
-                json_lists(columns[name], counts),
+                *_list_parts(columns[name], counts, plain=name in numbers),
             ]
         return [*parts, "}"]
 
@@ -181,12 +210,26 @@ def record_lines(
         ',"warnings":',
         _literal(units["warnings"]),
         ',"indicators":',
-        *obj(indicators, ind_counts, ("indicator", "category", "weight", "score", "lost", "met")),
+        *obj(
+            indicators,
+            ind_counts,
+            ("indicator", "category", "weight", "score", "lost", "met"),
+            _NUMBER_TEXTS,
+        ),
         ',"categories":',
-        *obj(categories, cat_counts, ("category", "name", "level", "weight", "score")),
+        *obj(
+            categories,
+            cat_counts,
+            ("category", "name", "level", "weight", "score"),
+            _NUMBER_TEXTS,
+        ),
         "}\n",
     ]
-    return pc.binary_join_element_wise(*parts, "")
+    return pc.binary_join_element_wise(*_merged(parts), "")
+
+
+# result columns that hold the core's Decimal texts (digits, a point, a sign: nothing JSON escapes)
+_NUMBER_TEXTS = ("weight", "score", "lost")
 
 
 def error_line(unit: str, problems: list[dict[str, Any]]) -> str:

@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from perfrules._errors import Problem, SpecError
+from perfrules._errors import PerfrulesError, Problem, SpecError
 from perfrules._limits import (
     MAX_TABLE_BYTES,
     MAX_WORKBOOK_BYTES,
@@ -284,6 +284,9 @@ class Table:
         factory=dict
     )  # unit → problems of its rows not read as they stand
     numbers: Sequence[int] | None = None  # a table in memory: each row's number (default: 2, 3, …)
+    # opened without its unit scan (``read_table(path, scan=False)``): ``row_count`` and ``unit_count``
+    # are unknown (0), ``strays`` and ``issues`` unread; see :func:`scan_table`
+    deferred: bool = False
 
     def blocks(self, size: int = 8192) -> Iterator[Block]:
         """The table's rows in order, ``size`` rows at a time."""
@@ -1206,6 +1209,61 @@ def _fast_csv_scan(path: Path, file: str) -> Table | None:
     )
 
 
+def _deferred_csv(path: Path, file: str) -> Table | None:
+    """The CSV table opened without its unit scan, when the columnar runner can check the rest as it reads.
+
+    That is a UTF-8 file (as far as its start tells: Arrow checks every byte
+    it reads) with no quote character at all — every record is one line,
+    read alike by Arrow and the csv module — and no carriage return that does
+    not end a line, whose header the csv reader reads as it stands (no
+    unused columns at its right, one unit column); NumPy and pyarrow import.
+    What is left — every record as wide as the header, not blank, with a unit
+    id that Arrow trims as ``str.strip`` does, no cell beyond the csv
+    module's limit, every unit's rows contiguous — the runner checks
+    (:class:`TableNotPlain`). Otherwise ``None``: the table is scanned.
+    """
+    try:
+        import numpy  # noqa: F401
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return None
+    if os.stat(path).st_size == 0:
+        return None
+    with _CsvReader(
+        path, file
+    ) as reader:  # the header exactly as the csv reader reads it (and its problems)
+        if reader.raw_width != reader.width or reader.kind != _Kind("utf-8", "\n", reader.kind.bom):
+            return None
+        names, header = reader.names, reader.header
+    if names.count(names[header["unit"] - 1]) != 1 or not _unquoted_lines(path):
+        return None
+    return Table(
+        file=file,
+        folder=path.parent,
+        header=header,
+        format="csv",
+        row_count=0,
+        unit_count=0,
+        path=path,
+        plain=True,
+        deferred=True,
+    )
+
+
+def _unquoted_lines(path: Path) -> bool:
+    """No quote character in the file, and every carriage return ends a line (CRLF), read block by block."""
+    last = b""
+    for block in _file_blocks(path):
+        if b'"' in block:
+            return False
+        if last == b"\r" and block[:1] != b"\n":
+            return False  # the previous block's last carriage return
+        if b"\r" in block and block.count(b"\r") != block.count(b"\r\n") + (block[-1:] == b"\r"):
+            return False
+        last = block[-1:]
+    return last != b"\r"
+
+
 class _UnitScan:
     """One pass over the unit column: row and unit counts, units whose rows are not contiguous, rows not read.
 
@@ -1245,7 +1303,7 @@ class _UnitScan:
 
     def finish(self, reread: Callable[[], Iterable[tuple[int, str]]]) -> None:
         """Count the units and find the strays; ``reread()`` gives (row, unit) of every row again, in order."""
-        repeated = _repeated(self.hashes)
+        repeated = repeated_values(self.hashes)
         runs = len(self.hashes)
         self.hashes = array("q")
         if not repeated:
@@ -1269,7 +1327,7 @@ class _UnitScan:
         self.unit_count = runs - runs_of_repeated + len(seen)
 
 
-def _repeated(hashes: array[int]) -> set[int]:
+def repeated_values(hashes: array[int]) -> set[int]:
     """The values that occur more than once (NumPy when it imports, else a sort)."""
     if len(hashes) < 2:
         return set()
@@ -1363,7 +1421,7 @@ def _check_types(schema: Any, file: str, header: dict[str, int]) -> None:
         raise SpecError(problems)
 
 
-def _open_parquet(path: Path, file: str) -> Table:
+def _open_parquet(path: Path, file: str, *, scan: bool = True) -> Table:
     pq = _pyarrow()
     if pq is None:
         raise SpecError(
@@ -1398,23 +1456,43 @@ def _open_parquet(path: Path, file: str) -> Table:
     header = _resolve_header(list(schema.names), file)
     _check_types(schema, file, header)
     unit_name = schema.names[header["unit"] - 1]
-    scan = _UnitScan()
+    if not scan and _numpy_imports():  # the columnar runner checks the unit ids as it reads them
+        return Table(
+            file=file,
+            folder=path.parent,
+            header=header,
+            format="parquet",
+            row_count=0,
+            unit_count=0,
+            path=path,
+            plain=True,
+            deferred=True,
+        )
+    units_scan = _UnitScan()
     agree = True  # every id trims alike by Arrow and str.strip, none empty: what the columnar runner needs
     for units in _parquet_units(pf, unit_name):
         agree = agree and strip_agrees(parquet_text(units))
-        scan.add_runs(len(units), _trimmed_heads(units)[1])
-    scan.finish(lambda: _parquet_heads(pf, unit_name))
+        units_scan.add_runs(len(units), _trimmed_heads(units)[1])
+    units_scan.finish(lambda: _parquet_heads(pf, unit_name))
     return Table(
         file=file,
         folder=path.parent,
         header=header,
         format="parquet",
-        row_count=scan.rows,
-        unit_count=scan.unit_count,
+        row_count=units_scan.rows,
+        unit_count=units_scan.unit_count,
         path=path,
-        strays=scan.strays,
+        strays=units_scan.strays,
         plain=agree,
     )
+
+
+def _numpy_imports() -> bool:
+    try:
+        import numpy  # noqa: F401 - the columnar runner needs it beside pyarrow
+    except ImportError:  # pragma: no cover - pyarrow comes with NumPy
+        return False
+    return True
 
 
 PARQUET_BATCH = 1 << 16  # rows of a Parquet file's unit column read at a time by the scan
@@ -1476,8 +1554,35 @@ def _parquet_blocks(path: Path, file: str, header: dict[str, int], size: int) ->
 # ---------------------------------------------------------------------------
 
 
-def read_table(path: str | os.PathLike[str]) -> Table:
+class TableNotPlain(PerfrulesError, ValueError):
+    """A table opened without its unit scan (:attr:`Table.deferred`) turned out not to be plain.
+
+    The columnar runner raises it when, reading such a table, it finds what
+    the unit scan would have refused (a unit whose rows are not contiguous or
+    repeat, a record Arrow reads otherwise than the csv reader, bytes that are
+    not UTF-8 …); the run then starts over on :func:`scan_table`'s table.
+    """
+
+
+def scan_table(table: Table) -> Table:
+    """The table with its unit scan (rows and units counted, strays and issues found): ``table`` itself when
+    it is not :attr:`~Table.deferred`, else the file opened again as :func:`read_table` opens it."""
+    if not table.deferred:
+        return table
+    assert table.path is not None
+    if table.format == "csv":
+        return _open_csv_table(table.path, table.file)
+    return _open_parquet(table.path, table.file)
+
+
+def read_table(path: str | os.PathLike[str], *, scan: bool = True) -> Table:
     """Open a long table (``.csv``, ``.xlsx`` or ``.parquet``): check its header, count its rows and units.
+
+    With ``scan=False`` a CSV or Parquet file that the columnar runner may
+    read as it stands is opened without the unit scan, the run's own read
+    then checks what the scan would (:attr:`Table.deferred`, :func:`scan_table`):
+    the header and its problems are the same, ``row_count`` and
+    ``unit_count`` are unknown (0). Any other table is scanned as usual.
 
     Raises :class:`~perfrules.SpecError` (exit 2 on the command line) for an
     unreadable file (missing, a folder or a device, a UTF-16 CSV, a workbook
@@ -1516,9 +1621,10 @@ def read_table(path: str | os.PathLike[str]) -> Table:
             ]
         )
     if suffix == CSV_SUFFIX:
-        return _open_csv_table(p, file)
+        deferred = None if scan else _deferred_csv(p, file)
+        return _open_csv_table(p, file) if deferred is None else deferred
     if suffix in PARQUET_SUFFIXES:
-        return _open_parquet(p, file)
+        return _open_parquet(p, file, scan=scan)
     if suffix == XLSX_SUFFIX:
         return _open_xlsx(p, file)
     raise SpecError(

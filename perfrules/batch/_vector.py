@@ -56,6 +56,7 @@ from perfrules.batch._cells import (
     Numbers,
     _dec_places,
     _fmt_signed,
+    _has_any_byte,
     _np,
     arrow_strings,
     const,
@@ -166,15 +167,24 @@ def _unit_values(
     return Numbers(nums.value[pick], nums.ok[pick] & has, ~has, nums.places[pick], nums.scale), has
 
 
+_SEP = "\x1f"  # the unit separator: joins a row's shape cells when no cell holds it
+
+
 def _shape_codes(cols: _Cols) -> IntArray:
     """One integer per row for the text of its shape columns and which of its other cells are filled."""
     code = np.zeros(cols.n_rows, dtype=np.int64)
-    for c in SHAPE:
-        if c in cols.text:
-            col_codes, names = cols.codes(c)
-            code = code * (len(names) + 1) + col_codes
-            if code.size and int(code.max()) > 2**40:  # renumber before the product could overflow
-                code = np.unique(code, return_inverse=True)[1].reshape(-1).astype(np.int64)
+    shape = [c for c in SHAPE if c in cols.text]
+    if len(shape) > 1 and not any(_has_any_byte(cols.text[c], _SEP.encode()) for c in shape):
+        # one encoding of the shape cells joined by a character none of them holds (so the join is
+        # one-to-one) instead of one per column
+        joined = pc.binary_join_element_wise(*(cols.text[c] for c in shape), _SEP)
+        code = _np(pc.dictionary_encode(joined).indices).astype(np.int64)
+        shape = []
+    for c in shape:
+        col_codes, names = cols.codes(c)
+        code = code * (len(names) + 1) + col_codes
+        if code.size and int(code.max()) > 2**40:  # renumber before the product could overflow
+            code = np.unique(code, return_inverse=True)[1].reshape(-1).astype(np.int64)
     filled = [c for c in cols.text if c not in SHAPE]
     presence = np.zeros(cols.n_rows, dtype=np.int64)
     for bit, c in enumerate(filled):
@@ -264,10 +274,10 @@ def score_chunk(
         np.logical_and.reduceat(row_clean, starts) if cols.n_rows else np.ones(n_units, dtype=bool)
     )
     unit_clean &= sizes > 0
-    base_ids: dict[int, int] = {}
-    base_code = np.array(
-        [base_ids.setdefault(id(b), len(base_ids)) for b in chunk.bases], dtype=np.int64
-    )
+    # each unit's base spec as a code, in order of first use (one id() per unit, the rest in NumPy)
+    base_id = np.fromiter(map(id, chunk.bases), dtype=np.uint64, count=n_units)
+    _, first_use, base_inv = np.unique(base_id, return_index=True, return_inverse=True)
+    base_code = np.argsort(np.argsort(first_use))[np.asarray(base_inv).reshape(-1)].astype(np.int64)
     inline = np.asarray(chunk.inline, dtype=bool)
 
     groups: list[_GroupOut] = []
@@ -340,6 +350,30 @@ def _prototype(
     return None
 
 
+# the plan of a group, kept across chunks (and runs) by what it is read from: the group's base spec (the
+# object itself, kept here so that its id is never another's), whether its units are inline and have a
+# budget, and its shape — the text of its SHAPE cells and which of its other cells are filled, row by row:
+# every unit of a group shares one plan, read off a prototype; units with the same shape in another chunk
+# would read the same plan off theirs (a plan holds none of a unit's own numbers)
+_PLANS: dict[tuple[Any, ...], tuple[Spec | None, Plan | None]] = {}
+MAX_PLANS = 4096
+
+
+def _plan_key(
+    chunk: Chunk, cols: _Cols, unit: int, lo: int, k: int, has_budget: bool
+) -> tuple[Any, ...]:
+    """What a group's plan is read from, as the group's first unit (at rows lo … lo + k) holds it."""
+    return (
+        id(chunk.bases[unit]),
+        bool(chunk.inline[unit]),
+        has_budget,
+        k,
+        tuple(cols.text),
+        tuple(tuple(cols.text[c].slice(lo, k).to_pylist()) for c in SHAPE if c in cols.text),
+        tuple(cols.nonempty(c)[lo : lo + k].tobytes() for c in cols.text if c not in SHAPE),
+    )
+
+
 def _score_group(
     chunk: Chunk,
     build: Callable[[int], Any],
@@ -363,19 +397,30 @@ def _score_group(
         lo = int(starts[u])
         return tuple(tuple(col.slice(lo, k).to_pylist()) for col in cells)
 
-    proto = _prototype(build, candidates, signature)
-    if proto is None:
-        return None
-    u0, spec = proto
-    ids = (
-        cols.text["indicator"].take(pa.array(rows[units == u0][0])).to_pylist()
-        if "indicator" in cols.text
-        else []
-    )
-    order = {ident: j for j, ident in enumerate(ids)}
-    try:
-        plan = plan_of(spec, order, bool(chunk.inline[u0]), has_budget)
-    except Unsupported:
+    first = int(units[0])
+    key = _plan_key(chunk, cols, first, int(starts[first]), k, has_budget)
+    known = _PLANS.get(key)
+    if known is not None and known[0] is chunk.bases[first]:
+        plan = known[1]
+    else:
+        proto = _prototype(build, candidates, signature)
+        if proto is None:
+            return None  # no member builds (its numbers, not its shape, may be why): nothing kept
+        u0, spec = proto
+        ids = (
+            cols.text["indicator"].take(pa.array(rows[units == u0][0])).to_pylist()
+            if "indicator" in cols.text
+            else []
+        )
+        order = {ident: j for j, ident in enumerate(ids)}
+        try:
+            plan = plan_of(spec, order, bool(chunk.inline[u0]), has_budget)
+        except Unsupported:
+            plan = None
+        if len(_PLANS) >= MAX_PLANS:
+            _PLANS.clear()
+        _PLANS[key] = (chunk.bases[first], plan)
+    if plan is None:
         return None
     n = len(units)
     w_cols: list[
@@ -416,12 +461,13 @@ def _score_group(
     def rescale(v: IntArray, have: int, want: int) -> IntArray:
         return v * (10 ** (want - have)) if want != have else v
 
-    W = np.empty((n, k), dtype=np.int64)
-    T = np.zeros((n, k), dtype=np.int64)
-    A = np.zeros((n, k), dtype=np.int64)
-    P = np.zeros((n, k), dtype=np.int64)
-    D = np.zeros((n, k), dtype=np.int64)
-    TIER = np.zeros((n, k), dtype=np.int64)
+    # filled column by column, and read so by the kernel: Fortran order keeps each column contiguous
+    W = np.empty((n, k), dtype=np.int64, order="F")
+    T = np.zeros((n, k), dtype=np.int64, order="F")
+    A = np.zeros((n, k), dtype=np.int64, order="F")
+    P = np.zeros((n, k), dtype=np.int64, order="F")
+    D = np.zeros((n, k), dtype=np.int64, order="F")
+    TIER = np.zeros((n, k), dtype=np.int64, order="F")
     params = {
         "per": (P, sp),
         "deduct": (D, sd),
@@ -583,10 +629,20 @@ def _format_group(
     }
 
     ind_text = cols.text["indicator"]
+    fast = _indicator_matrix(ind_text, plan, rows, sel, S, met, w_cols, sw, places)
     id_cols, score_cols, lost_cols, weight_cols, cat_cols_, wplaces_cols = [], [], [], [], [], []
     for j, slot in enumerate(plan.slots):
         wv, wscale, wplaces, wconst = w_cols[j]
         p = places[j]
+        if (
+            fast is not None
+        ):  # the texts are made below, all slots at once; the weights' places are kept
+            wplaces_cols.append(
+                wplaces[sel]
+                if wplaces is not None
+                else np.full(n, _dec_places(Decimal(wconst or "0")), dtype=np.int64)
+            )
+            continue
         id_cols.append(ind_text.take(pa.array(rows[sel, slot.row])))
         cat_cols_.append(const(slot.leaf, n))
         score_cols.append(fmt(S[j][sel], p))
@@ -601,7 +657,7 @@ def _format_group(
         top = max(p, wscale)
         diff = wv[sel] * 10 ** (top - wscale) - S[j][sel] * 10 ** (top - p)
         lost_cols.append(_fmt_signed(diff, np.maximum(wpl, p), top))
-    met_cols = [pa.array(m[sel]) for m in met]
+    met_cols = [] if fast is not None else [pa.array(m[sel]) for m in met]
     kk = k
     if (
         plan.budget is not None and b_score is not None
@@ -623,12 +679,18 @@ def _format_group(
         kk = k + 1
     ind_cols = {
         "unit": unit_ids.take(pa.array(np.repeat(np.arange(n), kk))),
-        "indicator": interleave(id_cols),
-        "category": interleave(cat_cols_),
-        "weight": interleave(weight_cols),
-        "score": interleave(score_cols),
-        "lost": interleave(lost_cols),
-        "met": interleave(met_cols),
+        **(
+            fast
+            if fast is not None
+            else {
+                "indicator": interleave(id_cols),
+                "category": interleave(cat_cols_),
+                "weight": interleave(weight_cols),
+                "score": interleave(score_cols),
+                "lost": interleave(lost_cols),
+                "met": interleave(met_cols),
+            }
+        ),
     }
     c_w, c_s = [], []
     for c in plan.cats:
@@ -663,6 +725,66 @@ def _format_group(
     return _GroupOut(
         units=units[sel], unit_cols=unit_cols, ind_cols=ind_cols, cat_cols=cat_cols, k=kk, n_cats=nc
     )
+
+
+def _indicator_matrix(
+    ind_text: pa.Array,
+    plan: Plan,
+    rows: IntArray,
+    sel: IntArray,
+    S: list[IntArray],
+    met: list[BoolArray],
+    w_cols: list[tuple[IntArray, int, IntArray | None, str | None]],
+    sw: int,
+    places: list[int],
+) -> dict[str, pa.Array] | None:
+    """The indicators table's columns of a group, unit after unit and slot after slot, each made at once
+    over the (units × slots) matrix: the very texts the slot-by-slot loop writes, with a few Arrow calls
+    instead of a few per slot. ``None`` (the loop then writes them) for a budget row, a declared weight
+    whose text is not its plain decimal, a matrix of Python integers, or numbers that might overflow
+    int64 at the common scale."""
+    k = len(plan.slots)
+    n = len(sel)
+    if plan.budget is not None or k == 0 or n == 0:
+        return None
+    if any(c is not None and format(Decimal(c), "f") != c for _, _, _, c in w_cols):
+        return None
+    if any(s.dtype == object for s in S) or any(w.dtype == object for w, _, _, _ in w_cols):
+        return None
+    p_top = max(places)
+    l_top = max(max(p, sw) for p in places)  # the lost column's common scale
+    bound = 10**17  # |value| × 10^(scale gap) below this stays well inside int64
+    for j in range(k):
+        most = max(int(np.abs(S[j][sel]).max()), int(np.abs(w_cols[j][0][sel]).max()))
+        if most * 10 ** max(p_top - places[j], l_top - places[j], l_top - sw) >= bound:
+            return None
+    score = np.empty((n, k), dtype=np.int64)
+    weight = np.empty((n, k), dtype=np.int64)
+    lost = np.empty((n, k), dtype=np.int64)
+    w_places = np.empty((n, k), dtype=np.int64)
+    for j in range(k):
+        wv, _, wplaces, wconst = w_cols[j]
+        p = places[j]
+        s_j = S[j][sel]
+        score[:, j] = s_j * 10 ** (p_top - p)
+        weight[:, j] = wv[sel]
+        w_places[:, j] = (
+            wplaces[sel] if wplaces is not None else _dec_places(Decimal(wconst or "0"))
+        )
+        lost[:, j] = wv[sel] * 10 ** (l_top - sw) - s_j * 10 ** (l_top - p)
+    slot_places = np.tile(np.asarray(places, dtype=np.int64), n)
+    slot_rows = np.array([s.row for s in plan.slots], dtype=np.int64)
+    w_flat = w_places.ravel()
+    return {
+        "indicator": ind_text.take(pa.array(rows[sel][:, slot_rows].ravel())),
+        "category": pa.array([s.leaf for s in plan.slots], type=pa.string()).take(
+            pa.array(np.tile(np.arange(k, dtype=np.int64), n))
+        ),
+        "weight": fmt_places(weight.ravel(), w_flat, sw),
+        "score": fmt_places(score.ravel(), slot_places, p_top),
+        "lost": _fmt_signed(lost.ravel(), np.maximum(w_flat, slot_places), l_top),
+        "met": pa.array(np.stack([np.asarray(m[sel], dtype=bool) for m in met], axis=1).ravel()),
+    }
 
 
 def _assemble(groups: list[_GroupOut], unscored: list[int]) -> ChunkResult:

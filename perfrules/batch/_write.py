@@ -52,6 +52,8 @@ def _neutralise_array(arr: Any) -> Any:
 
     if len(arr) == 0:
         return arr
+    if not _may_start_a_formula(arr):
+        return arr
     first = pc.utf8_slice_codeunits(arr, 0, 1)
     hits = pc.is_in(first, value_set=pa.array(FORMULA_START, type=arr.type))
     if not pc.any(hits).as_py():
@@ -60,6 +62,32 @@ def _neutralise_array(arr: Any) -> Any:
     for i in pc.indices_nonzero(hits).to_pylist():
         values[i] = neutralise(values[i])
     return pa.array(values, type=arr.type)
+
+
+_STARTS = frozenset(ord(c) for c in FORMULA_START if len(c.encode()) == 1)
+
+
+def _may_start_a_formula(arr: Any) -> bool:
+    """Whether some cell of a string array may start with a :data:`FORMULA_START` character: its first
+    byte, read from the array's buffers with NumPy (every such character is one ASCII byte; ``False``
+    only when no cell's first byte is one)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if len(_STARTS) != len(FORMULA_START) or not pa.types.is_string(arr.type):
+        return True  # not a case this test covers: let the exact test decide
+    data = arr.buffers()[2]
+    if data is None:
+        return False
+    offsets = np.frombuffer(
+        arr.buffers()[1], dtype=np.int32, count=len(arr) + 1, offset=4 * arr.offset
+    )
+    starts = offsets[:-1][offsets[1:] > offsets[:-1]]  # non-empty cells (a null cell is empty)
+    if not len(starts):
+        return False
+    table = np.zeros(256, dtype=bool)
+    table[list(_STARTS)] = True
+    return bool(table[np.frombuffer(data, dtype=np.uint8)[starts]].any())
 
 
 def parquet_needs_pyarrow() -> MissingExtraError:
@@ -155,6 +183,10 @@ class TableWriter:
         self._fh: IO[bytes] = self.transaction.open(self.path)
         self._writer: Any = None
         self._schema: Any = None
+        self._start()
+
+    def _start(self) -> None:
+        """The file's head: the CSV header, or a Parquet writer's."""
         if self.use_pyarrow:
             self._schema = arrow_schema(self.columns)
             if self.format == "parquet":
@@ -168,6 +200,14 @@ class TableWriter:
         else:
             self._fh.write((",".join(_quote(c, "") for c in self.columns) + "\n").encode())
         self.rows = 0
+
+    def reset(self) -> None:
+        """Empty the file, as just opened (a run that starts over)."""
+        if self._writer is not None:
+            self._writer.close()  # the caller's file stays open
+            self._writer = None
+        empty_file(self._fh)
+        self._start()
 
     def write(self, chunk: Mapping[str, Sequence[Any]]) -> None:
         """Append rows given column by column (every column of :attr:`columns`, equal lengths)."""
@@ -210,6 +250,13 @@ class TableWriter:
             pass
         self._writer = None
         self.transaction.abort()
+
+
+def empty_file(fh: IO[bytes]) -> None:
+    """Empty a file being written (a transaction's: its raw file has no ``truncate``), to write it again from its start."""
+    fh.flush()
+    fh.seek(0)
+    os.ftruncate(fh.fileno(), 0)
 
 
 def sibling(out: Path, name: str) -> Path:

@@ -1,0 +1,82 @@
+"""Fast paths of the columnar cells and writers: a test over the data buffer decides only when nothing can match."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pa = pytest.importorskip("pyarrow")
+pytest.importorskip("numpy")
+
+from perfrules._safe_text import FORMULA_START, neutralise  # noqa: E402
+from perfrules.batch._cells import parse  # noqa: E402
+from perfrules.batch._write import TableWriter  # noqa: E402
+
+
+@pytest.mark.parametrize("odd", ["1e5", "1E5", " 5", "5 ", "1 0"])
+@pytest.mark.parametrize("offset", [0, 2])
+def test_exponents_and_blanks_are_never_numbers_of_the_kernel(odd: str, offset: int) -> None:
+    cells = pa.array(["x", "7", "1.25", odd, "", "30"]).slice(offset)
+    got = parse(cells)
+    texts = cells.to_pylist()
+    assert got.ok.tolist() == [t not in (odd, "", "x") for t in texts]
+    assert got.value.tolist() == [{"7": 700, "1.25": 125, "30": 3000}.get(t, 0) for t in texts]
+
+
+def test_a_column_without_exponents_or_blanks_parses_exactly() -> None:
+    got = parse(pa.array(["12", "0.5", "", "003.10"]).slice(1))
+    assert (got.value.tolist(), got.ok.tolist(), got.scale) == (
+        [50, 0, 310],
+        [True, False, True],
+        2,
+    )
+
+
+@pytest.mark.parametrize("start", FORMULA_START)
+def test_the_csv_writer_neutralises_every_formula_start(start: str, tmp_path: Path) -> None:
+    cells = pa.array(["a", None, "", f"{start}cmd", "b", "-5", "中"])
+    for offset in (0, 1, 3):
+        out = tmp_path / f"t{offset}.csv"
+        w = TableWriter(out, ["unit", "status"], use_pyarrow=True)
+        part = cells.slice(offset)
+        w.write({"unit": part, "status": part})
+        w.commit()
+        rows = out.read_bytes().decode().split("\n")[1:-1]  # a cell may hold a carriage return
+        texts = part.to_pylist()
+        want = ["" if t is None else '"' + neutralise(t).replace('"', '""') + '"' for t in texts]
+        assert rows == [f"{v},{v}" for v in want]
+        assert f"'{start}cmd" in out.read_bytes().decode()
+
+
+def test_cells_that_only_look_alike_are_left_as_they_are(tmp_path: Path) -> None:
+    # no first byte is a formula start: "中" and "a=b" hold such bytes elsewhere only
+    out = tmp_path / "t.csv"
+    w = TableWriter(out, ["unit"], use_pyarrow=True)
+    w.write({"unit": pa.array(["a=b", "中", "x-1", "x+1"])})
+    w.commit()
+    assert out.read_text(encoding="utf-8").splitlines()[1:] == ['"a=b"', '"中"', '"x-1"', '"x+1"']
+
+
+@pytest.mark.parametrize("start", FORMULA_START)
+def test_a_slice_is_read_from_its_own_first_cell(start: str, tmp_path: Path) -> None:
+    out = tmp_path / "t.csv"
+    w = TableWriter(out, ["unit"], use_pyarrow=True)
+    w.write({"unit": pa.array(["a", "b", "c", f"{start}cmd"]).slice(3)})
+    w.commit()
+    assert out.read_bytes().decode().split("\n")[1:-1] == [f'"\'{start}cmd"']
+
+
+def test_the_first_byte_test_reads_a_slice_from_its_own_first_cell() -> None:
+    from perfrules.batch._write import _may_start_a_formula
+
+    cells = pa.array(["a", "=b", "c", "", None, "-1"])
+    assert [_may_start_a_formula(cells.slice(k, 1)) for k in range(6)] == [
+        False,
+        True,
+        False,
+        False,
+        False,
+        True,
+    ]
+    assert not _may_start_a_formula(cells.slice(2, 3))
