@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from perfrules._atomic import Transaction
 from perfrules._errors import Problem, format_path
+from perfrules.batch._write import empty_file
 
 INDEX_SUFFIX = ".idx"
 
@@ -114,6 +115,12 @@ class AuditWriter:
             memoryview(index.buffers()[2])[int(idx_offsets[0]) : int(idx_offsets[-1])]
         )
         self.offset += hi - lo
+
+    def reset(self) -> None:
+        """Empty the audit and its index's body, as just opened (a run that starts over)."""
+        empty_file(self._fh)
+        empty_file(self._index)
+        self.offset = 0
 
     def commit(self) -> None:
         """Write the index (its head line, then its body); rename both files when the writer owns its transaction."""

@@ -48,7 +48,7 @@ from perfrules.batch._chunk import (
 )
 from perfrules.batch._summary import BatchSummary, Tally
 from perfrules.batch._table import Table, TableNotPlain, scan_table
-from perfrules.batch._write import TableWriter, empty_file
+from perfrules.batch._write import TableWriter
 from perfrules.core import Evaluation, document_line
 
 if TYPE_CHECKING:
@@ -213,10 +213,7 @@ class Outputs:
         for w in self.tables.values():
             w.reset()
         if self.audit is not None:
-            a = self.audit  # its file and its index's body (AuditWriter has no reset of its own)
-            empty_file(a._fh)
-            empty_file(a._index)
-            a.offset = 0
+            self.audit.reset()
 
     def commit(self) -> None:
         """Finish every file (the transaction's commit then renames them all into place)."""
