@@ -407,3 +407,107 @@ def test_progress_line_on_a_terminal_and_none_when_piped(parts: list[Path], tmp_
     assert piped.stdout == "done\n"
     assert "评分" not in piped.stderr and "11/11" not in piped.stderr
     assert (tmp_path / "tty.csv").read_bytes() == (tmp_path / "piped.csv").read_bytes()
+
+
+# ---------------------------------------------------------------------------
+# the client's search for units in more than one file: streamed, never every id at once
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from perfrules.batch._dask import (  # noqa: E402
+    _chains,
+    _Edges,
+    _ids_path,
+    _Part,
+    _repeated,
+    _straddlers,
+)
+
+
+def _plain_search(units_of: list[list[str]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Straddlers and chains computed the plain way, from every part's whole list of ids."""
+    where: dict[str, list[int]] = {}
+    for i, units in enumerate(units_of):
+        for u in units:
+            if i not in where.setdefault(u, []):
+                where[u].append(i)
+    split = {u: (p[0], p[1]) for u, p in where.items() if len(p) > 1}
+    chains = {}
+    for u, p in where.items():
+        lo, hi = p[0], p[-1]
+        if lo == hi or p != list(range(lo, hi + 1)):
+            continue
+        if units_of[lo][-1] != u or units_of[hi][0] != u:
+            continue
+        if all(units_of[m] == [u] for m in range(lo + 1, hi)):
+            chains[u] = (lo, hi)
+    return split, chains
+
+
+def _edges_of(units_of: list[list[str]], folder: Path) -> _Edges:
+    parts, files = [], []
+    for i, units in enumerate(units_of):
+        ids = sorted(set(units))
+        path = _ids_path(str(folder / f"part-{i:05d}.parquet"))
+        pq.write_table(pa.table({"unit": pa.array(ids, type=pa.string())}), path)
+        files.append(path)
+        parts.append(
+            _Part(
+                index=i,
+                units=len(units),
+                engines=(),
+                first=units[0] if units else None,
+                last=units[-1] if units else None,
+            )
+        )
+    return _Edges.of(parts[::-1], _repeated(files))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["u1", "u2", "u3", "u4", "u5"]), max_size=4, unique=True),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_streamed_search_finds_what_the_whole_lists_would(units_of: list[list[str]]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        edges = _edges_of(units_of, Path(tmp))
+        split, chains = _plain_search(units_of)
+        assert _straddlers(edges) == split
+        assert _chains(edges) == chains
+
+
+def test_the_streamed_search_reads_each_part_a_batch_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 3 parts of 2,000 ids each, overlapping in exactly two ids; batches far smaller than a part
+    units_of = [
+        [f"a{k:05d}" for k in range(2000)] + ["shared"],
+        ["shared"] + [f"b{k:05d}" for k in range(2000)] + ["also"],
+        ["also"] + [f"c{k:05d}" for k in range(2000)],
+    ]
+    files = []
+    for i, units in enumerate(units_of):
+        path = _ids_path(str(tmp_path / f"part-{i:05d}.parquet"))
+        pq.write_table(pa.table({"unit": sorted(units)}), path)
+        files.append(path)
+    import perfrules.batch._dask as D
+
+    batches: list[int] = []
+    real = D._id_stream
+
+    def counting(path: str, batch: int, part: int) -> Any:
+        batches.append(batch)
+        return real(path, batch, part)
+
+    monkeypatch.setattr(D, "_id_stream", counting)
+    got = _repeated(files * 100)  # 300 parts: each read in batches of 873 ids
+    assert set(batches) == {262_144 // 300}
+    assert got["shared"] == [k for k in range(300) if k % 3 in (0, 1)]
+    assert got["also"] == [k for k in range(300) if k % 3 in (1, 2)]
+    assert len(got) == 2 + 3 * 2000  # the files repeated 100 times: every id is in 100 parts

@@ -33,7 +33,10 @@ order of ``paths`` (tests/test_batch_dask.py compares them byte for byte).
 from __future__ import annotations
 
 import glob
+import heapq
+import itertools
 import json
+import operator
 import os
 import shutil
 import uuid
@@ -130,9 +133,18 @@ def _count_units(path: str) -> int:
 
 @attrs.frozen
 class _Part:
+    """What the client keeps of a scored part: a few numbers and its edge units, never its ids."""
+
     index: int
     units: int
     engines: tuple[tuple[str, int], ...]
+    first: str | None  # its units table's first unit (None: no unit)
+    last: str | None  # and its last
+
+
+def _ids_path(out: str) -> str:
+    """Where a part's sorted unit ids are kept (beside its four tables)."""
+    return str(Path(out).with_suffix(".ids.parquet"))
 
 
 def _score_part(
@@ -141,10 +153,25 @@ def _score_part(
     """Score: one file with the exact engine, its four tables written as Parquet at ``out`` and
     beside it.
 
-    With ``audit``, the part's audit trail (at ``audit_level``) is written there too.
+    With ``audit``, the part's audit trail (at ``audit_level``) is written there too. The part's
+    unit ids, sorted and without repeats, are written beside it for the client's streaming search
+    of units found in more than one file.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
     summary = run_batch(path, out, engine=engine, audit=audit, audit_level=audit_level)
-    return _Part(index=index, units=summary.units, engines=summary.engines)
+    ids = pq.read_table(out, columns=["unit"]).column("unit")
+    unique = pc.unique(ids)
+    pq.write_table(pa.table({"unit": unique.take(pc.sort_indices(unique))}), _ids_path(out))
+    return _Part(
+        index=index,
+        units=summary.units,
+        engines=summary.engines,
+        first=ids[0].as_py() if len(ids) else None,
+        last=ids[-1].as_py() if len(ids) else None,
+    )
 
 
 def _first_row(path: str, unit: str) -> tuple[int, int]:
@@ -283,15 +310,15 @@ def run_dask(
                 done += part.units
                 update(done, total)
         done_parts = [p for p in parts if p is not None]
-        units_of = [_unit_ids(p) for p in part_out]
-        chains = _chains(units_of)
+        edges = _Edges.of(done_parts, _repeated([_ids_path(p) for p in part_out]))
+        chains = _chains(edges)
         whole = _score_whole(on, files, chains, parts_dir, audit is not None, audit_level, engine)
         audits = (
             None
             if audit is None
             else (Path(audit), [Path(a) for a in part_audit if a], audit_level)
         )
-        summary = _merge(files, part_out, final, done_parts, audits, units_of, whole)
+        summary = _merge(files, part_out, final, done_parts, audits, edges, whole)
     finally:
         shutil.rmtree(parts_dir, ignore_errors=True)
         close()
@@ -310,27 +337,65 @@ def _progress(progress: Progress | bool | None) -> Any:
 # the merge: part after part, through perfrules' own writers
 
 
-def _unit_ids(part: str) -> list[str]:
-    """The unit ids of a part's units table, in order."""
+def _id_stream(path: str, batch: int, part: int) -> Iterator[tuple[str, int]]:
+    """A part's sorted unit ids, each with the part's number, read a batch at a time."""
     import pyarrow.parquet as pq
 
-    ids: list[str] = pq.read_table(part, columns=["unit"]).column("unit").to_pylist()
-    return ids
+    with pq.ParquetFile(path) as f:
+        for got in f.iter_batches(batch_size=batch, columns=["unit"]):
+            for unit in got.column(0).to_pylist():
+                yield unit, part
 
 
-def _straddlers(units_of: Sequence[Sequence[str]]) -> dict[str, tuple[int, int]]:
+def _repeated(ids_files: Sequence[str]) -> dict[str, list[int]]:
+    """Units found in more than one part: unit → the parts holding it, in order.
+
+    A streaming k-way merge of the parts' sorted id files: the client holds one
+    batch of ids per part and the repeated units, never every unit id (its
+    memory does not grow with the units, only with the files and the units that
+    are in more than one of them).
+    """
+    batch = max(64, 262_144 // max(1, len(ids_files)))
+    streams = [_id_stream(p, batch, i) for i, p in enumerate(ids_files)]
+    repeated: dict[str, list[int]] = {}
+    for unit, held in itertools.groupby(heapq.merge(*streams), key=operator.itemgetter(0)):
+        holders = [i for _, i in held]
+        if len(holders) > 1:
+            repeated[unit] = holders
+    return repeated
+
+
+@attrs.frozen
+class _Edges:
+    """The parts as the merge needs them: the units found in more than one (with the parts holding
+    each), and each part's first and last unit and unit count."""
+
+    repeated: Mapping[str, Sequence[int]]
+    first: Sequence[str | None]
+    last: Sequence[str | None]
+    units: Sequence[int]
+
+    @classmethod
+    def of(cls, parts: Sequence[_Part], repeated: Mapping[str, Sequence[int]]) -> _Edges:
+        ordered = sorted(parts, key=lambda p: p.index)
+        return cls(
+            repeated=repeated,
+            first=[p.first for p in ordered],
+            last=[p.last for p in ordered],
+            units=[p.units for p in ordered],
+        )
+
+    def only(self, part: int, unit: str) -> bool:
+        """Whether ``unit`` is the only unit of ``part``."""
+        return self.units[part] == 1 and self.first[part] == unit
+
+
+def _straddlers(edges: _Edges) -> dict[str, tuple[int, int]]:
     """Units found in more than one part: unit → (its first part, the next part holding it)."""
-    first: dict[str, int] = {}
-    split: dict[str, tuple[int, int]] = {}
-    for i, units in enumerate(units_of):
-        for unit in units:
-            if unit in first and first[unit] != i:
-                split.setdefault(unit, (first[unit], i))
-            first.setdefault(unit, i)
-    return split
+    return {unit: (parts[0], parts[1]) for unit, parts in edges.repeated.items()}
 
 
-def _chains(units_of: Sequence[Sequence[str]]) -> dict[str, tuple[int, int]]:
+def _chains(edges: _Edges) -> dict[str, tuple[int, int]]:
     """Units cut at file boundaries: unit → (first part, last part) of its rows.
 
     A unit qualifies when it is the last unit of its first part, the only unit
@@ -338,18 +403,14 @@ def _chains(units_of: Sequence[Sequence[str]]) -> dict[str, tuple[int, int]]:
     part: its rows would be one run if the files were one table. (Whether its
     rows really are one run in each file is checked when they are read.)
     """
-    where: dict[str, list[int]] = {}
-    for i, units in enumerate(units_of):
-        for unit in units:
-            where.setdefault(unit, []).append(i)
     chains: dict[str, tuple[int, int]] = {}
-    for unit, parts in where.items():
+    for unit, parts in edges.repeated.items():
         lo, hi = parts[0], parts[-1]
-        if lo == hi or parts != list(range(lo, hi + 1)):
+        if list(parts) != list(range(lo, hi + 1)):
             continue
-        if units_of[lo][-1] != unit or units_of[hi][0] != unit:
+        if edges.last[lo] != unit or edges.first[hi] != unit:
             continue
-        if all(list(units_of[m]) == [unit] for m in range(lo + 1, hi)):
+        if all(edges.only(m, unit) for m in range(lo + 1, hi)):
             chains[unit] = (lo, hi)
     return chains
 
@@ -497,10 +558,10 @@ def _merge(
     final: Mapping[str, Path],
     parts: Sequence[_Part],
     audits: tuple[Path, Sequence[Path], AuditLevel] | None,
-    units_of: Sequence[Sequence[str]],
+    edges: _Edges,
     whole: Mapping[str, _Whole],
 ) -> BatchSummary:
-    split = _straddlers(units_of)
+    split = _straddlers(edges)
     failed = {u: _split_problem(u, files, where) for u, where in split.items() if u not in whole}
     tx = Transaction()
     try:
