@@ -232,3 +232,35 @@ def test_result_constructors_make_what_attrs_makes(cls: type, make: Any) -> None
         assert pickle.loads(pickle.dumps(made)) == built
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             made.__setattr__(names[0], values[0])
+
+
+@pytest.mark.parametrize(
+    ("cls", "make"),
+    [
+        (IndicatorResult, make_indicator_result),
+        (CategoryResult, make_category_result),
+        (BudgetExecutionResult, make_budget_result),
+        (BudgetLineResult, make_budget_line),
+        (Evaluation, make_evaluation),
+    ],
+)
+def test_result_constructors_take_every_field_in_field_order(cls: type, make: Any) -> None:
+    """Each field lands in its own slot, positionally and by name; none is left unset or skipped.
+
+    The constructors bypass ``__init__``: that is only the same object while the class has no
+    validator, converter or post-init hook.
+    """
+    fields = attrs.fields(cls)
+    assert not any(f.validator or f.converter for f in fields)
+    assert not hasattr(cls, "__attrs_post_init__")
+    names = [f.name for f in fields]
+    values = [object() for _ in names]  # a distinct value per field: a swap shows
+    positional, by_name = make(*values), make(**dict(zip(names, values, strict=True)))
+    for made in (positional, by_name):
+        assert type(made) is cls
+        assert [getattr(made, n) for n in names] == values
+        assert all(getattr(made, n) is v for n, v in zip(names, values, strict=True))
+    with pytest.raises(TypeError):
+        make(*values[:-1])  # a field missing
+    with pytest.raises(TypeError):
+        make(*values, object())  # one too many
