@@ -495,6 +495,7 @@ class _Row:
                 self.warn_at = (warn_at.numerator, warn_at.denominator)
                 self.limit = limit
             self.strict = target.comparator.value in (">", "<")
+        self.warns = self.warn_at is not None or self.strict  # whether a score may carry a warning
         first: tuple[Step, ...] = ()
         if ind.round_to is not None:
             first = (
@@ -579,7 +580,7 @@ class _Row:
         scored = self.quantity(actual_value, None)  # shown as f"{show(actual_value)}{unit}"
         an, ad = value.as_integer_ratio()
         ind = self.ind
-        warnings = self._warnings(scored, actual_value, an, ad)
+        warnings = self._warnings(scored, actual_value, an, ad) if self.warns else ()
         steps = scored.steps
         if self.wrapped:
             steps = self.first + _own_rule_first(steps, self.last)
@@ -729,7 +730,8 @@ class _Row:
                 actual_display = text or f"{_shown(value)}{unit}"
                 scored = self.quantity(actual_value, None)  # shown as f"{show(actual_value)}{unit}"
                 an, ad = value.as_integer_ratio()
-            warnings = self._warnings(scored, actual_value, an, ad)
+            if self.warns:
+                warnings = self._warnings(scored, actual_value, an, ad)
         if act is not None and act.deductions:
             items = [(frac(d.points), d.reason, d.reason) for d in act.deductions]
             scored = with_deductions(
@@ -749,30 +751,31 @@ class _Row:
         if self.first:
             steps = self.first + steps
         score = scored.score
-        return IndicatorResult(
-            id=ind.id,
-            name=ind.name,
-            category=ind.category,
-            category_path=self.path,
-            weight=ind.weight,
-            target=self.target_display,
-            actual=actual_display,
-            actual_value=actual_value,
-            tier=tier_name,
-            method=scored.method,
-            met=scored.met,
-            score=score,
-            steps=steps,
-            citation=scored.citation,
-            reason=scored.reason,
-            reason_en=scored.reason_en,
-            note=act.note if act is not None else None,
-            warnings=warnings,
-            rule=ind.rule,
-            full_marks=self._full_marks_of(spec, act) if score < ind.weight else None,
-            stated=stated,
-            evidence=evidence,
-            own_score=own,
+        return make_indicator_result(
+            ind.id,  # id
+            ind.name,  # name
+            ind.category,  # category
+            self.path,  # category_path
+            ind.weight,  # weight
+            self.target_display,  # target
+            actual_display,  # actual
+            actual_value,  # actual_value
+            tier_name,  # tier
+            scored.method,  # method
+            scored.met,  # met
+            score,  # score
+            steps,  # steps
+            scored.citation,  # citation
+            scored.reason,  # reason
+            scored.reason_en,  # reason_en
+            act.note if act is not None else None,  # note
+            warnings,  # warnings
+            True,  # applicable
+            ind.rule,  # rule
+            self._full_marks_of(spec, act) if score < ind.weight else None,  # full_marks
+            stated,  # stated
+            evidence,  # evidence
+            own,  # own_score
         )
 
     def _full_marks_of(self, spec: Spec, act: IndicatorActual | None) -> FullMarks | None:
@@ -1017,10 +1020,16 @@ class _Plan:
         zero = Decimal(0)
         scores: dict[str, Decimal] = {}
         for cat_id, rows, _ in self.leaves:
-            scores[cat_id] = sum([results[i].score for i in rows], zero)
+            subtotal = zero  # what sum(..., zero) gives, without a list per category
+            for i in rows:
+                subtotal += results[i].score
+            scores[cat_id] = subtotal
         for cat_id, kids in self.parents:
-            scores[cat_id] = sum([scores[k] for k in kids], zero)
-        if all([r.applicable for r in results]):
+            subtotal = zero
+            for k in kids:
+                subtotal += scores[k]
+            scores[cat_id] = subtotal
+        if all(map(_APPLICABLE, results)):
             shown = (
                 self.applicable
             )  # every indicator applies: each category's applicable weight is its own
@@ -1053,6 +1062,9 @@ class _Plan:
                     self.grade_rule,
                 )
         raise AssertionError("validate_spec guarantees a band starting at 0")  # pragma: no cover
+
+
+_APPLICABLE = operator.attrgetter("applicable")
 
 
 def _grade_texts(total: Decimal, low: Decimal, name: str, bands: str) -> tuple[str, str]:
