@@ -1129,20 +1129,15 @@ def _score_budget(spec: Spec, plan: _Plan, actuals: Actuals) -> BudgetExecutionR
     if block.rule is not None:
         steps = _own_rule_first(steps, (deferred_step("rule", _budget_texts, block.rule),))
     lines = []
+    initial = block.base.value == "initial"
     for line in budget.lines:
-        line_base = line.initial if block.base.value == "initial" else line.full_year
-        line_rate = _ratio(line.spent, line_base) if line_base else None
-        lines.append(
-            make_budget_line(
-                name=line.name,
-                spent=line.spent,
-                budget=line_base,
-                rate=line_rate,
-                rate_display=_show_percent(line_rate, plan.rate, plan.truncate_rates)
-                if line_rate is not None
-                else None,
-            )
-        )
+        line_base = line.initial if initial else line.full_year
+        if line_base:
+            line_rate = _ratio(line.spent, line_base)
+            shown = _show_percent(line_rate, plan.rate, plan.truncate_rates)
+            lines.append(make_budget_line(line.name, line.spent, line_base, line_rate, shown))
+        else:
+            lines.append(make_budget_line(line.name, line.spent, line_base, None, None))
     return make_budget_result(
         block.name,  # name
         block.weight,  # weight

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
-from functools import partial
-from itertools import repeat
-from operator import call as _call
 from typing import Any, Literal
 
 import attrs
@@ -94,7 +90,6 @@ def _deferred_texts(
 
 
 _new = object.__new__
-_drain: Callable[[Iterable[Any]], object] = partial(deque, maxlen=0)  # runs an iterator out
 _KIND_SET = Step.__dict__["kind"].__set__
 _ZH_SET, _EN_SET = _deferred_texts(Step)
 
@@ -441,42 +436,6 @@ def _category(res: IndicatorResult) -> str:
     return res.category
 
 
-def _slot_maker(cls: type) -> Callable[..., Any]:
-    """A constructor of the frozen attrs class ``cls`` that sets its slots directly: every field, in field order.
-
-    ``make(*values)`` returns what ``cls(**dict(zip(field names, values)))``
-    returns — an equal object of the same class — without keyword matching
-    and the frozen class's generic attribute setter per field (evaluation
-    makes one result per indicator and per category: this halves what each
-    costs). Every field must be given, positionally in the order of
-    ``attrs.fields(cls)`` (or by name); ``cls`` must have no validators,
-    converters or post-init hook (the result classes have none).
-    """
-    fields = attrs.fields(cls)
-    if any(f.validator is not None or f.converter is not None for f in fields) or hasattr(
-        cls, "__attrs_post_init__"
-    ):
-        raise TypeError(
-            f"{cls.__name__} has validators, converters or a post-init hook"
-        )  # pragma: no cover
-    names = tuple(f.name for f in fields)
-    setters = tuple(cls.__dict__[name].__set__ for name in names)
-    count = len(names)
-
-    def make(*values: Any, **named: Any) -> Any:
-        if named:
-            values = (*values, *(named.pop(name) for name in names[len(values) :] if name in named))
-            if named:
-                raise TypeError(f"{cls.__name__}: unexpected or repeated fields {sorted(named)}")
-        if len(values) != count:
-            raise TypeError(f"{cls.__name__} takes {count} fields, {len(values)} given")
-        obj: Any = _new(cls)
-        _drain(map(_call, setters, repeat(obj, count), values))  # every slot set, in C
-        return obj
-
-    return make
-
-
 def _setter(cls: type, name: str) -> Callable[[object, Any], None]:
     """The setter of the slot ``name`` of the attrs class ``cls`` (which must have such a field)."""
     if name not in {f.name for f in attrs.fields(cls)}:
@@ -485,9 +444,11 @@ def _setter(cls: type, name: str) -> Callable[[object, Any], None]:
     return setter
 
 
-# The two results evaluation makes many of (one per indicator, one per category) have constructors written
-# out, one slot setter call per field (no loop, no keyword matching: a third of what _slot_maker's costs per
-# result). Their parameters are the classes' fields in field order (tests/test_compile_once.py checks it).
+# Evaluation makes its results with constructors written out: a new object and one slot setter call per
+# field (no keyword matching, no frozen-class __setattr__ per field; about half of what the attrs __init__
+# costs). The classes have no validator, converter or post-init hook, so the object is the one __init__
+# makes. Each constructor's parameters are its class's fields in field order (tests/test_compile_once.py
+# checks it with a distinct value per field).
 _I_ID, _I_NAME, _I_CATEGORY, _I_CATEGORY_PATH = (
     _setter(IndicatorResult, n) for n in ("id", "name", "category", "category_path")
 )
@@ -594,6 +555,151 @@ def make_category_result(
     return obj
 
 
-make_budget_result: Callable[..., BudgetExecutionResult] = _slot_maker(BudgetExecutionResult)
-make_budget_line: Callable[..., BudgetLineResult] = _slot_maker(BudgetLineResult)
-make_evaluation: Callable[..., Evaluation] = _slot_maker(Evaluation)
+_B_NAME, _B_WEIGHT, _B_INITIAL, _B_FULL_YEAR = (
+    _setter(BudgetExecutionResult, n) for n in ("name", "weight", "initial", "full_year")
+)
+_B_SPENT, _B_UNIT, _B_BASE, _B_RATE = (
+    _setter(BudgetExecutionResult, n) for n in ("spent", "unit", "base", "rate")
+)
+_B_RATE_DISPLAY, _B_POLICY, _B_SCORE, _B_STEPS = (
+    _setter(BudgetExecutionResult, n) for n in ("rate_display", "policy", "score", "steps")
+)
+_B_CITATION, _B_REASON, _B_REASON_EN, _B_LINES = (
+    _setter(BudgetExecutionResult, n) for n in ("citation", "reason", "reason_en", "lines")
+)
+_B_RULE, _B_FULL_MARKS = (_setter(BudgetExecutionResult, n) for n in ("rule", "full_marks"))
+
+
+def make_budget_result(
+    name: str,
+    weight: Decimal,
+    initial: Decimal | None,
+    full_year: Decimal,
+    spent: Decimal,
+    unit: str,
+    base: str,
+    rate: Fraction,
+    rate_display: str,
+    policy: str,
+    score: Decimal,
+    steps: tuple[Step, ...],
+    citation: Citation | None,
+    reason: str | None,
+    reason_en: str | None,
+    lines: tuple[BudgetLineResult, ...],
+    rule: RuleSource | None,
+    full_marks: FullMarks | None,
+) -> BudgetExecutionResult:
+    """``BudgetExecutionResult(...)`` from every field, in field order (or by name): an equal object, made faster."""
+    obj: BudgetExecutionResult = _new(BudgetExecutionResult)
+    _B_NAME(obj, name)
+    _B_WEIGHT(obj, weight)
+    _B_INITIAL(obj, initial)
+    _B_FULL_YEAR(obj, full_year)
+    _B_SPENT(obj, spent)
+    _B_UNIT(obj, unit)
+    _B_BASE(obj, base)
+    _B_RATE(obj, rate)
+    _B_RATE_DISPLAY(obj, rate_display)
+    _B_POLICY(obj, policy)
+    _B_SCORE(obj, score)
+    _B_STEPS(obj, steps)
+    _B_CITATION(obj, citation)
+    _B_REASON(obj, reason)
+    _B_REASON_EN(obj, reason_en)
+    _B_LINES(obj, lines)
+    _B_RULE(obj, rule)
+    _B_FULL_MARKS(obj, full_marks)
+    return obj
+
+
+_L_NAME, _L_SPENT, _L_BUDGET, _L_RATE = (
+    _setter(BudgetLineResult, n) for n in ("name", "spent", "budget", "rate")
+)
+_L_RATE_DISPLAY = _setter(BudgetLineResult, "rate_display")
+
+
+def make_budget_line(
+    name: str,
+    spent: Decimal,
+    budget: Decimal | None,
+    rate: Fraction | None,
+    rate_display: str | None,
+) -> BudgetLineResult:
+    """``BudgetLineResult(...)`` from every field, in field order (or by name): an equal object, made faster."""
+    obj: BudgetLineResult = _new(BudgetLineResult)
+    _L_NAME(obj, name)
+    _L_SPENT(obj, spent)
+    _L_BUDGET(obj, budget)
+    _L_RATE(obj, rate)
+    _L_RATE_DISPLAY(obj, rate_display)
+    return obj
+
+
+_E_SPEC_ID, _E_TITLE, _E_UNIT, _E_YEAR = (
+    _setter(Evaluation, n) for n in ("spec_id", "title", "unit", "year")
+)
+_E_KIND, _E_BASIS, _E_SPEC_SHA256, _E_ACTUALS_LABEL = (
+    _setter(Evaluation, n) for n in ("kind", "basis", "spec_sha256", "actuals_label")
+)
+_E_INDICATORS, _E_BUDGET_EXECUTION, _E_CATEGORIES, _E_TOTAL_WEIGHT = (
+    _setter(Evaluation, n) for n in ("indicators", "budget_execution", "categories", "total_weight")
+)
+_E_TOTAL, _E_GRADE, _E_GRADE_STEPS, _E_WARNINGS = (
+    _setter(Evaluation, n) for n in ("total", "grade", "grade_steps", "warnings")
+)
+_E_POLICIES, _E_TOTAL_STEPS, _E_BONUS, _E_VETOES = (
+    _setter(Evaluation, n) for n in ("policies", "total_steps", "bonus", "vetoes")
+)
+_E_FRAMEWORK, _E_PARTIAL = (_setter(Evaluation, n) for n in ("framework", "partial"))
+
+
+def make_evaluation(
+    spec_id: str,
+    title: str,
+    unit: str,
+    year: int,
+    kind: str,
+    basis: str,
+    spec_sha256: str,
+    actuals_label: str | None,
+    indicators: tuple[IndicatorResult, ...],
+    budget_execution: BudgetExecutionResult | None,
+    categories: tuple[CategoryResult, ...],
+    total_weight: Decimal,
+    total: Decimal,
+    grade: str | None,
+    grade_steps: tuple[Step, ...],
+    warnings: tuple[ScoreWarning, ...],
+    policies: tuple[tuple[str, str], ...],
+    total_steps: tuple[Step, ...],
+    bonus: tuple[BonusResult, ...],
+    vetoes: tuple[VetoResult, ...],
+    framework: FrameworkInfo | None,
+    partial: str | None,
+) -> Evaluation:
+    """``Evaluation(...)`` from every field, in field order (or by name): an equal object, made faster."""
+    obj: Evaluation = _new(Evaluation)
+    _E_SPEC_ID(obj, spec_id)
+    _E_TITLE(obj, title)
+    _E_UNIT(obj, unit)
+    _E_YEAR(obj, year)
+    _E_KIND(obj, kind)
+    _E_BASIS(obj, basis)
+    _E_SPEC_SHA256(obj, spec_sha256)
+    _E_ACTUALS_LABEL(obj, actuals_label)
+    _E_INDICATORS(obj, indicators)
+    _E_BUDGET_EXECUTION(obj, budget_execution)
+    _E_CATEGORIES(obj, categories)
+    _E_TOTAL_WEIGHT(obj, total_weight)
+    _E_TOTAL(obj, total)
+    _E_GRADE(obj, grade)
+    _E_GRADE_STEPS(obj, grade_steps)
+    _E_WARNINGS(obj, warnings)
+    _E_POLICIES(obj, policies)
+    _E_TOTAL_STEPS(obj, total_steps)
+    _E_BONUS(obj, bonus)
+    _E_VETOES(obj, vetoes)
+    _E_FRAMEWORK(obj, framework)
+    _E_PARTIAL(obj, partial)
+    return obj
