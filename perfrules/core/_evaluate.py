@@ -578,13 +578,15 @@ class _Row:
         assert value is not None  # guaranteed by validate_actuals
         actual_value = frac(value)
         scored = self.quantity(actual_value, None)  # shown as f"{show(actual_value)}{unit}"
-        an, ad = value.as_integer_ratio()
         ind = self.ind
-        warnings = self._warnings(scored, actual_value, an, ad) if self.warns else ()
-        steps = scored.steps
+        if self.warns:
+            an, ad = value.as_integer_ratio()
+            warnings = self._warnings(scored, actual_value, an, ad)
+        else:
+            warnings = ()
+        score, met, method, steps, citation, reason, reason_en = scored
         if self.wrapped:
             steps = self.first + _own_rule_first(steps, self.last)
-        score = scored.score
         return make_indicator_result(
             ind.id,  # id
             ind.name,  # name
@@ -595,13 +597,13 @@ class _Row:
             act.text or f"{_shown(value)}{self.unit}",  # actual
             actual_value,  # actual_value
             None,  # tier
-            scored.method,  # method
-            scored.met,  # met
+            method,  # method
+            met,  # met
             score,  # score
             steps,  # steps
-            scored.citation,  # citation
-            scored.reason,  # reason
-            scored.reason_en,  # reason_en
+            citation,  # citation
+            reason,  # reason
+            reason_en,  # reason_en
             act.note,  # note
             warnings,  # warnings
             True,  # applicable
@@ -624,11 +626,9 @@ class _Row:
         assert act.tier is not None  # guaranteed by validate_actuals
         tier = self.tiers[act.tier]  # spec.tier(act.tier)
         text = act.text
-        scored = self.outcome(tier, act.score, text)
-        steps = scored.steps
+        score, met, method, steps, citation, reason, reason_en = self.outcome(tier, act.score, text)
         if self.wrapped:
             steps = self.first + _own_rule_first(steps, self.last)
-        score = scored.score
         ind = self.ind
         return make_indicator_result(
             ind.id,  # id
@@ -640,13 +640,13 @@ class _Row:
             text or tier.name,  # actual
             None,  # actual_value
             tier.name,  # tier
-            scored.method,  # method
-            scored.met,  # met
+            method,  # method
+            met,  # met
             score,  # score
             steps,  # steps
-            scored.citation,  # citation
-            scored.reason,  # reason
-            scored.reason_en,  # reason_en
+            citation,  # citation
+            reason,  # reason
+            reason_en,  # reason_en
             act.note,  # note
             (),  # warnings
             True,  # applicable

@@ -26,7 +26,6 @@ from perfrules.core._scoring import (
     fixed_step,
     input_texts,
     make_step,
-    new_scored,
     rule_step,
     with_deductions,
 )
@@ -107,6 +106,8 @@ def _linear_texts(a: Fraction, t: Fraction, weight: Decimal, num: int, den: int)
         f"score = (1 − (actual − target) / target) × weight = (1 − ({sa} − {st}) / {st}) × {sw} = {sr}",
     )
 
+
+_tuple_new = tuple.__new__
 
 _POLICY_EQUAL = fixed_step(
     "policy",
@@ -196,15 +197,11 @@ class Compiled:
                 why_en="",
                 rule=self.rule,
             )
-        return new_scored(
-            full.score,
-            True,
-            full.method,
-            steps + full.steps,
-            full.citation,
-            full.reason,
-            full.reason_en,
-        )
+        score, _, method, full_steps, citation, reason, reason_en = full
+        result: Scored = _tuple_new(
+            Scored, (score, True, method, steps + full_steps, citation, reason, reason_en)
+        )  # new_scored(...), without a call per full-weight result
+        return result
 
     def _score(self, a: Fraction, text: str | None) -> Scored:
         an, ad = a.numerator, a.denominator
