@@ -312,8 +312,9 @@ def _total(
                 )
             )
     quantum = quantum_of(spec.rounding.total)
-    total = quantum.round_ratio(raw.numerator, raw.denominator)
-    if not quantum.exact(raw.numerator, raw.denominator):
+    rn, rd = raw.as_integer_ratio()
+    total = quantum.round_ratio(rn, rd)
+    if not quantum.exact(rn, rd):
         steps.append(deferred_step("round", _total_rounded, spec.rounding.total, raw, total))
     return total, tuple(steps), tuple(bonus), tuple(vetoes)
 
@@ -722,7 +723,7 @@ class _Row:
                         deferred_step("input", _stated_texts, text, shown),
                     )
                 scored = self.quantity(actual_value, actual_display)
-                an, ad = actual_value.numerator, actual_value.denominator
+                an, ad = actual_value.as_integer_ratio()
             else:
                 assert act is not None and act.value is not None  # guaranteed by validate_actuals
                 value = act.value
@@ -906,7 +907,8 @@ def _ratio(a: Decimal, b: Decimal) -> Fraction:
 
 def _show_percent(rate: Fraction, quantum: Quantum, truncate: bool) -> str:
     """``show_percent(rate, quantum.value)`` with the quantum worked out once (截尾 when declared)."""
-    return f"{quantum.show_ratio(rate.numerator * 100, rate.denominator, truncate):f}%"
+    num, den = rate.as_integer_ratio()
+    return f"{quantum.show_ratio(num * 100, den, truncate):f}%"
 
 
 def _derived_texts(

@@ -204,7 +204,7 @@ class Compiled:
         return result
 
     def _score(self, a: Fraction, text: str | None) -> Scored:
-        an, ad = a.numerator, a.denominator
+        an, ad = a.as_integer_ratio()
         tn, td, wn, wd = self.tn, self.td, self.wn, self.wd
         diff = an * td - tn * ad  # the sign of a − t
         cmp = self.cmp
