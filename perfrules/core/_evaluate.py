@@ -230,9 +230,9 @@ def _total(
     parts = [(c.name, c.score) for c in categories if c.parent is None]
     if budget is not None:
         parts.append((budget.name, budget.score))
-    raw = _sum(s for _, s in parts)
+    raw = _sum([s for _, s in parts])
     steps.append(deferred_step("formula", _sum_texts, tuple(parts), raw))
-    dropped = [r for r in results if not r.applicable]
+    dropped = [] if all(map(_APPLICABLE, results)) else [r for r in results if not r.applicable]
     if dropped:
         na_weight = sum((frac(r.weight) for r in dropped), Fraction(0))
         base = frac(full) - na_weight
@@ -257,7 +257,7 @@ def _total(
         raw = scaled
     bonus: list[BonusResult] = []
     items: dict[str, BonusItem] = {}
-    for b in spec.bonus:
+    for b in spec.bonus if actuals.bonus else ():  # the declared items, when some are awarded
         items.setdefault(b.id, b)
     for award in actuals.bonus:
         item = items[award.id]
@@ -286,7 +286,7 @@ def _total(
         raw = frac(full)
     vetoes: list[VetoResult] = []
     declared: dict[str, Veto] = {}
-    for v in spec.vetoes:
+    for v in spec.vetoes if actuals.vetoes else ():  # the declared vetoes, when some are triggered
         declared.setdefault(v.id, v)
     for trig in actuals.vetoes:
         veto = declared[trig.id]
