@@ -580,11 +580,12 @@ class _Row:
         actual_value = frac(value)
         scored = self.quantity(actual_value, None)  # shown as f"{show(actual_value)}{unit}"
         ind = self.ind
+        warnings: tuple[ScoreWarning, ...] = ()
         if self.warns:
             an, ad = value.as_integer_ratio()
-            warnings = self._warnings(scored, actual_value, an, ad)
-        else:
-            warnings = ()
+            warn = self.warn_at
+            if self.strict or (warn is not None and an * warn[1] >= warn[0] * ad):
+                warnings = self._warnings(scored, actual_value, an, ad)
         score, met, method, steps, citation, reason, reason_en = scored
         if self.wrapped:
             steps = self.first + _own_rule_first(steps, self.last)
@@ -1131,7 +1132,8 @@ def _score_budget(spec: Spec, plan: _Plan, actuals: Actuals) -> BudgetExecutionR
     if block.rule is not None:
         steps = _own_rule_first(steps, (deferred_step("rule", _budget_texts, block.rule),))
     lines = []
-    initial = block.base.value == "initial"
+    base = block.base.value
+    initial = base == "initial"
     for line in budget.lines:
         line_base = line.initial if initial else line.full_year
         if line_base:
@@ -1147,7 +1149,7 @@ def _score_budget(spec: Spec, plan: _Plan, actuals: Actuals) -> BudgetExecutionR
         budget.full_year,  # full_year
         budget.spent,  # spent
         budget.unit,  # unit
-        block.base.value,  # base
+        base,  # base
         rate,  # rate
         pct,  # rate_display
         plan.budget_policy,  # policy

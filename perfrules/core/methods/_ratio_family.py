@@ -205,7 +205,7 @@ class Compiled:
 
     def _score(self, a: Fraction, text: str | None) -> Scored:
         an, ad = a.as_integer_ratio()
-        tn, td, wn, wd = self.tn, self.td, self.wn, self.wd
+        tn, td = self.tn, self.td
         diff = an * td - tn * ad  # the sign of a − t
         cmp = self.cmp
         if cmp == _GE:
@@ -230,6 +230,7 @@ class Compiled:
             return self._full(
                 (first, *self.policy_steps, compare) if self.policy_steps else (first, compare)
             )
+        wn, wd = self.wn, self.wd
         steps = [first, *self.policy_steps]
         steps.append(deferred_step("compare", _unmet_texts, a, self.cmp_s, self.t))
         direction = self.direction
