@@ -30,6 +30,7 @@ from perfrules.core._result import (
     IndicatorResult,
     ScoreWarning,
     Step,
+    _building,
     deferred_step,
     make_budget_line,
     make_budget_result,
@@ -257,10 +258,21 @@ def test_result_constructors_take_every_field_in_field_order(cls: type, make: An
     values = [object() for _ in names]  # a distinct value per field: a swap shows
     positional, by_name = make(*values), make(**dict(zip(names, values, strict=True)))
     for made in (positional, by_name):
-        assert type(made) is cls
+        assert type(made) is cls  # made as a _building subclass instance, then given its class
         assert [getattr(made, n) for n in names] == values
         assert all(getattr(made, n) is v for n, v in zip(names, values, strict=True))
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            setattr(made, names[-1], None)  # frozen like an object __init__ made
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            delattr(made, names[0])
+        assert weakref.ref(made)() is made
     with pytest.raises(TypeError):
         make(*values[:-1])  # a field missing
     with pytest.raises(TypeError):
         make(*values, object())  # one too many
+
+
+def test_a_class_whose_init_does_more_than_store_its_fields_gets_no_constructor() -> None:
+    """_building refuses a class with a validator (ScoreWarning checks its code): __init__ would be bypassed."""
+    with pytest.raises(TypeError, match="ScoreWarning"):
+        _building(ScoreWarning)

@@ -436,37 +436,42 @@ def _category(res: IndicatorResult) -> str:
     return res.category
 
 
-def _setter(cls: type, name: str) -> Callable[[object, Any], None]:
-    """The setter of the slot ``name`` of the attrs class ``cls`` (which must have such a field)."""
-    if name not in {f.name for f in attrs.fields(cls)}:
-        raise TypeError(f"{cls.__name__} has no field {name!r}")  # pragma: no cover
-    setter: Callable[[object, Any], None] = cls.__dict__[name].__set__
-    return setter
+def _building(cls: type) -> type:
+    """A subclass of the frozen attrs class ``cls`` whose instances take plain attribute stores.
+
+    It adds no slot (so its instances have ``cls``'s very layout) and puts ``object``'s own
+    ``__setattr__`` and ``__delattr__`` back, so that storing a field is CPython's generic slot
+    store (specialised by the interpreter) instead of a call of the frozen class's Python
+    ``__setattr__``. A constructor below makes an instance of it, stores every field, then sets its
+    ``__class__`` to ``cls`` (allowed: the layouts are the same): from then on it is exactly the
+    object ``cls(...)`` would have made — the same type, slots and values, frozen.
+    """
+    fields = attrs.fields(cls)
+    if any(f.validator is not None or f.converter is not None for f in fields) or hasattr(
+        cls, "__attrs_post_init__"
+    ):  # then __init__ does more than store the fields
+        raise TypeError(f"{cls.__name__} has validators, converters or a post-init hook")
+    namespace = {
+        "__slots__": (),
+        "__setattr__": object.__setattr__,
+        "__delattr__": object.__delattr__,
+        "__module__": __name__,
+        "__doc__": f"A {cls.__name__} being made (see _building); never seen outside its constructor.",
+    }
+    return type(f"_{cls.__name__}Building", (cls,), namespace)
 
 
-# Evaluation makes its results with constructors written out: a new object and one slot setter call per
-# field (no keyword matching, no frozen-class __setattr__ per field; about half of what the attrs __init__
-# costs). The classes have no validator, converter or post-init hook, so the object is the one __init__
-# makes. Each constructor's parameters are its class's fields in field order (tests/test_compile_once.py
-# checks it with a distinct value per field).
-_I_ID, _I_NAME, _I_CATEGORY, _I_CATEGORY_PATH = (
-    _setter(IndicatorResult, n) for n in ("id", "name", "category", "category_path")
-)
-_I_WEIGHT, _I_TARGET, _I_ACTUAL, _I_ACTUAL_VALUE = (
-    _setter(IndicatorResult, n) for n in ("weight", "target", "actual", "actual_value")
-)
-_I_TIER, _I_METHOD, _I_MET, _I_SCORE, _I_STEPS = (
-    _setter(IndicatorResult, n) for n in ("tier", "method", "met", "score", "steps")
-)
-_I_CITATION, _I_REASON, _I_REASON_EN, _I_NOTE = (
-    _setter(IndicatorResult, n) for n in ("citation", "reason", "reason_en", "note")
-)
-_I_WARNINGS, _I_APPLICABLE, _I_RULE, _I_FULL_MARKS = (
-    _setter(IndicatorResult, n) for n in ("warnings", "applicable", "rule", "full_marks")
-)
-_I_STATED, _I_EVIDENCE, _I_OWN_SCORE = (
-    _setter(IndicatorResult, n) for n in ("stated", "evidence", "own_score")
-)
+# Evaluation makes its results (one per indicator, per category, …) with constructors written out: an
+# instance of the class's _building subclass, one plain store per field, then its class set to the result
+# class — no keyword matching and no frozen __setattr__ call per field (attrs' __init__ calls
+# object.__setattr__ for each). The classes have no validator, converter or post-init hook (_building
+# checks it), so the object is the one __init__ makes. Each constructor's parameters are its class's
+# fields in field order (tests/test_compile_once.py checks it with a distinct value per field).
+_IndicatorResultBuilding = _building(IndicatorResult)
+_CategoryResultBuilding = _building(CategoryResult)
+_BudgetExecutionResultBuilding = _building(BudgetExecutionResult)
+_BudgetLineResultBuilding = _building(BudgetLineResult)
+_EvaluationBuilding = _building(Evaluation)
 
 
 def make_indicator_result(
@@ -496,40 +501,34 @@ def make_indicator_result(
     own_score: OwnScoreResult | None,
 ) -> IndicatorResult:
     """``IndicatorResult(...)`` from every field, in field order (or by name): an equal object, made faster."""
-    obj: IndicatorResult = _new(IndicatorResult)
-    _I_ID(obj, id)
-    _I_NAME(obj, name)
-    _I_CATEGORY(obj, category)
-    _I_CATEGORY_PATH(obj, category_path)
-    _I_WEIGHT(obj, weight)
-    _I_TARGET(obj, target)
-    _I_ACTUAL(obj, actual)
-    _I_ACTUAL_VALUE(obj, actual_value)
-    _I_TIER(obj, tier)
-    _I_METHOD(obj, method)
-    _I_MET(obj, met)
-    _I_SCORE(obj, score)
-    _I_STEPS(obj, steps)
-    _I_CITATION(obj, citation)
-    _I_REASON(obj, reason)
-    _I_REASON_EN(obj, reason_en)
-    _I_NOTE(obj, note)
-    _I_WARNINGS(obj, warnings)
-    _I_APPLICABLE(obj, applicable)
-    _I_RULE(obj, rule)
-    _I_FULL_MARKS(obj, full_marks)
-    _I_STATED(obj, stated)
-    _I_EVIDENCE(obj, evidence)
-    _I_OWN_SCORE(obj, own_score)
-    return obj
-
-
-_C_ID, _C_NAME, _C_LEVEL, _C_PARENT = (
-    _setter(CategoryResult, n) for n in ("id", "name", "level", "parent")
-)
-_C_WEIGHT, _C_SCORE, _C_APPLICABLE_WEIGHT, _C_GOAL = (
-    _setter(CategoryResult, n) for n in ("weight", "score", "applicable_weight", "goal")
-)
+    obj: Any = _new(_IndicatorResultBuilding)
+    obj.id = id
+    obj.name = name
+    obj.category = category
+    obj.category_path = category_path
+    obj.weight = weight
+    obj.target = target
+    obj.actual = actual
+    obj.actual_value = actual_value
+    obj.tier = tier
+    obj.method = method
+    obj.met = met
+    obj.score = score
+    obj.steps = steps
+    obj.citation = citation
+    obj.reason = reason
+    obj.reason_en = reason_en
+    obj.note = note
+    obj.warnings = warnings
+    obj.applicable = applicable
+    obj.rule = rule
+    obj.full_marks = full_marks
+    obj.stated = stated
+    obj.evidence = evidence
+    obj.own_score = own_score
+    obj.__class__ = IndicatorResult  # frozen from here on
+    made: IndicatorResult = obj
+    return made
 
 
 def make_category_result(
@@ -543,31 +542,18 @@ def make_category_result(
     goal: bool,
 ) -> CategoryResult:
     """``CategoryResult(...)`` from every field, in field order (or by name): an equal object, made faster."""
-    obj: CategoryResult = _new(CategoryResult)
-    _C_ID(obj, id)
-    _C_NAME(obj, name)
-    _C_LEVEL(obj, level)
-    _C_PARENT(obj, parent)
-    _C_WEIGHT(obj, weight)
-    _C_SCORE(obj, score)
-    _C_APPLICABLE_WEIGHT(obj, applicable_weight)
-    _C_GOAL(obj, goal)
-    return obj
-
-
-_B_NAME, _B_WEIGHT, _B_INITIAL, _B_FULL_YEAR = (
-    _setter(BudgetExecutionResult, n) for n in ("name", "weight", "initial", "full_year")
-)
-_B_SPENT, _B_UNIT, _B_BASE, _B_RATE = (
-    _setter(BudgetExecutionResult, n) for n in ("spent", "unit", "base", "rate")
-)
-_B_RATE_DISPLAY, _B_POLICY, _B_SCORE, _B_STEPS = (
-    _setter(BudgetExecutionResult, n) for n in ("rate_display", "policy", "score", "steps")
-)
-_B_CITATION, _B_REASON, _B_REASON_EN, _B_LINES = (
-    _setter(BudgetExecutionResult, n) for n in ("citation", "reason", "reason_en", "lines")
-)
-_B_RULE, _B_FULL_MARKS = (_setter(BudgetExecutionResult, n) for n in ("rule", "full_marks"))
+    obj: Any = _new(_CategoryResultBuilding)
+    obj.id = id
+    obj.name = name
+    obj.level = level
+    obj.parent = parent
+    obj.weight = weight
+    obj.score = score
+    obj.applicable_weight = applicable_weight
+    obj.goal = goal
+    obj.__class__ = CategoryResult  # frozen from here on
+    made: CategoryResult = obj
+    return made
 
 
 def make_budget_result(
@@ -591,32 +577,28 @@ def make_budget_result(
     full_marks: FullMarks | None,
 ) -> BudgetExecutionResult:
     """``BudgetExecutionResult(...)`` from every field, in field order (or by name): an equal object, made faster."""
-    obj: BudgetExecutionResult = _new(BudgetExecutionResult)
-    _B_NAME(obj, name)
-    _B_WEIGHT(obj, weight)
-    _B_INITIAL(obj, initial)
-    _B_FULL_YEAR(obj, full_year)
-    _B_SPENT(obj, spent)
-    _B_UNIT(obj, unit)
-    _B_BASE(obj, base)
-    _B_RATE(obj, rate)
-    _B_RATE_DISPLAY(obj, rate_display)
-    _B_POLICY(obj, policy)
-    _B_SCORE(obj, score)
-    _B_STEPS(obj, steps)
-    _B_CITATION(obj, citation)
-    _B_REASON(obj, reason)
-    _B_REASON_EN(obj, reason_en)
-    _B_LINES(obj, lines)
-    _B_RULE(obj, rule)
-    _B_FULL_MARKS(obj, full_marks)
-    return obj
-
-
-_L_NAME, _L_SPENT, _L_BUDGET, _L_RATE = (
-    _setter(BudgetLineResult, n) for n in ("name", "spent", "budget", "rate")
-)
-_L_RATE_DISPLAY = _setter(BudgetLineResult, "rate_display")
+    obj: Any = _new(_BudgetExecutionResultBuilding)
+    obj.name = name
+    obj.weight = weight
+    obj.initial = initial
+    obj.full_year = full_year
+    obj.spent = spent
+    obj.unit = unit
+    obj.base = base
+    obj.rate = rate
+    obj.rate_display = rate_display
+    obj.policy = policy
+    obj.score = score
+    obj.steps = steps
+    obj.citation = citation
+    obj.reason = reason
+    obj.reason_en = reason_en
+    obj.lines = lines
+    obj.rule = rule
+    obj.full_marks = full_marks
+    obj.__class__ = BudgetExecutionResult  # frozen from here on
+    made: BudgetExecutionResult = obj
+    return made
 
 
 def make_budget_line(
@@ -627,31 +609,15 @@ def make_budget_line(
     rate_display: str | None,
 ) -> BudgetLineResult:
     """``BudgetLineResult(...)`` from every field, in field order (or by name): an equal object, made faster."""
-    obj: BudgetLineResult = _new(BudgetLineResult)
-    _L_NAME(obj, name)
-    _L_SPENT(obj, spent)
-    _L_BUDGET(obj, budget)
-    _L_RATE(obj, rate)
-    _L_RATE_DISPLAY(obj, rate_display)
-    return obj
-
-
-_E_SPEC_ID, _E_TITLE, _E_UNIT, _E_YEAR = (
-    _setter(Evaluation, n) for n in ("spec_id", "title", "unit", "year")
-)
-_E_KIND, _E_BASIS, _E_SPEC_SHA256, _E_ACTUALS_LABEL = (
-    _setter(Evaluation, n) for n in ("kind", "basis", "spec_sha256", "actuals_label")
-)
-_E_INDICATORS, _E_BUDGET_EXECUTION, _E_CATEGORIES, _E_TOTAL_WEIGHT = (
-    _setter(Evaluation, n) for n in ("indicators", "budget_execution", "categories", "total_weight")
-)
-_E_TOTAL, _E_GRADE, _E_GRADE_STEPS, _E_WARNINGS = (
-    _setter(Evaluation, n) for n in ("total", "grade", "grade_steps", "warnings")
-)
-_E_POLICIES, _E_TOTAL_STEPS, _E_BONUS, _E_VETOES = (
-    _setter(Evaluation, n) for n in ("policies", "total_steps", "bonus", "vetoes")
-)
-_E_FRAMEWORK, _E_PARTIAL = (_setter(Evaluation, n) for n in ("framework", "partial"))
+    obj: Any = _new(_BudgetLineResultBuilding)
+    obj.name = name
+    obj.spent = spent
+    obj.budget = budget
+    obj.rate = rate
+    obj.rate_display = rate_display
+    obj.__class__ = BudgetLineResult  # frozen from here on
+    made: BudgetLineResult = obj
+    return made
 
 
 def make_evaluation(
@@ -679,27 +645,29 @@ def make_evaluation(
     partial: str | None,
 ) -> Evaluation:
     """``Evaluation(...)`` from every field, in field order (or by name): an equal object, made faster."""
-    obj: Evaluation = _new(Evaluation)
-    _E_SPEC_ID(obj, spec_id)
-    _E_TITLE(obj, title)
-    _E_UNIT(obj, unit)
-    _E_YEAR(obj, year)
-    _E_KIND(obj, kind)
-    _E_BASIS(obj, basis)
-    _E_SPEC_SHA256(obj, spec_sha256)
-    _E_ACTUALS_LABEL(obj, actuals_label)
-    _E_INDICATORS(obj, indicators)
-    _E_BUDGET_EXECUTION(obj, budget_execution)
-    _E_CATEGORIES(obj, categories)
-    _E_TOTAL_WEIGHT(obj, total_weight)
-    _E_TOTAL(obj, total)
-    _E_GRADE(obj, grade)
-    _E_GRADE_STEPS(obj, grade_steps)
-    _E_WARNINGS(obj, warnings)
-    _E_POLICIES(obj, policies)
-    _E_TOTAL_STEPS(obj, total_steps)
-    _E_BONUS(obj, bonus)
-    _E_VETOES(obj, vetoes)
-    _E_FRAMEWORK(obj, framework)
-    _E_PARTIAL(obj, partial)
-    return obj
+    obj: Any = _new(_EvaluationBuilding)
+    obj.spec_id = spec_id
+    obj.title = title
+    obj.unit = unit
+    obj.year = year
+    obj.kind = kind
+    obj.basis = basis
+    obj.spec_sha256 = spec_sha256
+    obj.actuals_label = actuals_label
+    obj.indicators = indicators
+    obj.budget_execution = budget_execution
+    obj.categories = categories
+    obj.total_weight = total_weight
+    obj.total = total
+    obj.grade = grade
+    obj.grade_steps = grade_steps
+    obj.warnings = warnings
+    obj.policies = policies
+    obj.total_steps = total_steps
+    obj.bonus = bonus
+    obj.vetoes = vetoes
+    obj.framework = framework
+    obj.partial = partial
+    obj.__class__ = Evaluation  # frozen from here on
+    made: Evaluation = obj
+    return made
