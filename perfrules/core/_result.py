@@ -442,9 +442,11 @@ def _building(cls: type) -> type:
     It adds no slot (so its instances have ``cls``'s very layout) and puts ``object``'s own
     ``__setattr__`` and ``__delattr__`` back, so that storing a field is CPython's generic slot
     store (specialised by the interpreter) instead of a call of the frozen class's Python
-    ``__setattr__``. A constructor below makes an instance of it, stores every field, then sets its
-    ``__class__`` to ``cls`` (allowed: the layouts are the same): from then on it is exactly the
-    object ``cls(...)`` would have made — the same type, slots and values, frozen.
+    ``__setattr__``; its ``__init__`` is ``object``'s, so ``building()`` makes an empty instance
+    (cheaper than ``object.__new__(building)``). A constructor below makes an instance of it, stores
+    every field, then sets its ``__class__`` to ``cls`` (allowed: the layouts are the same): from
+    then on it is exactly the object ``cls(...)`` would have made — the same type, slots and values,
+    frozen.
     """
     fields = attrs.fields(cls)
     if any(f.validator is not None or f.converter is not None for f in fields) or hasattr(
@@ -453,6 +455,7 @@ def _building(cls: type) -> type:
         raise TypeError(f"{cls.__name__} has validators, converters or a post-init hook")
     namespace = {
         "__slots__": (),
+        "__init__": object.__init__,  # so that calling it makes an empty instance
         "__setattr__": object.__setattr__,
         "__delattr__": object.__delattr__,
         "__module__": __name__,
@@ -501,7 +504,7 @@ def make_indicator_result(
     own_score: OwnScoreResult | None,
 ) -> IndicatorResult:
     """``IndicatorResult(...)`` from every field, in field order (or by name): an equal object, made faster."""
-    obj: Any = _new(_IndicatorResultBuilding)
+    obj: Any = _IndicatorResultBuilding()
     obj.id = id
     obj.name = name
     obj.category = category
@@ -542,7 +545,7 @@ def make_category_result(
     goal: bool,
 ) -> CategoryResult:
     """``CategoryResult(...)`` from every field, in field order (or by name): an equal object, made faster."""
-    obj: Any = _new(_CategoryResultBuilding)
+    obj: Any = _CategoryResultBuilding()
     obj.id = id
     obj.name = name
     obj.level = level
@@ -577,7 +580,7 @@ def make_budget_result(
     full_marks: FullMarks | None,
 ) -> BudgetExecutionResult:
     """``BudgetExecutionResult(...)`` from every field, in field order (or by name): an equal object, made faster."""
-    obj: Any = _new(_BudgetExecutionResultBuilding)
+    obj: Any = _BudgetExecutionResultBuilding()
     obj.name = name
     obj.weight = weight
     obj.initial = initial
@@ -609,7 +612,7 @@ def make_budget_line(
     rate_display: str | None,
 ) -> BudgetLineResult:
     """``BudgetLineResult(...)`` from every field, in field order (or by name): an equal object, made faster."""
-    obj: Any = _new(_BudgetLineResultBuilding)
+    obj: Any = _BudgetLineResultBuilding()
     obj.name = name
     obj.spent = spent
     obj.budget = budget
@@ -645,7 +648,7 @@ def make_evaluation(
     partial: str | None,
 ) -> Evaluation:
     """``Evaluation(...)`` from every field, in field order (or by name): an equal object, made faster."""
-    obj: Any = _new(_EvaluationBuilding)
+    obj: Any = _EvaluationBuilding()
     obj.spec_id = spec_id
     obj.title = title
     obj.unit = unit
