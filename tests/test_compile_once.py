@@ -137,6 +137,9 @@ def test_a_deferred_step_is_the_step_written_out() -> None:
 
     eager = Step(kind="formula", zh="第1步：x", en="step 1: x")
     lazy = [deferred_step("formula", texts, 1, "x") for _ in range(6)]
+    assert all(type(s) is Step and _recipe(s) for s in lazy)  # a Step, its texts not formatted yet
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        lazy[0].kind = "rule"  # type: ignore[misc]
     assert lazy[0] == eager and eager == lazy[1]
     assert hash(lazy[2]) == hash(eager)
     assert repr(lazy[3]) == repr(eager)

@@ -19,6 +19,38 @@ from perfrules.model import FrameworkInfo, RuleSource, find, having, level_names
 StepKind = Literal["input", "compare", "formula", "round", "clamp", "policy", "deduction", "rule"]
 
 
+def _building(cls: type, **slots: Any) -> type:
+    """A subclass of the frozen attrs class ``cls`` whose instances take plain attribute stores.
+
+    It adds no slot (so its instances have ``cls``'s very layout) and puts ``object``'s own
+    ``__setattr__`` and ``__delattr__`` back, so that storing a field is CPython's generic slot
+    store (specialised by the interpreter) instead of a call of the frozen class's Python
+    ``__setattr__``; its ``__init__`` is ``object``'s, so ``building()`` makes an empty instance
+    (cheaper than ``object.__new__(building)``). A constructor below makes an instance of it, stores
+    every field, then sets its ``__class__`` to ``cls`` (allowed: the layouts are the same): from
+    then on it is exactly the object ``cls(...)`` would have made — the same type, slots and values,
+    frozen.
+
+    ``slots``: the member descriptors of slots whose names ``cls`` has given to another descriptor
+    (:class:`Step`'s lazily formatted texts), so that a store reaches the slot itself.
+    """
+    fields = attrs.fields(cls)
+    if any(f.validator is not None or f.converter is not None for f in fields) or hasattr(
+        cls, "__attrs_post_init__"
+    ):  # then __init__ does more than store the fields
+        raise TypeError(f"{cls.__name__} has validators, converters or a post-init hook")
+    namespace = {
+        "__slots__": (),
+        "__init__": object.__init__,  # so that calling it makes an empty instance
+        "__setattr__": object.__setattr__,
+        "__delattr__": object.__delattr__,
+        "__module__": __name__,
+        "__doc__": f"A {cls.__name__} being made (see _building); never seen outside its constructor.",
+        **slots,
+    }
+    return type(f"_{cls.__name__}Building", (cls,), namespace)
+
+
 @attrs.frozen(kw_only=True)
 class Step:
     """One step of an explanation, in Chinese and English.
@@ -90,8 +122,9 @@ def _deferred_texts(
 
 
 _new = object.__new__
-_KIND_SET = Step.__dict__["kind"].__set__
+_ZH_SLOT, _EN_SLOT = Step.__dict__["zh"], Step.__dict__["en"]  # before _Text takes their names
 _ZH_SET, _EN_SET = _deferred_texts(Step)
+_StepBuilding = _building(Step, zh=_ZH_SLOT, en=_EN_SLOT)
 
 
 _ZH_GET, _EN_GET = Step.__dict__["zh"]._get, Step.__dict__["en"]._get
@@ -110,11 +143,13 @@ def step_texts(step: Step) -> tuple[str, str]:
 
 def deferred_step(kind: StepKind, render: Render, *args: Any) -> Step:
     """A step whose texts are ``render(*args)``, formatted when first read (``args`` must be immutable values)."""
-    step: Step = _new(Step)
-    _KIND_SET(step, kind)
-    _ZH_SET(step, args)
-    _EN_SET(step, render)
-    return step
+    step: Any = _StepBuilding()  # see _building
+    step.kind = kind
+    step.zh = args  # the recipe, in the slots themselves
+    step.en = render
+    step.__class__ = Step
+    made: Step = step
+    return made
 
 
 @attrs.frozen(kw_only=True)
@@ -434,34 +469,6 @@ def _parent(res: CategoryResult) -> str | None:
 
 def _category(res: IndicatorResult) -> str:
     return res.category
-
-
-def _building(cls: type) -> type:
-    """A subclass of the frozen attrs class ``cls`` whose instances take plain attribute stores.
-
-    It adds no slot (so its instances have ``cls``'s very layout) and puts ``object``'s own
-    ``__setattr__`` and ``__delattr__`` back, so that storing a field is CPython's generic slot
-    store (specialised by the interpreter) instead of a call of the frozen class's Python
-    ``__setattr__``; its ``__init__`` is ``object``'s, so ``building()`` makes an empty instance
-    (cheaper than ``object.__new__(building)``). A constructor below makes an instance of it, stores
-    every field, then sets its ``__class__`` to ``cls`` (allowed: the layouts are the same): from
-    then on it is exactly the object ``cls(...)`` would have made — the same type, slots and values,
-    frozen.
-    """
-    fields = attrs.fields(cls)
-    if any(f.validator is not None or f.converter is not None for f in fields) or hasattr(
-        cls, "__attrs_post_init__"
-    ):  # then __init__ does more than store the fields
-        raise TypeError(f"{cls.__name__} has validators, converters or a post-init hook")
-    namespace = {
-        "__slots__": (),
-        "__init__": object.__init__,  # so that calling it makes an empty instance
-        "__setattr__": object.__setattr__,
-        "__delattr__": object.__delattr__,
-        "__module__": __name__,
-        "__doc__": f"A {cls.__name__} being made (see _building); never seen outside its constructor.",
-    }
-    return type(f"_{cls.__name__}Building", (cls,), namespace)
 
 
 # Evaluation makes its results (one per indicator, per category, …) with constructors written out: an
