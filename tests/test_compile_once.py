@@ -30,6 +30,7 @@ from perfrules.core._result import (
     IndicatorResult,
     ScoreWarning,
     Step,
+    _building,
     deferred_step,
     make_budget_line,
     make_budget_result,
@@ -136,6 +137,9 @@ def test_a_deferred_step_is_the_step_written_out() -> None:
 
     eager = Step(kind="formula", zh="第1步：x", en="step 1: x")
     lazy = [deferred_step("formula", texts, 1, "x") for _ in range(6)]
+    assert all(type(s) is Step and _recipe(s) for s in lazy)  # a Step, its texts not formatted yet
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        lazy[0].kind = "rule"  # type: ignore[misc]
     assert lazy[0] == eager and eager == lazy[1]
     assert hash(lazy[2]) == hash(eager)
     assert repr(lazy[3]) == repr(eager)
@@ -232,3 +236,46 @@ def test_result_constructors_make_what_attrs_makes(cls: type, make: Any) -> None
         assert pickle.loads(pickle.dumps(made)) == built
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             made.__setattr__(names[0], values[0])
+
+
+@pytest.mark.parametrize(
+    ("cls", "make"),
+    [
+        (IndicatorResult, make_indicator_result),
+        (CategoryResult, make_category_result),
+        (BudgetExecutionResult, make_budget_result),
+        (BudgetLineResult, make_budget_line),
+        (Evaluation, make_evaluation),
+    ],
+)
+def test_result_constructors_take_every_field_in_field_order(cls: type, make: Any) -> None:
+    """Each field lands in its own slot, positionally and by name; none is left unset or skipped.
+
+    The constructors bypass ``__init__``: that is only the same object while the class has no
+    validator, converter or post-init hook.
+    """
+    fields = attrs.fields(cls)
+    assert not any(f.validator or f.converter for f in fields)
+    assert not hasattr(cls, "__attrs_post_init__")
+    names = [f.name for f in fields]
+    values = [object() for _ in names]  # a distinct value per field: a swap shows
+    positional, by_name = make(*values), make(**dict(zip(names, values, strict=True)))
+    for made in (positional, by_name):
+        assert type(made) is cls  # made as a _building subclass instance, then given its class
+        assert [getattr(made, n) for n in names] == values
+        assert all(getattr(made, n) is v for n, v in zip(names, values, strict=True))
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            setattr(made, names[-1], None)  # frozen like an object __init__ made
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            delattr(made, names[0])
+        assert weakref.ref(made)() is made
+    with pytest.raises(TypeError):
+        make(*values[:-1])  # a field missing
+    with pytest.raises(TypeError):
+        make(*values, object())  # one too many
+
+
+def test_a_class_whose_init_does_more_than_store_its_fields_gets_no_constructor() -> None:
+    """_building refuses a class with a validator (ScoreWarning checks its code): __init__ would be bypassed."""
+    with pytest.raises(TypeError, match="ScoreWarning"):
+        _building(ScoreWarning)

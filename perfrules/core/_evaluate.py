@@ -230,9 +230,9 @@ def _total(
     parts = [(c.name, c.score) for c in categories if c.parent is None]
     if budget is not None:
         parts.append((budget.name, budget.score))
-    raw = _sum(s for _, s in parts)
+    raw = _sum([s for _, s in parts])
     steps.append(deferred_step("formula", _sum_texts, tuple(parts), raw))
-    dropped = [r for r in results if not r.applicable]
+    dropped = [] if all(map(_APPLICABLE, results)) else [r for r in results if not r.applicable]
     if dropped:
         na_weight = sum((frac(r.weight) for r in dropped), Fraction(0))
         base = frac(full) - na_weight
@@ -257,7 +257,7 @@ def _total(
         raw = scaled
     bonus: list[BonusResult] = []
     items: dict[str, BonusItem] = {}
-    for b in spec.bonus:
+    for b in spec.bonus if actuals.bonus else ():  # the declared items, when some are awarded
         items.setdefault(b.id, b)
     for award in actuals.bonus:
         item = items[award.id]
@@ -286,7 +286,7 @@ def _total(
         raw = frac(full)
     vetoes: list[VetoResult] = []
     declared: dict[str, Veto] = {}
-    for v in spec.vetoes:
+    for v in spec.vetoes if actuals.vetoes else ():  # the declared vetoes, when some are triggered
         declared.setdefault(v.id, v)
     for trig in actuals.vetoes:
         veto = declared[trig.id]
@@ -312,8 +312,9 @@ def _total(
                 )
             )
     quantum = quantum_of(spec.rounding.total)
-    total = quantum.round_ratio(raw.numerator, raw.denominator)
-    if not quantum.exact(raw.numerator, raw.denominator):
+    rn, rd = raw.as_integer_ratio()
+    total = quantum.round_ratio(rn, rd)
+    if not quantum.exact(rn, rd):
         steps.append(deferred_step("round", _total_rounded, spec.rounding.total, raw, total))
     return total, tuple(steps), tuple(bonus), tuple(vetoes)
 
@@ -495,6 +496,7 @@ class _Row:
                 self.warn_at = (warn_at.numerator, warn_at.denominator)
                 self.limit = limit
             self.strict = target.comparator.value in (">", "<")
+        self.warns = self.warn_at is not None or self.strict  # whether a score may carry a warning
         first: tuple[Step, ...] = ()
         if ind.round_to is not None:
             first = (
@@ -577,13 +579,16 @@ class _Row:
         assert value is not None  # guaranteed by validate_actuals
         actual_value = frac(value)
         scored = self.quantity(actual_value, None)  # shown as f"{show(actual_value)}{unit}"
-        an, ad = value.as_integer_ratio()
         ind = self.ind
-        warnings = self._warnings(scored, actual_value, an, ad)
-        steps = scored.steps
+        warnings: tuple[ScoreWarning, ...] = ()
+        if self.warns:
+            an, ad = value.as_integer_ratio()
+            warn = self.warn_at
+            if self.strict or (warn is not None and an * warn[1] >= warn[0] * ad):
+                warnings = self._warnings(scored, actual_value, an, ad)
+        score, met, method, steps, citation, reason, reason_en = scored
         if self.wrapped:
             steps = self.first + _own_rule_first(steps, self.last)
-        score = scored.score
         return make_indicator_result(
             ind.id,  # id
             ind.name,  # name
@@ -594,13 +599,13 @@ class _Row:
             act.text or f"{_shown(value)}{self.unit}",  # actual
             actual_value,  # actual_value
             None,  # tier
-            scored.method,  # method
-            scored.met,  # met
+            method,  # method
+            met,  # met
             score,  # score
             steps,  # steps
-            scored.citation,  # citation
-            scored.reason,  # reason
-            scored.reason_en,  # reason_en
+            citation,  # citation
+            reason,  # reason
+            reason_en,  # reason_en
             act.note,  # note
             warnings,  # warnings
             True,  # applicable
@@ -623,11 +628,9 @@ class _Row:
         assert act.tier is not None  # guaranteed by validate_actuals
         tier = self.tiers[act.tier]  # spec.tier(act.tier)
         text = act.text
-        scored = self.outcome(tier, act.score, text)
-        steps = scored.steps
+        score, met, method, steps, citation, reason, reason_en = self.outcome(tier, act.score, text)
         if self.wrapped:
             steps = self.first + _own_rule_first(steps, self.last)
-        score = scored.score
         ind = self.ind
         return make_indicator_result(
             ind.id,  # id
@@ -639,13 +642,13 @@ class _Row:
             text or tier.name,  # actual
             None,  # actual_value
             tier.name,  # tier
-            scored.method,  # method
-            scored.met,  # met
+            method,  # method
+            met,  # met
             score,  # score
             steps,  # steps
-            scored.citation,  # citation
-            scored.reason,  # reason
-            scored.reason_en,  # reason_en
+            citation,  # citation
+            reason,  # reason
+            reason_en,  # reason_en
             act.note,  # note
             (),  # warnings
             True,  # applicable
@@ -721,7 +724,7 @@ class _Row:
                         deferred_step("input", _stated_texts, text, shown),
                     )
                 scored = self.quantity(actual_value, actual_display)
-                an, ad = actual_value.numerator, actual_value.denominator
+                an, ad = actual_value.as_integer_ratio()
             else:
                 assert act is not None and act.value is not None  # guaranteed by validate_actuals
                 value = act.value
@@ -729,7 +732,8 @@ class _Row:
                 actual_display = text or f"{_shown(value)}{unit}"
                 scored = self.quantity(actual_value, None)  # shown as f"{show(actual_value)}{unit}"
                 an, ad = value.as_integer_ratio()
-            warnings = self._warnings(scored, actual_value, an, ad)
+            if self.warns:
+                warnings = self._warnings(scored, actual_value, an, ad)
         if act is not None and act.deductions:
             items = [(frac(d.points), d.reason, d.reason) for d in act.deductions]
             scored = with_deductions(
@@ -749,30 +753,31 @@ class _Row:
         if self.first:
             steps = self.first + steps
         score = scored.score
-        return IndicatorResult(
-            id=ind.id,
-            name=ind.name,
-            category=ind.category,
-            category_path=self.path,
-            weight=ind.weight,
-            target=self.target_display,
-            actual=actual_display,
-            actual_value=actual_value,
-            tier=tier_name,
-            method=scored.method,
-            met=scored.met,
-            score=score,
-            steps=steps,
-            citation=scored.citation,
-            reason=scored.reason,
-            reason_en=scored.reason_en,
-            note=act.note if act is not None else None,
-            warnings=warnings,
-            rule=ind.rule,
-            full_marks=self._full_marks_of(spec, act) if score < ind.weight else None,
-            stated=stated,
-            evidence=evidence,
-            own_score=own,
+        return make_indicator_result(
+            ind.id,  # id
+            ind.name,  # name
+            ind.category,  # category
+            self.path,  # category_path
+            ind.weight,  # weight
+            self.target_display,  # target
+            actual_display,  # actual
+            actual_value,  # actual_value
+            tier_name,  # tier
+            scored.method,  # method
+            scored.met,  # met
+            score,  # score
+            steps,  # steps
+            scored.citation,  # citation
+            scored.reason,  # reason
+            scored.reason_en,  # reason_en
+            act.note if act is not None else None,  # note
+            warnings,  # warnings
+            True,  # applicable
+            ind.rule,  # rule
+            self._full_marks_of(spec, act) if score < ind.weight else None,  # full_marks
+            stated,  # stated
+            evidence,  # evidence
+            own,  # own_score
         )
 
     def _full_marks_of(self, spec: Spec, act: IndicatorActual | None) -> FullMarks | None:
@@ -903,7 +908,8 @@ def _ratio(a: Decimal, b: Decimal) -> Fraction:
 
 def _show_percent(rate: Fraction, quantum: Quantum, truncate: bool) -> str:
     """``show_percent(rate, quantum.value)`` with the quantum worked out once (截尾 when declared)."""
-    return f"{quantum.show_ratio(rate.numerator * 100, rate.denominator, truncate):f}%"
+    num, den = rate.as_integer_ratio()
+    return f"{quantum.show_ratio(num * 100, den, truncate):f}%"
 
 
 def _derived_texts(
@@ -1017,10 +1023,16 @@ class _Plan:
         zero = Decimal(0)
         scores: dict[str, Decimal] = {}
         for cat_id, rows, _ in self.leaves:
-            scores[cat_id] = sum([results[i].score for i in rows], zero)
+            subtotal = zero  # what sum(..., zero) gives, without a list per category
+            for i in rows:
+                subtotal += results[i].score
+            scores[cat_id] = subtotal
         for cat_id, kids in self.parents:
-            scores[cat_id] = sum([scores[k] for k in kids], zero)
-        if all([r.applicable for r in results]):
+            subtotal = zero
+            for k in kids:
+                subtotal += scores[k]
+            scores[cat_id] = subtotal
+        if all(map(_APPLICABLE, results)):
             shown = (
                 self.applicable
             )  # every indicator applies: each category's applicable weight is its own
@@ -1053,6 +1065,9 @@ class _Plan:
                     self.grade_rule,
                 )
         raise AssertionError("validate_spec guarantees a band starting at 0")  # pragma: no cover
+
+
+_APPLICABLE = operator.attrgetter("applicable")
 
 
 def _grade_texts(total: Decimal, low: Decimal, name: str, bands: str) -> tuple[str, str]:
@@ -1117,20 +1132,16 @@ def _score_budget(spec: Spec, plan: _Plan, actuals: Actuals) -> BudgetExecutionR
     if block.rule is not None:
         steps = _own_rule_first(steps, (deferred_step("rule", _budget_texts, block.rule),))
     lines = []
+    base = block.base.value
+    initial = base == "initial"
     for line in budget.lines:
-        line_base = line.initial if block.base.value == "initial" else line.full_year
-        line_rate = _ratio(line.spent, line_base) if line_base else None
-        lines.append(
-            make_budget_line(
-                name=line.name,
-                spent=line.spent,
-                budget=line_base,
-                rate=line_rate,
-                rate_display=_show_percent(line_rate, plan.rate, plan.truncate_rates)
-                if line_rate is not None
-                else None,
-            )
-        )
+        line_base = line.initial if initial else line.full_year
+        if line_base:
+            line_rate = _ratio(line.spent, line_base)
+            shown = _show_percent(line_rate, plan.rate, plan.truncate_rates)
+            lines.append(make_budget_line(line.name, line.spent, line_base, line_rate, shown))
+        else:
+            lines.append(make_budget_line(line.name, line.spent, line_base, None, None))
     return make_budget_result(
         block.name,  # name
         block.weight,  # weight
@@ -1138,7 +1149,7 @@ def _score_budget(spec: Spec, plan: _Plan, actuals: Actuals) -> BudgetExecutionR
         budget.full_year,  # full_year
         budget.spent,  # spent
         budget.unit,  # unit
-        block.base.value,  # base
+        base,  # base
         rate,  # rate
         pct,  # rate_display
         plan.budget_policy,  # policy

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
-from functools import partial
-from itertools import repeat
-from operator import call as _call
 from typing import Any, Literal
 
 import attrs
@@ -21,6 +17,38 @@ from perfrules.core._fullmarks import FullMarks
 from perfrules.model import FrameworkInfo, RuleSource, find, having, level_names
 
 StepKind = Literal["input", "compare", "formula", "round", "clamp", "policy", "deduction", "rule"]
+
+
+def _building(cls: type, **slots: Any) -> type:
+    """A subclass of the frozen attrs class ``cls`` whose instances take plain attribute stores.
+
+    It adds no slot (so its instances have ``cls``'s very layout) and puts ``object``'s own
+    ``__setattr__`` and ``__delattr__`` back, so that storing a field is CPython's generic slot
+    store (specialised by the interpreter) instead of a call of the frozen class's Python
+    ``__setattr__``; its ``__init__`` is ``object``'s, so ``building()`` makes an empty instance
+    (cheaper than ``object.__new__(building)``). A constructor below makes an instance of it, stores
+    every field, then sets its ``__class__`` to ``cls`` (allowed: the layouts are the same): from
+    then on it is exactly the object ``cls(...)`` would have made — the same type, slots and values,
+    frozen.
+
+    ``slots``: the member descriptors of slots whose names ``cls`` has given to another descriptor
+    (:class:`Step`'s lazily formatted texts), so that a store reaches the slot itself.
+    """
+    fields = attrs.fields(cls)
+    if any(f.validator is not None or f.converter is not None for f in fields) or hasattr(
+        cls, "__attrs_post_init__"
+    ):  # then __init__ does more than store the fields
+        raise TypeError(f"{cls.__name__} has validators, converters or a post-init hook")
+    namespace = {
+        "__slots__": (),
+        "__init__": object.__init__,  # so that calling it makes an empty instance
+        "__setattr__": object.__setattr__,
+        "__delattr__": object.__delattr__,
+        "__module__": __name__,
+        "__doc__": f"A {cls.__name__} being made (see _building); never seen outside its constructor.",
+        **slots,
+    }
+    return type(f"_{cls.__name__}Building", (cls,), namespace)
 
 
 @attrs.frozen(kw_only=True)
@@ -94,9 +122,9 @@ def _deferred_texts(
 
 
 _new = object.__new__
-_drain: Callable[[Iterable[Any]], object] = partial(deque, maxlen=0)  # runs an iterator out
-_KIND_SET = Step.__dict__["kind"].__set__
+_ZH_SLOT, _EN_SLOT = Step.__dict__["zh"], Step.__dict__["en"]  # before _Text takes their names
 _ZH_SET, _EN_SET = _deferred_texts(Step)
+_StepBuilding = _building(Step, zh=_ZH_SLOT, en=_EN_SLOT)
 
 
 _ZH_GET, _EN_GET = Step.__dict__["zh"]._get, Step.__dict__["en"]._get
@@ -115,11 +143,13 @@ def step_texts(step: Step) -> tuple[str, str]:
 
 def deferred_step(kind: StepKind, render: Render, *args: Any) -> Step:
     """A step whose texts are ``render(*args)``, formatted when first read (``args`` must be immutable values)."""
-    step: Step = _new(Step)
-    _KIND_SET(step, kind)
-    _ZH_SET(step, args)
-    _EN_SET(step, render)
-    return step
+    step: Any = _StepBuilding()  # see _building
+    step.kind = kind
+    step.zh = args  # the recipe, in the slots themselves
+    step.en = render
+    step.__class__ = Step
+    made: Step = step
+    return made
 
 
 @attrs.frozen(kw_only=True)
@@ -441,44 +471,213 @@ def _category(res: IndicatorResult) -> str:
     return res.category
 
 
-def _slot_maker(cls: type) -> Callable[..., Any]:
-    """A constructor of the frozen attrs class ``cls`` that sets its slots directly: every field, in field order.
-
-    ``make(*values)`` returns what ``cls(**dict(zip(field names, values)))``
-    returns — an equal object of the same class — without keyword matching
-    and the frozen class's generic attribute setter per field (evaluation
-    makes one result per indicator and per category: this halves what each
-    costs). Every field must be given, positionally in the order of
-    ``attrs.fields(cls)`` (or by name); ``cls`` must have no validators,
-    converters or post-init hook (the result classes have none).
-    """
-    fields = attrs.fields(cls)
-    if any(f.validator is not None or f.converter is not None for f in fields) or hasattr(
-        cls, "__attrs_post_init__"
-    ):
-        raise TypeError(
-            f"{cls.__name__} has validators, converters or a post-init hook"
-        )  # pragma: no cover
-    names = tuple(f.name for f in fields)
-    setters = tuple(cls.__dict__[name].__set__ for name in names)
-    count = len(names)
-
-    def make(*values: Any, **named: Any) -> Any:
-        if named:
-            values = (*values, *(named.pop(name) for name in names[len(values) :] if name in named))
-            if named:
-                raise TypeError(f"{cls.__name__}: unexpected or repeated fields {sorted(named)}")
-        if len(values) != count:
-            raise TypeError(f"{cls.__name__} takes {count} fields, {len(values)} given")
-        obj: Any = _new(cls)
-        _drain(map(_call, setters, repeat(obj, count), values))  # every slot set, in C
-        return obj
-
-    return make
+# Evaluation makes its results (one per indicator, per category, …) with constructors written out: an
+# instance of the class's _building subclass, one plain store per field, then its class set to the result
+# class — no keyword matching and no frozen __setattr__ call per field (attrs' __init__ calls
+# object.__setattr__ for each). The classes have no validator, converter or post-init hook (_building
+# checks it), so the object is the one __init__ makes. Each constructor's parameters are its class's
+# fields in field order (tests/test_compile_once.py checks it with a distinct value per field).
+_IndicatorResultBuilding = _building(IndicatorResult)
+_CategoryResultBuilding = _building(CategoryResult)
+_BudgetExecutionResultBuilding = _building(BudgetExecutionResult)
+_BudgetLineResultBuilding = _building(BudgetLineResult)
+_EvaluationBuilding = _building(Evaluation)
 
 
-make_indicator_result: Callable[..., IndicatorResult] = _slot_maker(IndicatorResult)
-make_category_result: Callable[..., CategoryResult] = _slot_maker(CategoryResult)
-make_budget_result: Callable[..., BudgetExecutionResult] = _slot_maker(BudgetExecutionResult)
-make_budget_line: Callable[..., BudgetLineResult] = _slot_maker(BudgetLineResult)
-make_evaluation: Callable[..., Evaluation] = _slot_maker(Evaluation)
+def make_indicator_result(
+    id: str,
+    name: str,
+    category: str,
+    category_path: tuple[str, ...],
+    weight: Decimal,
+    target: str,
+    actual: str,
+    actual_value: Fraction | None,
+    tier: str | None,
+    method: str,
+    met: bool | None,
+    score: Decimal,
+    steps: tuple[Step, ...],
+    citation: Citation | None,
+    reason: str | None,
+    reason_en: str | None,
+    note: str | None,
+    warnings: tuple[ScoreWarning, ...],
+    applicable: bool,
+    rule: RuleSource | None,
+    full_marks: FullMarks | None,
+    stated: str | None,
+    evidence: str | None,
+    own_score: OwnScoreResult | None,
+) -> IndicatorResult:
+    """``IndicatorResult(...)`` from every field, in field order (or by name): an equal object, made faster."""
+    obj: Any = _IndicatorResultBuilding()
+    obj.id = id
+    obj.name = name
+    obj.category = category
+    obj.category_path = category_path
+    obj.weight = weight
+    obj.target = target
+    obj.actual = actual
+    obj.actual_value = actual_value
+    obj.tier = tier
+    obj.method = method
+    obj.met = met
+    obj.score = score
+    obj.steps = steps
+    obj.citation = citation
+    obj.reason = reason
+    obj.reason_en = reason_en
+    obj.note = note
+    obj.warnings = warnings
+    obj.applicable = applicable
+    obj.rule = rule
+    obj.full_marks = full_marks
+    obj.stated = stated
+    obj.evidence = evidence
+    obj.own_score = own_score
+    obj.__class__ = IndicatorResult  # frozen from here on
+    made: IndicatorResult = obj
+    return made
+
+
+def make_category_result(
+    id: str,
+    name: str,
+    level: int,
+    parent: str | None,
+    weight: Decimal,
+    score: Decimal,
+    applicable_weight: Decimal | None,
+    goal: bool,
+) -> CategoryResult:
+    """``CategoryResult(...)`` from every field, in field order (or by name): an equal object, made faster."""
+    obj: Any = _CategoryResultBuilding()
+    obj.id = id
+    obj.name = name
+    obj.level = level
+    obj.parent = parent
+    obj.weight = weight
+    obj.score = score
+    obj.applicable_weight = applicable_weight
+    obj.goal = goal
+    obj.__class__ = CategoryResult  # frozen from here on
+    made: CategoryResult = obj
+    return made
+
+
+def make_budget_result(
+    name: str,
+    weight: Decimal,
+    initial: Decimal | None,
+    full_year: Decimal,
+    spent: Decimal,
+    unit: str,
+    base: str,
+    rate: Fraction,
+    rate_display: str,
+    policy: str,
+    score: Decimal,
+    steps: tuple[Step, ...],
+    citation: Citation | None,
+    reason: str | None,
+    reason_en: str | None,
+    lines: tuple[BudgetLineResult, ...],
+    rule: RuleSource | None,
+    full_marks: FullMarks | None,
+) -> BudgetExecutionResult:
+    """``BudgetExecutionResult(...)`` from every field, in field order (or by name): an equal object, made faster."""
+    obj: Any = _BudgetExecutionResultBuilding()
+    obj.name = name
+    obj.weight = weight
+    obj.initial = initial
+    obj.full_year = full_year
+    obj.spent = spent
+    obj.unit = unit
+    obj.base = base
+    obj.rate = rate
+    obj.rate_display = rate_display
+    obj.policy = policy
+    obj.score = score
+    obj.steps = steps
+    obj.citation = citation
+    obj.reason = reason
+    obj.reason_en = reason_en
+    obj.lines = lines
+    obj.rule = rule
+    obj.full_marks = full_marks
+    obj.__class__ = BudgetExecutionResult  # frozen from here on
+    made: BudgetExecutionResult = obj
+    return made
+
+
+def make_budget_line(
+    name: str,
+    spent: Decimal,
+    budget: Decimal | None,
+    rate: Fraction | None,
+    rate_display: str | None,
+) -> BudgetLineResult:
+    """``BudgetLineResult(...)`` from every field, in field order (or by name): an equal object, made faster."""
+    obj: Any = _BudgetLineResultBuilding()
+    obj.name = name
+    obj.spent = spent
+    obj.budget = budget
+    obj.rate = rate
+    obj.rate_display = rate_display
+    obj.__class__ = BudgetLineResult  # frozen from here on
+    made: BudgetLineResult = obj
+    return made
+
+
+def make_evaluation(
+    spec_id: str,
+    title: str,
+    unit: str,
+    year: int,
+    kind: str,
+    basis: str,
+    spec_sha256: str,
+    actuals_label: str | None,
+    indicators: tuple[IndicatorResult, ...],
+    budget_execution: BudgetExecutionResult | None,
+    categories: tuple[CategoryResult, ...],
+    total_weight: Decimal,
+    total: Decimal,
+    grade: str | None,
+    grade_steps: tuple[Step, ...],
+    warnings: tuple[ScoreWarning, ...],
+    policies: tuple[tuple[str, str], ...],
+    total_steps: tuple[Step, ...],
+    bonus: tuple[BonusResult, ...],
+    vetoes: tuple[VetoResult, ...],
+    framework: FrameworkInfo | None,
+    partial: str | None,
+) -> Evaluation:
+    """``Evaluation(...)`` from every field, in field order (or by name): an equal object, made faster."""
+    obj: Any = _EvaluationBuilding()
+    obj.spec_id = spec_id
+    obj.title = title
+    obj.unit = unit
+    obj.year = year
+    obj.kind = kind
+    obj.basis = basis
+    obj.spec_sha256 = spec_sha256
+    obj.actuals_label = actuals_label
+    obj.indicators = indicators
+    obj.budget_execution = budget_execution
+    obj.categories = categories
+    obj.total_weight = total_weight
+    obj.total = total
+    obj.grade = grade
+    obj.grade_steps = grade_steps
+    obj.warnings = warnings
+    obj.policies = policies
+    obj.total_steps = total_steps
+    obj.bonus = bonus
+    obj.vetoes = vetoes
+    obj.framework = framework
+    obj.partial = partial
+    obj.__class__ = Evaluation  # frozen from here on
+    made: Evaluation = obj
+    return made

@@ -79,16 +79,16 @@ def fixed_step(kind: StepKind, zh: str, en: str) -> Step:
     return deferred_step(kind, _texts, zh, en)
 
 
-def _clamp_high(raw: Fraction, weight: Decimal) -> tuple[str, str]:
-    sr, sw = show(raw), show_dec(weight)
+def _clamp_high(num: int, den: int, weight: Decimal) -> tuple[str, str]:
+    sr, sw = show(Fraction(num, den)), show_dec(weight)
     return (
         f"{sr} 超过分值，按分值上限 {sw} 计（{cite.CAP.text}）",
         f"{sr} exceeds the weight; capped at {sw}",
     )
 
 
-def _clamp_low(raw: Fraction) -> tuple[str, str]:
-    sr = show(raw)
+def _clamp_low(num: int, den: int) -> tuple[str, str]:
+    sr = show(Fraction(num, den))
     return f"{sr} 小于0，按0分计", f"{sr} is below 0; floored at 0"
 
 
@@ -97,10 +97,10 @@ def _round_exact(label_zh: str, score: Decimal) -> tuple[str, str]:
     return f"{label_zh} {ss}（无需舍入）", f"score {ss} (exact, no rounding)"
 
 
-def _rounded(places: int, raw: Fraction, score: Decimal) -> tuple[str, str]:
+def _rounded(places: int, num: int, den: int, score: Decimal) -> tuple[str, str]:
     unit_zh = "取整数" if places == 0 else f"保留{places}位小数"
     unit_en = "to whole points" if places == 0 else f"to {places} decimal places"
-    sr, ss = show(raw, 6), show_dec(score)
+    sr, ss = show(Fraction(num, den), 6), show_dec(score)
     return f"按四舍五入{unit_zh}：{sr} → {ss}", f"rounded half-up {unit_en}: {sr} → {ss}"
 
 
@@ -173,17 +173,17 @@ class Finisher:
         if den < 0:
             num, den = -num, -den
         if num * wd > wn * den:
-            steps.append(deferred_step("clamp", _clamp_high, Fraction(num, den), self.weight))
+            steps.append(deferred_step("clamp", _clamp_high, num, den, self.weight))
             num, den = wn, wd
         elif num < 0:
-            steps.append(deferred_step("clamp", _clamp_low, Fraction(num, den)))
+            steps.append(deferred_step("clamp", _clamp_low, num, den))
             num, den = 0, 1
         q = self.quantum
         score = q.round_ratio(num, den)
         if q.exact(num, den):
             steps.append(deferred_step("round", _round_exact, self.label_zh, score))
         else:
-            steps.append(deferred_step("round", _rounded, q.places, Fraction(num, den), score))
+            steps.append(deferred_step("round", _rounded, q.places, num, den, score))
         lost = self.weight - score
         reason = reason_en = None
         if lost > 0:

@@ -26,7 +26,6 @@ from perfrules.core._scoring import (
     fixed_step,
     input_texts,
     make_step,
-    new_scored,
     rule_step,
     with_deductions,
 )
@@ -107,6 +106,8 @@ def _linear_texts(a: Fraction, t: Fraction, weight: Decimal, num: int, den: int)
         f"score = (1 − (actual − target) / target) × weight = (1 − ({sa} − {st}) / {st}) × {sw} = {sr}",
     )
 
+
+_tuple_new = tuple.__new__
 
 _POLICY_EQUAL = fixed_step(
     "policy",
@@ -196,19 +197,15 @@ class Compiled:
                 why_en="",
                 rule=self.rule,
             )
-        return new_scored(
-            full.score,
-            True,
-            full.method,
-            steps + full.steps,
-            full.citation,
-            full.reason,
-            full.reason_en,
-        )
+        score, _, method, full_steps, citation, reason, reason_en = full
+        result: Scored = _tuple_new(
+            Scored, (score, True, method, steps + full_steps, citation, reason, reason_en)
+        )  # new_scored(...), without a call per full-weight result
+        return result
 
     def _score(self, a: Fraction, text: str | None) -> Scored:
-        an, ad = a.numerator, a.denominator
-        tn, td, wn, wd = self.tn, self.td, self.wn, self.wd
+        an, ad = a.as_integer_ratio()
+        tn, td = self.tn, self.td
         diff = an * td - tn * ad  # the sign of a − t
         cmp = self.cmp
         if cmp == _GE:
@@ -233,6 +230,7 @@ class Compiled:
             return self._full(
                 (first, *self.policy_steps, compare) if self.policy_steps else (first, compare)
             )
+        wn, wd = self.wn, self.wd
         steps = [first, *self.policy_steps]
         steps.append(deferred_step("compare", _unmet_texts, a, self.cmp_s, self.t))
         direction = self.direction

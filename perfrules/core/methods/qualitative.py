@@ -17,7 +17,7 @@ from perfrules.core._citations import Citation
 from perfrules.core._exact import frac, show, show_dec
 from perfrules.core._fullmarks import FullMarks
 from perfrules.core._result import Step, deferred_step
-from perfrules.core._scoring import Finisher, Scored, new_scored, rule_step
+from perfrules.core._scoring import Finisher, Scored, rule_step
 from perfrules.core.methods._integer import (
     Array,
     Bounds,
@@ -102,6 +102,8 @@ def _top_texts(tier: Tier, raw: Fraction, quantum: Decimal) -> tuple[str, str]:
     )
 
 
+_tuple_new = tuple.__new__
+
 _QUOTED_TIERS = {(t.name, t.min, t.max, t.max_inclusive) for t in DEFAULT_TIERS}
 
 
@@ -160,15 +162,11 @@ class Compiled:
             "input", _input_texts, self.target_text, description or tier.name, self.weight_s
         )
         if entered is None:
-            return new_scored(
-                top.score,
-                top.met,
-                top.method,
-                (first, *top.steps),
-                top.citation,
-                top.reason,
-                top.reason_en,
-            )
+            score, met, method, top_steps, citation, reason, reason_en = top
+            result: Scored = _tuple_new(
+                Scored, (score, met, method, (first, *top_steps), citation, reason, reason_en)
+            )  # new_scored(...), without a call per outcome
+            return result
         num, den = entered.as_integer_ratio()
         steps = [first, compare, deferred_step("formula", _entered_texts, entered)]
         met = (
