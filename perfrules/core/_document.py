@@ -29,7 +29,7 @@ from perfrules.core._result import (
     Step,
     step_texts,
 )
-from perfrules.model import RuleSource, cached
+from perfrules.model import RuleSource
 
 DOCUMENT_SCHEMA = "perfrules.evaluation"
 DOCUMENT_SCHEMA_VERSION = 3
@@ -511,7 +511,21 @@ def _full_json(fm: FullMarks) -> str:
 
 
 def _citation_json(c: Citation) -> str:
-    text: str = cached(c, "document_json", lambda: _compact(_citation(c)))
+    hit = _OBJECTS.get(id(c))
+    if hit is not None and hit[0] is c:
+        return hit[1]
+    return _keep(c, _compact(_citation(c)))
+
+
+# citations and rule steps → their JSON, by identity (the entry holds the object, so its id stays its own)
+_OBJECTS: dict[int, tuple[object, str]] = {}
+_OBJECTS_KEPT = 2048
+
+
+def _keep(obj: object, text: str) -> str:
+    if len(_OBJECTS) >= _OBJECTS_KEPT:
+        _OBJECTS.clear()
+    _OBJECTS[id(obj)] = (obj, text)
     return text
 
 
@@ -526,24 +540,24 @@ class _StepHeads(dict[str, str]):
 _STEP_HEADS = _StepHeads()
 
 
-def _step_json(s: Step) -> str:
-    zh, en = step_texts(s)
-    return _STEP_HEADS[s.kind] + _enc(zh) + ',"en":' + _enc(en) + "}"
-
-
-def _rule_step_json(s: Step) -> str:
-    text: str = cached(s, "document_json", lambda: _step_json(s))
-    return text
-
-
 def _steps_json(steps: tuple[Step, ...]) -> str:
     if not steps:
         return "[]"
-    return (
-        "["
-        + ",".join([_rule_step_json(s) if s.kind == "rule" else _step_json(s) for s in steps])
-        + "]"
-    )
+    objects = _OBJECTS
+    parts = []
+    for s in steps:
+        kind = s.kind
+        if kind == "rule":  # one object per rule, shared by every result citing it
+            hit = objects.get(id(s))
+            if hit is not None and hit[0] is s:
+                parts.append(hit[1])
+                continue
+            zh, en = step_texts(s)
+            parts.append(_keep(s, _STEP_HEADS[kind] + _enc(zh) + ',"en":' + _enc(en) + "}"))
+        else:
+            zh, en = step_texts(s)
+            parts.append(_STEP_HEADS[kind] + _enc(zh) + ',"en":' + _enc(en) + "}")
+    return "[" + ",".join(parts) + "]"
 
 
 def _warnings_json(warnings: tuple[ScoreWarning, ...]) -> str:
