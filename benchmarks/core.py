@@ -2,6 +2,7 @@
 
     python benchmarks/core.py                 # 200 repetitions, a 500-unit batch
     python benchmarks/core.py --units 2000
+    python benchmarks/core.py --units 2000 --batch-repeat 5   # (b) five times, the median run
 
 Two figures, each a median of repeated measurements, wall time beside CPU time:
 
@@ -188,9 +189,15 @@ def main() -> int:
         "--repeat", type=int, default=200, help="repetitions of (a), median taken (default 200)"
     )
     ap.add_argument("--units", type=int, default=500, help="units of the (b) batch (default 500)")
+    ap.add_argument(
+        "--batch-repeat",
+        type=int,
+        default=1,
+        help="runs of the (b) batch, the median run reported (default 1)",
+    )
     args = ap.parse_args()
-    if args.repeat < 3 or args.units < 1:
-        ap.error("--repeat must be at least 3 and --units at least 1")
+    if args.repeat < 3 or args.units < 1 or args.batch_repeat < 1:
+        ap.error("--repeat must be at least 3, --units and --batch-repeat at least 1")
     spec, actuals = perfrules.load_example(SEED)
     rows = _rows(spec, actuals)
     ev = perfrules.evaluate(spec, actuals)
@@ -218,9 +225,16 @@ def main() -> int:
         f"    ratio evaluate ÷ baseline  {ratio:6.1f} (wall)  {e_cpu / b_cpu:6.1f} (cpu)   target ≤ 5: "
         f"{'met' if ratio <= 5 else 'NOT met'}"
     )
-    wall, cpu, scored, threads = _audit_batch(args.units)
+    runs = sorted((_audit_batch(args.units) for _ in range(args.batch_repeat)), key=lambda r: r[1])
+    wall, cpu, scored, _ = runs[len(runs) // 2]  # the median run by CPU time
+    threads = max(r[3] for r in runs)
     rate = scored * 20 / cpu  # 20 indicators a unit
     print(f"(b) batch --audit-level full, {scored} units × 20 indicators, up to {threads} threads")
+    if len(runs) > 1:
+        print(
+            f"    {len(runs)} runs, the median by CPU time below; evaluations per CPU-second of each: "
+            + ", ".join(f"{r[2] * 20 / r[1]:,.0f}" for r in runs)
+        )
     print(
         f"    wall {wall:.2f} s   cpu {cpu:.2f} s   {scored / cpu:,.0f} units and {rate:,.0f} evaluations per "
         "CPU-second   target ≥ 25,000: "

@@ -13,6 +13,7 @@ is therefore located at the row and column that wrote the value.
 
 from __future__ import annotations
 
+import operator
 import os
 import typing
 from collections.abc import Hashable, Iterator, Mapping, Sequence
@@ -25,7 +26,7 @@ import attrs
 from perfrules._errors import PathKey, Problem, SpecError
 from perfrules._limits import year_problem
 from perfrules.batch._table import UNIT_LEVEL, number_cell, parse_number, table_problem
-from perfrules.core import validate_actuals, validate_spec
+from perfrules.core import DigestTemplate, validate_actuals, validate_spec
 from perfrules.core.methods import PARAMETER_COLUMNS, rule_named
 from perfrules.loading import (
     SPEC_FILE,
@@ -950,7 +951,7 @@ _MAX_STRUCTURED = 65_536
 
 def _structured(value: Any, hint: Any) -> Any:
     """``converter.structure(value, hint)``, kept per value (raises as it does)."""
-    key = (hint, _frozen(value, False))
+    key = (hint, ("D", str(value)) if type(value) is Decimal else _frozen(value, False))
     hit = _STRUCTURED.get(key, _STRUCTURED)
     if hit is _STRUCTURED:
         hit = converter.structure(value, hint)
@@ -964,7 +965,31 @@ def _put(entry: Any, data: dict[str, Any], free: tuple[tuple[str, Any], ...]) ->
     """The prototype's ``entry`` with the fields that hold numbers structured from ``data`` (the same hooks)."""
     if not free:
         return entry
-    return attrs.evolve(entry, **{k: _structured(data[k], hint) for k, hint in free})
+    return _evolve(entry, {k: _structured(data[k], hint) for k, hint in free})
+
+
+# attrs classes: a getter of every init field's value, and the __init__ argument of each (worked out once)
+_INITS: dict[type, tuple[operator.attrgetter[Any], tuple[str, ...]]] = {}
+
+
+def _evolve(inst: Any, changes: dict[str, Any]) -> Any:
+    """``attrs.evolve(inst, **changes)`` (the same __init__ call), without looking up the fields each time."""
+    kind = type(inst)
+    init = _INITS.get(kind)
+    if init is None:
+        fields = [f for f in attrs.fields(kind) if f.init]
+        names = [f.name for f in fields]
+        getter = operator.attrgetter(*names) if len(names) > 1 else _one(names)
+        init = _INITS[kind] = (getter, tuple(f.alias for f in fields))
+    getter, aliases = init
+    kw = dict(zip(aliases, getter(inst), strict=True))
+    kw.update(changes)
+    return kind(**kw)
+
+
+def _one(names: list[str]) -> Any:
+    """A getter of one field (or none) that returns a tuple, as attrgetter of several does."""
+    return lambda inst: tuple(getattr(inst, n) for n in names)
 
 
 class _Origins(Mapping[PathKey, tuple[SourceFile, PathKey]]):
@@ -1007,6 +1032,9 @@ class _Prototype:
     categories: tuple[tuple[int, tuple[tuple[str, Any], ...]], ...]
     overridden: tuple[int, ...]
     unit_file: SourceFile | None
+    digest: (
+        DigestTemplate | None
+    )  # the canonical JSON of the shape's specs, their free fields holes
 
     @classmethod
     def make(cls, spec: Spec, data: dict[str, Any], source: SourceMap) -> _Prototype | None:
@@ -1049,7 +1077,14 @@ class _Prototype:
             )
             if unit_file is None:
                 return None
-        return cls(spec, indicators, categories, tuple(overridden), unit_file)
+        holes = [
+            *[("indicators", j, k) for j, free in indicators for k, _ in free],
+            *[("categories", j, k) for j, free in categories for k, _ in free],
+            *[("categories", j, "weight") for j in overridden],
+            *[("meta", 0, k) for k in _META_TEXTS],
+        ]
+        digest = DigestTemplate.of(spec, holes)
+        return cls(spec, indicators, categories, tuple(overridden), unit_file, digest)
 
     @staticmethod
     def _entries(
@@ -1079,8 +1114,8 @@ class _Prototype:
                 categories[j] = _put(categories[j], entry, free)
             overrides = data.get("overrides") or {}
             for j, entry in zip(self.overridden, overrides.get("categories", []), strict=True):
-                categories[j] = attrs.evolve(
-                    categories[j], weight=_structured(entry["weight"], Decimal)
+                categories[j] = _evolve(
+                    categories[j], {"weight": _structured(entry["weight"], Decimal)}
                 )
             texts: dict[str, Any] = {}  # meta id, title, unit: strings
             for table in (data.get("meta") or {}, overrides.get("meta") or {}):
@@ -1107,7 +1142,13 @@ class _Prototype:
             indicators=tuple(indicators),
             source=smap,
         )
-        return None if validate_spec(spec) else spec
+        if validate_spec(spec):
+            return None
+        if self.digest is not None:
+            self.digest.sha256(
+                spec
+            )  # the digest evaluate gives, from the shape's text (kept for it)
+        return spec
 
 
 # ---------------------------------------------------------------------------
@@ -1545,9 +1586,9 @@ class _Replay:
         indicators = list(base.indicators)
         try:
             for n, fields in self.actuals:
-                indicators[n] = attrs.evolve(
+                indicators[n] = _evolve(
                     indicators[n],
-                    **{
+                    {
                         k: _structured(
                             read[k_slot] if k_slot is not None else rows.get("tier", i), hint
                         )

@@ -10,7 +10,7 @@ layer (:func:`half_up`, :func:`p10`) and rule citations (:data:`CY2020_10`,
 
 from perfrules.core._citations import CY2020_10, OVERSHOOT, Citation
 from perfrules.core._derive import amount_env, compute, text_of
-from perfrules.core._digest import spec_sha256
+from perfrules.core._digest import DigestTemplate, spec_sha256
 from perfrules.core._document import DOCUMENT_SCHEMA_VERSION, document_line, to_document, to_json
 from perfrules.core._evaluate import check, evaluate
 from perfrules.core._exact import exact_str, round_half_up, show, show_dec
@@ -34,6 +34,7 @@ __all__ = [
     "BudgetLineResult",
     "CategoryResult",
     "Citation",
+    "DigestTemplate",
     "Evaluation",
     "IndicatorResult",
     "ScoreWarning",

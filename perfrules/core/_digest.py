@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import enum
 import hashlib
 import json
+import operator
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
 from perfrules.core._exact import show_dec
-from perfrules.model import Spec
+from perfrules.model import Spec, cached
 
 
 def canonical(value: Any) -> Any:
@@ -69,8 +72,146 @@ def _shape(kind: type) -> tuple[dict[str, str], tuple[str, ...], dict[str, Any]]
 
 
 def spec_sha256(spec: Spec) -> str:
-    """SHA-256 of the spec's canonical JSON: equal specs have equal digests."""
-    return hashlib.sha256(canonical_json(spec).encode("utf-8")).hexdigest()
+    """SHA-256 of the spec's canonical JSON: equal specs have equal digests.
+
+    Worked out once per spec object (or given by a :class:`DigestTemplate` the
+    spec fits, which writes the same text faster).
+    """
+    digest: str = cached(spec, _SHA256, lambda: _sha256(canonical_json(spec)))
+    return digest
+
+
+_SHA256 = "spec_sha256"
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+Part = Literal["indicators", "categories", "meta"]
+Hole = tuple[Part, int, str]
+"""A field of a spec that may differ from the template's: an indicator's or a category's (by position)
+or the meta's (position 0)."""
+
+_PARTS_VARY: tuple[Part, ...] = ("meta", "categories", "indicators")
+# a spec's fields that the digest reads besides the parts a template's holes may be in
+_SPEC_SHARED = operator.attrgetter(
+    *[f.name for f in attrs.fields(Spec) if f.eq is not False and f.name not in _PARTS_VARY]
+)
+
+
+class DigestTemplate:
+    """The canonical JSON of the specs that differ from one spec only at some fields (its *holes*).
+
+    Units of one batch shape make specs that are one prototype with other
+    numbers (weights, targets, method parameters) and meta texts: their
+    canonical JSON is the prototype's with the text of those fields spliced
+    in. :meth:`sha256` checks that a spec is such a spec — every part
+    outside the holes the very object the prototype has — and gives the
+    digest :func:`spec_sha256` would (recording it as the spec's), else
+    ``None``.
+    """
+
+    def __init__(self, spec: Spec, holes: tuple[Hole, ...], segments: tuple[str, ...]) -> None:
+        self._shared = _SPEC_SHARED(spec)
+        self._indicators = len(spec.indicators)
+        self._categories = len(spec.categories)
+        self._holes = holes
+        self._segments = segments
+        # per part: each entry's getter of the fields outside the holes, and their values in the prototype
+        self._fixed: dict[Part, list[tuple[Any, tuple[Any, ...]]]] = {}
+        for part in _PARTS_VARY:
+            entries = (spec.meta,) if part == "meta" else getattr(spec, part)
+            out = []
+            for j, entry in enumerate(entries):
+                free = {f for p, k, f in holes if p == part and k == j}
+                names = [
+                    f.name
+                    for f in attrs.fields(type(entry))
+                    if f.eq is not False and f.name not in free
+                ]
+                getter = operator.attrgetter(*names, "__class__")
+                out.append((getter, getter(entry)))
+            self._fixed[part] = out
+
+    @classmethod
+    def of(cls, spec: Spec, holes: Iterable[tuple[str, int, str]]) -> DigestTemplate | None:
+        """The template of ``spec`` with ``holes`` (None when a hole is not a field :func:`canonical_json` writes)."""
+        wanted = tuple(dict.fromkeys(holes))
+        if any(part not in _PARTS_VARY for part, _, _ in wanted):
+            return None
+        holes_: tuple[Hole, ...] = wanted  # type: ignore[assignment]
+        probe_parts: dict[Part, list[Any]] = {
+            "indicators": list(spec.indicators),
+            "categories": list(spec.categories),
+            "meta": [spec.meta],
+        }
+        marks: list[str] = []
+        for n, (part, j, name) in enumerate(holes_):
+            entries = probe_parts[part]
+            if not 0 <= j < len(entries):
+                return None
+            kind = type(entries[j])
+            shape = _sorted_shape(kind)
+            if shape is None or name not in {k for k, _, c in shape[0] if c is None}:
+                return None
+            if name in shape[1]:
+                return None  # a field left out at its default: not always written
+            entry = copy.copy(entries[j])
+            mark = f"\x00{n}\x00"  # a text no spec holds (a control character)
+            object.__setattr__(entry, name, mark)
+            entries[j] = entry
+            marks.append(_encode_str(mark))
+        probe = copy.copy(spec)
+        object.__setattr__(probe, "indicators", tuple(probe_parts["indicators"]))
+        object.__setattr__(probe, "categories", tuple(probe_parts["categories"]))
+        object.__setattr__(probe, "meta", probe_parts["meta"][0])
+        text = canonical_json(probe)
+        found = []
+        for n, mark in enumerate(marks):
+            at = text.find(mark)
+            if at < 0 or text.find(mark, at + 1) >= 0:
+                return None
+            found.append((at, n, mark))
+        found.sort()
+        segments: list[str] = []
+        start = 0
+        for at, _, mark in found:
+            segments.append(text[start:at])
+            start = at + len(mark)
+        segments.append(text[start:])
+        return cls(spec, tuple(holes_[n] for _, n, _ in found), tuple(segments))
+
+    def fits(self, spec: Spec) -> bool:
+        """Whether ``spec`` is the template's spec but for its holes (the same objects everywhere else)."""
+        if not all(map(operator.is_, _SPEC_SHARED(spec), self._shared)):
+            return False
+        if len(spec.indicators) != self._indicators or len(spec.categories) != self._categories:
+            return False
+        for part in _PARTS_VARY:
+            entries = (spec.meta,) if part == "meta" else getattr(spec, part)
+            for entry, (getter, fixed) in zip(entries, self._fixed[part], strict=True):
+                if not all(map(operator.is_, getter(entry), fixed)):
+                    return False
+        return True
+
+    def text(self, spec: Spec) -> str:
+        """``canonical_json(spec)`` of a spec that :meth:`fits` the template."""
+        segments = self._segments
+        out = [segments[0]]
+        meta = spec.meta
+        for (part, j, name), after in zip(self._holes, segments[1:], strict=True):
+            entry = meta if part == "meta" else getattr(spec, part)[j]
+            out.append(_text(getattr(entry, name)))
+            out.append(after)
+        return "".join(out)
+
+    def sha256(self, spec: Spec) -> str | None:
+        """``spec_sha256(spec)`` of a spec that fits the template (and kept as that spec's); else None."""
+        if not self.fits(spec):
+            return None
+        digest: str = cached(spec, _SHA256, lambda: _sha256(self.text(spec)))
+        return digest
 
 
 def canonical_json(value: Any) -> str:

@@ -29,7 +29,7 @@ from perfrules.core._result import (
     Step,
     step_texts,
 )
-from perfrules.model import RuleSource, cached
+from perfrules.model import RuleSource
 
 DOCUMENT_SCHEMA = "perfrules.evaluation"
 DOCUMENT_SCHEMA_VERSION = 3
@@ -283,61 +283,29 @@ def document_line(ev: Evaluation, unit: str | None = None) -> str:
         "null" if be is None else _budget(be),
         ',"indicators":[',
     ]
-    first = True
-    for r in ev.indicators:
-        if not first:
-            out.append(",")
-        first = False
-        out += (
-            '{"id":',
-            _enc(r.id),
-            ',"name":',
-            _enc(r.name),
-            ',"category":',
-            _enc(r.category),
-            ',"category_path":',
-            _texts_json(r.category_path),
-            ',"weight":',
-            _dec(r.weight),
-            ',"target":',
-            _str(r.target),
-            ',"actual":',
-            _str(r.actual),
-            ',"actual_value":',
-            _fr(r.actual_value),
-            ',"tier":',
-            _str(r.tier),
-            ',"method":',
-            _enc(r.method),
-            ',"met":',
-            _scalar(r.met),
-            ',"score":',
-            _dec(r.score),
-            ',"lost":',
-            _dec(r.lost),
-            ',"reason":',
-            _str(r.reason),
-            ',"reason_en":',
-            _str(r.reason_en),
-            ',"note":',
-            _str(r.note),
-            ',"citation":',
-            "null" if r.citation is None else _citation_json(r.citation),
-            ',"steps":',
-            _steps_json(r.steps),
-            ',"warnings":',
-            _warnings_json(r.warnings),
-            ',"applicable":',
-            _scalar(r.applicable),
-            ',"rule":',
-            "null" if r.rule is None else _rule_json(r.rule),
-            ',"full_marks":',
-            "null" if r.full_marks is None else _full_json(r.full_marks),
-            ',"stated":',
-            "null" if not r.is_stated else _compact(_stated(r)),
-            ',"own_score":',
-            "null" if r.own_score is None else _compact(_own(r)),
-            "}",
+    heads = _HEADS
+    for n, r in enumerate(ev.indicators):
+        key = (r.id, r.name, r.category, r.category_path)
+        head = heads.get(key)
+        if head is None:
+            head = _indicator_head(key)
+        citation = r.citation
+        rule = r.rule
+        fm = r.full_marks
+        # r.met is None or a bool, r.applicable a bool: their JSON is a constant's
+        out.append(
+            f'{"," if n else ""}{head}"{show_dec(r.weight)}","target":{_str(r.target)},'
+            f'"actual":{_str(r.actual)},"actual_value":{_fr(r.actual_value)},'
+            f'"tier":{_str(r.tier)},"method":{_enc(r.method)},"met":{_scalar(r.met)},'
+            f'"score":"{show_dec(r.score)}","lost":"{show_dec(r.lost)}",'
+            f'"reason":{_str(r.reason)},"reason_en":{_str(r.reason_en)},"note":{_str(r.note)},'
+            f'"citation":{"null" if citation is None else _citation_json(citation)},'
+            f'"steps":{_steps_json(r.steps)},"warnings":{_warnings_json(r.warnings)},'
+            f'"applicable":{_scalar(r.applicable)},'
+            f'"rule":{"null" if rule is None else _rule_json(rule)},'
+            f'"full_marks":{"null" if fm is None else _full_json(fm)},'
+            f'"stated":{"null" if not r.is_stated else _compact(_stated(r))},'
+            f'"own_score":{"null" if r.own_score is None else _compact(_own(r))}}}'
         )
     out.append('],"categories":[')
     first = True
@@ -473,6 +441,31 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+# an indicator's (id, name, category, category path) → the start of its JSON object, up to its weight's
+# value: the same for every evaluation of one shape (the entry is the key's own text)
+_HEADS: dict[tuple[str, str, str, tuple[str, ...]], str] = {}
+_HEADS_MAX = 4096
+
+
+def _indicator_head(key: tuple[str, str, str, tuple[str, ...]]) -> str:
+    ident, name, category, path = key
+    head = (
+        '{"id":'
+        + _enc(ident)
+        + ',"name":'
+        + _enc(name)
+        + ',"category":'
+        + _enc(category)
+        + ',"category_path":'
+        + _compact(list(path))
+        + ',"weight":'
+    )
+    if len(_HEADS) >= _HEADS_MAX:
+        _HEADS.clear()
+    _HEADS[key] = head
+    return head
+
+
 # values (hashable) → their JSON: category paths and policy lines repeat across evaluations
 _VALUES: dict[Any, str] = {}
 _VALUES_MAX = 4096
@@ -518,7 +511,21 @@ def _full_json(fm: FullMarks) -> str:
 
 
 def _citation_json(c: Citation) -> str:
-    text: str = cached(c, "document_json", lambda: _compact(_citation(c)))
+    hit = _OBJECTS.get(id(c))
+    if hit is not None and hit[0] is c:
+        return hit[1]
+    return _keep(c, _compact(_citation(c)))
+
+
+# citations and rule steps → their JSON, by identity (the entry holds the object, so its id stays its own)
+_OBJECTS: dict[int, tuple[object, str]] = {}
+_OBJECTS_KEPT = 2048
+
+
+def _keep(obj: object, text: str) -> str:
+    if len(_OBJECTS) >= _OBJECTS_KEPT:
+        _OBJECTS.clear()
+    _OBJECTS[id(obj)] = (obj, text)
     return text
 
 
@@ -533,24 +540,24 @@ class _StepHeads(dict[str, str]):
 _STEP_HEADS = _StepHeads()
 
 
-def _step_json(s: Step) -> str:
-    zh, en = step_texts(s)
-    return _STEP_HEADS[s.kind] + _enc(zh) + ',"en":' + _enc(en) + "}"
-
-
-def _rule_step_json(s: Step) -> str:
-    text: str = cached(s, "document_json", lambda: _step_json(s))
-    return text
-
-
 def _steps_json(steps: tuple[Step, ...]) -> str:
     if not steps:
         return "[]"
-    return (
-        "["
-        + ",".join([_rule_step_json(s) if s.kind == "rule" else _step_json(s) for s in steps])
-        + "]"
-    )
+    objects = _OBJECTS
+    parts = []
+    for s in steps:
+        kind = s.kind
+        if kind == "rule":  # one object per rule, shared by every result citing it
+            hit = objects.get(id(s))
+            if hit is not None and hit[0] is s:
+                parts.append(hit[1])
+                continue
+            zh, en = step_texts(s)
+            parts.append(_keep(s, _STEP_HEADS[kind] + _enc(zh) + ',"en":' + _enc(en) + "}"))
+        else:
+            zh, en = step_texts(s)
+            parts.append(_STEP_HEADS[kind] + _enc(zh) + ',"en":' + _enc(en) + "}")
+    return "[" + ",".join(parts) + "]"
 
 
 def _warnings_json(warnings: tuple[ScoreWarning, ...]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Iterable
 from decimal import Decimal
@@ -1091,8 +1092,11 @@ _SPEC_PARTS = operator.attrgetter(
         if f.name not in ("meta", "categories", "indicators", "framework", "source")
     ]
 )
+# The rows used last are kept (a batch's rows that recur — a tier row's weight, a step row's target and
+# parameters — stay while the rows of one unit only come and go), the least recently used quarter dropped
+# when full.
 _ROWS: dict[tuple[Any, ...], tuple[object, _Row]] = {}
-_ROWS_KEPT = 1024  # rows are a few kilobytes each: memory stays bounded
+_ROWS_KEPT = 4096  # rows are a few kilobytes each: memory stays bounded
 
 
 def _compiled_row(
@@ -1100,12 +1104,14 @@ def _compiled_row(
 ) -> _Row:
     """``_Row(spec, ind, path, tiers)``, or the row made before of the same objects."""
     key = (path, *map(id, _IND_FIELDS(ind)), *map(id, parts))
-    hit = _ROWS.get(key)
+    hit = _ROWS.pop(key, None)
     if hit is not None:
+        _ROWS[key] = hit  # now the most recently used
         return hit[1]
     row = _Row(spec, ind, path, tiers)
     if len(_ROWS) >= _ROWS_KEPT:
-        _ROWS.clear()
+        for old in list(itertools.islice(_ROWS, _ROWS_KEPT // 4)):
+            _ROWS.pop(old, None)
     _ROWS[key] = ((ind, parts), row)
     return row
 
