@@ -119,3 +119,30 @@ def test_signed_differences_at_mixed_places_keep_their_sign_and_places() -> None
         assert _fmt_signed(diff, places, scale).to_pylist() == want
         mags = np.abs(diff)
         assert fmt_places(mags, places, scale).to_pylist() == [w.lstrip("-") for w in want]
+
+
+def test_the_columnar_tally_counts_as_the_row_by_row_tally() -> None:
+    # Tally.add is the reference: same units, grades, points and units losing them, in first-seen order
+    from perfrules.batch._columnar import tally_arrays
+    from perfrules.batch._summary import Tally
+
+    units: dict[str, list[str | None]] = {
+        "status": ["ok", "error", "ok", "ok", "ok"],
+        "grade": ["良", None, "差", "良", "优"],
+    }
+    indicators: dict[str, list[str | None]] = {
+        "indicator": ["b", "a", "a", "c", "c", "c", "a", "b", "e", "e", "f", "a"],
+        "lost": ["1.50", None, "-0.5", None, "0", "0.00", "2", "3.125", "1.5", "0.25", "0", "0.1"],
+    }
+    want, got = Tally(), Tally()
+    want.add(units, indicators)
+    tally_arrays(
+        got,
+        {c: pa.array(v, type=pa.string()) for c, v in units.items()},
+        {c: pa.array(v, type=pa.string()) for c, v in indicators.items()},
+    )
+    assert (got.units, got.scored) == (want.units, want.scored) == (5, 4)
+    assert list(got.grades.items()) == list(want.grades.items())
+    assert list(got.points.items()) == list(want.points.items())
+    assert [str(v) for v in got.points.values()] == [str(v) for v in want.points.values()]
+    assert list(got.losing.items()) == list(want.losing.items())
