@@ -427,11 +427,13 @@ def _score(
     # per-unit columns must agree where given (else the pure path reports it); the unit's spec/year pick its base
     fallback = np.zeros(n_units, dtype=bool)
     firsts: dict[str, npt.NDArray[Any]] = {}
+    level_codes: dict[str, npt.NDArray[np.int64]] = {}  # per row: its cell's code (−1 when empty)
     for c in UNIT_LEVEL:
         if c not in text:
             continue
         c_codes = _np(pc.dictionary_encode(text[c]).indices).astype(np.int64)
         c_codes[~filled[c]] = -1
+        level_codes[c] = c_codes
         first = np.full(n_units, -1, dtype=np.int64)
         rows = np.flatnonzero(filled[c])
         if len(rows):
@@ -449,9 +451,8 @@ def _score(
         """Per unit: the code of its first filled ``c`` cell's text (−1 when none)."""
         if c not in text:
             return np.full(n_units, -1, dtype=np.int64)
-        first = firsts[c]
-        codes = _np(pc.dictionary_encode(text[c]).indices).astype(np.int64)
-        return np.where(first >= 0, codes[np.maximum(first, 0)], -1)
+        first = firsts[c]  # a filled row: its code is its text's
+        return np.where(first >= 0, level_codes[c][np.maximum(first, 0)], -1)
 
     def rows_of(i: int) -> UnitRows:
         lo, hi = int(starts[i]), int(stops[i])
