@@ -14,7 +14,6 @@ problem.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import os
 import queue
@@ -335,47 +334,46 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
             while len(inflight) > WORKERS:
                 yield inflight.popleft().result()
 
-        # closed when the loop ends, normally or not: the reading thread stops with it
-        with contextlib.closing(ahead(_checked(table), READ_AHEAD)) as batches:
-            while True:
-                try:
-                    got = next(batches, None)
-                except pa.ArrowInvalid:
-                    if not deferred:
-                        raise
-                    raise TableNotPlain(table.file) from None  # a ragged record, bytes not UTF-8 …
-                if got is None:
-                    break
-                rb, share, stripped = got
-                if not stripped:
-                    raise TableNotPlain(
-                        table.file
-                    )  # a record without a unit id, or ids only str.strip trims
-                data = (
-                    pa.Table.from_batches([rb])
-                    if carry is None
-                    else pa.concat_tables([carry, pa.Table.from_batches([rb])])
-                )
-                units = pc.utf8_trim_whitespace(data.column("unit").combine_chunks())
-                codes = _np(pc.dictionary_encode(units).indices)
-                n = len(codes)
-                if n == 0:
-                    continue
-                # the last unit may continue in the next block: keep it back
-                change = np.flatnonzero(codes[1:] != codes[:-1]) + 1
-                cut = int(change[-1]) if len(change) else 0
-                done, carry = data.slice(0, cut), data.slice(cut)
-                if cut:
-                    pending_rows.append(done)
-                    pending_n += len(change)
-                    if deferred:
-                        starts = pa.array(np.r_[0, change[:-1]])
-                        heads.extend(map(hash, units.take(starts).to_pylist()))
-                if pending_n >= chunk_units:
-                    block = pa.concat_tables(pending_rows).combine_chunks()
-                    yield from submit(block, row0, pending_n)
-                    row0 += block.num_rows
-                    pending_rows, pending_n = [], 0
+        batches = ahead(_checked(table), READ_AHEAD)
+        while True:
+            try:
+                got = next(batches, None)
+            except pa.ArrowInvalid:
+                if not deferred:
+                    raise
+                raise TableNotPlain(table.file) from None  # a ragged record, bytes not UTF-8 …
+            if got is None:
+                break
+            rb, share, stripped = got
+            if not stripped:
+                raise TableNotPlain(
+                    table.file
+                )  # a record without a unit id, or ids only str.strip trims
+            data = (
+                pa.Table.from_batches([rb])
+                if carry is None
+                else pa.concat_tables([carry, pa.Table.from_batches([rb])])
+            )
+            units = pc.utf8_trim_whitespace(data.column("unit").combine_chunks())
+            codes = _np(pc.dictionary_encode(units).indices)
+            n = len(codes)
+            if n == 0:
+                continue
+            # the last unit may continue in the next block: keep it back
+            change = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+            cut = int(change[-1]) if len(change) else 0
+            done, carry = data.slice(0, cut), data.slice(cut)
+            if cut:
+                pending_rows.append(done)
+                pending_n += len(change)
+                if deferred:
+                    starts = pa.array(np.r_[0, change[:-1]])
+                    heads.extend(map(hash, units.take(starts).to_pylist()))
+            if pending_n >= chunk_units:
+                block = pa.concat_tables(pending_rows).combine_chunks()
+                yield from submit(block, row0, pending_n)
+                row0 += block.num_rows
+                pending_rows, pending_n = [], 0
         tail = [*pending_rows, *([carry] if carry is not None and carry.num_rows else [])]
         if deferred and carry is not None and carry.num_rows:
             head = pc.utf8_trim_whitespace(carry.column("unit").combine_chunks())[0]
