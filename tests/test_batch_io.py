@@ -5,8 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,40 +49,3 @@ def test_a_csv_run_never_imports_the_parquet_module(tmp_path: Path) -> None:
         tmp_path,
     )
     assert out.split("\n") == ["1 False True", "True"]
-
-
-def test_reading_ahead_keeps_the_order_and_the_error_where_it_was_met() -> None:
-    from perfrules.batch._columnar import ahead
-
-    def items() -> Iterator[int]:
-        yield from range(10)
-        raise ValueError("the tenth batch is bad")
-
-    got: list[int] = []
-    with pytest.raises(ValueError, match="tenth"):
-        for x in ahead(items(), 3):
-            got.append(x)
-    assert got == list(range(10))
-    assert list(ahead(iter(range(25)), 2)) == list(range(25))
-
-
-def test_a_caller_that_stops_early_stops_the_reading_thread() -> None:
-    from perfrules.batch._columnar import ahead
-
-    made: list[int] = []
-    closed = threading.Event()
-
-    def items() -> Iterator[int]:
-        try:
-            for i in range(10_000):
-                made.append(i)
-                yield i
-        finally:
-            closed.set()
-
-    it = ahead(items(), 2)
-    assert [next(it) for _ in range(3)] == [0, 1, 2]
-    it.close()  # what the run does when it fails or stops
-    assert closed.is_set()  # the source was closed on its thread, which has ended
-    assert not any(t.name == "perfrules-read" for t in threading.enumerate())
-    assert len(made) <= 3 + 2 + 1  # never more than `depth` (and the one in hand) ahead

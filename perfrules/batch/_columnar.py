@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import csv
 import os
-import queue
-import threading
 from array import array
 from collections import deque
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 import attrs
 import numpy as np
@@ -67,9 +65,6 @@ from perfrules.model import Spec
 
 # CSV read in blocks of about 1 MiB: pyarrow's streaming reader reads ahead, its memory grows with the block
 BLOCK_BYTES = 1 << 20
-READ_AHEAD = (
-    4  # record batches (about 1 MiB of input each) read ahead of the chunking on their own thread
-)
 WORKERS = 1  # chunks scored at once beside the reading (each spreads its arithmetic over the CPUs); 2 gained
 # under 10 % on 2 CPUs for 20 % more memory, and would share the base cache between threads
 
@@ -144,64 +139,6 @@ def _read(table: Table) -> Iterator[tuple[pa.RecordBatch, float]]:
             ),
             min(read / rows, 1.0),
         )
-
-
-def _checked(table: Table) -> Iterator[tuple[pa.RecordBatch, float, bool]]:
-    """:func:`_read`'s batches, each with whether its unit ids trim alike (always, unless deferred)."""
-    for rb, share in _read(table):
-        yield rb, share, not table.deferred or strip_agrees(rb.column("unit"))
-
-
-_T = TypeVar("_T")
-
-
-def ahead(items: Iterator[_T], depth: int) -> Generator[_T, None, None]:
-    """``items``, made on a thread of their own up to ``depth`` ahead of the caller.
-
-    The CSV reader parses on the thread that asks for the next batch, and Arrow
-    releases the GIL while it parses: read on a thread of its own, the input is
-    parsed while the caller cuts chunks and writes results. Items and the
-    exception that ends them (raised here, where the caller would have met it)
-    come in order; when the caller stops early the thread stops at its next item.
-    """
-    box: queue.Queue[tuple[int, Any]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(item: tuple[int, Any]) -> bool:
-        while not stop.is_set():
-            try:
-                box.put(item, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if not put((0, item)):
-                    return
-            put((1, None))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
-            put((2, exc))
-        finally:
-            close = getattr(items, "close", None)
-            if close is not None:
-                close()
-
-    thread = threading.Thread(target=produce, name="perfrules-read", daemon=True)
-    thread.start()
-    try:
-        while True:
-            kind, value = box.get()
-            if kind == 1:
-                return
-            if kind == 2:
-                raise value
-            yield value
-    finally:
-        stop.set()
-        thread.join()
 
 
 def _text_bytes(arr: pa.Array) -> int:
@@ -334,7 +271,7 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
             while len(inflight) > WORKERS:
                 yield inflight.popleft().result()
 
-        batches = ahead(_checked(table), READ_AHEAD)
+        batches = _read(table)
         while True:
             try:
                 got = next(batches, None)
@@ -344,8 +281,8 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
                 raise TableNotPlain(table.file) from None  # a ragged record, bytes not UTF-8 …
             if got is None:
                 break
-            rb, share, stripped = got
-            if not stripped:
+            rb, share = got
+            if deferred and not strip_agrees(rb.column("unit")):
                 raise TableNotPlain(
                     table.file
                 )  # a record without a unit id, or ids only str.strip trims
