@@ -530,6 +530,12 @@ def _merge(vres: ChunkResult | None, pure: _Out | None, ids: list[str]) -> _Tabl
         )
 
     def table(names: tuple[str, ...], name: str) -> dict[str, pa.Array]:
+        if pure is None and vres is not None:
+            # the vectorised path's rows alone: in chunk unit order already (its _assemble sorts them)
+            t = sources[0].get(name)
+            if t is None or not len(t[names[0]]):
+                return {c: pa.array([], type=_arrow([], c).type) for c in names}
+            return {c: _arrow(t[c], c) for c in names}
         keys: list[npt.NDArray[np.int64]] = []
         cols: dict[str, list[pa.Array]] = {c: [] for c in names}
         for source in sources:
