@@ -26,7 +26,18 @@ its threads, peak resident memory, threads seen):
   format, a result about as large as perfrules' four tables (both sizes printed);
 * ``csv`` / ``parquet`` — the ``perfrules batch IN --out OUT`` command, a fresh
   process per run (CSV in → CSV out, Parquet in → Parquet out), with no audit
-  (``none``) and with ``--audit A --audit-level record`` (``record``).
+  (``none``) and with ``--audit A --audit-level record`` (``record``);
+* ``startup`` — the same command on a table of one unit (its first 20 rows):
+  the fixed cost of a run (interpreter, imports, one unit), part of every
+  figure above.
+
+Every child process runs with compiled bytecode, as an installed package has
+it: ``PYTHONDONTWRITEBYTECODE`` is dropped from its environment and
+``PYTHONPYCACHEPREFIX`` points into the inputs' folder (``--cache``: kept
+between invocations), and one warm-up run writes it before anything is
+measured. With ``--no-bytecode`` the environment is left as it is (a source
+tree without ``__pycache__`` under ``PYTHONDONTWRITEBYTECODE=1`` compiles every
+perfrules module at every start: some 0.3–0.4 s of CPU).
 
 Every phase's unit totals and grades are checked against the baseline's
 (identical, exactly) before any figure is printed; a mismatch exits 1.
@@ -129,6 +140,9 @@ def child(name: str, n: int, folder: Path, runs: int) -> dict[str, Any]:
         if not (folder / "units.parquet").exists():
             _to_parquet(folder / "units.csv", folder / "units.parquet.part")
             (folder / "units.parquet.part").replace(folder / "units.parquet")
+        with open(folder / "units.csv", encoding="utf-8") as fh:  # one unit: the header and 20 rows
+            head = [fh.readline() for _ in range(W.K + 1)]
+        (folder / "one-unit.csv").write_text("".join(head), encoding="utf-8")
         return {}
     if name == "floor-csv":
         import pyarrow as pa
@@ -239,6 +253,16 @@ def check_results(folder: Path, out: Path) -> None:
 # the parent: processes measured from outside
 
 
+CHILD_ENV: dict[str, str] | None = None  # the children's environment (None: this process's)
+
+
+def bytecode_env(folder: Path) -> dict[str, str]:
+    """This environment with bytecode written and read under ``folder`` (never beside the sources)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
+    return env
+
+
 def measure(cmd: list[str], cwd: Path | None = None) -> dict[str, Any]:
     """Wall seconds, CPU seconds (wait4), peak RSS and most threads seen.
 
@@ -248,7 +272,9 @@ def measure(cmd: list[str], cwd: Path | None = None) -> dict[str, Any]:
     once this process had read a large result every child seemed as large.
     """
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env=CHILD_ENV
+    )
     most = [0]
     peak = [0.0]
     done = threading.Event()
@@ -317,6 +343,12 @@ def one_size(n: int, folder: Path, runs: int, out_dir: Path) -> dict[str, Any]:
     evals = n * W.K
     measure(_phase_cmd("prepare", n, folder, 1))
     rep: dict[str, Any] = {"units": n, "evals": evals}
+    one = [*perfrules_command(), "batch", str(folder / "one-unit.csv"), "--quiet"]
+    one += ["--out", str(out_dir / "one.csv")]
+    measure(one)  # a warm-up: writes the bytecode (unless --no-bytecode)
+    rep["startup"] = _runs_of(lambda k: measure(one), runs)
+    for p in out_dir.iterdir():
+        p.unlink()
     base = _in_child("baseline", n, folder, runs)
     rep["baseline"] = base
     for name in ("scores_1t", "scores"):
@@ -362,6 +394,11 @@ def main() -> int:
         "--runs", type=int, default=3, help="runs of every measurement; the median is reported"
     )
     p.add_argument("--cache", help="keep the generated inputs in this folder (reused when present)")
+    p.add_argument(
+        "--no-bytecode",
+        action="store_true",
+        help="run the children in this environment as it is (no compiled bytecode unless it exists)",
+    )
     p.add_argument("--phase", help=argparse.SUPPRESS)  # child process: run one phase
     p.add_argument("--dir", help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -371,6 +408,7 @@ def main() -> int:
     if args.phase:
         print(json.dumps(child(args.phase, sizes[0], Path(args.dir), args.runs)))
         return 0
+    global CHILD_ENV
     report: dict[str, Any] = {
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
@@ -378,6 +416,14 @@ def main() -> int:
         "load_before": [round(x, 2) for x in os.getloadavg()],
     }
     with tempfile.TemporaryDirectory(prefix="perfrules-bench-") as tmp:
+        if not args.no_bytecode:
+            CHILD_ENV = bytecode_env(Path(args.cache) if args.cache else Path(tmp))
+        report["bytecode"] = (
+            "compiled (PYTHONPYCACHEPREFIX)"
+            if CHILD_ENV is not None
+            else "as the environment has it"
+            + (" (PYTHONDONTWRITEBYTECODE)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "")
+        )
         results = {}
         for n in sizes:
             folder = Path(args.cache) / str(n) if args.cache else Path(tmp) / str(n)
@@ -400,6 +446,7 @@ def main() -> int:
     report["memory"] = memory
     report["ratios_at_largest"] = {
         "units": sizes[-1],
+        "startup_wall_s": large["startup"]["wall_s"],
         "scores_per_cpu_1_thread": large["scores_1t"]["ratio_per_cpu"],
         "scores_wall_1_thread": large["scores_1t"]["ratio_wall"],
         f"scores_wall_{large['scores']['threads']}_threads": large["scores"]["ratio_wall"],

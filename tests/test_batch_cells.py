@@ -80,3 +80,69 @@ def test_the_first_byte_test_reads_a_slice_from_its_own_first_cell() -> None:
         True,
     ]
     assert not _may_start_a_formula(cells.slice(2, 3))
+
+
+def _decimal_text(value: int, places: int) -> str:
+    from decimal import Decimal
+
+    return str(Decimal(value).scaleb(-places))
+
+
+@pytest.mark.parametrize("places", range(7))
+def test_result_texts_are_str_of_decimal_on_both_sides_of_the_lookup_table(places: int) -> None:
+    import numpy as np
+
+    from perfrules.batch._cells import LOOKUP_HALF, fmt
+
+    edge = [-LOOKUP_HALF - 1, -LOOKUP_HALF, -1, 0, 1, 7, 10**places, LOOKUP_HALF - 1, LOOKUP_HALF]
+    small = [v for v in edge if -LOOKUP_HALF <= v < LOOKUP_HALF]
+    for values in (small, edge, [*small, 10**15]):  # the table, and the cast (one value outside it)
+        got = fmt(np.array(values, dtype=np.int64), places).to_pylist()
+        assert got == [_decimal_text(v, places) for v in values]
+
+
+def test_signed_differences_at_mixed_places_keep_their_sign_and_places() -> None:
+    import numpy as np
+
+    from perfrules.batch._cells import _fmt_signed, fmt_places
+
+    rng = np.random.default_rng(5)
+    for big in (10, 5_000, 10**9):  # inside the lookup table and beyond it
+        scale = 3
+        places = rng.integers(0, scale + 1, 400)
+        diff = rng.integers(-big, big, 400)
+        diff -= diff % 10 ** (scale - places)  # exactly ``places`` decimals at ``scale``
+        want = [
+            ("-" if d < 0 else "") + _decimal_text(abs(int(d)) // 10 ** (scale - int(p)), int(p))
+            for d, p in zip(diff.tolist(), places.tolist(), strict=True)
+        ]
+        assert _fmt_signed(diff, places, scale).to_pylist() == want
+        mags = np.abs(diff)
+        assert fmt_places(mags, places, scale).to_pylist() == [w.lstrip("-") for w in want]
+
+
+def test_the_columnar_tally_counts_as_the_row_by_row_tally() -> None:
+    # Tally.add is the reference: same units, grades, points and units losing them, in first-seen order
+    from perfrules.batch._columnar import tally_arrays
+    from perfrules.batch._summary import Tally
+
+    units: dict[str, list[str | None]] = {
+        "status": ["ok", "error", "ok", "ok", "ok"],
+        "grade": ["良", None, "差", "良", "优"],
+    }
+    indicators: dict[str, list[str | None]] = {
+        "indicator": ["b", "a", "a", "c", "c", "c", "a", "b", "e", "e", "f", "a"],
+        "lost": ["1.50", None, "-0.5", None, "0", "0.00", "2", "3.125", "1.5", "0.25", "0", "0.1"],
+    }
+    want, got = Tally(), Tally()
+    want.add(units, indicators)
+    tally_arrays(
+        got,
+        {c: pa.array(v, type=pa.string()) for c, v in units.items()},
+        {c: pa.array(v, type=pa.string()) for c, v in indicators.items()},
+    )
+    assert (got.units, got.scored) == (want.units, want.scored) == (5, 4)
+    assert list(got.grades.items()) == list(want.grades.items())
+    assert list(got.points.items()) == list(want.points.items())
+    assert [str(v) for v in got.points.values()] == [str(v) for v in want.points.values()]
+    assert list(got.losing.items()) == list(want.losing.items())

@@ -130,16 +130,47 @@ def _cast(texts: pa.Array, ok: BoolArray, places: IntArray) -> tuple[pa.Array, i
 # decimal text, digit for digit as str(Decimal) writes it
 
 
-def fmt(values: IntArray, places: int) -> pa.Array:
-    """``str(Decimal)`` of value × 10^-places for each element (places 0..6; plain notation), as Arrow strings."""
-    if values.dtype == object:
-        return pa.array([_fmt1(int(v), places) for v in values.tolist()], type=pa.string())
-    v = np.ascontiguousarray(values, dtype=np.int64)
+# ``fmt`` of small integers is a take from a table of their texts, made once per number of places (a
+# take is several times cheaper than Arrow's decimal → text cast, and result scores, weights and losses
+# are small integers at their scale); other values are cast
+LOOKUP_HALF = 1 << 15  # the tables hold the texts of −32768 … 32767 (at 2 places: −327.68 … 327.67)
+_LOOKUP: dict[int, pa.Array] = {}
+_POW10 = 10 ** np.arange(19, dtype=np.int64)
+
+
+def _cast_text(v: IntArray, places: int) -> pa.Array:
+    """``str(Decimal)`` texts of int64 ``v`` × 10^-places by Arrow's decimal → text cast."""
     words = np.empty((len(v), 2), dtype=np.int64)
     words[:, 0] = v
     words[:, 1] = v >> 63
     arr = pa.Array.from_buffers(pa.decimal128(38, places), len(v), [None, pa.py_buffer(words)])
     return pc.cast(arr, pa.string())
+
+
+def _lookup(places: int) -> pa.Array:
+    """The texts of −:data:`LOOKUP_HALF` … :data:`LOOKUP_HALF` − 1 at ``places`` (made on first use; a
+    race makes the same table twice, harmlessly)."""
+    table = _LOOKUP.get(places)
+    if table is None:
+        table = _cast_text(np.arange(-LOOKUP_HALF, LOOKUP_HALF, dtype=np.int64), places)
+        _LOOKUP[places] = table
+    return table
+
+
+def _fmt_ints(v: IntArray, places: int) -> pa.Array:
+    """:func:`fmt` of an int64 array: looked up when every value is small, else cast."""
+    if len(v) and 0 <= places <= MAX_PLACES:
+        lo, hi = int(v.min()), int(v.max())
+        if lo >= -LOOKUP_HALF and hi < LOOKUP_HALF:
+            return _lookup(places).take(pa.array(v + LOOKUP_HALF))
+    return _cast_text(v, places)
+
+
+def fmt(values: IntArray, places: int) -> pa.Array:
+    """``str(Decimal)`` of value × 10^-places for each element (places 0..6; plain notation), as Arrow strings."""
+    if values.dtype == object:
+        return pa.array([_fmt1(int(v), places) for v in values.tolist()], type=pa.string())
+    return _fmt_ints(np.ascontiguousarray(values, dtype=np.int64), places)
 
 
 def fmt_places(values: IntArray, places: IntArray, scale: int) -> pa.Array:
@@ -148,14 +179,22 @@ def fmt_places(values: IntArray, places: IntArray, scale: int) -> pa.Array:
     if len(distinct) == 1:
         p = int(distinct[0])
         return fmt(values // (10 ** (scale - p)) if scale > p else values, p)
-    pieces, order = [], []
-    for p in distinct:
-        sel = np.flatnonzero(places == p)
-        pieces.append(fmt(values[sel] // (10 ** (scale - p)), int(p)))
-        order.append(sel)
-    where = np.empty(len(values), dtype=np.int64)
-    where[np.concatenate(order)] = np.arange(len(values))
-    return pa.concat_arrays(pieces).take(pa.array(where))
+    if values.dtype == object:
+        return _fmt_each(
+            [values[places == p] // (10 ** (scale - p)) for p in distinct], places, distinct
+        )
+    q = values // _POW10[scale - places]
+    return _fmt_each([q[places == p] for p in distinct], places, distinct)
+
+
+def _fmt_each(pieces: list[IntArray], places: IntArray, distinct: list[int]) -> pa.Array:
+    """The texts of several numbers of places: ``pieces[i]`` holds the values (at their places) of the
+    elements whose place is ``distinct[i]``, in order; each made apart, then all put in element order."""
+    texts = [fmt(v, int(p)) for v, p in zip(pieces, distinct, strict=True)]
+    order = np.concatenate([np.flatnonzero(places == p) for p in distinct])
+    where = np.empty(len(places), dtype=np.int64)
+    where[order] = np.arange(len(places))
+    return pa.concat_arrays(texts).take(pa.array(where))
 
 
 def const(value: Any, n: int, kind: pa.DataType | None = None) -> pa.Array:
@@ -189,6 +228,15 @@ def _dec_places(d: Decimal) -> int:
 def _fmt_signed(diff: IntArray, places: IntArray, scale: int) -> pa.Array:
     """Decimal text of a possibly negative difference at per-element places (diff is at ``scale``)."""
     neg = diff < 0
+    if diff.dtype != object and neg.any() and bool((places <= scale).all()):
+        # the magnitude at its own places, signed: ``fmt`` writes a negative integer with its "-"
+        mag = np.abs(diff) // _POW10[scale - places]
+        if not bool((mag[neg] == 0).any()):  # (a "-0…" would lose its sign)
+            signed = np.where(neg, -mag, mag)
+            distinct = np.flatnonzero(np.bincount(places, minlength=1)).tolist()
+            if len(distinct) == 1:
+                return fmt(signed, int(distinct[0]))
+            return _fmt_each([signed[places == p] for p in distinct], places, distinct)
     mag = fmt_places(np.abs(diff), places, scale)
     if neg.any():
         mag = pc.if_else(pa.array(neg), pc.binary_join_element_wise("-", mag, ""), mag)

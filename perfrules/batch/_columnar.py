@@ -362,11 +362,13 @@ def _score(
     # per-unit columns must agree where given (else the pure path reports it); the unit's spec/year pick its base
     fallback = np.zeros(n_units, dtype=bool)
     firsts: dict[str, npt.NDArray[Any]] = {}
+    level_codes: dict[str, npt.NDArray[np.int64]] = {}  # per row: its cell's code (−1 when empty)
     for c in UNIT_LEVEL:
         if c not in text:
             continue
         c_codes = _np(pc.dictionary_encode(text[c]).indices).astype(np.int64)
         c_codes[~filled[c]] = -1
+        level_codes[c] = c_codes
         first = np.full(n_units, -1, dtype=np.int64)
         rows = np.flatnonzero(filled[c])
         if len(rows):
@@ -384,9 +386,8 @@ def _score(
         """Per unit: the code of its first filled ``c`` cell's text (−1 when none)."""
         if c not in text:
             return np.full(n_units, -1, dtype=np.int64)
-        first = firsts[c]
-        codes = _np(pc.dictionary_encode(text[c]).indices).astype(np.int64)
-        return np.where(first >= 0, codes[np.maximum(first, 0)], -1)
+        first = firsts[c]  # a filled row: its code is its text's
+        return np.where(first >= 0, level_codes[c][np.maximum(first, 0)], -1)
 
     def rows_of(i: int) -> UnitRows:
         lo, hi = int(starts[i]), int(stops[i])
@@ -529,6 +530,12 @@ def _merge(vres: ChunkResult | None, pure: _Out | None, ids: list[str]) -> _Tabl
         )
 
     def table(names: tuple[str, ...], name: str) -> dict[str, pa.Array]:
+        if pure is None and vres is not None:
+            # the vectorised path's rows alone: in chunk unit order already (its _assemble sorts them)
+            t = sources[0].get(name)
+            if t is None or not len(t[names[0]]):
+                return {c: pa.array([], type=_arrow([], c).type) for c in names}
+            return {c: _arrow(t[c], c) for c in names}
         keys: list[npt.NDArray[np.int64]] = []
         cols: dict[str, list[pa.Array]] = {c: [] for c in names}
         for source in sources:
@@ -561,6 +568,17 @@ def _merge(vres: ChunkResult | None, pure: _Out | None, ids: list[str]) -> _Tabl
     )
 
 
+def _first_seen(
+    idx: npt.NDArray[Any], m: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Of codes ``idx`` (in 0 … m − 1): the codes present in order of first appearance, and each code's count."""
+    counts = np.bincount(idx, minlength=m)
+    first = np.full(m, len(idx), dtype=np.int64)
+    np.minimum.at(first, idx, np.arange(len(idx), dtype=np.int64))
+    present = np.flatnonzero(counts)
+    return present[np.argsort(first[present], kind="stable")], counts
+
+
 def tally_arrays(tally: Tally, units: dict[str, pa.Array], indicators: dict[str, pa.Array]) -> None:
     """:meth:`Tally.add` for Arrow columns, vectorised (same counts, same first-seen order)."""
     status = _np(units["status"])
@@ -570,31 +588,43 @@ def tally_arrays(tally: Tally, units: dict[str, pa.Array], indicators: dict[str,
     grades = pc.dictionary_encode(units["grade"].filter(pa.array(ok)))
     g_idx = _np(grades.indices)
     if len(g_idx):
-        uniq, first, counts = np.unique(g_idx, return_index=True, return_counts=True)
-        for j in np.argsort(first).tolist():
-            name = grades.dictionary[int(uniq[j])].as_py()
-            tally.grades[name] = tally.grades.get(name, 0) + int(counts[j])
+        order, counts = _first_seen(g_idx, len(grades.dictionary))
+        names = grades.dictionary.to_pylist()
+        for code in order.tolist():
+            name = names[code]
+            tally.grades[name] = tally.grades.get(name, 0) + int(counts[code])
     lost = indicators["lost"]
-    has = _np(pc.binary_length(pc.fill_null(lost, ""))) > 0
-    negative = _np(pc.starts_with(pc.fill_null(lost, ""), "-"))
-    sel = np.flatnonzero(has & ~negative)
+    if lost.null_count:
+        lost = pc.fill_null(lost, "")
+    # each distinct text of the column is parsed once: a loss is a positive number (not "", not "-…")
+    enc = pc.dictionary_encode(lost)
+    texts = enc.dictionary
+    wanted = np.flatnonzero(
+        (_np(pc.binary_length(texts)) > 0) & ~_np(pc.starts_with(texts, "-")).astype(bool)
+    )
+    if not len(wanted):
+        return
+    nums = parse(texts.take(pa.array(wanted)))
+    value_of = np.zeros(len(texts), dtype=np.int64)
+    places_of = np.zeros(len(texts), dtype=np.int64)
+    value_of[wanted], places_of[wanted] = nums.value, nums.places
+    codes = _np(enc.indices)
+    row_value = value_of[codes]
+    sel = np.flatnonzero(row_value > 0)
     if not len(sel):
         return
-    nums = parse(pc.fill_null(lost, "").take(pa.array(sel)))
-    positive = nums.value > 0
-    sel, values, places = sel[positive], nums.value[positive], nums.places[positive]
+    values, places = row_value[sel], places_of[codes[sel]]
     ind = pc.dictionary_encode(indicators["indicator"].take(pa.array(sel)))
     idx = _np(ind.indices)
     m = len(ind.dictionary)
-    uniq, first = np.unique(idx, return_index=True)
-    counts = np.bincount(idx, minlength=m)
+    order, counts = _first_seen(idx, m)
     total = np.zeros(m, dtype=np.int64)
     np.add.at(total, idx, values)  # exact: integers at the column's scale
     most = np.zeros(m, dtype=np.int64)
     np.maximum.at(most, idx, places)  # Σ Decimal keeps the most places any term has
-    for j in np.argsort(first).tolist():
-        code = int(uniq[j])
-        name = ind.dictionary[code].as_py()
+    names = ind.dictionary.to_pylist()
+    for code in order.tolist():
+        name = names[code]
         points = Decimal(int(total[code]) // 10 ** (nums.scale - int(most[code]))).scaleb(
             -int(most[code])
         )

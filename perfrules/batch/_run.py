@@ -310,7 +310,7 @@ def run_batch(
             f"audit_level must be one of {', '.join(AUDIT_LEVELS)}, not {audit_level!r}"
         )
     level: AuditLevel = "full" if audit_level == "full" else "record"
-    if audit is not None and level == "record" and not pyarrow_available():
+    if audit is not None and level == "record" and not pyarrow_available(parquet=False):
         raise MissingExtraError(
             "batch",
             "audit records need pyarrow (or audit_level='full')",

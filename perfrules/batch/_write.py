@@ -97,12 +97,18 @@ def parquet_needs_pyarrow() -> MissingExtraError:
     )
 
 
-def pyarrow_available() -> bool:
-    """Whether pyarrow imports (Parquet, and the pyarrow CSV writer)."""
+def pyarrow_available(*, parquet: bool = True) -> bool:
+    """Whether pyarrow imports (the pyarrow CSV writer; with ``parquet``, Parquet too).
+
+    ``parquet=False`` spares a CSV run the import of ``pyarrow.parquet`` (and
+    through it pyarrow's file systems and ``ssl``: some 50 ms at every start).
+    """
     try:
         import pyarrow  # noqa: F401
         import pyarrow.csv  # noqa: F401
-        import pyarrow.parquet  # noqa: F401
+
+        if parquet:
+            import pyarrow.parquet  # noqa: F401
     except ImportError:
         return False
     return True
@@ -175,7 +181,11 @@ class TableWriter:
         self.path = Path(path)
         self.columns = tuple(columns)
         self.format = FORMATS[self.path.suffix.lower()]
-        self.use_pyarrow = pyarrow_available() if use_pyarrow is None else use_pyarrow
+        self.use_pyarrow = (
+            pyarrow_available(parquet=self.format == "parquet")
+            if use_pyarrow is None
+            else use_pyarrow
+        )
         if self.format == "parquet" and not self.use_pyarrow:
             raise parquet_needs_pyarrow()
         self._own = transaction is None
