@@ -279,3 +279,41 @@ def test_a_class_whose_init_does_more_than_store_its_fields_gets_no_constructor(
     """_building refuses a class with a validator (ScoreWarning checks its code): __init__ would be bypassed."""
     with pytest.raises(TypeError, match="ScoreWarning"):
         _building(ScoreWarning)
+
+
+@pytest.mark.parametrize("first, second", [("zh", "en"), ("en", "zh"), ("texts", "zh")])
+def test_a_step_read_by_two_threads_at_once_is_formatted_once(first: str, second: str) -> None:
+    # steps are shared between evaluations (compiled rows, module constants), so the service's threads
+    # may read one step's texts at once: the second reader waits for the first one's texts, never
+    # sees a text beside the recipe, and the recipe runs once
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def texts(n: int) -> tuple[str, str]:
+        calls.append(n)
+        started.set()
+        release.wait(5)
+        return f"第{n}步", f"step {n}"
+
+    step = deferred_step("formula", texts, 7)
+    got: dict[str, Any] = {}
+
+    def read(name: str) -> None:
+        got[name] = step_texts(step) if name == "texts" else getattr(step, name)
+
+    a = threading.Thread(target=read, args=(first,))
+    a.start()
+    assert started.wait(5)
+    b = threading.Thread(target=read, args=(second,))
+    b.start()
+    b.join(0.2)
+    assert b.is_alive()  # waiting for the first reader's texts, not formatting them again
+    release.set()
+    a.join(5)
+    b.join(5)
+    expected = {"zh": "第7步", "en": "step 7", "texts": ("第7步", "step 7")}
+    assert got == {first: expected[first], second: expected[second]}
+    assert calls == [7]
+    assert (step.zh, step.en) == ("第7步", "step 7")

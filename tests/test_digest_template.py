@@ -166,3 +166,20 @@ def test_the_batch_workload_digests_come_from_the_template(
     assert len(built) == 40 and spliced[0] == 39  # all but the prototype's own unit
     for spec in built:
         assert spec_sha256(spec) == _whole_way(spec)
+
+
+def test_a_template_refuses_a_spec_of_another_class() -> None:
+    # a Spec subclass writes its own "@type": the prototype's text would give it another spec's digest
+    spec, _ = perfrules.load_example(
+        Path(__file__).resolve().parents[1] / "examples" / "hunan-2024-general-office"
+    )
+    template = DigestTemplate.of(spec, _holes(spec))
+    assert template is not None
+
+    @attrs.frozen(kw_only=True)
+    class LocalSpec(Spec):
+        pass
+
+    sub = LocalSpec(**{a.alias: getattr(spec, a.name) for a in attrs.fields(Spec) if a.init})
+    assert template.sha256(sub) is None
+    assert spec_sha256(sub) == _whole_way(sub) != spec_sha256(spec)

@@ -45,3 +45,38 @@ def test_a_row_used_again_and_again_stays_while_others_come_and_go(
     setattr_(_evaluate, "_ROWS", {})
     fresh = attrs.evolve(spec, meta=attrs.evolve(spec.meta, title="冷"))
     assert repr(perfrules.evaluate(fresh, actuals)) == repr(warm_result)
+
+
+def test_threads_filling_the_cache_at_once_never_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a small cache trimmed again and again while 4 threads add rows, switching threads as often as
+    # CPython allows: trimming must not iterate the dict another thread is changing
+    import sys
+    import threading
+
+    spec, actuals = perfrules.load_example(ROOT / "examples" / "hunan-2024-general-office")
+    monkeypatch.setattr(_evaluate, "_ROWS", {})
+    monkeypatch.setattr(_evaluate, "_ROWS_KEPT", 16)
+    base = spec.indicators[0].weight
+    errors: list[BaseException] = []
+    done = [0]
+
+    def work(t: int) -> None:
+        try:
+            for _ in range(400):  # an equal weight, a new object: a new row each time
+                perfrules.evaluate(_with_weight(spec, Decimal(str(base))), actuals)
+                done[0] += 1
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert len(_evaluate._ROWS) <= 16

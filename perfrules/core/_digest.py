@@ -113,6 +113,7 @@ class DigestTemplate:
     """
 
     def __init__(self, spec: Spec, holes: tuple[Hole, ...], segments: tuple[str, ...]) -> None:
+        self._kind = type(spec)  # a subclass writes its own "@type"
         self._shared = _SPEC_SHARED(spec)
         self._indicators = len(spec.indicators)
         self._categories = len(spec.categories)
@@ -184,6 +185,8 @@ class DigestTemplate:
 
     def fits(self, spec: Spec) -> bool:
         """Whether ``spec`` is the template's spec but for its holes (the same objects everywhere else)."""
+        if type(spec) is not self._kind:
+            return False
         if not all(map(operator.is_, _SPEC_SHARED(spec), self._shared)):
             return False
         if len(spec.indicators) != self._indicators or len(spec.categories) != self._categories:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import operator
 from collections.abc import Iterable
 from decimal import Decimal
@@ -1110,7 +1109,8 @@ def _compiled_row(
         return hit[1]
     row = _Row(spec, ind, path, tiers)
     if len(_ROWS) >= _ROWS_KEPT:
-        for old in list(itertools.islice(_ROWS, _ROWS_KEPT // 4)):
+        # the keys copied in one call (no other thread runs in between), then the oldest dropped
+        for old in list(_ROWS)[: _ROWS_KEPT // 4]:
             _ROWS.pop(old, None)
     _ROWS[key] = ((ind, parts), row)
     return row

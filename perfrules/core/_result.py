@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
@@ -101,13 +102,37 @@ class _Text:
         value = self._get(obj, owner)
         if type(value) is str:
             return value
-        texts = self._get_en(obj, owner)(*self._get_zh(obj, owner))
-        self._set_zh(obj, texts[0])
-        self._set_en(obj, texts[1])
-        return texts[self._index]
+        return _formatted(obj, self._get_zh, self._get_en, self._set_zh, self._set_en)[self._index]
 
     def __set__(self, obj: object, value: str) -> None:
         self._set(obj, value)
+
+
+_FORMATTING = threading.RLock()  # reentrant: a render may read another step
+
+
+def _formatted(
+    obj: object,
+    get_zh: Callable[[object, Any], Any],
+    get_en: Callable[[object, Any], Any],
+    set_zh: Callable[[object, Any], None],
+    set_en: Callable[[object, Any], None],
+) -> tuple[str, str]:
+    """Format an object's texts from its recipe, once, safely across threads.
+
+    Steps are shared between evaluations (a compiled row's steps, module constants), so two threads
+    may read one step's texts at once. The recipe is replaced under a lock, ``en`` first: a ``str`` in
+    ``zh`` then means both texts are stored, and the reads that find one (every read after the
+    first) take no lock.
+    """
+    with _FORMATTING:
+        zh = get_zh(obj, None)
+        if type(zh) is str:  # another thread formatted them meanwhile
+            return zh, get_en(obj, None)
+        texts: tuple[str, str] = get_en(obj, None)(*zh)
+        set_en(obj, texts[1])
+        set_zh(obj, texts[0])
+        return texts
 
 
 def _deferred_texts(
@@ -135,10 +160,7 @@ def step_texts(step: Step) -> tuple[str, str]:
     zh = _ZH_GET(step, Step)
     if type(zh) is str:
         return zh, _EN_GET(step, Step)
-    texts: tuple[str, str] = _EN_GET(step, Step)(*zh)
-    _ZH_SET(step, texts[0])
-    _EN_SET(step, texts[1])
-    return texts
+    return _formatted(step, _ZH_GET, _EN_GET, _ZH_SET, _EN_SET)
 
 
 def deferred_step(kind: StepKind, render: Render, *args: Any) -> Step:
