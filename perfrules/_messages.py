@@ -1,0 +1,231 @@
+"""The bilingual message of each problem code: templates in one table, keyed by code.
+
+:data:`MESSAGES` maps a key to a :class:`Message`, an (English, Chinese) pair of
+:meth:`str.format` templates with named fields (``{key!r}``, ``{digits:,}``). The key is the
+problem code (an entry of :data:`perfrules._codes.PROBLEMS`) or, where one code has several
+messages, the code and a variant name: ``("file", "missing")``. :func:`message` fills a template
+and refuses an unknown key and a missing or an extra field, so a raise site cannot drift from
+its table entry::
+
+    en, zh = message("missing-key", key="weight")
+
+To add or reword a message, edit its entry here (both languages name the same fields); the
+code list of docs/spec-format.md shows the templates: regenerate it with
+``python -m perfrules._codes docs/spec-format.md``. Standard library only (like
+``perfrules/_codes.py``): every layer may import it. No ``eval``: templates are filled by
+:meth:`str.format` with the fields given by name, never from the environment.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable, Mapping
+from functools import cache
+from types import MappingProxyType
+from typing import NamedTuple, TypeAlias, TypedDict
+
+MessageKey: TypeAlias = str | tuple[str, str]
+
+
+class EnZh(TypedDict):
+    """The keyword arguments ``en=``, ``zh=`` (``make_problem``, a lint finding)."""
+
+    en: str
+    zh: str
+
+
+class MessageArgs(TypedDict):
+    """The keyword arguments ``message=``, ``message_zh=`` (:class:`perfrules.Problem`)."""
+
+    message: str
+    message_zh: str
+
+
+class Message(NamedTuple):
+    """One message: the English and the Chinese text (or template)."""
+
+    en: str
+    zh: str
+
+    def as_en_zh(self) -> EnZh:
+        """``make_problem(code, path, **m.as_en_zh())``."""
+        return {"en": self.en, "zh": self.zh}
+
+    def as_message(self) -> MessageArgs:
+        """``Problem(code=code, **m.as_message())``."""
+        return {"message": self.en, "message_zh": self.zh}
+
+
+MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
+    {
+        # ---- reading: perfrules/loading ---------------------------------------------------------
+        ("file", "not-regular"): Message("{file} is not a regular file", "{file} 不是普通文件"),
+        ("file", "unreadable"): Message(
+            "cannot read {file}: {reason}", "无法读取文件 {file}：{reason}"
+        ),
+        ("file", "too-large"): Message(
+            "{file} is more than the {limit:,} bytes perfrules reads for such a file",
+            "{file} 超过此类文件的上限 {limit:,} 字节",
+        ),
+        ("file", "no-such-path"): Message(
+            "no such file or folder: {path}", "文件或文件夹不存在：{path}"
+        ),
+        ("toml-syntax", "parse"): Message("TOML syntax error: {error}", "TOML 语法错误：{error}"),
+        ("toml-syntax", "key-parts"): Message(
+            "a dotted key with more than {parts} parts (a.b.c…); perfrules reads keys of at most "
+            "{parts} parts",
+            "点分键（a.b.c…）超过{parts}段；perfrules 只读取不超过{parts}段的键",
+        ),
+        ("toml-syntax", "nesting"): Message(
+            "arrays and tables are nested more than {levels} deep; perfrules reads at most "
+            "{levels} levels",
+            "数组和表的嵌套超过{levels}层；perfrules 最多读取{levels}层",
+        ),
+        # ---- structure -------------------------------------------------------------------------
+        "missing-key": Message("required key {key!r} is missing", "缺少必填的键“{key}”"),
+        ("missing-key", "case-spec"): Message(
+            "required key 'spec' is missing (give it in the case or at the top of the file)",
+            "缺少必填的键“spec”（写在用例中，或写在文件开头作为默认值）",
+        ),
+        ("missing-key", "case-actuals"): Message(
+            "required key 'actuals' is missing (it may be left out only when spec names a folder "
+            "holding {actuals_file})",
+            "缺少必填的键“actuals”（仅当 spec 指向含 {actuals_file} 的文件夹时可省略）",
+        ),
+        "unknown-key": Message(
+            "unknown key {key!r}; allowed here: {allowed}",
+            "未知的键“{key}”；此处可用的键：{allowed}",
+        ),
+        "invalid-value": Message("invalid value: {error}", "取值无效：{error}"),
+        ("invalid-value", "integer"): Message("an integer is too large", "整数过大"),
+        ("invalid-value", "integer-digits"): Message(
+            "an integer of {digits:,} digits is too large (the absolute value must be below 10^15)",
+            "{digits:,} 位的整数数值过大（绝对值须小于10^15）",
+        ),
+        ("invalid-value", "tolerance"): Message("tolerance must not be negative", "容差不能为负数"),
+        ("invalid-value", "case-source"): Message(
+            "expected a path (a string, relative to the case file) or an inline table",
+            "应为路径（字符串，相对于用例文件）或内联表",
+        ),
+        # ---- the command line: perfrules/cli, perfrules/whatif ---------------------------------
+        "ambiguous-indicator": Message(
+            "{wanted!r} matches {count} indicators: {hits}; give the id",
+            "“{wanted}”与 {count} 个指标相符：{hits}；请写指标编号",
+        ),
+        "unknown-indicator": Message(
+            "no indicator {wanted!r} in spec {spec!r} (give an id or a name; ids: {ids})",
+            "规范“{spec}”中没有指标“{wanted}”（请写指标编号或名称；编号：{ids}）",
+        ),
+        "no-actuals": Message(
+            "no actuals to compare over: give --actuals, or a folder holding {actuals_file}",
+            "没有可比较的实际完成值：请用 --actuals 指定，或给出含 {actuals_file} 的文件夹",
+        ),
+        # ---- golden cases: perfrules/golden ----------------------------------------------------
+        "case-empty": Message(
+            "no cases: add at least one [[cases]] table", "没有用例：请至少写一个 [[cases]] 表"
+        ),
+        ("case-empty", "expect"): Message(
+            "nothing expected: give at least one of total, grade, budget_execution, indicators, "
+            "subtotals, warnings",
+            "没有任何期望值：请至少写 total、grade、budget_execution、indicators、subtotals、"
+            "warnings 之一",
+        ),
+        "case-duplicate": Message(
+            "case name {name!r} is used twice (first at line {first})",
+            "用例名“{name}”重复（第一次在第{first}行）",
+        ),
+        "case-path": Message(
+            "no {what} at {path}: no such file or folder (paths are relative to the case file)",
+            "{what}不存在：{path}（路径相对于用例文件）",
+        ),
+        ("unknown-indicator", "case"): Message(
+            "spec {spec!r} has no indicator {key!r}", "规范“{spec}”中没有指标“{key}”"
+        ),
+        ("unknown-category", "case"): Message(
+            "spec {spec!r} has no category {key!r}", "规范“{spec}”中没有类别“{key}”"
+        ),
+        "unknown-grade": Message(
+            "spec {spec!r} has no grade {grade!r}; its grades: {grades}",
+            "规范“{spec}”中没有等级“{grade}”；可用等级：{grades}",
+        ),
+        "no-budget-execution": Message(
+            "spec {spec!r} has no budget-execution row to expect a score of",
+            "规范“{spec}”没有预算执行率，无法期望其得分",
+        ),
+        "evaluation-error": Message("the evaluation failed: {error}", "评价失败：{error}"),
+    }
+)
+"""Every message template, keyed by problem code or by (code, variant)."""
+
+
+def code_of(key: MessageKey) -> str:
+    """The problem code of a table key: the key itself, or its first part."""
+    return key if isinstance(key, str) else key[0]
+
+
+@cache
+def fields_of(template: str) -> frozenset[str]:
+    """The names of the fields a template uses (``{name}``, ``{name!r}``, ``{name:,}``)."""
+    return frozenset(
+        name for _, name, _, _ in string.Formatter().parse(template) if name is not None
+    )
+
+
+def _template(key: MessageKey) -> Message:
+    try:
+        return MESSAGES[key]
+    except KeyError:
+        from perfrules._suggest import suggest  # difflib: only when a key is refused
+
+        shown = {repr(k): v for k, v in MESSAGES.items()}
+        hint = suggest(repr(key), shown)
+        raise ValueError(
+            f"no message {key!r}"
+            + (f" (did you mean {hint}?)" if hint else "")
+            + ": every message has an entry in perfrules/_messages.py"
+        ) from None
+
+
+def message(key: MessageKey, /, **fields: object) -> Message:
+    """The English and Chinese texts of message ``key`` with ``fields`` filled in.
+
+    A field is the same in both languages, except a :class:`Message` (such as :func:`listing`
+    makes), whose English fills the English template and whose Chinese the Chinese one.
+
+    ValueError for a key the table does not have, and for a field the templates use but is not
+    given or one given that they do not use.
+    """
+    template = _template(key)
+    wanted = fields_of(template.en) | fields_of(template.zh)
+    if wanted != set(fields):
+        missing, extra = sorted(wanted - set(fields)), sorted(set(fields) - wanted)
+        raise ValueError(
+            f"message {key!r}: "
+            + "; ".join(
+                part
+                for part in (
+                    f"missing field(s) {', '.join(missing)}" if missing else "",
+                    f"unexpected field(s) {', '.join(extra)}" if extra else "",
+                )
+                if part
+            )
+        )
+    en = {k: v.en if isinstance(v, Message) else v for k, v in fields.items()}
+    zh = {k: v.zh if isinstance(v, Message) else v for k, v in fields.items()}
+    return Message(template.en.format(**en), template.zh.format(**zh))
+
+
+def listing(items: Iterable[object]) -> Message:
+    """A list as a field of both languages: ``a, b`` in English, ``a、b`` in Chinese."""
+    shown = [str(item) for item in items]
+    return Message(", ".join(shown), "、".join(shown))
+
+
+def shown(template: str) -> str:
+    """A template as the docs show it: each field as ``{name}`` (no conversion, no format)."""
+    out = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        out.append(literal)
+        if name is not None:
+            out.append("{" + name + "}")
+    return "".join(out)
