@@ -585,7 +585,7 @@ def messages_cell(code: str) -> str:
     from perfrules._messages import MESSAGES, code_of, shown
 
     def cell(text: str) -> str:
-        return shown(text).replace("|", "\\|")
+        return shown(text, markdown=True).replace("|", "\\|")
 
     return "<br>".join(
         f"{cell(m.zh)} / {cell(m.en)}" for key, m in MESSAGES.items() if code_of(key) == code

@@ -221,11 +221,13 @@ def listing(items: Iterable[object]) -> Message:
     return Message(", ".join(shown), "、".join(shown))
 
 
-def shown(template: str) -> str:
-    """A template as the docs show it: each field as ``{name}`` (no conversion, no format)."""
+def shown(template: str, *, markdown: bool = False) -> str:
+    """A template as the docs show it: each field as ``{name}`` (no conversion, no format), in
+    backticks for ``markdown``."""
     out = []
+    tick = "`" if markdown else ""
     for literal, name, _, _ in string.Formatter().parse(template):
         out.append(literal)
         if name is not None:
-            out.append("{" + name + "}")
+            out.append(tick + "{" + name + "}" + tick)
     return "".join(out)

@@ -243,6 +243,7 @@ def test_message_refuses_an_unknown_key_and_a_wrong_field() -> None:
 
 def test_shown_writes_each_field_as_its_name() -> None:
     assert shown("key {key!r} of {n:,} digits") == "key {key} of {n} digits"
+    assert shown("key {key!r}", markdown=True) == "key `{key}`"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,13 +259,16 @@ def test_the_docs_show_each_message_and_check_fails_when_stale(tmp_path: Path) -
         if PROBLEMS.get(code_of(key), None) is not None and PROBLEMS[code_of(key)].page == (
             "spec-format"
         ):
-            assert f"{shown(m.zh)} / {shown(m.en)}".replace("|", "\\|") in text, key
+            zh, en = shown(m.zh, markdown=True), shown(m.en, markdown=True)
+            assert f"{zh} / {en}".replace("|", "\\|") in text, key
     check = [sys.executable, "-m", "perfrules._codes", "--check"]
     ok = subprocess.run([*check, str(page)], capture_output=True, text=True, cwd=ROOT)
     assert ok.returncode == 0, ok.stderr
     key, m = next((k, v) for k, v in MESSAGES.items() if PROBLEMS[code_of(k)].page == "spec-format")
     stale = tmp_path / "spec-format.md"
-    stale.write_text(text.replace(shown(m.zh), shown(m.zh) + "（旧）", 1), encoding="utf-8")
+    zh = shown(m.zh, markdown=True)
+    assert zh in text
+    stale.write_text(text.replace(zh, zh + "（旧）", 1), encoding="utf-8")
     bad = subprocess.run([*check, str(stale)], capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 1 and "stale code tables" in bad.stderr
 
