@@ -56,6 +56,17 @@ class Message(NamedTuple):
         return {"message": self.en, "message_zh": self.zh}
 
 
+def _beyond(what_en: str, what_zh: str) -> Message:
+    """A place of a worksheet beyond the bounds perfrules reads (``sheet-too-large``)."""
+    return Message(
+        what_en + " {ref} lies beyond the {columns:,} columns ({last_column}) × {rows:,} rows "
+        "perfrules reads in a sheet; delete what is beyond the form",
+        what_zh
+        + " {ref} 超出 perfrules 读取的范围（{columns:,} 列，至 {last_column} 列；{rows:,} 行）；"
+        "请删除表格以外的内容",
+    )
+
+
 MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
     {
         # ---- reading: perfrules/loading ---------------------------------------------------------
@@ -106,6 +117,55 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
         ("invalid-value", "case-source"): Message(
             "expected a path (a string, relative to the case file) or an inline table",
             "应为路径（字符串，相对于用例文件）或内联表",
+        ),
+        # ---- workbooks: perfrules/_xlsx_guard.py ----------------------------------------------
+        ("unreadable", "zip"): Message(
+            "not an .xlsx workbook (not a readable zip file: {error})",
+            "不是 .xlsx 工作簿（不是可读取的 zip 文件：{error}）",
+        ),
+        ("unreadable", "xml"): Message(
+            "{part}: malformed XML ({reason}): the workbook is damaged",
+            "{part}：XML 格式错误（{reason}），工作簿已损坏",
+        ),
+        ("unreadable", "part"): Message(
+            "{part} cannot be read: {error}", "无法读取 {part}：{error}"
+        ),
+        ("workbook-too-large", "parts"): Message(
+            "the workbook has {parts:,} parts, more than the {limit:,} perfrules reads",
+            "工作簿含 {parts:,} 个组成部分，超过 perfrules 读取的上限 {limit:,} 个",
+        ),
+        ("workbook-too-large", "part-bytes"): Message(
+            "{part} would inflate to {size:,} bytes, more than the {limit:,} perfrules reads "
+            "(a zip bomb?)",
+            "{part} 解压后有 {size:,} 字节，超过 perfrules 读取的上限 {limit:,} 字节（压缩炸弹？）",
+        ),
+        ("workbook-too-large", "total-bytes"): Message(
+            "the workbook would inflate to {size:,} bytes, more than the {limit:,} perfrules "
+            "reads (a zip bomb?)",
+            "工作簿解压后共 {size:,} 字节，超过 perfrules 读取的上限 {limit:,} 字节（压缩炸弹？）",
+        ),
+        "xml-forbidden": Message(
+            "{part}: a document type declaration (DTD) or entity: refused, never read (a workbook "
+            "saved by Excel or WPS has none; an XML entity attack?)",
+            "{part}：含文档类型声明（DTD）或实体，已拒绝，未读取（Excel 或 WPS 保存的工作簿不含此类"
+            "内容；疑为 XML 实体攻击）",
+        ),
+        ("sheet-too-large", "cell"): _beyond("cell", "单元格"),
+        ("sheet-too-large", "row"): _beyond("row", "行"),
+        ("sheet-too-large", "used-range"): _beyond(
+            "the used range {range} reaches", "已用区域 {range} 到达"
+        ),
+        ("sheet-too-large", "merged-range"): _beyond(
+            "the merged range {range} reaches", "合并区域 {range} 到达"
+        ),
+        ("sheet-too-large", "cells"): Message(
+            "sheet {sheet!r} has more than {limit:,} cells, the most perfrules reads",
+            "工作表“{sheet}”的单元格超过 perfrules 读取的上限 {limit:,} 个",
+        ),
+        ("sheet-too-large", "merged-cells"): Message(
+            "sheet {sheet!r}: its merged ranges cover more than {limit:,} cells, the most "
+            "perfrules reads",
+            "工作表“{sheet}”的合并区域覆盖超过 {limit:,} 个单元格，超出 perfrules 读取的上限",
         ),
         # ---- the command line: perfrules/cli, perfrules/whatif ---------------------------------
         "ambiguous-indicator": Message(
