@@ -3,7 +3,7 @@
 :data:`MESSAGES` maps a key to a :class:`Message`, an (English, Chinese) pair of
 :meth:`str.format` templates with named fields (``{key!r}``, ``{digits:,}``). The key is the
 problem code (an entry of :data:`perfrules._codes.PROBLEMS`) or, where one code has several
-messages, the code and a variant name: ``("file", "missing")``. :func:`message` fills a template
+messages, the code and a variant name: ``("file", "too-large")``. :func:`message` fills a template
 and refuses an unknown key and a missing or an extra field, so a raise site cannot drift from
 its table entry::
 
