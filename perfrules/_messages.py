@@ -92,6 +92,144 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
             "{levels} levels",
             "数组和表的嵌套超过{levels}层；perfrules 最多读取{levels}层",
         ),
+        # ---- frameworks: perfrules/loading/_extends.py -----------------------------------------
+        ("extends", "empty"): Message(
+            "extends is empty: name a framework id or a framework file",
+            "extends 为空：请写框架编号或框架文件路径",
+        ),
+        ("extends", "ambiguous"): Message(
+            "framework id {ref!r} is declared by more than one file in {place}: {names}",
+            "框架编号“{ref}”在 {place} 中被多个文件声明：{names}",
+        ),
+        ("extends", "not-found"): Message(
+            "no framework with id {ref!r}; searched {searched}; write a framework id or a path "
+            "ending in .toml (perfrules frameworks lists the ids)",
+            "找不到编号为“{ref}”的框架；已查找：{searched}；请写框架编号或以 .toml 结尾的文件路径"
+            "（perfrules frameworks 列出可用的编号）",
+        ),
+        ("extends", "unreadable"): Message(
+            "cannot read framework {file}: {reason}", "无法读取框架 {file}：{reason}"
+        ),
+        ("extends", "not-a-framework"): Message(
+            "{file} is not a framework: it has no [framework] table (id, title)",
+            "{file} 不是框架文件：缺少 [framework] 表（id、title）",
+        ),
+        "extends-cycle": Message(
+            "extends goes round in a circle: {cycle}", "extends 形成循环：{cycle}"
+        ),
+        "version-overlap": Message(
+            "version valid {later} overlaps the version valid {earlier} (versions[{index}], "
+            "line {line}); a budget year must have one version in force",
+            "版本有效期{later}与 versions[{index}]（第{line}行）的有效期{earlier}重叠；"
+            "每个预算年度只能有一个版本适用",
+        ),
+        "version-period": Message(
+            "validity period {period} ends before it starts", "有效期{period}的结束早于开始"
+        ),
+        "no-version": Message(
+            "framework {fw!r} has no version in force for {year} (meta.year): it covers {spans}",
+            "框架“{fw}”没有适用于{year}年度（meta.year）的版本：其有效期为{spans}",
+        ),
+        "override-conflict": Message(
+            "{what}already defined by framework {fw!r} at {at}; to replace it, say so: {how}",
+            "{what}已由框架“{fw}”定义（{at}）；如需替换，请明确写在覆盖项中：{how}",
+        ),
+        ("override-conflict", "twice"): Message(
+            "{key} entry {ident!r} is overridden twice (first at {at})",
+            "{key} 中编号“{ident}”被覆盖了两次（第一次在 {at}）",
+        ),
+        ("override-dangling", "no-extends"): Message(
+            "overrides without extends: this file inherits nothing to override",
+            "没有 extends 却写了 overrides：本文件没有继承任何可覆盖的内容",
+        ),
+        ("override-dangling", "table"): Message(
+            "framework {parent!r} does not define {key}, so there is nothing to override; "
+            "declare {key} directly",
+            "框架“{parent}”没有定义 {key}，无可覆盖；请直接声明 {key}",
+        ),
+        ("override-dangling", "key"): Message(
+            "framework {parent!r} does not define {key}.{k}, so there is nothing to override; "
+            "set it directly in [{key}]",
+            "框架“{parent}”没有定义 {key}.{k}，无可覆盖；请直接写在 [{key}] 中",
+        ),
+        ("override-dangling", "entry"): Message(
+            "framework {parent!r} has no {key} entry {ident!r} to override",
+            "框架“{parent}”的 {key} 中没有编号为“{ident}”的项，无可覆盖",
+        ),
+        "framework-template": Message(
+            "category {category!r} of framework {fw!r} ({at}) is a template without a weight; "
+            "to use it give it one: [[overrides.categories]] id = {category!r}, weight = …",
+            "框架“{fw}”的类别“{category}”（{at}）是未定分值的模板；如需使用，"
+            '请在 [[overrides.categories]] 中写 id = "{category}" 及 weight',
+        ),
+        "framework-file": Message(
+            "this file is a framework ({name!r}), not a complete spec, and cannot be evaluated by "
+            'itself; write a unit spec that declares extends = "{name}" and its own meta, '
+            "categories and indicators",
+            "此文件是框架（{name}），不是完整的规范，不能单独评价；请编写单位规范，"
+            '写 extends = "{name}" 并声明本单位的 meta、类别和指标',
+        ),
+        ("unknown-key", "version"): Message(
+            "{key!r} is not allowed inside a version; a version holds a validity period (valid), "
+            "a note and the spec values that differ in that period",
+            "版本中不能使用“{key}”；版本只含有效期（valid）、说明（note）及该期间不同的规范取值",
+        ),
+        ("unknown-key", "versions"): Message(
+            "unknown key 'versions': dated versions belong in a framework (a file with a "
+            "[framework] table)",
+            "未知的键“versions”：分期版本只能写在框架文件（含 [framework] 表）中",
+        ),
+        ("unknown-key", "overrides"): Message(
+            "unknown key {key!r} in overrides; allowed here: {allowed}",
+            "overrides 中未知的键“{key}”；此处可用的键：{allowed}",
+        ),
+        ("missing-key", "valid"): Message(
+            "required key 'valid' is missing: a version needs its validity period, "
+            "e.g. valid = {{ from = 2024 }}",
+            "缺少必填的键“valid”：版本须写明有效期，如 valid = {{ from = 2024 }}",
+        ),
+        ("missing-key", "override-id"): Message(
+            "required key 'id' is missing: an entry of overrides.{key} names the inherited "
+            "entry it changes",
+            "缺少必填的键“id”：overrides.{key} 的每一项须以 id 指明要覆盖的继承项",
+        ),
+        ("invalid-value", "extends"): Message(
+            "extends: expected a string (a framework id or a path to a framework file), got {got}",
+            "extends 应为字符串（框架编号或框架文件路径），实际为 {got}",
+        ),
+        ("invalid-value", "string"): Message("expected a string", "应为字符串"),
+        ("invalid-value", "versions"): Message(
+            "versions: expected an array of tables ([[versions]])",
+            "versions 应为表数组（[[versions]]）",
+        ),
+        ("invalid-value", "valid"): Message(
+            "a validity period is a table: {{ from = 2021, to = 2023 }} (either end may be left "
+            "open)",
+            "有效期应为表：{{ from = 2021, to = 2023 }}（任一端可省略）",
+        ),
+        ("invalid-value", "valid-end"): Message(
+            "valid.{key}: expected a year (2024) or a date (2024-01-01)",
+            "valid.{key} 应为年份（如 2024）或日期（如 2024-01-01）",
+        ),
+        ("invalid-value", "valid-year"): Message(
+            "valid.{key}: {problem}", "valid.{key}：{problem}"
+        ),
+        ("invalid-value", "overrides"): Message(
+            "overrides: expected a table ([overrides.<table>] or [[overrides.<list>]])",
+            "overrides 应为表（[overrides.表名] 或 [[overrides.列表名]]）",
+        ),
+        ("invalid-value", "overrides-like"): Message(
+            "overrides.{key}: expected an array of tables, like {key}",
+            "overrides.{key} 应为表数组，与 {key} 相同",
+        ),
+        ("invalid-value", "overrides-table"): Message(
+            "overrides.{key}: expected a table ([overrides.{key}])",
+            "overrides.{key} 应为表（[overrides.{key}]）",
+        ),
+        ("invalid-value", "overrides-array"): Message(
+            "overrides.{key}: expected an array of tables ([[overrides.{key}]])",
+            "overrides.{key} 应为表数组（[[overrides.{key}]]）",
+        ),
         # ---- structure -------------------------------------------------------------------------
         "missing-key": Message("required key {key!r} is missing", "缺少必填的键“{key}”"),
         ("missing-key", "case-spec"): Message(
