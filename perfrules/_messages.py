@@ -252,6 +252,76 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
             "{digits:,} 位的整数数值过大（绝对值须小于10^15）",
         ),
         ("invalid-value", "tolerance"): Message("tolerance must not be negative", "容差不能为负数"),
+        # values of a spec or actuals file: perfrules/loading/_converter.py
+        ("invalid-value", "type"): Message("expected {want}, got {got}", "应为{want}，实际为{got}"),
+        ("invalid-value", "number-or-false"): Message(
+            "expected a number or false, got true", "应为数值或 false，实际为 true"
+        ),
+        ("invalid-value", "option"): Message(
+            "{value!r} is not one of: {options}", "“{value}”不是可选值之一：{options}"
+        ),
+        ("invalid-value", "target-words-disagree"): Message(
+            "target {value!r} states its comparison in words that disagree ({glossary}); write the "
+            "one comparator meant as a sign, with the number and unit (e.g. '≥400期', '≤100%')",
+            "指标值“{value}”用文字表述的比较关系相互矛盾（{glossary}）；请只写一个比较符，"
+            "后接数值和单位（如“≥400期”“≤100%”）",
+        ),
+        ("invalid-value", "target-words"): Message(
+            "target {value!r} states its comparison in words ({glossary}); write the comparator as "
+            "a sign, number and unit, and keep the wording in target_text if the form should show "
+            "it",
+            "指标值“{value}”用文字表述比较关系（{glossary}）；请写成比较符、数值和单位，"
+            "原文如需显示可写入 target_text",
+        ),
+        ("invalid-value", "deviation-plan"): Message(
+            "target {value!r} is a deviation target (±{tolerance}%) but names no plan: write the "
+            "plan and its unit before it, e.g. '120公里±{tolerance}%', and keep the form's wording "
+            "in target_text",
+            "指标值“{value}”是偏差目标（±{tolerance}%），但未写明计划值：请在前面写出计划值及单位，"
+            "如“120公里±{tolerance}%”，原文可写入 target_text",
+        ),
+        ("invalid-value", "target"): Message(
+            "cannot read target {value!r} as comparator, number and unit (e.g. '≥400期', "
+            "'≤100%'); write a qualitative target's wording as target_text instead",
+            "无法将指标值“{value}”解析为比较符、数值和单位（如“≥400期”“≤100%”）；"
+            "定性指标请用 target_text 表述",
+        ),
+        ("invalid-value", "comparator-word"): Message(
+            "comparator {cmp!r} is a word ({glossary}); write the sign",
+            "比较符“{cmp}”是文字（{glossary}），请写符号",
+        ),
+        ("invalid-value", "unit-word"): Message(
+            "unit {unit!r} ends in a comparator word ({glossary}); the comparison belongs in "
+            "comparator",
+            "单位“{unit}”以比较用语结尾（{glossary}）；比较关系请写在 comparator 中",
+        ),
+        ("invalid-value", "formula"): Message(
+            "formula {value!r}: {error}{at}", "公式“{value}”：{error}{at}"
+        ),
+        ("invalid-value", "rate-method"): Message(
+            'budget execution scores by its policy, or by method "bands" or "step" on the rate; '
+            "not {method!r}",
+            '预算执行率按 policy 计分，或用 method = "bands"/"step" 按执行率分档；不支持“{method}”',
+        ),
+        ("invalid-value", "method-name"): Message(
+            "a method table needs a name, one of: {methods}", "计分方法表须有 name，可选：{methods}"
+        ),
+        ("invalid-value", "method"): Message(
+            "unknown scoring method {value!r}; known: {methods}",
+            "未知的计分方法“{value}”；可选：{methods}",
+        ),
+        ("invalid-value", "method-parameters"): Message(
+            'method {value!r} needs parameters: write method = {{ name = "{value}", {keys} }}',
+            '计分方法“{value}”需要参数：method = {{ name = "{value}", {keys} }}',
+        ),
+        ("invalid-value", "tier-synonyms"): Message(
+            "tier synonyms are words (strings), got {got}",
+            "档次同义词应为词语（字符串），实际为{got}",
+        ),
+        ("invalid-value", "keyed"): Message(
+            "{field!r} is given by this entry's key ({key!r}); remove it",
+            "“{field}”已由本条目的键（{key}）给出，请删除",
+        ),
         ("invalid-value", "case-source"): Message(
             "expected a path (a string, relative to the case file) or an inline table",
             "应为路径（字符串，相对于用例文件）或内联表",

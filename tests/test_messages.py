@@ -82,7 +82,7 @@ INLINE: dict[str, int] = {
     "lint/_lint.py": 1,
     "lint/_model.py": 15,
     "lint/_targets.py": 38,
-    "loading/_converter.py": 29,
+    "loading/_converter.py": 2,
     "loading/_extends.py": 9,
     "model/_formula.py": 37,
     "model/_target.py": 5,
