@@ -210,6 +210,72 @@ def test_every_entry_is_used_and_every_use_is_an_entry() -> None:
     assert set(MESSAGES) - used == set(), "entries of perfrules/_messages.py nothing uses"
 
 
+def _message_key(node: ast.AST) -> MessageKey | None:
+    """The literal key of ``message(...)``, also inside ``*message(...)`` and
+    ``**message(...).as_message()``; None for anything else."""
+    if isinstance(node, ast.Starred):
+        node = node.value
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"as_message", "as_en_zh"}
+    ):
+        node = node.func.value
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+        return None
+    if node.func.id != "message" or not node.args:
+        return None
+    first = node.args[0]
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return first.value
+    if isinstance(first, ast.Tuple) and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in first.elts
+    ):
+        code, variant = (str(e.value) for e in first.elts if isinstance(e, ast.Constant))
+        return (code, variant)
+    return None
+
+
+def test_a_problem_gets_the_message_of_its_own_code() -> None:
+    """Where a call names its code (a literal, ``code=``, or a module constant such as
+    ``CASE_EMPTY``) and takes its text from ``message(...)`` in the same call, the key is of that
+    code: a raise site cannot pair one code with another code's message."""
+    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in _source_files()}
+    constants: dict[str, set[str]] = {}  # module-level string constants, by name, package-wide
+    for tree in trees.values():
+        for stmt in tree.body:
+            if (
+                isinstance(stmt, ast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)
+                and isinstance(stmt.value, ast.Constant)
+                and isinstance(stmt.value.value, str)
+            ):
+                constants.setdefault(stmt.targets[0].id, set()).add(stmt.value.value)
+    names = {name: next(iter(vs)) for name, vs in constants.items() if len(vs) == 1}
+    checked = 0
+    for path, tree in trees.items():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            given = [k.value for k in node.keywords if k.arg == "code"] or node.args[:1]
+            code = None
+            for g in given:
+                if isinstance(g, ast.Constant) and isinstance(g.value, str):
+                    code = g.value
+                elif isinstance(g, ast.Name) and g.id in names:
+                    code = names[g.id]
+            if code not in PROBLEMS:
+                continue
+            for arg in [*node.args[1:], *(k.value for k in node.keywords)]:
+                key = _message_key(arg)
+                if key is not None:
+                    where = f"{path.relative_to(PKG)}:{node.lineno}"
+                    assert code_of(key) == code, f"{where}: code {code!r} with message {key!r}"
+                    checked += 1
+    assert checked > 40, f"only {checked} sites checked: the scan is stale"
+
+
 # ---------------------------------------------------------------------------------------------
 # the function
 
