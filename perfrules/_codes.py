@@ -10,7 +10,9 @@ docs), and for a code of docs/spec-format.md regenerate that page's two tables::
 
 The other pages (frameworks.md, batch.md, golden-cases.md, excel.md) name their codes in their
 own words; ``page`` says which one lists a code. Standard library only: every layer, the core
-included, may import it. The bilingual messages themselves stay at their raise sites.
+included, may import it. The bilingual messages are templates in ``perfrules/_messages.py``,
+keyed by code (the table of docs/spec-format.md shows them); the raise sites not yet moved there
+write theirs inline.
 """
 
 from __future__ import annotations
@@ -576,14 +578,30 @@ BEGIN = "<!-- generated from perfrules/_codes.py by `python -m perfrules._codes`
 END = "<!-- end of generated table -->"
 
 
+def messages_cell(code: str) -> str:
+    """The messages of ``code`` in :data:`perfrules._messages.MESSAGES`, for a table cell: each
+    as its Chinese and English template (fields as ``{name}``), one per line; empty for a code
+    whose messages are still written at their raise sites."""
+    from perfrules._messages import MESSAGES, code_of, shown
+
+    def cell(text: str) -> str:
+        return shown(text, markdown=True).replace("|", "\\|")
+
+    return "<br>".join(
+        f"{cell(m.zh)} / {cell(m.en)}" for key, m in MESSAGES.items() if code_of(key) == code
+    )
+
+
 def problem_table() -> str:
-    """The Markdown table of the problem codes docs/spec-format.md lists (code, stage, when)."""
+    """The Markdown table of the problem codes docs/spec-format.md lists (code, stage, when and
+    the message templates of perfrules/_messages.py)."""
     rows = [
-        f"| `{code}` | {c.stage} | {c.when} |"
+        f"| `{code}` | {c.stage} | {c.when} | {messages_cell(code)} |"
         for code, c in PROBLEMS.items()
         if c.page == SPEC_FORMAT
     ]
-    return "\n".join(["| code | stage | raised when |", "|---|---|---|", *rows]) + "\n"
+    head = ["| code | stage | raised when | message (zh / en) |", "|---|---|---|---|"]
+    return "\n".join([*head, *rows]) + "\n"
 
 
 def warning_table() -> str:

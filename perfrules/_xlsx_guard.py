@@ -46,6 +46,7 @@ from xml.parsers import expat
 
 from perfrules._errors import Problem
 from perfrules._limits import MAX_WORKBOOK_BYTES, file_problem
+from perfrules._messages import Message, message
 
 _BLOCK = 1 << 16
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
@@ -118,7 +119,7 @@ def check_xlsx(path: str | os.PathLike[str], limits: XlsxLimits = FORM_LIMITS) -
         return []
     found = file_problem(file, limits.max_file_bytes)
     if found is not None:
-        return [_problem("file", file, *found)]
+        return [_problem("file", file, Message(*found))]
     try:
         zf = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
@@ -126,8 +127,7 @@ def check_xlsx(path: str | os.PathLike[str], limits: XlsxLimits = FORM_LIMITS) -
             _problem(
                 "unreadable",
                 file,
-                f"not an .xlsx workbook (not a readable zip file: {exc})",
-                f"不是 .xlsx 工作簿（不是可读取的 zip 文件：{exc}）",
+                message(("unreadable", "zip"), error=exc),
             )
         ]
     with zf:
@@ -158,17 +158,14 @@ def check_xlsx(path: str | os.PathLike[str], limits: XlsxLimits = FORM_LIMITS) -
 def _problem(
     code: str,
     file: str,
-    en: str,
-    zh: str,
+    text: Message,
     *,
     line: int | None = None,
     column: int | None = None,
     cell: str | None = None,
 ) -> Problem:
     """A workbook problem (its codes are the importer's: docs/excel.md, "Errors")."""
-    return Problem(
-        code=code, message=en, message_zh=zh, file=file, line=line, column=column, cell=cell
-    )
+    return Problem(code=code, **text.as_message(), file=file, line=line, column=column, cell=cell)
 
 
 def _check_sizes(file: str, zf: zipfile.ZipFile, limits: XlsxLimits) -> list[Problem]:
@@ -178,9 +175,9 @@ def _check_sizes(file: str, zf: zipfile.ZipFile, limits: XlsxLimits) -> list[Pro
             _problem(
                 "workbook-too-large",
                 file,
-                f"the workbook has {len(infos):,} parts, more "
-                f"than the {limits.max_members:,} perfrules reads",
-                f"工作簿含 {len(infos):,} 个组成部分，超过 perfrules 读取的上限 {limits.max_members:,} 个",
+                message(
+                    ("workbook-too-large", "parts"), parts=len(infos), limit=limits.max_members
+                ),
             )
         ]
     total = 0
@@ -191,10 +188,12 @@ def _check_sizes(file: str, zf: zipfile.ZipFile, limits: XlsxLimits) -> list[Pro
                 _problem(
                     "workbook-too-large",
                     file,
-                    f"{info.filename} would inflate to {info.file_size:,} bytes, more than the "
-                    f"{limits.max_member_bytes:,} perfrules reads (a zip bomb?)",
-                    f"{info.filename} 解压后有 {info.file_size:,} 字节，超过 perfrules 读取的上限 "
-                    f"{limits.max_member_bytes:,} 字节（压缩炸弹？）",
+                    message(
+                        ("workbook-too-large", "part-bytes"),
+                        part=info.filename,
+                        size=info.file_size,
+                        limit=limits.max_member_bytes,
+                    ),
                 )
             ]
     if total > limits.max_total_bytes:
@@ -202,10 +201,9 @@ def _check_sizes(file: str, zf: zipfile.ZipFile, limits: XlsxLimits) -> list[Pro
             _problem(
                 "workbook-too-large",
                 file,
-                f"the workbook would inflate to {total:,} bytes, "
-                f"more than the {limits.max_total_bytes:,} "
-                "perfrules reads (a zip bomb?)",
-                f"工作簿解压后共 {total:,} 字节，超过 perfrules 读取的上限 {limits.max_total_bytes:,} 字节（压缩炸弹？）",
+                message(
+                    ("workbook-too-large", "total-bytes"), size=total, limit=limits.max_total_bytes
+                ),
             )
         ]
     return []
@@ -273,10 +271,7 @@ def _parse(
             _problem(
                 "xml-forbidden",
                 where,
-                f"{info.filename}: a document type declaration "
-                "(DTD) or entity: refused, never read "
-                "(a workbook saved by Excel or WPS has none; an XML entity attack?)",
-                f"{info.filename}：含文档类型声明（DTD）或实体，已拒绝，未读取（Excel 或 WPS 保存的工作簿不含此类内容；疑为 XML 实体攻击）",
+                message("xml-forbidden", part=info.filename),
                 line=line,
                 column=col,
             )
@@ -304,8 +299,7 @@ def _parse(
         return _problem(
             "unreadable",
             where,
-            f"{info.filename}: malformed XML ({reason}): the workbook is damaged",
-            f"{info.filename}：XML 格式错误（{reason}），工作簿已损坏",
+            message(("unreadable", "xml"), part=info.filename, reason=reason),
             line=exc.lineno,
             column=exc.offset + 1,
         )
@@ -320,10 +314,17 @@ def _parse(
         return _problem(
             "unreadable",
             where,
-            f"{info.filename} cannot be read: {exc}",
-            f"无法读取 {info.filename}：{exc}",
+            message(("unreadable", "part"), part=info.filename, error=exc),
         )
     return None
+
+
+def _cell_beyond(**at: object) -> Message:
+    return message(("sheet-too-large", "cell"), **at)
+
+
+def _row_beyond(**at: object) -> Message:
+    return message(("sheet-too-large", "row"), **at)
 
 
 class _SheetScan:
@@ -349,11 +350,14 @@ class _SheetScan:
             if pos is not None:
                 self._beyond(
                     *pos,
-                    f"the used range {self.dimension} reaches",
-                    f"已用区域 {self.dimension} 到达",
+                    lambda **at: message(
+                        ("sheet-too-large", "used-range"), range=self.dimension, **at
+                    ),
                 )
 
-    def _beyond(self, row: int, col: int, what_en: str, what_zh: str) -> None:
+    def _beyond(self, row: int, col: int, text: Callable[..., Message]) -> None:
+        """Stop at ``row``, ``col`` when it lies beyond the bounds; ``text`` makes the message
+        from the fields ``ref``, ``columns``, ``last_column`` and ``rows`` (only then)."""
         lim = self.limits
         if row <= lim.max_rows and col <= lim.max_columns:
             return
@@ -362,12 +366,12 @@ class _SheetScan:
             _problem(
                 "sheet-too-large",
                 self.file,
-                f"{what_en} {ref} lies beyond the {lim.max_columns:,} "
-                f"columns ({column_letters(lim.max_columns)}) × "
-                f"{lim.max_rows:,} rows perfrules reads in a sheet; delete what is beyond the form",
-                f"{what_zh} {ref} 超出 perfrules 读取的范围（{lim.max_columns:,} "
-                f"列，至 {column_letters(lim.max_columns)} 列；"
-                f"{lim.max_rows:,} 行）；请删除表格以外的内容",
+                text(
+                    ref=ref,
+                    columns=lim.max_columns,
+                    last_column=column_letters(lim.max_columns),
+                    rows=lim.max_rows,
+                ),
                 line=row,
                 column=col,
                 cell=f"{self.sheet}!{ref}",
@@ -387,9 +391,11 @@ class _SheetScan:
                     _problem(
                         "sheet-too-large",
                         self.file,
-                        f"sheet {self.sheet!r} has more than "
-                        f"{self.limits.max_cells:,} cells, the most perfrules reads",
-                        f"工作表“{self.sheet}”的单元格超过 perfrules 读取的上限 {self.limits.max_cells:,} 个",
+                        message(
+                            ("sheet-too-large", "cells"),
+                            sheet=self.sheet,
+                            limit=self.limits.max_cells,
+                        ),
                     )
                 )
             pos = self._ref(attrs["r"]) if "r" in attrs else None
@@ -397,12 +403,12 @@ class _SheetScan:
                 self.row, self.col = pos
             else:
                 self.col += 1
-            self._beyond(self.row or 1, self.col, "cell", "单元格")
+            self._beyond(self.row or 1, self.col, _cell_beyond)
         elif tag == "row":
             r = attrs.get("r", "")
             self.row = int(r) if r.isdigit() and len(r) <= 10 else self.row + 1
             self.col = 0
-            self._beyond(self.row, 1, "row", "行")
+            self._beyond(self.row, 1, _row_beyond)
         elif tag == "dimension":
             # what a read-only reader walks; checked after the cells, which locate better
             self.dimension = attrs.get("ref", "")
@@ -410,7 +416,10 @@ class _SheetScan:
             ref = attrs.get("ref", "")
             ends = [pos for part in ref.split(":")[:2] if (pos := self._ref(part)) is not None]
             for pos in ends:
-                self._beyond(*pos, f"the merged range {ref} reaches", f"合并区域 {ref} 到达")
+                self._beyond(
+                    *pos,
+                    lambda **at: message(("sheet-too-large", "merged-range"), range=ref, **at),
+                )
             if ends:  # a reader resolves every cell of a merged range
                 (r1, c1), (r2, c2) = ends[0], ends[-1]
                 self.merged += (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
@@ -419,11 +428,11 @@ class _SheetScan:
                         _problem(
                             "sheet-too-large",
                             self.file,
-                            f"sheet {self.sheet!r}: its merged ranges cover "
-                            f"more than {self.limits.max_cells:,} cells, "
-                            "the most perfrules reads",
-                            f"工作表“{self.sheet}”的合并区域覆盖超过 "
-                            f"{self.limits.max_cells:,} 个单元格，超出 perfrules 读取的上限",
+                            message(
+                                ("sheet-too-large", "merged-cells"),
+                                sheet=self.sheet,
+                                limit=self.limits.max_cells,
+                            ),
                         )
                     )
 

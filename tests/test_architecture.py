@@ -82,6 +82,7 @@ PURE_MODULES = [
 ]
 BASE = {
     "_codes",  # the catalogue of problem and warning codes (standard library only)
+    "_messages",  # the message templates keyed by problem code (standard library only)
     "_errors",
     "_suggest",
     "_version",
@@ -151,18 +152,20 @@ def test_pure_layers_do_no_io_and_no_printing(layer: str) -> None:
                     }, f"{path.name} imports {m}"
 
 
-def test_codes_catalogue_is_standard_library_only() -> None:
-    """perfrules/_codes.py sits under every layer, the core included: it imports only the standard
-    library and perfrules/_suggest.py."""
+@pytest.mark.parametrize("module", ["_codes.py", "_messages.py"])
+def test_codes_catalogue_is_standard_library_only(module: str) -> None:
+    """perfrules/_codes.py and perfrules/_messages.py sit under every layer, the core included:
+    they import only the standard library, perfrules/_suggest.py and each other."""
     imported = set()
-    for node in ast.walk(ast.parse((PKG / "_codes.py").read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse((PKG / module).read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             imported.update(a.name.split(".")[0] for a in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(
                 node.module if node.module.startswith("perfrules") else node.module.split(".")[0]
             )
-    assert imported - {"__future__", "perfrules._suggest"} <= set(sys.stdlib_module_names), imported
+    ours = {"__future__", "perfrules._suggest", "perfrules._codes", "perfrules._messages"}
+    assert imported - ours <= set(sys.stdlib_module_names), imported
 
 
 LONG_LINE = 100

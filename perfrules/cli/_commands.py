@@ -10,6 +10,7 @@ from io import StringIO
 from rich.console import Console
 
 from perfrules._errors import Lang, Problem, SpecError, problem_document
+from perfrules._messages import Message, listing, message
 from perfrules._safe_text import json_controls
 from perfrules._suggest import suggest
 from perfrules.cli._common import check_distinct, check_output, load, resolve, spec_file, write_text
@@ -126,9 +127,12 @@ def find_indicator(ev: Evaluation, wanted: str) -> IndicatorResult:
                         code="ambiguous-indicator",
                         path=(wanted,),
                         file="<command line>",
-                        message=f"{wanted!r} matches {len(hits)} "
-                        f"indicators: {listed_en}; give the id",
-                        message_zh=f"“{wanted}”与 {len(hits)} 个指标相符：{listed}；请写指标编号",
+                        **message(
+                            "ambiguous-indicator",
+                            wanted=wanted,
+                            count=len(hits),
+                            hits=Message(listed_en, listed),
+                        ).as_message(),
                     )
                 ]
             )
@@ -142,10 +146,12 @@ def find_indicator(ev: Evaluation, wanted: str) -> IndicatorResult:
                 code="unknown-indicator",
                 path=(wanted,),
                 file="<command line>",
-                message=f"no indicator {wanted!r} in spec {ev.spec_id!r} (give an id or a name; "
-                f"ids: {', '.join(r.id for r in rows)})",
-                message_zh=f"规范“{ev.spec_id}”中没有指标“{wanted}”（请写指标编号"
-                f"或名称；编号：{'、'.join(r.id for r in rows)}）",
+                **message(
+                    "unknown-indicator",
+                    wanted=wanted,
+                    spec=ev.spec_id,
+                    ids=listing(r.id for r in rows),
+                ).as_message(),
                 suggestion=hint,
             )
         ]

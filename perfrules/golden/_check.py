@@ -11,6 +11,7 @@ from typing import Literal
 import attrs
 
 from perfrules._errors import Lang, PathKey, Problem
+from perfrules._messages import Message, listing, message
 from perfrules._suggest import suggest
 from perfrules.core import BudgetExecutionResult, Evaluation, IndicatorResult, Step
 from perfrules.golden._load import (
@@ -38,18 +39,9 @@ def check_expect(
     indicator_ids = [i.id for i in spec.indicators]
     category_ids = [c.id for c in spec.categories]
 
-    def unknown(
-        code: str, path: PathKey, what_en: str, what_zh: str, key: str, pool: list[str]
-    ) -> None:
+    def unknown(code: str, path: PathKey, m: Message, key: str, pool: list[str]) -> None:
         out.append(
-            make_problem(
-                code,
-                path,
-                source=source,
-                suggestion=suggest(key, pool),
-                en=f"spec {spec.meta.id!r} has no {what_en} {key!r}",
-                zh=f"规范“{spec.meta.id}”中没有{what_zh}“{key}”",
-            )
+            make_problem(code, path, source=source, suggestion=suggest(key, pool), **m.as_en_zh())
         )
 
     for key in expect.indicators:
@@ -57,8 +49,7 @@ def check_expect(
             unknown(
                 UNKNOWN_INDICATOR,
                 (*at_expect, "indicators", key),
-                "indicator",
-                "指标",
+                message(("unknown-indicator", "case"), spec=spec.meta.id, key=key),
                 key,
                 indicator_ids,
             )
@@ -67,8 +58,7 @@ def check_expect(
             unknown(
                 UNKNOWN_CATEGORY,
                 (*at_expect, "subtotals", key),
-                "category",
-                "类别",
+                message(("unknown-category", "case"), spec=spec.meta.id, key=key),
                 key,
                 category_ids,
             )
@@ -77,8 +67,7 @@ def check_expect(
             unknown(
                 UNKNOWN_INDICATOR,
                 (*at_expect, "warnings", key),
-                "indicator",
-                "指标",
+                message(("unknown-indicator", "case"), spec=spec.meta.id, key=key),
                 key,
                 indicator_ids,
             )
@@ -90,9 +79,9 @@ def check_expect(
                 (*at_expect, "grade"),
                 source=source,
                 suggestion=suggest(expect.grade, grades),
-                en=f"spec {spec.meta.id!r} has no grade "
-                f"{expect.grade!r}; its grades: {', '.join(grades)}",
-                zh=f"规范“{spec.meta.id}”中没有等级“{expect.grade}”；可用等级：{'、'.join(grades)}",
+                **message(
+                    "unknown-grade", spec=spec.meta.id, grade=expect.grade, grades=listing(grades)
+                ).as_en_zh(),
             )
         )
     if expect.budget_execution is not None and spec.budget_execution is None:
@@ -101,8 +90,7 @@ def check_expect(
                 NO_BUDGET_EXECUTION,
                 (*at_expect, "budget_execution"),
                 source=source,
-                en=f"spec {spec.meta.id!r} has no budget-execution row to expect a score of",
-                zh=f"规范“{spec.meta.id}”没有预算执行率，无法期望其得分",
+                **message("no-budget-execution", spec=spec.meta.id).as_en_zh(),
             )
         )
     return out

@@ -19,6 +19,7 @@ from cattrs.errors import IterableValidationNote
 from cattrs.gen import make_dict_structure_fn
 
 from perfrules._errors import PathKey, Problem, SpecError
+from perfrules._messages import Message, message
 from perfrules._names import CASE_SUFFIX
 from perfrules.golden._model import Case, CaseFile, Source
 from perfrules.loading import (
@@ -64,10 +65,7 @@ CODES = (
 def _source_hook(value: object, _: Any) -> Source:
     if isinstance(value, str | dict):
         return value
-    raise ValueProblem(
-        "expected a path (a string, relative to the case file) or an inline table",
-        "应为路径（字符串，相对于用例文件）或内联表",
-    )
+    raise ValueProblem(*message(("invalid-value", "case-source")))
 
 
 def _codes(value: object, _: Any) -> tuple[str, ...]:
@@ -168,18 +166,17 @@ def _checks(cf: CaseFile) -> list[Problem]:
     tolerances."""
     out: list[Problem] = []
 
-    def add(code: str, path: PathKey, en: str, zh: str) -> None:
-        out.append(make_problem(code, path, en=en, zh=zh, source=cf.source))
+    def add(code: str, path: PathKey, m: Message) -> None:
+        out.append(make_problem(code, path, **m.as_en_zh(), source=cf.source))
 
     if not cf.cases:
         add(
             CASE_EMPTY,
             ("cases",),
-            "no cases: add at least one [[cases]] table",
-            "没有用例：请至少写一个 [[cases]] 表",
+            message("case-empty"),
         )
     if cf.tolerance is not None and cf.tolerance < 0:
-        add("invalid-value", ("tolerance",), "tolerance must not be negative", "容差不能为负数")
+        add("invalid-value", ("tolerance",), message(("invalid-value", "tolerance")))
     seen: dict[str, int] = {}
     for i, case in enumerate(cf.cases):
         at: PathKey = ("cases", i)
@@ -188,31 +185,26 @@ def _checks(cf: CaseFile) -> list[Problem]:
             add(
                 CASE_DUPLICATE,
                 (*at, "name"),
-                f"case name {case.name!r} is used twice (first at line {first})",
-                f"用例名“{case.name}”重复（第一次在第{first}行）",
+                message("case-duplicate", name=case.name, first=first),
             )
         seen.setdefault(case.name, i)
         if case.expect.empty:
             add(
                 CASE_EMPTY,
                 (*at, "expect"),
-                "nothing expected: give at least one of total, grade, "
-                "budget_execution, indicators, subtotals, warnings",
-                "没有任何期望值：请至少写 total、grade、budget_execution、indicators、subtotals、warnings 之一",
+                message(("case-empty", "expect")),
             )
         if case.tolerance is not None and case.tolerance < 0:
             add(
                 "invalid-value",
                 (*at, "tolerance"),
-                "tolerance must not be negative",
-                "容差不能为负数",
+                message(("invalid-value", "tolerance")),
             )
         if case.spec is None and cf.spec is None:
             add(
                 "missing-key",
                 at,
-                "required key 'spec' is missing (give it in the case or at the top of the file)",
-                "缺少必填的键“spec”（写在用例中，或写在文件开头作为默认值）",
+                message(("missing-key", "case-spec")),
             )
     return out
 
@@ -266,8 +258,7 @@ def find_case_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
             missing.append(
                 Problem(
                     code="file",
-                    message=f"no such file or folder: {p}",
-                    message_zh=f"文件或文件夹不存在：{p}",
+                    **message(("file", "no-such-path"), path=p).as_message(),
                     file=str(p),
                 )
             )

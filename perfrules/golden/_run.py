@@ -13,6 +13,7 @@ import attrs
 import tomli_w
 
 from perfrules._errors import EvaluationError, PathKey, Problem, SpecError
+from perfrules._messages import Message, message
 from perfrules.core import BudgetExecutionResult, Evaluation, IndicatorResult, Step, evaluate
 from perfrules.golden._check import Mismatch, check_expect, compare, explained_rows, total_steps
 from perfrules.golden._load import CASE_PATH, EVALUATION_ERROR, find_case_files, load_case_file
@@ -121,8 +122,7 @@ def run_case(case_file: CaseFile, index: int, spec: Spec, actuals: Actuals) -> C
             EVALUATION_ERROR,
             at,
             source=case_file.source,
-            en=f"the evaluation failed: {err}",
-            zh=f"评价失败：{err}",
+            **message("evaluation-error", error=err).as_en_zh(),
         )
         return CaseResult(status="error", problems=(p,), **common)
     ms = compare(case.expect, ev, tolerance=tolerance, at=at, source=case_file.source)
@@ -173,16 +173,14 @@ def _path(case_file: CaseFile, rel: str) -> str:
 
 
 def _missing(case_file: CaseFile, key_path: PathKey, what: str, shown: str) -> SpecError:
-    what_zh = {"spec": "规范", "actuals": "实际完成值"}[what]
+    what_both = Message(what, {"spec": "规范", "actuals": "实际完成值"}[what])
     return SpecError(
         [
             make_problem(
                 CASE_PATH,
                 key_path,
                 source=case_file.source,
-                en=f"no {what} at {shown}: no such file or "
-                "folder (paths are relative to the case file)",
-                zh=f"{what_zh}不存在：{shown}（路径相对于用例文件）",
+                **message("case-path", what=what_both, path=shown).as_en_zh(),
             )
         ]
     )
@@ -246,10 +244,9 @@ class CaseRunner:
                             "missing-key",
                             ("cases", index),
                             source=case_file.source,
-                            en="required key 'actuals' is missing (it may "
-                            "be left out only when spec names a folder "
-                            f"holding {ACTUALS_FILE})",
-                            zh=f"缺少必填的键“actuals”（仅当 spec 指向含 {ACTUALS_FILE} 的文件夹时可省略）",
+                            **message(
+                                ("missing-key", "case-actuals"), actuals_file=ACTUALS_FILE
+                            ).as_en_zh(),
                         )
                     ]
                 )

@@ -21,6 +21,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from perfrules._errors import PerfrulesError
 from perfrules._limits import exact, number_problem, year_problem
+from perfrules._messages import Message, listing, message
 from perfrules._suggest import suggest
 from perfrules.model import (
     METHODS,
@@ -105,7 +106,11 @@ def wrong_type(value: object, want: type) -> ValueProblem:
     expected, to raise."""
     got_en, got_zh = _kind(value)
     want_en, want_zh = _TYPE_NAMES.get(want, (want.__name__, want.__name__))
-    return ValueProblem(f"expected {want_en}, got {got_en}", f"应为{want_zh}，实际为{got_zh}")
+    return ValueProblem(
+        *message(
+            ("invalid-value", "type"), want=Message(want_en, want_zh), got=Message(got_en, got_zh)
+        )
+    )
 
 
 def strict_str(value: object, _: type) -> str:
@@ -161,7 +166,7 @@ def _off_or_decimal(value: object, _: type) -> Decimal | None:
     if value is False:
         return None
     if value is True:
-        raise ValueProblem("expected a number or false, got true", "应为数值或 false，实际为 true")
+        raise ValueProblem(*message(("invalid-value", "number-or-false")))
     return strict_decimal(value, Decimal)
 
 
@@ -173,8 +178,7 @@ def _enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
     except ValueError:
         options = [str(m.value) for m in cls]
         raise ValueProblem(
-            f"{value!r} is not one of: {', '.join(options)}",
-            f"“{value}”不是可选值之一：{'、'.join(options)}",
+            *message(("invalid-value", "option"), value=value, options=listing(options)),
             suggest(value, options),
         ) from None
 
@@ -202,16 +206,12 @@ def _worded(value: str, wording: TargetWording) -> ValueProblem:
         zh += f"；另有符号“{wording.sign.value}”"
     if wording.target is None:
         return ValueProblem(
-            f"target {value!r} states its comparison in words "
-            f"that disagree ({en}); write the one comparator "
-            "meant as a sign, with the number and unit (e.g. '≥400期', '≤100%')",
-            f"指标值“{value}”用文字表述的比较关系相互矛盾（{zh}）；请只写一个比较符，"
-            "后接数值和单位（如“≥400期”“≤100%”）",
+            *message(
+                ("invalid-value", "target-words-disagree"), value=value, glossary=Message(en, zh)
+            )
         )
     return ValueProblem(
-        f"target {value!r} states its comparison in words ({en}); write the comparator as a sign, "
-        "number and unit, and keep the wording in target_text if the form should show it",
-        f"指标值“{value}”用文字表述比较关系（{zh}）；请写成比较符、数值和单位，原文如需显示可写入 target_text",
+        *message(("invalid-value", "target-words"), value=value, glossary=Message(en, zh)),
         wording.suggestion,
     )
 
@@ -224,13 +224,11 @@ def _deviation(value: str) -> DeviationTarget | None:
     _check_range(found.tolerance, repr(value))
     if found.plan is None:
         raise ValueProblem(
-            f"target {value!r} is a deviation target "
-            f"(±{format_decimal(found.tolerance)}%) but names no plan: "
-            "write the plan and its unit before it, e.g. "
-            f"'120公里±{format_decimal(found.tolerance)}%', "
-            "and keep the form's wording in target_text",
-            f"指标值“{value}”是偏差目标（±{format_decimal(found.tolerance)}%），但未写明计划值：请在前面写出计划值及单位，"
-            f"如“120公里±{format_decimal(found.tolerance)}%”，原文可写入 target_text",
+            *message(
+                ("invalid-value", "deviation-plan"),
+                value=value,
+                tolerance=format_decimal(found.tolerance),
+            )
         )
     _check_range(found.plan, repr(value))
     return DeviationTarget.of(
@@ -257,11 +255,7 @@ def _target(value: object, _: type) -> QuantitativeTarget:
                 if parsed.value.is_zero()
                 else parsed
             )
-        raise ValueProblem(
-            f"cannot read target {value!r} as comparator, number and unit (e.g. '≥400期', '≤100%'); "
-            "write a qualitative target's wording as target_text instead",
-            f"无法将指标值“{value}”解析为比较符、数值和单位（如“≥400期”“≤100%”）；定性指标请用 target_text 表述",
-        )
+        raise ValueProblem(*message(("invalid-value", "target"), value=value))
     if isinstance(value, dict):
         data = dict(value)
         errors: list[Exception] = []
@@ -276,8 +270,11 @@ def _target(value: object, _: type) -> QuantitativeTarget:
                     "comparator",
                     [
                         ValueProblem(
-                            f"comparator {cmp!r} is a word ({en}); write the sign",
-                            f"比较符“{cmp}”是文字（{zh}），请写符号",
+                            *message(
+                                ("invalid-value", "comparator-word"),
+                                cmp=cmp,
+                                glossary=Message(en, zh),
+                            ),
                             sign.value,
                         )
                     ],
@@ -295,9 +292,9 @@ def _target(value: object, _: type) -> QuantitativeTarget:
                     "unit",
                     [
                         ValueProblem(
-                            f"unit {unit!r} ends in a comparator word "
-                            f"({en}); the comparison belongs in comparator",
-                            f"单位“{unit}”以比较用语结尾（{zh}）；比较关系请写在 comparator 中",
+                            *message(
+                                ("invalid-value", "unit-word"), unit=unit, glossary=Message(en, zh)
+                            ),
                             strip_suffix_word(unit),
                         )
                     ],
@@ -334,7 +331,13 @@ def _formula(value: object, _: Any) -> Formula:
         at = f" (column {exc.column} of the formula)" if exc.column else ""
         at_zh = f"（公式第{exc.column}个字符处）" if exc.column else ""
         raise ValueProblem(
-            f"formula {value!r}: {exc.en}{at}", f"公式“{value}”：{exc.zh}{at_zh}", exc.suggestion
+            *message(
+                ("invalid-value", "formula"),
+                value=value,
+                error=Message(exc.en, exc.zh),
+                at=Message(at, at_zh),
+            ),
+            exc.suggestion,
         ) from None
 
 
@@ -347,11 +350,7 @@ def _derive(value: object, _: Any) -> Derivation | Formula:
 def _rate_method(value: object, _: Any) -> Bands | StepDeduction:
     method = _method(value, Method)
     if not isinstance(method, Bands | StepDeduction):
-        raise ValueProblem(
-            'budget execution scores by its policy, or by method "bands" or "step" on the '
-            f"rate; not {method.name!r}",
-            f'预算执行率按 policy 计分，或用 method = "bands"/"step" 按执行率分档；不支持“{method.name}”',
-        )
+        raise ValueProblem(*message(("invalid-value", "rate-method"), method=method.name))
     return method
 
 
@@ -359,10 +358,7 @@ def _method(value: object, _: Any) -> Method:
     params: dict[str, Any] = {}
     if isinstance(value, dict):
         if "name" not in value:
-            raise ValueProblem(
-                f"a method table needs a name, one of: {', '.join(METHODS)}",
-                f"计分方法表须有 name，可选：{'、'.join(METHODS)}",
-            )
+            raise ValueProblem(*message(("invalid-value", "method-name"), methods=listing(METHODS)))
         params = {k: v for k, v in value.items() if k != "name"}
         value = value["name"]
     if not isinstance(value, str):
@@ -370,17 +366,13 @@ def _method(value: object, _: Any) -> Method:
     cls = METHODS.get(value)
     if cls is None:
         raise ValueProblem(
-            f"unknown scoring method {value!r}; known: {', '.join(METHODS)}",
-            f"未知的计分方法“{value}”；可选：{'、'.join(METHODS)}",
+            *message(("invalid-value", "method"), value=value, methods=listing(METHODS)),
             suggest(value, METHODS),
         )
     required = [f.name for f in attrs.fields(cls) if f.default is attrs.NOTHING]
     if not params and required:
         keys = ", ".join(f"{k} = …" for k in required)
-        raise ValueProblem(
-            f'method {value!r} needs parameters: write method = {{ name = "{value}", {keys} }}',
-            f'计分方法“{value}”需要参数：method = {{ name = "{value}", {keys} }}',
-        )
+        raise ValueProblem(*message(("invalid-value", "method-parameters"), value=value, keys=keys))
     return converter.structure(params, cls)
 
 
@@ -404,8 +396,9 @@ def _tier_synonyms(value: object, _: Any) -> TierSynonyms:
                     key,
                     [
                         ValueProblem(
-                            f"tier synonyms are words (strings), got {got_en}",
-                            f"档次同义词应为词语（字符串），实际为{got_zh}",
+                            *message(
+                                ("invalid-value", "tier-synonyms"), got=Message(got_en, got_zh)
+                            )
                         )
                     ],
                 )
@@ -441,8 +434,7 @@ def _keyed(cls: type[Any], shorthand: str | None) -> Any:
                         key,
                         [
                             ValueProblem(
-                                f"{key_field!r} is given by this entry's key ({key!r}); remove it",
-                                f"“{key_field}”已由本条目的键（{key}）给出，请删除",
+                                *message(("invalid-value", "keyed"), field=key_field, key=key)
                             )
                         ],
                     )

@@ -39,6 +39,7 @@ import attrs
 
 from perfrules._errors import PathKey, Problem, SpecError
 from perfrules._limits import MAX_YEAR, MIN_YEAR, year_problem
+from perfrules._messages import Message, listing, message
 from perfrules._suggest import suggest
 from perfrules.loading._discovery import (
     ENTRY_POINT_GROUP,
@@ -267,11 +268,10 @@ def uses_frameworks(data: dict[str, Any]) -> bool:
     return any(key in data for key in SPECIAL_KEYS)
 
 
-def _problem(code: str, at: Location, en: str, zh: str, suggestion: str | None = None) -> Problem:
+def _problem(code: str, at: Location, text: Message, suggestion: str | None = None) -> Problem:
     return Problem(
         code=code,
-        message=en,
-        message_zh=zh,
+        **text.as_message(),
         path=at.path,
         file=at.file,
         line=at.line,
@@ -294,7 +294,7 @@ def _is_path_ref(ref: str) -> bool:
     return ref.endswith(".toml") or "/" in ref or "\\" in ref or ref.startswith(".")
 
 
-def _searched_text(searched: list[Place], local: bool) -> tuple[str, str]:
+def _searched_text(searched: list[Place], local: bool) -> Message:
     """Every place searched, grouped by kind, in English and in Chinese (none left out, "none"
     where empty)."""
     groups: list[tuple[str, str, list[Place]]] = []
@@ -326,7 +326,7 @@ def _searched_text(searched: list[Place], local: bool) -> tuple[str, str]:
     zh = "；".join(
         f"{label}：{'、'.join(p.text('zh') for p in group) or '无'}" for _, label, group in groups
     )
-    return en, zh
+    return Message(en, zh)
 
 
 # ---------------------------------------------------------------------------
@@ -337,8 +337,8 @@ class _Resolver:
         self.read = read
         self.problems: list[Problem] = []
 
-    def add(self, code: str, at: Location, en: str, zh: str, suggestion: str | None = None) -> None:
-        self.problems.append(_problem(code, at, en, zh, suggestion))
+    def add(self, code: str, at: Location, text: Message, suggestion: str | None = None) -> None:
+        self.problems.append(_problem(code, at, text, suggestion))
 
     # ---- reading the chain ------------------------------------------------
 
@@ -363,17 +363,14 @@ class _Resolver:
             self.add(
                 _INVALID_VALUE,
                 ref_node.where,
-                "extends: expected a string (a framework id "
-                f"or a path to a framework file), got {got}",
-                f"extends 应为字符串（框架编号或框架文件路径），实际为 {got}",
+                message(("invalid-value", "extends"), got=got),
             )
             return None
         if not ref.strip():
             self.add(
                 EXTENDS,
                 ref_node.where,
-                "extends is empty: name a framework id or a framework file",
-                "extends 为空：请写框架编号或框架文件路径",
+                message(("extends", "empty")),
             )
             return None
         if _is_path_ref(ref):
@@ -395,22 +392,15 @@ class _Resolver:
                 self.add(
                     EXTENDS,
                     ref_node.where,
-                    f"framework id {ref!r} is declared by more "
-                    f"than one file in {place.name}: {names}",
-                    f"框架编号“{ref}”在 {place.name} 中被多个文件声明：{names}",
+                    message(("extends", "ambiguous"), ref=ref, place=place.name, names=names),
                 )
                 return None
             if matches:
                 return matches[0].path, matches[0].display, place.kind == "local"
-        en, zh = _searched_text(searched, local)
         self.add(
             EXTENDS,
             ref_node.where,
-            f"no framework with id {ref!r}; searched {en}; "
-            "write a framework id or a path ending in .toml "
-            "(perfrules frameworks lists the ids)",
-            f"找不到编号为“{ref}”的框架；已查找：{zh}；请写框架编号或以 .toml 结尾的文件路径"
-            "（perfrules frameworks 列出可用的编号）",
+            message(("extends", "not-found"), ref=ref, searched=_searched_text(searched, local)),
             suggest(ref, sorted(set(known))),
         )
         return None
@@ -437,8 +427,7 @@ class _Resolver:
             self.add(
                 EXTENDS_CYCLE,
                 ref_node.where,
-                f"extends goes round in a circle: {cycle}",
-                f"extends 形成循环：{cycle}",
+                message("extends-cycle", cycle=cycle),
             )
             return None
         try:
@@ -449,8 +438,11 @@ class _Resolver:
                     self.add(
                         EXTENDS,
                         ref_node.where,
-                        f"cannot read framework {display}: {p.message}",
-                        f"无法读取框架 {display}：{p.message_zh}",
+                        message(
+                            ("extends", "unreadable"),
+                            file=display,
+                            reason=Message(p.message, p.message_zh),
+                        ),
                     )
                 else:
                     self.problems.append(p)
@@ -460,8 +452,7 @@ class _Resolver:
             self.add(
                 EXTENDS,
                 ref_node.where,
-                f"{display} is not a framework: it has no [framework] table (id, title)",
-                f"{display} 不是框架文件：缺少 [framework] 表（id、title）",
+                message(("extends", "not-a-framework"), file=display),
             )
             return None
         ident = table.get("id") if isinstance(table.get("id"), str) else Path(display).stem
@@ -487,8 +478,7 @@ class _Resolver:
                 self.add(
                     _MISSING_KEY,
                     Location(src.file, (*table.path, key), *src.locate(table.path)),
-                    f"required key {key!r} is missing",
-                    f"缺少必填的键“{key}”",
+                    message("missing-key", key=key),
                 )
             elif not isinstance(node.value, str):
                 self.expected_string(node)
@@ -508,8 +498,7 @@ class _Resolver:
                 self.add(
                     _INVALID_VALUE,
                     versions.where,
-                    "versions: expected an array of tables ([[versions]])",
-                    "versions 应为表数组（[[versions]]）",
+                    message(("invalid-value", "versions")),
                 )
             else:
                 for i, node in enumerate(versions.value):
@@ -532,13 +521,13 @@ class _Resolver:
                             self.add(
                                 VERSION_OVERLAP,
                                 at.where,
-                                f"version valid {later.period.label} overlaps the version valid "
-                                f"{earlier.period.label} (versions[{earlier.index}], "
-                                f"line {first.where.line}); "
-                                "a budget year must have one version in force",
-                                f"版本有效期{later.period.label_zh}与 "
-                                f"versions[{earlier.index}]（第{first.where.line}行）"
-                                f"的有效期{earlier.period.label_zh}重叠；每个预算年度只能有一个版本适用",
+                                message(
+                                    "version-overlap",
+                                    later=Message(later.period.label, later.period.label_zh),
+                                    earlier=Message(earlier.period.label, earlier.period.label_zh),
+                                    index=earlier.index,
+                                    line=first.where.line,
+                                ),
                             )
         return fw
 
@@ -548,9 +537,7 @@ class _Resolver:
                 self.add(
                     _UNKNOWN_KEY,
                     sub.where,
-                    f"{key!r} is not allowed inside a version; a version holds a validity period "
-                    "(valid), a note and the spec values that differ in that period",
-                    f"版本中不能使用“{key}”；版本只含有效期（valid）、说明（note）及该期间不同的规范取值",
+                    message(("unknown-key", "version"), key=key),
                 )
         note = node.get("note")
         if note is not None and not isinstance(note.value, str):
@@ -561,9 +548,7 @@ class _Resolver:
             self.add(
                 _MISSING_KEY,
                 Location(node.src.file, (*node.path, "valid"), line, column),
-                "required key 'valid' is missing: a version needs its validity period, "
-                "e.g. valid = { from = 2024 }",
-                "缺少必填的键“valid”：版本须写明有效期，如 valid = { from = 2024 }",
+                message(("missing-key", "valid")),
             )
             return None
         period = self.period(valid)
@@ -574,9 +559,7 @@ class _Resolver:
             self.add(
                 _INVALID_VALUE,
                 node.where,
-                "a validity period is a table: { from = 2021, "
-                "to = 2023 } (either end may be left open)",
-                "有效期应为表：{ from = 2021, to = 2023 }（任一端可省略）",
+                message(("invalid-value", "valid")),
             )
             return None
         self.check_keys(node, PERIOD_KEYS)
@@ -594,8 +577,7 @@ class _Resolver:
                 self.add(
                     _INVALID_VALUE,
                     sub.where,
-                    f"valid.{key}: expected a year (2024) or a date (2024-01-01)",
-                    f"valid.{key} 应为年份（如 2024）或日期（如 2024-01-01）",
+                    message(("invalid-value", "valid-end"), key=key),
                 )
                 ok = False
             elif (
@@ -606,8 +588,7 @@ class _Resolver:
                 self.add(
                     _INVALID_VALUE,
                     sub.where,
-                    f"valid.{key}: {problem[0]}",
-                    f"valid.{key}：{problem[1]}",
+                    message(("invalid-value", "valid-year"), key=key, problem=Message(*problem)),
                 )
                 ok = False
             elif isinstance(sub.value, datetime.date):
@@ -622,8 +603,7 @@ class _Resolver:
             self.add(
                 VERSION_PERIOD,
                 node.where,
-                f"validity period {period.label} ends before it starts",
-                f"有效期{period.label_zh}的结束早于开始",
+                message("version-period", period=Message(period.label, period.label_zh)),
             )
             return None
         return period
@@ -634,13 +614,12 @@ class _Resolver:
                 self.add(
                     _UNKNOWN_KEY,
                     sub.where,
-                    f"unknown key {key!r}; allowed here: {', '.join(allowed)}",
-                    f"未知的键“{key}”；此处可用的键：{'、'.join(allowed)}",
+                    message("unknown-key", key=key, allowed=listing(allowed)),
                     suggest(key, allowed),
                 )
 
     def expected_string(self, node: _Node) -> None:
-        self.add(_INVALID_VALUE, node.where, "expected a string", "应为字符串")
+        self.add(_INVALID_VALUE, node.where, message(("invalid-value", "string")))
 
     # ---- merging ------------------------------------------------------------
 
@@ -649,10 +628,13 @@ class _Resolver:
         self.add(
             OVERRIDE_CONFLICT,
             node.where,
-            f"{what + ' is ' if what else ''}already defined "
-            f"by framework {fw!r} at {prev.where.text}; "
-            f"to replace it, say so: {how}",
-            f"{what or '此项'}已由框架“{fw}”定义（{prev.where.text}）；如需替换，请明确写在覆盖项中：{how}",
+            message(
+                "override-conflict",
+                what=Message(what + " is " if what else "", what or "此项"),
+                fw=fw,
+                at=prev.where.text,
+                how=how,
+            ),
         )
 
     def merge(self, base: _Node | None, own: _Node, parent: str | None) -> _Node:
@@ -722,16 +704,14 @@ class _Resolver:
             self.add(
                 _INVALID_VALUE,
                 ov.where,
-                "overrides: expected a table ([overrides.<table>] or [[overrides.<list>]])",
-                "overrides 应为表（[overrides.表名] 或 [[overrides.列表名]]）",
+                message(("invalid-value", "overrides")),
             )
             return
         if base is None:
             self.add(
                 OVERRIDE_DANGLING,
                 ov.where,
-                "overrides without extends: this file inherits nothing to override",
-                "没有 extends 却写了 overrides：本文件没有继承任何可覆盖的内容",
+                message(("override-dangling", "no-extends")),
             )
             return
         inherited: dict[str, _Node] = base.value
@@ -742,8 +722,7 @@ class _Resolver:
                 self.add(
                     _UNKNOWN_KEY,
                     node.where,
-                    f"unknown key {key!r} in overrides; allowed here: {', '.join(fields)}",
-                    f"overrides 中未知的键“{key}”；此处可用的键：{'、'.join(fields)}",
+                    message(("unknown-key", "overrides"), key=key, allowed=listing(fields)),
                     suggest(key, fields),
                 )
                 continue
@@ -752,9 +731,7 @@ class _Resolver:
                 self.add(
                     OVERRIDE_DANGLING,
                     node.where,
-                    f"framework {parent!r} does not define {key}, so there is nothing to override; "
-                    f"declare {key} directly",
-                    f"框架“{parent}”没有定义 {key}，无可覆盖；请直接声明 {key}",
+                    message(("override-dangling", "table"), parent=parent, key=key),
                     suggest(key, [k for k in inherited if k in SPEC_FIELDS]),
                 )
                 continue
@@ -765,8 +742,7 @@ class _Resolver:
                     self.add(
                         _INVALID_VALUE,
                         node.where,
-                        f"overrides.{key}: expected an array of tables, like {key}",
-                        f"overrides.{key} 应为表数组，与 {key} 相同",
+                        message(("invalid-value", "overrides-like"), key=key),
                     )
                     continue
                 result[key] = node
@@ -786,8 +762,7 @@ class _Resolver:
             self.add(
                 _INVALID_VALUE,
                 node.where,
-                f"overrides.{key}: expected a table ([overrides.{key}])",
-                f"overrides.{key} 应为表（[overrides.{key}]）",
+                message(("invalid-value", "overrides-table"), key=key),
             )
             return
         allowed = _field_names(field.cls)
@@ -798,8 +773,7 @@ class _Resolver:
                 self.add(
                     _UNKNOWN_KEY,
                     sub.where,
-                    f"unknown key {k!r}; allowed here: {', '.join(allowed)}",
-                    f"未知的键“{k}”；此处可用的键：{'、'.join(allowed)}",
+                    message("unknown-key", key=k, allowed=listing(allowed)),
                     suggest(k, allowed),
                 )
             elif not isinstance(prev.value, dict) or k not in prev.value:
@@ -807,10 +781,7 @@ class _Resolver:
                 self.add(
                     OVERRIDE_DANGLING,
                     sub.where,
-                    f"framework {parent!r} does not define "
-                    f"{key}.{k}, so there is nothing to override; "
-                    f"set it directly in [{key}]",
-                    f"框架“{parent}”没有定义 {key}.{k}，无可覆盖；请直接写在 [{key}] 中",
+                    message(("override-dangling", "key"), parent=parent, key=key, k=k),
                     suggest(k, defined),
                 )
             else:
@@ -832,8 +803,7 @@ class _Resolver:
             self.add(
                 _INVALID_VALUE,
                 node.where,
-                f"overrides.{key}: expected an array of tables ([[overrides.{key}]])",
-                f"overrides.{key} 应为表数组（[[overrides.{key}]]）",
+                message(("invalid-value", "overrides-array"), key=key),
             )
             return
         allowed = _field_names(field.cls)
@@ -858,9 +828,7 @@ class _Resolver:
                 self.add(
                     _MISSING_KEY,
                     Location(entry.src.file, (*entry.path, "id"), line, column),
-                    "required key 'id' is missing: an entry of "
-                    f"overrides.{key} names the inherited entry it changes",
-                    f"缺少必填的键“id”：overrides.{key} 的每一项须以 id 指明要覆盖的继承项",
+                    message(("missing-key", "override-id"), key=key),
                 )
                 continue
             ident = ident_node.value
@@ -874,16 +842,14 @@ class _Resolver:
                     self.add(
                         _UNKNOWN_KEY,
                         sub.where,
-                        f"unknown key {k!r}; allowed here: {', '.join(allowed)}",
-                        f"未知的键“{k}”；此处可用的键：{'、'.join(allowed)}",
+                        message("unknown-key", key=k, allowed=listing(allowed)),
                         suggest(k, allowed),
                     )
             if ident not in inherited:
                 self.add(
                     OVERRIDE_DANGLING,
                     ident_node.where,
-                    f"framework {parent!r} has no {key} entry {ident!r} to override",
-                    f"框架“{parent}”的 {key} 中没有编号为“{ident}”的项，无可覆盖",
+                    message(("override-dangling", "entry"), parent=parent, key=key, ident=ident),
                     did_you_mean(ident),
                 )
                 continue
@@ -892,8 +858,9 @@ class _Resolver:
                 self.add(
                     OVERRIDE_CONFLICT,
                     ident_node.where,
-                    f"{key} entry {ident!r} is overridden twice (first at {first.where.text})",
-                    f"{key} 中编号“{ident}”被覆盖了两次（第一次在 {first.where.text}）",
+                    message(
+                        ("override-conflict", "twice"), key=key, ident=ident, at=first.where.text
+                    ),
                 )
                 continue
             done[ident] = ident_node
@@ -987,9 +954,14 @@ class _Resolver:
         self.add(
             NO_VERSION,
             fw.ref.where,
-            f"framework {fw.id!r} has no version in force for {year} (meta.year): it covers "
-            f"{', '.join(p.label for p in spans)}",
-            f"框架“{fw.id}”没有适用于{year}年度（meta.year）的版本：其有效期为{'、'.join(p.label_zh for p in spans)}",
+            message(
+                "no-version",
+                fw=fw.id,
+                year=year,
+                spans=Message(
+                    ", ".join(p.label for p in spans), "、".join(p.label_zh for p in spans)
+                ),
+            ),
         )
         return None, "", ""
 
@@ -1057,12 +1029,9 @@ class _Resolver:
                     self.add(
                         FRAMEWORK_TEMPLATE,
                         target.where,
-                        f"category {target.value!r} of framework "
-                        f"{fw!r} ({tpl.where.text}) is a template "
-                        f"without a weight; to use it give it one: [[overrides.categories]] "
-                        f"id = {target.value!r}, weight = …",
-                        f"框架“{fw}”的类别“{target.value}”（{tpl.where.text}）是未定分值的模板；如需使用，"
-                        f'请在 [[overrides.categories]] 中写 id = "{target.value}" 及 weight',
+                        message(
+                            "framework-template", category=target.value, fw=fw, at=tpl.where.text
+                        ),
                     )
 
 
@@ -1152,12 +1121,7 @@ def framework_problem(data: dict[str, Any], source: SourceMap) -> Problem:
     line, column = source.locate(("framework",))
     return Problem(
         code=FRAMEWORK_FILE,
-        message=f"this file is a framework ({name!r}), not a "
-        "complete spec, and cannot be evaluated by itself; "
-        f'write a unit spec that declares extends = "{name}" and its own meta, categories and '
-        "indicators",
-        message_zh=f"此文件是框架（{name}），不是完整的规范，不能单独评价；请编写单位规范，"
-        f'写 extends = "{name}" 并声明本单位的 meta、类别和指标',
+        **message("framework-file", name=name).as_message(),
         path=("framework",),
         file=source.file,
         line=line,
@@ -1187,9 +1151,7 @@ def resolve_extends(
         resolver.add(
             _UNKNOWN_KEY,
             unit.value["versions"].where,
-            "unknown key 'versions': dated versions belong "
-            "in a framework (a file with a [framework] table)",
-            "未知的键“versions”：分期版本只能写在框架文件（含 [framework] 表）中",
+            message(("unknown-key", "versions")),
         )
         del unit.value["versions"]
     chain: list[_Framework] = []

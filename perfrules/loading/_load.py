@@ -32,6 +32,7 @@ from cattrs.errors import (
 )
 
 from perfrules._errors import PathKey, Problem, SpecError
+from perfrules._messages import listing, message
 from perfrules._names import ACTUALS_FILE, SPEC_FILE
 from perfrules._suggest import suggest
 from perfrules.core import validate_actuals, validate_spec
@@ -144,8 +145,7 @@ def _problems(exc: BaseException) -> list[Problem]:
                     make_problem(
                         "unknown-key",
                         (*path, key),
-                        en=f"unknown key {key!r}; allowed here: {', '.join(allowed)}",
-                        zh=f"未知的键“{key}”；此处可用的键：{'、'.join(allowed)}",
+                        **message("unknown-key", key=key, allowed=listing(allowed)).as_en_zh(),
                         suggestion=hints[(key, err.cl)],
                     )
                 )
@@ -155,8 +155,7 @@ def _problems(exc: BaseException) -> list[Problem]:
                 make_problem(
                     "missing-key",
                     path,
-                    en=f"required key {key!r} is missing",
-                    zh=f"缺少必填的键“{key}”",
+                    **message("missing-key", key=key).as_en_zh(),
                 )
             )
         elif isinstance(err, ValueProblem):
@@ -166,7 +165,7 @@ def _problems(exc: BaseException) -> list[Problem]:
         else:
             out.append(
                 make_problem(
-                    "invalid-value", path, en=f"invalid value: {err}", zh=f"取值无效：{err}"
+                    "invalid-value", path, **message("invalid-value", error=err).as_en_zh()
                 )
             )
     return out

@@ -35,6 +35,7 @@ from typing import Any, TypeAlias
 
 from perfrules._errors import Problem, SpecError
 from perfrules._limits import MAX_KEY_PARTS, MAX_NESTING, MAX_SPEC_BYTES, file_problem
+from perfrules._messages import message
 
 __all__ = [
     "LazyPositions",
@@ -108,10 +109,7 @@ def shape_problem(text: str) -> tuple[Position, str, str] | None:
     except _Found as found:
         return (
             found.position,
-            f"a dotted key with more than {MAX_KEY_PARTS} "
-            "parts (a.b.c…); perfrules reads keys of at most "
-            f"{MAX_KEY_PARTS} parts",
-            f"点分键（a.b.c…）超过{MAX_KEY_PARTS}段；perfrules 只读取不超过{MAX_KEY_PARTS}段的键",
+            *message(("toml-syntax", "key-parts"), parts=MAX_KEY_PARTS),
         )
     except (_Stop, RecursionError):
         pass
@@ -525,8 +523,7 @@ def parse_toml(text: str) -> dict[str, Any]:
             [
                 Problem(
                     code="toml-syntax",
-                    message=f"TOML syntax error: {msg}",
-                    message_zh=f"TOML 语法错误：{msg}",
+                    **message(("toml-syntax", "parse"), error=msg).as_message(),
                     line=line,
                     column=col,
                 )
@@ -548,9 +545,7 @@ def _nesting_problem(at: Position | None, path: PathKey = ()) -> Problem:
         path=path,
         line=at[0] if at else None,
         column=at[1] if at else None,
-        message=f"arrays and tables are nested more than {MAX_NESTING} "
-        f"deep; perfrules reads at most {MAX_NESTING} levels",
-        message_zh=f"数组和表的嵌套超过{MAX_NESTING}层；perfrules 最多读取{MAX_NESTING}层",
+        **message(("toml-syntax", "nesting"), levels=MAX_NESTING).as_message(),
     )
 
 
@@ -562,9 +557,7 @@ def _long_integer_problem(text: str) -> Problem:
     path when known."""
     m = _LONG_INTEGER.search(text)
     if m is None:  # pragma: no cover - tomllib raises this ValueError for such integers only
-        return Problem(
-            code="invalid-value", message="an integer is too large", message_zh="整数过大"
-        )
+        return Problem(code="invalid-value", **message(("invalid-value", "integer")).as_message())
     digits = sum(ch.isdigit() for ch in m[0])
     line = text.count("\n", 0, m.start()) + 1
     col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
@@ -575,9 +568,7 @@ def _long_integer_problem(text: str) -> Problem:
         path=path,
         line=line,
         column=col,
-        message=f"an integer of {digits:,} digits is too "
-        "large (the absolute value must be below 10^15)",
-        message_zh=f"{digits:,} 位的整数数值过大（绝对值须小于10^15）",
+        **message(("invalid-value", "integer-digits"), digits=digits).as_message(),
     )
 
 
@@ -629,20 +620,13 @@ def read_bytes(path: str | os.PathLike[str], limit: int = MAX_SPEC_BYTES) -> byt
             if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
                 raise _file_error(
                     p,
-                    *(
-                        file_problem(p, limit)
-                        or (f"{p} is not a regular file", f"{p} 不是普通文件")
-                    ),
+                    *(file_problem(p, limit) or message(("file", "not-regular"), file=p)),
                 )
             raw = fh.read(limit + 1)
     except OSError as exc:
         raise _file_error(
-            p, f"cannot read {p}: {exc.strerror or exc}", f"无法读取文件 {p}：{exc.strerror or exc}"
+            p, *message(("file", "unreadable"), file=p, reason=exc.strerror or exc)
         ) from None
     if len(raw) > limit:
-        raise _file_error(
-            p,
-            f"{p} is more than the {limit:,} bytes perfrules reads for such a file",
-            f"{p} 超过此类文件的上限 {limit:,} 字节",
-        )
+        raise _file_error(p, *message(("file", "too-large"), file=p, limit=limit))
     return raw

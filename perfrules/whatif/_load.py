@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from perfrules._errors import Problem, SpecError
+from perfrules._messages import message
 from perfrules.loading import ACTUALS_FILE, SPEC_FILE, load_actuals, load_spec
 from perfrules.whatif._compare import compare
 from perfrules.whatif._model import SpecDiff, UnitInput
@@ -101,9 +102,7 @@ def diff_paths(
                 Problem(
                     code=NO_ACTUALS,
                     file="<command line>",
-                    message="no actuals to compare over: give --actuals, "
-                    f"or a folder holding {ACTUALS_FILE}",
-                    message_zh=f"没有可比较的实际完成值：请用 --actuals 指定，或给出含 {ACTUALS_FILE} 的文件夹",
+                    **message("no-actuals", actuals_file=ACTUALS_FILE).as_message(),
                 )
             ]
         )

@@ -1,0 +1,501 @@
+"""The bilingual message of each problem code: templates in one table, keyed by code.
+
+:data:`MESSAGES` maps a key to a :class:`Message`, an (English, Chinese) pair of
+:meth:`str.format` templates with named fields (``{key!r}``, ``{digits:,}``). The key is the
+problem code (an entry of :data:`perfrules._codes.PROBLEMS`) or, where one code has several
+messages, the code and a variant name: ``("file", "too-large")``. :func:`message` fills a template
+and refuses an unknown key and a missing or an extra field, so a raise site cannot drift from
+its table entry::
+
+    en, zh = message("missing-key", key="weight")
+
+To add or reword a message, edit its entry here (both languages name the same fields); the
+code list of docs/spec-format.md shows the templates: regenerate it with
+``python -m perfrules._codes docs/spec-format.md``. Standard library only (like
+``perfrules/_codes.py``): every layer may import it. No ``eval``: templates are filled by
+:meth:`str.format` with the fields given by name, never from the environment.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable, Mapping
+from functools import cache
+from types import MappingProxyType
+from typing import NamedTuple, TypeAlias, TypedDict
+
+MessageKey: TypeAlias = str | tuple[str, str]
+
+
+class EnZh(TypedDict):
+    """The keyword arguments ``en=``, ``zh=`` (``make_problem``, a lint finding)."""
+
+    en: str
+    zh: str
+
+
+class MessageArgs(TypedDict):
+    """The keyword arguments ``message=``, ``message_zh=`` (:class:`perfrules.Problem`)."""
+
+    message: str
+    message_zh: str
+
+
+class Message(NamedTuple):
+    """One message: the English and the Chinese text (or template)."""
+
+    en: str
+    zh: str
+
+    def as_en_zh(self) -> EnZh:
+        """``make_problem(code, path, **m.as_en_zh())``."""
+        return {"en": self.en, "zh": self.zh}
+
+    def as_message(self) -> MessageArgs:
+        """``Problem(code=code, **m.as_message())``."""
+        return {"message": self.en, "message_zh": self.zh}
+
+
+def _beyond(what_en: str, what_zh: str) -> Message:
+    """A place of a worksheet beyond the bounds perfrules reads (``sheet-too-large``)."""
+    return Message(
+        what_en + " {ref} lies beyond the {columns:,} columns ({last_column}) × {rows:,} rows "
+        "perfrules reads in a sheet; delete what is beyond the form",
+        what_zh
+        + " {ref} 超出 perfrules 读取的范围（{columns:,} 列，至 {last_column} 列；{rows:,} 行）；"
+        "请删除表格以外的内容",
+    )
+
+
+MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
+    {
+        # ---- reading: perfrules/loading ---------------------------------------------------------
+        ("file", "not-regular"): Message("{file} is not a regular file", "{file} 不是普通文件"),
+        ("file", "unreadable"): Message(
+            "cannot read {file}: {reason}", "无法读取文件 {file}：{reason}"
+        ),
+        ("file", "too-large"): Message(
+            "{file} is more than the {limit:,} bytes perfrules reads for such a file",
+            "{file} 超过此类文件的上限 {limit:,} 字节",
+        ),
+        ("file", "no-such-path"): Message(
+            "no such file or folder: {path}", "文件或文件夹不存在：{path}"
+        ),
+        ("toml-syntax", "parse"): Message("TOML syntax error: {error}", "TOML 语法错误：{error}"),
+        ("toml-syntax", "key-parts"): Message(
+            "a dotted key with more than {parts} parts (a.b.c…); perfrules reads keys of at most "
+            "{parts} parts",
+            "点分键（a.b.c…）超过{parts}段；perfrules 只读取不超过{parts}段的键",
+        ),
+        ("toml-syntax", "nesting"): Message(
+            "arrays and tables are nested more than {levels} deep; perfrules reads at most "
+            "{levels} levels",
+            "数组和表的嵌套超过{levels}层；perfrules 最多读取{levels}层",
+        ),
+        # ---- frameworks: perfrules/loading/_extends.py -----------------------------------------
+        ("extends", "empty"): Message(
+            "extends is empty: name a framework id or a framework file",
+            "extends 为空：请写框架编号或框架文件路径",
+        ),
+        ("extends", "ambiguous"): Message(
+            "framework id {ref!r} is declared by more than one file in {place}: {names}",
+            "框架编号“{ref}”在 {place} 中被多个文件声明：{names}",
+        ),
+        ("extends", "not-found"): Message(
+            "no framework with id {ref!r}; searched {searched}; write a framework id or a path "
+            "ending in .toml (perfrules frameworks lists the ids)",
+            "找不到编号为“{ref}”的框架；已查找：{searched}；请写框架编号或以 .toml 结尾的文件路径"
+            "（perfrules frameworks 列出可用的编号）",
+        ),
+        ("extends", "unreadable"): Message(
+            "cannot read framework {file}: {reason}", "无法读取框架 {file}：{reason}"
+        ),
+        ("extends", "not-a-framework"): Message(
+            "{file} is not a framework: it has no [framework] table (id, title)",
+            "{file} 不是框架文件：缺少 [framework] 表（id、title）",
+        ),
+        "extends-cycle": Message(
+            "extends goes round in a circle: {cycle}", "extends 形成循环：{cycle}"
+        ),
+        "version-overlap": Message(
+            "version valid {later} overlaps the version valid {earlier} (versions[{index}], "
+            "line {line}); a budget year must have one version in force",
+            "版本有效期{later}与 versions[{index}]（第{line}行）的有效期{earlier}重叠；"
+            "每个预算年度只能有一个版本适用",
+        ),
+        "version-period": Message(
+            "validity period {period} ends before it starts", "有效期{period}的结束早于开始"
+        ),
+        "no-version": Message(
+            "framework {fw!r} has no version in force for {year} (meta.year): it covers {spans}",
+            "框架“{fw}”没有适用于{year}年度（meta.year）的版本：其有效期为{spans}",
+        ),
+        "override-conflict": Message(
+            "{what}already defined by framework {fw!r} at {at}; to replace it, say so: {how}",
+            "{what}已由框架“{fw}”定义（{at}）；如需替换，请明确写在覆盖项中：{how}",
+        ),
+        ("override-conflict", "twice"): Message(
+            "{key} entry {ident!r} is overridden twice (first at {at})",
+            "{key} 中编号“{ident}”被覆盖了两次（第一次在 {at}）",
+        ),
+        ("override-dangling", "no-extends"): Message(
+            "overrides without extends: this file inherits nothing to override",
+            "没有 extends 却写了 overrides：本文件没有继承任何可覆盖的内容",
+        ),
+        ("override-dangling", "table"): Message(
+            "framework {parent!r} does not define {key}, so there is nothing to override; "
+            "declare {key} directly",
+            "框架“{parent}”没有定义 {key}，无可覆盖；请直接声明 {key}",
+        ),
+        ("override-dangling", "key"): Message(
+            "framework {parent!r} does not define {key}.{k}, so there is nothing to override; "
+            "set it directly in [{key}]",
+            "框架“{parent}”没有定义 {key}.{k}，无可覆盖；请直接写在 [{key}] 中",
+        ),
+        ("override-dangling", "entry"): Message(
+            "framework {parent!r} has no {key} entry {ident!r} to override",
+            "框架“{parent}”的 {key} 中没有编号为“{ident}”的项，无可覆盖",
+        ),
+        "framework-template": Message(
+            "category {category!r} of framework {fw!r} ({at}) is a template without a weight; "
+            "to use it give it one: [[overrides.categories]] id = {category!r}, weight = …",
+            "框架“{fw}”的类别“{category}”（{at}）是未定分值的模板；如需使用，"
+            '请在 [[overrides.categories]] 中写 id = "{category}" 及 weight',
+        ),
+        "framework-file": Message(
+            "this file is a framework ({name!r}), not a complete spec, and cannot be evaluated by "
+            'itself; write a unit spec that declares extends = "{name}" and its own meta, '
+            "categories and indicators",
+            "此文件是框架（{name}），不是完整的规范，不能单独评价；请编写单位规范，"
+            '写 extends = "{name}" 并声明本单位的 meta、类别和指标',
+        ),
+        ("unknown-key", "version"): Message(
+            "{key!r} is not allowed inside a version; a version holds a validity period (valid), "
+            "a note and the spec values that differ in that period",
+            "版本中不能使用“{key}”；版本只含有效期（valid）、说明（note）及该期间不同的规范取值",
+        ),
+        ("unknown-key", "versions"): Message(
+            "unknown key 'versions': dated versions belong in a framework (a file with a "
+            "[framework] table)",
+            "未知的键“versions”：分期版本只能写在框架文件（含 [framework] 表）中",
+        ),
+        ("unknown-key", "overrides"): Message(
+            "unknown key {key!r} in overrides; allowed here: {allowed}",
+            "overrides 中未知的键“{key}”；此处可用的键：{allowed}",
+        ),
+        ("missing-key", "valid"): Message(
+            "required key 'valid' is missing: a version needs its validity period, "
+            "e.g. valid = {{ from = 2024 }}",
+            "缺少必填的键“valid”：版本须写明有效期，如 valid = {{ from = 2024 }}",
+        ),
+        ("missing-key", "override-id"): Message(
+            "required key 'id' is missing: an entry of overrides.{key} names the inherited "
+            "entry it changes",
+            "缺少必填的键“id”：overrides.{key} 的每一项须以 id 指明要覆盖的继承项",
+        ),
+        ("invalid-value", "extends"): Message(
+            "extends: expected a string (a framework id or a path to a framework file), got {got}",
+            "extends 应为字符串（框架编号或框架文件路径），实际为 {got}",
+        ),
+        ("invalid-value", "string"): Message("expected a string", "应为字符串"),
+        ("invalid-value", "versions"): Message(
+            "versions: expected an array of tables ([[versions]])",
+            "versions 应为表数组（[[versions]]）",
+        ),
+        ("invalid-value", "valid"): Message(
+            "a validity period is a table: {{ from = 2021, to = 2023 }} (either end may be left "
+            "open)",
+            "有效期应为表：{{ from = 2021, to = 2023 }}（任一端可省略）",
+        ),
+        ("invalid-value", "valid-end"): Message(
+            "valid.{key}: expected a year (2024) or a date (2024-01-01)",
+            "valid.{key} 应为年份（如 2024）或日期（如 2024-01-01）",
+        ),
+        ("invalid-value", "valid-year"): Message(
+            "valid.{key}: {problem}", "valid.{key}：{problem}"
+        ),
+        ("invalid-value", "overrides"): Message(
+            "overrides: expected a table ([overrides.<table>] or [[overrides.<list>]])",
+            "overrides 应为表（[overrides.表名] 或 [[overrides.列表名]]）",
+        ),
+        ("invalid-value", "overrides-like"): Message(
+            "overrides.{key}: expected an array of tables, like {key}",
+            "overrides.{key} 应为表数组，与 {key} 相同",
+        ),
+        ("invalid-value", "overrides-table"): Message(
+            "overrides.{key}: expected a table ([overrides.{key}])",
+            "overrides.{key} 应为表（[overrides.{key}]）",
+        ),
+        ("invalid-value", "overrides-array"): Message(
+            "overrides.{key}: expected an array of tables ([[overrides.{key}]])",
+            "overrides.{key} 应为表数组（[[overrides.{key}]]）",
+        ),
+        # ---- structure -------------------------------------------------------------------------
+        "missing-key": Message("required key {key!r} is missing", "缺少必填的键“{key}”"),
+        ("missing-key", "case-spec"): Message(
+            "required key 'spec' is missing (give it in the case or at the top of the file)",
+            "缺少必填的键“spec”（写在用例中，或写在文件开头作为默认值）",
+        ),
+        ("missing-key", "case-actuals"): Message(
+            "required key 'actuals' is missing (it may be left out only when spec names a folder "
+            "holding {actuals_file})",
+            "缺少必填的键“actuals”（仅当 spec 指向含 {actuals_file} 的文件夹时可省略）",
+        ),
+        "unknown-key": Message(
+            "unknown key {key!r}; allowed here: {allowed}",
+            "未知的键“{key}”；此处可用的键：{allowed}",
+        ),
+        "invalid-value": Message("invalid value: {error}", "取值无效：{error}"),
+        ("invalid-value", "integer"): Message("an integer is too large", "整数过大"),
+        ("invalid-value", "integer-digits"): Message(
+            "an integer of {digits:,} digits is too large (the absolute value must be below 10^15)",
+            "{digits:,} 位的整数数值过大（绝对值须小于10^15）",
+        ),
+        ("invalid-value", "tolerance"): Message("tolerance must not be negative", "容差不能为负数"),
+        # values of a spec or actuals file: perfrules/loading/_converter.py
+        ("invalid-value", "type"): Message("expected {want}, got {got}", "应为{want}，实际为{got}"),
+        ("invalid-value", "number-or-false"): Message(
+            "expected a number or false, got true", "应为数值或 false，实际为 true"
+        ),
+        ("invalid-value", "option"): Message(
+            "{value!r} is not one of: {options}", "“{value}”不是可选值之一：{options}"
+        ),
+        ("invalid-value", "target-words-disagree"): Message(
+            "target {value!r} states its comparison in words that disagree ({glossary}); write the "
+            "one comparator meant as a sign, with the number and unit (e.g. '≥400期', '≤100%')",
+            "指标值“{value}”用文字表述的比较关系相互矛盾（{glossary}）；请只写一个比较符，"
+            "后接数值和单位（如“≥400期”“≤100%”）",
+        ),
+        ("invalid-value", "target-words"): Message(
+            "target {value!r} states its comparison in words ({glossary}); write the comparator as "
+            "a sign, number and unit, and keep the wording in target_text if the form should show "
+            "it",
+            "指标值“{value}”用文字表述比较关系（{glossary}）；请写成比较符、数值和单位，"
+            "原文如需显示可写入 target_text",
+        ),
+        ("invalid-value", "deviation-plan"): Message(
+            "target {value!r} is a deviation target (±{tolerance}%) but names no plan: write the "
+            "plan and its unit before it, e.g. '120公里±{tolerance}%', and keep the form's wording "
+            "in target_text",
+            "指标值“{value}”是偏差目标（±{tolerance}%），但未写明计划值：请在前面写出计划值及单位，"
+            "如“120公里±{tolerance}%”，原文可写入 target_text",
+        ),
+        ("invalid-value", "target"): Message(
+            "cannot read target {value!r} as comparator, number and unit (e.g. '≥400期', "
+            "'≤100%'); write a qualitative target's wording as target_text instead",
+            "无法将指标值“{value}”解析为比较符、数值和单位（如“≥400期”“≤100%”）；"
+            "定性指标请用 target_text 表述",
+        ),
+        ("invalid-value", "comparator-word"): Message(
+            "comparator {cmp!r} is a word ({glossary}); write the sign",
+            "比较符“{cmp}”是文字（{glossary}），请写符号",
+        ),
+        ("invalid-value", "unit-word"): Message(
+            "unit {unit!r} ends in a comparator word ({glossary}); the comparison belongs in "
+            "comparator",
+            "单位“{unit}”以比较用语结尾（{glossary}）；比较关系请写在 comparator 中",
+        ),
+        ("invalid-value", "formula"): Message(
+            "formula {value!r}: {error}{at}", "公式“{value}”：{error}{at}"
+        ),
+        ("invalid-value", "rate-method"): Message(
+            'budget execution scores by its policy, or by method "bands" or "step" on the rate; '
+            "not {method!r}",
+            '预算执行率按 policy 计分，或用 method = "bands"/"step" 按执行率分档；不支持“{method}”',
+        ),
+        ("invalid-value", "method-name"): Message(
+            "a method table needs a name, one of: {methods}", "计分方法表须有 name，可选：{methods}"
+        ),
+        ("invalid-value", "method"): Message(
+            "unknown scoring method {value!r}; known: {methods}",
+            "未知的计分方法“{value}”；可选：{methods}",
+        ),
+        ("invalid-value", "method-parameters"): Message(
+            'method {value!r} needs parameters: write method = {{ name = "{value}", {keys} }}',
+            '计分方法“{value}”需要参数：method = {{ name = "{value}", {keys} }}',
+        ),
+        ("invalid-value", "tier-synonyms"): Message(
+            "tier synonyms are words (strings), got {got}",
+            "档次同义词应为词语（字符串），实际为{got}",
+        ),
+        ("invalid-value", "keyed"): Message(
+            "{field!r} is given by this entry's key ({key!r}); remove it",
+            "“{field}”已由本条目的键（{key}）给出，请删除",
+        ),
+        ("invalid-value", "case-source"): Message(
+            "expected a path (a string, relative to the case file) or an inline table",
+            "应为路径（字符串，相对于用例文件）或内联表",
+        ),
+        # ---- workbooks: perfrules/_xlsx_guard.py ----------------------------------------------
+        ("unreadable", "zip"): Message(
+            "not an .xlsx workbook (not a readable zip file: {error})",
+            "不是 .xlsx 工作簿（不是可读取的 zip 文件：{error}）",
+        ),
+        ("unreadable", "xml"): Message(
+            "{part}: malformed XML ({reason}): the workbook is damaged",
+            "{part}：XML 格式错误（{reason}），工作簿已损坏",
+        ),
+        ("unreadable", "part"): Message(
+            "{part} cannot be read: {error}", "无法读取 {part}：{error}"
+        ),
+        ("workbook-too-large", "parts"): Message(
+            "the workbook has {parts:,} parts, more than the {limit:,} perfrules reads",
+            "工作簿含 {parts:,} 个组成部分，超过 perfrules 读取的上限 {limit:,} 个",
+        ),
+        ("workbook-too-large", "part-bytes"): Message(
+            "{part} would inflate to {size:,} bytes, more than the {limit:,} perfrules reads "
+            "(a zip bomb?)",
+            "{part} 解压后有 {size:,} 字节，超过 perfrules 读取的上限 {limit:,} 字节（压缩炸弹？）",
+        ),
+        ("workbook-too-large", "total-bytes"): Message(
+            "the workbook would inflate to {size:,} bytes, more than the {limit:,} perfrules "
+            "reads (a zip bomb?)",
+            "工作簿解压后共 {size:,} 字节，超过 perfrules 读取的上限 {limit:,} 字节（压缩炸弹？）",
+        ),
+        "xml-forbidden": Message(
+            "{part}: a document type declaration (DTD) or entity: refused, never read (a workbook "
+            "saved by Excel or WPS has none; an XML entity attack?)",
+            "{part}：含文档类型声明（DTD）或实体，已拒绝，未读取（Excel 或 WPS 保存的工作簿不含此类"
+            "内容；疑为 XML 实体攻击）",
+        ),
+        ("sheet-too-large", "cell"): _beyond("cell", "单元格"),
+        ("sheet-too-large", "row"): _beyond("row", "行"),
+        ("sheet-too-large", "used-range"): _beyond(
+            "the used range {range} reaches", "已用区域 {range} 到达"
+        ),
+        ("sheet-too-large", "merged-range"): _beyond(
+            "the merged range {range} reaches", "合并区域 {range} 到达"
+        ),
+        ("sheet-too-large", "cells"): Message(
+            "sheet {sheet!r} has more than {limit:,} cells, the most perfrules reads",
+            "工作表“{sheet}”的单元格超过 perfrules 读取的上限 {limit:,} 个",
+        ),
+        ("sheet-too-large", "merged-cells"): Message(
+            "sheet {sheet!r}: its merged ranges cover more than {limit:,} cells, the most "
+            "perfrules reads",
+            "工作表“{sheet}”的合并区域覆盖超过 {limit:,} 个单元格，超出 perfrules 读取的上限",
+        ),
+        # ---- the command line: perfrules/cli, perfrules/whatif ---------------------------------
+        "ambiguous-indicator": Message(
+            "{wanted!r} matches {count} indicators: {hits}; give the id",
+            "“{wanted}”与 {count} 个指标相符：{hits}；请写指标编号",
+        ),
+        "unknown-indicator": Message(
+            "no indicator {wanted!r} in spec {spec!r} (give an id or a name; ids: {ids})",
+            "规范“{spec}”中没有指标“{wanted}”（请写指标编号或名称；编号：{ids}）",
+        ),
+        "no-actuals": Message(
+            "no actuals to compare over: give --actuals, or a folder holding {actuals_file}",
+            "没有可比较的实际完成值：请用 --actuals 指定，或给出含 {actuals_file} 的文件夹",
+        ),
+        # ---- golden cases: perfrules/golden ----------------------------------------------------
+        "case-empty": Message(
+            "no cases: add at least one [[cases]] table", "没有用例：请至少写一个 [[cases]] 表"
+        ),
+        ("case-empty", "expect"): Message(
+            "nothing expected: give at least one of total, grade, budget_execution, indicators, "
+            "subtotals, warnings",
+            "没有任何期望值：请至少写 total、grade、budget_execution、indicators、subtotals、"
+            "warnings 之一",
+        ),
+        "case-duplicate": Message(
+            "case name {name!r} is used twice (first at line {first})",
+            "用例名“{name}”重复（第一次在第{first}行）",
+        ),
+        "case-path": Message(
+            "no {what} at {path}: no such file or folder (paths are relative to the case file)",
+            "{what}不存在：{path}（路径相对于用例文件）",
+        ),
+        ("unknown-indicator", "case"): Message(
+            "spec {spec!r} has no indicator {key!r}", "规范“{spec}”中没有指标“{key}”"
+        ),
+        ("unknown-category", "case"): Message(
+            "spec {spec!r} has no category {key!r}", "规范“{spec}”中没有类别“{key}”"
+        ),
+        "unknown-grade": Message(
+            "spec {spec!r} has no grade {grade!r}; its grades: {grades}",
+            "规范“{spec}”中没有等级“{grade}”；可用等级：{grades}",
+        ),
+        "no-budget-execution": Message(
+            "spec {spec!r} has no budget-execution row to expect a score of",
+            "规范“{spec}”没有预算执行率，无法期望其得分",
+        ),
+        "evaluation-error": Message("the evaluation failed: {error}", "评价失败：{error}"),
+    }
+)
+"""Every message template, keyed by problem code or by (code, variant)."""
+
+
+def code_of(key: MessageKey) -> str:
+    """The problem code of a table key: the key itself, or its first part."""
+    return key if isinstance(key, str) else key[0]
+
+
+@cache
+def fields_of(template: str) -> frozenset[str]:
+    """The names of the fields a template uses (``{name}``, ``{name!r}``, ``{name:,}``)."""
+    return frozenset(
+        name for _, name, _, _ in string.Formatter().parse(template) if name is not None
+    )
+
+
+def _template(key: MessageKey) -> Message:
+    try:
+        return MESSAGES[key]
+    except KeyError:
+        from perfrules._suggest import suggest  # difflib: only when a key is refused
+
+        shown = {repr(k): v for k, v in MESSAGES.items()}
+        hint = suggest(repr(key), shown)
+        raise ValueError(
+            f"no message {key!r}"
+            + (f" (did you mean {hint}?)" if hint else "")
+            + ": every message has an entry in perfrules/_messages.py"
+        ) from None
+
+
+def message(key: MessageKey, /, **fields: object) -> Message:
+    """The English and Chinese texts of message ``key`` with ``fields`` filled in.
+
+    A field is the same in both languages, except a :class:`Message` (such as :func:`listing`
+    makes), whose English fills the English template and whose Chinese the Chinese one.
+
+    ValueError for a key the table does not have, and for a field the templates use but is not
+    given or one given that they do not use.
+    """
+    template = _template(key)
+    wanted = fields_of(template.en) | fields_of(template.zh)
+    if wanted != set(fields):
+        missing, extra = sorted(wanted - set(fields)), sorted(set(fields) - wanted)
+        raise ValueError(
+            f"message {key!r}: "
+            + "; ".join(
+                part
+                for part in (
+                    f"missing field(s) {', '.join(missing)}" if missing else "",
+                    f"unexpected field(s) {', '.join(extra)}" if extra else "",
+                )
+                if part
+            )
+        )
+    en = {k: v.en if isinstance(v, Message) else v for k, v in fields.items()}
+    zh = {k: v.zh if isinstance(v, Message) else v for k, v in fields.items()}
+    return Message(template.en.format(**en), template.zh.format(**zh))
+
+
+def listing(items: Iterable[object]) -> Message:
+    """A list as a field of both languages: ``a, b`` in English, ``a、b`` in Chinese."""
+    shown = [str(item) for item in items]
+    return Message(", ".join(shown), "、".join(shown))
+
+
+def shown(template: str, *, markdown: bool = False) -> str:
+    """A template as the docs show it: each field as ``{name}`` (no conversion, no format), in
+    backticks for ``markdown``."""
+    out = []
+    tick = "`" if markdown else ""
+    for literal, name, _, _ in string.Formatter().parse(template):
+        out.append(literal)
+        if name is not None:
+            out.append(tick + "{" + name + "}" + tick)
+    return "".join(out)
