@@ -421,9 +421,146 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
             "规范“{spec}”没有预算执行率，无法期望其得分",
         ),
         "evaluation-error": Message("the evaluation failed: {error}", "评价失败：{error}"),
+        # ---- lint findings: perfrules/lint (keyed by lint's own codes, perfrules.lint.CODES) -----
+        "target-low": Message(
+            "{name} ({id}): actual {actual} is {share} of target {target}, at or above {limit}; "
+            "far above the target: explain why, the target may have been set too low",
+            "{name}（{id}）：实际完成值{actual}为指标值{target}的{share}，达到{limit}提示线；"
+            "完成值高于指标值较多，需分析原因，指标值可能设定偏低",
+        ),
+        "benefit-qualitative": Message(
+            "{category} ({category_id}): {qualitative} of its {indicators} indicators are "
+            "qualitative ({listed}), {share}, more than {limit}: too few quantified indicators "
+            "measure the benefits",
+            "{category}（{category_id}）：{indicators}个三级指标中{qualitative}个为定性指标"
+            "（{listed}），占{share}，超过{limit}；用可量化的指标评估实际效益偏少",
+        ),
+        "no-cost-indicator": Message(
+            "the indicator system has no cost indicator: no indicator is filed under a category "
+            "whose name contains '{keyword}'; cost indicators (a spending control rate, a unit "
+            "cost) measure economy",
+            "指标体系中没有成本指标：没有任何三级指标归入名称含“{keyword}”的类别；"
+            "成本指标（如经费控制率、单位成本）反映资金使用的经济性",
+        ),
+        "target-no-unit": Message(
+            "{name} ({id}): target {target} has no unit, so what it measures is unclear "
+            "(期, %, 万元, …)",
+            "{name}（{id}）：指标值{target}没有计量单位，无法判断衡量的是什么（如“期”“%”“万元”）",
+        ),
+        "target-vague": Message(
+            "{name} ({id}): the target '{text}' has no number, no comparison and only open-ended "
+            "wording ({words}): whether it is met cannot be judged; state a measurable result "
+            "(a quantity, a standard or a deadline)",
+            "{name}（{id}）：指标值“{text}”没有数字、没有比较，只有方向性表述{words}，"
+            "无法判断是否达成；应写明可衡量的结果（数量、标准或时限）",
+        ),
+        "weight-trivial": Message(
+            "{name} ({id}): weight {weight} is {share} of the total {total}, below {limit}%: "
+            "meeting it or not hardly changes the result",
+            "{name}（{id}）：分值{weight}分仅占总分{total}分的{share}，低于{limit}%；"
+            "完成与否对结果几乎没有影响",
+        ),
+        "weight-minor": Message(
+            "{name} ({id}): weight {weight} is less than {share} of the average in {category} "
+            "({category_weight} over {indicators} indicators, {average} each); make sure it "
+            "really matters that much less than its siblings",
+            "{name}（{id}）：分值{weight}分不到所在类别{category}（{category_weight}分、"
+            "{indicators}个指标，平均{average}分）平均分值的{share}；"
+            "请确认其重要程度确实远低于同类指标",
+        ),
+        "deduction-on-met": Message(
+            "{name} ({id}): actual {actual} meets the target {target}, yet {points} points are "
+            "deducted ({reasons}); the table's score contradicts its rule",
+            "{name}（{id}）：实际完成值{actual}达到年度指标值{target}，仍扣{points}分（{reasons}）；"
+            "表内得分与其计分规则不一致，请核对或说明",
+        ),
+        "stated-result": Message(
+            "{name} ({id}): the actual is stated as {stated!r} ({counted}), not computed against "
+            "the target {target}; evidence: {evidence}. Check the evidence",
+            "{name}（{id}）：实际完成值据陈述为“{stated}”（{counted}），并非按年度指标值"
+            "{target}计算得出；佐证：{evidence}。请核对佐证材料",
+        ),
+        ("stated-result", "met"): Message("counted met", "计为完成"),
+        ("stated-result", "not-met"): Message("counted not met", "计为未完成"),
+        ("stated-result", "undeclared"): Message("undeclared", "未声明"),
+        ("stated-result", "no-evidence"): Message("none", "无"),
+        "score-above-rule": Message(
+            "{name} ({id}): the table's score {printed} (the unit's own) is above the "
+            "{computed} its rule gives; actual {actual}, target {target}{met}; reason: "
+            "{reason}. The totals use the table's score",
+            "{name}（{id}）：表内得分{printed}分（单位自填）高于其计分规则所得{computed}分；"
+            "实际完成值{actual}，年度指标值{target}{met}；原因：{reason}。"
+            "小计与总分按表内得分计，请核对或说明",
+        ),
+        "score-below-rule": Message(
+            "{name} ({id}): the table's score {printed} (the unit's own) is below the "
+            "{computed} its rule gives; actual {actual}, target {target}{met}; reason: "
+            "{reason}. The totals use the table's score",
+            "{name}（{id}）：表内得分{printed}分（单位自填）低于其计分规则所得{computed}分；"
+            "实际完成值{actual}，年度指标值{target}{met}；原因：{reason}。"
+            "小计与总分按表内得分计，请核对或说明",
+        ),
+        # the same two notes for score-below-rule
+        ("score-above-rule", "target-met"): Message(" (target met)", "（已完成指标值）"),
+        ("score-above-rule", "target-missed"): Message(" (target missed)", "（未完成指标值）"),
+        "figure-unknown-name": Message(
+            "{what}: formula {formula} uses '{name}', which is neither an amount of [amounts] nor "
+            "a budget.* figure, so it cannot be recomputed",
+            "{what}：公式 {formula} 引用的名称“{name}”不是 [amounts] 中的金额，也不是 budget.* "
+            "预算数，无法重算",
+        ),
+        ("figure-unknown-name", "not-computable"): Message(
+            "{what}: formula {formula} cannot be computed ({error})",
+            "{what}：公式 {formula} 无法计算（{error}）",
+        ),
+        ("figure-unknown-name", "did-you-mean"): Message(
+            " (did you mean {suggestion!r}?)", "（是否应为 “{suggestion}”？）"
+        ),
+        "figure-zero-division": Message(
+            "{what}: in formula {formula} the divisor {divisor} is 0; it cannot be recomputed",
+            "{what}：公式 {formula} 的除数 {divisor} 为0，无法重算",
+        ),
+        "figure-unreadable": Message(
+            "{what}: cannot read stated figure {stated!r}: it must be a plain decimal with an "
+            "optional % (85.4%, 20470.39); it is never guessed",
+            "{what}：无法读取报告数“{stated}”：报告数须为纯数字，可带小数和“%”"
+            "（如 85.4%、20470.39），不作猜测",
+        ),
+        "figure-mismatch": Message(
+            "{what}: stated {stated} but recomputed {exact} ({at} at the stated {places}: "
+            "{diff}); formula {formula}{inputs}{hint}",
+            "{what}：报告数{stated}与重算数{exact}不一致（按报告的{places}四舍五入为{at}，"
+            "{diff}）；公式 {formula}{inputs}{hint}",
+        ),
+        ("figure-mismatch", "truncated"): Message(
+            "{what}: stated {stated} but recomputed {exact} ({at} at the stated {places}, "
+            "truncated: {diff}); formula {formula}{inputs}{hint}",
+            "{what}：报告数{stated}与重算数{exact}不一致（按报告的{places}截尾为{at}，"
+            "{diff}）；公式 {formula}{inputs}{hint}",
+        ),
+        ("figure-mismatch", "place"): Message("{places} decimal place", "{places}位小数"),
+        ("figure-mismatch", "places"): Message("{places} decimal places", "{places}位小数"),
+        ("figure-mismatch", "higher"): Message(
+            "the stated figure is {size} too high", "报告数高{size}"
+        ),
+        ("figure-mismatch", "lower"): Message(
+            "the stated figure is {size} too low", "报告数低{size}"
+        ),
+        ("figure-mismatch", "higher-points"): Message(
+            "the stated figure is {size} percentage points too high", "报告数高{size}个百分点"
+        ),
+        ("figure-mismatch", "lower-points"): Message(
+            "the stated figure is {size} percentage points too low", "报告数低{size}个百分点"
+        ),
+        ("figure-mismatch", "inputs"): Message(" with {inputs}", "，{inputs}"),
+        ("figure-mismatch", "ratio-hint"): Message(
+            ". The formula's own value matches the stated number: for a figure stated in %, the "
+            "formula gives the ratio (a / b), without × 100",
+            "。公式的值本身与报告数相符：以%表示的核对项，公式应给出比率（如 a / b），不要再乘以100",
+        ),
     }
 )
-"""Every message template, keyed by problem code or by (code, variant)."""
+"""Every message template, keyed by a problem or lint finding code, or by (code, variant)."""
 
 
 def code_of(key: MessageKey) -> str:
@@ -487,6 +624,12 @@ def listing(items: Iterable[object]) -> Message:
     """A list as a field of both languages: ``a, b`` in English, ``a、b`` in Chinese."""
     shown = [str(item) for item in items]
     return Message(", ".join(shown), "、".join(shown))
+
+
+def clauses(items: Iterable[object]) -> Message:
+    """Clauses as a field of both languages: ``a, b`` in English, ``a，b`` in Chinese."""
+    shown = [str(item) for item in items]
+    return Message(", ".join(shown), "，".join(shown))
 
 
 def shown(template: str, *, markdown: bool = False) -> str:

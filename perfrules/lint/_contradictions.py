@@ -16,6 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from perfrules._errors import SpecError
+from perfrules._messages import Message, message
 from perfrules.core import amount_env, evaluate, show, show_dec
 from perfrules.lint._model import CODES, Evidence, Finding
 from perfrules.lint._targets import actual_of
@@ -45,10 +46,15 @@ def deduction_on_met(spec: Spec, actuals: Actuals) -> Iterator[Finding]:
             indicator=ind.id,
             path=("indicators", ind.id, "deductions"),
             document="actuals",
-            zh=f"{ind.name}（{ind.id}）：实际完成值{shown}达到年度指标值{written}，"
-            f"仍扣{lost}分（{reasons}）；表内得分与其计分规则不一致，请核对或说明",
-            en=f"{ind.name} ({ind.id}): actual {shown} meets the target {written}, yet "
-            f"{lost} points are deducted ({reasons}); the table's score contradicts its rule",
+            **message(
+                "deduction-on-met",
+                name=ind.name,
+                id=ind.id,
+                actual=shown,
+                target=written,
+                points=lost,
+                reasons=reasons,
+            ).as_en_zh(),
             evidence=(
                 Evidence(key="actual", value=shown, zh="实际完成值", en="actual"),
                 Evidence(key="target", value=written, zh="年度指标值", en="target"),
@@ -67,9 +73,12 @@ def stated_results(spec: Spec, actuals: Actuals) -> Iterator[Finding]:
         if act is None or act.stated is None or act.not_applicable is not None:
             continue
         meaning = None if words is None else words.meaning(act.stated)
-        how_zh = "计为完成" if meaning else "计为未完成" if meaning is False else "未声明"
-        how_en = (
-            "counted met" if meaning else "counted not met" if meaning is False else "undeclared"
+        counted = (
+            message(("stated-result", "met"))
+            if meaning
+            else message(("stated-result", "not-met"))
+            if meaning is False
+            else message(("stated-result", "undeclared"))
         )
         evidence = act.evidence or ""
         yield Finding(
@@ -78,12 +87,19 @@ def stated_results(spec: Spec, actuals: Actuals) -> Iterator[Finding]:
             indicator=ind.id,
             path=("indicators", ind.id, "stated"),
             document="actuals",
-            zh=f"{ind.name}（{ind.id}）：实际完成值据陈述为“{act.stated}”（{how_zh}），并非按年度指标值"
-            f"{ind.target_display}计算得出；佐证：{evidence or '无'}。请核对佐证材料",
-            en=f"{ind.name} ({ind.id}): the actual is stated "
-            f"as {act.stated!r} ({how_en}), not computed "
-            f"against the target {ind.target_display}; "
-            f"evidence: {evidence or 'none'}. Check the evidence",
+            **message(
+                "stated-result",
+                name=ind.name,
+                id=ind.id,
+                stated=act.stated,
+                counted=counted,
+                target=ind.target_display,
+                evidence=(
+                    Message(evidence, evidence)
+                    if evidence
+                    else message(("stated-result", "no-evidence"))
+                ),
+            ).as_en_zh(),
             evidence=(
                 Evidence(key="stated", value=act.stated, zh="陈述", en="stated"),
                 Evidence(key="evidence", value=evidence, zh="佐证", en="evidence"),
@@ -107,22 +123,35 @@ def own_scores(spec: Spec, actuals: Actuals) -> Iterator[Finding]:
             continue
         code = "score-above-rule" if own.direction == "above" else "score-below-rule"
         printed, computed = show_dec(own.score), show_dec(own.computed)
-        how_zh = "高于" if own.direction == "above" else "低于"
-        how_en = own.direction
-        met_zh = "" if r.met is None else ("（已完成指标值）" if r.met else "（未完成指标值）")
-        met_en = "" if r.met is None else (" (target met)" if r.met else " (target missed)")
+        met = (
+            Message("", "")
+            if r.met is None
+            else message(("score-above-rule", "target-met"))
+            if r.met
+            else message(("score-above-rule", "target-missed"))
+        )
+        fields = {
+            "name": r.name,
+            "id": r.id,
+            "printed": printed,
+            "computed": computed,
+            "actual": r.actual,
+            "target": r.target,
+            "met": met,
+            "reason": own.reason,
+        }
+        text = (
+            message("score-above-rule", **fields)
+            if own.direction == "above"
+            else message("score-below-rule", **fields)
+        )
         yield Finding(
             code=code,
             severity=CODES[code].severity,
             indicator=r.id,
             path=("indicators", r.id, "own_score", "score"),
             document="actuals",
-            zh=f"{r.name}（{r.id}）：表内得分{printed}分（单位自填）{how_zh}其计分规则所得{computed}分；"
-            f"实际完成值{r.actual}，年度指标值{r.target}{met_zh}；原因：{own.reason}。"
-            "小计与总分按表内得分计，请核对或说明",
-            en=f"{r.name} ({r.id}): the table's score {printed} (the unit's own) is {how_en} the "
-            f"{computed} its rule gives; actual {r.actual}, target {r.target}{met_en}; reason: "
-            f"{own.reason}. The totals use the table's score",
+            **text.as_en_zh(),
             evidence=(
                 Evidence(key="own_score", value=printed, zh="表内得分", en="table's score"),
                 Evidence(key="computed", value=computed, zh="按规则计得", en="by the rule"),

@@ -27,6 +27,7 @@ import attrs
 
 from perfrules._errors import PathKey
 from perfrules._limits import number_problem
+from perfrules._messages import Message, clauses, message
 from perfrules._suggest import suggest
 from perfrules.core import amount_env, exact_str, round_half_up, show
 from perfrules.core import compute as derive_compute
@@ -110,8 +111,7 @@ class _Audit:
         code: str,
         severity: FindingSeverity,
         path: PathKey,
-        zh: str,
-        en: str,
+        text: Message,
         indicator: str | None = None,
         evidence: tuple[Evidence, ...] = (),
         suggestion: str | None = None,
@@ -122,8 +122,7 @@ class _Audit:
                 severity=severity,
                 path=path,
                 document="actuals",
-                zh=zh,
-                en=en,
+                **text.as_en_zh(),
                 indicator=indicator,
                 evidence=evidence,
                 suggestion=suggestion,
@@ -213,8 +212,7 @@ class _Audit:
         unreadable_severity: FindingSeverity,
         indicator: str | None,
     ) -> None:
-        what = f"{label}（{name}）" if label else name
-        what_en = f"{label} ({name})" if label else name
+        what = Message(f"{label} ({name})", f"{label}（{name}）") if label else Message(name, name)
         formula = derive_text(derive)[1]
         names = (
             [derive.numerator, derive.denominator]
@@ -258,10 +256,7 @@ class _Audit:
                 formula_path,
                 indicator=indicator,
                 suggestion=hint,
-                zh=f"{what}：公式 {formula} 引用的名称“{n}”不是 [amounts] 中的金额，也不是 budget.* 预算数，无法重算",
-                en=f"{what_en}: formula {formula} uses '{n}', "
-                "which is neither an amount of [amounts] "
-                "nor a budget.* figure, so it cannot be recomputed",
+                text=message("figure-unknown-name", what=what, formula=formula, name=n),
                 evidence=(
                     _ev("formula", formula, "公式", "formula"),
                     _ev("name", n, "未知名称", "unknown name"),
@@ -281,9 +276,9 @@ class _Audit:
                     "warning",
                     formula_path,
                     indicator=indicator,
-                    zh=f"{what}：公式 {formula} 的除数 {divisor} 为0，无法重算",
-                    en=f"{what_en}: in formula {formula} the divisor "
-                    f"{divisor} is 0; it cannot be recomputed",
+                    text=message(
+                        "figure-zero-division", what=what, formula=formula, divisor=divisor
+                    ),
                     evidence=(
                         _ev("formula", formula, "公式", "formula"),
                         _ev("divisor", divisor, "除数", "divisor"),
@@ -300,8 +295,12 @@ class _Audit:
                     "warning",
                     formula_path,
                     indicator=indicator,
-                    zh=f"{what}：公式 {formula} 无法计算（{exc}）",
-                    en=f"{what_en}: formula {formula} cannot be computed ({exc})",
+                    text=message(
+                        ("figure-unknown-name", "not-computable"),
+                        what=what,
+                        formula=formula,
+                        error=exc,
+                    ),
                     evidence=(_ev("formula", formula, "公式", "formula"),),
                 )
 
@@ -312,10 +311,7 @@ class _Audit:
                 unreadable_severity,
                 stated_path,
                 indicator=indicator,
-                zh=f"{what}：无法读取报告数“{stated_text}”：报告数须为纯数字，可带小数和“%”（如 85.4%、20470.39），不作猜测",
-                en=f"{what_en}: cannot read stated figure "
-                f"{stated_text!r}: it must be a plain decimal with an "
-                "optional % (85.4%, 20470.39); it is never guessed",
+                text=message("figure-unreadable", what=what, stated=stated_text),
                 evidence=(_ev("stated", stated_text, "报告数", "stated"),),
             )
             record("unreadable")
@@ -329,7 +325,6 @@ class _Audit:
         rounded = (
             _truncate(scaled, stated.quantum) if truncate else round_half_up(scaled, stated.quantum)
         )
-        how_zh = "截尾" if truncate else "四舍五入"
         agrees = rounded == stated.value
         record(
             "agrees" if agrees else "disagrees",
@@ -345,33 +340,55 @@ class _Audit:
         at = f"{rounded:f}{pct}"
         gap = Fraction(stated.value) - Fraction(rounded)
         size = show(abs(gap))
-        diff = f"报告数{'高' if gap > 0 else '低'}{size}{'个百分点' if percent else ''}"
-        diff_en = (
-            f"the stated figure is {size}{' percentage points' if percent else ''} "
-            f"too {'high' if gap > 0 else 'low'}"
-        )
-        hint_zh = hint_en = ""
-        if percent and kind == "figure" and round_half_up(value, stated.quantum) == stated.value:
-            hint_zh = "。公式的值本身与报告数相符：以%表示的核对项，公式应给出比率（如 a / b），不要再乘以100"
-            hint_en = (
-                ". The formula's own value matches the stated number: for a figure stated in %, "
-                "the formula gives the ratio (a / b), without × 100"
+        if percent:
+            diff = (
+                message(("figure-mismatch", "higher-points"), size=size)
+                if gap > 0
+                else message(("figure-mismatch", "lower-points"), size=size)
             )
-        inputs_zh = "，".join(f"{n} = {show(v)}" for n, v in inputs)
-        inputs_en = ", ".join(f"{n} = {show(v)}" for n, v in inputs)
+        else:
+            diff = (
+                message(("figure-mismatch", "higher"), size=size)
+                if gap > 0
+                else message(("figure-mismatch", "lower"), size=size)
+            )
+        ratio_hint = Message("", "")
+        if percent and kind == "figure" and round_half_up(value, stated.quantum) == stated.value:
+            ratio_hint = message(("figure-mismatch", "ratio-hint"))
+        listed = (
+            message(
+                ("figure-mismatch", "inputs"),
+                inputs=clauses(f"{n} = {show(v)}" for n, v in inputs),
+            )
+            if inputs
+            else Message("", "")
+        )
+        places = (
+            message(("figure-mismatch", "place"), places=stated.places)
+            if stated.places == 1
+            else message(("figure-mismatch", "places"), places=stated.places)
+        )
+        fields = {
+            "what": what,
+            "stated": stated,
+            "exact": exact,
+            "at": at,
+            "places": places,
+            "diff": diff,
+            "formula": formula,
+            "inputs": listed,
+            "hint": ratio_hint,
+        }
         self.finding(
             "figure-mismatch",
             "warning",
             stated_path,
             indicator=indicator,
-            zh=f"{what}：报告数{stated}与重算数{exact}不一致（按报告的{stated.places}位小数{how_zh}为{at}，"
-            f"{diff}）；公式 {formula}{'，' + inputs_zh if inputs_zh else ''}{hint_zh}",
-            en=f"{what_en}: stated {stated} but recomputed {exact} "
-            f"({at} at the stated {stated.places} decimal "
-            f"place{'s' if stated.places != 1 else ''}{', truncated' if truncate else ''}: "
-            f"{diff_en}); "
-            f"formula {formula}"
-            f"{' with ' + inputs_en if inputs else ''}{hint_en}",
+            text=(
+                message(("figure-mismatch", "truncated"), **fields)
+                if truncate
+                else message("figure-mismatch", **fields)
+            ),
             evidence=(
                 _ev("stated", stated_text, "报告数", "stated"),
                 _ev("recomputed", exact, "重算数", "recomputed", scaled),

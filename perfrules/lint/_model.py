@@ -10,6 +10,7 @@ from typing import Any, Literal, NamedTuple, TypeAlias
 import attrs
 
 from perfrules._errors import Lang, PathKey, format_path
+from perfrules._messages import message
 from perfrules._suggest import suggest
 from perfrules.core import Citation
 
@@ -238,11 +239,8 @@ class Finding:
         """The message in the requested language, with the did-you-mean when there is one."""
         msg = self.zh if lang == "zh" else self.en
         if self.suggestion is not None:
-            msg += (
-                f"（是否应为 “{self.suggestion}”？）"
-                if lang == "zh"
-                else f" (did you mean {self.suggestion!r}?)"
-            )
+            hint = message(("figure-unknown-name", "did-you-mean"), suggestion=self.suggestion)
+            msg += hint.zh if lang == "zh" else hint.en
         return msg
 
     def __str__(self) -> str:

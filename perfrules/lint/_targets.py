@@ -9,6 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from perfrules._messages import Message, listing, message
 from perfrules.core import amount_env, exact_str, show, show_dec
 from perfrules.core import compute as derive_compute
 from perfrules.lint import _citations as cite
@@ -45,10 +46,6 @@ def _ev(key: str, value: str, zh: str, en: str, exact: Fraction | None = None) -
 def _finding(code: str, **fields: Any) -> Finding:
     """A spec finding with the catalogue severity of ``code``."""
     return Finding(code=code, severity=CODES[code].severity, **fields)
-
-
-def _ind_label(ind: Indicator) -> str:
-    return f"{ind.name}（{ind.id}）"
 
 
 class _Context:
@@ -137,11 +134,15 @@ def target_low(spec: Spec, actuals: Actuals, options: LintOptions) -> Iterator[F
             "target-low",
             indicator=ind.id,
             path=("indicators", i, "target"),
-            zh=f"{_ind_label(ind)}：实际完成值{a}为指标值{t}的{_pct(share)}，达到{lim}提示线；"
-            "完成值高于指标值较多，需分析原因，指标值可能设定偏低",
-            en=f"{ind.name} ({ind.id}): actual {a} is "
-            f"{_pct(share)} of target {t}, at or above {lim}; "
-            "far above the target: explain why, the target may have been set too low",
+            **message(
+                "target-low",
+                name=ind.name,
+                id=ind.id,
+                actual=a,
+                share=_pct(share),
+                target=t,
+                limit=lim,
+            ).as_en_zh(),
             evidence=(
                 _ev("actual", a, "实际完成值", "actual", actual),
                 _ev("target", t, "指标值", "target"),
@@ -179,17 +180,22 @@ def benefit_qualitative(spec: Spec, options: LintOptions) -> Iterator[Finding]:
         share = Fraction(len(qual), len(inds))
         if share <= limit:
             continue
-        names = "、".join(ind.name for ind in qual)
-        names_en = ", ".join(ind.id for ind in qual)
+        # the names in Chinese, the ids in English (as before)
+        listed = Message(", ".join(ind.id for ind in qual), listing(ind.name for ind in qual).zh)
         n, q = len(inds), len(qual)
         yield _finding(
             "benefit-qualitative",
             path=("categories", ctx.cat_index[cat.id]),
-            zh=f"{cat.name}：{n}个三级指标中{q}个为定性指标（{names}），占{_pct(share)}，超过{_pct(limit)}；"
-            "用可量化的指标评估实际效益偏少",
-            en=f"{cat.name} ({cat.id}): {q} of its {n} indicators are qualitative ({names_en}), "
-            f"{_pct(share)}, more than {_pct(limit)}: too "
-            "few quantified indicators measure the benefits",
+            **message(
+                "benefit-qualitative",
+                category=cat.name,
+                category_id=cat.id,
+                indicators=n,
+                qualitative=q,
+                listed=listed,
+                share=_pct(share),
+                limit=_pct(limit),
+            ).as_en_zh(),
             evidence=(
                 _ev("indicators", str(n), "三级指标数", "indicators"),
                 _ev("qualitative", str(q), "定性指标数", "qualitative"),
@@ -219,12 +225,7 @@ def no_cost_indicator(spec: Spec, options: LintOptions) -> Iterator[Finding]:
     yield _finding(
         "no-cost-indicator",
         path=path,
-        zh=f"指标体系中没有成本指标：没有任何三级指标归入名称含“{keyword}”的类别；"
-        "成本指标（如经费控制率、单位成本）反映资金使用的经济性",
-        en="the indicator system has no cost indicator: no "
-        "indicator is filed under a category whose name "
-        f"contains '{keyword}'; cost indicators (a "
-        "spending control rate, a unit cost) measure economy",
+        **message("no-cost-indicator", keyword=keyword).as_en_zh(),
         evidence=(
             _ev("keyword", keyword, "识别关键字", "keyword"),
             _ev("categories", "、".join(c.name for c in spec.categories), "现有类别", "categories"),
@@ -243,9 +244,7 @@ def target_no_unit(spec: Spec) -> Iterator[Finding]:
             "target-no-unit",
             indicator=ind.id,
             path=("indicators", i, "target"),
-            zh=f"{_ind_label(ind)}：指标值{t}没有计量单位，无法判断衡量的是什么（如“期”“%”“万元”）",
-            en=f"{ind.name} ({ind.id}): target {t} has no unit, "
-            "so what it measures is unclear (期, %, 万元, …)",
+            **message("target-no-unit", name=ind.name, id=ind.id, target=t).as_en_zh(),
             evidence=(
                 _ev("target", t, "指标值", "target"),
                 *(
@@ -275,18 +274,14 @@ def target_vague(spec: Spec, options: LintOptions) -> Iterator[Finding]:
         found = vague_words_in(ind.target_text, options.vague_words)
         if not found:
             continue
-        words = "、".join(f"“{w}”" for w in found)
+        words = Message(", ".join(found), listing(f"“{w}”" for w in found).zh)
         yield _finding(
             "target-vague",
             indicator=ind.id,
             path=("indicators", i, "target_text"),
-            zh=f"{_ind_label(ind)}：指标值“{ind.target_text}”没有数字、没有比较，只有方向性表述{words}，"
-            "无法判断是否达成；应写明可衡量的结果（数量、标准或时限）",
-            en=f"{ind.name} ({ind.id}): the target '{ind.target_text}' "
-            "has no number, no comparison and only "
-            f"open-ended wording ({', '.join(found)}): whether "
-            "it is met cannot be judged; state a measurable "
-            "result (a quantity, a standard or a deadline)",
+            **message(
+                "target-vague", name=ind.name, id=ind.id, text=ind.target_text, words=words
+            ).as_en_zh(),
             evidence=(
                 _ev("target_text", ind.target_text, "指标值表述", "target wording"),
                 _ev("vague_words", "、".join(found), "方向性用语", "open-ended words"),
@@ -313,12 +308,15 @@ def weights(spec: Spec, options: LintOptions) -> Iterator[Finding]:
                 "weight-trivial",
                 indicator=ind.id,
                 path=path,
-                zh=f"{_ind_label(ind)}：分值{show_dec(ind.weight)}分仅占总分{show_dec(spec.meta.total)}分的"
-                f"{_pct(w / total)}，低于{lim}%；完成与否对结果几乎没有影响",
-                en=f"{ind.name} ({ind.id}): weight {show_dec(ind.weight)} "
-                f"is {_pct(w / total)} of the total "
-                f"{show_dec(spec.meta.total)}, below {lim}%: "
-                "meeting it or not hardly changes the result",
+                **message(
+                    "weight-trivial",
+                    name=ind.name,
+                    id=ind.id,
+                    weight=show_dec(ind.weight),
+                    share=_pct(w / total),
+                    total=show_dec(spec.meta.total),
+                    limit=lim,
+                ).as_en_zh(),
                 evidence=(
                     _ev("weight", show_dec(ind.weight), "分值", "weight"),
                     _ev("total", show_dec(spec.meta.total), "总分", "total"),
@@ -345,14 +343,17 @@ def weights(spec: Spec, options: LintOptions) -> Iterator[Finding]:
                 "weight-minor",
                 indicator=ind.id,
                 path=path,
-                zh=f"{_ind_label(ind)}：分值{show_dec(ind.weight)}分"
-                f"不到所在类别{cat.name}（{show_dec(cat.weight)}分、"
-                f"{n}个指标，平均{show(average, 2)}分）平均分值的{_pct(Fraction(options.min_sibling_share))}；"
-                "请确认其重要程度确实远低于同类指标",
-                en=f"{ind.name} ({ind.id}): weight {show_dec(ind.weight)} is less than "
-                f"{_pct(Fraction(options.min_sibling_share))} of the average in {cat.name} "
-                f"({show_dec(cat.weight)} over {n} indicators, {show(average, 2)} each); "
-                "make sure it really matters that much less than its siblings",
+                **message(
+                    "weight-minor",
+                    name=ind.name,
+                    id=ind.id,
+                    weight=show_dec(ind.weight),
+                    share=_pct(Fraction(options.min_sibling_share)),
+                    category=cat.name,
+                    category_weight=show_dec(cat.weight),
+                    indicators=n,
+                    average=show(average, 2),
+                ).as_en_zh(),
                 evidence=(
                     _ev("weight", show_dec(ind.weight), "分值", "weight"),
                     _ev("category_weight", show_dec(cat.weight), "类别分值", "category weight"),
