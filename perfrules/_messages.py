@@ -67,6 +67,15 @@ def _beyond(what_en: str, what_zh: str) -> Message:
     )
 
 
+_RESAVE = Message(
+    'save the table again as UTF-8: in Excel, File → Save As → "CSV UTF-8 (Comma delimited)"; '
+    "or save it as .xlsx, which perfrules reads too",
+    "请将表格重新保存为 UTF-8 编码：Excel 中“文件 → 另存为”，文件类型选“CSV UTF-8（逗号分隔）”；"
+    "或另存为 .xlsx（perfrules 同样可以读取）",
+)
+"""The advice of the table's encoding messages (``encoding``)."""
+
+
 MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
     {
         # ---- reading: perfrules/loading ---------------------------------------------------------
@@ -421,6 +430,137 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
             "规范“{spec}”没有预算执行率，无法期望其得分",
         ),
         "evaluation-error": Message("the evaluation failed: {error}", "评价失败：{error}"),
+        # ---- the long table of a batch run: perfrules/batch/_table.py --------------------------
+        ("file", "table-missing"): Message(
+            "cannot read {file}: it does not exist", "无法读取 {file}：文件不存在"
+        ),
+        ("file", "table-refused"): Message(
+            "cannot read {file}: {reason}", "无法读取 {file}：{reason}"
+        ),
+        ("file", "table-suffix"): Message(
+            "{file}: a table must be .csv, .parquet or .xlsx, not {suffix}",
+            "{file}：表格须为 .csv、.parquet 或 .xlsx 文件，不能是{suffix}",
+        ),
+        ("file", "no-suffix"): Message("'no suffix'", "无后缀的文件"),
+        ("file", "needs-pyarrow"): Message(
+            "reading Parquet needs pyarrow: pip install 'perfrules[batch]'",
+            "读取 Parquet 需要 pyarrow：pip install 'perfrules[batch]'",
+        ),
+        ("file", "not-parquet"): Message(
+            "not a Parquet file: {error}", "不是有效的 Parquet 文件：{error}"
+        ),
+        ("file", "needs-openpyxl"): Message(
+            "reading .xlsx needs openpyxl: pip install 'perfrules[xlsx]'",
+            "读取 .xlsx 需要 openpyxl：pip install 'perfrules[xlsx]'",
+        ),
+        ("file", "not-xlsx"): Message(
+            "not a readable .xlsx workbook: {error}", "不是可读取的 .xlsx 工作簿：{error}"
+        ),
+        ("file", "sheet-unreadable"): Message(
+            "the first worksheet of {file} cannot be read: {error}",
+            "{file} 的第一个工作表无法读取：{error}",
+        ),
+        "unknown-column": Message(
+            "unknown column {name!r}; known columns: {columns} (or their Chinese aliases: "
+            "perfrules docs batch)",
+            "未知的列“{name}”；可用的列：{columns}（或其中文别名，见 perfrules docs batch）",
+        ),
+        "duplicate-column": Message(
+            "column {name!r} repeats column {first} ({canonical})",
+            "列“{name}”与第{first}列（{canonical}）重复",
+        ),
+        "missing-column": Message("the table has no {need!r} column", "表格缺少“{need}”列"),
+        ("missing-column", "empty"): Message(
+            "the table is empty: no header row", "表格为空：没有表头行"
+        ),
+        ("missing-column", "empty-sheet"): Message(
+            "the worksheet is empty: no header row", "工作表为空：没有表头行"
+        ),
+        ("csv-syntax", "header"): Message(
+            "the header row (row 1) cannot be read: a quote in it is not closed on its line, or a "
+            "name is too long",
+            "表头行（第1行）无法读取：其中的引号未在本行闭合，或列名过长",
+        ),
+        ("csv-syntax", "cell-too-long"): Message(
+            "line {line} of the file cannot be read as CSV: a cell is longer than {limit:,} "
+            "characters",
+            "文件第{line}行无法按 CSV 读取：某个单元格超过 {limit:,} 个字符",
+        ),
+        "unterminated-quote": Message(
+            "the quote that opens column {column} is not closed on its line (line {line} of the "
+            "file), and what follows does not continue it: the row is read up to its line end, "
+            "and the next line as the next row; close the quote (a quote inside a quoted cell is "
+            'written twice: "")',
+            "第{column}列开头的引号在本行（文件第{line}行）未闭合，且后续内容不是该单元格的延续："
+            "该行只读到行尾，下一行作为下一行数据读取；"
+            '请补全引号（带引号的单元格内的引号须写成两个：""）',
+        ),
+        ("ragged-row", "missing-cell"): Message(
+            "the row has {cells} cells but the header has {width} columns: a cell is missing (or "
+            "two cells were joined); every row needs a cell for every column, empty or not",
+            "该行有{cells}个单元格，而表头有{width}列：缺少单元格（或两个单元格被合并）；"
+            "每行须为每一列留一个单元格（可为空）",
+        ),
+        ("ragged-row", "missing-cell-one"): Message(
+            "the row has {cells} cell but the header has {width} columns: a cell is missing (or "
+            "two cells were joined); every row needs a cell for every column, empty or not",
+            "该行有{cells}个单元格，而表头有{width}列：缺少单元格（或两个单元格被合并）；"
+            "每行须为每一列留一个单元格（可为空）",
+        ),
+        ("ragged-row", "extra-cell"): Message(
+            "the row has {cells} cells but the header has {width} columns: cell {extra} "
+            '({text!r}) has no column (a comma inside a cell must be quoted: "a,b")',
+            "该行有{cells}个单元格，而表头有{width}列：第{extra}个单元格（“{text}”）没有对应的列"
+            '（单元格内的逗号须加引号，如 "a,b"）',
+        ),
+        ("ragged-row", "right-of-header"): Message(
+            "cell {cell} is right of the header's last column ({last}): it has no column, so it "
+            "would not be read; delete it, or move what it holds into a column of the table "
+            "(such as note)",
+            "单元格 {cell} 位于表头最后一列（{last}）右侧，没有对应的列，不会被读取；"
+            "请删除，或将其内容移到表中的某一列（如 note 说明列）",
+        ),
+        ("encoding", "utf-8-in-gbk"): Message(
+            "this line is UTF-8 text but the table is GBK (byte {at}): which it is cannot be "
+            "told; " + _RESAVE.en,
+            "该行是 UTF-8 编码，而表格其余部分是 GBK 编码（第 {at} 字节），无法确定应按哪种编码读取；"
+            + _RESAVE.zh,
+        ),
+        ("encoding", "not-gbk"): Message(
+            'not GBK text (byte {at}): the table reads as GBK (GB18030, what Excel\'s plain "CSV" '
+            "saves on Chinese Windows) but this line does not; " + _RESAVE.en,
+            "不是 GBK 编码的文本（第 {at} 字节）：表格按 GBK（GB18030，中文 Windows 上 Excel 保存“CSV”"
+            "时的编码）读取，但该行不是；" + _RESAVE.zh,
+        ),
+        "float-column": Message(
+            "column {name!r} is stored as floating point ({type}), which cannot hold decimals "
+            "exactly; store it as decimal or string",
+            "列“{name}”以浮点数（{type}）存储，无法精确表示小数；请改用 decimal 或字符串类型",
+        ),
+        "column-type": Message(
+            "column {name!r} has type {type}; store it as string, decimal or integer",
+            "列“{name}”的类型为 {type}；请改用字符串、decimal 或整数类型",
+        ),
+        "cell-error": Message(
+            "cell {cell} holds the error value {value}, not a value: correct the formula or the "
+            "cell it comes from and type the value",
+            "单元格 {cell} 是错误值 {value}，不是数值：请更正公式或其来源单元格，并录入数值",
+        ),
+        ("formula", "cell"): Message(
+            "cell {cell} holds the formula {formula}{shows}: perfrules reads typed values, "
+            "never formulas — the result a workbook stores for a formula can be stale, or a "
+            "placeholder (such as 0) that the tool that wrote it never computed; replace it by "
+            "its value: copy the column, then Paste Special → Values{equals_hint}",
+            "单元格 {cell} 是公式 {formula}{shows}：perfrules 只读取录入的值，不读取公式——"
+            "工作簿为公式保存的结果可能已过期，或是写入它的工具从未计算的占位值（如 0）；"
+            "请替换为数值：复制该列，再“选择性粘贴 → 数值”{equals_hint}",
+        ),
+        ("formula", "shows"): Message(" (it shows {value!r})", "（显示为“{value}”）"),
+        ("formula", "equals-sign"): Message(
+            "; to write the text =, type '= (an apostrophe first); an empty comparator means = "
+            "as well",
+            "；如需录入文本“=”，请输入 '=（先输入一个单引号）；比较符留空也表示“=”",
+        ),
         # ---- lint findings: perfrules/lint (keyed by lint's own codes, perfrules.lint.CODES) -----
         "target-low": Message(
             "{name} ({id}): actual {actual} is {share} of target {target}, at or above {limit}; "

@@ -40,7 +40,7 @@ INLINE: dict[str, int] = {
     "batch/_engines.py": 1,
     "batch/_run.py": 3,
     "batch/_summary.py": 7,
-    "batch/_table.py": 45,
+    "batch/_table.py": 2,
     "batch/_unit.py": 24,
     "batch/_write.py": 1,
     "cli/_authoring.py": 6,
@@ -367,3 +367,34 @@ def test_the_ratchet_counts_what_it_names(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert _inline(sample) == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# the Chinese says what the English says (texts reworded when they moved into the table)
+
+
+def test_a_refused_table_suffix_is_named_in_both_languages(tmp_path: Path) -> None:
+    from perfrules import SpecError
+    from perfrules.batch import read_table
+
+    for name, zh_suffix in (("t.txt", "“.txt”"), ("noext", "无后缀的文件")):
+        path = tmp_path / name
+        path.write_text("unit\nu\n", encoding="utf-8")
+        with pytest.raises(SpecError) as caught:
+            read_table(path)
+        (p,) = caught.value.problems
+        assert p.code == "file"
+        en_suffix = "'.txt'" if "." in name else "'no suffix'"
+        assert p.message == f"{path}: a table must be .csv, .parquet or .xlsx, not {en_suffix}"
+        assert p.message_zh == f"{path}：表格须为 .csv、.parquet 或 .xlsx 文件，不能是{zh_suffix}"
+
+
+def test_benefit_qualitative_names_the_category_id_in_both_languages() -> None:
+    from perfrules.lint import lint
+
+    spec = perfrules.load_spec(ROOT / "examples" / "hunan-2024-general-office" / "spec.toml")
+    (f,) = [f for f in lint(spec) if f.code == "benefit-qualitative"]
+    assert f.en.startswith("效益指标 (benefit): 2 of its 3 indicators are qualitative")
+    assert f.zh.startswith(
+        "效益指标（benefit）：3个三级指标中2个为定性指标（公共机构节能工作、普法工作）"
+    )

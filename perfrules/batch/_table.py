@@ -37,6 +37,7 @@ from perfrules._limits import (
     file_problem,
     number_problem,
 )
+from perfrules._messages import Message, listing, message
 from perfrules._suggest import suggest
 from perfrules.loading import as_gbk, encoding_problem
 
@@ -205,8 +206,7 @@ def _resolve_header(names: Sequence[str], file: str) -> dict[str, int]:
                 table_problem(
                     "unknown-column",
                     file,
-                    f"unknown column {name!r}; known columns: {', '.join(INPUT_COLUMNS)} (or their Chinese aliases: perfrules docs batch)",
-                    f"未知的列“{name}”；可用的列：{'、'.join(INPUT_COLUMNS)}（或其中文别名，见 perfrules docs batch）",
+                    *message("unknown-column", name=name, columns=listing(INPUT_COLUMNS)),
                     row=1,
                     column=i,
                     column_name=name,
@@ -218,8 +218,7 @@ def _resolve_header(names: Sequence[str], file: str) -> dict[str, int]:
                 table_problem(
                     "duplicate-column",
                     file,
-                    f"column {name!r} repeats column {out[canon]} ({canon})",
-                    f"列“{name}”与第{out[canon]}列（{canon}）重复",
+                    *message("duplicate-column", name=name, first=out[canon], canonical=canon),
                     row=1,
                     column=i,
                     column_name=name,
@@ -233,8 +232,7 @@ def _resolve_header(names: Sequence[str], file: str) -> dict[str, int]:
                 table_problem(
                     "missing-column",
                     file,
-                    f"the table has no {need!r} column",
-                    f"表格缺少“{need}”列",
+                    *message("missing-column", need=need),
                     row=1,
                 )
             )
@@ -399,13 +397,6 @@ def _reads_as_gbk(sample: bytes, sep: bytes) -> bool:
     return gbk
 
 
-_RESAVE_EN = (
-    'save the table again as UTF-8: in Excel, File → Save As → "CSV UTF-8 (Comma delimited)"; '
-    "or save it as .xlsx, which perfrules reads too"
-)
-_RESAVE_ZH = "请将表格重新保存为 UTF-8 编码：Excel 中“文件 → 另存为”，文件类型选“CSV UTF-8（逗号分隔）”；或另存为 .xlsx（perfrules 同样可以读取）"
-
-
 class _Abort(Exception):
     """A record may not go on to the next line (or the file ends inside its quotes)."""
 
@@ -509,8 +500,7 @@ class _CsvReader:
                     table_problem(
                         "file",
                         file,
-                        f"cannot read {file}: {exc.strerror or exc}",
-                        f"无法读取文件 {file}：{exc.strerror or exc}",
+                        *message(("file", "unreadable"), file=file, reason=exc.strerror or exc),
                     )
                 ]
             ) from None
@@ -680,8 +670,7 @@ class _CsvReader:
                     table_problem(
                         "missing-column",
                         self.file,
-                        "the table is empty: no header row",
-                        "表格为空：没有表头行",
+                        *message(("missing-column", "empty")),
                         row=1,
                     )
                 ]
@@ -693,8 +682,7 @@ class _CsvReader:
                     table_problem(
                         "csv-syntax",
                         self.file,
-                        "the header row (row 1) cannot be read: a quote in it is not closed on its line, or a name is too long",
-                        "表头行（第1行）无法读取：其中的引号未在本行闭合，或列名过长",
+                        *message(("csv-syntax", "header")),
                         row=1,
                         column=column or None,
                     )
@@ -782,41 +770,30 @@ class _CsvReader:
     def _syntax(self, code: str, row: int, line: int, column: int) -> Problem:
         if code == "unterminated-quote":
             return self._problem(
-                code,
-                f"the quote that opens column {column} is not closed on its line (line {line} of the file), and what "
-                "follows does not continue it: the row is read up to its line end, and the next line as the next row; "
-                'close the quote (a quote inside a quoted cell is written twice: "")',
-                f"第{column}列开头的引号在本行（文件第{line}行）未闭合，且后续内容不是该单元格的延续：该行只读到行尾，下一行作为下一行数据读取；"
-                '请补全引号（带引号的单元格内的引号须写成两个：""）',
-                row,
-                column,
+                code, *message("unterminated-quote", column=column, line=line), row, column
             )
-        return self._problem(
-            code,
-            f"line {line} of the file cannot be read as CSV: a cell is longer than {csv.field_size_limit():,} characters",
-            f"文件第{line}行无法按 CSV 读取：某个单元格超过 {csv.field_size_limit():,} 个字符",
-            row,
-            None,
-        )
+        text = message(("csv-syntax", "cell-too-long"), line=line, limit=csv.field_size_limit())
+        return self._problem(code, *text, row, None)
 
     def _ragged(self, row: int, cells: list[str]) -> Problem:
         n, width = len(cells), self.width
         if n < width:
-            return self._problem(
-                "ragged-row",
-                f"the row has {n} cell{'s' if n != 1 else ''} but the header has {width} columns: a cell is missing "
-                "(or two cells were joined); every row needs a cell for every column, empty or not",
-                f"该行有{n}个单元格，而表头有{width}列：缺少单元格（或两个单元格被合并）；每行须为每一列留一个单元格（可为空）",
-                row,
-                n + 1,
+            text = (
+                message(("ragged-row", "missing-cell-one"), cells=n, width=width)
+                if n == 1
+                else message(("ragged-row", "missing-cell"), cells=n, width=width)
             )
+            return self._problem("ragged-row", *text, row, n + 1)
         extra = next(j for j in range(width, n) if cells[j].strip())
         return self._problem(
             "ragged-row",
-            f"the row has {n} cells but the header has {width} columns: cell {extra + 1} ({_clip(cells[extra])!r}) "
-            'has no column (a comma inside a cell must be quoted: "a,b")',
-            f"该行有{n}个单元格，而表头有{width}列：第{extra + 1}个单元格（“{_clip(cells[extra])}”）没有对应的列"
-            '（单元格内的逗号须加引号，如 "a,b"）',
+            *message(
+                ("ragged-row", "extra-cell"),
+                cells=n,
+                width=width,
+                extra=extra + 1,
+                text=_clip(cells[extra]),
+            ),
             row,
             extra + 1,
         )
@@ -854,16 +831,8 @@ def _encoding_message(raw: bytes, bad: int, offset: int, why: str) -> tuple[str,
             p.message_zh.replace("文件不是 UTF-8 编码", f"此处不是 UTF-8 编码（第 {at} 字节）", 1),
         )
     if why == "utf-8-in-gbk":
-        return (
-            f"this line is UTF-8 text but the table is GBK (byte {at}): which it is cannot be told; {_RESAVE_EN}",
-            f"该行是 UTF-8 编码，而表格其余部分是 GBK 编码（第 {at} 字节），无法确定应按哪种编码读取；{_RESAVE_ZH}",
-        )
-    return (
-        f'not GBK text (byte {at}): the table reads as GBK (GB18030, what Excel\'s plain "CSV" saves on '
-        f"Chinese Windows) but this line does not; {_RESAVE_EN}",
-        f"不是 GBK 编码的文本（第 {at} 字节）：表格按 GBK（GB18030，中文 Windows 上 Excel 保存“CSV”时的编码）读取，"
-        f"但该行不是；{_RESAVE_ZH}",
-    )
+        return message(("encoding", "utf-8-in-gbk"), at=at)
+    return message(("encoding", "not-gbk"), at=at)
 
 
 def _csv_blocks(
@@ -1390,9 +1359,7 @@ def _check_types(schema: Any, file: str, header: dict[str, int]) -> None:
                 table_problem(
                     "float-column",
                     file,
-                    f"column {field.name!r} is stored as floating point ({t}), which cannot hold decimals exactly; "
-                    "store it as decimal or string",
-                    f"列“{field.name}”以浮点数（{t}）存储，无法精确表示小数；请改用 decimal 或字符串类型",
+                    *message("float-column", name=field.name, type=t),
                     row=1,
                     column=i,
                     column_name=name,
@@ -1410,8 +1377,7 @@ def _check_types(schema: Any, file: str, header: dict[str, int]) -> None:
                 table_problem(
                     "column-type",
                     file,
-                    f"column {field.name!r} has type {t}; store it as string, decimal or integer",
-                    f"列“{field.name}”的类型为 {t}；请改用字符串、decimal 或整数类型",
+                    *message("column-type", name=field.name, type=t),
                     row=1,
                     column=i,
                     column_name=name,
@@ -1429,8 +1395,7 @@ def _open_parquet(path: Path, file: str, *, scan: bool = True) -> Table:
                 table_problem(
                     "file",
                     file,
-                    "reading Parquet needs pyarrow: pip install 'perfrules[batch]'",
-                    "读取 Parquet 需要 pyarrow：pip install 'perfrules[batch]'",
+                    *message(("file", "needs-pyarrow")),
                 )
             ]
         )
@@ -1438,19 +1403,11 @@ def _open_parquet(path: Path, file: str, *, scan: bool = True) -> Table:
         pf = parquet_file(path)
     except OSError as exc:
         raise SpecError(
-            [
-                table_problem(
-                    "file", file, f"cannot read {file}: {exc}", f"无法读取文件 {file}：{exc}"
-                )
-            ]
+            [table_problem("file", file, *message(("file", "unreadable"), file=file, reason=exc))]
         ) from None
     except Exception as exc:  # noqa: BLE001 - pyarrow raises its own errors for bad files
         raise SpecError(
-            [
-                table_problem(
-                    "file", file, f"not a Parquet file: {exc}", f"不是有效的 Parquet 文件：{exc}"
-                )
-            ]
+            [table_problem("file", file, *message(("file", "not-parquet"), error=exc))]
         ) from None
     schema = pf.schema_arrow
     header = _resolve_header(list(schema.names), file)
@@ -1601,8 +1558,7 @@ def read_table(path: str | os.PathLike[str], *, scan: bool = True) -> Table:
                 table_problem(
                     "file",
                     file,
-                    f"cannot read {file}: it does not exist",
-                    f"无法读取 {file}：文件不存在",
+                    *message(("file", "table-missing"), file=file),
                 )
             ]
         )
@@ -1615,8 +1571,7 @@ def read_table(path: str | os.PathLike[str], *, scan: bool = True) -> Table:
                 table_problem(
                     "file",
                     file,
-                    f"cannot read {file}: {refused[0]}",
-                    f"无法读取 {file}：{refused[1]}",
+                    *message(("file", "table-refused"), file=file, reason=Message(*refused)),
                 )
             ]
         )
@@ -1632,8 +1587,15 @@ def read_table(path: str | os.PathLike[str], *, scan: bool = True) -> Table:
             table_problem(
                 "file",
                 file,
-                f"{file}: a table must be .csv, .parquet or .xlsx, not {suffix or 'no suffix'!r}",
-                f"{file}：表格须为 .csv、.parquet 或 .xlsx 文件",
+                *message(
+                    ("file", "table-suffix"),
+                    file=file,
+                    suffix=(
+                        Message(repr(suffix), f"“{suffix}”")
+                        if suffix
+                        else message(("file", "no-suffix"))
+                    ),
+                ),
             )
         ]
     )
@@ -1671,8 +1633,7 @@ def _open_xlsx(path: Path, file: str) -> Table:
                 table_problem(
                     "file",
                     file,
-                    "reading .xlsx needs openpyxl: pip install 'perfrules[xlsx]'",
-                    "读取 .xlsx 需要 openpyxl：pip install 'perfrules[xlsx]'",
+                    *message(("file", "needs-openpyxl")),
                 )
             ]
         ) from None
@@ -1694,8 +1655,7 @@ def _open_xlsx(path: Path, file: str) -> Table:
                 table_problem(
                     "missing-column",
                     file,
-                    "the worksheet is empty: no header row",
-                    "工作表为空：没有表头行",
+                    *message(("missing-column", "empty-sheet")),
                     row=1,
                 )
             ]
@@ -1737,11 +1697,11 @@ def _open_xlsx(path: Path, file: str) -> Table:
                 table_problem(
                     "ragged-row",
                     file,
-                    f"cell {_cell_ref(row, outside)} is right of the header's last column ({_cell_ref(1, width - 1)}): "
-                    "it has no column, so it would not be read; delete it, or move what it holds into a column of the "
-                    "table (such as note)",
-                    f"单元格 {_cell_ref(row, outside)} 位于表头最后一列（{_cell_ref(1, width - 1)}）右侧，没有对应的列，不会被读取；"
-                    "请删除，或将其内容移到表中的某一列（如 note 说明列）",
+                    *message(
+                        ("ragged-row", "right-of-header"),
+                        cell=_cell_ref(row, outside),
+                        last=_cell_ref(1, width - 1),
+                    ),
                     row=row,
                     column=outside + 1,
                 )
@@ -1779,8 +1739,7 @@ def _xlsx_grid(openpyxl: Any, path: Path, file: str, *, formulas: bool) -> Grid:
                 table_problem(
                     "file",
                     file,
-                    f"not a readable .xlsx workbook: {exc}",
-                    f"不是可读取的 .xlsx 工作簿：{exc}",
+                    *message(("file", "not-xlsx"), error=exc),
                 )
             ]
         ) from None
@@ -1794,8 +1753,7 @@ def _xlsx_grid(openpyxl: Any, path: Path, file: str, *, formulas: bool) -> Grid:
                 table_problem(
                     "file",
                     file,
-                    f"the first worksheet of {file} cannot be read: {exc}",
-                    f"{file} 的第一个工作表无法读取：{exc}",
+                    *message(("file", "sheet-unreadable"), file=file, error=exc),
                 )
             ]
         ) from None
@@ -1819,29 +1777,17 @@ def _xlsx_problem(
         return table_problem(
             "cell-error",
             file,
-            f"cell {ref} holds the error value {value}, not a value: correct the formula or the cell it comes from "
-            "and type the value",
-            f"单元格 {ref} 是错误值 {value}，不是数值：请更正公式或其来源单元格，并录入数值",
+            *message("cell-error", cell=ref, value=value),
             row=row,
             column=j + 1,
             column_name=column,
         )
     formula = str(getattr(value, "text", value))
-    shows = "" if cached is None else f" (it shows {_xlsx_text(cached)!r})"
-    shows_zh = "" if cached is None else f"（显示为“{_xlsx_text(cached)}”）"
-    en = (
-        f"cell {ref} holds the formula {formula}{shows}: perfrules reads typed values, never formulas — the "
-        "result a workbook stores for a formula can be stale, or a placeholder (such as 0) that the tool that "
-        "wrote it never computed; replace it by its value: copy the column, then Paste Special → Values"
-    )
-    zh = (
-        f"单元格 {ref} 是公式 {formula}{shows_zh}：perfrules 只读取录入的值，不读取公式——工作簿为公式保存的结果可能已过期，"
-        "或是写入它的工具从未计算的占位值（如 0）；请替换为数值：复制该列，再“选择性粘贴 → 数值”"
-    )
-    if formula.strip() == "=":
-        en += "; to write the text =, type '= (an apostrophe first); an empty comparator means = as well"
-        zh += "；如需录入文本“=”，请输入 '=（先输入一个单引号）；比较符留空也表示“=”"
-    return table_problem("formula", file, en, zh, row=row, column=j + 1, column_name=column)
+    none = Message("", "")
+    shows = none if cached is None else message(("formula", "shows"), value=_xlsx_text(cached))
+    hint = message(("formula", "equals-sign")) if formula.strip() == "=" else none
+    text = message(("formula", "cell"), cell=ref, formula=formula, shows=shows, equals_hint=hint)
+    return table_problem("formula", file, *text, row=row, column=j + 1, column_name=column)
 
 
 def _xlsx_text(value: Any) -> str:
