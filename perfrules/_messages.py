@@ -67,6 +67,14 @@ def _beyond(what_en: str, what_zh: str) -> Message:
     )
 
 
+_RESAVE_TEXT = Message(
+    "re-save it as UTF-8: Notepad: File → Save As → Encoding: UTF-8; VS Code: click the encoding "
+    "in the status bar → Save with Encoding → UTF-8; Notepad++: Encoding → Convert to UTF-8",
+    "请用 UTF-8 编码另存：记事本：文件 → 另存为 → 编码选“UTF-8”；VS Code：点击右下角状态栏中的编码 → "
+    "“通过编码保存” → “UTF-8”；Notepad++：编码 → 转为 UTF-8 编码",
+)
+"""How to re-save a text file as UTF-8 (``encoding``)."""
+
 _RESAVE = Message(
     'save the table again as UTF-8: in Excel, File → Save As → "CSV UTF-8 (Comma delimited)"; '
     "or save it as .xlsx, which perfrules reads too",
@@ -430,6 +438,27 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
             "规范“{spec}”没有预算执行率，无法期望其得分",
         ),
         "evaluation-error": Message("the evaluation failed: {error}", "评价失败：{error}"),
+        # ---- bytes that are not UTF-8: perfrules/loading/_decode.py ----------------------------
+        ("encoding", "not-utf-8"): Message(
+            "not UTF-8 text (byte {byte}){hint}", "文件不是 UTF-8 编码（第 {byte} 字节）{hint}"
+        ),
+        ("encoding", "not-utf-8-here"): Message(
+            "not UTF-8 text (byte {byte}){hint}", "此处不是 UTF-8 编码（第 {byte} 字节）{hint}"
+        ),
+        ("encoding", "utf-16"): Message(
+            ': the file is UTF-16 (Notepad\'s "Unicode"); ' + _RESAVE_TEXT.en,
+            "：文件是 UTF-16 编码（记事本中的“Unicode”）；" + _RESAVE_TEXT.zh,
+        ),
+        ("encoding", "gbk"): Message(
+            ": the file looks GBK-encoded, the default of Chinese Windows (read as GBK, it says "
+            "\u201c{snippet}\u201d here); "
+            + _RESAVE_TEXT.en
+            + "; or iconv -f GBK -t UTF-8 OLD > NEW",
+            "：文件似乎是 GBK 编码（中文 Windows 的默认编码；按 GBK 读，此处为“{snippet}”）；"
+            + _RESAVE_TEXT.zh
+            + "；或在命令行运行 iconv -f GBK -t UTF-8 原文件 > 新文件",
+        ),
+        ("encoding", "save-as-utf-8"): Message("; save the file as UTF-8", "；请用 UTF-8 编码另存"),
         # ---- the long table of a batch run: perfrules/batch/_table.py --------------------------
         ("file", "table-missing"): Message(
             "cannot read {file}: it does not exist", "无法读取 {file}：文件不存在"

@@ -40,7 +40,6 @@ INLINE: dict[str, int] = {
     "batch/_engines.py": 1,
     "batch/_run.py": 3,
     "batch/_summary.py": 7,
-    "batch/_table.py": 2,
     "batch/_unit.py": 24,
     "batch/_write.py": 1,
     "cli/_authoring.py": 6,
@@ -398,3 +397,17 @@ def test_benefit_qualitative_names_the_category_id_in_both_languages() -> None:
     assert f.zh.startswith(
         "效益指标（benefit）：3个三级指标中2个为定性指标（公共机构节能工作、普法工作）"
     )
+
+
+def test_an_encoding_problem_names_the_byte_in_both_languages() -> None:
+    from perfrules.loading import encoding_problem
+
+    raw = b'id = 1\nname = "\xff"\n'
+    p = encoding_problem(raw, 15)
+    assert (p.code, p.line, p.column) == ("encoding", 2, 9)
+    assert p.message == "not UTF-8 text (byte 15); save the file as UTF-8"
+    assert p.message_zh == "文件不是 UTF-8 编码（第 15 字节）；请用 UTF-8 编码另存"
+    # a line of a batch table: the byte's offset in its file, and "here" (此处) in Chinese
+    here = encoding_problem(raw, 15, byte=1015, here=True)
+    assert here.message == "not UTF-8 text (byte 1015); save the file as UTF-8"
+    assert here.message_zh == "此处不是 UTF-8 编码（第 1015 字节）；请用 UTF-8 编码另存"

@@ -825,11 +825,9 @@ def _encoding_message(raw: bytes, bad: int, offset: int, why: str) -> tuple[str,
     """The encoding problem's message for a line whose byte ``bad`` is not text (``offset``: the line's in the file)."""
     at = offset + bad
     if why == "utf-8":
-        p = encoding_problem(raw, bad)  # the spec loader's message, with its GBK and UTF-16 hints
-        return (
-            p.message.replace(f"(byte {bad})", f"(byte {at})", 1),
-            p.message_zh.replace("文件不是 UTF-8 编码", f"此处不是 UTF-8 编码（第 {at} 字节）", 1),
-        )
+        # the spec loader's message, with its GBK and UTF-16 hints, at the byte's place in the file
+        p = encoding_problem(raw, bad, byte=at, here=True)
+        return p.message, p.message_zh
     if why == "utf-8-in-gbk":
         return message(("encoding", "utf-8-in-gbk"), at=at)
     return message(("encoding", "not-gbk"), at=at)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 
 from perfrules._errors import Problem
+from perfrules._messages import message
 
 __all__ = ["as_gbk", "decode_text", "encoding_problem"]
 
@@ -60,8 +61,14 @@ def as_gbk(raw: bytes) -> str | None:
     return text if sum(map(_is_chinese, wide)) * 10 >= len(wide) * 9 else None
 
 
-def encoding_problem(raw: bytes, start: int) -> Problem:
+def encoding_problem(
+    raw: bytes, start: int, *, byte: int | None = None, here: bool = False
+) -> Problem:
     """The ``encoding`` problem of ``raw`` whose first byte that is not UTF-8 is at ``start``.
+
+    The message names the byte ``byte`` (default ``start``: a batch table passes one line as
+    ``raw`` and the byte's offset in its file as ``byte``); ``here`` says "here" (此处) rather
+    than "the file" (文件) in Chinese, for a line of a table that is otherwise readable.
 
     Located at the line and column of that byte (the column counts the
     characters before it on its line). Text that reads as GBK/GB18030 — what
@@ -74,33 +81,19 @@ def encoding_problem(raw: bytes, start: int) -> Problem:
         head = head[len(codecs.BOM_UTF8) :]
     line = raw[:start].count(b"\n") + 1
     column = len(head.decode("utf-8", errors="replace")) + 1
-    en = f"not UTF-8 text (byte {start})"
-    zh = "文件不是 UTF-8 编码"
-    resave_en = (
-        "re-save it as UTF-8: Notepad: File → Save As → "
-        "Encoding: UTF-8; VS Code: click the encoding in "
-        "the status bar → Save with Encoding → UTF-8; Notepad++: Encoding → Convert to UTF-8"
-    )
-    resave_zh = (
-        "请用 UTF-8 编码另存：记事本：文件 → 另存为 → 编码选“UTF-8”；VS Code：点击右下角状态栏中的编码 → "
-        "“通过编码保存” → “UTF-8”；Notepad++：编码 → 转为 UTF-8 编码"
-    )
     gbk = None if raw.startswith(_BOM_UTF16) else as_gbk(raw)
     if raw.startswith(_BOM_UTF16):
-        en += f': the file is UTF-16 (Notepad\'s "Unicode"); {resave_en}'
-        zh += f"：文件是 UTF-16 编码（记事本中的“Unicode”）；{resave_zh}"
+        hint = message(("encoding", "utf-16"))
     elif gbk is not None:
         at = len(raw[:start].decode("gb18030", errors="replace"))
         snippet = gbk[at:].split("\n", 1)[0].rstrip("\r")[:_MAX_SNIPPET]
-        en += (
-            f": the file looks GBK-encoded, the default of Chinese Windows (read as GBK, it says "
-            f"\u201c{snippet}\u201d here); {resave_en}; or iconv -f GBK -t UTF-8 OLD > NEW"
-        )
-        zh += (
-            f"：文件似乎是 GBK 编码（中文 Windows 的默认编码；按 GBK 读，此处为“{snippet}”）；"
-            f"{resave_zh}；或在命令行运行 iconv -f GBK -t UTF-8 原文件 > 新文件"
-        )
+        hint = message(("encoding", "gbk"), snippet=snippet)
     else:
-        en += "; save the file as UTF-8"
-        zh += "；请用 UTF-8 编码另存"
-    return Problem(code="encoding", message=en, message_zh=zh, line=line, column=column)
+        hint = message(("encoding", "save-as-utf-8"))
+    shown = start if byte is None else byte
+    text = (
+        message(("encoding", "not-utf-8-here"), byte=shown, hint=hint)
+        if here
+        else message(("encoding", "not-utf-8"), byte=shown, hint=hint)
+    )
+    return Problem(code="encoding", **text.as_message(), line=line, column=column)
