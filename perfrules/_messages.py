@@ -459,6 +459,53 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
             + "；或在命令行运行 iconv -f GBK -t UTF-8 原文件 > 新文件",
         ),
         ("encoding", "save-as-utf-8"): Message("; save the file as UTF-8", "；请用 UTF-8 编码另存"),
+        # ---- 年度指标值 and 实际完成值 of a form: perfrules/interchange/_targets.py -------------
+        # (a round trip's edited cell reports these as ``unreadable``)
+        ("target-unreadable", "empty"): Message("年度指标值 is empty", "年度指标值为空"),
+        ("target-unreadable", "shape"): Message(
+            "{text!r} starts like a quantitative target but does not read as comparator, number "
+            "and unit (e.g. ≥400期, ≤100%, =24期); write it so, or as words for a qualitative "
+            "target",
+            "“{text}”看似定量指标值，但无法读作“比较符+数值+单位”（如 ≥400期、≤100%、=24期）；"
+            "请按此格式填写，定性指标请用文字表述",
+        ),
+        ("target-unreadable", "number"): Message(
+            "年度指标值 {text!r}: {problem}", "年度指标值“{text}”：{problem}"
+        ),
+        ("target-unreadable", "comparator-and-suffix"): Message(
+            "{text!r} has both a comparator and {suffix!r}; keep one",
+            "“{text}”同时含比较符和“{suffix}”，请只保留一个",
+        ),
+        ("target-unreadable", "no-plan"): Message(
+            "{text!r} is a tolerance without its plan: write the plan first (e.g. 120公里±5%, "
+            "500万元，偏差率≤10%), the deviation |actual − plan| ÷ plan cannot be computed without "
+            "it",
+            "“{text}”只有偏差范围而无计划值：请先写明计划值（如 120公里±5%、500万元，偏差率≤10%），"
+            "否则无法计算偏差率",
+        ),
+        ("actual-unreadable", "not-a-number"): Message(
+            "{text!r} is not a number{with_unit} (e.g. 408{unit}); a quantitative indicator "
+            "needs its actual as a number",
+            "“{text}”不是数值{with_unit}；定量指标的实际完成值须填写数值（如 408{unit}）",
+        ),
+        ("actual-unreadable", "with-unit"): Message(" with the unit {unit!r}", "（单位“{unit}”）"),
+        ("actual-unreadable", "other-unit"): Message(
+            "{text!r}: unit {got!r} differs from the target's unit {unit!r}",
+            "“{text}”：单位“{got}”与年度指标值的单位“{unit}”不一致",
+        ),
+        ("actual-unreadable", "not-plain"): Message(
+            "{text!r} is not a plain number", "“{text}”不是普通数值"
+        ),
+        ("actual-unreadable", "number"): Message(
+            "实际完成值 {text!r}: {problem}", "实际完成值“{text}”：{problem}"
+        ),
+        "bare-target": Message(
+            "年度指标值 {text!r} has no comparator: read as the exact target ={value} (scored as ≥ "
+            "under the default policy equal_above = full); write ≥{value}, ≤{value} or ={value} "
+            "to say which",
+            "年度指标值“{text}”未写比较符：按等于“={value}”读取（默认政策 equal_above = full 下与"
+            "“≥”计分相同）；请写明 ≥{value}、≤{value} 或 ={value}",
+        ),
         # ---- the long table of a batch run: perfrules/batch/_table.py --------------------------
         ("file", "table-missing"): Message(
             "cannot read {file}: it does not exist", "无法读取 {file}：文件不存在"

@@ -34,6 +34,7 @@ import attrs
 
 from perfrules._errors import PerfrulesError
 from perfrules._limits import exact, number_problem
+from perfrules._messages import Message, message
 from perfrules.model import (
     Comparator,
     DeviationTarget,
@@ -77,7 +78,7 @@ def read_target(text: str) -> TargetReading:
     but is not."""
     stripped = text.strip()
     if not stripped:
-        raise ReadError("年度指标值 is empty", "年度指标值为空")
+        raise ReadError(*message(("target-unreadable", "empty")))
     deviation = read_deviation(stripped)
     if deviation is not None:
         return _read_deviation(text, stripped, deviation.plan is None)
@@ -86,15 +87,12 @@ def read_target(text: str) -> TargetReading:
     try:
         target = QuantitativeTarget.parse(stripped)
     except ValueError:
-        raise ReadError(
-            f"{text!r} starts like a quantitative target but "
-            "does not read as comparator, number and unit "
-            "(e.g. ≥400期, ≤100%, =24期); write it so, or as words for a qualitative target",
-            f"“{text}”看似定量指标值，但无法读作“比较符+数值+单位”（如 ≥400期、≤100%、=24期）；请按此格式填写，定性指标请用文字表述",
-        ) from None
+        raise ReadError(*message(("target-unreadable", "shape"), text=text)) from None
     found = number_problem(target.value)
     if found is not None:
-        raise ReadError(f"年度指标值 {text!r}: {found[0]}", f"年度指标值“{text}”：{found[1]}")
+        raise ReadError(
+            *message(("target-unreadable", "number"), text=text, problem=Message(*found))
+        )
     target = attrs.evolve(target, value=exact(target.value))
     has_comparator = not re.match(r"^[+-]?[0-9.]", stripped)
     bare = False
@@ -102,8 +100,9 @@ def read_target(text: str) -> TargetReading:
         if target.unit.endswith(suffix):
             if has_comparator:
                 raise ReadError(
-                    f"{text!r} has both a comparator and {suffix!r}; keep one",
-                    f"“{text}”同时含比较符和“{suffix}”，请只保留一个",
+                    *message(
+                        ("target-unreadable", "comparator-and-suffix"), text=text, suffix=suffix
+                    )
                 )
             target = QuantitativeTarget(
                 comparator=cmp, value=target.value, unit=target.unit[: -len(suffix)].strip()
@@ -118,16 +117,13 @@ def read_target(text: str) -> TargetReading:
 def _read_deviation(text: str, stripped: str, no_plan: bool) -> TargetReading:
     """A deviation target (plan ± tolerance); :class:`ReadError` without the plan."""
     if no_plan:
-        raise ReadError(
-            f"{text!r} is a tolerance without its plan: write the plan first (e.g. 120公里±5%, "
-            "500万元，偏差率≤10%), the deviation |actual − plan| ÷ plan cannot be computed without it",
-            f"“{text}”只有偏差范围而无计划值：请先写明计划值（如 120公里±5%、500万元，偏差率≤10%），"
-            "否则无法计算偏差率",
-        )
+        raise ReadError(*message(("target-unreadable", "no-plan"), text=text))
     target = DeviationTarget.parse(stripped)
     found = number_problem(target.value)
     if found is not None:
-        raise ReadError(f"年度指标值 {text!r}: {found[0]}", f"年度指标值“{text}”：{found[1]}")
+        raise ReadError(
+            *message(("target-unreadable", "number"), text=text, problem=Message(*found))
+        )
     return TargetReading(target=target, text=None if str(target) == text else text)
 
 
@@ -139,36 +135,33 @@ def read_number_with_unit(text: str, unit: str) -> Decimal:
     """
     m = _ACTUAL.match(text)
     if m is None:
-        hint = f"e.g. 408{unit}" if unit else "e.g. 408"
+        with_unit = (
+            message(("actual-unreadable", "with-unit"), unit=unit) if unit else Message("", "")
+        )
         raise ReadError(
-            f"{text!r} is not a number{' with the unit ' + repr(unit) if unit else ''} ({hint}); "
-            "a quantitative indicator needs its actual as a number",
-            f"“{text}”不是数值{('（单位“' + unit + '”）') if unit else ''}；定量指标的实际完成值须填写数值（如 408{unit}）",
+            *message(
+                ("actual-unreadable", "not-a-number"), text=text, with_unit=with_unit, unit=unit
+            )
         )
     got = (m["unit"] or "").strip()
     if got and got != unit:
         raise ReadError(
-            f"{text!r}: unit {got!r} differs from the target's unit {unit!r}",
-            f"“{text}”：单位“{got}”与年度指标值的单位“{unit}”不一致",
+            *message(("actual-unreadable", "other-unit"), text=text, got=got, unit=unit)
         )
     if re.search(
         r"[,，.．][0-9]|[eE][+-]?[0-9]", got
     ):  # pragma: no cover - caught by the unit check
-        raise ReadError(f"{text!r} is not a plain number", f"“{text}”不是普通数值")
+        raise ReadError(*message(("actual-unreadable", "not-plain"), text=text))
     value = Decimal(m["num"])
     found = number_problem(value, m["num"])
     if found is not None:
-        raise ReadError(f"实际完成值 {text!r}: {found[0]}", f"实际完成值“{text}”：{found[1]}")
+        raise ReadError(
+            *message(("actual-unreadable", "number"), text=text, problem=Message(*found))
+        )
     return exact(value)
 
 
 def bare_warning(text: str, target: QuantitativeTarget) -> tuple[str, str]:
     """The ``bare-target`` warning text (English, Chinese)."""
     value = format_decimal(target.value) + target.unit
-    return (
-        f"年度指标值 {text!r} has no comparator: read as the exact "
-        f"target ={value} (scored as ≥ under the default "
-        f"policy equal_above = full); write ≥{value}, ≤{value} or ={value} to say which",
-        f"年度指标值“{text}”未写比较符：按等于“={value}”读取（默认政策 equal_above = full 下与“≥”计分相同）；"
-        f"请写明 ≥{value}、≤{value} 或 ={value}",
-    )
+    return message("bare-target", text=text, value=value)
