@@ -459,6 +459,20 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
             + "；或在命令行运行 iconv -f GBK -t UTF-8 原文件 > 新文件",
         ),
         ("encoding", "save-as-utf-8"): Message("; save the file as UTF-8", "；请用 UTF-8 编码另存"),
+        # ---- a number cell of a form: perfrules/interchange/_cells.py --------------------------
+        # (a declared result's cell reports these as ``declared-unreadable``)
+        "not-a-number": Message("{value!r} is not a number", "“{value}”不是数字"),
+        ("not-a-number", "type"): Message(
+            "{value!r} ({type}) is not a number", "“{value}”（{type}）不是数字"
+        ),
+        ("not-a-number", "not-finite"): Message(
+            "{value!r} is not a finite number", "“{value}”不是有限的数"
+        ),
+        ("not-a-number", "float-digits"): Message(
+            "{value!r} has more than {digits} significant digits: not an exact value (a formula "
+            "result?); type the number",
+            "“{value!r}”超过{digits}位有效数字，不是精确值（公式计算结果？）；请直接填写数值",
+        ),
         # ---- 年度指标值 and 实际完成值 of a form: perfrules/interchange/_targets.py -------------
         # (a round trip's edited cell reports these as ``unreadable``)
         ("target-unreadable", "empty"): Message("年度指标值 is empty", "年度指标值为空"),

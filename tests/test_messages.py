@@ -70,7 +70,7 @@ INLINE: dict[str, int] = {
     "core/methods/step.py": 6,
     "golden/_check.py": 2,
     "golden/_run.py": 1,
-    "interchange/_cells.py": 7,
+    "interchange/_cells.py": 1,
     "interchange/_compare.py": 1,
     "interchange/_layout.py": 10,
     "interchange/_problems.py": 1,
@@ -411,3 +411,14 @@ def test_an_encoding_problem_names_the_byte_in_both_languages() -> None:
     here = encoding_problem(raw, 15, byte=1015, here=True)
     assert here.message == "not UTF-8 text (byte 1015); save the file as UTF-8"
     assert here.message_zh == "此处不是 UTF-8 编码（第 1015 字节）；请用 UTF-8 编码另存"
+
+
+def test_a_cell_of_another_type_names_the_type_in_both_languages() -> None:
+    import datetime
+
+    from perfrules.interchange._cells import CellValueError, read_decimal
+
+    with pytest.raises(CellValueError) as caught:
+        read_decimal(datetime.date(2024, 1, 2), None)
+    assert caught.value.en == "'2024-01-02' (date) is not a number"
+    assert caught.value.zh == "“2024-01-02”（date）不是数字"

@@ -25,6 +25,7 @@ from typing import Any
 
 from perfrules._errors import PerfrulesError
 from perfrules._limits import exact, number_problem
+from perfrules._messages import message
 from perfrules.model import format_decimal
 
 MAX_DIGITS = 15  # what an Excel numeric cell keeps
@@ -151,7 +152,7 @@ def _read_decimal(
     if value is None:
         return None
     if isinstance(value, bool):
-        raise CellValueError(f"{value!r} is not a number", f"“{value}”不是数字")
+        raise CellValueError(*message("not-a-number", value=value))
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
@@ -167,15 +168,14 @@ def _read_decimal(
                 text = text[: -len(suffix)].strip()
                 break
         if not _NUMBER.match(text):
-            raise CellValueError(f"{value!r} is not a number", f"“{value}”不是数字")
+            raise CellValueError(*message("not-a-number", value=value))
         try:
             return Decimal(text)
         except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-            raise CellValueError(f"{value!r} is not a number", f"“{value}”不是数字") from None
+            raise CellValueError(*message("not-a-number", value=value)) from None
     else:
         raise CellValueError(
-            f"{shown(value)!r} ({type(value).__name__}) is not a number",
-            f"“{shown(value)}”不是数字",
+            *message(("not-a-number", "type"), value=shown(value), type=type(value).__name__)
         )
     if percent and fmt is not None and "%" in fmt:
         number = number * 100
@@ -188,7 +188,7 @@ def _read_decimal(
 
 def _from_float(value: float, fmt: str | None, *, declared: bool) -> Decimal:
     if value != value or value in (float("inf"), float("-inf")):
-        raise CellValueError(f"{value!r} is not a finite number", f"“{value}”不是有限的数")
+        raise CellValueError(*message(("not-a-number", "not-finite"), value=value))
     if value.is_integer() and abs(value) < 1e15:
         return Decimal(int(value))
     number = Decimal(repr(value))
@@ -199,11 +199,7 @@ def _from_float(value: float, fmt: str | None, *, declared: bool) -> Decimal:
         # a declared result computed in the sheet: read it as the form shows it
         shown_places = places + (2 if fmt is not None and "%" in fmt else 0)
         return number.quantize(Decimal(1).scaleb(-shown_places), rounding=ROUND_HALF_UP)
-    raise CellValueError(
-        f"{value!r} has more than {MAX_DIGITS} significant digits: "
-        "not an exact value (a formula result?); type the number",
-        f"“{value!r}”超过{MAX_DIGITS}位有效数字，不是精确值（公式计算结果？）；请直接填写数值",
-    )
+    raise CellValueError(*message(("not-a-number", "float-digits"), value=value, digits=MAX_DIGITS))
 
 
 def plain(value: Decimal) -> str:
