@@ -373,8 +373,10 @@ def _score(
     n_rows = data.num_rows
     # the block's columns are whole already (one chunk each): a ChunkedArray's combine_chunks would copy it
     text = {c: _whole(data.column(c)) for c in data.column_names}
-    lengths = {c: _np(pc.binary_length(a)) for c, a in text.items()}
-    if table.deferred and table.format == "csv" and n_rows:
+    # every cell's length when the csv module's limit is checked here, else the per-unit columns' alone
+    checked = table.deferred and table.format == "csv" and n_rows
+    lengths = {c: _np(pc.binary_length(a)) for c, a in text.items() if checked or c in UNIT_LEVEL}
+    if checked:
         limit = csv.field_size_limit()
         if any(int(v.max()) > limit for v in lengths.values()):
             raise TableNotPlain(table.file)  # a cell the csv module would not read (Arrow does)
