@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -146,3 +147,59 @@ def test_the_columnar_tally_counts_as_the_row_by_row_tally() -> None:
     assert list(got.points.items()) == list(want.points.items())
     assert [str(v) for v in got.points.values()] == [str(v) for v in want.points.values()]
     assert list(got.losing.items()) == list(want.losing.items())
+
+
+_POOL = ["", "7", "1.25", "003.10", "0.000001", "12.5", "999999999999", "1000000000000", "-3"]
+_ODD = ["1e5", " 5", "x", "1.1234567", "1,5"]  # the cast rejects some: the regex decides then
+
+
+@pytest.mark.parametrize("odd", [None, *_ODD])
+@pytest.mark.parametrize("offset", [0, 3])
+def test_parsing_by_distinct_texts_gives_what_the_cell_by_cell_parse_gives(
+    odd: str | None, offset: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from decimal import Decimal
+
+    import numpy as np
+
+    import perfrules.batch._cells as cells_mod
+
+    rng = np.random.default_rng(11)
+    pool = _POOL + ([odd] if odd is not None else [])
+    cells = pa.array([pool[i] for i in rng.integers(0, len(pool), 9000)]).slice(offset)
+    chosen: list[bool] = []
+    few = cells_mod._few_distinct
+
+    def spy(texts: Any) -> bool:
+        chosen.append(few(texts))
+        return chosen[-1]
+
+    monkeypatch.setattr(cells_mod, "_few_distinct", spy)
+    by_distinct = parse(cells)
+    assert chosen == [True]  # a column of a few texts repeated is read by its distinct texts
+    monkeypatch.setattr(cells_mod, "_few_distinct", lambda texts: False)
+    by_cell = parse(cells)
+    for field in ("value", "ok", "empty", "places"):
+        assert getattr(by_distinct, field).tolist() == getattr(by_cell, field).tolist(), field
+    assert by_distinct.scale == by_cell.scale == 6
+    texts = cells.to_pylist()
+    ok = by_distinct.ok.tolist()
+    # a text the cast rejects sends the column through the table format's expression: "003.10" fails it
+    canonical_only = odd in ("x", "1,5")
+    assert {t for t, k in zip(texts, ok, strict=True) if k} == {
+        "7",
+        "1.25",
+        "0.000001",
+        "12.5",
+        "999999999999",
+        *([] if canonical_only else ["003.10"]),
+    }
+    for t, k, v in zip(texts, ok, by_distinct.value.tolist(), strict=True):
+        assert v == (int(Decimal(t).scaleb(6)) if k else 0)
+
+
+def test_a_column_of_distinct_texts_is_parsed_cell_by_cell() -> None:
+    from perfrules.batch._cells import _few_distinct
+
+    assert not _few_distinct(pa.array([f"{i}.5" for i in range(5000)]))
+    assert _few_distinct(pa.array([f"{i % 40}.5" for i in range(5000)]))

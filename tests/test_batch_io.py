@@ -49,3 +49,37 @@ def test_a_csv_run_never_imports_the_parquet_module(tmp_path: Path) -> None:
         tmp_path,
     )
     assert out.split("\n") == ["1 False True", "True"]
+
+
+def test_the_reading_threads_unit_cut_scores_as_the_pure_engine(tmp_path: Path) -> None:
+    """The worker takes each unit's first row and trimmed id from the reading thread: units padded with
+    blanks, split across read blocks and chunks, a carried last unit, score as the pure engine scores
+    them, file for file."""
+    from unittest import mock
+
+    from perfrules.batch import _columnar, _run, run_batch
+
+    (tmp_path / "base.toml").write_text(BASE, encoding="utf-8")
+    rows = ["unit,indicator,category,weight,comparator,target,actual,spec"]
+    for i in range(23):
+        uid = f"{' ' * (i % 3)}u{i:02d}{' ' * (i % 2)}"  # ids trimmed alike by Arrow and str.strip
+        spec = "base.toml" if i % 4 else ""  # a unit without a spec cell goes to the pure path
+        rows += [
+            f"{uid},a,产出指标,60,≥,10,{i % 12},{spec}",
+            f"{uid},b,效益指标,40,≥,5,{i % 7}.5,",
+        ]
+    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    pure = run_batch(tmp_path / "t.csv", tmp_path / "pure.csv", engine="pure")
+    with (
+        mock.patch.object(_run, "FAST_CHUNK_UNITS", 4),
+        mock.patch.object(_columnar, "BLOCK_BYTES", 160),
+    ):
+        got = run_batch(tmp_path / "t.csv", tmp_path / "col.csv", engine="auto", chunk_units=4)
+    assert (
+        dict(got.engines).get("vector", 0) > 0
+    )  # the columnar runner's vectorised path scored units
+    for name in ("", ".indicators", ".categories", ".problems"):
+        assert (tmp_path / f"col{name}.csv").read_bytes() == (
+            tmp_path / f"pure{name}.csv"
+        ).read_bytes(), name
+    assert (pure.units, pure.scored) == (got.units, got.scored) == (23, pure.scored)

@@ -75,9 +75,36 @@ def parse(texts: pa.Array) -> Numbers:
     if not len(filled):
         return Numbers(value, ok, empty, places, 0)
     sub = texts if len(filled) == n else texts.take(pa.array(filled))
-    v, o, pl, scale = _parse_filled(sub, length[filled])
+    if _few_distinct(sub):
+        # each distinct text parsed once: a cell's outcome depends only on its text and on the scale, and
+        # the distinct texts set the same scale (and fail the cast alike) as the cells do
+        enc = pc.dictionary_encode(sub)
+        idx = _np(enc.indices)
+        words = enc.dictionary
+        dv, do, dp, scale = _parse_filled(words, _np(pc.binary_length(words)).astype(np.int64))
+        v, o, pl = dv[idx], do[idx], dp[idx]
+    else:
+        v, o, pl, scale = _parse_filled(sub, length[filled])
     value[filled], ok[filled], places[filled] = v, o, pl
     return Numbers(value, ok, empty, places, scale)
+
+
+# ``parse`` reads a column by its distinct texts when a sample of its first filled cells repeats enough:
+# dictionary-encoding costs about a third of the per-cell parse, so it pays when the distinct texts are at
+# most about a quarter of the cells; a prefix sample overstates the whole column's share of distinct texts
+# (weights, targets: 0.004 and 0.33 in the sample, 0.0004 and 0.16 in the 54,000-row chunk)
+DISTINCT_SAMPLE = 4096
+DISTINCT_SHARE = 0.4  # at most this share of distinct texts in the sample: by the distinct texts
+
+
+def _few_distinct(texts: pa.Array) -> bool:
+    """Whether the first :data:`DISTINCT_SAMPLE` cells of ``texts`` hold few enough distinct texts to
+    parse the column by its distinct texts (see :data:`DISTINCT_SHARE`)."""
+    if texts.null_count:
+        return False
+    sample = texts.slice(0, DISTINCT_SAMPLE)
+    distinct = int(pc.count_distinct(sample).as_py())
+    return distinct <= DISTINCT_SHARE * len(sample)
 
 
 def _parse_filled(texts: pa.Array, length: IntArray) -> tuple[IntArray, BoolArray, IntArray, int]:

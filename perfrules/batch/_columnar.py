@@ -245,6 +245,11 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
     first_unit = 0
     pending_rows: list[pa.Table] = []
     pending_n = 0
+    # the pending rows' units, as this thread found them: each unit's first row (in the pending rows) and
+    # its trimmed id; handed to the worker with the rows, so it never trims and hashes the ids again
+    pending_starts: list[npt.NDArray[np.int64]] = []
+    pending_ids: list[pa.Array] = []
+    carry_id: pa.Array | None = None  # the carried unit's trimmed id (one element)
 
     # one worker thread scores chunk i while this thread reads chunk i + 1 and the caller writes chunk i − 1
     # (Arrow and NumPy release the GIL in their kernels); at most two chunks are in flight
@@ -260,14 +265,14 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
     inflight: deque[Future[Scored]] = deque()
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="perfrules-batch") as pool:
 
-        def submit(data: pa.Table, start_row: int, units: int) -> Iterator[Scored]:
+        def submit(data: pa.Table, start_row: int, cut: _Cut) -> Iterator[Scored]:
             nonlocal first_unit
             inflight.append(
                 pool.submit(
-                    _score, engine, table, data, start_row, bases, probes, first_unit, share
+                    _score, engine, table, data, start_row, bases, probes, first_unit, share, cut
                 )
             )
-            first_unit += units
+            first_unit += len(cut.starts)
             while len(inflight) > WORKERS:
                 yield inflight.popleft().result()
 
@@ -300,29 +305,58 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
             change = np.flatnonzero(codes[1:] != codes[:-1]) + 1
             cut = int(change[-1]) if len(change) else 0
             done, carry = data.slice(0, cut), data.slice(cut)
+            carry_id = units.slice(cut, 1)
             if cut:
+                starts = np.r_[0, change[:-1]].astype(np.int64)
+                ids = units.take(pa.array(starts))
+                pending_starts.append(starts + sum(t.num_rows for t in pending_rows))
+                pending_ids.append(ids)
                 pending_rows.append(done)
                 pending_n += len(change)
                 if deferred:
-                    starts = pa.array(np.r_[0, change[:-1]])
-                    heads.extend(map(hash, units.take(starts).to_pylist()))
+                    heads.extend(map(hash, ids.to_pylist()))
             if pending_n >= chunk_units:
                 block = pa.concat_tables(pending_rows).combine_chunks()
-                yield from submit(block, row0, pending_n)
+                yield from submit(block, row0, _Cut.of(pending_starts, pending_ids))
                 row0 += block.num_rows
-                pending_rows, pending_n = [], 0
+                pending_rows, pending_n, pending_starts, pending_ids = [], 0, [], []
         tail = [*pending_rows, *([carry] if carry is not None and carry.num_rows else [])]
-        if deferred and carry is not None and carry.num_rows:
-            head = pc.utf8_trim_whitespace(carry.column("unit").combine_chunks())[0]
-            heads.append(hash(head.as_py()))
+        if carry is not None and carry.num_rows:
+            assert carry_id is not None
+            at = sum(t.num_rows for t in pending_rows)
+            pending_starts.append(np.array([at], dtype=np.int64))
+            pending_ids.append(carry_id)
+            if deferred:
+                heads.append(hash(carry_id[0].as_py()))
         if tail:
-            yield from submit(pa.concat_tables(tail).combine_chunks(), row0, pending_n + 1)
+            block = pa.concat_tables(tail).combine_chunks()
+            yield from submit(block, row0, _Cut.of(pending_starts, pending_ids))
         while inflight:
             yield inflight.popleft().result()
     if deferred and repeated_values(heads):
         raise TableNotPlain(
             table.file
         )  # a unit's rows are not contiguous (or two ids share a hash)
+
+
+@attrs.frozen(eq=False)
+class _Cut:
+    """A block's units as the reading thread cut it: each unit's first row in the block, and its id
+    (trimmed), in row order."""
+
+    starts: npt.NDArray[np.int64]
+    ids: pa.Array
+
+    @classmethod
+    def of(cls, starts: list[npt.NDArray[np.int64]], ids: list[pa.Array]) -> _Cut:
+        if not starts:
+            return cls(np.zeros(0, dtype=np.int64), pa.array([], type=pa.string()))
+        return cls(np.concatenate(starts), pa.concat_arrays(ids))
+
+
+def _whole(col: pa.ChunkedArray) -> pa.Array:
+    """A column of one chunk as that chunk (no copy), else its chunks combined."""
+    return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
 
 
 def _score(
@@ -333,12 +367,16 @@ def _score(
     bases: Bases,
     probes: dict[tuple[str, str], Prepared | SpecError],
     first_unit: int,
-    share: float = 0.0,
+    share: float,
+    cut: _Cut,
 ) -> Scored:
     n_rows = data.num_rows
-    text = {c: data.column(c).combine_chunks() for c in data.column_names}
-    lengths = {c: _np(pc.binary_length(a)) for c, a in text.items()}
-    if table.deferred and table.format == "csv" and n_rows:
+    # the block's columns are whole already (one chunk each): a ChunkedArray's combine_chunks would copy it
+    text = {c: _whole(data.column(c)) for c in data.column_names}
+    # every cell's length when the csv module's limit is checked here, else the per-unit columns' alone
+    checked = table.deferred and table.format == "csv" and n_rows
+    lengths = {c: _np(pc.binary_length(a)) for c, a in text.items() if checked or c in UNIT_LEVEL}
+    if checked:
         limit = csv.field_size_limit()
         if any(int(v.max()) > limit for v in lengths.values()):
             raise TableNotPlain(table.file)  # a cell the csv module would not read (Arrow does)
@@ -346,16 +384,9 @@ def _score(
     # usable() admits only tables whose every record has a unit id and whose units are contiguous:
     # no blank record to skip, no unit without an id, no rows out of place
     rows_no = np.arange(row0, row0 + n_rows, dtype=np.int64)
-    unit_text = pc.utf8_trim_whitespace(text["unit"])
-    enc = pc.dictionary_encode(unit_text)
-    codes = _np(enc.indices)
-    starts = (
-        np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-        if n_rows
-        else np.zeros(0, dtype=np.int64)
-    )
+    starts = cut.starts  # each unit's first row and trimmed id, as the reading thread cut the block
     stops = np.r_[starts[1:], n_rows].astype(np.int64)
-    ids: list[str] = enc.dictionary.take(pa.array(codes[starts])).to_pylist() if n_rows else []
+    ids: list[str] = cut.ids.to_pylist()
     n_units = len(ids)
     unit_of_row = np.repeat(np.arange(n_units), stops - starts)
 
