@@ -1204,11 +1204,16 @@ def _deferred_csv(path: Path, file: str) -> Table | None:
         names, header = reader.names, reader.header
     if names.count(names[header["unit"] - 1]) != 1 or not _unquoted_lines(path):
         return None
+    return _deferred(file, path, header, "csv")
+
+
+def _deferred(file: str, path: Path, header: dict[str, int], fmt: str) -> Table:
+    """A plain table the columnar runner checks as it reads it: no counts yet (``deferred``)."""
     return Table(
         file=file,
         folder=path.parent,
         header=header,
-        format="csv",
+        format=fmt,
         row_count=0,
         unit_count=0,
         path=path,
@@ -1412,17 +1417,7 @@ def _open_parquet(path: Path, file: str, *, scan: bool = True) -> Table:
     _check_types(schema, file, header)
     unit_name = schema.names[header["unit"] - 1]
     if not scan and _numpy_imports():  # the columnar runner checks the unit ids as it reads them
-        return Table(
-            file=file,
-            folder=path.parent,
-            header=header,
-            format="parquet",
-            row_count=0,
-            unit_count=0,
-            path=path,
-            plain=True,
-            deferred=True,
-        )
+        return _deferred(file, path, header, "parquet")
     units_scan = _UnitScan()
     agree = True  # every id trims alike by Arrow and str.strip, none empty: what the columnar runner needs
     for units in _parquet_units(pf, unit_name):
