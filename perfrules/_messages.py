@@ -9,6 +9,10 @@ its table entry::
 
     en, zh = message("missing-key", key="weight")
 
+The service's errors (``perfrules.service.ApiError``) have a table of their own,
+:data:`API_MESSAGES`, keyed by the service's error codes and filled by :func:`api_message`
+(an API error code may spell a problem code and mean another thing).
+
 To add or reword a message, edit its entry here (both languages name the same fields); the
 code list of docs/spec-format.md shows the templates: regenerate it with
 ``python -m perfrules._codes docs/spec-format.md``. Standard library only (like
@@ -813,6 +817,11 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
             "as well",
             "；如需录入文本“=”，请输入 '=（先输入一个单引号）；比较符留空也表示“=”",
         ),
+        # ---- the service: perfrules/service (its own errors: API_MESSAGES) --------------------
+        ("file", "outside-frameworks"): Message(
+            "not read: the service reads framework files from its frameworks folders only",
+            "未读取：服务只读取其框架文件夹中的框架文件",
+        ),
         # ---- lint findings: perfrules/lint (keyed by lint's own codes, perfrules.lint.CODES) -----
         "target-low": Message(
             "{name} ({id}): actual {actual} is {share} of target {target}, at or above {limit}; "
@@ -954,6 +963,102 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
 )
 """Every message template, keyed by a problem or lint finding code, or by (code, variant)."""
 
+API_MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
+    {
+        # ---- perfrules/service: keyed by the service's error codes (perfrules.service.ERROR_CODES)
+        ("invalid-request", "lang"): Message("lang must be 'zh' or 'en'", "lang 应为 zh 或 en"),
+        ("invalid-request", "indicator"): Message(
+            "'indicator' must be an indicator's id or name", "“indicator”应为指标编号或名称"
+        ),
+        ("invalid-request", "ignore"): Message(
+            "'ignore' must be a list of finding codes", "“ignore”应为检查项代码列表"
+        ),
+        ("invalid-request", "unknown-finding"): Message(
+            "unknown finding code {code!r}", "未知的检查项代码“{code}”"
+        ),
+        ("invalid-request", "missing-field"): Message(
+            "the request has no {name!r}", "请求中缺少“{name}”"
+        ),
+        ("invalid-request", "source"): Message(
+            "{name!r} must be TOML text, or an object with one of {kinds}",
+            "“{name}”应为 TOML 文本，或只含 {kinds} 之一的对象",
+        ),
+        ("invalid-request", "data"): Message(
+            "{name}.data must be an object (the TOML's tables as JSON)",
+            "{name}.data 应为对象（TOML 各表的 JSON 形式）",
+        ),
+        ("invalid-request", "toml"): Message(
+            "{name}.toml must be a string", "{name}.toml 应为字符串"
+        ),
+        ("invalid-request", "framework"): Message(
+            "spec.framework must be a framework id", "spec.framework 应为框架编号"
+        ),
+        ("invalid-request", "meta"): Message("spec.meta must be an object", "spec.meta 应为对象"),
+        ("invalid-request", "content-length"): Message(
+            "Content-Length is not a number", "Content-Length 不是数字"
+        ),
+        "malformed-json": Message("the body is not JSON: {error}", "请求体不是 JSON：{error}"),
+        ("malformed-json", "not-an-object"): Message(
+            "the body must be a JSON object", "请求体应为 JSON 对象"
+        ),
+        "body-too-large": Message(
+            "the body is larger than {limit} bytes", "请求体超过 {limit} 字节"
+        ),
+        "path-refused": Message(
+            "extends = {ref!r} names a file; the service opens no path a request names: write a "
+            "framework id (GET /api/v1/frameworks lists them)",
+            "extends = “{ref}” 是文件路径；服务不打开请求中的任何路径：请写框架编号"
+            "（GET /api/v1/frameworks 列出可用编号）",
+        ),
+        "not-found": Message("no such endpoint", "没有此地址"),
+        ("not-found", "schema"): Message(
+            "no schema {name!r} (one of {names})", "没有名为“{name}”的 schema（可选：{names}）"
+        ),
+        ("not-found", "export"): Message(
+            "no export format {format!r} (one of {formats})",
+            "没有导出格式“{format}”（可选：{formats}）",
+        ),
+        ("not-found", "static"): Message("no file {name!r}", "没有文件“{name}”"),
+        "unknown-framework": Message(
+            "no framework {framework!r} (GET /api/v1/frameworks lists them)",
+            "没有编号为“{framework}”的框架（GET /api/v1/frameworks 列出可用编号）",
+        ),
+        "unknown-indicator": Message(
+            "no indicator {wanted!r} in spec {spec!r}", "规范“{spec}”中没有指标“{wanted}”"
+        ),
+        ("unknown-indicator", "ambiguous"): Message(
+            "{wanted!r} matches {count} indicators; give the id",
+            "“{wanted}”与 {count} 个指标相符；请写指标编号",
+        ),
+        "method-not-allowed": Message(
+            "this endpoint does not take that method", "此地址不接受该请求方法"
+        ),
+        "unsupported-media-type": Message(
+            "send the workbook itself as the body, Content-Type {type}",
+            "请以工作簿文件本身为请求体，Content-Type 为 {type}",
+        ),
+        "invalid-input": Message("{count} problem(s) found", "发现 {count} 个问题"),
+        "internal-error": Message(
+            "internal error: the server logged it (please report it with the request)",
+            "内部错误：服务器已记录（请连同请求一起报告）",
+        ),
+        # what an optional dependency is needed for (MissingExtraError's ``needs``), by extra; the
+        # service answers a missing extra as extra-missing
+        ("extra-missing", "serve"): Message(
+            "perfrules serve needs Starlette and uvicorn",
+            "perfrules serve 需要 Starlette 和 uvicorn",
+        ),
+        ("extra-missing", "xlsx"): Message(
+            "reading and writing .xlsx workbooks needs openpyxl, which is not installed; install "
+            "the extra",
+            "读写 .xlsx 工作簿需要 openpyxl（尚未安装），请安装扩展",
+        ),
+    }
+)
+"""The messages of the service's errors, keyed like :data:`MESSAGES` but by an error code of
+``perfrules.service.ERROR_CODES`` (or that code and a variant). A table of its own: an API error
+code may spell a problem code (``unknown-indicator``) and mean another thing."""
+
 
 def code_of(key: MessageKey) -> str:
     """The problem code of a table key: the key itself, or its first part."""
@@ -968,18 +1073,18 @@ def fields_of(template: str) -> frozenset[str]:
     )
 
 
-def _template(key: MessageKey) -> Message:
+def _template(key: MessageKey, table: Mapping[MessageKey, Message], what: str) -> Message:
     try:
-        return MESSAGES[key]
+        return table[key]
     except KeyError:
         from perfrules._suggest import suggest  # difflib: only when a key is refused
 
-        shown = {repr(k): v for k, v in MESSAGES.items()}
+        shown = {repr(k): v for k, v in table.items()}
         hint = suggest(repr(key), shown)
         raise ValueError(
-            f"no message {key!r}"
+            f"no {what} {key!r}"
             + (f" (did you mean {hint}?)" if hint else "")
-            + ": every message has an entry in perfrules/_messages.py"
+            + f": every {what} has an entry in perfrules/_messages.py"
         ) from None
 
 
@@ -992,7 +1097,16 @@ def message(key: MessageKey, /, **fields: object) -> Message:
     ValueError for a key the table does not have, and for a field the templates use but is not
     given or one given that they do not use.
     """
-    template = _template(key)
+    return _filled(key, _template(key, MESSAGES, "message"), fields)
+
+
+def api_message(key: MessageKey, /, **fields: object) -> Message:
+    """:func:`message` for the service's errors: the texts of :data:`API_MESSAGES` entry ``key``
+    with ``fields`` filled in (``ApiError(code, *api_message(key, ...))``)."""
+    return _filled(key, _template(key, API_MESSAGES, "API message"), fields)
+
+
+def _filled(key: MessageKey, template: Message, fields: Mapping[str, object]) -> Message:
     wanted = fields_of(template.en) | fields_of(template.zh)
     if wanted != set(fields):
         missing, extra = sorted(wanted - set(fields)), sorted(set(fields) - wanted)
