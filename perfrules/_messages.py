@@ -625,10 +625,10 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
             "未找到单位名称：应有“{labels}”标签及其右侧的名称",
         ),
         ("missing-budget", "no-full-year"): Message(
-            "{total}: no full_year amount", "{total}：缺少全年预算数"
+            "{total}: no 全年预算数", "{total}：缺少全年预算数"
         ),
         ("missing-budget", "no-spent"): Message(
-            "{total}: no spent amount", "{total}：缺少全年执行数"
+            "{total}: no 全年执行数", "{total}：缺少全年执行数"
         ),
         ("missing-budget", "line"): Message(
             "budget line {line!r}: no 全年执行数", "预算明细“{line}”缺少全年执行数"
