@@ -9,6 +9,10 @@ its table entry::
 
     en, zh = message("missing-key", key="weight")
 
+The service's errors (``perfrules.service.ApiError``) have a table of their own,
+:data:`API_MESSAGES`, keyed by the service's error codes and filled by :func:`api_message`
+(an API error code may spell a problem code and mean another thing).
+
 To add or reword a message, edit its entry here (both languages name the same fields); the
 code list of docs/spec-format.md shows the templates: regenerate it with
 ``python -m perfrules._codes docs/spec-format.md``. Standard library only (like
@@ -520,6 +524,168 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
             "年度指标值“{text}”未写比较符：按等于“={value}”读取（默认政策 equal_above = full 下与"
             "“≥”计分相同）；请写明 ≥{value}、≤{value} 或 ={value}",
         ),
+        # ---- reading a 自评表 workbook: perfrules/interchange/_read.py --------------------------
+        ("file", "workbook-missing"): Message(
+            "cannot read {file}: no such file", "无法读取文件 {file}：文件不存在"
+        ),
+        ("unreadable", "openpyxl"): Message(
+            "not an .xlsx workbook openpyxl can read: {error}", "不是可读取的 .xlsx 工作簿：{error}"
+        ),
+        "no-sheet": Message("the workbook has no form sheet", "工作簿中没有自评表工作表"),
+        ("hidden-sheet", "not-perfrules"): Message(
+            "the sheet {sheet!r} is not perfrules' hidden sheet (format {format!r} with spec.toml "
+            "and actuals.toml); rename or delete it to import the form as hand-filled",
+            "工作表“{sheet}”不是 perfrules 写入的隐藏表（应含 format = {format}、spec.toml 与 "
+            "actuals.toml）；如需按手工填写的表导入，请将其改名或删除",
+        ),
+        ("hidden-sheet", "layout-version"): Message(
+            "the form was written with layout version {version!r}; this perfrules reads {versions}",
+            "该表由版式版本 {version} 写入，本版本 perfrules 只能读取版式 {versions}",
+        ),
+        "framework-ignored": Message(
+            "--framework {framework!r} is not used: the hidden sheet carries the spec "
+            "(framework {carried!r})",
+            "未使用指定的框架“{framework}”：隐藏表中已含规范（框架：{carried}）",
+        ),
+        ("framework-ignored", "none"): Message("none", "无"),
+        "layout-changed": Message(
+            "expected {value!r} here: the form's layout changed after export (rows inserted or "
+            "deleted?); restore it, or delete the hidden sheet {sheet!r} and import the form as "
+            "hand-filled with --framework",
+            "此处应为“{value}”：导出后表格版式已改动（插入或删除了行？）；请恢复版式，"
+            "或删除隐藏表“{sheet}”后按手工填写的表导入（指定 --framework）",
+        ),
+        ("declared-unreadable", "declared"): Message(
+            "declared {label}: {problem}", "填报的{label}：{problem}"
+        ),
+        "visible-overrides-hidden": Message(
+            "differs from the hidden sheet ({old!r}): the visible cell wins",
+            "与隐藏表中的值（“{old}”）不同：以表中可见的值为准",
+        ),
+        # a visible cell of an exported form that does not read (``unreadable`` at its cell)
+        ("unreadable", "kind"): Message(
+            "the title names neither {project} nor {department}",
+            "表头未写明“{project}”或“{department}”",
+        ),
+        ("unreadable", "no-year"): Message(
+            "no year (e.g. （2024年度）)", "未写明年度（如“（2024年度）”）"
+        ),
+        ("unreadable", "budget-unit"): Message(
+            "no unit in brackets, e.g. 资金情况（万元）",
+            "未在括号中写明金额单位，如“资金情况（万元）”",
+        ),
+        ("unreadable", "weight-empty"): Message("分值 is empty", "分值为空"),
+        ("unreadable", "amount-empty"): Message("the amount is empty", "金额为空"),
+        ("unreadable", "spent-empty"): Message("全年执行数 is empty", "全年执行数为空"),
+        ("unreadable", "stated-no-evidence"): Message(
+            "{word!r} is a result stated in words: write its evidence in the cell, as "
+            "{word}（据陈述；佐证：验收报告（2023-05））",
+            "“{word}”为文字陈述的结果，须在单元格中注明佐证，如“{word}（据陈述；佐证：验收报告（2023-05））”",
+        ),
+        ("unreadable", "stated-word"): Message(
+            "{word!r} is stated (据陈述) but is not one of the spec's [stated] words{declared}",
+            "“{word}”为文字陈述（据陈述），但不是规范 [stated] 声明的词语{declared}",
+        ),
+        ("unreadable", "stated-words"): Message(" ({words})", "（{words}）"),
+        ("unreadable", "stated-words-none"): Message(
+            ": the spec declares none", "：规范未声明任何词语"
+        ),
+        ("unreadable", "tier-or-score"): Message(
+            "qualitative indicator: write a tier ({tiers}) in 实际完成值, or its score in 得分, so "
+            "that the tier is known",
+            "定性指标：请在实际完成值中填写档次（{tiers}），或在得分中填写分数，以确定档次",
+        ),
+        ("unreadable", "score-fits-no-tier"): Message(
+            "declared score {declared} fits no tier of a weight {weight} indicator",
+            "填报得分 {declared} 不属于分值为 {weight} 的指标的任何档次",
+        ),
+        "derived-actual": Message(
+            "实际完成值 of a derived indicator is computed from the amounts ({value!r}); the cell "
+            "is not read: change the amounts in the hidden sheet's actuals instead",
+            "派生指标的实际完成值由金额计算（“{value}”），此单元格不作为输入；如需修改请改动金额",
+        ),
+        # a hand-filled form
+        "framework-required": Message(
+            "a hand-filled form (no hidden perfrules sheet) carries no ids, methods or policy: "
+            "give the framework it follows, e.g. --framework hunan-department or national-project",
+            "手工填写的自评表（无 perfrules 隐藏表）不含指标编号、计分方法和政策：请指定其依据的框架，"
+            "如 --framework hunan-department 或 national-project",
+        ),
+        "no-indicator-table": Message(
+            "sheet {sheet!r}: no indicator table (a header row with 三级指标 and 年度指标值)",
+            "工作表“{sheet}”中未找到指标表（含“三级指标”“年度指标值”的表头行）",
+        ),
+        "header-missing": Message("row {row}: no column {name!r}", "第{row}行表头缺少“{name}”列"),
+        "year-missing": Message(
+            "no year above the indicator table (e.g. （2024年度）)",
+            "指标表上方未写明年度（如“（2024年度）”）",
+        ),
+        "unit-missing": Message(
+            "no unit: a cell labelled {labels} with its name beside it",
+            "未找到单位名称：应有“{labels}”标签及其右侧的名称",
+        ),
+        ("missing-budget", "no-full-year"): Message(
+            "{total}: no 全年预算数", "{total}：缺少全年预算数"
+        ),
+        ("missing-budget", "no-spent"): Message(
+            "{total}: no 全年执行数", "{total}：缺少全年执行数"
+        ),
+        ("missing-budget", "line"): Message(
+            "budget line {line!r}: no 全年执行数", "预算明细“{line}”缺少全年执行数"
+        ),
+        ("missing-budget", "fill-in"): Message(
+            "framework {framework!r} scores 预算执行率: fill in 全年预算数 and 全年执行数",
+            "框架“{framework}”对预算执行率计分：请填写全年预算数和全年执行数",
+        ),
+        ("missing-budget", "no-block"): Message(
+            "framework {framework!r} scores 预算执行率 but the form has no budget block "
+            "(年初预算数 / 全年预算数 / 全年执行数)",
+            "框架“{framework}”对预算执行率计分，但表中没有资金情况（年初预算数/全年预算数/全年执行数）",
+        ),
+        "not-imported": Message(
+            "bonus and veto rows are not imported from a hand-filled form: add them to the spec "
+            "and actuals",
+            "手工填写的表中的加分项和一票否决行不导入：请在规范和实际完成值中补充",
+        ),
+        "row-unknown": Message(
+            "a row spanning the indicator columns that is neither 小计, 总分 nor 自评等级",
+            "跨越指标列的行既不是“小计”“总分”也不是“自评等级”",
+        ),
+        ("row-unknown", "subtotal"): Message(
+            "小计 of an unknown 一级指标 {name!r}", "“{name}”不是表中的一级指标"
+        ),
+        "category-missing": Message(
+            "一级指标 is empty (merge it over its rows)",
+            "一级指标为空（请将其单元格纵向合并覆盖所属各行）",
+        ),
+        "name-missing": Message("三级指标 is empty", "三级指标名称为空"),
+        "weight-missing": Message("分值 is empty", "分值为空"),
+        "actual-missing": Message("实际完成值 is empty", "实际完成值为空"),
+        "title-missing": Message(
+            "no {labels}: the title is made up as {title!r}",
+            "未找到“{labels}”：自评名称按“{title}”生成",
+        ),
+        "kind-differs": Message(
+            "the form is a {kind} form, framework {framework!r} is for {framework_kind}",
+            "表头为{kind}自评表，而框架“{framework}”适用于{framework_kind}",
+        ),
+        "framework-differs": Message(
+            "framework {framework!r} gives {category} {weight} points; the form's indicators "
+            "under it add up to {total}",
+            "框架“{framework}”规定{category}分值为 {weight}，而表中其下三级指标分值合计为 {total}",
+        ),
+        ("framework-differs", "budget-weight"): Message(
+            "framework {framework!r} gives 预算执行率 {weight} points",
+            "框架“{framework}”规定预算执行率分值为 {weight}",
+        ),
+        "tier-unknown": Message(
+            "qualitative indicator: write its tier in 实际完成值 ({tiers}) or its score in 得分",
+            "定性指标：请在实际完成值中填写档次（{tiers}），或在得分中填写分数",
+        ),
+        ("tier-unknown", "score"): Message(
+            "declared score {declared} fits no tier of a {weight}-point indicator",
+            "填报得分 {declared} 不属于分值为 {weight} 的指标的任何档次",
+        ),
         # ---- the long table of a batch run: perfrules/batch/_table.py --------------------------
         ("file", "table-missing"): Message(
             "cannot read {file}: it does not exist", "无法读取 {file}：文件不存在"
@@ -650,6 +816,11 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
             "; to write the text =, type '= (an apostrophe first); an empty comparator means = "
             "as well",
             "；如需录入文本“=”，请输入 '=（先输入一个单引号）；比较符留空也表示“=”",
+        ),
+        # ---- the service: perfrules/service (its own errors: API_MESSAGES) --------------------
+        ("file", "outside-frameworks"): Message(
+            "not read: the service reads framework files from its frameworks folders only",
+            "未读取：服务只读取其框架文件夹中的框架文件",
         ),
         # ---- lint findings: perfrules/lint (keyed by lint's own codes, perfrules.lint.CODES) -----
         "target-low": Message(
@@ -792,6 +963,102 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
 )
 """Every message template, keyed by a problem or lint finding code, or by (code, variant)."""
 
+API_MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
+    {
+        # ---- perfrules/service: keyed by the service's error codes (perfrules.service.ERROR_CODES)
+        ("invalid-request", "lang"): Message("lang must be 'zh' or 'en'", "lang 应为 zh 或 en"),
+        ("invalid-request", "indicator"): Message(
+            "'indicator' must be an indicator's id or name", "“indicator”应为指标编号或名称"
+        ),
+        ("invalid-request", "ignore"): Message(
+            "'ignore' must be a list of finding codes", "“ignore”应为检查项代码列表"
+        ),
+        ("invalid-request", "unknown-finding"): Message(
+            "unknown finding code {code!r}", "未知的检查项代码“{code}”"
+        ),
+        ("invalid-request", "missing-field"): Message(
+            "the request has no {name!r}", "请求中缺少“{name}”"
+        ),
+        ("invalid-request", "source"): Message(
+            "{name!r} must be TOML text, or an object with one of {kinds}",
+            "“{name}”应为 TOML 文本，或只含 {kinds} 之一的对象",
+        ),
+        ("invalid-request", "data"): Message(
+            "{name}.data must be an object (the TOML's tables as JSON)",
+            "{name}.data 应为对象（TOML 各表的 JSON 形式）",
+        ),
+        ("invalid-request", "toml"): Message(
+            "{name}.toml must be a string", "{name}.toml 应为字符串"
+        ),
+        ("invalid-request", "framework"): Message(
+            "spec.framework must be a framework id", "spec.framework 应为框架编号"
+        ),
+        ("invalid-request", "meta"): Message("spec.meta must be an object", "spec.meta 应为对象"),
+        ("invalid-request", "content-length"): Message(
+            "Content-Length is not a number", "Content-Length 不是数字"
+        ),
+        "malformed-json": Message("the body is not JSON: {error}", "请求体不是 JSON：{error}"),
+        ("malformed-json", "not-an-object"): Message(
+            "the body must be a JSON object", "请求体应为 JSON 对象"
+        ),
+        "body-too-large": Message(
+            "the body is larger than {limit} bytes", "请求体超过 {limit} 字节"
+        ),
+        "path-refused": Message(
+            "extends = {ref!r} names a file; the service opens no path a request names: write a "
+            "framework id (GET /api/v1/frameworks lists them)",
+            "extends = “{ref}” 是文件路径；服务不打开请求中的任何路径：请写框架编号"
+            "（GET /api/v1/frameworks 列出可用编号）",
+        ),
+        "not-found": Message("no such endpoint", "没有此地址"),
+        ("not-found", "schema"): Message(
+            "no schema {name!r} (one of {names})", "没有名为“{name}”的 schema（可选：{names}）"
+        ),
+        ("not-found", "export"): Message(
+            "no export format {format!r} (one of {formats})",
+            "没有导出格式“{format}”（可选：{formats}）",
+        ),
+        ("not-found", "static"): Message("no file {name!r}", "没有文件“{name}”"),
+        "unknown-framework": Message(
+            "no framework {framework!r} (GET /api/v1/frameworks lists them)",
+            "没有编号为“{framework}”的框架（GET /api/v1/frameworks 列出可用编号）",
+        ),
+        "unknown-indicator": Message(
+            "no indicator {wanted!r} in spec {spec!r}", "规范“{spec}”中没有指标“{wanted}”"
+        ),
+        ("unknown-indicator", "ambiguous"): Message(
+            "{wanted!r} matches {count} indicators; give the id",
+            "“{wanted}”与 {count} 个指标相符；请写指标编号",
+        ),
+        "method-not-allowed": Message(
+            "this endpoint does not take that method", "此地址不接受该请求方法"
+        ),
+        "unsupported-media-type": Message(
+            "send the workbook itself as the body, Content-Type {type}",
+            "请以工作簿文件本身为请求体，Content-Type 为 {type}",
+        ),
+        "invalid-input": Message("{count} problem(s) found", "发现 {count} 个问题"),
+        "internal-error": Message(
+            "internal error: the server logged it (please report it with the request)",
+            "内部错误：服务器已记录（请连同请求一起报告）",
+        ),
+        # what an optional dependency is needed for (MissingExtraError's ``needs``), by extra; the
+        # service answers a missing extra as extra-missing
+        ("extra-missing", "serve"): Message(
+            "perfrules serve needs Starlette and uvicorn",
+            "perfrules serve 需要 Starlette 和 uvicorn",
+        ),
+        ("extra-missing", "xlsx"): Message(
+            "reading and writing .xlsx workbooks needs openpyxl, which is not installed; install "
+            "the extra",
+            "读写 .xlsx 工作簿需要 openpyxl（尚未安装），请安装扩展",
+        ),
+    }
+)
+"""The messages of the service's errors, keyed like :data:`MESSAGES` but by an error code of
+``perfrules.service.ERROR_CODES`` (or that code and a variant). A table of its own: an API error
+code may spell a problem code (``unknown-indicator``) and mean another thing."""
+
 
 def code_of(key: MessageKey) -> str:
     """The problem code of a table key: the key itself, or its first part."""
@@ -806,18 +1073,18 @@ def fields_of(template: str) -> frozenset[str]:
     )
 
 
-def _template(key: MessageKey) -> Message:
+def _template(key: MessageKey, table: Mapping[MessageKey, Message], what: str) -> Message:
     try:
-        return MESSAGES[key]
+        return table[key]
     except KeyError:
         from perfrules._suggest import suggest  # difflib: only when a key is refused
 
-        shown = {repr(k): v for k, v in MESSAGES.items()}
+        shown = {repr(k): v for k, v in table.items()}
         hint = suggest(repr(key), shown)
         raise ValueError(
-            f"no message {key!r}"
+            f"no {what} {key!r}"
             + (f" (did you mean {hint}?)" if hint else "")
-            + ": every message has an entry in perfrules/_messages.py"
+            + f": every {what} has an entry in perfrules/_messages.py"
         ) from None
 
 
@@ -830,7 +1097,16 @@ def message(key: MessageKey, /, **fields: object) -> Message:
     ValueError for a key the table does not have, and for a field the templates use but is not
     given or one given that they do not use.
     """
-    template = _template(key)
+    return _filled(key, _template(key, MESSAGES, "message"), fields)
+
+
+def api_message(key: MessageKey, /, **fields: object) -> Message:
+    """:func:`message` for the service's errors: the texts of :data:`API_MESSAGES` entry ``key``
+    with ``fields`` filled in (``ApiError(code, *api_message(key, ...))``)."""
+    return _filled(key, _template(key, API_MESSAGES, "API message"), fields)
+
+
+def _filled(key: MessageKey, template: Message, fields: Mapping[str, object]) -> Message:
     wanted = fields_of(template.en) | fields_of(template.zh)
     if wanted != set(fields):
         missing, extra = sorted(wanted - set(fields)), sorted(set(fields) - wanted)
@@ -860,6 +1136,13 @@ def clauses(items: Iterable[object]) -> Message:
     """Clauses as a field of both languages: ``a, b`` in English, ``a，b`` in Chinese."""
     shown = [str(item) for item in items]
     return Message(", ".join(shown), "，".join(shown))
+
+
+def alternatives(items: Iterable[object]) -> Message:
+    """Alternatives as a field of both languages: ``a / b`` in English, ``a”或“b`` in Chinese (the
+    template quotes the field: ``“{labels}”`` reads “a”或“b”)."""
+    shown = [str(item) for item in items]
+    return Message(" / ".join(shown), "”或“".join(shown))
 
 
 def shown(template: str, *, markdown: bool = False) -> str:

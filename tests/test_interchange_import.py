@@ -547,3 +547,45 @@ def test_an_exported_form_is_read_without_writing_toml(
     assert "自评表!B12" in [p.cell for p in errors]
     form = read_workbook(SEED_XLSX)
     assert form.hidden and form.spec.source is not None
+
+
+def test_a_budget_total_without_an_amount_names_its_column_in_both_languages(
+    tmp_path: Path,
+) -> None:
+    """The English names the missing column as the Chinese does (全年预算数, 全年执行数), like the
+    budget line's message, not by its TOML key (full_year, spent)."""
+    for ref, column in (("E6", "全年预算数"), ("F6", "全年执行数")):
+        with pytest.raises(WorkbookError) as info:
+            read_workbook(
+                _hand_filled(tmp_path / f"{ref}.xlsx", **{ref: None}), framework="hunan-department"
+            )
+        (p,) = [p for p in info.value.problems if p.code == "missing-budget"]
+        assert (p.cell, p.message, p.message_zh) == (
+            f"自评表!{ref}",
+            f"年度资金总额: no {column}",
+            f"年度资金总额：缺少{column}",
+        )
+
+
+def test_the_framework_a_hidden_sheet_carries_is_named_in_each_language(tmp_path: Path) -> None:
+    """--framework on an exported form: the warning names the hidden sheet's framework, or says
+    it has none, each in its own language."""
+    form = read_workbook(SEED_XLSX, framework="national-project")
+    (w,) = form.warnings
+    assert (w.code, w.message, w.message_zh) == (
+        "framework-ignored",
+        "--framework 'national-project' is not used: the hidden sheet carries the spec "
+        "(framework 'hunan-department')",
+        "未使用指定的框架“national-project”：隐藏表中已含规范（框架：hunan-department）",
+    )
+    demo = ROOT / "examples" / "deviation-demo"
+    spec = perfrules.load_spec(demo)
+    write_workbook(
+        spec, perfrules.load_actuals(demo / "actuals.toml", spec=spec), tmp_path / "d.xlsx"
+    )
+    (w,) = read_workbook(tmp_path / "d.xlsx", framework="national-project").warnings
+    assert (w.message, w.message_zh) == (
+        "--framework 'national-project' is not used: the hidden sheet carries the spec "
+        "(framework 'none')",
+        "未使用指定的框架“national-project”：隐藏表中已含规范（框架：无）",
+    )

@@ -14,9 +14,12 @@ import pytest
 import perfrules
 from perfrules._codes import PROBLEMS, WARNINGS
 from perfrules._messages import (
+    API_MESSAGES,
     MESSAGES,
     Message,
     MessageKey,
+    alternatives,
+    api_message,
     code_of,
     fields_of,
     listing,
@@ -24,6 +27,7 @@ from perfrules._messages import (
     shown,
 )
 from perfrules.lint import CODES as LINT_CODES
+from perfrules.service import ERROR_CODES as API_CODES
 
 PKG = Path(perfrules.__file__).parent
 ROOT = PKG.parent
@@ -73,8 +77,7 @@ INLINE: dict[str, int] = {
     "interchange/_cells.py": 1,
     "interchange/_compare.py": 1,
     "interchange/_layout.py": 10,
-    "interchange/_problems.py": 1,
-    "interchange/_read.py": 86,
+    "interchange/_read.py": 16,
     "interchange/_targets.py": 2,
     "interchange/_write.py": 4,
     "lint/_contradictions.py": 10,
@@ -103,12 +106,8 @@ INLINE: dict[str, int] = {
     "report/_pdf.py": 1,
     "report/_prose.py": 13,
     "report/_unit_text.py": 10,
-    "service/_app.py": 6,
-    "service/_limits.py": 4,
-    "service/_page.py": 1,
-    "service/_routes.py": 12,
-    "service/_sources.py": 11,
-    "service/_stack.py": 2,
+    "service/_routes.py": 1,
+    "service/_sources.py": 1,
     "testing/__init__.py": 1,
     "testing/_properties.py": 3,
     "testing/_strategies.py": 10,
@@ -139,16 +138,18 @@ def _inline(path: Path) -> int:
     return n
 
 
-def _message_calls() -> list[tuple[Path, int, MessageKey | None, set[str] | None]]:
-    """Every ``message(...)`` call of the package: file, line, its key (None when not a literal)
-    and the names of its fields (None when it passes ``**fields``)."""
+def _message_calls(
+    function: str = "message",
+) -> list[tuple[Path, int, MessageKey | None, set[str] | None]]:
+    """Every ``message(...)`` call (or ``api_message(...)``) of the package: file, line, its key
+    (None when not a literal) and the names of its fields (None when it passes ``**fields``)."""
     out: list[tuple[Path, int, MessageKey | None, set[str] | None]] = []
     for path in _source_files():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id == "message"
+                and node.func.id == function
             ):
                 continue
             key: MessageKey | None = None
@@ -185,11 +186,19 @@ def test_every_entry_names_a_catalogued_code() -> None:
         assert isinstance(key, str) or (len(key) == 2 and all(key)), key
         code = code_of(key)
         assert code in PROBLEMS or code in WARNINGS or code in LINT_CODES, key
+    # the service's errors: a table of their own, keyed by the service's error codes
+    for key in API_MESSAGES:
+        assert isinstance(key, str) or (len(key) == 2 and all(key)), key
+        assert code_of(key) in API_CODES, key
 
 
-@pytest.mark.parametrize("key", list(MESSAGES), ids=repr)
-def test_both_languages_name_the_same_fields(key: MessageKey) -> None:
-    m = MESSAGES[key]
+@pytest.mark.parametrize(
+    ("table", "key"),
+    [*(("MESSAGES", k) for k in MESSAGES), *(("API_MESSAGES", k) for k in API_MESSAGES)],
+    ids=repr,
+)
+def test_both_languages_name_the_same_fields(table: str, key: MessageKey) -> None:
+    m = (MESSAGES if table == "MESSAGES" else API_MESSAGES)[key]
     assert m.en.strip() and m.zh.strip(), key
     assert fields_of(m.en) == fields_of(m.zh), key
     for name in fields_of(m.en):
@@ -200,23 +209,24 @@ def test_both_languages_name_the_same_fields(key: MessageKey) -> None:
 def test_every_entry_is_used_and_every_use_is_an_entry() -> None:
     """A message call names its key literally, gives exactly the fields of its templates, and
     every entry has one use at least (or the generated docs would show a message never raised)."""
-    calls = _message_calls()
-    assert calls, "no message() calls found: the scan is stale"
-    used: set[MessageKey] = set()
-    for path, line, key, names in calls:
-        where = f"{path.relative_to(PKG)}:{line}"
-        assert key is not None, f"{where}: message() with a key that is not a literal"
-        assert key in MESSAGES, f"{where}: {key!r} is not in perfrules/_messages.py"
-        m = MESSAGES[key]
-        if names is not None:
-            assert names == fields_of(m.en), f"{where}: fields {sorted(names)} for {key!r}"
-        used.add(key)
-    assert set(MESSAGES) - used == set(), "entries of perfrules/_messages.py nothing uses"
+    for function, table in (("message", MESSAGES), ("api_message", API_MESSAGES)):
+        calls = _message_calls(function)
+        assert calls, f"no {function}() calls found: the scan is stale"
+        used: set[MessageKey] = set()
+        for path, line, key, names in calls:
+            where = f"{path.relative_to(PKG)}:{line}"
+            assert key is not None, f"{where}: {function}() with a key that is not a literal"
+            assert key in table, f"{where}: {key!r} is not in perfrules/_messages.py"
+            m = table[key]
+            if names is not None:
+                assert names == fields_of(m.en), f"{where}: fields {sorted(names)} for {key!r}"
+            used.add(key)
+        assert set(table) - used == set(), f"entries nothing uses ({function})"
 
 
-def _message_key(node: ast.AST) -> MessageKey | None:
-    """The literal key of ``message(...)``, also inside ``*message(...)`` and
-    ``**message(...).as_message()``; None for anything else."""
+def _message_key(node: ast.AST, function: str = "message") -> MessageKey | None:
+    """The literal key of ``message(...)`` (or of ``function(...)``), also inside
+    ``*message(...)`` and ``**message(...).as_message()``; None for anything else."""
     if isinstance(node, ast.Starred):
         node = node.value
     if (
@@ -227,7 +237,7 @@ def _message_key(node: ast.AST) -> MessageKey | None:
         node = node.func.value
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
         return None
-    if node.func.id != "message" or not node.args:
+    if node.func.id != function or not node.args:
         return None
     first = node.args[0]
     if isinstance(first, ast.Constant) and isinstance(first.value, str):
@@ -257,7 +267,7 @@ def test_a_problem_gets_the_message_of_its_own_code() -> None:
             ):
                 constants.setdefault(stmt.targets[0].id, set()).add(stmt.value.value)
     names = {name: next(iter(vs)) for name, vs in constants.items() if len(vs) == 1}
-    checked = 0
+    checked = api_checked = 0
     for path, tree in trees.items():
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
@@ -269,15 +279,20 @@ def test_a_problem_gets_the_message_of_its_own_code() -> None:
                     code = g.value
                 elif isinstance(g, ast.Name) and g.id in names:
                     code = names[g.id]
-            if code not in PROBLEMS and code not in LINT_CODES:
+            api = isinstance(node.func, ast.Name) and node.func.id == "ApiError"
+            if api:
+                assert code in API_CODES, f"{path.relative_to(PKG)}:{node.lineno}: {code!r}"
+            elif code not in PROBLEMS and code not in LINT_CODES:
                 continue
             for arg in [*node.args[1:], *(k.value for k in node.keywords)]:
-                key = _message_key(arg)
+                key = _message_key(arg, "api_message" if api else "message")
                 if key is not None:
                     where = f"{path.relative_to(PKG)}:{node.lineno}"
                     assert code_of(key) == code, f"{where}: code {code!r} with message {key!r}"
                     checked += 1
+                    api_checked += api
     assert checked > 40, f"only {checked} sites checked: the scan is stale"
+    assert api_checked > 15, f"only {api_checked} ApiError sites checked: the scan is stale"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,6 +323,25 @@ def test_message_refuses_an_unknown_key_and_a_wrong_field() -> None:
         message(("file", "not-regular"))
     with pytest.raises(ValueError, match="unexpected field.s. path"):
         message(("file", "not-regular"), file="x", path="y")
+    # the service's table: its own keys, the same checks
+    with pytest.raises(ValueError, match=r"no API message 'not-founds' .did you mean 'not-found'"):
+        api_message("not-founds")
+    with pytest.raises(ValueError, match="no message 'internal-error'"):
+        message("internal-error")  # an API error code, not a problem code
+    with pytest.raises(ValueError, match="missing field.s. limit"):
+        api_message("body-too-large")
+    assert api_message("body-too-large", limit=10) == (
+        "the body is larger than 10 bytes",
+        "请求体超过 10 字节",
+    )
+
+
+def test_alternatives_quote_each_label_in_chinese() -> None:
+    labels = alternatives(["预算部门", "主管部门"])
+    assert labels == ("预算部门 / 主管部门", "预算部门”或“主管部门")
+    m = message("unit-missing", labels=labels)
+    assert m.zh == "未找到单位名称：应有“预算部门”或“主管部门”标签及其右侧的名称"
+    assert m.en == "no unit: a cell labelled 预算部门 / 主管部门 with its name beside it"
 
 
 def test_shown_writes_each_field_as_its_name() -> None:

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from perfrules._errors import MissingExtraError, PathKey, Problem, Severity, SpecError
+from perfrules._messages import api_message
 from perfrules._xlsx_guard import column_number
 
 EXTRA = "xlsx"  # the optional dependency group that installs openpyxl
@@ -30,11 +31,7 @@ def openpyxl_module() -> Any:
         import openpyxl
     except ImportError:
         raise MissingExtraError(
-            EXTRA,
-            "reading and writing .xlsx workbooks needs "
-            "openpyxl, which is not installed; install the extra",
-            "读写 .xlsx 工作簿需要 openpyxl（尚未安装），请安装扩展",
-            module="openpyxl",
+            EXTRA, *api_message(("extra-missing", "xlsx")), module="openpyxl"
         ) from None
     return openpyxl
 

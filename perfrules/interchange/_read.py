@@ -15,6 +15,7 @@ import attrs
 
 from perfrules._errors import PathKey, Problem, Severity, SpecError
 from perfrules._limits import year_problem
+from perfrules._messages import Message, alternatives, listing, message
 from perfrules._xlsx_guard import FORM_LIMITS, check_xlsx
 from perfrules.core import evaluate, validate_actuals, validate_spec
 from perfrules.interchange._cells import CellValueError, visible
@@ -83,14 +84,7 @@ def read_workbook(path: str | os.PathLike[str], *, framework: str | None = None)
         wb = openpyxl.load_workbook(p, data_only=True)
     except FileNotFoundError:
         raise WorkbookError(
-            [
-                in_file(
-                    "file",
-                    file,
-                    en=f"cannot read {file}: no such file",
-                    zh=f"无法读取文件 {file}：文件不存在",
-                )
-            ]
+            [in_file("file", file, **message(("file", "workbook-missing"), file=file).as_en_zh())]
         ) from None
     except Exception as exc:  # noqa: BLE001
         # openpyxl reading a damaged user file: any failure is unreadable input
@@ -104,23 +98,13 @@ def read_workbook(path: str | os.PathLike[str], *, framework: str | None = None)
                 in_file(
                     "unreadable",
                     file,
-                    en=f"not an .xlsx workbook openpyxl can read: {what}",
-                    zh=f"不是可读取的 .xlsx 工作簿：{what}",
+                    **message(("unreadable", "openpyxl"), error=what).as_en_zh(),
                 )
             ]
         ) from None
     visible_sheets = [ws for ws in wb.worksheets if ws.title != HIDDEN_SHEET]
     if not visible_sheets:
-        raise WorkbookError(
-            [
-                in_file(
-                    "no-sheet",
-                    file,
-                    en="the workbook has no form sheet",
-                    zh="工作簿中没有自评表工作表",
-                )
-            ]
-        )
+        raise WorkbookError([in_file("no-sheet", file, **message("no-sheet").as_en_zh())])
     ws = wb[SHEET] if SHEET in wb.sheetnames else visible_sheets[0]
     sheet = Sheet(ws, formulas=lambda: _formulas(p, ws.title))
     if HIDDEN_SHEET in wb.sheetnames:
@@ -322,12 +306,9 @@ class _Hidden:
                     in_file(
                         "hidden-sheet",
                         self.file,
-                        en=f"the sheet {HIDDEN_SHEET!r} is not perfrules' hidden "
-                        f"sheet (format {FORMAT_ID!r} with spec.toml and "
-                        "actuals.toml); rename or delete it to import the form as hand-filled",
-                        zh=f"工作表“{HIDDEN_SHEET}”不是 perfrules 写入的隐藏表（应含 "
-                        f"format = {FORMAT_ID}、spec.toml 与 actuals.toml）；"
-                        "如需按手工填写的表导入，请将其改名或删除",
+                        **message(
+                            ("hidden-sheet", "not-perfrules"), sheet=HIDDEN_SHEET, format=FORMAT_ID
+                        ).as_en_zh(),
                     )
                 ]
             )
@@ -338,10 +319,11 @@ class _Hidden:
                     in_file(
                         "hidden-sheet",
                         self.file,
-                        en=f"the form was written with layout version {keys.get('layout')!r}; "
-                        f"this perfrules reads {', '.join(map(str, LAYOUT_VERSIONS))}",
-                        zh=f"该表由版式版本 {keys.get('layout')} 写入，本版本 perfrules "
-                        f"只能读取版式 {'、'.join(map(str, LAYOUT_VERSIONS))}",
+                        **message(
+                            ("hidden-sheet", "layout-version"),
+                            version=keys.get("layout"),
+                            versions=listing(LAYOUT_VERSIONS),
+                        ).as_en_zh(),
                     )
                 ]
             )
@@ -370,12 +352,14 @@ class _Hidden:
         if self.framework is not None and (
             spec.framework is None or spec.framework.id != self.framework
         ):
+            carried = (
+                Message(spec.framework.id, spec.framework.id)
+                if spec.framework
+                else message(("framework-ignored", "none"))
+            )
             self.problems.whole(
                 "framework-ignored",
-                f"--framework {self.framework!r} is not used: the hidden sheet carries the spec "
-                f"(framework {spec.framework.id if spec.framework else 'none'!r})",
-                f"未使用指定的框架“{self.framework}”：隐藏表中已含规范（框架："
-                f"{spec.framework.id if spec.framework else '无'}）",
+                *message("framework-ignored", framework=self.framework, carried=carried),
                 warning=True,
             )
         layout = build_layout(spec, actuals, evaluate(spec, actuals), version=version)
@@ -441,12 +425,7 @@ class _Hidden:
                     row,
                     col,
                     "layout-changed",
-                    f"expected {c.value!r} here: the form's layout "
-                    "changed after export (rows inserted or deleted?); "
-                    f"restore it, or delete the hidden sheet {HIDDEN_SHEET!r} "
-                    "and import the form as hand-filled with --framework",
-                    f"此处应为“{c.value}”：导出后表格版式已改动（插入或删除了行？）；请恢复版式，"
-                    f"或删除隐藏表“{HIDDEN_SHEET}”后按手工填写的表导入（指定 --framework）",
+                    *message("layout-changed", value=c.value, sheet=HIDDEN_SHEET),
                 )
 
     def _declared(self, layout: Layout) -> tuple[DeclaredScore, ...]:
@@ -477,8 +456,11 @@ class _Hidden:
                     row,
                     col,
                     "declared-unreadable",
-                    f"declared {label}: {exc.en}",
-                    f"填报的{label}：{exc.zh}",
+                    *message(
+                        ("declared-unreadable", "declared"),
+                        label=label,
+                        problem=Message(exc.en, exc.zh),
+                    ),
                 )
                 continue
             out.append(
@@ -524,8 +506,7 @@ class _Hidden:
                 row,
                 col,
                 "visible-overrides-hidden",
-                f"differs from the hidden sheet ({old!r}): the visible cell wins",
-                f"与隐藏表中的值（“{old}”）不同：以表中可见的值为准",
+                *message("visible-overrides-hidden", old=old),
                 warning=True,
             )
         return spec, actuals
@@ -549,14 +530,17 @@ class _Hidden:
                 kind = _kind(seen)
                 if kind is None:
                     raise ReadError(
-                        f"the title names neither {Kind.PROJECT.value} nor {Kind.DEPARTMENT.value}",
-                        f"表头未写明“{Kind.PROJECT.value}”或“{Kind.DEPARTMENT.value}”",
+                        *message(
+                            ("unreadable", "kind"),
+                            project=Kind.PROJECT.value,
+                            department=Kind.DEPARTMENT.value,
+                        )
                     )
                 meta = attrs.evolve(meta, kind=kind)
             elif field[1] == "year":
                 m = _YEAR.search(text)
                 if m is None:
-                    raise ReadError("no year (e.g. （2024年度）)", "未写明年度（如“（2024年度）”）")
+                    raise ReadError(*message(("unreadable", "no-year")))
                 found = year_problem(int(m[1]))
                 if found is not None:
                     raise ReadError(*found)
@@ -569,10 +553,7 @@ class _Hidden:
         if field[0] == "budget":  # the unit in 资金情况（万元）
             m = _UNIT_IN_LABEL.search(text)
             if m is None:
-                raise ReadError(
-                    "no unit in brackets, e.g. 资金情况（万元）",
-                    "未在括号中写明金额单位，如“资金情况（万元）”",
-                )
+                raise ReadError(*message(("unreadable", "budget-unit")))
             if actuals.budget is None:
                 return None
             return spec, attrs.evolve(actuals, budget=attrs.evolve(actuals.budget, unit=m[1]))
@@ -611,11 +592,7 @@ class _Hidden:
                     row,
                     col,
                     "derived-actual",
-                    "实际完成值 of a derived indicator is computed from "
-                    f"the amounts ({ev_actual.get(ind.id)!r}); "
-                    "the cell is not read: change the amounts "
-                    "in the hidden sheet's actuals instead",
-                    f"派生指标的实际完成值由金额计算（“{ev_actual.get(ind.id)}”），此单元格不作为输入；如需修改请改动金额",
+                    *message("derived-actual", value=ev_actual.get(ind.id)),
                     warning=True,
                 )
                 return None
@@ -645,7 +622,7 @@ def _apply_number(
     assert field is not None
     if field[0] == "indicator":
         if value is None:
-            raise ReadError("分值 is empty", "分值为空")
+            raise ReadError(*message(("unreadable", "weight-empty")))
         inds = tuple(
             attrs.evolve(i, weight=value) if i.id == field[1] else i for i in spec.indicators
         )
@@ -666,7 +643,7 @@ def _apply_number(
                 spent=value if key == "spent" else Decimal(0),
             )
         if value is None and key != "initial":
-            raise ReadError("the amount is empty", "金额为空")
+            raise ReadError(*message(("unreadable", "amount-empty")))
         kw: dict[str, Any] = {key: value}
         return spec, attrs.evolve(actuals, budget=attrs.evolve(budget, **kw))
     # a budget line
@@ -674,7 +651,7 @@ def _apply_number(
     lines = list(actuals.budget.lines)
     i, key = int(field[1]), str(field[2])
     if value is None and key == "spent":
-        raise ReadError("全年执行数 is empty", "全年执行数为空")
+        raise ReadError(*message(("unreadable", "spent-empty")))
     line_kw: dict[str, Any] = {key: value}
     lines[i] = attrs.evolve(lines[i], **line_kw)
     return spec, attrs.evolve(actuals, budget=attrs.evolve(actuals.budget, lines=tuple(lines)))
@@ -736,11 +713,7 @@ def _read_stated(act: IndicatorActual, seen: str, spec: Spec) -> IndicatorActual
         if words is None or words.meaning(word) is None:
             return None
         if act.evidence is None or not act.evidence.strip():
-            raise ReadError(
-                f"{word!r} is a result stated in words: write its evidence in the cell, "
-                f"as {word}（据陈述；佐证：验收报告（2023-05））",
-                f"“{word}”为文字陈述的结果，须在单元格中注明佐证，如“{word}（据陈述；佐证：验收报告（2023-05））”",
-            )
+            raise ReadError(*message(("unreadable", "stated-no-evidence"), word=word))
         return attrs.evolve(act, stated=word, text=None, value=None)
     word, evidence = m["word"], m["evidence"]
     if words is not None and words.meaning(word) is not None:
@@ -749,10 +722,13 @@ def _read_stated(act: IndicatorActual, seen: str, spec: Spec) -> IndicatorActual
         return attrs.evolve(act, evidence=evidence, value=None)
     declared = "、".join([*words.met, *words.not_met]) if words is not None else ""
     raise ReadError(
-        f"{word!r} is stated (据陈述) but is not one of the spec's [stated] words"
-        + (f" ({declared})" if declared else ": the spec declares none"),
-        f"“{word}”为文字陈述（据陈述），但不是规范 [stated] 声明的词语"
-        + (f"（{declared}）" if declared else "：规范未声明任何词语"),
+        *message(
+            ("unreadable", "stated-word"),
+            word=word,
+            declared=message(("unreadable", "stated-words"), words=declared)
+            if declared
+            else message(("unreadable", "stated-words-none")),
+        )
     )
 
 
@@ -763,21 +739,16 @@ def _plain_text(value: Decimal, unit: str) -> str:
 
 def _tier_from_score(ind: Indicator, spec: Spec, declared: Decimal | None) -> dict[str, Any]:
     """Tier (and score) of a qualitative indicator whose 实际完成值 is wording: from the declared 得分."""
-    names = "、".join(t.name for t in spec.tiers)
     if declared is None:
         raise ReadError(
-            "qualitative indicator: write a tier "
-            f"({', '.join(t.name for t in spec.tiers)}) in 实际完成值, "
-            "or its score in 得分, so that the tier is known",
-            f"定性指标：请在实际完成值中填写档次（{names}），或在得分中填写分数，以确定档次",
+            *message(("unreadable", "tier-or-score"), tiers=listing(t.name for t in spec.tiers))
         )
     for tier in spec.tiers:
         lo, hi = tier.min * ind.weight, tier.max * ind.weight
         if lo <= declared and (declared <= hi if tier.max_inclusive else declared < hi):
             return {"tier": tier.name, "score": None if declared == ind.weight else declared}
     raise ReadError(
-        f"declared score {declared} fits no tier of a weight {ind.weight} indicator",
-        f"填报得分 {declared} 不属于分值为 {ind.weight} 的指标的任何档次",
+        *message(("unreadable", "score-fits-no-tier"), declared=declared, weight=ind.weight)
     )
 
 
@@ -892,14 +863,7 @@ class _HandFilled:
             raise WorkbookError(
                 [
                     in_file(
-                        "framework-required",
-                        self.file,
-                        en="a hand-filled form (no hidden perfrules "
-                        "sheet) carries no ids, methods or policy: "
-                        "give the framework it follows, e.g. "
-                        "--framework hunan-department or national-project",
-                        zh="手工填写的自评表（无 perfrules 隐藏表）不含指标编号、计分方法和政策：请指定其依据的框架，"
-                        "如 --framework hunan-department 或 national-project",
+                        "framework-required", self.file, **message("framework-required").as_en_zh()
                     )
                 ]
             )
@@ -910,9 +874,7 @@ class _HandFilled:
                     in_file(
                         "no-indicator-table",
                         self.file,
-                        en=f"sheet {self.sheet.name!r}: no indicator "
-                        "table (a header row with 三级指标 and 年度指标值)",
-                        zh=f"工作表“{self.sheet.name}”中未找到指标表（含“三级指标”“年度指标值”的表头行）",
+                        **message("no-indicator-table", sheet=self.sheet.name).as_en_zh(),
                     )
                 ]
             )
@@ -922,9 +884,7 @@ class _HandFilled:
         for role in missing:
             name = next(k for k, v in _HEADERS.items() if v == role)
             self.problems.whole(
-                "header-missing",
-                f"row {header_row}: no column {name!r}",
-                f"第{header_row}行表头缺少“{name}”列",
+                "header-missing", *message("header-missing", row=header_row, name=name)
             )
         self.problems.raise_errors()
         year, title, unit, kind = self._meta(header_row)
@@ -973,11 +933,7 @@ class _HandFilled:
                     if found is not None:
                         self.problems.at(row, col, "invalid-year", *found)
         if year is None:
-            self.problems.whole(
-                "year-missing",
-                "no year above the indicator table (e.g. （2024年度）)",
-                "指标表上方未写明年度（如“（2024年度）”）",
-            )
+            self.problems.whole("year-missing", *message("year-missing"))
         title, tcell = self._label_value(_TITLE_LABELS, stop)
         unit, ucell = self._label_value(_UNIT_LABELS, stop)
         if tcell:
@@ -986,9 +942,7 @@ class _HandFilled:
             self.refs[("meta", "unit")] = self.sheet.ref(*ucell)
         if unit is None:
             self.problems.whole(
-                "unit-missing",
-                f"no unit: a cell labelled {' / '.join(_UNIT_LABELS)} with its name beside it",
-                f"未找到单位名称：应有“{'”或“'.join(_UNIT_LABELS)}”标签及其右侧的名称",
+                "unit-missing", *message("unit-missing", labels=alternatives(_UNIT_LABELS))
             )
         return year, title, unit, kind
 
@@ -1037,8 +991,11 @@ class _HandFilled:
                                 row,
                                 cols[key],
                                 "missing-budget",
-                                f"{BUDGET_TOTAL}: no {key} amount",
-                                f"{BUDGET_TOTAL}：缺少{'全年预算数' if key == 'full_year' else '全年执行数'}",
+                                *(
+                                    message(("missing-budget", "no-full-year"), total=BUDGET_TOTAL)
+                                    if key == "full_year"
+                                    else message(("missing-budget", "no-spent"), total=BUDGET_TOTAL)
+                                ),
                             )
                 out.update(
                     initial=nums["initial"],
@@ -1062,8 +1019,7 @@ class _HandFilled:
                     row,
                     cols["spent"],
                     "missing-budget",
-                    f"budget line {label!r}: no 全年执行数",
-                    f"预算明细“{label}”缺少全年执行数",
+                    *message(("missing-budget", "line"), line=label),
                 )
                 continue
             out["lines"].append(
@@ -1164,9 +1120,7 @@ class _HandFilled:
                 row,
                 cols["l1"],
                 "not-imported",
-                "bonus and veto rows are not imported from a "
-                "hand-filled form: add them to the spec and actuals",
-                "手工填写的表中的加分项和一票否决行不导入：请在规范和实际完成值中补充",
+                *message("not-imported"),
                 warning=True,
             )
         elif label:
@@ -1174,8 +1128,7 @@ class _HandFilled:
                 row,
                 cols["l1"],
                 "row-unknown",
-                "a row spanning the indicator columns that is neither 小计, 总分 nor 自评等级",
-                "跨越指标列的行既不是“小计”“总分”也不是“自评等级”",
+                *message("row-unknown"),
             )
 
     def _declared_number(self, row: int, col: int, kind: str, subject: str, label: str) -> None:
@@ -1203,16 +1156,13 @@ class _HandFilled:
                 row,
                 cols["l1"],
                 "category-missing",
-                "一级指标 is empty (merge it over its rows)",
-                "一级指标为空（请将其单元格纵向合并覆盖所属各行）",
+                *message("category-missing"),
             )
             ok = False
         l2 = self.sheet.text(row, cols["l2"])
         name = self.sheet.text(row, cols["name"])
         if not name:
-            self.problems.at(
-                row, cols["name"], "name-missing", "三级指标 is empty", "三级指标名称为空"
-            )
+            self.problems.at(row, cols["name"], "name-missing", *message("name-missing"))
             ok = False
         target = None
         target_text = self.sheet.text(row, cols["target"])
@@ -1231,7 +1181,7 @@ class _HandFilled:
             self.problems.at(row, cols["weight"], "not-a-number", exc.en, exc.zh)
             ok = False
         if weight is None and ok:
-            self.problems.at(row, cols["weight"], "weight-missing", "分值 is empty", "分值为空")
+            self.problems.at(row, cols["weight"], "weight-missing", *message("weight-missing"))
             ok = False
         declared = None
         try:
@@ -1250,9 +1200,7 @@ class _HandFilled:
         actual_text = self.sheet.text(row, cols["actual"])
         if target is not None and target.target is not None and actual_numeric is None and ok:
             if actual_text is None:
-                self.problems.at(
-                    row, cols["actual"], "actual-missing", "实际完成值 is empty", "实际完成值为空"
-                )
+                self.problems.at(row, cols["actual"], "actual-missing", *message("actual-missing"))
                 ok = False
             else:
                 try:
@@ -1313,17 +1261,20 @@ class _HandFilled:
             data["meta"]["title"] = f"{year}年度{unit or ''}{k.value if k else ''}绩效自评"
             self.problems.whole(
                 "title-missing",
-                f"no {' / '.join(_TITLE_LABELS)}: the title "
-                f"is made up as {data['meta']['title']!r}",
-                f"未找到“{'”或“'.join(_TITLE_LABELS)}”：自评名称按“{data['meta']['title']}”生成",
+                *message(
+                    "title-missing", labels=alternatives(_TITLE_LABELS), title=data["meta"]["title"]
+                ),
                 warning=True,
             )
         if kind is not None and fw_kind is not None and kind != fw_kind:
             self.problems.whole(
                 "kind-differs",
-                f"the form is a {kind.value} form, framework "
-                f"{self.framework!r} is for {fw_kind.value}",
-                f"表头为{kind.value}自评表，而框架“{self.framework}”适用于{fw_kind.value}",
+                *message(
+                    "kind-differs",
+                    kind=kind.value,
+                    framework=self.framework,
+                    framework_kind=fw_kind.value,
+                ),
                 warning=True,
             )
         categories: list[dict[str, Any]] = list(data.get("categories", []))
@@ -1440,8 +1391,7 @@ class _HandFilled:
                     row,
                     1,
                     "row-unknown",
-                    f"小计 of an unknown 一级指标 {name!r}",
-                    f"“{name}”不是表中的一级指标",
+                    *message(("row-unknown", "subtotal"), name=name),
                 )
                 continue
             self._declared_number(row, self._col("score", 7), "category", top_id, name or top_id)
@@ -1458,9 +1408,11 @@ class _HandFilled:
                         row,
                         col,
                         "framework-differs",
-                        f"framework {self.framework!r} gives "
-                        f"预算执行率 {be_data.get('weight', 10)} points",
-                        f"框架“{self.framework}”规定预算执行率分值为 {be_data.get('weight', 10)}",
+                        *message(
+                            ("framework-differs", "budget-weight"),
+                            framework=self.framework,
+                            weight=be_data.get("weight", 10),
+                        ),
                     )
             if budget["full_year"] is not None and budget["spent"] is not None:
                 actual_budget = BudgetAmounts(
@@ -1477,15 +1429,12 @@ class _HandFilled:
                     where[0],
                     where[1],
                     "missing-budget",
-                    f"framework {self.framework!r} scores 预算执行率: fill in 全年预算数 and 全年执行数",
-                    f"框架“{self.framework}”对预算执行率计分：请填写全年预算数和全年执行数",
+                    *message(("missing-budget", "fill-in"), framework=self.framework),
                 )
             else:
                 self.problems.whole(
                     "missing-budget",
-                    f"framework {self.framework!r} scores 预算执行率 but the form has no budget block "
-                    "(年初预算数 / 全年预算数 / 全年执行数)",
-                    f"框架“{self.framework}”对预算执行率计分，但表中没有资金情况（年初预算数/全年预算数/全年执行数）",
+                    *message(("missing-budget", "no-block"), framework=self.framework),
                 )
         self.problems.raise_errors()
         data["categories"] = categories
@@ -1552,21 +1501,13 @@ class _HandFilled:
                     )
             if declared is None:
                 self.problems.at(
-                    *cell,
-                    "tier-unknown",
-                    "qualitative indicator: write its tier in 实际完成值 ("
-                    + ", ".join(names)
-                    + ") or its score in 得分",
-                    "定性指标：请在实际完成值中填写档次（"
-                    + "、".join(names)
-                    + "），或在得分中填写分数",
+                    *cell, "tier-unknown", *message("tier-unknown", tiers=listing(names))
                 )
             else:
                 self.problems.at(
                     *cell,
                     "tier-unknown",
-                    f"declared score {declared} fits no tier of a {weight}-point indicator",
-                    f"填报得分 {declared} 不属于分值为 {weight} 的指标的任何档次",
+                    *message(("tier-unknown", "score"), declared=declared, weight=weight),
                 )
             return None
         # read with the row (a quantitative actual is a number with the target's unit)
@@ -1597,11 +1538,13 @@ class _HandFilled:
                     row,
                     col,
                     "framework-differs",
-                    f"framework {self.framework!r} gives {c['name']} "
-                    f"{c['weight']} points; the form's indicators "
-                    f"under it add up to {weights[c['id']]}",
-                    f"框架“{self.framework}”规定{c['name']}分值为 "
-                    f"{c['weight']}，而表中其下三级指标分值合计为 {weights[c['id']]}",
+                    *message(
+                        "framework-differs",
+                        framework=self.framework,
+                        category=c["name"],
+                        weight=c["weight"],
+                        total=weights[c["id"]],
+                    ),
                 )
 
 

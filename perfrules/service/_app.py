@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from perfrules._errors import MissingExtraError, SpecError
+from perfrules._messages import api_message
 from perfrules.service._config import ServiceConfig
 from perfrules.service._errors import ApiError
 from perfrules.service._json import JSONResponse
@@ -40,8 +41,7 @@ def guarded(endpoint: Endpoint) -> Endpoint:
             return error_response(
                 ApiError(
                     "invalid-input",
-                    f"{len(err.problems)} problem(s) found",
-                    f"发现 {len(err.problems)} 个问题",
+                    *api_message("invalid-input", count=len(err.problems)),
                     problems=err.problems,
                 )
             )
@@ -56,15 +56,9 @@ def guarded(endpoint: Endpoint) -> Endpoint:
 async def _http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if status == 404:
-        return error_response(ApiError("not-found", "no such endpoint", "没有此地址"))
+        return error_response(ApiError("not-found", *api_message("not-found")))
     if status == 405:
-        return error_response(
-            ApiError(
-                "method-not-allowed",
-                "this endpoint does not take that method",
-                "此地址不接受该请求方法",
-            )
-        )
+        return error_response(ApiError("method-not-allowed", *api_message("method-not-allowed")))
     return error_response(internal(exc))
 
 

@@ -9,14 +9,14 @@ from typing import Any
 
 from starlette.requests import Request
 
+from perfrules._messages import api_message
 from perfrules.service._errors import ApiError
 
 
 def _too_large(limit: int) -> ApiError:
     return ApiError(
         "body-too-large",
-        f"the body is larger than {limit} bytes",
-        f"请求体超过 {limit} 字节",
+        *api_message("body-too-large", limit=limit),
         detail={"limit": limit},
     )
 
@@ -30,7 +30,7 @@ async def read_body(request: Request, limit: int) -> bytes:
             length = int(declared)
         except ValueError:
             raise ApiError(
-                "invalid-request", "Content-Length is not a number", "Content-Length 不是数字"
+                "invalid-request", *api_message(("invalid-request", "content-length"))
             ) from None
         if length > limit:
             raise _too_large(limit)
@@ -54,11 +54,7 @@ async def read_json(request: Request, limit: int) -> dict[str, Any]:
     try:
         value = json.loads(raw.decode("utf-8"), parse_float=Decimal, parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise ApiError(
-            "malformed-json",
-            f"the body is not JSON: {exc}",
-            f"请求体不是 JSON：{exc}",
-        ) from None
+        raise ApiError("malformed-json", *api_message("malformed-json", error=exc)) from None
     if not isinstance(value, dict):
-        raise ApiError("malformed-json", "the body must be a JSON object", "请求体应为 JSON 对象")
+        raise ApiError("malformed-json", *api_message(("malformed-json", "not-an-object")))
     return value

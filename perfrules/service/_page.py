@@ -8,6 +8,7 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import Response
 
+from perfrules._messages import api_message
 from perfrules.service._errors import ApiError
 
 # the files the page is made of (nothing else under static/ is served, and no name from a request is
@@ -47,5 +48,5 @@ async def index(request: Request) -> Response:
 async def static(request: Request) -> Response:
     name = request.path_params["name"]
     if name not in STATIC:
-        raise ApiError("not-found", f"no file {name!r}", f"没有文件“{name}”")
+        raise ApiError("not-found", *api_message(("not-found", "static"), name=name))
     return Response(static_bytes(name), media_type=STATIC[name], headers=_headers())

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from perfrules._errors import MissingExtraError, SpecError
+from perfrules._messages import api_message, listing
 from perfrules._suggest import suggest
 from perfrules._version import __version__
 from perfrules.core import Evaluation, evaluate, to_document
@@ -52,8 +53,7 @@ def _lang(body: dict[str, Any]) -> str:
     if lang not in ("zh", "en"):
         raise ApiError(
             "invalid-request",
-            "lang must be 'zh' or 'en'",
-            "lang 应为 zh 或 en",
+            *api_message(("invalid-request", "lang")),
             detail={"field": "lang"},
         )
     return str(lang)
@@ -119,8 +119,7 @@ class Api:
         if name not in SCHEMA_NAMES:
             raise ApiError(
                 "not-found",
-                f"no schema {name!r} (one of {', '.join(SCHEMA_NAMES)})",
-                f"没有名为“{name}”的 schema（可选：{'、'.join(SCHEMA_NAMES)}）",
+                *api_message(("not-found", "schema"), name=name, names=listing(SCHEMA_NAMES)),
             )
         return JSONResponse(shipped(name), media_type="application/schema+json")
 
@@ -182,8 +181,7 @@ class Api:
         if not isinstance(wanted, str) or not wanted:
             raise ApiError(
                 "invalid-request",
-                "'indicator' must be an indicator's id or name",
-                "“indicator”应为指标编号或名称",
+                *api_message(("invalid-request", "indicator")),
                 detail={"field": "indicator"},
             )
 
@@ -204,8 +202,7 @@ class Api:
         if not isinstance(ignore, list) or not all(isinstance(c, str) for c in ignore):
             raise ApiError(
                 "invalid-request",
-                "'ignore' must be a list of finding codes",
-                "“ignore”应为检查项代码列表",
+                *api_message(("invalid-request", "ignore")),
                 detail={"field": "ignore"},
             )
 
@@ -216,8 +213,7 @@ class Api:
             if unknown:
                 raise ApiError(
                     "invalid-request",
-                    f"unknown finding code {unknown[0]!r}",
-                    f"未知的检查项代码“{unknown[0]}”",
+                    *api_message(("invalid-request", "unknown-finding"), code=unknown[0]),
                     detail={"field": "ignore", "suggestion": suggest(unknown[0], CODES)},
                 )
             spec, _ = self.sources.spec(body)
@@ -232,8 +228,7 @@ class Api:
         if fmt not in EXPORTS:
             raise ApiError(
                 "not-found",
-                f"no export format {fmt!r} (one of {', '.join(EXPORTS)})",
-                f"没有导出格式“{fmt}”（可选：{'、'.join(EXPORTS)}）",
+                *api_message(("not-found", "export"), format=fmt, formats=listing(EXPORTS)),
             )
         body = await self._body(request)
         lang = _lang(body)
@@ -266,16 +261,13 @@ class Api:
         kind = request.headers.get("content-type", "").split(";")[0].strip()
         if kind not in (XLSX_TYPE, "application/octet-stream"):
             raise ApiError(
-                "unsupported-media-type",
-                f"send the workbook itself as the body, Content-Type {XLSX_TYPE}",
-                f"请以工作簿文件本身为请求体，Content-Type 为 {XLSX_TYPE}",
+                "unsupported-media-type", *api_message("unsupported-media-type", type=XLSX_TYPE)
             )
         raw = await read_body(request, self.config.max_workbook_bytes)
         if framework is not None and framework not in self.sources.frameworks.ids():
             raise ApiError(
                 "unknown-framework",
-                f"no framework {framework!r} (GET /api/v1/frameworks lists them)",
-                f"没有编号为“{framework}”的框架（GET /api/v1/frameworks 列出可用编号）",
+                *api_message("unknown-framework", framework=framework),
                 detail={"suggestion": suggest(framework, self.sources.frameworks.ids())},
             )
         return JSONResponse(await run_in_threadpool(_import, raw, framework))
@@ -309,14 +301,12 @@ def _find(ev: Evaluation, wanted: str) -> str:
         if len(hits) > 1:
             raise ApiError(
                 "unknown-indicator",
-                f"{wanted!r} matches {len(hits)} indicators; give the id",
-                f"“{wanted}”与 {len(hits)} 个指标相符；请写指标编号",
+                *api_message(("unknown-indicator", "ambiguous"), wanted=wanted, count=len(hits)),
                 detail={"candidates": [r.id for r in hits]},
             )
     raise ApiError(
         "unknown-indicator",
-        f"no indicator {wanted!r} in spec {ev.spec_id!r}",
-        f"规范“{ev.spec_id}”中没有指标“{wanted}”",
+        *api_message("unknown-indicator", wanted=wanted, spec=ev.spec_id),
         detail={"suggestion": suggest(wanted, [r.id for r in rows] + [r.name for r in rows])},
     )
 
@@ -395,8 +385,4 @@ def missing_extra(exc: MissingExtraError) -> ApiError:
 
 def internal(exc: BaseException) -> ApiError:
     log.error("internal error", exc_info=exc)
-    return ApiError(
-        "internal-error",
-        "internal error: the server logged it (please report it with the request)",
-        "内部错误：服务器已记录（请连同请求一起报告）",
-    )
+    return ApiError("internal-error", *api_message("internal-error"))

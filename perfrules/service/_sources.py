@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from perfrules._errors import Problem, SpecError
+from perfrules._messages import api_message, listing, message
 from perfrules._names import ACTUALS_FILE, SPEC_FILE
 from perfrules.loading import (
     SPECS_DIR,
@@ -90,9 +91,7 @@ class Frameworks:
                     Problem(
                         code="file",
                         file=display,
-                        message="not read: the service reads framework files from its frameworks "
-                        "folders only",
-                        message_zh="未读取：服务只读取其框架文件夹中的框架文件",
+                        **message(("file", "outside-frameworks")).as_message(),
                     )
                 ]
             )
@@ -103,13 +102,7 @@ class Frameworks:
         service allows."""
         ref = data.get("extends")
         if isinstance(ref, str) and _is_path(ref):
-            raise ApiError(
-                "path-refused",
-                f"extends = {ref!r} names a file; the service opens no path a request names: "
-                "write a framework id (GET /api/v1/frameworks lists them)",
-                f"extends = “{ref}” 是文件路径；服务不打开请求中的任何路径：请写框架编号"
-                "（GET /api/v1/frameworks 列出可用编号）",
-            )
+            raise ApiError("path-refused", *api_message("path-refused", ref=ref))
         if not uses_frameworks(data) or "framework" in data:
             # a flat spec, or the located "a framework is not a spec"
             return load_data(data, source, Spec)
@@ -128,8 +121,7 @@ def _field(body: dict[str, Any], name: str) -> Any:
     if name not in body:
         raise ApiError(
             "invalid-request",
-            f"the request has no {name!r}",
-            f"请求中缺少“{name}”",
+            *api_message(("invalid-request", "missing-field"), name=name),
             detail={"field": name},
         )
     return body[name]
@@ -146,8 +138,7 @@ def _kind(value: Any, name: str, kinds: tuple[str, ...]) -> tuple[str, Any]:
             return given[0], value[given[0]]
     raise ApiError(
         "invalid-request",
-        f"{name!r} must be TOML text, or an object with one of {', '.join(kinds)}",
-        f"“{name}”应为 TOML 文本，或只含 {'、'.join(kinds)} 之一的对象",
+        *api_message(("invalid-request", "source"), name=name, kinds=listing(kinds)),
         detail={"field": name},
     )
 
@@ -156,8 +147,7 @@ def _data(content: Any, name: str) -> dict[str, Any]:
     if not isinstance(content, dict):
         raise ApiError(
             "invalid-request",
-            f"{name}.data must be an object (the TOML's tables as JSON)",
-            f"{name}.data 应为对象（TOML 各表的 JSON 形式）",
+            *api_message(("invalid-request", "data"), name=name),
             detail={"field": name},
         )
     return content
@@ -167,8 +157,7 @@ def _text(content: Any, name: str) -> str:
     if not isinstance(content, str):
         raise ApiError(
             "invalid-request",
-            f"{name}.toml must be a string",
-            f"{name}.toml 应为字符串",
+            *api_message(("invalid-request", "toml"), name=name),
             detail={"field": name},
         )
     return content
@@ -193,8 +182,7 @@ class Sources:
             if not isinstance(content, str):
                 raise ApiError(
                     "invalid-request",
-                    "spec.framework must be a framework id",
-                    "spec.framework 应为框架编号",
+                    *api_message(("invalid-request", "framework")),
                     detail={"field": "spec"},
                 )
             if content not in self.frameworks.ids():
@@ -202,16 +190,14 @@ class Sources:
 
                 raise ApiError(
                     "unknown-framework",
-                    f"no framework {content!r} (GET /api/v1/frameworks lists them)",
-                    f"没有编号为“{content}”的框架（GET /api/v1/frameworks 列出可用编号）",
+                    *api_message("unknown-framework", framework=content),
                     detail={"suggestion": suggest(content, self.frameworks.ids())},
                 )
             meta = body["spec"].get("meta", {})
             if not isinstance(meta, dict):
                 raise ApiError(
                     "invalid-request",
-                    "spec.meta must be an object",
-                    "spec.meta 应为对象",
+                    *api_message(("invalid-request", "meta")),
                     detail={"field": "spec"},
                 )
             content = {"extends": content, "meta": meta}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from perfrules._errors import MissingExtraError
+from perfrules._messages import api_message
 
 
 def starlette_module() -> ModuleType:
@@ -13,10 +14,7 @@ def starlette_module() -> ModuleType:
         import starlette
     except ImportError as exc:
         raise MissingExtraError(
-            "serve",
-            "perfrules serve needs Starlette and uvicorn",
-            "perfrules serve 需要 Starlette 和 uvicorn",
-            module=exc.name,
+            "serve", *api_message(("extra-missing", "serve")), module=exc.name
         ) from None
     return starlette
 
@@ -27,9 +25,6 @@ def uvicorn_module() -> ModuleType:
         import uvicorn
     except ImportError as exc:
         raise MissingExtraError(
-            "serve",
-            "perfrules serve needs Starlette and uvicorn",
-            "perfrules serve 需要 Starlette 和 uvicorn",
-            module=exc.name,
+            "serve", *api_message(("extra-missing", "serve")), module=exc.name
         ) from None
     return uvicorn
