@@ -62,7 +62,6 @@ INLINE: dict[str, int] = {
     "core/_formula_eval.py": 1,
     "core/_fullmarks.py": 1,
     "core/_scoring.py": 1,
-    "core/_validate.py": 114,
     "core/_whynot.py": 4,
     "core/methods/__init__.py": 1,
     "core/methods/_ratio_family.py": 12,
