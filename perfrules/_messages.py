@@ -347,6 +347,459 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
             "expected a path (a string, relative to the case file) or an inline table",
             "应为路径（字符串，相对于用例文件）或内联表",
         ),
+        # ---- the semantic checks of a spec and of its actuals: perfrules/core/_validate.py -------
+        # a field such as {indicator} is the id in English and the name in Chinese
+        ("duplicate-id", "category"): Message(
+            "category id {id!r} is already used by categories[{first}]{line}",
+            "类别编号“{id}”重复，已在 categories[{first}]{line} 使用",
+        ),
+        ("duplicate-id", "indicator"): Message(
+            "indicator id {id!r} is already used by indicators[{first}]{line}",
+            "指标编号“{id}”重复，已在 indicators[{first}]{line} 使用",
+        ),
+        ("duplicate-id", "tier-synonym"): Message(
+            "tier_synonyms: {word!r} already names a tier ({tier!r})",
+            "tier_synonyms：“{word}”已是档次“{tier}”的名称、别名或同义词",
+        ),
+        ("duplicate-id", "bonus"): Message(
+            "bonus item id {id!r} is used twice", "加分项编号“{id}”重复"
+        ),
+        ("duplicate-id", "veto"): Message(
+            "veto id {id!r} is used twice", "一票否决事项编号“{id}”重复"
+        ),
+        ("duplicate-id", "grade"): Message(
+            "grade {grade!r} is declared twice", "等级“{grade}”重复声明"
+        ),
+        ("duplicate-id", "tier"): Message(
+            "tier name or alias {name!r} is used twice", "档次名称或别名“{name}”重复"
+        ),
+        ("weight", "category"): Message(
+            "category {category!r} has weight {weight}; weights must be positive",
+            "类别“{category}”分值为{weight}，分值必须大于0",
+        ),
+        ("weight", "indicator"): Message(
+            "indicator {indicator!r} has weight {weight}; weights must be positive",
+            "指标“{indicator}”分值为{weight}，分值必须大于0",
+        ),
+        ("weight", "budget-execution"): Message(
+            "the budget-execution weight must be positive", "预算执行率分值必须大于0"
+        ),
+        ("unknown-category", "parent"): Message(
+            "parent {parent!r} of category {category!r} is not a category",
+            "类别“{category}”的上级“{parent}”不存在",
+        ),
+        ("unknown-category", "indicator"): Message(
+            "indicator {indicator!r} is filed under unknown category {category!r}",
+            "指标“{indicator}”所属类别“{category}”不存在",
+        ),
+        ("category-goal", "parent"): Message(
+            "category {category!r} has a parent, so it cannot be a goal block (goal = true): "
+            "年度绩效目标 blocks are top categories",
+            "类别“{category}”有上级，不能标为年度绩效目标（goal = true）：目标只能是最上层类别",
+        ),
+        ("category-goal", "top-goal"): Message(
+            "top category {category!r} is a goal block but {other!r} is not: either every top "
+            "category is a 年度绩效目标 block (goal = true) or none is",
+            "最上层类别“{category}”是年度绩效目标，而“{other}”不是：最上层类别须全部标为目标"
+            "（goal = true）或全不标",
+        ),
+        ("category-goal", "top-not-goal"): Message(
+            "top category {category!r} is not a goal block but {other!r} is: either every top "
+            "category is a 年度绩效目标 block (goal = true) or none is",
+            "最上层类别“{category}”不是年度绩效目标，而“{other}”是：最上层类别须全部标为目标"
+            "（goal = true）或全不标",
+        ),
+        "category-cycle": Message(
+            "category {category!r} is its own ancestor (category → parent): {chain}",
+            "类别“{category}”的上级链形成循环（类别 → 上级）：{chain}",
+        ),
+        "category-depth": Message(
+            "category {category!r} is on level {level}: {chain}; categories have at most 3 levels "
+            "(一级, 二级, 三级, or 目标, 一级, 二级) and a form at most four with its indicators",
+            "类别“{category}”位于第{level}层（{chain}）；类别至多三层（一级、二级、三级，或目标、"
+            "一级、二级），连同指标至多四级",
+        ),
+        "category-not-leaf": Message(
+            "indicator {indicator!r} is filed under {category!r}, which has {level} categories; "
+            "file it under one of them",
+            "指标“{indicator}”所属类别“{category}”下设{level}指标，应归入其中之一",
+        ),
+        # {sub} and {subsub}: "sub-categories", "indicators" in English, the level names in Chinese
+        "empty-category": Message(
+            "category {category!r} has no {sub} and no {subsub}",
+            "类别“{category}”下既无{sub}指标也无{subsub}指标",
+        ),
+        ("empty-category", "lowest"): Message(
+            "category {category!r} has no sub-categories and no {sub}",
+            "类别“{category}”下没有{sub}指标",
+        ),
+        "weight-sum": Message(
+            "category {category!r} has weight {weight} but its parts add up to {parts}",
+            "类别“{category}”分值{weight}分，但其下各项分值合计{parts}分",
+        ),
+        "total": Message(
+            "一级 categories{budget} add up to {sum}, not the declared total {total} "
+            "(declare meta.total if intended)",
+            "一级指标{budget}分值合计{sum}分，与总分{total}分不符（如确需其他总分，请在 meta.total 声明）",
+        ),
+        ("total", "goal-blocks"): Message(
+            "goal blocks{budget} add up to {sum}, not the declared total {total} "
+            "(declare meta.total if intended)",
+            "各年度绩效目标{budget}分值合计{sum}分，与总分{total}分不符（如确需其他总分，请在 "
+            "meta.total 声明）",
+        ),
+        ("total", "budget-execution"): Message(" and budget execution", "及预算执行率"),
+        ("total", "partial"): Message(
+            "the declared rows weigh {sum}, more than the form's total {total} (partial mode: at "
+            "most the total)",
+            "已录入各行分值合计{sum}分，超过表的总分{total}分（部分指标模式下不得超过总分）",
+        ),
+        "no-indicators": Message("the spec has no indicators", "规范中没有任何三级指标"),
+        ("rounding", "round-to"): Message(
+            "round_to must be a positive power of ten (1, 0.1, 0.01, …), not {value}",
+            "round_to 须为10的正整数次幂或其倒数（1、0.1、0.01……），而非{value}",
+        ),
+        ("rounding", "quantum"): Message(
+            "rounding.{key} must be a power of ten such as 1, 0.1 or 0.01, not {value}",
+            "rounding.{key} 须为1、0.1、0.01等10的幂，而非{value}",
+        ),
+        ("rounding", "mode"): Message(
+            "rounding mode {mode!r} is not supported; perfrules rounds half-up (四舍五入)",
+            "不支持舍入方式“{mode}”；perfrules 按四舍五入计算",
+        ),
+        "weight-precision": Message(
+            "weight {weight} is not a multiple of the score precision {quantum} ({what}); rounding "
+            "a score could exceed the weight or cost points on a met target",
+            "分值{weight}不是得分精度{quantum}（{what}）的整数倍，舍入后得分可能超过分值或在完成指标时"
+            "被扣分",
+        ),
+        ("unknown-tier", "synonyms"): Message(
+            "tier_synonyms: {name!r} is not a tier of this spec",
+            "tier_synonyms：档次“{name}”不存在",
+        ),
+        ("unknown-tier", "actual"): Message(
+            "indicator {indicator!r}: {tier!r} is not a tier of this spec",
+            "指标“{indicator}”：档次“{tier}”不存在",
+        ),
+        # {tier}: its name and score range in English, its name in Chinese
+        "tier-precision": Message(
+            "indicator {indicator!r}: with weight {weight} no score at the quantum {quantum} lies in "
+            "tier {tier}; raise the weight or use a finer rounding.score",
+            "指标“{indicator}”：分值{weight}分时，按{quantum}分精度，档次“{tier}”的区间内没有可取的"
+            "分数；请调整分值或 rounding.score",
+        ),
+        ("bonus", "cap"): Message(
+            "bonus item {item!r}: cap must be positive and on the score grid",
+            "加分项“{item}”：上限须大于0且符合 rounding.score 精度",
+        ),
+        ("bonus", "points"): Message(
+            "bonus {item!r}: {points} points must be above 0, at most the cap {cap} and on the "
+            "score grid",
+            "加分项“{item}”：加{points}分须大于0、不超过上限{cap}分且符合精度",
+        ),
+        ("veto", "grade"): Message(
+            "veto {veto!r}: {grade!r} is not a grade of this spec",
+            "一票否决“{veto}”：等级“{grade}”不存在",
+        ),
+        ("veto", "effect"): Message(
+            'veto {veto!r}: a grade only goes with effect = "grade"',
+            '一票否决“{veto}”：仅 effect = "grade" 时可设置等级',
+        ),
+        ("policy", "deduct-grid"): Message(
+            "policy.overshoot_deduction.deduct = {deduct} is finer than rounding.score ({quantum})",
+            "policy.overshoot_deduction.deduct = {deduct} 的小数位多于 rounding.score（{quantum}）",
+        ),
+        ("policy", "overshoot-deduction"): Message(
+            "policy.overshoot_deduction.{key} = {value} is out of range (threshold ≥ 1, per > 0, "
+            "deduct > 0)",
+            "policy.overshoot_deduction.{key} = {value} 超出范围（threshold ≥ 1，per > 0，deduct > 0）",
+        ),
+        ("policy", "overshoot-warning"): Message(
+            "policy.overshoot_warning is a multiple of the target and must exceed 1, not {value}",
+            "policy.overshoot_warning 为指标值的倍数，须大于1，而非{value}",
+        ),
+        "missing-target": Message(
+            "indicator {indicator!r} has neither a target nor a target_text",
+            "指标“{indicator}”未设置年度指标值（target 或 target_text）",
+        ),
+        ("method-target", "qualitative-target"): Message(
+            "indicator {indicator!r} is qualitative but has a quantitative target {target}; write "
+            "the target wording as target_text, or choose a quantitative method",
+            "指标“{indicator}”为定性指标，却设置了定量指标值{target}；定性指标请用 target_text 表述",
+        ),
+        ("method-target", "qualitative-derive"): Message(
+            "indicator {indicator!r} is qualitative and cannot derive its actual from amounts",
+            "指标“{indicator}”为定性指标，不能由金额计算实际完成值",
+        ),
+        # {method}: the method's name in English, its kind ("quantitative") in Chinese
+        ("method-target", "no-target"): Message(
+            "indicator {indicator!r} uses method {method!r} but has no quantitative target",
+            "指标“{indicator}”采用{method}计分，但没有定量指标值（如“≥400期”）",
+        ),
+        ("method-target", "quantitative"): Message("quantitative", "定量"),
+        ("method-target", "deviation"): Message(
+            "indicator {indicator!r} has the deviation target {target}: declare its scoring as "
+            'method = {{ name = "deviation", shares = [ … ] }} (shares of the weight by deviation)',
+            "指标“{indicator}”的指标值{target}为偏差目标，须声明偏差计分："
+            'method = {{ name = "deviation", shares = [ … ] }}（按偏差率分档，得分为分值的比例）',
+        ),
+        ("target-value", "deviation-plan"): Message(
+            "indicator {indicator!r}: the plan of a deviation target must be above 0, not {value}",
+            "指标“{indicator}”：偏差目标的计划值须大于0，而非{value}",
+        ),
+        ("target-value", "negative"): Message(
+            "indicator {indicator!r}: target value {value} is negative; ratio scoring needs a "
+            "target ≥ 0",
+            "指标“{indicator}”指标值{value}为负数，按比例计分要求指标值不小于0",
+        ),
+        "derive-unit": Message(
+            "indicator {indicator!r}: a derived rate needs the unit % (or none), not {unit!r}",
+            "指标“{indicator}”：由金额计算的比率，计量单位应为“%”或留空，而非“{unit}”",
+        ),
+        ("grades", "default"): Message(
+            "the default grade bands (优 ≥ 90, 良 ≥ 80, 中 ≥ 60) are for a total of 100; declare "
+            "[[grades]] for a total of {total}",
+            "默认等级线（优≥90、良≥80、中≥60）适用于总分100分；总分为{total}分时请声明 [[grades]]",
+        ),
+        ("grades", "none"): Message("at least one grade band is needed", "至少需要一个等级"),
+        ("grades", "order"): Message(
+            "grade bands must be listed from the highest minimum to the lowest, strictly decreasing",
+            "等级须按分数线从高到低排列，且分数线严格递减",
+        ),
+        ("grades", "lowest"): Message(
+            "the lowest grade band must start at 0 so that every total gets a grade",
+            "最低等级的分数线须为0，保证每个总分都有等级",
+        ),
+        ("grades", "range"): Message(
+            "grade minimum {min} lies outside 0..{total}", "等级分数线{min}超出0至{total}的范围"
+        ),
+        "tiers": Message(
+            "tier {tier!r}: need 0 ≤ min < max ≤ 1 (shares of the weight), or min = max with "
+            "max_inclusive = true (a fixed share)",
+            "档次“{tier}”：须满足 0 ≤ min < max ≤ 1（占分值的比例），或 min = max 且 "
+            "max_inclusive = true（固定比例）",
+        ),
+        ("stated-words", "none"): Message(
+            "[stated] declares no word: list the words that count as met (met) or not met (not_met)",
+            "[stated] 未声明任何词语：请列出计为完成（met）或未完成（not_met）的词语",
+        ),
+        ("stated-words", "blank"): Message(
+            "a stated word must not be blank", "文字陈述词语不能为空"
+        ),
+        ("stated-words", "both"): Message(
+            "{word!r} is declared both met and not met", "“{word}”同时声明为完成和未完成"
+        ),
+        ("stated-words", "share"): Message(
+            "{key} is a share of the weight between 0 and 1, not {value}",
+            "{key} 为分值的比例，须在0至1之间，而非{value}",
+        ),
+        ("stated-words", "order"): Message(
+            "not_met_share is above met_share: a result stated not met would score more than one "
+            "stated met",
+            "not_met_share 大于 met_share：陈述为未完成的得分将高于陈述为完成的",
+        ),
+        # the actuals against their spec
+        "spec-mismatch": Message(
+            "these actuals are for spec {given!r}, not {spec!r}",
+            "本实际完成值文件对应规范“{given}”，而非“{spec}”",
+        ),
+        "year-mismatch": Message(
+            "these actuals are for {given}, the spec for {year}",
+            "实际完成值年度为{given}年，规范年度为{year}年",
+        ),
+        ("unknown-indicator", "actuals"): Message(
+            "actual given for {indicator!r}, which is not an indicator of spec {spec!r}",
+            "指标“{indicator}”不在规范“{spec}”中",
+        ),
+        ("negative", "amount"): Message(
+            "amount {amount!r} is negative ({value})", "金额“{amount}”为负数（{value}）"
+        ),
+        ("negative", "value"): Message(
+            "indicator {indicator!r}: actual {value} is negative",
+            "指标“{indicator}”实际完成值{value}为负数",
+        ),
+        ("negative", "derived"): Message(
+            "indicator {indicator!r}: {formula} is negative ({value}) with these amounts, and its "
+            "method scores values ≥ 0 only (use a step method, or a band unbounded below)",
+            "指标“{indicator}”：按本年金额计算 {formula} 为负数（{value}），其计分方法只适用于非负值"
+            "（可改用扣分档计分，或设置无下限的区间）",
+        ),
+        ("negative", "budget"): Message(
+            "budget.{key} is negative ({value})", "budget.{key} 为负数（{value}）"
+        ),
+        ("negative", "budget-line"): Message(
+            "budget line {line!r}: {key} is negative", "预算明细“{line}”的 {key} 为负数"
+        ),
+        ("actual-kind", "deviation"): Message(
+            "indicator {indicator!r} has no deviation target: a stated deviation (偏差率) does not "
+            "apply",
+            "指标“{indicator}”不是偏差目标，不应填写偏差率 deviation",
+        ),
+        ("actual-kind", "count"): Message(
+            "indicator {indicator!r} counts occurrences: the value must be a whole number",
+            "指标“{indicator}”按例扣分，实际完成值须为整数（例数）",
+        ),
+        ("actual-kind", "derived-count"): Message(
+            "indicator {indicator!r} counts occurrences, but {formula} gives {value}, not a whole "
+            "number",
+            "指标“{indicator}”按例扣分，但 {formula} 计算得{value}，不是整数",
+        ),
+        ("actual-kind", "quantitative"): Message(
+            "indicator {indicator!r} is quantitative: give a value, not a tier or score",
+            "指标“{indicator}”为定量指标，应填写数值 value，而非档次或得分",
+        ),
+        ("actual-kind", "qualitative"): Message(
+            "indicator {indicator!r} is qualitative: give a tier (and optionally a score), not a "
+            "value",
+            "指标“{indicator}”为定性指标，应填写档次 tier（可另填得分 score），而非数值 value",
+        ),
+        ("actual-kind", "stated-qualitative"): Message(
+            "indicator {indicator!r} is qualitative: give its tier, not a stated result",
+            "指标“{indicator}”为定性指标，应填写档次 tier，而非 stated",
+        ),
+        ("actual-kind", "stated-derived"): Message(
+            "indicator {indicator!r} is computed from amounts: its actual cannot be stated in words",
+            "指标“{indicator}”由金额计算得出，实际完成值不能以文字陈述",
+        ),
+        ("actual-kind", "value-and-stated"): Message(
+            "indicator {indicator!r}: give either a value or a stated result ({word!r}), not both",
+            "指标“{indicator}”：value 与文字陈述 stated（“{word}”）只能填写其一",
+        ),
+        ("actual-kind", "not-applicable"): Message(
+            "indicator {indicator!r} is not applicable: give no value, tier, score or deductions",
+            "指标“{indicator}”不适用，不应再填写数值、档次、得分或扣减",
+        ),
+        "derived-value": Message(
+            "indicator {indicator!r} is computed from amounts ({formula}); do not type its value in",
+            "指标“{indicator}”由金额计算得出（{formula}），不应填写 value",
+        ),
+        # {amount}: its name and role in English, its name in Chinese
+        ("missing-amount", "misspelt"): Message(
+            "indicator {indicator!r} needs amount {amount}; the actuals give {close!r}",
+            "指标“{indicator}”需要金额“{amount}”，实际完成值文件给出的是“{close}”",
+        ),
+        ("missing-amount", "absent"): Message(
+            "indicator {indicator!r} needs amount {amount}, which the actuals do not give",
+            "指标“{indicator}”需要金额“{amount}”，实际完成值文件 [amounts] 中没有",
+        ),
+        ("missing-amount", "figure"): Message(
+            "figure {figure!r}: {error}", "数据核对项“{figure}”：{error}"
+        ),
+        ("zero-denominator", "amount"): Message(
+            "amount {amount!r} is 0 and divides indicator {indicator!r}",
+            "金额“{amount}”为0，无法作为指标“{indicator}”的分母",
+        ),
+        ("zero-denominator", "formula"): Message(
+            "indicator {indicator!r}: in {formula}, the divisor {divisor} is 0 with these amounts",
+            "指标“{indicator}”：公式 {formula} 中的除数 {divisor} 按本年金额为0，无法计算",
+        ),
+        ("zero-denominator", "budget"): Message(
+            "the budget that execution is measured against is 0", "预算执行率的分母（预算数）为0"
+        ),
+        ("zero-denominator", "figure"): Message(
+            "figure {figure!r}: the divisor {divisor} is 0",
+            "数据核对项“{figure}”：除数 {divisor} 为0",
+        ),
+        ("missing-actual", "none"): Message(
+            "no actual given for indicator {id!r} ({name})", "指标“{name}”（{id}）缺少实际完成值"
+        ),
+        ("missing-actual", "value"): Message(
+            "indicator {indicator!r} is quantitative and needs a value",
+            "指标“{indicator}”为定量指标，缺少实际完成值 value",
+        ),
+        ("missing-actual", "tier"): Message(
+            "indicator {indicator!r} is qualitative and needs a tier: {tiers}",
+            "指标“{indicator}”为定性指标，须填写档次：{tiers}",
+        ),
+        ("missing-budget", "actuals"): Message(
+            "the spec scores budget execution; the actuals need a [budget] block with full_year and "
+            "spent",
+            "规范包含预算执行率，实际完成值文件须有 [budget]（全年预算数 full_year、全年执行数 spent）",
+        ),
+        ("missing-budget", "initial"): Message(
+            "the spec divides by the initial budget (年初预算数); give budget.initial",
+            "规范以年初预算数为分母，须填写 budget.initial",
+        ),
+        ("stated-evidence", "no-stated"): Message(
+            "indicator {indicator!r}: evidence supports a result stated in words; give stated too, "
+            "or remove it",
+            "指标“{indicator}”：佐证材料 evidence 用于文字陈述的结果，请同时填写 stated，或删除 evidence",
+        ),
+        "stated-evidence": Message(
+            "indicator {indicator!r}: a result stated in words ({word!r}) needs its evidence "
+            '(evidence = "验收报告（2023-05）"), shown with it in every output',
+            "指标“{indicator}”：文字陈述的结果（“{word}”）须注明佐证材料"
+            '（如 evidence = "验收报告（2023-05）"），各输出均随之显示',
+        ),
+        ("stated-actual", "undeclared"): Message(
+            "indicator {indicator!r}: the actual is stated in words ({word!r}), but the spec "
+            "declares no [stated] words, so it cannot be scored: give the number, or declare in the "
+            "spec's [stated] which words count as met (met = [...]) or not met (not_met = [...])",
+            "指标“{indicator}”：实际完成值以文字陈述（“{word}”），但规范未声明 [stated] 词语，无法计分："
+            "请填写数值，或在规范的 [stated] 中声明计为完成（met）或未完成（not_met）的词语",
+        ),
+        ("stated-actual", "unknown-word"): Message(
+            "indicator {indicator!r}: {word!r} is not a declared stated word (met: {met}; not met: "
+            "{not_met})",
+            "指标“{indicator}”：“{word}”不是规范 [stated] 声明的词语（完成：{met}；未完成：{not_met}）",
+        ),
+        ("stated-actual", "no-words"): Message("—", "无"),
+        "own-score-reason": Message(
+            "indicator {indicator!r}: the unit's own score ({score}) needs its reason "
+            '(own_score = {{ score = 5, reason = "特困人员实行动态管理" }}), shown in every output',
+            "指标“{indicator}”：表内得分（单位自填，{score}分）须注明原因"
+            '（如 own_score = {{ score = 5, reason = "特困人员实行动态管理" }}），各输出均随之显示',
+        ),
+        "own-score-range": Message(
+            "indicator {indicator!r}: the unit's own score {score} is outside 0..{weight} (the "
+            "row's weight)",
+            "指标“{indicator}”：表内得分{score}分超出0至分值{weight}分的范围",
+        ),
+        ("own-score-kind", "not-applicable"): Message(
+            "indicator {indicator!r} is not applicable: it has no score of its own",
+            "指标“{indicator}”为不适用，不应填写表内得分 own_score",
+        ),
+        ("own-score-kind", "deductions"): Message(
+            "indicator {indicator!r}: the unit's own score is the row's final score; give it or the "
+            "deductions, not both",
+            "指标“{indicator}”：表内得分即本行最终得分，与扣减分数 deductions 只能填写其一",
+        ),
+        ("reason", "not-applicable"): Message(
+            "not_applicable needs the reason", "不适用须说明原因"
+        ),
+        ("reason", "deduction"): Message("a deduction needs its reason", "扣减分数须注明原因"),
+        ("reason", "bonus"): Message("a bonus award needs its reason", "加分须注明理由"),
+        ("reason", "veto"): Message("a triggered veto needs its reason", "一票否决须说明事实"),
+        "deduction": Message(
+            "a deduction must be positive and on the score grid ({quantum}), not {points}",
+            "扣减分数须大于0且符合 rounding.score 精度（{quantum}），而非{points}",
+        ),
+        "not-applicable": Message(
+            "every indicator is marked not applicable: nothing to score",
+            "所有指标均为不适用，无可计分指标",
+        ),
+        "unknown-bonus": Message(
+            "{item!r} is not a bonus item of this spec", "加分项“{item}”不存在"
+        ),
+        "unknown-veto": Message(
+            "{veto!r} is not a veto of this spec", "一票否决事项“{veto}”不存在"
+        ),
+        "score-precision": Message(
+            "indicator {indicator!r}: score {score} has more decimals than rounding.score "
+            "({quantum}); rounding it could move it across a tier edge",
+            "指标“{indicator}”：得分{score}的小数位多于 rounding.score（{quantum}），"
+            "舍入后可能跨越档次边界",
+        ),
+        "score-outside-tier": Message(
+            "indicator {indicator!r}: score {score} is outside tier {tier!r}, which admits "
+            "[{low}, {high}{close} of weight {weight}",
+            "指标“{indicator}”：得分{score}不在档次“{tier}”的分值区间[{low}, {high}{close}内"
+            "（分值{weight}分）",
+        ),
+        "missing-score": Message(
+            "indicator {indicator!r}: the spec requires an entered score for tier {tier!r}",
+            "指标“{indicator}”：规范要求档次“{tier}”须填写得分 score",
+        ),
         # ---- workbooks: perfrules/_xlsx_guard.py ----------------------------------------------
         ("unreadable", "zip"): Message(
             "not an .xlsx workbook (not a readable zip file: {error})",
@@ -1143,6 +1596,12 @@ def alternatives(items: Iterable[object]) -> Message:
     template quotes the field: ``“{labels}”`` reads “a”或“b”)."""
     shown = [str(item) for item in items]
     return Message(" / ".join(shown), "”或“".join(shown))
+
+
+def slashed(items: Iterable[object]) -> Message:
+    """Choices as a field of both languages: ``a / b`` in English, ``a／b`` in Chinese."""
+    shown = [str(item) for item in items]
+    return Message(" / ".join(shown), "／".join(shown))
 
 
 def shown(template: str, *, markdown: bool = False) -> str:

@@ -25,6 +25,7 @@ from perfrules._messages import (
     listing,
     message,
     shown,
+    slashed,
 )
 from perfrules.lint import CODES as LINT_CODES
 from perfrules.service import ERROR_CODES as API_CODES
@@ -62,7 +63,6 @@ INLINE: dict[str, int] = {
     "core/_formula_eval.py": 1,
     "core/_fullmarks.py": 1,
     "core/_scoring.py": 1,
-    "core/_validate.py": 114,
     "core/_whynot.py": 4,
     "core/methods/__init__.py": 1,
     "core/methods/_ratio_family.py": 12,
@@ -342,6 +342,16 @@ def test_alternatives_quote_each_label_in_chinese() -> None:
     m = message("unit-missing", labels=labels)
     assert m.zh == "未找到单位名称：应有“预算部门”或“主管部门”标签及其右侧的名称"
     assert m.en == "no unit: a cell labelled 预算部门 / 主管部门 with its name beside it"
+
+
+def test_slashed_joins_choices_in_each_language() -> None:
+    tiers = slashed(["优", "良"])
+    assert tiers == ("优 / 良", "优／良")
+    m = message(("missing-actual", "tier"), indicator=Message("x", "指标甲"), tiers=tiers)
+    assert m == (
+        "indicator 'x' is qualitative and needs a tier: 优 / 良",
+        "指标“指标甲”为定性指标，须填写档次：优／良",
+    )
 
 
 def test_shown_writes_each_field_as_its_name() -> None:

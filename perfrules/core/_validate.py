@@ -8,6 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from perfrules._errors import PathKey, Problem
+from perfrules._messages import Message, listing, message, slashed
 from perfrules._suggest import suggest
 from perfrules.core._derive import BUDGET_NAMES, amount_env, names_of
 from perfrules.core._derive import compute as derive_compute
@@ -52,6 +53,7 @@ class _Collector:
     def add(
         self, code: str, path: PathKey, *, en: str, zh: str, suggestion: str | None = None
     ) -> None:
+        """One problem; its texts come from the message table: ``**message(key, ...).as_en_zh()``."""
         self.problems.append(
             make_problem(code, path, en=en, zh=zh, source=self.source, suggestion=suggestion)
         )
@@ -60,6 +62,11 @@ class _Collector:
         """A method's own issues, their paths under ``at`` (the method's key path)."""
         for i in issues:
             self.add(i.code, (*at, *i.path), en=i.en, zh=i.zh, suggestion=i.suggestion)
+
+
+def _named(x: Category | Indicator | BonusItem) -> Message:
+    """A message field naming ``x``: its id in English, its name in Chinese."""
+    return Message(x.id, x.name)
 
 
 def _is_power_of_ten(q: Decimal) -> bool:
@@ -140,15 +147,23 @@ def _validate_spec(spec: Spec) -> list[Problem]:
         c.add(
             "duplicate-id",
             ("categories", dup, "id"),
-            en=f"category id {cats[dup].id!r} is already used by categories[{first}]{line_of(('categories', first))}",
-            zh=f"类别编号“{cats[dup].id}”重复，已在 categories[{first}]{line_of(('categories', first))} 使用",
+            **message(
+                ("duplicate-id", "category"),
+                id=cats[dup].id,
+                first=first,
+                line=line_of(("categories", first)),
+            ).as_en_zh(),
         )
     for first, dup in _first_index([x.id for x in inds]):
         c.add(
             "duplicate-id",
             ("indicators", dup, "id"),
-            en=f"indicator id {inds[dup].id!r} is already used by indicators[{first}]{line_of(('indicators', first))}",
-            zh=f"指标编号“{inds[dup].id}”重复，已在 indicators[{first}]{line_of(('indicators', first))} 使用",
+            **message(
+                ("duplicate-id", "indicator"),
+                id=inds[dup].id,
+                first=first,
+                line=line_of(("indicators", first)),
+            ).as_en_zh(),
         )
 
     cat_ids = Suggestions(x.id for x in cats)
@@ -160,8 +175,9 @@ def _validate_spec(spec: Spec) -> list[Problem]:
             c.add(
                 "weight",
                 ("categories", i, "weight"),
-                en=f"category {cat.id!r} has weight {show_dec(cat.weight)}; weights must be positive",
-                zh=f"类别“{cat.name}”分值为{show_dec(cat.weight)}，分值必须大于0",
+                **message(
+                    ("weight", "category"), category=_named(cat), weight=show_dec(cat.weight)
+                ).as_en_zh(),
             )
         if cat.parent is not None:
             parent = by_id.get(cat.parent)
@@ -169,27 +185,32 @@ def _validate_spec(spec: Spec) -> list[Problem]:
                 c.add(
                     "unknown-category",
                     ("categories", i, "parent"),
-                    en=f"parent {cat.parent!r} of category {cat.id!r} is not a category",
-                    zh=f"类别“{cat.name}”的上级“{cat.parent}”不存在",
+                    **message(
+                        ("unknown-category", "parent"), parent=cat.parent, category=_named(cat)
+                    ).as_en_zh(),
                     suggestion=top_ids(cat.parent),
                 )
             elif cat.goal:
                 c.add(
                     "category-goal",
                     ("categories", i, "goal"),
-                    en=f"category {cat.id!r} has a parent, so it cannot be a goal block (goal = true): "
-                    "年度绩效目标 blocks are top categories",
-                    zh=f"类别“{cat.name}”有上级，不能标为年度绩效目标（goal = true）：目标只能是最上层类别",
+                    **message(("category-goal", "parent"), category=_named(cat)).as_en_zh(),
                 )
         elif top_goal is not None and cat.goal != top_goal.goal:
             c.add(
                 "category-goal",
                 ("categories", i, "goal"),
-                en=f"top category {cat.id!r} is {'' if cat.goal else 'not '}a goal block but "
-                f"{top_goal.id!r} is{'' if top_goal.goal else ' not'}: either every top category is "
-                "a 年度绩效目标 block (goal = true) or none is",
-                zh=f"最上层类别“{cat.name}”{'是' if cat.goal else '不是'}年度绩效目标，而“{top_goal.name}”"
-                f"{'是' if top_goal.goal else '不是'}：最上层类别须全部标为目标（goal = true）或全不标",
+                **(
+                    message(
+                        ("category-goal", "top-goal"), category=_named(cat), other=_named(top_goal)
+                    )
+                    if cat.goal
+                    else message(
+                        ("category-goal", "top-not-goal"),
+                        category=_named(cat),
+                        other=_named(top_goal),
+                    )
+                ).as_en_zh(),
             )
         else:
             top_goal = top_goal or cat
@@ -198,22 +219,27 @@ def _validate_spec(spec: Spec) -> list[Problem]:
             c.add(
                 "category-cycle",
                 ("categories", i, "parent"),
-                en=f"category {cat.id!r} is its own ancestor (category → parent): "
-                + " → ".join(repr(x.id) for x in chain),
-                zh=f"类别“{cat.name}”的上级链形成循环（类别 → 上级）："
-                + " → ".join(x.name for x in chain),
+                **message(
+                    "category-cycle",
+                    category=_named(cat),
+                    chain=Message(
+                        " → ".join(repr(x.id) for x in chain), " → ".join(x.name for x in chain)
+                    ),
+                ).as_en_zh(),
             )
         elif len(chain) == MAX_CATEGORY_LEVELS + 1 and chain[-1].parent is None:
             c.add(
                 "category-depth",
                 ("categories", i, "parent"),
-                en=f"category {cat.id!r} is on level {len(chain)}: "
-                + " → ".join(repr(x.id) for x in reversed(chain))
-                + f"; categories have at most {MAX_CATEGORY_LEVELS} levels (一级, 二级, 三级, or "
-                "目标, 一级, 二级) and a form at most four with its indicators",
-                zh=f"类别“{cat.name}”位于第{len(chain)}层（"
-                + " → ".join(x.name for x in reversed(chain))
-                + "）；类别至多三层（一级、二级、三级，或目标、一级、二级），连同指标至多四级",
+                **message(
+                    "category-depth",
+                    category=_named(cat),
+                    level=len(chain),
+                    chain=Message(
+                        " → ".join(repr(x.id) for x in reversed(chain)),
+                        " → ".join(x.name for x in reversed(chain)),
+                    ),
+                ).as_en_zh(),
             )
 
     parents_with_children = {x.parent for x in cats if x.parent is not None}
@@ -231,8 +257,9 @@ def _validate_spec(spec: Spec) -> list[Problem]:
             c.add(
                 "weight",
                 (*path, "weight"),
-                en=f"indicator {ind.id!r} has weight {show_dec(ind.weight)}; weights must be positive",
-                zh=f"指标“{ind.name}”分值为{show_dec(ind.weight)}，分值必须大于0",
+                **message(
+                    ("weight", "indicator"), indicator=_named(ind), weight=show_dec(ind.weight)
+                ).as_en_zh(),
             )
         if ind.is_qualitative:
             tier_grid.check(c, ind, (*path, "weight"))
@@ -240,17 +267,21 @@ def _validate_spec(spec: Spec) -> list[Problem]:
             c.add(
                 "unknown-category",
                 (*path, "category"),
-                en=f"indicator {ind.id!r} is filed under unknown category {ind.category!r}",
-                zh=f"指标“{ind.name}”所属类别“{ind.category}”不存在",
+                **message(
+                    ("unknown-category", "indicator"), indicator=_named(ind), category=ind.category
+                ).as_en_zh(),
                 suggestion=cat_ids(ind.category),
             )
         elif ind.category in parents_with_children:
             c.add(
                 "category-not-leaf",
                 (*path, "category"),
-                en=f"indicator {ind.id!r} is filed under {ind.category!r}, which has {sub_word(ind.category)} "
-                "categories; file it under one of them",
-                zh=f"指标“{ind.name}”所属类别“{by_id[ind.category].name}”下设{sub_word(ind.category)}指标，应归入其中之一",
+                **message(
+                    "category-not-leaf",
+                    indicator=_named(ind),
+                    category=_named(by_id[ind.category]),
+                    level=sub_word(ind.category),
+                ).as_en_zh(),
             )
         _check_indicator_target(c, spec, i)
         if ind.method is not None:
@@ -266,8 +297,7 @@ def _validate_spec(spec: Spec) -> list[Problem]:
             c.add(
                 "rounding",
                 (*path, "round_to"),
-                en=f"round_to must be a positive power of ten (1, 0.1, 0.01, …), not {show_dec(ind.round_to)}",
-                zh=f"round_to 须为10的正整数次幂或其倒数（1、0.1、0.01……），而非{show_dec(ind.round_to)}",
+                **message(("rounding", "round-to"), value=show_dec(ind.round_to)).as_en_zh(),
             )
 
     # weights add up
@@ -284,10 +314,20 @@ def _validate_spec(spec: Spec) -> list[Problem]:
             c.add(
                 "empty-category",
                 ("categories", i),
-                en=f"category {cat.id!r} has no sub-categories and no indicators",
-                zh=f"类别“{cat.name}”下既无{sub_word(cat.id)}指标也无{sub_word(cat.id, 2)}指标"
-                if levels.get(cat.id, 1) < MAX_CATEGORY_LEVELS
-                else f"类别“{cat.name}”下没有{sub_word(cat.id)}指标",
+                **(
+                    message(
+                        "empty-category",
+                        category=_named(cat),
+                        sub=Message("sub-categories", sub_word(cat.id)),
+                        subsub=Message("indicators", sub_word(cat.id, 2)),
+                    )
+                    if levels.get(cat.id, 1) < MAX_CATEGORY_LEVELS
+                    else message(
+                        ("empty-category", "lowest"),
+                        category=_named(cat),
+                        sub=Message("indicators", sub_word(cat.id)),
+                    )
+                ).as_en_zh(),
             )
         elif sum(kids, Decimal(0)) != cat.weight and not (
             partial and sum(kids, Decimal(0)) < cat.weight
@@ -295,8 +335,12 @@ def _validate_spec(spec: Spec) -> list[Problem]:
             c.add(
                 "weight-sum",
                 ("categories", i, "weight"),
-                en=f"category {cat.id!r} has weight {show_dec(cat.weight)} but its parts add up to {show_dec(sum(kids, Decimal(0)))}",
-                zh=f"类别“{cat.name}”分值{show_dec(cat.weight)}分，但其下各项分值合计{show_dec(sum(kids, Decimal(0)))}分",
+                **message(
+                    "weight-sum",
+                    category=_named(cat),
+                    weight=show_dec(cat.weight),
+                    parts=show_dec(sum(kids, Decimal(0))),
+                ).as_en_zh(),
             )
     top_sum = sum((x.weight for x in cats if x.parent is None), Decimal(0))
     if spec.budget_execution is not None:
@@ -305,8 +349,7 @@ def _validate_spec(spec: Spec) -> list[Problem]:
             c.add(
                 "weight",
                 ("budget_execution", "weight"),
-                en="the budget-execution weight must be positive",
-                zh="预算执行率分值必须大于0",
+                **message(("weight", "budget-execution")).as_en_zh(),
             )
         elif spec.policy.weight_precision is WeightPrecision.ALLOW:
             pass  # declared: the rule is applied as written, even where rounding passes the weight
@@ -333,28 +376,29 @@ def _validate_spec(spec: Spec) -> list[Problem]:
         c.add(
             "total",
             ("meta", "total"),
-            en=f"the declared rows weigh {show_dec(top_sum)}, more than the form's total "
-            f"{show_dec(spec.meta.total)} (partial mode: at most the total)",
-            zh=f"已录入各行分值合计{show_dec(top_sum)}分，超过表的总分{show_dec(spec.meta.total)}分"
-            "（部分指标模式下不得超过总分）",
+            **message(
+                ("total", "partial"), sum=show_dec(top_sum), total=show_dec(spec.meta.total)
+            ).as_en_zh(),
         )
     elif cats and top_sum != spec.meta.total and not partial:
+        budget = (
+            message(("total", "budget-execution")) if spec.budget_execution else Message("", "")
+        )
+        summed, declared = show_dec(top_sum), show_dec(spec.meta.total)
         c.add(
             "total",
             ("meta", "total"),
-            en=f"{'goal blocks' if goal else '一级 categories'}"
-            f"{' and budget execution' if spec.budget_execution else ''} add up to "
-            f"{show_dec(top_sum)}, not the declared total {show_dec(spec.meta.total)} (declare meta.total if intended)",
-            zh=f"{'各年度绩效目标' if goal else '一级指标'}{'及预算执行率' if spec.budget_execution else ''}"
-            f"分值合计{show_dec(top_sum)}分，"
-            f"与总分{show_dec(spec.meta.total)}分不符（如确需其他总分，请在 meta.total 声明）",
+            **(
+                message(("total", "goal-blocks"), budget=budget, sum=summed, total=declared)
+                if goal
+                else message("total", budget=budget, sum=summed, total=declared)
+            ).as_en_zh(),
         )
     if not inds and not (partial and spec.budget_execution is not None):
         c.add(
             "no-indicators",
             ("indicators",),
-            en="the spec has no indicators",
-            zh="规范中没有任何三级指标",
+            **message("no-indicators").as_en_zh(),
         )
 
     _check_precision(c, ("meta", "total"), spec.meta.total, spec.rounding.total, "rounding.total")
@@ -399,8 +443,7 @@ def _check_tier_synonyms(c: _Collector, spec: Spec, tier_words: list[str]) -> No
             c.add(
                 "unknown-tier",
                 path,
-                en=f"tier_synonyms: {name!r} is not a tier of this spec",
-                zh=f"tier_synonyms：档次“{name}”不存在",
+                **message(("unknown-tier", "synonyms"), name=name).as_en_zh(),
                 suggestion=names(name),
             )
             continue
@@ -409,10 +452,11 @@ def _check_tier_synonyms(c: _Collector, spec: Spec, tier_words: list[str]) -> No
                 c.add(
                     "duplicate-id",
                     path,
-                    en=f"tier_synonyms: {word!r} already names a tier"
-                    f" ({spec.tier(word).name if word in taken else seen[word]!r})",
-                    zh=f"tier_synonyms：“{word}”已是档次"
-                    f"“{spec.tier(word).name if word in taken else seen[word]}”的名称、别名或同义词",
+                    **message(
+                        ("duplicate-id", "tier-synonym"),
+                        word=word,
+                        tier=spec.tier(word).name if word in taken else seen[word],
+                    ).as_en_zh(),
                 )
             seen.setdefault(word, name)
 
@@ -441,48 +485,48 @@ def _check_catalogue(c: _Collector, spec: Spec) -> None:
         c.add(
             "duplicate-id",
             ("bonus", dup, "id"),
-            en=f"bonus item id {spec.bonus[dup].id!r} is used twice",
-            zh=f"加分项编号“{spec.bonus[dup].id}”重复",
+            **message(("duplicate-id", "bonus"), id=spec.bonus[dup].id).as_en_zh(),
         )
     for i, item in enumerate(spec.bonus):
         if item.cap <= 0 or not on_grid(item.cap, spec.rounding.score):
             c.add(
                 "bonus",
                 ("bonus", i, "cap"),
-                en=f"bonus item {item.id!r}: cap must be positive and on the score grid",
-                zh=f"加分项“{item.name}”：上限须大于0且符合 rounding.score 精度",
+                **message(("bonus", "cap"), item=_named(item)).as_en_zh(),
             )
     names = [g.name for g in spec.grades]
     for _first, dup in _first_index([v.id for v in spec.vetoes]):
         c.add(
             "duplicate-id",
             ("vetoes", dup, "id"),
-            en=f"veto id {spec.vetoes[dup].id!r} is used twice",
-            zh=f"一票否决事项编号“{spec.vetoes[dup].id}”重复",
+            **message(("duplicate-id", "veto"), id=spec.vetoes[dup].id).as_en_zh(),
         )
     for i, veto in enumerate(spec.vetoes):
         if veto.grade is not None and veto.grade not in names:
             c.add(
                 "veto",
                 ("vetoes", i, "grade"),
-                en=f"veto {veto.id!r}: {veto.grade!r} is not a grade of this spec",
-                zh=f"一票否决“{veto.name}”：等级“{veto.grade}”不存在",
+                **message(
+                    ("veto", "grade"), veto=Message(veto.id, veto.name), grade=veto.grade
+                ).as_en_zh(),
                 suggestion=suggest(veto.grade, names),
             )
         if veto.grade is not None and veto.effect is not VetoEffect.GRADE:
             c.add(
                 "veto",
                 ("vetoes", i, "grade"),
-                en=f'veto {veto.id!r}: a grade only goes with effect = "grade"',
-                zh=f'一票否决“{veto.name}”：仅 effect = "grade" 时可设置等级',
+                **message(("veto", "effect"), veto=Message(veto.id, veto.name)).as_en_zh(),
             )
     od = spec.policy.overshoot_deduction
     if od is not None and od.deduct > 0 and not on_grid(od.deduct, spec.rounding.score):
         c.add(
             "policy",
             ("policy", "overshoot_deduction", "deduct"),
-            en=f"policy.overshoot_deduction.deduct = {show_dec(od.deduct)} is finer than rounding.score ({show_dec(spec.rounding.score)})",
-            zh=f"policy.overshoot_deduction.deduct = {show_dec(od.deduct)} 的小数位多于 rounding.score（{show_dec(spec.rounding.score)}）",
+            **message(
+                ("policy", "deduct-grid"),
+                deduct=show_dec(od.deduct),
+                quantum=show_dec(spec.rounding.score),
+            ).as_en_zh(),
         )
     if od is not None:
         for key, v, ok in (
@@ -494,9 +538,9 @@ def _check_catalogue(c: _Collector, spec: Spec) -> None:
                 c.add(
                     "policy",
                     ("policy", "overshoot_deduction", key),
-                    en=f"policy.overshoot_deduction.{key} = {show_dec(v)} is out of range "
-                    "(threshold ≥ 1, per > 0, deduct > 0)",
-                    zh=f"policy.overshoot_deduction.{key} = {show_dec(v)} 超出范围（threshold ≥ 1，per > 0，deduct > 0）",
+                    **message(
+                        ("policy", "overshoot-deduction"), key=key, value=show_dec(v)
+                    ).as_en_zh(),
                 )
 
 
@@ -514,10 +558,12 @@ def _check_precision(
         c.add(
             "weight-precision",
             path,
-            en=f"weight {show_dec(weight)} is not a multiple of the score precision {show_dec(quantum)} ({what}); "
-            "rounding a score could exceed the weight or cost points on a met target",
-            zh=f"分值{show_dec(weight)}不是得分精度{show_dec(quantum)}（{what}）的整数倍，"
-            "舍入后得分可能超过分值或在完成指标时被扣分",
+            **message(
+                "weight-precision",
+                weight=show_dec(weight),
+                quantum=show_dec(quantum),
+                what=what,
+            ).as_en_zh(),
         )
 
 
@@ -530,8 +576,7 @@ def _check_indicator_target(c: _Collector, spec: Spec, i: int) -> None:
         c.add(
             "missing-target",
             path,
-            en=f"indicator {ind.id!r} has neither a target nor a target_text",
-            zh=f"指标“{ind.name}”未设置年度指标值（target 或 target_text）",
+            **message("missing-target", indicator=_named(ind)).as_en_zh(),
         )
         return
     if rule.qualitative:
@@ -539,24 +584,33 @@ def _check_indicator_target(c: _Collector, spec: Spec, i: int) -> None:
             c.add(
                 "method-target",
                 (*path, "target"),
-                en=f"indicator {ind.id!r} is qualitative but has a quantitative target {ind.target}; "
-                "write the target wording as target_text, or choose a quantitative method",
-                zh=f"指标“{ind.name}”为定性指标，却设置了定量指标值{ind.target}；定性指标请用 target_text 表述",
+                **message(
+                    ("method-target", "qualitative-target"),
+                    indicator=_named(ind),
+                    target=ind.target,
+                ).as_en_zh(),
             )
         if ind.derive is not None:
             c.add(
                 "method-target",
                 (*path, "derive"),
-                en=f"indicator {ind.id!r} is qualitative and cannot derive its actual from amounts",
-                zh=f"指标“{ind.name}”为定性指标，不能由金额计算实际完成值",
+                **message(
+                    ("method-target", "qualitative-derive"), indicator=_named(ind)
+                ).as_en_zh(),
             )
         return
     if ind.target is None:
         c.add(
             "method-target",
             (*path, "method"),
-            en=f"indicator {ind.id!r} uses method {method.name if method else 'ratio'!r} but has no quantitative target",
-            zh=f"指标“{ind.name}”采用定量计分，但没有定量指标值（如“≥400期”）",
+            **message(
+                ("method-target", "no-target"),
+                indicator=_named(ind),
+                method=Message(
+                    method.name if method else "ratio",
+                    message(("method-target", "quantitative")).zh,
+                ),
+            ).as_en_zh(),
         )
         return
     t = ind.target
@@ -565,32 +619,34 @@ def _check_indicator_target(c: _Collector, spec: Spec, i: int) -> None:
             c.add(
                 "method-target",
                 (*path, "method"),
-                en=f"indicator {ind.id!r} has the deviation target {t}: declare its scoring as "
-                'method = { name = "deviation", shares = [ … ] } (shares of the weight by deviation)',
-                zh=f"指标“{ind.name}”的指标值{t}为偏差目标，须声明偏差计分："
-                'method = { name = "deviation", shares = [ … ] }（按偏差率分档，得分为分值的比例）',
+                **message(
+                    ("method-target", "deviation"), indicator=_named(ind), target=t
+                ).as_en_zh(),
             )
         if t.value <= 0:
             c.add(
                 "target-value",
                 (*path, "target"),
-                en=f"indicator {ind.id!r}: the plan of a deviation target must be above 0, not {show_dec(t.value)}",
-                zh=f"指标“{ind.name}”：偏差目标的计划值须大于0，而非{show_dec(t.value)}",
+                **message(
+                    ("target-value", "deviation-plan"),
+                    indicator=_named(ind),
+                    value=show_dec(t.value),
+                ).as_en_zh(),
             )
     if t.value < 0:
         c.add(
             "target-value",
             (*path, "target"),
-            en=f"indicator {ind.id!r}: target value {show_dec(t.value)} is negative; ratio scoring needs a target ≥ 0",
-            zh=f"指标“{ind.name}”指标值{show_dec(t.value)}为负数，按比例计分要求指标值不小于0",
+            **message(
+                ("target-value", "negative"), indicator=_named(ind), value=show_dec(t.value)
+            ).as_en_zh(),
         )
     c.issues((*path, "method"), rule.check_target(method, ind, t))
     if ind.derive is not None and t.unit not in ("%", ""):
         c.add(
             "derive-unit",
             (*path, "derive"),
-            en=f"indicator {ind.id!r}: a derived rate needs the unit % (or none), not {t.unit!r}",
-            zh=f"指标“{ind.name}”：由金额计算的比率，计量单位应为“%”或留空，而非“{t.unit}”",
+            **message("derive-unit", indicator=_named(ind), unit=t.unit).as_en_zh(),
         )
 
 
@@ -617,11 +673,16 @@ class _TierGrid:
             c.add(
                 "tier-precision",
                 path,
-                en=f"indicator {ind.id!r}: with weight {show_dec(ind.weight)} no score at the quantum "
-                f"{show_dec(spec.rounding.score)} lies in tier {tier.name!r} [{show(lo)}, {show(hi)}"
-                f"{']' if tier.max_inclusive else ')'}; raise the weight or use a finer rounding.score",
-                zh=f"指标“{ind.name}”：分值{show_dec(ind.weight)}分时，按{show_dec(spec.rounding.score)}分精度，"
-                f"档次“{tier.name}”的区间内没有可取的分数；请调整分值或 rounding.score",
+                **message(
+                    "tier-precision",
+                    indicator=_named(ind),
+                    weight=show_dec(ind.weight),
+                    quantum=show_dec(spec.rounding.score),
+                    tier=Message(
+                        f"{tier.name!r} [{show(lo)}, {show(hi)}{']' if tier.max_inclusive else ')'}",
+                        tier.name,
+                    ),
+                ).as_en_zh(),
             )
 
 
@@ -656,8 +717,7 @@ def _check_bands(c: _Collector, spec: Spec) -> None:
         c.add(
             "duplicate-id",
             ("grades", dup, "name"),
-            en=f"grade {names[dup]!r} is declared twice",
-            zh=f"等级“{names[dup]}”重复声明",
+            **message(("duplicate-id", "grade"), grade=names[dup]).as_en_zh(),
         )
     mins = [g.min for g in spec.grades]
     if (
@@ -668,35 +728,32 @@ def _check_bands(c: _Collector, spec: Spec) -> None:
         c.add(
             "grades",
             ("meta", "total"),
-            en=f"the default grade bands (优 ≥ 90, 良 ≥ 80, 中 ≥ 60) are for a total of 100; "
-            f"declare [[grades]] for a total of {show_dec(spec.meta.total)}",
-            zh=f"默认等级线（优≥90、良≥80、中≥60）适用于总分100分；总分为{show_dec(spec.meta.total)}分时请声明 [[grades]]",
+            **message(("grades", "default"), total=show_dec(spec.meta.total)).as_en_zh(),
         )
     elif not spec.grades:
-        c.add("grades", ("grades",), en="at least one grade band is needed", zh="至少需要一个等级")
+        c.add("grades", ("grades",), **message(("grades", "none")).as_en_zh())
     else:
         for i in range(1, len(mins)):
             if mins[i] >= mins[i - 1]:
                 c.add(
                     "grades",
                     ("grades", i, "min"),
-                    en="grade bands must be listed from the highest minimum to the lowest, strictly decreasing",
-                    zh="等级须按分数线从高到低排列，且分数线严格递减",
+                    **message(("grades", "order")).as_en_zh(),
                 )
         if mins[-1] != 0:
             c.add(
                 "grades",
                 ("grades", len(mins) - 1, "min"),
-                en="the lowest grade band must start at 0 so that every total gets a grade",
-                zh="最低等级的分数线须为0，保证每个总分都有等级",
+                **message(("grades", "lowest")).as_en_zh(),
             )
         for i, m in enumerate(mins):
             if m < 0 or m > spec.meta.total:
                 c.add(
                     "grades",
                     ("grades", i, "min"),
-                    en=f"grade minimum {show_dec(m)} lies outside 0..{show_dec(spec.meta.total)}",
-                    zh=f"等级分数线{show_dec(m)}超出0至{show_dec(spec.meta.total)}的范围",
+                    **message(
+                        ("grades", "range"), min=show_dec(m), total=show_dec(spec.meta.total)
+                    ).as_en_zh(),
                 )
     tier_names: list[str] = []
     for i, tier in enumerate(spec.tiers):
@@ -708,15 +765,13 @@ def _check_bands(c: _Collector, spec: Spec) -> None:
             c.add(
                 "tiers",
                 ("tiers", i),
-                en=f"tier {tier.name!r}: need 0 ≤ min < max ≤ 1 (shares of the weight), or min = max with max_inclusive = true (a fixed share)",
-                zh=f"档次“{tier.name}”：须满足 0 ≤ min < max ≤ 1（占分值的比例），或 min = max 且 max_inclusive = true（固定比例）",
+                **message("tiers", tier=tier.name).as_en_zh(),
             )
     for _first, dup in _first_index(tier_names):
         c.add(
             "duplicate-id",
             ("tiers",),
-            en=f"tier name or alias {tier_names[dup]!r} is used twice",
-            zh=f"档次名称或别名“{tier_names[dup]}”重复",
+            **message(("duplicate-id", "tier"), name=tier_names[dup]).as_en_zh(),
         )
     _check_tier_synonyms(c, spec, tier_names)
     _check_stated_words(c, spec)
@@ -726,15 +781,13 @@ def _check_bands(c: _Collector, spec: Spec) -> None:
             c.add(
                 "rounding",
                 ("rounding", key),
-                en=f"rounding.{key} must be a power of ten such as 1, 0.1 or 0.01, not {show_dec(q)}",
-                zh=f"rounding.{key} 须为1、0.1、0.01等10的幂，而非{show_dec(q)}",
+                **message(("rounding", "quantum"), key=key, value=show_dec(q)).as_en_zh(),
             )
     if r.mode != "half_up":
         c.add(
             "rounding",
             ("rounding", "mode"),
-            en=f"rounding mode {r.mode!r} is not supported; perfrules rounds half-up (四舍五入)",
-            zh=f"不支持舍入方式“{r.mode}”；perfrules 按四舍五入计算",
+            **message(("rounding", "mode"), mode=r.mode).as_en_zh(),
             suggestion="half_up",
         )
     ow = spec.policy.overshoot_warning
@@ -742,8 +795,7 @@ def _check_bands(c: _Collector, spec: Spec) -> None:
         c.add(
             "policy",
             ("policy", "overshoot_warning"),
-            en=f"policy.overshoot_warning is a multiple of the target and must exceed 1, not {show_dec(ow)}",
-            zh=f"policy.overshoot_warning 为指标值的倍数，须大于1，而非{show_dec(ow)}",
+            **message(("policy", "overshoot-warning"), value=show_dec(ow)).as_en_zh(),
         )
 
 
@@ -768,16 +820,14 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
         c.add(
             "spec-mismatch",
             ("spec",),
-            en=f"these actuals are for spec {actuals.spec!r}, not {meta.id!r}",
-            zh=f"本实际完成值文件对应规范“{actuals.spec}”，而非“{meta.id}”",
+            **message("spec-mismatch", given=actuals.spec, spec=meta.id).as_en_zh(),
             suggestion=meta.id,
         )
     if actuals.year is not None and actuals.year != meta.year:
         c.add(
             "year-mismatch",
             ("year",),
-            en=f"these actuals are for {actuals.year}, the spec for {meta.year}",
-            zh=f"实际完成值年度为{actuals.year}年，规范年度为{meta.year}年",
+            **message("year-mismatch", given=actuals.year, year=meta.year).as_en_zh(),
         )
 
     spec_ids = {i.id for i in spec.indicators}
@@ -787,8 +837,9 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
             c.add(
                 "unknown-indicator",
                 ("indicators", given.id),
-                en=f"actual given for {given.id!r}, which is not an indicator of spec {meta.id!r}",
-                zh=f"指标“{given.id}”不在规范“{meta.id}”中",
+                **message(
+                    ("unknown-indicator", "actuals"), indicator=given.id, spec=meta.id
+                ).as_en_zh(),
                 suggestion=spec_suggest(given.id),
             )
     env = amount_env(actuals)
@@ -799,8 +850,11 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
             c.add(
                 "negative",
                 ("amounts", amt.name),
-                en=f"amount {amt.name!r} is negative ({show_dec(amt.value)})",
-                zh=f"金额“{amt.label or amt.name}”为负数（{show_dec(amt.value)}）",
+                **message(
+                    ("negative", "amount"),
+                    amount=Message(amt.name, amt.label or amt.name),
+                    value=show_dec(amt.value),
+                ).as_en_zh(),
             )
 
     for ind in spec.indicators:
@@ -818,20 +872,19 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
             c.add(
                 "actual-kind",
                 (*path, "deviation"),
-                en=f"indicator {ind.id!r} has no deviation target: a stated deviation (偏差率) does not apply",
-                zh=f"指标“{ind.name}”不是偏差目标，不应填写偏差率 deviation",
+                **message(("actual-kind", "deviation"), indicator=_named(ind)).as_en_zh(),
             )
         if act is not None and (act.stated is not None or act.evidence is not None):
             if _check_stated_actual(c, spec, ind, act, path):
                 continue  # scored as stated: no value to check
         if ind.derive is not None:
             f_zh, f_en = derive_text(ind.derive)
+            formula = Message(f_en, f_zh)
             if act is not None and act.value is not None:
                 c.add(
                     "derived-value",
                     (*path, "value"),
-                    en=f"indicator {ind.id!r} is computed from amounts ({f_en}); do not type its value in",
-                    zh=f"指标“{ind.name}”由金额计算得出（{f_zh}），不应填写 value",
+                    **message("derived-value", indicator=_named(ind), formula=formula).as_en_zh(),
                 )
             missing = False
             for role, name in names_of(ind.derive):
@@ -844,16 +897,23 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
                         c.add(
                             "missing-amount",
                             ("amounts", close),
-                            en=f"indicator {ind.id!r} needs amount {name!r} ({role}); the actuals give {close!r}",
-                            zh=f"指标“{ind.name}”需要金额“{name}”，实际完成值文件给出的是“{close}”",
+                            **message(
+                                ("missing-amount", "misspelt"),
+                                indicator=_named(ind),
+                                amount=Message(f"{name!r} ({role})", name),
+                                close=close,
+                            ).as_en_zh(),
                             suggestion=name,
                         )
                     else:  # nothing close in the actuals, or the spec misspells a budget.* name
                         c.add(
                             "missing-amount",
                             ("amounts",),
-                            en=f"indicator {ind.id!r} needs amount {name!r} ({role}), which the actuals do not give",
-                            zh=f"指标“{ind.name}”需要金额“{name}”，实际完成值文件 [amounts] 中没有",
+                            **message(
+                                ("missing-amount", "absent"),
+                                indicator=_named(ind),
+                                amount=Message(f"{name!r} ({role})", name),
+                            ).as_en_zh(),
                             suggestion=close,
                         )
                     continue
@@ -861,8 +921,9 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
                     c.add(
                         "zero-denominator",
                         ("amounts", name),
-                        en=f"amount {name!r} is 0 and divides indicator {ind.id!r}",
-                        zh=f"金额“{name}”为0，无法作为指标“{ind.name}”的分母",
+                        **message(
+                            ("zero-denominator", "amount"), amount=name, indicator=_named(ind)
+                        ).as_en_zh(),
                     )
                     missing = True
             if not missing and all(
@@ -874,18 +935,21 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
                     c.add(
                         "zero-denominator",
                         ("amounts",),
-                        en=f"indicator {ind.id!r}: in {f_en}, the divisor {exc.divisor_text} is 0 with these amounts",
-                        zh=f"指标“{ind.name}”：公式 {f_zh} 中的除数 {exc.divisor_text} 按本年金额为0，无法计算",
+                        **message(
+                            ("zero-denominator", "formula"),
+                            indicator=_named(ind),
+                            formula=formula,
+                            divisor=exc.divisor_text,
+                        ).as_en_zh(),
                     )
                 else:
-                    _check_derived_value(c, ind, derived, f_zh, f_en)
+                    _check_derived_value(c, ind, derived, formula)
             continue
         if act is None:
             c.add(
                 "missing-actual",
                 ("indicators",),
-                en=f"no actual given for indicator {ind.id!r} ({ind.name})",
-                zh=f"指标“{ind.name}”（{ind.id}）缺少实际完成值",
+                **message(("missing-actual", "none"), id=ind.id, name=ind.name).as_en_zh(),
             )
             continue
         if act.not_applicable is not None:
@@ -898,8 +962,7 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
             c.add(
                 "actual-kind",
                 (*path, "value"),
-                en=f"indicator {ind.id!r} counts occurrences: the value must be a whole number",
-                zh=f"指标“{ind.name}”按例扣分，实际完成值须为整数（例数）",
+                **message(("actual-kind", "count"), indicator=_named(ind)).as_en_zh(),
             )
         if ind.is_qualitative:
             _check_qualitative_actual(c, spec, ind, act, path, tier_names)
@@ -908,22 +971,21 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
                 c.add(
                     "actual-kind",
                     (*path, "tier" if act.tier is not None else "score"),
-                    en=f"indicator {ind.id!r} is quantitative: give a value, not a tier or score",
-                    zh=f"指标“{ind.name}”为定量指标，应填写数值 value，而非档次或得分",
+                    **message(("actual-kind", "quantitative"), indicator=_named(ind)).as_en_zh(),
                 )
             if act.value is None:
                 c.add(
                     "missing-actual",
                     path,
-                    en=f"indicator {ind.id!r} is quantitative and needs a value",
-                    zh=f"指标“{ind.name}”为定量指标，缺少实际完成值 value",
+                    **message(("missing-actual", "value"), indicator=_named(ind)).as_en_zh(),
                 )
             elif act.value < 0:
                 c.add(
                     "negative",
                     (*path, "value"),
-                    en=f"indicator {ind.id!r}: actual {show_dec(act.value)} is negative",
-                    zh=f"指标“{ind.name}”实际完成值{show_dec(act.value)}为负数",
+                    **message(
+                        ("negative", "value"), indicator=_named(ind), value=show_dec(act.value)
+                    ).as_en_zh(),
                 )
 
     _check_catalogue_actuals(c, spec, actuals, env)
@@ -933,8 +995,7 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
         c.add(
             "missing-budget",
             ("budget",),
-            en="the spec scores budget execution; the actuals need a [budget] block with full_year and spent",
-            zh="规范包含预算执行率，实际完成值文件须有 [budget]（全年预算数 full_year、全年执行数 spent）",
+            **message(("missing-budget", "actuals")).as_en_zh(),
         )
     if b is not None:
         for key in ("full_year", "spent", "initial"):
@@ -943,8 +1004,7 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
                 c.add(
                     "negative",
                     ("budget", key),
-                    en=f"budget.{key} is negative ({show_dec(v)})",
-                    zh=f"budget.{key} 为负数（{show_dec(v)}）",
+                    **message(("negative", "budget"), key=key, value=show_dec(v)).as_en_zh(),
                 )
         base_value = b.full_year
         if be is not None and be.base is ExecutionBase.INITIAL:
@@ -952,16 +1012,14 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
                 c.add(
                     "missing-budget",
                     ("budget",),
-                    en="the spec divides by the initial budget (年初预算数); give budget.initial",
-                    zh="规范以年初预算数为分母，须填写 budget.initial",
+                    **message(("missing-budget", "initial")).as_en_zh(),
                 )
             base_value = b.initial if b.initial is not None else Decimal(1)
         if be is not None and base_value == 0:
             c.add(
                 "zero-denominator",
                 ("budget", be.base.value),
-                en="the budget that execution is measured against is 0",
-                zh="预算执行率的分母（预算数）为0",
+                **message(("zero-denominator", "budget")).as_en_zh(),
             )
         for li, line in enumerate(b.lines):
             for key in ("full_year", "spent", "initial"):
@@ -970,8 +1028,7 @@ def _validate_actuals(spec: Spec, actuals: Actuals) -> list[Problem]:
                     c.add(
                         "negative",
                         ("budget", "lines", li, key),
-                        en=f"budget line {line.name!r}: {key} is negative",
-                        zh=f"预算明细“{line.name}”的 {key} 为负数",
+                        **message(("negative", "budget-line"), line=line.name, key=key).as_en_zh(),
                     )
     return c.problems
 
@@ -989,63 +1046,58 @@ def _check_stated_actual(
         c.add(
             "stated-evidence",
             (*path, "evidence"),
-            en=f"indicator {ind.id!r}: evidence supports a result stated in words; give stated too, or remove it",
-            zh=f"指标“{ind.name}”：佐证材料 evidence 用于文字陈述的结果，请同时填写 stated，或删除 evidence",
+            **message(("stated-evidence", "no-stated"), indicator=_named(ind)).as_en_zh(),
         )
         return False
     if ind.is_qualitative:
         c.add(
             "actual-kind",
             (*path, "stated"),
-            en=f"indicator {ind.id!r} is qualitative: give its tier, not a stated result",
-            zh=f"指标“{ind.name}”为定性指标，应填写档次 tier，而非 stated",
+            **message(("actual-kind", "stated-qualitative"), indicator=_named(ind)).as_en_zh(),
         )
         return False
     if ind.derive is not None:
         c.add(
             "actual-kind",
             (*path, "stated"),
-            en=f"indicator {ind.id!r} is computed from amounts: its actual cannot be stated in words",
-            zh=f"指标“{ind.name}”由金额计算得出，实际完成值不能以文字陈述",
+            **message(("actual-kind", "stated-derived"), indicator=_named(ind)).as_en_zh(),
         )
         return False
     if act.value is not None:
         c.add(
             "actual-kind",
             (*path, "value"),
-            en=f"indicator {ind.id!r}: give either a value or a stated result ({word!r}), not both",
-            zh=f"指标“{ind.name}”：value 与文字陈述 stated（“{word}”）只能填写其一",
+            **message(
+                ("actual-kind", "value-and-stated"), indicator=_named(ind), word=word
+            ).as_en_zh(),
         )
     words = spec.stated
     if words is None:
         c.add(
             "stated-actual",
             (*path, "stated"),
-            en=f"indicator {ind.id!r}: the actual is stated in words ({word!r}), but the spec declares no "
-            "[stated] words, so it cannot be scored: give the number, or declare in the spec's [stated] "
-            "which words count as met (met = [...]) or not met (not_met = [...])",
-            zh=f"指标“{ind.name}”：实际完成值以文字陈述（“{word}”），但规范未声明 [stated] 词语，无法计分："
-            "请填写数值，或在规范的 [stated] 中声明计为完成（met）或未完成（not_met）的词语",
+            **message(("stated-actual", "undeclared"), indicator=_named(ind), word=word).as_en_zh(),
         )
     elif words.meaning(word) is None:
         known = [*words.met, *words.not_met]
+        none = message(("stated-actual", "no-words"))
         c.add(
             "stated-actual",
             (*path, "stated"),
-            en=f"indicator {ind.id!r}: {word!r} is not a declared stated word (met: {', '.join(words.met) or '—'}; "
-            f"not met: {', '.join(words.not_met) or '—'})",
-            zh=f"指标“{ind.name}”：“{word}”不是规范 [stated] 声明的词语（完成：{'、'.join(words.met) or '无'}；"
-            f"未完成：{'、'.join(words.not_met) or '无'}）",
+            **message(
+                ("stated-actual", "unknown-word"),
+                indicator=_named(ind),
+                word=word,
+                met=listing(words.met) if words.met else none,
+                not_met=listing(words.not_met) if words.not_met else none,
+            ).as_en_zh(),
             suggestion=suggest(word, known),
         )
     if act.evidence is None or not act.evidence.strip():
         c.add(
             "stated-evidence",
             path,
-            en=f"indicator {ind.id!r}: a result stated in words ({word!r}) needs its evidence "
-            '(evidence = "验收报告（2023-05）"), shown with it in every output',
-            zh=f"指标“{ind.name}”：文字陈述的结果（“{word}”）须注明佐证材料"
-            '（如 evidence = "验收报告（2023-05）"），各输出均随之显示',
+            **message("stated-evidence", indicator=_named(ind), word=word).as_en_zh(),
         )
     return True
 
@@ -1059,33 +1111,32 @@ def _check_own_score(c: _Collector, ind: Indicator, act: IndicatorActual, path: 
         c.add(
             "own-score-reason",
             (*where, "reason"),
-            en=f"indicator {ind.id!r}: the unit's own score ({show_dec(own.score)}) needs its reason "
-            '(own_score = { score = 5, reason = "特困人员实行动态管理" }), shown in every output',
-            zh=f"指标“{ind.name}”：表内得分（单位自填，{show_dec(own.score)}分）须注明原因"
-            '（如 own_score = { score = 5, reason = "特困人员实行动态管理" }），各输出均随之显示',
+            **message(
+                "own-score-reason", indicator=_named(ind), score=show_dec(own.score)
+            ).as_en_zh(),
         )
     if own.score < 0 or own.score > ind.weight:
         c.add(
             "own-score-range",
             (*where, "score"),
-            en=f"indicator {ind.id!r}: the unit's own score {show_dec(own.score)} is outside "
-            f"0..{show_dec(ind.weight)} (the row's weight)",
-            zh=f"指标“{ind.name}”：表内得分{show_dec(own.score)}分超出0至分值{show_dec(ind.weight)}分的范围",
+            **message(
+                "own-score-range",
+                indicator=_named(ind),
+                score=show_dec(own.score),
+                weight=show_dec(ind.weight),
+            ).as_en_zh(),
         )
     if act.not_applicable is not None:
         c.add(
             "own-score-kind",
             where,
-            en=f"indicator {ind.id!r} is not applicable: it has no score of its own",
-            zh=f"指标“{ind.name}”为不适用，不应填写表内得分 own_score",
+            **message(("own-score-kind", "not-applicable"), indicator=_named(ind)).as_en_zh(),
         )
     if act.deductions:
         c.add(
             "own-score-kind",
             where,
-            en=f"indicator {ind.id!r}: the unit's own score is the row's final score; "
-            "give it or the deductions, not both",
-            zh=f"指标“{ind.name}”：表内得分即本行最终得分，与扣减分数 deductions 只能填写其一",
+            **message(("own-score-kind", "deductions"), indicator=_named(ind)).as_en_zh(),
         )
 
 
@@ -1099,8 +1150,7 @@ def _check_stated_words(c: _Collector, spec: Spec) -> None:
         c.add(
             "stated-words",
             path,
-            en="[stated] declares no word: list the words that count as met (met) or not met (not_met)",
-            zh="[stated] 未声明任何词语：请列出计为完成（met）或未完成（not_met）的词语",
+            **message(("stated-words", "none")).as_en_zh(),
         )
     for key, listed in (("met", words.met), ("not_met", words.not_met)):
         for i, word in enumerate(listed):
@@ -1108,36 +1158,30 @@ def _check_stated_words(c: _Collector, spec: Spec) -> None:
                 c.add(
                     "stated-words",
                     (*path, key, i),
-                    en="a stated word must not be blank",
-                    zh="文字陈述词语不能为空",
+                    **message(("stated-words", "blank")).as_en_zh(),
                 )
             elif key == "not_met" and word in words.met:
                 c.add(
                     "stated-words",
                     (*path, key, i),
-                    en=f"{word!r} is declared both met and not met",
-                    zh=f"“{word}”同时声明为完成和未完成",
+                    **message(("stated-words", "both"), word=word).as_en_zh(),
                 )
     for key, share in (("met_share", words.met_share), ("not_met_share", words.not_met_share)):
         if not 0 <= share <= 1:
             c.add(
                 "stated-words",
                 (*path, key),
-                en=f"{key} is a share of the weight between 0 and 1, not {show_dec(share)}",
-                zh=f"{key} 为分值的比例，须在0至1之间，而非{show_dec(share)}",
+                **message(("stated-words", "share"), key=key, value=show_dec(share)).as_en_zh(),
             )
     if words.not_met_share > words.met_share:
         c.add(
             "stated-words",
             (*path, "not_met_share"),
-            en="not_met_share is above met_share: a result stated not met would score more than one stated met",
-            zh="not_met_share 大于 met_share：陈述为未完成的得分将高于陈述为完成的",
+            **message(("stated-words", "order")).as_en_zh(),
         )
 
 
-def _check_derived_value(
-    c: _Collector, ind: Indicator, value: Fraction, f_zh: str, f_en: str
-) -> None:
+def _check_derived_value(c: _Collector, ind: Indicator, value: Fraction, formula: Message) -> None:
     """A derived actual must suit its method: ≥ 0 unless the rule reads below 0; a whole count."""
     rule = rule_of(ind)
     below_zero_ok = rule.reads_below_zero(ind.method)
@@ -1145,17 +1189,20 @@ def _check_derived_value(
         c.add(
             "negative",
             ("indicators", ind.id),
-            en=f"indicator {ind.id!r}: {f_en} is negative ({show(value)}) with these amounts, and its method "
-            "scores values ≥ 0 only (use a step method, or a band unbounded below)",
-            zh=f"指标“{ind.name}”：按本年金额计算 {f_zh} 为负数（{show(value)}），其计分方法只适用于非负值"
-            "（可改用扣分档计分，或设置无下限的区间）",
+            **message(
+                ("negative", "derived"), indicator=_named(ind), formula=formula, value=show(value)
+            ).as_en_zh(),
         )
     if rule.counts and value.denominator != 1:
         c.add(
             "actual-kind",
             ("indicators", ind.id),
-            en=f"indicator {ind.id!r} counts occurrences, but {f_en} gives {show(value)}, not a whole number",
-            zh=f"指标“{ind.name}”按例扣分，但 {f_zh} 计算得{show(value)}，不是整数",
+            **message(
+                ("actual-kind", "derived-count"),
+                indicator=_named(ind),
+                formula=formula,
+                value=show(value),
+            ).as_en_zh(),
         )
 
 
@@ -1180,8 +1227,7 @@ def _check_catalogue_actuals(
                 c.add(
                     "reason",
                     (*path, "not_applicable"),
-                    en="not_applicable needs the reason",
-                    zh="不适用须说明原因",
+                    **message(("reason", "not-applicable")).as_en_zh(),
                 )
             if (
                 act.value is not None
@@ -1192,30 +1238,31 @@ def _check_catalogue_actuals(
                 c.add(
                     "actual-kind",
                     (*path, "not_applicable"),
-                    en=f"indicator {act.id!r} is not applicable: give no value, tier, score or deductions",
-                    zh=f"指标“{_name_of(spec, act.id)}”不适用，不应再填写数值、档次、得分或扣减",
+                    **message(
+                        ("actual-kind", "not-applicable"),
+                        indicator=Message(act.id, _name_of(spec, act.id)),
+                    ).as_en_zh(),
                 )
         for j, d in enumerate(act.deductions):
             if d.points <= 0 or not on_grid(d.points, q):
                 c.add(
                     "deduction",
                     (*path, "deductions", j, "points"),
-                    en=f"a deduction must be positive and on the score grid ({show_dec(q)}), not {show_dec(d.points)}",
-                    zh=f"扣减分数须大于0且符合 rounding.score 精度（{show_dec(q)}），而非{show_dec(d.points)}",
+                    **message(
+                        "deduction", quantum=show_dec(q), points=show_dec(d.points)
+                    ).as_en_zh(),
                 )
             if not d.reason.strip():
                 c.add(
                     "reason",
                     (*path, "deductions", j, "reason"),
-                    en="a deduction needs its reason",
-                    zh="扣减分数须注明原因",
+                    **message(("reason", "deduction")).as_en_zh(),
                 )
     if spec.indicators and dropped >= len(spec.indicators):
         c.add(
             "not-applicable",
             ("indicators",),
-            en="every indicator is marked not applicable: nothing to score",
-            zh="所有指标均为不适用，无可计分指标",
+            **message("not-applicable").as_en_zh(),
         )
     items: dict[str, BonusItem] = {}
     for b in spec.bonus:
@@ -1228,8 +1275,7 @@ def _check_catalogue_actuals(
             c.add(
                 "unknown-bonus",
                 path,
-                en=f"{award.id!r} is not a bonus item of this spec",
-                zh=f"加分项“{award.id}”不存在",
+                **message("unknown-bonus", item=award.id).as_en_zh(),
                 suggestion=bonus_ids(award.id),
             )
             continue
@@ -1237,16 +1283,18 @@ def _check_catalogue_actuals(
             c.add(
                 "bonus",
                 (*path, "points"),
-                en=f"bonus {award.id!r}: {show_dec(award.points)} points must be above 0, at most the cap "
-                f"{show_dec(item.cap)} and on the score grid",
-                zh=f"加分项“{item.name}”：加{show_dec(award.points)}分须大于0、不超过上限{show_dec(item.cap)}分且符合精度",
+                **message(
+                    ("bonus", "points"),
+                    item=Message(award.id, item.name),
+                    points=show_dec(award.points),
+                    cap=show_dec(item.cap),
+                ).as_en_zh(),
             )
         if not award.reason.strip():
             c.add(
                 "reason",
                 (*path, "reason"),
-                en="a bonus award needs its reason",
-                zh="加分须注明理由",
+                **message(("reason", "bonus")).as_en_zh(),
             )
     veto_ids = {v.id for v in spec.vetoes}
     veto_suggest = Suggestions(v.id for v in spec.vetoes)
@@ -1255,16 +1303,14 @@ def _check_catalogue_actuals(
             c.add(
                 "unknown-veto",
                 ("vetoes", trig.id),
-                en=f"{trig.id!r} is not a veto of this spec",
-                zh=f"一票否决事项“{trig.id}”不存在",
+                **message("unknown-veto", veto=trig.id).as_en_zh(),
                 suggestion=veto_suggest(trig.id),
             )
         elif not trig.reason.strip():
             c.add(
                 "reason",
                 ("vetoes", trig.id),
-                en="a triggered veto needs its reason",
-                zh="一票否决须说明事实",
+                **message(("reason", "veto")).as_en_zh(),
             )
     for fig in actuals.figures:
         path = ("figures", fig.name, "formula")
@@ -1273,8 +1319,9 @@ def _check_catalogue_actuals(
             c.add(
                 "missing-amount",
                 path,
-                en=f"figure {fig.name!r}: {err.en}",
-                zh=f"数据核对项“{fig.name}”：{err.zh}",
+                **message(
+                    ("missing-amount", "figure"), figure=fig.name, error=Message(err.en, err.zh)
+                ).as_en_zh(),
             )
         if not unknown:
             try:
@@ -1283,8 +1330,9 @@ def _check_catalogue_actuals(
                 c.add(
                     "zero-denominator",
                     path,
-                    en=f"figure {fig.name!r}: the divisor {exc.divisor_text} is 0",
-                    zh=f"数据核对项“{fig.name}”：除数 {exc.divisor_text} 为0",
+                    **message(
+                        ("zero-denominator", "figure"), figure=fig.name, divisor=exc.divisor_text
+                    ).as_en_zh(),
                 )
 
 
@@ -1300,16 +1348,17 @@ def _check_qualitative_actual(
         c.add(
             "actual-kind",
             (*path, "value"),
-            en=f"indicator {ind.id!r} is qualitative: give a tier (and optionally a score), not a value",
-            zh=f"指标“{ind.name}”为定性指标，应填写档次 tier（可另填得分 score），而非数值 value",
+            **message(("actual-kind", "qualitative"), indicator=_named(ind)).as_en_zh(),
         )
     if act.tier is None:
         c.add(
             "missing-actual",
             path,
-            en=f"indicator {ind.id!r} is qualitative and needs a tier: "
-            + " / ".join(t.name for t in spec.tiers),
-            zh=f"指标“{ind.name}”为定性指标，须填写档次：" + "／".join(t.name for t in spec.tiers),
+            **message(
+                ("missing-actual", "tier"),
+                indicator=_named(ind),
+                tiers=slashed(t.name for t in spec.tiers),
+            ).as_en_zh(),
         )
         return
     try:
@@ -1318,8 +1367,7 @@ def _check_qualitative_actual(
         c.add(
             "unknown-tier",
             (*path, "tier"),
-            en=f"indicator {ind.id!r}: {act.tier!r} is not a tier of this spec",
-            zh=f"指标“{ind.name}”：档次“{act.tier}”不存在",
+            **message(("unknown-tier", "actual"), indicator=_named(ind), tier=act.tier).as_en_zh(),
             suggestion=tier_names(act.tier),
         )
         return
@@ -1328,10 +1376,12 @@ def _check_qualitative_actual(
         c.add(
             "score-precision",
             (*path, "score"),
-            en=f"indicator {ind.id!r}: score {show_dec(act.score)} has more decimals than rounding.score "
-            f"({show_dec(spec.rounding.score)}); rounding it could move it across a tier edge",
-            zh=f"指标“{ind.name}”：得分{show_dec(act.score)}的小数位多于 rounding.score（{show_dec(spec.rounding.score)}），"
-            "舍入后可能跨越档次边界",
+            **message(
+                "score-precision",
+                indicator=_named(ind),
+                score=show_dec(act.score),
+                quantum=show_dec(spec.rounding.score),
+            ).as_en_zh(),
         )
     elif act.score is not None:
         s = frac(act.score)
@@ -1341,10 +1391,16 @@ def _check_qualitative_actual(
             c.add(
                 "score-outside-tier",
                 (*path, "score"),
-                en=f"indicator {ind.id!r}: score {show_dec(act.score)} is outside tier {tier.name!r}, "
-                f"which admits [{show(lo)}, {show(hi)}{close} of weight {show_dec(ind.weight)}",
-                zh=f"指标“{ind.name}”：得分{show_dec(act.score)}不在档次“{tier.name}”的分值区间"
-                f"[{show(lo)}, {show(hi)}{close}内（分值{show_dec(ind.weight)}分）",
+                **message(
+                    "score-outside-tier",
+                    indicator=_named(ind),
+                    score=show_dec(act.score),
+                    tier=tier.name,
+                    low=show(lo),
+                    high=show(hi),
+                    close=close,
+                    weight=show_dec(ind.weight),
+                ).as_en_zh(),
             )
     elif spec.policy.qualitative_default is QualitativeDefault.REQUIRE_SCORE and not (
         tier.max_inclusive and tier.max == 1
@@ -1352,8 +1408,7 @@ def _check_qualitative_actual(
         c.add(
             "missing-score",
             (*path, "score"),
-            en=f"indicator {ind.id!r}: the spec requires an entered score for tier {tier.name!r}",
-            zh=f"指标“{ind.name}”：规范要求档次“{tier.name}”须填写得分 score",
+            **message("missing-score", indicator=_named(ind), tier=tier.name).as_en_zh(),
         )
 
 
