@@ -227,3 +227,14 @@ def test_actuals_messages_join_lists_and_name_amounts_in_each_language(
         )
         for name, role in (("num_amt", "numerator"), ("den_amt", "denominator"))
     ]
+
+
+def test_category_depth_text_states_the_model_limit() -> None:
+    """The depth message spells the limit out (三层 / 3 levels): it must change with the model's."""
+    from perfrules._messages import MESSAGES
+    from perfrules.model import MAX_CATEGORY_LEVELS
+
+    words = {3: "三层"}
+    en, zh = MESSAGES["category-depth"]
+    assert f"at most {MAX_CATEGORY_LEVELS} levels" in en
+    assert f"至多{words[MAX_CATEGORY_LEVELS]}" in zh
