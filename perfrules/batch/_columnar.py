@@ -373,14 +373,11 @@ def _score(
     n_rows = data.num_rows
     # the block's columns are whole already (one chunk each): a ChunkedArray's combine_chunks would copy it
     text = {c: _whole(data.column(c)) for c in data.column_names}
-    # every cell's length when the csv module's limit is checked here, else the per-unit columns' alone
-    checked = table.deferred and table.format == "csv" and n_rows
-    lengths = {c: _np(pc.binary_length(a)) for c, a in text.items() if checked or c in UNIT_LEVEL}
-    if checked:
+    if table.deferred and table.format == "csv" and n_rows:
         limit = csv.field_size_limit()
-        if any(int(v.max()) > limit for v in lengths.values()):
+        if any(_longest(a) > limit for a in text.values()):
             raise TableNotPlain(table.file)  # a cell the csv module would not read (Arrow does)
-    filled = {c: v > 0 for c, v in lengths.items()}
+    filled = {c: _np(pc.binary_length(text[c])) > 0 for c in UNIT_LEVEL if c in text}
     # usable() admits only tables whose every record has a unit id and whose units are contiguous:
     # no blank record to skip, no unit without an id, no rows out of place
     rows_no = np.arange(row0, row0 + n_rows, dtype=np.int64)
@@ -397,9 +394,8 @@ def _score(
     for c in UNIT_LEVEL:
         if c not in text:
             continue
-        c_codes = _np(pc.dictionary_encode(text[c]).indices).astype(np.int64)
-        c_codes[~filled[c]] = -1
-        level_codes[c] = c_codes
+        level_codes[c] = _filled_codes(text[c], filled[c])
+        c_codes = level_codes[c]
         first = np.full(n_units, -1, dtype=np.int64)
         rows = np.flatnonzero(filled[c])
         if len(rows):
@@ -491,7 +487,7 @@ def _score(
             columns=columns,
             column_numbers=dict(table.header),
             rows=row_numbers,
-            units=[ids[i] for i in good.tolist()],
+            units=[ids[i] for i in good.tolist()] if len(good) < n_units else list(ids),
             starts=new_starts.tolist(),
             stops=(new_starts + sizes).tolist(),
             bases=[base_of[g] for g in combo_of[good].tolist()],
@@ -521,6 +517,37 @@ def _score(
     )
 
 
+def _longest(arr: pa.Array) -> int:
+    """The bytes of the longest cell of a string array (0 when it has none), read off its offsets."""
+    if len(arr) == 0:
+        return 0
+    offsets = np.frombuffer(
+        arr.buffers()[1], dtype=np.int32, count=len(arr) + 1, offset=4 * arr.offset
+    )
+    return int(np.diff(offsets).max())
+
+
+# a per-unit column is encoded cell by cell when at least this share of its cells is filled, else only its
+# filled cells are (a ``spec`` column names the spec on a unit's first row: one cell in twenty)
+ENCODE_ALL_SHARE = 0.25
+
+
+def _filled_codes(arr: pa.Array, filled: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
+    """Per row: a code of its cell's text (−1 for an empty cell): equal codes for equal texts, and
+    larger codes for texts that first appear later among the filled cells (whichever way it is encoded,
+    sorting by code orders the texts alike)."""
+    n_filled = int(filled.sum())
+    if n_filled >= ENCODE_ALL_SHARE * len(arr):
+        codes = _np(pc.dictionary_encode(arr).indices).astype(np.int64)
+        codes[~filled] = -1
+        return codes
+    codes = np.full(len(arr), -1, dtype=np.int64)
+    if n_filled:
+        where = np.flatnonzero(filled)
+        codes[where] = _np(pc.dictionary_encode(arr.take(pa.array(where))).indices)
+    return codes
+
+
 def _arrow(values: Sequence[Any], name: str) -> pa.Array:
     if isinstance(values, pa.Array):
         return values
@@ -541,8 +568,6 @@ def _merge(vres: ChunkResult | None, pure: _Out | None, ids: list[str]) -> _Tabl
     order. (Keys come from the rows' own unit ids: a failed unit has a units
     row and problems rows but no indicator or category rows.)
     """
-    index_of = {u: i for i, u in enumerate(ids)}
-
     sources: list[
         dict[str, Columns]
     ] = []  # the vectorised path's tables (no problems: it reports none), the pure path's
@@ -567,6 +592,7 @@ def _merge(vres: ChunkResult | None, pure: _Out | None, ids: list[str]) -> _Tabl
             if t is None or not len(t[names[0]]):
                 return {c: pa.array([], type=_arrow([], c).type) for c in names}
             return {c: _arrow(t[c], c) for c in names}
+        index_of = {u: i for i, u in enumerate(ids)}
         keys: list[npt.NDArray[np.int64]] = []
         cols: dict[str, list[pa.Array]] = {c: [] for c in names}
         for source in sources:
