@@ -1020,17 +1020,20 @@ def strip_agrees(units: Any) -> bool:
     if n == 0:
         return True
     units = pa.concat_arrays([units]) if units.offset else units
-    trimmed = pc.utf8_trim_whitespace(units)
-    if pc.min(pc.binary_length(trimmed)).as_py() == 0:
-        return False  # a record without a unit id (maybe a blank record): the csv scan decides
     offsets = np.frombuffer(units.buffers()[1], dtype=np.int32, count=n + 1)
     data = units.buffers()[2]
     raw = (
         np.frombuffer(data, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
         if data is not None
-        else np.zeros(0)
+        else np.zeros(0, dtype=np.uint8)
     )
-    odd = ((raw < 0x21) | (raw > 0x7F)).astype(np.int64)
+    odd_bytes = (raw < 0x21) | (raw > 0x7F)
+    if not odd_bytes.any():  # no whitespace to trim, for either: only an empty id fails
+        return bool((np.diff(offsets) > 0).all())
+    trimmed = pc.utf8_trim_whitespace(units)
+    if pc.min(pc.binary_length(trimmed)).as_py() == 0:
+        return False  # a record without a unit id (maybe a blank record): the csv scan decides
+    odd = odd_bytes.astype(np.int64)
     per_row = (
         np.add.reduceat(odd, (offsets[:-1] - offsets[0]).astype(np.int64))
         if len(raw)
