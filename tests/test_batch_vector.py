@@ -515,6 +515,115 @@ def test_compute_leaves_the_group_to_the_pure_path_when_any_block_could_overflow
         _compute.BLOCK_UNITS = saved
 
 
+_THREE_METHODS = (
+    """\
+[meta]
+id = "three"
+title = "三种方法"
+unit = "测试"
+year = 2024
+kind = "项目支出"
+
+[policy]
+overshoot_warning = 1.3
+
+[[categories]]
+id = "output"
+name = "产出指标"
+weight = 100
+
+[[indicators]]
+id = "r"
+name = "比率"
+category = "output"
+weight = 40
+target = "≥100"
+
+[[indicators]]
+id = "q"
+name = "定性"
+category = "output"
+weight = 30
+target_text = "达成"
+"""
+    + FIXED_TIERS
+    + """
+[[indicators]]
+id = "s"
+name = "扣分"
+category = "output"
+weight = 30
+target = "≥95%"
+method = { name = "step", per = 1, deduct = 0.5 }
+"""
+)
+
+
+def test_compute_reads_only_the_columns_its_rules_read() -> None:
+    """A block copies and bounds only the slots each matrix is read at: numbers in the other
+    columns (a qualitative slot's target and actual, a ratio slot's step and deduction, a
+    quantitative slot's tier), however large, change nothing, in either memory order."""
+    from perfrules.batch._plan import plan_of
+
+    spec = perfrules.loads_spec(_THREE_METHODS)
+    plan = plan_of(spec, {"r": 0, "q": 1, "s": 2}, inline=False, has_budget=False)
+    assert [s.rule.kind for s in plan.slots] == ["ratio", "tier", "step"]
+    rng = np.random.default_rng(11)
+    n = 53
+    W = np.tile(np.array([4000, 3000, 3000], dtype=np.int64), (n, 1))
+    T = np.zeros((n, 3), dtype=np.int64)
+    T[:, 0], T[:, 2] = 10000, 9500
+    A = np.zeros((n, 3), dtype=np.int64)
+    A[:, 0] = rng.integers(0, 20000, n)
+    A[:, 2] = rng.integers(8000, 10000, n)
+    P = np.zeros((n, 3), dtype=np.int64)
+    D = np.zeros((n, 3), dtype=np.int64)
+    P[:, 2], D[:, 2] = 100, 50
+    TIER = np.zeros((n, 3), dtype=np.int64)
+    TIER[:, 1] = rng.integers(0, 4, n)
+    sc = K.Scales(weight=2, target=2, actual=2, per=2, deduct=2)
+    ok = np.ones(n, dtype=bool)
+    saved = _compute.BLOCK_UNITS
+    try:
+        _compute.BLOCK_UNITS = 16
+        clean = _compute.compute(plan, sc, W, T, A, P, D, TIER, ok, threads=1)
+        junk = 10**17  # past the int64 bound of every kernel, were it read
+        T2, A2, P2, D2, TIER2 = T.copy(), A.copy(), P.copy(), D.copy(), TIER.copy()
+        T2[:, 1] = A2[:, 1] = junk
+        P2[:, :2] = D2[:, :2] = junk
+        TIER2[:, [0, 2]] = junk
+        for order in ("C", "F"):
+            w, t, a, p, d, tier = (np.asarray(x, order=order) for x in (W, T2, A2, P2, D2, TIER2))
+            got = _compute.compute(plan, sc, w, t, a, p, d, tier, ok, threads=2)
+            assert clean is not None and got is not None, order
+            for name in ("S", "MET", "warn", "raw", "total", "grade_idx", "ok"):
+                assert getattr(got, name).tolist() == getattr(clean, name).tolist(), (order, name)
+    finally:
+        _compute.BLOCK_UNITS = saved
+    assert clean is not None
+    # the numbers themselves: w·a/t (full when met), the tier's share, 30 − 0.5 per whole point
+    share = [100, 80, 60, 0]
+    for i in range(n):
+        a, tier, a_s = int(A[i, 0]), int(TIER[i, 1]), int(A[i, 2])
+        want = [
+            min(4000, (2 * 4000 * a + 10000) // 20000),
+            3000 * share[tier] // 100,
+            max(3000 - 50 * (max(9500 - a_s, 0) // 100), 0),
+        ]
+        assert clean.S[i].tolist() == want, i
+        assert clean.warn[i] == int(10 * a >= 13 * 10000) + int(10 * a_s >= 13 * 9500), i
+
+
+def test_flags_are_counted_past_a_byte() -> None:
+    """Warnings and grades are counts of flags, added as bytes 255 at a time: 300 flags count 300."""
+    rng = np.random.default_rng(3)
+    flags = [rng.random(9) < 0.9 for _ in range(299)] + [np.ones(9, dtype=bool)]
+    got = _compute._tally(flags, 9)
+    assert got.dtype == np.int64
+    assert got.tolist() == np.sum(flags, axis=0).tolist()
+    assert _compute._tally([np.ones(9, dtype=bool)] * 300, 9).tolist() == [300] * 9
+
+
 def test_a_shape_is_planned_once_across_chunks_and_bases_apart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
