@@ -368,6 +368,79 @@ def test_a_tie_rounds_half_up_exactly() -> None:
     assert s.tolist() == [52]
 
 
+def test_half_up_is_the_rounded_quotient_for_every_divisor() -> None:
+    """half_up(num, den) = ⌊(2·num + den) / (2·den)⌋ for num ≥ 0 and den > 0, odd or even, with
+    den a number, an int64 array or an array of Python integers."""
+    from math import floor
+
+    nums = np.arange(0, 400, dtype=np.int64)
+    for den in range(1, 60):
+        want = [floor(Fraction(2 * x + den, 2 * den)) for x in range(400)]
+        assert K.half_up(nums, den).tolist() == want, den
+        dens = np.full(400, den, dtype=np.int64)
+        assert K.half_up(nums, dens).tolist() == want, den
+        assert K.half_up(nums.astype(object), dens.astype(object)).tolist() == want, den
+    big = 10**30 + 7  # past int64: the same formula on Python integers
+    assert K.half_up(np.array([big], dtype=object), 2).tolist() == [(big + 1) // 2]
+
+
+def _round(x: Fraction) -> int:
+    return int(x + Fraction(1, 2)) if x >= 0 else -int(-x + Fraction(1, 2))
+
+
+@pytest.mark.parametrize("python_ints", [False, True])
+@pytest.mark.parametrize("quanta", [False, True])
+@pytest.mark.parametrize("scales", [(2, 2), (0, 2), (2, 0), (1, 3), (3, 1)])
+def test_ratio_kernels_at_the_target_and_at_zero(
+    scales: tuple[int, int], quanta: bool, python_ints: bool
+) -> None:
+    """The ratio and inverse kernels take the smaller of the rounded ratio and the full weight: exact
+    at and around the target, at an actual of 0 (full weight under ≤ and <, as when sa < st) and at
+    ties, on int64 and on Python integers."""
+    from perfrules.core import methods as catalogue
+
+    st_, sa = scales
+    T = 3 if quanta else 10**st_ * 3  # a target of 3 quanta of its scale (below one of sa's), or 3
+    w, sw, places = 725, 2, 2  # 7.25 points at 0.01
+    at_t = T * 10**sa // 10**st_  # the target at the actual's scale (rounded down)
+    actuals = sorted({0, 1, 2, 7, max(at_t - 1, 0), at_t, at_t + 1, 10**sa * 3 + 1})
+    A = np.array(actuals, dtype=np.int64)
+    Wa, Ta = np.full(len(A), w, dtype=np.int64), np.full(len(A), T, dtype=np.int64)
+    if python_ints:
+        A, Wa, Ta = A.astype(object), Wa.astype(object), Ta.astype(object)
+    t = Fraction(T, 10**st_)
+    W = Fraction(w, 10**sw)
+    full = _round(W * 10**places)
+    for kind, cmp in (("ratio", "ge"), ("ratio", "gt"), ("inverse", "le"), ("inverse", "lt")):
+        group = catalogue.Group(
+            np,
+            cmp=cmp,
+            places=places,
+            percent=False,
+            partial="floor",
+            sw=sw,
+            st=st_,
+            sa=sa,
+            sp=0,
+            sd=0,
+            w=Wa,
+            t=Ta,
+            a=A,
+        )
+        s, met = catalogue.kernel(kind).score(group)
+        for i, x in enumerate(actuals):
+            a = Fraction(x, 10**sa)
+            ok = {"ge": a >= t, "gt": a > t, "le": a <= t, "lt": a < t}[cmp]
+            if ok:
+                want = full
+            elif kind == "ratio":
+                want = _round(W * a / t * 10**places)
+            else:
+                want = _round(W * t / a * 10**places)
+            assert int(s[i]) == want, (kind, cmp, scales, x)
+            assert bool(met[i]) is ok, (kind, cmp, scales, x)
+
+
 def test_overflowing_numbers_switch_to_python_integers() -> None:
     rule = K.Rule(kind="ratio", cmp="ge", places=2)
     big = 10**17
