@@ -73,7 +73,7 @@ class _Consts:
     strict: tuple[
         tuple[int, slice | list[int]], ...
     ]  # (places, slots) whose weights must sit on the grid
-    tier_grid: tuple[tuple[int, slice | list[int]], ...]  # (places, qualitative slots)
+    tier_grid: tuple[tuple[_TierGrid, slice | list[int]], ...]  # (the rule, qualitative slots)
     warn_slots: tuple[int, ...]  # the slots overshoot warnings apply to (none without a limit)
     limit: tuple[int, int] | None  # overshoot_warning as num/den
     strict_boundary: slice | list[int] | None  # > and < slots
@@ -141,7 +141,7 @@ def _consts(plan: Plan, sc: K.Scales) -> _Consts:
         ),
         strict=tuple((p, _span(js)) for p, js in by_places.items()) if strict else (),
         tier_grid=tuple(
-            (p, _span([j for j in tiers if places[j] == p]))
+            (_TierGrid.of(sw, p, plan.tier_bounds), _span([j for j in tiers if places[j] == p]))
             for p in sorted({places[j] for j in tiers})
         ),
         warn_slots=tuple(warn) if limit is not None else (),
@@ -330,8 +330,8 @@ def _block(
         if places < sw:
             q = 10 ** (sw - places)
             ok &= ((W[:, js] // q) * q == W[:, js]).all(axis=1)  # floor division by a number: fast
-    for places, js in c.tier_grid:  # every tier admits a score at the precision, for these weights
-        ok &= _tier_grid_ok(W[:, js], sw, places, plan.tier_bounds).all(axis=1)
+    for grid, js in c.tier_grid:  # every tier admits a score at the precision, for these weights
+        grid.check(W[:, js], ok)
     for js, declared in c.declared:
         ok &= W[:, js].sum(axis=1) == declared
     ok &= W.sum(axis=1) == c.top_total
@@ -419,28 +419,47 @@ def _block(
     np.subtract(len(c.grade_mins), reached, out=out.grade_idx[lo:hi])
 
 
-def _tier_grid_ok(
-    w: IntArray, sw: int, places: int, bounds: tuple[tuple[Fraction, Fraction, bool], ...]
-) -> BoolArray:
-    """validate_spec's tier-precision rule, element-wise: every tier admits a score at the
-    quantum for weight w."""
-    ok = np.ones(w.shape, dtype=bool)
-    e = 10**places
-    # fixed shares n/d: w·n·e/(d·10^sw) is an integer ⟺ w is a multiple of d·10^sw / gcd(n·e,
-    # d·10^sw)
-    modulus = 1
-    for lo, hi, inclusive in bounds:
-        if lo == hi and inclusive:
-            den = lo.denominator * 10**sw
-            modulus = math.lcm(modulus, den // math.gcd(lo.numerator * e, den))
-    if modulus > 1:
-        ok &= (w // modulus) * modulus == w  # w % modulus == 0, by a division NumPy does fast
-    for lo, hi, inclusive in bounds:
-        if lo == hi and inclusive:
-            continue
-        # lo·w and hi·w in quanta: (n · w · e) / (d · 10^sw)
-        lo_num, lo_den = w * lo.numerator * e, lo.denominator * 10**sw
-        hi_num, hi_den = w * hi.numerator * e, hi.denominator * 10**sw
-        first = -((-lo_num) // lo_den)  # smallest quantum ≥ lo·w
-        ok &= (first * hi_den < hi_num) | ((first * hi_den == hi_num) & inclusive)
-    return ok
+@attrs.frozen
+class _TierGrid:
+    """validate_spec's tier-precision rule for weights at scale ``sw`` and scores at 10^-places:
+    every tier admits a score at the quantum, worked out once per plan (numbers, not Fractions)."""
+
+    modulus: int  # the fixed shares n/d: w·n·e/(d·10^sw) is an integer ⟺ modulus divides w
+    ranges: tuple[tuple[int, int, int, int, bool], ...]  # lo·e, lo's den·10^sw, hi·e, …, inclusive
+
+    @classmethod
+    def of(
+        cls, sw: int, places: int, bounds: tuple[tuple[Fraction, Fraction, bool], ...]
+    ) -> _TierGrid:
+        e = 10**places
+        modulus = 1
+        ranges = []
+        for lo, hi, inclusive in bounds:
+            if lo == hi and inclusive:
+                den = lo.denominator * 10**sw
+                modulus = math.lcm(modulus, den // math.gcd(lo.numerator * e, den))
+            else:
+                ranges.append(
+                    (
+                        lo.numerator * e,
+                        lo.denominator * 10**sw,
+                        hi.numerator * e,
+                        hi.denominator * 10**sw,
+                        inclusive,
+                    )
+                )
+        return cls(modulus=modulus, ranges=tuple(ranges))
+
+    def check(self, w: IntArray, ok: BoolArray) -> None:
+        """``ok`` &= every tier admits a score for each unit's weights ``w`` (n × r), column by
+        column (no row reduction over booleans)."""
+        for j in range(w.shape[1]):
+            x = w[:, j]
+            m = self.modulus
+            if m > 1:
+                ok &= (x // m) * m == x  # x % m == 0, by a division NumPy does fast
+            for lo_n, lo_d, hi_n, hi_d, inclusive in self.ranges:
+                # lo·w and hi·w in quanta: (n · w · e) / (d · 10^sw)
+                lo_num, hi_num = x * lo_n, x * hi_n
+                first = -((-lo_num) // lo_d)  # smallest quantum ≥ lo·w
+                ok &= (first * hi_d < hi_num) | ((first * hi_d == hi_num) & inclusive)
