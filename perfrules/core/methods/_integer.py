@@ -19,37 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Generic, Literal, TypeVar, overload
+from functools import cached_property
+from typing import Any, Literal
 
 import attrs
 
 Array = Any  # an integer (or boolean) array of the namespace the batch layer passes in
 Cmp = Literal["ge", "gt", "le", "lt", "eq"]
-V = TypeVar("V")
-
-
-class lazy(Generic[V]):
-    """An attribute computed on first use and then kept on the instance.
-
-    ``functools.cached_property`` without its lock (Python 3.11 takes one on
-    every first use): a :class:`Group` lives for one kernel call on one
-    thread, and the batch layer makes one per rule and block.
-    """
-
-    def __init__(self, fn: Callable[[Any], V]) -> None:
-        self.fn = fn
-        self.name = fn.__name__
-        self.__doc__ = fn.__doc__
-
-    @overload
-    def __get__(self, obj: None, owner: type) -> lazy[V]: ...
-    @overload
-    def __get__(self, obj: object, owner: type) -> V: ...
-    def __get__(self, obj: object | None, owner: type) -> lazy[V] | V:
-        if obj is None:
-            return self
-        value = obj.__dict__[self.name] = self.fn(obj)  # the instance's own attribute from now on
-        return value
 
 
 def p10(n: int) -> int:
@@ -137,25 +113,25 @@ class Group:
         self.sw, self.st, self.sa, self.sp, self.sd = sw, st, sa, sp, sd
         self.w, self.t, self.a, self.per, self.deduct, self.tiers = w, t, a, per, deduct, tiers
 
-    @lazy
+    @cached_property
     def full(self) -> Array:
         """The weight at the score precision (a raw score clamped to the weight)."""
         return ratio(self.w, 1, self.places - self.sw)
 
-    @lazy
+    @cached_property
     def c(self) -> int:
         """The common scale 10^c of actual and target."""
         return max(self.st, self.sa)
 
-    @lazy
+    @cached_property
     def a_c(self) -> Array:
         return scaled(self.a, self.c - self.sa)
 
-    @lazy
+    @cached_property
     def t_c(self) -> Array:
         return scaled(self.t, self.c - self.st)
 
-    @lazy
+    @cached_property
     def met(self) -> Array:
         """The comparator on the exact numbers."""
         return met_mask(self.xp, self.cmp, self.a_c, self.t_c)
