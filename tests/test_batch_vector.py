@@ -688,13 +688,19 @@ def test_compute_reads_only_the_columns_its_rules_read() -> None:
 
 
 def test_flags_are_counted_past_a_byte() -> None:
-    """Warnings and grades are counts of flags, added as bytes 255 at a time: 300 flags count 300."""
+    """Warnings are counts of flags, added up as bytes 255 columns at a time: 300 flags count 300,
+    over one matrix or several, in either memory order."""
     rng = np.random.default_rng(3)
-    flags = [rng.random(9) < 0.9 for _ in range(299)] + [np.ones(9, dtype=bool)]
-    got = _compute._tally(flags, 9)
-    assert got.dtype == np.int64
-    assert got.tolist() == np.sum(flags, axis=0).tolist()
-    assert _compute._tally([np.ones(9, dtype=bool)] * 300, 9).tolist() == [300] * 9
+    hits = rng.random((9, 300)) < 0.9
+    hits[:, :256] = True  # the first 256 columns all set in every row: a byte would wrap to 0
+    want = hits.sum(axis=1).tolist()
+    for matrix in (hits, np.asfortranarray(hits)):
+        got = _compute._tally([matrix], 9)
+        assert got.dtype == np.int64
+        assert got.tolist() == want
+    parts = [hits[:, :100], hits[:, 100:101], hits[:, 101:]]
+    assert _compute._tally(parts, 9).tolist() == want
+    assert _compute._tally([], 9).tolist() == [0] * 9
 
 
 def test_a_shape_is_planned_once_across_chunks_and_bases_apart(

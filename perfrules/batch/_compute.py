@@ -285,21 +285,16 @@ def _amax(x: IntArray, runs: tuple[slice, ...]) -> int:
     return most
 
 
-def _tally(flags: list[BoolArray], n: int) -> IntArray:
-    """How many of ``flags`` (boolean arrays of ``n``) hold, element-wise: the flags added as bytes,
-    255 at a time (no reduction over booleans, no cast per flag)."""
+def _tally(hits: list[BoolArray], n: int) -> IntArray:
+    """How many flags hold in each of ``n`` rows: ``hits`` are n × r boolean matrices (columns
+    contiguous), their rows added up as bytes, 255 columns at a time (one reduction per matrix, no
+    cast per flag)."""
     total = np.zeros(n, dtype=np.int64)
-    for lo in range(0, len(flags), 255):
-        part = np.zeros(n, dtype=np.uint8)
-        for f in flags[lo : lo + 255]:
-            part += f.view(np.uint8)
-        total += part
+    for h in hits:
+        as_bytes = h.view(np.uint8)
+        for lo in range(0, as_bytes.shape[1], 255):
+            total += np.add.reduce(as_bytes[:, lo : lo + 255], axis=1, dtype=np.uint8)
     return total
-
-
-def _columns_of(hits: BoolArray) -> list[BoolArray]:
-    """The columns of an n × r boolean matrix."""
-    return [hits[:, j] for j in range(hits.shape[1])]
 
 
 def _block(
@@ -365,22 +360,20 @@ def _block(
         MET[:, js] = m
     # warnings: overshoot (actual ≥ limit × target, target > 0) and the strict boundary (> or < with
     # actual = target), counted per unit
-    flags: list[BoolArray] = []
+    flags: list[BoolArray] = []  # n × r matrices of warnings
     cs = max(sc.target, sc.actual)
     if c.warn_runs and c.limit is not None:
         num, den = c.limit
         fa, ft = 10 ** (cs - sc.actual) * den, 10 ** (cs - sc.target) * num
         for js in c.warn_runs:  # a run of slots at a time: whole columns, no gathered copies
             a_js, t_js = A[:, js], T[:, js]
-            flags += _columns_of(
-                (a_js * fa if fa != 1 else a_js) >= (t_js * ft if ft != 1 else t_js)
-            )
+            flags.append((a_js * fa if fa != 1 else a_js) >= (t_js * ft if ft != 1 else t_js))
     if c.strict_boundary is not None:
         js = c.strict_boundary
         same = A[:, js] * 10 ** (cs - sc.actual) == T[:, js] * 10 ** (cs - sc.target)
         pl = np.array(c.places)[js]
         full = Sq[:, js] * 10**sw == W[:, js] * (10**pl)[None, :]
-        flags += _columns_of(same & ~MET[:, js] & full)
+        flags.append(same & ~MET[:, js] & full)
     out.warn[lo:hi] = _tally(flags, n)
     # the budget row
     b_score = None
@@ -414,9 +407,7 @@ def _block(
         raw * 10 ** (tp - E) if tp > E else raw if tp == E else K.half_up(raw, 10 ** (E - tp))
     )
     at_gp = total * 10 ** (c.gp - tp) if c.gp > tp else total
-    # the grade: how many minimums the total reaches, counted (a few comparisons, no search)
-    reached = _tally([at_gp >= m for m in c.grade_mins.tolist()], n)
-    np.subtract(len(c.grade_mins), reached, out=out.grade_idx[lo:hi])
+    out.grade_idx[lo:hi] = len(c.grade_mins) - np.searchsorted(c.grade_mins, at_gp, side="right")
 
 
 @attrs.frozen
@@ -451,15 +442,16 @@ class _TierGrid:
         return cls(modulus=modulus, ranges=tuple(ranges))
 
     def check(self, w: IntArray, ok: BoolArray) -> None:
-        """``ok`` &= every tier admits a score for each unit's weights ``w`` (n × r), column by
-        column (no row reduction over booleans)."""
-        for j in range(w.shape[1]):
-            x = w[:, j]
-            m = self.modulus
-            if m > 1:
-                ok &= (x // m) * m == x  # x % m == 0, by a division NumPy does fast
-            for lo_n, lo_d, hi_n, hi_d, inclusive in self.ranges:
-                # lo·w and hi·w in quanta: (n · w · e) / (d · 10^sw)
-                lo_num, hi_num = x * lo_n, x * hi_n
-                first = -((-lo_num) // lo_d)  # smallest quantum ≥ lo·w
-                ok &= (first * hi_d < hi_num) | ((first * hi_d == hi_num) & inclusive)
+        """``ok`` &= every tier admits a score for each unit's weights ``w`` (n × r)."""
+        good: BoolArray | None = None
+        m = self.modulus
+        if m > 1:
+            good = (w // m) * m == w  # w % m == 0, by a division NumPy does fast
+        for lo_n, lo_d, hi_n, hi_d, inclusive in self.ranges:
+            # lo·w and hi·w in quanta: (n · w · e) / (d · 10^sw)
+            lo_num, hi_num = w * lo_n, w * hi_n
+            first = -((-lo_num) // lo_d)  # smallest quantum ≥ lo·w
+            fits = (first * hi_d < hi_num) | ((first * hi_d == hi_num) & inclusive)
+            good = fits if good is None else good & fits
+        if good is not None:
+            ok &= good.all(axis=1)
