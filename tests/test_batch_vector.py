@@ -368,6 +368,79 @@ def test_a_tie_rounds_half_up_exactly() -> None:
     assert s.tolist() == [52]
 
 
+def test_half_up_is_the_rounded_quotient_for_every_divisor() -> None:
+    """half_up(num, den) = ⌊(2·num + den) / (2·den)⌋ for num ≥ 0 and den > 0, odd or even, with
+    den a number, an int64 array or an array of Python integers."""
+    from math import floor
+
+    nums = np.arange(0, 400, dtype=np.int64)
+    for den in range(1, 60):
+        want = [floor(Fraction(2 * x + den, 2 * den)) for x in range(400)]
+        assert K.half_up(nums, den).tolist() == want, den
+        dens = np.full(400, den, dtype=np.int64)
+        assert K.half_up(nums, dens).tolist() == want, den
+        assert K.half_up(nums.astype(object), dens.astype(object)).tolist() == want, den
+    big = 10**30 + 7  # past int64: the same formula on Python integers
+    assert K.half_up(np.array([big], dtype=object), 2).tolist() == [(big + 1) // 2]
+
+
+def _round(x: Fraction) -> int:
+    return int(x + Fraction(1, 2)) if x >= 0 else -int(-x + Fraction(1, 2))
+
+
+@pytest.mark.parametrize("python_ints", [False, True])
+@pytest.mark.parametrize("quanta", [False, True])
+@pytest.mark.parametrize("scales", [(2, 2), (0, 2), (2, 0), (1, 3), (3, 1)])
+def test_ratio_kernels_at_the_target_and_at_zero(
+    scales: tuple[int, int], quanta: bool, python_ints: bool
+) -> None:
+    """The ratio and inverse kernels take the smaller of the rounded ratio and the full weight: exact
+    at and around the target, at an actual of 0 (full weight under ≤ and <, as when sa < st) and at
+    ties, on int64 and on Python integers."""
+    from perfrules.core import methods as catalogue
+
+    st_, sa = scales
+    T = 3 if quanta else 10**st_ * 3  # a target of 3 quanta of its scale (below one of sa's), or 3
+    w, sw, places = 725, 2, 2  # 7.25 points at 0.01
+    at_t = T * 10**sa // 10**st_  # the target at the actual's scale (rounded down)
+    actuals = sorted({0, 1, 2, 7, max(at_t - 1, 0), at_t, at_t + 1, 10**sa * 3 + 1})
+    A = np.array(actuals, dtype=np.int64)
+    Wa, Ta = np.full(len(A), w, dtype=np.int64), np.full(len(A), T, dtype=np.int64)
+    if python_ints:
+        A, Wa, Ta = A.astype(object), Wa.astype(object), Ta.astype(object)
+    t = Fraction(T, 10**st_)
+    W = Fraction(w, 10**sw)
+    full = _round(W * 10**places)
+    for kind, cmp in (("ratio", "ge"), ("ratio", "gt"), ("inverse", "le"), ("inverse", "lt")):
+        group = catalogue.Group(
+            np,
+            cmp=cmp,
+            places=places,
+            percent=False,
+            partial="floor",
+            sw=sw,
+            st=st_,
+            sa=sa,
+            sp=0,
+            sd=0,
+            w=Wa,
+            t=Ta,
+            a=A,
+        )
+        s, met = catalogue.kernel(kind).score(group)
+        for i, x in enumerate(actuals):
+            a = Fraction(x, 10**sa)
+            ok = {"ge": a >= t, "gt": a > t, "le": a <= t, "lt": a < t}[cmp]
+            if ok:
+                want = full
+            elif kind == "ratio":
+                want = _round(W * a / t * 10**places)
+            else:
+                want = _round(W * t / a * 10**places)
+            assert int(s[i]) == want, (kind, cmp, scales, x)
+            assert bool(met[i]) is ok, (kind, cmp, scales, x)
+
+
 def test_overflowing_numbers_switch_to_python_integers() -> None:
     rule = K.Rule(kind="ratio", cmp="ge", places=2)
     big = 10**17
@@ -513,6 +586,121 @@ def test_compute_leaves_the_group_to_the_pure_path_when_any_block_could_overflow
         assert _compute_two(A, threads=1) is None
     finally:
         _compute.BLOCK_UNITS = saved
+
+
+_THREE_METHODS = (
+    """\
+[meta]
+id = "three"
+title = "三种方法"
+unit = "测试"
+year = 2024
+kind = "项目支出"
+
+[policy]
+overshoot_warning = 1.3
+
+[[categories]]
+id = "output"
+name = "产出指标"
+weight = 100
+
+[[indicators]]
+id = "r"
+name = "比率"
+category = "output"
+weight = 40
+target = "≥100"
+
+[[indicators]]
+id = "q"
+name = "定性"
+category = "output"
+weight = 30
+target_text = "达成"
+"""
+    + FIXED_TIERS
+    + """
+[[indicators]]
+id = "s"
+name = "扣分"
+category = "output"
+weight = 30
+target = "≥95%"
+method = { name = "step", per = 1, deduct = 0.5 }
+"""
+)
+
+
+def test_compute_reads_only_the_columns_its_rules_read() -> None:
+    """A block copies and bounds only the slots each matrix is read at: numbers in the other
+    columns (a qualitative slot's target and actual, a ratio slot's step and deduction, a
+    quantitative slot's tier), however large, change nothing, in either memory order."""
+    from perfrules.batch._plan import plan_of
+
+    spec = perfrules.loads_spec(_THREE_METHODS)
+    plan = plan_of(spec, {"r": 0, "q": 1, "s": 2}, inline=False, has_budget=False)
+    assert [s.rule.kind for s in plan.slots] == ["ratio", "tier", "step"]
+    rng = np.random.default_rng(11)
+    n = 53
+    W = np.tile(np.array([4000, 3000, 3000], dtype=np.int64), (n, 1))
+    T = np.zeros((n, 3), dtype=np.int64)
+    T[:, 0], T[:, 2] = 10000, 9500
+    A = np.zeros((n, 3), dtype=np.int64)
+    A[:, 0] = rng.integers(0, 20000, n)
+    A[:, 2] = rng.integers(8000, 10000, n)
+    P = np.zeros((n, 3), dtype=np.int64)
+    D = np.zeros((n, 3), dtype=np.int64)
+    P[:, 2], D[:, 2] = 100, 50
+    TIER = np.zeros((n, 3), dtype=np.int64)
+    TIER[:, 1] = rng.integers(0, 4, n)
+    sc = K.Scales(weight=2, target=2, actual=2, per=2, deduct=2)
+    ok = np.ones(n, dtype=bool)
+    saved = _compute.BLOCK_UNITS
+    try:
+        _compute.BLOCK_UNITS = 16
+        clean = _compute.compute(plan, sc, W, T, A, P, D, TIER, ok, threads=1)
+        junk = 10**17  # past the int64 bound of every kernel, were it read
+        T2, A2, P2, D2, TIER2 = T.copy(), A.copy(), P.copy(), D.copy(), TIER.copy()
+        T2[:, 1] = A2[:, 1] = junk
+        P2[:, :2] = D2[:, :2] = junk
+        TIER2[:, [0, 2]] = junk
+        for order in ("C", "F"):
+            w, t, a, p, d, tier = (np.asarray(x, order=order) for x in (W, T2, A2, P2, D2, TIER2))
+            got = _compute.compute(plan, sc, w, t, a, p, d, tier, ok, threads=2)
+            assert clean is not None and got is not None, order
+            for name in ("S", "MET", "warn", "raw", "total", "grade_idx", "ok"):
+                assert getattr(got, name).tolist() == getattr(clean, name).tolist(), (order, name)
+    finally:
+        _compute.BLOCK_UNITS = saved
+    assert clean is not None
+    # the numbers themselves: w·a/t (full when met), the tier's share, 30 − 0.5 per whole point
+    share = [100, 80, 60, 0]
+    for i in range(n):
+        a, tier, a_s = int(A[i, 0]), int(TIER[i, 1]), int(A[i, 2])
+        want = [
+            min(4000, (2 * 4000 * a + 10000) // 20000),
+            3000 * share[tier] // 100,
+            max(3000 - 50 * (max(9500 - a_s, 0) // 100), 0),
+        ]
+        assert clean.S[i].tolist() == want, i
+        assert clean.warn[i] == int(10 * a >= 13 * 10000) + int(10 * a_s >= 13 * 9500), i
+
+
+def test_flags_are_counted_past_a_byte() -> None:
+    """Warnings are counts of flags, added up as bytes 255 columns at a time: 300 flags count 300,
+    over one matrix or several, in either memory order."""
+    rng = np.random.default_rng(3)
+    hits = rng.random((9, 300)) < 0.9
+    hits[:, :256] = True  # the first 256 columns all set in every row: a byte would wrap to 0
+    want = hits.sum(axis=1).tolist()
+    for matrix in (hits, np.asfortranarray(hits)):
+        got = _compute._tally([matrix], 9)
+        assert got.dtype == np.int64
+        assert got.tolist() == want
+    parts = [hits[:, :100], hits[:, 100:101], hits[:, 101:]]
+    assert _compute._tally(parts, 9).tolist() == want
+    assert _compute._tally([], 9).tolist() == [0] * 9
 
 
 def test_a_shape_is_planned_once_across_chunks_and_bases_apart(

@@ -39,8 +39,16 @@ def up(x: int) -> int:
 
 
 def half_up(num: Array, den: Array | int) -> Array:
-    """round(num / den) half-up, for num ≥ 0 and den > 0 (exact integer floor division)."""
-    return (2 * num + den) // (2 * den)
+    """round(num / den) half-up, for num ≥ 0 and den > 0 (exact integer floor division).
+
+    ``⌊(num + ⌊den/2⌋) / den⌋``, which is ``⌊(2·num + den) / (2·den)⌋`` with a
+    pass fewer: for an even den both are ``⌊(num + den/2) / den⌋``; for an odd
+    den = 2h + 1, with num + h = q·den + r (0 ≤ r < den), both are q, as
+    (2r + 1) / (2·den) < 1.
+    """
+    q = num + (den // 2 if isinstance(den, int) else den >> 1)
+    q //= den  # in place: q is new
+    return q
 
 
 def scaled(x: Array, exp: int) -> Array:

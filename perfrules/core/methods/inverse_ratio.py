@@ -17,10 +17,14 @@ from perfrules.model import Indicator, InverseRatio, NegativeRule, Policy, Quant
 
 def _score_inverse(g: Group) -> tuple[Array, Array]:
     """Unmet (a > t, or a = t under <): w·t/a, 0 < raw ≤ w; met: the full weight."""
+    exp = g.sa + g.places - g.sw - g.st
+    if g.sa >= g.st:
+        # The smaller of w·t/a rounded and ``full`` (half-up rounding is monotone; w·t/a ≥ w
+        # exactly when a ≤ t). An actual of 0 (met: targets are > 0) divides by 1 instead: one
+        # quantum of the actual's scale, at most the target when sa ≥ st, so still the full weight.
+        return g.xp.minimum(ratio(g.w * g.t, g.xp.maximum(g.a, 1), exp), g.full), g.met
     un = ~g.met
-    return g.xp.where(
-        un, ratio(g.w * g.t, g.xp.where(un, g.a, 1), g.sa + g.places - g.sw - g.st), g.full
-    ), g.met
+    return g.xp.where(un, ratio(g.w * g.t, g.xp.where(un, g.a, 1), exp), g.full), g.met
 
 
 class InverseRatioRule(MethodRule[InverseRatio]):

@@ -18,9 +18,13 @@ from perfrules.model import Policy, QuantitativeTarget, Ratio
 
 
 def _below_target(g: Group) -> Array:
-    """Unmet below the target: w·a/t (0 ≤ raw < w); > with a = t: w·a/t = w; otherwise the full weight."""
-    below = ~g.met if g.cmp == "ge" else g.xp.asarray(g.a_c < g.t_c)
-    return g.xp.where(below, ratio(g.w * g.a, g.t, g.st + g.places - g.sw - g.sa), g.full)
+    """Below the target w·a/t (0 ≤ raw < w), otherwise the full weight: the smaller of the two.
+
+    Half-up rounding is monotone, and w·a/t < w exactly when a < t: below the
+    target the rounded w·a/t is at most ``full`` (the weight rounded), from the
+    target on at least ``full``. No mask, no selection.
+    """
+    return g.xp.minimum(ratio(g.w * g.a, g.t, g.st + g.places - g.sw - g.sa), g.full)
 
 
 def _score_ratio(g: Group) -> tuple[Array, Array]:
