@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from perfrules._errors import EvaluationError
 from perfrules.core import _citations as cite
-from perfrules.core._exact import frac, show, show_dec
+from perfrules.core._exact import frac, quantum_of, show, show_dec
 from perfrules.core._fullmarks import FullMarks, bound, fm, low_en, slack
 from perfrules.core._result import Step, deferred_step
 from perfrules.core._scoring import (
@@ -29,6 +29,7 @@ from perfrules.core._scoring import (
     rule_step,
     with_deductions,
 )
+from perfrules.core._template import RowTexts, StepText, finish_texts
 from perfrules.core.methods._integer import Bounds, KernelPlan, up
 from perfrules.core.methods._rule import Ask, Inputs, Issue, Quantity
 from perfrules.model import (
@@ -474,3 +475,88 @@ def why_not(forced: NegativeRule | None, ask: Ask) -> FullMarks | None:
     else:
         high = t / slack(w, q)
     return fm(high, "≤", u, what_zh, what_en, rounding_zh, rounding_en)
+
+
+# ---------------------------------------------------------------------------
+# the fast branch of the full-document batch (perfrules.core._template)
+
+
+def fast_texts(
+    forced: NegativeRule | None,
+    target: QuantitativeTarget,
+    weight: Decimal,
+    quantum: Decimal,
+    policy: Policy,
+    a: Fraction,
+) -> RowTexts | None:
+    """:meth:`Compiled._score` of an actual typed in as a number, straight to text; ``None`` where not covered.
+
+    Covered: a ≥ target (``ratio``) and a ≤ target under the inverse rule
+    (``inverse_ratio``, or ``ratio`` with ``policy.negative = inverse_ratio``),
+    with positive target and actual and no overshoot deduction on ≥; every
+    other case (=, >, <, the linear rule, a zero) is left to the Step path.
+    """
+    cmp = target.comparator
+    if cmp is Comparator.GE:
+        if forced is not None or policy.overshoot_deduction is not None:
+            return None
+        rule: NegativeRule | None = None
+    elif cmp is Comparator.LE:
+        rule = forced if forced is not None else policy.negative
+        if rule is not NegativeRule.INVERSE_RATIO:
+            return None
+    else:
+        return None
+    t = frac(target.value)
+    tn, td = t.numerator, t.denominator
+    an, ad = a.as_integer_ratio()
+    if tn <= 0 or an <= 0:
+        return None
+    tgt = str(target)
+    unit = target.unit
+    steps: list[StepText] = [("input", *_input_value_texts(tgt, a, unit, show_dec(weight)))]
+    if rule is not None:
+        steps.append(("policy", *_policy_texts(rule.value, forced is not None)))
+        citation, method, met = cite.QUANT_NEGATIVE_INVERSE, rule.value, an * td <= tn * ad
+    else:
+        citation, method, met = cite.QUANT_POSITIVE, "ratio", an * td >= tn * ad
+    q = quantum_of(quantum)
+    wn, wd = weight.as_integer_ratio()
+    if met:
+        steps.append(("compare", *_met_texts(a, cmp.value, t)))
+        return finish_texts(
+            weight,
+            q,
+            wn,
+            wd,
+            steps,
+            met=True,
+            method=method,
+            citation=citation,
+            why_zh="",
+            why_en="",
+        )
+    steps.append(("compare", *_unmet_texts(a, cmp.value, t)))
+    actual_text = f"{show(a)}{unit}"
+    if rule is not None:
+        num, den = tn * ad * wn, td * an * wd  # t / a × w
+        steps.append(("formula", *_inverse_texts(a, t, weight, num, den)))
+        why_zh = f"实际完成值{actual_text}超过年度指标值{tgt}，按指标值与实际完成值的比例计分"
+        why_en = f"actual {actual_text} exceeds target {tgt}; scored by target / actual"
+    else:
+        num, den = an * td * wn, ad * tn * wd  # a / t × w
+        steps.append(("formula", *_ratio_texts(a, t, weight, num, den)))
+        why_zh = f"实际完成值{actual_text}未达到年度指标值{tgt}，按完成值与指标值的比例计分"
+        why_en = f"actual {actual_text} falls short of target {tgt}; scored by the completion ratio"
+    return finish_texts(
+        weight,
+        q,
+        num,
+        den,
+        steps,
+        met=False,
+        method=method,
+        citation=citation,
+        why_zh=why_zh,
+        why_en=why_en,
+    )

@@ -1,0 +1,390 @@
+"""A unit's evaluation document written straight from its spec and actuals (the full-document batch).
+
+:func:`unit_document` gives exactly ``document_line(evaluate(spec, actuals),
+unit)`` — byte for byte — and what the batch's result tables read of the
+evaluation, without making the evaluation: each row is scored to text by its
+method's fast branch (``fast_texts`` at the end of the method's module,
+:mod:`perfrules.core._template`), with the render functions the Step path
+formats its steps with, and the line is written from those texts. It covers
+the common rows (a number against a ≥ or ≤ target under ``ratio`` and
+``inverse_ratio``, a tier under ``qualitative``, ``step``); for anything else
+— another method or comparator, a derived value, a text, a note, a deduction,
+a declared rule, a warning, a budget row, bonus or veto, partial mode — it
+returns ``None`` and the caller evaluates the unit as always. Validation is
+the same :func:`~perfrules.core._evaluate.check` (a :class:`~perfrules.SpecError`
+alike). ``tests/test_fastdoc.py`` holds the line equal to the evaluation's.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from perfrules.core import _citations as cite
+from perfrules.core._citations import Citation
+from perfrules.core._digest import spec_sha256
+from perfrules.core._document import (
+    _HEAD,
+    _HEADS,
+    _STEP_HEADS,
+    _citation_json,
+    _compact,
+    _dec,
+    _enc,
+    _fr,
+    _full_json,
+    _indicator_head,
+    _policies_json,
+    _scalar,
+    _str,
+)
+from perfrules.core._evaluate import (
+    _act_id,
+    _category_path,
+    _grade_texts,
+    _policies,
+    _shown,
+    _sum,
+    _sum_texts,
+    _total_rounded,
+    check,
+    full_score,
+    round_to_texts,
+)
+from perfrules.core._exact import frac, quantum_of, show_dec
+from perfrules.core._scoring import _rule
+from perfrules.core._template import RowTexts, StepText
+from perfrules.core._whynot import full_marks
+from perfrules.core.methods import _ratio_family as family
+from perfrules.core.methods import qualitative, rule_of, step
+from perfrules.core.methods._rule import MethodRule
+from perfrules.model import (
+    Actuals,
+    NegativeRule,
+    Spec,
+    StepDeduction,
+    category_tree,
+    first_by,
+)
+
+__all__ = ["UnitDocument", "unit_document"]
+
+
+@attrs.frozen(eq=False)
+class RowResult:
+    """What the batch's indicators table reads of one row (as of an :class:`~perfrules.core.IndicatorResult`)."""
+
+    id: str
+    name: str
+    category: str
+    weight: Decimal
+    score: Decimal
+    met: bool | None
+
+    @property
+    def lost(self) -> Decimal:
+        return self.weight - self.score
+
+
+@attrs.frozen(eq=False)
+class CategoryRow:
+    """What the batch's categories table reads of one subtotal (as of a :class:`~perfrules.core.CategoryResult`)."""
+
+    id: str
+    name: str
+    level: int
+    weight: Decimal
+    score: Decimal
+
+
+@attrs.frozen(eq=False)
+class UnitDocument:
+    """A unit's document line and what the batch's tables read of its evaluation (no budget row, no warning)."""
+
+    line: str
+    total: Decimal
+    grade: str | None
+    total_weight: Decimal
+    lost: Decimal
+    indicators: tuple[RowResult, ...]
+    categories: tuple[CategoryRow, ...]
+    warnings: tuple[()] = ()
+    budget_execution: None = None
+
+
+def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> UnitDocument | None:
+    """``document_line(evaluate(spec, actuals), unit)`` and the evaluation's table values; ``None`` if not covered.
+
+    Raises :class:`~perfrules.SpecError` exactly as :func:`~perfrules.core.evaluate` does.
+    """
+    check(spec, actuals)
+    meta = spec.meta
+    if (
+        meta.partial is not None
+        or actuals.bonus
+        or actuals.vetoes
+        or (spec.budget_execution is not None and actuals.budget is not None)
+    ):
+        return None
+    acts = first_by(actuals, "indicators", actuals.indicators, _act_id)
+    policy = spec.policy
+    rounding = spec.rounding
+    limit = policy.overshoot_warning
+    paths: dict[str, tuple[str, ...]] = {}
+    rows: list[RowResult] = []
+    parts: list[str] = []
+    for ind in spec.indicators:
+        act = acts.get(ind.id)
+        if (
+            act is None
+            or act.not_applicable is not None
+            or act.deductions
+            or act.stated is not None
+            or act.own_score is not None
+            or act.text is not None
+            or act.note is not None
+            or ind.rule is not None
+            or ind.derive is not None
+        ):
+            return None
+        rule: MethodRule[Any] = rule_of(ind)
+        quantum = rounding.score if ind.round_to is None else ind.round_to
+        target = ind.target
+        weight = ind.weight
+        row: RowTexts | None
+        if rule.qualitative:
+            if rule is not qualitative.RULE or act.tier is None or act.score is not None:
+                return None
+            tier = spec.tier(act.tier)
+            row = qualitative.fast_texts(weight, ind.target_display, quantum, tier)
+            actual, actual_value, tier_name = tier.name, None, tier.name
+        else:
+            value = act.value
+            if value is None or target is None or target.comparator.value in (">", "<"):
+                return None
+            a = frac(value)
+            if limit is not None and target.comparator.direction != "negative":
+                if target.value > 0 and a >= frac(limit) * frac(target.value):
+                    return None  # the overshoot warning: the Step path writes it
+            name = rule.name
+            if name == "ratio":
+                row = family.fast_texts(None, target, weight, quantum, policy, a)
+            elif name == "inverse_ratio":
+                row = family.fast_texts(
+                    NegativeRule.INVERSE_RATIO, target, weight, quantum, policy, a
+                )
+            elif name == "step" and isinstance(ind.method, StepDeduction):
+                scored_at = (
+                    rounding if ind.round_to is None else attrs.evolve(rounding, score=quantum)
+                )
+                row = step.fast_texts(ind.method, target, weight, scored_at, a)
+            else:
+                return None
+            if row is None:
+                return None
+            actual, actual_value, tier_name = f"{_shown(value)}{target.unit}", a, None
+        score, met, method, steps, citation, reason, reason_en = row
+        if ind.round_to is not None:
+            steps.insert(0, ("policy", *round_to_texts(ind.round_to, rounding.score)))
+        path = paths.get(ind.category)
+        if path is None:
+            path = paths[ind.category] = _category_path(spec, ind.category)
+        key = (ind.id, ind.name, ind.category, path)
+        head = _HEADS.get(key)
+        if head is None:
+            head = _indicator_head(key)
+        fm = full_marks(spec, ind) if score < weight else None
+        parts.append(
+            f'{head}"{show_dec(weight)}","target":{_str(ind.target_display)},'
+            f'"actual":{_enc(actual)},"actual_value":{_fr(actual_value)},'
+            f'"tier":{_str(tier_name)},"method":{_enc(method)},"met":{_scalar(met)},'
+            f'"score":"{show_dec(score)}","lost":"{show_dec(weight - score)}",'
+            f'"reason":{_str(reason)},"reason_en":{_str(reason_en)},"note":null,'
+            f'"citation":{"null" if citation is None else _citation_json(citation)},'
+            f'"steps":{_steps_json(steps, citation)},"warnings":[],"applicable":true,"rule":null,'
+            f'"full_marks":{"null" if fm is None else _full_json(fm)},'
+            '"stated":null,"own_score":null}'
+        )
+        rows.append(RowResult(ind.id, ind.name, ind.category, weight, score, met))
+
+    # subtotals: every category sums its own indicators, then a category with children sums theirs
+    zero = Decimal(0)
+    scores: dict[str, Decimal] = {}
+    weights: dict[str, Decimal] = {}
+    for c in spec.categories:
+        scores[c.id] = zero
+        weights[c.id] = zero
+    for r in rows:
+        scores[r.category] += r.score
+        weights[r.category] += r.weight
+    tree = category_tree(spec.categories)
+    kids: dict[str, list[str]] = {}
+    for c, _ in tree:
+        if c.parent is not None:
+            kids.setdefault(c.parent, []).append(c.id)
+    for c, _ in sorted(tree, key=lambda x: -x[1]):
+        below = kids.get(c.id)
+        if below:
+            scores[c.id] = sum([scores[k] for k in below], zero)
+            weights[c.id] = sum([weights[k] for k in below], zero)
+    cats: list[CategoryRow] = []
+    cat_parts: list[str] = []
+    top: list[tuple[str, Decimal]] = []
+    for c, level in tree:
+        score = scores[c.id]
+        applicable = weights[c.id] if weights[c.id] != c.weight else None
+        cats.append(CategoryRow(c.id, c.name, level, c.weight, score))
+        if c.parent is None:
+            top.append((c.name, score))
+        cat_parts.append(
+            '{"id":'
+            + _enc(c.id)
+            + ',"name":'
+            + _enc(c.name)
+            + ',"level":'
+            + _scalar(level)
+            + ',"parent":'
+            + _str(c.parent)
+            + ',"weight":'
+            + _dec(c.weight)
+            + ',"score":'
+            + _dec(score)
+            + ',"lost":'
+            + _dec((c.weight if applicable is None else applicable) - score)
+            + ',"applicable_weight":'
+            + ("null" if applicable is None else _dec(applicable))
+            + (',"goal":true}' if c.goal else "}")
+        )
+
+    # the total and the grade
+    raw = _sum([s for _, s in top])
+    total_steps: list[StepText] = [("formula", *_sum_texts(tuple(top), raw))]
+    q = quantum_of(rounding.total)
+    rn, rd = raw.as_integer_ratio()
+    total = q.round_ratio(rn, rd)
+    if not q.exact(rn, rd):
+        total_steps.append(("round", *_total_rounded(rounding.total, raw, total)))
+    grade: str | None = None
+    grade_steps: list[StepText] = []
+    bands = "、".join(f"{g.name}≥{show_dec(g.min)}" for g in spec.grades)
+    for band in spec.grades:
+        if total >= band.min:
+            grade = band.name
+            grade_steps = [
+                ("compare", *_grade_texts(total, band.min, band.name, bands)),
+                ("rule", *_rule(cite.GRADES)),
+            ]
+            break
+    if grade is None:
+        return None  # validate_spec guarantees a band starting at 0: never here
+    total_weight = full_score(spec)
+    losses = sorted([r for r in rows if r.lost > 0], key=lambda r: -r.lost)
+    line = "".join(
+        [
+            '{"unit":' + _enc(unit) + "," if unit is not None else "{",
+            _HEAD,
+            _enc(meta.id),
+            ',"title":',
+            _enc(meta.title),
+            ',"unit":',
+            _enc(meta.unit),
+            ',"year":',
+            _scalar(meta.year),
+            ',"kind":',
+            _enc(meta.kind.value),
+            ',"basis":',
+            _enc(meta.basis),
+            ',"sha256":',
+            _enc(spec_sha256(spec)),
+            '},"actuals":{"label":',
+            _str(actuals.label),
+            '},"policies":',
+            _policies_json(_policies(spec)),
+            ',"budget_execution":null,"indicators":[',
+            ",".join(parts),
+            '],"categories":[',
+            ",".join(cat_parts),
+            '],"total_weight":',
+            _dec(total_weight),
+            ',"total":',
+            _dec(total),
+            ',"lost":',
+            _dec(max(total_weight - total, zero)),
+            ',"grade":',
+            _str(grade),
+            ',"partial":null,"grade_steps":',
+            _steps_json(grade_steps, None),
+            ',"total_steps":',
+            _steps_json(total_steps, None),
+            ',"bonus":[],"vetoes":[],"framework":',
+            _framework_json(spec),
+            ',"losses":[',
+            ",".join(
+                [
+                    '{"id":'
+                    + _enc(r.id)
+                    + ',"name":'
+                    + _enc(r.name)
+                    + ',"lost":'
+                    + _dec(r.lost)
+                    + "}"
+                    for r in losses
+                ]
+            ),
+            '],"warnings":[]}',
+        ]
+    )
+    return UnitDocument(
+        line,
+        total,
+        grade,
+        total_weight,
+        max(total_weight - total, zero),
+        tuple(rows),
+        tuple(cats),
+    )
+
+
+def _steps_json(steps: list[StepText], citation: Citation | None) -> str:
+    """The steps as JSON, the rule step of ``citation`` (when given) last."""
+    heads = _STEP_HEADS
+    parts = [heads[kind] + _enc(zh) + ',"en":' + _enc(en) + "}" for kind, zh, en in steps]
+    if citation is not None:
+        parts.append(_rule_json(citation))
+    if not parts:
+        return "[]"
+    return "[" + ",".join(parts) + "]"
+
+
+# a citation → its rule step as JSON, by identity (the entry holds the citation, so its id stays its own)
+_RULES: dict[int, tuple[Citation, str]] = {}
+_RULES_KEPT = 256
+
+
+def _rule_json(citation: Citation) -> str:
+    hit = _RULES.get(id(citation))
+    if hit is not None and hit[0] is citation:
+        return hit[1]
+    zh, en = _rule(citation)
+    text = _STEP_HEADS["rule"] + _enc(zh) + ',"en":' + _enc(en) + "}"
+    if len(_RULES) >= _RULES_KEPT:
+        _RULES.clear()
+    _RULES[id(citation)] = (citation, text)
+    return text
+
+
+def _framework_json(spec: Spec) -> str:
+    fw = spec.framework
+    if fw is None:
+        return "null"
+    return _compact(
+        {
+            "id": fw.id,
+            "title": fw.title,
+            "file": fw.file,
+            "version": fw.version,
+            "reason": fw.reason,
+        }
+    )
