@@ -168,6 +168,14 @@ def round_to_texts(round_to: Decimal, score: Decimal) -> tuple[str, str]:
     )
 
 
+def own_rule_texts(rule: RuleSource) -> tuple[str, str]:
+    """The step citing an indicator's own declared rule."""
+    return (
+        f"本指标计分规则：{rule.document}{'：' + rule.text if rule.text else ''}",
+        f"this indicator's own rule: {rule.document}",
+    )
+
+
 def _own_rule_first(steps: tuple[Step, ...], own: tuple[Step, ...]) -> tuple[Step, ...]:
     """The row's own rule cited first: before the first generic citation step, else at the end."""
     for i, step in enumerate(steps):
@@ -511,13 +519,7 @@ class _Row:
         self.first = first
         last: tuple[Step, ...] = ()
         if ind.rule is not None:
-            last = (
-                fixed_step(
-                    "rule",
-                    f"本指标计分规则：{ind.rule.document}{'：' + ind.rule.text if ind.rule.text else ''}",
-                    f"this indicator's own rule: {ind.rule.document}",
-                ),
-            )
+            last = (fixed_step("rule", *own_rule_texts(ind.rule)),)
         self.last = last
         self.wrapped = bool(first or last)
         self._full_marks: tuple[FullMarks | None] | None = None

@@ -6,10 +6,11 @@ evaluation, without making the evaluation: each row is scored to text by its
 method's fast branch (``fast_texts`` at the end of the method's module,
 :mod:`perfrules.core._template`), with the render functions the Step path
 formats its steps with, and the line is written from those texts. It covers
-the common rows (a number against a ≥ or ≤ target under ``ratio`` and
-``inverse_ratio``, a tier under ``qualitative``, ``step``); for anything else
-— another method or comparator, a derived value, a text, a note, a deduction,
-a declared rule, a warning, a budget row, bonus or veto, partial mode — it
+the common rows — a number under ``ratio`` and ``inverse_ratio``, a tier
+(and an entered score) under ``qualitative``, a number under ``step``, with or
+without a text, a note, a declared rule or ``round_to``; for anything else —
+another method, the linear rule, a zero target, a derived value, a deduction,
+a warning, a budget row, bonus or veto, partial mode — it
 returns ``None`` and the caller evaluates the unit as always. Validation is
 the same :func:`~perfrules.core._evaluate.check` (a :class:`~perfrules.SpecError`
 alike). ``tests/test_fastdoc.py`` holds the line equal to the evaluation's.
@@ -40,6 +41,9 @@ from perfrules.core._document import (
     _scalar,
     _str,
 )
+from perfrules.core._document import (
+    _rule_json as _rule_json_of,
+)
 from perfrules.core._evaluate import (
     _act_id,
     _category_path,
@@ -51,6 +55,7 @@ from perfrules.core._evaluate import (
     _total_rounded,
     check,
     full_score,
+    own_rule_texts,
     round_to_texts,
 )
 from perfrules.core._exact import frac, quantum_of, show_dec
@@ -143,9 +148,6 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
             or act.deductions
             or act.stated is not None
             or act.own_score is not None
-            or act.text is not None
-            or act.note is not None
-            or ind.rule is not None
             or ind.derive is not None
         ):
             return None
@@ -155,14 +157,16 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
         weight = ind.weight
         row: RowTexts | None
         if rule.qualitative:
-            if rule is not qualitative.RULE or act.tier is None or act.score is not None:
+            if rule is not qualitative.RULE or act.tier is None:
                 return None
             tier = spec.tier(act.tier)
-            row = qualitative.fast_texts(weight, ind.target_display, quantum, tier)
-            actual, actual_value, tier_name = tier.name, None, tier.name
+            row = qualitative.fast_texts(
+                weight, ind.target_display, quantum, tier, act.score, act.text
+            )
+            actual, actual_value, tier_name = act.text or tier.name, None, tier.name
         else:
             value = act.value
-            if value is None or target is None or target.comparator.value in (">", "<"):
+            if value is None or target is None:
                 return None
             a = frac(value)
             if limit is not None and target.comparator.direction != "negative":
@@ -184,10 +188,19 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
                 return None
             if row is None:
                 return None
-            actual, actual_value, tier_name = f"{_shown(value)}{target.unit}", a, None
+            if (
+                row.met is False
+                and target.comparator.value in (">", "<")
+                and row.score == weight
+                and a == frac(target.value)
+            ):
+                return None  # the strict-boundary warning: the Step path writes it
+            actual, actual_value, tier_name = act.text or f"{_shown(value)}{target.unit}", a, None
         score, met, method, steps, citation, reason, reason_en = row
         if ind.round_to is not None:
             steps.insert(0, ("policy", *round_to_texts(ind.round_to, rounding.score)))
+        if ind.rule is not None:  # the row's own rule, before the generic citation
+            steps.append(("rule", *own_rule_texts(ind.rule)))
         path = paths.get(ind.category)
         if path is None:
             path = paths[ind.category] = _category_path(spec, ind.category)
@@ -201,9 +214,10 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
             f'"actual":{_enc(actual)},"actual_value":{_fr(actual_value)},'
             f'"tier":{_str(tier_name)},"method":{_enc(method)},"met":{_scalar(met)},'
             f'"score":"{show_dec(score)}","lost":"{show_dec(weight - score)}",'
-            f'"reason":{_str(reason)},"reason_en":{_str(reason_en)},"note":null,'
+            f'"reason":{_str(reason)},"reason_en":{_str(reason_en)},"note":{_str(act.note)},'
             f'"citation":{"null" if citation is None else _citation_json(citation)},'
-            f'"steps":{_steps_json(steps, citation)},"warnings":[],"applicable":true,"rule":null,'
+            f'"steps":{_steps_json(steps, citation)},"warnings":[],"applicable":true,'
+            f'"rule":{"null" if ind.rule is None else _rule_json_of(ind.rule)},'
             f'"full_marks":{"null" if fm is None else _full_json(fm)},'
             '"stated":null,"own_score":null}'
         )

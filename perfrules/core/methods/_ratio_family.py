@@ -18,7 +18,7 @@ from perfrules._errors import EvaluationError
 from perfrules.core import _citations as cite
 from perfrules.core._exact import frac, quantum_of, show, show_dec
 from perfrules.core._fullmarks import FullMarks, bound, fm, low_en, slack
-from perfrules.core._result import Step, deferred_step
+from perfrules.core._result import Step, deferred_step, step_texts
 from perfrules.core._scoring import (
     Finisher,
     Scored,
@@ -491,39 +491,51 @@ def fast_texts(
 ) -> RowTexts | None:
     """:meth:`Compiled._score` of an actual typed in as a number, straight to text; ``None`` where not covered.
 
-    Covered: a ≥ target (``ratio``) and a ≤ target under the inverse rule
-    (``inverse_ratio``, or ``ratio`` with ``policy.negative = inverse_ratio``),
-    with positive target and actual and no overshoot deduction on ≥; every
-    other case (=, >, <, the linear rule, a zero) is left to the Step path.
+    Covered: every comparator with a non-zero target, ≤/< under the inverse
+    rule (forced by ``inverse_ratio`` or declared by ``policy.negative``)
+    with a non-zero actual; not the linear rule, a zero target, or a declared
+    overshoot deduction (all left to the Step path).
     """
-    cmp = target.comparator
-    if cmp is Comparator.GE:
-        if forced is not None or policy.overshoot_deduction is not None:
-            return None
-        rule: NegativeRule | None = None
-    elif cmp is Comparator.LE:
+    cmp = _CMP[target.comparator]
+    direction = target.comparator.direction
+    rule: NegativeRule | None = None
+    if direction == "negative":
         rule = forced if forced is not None else policy.negative
         if rule is not NegativeRule.INVERSE_RATIO:
             return None
-    else:
+    elif forced is not None or policy.overshoot_deduction is not None:
         return None
     t = frac(target.value)
     tn, td = t.numerator, t.denominator
     an, ad = a.as_integer_ratio()
-    if tn <= 0 or an <= 0:
+    if tn == 0 or (rule is not None and an == 0):
         return None
+    diff = an * td - tn * ad  # the sign of a − t
+    if cmp == _GE:
+        met = diff >= 0
+    elif cmp == _LE:
+        met = diff <= 0
+    elif cmp == _GT:
+        met = diff > 0
+    elif cmp == _LT:
+        met = diff < 0
+    else:
+        met = diff == 0
     tgt = str(target)
     unit = target.unit
+    cmp_s = target.comparator.value
     steps: list[StepText] = [("input", *_input_value_texts(tgt, a, unit, show_dec(weight)))]
     if rule is not None:
         steps.append(("policy", *_policy_texts(rule.value, forced is not None)))
-        citation, method, met = cite.QUANT_NEGATIVE_INVERSE, rule.value, an * td <= tn * ad
+        citation, method = cite.QUANT_NEGATIVE_INVERSE, rule.value
+    elif direction == "positive":
+        citation, method = cite.QUANT_POSITIVE, "ratio"
     else:
-        citation, method, met = cite.QUANT_POSITIVE, "ratio", an * td >= tn * ad
+        citation, method = cite.QUANT_EQUAL, "ratio"
     q = quantum_of(quantum)
     wn, wd = weight.as_integer_ratio()
     if met:
-        steps.append(("compare", *_met_texts(a, cmp.value, t)))
+        steps.append(("compare", *_met_texts(a, cmp_s, t)))
         return finish_texts(
             weight,
             q,
@@ -536,18 +548,38 @@ def fast_texts(
             why_zh="",
             why_en="",
         )
-    steps.append(("compare", *_unmet_texts(a, cmp.value, t)))
+    steps.append(("compare", *_unmet_texts(a, cmp_s, t)))
     actual_text = f"{show(a)}{unit}"
-    if rule is not None:
-        num, den = tn * ad * wn, td * an * wd  # t / a × w
-        steps.append(("formula", *_inverse_texts(a, t, weight, num, den)))
-        why_zh = f"实际完成值{actual_text}超过年度指标值{tgt}，按指标值与实际完成值的比例计分"
-        why_en = f"actual {actual_text} exceeds target {tgt}; scored by target / actual"
-    else:
+    if direction == "positive" or (direction == "equal" and diff < 0):
         num, den = an * td * wn, ad * tn * wd  # a / t × w
         steps.append(("formula", *_ratio_texts(a, t, weight, num, den)))
         why_zh = f"实际完成值{actual_text}未达到年度指标值{tgt}，按完成值与指标值的比例计分"
         why_en = f"actual {actual_text} falls short of target {tgt}; scored by the completion ratio"
+    elif direction == "equal":  # above an exact target
+        if policy.equal_above is EqualAbove.FULL:
+            steps.append(("policy", *step_texts(_POLICY_EQUAL)))
+            return finish_texts(
+                weight,
+                q,
+                wn,
+                wd,
+                steps,
+                met=True,
+                method=method,
+                citation=citation,
+                why_zh="",
+                why_en="",
+            )
+        num, den = tn * ad * wn, td * an * wd  # t / a × w
+        steps.append(("formula", *_inverse_texts(a, t, weight, num, den)))
+        method = "inverse_ratio"
+        why_zh = f"实际完成值{actual_text}偏离年度指标值{tgt}，按指标值与实际完成值的比例计分"
+        why_en = f"actual {actual_text} deviates from exact target {tgt}; scored by target / actual"
+    else:
+        num, den = tn * ad * wn, td * an * wd  # t / a × w
+        steps.append(("formula", *_inverse_texts(a, t, weight, num, den)))
+        why_zh = f"实际完成值{actual_text}超过年度指标值{tgt}，按指标值与实际完成值的比例计分"
+        why_en = f"actual {actual_text} exceeds target {tgt}; scored by target / actual"
     return finish_texts(
         weight,
         q,

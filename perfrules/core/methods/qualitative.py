@@ -270,19 +270,31 @@ RULE = QualitativeRule()
 # the fast branch of the full-document batch (perfrules.core._template)
 
 
-def fast_texts(weight: Decimal, target_text: str, quantum: Decimal, tier: Tier) -> RowTexts:
-    """:class:`Compiled` of an outcome given as a tier alone (no entered score, no description), as text."""
-    raw = tier_top(weight, tier, quantum)
+def fast_texts(
+    weight: Decimal,
+    target_text: str,
+    quantum: Decimal,
+    tier: Tier,
+    entered: Decimal | None,
+    description: str | None,
+) -> RowTexts:
+    """:class:`Compiled` of an outcome (a tier, an entered score or none, a description or none), as text."""
     steps: list[StepText] = [
-        ("input", *_input_texts(target_text, tier.name, show_dec(weight))),
+        ("input", *_input_texts(target_text, description or tier.name, show_dec(weight))),
         ("compare", *_range_texts(tier, weight)),
-        ("policy", *_top_texts(tier, raw, quantum)),
     ]
+    if entered is None:
+        raw = tier_top(weight, tier, quantum)
+        num, den = raw.numerator, raw.denominator
+        steps.append(("policy", *_top_texts(tier, raw, quantum)))
+    else:
+        num, den = entered.as_integer_ratio()
+        steps.append(("formula", *_entered_texts(entered)))
     return finish_texts(
         weight,
         quantum_of(quantum),
-        raw.numerator,
-        raw.denominator,
+        num,
+        den,
         steps,
         met=tier.max_inclusive and tier.max == 1,
         method="qualitative",
