@@ -165,8 +165,26 @@ def exact_str(value: Fraction) -> str:
 
 
 def show(value: Fraction, places: int = 4) -> str:
-    """Human text: exact when it has at most ``places`` decimals, else ``≈`` and rounded half-up."""
+    """Human text: exact when it has at most ``places`` decimals, else ``≈`` and rounded half-up.
+
+    The text of a value is made once while it is kept (an actual or a target is shown in several
+    steps of its row).
+    """
     num, den = value.numerator, value.denominator
+    key = (num, den, places)
+    hit = _SHOWN_FRACTIONS.get(key)
+    if hit is None:
+        hit = _show(num, den, value, places)
+        if len(_SHOWN_FRACTIONS) >= _FRACTIONS_KEPT:
+            _SHOWN_FRACTIONS.clear()
+        _SHOWN_FRACTIONS[key] = hit
+    return hit
+
+
+_SHOWN_FRACTIONS: dict[tuple[int, int, int], str] = {}
+
+
+def _show(num: int, den: int, value: Fraction, places: int) -> str:
     if den == 1 and -_EXACT_DIGITS < num < _EXACT_DIGITS and places >= 0:
         return str(num)
     k = _places(den)

@@ -18,6 +18,7 @@ alike). ``tests/test_fastdoc.py`` holds the line equal to the evaluation's.
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 from typing import Any
 
@@ -138,6 +139,7 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
     rounding = spec.rounding
     limit = policy.overshoot_warning
     paths: dict[str, tuple[str, ...]] = {}
+    shared = _shared(spec)
     rows: list[RowResult] = []
     parts: list[str] = []
     for ind in spec.indicators:
@@ -151,6 +153,26 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
             or ind.derive is not None
         ):
             return None
+        path = paths.get(ind.category)
+        if path is None:
+            path = paths[ind.category] = _category_path(spec, ind.category)
+        memo: tuple[Any, ...] | None = None
+        if ind.target is None:  # a qualitative row: its whole text depends on a few values
+            memo = (
+                ind,
+                path,
+                act.tier,
+                act.score,
+                act.text,
+                act.note,
+                shared,
+            )
+            hit = _ROW_TEXTS.get(memo)
+            if hit is not None:
+                text, score, met = hit
+                parts.append(text)
+                rows.append(RowResult(ind.id, ind.name, ind.category, ind.weight, score, met))
+                continue
         rule: MethodRule[Any] = rule_of(ind)
         quantum = rounding.score if ind.round_to is None else ind.round_to
         target = ind.target
@@ -201,15 +223,12 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
             steps.insert(0, ("policy", *round_to_texts(ind.round_to, rounding.score)))
         if ind.rule is not None:  # the row's own rule, before the generic citation
             steps.append(("rule", *own_rule_texts(ind.rule)))
-        path = paths.get(ind.category)
-        if path is None:
-            path = paths[ind.category] = _category_path(spec, ind.category)
         key = (ind.id, ind.name, ind.category, path)
         head = _HEADS.get(key)
         if head is None:
             head = _indicator_head(key)
         fm = full_marks(spec, ind) if score < weight else None
-        parts.append(
+        text = (
             f'{head}"{show_dec(weight)}","target":{_str(ind.target_display)},'
             f'"actual":{_enc(actual)},"actual_value":{_fr(actual_value)},'
             f'"tier":{_str(tier_name)},"method":{_enc(method)},"met":{_scalar(met)},'
@@ -221,6 +240,11 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
             f'"full_marks":{"null" if fm is None else _full_json(fm)},'
             '"stated":null,"own_score":null}'
         )
+        parts.append(text)
+        if memo is not None:
+            if len(_ROW_TEXTS) >= _KEPT:
+                _ROW_TEXTS.clear()
+            _ROW_TEXTS[memo] = (text, score, met)
         rows.append(RowResult(ind.id, ind.name, ind.category, weight, score, met))
 
     # subtotals: every category sums its own indicators, then a category with children sums theirs
@@ -359,6 +383,39 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
         tuple(rows),
         tuple(cats),
     )
+
+
+# A qualitative row's text and score by the values it is made of: the indicator (and its category
+# path), the outcome, and the spec parts the score and the why-not read (:func:`_shared`). A batch's
+# qualitative rows repeat a few weights and tiers; equal keys make equal texts.
+_ROW_TEXTS: dict[tuple[Any, ...], tuple[str, Decimal, bool | None]] = {}
+_KEPT = 4096
+
+# The spec parts besides the indicators that a row's text reads (tiers and their synonyms, rounding,
+# policy), by identity — a batch's specs of one shape share them — each mapped to a number that
+# stands for their values: equal values, one number while kept (hashed by value once per new set of
+# objects); a number is never given to other values.
+_PARTS: dict[tuple[int, ...], tuple[tuple[object, ...], int]] = {}
+_PART_VALUES: dict[tuple[Any, ...], int] = {}
+_NUMBERS = itertools.count()
+
+
+def _shared(spec: Spec) -> int:
+    """A number standing for the values of ``spec``'s tiers, tier synonyms, rounding and policy."""
+    values = (spec.tiers, spec.tier_synonyms, spec.rounding, spec.policy)
+    ids = tuple(map(id, values))
+    hit = _PARTS.get(ids)
+    if hit is not None and all(a is b for a, b in zip(hit[0], values, strict=True)):
+        return hit[1]
+    number = _PART_VALUES.get(values)
+    if number is None:
+        if len(_PART_VALUES) >= _KEPT:
+            _PART_VALUES.clear()
+        number = _PART_VALUES[values] = next(_NUMBERS)
+    if len(_PARTS) >= _KEPT:
+        _PARTS.clear()
+    _PARTS[ids] = (values, number)
+    return number
 
 
 def _steps_json(steps: list[StepText], citation: Citation | None) -> str:
