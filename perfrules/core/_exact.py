@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from math import gcd
 
 from perfrules.model import format_decimal
 
@@ -158,10 +159,21 @@ def to_decimal(value: Fraction) -> Decimal:
 
 
 def exact_str(value: Fraction) -> str:
-    """An exact, machine-readable text: a decimal when terminating, else ``p/q``."""
-    if is_terminating(value):
-        return format_decimal(to_decimal(value))
-    return f"{value.numerator}/{value.denominator}"
+    """An exact, machine-readable text: a decimal when terminating, else ``p/q`` (kept, as :func:`show`)."""
+    key = (value.numerator, value.denominator)
+    hit = _EXACT_TEXTS.get(key)
+    if hit is None:
+        if is_terminating(value):
+            hit = format_decimal(to_decimal(value))
+        else:
+            hit = f"{value.numerator}/{value.denominator}"
+        if len(_EXACT_TEXTS) >= _FRACTIONS_KEPT:
+            _EXACT_TEXTS.clear()
+        _EXACT_TEXTS[key] = hit
+    return hit
+
+
+_EXACT_TEXTS: dict[tuple[int, int], str] = {}
 
 
 def show(value: Fraction, places: int = 4) -> str:
@@ -182,6 +194,17 @@ def show(value: Fraction, places: int = 4) -> str:
 
 
 _SHOWN_FRACTIONS: dict[tuple[int, int, int], str] = {}
+
+
+def show_ratio(num: int, den: int, places: int = 4) -> str:
+    """``show(Fraction(num, den), places)`` (``den`` > 0) without making the fraction when its text is kept."""
+    g = gcd(num, den)
+    if g != 1:
+        num, den = num // g, den // g
+    hit = _SHOWN_FRACTIONS.get((num, den, places))
+    if hit is None:
+        return show(Fraction(num, den), places)
+    return hit
 
 
 def _show(num: int, den: int, value: Fraction, places: int) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -35,6 +36,7 @@ from perfrules.core._document import (
     _compact,
     _dec,
     _enc,
+    _encode_str,
     _fr,
     _full_json,
     _indicator_head,
@@ -68,7 +70,9 @@ from perfrules.core.methods import qualitative, rule_of, step
 from perfrules.core.methods._rule import MethodRule
 from perfrules.model import (
     Actuals,
+    Indicator,
     NegativeRule,
+    QuantitativeTarget,
     Spec,
     StepDeduction,
     category_tree,
@@ -174,10 +178,10 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
                 rows.append(RowResult(ind.id, ind.name, ind.category, ind.weight, score, met))
                 continue
         rule: MethodRule[Any] = rule_of(ind)
+        row: RowTexts | None = None
         quantum = rounding.score if ind.round_to is None else ind.round_to
         target = ind.target
         weight = ind.weight
-        row: RowTexts | None
         if rule.qualitative:
             if rule is not qualitative.RULE or act.tier is None:
                 return None
@@ -195,34 +199,32 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
                 if target.value > 0 and a >= frac(limit) * frac(target.value):
                     return None  # the overshoot warning: the Step path writes it
             name = rule.name
-            if name == "ratio":
-                row = family.fast_texts(None, target, weight, quantum, policy, a)
-            elif name == "inverse_ratio":
-                row = family.fast_texts(
-                    NegativeRule.INVERSE_RATIO, target, weight, quantum, policy, a
+            if name == "ratio" or name == "inverse_ratio":
+                plan = family.fast_plan(
+                    NegativeRule.INVERSE_RATIO if name == "inverse_ratio" else None,
+                    target,
+                    weight,
+                    quantum,
+                    policy,
+                    a,
                 )
-            elif name == "step" and isinstance(ind.method, StepDeduction):
+                if plan is None or _strict_warning(plan.met, plan.score, weight, target, a):
+                    return None
+                score, met, method = plan.score, plan.met, plan.method
+                said, cited = _family_json(plan, ind, rounding.score)
+            else:
+                if name != "step" or not isinstance(ind.method, StepDeduction):
+                    return None
                 scored_at = (
                     rounding if ind.round_to is None else attrs.evolve(rounding, score=quantum)
                 )
                 row = step.fast_texts(ind.method, target, weight, scored_at, a)
-            else:
-                return None
-            if row is None:
-                return None
-            if (
-                row.met is False
-                and target.comparator.value in (">", "<")
-                and row.score == weight
-                and a == frac(target.value)
-            ):
-                return None  # the strict-boundary warning: the Step path writes it
+                if _strict_warning(row.met, row.score, weight, target, a):
+                    return None
             actual, actual_value, tier_name = act.text or f"{_shown(value)}{target.unit}", a, None
-        score, met, method, steps, citation, reason, reason_en = row
-        if ind.round_to is not None:
-            steps.insert(0, ("policy", *round_to_texts(ind.round_to, rounding.score)))
-        if ind.rule is not None:  # the row's own rule, before the generic citation
-            steps.append(("rule", *own_rule_texts(ind.rule)))
+        if row is not None:
+            score, met, method, steps, citation, reason, reason_en = row
+            said, cited = _row_json(steps, citation, reason, reason_en, ind, rounding.score)
         key = (ind.id, ind.name, ind.category, path)
         head = _HEADS.get(key)
         if head is None:
@@ -233,9 +235,7 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
             f'"actual":{_enc(actual)},"actual_value":{_fr(actual_value)},'
             f'"tier":{_str(tier_name)},"method":{_enc(method)},"met":{_scalar(met)},'
             f'"score":"{show_dec(score)}","lost":"{show_dec(weight - score)}",'
-            f'"reason":{_str(reason)},"reason_en":{_str(reason_en)},"note":{_str(act.note)},'
-            f'"citation":{"null" if citation is None else _citation_json(citation)},'
-            f'"steps":{_steps_json(steps, citation)},"warnings":[],"applicable":true,'
+            f'{said},"note":{_str(act.note)},{cited},"warnings":[],"applicable":true,'
             f'"rule":{"null" if ind.rule is None else _rule_json_of(ind.rule)},'
             f'"full_marks":{"null" if fm is None else _full_json(fm)},'
             '"stated":null,"own_score":null}'
@@ -416,6 +416,101 @@ def _shared(spec: Spec) -> int:
         _PARTS.clear()
     _PARTS[ids] = (values, number)
     return number
+
+
+def _strict_warning(
+    met: bool | None, score: Decimal, weight: Decimal, target: QuantitativeTarget, a: Fraction
+) -> bool:
+    """Whether a row carries the strict-boundary warning (the Step path writes it)."""
+    return (
+        met is False
+        and target.comparator.value in (">", "<")
+        and score == weight
+        and a == frac(target.value)
+    )
+
+
+def _row_json(
+    steps: list[StepText],
+    citation: Citation | None,
+    reason: str | None,
+    reason_en: str | None,
+    ind: Indicator,
+    score_quantum: Decimal,
+) -> tuple[str, str]:
+    """A row's ``"reason"…"reason_en"`` and ``"citation"…"steps"`` JSON (its ``round_to`` and own rule steps added)."""
+    if ind.round_to is not None:
+        steps.insert(0, ("policy", *round_to_texts(ind.round_to, score_quantum)))
+    if ind.rule is not None:  # the row's own rule, before the generic citation
+        steps.append(("rule", *own_rule_texts(ind.rule)))
+    return (
+        f'"reason":{_str(reason)},"reason_en":{_str(reason_en)}',
+        f'"citation":{"null" if citation is None else _citation_json(citation)},'
+        f'"steps":{_steps_json(steps, citation)}',
+    )
+
+
+# A ratio-family row's JSON as two templates (str.format fields for its numbers' texts), made once
+# per branch key from the very texts the render functions write for marker numbers: each marker is
+# an integer shown as its own digits, the target's text a private-use marker. A template is used
+# only when a second set of markers fills it to exactly what the render functions write for them;
+# else (None) the row's texts are written directly. Keyed by what the texts depend on besides the
+# numbers: equal keys, equal templates.
+_FAMILY: dict[tuple[Any, ...], tuple[str, str] | None] = {}
+_MARKS = (
+    (7100000000000000011, 7200000000000000023, 7300000000000000037),
+    (7400000000000000041, 7500000000000000053, 7600000000000000069),
+)
+_MARKS_2 = (
+    (8100000000000000017, 8200000000000000029, 8300000000000000039),
+    (8400000000000000043, 8500000000000000057, 8600000000000000071),
+)
+_TGT_MARKS = ("\ue000\ue001", "\ue002\ue003")
+
+
+def _family_json(plan: family.FastPlan, ind: Indicator, score_quantum: Decimal) -> tuple[str, str]:
+    """:func:`_row_json` of a ratio-family row, from its branch's templates."""
+    key = (plan.key, ind.round_to, score_quantum, ind.rule)
+    try:
+        made = _FAMILY[key]
+    except KeyError:
+        made = _family_templates(plan, ind, score_quantum)
+        if len(_FAMILY) >= _KEPT:
+            _FAMILY.clear()
+        _FAMILY[key] = made
+    if made is None:
+        steps, reason, reason_en = family.fast_branch_texts(plan.key, plan.numbers, plan.shown[6])
+        return _row_json(steps, plan.citation, reason, reason_en, ind, score_quantum)
+    shown = plan.shown
+    values = (*shown[:6], _encode_str(shown[6])[1:-1])
+    return made[0].format(*values), made[1].format(*values)
+
+
+def _marked(
+    plan: family.FastPlan, ind: Indicator, score_quantum: Decimal, marks: Any, tgt: str
+) -> tuple[tuple[str, str], tuple[str, ...]]:
+    """The row's JSON for marker numbers, and the texts of the markers (in ``plan.shown`` order)."""
+    (a, t, w), (r, sc, lost) = marks
+    numbers = (Fraction(a), Fraction(t), Decimal(w), (r, 1), Decimal(sc), Decimal(lost))
+    steps, reason, reason_en = family.fast_branch_texts(plan.key, numbers, tgt)
+    texts = (str(a), str(t), str(w), str(r), str(sc), str(lost), tgt)
+    return _row_json(steps, plan.citation, reason, reason_en, ind, score_quantum), texts
+
+
+def _family_templates(
+    plan: family.FastPlan, ind: Indicator, score_quantum: Decimal
+) -> tuple[str, str] | None:
+    made, texts = _marked(plan, ind, score_quantum, _MARKS, _TGT_MARKS[0])
+    templates = []
+    for json_text in made:
+        fmt = json_text.replace("{", "{{").replace("}", "}}")
+        for n, text in enumerate(texts):
+            fmt = fmt.replace(text, "{" + str(n) + "}")
+        templates.append(fmt)
+    check, texts_2 = _marked(plan, ind, score_quantum, _MARKS_2, _TGT_MARKS[1])
+    if tuple(fmt.format(*texts_2) for fmt in templates) != check:
+        return None
+    return templates[0], templates[1]
 
 
 def _steps_json(steps: list[StepText], citation: Citation | None) -> str:

@@ -22,6 +22,8 @@ from perfrules.core._citations import Citation
 from perfrules.core._exact import Quantum, show_dec
 from perfrules.core._scoring import _clamp_high, _clamp_low, _deduction, _round_exact, _rounded
 
+deduction_texts = _deduction  # the 扣分原因 step's texts: (reason, reason_en) → (zh, en)
+
 StepText = tuple[str, str, str]
 """One step as text: ``(kind, zh, en)``."""
 
@@ -63,15 +65,25 @@ def finish_texts(
         steps.append(("clamp", *_clamp_low(num, den)))
         num, den = 0, 1
     score = quantum.round_ratio(num, den)
-    if quantum.exact(num, den):
-        steps.append(("round", *_round_exact(label_zh, score)))
-    else:
-        steps.append(("round", *_rounded(quantum.places, num, den, score)))
+    steps.append(round_step(quantum.places, quantum.exact(num, den), num, den, score, label_zh))
     lost = weight - score
     reason = reason_en = None
     if lost > 0:
-        shown = show_dec(lost)
-        reason = f"{why_zh}，扣{shown}分"
-        reason_en = f"{why_en}; {shown} point(s) deducted"
+        reason, reason_en = reasons(why_zh, why_en, lost)
         steps.append(("deduction", *_deduction(reason, reason_en)))
     return RowTexts(score, met, method, steps, citation, reason, reason_en)
+
+
+def round_step(
+    places: int, exact: bool, num: int, den: int, score: Decimal, label_zh: str = "得分"
+) -> StepText:
+    """The rounding step of a raw score ``num / den`` (den > 0) rounded to ``score``."""
+    if exact:
+        return ("round", *_round_exact(label_zh, score))
+    return ("round", *_rounded(places, num, den, score))
+
+
+def reasons(why_zh: str, why_en: str, lost: Decimal) -> tuple[str, str]:
+    """The 扣分原因 of a row that lost points, in Chinese and English."""
+    shown = show_dec(lost)
+    return f"{why_zh}，扣{shown}分", f"{why_en}; {shown} point(s) deducted"
