@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -82,8 +82,7 @@ from perfrules.model import (
 __all__ = ["UnitDocument", "unit_document"]
 
 
-@attrs.frozen(eq=False)
-class RowResult:
+class RowResult(NamedTuple):
     """What the batch's indicators table reads of one row (as of an :class:`~perfrules.core.IndicatorResult`)."""
 
     id: str
@@ -98,8 +97,7 @@ class RowResult:
         return self.weight - self.score
 
 
-@attrs.frozen(eq=False)
-class CategoryRow:
+class CategoryRow(NamedTuple):
     """What the batch's categories table reads of one subtotal (as of a :class:`~perfrules.core.CategoryResult`)."""
 
     id: str

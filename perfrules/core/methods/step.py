@@ -368,7 +368,14 @@ def fast_texts(
     a: Fraction,
 ) -> RowTexts:
     """:meth:`Compiled.__call__` of an actual typed in as a number, straight to text."""
-    c = Compiled(method, Inputs(weight=weight, rounding=rounding, target=target))
+    cmp = target.comparator
+    key = (method, cmp.value, target.value, target.unit, weight, rounding.score)
+    c = _COMPILED.get(key)
+    if c is None:  # equal keys, equal texts (a Compiled reads no more of its inputs)
+        c = Compiled(method, Inputs(weight=weight, rounding=rounding, target=target))
+        if len(_COMPILED) >= 4096:
+            _COMPILED.clear()
+        _COMPILED[key] = c
     text = f"{show(a)}{c.target_unit}"
     t = c.anchor
     if c.direction == "negative":
@@ -401,3 +408,7 @@ def fast_texts(
         why_zh=f"实际完成值{text}{c.side_zh}年度指标值{c.tgt}{c.why_zh}",
         why_en=f"actual {text} is {c.side_en} target {c.tgt}{c.why_en}",
     )
+
+
+# the fast branch's compiled rows, by the values a Compiled reads (a batch's step rows repeat them)
+_COMPILED: dict[tuple[object, ...], Compiled] = {}
