@@ -304,7 +304,7 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
         total_steps.append(("round", *_total_rounded(rounding.total, raw, total)))
     grade: str | None = None
     grade_steps: list[StepText] = []
-    bands = "、".join(f"{g.name}≥{show_dec(g.min)}" for g in spec.grades)
+    policies, framework, bands = _spec_texts(spec)
     for band in spec.grades:
         if total >= band.min:
             grade = band.name
@@ -337,7 +337,7 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
             '},"actuals":{"label":',
             _str(actuals.label),
             '},"policies":',
-            _policies_json(_policies(spec)),
+            policies,
             ',"budget_execution":null,"indicators":[',
             ",".join(parts),
             '],"categories":[',
@@ -355,7 +355,7 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
             ',"total_steps":',
             _steps_json(total_steps, None),
             ',"bonus":[],"vetoes":[],"framework":',
-            _framework_json(spec),
+            framework,
             ',"losses":[',
             ",".join(
                 [
@@ -537,6 +537,29 @@ def _rule_json(citation: Citation) -> str:
         _RULES.clear()
     _RULES[id(citation)] = (citation, text)
     return text
+
+
+# The texts of a spec's policies line, its framework and its grade bands, by the identity of the
+# parts they are made of (the entry holds them, so their ids stay theirs): a batch's specs share them.
+_SPEC_TEXTS: dict[tuple[int, ...], tuple[tuple[object, ...], tuple[str, str, str]]] = {}
+
+
+def _spec_texts(spec: Spec) -> tuple[str, str, str]:
+    """The policies' JSON, the framework's JSON and the grade bands' text of ``spec``."""
+    parts = (spec.policy, spec.rounding, spec.grades, spec.budget_execution, spec.framework)
+    ids = tuple(map(id, parts))
+    hit = _SPEC_TEXTS.get(ids)
+    if hit is not None and all(a is b for a, b in zip(hit[0], parts, strict=True)):
+        return hit[1]
+    texts = (
+        _policies_json(_policies(spec)),
+        _framework_json(spec),
+        "、".join(f"{g.name}≥{show_dec(g.min)}" for g in spec.grades),
+    )
+    if len(_SPEC_TEXTS) >= _KEPT:
+        _SPEC_TEXTS.clear()
+    _SPEC_TEXTS[ids] = (parts, texts)
+    return texts
 
 
 def _framework_json(spec: Spec) -> str:
