@@ -41,7 +41,7 @@ from perfrules.batch._engines import Engine, OnUnit, hand_over, score_unit
 from perfrules.batch._summary import Tally
 from perfrules.batch._table import Table, scan_table, table_problem
 from perfrules.batch._unit import Bases, Prepared, UnitRows, build, prepare
-from perfrules.core import Evaluation, UnitDocument
+from perfrules.core import Evaluation, UnitDocument, evaluate
 
 if TYPE_CHECKING:
     from perfrules.batch._records import RecordInputs
@@ -412,7 +412,7 @@ def _score_chunk(
             continue
         try:
             spec, actuals = build(ready[k], bases)
-            ev = score_unit(spec, actuals, unit, on_unit)
+            ev = score_unit(spec, actuals, unit, on_unit, evaluate)
         except SpecError as err:
             out.error(unit, err.problems)
             unit_rows.append(pending.rows)

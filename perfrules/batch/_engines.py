@@ -74,20 +74,24 @@ OnUnit = Callable[[str, Evaluation | None, tuple[Problem, ...]], None]
 
 
 def score_unit(
-    spec: Spec, actuals: Actuals, unit: str, on_unit: OnUnit | None
+    spec: Spec,
+    actuals: Actuals,
+    unit: str,
+    on_unit: OnUnit | None,
+    score: Callable[[Spec, Actuals], Evaluation] = evaluate,
 ) -> Evaluation | UnitDocument:
     """The pure path's score of one unit; hand it to ``on_unit`` with :func:`hand_over`.
 
     For the full audit's document writer, :func:`perfrules.core.unit_document` (the unit's line and
     what the result tables read, exactly as of ``evaluate``, without making the Evaluation), and
-    ``evaluate`` for a unit it does not cover; ``evaluate`` for any other ``on_unit``. Raises
-    :class:`~perfrules.SpecError` as ``evaluate`` does.
+    ``score`` (``evaluate``) for a unit it does not cover; ``score`` for any other ``on_unit``.
+    Raises :class:`~perfrules.SpecError` as ``evaluate`` does.
     """
     if isinstance(on_unit, _Documents):
         doc = unit_document(spec, actuals, unit)
         if doc is not None:
             return doc
-    return evaluate(spec, actuals)
+    return score(spec, actuals)
 
 
 def hand_over(on_unit: OnUnit, unit: str, ev: Evaluation | UnitDocument) -> None:

@@ -240,7 +240,7 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
         )
         parts.append(text)
         if memo is not None:
-            if len(_ROW_TEXTS) >= _KEPT:
+            if len(_ROW_TEXTS) >= _ROWS_KEPT:
                 _ROW_TEXTS.clear()
             _ROW_TEXTS[memo] = (text, score, met)
         rows.append(RowResult(ind.id, ind.name, ind.category, weight, score, met))
@@ -388,6 +388,7 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
 # qualitative rows repeat a few weights and tiers; equal keys make equal texts.
 _ROW_TEXTS: dict[tuple[Any, ...], tuple[str, Decimal, bool | None]] = {}
 _KEPT = 4096
+_ROWS_KEPT = 1024  # a row text is a kilobyte or two: a few megabytes at most
 
 # The spec parts besides the indicators that a row's text reads (tiers and their synonyms, rounding,
 # policy), by identity — a batch's specs of one shape share them — each mapped to a number that
