@@ -33,6 +33,7 @@ from perfrules import (
 from perfrules.batch import (
     ChunkResult,
     EngineUnavailable,
+    _engines,
     explain,
     output_paths,
     read_table,
@@ -705,6 +706,7 @@ def test_runner_holds_at_most_one_evaluation(
 
     monkeypatch.setattr(run_module, "evaluate", counting)
     monkeypatch.setattr(run_module, "_score_chunk", counting_chunk)
+    monkeypatch.setattr(_engines, "unit_document", lambda *a: None)  # every unit evaluated
     small = tmp_path / "small.csv"
     lines = generated.path.read_text(encoding="utf-8").splitlines()[:801]
     small.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -153,7 +153,7 @@ def _run(table: Path, folder: Path) -> dict[str, bytes]:
 
 
 def _whole_way(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every unit through the loader's whole way, every document through json.dumps(to_document(ev))."""
+    """Every unit through the loader's whole way and evaluate(), every document through json.dumps(to_document(ev))."""
     monkeypatch.setattr(_unit._Prototype, "make", classmethod(lambda cls, *a: None))
 
     def line(ev: perfrules.Evaluation, unit: str | None = None) -> str:
@@ -161,6 +161,7 @@ def _whole_way(monkeypatch: pytest.MonkeyPatch) -> None:
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
     monkeypatch.setattr(_engines, "document_line", line)
+    monkeypatch.setattr(_engines, "unit_document", lambda *a: None)  # every unit evaluated
 
 
 def _compare(

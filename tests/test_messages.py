@@ -59,7 +59,7 @@ INLINE: dict[str, int] = {
     "cli/_schema.py": 1,
     "cli/_serve.py": 1,
     "core/_budget.py": 3,
-    "core/_evaluate.py": 26,
+    "core/_evaluate.py": 24,
     "core/_formula_eval.py": 1,
     "core/_fullmarks.py": 1,
     "core/_scoring.py": 1,

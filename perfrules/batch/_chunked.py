@@ -37,11 +37,11 @@ from perfrules.batch._chunk import (
     ChunkResult,
     ChunkScorer,
 )
-from perfrules.batch._engines import Engine, OnUnit
+from perfrules.batch._engines import Engine, OnUnit, hand_over, score_unit
 from perfrules.batch._summary import Tally
 from perfrules.batch._table import Table, scan_table, table_problem
 from perfrules.batch._unit import Bases, Prepared, UnitRows, build, prepare
-from perfrules.core import Evaluation, evaluate
+from perfrules.core import Evaluation, UnitDocument, evaluate
 
 if TYPE_CHECKING:
     from perfrules.batch._records import RecordInputs
@@ -67,7 +67,7 @@ class _Out:
         self.categories = _columns(CATEGORY_COLUMNS)
         self.problems = _columns(PROBLEM_COLUMNS)
 
-    def ok(self, unit: str, ev: Evaluation) -> None:
+    def ok(self, unit: str, ev: Evaluation | UnitDocument) -> None:
         row: tuple[Any, ...] = (
             unit,
             STATUS_OK,
@@ -412,7 +412,7 @@ def _score_chunk(
             continue
         try:
             spec, actuals = build(ready[k], bases)
-            ev = evaluate(spec, actuals)
+            ev = score_unit(spec, actuals, unit, on_unit, evaluate)
         except SpecError as err:
             out.error(unit, err.problems)
             unit_rows.append(pending.rows)
@@ -423,7 +423,7 @@ def _score_chunk(
         out.ok(unit, ev)
         unit_rows.append(pending.rows)
         if on_unit is not None:
-            on_unit(unit, ev, ())
+            hand_over(on_unit, unit, ev)
         del ev
     return Scored(out, len(vector_done), pure, unit_rows, tuple(table.header))
 

@@ -49,7 +49,14 @@ from perfrules.batch._chunk import (
 from perfrules.batch._summary import BatchSummary, Tally
 from perfrules.batch._table import Table, TableNotPlain, scan_table
 from perfrules.batch._write import TableWriter
-from perfrules.core import Evaluation, document_line
+from perfrules.core import (
+    Evaluation,
+    UnitDocument,
+    document_line,
+    evaluate,
+    unit_document,
+)
+from perfrules.model import Actuals, Spec
 
 if TYPE_CHECKING:
     from perfrules.batch._records import RecordInputs
@@ -64,6 +71,38 @@ Progress = Callable[[int, int], None]
 
 OnUnit = Callable[[str, Evaluation | None, tuple[Problem, ...]], None]
 """Called for each unit the pure path handles, in unit order: its id, its Evaluation (scored) or its problems."""
+
+
+def score_unit(
+    spec: Spec,
+    actuals: Actuals,
+    unit: str,
+    on_unit: OnUnit | None,
+    score: Callable[[Spec, Actuals], Evaluation] = evaluate,
+) -> Evaluation | UnitDocument:
+    """The pure path's score of one unit; hand it to ``on_unit`` with :func:`hand_over`.
+
+    For the full audit's document writer, :func:`perfrules.core.unit_document` (the unit's line and
+    what the result tables read, exactly as of ``evaluate``, without making the Evaluation), and
+    ``score`` (``evaluate``) for a unit it does not cover; ``score`` for any other ``on_unit``.
+    Raises :class:`~perfrules.SpecError` as ``evaluate`` does.
+    """
+    if isinstance(on_unit, _Documents):
+        doc = unit_document(spec, actuals, unit)
+        if doc is not None:
+            return doc
+    return score(spec, actuals)
+
+
+def hand_over(on_unit: OnUnit, unit: str, ev: Evaluation | UnitDocument) -> None:
+    """``on_unit(unit, ev, ())``; a :class:`~perfrules.core.UnitDocument` (from :func:`score_unit`)
+    goes to the full audit's writer as a line."""
+    if isinstance(ev, UnitDocument):
+        assert isinstance(on_unit, _Documents)  # score_unit makes documents for it alone
+        on_unit.outputs.write_document(unit, ev)
+    else:
+        on_unit(unit, ev, ())
+
 
 TABLES: dict[str, tuple[str, ...]] = {
     "units": UNIT_COLUMNS,
@@ -152,7 +191,12 @@ class Outputs:
     @property
     def on_unit(self) -> OnUnit | None:
         """What the pure path calls for each unit: the full audit's document writer, or ``None``."""
-        return self._document if self.documents else None
+        return _Documents(self) if self.documents else None
+
+    def write_document(self, unit: str, doc: UnitDocument) -> None:
+        """Write a unit's line as :func:`perfrules.core.unit_document` wrote it."""
+        assert self.audit is not None
+        self.audit.write_line(unit, doc.line)
 
     def _document(self, unit: str, ev: Evaluation | None, problems: tuple[Problem, ...]) -> None:
         assert self.audit is not None
@@ -222,6 +266,18 @@ class Outputs:
             w.commit()
         if self.audit is not None:
             self.audit.commit()
+
+
+class _Documents:
+    """The full audit's document writer as ``on_unit`` (it also takes lines written by the core)."""
+
+    __slots__ = ("outputs",)
+
+    def __init__(self, outputs: Outputs) -> None:
+        self.outputs = outputs
+
+    def __call__(self, unit: str, ev: Evaluation | None, problems: tuple[Problem, ...]) -> None:
+        self.outputs._document(unit, ev, problems)
 
 
 class Engine(abc.ABC):

@@ -160,6 +160,22 @@ def evaluate(spec: Spec, actuals: Actuals) -> Evaluation:
     )
 
 
+def round_to_texts(round_to: Decimal, score: Decimal) -> tuple[str, str]:
+    """The policy step of an indicator rounded to its own ``round_to`` instead of ``rounding.score``."""
+    return (
+        f"本指标得分按规范声明的精度 round_to = {show_dec(round_to)} 四舍五入（而非 rounding.score = {show_dec(score)}）",
+        f"this indicator's score is rounded half-up to round_to = {show_dec(round_to)} as the spec declares (not rounding.score = {show_dec(score)})",
+    )
+
+
+def own_rule_texts(rule: RuleSource) -> tuple[str, str]:
+    """The step citing an indicator's own declared rule."""
+    return (
+        f"本指标计分规则：{rule.document}{'：' + rule.text if rule.text else ''}",
+        f"this indicator's own rule: {rule.document}",
+    )
+
+
 def _own_rule_first(steps: tuple[Step, ...], own: tuple[Step, ...]) -> tuple[Step, ...]:
     """The row's own rule cited first: before the first generic citation step, else at the end."""
     for i, step in enumerate(steps):
@@ -499,23 +515,11 @@ class _Row:
         self.warns = self.warn_at is not None or self.strict  # whether a score may carry a warning
         first: tuple[Step, ...] = ()
         if ind.round_to is not None:
-            first = (
-                fixed_step(
-                    "policy",
-                    f"本指标得分按规范声明的精度 round_to = {show_dec(ind.round_to)} 四舍五入（而非 rounding.score = {show_dec(spec.rounding.score)}）",
-                    f"this indicator's score is rounded half-up to round_to = {show_dec(ind.round_to)} as the spec declares (not rounding.score = {show_dec(spec.rounding.score)})",
-                ),
-            )
+            first = (fixed_step("policy", *round_to_texts(ind.round_to, spec.rounding.score)),)
         self.first = first
         last: tuple[Step, ...] = ()
         if ind.rule is not None:
-            last = (
-                fixed_step(
-                    "rule",
-                    f"本指标计分规则：{ind.rule.document}{'：' + ind.rule.text if ind.rule.text else ''}",
-                    f"this indicator's own rule: {ind.rule.document}",
-                ),
-            )
+            last = (fixed_step("rule", *own_rule_texts(ind.rule)),)
         self.last = last
         self.wrapped = bool(first or last)
         self._full_marks: tuple[FullMarks | None] | None = None

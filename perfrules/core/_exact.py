@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from math import gcd
 
 from perfrules.model import format_decimal
 
@@ -158,15 +159,55 @@ def to_decimal(value: Fraction) -> Decimal:
 
 
 def exact_str(value: Fraction) -> str:
-    """An exact, machine-readable text: a decimal when terminating, else ``p/q``."""
-    if is_terminating(value):
-        return format_decimal(to_decimal(value))
-    return f"{value.numerator}/{value.denominator}"
+    """An exact, machine-readable text: a decimal when terminating, else ``p/q`` (kept, as :func:`show`)."""
+    key = (value.numerator, value.denominator)
+    hit = _EXACT_TEXTS.get(key)
+    if hit is None:
+        if is_terminating(value):
+            hit = format_decimal(to_decimal(value))
+        else:
+            hit = f"{value.numerator}/{value.denominator}"
+        if len(_EXACT_TEXTS) >= _FRACTIONS_KEPT:
+            _EXACT_TEXTS.clear()
+        _EXACT_TEXTS[key] = hit
+    return hit
+
+
+_EXACT_TEXTS: dict[tuple[int, int], str] = {}
 
 
 def show(value: Fraction, places: int = 4) -> str:
-    """Human text: exact when it has at most ``places`` decimals, else ``≈`` and rounded half-up."""
+    """Human text: exact when it has at most ``places`` decimals, else ``≈`` and rounded half-up.
+
+    The text of a value is made once while it is kept (an actual or a target is shown in several
+    steps of its row).
+    """
     num, den = value.numerator, value.denominator
+    key = (num, den, places)
+    hit = _SHOWN_FRACTIONS.get(key)
+    if hit is None:
+        hit = _show(num, den, value, places)
+        if len(_SHOWN_FRACTIONS) >= _FRACTIONS_KEPT:
+            _SHOWN_FRACTIONS.clear()
+        _SHOWN_FRACTIONS[key] = hit
+    return hit
+
+
+_SHOWN_FRACTIONS: dict[tuple[int, int, int], str] = {}
+
+
+def show_ratio(num: int, den: int, places: int = 4) -> str:
+    """``show(Fraction(num, den), places)`` (``den`` > 0) without making the fraction when its text is kept."""
+    g = gcd(num, den)
+    if g != 1:
+        num, den = num // g, den // g
+    hit = _SHOWN_FRACTIONS.get((num, den, places))
+    if hit is None:
+        return show(Fraction(num, den), places)
+    return hit
+
+
+def _show(num: int, den: int, value: Fraction, places: int) -> str:
     if den == 1 and -_EXACT_DIGITS < num < _EXACT_DIGITS and places >= 0:
         return str(num)
     k = _places(den)

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any, NamedTuple
 
 from perfrules._errors import EvaluationError
 from perfrules.core import _citations as cite
-from perfrules.core._exact import frac, show, show_dec
+from perfrules.core._citations import Citation
+from perfrules.core._exact import frac, quantum_of, show, show_dec, show_ratio
 from perfrules.core._fullmarks import FullMarks, bound, fm, low_en, slack
-from perfrules.core._result import Step, deferred_step
+from perfrules.core._result import Step, deferred_step, step_texts
 from perfrules.core._scoring import (
     Finisher,
     Scored,
@@ -28,6 +30,13 @@ from perfrules.core._scoring import (
     make_step,
     rule_step,
     with_deductions,
+)
+from perfrules.core._template import (
+    RowTexts,
+    StepText,
+    deduction_texts,
+    reasons,
+    round_step,
 )
 from perfrules.core.methods._integer import Bounds, KernelPlan, up
 from perfrules.core.methods._rule import Ask, Inputs, Issue, Quantity
@@ -474,3 +483,179 @@ def why_not(forced: NegativeRule | None, ask: Ask) -> FullMarks | None:
     else:
         high = t / slack(w, q)
     return fm(high, "≤", u, what_zh, what_en, rounding_zh, rounding_en)
+
+
+# ---------------------------------------------------------------------------
+# the fast branch of the full-document batch (perfrules.core._template)
+
+
+class FastPlan(NamedTuple):
+    """A row's numbers under the family's fast branch: its branch and the texts of its numbers.
+
+    ``key``: what the row's texts depend on besides the numbers (the branch, the comparator,
+    the unit, the rule, the rounding's places, whether the score rounds and loses points);
+    ``numbers``: the values :func:`fast_branch_texts` shows (actual, target, weight, raw score
+    as integers ``(num, den)``, score, points lost); ``shown``: their texts as the render functions show them, in that
+    order, then the target's text.
+    """
+
+    key: tuple[Any, ...]
+    numbers: tuple[Fraction, Fraction, Decimal, tuple[int, int], Decimal, Decimal]
+    shown: tuple[str, ...]
+    score: Decimal
+    met: bool
+    method: str
+    citation: Citation
+
+
+def fast_plan(
+    forced: NegativeRule | None,
+    target: QuantitativeTarget,
+    weight: Decimal,
+    quantum: Decimal,
+    policy: Policy,
+    a: Fraction,
+) -> FastPlan | None:
+    """:meth:`Compiled._score` of an actual typed in as a number, as numbers; ``None`` where not covered.
+
+    Covered: every comparator with a non-zero target, ≤/< under the inverse
+    rule (forced by ``inverse_ratio`` or declared by ``policy.negative``)
+    with a non-zero actual, a raw score within [0, weight]; not the linear
+    rule, a zero target, a declared overshoot deduction or a clamped score
+    (all left to the Step path).
+    """
+    cmp = _CMP[target.comparator]
+    direction = target.comparator.direction
+    rule: NegativeRule | None = None
+    if direction == "negative":
+        rule = forced if forced is not None else policy.negative
+        if rule is not NegativeRule.INVERSE_RATIO:
+            return None
+    elif forced is not None or policy.overshoot_deduction is not None:
+        return None
+    t = frac(target.value)
+    tn, td = t.numerator, t.denominator
+    an, ad = a.as_integer_ratio()
+    if tn == 0 or (rule is not None and an == 0):
+        return None
+    diff = an * td - tn * ad  # the sign of a − t
+    if cmp == _GE:
+        met = diff >= 0
+    elif cmp == _LE:
+        met = diff <= 0
+    elif cmp == _GT:
+        met = diff > 0
+    elif cmp == _LT:
+        met = diff < 0
+    else:
+        met = diff == 0
+    wn, wd = weight.as_integer_ratio()
+    if rule is not None:
+        citation, method = cite.QUANT_NEGATIVE_INVERSE, rule.value
+    elif direction == "positive":
+        citation, method = cite.QUANT_POSITIVE, "ratio"
+    else:
+        citation, method = cite.QUANT_EQUAL, "ratio"
+    if met:
+        branch, num, den = "met", wn, wd
+    elif direction == "positive" or (direction == "equal" and diff < 0):
+        branch, num, den = "ratio", an * td * wn, ad * tn * wd  # a / t × w
+    elif direction == "equal" and policy.equal_above is EqualAbove.FULL:
+        branch, num, den, met = "equal_full", wn, wd, True
+    elif direction == "equal":
+        branch, num, den, method = "equal_inverse", tn * ad * wn, td * an * wd, "inverse_ratio"
+    else:
+        branch, num, den = "inverse", tn * ad * wn, td * an * wd  # t / a × w
+    if num < 0 or num * wd > wn * den:
+        return None  # clamped: left to the Step path
+    q = quantum_of(quantum)
+    score = q.round_ratio(num, den)
+    exact = q.exact(num, den)
+    lost = weight - score
+    shown = (
+        show(a),
+        show(t),
+        show_dec(weight),
+        show_ratio(num, den, 6),
+        show_dec(score),
+        show_dec(lost) if lost > 0 else "",
+        f"{target.comparator.value}{show_dec(target.value)}{target.unit}",  # str(target)
+    )
+    key = (
+        branch,
+        target.comparator,
+        target.unit,
+        rule,
+        forced is not None,
+        q.places,
+        exact,
+        lost > 0,
+    )
+    return FastPlan(
+        key, (a, t, weight, (num, den), score, lost), shown, score, met, method, citation
+    )
+
+
+def fast_branch_texts(
+    key: tuple[Any, ...],
+    numbers: tuple[Fraction, Fraction, Decimal, tuple[int, int], Decimal, Decimal],
+    tgt: str,
+) -> tuple[list[StepText], str | None, str | None]:
+    """The step texts and the reason of a :class:`FastPlan`'s branch, by the render functions.
+
+    Given the plan's numbers, the row's texts; given marker numbers (each shown as its own
+    digits), the texts a template is made of (the batch's document writer fills it with the
+    plan's ``shown`` texts).
+    """
+    branch, comparator, unit, rule, forced, places, exact, deducted = key
+    a, t, weight, (num, den), score, lost = numbers
+    cmp_s = comparator.value
+    steps: list[StepText] = [("input", *_input_value_texts(tgt, a, unit, show_dec(weight)))]
+    if rule is not None:
+        steps.append(("policy", *_policy_texts(rule.value, forced)))
+    why_zh = why_en = ""
+    if branch == "met":
+        steps.append(("compare", *_met_texts(a, cmp_s, t)))
+    else:
+        steps.append(("compare", *_unmet_texts(a, cmp_s, t)))
+        actual_text = f"{show(a)}{unit}"
+        if branch == "ratio":
+            steps.append(("formula", *_ratio_texts(a, t, weight, num, den)))
+            why_zh = f"实际完成值{actual_text}未达到年度指标值{tgt}，按完成值与指标值的比例计分"
+            why_en = (
+                f"actual {actual_text} falls short of target {tgt}; scored by the completion ratio"
+            )
+        elif branch == "equal_full":
+            steps.append(("policy", *step_texts(_POLICY_EQUAL)))
+        elif branch == "equal_inverse":
+            steps.append(("formula", *_inverse_texts(a, t, weight, num, den)))
+            why_zh = f"实际完成值{actual_text}偏离年度指标值{tgt}，按指标值与实际完成值的比例计分"
+            why_en = (
+                f"actual {actual_text} deviates from exact target {tgt}; scored by target / actual"
+            )
+        else:
+            steps.append(("formula", *_inverse_texts(a, t, weight, num, den)))
+            why_zh = f"实际完成值{actual_text}超过年度指标值{tgt}，按指标值与实际完成值的比例计分"
+            why_en = f"actual {actual_text} exceeds target {tgt}; scored by target / actual"
+    steps.append(round_step(places, exact, num, den, score))
+    reason = reason_en = None
+    if deducted:  # as finish_texts writes it
+        reason, reason_en = reasons(why_zh, why_en, lost)
+        steps.append(("deduction", *deduction_texts(reason, reason_en)))
+    return steps, reason, reason_en
+
+
+def fast_texts(
+    forced: NegativeRule | None,
+    target: QuantitativeTarget,
+    weight: Decimal,
+    quantum: Decimal,
+    policy: Policy,
+    a: Fraction,
+) -> RowTexts | None:
+    """:meth:`Compiled._score` of an actual typed in as a number, straight to text (see :func:`fast_plan`)."""
+    plan = fast_plan(forced, target, weight, quantum, policy, a)
+    if plan is None:
+        return None
+    steps, reason, reason_en = fast_branch_texts(plan.key, plan.numbers, plan.shown[-1])
+    return RowTexts(plan.score, plan.met, plan.method, steps, plan.citation, reason, reason_en)

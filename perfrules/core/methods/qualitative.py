@@ -14,10 +14,11 @@ from fractions import Fraction
 from perfrules._errors import EvaluationError
 from perfrules.core import _citations as cite
 from perfrules.core._citations import Citation
-from perfrules.core._exact import frac, show, show_dec
+from perfrules.core._exact import frac, quantum_of, show, show_dec
 from perfrules.core._fullmarks import FullMarks
 from perfrules.core._result import Step, deferred_step
 from perfrules.core._scoring import Finisher, Scored, rule_step
+from perfrules.core._template import RowTexts, StepText, finish_texts
 from perfrules.core.methods._integer import (
     Array,
     Bounds,
@@ -263,3 +264,41 @@ class QualitativeRule(MethodRule[Qualitative]):
 
 
 RULE = QualitativeRule()
+
+
+# ---------------------------------------------------------------------------
+# the fast branch of the full-document batch (perfrules.core._template)
+
+
+def fast_texts(
+    weight: Decimal,
+    target_text: str,
+    quantum: Decimal,
+    tier: Tier,
+    entered: Decimal | None,
+    description: str | None,
+) -> RowTexts:
+    """:class:`Compiled` of an outcome (a tier, an entered score or none, a description or none), as text."""
+    steps: list[StepText] = [
+        ("input", *_input_texts(target_text, description or tier.name, show_dec(weight))),
+        ("compare", *_range_texts(tier, weight)),
+    ]
+    if entered is None:
+        raw = tier_top(weight, tier, quantum)
+        num, den = raw.numerator, raw.denominator
+        steps.append(("policy", *_top_texts(tier, raw, quantum)))
+    else:
+        num, den = entered.as_integer_ratio()
+        steps.append(("formula", *_entered_texts(entered)))
+    return finish_texts(
+        weight,
+        quantum_of(quantum),
+        num,
+        den,
+        steps,
+        met=tier.max_inclusive and tier.max == 1,
+        method="qualitative",
+        citation=_cited(tier),
+        why_zh=f"定性评价为“{tier.name}”，按该档次分值区间计分",
+        why_en=f"qualitative outcome {tier.name!r}, scored within that tier's range",
+    )

@@ -16,10 +16,11 @@ from fractions import Fraction
 from perfrules._errors import EvaluationError
 from perfrules.core import _citations as cite
 from perfrules.core._citations import Citation
-from perfrules.core._exact import frac, show, show_dec
+from perfrules.core._exact import frac, quantum_of, show, show_dec
 from perfrules.core._fullmarks import FullMarks, fm
 from perfrules.core._result import deferred_step
 from perfrules.core._scoring import Finisher, Scored, count_steps, input_texts, rule_step
+from perfrules.core._template import RowTexts, StepText, finish_texts
 from perfrules.core.methods._integer import (
     Array,
     Bounds,
@@ -353,3 +354,61 @@ class StepRule(MethodRule[StepDeduction]):
 
 
 RULE = StepRule()
+
+
+# ---------------------------------------------------------------------------
+# the fast branch of the full-document batch (perfrules.core._template)
+
+
+def fast_texts(
+    method: StepDeduction,
+    target: QuantitativeTarget,
+    weight: Decimal,
+    rounding: Rounding,
+    a: Fraction,
+) -> RowTexts:
+    """:meth:`Compiled.__call__` of an actual typed in as a number, straight to text."""
+    cmp = target.comparator
+    key = (method, cmp.value, target.value, target.unit, weight, rounding.score)
+    c = _COMPILED.get(key)
+    if c is None:  # equal keys, equal texts (a Compiled reads no more of its inputs)
+        c = Compiled(method, Inputs(weight=weight, rounding=rounding, target=target))
+        if len(_COMPILED) >= 4096:
+            _COMPILED.clear()
+        _COMPILED[key] = c
+    text = f"{show(a)}{c.target_unit}"
+    t = c.anchor
+    if c.direction == "negative":
+        distance = max(a - t, Fraction(0))
+    elif c.direction == "positive":
+        distance = max(t - a, Fraction(0))
+    else:
+        distance = abs(a - t)
+    n = count_steps(distance, c.per, c.partial)
+    raw = c.w - n * c.deduct
+    steps: list[StepText] = [
+        ("input", *input_texts(c.tgt, text, c.weight_s)),
+        (
+            "compare",
+            *_compare_texts(
+                a, t, distance, n, c.side_zh, c.side_en, c.unit, c.per, c.partial, c.anchored
+            ),
+        ),
+        ("formula", *_formula_texts(c.weight, n, c.deduct, raw)),
+    ]
+    return finish_texts(
+        weight,
+        quantum_of(rounding.score),
+        raw.numerator,
+        raw.denominator,
+        steps,
+        met=c.comparator.holds(a, c.t),
+        method="step",
+        citation=c.citation,
+        why_zh=f"实际完成值{text}{c.side_zh}年度指标值{c.tgt}{c.why_zh}",
+        why_en=f"actual {text} is {c.side_en} target {c.tgt}{c.why_en}",
+    )
+
+
+# the fast branch's compiled rows, by the values a Compiled reads (a batch's step rows repeat them)
+_COMPILED: dict[tuple[object, ...], Compiled] = {}

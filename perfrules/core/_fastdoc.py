@@ -1,0 +1,578 @@
+"""A unit's evaluation document written straight from its spec and actuals (the full-document batch).
+
+:func:`unit_document` gives exactly ``document_line(evaluate(spec, actuals),
+unit)`` — byte for byte — and what the batch's result tables read of the
+evaluation, without making the evaluation: each row is scored to text by its
+method's fast branch (``fast_texts`` at the end of the method's module,
+:mod:`perfrules.core._template`), with the render functions the Step path
+formats its steps with, and the line is written from those texts. It covers
+the common rows — a number under ``ratio`` and ``inverse_ratio``, a tier
+(and an entered score) under ``qualitative``, a number under ``step``, with or
+without a text, a note, a declared rule or ``round_to``; for anything else —
+another method, the linear rule, a zero target, a derived value, a deduction,
+a warning, a budget row, bonus or veto, partial mode — it
+returns ``None`` and the caller evaluates the unit as always. Validation is
+the same :func:`~perfrules.core._evaluate.check` (a :class:`~perfrules.SpecError`
+alike). ``tests/test_fastdoc.py`` holds the line equal to the evaluation's.
+"""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, NamedTuple
+
+import attrs
+
+from perfrules.core import _citations as cite
+from perfrules.core._citations import Citation
+from perfrules.core._digest import spec_sha256
+from perfrules.core._document import (
+    _HEAD,
+    _HEADS,
+    _STEP_HEADS,
+    _citation_json,
+    _compact,
+    _dec,
+    _enc,
+    _encode_str,
+    _fr,
+    _full_json,
+    _indicator_head,
+    _policies_json,
+    _scalar,
+    _str,
+)
+from perfrules.core._document import (
+    _rule_json as _rule_json_of,
+)
+from perfrules.core._evaluate import (
+    _act_id,
+    _category_path,
+    _grade_texts,
+    _policies,
+    _shown,
+    _sum,
+    _sum_texts,
+    _total_rounded,
+    check,
+    full_score,
+    own_rule_texts,
+    round_to_texts,
+)
+from perfrules.core._exact import frac, quantum_of, show_dec
+from perfrules.core._scoring import _rule
+from perfrules.core._template import RowTexts, StepText
+from perfrules.core._whynot import full_marks
+from perfrules.core.methods import _ratio_family as family
+from perfrules.core.methods import qualitative, rule_of, step
+from perfrules.core.methods._rule import MethodRule
+from perfrules.model import (
+    Actuals,
+    Indicator,
+    NegativeRule,
+    QuantitativeTarget,
+    Spec,
+    StepDeduction,
+    category_tree,
+    first_by,
+)
+
+__all__ = ["UnitDocument", "unit_document"]
+
+
+class RowResult(NamedTuple):
+    """What the batch's indicators table reads of one row (as of an :class:`~perfrules.core.IndicatorResult`)."""
+
+    id: str
+    name: str
+    category: str
+    weight: Decimal
+    score: Decimal
+    met: bool | None
+
+    @property
+    def lost(self) -> Decimal:
+        return self.weight - self.score
+
+
+class CategoryRow(NamedTuple):
+    """What the batch's categories table reads of one subtotal (as of a :class:`~perfrules.core.CategoryResult`)."""
+
+    id: str
+    name: str
+    level: int
+    weight: Decimal
+    score: Decimal
+
+
+@attrs.frozen(eq=False)
+class UnitDocument:
+    """A unit's document line and what the batch's tables read of its evaluation (no budget row, no warning)."""
+
+    line: str
+    total: Decimal
+    grade: str | None
+    total_weight: Decimal
+    lost: Decimal
+    indicators: tuple[RowResult, ...]
+    categories: tuple[CategoryRow, ...]
+    warnings: tuple[()] = ()
+    budget_execution: None = None
+
+
+def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> UnitDocument | None:
+    """``document_line(evaluate(spec, actuals), unit)`` and the evaluation's table values; ``None`` if not covered.
+
+    Raises :class:`~perfrules.SpecError` exactly as :func:`~perfrules.core.evaluate` does.
+    """
+    check(spec, actuals)
+    meta = spec.meta
+    if (
+        meta.partial is not None
+        or actuals.bonus
+        or actuals.vetoes
+        or (spec.budget_execution is not None and actuals.budget is not None)
+    ):
+        return None
+    acts = first_by(actuals, "indicators", actuals.indicators, _act_id)
+    policy = spec.policy
+    rounding = spec.rounding
+    limit = policy.overshoot_warning
+    paths: dict[str, tuple[str, ...]] = {}
+    shared = _shared(spec)
+    rows: list[RowResult] = []
+    parts: list[str] = []
+    for ind in spec.indicators:
+        act = acts.get(ind.id)
+        if (
+            act is None
+            or act.not_applicable is not None
+            or act.deductions
+            or act.stated is not None
+            or act.own_score is not None
+            or ind.derive is not None
+        ):
+            return None
+        path = paths.get(ind.category)
+        if path is None:
+            path = paths[ind.category] = _category_path(spec, ind.category)
+        memo: tuple[Any, ...] | None = None
+        if ind.target is None:  # a qualitative row: its whole text depends on a few values
+            memo = (
+                ind,
+                path,
+                act.tier,
+                act.score,
+                act.text,
+                act.note,
+                shared,
+            )
+            hit = _ROW_TEXTS.get(memo)
+            if hit is not None:
+                text, score, met = hit
+                parts.append(text)
+                rows.append(RowResult(ind.id, ind.name, ind.category, ind.weight, score, met))
+                continue
+        rule: MethodRule[Any] = rule_of(ind)
+        row: RowTexts | None = None
+        quantum = rounding.score if ind.round_to is None else ind.round_to
+        target = ind.target
+        weight = ind.weight
+        if rule.qualitative:
+            if rule is not qualitative.RULE or act.tier is None:
+                return None
+            tier = spec.tier(act.tier)
+            row = qualitative.fast_texts(
+                weight, ind.target_display, quantum, tier, act.score, act.text
+            )
+            actual, actual_value, tier_name = act.text or tier.name, None, tier.name
+        else:
+            value = act.value
+            if value is None or target is None:
+                return None
+            a = frac(value)
+            if limit is not None and target.comparator.direction != "negative":
+                if target.value > 0 and a >= frac(limit) * frac(target.value):
+                    return None  # the overshoot warning: the Step path writes it
+            name = rule.name
+            if name == "ratio" or name == "inverse_ratio":
+                plan = family.fast_plan(
+                    NegativeRule.INVERSE_RATIO if name == "inverse_ratio" else None,
+                    target,
+                    weight,
+                    quantum,
+                    policy,
+                    a,
+                )
+                if plan is None or _strict_warning(plan.met, plan.score, weight, target, a):
+                    return None
+                score, met, method = plan.score, plan.met, plan.method
+                said, cited = _family_json(plan, ind, rounding.score)
+            else:
+                if name != "step" or not isinstance(ind.method, StepDeduction):
+                    return None
+                scored_at = (
+                    rounding if ind.round_to is None else attrs.evolve(rounding, score=quantum)
+                )
+                row = step.fast_texts(ind.method, target, weight, scored_at, a)
+                if _strict_warning(row.met, row.score, weight, target, a):
+                    return None
+            actual, actual_value, tier_name = act.text or f"{_shown(value)}{target.unit}", a, None
+        if row is not None:
+            score, met, method, steps, citation, reason, reason_en = row
+            said, cited = _row_json(steps, citation, reason, reason_en, ind, rounding.score)
+        key = (ind.id, ind.name, ind.category, path)
+        head = _HEADS.get(key)
+        if head is None:
+            head = _indicator_head(key)
+        fm = full_marks(spec, ind) if score < weight else None
+        text = (
+            f'{head}"{show_dec(weight)}","target":{_str(ind.target_display)},'
+            f'"actual":{_enc(actual)},"actual_value":{_fr(actual_value)},'
+            f'"tier":{_str(tier_name)},"method":{_enc(method)},"met":{_scalar(met)},'
+            f'"score":"{show_dec(score)}","lost":"{show_dec(weight - score)}",'
+            f'{said},"note":{_str(act.note)},{cited},"warnings":[],"applicable":true,'
+            f'"rule":{"null" if ind.rule is None else _rule_json_of(ind.rule)},'
+            f'"full_marks":{"null" if fm is None else _full_json(fm)},'
+            '"stated":null,"own_score":null}'
+        )
+        parts.append(text)
+        if memo is not None:
+            if len(_ROW_TEXTS) >= _ROWS_KEPT:
+                _ROW_TEXTS.clear()
+            _ROW_TEXTS[memo] = (text, score, met)
+        rows.append(RowResult(ind.id, ind.name, ind.category, weight, score, met))
+
+    # subtotals: every category sums its own indicators, then a category with children sums theirs
+    zero = Decimal(0)
+    scores: dict[str, Decimal] = {}
+    weights: dict[str, Decimal] = {}
+    for c in spec.categories:
+        scores[c.id] = zero
+        weights[c.id] = zero
+    for r in rows:
+        scores[r.category] += r.score
+        weights[r.category] += r.weight
+    tree = category_tree(spec.categories)
+    kids: dict[str, list[str]] = {}
+    for c, _ in tree:
+        if c.parent is not None:
+            kids.setdefault(c.parent, []).append(c.id)
+    for c, _ in sorted(tree, key=lambda x: -x[1]):
+        below = kids.get(c.id)
+        if below:
+            scores[c.id] = sum([scores[k] for k in below], zero)
+            weights[c.id] = sum([weights[k] for k in below], zero)
+    cats: list[CategoryRow] = []
+    cat_parts: list[str] = []
+    top: list[tuple[str, Decimal]] = []
+    for c, level in tree:
+        score = scores[c.id]
+        applicable = weights[c.id] if weights[c.id] != c.weight else None
+        cats.append(CategoryRow(c.id, c.name, level, c.weight, score))
+        if c.parent is None:
+            top.append((c.name, score))
+        cat_parts.append(
+            '{"id":'
+            + _enc(c.id)
+            + ',"name":'
+            + _enc(c.name)
+            + ',"level":'
+            + _scalar(level)
+            + ',"parent":'
+            + _str(c.parent)
+            + ',"weight":'
+            + _dec(c.weight)
+            + ',"score":'
+            + _dec(score)
+            + ',"lost":'
+            + _dec((c.weight if applicable is None else applicable) - score)
+            + ',"applicable_weight":'
+            + ("null" if applicable is None else _dec(applicable))
+            + (',"goal":true}' if c.goal else "}")
+        )
+
+    # the total and the grade
+    raw = _sum([s for _, s in top])
+    total_steps: list[StepText] = [("formula", *_sum_texts(tuple(top), raw))]
+    q = quantum_of(rounding.total)
+    rn, rd = raw.as_integer_ratio()
+    total = q.round_ratio(rn, rd)
+    if not q.exact(rn, rd):
+        total_steps.append(("round", *_total_rounded(rounding.total, raw, total)))
+    grade: str | None = None
+    grade_steps: list[StepText] = []
+    policies, framework, bands = _spec_texts(spec)
+    for band in spec.grades:
+        if total >= band.min:
+            grade = band.name
+            grade_steps = [
+                ("compare", *_grade_texts(total, band.min, band.name, bands)),
+                ("rule", *_rule(cite.GRADES)),
+            ]
+            break
+    if grade is None:
+        return None  # validate_spec guarantees a band starting at 0: never here
+    total_weight = full_score(spec)
+    losses = sorted([r for r in rows if r.lost > 0], key=lambda r: -r.lost)
+    line = "".join(
+        [
+            '{"unit":' + _enc(unit) + "," if unit is not None else "{",
+            _HEAD,
+            _enc(meta.id),
+            ',"title":',
+            _enc(meta.title),
+            ',"unit":',
+            _enc(meta.unit),
+            ',"year":',
+            _scalar(meta.year),
+            ',"kind":',
+            _enc(meta.kind.value),
+            ',"basis":',
+            _enc(meta.basis),
+            ',"sha256":',
+            _enc(spec_sha256(spec)),
+            '},"actuals":{"label":',
+            _str(actuals.label),
+            '},"policies":',
+            policies,
+            ',"budget_execution":null,"indicators":[',
+            ",".join(parts),
+            '],"categories":[',
+            ",".join(cat_parts),
+            '],"total_weight":',
+            _dec(total_weight),
+            ',"total":',
+            _dec(total),
+            ',"lost":',
+            _dec(max(total_weight - total, zero)),
+            ',"grade":',
+            _str(grade),
+            ',"partial":null,"grade_steps":',
+            _steps_json(grade_steps, None),
+            ',"total_steps":',
+            _steps_json(total_steps, None),
+            ',"bonus":[],"vetoes":[],"framework":',
+            framework,
+            ',"losses":[',
+            ",".join(
+                [
+                    '{"id":'
+                    + _enc(r.id)
+                    + ',"name":'
+                    + _enc(r.name)
+                    + ',"lost":'
+                    + _dec(r.lost)
+                    + "}"
+                    for r in losses
+                ]
+            ),
+            '],"warnings":[]}',
+        ]
+    )
+    return UnitDocument(
+        line,
+        total,
+        grade,
+        total_weight,
+        max(total_weight - total, zero),
+        tuple(rows),
+        tuple(cats),
+    )
+
+
+# A qualitative row's text and score by the values it is made of: the indicator (and its category
+# path), the outcome, and the spec parts the score and the why-not read (:func:`_shared`). A batch's
+# qualitative rows repeat a few weights and tiers; equal keys make equal texts.
+_ROW_TEXTS: dict[tuple[Any, ...], tuple[str, Decimal, bool | None]] = {}
+_KEPT = 4096
+_ROWS_KEPT = 1024  # a row text is a kilobyte or two: a few megabytes at most
+
+# The spec parts besides the indicators that a row's text reads (tiers and their synonyms, rounding,
+# policy), by identity — a batch's specs of one shape share them — each mapped to a number that
+# stands for their values: equal values, one number while kept (hashed by value once per new set of
+# objects); a number is never given to other values.
+_PARTS: dict[tuple[int, ...], tuple[tuple[object, ...], int]] = {}
+_PART_VALUES: dict[tuple[Any, ...], int] = {}
+_NUMBERS = itertools.count()
+
+
+def _shared(spec: Spec) -> int:
+    """A number standing for the values of ``spec``'s tiers, tier synonyms, rounding and policy."""
+    values = (spec.tiers, spec.tier_synonyms, spec.rounding, spec.policy)
+    ids = tuple(map(id, values))
+    hit = _PARTS.get(ids)
+    if hit is not None and all(a is b for a, b in zip(hit[0], values, strict=True)):
+        return hit[1]
+    number = _PART_VALUES.get(values)
+    if number is None:
+        if len(_PART_VALUES) >= _KEPT:
+            _PART_VALUES.clear()
+        number = _PART_VALUES[values] = next(_NUMBERS)
+    if len(_PARTS) >= _KEPT:
+        _PARTS.clear()
+    _PARTS[ids] = (values, number)
+    return number
+
+
+def _strict_warning(
+    met: bool | None, score: Decimal, weight: Decimal, target: QuantitativeTarget, a: Fraction
+) -> bool:
+    """Whether a row carries the strict-boundary warning (the Step path writes it)."""
+    return (
+        met is False
+        and target.comparator.value in (">", "<")
+        and score == weight
+        and a == frac(target.value)
+    )
+
+
+def _row_json(
+    steps: list[StepText],
+    citation: Citation | None,
+    reason: str | None,
+    reason_en: str | None,
+    ind: Indicator,
+    score_quantum: Decimal,
+) -> tuple[str, str]:
+    """A row's ``"reason"…"reason_en"`` and ``"citation"…"steps"`` JSON (its ``round_to`` and own rule steps added)."""
+    if ind.round_to is not None:
+        steps.insert(0, ("policy", *round_to_texts(ind.round_to, score_quantum)))
+    if ind.rule is not None:  # the row's own rule, before the generic citation
+        steps.append(("rule", *own_rule_texts(ind.rule)))
+    return (
+        f'"reason":{_str(reason)},"reason_en":{_str(reason_en)}',
+        f'"citation":{"null" if citation is None else _citation_json(citation)},'
+        f'"steps":{_steps_json(steps, citation)}',
+    )
+
+
+# A ratio-family row's JSON as two templates (str.format fields for its numbers' texts), made once
+# per branch key from the very texts the render functions write for marker numbers: each marker is
+# an integer shown as its own digits, the target's text a private-use marker. A template is used
+# only when a second set of markers fills it to exactly what the render functions write for them;
+# else (None) the row's texts are written directly. Keyed by what the texts depend on besides the
+# numbers: equal keys, equal templates.
+_FAMILY: dict[tuple[Any, ...], tuple[str, str] | None] = {}
+_MARKS = (
+    (7100000000000000011, 7200000000000000023, 7300000000000000037),
+    (7400000000000000041, 7500000000000000053, 7600000000000000069),
+)
+_MARKS_2 = (
+    (8100000000000000017, 8200000000000000029, 8300000000000000039),
+    (8400000000000000043, 8500000000000000057, 8600000000000000071),
+)
+_TGT_MARKS = ("\ue000\ue001", "\ue002\ue003")
+
+
+def _family_json(plan: family.FastPlan, ind: Indicator, score_quantum: Decimal) -> tuple[str, str]:
+    """:func:`_row_json` of a ratio-family row, from its branch's templates."""
+    key = (plan.key, ind.round_to, score_quantum, ind.rule)
+    try:
+        made = _FAMILY[key]
+    except KeyError:
+        made = _family_templates(plan, ind, score_quantum)
+        if len(_FAMILY) >= _KEPT:
+            _FAMILY.clear()
+        _FAMILY[key] = made
+    if made is None:
+        steps, reason, reason_en = family.fast_branch_texts(plan.key, plan.numbers, plan.shown[6])
+        return _row_json(steps, plan.citation, reason, reason_en, ind, score_quantum)
+    shown = plan.shown
+    values = (*shown[:6], _encode_str(shown[6])[1:-1])
+    return made[0].format(*values), made[1].format(*values)
+
+
+def _marked(
+    plan: family.FastPlan, ind: Indicator, score_quantum: Decimal, marks: Any, tgt: str
+) -> tuple[tuple[str, str], tuple[str, ...]]:
+    """The row's JSON for marker numbers, and the texts of the markers (in ``plan.shown`` order)."""
+    (a, t, w), (r, sc, lost) = marks
+    numbers = (Fraction(a), Fraction(t), Decimal(w), (r, 1), Decimal(sc), Decimal(lost))
+    steps, reason, reason_en = family.fast_branch_texts(plan.key, numbers, tgt)
+    texts = (str(a), str(t), str(w), str(r), str(sc), str(lost), tgt)
+    return _row_json(steps, plan.citation, reason, reason_en, ind, score_quantum), texts
+
+
+def _family_templates(
+    plan: family.FastPlan, ind: Indicator, score_quantum: Decimal
+) -> tuple[str, str] | None:
+    made, texts = _marked(plan, ind, score_quantum, _MARKS, _TGT_MARKS[0])
+    templates = []
+    for json_text in made:
+        fmt = json_text.replace("{", "{{").replace("}", "}}")
+        for n, text in enumerate(texts):
+            fmt = fmt.replace(text, "{" + str(n) + "}")
+        templates.append(fmt)
+    check, texts_2 = _marked(plan, ind, score_quantum, _MARKS_2, _TGT_MARKS[1])
+    if tuple(fmt.format(*texts_2) for fmt in templates) != check:
+        return None
+    return templates[0], templates[1]
+
+
+def _steps_json(steps: list[StepText], citation: Citation | None) -> str:
+    """The steps as JSON, the rule step of ``citation`` (when given) last."""
+    heads = _STEP_HEADS
+    parts = [heads[kind] + _enc(zh) + ',"en":' + _enc(en) + "}" for kind, zh, en in steps]
+    if citation is not None:
+        parts.append(_rule_json(citation))
+    if not parts:
+        return "[]"
+    return "[" + ",".join(parts) + "]"
+
+
+# a citation → its rule step as JSON, by identity (the entry holds the citation, so its id stays its own)
+_RULES: dict[int, tuple[Citation, str]] = {}
+_RULES_KEPT = 256
+
+
+def _rule_json(citation: Citation) -> str:
+    hit = _RULES.get(id(citation))
+    if hit is not None and hit[0] is citation:
+        return hit[1]
+    zh, en = _rule(citation)
+    text = _STEP_HEADS["rule"] + _enc(zh) + ',"en":' + _enc(en) + "}"
+    if len(_RULES) >= _RULES_KEPT:
+        _RULES.clear()
+    _RULES[id(citation)] = (citation, text)
+    return text
+
+
+# The texts of a spec's policies line, its framework and its grade bands, by the identity of the
+# parts they are made of (the entry holds them, so their ids stay theirs): a batch's specs share them.
+_SPEC_TEXTS: dict[tuple[int, ...], tuple[tuple[object, ...], tuple[str, str, str]]] = {}
+
+
+def _spec_texts(spec: Spec) -> tuple[str, str, str]:
+    """The policies' JSON, the framework's JSON and the grade bands' text of ``spec``."""
+    parts = (spec.policy, spec.rounding, spec.grades, spec.budget_execution, spec.framework)
+    ids = tuple(map(id, parts))
+    hit = _SPEC_TEXTS.get(ids)
+    if hit is not None and all(a is b for a, b in zip(hit[0], parts, strict=True)):
+        return hit[1]
+    texts = (
+        _policies_json(_policies(spec)),
+        _framework_json(spec),
+        "、".join(f"{g.name}≥{show_dec(g.min)}" for g in spec.grades),
+    )
+    if len(_SPEC_TEXTS) >= _KEPT:
+        _SPEC_TEXTS.clear()
+    _SPEC_TEXTS[ids] = (parts, texts)
+    return texts
+
+
+def _framework_json(spec: Spec) -> str:
+    fw = spec.framework
+    if fw is None:
+        return "null"
+    return _compact(
+        {
+            "id": fw.id,
+            "title": fw.title,
+            "file": fw.file,
+            "version": fw.version,
+            "reason": fw.reason,
+        }
+    )
