@@ -360,3 +360,26 @@ def test_the_batch_writes_covered_units_from_the_core_and_evaluates_the_rest(
     ev_doc = {d["unit"]: d for d in docs}
     assert ev_doc["u2"]["indicators"][0]["note"] == "延期"
     assert Decimal(ev_doc["u1"]["total"]) == Decimal(45) + Decimal(32)
+
+
+# ---------------------------------------------------------------------------
+# what the writer keeps between units
+
+
+@pytest.mark.parametrize(
+    "policies",
+    [
+        (
+            "[rounding]\nscore = 0.01\n",
+            "[rounding]\nscore = 0.010\n",
+        ),  # equal quanta, two exponents
+        ("[rounding]\nscore = 1\n", "[rounding]\nscore = 1.00\n"),
+    ],
+)
+def test_a_kept_row_has_the_score_of_its_own_quantum(policies: tuple[str, str]) -> None:
+    """Specs whose quanta are equal but written apart score to Decimals written apart (``15.99`` and
+    ``15.990``, as the tables write them): a row kept for one is not the other's."""
+    acts = _acts(q1='"部分达成"', q2='"部分达成"', ge="7.5")
+    one, other = (_branches(policy=p) for p in policies)
+    for spec in (one, other, one, other):
+        assert _same(spec, acts) is not None
