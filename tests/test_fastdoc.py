@@ -223,25 +223,41 @@ def _acts(**values: str) -> perfrules.Actuals:
     return loads_actuals("[indicators]\n" + "\n".join(lines) + "\n", file="actuals.toml")
 
 
-@pytest.mark.parametrize(
-    "values",
-    [
-        {},  # every row met: full marks
-        {"ge": '10, note = "延期"', "le": '200, text = "200元/人"'},  # a note, a text
-        {"q1": '"达成", score = 19.5', "q2": '"部分达成", text = "基本满意"'},  # entered, described
-        {"ge": "7.5", "rate": "91.66", "le": "181.3", "le_policy": "8"},  # ratios unmet, rounded
-        {"ge": "11.994"},  # a ratio that rounds up to the full weight
-        {"rate": "50"},  # round_to = 1 on a tie: 2.25 → 2
-        {"step": "96.6", "step_start": "85.5", "step_le": "4.5"},  # steps deducted
-        {"step": "0", "step_le": "90"},  # deducted past zero: floored at 0 (clamp)
-        {"q1": '"部分达成"', "q2": '"未达成"'},  # tiers below the top
-        {"ge": "0.5", "q1": '"未达成"', "q2": '"未达成"', "step": "10"},  # a low total, a low grade
-    ],
-)
+COVERED: list[dict[str, str]] = [
+    {},  # every row met: full marks
+    {"ge": '10, note = "延期"', "le": '200, text = "200元/人"'},  # a note, a text
+    {"q1": '"达成", score = 19.5', "q2": '"部分达成", text = "基本满意"'},  # entered, described
+    {"ge": "7.5", "rate": "91.66", "le": "181.3", "le_policy": "8"},  # ratios unmet, rounded
+    {"ge": "11.994"},  # a ratio that rounds up to the full weight
+    {"rate": "50"},  # round_to = 1 on a tie: 2.25 → 2
+    {"step": "96.6", "step_start": "85.5", "step_le": "4.5"},  # steps deducted
+    {"step": "0", "step_le": "90"},  # deducted past zero: floored at 0 (clamp)
+    {"q1": '"部分达成"', "q2": '"未达成"'},  # tiers below the top
+    {"ge": "0.5", "q1": '"未达成"', "q2": '"未达成"', "step": "10"},  # a low total, a low grade
+]
+
+
+@pytest.mark.parametrize("values", COVERED)
 @pytest.mark.parametrize("partial", ["floor", "ceil", "proportional"])
 def test_every_covered_branch_is_written_and_equal(values: dict[str, str], partial: str) -> None:
     doc = _same(_branches(partial), _acts(**values))
     assert doc is not None
+
+
+@pytest.mark.parametrize("values", COVERED)
+@pytest.mark.parametrize("round_to", ["1", "0.1", "0.001"])
+def test_every_covered_branch_with_a_round_to_is_written_and_equal(
+    values: dict[str, str], round_to: str
+) -> None:
+    """Every row (qualitative and step ones too) rounded to its own ``round_to``, not the spec's."""
+    spec = _branches()
+    spec = attrs.evolve(
+        spec,
+        indicators=tuple(attrs.evolve(i, round_to=Decimal(round_to)) for i in spec.indicators),
+    )
+    doc = _same(spec, _acts(**values))
+    assert doc is not None
+    assert doc.line.count("本指标得分按规范声明的精度 round_to") == len(spec.indicators)
 
 
 def test_a_total_that_needs_rounding_is_written_and_equal() -> None:
