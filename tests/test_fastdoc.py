@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -222,25 +223,41 @@ def _acts(**values: str) -> perfrules.Actuals:
     return loads_actuals("[indicators]\n" + "\n".join(lines) + "\n", file="actuals.toml")
 
 
-@pytest.mark.parametrize(
-    "values",
-    [
-        {},  # every row met: full marks
-        {"ge": '10, note = "延期"', "le": '200, text = "200元/人"'},  # a note, a text
-        {"q1": '"达成", score = 19.5', "q2": '"部分达成", text = "基本满意"'},  # entered, described
-        {"ge": "7.5", "rate": "91.66", "le": "181.3", "le_policy": "8"},  # ratios unmet, rounded
-        {"ge": "11.994"},  # a ratio that rounds up to the full weight
-        {"rate": "50"},  # round_to = 1 on a tie: 2.25 → 2
-        {"step": "96.6", "step_start": "85.5", "step_le": "4.5"},  # steps deducted
-        {"step": "0", "step_le": "90"},  # deducted past zero: floored at 0 (clamp)
-        {"q1": '"部分达成"', "q2": '"未达成"'},  # tiers below the top
-        {"ge": "0.5", "q1": '"未达成"', "q2": '"未达成"', "step": "10"},  # a low total, a low grade
-    ],
-)
+COVERED: list[dict[str, str]] = [
+    {},  # every row met: full marks
+    {"ge": '10, note = "延期"', "le": '200, text = "200元/人"'},  # a note, a text
+    {"q1": '"达成", score = 19.5', "q2": '"部分达成", text = "基本满意"'},  # entered, described
+    {"ge": "7.5", "rate": "91.66", "le": "181.3", "le_policy": "8"},  # ratios unmet, rounded
+    {"ge": "11.994"},  # a ratio that rounds up to the full weight
+    {"rate": "50"},  # round_to = 1 on a tie: 2.25 → 2
+    {"step": "96.6", "step_start": "85.5", "step_le": "4.5"},  # steps deducted
+    {"step": "0", "step_le": "90"},  # deducted past zero: floored at 0 (clamp)
+    {"q1": '"部分达成"', "q2": '"未达成"'},  # tiers below the top
+    {"ge": "0.5", "q1": '"未达成"', "q2": '"未达成"', "step": "10"},  # a low total, a low grade
+]
+
+
+@pytest.mark.parametrize("values", COVERED)
 @pytest.mark.parametrize("partial", ["floor", "ceil", "proportional"])
 def test_every_covered_branch_is_written_and_equal(values: dict[str, str], partial: str) -> None:
     doc = _same(_branches(partial), _acts(**values))
     assert doc is not None
+
+
+@pytest.mark.parametrize("values", COVERED)
+@pytest.mark.parametrize("round_to", ["1", "0.1", "0.001"])
+def test_every_covered_branch_with_a_round_to_is_written_and_equal(
+    values: dict[str, str], round_to: str
+) -> None:
+    """Every row (qualitative and step ones too) rounded to its own ``round_to``, not the spec's."""
+    spec = _branches()
+    spec = attrs.evolve(
+        spec,
+        indicators=tuple(attrs.evolve(i, round_to=Decimal(round_to)) for i in spec.indicators),
+    )
+    doc = _same(spec, _acts(**values))
+    assert doc is not None
+    assert doc.line.count("本指标得分按规范声明的精度 round_to") == len(spec.indicators)
 
 
 def test_a_total_that_needs_rounding_is_written_and_equal() -> None:
@@ -360,3 +377,69 @@ def test_the_batch_writes_covered_units_from_the_core_and_evaluates_the_rest(
     ev_doc = {d["unit"]: d for d in docs}
     assert ev_doc["u2"]["indicators"][0]["note"] == "延期"
     assert Decimal(ev_doc["u1"]["total"]) == Decimal(45) + Decimal(32)
+
+
+# ---------------------------------------------------------------------------
+# what the writer keeps between units
+
+
+@pytest.mark.parametrize(
+    "policies",
+    [
+        (
+            "[rounding]\nscore = 0.01\n",
+            "[rounding]\nscore = 0.010\n",
+        ),  # equal quanta, two exponents
+        ("[rounding]\nscore = 1\n", "[rounding]\nscore = 1.00\n"),
+    ],
+)
+def test_a_kept_row_has_the_score_of_its_own_quantum(policies: tuple[str, str]) -> None:
+    """Specs whose quanta are equal but written apart score to Decimals written apart (``15.99`` and
+    ``15.990``, as the tables write them): a row kept for one is not the other's."""
+    acts = _acts(q1='"部分达成"', q2='"部分达成"', ge="7.5")
+    one, other = (_branches(policy=p) for p in policies)
+    for spec in (one, other, one, other):
+        assert _same(spec, acts) is not None
+
+
+def _respelled(obj: Any, trailing_zero: bool) -> Any:
+    """``obj`` with every finite Decimal in it written apart at an equal value: one more trailing zero
+    (``2.5`` → ``2.50``), or normalized (``2.50`` → ``2.5``, ``100`` → ``1E+2``)."""
+    if isinstance(obj, Decimal):
+        if not obj.is_finite() or not obj:
+            return obj
+        exponent = obj.as_tuple().exponent
+        assert isinstance(exponent, int)
+        if trailing_zero:
+            return obj.quantize(Decimal(1).scaleb(exponent - 1)) if exponent > -8 else obj
+        return obj.normalize()
+    if type(obj) is tuple:
+        return tuple(_respelled(x, trailing_zero) for x in obj)
+    if attrs.has(type(obj)):
+        changes = {}
+        for field in attrs.fields(type(obj)):
+            if field.init:
+                value = getattr(obj, field.name)
+                new = _respelled(value, trailing_zero)
+                if new is not value:
+                    changes[field.alias] = new
+        return attrs.evolve(obj, **changes) if changes else obj
+    return obj
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_fast_cases(), st.booleans())
+def test_units_equal_but_written_apart_are_each_written_as_evaluated(
+    case: Any, trailing_zero: bool
+) -> None:
+    """What the writer keeps by value (rows, compiled parts, templates, texts) is kept for a unit
+    whose numbers are written apart at equal values only where its line and tables are the same."""
+    spec, actuals = case
+    again = _respelled(spec, trailing_zero), _respelled(actuals, trailing_zero)
+    try:
+        for one in (case, again, case, again):
+            _same(*one)
+    except perfrules.SpecError as err:  # a respelled number may be finer than the spec allows
+        with pytest.raises(perfrules.SpecError) as slow:
+            perfrules.evaluate(*again)
+        assert slow.value.problems == err.problems

@@ -158,6 +158,7 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
         path = paths.get(ind.category)
         if path is None:
             path = paths[ind.category] = _category_path(spec, ind.category)
+        quantum = rounding.score if ind.round_to is None else ind.round_to
         memo: tuple[Any, ...] | None = None
         if ind.target is None:  # a qualitative row: its whole text depends on a few values
             memo = (
@@ -168,6 +169,7 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
                 act.text,
                 act.note,
                 shared,
+                quantum.as_tuple(),  # equal quanta written apart round to scores written apart
             )
             hit = _ROW_TEXTS.get(memo)
             if hit is not None:
@@ -177,7 +179,6 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
                 continue
         rule: MethodRule[Any] = rule_of(ind)
         row: RowTexts | None = None
-        quantum = rounding.score if ind.round_to is None else ind.round_to
         target = ind.target
         weight = ind.weight
         if rule.qualitative:
@@ -384,8 +385,9 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
 
 
 # A qualitative row's text and score by the values it is made of: the indicator (and its category
-# path), the outcome, and the spec parts the score and the why-not read (:func:`_shared`). A batch's
-# qualitative rows repeat a few weights and tiers; equal keys make equal texts.
+# path), the outcome, the spec parts the score and the why-not read (:func:`_shared`), and the
+# quantum as written (the score's exponent is the quantum's: the tables write it). A batch's
+# qualitative rows repeat a few weights and tiers; equal keys make equal texts and scores.
 _ROW_TEXTS: dict[tuple[Any, ...], tuple[str, Decimal, bool | None]] = {}
 _KEPT = 4096
 _ROWS_KEPT = 1024  # a row text is a kilobyte or two: a few megabytes at most
