@@ -187,15 +187,19 @@ class Finisher:
         lost = self.weight - score
         reason = reason_en = None
         if lost > 0:
-            shown = show_dec(lost)
-            reason = f"{why_zh}，扣{shown}分"
-            reason_en = f"{why_en}; {shown} point(s) deducted"
+            reason, reason_en = deduction_reasons(why_zh, why_en, lost)
             steps.append(deferred_step("deduction", _deduction, reason, reason_en))
         if rule is not None:
             steps.append(rule)
         elif citation is not None:
             steps.append(rule_step(citation))
         return new_scored(score, met, method, tuple(steps), citation, reason, reason_en)
+
+
+def deduction_reasons(why_zh: str, why_en: str, lost: Decimal) -> tuple[str, str]:
+    """The 扣分原因 of a row that lost points, in Chinese and English."""
+    shown = show_dec(lost)
+    return f"{why_zh}，扣{shown}分", f"{why_en}; {shown} point(s) deducted"
 
 
 def finish(

@@ -19,10 +19,20 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from perfrules.core._citations import Citation
-from perfrules.core._exact import Quantum, show_dec
-from perfrules.core._scoring import _clamp_high, _clamp_low, _deduction, _round_exact, _rounded
+from perfrules.core._exact import Quantum
+from perfrules.core._scoring import (
+    _clamp_high,
+    _clamp_low,
+    _deduction,
+    _round_exact,
+    _rounded,
+    deduction_reasons,
+)
 
 deduction_texts = _deduction  # the 扣分原因 step's texts: (reason, reason_en) → (zh, en)
+reasons = (
+    deduction_reasons  # the 扣分原因 of a row that lost points: (why_zh, why_en, lost) → (zh, en)
+)
 
 StepText = tuple[str, str, str]
 """One step as text: ``(kind, zh, en)``."""
@@ -81,9 +91,3 @@ def round_step(
     if exact:
         return ("round", *_round_exact(label_zh, score))
     return ("round", *_rounded(places, num, den, score))
-
-
-def reasons(why_zh: str, why_en: str, lost: Decimal) -> tuple[str, str]:
-    """The 扣分原因 of a row that lost points, in Chinese and English."""
-    shown = show_dec(lost)
-    return f"{why_zh}，扣{shown}分", f"{why_en}; {shown} point(s) deducted"

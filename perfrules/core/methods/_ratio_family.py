@@ -133,6 +133,19 @@ _CMP = {
 }
 
 
+def _holds(cmp: int, diff: int) -> bool:
+    """Whether ``a cmp t`` holds, given ``diff``, an integer of the sign of a − t."""
+    if cmp == _GE:
+        return diff >= 0
+    if cmp == _LE:
+        return diff <= 0
+    if cmp == _GT:
+        return diff > 0
+    if cmp == _LT:
+        return diff < 0
+    return diff == 0
+
+
 class Compiled:
     """The family's score of one indicator (weight, target, rounding, policy), worked out once for many actuals.
 
@@ -216,17 +229,7 @@ class Compiled:
         an, ad = a.as_integer_ratio()
         tn, td = self.tn, self.td
         diff = an * td - tn * ad  # the sign of a − t
-        cmp = self.cmp
-        if cmp == _GE:
-            met = diff >= 0
-        elif cmp == _LE:
-            met = diff <= 0
-        elif cmp == _GT:
-            met = diff > 0
-        elif cmp == _LT:
-            met = diff < 0
-        else:
-            met = diff == 0
+        met = _holds(self.cmp, diff)
         tgt = self.tgt
         if text is None:  # the exact actual with the target's unit, formatted when a text needs it
             first = deferred_step("input", _input_value_texts, tgt, a, self.unit, self.weight_s)
@@ -539,16 +542,7 @@ def fast_plan(
     if tn == 0 or (rule is not None and an == 0):
         return None
     diff = an * td - tn * ad  # the sign of a − t
-    if cmp == _GE:
-        met = diff >= 0
-    elif cmp == _LE:
-        met = diff <= 0
-    elif cmp == _GT:
-        met = diff > 0
-    elif cmp == _LT:
-        met = diff < 0
-    else:
-        met = diff == 0
+    met = _holds(cmp, diff)
     wn, wd = weight.as_integer_ratio()
     if rule is not None:
         citation, method = cite.QUANT_NEGATIVE_INVERSE, rule.value
