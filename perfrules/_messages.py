@@ -319,6 +319,138 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
         ("invalid-value", "formula"): Message(
             "formula {value!r}: {error}{at}", "公式“{value}”：{error}{at}"
         ),
+        # a formula's own problems (perfrules.model.FormulaError): the {error} of the entry above
+        ("invalid-value", "formula-number"): Message(
+            "a number literal must be a finite, non-negative Decimal, not {value!r} "
+            "(write a sign as Unary)",
+            "数字字面量须为有限的非负Decimal，而非{value!r}（负号应写作一元运算）",
+        ),
+        ("invalid-value", "formula-literal"): Message(
+            "literal {literal!r} does not spell the number {value}",
+            "字面量{literal!r}与数值{value}不符",
+        ),
+        ("invalid-value", "formula-name"): Message(
+            "{value!r} is not a valid name", "{value!r}不是有效的名称"
+        ),
+        ("invalid-value", "formula-node"): Message(
+            "{field} must be a formula node, not {kind}", "{field}须为公式节点，而非{kind}"
+        ),
+        ("invalid-value", "formula-argument-node"): Message(
+            "function arguments must be formula nodes, not {kind}",
+            "函数参数须为公式节点，而非{kind}",
+        ),
+        ("invalid-value", "formula-operator"): Message(
+            "unknown operator {value!r}", "未知运算符{value!r}"
+        ),
+        ("invalid-value", "formula-call-func"): Message(
+            "Call.func must be a str", "Call.func须为字符串"
+        ),
+        ("invalid-value", "formula-call-args"): Message(
+            "Call.args must be a tuple", "Call.args须为元组"
+        ),
+        ("invalid-value", "formula-arity"): Message(
+            "{func}() takes {need}, got {given}; usage: {usage}",
+            "函数{func}需要{need}，实际为{given}个；用法：{usage}",
+        ),
+        ("invalid-value", "formula-at-least"): Message("at least {n} arguments", "至少{n}个参数"),
+        ("invalid-value", "formula-exactly"): Message("exactly {n} arguments", "{n}个参数"),
+        ("invalid-value", "formula-exactly-one"): Message("exactly 1 argument", "1个参数"),
+        ("invalid-value", "formula-round-places"): Message(
+            "the second argument of round() must be a whole-number literal from 0 to {places} "
+            "(the number of decimal places), such as 2",
+            "round的第二个参数须为0至{places}的整数字面量（保留的小数位数），如2",
+        ),
+        ("invalid-value", "formula-function"): Message(
+            "unknown function '{func}'{hint}", "未知函数“{func}”{hint}"
+        ),
+        ("invalid-value", "formula-unknown-name"): Message(
+            "unknown name '{name}'{hint}", "未知名称“{name}”{hint}"
+        ),
+        ("invalid-value", "formula-did-you-mean"): Message(
+            "; did you mean '{hint}'?", "，是否应为“{hint}”？"
+        ),
+        ("invalid-value", "formula-functions"): Message(
+            "; available: {known}", "；可用函数：{known}"
+        ),
+        ("invalid-value", "formula-wide-digit"): Message(
+            "unexpected character '{ch}': write digits as ASCII 0-9",
+            "无法识别的字符“{ch}”：数字请使用半角0-9",
+        ),
+        ("invalid-value", "formula-character"): Message(
+            "unexpected character '{ch}'", "无法识别的字符“{ch}”"
+        ),
+        ("invalid-value", "formula-bare-point"): Message(
+            "'.' must be followed by digits", "小数点后须有数字"
+        ),
+        ("invalid-value", "formula-trailing-point"): Message(
+            "a decimal point must be followed by digits (write {whole} or {whole}.0)",
+            "小数点后须有数字（应写作{whole}或{whole}.0）",
+        ),
+        ("invalid-value", "formula-two-points"): Message(
+            "a number has only one decimal point", "数字中只能有一个小数点"
+        ),
+        ("invalid-value", "formula-exponent"): Message(
+            "scientific notation (such as 1e3) is not supported; write the number as a plain "
+            "decimal",
+            "不支持科学计数法（如1e3），请写成普通小数",
+        ),
+        ("invalid-value", "formula-number-then-name"): Message(
+            "a number cannot be directly followed by '{ch}'; put an operator between them "
+            "(e.g. 2 * x)",
+            "数字后不能直接跟“{ch}”，请在两者之间加运算符（如 2 * x）",
+        ),
+        ("invalid-value", "formula-name-point"): Message(
+            "'.' in a name must be followed by a letter or '_' (e.g. budget.spent)",
+            "名称中的“.”后须跟字母或下划线（如 budget.spent）",
+        ),
+        ("invalid-value", "formula-depth"): Message(
+            "parentheses are nested too deeply: more than {depth} levels",
+            "括号嵌套过深：超过{depth}层",
+        ),
+        ("invalid-value", "formula-ends-after"): Message(
+            "the formula ends after '{after}'; expected a number, a name or '('",
+            "公式在“{after}”后意外结束，此处应为数字、名称或“(”",
+        ),
+        ("invalid-value", "formula-operand"): Message(
+            "unexpected {token}; expected a number, a name or '('",
+            "此处不应出现{token}，应为数字、名称或“(”",
+        ),
+        ("invalid-value", "formula-unclosed"): Message(
+            "'{opener}' at column {column} is never closed; add ')'",
+            "第{column}列的“{opener}”缺少对应的“)”",
+        ),
+        ("invalid-value", "formula-unmatched"): Message(
+            "unmatched ')'", "多余的“)”，没有与之对应的“(”"
+        ),
+        ("invalid-value", "formula-missing-operator"): Message(
+            "missing operator before {token}", "{token}之前缺少运算符"
+        ),
+        ("invalid-value", "formula-comma"): Message(
+            "',' may only separate function arguments", "“,”只能用于分隔函数参数"
+        ),
+        ("invalid-value", "formula-operator-expected"): Message(
+            "unexpected {token}; expected an operator or {closers}",
+            "此处不应出现{token}，应为运算符或{closers}",
+        ),
+        ("invalid-value", "formula-empty"): Message("empty formula", "公式为空"),
+        # what stands at a place of a formula (the {token} and {closers} above)
+        ("invalid-value", "formula-at-end"): Message("the end of the formula", "公式结尾"),
+        ("invalid-value", "formula-at-number"): Message("number {raw}", "数字{raw}"),
+        ("invalid-value", "formula-at-name"): Message("name '{raw}'", "名称“{raw}”"),
+        ("invalid-value", "formula-comma-or-paren"): Message("',' or ')'", "“,”或“)”"),
+        ("invalid-value", "formula-percent"): Message(
+            "'%' may only follow a number literal (it means ÷ 100, not remainder)",
+            "“%”只能紧跟在数字之后（表示除以100，而非取余）",
+        ),
+        ("invalid-value", "formula-nodes"): Message(
+            "the formula is too complex: more than {nodes} parts (numbers, names, operators, "
+            "function calls)",
+            "公式过于复杂：超过{nodes}个组成部分（数字、名称、运算符、函数）",
+        ),
+        ("invalid-value", "formula-length"): Message(
+            "the formula is too long: {length} characters, at most {limit} allowed",
+            "公式过长：共{length}个字符，最多允许{limit}个",
+        ),
         ("invalid-value", "rate-method"): Message(
             'budget execution scores by its policy, or by method "bands" or "step" on the rate; '
             "not {method!r}",

@@ -217,6 +217,54 @@ def test_syntax_errors_have_exact_columns(text: str, column: int, fragment: str)
 
 
 @pytest.mark.parametrize(
+    ("text", "en", "zh"),
+    [
+        # what may come instead is named in the message's own language (it was "')'" in both)
+        (
+            "(1,2)",
+            "unexpected ','; expected an operator or ')'",
+            "此处不应出现“,”，应为运算符或“)”",
+        ),
+        ("1 2", "missing operator before number 2", "数字2之前缺少运算符"),
+        ("a b", "missing operator before name 'b'", "名称“b”之前缺少运算符"),
+        (
+            "1 + * 2",
+            "unexpected '*'; expected a number, a name or '('",
+            "此处不应出现“*”，应为数字、名称或“(”",
+        ),
+        (
+            "abs(1,2)",
+            "abs() takes exactly 1 argument, got 2; usage: abs(x)",
+            "函数abs需要1个参数，实际为2个；用法：abs(x)",
+        ),
+        (
+            "min(1)",
+            "min() takes at least 2 arguments, got 1; usage: min(a, b, ...)",
+            "函数min需要至少2个参数，实际为1个；用法：min(a, b, ...)",
+        ),
+        (
+            "round(1)",
+            "round() takes exactly 2 arguments, got 1; usage: round(x, n)",
+            "函数round需要2个参数，实际为1个；用法：round(x, n)",
+        ),
+        (
+            "foo(1)",
+            "unknown function 'foo'; available: min, max, abs, round",
+            "未知函数“foo”；可用函数：min, max, abs, round",
+        ),
+        (
+            "1.",
+            "a decimal point must be followed by digits (write 1 or 1.0)",
+            "小数点后须有数字（应写作1或1.0）",
+        ),
+    ],
+)
+def test_messages_in_both_languages(text: str, en: str, zh: str) -> None:
+    e = err(text)
+    assert (e.en, e.zh) == (en, zh)
+
+
+@pytest.mark.parametrize(
     ("text", "column", "suggestion"),
     [
         ("mni(a, b)", 1, "min"),

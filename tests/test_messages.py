@@ -87,7 +87,7 @@ INLINE: dict[str, int] = {
     "lint/_targets.py": 30,
     "loading/_converter.py": 2,
     "loading/_extends.py": 9,
-    "model/_formula.py": 37,
+    "model/_formula.py": 4,
     "model/_target.py": 5,
     "model/_tree.py": 1,
     "render/_audit_table.py": 15,

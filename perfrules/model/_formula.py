@@ -56,6 +56,7 @@ import attrs
 
 from perfrules._errors import PerfrulesError
 from perfrules._limits import number_problem
+from perfrules._messages import Message, message
 
 __all__ = [
     "FUNCTIONS",
@@ -144,11 +145,7 @@ def _literal_value(literal: str) -> Decimal | None:
 
 def _check_number(instance: Number, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
     if not isinstance(value, Decimal) or not value.is_finite() or value.is_signed():
-        raise FormulaError(
-            "a number literal must be a finite, non-negative "
-            f"Decimal, not {value!r} (write a sign as Unary)",
-            f"数字字面量须为有限的非负Decimal，而非{value!r}（负号应写作一元运算）",
-        )
+        raise FormulaError(*message(("invalid-value", "formula-number"), value=value))
     problem = number_problem(value)
     if problem is not None:
         raise FormulaError(*problem)
@@ -162,8 +159,7 @@ def _check_literal(
     parsed = _literal_value(value) if isinstance(value, str) else None
     if parsed is None or parsed != instance.value:
         raise FormulaError(
-            f"literal {value!r} does not spell the number {instance.value}",
-            f"字面量{value!r}与数值{instance.value}不符",
+            *message(("invalid-value", "formula-literal"), literal=value, value=instance.value)
         )
 
 
@@ -197,7 +193,7 @@ def _valid_name(name: str) -> bool:
 
 def _check_name(instance: Name, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not _valid_name(value):
-        raise FormulaError(f"{value!r} is not a valid name", f"{value!r}不是有效的名称")
+        raise FormulaError(*message(("invalid-value", "formula-name"), value=value))
 
 
 @attrs.frozen
@@ -211,15 +207,16 @@ class Name:
 def _check_node(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, _NODE_TYPES):
         raise FormulaError(
-            f"{attribute.name} must be a formula node, not {type(value).__name__}",
-            f"{attribute.name}须为公式节点，而非{type(value).__name__}",
+            *message(
+                ("invalid-value", "formula-node"), field=attribute.name, kind=type(value).__name__
+            )
         )
 
 
 def _check_op(allowed: str) -> Callable[[object, attrs.Attribute[str], str], None]:
     def check(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
         if not (isinstance(value, str) and len(value) == 1 and value in allowed):
-            raise FormulaError(f"unknown operator {value!r}", f"未知运算符{value!r}")
+            raise FormulaError(*message(("invalid-value", "formula-operator"), value=value))
 
     return check
 
@@ -266,16 +263,15 @@ def _arity_error(func: str, given: int, column: int | None) -> FormulaError | No
     if given >= spec.min_args and (spec.max_args is None or given <= spec.max_args):
         return None
     if spec.max_args is None:
-        en_need, zh_need = f"at least {spec.min_args}", f"至少{spec.min_args}个"
+        need = message(("invalid-value", "formula-at-least"), n=spec.min_args)
+    elif spec.min_args == 1 and spec.max_args == 1:
+        need = message(("invalid-value", "formula-exactly-one"))
     else:
-        en_need, zh_need = f"exactly {spec.min_args}", f"{spec.min_args}个"
-    plural = "" if spec.min_args == 1 and spec.max_args == 1 else "s"
-    return FormulaError(
-        f"{func}() takes {en_need} argument{plural}, got {given}; usage: {spec.usage}",
-        f"函数{func}需要{zh_need}参数，实际为{given}个；用法：{spec.usage}",
-        column,
-        spec.usage,
+        need = message(("invalid-value", "formula-exactly"), n=spec.min_args)
+    said = message(
+        ("invalid-value", "formula-arity"), func=func, need=need, given=given, usage=spec.usage
     )
+    return FormulaError(*said, column, spec.usage)
 
 
 def _round_places_error(arg: Node) -> FormulaError | None:
@@ -286,11 +282,7 @@ def _round_places_error(arg: Node) -> FormulaError | None:
     ):
         return None
     return FormulaError(
-        "the second argument of round() must be a "
-        f"whole-number literal from 0 to {MAX_ROUND_PLACES} "
-        "(the number of decimal places), such as 2",
-        f"round的第二个参数须为0至{MAX_ROUND_PLACES}的整数字面量（保留的小数位数），如2",
-        arg.column,
+        *message(("invalid-value", "formula-round-places"), places=MAX_ROUND_PLACES), arg.column
     )
 
 
@@ -298,16 +290,15 @@ def _check_call(
     instance: Call, attribute: attrs.Attribute[tuple[Node, ...]], args: tuple[Node, ...]
 ) -> None:
     if not isinstance(instance.func, str):
-        raise FormulaError("Call.func must be a str", "Call.func须为字符串")
+        raise FormulaError(*message(("invalid-value", "formula-call-func")))
     if instance.func not in FUNCTIONS:
         raise _unknown_function(instance.func, instance.column)
     if not isinstance(args, tuple):
-        raise FormulaError("Call.args must be a tuple", "Call.args须为元组")
+        raise FormulaError(*message(("invalid-value", "formula-call-args")))
     for arg in args:
         if not isinstance(arg, _NODE_TYPES):
             raise FormulaError(
-                f"function arguments must be formula nodes, not {type(arg).__name__}",
-                f"函数参数须为公式节点，而非{type(arg).__name__}",
+                *message(("invalid-value", "formula-argument-node"), kind=type(arg).__name__)
             )
     error = _arity_error(instance.func, len(args), instance.column)
     if error is None and instance.func == "round":
@@ -350,16 +341,14 @@ def _did_you_mean(word: str, candidates: Collection[str]) -> str | None:
 
 def _unknown_function(func: str, column: int | None) -> FormulaError:
     hint = _did_you_mean(func, FUNCTIONS)
-    known = ", ".join(FUNCTIONS)
-    en = f"unknown function '{func}'"
-    zh = f"未知函数“{func}”"
-    if hint is not None:
-        en += f"; did you mean '{hint}'?"
-        zh += f"，是否应为“{hint}”？"
-    else:
-        en += f"; available: {known}"
-        zh += f"；可用函数：{known}"
-    return FormulaError(en, zh, column, hint)
+    more = (
+        message(("invalid-value", "formula-functions"), known=", ".join(FUNCTIONS))
+        if hint is None
+        else message(("invalid-value", "formula-did-you-mean"), hint=hint)
+    )
+    return FormulaError(
+        *message(("invalid-value", "formula-function"), func=func, hint=more), column, hint
+    )
 
 
 # ----------------------------------------------------------------------- lexer
@@ -397,24 +386,15 @@ class _Token(NamedTuple):
     value: Decimal | None = None
 
 
-def _describe(tok: _Token) -> str:
+def _describe(tok: _Token) -> Message:
+    """What stands at ``tok`` (in both languages)."""
     if tok.kind == "end":
-        return "the end of the formula"
+        return message(("invalid-value", "formula-at-end"))
     if tok.kind == "num":
-        return f"number {tok.raw}"
+        return message(("invalid-value", "formula-at-number"), raw=tok.raw)
     if tok.kind == "name":
-        return f"name '{tok.raw}'"
-    return f"'{tok.raw}'"
-
-
-def _describe_zh(tok: _Token) -> str:
-    if tok.kind == "end":
-        return "公式结尾"
-    if tok.kind == "num":
-        return f"数字{tok.raw}"
-    if tok.kind == "name":
-        return f"名称“{tok.raw}”"
-    return f"“{tok.raw}”"
+        return message(("invalid-value", "formula-at-name"), raw=tok.raw)
+    return Message(f"'{tok.raw}'", f"“{tok.raw}”")  # a mark: no words to put in the table
 
 
 class _Lexer:
@@ -424,8 +404,8 @@ class _Lexer:
         self.text = text
         self.pos = 0
 
-    def error(self, en: str, zh: str, index: int) -> FormulaError:
-        return FormulaError(en, zh, index + 1)
+    def error(self, said: Message, index: int) -> FormulaError:
+        return FormulaError(*said, index + 1)
 
     def next(self) -> _Token:
         text, n = self.text, len(self.text)
@@ -444,12 +424,8 @@ class _Lexer:
         if _is_name_start(ch):
             return self._name(start)
         if ch.isdigit():
-            raise self.error(
-                f"unexpected character '{ch}': write digits as ASCII 0-9",
-                f"无法识别的字符“{ch}”：数字请使用半角0-9",
-                start,
-            )
-        raise self.error(f"unexpected character '{ch}'", f"无法识别的字符“{ch}”", start)
+            raise self.error(message(("invalid-value", "formula-wide-digit"), ch=ch), start)
+        raise self.error(message(("invalid-value", "formula-character"), ch=ch), start)
 
     def _number(self, start: int) -> _Token:
         text, n = self.text, len(self.text)
@@ -462,34 +438,19 @@ class _Lexer:
                 while pos < n and text[pos] in _DIGITS:
                     pos += 1
             elif pos == start:
-                raise self.error("'.' must be followed by digits", "小数点后须有数字", pos)
+                raise self.error(message(("invalid-value", "formula-bare-point")), pos)
             else:
                 raise self.error(
-                    "a decimal point must be followed by digits "
-                    f"(write {text[start:pos]} or {text[start:pos]}.0)",
-                    f"小数点后须有数字（应写作{text[start:pos]}或{text[start:pos]}.0）",
-                    pos,
+                    message(("invalid-value", "formula-trailing-point"), whole=text[start:pos]), pos
                 )
         if pos < n:
             ch = text[pos]
             if ch == ".":
-                raise self.error(
-                    "a number has only one decimal point", "数字中只能有一个小数点", pos
-                )
+                raise self.error(message(("invalid-value", "formula-two-points")), pos)
             if ch in "eE" and pos + 1 < n and (text[pos + 1] in _DIGITS or text[pos + 1] in "+-"):
-                raise self.error(
-                    "scientific notation (such as 1e3) is not "
-                    "supported; write the number as a plain decimal",
-                    "不支持科学计数法（如1e3），请写成普通小数",
-                    pos,
-                )
+                raise self.error(message(("invalid-value", "formula-exponent")), pos)
             if _is_name_char(ch):
-                raise self.error(
-                    f"a number cannot be directly followed by '{ch}'; "
-                    "put an operator between them (e.g. 2 * x)",
-                    f"数字后不能直接跟“{ch}”，请在两者之间加运算符（如 2 * x）",
-                    pos,
-                )
+                raise self.error(message(("invalid-value", "formula-number-then-name"), ch=ch), pos)
         self.pos = pos
         literal = text[start:pos]
         return _Token("num", literal, literal, start + 1, Decimal(literal))
@@ -504,11 +465,7 @@ class _Lexer:
                 if pos + 1 < n and _is_name_start(text[pos + 1]):
                     pos += 2
                     continue
-                raise self.error(
-                    "'.' in a name must be followed by a letter or '_' (e.g. budget.spent)",
-                    "名称中的“.”后须跟字母或下划线（如 budget.spent）",
-                    pos,
-                )
+                raise self.error(message(("invalid-value", "formula-name-point")), pos)
             break
         self.pos = pos
         name = text[start:pos]
@@ -543,9 +500,7 @@ class _Parser:
     def enter(self, paren: _Token) -> None:
         if self.depth >= MAX_DEPTH:
             raise FormulaError(
-                f"parentheses are nested too deeply: more than {MAX_DEPTH} levels",
-                f"括号嵌套过深：超过{MAX_DEPTH}层",
-                paren.column,
+                *message(("invalid-value", "formula-depth"), depth=MAX_DEPTH), paren.column
             )
         self.depth += 1
 
@@ -555,57 +510,46 @@ class _Parser:
         tok = self.tok
         if tok.kind == "end" and self.prev is not None and self.prev.kind in ("op", "(", ","):
             return FormulaError(
-                f"the formula ends after '{self.prev.raw}'; expected a number, a name or '('",
-                f"公式在“{self.prev.raw}”后意外结束，此处应为数字、名称或“(”",
-                tok.column,
+                *message(("invalid-value", "formula-ends-after"), after=self.prev.raw), tok.column
             )
         if tok.kind == "%":
             return _percent_error(tok)
         return FormulaError(
-            f"unexpected {_describe(tok)}; expected a number, a name or '('",
-            f"此处不应出现{_describe_zh(tok)}，应为数字、名称或“(”",
-            tok.column,
+            *message(("invalid-value", "formula-operand"), token=_describe(tok)), tok.column
         )
 
-    def expected_after_operand(self, closers: str, opener: _Token | None) -> FormulaError:
+    def expected_after_operand(self, closers: Message, opener: _Token | None) -> FormulaError:
         """The current token cannot follow a complete operand (``closers``: what else could)."""
         tok = self.tok
         if tok.kind == "%":
             return _percent_error(tok)
         if tok.kind == "end" and opener is not None:
-            return FormulaError(
-                f"'{opener.raw}' at column {opener.column} is never closed; add ')'",
-                f"第{opener.column}列的“{opener.raw}”缺少对应的“)”",
-                opener.column,
+            said = message(
+                ("invalid-value", "formula-unclosed"), opener=opener.raw, column=opener.column
             )
+            return FormulaError(*said, opener.column)
         if tok.kind == ")" and opener is None:
-            return FormulaError("unmatched ')'", "多余的“)”，没有与之对应的“(”", tok.column)
+            return FormulaError(*message(("invalid-value", "formula-unmatched")), tok.column)
         if tok.kind in ("num", "name", "("):
             return FormulaError(
-                f"missing operator before {_describe(tok)}",
-                f"{_describe_zh(tok)}之前缺少运算符",
+                *message(("invalid-value", "formula-missing-operator"), token=_describe(tok)),
                 tok.column,
             )
         if tok.kind == "," and opener is None:
-            return FormulaError(
-                "',' may only separate function arguments",
-                "“,”只能用于分隔函数参数",
-                tok.column,
-            )
-        return FormulaError(
-            f"unexpected {_describe(tok)}; expected an operator or {closers}",
-            f"此处不应出现{_describe_zh(tok)}，应为运算符或{closers}",
-            tok.column,
+            return FormulaError(*message(("invalid-value", "formula-comma")), tok.column)
+        said = message(
+            ("invalid-value", "formula-operator-expected"), token=_describe(tok), closers=closers
         )
+        return FormulaError(*said, tok.column)
 
     # --- grammar
 
     def parse(self) -> Node:
         if self.tok.kind == "end":
-            raise FormulaError("empty formula", "公式为空", 1)
+            raise FormulaError(*message(("invalid-value", "formula-empty")), 1)
         node = self.expr()
         if self.tok.kind != "end":
-            raise self.expected_after_operand("the end of the formula", None)
+            raise self.expected_after_operand(message(("invalid-value", "formula-at-end")), None)
         return node
 
     def expr(self) -> Node:
@@ -659,7 +603,7 @@ class _Parser:
             self.advance()
             node = self.expr()
             if self.tok.kind != ")":
-                raise self.expected_after_operand("')'", tok)
+                raise self.expected_after_operand(Message("')'", "“)”"), tok)
             self.advance()
             self.depth -= 1
             return node
@@ -684,7 +628,9 @@ class _Parser:
                 if self.tok.kind == ")":
                     self.advance()
                     break
-                raise self.expected_after_operand("',' or ')'", opener)
+                raise self.expected_after_operand(
+                    message(("invalid-value", "formula-comma-or-paren")), opener
+                )
         self.depth -= 1
         error = _arity_error(func, len(args), name.column)
         if error is None and func == "round":
@@ -695,20 +641,11 @@ class _Parser:
 
 
 def _percent_error(tok: _Token) -> FormulaError:
-    return FormulaError(
-        "'%' may only follow a number literal (it means ÷ 100, not remainder)",
-        "“%”只能紧跟在数字之后（表示除以100，而非取余）",
-        tok.column,
-    )
+    return FormulaError(*message(("invalid-value", "formula-percent")), tok.column)
 
 
 def _too_many_nodes(column: int | None) -> FormulaError:
-    return FormulaError(
-        f"the formula is too complex: more than {MAX_NODES} "
-        "parts (numbers, names, operators, function calls)",
-        f"公式过于复杂：超过{MAX_NODES}个组成部分（数字、名称、运算符、函数）",
-        column,
-    )
+    return FormulaError(*message(("invalid-value", "formula-nodes"), nodes=MAX_NODES), column)
 
 
 # ------------------------------------------------------------------- traversal
@@ -795,21 +732,18 @@ def _paren_depth(text: str) -> int:
 def _check_root(instance: Formula, attribute: attrs.Attribute[Node], root: Node) -> None:
     if not isinstance(root, _NODE_TYPES):
         raise FormulaError(
-            f"Formula.root must be a formula node, not {type(root).__name__}",
-            f"Formula.root须为公式节点，而非{type(root).__name__}",
+            *message(
+                ("invalid-value", "formula-node"), field="Formula.root", kind=type(root).__name__
+            )
         )
     _source_order(root, MAX_NODES)
     text = _unparse(root, False)
     if len(text) > MAX_LENGTH:
         raise FormulaError(
-            f"the formula is too long: {len(text)} characters, at most {MAX_LENGTH} allowed",
-            f"公式过长：共{len(text)}个字符，最多允许{MAX_LENGTH}个",
+            *message(("invalid-value", "formula-length"), length=len(text), limit=MAX_LENGTH)
         )
     if _paren_depth(text) > MAX_DEPTH:
-        raise FormulaError(
-            f"parentheses are nested too deeply: more than {MAX_DEPTH} levels",
-            f"括号嵌套过深：超过{MAX_DEPTH}层",
-        )
+        raise FormulaError(*message(("invalid-value", "formula-depth"), depth=MAX_DEPTH))
 
 
 # --------------------------------------------------------------------- Formula
@@ -833,11 +767,8 @@ class Formula:
         if not isinstance(text, str):
             raise TypeError(f"formula text must be str, not {type(text).__name__}")
         if len(text) > MAX_LENGTH:
-            raise FormulaError(
-                f"the formula is too long: {len(text)} characters, at most {MAX_LENGTH} allowed",
-                f"公式过长：共{len(text)}个字符，最多允许{MAX_LENGTH}个",
-                MAX_LENGTH + 1,
-            )
+            said = message(("invalid-value", "formula-length"), length=len(text), limit=MAX_LENGTH)
+            raise FormulaError(*said, MAX_LENGTH + 1)
         return cls(text, _Parser(text).parse())
 
     @classmethod
@@ -867,12 +798,13 @@ class Formula:
         for node in _source_order(self.root):
             if isinstance(node, Name) and node.name not in pool:
                 hint = _did_you_mean(node.name, pool)
-                en = f"unknown name '{node.name}'"
-                zh = f"未知名称“{node.name}”"
-                if hint is not None:
-                    en += f"; did you mean '{hint}'?"
-                    zh += f"，是否应为“{hint}”？"
-                errors.append(FormulaError(en, zh, node.column, hint))
+                more = (
+                    Message("", "")
+                    if hint is None
+                    else message(("invalid-value", "formula-did-you-mean"), hint=hint)
+                )
+                said = message(("invalid-value", "formula-unknown-name"), name=node.name, hint=more)
+                errors.append(FormulaError(*said, node.column, hint))
         return errors
 
     def divisors(self) -> tuple[Node, ...]:
