@@ -153,6 +153,8 @@ class Bases:
         self.prototypes: dict[Hashable, _Prototype | None] = {}
         # inline units by the shape of their cells (_cell_key) → how to replay their data, or None (never)
         self.replays: dict[Hashable, _Replay | None] = {}
+        # the full audit's shape writers by cell shape (perfrules.batch._shape), kept by it
+        self.writers: dict[Hashable, object] = {}
 
     def templates(self, ref: str, year: int | None) -> dict[tuple[str | None, str | None], str]:
         """The base's template categories (no weight): (parent id, name) → id."""
