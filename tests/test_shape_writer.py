@@ -290,6 +290,9 @@ def test_a_unit_the_writer_declines_goes_the_normal_way(
         "sum": {"w1": "31"},  # weights adding to 101
         "zero": {"w1": "0", "w2": "50"},  # a weight of 0
         "negative": {"a3": "-1"},  # a negative actual
+        "per": {"per": "0"},  # a step of 0
+        "deduct": {"deduct": "-0.5"},  # a negative deduction
+        "huge": {"t1": "100000000000000", "a1": "99999999999999"},  # valid, past the writer's bound
         "precision": {"w1": "30.001", "w2": "19.999"},  # weights finer than the score quantum
         "new-weight": {"w1": "25.5", "w4": "29.5"},  # a qualitative weight not seen yet: declined
         "learned": {"w1": "25.5", "w4": "29.5", "tier": "C"},  # ... then seen valid: written
@@ -299,13 +302,9 @@ def test_a_unit_the_writer_declines_goes_the_normal_way(
         rows += _rows(unit, {**VALID, **changes})
     out, accepted = _compare(_write(tmp_path / "t.csv", rows), tmp_path, monkeypatch)
     status = _statuses(out["out.csv"])
-    assert [u for u, s in status.items() if s == "ok"] == [
-        "first",
-        "second",
-        "new-weight",
-        "learned",
-    ]
+    ok = ["first", "second", "huge", "new-weight", "learned"]
+    assert [u for u, s in status.items() if s == "ok"] == ok
     assert accepted == {"ratio": 2, "step": 2, "inverse_ratio": 2, "qualitative": 2}
     problems = out["out.problems.csv"].decode("utf-8")
-    for unit in ("tier", "sum", "zero", "negative", "precision"):
+    for unit in ("tier", "sum", "zero", "negative", "per", "deduct", "precision"):
         assert f'\n"{unit}",' in problems

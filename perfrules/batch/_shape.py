@@ -46,7 +46,7 @@ from typing import Any
 import attrs
 
 from perfrules.batch._table import number_cell
-from perfrules.batch._unit import Bases, Prepared, _cell_key, _evolve, _Replay
+from perfrules.batch._unit import Bases, Prepared, _cell_key, _init_kwargs, _Replay
 from perfrules.core import DigestTemplate, Evaluation, UnitDocument, checked_document
 from perfrules.core.methods import qualitative, rule_of, step
 from perfrules.model import (
@@ -98,6 +98,21 @@ def _number(text: str, digits: int, positive: bool) -> Decimal | None:
     return value
 
 
+class _Make:
+    """Makes an attrs object again with some fields changed (``attrs.evolve``, its arguments kept)."""
+
+    __slots__ = ("kind", "kw")
+
+    def __init__(self, inst: Any) -> None:
+        self.kind = type(inst)
+        self.kw = _init_kwargs(inst)
+
+    def __call__(self, changes: dict[str, Any]) -> Any:
+        kw = self.kw.copy()
+        kw.update(changes)
+        return self.kind(**kw)
+
+
 def _multiple(value: Decimal, quantum: Decimal) -> bool:
     """Whether ``value`` is a whole multiple of ``quantum`` (both exact)."""
     return (Fraction(value) / Fraction(quantum)).denominator == 1
@@ -122,6 +137,19 @@ class ShapeWriter:
         self.precision = spec.policy.weight_precision is WeightPrecision.ERROR
         self.total = spec.meta.total
         self.methods = Counter(r.method for r in rows)
+        # the prototype's objects the writer makes again, each with the unit's values
+        self.make_ind = [_Make(spec.indicators[r.ind_at]) for r in rows]
+        self.make_act = [_Make(actuals.indicators[r.act_at]) for r in rows]
+        self.make_target = [
+            _Make(spec.indicators[r.ind_at].target) if r.kind != "qual" else None for r in rows
+        ]
+        self.make_method = [
+            _Make(spec.indicators[r.ind_at].method) if r.kind == "step" else None for r in rows
+        ]
+        self.make_cat = [_Make(c) for c in spec.categories]
+        self.make_meta = _Make(spec.meta)
+        self.make_spec = _Make(spec)
+        self.make_actuals = _Make(actuals)
 
     @classmethod
     def compile(
@@ -246,68 +274,75 @@ class ShapeWriter:
     def write(self, prepared: Prepared) -> UnitDocument | None:
         """The unit's document as the normal path writes it, or None (declined: the normal way)."""
         rows = prepared.rows
-        get = rows.get
+        cells = rows.cells
         spec = self.spec
-        inds = list(spec.indicators)
-        acts = list(self.actuals.indicators)
+        n_inds = len(spec.indicators)
+        inds: list[Any] = [None] * n_inds
+        acts: list[Any] = [None] * n_inds
         sums: list[Decimal | None] = [None] * len(spec.categories)
         tier_ok = self.tier_ok
         precision = self.precision
-        evolve = _evolve
-        for r in self.rows:
+        round_col = cells.get("round_to")
+        weights, targets, actuals = cells["weight"], cells.get("target"), cells.get("actual")
+        for k, r in enumerate(self.rows):
             i = r.i
-            if get("round_to", i) != r.round_to:
+            if (round_col[i].strip() if round_col is not None else "") != r.round_to:
                 return None
-            weight = _number(get("weight", i), _WEIGHT_DIGITS, True)
+            weight = _number(weights[i], _WEIGHT_DIGITS, True)
             if weight is None or (precision and not _multiple(weight, r.quantum)):
                 return None
-            proto = inds[r.ind_at]
             if r.kind == "qual":
-                tier = get("tier", i)
+                tier = cells["tier"][i].strip()
                 if (weight, r.quantum) not in tier_ok:
                     return None
                 try:
                     spec.tier(tier)
                 except KeyError:
                     return None
-                inds[r.ind_at] = evolve(proto, {"weight": weight})
-                acts[r.act_at] = evolve(acts[r.act_at], {"tier": tier})
+                inds[r.ind_at] = self.make_ind[k]({"weight": weight})
+                acts[r.act_at] = self.make_act[k]({"tier": tier})
             else:
-                target = _number(get("target", i), _VALUE_DIGITS, True)
-                actual = _number(get("actual", i), _VALUE_DIGITS, False)
-                if target is None or actual is None:
+                assert targets is not None and actuals is not None
+                target = _number(targets[i], _VALUE_DIGITS, True)
+                actual = _number(actuals[i], _VALUE_DIGITS, False)
+                make_target = self.make_target[k]
+                if target is None or actual is None or make_target is None:
                     return None
-                assert proto.target is not None
                 changes: dict[str, Any] = {
                     "weight": weight,
-                    "target": evolve(proto.target, {"value": target}),
+                    "target": make_target({"value": target}),
                 }
-                if r.kind == "step":
-                    per = _number(get("per", i), _VALUE_DIGITS, True)
-                    deduct = _number(get("deduct", i), _VALUE_DIGITS, True)
+                make_method = self.make_method[k]
+                if make_method is not None:
+                    per = _number(cells["per"][i], _VALUE_DIGITS, True)
+                    deduct = _number(cells["deduct"][i], _VALUE_DIGITS, True)
                     if per is None or deduct is None:
                         return None
-                    changes["method"] = evolve(proto.method, {"per": per, "deduct": deduct})
-                inds[r.ind_at] = evolve(proto, changes)
-                acts[r.act_at] = evolve(acts[r.act_at], {"value": actual})
+                    changes["method"] = make_method({"per": per, "deduct": deduct})
+                inds[r.ind_at] = self.make_ind[k](changes)
+                acts[r.act_at] = self.make_act[k]({"value": actual})
             had = sums[r.cat_at]
             sums[r.cat_at] = (Decimal(0) if had is None else had) + weight
         top = Decimal(0)
-        cats = list(spec.categories)
-        for j, c in enumerate(cats):
-            s = sums[j]
+        cats = []
+        for make, s in zip(self.make_cat, sums, strict=True):
             if s is None:
                 return None
-            cats[j] = evolve(c, {"weight": s})
+            cats.append(make({"weight": s}))
             top += s
         if top != self.total:
             return None
         unit = rows.unit
-        meta = evolve(spec.meta, {"id": unit, "title": unit, "unit": unit})
-        new = evolve(spec, {"meta": meta, "categories": tuple(cats), "indicators": tuple(inds)})
+        new = self.make_spec(
+            {
+                "meta": self.make_meta({"id": unit, "title": unit, "unit": unit}),
+                "categories": tuple(cats),
+                "indicators": tuple(inds),
+            }
+        )
         if self.digest.sha256(new) is None:
             return None
-        doc = checked_document(new, evolve(self.actuals, {"indicators": tuple(acts)}), unit)
+        doc = checked_document(new, self.make_actuals({"indicators": tuple(acts)}), unit)
         if doc is not None:
             ACCEPTED.update(self.methods)
         return doc

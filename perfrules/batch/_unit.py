@@ -976,6 +976,13 @@ _INITS: dict[type, tuple[operator.attrgetter[Any], tuple[str, ...]]] = {}
 
 def _evolve(inst: Any, changes: dict[str, Any]) -> Any:
     """``attrs.evolve(inst, **changes)`` (the same __init__ call), without looking up the fields each time."""
+    kw = _init_kwargs(inst)
+    kw.update(changes)
+    return type(inst)(**kw)
+
+
+def _init_kwargs(inst: Any) -> dict[str, Any]:
+    """The ``__init__`` arguments that make ``inst`` again (an attrs instance): ``type(inst)(**kw)``."""
     kind = type(inst)
     init = _INITS.get(kind)
     if init is None:
@@ -984,9 +991,7 @@ def _evolve(inst: Any, changes: dict[str, Any]) -> Any:
         getter = operator.attrgetter(*names) if len(names) > 1 else _one(names)
         init = _INITS[kind] = (getter, tuple(f.alias for f in fields))
     getter, aliases = init
-    kw = dict(zip(aliases, getter(inst), strict=True))
-    kw.update(changes)
-    return kind(**kw)
+    return dict(zip(aliases, getter(inst), strict=True))
 
 
 def _one(names: list[str]) -> Any:
