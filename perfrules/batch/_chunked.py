@@ -37,7 +37,8 @@ from perfrules.batch._chunk import (
     ChunkResult,
     ChunkScorer,
 )
-from perfrules.batch._engines import Engine, OnUnit, hand_over, score_unit
+from perfrules.batch._engines import Engine, OnUnit, hand_over, score_unit, writes_documents
+from perfrules.batch._shape import Shapes
 from perfrules.batch._summary import Tally
 from perfrules.batch._table import Table, scan_table, table_problem
 from perfrules.batch._unit import Bases, Prepared, UnitRows, build, prepare
@@ -393,6 +394,8 @@ def _score_chunk(
     out = _Out()
     pure = 0
     unit_rows: list[UnitRows] = []
+    # the full audit: a unit of a shape seen before is written by its shape's writer when it can be
+    shapes = Shapes(bases) if writes_documents(on_unit) else None
     for k, pending in enumerate(chunk):
         if pending.skip:
             continue
@@ -410,6 +413,14 @@ def _score_chunk(
             if on_unit is not None:
                 on_unit(unit, None, ())
             continue
+        written = shapes.write(ready[k]) if shapes is not None else None
+        if written is not None:
+            assert on_unit is not None
+            pure += 1
+            out.ok(unit, written)
+            unit_rows.append(pending.rows)
+            hand_over(on_unit, unit, written)
+            continue
         try:
             spec, actuals = build(ready[k], bases)
             ev = score_unit(spec, actuals, unit, on_unit, evaluate)
@@ -419,6 +430,8 @@ def _score_chunk(
             if on_unit is not None:
                 on_unit(unit, None, err.problems)
             continue
+        if shapes is not None:
+            shapes.seen(ready[k], spec, actuals, ev)
         pure += 1
         out.ok(unit, ev)
         unit_rows.append(pending.rows)

@@ -94,6 +94,12 @@ def score_unit(
     return score(spec, actuals)
 
 
+def writes_documents(on_unit: OnUnit | None) -> bool:
+    """Whether ``on_unit`` is the full audit's document writer (it takes
+    :class:`~perfrules.core.UnitDocument` lines)."""
+    return isinstance(on_unit, _Documents)
+
+
 def hand_over(on_unit: OnUnit, unit: str, ev: Evaluation | UnitDocument) -> None:
     """``on_unit(unit, ev, ())``; a :class:`~perfrules.core.UnitDocument` (from :func:`score_unit`)
     goes to the full audit's writer as a line."""

@@ -153,6 +153,8 @@ class Bases:
         self.prototypes: dict[Hashable, _Prototype | None] = {}
         # inline units by the shape of their cells (_cell_key) → how to replay their data, or None (never)
         self.replays: dict[Hashable, _Replay | None] = {}
+        # the full audit's shape writers by cell shape (perfrules.batch._shape), kept by it
+        self.writers: dict[Hashable, object] = {}
 
     def templates(self, ref: str, year: int | None) -> dict[tuple[str | None, str | None], str]:
         """The base's template categories (no weight): (parent id, name) → id."""
@@ -974,6 +976,13 @@ _INITS: dict[type, tuple[operator.attrgetter[Any], tuple[str, ...]]] = {}
 
 def _evolve(inst: Any, changes: dict[str, Any]) -> Any:
     """``attrs.evolve(inst, **changes)`` (the same __init__ call), without looking up the fields each time."""
+    kw = _init_kwargs(inst)
+    kw.update(changes)
+    return type(inst)(**kw)
+
+
+def _init_kwargs(inst: Any) -> dict[str, Any]:
+    """The ``__init__`` arguments that make ``inst`` again (an attrs instance): ``type(inst)(**kw)``."""
     kind = type(inst)
     init = _INITS.get(kind)
     if init is None:
@@ -982,9 +991,7 @@ def _evolve(inst: Any, changes: dict[str, Any]) -> Any:
         getter = operator.attrgetter(*names) if len(names) > 1 else _one(names)
         init = _INITS[kind] = (getter, tuple(f.alias for f in fields))
     getter, aliases = init
-    kw = dict(zip(aliases, getter(inst), strict=True))
-    kw.update(changes)
-    return kind(**kw)
+    return dict(zip(aliases, getter(inst), strict=True))
 
 
 def _one(names: list[str]) -> Any:

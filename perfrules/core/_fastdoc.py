@@ -79,7 +79,7 @@ from perfrules.model import (
     first_by,
 )
 
-__all__ = ["UnitDocument", "unit_document"]
+__all__ = ["UnitDocument", "checked_document", "unit_document"]
 
 
 class RowResult(NamedTuple):
@@ -128,6 +128,15 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
     Raises :class:`~perfrules.SpecError` exactly as :func:`~perfrules.core.evaluate` does.
     """
     check(spec, actuals)
+    return checked_document(spec, actuals, unit)
+
+
+def checked_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> UnitDocument | None:
+    """:func:`unit_document` of a spec and actuals known to pass ``check`` (not checked again).
+
+    For a caller that has proved them valid another way (the batch's shape writer,
+    :mod:`perfrules.batch._shape`): what it gives for invalid ones is undefined.
+    """
     meta = spec.meta
     if (
         meta.partial is not None

@@ -1,0 +1,409 @@
+"""The full audit's shape writer: the later units of a shape, written without building them anew.
+
+In a batch, thousands of inline units share one *shape* (:func:`perfrules.batch._unit._cell_key`:
+the same base and the same texts in every cell but their numbers, tiers and unit id): their
+specs and actuals are one prototype's with other numbers. The first unit of a shape goes the
+normal way (:func:`~perfrules.batch._unit.build`: the loader, ``validate_spec``,
+``validate_actuals``, the digest; then :func:`perfrules.core.unit_document`); from it a
+:class:`ShapeWriter` is compiled. A later unit of the shape is read from its number cells
+alone: its spec and actuals are the prototype's objects with the unit's numbers put in place
+(the values :func:`~perfrules.batch._table.number_cell` reads, as the loader's structure hooks
+leave them), its digest from the prototype's :class:`~perfrules.core.DigestTemplate`, and its
+line from :func:`perfrules.core.checked_document` — the very writer the normal path ends in,
+without ``check`` — when the writer proves the unit valid; otherwise it *declines* (``None``)
+and the unit goes the normal way, which reports its problems.
+
+What the writer accepts (every check ``build``, ``validate_spec`` and ``validate_actuals``
+make that reads a number the unit's cells write, for the shapes it compiles: inline units on
+a base without categories, whose every row is a ``ratio`` or ``inverse_ratio`` row with a
+number, a ``qualitative`` row with a tier, or a ``step`` row without a start; no score,
+budget, amount, title or unit-name cells):
+
+* every number a plain decimal within the loader's bounds (``number_cell``), and below
+  :data:`_WEIGHT_DIGITS` / :data:`_VALUE_DIGITS` integer digits (so every sum is exact);
+* weights, targets, ``per`` and ``deduct`` above 0; actuals not below 0;
+* ``round_to`` the prototype's text (its value and its exponent);
+* the weights a multiple of the row's quantum when ``policy.weight_precision = "error"``;
+* a qualitative weight whose tiers admit a score at the quantum: one seen valid with the same
+  tiers and quantum (the prototype's, or a unit's the normal way accepted: :meth:`learn`);
+* a tier the spec's tiers name (``Spec.tier``, as the validator looks it up);
+* the categories' sums (each category the sum of its rows, as the builder adds them) adding
+  up to ``meta.total``.
+
+Anything else about the unit (its texts, ids, comparators, methods, the base) is the shape's,
+fixed by the cell key. ``tests/test_shape_writer.py`` holds every line and table equal to the
+normal path's, valid or not.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from perfrules.batch._table import number_cell
+from perfrules.batch._unit import Bases, Prepared, _cell_key, _init_kwargs, _Replay
+from perfrules.core import DigestTemplate, Evaluation, UnitDocument, checked_document
+from perfrules.core.methods import qualitative, rule_of, step
+from perfrules.model import (
+    Actuals,
+    QualitativeDefault,
+    Spec,
+    StepDeduction,
+    WeightPrecision,
+)
+
+ENABLED = True  # the switch the differential tests turn off (the normal path for every unit)
+ACCEPTED: Counter[str] = Counter()  # rows written by shape writers, by method (tests read it)
+
+_WEIGHT_DIGITS = 6  # a weight below 10^6 points
+_VALUE_DIGITS = 12  # a target, actual, per or deduct below 10^12
+_MAX_WRITERS = 256  # writers kept per run (as _unit's prototypes)
+_LEARNED_KEPT = 4096  # qualitative (weight, quantum) pairs kept per writer
+# the free columns a shape row reads, by kind; any other free column must be empty in the shape
+_READS = {
+    "quant": ("weight", "target", "actual", "round_to"),
+    "step": ("weight", "target", "actual", "per", "deduct", "round_to"),
+    "qual": ("weight", "tier", "round_to"),
+}
+_NEVER = object()  # a shape that no writer covers
+
+
+@attrs.frozen(eq=False)
+class _Row:
+    """One row of the shape: where its values go and what the prototype holds there."""
+
+    i: int  # the row's index in its unit
+    kind: str  # "quant", "step" or "qual"
+    method: str  # the rule's name (ACCEPTED counts by it)
+    ind_at: int  # its indicator's position in the spec
+    act_at: int  # its actual's position in the actuals
+    cat_at: int  # its category's position in the spec
+    round_to: str  # the round_to cell as the prototype's unit wrote it
+    quantum: Decimal  # the row's score quantum
+
+
+def _number(text: str, digits: int, positive: bool) -> Decimal | None:
+    """The cell's number as the builder reads it, if above 0 (``positive``) or not below 0, and
+    below 10^digits; else None."""
+    value, _ = number_cell(text)
+    if value is None or value.adjusted() >= digits:
+        return None
+    if value <= 0 and (positive or value < 0):
+        return None
+    return value
+
+
+class _Make:
+    """Makes an attrs object again with some fields changed (``attrs.evolve``, its arguments kept)."""
+
+    __slots__ = ("kind", "kw")
+
+    def __init__(self, inst: Any) -> None:
+        self.kind = type(inst)
+        self.kw = _init_kwargs(inst)
+
+    def __call__(self, changes: dict[str, Any]) -> Any:
+        kw = self.kw.copy()
+        kw.update(changes)
+        return self.kind(**kw)
+
+
+def _multiple(value: Decimal, quantum: Decimal) -> bool:
+    """Whether ``value`` is a whole multiple of ``quantum`` (both exact)."""
+    return (Fraction(value) / Fraction(quantum)).denominator == 1
+
+
+class ShapeWriter:
+    """The writer of one shape's units, compiled from its first unit that the normal path wrote."""
+
+    def __init__(
+        self,
+        spec: Spec,
+        actuals: Actuals,
+        rows: tuple[_Row, ...],
+        digest: DigestTemplate,
+        tier_ok: set[tuple[Decimal, Decimal]],
+    ) -> None:
+        self.spec = spec
+        self.actuals = actuals
+        self.rows = rows
+        self.digest = digest
+        self.tier_ok = tier_ok
+        self.precision = spec.policy.weight_precision is WeightPrecision.ERROR
+        self.total = spec.meta.total
+        self.methods = Counter(r.method for r in rows)
+        # the prototype's objects the writer makes again, each with the unit's values
+        self.make_ind = [_Make(spec.indicators[r.ind_at]) for r in rows]
+        self.make_act = [_Make(actuals.indicators[r.act_at]) for r in rows]
+        self.make_target = [
+            _Make(spec.indicators[r.ind_at].target) if r.kind != "qual" else None for r in rows
+        ]
+        self.make_method = [
+            _Make(spec.indicators[r.ind_at].method) if r.kind == "step" else None for r in rows
+        ]
+        self.make_cat = [_Make(c) for c in spec.categories]
+        self.make_meta = _Make(spec.meta)
+        self.make_spec = _Make(spec)
+        self.make_actuals = _Make(actuals)
+
+    @classmethod
+    def compile(
+        cls, prepared: Prepared, spec: Spec, actuals: Actuals, replay: _Replay, bases: Bases
+    ) -> ShapeWriter | None:
+        """The writer of ``prepared``'s shape, from its unit's spec and actuals (built the normal
+        way, and written by ``unit_document``); None when the shape is not one a writer covers."""
+        rows = prepared.rows
+        values = prepared.values
+        if (
+            not prepared.inline
+            or replay.prototype.digest is None
+            or any(col in values for col in ("title", "unit_name", "budget", "spent", "initial"))
+            or spec.budget_execution is not None
+            or spec.meta.partial is not None
+            or spec.policy.qualitative_default is QualitativeDefault.REQUIRE_SCORE
+            or actuals.budget is not None
+            or actuals.amounts
+            or actuals.bonus
+            or actuals.vetoes
+            or actuals.figures
+            or actuals.spec is not None
+            or actuals.year is not None
+            or any(c.parent is not None for c in spec.categories)
+            or {spec.meta.id, spec.meta.title, spec.meta.unit} != {rows.unit}
+        ):
+            return None
+        if prepared.base.ref is not None:
+            flat, _, _ = bases.probe(prepared.base.ref, prepared.year)
+            if flat.get("categories") or bases.templates(prepared.base.ref, prepared.year):
+                return None  # categories of the base: weights the rows do not sum
+        n = len(rows.rows)
+        if len(spec.indicators) != n or len(actuals.indicators) != n:
+            return None
+        ind_at = {ind.id: j for j, ind in enumerate(spec.indicators)}
+        act_at = {act.id: j for j, act in enumerate(actuals.indicators)}
+        cat_at = {c.id: j for j, c in enumerate(spec.categories)}
+        free = [c for c in ("score", "start", "subcategory") if c in rows.cells]
+        out: list[_Row] = []
+        tier_ok: set[tuple[Decimal, Decimal]] = set()
+        sums: dict[str, Decimal] = {}
+        for i in range(n):
+            ident = rows.get("indicator", i)
+            if ident not in ind_at or ident not in act_at or any(rows.get(c, i) for c in free):
+                return None
+            ind = spec.indicators[ind_at[ident]]
+            act = actuals.indicators[act_at[ident]]
+            rule = rule_of(ind)
+            if (
+                ind.derive is not None
+                or rule.counts
+                or ind.category not in cat_at
+                or act.score is not None
+                or act.not_applicable is not None
+                or act.deductions
+                or act.stated is not None
+                or act.own_score is not None
+                or act.deviation is not None
+            ):
+                return None
+            if rule is qualitative.RULE and ind.target is None and act.tier is not None:
+                kind = "qual"
+            elif rule is step.RULE and isinstance(ind.method, StepDeduction):
+                kind = "step"
+                if ind.method.start is not None or ind.target is None:
+                    return None
+            elif rule.name in ("ratio", "inverse_ratio") and ind.target is not None:
+                kind = "quant"
+            else:
+                return None
+            reads = _READS[kind]
+            # every free cell the row does not read is empty (the cell key keeps it so)
+            for col in ("target", "actual", "tier", "per", "deduct"):
+                if col not in reads and rows.get(col, i):
+                    return None
+            # the prototype holds the cells' numbers where the writer puts them
+            checks: list[tuple[str, Any]] = [("weight", ind.weight)]
+            if kind != "qual":
+                assert ind.target is not None
+                checks += [("target", ind.target.value), ("actual", act.value)]
+            if kind == "step":
+                assert isinstance(ind.method, StepDeduction)
+                checks += [("per", ind.method.per), ("deduct", ind.method.deduct)]
+            for col, held in checks:
+                value, _ = number_cell(rows.get(col, i))
+                if value is None or type(held) is not Decimal:
+                    return None
+                if held.as_tuple() != value.as_tuple():
+                    return None
+            if kind == "qual" and act.tier != rows.get("tier", i):
+                return None
+            round_text = rows.get("round_to", i)
+            if round_text:
+                value, _ = number_cell(round_text)
+                if value is None or ind.round_to is None:
+                    return None
+                if value.as_tuple() != ind.round_to.as_tuple():
+                    return None
+            elif ind.round_to is not None:
+                return None
+            quantum = ind.score_quantum(spec.rounding.score)
+            if kind == "qual":
+                tier_ok.add((ind.weight, quantum))
+            sums[ind.category] = sums.get(ind.category, Decimal(0)) + ind.weight
+            out.append(
+                _Row(
+                    i,
+                    kind,
+                    rule.name,
+                    ind_at[ident],
+                    act_at[ident],
+                    cat_at[ind.category],
+                    round_text,
+                    quantum,
+                )
+            )
+        for c in spec.categories:  # every category the sum of its rows, as the builder adds them
+            if c.id not in sums or c.weight.as_tuple() != sums[c.id].as_tuple():
+                return None
+        return cls(spec, actuals, tuple(out), replay.prototype.digest, tier_ok)
+
+    def write(self, prepared: Prepared) -> UnitDocument | None:
+        """The unit's document as the normal path writes it, or None (declined: the normal way)."""
+        rows = prepared.rows
+        cells = rows.cells
+        spec = self.spec
+        n_inds = len(spec.indicators)
+        inds: list[Any] = [None] * n_inds
+        acts: list[Any] = [None] * n_inds
+        sums: list[Decimal | None] = [None] * len(spec.categories)
+        tier_ok = self.tier_ok
+        precision = self.precision
+        round_col = cells.get("round_to")
+        weights, targets, actuals = cells["weight"], cells.get("target"), cells.get("actual")
+        for k, r in enumerate(self.rows):
+            i = r.i
+            if (round_col[i].strip() if round_col is not None else "") != r.round_to:
+                return None
+            weight = _number(weights[i], _WEIGHT_DIGITS, True)
+            if weight is None or (precision and not _multiple(weight, r.quantum)):
+                return None
+            if r.kind == "qual":
+                tier = cells["tier"][i].strip()
+                if (weight, r.quantum) not in tier_ok:
+                    return None
+                try:
+                    spec.tier(tier)
+                except KeyError:
+                    return None
+                inds[r.ind_at] = self.make_ind[k]({"weight": weight})
+                acts[r.act_at] = self.make_act[k]({"tier": tier})
+            else:
+                assert targets is not None and actuals is not None
+                target = _number(targets[i], _VALUE_DIGITS, True)
+                actual = _number(actuals[i], _VALUE_DIGITS, False)
+                make_target = self.make_target[k]
+                if target is None or actual is None or make_target is None:
+                    return None
+                changes: dict[str, Any] = {
+                    "weight": weight,
+                    "target": make_target({"value": target}),
+                }
+                make_method = self.make_method[k]
+                if make_method is not None:
+                    per = _number(cells["per"][i], _VALUE_DIGITS, True)
+                    deduct = _number(cells["deduct"][i], _VALUE_DIGITS, True)
+                    if per is None or deduct is None:
+                        return None
+                    changes["method"] = make_method({"per": per, "deduct": deduct})
+                inds[r.ind_at] = self.make_ind[k](changes)
+                acts[r.act_at] = self.make_act[k]({"value": actual})
+            had = sums[r.cat_at]
+            sums[r.cat_at] = (Decimal(0) if had is None else had) + weight
+        top = Decimal(0)
+        cats = []
+        for make, s in zip(self.make_cat, sums, strict=True):
+            if s is None:
+                return None
+            cats.append(make({"weight": s}))
+            top += s
+        if top != self.total:
+            return None
+        unit = rows.unit
+        new = self.make_spec(
+            {
+                "meta": self.make_meta({"id": unit, "title": unit, "unit": unit}),
+                "categories": tuple(cats),
+                "indicators": tuple(inds),
+            }
+        )
+        if self.digest.sha256(new) is None:
+            return None
+        doc = checked_document(new, self.make_actuals({"indicators": tuple(acts)}), unit)
+        if doc is not None:
+            ACCEPTED.update(self.methods)
+        return doc
+
+    def learn(self, prepared: Prepared) -> None:
+        """A unit of the shape the normal path built (its spec valid): its qualitative weights admit
+        a score in every tier at their quantum."""
+        if len(self.tier_ok) >= _LEARNED_KEPT:
+            return
+        for r in self.rows:
+            if r.kind == "qual":
+                weight, _ = number_cell(prepared.rows.get("weight", r.i))
+                if weight is not None:
+                    self.tier_ok.add((weight, r.quantum))
+
+
+class Shapes:
+    """The shape writers of one run (kept on its :class:`~perfrules.batch._unit.Bases`)."""
+
+    def __init__(self, bases: Bases) -> None:
+        self.bases = bases
+        self.writers: dict[Hashable, Any] = bases.writers
+        self._last: tuple[Prepared, Hashable] | None = None
+
+    def _key(self, prepared: Prepared) -> Hashable:
+        if self._last is not None and self._last[0] is prepared:
+            return self._last[1]
+        key = _cell_key(prepared, self.bases)
+        self._last = (prepared, key)
+        return key
+
+    def write(self, prepared: Prepared) -> UnitDocument | None:
+        """The unit's document by its shape's writer; None when there is none or it declines."""
+        if not ENABLED or not prepared.inline:
+            return None
+        writer = self.writers.get(self._key(prepared))
+        if not isinstance(writer, ShapeWriter):
+            return None
+        return writer.write(prepared)
+
+    def seen(
+        self,
+        prepared: Prepared,
+        spec: Spec,
+        actuals: Actuals,
+        result: Evaluation | UnitDocument,
+    ) -> None:
+        """A unit the normal path built and scored: compile its shape's writer, or teach it."""
+        if not ENABLED or not prepared.inline:
+            return
+        key = self._key(prepared)
+        writer = self.writers.get(key)
+        if isinstance(writer, ShapeWriter):
+            writer.learn(prepared)
+            return
+        if writer is _NEVER or not isinstance(result, UnitDocument):
+            return  # a unit the document writer does not cover: a later one may compile it
+        replay = self.bases.replays.get(key)
+        if not isinstance(replay, _Replay):
+            return
+        if len(self.writers) >= _MAX_WRITERS:
+            self.writers.clear()
+        made = ShapeWriter.compile(prepared, spec, actuals, replay, self.bases)
+        self.writers[key] = _NEVER if made is None else made
