@@ -299,8 +299,8 @@ def specs(
     * ``round_to`` — indicators with a score quantum of their own
       (``round_to``, in place of ``rounding.score``): a power of ten from
       0.001 to 10 that divides the weight, coarser or finer than
-      ``rounding.score`` or equal to it, in any spelling (``1``, ``1.0``,
-      ``1E+0``). ``None`` (the default): sometimes, on some rows; ``True``:
+      ``rounding.score`` or equal to it, in several spellings (``1``,
+      ``1.0``, ``1E+1``). ``None`` (the default): sometimes, on some rows; ``True``:
       on at least one row; ``False``: never.
 
     Weights are multiples of the score quantum and add up exactly (each
@@ -704,14 +704,15 @@ def _indicator(
 
 
 ROUND_TO_SPELLINGS: dict[Decimal, tuple[str, ...]] = {
-    Decimal(1): ("1", "1.0", "1E+0", "1.00"),
-    Decimal("0.1"): ("0.1", "0.10", "1E-1"),
-    Decimal("0.01"): ("0.01", "1E-2", "0.010"),
-    Decimal("0.001"): ("0.001", "1E-3", "0.0010"),
+    Decimal(1): ("1", "1.0", "1.00"),
+    Decimal("0.1"): ("0.1", "0.10"),
+    Decimal("0.01"): ("0.01", "0.010"),
+    Decimal("0.001"): ("0.001", "0.0010"),
     Decimal(10): ("10", "1E+1", "10.0"),
 }
 """The quanta a drawn ``round_to`` takes (powers of ten, as the spec format requires), each in the
-spellings a Decimal may carry: equal values, written apart."""
+spellings a Decimal keeps apart (its exponent: ``1.0`` is not ``1``, ``1E+1`` not ``10``; ``1E-1``
+is ``0.1``): equal values, written apart."""
 
 
 def _round_to(draw: st.DrawFn, weight: Decimal, *, qualitative: bool) -> Decimal:
