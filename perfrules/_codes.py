@@ -260,8 +260,9 @@ PROBLEMS: Mapping[str, Code] = MappingProxyType(
         ),
         "score-precision": Code(
             "actuals",
-            "an entered qualitative `score` has more decimal places than `rounding.score`, so "
-            "rounding could move it across a tier edge",
+            "an entered qualitative `score` has more decimal places than `rounding.score` (or "
+            "than the indicator's `round_to`, where that is coarser), so rounding could move it "
+            "across a tier edge",
         ),
         "not-applicable": Code(
             "actuals", "every indicator is marked `not_applicable`: nothing is left to score"
@@ -273,7 +274,8 @@ PROBLEMS: Mapping[str, Code] = MappingProxyType(
         ),
         "deduction": Code(
             "actuals",
-            "a deduction's `points` are not above 0 or not a multiple of `rounding.score`",
+            "a deduction's `points` are not above 0 or not a multiple of `rounding.score` (and of "
+            "the indicator's `round_to`, where that is coarser: rounding would undo them)",
         ),
         "unknown-bonus": Code(
             "actuals", "a `[bonus]` key that is not the id of a bonus item of the spec"

@@ -906,6 +906,11 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
             "a deduction must be positive and on the score grid ({quantum}), not {points}",
             "扣减分数须大于0且符合 rounding.score 精度（{quantum}），而非{points}",
         ),
+        ("deduction", "round-to"): Message(
+            "a deduction must be positive and on this indicator's round_to grid ({quantum}), "
+            "not {points}",
+            "扣减分数须大于0且符合本指标 round_to 精度（{quantum}），而非{points}",
+        ),
         "not-applicable": Message(
             "every indicator is marked not applicable: nothing to score",
             "所有指标均为不适用，无可计分指标",
@@ -920,6 +925,12 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
             "indicator {indicator!r}: score {score} has more decimals than rounding.score "
             "({quantum}); rounding it could move it across a tier edge",
             "指标“{indicator}”：得分{score}的小数位多于 rounding.score（{quantum}），"
+            "舍入后可能跨越档次边界",
+        ),
+        ("score-precision", "round-to"): Message(
+            "indicator {indicator!r}: score {score} has more decimals than its round_to "
+            "({quantum}); rounding it could move it across a tier edge",
+            "指标“{indicator}”：得分{score}的小数位多于本指标 round_to（{quantum}），"
             "舍入后可能跨越档次边界",
         ),
         "score-outside-tier": Message(

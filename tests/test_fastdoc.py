@@ -250,6 +250,8 @@ def test_every_covered_branch_with_a_round_to_is_written_and_equal(
     values: dict[str, str], round_to: str
 ) -> None:
     """Every row (qualitative and step ones too) rounded to its own ``round_to``, not the spec's."""
+    if round_to == "1":  # an entered score on the row's whole-point grid (score-precision)
+        values = {k: v.replace("score = 19.5", "score = 19") for k, v in values.items()}
     spec = _branches()
     spec = attrs.evolve(
         spec,

@@ -97,12 +97,20 @@ CTX = decimal.Context(prec=80, rounding=decimal.ROUND_HALF_UP)
 def ref_round(value: Fraction, quantum: Decimal) -> Decimal:
     """四舍五入 to ``quantum`` via the decimal module at 80 digits (independent of perfrules' integer rounding)."""
     exact = CTX.divide(Decimal(value.numerator), Decimal(value.denominator))
-    return exact.quantize(quantum, context=CTX)
+    # quantize() keeps the quantum's exponent as written: 0.10 would mean 0.01, 1E+1 tens
+    return exact.quantize(quantum.normalize(context=CTX), context=CTX)
 
 
 def ref_finish(raw: Fraction, weight: Decimal, quantum: Decimal) -> Decimal:
     """Clamp to [0, weight], then round once."""
     return ref_round(min(max(raw, Fraction(0)), Fraction(weight)), quantum)
+
+
+def ref_quantum(spec: Spec, ind: Indicator) -> Decimal:
+    """The quantum a row's score is rounded to: its own ``round_to`` where it declares one (in
+    place of ``rounding.score``, for every rounding of the row: the method's score, the overshoot
+    and manual deductions, a qualitative tier's top), else ``rounding.score``."""
+    return spec.rounding.score if ind.round_to is None else ind.round_to
 
 
 def ref_steps(distance: Fraction, per: Fraction, partial: PartialStep) -> Fraction:
@@ -154,7 +162,7 @@ def ref_ratio(spec: Spec, ind: Indicator, a: Fraction) -> Fraction:
 def ref_method(spec: Spec, ind: Indicator, a: Fraction) -> Decimal:
     """The score of a quantitative indicator before manual deductions."""
     assert ind.target is not None
-    t, w, q = Fraction(ind.target.value), Fraction(ind.weight), spec.rounding.score
+    t, w, q = Fraction(ind.target.value), Fraction(ind.weight), ref_quantum(spec, ind)
     m = ind.method
     direction = ind.target.comparator.direction
     if isinstance(m, StepDeduction):  # 每超过/低于 per 扣 deduct 分，扣完为止
@@ -215,7 +223,7 @@ def ref_method(spec: Spec, ind: Indicator, a: Fraction) -> Decimal:
 def ref_qualitative(spec: Spec, ind: Indicator, act: IndicatorActual) -> Decimal:
     assert act.tier is not None
     tier = spec.tier(act.tier)
-    w, q = Fraction(ind.weight), Fraction(spec.rounding.score)
+    w, q = Fraction(ind.weight), Fraction(ref_quantum(spec, ind))
     if act.score is not None:
         raw = Fraction(act.score)
     elif tier.max_inclusive:
@@ -226,7 +234,7 @@ def ref_qualitative(spec: Spec, ind: Indicator, act: IndicatorActual) -> Decimal
         if k * q == hi:
             k -= 1
         raw = max(k * q, w * Fraction(tier.min))
-    return ref_finish(raw, ind.weight, spec.rounding.score)
+    return ref_finish(raw, ind.weight, ref_quantum(spec, ind))
 
 
 def ref_formula(node: object, env: dict[str, Fraction]) -> Fraction:
@@ -247,7 +255,7 @@ def ref_stated(spec: Spec, ind: Indicator, word: str) -> Decimal:
     else:
         assert word in words.not_met, word
         share = Fraction(words.not_met_share)
-    return ref_finish(share * Fraction(ind.weight), ind.weight, spec.rounding.score)
+    return ref_finish(share * Fraction(ind.weight), ind.weight, ref_quantum(spec, ind))
 
 
 def is_stated(case: Case, ind: Indicator) -> bool:
@@ -286,7 +294,7 @@ def ref_indicator(case: Case, ind: Indicator) -> Decimal:
         score = ref_method(spec, ind, actual_of(case, ind))
     if act is not None and act.deductions:  # 扣减分数, floored at 0
         cut = sum((Fraction(d.points) for d in act.deductions), Fraction(0))
-        score = ref_finish(Fraction(score) - cut, ind.weight, spec.rounding.score)
+        score = ref_finish(Fraction(score) - cut, ind.weight, ref_quantum(spec, ind))
     return score
 
 
@@ -484,10 +492,14 @@ def test_total_is_the_sum_of_top_subtotals_and_budget(case: Case) -> None:
     assert check_total(*case)
     ev = evaluate(case)
     if not ev.bonus and not ev.vetoes and all(r.applicable for r in ev.indicators):
-        # every score is on the total's grid, so the rounded total is the exact sum
         tops = sum((c.score for c in ev.categories if c.level == 1), Decimal(0))
         budget = ev.budget_execution.score if ev.budget_execution is not None else Decimal(0)
-        assert ev.total == tops + budget
+        spec = case.spec
+        if all(ref_quantum(spec, i) % spec.rounding.total == 0 for i in spec.indicators):
+            # every score is on the total's grid, so the rounded total is the exact sum
+            assert ev.total == tops + budget
+        else:  # a row rounded finer (its round_to) than the total: the sum rounded once
+            assert ev.total == ref_round(Fraction(tops + budget), spec.rounding.total)
 
 
 @PROPS

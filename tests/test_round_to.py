@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 
 import perfrules
+from perfrules._errors import Problem
+from perfrules.core import validate_actuals
 from perfrules.loading import loads_actuals, loads_spec
 
 SPEC = """
@@ -120,3 +122,94 @@ def test_full_marks_are_not_promised_when_no_score_can_equal_the_weight() -> Non
     ev = perfrules.evaluate(spec, _acts("40"))  # 0.5 × 40% = 0.2 → 0
     res = ev.indicator("exec")
     assert res.score == Decimal(0) and res.full_marks is None
+
+
+# found by the hypothesis kit once it drew round_to: the actuals' grid checks used rounding.score
+# alone, so a deduction or an entered qualitative score finer than the row's own (coarser)
+# quantum passed, and rounding then undid the deduction or carried the score across a tier edge
+
+ROW_SPEC = """
+[meta]
+id = "row-grid"
+title = "t"
+unit = "u"
+year = 2024
+kind = "项目支出"
+total = 100
+
+[[categories]]
+id = "c"
+name = "c"
+weight = 100
+
+[[indicators]]
+id = "exec"
+name = "资金执行率"
+category = "c"
+weight = 10
+target = "≥100%"
+round_to = 1
+
+[[indicators]]
+id = "q"
+name = "制度健全性"
+category = "c"
+weight = 10
+target_text = "健全"
+round_to = 1
+
+[[indicators]]
+id = "rest"
+name = "其他"
+category = "c"
+weight = 80
+target = "≥1个"
+"""
+
+
+def _row_problems(entries: str) -> list[Problem]:
+    spec = loads_spec(ROW_SPEC, file="spec.toml")
+    actuals = loads_actuals("[indicators]\nrest = 1\n" + entries, file="actuals.toml")
+    return validate_actuals(spec, actuals)
+
+
+def test_a_deduction_off_the_rows_own_grid_is_refused_not_rounded_away() -> None:
+    # 10 − 0.01 = 9.99 would round back to 10 at whole points: the deduction would vanish
+    problems = _row_problems(
+        'exec = { value = 100, deductions = [{ points = 0.01, reason = "附件不全" }] }\n'
+        'q = { tier = "达成" }\n'
+    )
+    assert [(p.code, p.path) for p in problems] == [
+        ("deduction", ("indicators", "exec", "deductions", 0, "points"))
+    ]
+    # the row's quantum, not rounding.score (0.01), named as the row's round_to
+    assert (
+        "round_to grid (1)" in problems[0].message
+        and "round_to 精度（1）" in problems[0].message_zh
+    )
+    whole = _row_problems(
+        'exec = { value = 100, deductions = [{ points = 1, reason = "附件不全" }] }\n'
+        'q = { tier = "达成" }\n'
+    )
+    assert whole == []
+
+
+def test_an_entered_score_off_the_rows_own_grid_is_refused_not_carried_across_a_tier() -> None:
+    # 5.99 lies in 未达成 [0, 6); at whole points it would score 6, the 部分达成 tier's minimum
+    problems = _row_problems('exec = 100\nq = { tier = "未达成", score = 5.99 }\n')
+    assert [(p.code, p.path) for p in problems] == [
+        ("score-precision", ("indicators", "q", "score"))
+    ]
+    assert "its round_to (1)" in problems[0].message
+    assert _row_problems('exec = 100\nq = { tier = "未达成", score = 5 }\n') == []
+
+
+def test_a_tier_without_a_score_names_the_rows_own_quantum() -> None:
+    # weight 2 at whole points (round_to = 1, rounding.score 0.01): 部分达成 [1.2, 1.6) holds none
+    text = ROW_SPEC.replace('weight = 10\ntarget_text = "健全"', 'weight = 2\ntarget_text = "健全"')
+    text = text.replace("weight = 80\n", "weight = 88\n")
+    with pytest.raises(perfrules.SpecError) as info:
+        loads_spec(text, file="spec.toml")
+    (problem,) = info.value.problems
+    assert problem.code == "tier-precision"
+    assert "quantum 1 " in problem.message and "按1分精度" in problem.message_zh

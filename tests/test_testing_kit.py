@@ -127,6 +127,9 @@ def test_the_kit_without_hypothesis_names_the_testing_extra() -> None:
         (lambda: specs(total=Decimal("Infinity")), "between 10"),
         (lambda: specs(derived=1), "True (always), False (never) or None"),
         (lambda: specs(bonus="yes"), "bonus='yes'"),
+        (lambda: specs(round_to=1), "round_to=1 must be True (always), False (never) or None"),
+        (lambda: specs(round_to="0.1"), "round_to='0.1' must be True"),
+        (lambda: cases(round_to=Decimal(1)), "round_to=Decimal('1') must be True"),
         (
             lambda: specs(methods=["qualitative", "per_occurrence"], derived=True),
             "derived=True needs",
@@ -204,6 +207,9 @@ CONFIGS: list[dict[str, Any]] = [
         "bonus": False,
         "vetoes": False,
     },
+    {"round_to": True, "deductions": True, "stated": None},
+    {"round_to": True, "methods": ["qualitative"], "custom_tiers": None},
+    {"round_to": False},
 ]
 
 
@@ -254,6 +260,10 @@ def test_drawn_cases_are_valid_and_honour_the_arguments(config: dict[str, Any]) 
             )
         if config.get("deductions"):
             assert any(a.deductions for a in actuals.indicators)
+        if config.get("round_to") is True:
+            assert any(i.round_to is not None for i in spec.indicators)
+        if config.get("round_to") is False:
+            assert all(i.round_to is None for i in spec.indicators)
 
     run()
 
@@ -358,6 +368,82 @@ def test_near_boundary_values_are_drawn(strategy: Any, condition: Callable[[Case
     find(strategy, condition, settings=FIND)
 
 
+def _own_quanta(spec: Spec) -> list[Decimal]:
+    return [i.round_to for i in spec.indicators if i.round_to is not None]
+
+
+def _coarse_and_fine(spec: Spec) -> bool:
+    """Rows with a round_to coarser than rounding.score and rows with one finer, in one spec."""
+    q = spec.rounding.score
+    return any(r > q for r in _own_quanta(spec)) and any(r < q for r in _own_quanta(spec))
+
+
+def _respelled(spec: Spec) -> bool:
+    """A round_to written apart from its plain spelling (1.0, 1E-1, 0.010)."""
+    return any(str(r) not in {"10", "1", "0.1", "0.01", "0.001"} for r in _own_quanta(spec))
+
+
+def _tie_at_own_quantum(case: Case) -> bool:
+    """An unmet ratio row whose exact score w·a/t is a half-up tie at its own round_to, finer than
+    rounding.score (x.xxx5 at 0.001: a tie no edge of the rule and no tie at rounding.score
+    gives, so only ties drawn at the row's own quantum hit it)."""
+    ev = perfrules.evaluate(*case)
+    for ind in case.spec.indicators:
+        res, t = ev.indicator(ind.id), ind.target
+        if ind.round_to is None or ind.round_to >= case.spec.rounding.score:
+            continue
+        if method_name(ind) != "ratio" or t is None or t.comparator.value != "≥":
+            continue
+        if res.actual_value is not None and 0 < res.actual_value < t.value:
+            own = res.actual_value / Fraction(t.value) * Fraction(ind.weight / ind.round_to)
+            if own - own.numerator // own.denominator == Fraction(1, 2):
+                return True
+    return False
+
+
+@pytest.mark.parametrize(
+    ("strategy", "condition"),
+    [
+        (specs(), lambda spec: bool(_own_quanta(spec))),
+        (specs(), _coarse_and_fine),
+        (specs(), _respelled),
+        (specs(methods=["qualitative"]), lambda spec: bool(_own_quanta(spec))),
+    ],
+    ids=["some-row", "coarser-and-finer", "respelled", "qualitative"],
+)
+def test_specs_draw_rows_with_their_own_round_to(
+    strategy: Any, condition: Callable[[Spec], bool]
+) -> None:
+    found = find(strategy, condition, settings=FIND)
+    perfrules.check(found)  # a valid spec: every weight a multiple of its row's quantum
+    assert all(i.weight % i.score_quantum(found.rounding.score) == 0 for i in found.indicators)
+
+
+def test_specs_draw_round_to_in_a_share_of_specs_by_default() -> None:
+    """By default about a third of the specs have rows with round_to (0 of 600 before the kit
+    drew it); round_to=True puts one in every spec, round_to=False in none."""
+    drawn = {True: 0, False: 0}
+
+    @settings(FIND, max_examples=300, database=None)
+    @given(specs())
+    def count(spec: Spec) -> None:
+        drawn[bool(_own_quanta(spec))] += 1
+
+    count()
+    assert drawn[True] >= 30, drawn  # ~100 of 300 expected; 30 is far in the tail
+
+    @settings(KIT, database=None)
+    @given(specs(round_to=True), specs(round_to=False))
+    def always_never(with_: Spec, without: Spec) -> None:
+        assert _own_quanta(with_) and not _own_quanta(without)
+
+    always_never()
+
+
+def test_near_boundary_actuals_hit_ties_at_a_rows_own_quantum() -> None:
+    find(cases(methods=["ratio"], round_to=True), _tie_at_own_quantum, settings=FIND)
+
+
 def test_near_boundary_actuals_for_the_seed_hit_the_budget_rows_rounding_threshold() -> None:
     spec = perfrules.load_spec(SEED_DIR)  # round_whole at weight 10: 94.5% is the tie 9.45 → 9
     found = find(actuals_for(spec), lambda a: _budget_tie(Case(spec, a)), settings=FIND)
@@ -416,6 +502,11 @@ def test_score_bounds_catches_a_score_above_its_weight_or_off_the_grid() -> None
     fine = _broken(lambda ev: _with_indicator(ev, "x", score=D("9.005")))
     with pytest.raises(AssertionError, match="not a multiple of rounding.score"):
         check_score_bounds(spec, actuals, evaluate=fine)
+    whole = _with_round_to(spec, "x", "1")  # 10 × 90/100 = 9 at whole points
+    assert check_score_bounds(whole, actuals)
+    off = _broken(lambda ev: _with_indicator(ev, "x", score=D("9.5")))
+    with pytest.raises(AssertionError, match=r"scores 9.5, not a multiple of its round_to = 1"):
+        check_score_bounds(whole, actuals, evaluate=off)
     over = _broken(lambda ev: attrs.evolve(ev, total=D("100.01")))
     with pytest.raises(AssertionError, match="exceeds meta.total"):
         check_score_bounds(spec, actuals, evaluate=over)
@@ -494,6 +585,37 @@ def test_explained_catches_a_lost_point_without_reason_and_a_met_target_below_fu
     )
     with pytest.raises(AssertionError, match="meets its target .* but scores 9.99"):
         check_explained(spec, met, evaluate=short)
+
+
+def _with_round_to(spec: Spec, ind_id: str, quantum: str) -> Spec:
+    return attrs.evolve(
+        spec,
+        indicators=tuple(
+            attrs.evolve(i, round_to=D(quantum)) if i.id == ind_id else i for i in spec.indicators
+        ),
+    )
+
+
+def test_explained_catches_a_qualitative_score_outside_its_tier() -> None:
+    spec, actuals = _small_case()  # 'z' (weight 10) at 部分达成 [6, 8): tier_top 7.99
+    assert check_explained(spec, actuals)
+    across = _broken(lambda ev: _with_indicator(ev, "z", score=D(8)))
+    with pytest.raises(
+        AssertionError,
+        match=r"\[explained\] indicator 'z' .* is at tier '部分达成.*' \[6, 8\) but scores 8, outside",
+    ):
+        check_explained(spec, actuals, evaluate=across)
+
+
+def test_explained_catches_a_round_to_row_that_does_not_say_so_first() -> None:
+    spec, actuals = _small_case()
+    whole = _with_round_to(spec, "x", "1")
+    assert check_explained(whole, actuals)
+    unsaid = _broken(lambda ev: _with_indicator(ev, "x", steps=ev.indicator("x").steps[1:]))
+    with pytest.raises(
+        AssertionError, match=r"indicator 'x' .* declares round_to = 1, but its first step"
+    ):
+        check_explained(whole, actuals, evaluate=unsaid)
 
 
 def test_monotone_catches_a_rule_that_rewards_doing_worse() -> None:

@@ -69,6 +69,14 @@ def _named(x: Category | Indicator | BonusItem) -> Message:
     return Message(x.id, x.name)
 
 
+def _entry_grid(spec: Spec, round_to: Decimal | None) -> Decimal:
+    """The grid an entered deduction or qualitative score of a row must lie on: ``rounding.score``,
+    or the row's own ``round_to`` where that is coarser (both are powers of ten, so a multiple of
+    the coarser lies on both), so that rounding the row's score never moves it."""
+    q = spec.rounding.score
+    return q if round_to is None or round_to <= q else round_to
+
+
 def _is_power_of_ten(q: Decimal) -> bool:
     if q <= 0:
         return False
@@ -677,7 +685,7 @@ class _TierGrid:
                     "tier-precision",
                     indicator=_named(ind),
                     weight=show_dec(ind.weight),
-                    quantum=show_dec(spec.rounding.score),
+                    quantum=show_dec(quantum),
                     tier=Message(
                         f"{tier.name!r} [{show(lo)}, {show(hi)}{']' if tier.max_inclusive else ')'}",
                         tier.name,
@@ -1218,6 +1226,7 @@ def _check_catalogue_actuals(
 ) -> None:
     """不适用 entries, manual deductions, bonus awards, veto triggers and stated figures."""
     q = spec.rounding.score
+    own_quanta = {i.id: i.round_to for i in spec.indicators if i.round_to is not None}
     dropped = 0
     for act in actuals.indicators:
         path: PathKey = ("indicators", act.id)
@@ -1243,13 +1252,17 @@ def _check_catalogue_actuals(
                         indicator=Message(act.id, _name_of(spec, act.id)),
                     ).as_en_zh(),
                 )
+        grid = _entry_grid(spec, own_quanta.get(act.id))
         for j, d in enumerate(act.deductions):
-            if d.points <= 0 or not on_grid(d.points, q):
+            if d.points <= 0 or not on_grid(d.points, grid):
+                shown = {"quantum": show_dec(grid), "points": show_dec(d.points)}
                 c.add(
                     "deduction",
                     (*path, "deductions", j, "points"),
-                    **message(
-                        "deduction", quantum=show_dec(q), points=show_dec(d.points)
+                    **(
+                        message("deduction", **shown)
+                        if grid == q
+                        else message(("deduction", "round-to"), **shown)
                     ).as_en_zh(),
                 )
             if not d.reason.strip():
@@ -1372,15 +1385,16 @@ def _check_qualitative_actual(
         )
         return
     lo, hi = tier_range(ind.weight, tier.min, tier.max)
-    if act.score is not None and (frac(act.score) / frac(spec.rounding.score)).denominator != 1:
+    grid = _entry_grid(spec, ind.round_to)
+    if act.score is not None and (frac(act.score) / frac(grid)).denominator != 1:
+        fields = {"indicator": _named(ind), "score": show_dec(act.score), "quantum": show_dec(grid)}
         c.add(
             "score-precision",
             (*path, "score"),
-            **message(
-                "score-precision",
-                indicator=_named(ind),
-                score=show_dec(act.score),
-                quantum=show_dec(spec.rounding.score),
+            **(
+                message("score-precision", **fields)
+                if grid == spec.rounding.score
+                else message(("score-precision", "round-to"), **fields)
             ).as_en_zh(),
         )
     elif act.score is not None:

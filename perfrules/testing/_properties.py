@@ -78,7 +78,8 @@ def _label(ind: Indicator) -> str:
 def check_score_bounds(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evaluate) -> bool:
     """Every score lies in [0, weight] on its rounding grid; subtotals and the total in their range.
 
-    Indicators: 0 ≤ score ≤ weight, a multiple of ``rounding.score``, lost =
+    Indicators: 0 ≤ score ≤ weight, a multiple of the row's quantum (its
+    ``round_to``, else ``rounding.score``), lost =
     weight − score; a 不适用 indicator scores 0 and loses nothing. The budget
     row likewise (whole points under ``round_whole``). Subtotals lie in
     [0, applicable weight]. The total is ≥ 0, on the ``rounding.total`` grid,
@@ -110,8 +111,14 @@ def check_score_bounds(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = eva
             continue
         if not Decimal(0) <= res.score <= res.weight:
             _fail(prop, f"{_label(ind)} scores {res.score}, outside [0, {res.weight}]")
-        if not on_grid(res.score, q):
+        if ind.round_to is None and not on_grid(res.score, q):
             _fail(prop, f"{_label(ind)} scores {res.score}, not a multiple of rounding.score = {q}")
+        if ind.round_to is not None and not on_grid(res.score, ind.round_to):
+            _fail(
+                prop,
+                f"{_label(ind)} scores {res.score}, not a multiple of its round_to = "
+                f"{show(Fraction(ind.round_to))}",
+            )
         if res.lost != res.weight - res.score:
             _fail(
                 prop,
@@ -386,14 +393,18 @@ def check_explained(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
     declares one); a reason (扣分原因) and a ``deduction`` step exactly when
     points are lost; each manual deduction's reason appears in the reason and
     in a ``deduction`` step. A met target earns the full weight under ratio,
-    step and per-occurrence scoring (without deductions), and a met qualitative
-    target scores inside its tier. A 不适用 indicator is marked so.
+    step and per-occurrence scoring (without deductions), and a qualitative
+    row scores inside its tier (without deductions: rounding, at the row's own
+    quantum, never carries it across an edge); a row that declares its own
+    ``round_to`` says so in a first ``policy`` step. A 不适用 indicator is
+    marked so.
     An overshoot deduction that rounds away (``partial = "proportional"``)
     may leave its ``deduction`` step, but no reason. A result stated in words
     (据陈述) is scored by the method ``stated``, never computed: met exactly for
     a declared met word, its declared share of the weight (rounded half-up,
-    before deductions), the mark 据陈述 and its evidence in the actual shown
-    and in the first step.
+    before deductions, to the row's quantum), the mark 据陈述 and its evidence
+    in the actual shown and in the first step (after the ``round_to`` policy
+    step of a row that declares one).
     """
     prop = "explained"
     ev = evaluate(spec, actuals)
@@ -437,6 +448,14 @@ def check_explained(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
                 f"text where it fits ({cited}): {rules}",
             )
         kinds = [s.kind for s in res.steps]
+        if ind.round_to is not None and (
+            not res.steps or kinds[0] != "policy" or "round_to" not in res.steps[0].zh
+        ):
+            _fail(
+                prop,
+                f"{_label(ind)} declares round_to = {show(Fraction(ind.round_to))}, but its first "
+                "step does not say so",
+            )
         cuts = act.deductions if act is not None else ()
         overshoot = _overshoot_applies(spec, ind, res.actual_value)
         if res.score < res.weight:
@@ -488,6 +507,18 @@ def check_explained(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
                     f"{_label(ind)} is met at tier {res.tier!r} "
                     f"but scores {res.score}, below the tier",
                 )
+        if res.tier is not None and not cuts and (act is None or act.own_score is None):
+            # rounding never carries a qualitative score across a tier edge (tier-precision and
+            # score-precision refuse what would): every tier, at the row's own quantum
+            tier = spec.tier(res.tier)
+            lo, hi = res.weight * tier.min, res.weight * tier.max
+            if not lo <= res.score <= hi or (res.score == hi and not tier.max_inclusive):
+                close = "]" if tier.max_inclusive else ")"
+                _fail(
+                    prop,
+                    f"{_label(ind)} is at tier {res.tier!r} [{show(lo)}, {show(hi)}{close} "
+                    f"but scores {res.score}, outside it",
+                )
     be, block = ev.budget_execution, spec.budget_execution
     if be is not None and block is not None:
         rules = [s.zh for s in be.steps if s.kind == "rule"]
@@ -530,14 +561,16 @@ def _check_stated(
             f"{_label(ind)}: the stated word {word!r} counts as met={outcome.met}, not {res.met}",
         )
     if not act.deductions:
-        expected = round_half_up(outcome.raw, spec.rounding.score)
+        expected = round_half_up(outcome.raw, ind.score_quantum(spec.rounding.score))
         if res.score != expected:
             _fail(
                 prop,
                 f"{_label(ind)}: the stated word {word!r} earns {show(expected)} "
                 f"(its declared share of {ind.weight}), not {res.score}",
             )
-    first = res.steps[0].zh if res.steps else ""
+    # the first step, after the policy step of a row that declares its own round_to
+    steps = res.steps[1:] if ind.round_to is not None else res.steps
+    first = steps[0].zh if steps else ""
     shown = [(res.actual, "the actual", p) for p in ("据陈述", evidence or "")]
     shown += [(first, "the first step", p) for p in ("据陈述", word, evidence or "")]
     for text, where, part in shown:

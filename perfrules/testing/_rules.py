@@ -452,12 +452,13 @@ def boundary_values(spec: Spec, ind: Indicator) -> list[Fraction]:
 
 
 def tie_values(spec: Spec, ind: Indicator, k: int) -> list[Fraction]:
-    """Actuals whose exact, unrounded score is (k + ½) × rounding.score: a half-up rounding tie."""
+    """Actuals whose exact, unrounded score is (k + ½) × the row's score quantum (its ``round_to``,
+    else ``rounding.score``): a half-up rounding tie."""
     target = ind.target
     if target is None:
         return []
     t, w = Fraction(target.value), Fraction(ind.weight)
-    s = (k + Fraction(1, 2)) * Fraction(spec.rounding.score)
+    s = (k + Fraction(1, 2)) * Fraction(ind.score_quantum(spec.rounding.score))
     if not 0 < s < w:
         return []
     method_name(ind)  # an unknown method raises

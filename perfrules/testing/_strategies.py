@@ -252,6 +252,7 @@ class _SpecConfig:
     custom_tiers: bool | None
     deep: bool | None = False
     stated: bool | None = None
+    round_to: bool | None = None
 
 
 def specs(
@@ -268,6 +269,7 @@ def specs(
     custom_tiers: bool | None = None,
     deep: bool | None = False,
     stated: bool | None = False,
+    round_to: bool | None = None,
 ) -> st.SearchStrategy[Spec]:
     """Valid specs mixing the rule catalogue's scoring methods.
 
@@ -294,6 +296,12 @@ def specs(
       not met when a numeric row's actual is stated in words (据陈述), with
       their shares of the weight and sometimes a rule. ``False`` (the
       default): never; ``True``: always; ``None``: sometimes.
+    * ``round_to`` — indicators with a score quantum of their own
+      (``round_to``, in place of ``rounding.score``): a power of ten from
+      0.001 to 10 that divides the weight, coarser or finer than
+      ``rounding.score`` or equal to it, in several spellings (``1``,
+      ``1.0``, ``1E+1``). ``None`` (the default): sometimes, on some rows; ``True``:
+      on at least one row; ``False``: never.
 
     Weights are multiples of the score quantum and add up exactly (each
     category's children to it, the top categories and the budget row to
@@ -333,6 +341,7 @@ def specs(
         custom_tiers=_tri_state("custom_tiers", custom_tiers),
         deep=_tri_state("deep", deep),
         stated=_tri_state("stated", stated),
+        round_to=_tri_state("round_to", round_to),
     )
     return _spec(cfg)
 
@@ -443,6 +452,10 @@ def _spec(draw: st.DrawFn, cfg: _SpecConfig) -> Spec:
     tiers = _tiers(draw) if _flag(draw, cfg.custom_tiers, 5) else DEFAULT_TIERS
 
     forced_derived = draw(st.integers(0, n_inds - 1)) if cfg.derived else None
+    # rows with a score quantum of their own: in about one spec in three, then on about half its
+    # rows (round_to=True: on one row at least)
+    own_quanta = _flag(draw, cfg.round_to, 3)
+    forced_round_to = draw(st.integers(0, n_inds - 1)) if cfg.round_to else None
     shared: dict[str, str] = {}  # shared denominators of derived indicators, by form
     ind_ids = draw(st.lists(ids, min_size=n_inds, max_size=n_inds, unique=True))
     indicators: list[Indicator] = []
@@ -463,6 +476,7 @@ def _spec(draw: st.DrawFn, cfg: _SpecConfig) -> Spec:
                     forced=position == forced_derived,
                     shared=shared,
                     budget=budget_kind is not None,
+                    own_quantum=position == forced_round_to or (own_quanta and draw(st.booleans())),
                 )
             )
             leaf_weight[leaf] = leaf_weight.get(leaf, Decimal(0)) + weight
@@ -643,6 +657,7 @@ def _indicator(
     forced: bool,
     shared: dict[str, str],
     budget: bool,
+    own_quantum: bool = False,
 ) -> Indicator:
     options = [m for m in cfg.methods if not _is_qualitative(m) or weight >= 5 * q]
     if forced:
@@ -656,6 +671,8 @@ def _indicator(
         "note": draw(maybe_text),
         "rule": _rule(draw),
     }
+    if own_quantum:
+        common["round_to"] = _round_to(draw, weight, qualitative=_is_qualitative(name))
     rule, make = _method_draw(name)
     if rule.qualitative:
         target_text = draw(free_text)
@@ -684,6 +701,30 @@ def _indicator(
         source=draw(maybe_text),
         **common,
     )
+
+
+ROUND_TO_SPELLINGS: dict[Decimal, tuple[str, ...]] = {
+    Decimal(1): ("1", "1.0", "1.00"),
+    Decimal("0.1"): ("0.1", "0.10"),
+    Decimal("0.01"): ("0.01", "0.010"),
+    Decimal("0.001"): ("0.001", "0.0010"),
+    Decimal(10): ("10", "1E+1", "10.0"),
+}
+"""The quanta a drawn ``round_to`` takes (powers of ten, as the spec format requires), each in the
+spellings a Decimal keeps apart (its exponent: ``1.0`` is not ``1``, ``1E+1`` not ``10``; ``1E-1``
+is ``0.1``): equal values, written apart."""
+
+
+def _round_to(draw: st.DrawFn, weight: Decimal, *, qualitative: bool) -> Decimal:
+    """An indicator's own score quantum: a power of ten that divides ``weight`` (so a met target
+    keeps its full weight) and, for a qualitative row, leaves a score in every tier (weight ≥ 5
+    quanta; tiers span ≥ 20% of the weight). ``rounding.score`` always qualifies: there is
+    one."""
+    fits = [
+        r for r in ROUND_TO_SPELLINGS if weight % r == 0 and (not qualitative or weight >= 5 * r)
+    ]
+    quantum = _pick(draw, fits)
+    return Decimal(_pick(draw, ROUND_TO_SPELLINGS[quantum]))
 
 
 @dataclass(frozen=True)
@@ -1166,8 +1207,15 @@ def _actuals(draw: st.DrawFn, spec: Spec, cfg: _ActualsConfig) -> Actuals:
     return actuals
 
 
-def _deductions(draw: st.DrawFn, spec: Spec, ind: Indicator) -> tuple[Deduction, ...]:
+def _entry_grid(spec: Spec, ind: Indicator) -> Decimal:
+    """The grid of a row's manual deductions and entered qualitative score: ``rounding.score``, or
+    the row's ``round_to`` where that is coarser (what rounding the row's score leaves alone)."""
     q = spec.rounding.score
+    return q if ind.round_to is None else max(q, ind.round_to)
+
+
+def _deductions(draw: st.DrawFn, spec: Spec, ind: Indicator) -> tuple[Deduction, ...]:
+    q = _entry_grid(spec, ind)
     top = int(ind.weight / q)
     n = draw(st.integers(1, 2))
     return tuple(
@@ -1186,13 +1234,14 @@ def _qualitative(draw: st.DrawFn, spec: Spec, ind: Indicator) -> tuple[str, Deci
     need_score = spec.policy.qualitative_default is QualitativeDefault.REQUIRE_SCORE and not top
     if not (need_score or draw(st.booleans())):
         return name, None
-    q = Fraction(spec.rounding.score)
+    grid = _entry_grid(spec, ind)
+    q = Fraction(grid)
     lo, hi = Fraction(ind.weight) * Fraction(tier.min), Fraction(ind.weight) * Fraction(tier.max)
     k_lo = math.ceil(lo / q)
     k_hi = math.floor(hi / q) if tier.max_inclusive else math.ceil(hi / q) - 1
     # the tier's edges on the grid, or inside
     k = _pick(draw, [k_hi, k_lo, draw(st.integers(k_lo, k_hi))])
-    return name, spec.rounding.score * k
+    return name, grid * k
 
 
 def _wanted_actual(
@@ -1208,9 +1257,8 @@ def _wanted_actual(
     edges = boundary_values(spec, ind)
     kind = _pick(draw, ["edge", "tie", "offset"])
     if kind == "tie" and not whole:
-        k = draw(
-            st.integers(0, max(0, int(Fraction(ind.weight) / Fraction(spec.rounding.score)) - 1))
-        )
+        quantum = Fraction(ind.score_quantum(spec.rounding.score))  # the row's round_to, if any
+        k = draw(st.integers(0, max(0, int(Fraction(ind.weight) / quantum) - 1)))
         ties = tie_values(spec, ind, k)
         if ties:
             return _pick(draw, ties)
@@ -1375,6 +1423,7 @@ def cases(
     deductions: bool | None = None,
     deep: bool | None = False,
     stated: bool | None = False,
+    round_to: bool | None = None,
 ) -> st.SearchStrategy[Case]:
     """(spec, actuals) pairs: a spec from :func:`specs` and actuals from :func:`actuals_for`.
 
@@ -1384,7 +1433,8 @@ def cases(
     neither; ``None``: sometimes); so does ``stated``, default ``False``
     (``True``: the spec declares ``[stated]`` words and the actuals state at
     least one numeric row in words, specs with no such row passed over;
-    ``None``: sometimes).
+    ``None``: sometimes); ``round_to`` applies to the spec (rows with a
+    score quantum of their own, as in :func:`specs`).
     ``not_applicable=True`` draws specs with two indicators or more.
     """
     _int_arg("min_indicators", min_indicators, 1, 60)
@@ -1406,6 +1456,7 @@ def cases(
         custom_tiers=custom_tiers,
         deep=deep,
         stated=stated,
+        round_to=round_to,
     )
     if not isinstance(near_boundary, bool):
         raise InvalidArgument(f"near_boundary={near_boundary!r} must be True or False")
