@@ -176,6 +176,17 @@ def exact_str(value: Fraction) -> str:
 _EXACT_TEXTS: dict[tuple[int, int], str] = {}
 
 
+def exact_ratio(num: int, den: int) -> str:
+    """``exact_str(Fraction(num, den))`` (``den`` > 0) without making the fraction when its text is kept."""
+    g = gcd(num, den)
+    if g != 1:
+        num, den = num // g, den // g
+    hit = _EXACT_TEXTS.get((num, den))
+    if hit is None:
+        return exact_str(Fraction(num, den))
+    return hit
+
+
 def show(value: Fraction, places: int = 4) -> str:
     """Human text: exact when it has at most ``places`` decimals, else ``≈`` and rounded half-up.
 

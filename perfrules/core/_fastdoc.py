@@ -64,7 +64,7 @@ from perfrules.core._evaluate import (
 from perfrules.core._exact import frac, quantum_of, show_dec
 from perfrules.core._scoring import _rule
 from perfrules.core._template import RowTexts, StepText
-from perfrules.core._whynot import full_marks
+from perfrules.core._whynot import ACTUAL_EN, ACTUAL_ZH, full_marks, weight_on_grid
 from perfrules.core.methods import _ratio_family as family
 from perfrules.core.methods import qualitative, rule_of, step
 from perfrules.core.methods._rule import MethodRule
@@ -72,6 +72,7 @@ from perfrules.model import (
     Actuals,
     Indicator,
     NegativeRule,
+    Policy,
     QuantitativeTarget,
     Spec,
     StepDeduction,
@@ -188,6 +189,7 @@ def checked_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> U
                 continue
         rule: MethodRule[Any] = rule_of(ind)
         row: RowTexts | None = None
+        full_json: str | None = None  # the "full_marks" JSON, when the row's branch wrote it
         target = ind.target
         weight = ind.weight
         if rule.qualitative:
@@ -208,18 +210,14 @@ def checked_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> U
                     return None  # the overshoot warning: the Step path writes it
             name = rule.name
             if name == "ratio" or name == "inverse_ratio":
-                plan = family.fast_plan(
-                    NegativeRule.INVERSE_RATIO if name == "inverse_ratio" else None,
-                    target,
-                    weight,
-                    quantum,
-                    policy,
-                    a,
-                )
+                forced = NegativeRule.INVERSE_RATIO if name == "inverse_ratio" else None
+                plan = family.fast_plan(forced, target, weight, quantum, policy, a)
                 if plan is None or _strict_warning(plan.met, plan.score, weight, target, a):
                     return None
                 score, met, method = plan.score, plan.met, plan.method
                 said, cited = _family_json(plan, ind, rounding.score)
+                if score < weight:
+                    full_json = _family_full_json(forced, target, weight, quantum, policy)
             else:
                 if name != "step" or not isinstance(ind.method, StepDeduction):
                     return None
@@ -237,7 +235,11 @@ def checked_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> U
         head = _HEADS.get(key)
         if head is None:
             head = _indicator_head(key)
-        fm = full_marks(spec, ind) if score < weight else None
+        if score >= weight:
+            full_json = "null"
+        elif full_json is None:
+            fm = full_marks(spec, ind)
+            full_json = "null" if fm is None else _full_json(fm)
         text = (
             f'{head}"{show_dec(weight)}","target":{_str(ind.target_display)},'
             f'"actual":{_enc(actual)},"actual_value":{_fr(actual_value)},'
@@ -245,7 +247,7 @@ def checked_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> U
             f'"score":"{show_dec(score)}","lost":"{show_dec(weight - score)}",'
             f'{said},"note":{_str(act.note)},{cited},"warnings":[],"applicable":true,'
             f'"rule":{"null" if ind.rule is None else _rule_json_of(ind.rule)},'
-            f'"full_marks":{"null" if fm is None else _full_json(fm)},'
+            f'"full_marks":{full_json},'
             '"stated":null,"own_score":null}'
         )
         parts.append(text)
@@ -437,6 +439,34 @@ def _strict_warning(
         and target.comparator.value in (">", "<")
         and score == weight
         and a == frac(target.value)
+    )
+
+
+def _family_full_json(
+    forced: NegativeRule | None,
+    target: QuantitativeTarget,
+    weight: Decimal,
+    quantum: Decimal,
+    policy: Policy,
+) -> str | None:
+    """``_full_json(full_marks(spec, ind))`` of a ratio-family row that lost points, from the
+    family's integer bound; None where the family works it out with fractions (ask full_marks)."""
+    if not weight_on_grid(weight, quantum):
+        return "null"
+    texts = family.fast_full_marks(forced, target, weight, quantum, policy, ACTUAL_ZH, ACTUAL_EN)
+    if texts is None:
+        return None
+    exact, cmp, zh, en = texts
+    return (
+        '{"threshold":'
+        + _encode_str(exact)
+        + ',"comparator":'
+        + _encode_str(cmp)
+        + ',"zh":'
+        + _encode_str(zh)
+        + ',"en":'
+        + _encode_str(en)
+        + "}"
     )
 
 
