@@ -306,6 +306,23 @@ def checked_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> U
             + (',"goal":true}' if c.goal else "}")
         )
 
+    return _finish(spec, actuals, unit, parts, rows, cats, cat_parts, top)
+
+
+def _finish(
+    spec: Spec,
+    actuals: Actuals,
+    unit: str | None,
+    parts: list[str],
+    rows: list[RowResult],
+    cats: list[CategoryRow],
+    cat_parts: list[str],
+    top: list[tuple[str, Decimal]],
+) -> UnitDocument | None:
+    """The unit's document from its rows' and categories' texts: the total, the grade, the line."""
+    meta = spec.meta
+    rounding = spec.rounding
+    zero = Decimal(0)
     # the total and the grade
     raw = _sum([s for _, s in top])
     total_steps: list[StepText] = [("formula", *_sum_texts(tuple(top), raw))]
