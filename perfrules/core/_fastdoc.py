@@ -213,7 +213,7 @@ def checked_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> U
                 return None
             a = frac(value)
             if limit is not None and target.comparator.direction != "negative":
-                if target.value > 0 and a >= frac(limit) * frac(target.value):
+                if _overshoots(limit, target.value, a):
                     return None  # the overshoot warning: the Step path writes it
             name = rule.name
             if name == "ratio" or name == "inverse_ratio":
@@ -452,6 +452,16 @@ def _shared(spec: Spec) -> int:
         _PARTS.clear()
     _PARTS[ids] = (values, number)
     return number
+
+
+def _overshoots(limit: Decimal, target: Decimal, a: Fraction) -> bool:
+    """Whether the actual ``a`` reaches ``limit`` × a target above 0 (the overshoot warning),
+    by integers."""
+    if not target > 0:
+        return False
+    ln, ld = limit.as_integer_ratio()
+    tn, td = target.as_integer_ratio()
+    return a.numerator * ld * td >= ln * tn * a.denominator
 
 
 def _strict_warning(
@@ -742,7 +752,7 @@ class DocumentPlan:
                     return None  # not the shape's (never here)
                 a = frac(value)
                 if limit is not None and target.comparator.direction != "negative":
-                    if target.value > 0 and a >= frac(limit) * frac(target.value):
+                    if _overshoots(limit, target.value, a):
                         return None  # the overshoot warning: the Step path writes it
                 if kind == "quant":
                     plan = family.fast_plan(rp.forced, target, weight, rp.quantum, policy, a)
