@@ -20,6 +20,7 @@ from perfrules import (
     QuantitativeTarget,
     Rounding,
 )
+from perfrules.core import _exact
 from perfrules.core._exact import exact_str, show
 from perfrules.core.methods import _ratio_family as family
 
@@ -227,3 +228,41 @@ def test_the_ratio_familys_bound_by_integers_is_the_fraction_bound(
         f"实际完成值{comparator}{shown}件即可得满分{rounds}",
         f"full marks with an actual {comparator} {shown}件 (the ratio score rounds to the full weight)",
     )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    num=st.integers(-(10**30), 10**30),
+    twos=st.integers(0, 12),
+    fives=st.integers(0, 12),
+    other=st.sampled_from([1, 1, 1, 3, 7, 9]),
+)
+def test_exact_ratio_is_exact_str_of_the_fraction(
+    num: int, twos: int, fives: int, other: int
+) -> None:
+    """``exact_ratio`` (integers, unreduced) writes what ``exact_str`` writes of the fraction:
+    terminating or not, negative, zero, past 28 digits."""
+    den = 2**twos * 5**fives * other
+    fresh = exact_str(Fraction(num, den))
+    _exact._EXACT_TEXTS.clear()  # not from exact_str's kept texts
+    assert _exact.exact_ratio(num * 6, den * 6) == fresh
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    num=st.integers(-(10**30), 10**30),
+    twos=st.integers(0, 12),
+    fives=st.integers(0, 12),
+    other=st.sampled_from([1, 1, 1, 3, 7, 9]),
+    places=st.sampled_from([0, 2, 4, 6]),
+)
+def test_show_ratio_is_show_of_the_fraction(
+    num: int, twos: int, fives: int, other: int, places: int
+) -> None:
+    """``show_ratio`` (integers, unreduced, its text made without the fraction) writes what
+    ``show`` writes of the fraction."""
+    den = 2**twos * 5**fives * other
+    _exact._SHOWN_FRACTIONS.clear()
+    fresh = show(Fraction(num, den), places)
+    _exact._SHOWN_FRACTIONS.clear()  # not from show's kept texts
+    assert _exact.show_ratio(num * 6, den * 6, places) == fresh
