@@ -64,7 +64,21 @@ def test_a_template_gives_spec_sha256_for_any_values_in_its_holes(case: Any, dat
     for ind in spec.indicators:
         changes: dict[str, Any] = {"weight": data.draw(decimals)}
         if ind.target is not None and hasattr(ind.target, "value"):
-            changes["target"] = attrs.evolve(ind.target, value=data.draw(decimals))
+            # (an int where a Decimal was: not written as a number)
+            value = data.draw(st.one_of(decimals, st.integers(-5, 5)))
+            target = attrs.evolve(ind.target, value=value)
+            if hasattr(target, "unit") and data.draw(st.booleans()):
+                # a field of the hole's object that is not the prototype's own object
+                target = attrs.evolve(target, unit=data.draw(texts))
+            changes["target"] = target
+        method = ind.method
+        if method is not None and data.draw(st.booleans()):  # the method's numbers
+            numbers = {
+                f.name: data.draw(decimals)
+                for f in attrs.fields(type(method))
+                if type(getattr(method, f.name)) is Decimal
+            }
+            changes["method"] = attrs.evolve(method, **numbers)
         if data.draw(st.booleans()):
             changes["round_to"] = data.draw(st.one_of(st.none(), decimals))
         indicators.append(attrs.evolve(ind, **changes))

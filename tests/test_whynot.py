@@ -11,7 +11,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perfrules
-from perfrules import ExecutionPolicy, NegativeRule, Policy, Rounding
+from perfrules import (
+    EqualAbove,
+    ExecutionPolicy,
+    NegativeRule,
+    OvershootDeduction,
+    Policy,
+    QuantitativeTarget,
+    Rounding,
+)
+from perfrules.core import _exact
+from perfrules.core._exact import exact_str, show
+from perfrules.core.methods import _ratio_family as family
 
 
 def test_seed_budget_row_needed_95_percent(seed_eval: perfrules.Evaluation) -> None:
@@ -157,3 +168,101 @@ def test_budget_method_decides_the_full_marks_rate_not_the_unused_policy() -> No
         Fraction(50),
         "≤",
     )  # not round_whole's ≥95%
+
+
+_NUMBERS = st.decimals(min_value=-1000, max_value=10**6, places=3, allow_nan=False)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    t=_NUMBERS,
+    w=st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False),
+    q=st.sampled_from(["0.01", "0.010", "0.1", "0.5", "1", "0.25"]),
+    cmp=st.sampled_from(["≥", ">", "=", "≤", "<"]),
+    forced=st.sampled_from([None, NegativeRule.INVERSE_RATIO]),
+    negative=st.sampled_from(list(NegativeRule)),
+    equal_above=st.sampled_from(list(EqualAbove)),
+    deduction=st.booleans(),
+)
+def test_the_ratio_familys_bound_by_integers_is_the_fraction_bound(
+    t: Decimal,
+    w: Decimal,
+    q: str,
+    cmp: str,
+    forced: NegativeRule | None,
+    negative: NegativeRule,
+    equal_above: EqualAbove,
+    deduction: bool,
+) -> None:
+    """``full_bound`` (and the texts ``fast_full_marks`` writes from it) is t·(w − q/2)/w, or
+    t·w/(w − q/2), exactly where the family's single bound applies; None elsewhere."""
+    target = QuantitativeTarget.parse(f"{cmp}{t}件")
+    od = (
+        OvershootDeduction(threshold=D("1.3"), per=D("0.1"), deduct=D("0.5")) if deduction else None
+    )
+    policy = Policy(negative=negative, equal_above=equal_above, overshoot_deduction=od)
+    quantum = D(q)
+    found = family.full_bound(forced, target, w, quantum, policy)
+    tf, wf = Fraction(t), Fraction(w)
+    expected: tuple[Fraction, str] | None = None
+    s = (wf - Fraction(quantum) / 2) / wf if wf > 0 else Fraction(0)
+    if tf != 0 and s > 0:  # (a weight on the quantum's grid: s ≥ 1/2)
+        if target.comparator.direction == "negative":
+            if (forced or negative) is NegativeRule.INVERSE_RATIO:
+                expected = (tf / s, "≤")
+        elif od is None and not (cmp == "=" and equal_above is EqualAbove.INVERSE_RATIO):
+            expected = (tf * s, "≥")
+    assert (None if found is None else (Fraction(found[0], found[1]), found[2])) == expected
+    texts = family.fast_full_marks(forced, target, w, quantum, policy, "实际完成值", "an actual")
+    if expected is None:
+        assert texts is None
+        return
+    thr, comparator = expected
+    scaled = thr * 10**4  # the threshold shown at 4 places, rounded on the safe side
+    edge = scaled.__ceil__() if comparator == "≥" else scaled.__floor__()
+    shown = show(thr) if scaled.denominator == 1 else show(Fraction(edge, 10**4))
+    rounds = "（按完成比例计分并四舍五入后为满分）"
+    assert texts == (
+        exact_str(thr),
+        comparator,
+        f"实际完成值{comparator}{shown}件即可得满分{rounds}",
+        f"full marks with an actual {comparator} {shown}件 (the ratio score rounds to the full weight)",
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    num=st.integers(-(10**30), 10**30),
+    twos=st.integers(0, 12),
+    fives=st.integers(0, 12),
+    other=st.sampled_from([1, 1, 1, 3, 7, 9]),
+)
+def test_exact_ratio_is_exact_str_of_the_fraction(
+    num: int, twos: int, fives: int, other: int
+) -> None:
+    """``exact_ratio`` (integers, unreduced) writes what ``exact_str`` writes of the fraction:
+    terminating or not, negative, zero, past 28 digits."""
+    den = 2**twos * 5**fives * other
+    fresh = exact_str(Fraction(num, den))
+    _exact._EXACT_TEXTS.clear()  # not from exact_str's kept texts
+    assert _exact.exact_ratio(num * 6, den * 6) == fresh
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    num=st.integers(-(10**30), 10**30),
+    twos=st.integers(0, 12),
+    fives=st.integers(0, 12),
+    other=st.sampled_from([1, 1, 1, 3, 7, 9]),
+    places=st.sampled_from([0, 2, 4, 6]),
+)
+def test_show_ratio_is_show_of_the_fraction(
+    num: int, twos: int, fives: int, other: int, places: int
+) -> None:
+    """``show_ratio`` (integers, unreduced, its text made without the fraction) writes what
+    ``show`` writes of the fraction."""
+    den = 2**twos * 5**fives * other
+    _exact._SHOWN_FRACTIONS.clear()
+    fresh = show(Fraction(num, den), places)
+    _exact._SHOWN_FRACTIONS.clear()  # not from show's kept texts
+    assert _exact.show_ratio(num * 6, den * 6, places) == fresh

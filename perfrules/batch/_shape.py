@@ -47,7 +47,13 @@ import attrs
 
 from perfrules.batch._table import number_cell
 from perfrules.batch._unit import Bases, Prepared, _cell_key, _init_kwargs, _Replay
-from perfrules.core import DigestTemplate, Evaluation, UnitDocument, checked_document
+from perfrules.core import (
+    DigestTemplate,
+    Evaluation,
+    UnitDocument,
+    checked_document,
+    compile_document,
+)
 from perfrules.core.methods import qualitative, rule_of, step
 from perfrules.model import (
     Actuals,
@@ -58,6 +64,9 @@ from perfrules.model import (
 )
 
 ENABLED = True  # the switch the differential tests turn off (the normal path for every unit)
+PLANS = (
+    True  # whether a writer writes its units by the shape's DocumentPlan (else checked_document)
+)
 ACCEPTED: Counter[str] = Counter()  # rows written by shape writers, by method (tests read it)
 
 _WEIGHT_DIGITS = 6  # a weight below 10^6 points
@@ -150,6 +159,7 @@ class ShapeWriter:
         self.make_meta = _Make(spec.meta)
         self.make_spec = _Make(spec)
         self.make_actuals = _Make(actuals)
+        self.plan = compile_document(spec, actuals)  # its rows' fixed texts, written once
 
     @classmethod
     def compile(
@@ -342,7 +352,13 @@ class ShapeWriter:
         )
         if self.digest.sha256(new) is None:
             return None
-        doc = checked_document(new, self.make_actuals({"indicators": tuple(acts)}), unit)
+        made = self.make_actuals({"indicators": tuple(acts)})
+        plan = self.plan
+        doc = (
+            checked_document(new, made, unit)
+            if plan is None or not PLANS
+            else plan.write(new, made, unit)
+        )
         if doc is not None:
             ACCEPTED.update(self.methods)
         return doc

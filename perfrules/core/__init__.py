@@ -14,7 +14,13 @@ from perfrules.core._digest import DigestTemplate, spec_sha256
 from perfrules.core._document import DOCUMENT_SCHEMA_VERSION, document_line, to_document, to_json
 from perfrules.core._evaluate import check, evaluate
 from perfrules.core._exact import exact_str, round_half_up, show, show_dec
-from perfrules.core._fastdoc import UnitDocument, checked_document, unit_document
+from perfrules.core._fastdoc import (
+    DocumentPlan,
+    UnitDocument,
+    checked_document,
+    compile_document,
+    unit_document,
+)
 from perfrules.core._result import (
     BudgetExecutionResult,
     BudgetLineResult,
@@ -40,10 +46,12 @@ __all__ = [
     "IndicatorResult",
     "ScoreWarning",
     "Step",
+    "DocumentPlan",
     "UnitDocument",
     "amount_env",
     "check",
     "checked_document",
+    "compile_document",
     "compute",
     "document_line",
     "evaluate",

@@ -119,6 +119,11 @@ class DigestTemplate:
         self._categories = len(spec.categories)
         self._holes = holes
         self._segments = segments
+        # per hole: the writer of its value when it is an object like the prototype's (else None)
+        self._fills = tuple(
+            _Fill.of(getattr(spec.meta if part == "meta" else getattr(spec, part)[j], name))
+            for part, j, name in holes
+        )
         # per part: each entry's getter of the fields outside the holes, and their values in the prototype
         self._fixed: dict[Part, list[tuple[Any, tuple[Any, ...]]]] = {}
         for part in _PARTS_VARY:
@@ -203,9 +208,12 @@ class DigestTemplate:
         segments = self._segments
         out = [segments[0]]
         meta = spec.meta
-        for (part, j, name), after in zip(self._holes, segments[1:], strict=True):
+        for (part, j, name), after, fill in zip(
+            self._holes, segments[1:], self._fills, strict=True
+        ):
             entry = meta if part == "meta" else getattr(spec, part)[j]
-            out.append(_text(getattr(entry, name)))
+            value = getattr(entry, name)
+            out.append(_text(value) if fill is None else fill.text(value))
             out.append(after)
         return "".join(out)
 
@@ -215,6 +223,64 @@ class DigestTemplate:
             return None
         digest: str = cached(spec, _SHA256, lambda: _sha256(self.text(spec)))
         return digest
+
+
+_NUMBER = object()  # a _Fill part: a Decimal field, written from the value's own
+
+
+class _Fill:
+    """The canonical JSON of a hole's value that is an object of the prototype's value's class, its
+    fields the very objects the prototype's holds but for its Decimal fields (a target's value, a
+    method's ``per``): those written as numbers, the rest as the prototype's text. Any other value
+    is written by :func:`_text`, the same text."""
+
+    __slots__ = ("kind", "parts")
+
+    def __init__(self, kind: type, parts: tuple[tuple[str | None, str | None, object], ...]):
+        self.kind = kind
+        self.parts = parts  # (text, field name or None for a constant, the field's object)
+
+    @classmethod
+    def of(cls, value: Any) -> _Fill | None:
+        kind = type(value)
+        shape = _sorted_shape(kind)
+        if shape is None:
+            return None
+        keys, omit = shape
+        parts: list[tuple[str | None, str | None, object]] = []
+        for name, key, constant in keys:
+            if constant is not None:
+                parts.append((key + constant, None, None))
+                continue
+            field = getattr(value, name)
+            if type(field) is Decimal and name not in omit:
+                parts.append((key, name, _NUMBER))
+            elif omit and name in omit and field == omit[name]:
+                parts.append((None, name, field))  # left out at its default, as the prototype's
+            else:
+                parts.append((key + _text(field), name, field))
+        return cls(kind, tuple(parts))
+
+    def text(self, value: Any) -> str:
+        """``_text(value)``."""
+        if type(value) is not self.kind:
+            return _text(value)
+        out: list[str] = []
+        for text, name, held in self.parts:
+            if name is None:
+                assert text is not None
+                out.append(text)
+                continue
+            field = getattr(value, name)
+            if held is _NUMBER:
+                if type(field) is not Decimal:
+                    return _text(value)
+                out.append(f"{text}{_encode_str(show_dec(field))}")
+            elif field is not held:
+                return _text(value)
+            elif text is not None:
+                out.append(text)
+        return "{" + ",".join(out) + "}"
 
 
 def canonical_json(value: Any) -> str:

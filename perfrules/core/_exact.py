@@ -176,6 +176,22 @@ def exact_str(value: Fraction) -> str:
 _EXACT_TEXTS: dict[tuple[int, int], str] = {}
 
 
+def exact_ratio(num: int, den: int) -> str:
+    """``exact_str(Fraction(num, den))`` (``den`` > 0) without making the fraction when its text is kept."""
+    g = gcd(num, den)
+    if g != 1:
+        num, den = num // g, den // g
+    hit = _EXACT_TEXTS.get((num, den))
+    if hit is not None:
+        return hit
+    k = _places(den)
+    if k is not None:
+        c = num * 10**k // den  # exact; no trailing zero when k > 0 (k is the least)
+        if -_EXACT_DIGITS < c < _EXACT_DIGITS:  # what to_decimal and format_decimal give
+            return str(c) if k == 0 else _plain(c, k)
+    return exact_str(Fraction(num, den))
+
+
 def show(value: Fraction, places: int = 4) -> str:
     """Human text: exact when it has at most ``places`` decimals, else ``≈`` and rounded half-up.
 
@@ -201,13 +217,24 @@ def show_ratio(num: int, den: int, places: int = 4) -> str:
     g = gcd(num, den)
     if g != 1:
         num, den = num // g, den // g
-    hit = _SHOWN_FRACTIONS.get((num, den, places))
+    key = (num, den, places)
+    hit = _SHOWN_FRACTIONS.get(key)
     if hit is None:
-        return show(Fraction(num, den), places)
+        hit = _show(num, den, None, places)
+        if len(_SHOWN_FRACTIONS) >= _FRACTIONS_KEPT:
+            _SHOWN_FRACTIONS.clear()
+        _SHOWN_FRACTIONS[key] = hit
     return hit
 
 
-def _show(num: int, den: int, value: Fraction, places: int) -> str:
+def _plain(c: int, k: int) -> str:
+    """``c`` × 10^-k written plainly (``k`` > 0; ``c`` without a trailing zero: k decimals)."""
+    digits = str(abs(c)).rjust(k + 1, "0")
+    return f"{'-' if c < 0 else ''}{digits[:-k]}.{digits[-k:]}"
+
+
+def _show(num: int, den: int, value: Fraction | None, places: int) -> str:
+    """The text of ``show``; ``value`` the fraction ``num / den`` (reduced), or None (made if needed)."""
     if den == 1 and -_EXACT_DIGITS < num < _EXACT_DIGITS and places >= 0:
         return str(num)
     k = _places(den)
@@ -221,9 +248,10 @@ def _show(num: int, den: int, value: Fraction, places: int) -> str:
             if (
                 k <= places
             ):  # c has no trailing zero (k is the least), so k is the number of decimals
-                digits = str(abs(c)).rjust(k + 1, "0")
-                return f"{'-' if c < 0 else ''}{digits[:-k]}.{digits[-k:]}"
+                return _plain(c, k)
             return "≈" + show_dec(_show_quantum(places).round_ratio(num, den))
+    if value is None:
+        value = Fraction(num, den)
     if k is not None:
         dec = to_decimal(value)
         exp = dec.normalize().as_tuple().exponent

@@ -64,7 +64,7 @@ from perfrules.core._evaluate import (
 from perfrules.core._exact import frac, quantum_of, show_dec
 from perfrules.core._scoring import _rule
 from perfrules.core._template import RowTexts, StepText
-from perfrules.core._whynot import full_marks
+from perfrules.core._whynot import ACTUAL_EN, ACTUAL_ZH, full_marks, weight_on_grid
 from perfrules.core.methods import _ratio_family as family
 from perfrules.core.methods import qualitative, rule_of, step
 from perfrules.core.methods._rule import MethodRule
@@ -72,14 +72,22 @@ from perfrules.model import (
     Actuals,
     Indicator,
     NegativeRule,
+    Policy,
     QuantitativeTarget,
+    Rounding,
     Spec,
     StepDeduction,
     category_tree,
     first_by,
 )
 
-__all__ = ["UnitDocument", "checked_document", "unit_document"]
+__all__ = [
+    "DocumentPlan",
+    "UnitDocument",
+    "checked_document",
+    "compile_document",
+    "unit_document",
+]
 
 
 class RowResult(NamedTuple):
@@ -188,6 +196,7 @@ def checked_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> U
                 continue
         rule: MethodRule[Any] = rule_of(ind)
         row: RowTexts | None = None
+        full_json: str | None = None  # the "full_marks" JSON, when the row's branch wrote it
         target = ind.target
         weight = ind.weight
         if rule.qualitative:
@@ -204,22 +213,18 @@ def checked_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> U
                 return None
             a = frac(value)
             if limit is not None and target.comparator.direction != "negative":
-                if target.value > 0 and a >= frac(limit) * frac(target.value):
+                if _overshoots(limit, target.value, a):
                     return None  # the overshoot warning: the Step path writes it
             name = rule.name
             if name == "ratio" or name == "inverse_ratio":
-                plan = family.fast_plan(
-                    NegativeRule.INVERSE_RATIO if name == "inverse_ratio" else None,
-                    target,
-                    weight,
-                    quantum,
-                    policy,
-                    a,
-                )
+                forced = NegativeRule.INVERSE_RATIO if name == "inverse_ratio" else None
+                plan = family.fast_plan(forced, target, weight, quantum, policy, a)
                 if plan is None or _strict_warning(plan.met, plan.score, weight, target, a):
                     return None
                 score, met, method = plan.score, plan.met, plan.method
                 said, cited = _family_json(plan, ind, rounding.score)
+                if score < weight:
+                    full_json = _family_full_json(forced, target, weight, quantum, policy)
             else:
                 if name != "step" or not isinstance(ind.method, StepDeduction):
                     return None
@@ -237,7 +242,11 @@ def checked_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> U
         head = _HEADS.get(key)
         if head is None:
             head = _indicator_head(key)
-        fm = full_marks(spec, ind) if score < weight else None
+        if score >= weight:
+            full_json = "null"
+        elif full_json is None:
+            fm = full_marks(spec, ind)
+            full_json = "null" if fm is None else _full_json(fm)
         text = (
             f'{head}"{show_dec(weight)}","target":{_str(ind.target_display)},'
             f'"actual":{_enc(actual)},"actual_value":{_fr(actual_value)},'
@@ -245,7 +254,7 @@ def checked_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> U
             f'"score":"{show_dec(score)}","lost":"{show_dec(weight - score)}",'
             f'{said},"note":{_str(act.note)},{cited},"warnings":[],"applicable":true,'
             f'"rule":{"null" if ind.rule is None else _rule_json_of(ind.rule)},'
-            f'"full_marks":{"null" if fm is None else _full_json(fm)},'
+            f'"full_marks":{full_json},'
             '"stated":null,"own_score":null}'
         )
         parts.append(text)
@@ -304,6 +313,23 @@ def checked_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> U
             + (',"goal":true}' if c.goal else "}")
         )
 
+    return _finish(spec, actuals, unit, parts, rows, cats, cat_parts, top)
+
+
+def _finish(
+    spec: Spec,
+    actuals: Actuals,
+    unit: str | None,
+    parts: list[str],
+    rows: list[RowResult],
+    cats: list[CategoryRow],
+    cat_parts: list[str],
+    top: list[tuple[str, Decimal]],
+) -> UnitDocument | None:
+    """The unit's document from its rows' and categories' texts: the total, the grade, the line."""
+    meta = spec.meta
+    rounding = spec.rounding
+    zero = Decimal(0)
     # the total and the grade
     raw = _sum([s for _, s in top])
     total_steps: list[StepText] = [("formula", *_sum_texts(tuple(top), raw))]
@@ -428,6 +454,16 @@ def _shared(spec: Spec) -> int:
     return number
 
 
+def _overshoots(limit: Decimal, target: Decimal, a: Fraction) -> bool:
+    """Whether the actual ``a`` reaches ``limit`` × a target above 0 (the overshoot warning),
+    by integers."""
+    if not target > 0:
+        return False
+    ln, ld = limit.as_integer_ratio()
+    tn, td = target.as_integer_ratio()
+    return a.numerator * ld * td >= ln * tn * a.denominator
+
+
 def _strict_warning(
     met: bool | None, score: Decimal, weight: Decimal, target: QuantitativeTarget, a: Fraction
 ) -> bool:
@@ -437,6 +473,34 @@ def _strict_warning(
         and target.comparator.value in (">", "<")
         and score == weight
         and a == frac(target.value)
+    )
+
+
+def _family_full_json(
+    forced: NegativeRule | None,
+    target: QuantitativeTarget,
+    weight: Decimal,
+    quantum: Decimal,
+    policy: Policy,
+) -> str | None:
+    """``_full_json(full_marks(spec, ind))`` of a ratio-family row that lost points, from the
+    family's integer bound; None where the family works it out with fractions (ask full_marks)."""
+    if not weight_on_grid(weight, quantum):
+        return "null"
+    texts = family.fast_full_marks(forced, target, weight, quantum, policy, ACTUAL_ZH, ACTUAL_EN)
+    if texts is None:
+        return None
+    exact, cmp, zh, en = texts
+    return (
+        '{"threshold":'
+        + _encode_str(exact)
+        + ',"comparator":'
+        + _encode_str(cmp)
+        + ',"zh":'
+        + _encode_str(zh)
+        + ',"en":'
+        + _encode_str(en)
+        + "}"
     )
 
 
@@ -587,3 +651,274 @@ def _framework_json(spec: Spec) -> str:
             "reason": fw.reason,
         }
     )
+
+
+# ---------------------------------------------------------------------------
+# the document writer of one shape: the rows' fixed texts compiled once
+
+
+class _RowPlan(NamedTuple):
+    """One row of a :class:`DocumentPlan`: where its values are and its texts fixed by the shape."""
+
+    ind_at: int  # its indicator's position in the spec
+    act_at: int  # its actual's position in the actuals
+    kind: str  # "quant", "step" or "qual"
+    forced: NegativeRule | None  # the ratio family's forced rule (inverse_ratio)
+    quantum: Decimal  # its score quantum
+    scored_at: Rounding  # the rounding its step row is scored at
+    head: str  # its JSON up to its weight's value
+    target: str | None  # its target's text when fixed (a qualitative row's, a target_text)
+    actual: str | None  # its actual's own text
+    unit: str  # its target's unit
+    tail: tuple[str, str, str]  # its JSON around its citation, steps and full marks
+    cat_at: int  # its category's position in the plan's categories
+    memo: dict[tuple[Any, ...], tuple[str, Decimal, bool | None]]  # qualitative texts
+
+
+class DocumentPlan:
+    """:func:`checked_document` of the specs and actuals of one *shape*, compiled from its first.
+
+    A spec and actuals of the shape are the prototype's but for their numbers: the weights,
+    targets' values, ``step`` rows' ``per`` and ``deduct``, the actuals' values and tiers, the
+    categories' weights and the meta's ``id``, ``title`` and ``unit`` (the batch's shape writer,
+    :mod:`perfrules.batch._shape`, makes them so); every other part the prototype's. For those,
+    :meth:`write` gives exactly what :func:`checked_document` gives, reading only the numbers:
+    the rows' and categories' texts that do not depend on them are written once, here. What it
+    gives for anything else is undefined. ``tests/test_shape_writer.py`` holds it equal.
+    """
+
+    def __init__(
+        self,
+        rows: list[_RowPlan],
+        cats: list[tuple[int, int, str, str, bool, str]],
+    ) -> None:
+        self.rows = rows
+        self.cats = cats  # (position, level, name, JSON head, goal, id)
+
+    def write(self, spec: Spec, actuals: Actuals, unit: str | None) -> UnitDocument | None:
+        """``checked_document(spec, actuals, unit)`` of a spec and actuals of the shape."""
+        policy = spec.policy
+        rounding = spec.rounding
+        limit = policy.overshoot_warning
+        ninds = spec.indicators
+        nacts = actuals.indicators
+        zero = Decimal(0)
+        rows: list[RowResult] = []
+        parts: list[str] = []
+        ncats = len(self.cats)
+        scores = [zero] * ncats
+        weights = [zero] * ncats
+        for rp in self.rows:
+            ind = ninds[rp.ind_at]
+            act = nacts[rp.act_at]
+            weight = ind.weight
+            kind = rp.kind
+            full_json: str | None = None
+            if kind == "qual":
+                key = (weight, act.tier)
+                hit = rp.memo.get(key)
+                if hit is None:
+                    if act.tier is None or rp.target is None:
+                        return None  # not the shape's (never here)
+                    tier = spec.tier(act.tier)
+                    row = qualitative.fast_texts(
+                        weight, rp.target, rp.quantum, tier, None, rp.actual
+                    )
+                    said, cited = _row_json(
+                        row.steps, row.citation, row.reason, row.reason_en, ind, rounding.score
+                    )
+                    score, met = row.score, row.met
+                    if score < weight:
+                        fm = full_marks(spec, ind)
+                        full_json = "null" if fm is None else _full_json(fm)
+                    else:
+                        full_json = "null"
+                    text = (
+                        f'"target":{_str(rp.target)},"actual":{_enc(rp.actual or tier.name)},'
+                        f'"actual_value":null,"tier":{_str(tier.name)},'
+                        f'"method":{_enc(row.method)},"met":{_scalar(met)},'
+                        f'"score":"{show_dec(score)}","lost":"{show_dec(weight - score)}",'
+                        f"{said},{rp.tail[0]}{cited}{rp.tail[1]}{full_json}{rp.tail[2]}"
+                    )
+                    if len(rp.memo) >= _LEARNED:
+                        rp.memo.clear()
+                    hit = rp.memo[key] = (text, score, met)
+                text, score, met = hit
+                parts.append(f'{rp.head}"{show_dec(weight)}",{text}')
+            else:
+                target = ind.target
+                value = act.value
+                if target is None or value is None:
+                    return None  # not the shape's (never here)
+                a = frac(value)
+                if limit is not None and target.comparator.direction != "negative":
+                    if _overshoots(limit, target.value, a):
+                        return None  # the overshoot warning: the Step path writes it
+                if kind == "quant":
+                    plan = family.fast_plan(rp.forced, target, weight, rp.quantum, policy, a)
+                    if plan is None or _strict_warning(plan.met, plan.score, weight, target, a):
+                        return None
+                    score, met, method = plan.score, plan.met, plan.method
+                    said, cited = _family_json(plan, ind, rounding.score)
+                    if score < weight:
+                        full_json = _family_full_json(rp.forced, target, weight, rp.quantum, policy)
+                    shown_target = plan.shown[6]
+                else:
+                    if not isinstance(ind.method, StepDeduction):
+                        return None  # not the shape's (never here)
+                    row = step.fast_texts(ind.method, target, weight, rp.scored_at, a)
+                    if _strict_warning(row.met, row.score, weight, target, a):
+                        return None
+                    score, met, method = row.score, row.met, row.method
+                    said, cited = _row_json(
+                        row.steps, row.citation, row.reason, row.reason_en, ind, rounding.score
+                    )
+                    shown_target = None
+                if score >= weight:
+                    full_json = "null"
+                elif full_json is None:
+                    fm = full_marks(spec, ind)
+                    full_json = "null" if fm is None else _full_json(fm)
+                if rp.target is not None:
+                    target_json = _encode_str(rp.target)
+                else:
+                    if shown_target is None:
+                        shown_target = f"{target.comparator.value}{show_dec(target.value)}{rp.unit}"
+                    target_json = _encode_str(shown_target)
+                actual = rp.actual or f"{_shown(value)}{rp.unit}"
+                parts.append(
+                    f'{rp.head}"{show_dec(weight)}","target":{target_json},'
+                    f'"actual":{_encode_str(actual)},"actual_value":{_fr(a)},'
+                    f'"tier":null,"method":{_enc(method)},"met":{_scalar(met)},'
+                    f'"score":"{show_dec(score)}","lost":"{show_dec(weight - score)}",'
+                    f"{said},{rp.tail[0]}{cited}{rp.tail[1]}{full_json}{rp.tail[2]}"
+                )
+            rows.append(RowResult(ind.id, ind.name, ind.category, weight, score, met))
+            scores[rp.cat_at] += score
+            weights[rp.cat_at] += weight
+        cats: list[CategoryRow] = []
+        cat_parts: list[str] = []
+        top: list[tuple[str, Decimal]] = []
+        categories = spec.categories
+        for k, (at, level, name, head, goal, ident) in enumerate(self.cats):
+            c = categories[at]
+            score, cw, sum_w = scores[k], c.weight, weights[k]
+            applicable = sum_w if sum_w != cw else None
+            cats.append(CategoryRow(ident, name, level, cw, score))
+            top.append((name, score))
+            cat_parts.append(
+                head
+                + _dec(cw)
+                + ',"score":'
+                + _dec(score)
+                + ',"lost":'
+                + _dec((cw if applicable is None else applicable) - score)
+                + ',"applicable_weight":'
+                + ("null" if applicable is None else _dec(applicable))
+                + (',"goal":true}' if goal else "}")
+            )
+        return _finish(spec, actuals, unit, parts, rows, cats, cat_parts, top)
+
+
+_LEARNED = 1024  # qualitative rows' texts kept per row of a plan, by weight and tier
+
+
+def compile_document(spec: Spec, actuals: Actuals) -> DocumentPlan | None:
+    """The :class:`DocumentPlan` of the shape of ``spec`` and ``actuals`` (which
+    :func:`checked_document` covers); None when its rows are not ones a plan covers: every row a
+    ``ratio`` or ``inverse_ratio`` row with a number, a ``qualitative`` row with a tier (no
+    entered score), a ``step`` row with a number; categories without parents."""
+    meta = spec.meta
+    if (
+        meta.partial is not None
+        or actuals.bonus
+        or actuals.vetoes
+        or (spec.budget_execution is not None and actuals.budget is not None)
+        or any(c.parent is not None for c in spec.categories)
+    ):
+        return None
+    acts = first_by(actuals, "indicators", actuals.indicators, _act_id)
+    act_at = {id(a): j for j, a in enumerate(actuals.indicators)}
+    tree = category_tree(spec.categories)
+    if len(tree) != len(spec.categories):
+        return None
+    spec_at = {c.id: j for j, c in enumerate(spec.categories)}
+    cat_at = {c.id: k for k, (c, _) in enumerate(tree)}  # the rows add up in the tree's order
+    rounding = spec.rounding
+    rows: list[_RowPlan] = []
+    for i, ind in enumerate(spec.indicators):
+        act = acts.get(ind.id)
+        if (
+            act is None
+            or act.not_applicable is not None
+            or act.deductions
+            or act.stated is not None
+            or act.own_score is not None
+            or act.score is not None
+            or ind.derive is not None
+            or ind.category not in cat_at
+        ):
+            return None
+        rule: MethodRule[Any] = rule_of(ind)
+        quantum = rounding.score if ind.round_to is None else ind.round_to
+        forced: NegativeRule | None = None
+        target_text: str | None
+        if not rule.qualitative and act.value is None:
+            return None
+        if rule.qualitative:
+            if rule is not qualitative.RULE or act.tier is None or ind.target is not None:
+                return None
+            kind, target_text = "qual", ind.target_display
+        elif rule.name in ("ratio", "inverse_ratio") and ind.target is not None:
+            kind, target_text = "quant", ind.target_text
+            if rule.name == "inverse_ratio":
+                forced = NegativeRule.INVERSE_RATIO
+        elif (
+            rule.name == "step" and isinstance(ind.method, StepDeduction) and ind.target is not None
+        ):
+            kind, target_text = "step", ind.target_text
+        else:
+            return None
+        head = _indicator_head((ind.id, ind.name, ind.category, _category_path(spec, ind.category)))
+        rule_json = "null" if ind.rule is None else _rule_json_of(ind.rule)
+        rows.append(
+            _RowPlan(
+                ind_at=i,
+                act_at=act_at[id(act)],
+                kind=kind,
+                forced=forced,
+                quantum=quantum,
+                scored_at=(
+                    rounding if ind.round_to is None else attrs.evolve(rounding, score=quantum)
+                ),
+                head=head,
+                target=target_text,
+                actual=act.text,
+                unit="" if ind.target is None else ind.target.unit,
+                tail=(
+                    f'"note":{_str(act.note)},',
+                    f',"warnings":[],"applicable":true,"rule":{rule_json},"full_marks":',
+                    ',"stated":null,"own_score":null}',
+                ),
+                cat_at=cat_at[ind.category],
+                memo={},
+            )
+        )
+    cats = [
+        (
+            spec_at[c.id],
+            level,
+            c.name,
+            '{"id":'
+            + _enc(c.id)
+            + ',"name":'
+            + _enc(c.name)
+            + ',"level":'
+            + _scalar(level)
+            + ',"parent":null,"weight":',
+            c.goal,
+            c.id,
+        )
+        for c, level in tree
+    ]
+    return DocumentPlan(rows, cats)

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import attrs
 
-from perfrules.core._exact import frac, show
+from perfrules.core._exact import frac, show_ratio
 
 
 @attrs.frozen(kw_only=True)
@@ -48,12 +48,17 @@ def slack(weight: Decimal, quantum: Decimal) -> Fraction:
 
 def bound(value: Fraction, cmp: str, places: int = 4) -> str:
     """A bound shown at ``places`` decimals, rounded on the safe side (up for ≥/>, down for ≤/<)."""
+    return bound_ratio(value.numerator, value.denominator, cmp, places)
+
+
+def bound_ratio(num: int, den: int, cmp: str, places: int = 4) -> str:
+    """:func:`bound` of ``num / den`` (``den`` > 0), without making the fraction."""
     scale = 10**places
-    scaled = value * scale
-    if scaled.denominator == 1:
-        return show(value, places)
-    n = scaled.__ceil__() if cmp in ("≥", ">") else scaled.__floor__()
-    return show(Fraction(n, scale), places)
+    scaled = num * scale
+    if scaled % den == 0:
+        return show_ratio(num, den, places)
+    n = -(-scaled // den) if cmp in ("≥", ">") else scaled // den
+    return show_ratio(n, scale, places)
 
 
 def fm(
@@ -66,12 +71,23 @@ def fm(
     extra_en: str = "",
 ) -> FullMarks:
     """Full marks with the actual ``cmp`` ``threshold``, in both languages."""
-    shown = bound(threshold, cmp)
-    return FullMarks(
-        threshold=threshold,
-        comparator=cmp,
-        zh=f"{what_zh}{cmp}{shown}{unit}即可得满分{extra_zh}",
-        en=f"full marks with {what_en} {cmp} {shown}{unit}{extra_en}",
+    zh, en = fm_texts(bound(threshold, cmp), cmp, unit, what_zh, what_en, extra_zh, extra_en)
+    return FullMarks(threshold=threshold, comparator=cmp, zh=zh, en=en)
+
+
+def fm_texts(
+    shown: str,
+    cmp: str,
+    unit: str,
+    what_zh: str,
+    what_en: str,
+    extra_zh: str = "",
+    extra_en: str = "",
+) -> tuple[str, str]:
+    """The sentences of :func:`fm`, given the threshold's text ``shown`` (as :func:`bound` shows it)."""
+    return (
+        f"{what_zh}{cmp}{shown}{unit}即可得满分{extra_zh}",
+        f"full marks with {what_en} {cmp} {shown}{unit}{extra_en}",
     )
 
 

@@ -20,12 +20,16 @@ from perfrules.model import BudgetExecution, ExecutionPolicy, Indicator, Quantit
 __all__ = ["FullMarks", "budget_full_marks", "full_marks"]
 
 
+ACTUAL_ZH = "实际完成值"  # what an indicator's why-not asks of: its actual
+ACTUAL_EN = "an actual"
+
+
 def full_marks(spec: Spec, ind: Indicator) -> FullMarks | None:
     """What actual would have earned ``ind`` its full weight (``None`` if nothing sensible can be said)."""
     rule = rule_of(ind)
     q = ind.score_quantum(spec.rounding.score)
     w = ind.weight
-    if (frac(w) / frac(q)).denominator != 1:
+    if not weight_on_grid(w, q):
         return None  # policy.weight_precision = allow: no score at this precision equals the weight
     return rule.why_not(
         ind.method,
@@ -34,10 +38,17 @@ def full_marks(spec: Spec, ind: Indicator) -> FullMarks | None:
             weight=w,
             quantum=q,
             target=ind.target,
-            what_zh="实际完成值",
-            what_en="an actual",
+            what_zh=ACTUAL_ZH,
+            what_en=ACTUAL_EN,
         ),
     )
+
+
+def weight_on_grid(weight: Decimal, quantum: Decimal) -> bool:
+    """Whether ``weight`` is a whole multiple of ``quantum`` (> 0): else no score equals the weight."""
+    wn, wd = weight.as_integer_ratio()
+    qn, qd = quantum.as_integer_ratio()
+    return (wn * qd) % (wd * qn) == 0
 
 
 def budget_full_marks(spec: Spec, block: BudgetExecution) -> FullMarks:

@@ -18,8 +18,16 @@ from typing import Any, NamedTuple
 from perfrules._errors import EvaluationError
 from perfrules.core import _citations as cite
 from perfrules.core._citations import Citation
-from perfrules.core._exact import frac, quantum_of, show, show_dec, show_ratio
-from perfrules.core._fullmarks import FullMarks, bound, fm, low_en, slack
+from perfrules.core._exact import exact_ratio, frac, quantum_of, show, show_dec, show_ratio
+from perfrules.core._fullmarks import (
+    FullMarks,
+    bound,
+    bound_ratio,
+    fm,
+    fm_texts,
+    low_en,
+    slack,
+)
 from perfrules.core._result import Step, deferred_step, step_texts
 from perfrules.core._scoring import (
     Finisher,
@@ -446,10 +454,13 @@ def why_not(forced: NegativeRule | None, ask: Ask) -> FullMarks | None:
     if target is None:
         return None
     spec, w, q, what_zh, what_en = ask.spec, ask.weight, ask.quantum, ask.what_zh, ask.what_en
-    t = frac(target.value)
     u = target.unit
-    rounding_zh = "（按完成比例计分并四舍五入后为满分）"
-    rounding_en = " (the ratio score rounds to the full weight)"
+    rounding_zh, rounding_en = _ROUNDING_ZH, _ROUNDING_EN
+    found = full_bound(forced, target, w, q, spec.policy)
+    if found is not None:  # one bound: the ratio's threshold, by integers
+        num, den, cmp = found
+        return fm(Fraction(num, den), cmp, u, what_zh, what_en, rounding_zh, rounding_en)
+    t = frac(target.value)
     d = target.comparator.direction
     if d == "positive" or d == "equal":
         if t == 0:
@@ -486,6 +497,62 @@ def why_not(forced: NegativeRule | None, ask: Ask) -> FullMarks | None:
     else:
         high = t / slack(w, q)
     return fm(high, "≤", u, what_zh, what_en, rounding_zh, rounding_en)
+
+
+_ROUNDING_ZH = "（按完成比例计分并四舍五入后为满分）"
+_ROUNDING_EN = " (the ratio score rounds to the full weight)"
+
+
+def full_bound(
+    forced: NegativeRule | None,
+    target: QuantitativeTarget,
+    weight: Decimal,
+    quantum: Decimal,
+    policy: Policy,
+) -> tuple[int, int, str] | None:
+    """:func:`why_not`'s single bound as integers ``(num, den, comparator)`` (``den`` > 0), or None.
+
+    A non-zero target, a weight above 0: ≥ t·(w − q/2)/w for a positive or exact target (no
+    overshoot deduction, no inverse ratio above an exact target); ≤ t·w/(w − q/2) for a negative
+    one under the inverse rule. Anything else (None) :func:`why_not` works out with fractions.
+    """
+    tn, td = target.value.as_integer_ratio()
+    wn, wd = weight.as_integer_ratio()
+    qn, qd = quantum.as_integer_ratio()
+    sn, sd = 2 * wn * qd - qn * wd, 2 * wn * qd  # slack(w, q) = sn / sd
+    if tn == 0 or wn <= 0 or sn <= 0:
+        return None
+    direction = target.comparator.direction
+    if direction == "negative":
+        rule = forced if forced is not None else policy.negative
+        if rule is not NegativeRule.INVERSE_RATIO:
+            return None
+        return tn * sd, td * sn, "≤"
+    if policy.overshoot_deduction is not None or (
+        direction == "equal" and policy.equal_above is EqualAbove.INVERSE_RATIO
+    ):
+        return None
+    return tn * sn, td * sd, "≥"
+
+
+def fast_full_marks(
+    forced: NegativeRule | None,
+    target: QuantitativeTarget,
+    weight: Decimal,
+    quantum: Decimal,
+    policy: Policy,
+    what_zh: str,
+    what_en: str,
+) -> tuple[str, str, str, str] | None:
+    """:func:`why_not`'s answer where :func:`full_bound` has it, as texts: the threshold's exact
+    text, the comparator and the two sentences; None otherwise (ask :func:`why_not`)."""
+    found = full_bound(forced, target, weight, quantum, policy)
+    if found is None:
+        return None
+    num, den, cmp = found
+    shown = bound_ratio(num, den, cmp)
+    zh, en = fm_texts(shown, cmp, target.unit, what_zh, what_en, _ROUNDING_ZH, _ROUNDING_EN)
+    return exact_ratio(num, den), cmp, zh, en
 
 
 # ---------------------------------------------------------------------------
