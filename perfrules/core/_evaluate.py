@@ -6,7 +6,7 @@ import operator
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeGuard
 
 import attrs
 
@@ -206,6 +206,18 @@ def _partial_step(spec: Spec) -> Step:
 
 def _act_id(act: IndicatorActual) -> str:
     return act.id
+
+
+def plain_actual(act: IndicatorActual | None) -> TypeGuard[IndicatorActual]:
+    """Whether a row's actual holds no more than its value or tier (and text, note): no 不适用, no
+    deduction, no stated result, no own score — what the value path and the fast writers score."""
+    return (
+        act is not None
+        and act.not_applicable is None
+        and not act.deductions
+        and act.stated is None
+        and act.own_score is None
+    )
 
 
 def _policies(spec: Spec) -> tuple[tuple[str, str], ...]:
@@ -571,13 +583,7 @@ class _Row:
 
     def _value(self, spec: Spec, act: IndicatorActual | None, amounts: _Amounts) -> IndicatorResult:
         """:meth:`_general` for a quantitative indicator with a typed-in value, without deductions."""
-        if (
-            act is None
-            or act.not_applicable is not None
-            or act.deductions
-            or act.stated is not None
-            or act.own_score is not None
-        ):
+        if not plain_actual(act):
             return self._general(spec, act, amounts)
         value = act.value
         assert value is not None  # guaranteed by validate_actuals

@@ -59,6 +59,7 @@ from perfrules.core._evaluate import (
     check,
     full_score,
     own_rule_texts,
+    plain_actual,
     round_to_texts,
 )
 from perfrules.core._exact import frac, quantum_of, show_dec
@@ -163,14 +164,7 @@ def checked_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> U
     parts: list[str] = []
     for ind in spec.indicators:
         act = acts.get(ind.id)
-        if (
-            act is None
-            or act.not_applicable is not None
-            or act.deductions
-            or act.stated is not None
-            or act.own_score is not None
-            or ind.derive is not None
-        ):
+        if not plain_actual(act) or ind.derive is not None:
             return None
         path = paths.get(ind.category)
         if path is None:
@@ -849,11 +843,7 @@ def compile_document(spec: Spec, actuals: Actuals) -> DocumentPlan | None:
     for i, ind in enumerate(spec.indicators):
         act = acts.get(ind.id)
         if (
-            act is None
-            or act.not_applicable is not None
-            or act.deductions
-            or act.stated is not None
-            or act.own_score is not None
+            not plain_actual(act)
             or act.score is not None
             or ind.derive is not None
             or ind.category not in cat_at
