@@ -140,19 +140,24 @@ def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> Unit
     return checked_document(spec, actuals, unit)
 
 
+def _unit_covered(spec: Spec, actuals: Actuals) -> bool:
+    """Whether the document writers cover the unit as a whole: not partial, no bonus or veto, no
+    budget row (its rows are then each a writer's or not)."""
+    return not (
+        spec.meta.partial is not None
+        or actuals.bonus
+        or actuals.vetoes
+        or (spec.budget_execution is not None and actuals.budget is not None)
+    )
+
+
 def checked_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> UnitDocument | None:
     """:func:`unit_document` of a spec and actuals known to pass ``check`` (not checked again).
 
     For a caller that has proved them valid another way (the batch's shape writer,
     :mod:`perfrules.batch._shape`): what it gives for invalid ones is undefined.
     """
-    meta = spec.meta
-    if (
-        meta.partial is not None
-        or actuals.bonus
-        or actuals.vetoes
-        or (spec.budget_execution is not None and actuals.budget is not None)
-    ):
+    if not _unit_covered(spec, actuals):
         return None
     acts = first_by(actuals, "indicators", actuals.indicators, _act_id)
     policy = spec.policy
@@ -822,14 +827,7 @@ def compile_document(spec: Spec, actuals: Actuals) -> DocumentPlan | None:
     :func:`checked_document` covers); None when its rows are not ones a plan covers: every row a
     ``ratio`` or ``inverse_ratio`` row with a number, a ``qualitative`` row with a tier (no
     entered score), a ``step`` row with a number; categories without parents."""
-    meta = spec.meta
-    if (
-        meta.partial is not None
-        or actuals.bonus
-        or actuals.vetoes
-        or (spec.budget_execution is not None and actuals.budget is not None)
-        or any(c.parent is not None for c in spec.categories)
-    ):
+    if not _unit_covered(spec, actuals) or any(c.parent is not None for c in spec.categories):
         return None
     acts = first_by(actuals, "indicators", actuals.indicators, _act_id)
     act_at = {id(a): j for j, a in enumerate(actuals.indicators)}
