@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Any
 
@@ -72,11 +73,10 @@ class AuditWriter:
 
     def write_line(self, unit: str, text: str) -> None:
         """Append one unit's document already written as one line of compact JSON (no newline)."""
-        line = (text + "\n").encode()
+        line = text.encode() + b"\n"
         self._fh.write(line)
-        self._index.write(
-            (json.dumps([unit, self.offset, len(line)], ensure_ascii=False) + "\n").encode()
-        )
+        # json.dumps([unit, offset, length], ensure_ascii=False), written directly
+        self._index.write(f"[{encode_basestring(unit)}, {self.offset}, {len(line)}]\n".encode())
         self.offset += len(line)
 
     def write_block(self, lines: Any, units: Any) -> None:

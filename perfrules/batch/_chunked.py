@@ -87,13 +87,14 @@ class _Out:
         for c, v in zip(UNIT_COLUMNS, row, strict=True):
             self.units[c].append(v)
         ind = self.indicators
-        for r in ev.indicators:
-            for c, v in zip(
-                INDICATOR_COLUMNS,
-                (unit, r.id, r.category, str(r.weight), str(r.score), str(r.lost), r.met),
-                strict=True,
-            ):
-                ind[c].append(v)
+        # the rows' values, column by column (a unit's rows transposed at once)
+        values = [
+            (unit, r.id, r.category, str(r.weight), str(r.score), str(r.lost), r.met)
+            for r in ev.indicators
+        ]
+        if values:
+            for c, column in zip(INDICATOR_COLUMNS, zip(*values, strict=True), strict=True):
+                ind[c].extend(column)
         be = ev.budget_execution
         if be is not None:
             for c, v in zip(

@@ -300,7 +300,17 @@ class Table:
                 yield Block({c: list(v[start:stop]) for c, v in self.data.items()}, rows)
         elif self.format == "csv":
             assert self.path is not None
-            yield from _csv_blocks(self.path, self.file, self.header, size, self.plain)
+            # a plain table without a quote: read by pyarrow (each record one line, the cells what
+            # the csv reader reads); any other by the csv reader, which checks what the scan vouched
+            arrow = (
+                _arrow_csv_blocks(self.path, self.header)
+                if self.plain and not file_has(self.path, b'"')
+                else None
+            )
+            if arrow is not None:
+                yield from arrow
+            else:
+                yield from _csv_blocks(self.path, self.file, self.header, size, self.plain)
         else:
             assert self.path is not None
             yield from _parquet_blocks(self.path, self.file, self.header, size)
@@ -854,6 +864,41 @@ def _csv_blocks(
                 block = Block({c: [] for c in cols}, [])
         if block.rows:
             yield block
+
+
+def _arrow_csv_blocks(path: Path, header: dict[str, int]) -> Iterator[Block] | None:
+    """The blocks of a plain table without a quote character, read by pyarrow (``None`` when pyarrow
+    does not import): every record one line (no blank line, no lone carriage return: the table scan
+    checked), its cells the text between its commas, as the csv reader reads them; a block per Arrow
+    batch of about :data:`READ_BYTES`, its rows numbered as the csv reader numbers its records."""
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+    except ImportError:
+        return None
+
+    def blocks() -> Iterator[Block]:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            names = next(csv.reader(fh))
+        reader = pcsv.open_csv(
+            path,
+            read_options=pcsv.ReadOptions(block_size=block_size(path, READ_BYTES), encoding="utf8"),
+            parse_options=pcsv.ParseOptions(newlines_in_values=False),
+            convert_options=pcsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        row = 2
+        for batch in reader:
+            n = batch.num_rows
+            if n:
+                columns = {c: batch.column(i - 1).to_pylist() for c, i in header.items()}
+                yield Block(columns, list(range(row, row + n)))
+                row += n
+
+    return blocks()
 
 
 def _open_csv_table(path: Path, file: str) -> Table:
