@@ -107,3 +107,22 @@ def test_a_plain_table_without_quotes_is_read_by_pyarrow(
         "indicator": ["a", "b", "a"],
         "note": [" x ", "", "z"],
     }
+
+
+def test_a_deferred_table_is_read_by_the_csv_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table opened without its scan (``scan=False``) was never checked as a whole: the csv reader
+    reads it (the columnar runner checks such a table itself, as it reads it)."""
+    path = tmp_path / "t.csv"
+    path.write_text("unit,indicator,note\nu1,a,x\nu2,a,z\n", encoding="utf-8")
+    table = read_table(path, scan=False)
+    assert table.deferred and table.plain
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("pyarrow read a table that was not scanned")
+
+    monkeypatch.setattr(_table, "_arrow_csv_blocks", refuse)
+    (block,) = list(table.blocks())
+    assert block.rows == [2, 3]
+    assert block.columns["note"] == ["x", "z"]

@@ -300,11 +300,11 @@ class Table:
                 yield Block({c: list(v[start:stop]) for c, v in self.data.items()}, rows)
         elif self.format == "csv":
             assert self.path is not None
-            # a plain table without a quote: read by pyarrow (each record one line, the cells what
-            # the csv reader reads); any other by the csv reader, which checks what the scan vouched
+            # a scanned plain table without a quote: read by pyarrow (each record one line, the cells
+            # what the csv reader reads); any other by the csv reader, which checks what the scan vouched
             arrow = (
                 _arrow_csv_blocks(self.path, self.header)
-                if self.plain and not file_has(self.path, b'"')
+                if self.plain and not self.deferred and not file_has(self.path, b'"')
                 else None
             )
             if arrow is not None:
