@@ -1413,6 +1413,60 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
             "as well",
             "；如需录入文本“=”，请输入 '=（先输入一个单引号）；比较符留空也表示“=”",
         ),
+        # ---- a unit of a batch run: perfrules/batch/_unit.py, perfrules/batch/_chunked.py -------
+        ("file", "cannot-read"): Message("cannot read {file}", "无法读取 {file}"),
+        ("missing-unit", "row"): Message("the row has no unit id", "该行未填写单位（unit 列）"),
+        ("not-contiguous", "rows"): Message(
+            "the rows of unit {unit!r} are not contiguous: rows {first}–{last}, then again from "
+            "row {resume}; keep each unit's rows together",
+            "单位“{unit}”的行不连续：第{first}—{last}行之后，又从第{resume}行起出现；同一单位的行须相邻",
+        ),
+        "unit-disagree": Message(
+            "unit {unit!r}: {column} is {text!r} in row {row} but {first!r} in row {first_row}; "
+            "a per-unit column must agree on every row that gives it",
+            "单位“{unit}”的 {column} 在第{row}行为“{text}”，在第{first_row}行为“{first}”；"
+            "同一单位各行填写的单位级列必须一致",
+        ),
+        ("invalid-value", "year-range"): Message("year: {why}", "年度：{why}"),
+        ("invalid-value", "year"): Message(
+            "year {text!r} is not a year such as 2024", "年度“{text}”不是有效年份（如 2024）"
+        ),
+        ("invalid-number", "cell-why"): Message("{column}: {why}", "{column}：{why}"),
+        ("invalid-number", "cell"): Message(
+            "{column}: {text!r} is not a plain decimal number (write e.g. 12.5: no thousands "
+            "separators, exponents or units)",
+            "{column}：“{text}”不是有效数字（请写如 12.5 的十进制数，不带千分位、指数或单位）",
+        ),
+        ("missing-actual", "amount"): Message(
+            "amount {name!r} has no value in the actual column", "金额“{name}”缺少数值（actual 列）"
+        ),
+        ("missing-year", "inline"): Message(
+            "unit {unit!r} declares its indicators inline and needs its budget year: fill the year "
+            "column (or declare meta.year in its base)",
+            "单位“{unit}”在表中声明指标，须填写年度（year 列），或在其基础规范中声明 meta.year",
+        ),
+        ("row-kind", "both"): Message(
+            "a row gives either an indicator or an amount, not both",
+            "一行只能填写指标（indicator）或金额名称（amount）之一",
+        ),
+        ("row-kind", "neither"): Message(
+            "the row gives {filled} but neither an indicator nor an amount",
+            "该行填写了 {filled}，但未填写指标（indicator）或金额名称（amount）",
+        ),
+        ("duplicate-indicator", "row"): Message(
+            "unit {unit!r}: indicator {indicator!r} is already given in row {row}",
+            "单位“{unit}”的指标“{indicator}”已在第{row}行填写",
+        ),
+        ("declared-by-spec", "indicator"): Message(
+            "{column}: indicator {indicator!r} is declared by the spec {spec!r}; its rows give "
+            "only actuals (indicator, actual, tier, score, text, note)",
+            "{column}：指标“{indicator}”由规范“{spec}”声明；"
+            "表中只填写实际完成情况（indicator、actual、tier、score、text、note）",
+        ),
+        ("declared-by-spec", "meta"): Message(
+            "{column}: the unit's spec {spec!r} declares its meta",
+            "{column}：单位的规范“{spec}”已声明其基本信息",
+        ),
         # ---- the service: perfrules/service (its own errors: API_MESSAGES) --------------------
         ("file", "outside-frameworks"): Message(
             "not read: the service reads framework files from its frameworks folders only",

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from perfrules._errors import Problem, SpecError, format_path
+from perfrules._messages import message
 from perfrules.batch._chunk import (
     CATEGORY_COLUMNS,
     INDICATOR_COLUMNS,
@@ -227,9 +228,13 @@ def _units(table: Table, block_rows: int) -> Iterator[_Pending]:
                     table_problem(
                         "not-contiguous",
                         table.file,
-                        f"the rows of unit {current!r} are not contiguous: rows {rows[0]}–{rows[-1]}, then again from row "
-                        f"{resume}; keep each unit's rows together",
-                        f"单位“{current}”的行不连续：第{rows[0]}—{rows[-1]}行之后，又从第{resume}行起出现；同一单位的行须相邻",
+                        *message(
+                            ("not-contiguous", "rows"),
+                            unit=current,
+                            first=rows[0],
+                            last=rows[-1],
+                            resume=resume,
+                        ),
                         row=resume,
                         column=table.header["unit"],
                         column_name="unit",
@@ -243,8 +248,7 @@ def _units(table: Table, block_rows: int) -> Iterator[_Pending]:
                 (
                     unit_rows.problem(
                         "missing-unit",
-                        "the row has no unit id",
-                        "该行未填写单位（unit 列）",
+                        *message(("missing-unit", "row")),
                         column="unit",
                     ),
                     *unread,

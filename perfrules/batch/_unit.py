@@ -25,6 +25,7 @@ import attrs
 
 from perfrules._errors import PathKey, Problem, SpecError
 from perfrules._limits import year_problem
+from perfrules._messages import Message, listing, message
 from perfrules.batch._table import UNIT_LEVEL, number_cell, parse_number, table_problem
 from perfrules.core import DigestTemplate, validate_actuals, validate_spec
 from perfrules.core.methods import PARAMETER_COLUMNS, rule_named
@@ -219,8 +220,7 @@ class Bases:
                     [
                         Problem(
                             code="file",
-                            message=f"cannot read {display}",
-                            message_zh=f"无法读取 {display}",
+                            **message(("file", "cannot-read"), file=display).as_message(),
                             file=display,
                         )
                     ]
@@ -345,10 +345,15 @@ def prepare(rows: UnitRows, bases: Bases) -> Prepared:
                 problems.append(
                     rows.problem(
                         "unit-disagree",
-                        f"unit {rows.unit!r}: {col} is {_shown(text)!r} in row {rows.rows[i]} but {_shown(first)!r} in row "
-                        f"{rows.rows[j]}; a per-unit column must agree on every row that gives it",
-                        f"单位“{rows.unit}”的 {col} 在第{rows.rows[i]}行为“{_shown(text)}”，在第{rows.rows[j]}行为“{_shown(first)}”；"
-                        "同一单位各行填写的单位级列必须一致",
+                        *message(
+                            "unit-disagree",
+                            unit=rows.unit,
+                            column=col,
+                            text=_shown(text),
+                            row=rows.rows[i],
+                            first=_shown(first),
+                            first_row=rows.rows[j],
+                        ),
                         i=i,
                         column=col,
                     )
@@ -365,8 +370,7 @@ def prepare(rows: UnitRows, bases: Bases) -> Prepared:
                 problems.append(
                     rows.problem(
                         "invalid-value",
-                        f"year: {outside[0]}",
-                        f"年度：{outside[1]}",
+                        *message(("invalid-value", "year-range"), why=Message(*outside)),
                         i=i,
                         column="year",
                     )
@@ -375,8 +379,7 @@ def prepare(rows: UnitRows, bases: Bases) -> Prepared:
             problems.append(
                 rows.problem(
                     "invalid-value",
-                    f"year {_shown(text)!r} is not a year such as 2024",
-                    f"年度“{_shown(text)}”不是有效年份（如 2024）",
+                    *message(("invalid-value", "year"), text=_shown(text)),
                     i=i,
                     column="year",
                 )
@@ -428,12 +431,14 @@ def _bad_number(
     """``invalid-number`` at a cell: not a plain decimal, or (``why``) one outside the bounds every number obeys."""
     if why is not None:
         return rows.problem(
-            "invalid-number", f"{col}: {why[0]}", f"{col}：{why[1]}", i=i, column=col
+            "invalid-number",
+            *message(("invalid-number", "cell-why"), column=col, why=Message(*why)),
+            i=i,
+            column=col,
         )
     return rows.problem(
         "invalid-number",
-        f"{col}: {_shown(text)!r} is not a plain decimal number (write e.g. 12.5: no thousands separators, exponents or units)",
-        f"{col}：“{_shown(text)}”不是有效数字（请写如 12.5 的十进制数，不带千分位、指数或单位）",
+        *message(("invalid-number", "cell"), column=col, text=_shown(text)),
         i=i,
         column=col,
     )
@@ -534,8 +539,7 @@ def _actuals_data(
                 b.problems.append(
                     rows.problem(
                         "missing-actual",
-                        f"amount {name!r} has no value in the actual column",
-                        f"金额“{name}”缺少数值（actual 列）",
+                        *message(("missing-actual", "amount"), name=name),
                         i=i,
                         column="actual",
                     )
@@ -706,9 +710,7 @@ def _spec_data(
         b.problems.append(
             rows.problem(
                 "missing-year",
-                f"unit {rows.unit!r} declares its indicators inline and needs its budget year: fill the year column "
-                "(or declare meta.year in its base)",
-                f"单位“{rows.unit}”在表中声明指标，须填写年度（year 列），或在其基础规范中声明 meta.year",
+                *message(("missing-year", "inline"), unit=rows.unit),
                 column="year",
             )
         )
@@ -1222,8 +1224,7 @@ def build(prepared: Prepared, bases: Bases) -> tuple[Spec, Actuals]:
             problems.append(
                 rows.problem(
                     "row-kind",
-                    "a row gives either an indicator or an amount, not both",
-                    "一行只能填写指标（indicator）或金额名称（amount）之一",
+                    *message(("row-kind", "both")),
                     i=i,
                     column="amount",
                 )
@@ -1233,8 +1234,12 @@ def build(prepared: Prepared, bases: Bases) -> tuple[Spec, Actuals]:
                 problems.append(
                     rows.problem(
                         "duplicate-indicator",
-                        f"unit {rows.unit!r}: indicator {ident!r} is already given in row {rows.rows[seen[ident]]}",
-                        f"单位“{rows.unit}”的指标“{ident}”已在第{rows.rows[seen[ident]]}行填写",
+                        *message(
+                            ("duplicate-indicator", "row"),
+                            unit=rows.unit,
+                            indicator=ident,
+                            row=rows.rows[seen[ident]],
+                        ),
                         i=i,
                         column="indicator",
                     )
@@ -1252,8 +1257,10 @@ def build(prepared: Prepared, bases: Bases) -> tuple[Spec, Actuals]:
                 problems.append(
                     rows.problem(
                         "row-kind",
-                        f"the row gives {', '.join(filled)} but neither an indicator nor an amount",
-                        f"该行填写了 {'、'.join(filled)}，但未填写指标（indicator）或金额名称（amount）",
+                        *message(
+                            ("row-kind", "neither"),
+                            filled=listing(filled),
+                        ),
                         i=i,
                         column="indicator",
                     )
@@ -1279,10 +1286,12 @@ def build(prepared: Prepared, bases: Bases) -> tuple[Spec, Actuals]:
                     problems.append(
                         rows.problem(
                             "declared-by-spec",
-                            f"{col}: indicator {rows.get('indicator', i)!r} is declared by the spec "
-                            f"{prepared.values['spec'][0]!r}; its rows give only actuals (indicator, actual, tier, score, text, note)",
-                            f"{col}：指标“{rows.get('indicator', i)}”由规范“{prepared.values['spec'][0]}”声明；"
-                            "表中只填写实际完成情况（indicator、actual、tier、score、text、note）",
+                            *message(
+                                ("declared-by-spec", "indicator"),
+                                column=col,
+                                indicator=rows.get("indicator", i),
+                                spec=prepared.values["spec"][0],
+                            ),
                             i=i,
                             column=col,
                         )
@@ -1293,8 +1302,11 @@ def build(prepared: Prepared, bases: Bases) -> tuple[Spec, Actuals]:
                 problems.append(
                     rows.problem(
                         "declared-by-spec",
-                        f"{col}: the unit's spec {prepared.values['spec'][0]!r} declares its meta",
-                        f"{col}：单位的规范“{prepared.values['spec'][0]}”已声明其基本信息",
+                        *message(
+                            ("declared-by-spec", "meta"),
+                            column=col,
+                            spec=prepared.values["spec"][0],
+                        ),
                         i=i,
                         column=col,
                     )
