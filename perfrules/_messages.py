@@ -1467,6 +1467,14 @@ MESSAGES: Mapping[MessageKey, Message] = MappingProxyType(
             "{column}: the unit's spec {spec!r} declares its meta",
             "{column}：单位的规范“{spec}”已声明其基本信息",
         ),
+        # ---- many tables at once: perfrules/batch/_dask.py --------------------------------------
+        ("file", "no-match"): Message("no file matches {pattern}", "没有与 {pattern} 相符的文件"),
+        ("not-contiguous", "files"): Message(
+            "the rows of unit {unit!r} are in more than one file: {first_file}, then {path} from row "
+            "{row}; keep each unit's rows in one file",
+            "单位“{unit}”的行分在多个文件中：{first_file}，又在 {path} 第{row}行起出现；"
+            "同一单位的行须在同一文件中",
+        ),
         # ---- the service: perfrules/service (its own errors: API_MESSAGES) --------------------
         ("file", "outside-frameworks"): Message(
             "not read: the service reads framework files from its frameworks folders only",

@@ -48,6 +48,7 @@ import attrs
 
 from perfrules._atomic import Transaction
 from perfrules._errors import MissingExtraError, Problem, SpecError
+from perfrules._messages import message
 from perfrules._progress import progress_line
 from perfrules.batch._audit import AuditWriter, index_path, problem_document
 from perfrules.batch._chunk import (
@@ -100,14 +101,7 @@ def table_files(paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
             matched = sorted(glob.glob(text))
             if not matched:
                 raise SpecError(
-                    [
-                        table_problem(
-                            "file",
-                            text,
-                            f"no file matches {text}",
-                            f"没有与 {text} 相符的文件",
-                        )
-                    ]
+                    [table_problem("file", text, *message(("file", "no-match"), pattern=text))]
                 )
             files += matched
         else:
@@ -535,10 +529,9 @@ def _split_problem(unit: str, files: Sequence[str], where: tuple[int, int]) -> P
     return table_problem(
         "not-contiguous",
         path,
-        f"the rows of unit {unit!r} are in more than one "
-        f"file: {files[where[0]]}, then {path} from row {row}; "
-        "keep each unit's rows in one file",
-        f"单位“{unit}”的行分在多个文件中：{files[where[0]]}，又在 {path} 第{row}行起出现；同一单位的行须在同一文件中",
+        *message(
+            ("not-contiguous", "files"), unit=unit, first_file=files[where[0]], path=path, row=row
+        ),
         row=row,
         column=column,
         column_name="unit",
