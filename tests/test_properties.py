@@ -5,7 +5,9 @@ linear_overshoot, qualitative tiers, step, bands, rate, per_occurrence),
 budget execution by policy, bands or steps, derived actuals (tables and
 formulas), 不适用 indicators, manual deductions, the overshoot deduction,
 bonus items and vetoes, numeric rows whose actual is stated in words (据陈述,
-by the spec's ``[stated]`` declaration); the actuals sit near the rules' boundaries. The
+by the spec's ``[stated]`` declaration), specs that declare ``policy.weight_precision =
+"allow"`` with weights finer than their rows' quanta; the actuals sit near the rules'
+boundaries. The
 scores are checked against an independent reference implementation of the
 rules (decimal module, ROUND_HALF_UP) and against the kit's stock properties.
 """
@@ -48,6 +50,7 @@ from perfrules import (
     SpecError,
     StepDeduction,
     VetoEffect,
+    WeightPrecision,
 )
 from perfrules.model import Deviation, Formula
 from perfrules.model._formula import Binary, Name
@@ -102,7 +105,12 @@ def ref_round(value: Fraction, quantum: Decimal) -> Decimal:
 
 
 def ref_finish(raw: Fraction, weight: Decimal, quantum: Decimal) -> Decimal:
-    """Clamp to [0, weight], then round once."""
+    """Clamp to [0, weight], then round once.
+
+    The weight caps the raw score, not the rounded one: under ``policy.weight_precision =
+    "allow"`` a weight finer than the quantum is scored as written, so a met 4.5 rounded to whole
+    points scores 5 and a met 4.4 scores 4 (docs/scoring.md, "Weights fit the quantum").
+    """
     return ref_round(min(max(raw, Fraction(0)), Fraction(weight)), quantum)
 
 
@@ -321,7 +329,7 @@ def ref_budget(case: Case) -> Decimal:
         v = rate * 100 if m.on is BandBasis.ACTUAL else abs(rate * 100 - 100)
         (band,) = [b for b in m.bands if ref_in_band(b, v)]
         return ref_finish(Fraction(band.score), block.weight, q)
-    raw = min(rate, Fraction(1)) * w  # the score never exceeds the weight
+    raw = min(rate, Fraction(1)) * w  # the raw score never exceeds the weight (rounded: it may)
     quantum = Decimal(1) if block.policy is ExecutionPolicy.ROUND_WHOLE else q
     return ref_finish(raw, block.weight, quantum)
 
@@ -382,6 +390,15 @@ def check_against_the_reference(case: Case) -> None:
 @PROPS
 @given(CASES)
 def test_scores_match_the_reference_rules(case: Case) -> None:
+    check_against_the_reference(case)
+
+
+@PROPS
+@given(cases(weight_precision=True, stated=None))
+def test_scores_under_weight_precision_allow_match_the_reference_rules(case: Case) -> None:
+    """Every case declares "allow", nearly all with weights finer than their rows' quanta: a met
+    4.5 at whole points scores 5, subtotals and the total may pass their weights."""
+    assert case.spec.policy.weight_precision is WeightPrecision.ALLOW
     check_against_the_reference(case)
 
 

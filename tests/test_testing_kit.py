@@ -23,9 +23,12 @@ from perfrules import (
     BudgetExecution,
     Evaluation,
     IndicatorActual,
+    Policy,
     RateTimesWeight,
+    Rounding,
     Spec,
     StepDeduction,
+    WeightPrecision,
 )
 from perfrules.testing import (
     BUDGET_KINDS,
@@ -131,6 +134,12 @@ def test_the_kit_without_hypothesis_names_the_testing_extra() -> None:
         (lambda: specs(round_to="0.1"), "round_to='0.1' must be True"),
         (lambda: cases(round_to=Decimal(1)), "round_to=Decimal('1') must be True"),
         (
+            lambda: specs(weight_precision=1),
+            "weight_precision=1 must be True (always), False (never) or None",
+        ),
+        (lambda: specs(weight_precision="allow"), "weight_precision='allow' must be True"),
+        (lambda: cases(weight_precision="error"), "weight_precision='error' must be True"),
+        (
             lambda: specs(methods=["qualitative", "per_occurrence"], derived=True),
             "derived=True needs",
         ),
@@ -210,6 +219,10 @@ CONFIGS: list[dict[str, Any]] = [
     {"round_to": True, "deductions": True, "stated": None},
     {"round_to": True, "methods": ["qualitative"], "custom_tiers": None},
     {"round_to": False},
+    {"weight_precision": True, "deductions": True, "not_applicable": None, "stated": None},
+    {"weight_precision": True, "methods": ["qualitative", "bands"], "round_to": True},
+    {"weight_precision": True, "budget_execution": True, "total": "99.5"},
+    {"weight_precision": False},
 ]
 
 
@@ -264,6 +277,11 @@ def test_drawn_cases_are_valid_and_honour_the_arguments(config: dict[str, Any]) 
             assert any(i.round_to is not None for i in spec.indicators)
         if config.get("round_to") is False:
             assert all(i.round_to is None for i in spec.indicators)
+        allow = spec.policy.weight_precision is WeightPrecision.ALLOW
+        if config.get("weight_precision") is True:
+            assert allow
+        if config.get("weight_precision") is False:
+            assert not allow and not _fine_rows(spec)
 
     run()
 
@@ -404,10 +422,13 @@ def _tie_at_own_quantum(case: Case) -> bool:
 @pytest.mark.parametrize(
     ("strategy", "condition"),
     [
-        (specs(), lambda spec: bool(_own_quanta(spec))),
-        (specs(), _coarse_and_fine),
-        (specs(), _respelled),
-        (specs(methods=["qualitative"]), lambda spec: bool(_own_quanta(spec))),
+        (specs(weight_precision=False), lambda spec: bool(_own_quanta(spec))),
+        (specs(weight_precision=False), _coarse_and_fine),
+        (specs(weight_precision=False), _respelled),
+        (
+            specs(methods=["qualitative"], weight_precision=False),
+            lambda spec: bool(_own_quanta(spec)),
+        ),
     ],
     ids=["some-row", "coarser-and-finer", "respelled", "qualitative"],
 )
@@ -415,7 +436,9 @@ def test_specs_draw_rows_with_their_own_round_to(
     strategy: Any, condition: Callable[[Spec], bool]
 ) -> None:
     found = find(strategy, condition, settings=FIND)
-    perfrules.check(found)  # a valid spec: every weight a multiple of its row's quantum
+    # a valid spec under weight_precision = "error": every weight a multiple of its row's quantum
+    # (under "allow" a round_to need not divide the weight: test_specs_draw_weights_finer_than…)
+    perfrules.check(found)
     assert all(i.weight % i.score_quantum(found.rounding.score) == 0 for i in found.indicators)
 
 
@@ -436,6 +459,121 @@ def test_specs_draw_round_to_in_a_share_of_specs_by_default() -> None:
     @given(specs(round_to=True), specs(round_to=False))
     def always_never(with_: Spec, without: Spec) -> None:
         assert _own_quanta(with_) and not _own_quanta(without)
+
+    always_never()
+
+
+def _fine_rows(spec: Spec) -> list[str]:
+    """The rows whose weight is finer than the quantum their score is rounded to (the budget row
+    as ``budget``): what only ``policy.weight_precision = "allow"`` admits."""
+    q = spec.rounding.score
+    fine = [i.id for i in spec.indicators if i.weight % i.score_quantum(q) != 0]
+    block = spec.budget_execution
+    if block is not None:
+        whole = block.method is None and block.policy.value == "round_whole"
+        if block.weight % (Decimal(1) if whole else q) != 0:
+            fine.append("budget")
+    return fine
+
+
+def _allows(spec: Spec) -> bool:
+    return spec.policy.weight_precision is WeightPrecision.ALLOW
+
+
+def _above_its_weight(case: Case) -> bool:
+    """A met row that scores above its weight (4.5 → 5 at whole points)."""
+    ev = perfrules.evaluate(*case)
+    return any(r.met and r.score > r.weight for r in ev.indicators)
+
+
+def _met_below_its_weight(case: Case) -> bool:
+    """A met row that loses points to rounding alone (4.4 → 4 at whole points; drawn without
+    deductions)."""
+    ev = perfrules.evaluate(*case)
+    return _allows(case.spec) and any(
+        r.met and r.applicable and 0 < r.weight - r.score < 1 for r in ev.indicators
+    )
+
+
+def _fine_at_a_tenth(spec: Spec) -> bool:
+    """A weight finer than 0.1 on a row rounded to 0.1 (2.25 at 0.1)."""
+    q = spec.rounding.score
+    return any(
+        i.score_quantum(q) == Decimal("0.1") and i.weight % Decimal("0.1") != 0
+        for i in spec.indicators
+    )
+
+
+def _fine_by_round_to(spec: Spec) -> bool:
+    """A weight on ``rounding.score``'s grid, but finer than the row's own, coarser round_to."""
+    q = spec.rounding.score
+    return any(
+        i.round_to is not None and i.weight % q == 0 and i.weight % i.round_to != 0
+        for i in spec.indicators
+    )
+
+
+@pytest.mark.parametrize(
+    ("strategy", "condition"),
+    [
+        (specs(), lambda spec: _allows(spec) and bool(_fine_rows(spec))),
+        (specs(), _fine_at_a_tenth),
+        (specs(), _fine_by_round_to),
+        (specs(budget_execution=True), lambda spec: "budget" in _fine_rows(spec)),
+        (cases(methods=["ratio", "step"]), _above_its_weight),
+        (
+            cases(methods=["ratio", "rate"], deductions=False, overshoot_deduction=False),
+            _met_below_its_weight,
+        ),
+        (
+            cases(weight_precision=True, bonus=False, not_applicable=False),
+            lambda case: perfrules.evaluate(*case).total > case.spec.meta.total,
+        ),
+    ],
+    ids=[
+        "fine-row",
+        "fine-at-a-tenth",
+        "fine-by-round-to",
+        "fine-budget-row",
+        "met-above-weight",
+        "met-below-weight",
+        "total-above-meta-total",
+    ],
+)
+def test_specs_draw_weights_finer_than_their_quantum_under_allow(
+    strategy: Any, condition: Callable[[Any], bool]
+) -> None:
+    found = find(strategy, condition, settings=FIND)
+    spec = found if isinstance(found, Spec) else found.spec
+    perfrules.check(spec)  # valid: weight-precision is not checked under "allow"
+    assert _allows(spec) and _fine_rows(spec)
+
+
+def test_specs_draw_weight_precision_allow_in_a_share_of_specs_by_default() -> None:
+    """By default about one spec in four declares "allow" (none did before the kit drew it), most
+    of them with rows finer than their quantum; weight_precision=True declares it in every spec,
+    weight_precision=False in none (and no row finer than its quantum)."""
+    drawn = {"specs": 0, "allow": 0, "fine": 0}
+
+    @settings(FIND, max_examples=300, database=None)
+    @given(specs())
+    def count(spec: Spec) -> None:
+        drawn["specs"] += 1
+        drawn["allow"] += _allows(spec)
+        drawn["fine"] += bool(_fine_rows(spec))
+        assert _allows(spec) or not _fine_rows(spec)
+
+    count()
+    # ~75 of 300 expected, 37 to 115 seen (hypothesis draws in runs); 20 is far in the tail. Most
+    # "allow" specs have rows finer than their quantum (40 of 55 at the least seen): not a single
+    # row holding the whole of a total of 100
+    assert drawn["allow"] >= 20, drawn
+    assert drawn["fine"] >= drawn["allow"] / 2, drawn
+
+    @settings(KIT, database=None)
+    @given(specs(weight_precision=True), specs(weight_precision=False))
+    def always_never(with_: Spec, without: Spec) -> None:
+        assert _allows(with_) and not _allows(without) and not _fine_rows(without)
 
     always_never()
 
@@ -616,6 +754,156 @@ def test_explained_catches_a_round_to_row_that_does_not_say_so_first() -> None:
         AssertionError, match=r"indicator 'x' .* declares round_to = 1, but its first step"
     ):
         check_explained(whole, actuals, evaluate=unsaid)
+
+
+# policy.weight_precision = "allow": the rule as written, rounding may pass the weight
+
+
+def _allow_case() -> tuple[Spec, Actuals]:
+    """Weights in half points rounded to whole points, declared "allow": x (4.5, ≥100) met scores
+    5; y (4.5) at 90 scores 4.05 → 4; z (qualitative, 10.5) at 达成 scores 11; s (step, 4.5) met
+    scores 5; the filler (71.5) 72; the budget row (4.5, round_whole) at 99% 4.455 → 4. Total 101,
+    above meta.total = 100."""
+    spec = make_spec(
+        [
+            quant("x", "4.5", "≥100"),
+            quant("y", "4.5", "≥100"),
+            qual("z", "10.5"),
+            quant("s", "4.5", "≤10", method=StepDeduction(per=D(1), deduct=D(1))),
+        ],
+        budget=BudgetExecution(weight=D("4.5"), policy=perfrules.ExecutionPolicy.ROUND_WHOLE),
+        policy=Policy(weight_precision=WeightPrecision.ALLOW),
+        rounding=Rounding(score=D(1)),
+    )
+    actuals = make_actuals(
+        value("x", 100),
+        value("y", 90),
+        tier("z", "达成年度指标"),
+        value("s", 10),
+        budget=BudgetAmounts(full_year=D(100), spent=D(99)),
+    )
+    return spec, actuals
+
+
+def _with_budget(ev: Evaluation, **changes: Any) -> Evaluation:
+    assert ev.budget_execution is not None
+    return attrs.evolve(ev, budget_execution=attrs.evolve(ev.budget_execution, **changes))
+
+
+def test_the_allow_case_satisfies_every_property() -> None:
+    spec, actuals = _allow_case()
+    ev = perfrules.evaluate(spec, actuals)
+    scores = {r.id: r.score for r in ev.indicators}
+    assert scores == {"x": 5, "y": 4, "z": 11, "s": 5, "fill": 72}
+    assert ev.budget_execution is not None and ev.budget_execution.score == 4
+    assert ev.total == 101
+    assert check_all(spec, actuals) == tuple(PROPERTIES)
+
+
+def test_score_bounds_under_allow_bounds_a_score_by_its_weight_rounded() -> None:
+    spec, actuals = _allow_case()
+    above = _broken(lambda ev: _with_indicator(ev, "x", score=D(6)))
+    with pytest.raises(
+        AssertionError,
+        match=r"indicator 'x' .* scores 6, outside \[0, 5\]: its weight 4.5 rounded half-up to "
+        r"1 = 5",
+    ):
+        check_score_bounds(spec, actuals, evaluate=above)
+    budget = _broken(lambda ev: _with_budget(ev, score=D(6)))
+    with pytest.raises(AssertionError, match=r"the budget row scores 6 of weight 4.5 .*= 5"):
+        check_score_bounds(spec, actuals, evaluate=budget)
+    subtotal = _broken(
+        lambda ev: attrs.evolve(
+            ev, categories=tuple(attrs.evolve(c, score=c.score + 2) for c in ev.categories)
+        )
+    )  # c scores 97 (y: 4); x 5 + y 5 + z 11 + s 5 + fill 72 = 98 at most
+    with pytest.raises(AssertionError, match=r"category 'c' subtotal 99 lies outside \[0, 98\]"):
+        check_score_bounds(spec, actuals, evaluate=subtotal)
+    total = _broken(lambda ev: attrs.evolve(ev, total=D("103.01")))  # 98 + 5 at most
+    with pytest.raises(AssertionError, match=r"the total 103.01 exceeds 103, what the total rule"):
+        check_score_bounds(spec, actuals, evaluate=total)
+    assert check_score_bounds(
+        spec, actuals, evaluate=_broken(lambda ev: attrs.evolve(ev, total=D(103)))
+    )
+
+
+def test_explained_under_allow_wants_a_met_target_at_its_weight_rounded() -> None:
+    spec, actuals = _allow_case()
+    clamped = _broken(  # the weight as a cap after rounding: "error" applied to an "allow" spec
+        lambda ev: _with_indicator(ev, "x", score=D("4.5"))
+    )
+    with pytest.raises(
+        AssertionError,
+        match=r"indicator 'x' .* meets its target .* but scores 4.5 of 4.5, not its weight 4.5 "
+        r"rounded half-up to 1 = 5",
+    ):
+        check_explained(spec, actuals, evaluate=clamped)
+    tier_top = _broken(lambda ev: _with_indicator(ev, "z", score=D(12)))
+    with pytest.raises(
+        AssertionError, match=r"indicator 'z' .* \[8.4, 11\] but scores 12, outside it \(its top"
+    ):
+        check_explained(spec, actuals, evaluate=tier_top)
+
+
+def test_explained_under_allow_wants_no_full_marks_threshold_for_a_weight_off_its_grid() -> None:
+    spec, actuals = _allow_case()
+    ev = perfrules.evaluate(spec, actuals)
+    assert ev.indicator("y").full_marks is None  # 4.5 at whole points: no score equals it
+    be = ev.budget_execution
+    assert be is not None and be.full_marks is not None and be.full_marks.threshold is None
+    promise = attrs.evolve(  # a threshold, as the step method's why-not gave before
+        be.full_marks, threshold=Fraction(100), comparator="≥", zh="预算执行率≥100%即可得满分"
+    )
+    with pytest.raises(
+        AssertionError, match=r"indicator 'y'.*its weight 4.5 is finer than its quantum 1"
+    ):
+        check_explained(
+            spec, actuals, evaluate=_broken(lambda e: _with_indicator(e, "y", full_marks=promise))
+        )
+    with pytest.raises(
+        AssertionError,
+        match=r"the budget row's weight 4.5 is finer than its quantum 1 .* names a threshold",
+    ):
+        check_explained(
+            spec, actuals, evaluate=_broken(lambda e: _with_budget(e, full_marks=promise))
+        )
+    with pytest.raises(
+        AssertionError, match=r"indicator 'x' .* loses nothing \(5 of 4.5\), yet says"
+    ):
+        check_explained(
+            spec, actuals, evaluate=_broken(lambda e: _with_indicator(e, "x", full_marks=promise))
+        )
+    with pytest.raises(AssertionError, match=r"the budget row scores 4 of 4.5: it must say what"):
+        check_explained(spec, actuals, evaluate=_broken(lambda e: _with_budget(e, full_marks=None)))
+
+
+def test_rescaling_under_allow_wants_the_total_of_the_rounded_weights() -> None:
+    spec, actuals = _allow_case()
+    na = attrs.evolve(
+        actuals,
+        indicators=tuple(
+            IndicatorActual(id="y", not_applicable="本年无此业务") if a.id == "y" else a
+            for a in actuals.indicators
+        ),
+    )
+    # x 5 + z 11 + s 5 + fill 72 + budget 5 = 98, × 100 / 95.5 = 102.6178… → 102.62
+    assert check_rescaling(spec, na)
+    assert perfrules.evaluate(
+        spec, attrs.evolve(na, budget=BudgetAmounts(full_year=D(100), spent=D(100)))
+    ).total == D("102.62")
+    capped = _broken(lambda ev: attrs.evolve(ev, total=min(ev.total, D(100))))
+    with pytest.raises(
+        AssertionError,
+        match=r"\[rescaling\] every applicable row is at full marks, each scoring its weight "
+        r"rounded half-up .*: 98 in all, rescaled for \['y'\] not applicable, so the total must "
+        r"be 102.62; it is 100",
+    ):
+        check_rescaling(spec, na, evaluate=capped)
+    exact = _broken(lambda ev: _with_indicator(ev, "x", score=D("4.5")))
+    with pytest.raises(
+        AssertionError, match=r"indicator 'x' .* scores 4.5, not 4.5: its weight 4.5"
+    ):
+        check_rescaling(spec, na, evaluate=exact)
 
 
 def test_monotone_catches_a_rule_that_rewards_doing_worse() -> None:

@@ -150,15 +150,18 @@ class BudgetRow:
         num, den = cn * self.wn, cd * self.wd  # capped rate × weight
         steps.append(deferred_step("formula", _score_texts, cn, cd, block.weight, num, den))
         steps.append(self.policy_step)
+        met = (
+            rn >= rd
+        )  # at 100% or above, points are lost to rounding alone (weight_precision allow)
         scored = self.finish(
             num,
             den,
             steps,
-            met=rn >= rd,
+            met=met,
             method=block.policy.value,
             citation=self.citation,
-            why_zh=f"预算执行率{pct}，未达到100%，{self.how_zh}",
-            why_en=f"execution rate {pct} is below 100%; {self.how_en}",
+            why_zh=f"预算执行率{pct}，{'已达到' if met else '未达到'}100%，{self.how_zh}",
+            why_en=f"execution rate {pct} {'reaches' if met else 'is below'} 100%; {self.how_en}",
             rule=self.rule,
         )
         return scored, rate, base, pct

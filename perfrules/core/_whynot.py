@@ -53,6 +53,17 @@ def weight_on_grid(weight: Decimal, quantum: Decimal) -> bool:
 
 def budget_full_marks(spec: Spec, block: BudgetExecution) -> FullMarks:
     """The execution rate that would have earned the budget row its full weight."""
+    whole = block.method is None and block.policy is ExecutionPolicy.ROUND_WHOLE
+    q = Decimal(1) if whole else spec.rounding.score
+    if (frac(block.weight) / frac(q)).denominator != 1:  # policy.weight_precision = allow
+        # no score at this precision equals the weight, whatever the method or policy
+        return FullMarks(
+            threshold=None,
+            comparator=None,
+            zh=f"分值{show_dec(block.weight)}分不是得分精度{show_dec(q)}的整数倍，任何执行率的得分都不会恰为分值",
+            en=f"the weight {show_dec(block.weight)} is not a multiple of the score precision {show_dec(q)}: "
+            "no execution rate scores exactly the weight",
+        )
     target = QuantitativeTarget.parse("≥100%")
     if block.method is not None:  # the declared bands or steps decide; the unused policy never does
         ask = Ask(
@@ -71,15 +82,6 @@ def budget_full_marks(spec: Spec, block: BudgetExecution) -> FullMarks:
             comparator=None,
             zh="按规范声明的计分办法，执行率的任何取值均不能得满分",
             en="under the declared method no execution rate earns full marks",
-        )
-    q = Decimal(1) if block.policy is ExecutionPolicy.ROUND_WHOLE else spec.rounding.score
-    if (frac(block.weight) / frac(q)).denominator != 1:  # policy.weight_precision = allow
-        return FullMarks(
-            threshold=None,
-            comparator=None,
-            zh=f"分值{show_dec(block.weight)}分不是得分精度{show_dec(q)}的整数倍，任何执行率的得分都不会恰为分值",
-            en=f"the weight {show_dec(block.weight)} is not a multiple of the score precision {show_dec(q)}: "
-            "no execution rate scores exactly the weight",
         )
     thr = slack(block.weight, q) * 100
     how_zh = (

@@ -32,6 +32,7 @@ from perfrules.loading import dumps_actuals, dumps_spec, loads_actuals, loads_sp
 from perfrules.model import (
     Actuals,
     Amount,
+    BudgetExecution,
     Derivation,
     ExecutionBase,
     ExecutionPolicy,
@@ -40,6 +41,7 @@ from perfrules.model import (
     IndicatorActual,
     Spec,
     VetoEffect,
+    WeightPrecision,
 )
 from perfrules.testing._numbers import exact_decimal, on_grid, round_half_up, show, simple_ratio
 from perfrules.testing._rules import (
@@ -72,6 +74,43 @@ def _label(ind: Indicator) -> str:
 
 
 # ---------------------------------------------------------------------------
+# policy.weight_precision = "allow": the rule as written, rounding may pass the weight
+
+
+def _allows(spec: Spec) -> bool:
+    """Whether the spec declares ``policy.weight_precision = "allow"``: a weight finer than the
+    quantum its row is rounded to is scored as written (the clamped raw score is rounded)."""
+    return spec.policy.weight_precision is WeightPrecision.ALLOW
+
+
+def _row_quantum(spec: Spec, ind: Indicator) -> Decimal:
+    """The quantum an indicator's score is rounded to: its ``round_to``, else ``rounding.score``."""
+    return spec.rounding.score if ind.round_to is None else ind.round_to
+
+
+def _budget_quantum(spec: Spec, block: BudgetExecution) -> Decimal:
+    """The quantum the budget row's score is rounded to: whole points under ``round_whole`` (no
+    method), else ``rounding.score``."""
+    whole = block.method is None and block.policy is ExecutionPolicy.ROUND_WHOLE
+    return Decimal(1) if whole else spec.rounding.score
+
+
+def _top(spec: Spec, weight: Decimal, quantum: Decimal) -> Fraction:
+    """The highest score a row of ``weight`` rounded to ``quantum`` can reach, and the score of a
+    met target: the weight; under ``"allow"`` the weight rounded half-up to the quantum (the raw
+    score is at most the weight, and rounding it is monotone): 4.5 → 5 and 4.4 → 4 at whole
+    points."""
+    return round_half_up(Fraction(weight), quantum) if _allows(spec) else Fraction(weight)
+
+
+def _as_allowed(weight: Decimal, quantum: Decimal, top: Fraction) -> str:
+    return (
+        f"its weight {show(Fraction(weight))} rounded half-up to {show(Fraction(quantum))} = "
+        f"{show(top)} (policy.weight_precision = allow)"
+    )
+
+
+# ---------------------------------------------------------------------------
 # bounds
 
 
@@ -85,6 +124,14 @@ def check_score_bounds(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = eva
     [0, applicable weight]. The total is ≥ 0, on the ``rounding.total`` grid,
     and at most ``meta.total`` unless bonus points may lift it
     (``policy.total_cap = false``).
+
+    Under ``policy.weight_precision = "allow"`` a score is its clamped raw
+    score (at most the weight) rounded half-up, so its upper bound is the
+    weight rounded half-up to the row's quantum (a 4.5 at whole points scores
+    up to 5, lost −0.5); a subtotal's is the sum of those bounds over its
+    applicable rows, and the total's what the total rule gives with every
+    applicable row (and the budget row) at its bound — at most ``meta.total``
+    again when bonus points are awarded under ``total_cap``.
     """
     prop = "score_bounds"
     ev = evaluate(spec, actuals)
@@ -95,6 +142,8 @@ def check_score_bounds(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = eva
             f"the spec's indicators {[i.id for i in spec.indicators]}",
         )
     q = spec.rounding.score
+    allow = _allows(spec)
+    tops: dict[str, Fraction] = {}  # "allow": Σ of the applicable rows' bounds, by leaf category
     for ind, res in zip(spec.indicators, ev.indicators, strict=True):
         if res.weight != ind.weight:
             _fail(
@@ -109,8 +158,16 @@ def check_score_bounds(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = eva
                     f"(lost {res.lost}); it must score 0 and lose nothing",
                 )
             continue
-        if not Decimal(0) <= res.score <= res.weight:
-            _fail(prop, f"{_label(ind)} scores {res.score}, outside [0, {res.weight}]")
+        top = _top(spec, ind.weight, _row_quantum(spec, ind))
+        tops[ind.category] = tops.get(ind.category, Fraction(0)) + top
+        if not 0 <= Fraction(res.score) <= top:
+            _fail(
+                prop,
+                f"{_label(ind)} scores {res.score}, outside [0, {res.weight}]"
+                if not allow
+                else f"{_label(ind)} scores {res.score}, outside [0, {show(top)}]: "
+                + _as_allowed(ind.weight, _row_quantum(spec, ind), top),
+            )
         if ind.round_to is None and not on_grid(res.score, q):
             _fail(prop, f"{_label(ind)} scores {res.score}, not a multiple of rounding.score = {q}")
         if ind.round_to is not None and not on_grid(res.score, ind.round_to):
@@ -125,27 +182,58 @@ def check_score_bounds(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = eva
                 f"{_label(ind)}: lost {res.lost} is not weight − score = {res.weight - res.score}",
             )
     be, block = ev.budget_execution, spec.budget_execution
+    budget_top = Fraction(0)
     if be is not None and block is not None:
-        whole = block.method is None and block.policy is ExecutionPolicy.ROUND_WHOLE
-        quantum = Decimal(1) if whole else q
-        if not Decimal(0) <= be.score <= be.weight or be.weight != block.weight:
+        quantum = _budget_quantum(spec, block)
+        budget_top = _top(spec, block.weight, quantum)
+        if not 0 <= Fraction(be.score) <= budget_top or be.weight != block.weight:
             _fail(
                 prop,
                 f"the budget row scores {be.score} of weight "
-                f"{be.weight} (spec: {block.weight}), outside [0, weight]",
+                f"{be.weight} (spec: {block.weight}), outside [0, weight]"
+                + ("" if not allow else ": " + _as_allowed(block.weight, quantum, budget_top)),
             )
         if not on_grid(be.score, quantum):
             _fail(prop, f"the budget row scores {be.score}, not a multiple of {quantum}")
         if be.lost != be.weight - be.score:
             _fail(prop, f"the budget row: lost {be.lost} is not weight − score")
+    below = _below(spec, tops) if allow else {}
     for cat in ev.categories:
         limit = cat.weight if cat.applicable_weight is None else cat.applicable_weight
-        if not Decimal(0) <= cat.score <= limit:
+        if allow:  # Σ of the bounds of the applicable rows anywhere below it
+            bound = below.get(cat.id, Fraction(0))
+            if not 0 <= Fraction(cat.score) <= bound:
+                _fail(
+                    prop,
+                    f"category {cat.id!r} subtotal {cat.score} lies outside [0, {show(bound)}], "
+                    "the sum of its applicable rows' weights each rounded half-up to its row's "
+                    "quantum (policy.weight_precision = allow)",
+                )
+        elif not Decimal(0) <= cat.score <= limit:
             _fail(prop, f"category {cat.id!r} subtotal {cat.score} lies outside [0, {limit}]")
     if ev.total < 0:
         _fail(prop, f"the total {ev.total} is negative")
     lifted = bool(actuals.bonus) and not spec.policy.total_cap
-    if not lifted and ev.total > spec.meta.total:
+    if allow and not lifted:
+        T = Fraction(spec.meta.total)
+        raw = sum(tops.values(), budget_top)
+        na = sum((Fraction(r.weight) for r in ev.indicators if not r.applicable), Fraction(0))
+        if na:
+            raw = raw * T / (T - na)  # 按百分制折算
+        capped = bool(actuals.bonus) and spec.policy.total_cap
+        bound = T if capped else round_half_up(raw, spec.rounding.total)
+        if ev.total > bound:
+            _fail(
+                prop,
+                f"the total {ev.total} exceeds {show(bound)}, "
+                + (
+                    "meta.total (bonus points awarded under total_cap)"
+                    if capped
+                    else "what the total rule gives with every applicable row at its weight "
+                    "rounded half-up to its quantum (policy.weight_precision = allow)"
+                ),
+            )
+    elif not lifted and ev.total > spec.meta.total:
         _fail(prop, f"the total {ev.total} exceeds meta.total = {spec.meta.total}")
     if not on_grid(ev.total, spec.rounding.total):
         _fail(
@@ -153,6 +241,20 @@ def check_score_bounds(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = eva
             f"the total {ev.total} is not a multiple of rounding.total = {spec.rounding.total}",
         )
     return True
+
+
+def _below(spec: Spec, by_leaf: dict[str, Fraction]) -> dict[str, Fraction]:
+    """Each category's sum of ``by_leaf`` over the leaf categories at or below it."""
+    parent = {c.id: c.parent for c in spec.categories}
+    out: dict[str, Fraction] = {}
+    for leaf, value in by_leaf.items():
+        seen: set[str] = set()
+        at: str | None = leaf
+        while at is not None and at not in seen:
+            seen.add(at)
+            out[at] = out.get(at, Fraction(0)) + value
+            at = parent.get(at)
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -404,10 +506,21 @@ def check_explained(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
     a declared met word, its declared share of the weight (rounded half-up,
     before deductions, to the row's quantum), the mark 据陈述 and its evidence
     in the actual shown and in the first step (after the ``round_to`` policy
-    step of a row that declares one).
+    step of a row that declares one). A row that loses nothing says nothing
+    of full marks (no why-not); the budget row that loses points says what
+    would have earned them.
+
+    Under ``policy.weight_precision = "allow"`` a met target scores its
+    weight rounded half-up to the row's quantum (4.5 → 5, 4.4 → 4 at whole
+    points: points lost to rounding alone have a reason too), an inclusive
+    tier's top score is rounded the same way, and a row whose weight is
+    finer than its quantum has no score equal to its weight, so no why-not
+    threshold (``full_marks`` ``None``; the budget row: a sentence without
+    threshold).
     """
     prop = "explained"
     ev = evaluate(spec, actuals)
+    allow = _allows(spec)
     given = {a.id: a for a in actuals.indicators}
     for ind in spec.indicators:
         res = ev.indicator(ind.id)
@@ -490,16 +603,32 @@ def check_explained(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
                     prop,
                     f"{_label(ind)}: no deduction step names the manual deduction {cut.reason!r}",
                 )
+        quantum = _row_quantum(spec, ind)
+        if res.score >= res.weight and res.full_marks is not None:
+            _fail(
+                prop,
+                f"{_label(ind)} loses nothing ({res.score} of {res.weight}), yet says what would "
+                f"have earned full marks: {res.full_marks.zh!r}",
+            )
+        if allow and not on_grid(ind.weight, quantum) and res.full_marks is not None:
+            _fail(
+                prop,
+                f"{_label(ind)}: its weight {ind.weight} is finer than its quantum "
+                f"{show(Fraction(quantum))} (policy.weight_precision = allow), so no score equals "
+                f"it, yet the why-not names a way to full marks: {res.full_marks.zh!r}",
+            )
         if act is not None and act.stated is not None:
             _check_stated(prop, spec, ind, act, res)
             continue
         if res.met and not cuts and not overshoot:
             name = method_name(ind)
-            if name in RATIO_FAMILY | {"step", "per_occurrence"} and res.score != res.weight:
+            top = _top(spec, ind.weight, quantum)
+            if name in RATIO_FAMILY | {"step", "per_occurrence"} and res.score != top:
                 _fail(
                     prop,
                     f"{_label(ind)} meets its target (actual "
-                    f"{res.actual}) but scores {res.score} of {res.weight}",
+                    f"{res.actual}) but scores {res.score} of {res.weight}"
+                    + ("" if not allow else ", not " + _as_allowed(ind.weight, quantum, top)),
                 )
             if res.tier is not None and res.score < res.weight * spec.tier(res.tier).min:
                 _fail(
@@ -511,13 +640,22 @@ def check_explained(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
             # rounding never carries a qualitative score across a tier edge (tier-precision and
             # score-precision refuse what would): every tier, at the row's own quantum
             tier = spec.tier(res.tier)
-            lo, hi = res.weight * tier.min, res.weight * tier.max
-            if not lo <= res.score <= hi or (res.score == hi and not tier.max_inclusive):
+            lo = Fraction(res.weight) * Fraction(tier.min)
+            hi = Fraction(res.weight) * Fraction(tier.max)
+            if allow and tier.max_inclusive:  # the top itself is a raw score, rounded half-up
+                hi = round_half_up(hi, quantum)
+            score = Fraction(res.score)
+            if not lo <= score <= hi or (score == hi and not tier.max_inclusive):
                 close = "]" if tier.max_inclusive else ")"
                 _fail(
                     prop,
                     f"{_label(ind)} is at tier {res.tier!r} [{show(lo)}, {show(hi)}{close} "
-                    f"but scores {res.score}, outside it",
+                    f"but scores {res.score}, outside it"
+                    + (
+                        " (its top rounded half-up: policy.weight_precision = allow)"
+                        if allow
+                        else ""
+                    ),
                 )
     be, block = ev.budget_execution, spec.budget_execution
     if be is not None and block is not None:
@@ -534,6 +672,25 @@ def check_explained(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
             _fail(
                 prop,
                 f"the budget row scores {be.score} of {be.weight} but its reason is {be.reason!r}",
+            )
+        if (be.score < be.weight) != (be.full_marks is not None):
+            _fail(
+                prop,
+                f"the budget row scores {be.score} of {be.weight}: it must say what would have "
+                f"earned full marks exactly when it loses points, not {be.full_marks!r}",
+            )
+        quantum = _budget_quantum(spec, block)
+        if (
+            allow
+            and be.full_marks is not None
+            and not on_grid(block.weight, quantum)
+            and be.full_marks.threshold is not None
+        ):
+            _fail(
+                prop,
+                f"the budget row's weight {block.weight} is finer than its quantum "
+                f"{show(Fraction(quantum))} (policy.weight_precision = allow), so no rate scores "
+                f"exactly the weight, yet its why-not names a threshold: {be.full_marks.zh!r}",
             )
     if not ev.total_steps or not ev.grade_steps:
         _fail(prop, "the total and the grade must be explained step by step")
@@ -918,27 +1075,65 @@ def check_rescaling(spec: Spec, actuals: Actuals, *, evaluate: Evaluate = evalua
     Each indicator gets an actual its own rule scores at the full weight (the
     target for ratio and step, a full band, 100% for rate, 0 occurrences, the
     top tier); the property does not apply when some indicator has none.
+
+    Under ``policy.weight_precision = "allow"`` each such row scores its
+    weight rounded half-up to its quantum (a 4.5 at whole points: 5), and the
+    total is what the total rule makes of those scores: their sum (with the
+    budget row's), rescaled for the 不适用 rows, rounded to ``rounding.total``
+    — ``meta.total`` only when the roundings cancel out.
     """
     prop = "rescaling"
     full = _full_marks_actuals(spec, actuals)
     if full is None:
         return False
     ev = evaluate(spec, full)
+    allow = _allows(spec)
+    reached = Fraction(0)  # Σ of the applicable rows' full-marks scores
     for ind, res in zip(spec.indicators, ev.indicators, strict=True):
-        if res.applicable and res.score != res.weight:
+        if not res.applicable:
+            continue
+        top = _top(spec, ind.weight, _row_quantum(spec, ind))
+        reached += top
+        if res.score != top:
             _fail(
                 prop,
                 f"{_label(ind)} at an actual its rule gives full marks "
-                f"({res.actual}) scores {res.score}, not {res.weight}",
+                f"({res.actual}) scores {res.score}, not {res.weight}"
+                + (
+                    ""
+                    if not allow
+                    else ": " + _as_allowed(ind.weight, _row_quantum(spec, ind), top)
+                ),
             )
-    be = ev.budget_execution
-    if be is not None and be.score != be.weight:
-        _fail(
-            prop,
-            f"the budget row at a full-marks rate ({be.rate_display}) "
-            f"scores {be.score}, not {be.weight}",
-        )
+    be, block = ev.budget_execution, spec.budget_execution
+    if be is not None and block is not None:
+        top = _top(spec, block.weight, _budget_quantum(spec, block))
+        reached += top
+        if be.score != top:
+            _fail(
+                prop,
+                f"the budget row at a full-marks rate ({be.rate_display}) "
+                f"scores {be.score}, not {be.weight}"
+                + (
+                    ""
+                    if not allow
+                    else ": " + _as_allowed(block.weight, _budget_quantum(spec, block), top)
+                ),
+            )
     dropped = [r.id for r in ev.indicators if not r.applicable]
+    if allow:
+        T = Fraction(spec.meta.total)
+        na = sum((Fraction(r.weight) for r in ev.indicators if not r.applicable), Fraction(0))
+        expected = round_half_up(reached * T / (T - na), spec.rounding.total)
+        if ev.total != expected:
+            what = f", rescaled for {dropped} not applicable" if dropped else ""
+            _fail(
+                prop,
+                f"every applicable row is at full marks, each scoring its weight rounded half-up "
+                f"to its quantum (policy.weight_precision = allow): {show(reached)} in all{what}, "
+                f"so the total must be {show(expected)}; it is {ev.total}",
+            )
+        return True
     if ev.total != spec.meta.total:
         what = f" with {dropped} not applicable (rescaled)" if dropped else ""
         _fail(

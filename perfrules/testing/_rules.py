@@ -50,6 +50,7 @@ from perfrules.model import (
     Spec,
     StepDeduction,
 )
+from perfrules.testing._numbers import round_half_up
 
 RATIO_FAMILY = frozenset({"ratio", "inverse_ratio", "linear_overshoot"})
 
@@ -355,10 +356,11 @@ def full_marks_value(spec: Spec, ind: Indicator) -> Fraction | None:
         case PerOccurrence():
             return Fraction(0)
         case Deviation() as m:
-            # the plan itself (deviation 0) when its band's share rounds to the full weight
+            # the plan itself (deviation 0) when its band's share rounds to what the full weight
+            # rounds to (the weight itself, unless policy.weight_precision = "allow")
             w, q = Fraction(ind.weight), Fraction(ind.score_quantum(spec.rounding.score))
             for band in band_in_value_order(deviation_band(b) for b in m.shares):
-                if Fraction(band.score) * w >= w - q / 2:
+                if round_half_up(Fraction(band.score) * w, q) == round_half_up(w, q):
                     v = band_point(band)
                     if v is not None:
                         return t * (1 + v / 100)

@@ -74,6 +74,7 @@ from perfrules.model import (
     Veto,
     VetoEffect,
     VetoTrigger,
+    WeightPrecision,
 )
 from perfrules.testing._numbers import formula_value, simple_ratio, to_decimal
 from perfrules.testing._rules import (
@@ -253,6 +254,7 @@ class _SpecConfig:
     deep: bool | None = False
     stated: bool | None = None
     round_to: bool | None = None
+    weight_precision: bool | None = None
 
 
 def specs(
@@ -270,6 +272,7 @@ def specs(
     deep: bool | None = False,
     stated: bool | None = False,
     round_to: bool | None = None,
+    weight_precision: bool | None = None,
 ) -> st.SearchStrategy[Spec]:
     """Valid specs mixing the rule catalogue's scoring methods.
 
@@ -302,8 +305,15 @@ def specs(
       ``rounding.score`` or equal to it, in several spellings (``1``,
       ``1.0``, ``1E+1``). ``None`` (the default): sometimes, on some rows; ``True``:
       on at least one row; ``False``: never.
+    * ``weight_precision`` — a declared ``policy.weight_precision = "allow"``:
+      weights finer than the quantum their row is rounded to (4.5 at whole
+      points, 2.25 at 0.1, a budget row of 12.25), the rule applied as
+      written (a met 4.5 scores 5). ``None`` (the default): in about one spec
+      in four, then on some rows; ``True``: in every spec; ``False``: never
+      (``"error"``, every weight on its row's grid).
 
-    Weights are multiples of the score quantum and add up exactly (each
+    Weights are multiples of the score quantum (unless ``"allow"`` is
+    declared) and add up exactly (each
     category's children to it, the top categories and the budget row to
     ``meta.total``); band tables cover every value ≥ 0 exactly once; grades,
     tiers and rounding are valid.
@@ -342,6 +352,7 @@ def specs(
         deep=_tri_state("deep", deep),
         stated=_tri_state("stated", stated),
         round_to=_tri_state("round_to", round_to),
+        weight_precision=_tri_state("weight_precision", weight_precision),
     )
     return _spec(cfg)
 
@@ -352,11 +363,16 @@ def _flag(draw: st.DrawFn, setting: bool | None, one_in: int = 2) -> bool:
 
 @st.composite
 def _spec(draw: st.DrawFn, cfg: _SpecConfig) -> Spec:
+    # policy.weight_precision = "allow" in about one spec in four: weights finer than their row's
+    # quantum (the budget row's, the weight grid's, a row's own round_to) are drawn only then
+    allow = _flag(draw, cfg.weight_precision, 4)
     # the budget row first: its weight comes off the total
     budget_kind = _pick(draw, cfg.budget_kinds) if _flag(draw, cfg.budget) else None
     budget_weight = Decimal(0)
     if budget_kind is not None:
         options = [Decimal(w) for w in (5, 10, 15, 20)]
+        if allow:  # finer than whole points (round_whole) and than 0.1
+            options += [Decimal(w) for w in ("7.5", "12.25", "4.5", "2.05")]
         if cfg.total is not None:
             options = [w for w in options if w <= cfg.total / 2]
         budget_weight = _pick(draw, options)
@@ -377,15 +393,36 @@ def _spec(draw: st.DrawFn, cfg: _SpecConfig) -> Spec:
         # a qualitative weight ≥ 5 quanta fits every tier
         return math.ceil(5 * q / g) if qual_only else 1
 
-    if fixed_total is not None:
+    # under "allow": weight grids finer than the score quantum (4.5 at whole points, 2.25 at 0.1),
+    # each a multiple of 0.01 so that any total stays on the 0.01 grid
+    fine = [
+        (Decimal(g), Decimal(q))
+        for g, q in (("0.5", "1"), ("0.25", "1"), ("0.25", "0.1"), ("0.05", "0.1"), ("0.01", "1"))
+    ]
+
+    def fits(grid: list[tuple[Decimal, Decimal]]) -> list[tuple[Decimal, Decimal]]:
+        if fixed_total is None:
+            return grid
         rest = fixed_total - budget_weight
-        grids = [(g, q) for g, q in grids if rest % g == 0 and rest / g >= n_inds * min_units(g, q)]
+        return [(g, q) for g, q in grid if rest % g == 0 and rest / g >= n_inds * min_units(g, q)]
+
+    grids = (allow and fits(fine)) or fits(grids)
     g, q = _pick(draw, grids)  # (0.01, 0.01) always fits
     mu = min_units(g, q)
     if fixed_total is not None:
         units = _partition(draw, int((fixed_total - budget_weight) / g), n_inds, mu)
     else:
         units = [draw(st.integers(mu, max(mu, int(Decimal(30) / g)))) for _ in range(n_inds)]
+    if allow and g < q and all((g * u) % q == 0 for u in units):
+        # every weight happened to land on the quantum: move one grid step between two rows (or
+        # add one to a free total), so that the spec has rows finer than their quantum
+        give = [i for i, u in enumerate(units) if u > mu]
+        if fixed_total is None:
+            units[0] += 1
+        elif give and n_inds > 1:
+            a = give[0]
+            units[a] -= 1
+            units[a - 1] += 1  # another row (a - 1 is the last one when a = 0)
     weights = [g * u for u in units]
     total = fixed_total if fixed_total is not None else sum(weights, Decimal(0)) + budget_weight
     total_quanta = [x for x in (Decimal("0.01"), q) if total % x == 0]
@@ -477,6 +514,7 @@ def _spec(draw: st.DrawFn, cfg: _SpecConfig) -> Spec:
                     shared=shared,
                     budget=budget_kind is not None,
                     own_quantum=position == forced_round_to or (own_quanta and draw(st.booleans())),
+                    allow=allow,
                 )
             )
             leaf_weight[leaf] = leaf_weight.get(leaf, Decimal(0)) + weight
@@ -520,6 +558,7 @@ def _spec(draw: st.DrawFn, cfg: _SpecConfig) -> Spec:
         overshoot_deduction=od,
         qualitative_default=_pick(draw, list(QualitativeDefault)),
         total_cap=draw(st.booleans()),
+        weight_precision=WeightPrecision.ALLOW if allow else WeightPrecision.ERROR,
     )
     grades = _grades(draw, total)
     block = _budget_block(draw, budget_kind, budget_weight, q) if budget_kind is not None else None
@@ -658,6 +697,7 @@ def _indicator(
     shared: dict[str, str],
     budget: bool,
     own_quantum: bool = False,
+    allow: bool = False,
 ) -> Indicator:
     options = [m for m in cfg.methods if not _is_qualitative(m) or weight >= 5 * q]
     if forced:
@@ -672,7 +712,7 @@ def _indicator(
         "rule": _rule(draw),
     }
     if own_quantum:
-        common["round_to"] = _round_to(draw, weight, qualitative=_is_qualitative(name))
+        common["round_to"] = _round_to(draw, weight, qualitative=_is_qualitative(name), allow=allow)
     rule, make = _method_draw(name)
     if rule.qualitative:
         target_text = draw(free_text)
@@ -715,13 +755,17 @@ spellings a Decimal keeps apart (its exponent: ``1.0`` is not ``1``, ``1E+1`` no
 is ``0.1``): equal values, written apart."""
 
 
-def _round_to(draw: st.DrawFn, weight: Decimal, *, qualitative: bool) -> Decimal:
+def _round_to(
+    draw: st.DrawFn, weight: Decimal, *, qualitative: bool, allow: bool = False
+) -> Decimal:
     """An indicator's own score quantum: a power of ten that divides ``weight`` (so a met target
-    keeps its full weight) and, for a qualitative row, leaves a score in every tier (weight ≥ 5
-    quanta; tiers span ≥ 20% of the weight). ``rounding.score`` always qualifies: there is
-    one."""
+    keeps its full weight; under ``allow``, any: a 4.5 rounded to whole points, a 5 to tens) and,
+    for a qualitative row, leaves a score in every tier (weight ≥ 5 quanta; tiers span ≥ 20% of
+    the weight). ``rounding.score`` always qualifies: there is one."""
     fits = [
-        r for r in ROUND_TO_SPELLINGS if weight % r == 0 and (not qualitative or weight >= 5 * r)
+        r
+        for r in ROUND_TO_SPELLINGS
+        if (allow or weight % r == 0) and (not qualitative or weight >= 5 * r)
     ]
     quantum = _pick(draw, fits)
     return Decimal(_pick(draw, ROUND_TO_SPELLINGS[quantum]))
@@ -1216,7 +1260,7 @@ def _entry_grid(spec: Spec, ind: Indicator) -> Decimal:
 
 def _deductions(draw: st.DrawFn, spec: Spec, ind: Indicator) -> tuple[Deduction, ...]:
     q = _entry_grid(spec, ind)
-    top = int(ind.weight / q)
+    top = max(1, int(ind.weight / q))  # a weight below its row's grid (under "allow"): one step
     n = draw(st.integers(1, 2))
     return tuple(
         Deduction(
@@ -1424,6 +1468,7 @@ def cases(
     deep: bool | None = False,
     stated: bool | None = False,
     round_to: bool | None = None,
+    weight_precision: bool | None = None,
 ) -> st.SearchStrategy[Case]:
     """(spec, actuals) pairs: a spec from :func:`specs` and actuals from :func:`actuals_for`.
 
@@ -1433,8 +1478,9 @@ def cases(
     neither; ``None``: sometimes); so does ``stated``, default ``False``
     (``True``: the spec declares ``[stated]`` words and the actuals state at
     least one numeric row in words, specs with no such row passed over;
-    ``None``: sometimes); ``round_to`` applies to the spec (rows with a
-    score quantum of their own, as in :func:`specs`).
+    ``None``: sometimes); ``round_to`` and ``weight_precision`` apply to the
+    spec (rows with a score quantum of their own, a declared
+    ``weight_precision = "allow"``, as in :func:`specs`).
     ``not_applicable=True`` draws specs with two indicators or more.
     """
     _int_arg("min_indicators", min_indicators, 1, 60)
@@ -1457,6 +1503,7 @@ def cases(
         deep=deep,
         stated=stated,
         round_to=round_to,
+        weight_precision=weight_precision,
     )
     if not isinstance(near_boundary, bool):
         raise InvalidArgument(f"near_boundary={near_boundary!r} must be True or False")

@@ -1,0 +1,97 @@
+"""``policy.weight_precision = "allow"``: what the hypothesis kit found once it drew it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+import perfrules
+
+SPEC = """
+[meta]
+id = "allow"
+title = "allow"
+unit = "u"
+year = 2024
+kind = "项目支出"
+total = 100
+
+[policy]
+weight_precision = "allow"
+
+[rounding]
+score = 1
+
+[[categories]]
+id = "k"
+name = "产出指标"
+weight = 95.5
+
+[[indicators]]
+id = "x"
+name = "道路里程"
+category = "k"
+weight = 95.5
+target = "≥100"
+
+[budget_execution]
+weight = 4.5
+{method}
+"""
+
+ACTUALS = """
+[indicators]
+x = 100
+
+[budget]
+full_year = 100
+spent = {spent}
+"""
+
+
+# found by the hypothesis kit once it drew "allow": the budget row's why-not under a step method
+# named the step's threshold (预算执行率>99%即可得满分 under floor, ≥100% under the others) although
+# a 4.5-point row rounded to whole points never scores exactly 4.5 (at 100%: 5; one step below: 4);
+# the policy path (round_whole) said so already
+@pytest.mark.parametrize(
+    ("method", "spent", "score"),
+    [
+        ('method = { name = "step", per = 1, deduct = 1 }', "99", "4"),  # 3.5 → 4
+        ('method = { name = "step", per = 0.5, deduct = 1, partial = "ceil" }', "99.9", "4"),
+        ('policy = "round_whole"', "99", "4"),  # 4.455 → 4
+    ],
+)
+def test_a_budget_row_finer_than_its_quantum_names_no_full_marks_threshold(
+    method: str, spent: str, score: str
+) -> None:
+    spec = perfrules.loads_spec(SPEC.format(method=method))
+    actuals = perfrules.loads_actuals(ACTUALS.format(spent=spent), spec=spec)
+    be = perfrules.evaluate(spec, actuals).budget_execution
+    assert be is not None and be.score == Decimal(score) and be.full_marks is not None
+    assert be.full_marks.threshold is None and be.full_marks.comparator is None
+    assert be.full_marks.zh == "分值4.5分不是得分精度1的整数倍，任何执行率的得分都不会恰为分值"
+
+
+# found by drawing "allow": a budget row that meets 100% but loses points to rounding alone (its
+# weight 12.25 rounded to whole points is 12) said it had not reached 100% (预算执行率100.00%，
+# 未达到100%，…，扣0.25分)
+def test_a_met_budget_row_that_loses_points_to_rounding_does_not_say_it_missed() -> None:
+    text = SPEC.format(method='policy = "round_whole"').replace("4.5", "12.25")
+    spec = perfrules.loads_spec(text.replace("95.5", "87.75"))
+    for spent in ("100", "103"):
+        actuals = perfrules.loads_actuals(ACTUALS.format(spent=spent), spec=spec)
+        be = perfrules.evaluate(spec, actuals).budget_execution
+        assert be is not None and be.score == Decimal(12)
+        assert be.reason is not None and be.reason_en is not None
+        assert "未达到" not in be.reason and "below" not in be.reason_en
+        assert be.reason.endswith("，已达到100%，按执行率×分值四舍五入取整计分，扣0.25分")
+        assert be.reason_en.endswith(
+            " reaches 100%; rate × weight rounded to whole points; 0.25 point(s) deducted"
+        )
+    actuals = perfrules.loads_actuals(ACTUALS.format(spent="99"), spec=spec)
+    be = perfrules.evaluate(spec, actuals).budget_execution
+    assert (
+        be is not None
+        and be.reason == "预算执行率99.00%，未达到100%，按执行率×分值四舍五入取整计分，扣0.25分"
+    )
