@@ -95,3 +95,73 @@ def test_a_met_budget_row_that_loses_points_to_rounding_does_not_say_it_missed()
         be is not None
         and be.reason == "预算执行率99.00%，未达到100%，按执行率×分值四舍五入取整计分，扣0.25分"
     )
+
+
+ROUNDING_SPEC = """
+[meta]
+id = "allow-rounding"
+title = "allow"
+unit = "u"
+year = 2024
+kind = "项目支出"
+total = 100
+
+[policy]
+weight_precision = "allow"
+
+[rounding]
+score = 1
+
+[[categories]]
+id = "k"
+name = "产出指标"
+weight = 100
+
+[[indicators]]
+id = "a"
+name = "道路里程"
+category = "k"
+weight = 4.4
+target = "{target}"
+{method}
+
+[[indicators]]
+id = "rest"
+name = "其余"
+category = "k"
+weight = 95.6
+target = "≥1"
+"""
+
+
+# found by drawing "allow": a row whose rule gives the full weight but whose weight is off its score
+# grid (4.4 at whole points scores 4) lost its points without a reason of its own — ratio wrote
+# "，扣0.4分", a step row "实际完成值100低于年度指标值≥100…，扣0.4分" — in the evaluation and in the
+# full audit's line alike
+@pytest.mark.parametrize(
+    ("target", "method", "met"),
+    [
+        ("≥100", "", True),  # ratio, met
+        ("=100", "", True),  # ratio, exact target met
+        ("≥100", 'method = { name = "step", per = 1, deduct = 1 }', True),
+        (">100", 'method = { name = "step", per = 1, deduct = 1 }', False),  # no step deducted
+        ("≤100", 'method = { name = "step", per = 1, deduct = 1 }', True),
+    ],
+)
+def test_points_lost_to_rounding_alone_say_so(target: str, method: str, met: bool) -> None:
+    from perfrules.core import document_line, unit_document
+
+    spec = perfrules.loads_spec(ROUNDING_SPEC.format(target=target, method=method))
+    actuals = perfrules.loads_actuals("[indicators]\na = 100\nrest = 1\n", spec=spec)
+    ev = perfrules.evaluate(spec, actuals)
+    row = ev.indicators[0]
+    assert row.score == Decimal(4) and row.met is met
+    assert row.reason == "分值不是得分精度的整数倍，按得分精度四舍五入后低于分值，扣0.4分"
+    assert row.reason_en == (
+        "the weight is not a multiple of the score precision and rounds half-up to below it; "
+        "0.4 point(s) deducted"
+    )
+    # the full audit's own writer says the same, byte for byte
+    doc = unit_document(spec, actuals, "u1")
+    assert doc is not None and doc.line == document_line(ev, "u1")
+    assert "扣0.4分" in doc.line and "低于年度指标值" not in doc.line

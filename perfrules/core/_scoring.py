@@ -197,9 +197,19 @@ class Finisher:
 
 
 def deduction_reasons(why_zh: str, why_en: str, lost: Decimal) -> tuple[str, str]:
-    """The 扣分原因 of a row that lost points, in Chinese and English."""
+    """The 扣分原因 of a row that lost points, in Chinese and English; without a reason of the
+    method's (``why_zh`` empty: the rule gave the full weight), the points were lost to rounding
+    alone (``policy.weight_precision = "allow"``: a weight off its score grid, 4.4 → 4)."""
     shown = show_dec(lost)
+    if not why_zh:
+        why_zh, why_en = _ROUNDED_BELOW
     return f"{why_zh}，扣{shown}分", f"{why_en}; {shown} point(s) deducted"
+
+
+_ROUNDED_BELOW = (
+    "分值不是得分精度的整数倍，按得分精度四舍五入后低于分值",
+    "the weight is not a multiple of the score precision and rounds half-up to below it",
+)
 
 
 def finish(

@@ -174,8 +174,13 @@ class Compiled:
             met=self.comparator.holds(a, self.t),
             method="step",
             citation=self.citation,
-            why_zh=f"实际完成值{text}{self.side_zh}年度指标值{self.tgt}{self.why_zh}",
-            why_en=f"actual {text} is {self.side_en} target {self.tgt}{self.why_en}",
+            # no step deducted: only rounding can lose points (deduction_reasons says so)
+            why_zh=""
+            if n == 0
+            else f"实际完成值{text}{self.side_zh}年度指标值{self.tgt}{self.why_zh}",
+            why_en=""
+            if n == 0
+            else f"actual {text} is {self.side_en} target {self.tgt}{self.why_en}",
             rule=self.rule,
         )
 
@@ -405,8 +410,8 @@ def fast_texts(
         met=c.comparator.holds(a, c.t),
         method="step",
         citation=c.citation,
-        why_zh=f"实际完成值{text}{c.side_zh}年度指标值{c.tgt}{c.why_zh}",
-        why_en=f"actual {text} is {c.side_en} target {c.tgt}{c.why_en}",
+        why_zh="" if n == 0 else f"实际完成值{text}{c.side_zh}年度指标值{c.tgt}{c.why_zh}",
+        why_en="" if n == 0 else f"actual {text} is {c.side_en} target {c.tgt}{c.why_en}",
     )
 
 
