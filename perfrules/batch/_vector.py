@@ -170,11 +170,55 @@ def _unit_values(
 _SEP = "\x1f"  # the unit separator: joins a row's shape cells when no cell holds it
 
 
-def _shape_codes(cols: _Cols) -> IntArray:
-    """One integer per row for the text of its shape columns and which of its other cells are filled."""
+def _uniform_positions(cols: _Cols, starts: IntArray, stops: IntArray) -> IntArray | None:
+    """Each row's position in its unit, when every unit of the chunk has the same rows' shape texts: its
+    units all ``k`` rows long, one after another, and each shape column's cells of every unit byte for byte
+    those of the first unit (cell lengths and bytes compared over the array's buffers, no hashing). Such
+    positions are shape codes as good as the texts' own (:func:`_shape_codes`): units are only ever
+    compared position by position, and at each position every unit has the same texts. ``None`` when the
+    units differ (or a column is not a plain string array)."""
+    n_units = len(starts)
+    if n_units == 0:
+        return None
+    k = int(stops[0] - starts[0])
+    if k <= 0 or cols.n_rows != n_units * k:
+        return None
+    if not (np.array_equal(starts, np.arange(n_units) * k) and np.array_equal(stops, starts + k)):
+        return None
+    for c in SHAPE:
+        if c not in cols.text:
+            continue
+        arr = cols.text[c]
+        if not pa.types.is_string(arr.type) or arr.null_count or len(arr) != cols.n_rows:
+            return None
+        offsets = np.frombuffer(
+            arr.buffers()[1], dtype=np.int32, count=len(arr) + 1, offset=4 * arr.offset
+        )
+        lengths = np.diff(offsets).reshape(n_units, k)
+        if not (lengths == lengths[0]).all():
+            return None
+        width = int(offsets[k] - offsets[0])  # the bytes of a unit's cells: every unit's alike now
+        if width == 0:
+            continue
+        data = arr.buffers()[2]
+        assert data is not None
+        raw = np.frombuffer(data, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
+        per_unit = raw.reshape(n_units, width)
+        if not (per_unit == per_unit[0]).all():
+            return None
+    return np.tile(np.arange(k, dtype=np.int64), n_units)
+
+
+def _shape_codes(cols: _Cols, positions: IntArray | None = None) -> IntArray:
+    """One integer per row for the text of its shape columns and which of its other cells are filled.
+
+    ``positions`` (:func:`_uniform_positions`) stand for the shape texts when every unit has the same.
+    """
     code = np.zeros(cols.n_rows, dtype=np.int64)
     shape = [c for c in SHAPE if c in cols.text]
-    if len(shape) > 1 and not any(_has_any_byte(cols.text[c], _SEP.encode()) for c in shape):
+    if positions is not None:
+        code, shape = positions, []
+    elif len(shape) > 1 and not any(_has_any_byte(cols.text[c], _SEP.encode()) for c in shape):
         # one encoding of the shape cells joined by a character none of them holds (so the join is
         # one-to-one) instead of one per column
         joined = pc.binary_join_element_wise(*(cols.text[c] for c in shape), _SEP)
@@ -257,7 +301,7 @@ def score_chunk(
     starts = np.asarray(chunk.starts, dtype=np.int64)
     stops = np.asarray(chunk.stops, dtype=np.int64)
     sizes = stops - starts
-    codes = _shape_codes(cols)
+    codes = _shape_codes(cols, _uniform_positions(cols, starts, stops))
     bad_row = np.zeros(cols.n_rows, dtype=bool)
     for c in UNSUPPORTED:
         bad_row |= cols.nonempty(c)
