@@ -157,3 +157,31 @@ def test_records_of_many_chunks_come_in_unit_order(
         json.loads(line)["unit"] for line in (tmp_path / "many.jsonl").read_text().splitlines()
     ]
     assert units == [f"u{u:02d}" for u in range(30)]
+
+
+def test_records_are_written_off_the_reading_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk's records are made and appended to the audit on the records' thread, never on the thread
+    that reads the table and writes the result tables (the audit is the run's largest output)."""
+    import threading
+
+    from perfrules.batch import _audit, _run
+
+    path = _table(tmp_path)
+    run_batch(path, tmp_path / "one.csv", audit=tmp_path / "one.jsonl", audit_level="record")
+    seen: list[str] = []
+    real = _audit.AuditWriter.write_block
+
+    def watched(self: _audit.AuditWriter, lines: object, units: object) -> None:
+        seen.append(threading.current_thread().name)
+        real(self, lines, units)
+
+    monkeypatch.setattr(_audit.AuditWriter, "write_block", watched)
+    monkeypatch.setattr(_run, "FAST_CHUNK_UNITS", 1)
+    run_batch(
+        path, tmp_path / "r.csv", audit=tmp_path / "r.jsonl", audit_level="record", chunk_units=1
+    )
+    assert seen and threading.main_thread().name not in seen
+    assert all(name.startswith("perfrules-records") for name in seen)
+    assert (tmp_path / "r.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
