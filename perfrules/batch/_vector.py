@@ -844,6 +844,8 @@ def _assemble(groups: list[_GroupOut], unscored: list[int]) -> ChunkResult:
     def table(
         names: tuple[str, ...], part: str, per_unit: Callable[[_GroupOut], int]
     ) -> dict[str, Any]:
+        if len(groups) == 1:  # one group (the common case): its rows in unit order, not copied
+            return {c: getattr(groups[0], part)[c] for c in names}
         keys = np.concatenate([np.repeat(g.units, per_unit(g)) for g in groups])
         cols = {c: pa.concat_arrays([getattr(g, part)[c] for g in groups]) for c in names}
         if len(keys) < 2 or bool((keys[1:] >= keys[:-1]).all()):
