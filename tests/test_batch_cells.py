@@ -260,3 +260,40 @@ def _written(
         w.write({c: pa.array(v, type=types[c]) for c, v in cols.items()} if arrow else cols)
     w.commit()
     return out.read_bytes()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cells=st.lists(
+        st.tuples(
+            st.integers(0, 6),
+            st.one_of(
+                st.integers(-(2**15) - 2, 2**15 + 1),  # about the lookup tables' ends
+                st.sampled_from([-(2**15) - 1, -(2**15), -1, 0, 1, 2**15 - 1, 2**15]),
+                st.integers(-(10**12), 10**12),
+            ),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+)
+def test_numbers_at_mixed_places_are_str_of_decimal_from_one_take_or_the_cast(
+    cells: list[tuple[int, int]],
+) -> None:
+    """``fmt_places`` and ``_fmt_signed`` at several numbers of places (one take from the places' lookup
+    tables end to end when every value is inside them, else place by place): each text is
+    ``str(Decimal)`` of the value at its own places, in element order."""
+    import numpy as np
+
+    from perfrules.batch._cells import _fmt_signed, fmt_places
+
+    scale = 6
+    places = np.array([p for p, _ in cells], dtype=np.int64)
+    own = np.array([v for _, v in cells], dtype=np.int64)  # each value at its own places
+    at_scale = own * 10 ** (scale - places)
+    want = [_decimal_text(v, p) for p, v in cells]
+    assert _fmt_signed(at_scale, places, scale).to_pylist() == want
+    mags = np.abs(at_scale)
+    assert fmt_places(mags, places, scale).to_pylist() == [
+        _decimal_text(abs(v), p) for p, v in cells
+    ]
