@@ -824,3 +824,36 @@ def test_uniform_positions_group_units_as_the_shape_texts_do(
     if positions is not None:
         fast = _shape_codes(cols, positions)
         assert _unit_partition(fast, starts, stops) == _unit_partition(slow, starts, stops)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 12).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.one_of(
+                st.tuples(st.integers(0, n - 1), st.integers(0, n)).map(
+                    lambda ab: list(range(ab[0], min(n, ab[0] + ab[1])))  # a run of rows
+                ),
+                st.lists(st.integers(0, n - 1), max_size=2 * n),  # any rows, repeated, unordered
+            ),
+        )
+    )
+)
+def test_a_groups_indicator_texts_are_a_slice_only_of_consecutive_rows(
+    got: tuple[int, list[int]],
+) -> None:
+    """``_rows_of``: the rows ``idx`` of an array, sliced when they are consecutive, else taken; the
+    same texts either way, and a slice only for a run of rows."""
+    import numpy as np
+    import pyarrow as pa
+
+    from perfrules.batch._vector import _rows_of
+
+    n, idx = got
+    arr = pa.array([f"r{i}" for i in range(n)], type=pa.string())
+    out = _rows_of(arr, np.asarray(idx, dtype=np.int64))
+    assert out.to_pylist() == [f"r{i}" for i in idx]
+    consecutive = bool(idx) and idx == list(range(idx[0], idx[0] + len(idx)))
+    # a slice shares the array's text buffer; a take writes a buffer of its own
+    assert (out.buffers()[2].address == arr.buffers()[2].address) == consecutive

@@ -820,7 +820,7 @@ def _indicator_matrix(
     slot_rows = np.array([s.row for s in plan.slots], dtype=np.int64)
     w_flat = w_places.ravel()
     return {
-        "indicator": ind_text.take(pa.array(rows[sel][:, slot_rows].ravel())),
+        "indicator": _rows_of(ind_text, rows[sel][:, slot_rows].ravel()),
         "category": pa.array([s.leaf for s in plan.slots], type=pa.string()).take(
             pa.array(np.tile(np.arange(k, dtype=np.int64), n))
         ),
@@ -829,6 +829,15 @@ def _indicator_matrix(
         "lost": _fmt_signed(lost.ravel(), np.maximum(w_flat, slot_places), l_top),
         "met": pa.array(np.stack([np.asarray(m[sel], dtype=bool) for m in met], axis=1).ravel()),
     }
+
+
+def _rows_of(arr: pa.Array, idx: IntArray) -> pa.Array:
+    """``arr.take(idx)``; a slice (no copy) when ``idx`` is a run of consecutive rows (a group of every
+    unit of the chunk, its indicators in row order: the common case)."""
+    n = len(idx)
+    if n and int(idx[-1]) - int(idx[0]) == n - 1 and bool((np.diff(idx) == 1).all()):
+        return arr.slice(int(idx[0]), n)
+    return arr.take(pa.array(idx))
 
 
 def _assemble(groups: list[_GroupOut], unscored: list[int]) -> ChunkResult:
