@@ -10,6 +10,9 @@ import pytest
 pa = pytest.importorskip("pyarrow")
 pytest.importorskip("numpy")
 
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
 from perfrules._safe_text import FORMULA_START, neutralise  # noqa: E402
 from perfrules.batch._cells import parse  # noqa: E402
 from perfrules.batch._write import TableWriter  # noqa: E402
@@ -203,3 +206,94 @@ def test_a_column_of_distinct_texts_is_parsed_cell_by_cell() -> None:
 
     assert not _few_distinct(pa.array([f"{i}.5" for i in range(5000)]))
     assert _few_distinct(pa.array([f"{i % 40}.5" for i in range(5000)]))
+
+
+_CELL_TEXTS = st.one_of(
+    st.none(), st.sampled_from(["", "a", '"q"', "=1", "-5", "中,文", "x\ny", "+", "@a"]), st.text()
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(_CELL_TEXTS, st.one_of(st.none(), st.integers(-(2**40), 2**40)), st.booleans()),
+        max_size=40,
+    ),
+    batch=st.sampled_from([1, 3, 7, 1 << 16]),
+    chunks=st.integers(1, 3),
+)
+def test_the_arrow_csv_writer_writes_the_csv_rules_by_hand_whatever_its_batch(
+    rows: list[tuple[str | None, int | None, bool]],
+    batch: int,
+    chunks: int,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The pyarrow CSV writer turns WRITE_BATCH_ROWS rows into text at once: the file is the by-hand
+    writer's, byte for byte, for tables across many batches and chunks (text, integer, boolean cells)."""
+    from perfrules.batch import _write
+
+    folder = tmp_path_factory.mktemp("w")
+    columns = ["unit", "warnings", "met"]
+    got = {}
+    for arrow in (True, False):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(_write, "WRITE_BATCH_ROWS", batch)
+            got[arrow] = _written(folder / f"{arrow}.csv", columns, rows, chunks, arrow)
+    assert got[True] == got[False]
+
+
+def _written(
+    out: Path,
+    columns: list[str],
+    rows: list[tuple[str | None, int | None, bool]],
+    chunks: int,
+    arrow: bool,
+) -> bytes:
+    """The table of ``rows`` as one writer writes it, in ``chunks`` writes."""
+    w = TableWriter(out, columns, use_pyarrow=arrow)
+    step = max(1, -(-len(rows) // chunks))
+    for lo in range(0, len(rows), step):
+        part = rows[lo : lo + step]
+        cols = {c: [r[i] for r in part] for i, c in enumerate(columns)}
+        types = {"unit": pa.string(), "warnings": pa.int64(), "met": pa.bool_()}
+        # the columnar runner hands Arrow arrays on, the pure path Python values
+        w.write({c: pa.array(v, type=types[c]) for c, v in cols.items()} if arrow else cols)
+    w.commit()
+    return out.read_bytes()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cells=st.lists(
+        st.tuples(
+            st.integers(0, 6),
+            st.one_of(
+                st.integers(-(2**15) - 2, 2**15 + 1),  # about the lookup tables' ends
+                st.sampled_from([-(2**15) - 1, -(2**15), -1, 0, 1, 2**15 - 1, 2**15]),
+                st.integers(-(10**12), 10**12),
+            ),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+)
+def test_numbers_at_mixed_places_are_str_of_decimal_from_one_take_or_the_cast(
+    cells: list[tuple[int, int]],
+) -> None:
+    """``fmt_places`` and ``_fmt_signed`` at several numbers of places (one take from the places' lookup
+    tables end to end when every value is inside them, else place by place): each text is
+    ``str(Decimal)`` of the value at its own places, in element order."""
+    import numpy as np
+
+    from perfrules.batch._cells import _fmt_signed, fmt_places
+
+    scale = 6
+    places = np.array([p for p, _ in cells], dtype=np.int64)
+    own = np.array([v for _, v in cells], dtype=np.int64)  # each value at its own places
+    at_scale = own * 10 ** (scale - places)
+    want = [_decimal_text(v, p) for p, v in cells]
+    assert _fmt_signed(at_scale, places, scale).to_pylist() == want
+    mags = np.abs(at_scale)
+    assert fmt_places(mags, places, scale).to_pylist() == [
+        _decimal_text(abs(v), p) for p, v in cells
+    ]

@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("numpy")
 pytest.importorskip("pyarrow")
@@ -157,3 +159,77 @@ def test_records_of_many_chunks_come_in_unit_order(
         json.loads(line)["unit"] for line in (tmp_path / "many.jsonl").read_text().splitlines()
     ]
     assert units == [f"u{u:02d}" for u in range(30)]
+
+
+def test_records_are_written_off_the_reading_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk's records are made and appended to the audit on the records' thread, never on the thread
+    that reads the table and writes the result tables (the audit is the run's largest output)."""
+    import threading
+
+    from perfrules.batch import _audit, _run
+
+    path = _table(tmp_path)
+    run_batch(path, tmp_path / "one.csv", audit=tmp_path / "one.jsonl", audit_level="record")
+    seen: list[str] = []
+    real = _audit.AuditWriter.write_block
+
+    def watched(self: _audit.AuditWriter, lines: object, units: object) -> None:
+        seen.append(threading.current_thread().name)
+        real(self, lines, units)
+
+    monkeypatch.setattr(_audit.AuditWriter, "write_block", watched)
+    monkeypatch.setattr(_run, "FAST_CHUNK_UNITS", 1)
+    run_batch(
+        path, tmp_path / "r.csv", audit=tmp_path / "r.jsonl", audit_level="record", chunk_units=1
+    )
+    assert seen and threading.main_thread().name not in seen
+    assert all(name.startswith("perfrules-records") for name in seen)
+    assert (tmp_path / "r.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
+
+
+_TEXTS = st.lists(
+    st.one_of(
+        st.none(),
+        st.text(max_size=6),
+        st.sampled_from(["", "a", "中", '"', "\\", "\x7f", "\x00", "\x1f", " ", "~", "\x80"]),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS, st.integers(0, 3))
+def test_the_escaping_test_finds_exactly_the_cells_json_escapes(
+    texts: list[str | None], offset: int
+) -> None:
+    """``_needs_escaping``: a quote, a backslash or a control character (< 32, 127) in some cell of the
+    array (or of a slice of it), read off the bytes; never a miss, never a false alarm."""
+    import pyarrow as pa
+
+    from perfrules.batch._records import _needs_escaping
+
+    arr = pa.array(texts, type=pa.string()).slice(min(offset, len(texts)))
+    cells = [t for t in arr.to_pylist() if t is not None]
+    want = any(ch in '"\\\x7f' or ord(ch) < 32 for t in cells for ch in t)
+    assert _needs_escaping(arr) == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["u1", "u2", "u3", "", "中"])), max_size=14))
+def test_runs_of_a_column_are_the_runs_of_its_dictionary_codes(values: list[str | None]) -> None:
+    """``_runs``: the lengths of the runs of equal neighbours, as the column's dictionary codes give them
+    (each null a run of its own, as a missing code never equals another)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from perfrules.batch._records import _runs
+
+    col = pa.array(values, type=pa.string())
+    codes = np.asarray(pc.dictionary_encode(col).indices.to_numpy(zero_copy_only=False))
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(values) else []
+    want = np.diff(np.r_[starts, len(values)]).tolist() if len(values) else []
+    assert _runs(col).tolist() == want
+    assert sum(_runs(col).tolist()) == len(values)

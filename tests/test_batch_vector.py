@@ -757,3 +757,103 @@ def test_shape_codes_tell_apart_cells_that_join_alike() -> None:
     assert a == c != b  # "a\x1fb" + "c" and "a" + "b\x1fc" join alike, yet are two shapes
     a, b, c = codes(["a", "a", "b"], ["x", "x", "x"])
     assert a == b != c
+
+
+def _unit_partition(codes: Any, starts: Any, stops: Any) -> list[list[int]]:
+    """Units grouped as score_chunk groups them: by size, then by their rows' codes position by position."""
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for u, (a, b) in enumerate(zip(starts.tolist(), stops.tolist(), strict=True)):
+        groups.setdefault((b - a, *codes[a:b].tolist()), []).append(u)
+    return sorted(groups.values())
+
+
+_SHAPE_TEXTS = st.sampled_from(["", "a", "b", "ab", "≥", "≥≥", "a\x1fb", "\x1f"])
+
+
+@st.composite
+def _shape_chunks(draw: st.DrawFn) -> tuple[dict[str, Any], Any, Any, int]:
+    """Chunks of units whose shape cells mostly repeat a template (so the uniform case is common),
+    with now and then a cell changed, a unit of another size, or a column whose cells shift bytes."""
+    import numpy as np
+
+    k = draw(st.integers(1, 4))
+    sizes = draw(st.lists(st.sampled_from([k, k, k, k + 1, 0]), min_size=1, max_size=6))
+    names = draw(
+        st.lists(st.sampled_from(["indicator", "method", "comparator"]), unique=True, min_size=1)
+    )
+    template = {c: draw(st.lists(_SHAPE_TEXTS, min_size=k + 1, max_size=k + 1)) for c in names}
+    text: dict[str, list[str]] = {c: [] for c in [*names, "actual"]}
+    for size in sizes:
+        for j in range(size):
+            for c in names:
+                text[c].append(
+                    draw(_SHAPE_TEXTS) if draw(st.integers(0, 9)) == 0 else template[c][j]
+                )
+            text["actual"].append(draw(st.sampled_from(["", "1"])))
+    stops = np.cumsum(np.asarray(sizes, dtype=np.int64))
+    starts = stops - np.asarray(sizes, dtype=np.int64)
+    return text, starts, stops, int(stops[-1])
+
+
+@settings(max_examples=400, deadline=None)
+@given(_shape_chunks())
+def test_uniform_positions_group_units_as_the_shape_texts_do(
+    got: tuple[dict[str, Any], Any, Any, int],
+) -> None:
+    """When every unit has the same shape texts, each row's position in its unit stands for its texts
+    (no hashing): the units fall into the very groups the texts' own codes make; otherwise no positions."""
+    import pyarrow as pa
+
+    from perfrules.batch._vector import _Cols, _shape_codes, _uniform_positions
+
+    text, starts, stops, n = got
+    cols = _Cols(text={c: pa.array(v, type=pa.string()) for c, v in text.items()}, num={}, n_rows=n)
+    positions = _uniform_positions(cols, starts, stops)
+    slow = _shape_codes(cols)
+    shape = [c for c in text if c != "actual"]
+    uniform = (
+        len(set((stops - starts).tolist())) == 1
+        and int(stops[0] - starts[0]) > 0
+        and all(
+            text[c][a:b] == text[c][int(starts[0]) : int(stops[0])]
+            for c in shape
+            for a, b in zip(starts.tolist(), stops.tolist(), strict=True)
+        )
+    )
+    assert (positions is not None) == uniform
+    if positions is not None:
+        fast = _shape_codes(cols, positions)
+        assert _unit_partition(fast, starts, stops) == _unit_partition(slow, starts, stops)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 12).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.one_of(
+                st.tuples(st.integers(0, n - 1), st.integers(0, n)).map(
+                    lambda ab: list(range(ab[0], min(n, ab[0] + ab[1])))  # a run of rows
+                ),
+                st.lists(st.integers(0, n - 1), max_size=2 * n),  # any rows, repeated, unordered
+            ),
+        )
+    )
+)
+def test_a_groups_indicator_texts_are_a_slice_only_of_consecutive_rows(
+    got: tuple[int, list[int]],
+) -> None:
+    """``_rows_of``: the rows ``idx`` of an array, sliced when they are consecutive, else taken; the
+    same texts either way, and a slice only for a run of rows."""
+    import numpy as np
+    import pyarrow as pa
+
+    from perfrules.batch._vector import _rows_of
+
+    n, idx = got
+    arr = pa.array([f"r{i}" for i in range(n)], type=pa.string())
+    out = _rows_of(arr, np.asarray(idx, dtype=np.int64))
+    assert out.to_pylist() == [f"r{i}" for i in idx]
+    consecutive = bool(idx) and idx == list(range(idx[0], idx[0] + len(idx)))
+    # a slice shares the array's text buffer; a take writes a buffer of its own
+    assert (out.buffers()[2].address == arr.buffers()[2].address) == consecutive

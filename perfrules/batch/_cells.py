@@ -211,6 +211,30 @@ def fmt_places(values: IntArray, places: IntArray, scale: int) -> pa.Array:
             [values[places == p] // (10 ** (scale - p)) for p in distinct], places, distinct
         )
     q = values // _POW10[scale - places]
+    return _fmt_by_places(q, places, distinct)
+
+
+# the lookup tables of several numbers of places, end to end (``distinct`` places → their tables in that
+# order), made on first use: numbers at mixed places are then one take, not one per place and another to
+# put them in order
+_LOOKUPS: dict[tuple[int, ...], pa.Array] = {}
+
+
+def _fmt_by_places(q: IntArray, places: IntArray, distinct: list[int]) -> pa.Array:
+    """The texts of int64 ``q`` (each element at its own ``places``; ``distinct``: the places present,
+    ascending): one take from the places' lookup tables end to end when every value is small, else
+    :func:`_fmt_each`."""
+    if len(q) and 0 <= distinct[0] and distinct[-1] <= MAX_PLACES:
+        lo, hi = int(q.min()), int(q.max())
+        if lo >= -LOOKUP_HALF and hi < LOOKUP_HALF:
+            key = tuple(distinct)
+            table = _LOOKUPS.get(key)
+            if table is None:
+                table = pa.concat_arrays([_lookup(p) for p in key])
+                _LOOKUPS[key] = table
+            slot = np.zeros(MAX_PLACES + 1, dtype=np.int64)
+            slot[distinct] = np.arange(len(distinct), dtype=np.int64) * (2 * LOOKUP_HALF)
+            return table.take(pa.array(q + (LOOKUP_HALF + slot[places])))
     return _fmt_each([q[places == p] for p in distinct], places, distinct)
 
 
@@ -263,7 +287,7 @@ def _fmt_signed(diff: IntArray, places: IntArray, scale: int) -> pa.Array:
             distinct = np.flatnonzero(np.bincount(places, minlength=1)).tolist()
             if len(distinct) == 1:
                 return fmt(signed, int(distinct[0]))
-            return _fmt_each([signed[places == p] for p in distinct], places, distinct)
+            return _fmt_by_places(signed, places, distinct)
     mag = fmt_places(np.abs(diff), places, scale)
     if neg.any():
         mag = pc.if_else(pa.array(neg), pc.binary_join_element_wise("-", mag, ""), mag)

@@ -31,7 +31,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import attrs
 
@@ -166,7 +166,7 @@ class Outputs:
     audit_level: AuditLevel = "full"
     # audit records are made on a thread of their own (mostly Arrow kernels, which release the GIL) and
     # written in chunk order: a chunk's records once the next chunk's are under way, the rest at commit
-    _records: deque[Future[tuple[object, object]]] = attrs.field(factory=deque, init=False)
+    _records: deque[Future[None]] = attrs.field(factory=deque, init=False)
     _pool: list[ThreadPoolExecutor] = attrs.field(factory=list, init=False)
 
     @classmethod
@@ -235,8 +235,11 @@ class Outputs:
                 self._pool.append(
                     ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfrules-records")
                 )
+            # made and written on the records' thread (one thread: in chunk order), off the reading thread
             self._records.append(
                 self._pool[0].submit(
+                    _write_records,
+                    self.audit,
                     record_block,
                     table.file,
                     str(Path(table.folder).resolve()),
@@ -245,21 +248,19 @@ class Outputs:
                 )
             )
             while len(self._records) > 1:
-                self.audit.write_block(*self._records.popleft().result())
+                self._records.popleft().result()
 
-    def _finish_records(self, *, write: bool) -> None:
-        """Write (or drop) the records still being made, and stop their thread."""
+    def _finish_records(self) -> None:
+        """Wait for the records still being made and written, and stop their thread."""
         while self._records:
-            got = self._records.popleft().result()
-            if write and self.audit is not None:
-                self.audit.write_block(*got)
+            self._records.popleft().result()
         for pool in self._pool:
             pool.shutdown()
         self._pool.clear()
 
     def reset(self) -> None:
         """Empty every file, as just opened: a run that starts over (a deferred table that was not plain)."""
-        self._finish_records(write=False)
+        self._finish_records()  # (the audit is emptied next)
         for w in self.tables.values():
             w.reset()
         if self.audit is not None:
@@ -267,11 +268,16 @@ class Outputs:
 
     def commit(self) -> None:
         """Finish every file (the transaction's commit then renames them all into place)."""
-        self._finish_records(write=True)
+        self._finish_records()
         for w in self.tables.values():
             w.commit()
         if self.audit is not None:
             self.audit.commit()
+
+
+def _write_records(audit: AuditWriter, make: Any, *args: Any) -> None:
+    """Make one chunk's audit records (``make``: ``record_block``) and append them to ``audit``."""
+    audit.write_block(*make(*args))
 
 
 class _Documents:

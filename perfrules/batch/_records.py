@@ -78,9 +78,17 @@ def _needs_escaping(arr: pa.Array) -> bool:
     data = arr.buffers()[2]
     if data is None or len(arr) == 0:
         return False
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=len(arr) + 1)
+    offsets = np.frombuffer(
+        arr.buffers()[1], dtype=np.int32, count=len(arr) + 1, offset=4 * arr.offset
+    )
     raw = np.frombuffer(data, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
-    return bool(((raw < 32) | (raw == 34) | (raw == 92) | (raw == 127)).any())
+    if not len(raw):
+        return False
+    if int(raw.min()) < 32:  # a control character
+        return True
+    # the three others by the bytes' own search (memchr), not a comparison array each
+    text = raw.tobytes()
+    return b'"' in text or b"\\" in text or b"\x7f" in text
 
 
 def _literal(arr: pa.Array) -> pa.Array:
@@ -246,11 +254,17 @@ def error_line(unit: str, problems: list[dict[str, Any]]) -> str:
 
 def _runs(col: pa.Array) -> npt.NDArray[np.int64]:
     """Lengths of the runs of equal values of a column (one run per unit in a unit-ordered table)."""
-    if len(col) == 0:
+    n = len(col)
+    if n == 0:
         return np.zeros(0, dtype=np.int64)
-    codes = np.asarray(pc.dictionary_encode(col).indices.to_numpy(zero_copy_only=False))
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-    runs: npt.NDArray[np.int64] = np.diff(np.r_[starts, len(codes)]).astype(np.int64)
+    # where a value differs from the one before it (a comparison of neighbours, no hashing)
+    change = pc.not_equal(col.slice(1), col.slice(0, n - 1))
+    if change.null_count:  # a null starts a run of its own (as its dictionary code, missing, did)
+        change = pc.fill_null(change, True)
+    starts = np.flatnonzero(
+        np.r_[True, np.asarray(change.to_numpy(zero_copy_only=False), dtype=bool)]
+    )
+    runs: npt.NDArray[np.int64] = np.diff(np.r_[starts, n]).astype(np.int64)
     return runs
 
 

@@ -170,11 +170,55 @@ def _unit_values(
 _SEP = "\x1f"  # the unit separator: joins a row's shape cells when no cell holds it
 
 
-def _shape_codes(cols: _Cols) -> IntArray:
-    """One integer per row for the text of its shape columns and which of its other cells are filled."""
+def _uniform_positions(cols: _Cols, starts: IntArray, stops: IntArray) -> IntArray | None:
+    """Each row's position in its unit, when every unit of the chunk has the same rows' shape texts: its
+    units all ``k`` rows long, one after another, and each shape column's cells of every unit byte for byte
+    those of the first unit (cell lengths and bytes compared over the array's buffers, no hashing). Such
+    positions are shape codes as good as the texts' own (:func:`_shape_codes`): units are only ever
+    compared position by position, and at each position every unit has the same texts. ``None`` when the
+    units differ (or a column is not a plain string array)."""
+    n_units = len(starts)
+    if n_units == 0:
+        return None
+    k = int(stops[0] - starts[0])
+    if k <= 0 or cols.n_rows != n_units * k:
+        return None
+    if not (np.array_equal(starts, np.arange(n_units) * k) and np.array_equal(stops, starts + k)):
+        return None
+    for c in SHAPE:
+        if c not in cols.text:
+            continue
+        arr = cols.text[c]
+        if not pa.types.is_string(arr.type) or arr.null_count or len(arr) != cols.n_rows:
+            return None
+        offsets = np.frombuffer(
+            arr.buffers()[1], dtype=np.int32, count=len(arr) + 1, offset=4 * arr.offset
+        )
+        lengths = np.diff(offsets).reshape(n_units, k)
+        if not (lengths == lengths[0]).all():
+            return None
+        width = int(offsets[k] - offsets[0])  # the bytes of a unit's cells: every unit's alike now
+        if width == 0:
+            continue
+        data = arr.buffers()[2]
+        assert data is not None
+        raw = np.frombuffer(data, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
+        per_unit = raw.reshape(n_units, width)
+        if not (per_unit == per_unit[0]).all():
+            return None
+    return np.tile(np.arange(k, dtype=np.int64), n_units)
+
+
+def _shape_codes(cols: _Cols, positions: IntArray | None = None) -> IntArray:
+    """One integer per row for the text of its shape columns and which of its other cells are filled.
+
+    ``positions`` (:func:`_uniform_positions`) stand for the shape texts when every unit has the same.
+    """
     code = np.zeros(cols.n_rows, dtype=np.int64)
     shape = [c for c in SHAPE if c in cols.text]
-    if len(shape) > 1 and not any(_has_any_byte(cols.text[c], _SEP.encode()) for c in shape):
+    if positions is not None:
+        code, shape = positions, []
+    elif len(shape) > 1 and not any(_has_any_byte(cols.text[c], _SEP.encode()) for c in shape):
         # one encoding of the shape cells joined by a character none of them holds (so the join is
         # one-to-one) instead of one per column
         joined = pc.binary_join_element_wise(*(cols.text[c] for c in shape), _SEP)
@@ -257,7 +301,7 @@ def score_chunk(
     starts = np.asarray(chunk.starts, dtype=np.int64)
     stops = np.asarray(chunk.stops, dtype=np.int64)
     sizes = stops - starts
-    codes = _shape_codes(cols)
+    codes = _shape_codes(cols, _uniform_positions(cols, starts, stops))
     bad_row = np.zeros(cols.n_rows, dtype=bool)
     for c in UNSUPPORTED:
         bad_row |= cols.nonempty(c)
@@ -776,7 +820,7 @@ def _indicator_matrix(
     slot_rows = np.array([s.row for s in plan.slots], dtype=np.int64)
     w_flat = w_places.ravel()
     return {
-        "indicator": ind_text.take(pa.array(rows[sel][:, slot_rows].ravel())),
+        "indicator": _rows_of(ind_text, rows[sel][:, slot_rows].ravel()),
         "category": pa.array([s.leaf for s in plan.slots], type=pa.string()).take(
             pa.array(np.tile(np.arange(k, dtype=np.int64), n))
         ),
@@ -785,6 +829,15 @@ def _indicator_matrix(
         "lost": _fmt_signed(lost.ravel(), np.maximum(w_flat, slot_places), l_top),
         "met": pa.array(np.stack([np.asarray(m[sel], dtype=bool) for m in met], axis=1).ravel()),
     }
+
+
+def _rows_of(arr: pa.Array, idx: IntArray) -> pa.Array:
+    """``arr.take(idx)``; a slice (no copy) when ``idx`` is a run of consecutive rows (a group of every
+    unit of the chunk, its indicators in row order: the common case)."""
+    n = len(idx)
+    if n and int(idx[-1]) - int(idx[0]) == n - 1 and bool((np.diff(idx) == 1).all()):
+        return arr.slice(int(idx[0]), n)
+    return arr.take(pa.array(idx))
 
 
 def _assemble(groups: list[_GroupOut], unscored: list[int]) -> ChunkResult:
@@ -800,6 +853,8 @@ def _assemble(groups: list[_GroupOut], unscored: list[int]) -> ChunkResult:
     def table(
         names: tuple[str, ...], part: str, per_unit: Callable[[_GroupOut], int]
     ) -> dict[str, Any]:
+        if len(groups) == 1:  # one group (the common case): its rows in unit order, not copied
+            return {c: getattr(groups[0], part)[c] for c in names}
         keys = np.concatenate([np.repeat(g.units, per_unit(g)) for g in groups])
         cols = {c: pa.concat_arrays([getattr(g, part)[c] for g in groups]) for c in names}
         if len(keys) < 2 or bool((keys[1:] >= keys[:-1]).all()):
