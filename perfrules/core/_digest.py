@@ -90,6 +90,7 @@ def _sha256(text: str) -> str:
 
 Part = Literal["indicators", "categories", "meta"]
 Hole = tuple[Part, int, str]
+Slot = tuple[Part, int, str, str | None]
 """A field of a spec that may differ from the template's: an indicator's or a category's (by position)
 or the meta's (position 0)."""
 
@@ -114,6 +115,7 @@ class DigestTemplate:
 
     def __init__(self, spec: Spec, holes: tuple[Hole, ...], segments: tuple[str, ...]) -> None:
         self._kind = type(spec)  # a subclass writes its own "@type"
+        self._prototype = spec
         self._shared = _SPEC_SHARED(spec)
         self._indicators = len(spec.indicators)
         self._categories = len(spec.categories)
@@ -216,6 +218,50 @@ class DigestTemplate:
             out.append(_text(value) if fill is None else fill.text(value))
             out.append(after)
         return "".join(out)
+
+    def layout(self) -> tuple[tuple[str, ...], tuple[Slot, ...]] | None:
+        """The canonical JSON of the template's specs as fixed texts around *slots*: ``(pieces,
+        slots)``, ``pieces`` one more than ``slots``; None when a hole's object has no
+        :class:`_Fill` writer but is not a Decimal or a str.
+
+        A slot is ``(part, position, name, field)``: a hole itself (``field`` None) or, in a hole
+        whose object is written by its :class:`_Fill`, that object's Decimal ``field`` (a target's
+        ``value``, a method's ``per``). Given each slot's JSON text (a Decimal's is
+        ``'"' + show_dec(value) + '"'``, a str's ``_encode_str(value)``), ``pieces[0] + text[0] +
+        pieces[1] + …`` is :meth:`text` of the spec that fits the template with those values in
+        its holes (every other field of a hole's object the prototype's): the same pieces
+        :meth:`text` writes around them.
+        """
+        pieces: list[str] = [self._segments[0]]
+        slots: list[Slot] = []
+        for (part, j, name), after, fill in zip(
+            self._holes, self._segments[1:], self._fills, strict=True
+        ):
+            if fill is None:
+                held = getattr(self._entry(part, j), name)
+                if type(held) is not Decimal and type(held) is not str:
+                    return None
+                slots.append((part, j, name, None))
+                pieces.append(after)
+                continue
+            # as _Fill.text writes an object of its kind whose other fields are the prototype's:
+            # "{" + its parts joined by "," + "}", a Decimal field's part its key and its value
+            pieces[-1] += "{"
+            for k, (text, field, held) in enumerate(fill.parts):
+                if text is None:
+                    continue  # left out at its default, as the prototype's
+                if k and pieces[-1][-1:] != "{":
+                    pieces[-1] += ","
+                pieces[-1] += text
+                if held is _NUMBER:
+                    assert field is not None
+                    slots.append((part, j, name, field))
+                    pieces.append("")
+            pieces[-1] += "}" + after
+        return tuple(pieces), tuple(slots)
+
+    def _entry(self, part: Part, j: int) -> Any:
+        return self._prototype.meta if part == "meta" else getattr(self._prototype, part)[j]
 
     def sha256(self, spec: Spec) -> str | None:
         """``spec_sha256(spec)`` of a spec that fits the template (and kept as that spec's); else None."""

@@ -327,70 +327,131 @@ def _finish(
 ) -> UnitDocument | None:
     """The unit's document from its rows' and categories' texts: the total, the grade, the line."""
     meta = spec.meta
-    rounding = spec.rounding
+    head = _head(spec, actuals)
+    start = (
+        ('{"unit":' + _enc(unit) + "," if unit is not None else "{")
+        + _HEAD
+        + _enc(meta.id)
+        + ',"title":'
+        + _enc(meta.title)
+        + ',"unit":'
+        + _enc(meta.unit)
+    )
+    return _line(head, start, _enc(spec_sha256(spec)), parts, rows, cats, cat_parts, top)
+
+
+class _Head(NamedTuple):
+    """What a unit's line holds besides its rows, categories, total, grade and meta texts (the
+    same for every unit of a shape)."""
+
+    meta: str  # the meta's JSON after its unit, up to the sha256's value
+    policies: str  # from the end of the spec's JSON up to the rows
+    total_weight: Decimal
+    total_weight_json: str
+    quantum: Decimal  # rounding.total
+    grades: tuple[tuple[Decimal, str], ...]  # (min, name) of each band
+    grade_rule: str  # the grade steps' rule step as JSON
+    bands: str
+    framework: str
+
+
+def _head(spec: Spec, actuals: Actuals) -> _Head:
+    meta = spec.meta
+    policies, framework, bands = _spec_texts(spec)
+    total_weight = full_score(spec)
+    return _Head(
+        meta=(
+            ',"year":'
+            + _scalar(meta.year)
+            + ',"kind":'
+            + _enc(meta.kind.value)
+            + ',"basis":'
+            + _enc(meta.basis)
+            + ',"sha256":'
+        ),
+        policies=(
+            '},"actuals":{"label":'
+            + _str(actuals.label)
+            + '},"policies":'
+            + policies
+            + ',"budget_execution":null,"indicators":['
+        ),
+        total_weight=total_weight,
+        total_weight_json=_dec(total_weight),
+        quantum=spec.rounding.total,
+        grades=tuple((band.min, band.name) for band in spec.grades),
+        grade_rule=_rule_json(cite.GRADES),
+        bands=bands,
+        framework=framework,
+    )
+
+
+def _line(
+    head: _Head,
+    start: str,
+    sha_json: str,
+    parts: list[str],
+    rows: list[RowResult],
+    cats: list[CategoryRow],
+    cat_parts: list[str],
+    top: list[tuple[str, Decimal]],
+) -> UnitDocument | None:
+    """The document of a unit: ``start`` its line up to the meta's unit, then ``head``'s texts
+    around its rows' and categories' texts, its total and its grade."""
     zero = Decimal(0)
     # the total and the grade
     raw = _sum([s for _, s in top])
     total_steps: list[StepText] = [("formula", *_sum_texts(tuple(top), raw))]
-    q = quantum_of(rounding.total)
+    q = quantum_of(head.quantum)
     rn, rd = raw.as_integer_ratio()
     total = q.round_ratio(rn, rd)
     if not q.exact(rn, rd):
-        total_steps.append(("round", *_total_rounded(rounding.total, raw, total)))
+        total_steps.append(("round", *_total_rounded(head.quantum, raw, total)))
     grade: str | None = None
-    grade_steps: list[StepText] = []
-    policies, framework, bands = _spec_texts(spec)
-    for band in spec.grades:
-        if total >= band.min:
-            grade = band.name
-            grade_steps = [
-                ("compare", *_grade_texts(total, band.min, band.name, bands)),
-                ("rule", *_rule(cite.GRADES)),
-            ]
+    grade_json = "[]"
+    for low, name in head.grades:
+        if total >= low:
+            grade = name
+            zh, en = _grade_texts(total, low, name, head.bands)
+            grade_json = (
+                "["
+                + _STEP_HEADS["compare"]
+                + _enc(zh)
+                + ',"en":'
+                + _enc(en)
+                + "},"
+                + head.grade_rule
+                + "]"
+            )
             break
     if grade is None:
         return None  # validate_spec guarantees a band starting at 0: never here
-    total_weight = full_score(spec)
+    total_weight = head.total_weight
     losses = sorted([r for r in rows if r.lost > 0], key=lambda r: -r.lost)
+    lost = max(total_weight - total, zero)
     line = "".join(
         [
-            '{"unit":' + _enc(unit) + "," if unit is not None else "{",
-            _HEAD,
-            _enc(meta.id),
-            ',"title":',
-            _enc(meta.title),
-            ',"unit":',
-            _enc(meta.unit),
-            ',"year":',
-            _scalar(meta.year),
-            ',"kind":',
-            _enc(meta.kind.value),
-            ',"basis":',
-            _enc(meta.basis),
-            ',"sha256":',
-            _enc(spec_sha256(spec)),
-            '},"actuals":{"label":',
-            _str(actuals.label),
-            '},"policies":',
-            policies,
-            ',"budget_execution":null,"indicators":[',
+            start,
+            head.meta,
+            sha_json,
+            head.policies,
             ",".join(parts),
             '],"categories":[',
             ",".join(cat_parts),
             '],"total_weight":',
-            _dec(total_weight),
+            head.total_weight_json,
             ',"total":',
             _dec(total),
             ',"lost":',
-            _dec(max(total_weight - total, zero)),
+            _dec(lost),
             ',"grade":',
             _str(grade),
             ',"partial":null,"grade_steps":',
-            _steps_json(grade_steps, None),
+            grade_json,
             ',"total_steps":',
             _steps_json(total_steps, None),
             ',"bonus":[],"vetoes":[],"framework":',
-            framework,
+            head.framework,
             ',"losses":[',
             ",".join(
                 [
@@ -407,15 +468,7 @@ def _finish(
             '],"warnings":[]}',
         ]
     )
-    return UnitDocument(
-        line,
-        total,
-        grade,
-        total_weight,
-        max(total_weight - total, zero),
-        tuple(rows),
-        tuple(cats),
-    )
+    return UnitDocument(line, total, grade, total_weight, lost, tuple(rows), tuple(cats))
 
 
 # A qualitative row's text and score by the values it is made of: the indicator (and its category
@@ -543,14 +596,7 @@ _TGT_MARKS = ("\ue000\ue001", "\ue002\ue003")
 
 def _family_json(plan: family.FastPlan, ind: Indicator, score_quantum: Decimal) -> tuple[str, str]:
     """:func:`_row_json` of a ratio-family row, from its branch's templates."""
-    key = (plan.key, ind.round_to, score_quantum, ind.rule)
-    try:
-        made = _FAMILY[key]
-    except KeyError:
-        made = _family_templates(plan, ind, score_quantum)
-        if len(_FAMILY) >= _KEPT:
-            _FAMILY.clear()
-        _FAMILY[key] = made
+    made = _family_made(plan.key, plan.citation, ind, score_quantum)
     if made is None:
         steps, reason, reason_en = family.fast_branch_texts(plan.key, plan.numbers, plan.shown[6])
         return _row_json(steps, plan.citation, reason, reason_en, ind, score_quantum)
@@ -559,28 +605,48 @@ def _family_json(plan: family.FastPlan, ind: Indicator, score_quantum: Decimal) 
     return made[0].format(*values), made[1].format(*values)
 
 
+def _family_made(
+    plan_key: tuple[Any, ...], citation: Citation, ind: Indicator, score_quantum: Decimal
+) -> tuple[str, str] | None:
+    """The two templates of a ratio-family branch (kept by what they depend on), or None."""
+    key = (plan_key, ind.round_to, score_quantum, ind.rule)
+    try:
+        return _FAMILY[key]
+    except KeyError:
+        made = _family_templates(plan_key, citation, ind, score_quantum)
+        if len(_FAMILY) >= _KEPT:
+            _FAMILY.clear()
+        _FAMILY[key] = made
+        return made
+
+
 def _marked(
-    plan: family.FastPlan, ind: Indicator, score_quantum: Decimal, marks: Any, tgt: str
+    plan_key: tuple[Any, ...],
+    citation: Citation,
+    ind: Indicator,
+    score_quantum: Decimal,
+    marks: Any,
+    tgt: str,
 ) -> tuple[tuple[str, str], tuple[str, ...]]:
     """The row's JSON for marker numbers, and the texts of the markers (in ``plan.shown`` order)."""
     (a, t, w), (r, sc, lost) = marks
     numbers = (Fraction(a), Fraction(t), Decimal(w), (r, 1), Decimal(sc), Decimal(lost))
-    steps, reason, reason_en = family.fast_branch_texts(plan.key, numbers, tgt)
+    steps, reason, reason_en = family.fast_branch_texts(plan_key, numbers, tgt)
     texts = (str(a), str(t), str(w), str(r), str(sc), str(lost), tgt)
-    return _row_json(steps, plan.citation, reason, reason_en, ind, score_quantum), texts
+    return _row_json(steps, citation, reason, reason_en, ind, score_quantum), texts
 
 
 def _family_templates(
-    plan: family.FastPlan, ind: Indicator, score_quantum: Decimal
+    plan_key: tuple[Any, ...], citation: Citation, ind: Indicator, score_quantum: Decimal
 ) -> tuple[str, str] | None:
-    made, texts = _marked(plan, ind, score_quantum, _MARKS, _TGT_MARKS[0])
+    made, texts = _marked(plan_key, citation, ind, score_quantum, _MARKS, _TGT_MARKS[0])
     templates = []
     for json_text in made:
         fmt = json_text.replace("{", "{{").replace("}", "}}")
         for n, text in enumerate(texts):
             fmt = fmt.replace(text, "{" + str(n) + "}")
         templates.append(fmt)
-    check, texts_2 = _marked(plan, ind, score_quantum, _MARKS_2, _TGT_MARKS[1])
+    check, texts_2 = _marked(plan_key, citation, ind, score_quantum, _MARKS_2, _TGT_MARKS[1])
     if tuple(fmt.format(*texts_2) for fmt in templates) != check:
         return None
     return templates[0], templates[1]
