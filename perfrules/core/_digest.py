@@ -219,10 +219,9 @@ class DigestTemplate:
             out.append(after)
         return "".join(out)
 
-    def layout(self) -> tuple[tuple[str, ...], tuple[Slot, ...]] | None:
-        """The canonical JSON of the template's specs as fixed texts around *slots*: ``(pieces,
-        slots)``, ``pieces`` one more than ``slots``; None when a hole's object has no
-        :class:`_Fill` writer but is not a Decimal or a str.
+    def layout(self) -> DigestLayout | None:
+        """The canonical JSON of the template's specs as fixed texts around *slots*; None when a
+        hole's object has no :class:`_Fill` writer but is not a Decimal or a str.
 
         A slot is ``(part, position, name, field)``: a hole itself (``field`` None) or, in a hole
         whose object is written by its :class:`_Fill`, that object's Decimal ``field`` (a target's
@@ -258,7 +257,7 @@ class DigestTemplate:
                     slots.append((part, j, name, field))
                     pieces.append("")
             pieces[-1] += "}" + after
-        return tuple(pieces), tuple(slots)
+        return DigestLayout(tuple(pieces), tuple(slots))
 
     def _entry(self, part: Part, j: int) -> Any:
         return self._prototype.meta if part == "meta" else getattr(self._prototype, part)[j]
@@ -269,6 +268,44 @@ class DigestTemplate:
             return None
         digest: str = cached(spec, _SHA256, lambda: _sha256(self.text(spec)))
         return digest
+
+
+class DigestLayout:
+    """A :class:`DigestTemplate`'s canonical JSON as ``pieces`` around ``slots`` (one fewer):
+    the digest of a spec of the template from its slots' JSON texts (:meth:`DigestTemplate.layout`).
+    """
+
+    __slots__ = ("pieces", "slots")
+
+    def __init__(self, pieces: tuple[str, ...], slots: tuple[Slot, ...]) -> None:
+        self.pieces = pieces
+        self.slots = slots
+
+    def fixed(self, texts: dict[Slot, str]) -> DigestLayout:
+        """The layout with the slots ``texts`` names written in (their texts the same for every
+        spec it digests)."""
+        pieces = [self.pieces[0]]
+        slots: list[Slot] = []
+        for slot, after in zip(self.slots, self.pieces[1:], strict=True):
+            text = texts.get(slot)
+            if text is None:
+                slots.append(slot)
+                pieces.append(after)
+            else:
+                pieces[-1] += text + after
+        return DigestLayout(tuple(pieces), tuple(slots))
+
+    def text(self, texts: list[str]) -> str:
+        """The canonical JSON with ``texts`` (one per slot, in order) in the slots."""
+        out = [self.pieces[0]]
+        for text, after in zip(texts, self.pieces[1:], strict=True):
+            out.append(text)
+            out.append(after)
+        return "".join(out)
+
+    def sha256(self, texts: list[str]) -> str:
+        """``spec_sha256`` of the spec whose slots' JSON texts are ``texts``."""
+        return _sha256(self.text(texts))
 
 
 _NUMBER = object()  # a _Fill part: a Decimal field, written from the value's own
