@@ -250,6 +250,8 @@ def _show(num: int, den: int, value: Fraction | None, places: int) -> str:
             ):  # c has no trailing zero (k is the least), so k is the number of decimals
                 return _plain(c, k)
             return "≈" + show_dec(_show_quantum(places).round_ratio(num, den))
+    if k is None and places >= 0:  # what the general path below gives, without a Fraction
+        return "≈" + show_dec(_show_quantum(places).round_ratio(num, den))
     if value is None:
         value = Fraction(num, den)
     if k is not None:

@@ -662,6 +662,53 @@ def _family_templates(
     return templates[0], templates[1]
 
 
+# A step row's JSON as two templates, as a ratio-family row's: made once per branch from the texts
+# its render functions write for marker numbers, checked with a second set of markers.
+_STEP_MARKS = (
+    tuple(7100000000000000011 + 10**17 * k for k in range(11)),
+    tuple(8100000000000000017 + 10**16 * k for k in range(11)),
+)
+
+
+def _step_templates(
+    sf: step.FastStep,
+    branch: tuple[bool, bool, bool, int],
+    citation: Citation | None,
+    ind: Indicator,
+    score_quantum: Decimal,
+) -> tuple[str, str] | None:
+    """The templates of a step row's said and cited JSON: fields ``{0}``…``{11}`` the texts of
+    the actual, the target, the distance, the steps, ``per``, ``deduct``, the raw score (6
+    places), the weight, the score, the points lost, the raw score (4 places) and the target's
+    text inside a JSON string; None when the markers do not fill them to the render functions'
+    texts."""
+
+    def marked(marks: tuple[int, ...], tgt: str) -> tuple[tuple[str, str], tuple[str, ...]]:
+        a, t, dist, n, per, deduct, raw, w, score, lost, low = marks
+        steps, reason, reason_en = step.fast_step_texts(
+            sf,
+            branch,
+            tuple(Fraction(m) for m in (a, t, dist, n, per, deduct, raw)),
+            (Decimal(w), Decimal(score), Decimal(lost)),
+            (low, 1),
+            tgt,
+        )
+        made = _row_json(steps, citation, reason, reason_en, ind, score_quantum)
+        return made, (*map(str, marks), tgt)
+
+    made, texts = marked(_STEP_MARKS[0], _TGT_MARKS[0])
+    templates = []
+    for json_text in made:
+        fmt = json_text.replace("{", "{{").replace("}", "}}")
+        for n, text in enumerate(texts):
+            fmt = fmt.replace(text, "{" + str(n) + "}")
+        templates.append(fmt)
+    check, texts_2 = marked(_STEP_MARKS[1], _TGT_MARKS[1])
+    if tuple(fmt.format(*texts_2) for fmt in templates) != check:
+        return None
+    return templates[0], templates[1]
+
+
 def _steps_json(steps: list[StepText], citation: Citation | None) -> str:
     """The steps as JSON, the rule step of ``citation`` (when given) last."""
     heads = _STEP_HEADS
@@ -748,7 +795,13 @@ def number(value: Decimal) -> Number:
     """The :class:`Number` of a finite Decimal."""
     num, den = value.as_integer_ratio()
     dec = show_dec(value)
-    return Number(value, dec, f'"{dec}"', show_ratio(num, den), exact_ratio(num, den), num, den)
+    if not value or len(dec) > 28:
+        return Number(value, dec, f'"{dec}"', show_ratio(num, den), exact_ratio(num, den), num, den)
+    # a Decimal's exact text is its plain text, and so is its step text up to 4 decimals, while
+    # its digits are fewer than 28 (show and exact_str write them without a Decimal context)
+    point = dec.find(".")
+    shown = dec if point < 0 or len(dec) - point <= 5 else show_ratio(num, den)
+    return Number(value, dec, f'"{dec}"', shown, dec, num, den)
 
 
 RowValues = tuple[Number, Number | None, Number | None, Number | None, Number | None, str | None]
@@ -784,6 +837,8 @@ class _RowPlan:
         "full",
         "objects",
         "why_not",
+        "step",
+        "templates",
     )
 
     def __init__(self, **kw: Any) -> None:
@@ -794,6 +849,7 @@ class _RowPlan:
         self.full = {}  # a ratio-family row's full-marks template by comparator
         self.objects = {}  # a step row's target and method by their numbers
         self.why_not = {}  # a step row's full-marks JSON by its numbers
+        self.templates = {}  # a step row's templates by its branch
 
     ind: Indicator  # the prototype's indicator (its ids, names, rule, round_to and method)
     ind_at: int  # its indicator's position in the spec
@@ -819,6 +875,8 @@ class _RowPlan:
     full: dict[str, str | None]
     objects: dict[tuple[Decimal, ...], tuple[QuantitativeTarget, Any]]
     why_not: dict[tuple[Decimal, ...], str]
+    step: step.FastStep | None  # a step row's fixed part
+    templates: dict[tuple[bool, ...], tuple[str, str] | None]
 
 
 _OBJECTS_KEPT = 1024  # a step row's targets and methods, and full-marks texts, kept per row
@@ -957,22 +1015,44 @@ class DocumentPlan:
                     if lost > 0:
                         full_json = self._family_full(rp, w, t)
                 else:
-                    if per is None or deduct is None:
+                    sf = rp.step
+                    if per is None or deduct is None or sf is None:
                         return None  # not the shape's (never here)
-                    objects = self._step_objects(rp, t, per, deduct)
-                    row = step.fast_texts(
-                        objects[1], objects[0], weight, rp.scored_at, frac(a.value)
+                    dist, steps_n, (rn, rd), met = step.fast_step(
+                        sf,
+                        (an, ad),
+                        (tn, td),
+                        (per.num, per.den),
+                        (deduct.num, deduct.den),
+                        (w.num, w.den),
                     )
-                    score, met, method = row.score, row.met, row.method
+                    q = rp.q
+                    clamped = rn < 0
+                    if clamped:
+                        score, exact = q.round_ratio(0, 1), True
+                    elif rn * w.den > w.num * rd:
+                        return None  # above the weight: not a valid step row (never here)
+                    else:
+                        score, exact = q.round_ratio(rn, rd), q.exact(rn, rd)
+                    lost = weight - score
                     if met is False and rp.strict and score == weight and an == tn and ad == td:
                         return None  # the strict-boundary warning: the Step path writes it
-                    said, cited = _row_json(
-                        row.steps, row.citation, row.reason, row.reason_en, ind, score_quantum
+                    method = "step"
+                    said, cited = self._step_json(
+                        rp,
+                        sf,
+                        (clamped, exact, lost > 0),
+                        (a, t, w, per, deduct),
+                        (dist, steps_n, (rn, rd)),
+                        score,
+                        lost,
+                        tgt,
                     )
-                    if score < weight:
+                    if lost > 0:
                         key_s = (t.value, per.value, deduct.value, weight)
                         full_json = rp.why_not.get(key_s)
                         if full_json is None:
+                            objects = self._step_objects(rp, t, per, deduct)
                             full_json = self._why_not(rp, weight, objects[0], objects[1])
                             if len(rp.why_not) >= _OBJECTS_KEPT:
                                 rp.why_not.clear()
@@ -1078,6 +1158,64 @@ class DocumentPlan:
             show_ratio(num, den, 6),
             show_dec(score),
             show_dec(lost) if deducted else "",
+            tgt,
+        )
+        return made[0].format(*values), made[1].format(*values)
+
+    def _step_json(
+        self,
+        rp: _RowPlan,
+        sf: step.FastStep,
+        branch: tuple[bool, bool, bool],
+        given: tuple[Number, Number, Number, Number, Number],
+        worked: tuple[tuple[int, int], tuple[int, int], tuple[int, int]],
+        score: Decimal,
+        lost: Decimal,
+        tgt: str,
+    ) -> tuple[str, str]:
+        """:func:`_row_json` of a step row (its said and cited JSON), from its branch's templates."""
+        a, t, w, per, deduct = given
+        (dn, dd), (sn, sd), (rn, rd) = worked
+        citation = step.fast_step_citation(sf, t.value, per.value, deduct.value)
+        key = (*branch, citation is not None)
+        try:
+            made = rp.templates[key]
+        except KeyError:
+            made = rp.templates[key] = _step_templates(
+                sf, (*branch, rp.q.places), citation, rp.ind, self.score_quantum
+            )
+        if made is None:  # the texts written directly
+            target = rp.ind.target
+            assert target is not None
+            steps, reason, reason_en = step.fast_step_texts(
+                sf,
+                (*branch, rp.q.places),
+                (
+                    frac(a.value),
+                    frac(t.value),
+                    Fraction(dn, dd),
+                    Fraction(sn, sd),
+                    frac(per.value),
+                    frac(deduct.value),
+                    Fraction(rn, rd),
+                ),
+                (w.value, score, lost),
+                (rn, rd),
+                f"{target.comparator.value}{t.dec}{target.unit}",
+            )
+            return _row_json(steps, citation, reason, reason_en, rp.ind, self.score_quantum)
+        values = (
+            a.shown,
+            t.shown,
+            show_ratio(dn, dd),
+            show_ratio(sn, sd),
+            per.shown,
+            deduct.shown,
+            show_ratio(rn, rd, 6),
+            w.dec,
+            show_dec(score),
+            show_dec(lost) if branch[2] else "",
+            show_ratio(rn, rd) if branch[0] else "",
             tgt,
         )
         return made[0].format(*values), made[1].format(*values)
@@ -1190,6 +1328,7 @@ def compile_document(spec: Spec, actuals: Actuals) -> DocumentPlan | None:
         quantum = rounding.score if ind.round_to is None else ind.round_to
         forced: NegativeRule | None = None
         fixed: family.FastFixed | None = None
+        fast_step: step.FastStep | None = None
         target_text: str | None
         if not rule.qualitative and act.value is None:
             return None
@@ -1208,6 +1347,9 @@ def compile_document(spec: Spec, actuals: Actuals) -> DocumentPlan | None:
             rule.name == "step" and isinstance(ind.method, StepDeduction) and ind.target is not None
         ):
             kind, target_text = "step", ind.target_text
+            fast_step = step.fast_step_fixed(ind.method, ind.target)
+            if fast_step is None:
+                return None  # a step with a start: not covered
         else:
             return None
         head = _indicator_head((ind.id, ind.name, ind.category, _category_path(spec, ind.category)))
@@ -1222,6 +1364,7 @@ def compile_document(spec: Spec, actuals: Actuals) -> DocumentPlan | None:
                 rule=rule,
                 forced=forced,
                 fixed=fixed,
+                step=fast_step,
                 quantum=quantum,
                 q=quantum_of(quantum),
                 scored_at=(
