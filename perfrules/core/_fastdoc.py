@@ -405,9 +405,11 @@ def _line(
     cats: list[CategoryRow],
     cat_parts: list[str],
     top: list[tuple[str, Decimal]],
+    losses: list[str] | None = None,
 ) -> UnitDocument | None:
     """The document of a unit: ``start`` its line up to the meta's unit, then ``head``'s texts
-    around its rows' and categories' texts, its total and its grade."""
+    around its rows' and categories' texts, its total and its grade (``losses`` the items of
+    its rows that lost points, the most first, when the caller wrote them)."""
     zero = Decimal(0)
     # the total and the grade
     raw = _sum([s for _, s in top])
@@ -437,7 +439,11 @@ def _line(
     if grade is None:
         return None  # validate_spec guarantees a band starting at 0: never here
     total_weight = head.total_weight
-    losses = sorted([r for r in rows if r.lost > 0], key=lambda r: -r.lost)
+    if losses is None:
+        losses = [
+            '{"id":' + _enc(r.id) + ',"name":' + _enc(r.name) + ',"lost":' + _dec(r.lost) + "}"
+            for r in sorted([r for r in rows if r.lost > 0], key=lambda r: -r.lost)
+        ]
     lost = max(total_weight - total, zero)
     line = "".join(
         [
@@ -463,18 +469,7 @@ def _line(
             ',"bonus":[],"vetoes":[],"framework":',
             head.framework,
             ',"losses":[',
-            ",".join(
-                [
-                    '{"id":'
-                    + _enc(r.id)
-                    + ',"name":'
-                    + _enc(r.name)
-                    + ',"lost":'
-                    + _dec(r.lost)
-                    + "}"
-                    for r in losses
-                ]
-            ),
+            ",".join(losses),
             '],"warnings":[]}',
         ]
     )
@@ -839,6 +834,7 @@ class _RowPlan:
         "why_not",
         "step",
         "templates",
+        "loss",
     )
 
     def __init__(self, **kw: Any) -> None:
@@ -870,13 +866,14 @@ class _RowPlan:
     cat_at: int  # its category's position in the plan's categories
     strict: bool  # a > or < target (the strict-boundary warning)
     overshoot: bool  # the overshoot warning may apply (a limit and a ≥/>/= target)
-    memo: dict[tuple[Any, ...], tuple[str, Decimal, bool | None]]
+    memo: dict[tuple[Any, ...], tuple[str, Decimal, bool | None, Decimal, str]]
     family: dict[tuple[str, bool, bool], tuple[str, str] | None]
     full: dict[str, str | None]
     objects: dict[tuple[Decimal, ...], tuple[QuantitativeTarget, Any]]
     why_not: dict[tuple[Decimal, ...], str]
     step: step.FastStep | None  # a step row's fixed part
     templates: dict[tuple[bool, ...], tuple[str, str] | None]
+    loss: str  # its item in the line's losses, up to the points' value
 
 
 _OBJECTS_KEPT = 1024  # a step row's targets and methods, and full-marks texts, kept per row
@@ -947,6 +944,7 @@ class DocumentPlan:
         zero = Decimal(0)
         rows: list[RowResult] = []
         parts: list[str] = []
+        losses: list[tuple[Decimal, str]] = []
         ncats = len(self.cats)
         scores = [zero] * ncats
         weights = [zero] * ncats
@@ -969,6 +967,8 @@ class DocumentPlan:
                         row.steps, row.citation, row.reason, row.reason_en, ind, score_quantum
                     )
                     score, met = row.score, row.met
+                    lost = weight - score
+                    lost_s = show_dec(lost)
                     if score < weight:
                         full_json = self._why_not(rp, weight, None, ind.method)
                     else:
@@ -977,13 +977,13 @@ class DocumentPlan:
                         f'"target":{rp.target},"actual":{_enc(rp.actual or tier.name)},'
                         f'"actual_value":null,"tier":{_str(tier.name)},'
                         f'"method":{_enc(row.method)},"met":{_scalar(met)},'
-                        f'"score":"{show_dec(score)}","lost":"{show_dec(weight - score)}",'
+                        f'"score":"{show_dec(score)}","lost":"{lost_s}",'
                         f"{said},{rp.tail[0]}{cited}{rp.tail[1]}{full_json}{rp.tail[2]}"
                     )
                     if len(rp.memo) >= _LEARNED:
                         rp.memo.clear()
-                    hit = rp.memo[key] = (text, score, met)
-                text, score, met = hit
+                    hit = rp.memo[key] = (text, score, met, lost, lost_s)
+                text, score, met, lost, lost_s = hit
                 parts.append(f"{rp.head}{w.json},{text}")
             else:
                 if t is None or a is None:
@@ -1009,8 +1009,9 @@ class DocumentPlan:
                     lost = weight - score
                     if met is False and rp.strict and score == weight and an == tn and ad == td:
                         return None  # the strict-boundary warning: the Step path writes it
+                    score_s, lost_s = show_dec(score), show_dec(lost)
                     said, cited = self._family_json(
-                        rp, branch, exact, lost, (a, t, w, num, den, score), tgt
+                        rp, branch, exact, lost, (a, t, w, num, den, score), tgt, score_s, lost_s
                     )
                     if lost > 0:
                         full_json = self._family_full(rp, w, t)
@@ -1038,6 +1039,7 @@ class DocumentPlan:
                     if met is False and rp.strict and score == weight and an == tn and ad == td:
                         return None  # the strict-boundary warning: the Step path writes it
                     method = "step"
+                    score_s, lost_s = show_dec(score), show_dec(lost)
                     said, cited = self._step_json(
                         rp,
                         sf,
@@ -1047,6 +1049,8 @@ class DocumentPlan:
                         score,
                         lost,
                         tgt,
+                        score_s,
+                        lost_s,
                     )
                     if lost > 0:
                         key_s = (t.value, per.value, deduct.value, weight)
@@ -1068,10 +1072,12 @@ class DocumentPlan:
                 parts.append(
                     f'{rp.head}{w.json},"target":{target_json},'
                     f'"actual":{actual},"actual_value":"{a.exact}",'
-                    f'"tier":null,"method":{_enc(method)},"met":{_scalar(met)},'
-                    f'"score":"{show_dec(score)}","lost":"{show_dec(weight - score)}",'
+                    f'"tier":null,"method":{_METHODS.get(method) or _enc(method)},"met":{_scalar(met)},'
+                    f'"score":"{score_s}","lost":"{lost_s}",'
                     f"{said},{rp.tail[0]}{cited}{rp.tail[1]}{full_json}{rp.tail[2]}"
                 )
+            if lost > 0:
+                losses.append((lost, f'{rp.loss}"{lost_s}"}}'))
             rows.append(RowResult(ind.id, ind.name, ind.category, weight, score, met))
             scores[rp.cat_at] += score
             weights[rp.cat_at] += weight
@@ -1096,7 +1102,18 @@ class DocumentPlan:
             )
         name = _encode_str(unit)
         start = f'{{"unit":{name},{_HEAD}{name},"title":{name},"unit":{name}'
-        return _line(self.head, start, f'"{sha256}"', parts, rows, cats, cat_parts, top)
+        losses.sort(key=_first_down)  # by points lost, the most first (in row order when equal)
+        return _line(
+            self.head,
+            start,
+            f'"{sha256}"',
+            parts,
+            rows,
+            cats,
+            cat_parts,
+            top,
+            [text for _, text in losses],
+        )
 
     def _why_not(self, rp: _RowPlan, weight: Decimal, target: Any, method: Any) -> str:
         """``_full_json(full_marks(spec, ind))`` of the row's indicator with these values."""
@@ -1129,8 +1146,11 @@ class DocumentPlan:
         lost: Decimal,
         numbers: tuple[Number, Number, Number, int, int, Decimal],
         tgt: str,
+        score_s: str,
+        lost_s: str,
     ) -> tuple[str, str]:
-        """:func:`_family_json` of a ratio-family row's branch and numbers."""
+        """:func:`_family_json` of a ratio-family row's branch and numbers (``score_s`` and
+        ``lost_s`` the texts of its score and points lost)."""
         deducted = lost > 0
         key = (branch, exact, deducted)
         fixed = rp.fixed
@@ -1156,8 +1176,8 @@ class DocumentPlan:
             t.shown,
             w.dec,
             show_ratio(num, den, 6),
-            show_dec(score),
-            show_dec(lost) if deducted else "",
+            score_s,
+            lost_s if deducted else "",
             tgt,
         )
         return made[0].format(*values), made[1].format(*values)
@@ -1172,8 +1192,11 @@ class DocumentPlan:
         score: Decimal,
         lost: Decimal,
         tgt: str,
+        score_s: str,
+        lost_s: str,
     ) -> tuple[str, str]:
-        """:func:`_row_json` of a step row (its said and cited JSON), from its branch's templates."""
+        """:func:`_row_json` of a step row (its said and cited JSON), from its branch's templates
+        (``score_s`` and ``lost_s`` the texts of its score and points lost)."""
         a, t, w, per, deduct = given
         (dn, dd), (sn, sd), (rn, rd) = worked
         citation = step.fast_step_citation(sf, t.value, per.value, deduct.value)
@@ -1213,8 +1236,8 @@ class DocumentPlan:
             deduct.shown,
             show_ratio(rn, rd, 6),
             w.dec,
-            show_dec(score),
-            show_dec(lost) if branch[2] else "",
+            score_s,
+            lost_s if branch[2] else "",
             show_ratio(rn, rd) if branch[0] else "",
             tgt,
         )
@@ -1296,6 +1319,11 @@ def _full_template(cmp: str, unit: str) -> str | None:
 
 
 _LEARNED = 1024  # qualitative rows' texts kept per row of a plan, by weight and tier
+_METHODS = {name: _encode_str(name) for name in ("ratio", "inverse_ratio", "step")}
+
+
+def _first_down(item: tuple[Decimal, str]) -> Decimal:
+    return -item[0]
 
 
 def compile_document(spec: Spec, actuals: Actuals) -> DocumentPlan | None:
@@ -1381,6 +1409,7 @@ def compile_document(spec: Spec, actuals: Actuals) -> DocumentPlan | None:
                     ',"stated":null,"own_score":null}',
                 ),
                 cat_at=cat_at[ind.category],
+                loss='{"id":' + _enc(ind.id) + ',"name":' + _enc(ind.name) + ',"lost":',
                 strict=target is not None and target.comparator.value in (">", "<"),
                 overshoot=(
                     target is not None
