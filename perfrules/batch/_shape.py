@@ -340,7 +340,7 @@ class ShapeWriter:
             i = r.i
             if (round_col[i].strip() if round_col is not None else "") != r.round_to:
                 return None
-            cell = _cell(weights[i])
+            cell = _CELLS.get(weights[i]) or _cell(weights[i])
             if cell is None:
                 return None
             w, adjusted, sign = cell

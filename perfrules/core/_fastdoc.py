@@ -904,7 +904,8 @@ class DocumentPlan:
         self.rows = rows
         self.cats = cats  # (position, level, name, JSON head, goal, id)
         self.head = _head(spec, actuals)
-        self.limit = spec.policy.overshoot_warning
+        limit = spec.policy.overshoot_warning
+        self.limit = (0, 1) if limit is None else limit.as_integer_ratio()
         self.score_quantum = spec.rounding.score
 
     def write(self, spec: Spec, actuals: Actuals, unit: str) -> UnitDocument | None:
@@ -939,7 +940,7 @@ class DocumentPlan:
         whose rows hold ``values`` (in the plan's rows' order), whose categories weigh ``sums``
         (in the spec's order) and whose spec's digest is ``sha256``."""
         spec = self.spec
-        limit = self.limit
+        ln, ld = self.limit  # policy.overshoot_warning as a ratio (rows without one: unread)
         score_quantum = self.score_quantum
         zero = Decimal(0)
         rows: list[RowResult] = []
@@ -990,8 +991,6 @@ class DocumentPlan:
                     return None  # not the shape's (never here)
                 an, ad, tn, td = a.num, a.den, t.num, t.den
                 if rp.overshoot and tn > 0:  # the overshoot warning: the Step path writes it
-                    assert limit is not None
-                    ln, ld = limit.as_integer_ratio()
                     if an * ld * td >= ln * tn * ad:
                         return None
                 tgt = rp.tgt_prefix + t.dec + rp.unit_json  # str(target) inside a JSON string
