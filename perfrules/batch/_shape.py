@@ -363,9 +363,17 @@ class ShapeWriter:
                 row = (w, None, None, None, None, tier)
             else:
                 assert targets is not None and actuals is not None
-                t = _value(targets[i], True)
-                a = _value(actuals[i], False)
-                if t is None or a is None:
+                cell = _CELLS.get(targets[i]) or _cell(targets[i])
+                if cell is None:
+                    return None
+                t, adjusted, sign = cell
+                if adjusted >= _VALUE_DIGITS or sign <= 0:
+                    return None
+                cell = _CELLS.get(actuals[i]) or _cell(actuals[i])
+                if cell is None:
+                    return None
+                a, adjusted, sign = cell
+                if adjusted >= _VALUE_DIGITS or sign < 0:
                     return None
                 texts[t_at] = t.json
                 per = deduct = None

@@ -955,7 +955,7 @@ class DocumentPlan:
             kind = rp.kind
             full_json: str | None = None
             if kind == "qual":
-                key = (weight, tier_name)
+                key = (w.dec, tier_name)  # equal texts, equal weights (and scores at the quantum)
                 hit = rp.memo.get(key)
                 if hit is None:
                     if tier_name is None or rp.target is None:
@@ -1071,7 +1071,7 @@ class DocumentPlan:
                 parts.append(
                     f'{rp.head}{w.json},"target":{target_json},'
                     f'"actual":{actual},"actual_value":"{a.exact}",'
-                    f'"tier":null,"method":{_METHODS.get(method) or _enc(method)},"met":{_scalar(met)},'
+                    f'"tier":null,"method":{_METHODS.get(method) or _enc(method)},"met":{_FLAGS[met]},'
                     f'"score":"{score_s}","lost":"{lost_s}",'
                     f"{said},{rp.tail[0]}{cited}{rp.tail[1]}{full_json}{rp.tail[2]}"
                 )
@@ -1319,6 +1319,7 @@ def _full_template(cmp: str, unit: str) -> str | None:
 
 _LEARNED = 1024  # qualitative rows' texts kept per row of a plan, by weight and tier
 _METHODS = {name: _encode_str(name) for name in ("ratio", "inverse_ratio", "step")}
+_FLAGS = {True: "true", False: "false", None: "null"}  # a row's "met" as JSON
 
 
 def _first_down(item: tuple[Decimal, str]) -> Decimal:
