@@ -6,12 +6,16 @@ specs and actuals are one prototype's with other numbers. The first unit of a sh
 normal way (:func:`~perfrules.batch._unit.build`: the loader, ``validate_spec``,
 ``validate_actuals``, the digest; then :func:`perfrules.core.unit_document`); from it a
 :class:`ShapeWriter` is compiled. A later unit of the shape is read from its number cells
-alone: its spec and actuals are the prototype's objects with the unit's numbers put in place
-(the values :func:`~perfrules.batch._table.number_cell` reads, as the loader's structure hooks
-leave them), its digest from the prototype's :class:`~perfrules.core.DigestTemplate`, and its
-line from :func:`perfrules.core.checked_document` — the very writer the normal path ends in,
-without ``check`` — when the writer proves the unit valid; otherwise it *declines* (``None``)
-and the unit goes the normal way, which reports its problems.
+alone, and no spec or actuals object is made for it: its numbers (the values
+:func:`~perfrules.batch._table.number_cell` reads, as the loader's structure hooks leave them,
+each with its texts, :func:`perfrules.core.number`, kept per cell text) go to the shape's
+:class:`~perfrules.core.DocumentPlan`, whose :meth:`~perfrules.core.DocumentPlan.write_values`
+writes what :func:`perfrules.core.checked_document` — the very writer the normal path ends in,
+without ``check`` — writes for the spec and actuals with those numbers, and its digest is the
+prototype's canonical JSON with the numbers' texts in the slots of its
+:class:`~perfrules.core.DigestLayout` (every other field the prototype's); this when the writer
+proves the unit valid; otherwise it *declines* (``None``) and the unit goes the normal way, which
+reports its problems.
 
 What the writer accepts (every check ``build``, ``validate_spec`` and ``validate_actuals``
 make that reads a number the unit's cells write, for the shapes it compiles: inline units on
@@ -31,7 +35,8 @@ budget, amount, title or unit-name cells):
   up to ``meta.total``.
 
 Anything else about the unit (its texts, ids, comparators, methods, the base) is the shape's,
-fixed by the cell key. ``tests/test_shape_writer.py`` holds every line and table equal to the
+fixed by the cell key. A shape whose document the plan does not cover, or whose digest's holes
+are not the fields the writer fills, has no writer. ``tests/test_shape_writer.py`` holds every line and table equal to the
 normal path's, valid or not.
 """
 
