@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfrules.core import exact_str, number, round_half_up, show, show_dec
-from perfrules.core._exact import show_ratio
+from perfrules.core._exact import exact_ratio, show_ratio
 from perfrules.model import format_decimal
 
 
@@ -100,3 +100,9 @@ def test_a_numbers_texts_are_the_fraction_ways(value: Decimal) -> None:
     assert made.shown == show(exact)
     assert made.exact == exact_str(exact)
     assert (made.num, made.den) == value.as_integer_ratio()
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.integers(-(10**20), 10**20), _dens)
+def test_an_exact_ratio_is_exact_str_of_its_fraction(num: int, den: int) -> None:
+    assert exact_ratio(num * 7, den * 7) == exact_str(Fraction(num, den))

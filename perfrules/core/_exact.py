@@ -189,7 +189,8 @@ def exact_ratio(num: int, den: int) -> str:
         c = num * 10**k // den  # exact; no trailing zero when k > 0 (k is the least)
         if -_EXACT_DIGITS < c < _EXACT_DIGITS:  # what to_decimal and format_decimal give
             return str(c) if k == 0 else _plain(c, k)
-    return exact_str(Fraction(num, den))
+        return exact_str(Fraction(num, den))
+    return f"{num}/{den}"  # exact_str's text of a fraction that does not terminate
 
 
 def show(value: Fraction, places: int = 4) -> str:
