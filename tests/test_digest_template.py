@@ -216,14 +216,7 @@ def test_a_layout_gives_spec_sha256_for_any_values_in_its_slots(case: Any, data:
     the layout's text is the canonical JSON of the spec with those values, its digest the spec's;
     with some slots fixed to the prototype's texts, the same."""
     spec, _ = case
-    holes = []
-    for part, j, name in _holes(spec):
-        held = getattr(spec.meta if part == "meta" else getattr(spec, part)[j], name)
-        if type(held) in (Decimal, str) or (name == "target" and hasattr(held, "value")):
-            holes.append((part, j, name))
-        elif name == "method" and held is not None:
-            holes.append((part, j, name))
-    template = DigestTemplate.of(spec, holes)
+    template = DigestTemplate.of(spec, _layout_holes(spec))
     assert template is not None
     layout = template.layout()
     assert layout is not None
@@ -268,6 +261,19 @@ def test_a_layout_gives_spec_sha256_for_any_values_in_its_slots(case: Any, data:
     assert fixed.text([_json(values[s]) for s in fixed.slots]) == layout.text(mixed)
 
 
+def _layout_holes(spec: Spec) -> list[tuple[str, int, str]]:
+    """The holes of :func:`_holes` that hold a Decimal or a str, a target with a value or a
+    method (those a layout writes: a hole holding None has no slot)."""
+    holes = []
+    for part, j, name in _holes(spec):
+        held = getattr(spec.meta if part == "meta" else getattr(spec, part)[j], name)
+        if type(held) in (Decimal, str) or (name == "target" and hasattr(held, "value")):
+            holes.append((part, j, name))
+        elif name == "method" and held is not None:
+            holes.append((part, j, name))
+    return holes
+
+
 def _held(spec: Spec, slot: Any) -> Any:
     part, j, name, field = slot
     entry = spec.meta if part == "meta" else getattr(spec, part)[j]
@@ -275,14 +281,17 @@ def _held(spec: Spec, slot: Any) -> Any:
     return held if field is None else getattr(held, field)
 
 
-def test_a_layout_of_the_batch_workload_writes_its_units_digests(tmp_path: Path) -> None:
-    """The workload's shape: weights, targets' values and step methods' numbers as slots."""
+def test_a_layout_of_the_seed_example_writes_its_digest() -> None:
+    """The seed example's holes that a layout writes: its own values in the slots, its digest;
+    a hole holding None (a qualitative row's target, a round_to not given): no layout."""
     spec, _ = perfrules.load_example(
         Path(__file__).resolve().parents[1] / "examples" / "hunan-2024-general-office"
     )
-    template = DigestTemplate.of(spec, _holes(spec))
+    template = DigestTemplate.of(spec, _layout_holes(spec))
     assert template is not None
     layout = template.layout()
-    if layout is not None:
-        texts = [_json(_held(spec, slot)) for slot in layout.slots]
-        assert layout.sha256(texts) == _whole_way(spec)
+    assert layout is not None and len(layout.slots) >= len(spec.indicators)
+    texts = [_json(_held(spec, slot)) for slot in layout.slots]
+    assert layout.sha256(texts) == _whole_way(spec)
+    every = DigestTemplate.of(spec, _holes(spec))
+    assert every is not None and every.layout() is None
