@@ -9,6 +9,7 @@ for any values in the holes, and the template must refuse a spec that differs an
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 
 import perfrules
 from perfrules.batch import _chunked, read_table, run_batch
-from perfrules.core import DigestTemplate, spec_sha256
+from perfrules.core import DigestTemplate, show_dec, spec_sha256
 from perfrules.core._digest import canonical_json
 from perfrules.model import Spec
 from perfrules.testing import cases
@@ -197,3 +198,100 @@ def test_a_template_refuses_a_spec_of_another_class() -> None:
     sub = LocalSpec(**{a.alias: getattr(spec, a.name) for a in attrs.fields(Spec) if a.init})
     assert template.sha256(sub) is None
     assert spec_sha256(sub) == _whole_way(sub) != spec_sha256(spec)
+
+
+# ---------------------------------------------------------------------------
+# the layout: the template's text around the fields the batch's shape writer fills
+
+
+def _json(value: Any) -> str:
+    """A slot's JSON text, as canonical_json writes the value."""
+    return json.dumps(show_dec(value) if type(value) is Decimal else value, ensure_ascii=False)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases(max_indicators=6), st.data())
+def test_a_layout_gives_spec_sha256_for_any_values_in_its_slots(case: Any, data: Any) -> None:
+    """Each slot (a hole, or a Decimal field of a hole's object) given the text of a new value:
+    the layout's text is the canonical JSON of the spec with those values, its digest the spec's;
+    with some slots fixed to the prototype's texts, the same."""
+    spec, _ = case
+    template = DigestTemplate.of(spec, _layout_holes(spec))
+    assert template is not None
+    layout = template.layout()
+    assert layout is not None
+    assert len(layout.pieces) == len(layout.slots) + 1
+    values: dict[Any, Any] = {}
+    for slot in layout.slots:
+        part, j, name, field = slot
+        entry = spec.meta if part == "meta" else getattr(spec, part)[j]
+        held = getattr(entry, name) if field is None else getattr(getattr(entry, name), field)
+        values[slot] = data.draw(decimals if type(held) is Decimal else texts)
+    changed: dict[tuple[str, int], dict[str, Any]] = {}
+    for (part, j, name, field), value in values.items():
+        fields = changed.setdefault((part, j), {})
+        if field is None:
+            fields[name] = value
+        else:
+            entry = spec.meta if part == "meta" else getattr(spec, part)[j]
+            inner = fields.get(name, getattr(entry, name))
+            fields[name] = attrs.evolve(inner, **{field: value})
+    parts: dict[str, list[Any]] = {
+        "meta": [spec.meta],
+        "indicators": list(spec.indicators),
+        "categories": list(spec.categories),
+    }
+    for (part, j), fields in changed.items():
+        parts[part][j] = attrs.evolve(parts[part][j], **fields)
+    variant = attrs.evolve(
+        spec,
+        meta=parts["meta"][0],
+        indicators=tuple(parts["indicators"]),
+        categories=tuple(parts["categories"]),
+    )
+    filled = [_json(values[slot]) for slot in layout.slots]
+    assert layout.text(filled) == canonical_json(attrs.evolve(variant))
+    assert layout.sha256(filled) == _whole_way(variant)
+    # slots fixed to the prototype's texts: the prototype's values there
+    keep = data.draw(st.sets(st.sampled_from(layout.slots))) if layout.slots else set()
+    prototype = {slot: _json(_held(spec, slot)) for slot in keep}
+    fixed = layout.fixed(prototype)
+    assert fixed.slots == tuple(s for s in layout.slots if s not in keep)
+    mixed = [prototype[s] if s in keep else _json(values[s]) for s in layout.slots]
+    assert fixed.text([_json(values[s]) for s in fixed.slots]) == layout.text(mixed)
+
+
+def _layout_holes(spec: Spec) -> list[tuple[str, int, str]]:
+    """The holes of :func:`_holes` that hold a Decimal or a str, a target with a value or a
+    method (those a layout writes: a hole holding None has no slot)."""
+    holes = []
+    for part, j, name in _holes(spec):
+        held = getattr(spec.meta if part == "meta" else getattr(spec, part)[j], name)
+        if type(held) in (Decimal, str) or (name == "target" and hasattr(held, "value")):
+            holes.append((part, j, name))
+        elif name == "method" and held is not None:
+            holes.append((part, j, name))
+    return holes
+
+
+def _held(spec: Spec, slot: Any) -> Any:
+    part, j, name, field = slot
+    entry = spec.meta if part == "meta" else getattr(spec, part)[j]
+    held = getattr(entry, name)
+    return held if field is None else getattr(held, field)
+
+
+def test_a_layout_of_the_seed_example_writes_its_digest() -> None:
+    """The seed example's holes that a layout writes: its own values in the slots, its digest;
+    a hole holding None (a qualitative row's target, a round_to not given): no layout."""
+    spec, _ = perfrules.load_example(
+        Path(__file__).resolve().parents[1] / "examples" / "hunan-2024-general-office"
+    )
+    template = DigestTemplate.of(spec, _layout_holes(spec))
+    assert template is not None
+    layout = template.layout()
+    assert layout is not None and len(layout.slots) >= len(spec.indicators)
+    texts = [_json(_held(spec, slot)) for slot in layout.slots]
+    assert layout.sha256(texts) == _whole_way(spec)
+    every = DigestTemplate.of(spec, _holes(spec))
+    assert every is not None and every.layout() is None

@@ -14,12 +14,18 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import perfrules
 from perfrules.batch import _engines, read_table, run_batch
-from perfrules.core import UnitDocument, document_line, to_document, unit_document
+from perfrules.core import (
+    UnitDocument,
+    compile_document,
+    document_line,
+    to_document,
+    unit_document,
+)
 from perfrules.loading import loads_actuals, loads_spec
 from perfrules.testing import actuals_for, cases, specs
 
@@ -94,6 +100,62 @@ def test_any_spec_is_written_alike_or_left_to_evaluate(case: Any) -> None:
         with pytest.raises(perfrules.SpecError) as again:
             perfrules.evaluate(spec, actuals)
         assert again.value.problems == err.problems
+
+
+# ---------------------------------------------------------------------------
+# a shape's document plan (the batch's shape writer): what checked_document writes
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_fast_cases(), st.sampled_from([UNIT, "u1"]))
+def test_a_plan_writes_what_checked_document_writes(case: Any, unit: str) -> None:
+    """The plan compiled from a unit writes that unit (its meta's id, title and unit the unit's
+    name) from its numbers as the document writer does, or declines (None)."""
+    spec, actuals = case
+    spec = attrs.evolve(spec, meta=attrs.evolve(spec.meta, id=unit, title=unit, unit=unit))
+    try:
+        doc = unit_document(spec, actuals, unit)
+    except perfrules.SpecError:
+        return
+    plan = compile_document(spec, actuals)
+    if plan is None or doc is None:
+        return
+    written = plan.write(spec, actuals, unit)
+    event(f"written {written is not None}")
+    if written is not None:
+        assert written.line == doc.line
+        assert _tables(written) == _tables(doc)
+
+
+def _flat(partial: str) -> perfrules.Spec:
+    """The branches' spec with top-level categories only and no step start (rows a plan covers)."""
+    text = BRANCHES.format(partial=partial, policy="")
+    text = text.replace('[[categories]]\nid = "output"\nname = "产出指标"\nweight = 60\n\n', "")
+    text = text.replace('parent = "output"\n', "").replace("start = 90, ", "")
+    text = text.replace(
+        'id = "branches"\ntitle = "分支"\nunit = "单位"', 'id = "u"\ntitle = "u"\nunit = "u"'
+    )
+    return loads_spec(text, file="flat.toml")
+
+
+@pytest.mark.parametrize("partial", ["floor", "ceil", "proportional"])
+def test_a_plan_writes_every_covered_branch(partial: str) -> None:
+    """The branches of the covered rows (met, ratio, rounded, deducted, floored at 0, a note, a
+    text, an own rule), each unit's plan compiled from it and written alike."""
+    written = 0
+    for values in COVERED:
+        spec = _flat(partial)
+        actuals = _acts(**values)
+        doc = unit_document(spec, actuals, "u")
+        plan = compile_document(spec, actuals)
+        assert doc is not None
+        if plan is None:  # an entered score, a start: rows a plan leaves to the writer
+            continue
+        made = plan.write(spec, actuals, "u")
+        assert made is not None and made.line == doc.line
+        assert _tables(made) == _tables(doc)
+        written += 1
+    assert written == len(COVERED) - 1  # all but the entered score
 
 
 # ---------------------------------------------------------------------------

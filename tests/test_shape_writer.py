@@ -58,8 +58,10 @@ def _rows(
     *,
     cmp: tuple[str, str, str] = ("≥", "≥", "≤"),
     round_to: str = "",
+    partial: str = "",
 ) -> list[dict[str, str]]:
-    """Four indicators (ratio, step in %, inverse ratio, qualitative); ``numbers`` their cells."""
+    """Four indicators (ratio, step in %, inverse ratio, qualitative); ``numbers`` their cells;
+    ``partial`` the step row's partial-step rule (empty: the default)."""
     n = numbers
     return [
         {
@@ -89,6 +91,7 @@ def _rows(
             "actual": n["a2"],
             "per": n["per"],
             "deduct": n["deduct"],
+            **({"partial": partial} if partial else {}),
         },
         {
             "unit": unit,
@@ -185,6 +188,23 @@ def _decimal(lo: int, hi: int, places: int) -> st.SearchStrategy[str]:
 _PLAIN = st.one_of(_decimal(1, 2000, 0), _decimal(1, 2000, 2), _decimal(1, 50, 6))
 
 
+def _spelled(draw: st.DrawFn, text: str) -> str:
+    """A number's cell as a table may spell it: as written, with trailing or leading zeros, a
+    plus sign or spaces (the value the same; its Decimal's exponent may differ)."""
+    how = draw(st.sampled_from(["as is"] * 4 + ["zeros", "lead", "plus", "spaces", "point"]))
+    if how == "zeros":
+        return text + ("00" if "." in text else ".00")
+    if how == "lead":
+        return "0" + text
+    if how == "plus":
+        return "+" + text
+    if how == "spaces":
+        return f" {text} "
+    if how == "point" and text.startswith("0."):
+        return text[1:]  # ".5"
+    return text
+
+
 @st.composite
 def _unit_numbers(draw: st.DrawFn) -> dict[str, str]:
     """One unit's cells: a valid unit (weights adding to 100; actuals below, at, just above and far
@@ -199,8 +219,10 @@ def _unit_numbers(draw: st.DrawFn) -> dict[str, str]:
     n["w1"] = str(Decimal(100) - sum(Decimal(n[k]) for k in ("w2", "w3", "w4")))
     for key in ("t1", "t2", "t3"):
         n[key] = draw(_PLAIN)
-    n["per"] = draw(st.sampled_from(["1", "0.5", "2.5", "0.001"]))
-    n["deduct"] = draw(st.sampled_from(["0.5", "1", "0.25", "3"]))
+    if draw(st.booleans()):  # the step row of the quoted rule (≤100%, 1 point, 0.5 or 1 off)
+        n["t2"] = "100"
+    n["per"] = draw(st.sampled_from(["1", "0.5", "2.5", "0.001", "0.3"]))
+    n["deduct"] = draw(st.sampled_from(["0.5", "1", "0.25", "3", "0.7"]))
     for a, t in (("a1", "t1"), ("a2", "t2"), ("a3", "t3")):
         how = draw(
             st.sampled_from(["plain", "plain", "equal", "below", "above", "overshoot", "zero"])
@@ -215,6 +237,9 @@ def _unit_numbers(draw: st.DrawFn) -> dict[str, str]:
             "zero": "0",
         }[how]
     n["tier"] = draw(st.sampled_from(["A", "B", "C"]))
+    for key in sorted(VALID):
+        if key != "tier" and not draw(st.integers(0, 3)):
+            n[key] = _spelled(draw, n[key])
     fault = draw(st.sampled_from(["none"] * 4 + ["cell", "sum", "precision", "tier"]))
     if fault == "cell":
         n[draw(st.sampled_from(sorted(VALID)))] = draw(_SPECIAL)
@@ -228,29 +253,115 @@ def _unit_numbers(draw: st.DrawFn) -> dict[str, str]:
     return n
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     units=st.lists(_unit_numbers(), min_size=2, max_size=6),
     cmp=st.tuples(
-        st.sampled_from(["≥", ">", "="]), st.sampled_from(["≥", "≤"]), st.sampled_from(["≤", "<"])
+        st.sampled_from(["≥", ">", "="]),
+        st.sampled_from(["≥", "≤", "=", ">", "<"]),
+        st.sampled_from(["≤", "<"]),
     ),
     round_to=st.sampled_from(["", "1", "0.1"]),
-    policy=st.sampled_from(['\n[policy]\nweight_precision = "allow"\n', ""]),
+    partial=st.sampled_from(["", "ceil", "proportional"]),
+    policy=st.sampled_from(
+        [
+            '\n[policy]\nweight_precision = "allow"\n',
+            "",
+            '\n[policy]\nequal_above = "inverse_ratio"\n',
+        ]
+    ),
 )
 def test_units_written_by_their_shape_are_the_normal_paths(
     tmp_path_factory: pytest.TempPathFactory,
     units: list[dict[str, str]],
     cmp: tuple[str, str, str],
     round_to: str,
+    partial: str,
     policy: str,
 ) -> None:
     folder = tmp_path_factory.mktemp("shape")
     (folder / "base.toml").write_text(BASE.format(policy=policy), encoding="utf-8")
-    rows = _rows("u0", VALID, cmp=cmp, round_to=round_to)  # a valid first unit compiles the shape
+    shape = {"cmp": cmp, "round_to": round_to, "partial": partial}
+    rows = _rows("u0", VALID, **shape)  # type: ignore[arg-type]  # a valid first unit: the shape
     for k, numbers in enumerate(units):
-        rows += _rows(f"u{k + 1}", numbers, cmp=cmp, round_to=round_to)
+        rows += _rows(f"u{k + 1}", numbers, **shape)  # type: ignore[arg-type]
     with pytest.MonkeyPatch.context() as mp:
         _compare(_write(folder / "t.csv", rows), folder, mp)
+
+
+@st.composite
+def _valid_numbers(draw: st.DrawFn, strict: tuple[bool, bool, bool]) -> dict[str, str]:
+    """A valid unit without a warning (no overshoot, no strict boundary met to the letter), its
+    qualitative weight the first unit's: one every shape writer writes. ``strict``: which
+    quantitative rows have a > or < target."""
+    n = dict(VALID)
+    for key in ("w2", "w3"):
+        n[key] = draw(st.sampled_from(["10", "20", "25", "7", "1", "30"]))
+    n["w1"] = str(Decimal(100) - sum(Decimal(n[k]) for k in ("w2", "w3", "w4")))
+    for key in ("t1", "t2", "t3"):
+        n[key] = draw(_PLAIN)
+    if draw(st.booleans()):
+        n["t2"] = "100"
+    n["per"] = draw(st.sampled_from(["1", "0.5", "2.5", "0.001", "0.3"]))
+    n["deduct"] = draw(st.sampled_from(["0.5", "1", "0.25", "3", "0.7"]))
+    for (a, t), at_target_ok in zip(
+        (("a1", "t1"), ("a2", "t2"), ("a3", "t3")), strict, strict=True
+    ):
+        target = Decimal(n[t])
+        hows = ["below", "above", "ratio", "far below"] + ([] if at_target_ok else ["equal"])
+        how = draw(st.sampled_from(hows))
+        value = {
+            "below": target - min(target / 2, Decimal("0.01")),
+            "above": target + Decimal("0.01"),
+            "ratio": target * Decimal("0.77"),
+            "far below": target / 7,
+            "equal": target,
+        }[how]
+        n[a] = format(value.quantize(Decimal("0.0001")).normalize(), "f")
+        if Decimal(n[a]) <= 0:
+            n[a] = n[t]  # (a tiny target: the ratio rounded to 0)
+    n["tier"] = draw(st.sampled_from(["A", "B", "C"]))
+    for key in sorted(VALID):
+        if key != "tier" and not draw(st.integers(0, 3)):
+            n[key] = _spelled(draw, n[key])
+    return n
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cmp=st.tuples(
+        st.sampled_from(["≥", ">", "="]),
+        st.sampled_from(["≥", "≤", "=", ">", "<"]),
+        st.sampled_from(["≤", "<"]),
+    ),
+    round_to=st.sampled_from(["", "0.1"]),
+    partial=st.sampled_from(["", "ceil", "proportional"]),
+    policy=st.sampled_from(["", '\n[policy]\nequal_above = "inverse_ratio"\n']),
+    data=st.data(),
+)
+def test_valid_units_of_a_shape_are_all_written_by_it(
+    tmp_path_factory: pytest.TempPathFactory,
+    cmp: tuple[str, str, str],
+    round_to: str,
+    partial: str,
+    policy: str,
+    data: st.DataObject,
+) -> None:
+    """The property's valid units without a warning: every one after the first written by its
+    shape's writer (each branch of its rows: met, ratio, deducted, floored at 0, quoted rule,
+    spelled cells), and every output the normal path's."""
+    strict = tuple(c in (">", "<") for c in cmp)
+    units = data.draw(st.lists(_valid_numbers(strict), min_size=1, max_size=5))  # type: ignore[arg-type]
+    folder = tmp_path_factory.mktemp("valid")
+    (folder / "base.toml").write_text(BASE.format(policy=policy), encoding="utf-8")
+    shape = {"cmp": cmp, "round_to": round_to, "partial": partial}
+    rows = _rows("u0", VALID, **shape)  # type: ignore[arg-type]
+    for k, numbers in enumerate(units):
+        rows += _rows(f"u{k + 1}", numbers, **shape)  # type: ignore[arg-type]
+    with pytest.MonkeyPatch.context() as mp:
+        _, accepted = _compare(_write(folder / "t.csv", rows), folder, mp)
+    n = len(units)
+    assert accepted == {"ratio": n, "step": n, "inverse_ratio": n, "qualitative": n}
 
 
 # ---------------------------------------------------------------------------

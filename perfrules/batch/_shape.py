@@ -6,12 +6,16 @@ specs and actuals are one prototype's with other numbers. The first unit of a sh
 normal way (:func:`~perfrules.batch._unit.build`: the loader, ``validate_spec``,
 ``validate_actuals``, the digest; then :func:`perfrules.core.unit_document`); from it a
 :class:`ShapeWriter` is compiled. A later unit of the shape is read from its number cells
-alone: its spec and actuals are the prototype's objects with the unit's numbers put in place
-(the values :func:`~perfrules.batch._table.number_cell` reads, as the loader's structure hooks
-leave them), its digest from the prototype's :class:`~perfrules.core.DigestTemplate`, and its
-line from :func:`perfrules.core.checked_document` — the very writer the normal path ends in,
-without ``check`` — when the writer proves the unit valid; otherwise it *declines* (``None``)
-and the unit goes the normal way, which reports its problems.
+alone, and no spec or actuals object is made for it: its numbers (the values
+:func:`~perfrules.batch._table.number_cell` reads, as the loader's structure hooks leave them,
+each with its texts, :func:`perfrules.core.number`, kept per cell text) go to the shape's
+:class:`~perfrules.core.DocumentPlan`, whose :meth:`~perfrules.core.DocumentPlan.write_values`
+writes what :func:`perfrules.core.checked_document` — the very writer the normal path ends in,
+without ``check`` — writes for the spec and actuals with those numbers, and its digest is the
+prototype's canonical JSON with the numbers' texts in the slots of its
+:class:`~perfrules.core.DigestLayout` (every other field the prototype's); this when the writer
+proves the unit valid; otherwise it *declines* (``None``) and the unit goes the normal way, which
+reports its problems.
 
 What the writer accepts (every check ``build``, ``validate_spec`` and ``validate_actuals``
 make that reads a number the unit's cells write, for the shapes it compiles: inline units on
@@ -31,7 +35,8 @@ budget, amount, title or unit-name cells):
   up to ``meta.total``.
 
 Anything else about the unit (its texts, ids, comparators, methods, the base) is the shape's,
-fixed by the cell key. ``tests/test_shape_writer.py`` holds every line and table equal to the
+fixed by the cell key. A shape whose document the plan does not cover, or whose digest's holes
+are not the fields the writer fills, has no writer. ``tests/test_shape_writer.py`` holds every line and table equal to the
 normal path's, valid or not.
 """
 
@@ -40,19 +45,23 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable
 from decimal import Decimal
-from fractions import Fraction
+from json.encoder import encode_basestring
 from typing import Any
 
 import attrs
 
 from perfrules.batch._table import number_cell
-from perfrules.batch._unit import Bases, Prepared, _cell_key, _init_kwargs, _Replay
+from perfrules.batch._unit import Bases, Prepared, _cell_key, _Replay
 from perfrules.core import (
-    DigestTemplate,
+    DigestLayout,
+    DocumentPlan,
     Evaluation,
+    Number,
+    RowValues,
     UnitDocument,
-    checked_document,
     compile_document,
+    number,
+    show_dec,
 )
 from perfrules.core.methods import qualitative, rule_of, step
 from perfrules.model import (
@@ -64,9 +73,6 @@ from perfrules.model import (
 )
 
 ENABLED = True  # the switch the differential tests turn off (the normal path for every unit)
-PLANS = (
-    True  # whether a writer writes its units by the shape's DocumentPlan (else checked_document)
-)
 ACCEPTED: Counter[str] = Counter()  # rows written by shape writers, by method (tests read it)
 
 _WEIGHT_DIGITS = 6  # a weight below 10^6 points
@@ -94,37 +100,30 @@ class _Row:
     cat_at: int  # its category's position in the spec
     round_to: str  # the round_to cell as the prototype's unit wrote it
     quantum: Decimal  # the row's score quantum
+    qn: int  # the quantum as a ratio
+    qd: int
+    # the digest's slots of its weight, target value, per and deduct (-1: none)
+    slots: tuple[int, int, int, int] = (-1, -1, -1, -1)
 
 
-def _number(text: str, digits: int, positive: bool) -> Decimal | None:
-    """The cell's number as the builder reads it, if above 0 (``positive``) or not below 0, and
-    below 10^digits; else None."""
-    value, _ = number_cell(text)
-    if value is None or value.adjusted() >= digits:
-        return None
-    if value <= 0 and (positive or value < 0):
-        return None
-    return value
+_CELLS: dict[str, tuple[Number, int, int] | None] = {}
+_CELLS_KEPT = 65_536  # texts kept (values repeat across a table's units)
 
 
-class _Make:
-    """Makes an attrs object again with some fields changed (``attrs.evolve``, its arguments kept)."""
-
-    __slots__ = ("kind", "kw")
-
-    def __init__(self, inst: Any) -> None:
-        self.kind = type(inst)
-        self.kw = _init_kwargs(inst)
-
-    def __call__(self, changes: dict[str, Any]) -> Any:
-        kw = self.kw.copy()
-        kw.update(changes)
-        return self.kind(**kw)
-
-
-def _multiple(value: Decimal, quantum: Decimal) -> bool:
-    """Whether ``value`` is a whole multiple of ``quantum`` (both exact)."""
-    return (Fraction(value) / Fraction(quantum)).denominator == 1
+def _cell(text: str) -> tuple[Number, int, int] | None:
+    """The cell's number as the builder reads it (``number_cell``), with its adjusted exponent
+    and its sign; None when it is not a number. Kept per text (a pure function of it)."""
+    hit = _CELLS.get(text, _CELLS)
+    if hit is _CELLS:
+        value, _ = number_cell(text)
+        if value is None:
+            made = None
+        else:
+            made = (number(value), value.adjusted(), 1 if value > 0 else (0 if not value else -1))
+        if len(_CELLS) >= _CELLS_KEPT:
+            _CELLS.clear()
+        hit = _CELLS[text] = made
+    return hit  # type: ignore[return-value]
 
 
 class ShapeWriter:
@@ -133,33 +132,24 @@ class ShapeWriter:
     def __init__(
         self,
         spec: Spec,
-        actuals: Actuals,
         rows: tuple[_Row, ...],
-        digest: DigestTemplate,
+        layout: DigestLayout,
+        units: tuple[int, ...],
+        cats: tuple[int, ...],
+        plan: DocumentPlan,
         tier_ok: set[tuple[Decimal, Decimal]],
     ) -> None:
         self.spec = spec
-        self.actuals = actuals
         self.rows = rows
-        self.digest = digest
+        self.layout = layout  # the digest's texts around its slots
+        self.units = units  # the slots of the meta's id, title and unit
+        self.cats = cats  # the slot of each category's weight (by its position in the spec)
+        self.plan = plan  # its rows' fixed texts, written once
         self.tier_ok = tier_ok
+        self.tiers: dict[str, bool] = {}  # whether a tier cell names a tier of the spec
         self.precision = spec.policy.weight_precision is WeightPrecision.ERROR
         self.total = spec.meta.total
         self.methods = Counter(r.method for r in rows)
-        # the prototype's objects the writer makes again, each with the unit's values
-        self.make_ind = [_Make(spec.indicators[r.ind_at]) for r in rows]
-        self.make_act = [_Make(actuals.indicators[r.act_at]) for r in rows]
-        self.make_target = [
-            _Make(spec.indicators[r.ind_at].target) if r.kind != "qual" else None for r in rows
-        ]
-        self.make_method = [
-            _Make(spec.indicators[r.ind_at].method) if r.kind == "step" else None for r in rows
-        ]
-        self.make_cat = [_Make(c) for c in spec.categories]
-        self.make_meta = _Make(spec.meta)
-        self.make_spec = _Make(spec)
-        self.make_actuals = _Make(actuals)
-        self.plan = compile_document(spec, actuals)  # its rows' fixed texts, written once
 
     @classmethod
     def compile(
@@ -264,6 +254,7 @@ class ShapeWriter:
             if kind == "qual":
                 tier_ok.add((ind.weight, quantum))
             sums[ind.category] = sums.get(ind.category, Decimal(0)) + ind.weight
+            qn, qd = quantum.as_integer_ratio()
             out.append(
                 _Row(
                     i,
@@ -274,91 +265,147 @@ class ShapeWriter:
                     cat_at[ind.category],
                     round_text,
                     quantum,
+                    qn,
+                    qd,
                 )
             )
         for c in spec.categories:  # every category the sum of its rows, as the builder adds them
             if c.id not in sums or c.weight.as_tuple() != sums[c.id].as_tuple():
                 return None
-        return cls(spec, actuals, tuple(out), replay.prototype.digest, tier_ok)
+        plan = compile_document(spec, actuals)
+        if plan is None or len({r.ind_at for r in out}) != n:
+            return None
+        if any(plan.rows[r.ind_at].act_at != r.act_at for r in out):
+            return None
+        return cls._made(spec, tuple(out), replay.prototype.digest, plan, tier_ok)
+
+    @classmethod
+    def _made(
+        cls,
+        spec: Spec,
+        rows: tuple[_Row, ...],
+        digest: Any,
+        plan: DocumentPlan,
+        tier_ok: set[tuple[Decimal, Decimal]],
+    ) -> ShapeWriter | None:
+        """The writer, its digest's slots placed: each field the writer writes a slot of the
+        layout (else None: no writer), every other slot the prototype's text."""
+        layout = digest.layout()
+        if layout is None:
+            return None
+        free: dict[tuple[str, int, str, str | None], tuple[str, int]] = {}
+        for k, r in enumerate(rows):
+            free[("indicators", r.ind_at, "weight", None)] = ("w", k)
+            if r.kind != "qual":
+                free[("indicators", r.ind_at, "target", "value")] = ("t", k)
+            if r.kind == "step":
+                free[("indicators", r.ind_at, "method", "per")] = ("per", k)
+                free[("indicators", r.ind_at, "method", "deduct")] = ("deduct", k)
+        for j in range(len(spec.categories)):
+            free[("categories", j, "weight", None)] = ("cat", j)
+        for name in ("id", "title", "unit"):
+            free[("meta", 0, name, None)] = ("unit", 0)
+        fixed: dict[tuple[str, int, str, str | None], str] = {}
+        for slot in layout.slots:
+            if slot not in free:
+                fixed[slot] = _held_json(spec, slot)
+        layout = layout.fixed(fixed)
+        where = {slot: n for n, slot in enumerate(layout.slots)}
+        if set(where) != set(free):
+            return None  # a field the writer writes is not a hole of the digest
+        made = []
+        for r in rows:
+            at = [
+                where.get(("indicators", r.ind_at, name, field), -1)
+                for name, field in (
+                    ("weight", None),
+                    ("target", "value"),
+                    ("method", "per"),
+                    ("method", "deduct"),
+                )
+            ]
+            made.append(attrs.evolve(r, slots=(at[0], at[1], at[2], at[3])))
+        units = tuple(where[("meta", 0, name, None)] for name in ("id", "title", "unit"))
+        cats = tuple(where[("categories", j, "weight", None)] for j in range(len(spec.categories)))
+        return cls(spec, tuple(made), layout, units, cats, plan, tier_ok)
 
     def write(self, prepared: Prepared) -> UnitDocument | None:
         """The unit's document as the normal path writes it, or None (declined: the normal way)."""
         rows = prepared.rows
         cells = rows.cells
         spec = self.spec
-        n_inds = len(spec.indicators)
-        inds: list[Any] = [None] * n_inds
-        acts: list[Any] = [None] * n_inds
-        sums: list[Decimal | None] = [None] * len(spec.categories)
+        values: list[Any] = [None] * len(self.rows)
+        sums: list[Decimal | None] = [None] * len(self.cats)
+        texts: list[str] = [""] * len(self.layout.slots)
         tier_ok = self.tier_ok
         precision = self.precision
         round_col = cells.get("round_to")
         weights, targets, actuals = cells["weight"], cells.get("target"), cells.get("actual")
-        for k, r in enumerate(self.rows):
+        for r in self.rows:
             i = r.i
             if (round_col[i].strip() if round_col is not None else "") != r.round_to:
                 return None
-            weight = _number(weights[i], _WEIGHT_DIGITS, True)
-            if weight is None or (precision and not _multiple(weight, r.quantum)):
+            cell = _CELLS.get(weights[i]) or _cell(weights[i])
+            if cell is None:
                 return None
+            w, adjusted, sign = cell
+            if adjusted >= _WEIGHT_DIGITS or sign <= 0:
+                return None
+            if precision and (w.num * r.qd) % (w.den * r.qn):
+                return None  # not a multiple of the quantum
+            w_at, t_at, per_at, deduct_at = r.slots
+            texts[w_at] = w.json
+            row: RowValues
             if r.kind == "qual":
                 tier = cells["tier"][i].strip()
-                if (weight, r.quantum) not in tier_ok:
+                if (w.value, r.quantum) not in tier_ok:
                     return None
-                try:
-                    spec.tier(tier)
-                except KeyError:
+                known = self.tiers.get(tier)
+                if known is None:
+                    known = self.tiers[tier] = _names_tier(spec, tier)
+                if not known:
                     return None
-                inds[r.ind_at] = self.make_ind[k]({"weight": weight})
-                acts[r.act_at] = self.make_act[k]({"tier": tier})
+                row = (w, None, None, None, None, tier)
             else:
                 assert targets is not None and actuals is not None
-                target = _number(targets[i], _VALUE_DIGITS, True)
-                actual = _number(actuals[i], _VALUE_DIGITS, False)
-                make_target = self.make_target[k]
-                if target is None or actual is None or make_target is None:
+                cell = _CELLS.get(targets[i]) or _cell(targets[i])
+                if cell is None:
                     return None
-                changes: dict[str, Any] = {
-                    "weight": weight,
-                    "target": make_target({"value": target}),
-                }
-                make_method = self.make_method[k]
-                if make_method is not None:
-                    per = _number(cells["per"][i], _VALUE_DIGITS, True)
-                    deduct = _number(cells["deduct"][i], _VALUE_DIGITS, True)
+                t, adjusted, sign = cell
+                if adjusted >= _VALUE_DIGITS or sign <= 0:
+                    return None
+                cell = _CELLS.get(actuals[i]) or _cell(actuals[i])
+                if cell is None:
+                    return None
+                a, adjusted, sign = cell
+                if adjusted >= _VALUE_DIGITS or sign < 0:
+                    return None
+                texts[t_at] = t.json
+                per = deduct = None
+                if r.kind == "step":
+                    per = _value(cells["per"][i], True)
+                    deduct = _value(cells["deduct"][i], True)
                     if per is None or deduct is None:
                         return None
-                    changes["method"] = make_method({"per": per, "deduct": deduct})
-                inds[r.ind_at] = self.make_ind[k](changes)
-                acts[r.act_at] = self.make_act[k]({"value": actual})
+                    texts[per_at] = per.json
+                    texts[deduct_at] = deduct.json
+                row = (w, t, a, per, deduct, None)
+            values[r.ind_at] = row
             had = sums[r.cat_at]
-            sums[r.cat_at] = (Decimal(0) if had is None else had) + weight
+            sums[r.cat_at] = (Decimal(0) if had is None else had) + w.value
         top = Decimal(0)
-        cats = []
-        for make, s in zip(self.make_cat, sums, strict=True):
+        for j, s in enumerate(sums):
             if s is None:
                 return None
-            cats.append(make({"weight": s}))
+            texts[self.cats[j]] = f'"{show_dec(s)}"'
             top += s
         if top != self.total:
             return None
         unit = rows.unit
-        new = self.make_spec(
-            {
-                "meta": self.make_meta({"id": unit, "title": unit, "unit": unit}),
-                "categories": tuple(cats),
-                "indicators": tuple(inds),
-            }
-        )
-        if self.digest.sha256(new) is None:
-            return None
-        made = self.make_actuals({"indicators": tuple(acts)})
-        plan = self.plan
-        doc = (
-            checked_document(new, made, unit)
-            if plan is None or not PLANS
-            else plan.write(new, made, unit)
-        )
+        name = encode_basestring(unit)
+        for at in self.units:
+            texts[at] = name
+        doc = self.plan.write_values(unit, values, sums, self.layout.sha256(texts))  # type: ignore[arg-type]
         if doc is not None:
             ACCEPTED.update(self.methods)
         return doc
@@ -373,6 +420,37 @@ class ShapeWriter:
                 weight, _ = number_cell(prepared.rows.get("weight", r.i))
                 if weight is not None:
                     self.tier_ok.add((weight, r.quantum))
+
+
+def _value(text: str, positive: bool) -> Number | None:
+    """A target's, actual's, ``per``'s or ``deduct``'s cell as the builder reads it, if above 0
+    (``positive``) or not below 0, and below 10^_VALUE_DIGITS; else None."""
+    cell = _cell(text)
+    if cell is None:
+        return None
+    value, adjusted, sign = cell
+    if adjusted >= _VALUE_DIGITS or sign < 0 or (positive and sign == 0):
+        return None
+    return value
+
+
+def _names_tier(spec: Spec, tier: str) -> bool:
+    """Whether ``tier`` names a tier of ``spec`` (``Spec.tier``, as the validator looks it up)."""
+    try:
+        spec.tier(tier)
+    except KeyError:
+        return False
+    return True
+
+
+def _held_json(spec: Spec, slot: tuple[str, int, str, str | None]) -> str:
+    """The JSON of the prototype's value at a digest slot (a Decimal or a str)."""
+    part, j, name, field = slot
+    entry = spec.meta if part == "meta" else getattr(spec, part)[j]
+    held = getattr(entry, name)
+    if field is not None:
+        held = getattr(held, field)
+    return f'"{show_dec(held)}"' if type(held) is Decimal else encode_basestring(held)
 
 
 class Shapes:

@@ -10,15 +10,18 @@ layer (:func:`half_up`, :func:`p10`) and rule citations (:data:`CY2020_10`,
 
 from perfrules.core._citations import CY2020_10, OVERSHOOT, Citation
 from perfrules.core._derive import amount_env, compute, text_of
-from perfrules.core._digest import DigestTemplate, spec_sha256
+from perfrules.core._digest import DigestLayout, DigestTemplate, spec_sha256
 from perfrules.core._document import DOCUMENT_SCHEMA_VERSION, document_line, to_document, to_json
 from perfrules.core._evaluate import check, evaluate
 from perfrules.core._exact import exact_str, round_half_up, show, show_dec
 from perfrules.core._fastdoc import (
     DocumentPlan,
+    Number,
+    RowValues,
     UnitDocument,
     checked_document,
     compile_document,
+    number,
     unit_document,
 )
 from perfrules.core._result import (
@@ -41,12 +44,15 @@ __all__ = [
     "BudgetLineResult",
     "CategoryResult",
     "Citation",
+    "DigestLayout",
     "DigestTemplate",
     "Evaluation",
     "IndicatorResult",
     "ScoreWarning",
     "Step",
     "DocumentPlan",
+    "Number",
+    "RowValues",
     "UnitDocument",
     "amount_env",
     "check",
@@ -57,6 +63,7 @@ __all__ = [
     "evaluate",
     "exact_str",
     "half_up",
+    "number",
     "p10",
     "round_half_up",
     "show",

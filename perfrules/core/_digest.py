@@ -90,6 +90,7 @@ def _sha256(text: str) -> str:
 
 Part = Literal["indicators", "categories", "meta"]
 Hole = tuple[Part, int, str]
+Slot = tuple[Part, int, str, str | None]
 """A field of a spec that may differ from the template's: an indicator's or a category's (by position)
 or the meta's (position 0)."""
 
@@ -114,6 +115,7 @@ class DigestTemplate:
 
     def __init__(self, spec: Spec, holes: tuple[Hole, ...], segments: tuple[str, ...]) -> None:
         self._kind = type(spec)  # a subclass writes its own "@type"
+        self._prototype = spec
         self._shared = _SPEC_SHARED(spec)
         self._indicators = len(spec.indicators)
         self._categories = len(spec.categories)
@@ -217,12 +219,93 @@ class DigestTemplate:
             out.append(after)
         return "".join(out)
 
+    def layout(self) -> DigestLayout | None:
+        """The canonical JSON of the template's specs as fixed texts around *slots*; None when a
+        hole's object has no :class:`_Fill` writer but is not a Decimal or a str.
+
+        A slot is ``(part, position, name, field)``: a hole itself (``field`` None) or, in a hole
+        whose object is written by its :class:`_Fill`, that object's Decimal ``field`` (a target's
+        ``value``, a method's ``per``). Given each slot's JSON text (a Decimal's is
+        ``'"' + show_dec(value) + '"'``, a str's ``_encode_str(value)``), ``pieces[0] + text[0] +
+        pieces[1] + …`` is :meth:`text` of the spec that fits the template with those values in
+        its holes (every other field of a hole's object the prototype's): the same pieces
+        :meth:`text` writes around them.
+        """
+        pieces: list[str] = [self._segments[0]]
+        slots: list[Slot] = []
+        for (part, j, name), after, fill in zip(
+            self._holes, self._segments[1:], self._fills, strict=True
+        ):
+            if fill is None:
+                held = getattr(self._entry(part, j), name)
+                if type(held) is not Decimal and type(held) is not str:
+                    return None
+                slots.append((part, j, name, None))
+                pieces.append(after)
+                continue
+            # as _Fill.text writes an object of its kind whose other fields are the prototype's:
+            # "{" + its parts joined by "," + "}", a Decimal field's part its key and its value
+            pieces[-1] += "{"
+            for k, (text, field, held) in enumerate(fill.parts):
+                if text is None:
+                    continue  # left out at its default, as the prototype's
+                if k and pieces[-1][-1:] != "{":
+                    pieces[-1] += ","
+                pieces[-1] += text
+                if held is _NUMBER:
+                    assert field is not None
+                    slots.append((part, j, name, field))
+                    pieces.append("")
+            pieces[-1] += "}" + after
+        return DigestLayout(tuple(pieces), tuple(slots))
+
+    def _entry(self, part: Part, j: int) -> Any:
+        return self._prototype.meta if part == "meta" else getattr(self._prototype, part)[j]
+
     def sha256(self, spec: Spec) -> str | None:
         """``spec_sha256(spec)`` of a spec that fits the template (and kept as that spec's); else None."""
         if not self.fits(spec):
             return None
         digest: str = cached(spec, _SHA256, lambda: _sha256(self.text(spec)))
         return digest
+
+
+class DigestLayout:
+    """A :class:`DigestTemplate`'s canonical JSON as ``pieces`` around ``slots`` (one fewer):
+    the digest of a spec of the template from its slots' JSON texts (:meth:`DigestTemplate.layout`).
+    """
+
+    __slots__ = ("pieces", "slots")
+
+    def __init__(self, pieces: tuple[str, ...], slots: tuple[Slot, ...]) -> None:
+        self.pieces = pieces
+        self.slots = slots
+
+    def fixed(self, texts: dict[Slot, str]) -> DigestLayout:
+        """The layout with the slots ``texts`` names written in (their texts the same for every
+        spec it digests)."""
+        pieces = [self.pieces[0]]
+        slots: list[Slot] = []
+        for slot, after in zip(self.slots, self.pieces[1:], strict=True):
+            text = texts.get(slot)
+            if text is None:
+                slots.append(slot)
+                pieces.append(after)
+            else:
+                pieces[-1] += text + after
+        return DigestLayout(tuple(pieces), tuple(slots))
+
+    def text(self, texts: list[str]) -> str:
+        """The canonical JSON with ``texts`` (one per slot, in order) in the slots."""
+        out = [self.pieces[0]]
+        for text, after in zip(texts, self.pieces[1:], strict=True):
+            out.append(text)
+            out.append(after)
+        return "".join(out)
+
+    def sha256(self, texts: list[str]) -> str:
+        """``spec_sha256`` of the spec whose slots' JSON texts are ``texts``."""
+        return _sha256(self.text(texts))
 
 
 _NUMBER = object()  # a _Fill part: a Decimal field, written from the value's own

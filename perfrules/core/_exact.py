@@ -189,7 +189,8 @@ def exact_ratio(num: int, den: int) -> str:
         c = num * 10**k // den  # exact; no trailing zero when k > 0 (k is the least)
         if -_EXACT_DIGITS < c < _EXACT_DIGITS:  # what to_decimal and format_decimal give
             return str(c) if k == 0 else _plain(c, k)
-    return exact_str(Fraction(num, den))
+        return exact_str(Fraction(num, den))
+    return f"{num}/{den}"  # exact_str's text of a fraction that does not terminate
 
 
 def show(value: Fraction, places: int = 4) -> str:
@@ -249,7 +250,9 @@ def _show(num: int, den: int, value: Fraction | None, places: int) -> str:
                 k <= places
             ):  # c has no trailing zero (k is the least), so k is the number of decimals
                 return _plain(c, k)
-            return "≈" + show_dec(_show_quantum(places).round_ratio(num, den))
+            return "≈" + _rounded(num, den, places)
+    if k is None and places >= 0:  # what the general path below gives, without a Fraction
+        return "≈" + _rounded(num, den, places)
     if value is None:
         value = Fraction(num, den)
     if k is not None:
@@ -260,14 +263,21 @@ def _show(num: int, den: int, value: Fraction | None, places: int) -> str:
     return "≈" + format_decimal(round_half_up(value, Decimal(1).scaleb(-places)))
 
 
-_SHOWN: dict[int, Quantum] = {}
-
-
-def _show_quantum(places: int) -> Quantum:
-    hit = _SHOWN.get(places)
-    if hit is None:
-        hit = _SHOWN[places] = quantum_of(Decimal(1).scaleb(-places))
-    return hit
+def _rounded(num: int, den: int, places: int) -> str:
+    """``show_dec(quantum_of(Decimal(1).scaleb(-places)).round_ratio(num, den))`` (``den`` > 0,
+    ``places`` ≥ 0) by integers: ``num / den`` rounded half-up (ties away from 0) to ``places`` decimals, written
+    plainly without needless zeros."""
+    scaled = num * 10**places
+    if scaled >= 0:
+        n = (2 * scaled + den) // (2 * den)
+    else:
+        n = -((-2 * scaled + den) // (2 * den))
+    if n == 0:
+        return "0"
+    while places and n % 10 == 0:
+        n //= 10
+        places -= 1
+    return str(n) if places == 0 else _plain(n, places)
 
 
 _SHOWN_DEC: dict[Decimal, str] = {}

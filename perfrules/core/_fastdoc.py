@@ -62,10 +62,17 @@ from perfrules.core._evaluate import (
     plain_actual,
     round_to_texts,
 )
-from perfrules.core._exact import frac, quantum_of, show_dec
+from perfrules.core._exact import exact_ratio, frac, quantum_of, show_dec, show_ratio
+from perfrules.core._fullmarks import bound_ratio, fm_texts
 from perfrules.core._scoring import _rule
 from perfrules.core._template import RowTexts, StepText
-from perfrules.core._whynot import ACTUAL_EN, ACTUAL_ZH, full_marks, weight_on_grid
+from perfrules.core._whynot import (
+    ACTUAL_EN,
+    ACTUAL_ZH,
+    full_marks,
+    full_marks_of,
+    weight_on_grid,
+)
 from perfrules.core.methods import _ratio_family as family
 from perfrules.core.methods import qualitative, rule_of, step
 from perfrules.core.methods._rule import MethodRule
@@ -84,9 +91,12 @@ from perfrules.model import (
 
 __all__ = [
     "DocumentPlan",
+    "Number",
+    "RowValues",
     "UnitDocument",
     "checked_document",
     "compile_document",
+    "number",
     "unit_document",
 ]
 
@@ -218,7 +228,7 @@ def checked_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> U
             if name == "ratio" or name == "inverse_ratio":
                 forced = NegativeRule.INVERSE_RATIO if name == "inverse_ratio" else None
                 plan = family.fast_plan(forced, target, weight, quantum, policy, a)
-                if plan is None or _strict_warning(plan.met, plan.score, weight, target, a):
+                if plan is None or _strict_warning(plan.met, target, a):
                     return None
                 score, met, method = plan.score, plan.met, plan.method
                 said, cited = _family_json(plan, ind, rounding.score)
@@ -231,7 +241,7 @@ def checked_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> U
                     rounding if ind.round_to is None else attrs.evolve(rounding, score=quantum)
                 )
                 row = step.fast_texts(ind.method, target, weight, scored_at, a)
-                if _strict_warning(row.met, row.score, weight, target, a):
+                if _strict_warning(row.met, target, a):
                     return None
             actual, actual_value, tier_name = act.text or f"{_shown(value)}{target.unit}", a, None
         if row is not None:
@@ -327,95 +337,143 @@ def _finish(
 ) -> UnitDocument | None:
     """The unit's document from its rows' and categories' texts: the total, the grade, the line."""
     meta = spec.meta
-    rounding = spec.rounding
+    head = _head(spec, actuals)
+    start = (
+        ('{"unit":' + _enc(unit) + "," if unit is not None else "{")
+        + _HEAD
+        + _enc(meta.id)
+        + ',"title":'
+        + _enc(meta.title)
+        + ',"unit":'
+        + _enc(meta.unit)
+    )
+    return _line(head, start, _enc(spec_sha256(spec)), parts, rows, cats, cat_parts, top)
+
+
+class _Head(NamedTuple):
+    """What a unit's line holds besides its rows, categories, total, grade and meta texts (the
+    same for every unit of a shape)."""
+
+    meta: str  # the meta's JSON after its unit, up to the sha256's value
+    policies: str  # from the end of the spec's JSON up to the rows
+    total_weight: Decimal
+    total_weight_json: str
+    quantum: Decimal  # rounding.total
+    grades: tuple[tuple[Decimal, str], ...]  # (min, name) of each band
+    grade_rule: str  # the grade steps' rule step as JSON
+    bands: str
+    framework: str
+
+
+def _head(spec: Spec, actuals: Actuals) -> _Head:
+    meta = spec.meta
+    policies, framework, bands = _spec_texts(spec)
+    total_weight = full_score(spec)
+    return _Head(
+        meta=(
+            ',"year":'
+            + _scalar(meta.year)
+            + ',"kind":'
+            + _enc(meta.kind.value)
+            + ',"basis":'
+            + _enc(meta.basis)
+            + ',"sha256":'
+        ),
+        policies=(
+            '},"actuals":{"label":'
+            + _str(actuals.label)
+            + '},"policies":'
+            + policies
+            + ',"budget_execution":null,"indicators":['
+        ),
+        total_weight=total_weight,
+        total_weight_json=_dec(total_weight),
+        quantum=spec.rounding.total,
+        grades=tuple((band.min, band.name) for band in spec.grades),
+        grade_rule=_rule_json(cite.GRADES),
+        bands=bands,
+        framework=framework,
+    )
+
+
+def _line(
+    head: _Head,
+    start: str,
+    sha_json: str,
+    parts: list[str],
+    rows: list[RowResult],
+    cats: list[CategoryRow],
+    cat_parts: list[str],
+    top: list[tuple[str, Decimal]],
+    losses: list[str] | None = None,
+) -> UnitDocument | None:
+    """The document of a unit: ``start`` its line up to the meta's unit, then ``head``'s texts
+    around its rows' and categories' texts, its total and its grade (``losses`` the items of
+    its rows that lost points, the most first, when the caller wrote them)."""
     zero = Decimal(0)
     # the total and the grade
     raw = _sum([s for _, s in top])
     total_steps: list[StepText] = [("formula", *_sum_texts(tuple(top), raw))]
-    q = quantum_of(rounding.total)
+    q = quantum_of(head.quantum)
     rn, rd = raw.as_integer_ratio()
     total = q.round_ratio(rn, rd)
     if not q.exact(rn, rd):
-        total_steps.append(("round", *_total_rounded(rounding.total, raw, total)))
+        total_steps.append(("round", *_total_rounded(head.quantum, raw, total)))
     grade: str | None = None
-    grade_steps: list[StepText] = []
-    policies, framework, bands = _spec_texts(spec)
-    for band in spec.grades:
-        if total >= band.min:
-            grade = band.name
-            grade_steps = [
-                ("compare", *_grade_texts(total, band.min, band.name, bands)),
-                ("rule", *_rule(cite.GRADES)),
-            ]
+    grade_json = "[]"
+    for low, name in head.grades:
+        if total >= low:
+            grade = name
+            zh, en = _grade_texts(total, low, name, head.bands)
+            grade_json = (
+                "["
+                + _STEP_HEADS["compare"]
+                + _enc(zh)
+                + ',"en":'
+                + _enc(en)
+                + "},"
+                + head.grade_rule
+                + "]"
+            )
             break
     if grade is None:
         return None  # validate_spec guarantees a band starting at 0: never here
-    total_weight = full_score(spec)
-    losses = sorted([r for r in rows if r.lost > 0], key=lambda r: -r.lost)
+    total_weight = head.total_weight
+    if losses is None:
+        losses = [
+            '{"id":' + _enc(r.id) + ',"name":' + _enc(r.name) + ',"lost":' + _dec(r.lost) + "}"
+            for r in sorted([r for r in rows if r.lost > 0], key=lambda r: -r.lost)
+        ]
+    lost = max(total_weight - total, zero)
     line = "".join(
         [
-            '{"unit":' + _enc(unit) + "," if unit is not None else "{",
-            _HEAD,
-            _enc(meta.id),
-            ',"title":',
-            _enc(meta.title),
-            ',"unit":',
-            _enc(meta.unit),
-            ',"year":',
-            _scalar(meta.year),
-            ',"kind":',
-            _enc(meta.kind.value),
-            ',"basis":',
-            _enc(meta.basis),
-            ',"sha256":',
-            _enc(spec_sha256(spec)),
-            '},"actuals":{"label":',
-            _str(actuals.label),
-            '},"policies":',
-            policies,
-            ',"budget_execution":null,"indicators":[',
+            start,
+            head.meta,
+            sha_json,
+            head.policies,
             ",".join(parts),
             '],"categories":[',
             ",".join(cat_parts),
             '],"total_weight":',
-            _dec(total_weight),
+            head.total_weight_json,
             ',"total":',
             _dec(total),
             ',"lost":',
-            _dec(max(total_weight - total, zero)),
+            _dec(lost),
             ',"grade":',
             _str(grade),
             ',"partial":null,"grade_steps":',
-            _steps_json(grade_steps, None),
+            grade_json,
             ',"total_steps":',
             _steps_json(total_steps, None),
             ',"bonus":[],"vetoes":[],"framework":',
-            framework,
+            head.framework,
             ',"losses":[',
-            ",".join(
-                [
-                    '{"id":'
-                    + _enc(r.id)
-                    + ',"name":'
-                    + _enc(r.name)
-                    + ',"lost":'
-                    + _dec(r.lost)
-                    + "}"
-                    for r in losses
-                ]
-            ),
+            ",".join(losses),
             '],"warnings":[]}',
         ]
     )
-    return UnitDocument(
-        line,
-        total,
-        grade,
-        total_weight,
-        max(total_weight - total, zero),
-        tuple(rows),
-        tuple(cats),
-    )
+    return UnitDocument(line, total, grade, total_weight, lost, tuple(rows), tuple(cats))
 
 
 # A qualitative row's text and score by the values it is made of: the indicator (and its category
@@ -463,16 +521,15 @@ def _overshoots(limit: Decimal, target: Decimal, a: Fraction) -> bool:
     return a.numerator * ld * td >= ln * tn * a.denominator
 
 
-def _strict_warning(
-    met: bool | None, score: Decimal, weight: Decimal, target: QuantitativeTarget, a: Fraction
-) -> bool:
-    """Whether a row carries the strict-boundary warning (the Step path writes it)."""
-    return (
-        met is False
-        and target.comparator.value in (">", "<")
-        and score == weight
-        and a == frac(target.value)
-    )
+def _strict_warning(met: bool | None, target: QuantitativeTarget, a: Fraction) -> bool:
+    """Whether a row the writers cover carries the strict-boundary warning (the Step path writes it).
+
+    The Step path warns when an actual equal to a strict target (``>``, ``<``) scores what a met row
+    scores (its weight rounded to its quantum). For the rows written here that always holds at such
+    an actual: a ratio-family row's raw score is then its weight (a / t = 1) and a ``step`` row
+    without a start deducts no step.
+    """
+    return met is False and target.comparator.value in (">", "<") and a == frac(target.value)
 
 
 def _family_full_json(
@@ -543,14 +600,7 @@ _TGT_MARKS = ("\ue000\ue001", "\ue002\ue003")
 
 def _family_json(plan: family.FastPlan, ind: Indicator, score_quantum: Decimal) -> tuple[str, str]:
     """:func:`_row_json` of a ratio-family row, from its branch's templates."""
-    key = (plan.key, ind.round_to, score_quantum, ind.rule)
-    try:
-        made = _FAMILY[key]
-    except KeyError:
-        made = _family_templates(plan, ind, score_quantum)
-        if len(_FAMILY) >= _KEPT:
-            _FAMILY.clear()
-        _FAMILY[key] = made
+    made = _family_made(plan.key, plan.citation, ind, score_quantum)
     if made is None:
         steps, reason, reason_en = family.fast_branch_texts(plan.key, plan.numbers, plan.shown[6])
         return _row_json(steps, plan.citation, reason, reason_en, ind, score_quantum)
@@ -559,28 +609,95 @@ def _family_json(plan: family.FastPlan, ind: Indicator, score_quantum: Decimal) 
     return made[0].format(*values), made[1].format(*values)
 
 
+def _family_made(
+    plan_key: tuple[Any, ...], citation: Citation, ind: Indicator, score_quantum: Decimal
+) -> tuple[str, str] | None:
+    """The two templates of a ratio-family branch (kept by what they depend on), or None."""
+    key = (plan_key, ind.round_to, score_quantum, ind.rule)
+    try:
+        return _FAMILY[key]
+    except KeyError:
+        made = _family_templates(plan_key, citation, ind, score_quantum)
+        if len(_FAMILY) >= _KEPT:
+            _FAMILY.clear()
+        _FAMILY[key] = made
+        return made
+
+
 def _marked(
-    plan: family.FastPlan, ind: Indicator, score_quantum: Decimal, marks: Any, tgt: str
+    plan_key: tuple[Any, ...],
+    citation: Citation,
+    ind: Indicator,
+    score_quantum: Decimal,
+    marks: Any,
+    tgt: str,
 ) -> tuple[tuple[str, str], tuple[str, ...]]:
     """The row's JSON for marker numbers, and the texts of the markers (in ``plan.shown`` order)."""
     (a, t, w), (r, sc, lost) = marks
     numbers = (Fraction(a), Fraction(t), Decimal(w), (r, 1), Decimal(sc), Decimal(lost))
-    steps, reason, reason_en = family.fast_branch_texts(plan.key, numbers, tgt)
+    steps, reason, reason_en = family.fast_branch_texts(plan_key, numbers, tgt)
     texts = (str(a), str(t), str(w), str(r), str(sc), str(lost), tgt)
-    return _row_json(steps, plan.citation, reason, reason_en, ind, score_quantum), texts
+    return _row_json(steps, citation, reason, reason_en, ind, score_quantum), texts
 
 
 def _family_templates(
-    plan: family.FastPlan, ind: Indicator, score_quantum: Decimal
+    plan_key: tuple[Any, ...], citation: Citation, ind: Indicator, score_quantum: Decimal
 ) -> tuple[str, str] | None:
-    made, texts = _marked(plan, ind, score_quantum, _MARKS, _TGT_MARKS[0])
+    made, texts = _marked(plan_key, citation, ind, score_quantum, _MARKS, _TGT_MARKS[0])
     templates = []
     for json_text in made:
         fmt = json_text.replace("{", "{{").replace("}", "}}")
         for n, text in enumerate(texts):
             fmt = fmt.replace(text, "{" + str(n) + "}")
         templates.append(fmt)
-    check, texts_2 = _marked(plan, ind, score_quantum, _MARKS_2, _TGT_MARKS[1])
+    check, texts_2 = _marked(plan_key, citation, ind, score_quantum, _MARKS_2, _TGT_MARKS[1])
+    if tuple(fmt.format(*texts_2) for fmt in templates) != check:
+        return None
+    return templates[0], templates[1]
+
+
+# A step row's JSON as two templates, as a ratio-family row's: made once per branch from the texts
+# its render functions write for marker numbers, checked with a second set of markers.
+_STEP_MARKS = (
+    tuple(7100000000000000011 + 10**17 * k for k in range(11)),
+    tuple(8100000000000000017 + 10**16 * k for k in range(11)),
+)
+
+
+def _step_templates(
+    sf: step.FastStep,
+    branch: tuple[bool, bool, bool, int],
+    citation: Citation | None,
+    ind: Indicator,
+    score_quantum: Decimal,
+) -> tuple[str, str] | None:
+    """The templates of a step row's said and cited JSON: fields ``{0}``…``{11}`` the texts of
+    the actual, the target, the distance, the steps, ``per``, ``deduct``, the raw score (6
+    places), the weight, the score, the points lost, the raw score (4 places) and the target's
+    text inside a JSON string; None when the markers do not fill them to the render functions'
+    texts."""
+
+    def marked(marks: tuple[int, ...], tgt: str) -> tuple[tuple[str, str], tuple[str, ...]]:
+        a, t, dist, n, per, deduct, raw, w, score, lost, low = marks
+        steps, reason, reason_en = step.fast_step_texts(
+            sf,
+            branch,
+            tuple(Fraction(m) for m in (a, t, dist, n, per, deduct, raw)),
+            (Decimal(w), Decimal(score), Decimal(lost)),
+            (low, 1),
+            tgt,
+        )
+        made = _row_json(steps, citation, reason, reason_en, ind, score_quantum)
+        return made, (*map(str, marks), tgt)
+
+    made, texts = marked(_STEP_MARKS[0], _TGT_MARKS[0])
+    templates = []
+    for json_text in made:
+        fmt = json_text.replace("{", "{{").replace("}", "}}")
+        for n, text in enumerate(texts):
+            fmt = fmt.replace(text, "{" + str(n) + "}")
+        templates.append(fmt)
+    check, texts_2 = marked(_STEP_MARKS[1], _TGT_MARKS[1])
     if tuple(fmt.format(*texts_2) for fmt in templates) != check:
         return None
     return templates[0], templates[1]
@@ -656,22 +773,110 @@ def _framework_json(spec: Spec) -> str:
 # the document writer of one shape: the rows' fixed texts compiled once
 
 
-class _RowPlan(NamedTuple):
-    """One row of a :class:`DocumentPlan`: where its values are and its texts fixed by the shape."""
+class Number(NamedTuple):
+    """A number of a unit as its document shows it, worked out once per value (:func:`number`)."""
 
+    value: Decimal
+    dec: str  # show_dec(value)
+    json: str  # its JSON: the dec's text quoted (as a document and a spec's digest write it)
+    shown: str  # show(Fraction(value)): a step's text of it
+    exact: str  # exact_str(Fraction(value)): an actual_value's text
+    num: int  # value.as_integer_ratio()
+    den: int
+
+
+def number(value: Decimal) -> Number:
+    """The :class:`Number` of a finite Decimal."""
+    num, den = value.as_integer_ratio()
+    dec = show_dec(value)
+    if not value or len(dec) > 28:
+        return Number(value, dec, f'"{dec}"', show_ratio(num, den), exact_ratio(num, den), num, den)
+    # a Decimal's exact text is its plain text, and so is its step text up to 4 decimals, while
+    # its digits are fewer than 28 (show and exact_str write them without a Decimal context)
+    point = dec.find(".")
+    shown = dec if point < 0 or len(dec) - point <= 5 else show_ratio(num, den)
+    return Number(value, dec, f'"{dec}"', shown, dec, num, den)
+
+
+RowValues = tuple[Number, Number | None, Number | None, Number | None, Number | None, str | None]
+"""One row's values in a shape's unit: its weight, its target's value, its actual's value, its
+``step`` method's ``per`` and ``deduct`` and its actual's tier (None where the row has none)."""
+
+
+class _RowPlan:
+    """One row of a :class:`DocumentPlan`: where its values go and its texts fixed by the shape."""
+
+    __slots__ = (
+        "ind",
+        "ind_at",
+        "act_at",
+        "kind",
+        "rule",
+        "forced",
+        "fixed",
+        "quantum",
+        "q",
+        "scored_at",
+        "head",
+        "target",
+        "actual",
+        "unit_json",
+        "tgt_prefix",
+        "tail",
+        "cat_at",
+        "strict",
+        "overshoot",
+        "memo",
+        "family",
+        "full",
+        "objects",
+        "why_not",
+        "step",
+        "templates",
+        "loss",
+    )
+
+    def __init__(self, **kw: Any) -> None:
+        for name in self.__slots__:
+            setattr(self, name, kw.get(name))
+        self.memo = {}  # a qualitative row's texts by (weight, tier)
+        self.family = {}  # a ratio-family row's templates by (branch, exact, lost > 0)
+        self.full = {}  # a ratio-family row's full-marks template by comparator
+        self.objects = {}  # a step row's target and method by their numbers
+        self.why_not = {}  # a step row's full-marks JSON by its numbers
+        self.templates = {}  # a step row's templates by its branch
+
+    ind: Indicator  # the prototype's indicator (its ids, names, rule, round_to and method)
     ind_at: int  # its indicator's position in the spec
     act_at: int  # its actual's position in the actuals
     kind: str  # "quant", "step" or "qual"
+    rule: MethodRule[Any]
     forced: NegativeRule | None  # the ratio family's forced rule (inverse_ratio)
+    fixed: family.FastFixed | None  # the ratio family's fast branch's fixed part
     quantum: Decimal  # its score quantum
+    q: Any  # its Quantum
     scored_at: Rounding  # the rounding its step row is scored at
     head: str  # its JSON up to its weight's value
-    target: str | None  # its target's text when fixed (a qualitative row's, a target_text)
+    target: str | None  # its target's JSON when fixed (a qualitative row's, a target_text)
     actual: str | None  # its actual's own text
-    unit: str  # its target's unit
+    unit_json: str  # its target's unit inside a JSON string
+    tgt_prefix: str  # its comparator inside a JSON string
     tail: tuple[str, str, str]  # its JSON around its citation, steps and full marks
     cat_at: int  # its category's position in the plan's categories
-    memo: dict[tuple[Any, ...], tuple[str, Decimal, bool | None]]  # qualitative texts
+    strict: bool  # a > or < target (the strict-boundary warning)
+    overshoot: bool  # the overshoot warning may apply (a limit and a ≥/>/= target)
+    memo: dict[tuple[Any, ...], tuple[str, Decimal, bool | None, Decimal, str]]
+    family: dict[tuple[str, bool, bool], tuple[str, str] | None]
+    full: dict[str, str | None]
+    objects: dict[tuple[Decimal, ...], tuple[QuantitativeTarget, Any]]
+    why_not: dict[tuple[Decimal, ...], str]
+    step: step.FastStep | None  # a step row's fixed part
+    templates: dict[tuple[bool, ...], tuple[str, str] | None]
+    loss: str  # its item in the line's losses, up to the points' value
+
+
+_OBJECTS_KEPT = 1024  # a step row's targets and methods, and full-marks texts, kept per row
+_FULL_MARKS = ("\ue000\ue001", "\ue002\ue003")  # a full-marks threshold's texts, as markers
 
 
 class DocumentPlan:
@@ -679,129 +884,210 @@ class DocumentPlan:
 
     A spec and actuals of the shape are the prototype's but for their numbers: the weights,
     targets' values, ``step`` rows' ``per`` and ``deduct``, the actuals' values and tiers, the
-    categories' weights and the meta's ``id``, ``title`` and ``unit`` (the batch's shape writer,
-    :mod:`perfrules.batch._shape`, makes them so); every other part the prototype's. For those,
-    :meth:`write` gives exactly what :func:`checked_document` gives, reading only the numbers:
-    the rows' and categories' texts that do not depend on them are written once, here. What it
-    gives for anything else is undefined. ``tests/test_shape_writer.py`` holds it equal.
+    categories' weights and the meta's ``id``, ``title`` and ``unit`` (all three the unit's
+    name). :meth:`write_values` gives exactly what :func:`checked_document` gives for one, from
+    those values alone (the batch's shape writer, :mod:`perfrules.batch._shape`, reads them from
+    its cells): the rows' and categories' texts that do not depend on them, and the line's head,
+    are written once, here. What it gives for values no valid spec of the shape has is undefined.
+    ``tests/test_shape_writer.py`` and ``tests/test_fastdoc.py`` hold it equal.
     """
 
     def __init__(
         self,
+        spec: Spec,
+        actuals: Actuals,
         rows: list[_RowPlan],
         cats: list[tuple[int, int, str, str, bool, str]],
     ) -> None:
+        self.spec = spec  # the prototype's (its shared parts: tiers, policy, rounding)
         self.rows = rows
         self.cats = cats  # (position, level, name, JSON head, goal, id)
+        self.head = _head(spec, actuals)
+        limit = spec.policy.overshoot_warning
+        self.limit = (0, 1) if limit is None else limit.as_integer_ratio()
+        self.score_quantum = spec.rounding.score
 
-    def write(self, spec: Spec, actuals: Actuals, unit: str | None) -> UnitDocument | None:
-        """``checked_document(spec, actuals, unit)`` of a spec and actuals of the shape."""
-        policy = spec.policy
-        rounding = spec.rounding
-        limit = policy.overshoot_warning
-        ninds = spec.indicators
-        nacts = actuals.indicators
+    def write(self, spec: Spec, actuals: Actuals, unit: str) -> UnitDocument | None:
+        """``checked_document(spec, actuals, unit)`` of a spec and actuals of the shape whose meta
+        ``id``, ``title`` and ``unit`` are ``unit``."""
+        values: list[RowValues] = []
+        for rp in self.rows:
+            ind = spec.indicators[rp.ind_at]
+            act = actuals.indicators[rp.act_at]
+            target = ind.target
+            method = ind.method
+            per = deduct = None
+            if isinstance(method, StepDeduction):
+                per, deduct = number(method.per), number(method.deduct)
+            values.append(
+                (
+                    number(ind.weight),
+                    None if target is None else number(target.value),
+                    None if act.value is None else number(act.value),
+                    per,
+                    deduct,
+                    act.tier,
+                )
+            )
+        sums = [c.weight for c in spec.categories]
+        return self.write_values(unit, values, sums, spec_sha256(spec))
+
+    def write_values(
+        self, unit: str, values: list[RowValues], sums: list[Decimal], sha256: str
+    ) -> UnitDocument | None:
+        """The document of the shape's unit ``unit`` (its meta's ``id``, ``title`` and ``unit``)
+        whose rows hold ``values`` (in the plan's rows' order), whose categories weigh ``sums``
+        (in the spec's order) and whose spec's digest is ``sha256``."""
+        spec = self.spec
+        ln, ld = self.limit  # policy.overshoot_warning as a ratio (rows without one: unread)
+        score_quantum = self.score_quantum
         zero = Decimal(0)
         rows: list[RowResult] = []
         parts: list[str] = []
+        losses: list[tuple[Decimal, str]] = []
         ncats = len(self.cats)
         scores = [zero] * ncats
         weights = [zero] * ncats
-        for rp in self.rows:
-            ind = ninds[rp.ind_at]
-            act = nacts[rp.act_at]
-            weight = ind.weight
+        for rp, (w, t, a, per, deduct, tier_name) in zip(self.rows, values, strict=True):
+            ind = rp.ind
+            weight = w.value
             kind = rp.kind
             full_json: str | None = None
             if kind == "qual":
-                key = (weight, act.tier)
+                key = (w.dec, tier_name)  # equal texts, equal weights (and scores at the quantum)
                 hit = rp.memo.get(key)
                 if hit is None:
-                    if act.tier is None or rp.target is None:
+                    if tier_name is None or rp.target is None:
                         return None  # not the shape's (never here)
-                    tier = spec.tier(act.tier)
+                    tier = spec.tier(tier_name)
                     row = qualitative.fast_texts(
-                        weight, rp.target, rp.quantum, tier, None, rp.actual
+                        weight, ind.target_display, rp.quantum, tier, None, rp.actual
                     )
                     said, cited = _row_json(
-                        row.steps, row.citation, row.reason, row.reason_en, ind, rounding.score
+                        row.steps, row.citation, row.reason, row.reason_en, ind, score_quantum
                     )
                     score, met = row.score, row.met
+                    lost = weight - score
+                    lost_s = show_dec(lost)
                     if score < weight:
-                        fm = full_marks(spec, ind)
-                        full_json = "null" if fm is None else _full_json(fm)
+                        full_json = self._why_not(rp, weight, None, ind.method)
                     else:
                         full_json = "null"
                     text = (
-                        f'"target":{_str(rp.target)},"actual":{_enc(rp.actual or tier.name)},'
+                        f'"target":{rp.target},"actual":{_enc(rp.actual or tier.name)},'
                         f'"actual_value":null,"tier":{_str(tier.name)},'
                         f'"method":{_enc(row.method)},"met":{_scalar(met)},'
-                        f'"score":"{show_dec(score)}","lost":"{show_dec(weight - score)}",'
+                        f'"score":"{show_dec(score)}","lost":"{lost_s}",'
                         f"{said},{rp.tail[0]}{cited}{rp.tail[1]}{full_json}{rp.tail[2]}"
                     )
                     if len(rp.memo) >= _LEARNED:
                         rp.memo.clear()
-                    hit = rp.memo[key] = (text, score, met)
-                text, score, met = hit
-                parts.append(f'{rp.head}"{show_dec(weight)}",{text}')
+                    hit = rp.memo[key] = (text, score, met, lost, lost_s)
+                text, score, met, lost, lost_s = hit
+                parts.append(f"{rp.head}{w.json},{text}")
             else:
-                target = ind.target
-                value = act.value
-                if target is None or value is None:
+                if t is None or a is None:
                     return None  # not the shape's (never here)
-                a = frac(value)
-                if limit is not None and target.comparator.direction != "negative":
-                    if _overshoots(limit, target.value, a):
-                        return None  # the overshoot warning: the Step path writes it
+                an, ad, tn, td = a.num, a.den, t.num, t.den
+                if rp.overshoot and tn > 0:  # the overshoot warning: the Step path writes it
+                    if an * ld * td >= ln * tn * ad:
+                        return None
+                tgt = rp.tgt_prefix + t.dec + rp.unit_json  # str(target) inside a JSON string
                 if kind == "quant":
-                    plan = family.fast_plan(rp.forced, target, weight, rp.quantum, policy, a)
-                    if plan is None or _strict_warning(plan.met, plan.score, weight, target, a):
+                    fixed = rp.fixed
+                    if fixed is None:
+                        return None  # not covered (never here: compile_document checks it)
+                    found = family.fast_branch(fixed, an, ad, tn, td, w.num, w.den)
+                    if found is None:
                         return None
-                    score, met, method = plan.score, plan.met, plan.method
-                    said, cited = _family_json(plan, ind, rounding.score)
-                    if score < weight:
-                        full_json = _family_full_json(rp.forced, target, weight, rp.quantum, policy)
-                    shown_target = plan.shown[6]
-                else:
-                    if not isinstance(ind.method, StepDeduction):
-                        return None  # not the shape's (never here)
-                    row = step.fast_texts(ind.method, target, weight, rp.scored_at, a)
-                    if _strict_warning(row.met, row.score, weight, target, a):
-                        return None
-                    score, met, method = row.score, row.met, row.method
-                    said, cited = _row_json(
-                        row.steps, row.citation, row.reason, row.reason_en, ind, rounding.score
+                    branch, num, den, met, method = found
+                    q = rp.q
+                    score = q.round_ratio(num, den)
+                    exact = q.exact(num, den)
+                    lost = weight - score
+                    if met is False and rp.strict and an == tn and ad == td:
+                        return None  # the strict-boundary warning (_strict_warning): the Step path
+                    score_s, lost_s = show_dec(score), show_dec(lost)
+                    said, cited = self._family_json(
+                        rp, branch, exact, lost, (a, t, w, num, den, score), tgt, score_s, lost_s
                     )
-                    shown_target = None
+                    if lost > 0:
+                        full_json = self._family_full(rp, w, t)
+                else:
+                    sf = rp.step
+                    if per is None or deduct is None or sf is None:
+                        return None  # not the shape's (never here)
+                    dist, steps_n, (rn, rd), met = step.fast_step(
+                        sf,
+                        (an, ad),
+                        (tn, td),
+                        (per.num, per.den),
+                        (deduct.num, deduct.den),
+                        (w.num, w.den),
+                    )
+                    q = rp.q
+                    clamped = rn < 0
+                    if clamped:
+                        score, exact = q.round_ratio(0, 1), True
+                    elif rn * w.den > w.num * rd:
+                        return None  # above the weight: not a valid step row (never here)
+                    else:
+                        score, exact = q.round_ratio(rn, rd), q.exact(rn, rd)
+                    lost = weight - score
+                    if lost > 0 and steps_n[0] == 0:
+                        return (
+                            None  # lost to rounding alone (weight_precision = "allow"): its reason
+                        )
+                    if met is False and rp.strict and an == tn and ad == td:
+                        return None  # the strict-boundary warning (_strict_warning): the Step path
+                    method = "step"
+                    score_s, lost_s = show_dec(score), show_dec(lost)
+                    said, cited = self._step_json(
+                        rp,
+                        sf,
+                        (clamped, exact, lost > 0),
+                        (a, t, w, per, deduct),
+                        (dist, steps_n, (rn, rd)),
+                        score,
+                        lost,
+                        tgt,
+                        score_s,
+                        lost_s,
+                    )
+                    if lost > 0:
+                        key_s = (t.value, per.value, deduct.value, weight)
+                        full_json = rp.why_not.get(key_s)
+                        if full_json is None:
+                            objects = self._step_objects(rp, t, per, deduct)
+                            full_json = self._why_not(rp, weight, objects[0], objects[1])
+                            if len(rp.why_not) >= _OBJECTS_KEPT:
+                                rp.why_not.clear()
+                            rp.why_not[key_s] = full_json
                 if score >= weight:
                     full_json = "null"
                 elif full_json is None:
-                    fm = full_marks(spec, ind)
-                    full_json = "null" if fm is None else _full_json(fm)
-                if rp.target is not None:
-                    target_json = _encode_str(rp.target)
-                else:
-                    if shown_target is None:
-                        shown_target = f"{target.comparator.value}{show_dec(target.value)}{rp.unit}"
-                    target_json = _encode_str(shown_target)
-                actual = rp.actual or f"{_shown(value)}{rp.unit}"
+                    assert ind.target is not None
+                    target_obj = attrs.evolve(ind.target, value=t.value)
+                    full_json = self._why_not(rp, weight, target_obj, ind.method)
+                target_json = rp.target if rp.target is not None else f'"{tgt}"'
+                actual = _encode_str(rp.actual) if rp.actual else f'"{a.dec}{rp.unit_json}"'
                 parts.append(
-                    f'{rp.head}"{show_dec(weight)}","target":{target_json},'
-                    f'"actual":{_encode_str(actual)},"actual_value":{_fr(a)},'
-                    f'"tier":null,"method":{_enc(method)},"met":{_scalar(met)},'
-                    f'"score":"{show_dec(score)}","lost":"{show_dec(weight - score)}",'
+                    f'{rp.head}{w.json},"target":{target_json},'
+                    f'"actual":{actual},"actual_value":"{a.exact}",'
+                    f'"tier":null,"method":{_METHODS.get(method) or _enc(method)},"met":{_FLAGS[met]},'
+                    f'"score":"{score_s}","lost":"{lost_s}",'
                     f"{said},{rp.tail[0]}{cited}{rp.tail[1]}{full_json}{rp.tail[2]}"
                 )
+            if lost > 0:
+                losses.append((lost, f'{rp.loss}"{lost_s}"}}'))
             rows.append(RowResult(ind.id, ind.name, ind.category, weight, score, met))
             scores[rp.cat_at] += score
             weights[rp.cat_at] += weight
         cats: list[CategoryRow] = []
         cat_parts: list[str] = []
         top: list[tuple[str, Decimal]] = []
-        categories = spec.categories
         for k, (at, level, name, head, goal, ident) in enumerate(self.cats):
-            c = categories[at]
-            score, cw, sum_w = scores[k], c.weight, weights[k]
+            score, cw, sum_w = scores[k], sums[at], weights[k]
             applicable = sum_w if sum_w != cw else None
             cats.append(CategoryRow(ident, name, level, cw, score))
             top.append((name, score))
@@ -816,10 +1102,231 @@ class DocumentPlan:
                 + ("null" if applicable is None else _dec(applicable))
                 + (',"goal":true}' if goal else "}")
             )
-        return _finish(spec, actuals, unit, parts, rows, cats, cat_parts, top)
+        name = _encode_str(unit)
+        start = f'{{"unit":{name},{_HEAD}{name},"title":{name},"unit":{name}'
+        losses.sort(key=_first_down)  # by points lost, the most first (in row order when equal)
+        return _line(
+            self.head,
+            start,
+            f'"{sha256}"',
+            parts,
+            rows,
+            cats,
+            cat_parts,
+            top,
+            [text for _, text in losses],
+        )
+
+    def _why_not(self, rp: _RowPlan, weight: Decimal, target: Any, method: Any) -> str:
+        """``_full_json(full_marks(spec, ind))`` of the row's indicator with these values."""
+        fm = full_marks_of(self.spec, rp.rule, method, weight, rp.quantum, target)
+        return "null" if fm is None else _full_json(fm)
+
+    def _step_objects(
+        self, rp: _RowPlan, t: Number, per: Number, deduct: Number
+    ) -> tuple[QuantitativeTarget, Any]:
+        """The row's target and ``step`` method with these numbers (the prototype's otherwise)."""
+        key = (t.value, per.value, deduct.value)
+        hit = rp.objects.get(key)
+        if hit is None:
+            ind = rp.ind
+            assert ind.target is not None and isinstance(ind.method, StepDeduction)
+            hit = (
+                attrs.evolve(ind.target, value=t.value),
+                attrs.evolve(ind.method, per=per.value, deduct=deduct.value),
+            )
+            if len(rp.objects) >= _OBJECTS_KEPT:
+                rp.objects.clear()
+            rp.objects[key] = hit
+        return hit
+
+    def _family_json(
+        self,
+        rp: _RowPlan,
+        branch: str,
+        exact: bool,
+        lost: Decimal,
+        numbers: tuple[Number, Number, Number, int, int, Decimal],
+        tgt: str,
+        score_s: str,
+        lost_s: str,
+    ) -> tuple[str, str]:
+        """:func:`_family_json` of a ratio-family row's branch and numbers (``score_s`` and
+        ``lost_s`` the texts of its score and points lost)."""
+        deducted = lost > 0
+        key = (branch, exact, deducted)
+        fixed = rp.fixed
+        assert fixed is not None
+        try:
+            made = rp.family[key]
+        except KeyError:
+            made = rp.family[key] = _family_made(
+                self._plan_key(rp, branch, exact, lost), fixed.citation, rp.ind, self.score_quantum
+            )
+        a, t, w, num, den, score = numbers
+        if made is None:  # the texts written directly (as _family_json does)
+            target = rp.ind.target
+            assert target is not None
+            steps, reason, reason_en = family.fast_branch_texts(
+                self._plan_key(rp, branch, exact, lost),
+                (frac(a.value), frac(t.value), w.value, (num, den), score, lost),
+                f"{target.comparator.value}{t.dec}{target.unit}",
+            )
+            return _row_json(steps, fixed.citation, reason, reason_en, rp.ind, self.score_quantum)
+        values = (
+            a.shown,
+            t.shown,
+            w.dec,
+            show_ratio(num, den, 6),
+            score_s,
+            lost_s if deducted else "",
+            tgt,
+        )
+        return made[0].format(*values), made[1].format(*values)
+
+    def _step_json(
+        self,
+        rp: _RowPlan,
+        sf: step.FastStep,
+        branch: tuple[bool, bool, bool],
+        given: tuple[Number, Number, Number, Number, Number],
+        worked: tuple[tuple[int, int], tuple[int, int], tuple[int, int]],
+        score: Decimal,
+        lost: Decimal,
+        tgt: str,
+        score_s: str,
+        lost_s: str,
+    ) -> tuple[str, str]:
+        """:func:`_row_json` of a step row (its said and cited JSON), from its branch's templates
+        (``score_s`` and ``lost_s`` the texts of its score and points lost)."""
+        a, t, w, per, deduct = given
+        (dn, dd), (sn, sd), (rn, rd) = worked
+        citation = step.fast_step_citation(sf, t.value, per.value, deduct.value)
+        key = (*branch, citation is not None)
+        try:
+            made = rp.templates[key]
+        except KeyError:
+            made = rp.templates[key] = _step_templates(
+                sf, (*branch, rp.q.places), citation, rp.ind, self.score_quantum
+            )
+        if made is None:  # the texts written directly
+            target = rp.ind.target
+            assert target is not None
+            steps, reason, reason_en = step.fast_step_texts(
+                sf,
+                (*branch, rp.q.places),
+                (
+                    frac(a.value),
+                    frac(t.value),
+                    Fraction(dn, dd),
+                    Fraction(sn, sd),
+                    frac(per.value),
+                    frac(deduct.value),
+                    Fraction(rn, rd),
+                ),
+                (w.value, score, lost),
+                (rn, rd),
+                f"{target.comparator.value}{t.dec}{target.unit}",
+            )
+            return _row_json(steps, citation, reason, reason_en, rp.ind, self.score_quantum)
+        values = (
+            a.shown,
+            t.shown,
+            show_ratio(dn, dd),
+            show_ratio(sn, sd),
+            per.shown,
+            deduct.shown,
+            show_ratio(rn, rd, 6),
+            w.dec,
+            score_s,
+            lost_s if branch[2] else "",
+            show_ratio(rn, rd) if branch[0] else "",
+            tgt,
+        )
+        return made[0].format(*values), made[1].format(*values)
+
+    def _plan_key(self, rp: _RowPlan, branch: str, exact: bool, lost: Decimal) -> tuple[Any, ...]:
+        target = rp.ind.target
+        assert target is not None and rp.fixed is not None
+        return family.fast_key(
+            branch,
+            target.comparator,
+            target.unit,
+            rp.fixed.rule,
+            rp.forced,
+            rp.q.places,
+            exact,
+            lost,
+        )
+
+    def _family_full(self, rp: _RowPlan, w: Number, t: Number) -> str | None:
+        """:func:`_family_full_json` of a ratio-family row's numbers (None: ask the why-not)."""
+        qn, qd = rp.q.num, rp.q.den
+        if (w.num * qd) % (w.den * qn) != 0:
+            return "null"  # weight_on_grid: no score at this precision equals the weight
+        target = rp.ind.target
+        assert target is not None
+        found = family.full_bound_ints(
+            rp.forced,
+            target.comparator.direction,
+            self.spec.policy,
+            t.num,
+            t.den,
+            w.num,
+            w.den,
+            qn,
+            qd,
+        )
+        if found is None:
+            return None
+        num, den, cmp = found
+        try:
+            made = rp.full[cmp]
+        except KeyError:
+            made = rp.full[cmp] = _full_template(cmp, target.unit)
+        shown = bound_ratio(num, den, cmp)
+        if made is None:
+            zh, en = fm_texts(shown, cmp, target.unit, ACTUAL_ZH, ACTUAL_EN, *family.FULL_EXTRA)
+            return _full_texts_json(exact_ratio(num, den), cmp, zh, en)
+        return made.format(exact_ratio(num, den), shown)
+
+
+def _full_texts_json(exact: str, cmp: str, zh: str, en: str) -> str:
+    return (
+        '{"threshold":'
+        + _encode_str(exact)
+        + ',"comparator":'
+        + _encode_str(cmp)
+        + ',"zh":'
+        + _encode_str(zh)
+        + ',"en":'
+        + _encode_str(en)
+        + "}"
+    )
+
+
+def _full_template(cmp: str, unit: str) -> str | None:
+    """The full-marks JSON of a ratio-family bound as a template: ``{0}`` its exact text, ``{1}``
+    its shown text (None when marker texts do not fill it to what the sentences write)."""
+
+    def made(marks: tuple[str, str]) -> str:
+        zh, en = fm_texts(marks[1], cmp, unit, ACTUAL_ZH, ACTUAL_EN, *family.FULL_EXTRA)
+        return _full_texts_json(marks[0], cmp, zh, en)
+
+    first = ("\ue000", "\ue001")
+    fmt = made(first).replace("{", "{{").replace("}", "}}")
+    fmt = fmt.replace(first[0], "{0}").replace(first[1], "{1}")
+    second = ("\ue002", "\ue003")
+    return fmt if fmt.format(*second) == made(second) else None
 
 
 _LEARNED = 1024  # qualitative rows' texts kept per row of a plan, by weight and tier
+_METHODS = {name: _encode_str(name) for name in ("ratio", "inverse_ratio", "step")}
+_FLAGS = {True: "true", False: "false", None: "null"}  # a row's "met" as JSON
+
+
+def _first_down(item: tuple[Decimal, str]) -> Decimal:
+    return -item[0]
 
 
 def compile_document(spec: Spec, actuals: Actuals) -> DocumentPlan | None:
@@ -837,6 +1344,7 @@ def compile_document(spec: Spec, actuals: Actuals) -> DocumentPlan | None:
     spec_at = {c.id: j for j, c in enumerate(spec.categories)}
     cat_at = {c.id: k for k, (c, _) in enumerate(tree)}  # the rows add up in the tree's order
     rounding = spec.rounding
+    policy = spec.policy
     rows: list[_RowPlan] = []
     for i, ind in enumerate(spec.indicators):
         act = acts.get(ind.id)
@@ -850,6 +1358,8 @@ def compile_document(spec: Spec, actuals: Actuals) -> DocumentPlan | None:
         rule: MethodRule[Any] = rule_of(ind)
         quantum = rounding.score if ind.round_to is None else ind.round_to
         forced: NegativeRule | None = None
+        fixed: family.FastFixed | None = None
+        fast_step: step.FastStep | None = None
         target_text: str | None
         if not rule.qualitative and act.value is None:
             return None
@@ -861,35 +1371,54 @@ def compile_document(spec: Spec, actuals: Actuals) -> DocumentPlan | None:
             kind, target_text = "quant", ind.target_text
             if rule.name == "inverse_ratio":
                 forced = NegativeRule.INVERSE_RATIO
+            fixed = family.fast_fixed(forced, ind.target.comparator, policy)
+            if fixed is None:
+                return None  # never covered: every unit of the shape goes the normal way
         elif (
             rule.name == "step" and isinstance(ind.method, StepDeduction) and ind.target is not None
         ):
             kind, target_text = "step", ind.target_text
+            fast_step = step.fast_step_fixed(ind.method, ind.target)
+            if fast_step is None:
+                return None  # a step with a start: not covered
         else:
             return None
         head = _indicator_head((ind.id, ind.name, ind.category, _category_path(spec, ind.category)))
         rule_json = "null" if ind.rule is None else _rule_json_of(ind.rule)
+        target = ind.target
         rows.append(
             _RowPlan(
+                ind=ind,
                 ind_at=i,
                 act_at=act_at[id(act)],
                 kind=kind,
+                rule=rule,
                 forced=forced,
+                fixed=fixed,
+                step=fast_step,
                 quantum=quantum,
+                q=quantum_of(quantum),
                 scored_at=(
                     rounding if ind.round_to is None else attrs.evolve(rounding, score=quantum)
                 ),
                 head=head,
-                target=target_text,
+                target=None if target_text is None else _encode_str(target_text),
                 actual=act.text,
-                unit="" if ind.target is None else ind.target.unit,
+                unit_json="" if target is None else _encode_str(target.unit)[1:-1],
+                tgt_prefix="" if target is None else _encode_str(target.comparator.value)[1:-1],
                 tail=(
                     f'"note":{_str(act.note)},',
                     f',"warnings":[],"applicable":true,"rule":{rule_json},"full_marks":',
                     ',"stated":null,"own_score":null}',
                 ),
                 cat_at=cat_at[ind.category],
-                memo={},
+                loss='{"id":' + _enc(ind.id) + ',"name":' + _enc(ind.name) + ',"lost":',
+                strict=target is not None and target.comparator.value in (">", "<"),
+                overshoot=(
+                    target is not None
+                    and policy.overshoot_warning is not None
+                    and target.comparator.direction != "negative"
+                ),
             )
         )
     cats = [
@@ -909,4 +1438,4 @@ def compile_document(spec: Spec, actuals: Actuals) -> DocumentPlan | None:
         )
         for c, level in tree
     ]
-    return DocumentPlan(rows, cats)
+    return DocumentPlan(spec, actuals, rows, cats)

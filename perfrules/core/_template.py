@@ -30,6 +30,7 @@ from perfrules.core._scoring import (
 )
 
 deduction_texts = _deduction  # the 扣分原因 step's texts: (reason, reason_en) → (zh, en)
+clamp_low_texts = _clamp_low  # the floor's step texts of a raw score below 0: (num, den) → (zh, en)
 reasons = (
     deduction_reasons  # the 扣分原因 of a row that lost points: (why_zh, why_en, lost) → (zh, en)
 )

@@ -11,10 +11,12 @@ of :mod:`perfrules.core.methods`.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from perfrules.core._exact import frac, show_dec
 from perfrules.core._fullmarks import FullMarks, fm, slack
 from perfrules.core.methods import Ask, rule_for, rule_of
+from perfrules.core.methods._rule import MethodRule
 from perfrules.model import BudgetExecution, ExecutionPolicy, Indicator, QuantitativeTarget, Spec
 
 __all__ = ["FullMarks", "budget_full_marks", "full_marks"]
@@ -26,21 +28,25 @@ ACTUAL_EN = "an actual"
 
 def full_marks(spec: Spec, ind: Indicator) -> FullMarks | None:
     """What actual would have earned ``ind`` its full weight (``None`` if nothing sensible can be said)."""
-    rule = rule_of(ind)
     q = ind.score_quantum(spec.rounding.score)
-    w = ind.weight
+    return full_marks_of(spec, rule_of(ind), ind.method, ind.weight, q, ind.target)
+
+
+def full_marks_of(
+    spec: Spec,
+    rule: MethodRule[Any],
+    method: Any,
+    w: Decimal,
+    q: Decimal,
+    target: QuantitativeTarget | None,
+) -> FullMarks | None:
+    """:func:`full_marks` of an indicator of ``rule`` with this method, weight, score quantum and
+    target (the batch's document writer asks it of a row's numbers)."""
     if not weight_on_grid(w, q):
         return None  # policy.weight_precision = allow: no score at this precision equals the weight
     return rule.why_not(
-        ind.method,
-        Ask(
-            spec=spec,
-            weight=w,
-            quantum=q,
-            target=ind.target,
-            what_zh=ACTUAL_ZH,
-            what_en=ACTUAL_EN,
-        ),
+        method,
+        Ask(spec=spec, weight=w, quantum=q, target=target, what_zh=ACTUAL_ZH, what_en=ACTUAL_EN),
     )
 
 

@@ -519,10 +519,25 @@ def full_bound(
     tn, td = target.value.as_integer_ratio()
     wn, wd = weight.as_integer_ratio()
     qn, qd = quantum.as_integer_ratio()
+    return full_bound_ints(forced, target.comparator.direction, policy, tn, td, wn, wd, qn, qd)
+
+
+def full_bound_ints(
+    forced: NegativeRule | None,
+    direction: str,
+    policy: Policy,
+    tn: int,
+    td: int,
+    wn: int,
+    wd: int,
+    qn: int,
+    qd: int,
+) -> tuple[int, int, str] | None:
+    """:func:`full_bound` of the target ``tn / td``, the weight ``wn / wd`` and the quantum
+    ``qn / qd`` (each ``den`` > 0) under a target of ``direction``."""
     sn, sd = 2 * wn * qd - qn * wd, 2 * wn * qd  # slack(w, q) = sn / sd
     if tn == 0 or wn <= 0 or sn <= 0:
         return None
-    direction = target.comparator.direction
     if direction == "negative":
         rule = forced if forced is not None else policy.negative
         if rule is not NegativeRule.INVERSE_RATIO:
@@ -533,6 +548,9 @@ def full_bound(
     ):
         return None
     return tn * sn, td * sd, "≥"
+
+
+FULL_EXTRA = (_ROUNDING_ZH, _ROUNDING_EN)  # what fast_full_marks' sentences end with
 
 
 def fast_full_marks(
@@ -578,6 +596,74 @@ class FastPlan(NamedTuple):
     citation: Citation
 
 
+class FastFixed(NamedTuple):
+    """What the family's fast branch reads of a row besides its numbers (:func:`fast_fixed`)."""
+
+    cmp: int  # the comparator (_GE …)
+    direction: str  # the comparator's direction
+    rule: NegativeRule | None  # the negative rule (the inverse ratio), for a ≤/< target
+    equal_full: bool  # policy.equal_above = full
+    citation: Citation
+    method: str
+
+
+def fast_fixed(
+    forced: NegativeRule | None, comparator: Comparator, policy: Policy
+) -> FastFixed | None:
+    """The fixed part of :func:`fast_plan` for a target's comparator; None where not covered (the
+    linear rule, a declared overshoot deduction, a forced rule on a ≥/>/= target)."""
+    direction = comparator.direction
+    rule: NegativeRule | None = None
+    if direction == "negative":
+        rule = forced if forced is not None else policy.negative
+        if rule is not NegativeRule.INVERSE_RATIO:
+            return None
+    elif forced is not None or policy.overshoot_deduction is not None:
+        return None
+    if rule is not None:
+        citation, method = cite.QUANT_NEGATIVE_INVERSE, rule.value
+    elif direction == "positive":
+        citation, method = cite.QUANT_POSITIVE, "ratio"
+    else:
+        citation, method = cite.QUANT_EQUAL, "ratio"
+    return FastFixed(
+        _CMP[comparator],
+        direction,
+        rule,
+        policy.equal_above is EqualAbove.FULL,
+        citation,
+        method,
+    )
+
+
+def fast_branch(
+    f: FastFixed, an: int, ad: int, tn: int, td: int, wn: int, wd: int
+) -> tuple[str, int, int, bool, str] | None:
+    """The branch of an actual ``an / ad`` against the target ``tn / td`` with the weight
+    ``wn / wd`` (each ``den`` > 0): ``(branch, num, den, met, method)``, the raw score
+    ``num / den``; None where not covered (a zero target, a zero actual under the inverse rule,
+    a raw score outside [0, weight])."""
+    if tn == 0 or (f.rule is not None and an == 0):
+        return None
+    diff = an * td - tn * ad  # the sign of a − t
+    met = _holds(f.cmp, diff)
+    method = f.method
+    direction = f.direction
+    if met:
+        branch, num, den = "met", wn, wd
+    elif direction == "positive" or (direction == "equal" and diff < 0):
+        branch, num, den = "ratio", an * td * wn, ad * tn * wd  # a / t × w
+    elif direction == "equal" and f.equal_full:
+        branch, num, den, met = "equal_full", wn, wd, True
+    elif direction == "equal":
+        branch, num, den, method = "equal_inverse", tn * ad * wn, td * an * wd, "inverse_ratio"
+    else:
+        branch, num, den = "inverse", tn * ad * wn, td * an * wd  # t / a × w
+    if num < 0 or num * wd > wn * den:
+        return None  # clamped: left to the Step path
+    return branch, num, den, met, method
+
+
 def fast_plan(
     forced: NegativeRule | None,
     target: QuantitativeTarget,
@@ -594,41 +680,16 @@ def fast_plan(
     rule, a zero target, a declared overshoot deduction or a clamped score
     (all left to the Step path).
     """
-    cmp = _CMP[target.comparator]
-    direction = target.comparator.direction
-    rule: NegativeRule | None = None
-    if direction == "negative":
-        rule = forced if forced is not None else policy.negative
-        if rule is not NegativeRule.INVERSE_RATIO:
-            return None
-    elif forced is not None or policy.overshoot_deduction is not None:
+    f = fast_fixed(forced, target.comparator, policy)
+    if f is None:
         return None
     t = frac(target.value)
-    tn, td = t.numerator, t.denominator
-    an, ad = a.as_integer_ratio()
-    if tn == 0 or (rule is not None and an == 0):
-        return None
-    diff = an * td - tn * ad  # the sign of a − t
-    met = _holds(cmp, diff)
     wn, wd = weight.as_integer_ratio()
-    if rule is not None:
-        citation, method = cite.QUANT_NEGATIVE_INVERSE, rule.value
-    elif direction == "positive":
-        citation, method = cite.QUANT_POSITIVE, "ratio"
-    else:
-        citation, method = cite.QUANT_EQUAL, "ratio"
-    if met:
-        branch, num, den = "met", wn, wd
-    elif direction == "positive" or (direction == "equal" and diff < 0):
-        branch, num, den = "ratio", an * td * wn, ad * tn * wd  # a / t × w
-    elif direction == "equal" and policy.equal_above is EqualAbove.FULL:
-        branch, num, den, met = "equal_full", wn, wd, True
-    elif direction == "equal":
-        branch, num, den, method = "equal_inverse", tn * ad * wn, td * an * wd, "inverse_ratio"
-    else:
-        branch, num, den = "inverse", tn * ad * wn, td * an * wd  # t / a × w
-    if num < 0 or num * wd > wn * den:
-        return None  # clamped: left to the Step path
+    an, ad = a.as_integer_ratio()
+    found = fast_branch(f, an, ad, t.numerator, t.denominator, wn, wd)
+    if found is None:
+        return None
+    branch, num, den, met, method = found
     q = quantum_of(quantum)
     score = q.round_ratio(num, den)
     exact = q.exact(num, den)
@@ -642,19 +703,24 @@ def fast_plan(
         show_dec(lost) if lost > 0 else "",
         f"{target.comparator.value}{show_dec(target.value)}{target.unit}",  # str(target)
     )
-    key = (
-        branch,
-        target.comparator,
-        target.unit,
-        rule,
-        forced is not None,
-        q.places,
-        exact,
-        lost > 0,
-    )
+    key = fast_key(branch, target.comparator, target.unit, f.rule, forced, q.places, exact, lost)
     return FastPlan(
-        key, (a, t, weight, (num, den), score, lost), shown, score, met, method, citation
+        key, (a, t, weight, (num, den), score, lost), shown, score, met, method, f.citation
     )
+
+
+def fast_key(
+    branch: str,
+    comparator: Comparator,
+    unit: str,
+    rule: NegativeRule | None,
+    forced: NegativeRule | None,
+    places: int,
+    exact: bool,
+    lost: Decimal,
+) -> tuple[Any, ...]:
+    """A :class:`FastPlan`'s ``key``: what its texts depend on besides its numbers."""
+    return (branch, comparator, unit, rule, forced is not None, places, exact, lost > 0)
 
 
 def fast_branch_texts(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from perfrules._errors import EvaluationError
 from perfrules.core import _citations as cite
@@ -20,7 +21,15 @@ from perfrules.core._exact import frac, quantum_of, show, show_dec
 from perfrules.core._fullmarks import FullMarks, fm
 from perfrules.core._result import deferred_step
 from perfrules.core._scoring import Finisher, Scored, count_steps, input_texts, rule_step
-from perfrules.core._template import RowTexts, StepText, finish_texts
+from perfrules.core._template import (
+    RowTexts,
+    StepText,
+    clamp_low_texts,
+    deduction_texts,
+    finish_texts,
+    reasons,
+    round_step,
+)
 from perfrules.core.methods._integer import (
     Array,
     Bounds,
@@ -93,6 +102,28 @@ def _formula_texts(
     )
 
 
+def _per_texts(per: Fraction, deduct: Fraction, unit: str) -> tuple[str, str]:
+    """The step rule's texts in a deduction's reason: so much per step."""
+    return f"，每{show(per)}{unit}扣{show(deduct)}分", f"; {show(deduct)} per {show(per)}"
+
+
+def _why_zh(text: str, side_zh: str, tgt: str, rule_zh: str) -> str:
+    return f"实际完成值{text}{side_zh}年度指标值{tgt}{rule_zh}"
+
+
+def _why_en(text: str, side_en: str, tgt: str, rule_en: str) -> str:
+    return f"actual {text} is {side_en} target {tgt}{rule_en}"
+
+
+def _sides(direction: str) -> tuple[str, str]:
+    """The side of the target the distance counts on, in Chinese and English."""
+    if direction == "negative":
+        return "超过", "above"
+    if direction == "positive":
+        return "低于", "below"
+    return "偏离", "away from"
+
+
 class Compiled:
     """The step score of one indicator (weight, target, steps, rounding), worked out once for many actuals."""
 
@@ -110,17 +141,11 @@ class Compiled:
         self.anchor = frac(method.start) if method.start is not None else self.t
         self.comparator = target.comparator
         self.direction = target.comparator.direction
-        if self.direction == "negative":
-            self.side_zh, self.side_en = "超过", "above"
-        elif self.direction == "positive":
-            self.side_zh, self.side_en = "低于", "below"
-        else:
-            self.side_zh, self.side_en = "偏离", "away from"
+        self.side_zh, self.side_en = _sides(self.direction)
         self.target_unit = target.unit
-        self.unit = target.unit if target.unit != "%" else "个百分点"
+        self.unit = _distance_unit(target.unit)
         self.per, self.deduct, self.partial = frac(method.per), frac(method.deduct), method.partial
-        self.why_zh = f"，每{show(self.per)}{self.unit}扣{show(self.deduct)}分"
-        self.why_en = f"; {show(self.deduct)} per {show(self.per)}"
+        self.why_zh, self.why_en = _per_texts(self.per, self.deduct, self.unit)
         if self.anchored:
             start = f"{show(self.anchor)}{self.target_unit}"
             self.why_zh = f"（起扣点{start}）{self.why_zh}"
@@ -175,14 +200,15 @@ class Compiled:
             method="step",
             citation=self.citation,
             # no step deducted: only rounding can lose points (deduction_reasons says so)
-            why_zh=""
-            if n == 0
-            else f"实际完成值{text}{self.side_zh}年度指标值{self.tgt}{self.why_zh}",
-            why_en=""
-            if n == 0
-            else f"actual {text} is {self.side_en} target {self.tgt}{self.why_en}",
+            why_zh="" if n == 0 else _why_zh(text, self.side_zh, self.tgt, self.why_zh),
+            why_en="" if n == 0 else _why_en(text, self.side_en, self.tgt, self.why_en),
             rule=self.rule,
         )
+
+
+def _distance_unit(unit: str) -> str:
+    """The unit a distance from a target of ``unit`` is counted in (a % target's in points)."""
+    return unit if unit != "%" else "个百分点"
 
 
 def _score_step(g: Group) -> tuple[Array, Array]:
@@ -410,10 +436,129 @@ def fast_texts(
         met=c.comparator.holds(a, c.t),
         method="step",
         citation=c.citation,
-        why_zh="" if n == 0 else f"实际完成值{text}{c.side_zh}年度指标值{c.tgt}{c.why_zh}",
-        why_en="" if n == 0 else f"actual {text} is {c.side_en} target {c.tgt}{c.why_en}",
+        why_zh="" if n == 0 else _why_zh(text, c.side_zh, c.tgt, c.why_zh),
+        why_en="" if n == 0 else _why_en(text, c.side_en, c.tgt, c.why_en),
     )
 
 
 # the fast branch's compiled rows, by the values a Compiled reads (a batch's step rows repeat them)
 _COMPILED: dict[tuple[object, ...], Compiled] = {}
+
+
+# ---------------------------------------------------------------------------
+# the shape's document writer (perfrules.core._fastdoc.DocumentPlan): a step row by integers,
+# its texts from templates made of its branch's texts for marker numbers
+
+
+class FastStep(NamedTuple):
+    """What a step row's texts read besides its numbers (:func:`fast_step_fixed`)."""
+
+    cmp: str  # the comparator's text
+    direction: str
+    side_zh: str
+    side_en: str
+    unit: str  # the distance's unit
+    target_unit: str
+    partial: PartialStep
+
+
+def fast_step_fixed(method: StepDeduction, target: QuantitativeTarget) -> FastStep | None:
+    """The fixed part of a step row without a start (None for one with a start: not covered)."""
+    if method.start is not None:
+        return None
+    direction = target.comparator.direction
+    side_zh, side_en = _sides(direction)
+    return FastStep(
+        target.comparator.value,
+        direction,
+        side_zh,
+        side_en,
+        _distance_unit(target.unit),
+        target.unit,
+        method.partial,
+    )
+
+
+def fast_step(
+    f: FastStep,
+    a: tuple[int, int],
+    t: tuple[int, int],
+    per: tuple[int, int],
+    deduct: tuple[int, int],
+    w: tuple[int, int],
+) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int], bool]:
+    """:meth:`Compiled.__call__`'s numbers by integers (each ``(num, den)``, ``den`` > 0, ``per``
+    above 0): the distance, the steps, the raw score ``w − steps × deduct`` (before the floor at
+    0) and whether the target is met."""
+    an, ad = a
+    tn, td = t
+    diff, dd = an * td - tn * ad, ad * td  # a − t
+    if f.direction == "negative":
+        dist = diff if diff > 0 else 0
+        met = diff <= 0 if f.cmp == "≤" else diff < 0
+    elif f.direction == "positive":
+        dist = -diff if diff < 0 else 0
+        met = diff >= 0 if f.cmp == "≥" else diff > 0
+    else:
+        dist = abs(diff)
+        met = diff == 0
+    sn, sd = dist * per[1], dd * per[0]  # distance / per
+    if f.partial is PartialStep.FLOOR:
+        sn, sd = sn // sd, 1
+    elif f.partial is PartialStep.CEIL:
+        sn, sd = -(-sn // sd), 1
+    wn, wd = w
+    xn, xd = deduct
+    return (dist, dd), (sn, sd), (wn * sd * xd - sn * xn * wd, wd * sd * xd), met
+
+
+def fast_step_citation(f: FastStep, t: Decimal, per: Decimal, deduct: Decimal) -> Citation | None:
+    """The citation of a step row without a start (:class:`Compiled`'s)."""
+    return cite.STEP if cite.step_quotes(f.cmp, t, f.target_unit, per, deduct, None) else None
+
+
+def fast_step_texts(
+    f: FastStep,
+    branch: tuple[bool, bool, bool, int],
+    numbers: tuple[Fraction, ...],
+    decimals: tuple[Decimal, Decimal, Decimal],
+    low: tuple[int, int],
+    tgt: str,
+) -> tuple[list[StepText], str | None, str | None]:
+    """The step texts and the reason of a step row, by the render functions :meth:`Compiled.__call__`
+    and :func:`finish_texts` use: ``branch`` (floored at 0, exact, points lost, the score's
+    places); ``numbers`` the actual, the target, the distance, the steps, ``per``, ``deduct`` and
+    the raw score; ``decimals`` the weight, the score and the points lost; ``low`` the raw score
+    as the floor's step shows it.
+
+    Given the row's numbers, its texts; given marker numbers (each shown as its own digits), the
+    texts its templates are made of (the shape's document writer fills them).
+    """
+    clamped, exact, deducted, places = branch
+    a, t, distance, n, per, deduct, raw = numbers
+    weight, score, lost = decimals
+    text = f"{show(a)}{f.target_unit}"
+    steps: list[StepText] = [
+        ("input", *input_texts(tgt, text, show_dec(weight))),
+        (
+            "compare",
+            *_compare_texts(a, t, distance, n, f.side_zh, f.side_en, f.unit, per, f.partial),
+        ),
+        ("formula", *_formula_texts(weight, n, deduct, raw)),
+    ]
+    if clamped:  # as finish_texts writes a raw score below 0
+        steps.append(("clamp", *clamp_low_texts(*low)))
+        steps.append(round_step(places, True, 0, 1, score))
+    else:
+        steps.append(round_step(places, exact, raw.numerator, raw.denominator, score))
+    reason = reason_en = None
+    if deducted:
+        rule_zh, rule_en = _per_texts(per, deduct, f.unit)
+        if n == 0:  # no step deducted: only rounding lost points (deduction_reasons says so)
+            reason, reason_en = reasons("", "", lost)
+        else:
+            reason, reason_en = reasons(
+                _why_zh(text, f.side_zh, tgt, rule_zh), _why_en(text, f.side_en, tgt, rule_en), lost
+            )
+        steps.append(("deduction", *deduction_texts(reason, reason_en)))
+    return steps, reason, reason_en
