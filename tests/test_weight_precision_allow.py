@@ -161,7 +161,41 @@ def test_points_lost_to_rounding_alone_say_so(target: str, method: str, met: boo
         "the weight is not a multiple of the score precision and rounds half-up to below it; "
         "0.4 point(s) deducted"
     )
-    # the full audit's own writer says the same, byte for byte
+    # the full audit's own writer says the same, byte for byte (a row with a warning it leaves to
+    # the evaluation: > 100 met by equality is the strict-boundary case)
+    line = document_line(ev, "u1")
+    assert "扣0.4分" in line and "低于年度指标值" not in line
     doc = unit_document(spec, actuals, "u1")
-    assert doc is not None and doc.line == document_line(ev, "u1")
-    assert "扣0.4分" in doc.line and "低于年度指标值" not in doc.line
+    if ev.warnings:
+        assert doc is None and [w.code for w in ev.warnings] == ["strict-boundary"]
+    else:
+        assert doc is not None and doc.line == line
+
+
+# found by drawing "allow": an actual equal to a strict target (> or <) that still scores what a met
+# row scores carries the strict-boundary warning; with a weight off its grid (95.5 at whole points:
+# both score 96) the warning was missing, since the check compared the score with the weight
+@pytest.mark.parametrize(
+    ("target", "method"),
+    [
+        (">100", ""),
+        ("<100", ""),
+        (">100", 'method = { name = "step", per = 1, deduct = 1 }'),
+    ],
+)
+@pytest.mark.parametrize("weight", ["4.5", "4"])  # off the whole-point grid, and on it
+def test_a_strict_boundary_off_the_grid_is_warned(target: str, method: str, weight: str) -> None:
+    from perfrules.core import document_line, unit_document
+
+    text = ROUNDING_SPEC.format(target=target, method=method)
+    text = text.replace("weight = 4.4", f"weight = {weight}")
+    text = text.replace("weight = 95.6", f"weight = {Decimal(100) - Decimal(weight)}")
+    spec = perfrules.loads_spec(text)
+    actuals = perfrules.loads_actuals("[indicators]\na = 100\nrest = 1\n", spec=spec)
+    ev = perfrules.evaluate(spec, actuals)
+    row = ev.indicators[0]
+    assert row.met is False and row.score == Decimal(5 if weight == "4.5" else 4)
+    assert [w.code for w in ev.warnings] == ["strict-boundary"]
+    # the full audit's writer leaves a warned row to the evaluation: the same line either way
+    doc = unit_document(spec, actuals, "u1")
+    assert doc is None or doc.line == document_line(ev, "u1")

@@ -524,6 +524,9 @@ class _Row:
                 self.warn_at = (warn_at.numerator, warn_at.denominator)
                 self.limit = limit
             self.strict = target.comparator.value in (">", "<")
+            # what a met row scores: its weight rounded to its quantum (the weight itself unless
+            # policy.weight_precision = "allow" lets the weight lie off its grid)
+            self.met_score = quantum_of(rounding.score).round_ratio(*ind.weight.as_integer_ratio())
         self.warns = self.warn_at is not None or self.strict  # whether a score may carry a warning
         first: tuple[Step, ...] = ()
         if ind.round_to is not None:
@@ -570,7 +573,7 @@ class _Row:
             self.strict
             and scored.met is False
             and an * self.td == self.tn * ad
-            and scored.score == ind.weight
+            and scored.score == self.met_score
         ):
             strict = self.target.comparator.value if self.target is not None else ""
             warnings = (
