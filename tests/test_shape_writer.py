@@ -419,3 +419,38 @@ def test_a_unit_the_writer_declines_goes_the_normal_way(
     problems = out["out.problems.csv"].decode("utf-8")
     for unit in ("tier", "sum", "zero", "negative", "per", "deduct", "precision"):
         assert f'\n"{unit}",' in problems
+
+
+@pytest.mark.parametrize(
+    ("cmp", "numbers", "later"),
+    [
+        # a step row met (no step deducted) that loses its 0.4 points to rounding alone
+        (("≥", "≥", "≤"), {"w2": "19.4", "w3": "25.6", "a2": "93"}, {"a2": "97.5"}),
+        # a ratio row at its strict target: the strict-boundary warning (30.4 scores 30 either way)
+        ((">", "≥", "≤"), {"w1": "30.4", "w3": "24.6"}, {"a1": "400"}),
+    ],
+)
+def test_weights_off_their_grid_are_written_as_the_normal_path_writes_them(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    cmp: tuple[str, str, str],
+    numbers: dict[str, str],
+    later: dict[str, str],
+) -> None:
+    """``policy.weight_precision = "allow"`` at whole points: the shape's first unit is written by the
+    core's writer, its later units (the case) by the shape's writer or, where it declines, the
+    normal way; every output alike with the shape writer and without."""
+    policy = '[policy]\nweight_precision = "allow"\n\n[rounding]\nscore = 1\n'
+    (tmp_path / "base.toml").write_text(BASE.format(policy=policy), encoding="utf-8")
+    first = {**VALID, **numbers}
+    rows = _rows("u1", first, cmp=cmp) + [
+        r for u in ("u2", "u3") for r in _rows(u, {**first, **later}, cmp=cmp)
+    ]
+    fast, accepted = _compare(_write(tmp_path / "t.csv", rows), tmp_path, monkeypatch)
+    audit = fast["audit.jsonl"].decode("utf-8")
+    assert set(_statuses(fast["out.csv"]).values()) == {"ok"}
+    assert accepted == {}  # the writer declines both cases: the normal path writes them
+    if "a2" in later:
+        assert audit.count("分值不是得分精度的整数倍，按得分精度四舍五入后低于分值，扣0.4分") == 4
+    else:
+        assert audit.count('"code":"strict-boundary"') == 4  # the row's and the unit's, twice
