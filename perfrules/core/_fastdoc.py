@@ -546,18 +546,7 @@ def _family_full_json(
     texts = family.fast_full_marks(forced, target, weight, quantum, policy, ACTUAL_ZH, ACTUAL_EN)
     if texts is None:
         return None
-    exact, cmp, zh, en = texts
-    return (
-        '{"threshold":'
-        + _encode_str(exact)
-        + ',"comparator":'
-        + _encode_str(cmp)
-        + ',"zh":'
-        + _encode_str(zh)
-        + ',"en":'
-        + _encode_str(en)
-        + "}"
-    )
+    return _full_texts_json(*texts)
 
 
 def _row_json(
