@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -199,3 +200,30 @@ def test_a_strict_boundary_off_the_grid_is_warned(target: str, method: str, weig
     # the full audit's writer leaves a warned row to the evaluation: the same line either way
     doc = unit_document(spec, actuals, "u1")
     assert doc is None or doc.line == document_line(ev, "u1")
+
+
+# found by the vectorised engine's differential property once the warning followed a met row's
+# score: its strict-boundary check still compared the score with the weight
+@pytest.mark.parametrize("engine", ["vector", "pure"])
+def test_the_vectorised_engine_warns_a_strict_boundary_off_the_grid(
+    tmp_path: Path, engine: str
+) -> None:
+    pytest.importorskip("pyarrow")
+    from perfrules.batch import run_batch
+
+    (tmp_path / "base.toml").write_text(
+        '[meta]\nkind = "项目支出"\n\n[policy]\nweight_precision = "allow"\n', encoding="utf-8"
+    )
+    (tmp_path / "t.csv").write_text(
+        "unit,spec,year,indicator,name,category,weight,comparator,target,actual,round_to\n"
+        "u1,base.toml,2024,i0,甲,产出指标,0.5,≥,1,0,\n"
+        "u1,,,i1,乙,产出指标,99.5,>,1,1,1\n",
+        encoding="utf-8",
+    )
+    summary = run_batch(tmp_path / "t.csv", tmp_path / "out.csv", engine=engine)
+    assert summary.scored == 1
+    import csv
+
+    with open(tmp_path / "out.csv", encoding="utf-8", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert (row["status"], row["total"], row["warnings"]) == ("ok", "100.00", "1")

@@ -372,7 +372,12 @@ def _block(
         js = c.strict_boundary
         same = A[:, js] * 10 ** (cs - sc.actual) == T[:, js] * 10 ** (cs - sc.target)
         pl = np.array(c.places)[js]
-        full = Sq[:, js] * 10**sw == W[:, js] * (10**pl)[None, :]
+        # a met row's score: the weight rounded half-up to the row's places (the weight itself
+        # unless policy.weight_precision = "allow" puts it off its grid), at the score's scale
+        shift = sw - pl
+        down = (10 ** np.maximum(shift, 0)).astype(np.int64)[None, :]
+        up = (10 ** np.maximum(-shift, 0)).astype(np.int64)[None, :]
+        full = Sq[:, js] == ((W[:, js] + down // 2) // down) * up
         flags.append(same & ~MET[:, js] & full)
     out.warn[lo:hi] = _tally(flags, n)
     # the budget row
