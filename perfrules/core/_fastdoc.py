@@ -63,6 +63,7 @@ from perfrules.core._evaluate import (
     round_to_texts,
 )
 from perfrules.core._exact import exact_ratio, frac, quantum_of, show_dec, show_ratio
+from perfrules.core._fill import Fill, pieces
 from perfrules.core._fullmarks import bound_ratio, fm_texts
 from perfrules.core._scoring import _rule
 from perfrules.core._template import RowTexts, StepText
@@ -855,12 +856,12 @@ class _RowPlan:
     strict: bool  # a > or < target (the strict-boundary warning)
     overshoot: bool  # the overshoot warning may apply (a limit and a ≥/>/= target)
     memo: dict[tuple[Any, ...], tuple[str, Decimal, bool | None, Decimal, str]]
-    family: dict[tuple[str, bool, bool], tuple[str, str] | None]
+    family: dict[tuple[str, bool, bool], Fill | None]  # its whole JSON by branch
     full: dict[str, str | None]
     objects: dict[tuple[Decimal, ...], tuple[QuantitativeTarget, Any]]
     why_not: dict[tuple[Decimal, ...], str]
     step: step.FastStep | None  # a step row's fixed part
-    templates: dict[tuple[bool, ...], tuple[str, str] | None]
+    templates: dict[tuple[bool, ...], Fill | None]  # its whole JSON by branch
     loss: str  # its item in the line's losses, up to the points' value
 
 
@@ -997,7 +998,7 @@ class DocumentPlan:
                     if met is False and rp.strict and an == tn and ad == td:
                         return None  # the strict-boundary warning (_strict_warning): the Step path
                     score_s, lost_s = show_dec(score), show_dec(lost)
-                    said, cited = self._family_json(
+                    fill, texts = self._family_json(
                         rp, branch, exact, lost, (a, t, w, num, den, score), tgt, score_s, lost_s
                     )
                     if lost > 0:
@@ -1031,7 +1032,7 @@ class DocumentPlan:
                         return None  # the strict-boundary warning (_strict_warning): the Step path
                     method = "step"
                     score_s, lost_s = show_dec(score), show_dec(lost)
-                    said, cited = self._step_json(
+                    fill, texts = self._step_json(
                         rp,
                         sf,
                         (clamped, exact, lost > 0),
@@ -1060,13 +1061,32 @@ class DocumentPlan:
                     full_json = self._why_not(rp, weight, target_obj, ind.method)
                 target_json = rp.target if rp.target is not None else f'"{tgt}"'
                 actual = _encode_str(rp.actual) if rp.actual else f'"{a.dec}{rp.unit_json}"'
-                parts.append(
-                    f'{rp.head}{w.json},"target":{target_json},'
-                    f'"actual":{actual},"actual_value":"{a.exact}",'
-                    f'"tier":null,"method":{_METHODS.get(method) or _enc(method)},"met":{_FLAGS[met]},'
-                    f'"score":"{score_s}","lost":"{lost_s}",'
-                    f"{said},{rp.tail[0]}{cited}{rp.tail[1]}{full_json}{rp.tail[2]}"
-                )
+                method_json = _METHODS.get(method) or _enc(method)
+                if fill is not None:  # the row's template: its texts, then the row's own
+                    parts.append(
+                        fill.fill(
+                            (
+                                *texts,
+                                w.json,
+                                target_json,
+                                actual,
+                                a.exact,
+                                method_json,
+                                _FLAGS[met],
+                                lost_s,
+                                full_json,
+                            )
+                        )
+                    )
+                else:
+                    said, cited = texts
+                    parts.append(
+                        f'{rp.head}{w.json},"target":{target_json},'
+                        f'"actual":{actual},"actual_value":"{a.exact}",'
+                        f'"tier":null,"method":{method_json},"met":{_FLAGS[met]},'
+                        f'"score":"{score_s}","lost":"{lost_s}",'
+                        f"{said},{rp.tail[0]}{cited}{rp.tail[1]}{full_json}{rp.tail[2]}"
+                    )
             if lost > 0:
                 losses.append((lost, f'{rp.loss}"{lost_s}"}}'))
             rows.append(RowResult(ind.id, ind.name, ind.category, weight, score, met))
@@ -1139,7 +1159,7 @@ class DocumentPlan:
         tgt: str,
         score_s: str,
         lost_s: str,
-    ) -> tuple[str, str]:
+    ) -> tuple[Fill | None, tuple[str, ...]]:
         """:func:`_family_json` of a ratio-family row's branch and numbers (``score_s`` and
         ``lost_s`` the texts of its score and points lost)."""
         deducted = lost > 0
@@ -1149,9 +1169,10 @@ class DocumentPlan:
         try:
             made = rp.family[key]
         except KeyError:
-            made = rp.family[key] = _family_made(
+            pair = _family_made(
                 self._plan_key(rp, branch, exact, lost), fixed.citation, rp.ind, self.score_quantum
             )
+            made = rp.family[key] = None if pair is None else _row_fill(rp, pair, 7, 4)
         a, t, w, num, den, score = numbers
         if made is None:  # the texts written directly (as _family_json does)
             target = rp.ind.target
@@ -1161,7 +1182,9 @@ class DocumentPlan:
                 (frac(a.value), frac(t.value), w.value, (num, den), score, lost),
                 f"{target.comparator.value}{t.dec}{target.unit}",
             )
-            return _row_json(steps, fixed.citation, reason, reason_en, rp.ind, self.score_quantum)
+            return None, _row_json(
+                steps, fixed.citation, reason, reason_en, rp.ind, self.score_quantum
+            )
         values = (
             a.shown,
             t.shown,
@@ -1171,7 +1194,7 @@ class DocumentPlan:
             lost_s if deducted else "",
             tgt,
         )
-        return made[0].format(*values), made[1].format(*values)
+        return made, values
 
     def _step_json(
         self,
@@ -1185,7 +1208,7 @@ class DocumentPlan:
         tgt: str,
         score_s: str,
         lost_s: str,
-    ) -> tuple[str, str]:
+    ) -> tuple[Fill | None, tuple[str, ...]]:
         """:func:`_row_json` of a step row (its said and cited JSON), from its branch's templates
         (``score_s`` and ``lost_s`` the texts of its score and points lost)."""
         a, t, w, per, deduct = given
@@ -1195,9 +1218,8 @@ class DocumentPlan:
         try:
             made = rp.templates[key]
         except KeyError:
-            made = rp.templates[key] = _step_templates(
-                sf, (*branch, rp.q.places), citation, rp.ind, self.score_quantum
-            )
+            pair = _step_templates(sf, (*branch, rp.q.places), citation, rp.ind, self.score_quantum)
+            made = rp.templates[key] = None if pair is None else _row_fill(rp, pair, 12, 8)
         if made is None:  # the texts written directly
             target = rp.ind.target
             assert target is not None
@@ -1217,7 +1239,7 @@ class DocumentPlan:
                 (rn, rd),
                 f"{target.comparator.value}{t.dec}{target.unit}",
             )
-            return _row_json(steps, citation, reason, reason_en, rp.ind, self.score_quantum)
+            return None, _row_json(steps, citation, reason, reason_en, rp.ind, self.score_quantum)
         values = (
             a.shown,
             t.shown,
@@ -1232,7 +1254,7 @@ class DocumentPlan:
             show_ratio(rn, rd) if branch[0] else "",
             tgt,
         )
-        return made[0].format(*values), made[1].format(*values)
+        return made, values
 
     def _plan_key(self, rp: _RowPlan, branch: str, exact: bool, lost: Decimal) -> tuple[Any, ...]:
         target = rp.ind.target
@@ -1278,6 +1300,42 @@ class DocumentPlan:
             zh, en = fm_texts(shown, cmp, target.unit, ACTUAL_ZH, ACTUAL_EN, *family.FULL_EXTRA)
             return _full_texts_json(exact_ratio(num, den), cmp, zh, en)
         return made.format(exact_ratio(num, den), shown)
+
+
+def _row_fill(rp: _RowPlan, pair: tuple[str, str], n: int, score_at: int) -> Fill:
+    """A ratio-family or step row's whole JSON as one :class:`Fill`: the ``n`` fields of its
+    branch's said and cited templates (``score_at`` its score's), then its weight's JSON, its
+    target's, its actual's, its exact actual, its method's, its met flag, its points lost and its
+    full marks' JSON (as ``write_values`` writes the row when the templates are filled apart)."""
+    said, cited = (pieces(fmt) for fmt in pair)
+    return Fill(
+        [
+            rp.head,
+            n,
+            ',"target":',
+            n + 1,
+            ',"actual":',
+            n + 2,
+            ',"actual_value":"',
+            n + 3,
+            '","tier":null,"method":',
+            n + 4,
+            ',"met":',
+            n + 5,
+            ',"score":"',
+            score_at,
+            '","lost":"',
+            n + 6,
+            '",',
+            *said,
+            ",",
+            rp.tail[0],
+            *cited,
+            rp.tail[1],
+            n + 7,
+            rp.tail[2],
+        ]
+    )
 
 
 def _full_texts_json(exact: str, cmp: str, zh: str, en: str) -> str:
