@@ -115,15 +115,46 @@ def _cell(text: str) -> tuple[Number, int, int] | None:
     and its sign; None when it is not a number. Kept per text (a pure function of it)."""
     hit = _CELLS.get(text, _CELLS)
     if hit is _CELLS:
-        value, _ = number_cell(text)
-        if value is None:
-            made = None
-        else:
-            made = (number(value), value.adjusted(), 1 if value > 0 else (0 if not value else -1))
+        made = _plain_cell(text)
+        if made is None:
+            made = _read_cell(text)
         if len(_CELLS) >= _CELLS_KEPT:
             _CELLS.clear()
         hit = _CELLS[text] = made
     return hit  # type: ignore[return-value]
+
+
+def _read_cell(text: str) -> tuple[Number, int, int] | None:
+    """:func:`_cell`'s reading of any text: ``number_cell``, then the number's texts."""
+    value, _ = number_cell(text)
+    if value is None:
+        return None
+    return number(value), value.adjusted(), 1 if value > 0 else (0 if not value else -1)
+
+
+def _plain_cell(text: str) -> tuple[Number, int, int] | None:
+    """:func:`_read_cell` of a positive number written plainly in ASCII digits (``12``, ``0.5``,
+    ``1234.50``: no sign, space or leading zero, at most 15 digits before the point and 10 after
+    it, at most 4 of them not trailing zeros); None for any other text, which :func:`_read_cell` reads (``tests/test_shape_writer.py``
+    holds the two equal)."""
+    whole, point, part = text.partition(".")
+    if not whole.isdigit() or not whole.isascii() or len(whole) > 15:
+        return None
+    if point:
+        if len(part) > 10 or not part.isdigit() or not part.isascii():
+            return None
+        if whole[0] == "0" and len(whole) > 1:
+            return None
+        kept = part.rstrip("0")
+        dec = f"{whole}.{kept}" if kept else whole
+    else:
+        dec = whole
+    if dec == "0" or whole[0] == "0" and not point or len(dec) - len(whole) > 5:
+        return None  # zero, an integer written with a leading zero, or more than 4 decimals
+    value = Decimal(text)
+    num, den = value.as_integer_ratio()
+    # number(): its shown and exact texts are its plain text (up to 4 decimals)
+    return Number(value, dec, f'"{dec}"', dec, dec, num, den), value.adjusted(), 1
 
 
 class ShapeWriter:
