@@ -275,11 +275,16 @@ class DigestLayout:
     the digest of a spec of the template from its slots' JSON texts (:meth:`DigestTemplate.layout`).
     """
 
-    __slots__ = ("pieces", "slots")
+    __slots__ = ("pieces", "slots", "_joined")
 
     def __init__(self, pieces: tuple[str, ...], slots: tuple[Slot, ...]) -> None:
+        if len(pieces) != len(slots) + 1:
+            raise ValueError("a digest layout has one more piece than it has slots")
         self.pieces = pieces
         self.slots = slots
+        # the pieces at the even places of the list :meth:`text` joins (the slots' texts between)
+        self._joined: list[str] = [""] * (2 * len(pieces) - 1)
+        self._joined[0::2] = pieces
 
     def fixed(self, texts: dict[Slot, str]) -> DigestLayout:
         """The layout with the slots ``texts`` names written in (their texts the same for every
@@ -297,10 +302,8 @@ class DigestLayout:
 
     def text(self, texts: list[str]) -> str:
         """The canonical JSON with ``texts`` (one per slot, in order) in the slots."""
-        out = [self.pieces[0]]
-        for text, after in zip(texts, self.pieces[1:], strict=True):
-            out.append(text)
-            out.append(after)
+        out = self._joined.copy()
+        out[1::2] = texts  # a ValueError unless there is one text per slot
         return "".join(out)
 
     def sha256(self, texts: list[str]) -> str:

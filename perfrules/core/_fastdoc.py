@@ -62,7 +62,7 @@ from perfrules.core._evaluate import (
     plain_actual,
     round_to_texts,
 )
-from perfrules.core._exact import exact_ratio, frac, quantum_of, show_dec, show_ratio
+from perfrules.core._exact import _SHOWN_DEC, exact_ratio, frac, quantum_of, show_dec, show_ratio
 from perfrules.core._fill import Fill, pieces
 from perfrules.core._fullmarks import bound_ratio, fm_texts
 from perfrules.core._scoring import _rule
@@ -793,6 +793,9 @@ RowValues = tuple[Number, Number | None, Number | None, Number | None, Number | 
 ``step`` method's ``per`` and ``deduct`` and its actual's tier (None where the row has none)."""
 
 
+_UNMADE: Any = object()  # a row's template not made yet (None: made, and not used)
+
+
 class _RowPlan:
     """One row of a :class:`DocumentPlan`: where its values go and its texts fixed by the shape."""
 
@@ -997,11 +1000,29 @@ class DocumentPlan:
                     lost = weight - score
                     if met is False and rp.strict and an == tn and ad == td:
                         return None  # the strict-boundary warning (_strict_warning): the Step path
-                    score_s, lost_s = show_dec(score), show_dec(lost)
-                    fill, texts = self._family_json(
-                        rp, branch, exact, lost, (a, t, w, num, den, score), tgt, score_s, lost_s
-                    )
-                    if lost > 0:
+                    # show_dec's texts, looked up here first (zero is never kept there)
+                    score_s = _SHOWN_DEC.get(score) or show_dec(score)
+                    lost_s = _SHOWN_DEC.get(lost) or show_dec(lost)
+                    deducted = lost > 0
+                    fill = rp.family.get((branch, exact, deducted), _UNMADE)
+                    if fill is _UNMADE:
+                        fill = self._family_fill(rp, branch, exact, lost)
+                    texts: tuple[str, ...]
+                    if fill is None:
+                        texts = self._family_texts(
+                            rp, branch, exact, lost, (a, t, w, num, den, score)
+                        )
+                    else:
+                        texts = (
+                            a.shown,
+                            t.shown,
+                            w.dec,
+                            show_ratio(num, den, 6),
+                            score_s,
+                            lost_s if deducted else "",
+                            tgt,
+                        )
+                    if deducted:
                         full_json = self._family_full(rp, w, t)
                 else:
                     sf = rp.step
@@ -1149,52 +1170,39 @@ class DocumentPlan:
             rp.objects[key] = hit
         return hit
 
-    def _family_json(
+    def _family_fill(self, rp: _RowPlan, branch: str, exact: bool, lost: Decimal) -> Fill | None:
+        """The :class:`Fill` of a ratio-family row's whole JSON on its branch (made once per
+        branch key and kept on the row), or None where its texts are written directly."""
+        fixed = rp.fixed
+        assert fixed is not None
+        pair = _family_made(
+            self._plan_key(rp, branch, exact, lost), fixed.citation, rp.ind, self.score_quantum
+        )
+        made = rp.family[(branch, exact, lost > 0)] = (
+            None if pair is None else _row_fill(rp, pair, 7, 4)
+        )
+        return made
+
+    def _family_texts(
         self,
         rp: _RowPlan,
         branch: str,
         exact: bool,
         lost: Decimal,
         numbers: tuple[Number, Number, Number, int, int, Decimal],
-        tgt: str,
-        score_s: str,
-        lost_s: str,
-    ) -> tuple[Fill | None, tuple[str, ...]]:
-        """:func:`_family_json` of a ratio-family row's branch and numbers (``score_s`` and
-        ``lost_s`` the texts of its score and points lost)."""
-        deducted = lost > 0
-        key = (branch, exact, deducted)
+    ) -> tuple[str, str]:
+        """:func:`_row_json` of a ratio-family row's branch and numbers written directly (as
+        :func:`_family_json` does where its templates are not used)."""
         fixed = rp.fixed
-        assert fixed is not None
-        try:
-            made = rp.family[key]
-        except KeyError:
-            pair = _family_made(
-                self._plan_key(rp, branch, exact, lost), fixed.citation, rp.ind, self.score_quantum
-            )
-            made = rp.family[key] = None if pair is None else _row_fill(rp, pair, 7, 4)
+        target = rp.ind.target
+        assert fixed is not None and target is not None
         a, t, w, num, den, score = numbers
-        if made is None:  # the texts written directly (as _family_json does)
-            target = rp.ind.target
-            assert target is not None
-            steps, reason, reason_en = family.fast_branch_texts(
-                self._plan_key(rp, branch, exact, lost),
-                (frac(a.value), frac(t.value), w.value, (num, den), score, lost),
-                f"{target.comparator.value}{t.dec}{target.unit}",
-            )
-            return None, _row_json(
-                steps, fixed.citation, reason, reason_en, rp.ind, self.score_quantum
-            )
-        values = (
-            a.shown,
-            t.shown,
-            w.dec,
-            show_ratio(num, den, 6),
-            score_s,
-            lost_s if deducted else "",
-            tgt,
+        steps, reason, reason_en = family.fast_branch_texts(
+            self._plan_key(rp, branch, exact, lost),
+            (frac(a.value), frac(t.value), w.value, (num, den), score, lost),
+            f"{target.comparator.value}{t.dec}{target.unit}",
         )
-        return made, values
+        return _row_json(steps, fixed.citation, reason, reason_en, rp.ind, self.score_quantum)
 
     def _step_json(
         self,
