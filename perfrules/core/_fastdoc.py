@@ -836,7 +836,7 @@ class _RowPlan:
         self.family = {}  # a ratio-family row's templates by (branch, exact, lost > 0)
         self.full = {}  # a ratio-family row's full-marks template by comparator
         self.objects = {}  # a step row's target and method by their numbers
-        self.why_not = {}  # a step row's full-marks JSON by its numbers
+        self.why_not = {}  # a row's full-marks JSON by its numbers (step; ratio family)
         self.templates = {}  # a step row's templates by its branch
 
     ind: Indicator  # the prototype's indicator (its ids, names, rule, round_to and method)
@@ -862,7 +862,7 @@ class _RowPlan:
     family: dict[tuple[str, bool, bool], Fill | None]  # its whole JSON by branch
     full: dict[str, str | None]
     objects: dict[tuple[Decimal, ...], tuple[QuantitativeTarget, Any]]
-    why_not: dict[tuple[Decimal, ...], str]
+    why_not: dict[tuple[Any, ...], str]
     step: step.FastStep | None  # a step row's fixed part
     templates: dict[tuple[bool, ...], Fill | None]  # its whole JSON by branch
     loss: str  # its item in the line's losses, up to the points' value
@@ -1022,8 +1022,15 @@ class DocumentPlan:
                             lost_s if deducted else "",
                             tgt,
                         )
-                    if deducted:
-                        full_json = self._family_full(rp, w, t)
+                    if deducted:  # its full marks: kept per row by its target and weight
+                        full_key = (t.num, t.den, w.num, w.den)
+                        full_json = rp.why_not.get(full_key)
+                        if full_json is None:
+                            full_json = self._family_full(rp, w, t)
+                            if full_json is not None:
+                                if len(rp.why_not) >= _OBJECTS_KEPT:
+                                    rp.why_not.clear()
+                                rp.why_not[full_key] = full_json
                 else:
                     sf = rp.step
                     if per is None or deduct is None or sf is None:
