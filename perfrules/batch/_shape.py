@@ -172,6 +172,11 @@ class ShapeWriter:
     ) -> None:
         self.spec = spec
         self.rows = rows
+        # each row's fields as one tuple (read once per row of every unit of the shape)
+        self.fields = tuple(
+            (r.i, r.kind, r.round_to, r.qn, r.qd, *r.slots, r.ind_at, r.cat_at, r.quantum)
+            for r in rows
+        )
         self.layout = layout  # the digest's texts around its slots
         self.units = units  # the slots of the meta's id, title and unit
         self.cats = cats  # the slot of each category's weight (by its position in the spec)
@@ -372,24 +377,42 @@ class ShapeWriter:
         precision = self.precision
         round_col = cells.get("round_to")
         weights, targets, actuals = cells["weight"], cells.get("target"), cells.get("actual")
-        for r in self.rows:
-            i = r.i
-            if (round_col[i].strip() if round_col is not None else "") != r.round_to:
-                return None
-            cell = _CELLS.get(weights[i]) or _cell(weights[i])
+        kept = _CELLS
+        for (
+            i,
+            kind,
+            round_to,
+            qn,
+            qd,
+            w_at,
+            t_at,
+            per_at,
+            deduct_at,
+            ind_at,
+            cat_at,
+            quantum,
+        ) in self.fields:
+            if round_col is None:
+                if round_to:
+                    return None
+            else:
+                held = round_col[i]
+                if held != round_to and held.strip() != round_to:
+                    return None
+            text = weights[i]
+            cell = kept.get(text) or _cell(text)
             if cell is None:
                 return None
             w, adjusted, sign = cell
             if adjusted >= _WEIGHT_DIGITS or sign <= 0:
                 return None
-            if precision and (w.num * r.qd) % (w.den * r.qn):
+            if precision and (w.num * qd) % (w.den * qn):
                 return None  # not a multiple of the quantum
-            w_at, t_at, per_at, deduct_at = r.slots
             texts[w_at] = w.json
             row: RowValues
-            if r.kind == "qual":
+            if kind == "qual":
                 tier = cells["tier"][i].strip()
-                if (w.value, r.quantum) not in tier_ok:
+                if (w.value, quantum) not in tier_ok:
                     return None
                 known = self.tiers.get(tier)
                 if known is None:
@@ -399,13 +422,15 @@ class ShapeWriter:
                 row = (w, None, None, None, None, tier)
             else:
                 assert targets is not None and actuals is not None
-                cell = _CELLS.get(targets[i]) or _cell(targets[i])
+                text = targets[i]
+                cell = kept.get(text) or _cell(text)
                 if cell is None:
                     return None
                 t, adjusted, sign = cell
                 if adjusted >= _VALUE_DIGITS or sign <= 0:
                     return None
-                cell = _CELLS.get(actuals[i]) or _cell(actuals[i])
+                text = actuals[i]
+                cell = kept.get(text) or _cell(text)
                 if cell is None:
                     return None
                 a, adjusted, sign = cell
@@ -413,7 +438,7 @@ class ShapeWriter:
                     return None
                 texts[t_at] = t.json
                 per = deduct = None
-                if r.kind == "step":
+                if kind == "step":
                     per = _value(cells["per"][i], True)
                     deduct = _value(cells["deduct"][i], True)
                     if per is None or deduct is None:
@@ -421,9 +446,9 @@ class ShapeWriter:
                     texts[per_at] = per.json
                     texts[deduct_at] = deduct.json
                 row = (w, t, a, per, deduct, None)
-            values[r.ind_at] = row
-            had = sums[r.cat_at]
-            sums[r.cat_at] = (Decimal(0) if had is None else had) + w.value
+            values[ind_at] = row
+            had = sums[cat_at]
+            sums[cat_at] = (Decimal(0) if had is None else had) + w.value
         top = Decimal(0)
         for j, s in enumerate(sums):
             if s is None:
