@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 import perfrules
 from perfrules.batch import _engines, read_table, run_batch
+from perfrules.batch._chunked import _Out
 from perfrules.core import (
     UnitDocument,
     compile_document,
@@ -60,6 +61,15 @@ def _same(spec: perfrules.Spec, actuals: perfrules.Actuals) -> UnitDocument | No
             {"unit": UNIT, **to_document(ev)}, ensure_ascii=False, separators=(",", ":")
         )
         assert _tables(doc) == _tables(ev)
+        # the batch's tables: a document's rows are read column by column, an evaluation's by row
+        by_doc, by_ev = _Out(), _Out()
+        by_doc.ok(UNIT, doc)
+        by_ev.ok(UNIT, ev)
+        assert (by_doc.units, by_doc.indicators, by_doc.categories) == (
+            by_ev.units,
+            by_ev.indicators,
+            by_ev.categories,
+        )
         assert unit_document(spec, actuals) is not None
         assert unit_document(spec, actuals).line == document_line(ev)  # type: ignore[union-attr]
     return doc

@@ -88,6 +88,18 @@ class _Out:
         for c, v in zip(UNIT_COLUMNS, row, strict=True):
             self.units[c].append(v)
         ind = self.indicators
+        if type(ev) is UnitDocument:  # its rows already column by column
+            cols = ev.rows
+            weights, scores = cols.weights, cols.scores
+            ind["unit"].extend([unit] * len(weights))
+            ind["indicator"].extend(cols.ids)
+            ind["category"].extend(cols.categories)
+            ind["weight"].extend(map(str, weights))
+            ind["score"].extend(map(str, scores))
+            ind["lost"].extend([str(w - s) for w, s in zip(weights, scores, strict=True)])
+            ind["met"].extend(cols.mets)
+            self._categories(unit, ev)
+            return
         # the rows' values, column by column (a unit's rows transposed at once)
         values = [
             (unit, r.id, r.category, str(r.weight), str(r.score), str(r.lost), r.met)
@@ -104,6 +116,9 @@ class _Out:
                 strict=True,
             ):
                 ind[c].append(v)
+        self._categories(unit, ev)
+
+    def _categories(self, unit: str, ev: Evaluation | UnitDocument) -> None:
         for cat in ev.categories:
             for c, v in zip(
                 CATEGORY_COLUMNS,

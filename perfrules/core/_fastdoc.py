@@ -127,6 +127,44 @@ class CategoryRow(NamedTuple):
     score: Decimal
 
 
+class RowColumns(NamedTuple):
+    """A unit's rows as the batch's indicators table reads them, column by column (the ids, names
+    and categories those of its shape, the weights, scores and met flags its own)."""
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    categories: tuple[str, ...]
+    weights: list[Decimal]
+    scores: list[Decimal]
+    mets: list[bool | None]
+
+    @classmethod
+    def of(cls, rows: list[RowResult]) -> RowColumns:
+        """The columns of ``rows``."""
+        return cls(
+            tuple(r.id for r in rows),
+            tuple(r.name for r in rows),
+            tuple(r.category for r in rows),
+            [r.weight for r in rows],
+            [r.score for r in rows],
+            [r.met for r in rows],
+        )
+
+    def results(self) -> tuple[RowResult, ...]:
+        """The rows, one :class:`RowResult` each."""
+        return tuple(
+            map(
+                RowResult,
+                self.ids,
+                self.names,
+                self.categories,
+                self.weights,
+                self.scores,
+                self.mets,
+            )
+        )
+
+
 @attrs.frozen(eq=False)
 class UnitDocument:
     """A unit's document line and what the batch's tables read of its evaluation (no budget row, no warning)."""
@@ -136,10 +174,15 @@ class UnitDocument:
     grade: str | None
     total_weight: Decimal
     lost: Decimal
-    indicators: tuple[RowResult, ...]
+    rows: RowColumns
     categories: tuple[CategoryRow, ...]
     warnings: tuple[()] = ()
     budget_execution: None = None
+
+    @property
+    def indicators(self) -> tuple[RowResult, ...]:
+        """The rows, one :class:`RowResult` each (as an evaluation's indicators)."""
+        return self.rows.results()
 
 
 def unit_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> UnitDocument | None:
@@ -348,7 +391,9 @@ def _finish(
         + ',"unit":'
         + _enc(meta.unit)
     )
-    return _line(head, start, _enc(spec_sha256(spec)), parts, rows, cats, cat_parts, top)
+    return _line(
+        head, start, _enc(spec_sha256(spec)), parts, RowColumns.of(rows), cats, cat_parts, top
+    )
 
 
 class _Head(NamedTuple):
@@ -402,7 +447,7 @@ def _line(
     start: str,
     sha_json: str,
     parts: list[str],
-    rows: list[RowResult],
+    rows: RowColumns,
     cats: list[CategoryRow],
     cat_parts: list[str],
     top: list[tuple[str, Decimal]],
@@ -443,7 +488,7 @@ def _line(
     if losses is None:
         losses = [
             '{"id":' + _enc(r.id) + ',"name":' + _enc(r.name) + ',"lost":' + _dec(r.lost) + "}"
-            for r in sorted([r for r in rows if r.lost > 0], key=lambda r: -r.lost)
+            for r in sorted([r for r in rows.results() if r.lost > 0], key=lambda r: -r.lost)
         ]
     lost = max(total_weight - total, zero)
     line = "".join(
@@ -474,7 +519,7 @@ def _line(
             '],"warnings":[]}',
         ]
     )
-    return UnitDocument(line, total, grade, total_weight, lost, tuple(rows), tuple(cats))
+    return UnitDocument(line, total, grade, total_weight, lost, rows, tuple(cats))
 
 
 # A qualitative row's text and score by the values it is made of: the indicator (and its category
@@ -899,6 +944,12 @@ class DocumentPlan:
         limit = spec.policy.overshoot_warning
         self.limit = (0, 1) if limit is None else limit.as_integer_ratio()
         self.score_quantum = spec.rounding.score
+        # the rows' ids, names and categories (the shape's: every unit's the same)
+        self.row_texts = (
+            tuple(rp.ind.id for rp in rows),
+            tuple(rp.ind.name for rp in rows),
+            tuple(rp.ind.category for rp in rows),
+        )
 
     def write(self, spec: Spec, actuals: Actuals, unit: str) -> UnitDocument | None:
         """``checked_document(spec, actuals, unit)`` of a spec and actuals of the shape whose meta
@@ -935,7 +986,9 @@ class DocumentPlan:
         ln, ld = self.limit  # policy.overshoot_warning as a ratio (rows without one: unread)
         score_quantum = self.score_quantum
         zero = Decimal(0)
-        rows: list[RowResult] = []
+        row_weights: list[Decimal] = []
+        row_scores: list[Decimal] = []
+        mets: list[bool | None] = []
         parts: list[str] = []
         losses: list[tuple[Decimal, str]] = []
         ncats = len(self.cats)
@@ -1117,7 +1170,9 @@ class DocumentPlan:
                     )
             if lost > 0:
                 losses.append((lost, f'{rp.loss}"{lost_s}"}}'))
-            rows.append(RowResult(ind.id, ind.name, ind.category, weight, score, met))
+            row_weights.append(weight)
+            row_scores.append(score)
+            mets.append(met)
             scores[rp.cat_at] += score
             weights[rp.cat_at] += weight
         cats: list[CategoryRow] = []
@@ -1147,7 +1202,7 @@ class DocumentPlan:
             start,
             f'"{sha256}"',
             parts,
-            rows,
+            RowColumns(*self.row_texts, row_weights, row_scores, mets),
             cats,
             cat_parts,
             top,
