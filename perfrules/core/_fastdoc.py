@@ -491,13 +491,15 @@ def _line(
             for r in sorted([r for r in rows.results() if r.lost > 0], key=lambda r: -r.lost)
         ]
     lost = max(total_weight - total, zero)
+    rows_json: list[str] = [","] * (2 * len(parts) - 1)  # the rows joined by the line's own join
+    rows_json[0::2] = parts
     line = "".join(
         [
             start,
             head.meta,
             sha_json,
             head.policies,
-            ",".join(parts),
+            *rows_json,
             '],"categories":[',
             ",".join(cat_parts),
             '],"total_weight":',
