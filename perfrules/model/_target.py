@@ -34,11 +34,7 @@ class Comparator(enum.Enum):
     @property
     def direction(self) -> str:
         """``positive``, ``negative`` or ``equal``."""
-        if self in (Comparator.GE, Comparator.GT):
-            return "positive"
-        if self in (Comparator.LE, Comparator.LT):
-            return "negative"
-        return "equal"
+        return _DIRECTIONS[self._value_]
 
     def holds(self, actual: Fraction | Decimal, target: Fraction | Decimal) -> bool:
         """Whether ``actual`` meets ``target`` under this comparator."""
@@ -52,6 +48,16 @@ class Comparator(enum.Enum):
             return actual < target
         return actual == target
 
+
+# a comparator's direction by its sign (``direction`` reads it per row: a lookup, not a search)
+_DIRECTIONS: dict[str, str] = {
+    "≥": "positive",
+    ">": "positive",
+    "≤": "negative",
+    "<": "negative",
+    "=": "equal",
+}
+assert set(_DIRECTIONS) == {c.value for c in Comparator}
 
 _ALIASES: dict[str, Comparator] = {
     "≥": Comparator.GE,
