@@ -42,6 +42,7 @@ def test_fill_of_pieces_joins_texts_and_values(parts: list[str | int], values: l
 def test_pieces_keep_braces_and_field_numbers() -> None:
     assert pieces('{{"a":{0}}},{1}{1}') == ['{"a":', 0, "},", 1, 1]
     assert Fill(pieces("x{2}")).fields == (2,)
+    assert Fill(pieces("{2}x{0}{2}")).uses == {0, 2}
 
 
 @pytest.mark.parametrize("fmt", ["{}", "{a}", "{0:>3}", "{0!r}", "{0[1]}"])

@@ -1072,7 +1072,7 @@ class DocumentPlan:
                             a.shown,
                             t.shown,
                             w.dec,
-                            show_ratio(num, den, 6),
+                            show_ratio(num, den, 6) if 3 in fill.uses else "",
                             score_s,
                             lost_s if deducted else "",
                             tgt,
@@ -1315,15 +1315,15 @@ class DocumentPlan:
         values = (
             a.shown,
             t.shown,
-            show_ratio(dn, dd),
-            show_ratio(sn, sd),
+            show_ratio(dn, dd) if 2 in made.uses else "",
+            show_ratio(sn, sd) if 3 in made.uses else "",
             per.shown,
             deduct.shown,
-            show_ratio(rn, rd, 6),
+            show_ratio(rn, rd, 6) if 6 in made.uses else "",
             w.dec,
             score_s,
             lost_s if branch[2] else "",
-            show_ratio(rn, rd) if branch[0] else "",
+            show_ratio(rn, rd) if branch[0] and 10 in made.uses else "",
             tgt,
         )
         return made, values

@@ -41,7 +41,7 @@ def pieces(fmt: str) -> list[Piece]:
 class Fill:
     """Literal texts and value numbers, joined by :meth:`fill` (``str.format`` compiled once)."""
 
-    __slots__ = ("_literals", "_pick", "_fields", "_one")
+    __slots__ = ("_literals", "_pick", "_fields", "_one", "uses")
 
     def __init__(self, parts: Sequence[Piece]) -> None:
         literals = [""]
@@ -58,6 +58,9 @@ class Fill:
         template[0::2] = literals
         self._literals: list[Any] = template  # the odd places are filled per call
         self._fields = tuple(fields)
+        self.uses = frozenset(
+            fields
+        )  # the value numbers the text names (a value not named may be "")
         # itemgetter of one index gives the value itself, not a 1-tuple
         self._one = len(fields) == 1
         self._pick = itemgetter(*fields) if fields else None
