@@ -680,14 +680,25 @@ def _marked(
 def _family_templates(
     plan_key: tuple[Any, ...], citation: Citation, ind: Indicator, score_quantum: Decimal
 ) -> tuple[str, str] | None:
-    made, texts = _marked(plan_key, citation, ind, score_quantum, _MARKS, _TGT_MARKS[0])
+    return _templates_of(
+        lambda marks, tgt: _marked(plan_key, citation, ind, score_quantum, marks, tgt),
+        (_MARKS, _MARKS_2),
+    )
+
+
+def _templates_of(marked: Any, marks: tuple[Any, Any]) -> tuple[str, str] | None:
+    """A row's said and cited JSON as two ``str.format`` templates: ``marked(marks, tgt)`` gives
+    the JSON written for marker numbers and the markers' texts (in field order); each marker's
+    text becomes its field. The templates are used only when the second set of markers fills them
+    to exactly what ``marked`` writes for it; else None."""
+    made, texts = marked(marks[0], _TGT_MARKS[0])
     templates = []
     for json_text in made:
         fmt = json_text.replace("{", "{{").replace("}", "}}")
         for n, text in enumerate(texts):
             fmt = fmt.replace(text, "{" + str(n) + "}")
         templates.append(fmt)
-    check, texts_2 = _marked(plan_key, citation, ind, score_quantum, _MARKS_2, _TGT_MARKS[1])
+    check, texts_2 = marked(marks[1], _TGT_MARKS[1])
     if tuple(fmt.format(*texts_2) for fmt in templates) != check:
         return None
     return templates[0], templates[1]
@@ -727,17 +738,7 @@ def _step_templates(
         made = _row_json(steps, citation, reason, reason_en, ind, score_quantum)
         return made, (*map(str, marks), tgt)
 
-    made, texts = marked(_STEP_MARKS[0], _TGT_MARKS[0])
-    templates = []
-    for json_text in made:
-        fmt = json_text.replace("{", "{{").replace("}", "}}")
-        for n, text in enumerate(texts):
-            fmt = fmt.replace(text, "{" + str(n) + "}")
-        templates.append(fmt)
-    check, texts_2 = marked(_STEP_MARKS[1], _TGT_MARKS[1])
-    if tuple(fmt.format(*texts_2) for fmt in templates) != check:
-        return None
-    return templates[0], templates[1]
+    return _templates_of(marked, _STEP_MARKS)
 
 
 def _steps_json(steps: list[StepText], citation: Citation | None) -> str:
