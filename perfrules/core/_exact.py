@@ -123,10 +123,9 @@ _PLACES: dict[int, int | None] = {}
 
 def _places(denominator: int) -> int | None:
     """The decimal places of a fraction with this (reduced) denominator; None when it does not terminate."""
-    try:
-        return _PLACES[denominator]
-    except KeyError:
-        pass
+    k = _PLACES.get(denominator, -1)  # a miss is common (a ratio's denominator): no exception
+    if k != -1:
+        return k
     k = _count_places(denominator)
     if len(_PLACES) >= _FRACTIONS_KEPT:
         _PLACES.clear()
