@@ -532,3 +532,39 @@ def test_rows_after_a_failed_unit_in_unit_order() -> None:
         f"{h}\ne1,q1,产出指标,100,>=,10,9,,,\nv1,q1,产出指标,100,>=,10,9,2024,,\n"
         "p1,q1,产出指标,100,>=,10,8,2024, 100 ,100\n"
     )  # e1 fails (no year); p1 is left to the pure path
+
+
+# ---------------------------------------------------------------------------
+# the columnar run's Arrow memory pool (_columnar.run_pool): jemalloc's while the run's chunks are made and
+# written, Arrow's default again after it; a pool the user chose is left alone
+
+
+def _pools_seen(path: Path, out: Path) -> list[str]:
+    seen: list[str] = []
+    run_batch(
+        read_table(path, scan=False),
+        out,
+        engine="auto",
+        chunk_units=1,
+        progress=lambda done, total: seen.append(pa.default_memory_pool().backend_name),
+    )
+    return seen
+
+
+@pytest.mark.skipif(
+    "jemalloc" not in pa.supported_memory_backends()
+    or pa.default_memory_pool().backend_name != "mimalloc",
+    reason="Arrow's default pool is mimalloc and jemalloc is built in",
+)
+def test_columnar_run_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = pa.default_memory_pool().backend_name
+    with folder() as d:
+        path = d / "units.csv"
+        path.write_text(f"{H}\n{U1}\n{U2}\n", encoding="utf-8")
+        with small_chunks(1, 256):
+            # a chunk of one unit each, then the deferred table's count, after the run
+            assert _pools_seen(path, d / "a.csv") == ["jemalloc", "jemalloc", before]
+            assert pa.default_memory_pool().backend_name == before
+            monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")  # the user's choice stands
+            assert _pools_seen(path, d / "b.csv") == [before] * 3
+        assert (d / "a.csv").read_bytes() == (d / "b.csv").read_bytes()
