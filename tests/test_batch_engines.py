@@ -26,6 +26,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -48,6 +49,7 @@ from perfrules.batch import (  # noqa: E402
     read_table,
     run_batch,
 )
+from perfrules.batch._summary import Tally  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "batch_engines"
 FILES = ("base.toml", "base_year.toml", "spec.toml")
@@ -568,3 +570,75 @@ def test_columnar_run_pool(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")  # the user's choice stands
             assert _pools_seen(path, d / "b.csv") == [before] * 3
         assert (d / "a.csv").read_bytes() == (d / "b.csv").read_bytes()
+
+
+# ---------------------------------------------------------------------------
+# the summary's losses from the scorer's integers (ChunkResult.losses) against the same read off the
+# indicators table's lost texts (tally_arrays without them): the same entries, values (to the last
+# place) and first-seen order
+
+
+def _tally_items(tally: Tally) -> list[Any]:
+    return [
+        list(tally.grades.items()),
+        [(k, str(v)) for k, v in tally.points.items()],
+        list(tally.losing.items()),
+    ]
+
+
+def _losses_agree(path: Path, chunk_units: int) -> int:
+    """Tally each columnar chunk both ways; how many chunks had the scorer's losses."""
+    from perfrules.batch._vector import score_chunk, unit_builder
+
+    table = read_table(path)
+    if not _columnar.usable(table):
+        return 0
+    engine = _columnar.ColumnarEngine(score_chunk, unit_builder, chunk_units=chunk_units)
+    fast, texts = Tally(), Tally()
+    used = 0
+    for scored in engine.chunks(table):
+        used += scored.losses is not None
+        scored.tally(fast)
+        _columnar.tally_arrays(texts, scored.out.units, scored.out.indicators)
+        assert _tally_items(fast) == _tally_items(texts)
+    return used
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(t=tables(), small=st.sampled_from([None, 1, 2, 3]))
+def test_losses_from_integers_equal_the_texts(t: dict[str, Any], small: int | None) -> None:
+    data = csv_bytes(t)
+    with folder() as d:
+        path = d / "units.csv"
+        path.write_bytes(data)
+        if small is None:
+            _losses_agree(path, _run.CHUNK_UNITS)
+        else:
+            with small_chunks(small, max(256, len(data) // 3)):
+                _losses_agree(path, small)
+
+
+def test_losses_from_integers_are_used() -> None:
+    """Not vacuous: a chunk of units whose losses have two and three places takes the integers' way;
+    q2 loses first (row 2), q1 only after it."""
+    head = "unit,indicator,category,weight,comparator,target,actual,year,spec"
+    rows = [head]
+    for u, (w, a, b) in enumerate(
+        [("60", "10", "6.125"), ("60.5", "9", "3"), ("60.125", "7.25", "5"), ("60", "0", "4.5")]
+    ):
+        rows.append(f"u{u},q1,产出指标,{w},>=,10,{a},2024,base.toml")
+        rows.append(f"u{u},q2,效益指标,{Decimal(100) - Decimal(w)},<=,5,{b},,")
+    with folder() as d:
+        path = d / "units.csv"
+        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        assert _losses_agree(path, _run.CHUNK_UNITS) == 1
+        from perfrules.batch._vector import score_chunk, unit_builder
+
+        engine = _columnar.ColumnarEngine(score_chunk, unit_builder)
+        (scored,) = engine.chunks(read_table(path))
+        # lost: 0.00, 7.35, 6.05, 0.00, 16.535, -0.005, 60.00, 0.00 (a negative loss is no loss)
+        assert scored.losses == (("q2", 735, 2, 1), ("q1", 82_585, 3, 3))

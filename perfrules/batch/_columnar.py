@@ -44,6 +44,7 @@ from perfrules.batch._chunk import (
     Chunk,
     ChunkResult,
     Columns,
+    Losses,
     UnitBuilder,
 )
 from perfrules.batch._chunked import CHUNK_UNITS, _Out, _Pending, _score_chunk
@@ -178,13 +179,16 @@ class Scored:
     share: float = (
         0.0  # the share of the input read when the chunk was cut (progress of a deferred table)
     )
+    losses: Losses | None = (
+        None  # the indicators table's positive losses, when the scorer gave them
+    )
 
     @property
     def tables(self) -> _Tables:
         return self.out
 
     def tally(self, tally: Tally) -> None:
-        tally_arrays(tally, self.out.units, self.out.indicators)
+        tally_arrays(tally, self.out.units, self.out.indicators, self.losses)
 
     def record_inputs(self) -> RecordInputs:
         return RecordInputs(self.cells, self.row_numbers, self.row_counts)
@@ -541,6 +545,8 @@ def _score(
         pure = _score_chunk(table, pendings, bases, None, first_unit, None)
         pure_out, pure_scored = pure.out, pure.pure
     return Scored(
+        # the vectorised path's losses stand for the indicators table when it holds its rows alone
+        losses=vres.losses if vres is not None and pure_out is None else None,
         out=_merge(vres, pure_out, ids),
         vector=vector_count,
         pure=pure_scored,
@@ -670,8 +676,14 @@ def _first_seen(
     return present[np.argsort(first[present], kind="stable")], counts
 
 
-def tally_arrays(tally: Tally, units: dict[str, pa.Array], indicators: dict[str, pa.Array]) -> None:
-    """:meth:`Tally.add` for Arrow columns, vectorised (same counts, same first-seen order)."""
+def tally_arrays(
+    tally: Tally,
+    units: dict[str, pa.Array],
+    indicators: dict[str, pa.Array],
+    losses: Losses | None = None,
+) -> None:
+    """:meth:`Tally.add` for Arrow columns, vectorised (same counts, same first-seen order); with
+    ``losses`` (the scorer's, for these indicator rows) the ``lost`` texts are not read."""
     status = _np(units["status"])
     ok = status == STATUS_OK
     tally.units += len(status)
@@ -684,6 +696,12 @@ def tally_arrays(tally: Tally, units: dict[str, pa.Array], indicators: dict[str,
         for code in order.tolist():
             name = names[code]
             tally.grades[name] = tally.grades.get(name, 0) + int(counts[code])
+    if losses is not None:
+        for name, whole, exp, rows in losses:  # as below, from the integers
+            points = Decimal(whole).scaleb(-exp)
+            tally.points[name] = tally.points.get(name, Decimal(0)) + points
+            tally.losing[name] = tally.losing.get(name, 0) + rows
+        return
     lost = indicators["lost"]
     if lost.null_count:
         lost = pc.fill_null(lost, "")
