@@ -537,8 +537,8 @@ def test_rows_after_a_failed_unit_in_unit_order() -> None:
 
 
 # ---------------------------------------------------------------------------
-# the columnar run's Arrow memory pool (_columnar.run_pool): jemalloc's while the run's chunks are made and
-# written, Arrow's default again after it; a pool the user chose is left alone
+# the columnar run's Arrow memory pool (_columnar.run_pool): jemalloc's while the run's chunks are
+# made and written, Arrow's default again after it; a pool the user chose is left alone
 
 
 def _pools_seen(path: Path, out: Path) -> list[str]:

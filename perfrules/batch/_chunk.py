@@ -173,9 +173,10 @@ class Chunk:
 
 
 Losses = tuple[tuple[str, int, int, int], ...]
-"""The positive losses of an indicators table, by indicator id in order of first appearance among its
-rows with a positive loss: ``(indicator, total, places, rows)`` — the sum of those rows' ``lost``
-(``Decimal(total).scaleb(-places)``, ``places`` the most any of them has) and how many there are."""
+"""The positive losses of an indicators table, by indicator id in order of first appearance
+among its rows with a positive loss: ``(indicator, total, places, rows)`` — the sum of those
+rows' ``lost`` (``Decimal(total).scaleb(-places)``, ``places`` the most any of them has) and how
+many there are."""
 
 
 @attrs.frozen(eq=False)

@@ -242,12 +242,12 @@ class ColumnarEngine(Engine):
 
 def run_pool() -> pa.MemoryPool | None:
     """The Arrow memory pool of a columnar run: jemalloc's, when Arrow's default pool is its own
-    (mimalloc) and the user chose none (``ARROW_DEFAULT_MEMORY_POOL``); else ``None`` (the default stays).
+    (mimalloc) and the user chose none (``ARROW_DEFAULT_MEMORY_POOL``); else ``None``.
 
-    The run allocates and frees buffers of a block's size block after block: mimalloc hands their
-    pages back to the system soon after each is freed, and the next block's first touch faults them in
-    again (huge pages zeroed by the kernel: some 0.3 s of system CPU at 100,000 units); jemalloc keeps
-    reusing them, with a lower peak RSS (docs/batch.md, "Memory").
+    The run allocates and frees buffers of a block's size block after block: mimalloc hands
+    their pages back to the system soon after each is freed, and the next block's first touch
+    faults them in again (huge pages, zeroed by the kernel); jemalloc keeps reusing them, with a
+    lower peak RSS (docs/batch.md, "Memory and speed").
     """
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL") or pa.default_memory_pool().backend_name != (
         "mimalloc"
@@ -260,8 +260,8 @@ def run_pool() -> pa.MemoryPool | None:
 
 
 def _in_pool(chunks: Iterator[Scored]) -> Iterator[Scored]:
-    """``chunks``, with :func:`run_pool` as Arrow's default pool while they are made and written (the
-    caller writes each chunk before asking for the next); the previous default is restored after."""
+    """``chunks``, with :func:`run_pool` as Arrow's default pool while they are made and written
+    (the caller writes each chunk before asking for the next); the previous one restored after."""
     pool = run_pool()
     if pool is None:
         yield from chunks

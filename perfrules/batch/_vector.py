@@ -794,10 +794,10 @@ def _indicator_matrix(
 ) -> tuple[dict[str, pa.Array] | None, Losses | None]:
     """The indicators table's columns of a group, unit after unit and slot after slot, each made at once
     over the (units × slots) matrix: the very texts the slot-by-slot loop writes, with a few Arrow calls
-    instead of a few per slot; and their positive losses (:func:`_losses`). ``None`` (the loop then writes
-    them, and the summary reads the texts) for a budget row, a declared weight whose text is not its
-    plain decimal, a matrix of Python integers, or numbers that might overflow int64 at the common
-    scale."""
+    instead of a few per slot; and their positive losses (:func:`_losses`). ``None`` (the loop then
+    writes them, and the summary reads the texts) for a budget row, a declared weight whose text is
+    not its plain decimal, a matrix of Python integers, or numbers that might overflow int64 at the
+    common scale."""
     k = len(plan.slots)
     n = len(sel)
     if plan.budget is not None or k == 0 or n == 0:
@@ -848,10 +848,10 @@ def _indicator_matrix(
 
 def _losses(ids: list[Any], lost: IntArray, places: IntArray, scale: int) -> Losses | None:
     """What the summary reads off a group's ``lost`` texts (:data:`~perfrules.batch._chunk.Losses`),
-    from their integers: ``lost`` (units × slots, at ``scale``) is written with ``places`` (per cell)
-    by :func:`_fmt_signed` — its magnitude cut to those places — so a cell's text is a positive number
-    exactly when that cut value is; ``ids``: each slot's indicator id. ``None`` when a sum might
-    overflow int64."""
+    from their integers: ``lost`` (units × slots, at ``scale``) is written with ``places`` (per
+    cell) by :func:`_fmt_signed` — its magnitude cut to those places — so a cell's text is a
+    positive number exactly when that cut value is; ``ids``: each slot's indicator id. ``None``
+    when a sum might overflow int64."""
     n, k = lost.shape
     q = lost // (10 ** (scale - places))  # ≤ 0 for a negative or zero loss, as its text is
     positive = q > 0
