@@ -642,3 +642,41 @@ def test_losses_from_integers_are_used() -> None:
         (scored,) = engine.chunks(read_table(path))
         # lost: 0.00, 7.35, 6.05, 0.00, 16.535, -0.005, 60.00, 0.00 (a negative loss is no loss)
         assert scored.losses == (("q2", 735, 2, 1), ("q1", 82_585, 3, 3))
+
+
+@st.composite
+def same_shape(draw: st.DrawFn) -> str:
+    """A table of units of one shape (the vectorised path's single group): weights, targets and
+    actuals at zero to three places, losses positive, zero and negative (a weight off its score's
+    grid)."""
+    k = draw(st.integers(1, 4))
+    comps = [draw(st.sampled_from([">=", "<=", ">", "<"])) for _ in range(k)]
+    cats = [draw(st.sampled_from(["产出指标", "效益指标"])) for _ in range(k)]
+
+    def dec(lo: int, hi: int) -> Decimal:
+        places = draw(st.integers(0, 3))
+        return Decimal(draw(st.integers(lo * 10**places, hi * 10**places))).scaleb(-places)
+
+    rows = ["unit,indicator,category,weight,comparator,target,actual,year,spec"]
+    for u in range(draw(st.integers(1, 12))):
+        weights = [dec(1, 90 // k) for _ in range(k - 1)]
+        weights.append(Decimal(100) - sum(weights, Decimal(0)))
+        for j in range(k):
+            target = dec(1, 50)
+            actual = dec(0, 100)
+            head = ",2024,base.toml" if j == 0 else ",,"
+            rows.append(f"u{u},q{j},{cats[j]},{weights[j]},{comps[j]},{target},{actual}{head}")
+    return "\n".join(rows) + "\n"
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=same_shape(), small=st.sampled_from([None, 1, 2]))
+def test_losses_from_integers_of_one_shape(text: str, small: int | None) -> None:
+    with folder() as d:
+        path = d / "units.csv"
+        path.write_text(text, encoding="utf-8")
+        if small is None:
+            _losses_agree(path, _run.CHUNK_UNITS)
+        else:
+            with small_chunks(small, 256):
+                _losses_agree(path, small)
