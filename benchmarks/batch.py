@@ -11,7 +11,8 @@ text), once per size (``--cache`` keeps them between invocations: 1,000,000
 units are 1.5 GB of CSV and take minutes to write). Then, for each size, every
 measurement in a fresh child process, each repeated ``--runs`` times and
 reported as the **median** (wall seconds, CPU seconds of the process and all
-its threads, peak resident memory, threads seen):
+its threads — ``sys_s``: the part spent in the kernel, for a command — peak
+resident memory, threads seen):
 
 * ``baseline`` — benchmarks/_baseline.py: exact int64 NumPy over the wide
   (N, 20) arrays, this workload's rules hard-coded, nothing else; one thread;
@@ -305,6 +306,7 @@ def measure(cmd: list[str], cwd: Path | None = None) -> dict[str, Any]:
     return {
         "wall_s": wall,
         "cpu_s": usage.ru_utime + usage.ru_stime,
+        "sys_s": usage.ru_stime,  # of which in the kernel (page faults, file writes)
         "peak_rss_mb": peak[0],
         "threads": most[0],
         "stdout": out.decode(),
@@ -353,6 +355,7 @@ def _runs_of(cmd_of: Any, runs: int) -> dict[str, Any]:
     return {
         "wall_s": round(_median([g["wall_s"] for g in got]), 3),
         "cpu_s": round(_median([g["cpu_s"] for g in got]), 3),
+        "sys_s": round(_median([g["sys_s"] for g in got]), 3),
         "peak_rss_mb": round(_median([g["peak_rss_mb"] for g in got]), 1),
         "threads": max(g["threads"] for g in got),
         "runs": runs,

@@ -26,6 +26,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -48,6 +49,7 @@ from perfrules.batch import (  # noqa: E402
     read_table,
     run_batch,
 )
+from perfrules.batch._summary import Tally  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "batch_engines"
 FILES = ("base.toml", "base_year.toml", "spec.toml")
@@ -532,3 +534,149 @@ def test_rows_after_a_failed_unit_in_unit_order() -> None:
         f"{h}\ne1,q1,产出指标,100,>=,10,9,,,\nv1,q1,产出指标,100,>=,10,9,2024,,\n"
         "p1,q1,产出指标,100,>=,10,8,2024, 100 ,100\n"
     )  # e1 fails (no year); p1 is left to the pure path
+
+
+# ---------------------------------------------------------------------------
+# the columnar run's Arrow memory pool (_columnar.run_pool): jemalloc's while the run's chunks are
+# made and written, Arrow's default again after it; a pool the user chose is left alone
+
+
+def _pools_seen(path: Path, out: Path) -> list[str]:
+    seen: list[str] = []
+    run_batch(
+        read_table(path, scan=False),
+        out,
+        engine="auto",
+        chunk_units=1,
+        progress=lambda done, total: seen.append(pa.default_memory_pool().backend_name),
+    )
+    return seen
+
+
+@pytest.mark.skipif(
+    "jemalloc" not in pa.supported_memory_backends()
+    or pa.default_memory_pool().backend_name != "mimalloc",
+    reason="Arrow's default pool is mimalloc and jemalloc is built in",
+)
+def test_columnar_run_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = pa.default_memory_pool().backend_name
+    with folder() as d:
+        path = d / "units.csv"
+        path.write_text(f"{H}\n{U1}\n{U2}\n", encoding="utf-8")
+        with small_chunks(1, 256):
+            # a chunk of one unit each, then the deferred table's count, after the run
+            assert _pools_seen(path, d / "a.csv") == ["jemalloc", "jemalloc", before]
+            assert pa.default_memory_pool().backend_name == before
+            monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")  # the user's choice stands
+            assert _pools_seen(path, d / "b.csv") == [before] * 3
+        assert (d / "a.csv").read_bytes() == (d / "b.csv").read_bytes()
+
+
+# ---------------------------------------------------------------------------
+# the summary's losses from the scorer's integers (ChunkResult.losses) against the same read off the
+# indicators table's lost texts (tally_arrays without them): the same entries, values (to the last
+# place) and first-seen order
+
+
+def _tally_items(tally: Tally) -> list[Any]:
+    return [
+        list(tally.grades.items()),
+        [(k, str(v)) for k, v in tally.points.items()],
+        list(tally.losing.items()),
+    ]
+
+
+def _losses_agree(path: Path, chunk_units: int) -> int:
+    """Tally each columnar chunk both ways; how many chunks had the scorer's losses."""
+    from perfrules.batch._vector import score_chunk, unit_builder
+
+    table = read_table(path)
+    if not _columnar.usable(table):
+        return 0
+    engine = _columnar.ColumnarEngine(score_chunk, unit_builder, chunk_units=chunk_units)
+    fast, texts = Tally(), Tally()
+    used = 0
+    for scored in engine.chunks(table):
+        used += scored.losses is not None
+        scored.tally(fast)
+        _columnar.tally_arrays(texts, scored.out.units, scored.out.indicators)
+        assert _tally_items(fast) == _tally_items(texts)
+    return used
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(t=tables(), small=st.sampled_from([None, 1, 2, 3]))
+def test_losses_from_integers_equal_the_texts(t: dict[str, Any], small: int | None) -> None:
+    data = csv_bytes(t)
+    with folder() as d:
+        path = d / "units.csv"
+        path.write_bytes(data)
+        if small is None:
+            _losses_agree(path, _run.CHUNK_UNITS)
+        else:
+            with small_chunks(small, max(256, len(data) // 3)):
+                _losses_agree(path, small)
+
+
+def test_losses_from_integers_are_used() -> None:
+    """Not vacuous: a chunk of units whose losses have two and three places takes the integers' way;
+    q2 loses first (row 2), q1 only after it."""
+    head = "unit,indicator,category,weight,comparator,target,actual,year,spec"
+    rows = [head]
+    for u, (w, a, b) in enumerate(
+        [("60", "10", "6.125"), ("60.5", "9", "3"), ("60.125", "7.25", "5"), ("60", "0", "4.5")]
+    ):
+        rows.append(f"u{u},q1,产出指标,{w},>=,10,{a},2024,base.toml")
+        rows.append(f"u{u},q2,效益指标,{Decimal(100) - Decimal(w)},<=,5,{b},,")
+    with folder() as d:
+        path = d / "units.csv"
+        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        assert _losses_agree(path, _run.CHUNK_UNITS) == 1
+        from perfrules.batch._vector import score_chunk, unit_builder
+
+        engine = _columnar.ColumnarEngine(score_chunk, unit_builder)
+        (scored,) = engine.chunks(read_table(path))
+        # lost: 0.00, 7.35, 6.05, 0.00, 16.535, -0.005, 60.00, 0.00 (a negative loss is no loss)
+        assert scored.losses == (("q2", 735, 2, 1), ("q1", 82_585, 3, 3))
+
+
+@st.composite
+def same_shape(draw: st.DrawFn) -> str:
+    """A table of units of one shape (the vectorised path's single group): weights, targets and
+    actuals at zero to three places, losses positive, zero and negative (a weight off its score's
+    grid)."""
+    k = draw(st.integers(1, 4))
+    comps = [draw(st.sampled_from([">=", "<=", ">", "<"])) for _ in range(k)]
+    cats = [draw(st.sampled_from(["产出指标", "效益指标"])) for _ in range(k)]
+
+    def dec(lo: int, hi: int) -> Decimal:
+        places = draw(st.integers(0, 3))
+        return Decimal(draw(st.integers(lo * 10**places, hi * 10**places))).scaleb(-places)
+
+    rows = ["unit,indicator,category,weight,comparator,target,actual,year,spec"]
+    for u in range(draw(st.integers(1, 12))):
+        weights = [dec(1, 90 // k) for _ in range(k - 1)]
+        weights.append(Decimal(100) - sum(weights, Decimal(0)))
+        for j in range(k):
+            target = dec(1, 50)
+            actual = dec(0, 100)
+            head = ",2024,base.toml" if j == 0 else ",,"
+            rows.append(f"u{u},q{j},{cats[j]},{weights[j]},{comps[j]},{target},{actual}{head}")
+    return "\n".join(rows) + "\n"
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=same_shape(), small=st.sampled_from([None, 1, 2]))
+def test_losses_from_integers_of_one_shape(text: str, small: int | None) -> None:
+    with folder() as d:
+        path = d / "units.csv"
+        path.write_text(text, encoding="utf-8")
+        if small is None:
+            _losses_agree(path, _run.CHUNK_UNITS)
+        else:
+            with small_chunks(small, 256):
+                _losses_agree(path, small)

@@ -172,6 +172,13 @@ class Chunk:
         return "" if col is None else col[r]
 
 
+Losses = tuple[tuple[str, int, int, int], ...]
+"""The positive losses of an indicators table, by indicator id in order of first appearance
+among its rows with a positive loss: ``(indicator, total, places, rows)`` — the sum of those
+rows' ``lost`` (``Decimal(total).scaleb(-places)``, ``places`` the most any of them has) and how
+many there are."""
+
+
 @attrs.frozen(eq=False)
 class ChunkResult:
     """What a chunk scorer returns: the three output tables for the units it scored, column by column.
@@ -188,12 +195,17 @@ class ChunkResult:
     units this result does not contain; the runner scores them on the pure
     path. Every unit of the chunk is either in ``units`` or in ``unscored``,
     never both.
+
+    ``losses``, when given, is what the summary reads off the ``lost`` column of
+    ``indicators`` (:data:`Losses`), made from the scorer's integers; ``None``:
+    the summary parses the column's texts.
     """
 
     units: Columns
     indicators: Columns
     categories: Columns
     unscored: Sequence[int] = ()
+    losses: Losses | None = None
 
     @classmethod
     def empty(cls, n_units: int) -> ChunkResult:

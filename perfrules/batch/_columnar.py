@@ -44,6 +44,7 @@ from perfrules.batch._chunk import (
     Chunk,
     ChunkResult,
     Columns,
+    Losses,
     UnitBuilder,
 )
 from perfrules.batch._chunked import CHUNK_UNITS, _Out, _Pending, _score_chunk
@@ -178,13 +179,16 @@ class Scored:
     share: float = (
         0.0  # the share of the input read when the chunk was cut (progress of a deferred table)
     )
+    losses: Losses | None = (
+        None  # the indicators table's positive losses, when the scorer gave them
+    )
 
     @property
     def tables(self) -> _Tables:
         return self.out
 
     def tally(self, tally: Tally) -> None:
-        tally_arrays(tally, self.out.units, self.out.indicators)
+        tally_arrays(tally, self.out.units, self.out.indicators, self.losses)
 
     def record_inputs(self) -> RecordInputs:
         return RecordInputs(self.cells, self.row_numbers, self.row_counts)
@@ -223,7 +227,7 @@ class ColumnarEngine(Engine):
             raise ValueError(
                 "the columnar runner keeps no Evaluation per unit: use the pure engine for on_unit"
             )
-        return _scored_chunks(table, self, self.chunk_units)
+        return _in_pool(_scored_chunks(table, self, self.chunk_units))
 
     def fallback(self, table: Table) -> Engine:
         """This runner when it reads the scanned ``table`` as it stands, else the chunk-by-chunk runner
@@ -234,6 +238,40 @@ class ColumnarEngine(Engine):
         from perfrules.batch._vector import score_chunk
 
         return ChunkedEngine(score_chunk, chunk_units=self.fallback_units)
+
+
+def run_pool() -> pa.MemoryPool | None:
+    """The Arrow memory pool of a columnar run: jemalloc's, when Arrow's default pool is its own
+    (mimalloc) and the user chose none (``ARROW_DEFAULT_MEMORY_POOL``); else ``None``.
+
+    The run allocates and frees buffers of a block's size block after block: mimalloc hands
+    their pages back to the system soon after each is freed, and the next block's first touch
+    faults them in again (huge pages, zeroed by the kernel); jemalloc keeps reusing them, with a
+    lower peak RSS (docs/batch.md, "Memory and speed").
+    """
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL") or pa.default_memory_pool().backend_name != (
+        "mimalloc"
+    ):
+        return None
+    try:
+        return pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc
+        return None
+
+
+def _in_pool(chunks: Iterator[Scored]) -> Iterator[Scored]:
+    """``chunks``, with :func:`run_pool` as Arrow's default pool while they are made and written
+    (the caller writes each chunk before asking for the next); the previous one restored after."""
+    pool = run_pool()
+    if pool is None:
+        yield from chunks
+        return
+    before = pa.default_memory_pool()
+    pa.set_memory_pool(pool)
+    try:
+        yield from chunks
+    finally:
+        pa.set_memory_pool(before)
 
 
 def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> Iterator[Scored]:
@@ -507,6 +545,8 @@ def _score(
         pure = _score_chunk(table, pendings, bases, None, first_unit, None)
         pure_out, pure_scored = pure.out, pure.pure
     return Scored(
+        # the vectorised path's losses stand for the indicators table when it holds its rows alone
+        losses=vres.losses if vres is not None and pure_out is None else None,
         out=_merge(vres, pure_out, ids),
         vector=vector_count,
         pure=pure_scored,
@@ -636,8 +676,14 @@ def _first_seen(
     return present[np.argsort(first[present], kind="stable")], counts
 
 
-def tally_arrays(tally: Tally, units: dict[str, pa.Array], indicators: dict[str, pa.Array]) -> None:
-    """:meth:`Tally.add` for Arrow columns, vectorised (same counts, same first-seen order)."""
+def tally_arrays(
+    tally: Tally,
+    units: dict[str, pa.Array],
+    indicators: dict[str, pa.Array],
+    losses: Losses | None = None,
+) -> None:
+    """:meth:`Tally.add` for Arrow columns, vectorised (same counts, same first-seen order); with
+    ``losses`` (the scorer's, for these indicator rows) the ``lost`` texts are not read."""
     status = _np(units["status"])
     ok = status == STATUS_OK
     tally.units += len(status)
@@ -650,6 +696,12 @@ def tally_arrays(tally: Tally, units: dict[str, pa.Array], indicators: dict[str,
         for code in order.tolist():
             name = names[code]
             tally.grades[name] = tally.grades.get(name, 0) + int(counts[code])
+    if losses is not None:
+        for name, whole, exp, rows in losses:  # as below, from the integers
+            points = Decimal(whole).scaleb(-exp)
+            tally.points[name] = tally.points.get(name, Decimal(0)) + points
+            tally.losing[name] = tally.losing.get(name, 0) + rows
+        return
     lost = indicators["lost"]
     if lost.null_count:
         lost = pc.fill_null(lost, "")

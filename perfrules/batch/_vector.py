@@ -71,6 +71,7 @@ from perfrules.batch._chunk import (
     UNIT_COLUMNS,
     Chunk,
     ChunkResult,
+    Losses,
 )
 from perfrules.batch._compute import compute
 from perfrules.batch._plan import Plan, Unsupported, plan_of
@@ -621,6 +622,9 @@ class _GroupOut:
     cat_cols: dict[str, Any]
     k: int
     n_cats: int
+    losses: Losses | None = (
+        None  # its indicators table's positive losses (None: read off the texts)
+    )
 
 
 def _format_group(
@@ -673,7 +677,7 @@ def _format_group(
     }
 
     ind_text = cols.text["indicator"]
-    fast = _indicator_matrix(ind_text, plan, rows, sel, S, met, w_cols, sw, places)
+    fast, losses = _indicator_matrix(ind_text, plan, rows, sel, S, met, w_cols, sw, places)
     id_cols, score_cols, lost_cols, weight_cols, cat_cols_, wplaces_cols = [], [], [], [], [], []
     for j, slot in enumerate(plan.slots):
         wv, wscale, wplaces, wconst = w_cols[j]
@@ -767,7 +771,13 @@ def _format_group(
         "score": interleave(c_s) if nc else pa.array([], pa.string()),
     }
     return _GroupOut(
-        units=units[sel], unit_cols=unit_cols, ind_cols=ind_cols, cat_cols=cat_cols, k=kk, n_cats=nc
+        units=units[sel],
+        unit_cols=unit_cols,
+        ind_cols=ind_cols,
+        cat_cols=cat_cols,
+        k=kk,
+        n_cats=nc,
+        losses=losses,
     )
 
 
@@ -781,27 +791,28 @@ def _indicator_matrix(
     w_cols: list[tuple[IntArray, int, IntArray | None, str | None]],
     sw: int,
     places: list[int],
-) -> dict[str, pa.Array] | None:
+) -> tuple[dict[str, pa.Array] | None, Losses | None]:
     """The indicators table's columns of a group, unit after unit and slot after slot, each made at once
     over the (units × slots) matrix: the very texts the slot-by-slot loop writes, with a few Arrow calls
-    instead of a few per slot. ``None`` (the loop then writes them) for a budget row, a declared weight
-    whose text is not its plain decimal, a matrix of Python integers, or numbers that might overflow
-    int64 at the common scale."""
+    instead of a few per slot; and their positive losses (:func:`_losses`). ``None`` (the loop then
+    writes them, and the summary reads the texts) for a budget row, a declared weight whose text is
+    not its plain decimal, a matrix of Python integers, or numbers that might overflow int64 at the
+    common scale."""
     k = len(plan.slots)
     n = len(sel)
     if plan.budget is not None or k == 0 or n == 0:
-        return None
+        return None, None
     if any(c is not None and format(Decimal(c), "f") != c for _, _, _, c in w_cols):
-        return None
+        return None, None
     if any(s.dtype == object for s in S) or any(w.dtype == object for w, _, _, _ in w_cols):
-        return None
+        return None, None
     p_top = max(places)
     l_top = max(max(p, sw) for p in places)  # the lost column's common scale
     bound = 10**17  # |value| × 10^(scale gap) below this stays well inside int64
     for j in range(k):
         most = max(int(np.abs(S[j][sel]).max()), int(np.abs(w_cols[j][0][sel]).max()))
         if most * 10 ** max(p_top - places[j], l_top - places[j], l_top - sw) >= bound:
-            return None
+            return None, None
     score = np.empty((n, k), dtype=np.int64)
     weight = np.empty((n, k), dtype=np.int64)
     lost = np.empty((n, k), dtype=np.int64)
@@ -819,6 +830,10 @@ def _indicator_matrix(
     slot_places = np.tile(np.asarray(places, dtype=np.int64), n)
     slot_rows = np.array([s.row for s in plan.slots], dtype=np.int64)
     w_flat = w_places.ravel()
+    lost_places = np.maximum(w_flat, slot_places)
+    # the group's units share their indicator ids (a shape cell): slot j's is the first unit's
+    ids = ind_text.take(pa.array(rows[sel[0], slot_rows])).to_pylist()
+    losses = _losses(ids, lost, lost_places.reshape(n, k), l_top)
     return {
         "indicator": _rows_of(ind_text, rows[sel][:, slot_rows].ravel()),
         "category": pa.array([s.leaf for s in plan.slots], type=pa.string()).take(
@@ -826,9 +841,43 @@ def _indicator_matrix(
         ),
         "weight": fmt_places(weight.ravel(), w_flat, sw),
         "score": fmt_places(score.ravel(), slot_places, p_top),
-        "lost": _fmt_signed(lost.ravel(), np.maximum(w_flat, slot_places), l_top),
+        "lost": _fmt_signed(lost.ravel(), lost_places, l_top),
         "met": pa.array(np.stack([np.asarray(m[sel], dtype=bool) for m in met], axis=1).ravel()),
-    }
+    }, losses
+
+
+def _losses(ids: list[Any], lost: IntArray, places: IntArray, scale: int) -> Losses | None:
+    """What the summary reads off a group's ``lost`` texts (:data:`~perfrules.batch._chunk.Losses`),
+    from their integers: ``lost`` (units × slots, at ``scale``) is written with ``places`` (per
+    cell) by :func:`_fmt_signed` — its magnitude cut to those places — so a cell's text is a
+    positive number exactly when that cut value is; ``ids``: each slot's indicator id. ``None``
+    when a sum might overflow int64."""
+    n, k = lost.shape
+    q = lost // (10 ** (scale - places))  # ≤ 0 for a negative or zero loss, as its text is
+    positive = q > 0
+    counts = positive.sum(axis=0)
+    slots = np.flatnonzero(counts)
+    if not len(slots):
+        return ()
+    most = np.where(positive, places, 0).max(axis=0)
+    top = int(most.max())
+    if int(q.max()) * 10 ** (top - int(places.min())) * n >= 2**62:
+        return None
+    shift = np.where(positive, most[None, :] - places, 0)  # each positive cell to its slot's places
+    totals = np.where(positive, q * 10**shift, 0).sum(axis=0)
+    first = positive.argmax(axis=0)  # each slot's first unit with a positive loss
+    # in order of first appearance among the table's rows (unit after unit, slot after slot)
+    order = slots[np.argsort(first[slots] * k + slots, kind="stable")]
+    out: dict[str, list[int]] = {}
+    for j in order.tolist():
+        t, m, c = int(totals[j]), int(most[j]), int(counts[j])
+        got = out.get(ids[j])
+        if got is None:
+            out[ids[j]] = [t, m, c]
+        else:  # an id on two rows of a unit: one entry, as the texts would give
+            mm = max(got[1], m)
+            got[:] = [got[0] * 10 ** (mm - got[1]) + t * 10 ** (mm - m), mm, got[2] + c]
+    return tuple((name, t, m, c) for name, (t, m, c) in out.items())
 
 
 def _rows_of(arr: pa.Array, idx: IntArray) -> pa.Array:
@@ -867,4 +916,5 @@ def _assemble(groups: list[_GroupOut], unscored: list[int]) -> ChunkResult:
         indicators=table(INDICATOR_COLUMNS, "ind_cols", lambda g: g.k),
         categories=table(CATEGORY_COLUMNS, "cat_cols", lambda g: g.n_cats),
         unscored=tuple(unscored),
+        losses=groups[0].losses if len(groups) == 1 else None,  # (several: read off the texts)
     )
