@@ -572,6 +572,25 @@ def test_columnar_run_pool(monkeypatch: pytest.MonkeyPatch) -> None:
         assert (d / "a.csv").read_bytes() == (d / "b.csv").read_bytes()
 
 
+def test_overlapping_runs_keep_the_run_pool_until_the_last_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    before = pa.default_memory_pool().backend_name
+    if _columnar.run_pool() is None:
+        pytest.skip(f"Arrow's default pool here is {before}: no run pool is set")
+    first = _columnar._in_pool(iter(["a1", "a2"]))
+    second = _columnar._in_pool(iter(["b1", "b2"]))
+    assert next(first) == "a1" and pa.default_memory_pool().backend_name == "jemalloc"
+    assert (
+        next(second) == "b1"
+    )  # started while the first runs: it finds the run pool, not the user's
+    first.close()  # the first ends while the second still runs: the run pool stays
+    assert pa.default_memory_pool().backend_name == "jemalloc"
+    assert list(second) == ["b2"]  # the last run ends: the pool found before the first comes back
+    assert pa.default_memory_pool().backend_name == before
+
+
 # ---------------------------------------------------------------------------
 # the summary's losses from the scorer's integers (ChunkResult.losses) against the same read off the
 # indicators table's lost texts (tally_arrays without them): the same entries, values (to the last

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import os
+import threading
 from array import array
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -259,19 +260,51 @@ def run_pool() -> pa.MemoryPool | None:
         return None
 
 
+class _PoolSwitch:
+    """Arrow's default pool while columnar runs are under way: the first run to start sets
+    :func:`run_pool`, the last to end puts back the pool it found (runs in several threads at once
+    share the switch, so none restores the pool while another still runs, and none takes the run
+    pool for the user's)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._runs = 0
+        self._before: pa.MemoryPool | None = None
+
+    def enter(self) -> bool:
+        """Count a run in, setting the run pool if it is the first; whether it was counted."""
+        with self._lock:
+            if self._runs == 0:
+                pool = run_pool()
+                if pool is None:
+                    return False
+                self._before = pa.default_memory_pool()
+                pa.set_memory_pool(pool)
+            self._runs += 1
+            return True
+
+    def leave(self) -> None:
+        """Count a run out, putting back the pool found when it is the last."""
+        with self._lock:
+            self._runs -= 1
+            if self._runs == 0 and self._before is not None:
+                pa.set_memory_pool(self._before)
+                self._before = None
+
+
+_POOL = _PoolSwitch()
+
+
 def _in_pool(chunks: Iterator[Scored]) -> Iterator[Scored]:
     """``chunks``, with :func:`run_pool` as Arrow's default pool while they are made and written
     (the caller writes each chunk before asking for the next); the previous one restored after."""
-    pool = run_pool()
-    if pool is None:
+    if not _POOL.enter():
         yield from chunks
         return
-    before = pa.default_memory_pool()
-    pa.set_memory_pool(pool)
     try:
         yield from chunks
     finally:
-        pa.set_memory_pool(before)
+        _POOL.leave()
 
 
 def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> Iterator[Scored]:
