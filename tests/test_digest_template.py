@@ -295,3 +295,26 @@ def test_a_layout_of_the_seed_example_writes_its_digest() -> None:
     assert layout.sha256(texts) == _whole_way(spec)
     every = DigestTemplate.of(spec, _holes(spec))
     assert every is not None and every.layout() is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(), min_size=1, max_size=8).flatmap(
+        lambda pieces: st.tuples(
+            st.just(pieces), st.lists(st.text(), min_size=len(pieces) - 1, max_size=len(pieces) - 1)
+        )
+    )
+)
+def test_a_layouts_digest_is_the_hash_of_its_text(drawn: tuple[list[str], list[str]]) -> None:
+    """``DigestLayout.sha256`` encodes only the slots' texts (joined and split at NULs): it is
+    the SHA-256 of :meth:`DigestLayout.text`'s UTF-8 for any pieces and texts (a NUL or Chinese
+    among them), and refuses texts of the wrong number."""
+    from perfrules.core._digest import DigestLayout
+
+    pieces, texts = drawn
+    slots = tuple(("indicators", k, "weight", None) for k in range(len(texts)))
+    layout = DigestLayout(tuple(pieces), slots)  # type: ignore[arg-type]
+    text = layout.text(texts)
+    assert layout.sha256(texts) == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    with pytest.raises(ValueError, match="slots given"):
+        layout.sha256([*texts, "1"])

@@ -7,7 +7,7 @@ exact text) from its plain text where that is the same. Each is held to the refe
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 from hypothesis import given, settings
@@ -106,3 +106,33 @@ def test_a_numbers_texts_are_the_fraction_ways(value: Decimal) -> None:
 @given(st.integers(-(10**20), 10**20), _dens)
 def test_an_exact_ratio_is_exact_str_of_its_fraction(num: int, den: int) -> None:
     assert exact_ratio(num * 7, den * 7) == exact_str(Fraction(num, den))
+
+
+def _format_reference(value: Decimal) -> str:
+    """``format_decimal`` as it was first written: the exact fixed-point text, needless zeros off."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(
+        st.decimals(allow_nan=True, allow_infinity=True),
+        st.builds(
+            lambda c, e: Decimal(c).scaleb(e),
+            st.integers(-(10**30), 10**30),
+            st.integers(-40, 12),
+        ),
+        st.sampled_from(
+            [Decimal(t) for t in ("-0", "0E-7", "1E+2", "-0.000", "sNaN", "-NaN12", "-Infinity")]
+        ),
+    )
+)
+def test_format_decimal_writes_the_fixed_point_text(value: Decimal) -> None:
+    """``format_decimal`` takes ``str`` where it writes no exponent: the same text as the exact
+    fixed-point format for every Decimal (exponents either way, zeros, signs, infinities, NaN),
+    also where the context writes exponents in lower case."""
+    assert format_decimal(value) == _format_reference(value)
+    with localcontext() as ctx:
+        ctx.capitals = 0
+        assert format_decimal(value) == _format_reference(value)

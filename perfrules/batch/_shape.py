@@ -70,6 +70,7 @@ from perfrules.model import (
     Spec,
     StepDeduction,
     WeightPrecision,
+    format_decimal,
 )
 
 ENABLED = True  # the switch the differential tests turn off (the normal path for every unit)
@@ -453,7 +454,7 @@ class ShapeWriter:
         for j, s in enumerate(sums):
             if s is None:
                 return None
-            texts[self.cats[j]] = f'"{show_dec(s)}"'
+            texts[self.cats[j]] = f'"{format_decimal(s)}"'  # show_dec's text of a new sum
             top += s
         if top != self.total:
             return None

@@ -88,6 +88,7 @@ from perfrules.model import (
     StepDeduction,
     category_tree,
     first_by,
+    format_decimal,
 )
 
 __all__ = [
@@ -442,6 +443,12 @@ def _head(spec: Spec, actuals: Actuals) -> _Head:
     )
 
 
+def _new_dec(value: Decimal) -> str:
+    """``_dec(value)`` of a value made just now (a sum, a difference): written directly, since
+    hashing a new Decimal to look its text up costs more than writing it."""
+    return '"' + format_decimal(value) + '"'
+
+
 def _line(
     head: _Head,
     start: str,
@@ -507,7 +514,7 @@ def _line(
             ',"total":',
             _dec(total),
             ',"lost":',
-            _dec(lost),
+            _new_dec(lost),
             ',"grade":',
             _str(grade),
             ',"partial":null,"grade_steps":',
@@ -1058,7 +1065,7 @@ class DocumentPlan:
                         return None  # the strict-boundary warning (_strict_warning): the Step path
                     # show_dec's texts, looked up here first (zero is never kept there)
                     score_s = _SHOWN_DEC.get(score) or show_dec(score)
-                    lost_s = _SHOWN_DEC.get(lost) or show_dec(lost)
+                    lost_s = format_decimal(lost)  # show_dec's text: a new value's hash costs more
                     deducted = lost > 0
                     fill = rp.family.get((branch, exact, deducted), _UNMADE)
                     if fill is _UNMADE:
@@ -1115,7 +1122,7 @@ class DocumentPlan:
                     if met is False and rp.strict and an == tn and ad == td:
                         return None  # the strict-boundary warning (_strict_warning): the Step path
                     method = "step"
-                    score_s, lost_s = show_dec(score), show_dec(lost)
+                    score_s, lost_s = show_dec(score), format_decimal(lost)
                     fill, texts = self._step_json(
                         rp,
                         sf,
@@ -1188,13 +1195,13 @@ class DocumentPlan:
             top.append((name, score))
             cat_parts.append(
                 head
-                + _dec(cw)
+                + _new_dec(cw)
                 + ',"score":'
-                + _dec(score)
+                + _new_dec(score)
                 + ',"lost":'
-                + _dec((cw if applicable is None else applicable) - score)
+                + _new_dec((cw if applicable is None else applicable) - score)
                 + ',"applicable_weight":'
-                + ("null" if applicable is None else _dec(applicable))
+                + ("null" if applicable is None else _new_dec(applicable))
                 + (',"goal":true}' if goal else "}")
             )
         name = _encode_str(unit)
