@@ -39,6 +39,20 @@ def test_fill_of_pieces_joins_texts_and_values(parts: list[str | int], values: l
     assert Fill(parts).fill(values) == want
 
 
+_VALUE = st.text(alphabet=st.sampled_from('ab"\\，年度指标值≥%\x00\n'), max_size=6)
+
+
+@given(
+    st.lists(st.one_of(_TEXT, st.integers(0, 5)), max_size=12),
+    st.lists(_VALUE, min_size=6, max_size=6),
+)
+def test_fill_bytes_is_the_fills_utf8(parts: list[str | int], values: list[str]) -> None:
+    """``fill_bytes`` (literals kept encoded, values encoded together and split at NULs) gives
+    the UTF-8 of ``fill`` for any texts and values, a value holding a NUL or Chinese among them."""
+    fill = Fill(parts)
+    assert fill.fill_bytes(values) == fill.fill(values).encode()
+
+
 def test_pieces_keep_braces_and_field_numbers() -> None:
     assert pieces('{{"a":{0}}},{1}{1}') == ['{"a":', 0, "},", 1, 1]
     assert Fill(pieces("x{2}")).fields == (2,)

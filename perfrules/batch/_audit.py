@@ -73,7 +73,11 @@ class AuditWriter:
 
     def write_line(self, unit: str, text: str) -> None:
         """Append one unit's document already written as one line of compact JSON (no newline)."""
-        line = text.encode() + b"\n"
+        self.write_data(unit, text.encode() + b"\n")
+
+    def write_data(self, unit: str, line: bytes) -> None:
+        """Append one unit's document already written as one line of compact JSON, as UTF-8
+        with its newline."""
         self._fh.write(line)
         # json.dumps([unit, offset, length], ensure_ascii=False), written directly
         self._index.write(f"[{encode_basestring(unit)}, {self.offset}, {len(line)}]\n".encode())

@@ -202,7 +202,7 @@ class Outputs:
     def write_document(self, unit: str, doc: UnitDocument) -> None:
         """Write a unit's line as :func:`perfrules.core.unit_document` wrote it."""
         assert self.audit is not None
-        self.audit.write_line(unit, doc.line)
+        self.audit.write_data(unit, doc.data)
 
     def _document(self, unit: str, ev: Evaluation | None, problems: tuple[Problem, ...]) -> None:
         assert self.audit is not None

@@ -170,7 +170,7 @@ class RowColumns(NamedTuple):
 class UnitDocument:
     """A unit's document line and what the batch's tables read of its evaluation (no budget row, no warning)."""
 
-    line: str
+    data: bytes  # the line's UTF-8 and a newline, as the audit file holds it
     total: Decimal
     grade: str | None
     total_weight: Decimal
@@ -179,6 +179,11 @@ class UnitDocument:
     categories: tuple[CategoryRow, ...]
     warnings: tuple[()] = ()
     budget_execution: None = None
+
+    @property
+    def line(self) -> str:
+        """The document line (compact JSON, no newline): ``document_line`` of the evaluation."""
+        return self.data[:-1].decode()
 
     @property
     def indicators(self) -> tuple[RowResult, ...]:
@@ -393,7 +398,14 @@ def _finish(
         + _enc(meta.unit)
     )
     return _line(
-        head, start, _enc(spec_sha256(spec)), parts, RowColumns.of(rows), cats, cat_parts, top
+        head,
+        start,
+        _enc(spec_sha256(spec)),
+        [part.encode() for part in parts],
+        RowColumns.of(rows),
+        cats,
+        cat_parts,
+        top,
     )
 
 
@@ -401,15 +413,15 @@ class _Head(NamedTuple):
     """What a unit's line holds besides its rows, categories, total, grade and meta texts (the
     same for every unit of a shape)."""
 
-    meta: str  # the meta's JSON after its unit, up to the sha256's value
-    policies: str  # from the end of the spec's JSON up to the rows
+    meta: bytes  # the meta's JSON after its unit, up to the sha256's value (UTF-8)
+    policies: bytes  # from the end of the spec's JSON up to the rows (UTF-8)
     total_weight: Decimal
     total_weight_json: str
     quantum: Decimal  # rounding.total
     grades: tuple[tuple[Decimal, str], ...]  # (min, name) of each band
     grade_rule: str  # the grade steps' rule step as JSON
     bands: str
-    framework: str
+    framework: bytes  # UTF-8
 
 
 def _head(spec: Spec, actuals: Actuals) -> _Head:
@@ -425,21 +437,21 @@ def _head(spec: Spec, actuals: Actuals) -> _Head:
             + ',"basis":'
             + _enc(meta.basis)
             + ',"sha256":'
-        ),
+        ).encode(),
         policies=(
             '},"actuals":{"label":'
             + _str(actuals.label)
             + '},"policies":'
             + policies
             + ',"budget_execution":null,"indicators":['
-        ),
+        ).encode(),
         total_weight=total_weight,
         total_weight_json=_dec(total_weight),
         quantum=spec.rounding.total,
         grades=tuple((band.min, band.name) for band in spec.grades),
         grade_rule=_rule_json(cite.GRADES),
         bands=bands,
-        framework=framework,
+        framework=framework.encode(),
     )
 
 
@@ -453,7 +465,7 @@ def _line(
     head: _Head,
     start: str,
     sha_json: str,
-    parts: list[str],
+    parts: list[bytes],
     rows: RowColumns,
     cats: list[CategoryRow],
     cat_parts: list[str],
@@ -461,8 +473,9 @@ def _line(
     losses: list[str] | None = None,
 ) -> UnitDocument | None:
     """The document of a unit: ``start`` its line up to the meta's unit, then ``head``'s texts
-    around its rows' and categories' texts, its total and its grade (``losses`` the items of
-    its rows that lost points, the most first, when the caller wrote them)."""
+    around its rows' texts (``parts``, as UTF-8) and categories' texts, its total and its grade
+    (``losses`` the items of its rows that lost points, the most first, when the caller wrote
+    them)."""
     zero = Decimal(0)
     # the total and the grade
     raw = _sum([s for _, s in top])
@@ -498,15 +511,11 @@ def _line(
             for r in sorted([r for r in rows.results() if r.lost > 0], key=lambda r: -r.lost)
         ]
     lost = max(total_weight - total, zero)
-    rows_json: list[str] = [","] * (2 * len(parts) - 1)  # the rows joined by the line's own join
+    rows_json: list[bytes] = [b","] * (2 * len(parts) - 1)  # the rows joined by the line's join
     rows_json[0::2] = parts
-    line = "".join(
+    # the texts made here, encoded in two pieces (the parts fixed by the shape are kept encoded)
+    totals = "".join(
         [
-            start,
-            head.meta,
-            sha_json,
-            head.policies,
-            *rows_json,
             '],"categories":[',
             ",".join(cat_parts),
             '],"total_weight":',
@@ -522,13 +531,21 @@ def _line(
             ',"total_steps":',
             _steps_json(total_steps, None),
             ',"bonus":[],"vetoes":[],"framework":',
-            head.framework,
-            ',"losses":[',
-            ",".join(losses),
-            '],"warnings":[]}',
         ]
     )
-    return UnitDocument(line, total, grade, total_weight, lost, rows, tuple(cats))
+    data = b"".join(
+        [
+            start.encode(),
+            head.meta,
+            sha_json.encode(),
+            head.policies,
+            *rows_json,
+            totals.encode(),
+            head.framework,
+            (',"losses":[' + ",".join(losses) + '],"warnings":[]}\n').encode(),
+        ]
+    )
+    return UnitDocument(data, total, grade, total_weight, lost, rows, tuple(cats))
 
 
 # A qualitative row's text and score by the values it is made of: the indicator (and its category
@@ -887,7 +904,7 @@ class _RowPlan:
     def __init__(self, **kw: Any) -> None:
         for name in self.__slots__:
             setattr(self, name, kw.get(name))
-        self.memo = {}  # a qualitative row's texts by (weight, tier)
+        self.memo = {}  # a qualitative row's UTF-8 by (weight as written, tier)
         self.family = {}  # a ratio-family row's templates by (branch, exact, lost > 0)
         self.full = {}  # a ratio-family row's full-marks template by comparator
         self.objects = {}  # a step row's target and method by their numbers
@@ -913,7 +930,7 @@ class _RowPlan:
     cat_at: int  # its category's position in the plan's categories
     strict: bool  # a > or < target (the strict-boundary warning)
     overshoot: bool  # the overshoot warning may apply (a limit and a ≥/>/= target)
-    memo: dict[tuple[Any, ...], tuple[str, Decimal, bool | None, Decimal, str]]
+    memo: dict[tuple[Any, ...], tuple[bytes, Decimal, bool | None, Decimal, str]]
     family: dict[tuple[str, bool, bool], Fill | None]  # its whole JSON by branch
     full: dict[str, str | None]
     objects: dict[tuple[Decimal, ...], tuple[QuantitativeTarget, Any]]
@@ -999,7 +1016,7 @@ class DocumentPlan:
         row_weights: list[Decimal] = []
         row_scores: list[Decimal] = []
         mets: list[bool | None] = []
-        parts: list[str] = []
+        parts: list[bytes] = []  # the rows, as UTF-8
         losses: list[tuple[Decimal, str]] = []
         ncats = len(self.cats)
         scores = [zero] * ncats
@@ -1010,7 +1027,7 @@ class DocumentPlan:
             kind = rp.kind
             full_json: str | None = None
             if kind == "qual":
-                key = (w.dec, tier_name)  # equal texts, equal weights (and scores at the quantum)
+                key = (w.json, tier_name)  # equal texts, equal weights (and scores at the quantum)
                 hit = rp.memo.get(key)
                 if hit is None:
                     if tier_name is None or rp.target is None:
@@ -1038,9 +1055,10 @@ class DocumentPlan:
                     )
                     if len(rp.memo) >= _LEARNED:
                         rp.memo.clear()
-                    hit = rp.memo[key] = (text, score, met, lost, lost_s)
-                text, score, met, lost, lost_s = hit
-                parts.append(f"{rp.head}{w.json},{text}")
+                    data = f"{rp.head}{w.json},{text}".encode()
+                    hit = rp.memo[key] = (data, score, met, lost, lost_s)
+                data, score, met, lost, lost_s = hit
+                parts.append(data)
             else:
                 if t is None or a is None:
                     return None  # not the shape's (never here)
@@ -1155,7 +1173,7 @@ class DocumentPlan:
                 method_json = _METHODS.get(method) or _enc(method)
                 if fill is not None:  # the row's template: its texts, then the row's own
                     parts.append(
-                        fill.fill(
+                        fill.fill_bytes(
                             (
                                 *texts,
                                 w.json,
@@ -1172,11 +1190,13 @@ class DocumentPlan:
                 else:
                     said, cited = texts
                     parts.append(
-                        f'{rp.head}{w.json},"target":{target_json},'
-                        f'"actual":{actual},"actual_value":"{a.exact}",'
-                        f'"tier":null,"method":{method_json},"met":{_FLAGS[met]},'
-                        f'"score":"{score_s}","lost":"{lost_s}",'
-                        f"{said},{rp.tail[0]}{cited}{rp.tail[1]}{full_json}{rp.tail[2]}"
+                        (
+                            f'{rp.head}{w.json},"target":{target_json},'
+                            f'"actual":{actual},"actual_value":"{a.exact}",'
+                            f'"tier":null,"method":{method_json},"met":{_FLAGS[met]},'
+                            f'"score":"{score_s}","lost":"{lost_s}",'
+                            f"{said},{rp.tail[0]}{cited}{rp.tail[1]}{full_json}{rp.tail[2]}"
+                        ).encode()
                     )
             if lost > 0:
                 losses.append((lost, f'{rp.loss}"{lost_s}"}}'))

@@ -41,7 +41,7 @@ def pieces(fmt: str) -> list[Piece]:
 class Fill:
     """Literal texts and value numbers, joined by :meth:`fill` (``str.format`` compiled once)."""
 
-    __slots__ = ("_literals", "_pick", "_fields", "_one", "uses")
+    __slots__ = ("_literals", "_encoded", "_pick", "_fields", "_one", "uses")
 
     def __init__(self, parts: Sequence[Piece]) -> None:
         literals = [""]
@@ -57,6 +57,9 @@ class Fill:
         template: list[Any] = [None] * (2 * len(fields) + 1)
         template[0::2] = literals
         self._literals: list[Any] = template  # the odd places are filled per call
+        # the same as UTF-8, for :meth:`fill_bytes`
+        self._encoded: list[Any] = [None] * len(template)
+        self._encoded[0::2] = [literal.encode() for literal in literals]
         self._fields = tuple(fields)
         self.uses = frozenset(
             fields
@@ -86,3 +89,20 @@ class Fill:
         else:
             out[1::2] = pick(values)
         return "".join(out)
+
+    def fill_bytes(self, values: Sequence[str]) -> bytes:
+        """``fill(values).encode()``, made without encoding the literal texts again: the values
+        are joined by NULs, encoded together and split, then joined with the literals' UTF-8 (a
+        value holding a NUL after all: the text encoded whole)."""
+        pick = self._pick
+        if pick is None:
+            return bytes(self._encoded[0])
+        encoded = "\0".join(values).encode().split(b"\0")
+        if len(encoded) != len(values):
+            return self.fill(values).encode()
+        out = self._encoded.copy()
+        if self._one:
+            out[1] = pick(encoded)
+        else:
+            out[1::2] = pick(encoded)
+        return b"".join(out)
