@@ -894,11 +894,24 @@ def _arrow_csv_blocks(path: Path, header: dict[str, int]) -> Iterator[Block] | N
         for batch in reader:
             n = batch.num_rows
             if n:
-                columns = {c: batch.column(i - 1).to_pylist() for c, i in header.items()}
+                columns = {c: _texts(batch.column(i - 1)) for c, i in header.items()}
                 yield Block(columns, list(range(row, row + n)))
                 row += n
 
     return blocks()
+
+
+def _texts(column: Any) -> list[str]:
+    """An Arrow string column's texts (no nulls) as a list: ``to_pylist()``, but where a column
+    repeats its texts (ids, names, methods: a unit's rows are the same as the next unit's) each
+    text is one object, made once, so that later hashing and comparing of the cells is cheap."""
+    import pyarrow.compute as pc
+
+    coded = pc.dictionary_encode(column)
+    if len(coded.dictionary) * 4 > len(column):  # mostly distinct texts: made one by one
+        return column.to_pylist()  # type: ignore[no-any-return]
+    texts = coded.dictionary.to_pylist()
+    return list(map(texts.__getitem__, coded.indices.to_pylist()))
 
 
 def _open_csv_table(path: Path, file: str) -> Table:
