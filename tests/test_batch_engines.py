@@ -699,3 +699,59 @@ def test_losses_from_integers_of_one_shape(text: str, small: int | None) -> None
         else:
             with small_chunks(small, 256):
                 _losses_agree(path, small)
+
+
+def _tally_of_files(files: dict[str, bytes]) -> Tally:
+    """``Tally.add`` over the written units and indicators tables: the counts read from texts."""
+
+    def columns(data: bytes, names: tuple[str, ...]) -> dict[str, list[str | None]]:
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+        return {c: [r[c] or None for r in rows] for c in names}
+
+    tally = Tally()
+    tally.add(
+        columns(files["units"], ("status", "grade")),
+        columns(files["indicators"], ("indicator", "lost")),
+    )
+    return tally
+
+
+def _summary_items(s: Any) -> list[Any]:
+    return [list(s.grades), [(x.indicator, str(x.points), x.units) for x in s.losses]]
+
+
+def _summaries_agree(path: Path, chunk_units: int) -> None:
+    """Each runner's summary (the pure runner counts a chunk's losses from the numbers its tables
+    are written from) is what ``Tally.add`` reads from the tables it wrote: with the full audit's
+    documents (shape writers), on the pure path alone, and the auto engine's way."""
+    for tag, kw in (
+        ("full", {"engine": "pure", "audit": path.parent / "a.jsonl", "audit_level": "full"}),
+        ("pure", {"engine": "pure"}),
+        ("auto", {"engine": "auto"}),
+    ):
+        files, summary = run(path, tag, chunk_units=chunk_units, **kw)
+        want = _tally_of_files(files).summary()
+        assert _summary_items(summary) == _summary_items(want), tag
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(t=tables(), small=st.sampled_from([None, 1, 2]))
+def test_summaries_count_what_the_tables_hold(t: dict[str, Any], small: int | None) -> None:
+    with folder() as d:
+        path = d / "units.csv"
+        path.write_bytes(csv_bytes(t))
+        _summaries_agree(path, small or _run.CHUNK_UNITS)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=same_shape(), small=st.sampled_from([None, 1, 2]))
+def test_summaries_of_one_shape_count_what_the_tables_hold(text: str, small: int | None) -> None:
+    """Units of one shape: after the first, the full audit's shape writer makes their documents."""
+    with folder() as d:
+        path = d / "units.csv"
+        path.write_text(text, encoding="utf-8")
+        _summaries_agree(path, small or _run.CHUNK_UNITS)

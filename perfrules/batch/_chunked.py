@@ -21,6 +21,7 @@ problem for problem, on every engine.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -60,6 +61,9 @@ def _columns(names: Sequence[str]) -> dict[str, list[Any]]:
     return {c: [] for c in names}
 
 
+_ZERO = Decimal(0)
+
+
 class _Out:
     """The four output tables of one chunk, column by column, in unit order."""
 
@@ -68,6 +72,18 @@ class _Out:
         self.indicators = _columns(INDICATOR_COLUMNS)
         self.categories = _columns(CATEGORY_COLUMNS)
         self.problems = _columns(PROBLEM_COLUMNS)
+        # the indicators table's positive losses as Tally.add counts them from its lost texts
+        # (points and rows by indicator id, in first-seen order), counted from the numbers the
+        # texts are written from
+        self.points: dict[str, Decimal] = {}
+        self.losing: dict[str, int] = {}
+
+    def _count(self, idents: Sequence[str], losts: Sequence[Decimal]) -> None:
+        points, losing = self.points, self.losing
+        for ident, lost in zip(idents, losts, strict=True):
+            if lost > 0:
+                points[ident] = points.get(ident, _ZERO) + lost
+                losing[ident] = losing.get(ident, 0) + 1
 
     def ok(self, unit: str, ev: Evaluation | UnitDocument) -> None:
         row: tuple[Any, ...] = (
@@ -96,8 +112,10 @@ class _Out:
             ind["category"].extend(cols.categories)
             ind["weight"].extend(map(str, weights))
             ind["score"].extend(map(str, scores))
-            ind["lost"].extend([str(w - s) for w, s in zip(weights, scores, strict=True)])
+            losts = [w - s for w, s in zip(weights, scores, strict=True)]
+            ind["lost"].extend(map(str, losts))
             ind["met"].extend(cols.mets)
+            self._count(cols.ids, losts)
             self._categories(unit, ev)
             return
         # the rows' values, column by column (a unit's rows transposed at once)
@@ -108,6 +126,7 @@ class _Out:
         if values:
             for c, column in zip(INDICATOR_COLUMNS, zip(*values, strict=True), strict=True):
                 ind[c].extend(column)
+            self._count([r.id for r in ev.indicators], [r.lost for r in ev.indicators])
         be = ev.budget_execution
         if be is not None:
             for c, v in zip(
@@ -116,6 +135,7 @@ class _Out:
                 strict=True,
             ):
                 ind[c].append(v)
+            self._count([BUDGET_ROW], [be.lost])
         self._categories(unit, ev)
 
     def _categories(self, unit: str, ev: Evaluation | UnitDocument) -> None:
@@ -178,6 +198,12 @@ class _Out:
             for c in cols:
                 values = source[c]
                 table[c].extend(_plain(values[r]) for r in span)
+        n = len(spans[1])
+        if n:  # these rows' losses as Tally.add reads them: from their texts
+            texts = self.indicators["lost"][-n:]
+            idents = self.indicators["indicator"][-n:]
+            counted = [(i, Decimal(t)) for i, t in zip(idents, texts, strict=True) if t is not None]
+            self._count([i for i, _ in counted], [v for _, v in counted])
 
 
 def _plain(value: Any) -> Any:
@@ -352,7 +378,8 @@ class Scored:
         return self.out
 
     def tally(self, tally: Tally) -> None:
-        tally.add(self.out.units, self.out.indicators)
+        tally.add_units(self.out.units)
+        tally.add_points(self.out.points, self.out.losing)
 
     def record_inputs(self) -> RecordInputs:
         import numpy as np

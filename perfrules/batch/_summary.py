@@ -94,11 +94,7 @@ class Tally:
     def add(
         self, units: Mapping[str, Sequence[Any]], indicators: Mapping[str, Sequence[Any]]
     ) -> None:
-        for status, grade in zip(units["status"], units["grade"], strict=True):
-            self.units += 1
-            if status == STATUS_OK:
-                self.scored += 1
-                self.grades[grade] = self.grades.get(grade, 0) + 1
+        self.add_units(units)
         for ident, lost in zip(indicators["indicator"], indicators["lost"], strict=True):
             if lost is None:
                 continue
@@ -106,6 +102,21 @@ class Tally:
             if value > 0:
                 self.points[ident] = self.points.get(ident, Decimal(0)) + value
                 self.losing[ident] = self.losing.get(ident, 0) + 1
+
+    def add_units(self, units: Mapping[str, Sequence[Any]]) -> None:
+        """Count a units table's units, those scored and their grades."""
+        for status, grade in zip(units["status"], units["grade"], strict=True):
+            self.units += 1
+            if status == STATUS_OK:
+                self.scored += 1
+                self.grades[grade] = self.grades.get(grade, 0) + 1
+
+    def add_points(self, points: Mapping[str, Decimal], losing: Mapping[str, int]) -> None:
+        """Count losses already summed (points lost and rows that lost, by indicator id, in
+        first-seen order), as :meth:`add` counts them from an indicators table's texts."""
+        for ident, value in points.items():
+            self.points[ident] = self.points.get(ident, Decimal(0)) + value
+            self.losing[ident] = self.losing.get(ident, 0) + losing[ident]
 
     def engine(self, name: str, n: int) -> None:
         if n:
