@@ -53,8 +53,6 @@ from perfrules.core._evaluate import (
     _grade_texts,
     _policies,
     _shown,
-    _sum,
-    _sum_texts,
     _total_rounded,
     check,
     full_score,
@@ -62,7 +60,15 @@ from perfrules.core._evaluate import (
     plain_actual,
     round_to_texts,
 )
-from perfrules.core._exact import _SHOWN_DEC, exact_ratio, frac, quantum_of, show_dec, show_ratio
+from perfrules.core._exact import (
+    _SHOWN_DEC,
+    Quantum,
+    exact_ratio,
+    frac,
+    quantum_of,
+    show_dec,
+    show_ratio,
+)
 from perfrules.core._fill import Fill, pieces
 from perfrules.core._fullmarks import bound_ratio, fm_texts
 from perfrules.core._scoring import _rule
@@ -345,13 +351,13 @@ def checked_document(spec: Spec, actuals: Actuals, unit: str | None = None) -> U
             weights[c.id] = sum([weights[k] for k in below], zero)
     cats: list[CategoryRow] = []
     cat_parts: list[str] = []
-    top: list[tuple[str, Decimal]] = []
+    top: list[tuple[str, Decimal, str]] = []
     for c, level in tree:
         score = scores[c.id]
         applicable = weights[c.id] if weights[c.id] != c.weight else None
         cats.append(CategoryRow(c.id, c.name, level, c.weight, score))
         if c.parent is None:
-            top.append((c.name, score))
+            top.append((c.name, score, show_dec(score)))
         cat_parts.append(
             '{"id":'
             + _enc(c.id)
@@ -383,7 +389,7 @@ def _finish(
     rows: list[RowResult],
     cats: list[CategoryRow],
     cat_parts: list[str],
-    top: list[tuple[str, Decimal]],
+    top: list[tuple[str, Decimal, str]],
 ) -> UnitDocument | None:
     """The unit's document from its rows' and categories' texts: the total, the grade, the line."""
     meta = spec.meta
@@ -418,6 +424,7 @@ class _Head(NamedTuple):
     total_weight: Decimal
     total_weight_json: str
     quantum: Decimal  # rounding.total
+    total_q: Quantum  # its Quantum
     grades: tuple[tuple[Decimal, str], ...]  # (min, name) of each band
     grade_rule: str  # the grade steps' rule step as JSON
     bands: str
@@ -448,6 +455,7 @@ def _head(spec: Spec, actuals: Actuals) -> _Head:
         total_weight=total_weight,
         total_weight_json=_dec(total_weight),
         quantum=spec.rounding.total,
+        total_q=quantum_of(spec.rounding.total),
         grades=tuple((band.min, band.name) for band in spec.grades),
         grade_rule=_rule_json(cite.GRADES),
         bands=bands,
@@ -469,7 +477,7 @@ def _line(
     rows: RowColumns,
     cats: list[CategoryRow],
     cat_parts: list[str],
-    top: list[tuple[str, Decimal]],
+    top: list[tuple[str, Decimal, str]],
     losses: list[str] | None = None,
 ) -> UnitDocument | None:
     """The document of a unit: ``start`` its line up to the meta's unit, then ``head``'s texts
@@ -477,13 +485,27 @@ def _line(
     (``losses`` the items of its rows that lost points, the most first, when the caller wrote
     them)."""
     zero = Decimal(0)
-    # the total and the grade
-    raw = _sum([s for _, s in top])
-    total_steps: list[StepText] = [("formula", *_sum_texts(tuple(top), raw))]
-    q = quantum_of(head.quantum)
-    rn, rd = raw.as_integer_ratio()
+    # the total and the grade: the top categories' scores summed exactly (as _sum, by integers)
+    # and their formula (as _sum_texts, with the scores' texts given: ``show_dec``'s)
+    rn, rd = 0, 1
+    for _, score, _ in top:
+        n, d = score.as_integer_ratio()
+        if d == rd:
+            rn += n
+        else:
+            rn, rd = rn * d + n * rd, rd * d
+    sr = show_ratio(rn, rd, 6)  # show(raw, 6)
+    total_steps: list[StepText] = [
+        (
+            "formula",
+            "总分 = " + " + ".join([f"{name}{shown}" for name, _, shown in top]) + f" = {sr}",
+            "total = " + " + ".join([shown for _, _, shown in top]) + f" = {sr}",
+        )
+    ]
+    q = head.total_q
     total = q.round_ratio(rn, rd)
     if not q.exact(rn, rd):
+        raw = Fraction(rn, rd)
         total_steps.append(("round", *_total_rounded(head.quantum, raw, total)))
     grade: str | None = None
     grade_json = "[]"
@@ -1207,17 +1229,19 @@ class DocumentPlan:
             weights[rp.cat_at] += weight
         cats: list[CategoryRow] = []
         cat_parts: list[str] = []
-        top: list[tuple[str, Decimal]] = []
+        top: list[tuple[str, Decimal, str]] = []
         for k, (at, level, name, head, goal, ident) in enumerate(self.cats):
             score, cw, sum_w = scores[k], sums[at], weights[k]
             applicable = sum_w if sum_w != cw else None
             cats.append(CategoryRow(ident, name, level, cw, score))
-            top.append((name, score))
+            shown = format_decimal(score)  # show_dec's text of a new sum
+            top.append((name, score, shown))
             cat_parts.append(
                 head
                 + _new_dec(cw)
-                + ',"score":'
-                + _new_dec(score)
+                + ',"score":"'
+                + shown
+                + '"'
                 + ',"lost":'
                 + _new_dec((cw if applicable is None else applicable) - score)
                 + ',"applicable_weight":'
