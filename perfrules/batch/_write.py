@@ -128,6 +128,12 @@ def _quote(value: Any, column: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def whole_column(col: Any) -> Any:
+    """A column of one chunk as that chunk (no copy: ``combine_chunks`` copies even a single chunk),
+    else its chunks combined."""
+    return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+
+
 def arrow_schema(columns: Sequence[str]) -> Any:
     """The Arrow schema of an output table: integer, boolean and string columns (:mod:`perfrules.batch._chunk`)."""
     import pyarrow as pa
@@ -236,9 +242,10 @@ class TableWriter:
             if self.format == "csv":
                 for i, c in enumerate(self.columns):
                     if _text_column(c):
-                        table = table.set_column(
-                            i, c, _neutralise_array(table.column(c).combine_chunks())
-                        )
+                        given = whole_column(table.column(c))
+                        safe = _neutralise_array(given)
+                        if safe is not given:  # a cell was changed: the column is a new array
+                            table = table.set_column(i, c, safe)
             self._writer.write_table(table)
         else:
             cols = [(c, chunk[c]) for c in self.columns]
