@@ -39,7 +39,7 @@ from perfrules.batch._chunk import (
     UNIT_COLUMNS,
     ResultTables,
 )
-from perfrules.batch._write import whole_column, arrow_schema, arrow_table
+from perfrules.batch._write import arrow_schema, arrow_table, whole_column
 
 SCHEMA = "perfrules.batch-audit"
 SCHEMA_VERSION = 1
