@@ -218,9 +218,9 @@ def test_written_pages_are_handed_back_as_the_outputs_grow(
     names = {(Path(p).name, a) for p, a in advised}
     for name in ("r.csv", "r.indicators.csv", "r.categories.csv", "r.jsonl"):
         # written to a temporary file beside the output (renamed into place at the commit)
-        assert any(
-            n.startswith(f".{name}.") and a == os.POSIX_FADV_DONTNEED for n, a in names
-        ), name
+        assert any(n.startswith(f".{name}.") and a == os.POSIX_FADV_DONTNEED for n, a in names), (
+            name
+        )
     for name in ("r.csv", "r.indicators.csv", "r.categories.csv", "r.jsonl"):
         assert (out / name).read_bytes() == (tmp_path / name.replace("r", "one", 1)).read_bytes()
 
