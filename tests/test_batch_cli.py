@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -192,3 +195,51 @@ def test_progress_line_only_on_a_terminal_and_never_with_quiet(
         assert "评分" in shown and "2/2" in shown
     else:
         assert shown == ""
+
+
+_BLAS_PROBE = """
+import os, sys
+sys.argv[0] = sys.argv[1]
+seen = []
+
+
+class Spy:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name == "numpy":  # NumPy's first import: the environment OpenBLAS reads
+            seen.append(os.environ.get("OPENBLAS_NUM_THREADS"))
+        return None
+
+
+sys.meta_path.insert(0, Spy)
+from perfrules.cli import main
+
+code = main(["batch", sys.argv[2], "--out", sys.argv[3], "--quiet"])
+print(code, seen[:1], os.environ.get("OPENBLAS_NUM_THREADS"))
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv0", "user", "expected"),
+    [
+        ("perfrules", None, "0 ['1'] None"),  # the command: one thread, the environment as it was
+        ("perfrules", "3", "0 ['3'] 3"),  # the user's choice stands
+        ("app.py", None, "0 [None] None"),  # perfrules.cli.main called by another program
+    ],
+)
+def test_batch_loads_openblas_with_one_thread(
+    tmp_path: Path, argv0: str, user: str | None, expected: str
+) -> None:
+    pytest.importorskip("numpy")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if user is not None:
+        env["OPENBLAS_NUM_THREADS"] = user
+    src = write(tmp_path / "in.csv", ROWS)
+    got = subprocess.run(
+        [sys.executable, "-c", _BLAS_PROBE, argv0, str(src), str(tmp_path / "o.csv")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert got.stdout.strip() == expected

@@ -189,6 +189,42 @@ def test_records_are_written_off_the_reading_thread(
     assert (tmp_path / "r.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
 
 
+@pytest.mark.skipif(
+    not hasattr(os, "posix_fadvise") or not Path("/proc/self/fd").is_dir(),
+    reason="page advice is a Linux system call",
+)
+def test_written_pages_are_handed_back_as_the_outputs_grow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every output of a run, the record audit included, has its written pages handed back to the
+    system as it grows (``posix_fadvise`` ``DONTNEED`` on its file), and the files are as without."""
+    from perfrules.batch import _run, _write
+
+    path = _table(tmp_path)
+    run_batch(path, tmp_path / "one.csv", audit=tmp_path / "one.jsonl", audit_level="record")
+    advised: list[tuple[str, int]] = []
+    real = os.posix_fadvise
+
+    def watched(fd: int, offset: int, length: int, advice: int) -> None:
+        advised.append((os.readlink(f"/proc/self/fd/{fd}"), advice))
+        real(fd, offset, length, advice)
+
+    monkeypatch.setattr(os, "posix_fadvise", watched)
+    monkeypatch.setattr(_write, "RELEASE_BYTES", 1)  # at every write of a chunk
+    monkeypatch.setattr(_run, "FAST_CHUNK_UNITS", 1)
+    out = tmp_path / "out"
+    out.mkdir()
+    run_batch(path, out / "r.csv", audit=out / "r.jsonl", audit_level="record", chunk_units=7)
+    names = {(Path(p).name, a) for p, a in advised}
+    for name in ("r.csv", "r.indicators.csv", "r.categories.csv", "r.jsonl"):
+        # written to a temporary file beside the output (renamed into place at the commit)
+        assert any(n.startswith(f".{name}.") and a == os.POSIX_FADV_DONTNEED for n, a in names), (
+            name
+        )
+    for name in ("r.csv", "r.indicators.csv", "r.categories.csv", "r.jsonl"):
+        assert (out / name).read_bytes() == (tmp_path / name.replace("r", "one", 1)).read_bytes()
+
+
 _TEXTS = st.lists(
     st.one_of(
         st.none(),

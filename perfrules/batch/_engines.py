@@ -48,7 +48,7 @@ from perfrules.batch._chunk import (
 )
 from perfrules.batch._summary import BatchSummary, Tally
 from perfrules.batch._table import Table, TableNotPlain, scan_table
-from perfrules.batch._write import TableWriter
+from perfrules.batch._write import PageRelease, TableWriter
 from perfrules.core import (
     Evaluation,
     UnitDocument,
@@ -168,6 +168,9 @@ class Outputs:
     # written in chunk order: a chunk's records once the next chunk's are under way, the rest at commit
     _records: deque[Future[None]] = attrs.field(factory=deque, init=False)
     _pool: list[ThreadPoolExecutor] = attrs.field(factory=list, init=False)
+    _audit_pages: list[PageRelease] = attrs.field(
+        factory=list, init=False
+    )  # the audit's, once records start
 
     @classmethod
     def open(
@@ -235,11 +238,14 @@ class Outputs:
                 self._pool.append(
                     ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfrules-records")
                 )
+            if not self._audit_pages:
+                self._audit_pages.append(PageRelease(self.audit._fh))
             # made and written on the records' thread (one thread: in chunk order), off the reading thread
             self._records.append(
                 self._pool[0].submit(
                     _write_records,
                     self.audit,
+                    self._audit_pages[0],
                     record_block,
                     table.file,
                     str(Path(table.folder).resolve()),
@@ -265,6 +271,7 @@ class Outputs:
             w.reset()
         if self.audit is not None:
             self.audit.reset()
+        self._audit_pages.clear()
 
     def commit(self) -> None:
         """Finish every file (the transaction's commit then renames them all into place)."""
@@ -275,9 +282,11 @@ class Outputs:
             self.audit.commit()
 
 
-def _write_records(audit: AuditWriter, make: Any, *args: Any) -> None:
-    """Make one chunk's audit records (``make``: ``record_block``) and append them to ``audit``."""
+def _write_records(audit: AuditWriter, release: PageRelease, make: Any, *args: Any) -> None:
+    """Make one chunk's audit records (``make``: ``record_block``), append them to ``audit`` and hand
+    its written pages back (``release``)."""
     audit.write_block(*make(*args))
+    release()
 
 
 class _Documents:

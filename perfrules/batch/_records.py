@@ -39,7 +39,7 @@ from perfrules.batch._chunk import (
     UNIT_COLUMNS,
     ResultTables,
 )
-from perfrules.batch._write import arrow_schema, arrow_table
+from perfrules.batch._write import arrow_schema, arrow_table, whole_column
 
 SCHEMA = "perfrules.batch-audit"
 SCHEMA_VERSION = 1
@@ -364,7 +364,7 @@ def record_block(
     arrays: dict[str, dict[str, pa.Array]] = {}
     for name, (names, chunk) in columns.items():
         t = arrow_table(arrow_schema(names), names, chunk)
-        arrays[name] = {c: t.column(c).combine_chunks() for c in t.column_names}
+        arrays[name] = {c: whole_column(t.column(c)) for c in t.column_names}
     return lines_for(
         table=table,
         folder=folder,

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import IO, Any
 
 from perfrules.cli._exit import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, UsageError
@@ -56,8 +58,36 @@ def _plain_console(stream: IO[str]) -> Any:
     return console(stream)
 
 
+def _one_blas_thread() -> None:
+    """Load NumPy's OpenBLAS with one thread in the ``batch`` command's process.
+
+    At import, OpenBLAS starts a thread per CPU that spins while it waits for
+    work (some 0.1 s of CPU at every start, on a CPU the run could use);
+    ``perfrules batch`` does no linear algebra. Only when this process is the
+    command (run as ``perfrules`` or ``python -m perfrules``), NumPy is not
+    imported yet and the user set no ``OPENBLAS_NUM_THREADS``; the variable
+    is removed again once NumPy is loaded (a child process sees the
+    environment as it was).
+    """
+    if (
+        "numpy" in sys.modules
+        or "OPENBLAS_NUM_THREADS" in os.environ
+        or Path(sys.argv[0]).name not in ("perfrules", "__main__.py")
+    ):
+        return
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    try:
+        import numpy  # noqa: F401
+    except ImportError:  # no NumPy: the pure engine
+        pass
+    finally:
+        del os.environ["OPENBLAS_NUM_THREADS"]
+
+
 def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     module_name, function = COMMANDS[args.command]
+    if args.command == "batch":
+        _one_blas_thread()
     module = importlib.import_module(module_name)
     lang = args.lang
     if args.command == "completion":
