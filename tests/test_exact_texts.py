@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perfrules.core import exact_str, number, round_half_up, show, show_dec
-from perfrules.core._exact import exact_ratio, show_ratio
+from perfrules.core._exact import exact_ratio, show_ratio, show_ratio_once
 from perfrules.model import format_decimal
 
 
@@ -49,6 +49,7 @@ def test_a_ratio_is_shown_as_the_decimal_way_shows_it(num: int, den: int, places
     value = Fraction(num, den)
     assert show(value, places) == _reference(value, places)
     assert show_ratio(num * 3, den * 3, places) == _reference(value, places)
+    assert show_ratio_once(num * 3, den * 3, places) == _reference(value, places)
 
 
 @settings(max_examples=500, deadline=None)

@@ -227,6 +227,17 @@ def show_ratio(num: int, den: int, places: int = 4) -> str:
     return hit
 
 
+def show_ratio_once(num: int, den: int, places: int = 4) -> str:
+    """``show_ratio(num, den, places)`` (``den`` > 0) of a ratio that seldom comes again (a unit's
+    own actual over its own target, a sum of its scores): made without the kept texts, whose
+    lookup and keeping cost more than they save there (and would push out texts that do come
+    again)."""
+    g = gcd(num, den)
+    if g != 1:
+        num, den = num // g, den // g
+    return _show(num, den, None, places)
+
+
 def _plain(c: int, k: int) -> str:
     """``c`` × 10^-k written plainly (``k`` > 0; ``c`` without a trailing zero: k decimals)."""
     digits = str(abs(c)).rjust(k + 1, "0")

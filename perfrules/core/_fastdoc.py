@@ -68,6 +68,7 @@ from perfrules.core._exact import (
     quantum_of,
     show_dec,
     show_ratio,
+    show_ratio_once,
 )
 from perfrules.core._fill import Fill, pieces
 from perfrules.core._fullmarks import bound_ratio, fm_texts
@@ -494,7 +495,7 @@ def _line(
             rn += n
         else:
             rn, rd = rn * d + n * rd, rd * d
-    sr = show_ratio(rn, rd, 6)  # show(raw, 6)
+    sr = show_ratio_once(rn, rd, 6)  # show(raw, 6)
     total_steps: list[StepText] = [
         (
             "formula",
@@ -1120,7 +1121,7 @@ class DocumentPlan:
                             a.shown,
                             t.shown,
                             w.dec,
-                            show_ratio(num, den, 6) if 3 in fill.uses else "",
+                            show_ratio_once(num, den, 6) if 3 in fill.uses else "",
                             score_s,
                             lost_s if deducted else "",
                             tgt,

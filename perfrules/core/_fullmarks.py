@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import attrs
 
-from perfrules.core._exact import frac, show_ratio
+from perfrules.core._exact import frac, show_ratio, show_ratio_once
 
 
 @attrs.frozen(kw_only=True)
@@ -58,7 +58,7 @@ def bound_ratio(num: int, den: int, cmp: str, places: int = 4) -> str:
     if scaled % den == 0:
         return show_ratio(num, den, places)
     n = -(-scaled // den) if cmp in ("≥", ">") else scaled // den
-    return show_ratio(n, scale, places)
+    return show_ratio_once(n, scale, places)  # n: the unit's own bound
 
 
 def fm(
