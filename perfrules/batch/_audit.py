@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from perfrules._atomic import Transaction
 from perfrules._errors import Problem, format_path
-from perfrules.batch._write import empty_file
+from perfrules.batch._write import PageRelease, empty_file
 
 INDEX_SUFFIX = ".idx"
 
@@ -70,6 +70,11 @@ class AuditWriter:
             (json.dumps([unit, self.offset, len(line)], ensure_ascii=False) + "\n").encode()
         )
         self.offset += len(line)
+
+    def page_release(self) -> PageRelease:
+        """A :class:`~perfrules.batch._write.PageRelease` of the audit file: what hands its written
+        pages back as it grows (the record audit's thread calls it after each block)."""
+        return PageRelease(self._fh)
 
     def write_line(self, unit: str, text: str) -> None:
         """Append one unit's document already written as one line of compact JSON (no newline)."""

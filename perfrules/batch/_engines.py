@@ -239,7 +239,7 @@ class Outputs:
                     ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfrules-records")
                 )
             if not self._audit_pages:
-                self._audit_pages.append(PageRelease(self.audit._fh))
+                self._audit_pages.append(self.audit.page_release())
             # made and written on the records' thread (one thread: in chunk order), off the reading thread
             self._records.append(
                 self._pool[0].submit(
