@@ -14,6 +14,7 @@ from typing import Any, Literal
 import attrs
 
 from perfrules.core._exact import show_dec
+from perfrules.core._fill import encode_each
 from perfrules.model import Spec, cached
 
 
@@ -314,15 +315,16 @@ class DigestLayout:
 
         The hash of :meth:`text`'s UTF-8 made without it: the pieces are encoded once (most of
         the text, names and rules in Chinese, whose encoding costs the most), the slots' texts
-        (numbers and names as JSON: a raw NUL is escaped) joined by NULs, encoded together and
-        split (a text with a NUL after all: the hash of :meth:`text`).
+        (numbers and names as JSON: a raw NUL is escaped) encoded at once by
+        :func:`~perfrules.core._fill.encode_each` (a text with a NUL after all: the hash of
+        :meth:`text`).
         """
         if len(texts) != len(self.slots):
             raise ValueError(f"a digest layout of {len(self.slots)} slots given {len(texts)} texts")
         out = self._encoded.copy()
         if texts:
-            encoded = "\0".join(texts).encode().split(b"\0")
-            if len(encoded) != len(texts):
+            encoded = encode_each(texts)
+            if encoded is None:
                 return _sha256(self.text(texts))
             out[1::2] = encoded
         return hashlib.sha256(b"".join(out)).hexdigest()

@@ -16,9 +16,16 @@ from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
-__all__ = ["Fill", "Piece", "pieces"]
+__all__ = ["Fill", "Piece", "encode_each", "pieces"]
 
 Piece = str | int  # a literal text, or the number of the value that goes there
+
+
+def encode_each(texts: Sequence[str]) -> list[bytes] | None:
+    """Each text's UTF-8, made by one encoding: the texts joined by NULs, encoded at once and
+    split (many short texts cost one call); None when a text holds a NUL (encode them apart)."""
+    encoded = "\0".join(texts).encode().split(b"\0")
+    return encoded if len(encoded) == len(texts) else None
 
 
 def pieces(fmt: str) -> list[Piece]:
@@ -92,13 +99,13 @@ class Fill:
 
     def fill_bytes(self, values: Sequence[str]) -> bytes:
         """``fill(values).encode()``, made without encoding the literal texts again: the values
-        are joined by NULs, encoded together and split, then joined with the literals' UTF-8 (a
-        value holding a NUL after all: the text encoded whole)."""
+        encoded at once (:func:`encode_each`), then joined with the literals' UTF-8 (a value
+        holding a NUL: the text encoded whole)."""
         pick = self._pick
         if pick is None:
             return bytes(self._encoded[0])
-        encoded = "\0".join(values).encode().split(b"\0")
-        if len(encoded) != len(values):
+        encoded = encode_each(values)
+        if encoded is None:
             return self.fill(values).encode()
         out = self._encoded.copy()
         if self._one:
