@@ -576,10 +576,13 @@ def test_overshoot_warnings_follow_the_threshold(case: Case) -> None:
             assert actual_of(case, ind) == Fraction(ind.target.value)
             assert res.met is False
             if act is None or not act.deductions:
-                # what a met row scores: its weight, rounded half-up to its quantum when
-                # policy.weight_precision = "allow" puts the weight off its grid
+                # what a met row scores: its weight, rounded half-up to a multiple of its
+                # quantum when policy.weight_precision = "allow" puts the weight off its grid
+                # (a multiple of the quantum's value: a quantum written "1.0" rounds to whole
+                # points, where quantize would keep one place)
                 q = ind.score_quantum(case.spec.rounding.score)
-                assert res.score == res.weight.quantize(q, rounding=ROUND_HALF_UP)
+                steps = (res.weight / q).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+                assert res.score == steps * q
 
 
 # ---------------------------------------------------------------------------
