@@ -273,3 +273,65 @@ def test_runs_of_a_column_are_the_runs_of_its_dictionary_codes(values: list[str 
     want = np.diff(np.r_[starts, len(values)]).tolist() if len(values) else []
     assert _runs(col).tolist() == want
     assert sum(_runs(col).tolist()) == len(values)
+
+
+_CELL = st.one_of(
+    st.text(max_size=4), st.sampled_from(["", "a", "中", '"', "\\", "\x7f", "\x00", "\n"])
+)
+
+
+@st.composite
+def _unit_runs(draw: st.DrawFn) -> tuple[list[str | None], list[int], int]:
+    """A column's cells unit after unit, each unit's count, and an offset to slice the array at: often
+    every unit the same run (the common case of a framework's indicator names), sometimes not."""
+    k = draw(st.integers(0, 4))
+    n = draw(st.integers(1, 5))
+    run = draw(st.lists(_CELL, min_size=k, max_size=k))
+    cells: list[str | None] = [c for _ in range(n) for c in run]
+    counts = [k] * n
+    change = draw(st.sampled_from(["none", "cell", "count", "null"]))
+    if change == "cell" and cells:
+        cells[draw(st.integers(0, len(cells) - 1))] = draw(_CELL)
+    elif change == "count":
+        extra = draw(st.lists(_CELL, min_size=1, max_size=3))
+        cells += extra
+        counts.append(len(extra))
+    elif change == "null" and cells:
+        cells[draw(st.integers(0, len(cells) - 1))] = None
+    return cells, counts, draw(st.integers(0, 2))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_unit_runs(), st.booleans())
+def test_each_units_list_is_the_json_array_of_its_cells(
+    case: tuple[list[str | None], list[int], int], plain: bool
+) -> None:
+    """``_list_parts`` (the columns of a record's ``cells``, ``indicators`` and ``categories``): joined,
+    each unit's part is ``json.dumps`` of its run of cells — whether every unit has the same run
+    (one text for the whole chunk), or not, with escapes, nulls and a sliced array."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from perfrules.batch._records import _list_parts, _same_runs
+
+    cells, counts, offset = case
+    arr = pa.array(["pad"] * offset + cells, type=pa.string()).slice(offset)
+    if plain and any(c is None or json.dumps(c)[1:-1] != c for c in cells):
+        plain = False  # ``plain`` promises cells JSON leaves as they are
+    parts = _list_parts(arr, np.array(counts, dtype=np.int64), plain=plain)
+    if all(isinstance(p, str) for p in parts):  # one text for every unit
+        lines = ["".join(parts)] * len(counts)
+    else:
+        lines = pc.binary_join_element_wise(*parts, "").to_pylist()
+    same = len(counts) > 1 and counts[0] > 0 and len(set(counts)) == 1
+    same = same and None not in cells and cells == cells[: counts[0]] * len(counts)
+    assert _same_runs(arr, np.array(counts, dtype=np.int64)) == (
+        cells[: counts[0]] if same else None
+    )
+    at = 0
+    want = []
+    for c in counts:
+        want.append(json.dumps(cells[at : at + c], ensure_ascii=False, separators=(",", ":")))
+        at += c
+    assert lines == want

@@ -114,9 +114,42 @@ def _list_parts(col: pa.Array, counts: npt.NDArray[np.int64], *, plain: bool = F
     is_text = pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
     if is_text and col.null_count == 0 and bool(counts.all()):
         col = pa.concat_arrays([col]) if col.offset else col
+        same = _same_runs(col, counts)
+        if same is not None:  # every unit's list is the first unit's: one text for the whole chunk
+            return ["[" + ",".join(json.dumps(v, ensure_ascii=False) for v in same) + "]"]
         if plain or not _needs_escaping(col):
             return ['["', _per_unit(col, counts, '","'), '"]']
     return [json_lists(col, counts)]
+
+
+def _same_runs(col: pa.Array, counts: npt.NDArray[np.int64]) -> list[str] | None:
+    """The first unit's cells when every unit has as many cells as it and the same texts in the same
+    order (a string column without nulls); else ``None``.
+
+    Compared on the column's buffers with NumPy: every unit's cell lengths are the first unit's, and
+    its bytes are the first unit's bytes (equal lengths: each cell's text equal too).
+    """
+    n = len(counts)
+    k = int(counts[0]) if n else 0
+    if n < 2 or k == 0 or col.null_count or not pa.types.is_string(col.type):
+        return None
+    if not bool((counts == k).all()):
+        return None
+    offsets = np.frombuffer(
+        col.buffers()[1], dtype=np.int32, count=n * k + 1, offset=4 * col.offset
+    )
+    lengths = np.diff(offsets).reshape(n, k)
+    if not bool((lengths == lengths[0]).all()):
+        return None
+    width = int(offsets[k] - offsets[0])
+    data = col.buffers()[2]
+    if width:
+        assert data is not None
+        text = np.frombuffer(data, dtype=np.uint8, count=n * width, offset=int(offsets[0]))
+        rows = text.reshape(n, width)
+        if not bool((rows == rows[0]).all()):
+            return None
+    return [str(v) for v in col.slice(0, k).to_pylist()]
 
 
 def _merged(parts: list[Any]) -> list[Any]:
