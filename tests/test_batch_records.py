@@ -335,3 +335,56 @@ def test_each_units_list_is_the_json_array_of_its_cells(
         want.append(json.dumps(cells[at : at + c], ensure_ascii=False, separators=(",", ":")))
         at += c
     assert lines == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.lists(st.one_of(st.none(), st.integers(-3, 10**12)), max_size=9),
+        st.lists(st.one_of(st.none(), st.booleans()), max_size=9),
+    ),
+    st.lists(st.integers(0, 3), min_size=1, max_size=4),
+)
+def test_each_units_list_of_numbers_or_flags_is_its_json_array(
+    values: list[int | bool | None], sizes: list[int]
+) -> None:
+    """``_list_parts`` of a number or boolean column (``rows``, ``level``, ``met``): each unit's part is
+    ``json.dumps`` of its values (``null`` for a missing one), units with none included."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from perfrules.batch._records import _list_parts
+
+    counts = [min(s, len(values) - sum(sizes[:i])) for i, s in enumerate(sizes)]
+    counts = [max(c, 0) for c in counts]
+    counts[-1] += len(values) - sum(counts)
+    kind = pa.bool_() if any(isinstance(v, bool) for v in values) else pa.int64()
+    parts = _list_parts(pa.array(values, type=kind), np.array(counts, dtype=np.int64))
+    lines = pc.binary_join_element_wise(*parts, "").to_pylist()
+    at, want = 0, []
+    for c in counts:
+        want.append(json.dumps(values[at : at + c], separators=(",", ":")))
+        at += c
+    assert lines == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CELL | st.none(), min_size=1, max_size=6), st.booleans())
+def test_each_units_text_is_its_json_string(values: list[str | None], repeat: bool) -> None:
+    """``_string_parts`` (a record's ``unit``, ``total``, ``grade``, ``total_weight`` and ``lost``):
+    each unit's part is ``json.dumps`` of its value (``null`` when missing), whether every unit has the
+    same text (one literal) or not."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from perfrules.batch._records import _string_parts
+
+    if repeat:
+        values = values[:1] * len(values)
+    parts = _string_parts(pa.array(values, type=pa.string()))
+    if all(isinstance(p, str) for p in parts):
+        lines = ["".join(parts)] * len(values)
+    else:
+        lines = pc.binary_join_element_wise(*parts, "").to_pylist()
+    assert lines == [json.dumps(v, ensure_ascii=False) for v in values]

@@ -119,7 +119,22 @@ def _list_parts(col: pa.Array, counts: npt.NDArray[np.int64], *, plain: bool = F
             return ["[" + ",".join(json.dumps(v, ensure_ascii=False) for v in same) + "]"]
         if plain or not _needs_escaping(col):
             return ['["', _per_unit(col, counts, '","'), '"]']
+    elif not is_text:  # numbers and booleans (a missing one: null); the brackets left to the join
+        return ["[", _per_unit(_literal(col), counts), "]"]
     return [json_lists(col, counts)]
+
+
+def _string_parts(col: pa.Array) -> list[Any]:
+    """:func:`json_strings` as parts of a join (one value per unit): a column of one text throughout is
+    that text's literal; when no cell is null or needs escaping, the quotes are left to the join."""
+    if col.null_count == 0 and pa.types.is_string(col.type):
+        col = pa.concat_arrays([col]) if col.offset else col
+        same = _same_runs(col, np.ones(len(col), dtype=np.int64))
+        if same is not None:
+            return [json.dumps(same[0], ensure_ascii=False)]
+        if not _needs_escaping(col):
+            return ['"', col, '"']
+    return [json_strings(col)]
 
 
 def _same_runs(col: pa.Array, counts: npt.NDArray[np.int64]) -> list[str] | None:
@@ -231,23 +246,23 @@ def record_lines(
 
     parts: list[Any] = [
         head,
-        json_strings(units["unit"]),
+        *_string_parts(units["unit"]),
         ',"status":"ok","table":',
         table_lit,
         ',"folder":',
         folder_lit,
         ',"rows":',
-        json_lists(pa.array(rows), row_counts),
+        *_list_parts(pa.array(rows), row_counts),
         ',"cells":',
         *obj(cells, row_counts, [c for c in cells if c != "unit"]),
         ',"total":',
-        json_strings(units["total"]),
+        *_string_parts(units["total"]),
         ',"grade":',
-        json_strings(units["grade"]),
+        *_string_parts(units["grade"]),
         ',"total_weight":',
-        json_strings(units["total_weight"]),
+        *_string_parts(units["total_weight"]),
         ',"lost":',
-        json_strings(units["lost"]),
+        *_string_parts(units["lost"]),
         ',"warnings":',
         _literal(units["warnings"]),
         ',"indicators":',
