@@ -5,9 +5,12 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pa = pytest.importorskip("pyarrow")
 np = pytest.importorskip("numpy")
+pc = pytest.importorskip("pyarrow.compute")
 
 from perfrules.batch import _columnar as C  # noqa: E402
 
@@ -83,3 +86,28 @@ def test_strip_agrees_as_python_and_arrow_trim_alike(ids: list[str], offset: int
 
     arr = pa.array(["  ", ""][:offset] + ids).slice(offset)
     assert strip_agrees(arr) is _agrees_in_python(ids)
+
+
+_IDS = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["u1", "u2", " u1", "u1 ", "\tu2", "单位", "\u3000单位", "u2\u00a0", "", "a b"]
+        ),
+        st.text(max_size=4),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_IDS, st.integers(0, 2))
+def test_unit_ids_are_cut_where_the_trimmed_id_changes(ids: list[str], offset: int) -> None:
+    """The reading thread's cut: ``_trimmed`` is Arrow's whitespace trim of every id (the array itself
+    when nothing can be trimmed), and ``_changes`` the rows whose trimmed id differs from the row
+    before's — as the ids' dictionary codes give them."""
+    arr = pa.array(["x", "y"][:offset] + ids, type=pa.string()).slice(offset)
+    want = pc.utf8_trim_whitespace(arr)
+    got = C._trimmed(arr)
+    assert got.to_pylist() == want.to_pylist()
+    codes = pc.dictionary_encode(want).indices.to_pylist()
+    assert C._changes(got).tolist() == [i for i in range(1, len(codes)) if codes[i] != codes[i - 1]]

@@ -370,13 +370,12 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
                 if carry is None
                 else pa.concat_tables([carry, pa.Table.from_batches([rb])])
             )
-            units = pc.utf8_trim_whitespace(data.column("unit").combine_chunks())
-            codes = _np(pc.dictionary_encode(units).indices)
-            n = len(codes)
+            units = _trimmed(data.column("unit").combine_chunks())
+            n = len(units)
             if n == 0:
                 continue
             # the last unit may continue in the next block: keep it back
-            change = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+            change = _changes(units)
             cut = int(change[-1]) if len(change) else 0
             done, carry = data.slice(0, cut), data.slice(cut)
             carry_id = units.slice(cut, 1)
@@ -411,6 +410,32 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
         raise TableNotPlain(
             table.file
         )  # a unit's rows are not contiguous (or two ids share a hash)
+
+
+def _trimmed(units: pa.Array) -> pa.Array:
+    """The unit ids with their whitespace trimmed (Arrow's ``utf8_trim_whitespace``); the array itself
+    when no id has a byte that could be whitespace (below 0x21, or above 0x7f: a multibyte character)."""
+    units = pa.concat_arrays([units]) if units.offset else units
+    data = units.buffers()[2]
+    if data is None or not len(units):
+        return units
+    offsets = np.frombuffer(units.buffers()[1], dtype=np.int32, count=len(units) + 1)
+    raw = np.frombuffer(data, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
+    if int(raw.min(initial=0x21)) >= 0x21 and int(raw.max(initial=0)) <= 0x7F:
+        return units
+    return pc.utf8_trim_whitespace(units)
+
+
+def _changes(units: pa.Array) -> npt.NDArray[np.int64]:
+    """The rows (from 1) whose unit id differs from the row before's: each unit's first row but the
+    first (a comparison of neighbours, no hashing)."""
+    n = len(units)
+    if n < 2:
+        return np.zeros(0, dtype=np.int64)
+    differ = pc.not_equal(units.slice(1), units.slice(0, n - 1))
+    if differ.null_count:  # a missing id starts a unit of its own
+        differ = pc.fill_null(differ, True)
+    return np.flatnonzero(_np(differ)).astype(np.int64) + 1
 
 
 @attrs.frozen(eq=False)
