@@ -28,8 +28,10 @@ resident memory, threads seen):
   runs of both children (``runs``, ``children`` in the output);
 * ``floor`` — what any tool must do for this job, with no scoring: pyarrow
   reads the input (CSV: ``pyarrow.csv.read_csv``, all threads, every column as
-  text; Parquet: ``pyarrow.parquet.read_table``) and writes it back in the same
-  format, a result about as large as perfrules' four tables (both sizes printed);
+  text; Parquet: ``pyarrow.parquet.read_table``) and writes, in the same
+  format, a result as large as the command's four tables: as many of the
+  input's leading columns as make the file nearest their size (measured after
+  the commands; both sizes printed);
 * ``csv`` / ``parquet`` — the ``perfrules batch IN --out OUT`` command, a fresh
   process per run (CSV in → CSV out, Parquet in → Parquet out), with no audit
   (``none``) and with ``--audit A --audit-level record`` (``record``);
@@ -90,7 +92,7 @@ TARGETS = {
 TARGETS_TEXT = {
     "memory_ratio_max": "peak RSS at the larger size ÷ the smaller ≤ 1.2",
     "peak_rss_mb_max": "peak RSS ≤ 400 MiB at every size",
-    "floor_ratio_min": "floor seconds ÷ command seconds ≥ 0.5",
+    "floor_ratio_min": "floor seconds ÷ command seconds ≥ 0.5 (no audit, CSV and Parquet)",
     "per_cpu_min": "scores per CPU-second ÷ baseline's ≥ 0.8",
     "record_max": "record ÷ none seconds ≤ 1.3",
 }
@@ -150,7 +152,7 @@ def child(name: str, n: int, folder: Path, runs: int) -> dict[str, Any]:
             head = [fh.readline() for _ in range(W.K + 1)]
         (folder / "one-unit.csv").write_text("".join(head), encoding="utf-8")
         return {}
-    if name == "floor-csv":
+    if name.startswith("floor-csv@"):
         import pyarrow as pa
         import pyarrow.csv as pcsv
 
@@ -163,12 +165,16 @@ def child(name: str, n: int, folder: Path, runs: int) -> dict[str, Any]:
                 column_types={c: pa.string() for c in header}, strings_can_be_null=False
             ),
         )
-        pcsv.write_csv(table, folder / "floor.csv")
+        m = _nearest_prefix(_csv_sizes(table), int(name.partition("@")[2]))
+        pcsv.write_csv(table.select(table.column_names[:m]), folder / "floor.csv")
         return {"out_mb": round((folder / "floor.csv").stat().st_size / 2**20, 1)}
-    if name == "floor-parquet":
+    if name.startswith("floor-parquet@"):
         import pyarrow.parquet as pq
 
-        pq.write_table(pq.read_table(folder / "units.parquet"), folder / "floor.parquet")
+        src = folder / "units.parquet"
+        table = pq.read_table(src)
+        m = _nearest_prefix(_parquet_sizes(src), int(name.partition("@")[2]))
+        pq.write_table(table.select(table.column_names[:m]), folder / "floor.parquet")
         return {"out_mb": round((folder / "floor.parquet").stat().st_size / 2**20, 1)}
     cols = W.generate(n)
     if name == "baseline":
@@ -206,6 +212,40 @@ def child(name: str, n: int, folder: Path, runs: int) -> dict[str, Any]:
     scale = 10 ** (2 - plan.total_places)
     _check(folder, got.total * scale, np.array([g for g, _ in plan.grades])[got.grade_idx])
     return {**figures, "threads": workers}
+
+
+def _nearest_prefix(sizes: list[int], target: int) -> int:
+    """How many leading columns make a file nearest ``target`` bytes (``sizes``: each column's bytes in
+    the file, the header's share included): the read floor writes a result as large as the command's."""
+    total, best, best_m = 0, None, 1
+    for m, size in enumerate(sizes, start=1):
+        total += size
+        if best is None or abs(total - target) < best:
+            best, best_m = abs(total - target), m
+    return best_m
+
+
+def _csv_sizes(table: Any) -> list[int]:
+    """Each column's bytes in pyarrow's CSV text of ``table``: its quoted name and cells, and one
+    separator (a comma, or the line end) after each (cells without quotes to double)."""
+    import pyarrow.compute as pc
+
+    n = table.num_rows
+    return [
+        len(name.encode()) + 3 + int(pc.sum(pc.binary_length(col)).as_py() or 0) + 3 * n
+        for name, col in zip(table.column_names, table.columns, strict=True)
+    ]
+
+
+def _parquet_sizes(path: Path) -> list[int]:
+    """Each column's compressed bytes in the Parquet file at ``path`` (all row groups)."""
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    return [
+        sum(meta.row_group(g).column(c).total_compressed_size for g in range(meta.num_row_groups))
+        for c in range(meta.num_columns)
+    ]
 
 
 def _to_parquet(src: Path, dst: Path) -> None:
@@ -390,11 +430,8 @@ def one_size(n: int, folder: Path, runs: int, out_dir: Path) -> dict[str, Any]:
         rep[name] = got
     for fmt in FORMATS:
         src = folder / f"units.{fmt}"
-        floor = _runs_of(lambda k, fmt=fmt: measure(_phase_cmd(f"floor-{fmt}", n, folder, 1)), runs)
-        floor["in_mb"] = round(src.stat().st_size / 2**20, 1)
-        floor["out_mb"] = round((folder / f"floor.{fmt}").stat().st_size / 2**20, 1)
-        (folder / f"floor.{fmt}").unlink()
-        block: dict[str, Any] = {"floor": floor}
+        block: dict[str, Any] = {}
+        result_bytes = 0
         for audit in AUDITS:
             out = out_dir / f"out.{fmt}"
             cmd = [*perfrules_command(), "batch", str(src), "--out", str(out), "--quiet"]
@@ -403,12 +440,21 @@ def one_size(n: int, folder: Path, runs: int, out_dir: Path) -> dict[str, Any]:
             got = _runs_of(lambda k, cmd=cmd: measure(cmd), runs)
             check_results(folder, out)
             written = [p for p in out_dir.iterdir() if p.name.startswith("out.")]
-            got["out_mb"] = round(sum(p.stat().st_size for p in written) / 2**20, 1)
+            result_bytes = sum(p.stat().st_size for p in written)  # the four tables (no audit)
+            got["out_mb"] = round(result_bytes / 2**20, 1)
             got["evals_per_s"] = round(evals / got["wall_s"])
-            got["floor_ratio"] = round(floor["wall_s"] / got["wall_s"], 3)
             block[audit] = got
             for p in out_dir.iterdir():
                 p.unlink()
+        # the floor writes a result as large as the command's four tables: the input's leading columns
+        phase = f"floor-{fmt}@{result_bytes}"
+        floor = _runs_of(lambda k, phase=phase: measure(_phase_cmd(phase, n, folder, 1)), runs)
+        floor["in_mb"] = round(src.stat().st_size / 2**20, 1)
+        floor["out_mb"] = round((folder / f"floor.{fmt}").stat().st_size / 2**20, 1)
+        (folder / f"floor.{fmt}").unlink()
+        for audit in AUDITS:
+            block[audit]["floor_ratio"] = round(floor["wall_s"] / block[audit]["wall_s"], 3)
+        block = {"floor": floor, **block}
         block["record_vs_none"] = round(block["record"]["wall_s"] / block["none"]["wall_s"], 3)
         rep[fmt] = block
     return rep
@@ -499,10 +545,10 @@ def main() -> int:
             for fmt in FORMATS
             for audit in AUDITS
         ),
+        # issue 14: the command (no audit) at ≥ 0.5× the floor, CSV and Parquet; the record audit is held
+        # to record ÷ none (its own floor ratios are printed beside)
         "floor_ratio": all(
-            large[fmt][audit]["floor_ratio"] >= TARGETS["floor_ratio_min"]
-            for fmt in FORMATS
-            for audit in AUDITS
+            large[fmt]["none"]["floor_ratio"] >= TARGETS["floor_ratio_min"] for fmt in FORMATS
         ),
         "record": all(large[fmt]["record_vs_none"] <= 1.3 for fmt in FORMATS),
         "per_cpu": large["scores_1t"]["ratio_per_cpu"] >= TARGETS["per_cpu_min"],
