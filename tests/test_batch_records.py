@@ -311,19 +311,15 @@ def test_each_units_list_is_the_json_array_of_its_cells(
     (one text for the whole chunk), or not, with escapes, nulls and a sliced array."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    from perfrules.batch._records import _list_parts, _same_runs
+    from perfrules.batch._records import _list_parts, _same_runs, join_lines
 
     cells, counts, offset = case
     arr = pa.array(["pad"] * offset + cells, type=pa.string()).slice(offset)
     if plain and any(c is None or json.dumps(c)[1:-1] != c for c in cells):
         plain = False  # ``plain`` promises cells JSON leaves as they are
     parts = _list_parts(arr, np.array(counts, dtype=np.int64), plain=plain)
-    if all(isinstance(p, str) for p in parts):  # one text for every unit
-        lines = ["".join(parts)] * len(counts)
-    else:
-        lines = pc.binary_join_element_wise(*parts, "").to_pylist()
+    lines = join_lines(parts, len(counts)).to_pylist()
     same = len(counts) > 1 and counts[0] > 0 and len(set(counts)) == 1
     same = same and None not in cells and cells == cells[: counts[0]] * len(counts)
     assert _same_runs(arr, np.array(counts, dtype=np.int64)) == (
@@ -352,16 +348,15 @@ def test_each_units_list_of_numbers_or_flags_is_its_json_array(
     ``json.dumps`` of its values (``null`` for a missing one), units with none included."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    from perfrules.batch._records import _list_parts
+    from perfrules.batch._records import _list_parts, join_lines
 
     counts = [min(s, len(values) - sum(sizes[:i])) for i, s in enumerate(sizes)]
     counts = [max(c, 0) for c in counts]
     counts[-1] += len(values) - sum(counts)
     kind = pa.bool_() if any(isinstance(v, bool) for v in values) else pa.int64()
     parts = _list_parts(pa.array(values, type=kind), np.array(counts, dtype=np.int64))
-    lines = pc.binary_join_element_wise(*parts, "").to_pylist()
+    lines = join_lines(parts, len(counts)).to_pylist()
     at, want = 0, []
     for c in counts:
         want.append(json.dumps(values[at : at + c], separators=(",", ":")))
@@ -376,15 +371,11 @@ def test_each_units_text_is_its_json_string(values: list[str | None], repeat: bo
     each unit's part is ``json.dumps`` of its value (``null`` when missing), whether every unit has the
     same text (one literal) or not."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    from perfrules.batch._records import _string_parts
+    from perfrules.batch._records import _string_parts, join_lines
 
     if repeat:
         values = values[:1] * len(values)
     parts = _string_parts(pa.array(values, type=pa.string()))
-    if all(isinstance(p, str) for p in parts):
-        lines = ["".join(parts)] * len(values)
-    else:
-        lines = pc.binary_join_element_wise(*parts, "").to_pylist()
+    lines = join_lines(parts, len(values)).to_pylist()
     assert lines == [json.dumps(v, ensure_ascii=False) for v in values]

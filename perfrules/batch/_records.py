@@ -32,6 +32,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from perfrules.batch._cells import const
 from perfrules.batch._chunk import (
     CATEGORY_COLUMNS,
     INDICATOR_COLUMNS,
@@ -40,6 +41,11 @@ from perfrules.batch._chunk import (
     ResultTables,
 )
 from perfrules.batch._write import arrow_schema, arrow_table, whole_column
+
+try:  # the compiled joiner (optional: built where a C compiler was found at install)
+    from perfrules.batch import _joinc
+except ImportError:  # pragma: no cover - the Arrow joins take its place
+    _joinc = None  # type: ignore[assignment]
 
 SCHEMA = "perfrules.batch-audit"
 SCHEMA_VERSION = 1
@@ -118,10 +124,66 @@ def _list_parts(col: pa.Array, counts: npt.NDArray[np.int64], *, plain: bool = F
         if same is not None:  # every unit's list is the first unit's: one text for the whole chunk
             return ["[" + ",".join(json.dumps(v, ensure_ascii=False) for v in same) + "]"]
         if plain or not _needs_escaping(col):
-            return ['["', _per_unit(col, counts, '","'), '"]']
-    elif not is_text:  # numbers and booleans (a missing one: null); the brackets left to the join
-        return ["[", _per_unit(_literal(col), counts), "]"]
-    return [json_lists(col, counts)]
+            return ['["', Runs(col, counts, '","'), '"]']
+    # numbers and booleans (a missing one: null), texts to escape: each cell's literal
+    return ["[", Runs(_literal(col), counts, ","), "]"]
+
+
+@attrs.frozen(eq=False)
+class Runs:
+    """A part of a join: each unit's run of ``cells`` (``counts[i]`` for unit i, unit after unit; a
+    string array without nulls) joined by ``sep`` — :func:`_per_unit`, made by the joiner."""
+
+    cells: pa.Array
+    counts: npt.NDArray[np.int64]
+    sep: str
+
+
+def join_lines(parts: list[Any], n: int) -> pa.Array:
+    """The ``n`` lines made of ``parts`` (each: a text that stands for itself on every line, a string
+    array of a text per line, or :class:`Runs`), as a string array: in one pass by the compiled
+    joiner (``perfrules.batch._joinc``) when it is built, else with Arrow's joins — the same text."""
+    parts = _merged(parts)
+    if _joinc is not None and all(
+        isinstance(p, str) or (_plain_strings(p.cells if isinstance(p, Runs) else p)) for p in parts
+    ):
+        return _join_compiled(parts, n)
+    return _join_arrow(parts, n)
+
+
+def _plain_strings(arr: pa.Array) -> bool:
+    return bool(arr.type == pa.string() and arr.null_count == 0)
+
+
+def _join_arrow(parts: list[Any], n: int) -> pa.Array:
+    arrays = [_per_unit(p.cells, p.counts, p.sep) if isinstance(p, Runs) else p for p in parts]
+    if not any(isinstance(p, pa.Array) for p in arrays):  # every line the same text
+        return const("".join(arrays), n)
+    return pc.binary_join_element_wise(*arrays, "")
+
+
+def _buffers(arr: pa.Array, count: int) -> tuple[npt.NDArray[np.int32], Any]:
+    """A string array's ``count`` + 1 offsets (from its first element) and its data buffer."""
+    offsets = np.frombuffer(
+        arr.buffers()[1], dtype=np.int32, count=count + 1, offset=4 * arr.offset
+    )
+    data = arr.buffers()[2]
+    return offsets, (b"" if data is None else data)
+
+
+def _join_compiled(parts: list[Any], n: int) -> pa.Array:
+    assert _joinc is not None
+    spec: list[tuple[Any, ...]] = []
+    for p in parts:
+        if isinstance(p, str):
+            spec.append((0, p.encode()))
+        elif isinstance(p, Runs):
+            counts = np.ascontiguousarray(p.counts, dtype=np.int64)
+            spec.append((2, *_buffers(p.cells, len(p.cells)), counts, b"", p.sep.encode(), b""))
+        else:
+            spec.append((1, *_buffers(p, n)))
+    data, offsets = _joinc.join(n, spec, pa.allocate_buffer)
+    return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets), data])
 
 
 def _string_parts(col: pa.Array) -> list[Any]:
@@ -153,11 +215,16 @@ def _same_runs(col: pa.Array, counts: npt.NDArray[np.int64]) -> list[str] | None
     offsets = np.frombuffer(
         col.buffers()[1], dtype=np.int32, count=n * k + 1, offset=4 * col.offset
     )
+    data = col.buffers()[2]
+    a, b, c = int(offsets[0]), int(offsets[k]), int(offsets[2 * k])
+    if b - a != c - b or (
+        data is not None and memoryview(data)[a:b] != memoryview(data)[b:c]
+    ):  # the second unit's bytes already differ from the first's (most columns that differ)
+        return None
     lengths = np.diff(offsets).reshape(n, k)
     if not bool((lengths == lengths[0]).all()):
         return None
     width = int(offsets[k] - offsets[0])
-    data = col.buffers()[2]
     if width:
         assert data is not None
         text = np.frombuffer(data, dtype=np.uint8, count=n * width, offset=int(offsets[0]))
@@ -281,7 +348,7 @@ def record_lines(
         ),
         "}\n",
     ]
-    return pc.binary_join_element_wise(*_merged(parts), "")
+    return join_lines(parts, n)
 
 
 # result columns that hold the core's Decimal texts (digits, a point, a sign: nothing JSON escapes)

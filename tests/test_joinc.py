@@ -1,0 +1,185 @@
+"""The audit records' compiled joiner (perfrules/batch/_joinc.c) against Arrow's joins and plain Python."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+np = pytest.importorskip("numpy")
+pa = pytest.importorskip("pyarrow")
+
+from perfrules.batch import _records as R  # noqa: E402
+
+compiled = pytest.mark.skipif(
+    R._joinc is None, reason="perfrules.batch._joinc was not built (no C compiler at install)"
+)
+
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=5)
+
+
+def test_the_joiner_is_built_where_ci_requires_it() -> None:
+    """``.ci/run`` sets ``PERFRULES_REQUIRE_COMPILED=1`` where a C compiler is found: there, a build
+    that silently left the optional extension out fails here instead of testing only the fallback."""
+    if os.environ.get("PERFRULES_REQUIRE_COMPILED") != "1":
+        pytest.skip("PERFRULES_REQUIRE_COMPILED is not set")
+    assert R._joinc is not None
+
+
+@st.composite
+def _parts(draw: st.DrawFn) -> tuple[list[object], int, list[str]]:
+    """Parts of a join for n lines — texts, a text per line (some arrays sliced), runs of texts per
+    line (counts with zeros, any separator) — and the lines plain Python makes of them."""
+    n = draw(st.integers(0, 5))
+    parts: list[object] = []
+    lines = [""] * n
+    for _ in range(draw(st.integers(0, 5))):
+        kind = draw(st.sampled_from(["text", "per-line", "runs"]))
+        if kind == "text":
+            t = draw(_TEXT)
+            parts.append(t)
+            lines = [line + t for line in lines]
+        elif kind == "per-line":
+            values = draw(st.lists(_TEXT, min_size=n, max_size=n))
+            pad = draw(st.integers(0, 2))
+            parts.append(pa.array(["p"] * pad + values, type=pa.string()).slice(pad))
+            lines = [line + v for line, v in zip(lines, values, strict=True)]
+        else:
+            counts = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+            cells = draw(st.lists(_TEXT, min_size=sum(counts), max_size=sum(counts)))
+            sep = draw(st.sampled_from([",", '","', "", "、"]))
+            pad = draw(st.integers(0, 2))
+            arr = pa.array(["p"] * pad + cells, type=pa.string()).slice(pad)
+            parts.append(R.Runs(arr, np.array(counts, dtype=np.int64), sep))
+            at = 0
+            for u, c in enumerate(counts):
+                lines[u] += sep.join(cells[at : at + c])
+                at += c
+    return parts, n, lines
+
+
+@compiled
+@settings(max_examples=400, deadline=None)
+@given(_parts())
+def test_the_compiled_join_writes_what_arrow_and_python_write(
+    case: tuple[list[object], int, list[str]],
+) -> None:
+    parts, n, lines = case
+    merged = R._merged(list(parts))
+    assert R._join_arrow(list(merged), n).to_pylist() == lines
+    got = R._join_compiled(list(merged), n)
+    got.validate(full=True)
+    assert got.to_pylist() == lines
+
+
+@compiled
+@pytest.mark.parametrize(
+    ("parts", "n", "error"),
+    [
+        ([(1, np.array([0, 2, 1], dtype=np.int32), b"abc")], 2, "go back"),
+        ([(1, np.array([0, 1, 9], dtype=np.int32), b"abc")], 2, "beyond its data"),
+        ([(1, np.array([-1, 1, 2], dtype=np.int32), b"abc")], 2, "negative offset"),
+        ([(1, np.array([0, 1], dtype=np.int32), b"abc")], 2, "shorter than its texts"),
+        (
+            [
+                (
+                    2,
+                    np.array([0, 1], dtype=np.int32),
+                    b"a",
+                    np.array([1], dtype=np.int64),
+                    b"",
+                    b",",
+                    b"",
+                )
+            ],
+            2,
+            "one per line",
+        ),
+        (
+            [
+                (
+                    2,
+                    np.array([0, 1], dtype=np.int32),
+                    b"a",
+                    np.array([2, -1], dtype=np.int64),
+                    b"",
+                    b",",
+                    b"",
+                )
+            ],
+            2,
+            "bad count",
+        ),
+        (
+            [
+                (
+                    2,
+                    np.array([0, 1], dtype=np.int32),
+                    b"a",
+                    np.array([1, 1], dtype=np.int64),
+                    b"",
+                    b",",
+                    b"",
+                )
+            ],
+            2,
+            "shorter than its texts",
+        ),
+    ],
+)
+def test_the_compiled_join_refuses_buffers_that_do_not_hold_their_texts(
+    parts: list[tuple[object, ...]], n: int, error: str
+) -> None:
+    """Every offset and count is checked against its buffer before a byte is copied: a ValueError that
+    says what is wrong, never a read outside a buffer."""
+    assert R._joinc is not None
+    with pytest.raises(ValueError, match=error):
+        R._joinc.join(n, parts, pa.allocate_buffer)
+
+
+@compiled
+def test_the_compiled_join_refuses_a_buffer_too_small_and_unknown_parts() -> None:
+    assert R._joinc is not None
+    with pytest.raises(ValueError, match="too small"):
+        R._joinc.join(1, [(0, b"abc")], lambda size: bytearray(size - 1))
+    with pytest.raises(TypeError, match="unknown part"):
+        R._joinc.join(1, [(7, b"abc")], pa.allocate_buffer)
+    with pytest.raises(TypeError, match="a tuple"):
+        R._joinc.join(1, [b"abc"], pa.allocate_buffer)
+
+
+@compiled
+def test_record_audits_are_the_same_bytes_without_the_compiled_joiner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run's record audit (and its index) is byte-identical whether the lines are joined by the
+    compiled joiner or by Arrow's joins (a package installed without a C compiler)."""
+    from perfrules.batch import run_batch
+
+    base = tmp_path / "base.toml"
+    base.write_text(
+        '[meta]\nid = "b"\ntitle = "b"\nunit = "u"\nyear = 2024\nkind = "项目支出"\n',
+        encoding="utf-8",
+    )
+    rows = [
+        "unit,indicator,name,category,weight,comparator,target,actual,method,target_text,tier,spec"
+    ]
+    for u in range(40):
+        rows.append(f'u{u:02d},a,指标"A",产出指标,60,≥,100,{70 + u},,,,base.toml')
+        rows.append(f"u{u:02d},b,指标B\\,效益指标,30,≤,50,{40 + u % 7},,,,")
+        rows.append(
+            f"u{u:02d},c,指标C,满意度指标,10,,,,qualitative,满意,{'达成' if u % 3 else '部分达成'},"
+        )
+    rows[7] = rows[7].replace(",75,", ",x,")  # a failed unit: its error record
+    table = tmp_path / "t.csv"
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    run_batch(table, tmp_path / "a.csv", audit=tmp_path / "a.jsonl", audit_level="record")
+    monkeypatch.setattr(R, "_joinc", None)
+    run_batch(table, tmp_path / "b.csv", audit=tmp_path / "b.jsonl", audit_level="record")
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+    a_index = (tmp_path / "a.jsonl.idx").read_text(encoding="utf-8").splitlines()[1:]
+    b_index = (tmp_path / "b.jsonl.idx").read_text(encoding="utf-8").splitlines()[1:]
+    assert a_index == b_index and len(a_index) == 40
