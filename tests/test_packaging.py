@@ -135,10 +135,10 @@ def test_the_wheel_carries_the_data_and_no_second_copy_drifts(wheel: Path) -> No
         assert not [n for n in names if n.startswith(("tests/", "examples/", "benchmarks/"))]
         # the audit records' compiled joiner: its stub always, the module where a compiler built it (as
         # for the perfrules these tests run)
-        assert "perfrules/batch/_joinc.pyi" in names
-        built = importlib.util.find_spec("perfrules.batch._joinc") is not None
+        assert "perfrules/batch/_ctext.pyi" in names
+        built = importlib.util.find_spec("perfrules.batch._ctext") is not None
         assert built == any(
-            n.startswith("perfrules/batch/_joinc.") and n.endswith(".so") for n in names
+            n.startswith("perfrules/batch/_ctext.") and n.endswith(".so") for n in names
         )
         entry_points = zf.read(
             next(n for n in names if n.endswith(".dist-info/entry_points.txt"))

@@ -43,9 +43,9 @@ from perfrules.batch._chunk import (
 from perfrules.batch._write import arrow_schema, arrow_table, whole_column
 
 try:  # the compiled joiner (optional: built where a C compiler was found at install)
-    from perfrules.batch import _joinc
+    from perfrules.batch import _ctext
 except ImportError:  # pragma: no cover - the Arrow joins take its place
-    _joinc = None  # type: ignore[assignment]
+    _ctext = None  # type: ignore[assignment]
 
 SCHEMA = "perfrules.batch-audit"
 SCHEMA_VERSION = 1
@@ -142,9 +142,9 @@ class Runs:
 def join_lines(parts: list[Any], n: int) -> pa.Array:
     """The ``n`` lines made of ``parts`` (each: a text that stands for itself on every line, a string
     array of a text per line, or :class:`Runs`), as a string array: in one pass by the compiled
-    joiner (``perfrules.batch._joinc``) when it is built, else with Arrow's joins — the same text."""
+    joiner (``perfrules.batch._ctext``) when it is built, else with Arrow's joins — the same text."""
     parts = _merged(parts)
-    if _joinc is not None and all(
+    if _ctext is not None and all(
         isinstance(p, str) or (_plain_strings(p.cells if isinstance(p, Runs) else p)) for p in parts
     ):
         return _join_compiled(parts, n)
@@ -172,7 +172,7 @@ def _buffers(arr: pa.Array, count: int) -> tuple[npt.NDArray[np.int32], Any]:
 
 
 def _join_compiled(parts: list[Any], n: int) -> pa.Array:
-    assert _joinc is not None
+    assert _ctext is not None
     spec: list[tuple[Any, ...]] = []
     for p in parts:
         if isinstance(p, str):
@@ -182,7 +182,7 @@ def _join_compiled(parts: list[Any], n: int) -> pa.Array:
             spec.append((2, *_buffers(p.cells, len(p.cells)), counts, b"", p.sep.encode(), b""))
         else:
             spec.append((1, *_buffers(p, n)))
-    data, offsets = _joinc.join(n, spec, pa.allocate_buffer)
+    data, offsets = _ctext.join(n, spec, pa.allocate_buffer)
     return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets), data])
 
 

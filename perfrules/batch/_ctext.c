@@ -1,7 +1,9 @@
-/* perfrules.batch._joinc: one line of text per unit, joined from parts in one pass (the audit records).
+/* perfrules.batch._ctext: the batch path's text kernels in C (optional: where it is not built, the same results
+ * come from Arrow and NumPy; tests/test_ctext.py holds the two equal).
  *
  * join(n, parts, allocate) -> (data, offsets: bytes)
  *
+ * One line of text per unit, joined from parts in one pass (the audit records).
  * Every one of the n lines is the concatenation of the same sequence of parts:
  *   (0, literal: bytes)                          the same bytes on every line;
  *   (1, offsets, data)                           a text per line: line u's is data[offsets[u]:offsets[u + 1]];
@@ -13,10 +15,19 @@
  * lines (pyarrow.allocate_buffer: Arrow's pool, whose pages are reused from chunk to chunk). The result:
  * that buffer, holding the lines' bytes one after another, and the n + 1 int32 offsets of the lines in
  * it (an Arrow string array's buffers). Every offset and count is checked against its buffer's size
- * first (ValueError); the bytes are copied without the GIL.
+ * first (ValueError); the bytes are copied without the GIL. The same text as perfrules.batch._records'
+ * Arrow path (binary_join over lists, then an element-wise join).
  *
- * The same text as perfrules.batch._records' Arrow path (binary_join over lists, then an element-wise
- * join), which is used when this module is not built.
+ * parse_decimals(offsets, data, value, places, ok, empty, max_int_digits, max_places) -> scale
+ *
+ * A column of decimal texts as exact integers (perfrules.batch._cells.parse), when every non-empty cell is
+ * plain digits with at most one point between digits ("146", "146.00"); else -1 and nothing is promised
+ * of the outputs (the caller parses the column its own way). offsets/data: the column's n + 1 int32
+ * offsets and its bytes; value/places (int64) and ok/empty (bool) are writable buffers of n. A cell is
+ * ok when it has at most max_places places, at most max_int_digits + max_places + 2 characters, and its
+ * value at the scale — the most places of the cells that pass the first two tests — is below
+ * 10^(max_int_digits + scale); value is the cell's number times 10^scale (0 when not ok), places its
+ * places (0 when not ok). Exactly what Arrow's decimal cast and the checks after it give those cells.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -243,17 +254,124 @@ fail:
     return result;
 }
 
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static PyObject *parse_decimals(PyObject *self, PyObject *args) {
+    PyObject *objs[6];
+    int max_int, max_places;
+    if (!PyArg_ParseTuple(args, "OOOOOOii", &objs[0], &objs[1], &objs[2], &objs[3], &objs[4], &objs[5],
+                          &max_int, &max_places))
+        return NULL;
+    if (max_int < 1 || max_places < 0 || max_int + max_places > 18) {
+        PyErr_SetString(PyExc_ValueError, "parse_decimals: digits beyond int64");
+        return NULL;
+    }
+    Py_buffer v[6];
+    int got = 0;
+    long scale = -2;
+    for (; got < 6; got++) {
+        int flags = got >= 2 ? PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS : PyBUF_C_CONTIGUOUS;
+        if (PyObject_GetBuffer(objs[got], &v[got], flags) < 0) goto done;
+    }
+    Py_ssize_t n = v[0].len / 4 - 1;
+    if (v[0].len % 4 != 0 || n < 0 || (uintptr_t)v[0].buf % 4 || v[2].len != n * 8 || v[3].len != n * 8 ||
+        (uintptr_t)v[2].buf % 8 || (uintptr_t)v[3].buf % 8 || v[4].len != n || v[5].len != n ||
+        v[4].itemsize != 1 || v[5].itemsize != 1) {
+        PyErr_SetString(PyExc_ValueError, "parse_decimals: buffers of the wrong sizes");
+        goto done;
+    }
+    const int32_t *off = (const int32_t *)v[0].buf;
+    const char *data = (const char *)v[1].buf;
+    int64_t *value = (int64_t *)v[2].buf, *places = (int64_t *)v[3].buf;
+    char *ok = (char *)v[4].buf, *empty = (char *)v[5].buf;
+    if (n > 0 && (off[0] < 0 || (Py_ssize_t)off[n] > v[1].len)) {
+        PyErr_SetString(PyExc_ValueError, "parse_decimals: offsets beyond the data");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (off[i + 1] < off[i]) {
+            PyErr_SetString(PyExc_ValueError, "parse_decimals: offsets that go back");
+            goto done;
+        }
+    }
+    long max_len = (long)max_int + max_places + 2;
+    long top = 0; /* the scale: the most places of the cells within both bounds */
+    int plain = 1;
+    Py_BEGIN_ALLOW_THREADS
+    /* first pass: every filled cell plain digits (else -1); each cell's places; the scale */
+    for (Py_ssize_t i = 0; i < n && plain; i++) {
+        const char *c = data + off[i];
+        long len = off[i + 1] - off[i];
+        empty[i] = len == 0;
+        places[i] = 0;
+        if (len == 0) continue;
+        long k = 0;
+        while (k < len && is_digit(c[k])) k++;
+        if (k == 0) {
+            plain = 0;
+            break;
+        }
+        long p = 0;
+        if (k < len) {
+            if (c[k] != '.' || k + 1 == len) {
+                plain = 0;
+                break;
+            }
+            long d = k + 1;
+            while (d < len && is_digit(c[d])) d++;
+            if (d != len) {
+                plain = 0;
+                break;
+            }
+            p = len - k - 1;
+        }
+        places[i] = p;
+        if (p <= max_places && len <= max_len && p > top) top = p;
+    }
+    if (plain) {
+        /* second pass: each cell's number at the scale, and whether it is within the bounds */
+        unsigned __int128 limit = 1;
+        for (long e = 0; e < max_int + top; e++) limit *= 10;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const char *c = data + off[i];
+            long len = off[i + 1] - off[i];
+            long p = places[i];
+            int good = len > 0 && p <= max_places && len <= max_len;
+            unsigned __int128 x = 0;
+            if (good) {
+                for (long k = 0; k < len; k++)
+                    if (c[k] != '.') x = x * 10 + (unsigned)(c[k] - '0');
+                for (long e = p; e < top; e++) x *= 10;
+                good = x < limit;
+            }
+            ok[i] = (char)good;
+            value[i] = good ? (int64_t)x : 0;
+            places[i] = good ? p : 0;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    scale = plain ? top : -1;
+done:
+    for (int j = 0; j < got; j++) PyBuffer_Release(&v[j]);
+    if (scale == -2) return NULL;
+    return PyLong_FromLong(scale);
+}
+
 static PyMethodDef methods[] = {
     {"join", join, METH_VARARGS,
      "join(n, parts, allocate) -> (data, offsets): n lines, each the concatenation of the parts (see the "
      "module)."},
+    {"parse_decimals", parse_decimals, METH_VARARGS,
+     "parse_decimals(offsets, data, value, places, ok, empty, max_int_digits, max_places) -> scale, or -1 "
+     "(see the module)."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_joinc",
-    "One line of text per unit, joined from parts in one pass (perfrules' audit records).", -1, methods,
+    PyModuleDef_HEAD_INIT, "_ctext",
+    "The batch path's text kernels in C: the audit records' one-pass join, decimal cells as integers.", -1,
+    methods,
     NULL, NULL, NULL, NULL,
 };
 
-PyMODINIT_FUNC PyInit__joinc(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__ctext(void) { return PyModule_Create(&module); }

@@ -1,4 +1,4 @@
-"""The audit records' compiled joiner (perfrules/batch/_joinc.c) against Arrow's joins and plain Python."""
+"""The audit records' compiled joiner (perfrules/batch/_ctext.c) against Arrow's joins and plain Python."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ pa = pytest.importorskip("pyarrow")
 from perfrules.batch import _records as R  # noqa: E402
 
 compiled = pytest.mark.skipif(
-    R._joinc is None, reason="perfrules.batch._joinc was not built (no C compiler at install)"
+    R._ctext is None, reason="perfrules.batch._ctext was not built (no C compiler at install)"
 )
 
 _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=5)
@@ -26,7 +26,7 @@ def test_the_joiner_is_built_where_ci_requires_it() -> None:
     that silently left the optional extension out fails here instead of testing only the fallback."""
     if os.environ.get("PERFRULES_REQUIRE_COMPILED") != "1":
         pytest.skip("PERFRULES_REQUIRE_COMPILED is not set")
-    assert R._joinc is not None
+    assert R._ctext is not None
 
 
 @st.composite
@@ -135,20 +135,20 @@ def test_the_compiled_join_refuses_buffers_that_do_not_hold_their_texts(
 ) -> None:
     """Every offset and count is checked against its buffer before a byte is copied: a ValueError that
     says what is wrong, never a read outside a buffer."""
-    assert R._joinc is not None
+    assert R._ctext is not None
     with pytest.raises(ValueError, match=error):
-        R._joinc.join(n, parts, pa.allocate_buffer)
+        R._ctext.join(n, parts, pa.allocate_buffer)
 
 
 @compiled
 def test_the_compiled_join_refuses_a_buffer_too_small_and_unknown_parts() -> None:
-    assert R._joinc is not None
+    assert R._ctext is not None
     with pytest.raises(ValueError, match="too small"):
-        R._joinc.join(1, [(0, b"abc")], lambda size: bytearray(size - 1))
+        R._ctext.join(1, [(0, b"abc")], lambda size: bytearray(size - 1))
     with pytest.raises(TypeError, match="unknown part"):
-        R._joinc.join(1, [(7, b"abc")], pa.allocate_buffer)
+        R._ctext.join(1, [(7, b"abc")], pa.allocate_buffer)
     with pytest.raises(TypeError, match="a tuple"):
-        R._joinc.join(1, [b"abc"], pa.allocate_buffer)
+        R._ctext.join(1, [b"abc"], pa.allocate_buffer)
 
 
 @compiled
@@ -177,9 +177,63 @@ def test_record_audits_are_the_same_bytes_without_the_compiled_joiner(
     table = tmp_path / "t.csv"
     table.write_text("\n".join(rows) + "\n", encoding="utf-8")
     run_batch(table, tmp_path / "a.csv", audit=tmp_path / "a.jsonl", audit_level="record")
-    monkeypatch.setattr(R, "_joinc", None)
+    monkeypatch.setattr(R, "_ctext", None)
     run_batch(table, tmp_path / "b.csv", audit=tmp_path / "b.jsonl", audit_level="record")
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
     a_index = (tmp_path / "a.jsonl.idx").read_text(encoding="utf-8").splitlines()[1:]
     b_index = (tmp_path / "b.jsonl.idx").read_text(encoding="utf-8").splitlines()[1:]
     assert a_index == b_index and len(a_index) == 40
+
+
+_DECIMAL_CELL = st.one_of(
+    st.from_regex(
+        r"\A[0-9]{1,14}(\.[0-9]{1,8})?\Z"
+    ),  # plain digits, some beyond the kernel's bounds
+    st.sampled_from(
+        ["", "0", "00", "007.50", "999999999999", "1000000000000", "0.000001", "1.0000001"]
+    ),
+    st.sampled_from(["-1", "+1", "1.", ".5", "1e3", " 1", "1 ", "1.2.3", "abc", "１"]),  # not plain
+)
+
+
+@compiled
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_DECIMAL_CELL, max_size=12), st.integers(0, 2))
+def test_decimal_cells_parse_alike_in_c_and_with_arrow(cells: list[str], pad: int) -> None:
+    """``_cells.parse``: the C kernel's numbers (every filled cell plain digits) are exactly those of
+    Arrow's decimal cast and the checks after it — value, ok, empty, places and scale — and a column
+    with any other cell is parsed the Arrow way whole."""
+    from perfrules.batch import _cells
+
+    arr = pa.array(["9"] * pad + cells, type=pa.string()).slice(pad)
+    fast = _cells.parse(arr)
+    saved = _cells._ctext
+    try:
+        _cells._ctext = None
+        slow = _cells.parse(arr)
+    finally:
+        _cells._ctext = saved
+    assert fast.scale == slow.scale
+    for name in ("value", "ok", "empty", "places"):
+        assert getattr(fast, name).tolist() == getattr(slow, name).tolist(), name
+
+
+@compiled
+def test_the_decimal_kernel_says_when_a_column_is_not_plain_digits() -> None:
+    """-1 (the caller parses the column its own way) for a column with any cell that is not plain
+    digits; and buffers of the wrong sizes are refused, never read past."""
+    assert R._ctext is not None
+
+    def run(cells: list[str], n: int | None = None) -> int:
+        arr = pa.array(cells, type=pa.string())
+        m = len(cells) if n is None else n
+        offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=len(cells) + 1)
+        data = arr.buffers()[2] or b""
+        out = (np.empty(m, np.int64), np.empty(m, np.int64), np.empty(m, bool), np.empty(m, bool))
+        return R._ctext.parse_decimals(offsets, data, *out, 12, 6)
+
+    assert run(["1.5", "2"]) == 1
+    for bad in ("-1", "1.", ".5", "1e3", " 1", "1.2.3", "１"):
+        assert run(["1.5", bad]) == -1, bad
+    with pytest.raises(ValueError, match="wrong sizes"):
+        run(["1", "2"], n=3)

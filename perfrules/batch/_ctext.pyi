@@ -1,0 +1,19 @@
+"""The batch path's text kernels in C (perfrules/batch/_ctext.c): optional, built where a C compiler is found."""
+
+from collections.abc import Callable
+from typing import Any
+
+def join(
+    n: int, parts: list[tuple[Any, ...]], allocate: Callable[[int], Any], /
+) -> tuple[Any, bytes]: ...
+def parse_decimals(
+    offsets: Any,
+    data: Any,
+    value: Any,
+    places: Any,
+    ok: Any,
+    empty: Any,
+    max_int_digits: int,
+    max_places: int,
+    /,
+) -> int: ...
