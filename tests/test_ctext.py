@@ -21,7 +21,7 @@ compiled = pytest.mark.skipif(
 _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=5)
 
 
-def test_the_joiner_is_built_where_ci_requires_it() -> None:
+def test_the_text_kernels_are_built_where_ci_requires_it() -> None:
     """``.ci/run`` sets ``PERFRULES_REQUIRE_COMPILED=1`` where a C compiler is found: there, a build
     that silently left the optional extension out fails here instead of testing only the fallback."""
     if os.environ.get("PERFRULES_REQUIRE_COMPILED") != "1":

@@ -1026,7 +1026,7 @@ R, D = "README.md", "docs/"
 DOC_BLOCKS: list[Entry] = [
     # README.md
     Entry(R, "python -m pip install . && perfrules evaluate", SHELL),
-    Entry(R, "python -m pip install '.[test]'", SHELL),
+    Entry(R, "python -m pip install -e '.[test]'", SHELL),
     Entry(R, "perfrules check SPEC", SHELL),
     Entry(
         R, "import perfrules", RUN, claims=("print(ev.total, ev.grade)", "print(be.rate_display")
@@ -1724,7 +1724,7 @@ def _check_synopsis(tokens: list[str], capsys: pytest.CaptureFixture[str]) -> No
 
 def _check_pip(tokens: list[str]) -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    for target in tokens[4:]:
+    for target in (t for t in tokens[4:] if t not in ("-e", "--editable")):
         m = re.fullmatch(r"(\.|perfrules)(?:\[([\w,-]+)\])?", target)
         assert m, f"pip install {target}: not this project"
         for extra in (m[2] or "").split(","):

@@ -24,9 +24,13 @@ PKG = Path(perfrules.__file__).parent
 
 
 def modules(root: Path, package: str) -> dict[str, tuple[Path, bool]]:
-    """Every module of the package at ``root``: dotted name → (file, whether it is a package's ``__init__``)."""
+    """Every module of the package at ``root``: dotted name → (file, whether it is a package's ``__init__``).
+
+    A compiled module (a C extension) counts by its stub, the ``.pyi`` file beside where it is built:
+    an import of it is an edge to it, never to its package."""
     found: dict[str, tuple[Path, bool]] = {}
-    for path in sorted(root.rglob("*.py")):
+    stubs = [p for p in root.rglob("*.pyi") if not p.with_suffix(".py").exists()]
+    for path in sorted([*root.rglob("*.py"), *stubs]):
         parts = [package, *path.relative_to(root).with_suffix("").parts]
         is_package = parts[-1] == "__init__"
         if is_package:
