@@ -189,6 +189,56 @@ def test_records_are_written_off_the_reading_thread(
     assert (tmp_path / "r.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
 
 
+def test_chunks_wait_for_their_records_a_few_at_most(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the records' thread is held up (a disk at its pace), the run goes on for
+    ``RECORDS_IN_FLIGHT`` more chunks, then waits: the queued records, and memory, stay bounded; the
+    audit is whole once the thread goes on."""
+    import threading
+
+    from perfrules.batch import _columnar, _engines, _run
+
+    path = _table(tmp_path)
+    run_batch(path, tmp_path / "one.csv", audit=tmp_path / "one.jsonl", audit_level="record")
+    go = threading.Event()
+    submitted: list[int] = []
+    real = _engines._write_records
+
+    def held(*args: object) -> None:
+        go.wait(30)
+        real(*args)  # type: ignore[arg-type]
+
+    real_submit = _engines.ThreadPoolExecutor.submit
+
+    def counted(self: object, fn: object, /, *args: object, **kw: object) -> object:
+        if fn is held:
+            submitted.append(1)
+        return real_submit(self, fn, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_engines, "_write_records", held)
+    monkeypatch.setattr(_engines.ThreadPoolExecutor, "submit", counted)
+    monkeypatch.setattr(_run, "FAST_CHUNK_UNITS", 1)
+    monkeypatch.setattr(_columnar, "BLOCK_BYTES", 256)  # a few units a block: many chunks
+    done = threading.Thread(
+        target=run_batch,
+        args=(path, tmp_path / "r.csv"),
+        kwargs={"audit": tmp_path / "r.jsonl", "audit_level": "record", "chunk_units": 1},
+    )
+    done.start()
+    for _ in range(200):  # until the run waits for the held records
+        if len(submitted) >= _engines.RECORDS_IN_FLIGHT + 1:
+            break
+        threading.Event().wait(0.01)
+    threading.Event().wait(0.2)
+    assert len(submitted) == _engines.RECORDS_IN_FLIGHT + 1  # one being written, the others queued
+    go.set()
+    done.join(60)
+    assert not done.is_alive()
+    assert len(submitted) > _engines.RECORDS_IN_FLIGHT + 1
+    assert (tmp_path / "r.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
+
+
 @pytest.mark.skipif(
     not hasattr(os, "posix_fadvise") or not Path("/proc/self/fd").is_dir(),
     reason="page advice is a Linux system call",
