@@ -114,7 +114,7 @@ def _per_unit(fragments: pa.Array, counts: npt.NDArray[np.int64], sep: str = ","
 
 
 def _list_parts(col: pa.Array, counts: npt.NDArray[np.int64], *, plain: bool = False) -> list[Any]:
-    """:func:`json_lists` as parts of a join (strings stand for themselves on every line): when every
+    """Each unit's JSON array of its run of ``col`` as parts of a join (strings stand for themselves on every line): when every
     unit has a value and no cell needs escaping, the brackets are left to the caller's join, saving a
     pass over the column. ``plain``: the cells are known to need no escaping (numbers' texts)."""
     is_text = pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
@@ -243,30 +243,6 @@ def _merged(parts: list[Any]) -> list[Any]:
         else:
             out.append(p)
     return out
-
-
-def json_lists(col: pa.Array, counts: npt.NDArray[np.int64]) -> pa.Array:
-    """Per unit, the JSON array of its run of ``col`` (``counts[i]`` values for unit i): ``["a","b"]``, ``[1,2]``.
-
-    Plain strings are joined with ``","`` and wrapped once per unit (no work
-    per cell beyond the copy); strings that need escaping, and nulls, go
-    through :func:`json_strings` cell by cell.
-    """
-    is_text = pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
-    if is_text and col.null_count == 0:
-        col = pa.concat_arrays([col]) if col.offset else col
-        if not _needs_escaping(col):
-            inner = _per_unit(col, counts, '","')
-            if bool(counts.all()):  # every unit has a value: one pair of brackets for all
-                return pc.binary_join_element_wise('["', inner, '"]', "")
-            none = pa.array(counts == 0)
-            return pc.binary_join_element_wise(
-                pc.if_else(none, pa.scalar("["), pa.scalar('["')),
-                inner,
-                pc.if_else(none, pa.scalar("]"), pa.scalar('"]')),
-                "",
-            )
-    return pc.binary_join_element_wise("[", _per_unit(_literal(col), counts), "]", "")
 
 
 def record_lines(
