@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import errno
 import functools
 import io
 import os
@@ -54,7 +55,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, cast
 
 TEMP_SUFFIX = ".perfrules-tmp"
 BACKUP_SUFFIX = ".perfrules-old"
@@ -307,6 +308,11 @@ class _Raw(io.RawIOBase):
         self._fd = fd
         self._dest = dest
 
+    @property
+    def dest_path(self) -> Path:
+        """The destination this descriptor's temporary file stands for (named in errors)."""
+        return self._dest
+
     def writable(self) -> bool:
         return True
 
@@ -339,6 +345,198 @@ class _Raw(io.RawIOBase):
             super().close()
 
 
+# an output larger than this goes on past it with direct I/O (Linux O_DIRECT: see _Staged)
+DIRECT_FROM = 64 << 20
+# direct writes start, end and sit in memory at multiples of this (a page: every block size Linux has)
+_ALIGN = 4096
+
+
+class _Staged(io.BufferedIOBase):
+    """A buffered binary file whose buffer is page-aligned: past :data:`DIRECT_FROM` bytes it is written with direct I/O.
+
+    Written like :class:`io.BufferedWriter` over :class:`_Raw` (which it
+    replaces for a transaction's files), with the same contents on disk at
+    every ``flush``. The difference is the way of a large output's bytes:
+    once the file holds :data:`DIRECT_FROM` bytes, the descriptor is switched
+    to ``O_DIRECT`` (Linux) and every full buffer goes from this page-aligned
+    buffer straight to the device, without a copy into the page cache. On a
+    virtual machine a fresh page-cache page costs far more to touch the first
+    time than the copy into it; a 3.8 GB record audit otherwise takes about a
+    million of them. Bytes after the last whole page of a ``flush`` are
+    written through the page cache (the descriptor without ``O_DIRECT`` for
+    that one write) and written again, with the page they start, by the next
+    direct write.
+
+    Where the system or the file system refuses direct I/O (no ``O_DIRECT``,
+    ``fcntl`` or a write refused with ``EINVAL``: tmpfs, some network file
+    systems), the file is written through the page cache from then on; the
+    contents are the same either way.
+    """
+
+    def __init__(self, raw: _Raw, size: int = _BUFFER) -> None:
+        import mmap
+
+        super().__init__()
+        self.raw = raw
+        self._fd = raw.fileno()
+        self._size = max(_ALIGN, size - size % _ALIGN)
+        self._buf = mmap.mmap(-1, self._size)  # anonymous: page-aligned
+        self._view = memoryview(self._buf)
+        self._base = 0  # the file offset of the buffer's first byte (a multiple of _ALIGN)
+        self._n = 0  # bytes held in the buffer
+        self._direct = False
+        self._can_direct = _DIRECT_FLAG != 0
+
+    # -- the io interface ---------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.raw.closed)
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def tell(self) -> int:
+        return self._base + self._n
+
+    def write(self, b: Any) -> int:
+        if self.closed:
+            raise ValueError("write to closed file")
+        src = memoryview(b).cast("B")
+        total = len(src)
+        at = 0
+        while at < total:
+            take = min(self._size - self._n, total - at)
+            self._view[self._n : self._n + take] = src[at : at + take]
+            self._n += take
+            at += take
+            if self._n == self._size:
+                self._put(self._view, self._base)
+                self._base += self._size
+                self._n = 0
+        return total
+
+    def flush(self) -> None:
+        """Every byte written so far is in the file (through the page cache for its last partial page)."""
+        if self.closed:
+            return
+        n = self._n
+        whole = n - n % _ALIGN
+        if whole:
+            self._put(self._view[:whole], self._base)
+        if n > whole:
+            self._put(self._view[whole:n], self._base + whole, buffered=True)
+        if whole:  # the partial page moves to the buffer's start; the next write starts at its page
+            self._view[: n - whole] = self._view[whole:n]
+            self._base += whole
+            self._n = n - whole
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        self.flush()
+        end = self.tell()
+        if whence == os.SEEK_CUR:
+            offset += end
+        elif whence == os.SEEK_END:
+            offset += os.fstat(self._fd).st_size
+        elif whence != os.SEEK_SET:
+            raise ValueError(f"invalid whence ({whence})")
+        if offset < 0:
+            raise ValueError(f"negative seek position {offset}")
+        base = offset - offset % _ALIGN
+        head = b""
+        if offset > base:  # the start of the page written next: read back (through the page cache)
+            if self._direct:
+                self._set_direct(False)
+            try:
+                head = os.pread(self._fd, offset - base, base)
+            except OSError as exc:
+                raise _located(exc, self.raw.dest_path) from None
+            finally:
+                if self._direct:
+                    self._set_direct(True)
+        self._view[: len(head)] = head
+        self._base, self._n = base, len(head)
+        if len(head) < offset - base:  # past the end: zeros, as a write past the end leaves
+            self._view[len(head) : offset - base] = bytes(offset - base - len(head))
+            self._n = offset - base
+        return offset
+
+    def close(self) -> None:
+        if self.closed:  # also after the descriptor alone was closed (a discarded output)
+            self._release()
+            return
+        try:
+            self.flush()
+        finally:
+            try:
+                self.raw.close()
+            finally:
+                self._release()
+
+    def detach(self) -> Any:
+        raise io.UnsupportedOperation("detach")
+
+    # -- writing ------------------------------------------------------------
+
+    def _release(self) -> None:
+        with contextlib.suppress(Exception):
+            self._view.release()
+            self._buf.close()
+
+    def _put(self, data: memoryview, offset: int, *, buffered: bool = False) -> None:
+        """Write ``data`` at ``offset`` whole; direct from :data:`DIRECT_FROM` on, unless ``buffered``."""
+        if not buffered and not self._direct and self._can_direct and offset >= DIRECT_FROM:
+            self._direct = self._set_direct(True)
+            self._can_direct = self._direct
+        if buffered and self._direct:
+            self._set_direct(False)
+        try:
+            self._pwrite(data, offset)
+        except OSError as exc:
+            if not (self._direct and exc.errno == errno.EINVAL):
+                raise _located(exc, self.raw.dest_path) from None
+            # the file system takes no direct write here: the page cache from now on
+            self._direct = self._can_direct = False
+            self._set_direct(False)
+            try:
+                self._pwrite(data, offset)
+            except OSError as exc2:
+                raise _located(exc2, self.raw.dest_path) from None
+        finally:
+            if buffered and self._direct:
+                self._set_direct(True)
+
+    def _pwrite(self, data: memoryview, offset: int) -> None:
+        done = 0
+        while done < len(data):
+            done += os.pwrite(self._fd, data[done:], offset + done)
+
+    def _set_direct(self, on: bool) -> bool:
+        """Switch the descriptor's O_DIRECT on or off; whether it is now as asked."""
+        try:
+            import fcntl
+
+            flags = fcntl.fcntl(self._fd, fcntl.F_GETFL)
+            fcntl.fcntl(
+                self._fd, fcntl.F_SETFL, flags | _DIRECT_FLAG if on else flags & ~_DIRECT_FLAG
+            )
+        except (ImportError, OSError):
+            return not on
+        return True
+
+
+_DIRECT_FLAG: int = getattr(os, "O_DIRECT", 0)
+
+
 class _Item:
     """One output of a transaction: its temporary file, while it is written."""
 
@@ -349,7 +547,7 @@ class _Item:
         try:
             fd = os.open(
                 self.tmp,
-                os.O_WRONLY
+                os.O_RDWR  # a seek reads back the start of the page it lands in
                 | os.O_CREAT
                 | os.O_EXCL
                 | getattr(os, "O_CLOEXEC", 0)
@@ -359,12 +557,16 @@ class _Item:
         except OSError as exc:
             raise _located(exc, dest) from None
         try:
-            self.file = io.BufferedWriter(_Raw(fd, dest), buffer_size=_BUFFER)
+            self.file = _Staged(_Raw(fd, dest), _BUFFER)
         except BaseException:
             os.close(fd)
             self.tmp.unlink()
             raise
         self.text: IO[str] | None = None
+
+    def binary(self) -> BinaryIO:
+        """The temporary file, as the binary file it behaves as."""
+        return cast(BinaryIO, self.file)
 
     def finish(self) -> None:
         """Flush, fsync and close the temporary file; give it its permissions."""
@@ -459,13 +661,13 @@ class Transaction:
     def open(self, dest: StrPath) -> BinaryIO:
         """A binary file to write the output ``dest`` into (buffered; do not close it:
         :meth:`commit` does)."""
-        return self._new(dest).file
+        return self._new(dest).binary()
 
     def open_text(self, dest: StrPath, *, encoding: str = "utf-8") -> IO[str]:
         """A text file (``\\n`` line ends) to write the output ``dest`` into."""
         item = self._new(dest)
         item.text = io.TextIOWrapper(
-            item.file, encoding=encoding, newline="\n", write_through=False
+            item.binary(), encoding=encoding, newline="\n", write_through=False
         )
         return item.text
 
@@ -486,7 +688,7 @@ class Transaction:
         with _critical():
             item = _Item(Path(near), None)
             self._scratch.append(item)
-        return item.tmp, item.file
+        return item.tmp, item.binary()
 
     # -- committing ------------------------------------------------------
 

@@ -109,9 +109,9 @@ def test_a_write_error_is_exit_2_with_the_path(
     def full(*args: object, **kwargs: object) -> object:
         raise OSError(
             errno.ENOSPC, "No space left on device"
-        )  # as os.write raises it: no file name
+        )  # as os.pwrite raises it: no file name
 
-    monkeypatch.setattr(atomic.os, "write", full)
+    monkeypatch.setattr(atomic.os, "pwrite", full)
     assert (
         main(["evaluate", str(SEED_DIR), "--format", "json", "-o", str(tmp_path / "x.json")]) == 2
     )

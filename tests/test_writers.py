@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEED_DIR
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import perfrules
 import perfrules._atomic as atomic
@@ -106,6 +108,166 @@ def test_write_replaces_atomically_with_the_permissions_of_a_new_file(tmp_path: 
     out.chmod(0o640)
     write_bytes(out, b"kept", keep_mode=True)  # test --update keeps a case file's permissions
     assert out.stat().st_mode & 0o777 == 0o640
+
+
+# -- large outputs: a page-aligned buffer, direct I/O past DIRECT_FROM ------------------
+
+_OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("write"), st.sampled_from([1, 7, 4095, 4096, 4097, 9000, 70_000])),
+        st.tuples(st.just("flush"), st.just(0)),
+        st.tuples(st.just("seek"), st.floats(0, 1)),
+    ),
+    max_size=40,
+)
+
+
+def _direct_on(fd: int) -> bool:
+    import fcntl
+
+    return bool(fcntl.fcntl(fd, fcntl.F_GETFL) & getattr(os, "O_DIRECT", 0))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ops=_OPS, direct_from=st.sampled_from([0, 8192, 1 << 40]))
+def test_a_large_output_has_exactly_the_bytes_written_at_every_flush(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ops: list[tuple[str, float]], direct_from: int
+) -> None:
+    """Writes, flushes and seeks (``empty_file`` seeks to 0) through the staged buffer, direct or
+    not: after every flush the temporary file holds what a plain file would, and so does the
+    committed output."""
+    monkeypatch.setattr(atomic, "DIRECT_FROM", direct_from)
+    monkeypatch.setattr(atomic, "_BUFFER", 16384)  # many buffers' worth in small examples
+    out = tmp_path / "big.bin"
+    ref = bytearray()
+    rnd = random.Random(len(ops))
+    with Transaction() as tx:
+        fh = tx.open(out)
+        tmp = tx._items[0].tmp
+        for op, arg in ops:
+            if op == "write":
+                data = rnd.randbytes(int(arg))
+                assert fh.write(data) == len(data)
+                ref += data
+            elif op == "flush":
+                fh.flush()
+                assert tmp.read_bytes() == bytes(ref)
+            else:
+                pos = int(arg * len(ref))
+                assert fh.seek(pos) == pos
+                os.ftruncate(fh.fileno(), pos)
+                del ref[pos:]
+            assert fh.tell() == len(ref)
+        tx.commit()
+    assert out.read_bytes() == bytes(ref) and temps(tmp_path) == []
+
+
+def _takes_direct_io(folder: Path) -> bool:
+    flag = getattr(os, "O_DIRECT", 0)
+    if not flag:
+        return False
+    probe = folder / "probe"
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | flag, 0o600)
+    except OSError:
+        return False
+    os.close(fd)
+    probe.unlink()
+    return True
+
+
+def test_an_output_goes_on_with_direct_io_past_direct_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not _takes_direct_io(tmp_path):
+        pytest.skip("this system or file system has no O_DIRECT")
+    monkeypatch.setattr(atomic, "DIRECT_FROM", 1 << 20)
+    data = random.Random(1).randbytes((3 << 20) + 123)
+    with Transaction() as tx:
+        fh = tx.open(tmp_path / "big.bin")
+        fh.write(data[: 1 << 20])
+        assert not _direct_on(fh.fileno())  # the first DIRECT_FROM bytes: the page cache
+        fh.write(data[1 << 20 :])
+        assert _direct_on(fh.fileno())
+        fh.flush()  # the last partial page through the page cache, then direct again
+        assert _direct_on(fh.fileno())
+        tx.commit()
+    assert (tmp_path / "big.bin").read_bytes() == data
+
+
+def test_a_refused_direct_write_is_written_through_the_page_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file system that accepts O_DIRECT on the descriptor but refuses the write (EINVAL): the
+    same bytes are written without it, and the rest of the file too."""
+    if not getattr(os, "O_DIRECT", 0):
+        pytest.skip("this system has no O_DIRECT")
+    import fcntl
+
+    monkeypatch.setattr(atomic, "DIRECT_FROM", 0)
+    real = os.pwrite
+    refused = []
+
+    def pwrite(fd: int, data: object, offset: int) -> int:
+        if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_DIRECT:
+            refused.append(offset)
+            raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+        return real(fd, data, offset)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(atomic.os, "pwrite", pwrite)
+    data = random.Random(2).randbytes((5 << 20) + 5)
+    with Transaction() as tx:
+        fh = tx.open(tmp_path / "big.bin")
+        fh.write(data)
+        assert not _direct_on(fh.fileno())
+        tx.commit()
+    assert refused == [0] and (tmp_path / "big.bin").read_bytes() == data
+
+
+def test_a_descriptor_that_refuses_o_direct_is_written_through_the_page_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not getattr(os, "O_DIRECT", 0):
+        pytest.skip("this system has no O_DIRECT")
+    import fcntl
+
+    monkeypatch.setattr(atomic, "DIRECT_FROM", 0)
+    real = fcntl.fcntl
+    asked = []
+
+    def refuse(fd: int, cmd: int, arg: int = 0) -> int:
+        if cmd == fcntl.F_SETFL and arg & os.O_DIRECT:
+            asked.append(fd)
+            raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+        return real(fd, cmd, arg)
+
+    monkeypatch.setattr(fcntl, "fcntl", refuse)
+    data = random.Random(3).randbytes((4 << 20) + 9)
+    with Transaction() as tx:
+        fh = tx.open(tmp_path / "big.bin")
+        fh.write(data)
+        fh.write(data)
+        tx.commit()
+    assert len(asked) == 1  # asked once, not at every buffer
+    assert (tmp_path / "big.bin").read_bytes() == data + data
+
+
+def test_a_direct_write_failing_otherwise_is_an_error_naming_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(atomic, "DIRECT_FROM", 0)
+
+    def full(fd: int, data: object, offset: int) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(atomic.os, "pwrite", full)
+    out = tmp_path / "big.bin"
+    with pytest.raises(OSError) as info, Transaction() as tx:
+        tx.open(out).write(bytes(3 << 20))
+    assert info.value.errno == errno.ENOSPC and info.value.filename == str(out)
+    assert temps(tmp_path) == []
 
 
 def test_temporary_names_are_hidden_and_recognisable(tmp_path: Path) -> None:
@@ -383,14 +545,14 @@ def test_enospc_on_evaluate_keeps_the_old_file(
 ) -> None:
     out = tmp_path / "old.json"
     out.write_text("the previous evaluation\n", encoding="utf-8")
-    fail_call("write", 1)  # the first block written: the disk is full
+    fail_call("pwrite", 1)  # the first block written: the disk is full
     assert main(["evaluate", str(SEED_DIR), "--format", "json", "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert "No space left on device" in err and str(out) in err and "Traceback" not in err
     assert out.read_text(encoding="utf-8") == "the previous evaluation\n" and temps(tmp_path) == []
 
 
-@pytest.mark.parametrize("call", ["write", "replace", "fsync"])
+@pytest.mark.parametrize("call", ["pwrite", "replace", "fsync"])
 def test_enospc_on_every_writer_is_exit_2_with_the_path(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], fail_call: Callable[..., None], call: str
 ) -> None:
