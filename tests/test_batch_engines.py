@@ -576,19 +576,30 @@ def test_overlapping_runs_keep_the_run_pool_until_the_last_ends(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    monkeypatch.delenv("JE_ARROW_MALLOC_CONF", raising=False)
+    decays: list[int] = []
+    monkeypatch.setattr(pa, "jemalloc_set_decay_ms", decays.append)
     before = pa.default_memory_pool().backend_name
     if _columnar.run_pool() is None:
         pytest.skip(f"Arrow's default pool here is {before}: no run pool is set")
     first = _columnar._in_pool(iter(["a1", "a2"]))
     second = _columnar._in_pool(iter(["b1", "b2"]))
     assert next(first) == "a1" and pa.default_memory_pool().backend_name == "jemalloc"
+    assert decays == [_columnar.RUN_DECAY_MS]  # freed pages kept for reuse while runs go on
     assert (
         next(second) == "b1"
     )  # started while the first runs: it finds the run pool, not the user's
     first.close()  # the first ends while the second still runs: the run pool stays
     assert pa.default_memory_pool().backend_name == "jemalloc"
+    assert decays == [_columnar.RUN_DECAY_MS]
     assert list(second) == ["b2"]  # the last run ends: the pool found before the first comes back
     assert pa.default_memory_pool().backend_name == before
+    assert decays == [_columnar.RUN_DECAY_MS, _columnar.ARROW_DECAY_MS]
+    monkeypatch.setenv(
+        "JE_ARROW_MALLOC_CONF", "dirty_decay_ms:0"
+    )  # the user's jemalloc settings stand
+    assert list(_columnar._in_pool(iter(["c1"]))) == ["c1"]
+    assert len(decays) == 2
 
 
 # ---------------------------------------------------------------------------
