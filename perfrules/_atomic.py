@@ -457,7 +457,7 @@ class _Staged(io.BufferedIOBase):
             if self._direct:
                 self._set_direct(False)
             try:
-                head = os.pread(self._fd, offset - base, base)
+                head = self._pread(offset - base, base)
             except OSError as exc:
                 raise _located(exc, self.raw.dest_path) from None
             finally:
@@ -516,9 +516,25 @@ class _Staged(io.BufferedIOBase):
                 self._set_direct(True)
 
     def _pwrite(self, data: memoryview, offset: int) -> None:
+        """Write ``data`` whole at ``offset`` (``os.pwrite``; a seek and ``os.write`` where there is
+        none: Windows)."""
+        pwrite = getattr(os, "pwrite", None)
         done = 0
+        if pwrite is None:
+            os.lseek(self._fd, offset, os.SEEK_SET)
         while done < len(data):
-            done += os.pwrite(self._fd, data[done:], offset + done)
+            if pwrite is None:
+                done += os.write(self._fd, data[done:])
+            else:
+                done += pwrite(self._fd, data[done:], offset + done)
+
+    def _pread(self, size: int, offset: int) -> bytes:
+        """``size`` bytes at ``offset`` (fewer past the end), as :meth:`_pwrite` writes them."""
+        pread = getattr(os, "pread", None)
+        if pread is not None:
+            return bytes(pread(self._fd, size, offset))
+        os.lseek(self._fd, offset, os.SEEK_SET)
+        return os.read(self._fd, size)
 
     def _set_direct(self, on: bool) -> bool:
         """Switch the descriptor's O_DIRECT on or off; whether it is now as asked."""

@@ -164,6 +164,24 @@ def test_a_large_output_has_exactly_the_bytes_written_at_every_flush(
     assert out.read_bytes() == bytes(ref) and temps(tmp_path) == []
 
 
+def test_a_system_without_pwrite_writes_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows has no ``os.pwrite``/``os.pread``: a seek, then ``os.write``/``os.read``."""
+    monkeypatch.setattr(atomic, "_BUFFER", 16384)
+    monkeypatch.delattr(os, "pwrite")
+    monkeypatch.delattr(os, "pread")
+    data = random.Random(4).randbytes(100_003)
+    with Transaction() as tx:
+        fh = tx.open(tmp_path / "x.bin")
+        fh.write(data)
+        fh.flush()
+        fh.seek(50_001)  # reads back the start of the page it lands in
+        fh.write(b"tail")
+        tx.commit()
+    assert (tmp_path / "x.bin").read_bytes() == data[:50_001] + b"tail" + data[50_005:]
+
+
 def _takes_direct_io(folder: Path) -> bool:
     flag = getattr(os, "O_DIRECT", 0)
     if not flag:
