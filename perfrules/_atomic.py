@@ -376,22 +376,32 @@ class _Staged(io.BufferedIOBase):
     def __init__(self, raw: _Raw, size: int = _BUFFER) -> None:
         import mmap
 
+        size = max(_ALIGN, size - size % _ALIGN)
+        # anonymous, so page-aligned; private: a forked child never shares it
+        private = {"flags": mmap.MAP_PRIVATE} if hasattr(mmap, "MAP_PRIVATE") else {}
+        buf = mmap.mmap(-1, size, **private)
         super().__init__()
-        self.raw = raw
-        self._fd = raw.fileno()
-        self._size = max(_ALIGN, size - size % _ALIGN)
-        self._buf = mmap.mmap(-1, self._size)  # anonymous: page-aligned
-        self._view = memoryview(self._buf)
+        self._size = size
+        self._buf = buf
+        self._view = memoryview(buf)
         self._base = 0  # the file offset of the buffer's first byte (a multiple of _ALIGN)
         self._n = 0  # bytes held in the buffer
+        self._dirty = False  # whether the buffer holds bytes the file does not have yet
         self._direct = False
         self._can_direct = _DIRECT_FLAG != 0
+        self._fd = raw.fileno()
+        self.raw = raw  # last: a file not made whole never closes the descriptor
 
     # -- the io interface ---------------------------------------------------
 
     @property
     def closed(self) -> bool:
-        return bool(self.raw.closed)
+        raw = getattr(self, "raw", None)
+        return raw is None or bool(raw.closed)
+
+    def _check_open(self, what: str) -> None:
+        if self.closed:
+            raise ValueError(f"{what} of closed file")
 
     def writable(self) -> bool:
         return True
@@ -403,48 +413,54 @@ class _Staged(io.BufferedIOBase):
         return False
 
     def fileno(self) -> int:
+        self._check_open("fileno")
         return self._fd
 
     def tell(self) -> int:
         return self._base + self._n
 
     def write(self, b: Any) -> int:
-        if self.closed:
-            raise ValueError("write to closed file")
-        src = memoryview(b).cast("B")
-        total = len(src)
-        at = 0
-        while at < total:
-            take = min(self._size - self._n, total - at)
-            self._view[self._n : self._n + take] = src[at : at + take]
-            self._n += take
-            at += take
-            if self._n == self._size:
-                self._put(self._view, self._base)
-                self._base += self._size
-                self._n = 0
+        self._check_open("write")
+        with memoryview(b) as mv, mv.cast("B") as src:
+            total = len(src)
+            at = 0
+            while at < total:
+                if self._n == self._size:  # a full buffer goes out before more is taken
+                    self._put(self._view, self._base)
+                    self._n = 0
+                    self._base += self._size
+                    self._dirty = False
+                take = min(self._size - self._n, total - at)
+                self._view[self._n : self._n + take] = src[at : at + take]
+                self._n += take
+                self._dirty = True
+                at += take
         return total
 
     def flush(self) -> None:
         """Every byte written so far is in the file (through the page cache for its last partial page)."""
-        if self.closed:
+        self._check_open("flush")
+        if not self._dirty:
             return
         n = self._n
         whole = n - n % _ALIGN
         if whole:
-            self._put(self._view[:whole], self._base)
+            with self._view[:whole] as pages:
+                self._put(pages, self._base)
         if n > whole:
-            self._put(self._view[whole:n], self._base + whole, buffered=True)
+            with self._view[whole:n] as part:
+                self._put(part, self._base + whole, buffered=True)
+        self._dirty = False
         if whole:  # the partial page moves to the buffer's start; the next write starts at its page
             self._view[: n - whole] = self._view[whole:n]
-            self._base += whole
             self._n = n - whole
+            self._base += whole
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        self._check_open("seek")
         self.flush()
-        end = self.tell()
         if whence == os.SEEK_CUR:
-            offset += end
+            offset += self.tell()
         elif whence == os.SEEK_END:
             offset += os.fstat(self._fd).st_size
         elif whence != os.SEEK_SET:
@@ -464,10 +480,10 @@ class _Staged(io.BufferedIOBase):
                 if self._direct:
                     self._set_direct(True)
         self._view[: len(head)] = head
-        self._base, self._n = base, len(head)
         if len(head) < offset - base:  # past the end: zeros, as a write past the end leaves
             self._view[len(head) : offset - base] = bytes(offset - base - len(head))
-            self._n = offset - base
+        # nothing to write until the next write (a seek past the end alone does not grow the file)
+        self._base, self._n, self._dirty = base, offset - base, False
         return offset
 
     def close(self) -> None:
@@ -488,9 +504,14 @@ class _Staged(io.BufferedIOBase):
     # -- writing ------------------------------------------------------------
 
     def _release(self) -> None:
-        with contextlib.suppress(Exception):
-            self._view.release()
-            self._buf.close()
+        view = getattr(self, "_view", None)
+        if view is not None:
+            with contextlib.suppress(Exception):
+                view.release()
+        buf = getattr(self, "_buf", None)
+        if buf is not None:
+            with contextlib.suppress(Exception):
+                buf.close()
 
     def _put(self, data: memoryview, offset: int, *, buffered: bool = False) -> None:
         """Write ``data`` at ``offset`` whole; direct from :data:`DIRECT_FROM` on, unless ``buffered``."""
@@ -523,10 +544,14 @@ class _Staged(io.BufferedIOBase):
         if pwrite is None:
             os.lseek(self._fd, offset, os.SEEK_SET)
         while done < len(data):
-            if pwrite is None:
-                done += os.write(self._fd, data[done:])
-            else:
-                done += pwrite(self._fd, data[done:], offset + done)
+            with data[
+                done:
+            ] as rest:  # released even when the write fails (the buffer can then be unmapped)
+                done += (
+                    os.write(self._fd, rest)
+                    if pwrite is None
+                    else pwrite(self._fd, rest, offset + done)
+                )
 
     def _pread(self, size: int, offset: int) -> bytes:
         """``size`` bytes at ``offset`` (fewer past the end), as :meth:`_pwrite` writes them."""
@@ -572,10 +597,11 @@ class _Item:
             )
         except OSError as exc:
             raise _located(exc, dest) from None
+        raw = _Raw(fd, dest)
         try:
-            self.file = _Staged(_Raw(fd, dest), _BUFFER)
+            self.file = _Staged(raw, _BUFFER)
         except BaseException:
-            os.close(fd)
+            raw.close()
             self.tmp.unlink()
             raise
         self.text: IO[str] | None = None

@@ -114,9 +114,11 @@ def test_write_replaces_atomically_with_the_permissions_of_a_new_file(tmp_path: 
 
 _OPS = st.lists(
     st.one_of(
-        st.tuples(st.just("write"), st.sampled_from([1, 7, 4095, 4096, 4097, 9000, 70_000])),
-        st.tuples(st.just("flush"), st.just(0)),
-        st.tuples(st.just("seek"), st.floats(0, 1)),
+        st.tuples(st.just("write"), st.sampled_from([0, 1, 7, 4095, 4096, 4097, 9000, 70_000])),
+        st.tuples(st.just("flush"), st.just(0.0)),
+        st.tuples(st.just("seek"), st.floats(0, 1.5)),  # past the end too
+        st.tuples(st.just("truncate"), st.floats(0, 1)),  # as empty_file: flush, seek, ftruncate
+        st.tuples(st.just("cut"), st.floats(0, 1)),  # flush, ftruncate, then seek
     ),
     max_size=40,
 )
@@ -129,39 +131,87 @@ def _direct_on(fd: int) -> bool:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(ops=_OPS, direct_from=st.sampled_from([0, 8192, 1 << 40]))
-def test_a_large_output_has_exactly_the_bytes_written_at_every_flush(
+def test_an_output_holds_what_a_plain_buffered_file_would(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ops: list[tuple[str, float]], direct_from: int
 ) -> None:
-    """Writes, flushes and seeks (``empty_file`` seeks to 0) through the staged buffer, direct or
-    not: after every flush the temporary file holds what a plain file would, and so does the
-    committed output."""
+    """Writes, flushes, seeks (past the end too) and truncations through the page-aligned buffer,
+    direct or not, against the same calls on ``io.BufferedWriter`` over a plain file: the same
+    position after every call, the same file after every flush, the same output at the end."""
     monkeypatch.setattr(atomic, "DIRECT_FROM", direct_from)
     monkeypatch.setattr(atomic, "_BUFFER", 16384)  # many buffers' worth in small examples
-    out = tmp_path / "big.bin"
-    ref = bytearray()
+    out, plain = tmp_path / "big.bin", tmp_path / "plain.bin"
     rnd = random.Random(len(ops))
-    with Transaction() as tx:
+    with Transaction() as tx, open(plain, "wb", buffering=16384) as ref:
         fh = tx.open(out)
         tmp = tx._items[0].tmp
         for op, arg in ops:
             if op == "write":
                 data = rnd.randbytes(int(arg))
-                assert fh.write(data) == len(data)
-                ref += data
+                assert fh.write(data) == ref.write(data) == len(data)
             elif op == "flush":
                 fh.flush()
-                assert tmp.read_bytes() == bytes(ref)
+                ref.flush()
+                assert tmp.read_bytes() == plain.read_bytes()
+            elif op == "seek":
+                pos = int(arg * ref.tell())
+                assert fh.seek(pos) == ref.seek(pos) == pos
+            elif op == "truncate":
+                for f in (fh, ref):
+                    f.flush()
+                    pos = int(arg * os.fstat(f.fileno()).st_size)
+                    f.seek(pos)
+                    os.ftruncate(f.fileno(), pos)
             else:
-                pos = int(arg * len(ref))
-                assert fh.seek(pos) == pos
-                os.ftruncate(fh.fileno(), pos)
-                del ref[pos:]
-            assert fh.tell() == len(ref)
+                for f in (fh, ref):
+                    f.flush()
+                    pos = int(arg * os.fstat(f.fileno()).st_size)
+                    os.ftruncate(f.fileno(), pos)
+                    f.seek(pos)
+            assert fh.tell() == ref.tell()
+        ref.flush()
         tx.commit()
-    assert out.read_bytes() == bytes(ref) and temps(tmp_path) == []
+    assert out.read_bytes() == plain.read_bytes()
+    assert temps(tmp_path) == []
+
+
+def test_a_seek_past_the_end_alone_does_not_grow_the_file(tmp_path: Path) -> None:
+    with Transaction() as tx:
+        fh = tx.open(tmp_path / "x.bin")
+        fh.write(b"a" * 100)
+        fh.seek(5000)
+        tx.commit()
+    assert (tmp_path / "x.bin").read_bytes() == b"a" * 100
+
+
+def test_a_buffer_that_cannot_be_made_closes_nothing_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No memory for the buffer: the output's descriptor is closed once, and the number it had,
+    given to the next file opened, stays that file's."""
+    import gc
+    import mmap
+
+    def no_memory(*args: object, **kwargs: object) -> object:
+        raise OSError(errno.ENOMEM, os.strerror(errno.ENOMEM))
+
+    monkeypatch.setattr(mmap, "mmap", no_memory)
+    try:
+        with Transaction() as tx:
+            tx.open(tmp_path / "x.bin")
+    except OSError as exc:
+        assert exc.errno == errno.ENOMEM
+        # opened while the error (and what it holds of the half-made file) is alive: the number is free
+        other = open(tmp_path / "other.bin", "wb")  # noqa: SIM115
+    else:
+        pytest.fail("no error")
+    monkeypatch.undo()
+    with other:
+        gc.collect()  # the half-made file is gone now
+        os.write(other.fileno(), b"still mine")
+    assert (tmp_path / "other.bin").read_bytes() == b"still mine" and temps(tmp_path) == []
 
 
 def test_a_system_without_pwrite_writes_the_same_bytes(
@@ -286,6 +336,9 @@ def test_a_direct_write_failing_otherwise_is_an_error_naming_the_output(
         tx.open(out).write(bytes(3 << 20))
     assert info.value.errno == errno.ENOSPC and info.value.filename == str(out)
     assert temps(tmp_path) == []
+    assert tx._items[
+        0
+    ].file._buf.closed  # its buffer is unmapped, the failed write's views released
 
 
 def test_temporary_names_are_hidden_and_recognisable(tmp_path: Path) -> None:
