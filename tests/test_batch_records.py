@@ -239,6 +239,63 @@ def test_chunks_wait_for_their_records_a_few_at_most(
     assert (tmp_path / "r.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
 
 
+def test_a_failing_run_waits_for_the_records_being_written_before_it_removes_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that fails while the records' thread writes: the chunk being written is finished, the
+    records not begun are dropped, and only then are the temporary files closed and removed (a
+    write after that could land in another file that took the descriptor's number)."""
+    import time
+
+    from perfrules._atomic import Transaction
+    from perfrules.batch import _columnar, _engines, _run
+    from perfrules.batch._write import TableWriter
+
+    path = _table(tmp_path)
+    events: list[str] = []
+    real = _engines._write_records
+
+    def slow(*args: object) -> None:
+        events.append("records start")
+        time.sleep(0.3)
+        real(*args)  # type: ignore[arg-type]
+        events.append("records end")
+
+    real_write = TableWriter.write
+    calls = {"n": 0}
+
+    def failing(self: TableWriter, columns: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 9:  # the third chunk's second table: records of earlier chunks under way
+            raise RuntimeError("a bug half-way")
+        real_write(self, columns)  # type: ignore[arg-type]
+
+    real_abort = Transaction.abort
+
+    def abort(self: Transaction) -> None:
+        events.append("abort")
+        real_abort(self)
+
+    monkeypatch.setattr(_engines, "_write_records", slow)
+    monkeypatch.setattr(TableWriter, "write", failing)
+    monkeypatch.setattr(Transaction, "abort", abort)
+    monkeypatch.setattr(_run, "FAST_CHUNK_UNITS", 1)
+    monkeypatch.setattr(_columnar, "BLOCK_BYTES", 256)  # a few units a block: many chunks
+    with pytest.raises(RuntimeError, match="a bug half-way"):
+        run_batch(
+            path,
+            tmp_path / "r.csv",
+            audit=tmp_path / "r.jsonl",
+            audit_level="record",
+            chunk_units=1,
+        )
+    assert events[0] == "records start" and "abort" in events
+    cut = events.index("abort")
+    assert events[:cut].count("records start") == events[:cut].count("records end")  # none cut off
+    assert "records start" not in events[cut:]  # none begun after
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
 @pytest.mark.skipif(
     not hasattr(os, "posix_fadvise") or not Path("/proc/self/fd").is_dir(),
     reason="page advice is a Linux system call",

@@ -270,6 +270,17 @@ class Outputs:
             pool.shutdown()
         self._pool.clear()
 
+    def stop(self) -> None:
+        """Stop the records' thread of a run that fails: records not begun are dropped and the chunk
+        being written is waited for, so that nothing writes to a file after the abort closed it (its
+        descriptor's number may by then be another file's)."""
+        for future in self._records:
+            future.cancel()
+        self._records.clear()
+        for pool in self._pool:
+            pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.clear()
+
     def reset(self) -> None:
         """Empty every file, as just opened: a run that starts over (a deferred table that was not plain)."""
         self._finish_records()  # (the audit is emptied next)

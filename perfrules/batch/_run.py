@@ -318,6 +318,7 @@ def run_batch(
             module="pyarrow",
         )
     outputs_tx = Transaction()  # every output of the run is committed as one generation, or none is
+    outputs: Outputs | None = None
     try:
         outputs = Outputs.open(
             paths, outputs_tx, audit=audit, audit_level=level, use_pyarrow=use_pyarrow
@@ -327,7 +328,11 @@ def run_batch(
         outputs.commit()  # finishes each file; the transaction renames them
         outputs_tx.commit()
     except BaseException:
-        outputs_tx.abort()  # removes every temporary file; previous outputs stay whole
+        try:
+            if outputs is not None:
+                outputs.stop()  # the records' thread writes nothing more
+        finally:
+            outputs_tx.abort()  # removes every temporary file; previous outputs stay whole
         raise
     written = [str(p) for p in paths.values()] + ([str(audit)] if audit is not None else [])
     return attrs.evolve(summary, outputs=tuple(written))
