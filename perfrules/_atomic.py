@@ -301,7 +301,8 @@ def signals_as_exceptions() -> Iterator[None]:
 
 
 class _Raw(io.RawIOBase):
-    """A file descriptor written with :func:`os.write`; every error names the destination."""
+    """A temporary file's descriptor, closed once (:class:`_Staged` writes it); every error names the
+    destination."""
 
     def __init__(self, fd: int, dest: Path) -> None:
         super().__init__()
@@ -313,26 +314,8 @@ class _Raw(io.RawIOBase):
         """The destination this descriptor's temporary file stands for (named in errors)."""
         return self._dest
 
-    def writable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
     def fileno(self) -> int:
         return self._fd
-
-    def write(self, b: Any) -> int:
-        try:
-            return os.write(self._fd, b)
-        except OSError as exc:
-            raise _located(exc, self._dest) from None
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        return os.lseek(self._fd, offset, whence)
-
-    def tell(self) -> int:
-        return os.lseek(self._fd, 0, os.SEEK_CUR)
 
     def close(self) -> None:
         if self.closed:
@@ -544,9 +527,8 @@ class _Staged(io.BufferedIOBase):
         if pwrite is None:
             os.lseek(self._fd, offset, os.SEEK_SET)
         while done < len(data):
-            with data[
-                done:
-            ] as rest:  # released even when the write fails (the buffer can then be unmapped)
+            # the slice is released even when the write fails (the buffer can then be unmapped)
+            with data[done:] as rest:
                 done += (
                     os.write(self._fd, rest)
                     if pwrite is None
