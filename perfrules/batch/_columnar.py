@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import attrs
 import numpy as np
@@ -59,11 +59,17 @@ from perfrules.batch._table import (
     TableNotPlain,
     block_size,
     csv_parse_options,
+    file_has,
     parquet_file,
     repeated_values,
     strip_agrees,
 )
 from perfrules.batch._unit import Bases, Prepared, UnitRows, prepare
+
+try:  # the batch path's text kernels in C (optional: built where a C compiler was found at install)
+    from perfrules.batch import _ctext
+except ImportError:  # pragma: no cover - pyarrow's CSV reader reads the same columns
+    _ctext = None  # type: ignore[assignment]
 from perfrules.model import Spec
 
 # CSV read in blocks of about 1 MiB: pyarrow's streaming reader reads ahead, its memory grows with the block
@@ -93,12 +99,24 @@ def usable(table: Table) -> bool:
 
 def _batches(table: Table) -> Iterator[pa.RecordBatch]:
     """The table's record batches, every column as text, named by canonical column."""
-    return (rb for rb, _ in _read(table))
+    return (block.batch for block in _read(table))
 
 
-def _read(table: Table) -> Iterator[tuple[pa.RecordBatch, float]]:
-    """:func:`_batches`, each with the share of the input read so far (an estimate for a CSV file: the
-    progress of a run while the unit count is unknown)."""
+class _Block(NamedTuple):
+    """A record batch as read, every column text, named by canonical column."""
+
+    batch: pa.RecordBatch
+    share: float  # of the input read so far (an estimate for a CSV file: a run's progress while the
+    # unit count is unknown)
+    plain_units: (
+        bool  # its unit ids are known to be non-empty with no byte below 0x21 or above 0x7f
+    )
+    # (nothing to trim); False: not known
+
+
+def _read(table: Table) -> Iterator[_Block]:
+    """:func:`_batches`, as :class:`_Block` s: a CSV file without a quote character through the C
+    splitter where it is built (:func:`_split_csv`), else through pyarrow's streaming reader."""
     assert table.path is not None
     names = {i: c for c, i in table.header.items()}
     if table.format == "csv":
@@ -106,6 +124,9 @@ def _read(table: Table) -> Iterator[tuple[pa.RecordBatch, float]]:
 
         with open(table.path, encoding="utf-8-sig", newline="") as fh:
             raw = next(csv.reader(fh))
+        if _ctext is not None and (table.deferred or not file_has(table.path, b'"')):
+            yield from _split_csv(table.path, len(raw), names)
+            return
         with open(table.path, "rb") as fb:
             head = len(fb.readline())  # the header line's bytes (BOM included)
         reader = pcsv.open_csv(
@@ -130,7 +151,7 @@ def _read(table: Table) -> Iterator[tuple[pa.RecordBatch, float]]:
             cols = {names[i + 1]: rb.column(i) for i in range(rb.num_columns) if i + 1 in names}
             # each record: its cells, a comma between them and a line end (quotes and CRs uncounted)
             read += sum(_text_bytes(a) for a in cols.values()) + rb.num_rows * rb.num_columns
-            yield pa.RecordBatch.from_pydict(cols), min(read / size, 1.0)
+            yield _Block(pa.RecordBatch.from_pydict(cols), min(read / size, 1.0), False)
         return
     pf = parquet_file(table.path)
     schema_names = pf.schema_arrow.names
@@ -139,12 +160,81 @@ def _read(table: Table) -> Iterator[tuple[pa.RecordBatch, float]]:
     read = 0
     for rb in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=list(wanted.values())):
         read += rb.num_rows
-        yield (
+        yield _Block(
             pa.RecordBatch.from_pydict(
                 {c: _as_text(rb.column(rb.schema.get_field_index(n))) for c, n in wanted.items()}
             ),
             min(read / rows, 1.0),
+            False,
         )
+
+
+def _split_csv(path: Path, width: int, names: dict[int, str]) -> Iterator[_Block]:
+    """A CSV file without a quote character, read by the C splitter (``_ctext.split_lines``)
+    :data:`BLOCK_BYTES` of whole lines at a time: the text columns pyarrow's reader gives.
+
+    Every record must be ``width`` fields, with no carriage return but that of a CRLF, and the file
+    UTF-8; else :class:`pyarrow.ArrowInvalid`, as pyarrow's reader raises (the caller decides what a
+    table that is not plain becomes). The file's last line may lack its line end.
+    """
+    assert _ctext is not None
+    first = next((i - 1 for i, c in names.items() if c == "unit"), min(names) - 1)
+    # the unit ids first: the kernel ranges their bytes (plain_units)
+    wanted = (first, *sorted(i - 1 for i in names if i - 1 != first))
+    order = sorted(range(len(wanted)), key=lambda j: wanted[j])  # back to the header's order
+    columns = [names[wanted[j] + 1] for j in order]
+    size = max(os.stat(path).st_size, 1)
+    buf = bytearray(2 * BLOCK_BYTES)
+    with open(path, "rb") as fh:
+        header = fh.readline()  # the header (its BOM included): the csv reader read it
+        if not header.endswith(b"\n"):  # no record, and no line end after the header
+            raise pa.ArrowInvalid(
+                "a CSV file of its header alone, without a line end"
+            )  # as pyarrow's
+        read = len(header)
+        have = 0
+        while True:
+            if have + BLOCK_BYTES > len(buf):  # a line longer than the buffer holds
+                buf.extend(bytes(len(buf)))
+            with memoryview(buf) as view:
+                got = fh.readinto(view[have : have + BLOCK_BYTES])
+            have += got
+            if got:
+                cut = buf.rfind(b"\n", 0, have) + 1
+                if not cut:
+                    continue
+            elif not have:
+                return
+            else:  # the end of the file: its last line, given a line end if it has none
+                if buf[have - 1] != 0x0A:
+                    buf[have : have + 1] = b"\n"
+                    have += 1
+                cut = have
+            with memoryview(buf) as view:
+                try:
+                    rows, cols, lo, hi, utf8 = _ctext.split_lines(
+                        view[:cut], width, wanted, pa.allocate_buffer
+                    )
+                except ValueError as e:
+                    raise pa.ArrowInvalid(str(e)) from None
+            if not utf8:
+                raise pa.ArrowInvalid("a CSV record is not UTF-8")
+            read += cut
+            buf[: have - cut] = buf[cut:have]  # the start of a line that goes on in the next block
+            have -= cut
+            arrays = [
+                pa.Array.from_buffers(pa.string(), rows, [None, pa.py_buffer(o), d])
+                for o, d, _ in cols
+            ]
+            # ids with no byte that could be whitespace (none below 0x21 or above 0x7f) and none empty
+            plain_units = lo >= 0x21 and hi <= 0x7F and cols[0][2] > 0
+            yield _Block(
+                pa.RecordBatch.from_arrays([arrays[j] for j in order], names=columns),
+                min(read / size, 1.0),
+                plain_units,
+            )
+            if not got:
+                return
 
 
 def _text_bytes(arr: pa.Array) -> int:
@@ -354,6 +444,7 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
     pending_starts: list[npt.NDArray[np.int64]] = []
     pending_ids: list[pa.Array] = []
     carry_id: pa.Array | None = None  # the carried unit's trimmed id (one element)
+    carry_plain = True  # the carried rows' ids need no trimming (_Block.plain_units)
 
     # one worker thread scores chunk i while this thread reads chunk i + 1 and the caller writes chunk i − 1
     # (Arrow and NumPy release the GIL in their kernels); at most two chunks are in flight
@@ -390,8 +481,8 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
                 raise TableNotPlain(table.file) from None  # a ragged record, bytes not UTF-8 …
             if got is None:
                 break
-            rb, share = got
-            if deferred and not strip_agrees(rb.column("unit")):
+            rb, share, plain_units = got
+            if deferred and not plain_units and not strip_agrees(rb.column("unit")):
                 raise TableNotPlain(
                     table.file
                 )  # a record without a unit id, or ids only str.strip trims
@@ -400,7 +491,10 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
                 if carry is None
                 else pa.concat_tables([carry, pa.Table.from_batches([rb])])
             )
-            units = _trimmed(data.column("unit").combine_chunks())
+            units = data.column("unit").combine_chunks()
+            if not (plain_units and carry_plain):  # ids that may need trimming
+                units = _trimmed(units)
+            carry_plain = plain_units
             n = len(units)
             if n == 0:
                 continue

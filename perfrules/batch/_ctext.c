@@ -28,6 +28,19 @@
  * value at the scale — the most places of the cells that pass the first two tests — is below
  * 10^(max_int_digits + scale); value is the cell's number times 10^scale (0 when not ok), places its
  * places (0 when not ok). Exactly what Arrow's decimal cast and the checks after it give those cells.
+ *
+ * split_lines(block, ncols, wanted, allocate) -> (rows, columns, lo, hi, utf8)
+ *
+ * The records of a CSV block without a quote character as text columns (perfrules.batch._columnar reads
+ * a file so instead of through pyarrow's CSV reader: the same columns). block: whole lines, each ended by
+ * LF or CRLF (the last one too); every line ncols fields split at each comma, a blank line a record of
+ * empty cells (as pyarrow's reader with ignore_empty_lines=False); else ValueError naming the line (a
+ * ragged record, a carriage return that is not a CRLF's). wanted: the column indices (from 0) to return,
+ * in that order; allocate(size) as for join. columns: per wanted column (offsets: bytes, data, shortest),
+ * an Arrow string array's n + 1 int32 offsets and bytes, and its shortest cell's length; lo and hi: the
+ * smallest and largest byte of the first wanted column's cells (256 and -1 when it has none); utf8:
+ * whether the whole block is well-formed UTF-8. The fields are found eight bytes at a time and copied
+ * without the GIL.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -357,6 +370,284 @@ done:
     return PyLong_FromLong(scale);
 }
 
+
+/* Eight bytes at a time where a word's bytes are in memory order from its low end (little-endian GCC and
+ * Clang); else byte by byte. */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR 1
+#else
+#define SWAR 0
+#endif
+
+#define ONES UINT64_C(0x0101010101010101)
+#define LOW7 UINT64_C(0x7F7F7F7F7F7F7F7F)
+
+/* the high bit of each byte of v that is zero (exact: no carry between bytes) */
+static inline uint64_t zero_bytes(uint64_t v) { return ~(((v & LOW7) + LOW7) | v | LOW7); }
+
+/* Whether buf[0:len] is well-formed UTF-8 (The Unicode Standard, Table 3-7: no overlong form, no
+ * surrogate, nothing above U+10FFFF) -- what Arrow's and Python's strict UTF-8 validation accept. */
+static int valid_utf8(const unsigned char *s, Py_ssize_t len) {
+    const unsigned char *e = s + len;
+    while (s < e) {
+#if SWAR
+        if (e - s >= 8) {
+            uint64_t v;
+            memcpy(&v, s, 8);
+            uint64_t high = v & UINT64_C(0x8080808080808080);
+            if (!high) {
+                s += 8;
+                continue;
+            }
+            s += __builtin_ctzll(high) >> 3; /* the ASCII bytes before the first high one */
+        }
+#endif
+        unsigned char c = *s;
+        if (c < 0x80) {
+            s++;
+            continue;
+        }
+        Py_ssize_t left = e - s;
+        if (c >= 0xC2 && c <= 0xDF) {
+            if (left < 2 || (s[1] & 0xC0) != 0x80) return 0;
+            s += 2;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            unsigned char lo2 = c == 0xE0 ? 0xA0 : 0x80, hi2 = c == 0xED ? 0x9F : 0xBF;
+            if (left < 3 || s[1] < lo2 || s[1] > hi2 || (s[2] & 0xC0) != 0x80) return 0;
+            s += 3;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            unsigned char lo2 = c == 0xF0 ? 0x90 : 0x80, hi2 = c == 0xF4 ? 0x8F : 0xBF;
+            if (left < 4 || s[1] < lo2 || s[1] > hi2 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+                return 0;
+            s += 4;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* the bytes that end a field or a line */
+static const unsigned char special[256] = {[','] = 1, ['\n'] = 1, ['\r'] = 1};
+
+/* split_lines(block, ncols, wanted, allocate) -> (rows, [(offsets: bytes, data, lo, hi, shortest), ...]) */
+static PyObject *split_lines(PyObject *self, PyObject *args) {
+    Py_buffer in;
+    Py_ssize_t ncols;
+    PyObject *wanted_obj, *allocate;
+    if (!PyArg_ParseTuple(args, "y*nO!O", &in, &ncols, &PyTuple_Type, &wanted_obj, &allocate)) return NULL;
+    PyObject *result = NULL, *cols = NULL;
+    uint32_t *pos = NULL;
+    Py_ssize_t nw = PyTuple_GET_SIZE(wanted_obj);
+    Py_ssize_t *want = NULL, *total = NULL;
+    Py_buffer *views = NULL;
+    PyObject **offs = NULL, **datas = NULL;
+    int lo = 256, hi = -1, utf8 = 1;
+    Py_ssize_t *shortest = NULL;
+    Py_ssize_t got = 0;
+    const unsigned char *buf = (const unsigned char *)in.buf;
+    Py_ssize_t len = in.len;
+
+    if (ncols < 1 || ncols > 4096) {
+        PyErr_SetString(PyExc_ValueError, "split_lines: bad number of columns");
+        goto done;
+    }
+    if (len > INT32_MAX - 1) {
+        PyErr_SetString(PyExc_OverflowError, "split_lines: a block of 2 GiB or more");
+        goto done;
+    }
+    if (len && buf[len - 1] != '\n') {
+        PyErr_SetString(PyExc_ValueError, "split_lines: the block does not end a line");
+        goto done;
+    }
+    want = PyMem_Calloc(nw > 0 ? (size_t)nw : 1, sizeof(Py_ssize_t));
+    total = PyMem_Calloc(nw > 0 ? (size_t)nw : 1, sizeof(Py_ssize_t));
+    shortest = PyMem_Calloc(nw > 0 ? (size_t)nw : 1, sizeof(Py_ssize_t));
+    views = PyMem_Calloc(nw > 0 ? (size_t)nw : 1, sizeof(Py_buffer));
+    if (!want || !total || !shortest || !views) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t j = 0; j < nw; j++) {
+        want[j] = PyLong_AsSsize_t(PyTuple_GET_ITEM(wanted_obj, j));
+        if (want[j] == -1 && PyErr_Occurred()) goto done;
+        if (want[j] < 0 || want[j] >= ncols) {
+            PyErr_SetString(PyExc_ValueError, "split_lines: a wanted column out of range");
+            goto done;
+        }
+    }
+    Py_ssize_t rows = 0;
+    {
+        const unsigned char *p = buf, *end = buf + len;
+        while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+            rows++;
+            p++;
+        }
+    }
+    /* each row: the start of each field, then one past the end of its last field + 1 (as if a comma
+       followed it): field k is [pos[k], pos[k + 1] - 1) */
+    size_t stride = (size_t)ncols + 1; /* starts per row */
+#define AT(k, r) pos[(size_t)(k) * (size_t)rows + (size_t)(r)]
+    if (rows && stride > (size_t)PY_SSIZE_T_MAX / sizeof(uint32_t) / (size_t)rows) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    pos = PyMem_RawMalloc(rows ? (size_t)rows * stride * sizeof(uint32_t) : 1);
+    if (pos == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t bad = -1; /* the first line (from 0) that is not ncols plain fields */
+    Py_BEGIN_ALLOW_THREADS
+    {
+        Py_ssize_t r = 0, k = 1;
+        if (rows) AT(0, 0) = 0;
+        Py_ssize_t i = 0;
+        /* one special byte at q: a comma ends a field, a line end (LF, or the CR of a CRLF) a row */
+#define SPECIAL(q)                                                                      \
+    do {                                                                                \
+        Py_ssize_t q_ = (q);                                                            \
+        unsigned char c_ = buf[q_];                                                     \
+        if (c_ == ',') {                                                                \
+            if (k >= ncols) {                                                           \
+                bad = r;                                                                \
+                goto scanned;                                                           \
+            }                                                                           \
+            AT(k, r) = (uint32_t)q_ + 1;                                                \
+            k++;                                                                        \
+        } else if (c_ == '\r' || q_ == 0 || buf[q_ - 1] != '\r') {                       \
+            if (c_ == '\r' && buf[q_ + 1] != '\n') {                                     \
+                bad = r;                                                                \
+                goto scanned;                                                           \
+            }                                                                           \
+            if (k == ncols) {                                                           \
+                AT(ncols, r) = (uint32_t)q_ + 1;                                        \
+            } else if (k == 1 && AT(0, r) == (uint32_t)q_) {                            \
+                /* a blank line: a record of empty cells, as pyarrow reads it */        \
+                for (Py_ssize_t e_ = 1; e_ <= ncols; e_++) AT(e_, r) = (uint32_t)(q_ + e_); \
+            } else {                                                                    \
+                bad = r;                                                                \
+                goto scanned;                                                           \
+            }                                                                           \
+            r++;                                                                        \
+            k = 1;                                                                      \
+            if (r < rows) AT(0, r) = (uint32_t)q_ + (c_ == '\r' ? 2 : 1);                \
+        }                                                                               \
+    } while (0)
+#if SWAR
+        for (; i + 8 <= len; i += 8) {
+            uint64_t v;
+            memcpy(&v, buf + i, 8);
+            uint64_t m = zero_bytes(v ^ (ONES * ',')) | zero_bytes(v ^ (ONES * '\n')) |
+                         zero_bytes(v ^ (ONES * '\r'));
+            while (m) {
+                SPECIAL(i + (__builtin_ctzll(m) >> 3));
+                m &= m - 1;
+            }
+        }
+#endif
+        for (; i < len; i++) {
+            if (special[buf[i]]) SPECIAL(i);
+        }
+#undef SPECIAL
+    scanned:;
+    }
+    if (bad < 0) utf8 = valid_utf8(buf, len);
+    if (bad < 0) {
+        for (Py_ssize_t j = 0; j < nw; j++) {
+            Py_ssize_t c = want[j], t = 0, s = PY_SSIZE_T_MAX;
+            for (Py_ssize_t r = 0; r < rows; r++) {
+                Py_ssize_t w = (Py_ssize_t)AT(c + 1, r) - 1 - AT(c, r);
+                t += w;
+                if (w < s) s = w;
+            }
+            total[j] = t;
+            shortest[j] = rows ? s : 0;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    if (bad >= 0) {
+        PyErr_Format(PyExc_ValueError, "split_lines: line %zd of the block is not %zd plain fields", bad + 1,
+                     ncols);
+        goto done;
+    }
+    offs = PyMem_Calloc(nw > 0 ? (size_t)nw : 1, sizeof(PyObject *));
+    datas = PyMem_Calloc(nw > 0 ? (size_t)nw : 1, sizeof(PyObject *));
+    if (!offs || !datas) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t j = 0; j < nw; j++) {
+        if ((offs[j] = PyBytes_FromStringAndSize(NULL, (rows + 1) * 4)) == NULL) goto done;
+        if ((datas[j] = PyObject_CallFunction(allocate, "n", total[j])) == NULL) goto done;
+        if (PyObject_GetBuffer(datas[j], &views[j], PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) goto done;
+        got = j + 1;
+        if (views[j].len < total[j]) {
+            PyErr_SetString(PyExc_ValueError, "split_lines: allocate gave a buffer too small");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t j = 0; j < nw; j++) {
+        Py_ssize_t c = want[j];
+        int32_t *o = (int32_t *)PyBytes_AS_STRING(offs[j]);
+        char *w = (char *)views[j].buf, *w0 = w, *wend = w + total[j];
+        o[0] = 0;
+        if (j == 0) { /* the first wanted column: its bytes' range too */
+            unsigned char mn = 0xff, mx = 0;
+            for (Py_ssize_t r = 0; r < rows; r++) {
+                const unsigned char *s = buf + AT(c, r), *e = buf + AT(c + 1, r) - 1;
+                while (s < e) {
+                    unsigned char b = *s++;
+                    mn = b < mn ? b : mn;
+                    mx = b > mx ? b : mx;
+                    *w++ = (char)b;
+                }
+                o[r + 1] = (int32_t)(w - w0);
+            }
+            lo = total[j] ? mn : 256;
+            hi = total[j] ? mx : -1;
+            continue;
+        }
+        for (Py_ssize_t r = 0; r < rows; r++) {
+            const uint32_t from = AT(c, r), size = AT(c + 1, r) - 1 - from;
+            if (size <= 8 && from + 8 <= (uint64_t)len && w + 8 <= wend) {
+                memcpy(w, buf + from, 8); /* a short field: one word (its room is there) */
+                w += size;
+            } else {
+                w = put(w, (const char *)buf + from, size);
+            }
+            o[r + 1] = (int32_t)(w - w0);
+        }
+    }
+    Py_END_ALLOW_THREADS
+    if ((cols = PyList_New(nw)) == NULL) goto done;
+    for (Py_ssize_t j = 0; j < nw; j++) {
+        PyObject *t = Py_BuildValue("(OOn)", offs[j], datas[j], shortest[j]);
+        if (t == NULL) goto done;
+        PyList_SET_ITEM(cols, j, t);
+    }
+#undef AT
+    result = Py_BuildValue("(nOiii)", rows, cols, lo, hi, utf8);
+
+done:
+    for (Py_ssize_t j = 0; j < got; j++) PyBuffer_Release(&views[j]);
+    for (Py_ssize_t j = 0; j < nw; j++) {
+        if (offs) Py_XDECREF(offs[j]);
+        if (datas) Py_XDECREF(datas[j]);
+    }
+    PyMem_Free(offs);
+    PyMem_Free(datas);
+    Py_XDECREF(cols);
+    PyMem_RawFree(pos);
+    PyMem_Free(want);
+    PyMem_Free(total);
+    PyMem_Free(shortest);
+    PyMem_Free(views);
+    PyBuffer_Release(&in);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"join", join, METH_VARARGS,
      "join(n, parts, allocate) -> (data, offsets): n lines, each the concatenation of the parts (see the "
@@ -364,6 +655,9 @@ static PyMethodDef methods[] = {
     {"parse_decimals", parse_decimals, METH_VARARGS,
      "parse_decimals(offsets, data, value, places, ok, empty, max_int_digits, max_places) -> scale, or -1 "
      "(see the module)."},
+    {"split_lines", split_lines, METH_VARARGS,
+     "split_lines(block, ncols, wanted, allocate) -> (rows, columns): the lines of a CSV block without quotes "
+     "as text columns (see the module)."},
     {NULL, NULL, 0, NULL},
 };
 

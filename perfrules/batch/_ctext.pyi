@@ -17,3 +17,6 @@ def parse_decimals(
     max_places: int,
     /,
 ) -> int: ...
+def split_lines(
+    block: Any, ncols: int, wanted: tuple[int, ...], allocate: Callable[[int], Any], /
+) -> tuple[int, list[tuple[bytes, Any, int]], int, int, int]: ...
