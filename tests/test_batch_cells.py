@@ -71,9 +71,17 @@ def test_a_slice_is_read_from_its_own_first_cell(start: str, tmp_path: Path) -> 
     assert out.read_bytes().decode().split("\n")[1:-1] == [f'"\'{start}cmd"']
 
 
-def test_the_first_byte_test_reads_a_slice_from_its_own_first_cell() -> None:
+@pytest.mark.parametrize("compiled", [True, False], ids=["C", "NumPy"])
+def test_the_first_byte_test_reads_a_slice_from_its_own_first_cell(
+    compiled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from perfrules.batch import _write
     from perfrules.batch._write import _may_start_a_formula
 
+    if compiled and _write._ctext is None:
+        pytest.skip("perfrules.batch._ctext was not built")
+    if not compiled:
+        monkeypatch.setattr(_write, "_ctext", None)
     cells = pa.array(["a", "=b", "c", "", None, "-1"])
     assert [_may_start_a_formula(cells.slice(k, 1)) for k in range(6)] == [
         False,
@@ -84,6 +92,24 @@ def test_the_first_byte_test_reads_a_slice_from_its_own_first_cell() -> None:
         True,
     ]
     assert not _may_start_a_formula(cells.slice(2, 3))
+    assert _may_start_a_formula(pa.array(["x"] * 1000 + ["@y"] + ["z"] * 10))
+    assert not _may_start_a_formula(pa.array(["x=1", "中", "", " +1"]))
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=3)), max_size=12), st.integers(0, 3))
+def test_the_first_byte_test_is_the_python_test(cells: list[str | None], pad: int) -> None:
+    """C and NumPy say what the cells' own first characters say (a slice read from its offset)."""
+    from perfrules.batch import _write
+
+    arr = pa.array(["="] * pad + cells, type=pa.string()).slice(pad)
+    want = any(c is not None and c[:1] in FORMULA_START for c in cells)
+    assert _write._may_start_a_formula(arr) == want
+    kernel = _write._ctext
+    try:
+        _write._ctext = None
+        assert _write._may_start_a_formula(arr) == want
+    finally:
+        _write._ctext = kernel
 
 
 def _decimal_text(value: int, places: int) -> str:
@@ -297,3 +323,13 @@ def test_numbers_at_mixed_places_are_str_of_decimal_from_one_take_or_the_cast(
     assert fmt_places(mags, places, scale).to_pylist() == [
         _decimal_text(abs(v), p) for p, v in cells
     ]
+
+
+@given(st.text(max_size=4), st.integers(0, 70))
+def test_a_constant_column_is_n_copies_of_its_value(value: str, n: int) -> None:
+    from perfrules.batch._cells import const
+
+    arr = const(value, n)
+    arr.validate(full=True)
+    assert arr.type == pa.string() and arr.to_pylist() == [value] * n
+    assert const(3, n, pa.int64()).to_pylist() == [3] * n

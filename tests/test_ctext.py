@@ -191,6 +191,9 @@ _DECIMAL_CELL = st.one_of(
     ),  # plain digits, some beyond the kernel's bounds
     st.sampled_from(
         ["", "0", "00", "007.50", "999999999999", "1000000000000", "0.000001", "1.0000001"]
+        # twenty characters (the longest the kernel reads): digits beyond int64, leading zeros
+        + ["99999999999999999999", "18446744073709551617", "00000000000000000001"]
+        + ["0000000000009.999999", "999999999999.999999", "1000000000000.00000"]
     ),
     st.sampled_from(["-1", "+1", "1.", ".5", "1e3", " 1", "1 ", "1.2.3", "abc", "１"]),  # not plain
 )

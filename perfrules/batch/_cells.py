@@ -276,7 +276,15 @@ def _fmt_each(pieces: list[IntArray], places: IntArray, distinct: list[int]) -> 
 
 
 def const(value: Any, n: int, kind: pa.DataType | None = None) -> pa.Array:
-    """An Arrow array of ``n`` copies of ``value``."""
+    """An Arrow array of ``n`` copies of ``value``: a text's buffers made directly (its bytes repeated,
+    evenly spaced offsets), any other value taken ``n`` times."""
+    if (kind is None or kind == pa.string()) and isinstance(value, str):
+        raw = value.encode()
+        if len(raw) * n < 2**31:
+            offsets = np.arange(n + 1, dtype=np.int32) * np.int32(len(raw))
+            return pa.Array.from_buffers(
+                pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(raw * n)]
+            )
     base = pa.array([value], type=kind if kind is not None else pa.string())
     return base.take(pa.array(np.zeros(n, dtype=np.int64)))
 

@@ -41,6 +41,12 @@
  * smallest and largest byte of the first wanted column's cells (256 and -1 when it has none); utf8:
  * whether the whole block is well-formed UTF-8. The fields are found eight bytes at a time and copied
  * without the GIL.
+ *
+ * first_byte_in(offsets, data, table) -> bool
+ *
+ * Whether some non-empty text of a string column (n + 1 int32 offsets, its bytes) starts with a byte b
+ * that the 256 bytes of table mark (table[b] != 0): the CSV writers' test for a cell that may start a
+ * formula (perfrules.batch._write). The offsets are checked against the data first (ValueError).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -310,16 +316,26 @@ static PyObject *parse_decimals(PyObject *self, PyObject *args) {
     long max_len = (long)max_int + max_places + 2;
     long top = 0; /* the scale: the most places of the cells within both bounds */
     int plain = 1;
+    uint64_t pow10[19];
+    pow10[0] = 1;
+    for (int e = 1; e < 19; e++) pow10[e] = pow10[e - 1] * 10;
+    const uint64_t cap = pow10[18]; /* a cell's digits as one integer, held at this once they reach it */
     Py_BEGIN_ALLOW_THREADS
-    /* first pass: every filled cell plain digits (else -1); each cell's places; the scale */
+    /* first pass: every filled cell plain digits (else -1); each cell's places, its digits as one
+       integer (value, for now), the scale */
     for (Py_ssize_t i = 0; i < n && plain; i++) {
         const char *c = data + off[i];
         long len = off[i + 1] - off[i];
         empty[i] = len == 0;
         places[i] = 0;
+        value[i] = 0;
         if (len == 0) continue;
+        uint64_t m = 0;
         long k = 0;
-        while (k < len && is_digit(c[k])) k++;
+        while (k < len && is_digit(c[k])) {
+            m = m < cap ? m * 10 + (uint64_t)(c[k] - '0') : cap;
+            k++;
+        }
         if (k == 0) {
             plain = 0;
             break;
@@ -331,7 +347,10 @@ static PyObject *parse_decimals(PyObject *self, PyObject *args) {
                 break;
             }
             long d = k + 1;
-            while (d < len && is_digit(c[d])) d++;
+            while (d < len && is_digit(c[d])) {
+                m = m < cap ? m * 10 + (uint64_t)(c[d] - '0') : cap;
+                d++;
+            }
             if (d != len) {
                 plain = 0;
                 break;
@@ -339,26 +358,19 @@ static PyObject *parse_decimals(PyObject *self, PyObject *args) {
             p = len - k - 1;
         }
         places[i] = p;
+        value[i] = (int64_t)(m < cap ? m : cap);
         if (p <= max_places && len <= max_len && p > top) top = p;
     }
     if (plain) {
-        /* second pass: each cell's number at the scale, and whether it is within the bounds */
-        unsigned __int128 limit = 1;
-        for (long e = 0; e < max_int + top; e++) limit *= 10;
+        /* second pass: each cell's number at the scale, and whether it is within the bounds: its digits
+           m at p places are below 10^(max_int + scale) at the scale exactly when m < 10^(max_int + p) */
         for (Py_ssize_t i = 0; i < n; i++) {
-            const char *c = data + off[i];
             long len = off[i + 1] - off[i];
             long p = places[i];
-            int good = len > 0 && p <= max_places && len <= max_len;
-            unsigned __int128 x = 0;
-            if (good) {
-                for (long k = 0; k < len; k++)
-                    if (c[k] != '.') x = x * 10 + (unsigned)(c[k] - '0');
-                for (long e = p; e < top; e++) x *= 10;
-                good = x < limit;
-            }
+            uint64_t m = (uint64_t)value[i];
+            int good = len > 0 && p <= max_places && len <= max_len && m < pow10[max_int + p];
             ok[i] = (char)good;
-            value[i] = good ? (int64_t)x : 0;
+            value[i] = good ? (int64_t)(m * pow10[top - p]) : 0;
             places[i] = good ? p : 0;
         }
     }
@@ -648,6 +660,41 @@ done:
     return result;
 }
 
+/* first_byte_in(offsets, data, table) -> bool: whether some non-empty text's first byte b has table[b] != 0 */
+static PyObject *first_byte_in(PyObject *self, PyObject *args) {
+    Py_buffer off_v, data_v, table_v;
+    if (!PyArg_ParseTuple(args, "y*y*y*", &off_v, &data_v, &table_v)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = off_v.len / 4 - 1;
+    const int32_t *off = (const int32_t *)off_v.buf;
+    if (off_v.len % 4 != 0 || (uintptr_t)off_v.buf % 4 || table_v.len != 256) {
+        PyErr_SetString(PyExc_ValueError, "first_byte_in: bad offsets or table");
+        goto done;
+    }
+    if (n > 0 && (off[0] < 0 || (Py_ssize_t)off[n] > data_v.len)) {
+        PyErr_SetString(PyExc_ValueError, "first_byte_in: offsets beyond the data");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (off[i + 1] < off[i]) {
+            PyErr_SetString(PyExc_ValueError, "first_byte_in: offsets that go back");
+            goto done;
+        }
+    }
+    int hit = 0;
+    const unsigned char *d = (const unsigned char *)data_v.buf, *t = (const unsigned char *)table_v.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n && !hit; i++)
+        if (off[i + 1] > off[i] && t[d[off[i]]]) hit = 1;
+    Py_END_ALLOW_THREADS
+    result = PyBool_FromLong(hit);
+done:
+    PyBuffer_Release(&off_v);
+    PyBuffer_Release(&data_v);
+    PyBuffer_Release(&table_v);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"join", join, METH_VARARGS,
      "join(n, parts, allocate) -> (data, offsets): n lines, each the concatenation of the parts (see the "
@@ -658,6 +705,9 @@ static PyMethodDef methods[] = {
     {"split_lines", split_lines, METH_VARARGS,
      "split_lines(block, ncols, wanted, allocate) -> (rows, columns): the lines of a CSV block without quotes "
      "as text columns (see the module)."},
+    {"first_byte_in", first_byte_in, METH_VARARGS,
+     "first_byte_in(offsets, data, table) -> bool: whether a non-empty text's first byte is one the table "
+     "marks (see the module)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -433,6 +433,16 @@ def _score_group(
 ) -> _GroupOut | None:
     rows = starts[units][:, None] + np.arange(k)[None, :]  # (n, k) row indices, table order
     ok = np.ones(len(units), dtype=bool)
+    first_row = int(rows[0, 0]) if len(units) else 0
+    # the common case: the group's units one after another in the table, k rows each, so a slot's rows
+    # are every k-th row from the first unit's (a strided view of a column, not a gather)
+    regular = bool(len(units)) and bool((np.diff(starts[units]) == k).all())
+
+    def at(j: int) -> IntArray | slice:
+        """The rows of slot position ``j``, one per unit (as ``rows[:, j]`` selects them)."""
+        if regular:
+            return slice(first_row + j, first_row + j + (len(units) - 1) * k + 1, k)
+        return rows[:, j]
 
     # a candidate whose cells (all but the unit id: numbers, and words such as a tier) repeat those
     # of one that failed to build fails alike and is skipped; one differing in any cell is tried
@@ -472,10 +482,8 @@ def _score_group(
         tuple[IntArray, int, IntArray | None, str | None]
     ] = []  # weight ints, scale, places, const text
 
-    def col(name: str, j: int) -> tuple[Numbers, IntArray]:
-        nums = cols.num[name]
-        r = rows[:, j]
-        return nums, r
+    def col(name: str, j: int) -> tuple[Numbers, IntArray | slice]:
+        return cols.num[name], at(j)
 
     def need(name: str, j: int) -> IntArray:
         nonlocal ok
@@ -528,7 +536,7 @@ def _score_group(
                 (
                     W[:, j],
                     sw,
-                    cols.num["weight"].places[rows[:, r]] if "weight" in cols.num else None,
+                    cols.num["weight"].places[at(r)] if "weight" in cols.num else None,
                     None,
                 )
             )
@@ -544,13 +552,13 @@ def _score_group(
                 [plan.tiers.get(x.strip() if isinstance(x, str) else x, -1) for x in names] or [-1],
                 dtype=np.int64,
             )
-            codes = lut[row_codes[rows[:, r]]]
+            codes = lut[row_codes[at(r)]]
             ok &= codes >= 0
             TIER[:, j] = np.maximum(codes, 0)
             if "actual" in cols.num:
-                ok &= cols.num["actual"].empty[rows[:, r]]
+                ok &= cols.num["actual"].empty[at(r)]
             continue
-        ok &= ~cols.nonempty("tier")[rows[:, r]]
+        ok &= ~cols.nonempty("tier")[at(r)]
         A[:, j] = need("actual", r)
         if slot.target is None:
             T[:, j] = rescale(

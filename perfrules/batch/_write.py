@@ -30,6 +30,11 @@ from perfrules._errors import MissingExtraError
 from perfrules._safe_text import FORMULA_START, neutralise
 from perfrules.batch._chunk import BOOL_COLUMNS, INT_COLUMNS
 
+try:  # the batch path's text kernels in C (optional: built where a C compiler was found at install)
+    from perfrules.batch import _ctext
+except ImportError:  # pragma: no cover - NumPy does the same test
+    _ctext = None  # type: ignore[assignment]
+
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 WRITE_BATCH_ROWS = 1 << 16  # rows of a CSV output the pyarrow writer turns into text at once
 # string columns that hold numbers: Decimal text of the core (a lost of "-1" is a number) and file positions
@@ -66,12 +71,15 @@ def _neutralise_array(arr: Any) -> Any:
 
 
 _STARTS = frozenset(ord(c) for c in FORMULA_START if len(c.encode()) == 1)
+_START_TABLE = bytes(
+    1 if b in _STARTS else 0 for b in range(256)
+)  # the bytes a formula may start with
 
 
 def _may_start_a_formula(arr: Any) -> bool:
     """Whether some cell of a string array may start with a :data:`FORMULA_START` character: its first
-    byte, read from the array's buffers with NumPy (every such character is one ASCII byte; ``False``
-    only when no cell's first byte is one)."""
+    byte, read from the array's buffers (every such character is one ASCII byte; ``False`` only when no
+    cell's first byte is one) — in C where ``perfrules.batch._ctext`` is built, else with NumPy."""
     import numpy as np
     import pyarrow as pa
 
@@ -83,11 +91,12 @@ def _may_start_a_formula(arr: Any) -> bool:
     offsets = np.frombuffer(
         arr.buffers()[1], dtype=np.int32, count=len(arr) + 1, offset=4 * arr.offset
     )
+    if _ctext is not None:
+        return _ctext.first_byte_in(offsets, data, _START_TABLE)
     starts = offsets[:-1][offsets[1:] > offsets[:-1]]  # non-empty cells (a null cell is empty)
     if not len(starts):
         return False
-    table = np.zeros(256, dtype=bool)
-    table[list(_STARTS)] = True
+    table = np.frombuffer(_START_TABLE, dtype=np.uint8).astype(bool)
     return bool(table[np.frombuffer(data, dtype=np.uint8)[starts]].any())
 
 
