@@ -240,3 +240,45 @@ def test_the_decimal_kernel_says_when_a_column_is_not_plain_digits() -> None:
         assert run(["1.5", bad]) == -1, bad
     with pytest.raises(ValueError, match="wrong sizes"):
         run(["1", "2"], n=3)
+
+
+@compiled
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["", "a", "ab", "中", "b"]), min_size=2, max_size=2), max_size=5
+    ),
+    st.integers(0, 2),
+)
+def test_runs_that_repeat_are_found_alike_in_c_and_with_numpy(
+    runs: list[list[str]], pad: int
+) -> None:
+    """``_cells.repeats``: n runs of k texts (a sliced column too) repeat the first run exactly when
+    plain Python says so — the same lengths shifted between cells ("a","b" against "ab","") are no
+    repeat — in C and with NumPy."""
+    from perfrules.batch import _cells
+
+    k = 2
+    cells = [c for run in runs for c in run]
+    arr = pa.array(["x"] * pad + cells, type=pa.string()).slice(pad)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=len(arr) + 1, offset=4 * pad)
+    want = all(run == runs[0] for run in runs)
+    assert _cells.repeats(offsets, arr.buffers()[2], len(runs), k) == want
+    saved = _cells._ctext
+    try:
+        _cells._ctext = None
+        assert _cells.repeats(offsets, arr.buffers()[2], len(runs), k) == want
+    finally:
+        _cells._ctext = saved
+
+
+@compiled
+def test_the_repeat_kernel_refuses_offsets_that_do_not_hold_the_runs() -> None:
+    assert R._ctext is not None
+    arr = pa.array(["a", "b", "a"], type=pa.string())
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=4)
+    with pytest.raises(ValueError, match="do not hold"):
+        R._ctext.repeats(offsets, arr.buffers()[2], 2, 2)
+    with pytest.raises(ValueError, match="beyond the data"):
+        R._ctext.repeats(offsets, b"a", 3, 1)
+    assert R._ctext.repeats(offsets, arr.buffers()[2], 1, 3)

@@ -327,3 +327,24 @@ def _fmt_signed(diff: IntArray, places: IntArray, scale: int) -> pa.Array:
     if neg.any():
         mag = pc.if_else(pa.array(neg), pc.binary_join_element_wise("-", mag, ""), mag)
     return mag
+
+
+def repeats(offsets: npt.NDArray[np.int32], data: Any, n: int, k: int) -> bool:
+    """Whether n runs of k texts (a string column's offsets from its first element, its bytes) are each
+    the first run again: in C (``_ctext.repeats``) where it is built, else with NumPy — every run's cell
+    lengths the first run's, and its bytes the first run's bytes (equal lengths: each text equal too)."""
+    if _ctext is not None:
+        return _ctext.repeats(offsets, b"" if data is None else data, n, k)
+    if n < 2:
+        return True
+    lengths = np.diff(offsets[: n * k + 1]).reshape(n, k)
+    if not bool((lengths == lengths[0]).all()):
+        return False
+    width = int(offsets[k] - offsets[0])
+    if width:
+        assert data is not None
+        text = np.frombuffer(data, dtype=np.uint8, count=n * width, offset=int(offsets[0]))
+        rows = text.reshape(n, width)
+        if not bool((rows == rows[0]).all()):
+            return False
+    return True

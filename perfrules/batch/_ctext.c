@@ -47,6 +47,14 @@
  * Whether some non-empty text of a string column (n + 1 int32 offsets, its bytes) starts with a byte b
  * that the 256 bytes of table mark (table[b] != 0): the CSV writers' test for a cell that may start a
  * formula (perfrules.batch._write). The offsets are checked against the data first (ValueError).
+ *
+ * repeats(offsets, data, n, k) -> bool
+ *
+ * Whether the first n * k texts of a string column (offsets from its first element, its bytes), read as
+ * n runs of k, are the first run again and again: each run's k lengths the first run's, and its bytes the
+ * first run's bytes (so each text equal). A unit's cells repeated by every unit (perfrules.batch._records
+ * writes them once; perfrules.batch._vector reads such units' shapes by position). The offsets are
+ * checked first (ValueError).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -695,6 +703,53 @@ done:
     return result;
 }
 
+/* repeats(offsets, data, n, k) -> bool: whether n runs of k texts all repeat the first run */
+static PyObject *repeats(PyObject *self, PyObject *args) {
+    Py_buffer off_v, data_v;
+    Py_ssize_t n, k;
+    if (!PyArg_ParseTuple(args, "y*y*nn", &off_v, &data_v, &n, &k)) return NULL;
+    PyObject *result = NULL;
+    const int32_t *off = (const int32_t *)off_v.buf;
+    if (off_v.len % 4 != 0 || (uintptr_t)off_v.buf % 4 || n < 0 || k < 0 ||
+        (k && n > (off_v.len / 4 - 1) / k)) {
+        PyErr_SetString(PyExc_ValueError, "repeats: the offsets do not hold n runs of k texts");
+        goto done;
+    }
+    Py_ssize_t m = n * k;
+    if (m > 0 && (off[0] < 0 || (Py_ssize_t)off[m] > data_v.len)) {
+        PyErr_SetString(PyExc_ValueError, "repeats: offsets beyond the data");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < m; i++) {
+        if (off[i + 1] < off[i]) {
+            PyErr_SetString(PyExc_ValueError, "repeats: offsets that go back");
+            goto done;
+        }
+    }
+    int same = 1;
+    const char *d = (const char *)data_v.buf;
+    Py_BEGIN_ALLOW_THREADS
+    if (m > 0) {
+        const int32_t base = off[0], width = off[k] - off[0];
+        for (Py_ssize_t u = 1; u < n && same; u++) {
+            const int32_t *o = off + u * k;
+            for (Py_ssize_t j = 1; j <= k; j++) {
+                if (o[j] - o[0] != off[j] - base) {
+                    same = 0;
+                    break;
+                }
+            }
+            if (same && memcmp(d + o[0], d + base, (size_t)width) != 0) same = 0;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    result = PyBool_FromLong(same);
+done:
+    PyBuffer_Release(&off_v);
+    PyBuffer_Release(&data_v);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"join", join, METH_VARARGS,
      "join(n, parts, allocate) -> (data, offsets): n lines, each the concatenation of the parts (see the "
@@ -708,6 +763,9 @@ static PyMethodDef methods[] = {
     {"first_byte_in", first_byte_in, METH_VARARGS,
      "first_byte_in(offsets, data, table) -> bool: whether a non-empty text's first byte is one the table "
      "marks (see the module)."},
+    {"repeats", repeats, METH_VARARGS,
+     "repeats(offsets, data, n, k) -> bool: whether n runs of k texts each are the first run again (see the "
+     "module)."},
     {NULL, NULL, 0, NULL},
 };
 

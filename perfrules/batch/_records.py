@@ -32,7 +32,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from perfrules.batch._cells import const
+from perfrules.batch._cells import const, repeats
 from perfrules.batch._chunk import (
     CATEGORY_COLUMNS,
     INDICATOR_COLUMNS,
@@ -221,16 +221,8 @@ def _same_runs(col: pa.Array, counts: npt.NDArray[np.int64]) -> list[str] | None
         data is not None and memoryview(data)[a:b] != memoryview(data)[b:c]
     ):  # the second unit's bytes already differ from the first's (most columns that differ)
         return None
-    lengths = np.diff(offsets).reshape(n, k)
-    if not bool((lengths == lengths[0]).all()):
+    if not repeats(offsets, data, n, k):
         return None
-    width = int(offsets[k] - offsets[0])
-    if width:
-        assert data is not None
-        text = np.frombuffer(data, dtype=np.uint8, count=n * width, offset=int(offsets[0]))
-        rows = text.reshape(n, width)
-        if not bool((rows == rows[0]).all()):
-            return None
     return [str(v) for v in col.slice(0, k).to_pylist()]
 
 

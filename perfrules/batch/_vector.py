@@ -64,6 +64,7 @@ from perfrules.batch._cells import (
     fmt_places,
     interleave,
     parse,
+    repeats,
 )
 from perfrules.batch._chunk import (
     CATEGORY_COLUMNS,
@@ -195,17 +196,7 @@ def _uniform_positions(cols: _Cols, starts: IntArray, stops: IntArray) -> IntArr
         offsets = np.frombuffer(
             arr.buffers()[1], dtype=np.int32, count=len(arr) + 1, offset=4 * arr.offset
         )
-        lengths = np.diff(offsets).reshape(n_units, k)
-        if not (lengths == lengths[0]).all():
-            return None
-        width = int(offsets[k] - offsets[0])  # the bytes of a unit's cells: every unit's alike now
-        if width == 0:
-            continue
-        data = arr.buffers()[2]
-        assert data is not None
-        raw = np.frombuffer(data, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
-        per_unit = raw.reshape(n_units, width)
-        if not (per_unit == per_unit[0]).all():
+        if not repeats(offsets, arr.buffers()[2], n_units, k):
             return None
     return np.tile(np.arange(k, dtype=np.int64), n_units)
 
