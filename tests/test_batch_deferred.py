@@ -156,10 +156,32 @@ def test_colliding_hashes_start_over_and_change_nothing(
     assert_same_as_scanned(write(tmp_path / "in.csv", GOOD), tmp_path, restarts=True)
 
 
-def test_tables_the_run_cannot_check_are_scanned_when_opened(tmp_path: Path) -> None:
-    quoted = write(tmp_path / "quoted.csv", [GOOD[0].replace(",x,", ',"x",'), *GOOD[1:]])
-    lone_cr = write(tmp_path / "cr.csv", [GOOD[0].replace(",x,", ",x\ry,"), *GOOD[1:]])
-    for path in (quoted, lone_cr):
+def _quoted_and_lone_cr(tmp_path: Path) -> list[Path]:
+    return [
+        write(tmp_path / "quoted.csv", [GOOD[0].replace(",x,", ',"x",'), *GOOD[1:]]),
+        write(tmp_path / "quoted-late.csv", [*GOOD[:-1], GOOD[-1].replace(",y,", ',"y",')]),
+        write(tmp_path / "cr.csv", [GOOD[0].replace(",x,", ",x\ry,"), *GOOD[1:]]),
+        write(tmp_path / "cr-late.csv", [*GOOD[:-1], GOOD[-1].replace(",y,", ",y\rz,")]),
+    ]
+
+
+@pytest.mark.skipif(_columnar._ctext is None, reason="perfrules.batch._ctext was not built")
+def test_the_splitter_finds_quotes_and_lone_carriage_returns_as_it_reads(tmp_path: Path) -> None:
+    """With the C splitter no pass reads the file for them first: the table opens deferred, and the
+    run starts over on the scanned table when it meets one (at the first record or the last)."""
+    for path in _quoted_and_lone_cr(tmp_path):
+        assert_same_as_scanned(path, tmp_path, restarts=True)
+
+
+def test_tables_the_run_cannot_check_are_scanned_when_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the C splitter pyarrow reads the table, which takes a quote or a lone carriage return:
+    such a file is scanned when opened."""
+    from perfrules.batch import _table
+
+    monkeypatch.setattr(_table, "_ctext", None)
+    for path in _quoted_and_lone_cr(tmp_path):
         table = read_table(path, scan=False)
         assert not table.deferred
         assert table.unit_count == len(UNITS)

@@ -131,8 +131,8 @@ def test_the_kernel_reports_its_units_byte_range_and_utf8() -> None:
     assert k is not None
     rows, cols, lo, hi, utf8 = k.split_lines(b"u1,x\nu22,\n", 2, (0, 1), pa.allocate_buffer)
     assert (rows, lo, hi, utf8) == (2, ord("1"), ord("u"), 1)
-    (o0, d0, short0), (o1, d1, short1) = cols
-    assert (short0, short1) == (2, 0)
+    (o0, d0, short0, long0), (o1, d1, short1, long1) = cols
+    assert (short0, short1, long0, long1) == (2, 0, 3, 1)
     assert pa.Array.from_buffers(pa.string(), 2, [None, pa.py_buffer(o1), d1]).to_pylist() == [
         "x",
         "",
@@ -147,7 +147,7 @@ def test_the_kernel_reports_its_units_byte_range_and_utf8() -> None:
     )  # an empty column: no range, its shortest cell empty
     rows, cols, *_ = k.split_lines(b"a,b\n\r\n\nc,d\n", 2, (1, 0), pa.allocate_buffer)
     texts = [
-        pa.Array.from_buffers(pa.string(), rows, [None, pa.py_buffer(o), d]) for o, d, _ in cols
+        pa.Array.from_buffers(pa.string(), rows, [None, pa.py_buffer(o), d]) for o, d, _, _ in cols
     ]
     assert [t.to_pylist() for t in texts] == [["b", "", "", "d"], ["a", "", "", "c"]]  # blank lines
 
@@ -161,6 +161,7 @@ def test_the_kernel_reports_its_units_byte_range_and_utf8() -> None:
         (b"a,b,c\n", 2, (0,), "line 1 of the block is not 2 plain fields"),
         (b"a,b\na\n", 2, (0,), "line 2 of the block"),
         (b"a\rb\n", 1, (0,), "line 1"),
+        (b"a,b\nc,\"d\"\n", 2, (0,), "line 2 of the block holds a quote character"),
         (b"a\n", 1, (1,), "out of range"),
         (b"a\n", 0, (0,), "bad number of columns"),
     ],
@@ -182,7 +183,8 @@ def test_the_kernels_utf8_is_pythons(raw: bytes) -> None:
     k = _columnar._ctext
     assert k is not None
     for pad in (b"", b"abcdefgh" * 2):
-        text = (pad + raw).replace(b"\n", b"n").replace(b"\r", b"r").replace(b",", b"c") + b"\n"
+        text = (pad + raw).replace(b"\n", b"n").replace(b"\r", b"r").replace(b",", b"c")
+        text = text.replace(b'"', b"q") + b"\n"
         try:
             text.decode("utf-8")
             want = 1

@@ -282,3 +282,26 @@ def test_the_repeat_kernel_refuses_offsets_that_do_not_hold_the_runs() -> None:
     with pytest.raises(ValueError, match="beyond the data"):
         R._ctext.repeats(offsets, b"a", 3, 1)
     assert R._ctext.repeats(offsets, arr.buffers()[2], 1, 3)
+
+
+@compiled
+@given(
+    st.lists(
+        st.one_of(st.integers(-(2**63), 2**63 - 1), st.sampled_from([0, -1, 9, 10, -(2**63)])),
+        max_size=20,
+    ),
+    st.integers(0, 2),
+)
+def test_integers_are_written_as_arrow_casts_them(values: list[int], pad: int) -> None:
+    """``_ctext.format_ints`` (the record audit's row numbers and levels): each int64's text, as
+    Arrow's cast to string writes it and as ``_records._literal`` wrote it before (a sliced column too)."""
+    assert R._ctext is not None
+    arr = pa.array([7] * pad + values, type=pa.int64()).slice(pad)
+    offsets, data = R._ctext.format_ints(
+        np.asarray(values, dtype=np.int64).reshape(-1), pa.allocate_buffer
+    )
+    got = pa.Array.from_buffers(pa.string(), len(values), [None, pa.py_buffer(offsets), data])
+    assert got.to_pylist() == [str(v) for v in values]
+    assert R._literal(arr).equals(pa.compute.cast(arr, pa.string()))
+    with pytest.raises(ValueError, match="int64"):
+        R._ctext.format_ints(b"1234567", pa.allocate_buffer)

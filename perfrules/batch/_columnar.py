@@ -105,13 +105,17 @@ def _batches(table: Table) -> Iterator[pa.RecordBatch]:
 class _Block(NamedTuple):
     """A record batch as read, every column text, named by canonical column."""
 
+    #: the batch
     batch: pa.RecordBatch
-    share: float  # of the input read so far (an estimate for a CSV file: a run's progress while the
-    # unit count is unknown)
-    plain_units: (
-        bool  # its unit ids are known to be non-empty with no byte below 0x21 or above 0x7f
-    )
-    # (nothing to trim); False: not known
+    #: the share of the input read so far (an estimate for a CSV file: a run's progress while the unit
+    #: count is unknown)
+    share: float
+    #: its unit ids are known to be non-empty, with no byte below 0x21 or above 0x7f: nothing to trim
+    #: (False: not known)
+    plain_units: bool
+    #: no cell is longer than the csv module reads (``csv.field_size_limit``): the reader checked
+    #: (False: not checked)
+    cells_checked: bool
 
 
 def _read(table: Table) -> Iterator[_Block]:
@@ -151,7 +155,7 @@ def _read(table: Table) -> Iterator[_Block]:
             cols = {names[i + 1]: rb.column(i) for i in range(rb.num_columns) if i + 1 in names}
             # each record: its cells, a comma between them and a line end (quotes and CRs uncounted)
             read += sum(_text_bytes(a) for a in cols.values()) + rb.num_rows * rb.num_columns
-            yield _Block(pa.RecordBatch.from_pydict(cols), min(read / size, 1.0), False)
+            yield _Block(pa.RecordBatch.from_pydict(cols), min(read / size, 1.0), False, False)
         return
     pf = parquet_file(table.path)
     schema_names = pf.schema_arrow.names
@@ -165,6 +169,7 @@ def _read(table: Table) -> Iterator[_Block]:
                 {c: _as_text(rb.column(rb.schema.get_field_index(n))) for c, n in wanted.items()}
             ),
             min(read / rows, 1.0),
+            False,
             False,
         )
 
@@ -219,12 +224,14 @@ def _split_csv(path: Path, width: int, names: dict[int, str]) -> Iterator[_Block
                     raise pa.ArrowInvalid(str(e)) from None
             if not utf8:
                 raise pa.ArrowInvalid("a CSV record is not UTF-8")
+            if max(c[3] for c in cols) > csv.field_size_limit():
+                raise pa.ArrowInvalid("a cell longer than the csv module reads")
             read += cut
             buf[: have - cut] = buf[cut:have]  # the start of a line that goes on in the next block
             have -= cut
             arrays = [
                 pa.Array.from_buffers(pa.string(), rows, [None, pa.py_buffer(o), d])
-                for o, d, _ in cols
+                for o, d, _, _ in cols
             ]
             # ids with no byte that could be whitespace (none below 0x21 or above 0x7f) and none empty
             plain_units = lo >= 0x21 and hi <= 0x7F and cols[0][2] > 0
@@ -232,6 +239,7 @@ def _split_csv(path: Path, width: int, names: dict[int, str]) -> Iterator[_Block
                 pa.RecordBatch.from_arrays([arrays[j] for j in order], names=columns),
                 min(read / size, 1.0),
                 plain_units,
+                True,
             )
             if not got:
                 return
@@ -443,6 +451,9 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
     # its trimmed id; handed to the worker with the rows, so it never trims and hashes the ids again
     pending_starts: list[npt.NDArray[np.int64]] = []
     pending_ids: list[pa.Array] = []
+    pending_checked = (
+        True  # every block of the pending rows had its cells' lengths checked by the reader
+    )
     carry_id: pa.Array | None = None  # the carried unit's trimmed id (one element)
     carry_plain = True  # the carried rows' ids need no trimming (_Block.plain_units)
 
@@ -481,7 +492,8 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
                 raise TableNotPlain(table.file) from None  # a ragged record, bytes not UTF-8 …
             if got is None:
                 break
-            rb, share, plain_units = got
+            rb, share, plain_units, cells_checked = got
+            pending_checked = pending_checked and cells_checked
             if deferred and not plain_units and not strip_agrees(rb.column("unit")):
                 raise TableNotPlain(
                     table.file
@@ -514,9 +526,12 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
                     heads.extend(map(hash, ids.to_pylist()))
             if pending_n >= chunk_units:
                 block = pa.concat_tables(pending_rows).combine_chunks()
-                yield from submit(block, row0, _Cut.of(pending_starts, pending_ids))
+                yield from submit(
+                    block, row0, _Cut.of(pending_starts, pending_ids, pending_checked)
+                )
                 row0 += block.num_rows
                 pending_rows, pending_n, pending_starts, pending_ids = [], 0, [], []
+                pending_checked = cells_checked  # the carried rows' block
         tail = [*pending_rows, *([carry] if carry is not None and carry.num_rows else [])]
         if carry is not None and carry.num_rows:
             assert carry_id is not None
@@ -527,7 +542,7 @@ def _scored_chunks(table: Table, engine: ColumnarEngine, chunk_units: int) -> It
                 heads.append(hash(carry_id[0].as_py()))
         if tail:
             block = pa.concat_tables(tail).combine_chunks()
-            yield from submit(block, row0, _Cut.of(pending_starts, pending_ids))
+            yield from submit(block, row0, _Cut.of(pending_starts, pending_ids, pending_checked))
         while inflight:
             yield inflight.popleft().result()
     if deferred and repeated_values(heads):
@@ -569,12 +584,15 @@ class _Cut:
 
     starts: npt.NDArray[np.int64]
     ids: pa.Array
+    checked: bool = False  # the reader checked every cell's length (_Block.cells_checked)
 
     @classmethod
-    def of(cls, starts: list[npt.NDArray[np.int64]], ids: list[pa.Array]) -> _Cut:
+    def of(
+        cls, starts: list[npt.NDArray[np.int64]], ids: list[pa.Array], checked: bool = False
+    ) -> _Cut:
         if not starts:
-            return cls(np.zeros(0, dtype=np.int64), pa.array([], type=pa.string()))
-        return cls(np.concatenate(starts), pa.concat_arrays(ids))
+            return cls(np.zeros(0, dtype=np.int64), pa.array([], type=pa.string()), checked)
+        return cls(np.concatenate(starts), pa.concat_arrays(ids), checked)
 
 
 def _whole(col: pa.ChunkedArray) -> pa.Array:
@@ -596,7 +614,7 @@ def _score(
     n_rows = data.num_rows
     # the block's columns are whole already (one chunk each): a ChunkedArray's combine_chunks would copy it
     text = {c: _whole(data.column(c)) for c in data.column_names}
-    if table.deferred and table.format == "csv" and n_rows:
+    if table.deferred and table.format == "csv" and n_rows and not cut.checked:
         limit = csv.field_size_limit()
         if any(_longest(a) > limit for a in text.values()):
             raise TableNotPlain(table.file)  # a cell the csv module would not read (Arrow does)

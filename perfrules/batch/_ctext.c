@@ -35,9 +35,10 @@
  * a file so instead of through pyarrow's CSV reader: the same columns). block: whole lines, each ended by
  * LF or CRLF (the last one too); every line ncols fields split at each comma, a blank line a record of
  * empty cells (as pyarrow's reader with ignore_empty_lines=False); else ValueError naming the line (a
- * ragged record, a carriage return that is not a CRLF's). wanted: the column indices (from 0) to return,
- * in that order; allocate(size) as for join. columns: per wanted column (offsets: bytes, data, shortest),
- * an Arrow string array's n + 1 int32 offsets and bytes, and its shortest cell's length; lo and hi: the
+ * ragged record, a carriage return that is not a CRLF's, a quote character). wanted: the column indices
+ * (from 0) to return, in that order; allocate(size) as for join. columns: per wanted column (offsets:
+ * bytes, data, shortest, longest), an Arrow string array's n + 1 int32 offsets and bytes, and its
+ * shortest and longest cells' lengths; lo and hi: the
  * smallest and largest byte of the first wanted column's cells (256 and -1 when it has none); utf8:
  * whether the whole block is well-formed UTF-8. The fields are found eight bytes at a time and copied
  * without the GIL.
@@ -55,6 +56,11 @@
  * first run's bytes (so each text equal). A unit's cells repeated by every unit (perfrules.batch._records
  * writes them once; perfrules.batch._vector reads such units' shapes by position). The offsets are
  * checked first (ValueError).
+ *
+ * format_ints(values, allocate) -> (offsets: bytes, data)
+ *
+ * str(v) of each int64 of an aligned buffer ("-12", "0"), as an Arrow string array's n + 1 int32
+ * offsets and its bytes (allocate as for join): what Arrow's cast of int64 to string writes.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -448,7 +454,7 @@ static int valid_utf8(const unsigned char *s, Py_ssize_t len) {
 }
 
 /* the bytes that end a field or a line */
-static const unsigned char special[256] = {[','] = 1, ['\n'] = 1, ['\r'] = 1};
+static const unsigned char special[256] = {[','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1};
 
 /* split_lines(block, ncols, wanted, allocate) -> (rows, [(offsets: bytes, data, lo, hi, shortest), ...]) */
 static PyObject *split_lines(PyObject *self, PyObject *args) {
@@ -463,7 +469,7 @@ static PyObject *split_lines(PyObject *self, PyObject *args) {
     Py_buffer *views = NULL;
     PyObject **offs = NULL, **datas = NULL;
     int lo = 256, hi = -1, utf8 = 1;
-    Py_ssize_t *shortest = NULL;
+    Py_ssize_t *shortest = NULL, *longest = NULL;
     Py_ssize_t got = 0;
     const unsigned char *buf = (const unsigned char *)in.buf;
     Py_ssize_t len = in.len;
@@ -483,8 +489,9 @@ static PyObject *split_lines(PyObject *self, PyObject *args) {
     want = PyMem_Calloc(nw > 0 ? (size_t)nw : 1, sizeof(Py_ssize_t));
     total = PyMem_Calloc(nw > 0 ? (size_t)nw : 1, sizeof(Py_ssize_t));
     shortest = PyMem_Calloc(nw > 0 ? (size_t)nw : 1, sizeof(Py_ssize_t));
+    longest = PyMem_Calloc(nw > 0 ? (size_t)nw : 1, sizeof(Py_ssize_t));
     views = PyMem_Calloc(nw > 0 ? (size_t)nw : 1, sizeof(Py_buffer));
-    if (!want || !total || !shortest || !views) {
+    if (!want || !total || !shortest || !longest || !views) {
         PyErr_NoMemory();
         goto done;
     }
@@ -518,6 +525,7 @@ static PyObject *split_lines(PyObject *self, PyObject *args) {
         goto done;
     }
     Py_ssize_t bad = -1; /* the first line (from 0) that is not ncols plain fields */
+    int quoted = 0;      /* ... because it holds a quote character */
     Py_BEGIN_ALLOW_THREADS
     {
         Py_ssize_t r = 0, k = 1;
@@ -528,6 +536,11 @@ static PyObject *split_lines(PyObject *self, PyObject *args) {
     do {                                                                                \
         Py_ssize_t q_ = (q);                                                            \
         unsigned char c_ = buf[q_];                                                     \
+        if (c_ == '"') { /* a quote: no record of this reader's (the table is scanned) */ \
+            bad = r;                                                                    \
+            quoted = 1;                                                                 \
+            goto scanned;                                                               \
+        }                                                                               \
         if (c_ == ',') {                                                                \
             if (k >= ncols) {                                                           \
                 bad = r;                                                                \
@@ -559,7 +572,7 @@ static PyObject *split_lines(PyObject *self, PyObject *args) {
             uint64_t v;
             memcpy(&v, buf + i, 8);
             uint64_t m = zero_bytes(v ^ (ONES * ',')) | zero_bytes(v ^ (ONES * '\n')) |
-                         zero_bytes(v ^ (ONES * '\r'));
+                         zero_bytes(v ^ (ONES * '\r')) | zero_bytes(v ^ (ONES * '"'));
             while (m) {
                 SPECIAL(i + (__builtin_ctzll(m) >> 3));
                 m &= m - 1;
@@ -575,20 +588,26 @@ static PyObject *split_lines(PyObject *self, PyObject *args) {
     if (bad < 0) utf8 = valid_utf8(buf, len);
     if (bad < 0) {
         for (Py_ssize_t j = 0; j < nw; j++) {
-            Py_ssize_t c = want[j], t = 0, s = PY_SSIZE_T_MAX;
+            Py_ssize_t c = want[j], t = 0, s = PY_SSIZE_T_MAX, l = 0;
             for (Py_ssize_t r = 0; r < rows; r++) {
                 Py_ssize_t w = (Py_ssize_t)AT(c + 1, r) - 1 - AT(c, r);
                 t += w;
                 if (w < s) s = w;
+                if (w > l) l = w;
             }
             total[j] = t;
             shortest[j] = rows ? s : 0;
+            longest[j] = l;
         }
     }
     Py_END_ALLOW_THREADS
     if (bad >= 0) {
-        PyErr_Format(PyExc_ValueError, "split_lines: line %zd of the block is not %zd plain fields", bad + 1,
-                     ncols);
+        if (quoted)
+            PyErr_Format(PyExc_ValueError, "split_lines: line %zd of the block holds a quote character",
+                         bad + 1);
+        else
+            PyErr_Format(PyExc_ValueError, "split_lines: line %zd of the block is not %zd plain fields",
+                         bad + 1, ncols);
         goto done;
     }
     offs = PyMem_Calloc(nw > 0 ? (size_t)nw : 1, sizeof(PyObject *));
@@ -643,7 +662,7 @@ static PyObject *split_lines(PyObject *self, PyObject *args) {
     Py_END_ALLOW_THREADS
     if ((cols = PyList_New(nw)) == NULL) goto done;
     for (Py_ssize_t j = 0; j < nw; j++) {
-        PyObject *t = Py_BuildValue("(OOn)", offs[j], datas[j], shortest[j]);
+        PyObject *t = Py_BuildValue("(OOnn)", offs[j], datas[j], shortest[j], longest[j]);
         if (t == NULL) goto done;
         PyList_SET_ITEM(cols, j, t);
     }
@@ -663,6 +682,7 @@ done:
     PyMem_Free(want);
     PyMem_Free(total);
     PyMem_Free(shortest);
+    PyMem_Free(longest);
     PyMem_Free(views);
     PyBuffer_Release(&in);
     return result;
@@ -750,6 +770,68 @@ done:
     return result;
 }
 
+static inline int digits_of(uint64_t v) {
+    int d = 1;
+    while (v >= 10) {
+        v /= 10;
+        d++;
+    }
+    return d;
+}
+
+/* format_ints(values, allocate) -> (offsets: bytes, data): str(v) of each int64, as an Arrow string array */
+static PyObject *format_ints(PyObject *self, PyObject *args) {
+    Py_buffer v_in, out_v;
+    PyObject *allocate, *result = NULL, *off_obj = NULL, *data_obj = NULL;
+    int has_out = 0;
+    if (!PyArg_ParseTuple(args, "y*O", &v_in, &allocate)) return NULL;
+    if (v_in.len % 8 != 0 || (uintptr_t)v_in.buf % 8) {
+        PyErr_SetString(PyExc_ValueError, "format_ints: not an aligned int64 buffer");
+        goto done;
+    }
+    Py_ssize_t n = v_in.len / 8;
+    const int64_t *v = (const int64_t *)v_in.buf;
+    if (n > INT32_MAX / 21) {
+        PyErr_SetString(PyExc_OverflowError, "format_ints: the texts could exceed 2 GiB");
+        goto done;
+    }
+    if ((off_obj = PyBytes_FromStringAndSize(NULL, (n + 1) * 4)) == NULL) goto done;
+    int32_t *off = (int32_t *)PyBytes_AS_STRING(off_obj);
+    int64_t total = 0;
+    off[0] = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint64_t m = v[i] < 0 ? (uint64_t)0 - (uint64_t)v[i] : (uint64_t)v[i];
+        total += digits_of(m) + (v[i] < 0);
+        off[i + 1] = (int32_t)total;
+    }
+    if ((data_obj = PyObject_CallFunction(allocate, "n", (Py_ssize_t)total)) == NULL) goto done;
+    if (PyObject_GetBuffer(data_obj, &out_v, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) goto done;
+    has_out = 1;
+    if (out_v.len < total) {
+        PyErr_SetString(PyExc_ValueError, "format_ints: allocate gave a buffer too small");
+        goto done;
+    }
+    char *d = (char *)out_v.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        char *end = d + off[i + 1], *w = end;
+        uint64_t m = v[i] < 0 ? (uint64_t)0 - (uint64_t)v[i] : (uint64_t)v[i];
+        do {
+            *--w = (char)('0' + m % 10);
+            m /= 10;
+        } while (m);
+        if (v[i] < 0) *--w = '-';
+    }
+    Py_END_ALLOW_THREADS
+    result = PyTuple_Pack(2, off_obj, data_obj);
+done:
+    if (has_out) PyBuffer_Release(&out_v);
+    Py_XDECREF(off_obj);
+    Py_XDECREF(data_obj);
+    PyBuffer_Release(&v_in);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"join", join, METH_VARARGS,
      "join(n, parts, allocate) -> (data, offsets): n lines, each the concatenation of the parts (see the "
@@ -766,6 +848,8 @@ static PyMethodDef methods[] = {
     {"repeats", repeats, METH_VARARGS,
      "repeats(offsets, data, n, k) -> bool: whether n runs of k texts each are the first run again (see the "
      "module)."},
+    {"format_ints", format_ints, METH_VARARGS,
+     "format_ints(values, allocate) -> (offsets, data): the decimal text of each int64 (see the module)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -103,6 +103,13 @@ def _literal(arr: pa.Array) -> pa.Array:
         return json_strings(arr)
     if pa.types.is_boolean(arr.type):
         return pc.fill_null(pc.if_else(arr, pa.scalar("true"), pa.scalar("false")), "null")
+    if _ctext is not None and arr.type == pa.int64() and not arr.null_count and len(arr):
+        # integers (row numbers, levels): their texts written in C, as Arrow's cast writes them
+        values = np.frombuffer(
+            arr.buffers()[1], dtype=np.int64, count=len(arr), offset=8 * arr.offset
+        )
+        offsets, data = _ctext.format_ints(values, pa.allocate_buffer)
+        return pa.Array.from_buffers(pa.string(), len(arr), [None, pa.py_buffer(offsets), data])
     return pc.fill_null(pc.cast(arr, pa.string()), "null")
 
 
@@ -376,7 +383,9 @@ def lines_for(
     lines_ok = record_lines(
         table=table,
         folder=folder,
-        units={c: a.take(pa.array(ok_idx)) for c, a in units.items()},
+        units=units
+        if len(ok_idx) == n
+        else {c: a.take(pa.array(ok_idx)) for c, a in units.items()},
         indicators=indicators,
         categories=categories,
         cells=cells if len(take_rows) == len(rows) else {c: a.take(sel) for c, a in cells.items()},

@@ -41,6 +41,11 @@ from perfrules._messages import Message, listing, message
 from perfrules._suggest import suggest
 from perfrules.loading import as_gbk, encoding_problem
 
+try:  # the batch path's text kernels in C (optional: built where a C compiler was found at install)
+    from perfrules.batch import _ctext
+except ImportError:  # pragma: no cover - the file is read for quotes first (_deferred_csv)
+    _ctext = None  # type: ignore[assignment]
+
 # canonical column name → accepted aliases (Chinese headers as the forms write them)
 INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
     # row columns
@@ -1240,15 +1245,18 @@ def _fast_csv_scan(path: Path, file: str) -> Table | None:
 def _deferred_csv(path: Path, file: str) -> Table | None:
     """The CSV table opened without its unit scan, when the columnar runner can check the rest as it reads.
 
-    That is a UTF-8 file (as far as its start tells: Arrow checks every byte
-    it reads) with no quote character at all — every record is one line,
-    read alike by Arrow and the csv module — and no carriage return that does
-    not end a line, whose header the csv reader reads as it stands (no
-    unused columns at its right, one unit column); NumPy and pyarrow import.
-    What is left — every record as wide as the header, not blank, with a unit
-    id that Arrow trims as ``str.strip`` does, no cell beyond the csv
-    module's limit, every unit's rows contiguous — the runner checks
-    (:class:`TableNotPlain`). Otherwise ``None``: the table is scanned.
+    That is a UTF-8 file (as far as its start tells: every byte read is
+    checked) whose header the csv reader reads as it stands (no unused
+    columns at its right, one unit column); NumPy and pyarrow import. What is
+    left — no quote character at all (every record one line, read alike by
+    the runner and the csv module), no carriage return that does not end a
+    line, every record as wide as the header, not blank, with a unit id that
+    Arrow trims as ``str.strip`` does, no cell beyond the csv module's limit,
+    every unit's rows contiguous — the runner checks as it reads
+    (:class:`TableNotPlain`). Where the C splitter (``perfrules.batch._ctext``)
+    is not built, the file is first read whole for quotes and carriage
+    returns here, since pyarrow's reader would take them. Otherwise ``None``:
+    the table is scanned.
     """
     try:
         import numpy  # noqa: F401
@@ -1263,7 +1271,11 @@ def _deferred_csv(path: Path, file: str) -> Table | None:
         if reader.raw_width != reader.width or reader.kind != _Kind("utf-8", "\n", reader.kind.bom):
             return None
         names, header = reader.names, reader.header
-    if names.count(names[header["unit"] - 1]) != 1 or not _unquoted_lines(path):
+    if names.count(names[header["unit"] - 1]) != 1:
+        return None
+    # the columnar runner's C splitter refuses a quote or a stray carriage return as it reads (the run
+    # then starts over on the scanned table); without it, pyarrow reads the file: look first
+    if _ctext is None and not _unquoted_lines(path):
         return None
     return _deferred(file, path, header, "csv")
 
