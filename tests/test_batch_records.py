@@ -296,6 +296,88 @@ def test_a_failing_run_waits_for_the_records_being_written_before_it_removes_the
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
 
 
+def test_tables_are_written_on_their_own_thread_and_a_failure_there_aborts_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The four tables of a chunk are written on the tables' thread while the next chunk is made, in
+    chunk order (the files equal a run's that writes them in turn); a write failing there fails the
+    run, which waits for the tables' thread before the abort removes every temporary file, and leaves
+    the previous outputs whole."""
+    import threading
+    import time
+
+    from perfrules._atomic import Transaction
+    from perfrules.batch import _columnar, _run
+    from perfrules.batch._write import TableWriter
+
+    path = _table(tmp_path)
+    run_batch(path, tmp_path / "one.csv")
+    monkeypatch.setattr(_run, "FAST_CHUNK_UNITS", 1)
+    monkeypatch.setattr(_columnar, "BLOCK_BYTES", 256)  # a few units a block: many chunks
+    names: set[str] = set()
+    real_write = TableWriter.write
+
+    def seen(self: TableWriter, columns: object) -> None:
+        names.add(threading.current_thread().name)
+        real_write(self, columns)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(TableWriter, "write", seen)
+    run_batch(path, tmp_path / "many.csv", chunk_units=1)
+    assert names and all(n.startswith("perfrules-tables") for n in names)
+    for name in ("", ".indicators", ".categories", ".problems"):
+        assert (tmp_path / f"many{name}.csv").read_bytes() == (
+            tmp_path / f"one{name}.csv"
+        ).read_bytes()
+
+    events: list[str] = []
+    calls = {"n": 0}
+
+    def failing(self: TableWriter, columns: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 6:  # the second chunk's second table
+            time.sleep(0.3)
+            events.append("failed")
+            raise OSError(28, "No space left on device")
+        real_write(self, columns)  # type: ignore[arg-type]
+
+    real_abort = Transaction.abort
+
+    def abort(self: Transaction) -> None:
+        events.append("abort")
+        real_abort(self)
+
+    monkeypatch.setattr(TableWriter, "write", failing)
+    monkeypatch.setattr(Transaction, "abort", abort)
+    with pytest.raises(OSError, match="No space"):
+        run_batch(path, tmp_path / "one.csv", chunk_units=1)
+    assert events[:2] == ["failed", "abort"]
+    assert (tmp_path / "one.indicators.csv").read_bytes() == (
+        tmp_path / "many.indicators.csv"
+    ).read_bytes()  # the previous outputs whole
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+    # a run failing on its own thread while a chunk's tables are being written: they are finished first
+    events.clear()
+
+    def slow(self: TableWriter, columns: object) -> None:
+        events.append("write start")
+        time.sleep(0.2)
+        real_write(self, columns)  # type: ignore[arg-type]
+        events.append("write end")
+
+    def progress(done: int, total: int) -> None:
+        raise RuntimeError("a bug half-way")
+
+    monkeypatch.setattr(TableWriter, "write", slow)
+    with pytest.raises(RuntimeError, match="a bug half-way"):
+        run_batch(path, tmp_path / "one.csv", chunk_units=1, progress=progress)
+    cut = events.index("abort")
+    assert "write start" in events[:cut]
+    assert events[:cut].count("write start") == events[:cut].count("write end")  # none cut off
+    assert "write start" not in events[cut:]  # none begun after
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
 @pytest.mark.skipif(
     not hasattr(os, "posix_fadvise") or not Path("/proc/self/fd").is_dir(),
     reason="page advice is a Linux system call",

@@ -161,7 +161,7 @@ def test_the_kernel_reports_its_units_byte_range_and_utf8() -> None:
         (b"a,b,c\n", 2, (0,), "line 1 of the block is not 2 plain fields"),
         (b"a,b\na\n", 2, (0,), "line 2 of the block"),
         (b"a\rb\n", 1, (0,), "line 1"),
-        (b"a,b\nc,\"d\"\n", 2, (0,), "line 2 of the block holds a quote character"),
+        (b'a,b\nc,"d"\n', 2, (0,), "line 2 of the block holds a quote character"),
         (b"a\n", 1, (1,), "out of range"),
         (b"a\n", 0, (0,), "bad number of columns"),
     ],

@@ -115,6 +115,9 @@ def hand_over(on_unit: OnUnit, unit: str, ev: Evaluation | UnitDocument) -> None
 # chunks keep a burst of write-back from stalling the reading and scoring (six alternated runs at 1,000,000
 # units, CSV: 17.4–24.2 s with 3, 20.2–28.7 s with 1; peak RSS not higher)
 RECORDS_IN_FLIGHT = 3
+# chunks whose four tables are still being written on the tables' thread when the next chunk is handed over
+# (Arrow's CSV and Parquet writers release the GIL: the tables are written while the next chunk is read)
+TABLES_IN_FLIGHT = 1
 
 TABLES: dict[str, tuple[str, ...]] = {
     "units": UNIT_COLUMNS,
@@ -177,6 +180,9 @@ class Outputs:
     _audit_pages: list[PageRelease] = attrs.field(
         factory=list, init=False
     )  # the audit's, once records start
+    # the four tables are written on a thread of their own too, in chunk order
+    _tables_out: deque[Future[None]] = attrs.field(factory=deque, init=False)
+    _table_pool: list[ThreadPoolExecutor] = attrs.field(factory=list, init=False)
 
     @classmethod
     def open(
@@ -228,15 +234,15 @@ class Outputs:
             )
 
     def write(self, table: Table, scored: ScoredChunk) -> None:
-        """Append one chunk's tables (and, at ``audit_level="record"``, its units' records)."""
+        """Append one chunk's tables (and, at ``audit_level="record"``, its units' records): handed to
+        the tables' thread, which writes them while the next chunk is made (an error of theirs is raised
+        by a later call, :meth:`commit` at the latest)."""
         t = scored.tables
-        for name, columns in (
-            ("units", t.units),
-            ("indicators", t.indicators),
-            ("categories", t.categories),
-            ("problems", t.problems),
-        ):
-            self.tables[name].write(columns)
+        if not self._table_pool:
+            self._table_pool.append(
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="perfrules-tables")
+            )
+        self._tables_out.append(self._table_pool[0].submit(_write_tables, self.tables, t))
         if self.audit is not None and self.audit_level == "record":
             from perfrules.batch._records import record_block
 
@@ -261,6 +267,16 @@ class Outputs:
             )
             while len(self._records) > RECORDS_IN_FLIGHT:
                 self._records.popleft().result()
+        while len(self._tables_out) > TABLES_IN_FLIGHT:
+            self._tables_out.popleft().result()
+
+    def _finish_tables(self) -> None:
+        """Wait for the tables still being written, and stop their thread."""
+        while self._tables_out:
+            self._tables_out.popleft().result()
+        for pool in self._table_pool:
+            pool.shutdown()
+        self._table_pool.clear()
 
     def _finish_records(self) -> None:
         """Wait for the records still being made and written, and stop their thread."""
@@ -271,18 +287,20 @@ class Outputs:
         self._pool.clear()
 
     def stop(self) -> None:
-        """Stop the records' thread of a run that fails: records not begun are dropped and the chunk
-        being written is waited for, so that nothing writes to a file after the abort closed it (its
-        descriptor's number may by then be another file's)."""
-        for future in self._records:
-            future.cancel()
-        self._records.clear()
-        for pool in self._pool:
-            pool.shutdown(wait=True, cancel_futures=True)
-        self._pool.clear()
+        """Stop the records' and the tables' threads of a run that fails: what is not begun is dropped
+        and the chunk being written is waited for, so that nothing writes to a file after the abort
+        closed it (its descriptor's number may by then be another file's)."""
+        for futures, pools in ((self._records, self._pool), (self._tables_out, self._table_pool)):
+            for future in futures:
+                future.cancel()
+            futures.clear()
+            for pool in pools:
+                pool.shutdown(wait=True, cancel_futures=True)
+            pools.clear()
 
     def reset(self) -> None:
         """Empty every file, as just opened: a run that starts over (a deferred table that was not plain)."""
+        self._finish_tables()  # (the tables are emptied next)
         self._finish_records()  # (the audit is emptied next)
         for w in self.tables.values():
             w.reset()
@@ -292,11 +310,23 @@ class Outputs:
 
     def commit(self) -> None:
         """Finish every file (the transaction's commit then renames them all into place)."""
+        self._finish_tables()
         self._finish_records()
         for w in self.tables.values():
             w.commit()
         if self.audit is not None:
             self.audit.commit()
+
+
+def _write_tables(tables: Mapping[str, TableWriter], t: ResultTables) -> None:
+    """Append one chunk's four tables to their writers."""
+    for name, columns in (
+        ("units", t.units),
+        ("indicators", t.indicators),
+        ("categories", t.categories),
+        ("problems", t.problems),
+    ):
+        tables[name].write(columns)
 
 
 def _write_records(audit: AuditWriter, release: PageRelease, make: Any, *args: Any) -> None:
