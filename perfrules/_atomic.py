@@ -332,6 +332,8 @@ class _Raw(io.RawIOBase):
 DIRECT_FROM = 64 << 20
 # direct writes start, end and sit in memory at multiples of this (a page: every block size Linux has)
 _ALIGN = 4096
+# a buffer that grows for a reserve() grows to a multiple of this
+_GROW = 1 << 20
 
 
 class _Staged(io.BufferedIOBase):
@@ -403,6 +405,13 @@ class _Staged(io.BufferedIOBase):
         return self._base + self._n
 
     def write(self, b: Any) -> int:
+        return self.write_with(b, None)
+
+    def write_with(self, b: Any, copy: Callable[[memoryview, memoryview], None] | None) -> int:
+        """:meth:`write`, each piece of ``b`` copied into the buffer by ``copy(into, piece)`` (two
+        byte views of one length): a caller's copy that releases the GIL (NumPy's), for the large
+        blocks of the batch record audit, whose copy would otherwise hold it. ``None``: the
+        memoryview's own copy."""
         self._check_open("write")
         with memoryview(b) as mv, mv.cast("B") as src:
             total = len(src)
@@ -414,11 +423,66 @@ class _Staged(io.BufferedIOBase):
                     self._base += self._size
                     self._dirty = False
                 take = min(self._size - self._n, total - at)
-                self._view[self._n : self._n + take] = src[at : at + take]
+                if copy is None:
+                    self._view[self._n : self._n + take] = src[at : at + take]
+                else:
+                    with self._view[self._n : self._n + take] as into, src[at : at + take] as piece:
+                        copy(into, piece)
                 self._n += take
                 self._dirty = True
                 at += take
         return total
+
+    def reserve(self, size: int) -> memoryview:
+        """A writable view of the buffer's room for the file's next ``size`` bytes (the buffer first puts
+        its whole pages out, then grows when that is not room enough): fill it, then :meth:`advance` by
+        the bytes that count, as many as a :meth:`write` of them would take. Nothing else may write
+        between the two. The batch record audit joins its lines straight into it (no copy)."""
+        self._check_open("reserve")
+        if size < 0:
+            raise ValueError(f"negative size {size}")
+        if self._n + size > self._size:
+            self._drain()
+            if self._n + size > self._size:
+                self._grow(self._n + size)
+        return self._view[self._n : self._n + size]
+
+    def advance(self, size: int) -> None:
+        """Take the first ``size`` bytes of the room :meth:`reserve` gave as written."""
+        self._check_open("advance")
+        if size < 0 or self._n + size > self._size:
+            raise ValueError(f"advance by {size}: not within the reserved room")
+        if size:
+            self._n += size
+            self._dirty = True
+
+    def _drain(self) -> None:
+        """Put the buffer's whole pages out; the partial page after them moves to its start."""
+        n = self._n
+        whole = n - n % _ALIGN
+        if not whole:
+            return
+        if self._dirty:
+            with self._view[:whole] as pages:
+                self._put(pages, self._base)
+        self._view[: n - whole] = self._view[whole:n]
+        self._n = n - whole
+        self._base += whole
+
+    def _grow(self, need: int) -> None:
+        """A larger page-aligned buffer (whole MiB) holding the bytes of this one."""
+        import mmap
+
+        size = -(-need // _GROW) * _GROW
+        private = {"flags": mmap.MAP_PRIVATE} if hasattr(mmap, "MAP_PRIVATE") else {}
+        buf = mmap.mmap(-1, size, **private)
+        view = memoryview(buf)
+        view[: self._n] = self._view[: self._n]
+        old_view, old_buf = self._view, self._buf
+        self._buf, self._view, self._size = buf, view, size
+        with contextlib.suppress(Exception):  # a view of it still held: freed with the last one
+            old_view.release()
+            old_buf.close()
 
     def flush(self) -> None:
         """Every byte written so far is in the file (through the page cache for its last partial page)."""

@@ -120,11 +120,11 @@ def test_records_made_beside_the_run_fail_it_and_leave_nothing(
     calls: list[int] = []
     real = _records.record_block
 
-    def failing(*args: object) -> object:
+    def failing(*args: object, **kwargs: object) -> object:
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("records broke")
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(_records, "record_block", failing)
     monkeypatch.setattr(_run, "FAST_CHUNK_UNITS", 1)
@@ -137,6 +137,53 @@ def test_records_made_beside_the_run_fail_it_and_leave_nothing(
             chunk_units=1,
         )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["base.toml", "t.csv"]
+
+
+def test_records_are_joined_in_place_in_the_audits_buffer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk whose units all scored is joined straight into the audit's buffer and not copied again;
+    a chunk with a failed unit is copied in; the audit is byte for byte the one joined in Arrow's pool."""
+    import pyarrow as pa
+
+    from perfrules.batch import _audit, _run
+
+    path = _table(tmp_path)
+    monkeypatch.setattr(_run, "FAST_CHUNK_UNITS", 1)
+    blocks: list[bytes] = []  # each block's lines, as written
+    copied: list[int] = []
+    real_block, real_copy = _audit.AuditWriter.write_block, _audit._copy_bytes
+
+    def block(self: _audit.AuditWriter, lines: pa.Array, units: object) -> None:
+        blocks.append("".join(lines.to_pylist()).encode())
+        real_block(self, lines, units)
+
+    def counted(into: memoryview, piece: memoryview) -> None:
+        copied.append(len(piece))
+        real_copy(into, piece)
+
+    def run(name: str) -> bytes:
+        blocks.clear()
+        copied.clear()
+        run_batch(
+            path,
+            tmp_path / f"{name}.csv",
+            audit=tmp_path / f"{name}.jsonl",
+            audit_level="record",
+            chunk_units=1,
+        )
+        return (tmp_path / f"{name}.jsonl").read_bytes()
+
+    monkeypatch.setattr(_audit.AuditWriter, "write_block", block)
+    monkeypatch.setattr(_audit, "_copy_bytes", counted)
+    in_place = run("in-place")
+    assert in_place.count(b"\n") == 30 and len(blocks) > 1
+    failed = [b for b in blocks if b'"status":"error"' in b]
+    assert len(failed) == 1  # u02's chunk: copied in, every other chunk joined in place
+    assert sum(copied) == len(failed[0]) and b"".join(blocks) == in_place
+    monkeypatch.setattr(_audit.AuditWriter, "allocate", lambda self, size: pa.allocate_buffer(size))
+    assert run("pooled") == in_place
+    assert sum(copied) == len(in_place)  # every chunk copied in from Arrow's pool
 
 
 def test_records_of_many_chunks_come_in_unit_order(
@@ -165,18 +212,23 @@ def test_records_are_written_off_the_reading_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A chunk's records are made and appended to the audit on the records' thread, never on the thread
-    that reads the table and writes the result tables (the audit is the run's largest output)."""
+    that reads the table and writes the result tables (the audit is the run's largest output); on
+    Linux that thread runs RECORDS_NICE below the process's priority, the reading thread at it."""
+    import sys
     import threading
 
-    from perfrules.batch import _audit, _run
+    from perfrules.batch import _audit, _engines, _run
 
     path = _table(tmp_path)
     run_batch(path, tmp_path / "one.csv", audit=tmp_path / "one.jsonl", audit_level="record")
     seen: list[str] = []
+    nice: list[int] = []
     real = _audit.AuditWriter.write_block
 
     def watched(self: _audit.AuditWriter, lines: object, units: object) -> None:
         seen.append(threading.current_thread().name)
+        if sys.platform == "linux":
+            nice.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
         real(self, lines, units)
 
     monkeypatch.setattr(_audit.AuditWriter, "write_block", watched)
@@ -186,6 +238,9 @@ def test_records_are_written_off_the_reading_thread(
     )
     assert seen and threading.main_thread().name not in seen
     assert all(name.startswith("perfrules-records") for name in seen)
+    if sys.platform == "linux":
+        own = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        assert nice == [min(19, own + _engines.RECORDS_NICE)] * len(seen)
     assert (tmp_path / "r.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
 
 

@@ -115,6 +115,8 @@ def test_write_replaces_atomically_with_the_permissions_of_a_new_file(tmp_path: 
 _OPS = st.lists(
     st.one_of(
         st.tuples(st.just("write"), st.sampled_from([0, 1, 7, 4095, 4096, 4097, 9000, 70_000])),
+        st.tuples(st.just("write_with"), st.sampled_from([1, 4097, 70_000])),
+        st.tuples(st.just("reserve"), st.sampled_from([0, 5, 4096, 20_000, 70_000])),
         st.tuples(st.just("flush"), st.just(0.0)),
         st.tuples(st.just("seek"), st.floats(0, 1.5)),  # past the end too
         st.tuples(st.just("truncate"), st.floats(0, 1)),  # as empty_file: flush, seek, ftruncate
@@ -151,6 +153,24 @@ def test_an_output_holds_what_a_plain_buffered_file_would(
             if op == "write":
                 data = rnd.randbytes(int(arg))
                 assert fh.write(data) == ref.write(data) == len(data)
+            elif op == "write_with":  # the pieces copied by the caller's function, as given
+                data = rnd.randbytes(int(arg))
+                pieces: list[int] = []
+
+                def copy(into: memoryview, piece: memoryview, pieces: list[int] = pieces) -> None:
+                    assert len(into) == len(piece)
+                    pieces.append(len(piece))
+                    into[:] = piece
+
+                assert fh.write_with(data, copy) == ref.write(data) == len(data)
+                assert sum(pieces) == len(data)
+            elif op == "reserve":  # joined in place: filled with more than it keeps, then advanced
+                data = rnd.randbytes(int(arg))
+                room = fh.reserve(len(data) + 16)
+                room[:] = data + rnd.randbytes(16)
+                room.release()
+                fh.advance(len(data))
+                ref.write(data)
             elif op == "flush":
                 fh.flush()
                 ref.flush()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Any
@@ -60,16 +61,34 @@ class AuditWriter:
         # the index's body, until the audit's size (its first line) is known
         self._index_body, self._index = self.transaction.scratch(self.index_path)
         self.offset = 0
+        # the room allocate() gave in the audit's buffer: its address, its size, how to take it as written
+        self._reserved: tuple[int, int, Callable[[int], None]] | None = None
 
     def write(self, unit: str, document: dict[str, Any]) -> None:
         """Append one unit's document (a ``"unit"`` key is added when the document lacks it)."""
         doc = document if "unit" in document else {"unit": unit, **document}
         line = (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+        self._reserved = None
         self._fh.write(line)
         self._index.write(
             (json.dumps([unit, self.offset, len(line)], ensure_ascii=False) + "\n").encode()
         )
         self.offset += len(line)
+
+    def allocate(self, size: int) -> Any:
+        """A writable Arrow buffer of ``size`` bytes for the next block of lines (``_ctext.join``'s
+        ``allocate``): the room in the audit's own buffer where the file's next bytes go, so that
+        :meth:`write_block` of lines joined there (and nothing written in between) copies nothing;
+        else a buffer of Arrow's pool."""
+        import pyarrow as pa
+
+        reserve = getattr(self._fh, "reserve", None)
+        self._reserved = None
+        if reserve is None:
+            return pa.allocate_buffer(size)
+        buf = pa.py_buffer(reserve(size))
+        self._reserved = (buf.address, size, self._fh.advance)  # type: ignore[attr-defined]
+        return buf
 
     def page_release(self) -> PageRelease:
         """A :class:`~perfrules.batch._write.PageRelease` of the audit file: what hands its written
@@ -83,6 +102,7 @@ class AuditWriter:
     def write_data(self, unit: str, line: bytes) -> None:
         """Append one unit's document already written as one line of compact JSON, as UTF-8
         with its newline."""
+        self._reserved = None
         self._fh.write(line)
         # json.dumps([unit, offset, length], ensure_ascii=False), written directly
         self._index.write(f"[{encode_basestring(unit)}, {self.offset}, {len(line)}]\n".encode())
@@ -106,7 +126,14 @@ class AuditWriter:
         offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32, count=len(lines) + 1)
         data = lines.buffers()[2]
         lo, hi = int(offsets[0]), int(offsets[-1])
-        self._fh.write(memoryview(data)[lo:hi])
+        reserved, self._reserved = self._reserved, None
+        write_with = getattr(self._fh, "write_with", None)  # a transaction's staged output
+        if reserved is not None and data.address + lo == reserved[0] and hi - lo <= reserved[1]:
+            reserved[2](hi - lo)  # joined where the file's next bytes go: nothing to copy
+        elif write_with is not None:  # copied into its buffer by NumPy, without the GIL
+            write_with(memoryview(data)[lo:hi], _copy_bytes)
+        else:
+            self._fh.write(memoryview(data)[lo:hi])
         lengths = np.diff(offsets).astype(np.int64)
         starts = self.offset + np.r_[0, np.cumsum(lengths)[:-1]]
         index = pc.binary_join_element_wise(
@@ -130,6 +157,7 @@ class AuditWriter:
         empty_file(self._fh)
         empty_file(self._index)
         self.offset = 0
+        self._reserved = None
 
     def commit(self) -> None:
         """Write the index (its head line, then its body); rename both files when the writer owns its transaction."""
@@ -145,6 +173,14 @@ class AuditWriter:
     def abort(self) -> None:
         """Drop the temporary files (the whole transaction); the audit and index stay as they were."""
         self.transaction.abort()
+
+
+def _copy_bytes(into: memoryview, piece: memoryview) -> None:
+    """``into[:] = piece`` by NumPy, which releases the GIL for the copy (a record audit's blocks are
+    megabytes: the scoring thread goes on meanwhile)."""
+    import numpy as np
+
+    np.copyto(np.frombuffer(into, dtype=np.uint8), np.frombuffer(piece, dtype=np.uint8))
 
 
 def index_path(audit: str | os.PathLike[str]) -> Path:

@@ -12,10 +12,12 @@
  *                                                the texts separated by sep, close.
  * offsets are int32 buffers (an Arrow string array's, from its first element), counts an int64 buffer of
  * n; data any bytes-like buffer. allocate(size) returns a writable buffer of at least size bytes for the
- * lines (pyarrow.allocate_buffer: Arrow's pool, whose pages are reused from chunk to chunk). The result:
+ * lines (pyarrow.allocate_buffer: Arrow's pool, whose pages are reused from chunk to chunk; or the record
+ * audit's own buffer, AuditWriter.allocate); join asks for 16 bytes more than the lines take, which a short
+ * text's copy (one 16-byte word) may write past the last line. The result:
  * that buffer, holding the lines' bytes one after another, and the n + 1 int32 offsets of the lines in
  * it (an Arrow string array's buffers). Every offset and count is checked against its buffer's size
- * first (ValueError); the bytes are copied without the GIL. The same text as perfrules.batch._records'
+ * first, without the GIL (ValueError), and the bytes are copied without it. The same text as perfrules.batch._records'
  * Arrow path (binary_join over lists, then an element-wise join).
  *
  * parse_decimals(offsets, data, value, places, ok, empty, max_int_digits, max_places) -> scale
@@ -53,9 +55,10 @@
  *
  * Whether the first n * k texts of a string column (offsets from its first element, its bytes), read as
  * n runs of k, are the first run again and again: each run's k lengths the first run's, and its bytes the
- * first run's bytes (so each text equal). A unit's cells repeated by every unit (perfrules.batch._records
- * writes them once; perfrules.batch._vector reads such units' shapes by position). The offsets are
- * checked first (ValueError).
+ * first run's bytes (so each text equal): every offset is the one k before it plus the first run's width,
+ * and the bytes from the second run on equal the bytes one width before them (one memcmp over the column).
+ * A unit's cells repeated by every unit (perfrules.batch._records writes them once;
+ * perfrules.batch._vector reads such units' shapes by position). The offsets are checked (ValueError).
  *
  * format_ints(values, allocate) -> (offsets: bytes, data)
  *
@@ -92,37 +95,36 @@ static int get_buffer(PyObject *obj, Py_buffer *view, int *flag) {
     return 0;
 }
 
-/* offsets: monotonic, from >= 0, last <= data length, at least `need` + 1 of them */
-static int check_offsets(const Part *p, Py_ssize_t need) {
-    if (p->offsets.len % 4 != 0 || p->n_off < need + 1) {
-        PyErr_SetString(PyExc_ValueError, "join: an offsets buffer is shorter than its texts");
-        return -1;
-    }
-    if (p->off[0] < 0) {
-        PyErr_SetString(PyExc_ValueError, "join: a negative offset");
-        return -1;
-    }
-    for (Py_ssize_t i = 0; i < need; i++) {
-        if (p->off[i + 1] < p->off[i]) {
-            PyErr_SetString(PyExc_ValueError, "join: offsets that go back");
-            return -1;
-        }
-    }
-    if ((Py_ssize_t)p->off[need] > p->data.len) {
-        PyErr_SetString(PyExc_ValueError, "join: an offset beyond its data");
-        return -1;
-    }
-    return 0;
+/* offsets: monotonic, from >= 0, last <= data length, at least `need` + 1 of them; without the GIL
+ * (no Python call): 0, or the message of what is wrong */
+static const char *bad_offsets(const Part *p, Py_ssize_t need) {
+    if (p->offsets.len % 4 != 0 || p->n_off < need + 1) return "join: an offsets buffer is shorter than its texts";
+    if (p->off[0] < 0) return "join: a negative offset";
+    int back = 0;
+    for (Py_ssize_t i = 0; i < need; i++) back |= p->off[i + 1] < p->off[i];
+    if (back) return "join: offsets that go back";
+    if ((Py_ssize_t)p->off[need] > p->data.len) return "join: an offset beyond its data";
+    return NULL;
 }
 
-/* a short text byte by byte (most cells are a few bytes: cheaper than a call), a longer one by memcpy */
-static inline char *put(char *w, const char *s, size_t len) {
-    if (len <= 16) {
-        while (len--) *w++ = *s++;
-        return w;
+/* the slack join leaves after the lines and that put may write into: a short text is copied as SLACK
+ * bytes at once (one load and one store) when its source has that many bytes from it */
+#define SLACK 16
+
+static inline char *put(char *w, const char *s, size_t len, const char *end) {
+    if (len <= SLACK && s + SLACK <= end) {
+        memcpy(w, s, SLACK);
+        return w + len;
     }
     memcpy(w, s, len);
     return w + len;
+}
+
+/* a literal's bytes with SLACK bytes after them (so put copies it as a short text) */
+static char *padded(const Py_buffer *b) {
+    char *c = PyMem_RawCalloc((size_t)b->len + SLACK, 1);
+    if (c != NULL) memcpy(c, b->buf, (size_t)b->len);
+    return c;
 }
 
 static PyObject *join(PyObject *self, PyObject *args) {
@@ -135,10 +137,16 @@ static PyObject *join(PyObject *self, PyObject *args) {
     }
     Py_ssize_t k = PyList_GET_SIZE(parts_obj);
     Part *parts = PyMem_Calloc(k > 0 ? (size_t)k : 1, sizeof(Part));
-    if (parts == NULL) return PyErr_NoMemory();
+    /* per part: its literal (kind 0) or open, sep and close (kind 2), padded; its position in its runs */
+    char **pad = PyMem_RawCalloc(k > 0 ? (size_t)(3 * k) : 1, sizeof(char *));
+    Py_ssize_t *pos = PyMem_RawCalloc(k > 0 ? (size_t)k : 1, sizeof(Py_ssize_t));
     PyObject *result = NULL, *data_obj = NULL, *off_obj = NULL;
     Py_buffer out_view;
     int has_out = 0;
+    if (parts == NULL || pad == NULL || pos == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
 
     for (Py_ssize_t j = 0; j < k; j++) {
         PyObject *t = PyList_GET_ITEM(parts_obj, j);
@@ -152,6 +160,10 @@ static PyObject *join(PyObject *self, PyObject *args) {
         Py_ssize_t size = PyTuple_GET_SIZE(t);
         if (p->kind == 0 && size == 2) {
             if (get_buffer(PyTuple_GET_ITEM(t, 1), &p->lit, &p->has_lit) < 0) goto fail;
+            if ((pad[3 * j] = padded(&p->lit)) == NULL) {
+                PyErr_NoMemory();
+                goto fail;
+            }
         } else if ((p->kind == 1 && size == 3) || (p->kind == 2 && size == 7)) {
             if (get_buffer(PyTuple_GET_ITEM(t, 1), &p->offsets, &p->has_offsets) < 0) goto fail;
             if (get_buffer(PyTuple_GET_ITEM(t, 2), &p->data, &p->has_data) < 0) goto fail;
@@ -161,9 +173,7 @@ static PyObject *join(PyObject *self, PyObject *args) {
             }
             p->off = (const int32_t *)p->offsets.buf;
             p->n_off = p->offsets.len / 4;
-            if (p->kind == 1) {
-                if (check_offsets(p, n) < 0) goto fail;
-            } else {
+            if (p->kind == 2) {
                 if (get_buffer(PyTuple_GET_ITEM(t, 3), &p->counts, &p->has_counts) < 0) goto fail;
                 if (get_buffer(PyTuple_GET_ITEM(t, 4), &p->open, &p->has_open) < 0) goto fail;
                 if (get_buffer(PyTuple_GET_ITEM(t, 5), &p->sep, &p->has_sep) < 0) goto fail;
@@ -177,15 +187,11 @@ static PyObject *join(PyObject *self, PyObject *args) {
                     goto fail;
                 }
                 p->cnt = (const int64_t *)p->counts.buf;
-                Py_ssize_t total = 0;
-                for (Py_ssize_t u = 0; u < n; u++) {
-                    if (p->cnt[u] < 0 || p->cnt[u] > INT32_MAX - total) {
-                        PyErr_SetString(PyExc_ValueError, "join: a bad count");
-                        goto fail;
-                    }
-                    total += p->cnt[u];
+                if ((pad[3 * j] = padded(&p->open)) == NULL || (pad[3 * j + 1] = padded(&p->sep)) == NULL ||
+                    (pad[3 * j + 2] = padded(&p->close)) == NULL) {
+                    PyErr_NoMemory();
+                    goto fail;
                 }
-                if (check_offsets(p, total) < 0) goto fail;
             }
         } else {
             PyErr_SetString(PyExc_TypeError, "join: unknown part");
@@ -193,17 +199,30 @@ static PyObject *join(PyObject *self, PyObject *args) {
         }
     }
 
-    /* each line's size, then the offsets */
+    /* checked, then each line's size and offset, without the GIL */
     off_obj = PyBytes_FromStringAndSize(NULL, (n + 1) * 4);
     if (off_obj == NULL) goto fail;
     int32_t *out_off = (int32_t *)PyBytes_AS_STRING(off_obj);
-    {
-        int64_t at = 0;
-        Py_ssize_t *pos = PyMem_Calloc(k > 0 ? (size_t)k : 1, sizeof(Py_ssize_t));
-        if (pos == NULL) {
-            PyErr_NoMemory();
-            goto fail;
+    const char *bad = NULL;
+    int64_t at = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t j = 0; j < k && bad == NULL; j++) {
+        Part *p = &parts[j];
+        if (p->kind == 1) {
+            bad = bad_offsets(p, n);
+        } else if (p->kind == 2) {
+            Py_ssize_t total = 0;
+            for (Py_ssize_t u = 0; u < n; u++) {
+                if (p->cnt[u] < 0 || p->cnt[u] > INT32_MAX - total) {
+                    bad = "join: a bad count";
+                    break;
+                }
+                total += p->cnt[u];
+            }
+            if (bad == NULL) bad = bad_offsets(p, total);
         }
+    }
+    if (bad == NULL) {
         out_off[0] = 0;
         for (Py_ssize_t u = 0; u < n; u++) {
             for (Py_ssize_t j = 0; j < k; j++) {
@@ -223,67 +242,68 @@ static PyObject *join(PyObject *self, PyObject *args) {
                 }
             }
             if (at > INT32_MAX) {
-                PyMem_Free(pos);
-                PyErr_SetString(PyExc_OverflowError, "join: the lines exceed 2 GiB");
-                goto fail;
+                bad = "join: the lines exceed 2 GiB";
+                break;
             }
             out_off[u + 1] = (int32_t)at;
         }
-        PyMem_Free(pos);
-        data_obj = PyObject_CallFunction(allocate, "n", (Py_ssize_t)at);
-        if (data_obj == NULL) goto fail;
-        if (PyObject_GetBuffer(data_obj, &out_view, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) goto fail;
-        has_out = 1;
-        if (out_view.len < (Py_ssize_t)at) {
-            PyErr_SetString(PyExc_ValueError, "join: allocate gave a buffer too small");
-            goto fail;
-        }
+    }
+    Py_END_ALLOW_THREADS
+    if (bad != NULL) {
+        PyErr_SetString(strstr(bad, "2 GiB") ? PyExc_OverflowError : PyExc_ValueError, bad);
+        goto fail;
+    }
+    data_obj = PyObject_CallFunction(allocate, "n", (Py_ssize_t)at + SLACK);
+    if (data_obj == NULL) goto fail;
+    if (PyObject_GetBuffer(data_obj, &out_view, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) goto fail;
+    has_out = 1;
+    if (out_view.len < (Py_ssize_t)at + SLACK) {
+        PyErr_SetString(PyExc_ValueError, "join: allocate gave a buffer too small");
+        goto fail;
     }
 
-    {
-        char *out = (char *)out_view.buf;
-        Py_ssize_t *pos = PyMem_Calloc(k > 0 ? (size_t)k : 1, sizeof(Py_ssize_t));
-        if (pos == NULL) {
-            PyErr_NoMemory();
-            goto fail;
-        }
-        Py_BEGIN_ALLOW_THREADS
-        char *w = out;
-        for (Py_ssize_t u = 0; u < n; u++) {
-            for (Py_ssize_t j = 0; j < k; j++) {
-                Part *p = &parts[j];
-                if (p->kind == 0) {
-                    w = put(w, (const char *)p->lit.buf, (size_t)p->lit.len);
-                } else if (p->kind == 1) {
-                    const char *d = (const char *)p->data.buf;
-                    w = put(w, d + p->off[u], (size_t)(p->off[u + 1] - p->off[u]));
-                } else {
-                    const char *d = (const char *)p->data.buf;
-                    const char *sep = (const char *)p->sep.buf;
-                    size_t sep_len = (size_t)p->sep.len;
-                    int64_t c = p->cnt[u];
-                    const int32_t *o = p->off + pos[j];
-                    w = put(w, (const char *)p->open.buf, (size_t)p->open.len);
-                    for (int64_t e = 0; e < c; e++) {
-                        if (e) w = put(w, sep, sep_len);
-                        w = put(w, d + o[e], (size_t)(o[e + 1] - o[e]));
-                    }
-                    w = put(w, (const char *)p->close.buf, (size_t)p->close.len);
-                    pos[j] += c;
+    Py_BEGIN_ALLOW_THREADS
+    memset(pos, 0, (size_t)(k > 0 ? k : 1) * sizeof(Py_ssize_t));
+    char *w = (char *)out_view.buf;
+    for (Py_ssize_t u = 0; u < n; u++) {
+        for (Py_ssize_t j = 0; j < k; j++) {
+            Part *p = &parts[j];
+            if (p->kind == 0) {
+                const char *lit = pad[3 * j];
+                w = put(w, lit, (size_t)p->lit.len, lit + p->lit.len + SLACK);
+            } else if (p->kind == 1) {
+                const char *d = (const char *)p->data.buf, *end = d + p->data.len;
+                w = put(w, d + p->off[u], (size_t)(p->off[u + 1] - p->off[u]), end);
+            } else {
+                const char *d = (const char *)p->data.buf, *end = d + p->data.len;
+                const char *open = pad[3 * j], *sep = pad[3 * j + 1], *close = pad[3 * j + 2];
+                size_t sep_len = (size_t)p->sep.len;
+                int64_t c = p->cnt[u];
+                const int32_t *o = p->off + pos[j];
+                w = put(w, open, (size_t)p->open.len, open + p->open.len + SLACK);
+                for (int64_t e = 0; e < c; e++) {
+                    if (e) w = put(w, sep, sep_len, sep + sep_len + SLACK);
+                    w = put(w, d + o[e], (size_t)(o[e + 1] - o[e]), end);
                 }
+                w = put(w, close, (size_t)p->close.len, close + p->close.len + SLACK);
+                pos[j] += c;
             }
         }
-        Py_END_ALLOW_THREADS
-        PyMem_Free(pos);
     }
+    Py_END_ALLOW_THREADS
     result = PyTuple_Pack(2, data_obj, off_obj);
 
 fail:
     if (has_out) PyBuffer_Release(&out_view);
     Py_XDECREF(data_obj);
     Py_XDECREF(off_obj);
-    for (Py_ssize_t j = 0; j < k; j++) part_release(&parts[j]);
+    if (parts != NULL)
+        for (Py_ssize_t j = 0; j < k; j++) part_release(&parts[j]);
+    if (pad != NULL)
+        for (Py_ssize_t j = 0; j < 3 * k; j++) PyMem_RawFree(pad[j]);
     PyMem_Free(parts);
+    PyMem_RawFree(pad);
+    PyMem_RawFree(pos);
     return result;
 }
 
@@ -654,7 +674,8 @@ static PyObject *split_lines(PyObject *self, PyObject *args) {
                 memcpy(w, buf + from, 8); /* a short field: one word (its room is there) */
                 w += size;
             } else {
-                w = put(w, (const char *)buf + from, size);
+                memcpy(w, buf + from, size);
+                w += size;
             }
             o[r + 1] = (int32_t)(w - w0);
         }
@@ -723,7 +744,9 @@ done:
     return result;
 }
 
-/* repeats(offsets, data, n, k) -> bool: whether n runs of k texts all repeat the first run */
+/* repeats(offsets, data, n, k) -> bool: whether n runs of k texts all repeat the first run.
+ * Read as periods: every text's offset is the one k texts before it plus the first run's width, and the
+ * bytes from the second run on are the bytes one width before them (one memcmp over the column). */
 static PyObject *repeats(PyObject *self, PyObject *args) {
     Py_buffer off_v, data_v;
     Py_ssize_t n, k;
@@ -740,29 +763,21 @@ static PyObject *repeats(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "repeats: offsets beyond the data");
         goto done;
     }
-    for (Py_ssize_t i = 0; i < m; i++) {
-        if (off[i + 1] < off[i]) {
-            PyErr_SetString(PyExc_ValueError, "repeats: offsets that go back");
-            goto done;
-        }
-    }
-    int same = 1;
+    int same = 1, back = 0;
     const char *d = (const char *)data_v.buf;
     Py_BEGIN_ALLOW_THREADS
-    if (m > 0) {
-        const int32_t base = off[0], width = off[k] - off[0];
-        for (Py_ssize_t u = 1; u < n && same; u++) {
-            const int32_t *o = off + u * k;
-            for (Py_ssize_t j = 1; j <= k; j++) {
-                if (o[j] - o[0] != off[j] - base) {
-                    same = 0;
-                    break;
-                }
-            }
-            if (same && memcmp(d + o[0], d + base, (size_t)width) != 0) same = 0;
-        }
+    for (Py_ssize_t i = 0; i < m; i++) back |= off[i + 1] < off[i];
+    if (!back && m > 0 && n > 1) {
+        const int32_t width = off[k] - off[0];
+        int period = 1;
+        for (Py_ssize_t i = 0; i + k <= m; i++) period &= off[i + k] - off[i] == width;
+        same = period && memcmp(d + off[0] + width, d + off[0], (size_t)((n - 1) * (Py_ssize_t)width)) == 0;
     }
     Py_END_ALLOW_THREADS
+    if (back) {
+        PyErr_SetString(PyExc_ValueError, "repeats: offsets that go back");
+        goto done;
+    }
     result = PyBool_FromLong(same);
 done:
     PyBuffer_Release(&off_v);
@@ -770,14 +785,21 @@ done:
     return result;
 }
 
+/* the number of decimal digits of v, by comparisons (no division) */
 static inline int digits_of(uint64_t v) {
     int d = 1;
-    while (v >= 10) {
-        v /= 10;
+    uint64_t p = 10;
+    while (d < 20 && v >= p) {
         d++;
+        p *= 10;
     }
     return d;
 }
+
+static const char PAIRS[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
 
 /* format_ints(values, allocate) -> (offsets: bytes, data): str(v) of each int64, as an Arrow string array */
 static PyObject *format_ints(PyObject *self, PyObject *args) {
@@ -798,12 +820,14 @@ static PyObject *format_ints(PyObject *self, PyObject *args) {
     if ((off_obj = PyBytes_FromStringAndSize(NULL, (n + 1) * 4)) == NULL) goto done;
     int32_t *off = (int32_t *)PyBytes_AS_STRING(off_obj);
     int64_t total = 0;
+    Py_BEGIN_ALLOW_THREADS
     off[0] = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         uint64_t m = v[i] < 0 ? (uint64_t)0 - (uint64_t)v[i] : (uint64_t)v[i];
         total += digits_of(m) + (v[i] < 0);
         off[i + 1] = (int32_t)total;
     }
+    Py_END_ALLOW_THREADS
     if ((data_obj = PyObject_CallFunction(allocate, "n", (Py_ssize_t)total)) == NULL) goto done;
     if (PyObject_GetBuffer(data_obj, &out_v, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) goto done;
     has_out = 1;
@@ -814,12 +838,20 @@ static PyObject *format_ints(PyObject *self, PyObject *args) {
     char *d = (char *)out_v.buf;
     Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t i = 0; i < n; i++) {
-        char *end = d + off[i + 1], *w = end;
+        char *w = d + off[i + 1];
         uint64_t m = v[i] < 0 ? (uint64_t)0 - (uint64_t)v[i] : (uint64_t)v[i];
-        do {
-            *--w = (char)('0' + m % 10);
-            m /= 10;
-        } while (m);
+        while (m >= 100) { /* two digits at a time */
+            const char *pair = PAIRS + 2 * (m % 100);
+            m /= 100;
+            *--w = pair[1];
+            *--w = pair[0];
+        }
+        if (m >= 10) {
+            *--w = PAIRS[2 * m + 1];
+            *--w = PAIRS[2 * m];
+        } else {
+            *--w = (char)('0' + m);
+        }
         if (v[i] < 0) *--w = '-';
     }
     Py_END_ALLOW_THREADS

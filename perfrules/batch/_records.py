@@ -23,7 +23,7 @@ the total, the grade and every indicator score agree with the record.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -46,6 +46,9 @@ try:  # the compiled joiner (optional: built where a C compiler was found at ins
     from perfrules.batch import _ctext
 except ImportError:  # pragma: no cover - the Arrow joins take its place
     _ctext = None  # type: ignore[assignment]
+
+Allocate = Callable[[int], Any]
+"""``allocate(size)``: a writable buffer of at least ``size`` bytes (``pyarrow.allocate_buffer``)."""
 
 SCHEMA = "perfrules.batch-audit"
 SCHEMA_VERSION = 1
@@ -146,15 +149,17 @@ class Runs:
     sep: str
 
 
-def join_lines(parts: list[Any], n: int) -> pa.Array:
+def join_lines(parts: list[Any], n: int, allocate: Allocate | None = None) -> pa.Array:
     """The ``n`` lines made of ``parts`` (each: a text that stands for itself on every line, a string
     array of a text per line, or :class:`Runs`), as a string array: in one pass by the compiled
-    joiner (``perfrules.batch._ctext``) when it is built, else with Arrow's joins — the same text."""
+    joiner (``perfrules.batch._ctext``) when it is built, else with Arrow's joins — the same text.
+    ``allocate(size)``: the writable Arrow buffer the compiled joiner writes the lines' bytes into
+    (:meth:`~perfrules.batch._audit.AuditWriter.allocate`; default: Arrow's pool)."""
     parts = _merged(parts)
     if _ctext is not None and all(
         isinstance(p, str) or (_plain_strings(p.cells if isinstance(p, Runs) else p)) for p in parts
     ):
-        return _join_compiled(parts, n)
+        return _join_compiled(parts, n, allocate or pa.allocate_buffer)
     return _join_arrow(parts, n)
 
 
@@ -178,7 +183,7 @@ def _buffers(arr: pa.Array, count: int) -> tuple[npt.NDArray[np.int32], Any]:
     return offsets, (b"" if data is None else data)
 
 
-def _join_compiled(parts: list[Any], n: int) -> pa.Array:
+def _join_compiled(parts: list[Any], n: int, allocate: Allocate = pa.allocate_buffer) -> pa.Array:
     assert _ctext is not None
     spec: list[tuple[Any, ...]] = []
     for p in parts:
@@ -189,7 +194,7 @@ def _join_compiled(parts: list[Any], n: int) -> pa.Array:
             spec.append((2, *_buffers(p.cells, len(p.cells)), counts, b"", p.sep.encode(), b""))
         else:
             spec.append((1, *_buffers(p, n)))
-    data, offsets = _ctext.join(n, spec, pa.allocate_buffer)
+    data, offsets = _ctext.join(n, spec, allocate)
     return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets), data])
 
 
@@ -256,8 +261,10 @@ def record_lines(
     row_counts: npt.NDArray[np.int64],
     ind_counts: npt.NDArray[np.int64],
     cat_counts: npt.NDArray[np.int64],
+    allocate: Allocate | None = None,
 ) -> pa.Array:
-    """One JSON line (ending in a newline) per unit of the result tables, all units ``status == ok``.
+    """One JSON line (ending in a newline) per unit of the result tables, all units ``status == ok``
+    (``allocate``: as for :func:`join_lines`).
 
     ``cells`` are the units' input rows (canonical column → texts), unit after
     unit, ``rows`` their row numbers in the file; the three ``*_counts`` say
@@ -323,7 +330,7 @@ def record_lines(
         ),
         "}\n",
     ]
-    return join_lines(parts, n)
+    return join_lines(parts, n, allocate)
 
 
 # result columns that hold the core's Decimal texts (digits, a point, a sign: nothing JSON escapes)
@@ -369,8 +376,10 @@ def lines_for(
     cells: dict[str, pa.Array],
     rows: npt.NDArray[np.int64],
     row_counts: npt.NDArray[np.int64],
+    allocate: Allocate | None = None,
 ) -> tuple[pa.Array, pa.Array]:
-    """The audit lines of one chunk's units, in unit order, and the units' ids.
+    """The audit lines of one chunk's units, in unit order, and the units' ids (``allocate``: as for
+    :func:`join_lines`).
 
     ``cells``/``rows``/``row_counts`` are every output unit's input rows, unit
     after unit (failed units included).
@@ -395,6 +404,7 @@ def lines_for(
         cat_counts=_runs(categories["unit"])
         if len(categories["unit"])
         else np.zeros(len(ok_idx), dtype=np.int64),
+        allocate=allocate,
     )
     if len(ok_idx) == n:
         return lines_ok, units["unit"]
@@ -440,12 +450,17 @@ class RecordInputs:
 
 
 def record_block(
-    table: str, folder: str, tables: ResultTables, inputs: RecordInputs
+    table: str,
+    folder: str,
+    tables: ResultTables,
+    inputs: RecordInputs,
+    allocate: Allocate | None = None,
 ) -> tuple[pa.Array, pa.Array]:
     """The audit records of one chunk's units (``audit_level="record"``) and their ids, for ``AuditWriter.write_block``.
 
     ``table`` is the table's file name as messages give it, ``folder`` the
-    resolved folder its ``spec`` cells are read from.
+    resolved folder its ``spec`` cells are read from; ``allocate``: where the
+    lines are joined (``AuditWriter.allocate``: in place in the audit's buffer).
     """
     columns = {
         "units": (UNIT_COLUMNS, tables.units),
@@ -467,6 +482,7 @@ def record_block(
         cells=inputs.cells,
         rows=inputs.rows,
         row_counts=inputs.counts,
+        allocate=allocate,
     )
 
 
