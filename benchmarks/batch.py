@@ -31,10 +31,12 @@ resident memory, threads seen):
   text; Parquet: ``pyarrow.parquet.read_table``) and writes, in the same
   format, a result as large as the command's four tables: as many of the
   input's leading columns as make the file nearest their size (measured after
-  the commands; both sizes printed);
+  each pair of commands below; both sizes printed);
 * ``csv`` / ``parquet`` — the ``perfrules batch IN --out OUT`` command, a fresh
   process per run (CSV in → CSV out, Parquet in → Parquet out), with no audit
-  (``none``) and with ``--audit A --audit-level record`` (``record``);
+  (``none``) and with ``--audit A --audit-level record`` (``record``). The two
+  take turns, which goes first alternating, and the floor runs after each pair:
+  every ratio compares runs made under the same load;
 * ``startup`` — the same command on a table of one unit (its first 20 rows):
   the fixed cost of a run (interpreter, imports, one unit), part of every
   figure above.
@@ -391,14 +393,18 @@ def _merged(got: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _runs_of(cmd_of: Any, runs: int) -> dict[str, Any]:
-    got = [cmd_of(k) for k in range(runs)]
+    return _summary([cmd_of(k) for k in range(runs)])
+
+
+def _summary(got: list[dict[str, Any]]) -> dict[str, Any]:
+    """Runs of one phase as one figure: medians (peak RSS too), the most threads seen."""
     return {
         "wall_s": round(_median([g["wall_s"] for g in got]), 3),
         "cpu_s": round(_median([g["cpu_s"] for g in got]), 3),
         "sys_s": round(_median([g["sys_s"] for g in got]), 3),
         "peak_rss_mb": round(_median([g["peak_rss_mb"] for g in got]), 1),
         "threads": max(g["threads"] for g in got),
-        "runs": runs,
+        "runs": len(got),
     }
 
 
@@ -430,28 +436,41 @@ def one_size(n: int, folder: Path, runs: int, out_dir: Path) -> dict[str, Any]:
         rep[name] = got
     for fmt in FORMATS:
         src = folder / f"units.{fmt}"
-        block: dict[str, Any] = {}
+        out = out_dir / f"out.{fmt}"
+        cmds = {
+            audit: [*perfrules_command(), "batch", str(src), "--out", str(out), "--quiet"]
+            + (
+                ["--audit", str(out_dir / "audit.jsonl"), "--audit-level", "record"]
+                if audit == "record"
+                else []
+            )
+            for audit in AUDITS
+        }
+        # The commands with and without the audit take turns (which goes first alternates), and the floor
+        # runs after each pair: every ratio compares runs made under the same load on this shared machine.
+        got: dict[str, list[dict[str, Any]]] = {name: [] for name in ("floor", *AUDITS)}
         result_bytes = 0
+        floor_mb = 0.0
+        for k in range(runs):
+            for audit in AUDITS if k % 2 == 0 else AUDITS[::-1]:
+                got[audit].append(measure(cmds[audit]))
+                check_results(folder, out)
+                written = [p for p in out_dir.iterdir() if p.name.startswith("out.")]
+                result_bytes = sum(p.stat().st_size for p in written)  # the four tables (no audit)
+                for p in out_dir.iterdir():
+                    p.unlink()
+            # the floor writes a result as large as the command's four tables: the input's leading columns
+            got["floor"].append(measure(_phase_cmd(f"floor-{fmt}@{result_bytes}", n, folder, 1)))
+            floor_mb = round((folder / f"floor.{fmt}").stat().st_size / 2**20, 1)
+            (folder / f"floor.{fmt}").unlink()
+        block: dict[str, Any] = {}
         for audit in AUDITS:
-            out = out_dir / f"out.{fmt}"
-            cmd = [*perfrules_command(), "batch", str(src), "--out", str(out), "--quiet"]
-            if audit == "record":
-                cmd += ["--audit", str(out_dir / "audit.jsonl"), "--audit-level", "record"]
-            got = _runs_of(lambda k, cmd=cmd: measure(cmd), runs)
-            check_results(folder, out)
-            written = [p for p in out_dir.iterdir() if p.name.startswith("out.")]
-            result_bytes = sum(p.stat().st_size for p in written)  # the four tables (no audit)
-            got["out_mb"] = round(result_bytes / 2**20, 1)
-            got["evals_per_s"] = round(evals / got["wall_s"])
-            block[audit] = got
-            for p in out_dir.iterdir():
-                p.unlink()
-        # the floor writes a result as large as the command's four tables: the input's leading columns
-        phase = f"floor-{fmt}@{result_bytes}"
-        floor = _runs_of(lambda k, phase=phase: measure(_phase_cmd(phase, n, folder, 1)), runs)
+            block[audit] = _summary(got[audit])
+            block[audit]["out_mb"] = round(result_bytes / 2**20, 1)
+            block[audit]["evals_per_s"] = round(evals / block[audit]["wall_s"])
+        floor = _summary(got["floor"])
         floor["in_mb"] = round(src.stat().st_size / 2**20, 1)
-        floor["out_mb"] = round((folder / f"floor.{fmt}").stat().st_size / 2**20, 1)
-        (folder / f"floor.{fmt}").unlink()
+        floor["out_mb"] = floor_mb
         for audit in AUDITS:
             block[audit]["floor_ratio"] = round(floor["wall_s"] / block[audit]["wall_s"], 3)
         block = {"floor": floor, **block}
