@@ -283,19 +283,11 @@ class Outputs:
 
     def _finish_tables(self) -> None:
         """Wait for the tables still being written, and stop their thread."""
-        while self._tables_out:
-            self._tables_out.popleft().result()
-        for pool in self._table_pool:
-            pool.shutdown()
-        self._table_pool.clear()
+        _finish(self._tables_out, self._table_pool)
 
     def _finish_records(self) -> None:
         """Wait for the records still being made and written, and stop their thread."""
-        while self._records:
-            self._records.popleft().result()
-        for pool in self._pool:
-            pool.shutdown()
-        self._pool.clear()
+        _finish(self._records, self._pool)
 
     def stop(self) -> None:
         """Stop the records' and the tables' threads of a run that fails: what is not begun is dropped
@@ -327,6 +319,15 @@ class Outputs:
             w.commit()
         if self.audit is not None:
             self.audit.commit()
+
+
+def _finish(futures: deque[Future[None]], pools: list[ThreadPoolExecutor]) -> None:
+    """Wait for ``futures`` in order (the first error is raised), then stop the ``pools``' threads."""
+    while futures:
+        futures.popleft().result()
+    for pool in pools:
+        pool.shutdown()
+    pools.clear()
 
 
 def _records_priority() -> None:
