@@ -90,9 +90,12 @@ def _needs_escaping(arr: pa.Array) -> bool:
     offsets = np.frombuffer(
         arr.buffers()[1], dtype=np.int32, count=len(arr) + 1, offset=4 * arr.offset
     )
-    raw = np.frombuffer(data, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
-    if not len(raw):
+    lo, hi = int(offsets[0]), int(offsets[-1])
+    if lo == hi:
         return False
+    if _ctext is not None:  # one pass in C, without the GIL
+        return _ctext.json_escapes(data, lo, hi)
+    raw = np.frombuffer(data, dtype=np.uint8)[lo:hi]
     if int(raw.min()) < 32:  # a control character
         return True
     # the three others by the bytes' own search (memchr), not a comparison array each
@@ -387,19 +390,22 @@ def lines_for(
     n = len(units["unit"])
     ok = np.asarray(pc.equal(units["status"], "ok").to_numpy(zero_copy_only=False), dtype=bool)
     ok_idx = np.flatnonzero(ok)
-    take_rows = np.flatnonzero(np.repeat(ok, row_counts))  # the input rows of the scored units
-    sel = pa.array(take_rows)
+    scored = units
+    if len(ok_idx) < n:  # the scored units and their input rows
+        take_rows = np.flatnonzero(np.repeat(ok, row_counts))
+        sel = pa.array(take_rows)
+        scored = {c: a.take(pa.array(ok_idx)) for c, a in units.items()}
+        cells, rows = {c: a.take(sel) for c, a in cells.items()}, rows[take_rows]
+        row_counts = row_counts[ok_idx]
     lines_ok = record_lines(
         table=table,
         folder=folder,
-        units=units
-        if len(ok_idx) == n
-        else {c: a.take(pa.array(ok_idx)) for c, a in units.items()},
+        units=scored,
         indicators=indicators,
         categories=categories,
-        cells=cells if len(take_rows) == len(rows) else {c: a.take(sel) for c, a in cells.items()},
-        rows=rows[take_rows],
-        row_counts=row_counts[ok_idx],
+        cells=cells,
+        rows=rows,
+        row_counts=row_counts,
         ind_counts=_runs(indicators["unit"]),
         cat_counts=_runs(categories["unit"])
         if len(categories["unit"])
