@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -180,6 +182,17 @@ def step_kinds(result: IndicatorResult | perfrules.BudgetExecutionResult) -> lis
 
 def problem_codes(exc: perfrules.SpecError) -> list[str]:
     return [p.code for p in exc.problems]
+
+
+@contextlib.contextmanager
+def without_ctext(module: Any) -> Iterator[None]:
+    """``module``'s compiled text kernels (its ``_ctext``) set aside: its NumPy and Arrow path runs."""
+    saved = module._ctext
+    module._ctext = None
+    try:
+        yield
+    finally:
+        module._ctext = saved
 
 
 def line_of(text: str, needle: str, occurrence: int = 1) -> int:

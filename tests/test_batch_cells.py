@@ -10,6 +10,7 @@ import pytest
 pa = pytest.importorskip("pyarrow")
 pytest.importorskip("numpy")
 
+from conftest import without_ctext  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -104,12 +105,8 @@ def test_the_first_byte_test_is_the_python_test(cells: list[str | None], pad: in
     arr = pa.array(["="] * pad + cells, type=pa.string()).slice(pad)
     want = any(c is not None and c[:1] in FORMULA_START for c in cells)
     assert _write._may_start_a_formula(arr) == want
-    kernel = _write._ctext
-    try:
-        _write._ctext = None
+    with without_ctext(_write):
         assert _write._may_start_a_formula(arr) == want
-    finally:
-        _write._ctext = kernel
 
 
 def _decimal_text(value: int, places: int) -> str:

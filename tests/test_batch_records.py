@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 pytest.importorskip("numpy")
 pytest.importorskip("pyarrow")
 
+from conftest import without_ctext  # noqa: E402
+
 from perfrules.batch import explain, run_batch  # noqa: E402
 
 BASE = """[meta]
@@ -500,12 +502,8 @@ def test_the_escaping_test_finds_exactly_the_cells_json_escapes(
     cells = [t for t in arr.to_pylist() if t is not None]
     want = any(ch in '"\\\x7f' or ord(ch) < 32 for t in cells for ch in t)
     assert _records._needs_escaping(arr) == want
-    saved = _records._ctext
-    try:
-        _records._ctext = None
+    with without_ctext(_records):
         assert _records._needs_escaping(arr) == want
-    finally:
-        _records._ctext = saved
 
 
 @settings(max_examples=300, deadline=None)

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 np = pytest.importorskip("numpy")
 pa = pytest.importorskip("pyarrow")
 
+from conftest import without_ctext  # noqa: E402
+
 from perfrules.batch import _records as R  # noqa: E402
 
 compiled = pytest.mark.skipif(
@@ -210,12 +212,8 @@ def test_decimal_cells_parse_alike_in_c_and_with_arrow(cells: list[str], pad: in
 
     arr = pa.array(["9"] * pad + cells, type=pa.string()).slice(pad)
     fast = _cells.parse(arr)
-    saved = _cells._ctext
-    try:
-        _cells._ctext = None
+    with without_ctext(_cells):
         slow = _cells.parse(arr)
-    finally:
-        _cells._ctext = saved
     assert fast.scale == slow.scale
     for name in ("value", "ok", "empty", "places"):
         assert getattr(fast, name).tolist() == getattr(slow, name).tolist(), name
@@ -270,12 +268,8 @@ def test_runs_that_repeat_are_found_alike_in_c_and_with_numpy(
     offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=len(arr) + 1, offset=4 * pad)
     want = all(run == runs[0] for run in runs)
     assert _cells.repeats(offsets, arr.buffers()[2], len(runs), k) == want
-    saved = _cells._ctext
-    try:
-        _cells._ctext = None
+    with without_ctext(_cells):
         assert _cells.repeats(offsets, arr.buffers()[2], len(runs), k) == want
-    finally:
-        _cells._ctext = saved
 
 
 @compiled
