@@ -336,6 +336,14 @@ _ALIGN = 4096
 _GROW = 1 << 20
 
 
+def _page_aligned(size: int) -> Any:
+    """An anonymous memory map of ``size`` bytes: page-aligned; private, so a forked child never shares it."""
+    import mmap
+
+    private = {"flags": mmap.MAP_PRIVATE} if hasattr(mmap, "MAP_PRIVATE") else {}
+    return mmap.mmap(-1, size, **private)
+
+
 class _Staged(io.BufferedIOBase):
     """A buffered binary file whose buffer is page-aligned: past :data:`DIRECT_FROM` bytes it is written with direct I/O.
 
@@ -359,12 +367,8 @@ class _Staged(io.BufferedIOBase):
     """
 
     def __init__(self, raw: _Raw, size: int = _BUFFER) -> None:
-        import mmap
-
         size = max(_ALIGN, size - size % _ALIGN)
-        # anonymous, so page-aligned; private: a forked child never shares it
-        private = {"flags": mmap.MAP_PRIVATE} if hasattr(mmap, "MAP_PRIVATE") else {}
-        buf = mmap.mmap(-1, size, **private)
+        buf = _page_aligned(size)
         super().__init__()
         self._size = size
         self._buf = buf
@@ -471,11 +475,8 @@ class _Staged(io.BufferedIOBase):
 
     def _grow(self, need: int) -> None:
         """A larger page-aligned buffer (whole MiB) holding the bytes of this one."""
-        import mmap
-
         size = -(-need // _GROW) * _GROW
-        private = {"flags": mmap.MAP_PRIVATE} if hasattr(mmap, "MAP_PRIVATE") else {}
-        buf = mmap.mmap(-1, size, **private)
+        buf = _page_aligned(size)
         view = memoryview(buf)
         view[: self._n] = self._view[: self._n]
         old_view, old_buf = self._view, self._buf
@@ -489,19 +490,11 @@ class _Staged(io.BufferedIOBase):
         self._check_open("flush")
         if not self._dirty:
             return
-        n = self._n
-        whole = n - n % _ALIGN
-        if whole:
-            with self._view[:whole] as pages:
-                self._put(pages, self._base)
-        if n > whole:
-            with self._view[whole:n] as part:
-                self._put(part, self._base + whole, buffered=True)
+        self._drain()  # the partial page moves to the buffer's start; the next write starts at its page
+        if self._n:
+            with self._view[: self._n] as part:
+                self._put(part, self._base, buffered=True)
         self._dirty = False
-        if whole:  # the partial page moves to the buffer's start; the next write starts at its page
-            self._view[: n - whole] = self._view[whole:n]
-            self._n = n - whole
-            self._base += whole
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
         self._check_open("seek")
